@@ -1,0 +1,306 @@
+
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Ids are UUIDv7 text made on the terminal; times are epoch ms; money is integer minor units. */
+const id = () => text('id').primaryKey();
+const createdAt = () => integer('created_at').notNull();
+/** Hybrid-logical-clock stamp of the last change, for per-field merges by cloud sync. */
+const hlc = () => text('hlc').notNull();
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  hlc: hlc(),
+});
+
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+export const taxRates = sqliteTable('tax_rates', {
+  id: id(),
+  name: text('name').notNull(),
+  rateBp: integer('rate_bp').notNull(),
+  isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+  archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
+  hlc: hlc(),
+});
+
+export const staff = sqliteTable('staff', {
+  id: id(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['clerk', 'manager', 'admin'] }).notNull(),
+  pinHash: text('pin_hash').notNull(),
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedUntil: integer('locked_until'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+  hlc: hlc(),
+});
+
+export const categories = sqliteTable('categories', {
+  id: id(),
+  name: text('name').notNull(),
+  altName: text('alt_name'),
+  hlc: hlc(),
+});
+
+export const products = sqliteTable(
+  'products',
+  {
+    // rowid is kept implicit: the FTS index is keyed by it.
+    id: id(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    altName: text('alt_name'),
+    categoryId: text('category_id').references(() => categories.id),
+    unit: text('unit', { enum: ['each', 'kg'] }).notNull(),
+    price: integer('price').notNull(),
+    cost: integer('cost').notNull(),
+    taxRateId: text('tax_rate_id')
+      .notNull()
+      .references(() => taxRates.id),
+    plu: text('plu'),
+    archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+    hlc: hlc(),
+  },
+  (t) => [
+    uniqueIndex('products_sku_uq').on(t.sku),
+    uniqueIndex('products_plu_uq').on(t.plu),
+    index('products_category_name_idx').on(t.categoryId, t.name),
+  ],
+);
+
+export const barcodes = sqliteTable(
+  'barcodes',
+  {
+    code: text('code').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+  },
+  (t) => [index('barcodes_product_idx').on(t.productId)],
+);
+
+export const stockLocations = sqliteTable('stock_locations', {
+  id: id(),
+  name: text('name').notNull(),
+  isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+  hlc: hlc(),
+});
+
+/** Append-only: the stock ledger. */
+export const stockMovements = sqliteTable(
+  'stock_movements',
+  {
+    id: id(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => stockLocations.id),
+    qtyDelta: integer('qty_delta').notNull(),
+    kind: text('kind', {
+      enum: ['sale', 'return', 'receipt', 'adjustment', 'count', 'transfer', 'writeoff', 'opening'],
+    }).notNull(),
+    refId: text('ref_id'),
+    staffId: text('staff_id'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('stock_movements_product_at_idx').on(t.productId, t.at)],
+);
+
+/** Kept in the same transaction as each movement; a test proves it equals the ledger's sum. */
+export const stockLevels = sqliteTable(
+  'stock_levels',
+  {
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => stockLocations.id),
+    qty: integer('qty').notNull(),
+  },
+  (t) => [primaryKey({ name: 'stock_levels_pk', columns: [t.productId, t.locationId] })],
+);
+
+/** The open cart lives in main, so a crash or restart loses nothing. */
+export const carts = sqliteTable(
+  'carts',
+  {
+    id: id(),
+    terminalCode: text('terminal_code').notNull(),
+    staffId: text('staff_id').references(() => staff.id),
+    status: text('status', { enum: ['open', 'parked', 'completed', 'voided'] }).notNull(),
+    cartDiscount: text('cart_discount', { mode: 'json' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('carts_terminal_status_idx').on(t.terminalCode, t.status)],
+);
+
+export const cartLines = sqliteTable(
+  'cart_lines',
+  {
+    id: id(),
+    cartId: text('cart_id')
+      .notNull()
+      .references(() => carts.id, { onDelete: 'cascade' }),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    position: integer('position').notNull(),
+    qty: integer('qty').notNull(),
+    unitPrice: integer('unit_price').notNull(),
+    discount: text('discount', { mode: 'json' }),
+    fixedAmount: integer('fixed_amount'),
+    scannedCode: text('scanned_code'),
+  },
+  (t) => [index('cart_lines_cart_idx').on(t.cartId, t.position)],
+);
+
+export const paymentIntents = sqliteTable(
+  'payment_intents',
+  {
+    id: id(),
+    cartId: text('cart_id').notNull(),
+    provider: text('provider').notNull(),
+    amount: integer('amount').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'declined', 'cancelled'] }).notNull(),
+    brand: text('brand'),
+    last4: text('last4'),
+    reference: text('reference'),
+    message: text('message'),
+    orderId: text('order_id'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('payment_intents_cart_idx').on(t.cartId)],
+);
+
+/** Append-only: completed sales. `checkout_id` makes completing a sale idempotent. */
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: id(),
+    number: text('number').notNull(),
+    checkoutId: text('checkout_id').notNull(),
+    cartId: text('cart_id').notNull(),
+    terminalCode: text('terminal_code').notNull(),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    currency: text('currency').notNull(),
+    priceMode: text('price_mode', { enum: ['inclusive', 'exclusive'] }).notNull(),
+    subtotal: integer('subtotal').notNull(),
+    discountTotal: integer('discount_total').notNull(),
+    taxTotal: integer('tax_total').notNull(),
+    total: integer('total').notNull(),
+    paid: integer('paid').notNull(),
+    change: integer('change').notNull(),
+    taxes: text('taxes', { mode: 'json' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('orders_checkout_uq').on(t.checkoutId),
+    uniqueIndex('orders_number_uq').on(t.number),
+    index('orders_created_idx').on(t.createdAt),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    id: id(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    position: integer('position').notNull(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    altName: text('alt_name'),
+    unit: text('unit', { enum: ['each', 'kg'] }).notNull(),
+    qty: integer('qty').notNull(),
+    unitPrice: integer('unit_price').notNull(),
+    originalPrice: integer('original_price').notNull(),
+    gross: integer('gross').notNull(),
+    discount: integer('discount').notNull(),
+    net: integer('net').notNull(),
+    tax: integer('tax').notNull(),
+    taxRateBp: integer('tax_rate_bp').notNull(),
+    total: integer('total').notNull(),
+    cost: integer('cost').notNull(),
+  },
+  (t) => [index('order_lines_order_idx').on(t.orderId, t.position)],
+);
+
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: id(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    kind: text('kind', { enum: ['cash', 'card_external', 'card_integrated'] }).notNull(),
+    amount: integer('amount').notNull(),
+    tendered: integer('tendered'),
+    brand: text('brand'),
+    last4: text('last4'),
+    reference: text('reference'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('payments_order_idx').on(t.orderId)],
+);
+
+/** Every writing command appends here in the same transaction; cloud sync drains it. */
+export const outbox = sqliteTable('outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
+  payload: text('payload', { mode: 'json' }).notNull(),
+  hlc: text('hlc').notNull(),
+  at: integer('at').notNull(),
+});
+
+/** Hash chain over completed sales, refunds, voids and shift closes: tampering is detectable. */
+export const journal = sqliteTable(
+  'journal',
+  {
+    seq: integer('seq').primaryKey(),
+    id: text('id').notNull(),
+    kind: text('kind').notNull(),
+    refId: text('ref_id').notNull(),
+    payload: text('payload').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('journal_hash_uq').on(t.hash)],
+);
+
+export const audit = sqliteTable(
+  'audit',
+  {
+    id: id(),
+    at: integer('at').notNull(),
+    staffId: text('staff_id'),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: text('details', { mode: 'json' }),
+    terminalCode: text('terminal_code').notNull(),
+    approvedBy: text('approved_by'),
+    success: integer('success', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [index('audit_at_idx').on(t.at), index('audit_action_idx').on(t.action, t.at)],
+);
+

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { channel } from './define';
+import * as c from './common';
+import type { CardIntent, Cart, Order, OrderSummary, ReceiptDoc } from './types';
+
+const lineRef = { lineId: c.id };
+
+export const tender = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cash'), amount: c.minor }).strict(),
+  z
+    .object({
+      kind: z.literal('card_external'),
+      amount: c.minor,
+      /** The clerk confirms the external terminal approved the payment. */
+      approved: z.literal(true),
+      brand: z.string().trim().max(20).nullable().optional(),
+      last4: z
+        .string()
+        .regex(/^\d{4}$/, 'last 4 digits only')
+        .nullable()
+        .optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('card_integrated'), intentId: c.id }).strict(),
+]);
+export type TenderRequest = z.infer<typeof tender>;
+
+export const salesContract = {
+  'cart.get': channel<Cart>()({ input: c.empty, role: 'clerk', writes: false }),
+  'cart.scan': channel<Cart>()({
+    input: z.object({ code: z.string().trim().min(1).max(64) }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'cart.addProduct': channel<Cart>()({
+    input: z.object({ productId: c.id, qty: c.qty.optional() }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'cart.setQty': channel<Cart>()({
+    input: z.object({ ...lineRef, qty: c.qty }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'cart.removeLine': channel<Cart>()({ input: z.object(lineRef).strict(), role: 'clerk', writes: true }),
+  'cart.setLineDiscount': channel<Cart>()({
+    input: z.object({ ...lineRef, discount: c.discount.nullable(), approval: c.approval }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'cart.setCartDiscount': channel<Cart>()({
+    input: z.object({ discount: c.discount.nullable(), approval: c.approval }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'cart.overridePrice': channel<Cart>()({
+    input: z.object({ ...lineRef, unitPrice: c.minor, approval: c.approval }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'cart.clear': channel<Cart>()({ input: c.empty, role: 'clerk', writes: true }),
+  'payments.startCard': channel<CardIntent>()({
+    input: z.object({ cartId: c.id, amount: c.minor.min(1) }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'payments.intent': channel<CardIntent>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
+  'payments.cancelCard': channel<CardIntent>()({
+    input: z.object({ id: c.id }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'sales.complete': channel<Order>()({
+    input: z
+      .object({ cartId: c.id, checkoutId: c.id, tenders: z.array(tender).min(1).max(10) })
+      .strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'sales.get': channel<Order>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
+  'sales.recent': channel<OrderSummary[]>()({
+    input: z.object({ limit: z.number().int().min(1).max(100) }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+  'receipts.get': channel<ReceiptDoc>()({
+    input: z.object({ orderId: c.id }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+  'receipts.escpos': channel<{ base64: string }>()({
+    input: z.object({ orderId: c.id, width: z.union([z.literal(58), z.literal(80)]) }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+  'receipts.print': channel<{ bytes: number }>()({
+    input: z.object({ orderId: c.id, kickDrawer: z.boolean() }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+};

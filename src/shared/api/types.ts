@@ -1,0 +1,179 @@
+import type { Discount, PriceMode, PricedCart, TenderKind } from '../pricing';
+import type { StaffRole } from './define';
+import type { ScaleConfig } from '../scale-barcode';
+
+export type Language = 'en' | 'zh-CN';
+export type Unit = 'each' | 'kg';
+
+export interface AppStatus {
+  setupDone: boolean;
+  storeName: string | null;
+  language: Language;
+  currency: string;
+  terminalCode: string;
+}
+
+export interface StaffSummary {
+  id: string;
+  name: string;
+  role: StaffRole;
+  active: boolean;
+  lockedUntil: number | null;
+}
+
+export interface SessionInfo {
+  staff: { id: string; name: string; role: StaffRole } | null;
+  idleLockMs: number;
+}
+
+export interface PrinterSettings {
+  host: string;
+  port: number;
+  width: 58 | 80;
+}
+
+export interface StoreSettings {
+  storeName: string;
+  currency: string;
+  priceMode: PriceMode;
+  timezone: string;
+  language: Language;
+  discountLimitBp: number;
+  idleLockMinutes: number;
+  receiptFooter: string;
+  printer: PrinterSettings | null;
+  scale: ScaleConfig;
+  terminalCode: string;
+}
+
+export interface TaxRate {
+  id: string;
+  name: string;
+  rateBp: number;
+  isDefault: boolean;
+}
+
+export interface Category {
+  id: string;
+  name: string;
+  altName: string | null;
+}
+
+export interface ProductHit {
+  id: string;
+  sku: string;
+  name: string;
+  altName: string | null;
+  unit: Unit;
+  price: number;
+  barcode: string | null;
+  stock: number;
+}
+
+export interface Product extends ProductHit {
+  categoryId: string | null;
+  barcodes: string[];
+  cost: number;
+  taxRateId: string;
+  taxRateBp: number;
+  plu: string | null;
+  archived: boolean;
+}
+
+export interface CartLine {
+  id: string;
+  productId: string;
+  sku: string;
+  name: string;
+  altName: string | null;
+  unit: Unit;
+  qty: number;
+  unitPrice: number;
+  originalPrice: number;
+  taxRateBp: number;
+  discount: Discount | null;
+  fixedAmount: number | null;
+}
+
+export interface Cart {
+  id: string | null;
+  currency: string;
+  priceMode: PriceMode;
+  lines: CartLine[];
+  cartDiscount: Discount | null;
+  priced: PricedCart;
+  updatedAt: number;
+}
+
+export interface CardIntent {
+  id: string;
+  cartId: string;
+  amount: number;
+  status: 'pending' | 'approved' | 'declined' | 'cancelled';
+  brand: string | null;
+  last4: string | null;
+  message: string | null;
+}
+
+export interface OrderLine {
+  id: string;
+  productId: string;
+  sku: string;
+  name: string;
+  altName: string | null;
+  unit: Unit;
+  qty: number;
+  unitPrice: number;
+  discount: number;
+  tax: number;
+  taxRateBp: number;
+  total: number;
+}
+
+export interface Payment {
+  id: string;
+  kind: TenderKind;
+  amount: number;
+  tendered: number | null;
+  brand: string | null;
+  last4: string | null;
+  reference: string | null;
+}
+
+export interface Order {
+  id: string;
+  number: string;
+  checkoutId: string;
+  createdAt: number;
+  staffName: string;
+  terminalCode: string;
+  currency: string;
+  priceMode: PriceMode;
+  subtotal: number;
+  discountTotal: number;
+  taxTotal: number;
+  total: number;
+  paid: number;
+  change: number;
+  taxes: { rateBp: number; base: number; tax: number }[];
+  lines: OrderLine[];
+  payments: Payment[];
+}
+
+export interface OrderSummary {
+  id: string;
+  number: string;
+  createdAt: number;
+  total: number;
+  currency: string;
+  staffName: string;
+  lineCount: number;
+}
+
+export interface ReceiptDoc {
+  storeName: string;
+  footer: string;
+  language: Language;
+  timezone: string;
+  order: Order;
+}

@@ -1,0 +1,46 @@
+/** Money is integer minor units of the store's ISO currency; these helpers only format and parse. */
+
+export function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  const digits = currencyDigits(currency);
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(minor / 10 ** digits);
+}
+
+/** Parses a typed amount ("12.5", "12,50") into minor units; null when it is not a plain amount. */
+export function parseMoney(text: string, currency: string): number | null {
+  const digits = currencyDigits(currency);
+  const cleaned = text.trim().replace(',', '.');
+  if (!/^\d+(\.\d*)?$/.test(cleaned)) return null;
+  const [whole, frac = ''] = cleaned.split('.');
+  if (frac.length > digits) return null;
+  return Number(whole) * 10 ** digits + Number((frac + '0'.repeat(digits)).slice(0, digits) || '0');
+}
+
+/** Quantities are thousandths; weighed goods show three decimals, counted goods none. */
+export function formatQty(thousandths: number, unit: 'each' | 'kg', locale: string): string {
+  if (unit === 'each' && thousandths % 1000 === 0) return String(thousandths / 1000);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(
+    thousandths / 1000,
+  );
+}
+
+export function parseQty(text: string, unit: 'each' | 'kg'): number | null {
+  const cleaned = text.trim().replace(',', '.');
+  if (!/^\d+(\.\d{0,3})?$/.test(cleaned)) return null;
+  const value = Math.round(Number(cleaned) * 1000);
+  if (unit === 'each' && value % 1000 !== 0) return null;
+  return value;
+}

@@ -1,0 +1,182 @@
+/**
+ * The one pricing module. The renderer uses it for instant display; main re-runs it at commit and
+ * is the authority. All amounts are integer minor units, quantities are thousandths, rates are
+ * basis points. Rounding is half-up (amounts are never negative here).
+ */
+
+export type Discount = { kind: 'percent'; bp: number } | { kind: 'amount'; minor: number };
+export type PriceMode = 'inclusive' | 'exclusive';
+
+export interface PriceLineInput {
+  id: string;
+  unitPrice: number;
+  qty: number;
+  taxRateBp: number;
+  discount?: Discount | null;
+  /** A scale label that carries the price fixes the line amount. */
+  fixedAmount?: number | null;
+}
+
+export interface PriceInput {
+  mode: PriceMode;
+  lines: PriceLineInput[];
+  cartDiscount?: Discount | null;
+}
+
+export interface PricedLine {
+  id: string;
+  gross: number;
+  lineDiscount: number;
+  cartDiscount: number;
+  net: number;
+  tax: number;
+  total: number;
+  taxRateBp: number;
+}
+
+export interface TaxBucket {
+  rateBp: number;
+  base: number;
+  tax: number;
+}
+
+export interface PricedCart {
+  lines: PricedLine[];
+  /** Sum of line amounts before any discount. */
+  subtotal: number;
+  discountTotal: number;
+  taxTotal: number;
+  /** What the customer pays. */
+  total: number;
+  taxes: TaxBucket[];
+}
+
+/** Integer division rounded half-up, for non-negative numerator and positive denominator. */
+export function divRound(numerator: number, denominator: number): number {
+  const q = Math.floor(numerator / denominator);
+  const r = numerator - q * denominator;
+  return r * 2 >= denominator ? q + 1 : q;
+}
+
+export function discountAmount(base: number, discount: Discount | null | undefined): number {
+  if (!discount || base <= 0) return 0;
+  if (discount.kind === 'percent') return Math.min(base, divRound(base * discount.bp, 10000));
+  return Math.min(base, Math.max(0, discount.minor));
+}
+
+/**
+ * Splits `total` into integers proportional to `weights` (largest remainder), so the parts always
+ * add up exactly. Ties go to the earlier index, which keeps the result deterministic.
+ */
+export function allocate(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || total === 0) return weights.map(() => 0);
+  const parts = weights.map((w) => Math.floor((total * w) / sum));
+  const remainders = weights.map((w, i) => ({ i, r: (total * w) % sum }));
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  remainders.sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of remainders) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+export function lineGross(line: Pick<PriceLineInput, 'unitPrice' | 'qty' | 'fixedAmount'>): number {
+  if (line.fixedAmount !== null && line.fixedAmount !== undefined) return line.fixedAmount;
+  return divRound(line.unitPrice * line.qty, 1000);
+}
+
+export function priceCart(input: PriceInput): PricedCart {
+  const gross = input.lines.map((l) => lineGross(l));
+  const lineDisc = input.lines.map((l, i) => discountAmount(gross[i]!, l.discount));
+  const afterLine = gross.map((g, i) => g - lineDisc[i]!);
+  const afterSum = afterLine.reduce((a, b) => a + b, 0);
+  const cartDiscTotal = discountAmount(afterSum, input.cartDiscount);
+  const cartDisc = allocate(cartDiscTotal, afterLine);
+  const net = afterLine.map((a, i) => a - cartDisc[i]!);
+
+  // Tax is computed once per rate on the summed base, then spread over the lines, so the
+  // breakdown per rate always sums to the tax total and to the lines' taxes.
+  const rates = [...new Set(input.lines.map((l) => l.taxRateBp))].sort((a, b) => a - b);
+  const tax = input.lines.map(() => 0);
+  const taxes: TaxBucket[] = [];
+  for (const rate of rates) {
+    const idx = input.lines.flatMap((l, i) => (l.taxRateBp === rate ? [i] : []));
+    const base = idx.reduce((s, i) => s + net[i]!, 0);
+    const bucketTax =
+      rate <= 0
+        ? 0
+        : input.mode === 'inclusive'
+          ? divRound(base * rate, 10000 + rate)
+          : divRound(base * rate, 10000);
+    const spread = allocate(
+      bucketTax,
+      idx.map((i) => net[i]!),
+    );
+    idx.forEach((i, k) => (tax[i] = spread[k]!));
+    taxes.push({ rateBp: rate, base: input.mode === 'inclusive' ? base - bucketTax : base, tax: bucketTax });
+  }
+
+  const lines: PricedLine[] = input.lines.map((l, i) => ({
+    id: l.id,
+    gross: gross[i]!,
+    lineDiscount: lineDisc[i]!,
+    cartDiscount: cartDisc[i]!,
+    net: net[i]!,
+    tax: tax[i]!,
+    total: input.mode === 'inclusive' ? net[i]! : net[i]! + tax[i]!,
+    taxRateBp: l.taxRateBp,
+  }));
+  const sum = (f: (l: PricedLine) => number) => lines.reduce((s, l) => s + f(l), 0);
+  return {
+    lines,
+    subtotal: sum((l) => l.gross),
+    discountTotal: sum((l) => l.lineDiscount + l.cartDiscount),
+    taxTotal: taxes.reduce((s, t) => s + t.tax, 0),
+    total: sum((l) => l.total),
+    taxes,
+  };
+}
+
+export type TenderKind = 'cash' | 'card_external' | 'card_integrated';
+
+export interface TenderInput {
+  kind: TenderKind;
+  amount: number;
+}
+
+export interface Settlement {
+  paid: number;
+  /** Still owed; 0 when fully paid. */
+  due: number;
+  change: number;
+  /** Non-cash tenders may not exceed what is owed: cards are never charged for change. */
+  overpaidByCard: boolean;
+}
+
+export function settle(total: number, tenders: TenderInput[]): Settlement {
+  const cash = tenders.filter((t) => t.kind === 'cash').reduce((s, t) => s + t.amount, 0);
+  const other = tenders.filter((t) => t.kind !== 'cash').reduce((s, t) => s + t.amount, 0);
+  const paid = cash + other;
+  return {
+    paid,
+    due: Math.max(0, total - paid),
+    change: Math.max(0, Math.min(cash, paid - total)),
+    overpaidByCard: other > total,
+  };
+}
+
+/** Quick-cash buttons: the exact amount and the next round notes above it. */
+export function quickCashAmounts(due: number, digits: number): number[] {
+  const unit = 10 ** digits;
+  const steps = [1, 5, 10, 20, 50, 100].map((s) => s * unit);
+  const out = new Set<number>([due]);
+  for (const step of steps) {
+    const up = Math.ceil(due / step) * step;
+    if (up > due) out.add(up);
+    if (out.size >= 4) break;
+  }
+  return [...out].sort((a, b) => a - b);
+}
