@@ -22,14 +22,14 @@ export const appContract = {
       })
       .strict(),
     role: 'public',
-    writes: true,
+    writes: 'own',
   }),
   'session.me': channel<SessionInfo>()({ input: c.empty, role: 'public', writes: false }),
   'staff.list': channel<StaffSummary[]>()({ input: c.empty, role: 'public', writes: false }),
   'staff.signIn': channel<SessionInfo>()({
     input: z.object({ staffId: c.id, pin: c.pin }).strict(),
     role: 'public',
-    writes: true,
+    writes: 'own',
   }),
   'staff.signOut': channel<SessionInfo>()({ input: c.empty, role: 'clerk', writes: false }),
   'staff.create': channel<StaffSummary>()({
@@ -37,7 +37,7 @@ export const appContract = {
       .object({ name: c.name, role: z.enum(['clerk', 'manager', 'admin']), pin: c.pin })
       .strict(),
     role: 'admin',
-    writes: true,
+    writes: 'own',
   }),
   'staff.update': channel<StaffSummary>()({
     input: z
@@ -50,7 +50,7 @@ export const appContract = {
       })
       .strict(),
     role: 'admin',
-    writes: true,
+    writes: 'own',
   }),
   'settings.get': channel<StoreSettings>()({ input: c.empty, role: 'clerk', writes: false }),
   'settings.update': channel<StoreSettings>()({

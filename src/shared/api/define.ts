@@ -9,7 +9,14 @@ export function roleRank(role: Role): number {
   return ROLES.indexOf(role);
 }
 
-export interface ChannelDef<I extends z.ZodType, O, W extends boolean> {
+/**
+ * `true`: the router runs the handler inside one transaction (it must be synchronous).
+ * `'own'`: it writes, but first awaits work off the main thread (a PIN hash), then opens its own
+ * short transactions. `false`: read only.
+ */
+export type Writes = boolean | 'own';
+
+export interface ChannelDef<I extends z.ZodType, O, W extends Writes> {
   input: I;
   role: Role;
   writes: W;
@@ -19,6 +26,6 @@ export interface ChannelDef<I extends z.ZodType, O, W extends boolean> {
 
 /** Declares a channel: `channel<Output>()({ input, role, writes })`. */
 export function channel<O>() {
-  return <I extends z.ZodType, W extends boolean>(def: { input: I; role: Role; writes: W }) =>
+  return <I extends z.ZodType, W extends Writes>(def: { input: I; role: Role; writes: W }) =>
     def as ChannelDef<I, O, W>;
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
-import type { ChannelDef } from './define';
+import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
 export const contract = { ...appContract, ...catalogContract, ...salesContract };
@@ -12,7 +12,7 @@ export type Channel = keyof Contract;
 export type InputOf<K extends Channel> = z.input<Contract[K]['input']>;
 export type ParsedInputOf<K extends Channel> = z.output<Contract[K]['input']>;
 export type OutputOf<K extends Channel> =
-  Contract[K] extends ChannelDef<z.ZodType, infer O, boolean> ? O : never;
+  Contract[K] extends ChannelDef<z.ZodType, infer O, Writes> ? O : never;
 export type WritesOf<K extends Channel> =
   Contract[K] extends ChannelDef<z.ZodType, unknown, infer W> ? W : never;
 

@@ -1,0 +1,60 @@
+import { pinyin } from 'pinyin-pro';
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
+const CJK_G = /[\u3400-\u9fff\uf900-\ufaff]/gu;
+
+/** Chinese characters become one token each, so a 1–2 character query can match inside a name. */
+export function spaceCjk(text: string): string {
+  return text.replace(CJK_G, (ch) => ` ${ch} `).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Pinyin tokens for the Chinese part of a name: full syllables joined from every syllable
+ * boundary and initials from every position, so `pg` and `pingguo` find 富士苹果.
+ */
+export function pinyinTokens(...names: (string | null | undefined)[]): string {
+  const out = new Set<string>();
+  for (const name of names) {
+    if (!name || !CJK.test(name)) continue;
+    for (const run of name.match(/[\u3400-\u9fff\uf900-\ufaff]+/gu) ?? []) {
+      const full = pinyin(run, { toneType: 'none', type: 'array' }).map((s) => s.toLowerCase().replace(/[^a-z]/g, ''));
+      const initials = full.map((s) => s[0] ?? '');
+      for (let i = 0; i < full.length; i++) {
+        out.add(full.slice(i).join(''));
+        out.add(initials.slice(i).join(''));
+      }
+    }
+  }
+  return [...out].filter(Boolean).join(' ');
+}
+
+export interface SearchDoc {
+  text: string;
+  codes: string;
+  py: string;
+}
+
+export function searchDoc(p: { name: string; altName?: string | null; sku: string; barcodes: string[] }): SearchDoc {
+  return {
+    text: spaceCjk(`${p.name} ${p.altName ?? ''}`),
+    codes: [p.sku, ...p.barcodes].join(' '),
+    py: pinyinTokens(p.name, p.altName),
+  };
+}
+
+/**
+ * Turns what the clerk typed into an FTS5 query: Latin words become prefix terms, Chinese runs
+ * become phrases of single characters. Returns null when nothing searchable is left.
+ */
+export function ftsQuery(typed: string): string | null {
+  const norm = typed.normalize('NFKC').toLowerCase();
+  const terms: string[] = [];
+  for (const raw of norm.split(/[\s,;/|]+/)) {
+    const cjk = raw.match(CJK_G);
+    if (cjk) terms.push(`text:"${cjk.join(' ')}"`);
+    for (const word of raw.replace(CJK_G, ' ').split(/[^\p{L}\p{N}]+/u)) {
+      if (word) terms.push(`"${word}"*`);
+    }
+  }
+  return terms.length ? terms.join(' AND ') : null;
+}

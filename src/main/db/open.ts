@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export type Sqlite = Database.Database;
+
+export interface Store {
+  sqlite: Sqlite;
+  db: Db;
+}
+
+/**
+ * Opens (or creates) the store and migrates it. WAL + synchronous=FULL: a committed sale survives a
+ * power cut. One writer connection per process; the busy timeout covers a backup reader.
+ */
+export function openStore(file: string, migrationsDir: string): Store {
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: migrationsDir });
+  return { sqlite, db };
+}
+
+/** Runs `fn` in one IMMEDIATE transaction (we are the only writer, so it never waits on itself). */
+export function inTransaction<T>(sqlite: Sqlite, fn: () => T): T {
+  if (sqlite.inTransaction) return fn();
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    const out = fn();
+    sqlite.exec('COMMIT');
+    return out;
+  } catch (err) {
+    // A business error that must keep its side effects (a counted failed PIN) commits first.
+    const keep = (err as { keepWrites?: unknown } | null)?.keepWrites === true;
+    if (sqlite.inTransaction) sqlite.exec(keep ? 'COMMIT' : 'ROLLBACK');
+    throw err;
+  }
+}

@@ -1,0 +1,104 @@
+import type { Handlers } from './router';
+import { staffOf } from './router';
+import { appStatus, runSetup } from './setup/setup';
+import { createStaff, listStaff, signIn, updateStaff } from './staff/staff';
+import { readSettings, writeSettings } from './settings/settings';
+import { browseProducts, createProduct, getProduct, listCategories } from './catalog/products';
+import { searchProducts } from './catalog/search';
+import * as cart from './sales/cart';
+import { completeSale, getOrder, recentOrders } from './sales/checkout';
+import { cancelCardPayment, getIntent, startCardPayment } from './payments/intents';
+import { receiptDoc } from './sales/receipt-doc';
+import { encodeReceipt } from './receipts/escpos';
+import { sendToPrinter } from './receipts/printer';
+import { AppError } from './errors';
+import { recordAudit } from './audit/audit';
+import { inTransaction } from './db/open';
+
+
+/** The handler table: one entry per channel of the contract, checked by the compiler. */
+export const handlers: Handlers = {
+  'app.status': (_i, { deps }) => appStatus(deps),
+  'setup.run': (input, { deps }) => runSetup(deps, input),
+  'session.me': (_i, { deps, session }) => ({
+    staff: session.staff,
+    idleLockMs: readSettings(deps).idleLockMinutes * 60_000,
+  }),
+  'staff.list': (_i, { deps }) => listStaff(deps).filter((s) => s.active),
+  'staff.signIn': async (input, { deps, session }) => {
+    const staff = await signIn(deps, input.staffId, input.pin);
+    session.staff = staff;
+    session.lastActivity = deps.clock();
+    return { staff, idleLockMs: readSettings(deps).idleLockMinutes * 60_000 };
+  },
+  'staff.signOut': (_i, { deps, session }) => {
+    session.staff = null;
+    return { staff: null, idleLockMs: readSettings(deps).idleLockMinutes * 60_000 };
+  },
+  'staff.create': (input, ctx) => createStaff(ctx.deps, input, staffOf(ctx).id),
+  'staff.update': (input, ctx) => updateStaff(ctx.deps, input, staffOf(ctx).id),
+  'settings.get': (_i, { deps }) => readSettings(deps),
+  'settings.update': (input, ctx) => {
+    const before = readSettings(ctx.deps);
+    const after = writeSettings(ctx.deps, input);
+    recordAudit(ctx.deps, {
+      staffId: staffOf(ctx).id,
+      action: 'settings.update',
+      details: Object.fromEntries(Object.keys(input).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }])),
+      success: true,
+    });
+    return after;
+  },
+  'taxRates.list': (_i, { deps }) =>
+    (deps.sqlite.prepare('SELECT id, name, rate_bp AS rateBp, is_default AS isDefault FROM tax_rates WHERE archived = 0 ORDER BY rate_bp').all() as {
+      id: string;
+      name: string;
+      rateBp: number;
+      isDefault: number;
+    }[]).map((r) => ({ ...r, isDefault: r.isDefault === 1 })),
+
+  'catalog.search': (input, { deps }) => searchProducts(deps, input.q, input.limit ?? 20),
+  'catalog.browse': (input, { deps }) => browseProducts(deps, input),
+  'catalog.categories': (_i, { deps }) => listCategories(deps),
+  'catalog.get': (input, { deps }) => getProduct(deps, input.id),
+  'catalog.create': (input, ctx) => createProduct(ctx.deps, input, staffOf(ctx).id),
+
+  'cart.get': (_i, { deps }) => cart.loadCart(deps),
+  'cart.scan': (input, ctx) => cart.scan(ctx.deps, staffOf(ctx), input.code),
+  'cart.addProduct': (input, ctx) => cart.addProduct(ctx.deps, staffOf(ctx), input.productId, input.qty),
+  'cart.setQty': (input, { deps }) => cart.setQty(deps, input.lineId, input.qty),
+  'cart.removeLine': (input, ctx) => cart.removeLine(ctx.deps, staffOf(ctx), input.lineId),
+  'cart.setLineDiscount': (input, ctx) => cart.setLineDiscount(ctx.deps, staffOf(ctx), input.lineId, input.discount, input.approval),
+  'cart.setCartDiscount': (input, ctx) => cart.setCartDiscount(ctx.deps, staffOf(ctx), input.discount, input.approval),
+  'cart.overridePrice': (input, ctx) => cart.overridePrice(ctx.deps, staffOf(ctx), input.lineId, input.unitPrice, input.approval),
+  'cart.clear': (_i, ctx) => cart.clearCart(ctx.deps, staffOf(ctx)),
+
+  'payments.startCard': (input, { deps }) => startCardPayment(deps, input.cartId, input.amount),
+  'payments.intent': (input, { deps }) => getIntent(deps, input.id),
+  'payments.cancelCard': (input, { deps }) => cancelCardPayment(deps, input.id),
+
+  'sales.complete': (input, ctx) => completeSale(ctx.deps, staffOf(ctx), input),
+  'sales.get': (input, { deps }) => getOrder(deps, input.id),
+  'sales.recent': (input, { deps }) => recentOrders(deps, input.limit),
+
+  'receipts.get': (input, { deps }) => receiptDoc(deps, input.orderId),
+  'receipts.escpos': (input, { deps }) => ({
+    base64: Buffer.from(encodeReceipt(receiptDoc(deps, input.orderId), { width: input.width, kickDrawer: false })).toString('base64'),
+  }),
+  'receipts.print': async (input, ctx) => {
+    const { deps } = ctx;
+    const printer = readSettings(deps).printer;
+    if (!printer) throw new AppError('VALIDATION', 'No receipt printer is set up', { field: 'printer' });
+    const bytes = encodeReceipt(receiptDoc(deps, input.orderId), { width: printer.width, kickDrawer: input.kickDrawer });
+    try {
+      await sendToPrinter({ host: printer.host, port: printer.port, bytes, timeoutMs: 4000 });
+    } catch (err) {
+      throw new AppError('IO', `Printer ${printer.host}:${printer.port} did not take the receipt`, {
+        reason: err instanceof Error ? err.message : String(err),
+      });
+    }
+    if (input.kickDrawer)
+      inTransaction(deps.sqlite, () => recordAudit(deps, { staffId: staffOf(ctx).id, action: 'drawer.open', target: input.orderId, success: true }));
+    return { bytes: bytes.length };
+  },
+};

@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { createApp } from '../app';
+import { startHost } from './server';
+import { defaultDataDir, MIGRATIONS_DIR, RESOURCES_DIR, WEB_DIR } from './paths';
+
+/** `npm run web -- --data DIR --port N`: the app without Electron, on loopback only. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      token: { type: 'string' },
+      terminal: { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const dataDir = resolve(values.data ?? defaultDataDir());
+  const app = createApp({
+    dataDir,
+    migrationsDir: MIGRATIONS_DIR,
+    resourcesDir: RESOURCES_DIR,
+    ...(values.terminal ? { terminalCode: values.terminal } : {}),
+  });
+  const host = await startHost({ router: app.router, webDir: WEB_DIR, port, ...(values.token ? { token: values.token } : {}) });
+  console.log(`Countertop data folder: ${dataDir}`);
+  console.log(`Countertop is running. Open: ${host.url}`);
+  const stop = () => {
+    void host.close().finally(() => {
+      app.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`Countertop could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,177 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { streamSSE } from 'hono/streaming';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Router } from '../router';
+
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const COOKIE = 'ct_auth';
+const MAX_BODY = 1024 * 1024;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface HostOptions {
+  router: Router;
+  webDir: string;
+  port: number;
+  /** Per-launch secret; random when not given. */
+  token?: string;
+}
+
+export interface Host {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+function sameSecret(a: string | undefined, b: string): boolean {
+  if (!a) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The headless host: the renderer and the router over HTTP on 127.0.0.1 only. Nothing answers
+ * without the per-launch secret (cookie set from the printed URL, or a bearer header).
+ */
+export function buildHostApp(opts: HostOptions & { token: string }): Hono {
+  const app = new Hono();
+  const sessions = new Set<string>();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', CSP);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.use('*', async (c, next) => {
+    const url = new URL(c.req.url);
+    const fromQuery = url.searchParams.get('token');
+    if (c.req.method === 'GET' && url.pathname === '/' && fromQuery !== null) {
+      if (!sameSecret(fromQuery, opts.token)) return c.text('Unauthorized', 401);
+      setCookie(c, COOKIE, opts.token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+      return c.redirect('/', 302);
+    }
+    const bearer = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+    if (!sameSecret(getCookie(c, COOKIE), opts.token) && !sameSecret(bearer, opts.token)) return c.text('Unauthorized', 401);
+    return next();
+  });
+
+  const sessionOf = (c: Context, fromQuery = false) => {
+    const sid = fromQuery ? c.req.query('session') : c.req.header('x-session');
+    return sid && sessions.has(sid) ? sid : null;
+  };
+  const unknownSession = (c: Context) =>
+    c.json({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'unknown session' } }, 401);
+
+  app.post('/api/session', (c) => {
+    const sessionId = randomUUID();
+    sessions.add(sessionId);
+    return c.json({ sessionId });
+  });
+
+  app.post('/api/invoke', async (c) => {
+    const sid = sessionOf(c);
+    if (!sid) return unknownSession(c);
+    const text = await c.req.text();
+    if (text.length > MAX_BODY) return c.json({ ok: false, error: { code: 'VALIDATION', message: 'Request too large' } }, 413);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return c.json({ ok: false, error: { code: 'VALIDATION', message: 'Body is not JSON' } });
+    }
+    const { channel, input } = (body ?? {}) as { channel?: unknown; input?: unknown };
+    if (typeof channel !== 'string') return c.json({ ok: false, error: { code: 'VALIDATION', message: 'Missing channel' } });
+    return c.json(await opts.router.call(channel, input, `host:${sid}`));
+  });
+
+  app.get('/api/events', (c) => {
+    const sid = sessionOf(c, true);
+    if (!sid) return unknownSession(c);
+    return streamSSE(c, async (stream) => {
+      const queue: { event: string; data: string }[] = [];
+      let wake: (() => void) | null = null;
+      const off = opts.router.subscribe(`host:${sid}`, (event, payload) => {
+        queue.push({ event, data: JSON.stringify(payload) });
+        wake?.();
+      });
+      stream.onAbort(() => {
+        off();
+        wake?.();
+      });
+      while (!stream.aborted) {
+        const next = queue.shift();
+        if (next) await stream.writeSSE(next);
+        else
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 15000);
+          }).then(() => (wake = null));
+        if (!next && !stream.aborted) await stream.writeSSE({ event: 'ping', data: '{}' });
+      }
+    });
+  });
+
+  app.get('*', async (c) => {
+    const path = new URL(c.req.url).pathname;
+    const rel = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    const file = join(opts.webDir, rel);
+    if (!file.startsWith(opts.webDir + sep) && file !== opts.webDir) return c.text('Not found', 404);
+    const ext = extname(file);
+    try {
+      const body = await readFile(ext ? file : join(opts.webDir, 'index.html'));
+      return c.body(body, 200, { 'Content-Type': TYPES[ext || '.html'] ?? 'application/octet-stream' });
+    } catch {
+      if (ext) return c.text('Not found', 404);
+      return c.text('The renderer is not built: run `npm run build:web`', 500);
+    }
+  });
+  return app;
+}
+
+export function startHost(opts: HostOptions): Promise<Host> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const app = buildHostApp({ ...opts, token });
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: app.fetch, port: opts.port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+        const url = `http://127.0.0.1:${info.port}/?token=${token}`;
+        resolve({
+          url,
+          port: info.port,
+          token,
+          close: () =>
+            new Promise<void>((r) => {
+              if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+              server.close(() => r());
+            }),
+        });
+      });
+      server.on('error', reject);
+    } catch (err) {
+      reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { desc } from 'drizzle-orm';
+import { journal } from '../db/schema';
+import type { Deps } from '../deps';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with keys sorted at every level: the same document always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function chainHash(prevHash: string, payload: string): string {
+  return createHash('sha256').update(prevHash).update(payload).digest('hex');
+}
+
+export type JournalKind = 'sale' | 'refund' | 'void' | 'shift_close';
+
+export function appendJournal(
+  deps: Pick<Deps, 'db' | 'clock' | 'ids'>,
+  kind: JournalKind,
+  refId: string,
+  document: unknown,
+): { seq: number; hash: string } {
+  const last = deps.db.select({ seq: journal.seq, hash: journal.hash }).from(journal).orderBy(desc(journal.seq)).limit(1).get();
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const seq = (last?.seq ?? 0) + 1;
+  const payload = canonicalJson({ kind, refId, document });
+  const hash = chainHash(prevHash, payload);
+  deps.db.insert(journal).values({ seq, id: deps.ids(), kind, refId, payload, prevHash, hash, at: deps.clock() }).run();
+  return { seq, hash };
+}
+
+export interface JournalCheck {
+  ok: boolean;
+  entries: number;
+  firstBroken: { seq: number; refId: string; kind: string } | null;
+}
+
+/** Walks the chain in order; names the first entry whose link or content does not match. */
+export function verifyJournal(deps: Pick<Deps, 'sqlite'>): JournalCheck {
+  let prev = GENESIS_HASH;
+  let count = 0;
+  const rows = deps.sqlite
+    .prepare('SELECT seq, ref_id AS refId, kind, payload, prev_hash AS prevHash, hash FROM journal ORDER BY seq')
+    .iterate() as IterableIterator<{ seq: number; refId: string; kind: string; payload: string; prevHash: string; hash: string }>;
+  for (const row of rows) {
+    count += 1;
+    if (row.prevHash !== prev || chainHash(prev, row.payload) !== row.hash)
+      return { ok: false, entries: count, firstBroken: { seq: row.seq, refId: row.refId, kind: row.kind } };
+    prev = row.hash;
+  }
+  return { ok: true, entries: count, firstBroken: null };
+}

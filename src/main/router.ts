@@ -1,0 +1,112 @@
+import type { z } from 'zod';
+import { contract, roleRank, type Channel, type OutputOf, type ParsedInputOf, type WritesOf } from '../shared/api';
+import type { Result } from '../shared/errors';
+import { inTransaction } from './db/open';
+import type { Deps } from './deps';
+import { AppError, errorFromUnknown } from './errors';
+import { recordAudit } from './audit/audit';
+import { invalidateSettings, readSettings } from './settings/settings';
+import type { Session, SessionStaff, SessionStore } from './sessions';
+
+export interface Ctx {
+  deps: Deps;
+  sessionKey: string;
+  session: Session;
+}
+
+/** The handler for a channel; writing handlers are synchronous because they run inside one transaction. */
+export type Handler<K extends Channel> = (
+  input: ParsedInputOf<K>,
+  ctx: Ctx,
+) => WritesOf<K> extends true ? OutputOf<K> : OutputOf<K> | Promise<OutputOf<K>>;
+
+/** A missing or mistyped handler is a compile error. */
+export type Handlers = { [K in Channel]: Handler<K> };
+
+export interface Router {
+  call(channel: string, input: unknown, sessionKey: string): Promise<Result<unknown>>;
+  subscribe(sessionKey: string, listener: (event: string, payload: unknown) => void): () => void;
+  dropSession(sessionKey: string): void;
+}
+
+export function staffOf(ctx: Ctx): SessionStaff {
+  if (!ctx.session.staff) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  return ctx.session.staff;
+}
+
+type Listener = (event: string, payload: unknown) => void;
+
+export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionStore, listeners: Map<string, Set<Listener>>): Router {
+  const send = (key: string, event: string, payload: unknown) => {
+    for (const l of listeners.get(key) ?? []) l(event, payload);
+  };
+
+  async function call(channel: string, rawInput: unknown, sessionKey: string): Promise<Result<unknown>> {
+    if (!Object.hasOwn(contract, channel))
+      return { ok: false, error: { code: 'VALIDATION', message: `Unknown channel ${String(channel)}` } };
+    const name = channel as Channel;
+    const def = contract[name];
+    // 1. Validate before anything else runs: a rejection never touches the database.
+    const parsed = (def.input as z.ZodType).safeParse(rawInput ?? {});
+    if (!parsed.success)
+      return {
+        ok: false,
+        error: {
+          code: 'VALIDATION',
+          message: 'Invalid input',
+          details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+        },
+      };
+
+    // 2. Session and role.
+    const now = deps.clock();
+    const session = sessions.ensure(sessionKey, now);
+    if (def.role !== 'public') {
+      if (!session.staff) return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } };
+      const idleMs = readSettings(deps).idleLockMinutes * 60_000;
+      if (now - session.lastActivity > idleMs) {
+        session.staff = null;
+        send(sessionKey, 'session.expired', { reason: 'idle' });
+        return { ok: false, error: { code: 'SESSION_LOCKED', message: 'Locked after inactivity: sign in again' } };
+      }
+      if (roleRank(session.staff.role) < roleRank(def.role)) {
+        try {
+          inTransaction(deps.sqlite, () =>
+            recordAudit(deps, { staffId: session.staff!.id, action: 'forbidden', target: name, details: { role: session.staff!.role, needs: def.role }, success: false }),
+          );
+        } catch {
+          // Auditing a refusal must not turn it into another error.
+        }
+        return { ok: false, error: { code: 'FORBIDDEN', message: `This needs the ${def.role} role`, details: { needs: def.role } } };
+      }
+      session.lastActivity = now;
+    }
+
+    // 3. Run; a writing handler runs inside one transaction.
+    const ctx: Ctx = { deps, sessionKey, session };
+    const handler = handlers[name] as (input: unknown, ctx: Ctx) => unknown;
+    try {
+      const value = def.writes === true ? inTransaction(deps.sqlite, () => handler(parsed.data, ctx)) : await handler(parsed.data, ctx);
+      return { ok: true, value };
+    } catch (err) {
+      if (def.writes !== false) invalidateSettings(deps);
+      const error = errorFromUnknown(err);
+      if (error.code === 'INTERNAL') console.error(`[router] ${name} failed`, err);
+      return { ok: false, error };
+    }
+  }
+
+  return {
+    call,
+    subscribe(sessionKey, listener) {
+      let set = listeners.get(sessionKey);
+      if (!set) listeners.set(sessionKey, (set = new Set()));
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+    dropSession(sessionKey) {
+      sessions.drop(sessionKey);
+      listeners.delete(sessionKey);
+    },
+  };
+}

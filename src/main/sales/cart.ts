@@ -1,0 +1,269 @@
+import type { Cart, CartLine } from '../../shared/api/types';
+import { discountAmount, lineGross, priceCart, type Discount } from '../../shared/pricing';
+import { decodeScaleBarcode } from '../../shared/scale-barcode';
+import { divRound } from '../../shared/pricing';
+import type { Deps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { recordAudit } from '../audit/audit';
+import { readSettings } from '../settings/settings';
+import type { SessionStaff } from '../sessions';
+import { verifyApproval } from '../staff/staff';
+import { roleRank } from '../../shared/api/define';
+
+interface LineRow extends Omit<CartLine, 'discount'> {
+  discount: string | null;
+}
+
+function parseDiscount(json: string | null): Discount | null {
+  return json ? (JSON.parse(json) as Discount) : null;
+}
+
+export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string | null {
+  const row = deps.sqlite
+    .prepare("SELECT id FROM carts WHERE terminal_code = ? AND status = 'open' ORDER BY created_at DESC LIMIT 1")
+    .get(deps.terminalCode) as { id: string } | undefined;
+  return row?.id ?? null;
+}
+
+/** The terminal's open cart, priced by the shared pricing module (main is the authority). */
+export function loadCart(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, cartId: string | null = openCartId(deps)): Cart {
+  const settings = readSettings(deps);
+  const cart = cartId
+    ? (deps.sqlite.prepare('SELECT id, cart_discount AS cartDiscount, updated_at AS updatedAt FROM carts WHERE id = ?').get(cartId) as
+        | { id: string; cartDiscount: string | null; updatedAt: number }
+        | undefined)
+    : undefined;
+  const rows = cart
+    ? (deps.sqlite
+        .prepare(
+          `SELECT l.id, l.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, l.qty, l.unit_price AS unitPrice,
+                  p.price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
+           FROM cart_lines l JOIN products p ON p.id = l.product_id JOIN tax_rates t ON t.id = p.tax_rate_id
+           WHERE l.cart_id = ? ORDER BY l.position`,
+        )
+        .all(cart.id) as LineRow[])
+    : [];
+  const lines: CartLine[] = rows.map((r) => ({ ...r, discount: parseDiscount(r.discount) }));
+  const cartDiscount = parseDiscount(cart?.cartDiscount ?? null);
+  return {
+    id: cart?.id ?? null,
+    currency: settings.currency,
+    priceMode: settings.priceMode,
+    lines,
+    cartDiscount,
+    priced: priceCart({ mode: settings.priceMode, lines, cartDiscount }),
+    updatedAt: cart?.updatedAt ?? 0,
+  };
+}
+
+function ensureCart(deps: Deps, staff: SessionStaff): string {
+  const existing = openCartId(deps);
+  if (existing) return existing;
+  const id = deps.ids();
+  const now = deps.clock();
+  deps.sqlite
+    .prepare("INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)")
+    .run(id, deps.terminalCode, staff.id, now, now);
+  return id;
+}
+
+function touch(deps: Deps, cartId: string): void {
+  deps.sqlite.prepare('UPDATE carts SET updated_at = ? WHERE id = ?').run(deps.clock(), cartId);
+}
+
+interface ProductForSale {
+  id: string;
+  unit: 'each' | 'kg';
+  price: number;
+}
+
+const PRODUCT_COLS = 'p.id, p.unit, p.price';
+
+/** A scan resolves a barcode, a scale label (weight or price embedded) or a SKU. */
+function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: number; fixedAmount: number | null } | null {
+  const byBarcode = deps.sqlite
+    .prepare(`SELECT ${PRODUCT_COLS} FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0`)
+    .get(code) as ProductForSale | undefined;
+  if (byBarcode) return { product: byBarcode, qty: byBarcode.unit === 'kg' ? 1000 : 1000, fixedAmount: null };
+  const scale = decodeScaleBarcode(code, readSettings(deps).scale);
+  if (scale) {
+    const product = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.plu = ? AND p.archived = 0`).get(scale.plu) as
+      | ProductForSale
+      | undefined;
+    if (product) {
+      if (scale.kind === 'weight') {
+        if (scale.grams <= 0) return null;
+        // Weighed goods: grams are thousandths of a kilogram; counted goods: the label's number is the count.
+        return { product, qty: product.unit === 'kg' ? scale.grams : scale.grams * 1000, fixedAmount: null };
+      }
+      const qty = product.unit === 'kg' && product.price > 0 ? Math.max(1, divRound(scale.minor * 1000, product.price)) : 1000;
+      return { product, qty, fixedAmount: scale.minor };
+    }
+  }
+  const bySku = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`).get(code) as
+    | ProductForSale
+    | undefined;
+  return bySku ? { product: bySku, qty: 1000, fixedAmount: null } : null;
+}
+
+function addLine(deps: Deps, staff: SessionStaff, product: ProductForSale, qty: number, fixedAmount: number | null, code: string | null): void {
+  const cartId = ensureCart(deps, staff);
+  // Scanning the same counted item again raises the quantity instead of adding a line.
+  if (product.unit === 'each' && fixedAmount === null) {
+    const same = deps.sqlite
+      .prepare(
+        'SELECT id, qty FROM cart_lines WHERE cart_id = ? AND product_id = ? AND fixed_amount IS NULL AND discount IS NULL AND unit_price = ? ORDER BY position DESC LIMIT 1',
+      )
+      .get(cartId, product.id, product.price) as { id: string; qty: number } | undefined;
+    if (same) {
+      if (same.qty + qty > 100_000_000) throw new AppError('VALIDATION', 'Quantity too large');
+      deps.sqlite.prepare('UPDATE cart_lines SET qty = ? WHERE id = ?').run(same.qty + qty, same.id);
+      touch(deps, cartId);
+      return;
+    }
+  }
+  const pos = deps.sqlite.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS n FROM cart_lines WHERE cart_id = ?').get(cartId) as { n: number };
+  if (pos.n > 500) throw new AppError('VALIDATION', 'A sale can have at most 500 lines');
+  deps.sqlite
+    .prepare(
+      'INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)',
+    )
+    .run(deps.ids(), cartId, product.id, pos.n, qty, product.price, fixedAmount, code);
+  touch(deps, cartId);
+}
+
+export function scan(deps: Deps, staff: SessionStaff, code: string): Cart {
+  const hit = resolveCode(deps, code);
+  if (!hit) throw new AppError('NOT_FOUND', `Unknown barcode ${code}`, { code });
+  addLine(deps, staff, hit.product, hit.qty, hit.fixedAmount, code);
+  return loadCart(deps);
+}
+
+export function addProduct(deps: Deps, staff: SessionStaff, productId: string, qty?: number): Cart {
+  const product = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.id = ? AND p.archived = 0`).get(productId) as
+    | ProductForSale
+    | undefined;
+  if (!product) throw notFound('Product');
+  const q = qty ?? 1000;
+  if (product.unit === 'each' && q % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
+  addLine(deps, staff, product, q, null, null);
+  return loadCart(deps);
+}
+
+interface LineCtx {
+  cartId: string;
+  line: { id: string; qty: number; unitPrice: number; fixedAmount: number | null; unit: 'each' | 'kg'; originalPrice: number; productId: string };
+}
+
+function openLine(deps: Deps, lineId: string): LineCtx {
+  const cartId = openCartId(deps);
+  const line = cartId
+    ? (deps.sqlite
+        .prepare(
+          `SELECT l.id, l.qty, l.unit_price AS unitPrice, l.fixed_amount AS fixedAmount, p.unit, p.price AS originalPrice, p.id AS productId
+           FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.id = ? AND l.cart_id = ?`,
+        )
+        .get(lineId, cartId) as LineCtx['line'] | undefined)
+    : undefined;
+  if (!cartId || !line) throw new AppError('NOT_FOUND', 'That line is not in the current sale', { lineId });
+  return { cartId, line };
+}
+
+export function setQty(deps: Deps, lineId: string, qty: number): Cart {
+  const { cartId, line } = openLine(deps, lineId);
+  if (line.unit === 'each' && qty % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
+  if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label has a fixed quantity');
+  deps.sqlite.prepare('UPDATE cart_lines SET qty = ? WHERE id = ?').run(qty, lineId);
+  touch(deps, cartId);
+  return loadCart(deps);
+}
+
+export function removeLine(deps: Deps, staff: SessionStaff, lineId: string): Cart {
+  const { cartId, line } = openLine(deps, lineId);
+  deps.sqlite.prepare('DELETE FROM cart_lines WHERE id = ?').run(lineId);
+  recordAudit(deps, { staffId: staff.id, action: 'cart.removeLine', target: cartId, details: { productId: line.productId, qty: line.qty }, success: true });
+  touch(deps, cartId);
+  return loadCart(deps);
+}
+
+/**
+ * Privileged cart actions: a clerk needs a manager's PIN on the spot; a manager approves their
+ * own. Either way the action is audited with who approved it.
+ */
+function authorize(
+  deps: Deps,
+  staff: SessionStaff,
+  approval: { staffId: string; pin: string } | undefined,
+  action: string,
+  needed: boolean,
+): string | null {
+  if (!needed) return null;
+  if (roleRank(staff.role) >= roleRank('manager')) return staff.id;
+  if (!approval) throw new AppError('APPROVAL_REQUIRED', 'A manager must approve this', { action });
+  return verifyApproval(deps, approval, staff.id, action);
+}
+
+function overLimit(deps: Deps, base: number, discount: Discount | null): boolean {
+  if (!discount) return false;
+  const limit = readSettings(deps).discountLimitBp;
+  if (discount.kind === 'percent') return discount.bp > limit;
+  return base > 0 ? discountAmount(base, discount) * 10000 > base * limit : discount.minor > 0;
+}
+
+export function setLineDiscount(
+  deps: Deps,
+  staff: SessionStaff,
+  lineId: string,
+  discount: Discount | null,
+  approval?: { staffId: string; pin: string },
+): Cart {
+  const { cartId, line } = openLine(deps, lineId);
+  const base = lineGross(line);
+  if (discount?.kind === 'amount' && discount.minor > base)
+    throw new AppError('VALIDATION', 'The discount is larger than the line', { field: 'discount' });
+  const approvedBy = authorize(deps, staff, approval, 'discount.line', overLimit(deps, base, discount));
+  deps.sqlite.prepare('UPDATE cart_lines SET discount = ? WHERE id = ?').run(discount ? JSON.stringify(discount) : null, lineId);
+  if (approvedBy || discount)
+    recordAudit(deps, { staffId: staff.id, action: 'discount.line', target: cartId, details: { lineId, discount }, approvedBy, success: true });
+  touch(deps, cartId);
+  return loadCart(deps);
+}
+
+export function setCartDiscount(deps: Deps, staff: SessionStaff, discount: Discount | null, approval?: { staffId: string; pin: string }): Cart {
+  const cart = loadCart(deps);
+  if (!cart.id || cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
+  const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
+  if (discount?.kind === 'amount' && discount.minor > base)
+    throw new AppError('VALIDATION', 'The discount is larger than the sale', { field: 'discount' });
+  const approvedBy = authorize(deps, staff, approval, 'discount.cart', overLimit(deps, base, discount));
+  deps.sqlite.prepare('UPDATE carts SET cart_discount = ?, updated_at = ? WHERE id = ?').run(discount ? JSON.stringify(discount) : null, deps.clock(), cart.id);
+  recordAudit(deps, { staffId: staff.id, action: 'discount.cart', target: cart.id, details: { discount }, approvedBy, success: true });
+  return loadCart(deps);
+}
+
+export function overridePrice(deps: Deps, staff: SessionStaff, lineId: string, unitPrice: number, approval?: { staffId: string; pin: string }): Cart {
+  const { cartId, line } = openLine(deps, lineId);
+  if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label cannot be re-priced');
+  const approvedBy = authorize(deps, staff, approval, 'price.override', unitPrice !== line.unitPrice);
+  deps.sqlite.prepare('UPDATE cart_lines SET unit_price = ? WHERE id = ?').run(unitPrice, lineId);
+  recordAudit(deps, {
+    staffId: staff.id,
+    action: 'price.override',
+    target: cartId,
+    details: { lineId, productId: line.productId, from: line.unitPrice, to: unitPrice },
+    approvedBy,
+    success: true,
+  });
+  touch(deps, cartId);
+  return loadCart(deps);
+}
+
+/** Voids the open sale: the lines are kept on the voided cart for the audit trail. */
+export function clearCart(deps: Deps, staff: SessionStaff): Cart {
+  const cartId = openCartId(deps);
+  if (cartId) {
+    deps.sqlite.prepare("UPDATE carts SET status = 'voided', updated_at = ? WHERE id = ?").run(deps.clock(), cartId);
+    recordAudit(deps, { staffId: staff.id, action: 'sale.void', target: cartId, success: true });
+  }
+  return loadCart(deps, null);
+}

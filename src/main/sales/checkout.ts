@@ -1,0 +1,179 @@
+import type { TenderRequest } from '../../shared/api/sales';
+import type { Order, OrderSummary } from '../../shared/api/types';
+import { settle } from '../../shared/pricing';
+import type { Deps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { appendJournal } from '../journal/journal';
+import { appendOutbox } from '../outbox/outbox';
+import { defaultLocationId, recordMovement } from '../inventory/ledger';
+import { readSettings } from '../settings/settings';
+import type { SessionStaff } from '../sessions';
+import { loadCart } from './cart';
+
+function nextOrderNumber(deps: Deps): string {
+  const key = `order:${deps.terminalCode}`;
+  deps.sqlite
+    .prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1')
+    .run(key);
+  const { value } = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as { value: number };
+  return `${deps.terminalCode}-${String(value).padStart(6, '0')}`;
+}
+
+interface ResolvedTender {
+  kind: 'cash' | 'card_external' | 'card_integrated';
+  amount: number;
+  brand: string | null;
+  last4: string | null;
+  reference: string | null;
+  intentId: string | null;
+}
+
+function resolveTenders(deps: Deps, cartId: string, tenders: TenderRequest[]): ResolvedTender[] {
+  const seen = new Set<string>();
+  return tenders.map((t) => {
+    if (t.kind === 'cash') return { kind: 'cash', amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
+    if (t.kind === 'card_external')
+      return { kind: 'card_external', amount: t.amount, brand: t.brand ?? null, last4: t.last4 ?? null, reference: null, intentId: null };
+    if (seen.has(t.intentId)) throw new AppError('VALIDATION', 'The same card payment is listed twice');
+    seen.add(t.intentId);
+    const intent = deps.sqlite
+      .prepare('SELECT cart_id AS cartId, amount, status, brand, last4, reference, order_id AS orderId FROM payment_intents WHERE id = ?')
+      .get(t.intentId) as
+      | { cartId: string; amount: number; status: string; brand: string | null; last4: string | null; reference: string | null; orderId: string | null }
+      | undefined;
+    if (!intent || intent.cartId !== cartId) throw new AppError('NOT_FOUND', 'Card payment not found for this sale', { intentId: t.intentId });
+    if (intent.status !== 'approved' || intent.orderId)
+      throw new AppError('DECLINED', 'That card payment is not approved', { intentId: t.intentId, status: intent.status });
+    return { kind: 'card_integrated', amount: intent.amount, brand: intent.brand, last4: intent.last4, reference: intent.reference, intentId: t.intentId };
+  });
+}
+
+/**
+ * Completes the sale in one transaction: order, lines, payments, stock movements, outbox and
+ * journal. Idempotent by checkout id: a retry or double click returns the first sale.
+ */
+export function completeSale(deps: Deps, staff: SessionStaff, input: { cartId: string; checkoutId: string; tenders: TenderRequest[] }): Order {
+  const done = deps.sqlite.prepare('SELECT id FROM orders WHERE checkout_id = ?').get(input.checkoutId) as { id: string } | undefined;
+  if (done) return getOrder(deps, done.id);
+
+  const status = deps.sqlite.prepare('SELECT status, terminal_code AS terminal FROM carts WHERE id = ?').get(input.cartId) as
+    | { status: string; terminal: string }
+    | undefined;
+  if (!status || status.terminal !== deps.terminalCode) throw notFound('Sale', { cartId: input.cartId });
+  if (status.status !== 'open') throw new AppError('CONFLICT', 'That sale is no longer open', { status: status.status });
+  const cart = loadCart(deps, input.cartId);
+  if (cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
+
+  const tenders = resolveTenders(deps, input.cartId, input.tenders);
+  const settlement = settle(cart.priced.total, tenders);
+  if (settlement.overpaidByCard)
+    throw new AppError('VALIDATION', 'Card payments cannot exceed the total', { total: cart.priced.total });
+  if (settlement.due > 0) throw new AppError('INSUFFICIENT_PAYMENT', 'Not enough paid', { due: settlement.due, total: cart.priced.total });
+
+  const settings = readSettings(deps);
+  const now = deps.clock();
+  const orderId = deps.ids();
+  const number = nextOrderNumber(deps);
+  deps.sqlite
+    .prepare(
+      `INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
+         tax_total, total, paid, change, taxes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      orderId,
+      number,
+      input.checkoutId,
+      input.cartId,
+      deps.terminalCode,
+      staff.id,
+      settings.currency,
+      settings.priceMode,
+      cart.priced.subtotal,
+      cart.priced.discountTotal,
+      cart.priced.taxTotal,
+      cart.priced.total,
+      settlement.paid,
+      settlement.change,
+      JSON.stringify(cart.priced.taxes),
+      now,
+    );
+
+  const location = defaultLocationId(deps);
+  const insLine = deps.sqlite.prepare(
+    `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
+       discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT cost FROM products WHERE id = ?))`,
+  );
+  cart.lines.forEach((line, i) => {
+    const p = cart.priced.lines[i]!;
+    insLine.run(
+      deps.ids(),
+      orderId,
+      i + 1,
+      line.productId,
+      line.sku,
+      line.name,
+      line.altName,
+      line.unit,
+      line.qty,
+      line.unitPrice,
+      line.originalPrice,
+      p.gross,
+      p.lineDiscount + p.cartDiscount,
+      p.net,
+      p.tax,
+      p.taxRateBp,
+      p.total,
+      line.productId,
+    );
+    recordMovement(deps, { productId: line.productId, locationId: location, qtyDelta: -line.qty, kind: 'sale', refId: orderId, staffId: staff.id });
+  });
+
+  // Cash is recorded as what it paid (tendered minus change); the tendered amount is kept too.
+  const insPay = deps.sqlite.prepare(
+    'INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const cashTendered = tenders.filter((t) => t.kind === 'cash').reduce((s, t) => s + t.amount, 0);
+  if (cashTendered > 0) insPay.run(deps.ids(), orderId, 'cash', cashTendered - settlement.change, cashTendered, null, null, null, now);
+  for (const t of tenders.filter((x) => x.kind !== 'cash')) {
+    insPay.run(deps.ids(), orderId, t.kind, t.amount, null, t.brand, t.last4, t.reference, now);
+    if (t.intentId) deps.sqlite.prepare('UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?').run(orderId, now, t.intentId);
+  }
+  deps.sqlite.prepare("UPDATE carts SET status = 'completed', updated_at = ? WHERE id = ?").run(now, input.cartId);
+
+  const order = getOrder(deps, orderId);
+  appendOutbox(deps, { entity: 'order', entityId: orderId, op: 'insert', payload: order });
+  appendJournal(deps, 'sale', orderId, order);
+  return order;
+}
+
+export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): Order {
+  const o = deps.sqlite
+    .prepare(
+      `SELECT o.id, o.number, o.checkout_id AS checkoutId, o.created_at AS createdAt, s.name AS staffName, o.terminal_code AS terminalCode,
+              o.currency, o.price_mode AS priceMode, o.subtotal, o.discount_total AS discountTotal, o.tax_total AS taxTotal, o.total,
+              o.paid, o.change, o.taxes
+       FROM orders o JOIN staff s ON s.id = o.staff_id WHERE o.id = ?`,
+    )
+    .get(id) as (Omit<Order, 'taxes' | 'lines' | 'payments'> & { taxes: string }) | undefined;
+  if (!o) throw notFound('Order');
+  const lines = deps.sqlite
+    .prepare(
+      `SELECT id, product_id AS productId, sku, name, alt_name AS altName, unit, qty, unit_price AS unitPrice, discount, tax,
+              tax_rate_bp AS taxRateBp, total FROM order_lines WHERE order_id = ? ORDER BY position`,
+    )
+    .all(id) as Order['lines'];
+  const payments = deps.sqlite
+    .prepare('SELECT id, kind, amount, tendered, brand, last4, reference FROM payments WHERE order_id = ? ORDER BY rowid')
+    .all(id) as Order['payments'];
+  return { ...o, taxes: JSON.parse(o.taxes) as Order['taxes'], lines, payments };
+}
+
+export function recentOrders(deps: Pick<Deps, 'sqlite'>, limit: number): OrderSummary[] {
+  return deps.sqlite
+    .prepare(
+      `SELECT o.id, o.number, o.created_at AS createdAt, o.total, o.currency, s.name AS staffName,
+              (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS lineCount
+       FROM orders o JOIN staff s ON s.id = o.staff_id ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?`,
+    )
+    .all(limit) as OrderSummary[];
+}
