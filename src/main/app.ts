@@ -43,7 +43,9 @@ export function createApp(opts: AppOptions): App {
       for (const set of listeners.values()) for (const l of set) l(event, payload);
     },
   };
-  const terminalCode = opts.terminalCode ?? 'T1';
+  // The terminal keeps the code it was set up with; order numbers are per terminal.
+  const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
+  const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
   const deps: Deps = {
     ...store,
     clock,
