@@ -5,7 +5,11 @@ import { displayWidth } from '../../../src/main/receipts/text-width';
 import { sampleDoc, sampleOrder } from './sample-order';
 
 const row = (lines: string[], label: string) => lines.find((l) => l.startsWith(label));
-const amountOf = (line: string | undefined) => line?.trim().split(/ {2,}| (?=\S+$)/).pop();
+const amountOf = (line: string | undefined) =>
+  line
+    ?.trim()
+    .split(/ {2,}| (?=\S+$)/)
+    .pop();
 
 describe('receipt text (en)', () => {
   const order = sampleOrder({ priceMode: 'inclusive', currency: 'GBP' });
@@ -44,7 +48,9 @@ describe('receipt text (en)', () => {
   });
 
   it('marks the store name and TOTAL as strong', () => {
-    const strong = receiptLines(sampleDoc('en', order), 32).filter((l) => l.strong).map((l) => l.text.trim());
+    const strong = receiptLines(sampleDoc('en', order), 32)
+      .filter((l) => l.strong)
+      .map((l) => l.text.trim());
     expect(strong).toEqual(['Corner Shop', 'TOTAL                      £6.02']);
   });
 
@@ -103,7 +109,14 @@ describe('receipt text (zh-CN)', () => {
     const long = sampleOrder({
       currency: 'CNY',
       lines: [
-        { name: 'Hand cream', altName: '进口天然植物精华保湿滋润护手霜特大家庭装', unit: 'each', qty: 3000, unitPrice: 12990, taxRateBp: 1300 },
+        {
+          name: 'Hand cream',
+          altName: '进口天然植物精华保湿滋润护手霜特大家庭装',
+          unit: 'each',
+          qty: 3000,
+          unitPrice: 12990,
+          taxRateBp: 1300,
+        },
       ],
     });
     const lines = receiptText(sampleDoc('zh-CN', long), 32);

@@ -18,12 +18,14 @@ export const SAMPLE_LINES: LineSpec[] = [
   { name: 'Coca-Cola 330ml', altName: '可口可乐 330毫升', unit: 'each', qty: 1000, unitPrice: 120, taxRateBp: 2000 },
 ];
 
-export function sampleOrder(opts: {
-  priceMode?: PriceMode;
-  currency?: string;
-  lines?: LineSpec[];
-  pay?: 'cash' | 'card' | 'split';
-} = {}): Order {
+export function sampleOrder(
+  opts: {
+    priceMode?: PriceMode;
+    currency?: string;
+    lines?: LineSpec[];
+    pay?: 'cash' | 'card' | 'split';
+  } = {},
+): Order {
   const priceMode = opts.priceMode ?? 'inclusive';
   const specs = opts.lines ?? SAMPLE_LINES;
   const priced = priceCart({
