@@ -25,9 +25,7 @@ function dataDirectory(): string {
 
 /** Migrations and the demo catalog ship as extraResources (electron-builder.yml) in a packaged app. */
 function migrationsDirectory(): string {
-  return app.isPackaged
-    ? join(process.resourcesPath, 'migrations')
-    : join(app.getAppPath(), 'src/main/db/migrations');
+  return app.isPackaged ? join(process.resourcesPath, 'migrations') : join(app.getAppPath(), 'src/main/db/migrations');
 }
 
 /** The folder holding `demo/` (catalog.json): process.resourcesPath when packaged, ./resources in dev. */
@@ -65,9 +63,7 @@ function main(): void {
   const crashes: number[] = [];
 
   function createWindow(transport: IpcTransport): BrowserWindow {
-    const w = new BrowserWindow(
-      mainWindowOptions({ preloadPath: join(here, '../preload/index.cjs'), devTools: isDev, title: APP_NAME }),
-    );
+    const w = new BrowserWindow(mainWindowOptions({ preloadPath: join(here, '../preload/index.cjs'), devTools: isDev, title: APP_NAME }));
     hardenWebContents(w.webContents, hardening);
     transport.attach(w.webContents);
     w.once('ready-to-show', () => w.show());
