@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { makeApp, ok, readyStore } from '../support/app';
+import { uuidv7 } from '../../src/shared/ids';
+import { encodeScaleBarcode } from '../../src/shared/scale-barcode';
+import { createProduct } from '../../src/main/catalog/products';
+import { inTransaction } from '../../src/main/db/open';
+import { canonicalJson, chainHash, verifyJournal } from '../../src/main/journal/journal';
+
+type App = ReturnType<typeof makeApp>;
+
+interface LevelCheck {
+  productId: string;
+  locationId: string;
+  level: number | null;
+  movements: number | null;
+}
+
+/** Every (product, location) that has a level or a movement, with both numbers side by side. */
+function levelsVsMovements(app: App): LevelCheck[] {
+  return app.deps.sqlite
+    .prepare(
+      `WITH m AS (SELECT product_id, location_id, SUM(qty_delta) AS s FROM stock_movements GROUP BY product_id, location_id),
+            keys AS (SELECT product_id, location_id FROM m UNION SELECT product_id, location_id FROM stock_levels)
+       SELECT k.product_id AS productId, k.location_id AS locationId, l.qty AS level, m.s AS movements
+       FROM keys k
+       LEFT JOIN stock_levels l ON l.product_id = k.product_id AND l.location_id = k.location_id
+       LEFT JOIN m ON m.product_id = k.product_id AND m.location_id = k.location_id`,
+    )
+    .all() as LevelCheck[];
+}
+
+function expectLedgerBalanced(app: App) {
+  const rows = levelsVsMovements(app);
+  expect(rows.length).toBeGreaterThan(0);
+  for (const r of rows) expect(r.level, `${r.productId}@${r.locationId}`).toBe(r.movements);
+}
+
+async function sellCash(app: App, codes: string[]) {
+  let cart = await ok(app, 'cart.get', {});
+  for (const code of codes) cart = await ok(app, 'cart.scan', { code });
+  return ok(app, 'sales.complete', {
+    cartId: cart.id!,
+    checkoutId: uuidv7(),
+    tenders: [{ kind: 'cash', amount: cart.priced.total + 500 }],
+  });
+}
+
+async function shopWithSales() {
+  const app = makeApp();
+  const s = await readyStore(app);
+  inTransaction(app.deps.sqlite, () =>
+    createProduct(
+      app.deps,
+      { sku: 'MILK', name: 'Milk 1L', unit: 'each', price: 99, cost: 50, barcodes: ['4000417025005'], openingStock: 40_000 },
+      null,
+    ),
+  );
+  const orders = [];
+  orders.push(await sellCash(app, ['5000112637922', '5000112637922', '4006381333931']));
+  orders.push(await sellCash(app, [encodeScaleBarcode('21', '00042', 532), '4000417025005']));
+  orders.push(await sellCash(app, ['4000417025005', '4000417025005', '4000417025005', encodeScaleBarcode('26', '00042', 450)]));
+  orders.push(await sellCash(app, ['BREAD']));
+  return { app, orders, ...s };
+}
+
+describe('stock ledger', () => {
+  it('after several sales every stock level equals the sum of its movements', async () => {
+    const { app, cola, apple } = await shopWithSales();
+    expectLedgerBalanced(app);
+    const milk = app.deps.sqlite.prepare("SELECT id FROM products WHERE sku = 'MILK'").get() as { id: string };
+    const level = (id: string) =>
+      (app.deps.sqlite.prepare('SELECT SUM(qty) AS q FROM stock_levels WHERE product_id = ?').get(id) as { q: number }).q;
+    expect(level(cola.id)).toBe(-2000);
+    expect(level(milk.id)).toBe(40_000 - 4000);
+    // 0.532 kg by weight, then a 4.50 price label at 2.99/kg = 1.505 kg.
+    expect(level(apple.id)).toBe(-(532 + 1505));
+    const moves = app.deps.sqlite.prepare("SELECT COUNT(*) AS n FROM stock_movements WHERE kind = 'sale'").get() as { n: number };
+    expect(moves.n).toBe(2 + 2 + 2 + 1);
+  });
+
+  it('the ledger stays balanced over random sequences of sales (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(
+            fc.constantFrom(
+              '5000112637922',
+              '4006381333931',
+              'COLA',
+              encodeScaleBarcode('22', '00042', 250),
+              encodeScaleBarcode('27', '00042', 199),
+            ),
+            {
+              minLength: 1,
+              maxLength: 6,
+            },
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        async (sales) => {
+          const app = makeApp();
+          try {
+            await readyStore(app);
+            let sold = 0;
+            for (const codes of sales) {
+              const order = await sellCash(app, codes);
+              sold += order.lines.reduce((s, l) => s + l.qty, 0);
+            }
+            expectLedgerBalanced(app);
+            const out = app.deps.sqlite.prepare("SELECT -SUM(qty_delta) AS q FROM stock_movements WHERE kind = 'sale'").get() as {
+              q: number;
+            };
+            expect(out.q).toBe(sold);
+            expect(verifyJournal(app.deps)).toMatchObject({ ok: true, entries: sales.length });
+          } finally {
+            app.close();
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a failed sale leaves no movement behind', async () => {
+    const { app } = await shopWithSales();
+    const before = levelsVsMovements(app);
+    const cart = await ok(app, 'cart.scan', { code: '5000112637922' });
+    const res = await app.router.call(
+      'sales.complete',
+      { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 1 }] },
+      's1',
+    );
+    expect(res.ok).toBe(false);
+    expect(levelsVsMovements(app)).toEqual(before);
+  });
+});
+
+describe('journal', () => {
+  it('chains every completed sale and verifies', async () => {
+    const { app, orders } = await shopWithSales();
+    const check = verifyJournal(app.deps);
+    expect(check).toEqual({ ok: true, entries: orders.length, firstBroken: null });
+    const rows = app.deps.sqlite
+      .prepare('SELECT seq, kind, ref_id AS refId, payload, prev_hash AS prevHash, hash FROM journal ORDER BY seq')
+      .all() as {
+      seq: number;
+      kind: string;
+      refId: string;
+      payload: string;
+      prevHash: string;
+      hash: string;
+    }[];
+    expect(rows.map((r) => r.refId)).toEqual(orders.map((o) => o.id));
+    expect(rows.every((r) => r.kind === 'sale')).toBe(true);
+    expect(rows[0]!.prevHash).toBe('0'.repeat(64));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+    // The payload is the sale as it was completed.
+    const doc = JSON.parse(rows[1]!.payload) as { document: { total: number; number: string } };
+    expect(doc.document).toMatchObject({ total: orders[1]!.total, number: orders[1]!.number });
+    expect(rows[1]!.hash).toBe(chainHash(rows[1]!.prevHash, rows[1]!.payload));
+  });
+
+  it('tampering with one payload makes verifyJournal name that entry', async () => {
+    const { app, orders } = await shopWithSales();
+    const victim = orders[1]!;
+    const row = app.deps.sqlite.prepare('SELECT seq, payload FROM journal WHERE ref_id = ?').get(victim.id) as {
+      seq: number;
+      payload: string;
+    };
+    const doc = JSON.parse(row.payload) as { document: { total: number } };
+    doc.document.total = 1; // someone "corrects" the sale's total
+    app.deps.sqlite.prepare('UPDATE journal SET payload = ? WHERE seq = ?').run(canonicalJson(doc), row.seq);
+    const check = verifyJournal(app.deps);
+    expect(check.ok).toBe(false);
+    expect(check.firstBroken).toEqual({ seq: row.seq, refId: victim.id, kind: 'sale' });
+  });
+
+  it('re-hashing the tampered entry is caught at the next link', async () => {
+    const { app, orders } = await shopWithSales();
+    const row = app.deps.sqlite.prepare('SELECT seq, payload, prev_hash AS prevHash FROM journal WHERE ref_id = ?').get(orders[1]!.id) as {
+      seq: number;
+      payload: string;
+      prevHash: string;
+    };
+    const forged = row.payload.replace(/"total":\d+/, '"total":1');
+    expect(forged).not.toBe(row.payload);
+    app.deps.sqlite.prepare('UPDATE journal SET payload = ?, hash = ? WHERE seq = ?').run(forged, chainHash(row.prevHash, forged), row.seq);
+    const check = verifyJournal(app.deps);
+    expect(check.ok).toBe(false);
+    expect(check.firstBroken).toMatchObject({ seq: row.seq + 1, refId: orders[2]!.id });
+  });
+
+  it('editing a completed sale in the orders table is detectable against the journal', async () => {
+    const { app, orders } = await shopWithSales();
+    // The journal is only worth something if history outside it cannot be rewritten unnoticed.
+    app.deps.sqlite.prepare('UPDATE orders SET total = 1 WHERE id = ?').run(orders[1]!.id);
+    const check = verifyJournal(app.deps);
+    expect(check.ok).toBe(false);
+    expect(check.firstBroken?.refId).toBe(orders[1]!.id);
+  });
+
+  it('deleting an entry breaks the chain', async () => {
+    const { app, orders } = await shopWithSales();
+    app.deps.sqlite.prepare('DELETE FROM journal WHERE ref_id = ?').run(orders[1]!.id);
+    const check = verifyJournal(app.deps);
+    expect(check.ok).toBe(false);
+    expect(check.firstBroken?.refId).toBe(orders[2]!.id);
+  });
+});

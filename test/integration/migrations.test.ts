@@ -1,0 +1,190 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { openStore, type Store } from '../../src/main/db/open';
+import * as schema from '../../src/main/db/schema';
+import { MIGRATIONS_DIR } from '../../src/main/host/paths';
+import { ADMIN_PIN, makeApp, ok, setupStore } from '../support/app';
+
+interface JournalEntry {
+  idx: number;
+  tag: string;
+  when: number;
+}
+const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
+const sqlFiles = readdirSync(MIGRATIONS_DIR)
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
+
+const tmp: string[] = [];
+const stores: Store[] = [];
+function tmpDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'countertop-mig-'));
+  tmp.push(d);
+  return d;
+}
+function open(file: string, dir = MIGRATIONS_DIR): Store {
+  const s = openStore(file, dir);
+  stores.push(s);
+  return s;
+}
+afterEach(() => {
+  for (const s of stores.splice(0)) if (s.sqlite.open) s.sqlite.close();
+  for (const d of tmp.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A migrations folder holding only the first `n` migrations, as an older build shipped them. */
+function firstMigrations(n: number): string {
+  const dir = tmpDir();
+  mkdirSync(join(dir, 'meta'));
+  const entries = journal.entries.slice(0, n);
+  for (const e of entries) copyFileSync(join(MIGRATIONS_DIR, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
+  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  return dir;
+}
+
+const objects = (s: Store) =>
+  s.sqlite.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as {
+    type: string;
+    name: string;
+    sql: string | null;
+  }[];
+const tables = (s: Store) =>
+  objects(s)
+    .filter((o) => o.type === 'table')
+    .map((o) => o.name);
+const applied = (s: Store) => (s.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+
+const EXPECTED_TABLES = [
+  'audit',
+  'barcodes',
+  'cart_lines',
+  'carts',
+  'categories',
+  'counters',
+  'journal',
+  'order_lines',
+  'orders',
+  'outbox',
+  'payment_intents',
+  'payments',
+  'products',
+  'products_fts',
+  'settings',
+  'staff',
+  'stock_levels',
+  'stock_locations',
+  'stock_movements',
+  'tax_rates',
+];
+
+describe('migrations', () => {
+  it('the journal and the folder agree: every migration has its SQL file, every SQL file is journaled', () => {
+    expect(journal.entries.length).toBeGreaterThan(0);
+    expect(journal.entries.map((e) => `${e.tag}.sql`).sort()).toEqual(sqlFiles);
+    expect(journal.entries.map((e) => e.idx)).toEqual(journal.entries.map((_, i) => i));
+    const whens = journal.entries.map((e) => e.when);
+    expect([...whens].sort((a, b) => a - b)).toEqual(whens);
+  });
+
+  it.each(journal.entries.map((e, i) => [e.tag, i + 1] as const))('up to %s applies to an empty database', (_tag, n) => {
+    const s = open(':memory:', firstMigrations(n));
+    expect(applied(s)).toBe(n);
+    expect(s.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(s.sqlite.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it.each(journal.entries.slice(1).map((e, i) => [e.tag, i + 1] as const))(
+    '%s applies on top of a database migrated by the previous build',
+    (_tag, prev) => {
+      const file = join(tmpDir(), 'countertop.db');
+      const old = open(file, firstMigrations(prev));
+      expect(applied(old)).toBe(prev);
+      old.sqlite.close();
+      const s = open(file, firstMigrations(prev + 1));
+      expect(applied(s)).toBe(prev + 1);
+    },
+  );
+
+  it('the full set gives the expected tables, including outbox, journal, audit and products_fts', () => {
+    const s = open(':memory:');
+    const names = tables(s);
+    for (const t of EXPECTED_TABLES) expect(names, t).toContain(t);
+    const fts = objects(s).find((o) => o.name === 'products_fts')!;
+    expect(fts.sql).toMatch(/USING fts5/i);
+    expect(applied(s)).toBe(journal.entries.length);
+  });
+
+  it('the migrated database matches the drizzle schema (migrations were generated from it)', () => {
+    const s = open(':memory:');
+    const drizzleTables = (Object.values(schema) as unknown[]).filter((v): v is SQLiteTable => v instanceof SQLiteTable);
+    expect(drizzleTables.length).toBeGreaterThan(10);
+    for (const table of drizzleTables) {
+      const config = getTableConfig(table);
+      const cols = s.sqlite.prepare(`PRAGMA table_info("${config.name}")`).all() as { name: string; notnull: number; pk: number }[];
+      expect(cols.length, `table ${config.name} exists`).toBeGreaterThan(0);
+      expect(cols.map((c) => c.name).sort(), config.name).toEqual(config.columns.map((c) => c.name).sort());
+      for (const col of config.columns) {
+        const dbCol = cols.find((c) => c.name === col.name)!;
+        expect(dbCol.notnull === 1 || dbCol.pk > 0, `${config.name}.${col.name} NOT NULL`).toBe(col.notNull);
+      }
+      for (const idx of config.indexes) {
+        const name = idx.config.name;
+        expect(
+          objects(s).some((o) => o.type === 'index' && o.name === name),
+          `index ${name}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('re-opening an already migrated database is a no-op and keeps the data', async () => {
+    const dir = tmpDir();
+    const app = makeApp({ dataDir: dir });
+    const { adminId } = await setupStore(app);
+    const before = objects(app.store);
+    const n = applied(app.store);
+    app.close();
+
+    const again = makeApp({ dataDir: dir });
+    try {
+      expect(applied(again.store)).toBe(n);
+      expect(objects(again.store)).toEqual(before);
+      expect((await ok(again, 'app.status', {})).setupDone).toBe(true);
+      expect((await ok(again, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN })).staff?.id).toBe(adminId);
+    } finally {
+      again.close();
+    }
+    // And a third time, straight through openStore.
+    const s = open(join(dir, 'countertop.db'));
+    expect(applied(s)).toBe(n);
+  });
+
+  it('opening applies the pragmas: WAL on disk, foreign keys on, synchronous FULL, a busy timeout', () => {
+    const file = join(tmpDir(), 'countertop.db');
+    const s = open(file);
+    expect(s.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(s.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(s.sqlite.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    // WAL is a property of the file: a plain connection sees it too.
+    s.sqlite.close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('foreign keys are enforced: a barcode for a product that does not exist is refused', () => {
+    const s = open(':memory:');
+    expect(() =>
+      s.sqlite.prepare("INSERT INTO barcodes (code, product_id) VALUES ('123', '01900000-0000-7000-8000-00000000dead')").run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+});
