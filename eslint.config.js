@@ -34,7 +34,10 @@ export default tseslint.config(
           paths: [electronOnly],
           patterns: [
             { group: nodeBuiltins, message: 'src/shared is pure TypeScript: no Node built-ins.' },
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports nothing from main, renderer or preload.' },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'src/shared imports nothing from main, renderer or preload.',
+            },
           ],
         },
       ],

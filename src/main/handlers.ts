@@ -15,7 +15,6 @@ import { AppError } from './errors';
 import { recordAudit } from './audit/audit';
 import { inTransaction } from './db/open';
 
-
 /** The handler table: one entry per channel of the contract, checked by the compiler. */
 export const handlers: Handlers = {
   'app.status': (_i, { deps }) => appStatus(deps),
@@ -44,18 +43,24 @@ export const handlers: Handlers = {
     recordAudit(ctx.deps, {
       staffId: staffOf(ctx).id,
       action: 'settings.update',
-      details: Object.fromEntries(Object.keys(input).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }])),
+      details: Object.fromEntries(
+        Object.keys(input).map((k) => [k, { from: before[k as keyof typeof before], to: after[k as keyof typeof after] }]),
+      ),
       success: true,
     });
     return after;
   },
   'taxRates.list': (_i, { deps }) =>
-    (deps.sqlite.prepare('SELECT id, name, rate_bp AS rateBp, is_default AS isDefault FROM tax_rates WHERE archived = 0 ORDER BY rate_bp').all() as {
-      id: string;
-      name: string;
-      rateBp: number;
-      isDefault: number;
-    }[]).map((r) => ({ ...r, isDefault: r.isDefault === 1 })),
+    (
+      deps.sqlite
+        .prepare('SELECT id, name, rate_bp AS rateBp, is_default AS isDefault FROM tax_rates WHERE archived = 0 ORDER BY rate_bp')
+        .all() as {
+        id: string;
+        name: string;
+        rateBp: number;
+        isDefault: number;
+      }[]
+    ).map((r) => ({ ...r, isDefault: r.isDefault === 1 })),
 
   'catalog.search': (input, { deps }) => searchProducts(deps, input.q, input.limit ?? 20),
   'catalog.browse': (input, { deps }) => browseProducts(deps, input),
@@ -66,8 +71,8 @@ export const handlers: Handlers = {
   'cart.get': (_i, { deps }) => cart.loadCart(deps),
   'cart.scan': (input, ctx) => cart.scan(ctx.deps, staffOf(ctx), input.code),
   'cart.addProduct': (input, ctx) => cart.addProduct(ctx.deps, staffOf(ctx), input.productId, input.qty),
-  'cart.setQty': (input, { deps }) => cart.setQty(deps, input.lineId, input.qty),
-  'cart.removeLine': (input, ctx) => cart.removeLine(ctx.deps, staffOf(ctx), input.lineId),
+  'cart.setQty': (input, ctx) => cart.setQty(ctx.deps, staffOf(ctx), input.lineId, input.qty, input.approval),
+  'cart.removeLine': (input, ctx) => cart.removeLine(ctx.deps, staffOf(ctx), input.lineId, input.approval),
   'cart.setLineDiscount': (input, ctx) => cart.setLineDiscount(ctx.deps, staffOf(ctx), input.lineId, input.discount, input.approval),
   'cart.setCartDiscount': (input, ctx) => cart.setCartDiscount(ctx.deps, staffOf(ctx), input.discount, input.approval),
   'cart.overridePrice': (input, ctx) => cart.overridePrice(ctx.deps, staffOf(ctx), input.lineId, input.unitPrice, input.approval),
@@ -75,7 +80,7 @@ export const handlers: Handlers = {
 
   'payments.startCard': (input, { deps }) => startCardPayment(deps, input.cartId, input.amount),
   'payments.intent': (input, { deps }) => getIntent(deps, input.id),
-  'payments.cancelCard': (input, { deps }) => cancelCardPayment(deps, input.id),
+  'payments.cancelCard': (input, ctx) => cancelCardPayment(ctx.deps, staffOf(ctx), input.id),
 
   'sales.complete': (input, ctx) => completeSale(ctx.deps, staffOf(ctx), input),
   'sales.get': (input, { deps }) => getOrder(deps, input.id),
@@ -98,7 +103,9 @@ export const handlers: Handlers = {
       });
     }
     if (input.kickDrawer)
-      inTransaction(deps.sqlite, () => recordAudit(deps, { staffId: staffOf(ctx).id, action: 'drawer.open', target: input.orderId, success: true }));
+      inTransaction(deps.sqlite, () =>
+        recordAudit(deps, { staffId: staffOf(ctx).id, action: 'drawer.open', target: input.orderId, success: true }),
+      );
     return { bytes: bytes.length };
   },
 };

@@ -41,6 +41,8 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
     for (const l of listeners.get(key) ?? []) l(event, payload);
   };
 
+  const staffRow = deps.sqlite.prepare('SELECT role, active FROM staff WHERE id = ?');
+
   async function call(channel: string, rawInput: unknown, sessionKey: string): Promise<Result<unknown>> {
     if (!Object.hasOwn(contract, channel))
       return { ok: false, error: { code: 'VALIDATION', message: `Unknown channel ${String(channel)}` } };
@@ -61,18 +63,33 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
     // 2. Session and role.
     const now = deps.clock();
     const session = sessions.ensure(sessionKey, now);
-    if (def.role !== 'public') {
-      if (!session.staff) return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } };
-      const idleMs = readSettings(deps).idleLockMinutes * 60_000;
-      if (now - session.lastActivity > idleMs) {
+    if (session.staff) {
+      if (now - session.lastActivity > readSettings(deps).idleLockMinutes * 60_000) {
         session.staff = null;
         send(sessionKey, 'session.expired', { reason: 'idle' });
-        return { ok: false, error: { code: 'SESSION_LOCKED', message: 'Locked after inactivity: sign in again' } };
+        if (def.role !== 'public')
+          return { ok: false, error: { code: 'SESSION_LOCKED', message: 'Locked after inactivity: sign in again' } };
+      } else {
+        // Role changes and deactivation take effect at once, not at the next sign-in.
+        const row = staffRow.get(session.staff.id) as { role: SessionStaff['role']; active: number } | undefined;
+        if (!row || row.active !== 1) {
+          session.staff = null;
+          send(sessionKey, 'session.expired', { reason: 'signedOut' });
+        } else if (row.role !== session.staff.role) session.staff = { ...session.staff, role: row.role };
       }
+    }
+    if (def.role !== 'public') {
+      if (!session.staff) return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } };
       if (roleRank(session.staff.role) < roleRank(def.role)) {
         try {
           inTransaction(deps.sqlite, () =>
-            recordAudit(deps, { staffId: session.staff!.id, action: 'forbidden', target: name, details: { role: session.staff!.role, needs: def.role }, success: false }),
+            recordAudit(deps, {
+              staffId: session.staff!.id,
+              action: 'forbidden',
+              target: name,
+              details: { role: session.staff!.role, needs: def.role },
+              success: false,
+            }),
           );
         } catch {
           // Auditing a refusal must not turn it into another error.

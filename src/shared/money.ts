@@ -2,8 +2,7 @@
 
 export function currencyDigits(currency: string): number {
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     return 2;
   }
@@ -32,9 +31,7 @@ export function parseMoney(text: string, currency: string): number | null {
 /** Quantities are thousandths; weighed goods show three decimals, counted goods none. */
 export function formatQty(thousandths: number, unit: 'each' | 'kg', locale: string): string {
   if (unit === 'each' && thousandths % 1000 === 0) return String(thousandths / 1000);
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(
-    thousandths / 1000,
-  );
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(thousandths / 1000);
 }
 
 export function parseQty(text: string, unit: 'each' | 'kg'): number | null {

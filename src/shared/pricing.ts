@@ -105,12 +105,7 @@ export function priceCart(input: PriceInput): PricedCart {
   for (const rate of rates) {
     const idx = input.lines.flatMap((l, i) => (l.taxRateBp === rate ? [i] : []));
     const base = idx.reduce((s, i) => s + net[i]!, 0);
-    const bucketTax =
-      rate <= 0
-        ? 0
-        : input.mode === 'inclusive'
-          ? divRound(base * rate, 10000 + rate)
-          : divRound(base * rate, 10000);
+    const bucketTax = rate <= 0 ? 0 : input.mode === 'inclusive' ? divRound(base * rate, 10000 + rate) : divRound(base * rate, 10000);
     const spread = allocate(
       bucketTax,
       idx.map((i) => net[i]!),
@@ -171,7 +166,8 @@ export function settle(total: number, tenders: TenderInput[]): Settlement {
 /** Quick-cash buttons: the exact amount and the next round notes above it. */
 export function quickCashAmounts(due: number, digits: number): number[] {
   const unit = 10 ** digits;
-  const steps = [1, 5, 10, 20, 50, 100].map((s) => s * unit);
+  // Note sizes from a coin up to a large note, so currencies without minor units (JPY) get sensible buttons.
+  const steps = [1, 5, 10, 20, 50, 100, 500, 1000, 5000, 10000].map((s) => s * unit);
   const out = new Set<number>([due]);
   for (const step of steps) {
     const up = Math.ceil(due / step) * step;

@@ -12,9 +12,7 @@ export const DEFAULT_SCALE_CONFIG: ScaleConfig = {
   pricePrefixes: ['25', '26', '27', '28', '29'],
 };
 
-export type ScaleCode =
-  | { kind: 'weight'; plu: string; grams: number }
-  | { kind: 'price'; plu: string; minor: number };
+export type ScaleCode = { kind: 'weight'; plu: string; grams: number } | { kind: 'price'; plu: string; minor: number };
 
 export function ean13CheckDigit(first12: string): number {
   let sum = 0;

@@ -15,10 +15,14 @@ export function tempDataDir(): string {
 
 /** Starts `src/main/host/cli.ts` as a user would (through tsx) and waits for the printed URL. */
 export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', '--data', dataDir, '--port', '0', ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main/host/cli.ts', '--data', dataDir, '--port', '0', ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env },
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 30_000);

@@ -58,7 +58,9 @@ describe('checkout through the router', () => {
     const cart = await ok(app, 'cart.scan', { code: '5000112637922' });
     const checkoutId = uuidv7();
     const results = await Promise.all(
-      Array.from({ length: 100 }, () => app.router.call('sales.complete', { cartId: cart.id, checkoutId, tenders: [{ kind: 'cash', amount: 200 }] }, 's1')),
+      Array.from({ length: 100 }, () =>
+        app.router.call('sales.complete', { cartId: cart.id, checkoutId, tenders: [{ kind: 'cash', amount: 200 }] }, 's1'),
+      ),
     );
     expect(results.every((r) => r.ok)).toBe(true);
     const ids = new Set(results.map((r) => (r.ok ? (r.value as { id: string }).id : '')));

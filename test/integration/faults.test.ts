@@ -62,9 +62,16 @@ describe('a failed write leaves no half-written sale', () => {
     } catch {
       // full
     }
-    const big = await fail(app, 'catalog.create', { sku: 'X'.repeat(64), name: 'N'.repeat(120), unit: 'each', price: 1, cost: 1, barcodes: Array.from({ length: 20 }, (_, i) => `B${i}${'9'.repeat(60)}`) });
+    const big = await fail(app, 'catalog.create', {
+      sku: 'X'.repeat(64),
+      name: 'N'.repeat(120),
+      unit: 'each',
+      price: 1,
+      cost: 1,
+      barcodes: Array.from({ length: 20 }, (_, i) => `B${i}${'9'.repeat(60)}`),
+    });
     expect(big.code).toBe('IO');
-    expect((sqlite.prepare("SELECT COUNT(*) AS n FROM products WHERE sku = ?").get('X'.repeat(64)) as { n: number }).n).toBe(0);
+    expect((sqlite.prepare('SELECT COUNT(*) AS n FROM products WHERE sku = ?').get('X'.repeat(64)) as { n: number }).n).toBe(0);
   });
 
   it('a read-only database: IO error on scan and checkout, nothing written', async () => {
@@ -74,7 +81,9 @@ describe('a failed write leaves no half-written sale', () => {
     const before = counts(app);
     app.deps.sqlite.pragma('query_only = ON');
     expect((await fail(app, 'cart.scan', { code: '5000112637922' })).code).toBe('IO');
-    expect((await fail(app, 'sales.complete', { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 500 }] })).code).toBe('IO');
+    expect(
+      (await fail(app, 'sales.complete', { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 500 }] })).code,
+    ).toBe('IO');
     app.deps.sqlite.pragma('query_only = OFF');
     expect(counts(app)).toEqual(before);
     expect((await ok(app, 'cart.get', {})).lines[0]!.qty).toBe(1000);

@@ -6,6 +6,7 @@ import { encodeScaleBarcode } from '../../src/shared/scale-barcode';
 import { createProduct } from '../../src/main/catalog/products';
 import { inTransaction } from '../../src/main/db/open';
 import { canonicalJson, chainHash, verifyJournal } from '../../src/main/journal/journal';
+import { verifyStoreJournal } from '../../src/main/journal/verify';
 
 type App = ReturnType<typeof makeApp>;
 
@@ -195,7 +196,8 @@ describe('journal', () => {
     const { app, orders } = await shopWithSales();
     // The journal is only worth something if history outside it cannot be rewritten unnoticed.
     app.deps.sqlite.prepare('UPDATE orders SET total = 1 WHERE id = ?').run(orders[1]!.id);
-    const check = verifyJournal(app.deps);
+    expect(verifyStoreJournal(app.deps).ok).toBe(false);
+    const check = verifyStoreJournal(app.deps);
     expect(check.ok).toBe(false);
     expect(check.firstBroken?.refId).toBe(orders[1]!.id);
   });

@@ -22,7 +22,9 @@ export function testClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): TestClock {
   return f;
 }
 
-export function makeApp(opts: { dataDir?: string | null; clock?: TestClock; payments?: PaymentProvider; terminalCode?: string } = {}): App & {
+export function makeApp(
+  opts: { dataDir?: string | null; clock?: TestClock; payments?: PaymentProvider; terminalCode?: string } = {},
+): App & {
   clock: TestClock;
 } {
   const clock = opts.clock ?? testClock();
@@ -45,7 +47,12 @@ export async function ok<K extends Channel>(app: App, channel: K, input: InputOf
   return res.value as OutputOf<K>;
 }
 
-export async function fail<K extends Channel>(app: App, channel: K, input: unknown, session = 's1'): Promise<Extract<Result<unknown>, { ok: false }>['error']> {
+export async function fail<K extends Channel>(
+  app: App,
+  channel: K,
+  input: unknown,
+  session = 's1',
+): Promise<Extract<Result<unknown>, { ok: false }>['error']> {
   const res = await app.router.call(channel, input, session);
   if (res.ok) throw new Error(`${channel} unexpectedly succeeded`);
   return res.error;
@@ -53,10 +60,7 @@ export async function fail<K extends Channel>(app: App, channel: K, input: unkno
 
 export const ADMIN_PIN = '1234';
 
-export async function setupStore(
-  app: App,
-  over: Partial<InputOf<'setup.run'>> = {},
-): Promise<{ adminId: string }> {
+export async function setupStore(app: App, over: Partial<InputOf<'setup.run'>> = {}): Promise<{ adminId: string }> {
   await ok(app, 'setup.run', {
     storeName: 'Corner Shop',
     currency: 'USD',
@@ -83,7 +87,12 @@ export async function readyStore(app: App, session = 's1') {
   const std = rates.find((r) => r.rateBp === 2000)!;
   const red = rates.find((r) => r.rateBp === 500)!;
   const mk = (sku: string, name: string, price: number, barcodes: string[], extra: Record<string, unknown> = {}) =>
-    ok(app, 'catalog.create', { sku, name, unit: 'each', price, cost: Math.floor(price / 2), barcodes, taxRateId: std.id, ...extra }, session);
+    ok(
+      app,
+      'catalog.create',
+      { sku, name, unit: 'each', price, cost: Math.floor(price / 2), barcodes, taxRateId: std.id, ...extra },
+      session,
+    );
   const cola = await mk('COLA', 'Cola 330ml', 150, ['5000112637922']);
   const bread = await mk('BREAD', 'Sourdough bread', 325, ['4006381333931'], { taxRateId: red.id });
   const apple = await mk('APPLE', 'Apples', 299, [], { unit: 'kg', plu: '00042', altName: '苹果', taxRateId: red.id });

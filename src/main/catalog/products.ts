@@ -15,9 +15,8 @@ export const HIT_COLUMNS = `p.id, p.sku, p.name, p.alt_name AS altName, p.unit, 
   COALESCE((SELECT SUM(qty) FROM stock_levels s WHERE s.product_id = p.id), 0) AS stock`;
 
 export function defaultTaxRateId(deps: Pick<Deps, 'sqlite'>): string {
-  const row = deps.sqlite
-    .prepare('SELECT id FROM tax_rates WHERE archived = 0 ORDER BY is_default DESC, rate_bp DESC LIMIT 1')
-    .get() as { id: string } | undefined;
+  const row = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE archived = 0 ORDER BY is_default DESC, rate_bp DESC LIMIT 1').get() as
+    { id: string } | undefined;
   if (!row) throw new AppError('SETUP_REQUIRED', 'No tax rate is set up');
   return row.id;
 }
@@ -63,7 +62,9 @@ export function createProduct(deps: Deps, input: ProductInput & { openingStock?:
   const ins = deps.sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
   for (const code of codes) ins.run(code, id);
   const doc = searchDoc({ name: input.name, altName: input.altName, sku: input.sku, barcodes: codes });
-  deps.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)').run(info.lastInsertRowid, doc.text, doc.codes, doc.py);
+  deps.sqlite
+    .prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)')
+    .run(info.lastInsertRowid, doc.text, doc.codes, doc.py);
   appendOutbox(deps, { entity: 'product', entityId: id, op: 'insert', payload: { ...row, barcodes: codes } });
   if (input.openingStock)
     recordMovement(deps, { productId: id, locationId: defaultLocationId(deps), qtyDelta: input.openingStock, kind: 'opening', staffId });
@@ -91,7 +92,9 @@ export function listCategories(deps: Pick<Deps, 'sqlite'>): Category[] {
 export function createCategory(deps: Deps, input: { name: string; altName?: string | null }): Category {
   const id = deps.ids();
   const hlc = deps.hlc.now();
-  deps.sqlite.prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, ?, ?)').run(id, input.name, input.altName ?? null, hlc);
+  deps.sqlite
+    .prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, ?, ?)')
+    .run(id, input.name, input.altName ?? null, hlc);
   appendOutbox(deps, { entity: 'category', entityId: id, op: 'insert', payload: { id, ...input } });
   return { id, name: input.name, altName: input.altName ?? null };
 }

@@ -5,7 +5,10 @@ const CJK_G = /[\u3400-\u9fff\uf900-\ufaff]/gu;
 
 /** Chinese characters become one token each, so a 1–2 character query can match inside a name. */
 export function spaceCjk(text: string): string {
-  return text.replace(CJK_G, (ch) => ` ${ch} `).replace(/\s+/g, ' ').trim();
+  return text
+    .replace(CJK_G, (ch) => ` ${ch} `)
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

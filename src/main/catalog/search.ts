@@ -18,7 +18,9 @@ function stmts(deps: Pick<Deps, 'sqlite'>): Stmts {
   let s = cache.get(deps.sqlite);
   if (!s) {
     s = {
-      byCode: deps.sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`),
+      byCode: deps.sqlite.prepare(
+        `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
+      ),
       bySku: deps.sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`),
       // No ORDER BY rank: bm25 over every match of a one-letter prefix is too slow at 1M items.
       fts: deps.sqlite.prepare(

@@ -1,4 +1,3 @@
-
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Ids are UUIDv7 text made on the terminal; times are epoch ms; money is integer minor units. */
@@ -303,4 +302,3 @@ export const audit = sqliteTable(
   },
   (t) => [index('audit_at_idx').on(t.at), index('audit_action_idx').on(t.action, t.at)],
 );
-

@@ -81,8 +81,7 @@ export function buildHostApp(opts: HostOptions & { token: string }): Hono {
     const sid = fromQuery ? c.req.query('session') : c.req.header('x-session');
     return sid && sessions.has(sid) ? sid : null;
   };
-  const unknownSession = (c: Context) =>
-    c.json({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'unknown session' } }, 401);
+  const unknownSession = (c: Context) => c.json({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'unknown session' } }, 401);
 
   app.post('/api/session', (c) => {
     const sessionId = randomUUID();

@@ -41,6 +41,8 @@ export function defaultLocationId(deps: Pick<Deps, 'sqlite'>): string {
 }
 
 export function stockOnHand(deps: Pick<Deps, 'sqlite'>, productId: string): number {
-  const row = deps.sqlite.prepare('SELECT COALESCE(SUM(qty), 0) AS q FROM stock_levels WHERE product_id = ?').get(productId) as { q: number };
+  const row = deps.sqlite.prepare('SELECT COALESCE(SUM(qty), 0) AS q FROM stock_levels WHERE product_id = ?').get(productId) as {
+    q: number;
+  };
   return row.q;
 }

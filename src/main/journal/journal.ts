@@ -36,14 +36,26 @@ export function appendJournal(
   return { seq, hash };
 }
 
+function documentDiffers(
+  row: { kind: string; refId: string; payload: string },
+  current?: (kind: string, refId: string) => unknown,
+): boolean {
+  const doc = current?.(row.kind, row.refId);
+  return doc !== undefined && canonicalJson({ kind: row.kind, refId: row.refId, document: doc }) !== row.payload;
+}
+
 export interface JournalCheck {
   ok: boolean;
   entries: number;
   firstBroken: { seq: number; refId: string; kind: string } | null;
 }
 
-/** Walks the chain in order; names the first entry whose link or content does not match. */
-export function verifyJournal(deps: Pick<Deps, 'sqlite'>): JournalCheck {
+/**
+ * Walks the chain in order; names the first entry whose link or content does not match. With
+ * `current`, each entry's document is also compared with the record as it is stored now, so an
+ * edit to a completed sale's rows is caught too, not only an edit to the journal.
+ */
+export function verifyJournal(deps: Pick<Deps, 'sqlite'>, current?: (kind: string, refId: string) => unknown): JournalCheck {
   let prev = GENESIS_HASH;
   let count = 0;
   const rows = deps.sqlite
@@ -51,8 +63,8 @@ export function verifyJournal(deps: Pick<Deps, 'sqlite'>): JournalCheck {
     .iterate() as IterableIterator<{ seq: number; refId: string; kind: string; payload: string; prevHash: string; hash: string }>;
   for (const row of rows) {
     count += 1;
-    if (row.prevHash !== prev || chainHash(prev, row.payload) !== row.hash)
-      return { ok: false, entries: count, firstBroken: { seq: row.seq, refId: row.refId, kind: row.kind } };
+    const broken = row.prevHash !== prev || chainHash(prev, row.payload) !== row.hash || documentDiffers(row, current);
+    if (broken) return { ok: false, entries: count, firstBroken: { seq: row.seq, refId: row.refId, kind: row.kind } };
     prev = row.hash;
   }
   return { ok: true, entries: count, firstBroken: null };

@@ -2,7 +2,9 @@ import type { CardIntent } from '../../shared/api/types';
 import { inTransaction } from '../db/open';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { openCartId } from '../sales/cart';
+import { loadCart, openCartId } from '../sales/cart';
+import { recordAudit } from '../audit/audit';
+import type { SessionStaff } from '../sessions';
 import { readSettings } from '../settings/settings';
 
 const COLS = 'id, cart_id AS cartId, amount, status, brand, last4, message';
@@ -22,16 +24,26 @@ export function startCardPayment(deps: Deps, cartId: string, amount: number): Ca
   if (openCartId(deps) !== cartId) throw new AppError('CONFLICT', 'That sale is no longer open', { cartId });
   const busy = deps.sqlite.prepare("SELECT 1 FROM payment_intents WHERE cart_id = ? AND status = 'pending'").get(cartId);
   if (busy) throw new AppError('CONFLICT', 'A card payment is already waiting on the terminal');
+  // Never charge more than is still owed after approved card payments.
+  const approved = deps.sqlite
+    .prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM payment_intents WHERE cart_id = ? AND status = 'approved' AND order_id IS NULL")
+    .get(cartId) as { n: number };
+  const owed = loadCart(deps, cartId).priced.total - approved.n;
+  if (amount > owed) throw new AppError('VALIDATION', 'The card amount is more than is owed', { field: 'amount', max: Math.max(0, owed) });
   const id = deps.ids();
   const now = deps.clock();
   deps.sqlite
-    .prepare("INSERT INTO payment_intents (id, cart_id, provider, amount, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)")
+    .prepare(
+      "INSERT INTO payment_intents (id, cart_id, provider, amount, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+    )
     .run(id, cartId, deps.payments.name, amount, now, now);
   setImmediate(() => {
     void deps.payments
       .charge({ intentId: id, amount, currency: readSettings(deps).currency })
       .then((outcome) => settleIntent(deps, id, outcome))
-      .catch((err: unknown) => settleIntent(deps, id, { status: 'declined', message: err instanceof Error ? err.message : 'Terminal error' }));
+      .catch((err: unknown) =>
+        settleIntent(deps, id, { status: 'declined', message: err instanceof Error ? err.message : 'Terminal error' }),
+      );
   });
   return getIntent(deps, id);
 }
@@ -48,7 +60,7 @@ function settleIntent(
       if (outcome.status === 'approved')
         deps.sqlite
           .prepare("UPDATE payment_intents SET status = 'approved', brand = ?, last4 = ?, reference = ?, updated_at = ? WHERE id = ?")
-          .run(outcome.brand, outcome.last4, outcome.reference, deps.clock(), id);
+          .run(safeBrand(outcome.brand), safeLast4(outcome.last4), outcome.reference.slice(0, 64), deps.clock(), id);
       else
         deps.sqlite
           .prepare("UPDATE payment_intents SET status = 'declined', message = ?, updated_at = ? WHERE id = ?")
@@ -61,12 +73,30 @@ function settleIntent(
   }
 }
 
-export function cancelCardPayment(deps: Deps, id: string): CardIntent {
-  const cur = getIntent(deps, id);
-  if (cur.status === 'approved') throw new AppError('CONFLICT', 'That card payment was already approved');
-  if (cur.status === 'pending') {
+/** Whatever a terminal answers, we keep at most the last 4 digits and a brand word. */
+export function safeLast4(value: string | null | undefined): string | null {
+  const digits = (value ?? '').replace(/\D/g, '');
+  return digits.length >= 4 ? digits.slice(-4) : null;
+}
+
+export function safeBrand(value: string | null | undefined): string | null {
+  const word = (value ?? '')
+    .replace(/[^\p{L} .-]/gu, '')
+    .trim()
+    .slice(0, 20);
+  return word || null;
+}
+
+/** Cancels a pending charge, or voids an approved one not yet used by a completed sale. */
+export function cancelCardPayment(deps: Deps, staff: SessionStaff, id: string): CardIntent {
+  const cur = deps.sqlite.prepare('SELECT status, order_id AS orderId FROM payment_intents WHERE id = ?').get(id) as
+    { status: string; orderId: string | null } | undefined;
+  if (!cur) throw notFound('Card payment');
+  if (cur.orderId) throw new AppError('CONFLICT', 'That card payment belongs to a completed sale: refund it instead');
+  if (cur.status === 'pending' || cur.status === 'approved') {
     deps.sqlite.prepare("UPDATE payment_intents SET status = 'cancelled', updated_at = ? WHERE id = ?").run(deps.clock(), id);
     deps.payments.cancel(id);
+    if (cur.status === 'approved') recordAudit(deps, { staffId: staff.id, action: 'payment.void', target: id, success: true });
   }
   return getIntent(deps, id);
 }

@@ -5,9 +5,7 @@ export interface CardRequest {
   currency: string;
 }
 
-export type CardOutcome =
-  | { status: 'approved'; brand: string; last4: string; reference: string }
-  | { status: 'declined'; message: string };
+export type CardOutcome = { status: 'approved'; brand: string; last4: string; reference: string } | { status: 'declined'; message: string };
 
 export interface PaymentProvider {
   readonly name: string;

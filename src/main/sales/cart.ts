@@ -30,8 +30,7 @@ export function loadCart(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, car
   const settings = readSettings(deps);
   const cart = cartId
     ? (deps.sqlite.prepare('SELECT id, cart_discount AS cartDiscount, updated_at AS updatedAt FROM carts WHERE id = ?').get(cartId) as
-        | { id: string; cartDiscount: string | null; updatedAt: number }
-        | undefined)
+        { id: string; cartDiscount: string | null; updatedAt: number } | undefined)
     : undefined;
   const rows = cart
     ? (deps.sqlite
@@ -62,9 +61,28 @@ function ensureCart(deps: Deps, staff: SessionStaff): string {
   const id = deps.ids();
   const now = deps.clock();
   deps.sqlite
-    .prepare("INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)")
+    .prepare(
+      "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
+    )
     .run(id, deps.terminalCode, staff.id, now, now);
   return id;
+}
+
+/**
+ * While the terminal is charging a card for this sale, the sale is frozen; once a card payment is
+ * approved, items may still be added but nothing that lowers the total (void the card first).
+ */
+export function assertNoCardInFlight(deps: Pick<Deps, 'sqlite'>, cartId: string | null, change: 'add' | 'reduce'): void {
+  if (!cartId) return;
+  const rows = deps.sqlite
+    .prepare("SELECT status FROM payment_intents WHERE cart_id = ? AND order_id IS NULL AND status IN ('pending', 'approved')")
+    .all(cartId) as { status: string }[];
+  if (rows.some((r) => r.status === 'pending'))
+    throw new AppError('CONFLICT', 'The card terminal is still processing a payment for this sale', { reason: 'cardPending' });
+  if (change === 'reduce' && rows.length > 0)
+    throw new AppError('CONFLICT', 'A card payment was approved for this sale: void it before changing the sale', {
+      reason: 'cardApproved',
+    });
 }
 
 function touch(deps: Deps, cartId: string): void {
@@ -88,8 +106,7 @@ function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: 
   const scale = decodeScaleBarcode(code, readSettings(deps).scale);
   if (scale) {
     const product = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.plu = ? AND p.archived = 0`).get(scale.plu) as
-      | ProductForSale
-      | undefined;
+      ProductForSale | undefined;
     if (product) {
       if (scale.kind === 'weight') {
         if (scale.grams <= 0) return null;
@@ -100,14 +117,22 @@ function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: 
       return { product, qty, fixedAmount: scale.minor };
     }
   }
-  const bySku = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`).get(code) as
-    | ProductForSale
-    | undefined;
+  const bySku = deps.sqlite
+    .prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`)
+    .get(code) as ProductForSale | undefined;
   return bySku ? { product: bySku, qty: 1000, fixedAmount: null } : null;
 }
 
-function addLine(deps: Deps, staff: SessionStaff, product: ProductForSale, qty: number, fixedAmount: number | null, code: string | null): void {
+function addLine(
+  deps: Deps,
+  staff: SessionStaff,
+  product: ProductForSale,
+  qty: number,
+  fixedAmount: number | null,
+  code: string | null,
+): void {
   const cartId = ensureCart(deps, staff);
+  assertNoCardInFlight(deps, cartId, 'add');
   // Scanning the same counted item again raises the quantity instead of adding a line.
   if (product.unit === 'each' && fixedAmount === null) {
     const same = deps.sqlite
@@ -122,7 +147,9 @@ function addLine(deps: Deps, staff: SessionStaff, product: ProductForSale, qty: 
       return;
     }
   }
-  const pos = deps.sqlite.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS n FROM cart_lines WHERE cart_id = ?').get(cartId) as { n: number };
+  const pos = deps.sqlite.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS n FROM cart_lines WHERE cart_id = ?').get(cartId) as {
+    n: number;
+  };
   if (pos.n > 500) throw new AppError('VALIDATION', 'A sale can have at most 500 lines');
   deps.sqlite
     .prepare(
@@ -141,8 +168,7 @@ export function scan(deps: Deps, staff: SessionStaff, code: string): Cart {
 
 export function addProduct(deps: Deps, staff: SessionStaff, productId: string, qty?: number): Cart {
   const product = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.id = ? AND p.archived = 0`).get(productId) as
-    | ProductForSale
-    | undefined;
+    ProductForSale | undefined;
   if (!product) throw notFound('Product');
   const q = qty ?? 1000;
   if (product.unit === 'each' && q % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
@@ -152,7 +178,15 @@ export function addProduct(deps: Deps, staff: SessionStaff, productId: string, q
 
 interface LineCtx {
   cartId: string;
-  line: { id: string; qty: number; unitPrice: number; fixedAmount: number | null; unit: 'each' | 'kg'; originalPrice: number; productId: string };
+  line: {
+    id: string;
+    qty: number;
+    unitPrice: number;
+    fixedAmount: number | null;
+    unit: 'each' | 'kg';
+    originalPrice: number;
+    productId: string;
+  };
 }
 
 function openLine(deps: Deps, lineId: string): LineCtx {
@@ -166,22 +200,49 @@ function openLine(deps: Deps, lineId: string): LineCtx {
         .get(lineId, cartId) as LineCtx['line'] | undefined)
     : undefined;
   if (!cartId || !line) throw new AppError('NOT_FOUND', 'That line is not in the current sale', { lineId });
+  assertNoCardInFlight(deps, cartId, 'reduce');
   return { cartId, line };
 }
 
-export function setQty(deps: Deps, lineId: string, qty: number): Cart {
+type Approval = { staffId: string; pin: string } | undefined;
+
+/**
+ * An amount discount that was within the limit can exceed it once the quantity drops or a line
+ * goes (1.50 off ten colas is 100% off one): such a change needs the same approval.
+ */
+function recheckAmountDiscounts(deps: Deps, staff: SessionStaff, approval: Approval): void {
+  const cart = loadCart(deps);
+  let over = false;
+  cart.lines.forEach((l, i) => {
+    if (l.discount?.kind === 'amount' && overLimit(deps, cart.priced.lines[i]!.gross, l.discount)) over = true;
+  });
+  const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
+  if (cart.cartDiscount?.kind === 'amount' && overLimit(deps, base, cart.cartDiscount)) over = true;
+  const approvedBy = authorize(deps, staff, approval, 'discount.recheck', over);
+  if (approvedBy) recordAudit(deps, { staffId: staff.id, action: 'discount.recheck', target: cart.id, approvedBy, success: true });
+}
+
+export function setQty(deps: Deps, staff: SessionStaff, lineId: string, qty: number, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   if (line.unit === 'each' && qty % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
   if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label has a fixed quantity');
   deps.sqlite.prepare('UPDATE cart_lines SET qty = ? WHERE id = ?').run(qty, lineId);
+  if (qty < line.qty) recheckAmountDiscounts(deps, staff, approval);
   touch(deps, cartId);
   return loadCart(deps);
 }
 
-export function removeLine(deps: Deps, staff: SessionStaff, lineId: string): Cart {
+export function removeLine(deps: Deps, staff: SessionStaff, lineId: string, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   deps.sqlite.prepare('DELETE FROM cart_lines WHERE id = ?').run(lineId);
-  recordAudit(deps, { staffId: staff.id, action: 'cart.removeLine', target: cartId, details: { productId: line.productId, qty: line.qty }, success: true });
+  recheckAmountDiscounts(deps, staff, approval);
+  recordAudit(deps, {
+    staffId: staff.id,
+    action: 'cart.removeLine',
+    target: cartId,
+    details: { productId: line.productId, qty: line.qty },
+    success: true,
+  });
   touch(deps, cartId);
   return loadCart(deps);
 }
@@ -224,24 +285,45 @@ export function setLineDiscount(
   const approvedBy = authorize(deps, staff, approval, 'discount.line', overLimit(deps, base, discount));
   deps.sqlite.prepare('UPDATE cart_lines SET discount = ? WHERE id = ?').run(discount ? JSON.stringify(discount) : null, lineId);
   if (approvedBy || discount)
-    recordAudit(deps, { staffId: staff.id, action: 'discount.line', target: cartId, details: { lineId, discount }, approvedBy, success: true });
+    recordAudit(deps, {
+      staffId: staff.id,
+      action: 'discount.line',
+      target: cartId,
+      details: { lineId, discount },
+      approvedBy,
+      success: true,
+    });
   touch(deps, cartId);
   return loadCart(deps);
 }
 
-export function setCartDiscount(deps: Deps, staff: SessionStaff, discount: Discount | null, approval?: { staffId: string; pin: string }): Cart {
+export function setCartDiscount(
+  deps: Deps,
+  staff: SessionStaff,
+  discount: Discount | null,
+  approval?: { staffId: string; pin: string },
+): Cart {
   const cart = loadCart(deps);
   if (!cart.id || cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
+  assertNoCardInFlight(deps, cart.id, 'reduce');
   const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
   if (discount?.kind === 'amount' && discount.minor > base)
     throw new AppError('VALIDATION', 'The discount is larger than the sale', { field: 'discount' });
   const approvedBy = authorize(deps, staff, approval, 'discount.cart', overLimit(deps, base, discount));
-  deps.sqlite.prepare('UPDATE carts SET cart_discount = ?, updated_at = ? WHERE id = ?').run(discount ? JSON.stringify(discount) : null, deps.clock(), cart.id);
+  deps.sqlite
+    .prepare('UPDATE carts SET cart_discount = ?, updated_at = ? WHERE id = ?')
+    .run(discount ? JSON.stringify(discount) : null, deps.clock(), cart.id);
   recordAudit(deps, { staffId: staff.id, action: 'discount.cart', target: cart.id, details: { discount }, approvedBy, success: true });
   return loadCart(deps);
 }
 
-export function overridePrice(deps: Deps, staff: SessionStaff, lineId: string, unitPrice: number, approval?: { staffId: string; pin: string }): Cart {
+export function overridePrice(
+  deps: Deps,
+  staff: SessionStaff,
+  lineId: string,
+  unitPrice: number,
+  approval?: { staffId: string; pin: string },
+): Cart {
   const { cartId, line } = openLine(deps, lineId);
   if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label cannot be re-priced');
   const approvedBy = authorize(deps, staff, approval, 'price.override', unitPrice !== line.unitPrice);
@@ -261,6 +343,7 @@ export function overridePrice(deps: Deps, staff: SessionStaff, lineId: string, u
 /** Voids the open sale: the lines are kept on the voided cart for the audit trail. */
 export function clearCart(deps: Deps, staff: SessionStaff): Cart {
   const cartId = openCartId(deps);
+  assertNoCardInFlight(deps, cartId, 'reduce');
   if (cartId) {
     deps.sqlite.prepare("UPDATE carts SET status = 'voided', updated_at = ? WHERE id = ?").run(deps.clock(), cartId);
     recordAudit(deps, { staffId: staff.id, action: 'sale.void', target: cartId, success: true });

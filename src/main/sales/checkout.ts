@@ -12,9 +12,7 @@ import { loadCart } from './cart';
 
 function nextOrderNumber(deps: Deps): string {
   const key = `order:${deps.terminalCode}`;
-  deps.sqlite
-    .prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1')
-    .run(key);
+  deps.sqlite.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(key);
   const { value } = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as { value: number };
   return `${deps.terminalCode}-${String(value).padStart(6, '0')}`;
 }
@@ -39,12 +37,28 @@ function resolveTenders(deps: Deps, cartId: string, tenders: TenderRequest[]): R
     const intent = deps.sqlite
       .prepare('SELECT cart_id AS cartId, amount, status, brand, last4, reference, order_id AS orderId FROM payment_intents WHERE id = ?')
       .get(t.intentId) as
-      | { cartId: string; amount: number; status: string; brand: string | null; last4: string | null; reference: string | null; orderId: string | null }
+      | {
+          cartId: string;
+          amount: number;
+          status: string;
+          brand: string | null;
+          last4: string | null;
+          reference: string | null;
+          orderId: string | null;
+        }
       | undefined;
-    if (!intent || intent.cartId !== cartId) throw new AppError('NOT_FOUND', 'Card payment not found for this sale', { intentId: t.intentId });
+    if (!intent || intent.cartId !== cartId)
+      throw new AppError('NOT_FOUND', 'Card payment not found for this sale', { intentId: t.intentId });
     if (intent.status !== 'approved' || intent.orderId)
       throw new AppError('DECLINED', 'That card payment is not approved', { intentId: t.intentId, status: intent.status });
-    return { kind: 'card_integrated', amount: intent.amount, brand: intent.brand, last4: intent.last4, reference: intent.reference, intentId: t.intentId };
+    return {
+      kind: 'card_integrated',
+      amount: intent.amount,
+      brand: intent.brand,
+      last4: intent.last4,
+      reference: intent.reference,
+      intentId: t.intentId,
+    };
   });
 }
 
@@ -52,13 +66,16 @@ function resolveTenders(deps: Deps, cartId: string, tenders: TenderRequest[]): R
  * Completes the sale in one transaction: order, lines, payments, stock movements, outbox and
  * journal. Idempotent by checkout id: a retry or double click returns the first sale.
  */
-export function completeSale(deps: Deps, staff: SessionStaff, input: { cartId: string; checkoutId: string; tenders: TenderRequest[] }): Order {
+export function completeSale(
+  deps: Deps,
+  staff: SessionStaff,
+  input: { cartId: string; checkoutId: string; tenders: TenderRequest[] },
+): Order {
   const done = deps.sqlite.prepare('SELECT id FROM orders WHERE checkout_id = ?').get(input.checkoutId) as { id: string } | undefined;
   if (done) return getOrder(deps, done.id);
 
   const status = deps.sqlite.prepare('SELECT status, terminal_code AS terminal FROM carts WHERE id = ?').get(input.cartId) as
-    | { status: string; terminal: string }
-    | undefined;
+    { status: string; terminal: string } | undefined;
   if (!status || status.terminal !== deps.terminalCode) throw notFound('Sale', { cartId: input.cartId });
   if (status.status !== 'open') throw new AppError('CONFLICT', 'That sale is no longer open', { status: status.status });
   const cart = loadCart(deps, input.cartId);
@@ -66,8 +83,7 @@ export function completeSale(deps: Deps, staff: SessionStaff, input: { cartId: s
 
   const tenders = resolveTenders(deps, input.cartId, input.tenders);
   const settlement = settle(cart.priced.total, tenders);
-  if (settlement.overpaidByCard)
-    throw new AppError('VALIDATION', 'Card payments cannot exceed the total', { total: cart.priced.total });
+  if (settlement.overpaidByCard) throw new AppError('VALIDATION', 'Card payments cannot exceed the total', { total: cart.priced.total });
   if (settlement.due > 0) throw new AppError('INSUFFICIENT_PAYMENT', 'Not enough paid', { due: settlement.due, total: cart.priced.total });
 
   const settings = readSettings(deps);
@@ -125,7 +141,14 @@ export function completeSale(deps: Deps, staff: SessionStaff, input: { cartId: s
       p.total,
       line.productId,
     );
-    recordMovement(deps, { productId: line.productId, locationId: location, qtyDelta: -line.qty, kind: 'sale', refId: orderId, staffId: staff.id });
+    recordMovement(deps, {
+      productId: line.productId,
+      locationId: location,
+      qtyDelta: -line.qty,
+      kind: 'sale',
+      refId: orderId,
+      staffId: staff.id,
+    });
   });
 
   // Cash is recorded as what it paid (tendered minus change); the tendered amount is kept too.
@@ -136,7 +159,8 @@ export function completeSale(deps: Deps, staff: SessionStaff, input: { cartId: s
   if (cashTendered > 0) insPay.run(deps.ids(), orderId, 'cash', cashTendered - settlement.change, cashTendered, null, null, null, now);
   for (const t of tenders.filter((x) => x.kind !== 'cash')) {
     insPay.run(deps.ids(), orderId, t.kind, t.amount, null, t.brand, t.last4, t.reference, now);
-    if (t.intentId) deps.sqlite.prepare('UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?').run(orderId, now, t.intentId);
+    if (t.intentId)
+      deps.sqlite.prepare('UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?').run(orderId, now, t.intentId);
   }
   deps.sqlite.prepare("UPDATE carts SET status = 'completed', updated_at = ? WHERE id = ?").run(now, input.cartId);
 

@@ -35,10 +35,7 @@ export function readSettings(deps: Pick<Deps, 'db' | 'sqlite'>): StoreSettings {
   return value;
 }
 
-export function writeSettings(
-  deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>,
-  patch: Partial<StoreSettings>,
-): StoreSettings {
+export function writeSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>, patch: Partial<StoreSettings>): StoreSettings {
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const stamp = deps.hlc.now();

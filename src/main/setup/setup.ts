@@ -27,7 +27,8 @@ export function appStatus(deps: Deps): AppStatus {
 export async function runSetup(deps: Deps, input: SetupInput): Promise<AppStatus> {
   if (isSetupDone(deps)) throw new AppError('CONFLICT', 'This store is already set up');
   const defaults = input.taxRates.filter((r) => r.isDefault).length;
-  if (defaults !== 1) throw new AppError('VALIDATION', 'Choose exactly one default tax rate', [{ path: ['taxRates'], message: 'exactly one default' }]);
+  if (defaults !== 1)
+    throw new AppError('VALIDATION', 'Choose exactly one default tax rate', [{ path: ['taxRates'], message: 'exactly one default' }]);
   const pinHash = await hashPin(input.admin.pin, deps.pinParams);
   inTransaction(deps.sqlite, () => {
     // Re-check inside the transaction: two setup screens may race.

@@ -36,11 +36,7 @@ export async function createStaff(
   return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId));
 }
 
-export function insertStaff(
-  deps: Deps,
-  input: { name: string; role: StaffRole; pinHash: string },
-  actorId: string | null,
-): StaffSummary {
+export function insertStaff(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }, actorId: string | null): StaffSummary {
   const taken = deps.db.select({ id: staff.id }).from(staff).where(eq(staff.name, input.name)).get();
   if (taken) throw new AppError('CONFLICT', `A staff member named "${input.name}" already exists`, { field: 'name' });
   const row: StaffRow = {
@@ -73,7 +69,13 @@ export async function updateStaff(
     if (input.role && input.role !== row.role) {
       if (row.role === 'admin' && input.role !== 'admin') assertAnotherAdmin(deps, row.id);
       patch.role = input.role;
-      recordAudit(deps, { staffId: actorId, action: 'staff.role', target: row.id, details: { from: row.role, to: input.role }, success: true });
+      recordAudit(deps, {
+        staffId: actorId,
+        action: 'staff.role',
+        target: row.id,
+        details: { from: row.role, to: input.role },
+        success: true,
+      });
     }
     if (pinHash) {
       patch.pinHash = pinHash;
@@ -123,24 +125,34 @@ function applyPinOutcome(deps: Deps, row: StaffRow, ok: boolean, action: string,
   const attempts = (row.lockedUntil !== null && row.lockedUntil <= now ? 0 : row.failedAttempts) + 1;
   const lockedUntil = attempts >= MAX_PIN_ATTEMPTS ? now + LOCK_MS : null;
   deps.db.update(staff).set({ failedAttempts: attempts, lockedUntil }).where(eq(staff.id, row.id)).run();
-  recordAudit(deps, { staffId: actorId ?? row.id, action, target: row.id, details: { attempts, locked: lockedUntil !== null }, success: false });
+  recordAudit(deps, {
+    staffId: actorId ?? row.id,
+    action,
+    target: row.id,
+    details: { attempts, locked: lockedUntil !== null },
+    success: false,
+  });
   if (lockedUntil !== null) throw lockedError(lockedUntil);
   throw new AppError('UNAUTHENTICATED', 'Wrong PIN', { attemptsLeft: MAX_PIN_ATTEMPTS - attempts }, true);
 }
 
-function loadForPin(deps: Deps, staffId: string): StaffRow {
+function loadForPin(deps: Deps, staffId: string, action: string, actorId: string | null): StaffRow {
   const row = deps.db.select().from(staff).where(eq(staff.id, staffId)).get();
   if (!row || !row.active) throw new AppError('NOT_FOUND', 'Staff member not found');
-  if (row.lockedUntil !== null && row.lockedUntil > deps.clock()) throw lockedError(row.lockedUntil);
+  if (row.lockedUntil !== null && row.lockedUntil > deps.clock()) {
+    // Attempts on a locked account are audited too (lockedError keeps this write).
+    recordAudit(deps, { staffId: actorId ?? row.id, action: `${action}.locked`, target: row.id, success: false });
+    throw lockedError(row.lockedUntil);
+  }
   return row;
 }
 
 export async function signIn(deps: Deps, staffId: string, pin: string) {
-  const row = loadForPin(deps, staffId);
+  const row = inTransaction(deps.sqlite, () => loadForPin(deps, staffId, 'signIn', null));
   const ok = await verifyPin(pin, row.pinHash);
   return inTransaction(deps.sqlite, () => {
     // Re-read: another attempt may have changed the count while the hash ran.
-    const fresh = loadForPin(deps, staffId);
+    const fresh = loadForPin(deps, staffId, 'signIn', null);
     applyPinOutcome(deps, fresh, ok, 'signIn.failed', null);
     recordAudit(deps, { staffId: fresh.id, action: 'signIn', success: true });
     return publicStaff(fresh);
@@ -152,7 +164,7 @@ export async function signIn(deps: Deps, staffId: string, pin: string) {
  * transaction). Returns the approver's id; wrong PINs count towards that manager's lockout.
  */
 export function verifyApproval(deps: Deps, approval: { staffId: string; pin: string }, clerkId: string, action: string): string {
-  const row = loadForPin(deps, approval.staffId);
+  const row = loadForPin(deps, approval.staffId, `${action}.approval`, clerkId);
   if (roleRank(row.role) < roleRank('manager'))
     throw new AppError('FORBIDDEN', 'Approval needs a manager or an admin', { approverRole: row.role });
   applyPinOutcome(deps, row, verifyPinSync(approval.pin, row.pinHash), `${action}.approvalFailed`, clerkId);

@@ -33,9 +33,7 @@ export const appContract = {
   }),
   'staff.signOut': channel<SessionInfo>()({ input: c.empty, role: 'clerk', writes: false }),
   'staff.create': channel<StaffSummary>()({
-    input: z
-      .object({ name: c.name, role: z.enum(['clerk', 'manager', 'admin']), pin: c.pin })
-      .strict(),
+    input: z.object({ name: c.name, role: z.enum(['clerk', 'manager', 'admin']), pin: c.pin }).strict(),
     role: 'admin',
     writes: 'own',
   }),

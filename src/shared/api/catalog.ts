@@ -13,8 +13,19 @@ export const productInput = z
     price: c.minor,
     cost: c.minor,
     taxRateId: c.id.optional(),
-    barcodes: z.array(z.string().trim().regex(/^[0-9A-Za-z\-.]{1,64}$/)).max(20),
-    plu: z.string().regex(/^\d{5}$/).nullable().optional(),
+    barcodes: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z\-.]{1,64}$/),
+      )
+      .max(20),
+    plu: z
+      .string()
+      .regex(/^\d{5}$/)
+      .nullable()
+      .optional(),
   })
   .strict();
 

@@ -26,6 +26,5 @@ export interface ChannelDef<I extends z.ZodType, O, W extends Writes> {
 
 /** Declares a channel: `channel<Output>()({ input, role, writes })`. */
 export function channel<O>() {
-  return <I extends z.ZodType, W extends Writes>(def: { input: I; role: Role; writes: W }) =>
-    def as ChannelDef<I, O, W>;
+  return <I extends z.ZodType, W extends Writes>(def: { input: I; role: Role; writes: W }) => def as ChannelDef<I, O, W>;
 }

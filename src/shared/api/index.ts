@@ -11,10 +11,8 @@ export type Contract = typeof contract;
 export type Channel = keyof Contract;
 export type InputOf<K extends Channel> = z.input<Contract[K]['input']>;
 export type ParsedInputOf<K extends Channel> = z.output<Contract[K]['input']>;
-export type OutputOf<K extends Channel> =
-  Contract[K] extends ChannelDef<z.ZodType, infer O, Writes> ? O : never;
-export type WritesOf<K extends Channel> =
-  Contract[K] extends ChannelDef<z.ZodType, unknown, infer W> ? W : never;
+export type OutputOf<K extends Channel> = Contract[K] extends ChannelDef<z.ZodType, infer O, Writes> ? O : never;
+export type WritesOf<K extends Channel> = Contract[K] extends ChannelDef<z.ZodType, unknown, infer W> ? W : never;
 
 /** Events main pushes to the renderer (subscribe). */
 export interface Events {

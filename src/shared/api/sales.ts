@@ -13,7 +13,13 @@ export const tender = z.discriminatedUnion('kind', [
       amount: c.minor,
       /** The clerk confirms the external terminal approved the payment. */
       approved: z.literal(true),
-      brand: z.string().trim().max(20).nullable().optional(),
+      // A card brand is a word (Visa, 银联), never digits: a card number must not end up stored.
+      brand: z
+        .string()
+        .trim()
+        .regex(/^\p{L}[\p{L} .-]{0,19}$/u, 'card brand: letters only')
+        .nullable()
+        .optional(),
       last4: z
         .string()
         .regex(/^\d{4}$/, 'last 4 digits only')
@@ -38,11 +44,15 @@ export const salesContract = {
     writes: true,
   }),
   'cart.setQty': channel<Cart>()({
-    input: z.object({ ...lineRef, qty: c.qty }).strict(),
+    input: z.object({ ...lineRef, qty: c.qty, approval: c.approval }).strict(),
     role: 'clerk',
     writes: true,
   }),
-  'cart.removeLine': channel<Cart>()({ input: z.object(lineRef).strict(), role: 'clerk', writes: true }),
+  'cart.removeLine': channel<Cart>()({
+    input: z.object({ ...lineRef, approval: c.approval }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
   'cart.setLineDiscount': channel<Cart>()({
     input: z.object({ ...lineRef, discount: c.discount.nullable(), approval: c.approval }).strict(),
     role: 'clerk',
@@ -71,9 +81,7 @@ export const salesContract = {
     writes: true,
   }),
   'sales.complete': channel<Order>()({
-    input: z
-      .object({ cartId: c.id, checkoutId: c.id, tenders: z.array(tender).min(1).max(10) })
-      .strict(),
+    input: z.object({ cartId: c.id, checkoutId: c.id, tenders: z.array(tender).min(1).max(10) }).strict(),
     role: 'clerk',
     writes: true,
   }),
