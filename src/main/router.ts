@@ -23,6 +23,9 @@ export type Handler<K extends Channel> = (
 /** A missing or mistyped handler is a compile error. */
 export type Handlers = { [K in Channel]: Handler<K> };
 
+/** The handlers of one domain's contract (e.g. `HandlersFor<typeof inventoryContract>`), spread into handlers.ts. */
+export type HandlersFor<C> = { [K in keyof C & Channel]: Handler<K> };
+
 export interface Router {
   call(channel: string, input: unknown, sessionKey: string): Promise<Result<unknown>>;
   subscribe(sessionKey: string, listener: (event: string, payload: unknown) => void): () => void;

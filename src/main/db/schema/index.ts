@@ -1,0 +1,5 @@
+/**
+ * The store's tables, one file per domain (core = the foundation). drizzle-kit reads this folder;
+ * `npm run db:generate` writes the next migration into src/main/db/migrations.
+ */
+export * from './core';
