@@ -40,10 +40,12 @@ export function writeSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids'
     if (value === undefined) continue;
     const stamp = deps.hlc.now();
     const existing = deps.db.select().from(settings).where(eq(settings.key, key)).get();
-    if (existing) deps.db.update(settings).set({ value, hlc: stamp }).where(eq(settings.key, key)).run();
+    // null means "back to the default" (e.g. no receipt printer): the row goes, the default shows.
+    if (value === null) deps.db.delete(settings).where(eq(settings.key, key)).run();
+    else if (existing) deps.db.update(settings).set({ value, hlc: stamp }).where(eq(settings.key, key)).run();
     else deps.db.insert(settings).values({ key, value, hlc: stamp }).run();
     if (!LOCAL_KEYS.has(key as keyof StoreSettings))
-      appendOutbox(deps, { entity: 'setting', entityId: key, op: existing ? 'update' : 'insert', payload: { key, value } });
+      appendOutbox(deps, { entity: 'setting', entityId: key, op: value === null ? 'delete' : existing ? 'update' : 'insert', payload: { key, value } });
   }
   cache.delete(deps.sqlite);
   // A rolled-back transaction must not leave a stale cache behind.

@@ -1,0 +1,65 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApprovalDialog } from './components/ApprovalDialog';
+import { ErrorBanner } from './components/ErrorBanner';
+import { NO_TOKEN, subscribe } from './api';
+import { CheckoutScreen } from './features/checkout/CheckoutScreen';
+import { SettingsScreen } from './features/settings/SettingsScreen';
+import { SetupScreen } from './features/setup/SetupScreen';
+import { SignInScreen } from './features/signin/SignInScreen';
+import { describeError } from './lib/errors';
+import { useIdleLock } from './lib/useIdleLock';
+import { useApp } from './stores/app';
+
+function Unreachable() {
+  const { t } = useTranslation();
+  const error = useApp((s) => s.bootError);
+  const boot = useApp((s) => s.boot);
+  return (
+    <div className="center-screen">
+      <div className="card narrow">
+        <h1>{t('boot.unreachable')}</h1>
+        <p className="muted">{error ? describeError(t, error) : ''}</p>
+        {error?.message === NO_TOKEN && <p>{t('boot.needToken')}</p>}
+        <button type="button" className="btn btn-primary btn-lg" onClick={() => void boot()}>
+          {t('boot.retry')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const screen = useApp((s) => s.screen);
+  const boot = useApp((s) => s.boot);
+  const idleLockMs = useApp((s) => (s.session?.staff ? s.session.idleLockMs : null));
+  const lock = useApp((s) => s.lock);
+  const expired = useApp((s) => s.expired);
+  const signedIn = screen === 'checkout' || screen === 'settings';
+
+  useEffect(() => {
+    void boot();
+  }, [boot]);
+
+  useEffect(() => subscribe('session.expired', () => expired()), [expired]);
+
+  useIdleLock(signedIn ? idleLockMs : null, () => void lock('idle'));
+
+  return (
+    <>
+      {screen === 'loading' && (
+        <div className="center-screen">
+          <div className="spinner spinner-lg" aria-label={t('common.loading')} />
+        </div>
+      )}
+      {screen === 'unreachable' && <Unreachable />}
+      {screen === 'setup' && <SetupScreen />}
+      {screen === 'signin' && <SignInScreen />}
+      {screen === 'checkout' && <CheckoutScreen />}
+      {screen === 'settings' && <SettingsScreen />}
+      <ApprovalDialog />
+      <ErrorBanner />
+    </>
+  );
+}

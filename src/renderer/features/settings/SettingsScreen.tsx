@@ -1,0 +1,505 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { InputOf, Language, StaffSummary, StoreSettings } from '../../../shared/api';
+import type { StaffRole } from '../../../shared/api/define';
+import type { ApiError } from '../../../shared/errors';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { Modal } from '../../components/Modal';
+import { LANGUAGES, applyLanguage, isLanguage, setLocalLanguage } from '../../i18n';
+import { describeError, fieldErrors, minutesUntil } from '../../lib/errors';
+import { bpToPercentText, parsePercentBp, useFormat } from '../../lib/format';
+import { useApp } from '../../stores/app';
+import { useNotify } from '../../stores/notify';
+import { TopBar } from '../checkout/TopBar';
+
+const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
+
+function StoreForm({ settings }: { settings: StoreSettings }) {
+  const { t, i18n } = useTranslation();
+  const settingsSaved = useApp((s) => s.settingsSaved);
+  const notify = useNotify((s) => s.message);
+  const [storeName, setStoreName] = useState(settings.storeName);
+  const [language, setLanguage] = useState<Language>(settings.language);
+  const [discountLimit, setDiscountLimit] = useState(bpToPercentText(settings.discountLimitBp));
+  const [idleMinutes, setIdleMinutes] = useState(String(settings.idleLockMinutes));
+  const [footer, setFooter] = useState(settings.receiptFooter);
+  const [printerOn, setPrinterOn] = useState(settings.printer !== null);
+  const [host, setHost] = useState(settings.printer?.host ?? '');
+  const [port, setPort] = useState(String(settings.printer?.port ?? 9100));
+  const [width, setWidth] = useState<58 | 80>(settings.printer?.width ?? 80);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [serverError, setServerError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    const limitBp = parsePercentBp(discountLimit);
+    const idle = Number(idleMinutes);
+    const portNum = Number(port);
+    if (!storeName.trim()) errs.storeName = 'setup.err.required';
+    if (limitBp === null) errs.discountLimitBp = 'setup.err.percent';
+    if (!Number.isInteger(idle) || idle < 1 || idle > 240) errs.idleLockMinutes = 'settings.err.idle';
+    if (printerOn && !host.trim()) errs['printer.host'] = 'setup.err.required';
+    if (printerOn && (!Number.isInteger(portNum) || portNum < 1 || portNum > 65535)) errs['printer.port'] = 'settings.err.port';
+    setErrors(errs);
+    setServerError(null);
+    if (Object.keys(errs).length > 0 || limitBp === null) return;
+    // Send only what changed: each field is its own audited change in main.
+    const input: InputOf<'settings.update'> = {};
+    if (storeName.trim() !== settings.storeName) input.storeName = storeName.trim();
+    if (language !== settings.language) input.language = language;
+    if (limitBp !== settings.discountLimitBp) input.discountLimitBp = limitBp;
+    if (idle !== settings.idleLockMinutes) input.idleLockMinutes = idle;
+    if (footer !== settings.receiptFooter) input.receiptFooter = footer;
+    const printer = printerOn ? { host: host.trim(), port: portNum, width } : null;
+    const p0 = settings.printer;
+    if (printer === null ? p0 !== null : !p0 || p0.host !== printer.host || p0.port !== printer.port || p0.width !== printer.width) {
+      input.printer = printer;
+    }
+    if (Object.keys(input).length === 0) {
+      notify('info', 'settings.saved');
+      return;
+    }
+    setBusy(true);
+    const r = await invoke('settings.update', input);
+    setBusy(false);
+    if (!r.ok) {
+      setServerError(r.error);
+      setErrors(fieldErrors(r.error));
+      return;
+    }
+    settingsSaved(r.value);
+    if (input.language) {
+      // A new store language: this terminal follows the store again.
+      setLocalLanguage(null);
+      applyLanguage(r.value.language);
+    }
+    notify('info', 'settings.saved');
+  };
+
+  const err = (k: string): string | undefined => {
+    const v = errors[k];
+    return v === undefined ? undefined : i18n.exists(v) ? t(v) : v;
+  };
+  return (
+    <form className="card settings-card" onSubmit={(e) => void save(e)} noValidate>
+      <h2>{t('settings.store')}</h2>
+      <div className="field-grid">
+        <label className={`field${err('storeName') ? ' field-invalid' : ''}`}>
+          <span className="field-label">{t('setup.storeName')}</span>
+          <input value={storeName} maxLength={120} onChange={(e) => setStoreName(e.target.value)} data-testid="settings-store-name" />
+          {err('storeName') && <span className="field-error">{err('storeName')}</span>}
+        </label>
+        <label className="field">
+          <span className="field-label">{t('common.language')}</span>
+          <select
+            value={language}
+            onChange={(e) => isLanguage(e.target.value) && setLanguage(e.target.value)}
+            data-testid="settings-language"
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l.code} value={l.code}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={`field${err('discountLimitBp') ? ' field-invalid' : ''}`}>
+          <span className="field-label">{t('settings.discountLimit')}</span>
+          <div className="input-suffix">
+            <input
+              inputMode="decimal"
+              value={discountLimit}
+              onChange={(e) => setDiscountLimit(e.target.value)}
+              data-testid="settings-discount-limit"
+            />
+            <span>%</span>
+          </div>
+          <span className="field-hint">{t('settings.discountLimitHint')}</span>
+          {err('discountLimitBp') && <span className="field-error">{err('discountLimitBp')}</span>}
+        </label>
+        <label className={`field${err('idleLockMinutes') ? ' field-invalid' : ''}`}>
+          <span className="field-label">{t('settings.idleLock')}</span>
+          <div className="input-suffix">
+            <input
+              inputMode="numeric"
+              value={idleMinutes}
+              onChange={(e) => setIdleMinutes(e.target.value.replace(/\D/g, ''))}
+              data-testid="settings-idle"
+            />
+            <span>{t('settings.minutes')}</span>
+          </div>
+          {err('idleLockMinutes') && <span className="field-error">{err('idleLockMinutes')}</span>}
+        </label>
+      </div>
+      <label className={`field${err('receiptFooter') ? ' field-invalid' : ''}`}>
+        <span className="field-label">{t('settings.footer')}</span>
+        <textarea value={footer} maxLength={200} rows={2} onChange={(e) => setFooter(e.target.value)} data-testid="settings-footer" />
+        {err('receiptFooter') && <span className="field-error">{err('receiptFooter')}</span>}
+      </label>
+
+      <fieldset className="field printer-fieldset">
+        <legend className="field-label">{t('settings.printer')}</legend>
+        <label className="check">
+          <input type="checkbox" checked={printerOn} onChange={(e) => setPrinterOn(e.target.checked)} data-testid="settings-printer-on" />
+          <span>{t('settings.printerOn')}</span>
+        </label>
+        {printerOn && (
+          <div className="field-grid">
+            <label className={`field${err('printer.host') ? ' field-invalid' : ''}`}>
+              <span className="field-label">{t('settings.printerHost')}</span>
+              <input
+                value={host}
+                onChange={(e) => setHost(e.target.value)}
+                placeholder="192.168.1.50"
+                data-testid="settings-printer-host"
+              />
+              {err('printer.host') && <span className="field-error">{err('printer.host')}</span>}
+            </label>
+            <label className={`field${err('printer.port') ? ' field-invalid' : ''}`}>
+              <span className="field-label">{t('settings.printerPort')}</span>
+              <input
+                inputMode="numeric"
+                value={port}
+                onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))}
+                data-testid="settings-printer-port"
+              />
+              {err('printer.port') && <span className="field-error">{err('printer.port')}</span>}
+            </label>
+            <div className="field">
+              <span className="field-label">{t('settings.paperWidth')}</span>
+              <div className="segmented">
+                {([58, 80] as const).map((w) => (
+                  <button
+                    key={w}
+                    type="button"
+                    className={`segment${width === w ? ' segment-active' : ''}`}
+                    aria-pressed={width === w}
+                    onClick={() => setWidth(w)}
+                  >
+                    {w} mm
+                  </button>
+                ))}
+              </div>
+            </div>
+          </div>
+        )}
+      </fieldset>
+
+      <dl className="facts">
+        <div>
+          <dt>{t('setup.currency')}</dt>
+          <dd>{settings.currency}</dd>
+        </div>
+        <div>
+          <dt>{t('setup.timezone')}</dt>
+          <dd>{settings.timezone}</dd>
+        </div>
+        <div>
+          <dt>{t('setup.prices')}</dt>
+          <dd>{t(`setup.priceMode.${settings.priceMode}`)}</dd>
+        </div>
+        <div>
+          <dt>{t('settings.terminal')}</dt>
+          <dd>{settings.terminalCode}</dd>
+        </div>
+      </dl>
+
+      <InlineError
+        text={serverError && Object.keys(fieldErrors(serverError)).length === 0 ? describeError(t, serverError) : null}
+        testId="error-banner"
+      />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary btn-lg" disabled={busy} data-testid="settings-save">
+          {busy ? t('common.working') : t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function StaffAdmin() {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify((s) => s.message);
+  const notifyError = useNotify((s) => s.error);
+  const me = useApp((s) => s.session?.staff?.id);
+  const [staff, setStaff] = useState<StaffSummary[] | null>(null);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<StaffRole>('clerk');
+  const [pin, setPin] = useState('');
+  const [pin2, setPin2] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [resetFor, setResetFor] = useState<StaffSummary | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 15000);
+    return () => clearInterval(id);
+  }, []);
+
+  const err = (k: string): string | undefined => {
+    const v = errors[k];
+    return v === undefined ? undefined : i18n.exists(v) ? t(v) : v;
+  };
+
+  const reload = async () => {
+    const r = await invoke('staff.list', {});
+    if (r.ok) setStaff(r.value);
+    else notifyError(r.error);
+  };
+
+  useEffect(() => {
+    let live = true;
+    void invoke('staff.list', {}).then((r) => {
+      if (live && r.ok) setStaff(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const update = async (input: { staffId: string; role?: StaffRole; active?: boolean; unlock?: boolean; pin?: string }) => {
+    const r = await invoke('staff.update', input);
+    if (r.ok) {
+      setStaff((list) => list?.map((s) => (s.id === r.value.id ? r.value : s)) ?? list);
+      notify('info', 'settings.staffSaved', { name: r.value.name });
+      return true;
+    }
+    notifyError(r.error);
+    return false;
+  };
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!name.trim()) errs.name = 'setup.err.required';
+    if (!/^\d{4,8}$/.test(pin)) errs.pin = 'setup.err.pin';
+    else if (pin !== pin2) errs.pinConfirm = 'setup.err.pinMismatch';
+    setErrors(errs);
+    if (Object.keys(errs).length > 0) return;
+    setBusy(true);
+    const r = await invoke('staff.create', { name: name.trim(), role, pin });
+    setBusy(false);
+    if (!r.ok) {
+      const fe = fieldErrors(r.error);
+      if (Object.keys(fe).length > 0) setErrors(fe);
+      else notifyError(r.error);
+      return;
+    }
+    setName('');
+    setPin('');
+    setPin2('');
+    setRole('clerk');
+    notify('info', 'settings.staffCreated', { name: r.value.name });
+    await reload();
+  };
+
+  return (
+    <section className="card settings-card">
+      <h2>{t('settings.staff')}</h2>
+      {staff === null ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : (
+        <table className="table staff-table">
+          <thead>
+            <tr>
+              <th>{t('settings.name')}</th>
+              <th>{t('settings.role')}</th>
+              <th>{t('settings.status')}</th>
+              <th className="num">{t('settings.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {staff.map((s) => {
+              const locked = s.lockedUntil !== null && s.lockedUntil > now;
+              return (
+                <tr key={s.id} className={s.active ? '' : 'row-muted'} data-testid="staff-row">
+                  <td className="ellipsis" title={s.name}>
+                    {s.name}
+                    {s.id === me && <small className="muted"> ({t('settings.you')})</small>}
+                  </td>
+                  <td>
+                    <select
+                      value={s.role}
+                      disabled={s.id === me}
+                      onChange={(e) => void update({ staffId: s.id, role: e.target.value as StaffRole })}
+                      aria-label={t('settings.role')}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {t(`roles.${r}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    {!s.active ? (
+                      <span className="badge">{t('settings.inactive')}</span>
+                    ) : locked && s.lockedUntil ? (
+                      <span className="badge badge-warn" title={fmt.dateTime(s.lockedUntil)}>
+                        {t('signin.lockedShort', { minutes: minutesUntil(s.lockedUntil, now) })}
+                      </span>
+                    ) : (
+                      <span className="badge badge-ok">{t('settings.active')}</span>
+                    )}
+                  </td>
+                  <td className="num actions-cell">
+                    {locked && (
+                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => void update({ staffId: s.id, unlock: true })}>
+                        {t('settings.unlock')}
+                      </button>
+                    )}
+                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => setResetFor(s)}>
+                      {t('settings.resetPin')}
+                    </button>
+                    {s.id !== me && (
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        onClick={() => void update({ staffId: s.id, active: !s.active })}
+                      >
+                        {s.active ? t('settings.deactivate') : t('settings.activate')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+
+      <form className="staff-create" onSubmit={(e) => void create(e)} noValidate>
+        <h3>{t('settings.addStaff')}</h3>
+        <div className="field-grid field-grid-4">
+          <label className={`field${err('name') ? ' field-invalid' : ''}`}>
+            <span className="field-label">{t('settings.name')}</span>
+            <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="staff-new-name" />
+            {err('name') && <span className="field-error">{err('name')}</span>}
+          </label>
+          <label className="field">
+            <span className="field-label">{t('settings.role')}</span>
+            <select value={role} onChange={(e) => setRole(e.target.value as StaffRole)} data-testid="staff-new-role">
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`roles.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className={`field${err('pin') ? ' field-invalid' : ''}`}>
+            <span className="field-label">{t('setup.pin')}</span>
+            <input
+              type="password"
+              inputMode="numeric"
+              autoComplete="new-password"
+              maxLength={8}
+              value={pin}
+              onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+              data-testid="staff-new-pin"
+            />
+            {err('pin') && <span className="field-error">{err('pin')}</span>}
+          </label>
+          <label className={`field${err('pinConfirm') ? ' field-invalid' : ''}`}>
+            <span className="field-label">{t('setup.pinConfirm')}</span>
+            <input
+              type="password"
+              inputMode="numeric"
+              autoComplete="new-password"
+              maxLength={8}
+              value={pin2}
+              onChange={(e) => setPin2(e.target.value.replace(/\D/g, ''))}
+              data-testid="staff-new-pin-confirm"
+            />
+            {err('pinConfirm') && <span className="field-error">{err('pinConfirm')}</span>}
+          </label>
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="staff-create">
+            + {t('settings.addStaff')}
+          </button>
+        </div>
+      </form>
+
+      {resetFor && <ResetPin staff={resetFor} onClose={() => setResetFor(null)} onSave={(p) => update({ staffId: resetFor.id, pin: p })} />}
+    </section>
+  );
+}
+
+function ResetPin({ staff, onClose, onSave }: { staff: StaffSummary; onClose(): void; onSave(pin: string): Promise<boolean> }) {
+  const { t } = useTranslation();
+  const [pin, setPin] = useState('');
+  const [pin2, setPin2] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal title={t('settings.resetPinFor', { name: staff.name })} onClose={onClose} size="sm">
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!/^\d{4,8}$/.test(pin)) return setError(t('setup.err.pin'));
+          if (pin !== pin2) return setError(t('setup.err.pinMismatch'));
+          void onSave(pin).then((ok) => ok && onClose());
+        }}
+      >
+        <label className="field">
+          <span className="field-label">{t('settings.newPin')}</span>
+          <input
+            type="password"
+            inputMode="numeric"
+            maxLength={8}
+            autoFocus
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('setup.pinConfirm')}</span>
+          <input
+            type="password"
+            inputMode="numeric"
+            maxLength={8}
+            value={pin2}
+            onChange={(e) => setPin2(e.target.value.replace(/\D/g, ''))}
+          />
+        </label>
+        <InlineError text={error} />
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-ghost" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="btn btn-primary">
+            {t('common.save')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function SettingsScreen() {
+  const { t } = useTranslation();
+  const settings = useApp((s) => s.settings);
+  const loadSettings = useApp((s) => s.loadSettings);
+  useEffect(() => {
+    void loadSettings();
+  }, [loadSettings]);
+  return (
+    <div className="settings-screen">
+      <TopBar />
+      <main className="settings-main">
+        <h1>{t('settings.title')}</h1>
+        {settings ? (
+          <StoreForm key={settings.storeName + settings.language} settings={settings} />
+        ) : (
+          <p className="muted">{t('common.loading')}</p>
+        )}
+        <StaffAdmin />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import { create } from 'zustand';
+import type { AppStatus, Language, SessionInfo, StoreSettings } from '../../shared/api';
+import type { ApiError } from '../../shared/errors';
+import { invoke, onAuthLost } from '../api';
+import { applyLanguage, localLanguage, setLocalLanguage } from '../i18n';
+import { useApproval } from './approval';
+import { useCatalog } from './catalog';
+import { useNotify } from './notify';
+import { usePayment } from './payment';
+import { useReceipt } from './receipt';
+
+/** Locked: drop what the last person had open (the cart itself lives in main). */
+function clearScreens(): void {
+  useApproval.getState().close(null);
+  void usePayment.getState().close();
+  useReceipt.getState().close();
+  useCatalog.getState().clearSearch();
+}
+
+export type Screen = 'loading' | 'setup' | 'signin' | 'checkout' | 'settings' | 'unreachable';
+
+interface AppState {
+  screen: Screen;
+  status: AppStatus | null;
+  session: SessionInfo | null;
+  settings: StoreSettings | null;
+  /** Why the sign-in screen is shown, when it was not the clerk's own choice. */
+  lockReason: 'idle' | 'expired' | null;
+  bootError: ApiError | null;
+  boot(): Promise<void>;
+  setupDone(status: AppStatus): void;
+  signedIn(session: SessionInfo): Promise<void>;
+  /** Sign out (by the clerk, or after idle) and return to the sign-in screen. */
+  lock(reason: 'idle' | 'manual'): Promise<void>;
+  /** The server says the session is gone: show sign-in without calling it. */
+  expired(): void;
+  go(screen: 'checkout' | 'settings'): void;
+  loadSettings(): Promise<void>;
+  settingsSaved(settings: StoreSettings): void;
+  setLanguage(lang: Language): Promise<void>;
+}
+
+function isAdmin(session: SessionInfo | null): boolean {
+  return session?.staff?.role === 'admin';
+}
+
+export const useApp = create<AppState>((set, get) => ({
+  screen: 'loading',
+  status: null,
+  session: null,
+  settings: null,
+  lockReason: null,
+  bootError: null,
+
+  async boot() {
+    set({ screen: 'loading', bootError: null });
+    const status = await invoke('app.status', {});
+    if (!status.ok) {
+      set({ screen: 'unreachable', bootError: status.error });
+      return;
+    }
+    set({ status: status.value });
+    applyLanguage(localLanguage() ?? status.value.language);
+    if (!status.value.setupDone) {
+      set({ screen: 'setup' });
+      return;
+    }
+    const me = await invoke('session.me', {});
+    if (me.ok && me.value.staff) {
+      await get().signedIn(me.value);
+    } else {
+      set({ screen: 'signin', session: me.ok ? me.value : null });
+    }
+  },
+
+  setupDone(status) {
+    set({ status, screen: 'signin', lockReason: null });
+  },
+
+  async signedIn(session) {
+    set({ session, lockReason: null });
+    await get().loadSettings();
+    set({ screen: 'checkout' });
+  },
+
+  async lock(reason) {
+    const wasSignedIn = get().session?.staff != null;
+    clearScreens();
+    set((s) => ({
+      screen: s.status?.setupDone === false ? 'setup' : 'signin',
+      session: s.session ? { ...s.session, staff: null } : null,
+      lockReason: reason === 'idle' ? 'idle' : null,
+    }));
+    if (wasSignedIn) await invoke('staff.signOut', {});
+  },
+
+  expired() {
+    const s = get();
+    if (s.screen === 'setup' || s.screen === 'loading' || s.screen === 'unreachable') return;
+    if (s.screen === 'signin') return;
+    clearScreens();
+    set({
+      screen: 'signin',
+      session: s.session ? { ...s.session, staff: null } : null,
+      lockReason: 'expired',
+    });
+  },
+
+  go(screen) {
+    if (screen === 'settings' && !isAdmin(get().session)) return;
+    set({ screen });
+  },
+
+  async loadSettings() {
+    const r = await invoke('settings.get', {});
+    if (r.ok) {
+      set({ settings: r.value });
+      if (!localLanguage()) applyLanguage(r.value.language);
+    }
+  },
+
+  settingsSaved(settings) {
+    set((s) => ({
+      settings,
+      status: s.status ? { ...s.status, storeName: settings.storeName, language: settings.language } : s.status,
+      session: s.session ? { ...s.session, idleLockMs: settings.idleLockMinutes * 60_000 } : s.session,
+    }));
+  },
+
+  async setLanguage(lang) {
+    applyLanguage(lang);
+    const { session } = get();
+    if (isAdmin(session)) {
+      // The admin's choice becomes the store's language; this terminal follows the store again.
+      setLocalLanguage(null);
+      const r = await invoke('settings.update', { language: lang });
+      if (r.ok) get().settingsSaved(r.value);
+      else useNotify.getState().error(r.error);
+    } else {
+      setLocalLanguage(lang);
+    }
+  },
+}));
+
+onAuthLost(() => useApp.getState().expired());
