@@ -45,7 +45,12 @@ export function writeSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids'
     else if (existing) deps.db.update(settings).set({ value, hlc: stamp }).where(eq(settings.key, key)).run();
     else deps.db.insert(settings).values({ key, value, hlc: stamp }).run();
     if (!LOCAL_KEYS.has(key as keyof StoreSettings))
-      appendOutbox(deps, { entity: 'setting', entityId: key, op: value === null ? 'delete' : existing ? 'update' : 'insert', payload: { key, value } });
+      appendOutbox(deps, {
+        entity: 'setting',
+        entityId: key,
+        op: value === null ? 'delete' : existing ? 'update' : 'insert',
+        payload: { key, value },
+      });
   }
   cache.delete(deps.sqlite);
   // A rolled-back transaction must not leave a stale cache behind.
