@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, type ComponentType } from 'react';
+import { isView, type ViewId } from './views';
 import { useTranslation } from 'react-i18next';
 import { ApprovalDialog } from './components/ApprovalDialog';
 import { ErrorBanner } from './components/ErrorBanner';
@@ -29,6 +30,17 @@ function Unreachable() {
   );
 }
 
+/** One component per entry of VIEWS (views.ts); a missing one is a compile error. */
+const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
+  checkout: CheckoutScreen,
+  settings: SettingsScreen,
+};
+
+function View({ id }: { id: ViewId }) {
+  const Component = VIEW_COMPONENTS[id];
+  return <Component />;
+}
+
 export function App() {
   const { t } = useTranslation();
   const screen = useApp((s) => s.screen);
@@ -36,7 +48,7 @@ export function App() {
   const idleLockMs = useApp((s) => (s.session?.staff ? s.session.idleLockMs : null));
   const lock = useApp((s) => s.lock);
   const expired = useApp((s) => s.expired);
-  const signedIn = screen === 'checkout' || screen === 'settings';
+  const signedIn = isView(screen);
 
   useEffect(() => {
     void boot();
@@ -56,8 +68,7 @@ export function App() {
       {screen === 'unreachable' && <Unreachable />}
       {screen === 'setup' && <SetupScreen />}
       {screen === 'signin' && <SignInScreen />}
-      {screen === 'checkout' && <CheckoutScreen />}
-      {screen === 'settings' && <SettingsScreen />}
+      {isView(screen) && <View id={screen} />}
       <ApprovalDialog />
       <ErrorBanner />
     </>

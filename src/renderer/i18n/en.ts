@@ -24,6 +24,7 @@ export const en = {
     kg: 'kg',
   },
   nav: {
+    menu: 'Menu',
     checkout: 'Checkout',
     recent: 'Recent sales',
     settings: 'Settings',

@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../shared/api';
 import { en } from './en';
 import { zhCN } from './zh-CN';
+import { FEATURE_MESSAGES, type FeatureMessages } from './features';
 
 export const LANGUAGES: { code: Language; label: string }[] = [
   { code: 'en', label: 'English' },
@@ -40,8 +41,14 @@ function initialLanguage(): Language {
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
+const withFeatures = (base: object, pick: (f: FeatureMessages) => Record<string, unknown>) =>
+  Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
+
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  resources: {
+    en: { translation: withFeatures(en, (f) => f.en) },
+    'zh-CN': { translation: withFeatures(zhCN, (f) => f.zhCN) },
+  },
   lng: initialLanguage(),
   fallbackLng: 'en',
   initAsync: false,

@@ -26,6 +26,7 @@ export const zhCN: Messages = {
     kg: 'kg',
   },
   nav: {
+    menu: '菜单',
     checkout: '收银',
     recent: '最近销售',
     settings: '设置',

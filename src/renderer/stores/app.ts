@@ -5,9 +5,9 @@ import { invoke, onAuthLost } from '../api';
 import { applyLanguage, localLanguage, setLocalLanguage } from '../i18n';
 import { useApproval } from './approval';
 import { useCatalog } from './catalog';
-import { useNotify } from './notify';
 import { usePayment } from './payment';
 import { useReceipt } from './receipt';
+import { canOpen, type ViewId } from '../views';
 
 /** Locked: drop what the last person had open (the cart itself lives in main). */
 function clearScreens(): void {
@@ -17,7 +17,8 @@ function clearScreens(): void {
   useCatalog.getState().clearSearch();
 }
 
-export type Screen = 'loading' | 'setup' | 'signin' | 'checkout' | 'settings' | 'unreachable';
+/** Before sign-in: loading, setup, signin, unreachable; after: one of the VIEWS. */
+export type Screen = 'loading' | 'setup' | 'signin' | 'unreachable' | ViewId;
 
 interface AppState {
   screen: Screen;
@@ -34,14 +35,10 @@ interface AppState {
   lock(reason: 'idle' | 'manual'): Promise<void>;
   /** The server says the session is gone: show sign-in without calling it. */
   expired(): void;
-  go(screen: 'checkout' | 'settings'): void;
+  go(view: ViewId): void;
   loadSettings(): Promise<void>;
   settingsSaved(settings: StoreSettings): void;
   setLanguage(lang: Language): Promise<void>;
-}
-
-function isAdmin(session: SessionInfo | null): boolean {
-  return session?.staff?.role === 'admin';
 }
 
 export const useApp = create<AppState>((set, get) => ({
@@ -106,9 +103,9 @@ export const useApp = create<AppState>((set, get) => ({
     });
   },
 
-  go(screen) {
-    if (screen === 'settings' && !isAdmin(get().session)) return;
-    set({ screen });
+  go(view) {
+    if (!canOpen(view, get().session?.staff?.role)) return;
+    set({ screen: view });
   },
 
   async loadSettings() {
@@ -128,17 +125,10 @@ export const useApp = create<AppState>((set, get) => ({
   },
 
   async setLanguage(lang) {
+    // The top-bar switch is this terminal's choice; the store's language (receipts) is in Settings.
     applyLanguage(lang);
-    const { session } = get();
-    if (isAdmin(session)) {
-      // The admin's choice becomes the store's language; this terminal follows the store again.
-      setLocalLanguage(null);
-      const r = await invoke('settings.update', { language: lang });
-      if (r.ok) get().settingsSaved(r.value);
-      else useNotify.getState().error(r.error);
-    } else {
-      setLocalLanguage(lang);
-    }
+    setLocalLanguage(lang);
+    return Promise.resolve();
   },
 }));
 

@@ -4,6 +4,8 @@ import { Icon } from '../../components/Icon';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
+import { canOpen, VIEWS, type ViewId } from '../../views';
+import type { StaffRole } from '../../../shared/api';
 
 function Clock() {
   const fmt = useFormat();
@@ -13,6 +15,59 @@ function Clock() {
     return () => clearInterval(id);
   }, []);
   return <span className="clock">{fmt.time(now)}</span>;
+}
+
+const testIdOf = (id: ViewId) => (id === 'settings' ? 'settings-link' : `nav-${id}`);
+
+/** Every other screen this role may open, in one menu, so the bar stays short at the counter. */
+function ViewMenu({ current, role, onGo }: { current: string; role: StaffRole | null; onGo: (v: ViewId) => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const items = VIEWS.filter((v) => v.id !== 'checkout' && canOpen(v.id, role));
+  useEffect(() => {
+    if (!open) return;
+    const close = () => setOpen(false);
+    window.addEventListener('click', close);
+    return () => window.removeEventListener('click', close);
+  }, [open]);
+  if (items.length === 0) return null;
+  return (
+    <div className="menu">
+      <button
+        type="button"
+        className="btn btn-ghost"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        data-testid="nav-menu"
+        onClick={(e) => {
+          e.stopPropagation();
+          setOpen((o) => !o);
+        }}
+      >
+        {t('nav.menu')} ▾
+      </button>
+      {open && (
+        <ul className="menu-list" role="menu">
+          {items.map((v) => (
+            <li key={v.id} role="none">
+              <button
+                type="button"
+                role="menuitem"
+                className={`menu-item${current === v.id ? ' menu-item-active' : ''}`}
+                data-testid={testIdOf(v.id)}
+                onClick={() => {
+                  setOpen(false);
+                  onGo(v.id);
+                }}
+              >
+                {t(v.labelKey)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }
 
 export function TopBar({ onRecent, children }: { onRecent?: () => void; children?: ReactNode }) {
@@ -34,24 +89,17 @@ export function TopBar({ onRecent, children }: { onRecent?: () => void; children
       </div>
       {children}
       <nav className="topbar-actions">
-        {screen === 'settings' ? (
+        {screen !== 'checkout' && (
           <button type="button" className="btn btn-ghost" onClick={() => go('checkout')} data-testid="checkout-link">
             <Icon name="back" /> {t('nav.checkout')}
           </button>
-        ) : (
-          <>
-            {onRecent && (
-              <button type="button" className="btn btn-ghost" onClick={onRecent} data-testid="recent-sales-button">
-                {t('nav.recent')}
-              </button>
-            )}
-            {staff?.role === 'admin' && (
-              <button type="button" className="btn btn-ghost" onClick={() => go('settings')} data-testid="settings-link">
-                {t('nav.settings')}
-              </button>
-            )}
-          </>
         )}
+        {onRecent && (
+          <button type="button" className="btn btn-ghost" onClick={onRecent} data-testid="recent-sales-button">
+            {t('nav.recent')}
+          </button>
+        )}
+        <ViewMenu current={screen} role={staff?.role ?? null} onGo={go} />
         <LanguageSwitch compact />
         <Clock />
         {staff && (

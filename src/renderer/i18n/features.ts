@@ -1,0 +1,13 @@
+/**
+ * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
+ * `{ en: {...}, zhCN: {...} }` with the zh-CN object typed like the en one), merged into the main
+ * translation at start-up. Keeps each feature's strings next to each other and out of en.ts.
+ */
+export interface FeatureMessages {
+  /** Top-level key of the feature's messages, e.g. 'stock' → t('stock.title'). */
+  ns: string;
+  en: Record<string, unknown>;
+  zhCN: Record<string, unknown>;
+}
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [];

@@ -1,0 +1,22 @@
+import { roleRank, type StaffRole } from '../shared/api';
+
+/**
+ * The screens a signed-in person can open, in menu order. The server enforces roles on every
+ * channel; this only hides what a role cannot use. A new screen adds one entry here and one
+ * component in App.tsx (the compiler checks both exist).
+ */
+export const VIEWS = [
+  { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
+  { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
+] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
+
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+export function canOpen(view: ViewId, role: StaffRole | null | undefined): boolean {
+  const def = VIEWS.find((v) => v.id === view);
+  return !!def && !!role && roleRank(role) >= roleRank(def.minRole);
+}
+
+export function isView(value: string): value is ViewId {
+  return VIEWS.some((v) => v.id === value);
+}
