@@ -1,14 +1,55 @@
 /**
  * Hybrid logical clock stamps for mutable records: `wall(13 digits)-counter(4)-node`.
  * They sort as strings, so cloud sync can merge per field with last-writer-wins.
+ *
+ * `observe` folds in a stamp made elsewhere (pulled from the cloud), so the next local stamp sorts
+ * after everything this terminal has seen, even when its own wall clock is behind. The drift guard:
+ * a stamp whose wall time is more than `maxDriftMs` ahead of our clock is not followed (a terminal
+ * with a clock set in the future must not drag every other clock with it; the cloud clamps such
+ * stamps too, see src/cloud/push.ts).
  */
 export interface Hlc {
   now(): string;
+  observe(stamp: string): void;
 }
 
-export function createHlc(node: string, clock: () => number): Hlc {
+/** How far ahead of the local clock a foreign stamp may be before we stop trusting it. */
+export const HLC_MAX_DRIFT_MS = 5 * 60_000;
+const MAX_COUNTER = 9999;
+
+export interface ParsedHlc {
+  wall: number;
+  counter: number;
+  node: string;
+}
+
+export function formatHlc(wall: number, counter: number, node: string): string {
+  return `${String(wall).padStart(13, '0')}-${String(counter).padStart(4, '0')}-${node}`;
+}
+
+export function parseHlc(stamp: string): ParsedHlc | null {
+  const m = /^(\d{13})-(\d{4})-(.+)$/.exec(stamp);
+  if (!m) return null;
+  return { wall: Number(m[1]), counter: Number(m[2]), node: m[3]! };
+}
+
+/** The wall-clock part of a stamp (0 when it is not a stamp). */
+export function hlcWall(stamp: string): number {
+  return parseHlc(stamp)?.wall ?? 0;
+}
+
+export function createHlc(node: string, clock: () => number, opts: { maxDriftMs?: number } = {}): Hlc {
+  const maxDrift = opts.maxDriftMs ?? HLC_MAX_DRIFT_MS;
   let lastWall = 0;
   let counter = 0;
+  const bump = () => {
+    // The counter has 4 digits: past that, move the logical wall on by a millisecond so the
+    // string order stays the time order.
+    if (counter > MAX_COUNTER) {
+      lastWall += 1;
+      counter = 0;
+    }
+  };
   return {
     now() {
       const wall = clock();
@@ -17,8 +58,20 @@ export function createHlc(node: string, clock: () => number): Hlc {
         counter = 0;
       } else {
         counter += 1;
+        bump();
       }
-      return `${String(lastWall).padStart(13, '0')}-${String(counter).padStart(4, '0')}-${node}`;
+      return formatHlc(lastWall, counter, node);
+    },
+    observe(stamp) {
+      const p = parseHlc(stamp);
+      if (!p) return;
+      if (p.wall > clock() + maxDrift) return;
+      if (p.wall > lastWall) {
+        lastWall = p.wall;
+        counter = p.counter;
+      } else if (p.wall === lastWall && p.counter > counter) {
+        counter = p.counter;
+      }
     },
   };
 }

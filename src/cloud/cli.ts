@@ -1,0 +1,45 @@
+/**
+ * `npm run cloud -- --data DIR --port N [--host H]`: the sync server.
+ * With DATABASE_URL set it uses that PostgreSQL server; otherwise an embedded PGlite database in
+ * the data folder (default ./countertop-cloud), so it runs on a fresh machine with nothing else.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openCloudStore } from './db/open';
+import { cloudDeps } from './deps';
+import { buildCloudApp, serveCloud } from './server';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const databaseUrl = process.env.DATABASE_URL || null;
+  const store = await openCloudStore({ databaseUrl, dataDir: databaseUrl ? null : resolve(values.data ?? 'countertop-cloud') });
+  const app = buildCloudApp(cloudDeps(store.db), { signupSecret: process.env.CLOUD_SIGNUP_SECRET || null });
+  const running = await serveCloud(app, { port, host: values.host });
+  console.log(`Countertop cloud database: ${store.kind} (${store.where})`);
+  console.log(`Countertop cloud is listening on ${running.url}`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void running
+      .close()
+      .then(() => store.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`Countertop cloud could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema';
+
+export const CLOUD_MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export type CloudDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface CloudStore {
+  db: CloudDb;
+  kind: 'pglite' | 'postgres';
+  /** Where the data lives (a folder, 'memory', or the server's host/database). */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface CloudStoreOptions {
+  /** A PostgreSQL connection string; when set, the cloud uses that server. */
+  databaseUrl?: string | null;
+  /** Without a database URL: a folder for the embedded PGlite database; null keeps it in memory. */
+  dataDir?: string | null;
+  /** Connections in the pool (PostgreSQL only). */
+  poolSize?: number;
+}
+
+/** Lock id for migrations: several instances may start at once against one database. */
+const MIGRATION_LOCK = 0x0c7_5ec;
+
+/**
+ * Opens the cloud's database and brings its schema up to date: PostgreSQL through node-postgres
+ * when a URL is given, else PGlite (PostgreSQL compiled to WebAssembly) in a folder or in memory.
+ */
+export async function openCloudStore(opts: CloudStoreOptions): Promise<CloudStore> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    pool.on('error', (err) => console.error('[cloud] idle database connection failed', err.message));
+    const db = drizzlePg(pool, { schema });
+    const lock = await pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(db, { migrationsFolder: CLOUD_MIGRATIONS_DIR });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      lock.release();
+    }
+    const url = new URL(opts.databaseUrl);
+    return {
+      db: db as unknown as CloudDb,
+      kind: 'postgres',
+      where: `postgres://${url.host}${url.pathname}`,
+      close: () => pool.end(),
+    };
+  }
+  const dir = opts.dataDir ? resolve(opts.dataDir) : null;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = dir ? new PGlite(dir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: CLOUD_MIGRATIONS_DIR });
+  return {
+    db: db as unknown as CloudDb,
+    kind: 'pglite',
+    where: dir ?? 'memory',
+    close: () => client.close(),
+  };
+}
+
+/** Rows of a raw query, whichever driver ran it. */
+export async function rowsOf<T>(db: CloudDb, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
+export { sql };

@@ -1,0 +1,170 @@
+/**
+ * The cloud's PostgreSQL schema (PGlite or a real server). `npm run cloud:generate` writes the
+ * next migration into src/cloud/db/migrations.
+ *
+ * Tenancy: organisation → stores → devices (terminals). Every row below carries `org_id` and
+ * every query filters by the caller's organisation.
+ *
+ * Synced data lives in one table, `records`, whatever the entity: its key is
+ * (org, entity, store, entity id) and `seq` is the position of its latest change in the
+ * organisation's change log. A pull reads `records` by `seq` after the cursor: each record appears
+ * once, in its latest state (a log compacted by key), so a new terminal's first pull reads each
+ * product once however often it was edited.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+export const orgs = pgTable('orgs', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Last change-log position handed out. Bumped under a row lock, so positions commit in order. */
+  changeSeq: ms('change_seq').notNull().default(0),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const stores = pgTable(
+  'stores',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    name: text('name').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('stores_org_idx').on(t.orgId)],
+);
+
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id),
+    name: text('name').notNull(),
+    terminalCode: text('terminal_code').notNull(),
+    /** sha256 of the device token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** The last mutation id applied from this device (its ids are 1, 2, 3, … with no gaps). */
+    lastMutationId: ms('last_mutation_id').notNull().default(0),
+    createdAt: ms('created_at').notNull(),
+    lastSeenAt: ms('last_seen_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('devices_token_uq').on(t.tokenHash),
+    uniqueIndex('devices_code_uq')
+      .on(t.orgId, t.terminalCode)
+      .where(sql`${t.revokedAt} IS NULL`),
+    index('devices_org_idx').on(t.orgId, t.storeId),
+  ],
+);
+
+export const enrolmentCodes = pgTable('enrolment_codes', {
+  /** sha256 of the normalised one-time code. */
+  codeHash: text('code_hash').primaryKey(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  storeId: uuid('store_id')
+    .notNull()
+    .references(() => stores.id),
+  /** The device a rebuilt terminal replaces (it keeps its terminal code and order numbers). */
+  replacesDeviceId: uuid('replaces_device_id'),
+  createdBy: text('created_by'),
+  createdAt: ms('created_at').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+  usedAt: ms('used_at'),
+  usedBy: uuid('used_by'),
+});
+
+/** A manager or admin signed in to the cloud from a terminal (PIN checked against the synced hash). */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    staffId: text('staff_id').notNull(),
+    deviceId: uuid('device_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [index('staff_sessions_org_idx').on(t.orgId, t.staffId)],
+);
+
+/** Wrong cloud PINs per staff member: 5 lock the cloud sign-in for 30 minutes. */
+export const staffLockouts = pgTable(
+  'staff_lockouts',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    staffId: text('staff_id').notNull(),
+    failed: integer('failed').notNull().default(0),
+    lockedUntil: ms('locked_until'),
+  },
+  (t) => [primaryKey({ name: 'staff_lockouts_pk', columns: [t.orgId, t.staffId] })],
+);
+
+export const records = pgTable(
+  'records',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    entity: text('entity').notNull(),
+    /** '' for organisation-wide records, else the store the record belongs to. */
+    storeId: text('store_id').notNull(),
+    entityId: text('entity_id').notNull(),
+    kind: text('kind', { enum: ['mutable', 'append-only', 'ledger'] }).notNull(),
+    /** The change exactly as terminals receive it (JSON text: served without re-encoding). */
+    body: text('body').notNull(),
+    /** `field=value` for the entity's unique fields, to find conflicts with one index lookup. */
+    uniq: text('uniq').array(),
+    /** Projections for reports: the product a movement moves, its quantity, an order's total and time. */
+    refId: text('ref_id'),
+    qty: ms('qty'),
+    amount: ms('amount'),
+    at: ms('at'),
+    seq: ms('seq').notNull(),
+    deviceId: uuid('device_id'),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'records_pk', columns: [t.orgId, t.entity, t.storeId, t.entityId] }),
+    index('records_seq_idx').on(t.orgId, t.seq),
+    index('records_uniq_idx').using('gin', t.uniq),
+    index('records_ref_idx').on(t.orgId, t.storeId, t.entity, t.refId),
+  ],
+);
+
+/** Business rejections: recorded, shown to a manager, never blocking the device's queue. */
+export const rejections = pgTable(
+  'rejections',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    storeId: uuid('store_id'),
+    deviceId: uuid('device_id'),
+    mutationId: ms('mutation_id').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    body: text('body'),
+    createdAt: ms('created_at').notNull(),
+    resolvedAt: ms('resolved_at'),
+    resolvedBy: text('resolved_by'),
+  },
+  (t) => [index('rejections_org_idx').on(t.orgId, t.createdAt)],
+);

@@ -1,0 +1,238 @@
+/**
+ * Applying a terminal's batch of mutations: one transaction, all or nothing.
+ *
+ * - Mutation ids are per device and go 1, 2, 3, … The device's last applied id is read under a
+ *   row lock; ids at or below it were applied before (a resent batch, a duplicate request) and are
+ *   skipped; a batch that starts after last+1 is refused with GAP (nothing is applied) so the
+ *   terminal can resend what is missing.
+ * - The answer is sent only after COMMIT: a terminal deletes its outbox entries only for ids the
+ *   cloud has durably applied. If the answer is lost, the resend is skipped as a duplicate.
+ * - A business rejection (a SKU or barcode already used by another product, an entity this build
+ *   does not know) is recorded in `rejections` for a manager and the mutation counts as applied,
+ *   so one bad change never blocks the queue behind it.
+ */
+import { sql } from 'drizzle-orm';
+import { formatHlc, hlcWall } from '../shared/hlc';
+import { DELETED_FIELD, syncEntity, type SyncEntity } from '../shared/sync/entities';
+import { expandStamps, mergeRecord, type FieldRecord } from '../shared/sync/merge';
+import type { Mutation, PushRequest, PushResponse, Rejection } from '../shared/sync/protocol';
+import { rowsOf } from './db/open';
+import { rejections } from './db/schema';
+import { CloudHttpError, type CloudDeps } from './deps';
+import {
+  insertFacts,
+  loadRecords,
+  mutableBody,
+  parseMutableBody,
+  recordKey,
+  reserveSeqs,
+  uniqueHolders,
+  upsertRecords,
+  type RecordRow,
+} from './records';
+import type { AuthDevice } from './tenancy';
+
+interface Working {
+  entity: string;
+  storeId: string;
+  entityId: string;
+  rec: FieldRecord | null;
+  uniq: string[] | null;
+  changed: boolean;
+  seq: number;
+}
+
+/** `field=value` for the entity's unique fields (each element of a set-valued field). */
+export function uniqueValues(spec: SyncEntity, d: Record<string, unknown>): string[] | null {
+  if (!spec.unique || spec.unique.length === 0) return null;
+  if (d[DELETED_FIELD] === true) return [];
+  const out: string[] = [];
+  for (const f of spec.unique) {
+    const v = d[f];
+    if (Array.isArray(v)) for (const x of v) out.push(`${f}=${String(x)}`);
+    else if (v !== null && v !== undefined && v !== '') out.push(`${f}=${String(v)}`);
+  }
+  return out;
+}
+
+const FIELD_LABEL: Record<string, string> = { sku: 'SKU', plu: 'PLU', barcodes: 'Barcode' };
+
+/** Reads the projections reports need from a fact, by entity. */
+function project(spec: SyncEntity, d: Record<string, unknown>): Pick<RecordRow, 'refId' | 'qty' | 'amount' | 'at'> {
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : null);
+  if (spec.kind === 'ledger' && spec.ledger)
+    return { refId: String(d[spec.ledger.groupBy[0]!] ?? ''), qty: num(d[spec.ledger.delta]), amount: null, at: num(d.at) };
+  if (spec.entity === 'order')
+    return { refId: typeof d.currency === 'string' ? d.currency : null, qty: null, amount: num(d.total), at: num(d.created_at) };
+  return { refId: null, qty: null, amount: null, at: num(d.at ?? d.created_at) };
+}
+
+export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRequest): Promise<PushResponse> {
+  const muts = req.mutations;
+  for (let k = 1; k < muts.length; k++)
+    if (muts[k]!.m !== muts[k - 1]!.m + 1) throw new CloudHttpError(400, 'VALIDATION', 'Mutation ids in a batch must be consecutive');
+
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock();
+    const [dev] = await rowsOf<{ last: string | number; revoked: string | number | null }>(
+      tx,
+      sql`SELECT last_mutation_id AS last, revoked_at AS revoked FROM devices WHERE id = ${device.id} FOR UPDATE`,
+    );
+    if (!dev || dev.revoked !== null) throw new CloudHttpError(401, 'UNAUTHENTICATED', 'This terminal is no longer enrolled');
+    let last = Number(dev.last);
+    const rejected: Rejection[] = [];
+    const rejectionRows: (typeof rejections.$inferInsert)[] = [];
+    const reject = (m: Mutation, code: string, message: string) => {
+      rejected.push({ m: m.m, e: m.e, i: m.i, code, message });
+      rejectionRows.push({
+        id: deps.ids(),
+        orgId: device.orgId,
+        storeId: device.storeId,
+        deviceId: device.id,
+        mutationId: m.m,
+        entity: m.e,
+        entityId: m.i,
+        code,
+        message,
+        body: JSON.stringify({ d: m.d ?? null, ch: m.ch ?? null, raw: m.raw ?? null }),
+        createdAt: now,
+      });
+    };
+
+    if (req.rebase && muts[0]!.m > last + 1) {
+      rejectionRows.push({
+        id: deps.ids(),
+        orgId: device.orgId,
+        storeId: device.storeId,
+        deviceId: device.id,
+        mutationId: muts[0]!.m,
+        entity: '*',
+        entityId: '*',
+        code: 'GAP_REBASED',
+        message: `Changes ${last + 1}–${muts[0]!.m - 1} from ${device.terminalCode} never arrived; the terminal sent a full copy of its data instead`,
+        createdAt: now,
+      });
+      last = muts[0]!.m - 1;
+    }
+    const fresh = muts.filter((m) => m.m > last);
+    if (fresh.length === 0) {
+      await tx.execute(sql`UPDATE devices SET last_seen_at = ${now} WHERE id = ${device.id}`);
+      return { lastMutationId: last, rejected: [], serverTime: now };
+    }
+    if (fresh[0]!.m !== last + 1)
+      throw new CloudHttpError(409, 'GAP', `Expected change ${last + 1} from this terminal, got ${fresh[0]!.m}`, { lastMutationId: last });
+
+    // From here on the organisation is locked: pushes to one organisation apply one at a time.
+    let seq = await reserveSeqs(tx, device.orgId, fresh.length);
+
+    const scopeOf = (spec: SyncEntity) => (spec.scope === 'store' ? device.storeId : '');
+    const mutableKeys: { entity: string; storeId: string; entityId: string }[] = [];
+    for (const m of fresh) {
+      const spec = syncEntity(m.e);
+      if (spec?.kind === 'mutable' && !m.noop) mutableKeys.push({ entity: m.e, storeId: scopeOf(spec), entityId: m.i });
+    }
+    const existing = await loadRecords(tx, device.orgId, mutableKeys);
+    const working = new Map<string, Working>();
+    for (const [k, r] of existing)
+      working.set(k, { entity: r.entity, storeId: r.storeId, entityId: r.entityId, rec: parseMutableBody(r.body), uniq: r.uniq, changed: false, seq: 0 });
+
+    // Who holds the unique values this batch brings in (per entity), kept current as the batch applies.
+    const holders = new Map<string, Map<string, string>>();
+    const wanted = new Map<string, Set<string>>();
+    for (const m of fresh) {
+      const spec = syncEntity(m.e);
+      if (!spec?.unique || !m.d) continue;
+      const vals = uniqueValues(spec, m.d) ?? [];
+      let set = wanted.get(m.e);
+      if (!set) wanted.set(m.e, (set = new Set()));
+      for (const v of vals) set.add(v);
+    }
+    for (const [entity, vals] of wanted) holders.set(entity, await uniqueHolders(tx, device.orgId, entity, [...vals]));
+
+    const facts = new Map<string, RecordRow>();
+    const clamp = (stamp: string) => (hlcWall(stamp) > now + deps.maxDriftMs ? deps.hlc.now() : stamp);
+
+    for (const m of fresh) {
+      const mySeq = seq++;
+      if (m.noop) continue;
+      const spec = syncEntity(m.e);
+      if (!spec) {
+        reject(m, 'UNKNOWN_ENTITY', `The cloud does not know "${m.e}" records yet; kept here for a manager`);
+        continue;
+      }
+      if (spec.localKeys?.includes(m.i)) continue;
+      if (!m.d || typeof m.d !== 'object') {
+        reject(m, 'MALFORMED', 'The change carries no data');
+        continue;
+      }
+      const storeId = scopeOf(spec);
+      if (spec.kind === 'mutable') {
+        const stamps = expandStamps(m.c, m.d);
+        if (!stamps) {
+          reject(m, 'MALFORMED', 'A field of the change has no clock stamp');
+          continue;
+        }
+        for (const f of Object.keys(stamps)) stamps[f] = clamp(stamps[f]!);
+        const key = recordKey(m.e, storeId, m.i);
+        let w = working.get(key);
+        if (!w) working.set(key, (w = { entity: m.e, storeId, entityId: m.i, rec: null, uniq: null, changed: false, seq: 0 }));
+        const { merged, changed } = mergeRecord(w.rec, { d: m.d, c: stamps });
+        if (!changed) continue;
+        const uniq = uniqueValues(spec, merged.d);
+        if (uniq) {
+          const held = holders.get(m.e) ?? new Map<string, string>();
+          const clash = uniq.find((v) => {
+            const h = held.get(v);
+            return h !== undefined && h !== m.i;
+          });
+          if (clash) {
+            const [field, value] = [clash.slice(0, clash.indexOf('=')), clash.slice(clash.indexOf('=') + 1)];
+            reject(m, 'DUPLICATE', `${FIELD_LABEL[field] ?? field} ${value} is already used by another ${m.e}`);
+            continue;
+          }
+          for (const v of w.uniq ?? []) if (held.get(v) === m.i) held.delete(v);
+          for (const v of uniq) held.set(v, m.i);
+          holders.set(m.e, held);
+        }
+        w.rec = merged;
+        w.uniq = uniq;
+        w.changed = true;
+        w.seq = mySeq;
+      } else {
+        const key = recordKey(m.e, storeId, m.i);
+        if (facts.has(key)) continue;
+        const body = JSON.stringify(m.ch ? { e: m.e, i: m.i, d: m.d, ch: m.ch } : { e: m.e, i: m.i, d: m.d });
+        facts.set(key, { entity: m.e, storeId, entityId: m.i, kind: spec.kind, body, uniq: null, ...project(spec, m.d), seq: mySeq });
+      }
+    }
+
+    const upserts: RecordRow[] = [];
+    for (const w of working.values()) {
+      if (!w.changed || !w.rec) continue;
+      upserts.push({
+        entity: w.entity,
+        storeId: w.storeId,
+        entityId: w.entityId,
+        kind: 'mutable',
+        body: mutableBody(w.entity, w.entityId, w.rec),
+        uniq: w.uniq,
+        refId: null,
+        qty: null,
+        amount: null,
+        at: null,
+        seq: w.seq,
+      });
+    }
+    await upsertRecords(tx, device.orgId, device.id, now, upserts);
+    await insertFacts(tx, device.orgId, device.id, now, [...facts.values()]);
+    if (rejectionRows.length > 0) await tx.insert(rejections).values(rejectionRows);
+    const lastId = fresh[fresh.length - 1]!.m;
+    await tx.execute(sql`UPDATE devices SET last_mutation_id = ${lastId}, last_seen_at = ${now} WHERE id = ${device.id}`);
+    return { lastMutationId: lastId, rejected, serverTime: now };
+  });
+}
+
+/** A stamp the cloud makes for a record it writes itself. */
+export function serverStamp(deps: Pick<CloudDeps, 'clock'>, node = 'cloud'): string {
+  return formatHlc(deps.clock(), 0, node);
+}

@@ -1,0 +1,194 @@
+/**
+ * The cloud's HTTP API (hono). Stateless: every request authenticates against the database and
+ * nothing is kept in memory between requests, so several instances can serve one database.
+ */
+import type { AddressInfo } from 'node:net';
+import { Hono, type Context } from 'hono';
+import { serve, type ServerType } from '@hono/node-server';
+import { z } from 'zod';
+import {
+  API_VERSION,
+  createCodeSchema,
+  createOrgSchema,
+  createStoreSchema,
+  enrolSchema,
+  pushRequestSchema,
+  staffSessionSchema,
+} from '../shared/sync/protocol';
+import { CloudHttpError, type CloudDeps } from './deps';
+import { applyPush } from './push';
+import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
+import { listRejections, overview, resolveRejection, storeStock } from './reports';
+import {
+  authDevice,
+  authStaff,
+  createEnrolmentCode,
+  createOrg,
+  createStore,
+  enrol,
+  listStores,
+  revokeDevice,
+  staffSignIn,
+  type AuthDevice,
+} from './tenancy';
+
+const MAX_BODY = 32 * 1024 * 1024;
+
+export interface CloudAppOptions {
+  /** When set, creating an organisation needs this secret in `x-signup-secret`. */
+  signupSecret?: string | null;
+}
+
+async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const text = await c.req.text();
+  if (text.length > MAX_BODY) throw new CloudHttpError(413, 'TOO_LARGE', 'Request too large');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new CloudHttpError(400, 'VALIDATION', 'Body is not JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new CloudHttpError(400, 'VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+const intParam = (v: string | undefined, dflt: number, min: number, max: number) => {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CloudHttpError(400, 'VALIDATION', `Bad number ${v}`);
+  return n;
+};
+
+export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono<{ Variables: { device: AuthDevice } }> {
+  const app = new Hono<{ Variables: { device: AuthDevice } }>();
+  const v = `/${API_VERSION}`;
+
+  app.onError((err, c) => {
+    if (err instanceof CloudHttpError) return c.json({ error: { code: err.code, message: err.message }, ...err.extra }, err.status);
+    console.error('[cloud] request failed', err);
+    return c.json({ error: { code: 'INTERNAL', message: 'Unexpected error' } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } }, 404));
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  app.get(`${v}/health`, (c) => c.json({ ok: true, serverTime: deps.clock() }));
+
+  app.post(`${v}/orgs`, async (c) => {
+    if (opts.signupSecret && c.req.header('x-signup-secret') !== opts.signupSecret)
+      throw new CloudHttpError(403, 'FORBIDDEN', 'Creating an organisation needs the sign-up secret');
+    return c.json(await createOrg(deps, await body(c, createOrgSchema)));
+  });
+  app.post(`${v}/enrol`, async (c) => c.json(await enrol(deps, await body(c, enrolSchema))));
+
+  // Everything below: a device token.
+  const authed = new Hono<{ Variables: { device: AuthDevice } }>();
+  authed.use('*', async (c, next) => {
+    c.set('device', await authDevice(deps, c.req.header('authorization')));
+    await next();
+  });
+  const staff = (c: Context<{ Variables: { device: AuthDevice } }>, least: 'manager' | 'admin') =>
+    authStaff(deps, c.get('device'), c.req.header('x-staff-token'), least);
+
+  authed.get('/me', async (c) => {
+    const d = c.get('device');
+    const stores = await listStores(deps, d.orgId);
+    return c.json({ device: d, store: stores.find((s) => s.id === d.storeId) ?? null, serverTime: deps.clock() });
+  });
+  authed.post('/push', async (c) => c.json(await applyPush(deps, c.get('device'), await body(c, pushRequestSchema))));
+  authed.get('/pull', async (c) => {
+    const cursor = intParam(c.req.query('cursor'), 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(c.req.query('limit'), DEFAULT_PULL_LIMIT, 1, MAX_PULL_LIMIT);
+    return c.body(await readPull(deps, c.get('device'), cursor, limit), 200, { 'Content-Type': 'application/json' });
+  });
+  authed.post('/leave', async (c) => {
+    await revokeDevice(deps, c.get('device'), c.get('device').id);
+    return c.json({ ok: true });
+  });
+  authed.post('/staff-sessions', async (c) => c.json(await staffSignIn(deps, c.get('device'), await body(c, staffSessionSchema))));
+
+  authed.get('/stores', async (c) => {
+    await staff(c, 'admin');
+    return c.json(await listStores(deps, c.get('device').orgId));
+  });
+  authed.post('/stores', async (c) => {
+    await staff(c, 'admin');
+    return c.json(await createStore(deps, c.get('device'), await body(c, createStoreSchema)));
+  });
+  authed.post('/enrolment-codes', async (c) => {
+    const who = await staff(c, 'admin');
+    return c.json(await createEnrolmentCode(deps, c.get('device'), who, await body(c, createCodeSchema)));
+  });
+  authed.post('/devices/:id/revoke', async (c) => {
+    await staff(c, 'admin');
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) throw new CloudHttpError(400, 'VALIDATION', 'Bad terminal id');
+    await revokeDevice(deps, c.get('device'), id.data);
+    return c.json({ ok: true });
+  });
+  authed.get('/overview', async (c) => {
+    await staff(c, 'manager');
+    return c.json(await overview(deps, c.get('device')));
+  });
+  authed.get('/stores/:id/stock', async (c) => {
+    await staff(c, 'manager');
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) throw new CloudHttpError(400, 'VALIDATION', 'Bad store id');
+    return c.json(
+      await storeStock(deps, c.get('device'), {
+        storeId: id.data,
+        search: (c.req.query('q') ?? '').slice(0, 100),
+        offset: intParam(c.req.query('offset'), 0, 0, 10_000_000),
+        limit: intParam(c.req.query('limit'), 50, 1, 500),
+      }),
+    );
+  });
+  authed.get('/rejections', async (c) => {
+    await staff(c, 'manager');
+    return c.json(await listRejections(deps, c.get('device')));
+  });
+  authed.post('/rejections/:id/resolve', async (c) => {
+    const who = await staff(c, 'manager');
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) throw new CloudHttpError(400, 'VALIDATION', 'Bad id');
+    await resolveRejection(deps, c.get('device'), who, id.data);
+    return c.json({ ok: true });
+  });
+  app.route(v, authed);
+  return app;
+}
+
+export interface RunningCloud {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the cloud app on `host:port` (loopback unless told otherwise). */
+export function serveCloud(app: Hono<{ Variables: { device: AuthDevice } }>, opts: { port: number; host?: string }): Promise<RunningCloud> {
+  const host = opts.host ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: app.fetch, port: opts.port, hostname: host }, (info: AddressInfo) => {
+        resolve({
+          url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((r) => {
+              if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+              server.close(() => r());
+            }),
+        });
+      });
+      server.on('error', reject);
+    } catch (err) {
+      reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * What syncs, declared once for the terminal (src/main/sync) and the cloud (src/cloud).
+ *
+ * Three kinds:
+ * - `mutable`: a record edited in place (settings, catalog, staff). Each field carries its own
+ *   hybrid-logical-clock stamp; terminals and the cloud merge per field, last writer wins.
+ * - `append-only`: a fact written once and never changed (an order with its lines and payments).
+ *   Inserted idempotently by id everywhere.
+ * - `ledger`: an append-only fact that also moves a running total (a stock movement moves the
+ *   level). Several terminals' movements merge by adding.
+ *
+ * Scope: `org` records reach every terminal of the organisation; `store` records reach only the
+ * terminals of the store they were made in (the cloud files them under the pushing device's store).
+ *
+ * Adding an entity is one entry here (plus, when the terminal needs a side effect after applying
+ * pulled rows, a hook in src/main/sync/hooks.ts). The entity name is the `entity` the writing code
+ * puts in the outbox.
+ */
+export type SyncKind = 'mutable' | 'append-only' | 'ledger';
+export type SyncScope = 'org' | 'store';
+
+export interface SyncSet {
+  /** Field name the set travels under, e.g. `barcodes`. */
+  field: string;
+  table: string;
+  /** Column of `table` pointing at the parent's key. */
+  fk: string;
+  /** Column holding the set's values. */
+  column: string;
+}
+
+export interface SyncChild {
+  table: string;
+  fk: string;
+}
+
+export interface SyncEntity {
+  entity: string;
+  kind: SyncKind;
+  scope: SyncScope;
+  /** Local SQLite table and its key column. */
+  table: string;
+  key: string;
+  /** Columns that stay on this terminal (mutable only): never sent, never overwritten by a pull. */
+  local?: readonly string[];
+  /** Child rows carried as one set-valued field of a mutable record (a product's barcodes). */
+  sets?: readonly SyncSet[];
+  /** Child rows written with an append-only fact (an order's lines and payments). */
+  children?: readonly SyncChild[];
+  /** Fields (or set fields) whose values are unique across the organisation (mutable only). */
+  unique?: readonly string[];
+  /** Record keys that never sync (settings that belong to one terminal). */
+  localKeys?: readonly string[];
+  /** A missing row is a deletion that syncs (tombstone), rather than "nothing to send". */
+  deletable?: boolean;
+  /** For a `ledger`: the columns that name the running total and the amount it moves by. */
+  ledger?: { groupBy: readonly string[]; delta: string; levels: string };
+}
+
+export const SYNC_ENTITIES = [
+  {
+    entity: 'setting',
+    kind: 'mutable',
+    scope: 'store',
+    table: 'settings',
+    key: 'key',
+    // The terminal's own code, its printer and its set-up flag are not the store's business.
+    localKeys: ['terminalCode', 'printer', 'setupDone'],
+    deletable: true,
+  },
+  { entity: 'tax_rate', kind: 'mutable', scope: 'org', table: 'tax_rates', key: 'id' },
+  {
+    // PIN hashes do sync, within the organisation: staff sign in on every terminal (see docs/sync.md).
+    // The lockout counters stay per terminal.
+    entity: 'staff',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'staff',
+    key: 'id',
+    local: ['failed_attempts', 'locked_until'],
+  },
+  { entity: 'category', kind: 'mutable', scope: 'org', table: 'categories', key: 'id' },
+  {
+    entity: 'product',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'products',
+    key: 'id',
+    sets: [{ field: 'barcodes', table: 'barcodes', fk: 'product_id', column: 'code' }],
+    unique: ['sku', 'plu', 'barcodes'],
+  },
+  { entity: 'stock_location', kind: 'mutable', scope: 'store', table: 'stock_locations', key: 'id' },
+  {
+    entity: 'stock_movement',
+    kind: 'ledger',
+    scope: 'store',
+    table: 'stock_movements',
+    key: 'id',
+    ledger: { groupBy: ['product_id', 'location_id'], delta: 'qty_delta', levels: 'stock_levels' },
+  },
+  {
+    entity: 'order',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'orders',
+    key: 'id',
+    children: [
+      { table: 'order_lines', fk: 'order_id' },
+      { table: 'payments', fk: 'order_id' },
+    ],
+  },
+] as const satisfies readonly SyncEntity[];
+
+export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];
+
+const BY_NAME = new Map<string, SyncEntity>(SYNC_ENTITIES.map((e) => [e.entity, e as SyncEntity]));
+
+export function syncEntity(name: string): SyncEntity | undefined {
+  return BY_NAME.get(name);
+}
+
+export function allSyncEntities(): SyncEntity[] {
+  return [...BY_NAME.values()];
+}
+
+/** Pseudo-field of a deletable record: true once it was deleted (stamped like any field). */
+export const DELETED_FIELD = '_deleted';
