@@ -10,6 +10,7 @@ import { SessionStore } from './sessions';
 import { createSimulatedTerminal } from './payments/simulated-terminal';
 import type { PaymentProvider } from './payments/provider';
 import { OWASP_SCRYPT, type PinParams } from './staff/pin';
+import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -21,12 +22,15 @@ export interface AppOptions {
   ids?: IdSource;
   payments?: PaymentProvider;
   pinParams?: PinParams;
+  /** Cloud sync: transport, timers (tests), and whether the loop starts at once. */
+  sync?: SyncOptions;
 }
 
 export interface App {
   router: Router;
   deps: Deps;
   store: Store;
+  sync: SyncRuntime;
   close(): void;
 }
 
@@ -58,11 +62,14 @@ export function createApp(opts: AppOptions): App {
     resourcesDir: opts.resourcesDir,
   };
   const router = createRouter(deps, handlers, new SessionStore(), listeners);
+  const sync = createSyncRuntime(deps, opts.sync);
   return {
     router,
     deps,
     store,
+    sync,
     close() {
+      sync.engine.stop();
       if (store.sqlite.open) store.sqlite.close();
     },
   };

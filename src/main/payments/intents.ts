@@ -6,6 +6,7 @@ import { loadCart, openCartId } from '../sales/cart';
 import { recordAudit } from '../audit/audit';
 import type { SessionStaff } from '../sessions';
 import { readSettings } from '../settings/settings';
+import { checkOfflineCard, recordOfflineCard } from '../sync/offline-cards';
 
 const COLS = 'id, cart_id AS cartId, amount, status, brand, last4, message';
 
@@ -30,6 +31,8 @@ export function startCardPayment(deps: Deps, cartId: string, amount: number): Ca
     .get(cartId) as { n: number };
   const owed = loadCart(deps, cartId).priced.total - approved.n;
   if (amount > owed) throw new AppError('VALIDATION', 'The card amount is more than is owed', { field: 'amount', max: Math.max(0, owed) });
+  // Offline (the cloud cannot be reached): the admin's limits apply, and the payment is tracked until sent.
+  const offline = checkOfflineCard(deps, amount);
   const id = deps.ids();
   const now = deps.clock();
   deps.sqlite
@@ -37,9 +40,10 @@ export function startCardPayment(deps: Deps, cartId: string, amount: number): Ca
       "INSERT INTO payment_intents (id, cart_id, provider, amount, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
     )
     .run(id, cartId, deps.payments.name, amount, now, now);
+  if (offline) recordOfflineCard(deps, id, amount);
   setImmediate(() => {
     void deps.payments
-      .charge({ intentId: id, amount, currency: readSettings(deps).currency })
+      .charge({ intentId: id, amount, currency: readSettings(deps).currency, ...(offline ? { offline: true } : {}) })
       .then((outcome) => settleIntent(deps, id, outcome))
       .catch((err: unknown) =>
         settleIntent(deps, id, { status: 'declined', message: err instanceof Error ? err.message : 'Terminal error' }),

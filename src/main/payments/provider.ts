@@ -3,6 +3,8 @@ export interface CardRequest {
   intentId: string;
   amount: number;
   currency: string;
+  /** Taken while the till cannot reach the cloud: the terminal should store and forward it. */
+  offline?: boolean;
 }
 
 export type CardOutcome = { status: 'approved'; brand: string; last4: string; reference: string } | { status: 'declined'; message: string };

@@ -49,8 +49,23 @@ export function minutesUntil(epochMs: number, now = Date.now()): number {
   return Math.max(1, Math.ceil((epochMs - now - 5000) / 60000));
 }
 
+/**
+ * A message key main sent with the error (`details.messageKey`, e.g. 'sync.err.offline'), with the
+ * other details as interpolation values: used when this renderer has a translation for it.
+ */
+function keyedMessage(t: TFunction, error: ApiError): string | null {
+  const d = error.details;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return null;
+  const key = (d as { messageKey?: unknown }).messageKey;
+  if (typeof key !== 'string') return null;
+  const text = t(key, d as Record<string, unknown>);
+  return text === key ? null : text;
+}
+
 /** One localized sentence for an error, with the server's specifics where they help. */
 export function describeError(t: TFunction, error: ApiError, context?: ErrorContext): string {
+  const keyed = keyedMessage(t, error);
+  if (keyed !== null) return keyed;
   if (context?.kind === 'scan' && error.code === 'NOT_FOUND') {
     return t('errors.unknownBarcode', { code: context.code });
   }

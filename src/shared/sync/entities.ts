@@ -53,8 +53,8 @@ export interface SyncEntity {
   localKeys?: readonly string[];
   /** A missing row is a deletion that syncs (tombstone), rather than "nothing to send". */
   deletable?: boolean;
-  /** For a `ledger`: the columns that name the running total and the amount it moves by. */
-  ledger?: { groupBy: readonly string[]; delta: string; levels: string };
+  /** For a `ledger`: the columns naming a running total, the amount a fact moves it by, and where totals are kept. */
+  ledger?: { groupBy: readonly string[]; delta: string; levels: string; level: string };
 }
 
 export const SYNC_ENTITIES = [
@@ -96,7 +96,7 @@ export const SYNC_ENTITIES = [
     scope: 'store',
     table: 'stock_movements',
     key: 'id',
-    ledger: { groupBy: ['product_id', 'location_id'], delta: 'qty_delta', levels: 'stock_levels' },
+    ledger: { groupBy: ['product_id', 'location_id'], delta: 'qty_delta', levels: 'stock_levels', level: 'qty' },
   },
   {
     entity: 'order',

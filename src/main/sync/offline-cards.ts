@@ -1,0 +1,90 @@
+/**
+ * Card payments through the integrated terminal while this till cannot reach the cloud
+ * ("store and forward"): the card is approved on the spot, and the payment only becomes safe once
+ * the sale carrying it reaches the cloud. The admin bounds the risk per store:
+ * - a per-sale limit (0 = no card payments while offline),
+ * - a per-terminal total of offline card payments not yet sent,
+ * - a window: once the oldest unsent one is older than this many hours, no more are taken.
+ * While any is unsent, this terminal refuses to sign out of the cloud (see enrol.ts).
+ */
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { readSettings, writeSettings } from '../settings/settings';
+import { engineFor } from './engine';
+import { stmt } from './tables';
+import type { OfflineCardPolicy, OfflineCardSummary } from '../../shared/api/sync';
+
+export type { OfflineCardPolicy, OfflineCardSummary };
+
+
+export const DEFAULT_OFFLINE_CARD_POLICY: OfflineCardPolicy = { maxPerSale: 0, maxTotal: 0, windowHours: 24 };
+const KEY = 'offlineCard';
+
+
+export function readOfflineCardPolicy(deps: Pick<Deps, 'db' | 'sqlite'>): OfflineCardPolicy {
+  const v = (readSettings(deps) as unknown as Record<string, unknown>)[KEY] as Partial<OfflineCardPolicy> | undefined;
+  return { ...DEFAULT_OFFLINE_CARD_POLICY, ...(v ?? {}) };
+}
+
+export function writeOfflineCardPolicy(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>, policy: OfflineCardPolicy): OfflineCardPolicy {
+  writeSettings(deps, { [KEY]: policy } as never);
+  return readOfflineCardPolicy(deps);
+}
+
+export function offlineCardSummary(deps: Pick<Deps, 'sqlite'>): OfflineCardSummary {
+  const row = stmt(
+    deps.sqlite,
+    `SELECT COUNT(*) AS count, COALESCE(SUM(o.amount), 0) AS total, MIN(o.created_at) AS oldestAt
+     FROM offline_card_payments o JOIN payment_intents p ON p.id = o.intent_id
+     WHERE o.sent_at IS NULL AND p.status IN ('pending', 'approved')`,
+  ).get() as OfflineCardSummary;
+  return row;
+}
+
+function money(deps: Pick<Deps, 'db' | 'sqlite'>, minor: number): string {
+  const s = readSettings(deps);
+  try {
+    const fmt = new Intl.NumberFormat(s.language, { style: 'currency', currency: s.currency });
+    const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
+    return fmt.format(minor / 10 ** digits);
+  } catch {
+    return String(minor);
+  }
+}
+
+/**
+ * Called before a card charge starts (inside its transaction). Online, or not connected to a
+ * cloud at all: nothing to check, answers false. Offline: enforces the policy (throws a DECLINED
+ * AppError the clerk can read) and answers true — the caller records the payment as offline.
+ */
+export function checkOfflineCard(deps: Pick<Deps, 'db' | 'sqlite' | 'clock'>, amount: number): boolean {
+  const engine = engineFor(deps.sqlite);
+  if (!engine?.isOffline()) return false;
+  const policy = readOfflineCardPolicy(deps);
+  if (policy.maxPerSale <= 0)
+    throw new AppError('DECLINED', 'Card payments need a connection: offline card payments are turned off', {
+      messageKey: 'sync.err.offlineCardsOff',
+    });
+  if (amount > policy.maxPerSale)
+    throw new AppError('DECLINED', `While offline a card payment can be at most ${money(deps, policy.maxPerSale)}`, {
+      messageKey: 'sync.err.offlinePerSale',
+      limit: money(deps, policy.maxPerSale),
+    });
+  const unsent = offlineCardSummary(deps);
+  if (unsent.total + amount > policy.maxTotal)
+    throw new AppError('DECLINED', `This terminal already holds ${money(deps, unsent.total)} of unsent offline card payments`, {
+      messageKey: 'sync.err.offlineTotal',
+      held: money(deps, unsent.total),
+      limit: money(deps, policy.maxTotal),
+    });
+  if (unsent.oldestAt !== null && deps.clock() - unsent.oldestAt > policy.windowHours * 3600_000)
+    throw new AppError('DECLINED', `An offline card payment has waited more than ${policy.windowHours} hours: reconnect first`, {
+      messageKey: 'sync.err.offlineWindow',
+      hours: policy.windowHours,
+    });
+  return true;
+}
+
+export function recordOfflineCard(deps: Pick<Deps, 'sqlite' | 'clock'>, intentId: string, amount: number): void {
+  stmt(deps.sqlite, 'INSERT OR IGNORE INTO offline_card_payments (intent_id, amount, created_at) VALUES (?, ?, ?)').run(intentId, amount, deps.clock());
+}

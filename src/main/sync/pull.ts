@@ -1,0 +1,259 @@
+/**
+ * Applying a pulled page: every change of the page and the new cursor in ONE local transaction, so
+ * a crash leaves either the whole page applied with its cursor, or neither (and the page comes
+ * again).
+ *
+ * - mutable records: when this terminal has no unsent change to the record, the cloud's merged
+ *   state is taken as it is (the cloud is where merges happen); when it has one, fields merge by
+ *   stamp, so the local edit survives until the cloud has seen it;
+ * - append-only facts: inserted if absent (a second copy is ignored);
+ * - ledger facts: inserted if absent, and only then the running level moves.
+ *
+ * Foreign keys are off while a page applies: the log is ordered by each record's LATEST change, so
+ * a product edited after a sale arrives after the sale's lines that point at it.
+ */
+import type { Deps } from '../deps';
+import { inTransaction } from '../db/open';
+import { DELETED_FIELD, syncEntity } from '../../shared/sync/entities';
+import { expandStamps, maxStamp, mergeRecord, type FieldRecord } from '../../shared/sync/merge';
+import type { Change, FactChange, MutableChange, PullResponse } from '../../shared/sync/protocol';
+import { isMutable, metaOf, quoteIdent as q, stmt, toSqlite, type FactMeta, type MutableMeta } from './tables';
+import { readMutable } from './push';
+import { whileApplying, whileLocal } from './tracking';
+import { setState } from './state';
+import { runAfterApply } from './hooks';
+import { appendOutbox } from '../outbox/outbox';
+
+export interface ApplyStats {
+  changes: number;
+  written: number;
+  /** Records touched per entity (for after-apply hooks and tests). */
+  touched: Map<string, Set<string>>;
+}
+
+type ApplyDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
+
+function pendingKeys(deps: ApplyDeps): Set<string> {
+  const rows = stmt(deps.sqlite, 'SELECT DISTINCT entity, entity_id AS id FROM outbox').all() as { entity: string; id: string }[];
+  return new Set(rows.map((r) => `${r.entity}\u0000${r.id}`));
+}
+
+function sameRecord(a: FieldRecord, b: FieldRecord): boolean {
+  const keys = new Set([...Object.keys(a.d), ...Object.keys(b.d)]);
+  for (const k of keys) {
+    if (a.c[k] !== b.c[k]) return false;
+    if (JSON.stringify(a.d[k]) !== JSON.stringify(b.d[k])) return false;
+  }
+  return true;
+}
+
+interface Ctx {
+  deps: ApplyDeps;
+  pending: Set<string>;
+  stats: ApplyStats;
+  disputed: Set<string>;
+}
+
+function touch(ctx: Ctx, entity: string, id: string) {
+  let set = ctx.stats.touched.get(entity);
+  if (!set) ctx.stats.touched.set(entity, (set = new Set()));
+  set.add(id);
+}
+
+function writeClocks(deps: ApplyDeps, entity: string, id: string, c: Record<string, string>, uniform: boolean) {
+  if (uniform) stmt(deps.sqlite, 'DELETE FROM sync_clocks WHERE entity = ? AND entity_id = ?').run(entity, id);
+  else
+    stmt(deps.sqlite, 'INSERT OR REPLACE INTO sync_clocks (entity, entity_id, clocks) VALUES (?, ?, ?)').run(entity, id, JSON.stringify(c));
+}
+
+function writeMutable(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord, exists: boolean): void {
+  const { deps } = ctx;
+  const { spec, table } = meta;
+  const stamps = Object.values(rec.c);
+  const uniform = stamps.every((s) => s === stamps[0]);
+  const hlc = maxStamp(rec.c);
+  if (rec.d[DELETED_FIELD] === true) {
+    if (exists) {
+      for (const s of meta.sets) stmt(deps.sqlite, `DELETE FROM ${q(s.table)} WHERE ${q(s.fk)} = ?`).run(id);
+      stmt(deps.sqlite, `DELETE FROM ${q(spec.table)} WHERE ${q(spec.key)} = ?`).run(id);
+    }
+    writeClocks(deps, spec.entity, id, rec.c, false);
+    return;
+  }
+  const cols = meta.fields.filter((f) => f in rec.d);
+  const values = cols.map((f) => toSqlite(table.columns.get(f), rec.d[f]));
+  if (exists) {
+    const sets = [...cols.map((c) => `${q(c)} = ?`), 'hlc = ?'].join(', ');
+    stmt(deps.sqlite, `UPDATE ${q(spec.table)} SET ${sets} WHERE ${q(spec.key)} = ?`).run(...values, hlc, id);
+  } else {
+    const names = [spec.key, ...cols, 'hlc'].map(q).join(', ');
+    const marks = new Array(cols.length + 2).fill('?').join(', ');
+    stmt(deps.sqlite, `INSERT INTO ${q(spec.table)} (${names}) VALUES (${marks})`).run(id, ...values, hlc);
+  }
+  for (const s of meta.sets) {
+    if (!(s.field in rec.d)) continue;
+    const want = new Set(((rec.d[s.field] as unknown[] | null) ?? []).map(String));
+    const have = new Set(s.select.all(id) as string[]);
+    for (const v of have) if (!want.has(v)) s.del.run(id, v);
+    for (const v of want) if (!have.has(v)) s.ins.run(id, v);
+  }
+  writeClocks(deps, spec.entity, id, rec.c, uniform);
+}
+
+/** The local record (row, or tombstone kept in sync_clocks) as a field record, or null. */
+function localRecord(deps: ApplyDeps, meta: MutableMeta, id: string): { rec: FieldRecord; exists: boolean } | null {
+  const exists = meta.select.get(id) !== undefined;
+  if (exists) {
+    const r = readMutable(deps, meta, id, '')!;
+    return { rec: r, exists };
+  }
+  if (!meta.spec.deletable) return null;
+  const raw = meta.selectClocks.get(meta.spec.entity, id) as string | undefined;
+  if (!raw) return null;
+  const c = JSON.parse(raw) as Record<string, string>;
+  return { rec: { d: { [DELETED_FIELD]: true }, c: { [DELETED_FIELD]: c[DELETED_FIELD] ?? '' } }, exists: false };
+}
+
+/**
+ * A pulled record takes a unique value (SKU, PLU, barcode) another local record holds. When the
+ * holder is this terminal's own unsent record — or one the cloud refused for that reason — it
+ * loses the value for good: renamed (SKU), cleared (PLU) or dropped (barcode), stamped now and
+ * queued, so every terminal ends up with both records; a manager sees a notice. Otherwise the
+ * holder's newer state is still on its way in this pull: the value is moved aside without a stamp
+ * and the cloud's state replaces it when it arrives.
+ */
+function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord): void {
+  const { deps } = ctx;
+  const { spec } = meta;
+  for (const field of spec.unique ?? []) {
+    const set = meta.sets.find((s) => s.field === field);
+    const values = set ? ((rec.d[field] as unknown[] | null) ?? []).map(String) : rec.d[field] == null ? [] : [String(rec.d[field])];
+    for (const value of values) {
+      const holder = set
+        ? (stmt(deps.sqlite, `SELECT ${q(set.fk)} FROM ${q(set.table)} WHERE ${q(set.column)} = ? AND ${q(set.fk)} <> ?`)
+            .pluck()
+            .get(value, id) as string | undefined)
+        : (stmt(deps.sqlite, `SELECT ${q(spec.key)} FROM ${q(spec.table)} WHERE ${q(field)} = ? AND ${q(spec.key)} <> ?`)
+            .pluck()
+            .get(value, id) as string | undefined);
+      if (holder === undefined) continue;
+      const key = `${spec.entity}\u0000${holder}`;
+      const loser = ctx.pending.has(key) || ctx.disputed.has(key);
+      const apply = () => {
+        if (set) set.del.run(holder, value);
+        else {
+          const nullable = (stmt(deps.sqlite, `SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?`).pluck().get(spec.table, field) as number) === 0;
+          let next: string | null = null;
+          if (!nullable) {
+            for (let n = 2; n < 1000; n++) {
+              const candidate = `${value}~${n}`;
+              if (!stmt(deps.sqlite, `SELECT 1 FROM ${q(spec.table)} WHERE ${q(field)} = ?`).get(candidate)) {
+                next = candidate;
+                break;
+              }
+            }
+          }
+          stmt(deps.sqlite, `UPDATE ${q(spec.table)} SET ${q(field)} = ? WHERE ${q(spec.key)} = ?`).run(next, holder);
+        }
+      };
+      if (loser) {
+        whileLocal(deps.sqlite, apply);
+        appendOutbox(deps, { entity: spec.entity, entityId: holder, op: 'update', payload: { conflict: field } });
+        ctx.pending.add(key);
+        stmt(
+          deps.sqlite,
+          'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+        ).run(
+          deps.ids(),
+          spec.entity,
+          holder,
+          'DUPLICATE_RESOLVED',
+          `${field} ${value} was already used in the cloud; this terminal's ${spec.entity} gave it up`,
+          deps.clock(),
+        );
+      } else {
+        apply();
+      }
+      touch(ctx, spec.entity, holder);
+    }
+  }
+}
+
+function applyMutable(ctx: Ctx, meta: MutableMeta, ch: MutableChange): void {
+  const { deps } = ctx;
+  const c = expandStamps(ch.c, ch.d);
+  if (!c) return;
+  const incoming: FieldRecord = { d: ch.d, c };
+  const local = localRecord(deps, meta, ch.i);
+  let merged: FieldRecord;
+  if (!local) merged = incoming;
+  else if (!ctx.pending.has(`${ch.e}\u0000${ch.i}`))
+    // Nothing unsent here: the cloud's state is the truth (fields it lacks keep ours).
+    merged = { d: { ...local.rec.d, ...incoming.d }, c: { ...local.rec.c, ...incoming.c } };
+  else merged = mergeRecord(local.rec, incoming).merged;
+  if (local && sameRecord(local.rec, merged)) return;
+  if (merged.d[DELETED_FIELD] !== true && meta.spec.unique) resolveUnique(ctx, meta, ch.i, merged);
+  writeMutable(ctx, meta, ch.i, merged, local?.exists ?? false);
+  deps.hlc.observe(maxStamp(incoming.c));
+  ctx.stats.written += 1;
+  touch(ctx, ch.e, ch.i);
+}
+
+function insertRow(deps: ApplyDeps, table: string, columns: Map<string, unknown>, row: Record<string, unknown>, kinds: FactMeta['table']['columns']): number {
+  const cols = [...columns.keys()].filter((c) => c in row);
+  const sql = `INSERT OR IGNORE INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+  return stmt(deps.sqlite, sql).run(...cols.map((c) => toSqlite(kinds.get(c), row[c]))).changes;
+}
+
+function applyFact(ctx: Ctx, meta: FactMeta, ch: FactChange): void {
+  const { deps } = ctx;
+  const inserted = insertRow(deps, meta.spec.table, meta.table.columns, ch.d, meta.table.columns);
+  if (inserted === 0) return;
+  for (const child of meta.children) for (const row of ch.ch?.[child.table.name] ?? []) insertRow(deps, child.table.name, child.table.columns, row, child.table.columns);
+  const ledger = meta.spec.ledger;
+  if (ledger) {
+    const keys = ledger.groupBy.map((g) => ch.d[g]);
+    const cols = [...ledger.groupBy, ledger.level].map(q).join(', ');
+    stmt(
+      deps.sqlite,
+      `INSERT INTO ${q(ledger.levels)} (${cols}) VALUES (${[...ledger.groupBy, ledger.level].map(() => '?').join(', ')})
+       ON CONFLICT (${ledger.groupBy.map(q).join(', ')}) DO UPDATE SET ${q(ledger.level)} = ${q(ledger.level)} + excluded.${q(ledger.level)}`,
+    ).run(...keys, ch.d[ledger.delta]);
+  }
+  ctx.stats.written += 1;
+  touch(ctx, ch.e, ch.i);
+}
+
+/** Applies one page and moves the cursor, in one transaction. */
+export function applyPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>): ApplyStats {
+  const stats: ApplyStats = { changes: page.changes.length, written: 0, touched: new Map() };
+  const fk = deps.sqlite.pragma('foreign_keys', { simple: true }) as number;
+  if (!deps.sqlite.inTransaction) deps.sqlite.pragma('foreign_keys = OFF');
+  try {
+    inTransaction(deps.sqlite, () =>
+      whileApplying(deps.sqlite, () => {
+        const disputed = new Set(
+          (
+            stmt(deps.sqlite, "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL").all() as {
+              entity: string;
+              id: string;
+            }[]
+          ).map((r) => `${r.entity}\u0000${r.id}`),
+        );
+        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed };
+        for (const change of page.changes as Change[]) {
+          const spec = syncEntity(change.e);
+          if (!spec || spec.localKeys?.includes(change.i)) continue;
+          const meta = metaOf(deps.sqlite, change.e)!;
+          if (isMutable(meta)) applyMutable(ctx, meta, change as MutableChange);
+          else applyFact(ctx, meta, change as FactChange);
+        }
+        runAfterApply(deps, stats.touched);
+        setState(deps.sqlite, 'cursor', page.cursor);
+      }),
+    );
+  } finally {
+    if (fk) deps.sqlite.pragma('foreign_keys = ON');
+  }
+  return stats;
+}

@@ -1,0 +1,51 @@
+/**
+ * The sync runtime of one app: the engine and the managers' cloud sign-ins, created by createApp
+ * next to the store and found again from the connection.
+ */
+import type { Deps } from '../deps';
+import type { Sqlite } from '../db/open';
+import { CloudSessions } from './cloud';
+import { SyncEngine, type Timers } from './engine';
+import { installTracking } from './tracking';
+import { httpTransport, type SyncTransport } from './transport';
+
+export interface SyncOptions {
+  /** How to reach the cloud (default: HTTP). */
+  transport?: SyncTransport;
+  timers?: Timers;
+  random?: () => number;
+  intervalMs?: number;
+  pushBatch?: number;
+  pullLimit?: number;
+  /** Start the background loop at once (default true; it idles until connected to a cloud). */
+  autoStart?: boolean;
+}
+
+export interface SyncRuntime {
+  engine: SyncEngine;
+  sessions: CloudSessions;
+}
+
+const runtimes = new WeakMap<Sqlite, SyncRuntime>();
+
+export function createSyncRuntime(deps: Deps, opts: SyncOptions = {}): SyncRuntime {
+  installTracking(deps);
+  const engine = new SyncEngine(deps, {
+    transport: opts.transport ?? httpTransport(),
+    ...(opts.timers ? { timers: opts.timers } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
+    ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}),
+    ...(opts.pushBatch !== undefined ? { pushBatch: opts.pushBatch } : {}),
+    ...(opts.pullLimit !== undefined ? { pullLimit: opts.pullLimit } : {}),
+  });
+  const rt = { engine, sessions: new CloudSessions() };
+  runtimes.set(deps.sqlite, rt);
+  if (opts.autoStart ?? true) engine.start();
+  return rt;
+}
+
+export function syncRuntime(deps: Pick<Deps, 'sqlite'>): SyncRuntime {
+  const rt = runtimes.get(deps.sqlite);
+  if (!rt) throw new Error('sync runtime not created for this store');
+  return rt;
+}
