@@ -12,7 +12,7 @@
  *   so one bad change never blocks the queue behind it.
  */
 import { sql } from 'drizzle-orm';
-import { formatHlc, hlcWall } from '../shared/hlc';
+import { hlcWall } from '../shared/hlc';
 import { DELETED_FIELD, syncEntity, type SyncEntity } from '../shared/sync/entities';
 import { expandStamps, mergeRecord, type FieldRecord } from '../shared/sync/merge';
 import type { Mutation, PushRequest, PushResponse, Rejection } from '../shared/sync/protocol';
@@ -59,7 +59,7 @@ const FIELD_LABEL: Record<string, string> = { sku: 'SKU', plu: 'PLU', barcodes: 
 
 /** Reads the projections reports need from a fact, by entity. */
 function project(spec: SyncEntity, d: Record<string, unknown>): Pick<RecordRow, 'refId' | 'qty' | 'amount' | 'at'> {
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : null);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
   if (spec.kind === 'ledger' && spec.ledger)
     return { refId: String(d[spec.ledger.groupBy[0]!] ?? ''), qty: num(d[spec.ledger.delta]), amount: null, at: num(d.at) };
   if (spec.entity === 'order')
@@ -232,7 +232,3 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
   });
 }
 
-/** A stamp the cloud makes for a record it writes itself. */
-export function serverStamp(deps: Pick<CloudDeps, 'clock'>, node = 'cloud'): string {
-  return formatHlc(deps.clock(), 0, node);
-}

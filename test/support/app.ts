@@ -3,6 +3,7 @@ import { MIGRATIONS_DIR, RESOURCES_DIR } from '../../src/main/host/paths';
 import type { Channel, InputOf, OutputOf } from '../../src/shared/api';
 import type { Result } from '../../src/shared/errors';
 import type { PaymentProvider } from '../../src/main/payments/provider';
+import type { SyncOptions } from '../../src/main/sync/runtime';
 
 /** Cheap scrypt for tests; a dedicated test checks the OWASP defaults. */
 export const TEST_PIN_PARAMS = { N: 2 ** 10, r: 8, p: 1 };
@@ -23,7 +24,7 @@ export function testClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): TestClock {
 }
 
 export function makeApp(
-  opts: { dataDir?: string | null; clock?: TestClock; payments?: PaymentProvider; terminalCode?: string } = {},
+  opts: { dataDir?: string | null; clock?: TestClock; payments?: PaymentProvider; terminalCode?: string; sync?: SyncOptions } = {},
 ): App & {
   clock: TestClock;
 } {
@@ -36,6 +37,7 @@ export function makeApp(
     pinParams: TEST_PIN_PARAMS,
     ...(opts.payments ? { payments: opts.payments } : {}),
     ...(opts.terminalCode ? { terminalCode: opts.terminalCode } : {}),
+    ...(opts.sync ? { sync: opts.sync } : {}),
   });
   return Object.assign(app, { clock });
 }

@@ -224,34 +224,73 @@ function applyFact(ctx: Ctx, meta: FactMeta, ch: FactChange): void {
   touch(ctx, ch.e, ch.i);
 }
 
+/** Storage failures abort a page (it comes again); anything else is a bad record, skipped with a notice. */
+function isStorageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|CORRUPT|NOMEM|INTERRUPT)/.test(code);
+}
+
+function applyChange(ctx: Ctx, change: Change): void {
+  const spec = syncEntity(change.e);
+  if (!spec || spec.localKeys?.includes(change.i)) return;
+  const meta = metaOf(ctx.deps.sqlite, change.e)!;
+  if (isMutable(meta)) applyMutable(ctx, meta, change as MutableChange);
+  else applyFact(ctx, meta, change as FactChange);
+}
+
+function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>, stats: ApplyStats, isolate: boolean): void {
+  inTransaction(deps.sqlite, () =>
+    whileApplying(deps.sqlite, () => {
+      const disputed = new Set(
+        (
+          stmt(deps.sqlite, "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL").all() as {
+            entity: string;
+            id: string;
+          }[]
+        ).map((r) => `${r.entity}\u0000${r.id}`),
+      );
+      const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed };
+      for (const change of page.changes as Change[]) {
+        if (!isolate) {
+          applyChange(ctx, change);
+          continue;
+        }
+        // Second pass after a failure: each change in a savepoint, so one bad record cannot hold
+        // the whole log back (it is skipped and a manager is told).
+        deps.sqlite.exec('SAVEPOINT ct_change');
+        try {
+          applyChange(ctx, change);
+          deps.sqlite.exec('RELEASE ct_change');
+        } catch (err) {
+          deps.sqlite.exec('ROLLBACK TO ct_change');
+          deps.sqlite.exec('RELEASE ct_change');
+          if (isStorageError(err)) throw err;
+          stmt(
+            deps.sqlite,
+            'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+          ).run(deps.ids(), String(change.e), String(change.i), 'APPLY_FAILED', `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`, deps.clock());
+        }
+      }
+      runAfterApply(deps, stats.touched);
+      setState(deps.sqlite, 'cursor', page.cursor);
+    }),
+  );
+}
+
 /** Applies one page and moves the cursor, in one transaction. */
 export function applyPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>): ApplyStats {
-  const stats: ApplyStats = { changes: page.changes.length, written: 0, touched: new Map() };
+  const fresh = (): ApplyStats => ({ changes: page.changes.length, written: 0, touched: new Map() });
+  let stats = fresh();
   const fk = deps.sqlite.pragma('foreign_keys', { simple: true }) as number;
   if (!deps.sqlite.inTransaction) deps.sqlite.pragma('foreign_keys = OFF');
   try {
-    inTransaction(deps.sqlite, () =>
-      whileApplying(deps.sqlite, () => {
-        const disputed = new Set(
-          (
-            stmt(deps.sqlite, "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL").all() as {
-              entity: string;
-              id: string;
-            }[]
-          ).map((r) => `${r.entity}\u0000${r.id}`),
-        );
-        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed };
-        for (const change of page.changes as Change[]) {
-          const spec = syncEntity(change.e);
-          if (!spec || spec.localKeys?.includes(change.i)) continue;
-          const meta = metaOf(deps.sqlite, change.e)!;
-          if (isMutable(meta)) applyMutable(ctx, meta, change as MutableChange);
-          else applyFact(ctx, meta, change as FactChange);
-        }
-        runAfterApply(deps, stats.touched);
-        setState(deps.sqlite, 'cursor', page.cursor);
-      }),
-    );
+    try {
+      runPage(deps, page, stats, false);
+    } catch (err) {
+      if (isStorageError(err)) throw err;
+      stats = fresh();
+      runPage(deps, page, stats, true);
+    }
   } finally {
     if (fk) deps.sqlite.pragma('foreign_keys = ON');
   }

@@ -1,0 +1,66 @@
+/** Terminals wired to a test cloud, and the steps people take with them. */
+import { randomUUID } from 'node:crypto';
+import type { App } from '../../src/main/app';
+import type { SyncOptions } from '../../src/main/sync/runtime';
+import type { SyncTransport } from '../../src/main/sync/transport';
+import { ADMIN_PIN, makeApp, ok, readyStore, testClock, type TestClock } from './app';
+
+export type Terminal = ReturnType<typeof makeApp>;
+
+export function terminal(
+  transport: SyncTransport,
+  opts: { clock?: TestClock; dataDir?: string | null; terminalCode?: string; sync?: Omit<SyncOptions, 'transport'> } = {},
+): Terminal {
+  return makeApp({
+    clock: opts.clock ?? testClock(),
+    dataDir: opts.dataDir ?? null,
+    ...(opts.terminalCode ? { terminalCode: opts.terminalCode } : {}),
+    sync: { autoStart: false, ...opts.sync, transport },
+  });
+}
+
+/** First terminal: a set-up store with a small catalog, connected as a new organisation. */
+export async function firstTerminal(t: Terminal, serverUrl: string, orgName = 'Acme Grocers') {
+  const store = await readyStore(t, 's1');
+  const status = await ok(t, 'sync.createOrg', { serverUrl, orgName }, 's1');
+  return { ...store, status };
+}
+
+/** An admin signs in to the cloud on `session` and makes a one-time code for `storeId`. */
+export async function enrolmentCode(t: Terminal, session = 's1', storeId?: string, replacesDeviceId?: string | null) {
+  await ok(t, 'sync.cloudSignIn', { pin: ADMIN_PIN }, session);
+  const sid = storeId ?? (await ok(t, 'sync.status', {}, session)).storeId!;
+  return ok(t, 'sync.createCode', { storeId: sid, ...(replacesDeviceId ? { replacesDeviceId } : {}) }, session);
+}
+
+export async function joinTerminal(t: Terminal, serverUrl: string, code: string) {
+  return ok(t, 'sync.join', { serverUrl, code }, 'joiner');
+}
+
+export async function signIn(t: App, staffId: string, pin = ADMIN_PIN, session = 's1') {
+  return ok(t, 'staff.signIn', { staffId, pin }, session);
+}
+
+/** A cash sale of the given products through the router, as the clerk would make it. */
+export async function sell(t: App, lines: { productId: string; qty?: number }[], session = 's1') {
+  for (const l of lines) await ok(t, 'cart.addProduct', { productId: l.productId, ...(l.qty ? { qty: l.qty } : {}) }, session);
+  const cart = await ok(t, 'cart.get', {}, session);
+  return ok(t, 'sales.complete', { cartId: cart.id!, checkoutId: randomUUID(), tenders: [{ kind: 'cash', amount: cart.priced.total }] }, session);
+}
+
+/** Rounds of "sync now" on every terminal until none has anything left to send. */
+export async function syncAll(terminals: App[], rounds = 3): Promise<void> {
+  for (let r = 0; r < rounds; r++) for (const t of terminals) await t.sync.engine.syncNow();
+}
+
+export function stockOf(t: App, productId: string): number {
+  return (t.deps.sqlite.prepare('SELECT COALESCE(SUM(qty), 0) FROM stock_levels WHERE product_id = ?').pluck().get(productId) as number) ?? 0;
+}
+
+export function ledgerOf(t: App, productId: string): number {
+  return t.deps.sqlite.prepare('SELECT COALESCE(SUM(qty_delta), 0) FROM stock_movements WHERE product_id = ?').pluck().get(productId) as number;
+}
+
+export function outboxSize(t: App): number {
+  return t.deps.sqlite.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number;
+}
