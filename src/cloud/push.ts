@@ -115,9 +115,20 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
       last = muts[0]!.m - 1;
     }
     const fresh = muts.filter((m) => m.m > last);
+    // A resent batch gets the answer the first one got: the rejections recorded for its ids.
+    const seen = muts.filter((m) => m.m <= last);
+    if (seen.length > 0) {
+      const again = await rowsOf<{ m: string | number; e: string; i: string; code: string; message: string }>(
+        tx,
+        sql`SELECT mutation_id AS m, entity AS e, entity_id AS i, code, message FROM rejections
+            WHERE device_id = ${device.id} AND mutation_id BETWEEN ${seen[0]!.m} AND ${seen[seen.length - 1]!.m} AND code <> 'GAP_REBASED'
+            ORDER BY mutation_id`,
+      );
+      for (const r of again) rejected.push({ m: Number(r.m), e: r.e, i: r.i, code: r.code, message: r.message });
+    }
     if (fresh.length === 0) {
       await tx.execute(sql`UPDATE devices SET last_seen_at = ${now} WHERE id = ${device.id}`);
-      return { lastMutationId: last, rejected: [], serverTime: now };
+      return { lastMutationId: last, rejected, serverTime: now };
     }
     if (fresh[0]!.m !== last + 1)
       throw new CloudHttpError(409, 'GAP', `Expected change ${last + 1} from this terminal, got ${fresh[0]!.m}`, { lastMutationId: last });

@@ -166,5 +166,5 @@ export const rejections = pgTable(
     resolvedAt: ms('resolved_at'),
     resolvedBy: text('resolved_by'),
   },
-  (t) => [index('rejections_org_idx').on(t.orgId, t.createdAt)],
+  (t) => [index('rejections_org_idx').on(t.orgId, t.createdAt), index('rejections_device_idx').on(t.deviceId, t.mutationId)],
 );

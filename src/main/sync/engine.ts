@@ -12,7 +12,7 @@ import { inTransaction } from '../db/open';
 import { markSetupDone, isSetupDone } from '../settings/settings';
 import type { PullResponse } from '../../shared/sync/protocol';
 import { ackBatch, enqueueSnapshot, pendingCount, readBatch, type Batch } from './push';
-import { applyPage } from './pull';
+import { applyPage, settleParked } from './pull';
 import { cloudLink, getState, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError, type SyncTransport } from './transport';
 import { setTracking } from './tracking';
@@ -259,7 +259,10 @@ export class SyncEngine {
       }
       applyPage(this.deps, page);
       if (!more) {
-        if (!page.more) this.finishJoin();
+        if (!page.more) {
+          settleParked(this.deps);
+          this.finishJoin();
+        }
         return;
       }
     }

@@ -20,7 +20,7 @@ import type { Change, FactChange, MutableChange, PullResponse } from '../../shar
 import { isMutable, metaOf, quoteIdent as q, stmt, toSqlite, type FactMeta, type MutableMeta } from './tables';
 import { readMutable } from './push';
 import { whileApplying, whileLocal } from './tracking';
-import { setState } from './state';
+import { getState, setState, type ParkedValue } from './state';
 import { runAfterApply } from './hooks';
 import { appendOutbox } from '../outbox/outbox';
 
@@ -52,6 +52,8 @@ interface Ctx {
   pending: Set<string>;
   stats: ApplyStats;
   disputed: Set<string>;
+  parked: ParkedValue[];
+  maxStamp: string;
 }
 
 function touch(ctx: Ctx, entity: string, id: string) {
@@ -156,7 +158,11 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
           stmt(deps.sqlite, `UPDATE ${q(spec.table)} SET ${q(field)} = ? WHERE ${q(spec.key)} = ?`).run(next, holder);
         }
       };
-      if (loser) {
+      if (!loser) {
+        apply();
+        const now = readMutable(deps, meta, holder, '');
+        ctx.parked.push({ e: spec.entity, i: holder, field, value: now?.d[field] ?? null, clock: now?.c[field] ?? null });
+      } else {
         whileLocal(deps.sqlite, apply);
         appendOutbox(deps, { entity: spec.entity, entityId: holder, op: 'update', payload: { conflict: field } });
         ctx.pending.add(key);
@@ -171,8 +177,6 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
           `${field} ${value} was already used in the cloud; this terminal's ${spec.entity} gave it up`,
           deps.clock(),
         );
-      } else {
-        apply();
       }
       touch(ctx, spec.entity, holder);
     }
@@ -194,7 +198,9 @@ function applyMutable(ctx: Ctx, meta: MutableMeta, ch: MutableChange): void {
   if (local && sameRecord(local.rec, merged)) return;
   if (merged.d[DELETED_FIELD] !== true && meta.spec.unique) resolveUnique(ctx, meta, ch.i, merged);
   writeMutable(ctx, meta, ch.i, merged, local?.exists ?? false);
-  deps.hlc.observe(maxStamp(incoming.c));
+  const top = maxStamp(incoming.c);
+  deps.hlc.observe(top);
+  if (top > ctx.maxStamp) ctx.maxStamp = top;
   ctx.stats.written += 1;
   touch(ctx, ch.e, ch.i);
 }
@@ -249,7 +255,7 @@ function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>
           }[]
         ).map((r) => `${r.entity}\u0000${r.id}`),
       );
-      const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed };
+      const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '' };
       for (const change of page.changes as Change[]) {
         if (!isolate) {
           applyChange(ctx, change);
@@ -273,8 +279,39 @@ function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>
       }
       runAfterApply(deps, stats.touched);
       setState(deps.sqlite, 'cursor', page.cursor);
+      if (ctx.parked.length > 0) setState(deps.sqlite, 'parked', [...(getState(deps.sqlite, 'parked') ?? []), ...ctx.parked]);
+      if (ctx.maxStamp && ctx.maxStamp > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', ctx.maxStamp);
     }),
   );
+}
+
+/**
+ * Once a pull has caught up, a value still parked is not a stale state waiting for its update:
+ * the holder is this terminal's own record the cloud never took (its refusal answer was lost). It
+ * loses the value for good — stamped now and queued — like any loser.
+ */
+export function settleParked(deps: ApplyDeps): number {
+  const list = getState(deps.sqlite, 'parked') ?? [];
+  if (list.length === 0) return 0;
+  let fixed = 0;
+  inTransaction(deps.sqlite, () => {
+    for (const p of list) {
+      const meta = metaOf(deps.sqlite, p.e);
+      if (!meta || !isMutable(meta)) continue;
+      const rec = readMutable(deps, meta, p.i, '');
+      if (!rec || JSON.stringify(rec.d[p.field] ?? null) !== JSON.stringify(p.value) || (rec.c[p.field] ?? null) !== p.clock) continue;
+      rec.c[p.field] = deps.hlc.now();
+      stmt(deps.sqlite, 'INSERT OR REPLACE INTO sync_clocks (entity, entity_id, clocks) VALUES (?, ?, ?)').run(p.e, p.i, JSON.stringify(rec.c));
+      appendOutbox(deps, { entity: p.e, entityId: p.i, op: 'update', payload: { conflict: p.field } });
+      stmt(
+        deps.sqlite,
+        'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+      ).run(deps.ids(), p.e, p.i, 'DUPLICATE_RESOLVED', `${p.field} was already used in the cloud; this terminal's ${p.e} gave it up`, deps.clock());
+      fixed += 1;
+    }
+    setState(deps.sqlite, 'parked', null);
+  });
+  return fixed;
 }
 
 /** Applies one page and moves the cursor, in one transaction. */

@@ -16,6 +16,8 @@ export interface Batch {
   mutations: Mutation[];
   /** Outbox seq of the last entry in the batch. */
   lastSeq: number;
+  /** Highest clock stamp among the batch's entries. */
+  maxHlc: string;
 }
 
 interface OutboxRow {
@@ -114,7 +116,9 @@ export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number): Bat
     }
     lastIndex.set(key, mutations.length - 1);
   }
-  return { mutations, lastSeq: rows[rows.length - 1]!.seq };
+  let maxHlc = '';
+  for (const r of rows) if (r.hlc > maxHlc) maxHlc = r.hlc;
+  return { mutations, lastSeq: rows[rows.length - 1]!.seq, maxHlc };
 }
 
 /**
@@ -136,6 +140,8 @@ export function ackBatch(deps: Pick<Deps, 'sqlite' | 'clock'>, batch: Batch | nu
       'UPDATE offline_card_payments SET sent_at = ? WHERE sent_at IS NULL AND intent_id IN (SELECT id FROM payment_intents WHERE order_id = ?)',
     );
     for (const m of batch?.mutations ?? []) if (m.e === 'order' && m.m <= res.lastMutationId && !m.noop) sent.run(now, m.i);
+    // The outbox rows go; their stamps must still bound this terminal's clock after a restart.
+    if (batch && batch.maxHlc > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', batch.maxHlc);
   });
 }
 

@@ -7,6 +7,7 @@ import type { Sqlite } from '../db/open';
 import { CloudSessions } from './cloud';
 import { SyncEngine, type Timers } from './engine';
 import { installTracking } from './tracking';
+import { getState } from './state';
 import { httpTransport, type SyncTransport } from './transport';
 
 export interface SyncOptions {
@@ -30,6 +31,12 @@ const runtimes = new WeakMap<Sqlite, SyncRuntime>();
 
 export function createSyncRuntime(deps: Deps, opts: SyncOptions = {}): SyncRuntime {
   installTracking(deps);
+  // The clock restarts above every stamp this terminal made or saw before (a restart must not
+  // make a later edit sort before an earlier one).
+  const floor = getState(deps.sqlite, 'hlcFloor');
+  if (floor) deps.hlc.observe(floor);
+  const queued = deps.sqlite.prepare('SELECT MAX(hlc) FROM outbox').pluck().get() as string | null;
+  if (queued) deps.hlc.observe(queued);
   const engine = new SyncEngine(deps, {
     transport: opts.transport ?? httpTransport(),
     ...(opts.timers ? { timers: opts.timers } : {}),

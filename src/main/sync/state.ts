@@ -28,6 +28,18 @@ export interface SyncStateValues {
   online: boolean;
   /** Cloud clock minus ours, measured at the last exchange. */
   clockSkewMs: number;
+  /** The highest clock stamp this terminal made or saw: its clock restarts above it. */
+  hlcFloor: string;
+  /** Unique values moved aside during a pull, settled once the pull has caught up (see pull.ts). */
+  parked: ParkedValue[];
+}
+
+export interface ParkedValue {
+  e: string;
+  i: string;
+  field: string;
+  value: unknown;
+  clock: string | null;
 }
 
 export function getState<K extends keyof SyncStateValues>(sqlite: Sqlite, key: K): SyncStateValues[K] | null {

@@ -104,5 +104,6 @@ CREATE INDEX "records_seq_idx" ON "records" USING btree ("org_id","seq");--> sta
 CREATE INDEX "records_uniq_idx" ON "records" USING gin ("uniq");--> statement-breakpoint
 CREATE INDEX "records_ref_idx" ON "records" USING btree ("org_id","store_id","entity","ref_id");--> statement-breakpoint
 CREATE INDEX "rejections_org_idx" ON "rejections" USING btree ("org_id","created_at");--> statement-breakpoint
+CREATE INDEX "rejections_device_idx" ON "rejections" USING btree ("device_id","mutation_id");--> statement-breakpoint
 CREATE INDEX "staff_sessions_org_idx" ON "staff_sessions" USING btree ("org_id","staff_id");--> statement-breakpoint
 CREATE INDEX "stores_org_idx" ON "stores" USING btree ("org_id");
