@@ -145,7 +145,15 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     const existing = await loadRecords(tx, device.orgId, mutableKeys);
     const working = new Map<string, Working>();
     for (const [k, r] of existing)
-      working.set(k, { entity: r.entity, storeId: r.storeId, entityId: r.entityId, rec: parseMutableBody(r.body), uniq: r.uniq, changed: false, seq: 0 });
+      working.set(k, {
+        entity: r.entity,
+        storeId: r.storeId,
+        entityId: r.entityId,
+        rec: parseMutableBody(r.body),
+        uniq: r.uniq,
+        changed: false,
+        seq: 0,
+      });
 
     // Who holds the unique values this batch brings in (per entity), kept current as the batch applies.
     const holders = new Map<string, Map<string, string>>();
@@ -242,4 +250,3 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     return { lastMutationId: lastId, rejected, serverTime: now };
   });
 }
-

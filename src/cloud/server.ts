@@ -49,7 +49,8 @@ async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
     throw new CloudHttpError(400, 'VALIDATION', 'Body is not JSON');
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new CloudHttpError(400, 'VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new CloudHttpError(400, 'VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return parsed.data;
 }
 

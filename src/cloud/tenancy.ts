@@ -94,7 +94,10 @@ export async function enrol(deps: CloudDeps, input: { code: string; terminalName
     let terminalCode: string;
     let replaces: string | null = null;
     if (code.replaces_device_id) {
-      const [old] = await tx.select().from(devices).where(and(eq(devices.id, code.replaces_device_id), eq(devices.orgId, code.org_id)));
+      const [old] = await tx
+        .select()
+        .from(devices)
+        .where(and(eq(devices.id, code.replaces_device_id), eq(devices.orgId, code.org_id)));
       if (!old) throw new CloudHttpError(404, 'BAD_CODE', 'The terminal to replace no longer exists');
       await tx.update(devices).set({ revokedAt: now }).where(eq(devices.id, old.id));
       terminalCode = old.terminalCode;
@@ -187,7 +190,12 @@ export async function staffSignIn(deps: CloudDeps, device: AuthDevice, input: { 
 }
 
 /** The signed-in person behind a request, re-checked on every call (a demoted manager loses access at once). */
-export async function authStaff(deps: CloudDeps, device: AuthDevice, token: string | undefined, least: 'manager' | 'admin'): Promise<AuthStaff> {
+export async function authStaff(
+  deps: CloudDeps,
+  device: AuthDevice,
+  token: string | undefined,
+  least: 'manager' | 'admin',
+): Promise<AuthStaff> {
   if (!token) throw new CloudHttpError(401, 'STAFF_SIGN_IN', 'Sign in to the cloud first');
   const [session] = await deps.db
     .select()
@@ -195,8 +203,7 @@ export async function authStaff(deps: CloudDeps, device: AuthDevice, token: stri
     .where(and(eq(staffSessions.tokenHash, sha256(token)), eq(staffSessions.orgId, device.orgId)));
   if (!session || session.expiresAt < deps.clock()) throw new CloudHttpError(401, 'STAFF_SIGN_IN', 'Sign in to the cloud again');
   const d = await staffRecord(deps.db, device.orgId, session.staffId);
-  if (!d || (d.active !== true && d.active !== 1) || !d.role)
-    throw new CloudHttpError(401, 'STAFF_SIGN_IN', 'Sign in to the cloud again');
+  if (!d || (d.active !== true && d.active !== 1) || !d.role) throw new CloudHttpError(401, 'STAFF_SIGN_IN', 'Sign in to the cloud again');
   if (ROLE_RANK[d.role] < ROLE_RANK[least]) throw new CloudHttpError(403, 'FORBIDDEN', `This needs the ${least} role`);
   return { id: session.staffId, name: d.name ?? '', role: d.role };
 }
@@ -209,16 +216,14 @@ export async function listStores(deps: CloudDeps, orgId: string): Promise<StoreW
     name: s.name,
     devices: deviceRows
       .filter((d) => d.storeId === s.id)
-      .map(
-        (d): DeviceInfo => ({
-          id: d.id,
-          name: d.name,
-          terminalCode: d.terminalCode,
-          storeId: d.storeId,
-          lastSeenAt: d.lastSeenAt,
-          revoked: d.revokedAt !== null,
-        }),
-      ),
+      .map((d): DeviceInfo => ({
+        id: d.id,
+        name: d.name,
+        terminalCode: d.terminalCode,
+        storeId: d.storeId,
+        lastSeenAt: d.lastSeenAt,
+        revoked: d.revokedAt !== null,
+      })),
   }));
 }
 
@@ -243,7 +248,8 @@ export async function createStore(deps: CloudDeps, device: AuthDevice, input: { 
       const value = s.entity_id === 'storeName' ? input.name : rec.d.value;
       out.push(mutable('setting', storeId, s.entity_id, { value, _deleted: false }, stamp));
     }
-    if (!settingsRows.some((s) => s.entity_id === 'storeName')) out.push(mutable('setting', storeId, 'storeName', { value: input.name, _deleted: false }, stamp));
+    if (!settingsRows.some((s) => s.entity_id === 'storeName'))
+      out.push(mutable('setting', storeId, 'storeName', { value: input.name, _deleted: false }, stamp));
     const locationId = deps.ids();
     out.push(mutable('stock_location', storeId, locationId, { name: 'Shop floor', is_default: true }, stamp));
     const first = await reserveSeqs(tx, device.orgId, out.length);

@@ -6,6 +6,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
 import { CheckoutScreen } from './features/checkout/CheckoutScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
+import { SyncScreen } from './features/sync/SyncScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { describeError } from './lib/errors';
@@ -34,6 +35,7 @@ function Unreachable() {
 const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
   settings: SettingsScreen,
+  sync: SyncScreen,
 };
 
 function View({ id }: { id: ViewId }) {

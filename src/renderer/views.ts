@@ -8,6 +8,7 @@ import { roleRank, type StaffRole } from '../shared/api';
 export const VIEWS = [
   { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
+  { id: 'sync', labelKey: 'sync.nav', minRole: 'manager' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -31,7 +31,12 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     return res as { status: number; body: T };
   };
   const newOrg = async (name = 'Org') => {
-    const res = await call<Enrolment>('POST', '/v1/orgs', { orgName: name, storeName: `${name} shop`, terminalName: 'Till 1', terminalCode: 'T1' });
+    const res = await call<Enrolment>('POST', '/v1/orgs', {
+      orgName: name,
+      storeName: `${name} shop`,
+      terminalName: 'Till 1',
+      terminalCode: 'T1',
+    });
     expect(res.status).toBe(200);
     return res.body;
   };
@@ -64,11 +69,17 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
   it('applies a batch once: a resent batch is skipped, a later id without its predecessors is refused', async () => {
     const org = await newOrg();
     const p = uuidv7(now);
-    const a = await push(org.token, 1, [product(p, { sku: 'A1', name: 'Apple', price: 100 }, now), { e: 'stock_movement', i: uuidv7(now), d: { product_id: p, location_id: 'L', qty_delta: 5000, kind: 'opening', at: now } }]);
+    const a = await push(org.token, 1, [
+      product(p, { sku: 'A1', name: 'Apple', price: 100 }, now),
+      { e: 'stock_movement', i: uuidv7(now), d: { product_id: p, location_id: 'L', qty_delta: 5000, kind: 'opening', at: now } },
+    ]);
     expect(a.status).toBe(200);
     expect(a.body.lastMutationId).toBe(2);
     // The same batch again (its answer was lost): nothing new, and the answer says where the cloud is.
-    const again = await push(org.token, 1, [product(p, { sku: 'A1', name: 'Apple', price: 100 }, now), { e: 'stock_movement', i: uuidv7(now), d: { product_id: p, location_id: 'L', qty_delta: 5000, kind: 'opening', at: now } }]);
+    const again = await push(org.token, 1, [
+      product(p, { sku: 'A1', name: 'Apple', price: 100 }, now),
+      { e: 'stock_movement', i: uuidv7(now), d: { product_id: p, location_id: 'L', qty_delta: 5000, kind: 'opening', at: now } },
+    ]);
     expect(again.body.lastMutationId).toBe(2);
     const gap = await push(org.token, 4, [product(p, { price: 150 }, now + 1)]);
     expect(gap.status).toBe(409);
@@ -78,7 +89,10 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ e: 'product', i: p, d: { price: 100 } });
     // A batch overlapping what was applied: only the new part applies.
-    const overlap = await push(org.token, 2, [{ e: 'stock_movement', i: uuidv7(now), d: { product_id: p, qty_delta: 1 } }, product(p, { price: 150 }, now + 1)]);
+    const overlap = await push(org.token, 2, [
+      { e: 'stock_movement', i: uuidv7(now), d: { product_id: p, qty_delta: 1 } },
+      product(p, { price: 150 }, now + 1),
+    ]);
     expect(overlap.body.lastMutationId).toBe(3);
     expect((await pullAll(org.token)).changes[0]).toMatchObject({ d: { price: 150 } });
   });
@@ -101,7 +115,17 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     expect(again.body.lastMutationId).toBe(2);
     expect((await pullAll(org.token)).changes.map((c) => c.i)).toEqual([p]);
     // Ids must be consecutive within a batch.
-    const bad = await call<{ error: { code: string } }>('POST', '/v1/push', { mutations: [{ ...product(p, { sku: 'X' }, now), m: 3 }, { ...product(p, { sku: 'Y' }, now), m: 5 }] }, org.token);
+    const bad = await call<{ error: { code: string } }>(
+      'POST',
+      '/v1/push',
+      {
+        mutations: [
+          { ...product(p, { sku: 'X' }, now), m: 3 },
+          { ...product(p, { sku: 'Y' }, now), m: 5 },
+        ],
+      },
+      org.token,
+    );
     expect(bad.status).toBe(400);
   });
 
@@ -149,7 +173,14 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     expect(swap.body.rejected).toEqual([]);
     // A manager signed in to the cloud sees the rejections.
     const staffId = uuidv7(now);
-    await push(org.token, 9, [{ e: 'staff', i: staffId, d: { name: 'Mona', role: 'manager', pin_hash: await hashPin('2468', TEST_PIN_PARAMS), active: true }, c: stamp(now) }]);
+    await push(org.token, 9, [
+      {
+        e: 'staff',
+        i: staffId,
+        d: { name: 'Mona', role: 'manager', pin_hash: await hashPin('2468', TEST_PIN_PARAMS), active: true },
+        c: stamp(now),
+      },
+    ]);
     const wrong = await call<{ error: { code: string } }>('POST', '/v1/staff-sessions', { staffId, pin: '1111' }, org.token);
     expect(wrong.body.error.code).toBe('WRONG_PIN');
     const session = await call<{ token: string }>('POST', '/v1/staff-sessions', { staffId, pin: '2468' }, org.token);
@@ -163,7 +194,11 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
   it('a pull page is consistent: records appear once, in their latest state, and the cursor never skips a change', async () => {
     const org = await newOrg();
     const ids = [0, 1, 2, 3, 4].map((k) => uuidv7(now + k));
-    await push(org.token, 1, ids.map((id, k) => product(id, { sku: `P${k}`, price: k }, now)));
+    await push(
+      org.token,
+      1,
+      ids.map((id, k) => product(id, { sku: `P${k}`, price: k }, now)),
+    );
     const first = await pullAll(org.token);
     expect(first.changes.map((c) => c.i)).toEqual(ids);
     // Edit the first one: it moves to the end of the log.
@@ -177,7 +212,10 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     const a = await newOrg('Alpha');
     const b = await newOrg('Beta');
     const secret = uuidv7(now);
-    await push(b.token, 1, [product(secret, { sku: 'SECRET', name: 'Beta only', price: 1 }, now), { e: 'order', i: uuidv7(now), d: { id: 'o', total: 500, currency: 'USD', created_at: now } }]);
+    await push(b.token, 1, [
+      product(secret, { sku: 'SECRET', name: 'Beta only', price: 1 }, now),
+      { e: 'order', i: uuidv7(now), d: { id: 'o', total: 500, currency: 'USD', created_at: now } },
+    ]);
     // Alpha pushes a change to the same product id: it lands in Alpha's namespace, not Beta's.
     await push(a.token, 1, [product(secret, { sku: 'MINE', name: 'Alpha product', price: 2 }, now + 1)]);
     const seenByA = (await pullAll(a.token)).changes;
@@ -187,7 +225,14 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
 
     // Alpha's admin, signed in to Alpha's cloud, cannot touch Beta's store, terminals or rejections.
     const admin = uuidv7(now);
-    await push(a.token, 2, [{ e: 'staff', i: admin, d: { name: 'Ann', role: 'admin', pin_hash: await hashPin('1234', TEST_PIN_PARAMS), active: true }, c: stamp(now) }]);
+    await push(a.token, 2, [
+      {
+        e: 'staff',
+        i: admin,
+        d: { name: 'Ann', role: 'admin', pin_hash: await hashPin('1234', TEST_PIN_PARAMS), active: true },
+        c: stamp(now),
+      },
+    ]);
     const s = (await call<{ token: string }>('POST', '/v1/staff-sessions', { staffId: admin, pin: '1234' }, a.token)).body.token;
     expect((await call('GET', `/v1/stores/${b.store.id}/stock`, undefined, a.token, s)).status).toBe(404);
     expect((await call('POST', '/v1/enrolment-codes', { storeId: b.store.id }, a.token, s)).status).toBe(404);
@@ -200,7 +245,14 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     expect((await call('POST', '/v1/staff-sessions', { staffId: admin, pin: '1234' }, b.token)).status).toBe(404);
     // A Beta session token is useless with Alpha's device token.
     const bAdmin = uuidv7(now);
-    await push(b.token, 3, [{ e: 'staff', i: bAdmin, d: { name: 'Bo', role: 'admin', pin_hash: await hashPin('1234', TEST_PIN_PARAMS), active: true }, c: stamp(now) }]);
+    await push(b.token, 3, [
+      {
+        e: 'staff',
+        i: bAdmin,
+        d: { name: 'Bo', role: 'admin', pin_hash: await hashPin('1234', TEST_PIN_PARAMS), active: true },
+        c: stamp(now),
+      },
+    ]);
     const bs = (await call<{ token: string }>('POST', '/v1/staff-sessions', { staffId: bAdmin, pin: '1234' }, b.token)).body.token;
     expect((await call('GET', '/v1/overview', undefined, a.token, bs)).status).toBe(401);
     // No token, a wrong token, a revoked token: refused.
@@ -213,7 +265,14 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
   it('enrolment codes: one use, expiry, and a replacement terminal takes over the old one', async () => {
     const org = await newOrg();
     const admin = uuidv7(now);
-    await push(org.token, 1, [{ e: 'staff', i: admin, d: { name: 'Ann', role: 'admin', pin_hash: await hashPin('1234', TEST_PIN_PARAMS), active: true }, c: stamp(now) }]);
+    await push(org.token, 1, [
+      {
+        e: 'staff',
+        i: admin,
+        d: { name: 'Ann', role: 'admin', pin_hash: await hashPin('1234', TEST_PIN_PARAMS), active: true },
+        c: stamp(now),
+      },
+    ]);
     const s = (await call<{ token: string }>('POST', '/v1/staff-sessions', { staffId: admin, pin: '1234' }, org.token)).body.token;
     const code = (await call<{ code: string }>('POST', '/v1/enrolment-codes', { storeId: org.store.id }, org.token, s)).body.code;
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
@@ -226,7 +285,15 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     expect((await call('POST', '/v1/enrol', { code: old, terminalName: 'Late' })).status).toBe(404);
     // Rebuild T2 on a new machine: the replacement keeps T2; the old token stops working.
     const s2 = (await call<{ token: string }>('POST', '/v1/staff-sessions', { staffId: admin, pin: '1234' }, org.token)).body.token;
-    const rep = (await call<{ code: string; replaces: string }>('POST', '/v1/enrolment-codes', { storeId: org.store.id, replacesDeviceId: t2.body.device.id }, org.token, s2)).body;
+    const rep = (
+      await call<{ code: string; replaces: string }>(
+        'POST',
+        '/v1/enrolment-codes',
+        { storeId: org.store.id, replacesDeviceId: t2.body.device.id },
+        org.token,
+        s2,
+      )
+    ).body;
     expect(rep.replaces).toBe('T2');
     const t2b = await call<Enrolment>('POST', '/v1/enrol', { code: rep.code, terminalName: 'Till 2 (new)' });
     expect(t2b.body).toMatchObject({ device: { terminalCode: 'T2' }, replaces: 'T2' });

@@ -156,7 +156,21 @@ describe('a pulled page', () => {
       const changes = Array.from({ length: 400 }, (_, k) => ({
         e: 'product',
         i: uuidv7(),
-        d: { sku: `BULK-${k}`, name: `Bulk item ${k} ${'x'.repeat(200)}`, alt_name: null, category_id: null, unit: 'each', price: 100 + k, cost: 50, tax_rate_id: std.id, plu: null, archived: false, created_at: 1, updated_at: 1, barcodes: [`77${String(k).padStart(11, '0')}`] },
+        d: {
+          sku: `BULK-${k}`,
+          name: `Bulk item ${k} ${'x'.repeat(200)}`,
+          alt_name: null,
+          category_id: null,
+          unit: 'each',
+          price: 100 + k,
+          cost: 50,
+          tax_rate_id: std.id,
+          plu: null,
+          archived: false,
+          created_at: 1,
+          updated_at: 1,
+          barcodes: [`77${String(k).padStart(11, '0')}`],
+        },
         c: stamp,
       }));
       const count = () => app.deps.sqlite.prepare("SELECT COUNT(*) FROM products WHERE sku LIKE 'BULK-%'").pluck().get();
@@ -185,7 +199,22 @@ describe('a pulled page', () => {
       applyPage(app.deps, {
         changes: [
           { e: 'product', i: uuidv7(), d: { name: 'No SKU, no unit' }, c: stamp },
-          { e: 'product', i: good, d: { sku: 'GOOD', name: 'Good', unit: 'each', price: 1, cost: 1, tax_rate_id: std.id, archived: false, created_at: 1, updated_at: 1 }, c: stamp },
+          {
+            e: 'product',
+            i: good,
+            d: {
+              sku: 'GOOD',
+              name: 'Good',
+              unit: 'each',
+              price: 1,
+              cost: 1,
+              tax_rate_id: std.id,
+              archived: false,
+              created_at: 1,
+              updated_at: 1,
+            },
+            c: stamp,
+          },
         ],
         cursor: 5,
       });
@@ -225,11 +254,16 @@ describe('card payments while offline', () => {
     const intent = await approvedCard(app, card);
     expect(intent.status).toBe('approved');
     const rest = cart.priced.total - card;
-    return ok(app, 'sales.complete', {
-      cartId: cart.id!,
-      checkoutId: randomUUID(),
-      tenders: [{ kind: 'card_integrated', intentId: intent.id }, ...(rest > 0 ? [{ kind: 'cash' as const, amount: rest }] : [])],
-    }, 's1');
+    return ok(
+      app,
+      'sales.complete',
+      {
+        cartId: cart.id!,
+        checkoutId: randomUUID(),
+        tenders: [{ kind: 'card_integrated', intentId: intent.id }, ...(rest > 0 ? [{ kind: 'cash' as const, amount: rest }] : [])],
+      },
+      's1',
+    );
   }
 
   it('respect the per-sale limit, the per-terminal total and the window, and block sign-out until sent', async () => {
@@ -260,14 +294,18 @@ describe('card payments while offline', () => {
       // The terminal's total: 4000 held + 4500 > 8000.
       await ok(app, 'cart.addProduct', { productId: cola.id, qty: 30_000 }, 's1');
       cart = await ok(app, 'cart.get', {}, 's1');
-      expect((await fail(app, 'payments.startCard', { cartId: cart.id!, amount: 4500 })).details).toMatchObject({ messageKey: 'sync.err.offlineTotal' });
+      expect((await fail(app, 'payments.startCard', { cartId: cart.id!, amount: 4500 })).details).toMatchObject({
+        messageKey: 'sync.err.offlineTotal',
+      });
       // Signing this terminal out of the cloud would lose the stored payment: refused.
       const refused = await fail(app, 'sync.signOut', { discardPending: true });
       expect(refused).toMatchObject({ code: 'CONFLICT', details: { messageKey: 'sync.err.unsentOfflineCards', count: 1 } });
       // A day later, the unsent one is too old: no more offline card payments.
       clock.advance(25 * 3600_000);
       await signIn(app, adminId); // the counter locked itself meanwhile
-      expect((await fail(app, 'payments.startCard', { cartId: cart.id!, amount: 1000 })).details).toMatchObject({ messageKey: 'sync.err.offlineWindow' });
+      expect((await fail(app, 'payments.startCard', { cartId: cart.id!, amount: 1000 })).details).toMatchObject({
+        messageKey: 'sync.err.offlineWindow',
+      });
 
       // Back online: the sale goes up, the payment counts as sent, limits no longer apply.
       cloud.transport.down = false;

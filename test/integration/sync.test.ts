@@ -5,7 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PIN, fail, ok, testClock } from '../support/app';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { enrolmentCode, firstTerminal, joinTerminal, ledgerOf, outboxSize, sell, signIn, stockOf, syncAll, terminal, type Terminal } from '../support/sync';
+import {
+  enrolmentCode,
+  firstTerminal,
+  joinTerminal,
+  ledgerOf,
+  outboxSize,
+  sell,
+  signIn,
+  stockOf,
+  syncAll,
+  terminal,
+  type Terminal,
+} from '../support/sync';
 
 let cloud: TestCloud;
 const open: Terminal[] = [];
@@ -80,20 +92,24 @@ describe('selling on several terminals', () => {
       expect(outboxSize(t)).toBe(0);
       expect(stockOf(t, cola)).toBe(-5000);
       expect(ledgerOf(t, cola)).toBe(-5000);
-      const numbers = (t.deps.sqlite.prepare('SELECT number FROM orders ORDER BY number').pluck().all() as string[]);
+      const numbers = t.deps.sqlite.prepare('SELECT number FROM orders ORDER BY number').pluck().all() as string[];
       expect(numbers).toEqual(['T1-000001', 'T2-000001']);
       expect(t.deps.sqlite.prepare('SELECT COUNT(*) FROM payments').pluck().get()).toBe(2);
     }
   });
 
   it('price and name edited on two tills merge per field; the same field edited on both: the later edit wins', async () => {
-    const { t1, t2, first, } = await twoTills();
+    const { t1, t2, first } = await twoTills();
     const id = first.bread.id;
     const edit = (t: Terminal, set: Record<string, unknown>) => {
-      const cols = Object.keys(set).map((k) => `${k} = @${k}`).join(', ');
+      const cols = Object.keys(set)
+        .map((k) => `${k} = @${k}`)
+        .join(', ');
       t.deps.sqlite.transaction(() => {
         t.deps.sqlite.prepare(`UPDATE products SET ${cols}, hlc = @hlc WHERE id = @id`).run({ ...set, hlc: t.deps.hlc.now(), id });
-        t.deps.sqlite.prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'update', '{}', ?, ?)").run(t.deps.ids(), id, t.deps.hlc.now(), t.deps.clock());
+        t.deps.sqlite
+          .prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'update', '{}', ?, ?)")
+          .run(t.deps.ids(), id, t.deps.hlc.now(), t.deps.clock());
       })();
     };
     t1.clock.advance(1000);
@@ -155,9 +171,19 @@ describe('stores, conflicts and clocks', () => {
     const { t1, t2, first } = await twoTills();
     await signIn(t2, first.adminId);
     cloud.transport.down = true;
-    const a = await ok(t1, 'catalog.create', { sku: 'NEW-1', name: 'Oat milk', unit: 'each', price: 250, cost: 100, barcodes: ['9300000000001'] }, 's1');
+    const a = await ok(
+      t1,
+      'catalog.create',
+      { sku: 'NEW-1', name: 'Oat milk', unit: 'each', price: 250, cost: 100, barcodes: ['9300000000001'] },
+      's1',
+    );
     t2.clock.advance(3);
-    const b = await ok(t2, 'catalog.create', { sku: 'NEW-1', name: 'Almond milk', unit: 'each', price: 260, cost: 100, barcodes: ['9300000000001'] }, 's1');
+    const b = await ok(
+      t2,
+      'catalog.create',
+      { sku: 'NEW-1', name: 'Almond milk', unit: 'each', price: 260, cost: 100, barcodes: ['9300000000001'] },
+      's1',
+    );
     await sell(t2, [{ productId: b.id }]);
     cloud.transport.down = false;
     await t1.sync.engine.syncNow();
@@ -166,7 +192,11 @@ describe('stores, conflicts and clocks', () => {
     expect(s2.rejections).toBeGreaterThan(0);
     await syncAll([t1, t2]);
     const rows = (t: Terminal) =>
-      t.deps.sqlite.prepare("SELECT id, sku, name FROM products WHERE name LIKE '%milk' ORDER BY name").all() as { id: string; sku: string; name: string }[];
+      t.deps.sqlite.prepare("SELECT id, sku, name FROM products WHERE name LIKE '%milk' ORDER BY name").all() as {
+        id: string;
+        sku: string;
+        name: string;
+      }[];
     expect(rows(t1)).toEqual(rows(t2));
     expect(rows(t1).map((r) => r.name)).toEqual(['Almond milk', 'Oat milk']);
     expect(rows(t1).find((r) => r.id === a.id)!.sku).toBe('NEW-1');
@@ -191,7 +221,9 @@ describe('stores, conflicts and clocks', () => {
     t1.clock.advance(86_400_000);
     t1.deps.sqlite.transaction(() => {
       t1.deps.sqlite.prepare('UPDATE products SET price = 999, hlc = ? WHERE id = ?').run(t1.deps.hlc.now(), first.cola.id);
-      t1.deps.sqlite.prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'update', '{}', ?, ?)").run(t1.deps.ids(), first.cola.id, t1.deps.hlc.now(), t1.deps.clock());
+      t1.deps.sqlite
+        .prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'update', '{}', ?, ?)")
+        .run(t1.deps.ids(), first.cola.id, t1.deps.hlc.now(), t1.deps.clock());
     })();
     await t1.sync.engine.syncNow();
     expect((await t1.sync.engine.syncNow()).clockSkewMs).toBeLessThan(-80_000_000);
@@ -199,7 +231,9 @@ describe('stores, conflicts and clocks', () => {
     t2.clock.advance(60_000);
     t2.deps.sqlite.transaction(() => {
       t2.deps.sqlite.prepare('UPDATE products SET price = 175, hlc = ? WHERE id = ?').run(t2.deps.hlc.now(), first.cola.id);
-      t2.deps.sqlite.prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'update', '{}', ?, ?)").run(t2.deps.ids(), first.cola.id, t2.deps.hlc.now(), t2.deps.clock());
+      t2.deps.sqlite
+        .prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'update', '{}', ?, ?)")
+        .run(t2.deps.ids(), first.cola.id, t2.deps.hlc.now(), t2.deps.clock());
     })();
     await syncAll([t2, t1]);
     for (const t of [t1, t2]) expect(t.deps.sqlite.prepare('SELECT price FROM products WHERE id = ?').pluck().get(first.cola.id)).toBe(175);

@@ -22,11 +22,15 @@ afterAll(async () => {
 });
 
 describe('sync under a hostile network, crashes and clock skew', () => {
-  it.each(seeds)('seed %i converges: orders once everywhere, stock = initial + movements, outboxes empty, catalogs identical', async (seed) => {
-    const report = await runSim({ seed, ops, stores, cloud, log: (l) => console.info(l) });
-    expect(report.orders).toBeGreaterThan(0);
-    expect(report.droppedRequests + report.droppedAnswers + report.duplicates).toBeGreaterThan(0);
-  }, 120_000);
+  it.each(seeds)(
+    'seed %i converges: orders once everywhere, stock = initial + movements, outboxes empty, catalogs identical',
+    async (seed) => {
+      const report = await runSim({ seed, ops, stores, cloud, log: (l) => console.info(l) });
+      expect(report.orders).toBeGreaterThan(0);
+      expect(report.droppedRequests + report.droppedAnswers + report.duplicates).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 
   it('a seed replays exactly', async () => {
     const a = await runSim({ seed: 42, ops: 40, stores: [2, 1], cloud, cloudSalt: 'a' });

@@ -365,7 +365,10 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
         inc.signedIn = false;
         continue;
       }
-      throw new SimFailure(cfg.seed, `${channel} on T${t.index + 1} failed: ${res.error.code} ${res.error.message} ${JSON.stringify(res.error.details ?? '')}`);
+      throw new SimFailure(
+        cfg.seed,
+        `${channel} on T${t.index + 1} failed: ${res.error.code} ${res.error.message} ${JSON.stringify(res.error.details ?? '')}`,
+      );
     }
     throw new SimFailure(cfg.seed, `${channel}: could not sign in`);
   }
@@ -468,11 +471,16 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
         const field = opR.pick(['price', 'cost', 'name'] as const);
         const value = field === 'name' ? `Item ${opR.int(1000)}` : 50 + opR.int(5000);
         inTransaction(app.deps.sqlite, () => {
-          app.deps.sqlite.prepare(`UPDATE products SET ${field} = ?, updated_at = ?, hlc = ? WHERE id = ?`).run(value, app.deps.clock(), app.deps.hlc.now(), p.id);
+          app.deps.sqlite
+            .prepare(`UPDATE products SET ${field} = ?, updated_at = ?, hlc = ? WHERE id = ?`)
+            .run(value, app.deps.clock(), app.deps.hlc.now(), p.id);
           appendOutbox(app.deps, { entity: 'product', entityId: p.id, op: 'update', payload: { [field]: value } });
         });
         // Remember the edit with the stamp it got, to check that the last edit is what remains.
-        const clocks = app.deps.sqlite.prepare("SELECT clocks FROM sync_clocks WHERE entity = 'product' AND entity_id = ?").pluck().get(p.id) as string;
+        const clocks = app.deps.sqlite
+          .prepare("SELECT clocks FROM sync_clocks WHERE entity = 'product' AND entity_id = ?")
+          .pluck()
+          .get(p.id) as string;
         const stampOf = (JSON.parse(clocks) as Record<string, string>)[field]!;
         const key = `${p.id}\u0000${field}`;
         const list = edits.get(key) ?? [];
@@ -486,7 +494,14 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
         if (existing.length === 0) {
           const res = await t.inc.app.router.call(
             'catalog.create',
-            { sku: `NEW-${tag}`, name: `New ${tag}`, unit: 'each', price: 199, cost: 99, barcodes: [`9${createHash('sha1').update(tag).digest('hex').replace(/\D/g, '').padEnd(12, '7').slice(0, 12)}`] },
+            {
+              sku: `NEW-${tag}`,
+              name: `New ${tag}`,
+              unit: 'each',
+              price: 199,
+              cost: 99,
+              barcodes: [`9${createHash('sha1').update(tag).digest('hex').replace(/\D/g, '').padEnd(12, '7').slice(0, 12)}`],
+            },
             's1',
           );
           if (res.ok) report.products += 1;
@@ -536,7 +551,8 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     for (let round = 0; round < 8; round++) {
       for (const t of terms) {
         const s = await t.inc!.app.sync.engine.syncNow();
-        if (s.lastError) throw new SimFailure(cfg.seed, `T${t.index + 1} could not sync when calm: ${s.lastError.code} ${s.lastError.message}`);
+        if (s.lastError)
+          throw new SimFailure(cfg.seed, `T${t.index + 1} could not sync when calm: ${s.lastError.code} ${s.lastError.message}`);
       }
       if (round >= 2 && terms.every((t) => q<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM outbox')[0]!.n === 0)) break;
     }
@@ -552,7 +568,8 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
       const [id, field] = key.split('\u0000') as [string, string];
       const last = [...list].sort((a, b) => (a.stamp < b.stamp ? -1 : 1)).at(-1)!;
       const now = terms[0]!.inc!.app.deps.sqlite.prepare(`SELECT ${field} AS v FROM products WHERE id = ?`).pluck().get(id);
-      if (now !== last.value) throw new SimFailure(cfg.seed, `product ${id} ${field} is ${String(now)}, its last edit (${last.stamp}) set ${String(last.value)}`);
+      if (now !== last.value)
+        throw new SimFailure(cfg.seed, `product ${id} ${field} is ${String(now)}, its last edit (${last.stamp}) set ${String(last.value)}`);
     }
     report.virtualSeconds = Math.round((sched.now - started) / 1000);
     log(
@@ -595,18 +612,29 @@ async function check(
     throw new SimFailure(cfg.seed, m);
   };
   const sqliteOf = (t: Term) => t.inc!.app.deps.sqlite;
-  const all = <T>(t: Term, s: string, ...a: unknown[]) => sqliteOf(t).prepare(s).all(...a) as T[];
+  const all = <T>(t: Term, s: string, ...a: unknown[]) =>
+    sqliteOf(t)
+      .prepare(s)
+      .all(...a) as T[];
   const eq = (a: unknown, b: unknown, what: string) => {
     if (JSON.stringify(a) !== JSON.stringify(b)) fail(`${what} differ: ${firstDifference(a, b)}`);
   };
   const digest = createHash('sha256');
   const orgId = (sqliteOf(terms[0]!).prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string)
-    ? (JSON.parse(sqliteOf(terms[0]!).prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string) as { orgId: string }).orgId
+    ? (
+        JSON.parse(sqliteOf(terms[0]!).prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string) as {
+          orgId: string;
+        }
+      ).orgId
     : fail('T1 lost its cloud link');
-  const cloudRows = await rowsOf<{ entity: string; store_id: string; entity_id: string; body: string; qty: string | number | null; ref_id: string | null }>(
-    cfg.cloud.db,
-    sql`SELECT entity, store_id, entity_id, body, qty, ref_id FROM records WHERE org_id = ${orgId}`,
-  );
+  const cloudRows = await rowsOf<{
+    entity: string;
+    store_id: string;
+    entity_id: string;
+    body: string;
+    qty: string | number | null;
+    ref_id: string | null;
+  }>(cfg.cloud.db, sql`SELECT entity, store_id, entity_id, body, qty, ref_id FROM records WHERE org_id = ${orgId}`);
 
   // Outboxes empty, journals intact, local levels = local ledger.
   for (const t of terms) {
@@ -620,30 +648,59 @@ async function check(
          ON m.product_id = l.product_id AND m.location_id = l.location_id WHERE l.qty <> COALESCE(m.s, 0)`,
     );
     if (bad.length) fail(`T${t.index + 1}'s stock levels differ from its ledger for ${JSON.stringify(bad)}`);
-    report.rejections += all<{ n: number }>(t, "SELECT COUNT(*) AS n FROM sync_rejections WHERE code IN ('DUPLICATE', 'DUPLICATE_RESOLVED')")[0]!.n;
+    report.rejections += all<{ n: number }>(
+      t,
+      "SELECT COUNT(*) AS n FROM sync_rejections WHERE code IN ('DUPLICATE', 'DUPLICATE_RESOLVED')",
+    )[0]!.n;
   }
 
   // Orders and payments: exactly the ones made, once, on every terminal of the store and in the cloud.
   for (let s = 0; s < cfg.stores.length; s++) {
-    const want = [...orders].filter(([, o]) => o.store === s).map(([id]) => id).sort();
-    const wantPayments = [...orders].filter(([, o]) => o.store === s).flatMap(([, o]) => o.payments).sort();
+    const want = [...orders]
+      .filter(([, o]) => o.store === s)
+      .map(([id]) => id)
+      .sort();
+    const wantPayments = [...orders]
+      .filter(([, o]) => o.store === s)
+      .flatMap(([, o]) => o.payments)
+      .sort();
     for (const t of terms.filter((x) => x.store === s)) {
-      eq(all<{ id: string }>(t, 'SELECT id FROM orders ORDER BY id').map((r) => r.id), want, `orders on T${t.index + 1}`);
-      eq(all<{ id: string }>(t, 'SELECT id FROM payments ORDER BY id').map((r) => r.id), wantPayments, `payments on T${t.index + 1}`);
+      eq(
+        all<{ id: string }>(t, 'SELECT id FROM orders ORDER BY id').map((r) => r.id),
+        want,
+        `orders on T${t.index + 1}`,
+      );
+      eq(
+        all<{ id: string }>(t, 'SELECT id FROM payments ORDER BY id').map((r) => r.id),
+        wantPayments,
+        `payments on T${t.index + 1}`,
+      );
       const lines = all<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM order_lines')[0]!.n;
-      const wantLines = all<{ n: number }>(terms.find((x) => x.store === s)!, 'SELECT COUNT(*) AS n FROM order_lines')[0]!.n;
+      const wantLines = all<{ n: number }>(
+        terms.find((x) => x.store === s)!,
+        'SELECT COUNT(*) AS n FROM order_lines',
+      )[0]!.n;
       if (lines !== wantLines) fail(`order lines on T${t.index + 1}: ${lines} vs ${wantLines}`);
     }
     const cloudOrders = cloudRows.filter((r) => r.entity === 'order' && r.store_id === storeIds[s]);
     eq(cloudOrders.map((r) => r.entity_id).sort(), want, `orders in the cloud for store ${s + 1}`);
-    const cloudPayments = cloudOrders.flatMap((r) => ((JSON.parse(r.body) as { ch?: { payments?: { id: string }[] } }).ch?.payments ?? []).map((p) => p.id)).sort();
+    const cloudPayments = cloudOrders
+      .flatMap((r) => ((JSON.parse(r.body) as { ch?: { payments?: { id: string }[] } }).ch?.payments ?? []).map((p) => p.id))
+      .sort();
     eq(cloudPayments, wantPayments, `payments in the cloud for store ${s + 1}`);
 
     // Stock: initial + every movement, on each terminal of the store and in the cloud.
     const expected = [...ledger[s]!].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
     for (const t of terms.filter((x) => x.store === s)) {
-      const levels = all<{ p: string; q: number }>(t, 'SELECT product_id AS p, SUM(qty) AS q FROM stock_levels GROUP BY product_id HAVING SUM(qty) <> 0 ORDER BY product_id');
-      eq(levels.map((r) => [r.p, r.q]), expected, `stock on T${t.index + 1}`);
+      const levels = all<{ p: string; q: number }>(
+        t,
+        'SELECT product_id AS p, SUM(qty) AS q FROM stock_levels GROUP BY product_id HAVING SUM(qty) <> 0 ORDER BY product_id',
+      );
+      eq(
+        levels.map((r) => [r.p, r.q]),
+        expected,
+        `stock on T${t.index + 1}`,
+      );
       const count = all<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM stock_movements')[0]!.n;
       if (count !== movementCount[s]) fail(`T${t.index + 1} holds ${count} stock movements, ${movementCount[s]} were made in its store`);
     }
@@ -653,16 +710,28 @@ async function check(
       cloudLevels.set(r.ref_id!, (cloudLevels.get(r.ref_id!) ?? 0) + Number(r.qty));
       cloudMoves += 1;
     }
-    eq([...cloudLevels].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1)), expected, `stock in the cloud for store ${s + 1}`);
+    eq(
+      [...cloudLevels].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1)),
+      expected,
+      `stock in the cloud for store ${s + 1}`,
+    );
     if (cloudMoves !== movementCount[s]) fail(`the cloud holds ${cloudMoves} movements for store ${s + 1}, ${movementCount[s]} were made`);
 
     // Settings of the store: identical on its terminals.
     const settingsOf = (t: Term) =>
-      all<{ key: string; value: string }>(t, "SELECT key, value FROM settings WHERE key NOT IN ('terminalCode', 'printer', 'setupDone') ORDER BY key");
+      all<{ key: string; value: string }>(
+        t,
+        "SELECT key, value FROM settings WHERE key NOT IN ('terminalCode', 'printer', 'setupDone') ORDER BY key",
+      );
     const st = terms.filter((x) => x.store === s);
-    for (const t of st.slice(1)) eq(settingsOf(t), settingsOf(st[0]!), `settings of store ${s + 1} on T${t.index + 1} and T${st[0]!.index + 1}`);
     for (const t of st.slice(1))
-      eq(all(t, 'SELECT id, name, is_default FROM stock_locations ORDER BY id'), all(st[0]!, 'SELECT id, name, is_default FROM stock_locations ORDER BY id'), `stock locations of store ${s + 1}`);
+      eq(settingsOf(t), settingsOf(st[0]!), `settings of store ${s + 1} on T${t.index + 1} and T${st[0]!.index + 1}`);
+    for (const t of st.slice(1))
+      eq(
+        all(t, 'SELECT id, name, is_default FROM stock_locations ORDER BY id'),
+        all(st[0]!, 'SELECT id, name, is_default FROM stock_locations ORDER BY id'),
+        `stock locations of store ${s + 1}`,
+      );
   }
 
   // The catalog (with barcodes), tax rates, categories and staff: identical everywhere, and as in the cloud.
@@ -680,9 +749,11 @@ async function check(
     const onlyT1 = [...theirs].filter(([id]) => !mine.has(id));
     const onlyHere = [...mine].filter(([id]) => !theirs.has(id));
     if (onlyT1.length || onlyHere.length)
-      fail(`products only on T1: ${JSON.stringify(onlyT1)}; only on T${t.index + 1}: ${JSON.stringify(onlyHere)}; in the cloud: ${JSON.stringify(
-        cloudRows.filter((r) => r.entity === 'product' && [...onlyT1, ...onlyHere].some(([id]) => id === r.entity_id)).map((r) => r.body),
-      )}`);
+      fail(
+        `products only on T1: ${JSON.stringify(onlyT1)}; only on T${t.index + 1}: ${JSON.stringify(onlyHere)}; in the cloud: ${JSON.stringify(
+          cloudRows.filter((r) => r.entity === 'product' && [...onlyT1, ...onlyHere].some(([id]) => id === r.entity_id)).map((r) => r.body),
+        )}`,
+      );
   }
   const base = catalogOf(terms[0]!);
   for (const t of terms.slice(1)) eq(catalogOf(t), base, `catalogs of T1 and T${t.index + 1}`);
@@ -692,7 +763,14 @@ async function check(
     .filter((r) => r.entity === 'product')
     .map((r) => {
       const d = (JSON.parse(r.body) as { d: Record<string, unknown> }).d;
-      return { id: r.entity_id, sku: d.sku, name: d.name, price: d.price, cost: d.cost, barcodes: [...((d.barcodes as string[]) ?? [])].sort() };
+      return {
+        id: r.entity_id,
+        sku: d.sku,
+        name: d.name,
+        price: d.price,
+        cost: d.cost,
+        barcodes: [...((d.barcodes as string[]) ?? [])].sort(),
+      };
     })
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   const localProducts = (base.products as { id: string; sku: string; name: string; price: number; cost: number }[]).map((p) => ({

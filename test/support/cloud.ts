@@ -34,7 +34,11 @@ export interface TestCloud {
   close(): Promise<void>;
 }
 
-export async function fetchVia(app: { fetch: (req: Request) => Response | Promise<Response> }, baseUrl: string, req: SyncRequest): Promise<SyncResponse> {
+export async function fetchVia(
+  app: { fetch: (req: Request) => Response | Promise<Response> },
+  baseUrl: string,
+  req: SyncRequest,
+): Promise<SyncResponse> {
   const headers: Record<string, string> = {};
   if (req.body !== undefined) headers['content-type'] = 'application/json';
   if (req.token) headers.authorization = `Bearer ${req.token}`;

@@ -45,7 +45,12 @@ export async function signIn(t: App, staffId: string, pin = ADMIN_PIN, session =
 export async function sell(t: App, lines: { productId: string; qty?: number }[], session = 's1') {
   for (const l of lines) await ok(t, 'cart.addProduct', { productId: l.productId, ...(l.qty ? { qty: l.qty } : {}) }, session);
   const cart = await ok(t, 'cart.get', {}, session);
-  return ok(t, 'sales.complete', { cartId: cart.id!, checkoutId: randomUUID(), tenders: [{ kind: 'cash', amount: cart.priced.total }] }, session);
+  return ok(
+    t,
+    'sales.complete',
+    { cartId: cart.id!, checkoutId: randomUUID(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+    session,
+  );
 }
 
 /** Rounds of "sync now" on every terminal until none has anything left to send. */
@@ -54,11 +59,16 @@ export async function syncAll(terminals: App[], rounds = 3): Promise<void> {
 }
 
 export function stockOf(t: App, productId: string): number {
-  return (t.deps.sqlite.prepare('SELECT COALESCE(SUM(qty), 0) FROM stock_levels WHERE product_id = ?').pluck().get(productId) as number) ?? 0;
+  return (
+    (t.deps.sqlite.prepare('SELECT COALESCE(SUM(qty), 0) FROM stock_levels WHERE product_id = ?').pluck().get(productId) as number) ?? 0
+  );
 }
 
 export function ledgerOf(t: App, productId: string): number {
-  return t.deps.sqlite.prepare('SELECT COALESCE(SUM(qty_delta), 0) FROM stock_movements WHERE product_id = ?').pluck().get(productId) as number;
+  return t.deps.sqlite
+    .prepare('SELECT COALESCE(SUM(qty_delta), 0) FROM stock_movements WHERE product_id = ?')
+    .pluck()
+    .get(productId) as number;
 }
 
 export function outboxSize(t: App): number {

@@ -44,7 +44,13 @@ export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Pa
   s.lvl.run(m.productId, m.locationId, m.qtyDelta);
   // A fact has no fields to merge: its stamp only orders it among this terminal's changes.
   const stamp = deps.hlc ? deps.hlc.now() : `${String(at).padStart(13, '0')}-0000-ledger`;
-  s.out.run(deps.ids(), id, JSON.stringify({ productId: m.productId, locationId: m.locationId, qtyDelta: m.qtyDelta, kind: m.kind }), stamp, at);
+  s.out.run(
+    deps.ids(),
+    id,
+    JSON.stringify({ productId: m.productId, locationId: m.locationId, qtyDelta: m.qtyDelta, kind: m.kind }),
+    stamp,
+    at,
+  );
 }
 
 export function defaultLocationId(deps: Pick<Deps, 'sqlite'>): string {

@@ -91,7 +91,8 @@ export async function createOrganisation(
   actor: SessionStaff,
   input: { serverUrl: string; orgName: string; terminalName?: string },
 ): Promise<SyncStatus> {
-  if (cloudLink(deps.sqlite)) throw new AppError('CONFLICT', 'This terminal is already connected to a cloud', { messageKey: 'sync.err.alreadyConnected' });
+  if (cloudLink(deps.sqlite))
+    throw new AppError('CONFLICT', 'This terminal is already connected to a cloud', { messageKey: 'sync.err.alreadyConnected' });
   if (!isSetupDone(deps)) throw new AppError('SETUP_REQUIRED', 'Set up the store first');
   const serverUrl = normaliseUrl(input.serverUrl);
   const settings = readSettings(deps);
@@ -108,7 +109,13 @@ export async function createOrganisation(
     if (cloudLink(deps.sqlite)) throw new AppError('CONFLICT', 'This terminal is already connected to a cloud');
     saveLink(deps, e, serverUrl);
     enqueueSnapshot(deps);
-    recordAudit(deps, { staffId: actor.id, action: 'sync.createOrg', target: e.org.id, details: { serverUrl, orgName: input.orgName }, success: true });
+    recordAudit(deps, {
+      staffId: actor.id,
+      action: 'sync.createOrg',
+      target: e.org.id,
+      details: { serverUrl, orgName: input.orgName },
+      success: true,
+    });
   });
   engine.reset();
   engine.linked();
@@ -125,7 +132,8 @@ export async function joinOrganisation(
   engine: SyncEngine,
   input: { serverUrl: string; code: string; terminalName?: string },
 ): Promise<SyncStatus> {
-  if (cloudLink(deps.sqlite)) throw new AppError('CONFLICT', 'This terminal is already connected to a cloud', { messageKey: 'sync.err.alreadyConnected' });
+  if (cloudLink(deps.sqlite))
+    throw new AppError('CONFLICT', 'This terminal is already connected to a cloud', { messageKey: 'sync.err.alreadyConnected' });
   if (isSetupDone(deps))
     throw new AppError('CONFLICT', 'Only a terminal that is not set up yet can join with a code', { messageKey: 'sync.err.joinSetUp' });
   const serverUrl = normaliseUrl(input.serverUrl);
@@ -171,7 +179,10 @@ export async function signOutOfCloud(
     });
   const pending = pendingCount(deps);
   if (pending > 0 && !input.discardPending)
-    throw new AppError('CONFLICT', `${pending} change(s) have not reached the cloud yet`, { messageKey: 'sync.err.pendingChanges', count: pending });
+    throw new AppError('CONFLICT', `${pending} change(s) have not reached the cloud yet`, {
+      messageKey: 'sync.err.pendingChanges',
+      count: pending,
+    });
   try {
     await new CloudClient(engine.transport, link.serverUrl, link.token).leave();
   } catch {
@@ -206,7 +217,14 @@ export class CloudSessions {
   }
 }
 
-export async function cloudSignIn(deps: Deps, engine: SyncEngine, sessions: CloudSessions, sessionKey: string, staff: SessionStaff, pin: string) {
+export async function cloudSignIn(
+  deps: Deps,
+  engine: SyncEngine,
+  sessions: CloudSessions,
+  sessionKey: string,
+  staff: SessionStaff,
+  pin: string,
+) {
   const client = engine.client(requireLink(deps))!;
   const session = await call(() => client.staffSignIn({ staffId: staff.id, pin }));
   sessions.set(sessionKey, staff.id, session);

@@ -55,7 +55,6 @@ export interface SyncEngineOptions {
   maxPagesPerCycle?: number;
 }
 
-
 const engines = new WeakMap<Sqlite, SyncEngine>();
 
 export function engineFor(sqlite: Sqlite): SyncEngine | undefined {
@@ -73,7 +72,13 @@ export class SyncEngine {
   private failures = 0;
   private nextAt: number | null = null;
   private lastPersistAt = 0;
-  private mem: { online: boolean; lastSyncAt: number | null; lastAttemptAt: number | null; lastError: SyncStatus['lastError']; skew: number };
+  private mem: {
+    online: boolean;
+    lastSyncAt: number | null;
+    lastAttemptAt: number | null;
+    lastError: SyncStatus['lastError'];
+    skew: number;
+  };
 
   constructor(
     private readonly deps: Deps,
@@ -203,12 +208,16 @@ export class SyncEngine {
     } catch (err) {
       this.failures += 1;
       const at = this.deps.clock();
-      if (err instanceof NetworkError) this.note({ online: false, lastAttemptAt: started, lastError: { code: 'OFFLINE', message: err.message, at } });
+      if (err instanceof NetworkError)
+        this.note({ online: false, lastAttemptAt: started, lastError: { code: 'OFFLINE', message: err.message, at } });
       else if (err instanceof CloudCallError)
         this.note({ online: true, lastAttemptAt: started, lastError: { code: err.code, message: err.message, at } }, true);
       else {
         console.error('[sync] cycle failed', err);
-        this.note({ lastAttemptAt: started, lastError: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), at } }, true);
+        this.note(
+          { lastAttemptAt: started, lastError: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), at } },
+          true,
+        );
       }
     }
   }

@@ -40,7 +40,9 @@ export const syncHandlers: HandlersFor<typeof syncContract> = {
   },
   'sync.localRejections': (_i, { deps }) => localRejections(deps),
   'sync.resolveLocalRejection': (input, { deps }) => {
-    const res = deps.sqlite.prepare('UPDATE sync_rejections SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL').run(deps.clock(), input.id);
+    const res = deps.sqlite
+      .prepare('UPDATE sync_rejections SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL')
+      .run(deps.clock(), input.id);
     if (res.changes === 0) throw new AppError('NOT_FOUND', 'Notice not found');
     return localRejections(deps);
   },
@@ -97,7 +99,13 @@ export const syncHandlers: HandlersFor<typeof syncContract> = {
     return withStaff(ctx.deps, rt.engine, rt.sessions, ctx.sessionKey, staff, async (client, token) => {
       const store = await client.createStore(token, input.name);
       inTransaction(ctx.deps.sqlite, () =>
-        recordAudit(ctx.deps, { staffId: staff.id, action: 'sync.createStore', target: store.id, details: { name: input.name }, success: true }),
+        recordAudit(ctx.deps, {
+          staffId: staff.id,
+          action: 'sync.createStore',
+          target: store.id,
+          details: { name: input.name },
+          success: true,
+        }),
       );
       return client.stores(token);
     });

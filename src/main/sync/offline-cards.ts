@@ -16,17 +16,18 @@ import type { OfflineCardPolicy, OfflineCardSummary } from '../../shared/api/syn
 
 export type { OfflineCardPolicy, OfflineCardSummary };
 
-
 export const DEFAULT_OFFLINE_CARD_POLICY: OfflineCardPolicy = { maxPerSale: 0, maxTotal: 0, windowHours: 24 };
 const KEY = 'offlineCard';
-
 
 export function readOfflineCardPolicy(deps: Pick<Deps, 'db' | 'sqlite'>): OfflineCardPolicy {
   const v = (readSettings(deps) as unknown as Record<string, unknown>)[KEY] as Partial<OfflineCardPolicy> | undefined;
   return { ...DEFAULT_OFFLINE_CARD_POLICY, ...(v ?? {}) };
 }
 
-export function writeOfflineCardPolicy(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>, policy: OfflineCardPolicy): OfflineCardPolicy {
+export function writeOfflineCardPolicy(
+  deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>,
+  policy: OfflineCardPolicy,
+): OfflineCardPolicy {
   writeSettings(deps, { [KEY]: policy } as never);
   return readOfflineCardPolicy(deps);
 }
@@ -86,5 +87,9 @@ export function checkOfflineCard(deps: Pick<Deps, 'db' | 'sqlite' | 'clock'>, am
 }
 
 export function recordOfflineCard(deps: Pick<Deps, 'sqlite' | 'clock'>, intentId: string, amount: number): void {
-  stmt(deps.sqlite, 'INSERT OR IGNORE INTO offline_card_payments (intent_id, amount, created_at) VALUES (?, ?, ?)').run(intentId, amount, deps.clock());
+  stmt(deps.sqlite, 'INSERT OR IGNORE INTO offline_card_payments (intent_id, amount, created_at) VALUES (?, ?, ?)').run(
+    intentId,
+    amount,
+    deps.clock(),
+  );
 }

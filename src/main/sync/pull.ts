@@ -144,7 +144,8 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
       const apply = () => {
         if (set) set.del.run(holder, value);
         else {
-          const nullable = (stmt(deps.sqlite, `SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?`).pluck().get(spec.table, field) as number) === 0;
+          const nullable =
+            (stmt(deps.sqlite, `SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?`).pluck().get(spec.table, field) as number) === 0;
           let next: string | null = null;
           if (!nullable) {
             for (let n = 2; n < 1000; n++) {
@@ -205,7 +206,13 @@ function applyMutable(ctx: Ctx, meta: MutableMeta, ch: MutableChange): void {
   touch(ctx, ch.e, ch.i);
 }
 
-function insertRow(deps: ApplyDeps, table: string, columns: Map<string, unknown>, row: Record<string, unknown>, kinds: FactMeta['table']['columns']): number {
+function insertRow(
+  deps: ApplyDeps,
+  table: string,
+  columns: Map<string, unknown>,
+  row: Record<string, unknown>,
+  kinds: FactMeta['table']['columns'],
+): number {
   const cols = [...columns.keys()].filter((c) => c in row);
   const sql = `INSERT OR IGNORE INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
   return stmt(deps.sqlite, sql).run(...cols.map((c) => toSqlite(kinds.get(c), row[c]))).changes;
@@ -215,7 +222,8 @@ function applyFact(ctx: Ctx, meta: FactMeta, ch: FactChange): void {
   const { deps } = ctx;
   const inserted = insertRow(deps, meta.spec.table, meta.table.columns, ch.d, meta.table.columns);
   if (inserted === 0) return;
-  for (const child of meta.children) for (const row of ch.ch?.[child.table.name] ?? []) insertRow(deps, child.table.name, child.table.columns, row, child.table.columns);
+  for (const child of meta.children)
+    for (const row of ch.ch?.[child.table.name] ?? []) insertRow(deps, child.table.name, child.table.columns, row, child.table.columns);
   const ledger = meta.spec.ledger;
   if (ledger) {
     const keys = ledger.groupBy.map((g) => ch.d[g]);
@@ -249,7 +257,10 @@ function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>
     whileApplying(deps.sqlite, () => {
       const disputed = new Set(
         (
-          stmt(deps.sqlite, "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL").all() as {
+          stmt(
+            deps.sqlite,
+            "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL",
+          ).all() as {
             entity: string;
             id: string;
           }[]
@@ -274,7 +285,14 @@ function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>
           stmt(
             deps.sqlite,
             'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
-          ).run(deps.ids(), String(change.e), String(change.i), 'APPLY_FAILED', `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`, deps.clock());
+          ).run(
+            deps.ids(),
+            String(change.e),
+            String(change.i),
+            'APPLY_FAILED',
+            `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`,
+            deps.clock(),
+          );
         }
       }
       runAfterApply(deps, stats.touched);
@@ -301,12 +319,23 @@ export function settleParked(deps: ApplyDeps): number {
       const rec = readMutable(deps, meta, p.i, '');
       if (!rec || JSON.stringify(rec.d[p.field] ?? null) !== JSON.stringify(p.value) || (rec.c[p.field] ?? null) !== p.clock) continue;
       rec.c[p.field] = deps.hlc.now();
-      stmt(deps.sqlite, 'INSERT OR REPLACE INTO sync_clocks (entity, entity_id, clocks) VALUES (?, ?, ?)').run(p.e, p.i, JSON.stringify(rec.c));
+      stmt(deps.sqlite, 'INSERT OR REPLACE INTO sync_clocks (entity, entity_id, clocks) VALUES (?, ?, ?)').run(
+        p.e,
+        p.i,
+        JSON.stringify(rec.c),
+      );
       appendOutbox(deps, { entity: p.e, entityId: p.i, op: 'update', payload: { conflict: p.field } });
       stmt(
         deps.sqlite,
         'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
-      ).run(deps.ids(), p.e, p.i, 'DUPLICATE_RESOLVED', `${p.field} was already used in the cloud; this terminal's ${p.e} gave it up`, deps.clock());
+      ).run(
+        deps.ids(),
+        p.e,
+        p.i,
+        'DUPLICATE_RESOLVED',
+        `${p.field} was already used in the cloud; this terminal's ${p.e} gave it up`,
+        deps.clock(),
+      );
       fixed += 1;
     }
     setState(deps.sqlite, 'parked', null);

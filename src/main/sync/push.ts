@@ -105,7 +105,9 @@ export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number): Bat
     }
     if (isMutable(meta)) {
       const rec = readMutable(deps, meta, r.entityId, r.hlc);
-      mutations.push(rec ? { m, e: r.entity, i: r.entityId, d: rec.d, c: compactStamps(rec.c) } : { m, e: r.entity, i: r.entityId, noop: true });
+      mutations.push(
+        rec ? { m, e: r.entity, i: r.entityId, d: rec.d, c: compactStamps(rec.c) } : { m, e: r.entity, i: r.entityId, noop: true },
+      );
     } else {
       const fact = readFact(meta, r.entityId);
       mutations.push(

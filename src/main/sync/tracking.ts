@@ -78,7 +78,9 @@ function triggersFor(spec: SyncEntity): string[] {
   const out: string[] = [];
 
   const sets = fields
-    .map((f) => `'$.${f}', CASE WHEN OLD.${q(f)} IS NOT NEW.${q(f)} THEN ct_hlc() ELSE COALESCE(json_extract(clocks, '$.${f}'), OLD.hlc) END`)
+    .map(
+      (f) => `'$.${f}', CASE WHEN OLD.${q(f)} IS NOT NEW.${q(f)} THEN ct_hlc() ELSE COALESCE(json_extract(clocks, '$.${f}'), OLD.hlc) END`,
+    )
     .join(', ');
   out.push(`CREATE TEMP TRIGGER ${name('upd')} AFTER UPDATE ON main.${t} WHEN ct_track() = 1${skip} BEGIN
     INSERT OR IGNORE INTO sync_clocks (entity, entity_id, clocks) VALUES (${e}, NEW.${key}, ${baseline('OLD.hlc')});
@@ -100,7 +102,9 @@ function triggersFor(spec: SyncEntity): string[] {
     const st = q(s.table);
     out.push(`CREATE TEMP TRIGGER ${q(`ct_sync_${s.table}_ins`)} AFTER INSERT ON main.${st} WHEN ct_track() = 1 BEGIN ${touch('NEW')} END`);
     out.push(`CREATE TEMP TRIGGER ${q(`ct_sync_${s.table}_del`)} AFTER DELETE ON main.${st} WHEN ct_track() = 1 BEGIN ${touch('OLD')} END`);
-    out.push(`CREATE TEMP TRIGGER ${q(`ct_sync_${s.table}_upd`)} AFTER UPDATE ON main.${st} WHEN ct_track() = 1 BEGIN ${touch('OLD')} ${touch('NEW')} END`);
+    out.push(
+      `CREATE TEMP TRIGGER ${q(`ct_sync_${s.table}_upd`)} AFTER UPDATE ON main.${st} WHEN ct_track() = 1 BEGIN ${touch('OLD')} ${touch('NEW')} END`,
+    );
   }
   return out;
 }
@@ -112,7 +116,10 @@ export function installTracking(deps: Pick<Deps, 'sqlite' | 'hlc'>): void {
   // Read deps.hlc at each call: joining an organisation gives the terminal a new code (its HLC node).
   sqlite.function('ct_hlc', { deterministic: false }, () => deps.hlc.now());
   sqlite.function('ct_track', { deterministic: false }, () => (f.tracking && f.applying === 0 ? 1 : 0));
-  const existing = sqlite.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_sync_%'").pluck().all() as string[];
+  const existing = sqlite
+    .prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_sync_%'")
+    .pluck()
+    .all() as string[];
   for (const name of existing) sqlite.exec(`DROP TRIGGER IF EXISTS temp.${q(name)}`);
   for (const spec of mutableEntities()) for (const ddl of triggersFor(spec)) sqlite.exec(ddl);
   f.tracking = cloudLink(sqlite) !== null;

@@ -73,13 +73,11 @@ export function httpTransport(opts: { timeoutMs?: number } = {}): SyncTransport 
         const cause = (err as { cause?: { code?: string } }).cause?.code;
         throw new NetworkError(`The cloud at ${baseUrl} cannot be reached${cause ? ` (${cause})` : ''}`);
       }
-      let body: unknown = null;
       try {
-        body = text ? JSON.parse(text) : null;
+        return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
       } catch {
-        body = { error: { code: 'BAD_ANSWER', message: `HTTP ${res.status} without JSON` } };
+        return { status: res.status, body: { error: { code: 'BAD_ANSWER', message: `HTTP ${res.status} without JSON` } } };
       }
-      return { status: res.status, body };
     },
   };
 }
@@ -97,7 +95,12 @@ export class CloudClient {
     if (res.status >= 200 && res.status < 300) return res.body as T;
     const b = (res.body ?? {}) as { error?: { code?: string; message?: string } } & Record<string, unknown>;
     const { error, ...extra } = b;
-    throw new CloudCallError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? `The cloud answered HTTP ${res.status}`, extra);
+    throw new CloudCallError(
+      res.status,
+      error?.code ?? `HTTP_${res.status}`,
+      error?.message ?? `The cloud answered HTTP ${res.status}`,
+      extra,
+    );
   }
 
   createOrg(input: { orgName: string; storeName: string; terminalName: string; terminalCode: string }) {
@@ -135,7 +138,12 @@ export class CloudClient {
   }
   stock(staffToken: string, q: { storeId: string; search: string; offset: number; limit: number }) {
     const qs = `q=${encodeURIComponent(q.search)}&offset=${q.offset}&limit=${q.limit}`;
-    return this.call<{ rows: StockRow[]; total: number }>('GET', `/v1/stores/${encodeURIComponent(q.storeId)}/stock?${qs}`, undefined, staffToken);
+    return this.call<{ rows: StockRow[]; total: number }>(
+      'GET',
+      `/v1/stores/${encodeURIComponent(q.storeId)}/stock?${qs}`,
+      undefined,
+      staffToken,
+    );
   }
   rejections(staffToken: string) {
     return this.call<CloudRejection[]>('GET', '/v1/rejections', undefined, staffToken);

@@ -60,9 +60,7 @@ export interface CloudSessionInfo {
   expiresAt: number | null;
 }
 
-const serverUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(300);
+const serverUrl = z.url({ protocol: /^https?$/ }).max(300);
 const storeId = c.id;
 
 export const syncContract = {
@@ -88,9 +86,7 @@ export const syncContract = {
   }),
   'sync.offlinePolicy': channel<OfflineCardPolicy>()({ input: c.empty, role: 'clerk', writes: false }),
   'sync.setOfflinePolicy': channel<OfflineCardPolicy>()({
-    input: z
-      .object({ maxPerSale: c.minor, maxTotal: c.minor, windowHours: z.number().int().min(1).max(168) })
-      .strict(),
+    input: z.object({ maxPerSale: c.minor, maxTotal: c.minor, windowHours: z.number().int().min(1).max(168) }).strict(),
     role: 'admin',
     writes: true,
   }),

@@ -86,14 +86,10 @@ export interface PullResponse {
 const name = z.string().trim().min(1).max(120);
 export const terminalCodeSchema = z.string().regex(/^[A-Za-z0-9]{1,12}$/, 'terminal code: letters and digits');
 
-export const createOrgSchema = z
-  .object({ orgName: name, storeName: name, terminalName: name, terminalCode: terminalCodeSchema })
-  .strict();
+export const createOrgSchema = z.object({ orgName: name, storeName: name, terminalName: name, terminalCode: terminalCodeSchema }).strict();
 
 /** One-time codes are shown as XXXX-XXXX-XXXX; dashes and case are forgiven. */
-export const enrolSchema = z
-  .object({ code: z.string().trim().min(8).max(40), terminalName: name })
-  .strict();
+export const enrolSchema = z.object({ code: z.string().trim().min(8).max(40), terminalName: name }).strict();
 
 export const staffSessionSchema = z.object({ staffId: z.uuid(), pin: z.string().regex(/^\d{4,8}$/) }).strict();
 export const createStoreSchema = z.object({ name }).strict();

@@ -6,6 +6,7 @@ import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { canOpen, VIEWS, type ViewId } from '../../views';
 import type { StaffRole } from '../../../shared/api';
+import { SyncIndicator } from '../sync/SyncIndicator';
 
 function Clock() {
   const fmt = useFormat();
@@ -99,6 +100,7 @@ export function TopBar({ onRecent, children }: { onRecent?: () => void; children
             {t('nav.recent')}
           </button>
         )}
+        <SyncIndicator />
         <ViewMenu current={screen} role={staff?.role ?? null} onGo={go} />
         <LanguageSwitch compact />
         <Clock />

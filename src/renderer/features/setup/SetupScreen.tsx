@@ -8,6 +8,7 @@ import { LANGUAGES, applyLanguage, isLanguage, setLocalLanguage } from '../../i1
 import { describeError, fieldErrors } from '../../lib/errors';
 import { localTimezone, parsePercentBp } from '../../lib/format';
 import { useApp } from '../../stores/app';
+import { JoinScreen, useJoinInProgress } from '../sync/JoinScreen';
 
 export const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP', 'CNY', 'JPY', 'HKD', 'TWD', 'SGD', 'AUD', 'CAD'];
 const OTHER = '__other__';
@@ -62,6 +63,8 @@ export function SetupScreen() {
   const [serverError, setServerError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const zones = useMemo(() => timezones(), []);
+  const [join, setJoin] = useState(false);
+  const joinInProgress = useJoinInProgress();
 
   const currency = currencyChoice === OTHER ? currencyOther.trim().toUpperCase() : currencyChoice;
   const language: Language = isLanguage(i18n.language) ? i18n.language : 'en';
@@ -134,6 +137,7 @@ export function SetupScreen() {
   };
   const general = serverError && Object.keys(fieldErrors(serverError)).length === 0 ? describeError(t, serverError) : null;
 
+  if (join || joinInProgress) return <JoinScreen onBack={() => setJoin(false)} />;
   return (
     <div className="setup-screen">
       <form className="setup-card" onSubmit={(e) => void submit(e)} noValidate>
@@ -349,6 +353,9 @@ export function SetupScreen() {
             <InlineError text={general} testId="error-banner" />
             <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy} data-testid="setup-submit">
               {busy ? t('setup.working') : t('setup.submit')}
+            </button>
+            <button type="button" className="btn btn-ghost btn-block" onClick={() => setJoin(true)} data-testid="setup-join">
+              {t('sync.join.link')}
             </button>
           </section>
         </div>

@@ -1,0 +1,641 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CloudSessionInfo, LocalRejection, OfflineCardPolicy } from '../../../shared/api/sync';
+import type { CloudRejection, EnrolmentCode, StockRow, StoreOverview, StoreWithDevices } from '../../../shared/sync/protocol';
+import type { ApiError } from '../../../shared/errors';
+import { currencyDigits, parseMoney } from '../../../shared/money';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { describeError } from '../../lib/errors';
+import { useFormat } from '../../lib/format';
+import { useApp } from '../../stores/app';
+import { useNotify } from '../../stores/notify';
+import { useSync } from '../../stores/sync';
+import { roleRank } from '../../../shared/api';
+import { TopBar } from '../checkout/TopBar';
+
+function useRole() {
+  const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
+  return { isManager: roleRank(role) >= roleRank('manager'), isAdmin: role === 'admin' };
+}
+
+function StatusCard() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const status = useSync((s) => s.status);
+  const busy = useSync((s) => s.busy);
+  const syncNow = useSync((s) => s.syncNow);
+  const notify = useNotify((s) => s.message);
+  const notifyError = useNotify((s) => s.error);
+  if (!status) return <p className="muted">{t('common.loading')}</p>;
+  const skewMin = Math.round(status.clockSkewMs / 60000);
+  return (
+    <section className="card settings-card" data-testid="sync-status">
+      <h2>{t('sync.status.title')}</h2>
+      {!status.enrolled ? (
+        <p className="muted">{t('sync.status.notConnected')}</p>
+      ) : (
+        <>
+          <dl className="facts sync-facts">
+            <div>
+              <dt>{t('sync.status.state')}</dt>
+              <dd data-testid="sync-state">
+                <span className={`sync-dot sync-dot-inline ${status.online ? 'sync-dot-online' : 'sync-dot-offline'}`} aria-hidden="true" />
+                {status.online ? t('sync.status.online') : t('sync.status.offline')}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('sync.status.pending')}</dt>
+              <dd data-testid="sync-pending-count">{status.pending}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.status.lastSync')}</dt>
+              <dd data-testid="sync-last">{status.lastSyncAt ? fmt.dateTime(status.lastSyncAt) : t('sync.status.never')}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.status.org')}</dt>
+              <dd>{status.orgName}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.status.store')}</dt>
+              <dd>{status.storeName}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.status.terminal')}</dt>
+              <dd>{status.terminalCode}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.status.server')}</dt>
+              <dd className="ellipsis">{status.serverUrl}</dd>
+            </div>
+            {status.offlineCards.count > 0 && (
+              <div>
+                <dt>{t('sync.status.offlineCards')}</dt>
+                <dd data-testid="sync-offline-cards">
+                  {status.offlineCards.count} · {fmt.money(status.offlineCards.total)}
+                </dd>
+              </div>
+            )}
+          </dl>
+          {Math.abs(skewMin) >= 2 && <p className="inline-error">{t('sync.status.skew', { minutes: Math.abs(skewMin) })}</p>}
+          {status.lastError && (
+            <p className="muted" data-testid="sync-last-error">
+              {t('sync.status.lastError')}: {status.lastError.message}
+            </p>
+          )}
+          <div className="form-actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={busy}
+              data-testid="sync-now"
+              onClick={() =>
+                void syncNow().then((err) => {
+                  if (err) notifyError(err);
+                  else notify('info', 'sync.status.synced');
+                })
+              }
+            >
+              {busy ? t('common.working') : t('sync.status.syncNow')}
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ConnectCard() {
+  const { t } = useTranslation();
+  const setStatus = useSync((s) => s.set);
+  const notify = useNotify((s) => s.message);
+  const [server, setServer] = useState('');
+  const [org, setOrg] = useState(() => useApp.getState().settings?.storeName ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!/^https?:\/\/\S+$/.test(server.trim())) return setError(t('sync.err.url'));
+    if (!org.trim()) return setError(t('setup.err.required'));
+    setBusy(true);
+    setError(null);
+    const r = await invoke('sync.createOrg', { serverUrl: server.trim(), orgName: org.trim() });
+    setBusy(false);
+    if (!r.ok) return setError(describeError(t, r.error));
+    setStatus(r.value);
+    notify('info', 'sync.connect.created');
+  };
+  return (
+    <form className="card settings-card" onSubmit={(e) => void submit(e)} noValidate>
+      <h2>{t('sync.connect.title')}</h2>
+      <p className="muted">{t('sync.connect.hint')}</p>
+      <div className="field-grid">
+        <label className="field">
+          <span className="field-label">{t('sync.connect.server')}</span>
+          <input
+            value={server}
+            onChange={(e) => setServer(e.target.value)}
+            placeholder="https://cloud.example.com"
+            data-testid="sync-server"
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('sync.connect.org')}</span>
+          <input value={org} maxLength={120} onChange={(e) => setOrg(e.target.value)} data-testid="sync-org" />
+        </label>
+      </div>
+      <InlineError text={error} />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-create-org">
+          {busy ? t('common.working') : t('sync.connect.create')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function CloudSignIn({ onSignedIn }: { onSignedIn(s: CloudSessionInfo): void }) {
+  const { t } = useTranslation();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!/^\d{4,8}$/.test(pin)) return setError(t('setup.err.pin'));
+    setBusy(true);
+    const r = await invoke('sync.cloudSignIn', { pin });
+    setBusy(false);
+    setPin('');
+    if (!r.ok) return setError(describeError(t, r.error));
+    setError(null);
+    onSignedIn(r.value);
+  };
+  return (
+    <form className="card settings-card" onSubmit={(e) => void submit(e)} noValidate>
+      <h2>{t('sync.cloudSignIn.title')}</h2>
+      <p className="muted">{t('sync.cloudSignIn.hint')}</p>
+      <div className="field-row">
+        <label className="field">
+          <span className="field-label">{t('sync.cloudSignIn.pin')}</span>
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+            data-testid="sync-cloud-pin"
+          />
+        </label>
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-cloud-signin">
+          {busy ? t('common.working') : t('sync.cloudSignIn.submit')}
+        </button>
+      </div>
+      <InlineError text={error} />
+    </form>
+  );
+}
+
+function StockTable({ store }: { store: StoreOverview }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [q, setQ] = useState('');
+  const [rows, setRows] = useState<StockRow[]>([]);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(
+    async (offset: number) => {
+      const r = await invoke('sync.stock', { storeId: store.id, q, offset, limit: 50 });
+      if (!r.ok) return setError(r.error);
+      setError(null);
+      setTotal(r.value.total);
+      setRows((prev) => (offset === 0 ? r.value.rows : [...prev, ...r.value.rows]));
+    },
+    [store.id, q],
+  );
+  useEffect(() => {
+    const id = setTimeout(() => void load(0), 200);
+    return () => clearTimeout(id);
+  }, [load]);
+  return (
+    <div className="sync-stock" data-testid="sync-stock">
+      <h3>{t('sync.overview.stockOf', { store: store.name })}</h3>
+      <input
+        className="sync-search"
+        value={q}
+        placeholder={t('sync.overview.search')}
+        onChange={(e) => setQ(e.target.value)}
+        data-testid="sync-stock-search"
+      />
+      <InlineError text={error ? describeError(t, error) : null} />
+      {rows.length === 0 ? (
+        <p className="muted">{t('sync.overview.none')}</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('sync.overview.sku')}</th>
+              <th>{t('sync.overview.product')}</th>
+              <th className="num">{t('sync.overview.qty')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.productId} data-testid="sync-stock-row">
+                <td>{r.sku ?? '—'}</td>
+                <td className="ellipsis">{r.name ?? r.productId}</td>
+                <td className={`num${r.qty < 0 ? ' negative' : ''}`}>{fmt.qty(r.qty, r.qty % 1000 === 0 ? 'each' : 'kg')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {rows.length < total && (
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void load(rows.length)}>
+          {t('sync.overview.more')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Overview() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [stores, setStores] = useState<StoreOverview[] | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    let live = true;
+    void invoke('sync.overview', {}).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setStores(r.value);
+        setPicked((p) => p ?? r.value[0]?.id ?? null);
+      } else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  const store = stores?.find((s) => s.id === picked) ?? null;
+  return (
+    <section className="card settings-card" data-testid="sync-overview">
+      <h2>{t('sync.overview.title')}</h2>
+      <InlineError text={error ? describeError(t, error) : null} />
+      {stores === null ? (
+        !error && <p className="muted">{t('common.loading')}</p>
+      ) : (
+        <table className="table table-clickable">
+          <thead>
+            <tr>
+              <th>{t('sync.overview.store')}</th>
+              <th className="num">{t('sync.overview.orders')}</th>
+              <th className="num">{t('sync.overview.sales')}</th>
+              <th className="num">{t('sync.overview.lastDay')}</th>
+              <th className="num">{t('sync.overview.stockLines')}</th>
+              <th className="num">{t('sync.overview.terminals')}</th>
+              <th>{t('sync.overview.lastSeen')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stores.map((s) => (
+              <tr key={s.id} className={s.id === picked ? 'row-selected' : ''} onClick={() => setPicked(s.id)} data-testid="sync-store-row">
+                <td className="ellipsis">{s.name}</td>
+                <td className="num">{s.orders}</td>
+                <td className="num">{fmt.money(s.salesTotal, s.currency ?? undefined)}</td>
+                <td className="num">{fmt.money(s.salesLastDay, s.currency ?? undefined)}</td>
+                <td className="num">{s.stockLines}</td>
+                <td className="num">{s.terminals}</td>
+                <td>{s.lastSeenAt ? fmt.dateTime(s.lastSeenAt) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {store && <StockTable key={store.id} store={store} />}
+    </section>
+  );
+}
+
+function Rejections() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [cloud, setCloud] = useState<CloudRejection[] | null>(null);
+  const [local, setLocal] = useState<LocalRejection[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    void invoke('sync.cloudRejections', {}).then((r) => (r.ok ? setCloud(r.value) : setError(r.error)));
+    void invoke('sync.localRejections', {}).then((r) => r.ok && setLocal(r.value));
+  }, []);
+  const resolveCloud = async (id: string) => {
+    const r = await invoke('sync.resolveCloudRejection', { id });
+    if (r.ok) setCloud(r.value);
+    else setError(r.error);
+  };
+  const resolveLocal = async (id: string) => {
+    const r = await invoke('sync.resolveLocalRejection', { id });
+    if (r.ok) setLocal(r.value);
+  };
+  const list = (items: (CloudRejection | LocalRejection)[] | null, onResolve: (id: string) => void, testId: string) =>
+    !items || items.length === 0 ? (
+      <p className="muted">{t('sync.rejections.none')}</p>
+    ) : (
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>{t('sync.rejections.when')}</th>
+            <th>{t('sync.rejections.terminal')}</th>
+            <th>{t('sync.rejections.what')}</th>
+            <th>{t('sync.rejections.why')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((r) => (
+            <tr key={r.id} className={r.resolvedAt ? 'row-muted' : ''} data-testid="sync-rejection-row">
+              <td>{fmt.dateTime('createdAt' in r ? r.createdAt : r.at)}</td>
+              <td>{'terminalCode' in r ? (r.terminalCode ?? '—') : '—'}</td>
+              <td>
+                {r.entity} <small className="muted">{r.entityId.slice(-8)}</small>
+              </td>
+              <td>
+                <span className="badge badge-warn">{r.code}</span> {r.message}
+              </td>
+              <td className="num">
+                {r.resolvedAt ? (
+                  <span className="muted">{t('sync.rejections.resolved')}</span>
+                ) : (
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => onResolve(r.id)}>
+                    {t('sync.rejections.resolve')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  return (
+    <section className="card settings-card">
+      <h2>{t('sync.rejections.title')}</h2>
+      <InlineError text={error ? describeError(t, error) : null} />
+      {list(cloud, (id) => void resolveCloud(id), 'sync-cloud-rejections')}
+      <h3>{t('sync.rejections.local')}</h3>
+      {list(local, (id) => void resolveLocal(id), 'sync-local-rejections')}
+    </section>
+  );
+}
+
+function StoresAdmin() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [stores, setStores] = useState<StoreWithDevices[] | null>(null);
+  const [name, setName] = useState('');
+  const [code, setCode] = useState<EnrolmentCode | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const me = useSync((s) => s.status?.deviceId);
+  useEffect(() => {
+    void invoke('sync.stores', {}).then((r) => (r.ok ? setStores(r.value) : setError(r.error)));
+  }, []);
+  const run = async <T,>(p: Promise<{ ok: true; value: T } | { ok: false; error: ApiError }>, then: (v: T) => void) => {
+    const r = await p;
+    if (r.ok) {
+      setError(null);
+      then(r.value);
+    } else setError(r.error);
+  };
+  return (
+    <section className="card settings-card" data-testid="sync-stores">
+      <h2>{t('sync.stores.title')}</h2>
+      <InlineError text={error ? describeError(t, error) : null} />
+      {code && (
+        <div className="sync-code" data-testid="sync-code-box">
+          <span className="field-label">{t('sync.stores.code')}</span>
+          <strong className="sync-code-value" data-testid="sync-code">
+            {code.code}
+          </strong>
+          <p className="muted">{t('sync.stores.codeFor', { time: fmt.dateTime(code.expiresAt) })}</p>
+          {code.replaces && <p className="muted">{t('sync.stores.codeReplaces', { code: code.replaces })}</p>}
+        </div>
+      )}
+      {(stores ?? []).map((s) => (
+        <div key={s.id} className="sync-store">
+          <div className="sync-store-head">
+            <h3>{s.name}</h3>
+            <button
+              type="button"
+              className="btn btn-secondary btn-sm"
+              data-testid="sync-add-terminal"
+              onClick={() => void run(invoke('sync.createCode', { storeId: s.id }), setCode)}
+            >
+              + {t('sync.stores.addTerminal')}
+            </button>
+          </div>
+          <table className="table">
+            <tbody>
+              {s.devices.map((d) => (
+                <tr key={d.id} className={d.revoked ? 'row-muted' : ''}>
+                  <td>
+                    <strong>{d.terminalCode}</strong> {d.name}
+                  </td>
+                  <td>{d.lastSeenAt ? fmt.dateTime(d.lastSeenAt) : '—'}</td>
+                  <td className="num actions-cell">
+                    {d.revoked ? (
+                      <span className="muted">{t('sync.stores.revoked')}</span>
+                    ) : (
+                      d.id !== me && (
+                        <>
+                          <button
+                            type="button"
+                            className="btn btn-ghost btn-sm"
+                            onClick={() => void run(invoke('sync.createCode', { storeId: s.id, replacesDeviceId: d.id }), setCode)}
+                          >
+                            {t('sync.stores.replace')}
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn-ghost btn-sm"
+                            onClick={() => {
+                              if (window.confirm(t('sync.stores.confirmRevoke', { code: d.terminalCode })))
+                                void run(invoke('sync.revokeDevice', { deviceId: d.id }), setStores);
+                            }}
+                          >
+                            {t('sync.stores.revoke')}
+                          </button>
+                        </>
+                      )
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+      <form
+        className="field-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!name.trim()) return;
+          void run(invoke('sync.createStore', { name: name.trim() }), (v) => {
+            setStores(v);
+            setName('');
+          });
+        }}
+      >
+        <label className="field">
+          <span className="field-label">{t('sync.stores.newStore')}</span>
+          <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="sync-new-store" />
+        </label>
+        <button type="submit" className="btn btn-secondary" data-testid="sync-create-store">
+          {t('sync.stores.create')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function OfflinePolicy() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify((s) => s.message);
+  const [policy, setPolicy] = useState<OfflineCardPolicy | null>(null);
+  const [perSale, setPerSale] = useState('');
+  const [total, setTotal] = useState('');
+  const [hours, setHours] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const toText = useCallback(
+    (minor: number) => (minor / 10 ** currencyDigits(fmt.currency)).toFixed(currencyDigits(fmt.currency)),
+    [fmt.currency],
+  );
+  useEffect(() => {
+    void invoke('sync.offlinePolicy', {}).then((r) => {
+      if (!r.ok) return;
+      setPolicy(r.value);
+      setPerSale(toText(r.value.maxPerSale));
+      setTotal(toText(r.value.maxTotal));
+      setHours(String(r.value.windowHours));
+    });
+  }, [toText]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const a = parseMoney(perSale, fmt.currency);
+    const b = parseMoney(total, fmt.currency);
+    const h = Number(hours);
+    if (a === null || b === null) return setError(t('sync.err.amount'));
+    if (!Number.isInteger(h) || h < 1 || h > 168) return setError(t('sync.err.hours'));
+    const r = await invoke('sync.setOfflinePolicy', { maxPerSale: a, maxTotal: b, windowHours: h });
+    if (!r.ok) return setError(describeError(t, r.error));
+    setError(null);
+    setPolicy(r.value);
+    notify('info', 'sync.offlinePolicy.saved');
+  };
+  if (!policy) return null;
+  return (
+    <form className="card settings-card" onSubmit={(e) => void save(e)} noValidate data-testid="sync-offline-policy">
+      <h2>{t('sync.offlinePolicy.title')}</h2>
+      <p className="muted">{t('sync.offlinePolicy.hint')}</p>
+      <div className="field-grid">
+        <label className="field">
+          <span className="field-label">{t('sync.offlinePolicy.maxPerSale')}</span>
+          <input inputMode="decimal" value={perSale} onChange={(e) => setPerSale(e.target.value)} data-testid="sync-offline-per-sale" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('sync.offlinePolicy.maxTotal')}</span>
+          <input inputMode="decimal" value={total} onChange={(e) => setTotal(e.target.value)} data-testid="sync-offline-total" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('sync.offlinePolicy.windowHours')}</span>
+          <input
+            inputMode="numeric"
+            value={hours}
+            onChange={(e) => setHours(e.target.value.replace(/\D/g, ''))}
+            data-testid="sync-offline-hours"
+          />
+        </label>
+      </div>
+      <InlineError text={error} />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" data-testid="sync-offline-save">
+          {t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SignOutCard() {
+  const { t } = useTranslation();
+  const setStatus = useSync((s) => s.set);
+  const notify = useNotify((s) => s.message);
+  const [error, setError] = useState<string | null>(null);
+  const signOut = async (discardPending: boolean) => {
+    const r = await invoke('sync.signOut', { discardPending });
+    if (r.ok) {
+      setStatus(r.value);
+      notify('info', 'sync.signOut.done');
+      return;
+    }
+    const d = r.error.details as { messageKey?: string; count?: number } | undefined;
+    if (!discardPending && d?.messageKey === 'sync.err.pendingChanges') {
+      if (window.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true);
+      return;
+    }
+    setError(describeError(t, r.error));
+  };
+  return (
+    <section className="card settings-card">
+      <h2>{t('sync.signOut.title')}</h2>
+      <p className="muted">{t('sync.signOut.hint')}</p>
+      <InlineError text={error} testId="sync-signout-error" />
+      <div className="form-actions">
+        <button type="button" className="btn btn-danger" onClick={() => void signOut(false)} data-testid="sync-signout">
+          {t('sync.signOut.button')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** Menu → Sync: this terminal's sync state; for managers the cloud's view of every store; for admins, stores, terminals and limits. */
+export function SyncScreen() {
+  const { t } = useTranslation();
+  const status = useSync((s) => s.status);
+  const refresh = useSync((s) => s.refresh);
+  const { isManager, isAdmin } = useRole();
+  const [cloud, setCloud] = useState<CloudSessionInfo | null>(null);
+  useEffect(() => {
+    void refresh();
+    void invoke('sync.cloudSession', {}).then((r) => r.ok && setCloud(r.value));
+  }, [refresh]);
+  const enrolled = status?.enrolled ?? false;
+  return (
+    <div className="settings-screen">
+      <TopBar />
+      <main className="settings-main">
+        <h1>{t('sync.title')}</h1>
+        <StatusCard />
+        {!enrolled && isAdmin && status && <ConnectCard />}
+        {enrolled && isManager && cloud && !cloud.signedIn && <CloudSignIn onSignedIn={setCloud} />}
+        {enrolled && cloud?.signedIn && (
+          <p className="muted sync-cloud-who" data-testid="sync-cloud-who">
+            {t('sync.cloudSignIn.signedIn', { name: cloud.staffName })}{' '}
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              onClick={() => void invoke('sync.cloudSignOut', {}).then((r) => r.ok && setCloud(r.value))}
+            >
+              {t('sync.cloudSignIn.signOut')}
+            </button>
+          </p>
+        )}
+        {enrolled && cloud?.signedIn && <Overview />}
+        {enrolled && cloud?.signedIn && <Rejections />}
+        {enrolled && cloud?.signedIn && isAdmin && <StoresAdmin />}
+        {isAdmin && <OfflinePolicy />}
+        {enrolled && isAdmin && <SignOutCard />}
+      </main>
+    </div>
+  );
+}
