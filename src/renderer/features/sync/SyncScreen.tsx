@@ -174,7 +174,7 @@ function CloudSignIn({ onSignedIn }: { onSignedIn(s: CloudSessionInfo): void }) 
     <form className="card settings-card" onSubmit={(e) => void submit(e)} noValidate>
       <h2>{t('sync.cloudSignIn.title')}</h2>
       <p className="muted">{t('sync.cloudSignIn.hint')}</p>
-      <div className="field-row">
+      <div className="sync-inline-form">
         <label className="field">
           <span className="field-label">{t('sync.cloudSignIn.pin')}</span>
           <input
@@ -474,7 +474,7 @@ function StoresAdmin() {
         </div>
       ))}
       <form
-        className="field-row"
+        className="sync-inline-form"
         onSubmit={(e) => {
           e.preventDefault();
           if (!name.trim()) return;
