@@ -28,10 +28,18 @@ async function main(): Promise<void> {
   console.log(`Countertop data folder: ${dataDir}`);
   console.log(`Countertop is running. Open: ${host.url}`);
   const stop = () => {
-    void host.close().finally(() => {
-      app.close();
-      process.exit(0);
-    });
+    // The backup at shutdown, then close; a second signal quits at once.
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    process.once('SIGINT', () => process.exit(1));
+    process.once('SIGTERM', () => process.exit(1));
+    void host
+      .close()
+      .then(() => app.shutdown())
+      .finally(() => {
+        app.close();
+        process.exit(0);
+      });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
