@@ -58,13 +58,11 @@ export function listAudit(deps: Pick<Deps, 'sqlite'>, f: AuditFilter): AuditPage
        ORDER BY a.at DESC, a.id DESC LIMIT ?`,
     )
     .all(...args, limit + 1) as (Omit<AuditRow, 'details' | 'success'> & { details: string | null; success: number })[];
-  const page = rows.slice(0, limit).map(
-    (r): AuditRow => ({
-      ...r,
-      details: parseDetails(r.details),
-      success: r.success === 1,
-    }),
-  );
+  const page = rows.slice(0, limit).map((r): AuditRow => ({
+    ...r,
+    details: parseDetails(r.details),
+    success: r.success === 1,
+  }));
   const last = page[page.length - 1];
   return { rows: page, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
 }

@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportResult } from '../../shared/api/admin';
 import type { Sqlite } from '../db/open';
+import { backupTo } from './files';
 
 /** One CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it as a formula. */
 export function csvCell(v: unknown): string {
@@ -118,7 +119,7 @@ export async function exportAll(sqlite: Sqlite, exportsDir: string, at: number):
     }
   }
   const files: ExportResult['files'] = [];
-  await sqlite.backup(join(folder, 'countertop.db'));
+  await backupTo(sqlite, join(folder, 'countertop.db'));
   files.push({ name: 'countertop.db', rows: null, bytes: statSync(join(folder, 'countertop.db')).size });
   for (const spec of SPECS) {
     const rows = writeCsv(sqlite, join(folder, spec.name), spec);

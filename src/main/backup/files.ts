@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupInfo, BackupReason } from '../../shared/api/admin';
+import Database from 'better-sqlite3';
 import type { Sqlite } from '../db/open';
 
 export const BACKUP_DIR = 'backups';
@@ -67,6 +68,22 @@ function fsyncDir(dir: string): void {
 }
 
 /**
+ * Copies the live database to `path` with SQLite's online backup API, then turns the copy into a
+ * plain single-file database (rollback journal instead of WAL) that any SQLite tool opens read-only
+ * without side files, and syncs it to disk.
+ */
+export async function backupTo(sqlite: Sqlite, path: string): Promise<void> {
+  await sqlite.backup(path);
+  const copy = new Database(path);
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
+  fsyncFile(path);
+}
+
+/**
  * An online backup with SQLite's backup API (better-sqlite3 `db.backup`): pages are copied in
  * steps between other work, so selling continues meanwhile. Written to `<name>.partial` and
  * renamed when complete, so a crash mid-backup never leaves a file that looks like a backup.
@@ -77,8 +94,7 @@ export async function writeBackup(sqlite: Sqlite, dir: string, at: number, reaso
   const final = join(dir, name);
   const partial = final + PARTIAL;
   try {
-    await sqlite.backup(partial);
-    fsyncFile(partial);
+    await backupTo(sqlite, partial);
     renameSync(partial, final);
     fsyncDir(dir);
   } catch (err) {
@@ -95,7 +111,7 @@ export async function writeBackup(sqlite: Sqlite, dir: string, at: number, reaso
  */
 export function pruneBackups(dir: string, now: number, retentionDays: number): string[] {
   if (!existsSync(dir)) return [];
-  for (const name of readdirSync(dir)) if (name.endsWith(PARTIAL)) rmSync(join(dir, name), { force: true });
+  for (const name of readdirSync(dir)) if (name.includes(PARTIAL)) rmSync(join(dir, name), { force: true });
   const cutoff = now - retentionDays * 86_400_000;
   const recent = now - 86_400_000;
   const days = new Set<number>();

@@ -19,8 +19,7 @@ export async function recoveryCall(
   safety: DataSafety,
   terminalCode: string,
 ): Promise<Result<unknown>> {
-  if (!Object.hasOwn(contract, channel))
-    return { ok: false, error: { code: 'VALIDATION', message: `Unknown channel ${String(channel)}` } };
+  if (!Object.hasOwn(contract, channel)) return { ok: false, error: { code: 'VALIDATION', message: `Unknown channel ${String(channel)}` } };
   const def = contract[channel as Channel];
   const parsed = (def.input as z.ZodType).safeParse(rawInput ?? {});
   if (!parsed.success)

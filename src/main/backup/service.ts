@@ -151,29 +151,32 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
         copyFileSync(source, staged);
         fsyncPath(staged);
         try {
-          return await slot.exclusive(async () => {
-            const current = slot.deps();
-            let keptAs: string | null = null;
-            if (current) {
-              keptAs = (await writeBackup(current.sqlite, backupsDir, clock(), 'before-restore')).name;
-              slot.close();
-            }
-            // A WAL left beside the file belongs to the old database: it must never be replayed onto the restored one.
-            for (const suffix of ['-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
-            renameSync(staged, dbFile);
-            const deps = slot.open();
-            inTransaction(deps.sqlite, () =>
-              recordAudit(deps, {
-                staffId: actor.staffId,
-                action: 'backup.restore',
-                target: name,
-                details: { keptAs, fromRecovery: actor.fromRecovery },
-                success: true,
-              }),
-            );
-            if (actor.fromRecovery) slot.recovered();
-            return { restored: name, keptAs };
-          }, actor.fromRecovery ? 0 : 1);
+          return await slot.exclusive(
+            async () => {
+              const current = slot.deps();
+              let keptAs: string | null = null;
+              if (current) {
+                keptAs = (await writeBackup(current.sqlite, backupsDir, clock(), 'before-restore')).name;
+                slot.close();
+              }
+              // A WAL left beside the file belongs to the old database: it must never be replayed onto the restored one.
+              for (const suffix of ['-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+              renameSync(staged, dbFile);
+              const deps = slot.open();
+              inTransaction(deps.sqlite, () =>
+                recordAudit(deps, {
+                  staffId: actor.staffId,
+                  action: 'backup.restore',
+                  target: name,
+                  details: { keptAs, fromRecovery: actor.fromRecovery },
+                  success: true,
+                }),
+              );
+              if (actor.fromRecovery) slot.recovered();
+              return { restored: name, keptAs };
+            },
+            actor.fromRecovery ? 0 : 1,
+          );
         } finally {
           rmSync(staged, { force: true });
           schedule();

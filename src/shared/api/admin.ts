@@ -55,7 +55,12 @@ export interface JournalReport {
   ok: boolean;
   entries: number;
   checkedAt: number;
+  /** The first entry whose link or content does not match (everything after it is suspect too). */
   firstBroken: { seq: number; refId: string; kind: string } | null;
+  /** Entries per kind: sale, refund, void, shift_close … */
+  kinds: Record<string, number>;
+  /** The order number of the first broken entry's record, when it has one. */
+  firstBrokenNumber: string | null;
 }
 
 export interface AuditRow {
@@ -106,7 +111,10 @@ export const auditFilter = z
     from: epoch.optional(),
     to: epoch.optional(),
     limit: z.number().int().min(1).max(200).optional(),
-    before: z.object({ at: epoch, id: z.string().max(64) }).strict().optional(),
+    before: z
+      .object({ at: epoch, id: z.string().max(64) })
+      .strict()
+      .optional(),
   })
   .strict();
 
