@@ -242,7 +242,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       }
     } catch (err) {
       if (err instanceof CrashCheckFailed) throw err;
-      if (!armed) throw new Error(`the host failed without being killed: ${String(err)}\n${host.output()}`);
+      if (!armed) throw new Error(`the host failed without being killed: ${String(err)}\n${host.output()}`, { cause: err });
       await host.exited;
       return 'killed';
     }
