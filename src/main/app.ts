@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { uuidv7, type Clock, type IdSource } from '../shared/ids';
 import { createHlc } from '../shared/hlc';
@@ -13,7 +13,14 @@ import { createSimulatedTerminal } from './payments/simulated-terminal';
 import type { PaymentProvider } from './payments/provider';
 import { OWASP_SCRYPT, type PinParams } from './staff/pin';
 import { createDataSafety, type DataSafety } from './backup/service';
-import { isDamageError, quickCheckFile, setAsideDamaged } from './backup/integrity';
+import {
+  clearRecoveryMarker,
+  isDamageError,
+  quickCheckFile,
+  readRecoveryMarker,
+  setAsideDamaged,
+  writeRecoveryMarker,
+} from './backup/integrity';
 import { listBackups } from './backup/files';
 import { recoveryCall } from './backup/recovery';
 
@@ -140,6 +147,7 @@ export function createApp(opts: AppOptions): App {
           },
           recovered() {
             recovery = null;
+            if (opts.dataDir) clearRecoveryMarker(opts.dataDir);
           },
         },
       })
@@ -150,11 +158,17 @@ export function createApp(opts: AppOptions): App {
     const damaged = setAsideDamaged(file, clock());
     console.error(`[countertop] the database failed its check (${problem}); kept as ${damaged ?? '(nothing)'}; waiting for a restore`);
     recovery = { problem, damagedFile: damaged, folder: safety!.backupsDir, backups: [] };
+    writeRecoveryMarker(opts.dataDir!, { problem, damagedFile: damaged, at: clock() });
   }
 
   if (opts.dataDir) {
+    const marker = readRecoveryMarker(opts.dataDir);
     const check = quickCheckFile(file);
     if (!check.ok) enterRecovery(check.problem);
+    else if (marker && !existsSync(file)) {
+      // Restarted while waiting for a restore: still waiting (never silently a new, empty store).
+      recovery = { problem: marker.problem, damagedFile: marker.damagedFile, folder: safety!.backupsDir, backups: [] };
+    } else if (marker) clearRecoveryMarker(opts.dataDir); // a restore finished just before a crash
   }
   if (!recovery) {
     try {

@@ -7,6 +7,7 @@ import { roleRank, type StaffRole } from '../shared/api';
  */
 export const VIEWS = [
   { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
+  { id: 'audit', labelKey: 'audit.title', minRole: 'manager' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 

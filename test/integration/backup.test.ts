@@ -338,17 +338,22 @@ describe('a damaged database at start-up', () => {
     expect(refused).toMatchObject({ code: 'IO', details: { recovery: true } });
     expect((await fail(app, 'recovery.restore', { name: 'nope' })).code).toBe('VALIDATION');
 
-    const restored = await ok(app, 'recovery.restore', { name: backup.name });
+    // A restart while waiting does not turn into a new, empty store: still in recovery.
+    app.close();
+    const again = open(dir);
+    expect((await ok(again, 'app.status', {})).recovery).toMatchObject({ damagedFile: damaged, backups: [{ name: backup.name }] });
+    expect(existsSync(join(dir, 'countertop.db'))).toBe(false);
+    const restored = await ok(again, 'recovery.restore', { name: backup.name });
     expect(restored).toEqual({ restored: backup.name, keptAs: null });
-    expect(app.recovery).toBeNull();
-    expect((await ok(app, 'app.status', {})).setupDone).toBe(true);
-    await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
-    expect((await ok(app, 'sales.recent', { limit: 5 })).map((o) => o.number)).toEqual([first.number]);
-    expect(app.deps.sqlite.prepare("SELECT details FROM audit WHERE action = 'backup.restore'").get()).toEqual({
+    expect(again.recovery).toBeNull();
+    expect((await ok(again, 'app.status', {})).setupDone).toBe(true);
+    await ok(again, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
+    expect((await ok(again, 'sales.recent', { limit: 5 })).map((o) => o.number)).toEqual([first.number]);
+    expect(again.deps.sqlite.prepare("SELECT details FROM audit WHERE action = 'backup.restore'").get()).toEqual({
       details: JSON.stringify({ keptAs: null, fromRecovery: true }),
     });
     // Out of recovery, the recovery channels refuse.
-    expect((await fail(app, 'recovery.startEmpty', {})).code).toBe('CONFLICT');
+    expect((await fail(again, 'recovery.startEmpty', {})).code).toBe('CONFLICT');
   });
 
   it('a file that is not a database at all (damaged header) also starts in recovery', async () => {
@@ -368,6 +373,7 @@ describe('a damaged database at start-up', () => {
     const app = open(dir);
     expect((await ok(app, 'app.status', {})).recovery?.backups).toEqual([]);
     await ok(app, 'recovery.startEmpty', {});
+    expect(existsSync(join(dir, 'countertop-recovery.json'))).toBe(false);
     expect(await ok(app, 'app.status', {})).toMatchObject({ setupDone: false });
     expect((await ok(app, 'app.status', {})).recovery).toBeUndefined();
     expect(readdirSync(dir).filter((n) => n.includes('damaged'))).toHaveLength(1);

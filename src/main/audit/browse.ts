@@ -8,8 +8,7 @@ const DEFAULT_LIMIT = 50;
 
 /**
  * The audit log, newest first, filtered and paged in SQL (keyset on `at, id`, so a page never
- * skips or repeats a row while new entries arrive). An action filter ending in `.` matches the
- * whole family (`staff.` → staff.create, staff.role, …).
+ * skips or repeats a row while new entries arrive). `actionPrefix` picks a whole family of actions.
  */
 export function listAudit(deps: Pick<Deps, 'sqlite'>, f: AuditFilter): AuditPage {
   const where: string[] = [];
@@ -23,13 +22,13 @@ export function listAudit(deps: Pick<Deps, 'sqlite'>, f: AuditFilter): AuditPage
     args.push(f.approvedBy);
   }
   if (f.action) {
-    if (f.action.endsWith('.')) {
-      where.push("a.action >= ? AND a.action < ? || '\uffff'");
-      args.push(f.action, f.action);
-    } else {
-      where.push('a.action = ?');
-      args.push(f.action);
-    }
+    where.push('a.action = ?');
+    args.push(f.action);
+  }
+  if (f.actionPrefix) {
+    // A range on the action index rather than LIKE (whose wildcards a prefix could contain).
+    where.push("a.action >= ? AND a.action < ? || '\uffff'");
+    args.push(f.actionPrefix, f.actionPrefix);
   }
   if (f.terminal) {
     where.push('a.terminal_code = ?');

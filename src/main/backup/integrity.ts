@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -72,4 +72,34 @@ export function setAsideDamaged(file: string, at: number): string | null {
   for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
   renameSync(file, target);
   return target;
+}
+
+/**
+ * While in recovery the database file is gone (set aside), so a restart would otherwise create a new,
+ * empty store. A marker beside it keeps the app in recovery until a backup is restored or the
+ * clerk chooses to start empty.
+ */
+export const RECOVERY_MARKER = 'countertop-recovery.json';
+
+export interface RecoveryMarker {
+  problem: string;
+  damagedFile: string | null;
+  at: number;
+}
+
+export function readRecoveryMarker(dataDir: string): RecoveryMarker | null {
+  try {
+    const m = JSON.parse(readFileSync(join(dataDir, RECOVERY_MARKER), 'utf8')) as Partial<RecoveryMarker>;
+    return typeof m.problem === 'string' ? { problem: m.problem, damagedFile: m.damagedFile ?? null, at: Number(m.at) || 0 } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeRecoveryMarker(dataDir: string, marker: RecoveryMarker): void {
+  writeFileSync(join(dataDir, RECOVERY_MARKER), JSON.stringify(marker, null, 2));
+}
+
+export function clearRecoveryMarker(dataDir: string): void {
+  rmSync(join(dataDir, RECOVERY_MARKER), { force: true });
 }

@@ -17,8 +17,8 @@ function clearScreens(): void {
   useCatalog.getState().clearSearch();
 }
 
-/** Before sign-in: loading, setup, signin, unreachable; after: one of the VIEWS. */
-export type Screen = 'loading' | 'setup' | 'signin' | 'unreachable' | ViewId;
+/** Before sign-in: loading, setup, signin, unreachable, recovery (damaged database); after: one of the VIEWS. */
+export type Screen = 'loading' | 'setup' | 'signin' | 'unreachable' | 'recovery' | ViewId;
 
 interface AppState {
   screen: Screen;
@@ -57,6 +57,11 @@ export const useApp = create<AppState>((set, get) => ({
       return;
     }
     set({ status: status.value });
+    if (status.value.recovery) {
+      // The store's language is in the damaged file: keep this terminal's (or the browser's) language.
+      set({ screen: 'recovery' });
+      return;
+    }
     applyLanguage(localLanguage() ?? status.value.language);
     if (!status.value.setupDone) {
       set({ screen: 'setup' });
@@ -93,7 +98,7 @@ export const useApp = create<AppState>((set, get) => ({
 
   expired() {
     const s = get();
-    if (s.screen === 'setup' || s.screen === 'loading' || s.screen === 'unreachable') return;
+    if (s.screen === 'setup' || s.screen === 'loading' || s.screen === 'unreachable' || s.screen === 'recovery') return;
     if (s.screen === 'signin') return;
     clearScreens();
     set({

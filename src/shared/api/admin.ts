@@ -105,7 +105,10 @@ export const auditFilter = z
   .object({
     staffId: c.id.optional(),
     approvedBy: c.id.optional(),
+    /** Exact action (`price.override`). */
     action: z.string().trim().min(1).max(64).optional(),
+    /** A family of actions by prefix (`staff.` → staff.create, staff.role, …). */
+    actionPrefix: z.string().trim().min(1).max(64).optional(),
     terminal: z.string().trim().min(1).max(32).optional(),
     outcome: z.enum(['success', 'failure']).optional(),
     from: epoch.optional(),
