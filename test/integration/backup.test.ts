@@ -326,6 +326,8 @@ describe('a damaged database at start-up', () => {
     expect(app.recovery).not.toBeNull();
     const status = await ok(app, 'app.status', {});
     expect(status.setupDone).toBe(false);
+    // Name and language come from the newest backup (the damaged file is not read).
+    expect(status).toMatchObject({ storeName: 'Corner Shop', language: 'en', currency: 'USD' });
     expect(status.recovery?.backups.map((b) => b.name)).toEqual([backup.name]);
     expect(status.recovery?.problem).toBeTruthy();
     // The damaged file is kept, byte for byte, under a new name.

@@ -103,3 +103,25 @@ export function writeRecoveryMarker(dataDir: string, marker: RecoveryMarker): vo
 export function clearRecoveryMarker(dataDir: string): void {
   rmSync(join(dataDir, RECOVERY_MARKER), { force: true });
 }
+
+/** The store's name, language and currency as a backup has them (for the recovery screen); null if unreadable. */
+export function backupStoreFacts(file: string): { storeName: string | null; language: 'en' | 'zh-CN'; currency: string } | null {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db.prepare("SELECT key, value FROM settings WHERE key IN ('storeName', 'language', 'currency')").all() as {
+      key: string;
+      value: string;
+    }[];
+    const v = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    return {
+      storeName: typeof v.storeName === 'string' && v.storeName ? v.storeName : null,
+      language: v.language === 'zh-CN' ? 'zh-CN' : 'en',
+      currency: typeof v.currency === 'string' ? v.currency : 'USD',
+    };
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}

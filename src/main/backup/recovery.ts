@@ -6,6 +6,8 @@ import type { Result } from '../../shared/errors';
 import { errorFromUnknown } from '../errors';
 import type { DataSafety } from './service';
 import { listBackups } from './files';
+import { backupStoreFacts } from './integrity';
+import { join } from 'node:path';
 
 /**
  * While the database is damaged the app answers only what the recovery screen needs: the status
@@ -34,13 +36,16 @@ export async function recoveryCall(
   try {
     switch (channel) {
       case 'app.status': {
+        const backups = listBackups(safety.backupsDir);
+        // The damaged file cannot be trusted; the newest backup knows the store's name and language.
+        const latest = backups[0] ? backupStoreFacts(join(safety.backupsDir, backups[0].name)) : null;
         const status: AppStatus = {
           setupDone: false,
-          storeName: null,
-          language: 'en',
-          currency: 'USD',
+          storeName: latest?.storeName ?? null,
+          language: latest?.language ?? 'en',
+          currency: latest?.currency ?? 'USD',
           terminalCode,
-          recovery: { ...info(), backups: listBackups(safety.backupsDir) },
+          recovery: { ...info(), backups },
         };
         return { ok: true, value: status };
       }

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       token: { type: 'string' },
       terminal: { type: 'string' },
+      // Tests only: lets an end-to-end test make the database read-only while selling.
+      'test-faults': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -24,7 +26,17 @@ async function main(): Promise<void> {
     resourcesDir: RESOURCES_DIR,
     ...(values.terminal ? { terminalCode: values.terminal } : {}),
   });
-  const host = await startHost({ router: app.router, webDir: WEB_DIR, port, ...(values.token ? { token: values.token } : {}) });
+  const testFaults = values['test-faults']
+    ? (mode: 'readonly' | 'off') => app.deps.sqlite.pragma(`query_only = ${mode === 'readonly' ? 'ON' : 'OFF'}`)
+    : undefined;
+  if (testFaults) console.log('Test fault injection is ON (--test-faults): never use this for a real store.');
+  const host = await startHost({
+    router: app.router,
+    webDir: WEB_DIR,
+    port,
+    ...(values.token ? { token: values.token } : {}),
+    ...(testFaults ? { testFaults } : {}),
+  });
   console.log(`Countertop data folder: ${dataDir}`);
   console.log(`Countertop is running. Open: ${host.url}`);
   const stop = () => {

@@ -64,6 +64,10 @@ const en = {
     void: 'void',
     shift_close: 'Z report',
   },
+  io: {
+    full: 'The disk is full: nothing was saved, and the sale is still open. Free some disk space, then try again.',
+    readonly: 'The database cannot be written (read-only): nothing was saved, and the sale is still open. Fix the file or folder permissions, then try again.',
+  },
   recovery: {
     title: 'The database needs attention',
     explain:
@@ -141,6 +145,10 @@ const zhCN: Strings<typeof en> = {
     refund: '退款',
     void: '作废',
     shift_close: 'Z 报表',
+  },
+  io: {
+    full: '磁盘已满：没有保存任何内容，当前销售仍然保留。请释放磁盘空间后重试。',
+    readonly: '数据库无法写入（只读）：没有保存任何内容，当前销售仍然保留。请修正文件或文件夹权限后重试。',
   },
   recovery: {
     title: '数据库需要处理',

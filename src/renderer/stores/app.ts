@@ -57,12 +57,11 @@ export const useApp = create<AppState>((set, get) => ({
       return;
     }
     set({ status: status.value });
+    applyLanguage(localLanguage() ?? status.value.language);
     if (status.value.recovery) {
-      // The store's language is in the damaged file: keep this terminal's (or the browser's) language.
       set({ screen: 'recovery' });
       return;
     }
-    applyLanguage(localLanguage() ?? status.value.language);
     if (!status.value.setupDone) {
       set({ screen: 'setup' });
       return;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditCursor, AuditFacets, AuditRow, InputOf } from '../../../shared/api';
+import type { AuditCursor, AuditFacets, AuditPage, AuditRow, InputOf } from '../../../shared/api';
 import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
@@ -80,26 +80,31 @@ export function AuditScreen() {
     };
   }, []);
 
-  const load = useCallback(
-    async (before: AuditCursor | null) => {
-      const id = ++request.current;
-      setLoading(true);
-      const r = await invoke('audit.list', { ...filter, limit: PAGE, ...(before ? { before } : {}) });
+  const apply = useCallback((page: AuditPage, append: boolean) => {
+    setRows((old) => (append && old ? [...old, ...page.rows] : page.rows));
+    setNext(page.next);
+  }, []);
+
+  // A new filter: the first (newest) page.
+  useEffect(() => {
+    const id = ++request.current;
+    void invoke('audit.list', { ...filter, limit: PAGE }).then((r) => {
       if (id !== request.current) return;
       setLoading(false);
-      if (!r.ok) {
-        notifyError(r.error);
-        return;
-      }
-      setRows((old) => (before && old ? [...old, ...r.value.rows] : r.value.rows));
-      setNext(r.value.next);
-    },
-    [filter, notifyError],
-  );
+      if (r.ok) apply(r.value, false);
+      else notifyError(r.error);
+    });
+  }, [filter, apply, notifyError]);
 
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const more = async (before: AuditCursor) => {
+    const id = ++request.current;
+    setLoading(true);
+    const r = await invoke('audit.list', { ...filter, limit: PAGE, before });
+    if (id !== request.current) return;
+    setLoading(false);
+    if (r.ok) apply(r.value, true);
+    else notifyError(r.error);
+  };
 
   const staffNames = useMemo(() => new Map((facets?.staff ?? []).map((s) => [s.id, s.name])), [facets]);
   const families = FAMILIES.filter((f) => facets?.actions.some((a) => a.startsWith(f)));
@@ -239,7 +244,7 @@ export function AuditScreen() {
                     type="button"
                     className="btn btn-secondary"
                     disabled={loading}
-                    onClick={() => void load(next)}
+                    onClick={() => void more(next)}
                     data-testid="audit-more"
                   >
                     {loading ? t('common.loading') : t('audit.more')}

@@ -14,14 +14,13 @@ export function reloadWithNotice(messageKey: string | null): void {
 
 /** Shows the notice a reload asked for (called once at start-up). */
 export function showPendingNotice(): void {
-  let key: string | null = null;
   try {
-    key = sessionStorage.getItem(KEY);
+    const key = sessionStorage.getItem(KEY);
     sessionStorage.removeItem(KEY);
+    if (key) useNotify.getState().message('info', key);
   } catch {
-    return;
+    // no storage, no notice
   }
-  if (key) useNotify.getState().message('info', key);
 }
 
 export function formatBytes(bytes: number, locale: string): string {
