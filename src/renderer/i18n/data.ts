@@ -66,7 +66,8 @@ const en = {
   },
   io: {
     full: 'The disk is full: nothing was saved, and the sale is still open. Free some disk space, then try again.',
-    readonly: 'The database cannot be written (read-only): nothing was saved, and the sale is still open. Fix the file or folder permissions, then try again.',
+    readonly:
+      'The database cannot be written (read-only): nothing was saved, and the sale is still open. Fix the file or folder permissions, then try again.',
   },
   recovery: {
     title: 'The database needs attention',
