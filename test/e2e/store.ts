@@ -41,10 +41,18 @@ export async function signIn(page: Page, name: string, pin: string) {
   await expect(page.getByTestId('search-input')).toBeVisible();
 }
 
-/** Scans like a keyboard-wedge scanner, from anywhere on the checkout screen. */
+/**
+ * Enters codes the way a clerk types one by hand: in the search box, then Enter (a scan). The
+ * keyboard-wedge timing path is covered by first-sale.e2e.ts; these tests are about what follows,
+ * and must not depend on keystroke timing on a busy machine.
+ */
 export async function scan(page: Page, codes: string[]) {
-  await page.locator('body').click({ position: { x: 5, y: 700 } });
-  for (const code of codes) await page.keyboard.type(`${code}\n`, { delay: 5 });
+  const search = page.getByTestId('search-input');
+  for (const code of codes) {
+    await search.fill(code);
+    await search.press('Enter');
+    await expect(search).toHaveValue('');
+  }
 }
 
 export async function openView(page: Page, testId: string) {
