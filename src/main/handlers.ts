@@ -14,6 +14,7 @@ import { sendToPrinter } from './receipts/printer';
 import { AppError } from './errors';
 import { recordAudit } from './audit/audit';
 import { inTransaction } from './db/open';
+import { aftersaleHandlers } from './aftersale/handlers';
 
 /** The handler table: one entry per channel of the contract, checked by the compiler. */
 export const handlers: Handlers = {
@@ -108,4 +109,6 @@ export const handlers: Handlers = {
       );
     return { bytes: bytes.length };
   },
+
+  ...aftersaleHandlers,
 };

@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
+import { aftersaleContract } from './aftersale';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
-export const contract = { ...appContract, ...catalogContract, ...salesContract };
+export const contract = { ...appContract, ...catalogContract, ...salesContract, ...aftersaleContract };
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -23,3 +24,4 @@ export type EventName = keyof Events;
 
 export * from './types';
 export * from './define';
+export * from './aftersale';
