@@ -11,8 +11,6 @@ import { shop, stockOf } from '../support/aftersale';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Order } from '../../src/shared/api';
 
-const CODES = ['5000112637922', '4006381333931']; // cola 1.50, bread 3.25
-
 const lineReq = fc.record({ line: fc.nat(5), qty: fc.integer({ min: 1, max: 4 }), writeoff: fc.boolean() });
 const op = fc.oneof(
   fc.record({
@@ -51,11 +49,15 @@ describe('refund properties', () => {
         let expectedCredit = 0;
         const productOfLine = new Map<string, string>();
         const move = (productId: string, d: number) => expectedStock.set(productId, expectedStock.get(productId)! + d);
-        const applyRefund = (lines: { orderLineId: string | null; productId: string; qty: number; disposition: string }[], tenders: { method: string; amount: number }[]) => {
+        const applyRefund = (
+          lines: { orderLineId: string | null; productId: string; qty: number; disposition: string }[],
+          tenders: { method: string; amount: number }[],
+        ) => {
           for (const l of lines) if (l.disposition === 'restock') move(l.productId, l.qty);
           expectedCredit += tenders.filter((t) => t.method === 'store_credit').reduce((s, t) => s + t.amount, 0);
         };
-        const counts = () => db.prepare('SELECT (SELECT COUNT(*) FROM refunds) AS r, (SELECT COUNT(*) FROM orders) AS o').get() as { r: number; o: number };
+        const counts = () =>
+          db.prepare('SELECT (SELECT COUNT(*) FROM refunds) AS r, (SELECT COUNT(*) FROM orders) AS o').get() as { r: number; o: number };
 
         for (const o of ops) {
           if (o.t === 'sale') {
@@ -69,9 +71,15 @@ describe('refund properties', () => {
               o.pay === 'card'
                 ? [{ kind: 'card_external' as const, amount: total, approved: true as const }]
                 : o.pay === 'split'
-                  ? [{ kind: 'card_external' as const, amount: Math.floor(total / 2), approved: true as const }, { kind: 'cash' as const, amount: total - Math.floor(total / 2) + 100 }]
+                  ? [
+                      { kind: 'card_external' as const, amount: Math.floor(total / 2), approved: true as const },
+                      { kind: 'cash' as const, amount: total - Math.floor(total / 2) + 100 },
+                    ]
                   : credit > 0
-                    ? [{ kind: 'store_credit' as const, amount: credit }, ...(total - credit > 0 ? [{ kind: 'cash' as const, amount: total - credit }] : [])]
+                    ? [
+                        { kind: 'store_credit' as const, amount: credit },
+                        ...(total - credit > 0 ? [{ kind: 'cash' as const, amount: total - credit }] : []),
+                      ]
                     : [{ kind: 'cash' as const, amount: total }];
             const order = await ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders }, 's1');
             orders.push(order);
@@ -87,7 +95,10 @@ describe('refund properties', () => {
           if (o.t === 'void') {
             const r = await app.router.call('refunds.voidSale', { orderId: order.id, refundId: uuidv7(), method: 'original' }, 's1');
             if (r.ok) {
-              const doc = r.value as { lines: { orderLineId: string; productId: string; qty: number; disposition: string }[]; tenders: { method: string; amount: number }[] };
+              const doc = r.value as {
+                lines: { orderLineId: string; productId: string; qty: number; disposition: string }[];
+                tenders: { method: string; amount: number }[];
+              };
               applyRefund(doc.lines, doc.tenders);
             } else expect(r.error.code).toBe('CONFLICT');
             continue;
@@ -95,13 +106,20 @@ describe('refund properties', () => {
           const other = orders[(o.order + 1) % orders.length]!;
           const lines = o.lines.map((l) => {
             const src = o.t === 'refund' && o.foreign && other.id !== order.id ? other : order;
-            return { orderLineId: src.lines[l.line % src.lines.length]!.id, qty: l.qty * 1000, disposition: l.writeoff ? ('writeoff' as const) : ('restock' as const) };
+            return {
+              orderLineId: src.lines[l.line % src.lines.length]!.id,
+              qty: l.qty * 1000,
+              disposition: l.writeoff ? ('writeoff' as const) : ('restock' as const),
+            };
           });
           const before = counts();
           if (o.t === 'refund') {
             const r = await app.router.call('refunds.create', { orderId: order.id, refundId: uuidv7(), lines, method: o.method }, 's1');
             if (r.ok) {
-              const doc = r.value as { lines: { orderLineId: string; productId: string; qty: number; disposition: string }[]; tenders: { method: string; amount: number }[] };
+              const doc = r.value as {
+                lines: { orderLineId: string; productId: string; qty: number; disposition: string }[];
+                tenders: { method: string; amount: number }[];
+              };
               expect(doc.lines.map((l) => l.qty)).toEqual(lines.map((l) => l.qty));
               applyRefund(doc.lines, doc.tenders);
             } else {
@@ -114,13 +132,27 @@ describe('refund properties', () => {
             const due = cart.priced.total;
             const r = await app.router.call(
               'exchanges.complete',
-              { orderId: order.id, refundId: uuidv7(), lines, method: 'cash', cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: o.short ? 0 : due }] },
+              {
+                orderId: order.id,
+                refundId: uuidv7(),
+                lines,
+                method: 'cash',
+                cartId: cart.id,
+                checkoutId: uuidv7(),
+                tenders: [{ kind: 'cash', amount: o.short ? 0 : due }],
+              },
               's1',
             );
             const after = counts();
             if (r.ok) {
               expect(after).toEqual({ r: before.r + 1, o: before.o + 1 });
-              const v = r.value as { refund: { lines: { orderLineId: string; productId: string; qty: number; disposition: string }[]; tenders: { method: string; amount: number }[] }; order: Order };
+              const v = r.value as {
+                refund: {
+                  lines: { orderLineId: string; productId: string; qty: number; disposition: string }[];
+                  tenders: { method: string; amount: number }[];
+                };
+                order: Order;
+              };
               applyRefund(v.refund.lines, v.refund.tenders);
               orders.push(v.order);
               for (const l of v.order.lines) move(l.productId, -l.qty);
@@ -142,18 +174,39 @@ describe('refund properties', () => {
         expect(overLines).toEqual([]);
         // Per tender: no payment gives back more than it took.
         const overPayments = db
-          .prepare('SELECT p.id FROM payments p JOIN refund_tenders t ON t.payment_id = p.id GROUP BY p.id HAVING SUM(t.amount) > MAX(p.amount)')
+          .prepare(
+            'SELECT p.id FROM payments p JOIN refund_tenders t ON t.payment_id = p.id GROUP BY p.id HAVING SUM(t.amount) > MAX(p.amount)',
+          )
           .all();
         expect(overPayments).toEqual([]);
         // Per refund: the money out equals the goods back; per order: never more than its total.
-        expect(db.prepare('SELECT r.id FROM refunds r WHERE r.total <> (SELECT COALESCE(SUM(amount), 0) FROM refund_tenders t WHERE t.refund_id = r.id) OR r.total <> (SELECT SUM(amount) FROM refund_lines l WHERE l.refund_id = r.id)').all()).toEqual([]);
-        expect(db.prepare('SELECT o.id FROM orders o JOIN refunds r ON r.order_id = o.id GROUP BY o.id HAVING SUM(r.total) > MAX(o.total)').all()).toEqual([]);
+        expect(
+          db
+            .prepare(
+              'SELECT r.id FROM refunds r WHERE r.total <> (SELECT COALESCE(SUM(amount), 0) FROM refund_tenders t WHERE t.refund_id = r.id) OR r.total <> (SELECT SUM(amount) FROM refund_lines l WHERE l.refund_id = r.id)',
+            )
+            .all(),
+        ).toEqual([]);
+        expect(
+          db
+            .prepare('SELECT o.id FROM orders o JOIN refunds r ON r.order_id = o.id GROUP BY o.id HAVING SUM(r.total) > MAX(o.total)')
+            .all(),
+        ).toEqual([]);
         // Refund lines belong to the refund's own order.
-        expect(db.prepare('SELECT rl.id FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id JOIN order_lines l ON l.id = rl.order_line_id WHERE l.order_id <> r.order_id').all()).toEqual([]);
+        expect(
+          db
+            .prepare(
+              'SELECT rl.id FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id JOIN order_lines l ON l.id = rl.order_line_id WHERE l.order_id <> r.order_id',
+            )
+            .all(),
+        ).toEqual([]);
         // Stock and store credit follow.
         for (const p of products) expect(stockOf(app, p)).toBe(expectedStock.get(p));
         expect((await ok(app, 'customers.get', { id: jane.id }, 's1')).customer.creditBalance).toBe(expectedCredit);
-        const ledger = db.prepare('SELECT product_id AS p, SUM(qty_delta) AS q FROM stock_movements GROUP BY product_id').all() as { p: string; q: number }[];
+        const ledger = db.prepare('SELECT product_id AS p, SUM(qty_delta) AS q FROM stock_movements GROUP BY product_id').all() as {
+          p: string;
+          q: number;
+        }[];
         for (const row of ledger) expect(stockOf(app, row.p)).toBe(row.q);
         app.close();
       }),

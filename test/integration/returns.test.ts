@@ -65,7 +65,11 @@ describe('returns and refunds', () => {
     expect((await ok(app, 'sales.get', { id: order.id }, 'clerk')).total).toBe(order.total);
 
     const detail = await ok(app, 'orders.detail', { id: order.id }, 'clerk');
-    expect(detail.lines.find((l) => l.orderLineId === colaLine.id)).toMatchObject({ refundedQty: 1000, returnableQty: 2000, refundedAmount: 150 });
+    expect(detail.lines.find((l) => l.orderLineId === colaLine.id)).toMatchObject({
+      refundedQty: 1000,
+      returnableQty: 2000,
+      refundedAmount: 150,
+    });
     expect(detail.refundable).toBe(order.total - 150);
   });
 
@@ -74,17 +78,32 @@ describe('returns and refunds', () => {
     const order = await sell(app, [COLA, BREAD]);
     const other = await sell(app, [COLA]);
     const line = order.lines[0]!;
-    await ok(app, 'refunds.create', { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: line.id, qty: 1000, disposition: 'restock' }], method: 'cash' }, 'clerk');
+    await ok(
+      app,
+      'refunds.create',
+      { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: line.id, qty: 1000, disposition: 'restock' }], method: 'cash' },
+      'clerk',
+    );
     const before = snapshotDb(app.deps.sqlite);
 
-    const twice = await fail(app, 'refunds.create', { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: line.id, qty: 1000, disposition: 'restock' }], method: 'cash' }, 'clerk');
+    const twice = await fail(
+      app,
+      'refunds.create',
+      { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: line.id, qty: 1000, disposition: 'restock' }], method: 'cash' },
+      'clerk',
+    );
     expect(twice).toMatchObject({ code: 'CONFLICT', details: { reason: 'alreadyReturned' } });
     expect(twice.message).toContain('already returned');
 
     const foreign = await fail(
       app,
       'refunds.create',
-      { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: other.lines[0]!.id, qty: 1000, disposition: 'restock' }], method: 'cash' },
+      {
+        orderId: order.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: other.lines[0]!.id, qty: 1000, disposition: 'restock' }],
+        method: 'cash',
+      },
       'clerk',
     );
     expect(foreign).toMatchObject({ code: 'VALIDATION', details: { reason: 'notOnOrder' } });
@@ -94,7 +113,12 @@ describe('returns and refunds', () => {
       app,
       'refunds.create',
       // The bread line is fine, the second line asks for 2 breads of 1: the whole return is refused.
-      { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: order.lines[1]!.id, qty: 2000, disposition: 'restock' }], method: 'cash' },
+      {
+        orderId: order.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: order.lines[1]!.id, qty: 2000, disposition: 'restock' }],
+        method: 'cash',
+      },
       'clerk',
     );
     expect(tooMany).toMatchObject({ code: 'CONFLICT', details: { reason: 'tooMany', returnable: 1000 } });
@@ -107,7 +131,12 @@ describe('returns and refunds', () => {
   it('is idempotent by refund id: a retried return refunds once', async () => {
     const { app } = await shop();
     const order = await sell(app, [COLA]);
-    const input = { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' as const }], method: 'cash' as const };
+    const input = {
+      orderId: order.id,
+      refundId: uuidv7(),
+      lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' as const }],
+      method: 'cash' as const,
+    };
     const results = await Promise.all(Array.from({ length: 10 }, () => app.router.call('refunds.create', input, 'clerk')));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(count(app, 'refunds')).toBe(1);
@@ -120,12 +149,19 @@ describe('returns and refunds', () => {
     const refund = await ok(
       app,
       'refunds.create',
-      { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'writeoff' }], method: 'original' },
+      {
+        orderId: order.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'writeoff' }],
+        method: 'original',
+      },
       'clerk',
     );
     expect(refund.tenders).toEqual([expect.objectContaining({ method: 'card_external', amount: 325, brand: 'Visa', last4: '4242' })]);
     expect(stockOf(app, bread.id)).toBe(-1000);
-    const kinds = app.deps.sqlite.prepare('SELECT kind, qty_delta AS q FROM stock_movements WHERE ref_id = ? ORDER BY rowid').all(refund.id);
+    const kinds = app.deps.sqlite
+      .prepare('SELECT kind, qty_delta AS q FROM stock_movements WHERE ref_id = ? ORDER BY rowid')
+      .all(refund.id);
     expect(kinds).toEqual([
       { kind: 'return', q: 1000 },
       { kind: 'writeoff', q: -1000 },
@@ -133,24 +169,51 @@ describe('returns and refunds', () => {
   });
 
   it('without a receipt a manager must approve; the clerk gets APPROVAL_REQUIRED first', async () => {
-    const { app, cola, managerId, cola: { price } } = await shop();
-    const input = { refundId: uuidv7(), lines: [{ productId: cola.id, qty: 1000, amount: price, disposition: 'restock' as const }], method: 'cash' as const, reason: 'gift' };
+    const {
+      app,
+      cola,
+      managerId,
+      cola: { price },
+    } = await shop();
+    const input = {
+      refundId: uuidv7(),
+      lines: [{ productId: cola.id, qty: 1000, amount: price, disposition: 'restock' as const }],
+      method: 'cash' as const,
+      reason: 'gift',
+    };
     const before = snapshotDb(app.deps.sqlite);
     expect((await fail(app, 'refunds.receiptless', input, 'clerk')).code).toBe('APPROVAL_REQUIRED');
     expect(snapshotDb(app.deps.sqlite).counts).toEqual(before.counts);
-    const above = await fail(app, 'refunds.receiptless', { ...input, lines: [{ ...input.lines[0]!, amount: price + 1 }], approval: { staffId: managerId, pin: '2222' } }, 'clerk');
+    const above = await fail(
+      app,
+      'refunds.receiptless',
+      { ...input, lines: [{ ...input.lines[0]!, amount: price + 1 }], approval: { staffId: managerId, pin: '2222' } },
+      'clerk',
+    );
     expect(above).toMatchObject({ code: 'VALIDATION', details: { reason: 'aboveShelfPrice' } });
     const refund = await ok(app, 'refunds.receiptless', { ...input, approval: { staffId: managerId, pin: '2222' } }, 'clerk');
     expect(refund).toMatchObject({ kind: 'receiptless', total: price, approvedByName: 'Mona', orderId: null });
     expect(stockOf(app, cola.id)).toBe(1000);
-    const a = app.deps.sqlite.prepare("SELECT approved_by AS by FROM audit WHERE action = 'refund' AND target = ?").get(refund.id) as { by: string };
+    const a = app.deps.sqlite.prepare("SELECT approved_by AS by FROM audit WHERE action = 'refund' AND target = ?").get(refund.id) as {
+      by: string;
+    };
     expect(a.by).toBe(managerId);
   });
 
   it('undoing a completed sale is a manager-approved refund of everything not yet refunded', async () => {
     const { app, managerId, cola } = await shop();
     const order = await sell(app, [COLA, COLA]);
-    await ok(app, 'refunds.create', { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }], method: 'cash' }, 'clerk');
+    await ok(
+      app,
+      'refunds.create',
+      {
+        orderId: order.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }],
+        method: 'cash',
+      },
+      'clerk',
+    );
     const input = { orderId: order.id, refundId: uuidv7(), method: 'original' as const };
     expect((await fail(app, 'refunds.voidSale', input, 'clerk')).code).toBe('APPROVAL_REQUIRED');
     const wrongPin = await fail(app, 'refunds.voidSale', { ...input, approval: { staffId: managerId, pin: '9999' } }, 'clerk');
@@ -160,7 +223,9 @@ describe('returns and refunds', () => {
     expect(stockOf(app, cola.id)).toBe(0);
     expect((await ok(app, 'orders.detail', { id: order.id }, 'clerk')).refundable).toBe(0);
     expect(count(app, 'audit', "action = 'sale.undo' AND approved_by = ?", managerId)).toBe(1);
-    expect((await fail(app, 'refunds.voidSale', { ...input, refundId: uuidv7() }, 'mgr')).details).toMatchObject({ reason: 'alreadyReturned' });
+    expect((await fail(app, 'refunds.voidSale', { ...input, refundId: uuidv7() }, 'mgr')).details).toMatchObject({
+      reason: 'alreadyReturned',
+    });
   });
 
   it('a clerk voids the open sale (audited)', async () => {
@@ -178,18 +243,43 @@ describe('store credit and loyalty', () => {
     const jane = await ok(app, 'customers.create', { name: 'Jane' }, 'clerk');
     await ok(app, 'cart.setCustomer', { customerId: jane.id }, 'clerk');
     const order = await sell(app, [BREAD]);
-    await ok(app, 'refunds.create', { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }], method: 'store_credit' }, 'clerk');
+    await ok(
+      app,
+      'refunds.create',
+      {
+        orderId: order.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }],
+        method: 'store_credit',
+      },
+      'clerk',
+    );
     expect((await ok(app, 'customers.get', { id: jane.id }, 'clerk')).customer.creditBalance).toBe(325);
 
     // Without a customer on the sale there is no credit to spend.
     let cart = await ok(app, 'cart.scan', { code: COLA }, 'clerk');
-    const noCustomer = await fail(app, 'sales.complete', { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 150 }] }, 'clerk');
+    const noCustomer = await fail(
+      app,
+      'sales.complete',
+      { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 150 }] },
+      'clerk',
+    );
     expect(noCustomer.code).toBe('VALIDATION');
     await ok(app, 'cart.setCustomer', { customerId: jane.id }, 'clerk');
     // Store credit is not cash: paying 3.25 of credit for a 1.50 sale gives no change.
-    const over = await fail(app, 'sales.complete', { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 325 }] }, 'clerk');
+    const over = await fail(
+      app,
+      'sales.complete',
+      { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 325 }] },
+      'clerk',
+    );
     expect(over.code).toBe('VALIDATION');
-    const paid = await ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 150 }] }, 'clerk');
+    const paid = await ok(
+      app,
+      'sales.complete',
+      { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 150 }] },
+      'clerk',
+    );
     expect(paid.payments).toEqual([expect.objectContaining({ kind: 'store_credit', amount: 150 })]);
     expect((await ok(app, 'customers.get', { id: jane.id }, 'clerk')).customer.creditBalance).toBe(175);
 
@@ -197,18 +287,35 @@ describe('store credit and loyalty', () => {
     cart = await ok(app, 'cart.scan', { code: BREAD }, 'clerk');
     await ok(app, 'cart.setCustomer', { customerId: jane.id }, 'clerk');
     const orders = count(app, 'orders');
-    const short = await fail(app, 'sales.complete', { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 325 }] }, 'clerk');
+    const short = await fail(
+      app,
+      'sales.complete',
+      { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'store_credit', amount: 325 }] },
+      'clerk',
+    );
     expect(short).toMatchObject({ code: 'INSUFFICIENT_PAYMENT', details: { reason: 'storeCredit', balance: 175 } });
     expect(count(app, 'orders')).toBe(orders);
 
     // A refund of a sale paid with credit goes back to the credit ("original tender").
-    await ok(app, 'refunds.create', { orderId: paid.id, refundId: uuidv7(), lines: [{ orderLineId: paid.lines[0]!.id, qty: 1000, disposition: 'restock' }], method: 'original' }, 'clerk');
+    await ok(
+      app,
+      'refunds.create',
+      {
+        orderId: paid.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: paid.lines[0]!.id, qty: 1000, disposition: 'restock' }],
+        method: 'original',
+      },
+      'clerk',
+    );
     expect((await ok(app, 'customers.get', { id: jane.id }, 'clerk')).customer.creditBalance).toBe(325);
   });
 
   it('earns points by the admin’s rules, redeems them as credit, and gives them back on a refund', async () => {
     const { app } = await shop();
-    expect((await fail(app, 'loyalty.setRules', { enabled: true, earnPerUnit: 10, redeemPoints: 50, redeemValue: 100 }, 'mgr')).code).toBe('FORBIDDEN');
+    expect((await fail(app, 'loyalty.setRules', { enabled: true, earnPerUnit: 10, redeemPoints: 50, redeemValue: 100 }, 'mgr')).code).toBe(
+      'FORBIDDEN',
+    );
     await ok(app, 'loyalty.setRules', { enabled: true, earnPerUnit: 10, redeemPoints: 30, redeemValue: 100 }, 's1');
     const jane = await ok(app, 'customers.create', { name: 'Jane', marketingConsent: true }, 'clerk');
     expect(jane.marketingConsent).toBe(true);
@@ -219,14 +326,26 @@ describe('store credit and loyalty', () => {
     expect(detail.redeemableValue).toBe(200);
     expect(detail.orders.map((o) => o.id)).toEqual([order.id]);
 
-    await ok(app, 'refunds.create', { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }], method: 'cash' }, 'clerk');
+    await ok(
+      app,
+      'refunds.create',
+      {
+        orderId: order.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }],
+        method: 'cash',
+      },
+      'clerk',
+    );
     detail = await ok(app, 'customers.get', { id: jane.id }, 'clerk');
     expect(detail.customer.points).toBe(33); // half the sale refunded: 32 of 65 points go back
 
     detail = await ok(app, 'customers.redeemPoints', { customerId: jane.id, blocks: 1 }, 'clerk');
     expect(detail.customer).toMatchObject({ points: 3, creditBalance: 100 });
     expect(detail.pointsLedger.map((e) => e.kind)).toEqual(['redeem', 'refund', 'earn']);
-    expect((await fail(app, 'customers.redeemPoints', { customerId: jane.id, blocks: 1 }, 'clerk')).details).toMatchObject({ reason: 'points' });
+    expect((await fail(app, 'customers.redeemPoints', { customerId: jane.id, blocks: 1 }, 'clerk')).details).toMatchObject({
+      reason: 'points',
+    });
   });
 
   it('finds customers by name, phone or email; refuses duplicates; a manager adjusts credit (audited)', async () => {
@@ -244,11 +363,15 @@ describe('store credit and loyalty', () => {
     expect(bad.code).toBe('VALIDATION');
 
     const li = (await ok(app, 'customers.search', { q: 'lei', offset: 0, limit: 10 }, 'clerk')).items[0]!;
-    expect((await fail(app, 'customers.adjustCredit', { customerId: li.id, delta: 500, note: 'goodwill' }, 'clerk')).code).toBe('FORBIDDEN');
+    expect((await fail(app, 'customers.adjustCredit', { customerId: li.id, delta: 500, note: 'goodwill' }, 'clerk')).code).toBe(
+      'FORBIDDEN',
+    );
     const d = await ok(app, 'customers.adjustCredit', { customerId: li.id, delta: 500, note: 'goodwill' }, 'mgr');
     expect(d.customer.creditBalance).toBe(500);
     expect(d.credit[0]).toMatchObject({ delta: 500, kind: 'adjust', note: 'goodwill' });
-    expect((await fail(app, 'customers.adjustCredit', { customerId: li.id, delta: -501, note: 'oops' }, 'mgr')).code).toBe('INSUFFICIENT_PAYMENT');
+    expect((await fail(app, 'customers.adjustCredit', { customerId: li.id, delta: -501, note: 'oops' }, 'mgr')).code).toBe(
+      'INSUFFICIENT_PAYMENT',
+    );
     expect(count(app, 'audit', "action = 'credit.adjust' AND staff_id = ?", managerId)).toBe(1);
     const updated = await ok(app, 'customers.update', { id: li.id, notes: 'VIP', marketingConsent: true }, 'clerk');
     expect(updated).toMatchObject({ notes: 'VIP', marketingConsent: true });
@@ -278,7 +401,10 @@ describe('exchanges', () => {
     expect(res.refund).toMatchObject({ kind: 'exchange', total: 150, exchangeOrderId: res.order.id });
     expect(res.refund.tenders).toEqual([expect.objectContaining({ method: 'exchange', amount: 150 })]);
     expect(res.order.payments).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'exchange', amount: 150 }), expect.objectContaining({ kind: 'cash', amount: 175 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'exchange', amount: 150 }),
+        expect.objectContaining({ kind: 'cash', amount: 175 }),
+      ]),
     );
     expect(stockOf(app, cola.id)).toBe(0);
     expect(stockOf(app, bread.id)).toBe(-1000);
@@ -317,7 +443,14 @@ describe('parked sales', () => {
     const clock = app.clock;
     const first = await ok(app, 'cart.scan', { code: COLA }, 'clerk');
     const parked = await ok(app, 'parked.park', { note: 'forgot wallet' }, 'clerk');
-    expect(parked).toMatchObject({ cartId: first.id, parkedByName: 'Carl', parkedAt: clock.now, note: 'forgot wallet', lineCount: 1, total: 150 });
+    expect(parked).toMatchObject({
+      cartId: first.id,
+      parkedByName: 'Carl',
+      parkedAt: clock.now,
+      note: 'forgot wallet',
+      lineCount: 1,
+      total: 150,
+    });
     expect((await ok(app, 'cart.get', {}, 'clerk')).lines).toHaveLength(0);
     await ok(app, 'cart.scan', { code: BREAD }, 'clerk');
     // Resuming swaps: the bread sale is parked in its place.

@@ -16,7 +16,12 @@ async function shipOrder(app: App, codes: string[]) {
   await ok(app, 'cart.setCustomer', { customerId: jane.id }, 'clerk');
   await ok(app, 'cart.setFulfilment', { fulfilment: 'ship' }, 'clerk');
   const cart = await ok(app, 'cart.get', {}, 'clerk');
-  return ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] }, 'clerk');
+  return ok(
+    app,
+    'sales.complete',
+    { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+    'clerk',
+  );
 }
 
 const PARCEL = { weightG: 1200, lengthMm: 300, widthMm: 200, heightMm: 100 };
@@ -35,11 +40,12 @@ describe('addresses', () => {
       'country',
     ]);
     expect(validateAddress({ name: 'A', line1: 'B', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' })).toEqual([]);
-    expect(validateAddress({ name: '张三', line1: '建国路1号', city: '北京', region: '北京市', postalCode: '100000', country: 'CN' })).toEqual([]);
-    expect(validateAddress({ name: '张三', line1: '建国路1号', city: '北京', postalCode: '1000', country: 'CN' }).map((i) => i.path[1])).toEqual([
-      'postalCode',
-      'region',
-    ]);
+    expect(
+      validateAddress({ name: '张三', line1: '建国路1号', city: '北京', region: '北京市', postalCode: '100000', country: 'CN' }),
+    ).toEqual([]);
+    expect(
+      validateAddress({ name: '张三', line1: '建国路1号', city: '北京', postalCode: '1000', country: 'CN' }).map((i) => i.path[1]),
+    ).toEqual(['postalCode', 'region']);
     expect(validateAddress({ ...ADDRESS, country: 'CA', region: 'ON', postalCode: 'K1A0B1' })).toEqual([]);
   });
 });
@@ -54,11 +60,34 @@ describe('shipping with the own courier', () => {
 
     const colaLine = order.lines.find((l) => l.sku === 'COLA')!;
     const breadLine = order.lines.find((l) => l.sku === 'BREAD')!;
-    expect((await fail(app, 'shipping.create', { orderId: order.id, lines: [{ orderLineId: colaLine.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'own', service: 'next_day' }, 'clerk')).code).toBe('FORBIDDEN');
+    expect(
+      (
+        await fail(
+          app,
+          'shipping.create',
+          {
+            orderId: order.id,
+            lines: [{ orderLineId: colaLine.id, qty: 1000 }],
+            address: ADDRESS,
+            parcel: PARCEL,
+            carrier: 'own',
+            service: 'next_day',
+          },
+          'clerk',
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
     const first = await ok(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: colaLine.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'own', service: 'next_day' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: colaLine.id, qty: 1000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'own',
+        service: 'next_day',
+      },
       'mgr',
     );
     expect(first).toMatchObject({ status: 'label_created', carrier: 'own', number: 'T1-S000001', orderNumber: order.number });
@@ -76,7 +105,14 @@ describe('shipping with the own courier', () => {
     const tooMany = await fail(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: colaLine.id, qty: 2000 }], address: ADDRESS, parcel: PARCEL, carrier: 'own', service: 'next_day' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: colaLine.id, qty: 2000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'own',
+        service: 'next_day',
+      },
       'mgr',
     );
     expect(tooMany).toMatchObject({ code: 'CONFLICT', details: { reason: 'alreadyShipped', left: 1000 } });
@@ -84,7 +120,17 @@ describe('shipping with the own courier', () => {
     const second = await ok(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: colaLine.id, qty: 1000 }, { orderLineId: breadLine.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'own', service: 'same_day' },
+      {
+        orderId: order.id,
+        lines: [
+          { orderLineId: colaLine.id, qty: 1000 },
+          { orderLineId: breadLine.id, qty: 1000 },
+        ],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'own',
+        service: 'same_day',
+      },
       'mgr',
     );
     expect(second.trackingNumber).not.toBe(first.trackingNumber);
@@ -92,7 +138,8 @@ describe('shipping with the own courier', () => {
     expect(stockOf(app, bread.id)).toBe(-1000);
     expect(await ok(app, 'shipping.queue', { limit: 10 }, 'clerk')).toEqual([]);
 
-    for (const status of ['handed_over', 'in_transit', 'delivered'] as const) await ok(app, 'shipping.setStatus', { id: first.id, status }, 'mgr');
+    for (const status of ['handed_over', 'in_transit', 'delivered'] as const)
+      await ok(app, 'shipping.setStatus', { id: first.id, status }, 'mgr');
     const done = await ok(app, 'shipping.get', { id: first.id }, 'clerk');
     expect(done.events.map((e) => e.status)).toEqual(['label_created', 'handed_over', 'in_transit', 'delivered']);
     expect(done.status).toBe('delivered');
@@ -101,8 +148,12 @@ describe('shipping with the own courier', () => {
     expect((await fail(app, 'shipping.cancel', { id: first.id }, 'mgr')).code).toBe('CONFLICT');
     detail = await ok(app, 'orders.detail', { id: order.id }, 'clerk');
     expect(detail.shipments.map((s) => s.status)).toEqual(['delivered', 'label_created']);
-    expect((await ok(app, 'shipping.list', { status: 'active', offset: 0, limit: 10 }, 'clerk')).items.map((s) => s.id)).toEqual([second.id]);
-    expect((await ok(app, 'shipping.list', { status: 'all', q: first.trackingNumber, offset: 0, limit: 10 }, 'clerk')).items.map((s) => s.id)).toEqual([first.id]);
+    expect((await ok(app, 'shipping.list', { status: 'active', offset: 0, limit: 10 }, 'clerk')).items.map((s) => s.id)).toEqual([
+      second.id,
+    ]);
+    expect(
+      (await ok(app, 'shipping.list', { status: 'all', q: first.trackingNumber, offset: 0, limit: 10 }, 'clerk')).items.map((s) => s.id),
+    ).toEqual([first.id]);
   });
 
   it('a malformed address gets field errors and writes nothing; an order taken home cannot ship', async () => {
@@ -112,7 +163,14 @@ describe('shipping with the own courier', () => {
     const err = await fail(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: order.lines[0]!.id, qty: 1000 }], address: { ...ADDRESS, postalCode: 'ABC', city: ' ' }, parcel: PARCEL, carrier: 'own', service: 'next_day' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000 }],
+        address: { ...ADDRESS, postalCode: 'ABC', city: ' ' },
+        parcel: PARCEL,
+        carrier: 'own',
+        service: 'next_day',
+      },
       'mgr',
     );
     expect(err.code).toBe('VALIDATION');
@@ -123,11 +181,23 @@ describe('shipping with the own courier', () => {
 
     await ok(app, 'cart.scan', { code: BREAD }, 'clerk');
     const cart = await ok(app, 'cart.get', {}, 'clerk');
-    const takeaway = await ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 325 }] }, 'clerk');
+    const takeaway = await ok(
+      app,
+      'sales.complete',
+      { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 325 }] },
+      'clerk',
+    );
     const home = await fail(
       app,
       'shipping.create',
-      { orderId: takeaway.id, lines: [{ orderLineId: takeaway.lines[0]!.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'own', service: 'next_day' },
+      {
+        orderId: takeaway.id,
+        lines: [{ orderLineId: takeaway.lines[0]!.id, qty: 1000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'own',
+        service: 'next_day',
+      },
       'mgr',
     );
     expect(home).toMatchObject({ code: 'CONFLICT', details: { reason: 'notForShipping' } });
@@ -139,7 +209,14 @@ describe('shipping with the own courier', () => {
     const s = await ok(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: order.lines[0]!.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'own', service: 'next_day' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'own',
+        service: 'next_day',
+      },
       'mgr',
     );
     expect(stockOf(app, cola.id)).toBe(-1000);
@@ -159,12 +236,27 @@ describe('shipping with the own courier', () => {
     await ok(app, 'cart.scan', { code: COLA }, 'clerk');
     await ok(app, 'cart.setFulfilment', { fulfilment: 'ship' }, 'clerk');
     const cart = await ok(app, 'cart.get', {}, 'clerk');
-    const e = await fail(app, 'sales.complete', { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 150 }] }, 'clerk');
+    const e = await fail(
+      app,
+      'sales.complete',
+      { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 150 }] },
+      'clerk',
+    );
     expect(e).toMatchObject({ code: 'VALIDATION', details: { reason: 'shipNeedsCustomer' } });
     await ok(app, 'cart.clear', {}, 'clerk');
 
     const order = await shipOrder(app, [COLA]);
-    await ok(app, 'refunds.create', { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }], method: 'cash' }, 'clerk');
+    await ok(
+      app,
+      'refunds.create',
+      {
+        orderId: order.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000, disposition: 'restock' }],
+        method: 'cash',
+      },
+      'clerk',
+    );
     expect(stockOf(app, cola.id)).toBe(0);
     expect(await ok(app, 'shipping.queue', { limit: 10 }, 'clerk')).toEqual([]);
   });
@@ -195,22 +287,34 @@ async function fakeCarrier(): Promise<Fake> {
     req.on('end', () => {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
       const path = req.url ?? '';
-      fake.requests.push({ method: req.method ?? '', path, auth: req.headers.authorization, idem: req.headers['idempotency-key'] as string | undefined, body });
-      if (req.headers.authorization !== 'Bearer sk_test') return send(res, 401, { error: { code: 'unauthorized', message: 'Bad API key' } });
+      fake.requests.push({
+        method: req.method ?? '',
+        path,
+        auth: req.headers.authorization,
+        idem: req.headers['idempotency-key'] as string | undefined,
+        body,
+      });
+      if (req.headers.authorization !== 'Bearer sk_test')
+        return send(res, 401, { error: { code: 'unauthorized', message: 'Bad API key' } });
       if (req.method === 'POST' && path === '/v1/shipments') {
         const shipTo = (body?.shipTo ?? {}) as Record<string, string>;
-        if (shipTo.postalCode === '99999') return send(res, 422, { error: { code: 'invalid_address', message: 'Postal code does not exist', field: 'postalCode' } });
+        if (shipTo.postalCode === '99999')
+          return send(res, 422, { error: { code: 'invalid_address', message: 'Postal code does not exist', field: 'postalCode' } });
         const idem = req.headers['idempotency-key'] as string;
         const tn = byIdem.get(idem) ?? `1ZFAKE${String(++seq).padStart(8, '0')}`;
         byIdem.set(idem, tn);
-        fake.events[tn] ??= [{ id: `evt_${tn}_0`, status: 'label_created', occurredAt: '2026-11-22T09:00:00Z', description: 'Label created', location: null }];
+        fake.events[tn] ??= [
+          { id: `evt_${tn}_0`, status: 'label_created', occurredAt: '2026-11-22T09:00:00Z', description: 'Label created', location: null },
+        ];
         return send(res, 201, { trackingNumber: tn, estimatedDelivery: '2026-11-25' });
       }
       const m = path.match(/^\/v1\/shipments\/([^/]+)\/(events|cancel)$/);
       if (m && fake.events[m[1]!]) {
         if (m[2] === 'events' && req.method === 'GET') return send(res, 200, { events: fake.events[m[1]!] });
         if (m[2] === 'cancel' && req.method === 'POST')
-          return fake.pickedUp.has(m[1]!) ? send(res, 409, { error: { code: 'already_picked_up', message: 'Already picked up' } }) : send(res, 200, { cancelled: true });
+          return fake.pickedUp.has(m[1]!)
+            ? send(res, 409, { error: { code: 'already_picked_up', message: 'Already picked up' } })
+            : send(res, 200, { cancelled: true });
       }
       return send(res, 404, { error: { code: 'not_found', message: 'No such shipment' } });
     });
@@ -241,7 +345,14 @@ describe('the HTTP carrier adapter against a fake carrier', () => {
     const rejected = await fail(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: line.id, qty: 1000 }], address: { ...ADDRESS, postalCode: '99999' }, parcel: PARCEL, carrier: 'api', service: 'standard' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: line.id, qty: 1000 }],
+        address: { ...ADDRESS, postalCode: '99999' },
+        parcel: PARCEL,
+        carrier: 'api',
+        service: 'standard',
+      },
       'mgr',
     );
     expect(rejected.code).toBe('VALIDATION');
@@ -252,16 +363,31 @@ describe('the HTTP carrier adapter against a fake carrier', () => {
     const s = await ok(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: line.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'api', service: 'express' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: line.id, qty: 1000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'api',
+        service: 'express',
+      },
       'mgr',
     );
     expect(s.trackingNumber).toBe('1ZFAKE00000001');
     expect(s.eta).toBe(Date.parse('2026-11-25'));
-    const create = fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/shipments' && (r.body as { shipTo: { postalCode: string } }).shipTo.postalCode === '94105')!;
+    const create = fake.requests.find(
+      (r) =>
+        r.method === 'POST' && r.path === '/v1/shipments' && (r.body as { shipTo: { postalCode: string } }).shipTo.postalCode === '94105',
+    )!;
     expect(create).toMatchObject({
       auth: 'Bearer sk_test',
       idem: s.id,
-      body: { reference: order.number, service: 'express', parcel: { weightGrams: 1200, lengthMm: 300, widthMm: 200, heightMm: 100 }, shipTo: { country: 'US', region: 'CA' } },
+      body: {
+        reference: order.number,
+        service: 'express',
+        parcel: { weightGrams: 1200, lengthMm: 300, widthMm: 200, heightMm: 100 },
+        shipTo: { country: 'US', region: 'CA' },
+      },
     });
 
     fake.events[s.trackingNumber]!.push(
@@ -274,7 +400,7 @@ describe('the HTTP carrier adapter against a fake carrier', () => {
     const rows = count(app, 'shipment_events');
     const outbox = count(app, 'outbox');
     // The same timeline again changes nothing.
-    t = await ok(app, 'shipping.refresh', { id: s.id }, 'clerk');
+    await ok(app, 'shipping.refresh', { id: s.id }, 'clerk');
     expect(count(app, 'shipment_events')).toBe(rows);
     expect(count(app, 'outbox')).toBe(outbox);
     // A late, out-of-order scan is kept in the timeline but never moves the parcel backwards.
@@ -289,7 +415,14 @@ describe('the HTTP carrier adapter against a fake carrier', () => {
     const s2 = await ok(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: line.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'api', service: 'standard' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: line.id, qty: 1000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'api',
+        service: 'standard',
+      },
       'mgr',
     );
     fake.pickedUp.add(s2.trackingNumber);
@@ -309,7 +442,14 @@ describe('the HTTP carrier adapter against a fake carrier', () => {
     const err = await fail(
       app,
       'shipping.create',
-      { orderId: order.id, lines: [{ orderLineId: order.lines[0]!.id, qty: 1000 }], address: ADDRESS, parcel: PARCEL, carrier: 'api', service: 'standard' },
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: order.lines[0]!.id, qty: 1000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'api',
+        service: 'standard',
+      },
       'mgr',
     );
     expect(err.code).toBe('IO');

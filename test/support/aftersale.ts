@@ -31,7 +31,9 @@ export async function sell(
 }
 
 export function stockOf(app: App, productId: string): number {
-  return (app.deps.sqlite.prepare('SELECT COALESCE(SUM(qty), 0) AS q FROM stock_levels WHERE product_id = ?').get(productId) as { q: number }).q;
+  return (
+    app.deps.sqlite.prepare('SELECT COALESCE(SUM(qty), 0) AS q FROM stock_levels WHERE product_id = ?').get(productId) as { q: number }
+  ).q;
 }
 
 export function count(app: App, table: string, where = '1 = 1', ...params: unknown[]): number {

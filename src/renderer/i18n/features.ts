@@ -10,4 +10,6 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [];
+import { aftersaleMessages } from './aftersale';
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [aftersaleMessages];

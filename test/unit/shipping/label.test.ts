@@ -25,7 +25,17 @@ const shipment: Shipment = {
   shipToName: 'Jane Doe',
   createdAt: Date.UTC(2026, 10, 22, 9),
   updatedAt: Date.UTC(2026, 10, 22, 9),
-  address: { name: 'Jane Doe', company: 'Acme Inc', line1: '1 Market St', line2: 'Suite 200', city: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US', phone: '+1 415 555 0100' },
+  address: {
+    name: 'Jane Doe',
+    company: 'Acme Inc',
+    line1: '1 Market St',
+    line2: 'Suite 200',
+    city: 'San Francisco',
+    region: 'CA',
+    postalCode: '94105',
+    country: 'US',
+    phone: '+1 415 555 0100',
+  },
   weightG: 1250,
   lengthMm: 300,
   widthMm: 200,
@@ -51,7 +61,14 @@ function decodePdfBarcode(pdf: Uint8Array, name: string): { text: string; format
   const file = join(tmp, `${name}.pdf`);
   writeFileSync(file, pdf);
   execFileSync('pdftoppm', ['-r', '203', '-png', '-f', '1', '-l', '1', file, join(tmp, name)]);
-  const png = PNG.sync.read(readFileSync(join(tmp, readdirSync(tmp).find((f) => f.startsWith(name) && f.endsWith('.png'))!)));
+  const png = PNG.sync.read(
+    readFileSync(
+      join(
+        tmp,
+        readdirSync(tmp).find((f) => f.startsWith(name) && f.endsWith('.png'))!,
+      ),
+    ),
+  );
   // Like a handheld scanner aimed at the barcode: the bottom third of the label (zxing's row scan
   // of the whole page trips over the text lines above it).
   const top = Math.floor(png.height * 0.66);
@@ -63,7 +80,12 @@ function decodePdfBarcode(pdf: Uint8Array, name: string): { text: string; format
     pixels[i] = (0xff << 24) | (r << 16) | (g << 8) | b;
   }
   const reader = new MultiFormatReader();
-  reader.setHints(new Map<DecodeHintType, unknown>([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.CODE_128]], [DecodeHintType.TRY_HARDER, true]]));
+  reader.setHints(
+    new Map<DecodeHintType, unknown>([
+      [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.CODE_128]],
+      [DecodeHintType.TRY_HARDER, true],
+    ]),
+  );
   const result = reader.decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(pixels, png.width, h))));
   return { text: result.getText(), format: result.getBarcodeFormat(), width: png.width, height: png.height };
 }
@@ -139,7 +161,15 @@ describe('the ZPL label', () => {
     expect(dataAt(162)).toEqual(['Corner Shop']);
     expect(dataAt(216)).toEqual(['SHIP TO']);
     const address = fields.filter((f) => f.x === 46).map((f) => f.data);
-    expect(address).toEqual(['Jane Doe', 'Acme Inc', '1 Market St', 'Suite 200', 'San Francisco CA 94105', 'UNITED STATES', 'Tel +1 415 555 0100']);
+    expect(address).toEqual([
+      'Jane Doe',
+      'Acme Inc',
+      '1 Market St',
+      'Suite 200',
+      'San Francisco CA 94105',
+      'UNITED STATES',
+      'Tel +1 415 555 0100',
+    ]);
     expect(fields.find((f) => f.data === 'Jane Doe')!.font).toBe('40');
     expect(dataAt(716)).toEqual(['Weight 1.250 kg', '30 x 20 x 10.5 cm']);
     expect(dataAt(750)).toEqual(['Order T1-000042', 'Shipment T1-S000007']);

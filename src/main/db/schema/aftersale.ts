@@ -28,11 +28,7 @@ export const customers = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     hlc: hlc(),
   },
-  (t) => [
-    index('customers_name_idx').on(t.name),
-    index('customers_phone_idx').on(t.phoneDigits),
-    index('customers_email_idx').on(t.email),
-  ],
+  (t) => [index('customers_name_idx').on(t.name), index('customers_phone_idx').on(t.phoneDigits), index('customers_email_idx').on(t.email)],
 );
 
 /** Append-only: store credit. Balance = sum(delta); it never goes below zero. */

@@ -138,7 +138,9 @@ export const carts = sqliteTable(
     status: text('status', { enum: ['open', 'parked', 'completed', 'voided'] }).notNull(),
     // issue 4 (after the sale): the customer attached to the sale, and whether it ships later.
     customerId: text('customer_id'),
-    fulfilment: text('fulfilment', { enum: ['now', 'ship'] }).notNull().default('now'),
+    fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
+      .notNull()
+      .default('now'),
     cartDiscount: text('cart_discount', { mode: 'json' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
@@ -199,7 +201,9 @@ export const orders = sqliteTable(
       .references(() => staff.id),
     // issue 4 (after the sale): customer, and 'ship' = stock leaves at fulfilment, not at sale.
     customerId: text('customer_id'),
-    fulfilment: text('fulfilment', { enum: ['now', 'ship'] }).notNull().default('now'),
+    fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
+      .notNull()
+      .default('now'),
     currency: text('currency').notNull(),
     priceMode: text('price_mode', { enum: ['inclusive', 'exclusive'] }).notNull(),
     subtotal: integer('subtotal').notNull(),
