@@ -58,9 +58,9 @@ export function CheckoutExtras() {
   const hasLines = (cart?.lines.length ?? 0) > 0;
 
   return (
-    <div className="sale-extras">
+    <div className="sale-extras" role="toolbar" aria-label={t('after.customer.pick')}>
       {customer ? (
-        <span className="chip chip-active customer-chip" data-testid="sale-customer">
+        <span className="customer-chip" data-testid="sale-customer">
           <button type="button" className="link-button" onClick={() => setPicking(true)} title={t('after.customer.change')}>
             {customer.name}
           </button>
@@ -81,7 +81,7 @@ export function CheckoutExtras() {
       <button type="button" className="btn btn-ghost" onClick={() => void park()} disabled={!hasLines} data-testid="park-sale">
         {t('after.parked.park')}
       </button>
-      <button type="button" className="btn btn-ghost" onClick={() => setParkedOpen(true)} data-testid="parked-open">
+      <button type="button" className="btn btn-ghost parked-button" onClick={() => setParkedOpen(true)} data-testid="parked-open">
         {t('after.parked.title')}
         {parkedCount > 0 && <span className="count-pill">{parkedCount}</span>}
       </button>

@@ -91,9 +91,8 @@ export function CheckoutScreen() {
 
   return (
     <div className="checkout-screen">
-      <TopBar onRecent={() => setRecentOpen(true)}>
-        <CheckoutExtras />
-      </TopBar>
+      <TopBar onRecent={() => setRecentOpen(true)} />
+      <CheckoutExtras />
       <main className="checkout-main">
         <CartPanel onPay={pay} />
         <section className="catalog-panel" aria-label={t('catalog.title')}>
