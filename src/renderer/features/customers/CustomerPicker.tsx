@@ -140,7 +140,7 @@ export function CustomerPicker({ onClose, onPick }: { onClose(): void; onPick(c:
   return (
     <Modal title={t('after.customer.pick')} onClose={onClose} size="lg" testId="customer-picker">
       <input
-        className="search-input"
+        className="after-search"
         value={q}
         onChange={(e) => setQ(e.target.value)}
         placeholder={t('after.customer.searchPlaceholder')}

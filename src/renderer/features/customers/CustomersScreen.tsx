@@ -42,7 +42,7 @@ export function CustomersScreen() {
             />
           )}
           <input
-            className="search-input"
+            className="after-search"
             value={q}
             onChange={(e) => setQ(e.target.value)}
             placeholder={t('after.customer.searchPlaceholder')}

@@ -96,7 +96,7 @@ export function OrdersScreen() {
           </div>
           <div className="orders-filters">
             <input
-              className="search-input"
+              className="after-search"
               value={q}
               onChange={(e) => {
                 setQ(e.target.value);
@@ -336,7 +336,7 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
     >
       <p className="muted">{t('after.receiptless.explain')}</p>
       <input
-        className="search-input"
+        className="after-search"
         value={q}
         onChange={(e) => setQ(e.target.value)}
         placeholder={t('catalog.searchPlaceholder')}

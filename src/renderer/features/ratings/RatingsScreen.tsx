@@ -57,7 +57,7 @@ export function RatingsScreen() {
           <h1>{t('after.nav.ratings')}</h1>
           <div className="filter-row">
             <input
-              className="search-input"
+              className="after-search"
               value={q}
               onChange={(e) => {
                 setQ(e.target.value);

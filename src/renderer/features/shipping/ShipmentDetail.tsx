@@ -281,7 +281,6 @@ function LabelPaper({ shipment: s, storeName }: { shipment: Shipment; storeName:
       </div>
       <div className="label-barcode">
         <Barcode text={s.trackingNumber} label={s.trackingNumber} height={18} testId="label-barcode" />
-        <strong>{s.trackingNumber}</strong>
       </div>
     </div>
   );

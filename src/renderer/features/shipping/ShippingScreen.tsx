@@ -94,7 +94,7 @@ export function ShippingScreen() {
               ))}
             </select>
             <input
-              className="search-input"
+              className="after-search"
               value={q}
               onChange={(e) => setQ(e.target.value)}
               placeholder={t('after.ship.searchPlaceholder')}
