@@ -130,14 +130,17 @@ test('a manager ships an order to a customer, prints its label and marks it deli
   await expect(label.getByTestId('label-paper')).toContainText('Jane Doe');
   await expect(label.getByTestId('label-paper')).toContainText('94105');
   await expect(label.getByTestId('label-barcode')).toBeVisible();
+  // Count print requests instead of opening the browser's print dialog.
+  type Printable = { print(): void; printed: number };
   await page.evaluate(() => {
-    (window as unknown as { printed: number }).printed = 0;
-    window.print = () => {
-      (window as unknown as { printed: number }).printed += 1;
+    const w = globalThis as unknown as Printable;
+    w.printed = 0;
+    w.print = () => {
+      w.printed += 1;
     };
   });
   await label.getByTestId('label-print').click();
-  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  expect(await page.evaluate(() => (globalThis as unknown as Printable).printed)).toBe(1);
   const [download] = await Promise.all([page.waitForEvent('download'), label.getByTestId('label-pdf').click()]);
   expect(download.suggestedFilename()).toBe(`label-${tracking}.pdf`);
   const pdf = readFileSync((await download.path())!);

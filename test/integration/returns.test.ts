@@ -4,6 +4,7 @@ import { BREAD, COLA, count, sell, shop, stockOf } from '../support/aftersale';
 import { snapshotDb } from '../support/db-snapshot';
 import { uuidv7 } from '../../src/shared/ids';
 import { verifyJournal } from '../../src/main/journal/journal';
+import { verifyStoreJournal } from '../../src/main/journal/verify';
 
 describe('orders', () => {
   it('searches by number, product, customer, amount and date; a receipt number looks the order up', async () => {
@@ -61,6 +62,11 @@ describe('returns and refunds', () => {
     expect(count(app, 'journal', "kind = 'refund' AND ref_id = ?", refund.id)).toBe(1);
     expect(count(app, 'audit', "action = 'refund' AND target = ?", refund.id)).toBe(1);
     expect(count(app, 'outbox', "entity = 'refund' AND entity_id = ?", refund.id)).toBe(1);
+    // Editing the stored refund afterwards is caught by the journal.
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: true, entries: 2 });
+    app.deps.sqlite.prepare('UPDATE refund_lines SET amount = amount + 1 WHERE refund_id = ?').run(refund.id);
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: false, firstBroken: { kind: 'refund', refId: refund.id } });
+    app.deps.sqlite.prepare('UPDATE refund_lines SET amount = amount - 1 WHERE refund_id = ?').run(refund.id);
     // The sale itself is untouched.
     expect((await ok(app, 'sales.get', { id: order.id }, 'clerk')).total).toBe(order.total);
 
