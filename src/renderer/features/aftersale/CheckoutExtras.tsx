@@ -1,5 +1,5 @@
 import './aftersale.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParkedSale } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
@@ -24,10 +24,18 @@ export function CheckoutExtras() {
   const [parkedOpen, setParkedOpen] = useState(false);
   const cartId = cart?.id ?? null;
 
-  // A new cart (after a sale, a park, a resume) has its own customer and fulfilment.
   useEffect(() => {
     void useAfter.getState().loadExtras();
     void useAfter.getState().loadParkedCount();
+  }, []);
+  // Another cart (a resumed one) has its own customer and fulfilment; no cart has none. The first
+  // scan making a cart changes nothing here, so nothing is fetched while the scanner is typing.
+  const previous = useRef(cartId);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = cartId;
+    if (cartId === null) useAfter.getState().setExtras({ cartId: null, customer: null, fulfilment: 'now' });
+    else if (before !== null && before !== cartId) void useAfter.getState().loadExtras();
   }, [cartId]);
 
   const setCustomer = async (customerId: string | null) => {
@@ -114,7 +122,7 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
       return;
     }
     await useCart.getState().reset();
-    await useAfter.getState().loadParkedCount();
+    await Promise.all([useAfter.getState().loadParkedCount(), useAfter.getState().loadExtras()]);
     if (r.value.parked) useNotify.getState().message('info', 'after.parked.swapped');
     onClose();
   };
