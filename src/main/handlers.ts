@@ -15,6 +15,7 @@ import { AppError } from './errors';
 import { recordAudit } from './audit/audit';
 import { inTransaction } from './db/open';
 import { adminHandlers } from './backup/handlers';
+import { aftersaleHandlers } from './aftersale/handlers';
 
 /** The handler table: one entry per channel of the contract, checked by the compiler. */
 export const handlers: Handlers = {
@@ -111,4 +112,5 @@ export const handlers: Handlers = {
   },
 
   ...adminHandlers,
+  ...aftersaleHandlers,
 };

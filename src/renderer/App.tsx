@@ -8,6 +8,10 @@ import { CheckoutScreen } from './features/checkout/CheckoutScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
+import { OrdersScreen } from './features/orders/OrdersScreen';
+import { CustomersScreen } from './features/customers/CustomersScreen';
+import { ShippingScreen } from './features/shipping/ShippingScreen';
+import { RatingsScreen } from './features/ratings/RatingsScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
 import { useApp } from './stores/app';
@@ -38,6 +42,10 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
   audit: AuditScreen,
   settings: SettingsScreen,
+  orders: OrdersScreen,
+  customers: CustomersScreen,
+  shipping: ShippingScreen,
+  ratings: RatingsScreen,
 };
 
 function View({ id }: { id: ViewId }) {

@@ -13,4 +13,6 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages];
+import { aftersaleMessages } from './aftersale';
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages];

@@ -12,6 +12,8 @@ import { CategoryBar, ProductGrid, SearchBox, SearchResults } from './CatalogPan
 import { RecentSales } from './RecentSales';
 import { TopBar } from './TopBar';
 import { useScanner } from './useScanner';
+import { CheckoutExtras } from '../aftersale/CheckoutExtras';
+import { scanOrderOr } from '../aftersale/scanOrder';
 
 export function CheckoutScreen() {
   const { t } = useTranslation();
@@ -49,7 +51,8 @@ export function CheckoutScreen() {
 
   useScanner({
     enabled: !paymentOpen && !receiptOpen && !recentOpen,
-    onScan: (code) => void scan(code),
+    // A receipt's barcode (an order number) opens that order; anything else goes into the sale.
+    onScan: (code) => void scanOrderOr(code, () => scan(code)),
     search: searchRef,
     stripFromSearch: (code) => {
       const { query: q, setQuery } = useCatalog.getState();
@@ -89,6 +92,7 @@ export function CheckoutScreen() {
   return (
     <div className="checkout-screen">
       <TopBar onRecent={() => setRecentOpen(true)} />
+      <CheckoutExtras />
       <main className="checkout-main">
         <CartPanel onPay={pay} />
         <section className="catalog-panel" aria-label={t('catalog.title')}>
