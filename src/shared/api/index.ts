@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
+import { shiftsContract } from './shifts';
+import { insightContract } from './insight';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
-export const contract = { ...appContract, ...catalogContract, ...salesContract };
+export const contract = { ...appContract, ...catalogContract, ...salesContract, ...shiftsContract, ...insightContract };
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;

@@ -204,9 +204,14 @@ export const orders = sqliteTable(
     change: integer('change').notNull(),
     taxes: text('taxes', { mode: 'json' }).notNull(),
     createdAt: createdAt(),
+    // Issue 5 (shifts and insight): the cash-drawer session the sale was rung up in, and the
+    // customer when one is attached (null for anonymous sales and sales made before customers).
+    shiftId: text('shift_id'),
+    customerId: text('customer_id'),
   },
   (t) => [
     uniqueIndex('orders_checkout_uq').on(t.checkoutId),
+    index('orders_shift_idx').on(t.shiftId),
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_created_idx').on(t.createdAt),
   ],
