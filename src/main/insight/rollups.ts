@@ -266,11 +266,18 @@ export function rebuildRollups(
     CREATE TEMP TABLE ob (order_id TEXT PRIMARY KEY, day INTEGER, hour INTEGER, b1 INTEGER, b2 INTEGER, b3 INTEGER, b4 INTEGER) WITHOUT ROWID`);
   const insOb = db.prepare('INSERT INTO temp.ob VALUES (?, ?, ?, ?, ?, ?, ?)');
   let n = 0;
-  for (const row of db.prepare('SELECT id, created_at FROM orders').raw().iterate() as IterableIterator<[string, number]>) {
-    const { day, hour } = businessBucket(row[1], timezone, cutoffHour);
-    const b = bucketsOf(day);
-    insOb.run(row[0], day, hour, b[1], b[2], b[3], b[4]);
-    n++;
+  // In pages: a connection cannot write while it iterates a query.
+  const page = db.prepare('SELECT rowid, id, created_at FROM orders WHERE rowid > ? ORDER BY rowid LIMIT 50000').raw();
+  for (let last = 0; ; ) {
+    const rows = page.all(last) as [number, string, number][];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const { day, hour } = businessBucket(row[2], timezone, cutoffHour);
+      const b = bucketsOf(day);
+      insOb.run(row[1], day, hour, b[1], b[2], b[3], b[4]);
+    }
+    n += rows.length;
+    last = rows[rows.length - 1]![0];
   }
   log(`rollups: ${n} orders bucketed`);
 
