@@ -149,6 +149,21 @@ describe('rollups', () => {
           // Refunds: the rollups hold exactly the refund events of the range.
           const expectedRefunds = refunds.filter((e) => businessDayOf(app, e.at) >= r.from && businessDayOf(app, e.at) <= r.to);
           expect(t.rCount).toBe(expectedRefunds.length);
+          const byProduct = new Map<string, { rCount: number; rAmount: number; rUnits: number }>();
+          const byTender = new Map<string, number>();
+          for (const e of expectedRefunds) {
+            const l = e.lines[0]!;
+            const cur = byProduct.get(l.productId) ?? { rCount: 0, rAmount: 0, rUnits: 0 };
+            byProduct.set(l.productId, { rCount: cur.rCount + 1, rAmount: cur.rAmount + l.amount, rUnits: cur.rUnits + l.qty });
+            byTender.set(e.payments[0]!.kind, (byTender.get(e.payments[0]!.kind) ?? 0) + e.payments[0]!.amount);
+          }
+          const rolledRefunds = new Map(
+            keyedTotals(app.deps, DIM.product, r)
+              .filter((m) => m.rCount !== 0)
+              .map((m) => [m.ref, { rCount: m.rCount, rAmount: m.rAmount, rUnits: m.rUnits }]),
+          );
+          expect(rolledRefunds).toEqual(byProduct);
+          expect(new Map(paymentMix(app.deps, iso).filter((m) => m.refunds !== 0).map((m) => [m.kind, m.refunds]))).toEqual(byTender);
           expect(t.rAmount).toBe(expectedRefunds.reduce((s, e) => s + e.payments[0]!.amount, 0));
         }
         app.close();
