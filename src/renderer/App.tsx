@@ -6,6 +6,8 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
 import { CheckoutScreen } from './features/checkout/CheckoutScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
+import { ShiftsScreen } from './features/shifts/ShiftsScreen';
+import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { describeError } from './lib/errors';
@@ -34,6 +36,8 @@ function Unreachable() {
 const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
   settings: SettingsScreen,
+  shifts: ShiftsScreen,
+  dashboard: DashboardScreen,
 };
 
 function View({ id }: { id: ViewId }) {

@@ -7,6 +7,8 @@ import { roleRank, type StaffRole } from '../shared/api';
  */
 export const VIEWS = [
   { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
+  { id: 'shifts', labelKey: 'shifts.navLabel', minRole: 'clerk' },
+  { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 

@@ -15,7 +15,10 @@ async function sell(app: App, codes: string[], pay: 'cash' | 'card', extra = 0) 
   return ok(app, 'sales.complete', {
     cartId: cart.id!,
     checkoutId: uuidv7(),
-    tenders: pay === 'cash' ? [{ kind: 'cash', amount: cart.priced.total + extra }] : [{ kind: 'card_external', amount: cart.priced.total, approved: true }],
+    tenders:
+      pay === 'cash'
+        ? [{ kind: 'cash', amount: cart.priced.total + extra }]
+        : [{ kind: 'card_external', amount: cart.priced.total, approved: true }],
   });
 }
 
@@ -41,7 +44,15 @@ describe('shifts', () => {
     const { adminId } = await setupStore(app);
     await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
     const rates = await ok(app, 'taxRates.list', {});
-    await ok(app, 'catalog.create', { sku: 'COLA', name: 'Cola', unit: 'each', price: 150, cost: 70, barcodes: ['5000112637922'], taxRateId: rates[0]!.id });
+    await ok(app, 'catalog.create', {
+      sku: 'COLA',
+      name: 'Cola',
+      unit: 'each',
+      price: 150,
+      cost: 70,
+      barcodes: ['5000112637922'],
+      taxRateId: rates[0]!.id,
+    });
     const cart = await ok(app, 'cart.scan', { code: '5000112637922' });
     const err = await fail(app, 'sales.complete', { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 200 }] });
     expect(err.code).toBe('SHIFT_REQUIRED');
@@ -50,7 +61,12 @@ describe('shifts', () => {
     expect((app.deps.sqlite.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n).toBe(0);
 
     expect((await ok(app, 'shifts.current', {})).shift).toBeNull();
-    const opened = await ok(app, 'shifts.open', { counts: [{ value: 1000, pieces: 3 }, { value: 25, pieces: 8 }] });
+    const opened = await ok(app, 'shifts.open', {
+      counts: [
+        { value: 1000, pieces: 3 },
+        { value: 25, pieces: 8 },
+      ],
+    });
     expect(opened.kind).toBe('X');
     expect(opened.shift.number).toBe('T1-S0001');
     expect(opened.cash.float).toBe(3200);
@@ -73,7 +89,13 @@ describe('shifts', () => {
     const bad = await fail(app, 'shifts.close', { shiftId: shift.id, counts: [{ value: 300, pieces: 1 }] });
     expect(bad.code).toBe('VALIDATION');
     expect(bad.message).toContain('300');
-    const dup = await fail(app, 'shifts.close', { shiftId: shift.id, counts: [{ value: 100, pieces: 1 }, { value: 100, pieces: 2 }] });
+    const dup = await fail(app, 'shifts.close', {
+      shiftId: shift.id,
+      counts: [
+        { value: 100, pieces: 1 },
+        { value: 100, pieces: 2 },
+      ],
+    });
     expect(dup.code).toBe('VALIDATION');
     expect((await ok(app, 'shifts.current', {})).shift?.closedAt).toBeNull();
   });
@@ -101,7 +123,15 @@ describe('shifts', () => {
     // 100.00 float + (4.75 + 1.35) cash sales − 1.50 cash refund + 20.00 in − 5.00 out
     expect(x.cash).toMatchObject({ float: 10_000, sales: 610, refunds: 150, cashIn: 2000, cashOut: 500, expected: 11_960 });
 
-    const z = await ok(app, 'shifts.close', { shiftId: shift.id, counts: [{ value: 2000, pieces: 5 }, { value: 1000, pieces: 1 }, { value: 500, pieces: 1 }, { value: 100, pieces: 4 }] });
+    const z = await ok(app, 'shifts.close', {
+      shiftId: shift.id,
+      counts: [
+        { value: 2000, pieces: 5 },
+        { value: 1000, pieces: 1 },
+        { value: 500, pieces: 1 },
+        { value: 100, pieces: 4 },
+      ],
+    });
     expect(z.kind).toBe('Z');
     expect(z.cash.counted).toBe(11_900);
     expect(z.cash.overShort).toBe(-60);
@@ -122,12 +152,20 @@ describe('shifts', () => {
     expect(z.movements.map((m) => m.kind)).toEqual(['in', 'out', 'no_sale']);
     expect(z.journalSeq).toBeGreaterThan(0);
 
-    const journal = app.deps.sqlite.prepare("SELECT ref_id AS refId, payload FROM journal WHERE kind = 'shift_close'").all() as { refId: string; payload: string }[];
+    const journal = app.deps.sqlite.prepare("SELECT ref_id AS refId, payload FROM journal WHERE kind = 'shift_close'").all() as {
+      refId: string;
+      payload: string;
+    }[];
     expect(journal).toHaveLength(1);
     expect(journal[0]!.refId).toBe(shift.id);
     expect(JSON.parse(journal[0]!.payload).document.cash.overShort).toBe(-60);
     expect(verifyJournal(app.deps).ok).toBe(true);
-    const audit = app.deps.sqlite.prepare("SELECT action FROM audit WHERE action IN ('shift.open', 'shift.close', 'drawer.open', 'cash.in', 'cash.out') ORDER BY rowid").pluck().all();
+    const audit = app.deps.sqlite
+      .prepare(
+        "SELECT action FROM audit WHERE action IN ('shift.open', 'shift.close', 'drawer.open', 'cash.in', 'cash.out') ORDER BY rowid",
+      )
+      .pluck()
+      .all();
     expect(audit).toEqual(['shift.open', 'cash.in', 'cash.out', 'drawer.open', 'shift.close']);
 
     const again = await fail(app, 'shifts.close', { shiftId: shift.id, counts: [] });
@@ -137,7 +175,9 @@ describe('shifts', () => {
     // The stored Z report is what is shown later, and the terminal has no open shift now.
     expect(await ok(app, 'shifts.report', { shiftId: shift.id })).toEqual(z);
     expect((await ok(app, 'shifts.current', {})).shift).toBeNull();
-    expect((await fail(app, 'sales.complete', { cartId: uuidv7(), checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 1 }] })).code).toBe('SHIFT_REQUIRED');
+    expect(
+      (await fail(app, 'sales.complete', { cartId: uuidv7(), checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 1 }] })).code,
+    ).toBe('SHIFT_REQUIRED');
     const list = await ok(app, 'shifts.list', { limit: 10 });
     expect(list[0]).toMatchObject({ id: shift.id, overShort: -60, countedCash: 11_900 });
 
@@ -166,13 +206,24 @@ describe('shifts', () => {
       | { t: 'in' | 'out'; amount: number }
       | { t: 'refund'; amount: number; pay: 'cash' | 'card_external' };
     const step: fc.Arbitrary<Step> = fc.oneof(
-      fc.record({ t: fc.constant('sale' as const), items: fc.integer({ min: 1, max: 3 }), pay: fc.constantFrom('cash' as const, 'card' as const), extra: fc.integer({ min: 0, max: 900 }) }),
+      fc.record({
+        t: fc.constant('sale' as const),
+        items: fc.integer({ min: 1, max: 3 }),
+        pay: fc.constantFrom('cash' as const, 'card' as const),
+        extra: fc.integer({ min: 0, max: 900 }),
+      }),
       fc.record({ t: fc.constantFrom('in' as const, 'out' as const), amount: fc.integer({ min: 1, max: 20_000 }) }),
-      fc.record({ t: fc.constant('refund' as const), amount: fc.integer({ min: 1, max: 500 }), pay: fc.constantFrom('cash' as const, 'card_external' as const) }),
+      fc.record({
+        t: fc.constant('refund' as const),
+        amount: fc.integer({ min: 1, max: 500 }),
+        pay: fc.constantFrom('cash' as const, 'card_external' as const),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ value: fc.constantFrom(10_000, 2000, 500, 100, 25, 1), pieces: fc.integer({ min: 0, max: 20 }) }), { maxLength: 6 }),
+        fc.array(fc.record({ value: fc.constantFrom(10_000, 2000, 500, 100, 25, 1), pieces: fc.integer({ min: 0, max: 20 }) }), {
+          maxLength: 6,
+        }),
         fc.array(step, { minLength: 1, maxLength: 8 }),
         fc.integer({ min: -500, max: 500 }),
         async (floatCounts, steps, countDelta) => {
@@ -186,7 +237,12 @@ describe('shifts', () => {
           const drawer = () => model.float + model.sales - model.refunds + model.in - model.out;
           for (const s of steps) {
             if (s.t === 'sale') {
-              const order = await sell(app, Array.from({ length: s.items }, () => '5000112637922'), s.pay, s.extra);
+              const order = await sell(
+                app,
+                Array.from({ length: s.items }, () => '5000112637922'),
+                s.pay,
+                s.extra,
+              );
               if (s.pay === 'cash') model.sales += order.total;
             } else if (s.t === 'refund') {
               refund(app, s.amount, s.pay, cola.id);
@@ -199,7 +255,13 @@ describe('shifts', () => {
             }
           }
           const counted = Math.max(0, drawer() + countDelta);
-          const z: ShiftReport = await ok(app, 'shifts.close', { shiftId: opened.shift.id, counts: [{ value: 100, pieces: Math.floor(counted / 100) }, { value: 1, pieces: counted % 100 }] });
+          const z: ShiftReport = await ok(app, 'shifts.close', {
+            shiftId: opened.shift.id,
+            counts: [
+              { value: 100, pieces: Math.floor(counted / 100) },
+              { value: 1, pieces: counted % 100 },
+            ],
+          });
           expect(z.cash.float).toBe(model.float);
           expect(z.cash.expected).toBe(model.float + model.sales - model.refunds + model.in - model.out);
           expect(z.cash.expected).toBe(z.cash.float + z.cash.sales - z.cash.refunds + z.cash.cashIn - z.cash.cashOut);

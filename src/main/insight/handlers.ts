@@ -23,7 +23,12 @@ export const insightHandlers: HandlersFor<typeof insightContract> = {
     writeCutoff(deps, input.cutoffHour);
     // Every sale moves to the business day the new cutoff gives it.
     if (before !== input.cutoffHour) rebuildRollups(deps);
-    recordAudit(deps, { staffId: staffOf(ctx).id, action: 'settings.businessDay', details: { from: before, to: input.cutoffHour }, success: true });
+    recordAudit(deps, {
+      staffId: staffOf(ctx).id,
+      action: 'settings.businessDay',
+      details: { from: before, to: input.cutoffHour },
+      success: true,
+    });
     return businessDayInfo(deps);
   },
   'insight.summary': (input, { deps }) => summary(deps, input),

@@ -36,8 +36,12 @@ export function parseRange(input: { from: string; to: string }): DayRange {
   const from = isoToDay(input.from);
   const to = isoToDay(input.to);
   if (to < from)
-    throw new AppError('VALIDATION', `The date range ends (${input.to}) before it starts (${input.from})`, { field: 'to', reason: 'endsBeforeStart' });
-  if (to - from + 1 > MAX_RANGE_DAYS) throw new AppError('VALIDATION', 'The date range is longer than ten years', { field: 'to', reason: 'tooLong' });
+    throw new AppError('VALIDATION', `The date range ends (${input.to}) before it starts (${input.from})`, {
+      field: 'to',
+      reason: 'endsBeforeStart',
+    });
+  if (to - from + 1 > MAX_RANGE_DAYS)
+    throw new AppError('VALIDATION', 'The date range is longer than ten years', { field: 'to', reason: 'tooLong' });
   return { from, to };
 }
 
@@ -126,7 +130,20 @@ function seriesBuckets(r: DayRange, g: SeriesResult['granularity']): { start: nu
 
 function pointsFrom(days: Map<number, M>, r: DayRange, g: SeriesResult['granularity']): SeriesPoint[] {
   return seriesBuckets(r, g).map(({ start, end }) => {
-    const m: M = { orders: 0, units: 0, sales: 0, net: 0, tax: 0, discount: 0, cost: 0, rCount: 0, rUnits: 0, rAmount: 0, rNet: 0, rCost: 0 };
+    const m: M = {
+      orders: 0,
+      units: 0,
+      sales: 0,
+      net: 0,
+      tax: 0,
+      discount: 0,
+      cost: 0,
+      rCount: 0,
+      rUnits: 0,
+      rAmount: 0,
+      rNet: 0,
+      rCost: 0,
+    };
     for (let d = start; d <= end; d++) {
       const x = days.get(d);
       if (x) for (const k of Object.keys(m) as (keyof M)[]) m[k] += x[k];
@@ -146,13 +163,18 @@ function pointsFrom(days: Map<number, M>, r: DayRange, g: SeriesResult['granular
 }
 
 function dailyFromRollups(deps: Sql, r: DayRange): Map<number, M> {
-  const rows = deps.sqlite.prepare(`SELECT day, ${M_SUM()} FROM rollup_hourly WHERE day BETWEEN ? AND ? GROUP BY day`).all(r.from, r.to) as (M & {
+  const rows = deps.sqlite
+    .prepare(`SELECT day, ${M_SUM()} FROM rollup_hourly WHERE day BETWEEN ? AND ? GROUP BY day`)
+    .all(r.from, r.to) as (M & {
     day: number;
   })[];
   return new Map(rows.map((row) => [row.day, row]));
 }
 
-export function series(deps: Sql, input: { from: string; to: string; granularity: SeriesResult['granularity']; compare?: boolean }): SeriesResult {
+export function series(
+  deps: Sql,
+  input: { from: string; to: string; granularity: SeriesResult['granularity']; compare?: boolean },
+): SeriesResult {
   const r = parseRange(input);
   const points = pointsFrom(dailyFromRollups(deps, r), r, input.granularity);
   let previous: SeriesPoint[] | null = null;
@@ -166,7 +188,9 @@ export function series(deps: Sql, input: { from: string; to: string; granularity
 export function heatmap(deps: Sql, input: { from: string; to: string }): HeatCell[] {
   const r = parseRange(input);
   const rows = deps.sqlite
-    .prepare('SELECT (day + 3) % 7 AS weekday, hour, SUM(orders) AS orders, SUM(sales) AS sales FROM rollup_hourly WHERE day BETWEEN ? AND ? GROUP BY 1, 2')
+    .prepare(
+      'SELECT (day + 3) % 7 AS weekday, hour, SUM(orders) AS orders, SUM(sales) AS sales FROM rollup_hourly WHERE day BETWEEN ? AND ? GROUP BY 1, 2',
+    )
     .all(r.from, r.to) as HeatCell[];
   return rows.filter((c) => c.orders !== 0 || c.sales !== 0).sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
 }
@@ -187,9 +211,7 @@ export function keyedTotals(deps: Sql, dim: Dim, r: DayRange): (M & { ref: strin
 
 /** Average product ratings when customer feedback exists (the feedback feature's `product_feedback` table). */
 export function productRatings(deps: Sql): Map<string, number> | null {
-  const has = deps.sqlite
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'product_feedback'")
-    .get();
+  const has = deps.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'product_feedback'").get();
   if (!has) return null;
   try {
     const rows = deps.sqlite.prepare('SELECT product_id AS id, AVG(rating) AS avg FROM product_feedback GROUP BY product_id').all() as {
@@ -211,16 +233,27 @@ export function productList(
   const r = parseRange(input);
   const ratings = productRatings(deps);
   if (input.sort === 'rating' && !ratings)
-    throw new AppError('VALIDATION', 'No product ratings yet: sorting by rating needs customer feedback', { field: 'sort', reason: 'noRatings' });
+    throw new AppError('VALIDATION', 'No product ratings yet: sorting by rating needs customer feedback', {
+      field: 'sort',
+      reason: 'noRatings',
+    });
   const totals = keyedTotals(deps, DIM.product, r);
   const needPrice = input.sort === 'price';
-  const priceOf = needPrice ? new Map((deps.sqlite.prepare('SELECT id, price FROM products').raw().all() as [string, number][])) : null;
+  const priceOf = needPrice ? new Map(deps.sqlite.prepare('SELECT id, price FROM products').raw().all() as [string, number][]) : null;
   const rows = totals.map((m) => {
     const k = kpisOf(m);
     return { id: m.ref, m, k, price: priceOf?.get(m.ref) ?? 0, rating: ratings?.get(m.ref) ?? null };
   });
   const metric = (x: (typeof rows)[number]): number =>
-    input.sort === 'units' ? x.m.units : input.sort === 'revenue' ? x.k.revenue : input.sort === 'margin' ? x.k.margin : input.sort === 'price' ? x.price : (x.rating ?? -1);
+    input.sort === 'units'
+      ? x.m.units
+      : input.sort === 'revenue'
+        ? x.k.revenue
+        : input.sort === 'margin'
+          ? x.k.margin
+          : input.sort === 'price'
+            ? x.price
+            : (x.rating ?? -1);
   const dir = input.dir === 'asc' ? 1 : -1;
   rows.sort((a, b) => dir * (metric(a) - metric(b)) || (a.id < b.id ? -1 : 1));
   const offset = input.offset ?? 0;
@@ -376,7 +409,10 @@ export function rawHeatmap(deps: Sql, input: { from: string; to: string }): Heat
 }
 
 /** Top products by revenue straight from the lines. */
-export function rawProductTotals(deps: Sql, r: DayRange): Map<string, { units: number; sales: number; orders: number; cost: number; net: number }> {
+export function rawProductTotals(
+  deps: Sql,
+  r: DayRange,
+): Map<string, { units: number; sales: number; orders: number; cost: number; net: number }> {
   const { start, end } = instantsOf(deps, r);
   const rows = deps.sqlite
     .prepare(
@@ -388,7 +424,10 @@ export function rawProductTotals(deps: Sql, r: DayRange): Map<string, { units: n
   return new Map(rows.map((x) => [x.id, x]));
 }
 
-export function rawTopProducts(deps: Sql, input: { from: string; to: string; limit: number }): { productId: string; revenue: number; units: number }[] {
+export function rawTopProducts(
+  deps: Sql,
+  input: { from: string; to: string; limit: number },
+): { productId: string; revenue: number; units: number }[] {
   const r = parseRange(input);
   const { start, end } = instantsOf(deps, r);
   return deps.sqlite
@@ -427,8 +466,9 @@ export function rawCategoryTotals(deps: Sql, r: DayRange): Map<string, { units: 
 export function rawStaffTotals(deps: Sql, r: DayRange): Map<string, { orders: number; sales: number }> {
   const { start, end } = instantsOf(deps, r);
   const rows = deps.sqlite
-    .prepare('SELECT staff_id AS id, COUNT(*) AS orders, SUM(total) AS sales FROM orders WHERE created_at >= ? AND created_at < ? GROUP BY staff_id')
+    .prepare(
+      'SELECT staff_id AS id, COUNT(*) AS orders, SUM(total) AS sales FROM orders WHERE created_at >= ? AND created_at < ? GROUP BY staff_id',
+    )
     .all(start, end) as { id: string; orders: number; sales: number }[];
   return new Map(rows.map((x) => [x.id, x]));
 }
-

@@ -63,12 +63,38 @@ interface Measures {
   rCost: number;
 }
 
-const ZERO: Measures = { orders: 0, units: 0, sales: 0, net: 0, tax: 0, discount: 0, cost: 0, rCount: 0, rUnits: 0, rAmount: 0, rNet: 0, rCost: 0 };
+const ZERO: Measures = {
+  orders: 0,
+  units: 0,
+  sales: 0,
+  net: 0,
+  tax: 0,
+  discount: 0,
+  cost: 0,
+  rCount: 0,
+  rUnits: 0,
+  rAmount: 0,
+  rNet: 0,
+  rCost: 0,
+};
 const M_COLS = 'orders, units, sales, net, tax, discount, cost, r_count, r_units, r_amount, r_net, r_cost';
 const M_UPDATE = M_COLS.split(', ')
   .map((c) => `${c} = ${c} + excluded.${c}`)
   .join(', ');
-const mValues = (m: Measures) => [m.orders, m.units, m.sales, m.net, m.tax, m.discount, m.cost, m.rCount, m.rUnits, m.rAmount, m.rNet, m.rCost];
+const mValues = (m: Measures) => [
+  m.orders,
+  m.units,
+  m.sales,
+  m.net,
+  m.tax,
+  m.discount,
+  m.cost,
+  m.rCount,
+  m.rUnits,
+  m.rAmount,
+  m.rNet,
+  m.rCost,
+];
 
 interface Stmts {
   keyGet: Statement;
@@ -161,7 +187,8 @@ export function applyToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'
   const sale = event.kind === 'sale';
 
   const whole: Measures = { ...ZERO };
-  for (const l of event.lines) for (const [k, v] of Object.entries(lineMeasures(event.kind, l)) as [keyof Measures, number][]) whole[k] += v;
+  for (const l of event.lines)
+    for (const [k, v] of Object.entries(lineMeasures(event.kind, l)) as [keyof Measures, number][]) whole[k] += v;
   if (sale) whole.orders = 1;
   else whole.rCount = 1;
 
@@ -268,7 +295,7 @@ export function rebuildRollups(
   let n = 0;
   // In pages: a connection cannot write while it iterates a query.
   const page = db.prepare('SELECT rowid, id, created_at FROM orders WHERE rowid > ? ORDER BY rowid LIMIT 50000').raw();
-  for (let last = 0; ; ) {
+  for (let last = 0; ;) {
     const rows = page.all(last) as [number, string, number][];
     if (rows.length === 0) break;
     for (const row of rows) {
@@ -364,7 +391,10 @@ export function markRollupSettings(deps: Sql, timezone: string, cutoffHour: numb
 
 /** For tests and diagnostics: the year span of the stored rollups. */
 export function rollupYears(deps: Sql): number[] {
-  const r = deps.sqlite.prepare('SELECT MIN(day) AS lo, MAX(day) AS hi FROM rollup_hourly').get() as { lo: number | null; hi: number | null };
+  const r = deps.sqlite.prepare('SELECT MIN(day) AS lo, MAX(day) AS hi FROM rollup_hourly').get() as {
+    lo: number | null;
+    hi: number | null;
+  };
   if (r.lo === null || r.hi === null) return [];
   const out: number[] = [];
   for (let y = dayParts(r.lo).y; y <= dayParts(r.hi).y; y++) out.push(y);

@@ -16,7 +16,9 @@ export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, prod
   let ids = productIds;
   if (!ids) {
     const cartId = openCartId(deps);
-    ids = cartId ? (db.prepare('SELECT DISTINCT product_id FROM cart_lines WHERE cart_id = ? ORDER BY position').pluck().all(cartId) as string[]) : [];
+    ids = cartId
+      ? (db.prepare('SELECT DISTINCT product_id FROM cart_lines WHERE cart_id = ? ORDER BY position').pluck().all(cartId) as string[])
+      : [];
   }
   if (ids.length === 0) return [];
   const inCart = new Set(ids);
@@ -34,7 +36,10 @@ export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, prod
     if (ka === undefined) continue;
     const na = (baskets.get(ka) as number | undefined) ?? 0;
     if (na === 0) continue;
-    const pairs = [...(asA.all(ka, MIN_PAIR) as { other: number; n: number }[]), ...(asB.all(ka, MIN_PAIR) as { other: number; n: number }[])];
+    const pairs = [
+      ...(asA.all(ka, MIN_PAIR) as { other: number; n: number }[]),
+      ...(asB.all(ka, MIN_PAIR) as { other: number; n: number }[]),
+    ];
     for (const p of pairs) {
       const nb = (baskets.get(p.other) as number | undefined) ?? 0;
       if (nb === 0) continue;
@@ -45,14 +50,17 @@ export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, prod
       if (!cur || conf > cur.conf || (conf === cur.conf && lift > cur.lift)) best.set(p.other, { n: p.n, conf, lift, because: id });
     }
   }
-  const product = db.prepare("SELECT id, sku, name, alt_name AS altName, price, unit FROM products WHERE id = ? AND archived = 0 AND unit = 'each'");
+  const product = db.prepare(
+    "SELECT id, sku, name, alt_name AS altName, price, unit FROM products WHERE id = ? AND archived = 0 AND unit = 'each'",
+  );
   const out: Suggestion[] = [];
   const ranked = [...best.entries()].sort((a, b) => b[1].conf - a[1].conf || b[1].lift - a[1].lift || a[0] - b[0]);
   for (const [k, s] of ranked) {
     if (out.length >= limit) break;
     const ref = refOf.get(k) as string | undefined;
     if (!ref || inCart.has(ref)) continue;
-    const p = product.get(ref) as { id: string; sku: string; name: string; altName: string | null; price: number; unit: 'each' } | undefined;
+    const p = product.get(ref) as
+      { id: string; sku: string; name: string; altName: string | null; price: number; unit: 'each' } | undefined;
     if (!p) continue;
     out.push({
       productId: p.id,

@@ -60,7 +60,11 @@ export const shiftsHandlers: HandlersFor<typeof shiftsContract> = {
   },
   'shifts.escpos': (input, { deps }) => {
     const settings = readSettings(deps);
-    const bytes = encodeShiftReport(shiftReport(deps, input.shiftId), { width: input.width, language: settings.language, timezone: settings.timezone });
+    const bytes = encodeShiftReport(shiftReport(deps, input.shiftId), {
+      width: input.width,
+      language: settings.language,
+      timezone: settings.timezone,
+    });
     return { base64: Buffer.from(bytes).toString('base64') };
   },
   'shifts.pdf': async (input, { deps }) => {

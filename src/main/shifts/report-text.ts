@@ -112,7 +112,13 @@ const plain = (text: string) => text.replace(/[\u00a0\u2007\u202f]/g, ' ').repla
 
 export function tenderLabel(kind: string, language: Language): string {
   const l = reportLabels(language);
-  return kind === 'cash' ? l.cash_tender : kind === 'card_external' ? l.card_external : kind === 'card_integrated' ? l.card_integrated : kind;
+  return kind === 'cash'
+    ? l.cash_tender
+    : kind === 'card_external'
+      ? l.card_external
+      : kind === 'card_integrated'
+        ? l.card_integrated
+        : kind;
 }
 
 export function reportLines(report: ShiftReport, columns: number, language: Language, timezone: string): ReportLine[] {

@@ -68,9 +68,9 @@ function shiftRow(deps: Sql, id: string): ShiftRow | undefined {
 
 /** The terminal's open shift, if any. */
 export function openShiftOf(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): ShiftSummary | null {
-  const row = deps.sqlite.prepare(`${SHIFT_SELECT} WHERE s.terminal_code = ? AND c.shift_id IS NULL ORDER BY s.opened_at DESC LIMIT 1`).get(
-    deps.terminalCode,
-  ) as ShiftRow | undefined;
+  const row = deps.sqlite
+    .prepare(`${SHIFT_SELECT} WHERE s.terminal_code = ? AND c.shift_id IS NULL ORDER BY s.opened_at DESC LIMIT 1`)
+    .get(deps.terminalCode) as ShiftRow | undefined;
   return row ? summary(row) : null;
 }
 
@@ -120,7 +120,8 @@ function nextShiftNumber(deps: Deps): string {
 
 export function openShift(deps: Deps, staff: SessionStaff, counts: DenominationCounts): ShiftReport {
   const open = openShiftOf(deps);
-  if (open) throw new AppError('CONFLICT', `Shift ${open.number} is already open on this terminal`, { reason: 'alreadyOpen', shiftId: open.id });
+  if (open)
+    throw new AppError('CONFLICT', `Shift ${open.number} is already open on this terminal`, { reason: 'alreadyOpen', shiftId: open.id });
   const { currency } = readSettings(deps);
   checkCounts(currency, counts);
   const id = deps.ids();
@@ -139,7 +140,16 @@ export function openShift(deps: Deps, staff: SessionStaff, counts: DenominationC
     entity: 'shift',
     entityId: id,
     op: 'insert',
-    payload: { id, number, terminalCode: deps.terminalCode, currency, openedBy: staff.id, openedAt: now, openingFloat: float, openingCounts: opening },
+    payload: {
+      id,
+      number,
+      terminalCode: deps.terminalCode,
+      currency,
+      openedBy: staff.id,
+      openedAt: now,
+      openingFloat: float,
+      openingCounts: opening,
+    },
   });
   return shiftReport(deps, id);
 }
@@ -154,7 +164,9 @@ function cashFigures(deps: Sql, shiftId: string) {
   const db = deps.sqlite;
   const float = db.prepare('SELECT opening_float FROM shifts WHERE id = ?').pluck().get(shiftId) as number;
   const sales = db
-    .prepare("SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.shift_id = ? AND p.kind = 'cash'")
+    .prepare(
+      "SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.shift_id = ? AND p.kind = 'cash'",
+    )
     .pluck()
     .get(shiftId) as number;
   const refunds = db
@@ -193,7 +205,12 @@ export function cashMove(deps: Deps, staff: SessionStaff, input: { kind: 'in' | 
     details: { amount: input.amount, reason: input.reason },
     success: true,
   });
-  appendOutbox(deps, { entity: 'cash_movement', entityId: id, op: 'insert', payload: { id, shiftId, ...input, staffId: staff.id, at: now } });
+  appendOutbox(deps, {
+    entity: 'cash_movement',
+    entityId: id,
+    op: 'insert',
+    payload: { id, shiftId, ...input, staffId: staff.id, at: now },
+  });
   return shiftReport(deps, shiftId);
 }
 
@@ -206,7 +223,12 @@ export function recordNoSale(deps: Deps, staff: SessionStaff, reason: string): s
     .prepare("INSERT INTO cash_movements (id, shift_id, kind, amount, reason, staff_id, at) VALUES (?, ?, 'no_sale', 0, ?, ?, ?)")
     .run(id, shiftId, reason, staff.id, now);
   recordAudit(deps, { staffId: staff.id, action: 'drawer.open', target: shiftId, details: { noSale: true, reason }, success: true });
-  appendOutbox(deps, { entity: 'cash_movement', entityId: id, op: 'insert', payload: { id, shiftId, kind: 'no_sale', amount: 0, reason, staffId: staff.id, at: now } });
+  appendOutbox(deps, {
+    entity: 'cash_movement',
+    entityId: id,
+    op: 'insert',
+    payload: { id, shiftId, kind: 'no_sale', amount: 0, reason, staffId: staff.id, at: now },
+  });
   return id;
 }
 
@@ -299,7 +321,9 @@ function buildReport(
     )
     .all(id) as ShiftReport['taxRates'];
   const refundRow = db
-    .prepare("SELECT COALESCE(SUM(count), 0) AS count, COALESCE(SUM(amount), 0) AS amount FROM shift_tallies WHERE shift_id = ? AND kind = 'refund'")
+    .prepare(
+      "SELECT COALESCE(SUM(count), 0) AS count, COALESCE(SUM(amount), 0) AS amount FROM shift_tallies WHERE shift_id = ? AND kind = 'refund'",
+    )
     .get(id) as { count: number; amount: number };
   const until = close?.closedAt ?? now;
   const voidedCarts = db
@@ -354,7 +378,9 @@ function buildReport(
 }
 
 export function listShifts(deps: Sql, limit: number, offset = 0): ShiftSummary[] {
-  return (deps.sqlite.prepare(`${SHIFT_SELECT} ORDER BY s.opened_at DESC, s.rowid DESC LIMIT ? OFFSET ?`).all(limit, offset) as ShiftRow[]).map(summary);
+  return (
+    deps.sqlite.prepare(`${SHIFT_SELECT} ORDER BY s.opened_at DESC, s.rowid DESC LIMIT ? OFFSET ?`).all(limit, offset) as ShiftRow[]
+  ).map(summary);
 }
 
 /** Stamps a sale with its shift, in the sale's own transaction (right after the order row is written). */

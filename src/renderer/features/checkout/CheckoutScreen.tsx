@@ -12,6 +12,8 @@ import { CategoryBar, ProductGrid, SearchBox, SearchResults } from './CatalogPan
 import { RecentSales } from './RecentSales';
 import { TopBar } from './TopBar';
 import { useScanner } from './useScanner';
+import { ShiftGate } from '../shifts/OpenShiftDialog';
+import { useShifts } from '../../stores/shifts';
 
 export function CheckoutScreen() {
   const { t } = useTranslation();
@@ -44,6 +46,8 @@ export function CheckoutScreen() {
   const pay = useCallback(() => {
     const c = useCart.getState().cart;
     if (!c || !c.id || c.lines.length === 0) return;
+    // Issue 5: no open shift on this till → prompt to open one instead of taking payment.
+    if (useShifts.getState().state?.shift === null) return useShifts.getState().prompt();
     openPayment(c);
   }, [openPayment]);
 
@@ -89,6 +93,7 @@ export function CheckoutScreen() {
   return (
     <div className="checkout-screen">
       <TopBar onRecent={() => setRecentOpen(true)} />
+      <ShiftGate />
       <main className="checkout-main">
         <CartPanel onPay={pay} />
         <section className="catalog-panel" aria-label={t('catalog.title')}>
