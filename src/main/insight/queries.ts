@@ -195,18 +195,63 @@ export function heatmap(deps: Sql, input: { from: string; to: string }): HeatCel
   return rows.filter((c) => c.orders !== 0 || c.sales !== 0).sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
 }
 
+/** The range's plan as a materialized table t(level, bucket, sign) for the keyed queries. */
+const PLAN_CTE = 'WITH t(level, bucket, sign) AS MATERIALIZED (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))';
+const planJson = (r: DayRange) => JSON.stringify(planRange(r.from, r.to).map((t) => [t.level, t.bucket, t.sign]));
+
 /** Per key of a dimension, the exact sums over the range: a short signed list of nested buckets. */
-export function keyedTotals(deps: Sql, dim: Dim, r: DayRange): (M & { ref: string })[] {
-  const terms = planRange(r.from, r.to).map((t) => [t.level, t.bucket, t.sign]);
+export function keyedTotals(deps: Sql, dim: Dim, r: DayRange, only?: number[]): (M & { ref: string; k: number })[] {
+  // CROSS JOIN keeps the plan: for each bucket of the plan, a range of the primary key.
+  const filter = only ? `AND r.k IN (SELECT value FROM json_each(?))` : '';
   const stmt = deps.sqlite.prepare(
-    `SELECT k.ref, ${M_SUM('t.value ->> 2 * ')}
-     FROM json_each(?) t JOIN rollup_keyed r ON r.dim = ? AND r.level = t.value ->> 0 AND r.bucket = t.value ->> 1
-     JOIN insight_keys k ON k.k = r.k
-     GROUP BY r.k`,
+    `${PLAN_CTE}
+     SELECT k.ref, s.* FROM (
+       SELECT r.k, ${M_SUM('t.sign * ')}
+       FROM t CROSS JOIN rollup_keyed r ON r.dim = ? AND r.level = t.level AND r.bucket = t.bucket ${filter}
+       GROUP BY r.k) s
+     JOIN insight_keys k ON k.k = s.k`,
   );
-  return (stmt.all(JSON.stringify(terms), dim) as (M & { ref: string })[]).filter(
+  const args: unknown[] = [planJson(r), dim];
+  if (only) args.push(JSON.stringify(only));
+  return (stmt.all(...args) as (M & { ref: string; k: number })[]).filter(
     (m) => m.orders !== 0 || m.sales !== 0 || m.rCount !== 0 || m.rAmount !== 0 || m.units !== 0,
   );
+}
+
+const SORT_METRIC = {
+  units: 'r.units',
+  revenue: 'r.sales - r.r_amount',
+  margin: 'r.net - r.cost - r.r_net + r.r_cost',
+  price: '0',
+} as const;
+
+/**
+ * Products ranked by one measure over the range, one page: a single-measure GROUP BY over the plan's
+ * buckets (cheap at a few tens of thousands of rows), then the full figures for the page only.
+ */
+function rankedProducts(
+  deps: Sql,
+  r: DayRange,
+  sort: keyof typeof SORT_METRIC,
+  dir: 'asc' | 'desc',
+  offset: number,
+  limit: number,
+): { keys: number[]; total: number } {
+  const order = sort === 'price' ? `p.price ${dir}, g.ref` : `g.m ${dir}, g.ref`;
+  const rows = deps.sqlite
+    .prepare(
+      `${PLAN_CTE}
+       SELECT g.k, COUNT(*) OVER () AS total FROM (
+         SELECT s.k, s.m, k.ref FROM (
+           SELECT r.k, SUM(t.sign * (${SORT_METRIC[sort]})) AS m, SUM(t.sign * (r.orders + r.r_count)) AS n
+           FROM t CROSS JOIN rollup_keyed r ON r.dim = ${DIM.product} AND r.level = t.level AND r.bucket = t.bucket
+           GROUP BY r.k) s
+         JOIN insight_keys k ON k.k = s.k WHERE s.n != 0) g
+       ${sort === 'price' ? 'LEFT JOIN products p ON p.id = g.ref' : ''}
+       ORDER BY ${order} LIMIT ? OFFSET ?`,
+    )
+    .all(planJson(r), limit, offset) as { k: number; total: number }[];
+  return { keys: rows.map((x) => x.k), total: rows[0]?.total ?? 0 };
 }
 
 /** Average product ratings when customer feedback exists (the feedback feature's `product_feedback` table). */
@@ -237,27 +282,23 @@ export function productList(
       field: 'sort',
       reason: 'noRatings',
     });
-  const totals = keyedTotals(deps, DIM.product, r);
-  const needPrice = input.sort === 'price';
-  const priceOf = needPrice ? new Map(deps.sqlite.prepare('SELECT id, price FROM products').raw().all() as [string, number][]) : null;
-  const rows = totals.map((m) => {
-    const k = kpisOf(m);
-    return { id: m.ref, m, k, price: priceOf?.get(m.ref) ?? 0, rating: ratings?.get(m.ref) ?? null };
-  });
-  const metric = (x: (typeof rows)[number]): number =>
-    input.sort === 'units'
-      ? x.m.units
-      : input.sort === 'revenue'
-        ? x.k.revenue
-        : input.sort === 'margin'
-          ? x.k.margin
-          : input.sort === 'price'
-            ? x.price
-            : (x.rating ?? -1);
-  const dir = input.dir === 'asc' ? 1 : -1;
-  rows.sort((a, b) => dir * (metric(a) - metric(b)) || (a.id < b.id ? -1 : 1));
   const offset = input.offset ?? 0;
-  const page = rows.slice(offset, offset + input.limit);
+  let page: { id: string; m: M; k: Kpis; rating: number | null }[];
+  let total: number;
+  const asRow = (m: M & { ref: string }) => ({ id: m.ref, m, k: kpisOf(m), rating: ratings?.get(m.ref) ?? null });
+  if (input.sort === 'rating') {
+    // Ratings live outside the rollups: rank in memory.
+    const rows = keyedTotals(deps, DIM.product, r).map(asRow);
+    const dir = input.dir === 'asc' ? 1 : -1;
+    rows.sort((a, b) => dir * ((a.rating ?? -1) - (b.rating ?? -1)) || (a.id < b.id ? -1 : 1));
+    total = rows.length;
+    page = rows.slice(offset, offset + input.limit);
+  } else {
+    const ranked = rankedProducts(deps, r, input.sort, input.dir, offset, input.limit);
+    total = ranked.total;
+    const figures = new Map(keyedTotals(deps, DIM.product, r, ranked.keys).map((m) => [m.k, asRow(m)]));
+    page = ranked.keys.flatMap((k) => figures.get(k) ?? []);
+  }
   const info = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, price FROM products WHERE id = ?');
   const items = page.map((x): ProductPerf => {
     const p = (info.get(x.id) as { sku: string; name: string; altName: string | null; price: number } | undefined) ?? {
@@ -282,7 +323,7 @@ export function productList(
       rating: x.rating,
     };
   });
-  return { items, total: rows.length, ratingAvailable: ratings !== null };
+  return { items, total, ratingAvailable: ratings !== null };
 }
 
 export function categoryPerf(deps: Sql, input: { from: string; to: string }): CategoryPerf[] {

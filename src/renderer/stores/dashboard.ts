@@ -43,6 +43,9 @@ interface DashboardState {
   load(): Promise<void>;
 }
 
+/** Answers to an older request (a preset clicked twice quickly) never overwrite a newer one. */
+let latest = 0;
+
 export const useDashboard = create<DashboardState>((set, get) => ({
   from: '',
   to: '',
@@ -99,6 +102,7 @@ export const useDashboard = create<DashboardState>((set, get) => ({
   async load() {
     const { from, to, compare, granularity } = get();
     if (!isIsoDate(from) || !isIsoDate(to)) return;
+    const seq = ++latest;
     set({ loading: true, error: null });
     const range = { from, to };
     const [summary, series, heatmap, top, bottom, categories, payments, staff, customers] = await Promise.all([
@@ -112,6 +116,7 @@ export const useDashboard = create<DashboardState>((set, get) => ({
       invoke('insight.staff', range),
       invoke('insight.customers', {}),
     ]);
+    if (seq !== latest) return;
     const firstError = [summary, series, heatmap, top, bottom, categories, payments, staff, customers].find((r) => !r.ok);
     if (firstError && !firstError.ok) {
       set({ loading: false, error: firstError.error });
