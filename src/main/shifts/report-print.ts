@@ -58,7 +58,7 @@ export async function shiftReportPdf(
   const cjk = language === 'zh-CN' ? findCjkFont(opts.resourcesDir) : null;
   if (cjk) {
     doc.registerFontkit(fontkit);
-    font = await doc.embedFont(cjk, { subset: true });
+    font = await doc.embedFont(cjk, { subset: false });
     bold = font;
   } else {
     if (language === 'zh-CN') language = 'en';

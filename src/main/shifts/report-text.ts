@@ -168,7 +168,7 @@ export function reportLines(report: ShiftReport, columns: number, language: Lang
   row(l.orders, String(report.sales.orders));
   row(l.items, formatQty(report.sales.items, 'kg', language).replace(/\.000$/, ''));
   row(l.gross, money(report.sales.gross));
-  row(l.discounts, money(-report.sales.discounts));
+  row(l.discounts, money(0 - report.sales.discounts));
   row(l.tax, money(report.sales.tax));
   row(l.total, money(report.sales.total), true);
   row(l.refunds, `${report.refunds.count} / ${money(report.refunds.amount)}`);

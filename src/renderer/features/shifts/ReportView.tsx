@@ -56,7 +56,7 @@ export function ReportView({ report }: { report: ShiftReport }) {
           <h3>{t('shifts.r.sales')}</h3>
           <Row label={t('shifts.r.orders')} value={String(report.sales.orders)} testId="report-orders" />
           <Row label={t('shifts.r.gross')} value={m(report.sales.gross)} />
-          <Row label={t('shifts.r.discounts', { count: report.sales.discountedOrders })} value={m(-report.sales.discounts)} />
+          <Row label={t('shifts.r.discounts', { count: report.sales.discountedOrders })} value={m(0 - report.sales.discounts)} />
           <Row label={t('shifts.r.tax')} value={m(report.sales.tax)} />
           <Row label={t('shifts.r.total')} value={m(report.sales.total)} strong testId="report-total" />
           <Row label={t('shifts.r.refunds')} value={`${report.refunds.count} · ${m(report.refunds.amount)}`} />
