@@ -188,6 +188,11 @@ describe('shifts', () => {
     expect(bytes).toContain('-$0.60');
     const pdf = Buffer.from((await ok(app, 'shifts.pdf', { shiftId: shift.id })).base64, 'base64');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // In Chinese: the GB2312 labels go to the printer in GBK, and the PDF embeds the shipped CJK font.
+    const zh = Buffer.from((await ok(app, 'shifts.pdf', { shiftId: shift.id, language: 'zh-CN' })).base64, 'base64');
+    expect(zh.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(zh.length).toBeGreaterThan(1_000_000); // the embedded Noto Sans SC
+    expect(pdf.length).toBeLessThan(100_000);
   });
 
   it('a no-sale drawer open can kick the drawer on the printer, and without a printer says so (still audited)', async () => {
