@@ -337,26 +337,42 @@ export function rebuildRollups(
     SELECT ob.day, ob.hour, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost)
     FROM temp.oo oo JOIN temp.ob ob ON ob.order_id = oo.order_id GROUP BY ob.day, ob.hour`);
 
-  const bucketCol = ['ob.day', 'ob.b1', 'ob.b2', 'ob.b3', 'ob.b4'];
-  for (let level = 0; level < 5; level++) {
-    const b = bucketCol[level]!;
-    db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, orders, units, sales, net, tax, discount, cost)
-      SELECT ${DIM.product}, ${level}, ${b}, ol.pk, COUNT(*), SUM(ol.units), SUM(ol.sales), SUM(ol.net), SUM(ol.tax), SUM(ol.discount), SUM(ol.cost)
-      FROM temp.ol ol JOIN temp.ob ob ON ob.order_id = ol.order_id GROUP BY ${b}, ol.pk`);
-    db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, orders, units, sales, net, tax, discount, cost)
-      SELECT ${DIM.category}, ${level}, ${b}, c.ck, COUNT(*), SUM(c.units), SUM(c.sales), SUM(c.net), SUM(c.tax), SUM(c.discount), SUM(c.cost)
-      FROM (SELECT order_id, ck, SUM(units) AS units, SUM(sales) AS sales, SUM(net) AS net, SUM(tax) AS tax, SUM(discount) AS discount,
-                   SUM(cost) AS cost FROM temp.ol GROUP BY order_id, ck) c
-      JOIN temp.ob ob ON ob.order_id = c.order_id GROUP BY ${b}, c.ck`);
-    db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, orders, units, sales, net, tax, discount, cost)
-      SELECT ${DIM.staff}, ${level}, ${b}, k.k, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost)
-      FROM temp.oo oo JOIN temp.ob ob ON ob.order_id = oo.order_id
-      JOIN insight_keys k ON k.dim = ${DIM.staff} AND k.ref = oo.staff_id GROUP BY ${b}, k.k`);
-    db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, orders, sales)
-      SELECT ${DIM.tender}, ${level}, ${b}, k.k, COUNT(DISTINCT p.order_id), SUM(p.amount)
-      FROM payments p JOIN temp.ob ob ON ob.order_id = p.order_id
-      JOIN insight_keys k ON k.dim = ${DIM.tender} AND k.ref = p.kind GROUP BY ${b}, k.k`);
-    log(`rollups: level ${level} done`);
+  // Level 0 (days) from the lines; every higher level is a sum of the level below it.
+  const cols = 'orders, units, sales, net, tax, discount, cost';
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
+    SELECT ${DIM.product}, 0, ob.day, ol.pk, COUNT(*), SUM(ol.units), SUM(ol.sales), SUM(ol.net), SUM(ol.tax), SUM(ol.discount), SUM(ol.cost)
+    FROM temp.ol ol JOIN temp.ob ob ON ob.order_id = ol.order_id GROUP BY ob.day, ol.pk`);
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
+    SELECT ${DIM.category}, 0, ob.day, c.ck, COUNT(*), SUM(c.units), SUM(c.sales), SUM(c.net), SUM(c.tax), SUM(c.discount), SUM(c.cost)
+    FROM (SELECT order_id, ck, SUM(units) AS units, SUM(sales) AS sales, SUM(net) AS net, SUM(tax) AS tax, SUM(discount) AS discount,
+                 SUM(cost) AS cost FROM temp.ol GROUP BY order_id, ck) c
+    JOIN temp.ob ob ON ob.order_id = c.order_id GROUP BY ob.day, c.ck`);
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
+    SELECT ${DIM.staff}, 0, ob.day, k.k, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost)
+    FROM temp.oo oo JOIN temp.ob ob ON ob.order_id = oo.order_id
+    JOIN insight_keys k ON k.dim = ${DIM.staff} AND k.ref = oo.staff_id GROUP BY ob.day, k.k`);
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, orders, sales)
+    SELECT ${DIM.tender}, 0, ob.day, k.k, COUNT(DISTINCT p.order_id), SUM(p.amount)
+    FROM payments p JOIN temp.ob ob ON ob.order_id = p.order_id
+    JOIN insight_keys k ON k.dim = ${DIM.tender} AND k.ref = p.kind GROUP BY ob.day, k.k`);
+  log('rollups: days done');
+  // day → part, part → month, month → quarter, quarter → year (see bucketsOf).
+  db.exec(`DROP TABLE IF EXISTS temp.dm;
+    CREATE TEMP TABLE dm (day INTEGER PRIMARY KEY, part INTEGER NOT NULL);
+    INSERT INTO temp.dm SELECT DISTINCT day, b1 FROM temp.ob;`);
+  const up = [
+    { from: 0, expr: '(SELECT part FROM temp.dm WHERE dm.day = r.bucket)' },
+    { from: 1, expr: 'r.bucket / 4' },
+    { from: 2, expr: '(r.bucket / 12) * 4 + (r.bucket % 12) / 3' },
+    { from: 3, expr: 'r.bucket / 4' },
+  ];
+  const sums = M_COLS.split(', ')
+    .map((c) => `SUM(${c})`)
+    .join(', ');
+  for (const { from, expr } of up) {
+    db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${M_COLS})
+      SELECT r.dim, ${from + 1}, ${expr} AS b, r.k, ${sums} FROM rollup_keyed r WHERE r.level = ${from} GROUP BY r.dim, b, r.k`);
+    log(`rollups: level ${from + 1} done`);
   }
 
   db.exec(`INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at)
@@ -375,7 +391,7 @@ export function rebuildRollups(
     INSERT INTO basket_items (k, n) SELECT pk, COUNT(*) FROM temp.bk GROUP BY pk;
     INSERT INTO basket_pairs (a, b, n)
       SELECT x.pk, y.pk, COUNT(*) FROM temp.bk x JOIN temp.bk y ON y.order_id = x.order_id AND y.pk > x.pk GROUP BY x.pk, y.pk;
-    DROP TABLE temp.bk; DROP TABLE temp.ol; DROP TABLE temp.oo; DROP TABLE temp.ob;`);
+    DROP TABLE temp.bk; DROP TABLE temp.ol; DROP TABLE temp.oo; DROP TABLE temp.ob; DROP TABLE temp.dm;`);
   log('rollups: baskets done');
 
   for (const source of ROLLUP_SOURCES) for (const e of source(deps)) applyToRollups(deps, e);
