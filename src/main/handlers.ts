@@ -14,6 +14,7 @@ import { sendToPrinter } from './receipts/printer';
 import { AppError } from './errors';
 import { recordAudit } from './audit/audit';
 import { inTransaction } from './db/open';
+import { adminHandlers } from './backup/handlers';
 import { shiftsHandlers } from './shifts/handlers';
 import { insightHandlers } from './insight/handlers';
 import { rebuildRollups } from './insight/rollups';
@@ -114,6 +115,7 @@ export const handlers: Handlers = {
     return { bytes: bytes.length };
   },
 
+  ...adminHandlers,
   ...shiftsHandlers,
   ...insightHandlers,
 };

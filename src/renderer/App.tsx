@@ -13,6 +13,9 @@ import { SignInScreen } from './features/signin/SignInScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
 import { useApp } from './stores/app';
+import { AuditScreen } from './features/audit/AuditScreen';
+import { RecoveryScreen } from './features/data/RecoveryScreen';
+import { showPendingNotice } from './features/data/notice';
 
 function Unreachable() {
   const { t } = useTranslation();
@@ -35,6 +38,7 @@ function Unreachable() {
 /** One component per entry of VIEWS (views.ts); a missing one is a compile error. */
 const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
+  audit: AuditScreen,
   settings: SettingsScreen,
   shifts: ShiftsScreen,
   dashboard: DashboardScreen,
@@ -56,6 +60,7 @@ export function App() {
 
   useEffect(() => {
     void boot();
+    showPendingNotice();
   }, [boot]);
 
   useEffect(() => subscribe('session.expired', () => expired()), [expired]);
@@ -70,6 +75,7 @@ export function App() {
         </div>
       )}
       {screen === 'unreachable' && <Unreachable />}
+      {screen === 'recovery' && <RecoveryScreen />}
       {screen === 'setup' && <SetupScreen />}
       {screen === 'signin' && <SignInScreen />}
       {isView(screen) && <View id={screen} />}

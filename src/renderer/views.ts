@@ -9,6 +9,7 @@ export const VIEWS = [
   { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
   { id: 'shifts', labelKey: 'shifts.navLabel', minRole: 'clerk' },
   { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
+  { id: 'audit', labelKey: 'audit.title', minRole: 'manager' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 

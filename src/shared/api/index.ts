@@ -2,12 +2,13 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
+import { adminContract } from './admin';
 import { shiftsContract } from './shifts';
 import { insightContract } from './insight';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
-export const contract = { ...appContract, ...catalogContract, ...salesContract, ...shiftsContract, ...insightContract };
+export const contract = { ...appContract, ...catalogContract, ...salesContract, ...adminContract, ...shiftsContract, ...insightContract };
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -25,3 +26,4 @@ export type EventName = keyof Events;
 
 export * from './types';
 export * from './define';
+export type * from './admin';
