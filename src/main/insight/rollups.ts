@@ -379,19 +379,42 @@ export function rebuildRollups(
     SELECT customer_id, COUNT(*), SUM(total), 0, MIN(created_at), MAX(created_at) FROM temp.oo
     WHERE customer_id IS NOT NULL GROUP BY customer_id`);
 
-  // Baskets: the first BASKET_CAP distinct products of each order, by line position.
-  db.exec(`DROP TABLE IF EXISTS temp.bk;
-    CREATE TEMP TABLE bk AS
-      SELECT order_id, pk FROM (
-        SELECT f.order_id, k.k AS pk, ROW_NUMBER() OVER (PARTITION BY f.order_id ORDER BY f.pos) AS rn
-        FROM (SELECT order_id, product_id, MIN(position) AS pos FROM order_lines GROUP BY order_id, product_id) f
-        JOIN insight_keys k ON k.dim = ${DIM.product} AND k.ref = f.product_id)
-      WHERE rn <= ${BASKET_CAP};
-    CREATE INDEX temp.bk_order ON bk (order_id, pk);
-    INSERT INTO basket_items (k, n) SELECT pk, COUNT(*) FROM temp.bk GROUP BY pk;
-    INSERT INTO basket_pairs (a, b, n)
-      SELECT x.pk, y.pk, COUNT(*) FROM temp.bk x JOIN temp.bk y ON y.order_id = x.order_id AND y.pk > x.pk GROUP BY x.pk, y.pk;
-    DROP TABLE temp.bk; DROP TABLE temp.ol; DROP TABLE temp.oo; DROP TABLE temp.ob; DROP TABLE temp.dm;`);
+  // Baskets: the first BASKET_CAP distinct products of each order, by line position (the lines'
+  // index gives them in that order, so nothing is sorted).
+  const keyOfProduct = new Map(db.prepare(`SELECT ref, k FROM insight_keys WHERE dim = ${DIM.product}`).raw().all() as [string, number][]);
+  // Pairs counted in memory (one pass over the baskets in order), then written once: far cheaper
+  // than a self-join sorting tens of millions of pair rows.
+  const items = new Map<number, number>();
+  const pairs = new Map<number, number>();
+  const SHIFT = 2 ** 26;
+  let basket: number[] = [];
+  let current: string | null = null;
+  const flush = () => {
+    basket = [...new Set(basket)].slice(0, BASKET_CAP);
+    basket.sort((x, y) => x - y);
+    for (let i = 0; i < basket.length; i++) {
+      items.set(basket[i]!, (items.get(basket[i]!) ?? 0) + 1);
+      for (let j = i + 1; j < basket.length; j++) {
+        const key = basket[i]! * SHIFT + basket[j]!;
+        pairs.set(key, (pairs.get(key) ?? 0) + 1);
+      }
+    }
+    basket = [];
+  };
+  const lines = db.prepare('SELECT order_id, product_id FROM order_lines ORDER BY order_id, position').raw();
+  for (const [orderId, productId] of lines.iterate() as IterableIterator<[string, string]>) {
+    if (orderId !== current) {
+      flush();
+      current = orderId;
+    }
+    basket.push(keyOfProduct.get(productId)!);
+  }
+  flush();
+  const insItem = db.prepare('INSERT INTO basket_items (k, n) VALUES (?, ?)');
+  for (const [k, n] of items) insItem.run(k, n);
+  const insPair = db.prepare('INSERT INTO basket_pairs (a, b, n) VALUES (?, ?, ?)');
+  for (const [key, n] of [...pairs.entries()].sort((x, y) => x[0] - y[0])) insPair.run(Math.floor(key / SHIFT), key % SHIFT, n);
+  db.exec('DROP TABLE temp.ol; DROP TABLE temp.oo; DROP TABLE temp.ob; DROP TABLE temp.dm;');
   log('rollups: baskets done');
 
   for (const source of ROLLUP_SOURCES) for (const e of source(deps)) applyToRollups(deps, e);
