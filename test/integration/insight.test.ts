@@ -115,6 +115,32 @@ describe('insight', () => {
     expect(cats).toEqual([expect.objectContaining({ categoryId: null, units: 4000, sales: 950 })]);
   });
 
+  it('product rankings follow new sales, late-synced sales in old periods, and rebuilds (no stale cache)', async () => {
+    const app = makeApp();
+    const { adminId } = await readyStore(app);
+    const range = { from: '2026-01-01', to: '2026-11-22', sort: 'revenue' as const, dir: 'desc' as const, limit: 5 };
+    await sell(app, [BREAD]);
+    expect((await ok(app, 'insight.products', range)).items.map((p) => [p.sku, p.revenue])).toEqual([['BREAD', 325]]);
+    await sell(app, [COLA, COLA, COLA]);
+    expect((await ok(app, 'insight.products', range)).items.map((p) => [p.sku, p.revenue])).toEqual([
+      ['COLA', 450],
+      ['BREAD', 325],
+    ]);
+    // A sale rung up back in March (as a late sync would store it) lands in March's buckets.
+    app.clock.now = Date.UTC(2026, 2, 3, 10);
+    await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
+    await sell(app, [BREAD, BREAD]);
+    expect((await ok(app, 'insight.products', range)).items.map((p) => [p.sku, p.revenue])).toEqual([
+      ['BREAD', 975],
+      ['COLA', 450],
+    ]);
+    expect((await ok(app, 'insight.products', { ...range, from: '2026-03-01', to: '2026-03-31' })).items.map((p) => p.sku)).toEqual([
+      'BREAD',
+    ]);
+    await ok(app, 'insight.setBusinessDay', { cutoffHour: 2 });
+    expect((await ok(app, 'insight.products', range)).total).toBe(2);
+  });
+
   it('the business-day cutoff moves late-night sales to the day before, and a time-zone change rebuilds the rollups', async () => {
     const app = makeApp({ clock: undefined });
     await readyStore(app);

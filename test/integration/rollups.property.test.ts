@@ -25,6 +25,7 @@ import {
   paymentMix,
   totalsOf,
   rawTotals,
+  productList,
 } from '../../src/main/insight/queries';
 import { DIM } from '../../src/main/insight/rollups';
 
@@ -316,6 +317,19 @@ describe('rollups', () => {
                 .map((m) => [m.ref, { rCount: m.rCount, rAmount: m.rAmount, rUnits: m.rUnits }]),
             );
             expect(rolledRefunds).toEqual(byProduct);
+            // Product ranking (cached bucket vectors) equals the raw figures less the refunds.
+            const expectedRank = [...new Set([...rawProd.keys(), ...byProduct.keys()])]
+              .map((id) => ({
+                id,
+                revenue: (rawProd.get(id)?.sales ?? 0) - (byProduct.get(id)?.rAmount ?? 0),
+                units: rawProd.get(id)?.units ?? 0,
+              }))
+              .sort((a, b) => b.revenue - a.revenue || (a.id < b.id ? -1 : 1));
+            const ranked = productList(app.deps, { ...iso, sort: 'revenue', dir: 'desc', limit: 50 });
+            expect(ranked.items.map((p) => ({ id: p.productId, revenue: p.revenue, units: p.units }))).toEqual(expectedRank);
+            expect(ranked.total).toBe(expectedRank.length);
+            const byUnits = productList(app.deps, { ...iso, sort: 'units', dir: 'asc', limit: 50 }).items.map((p) => p.units);
+            expect(byUnits).toEqual([...byUnits].sort((a, b) => a - b));
             expect(
               new Map(
                 paymentMix(app.deps, iso)

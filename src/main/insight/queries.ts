@@ -18,6 +18,7 @@ import { businessBucket, dayParts, dayToIso, isIsoDate, isoToDay, monthStart, pl
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { DIM, type Dim } from './rollups';
+import { bucketVector } from './vectors';
 import { businessDaySettings } from './settings';
 
 type Sql = Pick<Deps, 'sqlite' | 'db'>;
@@ -218,40 +219,59 @@ export function keyedTotals(deps: Sql, dim: Dim, r: DayRange, only?: number[]): 
   );
 }
 
-const SORT_METRIC = {
-  units: 'r.units',
-  revenue: 'r.sales - r.r_amount',
-  margin: 'r.net - r.cost - r.r_net + r.r_cost',
-  price: '0',
-} as const;
+/** insight_keys never change once written: k → ref is cached per connection. */
+const refCache = new WeakMap<object, Map<number, string>>();
+function refsOf(deps: Sql, ks: number[]): Map<number, string> {
+  let cache = refCache.get(deps.sqlite);
+  if (!cache) refCache.set(deps.sqlite, (cache = new Map()));
+  const missing = ks.filter((k) => !cache.has(k));
+  if (missing.length) {
+    const rows = deps.sqlite
+      .prepare('SELECT k, ref FROM insight_keys WHERE k IN (SELECT value FROM json_each(?))')
+      .raw()
+      .all(JSON.stringify(missing)) as [number, string][];
+    for (const [k, ref] of rows) cache.set(k, ref);
+  }
+  return cache;
+}
 
 /**
- * Products ranked by one measure over the range, one page: a single-measure GROUP BY over the plan's
- * buckets (cheap at a few tens of thousands of rows), then the full figures for the page only.
+ * Products ranked by one measure over the range, one page: the plan's buckets as cached column
+ * vectors (vectors.ts) summed in typed arrays, then sorted; the full figures for the page only.
  */
 function rankedProducts(
   deps: Sql,
   r: DayRange,
-  sort: keyof typeof SORT_METRIC,
+  sort: 'units' | 'revenue' | 'margin' | 'price',
   dir: 'asc' | 'desc',
   offset: number,
   limit: number,
 ): { keys: number[]; total: number } {
-  const order = sort === 'price' ? `p.price ${dir}, g.ref` : `g.m ${dir}, g.ref`;
-  const rows = deps.sqlite
-    .prepare(
-      `${PLAN_CTE}
-       SELECT g.k, COUNT(*) OVER () AS total FROM (
-         SELECT s.k, s.m, k.ref FROM (
-           SELECT r.k, SUM(t.sign * (${SORT_METRIC[sort]})) AS m, SUM(t.sign * (r.orders + r.r_count)) AS n
-           FROM t CROSS JOIN rollup_keyed r ON r.dim = ${DIM.product} AND r.level = t.level AND r.bucket = t.bucket
-           GROUP BY r.k) s
-         JOIN insight_keys k ON k.k = s.k WHERE s.n != 0) g
-       ${sort === 'price' ? 'LEFT JOIN products p ON p.id = g.ref' : ''}
-       ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(planJson(r), limit, offset) as { k: number; total: number }[];
-  return { keys: rows.map((x) => x.k), total: rows[0]?.total ?? 0 };
+  const vectors = planRange(r.from, r.to).map((t) => ({ sign: t.sign, v: bucketVector(deps, DIM.product, t.level, t.bucket) }));
+  let maxK = 0;
+  for (const { v } of vectors) if (v.k.length) maxK = Math.max(maxK, v.k[v.k.length - 1]!);
+  const metric = new Float64Array(maxK + 1);
+  const activity = new Float64Array(maxK + 1);
+  for (const { sign, v } of vectors) {
+    const m = sort === 'units' ? v.units : sort === 'margin' ? v.margin : v.revenue;
+    for (let i = 0; i < v.k.length; i++) {
+      const k = v.k[i]!;
+      metric[k]! += sign * m[i]!;
+      activity[k]! += sign * v.activity[i]!;
+    }
+  }
+  const active: number[] = [];
+  for (let k = 0; k <= maxK; k++) if (activity[k] !== 0) active.push(k);
+  const refs = refsOf(deps, active);
+  let value: (k: number) => number = (k) => metric[k]!;
+  if (sort === 'price') {
+    const price = deps.sqlite.prepare('SELECT price FROM products WHERE id = ?').pluck();
+    const prices = new Map(active.map((k) => [k, (price.get(refs.get(k)) as number | undefined) ?? 0]));
+    value = (k) => prices.get(k)!;
+  }
+  const sign = dir === 'asc' ? 1 : -1;
+  active.sort((a, b) => sign * (value(a) - value(b)) || (refs.get(a)! < refs.get(b)! ? -1 : 1));
+  return { keys: active.slice(offset, offset + limit), total: active.length };
 }
 
 /** Average product ratings when customer feedback exists (the feedback feature's `product_feedback` table). */

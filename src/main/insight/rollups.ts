@@ -14,6 +14,7 @@ import type { Statement } from 'better-sqlite3';
 import { bucketsOf, businessBucket, dayParts } from '../../shared/business-day';
 import type { Deps } from '../deps';
 import { businessDaySettings } from './settings';
+import { forgetAll, forgetBuckets } from './vectors';
 
 export const DIM = { product: 1, category: 2, staff: 3, tender: 4 } as const;
 export type Dim = (typeof DIM)[keyof typeof DIM];
@@ -222,6 +223,7 @@ export function applyToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'
     const values = mValues(m);
     for (let level = 0; level < 5; level++) s.keyed.run(dim, level, levels[level], k, ...values);
   }
+  forgetBuckets(deps, DIM.product, levels);
 
   if (event.customerId) {
     if (sale) s.customer.run(event.customerId, whole.sales, event.at, event.at);
@@ -287,6 +289,7 @@ export function rebuildRollups(
   const log = opts.log ?? (() => {});
   const { timezone, cutoffHour } = businessDaySettings(deps);
   for (const t of ROLLUP_TABLES) db.exec(`DELETE FROM ${t}`);
+  forgetAll(deps);
 
   // 1. Each order's business day, hour and buckets, computed once in JS (time zones).
   db.exec(`DROP TABLE IF EXISTS temp.ob;
