@@ -6,6 +6,8 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
 import { CheckoutScreen } from './features/checkout/CheckoutScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
+import { ShiftsScreen } from './features/shifts/ShiftsScreen';
+import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { OrdersScreen } from './features/orders/OrdersScreen';
@@ -46,6 +48,8 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   customers: CustomersScreen,
   shipping: ShippingScreen,
   ratings: RatingsScreen,
+  shifts: ShiftsScreen,
+  dashboard: DashboardScreen,
 };
 
 function View({ id }: { id: ViewId }) {

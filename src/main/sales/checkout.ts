@@ -10,6 +10,8 @@ import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
 import { loadCart } from './cart';
 import { cartShipsLater, recordSaleExtras, type InternalTender } from '../aftersale/sale-extras';
+import { attachShift, requireOpenShift } from '../shifts/shifts';
+import { recordSaleInsight } from '../insight/rollups';
 
 function nextOrderNumber(deps: Deps): string {
   const key = `order:${deps.terminalCode}`;
@@ -77,6 +79,8 @@ export function completeSale(
 ): Order {
   const done = deps.sqlite.prepare('SELECT id FROM orders WHERE checkout_id = ?').get(input.checkoutId) as { id: string } | undefined;
   if (done) return getOrder(deps, done.id);
+  // Issue 5: selling needs an open cash-drawer shift on this terminal.
+  const shiftId = requireOpenShift(deps);
 
   const status = deps.sqlite.prepare('SELECT status, terminal_code AS terminal FROM carts WHERE id = ?').get(input.cartId) as
     { status: string; terminal: string } | undefined;
@@ -117,6 +121,7 @@ export function completeSale(
       JSON.stringify(cart.priced.taxes),
       now,
     );
+  attachShift(deps, orderId, shiftId);
 
   const location = defaultLocationId(deps);
   // An order that ships later takes its stock at fulfilment (shipping), not here.
@@ -176,6 +181,7 @@ export function completeSale(
   const order = getOrder(deps, orderId);
   appendOutbox(deps, { entity: 'order', entityId: orderId, op: 'insert', payload: order });
   appendJournal(deps, 'sale', orderId, order);
+  recordSaleInsight(deps, orderId);
   return order;
 }
 

@@ -282,6 +282,7 @@ export const en = {
     INSUFFICIENT_PAYMENT: 'The payment does not cover the total.',
     DECLINED: 'The card was declined.',
     SETUP_REQUIRED: 'The store is not set up yet.',
+    SHIFT_REQUIRED: 'Open a shift (count the float) before selling.',
     IO: 'Could not read or write data, or reach a device.',
     INTERNAL: 'Something went wrong.',
     unknownBarcode: 'Unknown barcode {{code}}: nothing was added.',

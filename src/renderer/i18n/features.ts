@@ -1,5 +1,7 @@
 import { auditMessages } from './audit';
 import { dataMessages } from './data';
+import { shiftsMessages } from './shifts';
+import { dashboardMessages } from './dashboard';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -15,4 +17,4 @@ export interface FeatureMessages {
 
 import { aftersaleMessages } from './aftersale';
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages];
+export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages, shiftsMessages, dashboardMessages];

@@ -284,6 +284,7 @@ export const zhCN: Messages = {
     INSUFFICIENT_PAYMENT: '付款金额不足。',
     DECLINED: '银行卡被拒绝。',
     SETUP_REQUIRED: '门店尚未设置。',
+    SHIFT_REQUIRED: '请先开班（清点备用金）再收款。',
     IO: '无法读写数据或连接设备。',
     INTERNAL: '出现错误。',
     unknownBarcode: '未知条码 {{code}}：未添加任何商品。',

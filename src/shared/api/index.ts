@@ -4,10 +4,20 @@ import { catalogContract } from './catalog';
 import { salesContract } from './sales';
 import { adminContract } from './admin';
 import { aftersaleContract } from './aftersale';
+import { shiftsContract } from './shifts';
+import { insightContract } from './insight';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
-export const contract = { ...appContract, ...catalogContract, ...salesContract, ...adminContract, ...aftersaleContract };
+export const contract = {
+  ...appContract,
+  ...catalogContract,
+  ...salesContract,
+  ...adminContract,
+  ...aftersaleContract,
+  ...shiftsContract,
+  ...insightContract,
+};
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;

@@ -214,9 +214,12 @@ export const orders = sqliteTable(
     change: integer('change').notNull(),
     taxes: text('taxes', { mode: 'json' }).notNull(),
     createdAt: createdAt(),
+    // Issue 5 (shifts and insight): the cash-drawer session the sale was rung up in.
+    shiftId: text('shift_id'),
   },
   (t) => [
     uniqueIndex('orders_checkout_uq').on(t.checkoutId),
+    index('orders_shift_idx').on(t.shiftId),
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_created_idx').on(t.createdAt),
     index('orders_customer_idx').on(t.customerId, t.createdAt),

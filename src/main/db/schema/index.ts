@@ -4,3 +4,5 @@
  */
 export * from './core';
 export * from './aftersale';
+export * from './shifts';
+export * from './insight';

@@ -14,6 +14,8 @@ import { TopBar } from './TopBar';
 import { useScanner } from './useScanner';
 import { CheckoutExtras } from '../aftersale/CheckoutExtras';
 import { scanOrderOr } from '../aftersale/scanOrder';
+import { ShiftGate } from '../shifts/OpenShiftDialog';
+import { useShifts } from '../../stores/shifts';
 
 export function CheckoutScreen() {
   const { t } = useTranslation();
@@ -46,6 +48,8 @@ export function CheckoutScreen() {
   const pay = useCallback(() => {
     const c = useCart.getState().cart;
     if (!c || !c.id || c.lines.length === 0) return;
+    // Issue 5: no open shift on this till → prompt to open one instead of taking payment.
+    if (useShifts.getState().state?.shift === null) return useShifts.getState().prompt();
     openPayment(c);
   }, [openPayment]);
 
@@ -93,6 +97,7 @@ export function CheckoutScreen() {
     <div className="checkout-screen">
       <TopBar onRecent={() => setRecentOpen(true)} />
       <CheckoutExtras />
+      <ShiftGate />
       <main className="checkout-main">
         <CartPanel onPay={pay} />
         <section className="catalog-panel" aria-label={t('catalog.title')}>
