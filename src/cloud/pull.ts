@@ -2,7 +2,7 @@
  * Reading the organisation's change log after a cursor. Each record sits at the position of its
  * latest change, so a page holds current states in commit order. Organisation-wide records and the
  * device's own store's records are served; facts the device itself pushed are left out (it has
- * them). The page is built as JSON text inside the database and sent as it is.
+ * them) — unless it asks for them (`own`): after restoring a backup it lacks its latest ones. The page is built as JSON text inside the database and sent as it is.
  */
 import { sql } from 'drizzle-orm';
 import { rowsOf } from './db/open';
@@ -12,7 +12,7 @@ import type { AuthDevice } from './tenancy';
 export const MAX_PULL_LIMIT = 20_000;
 export const DEFAULT_PULL_LIMIT = 5_000;
 
-export async function readPull(deps: CloudDeps, device: AuthDevice, cursor: number, limit: number): Promise<string> {
+export async function readPull(deps: CloudDeps, device: AuthDevice, cursor: number, limit: number, own = false): Promise<string> {
   // One statement, one snapshot: `head` is the last position whose transaction has committed, and
   // every record up to it is visible here. When the page is not full the cursor moves to `head`, so
   // records this device does not receive (its own facts, other stores) are not scanned again.
@@ -23,7 +23,7 @@ export async function readPull(deps: CloudDeps, device: AuthDevice, cursor: numb
           SELECT seq, body FROM records
           WHERE org_id = ${device.orgId} AND seq > ${cursor}
             AND (store_id = '' OR store_id = ${device.storeId})
-            AND (kind = 'mutable' OR device_id IS NULL OR device_id <> ${device.id})
+            AND (${own} OR kind = 'mutable' OR device_id IS NULL OR device_id <> ${device.id})
           ORDER BY seq LIMIT ${limit}) t`,
   );
   const n = Number(row?.n ?? 0);

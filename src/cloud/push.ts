@@ -74,12 +74,19 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
 
   return deps.db.transaction(async (tx) => {
     const now = deps.clock();
-    const [dev] = await rowsOf<{ last: string | number; revoked: string | number | null }>(
+    const [dev] = await rowsOf<{ last: string | number; revoked: string | number | null; epoch: string | null }>(
       tx,
-      sql`SELECT last_mutation_id AS last, revoked_at AS revoked FROM devices WHERE id = ${device.id} FOR UPDATE`,
+      sql`SELECT last_mutation_id AS last, revoked_at AS revoked, epoch FROM devices WHERE id = ${device.id} FOR UPDATE`,
     );
     if (!dev || dev.revoked !== null) throw new CloudHttpError(401, 'UNAUTHENTICATED', 'This terminal is no longer enrolled');
     let last = Number(dev.last);
+    let restored = false;
+    if (req.epoch && req.epoch !== dev.epoch) {
+      // A request from before the terminal's latest restore, arriving late: its ids mean nothing now.
+      if (dev.epoch && req.epoch < dev.epoch) throw new CloudHttpError(409, 'STALE_EPOCH', 'This request predates the terminal’s restore');
+      restored = true;
+      await tx.execute(sql`UPDATE devices SET epoch = ${req.epoch} WHERE id = ${device.id}`);
+    }
     const rejected: Rejection[] = [];
     const rejectionRows: (typeof rejections.$inferInsert)[] = [];
     const reject = (m: Mutation, code: string, message: string) => {
@@ -99,6 +106,21 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
       });
     };
 
+    if (restored) {
+      rejectionRows.push({
+        id: deps.ids(),
+        orgId: device.orgId,
+        storeId: device.storeId,
+        deviceId: device.id,
+        mutationId: muts[0]!.m,
+        entity: '*',
+        entityId: '*',
+        code: 'RESTORED',
+        message: `${device.terminalCode} restored a backup; its changes continue from ${muts[0]!.m} (it had sent up to ${last})`,
+        createdAt: now,
+      });
+      last = muts[0]!.m - 1;
+    }
     if (req.rebase && muts[0]!.m > last + 1) {
       rejectionRows.push({
         id: deps.ids(),
@@ -179,7 +201,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         reject(m, 'UNKNOWN_ENTITY', `The cloud does not know "${m.e}" records yet; kept here for a manager`);
         continue;
       }
-      if (spec.localKeys?.includes(m.i)) continue;
+      if (spec.kind === 'local' || spec.localKeys?.includes(m.i)) continue;
       if (!m.d || typeof m.d !== 'object') {
         reject(m, 'MALFORMED', 'The change carries no data');
         continue;

@@ -105,7 +105,8 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
   authed.get('/pull', async (c) => {
     const cursor = intParam(c.req.query('cursor'), 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c.req.query('limit'), DEFAULT_PULL_LIMIT, 1, MAX_PULL_LIMIT);
-    return c.body(await readPull(deps, c.get('device'), cursor, limit), 200, { 'Content-Type': 'application/json' });
+    const own = c.req.query('own') === '1';
+    return c.body(await readPull(deps, c.get('device'), cursor, limit, own), 200, { 'Content-Type': 'application/json' });
   });
   authed.post('/leave', async (c) => {
     await revokeDevice(deps, c.get('device'), c.get('device').id);

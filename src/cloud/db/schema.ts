@@ -53,6 +53,11 @@ export const devices = pgTable(
     tokenHash: text('token_hash').notNull(),
     /** The last mutation id applied from this device (its ids are 1, 2, 3, … with no gaps). */
     lastMutationId: ms('last_mutation_id').notNull().default(0),
+    /**
+     * The device's database generation: it changes when the terminal restores a backup, whose
+     * outbox starts again below ids the cloud already applied (see push.ts).
+     */
+    epoch: text('epoch'),
     createdAt: ms('created_at').notNull(),
     lastSeenAt: ms('last_seen_at'),
     revokedAt: ms('revoked_at'),

@@ -21,7 +21,8 @@ function stmts(deps: Pick<Deps, 'sqlite'>): Stmts {
       byCode: deps.sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
       ),
-      bySku: deps.sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`),
+      // Exact SKU as typed or upper-cased: both use the unique index (COLLATE NOCASE would scan).
+      bySku: deps.sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE p.sku IN (?, upper(?)) AND p.archived = 0`),
       // No ORDER BY rank: bm25 over every match of a one-letter prefix is too slow at 1M items.
       fts: deps.sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ${CANDIDATES}) AND p.archived = 0`,
@@ -46,7 +47,7 @@ export function searchProducts(deps: Pick<Deps, 'sqlite'>, typed: string, limit 
   const q = typed.trim();
   if (!q) return [];
   const s = stmts(deps);
-  const exact = [...(s.byCode.all(q) as ProductHit[]), ...(s.bySku.all(q) as ProductHit[])];
+  const exact = [...(s.byCode.all(q) as ProductHit[]), ...(s.bySku.all(q, q) as ProductHit[])];
   const fts = ftsQuery(q);
   const matches = fts ? (s.fts.all(fts) as ProductHit[]) : [];
   const lower = q.toLowerCase();

@@ -118,8 +118,8 @@ function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: 
     }
   }
   const bySku = deps.sqlite
-    .prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`)
-    .get(code) as ProductForSale | undefined;
+    .prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.sku IN (?, upper(?)) AND p.archived = 0`)
+    .get(code, code) as ProductForSale | undefined;
   return bySku ? { product: bySku, qty: 1000, fixedAmount: null } : null;
 }
 

@@ -21,6 +21,7 @@ import type { SyncStatus } from '../../shared/api/sync';
 
 export type { SyncStatus };
 import { stmt } from './tables';
+import { continueOrderNumbers } from './restore';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -232,7 +233,8 @@ export class SyncEngine {
       const batch: Batch | null = readBatch(this.deps, this.opts.pushBatch);
       if (!batch) return;
       try {
-        const res = await client.push(rebase ? { mutations: batch.mutations, rebase: true } : { mutations: batch.mutations });
+        const epoch = getState(this.deps.sqlite, 'epoch');
+        const res = await client.push({ mutations: batch.mutations, ...(rebase ? { rebase: true } : {}), ...(epoch ? { epoch } : {}) });
         this.skewFrom(res.serverTime);
         ackBatch(this.deps, batch, res, link.deviceId);
         rebase = false;
@@ -256,43 +258,42 @@ export class SyncEngine {
   private async pullAll(client: CloudClient): Promise<void> {
     const s = this.deps.sqlite;
     const limit = this.opts.pullLimit;
-    let next: Promise<PullResponse> = client.pull(getState(s, 'cursor') ?? 0, limit);
+    const own = getState(s, 'resync') === true;
+    let next: Promise<PullResponse> = client.pull(getState(s, 'cursor') ?? 0, limit, own);
     for (let n = 0; n < this.opts.maxPagesPerCycle; n++) {
       const page = await next;
       this.skewFrom(page.serverTime);
       // Ask for the next page while this one is written (the cloud works while we do).
       const more = page.more && n + 1 < this.opts.maxPagesPerCycle;
       if (more) {
-        next = client.pull(page.cursor, limit);
+        next = client.pull(page.cursor, limit, own);
         next.catch(() => undefined);
       }
       applyPage(this.deps, page);
       if (!more) {
         if (!page.more) {
           settleParked(this.deps);
-          this.finishJoin();
+          this.caughtUp();
         }
         return;
       }
     }
   }
 
-  /** A joining terminal has everything once the first full pull lands: it is set up. */
-  private finishJoin(): void {
+  /**
+   * The pull has caught up. A joining terminal now has everything: it is set up. A joining
+   * (rebuilt) or restored terminal continues its order numbers after the cloud's last one.
+   */
+  private caughtUp(): void {
     const s = this.deps.sqlite;
-    if (!getState(s, 'joining')) return;
+    const joining = getState(s, 'joining') === true;
+    const resync = getState(s, 'resync') === true;
+    if (!joining && !resync) return;
     inTransaction(s, () => {
-      const code = this.deps.terminalCode;
-      // Order numbers continue after the last one this terminal code made (a rebuilt terminal).
-      const last = stmt(s, 'SELECT MAX(number) FROM orders WHERE terminal_code = ?').pluck().get(code) as string | null;
-      const n = last ? Number(last.slice(code.length + 1)) : 0;
-      if (Number.isInteger(n) && n > 0)
-        stmt(s, 'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)').run(
-          `order:${code}`,
-          n,
-        );
-      if (!isSetupDone(this.deps)) markSetupDone(this.deps);
+      continueOrderNumbers(this.deps);
+      if (joining && !isSetupDone(this.deps)) markSetupDone(this.deps);
       setState(s, 'joining', null);
+      setState(s, 'resync', null);
     });
   }
 

@@ -6,6 +6,7 @@ import type { Deps } from '../deps';
 import { searchDoc } from '../catalog/search-text';
 import { invalidateSettings } from '../settings/settings';
 import { stmt } from './tables';
+import { recordSaleInsight } from '../insight/rollups';
 
 type Hook = (deps: Pick<Deps, 'sqlite'>, ids: Set<string>) => void;
 
@@ -31,4 +32,31 @@ const HOOKS: Record<string, Hook> = {
 
 export function runAfterApply(deps: Pick<Deps, 'sqlite'>, touched: Map<string, Set<string>>): void {
   for (const [entity, ids] of touched) HOOKS[entity]?.(deps, ids);
+}
+
+type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, id: string) => void;
+
+/** Derived data of a fact written by another terminal, kept as the writing code keeps it for its own. */
+const FACT_HOOKS: Record<string, FactHook> = {
+  /** The dashboard's rollups count every sale of the store, wherever it was rung up. */
+  order(deps, id) {
+    recordSaleInsight(deps, id);
+  },
+  /** The per-product rating aggregate sorts lists by rating. */
+  feedback(deps, id) {
+    const f = stmt(deps.sqlite, 'SELECT product_id AS p, rating AS r FROM feedback WHERE id = ?').get(id) as
+      { p: string; r: number } | undefined;
+    if (!f) return;
+    stmt(
+      deps.sqlite,
+      `INSERT INTO product_ratings (product_id, count, sum, avg100) VALUES (@p, 1, @r, @r * 100)
+       ON CONFLICT (product_id) DO UPDATE SET count = count + 1, sum = sum + @r,
+         avg100 = CAST(ROUND((sum + @r) * 100.0 / (count + 1)) AS INTEGER)`,
+    ).run(f);
+  },
+};
+
+/** Runs after a pulled fact was inserted (not when it was already there). */
+export function runFactHook(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, entity: string, id: string): void {
+  FACT_HOOKS[entity]?.(deps, id);
 }

@@ -21,7 +21,7 @@ import { isMutable, metaOf, quoteIdent as q, stmt, toSqlite, type FactMeta, type
 import { readMutable } from './push';
 import { whileApplying, whileLocal } from './tracking';
 import { getState, setState, type ParkedValue } from './state';
-import { runAfterApply } from './hooks';
+import { runAfterApply, runFactHook } from './hooks';
 import { appendOutbox } from '../outbox/outbox';
 
 export interface ApplyStats {
@@ -234,6 +234,7 @@ function applyFact(ctx: Ctx, meta: FactMeta, ch: FactChange): void {
        ON CONFLICT (${ledger.groupBy.map(q).join(', ')}) DO UPDATE SET ${q(ledger.level)} = ${q(ledger.level)} + excluded.${q(ledger.level)}`,
     ).run(...keys, ch.d[ledger.delta]);
   }
+  runFactHook(deps, ch.e, ch.i);
   ctx.stats.written += 1;
   touch(ctx, ch.e, ch.i);
 }
@@ -246,7 +247,7 @@ function isStorageError(err: unknown): boolean {
 
 function applyChange(ctx: Ctx, change: Change): void {
   const spec = syncEntity(change.e);
-  if (!spec || spec.localKeys?.includes(change.i)) return;
+  if (!spec || spec.kind === 'local' || spec.localKeys?.includes(change.i)) return;
   const meta = metaOf(ctx.deps.sqlite, change.e)!;
   if (isMutable(meta)) applyMutable(ctx, meta, change as MutableChange);
   else applyFact(ctx, meta, change as FactChange);

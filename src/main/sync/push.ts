@@ -89,7 +89,7 @@ export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number): Bat
       mutations.push({ m, e: r.entity, i: r.entityId, raw });
       continue;
     }
-    if (spec.localKeys?.includes(r.entityId)) {
+    if (spec.kind === 'local' || spec.localKeys?.includes(r.entityId)) {
       mutations.push({ m, e: r.entity, i: r.entityId, noop: true });
       continue;
     }
@@ -160,6 +160,7 @@ export function enqueueSnapshot(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'h
   let n = 0;
   return inTransaction(deps.sqlite, () => {
     for (const spec of allSyncEntities()) {
+      if (spec.kind === 'local') continue;
       const keys = deps.sqlite.prepare(`SELECT "${spec.key}" FROM "${spec.table}" ORDER BY rowid`).pluck().all() as string[];
       for (const k of keys) {
         if (spec.localKeys?.includes(k)) continue;

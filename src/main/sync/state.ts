@@ -30,6 +30,10 @@ export interface SyncStateValues {
   clockSkewMs: number;
   /** The highest clock stamp this terminal made or saw: its clock restarts above it. */
   hlcFloor: string;
+  /** This database's generation: set when a backup was restored (see restore.ts). */
+  epoch: string;
+  /** After a restore: pull everything again, this terminal's own facts included. */
+  resync: boolean;
   /** Unique values moved aside during a pull, settled once the pull has caught up (see pull.ts). */
   parked: ParkedValue[];
 }

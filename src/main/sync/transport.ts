@@ -112,8 +112,8 @@ export class CloudClient {
   push(req: PushRequest) {
     return this.call<PushResponse>('POST', '/v1/push', req);
   }
-  pull(cursor: number, limit: number) {
-    return this.call<PullResponse>('GET', `/v1/pull?cursor=${cursor}&limit=${limit}`);
+  pull(cursor: number, limit: number, own = false) {
+    return this.call<PullResponse>('GET', `/v1/pull?cursor=${cursor}&limit=${limit}${own ? '&own=1' : ''}`);
   }
   leave() {
     return this.call<{ ok: true }>('POST', '/v1/leave', {});

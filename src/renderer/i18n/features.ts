@@ -1,3 +1,7 @@
+import { auditMessages } from './audit';
+import { dataMessages } from './data';
+import { shiftsMessages } from './shifts';
+import { dashboardMessages } from './dashboard';
 import { syncMessages } from './sync';
 
 /**
@@ -12,4 +16,6 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [syncMessages];
+import { aftersaleMessages } from './aftersale';
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages, shiftsMessages, dashboardMessages, syncMessages];

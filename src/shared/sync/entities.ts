@@ -12,11 +12,14 @@
  * Scope: `org` records reach every terminal of the organisation; `store` records reach only the
  * terminals of the store they were made in (the cloud files them under the pushing device's store).
  *
+ * - `local`: known, but stays on the terminal (its outbox entries are acknowledged, never sent):
+ *   parked carts belong to one till; shipments need an `hlc` column before they can merge per field.
+ *
  * Adding an entity is one entry here (plus, when the terminal needs a side effect after applying
  * pulled rows, a hook in src/main/sync/hooks.ts). The entity name is the `entity` the writing code
  * puts in the outbox.
  */
-export type SyncKind = 'mutable' | 'append-only' | 'ledger';
+export type SyncKind = 'mutable' | 'append-only' | 'ledger' | 'local';
 export type SyncScope = 'org' | 'store';
 
 export interface SyncSet {
@@ -109,6 +112,28 @@ export const SYNC_ENTITIES = [
       { table: 'payments', fk: 'order_id' },
     ],
   },
+  // Issue 4 (after the sale).
+  { entity: 'customer', kind: 'mutable', scope: 'org', table: 'customers', key: 'id' },
+  { entity: 'store_credit', kind: 'append-only', scope: 'org', table: 'store_credit', key: 'id' },
+  { entity: 'loyalty_points', kind: 'append-only', scope: 'org', table: 'loyalty_points', key: 'id' },
+  {
+    entity: 'refund',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'refunds',
+    key: 'id',
+    children: [
+      { table: 'refund_lines', fk: 'refund_id' },
+      { table: 'refund_tenders', fk: 'refund_id' },
+    ],
+  },
+  { entity: 'feedback', kind: 'append-only', scope: 'store', table: 'feedback', key: 'id' },
+  { entity: 'cart', kind: 'local', scope: 'store', table: 'carts', key: 'id' },
+  { entity: 'shipment', kind: 'local', scope: 'store', table: 'shipments', key: 'id' },
+  // Issue 5 (shifts): append-only documents of each till's drawer.
+  { entity: 'shift', kind: 'append-only', scope: 'store', table: 'shifts', key: 'id' },
+  { entity: 'cash_movement', kind: 'append-only', scope: 'store', table: 'cash_movements', key: 'id' },
+  { entity: 'shift_close', kind: 'append-only', scope: 'store', table: 'shift_closes', key: 'shift_id' },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

@@ -58,6 +58,12 @@ export const pushRequestSchema = z
      * queued a full copy of its data and asks the cloud to continue from its first id.
      */
     rebase: z.boolean().optional(),
+    /**
+     * The terminal's database generation (a time-ordered string), new after it restored a backup:
+     * the cloud then takes this batch's first id as the continuation, since the restored outbox
+     * reuses ids it had already applied.
+     */
+    epoch: z.string().min(1).max(64).optional(),
   })
   .strict();
 export type PushRequest = z.infer<typeof pushRequestSchema>;

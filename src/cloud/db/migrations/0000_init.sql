@@ -6,6 +6,7 @@ CREATE TABLE "devices" (
 	"terminal_code" text NOT NULL,
 	"token_hash" text NOT NULL,
 	"last_mutation_id" bigint DEFAULT 0 NOT NULL,
+	"epoch" text,
 	"created_at" bigint NOT NULL,
 	"last_seen_at" bigint,
 	"revoked_at" bigint
