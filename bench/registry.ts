@@ -9,5 +9,6 @@ import { search } from './cases/search';
 import { searchMiniSearch } from './cases/search-minisearch';
 import type { BenchCase } from './cases/types';
 import { DASHBOARD_CASES } from './cases/dashboard';
+import { SYNC_CASES } from './cases/sync';
 
-export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch, coldStart, ...DASHBOARD_CASES];
+export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch, coldStart, ...DASHBOARD_CASES, ...SYNC_CASES];

@@ -365,6 +365,11 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
         inc.signedIn = false;
         continue;
       }
+      if (res.error.code === 'SHIFT_REQUIRED') {
+        // A till's first sale: open its cash drawer.
+        await callRaw(inc.app, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] });
+        continue;
+      }
       throw new SimFailure(
         cfg.seed,
         `${channel} on T${t.index + 1} failed: ${res.error.code} ${res.error.message} ${JSON.stringify(res.error.details ?? '')}`,

@@ -4,6 +4,7 @@ import type { Channel, InputOf, OutputOf } from '../../src/shared/api';
 import type { Result } from '../../src/shared/errors';
 import type { PaymentProvider } from '../../src/main/payments/provider';
 import type { SyncOptions } from '../../src/main/sync/runtime';
+import { NetworkError, type SyncTransport } from '../../src/main/sync/transport';
 
 /** Cheap scrypt for tests; a dedicated test checks the OWASP defaults. */
 export const TEST_PIN_PARAMS = { N: 2 ** 10, r: 8, p: 1 };
@@ -37,10 +38,16 @@ export function makeApp(
     pinParams: TEST_PIN_PARAMS,
     ...(opts.payments ? { payments: opts.payments } : {}),
     ...(opts.terminalCode ? { terminalCode: opts.terminalCode } : {}),
-    ...(opts.sync ? { sync: opts.sync } : {}),
+    // Tests never reach a real network: without a transport of their own, the cloud is unreachable.
+    sync: opts.sync ?? { autoStart: false, transport: NO_CLOUD },
   });
   return Object.assign(app, { clock });
 }
+
+/** A cloud that cannot be reached (fails at once). */
+export const NO_CLOUD: SyncTransport = {
+  request: () => Promise.reject(new NetworkError('no network in tests')),
+};
 
 /** Calls the router like a transport would and unwraps the value, failing loudly otherwise. */
 export async function ok<K extends Channel>(app: App, channel: K, input: InputOf<K>, session = 's1'): Promise<OutputOf<K>> {

@@ -43,6 +43,7 @@ export async function signIn(t: App, staffId: string, pin = ADMIN_PIN, session =
 
 /** A cash sale of the given products through the router, as the clerk would make it. */
 export async function sell(t: App, lines: { productId: string; qty?: number }[], session = 's1') {
+  await openShift(t, session);
   for (const l of lines) await ok(t, 'cart.addProduct', { productId: l.productId, ...(l.qty ? { qty: l.qty } : {}) }, session);
   const cart = await ok(t, 'cart.get', {}, session);
   return ok(
@@ -51,6 +52,12 @@ export async function sell(t: App, lines: { productId: string; qty?: number }[],
     { cartId: cart.id!, checkoutId: randomUUID(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
     session,
   );
+}
+
+/** Selling needs an open cash-drawer shift on each till (a no-op when one is open). */
+export async function openShift(t: App, session = 's1') {
+  const res = await t.router.call('shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, session);
+  if (!res.ok && res.error.code !== 'CONFLICT') throw new Error(`shifts.open failed: ${res.error.code} ${res.error.message}`);
 }
 
 /** Rounds of "sync now" on every terminal until none has anything left to send. */

@@ -58,9 +58,12 @@ export const syncHandlers: HandlersFor<typeof syncContract> = {
       return { signedIn: true, staffName: s.staff.name, expiresAt: s.expiresAt };
     } catch (err) {
       const e = cloudError(err);
-      inTransaction(ctx.deps.sqlite, () =>
-        recordAudit(ctx.deps, { staffId: staff.id, action: 'sync.cloudSignIn.failed', details: { code: e.code }, success: false }),
-      );
+      // A PIN the cloud refused is audited like a failed sign-in here (not a cloud that was not reached).
+      const cloudCode = (e.details as { cloud?: string } | undefined)?.cloud;
+      if (cloudCode === 'WRONG_PIN' || cloudCode === 'LOCKED')
+        inTransaction(ctx.deps.sqlite, () =>
+          recordAudit(ctx.deps, { staffId: staff.id, action: 'sync.cloudSignIn.failed', details: { code: cloudCode }, success: false }),
+        );
       throw e;
     }
   },

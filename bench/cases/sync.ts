@@ -1,0 +1,423 @@
+/**
+ * Cloud sync (issue 6). The cloud runs as its own process (`src/cloud/cli.ts`, as `npm run cloud`
+ * starts it) on PGlite in a temporary folder, and again on PostgreSQL when DATABASE_URL is set
+ * (ids suffixed `_pg`). Terminals are real on-disk stores in this process, talking HTTP.
+ *
+ * - sync_push: row changes pushed into the cloud (half new products with barcodes — per-field
+ *   merge and unique checks — half stock movements), 1,000 per request, read from the outbox,
+ *   sent, applied in one transaction, acknowledged. p50/p99 are ms per 1,000 changes (budget 100 ms
+ *   = 10,000 changes/s); `rate` is changes per second over the whole run. Baseline: the same
+ *   number of rows bulk-inserted straight into a table of the same engine (no HTTP, no merge).
+ * - sync_initial_pull_100k: a new terminal joins with a one-time code and pulls a 100,000-product
+ *   catalog (names in Latin and Chinese, barcodes) until it is set up and searchable. Budget: p50
+ *   ≤ 3,000 ms (shown as the p99 budget). Baseline: the same 100,000 products inserted with raw
+ *   better-sqlite3 statements (products, barcodes, search index) into a fresh store.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { createApp, type App } from '../../src/main/app';
+import { inTransaction } from '../../src/main/db/open';
+import { MIGRATIONS_DIR, REPO_ROOT, RESOURCES_DIR } from '../../src/main/host/paths';
+import { recordMovement, defaultLocationId } from '../../src/main/inventory/ledger';
+import { searchDoc } from '../../src/main/catalog/search-text';
+import { hashPin } from '../../src/main/staff/pin';
+import { ackBatch, readBatch } from '../../src/main/sync/push';
+import { cloudLink } from '../../src/main/sync/state';
+import { CloudClient, httpTransport } from '../../src/main/sync/transport';
+import { openCloudStore } from '../../src/cloud/db/open';
+import { cloudDeps } from '../../src/cloud/deps';
+import { createEnrolmentCode, createOrg } from '../../src/cloud/tenancy';
+import { mutableBody, reserveSeqs, upsertRecords, type RecordRow } from '../../src/cloud/records';
+import { uniqueValues } from '../../src/cloud/push';
+import { syncEntity } from '../../src/shared/sync/entities';
+import { formatHlc } from '../../src/shared/hlc';
+import { uuidv7 } from '../../src/shared/ids';
+import { ADMIN, BENCH_PIN_PARAMS, call, type BenchContext, type BenchResult } from '../context';
+import { generateProduct } from '../seed';
+import { msSince, rng, summarize } from '../stats';
+import type { BenchCase } from './types';
+
+const DATABASE_URL = process.env.DATABASE_URL || null;
+const PUSH_BATCH = 1000;
+
+interface CloudProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `npm run cloud` as a child process; PostgreSQL when `databaseUrl`, else PGlite in `dataDir`. */
+function startCloud(dataDir: string, databaseUrl: string | null): Promise<CloudProcess> {
+  const env = { ...process.env };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cloud/cli.ts', '--data', dataDir, '--port', '0'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the cloud did not start:\n${out}`)), 180_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          stop: () =>
+            new Promise<void>((r) => {
+              if (child.exitCode !== null) return r();
+              child.once('exit', () => r());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the cloud exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function terminalApp(dataDir: string): App {
+  return createApp({
+    dataDir,
+    migrationsDir: MIGRATIONS_DIR,
+    resourcesDir: RESOURCES_DIR,
+    pinParams: BENCH_PIN_PARAMS,
+    automaticBackups: false,
+    sync: { autoStart: false, pushBatch: PUSH_BATCH },
+  });
+}
+
+async function setupTerminal(app: App, session: string): Promise<void> {
+  await call(
+    app,
+    'setup.run',
+    {
+      storeName: 'Sync Bench',
+      currency: 'USD',
+      priceMode: 'inclusive',
+      timezone: 'Europe/London',
+      language: 'en',
+      taxRates: [
+        { name: 'Standard', rateBp: 2000, isDefault: true },
+        { name: 'Reduced', rateBp: 500, isDefault: false },
+      ],
+      admin: ADMIN,
+      demoData: false,
+    },
+    session,
+  );
+  const staff = await call(app, 'staff.list', {}, session);
+  await call(app, 'staff.signIn', { staffId: staff[0]!.id, pin: ADMIN.pin }, session);
+}
+
+/** Raw bulk insert of `n` rows into a records-like table of the same engine: the database's own pace. */
+async function rawInsertBaseline(databaseUrl: string | null, n: number): Promise<{ samples: number[]; totalMs: number }> {
+  const rows = Array.from({ length: n }, (_, k) => ({ id: uuidv7(), body: JSON.stringify({ e: 'product', i: k, d: { sku: `RAW-${k}`, name: `Raw ${k}`, price: k } }), seq: k }));
+  const ddl = `CREATE TEMP TABLE bench_records (org_id uuid, entity text, entity_id text, body text, seq bigint, PRIMARY KEY (org_id, entity, entity_id))`;
+  const ins = `INSERT INTO bench_records SELECT '00000000-0000-7000-8000-000000000000', 'product', x.id, x.body, x.seq
+               FROM jsonb_to_recordset($1::jsonb) AS x(id text, body text, seq bigint) ON CONFLICT DO NOTHING`;
+  const samples: number[] = [];
+  const t0 = process.hrtime.bigint();
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(ddl);
+      for (let i = 0; i < n; i += PUSH_BATCH) {
+        const t = process.hrtime.bigint();
+        await client.query('BEGIN');
+        await client.query(ins, [JSON.stringify(rows.slice(i, i + PUSH_BATCH))]);
+        await client.query('COMMIT');
+        samples.push(msSince(t));
+      }
+    } finally {
+      await client.end();
+    }
+  } else {
+    const db = new PGlite();
+    await db.waitReady;
+    try {
+      await db.exec(ddl);
+      for (let i = 0; i < n; i += PUSH_BATCH) {
+        const t = process.hrtime.bigint();
+        await db.transaction(async (tx) => {
+          await tx.query(ins, [JSON.stringify(rows.slice(i, i + PUSH_BATCH))]);
+        });
+        samples.push(msSince(t));
+      }
+    } finally {
+      await db.close();
+    }
+  }
+  return { samples, totalMs: msSince(t0) };
+}
+
+async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<BenchResult> {
+  const id = databaseUrl ? 'sync_push_pg' : 'sync_push';
+  const total = ctx.quick ? 6000 : 20_000;
+  const dir = mkdtempSync(join(tmpdir(), 'ct-bench-push-'));
+  const cloud = await startCloud(join(dir, 'cloud'), databaseUrl);
+  const app = terminalApp(join(dir, 'terminal'));
+  try {
+    await setupTerminal(app, 'admin');
+    await call(app, 'sync.createOrg', { serverUrl: cloud.url, orgName: `Push bench ${Date.now()}` }, 'admin');
+    const { sqlite } = app.deps;
+    // The changes: new products (with a barcode) and stock movements, as the domain writes them.
+    const products = total / 2;
+    const rand = rng(606);
+    const taxRate = sqlite.prepare('SELECT id FROM tax_rates LIMIT 1').pluck().get() as string;
+    const ids: string[] = [];
+    inTransaction(sqlite, () => {
+      const insP = sqlite.prepare(
+        `INSERT INTO products (id, sku, name, alt_name, category_id, unit, price, cost, tax_rate_id, plu, archived, created_at, updated_at, hlc)
+         VALUES (?, ?, ?, NULL, NULL, 'each', ?, ?, ?, NULL, 0, ?, ?, ?)`,
+      );
+      const insB = sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
+      const out = sqlite.prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'insert', '{}', ?, ?)");
+      for (let k = 0; k < products; k++) {
+        const pid = app.deps.ids();
+        const now = app.deps.clock();
+        const stamp = app.deps.hlc.now();
+        insP.run(pid, `PUSH-${k}`, `Push item ${k}`, 100 + Math.floor(rand() * 900), 50, taxRate, now, now, stamp);
+        insB.run(`29${String(k).padStart(11, '0')}`, pid);
+        out.run(app.deps.ids(), pid, app.deps.hlc.now(), now);
+        ids.push(pid);
+      }
+      const loc = defaultLocationId(app.deps);
+      for (let k = 0; k < total - products; k++)
+        recordMovement(app.deps, { productId: ids[k % ids.length]!, locationId: loc, qtyDelta: 1000 * (1 + (k % 5)), kind: 'receipt' });
+    });
+    const link = cloudLink(sqlite)!;
+    const client = new CloudClient(httpTransport(), link.serverUrl, link.token);
+    const samples: number[] = [];
+    let sent = 0;
+    const t0 = process.hrtime.bigint();
+    for (let guard = 0; guard < 10_000; guard++) {
+      const t = process.hrtime.bigint();
+      const batch = readBatch(app.deps, PUSH_BATCH);
+      if (!batch) break;
+      const res = await client.push({ mutations: batch.mutations });
+      ackBatch(app.deps, batch, res, link.deviceId);
+      if (res.rejected.length) throw new Error(`the cloud refused ${res.rejected.length} changes: ${JSON.stringify(res.rejected[0])}`);
+      samples.push((msSince(t) * 1000) / batch.mutations.length);
+      sent += batch.mutations.length;
+    }
+    const totalMs = msSince(t0);
+    const s = summarize(samples);
+    const rate = (sent / totalMs) * 1000;
+    ctx.log(`   ${id}: ${sent.toLocaleString('en')} changes in ${(totalMs / 1000).toFixed(2)} s = ${Math.round(rate).toLocaleString('en')}/s`);
+    const base = await rawInsertBaseline(databaseUrl, sent);
+    const bs = summarize(base.samples);
+    return {
+      id,
+      unit: 'ms',
+      n: sent,
+      p50: s.p50,
+      p99: s.p99,
+      rate,
+      budget: 100,
+      baseline: { name: `raw bulk INSERT (${databaseUrl ? 'PostgreSQL' : 'PGlite'}), 1,000 rows per statement`, p50: bs.p50, p99: bs.p99, rate: (sent / base.totalMs) * 1000 },
+    };
+  } finally {
+    app.close();
+    await cloud.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A 100,000-product organisation written straight into the cloud's database, plus one code per run. */
+async function seedCloudCatalog(opts: { dataDir: string; databaseUrl: string | null; products: number; codes: number }): Promise<string[]> {
+  const store = await openCloudStore(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : { dataDir: opts.dataDir });
+  try {
+    const deps = cloudDeps(store.db);
+    const org = await createOrg(deps, { orgName: `Pull bench ${Date.now()}`, storeName: 'Pull Bench', terminalName: 'Till 1', terminalCode: 'T1' });
+    const stamp = formatHlc(Date.now() - 60_000, 0, 'T1');
+    const mutable = (entity: string, storeId: string, entityId: string, d: Record<string, unknown>): Omit<RecordRow, 'seq'> => ({
+      entity,
+      storeId,
+      entityId,
+      kind: 'mutable',
+      body: mutableBody(entity, entityId, { d, c: Object.fromEntries(Object.keys(d).map((k) => [k, stamp])) }),
+      uniq: syncEntity(entity)?.unique ? uniqueValues(syncEntity(entity)!, d) : null,
+      refId: null,
+      qty: null,
+      amount: null,
+      at: null,
+    });
+    const now = Date.now();
+    const std = uuidv7();
+    const red = uuidv7();
+    const adminId = uuidv7();
+    const head: Omit<RecordRow, 'seq'>[] = [
+      mutable('tax_rate', '', std, { name: 'Standard', rate_bp: 2000, is_default: true, archived: false }),
+      mutable('tax_rate', '', red, { name: 'Reduced', rate_bp: 500, is_default: false, archived: false }),
+      mutable('staff', '', adminId, { name: ADMIN.name, role: 'admin', pin_hash: await hashPin(ADMIN.pin, BENCH_PIN_PARAMS), active: true, created_at: now }),
+      mutable('stock_location', org.store.id, uuidv7(), { name: 'Shop floor', is_default: true }),
+    ];
+    for (const [k, v] of Object.entries({ storeName: 'Pull Bench', currency: 'USD', priceMode: 'inclusive', timezone: 'Europe/London', language: 'en' }))
+      head.push(mutable('setting', org.store.id, k, { value: v, _deleted: false }));
+    const categories = Array.from({ length: 12 }, (_, k) => ({ id: uuidv7(), name: `Category ${k}` }));
+    for (const c of categories) head.push(mutable('category', '', c.id, { name: c.name, alt_name: null }));
+    const rand = rng(20261122);
+    const plu = { next: 1 };
+    const write = async (rows: Omit<RecordRow, 'seq'>[]) => {
+      const first = await reserveSeqs(store.db, org.org.id, rows.length);
+      await upsertRecords(
+        store.db,
+        org.org.id,
+        org.device.id,
+        now,
+        rows.map((r, k) => ({ ...r, seq: first + k })),
+      );
+    };
+    await write(head);
+    const CHUNK = 5000;
+    for (let i = 0; i < opts.products; i += CHUNK) {
+      const rows: Omit<RecordRow, 'seq'>[] = [];
+      for (let k = i; k < Math.min(opts.products, i + CHUNK); k++) {
+        const p = generateProduct(k, rand, 0.3, plu);
+        rows.push(
+          mutable('product', '', uuidv7(), {
+            sku: p.sku,
+            name: p.name,
+            alt_name: p.altName,
+            category_id: categories[p.category % categories.length]!.id,
+            unit: p.unit,
+            price: p.price,
+            cost: p.cost,
+            tax_rate_id: k % 7 === 0 ? red : std,
+            plu: p.plu,
+            archived: false,
+            created_at: now,
+            updated_at: now,
+            barcodes: p.barcodes,
+          }),
+        );
+      }
+      await write(rows);
+    }
+    const device = { id: org.device.id, orgId: org.org.id, storeId: org.store.id, terminalCode: 'T1', name: 'Till 1' };
+    const staff = { id: adminId, name: ADMIN.name, role: 'admin' as const };
+    const codes: string[] = [];
+    for (let k = 0; k < opts.codes; k++) codes.push((await createEnrolmentCode(deps, device, staff, { storeId: org.store.id })).code);
+    return codes;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The floor of the local work: the same products inserted with raw statements into a fresh store. */
+function rawApplyBaseline(dir: string, products: number): number {
+  const app = terminalApp(dir);
+  try {
+    const { sqlite } = app.deps;
+    const rand = rng(20261122);
+    const plu = { next: 1 };
+    const list = Array.from({ length: products }, (_, k) => generateProduct(k, rand, 0.3, plu));
+    const t0 = process.hrtime.bigint();
+    const insP = sqlite.prepare(
+      `INSERT INTO products (id, sku, name, alt_name, category_id, unit, price, cost, tax_rate_id, plu, archived, created_at, updated_at, hlc)
+       VALUES (?, ?, ?, ?, NULL, ?, ?, ?, 'x', ?, 0, 0, 0, 'h')`,
+    );
+    const insB = sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
+    const insF = sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+    sqlite.pragma('foreign_keys = OFF');
+    for (let i = 0; i < products; i += 20_000)
+      inTransaction(sqlite, () => {
+        for (let k = i; k < Math.min(products, i + 20_000); k++) {
+          const p = list[k]!;
+          const id = uuidv7();
+          const info = insP.run(id, p.sku, p.name, p.altName, p.unit, p.price, p.cost, p.plu);
+          for (const code of p.barcodes) insB.run(code, id);
+          const doc = searchDoc({ name: p.name, altName: p.altName, sku: p.sku, barcodes: p.barcodes });
+          insF.run(info.lastInsertRowid, doc.text, doc.codes, doc.py);
+        }
+      });
+    return msSince(t0);
+  } finally {
+    app.close();
+  }
+}
+
+async function pullRun(ctx: BenchContext, databaseUrl: string | null): Promise<BenchResult> {
+  const id = databaseUrl ? 'sync_initial_pull_100k_pg' : 'sync_initial_pull_100k';
+  const products = 100_000;
+  const runs = ctx.quick ? 2 : 5;
+  const dir = mkdtempSync(join(tmpdir(), 'ct-bench-pull-'));
+  try {
+    ctx.log(`   ${id}: seeding ${products.toLocaleString('en')} products into the cloud (${databaseUrl ? 'PostgreSQL' : 'PGlite'})…`);
+    const codes = await seedCloudCatalog({ dataDir: join(dir, 'cloud'), databaseUrl, products, codes: runs });
+    const cloud = await startCloud(join(dir, 'cloud'), databaseUrl);
+    const samples: number[] = [];
+    try {
+      for (let r = 0; r < runs; r++) {
+        const app = terminalApp(join(dir, `terminal-${r}`));
+        try {
+          const t0 = process.hrtime.bigint();
+          const status = await call(app, 'sync.join', { serverUrl: cloud.url, code: codes[r]! }, 'joiner');
+          const ms = msSince(t0);
+          const n = app.deps.sqlite.prepare('SELECT COUNT(*) FROM products').pluck().get() as number;
+          if (status.joining || n !== products) throw new Error(`run ${r}: joined=${!status.joining}, ${n} products, ${JSON.stringify(status.lastError)}`);
+          const hit = await app.router.call('catalog.search', { q: 'SNK-0000001' }, 'joiner');
+          void hit;
+          samples.push(ms);
+          ctx.log(`   ${id} run ${r + 1}: ${Math.round(ms)} ms`);
+        } finally {
+          app.close();
+        }
+      }
+    } finally {
+      await cloud.stop();
+    }
+    const baseMs = rawApplyBaseline(join(dir, 'baseline'), products);
+    const s = summarize(samples);
+    return {
+      id,
+      unit: 'ms',
+      n: samples.length,
+      p50: s.p50,
+      p99: s.p99,
+      budget: 3000,
+      baseline: { name: 'raw better-sqlite3 insert of the same products (+ barcodes, search index)', p50: baseMs, p99: baseMs },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const syncPush: BenchCase = {
+  id: 'sync_push',
+  title: 'row changes pushed into the cloud (ms per 1,000; rate = changes/s; PGlite, and PostgreSQL as sync_push_pg)',
+  budget: 100,
+  async run(ctx) {
+    const out = [await pushRun(ctx, null)];
+    if (DATABASE_URL) out.push(await pushRun(ctx, DATABASE_URL));
+    else ctx.log('   sync_push_pg skipped: DATABASE_URL is not set');
+    return out;
+  },
+};
+
+export const syncInitialPull: BenchCase = {
+  id: 'sync_initial_pull_100k',
+  title: 'a new terminal joins and pulls a 100,000-product catalog (budget: p50 ≤ 3,000 ms; PGlite, and PostgreSQL as _pg)',
+  budget: 3000,
+  async run(ctx) {
+    const out = [await pullRun(ctx, null)];
+    if (DATABASE_URL) out.push(await pullRun(ctx, DATABASE_URL));
+    else ctx.log('   sync_initial_pull_100k_pg skipped: DATABASE_URL is not set');
+    return out;
+  },
+};
+
+export const SYNC_CASES: BenchCase[] = [syncPush, syncInitialPull];
