@@ -93,6 +93,12 @@ export function lineStates(deps: Pick<Deps, 'sqlite'>, orderId: string): LineSta
 export const toShipOf = (l: LineState, fulfilment: 'now' | 'ship') =>
   fulfilment === 'ship' ? Math.max(0, l.qty - l.shippedQty - l.refundedQty) : 0;
 
+/** SQL for the quantity still to ship on order `o` (the same rule as toShipOf), for filters in SQL. */
+export const TO_SHIP_SQL = `(SELECT COALESCE(SUM(MAX(0, l.qty
+    - COALESCE((SELECT SUM(sl.qty) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id WHERE sl.order_line_id = l.id AND s.status <> 'cancelled'), 0)
+    - COALESCE((SELECT SUM(rl.qty) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0))), 0)
+  FROM order_lines l WHERE l.order_id = o.id)`;
+
 export interface PaymentLeft {
   id: string;
   kind: string;
