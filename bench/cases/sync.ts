@@ -123,7 +123,11 @@ async function setupTerminal(app: App, session: string): Promise<void> {
 
 /** Raw bulk insert of `n` rows into a records-like table of the same engine: the database's own pace. */
 async function rawInsertBaseline(databaseUrl: string | null, n: number): Promise<{ samples: number[]; totalMs: number }> {
-  const rows = Array.from({ length: n }, (_, k) => ({ id: uuidv7(), body: JSON.stringify({ e: 'product', i: k, d: { sku: `RAW-${k}`, name: `Raw ${k}`, price: k } }), seq: k }));
+  const rows = Array.from({ length: n }, (_, k) => ({
+    id: uuidv7(),
+    body: JSON.stringify({ e: 'product', i: k, d: { sku: `RAW-${k}`, name: `Raw ${k}`, price: k } }),
+    seq: k,
+  }));
   const ddl = `CREATE TEMP TABLE bench_records (org_id uuid, entity text, entity_id text, body text, seq bigint, PRIMARY KEY (org_id, entity, entity_id))`;
   const ins = `INSERT INTO bench_records SELECT '00000000-0000-7000-8000-000000000000', 'product', x.id, x.body, x.seq
                FROM jsonb_to_recordset($1::jsonb) AS x(id text, body text, seq bigint) ON CONFLICT DO NOTHING`;
@@ -184,7 +188,9 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
          VALUES (?, ?, ?, NULL, NULL, 'each', ?, ?, ?, NULL, 0, ?, ?, ?)`,
       );
       const insB = sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
-      const out = sqlite.prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'insert', '{}', ?, ?)");
+      const out = sqlite.prepare(
+        "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'insert', '{}', ?, ?)",
+      );
       for (let k = 0; k < products; k++) {
         const pid = app.deps.ids();
         const now = app.deps.clock();
@@ -216,7 +222,9 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
     const totalMs = msSince(t0);
     const s = summarize(samples);
     const rate = (sent / totalMs) * 1000;
-    ctx.log(`   ${id}: ${sent.toLocaleString('en')} changes in ${(totalMs / 1000).toFixed(2)} s = ${Math.round(rate).toLocaleString('en')}/s`);
+    ctx.log(
+      `   ${id}: ${sent.toLocaleString('en')} changes in ${(totalMs / 1000).toFixed(2)} s = ${Math.round(rate).toLocaleString('en')}/s`,
+    );
     const base = await rawInsertBaseline(databaseUrl, sent);
     const bs = summarize(base.samples);
     return {
@@ -227,7 +235,12 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
       p99: s.p99,
       rate,
       budget: 100,
-      baseline: { name: `raw bulk INSERT (${databaseUrl ? 'PostgreSQL' : 'PGlite'}), 1,000 rows per statement`, p50: bs.p50, p99: bs.p99, rate: (sent / base.totalMs) * 1000 },
+      baseline: {
+        name: `raw bulk INSERT (${databaseUrl ? 'PostgreSQL' : 'PGlite'}), 1,000 rows per statement`,
+        p50: bs.p50,
+        p99: bs.p99,
+        rate: (sent / base.totalMs) * 1000,
+      },
     };
   } finally {
     app.close();
@@ -241,7 +254,12 @@ async function seedCloudCatalog(opts: { dataDir: string; databaseUrl: string | n
   const store = await openCloudStore(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : { dataDir: opts.dataDir });
   try {
     const deps = cloudDeps(store.db);
-    const org = await createOrg(deps, { orgName: `Pull bench ${Date.now()}`, storeName: 'Pull Bench', terminalName: 'Till 1', terminalCode: 'T1' });
+    const org = await createOrg(deps, {
+      orgName: `Pull bench ${Date.now()}`,
+      storeName: 'Pull Bench',
+      terminalName: 'Till 1',
+      terminalCode: 'T1',
+    });
     const stamp = formatHlc(Date.now() - 60_000, 0, 'T1');
     const mutable = (entity: string, storeId: string, entityId: string, d: Record<string, unknown>): Omit<RecordRow, 'seq'> => ({
       entity,
@@ -262,10 +280,22 @@ async function seedCloudCatalog(opts: { dataDir: string; databaseUrl: string | n
     const head: Omit<RecordRow, 'seq'>[] = [
       mutable('tax_rate', '', std, { name: 'Standard', rate_bp: 2000, is_default: true, archived: false }),
       mutable('tax_rate', '', red, { name: 'Reduced', rate_bp: 500, is_default: false, archived: false }),
-      mutable('staff', '', adminId, { name: ADMIN.name, role: 'admin', pin_hash: await hashPin(ADMIN.pin, BENCH_PIN_PARAMS), active: true, created_at: now }),
+      mutable('staff', '', adminId, {
+        name: ADMIN.name,
+        role: 'admin',
+        pin_hash: await hashPin(ADMIN.pin, BENCH_PIN_PARAMS),
+        active: true,
+        created_at: now,
+      }),
       mutable('stock_location', org.store.id, uuidv7(), { name: 'Shop floor', is_default: true }),
     ];
-    for (const [k, v] of Object.entries({ storeName: 'Pull Bench', currency: 'USD', priceMode: 'inclusive', timezone: 'Europe/London', language: 'en' }))
+    for (const [k, v] of Object.entries({
+      storeName: 'Pull Bench',
+      currency: 'USD',
+      priceMode: 'inclusive',
+      timezone: 'Europe/London',
+      language: 'en',
+    }))
       head.push(mutable('setting', org.store.id, k, { value: v, _deleted: false }));
     const categories = Array.from({ length: 12 }, (_, k) => ({ id: uuidv7(), name: `Category ${k}` }));
     for (const c of categories) head.push(mutable('category', '', c.id, { name: c.name, alt_name: null }));
@@ -368,7 +398,8 @@ async function pullRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
           const status = await call(app, 'sync.join', { serverUrl: cloud.url, code: codes[r]! }, 'joiner');
           const ms = msSince(t0);
           const n = app.deps.sqlite.prepare('SELECT COUNT(*) FROM products').pluck().get() as number;
-          if (status.joining || n !== products) throw new Error(`run ${r}: joined=${!status.joining}, ${n} products, ${JSON.stringify(status.lastError)}`);
+          if (status.joining || n !== products)
+            throw new Error(`run ${r}: joined=${!status.joining}, ${n} products, ${JSON.stringify(status.lastError)}`);
           const hit = await app.router.call('catalog.search', { q: 'SNK-0000001' }, 'joiner');
           void hit;
           samples.push(ms);

@@ -58,6 +58,9 @@ export interface SyncEngineOptions {
 
 const engines = new WeakMap<Sqlite, SyncEngine>();
 
+/** Page size of a first download (the cloud serves at most 20,000 per page). */
+const INITIAL_PULL_LIMIT = 20_000;
+
 export function engineFor(sqlite: Sqlite): SyncEngine | undefined {
   return engines.get(sqlite);
 }
@@ -257,9 +260,11 @@ export class SyncEngine {
 
   private async pullAll(client: CloudClient): Promise<void> {
     const s = this.deps.sqlite;
-    const limit = this.opts.pullLimit;
+    const cursor = getState(s, 'cursor') ?? 0;
     const own = getState(s, 'resync') === true;
-    let next: Promise<PullResponse> = client.pull(getState(s, 'cursor') ?? 0, limit, own);
+    // A first download (a joining or restored terminal) reads big pages: fewer round trips.
+    const limit = cursor === 0 ? Math.max(this.opts.pullLimit, INITIAL_PULL_LIMIT) : this.opts.pullLimit;
+    let next: Promise<PullResponse> = client.pull(cursor, limit, own);
     for (let n = 0; n < this.opts.maxPagesPerCycle; n++) {
       const page = await next;
       this.skewFrom(page.serverTime);
