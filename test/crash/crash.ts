@@ -152,6 +152,8 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       if (!status.setupDone || status.recovery) throw new CrashCheckFailed(`after restart ${life}: ${JSON.stringify(status)}`);
       adminId ??= must(await s.call<{ id: string; name: string }[]>('staff.list', {}), 'staff').find((x) => x.name === 'Admin')!.id;
       must(await s.call('staff.signIn', { staffId: adminId, pin: PIN }), 'sign in');
+      // Selling needs an open cash-drawer shift; it stays open across crashes.
+      if (life === 0) must(await s.call('shifts.open', { counts: [{ value: 2000, pieces: 5 }] }), 'open shift');
       if (life > 0) restartMs.push(Date.now() - t0);
 
       if (pending) await resolvePending(s, pending);
