@@ -32,6 +32,14 @@ export async function demoStore(host: RunningHost, opts: { language?: 'en' | 'zh
     admin: { name: opts.admin ?? 'Alice', pin: opts.pin ?? '2468' },
     demoData: true,
   });
+  // Selling needs an open cash-drawer shift (issue 5): open one with a $100 float.
+  const url = new URL(host.url);
+  const headers = { authorization: `Bearer ${url.searchParams.get('token')!}` };
+  const sid = ((await (await fetch(`${url.origin}/api/session`, { method: 'POST', headers })).json()) as { sessionId: string }).sessionId;
+  const staff = await api<{ id: string; name: string }[]>(host, 'staff.list', {}, sid);
+  await api(host, 'staff.signIn', { staffId: staff.find((x) => x.name === (opts.admin ?? 'Alice'))!.id, pin: opts.pin ?? '2468' }, sid);
+  await api(host, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, sid);
+  await api(host, 'staff.signOut', {}, sid);
 }
 
 export async function signIn(page: Page, name: string, pin: string) {
