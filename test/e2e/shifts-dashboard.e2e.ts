@@ -122,6 +122,7 @@ test('a manager opens the dashboard and sees charts with data, as tables too; a 
   await page.getByTestId('chart-top-products-chart').click();
   await expect(page.getByTestId('product-row').first()).toBeVisible();
   mkdirSync('docs/screenshots', { recursive: true });
+  await page.getByTestId('dashboard').evaluate((e) => e.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/screenshots/dashboard-en.png' });
 
   // Comparison: a week by week view of the last 90 days.
@@ -139,5 +140,7 @@ test('a manager opens the dashboard and sees charts with data, as tables too; a 
   await expect(page.getByRole('heading', { name: '销售看板' })).toBeVisible();
   await page.getByTestId('preset-d30').click();
   await expect(page.getByTestId('kpi-revenue')).toContainText('营业额');
+  await expect(page.getByTestId('granularity-day')).toHaveClass(/segment-active/);
+  await page.getByTestId('dashboard').evaluate((e) => e.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/screenshots/dashboard-zh-CN.png' });
 });
