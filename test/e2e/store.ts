@@ -20,7 +20,10 @@ export async function api<T = unknown>(host: RunningHost, channel: string, input
 }
 
 /** A demo store (USD, tax-exclusive 8%) with an admin, set up through the API. */
-export async function demoStore(host: RunningHost, opts: { language?: 'en' | 'zh-CN'; admin?: string; pin?: string } = {}) {
+export async function demoStore(
+  host: RunningHost,
+  opts: { language?: 'en' | 'zh-CN'; admin?: string; pin?: string; shift?: boolean } = {},
+) {
   const language = opts.language ?? 'en';
   await api(host, 'setup.run', {
     storeName: language === 'en' ? 'Corner Market' : '街角小店',
@@ -33,6 +36,7 @@ export async function demoStore(host: RunningHost, opts: { language?: 'en' | 'zh
     demoData: true,
   });
   // Selling needs an open cash-drawer shift (issue 5): open one with a $100 float.
+  if (opts.shift === false) return;
   const url = new URL(host.url);
   const headers = { authorization: `Bearer ${url.searchParams.get('token')!}` };
   const sid = ((await (await fetch(`${url.origin}/api/session`, { method: 'POST', headers })).json()) as { sessionId: string }).sessionId;
