@@ -15,6 +15,7 @@ import { AppError } from './errors';
 import { recordAudit } from './audit/audit';
 import { inTransaction } from './db/open';
 import { adminHandlers } from './backup/handlers';
+import { aftersaleHandlers } from './aftersale/handlers';
 import { shiftsHandlers } from './shifts/handlers';
 import { insightHandlers } from './insight/handlers';
 import { rebuildRollups } from './insight/rollups';
@@ -116,6 +117,7 @@ export const handlers: Handlers = {
   },
 
   ...adminHandlers,
+  ...aftersaleHandlers,
   ...shiftsHandlers,
   ...insightHandlers,
 };

@@ -10,6 +10,10 @@ import { ShiftsScreen } from './features/shifts/ShiftsScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
+import { OrdersScreen } from './features/orders/OrdersScreen';
+import { CustomersScreen } from './features/customers/CustomersScreen';
+import { ShippingScreen } from './features/shipping/ShippingScreen';
+import { RatingsScreen } from './features/ratings/RatingsScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
 import { useApp } from './stores/app';
@@ -40,6 +44,10 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
   audit: AuditScreen,
   settings: SettingsScreen,
+  orders: OrdersScreen,
+  customers: CustomersScreen,
+  shipping: ShippingScreen,
+  ratings: RatingsScreen,
   shifts: ShiftsScreen,
   dashboard: DashboardScreen,
 };

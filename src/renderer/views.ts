@@ -10,6 +10,10 @@ export const VIEWS = [
   { id: 'shifts', labelKey: 'shifts.navLabel', minRole: 'clerk' },
   { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
   { id: 'audit', labelKey: 'audit.title', minRole: 'manager' },
+  { id: 'orders', labelKey: 'after.nav.orders', minRole: 'clerk' },
+  { id: 'customers', labelKey: 'after.nav.customers', minRole: 'clerk' },
+  { id: 'shipping', labelKey: 'after.nav.shipping', minRole: 'clerk' },
+  { id: 'ratings', labelKey: 'after.nav.ratings', minRole: 'clerk' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 

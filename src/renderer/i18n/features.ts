@@ -15,4 +15,6 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, shiftsMessages, dashboardMessages];
+import { aftersaleMessages } from './aftersale';
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages, shiftsMessages, dashboardMessages];

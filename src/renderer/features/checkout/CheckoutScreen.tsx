@@ -12,6 +12,8 @@ import { CategoryBar, ProductGrid, SearchBox, SearchResults } from './CatalogPan
 import { RecentSales } from './RecentSales';
 import { TopBar } from './TopBar';
 import { useScanner } from './useScanner';
+import { CheckoutExtras } from '../aftersale/CheckoutExtras';
+import { scanOrderOr } from '../aftersale/scanOrder';
 import { ShiftGate } from '../shifts/OpenShiftDialog';
 import { useShifts } from '../../stores/shifts';
 
@@ -53,7 +55,8 @@ export function CheckoutScreen() {
 
   useScanner({
     enabled: !paymentOpen && !receiptOpen && !recentOpen,
-    onScan: (code) => void scan(code),
+    // A receipt's barcode (an order number) opens that order; anything else goes into the sale.
+    onScan: (code) => void scanOrderOr(code, () => scan(code)),
     search: searchRef,
     stripFromSearch: (code) => {
       const { query: q, setQuery } = useCatalog.getState();
@@ -93,6 +96,7 @@ export function CheckoutScreen() {
   return (
     <div className="checkout-screen">
       <TopBar onRecent={() => setRecentOpen(true)} />
+      <CheckoutExtras />
       <ShiftGate />
       <main className="checkout-main">
         <CartPanel onPay={pay} />

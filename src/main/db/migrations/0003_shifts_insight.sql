@@ -118,5 +118,4 @@ CREATE TABLE `rollup_keyed` (
 );
 --> statement-breakpoint
 ALTER TABLE `orders` ADD `shift_id` text;--> statement-breakpoint
-ALTER TABLE `orders` ADD `customer_id` text;--> statement-breakpoint
 CREATE INDEX `orders_shift_idx` ON `orders` (`shift_id`);
