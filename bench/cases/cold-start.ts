@@ -113,7 +113,9 @@ function bareNodeRss(file: string): number {
 export const coldStart: BenchCase = {
   id: 'cold_start',
   title: 'new process: open + quick check + migrate the store, first screen visible in Chromium via the host',
-  budget: 8000,
+  // The issue names no budget: 10 s is what a till may take to be ready in the morning. quick_check
+  // reads every page, so it grows with the file (about 7 s of CPU for the 1.2 GB 1M-product store).
+  budget: 10_000,
   async run(ctx: BenchContext): Promise<BenchResult[]> {
     if (!existsSync(join(WEB_DIR, 'index.html'))) {
       ctx.log('  building the renderer (npm run build:web)…');
