@@ -8,5 +8,6 @@ import { scanToCart } from './cases/scan-to-cart';
 import { search } from './cases/search';
 import { searchMiniSearch } from './cases/search-minisearch';
 import type { BenchCase } from './cases/types';
+import { DASHBOARD_CASES } from './cases/dashboard';
 
-export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch, coldStart];
+export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch, coldStart, ...DASHBOARD_CASES];

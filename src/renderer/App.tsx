@@ -6,8 +6,14 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
 import { CheckoutScreen } from './features/checkout/CheckoutScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
+import { ShiftsScreen } from './features/shifts/ShiftsScreen';
+import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
+import { OrdersScreen } from './features/orders/OrdersScreen';
+import { CustomersScreen } from './features/customers/CustomersScreen';
+import { ShippingScreen } from './features/shipping/ShippingScreen';
+import { RatingsScreen } from './features/ratings/RatingsScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
 import { useApp } from './stores/app';
@@ -38,6 +44,12 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
   audit: AuditScreen,
   settings: SettingsScreen,
+  orders: OrdersScreen,
+  customers: CustomersScreen,
+  shipping: ShippingScreen,
+  ratings: RatingsScreen,
+  shifts: ShiftsScreen,
+  dashboard: DashboardScreen,
 };
 
 function View({ id }: { id: ViewId }) {

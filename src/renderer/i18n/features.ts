@@ -1,5 +1,7 @@
 import { auditMessages } from './audit';
 import { dataMessages } from './data';
+import { shiftsMessages } from './shifts';
+import { dashboardMessages } from './dashboard';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -13,4 +15,6 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages];
+import { aftersaleMessages } from './aftersale';
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages, shiftsMessages, dashboardMessages];
