@@ -152,6 +152,9 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       if (!status.setupDone || status.recovery) throw new CrashCheckFailed(`after restart ${life}: ${JSON.stringify(status)}`);
       adminId ??= must(await s.call<{ id: string; name: string }[]>('staff.list', {}), 'staff').find((x) => x.name === 'Admin')!.id;
       must(await s.call('staff.signIn', { staffId: adminId, pin: PIN }), 'sign in');
+      // Selling needs an open shift; after a restart the shift opened before is still open.
+      const shift = await s.call('shifts.open', { counts: [] });
+      if (!shift.ok && shift.error.code !== 'CONFLICT') throw new CrashCheckFailed(`open shift: ${JSON.stringify(shift.error)}`);
       if (life > 0) restartMs.push(Date.now() - t0);
 
       if (pending) await resolvePending(s, pending);

@@ -231,6 +231,38 @@ describe('shipping with the own courier', () => {
     expect((await ok(app, 'shipping.queue', { limit: 10 }, 'clerk')).map((q) => q.orderId)).toEqual([order.id]);
   });
 
+  it('a parcel returned to the sender puts its goods back in stock once, and they can ship again', async () => {
+    const { app, cola } = await shop();
+    const order = await shipOrder(app, [COLA, COLA]);
+    const line = order.lines[0]!;
+    const s = await ok(
+      app,
+      'shipping.create',
+      {
+        orderId: order.id,
+        lines: [{ orderLineId: line.id, qty: 2000 }],
+        address: ADDRESS,
+        parcel: PARCEL,
+        carrier: 'own',
+        service: 'next_day',
+      },
+      'mgr',
+    );
+    expect(stockOf(app, cola.id)).toBe(-2000);
+    await ok(app, 'shipping.setStatus', { id: s.id, status: 'handed_over' }, 'mgr');
+    await ok(app, 'shipping.setStatus', { id: s.id, status: 'returned', description: 'Refused by recipient' }, 'mgr');
+    expect(stockOf(app, cola.id)).toBe(0);
+    expect((await ok(app, 'shipping.queue', { limit: 10 }, 'clerk')).map((q) => [q.orderId, q.toShipQty])).toEqual([[order.id, 2000]]);
+    // Refunding them now moves no stock again.
+    await ok(
+      app,
+      'refunds.create',
+      { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: line.id, qty: 2000, disposition: 'restock' }], method: 'cash' },
+      'clerk',
+    );
+    expect(stockOf(app, cola.id)).toBe(0);
+  });
+
   it('a ship order needs a customer; a return of unshipped goods cancels them without touching stock', async () => {
     const { app, cola } = await shop();
     await ok(app, 'cart.scan', { code: COLA }, 'clerk');

@@ -4,7 +4,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { getOrder } from '../sales/checkout';
 import { customerSummary } from './customers';
-import { lineStates, orderHead, paymentStates, refundsOf, toShipOf } from './refunds';
+import { lineStates, orderHead, paymentStates, refundsOf, TO_SHIP_SQL as TO_SHIP, toShipOf } from './refunds';
 import { shipmentsOf } from '../shipping/shipments';
 
 export interface OrderQuery {
@@ -23,10 +23,6 @@ export interface OrderQuery {
 const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
 
 const REFUNDED = '(SELECT COALESCE(SUM(r.total), 0) FROM refunds r WHERE r.order_id = o.id)';
-const TO_SHIP = `(SELECT COALESCE(SUM(MAX(0, l.qty
-    - COALESCE((SELECT SUM(sl.qty) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id WHERE sl.order_line_id = l.id AND s.status <> 'cancelled'), 0)
-    - COALESCE((SELECT SUM(rl.qty) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0))), 0)
-  FROM order_lines l WHERE l.order_id = o.id)`;
 
 /** Order history: every filter and the paging run in SQL (newest first). */
 export function searchOrders(deps: Pick<Deps, 'sqlite'>, q: OrderQuery): { items: OrderRow[]; total: number } {

@@ -85,6 +85,7 @@ export function discardParked(deps: Deps, staff: SessionStaff, cartId: string): 
   parkedCart(deps, cartId);
   const before = parkedSale(deps, cartId);
   deps.sqlite.prepare("UPDATE carts SET status = 'voided', updated_at = ? WHERE id = ?").run(deps.clock(), cartId);
+  appendOutbox(deps, { entity: 'cart', entityId: cartId, op: 'update', payload: { status: 'voided', by: staff.id } });
   recordAudit(deps, {
     staffId: staff.id,
     action: 'sale.void',

@@ -74,7 +74,11 @@ export interface LineState {
   shippedQty: number;
 }
 
-/** Every line of an order with what was already refunded and shipped (cancelled shipments do not count). */
+/**
+ * Every line of an order with what was already refunded and shipped. Cancelled shipments and parcels
+ * returned to the sender do not count: their goods are back in stock and can ship again (or be refunded
+ * without a second restock).
+ */
 export function lineStates(deps: Pick<Deps, 'sqlite'>, orderId: string): LineState[] {
   return deps.sqlite
     .prepare(
@@ -83,7 +87,7 @@ export function lineStates(deps: Pick<Deps, 'sqlite'>, orderId: string): LineSta
               COALESCE((SELECT SUM(rl.amount) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0) AS refundedAmount,
               COALESCE((SELECT SUM(rl.tax) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0) AS refundedTax,
               COALESCE((SELECT SUM(sl.qty) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
-                        WHERE sl.order_line_id = l.id AND s.status <> 'cancelled'), 0) AS shippedQty
+                        WHERE sl.order_line_id = l.id AND s.status NOT IN ('cancelled', 'returned')), 0) AS shippedQty
        FROM order_lines l WHERE l.order_id = ? ORDER BY l.position`,
     )
     .all(orderId) as LineState[];
@@ -92,6 +96,12 @@ export function lineStates(deps: Pick<Deps, 'sqlite'>, orderId: string): LineSta
 /** Still to ship on a ship order: a return takes the unshipped quantity first. */
 export const toShipOf = (l: LineState, fulfilment: 'now' | 'ship') =>
   fulfilment === 'ship' ? Math.max(0, l.qty - l.shippedQty - l.refundedQty) : 0;
+
+/** SQL for the quantity still to ship on order `o` (the same rule as toShipOf), for filters in SQL. */
+export const TO_SHIP_SQL = `(SELECT COALESCE(SUM(MAX(0, l.qty
+    - COALESCE((SELECT SUM(sl.qty) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id WHERE sl.order_line_id = l.id AND s.status NOT IN ('cancelled', 'returned')), 0)
+    - COALESCE((SELECT SUM(rl.qty) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0))), 0)
+  FROM order_lines l WHERE l.order_id = o.id)`;
 
 export interface PaymentLeft {
   id: string;

@@ -8,6 +8,7 @@ import { AppError } from '../errors';
 import type { SessionStaff } from '../sessions';
 import { openCartId, assertNoCardInFlight } from '../sales/cart';
 import { addCredit, addPoints, customerSummary, pointsFor } from './customers';
+import { appendOutbox } from '../outbox/outbox';
 
 /** Tenders main adds itself (never accepted from the renderer): credit from items returned in an exchange. */
 export type InternalTender = { kind: 'exchange'; amount: number };
@@ -71,8 +72,15 @@ export function recordSaleExtras(
   const customerId = extras.customer?.id ?? null;
   if (extras.fulfilment === 'ship' && !customerId)
     throw new AppError('VALIDATION', 'Choose the customer this order ships to', { field: 'customer', reason: 'shipNeedsCustomer' });
-  if (customerId || extras.fulfilment !== 'now')
+  if (customerId || extras.fulfilment !== 'now') {
     deps.sqlite.prepare('UPDATE orders SET customer_id = ?, fulfilment = ? WHERE id = ?').run(customerId, extras.fulfilment, sale.orderId);
+    appendOutbox(deps, {
+      entity: 'order_customer',
+      entityId: sale.orderId,
+      op: 'insert',
+      payload: { orderId: sale.orderId, customerId, fulfilment: extras.fulfilment },
+    });
+  }
 
   const credit = sale.tenders.filter((t) => t.kind === 'store_credit').reduce((s, t) => s + t.amount, 0);
   if (credit > 0) {

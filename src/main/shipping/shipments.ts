@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/audit';
 import { defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
-import { lineStates, orderHead, toShipOf } from '../aftersale/refunds';
+import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../aftersale/refunds';
 import { carrierById, type CarrierEvent } from './carriers';
 import { labelPdf, labelZpl, packingSlipPdf, type LabelContext } from './label';
 
@@ -60,19 +60,20 @@ export function getShipment(deps: Pick<Deps, 'sqlite'>, id: string): Shipment {
 }
 
 export function shipQueue(deps: Pick<Deps, 'sqlite'>, limit: number): ShipQueueOrder[] {
-  const rows = deps.sqlite
+  // Oldest first: the order waiting longest ships next.
+  return deps.sqlite
     .prepare(
-      `SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId, c.name AS customerName, o.total, o.currency
-       FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship' ORDER BY o.created_at, o.rowid`,
+      `SELECT * FROM (
+         SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId, c.name AS customerName, o.total, o.currency,
+                ${TO_SHIP_SQL} AS toShipQty, o.rowid AS r
+         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship')
+       WHERE toShipQty > 0 ORDER BY createdAt, r LIMIT ?`,
     )
-    .all() as Omit<ShipQueueOrder, 'toShipQty'>[];
-  const out: ShipQueueOrder[] = [];
-  for (const r of rows) {
-    const toShipQty = lineStates(deps, r.orderId).reduce((s, l) => s + toShipOf(l, 'ship'), 0);
-    if (toShipQty > 0) out.push({ ...r, toShipQty });
-    if (out.length >= limit) break;
-  }
-  return out;
+    .all(limit)
+    .map((row) => {
+      const { r: _r, ...rest } = row as ShipQueueOrder & { r: number };
+      return rest;
+    });
 }
 
 export function listShipments(

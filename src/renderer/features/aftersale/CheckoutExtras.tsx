@@ -19,10 +19,10 @@ export function CheckoutExtras() {
   const fmt = useFormat();
   const extras = useAfter((s) => s.extras);
   const parkedCount = useAfter((s) => s.parkedCount);
-  const cart = useCart((s) => s.cart);
+  const cartId = useCart((s) => s.cart?.id ?? null);
+  const hasLines = useCart((s) => (s.cart?.lines.length ?? 0) > 0);
   const [picking, setPicking] = useState(false);
   const [parkedOpen, setParkedOpen] = useState(false);
-  const cartId = cart?.id ?? null;
 
   useEffect(() => {
     void useAfter.getState().loadExtras();
@@ -63,7 +63,6 @@ export function CheckoutExtras() {
     await useAfter.getState().loadParkedCount();
   };
   const customer = extras?.customer ?? null;
-  const hasLines = (cart?.lines.length ?? 0) > 0;
 
   return (
     <div className="sale-extras" role="toolbar" aria-label={t('after.customer.pick')}>

@@ -205,6 +205,11 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
             ))}
           </div>
           {!detail.customer && <span className="field-hint">{t('after.return.creditNeedsCustomer')}</span>}
+          {method === 'original' && detail.payments.some((p) => p.kind.startsWith('card') && p.amount > p.refunded) && (
+            <span className="field-hint" data-testid="card-refund-hint">
+              {t('after.return.cardHint')}
+            </span>
+          )}
         </fieldset>
         <label className="field">
           <span className="field-label">{t('after.return.reason')}</span>
