@@ -32,6 +32,13 @@ export async function demoStore(host: RunningHost, opts: { language?: 'en' | 'zh
     admin: { name: opts.admin ?? 'Alice', pin: opts.pin ?? '2468' },
     demoData: true,
   });
+  // Selling needs an open cash-drawer shift on this till.
+  const url = new URL(host.url);
+  const headers = { authorization: `Bearer ${url.searchParams.get('token')}` };
+  const sid = ((await (await fetch(`${url.origin}/api/session`, { method: 'POST', headers })).json()) as { sessionId: string }).sessionId;
+  const staff = await api<{ id: string }[]>(host, 'staff.list', {}, sid);
+  await api(host, 'staff.signIn', { staffId: staff[0]!.id, pin: opts.pin ?? '2468' }, sid);
+  await api(host, 'shifts.open', { counts: [] }, sid);
 }
 
 export async function signIn(page: Page, name: string, pin: string) {
