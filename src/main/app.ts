@@ -5,6 +5,7 @@ import { createHlc } from '../shared/hlc';
 import type { RecoveryInfo } from '../shared/api/admin';
 import type { Result } from '../shared/errors';
 import { openStore, type Store } from './db/open';
+import { AppError } from './errors';
 import type { Deps, EventSink } from './deps';
 import { handlers } from './handlers';
 import { createRouter, type Router } from './router';
@@ -135,7 +136,7 @@ export function createApp(opts: AppOptions): App {
             try {
               const deadline = Date.now() + 15_000;
               while (inFlight > own) {
-                if (Date.now() > deadline) throw new Error('other calls are still running');
+                if (Date.now() > deadline) throw new AppError('CONFLICT', 'Other work is still running: try again in a moment');
                 await new Promise<void>((r) => {
                   idle.push(r);
                   setTimeout(r, 100);

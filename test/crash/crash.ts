@@ -17,7 +17,7 @@ import type { Result } from '../../src/shared/errors';
 import { verifyStoreJournal } from '../../src/main/journal/verify';
 import { parseBackupName } from '../../src/main/backup/files';
 import { RESOURCES_DIR } from '../../src/main/host/paths';
-import { startHostProcess, type HostProcess, type HostSession } from './host-process';
+import { killAllHosts, startHostProcess, type HostProcess, type HostSession } from './host-process';
 
 export interface CrashOptions {
   seed: number;
@@ -210,6 +210,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
     ok = true;
     return report;
   } finally {
+    killAllHosts(); // a failed run leaves no host behind
     if (!ok) log(`crash test FAILED (seed ${opts.seed}); data kept in ${dataDir}`);
     else if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
   }

@@ -23,6 +23,14 @@ export interface HostSession {
   call<T = unknown>(channel: string, input: unknown): Promise<Result<T>>;
 }
 
+/** Every host started here and still running: killed by `killAllHosts` (a test that timed out, a failed run). */
+const live = new Set<ChildProcess>();
+
+export function killAllHosts(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
 export function startHostProcess(dataDir: string, extra: string[] = []): Promise<HostProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, '--data', dataDir, '--port', '0', ...extra], {
     cwd: ROOT,
@@ -32,8 +40,12 @@ export function startHostProcess(dataDir: string, extra: string[] = []): Promise
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  live.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      r({ code, signal });
+    }),
   );
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {

@@ -5,6 +5,9 @@ import { MIGRATIONS_DIR, RESOURCES_DIR } from '../../src/main/host/paths';
 import { seedHistory } from '../../src/main/setup/history';
 import { startHost, tempDataDir, type RunningHost } from './host';
 
+/** `SCREENSHOTS=1 npm run test:e2e` refreshes the README's pictures; otherwise they go to test-results. */
+const SHOTS = process.env['SCREENSHOTS'] ? 'docs/screenshots' : 'test-results/screenshots';
+
 let host: RunningHost | null = null;
 test.afterEach(async () => {
   await host?.stop();
@@ -121,8 +124,9 @@ test('a manager opens the dashboard and sees charts with data, as tables too; a 
   await expect(page.getByTestId('chart-top-products-rows').locator('tbody tr')).toHaveCount(10);
   await page.getByTestId('chart-top-products-chart').click();
   await expect(page.getByTestId('product-row').first()).toBeVisible();
-  mkdirSync('docs/screenshots', { recursive: true });
-  await page.screenshot({ path: 'docs/screenshots/dashboard-en.png' });
+  mkdirSync(SHOTS, { recursive: true });
+  await page.getByTestId('dashboard').evaluate((e) => e.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/dashboard-en.png` });
 
   // Comparison: a week by week view of the last 90 days.
   await page.getByTestId('preset-d90').click();
@@ -139,5 +143,7 @@ test('a manager opens the dashboard and sees charts with data, as tables too; a 
   await expect(page.getByRole('heading', { name: '销售看板' })).toBeVisible();
   await page.getByTestId('preset-d30').click();
   await expect(page.getByTestId('kpi-revenue')).toContainText('营业额');
-  await page.screenshot({ path: 'docs/screenshots/dashboard-zh-CN.png' });
+  await expect(page.getByTestId('granularity-day')).toHaveClass(/segment-active/);
+  await page.getByTestId('dashboard').evaluate((e) => e.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/dashboard-zh-CN.png` });
 });

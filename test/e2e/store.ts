@@ -20,7 +20,10 @@ export async function api<T = unknown>(host: RunningHost, channel: string, input
 }
 
 /** A demo store (USD, tax-exclusive 8%) with an admin, set up through the API. */
-export async function demoStore(host: RunningHost, opts: { language?: 'en' | 'zh-CN'; admin?: string; pin?: string } = {}) {
+export async function demoStore(
+  host: RunningHost,
+  opts: { language?: 'en' | 'zh-CN'; admin?: string; pin?: string; shift?: boolean } = {},
+) {
   const language = opts.language ?? 'en';
   await api(host, 'setup.run', {
     storeName: language === 'en' ? 'Corner Market' : '街角小店',
@@ -32,6 +35,15 @@ export async function demoStore(host: RunningHost, opts: { language?: 'en' | 'zh
     admin: { name: opts.admin ?? 'Alice', pin: opts.pin ?? '2468' },
     demoData: true,
   });
+  // Selling needs an open cash-drawer shift (issue 5): open one with a $100 float.
+  if (opts.shift === false) return;
+  const url = new URL(host.url);
+  const headers = { authorization: `Bearer ${url.searchParams.get('token')!}` };
+  const sid = ((await (await fetch(`${url.origin}/api/session`, { method: 'POST', headers })).json()) as { sessionId: string }).sessionId;
+  const staff = await api<{ id: string; name: string }[]>(host, 'staff.list', {}, sid);
+  await api(host, 'staff.signIn', { staffId: staff.find((x) => x.name === (opts.admin ?? 'Alice'))!.id, pin: opts.pin ?? '2468' }, sid);
+  await api(host, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, sid);
+  await api(host, 'staff.signOut', {}, sid);
 }
 
 export async function signIn(page: Page, name: string, pin: string) {

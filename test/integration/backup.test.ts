@@ -263,6 +263,46 @@ describe('restore from a backup', () => {
     expect((app.deps.sqlite.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n).toBe(1);
   });
 
+  it('a restore asked for while a backup runs waits for it; calls after the restore began wait for the restore', async () => {
+    const dir = tempDir();
+    const app = open(dir);
+    await readyStore(app);
+    await sell(app, [COLA]);
+    const backup = await ok(app, 'backup.create', {});
+    // Enough pages that the next backup takes several steps of the backup API.
+    app.deps.sqlite.exec('CREATE TABLE ballast (x BLOB)');
+    const ins = app.deps.sqlite.prepare('INSERT INTO ballast VALUES (randomblob(4000))');
+    for (let i = 0; i < 3000; i++) ins.run();
+    const t0 = Date.now();
+    const running = app.router.call('backup.create', {}, 's1');
+    await new Promise((r) => setImmediate(r)); // the backup is under way
+    const restore = app.router.call('backup.restore', { name: backup.name }, 's1');
+    const later = app.router.call('sales.recent', { limit: 5 }, 's1');
+    const [b, r, l] = await Promise.all([running, restore, later]);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(b.ok ? 'ok' : JSON.stringify(b.error)).toBe('ok');
+    expect(r.ok ? 'ok' : JSON.stringify(r.error)).toBe('ok');
+    // The call made after the restore began ran on the restored store, where everyone signs in again.
+    expect(l.ok ? 'ok' : l.error.code).toBe('UNAUTHENTICATED');
+    expect(
+      listBackups(join(dir, 'backups'))
+        .map((x) => x.reason)
+        .sort(),
+    ).toEqual(['before-restore', 'manual', 'manual']);
+    expect((app.deps.sqlite.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'ballast'").get() as { n: number }).n).toBe(0);
+
+    // And the other way round: a backup asked for just after a restore began waits for it (no deadlock).
+    await ok(app, 'staff.signIn', { staffId: (await ok(app, 'staff.list', {}))[0]!.id, pin: ADMIN_PIN });
+    const t1 = Date.now();
+    const [r2, b2] = await Promise.all([
+      app.router.call('backup.restore', { name: backup.name }, 's1'),
+      app.router.call('backup.create', {}, 's1'),
+    ]);
+    expect(Date.now() - t1).toBeLessThan(5000);
+    expect(r2.ok).toBe(true);
+    expect(b2.ok ? 'ok' : b2.error.code).toBe('UNAUTHENTICATED');
+  });
+
   it('a damaged or foreign backup is refused and the store is left as it was', async () => {
     const dir = tempDir();
     const app = open(dir);

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fail, makeApp, ok, readyStore, setupStore, ADMIN_PIN } from '../support/app';
@@ -195,14 +196,26 @@ describe('shifts', () => {
     expect(pdf.length).toBeLessThan(100_000);
   });
 
-  it('a no-sale drawer open can kick the drawer on the printer, and without a printer says so (still audited)', async () => {
+  it('a no-sale drawer open kicks the drawer on the receipt printer; without a printer it says so and records nothing', async () => {
     const app = makeApp();
     await readyStore(app);
+    const opens = () => (app.deps.sqlite.prepare("SELECT COUNT(*) AS n FROM audit WHERE action = 'drawer.open'").get() as { n: number }).n;
     const err = await fail(app, 'shifts.noSale', { reason: 'check float', kickDrawer: true });
     expect(err.code).toBe('VALIDATION');
     expect(err.message).toMatch(/printer/);
-    const n = app.deps.sqlite.prepare("SELECT COUNT(*) AS n FROM audit WHERE action = 'drawer.open'").get() as { n: number };
-    expect(n.n).toBe(1);
+    expect(opens()).toBe(0);
+    // A printer on loopback receives the ESC/POS drawer pulse (ESC p).
+    const got: Buffer[] = [];
+    const server = net.createServer((sock) => sock.on('data', (b) => got.push(b)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    await ok(app, 'settings.update', { printer: { host: '127.0.0.1', port, width: 80 } });
+    expect(await ok(app, 'shifts.noSale', { reason: 'check float', kickDrawer: true })).toEqual({ kicked: true });
+    await new Promise((r) => setTimeout(r, 100));
+    server.close();
+    expect(Buffer.concat(got).includes(Buffer.from([0x1b, 0x70]))).toBe(true);
+    expect(opens()).toBe(1);
+    expect((await ok(app, 'shifts.report', {})).noSales).toBe(1);
   });
 
   it('Z report property: expected cash = float + cash sales − cash refunds + cash in − cash out, for random shifts', async () => {

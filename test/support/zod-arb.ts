@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
+import { sampleOf } from './zod-sample';
 
 /**
  * fast-check arbitraries derived from a zod 4 schema (walking `schema._zod.def`), so the fuzz test
@@ -14,6 +15,7 @@ import type { z } from 'zod';
 interface Def {
   type: string;
   format?: string;
+  pattern?: RegExp;
   checks?: { _zod: { def: CheckDef } }[];
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
@@ -47,6 +49,23 @@ const checksOf = (d: Def): CheckDef[] => (d.checks ?? []).map((c) => c._zod.def)
 
 const REFINED = ['UTC', 'Europe/London', 'Asia/Shanghai', 'America/New_York', 'Mars/Olympus', ''];
 
+/** A value the schema accepts, to stand in when a generated one is refused (never an endless filter). */
+function fallbackFor(schema: z.ZodType): unknown {
+  try {
+    return sampleOf(schema);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps generated values the schema accepts and replaces the others by a known good one. */
+function accepted<T>(schema: z.ZodType, arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  const ok = (v: unknown) => schema.safeParse(v).success;
+  const fallback = fallbackFor(schema);
+  if (fallback === undefined) return arb.filter(ok);
+  return arb.map((v) => (ok(v) ? v : (fallback as T)));
+}
+
 function stringArb(schema: z.ZodType, d: Def, o: ArbOptions): fc.Arbitrary<string> {
   const checks = checksOf(d);
   const min = Math.max(0, ...checks.filter((c) => c.check === 'min_length').map((c) => c.minimum ?? 0));
@@ -61,8 +80,14 @@ function stringArb(schema: z.ZodType, d: Def, o: ArbOptions): fc.Arbitrary<strin
       real.length > 0
         ? fc.oneof(fc.constantFrom(...real), fc.uuid({ version: 7 }), fc.uuid())
         : fc.oneof(fc.uuid({ version: 7 }), fc.uuid());
+  } else if (d.format === 'email') {
+    arb = fc.emailAddress();
+  } else if (d.format === 'url') {
+    arb = fc.webUrl();
   } else if (pattern) {
     arb = fc.stringMatching(pattern);
+  } else if (d.pattern) {
+    arb = fc.stringMatching(d.pattern);
   } else if (len !== undefined) {
     arb = fc.string({ minLength: len, maxLength: len, unit: 'grapheme' });
   } else {
@@ -73,12 +98,11 @@ function stringArb(schema: z.ZodType, d: Def, o: ArbOptions): fc.Arbitrary<strin
       { weight: 1, arbitrary: fc.constantFrom(...(o.refinedStrings ?? REFINED)) },
     );
   }
+  // Refinements (time zones), trims and length limits: keep what the schema accepts, with known good values mixed in.
   const ok = (v: string) => schema.safeParse(v).success;
-  // Refinements (time zones) and trims: keep what the schema accepts, with known good fallbacks.
-  const fallback = [...(o.refinedStrings ?? REFINED), 'x', 'Sample', '1234', 'A'.repeat(Math.max(1, min))].filter(ok);
-  return fallback.length > 0
-    ? fc.oneof({ weight: 5, arbitrary: arb.filter(ok) }, { weight: 1, arbitrary: fc.constantFrom(...fallback) })
-    : arb.filter(ok);
+  const good = [...(o.refinedStrings ?? REFINED), 'x', 'Sample', '1234', 'A'.repeat(Math.max(1, min))].filter(ok);
+  const kept = accepted(schema, arb);
+  return good.length > 0 ? fc.oneof({ weight: 5, arbitrary: kept }, { weight: 1, arbitrary: fc.constantFrom(...good) }) : kept;
 }
 
 function numberArb(schema: z.ZodType, d: Def): fc.Arbitrary<number> {
@@ -92,10 +116,11 @@ function numberArb(schema: z.ZodType, d: Def): fc.Arbitrary<number> {
   }
   const edges = [lo, hi, lo + 1, hi - 1, 0, 1, Math.floor((lo + hi) / 2)].filter((v) => v >= lo && v <= hi);
   const base = int ? fc.integer({ min: lo, max: hi }) : fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
-  const small = fc.integer({ min: Math.max(lo, 0), max: Math.min(hi, 5000) });
-  return fc
-    .oneof({ weight: 3, arbitrary: base }, { weight: 2, arbitrary: fc.constantFrom(...edges) }, { weight: 3, arbitrary: small })
-    .filter((v) => schema.safeParse(v).success);
+  const small = Math.max(lo, 0) <= Math.min(hi, 5000) ? fc.integer({ min: Math.max(lo, 0), max: Math.min(hi, 5000) }) : base;
+  return accepted(
+    schema,
+    fc.oneof({ weight: 3, arbitrary: base }, { weight: 2, arbitrary: fc.constantFrom(...edges) }, { weight: 3, arbitrary: small }),
+  );
 }
 
 /** An arbitrary of values `schema` accepts (boundaries included). */

@@ -11,6 +11,7 @@
  *   credit, or credit toward an exchange).
  */
 import type { Disposition, RefundDoc, RefundMethod } from '../../shared/api/aftersale';
+import { recordRefundInsight } from '../insight/refund-source';
 import type { Order } from '../../shared/api/types';
 import type { TenderRequest } from '../../shared/api/sales';
 import { divRound } from '../../shared/pricing';
@@ -326,6 +327,8 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
   const doc = getRefund(deps, r.refundId);
   appendOutbox(deps, { entity: 'refund', entityId: r.refundId, op: 'insert', payload: doc });
   appendJournal(deps, 'refund', r.refundId, doc);
+  // Issue 5: the dashboard's rollups and the shift's cash refunds learn the refund.
+  recordRefundInsight(deps, r.refundId);
   recordAudit(deps, {
     staffId: staff.id,
     action: r.kind === 'void' ? 'sale.undo' : 'refund',

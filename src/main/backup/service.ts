@@ -142,17 +142,22 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
     },
 
     restore(name, actor) {
-      return serial(async () => {
-        const source = backupPath(name);
-        const check = checkBackupFile(source);
-        if (!check.ok) throw new AppError('CONFLICT', `This backup cannot be restored: ${check.problem}`, { name, problem: check.problem });
-        // Copy first, so the live file is replaced only by a complete, synced copy.
-        const staged = dbFile + RESTORING;
-        copyFileSync(source, staged);
-        fsyncPath(staged);
-        try {
-          return await slot.exclusive(
-            async () => {
+      const source = backupPath(name);
+      const check = checkBackupFile(source);
+      if (!check.ok)
+        return Promise.reject(
+          new AppError('CONFLICT', `This backup cannot be restored: ${check.problem}`, { name, problem: check.problem }),
+        );
+      // Copy first, so the live file is replaced only by a complete, synced copy.
+      const staged = `${dbFile}${RESTORING}-${process.pid}-${Date.now()}`;
+      copyFileSync(source, staged);
+      fsyncPath(staged);
+      // Hold new calls first, then wait for the backup folder: never the other way round, so a
+      // backup asked for meanwhile cannot wait on the restore while the restore waits on it.
+      return slot
+        .exclusive(
+          () =>
+            serial(async () => {
               const current = slot.deps();
               let keptAs: string | null = null;
               if (current) {
@@ -174,29 +179,30 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
               );
               if (actor.fromRecovery) slot.recovered();
               return { restored: name, keptAs };
-            },
-            actor.fromRecovery ? 0 : 1,
-          );
-        } finally {
+            }),
+          actor.fromRecovery ? 0 : 1,
+        )
+        .finally(() => {
           rmSync(staged, { force: true });
           schedule();
-        }
-      });
+        });
     },
 
     startEmpty() {
-      return serial(() =>
-        slot.exclusive(() => {
-          if (slot.deps()) throw new AppError('CONFLICT', 'Countertop is not in recovery');
-          for (const suffix of ['-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
-          const deps = slot.open();
-          inTransaction(deps.sqlite, () =>
-            recordAudit(deps, { staffId: null, action: 'recovery.startEmpty', details: null, success: true }),
-          );
-          slot.recovered();
-          schedule();
-          return { restored: '', keptAs: null };
-        }, 0),
+      return slot.exclusive(
+        () =>
+          serial(() => {
+            if (slot.deps()) throw new AppError('CONFLICT', 'Countertop is not in recovery');
+            for (const suffix of ['-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+            const deps = slot.open();
+            inTransaction(deps.sqlite, () =>
+              recordAudit(deps, { staffId: null, action: 'recovery.startEmpty', details: null, success: true }),
+            );
+            slot.recovered();
+            schedule();
+            return { restored: '', keptAs: null };
+          }),
+        0,
       );
     },
 

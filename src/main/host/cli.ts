@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const dataDir = resolve(values.data ?? defaultDataDir());
+  const opening = Date.now();
   const app = createApp({
     dataDir,
     migrationsDir: MIGRATIONS_DIR,
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
     ...(testFaults ? { testFaults } : {}),
   });
   console.log(`Countertop data folder: ${dataDir}`);
+  console.log(
+    app.recovery
+      ? `The database failed its check: waiting for a restore from a backup (${app.recovery.problem})`
+      : `Database checked and opened in ${Date.now() - opening} ms`,
+  );
   console.log(`Countertop is running. Open: ${host.url}`);
   const stop = () => {
     // The backup at shutdown, then close; a second signal quits at once.

@@ -7,6 +7,8 @@ import { categoryPerf, heatmap, parseRange, paymentMix, productList, series, sta
 import { rebuildRollups } from './rollups';
 import { businessDaySettings, writeCutoff } from './settings';
 import { suggestionsFor } from './suggestions';
+// Registers refunds as a rollup source for rebuilds.
+import './refund-source';
 import { recordAudit } from '../audit/audit';
 import { staffOf } from '../router';
 

@@ -18,7 +18,7 @@ import { businessBucket, dayParts, dayToIso, isIsoDate, isoToDay, monthStart, pl
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { DIM, type Dim } from './rollups';
-import { bucketVector } from './vectors';
+import { bucketVector, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
 
 type Sql = Pick<Deps, 'sqlite' | 'db'>;
@@ -247,9 +247,10 @@ function rankedProducts(
   offset: number,
   limit: number,
 ): { keys: number[]; total: number } {
+  warmUp(deps, DIM.product);
   const vectors = planRange(r.from, r.to).map((t) => ({ sign: t.sign, v: bucketVector(deps, DIM.product, t.level, t.bucket) }));
   let maxK = 0;
-  for (const { v } of vectors) if (v.k.length) maxK = Math.max(maxK, v.k[v.k.length - 1]!);
+  for (const { v } of vectors) for (const k of v.k) if (k > maxK) maxK = k;
   const metric = new Float64Array(maxK + 1);
   const activity = new Float64Array(maxK + 1);
   for (const { sign, v } of vectors) {

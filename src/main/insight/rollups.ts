@@ -180,7 +180,12 @@ function lineMeasures(kind: RollupEvent['kind'], l: RollupLine): Partial<Measure
 }
 
 /** Adds one sale or refund to every rollup. Call inside the transaction that stores the event. */
-export function applyToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, event: RollupEvent): void {
+export function applyToRollups(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>,
+  event: RollupEvent,
+  /** A rebuild replays history: it must not count old refunds against today's shift again. */
+  opts: { shiftTallies?: boolean } = {},
+): void {
   const s = stmts(deps);
   const { timezone, cutoffHour } = businessDaySettings(deps);
   const { day, hour } = businessBucket(event.at, timezone, cutoffHour);
@@ -234,7 +239,7 @@ export function applyToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'
     const basket = productKeys.slice(0, BASKET_CAP).sort((a, b) => a - b);
     for (const k of basket) s.item.run(k);
     for (let i = 0; i < basket.length; i++) for (let j = i + 1; j < basket.length; j++) s.pair.run(basket[i], basket[j]);
-  } else {
+  } else if (opts.shiftTallies !== false) {
     const shiftId = event.shiftId ?? (s.openShift.get(deps.terminalCode) as string | undefined) ?? null;
     if (shiftId) {
       s.tally.run(shiftId, 'refund', '', whole.rAmount);
@@ -420,8 +425,8 @@ export function rebuildRollups(
   db.exec('DROP TABLE temp.ol; DROP TABLE temp.oo; DROP TABLE temp.ob; DROP TABLE temp.dm;');
   log('rollups: baskets done');
 
-  for (const source of ROLLUP_SOURCES) for (const e of source(deps)) applyToRollups(deps, e);
-  for (const e of opts.extra ?? []) applyToRollups(deps, e);
+  for (const source of ROLLUP_SOURCES) for (const e of source(deps)) applyToRollups(deps, e, { shiftTallies: false });
+  for (const e of opts.extra ?? []) applyToRollups(deps, e, { shiftTallies: false });
   markRollupSettings(deps, timezone, cutoffHour);
 }
 

@@ -5,8 +5,17 @@ import { AppError } from '../errors';
 import { staffOf, type HandlersFor } from '../router';
 import { sendToPrinter } from '../receipts/printer';
 import { readSettings } from '../settings/settings';
-import { recordAudit } from '../audit/audit';
-import { cashMove, closeShift, countsRecord, listShifts, openShift, openShiftOf, recordNoSale, shiftReport } from './shifts';
+import {
+  cashMove,
+  closeShift,
+  countsRecord,
+  requireOpenShift,
+  listShifts,
+  openShift,
+  openShiftOf,
+  recordNoSale,
+  shiftReport,
+} from './shifts';
 import { drawerKickBytes, encodeShiftReport, shiftReportPdf } from './report-print';
 
 async function print(bytes: Uint8Array, printer: { host: string; port: number }, what: string): Promise<void> {
@@ -29,20 +38,16 @@ export const shiftsHandlers: HandlersFor<typeof shiftsContract> = {
   'shifts.noSale': async (input, ctx) => {
     const { deps } = ctx;
     const staff = staffOf(ctx);
-    // Recorded (and audited) first: the drawer may open by hand even when the printer is away.
-    inTransaction(deps.sqlite, () => recordNoSale(deps, staff, input.reason));
-    if (!input.kickDrawer) return { kicked: false };
-    const printer = readSettings(deps).printer;
-    if (!printer) throw new AppError('VALIDATION', 'No receipt printer is set up to open the drawer', { field: 'printer' });
-    try {
+    // Nothing is written unless the drawer open happens: shift and printer are checked, the kick
+    // is sent, and only then is the no-sale recorded (and audited).
+    requireOpenShift(deps);
+    if (input.kickDrawer) {
+      const printer = readSettings(deps).printer;
+      if (!printer) throw new AppError('VALIDATION', 'No receipt printer is set up to open the drawer', { field: 'printer' });
       await print(drawerKickBytes(), printer, 'drawer kick');
-    } catch (err) {
-      inTransaction(deps.sqlite, () =>
-        recordAudit(deps, { staffId: staff.id, action: 'drawer.kick', details: { noSale: true }, success: false }),
-      );
-      throw err;
     }
-    return { kicked: true };
+    inTransaction(deps.sqlite, () => recordNoSale(deps, staff, input.reason));
+    return { kicked: input.kickDrawer };
   },
   'shifts.report': (input, { deps }) => shiftReport(deps, input.shiftId),
   'shifts.close': (input, ctx) => closeShift(ctx.deps, staffOf(ctx), input.shiftId, countsRecord(input.counts)),

@@ -55,6 +55,11 @@ const en = {
     'backup.configure': 'Changed backup settings',
     'data.export': 'Exported all data',
     'recovery.startEmpty': 'Started an empty store after damage',
+    'shift.open': 'Opened a shift',
+    'shift.close': 'Closed a shift',
+    'cash.in': 'Put cash in the drawer',
+    'cash.out': 'Took cash out of the drawer',
+    'settings.businessDay': 'Changed the business day',
   },
   approvalFailed: 'manager approval refused',
 };
@@ -117,6 +122,11 @@ const zhCN: Strings<typeof en> = {
     'backup.configure': '修改备份设置',
     'data.export': '导出全部数据',
     'recovery.startEmpty': '损坏后以空白店铺开始',
+    'shift.open': '开班',
+    'shift.close': '结班',
+    'cash.in': '向钱箱存入现金',
+    'cash.out': '从钱箱取出现金',
+    'settings.businessDay': '修改营业日',
   },
   approvalFailed: '经理批准被拒绝',
 };
