@@ -14,6 +14,8 @@ import { OWASP_SCRYPT, type PinParams } from './staff/pin';
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
   dataDir: string | null;
+  /** Product pictures; defaults to `images/` in the data folder (none for an in-memory store). */
+  imagesDir?: string | null;
   migrationsDir: string;
   resourcesDir: string;
   terminalCode?: string;
@@ -56,6 +58,7 @@ export function createApp(opts: AppOptions): App {
     payments: opts.payments ?? createSimulatedTerminal({ delayMs: 1500 }),
     pinParams: opts.pinParams ?? OWASP_SCRYPT,
     resourcesDir: opts.resourcesDir,
+    imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
   };
   const router = createRouter(deps, handlers, new SessionStore(), listeners);
   return {

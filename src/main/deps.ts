@@ -21,4 +21,6 @@ export interface Deps {
   payments: PaymentProvider;
   pinParams: PinParams;
   resourcesDir: string;
+  /** Where product pictures and their thumbnails are kept; null: pictures cannot be stored. */
+  imagesDir: string | null;
 }

@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
+import { inventoryContract } from './inventory';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
-export const contract = { ...appContract, ...catalogContract, ...salesContract };
+export const contract = { ...appContract, ...catalogContract, ...salesContract, ...inventoryContract };
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -18,8 +19,11 @@ export type WritesOf<K extends Channel> = Contract[K] extends ChannelDef<z.ZodTy
 export interface Events {
   'payments.intent': import('./types').CardIntent;
   'session.expired': { reason: 'idle' | 'signedOut' };
+  /** Stock or reorder rules changed (a sale, a receipt, a count…): alert badges refresh. */
+  'stock.changed': { at: number };
 }
 export type EventName = keyof Events;
 
 export * from './types';
+export * from './inventory-types';
 export * from './define';

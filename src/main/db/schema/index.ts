@@ -3,3 +3,5 @@
  * `npm run db:generate` writes the next migration into src/main/db/migrations.
  */
 export * from './core';
+export * from './catalog';
+export * from './inventory';
