@@ -53,7 +53,7 @@ export function barcodePng(code: string, symbology: Symbology): Promise<Buffer> 
     includetext: true,
     textxalign: 'center',
     textsize: 9,
-    paddingwidth: symbology === 'code128' ? 4 : 0,
+    paddingwidth: symbology === 'code128' ? 10 : 0,
     paddingheight: 1,
     backgroundcolor: 'FFFFFF',
   });
@@ -110,20 +110,23 @@ export async function labelsPdf(
     const pad = 2.5 * MM;
     const inner = size.width - 2 * pad;
 
-    // Name (two lines at most) and the other-language name.
-    const nameSize = input.layout === 'sheet' ? 9 : 8;
+    // Name (two lines at most, bold), then the other-language name on the left and the price on
+    // the right, and the barcode across the whole width at the bottom (wide modules scan best).
+    const sheet = input.layout === 'sheet';
+    const nameSize = sheet ? 9 : 8;
+    const priceSize = sheet ? 14 : 12;
     let y = top - pad - nameSize;
-    for (const line of text.wrap(item.name, nameSize, inner, 2, true)) {
+    const lines = text.wrap(item.name, nameSize, inner, item.altName ? 1 : 2, true);
+    for (const line of lines) {
       text.draw(page!, line, { x: x0 + pad, y, size: nameSize, bold: true });
       y -= nameSize + 1.5;
     }
-    if (item.altName) text.draw(page!, text.fit(item.altName, 7, inner), { x: x0 + pad, y, size: 7, color: rgb(0.3, 0.3, 0.3) });
-
-    // Price, bottom right; barcode, bottom left.
     const price = `${formatMoney(item.price, settings.currency, settings.language)}${item.unit === 'kg' ? '/kg' : ''}`;
-    const priceSize = input.layout === 'sheet' ? 15 : 13;
     const priceWidth = text.width(price, priceSize, true);
-    text.draw(page!, price, { x: x0 + size.width - pad - priceWidth, y: top - size.height + pad + 1, size: priceSize, bold: true });
+    const priceY = y - priceSize + nameSize + 1;
+    text.draw(page!, price, { x: x0 + size.width - pad - priceWidth, y: priceY, size: priceSize, bold: true });
+    if (item.altName)
+      text.draw(page!, text.fit(item.altName, 7, inner - priceWidth - 2 * MM), { x: x0 + pad, y: y + 1, size: 7, color: rgb(0.3, 0.3, 0.3) });
 
     const { code, symbology } = labelCode(item);
     const key = `${symbology}:${code}`;
@@ -132,10 +135,11 @@ export async function labelsPdf(
       image = await doc.embedPng(await barcodePng(code, symbology));
       images.set(key, image);
     }
-    const maxW = inner - priceWidth - 2 * MM;
-    const maxH = size.height * 0.5;
-    const scale = Math.min(maxW / image.width, maxH / image.height);
-    page!.drawImage(image, { x: x0 + pad, y: top - size.height + pad * 0.6, width: image.width * scale, height: image.height * scale });
+    const bottom = top - size.height + pad * 0.6;
+    const maxH = priceY - 1.5 * MM - bottom;
+    const scale = Math.min(inner / image.width, maxH / image.height);
+    const width = image.width * scale;
+    page!.drawImage(image, { x: x0 + (size.width - width) / 2, y: bottom, width, height: image.height * scale });
   }
   const bytes = await doc.save();
   return { base64: Buffer.from(bytes).toString('base64'), labels: sequence.length, fileName: `labels-${input.layout}.pdf` };

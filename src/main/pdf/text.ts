@@ -2,7 +2,27 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFFont, PDFPage, StandardFonts, rgb, type RGB } from 'pdf-lib';
+import {
+  PDFDocument,
+  PDFFont,
+  PDFName,
+  PDFPage,
+  PDFRef,
+  StandardFonts,
+  appendBezierCurve,
+  closePath,
+  concatTransformationMatrix,
+  drawObject,
+  fill,
+  lineTo,
+  moveTo,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
+  setFillingColor,
+  type PDFOperator,
+  type RGB,
+} from 'pdf-lib';
 
 /**
  * Text for our PDFs (labels, purchase orders) that may be Chinese, on any machine, headless.
@@ -12,7 +32,8 @@ import { PDFDocument, PDFFont, PDFPage, StandardFonts, rgb, type RGB } from 'pdf
  * ships in the npm package `@embedpdf/fonts-sc`: pdf-lib cannot subset CFF-flavoured OpenType
  * fonts correctly (the subset it writes is rejected by PDF readers), and embedding the whole 8 MB
  * font into every label sheet is out of the question. Outlines need no font on the printing
- * machine, no system fonts and no native library, and stay sharp at any size.
+ * machine, no system fonts and no native library, and stay sharp at any size. Each character's
+ * outline is written once per document as a form XObject and placed by reference.
  */
 
 interface Glyph {
@@ -21,7 +42,7 @@ interface Glyph {
 }
 interface OutlineFont {
   unitsPerEm: number;
-  layout(text: string): { glyphs: Glyph[]; positions: { xAdvance: number; xOffset: number; yOffset: number }[] };
+  glyphForCodePoint(cp: number): Glyph;
 }
 
 const CJK_FONT_FILE = 'NotoSansHans-Regular.otf';
@@ -36,6 +57,42 @@ export function cjkFontPath(): string {
 function cjkFont(): OutlineFont {
   if (!outlineFont) outlineFont = fontkit.create(readFileSync(cjkFontPath())) as unknown as OutlineFont;
   return outlineFont;
+}
+
+/** One character's outline as PDF path operators in font units, and its advance. */
+interface Outline {
+  advance: number;
+  ops: PDFOperator[];
+}
+const outlines = new Map<string, Outline>();
+
+function outlineOf(ch: string): Outline {
+  let o = outlines.get(ch);
+  if (!o) {
+    const g = cjkFont().glyphForCodePoint(ch.codePointAt(0)!);
+    const ops: PDFOperator[] = [];
+    let cx = 0;
+    let cy = 0;
+    for (const c of g.path.commands) {
+      const a = c.args;
+      if (c.command === 'moveTo') ops.push(moveTo(a[0]!, a[1]!));
+      else if (c.command === 'lineTo') ops.push(lineTo(a[0]!, a[1]!));
+      else if (c.command === 'bezierCurveTo') ops.push(appendBezierCurve(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!));
+      else if (c.command === 'quadraticCurveTo') {
+        // A quadratic as the equivalent cubic (PDF has cubic curves only).
+        const [qx, qy, x, y] = a as [number, number, number, number];
+        ops.push(appendBezierCurve(cx + (2 / 3) * (qx - cx), cy + (2 / 3) * (qy - cy), x + (2 / 3) * (qx - x), y + (2 / 3) * (qy - y), x, y));
+      } else if (c.command === 'closePath') ops.push(closePath());
+      if (a.length >= 2) {
+        cx = a[a.length - 2]!;
+        cy = a[a.length - 1]!;
+      }
+    }
+    if (ops.length) ops.push(fill());
+    o = { advance: g.advanceWidth, ops };
+    outlines.set(ch, o);
+  }
+  return o;
 }
 
 export interface DrawOptions {
@@ -87,9 +144,9 @@ export class PdfText {
   }
 
   private outlineWidth(text: string, size: number): number {
-    const f = cjkFont();
-    const { positions } = f.layout(text);
-    return (positions.reduce((s, p) => s + p.xAdvance, 0) * size) / f.unitsPerEm;
+    let units = 0;
+    for (const ch of text) units += outlineOf(ch).advance;
+    return (units * size) / cjkFont().unitsPerEm;
   }
 
   width(text: string, size: number, bold = false): number {
@@ -139,27 +196,42 @@ export class PdfText {
     return x - o.x;
   }
 
-  private drawOutlines(page: PDFPage, text: string, x: number, y: number, size: number, color: RGB): number {
-    const f = cjkFont();
-    const s = size / f.unitsPerEm;
-    const { glyphs, positions } = f.layout(text);
-    let pen = 0;
-    const parts: string[] = [];
-    const pt = (gx: number, gy: number, dx: number, dy: number) => `${((pen + dx + gx) * s).toFixed(2)} ${(-(gy + dy) * s).toFixed(2)}`;
-    glyphs.forEach((g, i) => {
-      const pos = positions[i]!;
-      for (const c of g.path.commands) {
-        const a = c.args;
-        const p = (k: number) => pt(a[k]!, a[k + 1]!, pos.xOffset, pos.yOffset);
-        if (c.command === 'moveTo') parts.push(`M ${p(0)}`);
-        else if (c.command === 'lineTo') parts.push(`L ${p(0)}`);
-        else if (c.command === 'quadraticCurveTo') parts.push(`Q ${p(0)} ${p(2)}`);
-        else if (c.command === 'bezierCurveTo') parts.push(`C ${p(0)} ${p(2)} ${p(4)}`);
-        else if (c.command === 'closePath') parts.push('Z');
+  /** Form XObjects of this document, one per character, and their names in each page's resources. */
+  private readonly forms = new Map<string, PDFRef>();
+  private readonly names = new WeakMap<PDFPage, Map<string, PDFName>>();
+
+  private formName(page: PDFPage, ch: string, o: Outline): PDFName {
+    let byChar = this.names.get(page);
+    if (!byChar) this.names.set(page, (byChar = new Map()));
+    let name = byChar.get(ch);
+    if (!name) {
+      let ref = this.forms.get(ch);
+      if (!ref) {
+        const em = cjkFont().unitsPerEm;
+        ref = page.doc.context.register(page.doc.context.formXObject(o.ops, { BBox: [-em, -em, 3 * em, 3 * em] }));
+        this.forms.set(ch, ref);
       }
-      pen += pos.xAdvance;
-    });
-    if (parts.length) page.drawSvgPath(parts.join(' '), { x, y, color, borderWidth: 0 });
-    return pen * s;
+      name = page.node.newXObject('G', ref);
+      byChar.set(ch, name);
+    }
+    return name;
+  }
+
+  private drawOutlines(page: PDFPage, text: string, x: number, y: number, size: number, color: RGB): number {
+    const scale = size / cjkFont().unitsPerEm;
+    let pen = 0;
+    for (const ch of text) {
+      const o = outlineOf(ch);
+      if (o.ops.length)
+        page.pushOperators(
+          pushGraphicsState(),
+          setFillingColor(color),
+          concatTransformationMatrix(scale, 0, 0, scale, x + pen, y),
+          drawObject(this.formName(page, ch, o)),
+          popGraphicsState(),
+        );
+      pen += o.advance * scale;
+    }
+    return pen;
   }
 }
