@@ -295,7 +295,7 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
 }
 
 function checkStock(deps: Pick<Deps, 'sqlite'>, p: Parsed, fallbackLocation: string): Checked<StockRowIn> {
-  const bySku = deps.sqlite.prepare('SELECT id FROM products WHERE sku = ?').pluck();
+  const bySku = deps.sqlite.prepare('SELECT id, unit FROM products WHERE sku = ?');
   const locations = new Map(
     (deps.sqlite.prepare('SELECT id, name FROM stock_locations WHERE archived = 0').all() as { id: string; name: string }[]).map((l) => [
       l.name.toLowerCase(),
@@ -309,7 +309,8 @@ function checkStock(deps: Pick<Deps, 'sqlite'>, p: Parsed, fallbackLocation: str
     const err = (column: string | null, reason: string) => errors.push({ row: r.row, column, reason });
     const before = errors.length;
     const sku = r.get('sku');
-    const productId = sku ? (bySku.get(sku) as string | undefined) : undefined;
+    const product = sku ? (bySku.get(sku) as { id: string; unit: string } | undefined) : undefined;
+    const productId = product?.id;
     if (!sku) err('sku', 'the SKU is empty');
     else if (!productId) err('sku', `no product has SKU ${sku}`);
     const locName = r.get('location');
@@ -317,6 +318,7 @@ function checkStock(deps: Pick<Deps, 'sqlite'>, p: Parsed, fallbackLocation: str
     if (!locationId) err('location', `no location is called "${locName}"`);
     const qty = parseDecimal(r.get('qty'), 3, true);
     if (qty === null || Math.abs(qty) > 100_000_000) err('qty', `"${r.get('qty')}" is not a quantity`);
+    else if (product?.unit === 'each' && qty % 1000 !== 0) err('qty', `${sku} is counted in whole units, not ${r.get('qty')}`);
     const opt = (col: string) => {
       const t = r.get(col);
       if (!t) return undefined;
