@@ -13,7 +13,12 @@ describe('catalog management', () => {
   it('edits keep search in step; price and cost changes are audited with old and new value, who and when', async () => {
     const w = await stockWorld();
     const { app } = w;
-    const p = await ok(app, 'catalog.update', { id: w.cola.id, name: 'Fizzy cola 330ml', altName: '可乐', price: 175, cost: 80, barcodes: ['5000112637939'] }, 'mgr');
+    const p = await ok(
+      app,
+      'catalog.update',
+      { id: w.cola.id, name: 'Fizzy cola 330ml', altName: '可乐', price: 175, cost: 80, barcodes: ['5000112637939'] },
+      'mgr',
+    );
     expect(p).toMatchObject({ name: 'Fizzy cola 330ml', price: 175, barcodes: ['5000112637939'] });
     const skus = async (q: string) => (await ok(app, 'catalog.search', { q }, 'clerk')).map((h) => h.sku);
     expect(await skus('fizzy')).toEqual(['COLA']);
@@ -48,12 +53,18 @@ describe('catalog management', () => {
     const w = await stockWorld();
     const { app } = w;
     const base = { name: 'Thing', unit: 'each' as const, price: 100, cost: 50 };
-    expect(await fail(app, 'catalog.create', { ...base, sku: 'COLA', barcodes: [] }, 'mgr')).toMatchObject({ code: 'CONFLICT', details: { field: 'sku' } });
+    expect(await fail(app, 'catalog.create', { ...base, sku: 'COLA', barcodes: [] }, 'mgr')).toMatchObject({
+      code: 'CONFLICT',
+      details: { field: 'sku' },
+    });
     expect(await fail(app, 'catalog.create', { ...base, sku: 'NEW', barcodes: ['4006381333931'] }, 'mgr')).toMatchObject({
       code: 'CONFLICT',
       details: { field: 'barcodes', value: '4006381333931' },
     });
-    expect(await fail(app, 'catalog.update', { id: w.cola.id, sku: 'BREAD' }, 'mgr')).toMatchObject({ code: 'CONFLICT', details: { field: 'sku' } });
+    expect(await fail(app, 'catalog.update', { id: w.cola.id, sku: 'BREAD' }, 'mgr')).toMatchObject({
+      code: 'CONFLICT',
+      details: { field: 'sku' },
+    });
     expect(await fail(app, 'catalog.update', { id: w.cola.id, barcodes: ['4006381333931'] }, 'mgr')).toMatchObject({ code: 'CONFLICT' });
     expect((await fail(app, 'catalog.categoryCreate', { name: 'x' }, 'clerk')).code).toBe('FORBIDDEN');
   });
@@ -80,10 +91,33 @@ describe('catalog management', () => {
       ['HD-S-GRY', 'Hoodie S / Grey', 3500, { Size: 'S', Colour: 'Grey' }],
       ['HD-M-GRY', 'Hoodie M / Grey', 3600, { Size: 'M', Colour: 'Grey' }],
     ]);
-    const more = await ok(app, 'catalog.variantAdd', { groupId: g.id, sku: 'HD-L-GRY', values: { Size: 'L', Colour: 'Grey' }, price: 3700, cost: 1500, barcodes: [] }, 'mgr');
+    const more = await ok(
+      app,
+      'catalog.variantAdd',
+      { groupId: g.id, sku: 'HD-L-GRY', values: { Size: 'L', Colour: 'Grey' }, price: 3700, cost: 1500, barcodes: [] },
+      'mgr',
+    );
     expect(more.variants).toHaveLength(3);
-    expect((await fail(app, 'catalog.variantAdd', { groupId: g.id, sku: 'HD-X', values: { Size: 's', Colour: 'grey' }, price: 1, cost: 1, barcodes: [] }, 'mgr')).code).toBe('CONFLICT');
-    expect((await fail(app, 'catalog.variantAdd', { groupId: g.id, sku: 'HD-Y', values: { Size: 'XL' }, price: 1, cost: 1, barcodes: [] }, 'mgr')).code).toBe('VALIDATION');
+    expect(
+      (
+        await fail(
+          app,
+          'catalog.variantAdd',
+          { groupId: g.id, sku: 'HD-X', values: { Size: 's', Colour: 'grey' }, price: 1, cost: 1, barcodes: [] },
+          'mgr',
+        )
+      ).code,
+    ).toBe('CONFLICT');
+    expect(
+      (
+        await fail(
+          app,
+          'catalog.variantAdd',
+          { groupId: g.id, sku: 'HD-Y', values: { Size: 'XL' }, price: 1, cost: 1, barcodes: [] },
+          'mgr',
+        )
+      ).code,
+    ).toBe('VALIDATION');
     const cart = await ok(app, 'cart.scan', { code: '2000000000039' }, 'clerk');
     expect(cart.lines[0]).toMatchObject({ sku: 'HD-M-GRY', unitPrice: 3600 });
   });
@@ -128,15 +162,24 @@ describe('negative stock policy', () => {
     await ok(app, 'stock.adjust', { productId: w.bread.id, locationId: w.shop.id, mode: 'set', qty: 5000, reason: 'found' }, 'mgr');
     await ok(app, 'cart.addProduct', { productId: w.cola.id, qty: 2000 }, 'clerk');
     const cart = await ok(app, 'cart.addProduct', { productId: w.bread.id, qty: 1000 }, 'clerk');
-    const err = await fail(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] }, 'clerk');
+    const err = await fail(
+      app,
+      'sales.complete',
+      { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+      'clerk',
+    );
     expect(err.code).toBe('OUT_OF_STOCK');
     expect((err.details as { items: unknown[] }).items).toEqual([
       { productId: w.cola.id, sku: 'COLA', name: 'Cola 330ml', available: 1000, requested: 2000 },
     ]);
     expect(app.deps.sqlite.prepare('SELECT COUNT(*) FROM orders').pluck().get()).toBe(0);
     // Transfers and write-offs are held to the same rule.
-    expect((await fail(app, 'stock.transfer', { fromId: w.shop.id, toId: w.back.id, lines: [{ productId: w.cola.id, qty: 3000 }] }, 'mgr')).code).toBe('OUT_OF_STOCK');
-    expect((await fail(app, 'stock.writeOff', { productId: w.bread.id, locationId: w.shop.id, qty: 6000, reason: 'damaged' }, 'mgr')).code).toBe('OUT_OF_STOCK');
+    expect(
+      (await fail(app, 'stock.transfer', { fromId: w.shop.id, toId: w.back.id, lines: [{ productId: w.cola.id, qty: 3000 }] }, 'mgr')).code,
+    ).toBe('OUT_OF_STOCK');
+    expect(
+      (await fail(app, 'stock.writeOff', { productId: w.bread.id, locationId: w.shop.id, qty: 6000, reason: 'damaged' }, 'mgr')).code,
+    ).toBe('OUT_OF_STOCK');
     await ok(app, 'cart.setQty', { lineId: cart.lines[0]!.id, qty: 1000 }, 'clerk');
     await ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 1000 }] }, 'clerk');
     expect(ledgerMismatches(app)).toEqual([]);
@@ -149,7 +192,12 @@ describe('stock list and history', () => {
     const { app } = w;
     await ok(app, 'stock.adjust', { productId: w.cola.id, locationId: w.shop.id, mode: 'set', qty: 9000, reason: 'found' }, 'mgr');
     await ok(app, 'stock.adjust', { productId: w.bread.id, locationId: w.shop.id, mode: 'set', qty: 2000, reason: 'found' }, 'mgr');
-    await ok(app, 'stock.setReorder', { productId: w.bread.id, locationId: w.shop.id, rule: { reorderPoint: 3000, reorderQty: 6000 } }, 'mgr');
+    await ok(
+      app,
+      'stock.setReorder',
+      { productId: w.bread.id, locationId: w.shop.id, rule: { reorderPoint: 3000, reorderQty: 6000 } },
+      'mgr',
+    );
     const list = (extra: object) => ok(app, 'stock.list', { locationId: w.shop.id, offset: 0, limit: 2, ...extra }, 'mgr');
     expect((await list({})).items.map((r) => r.sku)).toEqual(['APPLE', 'COLA']);
     expect((await list({})).hasMore).toBe(true);

@@ -53,7 +53,12 @@ describe('stock counts', () => {
     await ok(app, 'catalog.update', { id: w.cola.id, categoryId: drinks.id }, 'mgr');
     await ok(app, 'stock.adjust', { productId: w.cola.id, locationId: w.back.id, mode: 'set', qty: 5000, reason: 'found' }, 'mgr');
     await ok(app, 'stock.adjust', { productId: w.bread.id, locationId: w.back.id, mode: 'set', qty: 5000, reason: 'found' }, 'mgr');
-    const c = await ok(app, 'counts.create', { name: 'Drinks', scope: 'partial', locationId: w.back.id, categoryId: drinks.id, blind: false }, 'mgr');
+    const c = await ok(
+      app,
+      'counts.create',
+      { name: 'Drinks', scope: 'partial', locationId: w.back.id, categoryId: drinks.id, blind: false },
+      'mgr',
+    );
     expect((await fail(app, 'counts.scan', { id: c.id, code: 'BREAD' }, 'clerk')).code).toBe('VALIDATION');
     const d = await ok(app, 'counts.scan', { id: c.id, code: 'COLA', qty: 7000 }, 'clerk');
     expect(d.lines[0]).toMatchObject({ counted: 7000, expected: 5000 });

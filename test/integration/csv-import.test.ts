@@ -6,7 +6,8 @@ import { levelOf, stockWorld } from '../support/inventory';
 async function upload(app: App, kind: 'products' | 'stock', csv: string, pieces = 3) {
   const { importId } = await ok(app, 'imports.begin', { kind }, 'mgr');
   const size = Math.ceil(csv.length / pieces);
-  for (let i = 0; i * size < csv.length; i++) await ok(app, 'imports.chunk', { importId, seq: i, text: csv.slice(i * size, (i + 1) * size) }, 'mgr');
+  for (let i = 0; i * size < csv.length; i++)
+    await ok(app, 'imports.chunk', { importId, seq: i, text: csv.slice(i * size, (i + 1) * size) }, 'mgr');
   return importId;
 }
 
@@ -21,7 +22,12 @@ describe('CSV import and export', () => {
     const a = await stockWorld();
     const supplierId = a.supplier.id;
     const drinks = await ok(a.app, 'catalog.categoryCreate', { name: 'Drinks, cold', altName: '冷饮' }, 'mgr');
-    await ok(a.app, 'catalog.update', { id: a.cola.id, categoryId: drinks.id, supplierId, barcodes: ['5000112637922', '5000112637939'] }, 'mgr');
+    await ok(
+      a.app,
+      'catalog.update',
+      { id: a.cola.id, categoryId: drinks.id, supplierId, barcodes: ['5000112637922', '5000112637939'] },
+      'mgr',
+    );
     await ok(
       a.app,
       'catalog.groupCreate',
@@ -45,7 +51,9 @@ describe('CSV import and export', () => {
     const b = await stockWorld();
     // The new store already has the three test products: wipe the catalog to start from nothing.
     const fresh = b.app.deps.sqlite;
-    fresh.exec('DELETE FROM cart_lines; DELETE FROM stock_movements; DELETE FROM stock_levels; DELETE FROM barcodes; DELETE FROM products_fts; DELETE FROM products;');
+    fresh.exec(
+      'DELETE FROM cart_lines; DELETE FROM stock_movements; DELETE FROM stock_levels; DELETE FROM barcodes; DELETE FROM products_fts; DELETE FROM products;',
+    );
     const importId = await upload(b.app, 'products', exported);
     const preview = await ok(b.app, 'imports.preview', { importId }, 'mgr');
     expect(preview).toMatchObject({ rows: 5, valid: 5, creates: 5, updates: 0, errors: [] });
@@ -108,7 +116,13 @@ describe('CSV import and export', () => {
 
   it('stock CSV: export, then import sets levels (as adjustments) and reorder rules', async () => {
     const w = await stockWorld();
-    const csv = ['sku,location,qty,reorder_point,reorder_qty', 'COLA,Back room,12,4,24', 'BREAD,,3.5,,', 'APPLE,Nowhere,1,,', 'NOPE,,1,,'].join('\n');
+    const csv = [
+      'sku,location,qty,reorder_point,reorder_qty',
+      'COLA,Back room,12,4,24',
+      'BREAD,,3.5,,',
+      'APPLE,Nowhere,1,,',
+      'NOPE,,1,,',
+    ].join('\n');
     const importId = await upload(w.app, 'stock', csv, 2);
     const preview = await ok(w.app, 'imports.preview', { importId }, 'mgr');
     expect(preview.errors.map((e) => [e.row, e.column])).toEqual([
@@ -119,6 +133,9 @@ describe('CSV import and export', () => {
     await ok(w.app, 'imports.commit', { importId, onlyValid: true }, 'mgr');
     expect(levelOf(w.app, w.cola.id, w.back.id)).toBe(12_000);
     const out = await ok(w.app, 'exports.csv', { kind: 'stock', locationId: w.back.id }, 'mgr');
-    expect(out.csv.split('\r\n')).toEqual(['sku,name,unit,location,qty,reorder_point,reorder_qty,cost,value', 'COLA,Cola 330ml,each,Back room,12,4,24,0.75,9.00']);
+    expect(out.csv.split('\r\n')).toEqual([
+      'sku,name,unit,location,qty,reorder_point,reorder_qty,cost,value',
+      'COLA,Cola 330ml,each,Back room,12,4,24,0.75,9.00',
+    ]);
   });
 });

@@ -20,13 +20,18 @@ function render(base64: string): PNG[] {
   const dir = mkdtempSync(join(tmpdir(), 'labels-'));
   writeFileSync(join(dir, 'l.pdf'), Buffer.from(base64, 'base64'));
   execFileSync('pdftoppm', ['-png', '-r', String(DPI), join(dir, 'l.pdf'), join(dir, 'p')]);
-  const pages = execFileSync('ls', [dir]).toString().split('\n').filter((f) => f.endsWith('.png')).sort();
+  const pages = execFileSync('ls', [dir])
+    .toString()
+    .split('\n')
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   return pages.map((f) => PNG.sync.read(readFileSync(join(dir, f))));
 }
 
 function crop(png: PNG, x: number, y: number, w: number, h: number): { data: Uint8ClampedArray; width: number; height: number } {
   const out = new Uint8ClampedArray(w * h * 4);
-  for (let r = 0; r < h; r++) png.data.copy(Buffer.from(out.buffer), r * w * 4, ((y + r) * png.width + x) * 4, ((y + r) * png.width + x + w) * 4);
+  for (let r = 0; r < h; r++)
+    png.data.copy(Buffer.from(out.buffer), r * w * 4, ((y + r) * png.width + x) * 4, ((y + r) * png.width + x + w) * 4);
   return { data: out, width: w, height: h };
 }
 
@@ -57,15 +62,30 @@ describe('shelf labels', () => {
   it('a sheet of labels renders and every barcode decodes to its item’s code', async () => {
     const w = await stockWorld();
     const { app } = w;
-    const upc = await ok(app, 'catalog.create', { sku: 'UPC1', name: 'Peanut butter 340g', unit: 'each', price: 499, cost: 250, barcodes: ['036000291452'] }, 'mgr');
-    const bare = await ok(app, 'catalog.create', { sku: 'TEA-GRN-50', name: '绿茶 50包', altName: 'Green tea 50 bags', unit: 'each', price: 1250, cost: 600, barcodes: [] }, 'mgr');
+    const upc = await ok(
+      app,
+      'catalog.create',
+      { sku: 'UPC1', name: 'Peanut butter 340g', unit: 'each', price: 499, cost: 250, barcodes: ['036000291452'] },
+      'mgr',
+    );
+    const bare = await ok(
+      app,
+      'catalog.create',
+      { sku: 'TEA-GRN-50', name: '绿茶 50包', altName: 'Green tea 50 bags', unit: 'each', price: 1250, cost: 600, barcodes: [] },
+      'mgr',
+    );
     const items = [
       { p: w.cola, code: '5000112637922', format: 'EAN_13' },
       { p: upc, code: '036000291452', format: 'UPC_A' },
       { p: bare, code: 'TEA-GRN-50', format: 'CODE_128' },
       { p: w.bread, code: '4006381333931', format: 'EAN_13' },
     ];
-    const pdf = await ok(app, 'labels.pdf', { layout: 'sheet', items: [...items.map((i) => ({ productId: i.p.id, copies: 1 })), { productId: w.cola.id, copies: 25 }] }, 'mgr');
+    const pdf = await ok(
+      app,
+      'labels.pdf',
+      { layout: 'sheet', items: [...items.map((i) => ({ productId: i.p.id, copies: 1 })), { productId: w.cola.id, copies: 25 }] },
+      'mgr',
+    );
     expect(pdf.labels).toBe(29);
     const pages = render(pdf.base64);
     expect(pages).toHaveLength(2);
@@ -88,7 +108,18 @@ describe('shelf labels', () => {
 
   it('a roll prints one label per page with a decodable barcode', async () => {
     const w = await stockWorld();
-    const pdf = await ok(w.app, 'labels.pdf', { layout: 'roll', items: [{ productId: w.bread.id, copies: 2 }, { productId: w.apple.id, copies: 1 }] }, 'mgr');
+    const pdf = await ok(
+      w.app,
+      'labels.pdf',
+      {
+        layout: 'roll',
+        items: [
+          { productId: w.bread.id, copies: 2 },
+          { productId: w.apple.id, copies: 1 },
+        ],
+      },
+      'mgr',
+    );
     const pages = render(pdf.base64);
     expect(pages).toHaveLength(3);
     expect(pages[0]!.width).toBe(Math.round(ROLL.label.width * PX));

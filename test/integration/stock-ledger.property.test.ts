@@ -29,12 +29,24 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('sale' as const), p, qty: units }),
   fc.record({ kind: fc.constant('return' as const), p, qty: units }),
   fc.record({ kind: fc.constant('receipt' as const), p, qty: units, loc }),
-  fc.record({ kind: fc.constant('adjust' as const), p, qty: fc.integer({ min: -5, max: 5 }).filter((n) => n !== 0).map((n) => n * 1000), loc }),
+  fc.record({
+    kind: fc.constant('adjust' as const),
+    p,
+    qty: fc
+      .integer({ min: -5, max: 5 })
+      .filter((n) => n !== 0)
+      .map((n) => n * 1000),
+    loc,
+  }),
   fc.record({ kind: fc.constant('set' as const), p, qty: fc.integer({ min: 0, max: 20 }).map((n) => n * 1000), loc }),
   fc.record({ kind: fc.constant('writeoff' as const), p, qty: units, loc }),
   fc.record({ kind: fc.constant('count' as const), p, qty: fc.integer({ min: 0, max: 30 }).map((n) => n * 1000), loc }),
   fc.record({ kind: fc.constant('transfer' as const), p, qty: units, from: loc }),
-  fc.record({ kind: fc.constant('noise' as const), p, what: fc.constantFrom('price' as const, 'reorder' as const, 'draft' as const, 'countScan' as const) }),
+  fc.record({
+    kind: fc.constant('noise' as const),
+    p,
+    what: fc.constantFrom('price' as const, 'reorder' as const, 'draft' as const, 'countScan' as const),
+  }),
 );
 
 describe('stock ledger (property)', () => {
@@ -63,18 +75,33 @@ describe('stock ledger (property)', () => {
                 bump(o.p, w.shop.id, o.qty);
                 break;
               case 'receipt': {
-                const po = await ok(app, 'po.create', { supplierId: w.supplier.id, locationId: locs[o.loc]!, lines: [{ productId: product.id, qty: o.qty }] }, 'mgr');
+                const po = await ok(
+                  app,
+                  'po.create',
+                  { supplierId: w.supplier.id, locationId: locs[o.loc]!, lines: [{ productId: product.id, qty: o.qty }] },
+                  'mgr',
+                );
                 await ok(app, 'po.send', { id: po.id }, 'mgr');
                 await ok(app, 'po.receiveScan', { id: po.id, code: product.sku, qty: o.qty }, 'mgr');
                 bump(o.p, locs[o.loc]!, o.qty);
                 break;
               }
               case 'adjust':
-                await ok(app, 'stock.adjust', { productId: product.id, locationId: locs[o.loc]!, mode: 'delta', qty: o.qty, reason: 'correction' }, 'mgr');
+                await ok(
+                  app,
+                  'stock.adjust',
+                  { productId: product.id, locationId: locs[o.loc]!, mode: 'delta', qty: o.qty, reason: 'correction' },
+                  'mgr',
+                );
                 bump(o.p, locs[o.loc]!, o.qty);
                 break;
               case 'set':
-                await ok(app, 'stock.adjust', { productId: product.id, locationId: locs[o.loc]!, mode: 'set', qty: o.qty, reason: 'found' }, 'mgr');
+                await ok(
+                  app,
+                  'stock.adjust',
+                  { productId: product.id, locationId: locs[o.loc]!, mode: 'set', qty: o.qty, reason: 'found' },
+                  'mgr',
+                );
                 model.set(key(o.p, locs[o.loc]!), o.qty);
                 break;
               case 'writeoff':
@@ -101,9 +128,19 @@ describe('stock ledger (property)', () => {
                 const before = levels(app);
                 if (o.what === 'price') await ok(app, 'catalog.update', { id: product.id, price: product.price + 7, cost: 1 }, 'mgr');
                 if (o.what === 'reorder')
-                  await ok(app, 'stock.setReorder', { productId: product.id, locationId: w.back.id, rule: { reorderPoint: 5000, reorderQty: 10000 } }, 'mgr');
+                  await ok(
+                    app,
+                    'stock.setReorder',
+                    { productId: product.id, locationId: w.back.id, rule: { reorderPoint: 5000, reorderQty: 10000 } },
+                    'mgr',
+                  );
                 if (o.what === 'draft')
-                  await ok(app, 'po.create', { supplierId: w.supplier.id, locationId: w.shop.id, lines: [{ productId: product.id, qty: 4000 }] }, 'mgr');
+                  await ok(
+                    app,
+                    'po.create',
+                    { supplierId: w.supplier.id, locationId: w.shop.id, lines: [{ productId: product.id, qty: 4000 }] },
+                    'mgr',
+                  );
                 if (o.what === 'countScan') {
                   const c = await ok(app, 'counts.create', { name: 'Open', scope: 'full', locationId: w.shop.id, blind: false }, 'mgr');
                   await ok(app, 'counts.scan', { id: c.id, code: product.sku }, 'clerk');

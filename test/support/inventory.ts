@@ -36,8 +36,7 @@ export function ledgerMismatches(app: App): string[] {
 export function levelOf(app: App, productId: string, locationId: string): number {
   return (
     (app.deps.sqlite.prepare('SELECT qty FROM stock_levels WHERE product_id = ? AND location_id = ?').pluck().get(productId, locationId) as
-      | number
-      | undefined) ?? 0
+      number | undefined) ?? 0
   );
 }
 
@@ -60,5 +59,10 @@ export async function stockWorld(opts: { dataDir?: string | null } = {}) {
 export async function sell(app: App, productId: string, qty = 1000, session = 'clerk') {
   await ok(app, 'cart.clear', {}, session);
   const cart = await ok(app, 'cart.addProduct', { productId, qty }, session);
-  return ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] }, session);
+  return ok(
+    app,
+    'sales.complete',
+    { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+    session,
+  );
 }

@@ -30,7 +30,11 @@ const exists = (deps: Pick<Deps, 'sqlite'>, table: string, id: string) =>
   deps.sqlite.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined;
 
 /** CONFLICT for a SKU, barcode or PLU another product already uses. */
-function checkUnique(deps: Pick<Deps, 'sqlite'>, p: { sku?: string; barcodes?: string[]; plu?: string | null }, selfId: string | null): void {
+function checkUnique(
+  deps: Pick<Deps, 'sqlite'>,
+  p: { sku?: string; barcodes?: string[]; plu?: string | null },
+  selfId: string | null,
+): void {
   if (p.sku !== undefined) {
     const other = deps.sqlite.prepare('SELECT id FROM products WHERE sku = ?').get(p.sku) as { id: string } | undefined;
     if (other && other.id !== selfId) throw new AppError('CONFLICT', `SKU ${p.sku} is already used`, { field: 'sku', value: p.sku });
@@ -109,7 +113,8 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
   writeSearchEntry(deps, info.lastInsertRowid, { name: input.name, altName: input.altName, sku: input.sku, barcodes: codes });
   appendOutbox(deps, { entity: 'product', entityId: id, op: 'insert', payload: { ...row, barcodes: codes } });
   const location = defaultLocationId(deps);
-  if (input.openingStock) recordMovement(deps, { productId: id, locationId: location, qtyDelta: input.openingStock, kind: 'opening', staffId });
+  if (input.openingStock)
+    recordMovement(deps, { productId: id, locationId: location, qtyDelta: input.openingStock, kind: 'opening', staffId });
   else ensureLevelRow(deps, id, location);
   return getProduct(deps, id);
 }
@@ -262,8 +267,7 @@ export function categoryInfo(deps: Pick<Deps, 'sqlite'>): CategoryInfo[] {
 
 function checkCategoryName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM categories WHERE name = ? COLLATE NOCASE AND archived = 0').get(name) as
-    | { id: string }
-    | undefined;
+    { id: string } | undefined;
   if (other && other.id !== selfId) throw new AppError('CONFLICT', `Category ${name} already exists`, { field: 'name', value: name });
 }
 
@@ -271,7 +275,9 @@ export function createCategory(deps: Deps, input: { name: string; altName?: stri
   checkCategoryName(deps, input.name, null);
   const id = deps.ids();
   const hlc = deps.hlc.now();
-  deps.sqlite.prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, ?, ?)').run(id, input.name, input.altName ?? null, hlc);
+  deps.sqlite
+    .prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, ?, ?)')
+    .run(id, input.name, input.altName ?? null, hlc);
   appendOutbox(deps, { entity: 'category', entityId: id, op: 'insert', payload: { id, ...input } });
   return { id, name: input.name, altName: input.altName ?? null };
 }
@@ -282,8 +288,7 @@ export function updateCategory(
   staffId: string | null,
 ): Category {
   const before = deps.sqlite.prepare('SELECT id, name, alt_name AS altName, archived FROM categories WHERE id = ?').get(input.id) as
-    | (Category & { archived: number })
-    | undefined;
+    (Category & { archived: number }) | undefined;
   if (!before) throw notFound('Category');
   const name = input.name ?? before.name;
   if (input.name !== undefined || input.archived === false) checkCategoryName(deps, name, before.id);
@@ -304,7 +309,8 @@ export function updateCategory(
 export function getGroup(deps: Pick<Deps, 'sqlite'>, id: string): ProductGroup {
   const g = deps.sqlite
     .prepare('SELECT id, name, alt_name AS altName, category_id AS categoryId, attributes, archived FROM product_groups WHERE id = ?')
-    .get(id) as { id: string; name: string; altName: string | null; categoryId: string | null; attributes: string; archived: number } | undefined;
+    .get(id) as
+    { id: string; name: string; altName: string | null; categoryId: string | null; attributes: string; archived: number } | undefined;
   if (!g) throw notFound('Product group');
   const variants = (
     deps.sqlite
@@ -375,7 +381,8 @@ function addVariantTo(
 
 export function createGroup(deps: Deps, input: GroupInput, staffId: string | null): ProductGroup {
   const attributes = [...new Set(input.attributes)];
-  if (attributes.length !== input.attributes.length) throw new AppError('VALIDATION', 'Variant attributes must differ', { field: 'attributes' });
+  if (attributes.length !== input.attributes.length)
+    throw new AppError('VALIDATION', 'Variant attributes must differ', { field: 'attributes' });
   if (deps.sqlite.prepare('SELECT 1 FROM product_groups WHERE name = ?').get(input.name))
     throw new AppError('CONFLICT', `A product with variants named ${input.name} already exists`, { field: 'name', value: input.name });
   checkRefs(deps, input);

@@ -71,21 +71,31 @@ export function createCount(
       `INSERT INTO count_sessions (id, name, scope, location_id, category_id, blind, status, created_by, created_at, hlc)
        VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
     )
-    .run(id, input.name, input.scope, input.locationId, input.categoryId ?? null, input.blind ? 1 : 0, staffId, deps.clock(), deps.hlc.now());
+    .run(
+      id,
+      input.name,
+      input.scope,
+      input.locationId,
+      input.categoryId ?? null,
+      input.blind ? 1 : 0,
+      staffId,
+      deps.clock(),
+      deps.hlc.now(),
+    );
   appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'insert', payload: { id, ...input } });
   return getCount(deps, id);
 }
 
 function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev: number) => number, staffId: string | null): void {
   const p = deps.sqlite.prepare('SELECT category_id AS categoryId, name FROM products WHERE id = ?').get(productId) as
-    | { categoryId: string | null; name: string }
-    | undefined;
+    { categoryId: string | null; name: string } | undefined;
   if (!p) throw notFound('Product', { productId });
   if (s.categoryId && p.categoryId !== s.categoryId)
     throw new AppError('VALIDATION', `${p.name} is not in the category of this count`, { productId, field: 'code' });
-  const prev = deps.sqlite.prepare('SELECT counted FROM count_lines WHERE session_id = ? AND product_id = ?').pluck().get(s.id, productId) as
-    | number
-    | undefined;
+  const prev = deps.sqlite
+    .prepare('SELECT counted FROM count_lines WHERE session_id = ? AND product_id = ?')
+    .pluck()
+    .get(s.id, productId) as number | undefined;
   const now = deps.clock();
   const value = counted(prev ?? 0);
   if (value < 0 || value > 100_000_000) throw new AppError('VALIDATION', 'Counted quantity out of range', { field: 'qty' });
@@ -97,7 +107,12 @@ function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev:
     deps.sqlite
       .prepare('UPDATE count_lines SET counted = ?, counted_by = ?, counted_at = ? WHERE session_id = ? AND product_id = ?')
       .run(value, staffId, now, s.id, productId);
-  appendOutbox(deps, { entity: 'count_line', entityId: `${s.id}:${productId}`, op: prev === undefined ? 'insert' : 'update', payload: { counted: value } });
+  appendOutbox(deps, {
+    entity: 'count_line',
+    entityId: `${s.id}:${productId}`,
+    op: prev === undefined ? 'insert' : 'update',
+    payload: { counted: value },
+  });
 }
 
 /** Scan to count: each scan adds one unit (or `qty`) to the item's count. */
@@ -120,7 +135,9 @@ export function setCountQty(deps: Deps, input: { id: string; productId: string; 
 export function submitCount(deps: Deps, id: string): CountDetail {
   const s = getSession(deps, id);
   requireOpen(s);
-  deps.sqlite.prepare("UPDATE count_sessions SET status = 'submitted', submitted_at = ?, hlc = ? WHERE id = ?").run(deps.clock(), deps.hlc.now(), id);
+  deps.sqlite
+    .prepare("UPDATE count_sessions SET status = 'submitted', submitted_at = ?, hlc = ? WHERE id = ?")
+    .run(deps.clock(), deps.hlc.now(), id);
   appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'update', payload: { status: 'submitted' } });
   return getCount(deps, id);
 }
@@ -183,12 +200,22 @@ export function approveCount(deps: Deps, input: { id: string; uncounted: 'zero' 
   let moved = 0;
   for (const r of report.rows) {
     if (r.variance === 0 || (r.counted === null && input.uncounted !== 'zero')) continue;
-    recordMovement(deps, { productId: r.productId, locationId: s.locationId, qtyDelta: r.variance, kind: 'count', refId: s.id, staffId, reason: s.name });
+    recordMovement(deps, {
+      productId: r.productId,
+      locationId: s.locationId,
+      qtyDelta: r.variance,
+      kind: 'count',
+      refId: s.id,
+      staffId,
+      reason: s.name,
+    });
     moved++;
   }
   // Guarded by status, so a racing second approval changes nothing.
   const done = deps.sqlite
-    .prepare("UPDATE count_sessions SET status = 'approved', approved_by = ?, approved_at = ?, hlc = ? WHERE id = ? AND status IN ('open', 'submitted')")
+    .prepare(
+      "UPDATE count_sessions SET status = 'approved', approved_by = ?, approved_at = ?, hlc = ? WHERE id = ? AND status IN ('open', 'submitted')",
+    )
     .run(staffId, deps.clock(), deps.hlc.now(), s.id);
   if (done.changes !== 1) throw new AppError('CONFLICT', 'This count was already approved');
   recordAudit(deps, {

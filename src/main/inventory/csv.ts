@@ -91,7 +91,11 @@ function stagingOf(deps: Pick<Deps, 'sqlite'>): Map<string, Staged> {
   return m;
 }
 
-export function beginImport(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>, kind: 'products' | 'stock', locationId?: string): { importId: string } {
+export function beginImport(
+  deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>,
+  kind: 'products' | 'stock',
+  locationId?: string,
+): { importId: string } {
   if (locationId) getLocation(deps, locationId, { active: true });
   const m = stagingOf(deps);
   const now = deps.clock();
@@ -109,7 +113,8 @@ function stagedOf(deps: Pick<Deps, 'sqlite'>, importId: string): Staged {
 
 export function addChunk(deps: Pick<Deps, 'sqlite'>, importId: string, seq: number, text: string): { received: number } {
   const s = stagedOf(deps, importId);
-  if (seq !== s.chunks.length) throw new AppError('CONFLICT', `Expected piece ${s.chunks.length}, got ${seq}`, { expected: s.chunks.length });
+  if (seq !== s.chunks.length)
+    throw new AppError('CONFLICT', `Expected piece ${s.chunks.length}, got ${seq}`, { expected: s.chunks.length });
   if (s.bytes + text.length > MAX_BYTES) throw new AppError('VALIDATION', 'The file is too large (at most 200 MB)');
   s.chunks.push(text);
   s.bytes += text.length;
@@ -130,7 +135,8 @@ function parseCsv(text: string, kind: 'products' | 'stock'): Parsed {
   const errors: ImportError[] = [];
   const rows = res.data;
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
-  for (const col of REQUIRED[kind]) if (!header.includes(col)) errors.push({ row: 1, column: col, reason: `the column "${col}" is missing` });
+  for (const col of REQUIRED[kind])
+    if (!header.includes(col)) errors.push({ row: 1, column: col, reason: `the column "${col}" is missing` });
   const index = new Map(header.map((h, i) => [h, i] as const));
   const records: Parsed['records'] = [];
   for (let i = 1; i < rows.length; i++) {
@@ -229,7 +235,14 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
       if (!taxRateId) err('tax_rate', `no tax rate of ${taxText}% is set up`);
     }
     const existingId = sku ? ((bySku.get(sku) as string | undefined) ?? null) : null;
-    const barcodes = [...new Set(r.get('barcodes').split(/[|;\s]+/).filter(Boolean))];
+    const barcodes = [
+      ...new Set(
+        r
+          .get('barcodes')
+          .split(/[|;\s]+/)
+          .filter(Boolean),
+      ),
+    ];
     if (barcodes.length > 20) err('barcodes', 'more than 20 barcodes');
     for (const code of barcodes) {
       if (!BARCODE.test(code)) {
@@ -376,7 +389,8 @@ function namedIds(deps: Deps, table: 'categories' | 'suppliers', names: Iterable
     let id = find.get(name) as string | undefined;
     if (!id) {
       id = deps.ids();
-      if (table === 'categories') deps.sqlite.prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, NULL, ?)').run(id, name, deps.hlc.now());
+      if (table === 'categories')
+        deps.sqlite.prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, NULL, ?)').run(id, name, deps.hlc.now());
       else
         deps.sqlite
           .prepare('INSERT INTO suppliers (id, name, archived, created_at, updated_at, hlc) VALUES (?, ?, 0, ?, ?, ?)')
@@ -402,7 +416,15 @@ function groupIds(deps: Deps, rows: ProductRowIn[], categories: Map<string, stri
         .prepare(
           'INSERT INTO product_groups (id, name, alt_name, category_id, attributes, archived, created_at, updated_at, hlc) VALUES (?, ?, NULL, ?, ?, 0, ?, ?, ?)',
         )
-        .run(id, r.group, r.category ? categories.get(r.category.toLowerCase())! : null, JSON.stringify(attributes), now, now, deps.hlc.now());
+        .run(
+          id,
+          r.group,
+          r.category ? categories.get(r.category.toLowerCase())! : null,
+          JSON.stringify(attributes),
+          now,
+          now,
+          deps.hlc.now(),
+        );
       appendOutbox(deps, { entity: 'product_group', entityId: id, op: 'insert', payload: { id, name: r.group, attributes } });
     }
     out.set(r.group, id);
@@ -411,8 +433,16 @@ function groupIds(deps: Deps, rows: ProductRowIn[], categories: Map<string, stri
 }
 
 function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null): { created: number; updated: number } {
-  const categories = namedIds(deps, 'categories', rows.flatMap((r) => (r.category ? [r.category] : [])));
-  const suppliers = namedIds(deps, 'suppliers', rows.flatMap((r) => (r.supplier ? [r.supplier] : [])));
+  const categories = namedIds(
+    deps,
+    'categories',
+    rows.flatMap((r) => (r.category ? [r.category] : [])),
+  );
+  const suppliers = namedIds(
+    deps,
+    'suppliers',
+    rows.flatMap((r) => (r.supplier ? [r.supplier] : [])),
+  );
   const groups = groupIds(deps, rows, categories);
   const defaultTax = defaultTaxRateId(deps);
   const location = defaultLocationId(deps);
@@ -441,7 +471,9 @@ function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null
     };
     const groupId = r.group ? groups.get(r.group)! : null;
     if (r.existingId) {
-      const before = deps.sqlite.prepare('SELECT group_id AS g, variant AS v, archived AS a FROM products WHERE id = ?').get(r.existingId) as {
+      const before = deps.sqlite
+        .prepare('SELECT group_id AS g, variant AS v, archived AS a FROM products WHERE id = ?')
+        .get(r.existingId) as {
         g: string | null;
         v: string | null;
         a: number;
@@ -451,7 +483,11 @@ function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null
       if (before.g !== groupId || before.v !== variant || before.a !== (r.archived ? 1 : 0)) {
         setGroup.run(groupId, variant, r.archived ? 1 : 0, r.existingId);
         if (before.a !== (r.archived ? 1 : 0))
-          writeSearchEntry(deps, deps.sqlite.prepare('SELECT rowid FROM products WHERE id = ?').pluck().get(r.existingId) as number, r.archived ? null : after);
+          writeSearchEntry(
+            deps,
+            deps.sqlite.prepare('SELECT rowid FROM products WHERE id = ?').pluck().get(r.existingId) as number,
+            r.archived ? null : after,
+          );
       }
       updated++;
       continue;
@@ -484,13 +520,22 @@ function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null
 }
 
 function commitStock(deps: Deps, rows: StockRowIn[], staffId: string | null): { updated: number } {
-  const setRule = deps.sqlite.prepare('UPDATE stock_levels SET reorder_point = ?, reorder_qty = ? WHERE product_id = ? AND location_id = ?');
+  const setRule = deps.sqlite.prepare(
+    'UPDATE stock_levels SET reorder_point = ?, reorder_qty = ? WHERE product_id = ? AND location_id = ?',
+  );
   let updated = 0;
   for (const r of rows) {
     ensureLevelRow(deps, r.productId, r.locationId);
     const delta = r.qty - levelAt(deps, r.productId, r.locationId);
     if (delta !== 0)
-      recordMovement(deps, { productId: r.productId, locationId: r.locationId, qtyDelta: delta, kind: 'adjustment', staffId, reason: 'correction: CSV import' });
+      recordMovement(deps, {
+        productId: r.productId,
+        locationId: r.locationId,
+        qtyDelta: delta,
+        kind: 'adjustment',
+        staffId,
+        reason: 'correction: CSV import',
+      });
     if (r.reorderPoint !== undefined || r.reorderQty !== undefined) {
       const cur = deps.sqlite
         .prepare('SELECT reorder_point AS p, reorder_qty AS q FROM stock_levels WHERE product_id = ? AND location_id = ?')
@@ -574,7 +619,12 @@ export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db'>): { csv: string
       r.plu ?? '',
       r.supplier ?? '',
       r.grp ?? '',
-      variant ? order.filter((k) => k in variant).map((k) => `${k}=${variant[k]}`).join('|') : '',
+      variant
+        ? order
+            .filter((k) => k in variant)
+            .map((k) => `${k}=${variant[k]}`)
+            .join('|')
+        : '',
       r.archived ? 'yes' : '',
     ];
   });

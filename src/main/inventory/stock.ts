@@ -32,8 +32,7 @@ export function listLocations(deps: Pick<Deps, 'sqlite'>): Location[] {
 
 export function getLocation(deps: Pick<Deps, 'sqlite'>, id: string, opts: { active?: boolean } = {}): Location {
   const row = deps.sqlite.prepare('SELECT id, name, is_default AS isDefault, archived FROM stock_locations WHERE id = ?').get(id) as
-    | LocationRow
-    | undefined;
+    LocationRow | undefined;
   if (!row) throw notFound('Location', { locationId: id });
   if (opts.active && row.archived === 1) throw new AppError('CONFLICT', `${row.name} is archived`, { locationId: id });
   return toLocation(row);
@@ -41,13 +40,16 @@ export function getLocation(deps: Pick<Deps, 'sqlite'>, id: string, opts: { acti
 
 function checkLocationName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM stock_locations WHERE name = ? COLLATE NOCASE').get(name) as { id: string } | undefined;
-  if (other && other.id !== selfId) throw new AppError('CONFLICT', `A location named ${name} already exists`, { field: 'name', value: name });
+  if (other && other.id !== selfId)
+    throw new AppError('CONFLICT', `A location named ${name} already exists`, { field: 'name', value: name });
 }
 
 export function createLocation(deps: Deps, name: string, staffId: string | null): Location {
   checkLocationName(deps, name, null);
   const id = deps.ids();
-  deps.sqlite.prepare('INSERT INTO stock_locations (id, name, is_default, archived, hlc) VALUES (?, ?, 0, 0, ?)').run(id, name, deps.hlc.now());
+  deps.sqlite
+    .prepare('INSERT INTO stock_locations (id, name, is_default, archived, hlc) VALUES (?, ?, 0, 0, ?)')
+    .run(id, name, deps.hlc.now());
   appendOutbox(deps, { entity: 'stock_location', entityId: id, op: 'insert', payload: { id, name } });
   recordAudit(deps, { staffId, action: 'location.create', target: id, details: { name }, success: true });
   return getLocation(deps, id);
@@ -62,10 +64,15 @@ export function updateLocation(deps: Deps, input: In<'stock.locationUpdate'>, st
   if (input.archived !== undefined && input.archived !== before.archived) {
     if (input.archived) {
       if (before.isDefault) throw new AppError('CONFLICT', 'The default location cannot be archived', { locationId: before.id });
-      const held = deps.sqlite.prepare('SELECT COUNT(*) FROM stock_levels WHERE location_id = ? AND qty <> 0').pluck().get(before.id) as number;
+      const held = deps.sqlite
+        .prepare('SELECT COUNT(*) FROM stock_levels WHERE location_id = ? AND qty <> 0')
+        .pluck()
+        .get(before.id) as number;
       if (held > 0) throw new AppError('CONFLICT', `${before.name} still holds stock of ${held} items: transfer it first`, { items: held });
     }
-    deps.sqlite.prepare('UPDATE stock_locations SET archived = ?, hlc = ? WHERE id = ?').run(input.archived ? 1 : 0, deps.hlc.now(), before.id);
+    deps.sqlite
+      .prepare('UPDATE stock_locations SET archived = ?, hlc = ? WHERE id = ?')
+      .run(input.archived ? 1 : 0, deps.hlc.now(), before.id);
   }
   if (input.isDefault && !before.isDefault) {
     if (input.archived ?? before.archived) throw new AppError('CONFLICT', 'An archived location cannot be the default');
@@ -145,7 +152,8 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
     if (fts) args.fts = fts;
     return { from: productsFirst, where, args };
   }
-  if (status === 'low') return { from: `stock_levels s INDEXED BY stock_levels_low_idx CROSS JOIN products p ON p.id = s.product_id`, where, args };
+  if (status === 'low')
+    return { from: `stock_levels s INDEXED BY stock_levels_low_idx CROSS JOIN products p ON p.id = s.product_id`, where, args };
   if (status !== 'all' || sort === 'qty' || sort === null) return { from: levelsFirst, where, args };
   return { from: isDense(deps, f.locationId) ? productsFirst : levelsFirst, where, args };
 }
@@ -166,7 +174,12 @@ export function listStock(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { item
 export function countStock(deps: Pick<Deps, 'sqlite'>, f: StockFilter): { total: number } {
   getLocation(deps, f.locationId);
   const pl = plan(deps, f, null);
-  return { total: deps.sqlite.prepare(`SELECT COUNT(*) FROM ${pl.from} WHERE ${pl.where.join(' AND ')}`).pluck().get(pl.args) as number };
+  return {
+    total: deps.sqlite
+      .prepare(`SELECT COUNT(*) FROM ${pl.from} WHERE ${pl.where.join(' AND ')}`)
+      .pluck()
+      .get(pl.args) as number,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,8 +187,7 @@ export function countStock(deps: Pick<Deps, 'sqlite'>, f: StockFilter): { total:
 
 export function stockItem(deps: Pick<Deps, 'sqlite'>, productId: string): StockItem {
   const p = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, unit, cost FROM products WHERE id = ?').get(productId) as
-    | { id: string; sku: string; name: string; altName: string | null; unit: 'each' | 'kg'; cost: number }
-    | undefined;
+    { id: string; sku: string; name: string; altName: string | null; unit: 'each' | 'kg'; cost: number } | undefined;
   if (!p) throw notFound('Product', { productId });
   const levels = deps.sqlite
     .prepare(
@@ -282,7 +294,14 @@ export function writeOff(deps: Deps, input: In<'stock.writeOff'>, staffId: strin
   getLocation(deps, input.locationId, { active: true });
   assertAvailable(deps, input.locationId, [{ productId: input.productId, qty: input.qty }]);
   const reason = reasonText(input.reason, input.note);
-  recordMovement(deps, { productId: input.productId, locationId: input.locationId, qtyDelta: -input.qty, kind: 'writeoff', staffId, reason });
+  recordMovement(deps, {
+    productId: input.productId,
+    locationId: input.locationId,
+    qtyDelta: -input.qty,
+    kind: 'writeoff',
+    staffId,
+    reason,
+  });
   recordAudit(deps, {
     staffId,
     action: 'stock.writeoff',
@@ -302,8 +321,24 @@ export function transferStock(deps: Deps, input: In<'stock.transfer'>, staffId: 
   const transferId = deps.ids();
   const reason = input.note ?? null;
   for (const l of input.lines) {
-    recordMovement(deps, { productId: l.productId, locationId: input.fromId, qtyDelta: -l.qty, kind: 'transfer', refId: transferId, staffId, reason });
-    recordMovement(deps, { productId: l.productId, locationId: input.toId, qtyDelta: l.qty, kind: 'transfer', refId: transferId, staffId, reason });
+    recordMovement(deps, {
+      productId: l.productId,
+      locationId: input.fromId,
+      qtyDelta: -l.qty,
+      kind: 'transfer',
+      refId: transferId,
+      staffId,
+      reason,
+    });
+    recordMovement(deps, {
+      productId: l.productId,
+      locationId: input.toId,
+      qtyDelta: l.qty,
+      kind: 'transfer',
+      refId: transferId,
+      staffId,
+      reason,
+    });
   }
   recordAudit(deps, {
     staffId,
@@ -351,7 +386,10 @@ export function flaggedLevels(deps: Pick<Deps, 'sqlite'>, q: { offset: number; l
 }
 
 /** Quantity × average cost per category (levels below zero count as nothing). */
-export function valuation(deps: Pick<Deps, 'sqlite'>, locationId: string | null): { rows: ValuationRow[]; totalQty: number; totalValue: number } {
+export function valuation(
+  deps: Pick<Deps, 'sqlite'>,
+  locationId: string | null,
+): { rows: ValuationRow[]; totalQty: number; totalValue: number } {
   if (locationId) getLocation(deps, locationId);
   const rows = deps.sqlite
     .prepare(

@@ -106,7 +106,8 @@ export async function labelsPdf(
     const slot = n % perPage;
     if (slot === 0) page = doc.addPage(input.layout === 'sheet' ? [SHEET.page.width, SHEET.page.height] : [size.width, size.height]);
     const x0 = input.layout === 'sheet' ? SHEET.margin.left + (slot % SHEET.columns) * SHEET.pitch.x : 0;
-    const top = input.layout === 'sheet' ? SHEET.page.height - SHEET.margin.top - Math.floor(slot / SHEET.columns) * SHEET.pitch.y : size.height;
+    const top =
+      input.layout === 'sheet' ? SHEET.page.height - SHEET.margin.top - Math.floor(slot / SHEET.columns) * SHEET.pitch.y : size.height;
     const pad = 2.5 * MM;
     const inner = size.width - 2 * pad;
 
@@ -126,7 +127,12 @@ export async function labelsPdf(
     const priceY = y - priceSize + nameSize + 1;
     text.draw(page!, price, { x: x0 + size.width - pad - priceWidth, y: priceY, size: priceSize, bold: true });
     if (item.altName)
-      text.draw(page!, text.fit(item.altName, 7, inner - priceWidth - 2 * MM), { x: x0 + pad, y: y + 1, size: 7, color: rgb(0.3, 0.3, 0.3) });
+      text.draw(page!, text.fit(item.altName, 7, inner - priceWidth - 2 * MM), {
+        x: x0 + pad,
+        y: y + 1,
+        size: 7,
+        color: rgb(0.3, 0.3, 0.3),
+      });
 
     const { code, symbology } = labelCode(item);
     const key = `${symbology}:${code}`;

@@ -81,7 +81,9 @@ function outlineOf(ch: string): Outline {
       else if (c.command === 'quadraticCurveTo') {
         // A quadratic as the equivalent cubic (PDF has cubic curves only).
         const [qx, qy, x, y] = a as [number, number, number, number];
-        ops.push(appendBezierCurve(cx + (2 / 3) * (qx - cx), cy + (2 / 3) * (qy - cy), x + (2 / 3) * (qx - x), y + (2 / 3) * (qy - y), x, y));
+        ops.push(
+          appendBezierCurve(cx + (2 / 3) * (qx - cx), cy + (2 / 3) * (qy - cy), x + (2 / 3) * (qx - x), y + (2 / 3) * (qy - y), x, y),
+        );
       } else if (c.command === 'closePath') ops.push(closePath());
       if (a.length >= 2) {
         cx = a[a.length - 2]!;

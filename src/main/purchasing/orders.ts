@@ -35,8 +35,7 @@ export function listOrders(
 
 export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): PurchaseOrder {
   const po = deps.sqlite.prepare(`SELECT ${SUMMARY}, po.note, po.closed_at AS closedAt FROM ${FROM} WHERE po.id = ?`).get(id) as
-    | Omit<PurchaseOrder, 'items'>
-    | undefined;
+    Omit<PurchaseOrder, 'items'> | undefined;
   if (!po) throw notFound('Purchase order', { id });
   const items = deps.sqlite
     .prepare(
@@ -101,12 +100,17 @@ export function createOrder(
 /** Adds lines (or raises the quantity of a product already on the order). No limit on the number of lines. */
 function insertLines(deps: Deps, poId: string, lines: LineInput[]): void {
   const find = deps.sqlite.prepare('SELECT id FROM purchase_order_lines WHERE po_id = ? AND product_id = ?').pluck();
-  const bump = deps.sqlite.prepare('UPDATE purchase_order_lines SET qty_ordered = qty_ordered + ?, unit_cost = COALESCE(?, unit_cost) WHERE id = ?');
+  const bump = deps.sqlite.prepare(
+    'UPDATE purchase_order_lines SET qty_ordered = qty_ordered + ?, unit_cost = COALESCE(?, unit_cost) WHERE id = ?',
+  );
   const cost = deps.sqlite.prepare('SELECT cost FROM products WHERE id = ?').pluck();
   const ins = deps.sqlite.prepare(
     'INSERT INTO purchase_order_lines (id, po_id, position, product_id, qty_ordered, unit_cost, qty_received) VALUES (?, ?, ?, ?, ?, ?, 0)',
   );
-  let position = deps.sqlite.prepare('SELECT COALESCE(MAX(position), 0) FROM purchase_order_lines WHERE po_id = ?').pluck().get(poId) as number;
+  let position = deps.sqlite
+    .prepare('SELECT COALESCE(MAX(position), 0) FROM purchase_order_lines WHERE po_id = ?')
+    .pluck()
+    .get(poId) as number;
   for (const l of lines) {
     const productCost = cost.get(l.productId) as number | undefined;
     if (productCost === undefined) throw notFound('Product', { productId: l.productId });
@@ -124,7 +128,10 @@ export function addLines(deps: Deps, id: string, lines: LineInput[]): PurchaseOr
   return getOrder(deps, id);
 }
 
-export function updateLine(deps: Deps, input: { id: string; lineId: string; qty?: number; unitCost?: number; remove?: boolean }): PurchaseOrder {
+export function updateLine(
+  deps: Deps,
+  input: { id: string; lineId: string; qty?: number; unitCost?: number; remove?: boolean },
+): PurchaseOrder {
   requireStatus(getOrder(deps, input.id), ['draft'], 'be changed (only a draft can)');
   const line = deps.sqlite.prepare('SELECT id FROM purchase_order_lines WHERE id = ? AND po_id = ?').get(input.lineId, input.id);
   if (!line) throw notFound('Order line', { lineId: input.lineId });
@@ -161,7 +168,9 @@ function receiveLine(
   staffId: string | null,
 ): { over: number } {
   const line = deps.sqlite
-    .prepare('SELECT product_id AS productId, qty_ordered AS ordered, qty_received AS received, unit_cost AS unitCost FROM purchase_order_lines WHERE id = ? AND po_id = ?')
+    .prepare(
+      'SELECT product_id AS productId, qty_ordered AS ordered, qty_received AS received, unit_cost AS unitCost FROM purchase_order_lines WHERE id = ? AND po_id = ?',
+    )
     .get(lineId, po.id) as { productId: string; ordered: number; received: number; unitCost: number } | undefined;
   if (!line) throw notFound('Order line', { lineId });
   const cost = unitCost ?? line.unitCost;
@@ -179,16 +188,29 @@ function receiveLine(
   const oldCost = deps.sqlite.prepare('SELECT cost FROM products WHERE id = ?').pluck().get(line.productId) as number;
   const newCost = Math.round((onHand * oldCost + qty * cost) / (onHand + qty));
   if (newCost !== oldCost) {
-    deps.sqlite.prepare('UPDATE products SET cost = ?, updated_at = ?, hlc = ? WHERE id = ?').run(newCost, now, deps.hlc.now(), line.productId);
+    deps.sqlite
+      .prepare('UPDATE products SET cost = ?, updated_at = ?, hlc = ? WHERE id = ?')
+      .run(newCost, now, deps.hlc.now(), line.productId);
     auditPriceChange(deps, staffId, line.productId, 'cost', oldCost, newCost, `received on ${po.number}`);
     appendOutbox(deps, { entity: 'product', entityId: line.productId, op: 'update', payload: { cost: newCost } });
   }
-  recordMovement(deps, { productId: line.productId, locationId: po.locationId, qtyDelta: qty, kind: 'receipt', refId: po.id, staffId, unitCost: cost });
+  recordMovement(deps, {
+    productId: line.productId,
+    locationId: po.locationId,
+    qtyDelta: qty,
+    kind: 'receipt',
+    refId: po.id,
+    staffId,
+    unitCost: cost,
+  });
   return { over };
 }
 
 function settleStatus(deps: Deps, id: string): void {
-  const open = deps.sqlite.prepare('SELECT COUNT(*) FROM purchase_order_lines WHERE po_id = ? AND qty_received < qty_ordered').pluck().get(id) as number;
+  const open = deps.sqlite
+    .prepare('SELECT COUNT(*) FROM purchase_order_lines WHERE po_id = ? AND qty_received < qty_ordered')
+    .pluck()
+    .get(id) as number;
   touch(deps, id, { status: open === 0 ? 'received' : 'partial' });
 }
 
@@ -254,7 +276,12 @@ export function closeOrder(deps: Deps, id: string, staffId: string | null): Purc
   }
   touch(deps, id, { status: short > 0 ? 'closed' : 'received', closed_at: now });
   recordAudit(deps, { staffId, action: 'po.close', target: id, details: { number: po.number, short }, success: true });
-  appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'update', payload: { status: short > 0 ? 'closed' : 'received', short } });
+  appendOutbox(deps, {
+    entity: 'purchase_order',
+    entityId: id,
+    op: 'update',
+    payload: { status: short > 0 ? 'closed' : 'received', short },
+  });
   return getOrder(deps, id);
 }
 

@@ -11,8 +11,30 @@ import { getSupplier } from './suppliers';
 /** What the supplier receives: the order as a PDF (A4, as many pages as it needs) and as CSV. */
 
 const WORDS = {
-  en: { title: 'Purchase order', supplier: 'Supplier', deliver: 'Deliver to', date: 'Date', sku: 'SKU', item: 'Item', qty: 'Qty', cost: 'Unit cost', total: 'Total', page: 'Page' },
-  'zh-CN': { title: '采购订单', supplier: '供应商', deliver: '收货地点', date: '日期', sku: '货号', item: '商品', qty: '数量', cost: '单价', total: '合计', page: '页' },
+  en: {
+    title: 'Purchase order',
+    supplier: 'Supplier',
+    deliver: 'Deliver to',
+    date: 'Date',
+    sku: 'SKU',
+    item: 'Item',
+    qty: 'Qty',
+    cost: 'Unit cost',
+    total: 'Total',
+    page: 'Page',
+  },
+  'zh-CN': {
+    title: '采购订单',
+    supplier: '供应商',
+    deliver: '收货地点',
+    date: '日期',
+    sku: '货号',
+    item: '商品',
+    qty: '数量',
+    cost: '单价',
+    total: '合计',
+    page: '页',
+  },
 } as const;
 
 export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): Promise<{ base64: string; fileName: string }> {

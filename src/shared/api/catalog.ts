@@ -72,11 +72,7 @@ export const catalogContract = {
   'catalog.create': channel<Product>()({ input: productInput, role: 'manager', writes: true }),
   /** Changes the given fields; a price or cost change is audited with the old and new value. */
   'catalog.update': channel<Product>()({
-    input: productInput
-      .omit({ unit: true })
-      .partial()
-      .extend({ id: c.id, unit: productInput.shape.unit.optional() })
-      .strict(),
+    input: productInput.omit({ unit: true }).partial().extend({ id: c.id, unit: productInput.shape.unit.optional() }).strict(),
     role: 'manager',
     writes: true,
   }),
@@ -98,7 +94,12 @@ export const catalogContract = {
   }),
   'catalog.categoryUpdate': channel<Category>()({
     input: z
-      .object({ id: c.id, name: c.name.optional(), altName: z.string().trim().max(120).nullable().optional(), archived: z.boolean().optional() })
+      .object({
+        id: c.id,
+        name: c.name.optional(),
+        altName: z.string().trim().max(120).nullable().optional(),
+        archived: z.boolean().optional(),
+      })
       .strict(),
     role: 'manager',
     writes: true,

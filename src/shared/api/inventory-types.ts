@@ -20,7 +20,15 @@ export interface ProductGroup {
   categoryId: string | null;
   attributes: string[];
   archived: boolean;
-  variants: { id: string; sku: string; name: string; price: number; barcodes: string[]; variant: Record<string, string>; archived: boolean }[];
+  variants: {
+    id: string;
+    sku: string;
+    name: string;
+    price: number;
+    barcodes: string[];
+    variant: Record<string, string>;
+    archived: boolean;
+  }[];
 }
 
 export interface PriceChange {

@@ -20,13 +20,6 @@ import type {
   VarianceReport,
 } from './inventory-types';
 
-/** A quantity change in thousandths, either way (never zero). */
-const delta = z
-  .number()
-  .int()
-  .min(-100_000_000)
-  .max(100_000_000)
-  .refine((v) => v !== 0, 'must not be zero');
 /** A level or count in thousandths (zero allowed). */
 const level = z.number().int().min(0).max(100_000_000);
 const page = { offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) };
@@ -62,13 +55,17 @@ export const inventoryContract = {
   'stock.locations': channel<Location[]>()({ input: c.empty, role: 'manager', writes: false }),
   'stock.locationCreate': channel<Location>()({ input: z.object({ name: c.name }).strict(), role: 'manager', writes: true }),
   'stock.locationUpdate': channel<Location>()({
-    input: z.object({ id: c.id, name: c.name.optional(), archived: z.boolean().optional(), isDefault: z.literal(true).optional() }).strict(),
+    input: z
+      .object({ id: c.id, name: c.name.optional(), archived: z.boolean().optional(), isDefault: z.literal(true).optional() })
+      .strict(),
     role: 'manager',
     writes: true,
   }),
   /** One page of the stock list, filtered and sorted in SQL; `hasMore` tells whether another page follows. */
   'stock.list': channel<{ items: StockRow[]; hasMore: boolean }>()({
-    input: z.object({ ...stockFilter, sort: z.enum(['name', 'sku', 'qty']).optional(), dir: z.enum(['asc', 'desc']).optional(), ...page }).strict(),
+    input: z
+      .object({ ...stockFilter, sort: z.enum(['name', 'sku', 'qty']).optional(), dir: z.enum(['asc', 'desc']).optional(), ...page })
+      .strict(),
     role: 'manager',
     writes: false,
   }),
@@ -111,7 +108,15 @@ export const inventoryContract = {
   }),
   'stock.transfer': channel<{ transferId: string; lines: number }>()({
     input: z
-      .object({ fromId: c.id, toId: c.id, lines: z.array(z.object({ productId: c.id, qty: c.qty }).strict()).min(1).max(1000), note })
+      .object({
+        fromId: c.id,
+        toId: c.id,
+        lines: z
+          .array(z.object({ productId: c.id, qty: c.qty }).strict())
+          .min(1)
+          .max(1000),
+        note,
+      })
       .strict(),
     role: 'manager',
     writes: true,
@@ -153,15 +158,15 @@ export const inventoryContract = {
   }),
 
   'po.list': channel<{ items: PoSummary[]; total: number }>()({
-    input: z.object({ status: z.enum(['draft', 'sent', 'partial', 'received', 'closed', 'cancelled', 'open']).optional(), ...page }).strict(),
+    input: z
+      .object({ status: z.enum(['draft', 'sent', 'partial', 'received', 'closed', 'cancelled', 'open']).optional(), ...page })
+      .strict(),
     role: 'manager',
     writes: false,
   }),
   'po.get': channel<PurchaseOrder>()({ input: z.object({ id: c.id }).strict(), role: 'manager', writes: false }),
   'po.create': channel<PurchaseOrder>()({
-    input: z
-      .object({ supplierId: c.id, locationId: c.id, note, lines: z.array(poLineInput).max(5000).optional() })
-      .strict(),
+    input: z.object({ supplierId: c.id, locationId: c.id, note, lines: z.array(poLineInput).max(5000).optional() }).strict(),
     role: 'manager',
     writes: true,
   }),
@@ -172,7 +177,9 @@ export const inventoryContract = {
     writes: true,
   }),
   'po.updateLine': channel<PurchaseOrder>()({
-    input: z.object({ id: c.id, lineId: c.id, qty: c.qty.optional(), unitCost: c.minor.optional(), remove: z.boolean().optional() }).strict(),
+    input: z
+      .object({ id: c.id, lineId: c.id, qty: c.qty.optional(), unitCost: c.minor.optional(), remove: z.boolean().optional() })
+      .strict(),
     role: 'manager',
     writes: true,
   }),
@@ -196,7 +203,13 @@ export const inventoryContract = {
   }),
   'po.receive': channel<PurchaseOrder>()({
     input: z
-      .object({ id: c.id, lines: z.array(z.object({ lineId: c.id, qty: c.qty, unitCost: c.minor.optional() }).strict()).min(1).max(5000) })
+      .object({
+        id: c.id,
+        lines: z
+          .array(z.object({ lineId: c.id, qty: c.qty, unitCost: c.minor.optional() }).strict())
+          .min(1)
+          .max(5000),
+      })
       .strict(),
     role: 'manager',
     writes: true,
@@ -206,9 +219,7 @@ export const inventoryContract = {
   'po.cancel': channel<PurchaseOrder>()({ input: z.object({ id: c.id }).strict(), role: 'manager', writes: true }),
   /** Low-stock suggestions become draft orders in one step, one per supplier. */
   'po.fromSuggestions': channel<PurchaseOrder[]>()({
-    input: z
-      .object({ locationId: c.id, productIds: z.array(c.id).min(1).max(10_000).optional(), supplierId: c.id.optional() })
-      .strict(),
+    input: z.object({ locationId: c.id, productIds: z.array(c.id).min(1).max(10_000).optional(), supplierId: c.id.optional() }).strict(),
     role: 'manager',
     writes: true,
   }),
@@ -220,7 +231,13 @@ export const inventoryContract = {
   }),
   'counts.create': channel<CountDetail>()({
     input: z
-      .object({ name: c.name, scope: z.enum(['full', 'partial']), locationId: c.id, categoryId: c.id.nullable().optional(), blind: z.boolean() })
+      .object({
+        name: c.name,
+        scope: z.enum(['full', 'partial']),
+        locationId: c.id,
+        categoryId: c.id.nullable().optional(),
+        blind: z.boolean(),
+      })
       .strict(),
     role: 'manager',
     writes: true,
@@ -273,7 +290,10 @@ export const inventoryContract = {
   'labels.pdf': channel<{ base64: string; labels: number; fileName: string }>()({
     input: z
       .object({
-        items: z.array(z.object({ productId: c.id, copies: z.number().int().min(1).max(500) }).strict()).min(1).max(2000),
+        items: z
+          .array(z.object({ productId: c.id, copies: z.number().int().min(1).max(500) }).strict())
+          .min(1)
+          .max(2000),
         layout: z.enum(['sheet', 'roll']),
       })
       .strict(),
