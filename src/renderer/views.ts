@@ -7,6 +7,9 @@ import { roleRank, type StaffRole } from '../shared/api';
  */
 export const VIEWS = [
   { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
+  { id: 'stock', labelKey: 'inv.nav.stock', minRole: 'manager' },
+  { id: 'purchasing', labelKey: 'inv.nav.purchasing', minRole: 'manager' },
+  { id: 'counts', labelKey: 'inv.nav.counts', minRole: 'clerk' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 

@@ -1,3 +1,5 @@
+import { inventoryMessages } from './inventory';
+
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
  * `{ en: {...}, zhCN: {...} }` with the zh-CN object typed like the en one), merged into the main
@@ -10,4 +12,4 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [];
+export const FEATURE_MESSAGES: FeatureMessages[] = [inventoryMessages];

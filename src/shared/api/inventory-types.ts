@@ -4,6 +4,7 @@ import type { Unit } from './types';
 
 export type MovementKind = 'sale' | 'return' | 'receipt' | 'adjustment' | 'count' | 'transfer' | 'writeoff' | 'opening';
 export type NegativeStockPolicy = 'allow' | 'block';
+export const ADJUST_REASONS = ['damaged', 'expired', 'theft', 'found', 'correction', 'supplier_return', 'other'] as const;
 
 export interface CategoryInfo {
   id: string;

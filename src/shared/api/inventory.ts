@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define';
 import * as c from './common';
+import { ADJUST_REASONS } from './inventory-types';
 import type {
   CountDetail,
   CountSession,
@@ -26,7 +27,6 @@ const page = { offset: z.number().int().min(0).max(10_000_000), limit: z.number(
 const code = z.string().trim().min(1).max(64);
 const note = z.string().trim().max(200).nullable().optional();
 
-export const ADJUST_REASONS = ['damaged', 'expired', 'theft', 'found', 'correction', 'supplier_return', 'other'] as const;
 export const adjustReason = z.enum(ADJUST_REASONS);
 
 const supplierFields = {
