@@ -103,6 +103,10 @@ test('a manager receives a purchase order by scanning: stock rises and the low-s
   await page.getByTestId('stock-search').fill(WATER.sku);
   await expect(page.getByTestId('stock-row')).toHaveCount(1);
   await expect(page.getByTestId('stock-row').getByTestId('stock-qty')).toHaveText(String(WATER.stock + 24));
+  // Back to the whole list: rows load again as they scroll into view.
+  await page.getByTestId('stock-search').fill('');
+  await expect.poll(() => page.getByTestId('stock-row').count()).toBeGreaterThan(5);
+  await expect(page.getByTestId('stock-row').first()).toContainText('3-in-1 Coffee Mix');
   await page.getByTestId('lock-button').click();
 
   // A clerk: no Stock or Purchasing in the menu, and main refuses the stock editor's calls.

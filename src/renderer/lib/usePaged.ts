@@ -17,7 +17,6 @@ interface Pages<T> {
 export function usePaged<T>(key: string, fetchPage: (offset: number, limit: number) => Promise<{ items: T[]; hasMore: boolean } | null>) {
   const [state, setState] = useState<Pages<T>>({ key, pages: {}, hasMore: true, loaded: 0 });
   const current: Pages<T> = state.key === key ? state : { key, pages: {}, hasMore: true, loaded: 0 };
-  const inflight = useRef(new Set<string>());
   const fetchRef = useRef(fetchPage);
   const keyRef = useRef(key);
   useEffect(() => {
@@ -25,13 +24,20 @@ export function usePaged<T>(key: string, fetchPage: (offset: number, limit: numb
     keyRef.current = key;
   });
 
+  /** Pages asked for (or loaded) under the key in `askedFor`; a new key forgets them. */
+  const asked = useRef({ key, pages: new Set<number>() });
   const ensure = useCallback((page: number) => {
     const k = keyRef.current;
-    const tag = `${k}#${page}`;
-    if (inflight.current.has(tag)) return;
-    inflight.current.add(tag);
+    if (asked.current.key !== k) asked.current = { key: k, pages: new Set() };
+    const pages = asked.current.pages;
+    if (pages.has(page)) return;
+    pages.add(page);
     void fetchRef.current(page * PAGE, PAGE).then((r) => {
-      if (!r || k !== keyRef.current) return;
+      if (!r) {
+        pages.delete(page);
+        return;
+      }
+      if (k !== keyRef.current) return;
       setState((s) => {
         const base = s.key === k ? s : { key: k, pages: {}, hasMore: true, loaded: 0 };
         return {
