@@ -1,0 +1,131 @@
+/**
+ * checkout_commit: completing a 5-line cash sale through the router (the cart is built outside the
+ * timing). Baseline: raw inserts of an order, 5 lines, 1 payment and 5 stock movements + level
+ * updates in one BEGIN IMMEDIATE transaction, measured interleaved on the same database.
+ */
+import { uuidv7 } from '../../src/shared/ids';
+import { CLERK_SESSION, call, type BenchContext, type BenchResult } from '../context';
+import { msSince, summarize } from '../stats';
+import { logDurabilitySplit, rawTransaction, withSynchronous } from './raw';
+import type { BenchCase } from './types';
+
+const LINES = 5;
+
+interface RawProduct {
+  id: string;
+  sku: string;
+  name: string;
+  altName: string | null;
+  unit: string;
+  price: number;
+  cost: number;
+  rateBp: number;
+}
+
+export const checkoutCommit: BenchCase = {
+  id: 'checkout_commit',
+  title: 'sales.complete of a 5-line cart with cash (router, on-disk store)',
+  budget: 3,
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    const { app } = ctx;
+    const { sqlite } = app.deps;
+    const iterations = ctx.quick ? 300 : 1000;
+    const warmup = 50;
+    const codes = ctx.sampleColumn('barcodes', 'code', (warmup + iterations) * LINES, 202);
+    await ctx.signInClerk();
+    await call(app, 'cart.clear', {}, CLERK_SESSION);
+
+    const location = (sqlite.prepare('SELECT id FROM stock_locations WHERE is_default = 1').get() as { id: string }).id;
+    const raw = {
+      product: sqlite.prepare(
+        `SELECT p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.price, p.cost, t.rate_bp AS rateBp
+         FROM barcodes b JOIN products p ON p.id = b.product_id JOIN tax_rates t ON t.id = p.tax_rate_id WHERE b.code = ?`,
+      ),
+      order: sqlite.prepare(
+        `INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
+           tax_total, total, paid, change, taxes, created_at) VALUES (?, ?, ?, ?, 'BENCH', ?, 'USD', 'inclusive', ?, 0, ?, ?, ?, 0, ?, ?)`,
+      ),
+      line: sqlite.prepare(
+        `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
+           discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1000, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+      ),
+      payment: sqlite.prepare(
+        "INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, created_at) VALUES (?, ?, 'cash', ?, ?, NULL, NULL, NULL, ?)",
+      ),
+      movement: sqlite.prepare(
+        "INSERT INTO stock_movements (id, product_id, location_id, qty_delta, kind, ref_id, staff_id, at) VALUES (?, ?, ?, -1000, 'sale', ?, ?, ?)",
+      ),
+      level: sqlite.prepare(
+        'INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, -1000) ON CONFLICT (product_id, location_id) DO UPDATE SET qty = qty + excluded.qty',
+      ),
+    };
+
+    /** Router and raw sales, interleaved; the carts are built outside the timing. */
+    const measure = async (batch: string[], warm: number) => {
+      const routerMs: number[] = [];
+      const rawMs: number[] = [];
+      const sales = Math.floor(batch.length / LINES);
+      for (let i = 0; i < sales; i++) {
+        const lineCodes = batch.slice(i * LINES, (i + 1) * LINES);
+        let cart = await call(app, 'cart.scan', { code: lineCodes[0]! }, CLERK_SESSION);
+        for (const code of lineCodes.slice(1)) cart = await call(app, 'cart.scan', { code }, CLERK_SESSION);
+        if (!cart.id) throw new Error('no open cart after scanning');
+        const products = lineCodes.map((c) => raw.product.get(c) as RawProduct);
+
+        const t0 = process.hrtime.bigint();
+        const res = await app.router.call(
+          'sales.complete',
+          { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+          CLERK_SESSION,
+        );
+        const dt = msSince(t0);
+        if (!res.ok) throw new Error(`sales.complete: ${res.error.code} ${res.error.message}`);
+
+        const t1 = process.hrtime.bigint();
+        rawTransaction(sqlite, () => {
+          const now = Date.now();
+          const orderId = uuidv7(now);
+          const total = products.reduce((s, p) => s + p.price, 0);
+          const tax = products.reduce((s, p) => s + Math.round((p.price * p.rateBp) / (10000 + p.rateBp)), 0);
+          raw.order.run(orderId, `BENCH-${orderId}`, uuidv7(now), uuidv7(now), ctx.meta.clerkId, total - tax, tax, total, total, '[]', now);
+          products.forEach((p, k) => {
+            const lineTax = Math.round((p.price * p.rateBp) / (10000 + p.rateBp));
+            raw.line.run(uuidv7(now), orderId, k + 1, p.id, p.sku, p.name, p.altName, p.unit, p.price, p.price, p.price, p.price - lineTax, lineTax, p.rateBp, p.price, p.cost);
+            raw.movement.run(uuidv7(now), p.id, location, orderId, ctx.meta.clerkId, now);
+            raw.level.run(p.id, location);
+          });
+          raw.payment.run(uuidv7(now), orderId, total, total, now);
+        });
+        const dr = msSince(t1);
+        if (i >= warm) {
+          routerMs.push(dt);
+          rawMs.push(dr);
+        }
+      }
+      return { routerMs, rawMs };
+    };
+
+    const tAll = process.hrtime.bigint();
+    const { routerMs, rawMs } = await measure(codes, warmup);
+    const wallS = msSince(tAll) / 1000;
+
+    const r = summarize(routerMs);
+    const b = summarize(rawMs);
+    ctx.log(`  router: p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, mean ${r.mean.toFixed(3)}, max ${r.max.toFixed(2)} ms`);
+    ctx.log(`  raw:    p50 ${b.p50.toFixed(3)} ms, p99 ${b.p99.toFixed(3)} ms, mean ${b.mean.toFixed(3)}, max ${b.max.toFixed(2)} ms`);
+    ctx.log(`  (${warmup + iterations} sales each way in ${wallS.toFixed(1)} s, including building the carts)`);
+    // Diagnostic only: the same sales without an fsync per commit.
+    const extra = ctx.sampleColumn('barcodes', 'code', 300 * LINES, 203);
+    const normal = await withSynchronous(sqlite, 'NORMAL', () => measure(extra, 50));
+    logDurabilitySplit(ctx, normal);
+    return {
+      id: 'checkout_commit',
+      unit: 'ms',
+      n: r.n,
+      p50: r.p50,
+      p99: r.p99,
+      budget: this.budget,
+      baseline: { name: 'raw better-sqlite3: order + 5 lines + payment + 5 movements/levels, one transaction', p50: b.p50, p99: b.p99 },
+    };
+  },
+};

@@ -1,0 +1,106 @@
+/**
+ * scan_to_cart: a barcode scan through the router to a priced, stored cart line.
+ * Baseline: the raw statements doing the same work (barcode → product, insert the line, read the
+ * cart back) in one BEGIN IMMEDIATE transaction, measured interleaved on the same database.
+ */
+import { uuidv7 } from '../../src/shared/ids';
+import { CLERK_SESSION, call, type BenchContext, type BenchResult } from '../context';
+import { msSince, summarize } from '../stats';
+import { logDurabilitySplit, rawTransaction, withSynchronous } from './raw';
+import type { BenchCase } from './types';
+
+const CLEAR_EVERY = 50;
+
+export const scanToCart: BenchCase = {
+  id: 'scan_to_cart',
+  title: 'cart.scan of a random existing barcode (router, on-disk store, WAL + synchronous=FULL)',
+  budget: 1,
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    const { app } = ctx;
+    const { sqlite } = app.deps;
+    const iterations = ctx.quick ? 1000 : 3000;
+    const warmup = 200;
+    const codes = ctx.sampleColumn('barcodes', 'code', warmup + iterations, 101);
+    await ctx.signInClerk();
+    await call(app, 'cart.clear', {}, CLERK_SESSION);
+
+    const raw = {
+      lookup: sqlite.prepare('SELECT p.id, p.unit, p.price FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0'),
+      newCart: sqlite.prepare("INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, 'BENCH', ?, 'open', NULL, ?, ?)"),
+      voidCart: sqlite.prepare("UPDATE carts SET status = 'voided' WHERE id = ?"),
+      insLine: sqlite.prepare(
+        'INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)',
+      ),
+      readCart: sqlite.prepare(
+        `SELECT l.id, l.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, l.qty, l.unit_price AS unitPrice,
+                p.price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
+         FROM cart_lines l JOIN products p ON p.id = l.product_id JOIN tax_rates t ON t.id = p.tax_rate_id
+         WHERE l.cart_id = ? ORDER BY l.position`,
+      ),
+    };
+    let rawCartId = '';
+    let rawPos = 0;
+
+    /** Router and raw scans, interleaved; the cart is cleared outside the timing. */
+    const measure = async (batch: string[], warm: number) => {
+      const routerMs: number[] = [];
+      const rawMs: number[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        if (i % CLEAR_EVERY === 0) {
+          await call(app, 'cart.clear', {}, CLERK_SESSION);
+          if (rawCartId) raw.voidCart.run(rawCartId);
+          rawCartId = uuidv7();
+          rawPos = 0;
+          raw.newCart.run(rawCartId, ctx.meta.clerkId, Date.now(), Date.now());
+        }
+        const code = batch[i]!;
+
+        const t0 = process.hrtime.bigint();
+        const res = await app.router.call('cart.scan', { code }, CLERK_SESSION);
+        const dt = msSince(t0);
+        if (!res.ok) throw new Error(`cart.scan ${code}: ${res.error.code} ${res.error.message}`);
+
+        const t1 = process.hrtime.bigint();
+        rawTransaction(sqlite, () => {
+          const p = raw.lookup.get(code) as { id: string; unit: string; price: number } | undefined;
+          if (!p) throw new Error(`unknown barcode ${code}`);
+          raw.insLine.run(uuidv7(), rawCartId, p.id, ++rawPos, 1000, p.price, code);
+          return raw.readCart.all(rawCartId);
+        });
+        const dr = msSince(t1);
+        if (i >= warm) {
+          routerMs.push(dt);
+          rawMs.push(dr);
+        }
+      }
+      await call(app, 'cart.clear', {}, CLERK_SESSION);
+      if (rawCartId) raw.voidCart.run(rawCartId);
+      rawCartId = '';
+      return { routerMs, rawMs };
+    };
+
+    const tAll = process.hrtime.bigint();
+    const { routerMs, rawMs } = await measure(codes.slice(0, warmup + iterations), warmup);
+    const wallS = msSince(tAll) / 1000;
+
+    const r = summarize(routerMs);
+    const b = summarize(rawMs);
+    ctx.log(`  router: p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, mean ${r.mean.toFixed(3)}, max ${r.max.toFixed(2)} ms`);
+    ctx.log(`  raw:    p50 ${b.p50.toFixed(3)} ms, p99 ${b.p99.toFixed(3)} ms, mean ${b.mean.toFixed(3)}, max ${b.max.toFixed(2)} ms`);
+    ctx.log(`  (${warmup + iterations} scans each way in ${wallS.toFixed(1)} s, cart cleared every ${CLEAR_EVERY})`);
+    // Diagnostic only (not the result): the same work without an fsync per commit, to show how
+    // much of the latency is the disk's flush under synchronous=FULL.
+    const extra = ctx.sampleColumn('barcodes', 'code', 1000, 103);
+    const normal = await withSynchronous(sqlite, 'NORMAL', () => measure(extra, 100));
+    logDurabilitySplit(ctx, normal);
+    return {
+      id: 'scan_to_cart',
+      unit: 'ms',
+      n: r.n,
+      p50: r.p50,
+      p99: r.p99,
+      budget: this.budget,
+      baseline: { name: 'raw better-sqlite3: barcode lookup + insert line + read cart, one transaction', p50: b.p50, p99: b.p99 },
+    };
+  },
+};

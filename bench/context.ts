@@ -1,0 +1,122 @@
+/** The shared state every bench case gets: one on-disk store, signed-in sessions, sampling helpers. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp, type App } from '../src/main/app';
+import { MIGRATIONS_DIR, RESOURCES_DIR } from '../src/main/host/paths';
+import type { Channel, InputOf, OutputOf } from '../src/shared/api';
+import { rng } from './stats';
+
+/** Cheap scrypt for the bench: the cost of PIN hashing is not what we measure. */
+export const BENCH_PIN_PARAMS = { N: 1024, r: 8, p: 1 };
+export const ADMIN = { name: 'Bench Admin', pin: '1234' };
+export const CLERK = { name: 'Bench Clerk', pin: '5678' };
+export const ADMIN_SESSION = 'bench-admin';
+export const CLERK_SESSION = 'bench-clerk';
+const META_FILE = 'bench-meta.json';
+
+export interface BenchMeta {
+  products: number;
+  seed: number;
+  adminId: string;
+  clerkId: string;
+}
+
+export interface BenchResult {
+  id: string;
+  unit: 'ms';
+  n: number;
+  p50: number;
+  p99: number;
+  rate?: number;
+  budget: number;
+  baseline: { name: string; p50: number; p99: number; rate?: number };
+}
+
+export interface BenchContext {
+  app: App;
+  dataDir: string;
+  meta: BenchMeta;
+  quick: boolean;
+  log(msg: string): void;
+  /** Per-case scratch shared between cases (e.g. the search query set). */
+  memo: Map<string, unknown>;
+  /** Random rows of a table by rowid (uniform over the seeded range), deterministic per seed. */
+  sampleColumn(table: 'barcodes' | 'products', column: string, count: number, seed: number): string[];
+  /** Signs the clerk in again (a case may start after a long idle gap, e.g. an index build). */
+  signInClerk(): Promise<void>;
+}
+
+export function createBenchApp(dataDir: string): App {
+  return createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, resourcesDir: RESOURCES_DIR, pinParams: BENCH_PIN_PARAMS });
+}
+
+/** Calls the router and unwraps the value; any error envelope fails the bench loudly. */
+export async function call<K extends Channel>(app: App, channel: K, input: InputOf<K>, session: string): Promise<OutputOf<K>> {
+  const res = await app.router.call(channel, input, session);
+  if (!res.ok) throw new Error(`${channel} failed: ${res.error.code} ${res.error.message} ${JSON.stringify(res.error.details ?? '')}`);
+  return res.value as OutputOf<K>;
+}
+
+/** First-run setup through the router (no demo data), plus a clerk account. */
+export async function setupBenchStore(app: App): Promise<{ adminId: string; clerkId: string }> {
+  await call(
+    app,
+    'setup.run',
+    {
+      storeName: 'Bench Mart',
+      currency: 'USD',
+      priceMode: 'inclusive',
+      timezone: 'Europe/London',
+      language: 'en',
+      taxRates: [
+        { name: 'Standard', rateBp: 2000, isDefault: true },
+        { name: 'Reduced', rateBp: 500, isDefault: false },
+      ],
+      admin: ADMIN,
+      demoData: false,
+    },
+    ADMIN_SESSION,
+  );
+  const staff = await call(app, 'staff.list', {}, ADMIN_SESSION);
+  const adminId = staff.find((s) => s.name === ADMIN.name)!.id;
+  await call(app, 'staff.signIn', { staffId: adminId, pin: ADMIN.pin }, ADMIN_SESSION);
+  const clerk = await call(app, 'staff.create', { name: CLERK.name, role: 'clerk', pin: CLERK.pin }, ADMIN_SESSION);
+  return { adminId, clerkId: clerk.id };
+}
+
+export function readMeta(dataDir: string): BenchMeta | null {
+  const file = join(dataDir, META_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchMeta) : null;
+}
+
+export function writeMeta(dataDir: string, meta: BenchMeta): void {
+  writeFileSync(join(dataDir, META_FILE), JSON.stringify(meta, null, 2));
+}
+
+export function makeContext(app: App, dataDir: string, meta: BenchMeta, quick: boolean, log: (msg: string) => void): BenchContext {
+  return {
+    app,
+    dataDir,
+    meta,
+    quick,
+    log,
+    memo: new Map(),
+    sampleColumn(table, column, count, seed) {
+      const { sqlite } = app.deps;
+      const max = (sqlite.prepare(`SELECT MAX(rowid) AS m FROM ${table}`).get() as { m: number | null }).m ?? 0;
+      if (max === 0) throw new Error(`${table} is empty: seed first`);
+      const stmt = sqlite.prepare(`SELECT ${column} AS v FROM ${table} WHERE rowid = ?`);
+      const rand = rng(seed);
+      const out: string[] = [];
+      let guard = 0;
+      while (out.length < count && guard++ < count * 20) {
+        const row = stmt.get(1 + Math.floor(rand() * max)) as { v: string } | undefined;
+        if (row) out.push(row.v);
+      }
+      return out;
+    },
+    async signInClerk() {
+      await call(app, 'staff.signIn', { staffId: meta.clerkId, pin: CLERK.pin }, CLERK_SESSION);
+    },
+  };
+}
