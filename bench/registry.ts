@@ -7,5 +7,8 @@ import { scanToCart } from './cases/scan-to-cart';
 import { search } from './cases/search';
 import { searchMiniSearch } from './cases/search-minisearch';
 import type { BenchCase } from './cases/types';
+import { stockList } from './cases/stock-list';
+import { csvImport } from './cases/csv-import';
+import { lowStock } from './cases/low-stock';
 
-export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch];
+export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch, stockList, lowStock, csvImport];

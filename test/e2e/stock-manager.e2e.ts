@@ -19,17 +19,19 @@ async function signIn(page: Page, name: string, pin: string) {
 
 /** Calls the host's API as this page's signed-in session (for setup the test does not need to click through). */
 async function api(page: Page, channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }> {
-  return page.evaluate(
+  type Storage = { getItem(key: string): string | null };
+  return (await page.evaluate(
     async ([ch, inp]) => {
+      const session = (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem('countertop.sessionId') ?? '';
       const res = await fetch('/api/invoke', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-session': sessionStorage.getItem('countertop.sessionId') ?? '' },
+        headers: { 'content-type': 'application/json', 'x-session': session },
         body: JSON.stringify({ channel: ch, input: inp }),
       });
       return res.json();
     },
     [channel, input] as const,
-  );
+  )) as { ok: boolean; value?: unknown; error?: { code: string } };
 }
 
 async function openMenu(page: Page, id: string) {

@@ -158,15 +158,22 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
   return { from: isDense(deps, f.locationId) ? productsFirst : levelsFirst, where, args };
 }
 
-export function listStock(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { items: StockRow[]; hasMore: boolean } {
-  getLocation(deps, q.locationId);
+/** The statement behind one page of the stock list (the bench runs it raw as its baseline). */
+export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { sql: string; args: Record<string, unknown> } {
   const sort = q.sort ?? 'name';
   const dir = q.dir === 'desc' ? 'DESC' : 'ASC';
   const order = sort === 'qty' ? `s.qty ${dir}, s.rowid ${dir}` : sort === 'sku' ? `p.sku ${dir}` : `p.name ${dir}, p.rowid ${dir}`;
   const pl = plan(deps, q, sort);
-  const rows = deps.sqlite
-    .prepare(`SELECT ${ROW_COLUMNS} FROM ${pl.from} WHERE ${pl.where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-    .all({ ...pl.args, limit: q.limit + 1, offset: q.offset }) as (Omit<StockRow, 'archived'> & { archived: number })[];
+  return {
+    sql: `SELECT ${ROW_COLUMNS} FROM ${pl.from} WHERE ${pl.where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    args: { ...pl.args, limit: q.limit + 1, offset: q.offset },
+  };
+}
+
+export function listStock(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { items: StockRow[]; hasMore: boolean } {
+  getLocation(deps, q.locationId);
+  const { sql, args } = stockListSql(deps, q);
+  const rows = deps.sqlite.prepare(sql).all(args) as (Omit<StockRow, 'archived'> & { archived: number })[];
   const hasMore = rows.length > q.limit;
   return { items: rows.slice(0, q.limit).map((r) => ({ ...r, archived: r.archived === 1 })), hasMore };
 }
