@@ -28,9 +28,26 @@ const MIX: [QueryClass, number][] = [
 ];
 
 const MULTI_WORD = [
-  'green tea', 'dark choc', 'olive oil', 'orange ju', 'oat milk', 'peanut butter', 'sea salt', 'potato chips', 'ice cream',
-  'red wine', 'almond m', 'acme milk', 'organic milk', 'whole milk 1l', 'coffee beans', 'soy sauce', 'toilet paper', 'cat food',
-  'milk choc', 'mineral water 500ml',
+  'green tea',
+  'dark choc',
+  'olive oil',
+  'orange ju',
+  'oat milk',
+  'peanut butter',
+  'sea salt',
+  'potato chips',
+  'ice cream',
+  'red wine',
+  'almond m',
+  'acme milk',
+  'organic milk',
+  'whole milk 1l',
+  'coffee beans',
+  'soy sauce',
+  'toilet paper',
+  'cat food',
+  'milk choc',
+  'mineral water 500ml',
 ];
 
 const COMMON_CHARS = ['奶', '茶', '面', '水', '果', '酒', '油', '糖', '米', '肉', '蛋', '汁'];

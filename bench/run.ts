@@ -11,7 +11,18 @@
  *   --strict         exit 1 when a case misses its budget
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DB_FILE } from '../src/main/app';
@@ -42,7 +53,11 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === '--json') args.json = resolve(value());
     else if (a === '--quick') args.quick = true;
-    else if (a === '--only') args.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--only')
+      args.only = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--products') args.products = Number(value().replace(/[_,]/g, ''));
     else if (a === '--data') args.data = resolve(value());
     else if (a === '--keep') args.keep = true;
@@ -68,10 +83,14 @@ function parseArgs(argv: string[]): Args {
  */
 function reexecWithGc(): void {
   if (typeof (globalThis as { gc?: unknown }).gc === 'function' || process.env.COUNTERTOP_BENCH_CHILD) return;
-  const res = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', '--max-old-space-size=8192', process.argv[1]!, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, COUNTERTOP_BENCH_CHILD: '1' },
-  });
+  const res = spawnSync(
+    process.execPath,
+    [...process.execArgv, '--expose-gc', '--max-old-space-size=8192', process.argv[1]!, ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, COUNTERTOP_BENCH_CHILD: '1' },
+    },
+  );
   if (res.error) throw res.error;
   process.exit(res.status ?? 1);
 }
@@ -117,7 +136,9 @@ async function main(): Promise<number> {
   const dataDir = args.data ?? mkdtempSync(join(tmpdir(), 'countertop-bench-'));
   mkdirSync(dataDir, { recursive: true });
   log(`Countertop bench: ${args.products.toLocaleString('en')} products, store in ${dataDir}${args.quick ? ' (quick)' : ''}`);
-  log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}, gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed' : 'not exposed'}`);
+  log(
+    `node ${process.version}, ${cpus().length} CPUs, load average ${load()}, gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed' : 'not exposed'}`,
+  );
   if (loadavg()[0]! > 0.75 * cpus().length) log('!! the machine is busy with other work: tail latencies will be noisy');
 
   let meta = readMeta(dataDir);
@@ -168,8 +189,11 @@ async function main(): Promise<number> {
     console.log('');
     console.log(`Results (ms; ${args.products.toLocaleString('en')} products; on-disk store, WAL, synchronous=FULL)`);
     console.log(table(['id', 'n', 'p50', 'p99', 'budget p99', 'result', 'base p50', 'base p99', 'baseline'], rows));
-    console.log(`\ndisk flush p50 ${fmtMs(probe.p50)} ms / p99 ${fmtMs(probe.p99)} ms; load average at the end ${load()} (${cpus().length} CPUs)`);
-    if (seedReport) console.log(`seeding: ${(seedReport.totalMs / 1000).toFixed(1)} s for ${seedReport.products.toLocaleString('en')} products`);
+    console.log(
+      `\ndisk flush p50 ${fmtMs(probe.p50)} ms / p99 ${fmtMs(probe.p99)} ms; load average at the end ${load()} (${cpus().length} CPUs)`,
+    );
+    if (seedReport)
+      console.log(`seeding: ${(seedReport.totalMs / 1000).toFixed(1)} s for ${seedReport.products.toLocaleString('en')} products`);
     const mini = ctx.memo.get('minisearch.figures') as MiniSearchFigures | undefined;
     if (mini)
       console.log(

@@ -82,7 +82,18 @@ export function generateProduct(i: number, rand: () => number, chineseShare: num
   // A few loose, weighed items: a PLU for the scale, no barcode.
   if (i % 500 === 250 && pluSeq.next < 99_999) {
     const plu = String(pluSeq.next++).padStart(5, '0');
-    return { sku, name: `Loose ${pick(rand, LATIN_PRODUCTS.slice(-10))} ${plu}`, altName: null, unit: 'kg', price, cost, plu, barcodes: [], category, chinese: false };
+    return {
+      sku,
+      name: `Loose ${pick(rand, LATIN_PRODUCTS.slice(-10))} ${plu}`,
+      altName: null,
+      unit: 'kg',
+      price,
+      cost,
+      plu,
+      barcodes: [],
+      category,
+      chinese: false,
+    };
   }
   const barcodes = [primaryBarcode(i)];
   if (rand() < 0.1) barcodes.push(secondaryBarcode(i));
@@ -107,7 +118,18 @@ export function generateProduct(i: number, rand: () => number, chineseShare: num
   const brand = pick(rand, LATIN_BRANDS);
   const product = pick(rand, LATIN_PRODUCTS);
   const desc = rand() < 0.5 ? `${pick(rand, LATIN_DESCRIPTORS)} ` : '';
-  return { sku, name: `${brand} ${desc}${product} ${size}`, altName: null, unit: 'each', price, cost, plu: null, barcodes, category, chinese: false };
+  return {
+    sku,
+    name: `${brand} ${desc}${product} ${size}`,
+    altName: null,
+    unit: 'each',
+    price,
+    cost,
+    plu: null,
+    barcodes,
+    category,
+    chinese: false,
+  };
 }
 
 /**
@@ -132,9 +154,9 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('cache_size = -1048576'); // 1 GiB while seeding
 
-  const taxRates = (sqlite.prepare('SELECT id FROM tax_rates WHERE archived = 0 ORDER BY is_default DESC, rate_bp DESC').all() as { id: string }[]).map(
-    (r) => r.id,
-  );
+  const taxRates = (
+    sqlite.prepare('SELECT id FROM tax_rates WHERE archived = 0 ORDER BY is_default DESC, rate_bp DESC').all() as { id: string }[]
+  ).map((r) => r.id);
   if (taxRates.length === 0) throw new Error('Run setup before seeding');
   const locationId = defaultLocationId(deps);
 
@@ -204,7 +226,9 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
     const to = Math.min(opts.products, from + batch);
     insertBatch(from, to);
     const elapsed = msSince(t0) / 1000;
-    log(`  seeded ${to.toLocaleString('en')} / ${opts.products.toLocaleString('en')} products (${elapsed.toFixed(1)} s, ${Math.round(to / elapsed).toLocaleString('en')}/s)`);
+    log(
+      `  seeded ${to.toLocaleString('en')} / ${opts.products.toLocaleString('en')} products (${elapsed.toFixed(1)} s, ${Math.round(to / elapsed).toLocaleString('en')}/s)`,
+    );
   }
 
   const tc = process.hrtime.bigint();

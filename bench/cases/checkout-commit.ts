@@ -90,7 +90,24 @@ export const checkoutCommit: BenchCase = {
           raw.order.run(orderId, `BENCH-${orderId}`, uuidv7(now), uuidv7(now), ctx.meta.clerkId, total - tax, tax, total, total, '[]', now);
           products.forEach((p, k) => {
             const lineTax = Math.round((p.price * p.rateBp) / (10000 + p.rateBp));
-            raw.line.run(uuidv7(now), orderId, k + 1, p.id, p.sku, p.name, p.altName, p.unit, p.price, p.price, p.price, p.price - lineTax, lineTax, p.rateBp, p.price, p.cost);
+            raw.line.run(
+              uuidv7(now),
+              orderId,
+              k + 1,
+              p.id,
+              p.sku,
+              p.name,
+              p.altName,
+              p.unit,
+              p.price,
+              p.price,
+              p.price,
+              p.price - lineTax,
+              lineTax,
+              p.rateBp,
+              p.price,
+              p.cost,
+            );
             raw.movement.run(uuidv7(now), p.id, location, orderId, ctx.meta.clerkId, now);
             raw.level.run(p.id, location);
           });

@@ -24,7 +24,22 @@ function csvFor(from: number, rows: number, seed: number): string {
   const data: string[][] = [];
   for (let i = from; i < from + rows; i++) {
     const p = generateProduct(i, rand, 0.3, pluSeq);
-    data.push([`IMP-${p.sku}`, p.name, p.altName ?? '', '', p.unit, (p.price / 100).toFixed(2), (p.cost / 100).toFixed(2), '', p.barcodes.join('|'), '', '', '', '', '']);
+    data.push([
+      `IMP-${p.sku}`,
+      p.name,
+      p.altName ?? '',
+      '',
+      p.unit,
+      (p.price / 100).toFixed(2),
+      (p.cost / 100).toFixed(2),
+      '',
+      p.barcodes.join('|'),
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   }
   return Papa.unparse({ fields: [...PRODUCT_COLUMNS], data });
 }
@@ -39,7 +54,10 @@ export const csvImport: BenchCase = {
     const rows = ctx.quick ? 10_000 : 100_000;
     const runs = ctx.quick ? 2 : 3;
     // Codes far beyond the seeded range, different on every run of the bench on a kept store.
-    const base = 50_000_000 + ((sqlite.prepare("SELECT COUNT(*) FROM products WHERE sku LIKE 'IMP-%' OR sku LIKE 'RAW-%'").pluck().get() as number) / rows + 1) * 1_000_000;
+    const base =
+      50_000_000 +
+      ((sqlite.prepare("SELECT COUNT(*) FROM products WHERE sku LIKE 'IMP-%' OR sku LIKE 'RAW-%'").pluck().get() as number) / rows + 1) *
+        1_000_000;
     const routerMs: number[] = [];
     const rawMs: number[] = [];
     const location = defaultLocation(ctx);
@@ -55,7 +73,9 @@ export const csvImport: BenchCase = {
       const dt = msSince(t0);
       if (res.created !== rows) throw new Error(`imported ${res.created} of ${rows}`);
       routerMs.push(dt);
-      ctx.log(`  run ${run + 1}: ${rows.toLocaleString('en')} rows (${(text.length / 1e6).toFixed(1)} MB) in ${fmtMs(dt)} ms (${Math.round((rows / dt) * 1000).toLocaleString('en')} rows/s)`);
+      ctx.log(
+        `  run ${run + 1}: ${rows.toLocaleString('en')} rows (${(text.length / 1e6).toFixed(1)} MB) in ${fmtMs(dt)} ms (${Math.round((rows / dt) * 1000).toLocaleString('en')} rows/s)`,
+      );
 
       // Baseline on another batch of the same shape.
       const rawText = csvFor(base + run * 2 * rows + rows, rows, 1900 + run).replace(/\nIMP-/g, '\nRAW-');
@@ -73,7 +93,19 @@ export const csvImport: BenchCase = {
         for (const r of parsed) {
           const id = app.deps.ids();
           const codes = r.barcodes ? r.barcodes.split('|') : [];
-          const info = insP.run(id, r.sku, r.name, r.alt_name || null, r.unit, Math.round(Number(r.price) * 100), Math.round(Number(r.cost) * 100), tax, now, now, 'x');
+          const info = insP.run(
+            id,
+            r.sku,
+            r.name,
+            r.alt_name || null,
+            r.unit,
+            Math.round(Number(r.price) * 100),
+            Math.round(Number(r.cost) * 100),
+            tax,
+            now,
+            now,
+            'x',
+          );
           for (const c of codes) insB.run(c, id);
           const doc = searchDoc({ name: r.name!, altName: r.alt_name || null, sku: r.sku!, barcodes: codes });
           insF.run(info.lastInsertRowid, doc.text, doc.codes, doc.py);
@@ -93,7 +125,12 @@ export const csvImport: BenchCase = {
       p99: r.p99,
       rate: (rows / r.p50) * 1000,
       budget: this.budget,
-      baseline: { name: 'plain SQL: papaparse + prepared INSERTs (product, barcodes, FTS, level), one transaction, no validation', p50: b.p50, p99: b.p99, rate: (rows / b.p50) * 1000 },
+      baseline: {
+        name: 'plain SQL: papaparse + prepared INSERTs (product, barcodes, FTS, level), one transaction, no validation',
+        p50: b.p50,
+        p99: b.p99,
+        rate: (rows / b.p50) * 1000,
+      },
     };
   },
 };

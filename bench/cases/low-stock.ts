@@ -60,7 +60,9 @@ export const lowStock: BenchCase = {
     }
     const r = summarize(routerMs);
     const b = summarize(rawMs);
-    ctx.log(`  ${items.toLocaleString('en')} items with suggestions per pass; router p50 ${fmtMs(r.p50)} / p99 ${fmtMs(r.p99)} ms, raw p50 ${fmtMs(b.p50)} / p99 ${fmtMs(b.p99)} ms`);
+    ctx.log(
+      `  ${items.toLocaleString('en')} items with suggestions per pass; router p50 ${fmtMs(r.p50)} / p99 ${fmtMs(r.p99)} ms, raw p50 ${fmtMs(b.p50)} / p99 ${fmtMs(b.p99)} ms`,
+    );
     const t2 = process.hrtime.bigint();
     await call(app, 'stock.lowStockCount', {}, ADMIN_SESSION_INV);
     ctx.log(`  diagnostic: the badge alone (stock.lowStockCount) ${fmtMs(msSince(t2))} ms`);

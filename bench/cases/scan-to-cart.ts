@@ -25,8 +25,12 @@ export const scanToCart: BenchCase = {
     await call(app, 'cart.clear', {}, CLERK_SESSION);
 
     const raw = {
-      lookup: sqlite.prepare('SELECT p.id, p.unit, p.price FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0'),
-      newCart: sqlite.prepare("INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, 'BENCH', ?, 'open', NULL, ?, ?)"),
+      lookup: sqlite.prepare(
+        'SELECT p.id, p.unit, p.price FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0',
+      ),
+      newCart: sqlite.prepare(
+        "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, 'BENCH', ?, 'open', NULL, ?, ?)",
+      ),
       voidCart: sqlite.prepare("UPDATE carts SET status = 'voided' WHERE id = ?"),
       insLine: sqlite.prepare(
         'INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)',

@@ -89,7 +89,8 @@ export const searchMiniSearch: BenchCase = {
     await ctx.signInClerk();
     // The baseline is catalog.search through the router on the same queries: reuse the samples of
     // the `search` case when it ran in this process, or measure them here, interleaved.
-    const earlier = ctx.memo.get('search.routerSamples') as { all: number[]; by: Map<QueryClass, number[]>; hits: Map<QueryClass, number> } | undefined;
+    const earlier = ctx.memo.get('search.routerSamples') as
+      { all: number[]; by: Map<QueryClass, number[]>; hits: Map<QueryClass, number> } | undefined;
     const msAll: number[] = [];
     const ftsAll: number[] = [];
     const msBy = new Map<QueryClass, number[]>();
@@ -143,10 +144,11 @@ export const searchMiniSearch: BenchCase = {
         .map((l) => `  ${l}`)
         .join('\n'),
     );
-    const pct = (h: Map<QueryClass, number>, c: QueryClass) => Math.round((100 * (h.get(c) ?? 0)) / Math.max(1, measured.filter((q) => q.cls === c).length));
+    const pct = (h: Map<QueryClass, number>, c: QueryClass) =>
+      Math.round((100 * (h.get(c) ?? 0)) / Math.max(1, measured.filter((q) => q.cls === c).length));
     ctx.log(
       `  queries with hits, MiniSearch vs FTS5: chinese ${pct(msHits, 'chinese')}% vs ${pct(ftsHits, 'chinese')}%, pinyin ${pct(msHits, 'pinyin')}% vs ${pct(ftsHits, 'pinyin')}%` +
-        ' (MiniSearch\'s default tokenizer keeps a Chinese name as one token and knows no pinyin)',
+        " (MiniSearch's default tokenizer keeps a Chinese name as one token and knows no pinyin)",
     );
     // Let the index go before the next case (the caller's gc() can then reclaim it).
     index.removeAll();
@@ -159,7 +161,11 @@ export const searchMiniSearch: BenchCase = {
       p50: m.p50,
       p99: m.p99,
       budget: this.budget,
-      baseline: { name: `catalog.search through the router (SQLite FTS5), same queries${earlier ? ' (samples of the search case)' : ', interleaved'}`, p50: f.p50, p99: f.p99 },
+      baseline: {
+        name: `catalog.search through the router (SQLite FTS5), same queries${earlier ? ' (samples of the search case)' : ', interleaved'}`,
+        p50: f.p50,
+        p99: f.p99,
+      },
     };
   },
 };

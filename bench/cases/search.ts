@@ -17,7 +17,9 @@ import type { BenchCase } from './types';
 export function handlerStatements(ctx: BenchContext): { byCode: Statement; bySku: Statement; fts: Statement } {
   const { sqlite } = ctx.app.deps;
   return {
-    byCode: sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`),
+    byCode: sqlite.prepare(
+      `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
+    ),
     bySku: sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`),
     fts: sqlite.prepare(
       `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT 200) AND p.archived = 0`,
@@ -25,7 +27,11 @@ export function handlerStatements(ctx: BenchContext): { byCode: Statement; bySku
   };
 }
 
-export function perClassTable(rows: { label: string; samples: Map<QueryClass, number[]> }[], queries: SearchQuery[], hits?: Map<QueryClass, number>): string {
+export function perClassTable(
+  rows: { label: string; samples: Map<QueryClass, number[]> }[],
+  queries: SearchQuery[],
+  hits?: Map<QueryClass, number>,
+): string {
   const headers = ['class', 'n', ...rows.flatMap((r) => [`${r.label} p50`, `${r.label} p99`]), ...(hits ? ['% with hits'] : [])];
   const body = QUERY_CLASSES.map((cls) => {
     const n = queries.filter((q) => q.cls === cls).length;
@@ -105,7 +111,9 @@ export const search: BenchCase = {
       .map((q, i) => ({ ...q, router: routerAll[i]!, raw: rawAll[i]! }))
       .sort((x, y) => y.router - x.router)
       .slice(0, 8);
-    ctx.log(`  slowest queries (router ms / raw FTS ms): ${slowest.map((x) => `${JSON.stringify(x.q)} ${fmtMs(x.router)}/${fmtMs(x.raw)}`).join(', ')}`);
+    ctx.log(
+      `  slowest queries (router ms / raw FTS ms): ${slowest.map((x) => `${JSON.stringify(x.q)} ${fmtMs(x.router)}/${fmtMs(x.raw)}`).join(', ')}`,
+    );
     if (wrongExact) ctx.log(`  !! ${wrongExact} barcode/SKU queries did not return their product first`);
 
     // Where does the handler's time go? Each of its statements alone, over a slice of the queries.
@@ -144,7 +152,9 @@ export const search: BenchCase = {
     const plan = (sql: string, arg: string) =>
       (ctx.app.deps.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(arg) as { detail: string }[]).map((x) => x.detail).join(' | ');
     ctx.log(`  plan bySku: ${plan(`SELECT p.id FROM products p WHERE p.sku = ? COLLATE NOCASE AND p.archived = 0`, 'X')}`);
-    ctx.log(`  plan byCode: ${plan(`SELECT p.id FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`, 'X')}`);
+    ctx.log(
+      `  plan byCode: ${plan(`SELECT p.id FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`, 'X')}`,
+    );
     ctx.log(
       `  plan fts: ${plan(`SELECT p.id FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT 200) AND p.archived = 0`, '"m"*')}`,
     );

@@ -74,7 +74,9 @@ export const stockList: BenchCase = {
     }
     const r = summarize(routerMs);
     const b = summarize(rawMs);
-    ctx.log(`  router: p50 ${fmtMs(r.p50)} ms, p99 ${fmtMs(r.p99)} ms, max ${fmtMs(r.max)} ms; raw: p50 ${fmtMs(b.p50)} ms, p99 ${fmtMs(b.p99)} ms`);
+    ctx.log(
+      `  router: p50 ${fmtMs(r.p50)} ms, p99 ${fmtMs(r.p99)} ms, max ${fmtMs(r.max)} ms; raw: p50 ${fmtMs(b.p50)} ms, p99 ${fmtMs(b.p99)} ms`,
+    );
     ctx.log(
       table(
         ['query', 'n', 'p50', 'p99', 'max'],

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { z } from 'zod';
 import type { catalogContract, productInput } from '../../shared/api/catalog';
 import type { Category, Product, ProductHit } from '../../shared/api/types';
@@ -56,15 +57,25 @@ function checkRefs(deps: Pick<Deps, 'sqlite'>, p: { taxRateId?: string; category
 }
 
 /** The search index row of a product, rewritten whenever a searchable field changes. */
+const ftsStmts = new WeakMap<object, { del: Statement; ins: Statement }>();
+
 export function writeSearchEntry(
   deps: Pick<Deps, 'sqlite'>,
   rowid: number | bigint,
   p: { name: string; altName?: string | null; sku: string; barcodes: string[] } | null,
 ): void {
-  deps.sqlite.prepare('DELETE FROM products_fts WHERE rowid = ?').run(rowid);
+  let s = ftsStmts.get(deps.sqlite);
+  if (!s) {
+    s = {
+      del: deps.sqlite.prepare('DELETE FROM products_fts WHERE rowid = ?'),
+      ins: deps.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)'),
+    };
+    ftsStmts.set(deps.sqlite, s);
+  }
+  s.del.run(rowid);
   if (!p) return;
   const doc = searchDoc(p);
-  deps.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)').run(rowid, doc.text, doc.codes, doc.py);
+  s.ins.run(rowid, doc.text, doc.codes, doc.py);
 }
 
 export interface CreateExtras {
