@@ -15,6 +15,7 @@ import { StockEditor } from './StockEditor';
 import { GroupDialog, ProductDialog } from './ProductForm';
 import { ImportDialog } from './ImportDialog';
 import { FlaggedDialog, MovementsDialog, ValuationDialog } from './Reports';
+import { ManageDialog } from './ManageDialog';
 
 const ROW = 52;
 type Status = 'all' | 'low' | 'negative' | 'out';
@@ -36,7 +37,7 @@ export function StockScreen() {
   const [archived, setArchived] = useState(false);
   const [total, setTotal] = useState<number | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<null | 'new' | 'group' | 'import' | 'valuation' | 'flagged' | 'history'>(null);
+  const [dialog, setDialog] = useState<null | 'new' | 'group' | 'import' | 'valuation' | 'flagged' | 'history' | 'manage'>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState(0);
 
@@ -177,6 +178,9 @@ export function StockScreen() {
           </button>
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => void exportCsv('stock')}>
             {t('inv.stock.exportStock')}
+          </button>
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setDialog('manage')} data-testid="manage-open">
+            {t('inv.manage.title')}
           </button>
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => setDialog('valuation')}>
             {t('inv.stock.valuation')}
@@ -320,6 +324,14 @@ export function StockScreen() {
       )}
       {dialog === 'valuation' && <ValuationDialog locationId={loc} onClose={() => setDialog(null)} />}
       {dialog === 'flagged' && <FlaggedDialog onClose={() => setDialog(null)} />}
+      {dialog === 'manage' && (
+        <ManageDialog
+          onClose={() => {
+            setDialog(null);
+            refresh();
+          }}
+        />
+      )}
       {dialog === 'history' && <MovementsDialog filter={{ locationId: loc ?? undefined }} onClose={() => setDialog(null)} />}
     </div>
   );
