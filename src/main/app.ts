@@ -16,6 +16,8 @@ export interface AppOptions {
   dataDir: string | null;
   /** Product pictures; defaults to `images/` in the data folder (none for an in-memory store). */
   imagesDir?: string | null;
+  /** Files saved for the user (order PDFs, CSV exports) in the desktop app; defaults to `exports/` in the data folder. */
+  exportsDir?: string | null;
   migrationsDir: string;
   resourcesDir: string;
   terminalCode?: string;
@@ -59,6 +61,7 @@ export function createApp(opts: AppOptions): App {
     pinParams: opts.pinParams ?? OWASP_SCRYPT,
     resourcesDir: opts.resourcesDir,
     imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
+    exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,
   };
   const router = createRouter(deps, handlers, new SessionStore(), listeners);
   return {

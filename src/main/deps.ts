@@ -23,4 +23,6 @@ export interface Deps {
   resourcesDir: string;
   /** Where product pictures and their thumbnails are kept; null: pictures cannot be stored. */
   imagesDir: string | null;
+  /** Where the desktop app saves files the user asked for (its hardened window refuses downloads). */
+  exportsDir: string | null;
 }

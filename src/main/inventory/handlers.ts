@@ -10,6 +10,7 @@ import * as po from '../purchasing/orders';
 import { orderCsv, orderPdf } from '../purchasing/po-docs';
 import { createSupplier, listSuppliers, updateSupplier } from '../purchasing/suppliers';
 import { labelsPdf } from '../labels/labels';
+import { saveExport } from './exports';
 
 /** Runs a writing handler and tells open screens that stock changed. */
 function changes<T>(ctx: { deps: Parameters<typeof stockChanged>[0] }, value: T): T {
@@ -72,4 +73,5 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   },
 
   'labels.pdf': (input, { deps }) => labelsPdf(deps, input),
+  'files.save': (input, { deps }) => saveExport(deps, input.fileName, input.base64),
 };

@@ -1,6 +1,23 @@
-/** Files the user takes away (PDF, CSV) and pictures scaled on a canvas before upload. */
+import { invoke, isElectron } from '../api';
+import { useNotify } from '../stores/notify';
+
+/**
+ * Files the user takes away (PDF, CSV) and pictures scaled on a canvas before upload. In a browser
+ * (the host) a file is downloaded; the desktop window refuses downloads, so main saves it in the
+ * data folder's exports/ and the path is shown.
+ */
+
+async function saveInDataFolder(name: string, blob: Blob): Promise<void> {
+  const r = await invoke('files.save', { fileName: name, base64: await blobToBase64(blob) });
+  if (r.ok) useNotify.getState().message('info', 'inv.common.savedTo', { path: r.value.path });
+  else useNotify.getState().error(r.error);
+}
 
 function save(name: string, blob: Blob): void {
+  if (isElectron()) {
+    void saveInDataFolder(name, blob);
+    return;
+  }
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
