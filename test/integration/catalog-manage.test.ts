@@ -41,8 +41,16 @@ describe('catalog management', () => {
     expect(audit.at).toBe(app.clock.now);
     expect(JSON.parse(audit.details)).toMatchObject({ from: 150, to: 175 });
 
-    // Archived: gone from search and sale, back when restored.
+    // Archived: gone from search, sale and low-stock alerts (its reorder rules go), back in search when restored.
+    await ok(
+      app,
+      'stock.setReorder',
+      { productId: w.cola.id, locationId: w.shop.id, rule: { reorderPoint: 5000, reorderQty: 5000 } },
+      'mgr',
+    );
+    expect((await ok(app, 'stock.lowStockCount', {}, 'mgr')).count).toBe(1);
     await ok(app, 'catalog.archive', { id: w.cola.id, archived: true }, 'mgr');
+    expect((await ok(app, 'stock.lowStockCount', {}, 'mgr')).count).toBe(0);
     expect(await skus('fizzy')).toEqual([]);
     expect((await fail(app, 'cart.scan', { code: '5000112637939' }, 'clerk')).code).toBe('NOT_FOUND');
     await ok(app, 'catalog.archive', { id: w.cola.id, archived: false }, 'mgr');

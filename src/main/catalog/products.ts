@@ -232,9 +232,17 @@ export function archiveProduct(deps: Deps, id: string, archived: boolean, staffI
     .prepare('UPDATE products SET archived = ?, updated_at = ?, hlc = ? WHERE id = ?')
     .run(archived ? 1 : 0, deps.clock(), deps.hlc.now(), id);
   writeSearchEntry(deps, rowidOf(deps, id), archived ? null : before);
+  if (archived) clearReorderRules(deps, id);
   recordAudit(deps, { staffId, action: archived ? 'product.archive' : 'product.unarchive', target: id, success: true });
   appendOutbox(deps, { entity: 'product', entityId: id, op: 'update', payload: { archived } });
   return getProduct(deps, id);
+}
+
+/** An archived product raises no low-stock alert: its reorder rules go with it. */
+export function clearReorderRules(deps: Pick<Deps, 'sqlite'>, productId: string): void {
+  deps.sqlite
+    .prepare('UPDATE stock_levels SET reorder_point = NULL, reorder_qty = NULL WHERE product_id = ? AND reorder_point IS NOT NULL')
+    .run(productId);
 }
 
 export function priceHistory(deps: Pick<Deps, 'sqlite'>, productId: string): PriceChange[] {

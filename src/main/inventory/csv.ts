@@ -6,7 +6,7 @@ import { AppError, notFound } from '../errors';
 import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
-import { defaultTaxRateId, updateProduct, writeSearchEntry } from '../catalog/products';
+import { clearReorderRules, defaultTaxRateId, updateProduct, writeSearchEntry } from '../catalog/products';
 import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { getLocation } from './stock';
 
@@ -482,6 +482,7 @@ function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null
       const variant = r.variant ? JSON.stringify(r.variant) : null;
       if (before.g !== groupId || before.v !== variant || before.a !== (r.archived ? 1 : 0)) {
         setGroup.run(groupId, variant, r.archived ? 1 : 0, r.existingId);
+        if (r.archived) clearReorderRules(deps, r.existingId);
         if (before.a !== (r.archived ? 1 : 0))
           writeSearchEntry(
             deps,

@@ -30,8 +30,13 @@ export function suggest(r: { qty: number; reorderPoint: number; reorderQty: numb
   return { dailySales, suggestedQty: qty };
 }
 
-const LOW = 'stock_levels s INDEXED BY stock_levels_low_idx CROSS JOIN products p ON p.id = s.product_id';
-const LOW_WHERE = 's.reorder_point IS NOT NULL AND s.qty <= s.reorder_point AND p.archived = 0';
+/**
+ * Only the level rows at or below their point are in the partial index, so the alert list and the
+ * badge never look at the others. Archiving a product removes its reorder rules (see
+ * archiveProduct), so archived items never show here.
+ */
+const LOW = 'stock_levels s INDEXED BY stock_levels_low_idx';
+const LOW_WHERE = 's.reorder_point IS NOT NULL AND s.qty <= s.reorder_point';
 
 /**
  * Every item at or below its reorder point (one location or all), with the suggestion, paged.
@@ -55,7 +60,8 @@ export function lowStock(
   };
   const rows = deps.sqlite
     .prepare(
-      `WITH pg AS (SELECT s.rowid AS rid, p.rowid AS prid FROM ${LOW} WHERE ${filter} ORDER BY p.name, p.rowid LIMIT @limit OFFSET @offset)
+      `WITH pg AS (SELECT s.rowid AS rid, p.rowid AS prid FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id WHERE ${filter}
+                   ORDER BY p.name, p.rowid LIMIT @limit OFFSET @offset)
        SELECT s.product_id AS productId, p.sku, p.name, p.unit, s.location_id AS locationId, l.name AS locationName, s.qty,
               s.reorder_point AS reorderPoint, s.reorder_qty AS reorderQty, p.cost, p.supplier_id AS supplierId, sup.name AS supplierName,
               COALESCE((SELECT -SUM(m.qty_delta) FROM stock_movements m INDEXED BY stock_movements_product_at_idx

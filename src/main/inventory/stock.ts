@@ -95,6 +95,9 @@ const ROW_COLUMNS = `s.product_id AS productId, p.sku, p.name, p.alt_name AS alt
   p.image, p.archived, s.qty, (SELECT SUM(t.qty) FROM stock_levels t WHERE t.product_id = s.product_id) AS total,
   s.reorder_point AS reorderPoint, s.reorder_qty AS reorderQty`;
 
+/** A text filter lists at most this many matches (sorted among themselves); refine the words for more. */
+export const TEXT_MATCHES = 2000;
+
 /** Rows per location, refreshed at most once a minute: only used to choose a query plan. */
 const density = new WeakMap<object, Map<string, { rows: number; products: number; at: number }>>();
 
@@ -148,7 +151,8 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
       return { from: productsFirst, where, args };
     }
     const fts = ftsQuery(text);
-    where.push(fts ? 'p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH @fts)' : '0');
+    // A common word matches a large part of a big catalog: the list shows the first matches only.
+    where.push(fts ? `p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH @fts LIMIT ${TEXT_MATCHES})` : '0');
     if (fts) args.fts = fts;
     return { from: productsFirst, where, args };
   }
@@ -164,8 +168,12 @@ export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { s
   const dir = q.dir === 'desc' ? 'DESC' : 'ASC';
   const order = sort === 'qty' ? `s.qty ${dir}, s.rowid ${dir}` : sort === 'sku' ? `p.sku ${dir}` : `p.name ${dir}, p.rowid ${dir}`;
   const pl = plan(deps, q, sort);
+  // The page's level rows are chosen first (keys only, so rows skipped by OFFSET cost an index
+  // step each); the columns, the total over all locations among them, are read for the page alone.
   return {
-    sql: `SELECT ${ROW_COLUMNS} FROM ${pl.from} WHERE ${pl.where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    sql: `WITH pg AS (SELECT s.rowid AS srid FROM ${pl.from} WHERE ${pl.where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset)
+      SELECT ${ROW_COLUMNS} FROM pg CROSS JOIN stock_levels s ON s.rowid = pg.srid CROSS JOIN products p ON p.id = s.product_id
+      ORDER BY ${order}`,
     args: { ...pl.args, limit: q.limit + 1, offset: q.offset },
   };
 }
@@ -178,15 +186,14 @@ export function listStock(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { item
   return { items: rows.slice(0, q.limit).map((r) => ({ ...r, archived: r.archived === 1 })), hasMore };
 }
 
-export function countStock(deps: Pick<Deps, 'sqlite'>, f: StockFilter): { total: number } {
+export function countStock(deps: Pick<Deps, 'sqlite'>, f: StockFilter): { total: number; capped: boolean } {
   getLocation(deps, f.locationId);
   const pl = plan(deps, f, null);
-  return {
-    total: deps.sqlite
-      .prepare(`SELECT COUNT(*) FROM ${pl.from} WHERE ${pl.where.join(' AND ')}`)
-      .pluck()
-      .get(pl.args) as number,
-  };
+  const total = deps.sqlite
+    .prepare(`SELECT COUNT(*) FROM ${pl.from} WHERE ${pl.where.join(' AND ')}`)
+    .pluck()
+    .get(pl.args) as number;
+  return { total, capped: !!f.q?.trim() && total >= TEXT_MATCHES };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -307,10 +307,10 @@ export function ordersFromSuggestions(
   getLocation(deps, input.locationId, { active: true });
   if (input.supplierId) getSupplier(deps, input.supplierId);
   const all: ReturnType<typeof lowStock>['items'] = [];
-  for (let offset = 0; ; offset += 5000) {
-    const page = lowStock(deps, { locationId: input.locationId, productIds: input.productIds, offset, limit: 5000 });
+  for (let offset = 0; ; offset += 10_000) {
+    const page = lowStock(deps, { locationId: input.locationId, productIds: input.productIds, offset, limit: 10_000 });
     all.push(...page.items);
-    if (page.items.length < 5000) break;
+    if (page.items.length < 10_000) break;
   }
   const wanted = all.filter((r) => r.suggestedQty > 0);
   if (wanted.length === 0) throw new AppError('VALIDATION', 'Nothing needs ordering for these items', { field: 'productIds' });

@@ -67,6 +67,7 @@ const en = {
     everywhere: 'All locations',
     showArchived: 'Show archived',
     count: '{{count}} items',
+    capped: 'First {{count}} matches: add words to narrow the search',
     emptyList: 'No items match.',
   },
   editor: {
@@ -293,6 +294,7 @@ const zhCN: typeof en = {
     everywhere: '全部库位',
     showArchived: '显示已归档',
     count: '{{count}} 个商品',
+    capped: '仅显示前 {{count}} 个结果：请输入更多关键词',
     emptyList: '没有符合条件的商品。',
   },
   editor: {

@@ -70,7 +70,8 @@ export const inventoryContract = {
     writes: false,
   }),
   /** How many rows the same filter matches (asked once per filter, beside the pages). */
-  'stock.count': channel<{ total: number }>()({ input: z.object(stockFilter).strict(), role: 'manager', writes: false }),
+  /** `capped`: a text filter lists only its first matches (refine the words to see others). */
+  'stock.count': channel<{ total: number; capped: boolean }>()({ input: z.object(stockFilter).strict(), role: 'manager', writes: false }),
   'stock.item': channel<StockItem>()({ input: z.object({ productId: c.id }).strict(), role: 'manager', writes: false }),
   'stock.movements': channel<{ items: MovementRow[]; hasMore: boolean }>()({
     input: z
@@ -133,8 +134,9 @@ export const inventoryContract = {
     role: 'manager',
     writes: true,
   }),
+  /** Items at or below their reorder point with suggestions, by name; up to 10,000 at once (an alert list is read whole). */
   'stock.lowStock': channel<{ items: LowStockRow[]; total: number }>()({
-    input: z.object({ locationId: c.id.optional(), ...page }).strict(),
+    input: z.object({ locationId: c.id.optional(), offset: page.offset, limit: z.number().int().min(1).max(10_000) }).strict(),
     role: 'manager',
     writes: false,
   }),

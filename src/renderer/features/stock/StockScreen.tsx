@@ -36,6 +36,7 @@ export function StockScreen() {
   const [dir, setDir] = useState<'asc' | 'desc'>('asc');
   const [archived, setArchived] = useState(false);
   const [total, setTotal] = useState<number | null>(null);
+  const [capped, setCapped] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const [dialog, setDialog] = useState<null | 'new' | 'group' | 'import' | 'valuation' | 'flagged' | 'history' | 'manage'>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -69,7 +70,11 @@ export function StockScreen() {
     setTotal(null);
     if (!filter) return;
     let live = true;
-    void invoke('stock.count', filter).then((r) => live && r.ok && setTotal(r.value.total));
+    void invoke('stock.count', filter).then((r) => {
+      if (!live || !r.ok) return;
+      setTotal(r.value.total);
+      setCapped(r.value.capped);
+    });
     return () => {
       live = false;
     };
@@ -202,7 +207,7 @@ export function StockScreen() {
             </>
           )}
           <span className="muted toolbar-count" data-testid="stock-count">
-            {total !== null ? t('inv.stock.count', { count: total }) : ''}
+            {total !== null ? (capped ? t('inv.stock.capped', { count: total }) : t('inv.stock.count', { count: total })) : ''}
           </span>
         </div>
 
