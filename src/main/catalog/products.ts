@@ -63,6 +63,8 @@ export function writeSearchEntry(
   deps: Pick<Deps, 'sqlite'>,
   rowid: number | bigint,
   p: { name: string; altName?: string | null; sku: string; barcodes: string[] } | null,
+  /** A product inserted just now has no entry yet: nothing to delete. */
+  fresh = false,
 ): void {
   let s = ftsStmts.get(deps.sqlite);
   if (!s) {
@@ -72,7 +74,7 @@ export function writeSearchEntry(
     };
     ftsStmts.set(deps.sqlite, s);
   }
-  s.del.run(rowid);
+  if (!fresh) s.del.run(rowid);
   if (!p) return;
   const doc = searchDoc(p);
   s.ins.run(rowid, doc.text, doc.codes, doc.py);
@@ -121,7 +123,7 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
     .run(row);
   const ins = deps.sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
   for (const code of codes) ins.run(code, id);
-  writeSearchEntry(deps, info.lastInsertRowid, { name: input.name, altName: input.altName, sku: input.sku, barcodes: codes });
+  writeSearchEntry(deps, info.lastInsertRowid, { name: input.name, altName: input.altName, sku: input.sku, barcodes: codes }, true);
   appendOutbox(deps, { entity: 'product', entityId: id, op: 'insert', payload: { ...row, barcodes: codes } });
   const location = defaultLocationId(deps);
   if (input.openingStock)

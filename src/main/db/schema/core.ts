@@ -78,12 +78,16 @@ export const products = sqliteTable(
   },
   (t) => [
     uniqueIndex('products_sku_uq').on(t.sku),
-    uniqueIndex('products_plu_uq').on(t.plu),
+    // Partial: only weighed goods have a PLU, only variants a group (a bulk import skips them).
+    uniqueIndex('products_plu_uq')
+      .on(t.plu)
+      .where(sql`plu IS NOT NULL`),
     index('products_category_name_idx').on(t.categoryId, t.name),
-    // Stock list: sorted by name or SKU within a category, paged in SQL.
+    // Stock list: sorted by name, paged in SQL.
     index('products_name_idx').on(t.name),
-    index('products_category_sku_idx').on(t.categoryId, t.sku),
-    index('products_group_idx').on(t.groupId),
+    index('products_group_idx')
+      .on(t.groupId)
+      .where(sql`group_id IS NOT NULL`),
   ],
 );
 
