@@ -88,6 +88,10 @@ export const products = sqliteTable(
     index('products_group_idx')
       .on(t.groupId)
       .where(sql`group_id IS NOT NULL`),
+    // The few archived products (the stock list's count leaves them out).
+    index('products_archived_idx')
+      .on(t.id)
+      .where(sql`archived = 1`),
   ],
 );
 
