@@ -96,7 +96,7 @@ const ROW_COLUMNS = `s.product_id AS productId, p.sku, p.name, p.alt_name AS alt
   s.reorder_point AS reorderPoint, s.reorder_qty AS reorderQty`;
 
 /** A text filter lists at most this many matches (sorted among themselves); refine the words for more. */
-export const TEXT_MATCHES = 500;
+export const TEXT_MATCHES = 200;
 
 /** Rows per location, refreshed at most once a minute: only used to choose a query plan. */
 const density = new WeakMap<object, Map<string, { rows: number; products: number; at: number }>>();
