@@ -430,11 +430,23 @@ export function addVariant(deps: Deps, input: VariantInput & { groupId: string }
   return getGroup(deps, g.id);
 }
 
+/**
+ * A SKU as typed, in capitals or in small letters. (`sku = ? COLLATE NOCASE` cannot use the SKU
+ * index, whose collation is binary: at a million products that is a full scan per lookup.)
+ */
+export const SKU_ANY_CASE = 'p.sku IN (?, ?, ?)';
+export const skuCases = (code: string): [string, string, string] => [code, code.toUpperCase(), code.toLowerCase()];
+
 /** A scanned or typed barcode or SKU (archived products included: stock of them still moves). */
 export function productIdByCode(deps: Pick<Deps, 'sqlite'>, code: string): string | null {
   const byCode = deps.sqlite.prepare('SELECT product_id FROM barcodes WHERE code = ?').pluck().get(code) as string | undefined;
   if (byCode) return byCode;
-  return (deps.sqlite.prepare('SELECT id FROM products WHERE sku = ? COLLATE NOCASE').pluck().get(code) as string | undefined) ?? null;
+  return (
+    (deps.sqlite
+      .prepare(`SELECT id FROM products p WHERE ${SKU_ANY_CASE}`)
+      .pluck()
+      .get(...skuCases(code)) as string | undefined) ?? null
+  );
 }
 
 /** Paged in SQL (the renderer never holds the whole catalog). */

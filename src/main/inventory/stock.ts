@@ -156,11 +156,35 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
     if (fts) args.fts = fts;
     return { from: productsFirst, where, args };
   }
-  if (status === 'low')
-    return { from: `stock_levels s INDEXED BY stock_levels_low_idx CROSS JOIN products p ON p.id = s.product_id`, where, args };
-  if (status !== 'all' || sort === 'qty' || sort === null) return { from: levelsFirst, where, args };
+  const lowFirst = 'stock_levels s INDEXED BY stock_levels_low_idx CROSS JOIN products p ON p.id = s.product_id';
+  if (sort === 'qty' && f.categoryId && status === 'all') {
+    // A small category is read whole and sorted; a large one follows the quantity index.
+    const size = deps.sqlite
+      .prepare(`SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE category_id = ? LIMIT ${FEW_MATCHES + 1})`)
+      .pluck()
+      .get(f.categoryId) as number;
+    if (size <= FEW_MATCHES) return { from: productsFirst, where, args };
+  }
+  if (sort === 'qty' || sort === null) return { from: status === 'low' ? lowFirst : levelsFirst, where, args };
+  if (status !== 'all') {
+    // A status picks few rows (sorted after reading them all) or many (then walking the products
+    // in name or SKU order and keeping those that match is cheaper): count up to the threshold.
+    const probe =
+      status === 'low'
+        ? 'SELECT 1 FROM stock_levels INDEXED BY stock_levels_low_idx WHERE location_id = ? AND reorder_point IS NOT NULL AND qty <= reorder_point'
+        : `SELECT 1 FROM stock_levels WHERE location_id = ? AND qty ${status === 'negative' ? '< 0' : '<= 0'}`;
+    const many = deps.sqlite
+      .prepare(`SELECT COUNT(*) FROM (${probe} LIMIT ${FEW_MATCHES + 1})`)
+      .pluck()
+      .get(f.locationId) as number;
+    if (many <= FEW_MATCHES) return { from: status === 'low' ? lowFirst : levelsFirst, where, args };
+    return { from: productsFirst, where, args };
+  }
   return { from: isDense(deps, f.locationId) ? productsFirst : levelsFirst, where, args };
 }
+
+/** Up to this many matching rows are read and sorted; beyond it the sorted products are walked instead. */
+const FEW_MATCHES = 20_000;
 
 /** The statement behind one page of the stock list (the bench runs it raw as its baseline). */
 export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { sql: string; args: Record<string, unknown> } {
