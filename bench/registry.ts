@@ -3,12 +3,24 @@
  * a p99 budget and a run function returning one result (see cases/types.ts).
  */
 import { checkoutCommit } from './cases/checkout-commit';
+import { coldStart } from './cases/cold-start';
 import { scanToCart } from './cases/scan-to-cart';
 import { search } from './cases/search';
 import { searchMiniSearch } from './cases/search-minisearch';
 import type { BenchCase } from './cases/types';
+import { DASHBOARD_CASES } from './cases/dashboard';
 import { stockList } from './cases/stock-list';
 import { csvImport } from './cases/csv-import';
 import { lowStock } from './cases/low-stock';
 
-export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch, stockList, lowStock, csvImport];
+export const CASES: BenchCase[] = [
+  scanToCart,
+  checkoutCommit,
+  search,
+  searchMiniSearch,
+  coldStart,
+  stockList,
+  lowStock,
+  csvImport,
+  ...DASHBOARD_CASES,
+];

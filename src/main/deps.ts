@@ -3,6 +3,7 @@ import type { Hlc } from '../shared/hlc';
 import type { Db, Sqlite } from './db/open';
 import type { PaymentProvider } from './payments/provider';
 import type { PinParams } from './staff/pin';
+import type { DataSafety } from './backup/service';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -25,4 +26,6 @@ export interface Deps {
   imagesDir: string | null;
   /** Where the desktop app saves files the user asked for (its hardened window refuses downloads). */
   exportsDir: string | null;
+  /** Backups, restore and export of the store's file; absent for an in-memory store. */
+  dataSafety?: DataSafety;
 }

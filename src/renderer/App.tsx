@@ -11,11 +11,20 @@ import { PurchasingScreen } from './features/purchasing/PurchasingScreen';
 import { CountsScreen } from './features/counts/CountsScreen';
 import { useInventory } from './stores/inventory';
 import { roleRank } from '../shared/api';
+import { ShiftsScreen } from './features/shifts/ShiftsScreen';
+import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
+import { OrdersScreen } from './features/orders/OrdersScreen';
+import { CustomersScreen } from './features/customers/CustomersScreen';
+import { ShippingScreen } from './features/shipping/ShippingScreen';
+import { RatingsScreen } from './features/ratings/RatingsScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
 import { useApp } from './stores/app';
+import { AuditScreen } from './features/audit/AuditScreen';
+import { RecoveryScreen } from './features/data/RecoveryScreen';
+import { showPendingNotice } from './features/data/notice';
 
 function Unreachable() {
   const { t } = useTranslation();
@@ -41,7 +50,14 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   stock: StockScreen,
   purchasing: PurchasingScreen,
   counts: CountsScreen,
+  audit: AuditScreen,
   settings: SettingsScreen,
+  orders: OrdersScreen,
+  customers: CustomersScreen,
+  shipping: ShippingScreen,
+  ratings: RatingsScreen,
+  shifts: ShiftsScreen,
+  dashboard: DashboardScreen,
 };
 
 function View({ id }: { id: ViewId }) {
@@ -60,6 +76,7 @@ export function App() {
 
   useEffect(() => {
     void boot();
+    showPendingNotice();
   }, [boot]);
 
   useEffect(() => subscribe('session.expired', () => expired()), [expired]);
@@ -86,6 +103,7 @@ export function App() {
         </div>
       )}
       {screen === 'unreachable' && <Unreachable />}
+      {screen === 'recovery' && <RecoveryScreen />}
       {screen === 'setup' && <SetupScreen />}
       {screen === 'signin' && <SignInScreen />}
       {isView(screen) && <View id={screen} />}

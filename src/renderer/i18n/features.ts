@@ -1,4 +1,9 @@
+import { aftersaleMessages } from './aftersale';
 import { inventoryMessages } from './inventory';
+import { auditMessages } from './audit';
+import { dataMessages } from './data';
+import { shiftsMessages } from './shifts';
+import { dashboardMessages } from './dashboard';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -12,4 +17,11 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [inventoryMessages];
+export const FEATURE_MESSAGES: FeatureMessages[] = [
+  dataMessages,
+  auditMessages,
+  aftersaleMessages,
+  shiftsMessages,
+  dashboardMessages,
+  inventoryMessages,
+];

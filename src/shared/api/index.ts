@@ -3,10 +3,23 @@ import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
 import { inventoryContract } from './inventory';
+import { adminContract } from './admin';
+import { aftersaleContract } from './aftersale';
+import { shiftsContract } from './shifts';
+import { insightContract } from './insight';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
-export const contract = { ...appContract, ...catalogContract, ...salesContract, ...inventoryContract };
+export const contract = {
+  ...appContract,
+  ...catalogContract,
+  ...salesContract,
+  ...adminContract,
+  ...aftersaleContract,
+  ...shiftsContract,
+  ...insightContract,
+  ...inventoryContract,
+};
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -27,3 +40,5 @@ export type EventName = keyof Events;
 export * from './types';
 export * from './inventory-types';
 export * from './define';
+export type * from './admin';
+export * from './aftersale';

@@ -5,3 +5,6 @@
 export * from './core';
 export * from './catalog';
 export * from './inventory';
+export * from './aftersale';
+export * from './shifts';
+export * from './insight';

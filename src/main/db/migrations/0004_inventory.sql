@@ -112,14 +112,16 @@ CREATE TABLE `purchase_orders` (
 CREATE UNIQUE INDEX `purchase_orders_number_uq` ON `purchase_orders` (`number`);--> statement-breakpoint
 CREATE INDEX `purchase_orders_status_idx` ON `purchase_orders` (`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `purchase_orders_supplier_idx` ON `purchase_orders` (`supplier_id`,`created_at`);--> statement-breakpoint
-ALTER TABLE `categories` ADD `archived` integer DEFAULT false NOT NULL;--> statement-breakpoint
+DROP INDEX `products_plu_uq`;--> statement-breakpoint
 ALTER TABLE `products` ADD `group_id` text REFERENCES product_groups(id);--> statement-breakpoint
 ALTER TABLE `products` ADD `variant` text;--> statement-breakpoint
 ALTER TABLE `products` ADD `image` text;--> statement-breakpoint
 ALTER TABLE `products` ADD `supplier_id` text REFERENCES suppliers(id);--> statement-breakpoint
 CREATE INDEX `products_name_idx` ON `products` (`name`);--> statement-breakpoint
-CREATE INDEX `products_category_sku_idx` ON `products` (`category_id`,`sku`);--> statement-breakpoint
-CREATE INDEX `products_group_idx` ON `products` (`group_id`);--> statement-breakpoint
+CREATE INDEX `products_group_idx` ON `products` (`group_id`) WHERE group_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `products_archived_idx` ON `products` (`id`) WHERE archived = 1;--> statement-breakpoint
+CREATE UNIQUE INDEX `products_plu_uq` ON `products` (`plu`) WHERE plu IS NOT NULL;--> statement-breakpoint
+ALTER TABLE `categories` ADD `archived` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `stock_levels` ADD `reorder_point` integer;--> statement-breakpoint
 ALTER TABLE `stock_levels` ADD `reorder_qty` integer;--> statement-breakpoint
 CREATE INDEX `stock_levels_location_qty_idx` ON `stock_levels` (`location_id`,`qty`);--> statement-breakpoint
