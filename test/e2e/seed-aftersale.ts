@@ -32,6 +32,8 @@ async function main() {
   await call('staff.signIn', { staffId: staff.find((s) => s.name === 'Admin')!.id, pin: '1234' });
   await call('staff.create', { name: 'Carl', role: 'clerk', pin: '3333' });
   await call('staff.create', { name: 'Mona', role: 'manager', pin: '2222' });
+  // Selling needs an open cash-drawer shift on this till (a $100 float).
+  await call('shifts.open', { counts: [{ value: 2000, pieces: 5 }] });
   const jane = await call<{ id: string }>('customers.create', { name: 'Jane Doe', phone: '+1 415 555 0100', email: 'jane@example.com' });
   // An earlier sale: one water, two colas, paid cash.
   await call('cart.scan', { code: '6954321000017' });

@@ -9,8 +9,8 @@ describe('refunds in the shift and the dashboard', () => {
   it('a cash refund lowers the expected cash and shows on the Z report; rollups and a rebuild agree, without counting it twice', async () => {
     const app = makeApp();
     const { cola } = await readyStore(app); // $100 float
-    let cart = await ok(app, 'cart.scan', { code: '5000112637922' });
-    cart = await ok(app, 'cart.scan', { code: '5000112637922' });
+    await ok(app, 'cart.scan', { code: '5000112637922' });
+    const cart = await ok(app, 'cart.scan', { code: '5000112637922' });
     const order = await ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 300 }] });
     const line = order.lines[0]!;
     const refund = await ok(app, 'refunds.create', {
