@@ -9,6 +9,20 @@ import { search } from './cases/search';
 import { searchMiniSearch } from './cases/search-minisearch';
 import type { BenchCase } from './cases/types';
 import { DASHBOARD_CASES } from './cases/dashboard';
+import { stockList } from './cases/stock-list';
+import { csvImport } from './cases/csv-import';
+import { lowStock } from './cases/low-stock';
 import { SYNC_CASES } from './cases/sync';
 
-export const CASES: BenchCase[] = [scanToCart, checkoutCommit, search, searchMiniSearch, coldStart, ...DASHBOARD_CASES, ...SYNC_CASES];
+export const CASES: BenchCase[] = [
+  scanToCart,
+  checkoutCommit,
+  search,
+  searchMiniSearch,
+  coldStart,
+  stockList,
+  lowStock,
+  csvImport,
+  ...DASHBOARD_CASES,
+  ...SYNC_CASES,
+];

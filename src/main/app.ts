@@ -30,6 +30,10 @@ import { afterRestore } from './sync/restore';
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
   dataDir: string | null;
+  /** Product pictures; defaults to `images/` in the data folder (none for an in-memory store). */
+  imagesDir?: string | null;
+  /** Files saved for the user (order PDFs, CSV exports) in the desktop app; defaults to `exports/` in the data folder. */
+  exportsDir?: string | null;
   migrationsDir: string;
   resourcesDir: string;
   terminalCode?: string;
@@ -110,6 +114,8 @@ export function createApp(opts: AppOptions): App {
       payments,
       pinParams: opts.pinParams ?? OWASP_SCRYPT,
       resourcesDir: opts.resourcesDir,
+      imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
+      exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,
       ...(safety ? { dataSafety: safety } : {}),
     };
     return { store, deps, router: createRouter(deps, handlers, new SessionStore(), listeners), sync: createSyncRuntime(deps, opts.sync) };

@@ -22,6 +22,10 @@ export interface Deps {
   payments: PaymentProvider;
   pinParams: PinParams;
   resourcesDir: string;
+  /** Where product pictures and their thumbnails are kept; null: pictures cannot be stored. */
+  imagesDir: string | null;
+  /** Where the desktop app saves files the user asked for (its hardened window refuses downloads). */
+  exportsDir: string | null;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */
   dataSafety?: DataSafety;
 }

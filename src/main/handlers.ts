@@ -3,7 +3,10 @@ import { staffOf } from './router';
 import { appStatus, runSetup } from './setup/setup';
 import { createStaff, listStaff, signIn, updateStaff } from './staff/staff';
 import { readSettings, writeSettings } from './settings/settings';
-import { browseProducts, createProduct, getProduct, listCategories } from './catalog/products';
+import * as catalog from './catalog/products';
+import { clearProductImage, productImage, setProductImage, thumbnails } from './catalog/images';
+import { inventoryHandlers } from './inventory/handlers';
+import { stockChanged } from './inventory/ledger';
 import { searchProducts } from './catalog/search';
 import * as cart from './sales/cart';
 import { completeSale, getOrder, recentOrders } from './sales/checkout';
@@ -71,10 +74,23 @@ export const handlers: Handlers = {
     ).map((r) => ({ ...r, isDefault: r.isDefault === 1 })),
 
   'catalog.search': (input, { deps }) => searchProducts(deps, input.q, input.limit ?? 20),
-  'catalog.browse': (input, { deps }) => browseProducts(deps, input),
-  'catalog.categories': (_i, { deps }) => listCategories(deps),
-  'catalog.get': (input, { deps }) => getProduct(deps, input.id),
-  'catalog.create': (input, ctx) => createProduct(ctx.deps, input, staffOf(ctx).id),
+  'catalog.browse': (input, { deps }) => catalog.browseProducts(deps, input),
+  'catalog.categories': (_i, { deps }) => catalog.listCategories(deps),
+  'catalog.get': (input, { deps }) => catalog.getProduct(deps, input.id),
+  'catalog.create': (input, ctx) => catalog.createProduct(ctx.deps, input, staffOf(ctx).id),
+  'catalog.update': (input, ctx) => catalog.updateProduct(ctx.deps, input, staffOf(ctx).id),
+  'catalog.archive': (input, ctx) => catalog.archiveProduct(ctx.deps, input.id, input.archived, staffOf(ctx).id),
+  'catalog.priceHistory': (input, { deps }) => catalog.priceHistory(deps, input.id),
+  'catalog.categoryList': (_i, { deps }) => catalog.categoryInfo(deps),
+  'catalog.categoryCreate': (input, { deps }) => catalog.createCategory(deps, input),
+  'catalog.categoryUpdate': (input, ctx) => catalog.updateCategory(ctx.deps, input, staffOf(ctx).id),
+  'catalog.groupCreate': (input, ctx) => catalog.createGroup(ctx.deps, input, staffOf(ctx).id),
+  'catalog.groupGet': (input, { deps }) => catalog.getGroup(deps, input.id),
+  'catalog.variantAdd': (input, ctx) => catalog.addVariant(ctx.deps, input, staffOf(ctx).id),
+  'catalog.setImage': (input, { deps }) => setProductImage(deps, input.id, input.image, input.thumb),
+  'catalog.clearImage': (input, { deps }) => clearProductImage(deps, input.id),
+  'catalog.thumbs': (input, { deps }) => thumbnails(deps, input.images),
+  'catalog.image': (input, { deps }) => productImage(deps, input.id),
 
   'cart.get': (_i, { deps }) => cart.loadCart(deps),
   'cart.scan': (input, ctx) => cart.scan(ctx.deps, staffOf(ctx), input.code),
@@ -90,7 +106,11 @@ export const handlers: Handlers = {
   'payments.intent': (input, { deps }) => getIntent(deps, input.id),
   'payments.cancelCard': (input, ctx) => cancelCardPayment(ctx.deps, staffOf(ctx), input.id),
 
-  'sales.complete': (input, ctx) => completeSale(ctx.deps, staffOf(ctx), input),
+  'sales.complete': (input, ctx) => {
+    const order = completeSale(ctx.deps, staffOf(ctx), input);
+    stockChanged(ctx.deps);
+    return order;
+  },
   'sales.get': (input, { deps }) => getOrder(deps, input.id),
   'sales.recent': (input, { deps }) => recentOrders(deps, input.limit),
 
@@ -122,4 +142,5 @@ export const handlers: Handlers = {
   ...shiftsHandlers,
   ...insightHandlers,
   ...syncHandlers,
+  ...inventoryHandlers,
 };

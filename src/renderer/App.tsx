@@ -6,6 +6,11 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
 import { CheckoutScreen } from './features/checkout/CheckoutScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
+import { StockScreen } from './features/stock/StockScreen';
+import { PurchasingScreen } from './features/purchasing/PurchasingScreen';
+import { CountsScreen } from './features/counts/CountsScreen';
+import { useInventory } from './stores/inventory';
+import { roleRank } from '../shared/api';
 import { ShiftsScreen } from './features/shifts/ShiftsScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SyncScreen } from './features/sync/SyncScreen';
@@ -43,6 +48,9 @@ function Unreachable() {
 /** One component per entry of VIEWS (views.ts); a missing one is a compile error. */
 const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
+  stock: StockScreen,
+  purchasing: PurchasingScreen,
+  counts: CountsScreen,
   audit: AuditScreen,
   settings: SettingsScreen,
   orders: OrdersScreen,
@@ -74,6 +82,18 @@ export function App() {
   }, [boot]);
 
   useEffect(() => subscribe('session.expired', () => expired()), [expired]);
+
+  // The low-stock badge: managers see it, refreshed whenever stock changes anywhere.
+  const manager = useApp((s) => roleRank(s.session?.staff?.role ?? 'public') >= roleRank('manager'));
+  const refreshBadge = useInventory((s) => s.refreshBadge);
+  useEffect(() => {
+    if (!manager) {
+      useInventory.getState().clear();
+      return;
+    }
+    void refreshBadge();
+    return subscribe('stock.changed', () => void refreshBadge());
+  }, [manager, refreshBadge]);
 
   useIdleLock(signedIn ? idleLockMs : null, () => void lock('idle'));
 

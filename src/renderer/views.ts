@@ -8,12 +8,15 @@ import { roleRank, type StaffRole } from '../shared/api';
 export const VIEWS = [
   { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
   { id: 'shifts', labelKey: 'shifts.navLabel', minRole: 'clerk' },
-  { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
   { id: 'audit', labelKey: 'audit.title', minRole: 'manager' },
   { id: 'orders', labelKey: 'after.nav.orders', minRole: 'clerk' },
   { id: 'customers', labelKey: 'after.nav.customers', minRole: 'clerk' },
   { id: 'shipping', labelKey: 'after.nav.shipping', minRole: 'clerk' },
   { id: 'ratings', labelKey: 'after.nav.ratings', minRole: 'clerk' },
+  { id: 'stock', labelKey: 'inv.nav.stock', minRole: 'manager' },
+  { id: 'purchasing', labelKey: 'inv.nav.purchasing', minRole: 'manager' },
+  { id: 'counts', labelKey: 'inv.nav.counts', minRole: 'clerk' },
+  { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
   { id: 'sync', labelKey: 'sync.nav', minRole: 'manager' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];

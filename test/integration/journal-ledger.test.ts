@@ -17,13 +17,13 @@ interface LevelCheck {
   movements: number | null;
 }
 
-/** Every (product, location) that has a level or a movement, with both numbers side by side. */
+/** Every (product, location) that has a level or a movement, with both numbers side by side (no movements sum to 0). */
 function levelsVsMovements(app: App): LevelCheck[] {
   return app.deps.sqlite
     .prepare(
       `WITH m AS (SELECT product_id, location_id, SUM(qty_delta) AS s FROM stock_movements GROUP BY product_id, location_id),
             keys AS (SELECT product_id, location_id FROM m UNION SELECT product_id, location_id FROM stock_levels)
-       SELECT k.product_id AS productId, k.location_id AS locationId, l.qty AS level, m.s AS movements
+       SELECT k.product_id AS productId, k.location_id AS locationId, l.qty AS level, COALESCE(m.s, 0) AS movements
        FROM keys k
        LEFT JOIN stock_levels l ON l.product_id = k.product_id AND l.location_id = k.location_id
        LEFT JOIN m ON m.product_id = k.product_id AND m.location_id = k.location_id`,

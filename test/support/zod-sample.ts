@@ -20,6 +20,8 @@ interface Def {
   in?: z.ZodType;
   out?: z.ZodType;
   defaultValue?: unknown;
+  keyType?: z.ZodType;
+  valueType?: z.ZodType;
 }
 interface CheckDef {
   check: string;
@@ -139,6 +141,9 @@ export function sampleOf(schema: z.ZodType, opts: { full?: boolean; seed?: numbe
       v = Array.from({ length: min }, () => sampleOf(d.element!, opts));
       break;
     }
+    case 'record':
+      v = { [String(sampleOf(d.keyType!, opts))]: sampleOf(d.valueType!, opts) };
+      break;
     case 'union': {
       for (const option of d.options ?? []) {
         try {

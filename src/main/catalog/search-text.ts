@@ -15,12 +15,30 @@ export function spaceCjk(text: string): string {
  * Pinyin tokens for the Chinese part of a name: full syllables joined from every syllable
  * boundary and initials from every position, so `pg` and `pingguo` find 富士苹果.
  */
+/**
+ * Syllables of a run of Chinese characters. pinyin-pro needs the whole run (a character's reading
+ * depends on its neighbours) and is the slow part of indexing a name, while catalogs repeat the
+ * same runs (brand and product words across sizes and variants): recent runs are remembered.
+ */
+const syllableCache = new Map<string, string[]>();
+const SYLLABLE_CACHE_MAX = 20_000;
+
+function syllables(run: string): string[] {
+  let full = syllableCache.get(run);
+  if (!full) {
+    full = pinyin(run, { toneType: 'none', type: 'array' }).map((s) => s.toLowerCase().replace(/[^a-z]/g, ''));
+    if (syllableCache.size >= SYLLABLE_CACHE_MAX) syllableCache.delete(syllableCache.keys().next().value!);
+    syllableCache.set(run, full);
+  }
+  return full;
+}
+
 export function pinyinTokens(...names: (string | null | undefined)[]): string {
   const out = new Set<string>();
   for (const name of names) {
     if (!name || !CJK.test(name)) continue;
     for (const run of name.match(/[\u3400-\u9fff\uf900-\ufaff]+/gu) ?? []) {
-      const full = pinyin(run, { toneType: 'none', type: 'array' }).map((s) => s.toLowerCase().replace(/[^a-z]/g, ''));
+      const full = syllables(run);
       const initials = full.map((s) => s[0] ?? '');
       for (let i = 0; i < full.length; i++) {
         out.add(full.slice(i).join(''));

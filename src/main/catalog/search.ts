@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { ProductHit } from '../../shared/api/types';
 import type { Deps } from '../deps';
-import { HIT_COLUMNS } from './products';
+import { HIT_COLUMNS, SKU_ANY_CASE, skuCases } from './products';
 import { ftsQuery } from './search-text';
 
 /** How many FTS matches are ranked in JS: enough for good ordering, bounded for speed at 1M items. */
@@ -21,8 +21,7 @@ function stmts(deps: Pick<Deps, 'sqlite'>): Stmts {
       byCode: deps.sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
       ),
-      // Exact SKU as typed or upper-cased: both use the unique index (COLLATE NOCASE would scan).
-      bySku: deps.sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE p.sku IN (?, upper(?)) AND p.archived = 0`),
+      bySku: deps.sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`),
       // No ORDER BY rank: bm25 over every match of a one-letter prefix is too slow at 1M items.
       fts: deps.sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ${CANDIDATES}) AND p.archived = 0`,
@@ -47,7 +46,7 @@ export function searchProducts(deps: Pick<Deps, 'sqlite'>, typed: string, limit 
   const q = typed.trim();
   if (!q) return [];
   const s = stmts(deps);
-  const exact = [...(s.byCode.all(q) as ProductHit[]), ...(s.bySku.all(q, q) as ProductHit[])];
+  const exact = [...(s.byCode.all(q) as ProductHit[]), ...(s.bySku.all(...skuCases(q)) as ProductHit[])];
   const fts = ftsQuery(q);
   const matches = fts ? (s.fts.all(fts) as ProductHit[]) : [];
   const lower = q.toLowerCase();

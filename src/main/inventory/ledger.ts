@@ -1,6 +1,10 @@
+import type { Statement } from 'better-sqlite3';
+import type { MovementKind } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { readSettings } from '../settings/settings';
 
-export type MovementKind = 'sale' | 'return' | 'receipt' | 'adjustment' | 'count' | 'transfer' | 'writeoff' | 'opening';
+export type { MovementKind };
 
 export interface Movement {
   productId: string;
@@ -9,6 +13,18 @@ export interface Movement {
   kind: MovementKind;
   refId?: string | null;
   staffId?: string | null;
+  /** Adjustments and write-offs say why. */
+  reason?: string | null;
+  /** Receipts carry their cost per unit. */
+  unitCost?: number | null;
+}
+
+interface Stmts {
+  ins: Statement;
+  lvl: Statement;
+  level: Statement;
+  zero: Statement;
+  out: Statement;
 }
 
 /**
@@ -17,40 +33,104 @@ export interface Movement {
  * movements, so every movement syncs as a fact of its own.
  * Prepared once per connection because a sale writes one per line.
  */
-const stmts = new WeakMap<
-  object,
-  { ins: import('better-sqlite3').Statement; lvl: import('better-sqlite3').Statement; out: import('better-sqlite3').Statement }
->();
+const stmts = new WeakMap<object, Stmts>();
 
-export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Partial<Pick<Deps, 'hlc'>>, m: Movement): void {
+function prepared(deps: Pick<Deps, 'sqlite'>): Stmts {
   let s = stmts.get(deps.sqlite);
   if (!s) {
     s = {
       ins: deps.sqlite.prepare(
-        'INSERT INTO stock_movements (id, product_id, location_id, qty_delta, kind, ref_id, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO stock_movements (id, product_id, location_id, qty_delta, kind, ref_id, staff_id, at, reason, unit_cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       lvl: deps.sqlite.prepare(
         'INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, ?) ON CONFLICT (product_id, location_id) DO UPDATE SET qty = qty + excluded.qty',
       ),
+      level: deps.sqlite.prepare('SELECT qty FROM stock_levels WHERE product_id = ? AND location_id = ?').pluck(),
+      zero: deps.sqlite.prepare('INSERT OR IGNORE INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, 0)'),
       out: deps.sqlite.prepare(
         "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'stock_movement', ?, 'insert', ?, ?, ?)",
       ),
     };
     stmts.set(deps.sqlite, s);
   }
+  return s;
+}
+
+export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Partial<Pick<Deps, 'hlc'>>, m: Movement): void {
+  const s = prepared(deps);
   const id = deps.ids();
   const at = deps.clock();
-  s.ins.run(id, m.productId, m.locationId, m.qtyDelta, m.kind, m.refId ?? null, m.staffId ?? null, at);
+  s.ins.run(
+    id,
+    m.productId,
+    m.locationId,
+    m.qtyDelta,
+    m.kind,
+    m.refId ?? null,
+    m.staffId ?? null,
+    at,
+    m.reason ?? null,
+    m.unitCost ?? null,
+  );
   s.lvl.run(m.productId, m.locationId, m.qtyDelta);
   // A fact has no fields to merge: its stamp only orders it among this terminal's changes.
   const stamp = deps.hlc ? deps.hlc.now() : `${String(at).padStart(13, '0')}-0000-ledger`;
   s.out.run(
     deps.ids(),
     id,
-    JSON.stringify({ productId: m.productId, locationId: m.locationId, qtyDelta: m.qtyDelta, kind: m.kind }),
+    JSON.stringify({
+      productId: m.productId,
+      locationId: m.locationId,
+      qtyDelta: m.qtyDelta,
+      kind: m.kind,
+      reason: m.reason ?? null,
+      unitCost: m.unitCost ?? null,
+    }),
     stamp,
     at,
   );
+}
+
+/**
+ * A level row at 0 with no movement (0 is the sum of no movements): a product is listed at its
+ * location from the moment it exists, and the stock list can be paged from the levels table.
+ */
+export function ensureLevelRow(deps: Pick<Deps, 'sqlite'>, productId: string, locationId: string): void {
+  prepared(deps).zero.run(productId, locationId);
+}
+
+export function levelAt(deps: Pick<Deps, 'sqlite'>, productId: string, locationId: string): number {
+  return (prepared(deps).level.get(productId, locationId) as number | undefined) ?? 0;
+}
+
+export interface Shortage {
+  productId: string;
+  sku: string;
+  name: string;
+  available: number;
+  requested: number;
+}
+
+/**
+ * Under the "block" policy, refuses (OUT_OF_STOCK, listing every short item) movements that would
+ * take a level below zero. Under "allow" (the default) the level may go negative and shows in the
+ * flagged list. `items` may repeat a product: quantities are added up first.
+ */
+export function assertAvailable(deps: Pick<Deps, 'sqlite' | 'db'>, locationId: string, items: { productId: string; qty: number }[]): void {
+  if (readSettings(deps).negativeStock !== 'block') return;
+  const wanted = new Map<string, number>();
+  for (const it of items) if (it.qty > 0) wanted.set(it.productId, (wanted.get(it.productId) ?? 0) + it.qty);
+  const short: Shortage[] = [];
+  for (const [productId, requested] of wanted) {
+    const available = levelAt(deps, productId, locationId);
+    if (available - requested < 0) {
+      const p = deps.sqlite.prepare('SELECT sku, name FROM products WHERE id = ?').get(productId) as
+        { sku: string; name: string } | undefined;
+      short.push({ productId, sku: p?.sku ?? '', name: p?.name ?? '', available, requested });
+    }
+  }
+  if (short.length > 0)
+    throw new AppError('OUT_OF_STOCK', `Not enough stock for ${short.map((s) => s.name).join(', ')}`, { locationId, items: short });
 }
 
 export function defaultLocationId(deps: Pick<Deps, 'sqlite'>): string {
@@ -64,4 +144,9 @@ export function stockOnHand(deps: Pick<Deps, 'sqlite'>, productId: string): numb
     q: number;
   };
   return row.q;
+}
+
+/** Tells every open screen that stock changed (badges, lists). Sent once per command, not per line. */
+export function stockChanged(deps: Pick<Deps, 'events' | 'clock'>): void {
+  deps.events.emit('stock.changed', { at: deps.clock() });
 }

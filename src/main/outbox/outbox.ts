@@ -1,4 +1,4 @@
-import { outbox } from '../db/schema';
+import type { Statement } from 'better-sqlite3';
 import type { Deps } from '../deps';
 
 export interface Change {
@@ -8,10 +8,15 @@ export interface Change {
   payload: unknown;
 }
 
+/** Prepared once per connection: a sale appends one, an import of 100,000 products as many. */
+const inserts = new WeakMap<object, Statement>();
+
 /** Appended in the writer's own transaction, so a change is either committed and queued, or neither. */
-export function appendOutbox(deps: Pick<Deps, 'db' | 'clock' | 'ids' | 'hlc'>, change: Change): void {
-  deps.db
-    .insert(outbox)
-    .values({ id: deps.ids(), ...change, hlc: deps.hlc.now(), at: deps.clock() })
-    .run();
+export function appendOutbox(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc'>, change: Change): void {
+  let stmt = inserts.get(deps.sqlite);
+  if (!stmt) {
+    stmt = deps.sqlite.prepare('INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    inserts.set(deps.sqlite, stmt);
+  }
+  stmt.run(deps.ids(), change.entity, change.entityId, change.op, JSON.stringify(change.payload ?? null), deps.hlc.now(), deps.clock());
 }

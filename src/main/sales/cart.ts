@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
 import { verifyApproval } from '../staff/staff';
+import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
 
 interface LineRow extends Omit<CartLine, 'discount'> {
@@ -118,8 +119,8 @@ function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: 
     }
   }
   const bySku = deps.sqlite
-    .prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.sku IN (?, upper(?)) AND p.archived = 0`)
-    .get(code, code) as ProductForSale | undefined;
+    .prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`)
+    .get(...skuCases(code)) as ProductForSale | undefined;
   return bySku ? { product: bySku, qty: 1000, fixedAmount: null } : null;
 }
 

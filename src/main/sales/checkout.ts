@@ -5,7 +5,7 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { appendJournal } from '../journal/journal';
 import { appendOutbox } from '../outbox/outbox';
-import { defaultLocationId, recordMovement } from '../inventory/ledger';
+import { assertAvailable, defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
 import { loadCart } from './cart';
@@ -94,6 +94,14 @@ export function completeSale(
   if (settlement.overpaidByCard) throw new AppError('VALIDATION', 'Card payments cannot exceed the total', { total: cart.priced.total });
   if (settlement.due > 0) throw new AppError('INSUFFICIENT_PAYMENT', 'Not enough paid', { due: settlement.due, total: cart.priced.total });
 
+  // Under the "block" policy a sale of stock that is not there is refused, naming every short item.
+  const location = defaultLocationId(deps);
+  assertAvailable(
+    deps,
+    location,
+    cart.lines.map((l) => ({ productId: l.productId, qty: l.qty })),
+  );
+
   const settings = readSettings(deps);
   const now = deps.clock();
   const orderId = deps.ids();
@@ -123,7 +131,6 @@ export function completeSale(
     );
   attachShift(deps, orderId, shiftId);
 
-  const location = defaultLocationId(deps);
   // An order that ships later takes its stock at fulfilment (shipping), not here.
   const shipLater = cartShipsLater(deps, input.cartId);
   const insLine = deps.sqlite.prepare(

@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   printer: null,
   scale: DEFAULT_SCALE_CONFIG,
   terminalCode: 'T1',
+  negativeStock: 'allow',
 };
 
 /** Keys that stay on this terminal and never sync. */

@@ -1,3 +1,5 @@
+import { aftersaleMessages } from './aftersale';
+import { inventoryMessages } from './inventory';
 import { auditMessages } from './audit';
 import { dataMessages } from './data';
 import { shiftsMessages } from './shifts';
@@ -16,6 +18,12 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-import { aftersaleMessages } from './aftersale';
-
-export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages, shiftsMessages, dashboardMessages, syncMessages];
+export const FEATURE_MESSAGES: FeatureMessages[] = [
+  dataMessages,
+  auditMessages,
+  aftersaleMessages,
+  shiftsMessages,
+  dashboardMessages,
+  inventoryMessages,
+  syncMessages,
+];

@@ -60,6 +60,7 @@ export const appContract = {
         discountLimitBp: c.bp.optional(),
         idleLockMinutes: z.number().int().min(1).max(240).optional(),
         receiptFooter: z.string().max(200).optional(),
+        negativeStock: z.enum(['allow', 'block']).optional(),
         printer: z
           .object({
             host: z.string().trim().min(1).max(253),

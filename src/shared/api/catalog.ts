@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel } from './define';
 import * as c from './common';
 import type { Category, Product, ProductHit } from './types';
+import type { CategoryInfo, PriceChange, ProductGroup } from './inventory-types';
 
 export const productInput = z
   .object({
@@ -26,8 +27,28 @@ export const productInput = z
       .regex(/^\d{5}$/)
       .nullable()
       .optional(),
+    supplierId: c.id.nullable().optional(),
   })
   .strict();
+
+const barcodeList = productInput.shape.barcodes;
+/** Variant values: dimension → value, e.g. { Size: 'M', Colour: 'Red' }. */
+const variantValues = z.record(z.string().trim().min(1).max(40), z.string().trim().min(1).max(40));
+const variantInput = z
+  .object({
+    sku: productInput.shape.sku,
+    values: variantValues,
+    price: c.minor,
+    cost: c.minor,
+    barcodes: barcodeList,
+    name: c.name.optional(),
+  })
+  .strict();
+/** A picture as base64: the full image (JPEG, PNG or WebP, at most 1.5 MB) and its thumbnail made by the renderer. */
+const imageData = z
+  .string()
+  .max(2_100_000)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
 
 export const catalogContract = {
   'catalog.search': channel<ProductHit[]>()({
@@ -49,4 +70,73 @@ export const catalogContract = {
   'catalog.categories': channel<Category[]>()({ input: c.empty, role: 'clerk', writes: false }),
   'catalog.get': channel<Product>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
   'catalog.create': channel<Product>()({ input: productInput, role: 'manager', writes: true }),
+  /** Changes the given fields; a price or cost change is audited with the old and new value. */
+  'catalog.update': channel<Product>()({
+    input: productInput.omit({ unit: true }).partial().extend({ id: c.id, unit: productInput.shape.unit.optional() }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.archive': channel<Product>()({
+    input: z.object({ id: c.id, archived: z.boolean() }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.priceHistory': channel<PriceChange[]>()({
+    input: z.object({ id: c.id }).strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  'catalog.categoryList': channel<CategoryInfo[]>()({ input: c.empty, role: 'manager', writes: false }),
+  'catalog.categoryCreate': channel<Category>()({
+    input: z.object({ name: c.name, altName: z.string().trim().max(120).nullable().optional() }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.categoryUpdate': channel<Category>()({
+    input: z
+      .object({
+        id: c.id,
+        name: c.name.optional(),
+        altName: z.string().trim().max(120).nullable().optional(),
+        archived: z.boolean().optional(),
+      })
+      .strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.groupCreate': channel<ProductGroup>()({
+    input: z
+      .object({
+        name: c.name,
+        altName: z.string().trim().max(120).nullable().optional(),
+        categoryId: c.id.nullable().optional(),
+        attributes: z.array(z.string().trim().min(1).max(40)).min(1).max(4),
+        unit: productInput.shape.unit,
+        taxRateId: c.id.optional(),
+        supplierId: c.id.nullable().optional(),
+        variants: z.array(variantInput).min(1).max(500),
+      })
+      .strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.groupGet': channel<ProductGroup>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
+  'catalog.variantAdd': channel<ProductGroup>()({
+    input: variantInput.extend({ groupId: c.id }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.setImage': channel<Product>()({
+    input: z.object({ id: c.id, image: imageData, thumb: imageData.max(200_000) }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.clearImage': channel<Product>()({ input: z.object({ id: c.id }).strict(), role: 'manager', writes: true }),
+  /** Thumbnails of list rows, as data URLs (null when the file is missing). */
+  'catalog.thumbs': channel<Record<string, string | null>>()({
+    input: z.object({ images: z.array(z.string().regex(/^[0-9a-f-]{36}-[0-9a-f]{12}\.(jpg|png|webp)$/)).max(200) }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+  'catalog.image': channel<{ dataUrl: string | null }>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
 };

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
+import { inventoryContract } from './inventory';
 import { adminContract } from './admin';
 import { aftersaleContract } from './aftersale';
 import { shiftsContract } from './shifts';
@@ -19,6 +20,7 @@ export const contract = {
   ...shiftsContract,
   ...insightContract,
   ...syncContract,
+  ...inventoryContract,
 };
 
 export type Contract = typeof contract;
@@ -32,10 +34,13 @@ export type WritesOf<K extends Channel> = Contract[K] extends ChannelDef<z.ZodTy
 export interface Events {
   'payments.intent': import('./types').CardIntent;
   'session.expired': { reason: 'idle' | 'signedOut' };
+  /** Stock or reorder rules changed (a sale, a receipt, a count…): alert badges refresh. */
+  'stock.changed': { at: number };
 }
 export type EventName = keyof Events;
 
 export * from './types';
+export * from './inventory-types';
 export * from './define';
 export type * from './admin';
 export * from './aftersale';

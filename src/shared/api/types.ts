@@ -46,6 +46,8 @@ export interface StoreSettings {
   printer: PrinterSettings | null;
   scale: ScaleConfig;
   terminalCode: string;
+  /** Stock may go below zero (the level is flagged) or a sale of missing stock is refused. */
+  negativeStock: 'allow' | 'block';
 }
 
 export interface TaxRate {
@@ -80,6 +82,11 @@ export interface Product extends ProductHit {
   taxRateBp: number;
   plu: string | null;
   archived: boolean;
+  groupId: string | null;
+  variant: Record<string, string> | null;
+  /** Image file name (see catalog.image / catalog.thumbs), null when there is none. */
+  image: string | null;
+  supplierId: string | null;
 }
 
 export interface CartLine {

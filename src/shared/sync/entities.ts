@@ -134,6 +134,18 @@ export const SYNC_ENTITIES = [
   { entity: 'shift', kind: 'append-only', scope: 'store', table: 'shifts', key: 'id' },
   { entity: 'cash_movement', kind: 'append-only', scope: 'store', table: 'cash_movements', key: 'id' },
   { entity: 'shift_close', kind: 'append-only', scope: 'store', table: 'shift_closes', key: 'shift_id' },
+  // A customer attached after the sale: the order row travels whole when it is pushed; a later
+  // change to an order already pushed stays on the till (orders are append-only facts).
+  { entity: 'order_customer', kind: 'local', scope: 'store', table: 'orders', key: 'id' },
+  // Issue 3 (store manager). Suppliers and variant groups are shared catalog data, merged per field.
+  { entity: 'supplier', kind: 'mutable', scope: 'org', table: 'suppliers', key: 'id' },
+  { entity: 'product_group', kind: 'mutable', scope: 'org', table: 'product_groups', key: 'id' },
+  // Purchasing, counts and reorder rules are the back office of one store's terminal: they stay on
+  // it (the stock they move syncs as ledger movements).
+  { entity: 'purchase_order', kind: 'local', scope: 'store', table: 'purchase_orders', key: 'id' },
+  { entity: 'count_session', kind: 'local', scope: 'store', table: 'count_sessions', key: 'id' },
+  { entity: 'count_line', kind: 'local', scope: 'store', table: 'count_lines', key: 'session_id' },
+  { entity: 'reorder_rule', kind: 'local', scope: 'store', table: 'stock_levels', key: 'product_id' },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { productGroups, suppliers } from './catalog';
 
 /** Ids are UUIDv7 text made on the terminal; times are epoch ms; money is integer minor units. */
 const id = () => text('id').primaryKey();
@@ -42,6 +44,7 @@ export const categories = sqliteTable('categories', {
   id: id(),
   name: text('name').notNull(),
   altName: text('alt_name'),
+  archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
   hlc: hlc(),
 });
 
@@ -62,14 +65,33 @@ export const products = sqliteTable(
       .references(() => taxRates.id),
     plu: text('plu'),
     archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
+    /** Variant group (null for a plain product) and this variant's values, e.g. {"Size":"M"}. */
+    groupId: text('group_id').references(() => productGroups.id),
+    variant: text('variant', { mode: 'json' }).$type<Record<string, string>>(),
+    /** File name of the product's picture in the data folder's images/ (thumbnail beside it). */
+    image: text('image'),
+    /** Preferred supplier: low-stock suggestions become a draft purchase order for it. */
+    supplierId: text('supplier_id').references(() => suppliers.id),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
     hlc: hlc(),
   },
   (t) => [
     uniqueIndex('products_sku_uq').on(t.sku),
-    uniqueIndex('products_plu_uq').on(t.plu),
+    // Partial: only weighed goods have a PLU, only variants a group (a bulk import skips them).
+    uniqueIndex('products_plu_uq')
+      .on(t.plu)
+      .where(sql`plu IS NOT NULL`),
     index('products_category_name_idx').on(t.categoryId, t.name),
+    // Stock list: sorted by name, paged in SQL.
+    index('products_name_idx').on(t.name),
+    index('products_group_idx')
+      .on(t.groupId)
+      .where(sql`group_id IS NOT NULL`),
+    // The few archived products (the stock list's count leaves them out).
+    index('products_archived_idx')
+      .on(t.id)
+      .where(sql`archived = 1`),
   ],
 );
 
@@ -88,6 +110,7 @@ export const stockLocations = sqliteTable('stock_locations', {
   id: id(),
   name: text('name').notNull(),
   isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+  archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
   hlc: hlc(),
 });
 
@@ -109,11 +132,25 @@ export const stockMovements = sqliteTable(
     refId: text('ref_id'),
     staffId: text('staff_id'),
     at: integer('at').notNull(),
+    /** Why (adjustments, write-offs: damaged, theft…; free text after a colon). */
+    reason: text('reason'),
+    /** Cost per unit of a receipt (minor units), for the weighted average cost. */
+    unitCost: integer('unit_cost'),
   },
-  (t) => [index('stock_movements_product_at_idx').on(t.productId, t.at)],
+  (t) => [
+    index('stock_movements_product_at_idx').on(t.productId, t.at),
+    // Movement history: filtered by location and/or kind, newest first, paged in SQL.
+    index('stock_movements_location_at_idx').on(t.locationId, t.at),
+    index('stock_movements_kind_at_idx').on(t.kind, t.at),
+    index('stock_movements_at_idx').on(t.at),
+  ],
 );
 
-/** Kept in the same transaction as each movement; a test proves it equals the ledger's sum. */
+/**
+ * Kept in the same transaction as each movement; a test proves `qty` equals the ledger's sum.
+ * The item's reorder rule for the location sits on the same row, so "at or below the reorder
+ * point" is one partial index that SQLite keeps up to date with every movement.
+ */
 export const stockLevels = sqliteTable(
   'stock_levels',
   {
@@ -124,8 +161,24 @@ export const stockLevels = sqliteTable(
       .notNull()
       .references(() => stockLocations.id),
     qty: integer('qty').notNull(),
+    /** Low-stock alert at or below this level (thousandths); null: no alert for this item here. */
+    reorderPoint: integer('reorder_point'),
+    /** Order at least this much when low (thousandths). */
+    reorderQty: integer('reorder_qty'),
   },
-  (t) => [primaryKey({ name: 'stock_levels_pk', columns: [t.productId, t.locationId] })],
+  (t) => [
+    primaryKey({ name: 'stock_levels_pk', columns: [t.productId, t.locationId] }),
+    // Stock list sorted by quantity within a location.
+    index('stock_levels_location_qty_idx').on(t.locationId, t.qty),
+    // The flagged list: levels below zero.
+    index('stock_levels_negative_idx')
+      .on(t.qty)
+      .where(sql`qty < 0`),
+    // Low-stock alerts and the badge: only the rows at or below their reorder point are in it.
+    index('stock_levels_low_idx')
+      .on(t.locationId)
+      .where(sql`reorder_point IS NOT NULL AND qty <= reorder_point`),
+  ],
 );
 
 /** The open cart lives in main, so a crash or restart loses nothing. */
@@ -314,5 +367,10 @@ export const audit = sqliteTable(
     approvedBy: text('approved_by'),
     success: integer('success', { mode: 'boolean' }).notNull(),
   },
-  (t) => [index('audit_at_idx').on(t.at), index('audit_action_idx').on(t.action, t.at)],
+  (t) => [
+    index('audit_at_idx').on(t.at),
+    index('audit_action_idx').on(t.action, t.at),
+    // A product's price history (old → new, who, when).
+    index('audit_target_idx').on(t.target, t.at),
+  ],
 );

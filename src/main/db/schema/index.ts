@@ -3,6 +3,8 @@
  * `npm run db:generate` writes the next migration into src/main/db/migrations.
  */
 export * from './core';
+export * from './catalog';
+export * from './inventory';
 export * from './aftersale';
 export * from './shifts';
 export * from './insight';

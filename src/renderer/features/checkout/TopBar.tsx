@@ -5,6 +5,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { canOpen, VIEWS, type ViewId } from '../../views';
+import { useInventory } from '../../stores/inventory';
 import type { StaffRole } from '../../../shared/api';
 import { SyncIndicator } from '../sync/SyncIndicator';
 
@@ -71,6 +72,18 @@ function ViewMenu({ current, role, onGo }: { current: string; role: StaffRole | 
   );
 }
 
+/** Items at or below their reorder point (managers only); gone when there are none. */
+function LowStockBadge({ onGo }: { onGo(): void }) {
+  const { t } = useTranslation();
+  const low = useInventory((s) => s.low);
+  if (!low || low.count === 0) return null;
+  return (
+    <button type="button" className="btn btn-ghost low-badge" onClick={onGo} data-testid="low-stock-badge">
+      <span className="badge badge-warn">{low.count}</span> {t('inv.nav.lowStock', { count: low.count })}
+    </button>
+  );
+}
+
 export function TopBar({ onRecent, children }: { onRecent?: () => void; children?: ReactNode }) {
   const { t } = useTranslation();
   const storeName = useApp((s) => s.settings?.storeName ?? s.status?.storeName ?? 'Countertop');
@@ -101,6 +114,7 @@ export function TopBar({ onRecent, children }: { onRecent?: () => void; children
           </button>
         )}
         <SyncIndicator />
+        <LowStockBadge onGo={() => go('purchasing')} />
         <ViewMenu current={screen} role={staff?.role ?? null} onGo={go} />
         <LanguageSwitch compact />
         <Clock />

@@ -29,6 +29,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
   const [host, setHost] = useState(settings.printer?.host ?? '');
   const [port, setPort] = useState(String(settings.printer?.port ?? 9100));
   const [width, setWidth] = useState<58 | 80>(settings.printer?.width ?? 80);
+  const [negativeStock, setNegativeStock] = useState(settings.negativeStock);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [serverError, setServerError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,6 +55,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
     if (limitBp !== settings.discountLimitBp) input.discountLimitBp = limitBp;
     if (idle !== settings.idleLockMinutes) input.idleLockMinutes = idle;
     if (footer !== settings.receiptFooter) input.receiptFooter = footer;
+    if (negativeStock !== settings.negativeStock) input.negativeStock = negativeStock;
     const printer = printerOn ? { host: host.trim(), port: portNum, width } : null;
     const p0 = settings.printer;
     if (printer === null ? p0 !== null : !p0 || p0.host !== printer.host || p0.port !== printer.port || p0.width !== printer.width) {
@@ -139,6 +141,18 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
         <span className="field-label">{t('settings.footer')}</span>
         <textarea value={footer} maxLength={200} rows={2} onChange={(e) => setFooter(e.target.value)} data-testid="settings-footer" />
         {err('receiptFooter') && <span className="field-error">{err('receiptFooter')}</span>}
+      </label>
+
+      <label className="field">
+        <span className="field-label">{t('inv.settings.negativeStock')}</span>
+        <select
+          value={negativeStock}
+          onChange={(e) => setNegativeStock(e.target.value === 'block' ? 'block' : 'allow')}
+          data-testid="settings-negative-stock"
+        >
+          <option value="allow">{t('inv.settings.allow')}</option>
+          <option value="block">{t('inv.settings.block')}</option>
+        </select>
       </label>
 
       <fieldset className="field printer-fieldset">

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Product } from '../../shared/api/types';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { appendOutbox } from '../outbox/outbox';
+import { getProduct } from './products';
+
+/**
+ * Product pictures live in the data folder (images/), never in the database: `<product id>-<random>.<ext>`
+ * and its thumbnail beside it as `….thumb`. The renderer scales both with a canvas before upload, so
+ * main needs no native image library; here the bytes are only checked to be a JPEG, PNG or WebP.
+ */
+const MAX_IMAGE = 1_500_000;
+const MAX_THUMB = 140_000;
+
+type Kind = { ext: 'jpg' | 'png' | 'webp'; mime: string };
+
+export function sniffImage(bytes: Buffer): Kind | null {
+  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { ext: 'jpg', mime: 'image/jpeg' };
+  if (bytes.length > 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return { ext: 'png', mime: 'image/png' };
+  if (bytes.length > 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP')
+    return { ext: 'webp', mime: 'image/webp' };
+  return null;
+}
+
+function decode(base64: string, max: number, field: string): { bytes: Buffer; kind: Kind } {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length > max) throw new AppError('VALIDATION', `The ${field} is too large (at most ${Math.round(max / 1000)} kB)`, { field });
+  const kind = sniffImage(bytes);
+  if (!kind) throw new AppError('VALIDATION', `The ${field} is not a JPEG, PNG or WebP picture`, { field });
+  return { bytes, kind };
+}
+
+function folder(deps: Pick<Deps, 'imagesDir'>): string {
+  if (!deps.imagesDir) throw new AppError('IO', 'This store has no data folder for pictures');
+  return deps.imagesDir;
+}
+
+function removeFiles(dir: string, name: string | null): void {
+  if (!name) return;
+  rmSync(join(dir, name), { force: true });
+  rmSync(join(dir, `${name}.thumb`), { force: true });
+}
+
+export function setProductImage(deps: Deps, id: string, image: string, thumb: string): Product {
+  const before = getProduct(deps, id);
+  const full = decode(image, MAX_IMAGE, 'image');
+  const small = decode(thumb, MAX_THUMB, 'thumbnail');
+  const dir = folder(deps);
+  mkdirSync(dir, { recursive: true });
+  const name = `${id}-${randomBytes(6).toString('hex')}.${full.kind.ext}`;
+  try {
+    writeFileSync(join(dir, name), full.bytes);
+    writeFileSync(join(dir, `${name}.thumb`), small.bytes);
+  } catch (err) {
+    removeFiles(dir, name);
+    throw new AppError('IO', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  deps.sqlite.prepare('UPDATE products SET image = ?, updated_at = ?, hlc = ? WHERE id = ?').run(name, deps.clock(), deps.hlc.now(), id);
+  appendOutbox(deps, { entity: 'product', entityId: id, op: 'update', payload: { image: name } });
+  removeFiles(dir, before.image);
+  return getProduct(deps, id);
+}
+
+export function clearProductImage(deps: Deps, id: string): Product {
+  const before = getProduct(deps, id);
+  if (!before.image) return before;
+  deps.sqlite.prepare('UPDATE products SET image = NULL, updated_at = ?, hlc = ? WHERE id = ?').run(deps.clock(), deps.hlc.now(), id);
+  appendOutbox(deps, { entity: 'product', entityId: id, op: 'update', payload: { image: null } });
+  if (deps.imagesDir) removeFiles(deps.imagesDir, before.image);
+  return getProduct(deps, id);
+}
+
+function dataUrl(file: string): string | null {
+  try {
+    const bytes = readFileSync(file);
+    const kind = sniffImage(bytes);
+    return kind ? `data:${kind.mime};base64,${bytes.toString('base64')}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Thumbnails by image name (names come from list rows; the contract's pattern keeps them inside the folder). */
+export function thumbnails(deps: Pick<Deps, 'imagesDir'>, names: string[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const name of names) out[name] = deps.imagesDir ? dataUrl(join(deps.imagesDir, `${name}.thumb`)) : null;
+  return out;
+}
+
+export function productImage(deps: Deps, id: string): { dataUrl: string | null } {
+  const p = getProduct(deps, id);
+  return { dataUrl: p.image && deps.imagesDir ? dataUrl(join(deps.imagesDir, p.image)) : null };
+}

@@ -1,0 +1,77 @@
+import type { inventoryContract } from '../../shared/api/inventory';
+import type { HandlersFor } from '../router';
+import { staffOf } from '../router';
+import { stockChanged } from './ledger';
+import * as stock from './stock';
+import { lowStock, lowStockCount } from './reorder';
+import * as counts from './counts';
+import * as csv from './csv';
+import * as po from '../purchasing/orders';
+import { orderCsv, orderPdf } from '../purchasing/po-docs';
+import { createSupplier, listSuppliers, updateSupplier } from '../purchasing/suppliers';
+import { labelsPdf } from '../labels/labels';
+import { saveExport } from './exports';
+
+/** Runs a writing handler and tells open screens that stock changed. */
+function changes<T>(ctx: { deps: Parameters<typeof stockChanged>[0] }, value: T): T {
+  stockChanged(ctx.deps);
+  return value;
+}
+
+export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
+  'stock.locations': (_i, { deps }) => stock.listLocations(deps),
+  'stock.locationCreate': (input, ctx) => stock.createLocation(ctx.deps, input.name, staffOf(ctx).id),
+  'stock.locationUpdate': (input, ctx) => stock.updateLocation(ctx.deps, input, staffOf(ctx).id),
+  'stock.list': (input, { deps }) => stock.listStock(deps, input),
+  'stock.count': (input, { deps }) => stock.countStock(deps, input),
+  'stock.item': (input, { deps }) => stock.stockItem(deps, input.productId),
+  'stock.movements': (input, { deps }) => stock.listMovements(deps, input),
+  'stock.adjust': (input, ctx) => changes(ctx, stock.adjustStock(ctx.deps, input, staffOf(ctx).id)),
+  'stock.writeOff': (input, ctx) => changes(ctx, stock.writeOff(ctx.deps, input, staffOf(ctx).id)),
+  'stock.transfer': (input, ctx) => changes(ctx, stock.transferStock(ctx.deps, input, staffOf(ctx).id)),
+  'stock.flagged': (input, { deps }) => stock.flaggedLevels(deps, input),
+  'stock.setReorder': (input, ctx) => changes(ctx, stock.setReorderRule(ctx.deps, input, staffOf(ctx).id)),
+  'stock.lowStock': (input, { deps }) => lowStock(deps, input),
+  'stock.lowStockCount': (_i, { deps }) => lowStockCount(deps),
+  'stock.valuation': (input, { deps }) => stock.valuation(deps, input.locationId ?? null),
+
+  'suppliers.list': (input, { deps }) => listSuppliers(deps, input.includeArchived ?? false),
+  'suppliers.create': (input, { deps }) => createSupplier(deps, input),
+  'suppliers.update': (input, { deps }) => updateSupplier(deps, input),
+
+  'po.list': (input, { deps }) => po.listOrders(deps, input),
+  'po.get': (input, { deps }) => po.getOrder(deps, input.id),
+  'po.create': (input, ctx) => po.createOrder(ctx.deps, input, staffOf(ctx).id),
+  'po.addLines': (input, { deps }) => po.addLines(deps, input.id, input.lines),
+  'po.updateLine': (input, { deps }) => po.updateLine(deps, input),
+  'po.send': (input, ctx) => po.sendOrder(ctx.deps, input.id, staffOf(ctx).id),
+  'po.pdf': (input, { deps }) => orderPdf(deps, input.id),
+  'po.csv': (input, { deps }) => orderCsv(deps, input.id),
+  'po.receiveScan': (input, ctx) => changes(ctx, po.receiveScan(ctx.deps, input, staffOf(ctx).id)),
+  'po.receive': (input, ctx) => changes(ctx, po.receiveLines(ctx.deps, input, staffOf(ctx).id)),
+  'po.close': (input, ctx) => po.closeOrder(ctx.deps, input.id, staffOf(ctx).id),
+  'po.cancel': (input, ctx) => po.cancelOrder(ctx.deps, input.id, staffOf(ctx).id),
+  'po.fromSuggestions': (input, ctx) => changes(ctx, po.ordersFromSuggestions(ctx.deps, input, staffOf(ctx).id)),
+
+  'counts.list': (input, { deps }) => counts.listCounts(deps, input.status),
+  'counts.create': (input, ctx) => counts.createCount(ctx.deps, input, staffOf(ctx).id),
+  'counts.get': (input, { deps }) => counts.getCount(deps, input.id),
+  'counts.scan': (input, ctx) => counts.scanCount(ctx.deps, input, staffOf(ctx).id),
+  'counts.setQty': (input, ctx) => counts.setCountQty(ctx.deps, input, staffOf(ctx).id),
+  'counts.submit': (input, { deps }) => counts.submitCount(deps, input.id),
+  'counts.variance': (input, { deps }) => counts.varianceReport(deps, input.id),
+  'counts.approve': (input, ctx) => changes(ctx, counts.approveCount(ctx.deps, input, staffOf(ctx).id)),
+  'counts.cancel': (input, ctx) => counts.cancelCount(ctx.deps, input.id, staffOf(ctx).id),
+
+  'imports.begin': (input, { deps }) => csv.beginImport(deps, input.kind, input.locationId),
+  'imports.chunk': (input, { deps }) => csv.addChunk(deps, input.importId, input.seq, input.text),
+  'imports.preview': (input, { deps }) => csv.previewImport(deps, input.importId),
+  'imports.commit': (input, ctx) => changes(ctx, csv.commitImport(ctx.deps, input.importId, input.onlyValid, staffOf(ctx).id)),
+  'exports.csv': (input, { deps }) => {
+    const out = input.kind === 'products' ? csv.exportProducts(deps) : csv.exportStock(deps, input.locationId);
+    return { ...out, fileName: `${input.kind}-${new Date(deps.clock()).toISOString().slice(0, 10)}.csv` };
+  },
+
+  'labels.pdf': (input, { deps }) => labelsPdf(deps, input),
+  'files.save': (input, { deps }) => saveExport(deps, input.fileName, input.base64),
+};

@@ -1,0 +1,307 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { roleRank } from '../../../shared/api';
+import type { CountDetail, CountSession, VarianceReport } from '../../../shared/api';
+import { parseQty } from '../../../shared/money';
+import { invoke } from '../../api';
+import { Modal } from '../../components/Modal';
+import { useFormat } from '../../lib/format';
+import { useApp } from '../../stores/app';
+import { defaultLocation, useInventory } from '../../stores/inventory';
+import { useNotify } from '../../stores/notify';
+import { TopBar } from '../checkout/TopBar';
+
+function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const manager = useApp((s) => roleRank(s.session?.staff?.role ?? 'public') >= roleRank('manager'));
+  const [count, setCount] = useState<CountDetail | null>(null);
+  const [report, setReport] = useState<VarianceReport | null>(null);
+  const [code, setCode] = useState('');
+  const [uncounted, setUncounted] = useState<'zero' | 'ignore'>('zero');
+  const input = useRef<HTMLInputElement>(null);
+
+  const [version, setVersion] = useState(0);
+  const load = useCallback(() => setVersion((v) => v + 1), []);
+  useEffect(() => {
+    void invoke('counts.get', { id }).then(async (r) => {
+      if (!r.ok) return;
+      setCount(r.value);
+      if (manager && r.value.status !== 'open') {
+        const v = await invoke('counts.variance', { id });
+        if (v.ok) setReport(v.value);
+      }
+    });
+  }, [id, manager, version]);
+
+  if (!count) return null;
+  const scan = async (e: FormEvent) => {
+    e.preventDefault();
+    const c = code.trim();
+    setCode('');
+    if (!c) return;
+    const r = await invoke('counts.scan', { id, code: c });
+    if (r.ok) setCount(r.value);
+    else notify.error(r.error, { kind: 'scan', code: c });
+    input.current?.focus();
+  };
+  const setQty = async (productId: string, unit: 'each' | 'kg', text: string) => {
+    const n = parseQty(text, unit);
+    if (n === null) return;
+    const r = await invoke('counts.setQty', { id, productId, counted: n });
+    if (r.ok) setCount(r.value);
+    else notify.error(r.error);
+  };
+  const submit = async () => {
+    const r = await invoke('counts.submit', { id });
+    if (!r.ok) return notify.error(r.error);
+    load();
+  };
+  const approve = async () => {
+    const r = await invoke('counts.approve', { id, uncounted });
+    if (!r.ok) return notify.error(r.error);
+    setReport(r.value);
+    load();
+    void useInventory.getState().refreshBadge();
+  };
+  const cancel = async () => {
+    const r = await invoke('counts.cancel', { id });
+    if (r.ok) setCount(r.value);
+  };
+
+  return (
+    <Modal title={`${count.name} · ${count.locationName}`} onClose={onClose} size="xl" testId="count-dialog">
+      <p className="muted">
+        {t(`inv.counts.statuses.${count.status}`)} · {count.blind ? t('inv.counts.blind') : ''}
+      </p>
+      {count.status === 'open' && (
+        <form onSubmit={(e) => void scan(e)} className="inline-form">
+          <input
+            ref={input}
+            className="input-xl"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            placeholder={t('inv.common.scan')}
+            autoFocus
+            data-testid="count-scan"
+          />
+          <button type="button" className="btn btn-primary" onClick={() => void submit()} data-testid="count-submit">
+            {t('inv.counts.submit')}
+          </button>
+          {manager && (
+            <button type="button" className="btn btn-ghost" onClick={() => void cancel()}>
+              {t('inv.counts.cancelCount')}
+            </button>
+          )}
+        </form>
+      )}
+      {report ? (
+        <>
+          <h3>{t('inv.counts.report')}</h3>
+          {report.uncounted > 0 && <p className="notice">{t('inv.counts.uncounted', { count: report.uncounted })}</p>}
+          <div className="scroll-box">
+            <table className="table" data-testid="variance-report">
+              <thead>
+                <tr>
+                  <th>{t('inv.common.sku')}</th>
+                  <th>{t('inv.common.name')}</th>
+                  <th className="num">{t('inv.counts.expected')}</th>
+                  <th className="num">{t('inv.counts.counted')}</th>
+                  <th className="num">{t('inv.counts.variance')}</th>
+                  <th className="num">{t('inv.common.value')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.rows.map((r) => (
+                  <tr key={r.productId}>
+                    <td>{r.sku}</td>
+                    <td>{r.name}</td>
+                    <td className="num">{fmt.qty(r.expected, r.unit)}</td>
+                    <td className="num">{r.counted === null ? t('inv.counts.notCounted') : fmt.qty(r.counted, r.unit)}</td>
+                    <td className={`num${r.variance < 0 ? ' stock-out' : ''}`}>{fmt.qty(r.variance, r.unit)}</td>
+                    <td className="num">{fmt.money(r.value)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <strong>
+              {t('inv.common.total')}: {fmt.money(report.totalValue)}
+            </strong>
+          </p>
+          {manager && (count.status === 'submitted' || count.status === 'open') && (
+            <div className="inline-form">
+              <select value={uncounted} onChange={(e) => setUncounted(e.target.value === 'ignore' ? 'ignore' : 'zero')}>
+                <option value="zero">{t('inv.counts.uncountedZero')}</option>
+                <option value="ignore">{t('inv.counts.uncountedIgnore')}</option>
+              </select>
+              <button type="button" className="btn btn-primary" onClick={() => void approve()} data-testid="count-approve">
+                {t('inv.counts.approve')}
+              </button>
+            </div>
+          )}
+        </>
+      ) : (
+        <div className="scroll-box">
+          <table className="table" data-testid="count-lines">
+            <thead>
+              <tr>
+                <th>{t('inv.common.sku')}</th>
+                <th>{t('inv.common.name')}</th>
+                <th className="num">{t('inv.counts.counted')}</th>
+                <th className="num">{t('inv.counts.expected')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {count.lines.map((l) => (
+                <tr key={l.productId} data-testid="count-line">
+                  <td>{l.sku}</td>
+                  <td>{l.name}</td>
+                  <td className="num">
+                    {count.status === 'open' ? (
+                      <input
+                        key={l.counted}
+                        className="qty-field"
+                        defaultValue={fmt.qty(l.counted, l.unit)}
+                        onBlur={(e) => void setQty(l.productId, l.unit, e.target.value)}
+                        data-testid="count-qty"
+                      />
+                    ) : (
+                      fmt.qty(l.counted, l.unit)
+                    )}
+                  </td>
+                  <td className="num muted">{l.expected === null ? t('inv.counts.hidden') : fmt.qty(l.expected, l.unit)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Modal>
+  );
+}
+
+/** Stock counts: clerks count (by scanning), managers create and approve. */
+export function CountsScreen() {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const manager = useApp((s) => roleRank(s.session?.staff?.role ?? 'public') >= roleRank('manager'));
+  const { locations, categories, loadRefs } = useInventory();
+  const [rows, setRows] = useState<CountSession[]>([]);
+  const [open, setOpen] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [form, setForm] = useState({ name: '', scope: 'partial' as 'full' | 'partial', locationId: '', categoryId: '', blind: true });
+  const load = useCallback(() => void invoke('counts.list', {}).then((r) => r.ok && setRows(r.value)), []);
+  useEffect(load, [load]);
+  useEffect(() => {
+    if (manager) void loadRefs();
+  }, [manager, loadRefs]);
+
+  const create = async () => {
+    const r = await invoke('counts.create', {
+      name: form.name.trim() || new Date().toLocaleDateString(i18n.language),
+      scope: form.scope,
+      locationId: form.locationId || defaultLocation(locations)?.id || '',
+      categoryId: form.scope === 'partial' && form.categoryId ? form.categoryId : null,
+      blind: form.blind,
+    });
+    if (!r.ok) return notify.error(r.error);
+    setCreating(false);
+    load();
+    setOpen(r.value.id);
+  };
+
+  return (
+    <div className="manager-screen" data-testid="counts-screen">
+      <TopBar />
+      <main className="manager-main">
+        <div className="toolbar">
+          <h1>{t('inv.counts.title')}</h1>
+          {manager && (
+            <button type="button" className="btn btn-primary btn-sm" onClick={() => setCreating(true)} data-testid="count-new">
+              {t('inv.counts.newCount')}
+            </button>
+          )}
+        </div>
+        <table className="table table-clickable">
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id} onClick={() => setOpen(c.id)} data-testid="count-row">
+                <td>{c.name}</td>
+                <td>{c.locationName}</td>
+                <td>{t(`inv.counts.statuses.${c.status}`)}</td>
+                <td className="num">{c.counted}</td>
+                <td className="muted">{fmt.dateTime(c.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p className="muted">{t('inv.common.none')}</p>}
+      </main>
+      {creating && (
+        <Modal title={t('inv.counts.newCount')} onClose={() => setCreating(false)} size="sm">
+          <div className="stack">
+            <label className="field">
+              <span className="field-label">{t('inv.common.name')}</span>
+              <input value={form.name} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} data-testid="count-name" />
+            </label>
+            <label className="field">
+              <span className="field-label">{t('inv.common.location')}</span>
+              <select value={form.locationId} onChange={(e) => setForm((f) => ({ ...f, locationId: e.target.value }))}>
+                {locations
+                  .filter((l) => !l.archived)
+                  .map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.name}
+                    </option>
+                  ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">{t('inv.counts.scope')}</span>
+              <select
+                value={form.scope}
+                onChange={(e) => setForm((f) => ({ ...f, scope: e.target.value === 'full' ? 'full' : 'partial' }))}
+              >
+                <option value="partial">{t('inv.counts.partial')}</option>
+                <option value="full">{t('inv.counts.full')}</option>
+              </select>
+            </label>
+            {form.scope === 'partial' && (
+              <label className="field">
+                <span className="field-label">{t('inv.common.category')}</span>
+                <select value={form.categoryId} onChange={(e) => setForm((f) => ({ ...f, categoryId: e.target.value }))}>
+                  <option value="">—</option>
+                  {categories.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            <label className="check">
+              <input type="checkbox" checked={form.blind} onChange={(e) => setForm((f) => ({ ...f, blind: e.target.checked }))} />
+              <span>{t('inv.counts.blind')}</span>
+            </label>
+            <button type="button" className="btn btn-primary" onClick={() => void create()} data-testid="count-create">
+              {t('inv.common.create')}
+            </button>
+          </div>
+        </Modal>
+      )}
+      {open && (
+        <CountDialog
+          id={open}
+          onClose={() => {
+            setOpen(null);
+            load();
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,590 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LowStockRow, PoStatus, PoSummary, ProductHit, PurchaseOrder, Supplier } from '../../../shared/api';
+import type { ApiError } from '../../../shared/errors';
+import { parseQty } from '../../../shared/money';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { Modal } from '../../components/Modal';
+import { describeError } from '../../lib/errors';
+import { useFormat } from '../../lib/format';
+import { saveBase64, saveText } from '../../lib/files';
+import { useApp } from '../../stores/app';
+import { defaultLocation, useInventory } from '../../stores/inventory';
+import { useNotify } from '../../stores/notify';
+import { TopBar } from '../checkout/TopBar';
+
+type Tab = 'orders' | 'low' | 'suppliers';
+
+function StatusBadge({ status }: { status: PoStatus }) {
+  const { t } = useTranslation();
+  const tone = status === 'received' ? ' badge-ok' : status === 'partial' || status === 'sent' ? ' badge-warn' : '';
+  return <span className={`badge${tone}`}>{t(`inv.purchasing.statuses.${status}`)}</span>;
+}
+
+/** Adds a product to a draft by search or code. */
+function AddLine({ order, onChanged }: { order: PurchaseOrder; onChanged(o: PurchaseOrder): void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState<ProductHit[]>([]);
+  const [qty, setQty] = useState('1');
+  useEffect(() => {
+    if (!q.trim()) return;
+    const id = setTimeout(() => void invoke('catalog.search', { q, limit: 8 }).then((r) => r.ok && setHits(r.value)), 150);
+    return () => clearTimeout(id);
+  }, [q]);
+  const shown = q.trim() ? hits : [];
+  const add = async (hit: ProductHit) => {
+    const n = parseQty(qty, hit.unit);
+    if (!n) return notify.message('error', 'inv.common.qty');
+    const r = await invoke('po.addLines', { id: order.id, lines: [{ productId: hit.id, qty: n }] });
+    if (!r.ok) return notify.error(r.error);
+    setQ('');
+    onChanged(r.value);
+  };
+  return (
+    <div className="add-line">
+      <input value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('inv.common.search')} data-testid="po-add-search" />
+      <input className="qty-field" value={qty} onChange={(e) => setQty(e.target.value)} aria-label={t('inv.common.qty')} />
+      {shown.length > 0 && (
+        <ul className="picker">
+          {shown.map((h) => (
+            <li key={h.id}>
+              <button type="button" onClick={() => void add(h)} data-testid="po-add-hit">
+                {h.sku} · {h.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Receiving at the back door: every scan (a keyboard-wedge scanner types the code and Enter) receives one unit. */
+function ReceivePanel({ order, onChanged }: { order: PurchaseOrder; onChanged(o: PurchaseOrder): void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [code, setCode] = useState('');
+  const [qty, setQty] = useState('');
+  const [last, setLast] = useState<string | null>(null);
+  const [ask, setAsk] = useState<{ code: string; name: string; qty?: number } | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+
+  const receive = async (c: string, n: number | undefined, extra = false) => {
+    const r = await invoke('po.receiveScan', { id: order.id, code: c, ...(n ? { qty: n } : {}), ...(extra ? { extra } : {}) });
+    if (!r.ok) {
+      const d = r.error.details as { notOnOrder?: boolean; name?: string } | undefined;
+      if (d?.notOnOrder) setAsk({ code: c, name: d.name ?? c, qty: n });
+      else notify.error(r.error, { kind: 'scan', code: c });
+      return;
+    }
+    const line = r.value.order.items.find((l) => l.id === r.value.lineId)!;
+    const fmtQty = String(r.value.received / 1000);
+    setLast(
+      r.value.over > 0
+        ? t('inv.purchasing.lastScanOver', { qty: fmtQty, name: line.name, over: r.value.over / 1000 })
+        : t('inv.purchasing.lastScan', { qty: fmtQty, name: line.name }),
+    );
+    onChanged(r.value.order);
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const c = code.trim();
+    setCode('');
+    if (!c) return;
+    const n = qty.trim() ? (parseQty(qty, 'kg') ?? undefined) : undefined;
+    setQty('');
+    void receive(c, n);
+    input.current?.focus();
+  };
+
+  return (
+    <div className="receive-panel">
+      <form onSubmit={submit} className="inline-form">
+        <input
+          ref={input}
+          className="input-xl"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          placeholder={t('inv.common.scan')}
+          autoComplete="off"
+          data-testid="receive-scan"
+        />
+        <input
+          className="qty-field"
+          value={qty}
+          onChange={(e) => setQty(e.target.value)}
+          placeholder={t('inv.common.qty')}
+          data-testid="receive-qty"
+        />
+        <button type="submit" className="btn btn-primary">
+          {t('inv.purchasing.add')}
+        </button>
+      </form>
+      {last && (
+        <p className="notice notice-ok" data-testid="receive-last">
+          {last}
+        </p>
+      )}
+      {ask && (
+        <Modal title={t('inv.purchasing.receive')} onClose={() => setAsk(null)} size="sm" testId="not-on-order">
+          <p>{t('inv.purchasing.notOnOrder', { name: ask.name })}</p>
+          <div className="form-actions">
+            <button type="button" className="btn btn-secondary" onClick={() => setAsk(null)}>
+              {t('inv.common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => {
+                const a = ask;
+                setAsk(null);
+                void receive(a.code, a.qty, true);
+              }}
+              data-testid="receive-anyway"
+            >
+              {t('inv.purchasing.receiveAnyway')}
+            </button>
+          </div>
+        </Modal>
+      )}
+    </div>
+  );
+}
+
+function OrderDialog({ id, onClose }: { id: string; onClose(): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const [order, setOrder] = useState<PurchaseOrder | null>(null);
+  useEffect(() => {
+    void invoke('po.get', { id }).then((r) => (r.ok ? setOrder(r.value) : notify.error(r.error)));
+  }, [id, notify]);
+  if (!order) return null;
+
+  const act = async (channel: 'po.send' | 'po.close' | 'po.cancel') => {
+    const r = await invoke(channel, { id: order.id });
+    if (r.ok) setOrder(r.value);
+    else notify.error(r.error);
+  };
+  const receiveAll = async () => {
+    const lines = order.items.filter((l) => l.qtyReceived < l.qtyOrdered).map((l) => ({ lineId: l.id, qty: l.qtyOrdered - l.qtyReceived }));
+    if (lines.length === 0) return;
+    const r = await invoke('po.receive', { id: order.id, lines });
+    if (r.ok) setOrder(r.value);
+    else notify.error(r.error);
+  };
+  const pdf = async () => {
+    const r = await invoke('po.pdf', { id: order.id });
+    if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
+    else notify.error(r.error);
+  };
+  const csv = async () => {
+    const r = await invoke('po.csv', { id: order.id });
+    if (r.ok) saveText(r.value.fileName, r.value.csv);
+    else notify.error(r.error);
+  };
+  const receiving = order.status === 'sent' || order.status === 'partial' || order.status === 'received';
+
+  return (
+    <Modal
+      title={
+        <span className="modal-title-line">
+          {order.number} · {order.supplierName} <StatusBadge status={order.status} />
+        </span>
+      }
+      onClose={onClose}
+      size="xl"
+      testId="po-dialog"
+    >
+      <div className="toolbar">
+        <span className="muted">
+          {t('inv.common.location')}: {order.locationName}
+        </span>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void pdf()} data-testid="po-pdf">
+          {t('inv.purchasing.pdf')}
+        </button>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void csv()}>
+          {t('inv.purchasing.csv')}
+        </button>
+        {order.status === 'draft' && (
+          <button type="button" className="btn btn-primary btn-sm" onClick={() => void act('po.send')} data-testid="po-send">
+            {t('inv.purchasing.send')}
+          </button>
+        )}
+        {(order.status === 'sent' || order.status === 'partial') && (
+          <>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => void receiveAll()}>
+              {t('inv.purchasing.receiveAll')}
+            </button>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => void act('po.close')} data-testid="po-close">
+              {t('inv.purchasing.closeOrder')}
+            </button>
+          </>
+        )}
+        {(order.status === 'draft' || (order.status === 'sent' && order.qtyReceived === 0)) && (
+          <button type="button" className="btn btn-danger btn-sm" onClick={() => void act('po.cancel')}>
+            {t('inv.purchasing.cancelOrder')}
+          </button>
+        )}
+      </div>
+      {order.status === 'draft' && <AddLine order={order} onChanged={setOrder} />}
+      {receiving && <ReceivePanel order={order} onChanged={setOrder} />}
+      <div className="scroll-box">
+        <table className="table" data-testid="po-lines">
+          <thead>
+            <tr>
+              <th>{t('inv.common.sku')}</th>
+              <th>{t('inv.common.name')}</th>
+              <th className="num">{t('inv.purchasing.ordered')}</th>
+              <th className="num">{t('inv.purchasing.received')}</th>
+              <th className="num">{t('inv.purchasing.over')}</th>
+              <th className="num">{t('inv.purchasing.short')}</th>
+              <th className="num">{t('inv.purchasing.unitCost')}</th>
+              <th className="num">{t('inv.purchasing.lineTotal')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.items.map((l) => (
+              <tr key={l.id} data-testid="po-line">
+                <td>{l.sku}</td>
+                <td>{l.name}</td>
+                <td className="num">{fmt.qty(l.qtyOrdered, l.unit)}</td>
+                <td className="num" data-testid="po-line-received">
+                  {fmt.qty(l.qtyReceived, l.unit)}
+                </td>
+                <td className="num">{l.over ? fmt.qty(l.over, l.unit) : ''}</td>
+                <td className="num">{l.short ? fmt.qty(l.short, l.unit) : ''}</td>
+                <td className="num">{fmt.money(l.unitCost)}</td>
+                <td className="num">{fmt.money(Math.round((l.qtyOrdered * l.unitCost) / 1000))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="right">
+        <strong>
+          {t('inv.common.total')}: {fmt.money(order.total)}
+        </strong>
+      </p>
+    </Modal>
+  );
+}
+
+function Orders({ onOpen }: { onOpen(id: string): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const { suppliers, locations } = useInventory();
+  const [status, setStatus] = useState<PoStatus | 'open' | ''>('open');
+  const [rows, setRows] = useState<PoSummary[]>([]);
+  const [creating, setCreating] = useState(false);
+  const [supplierId, setSupplierId] = useState('');
+  const [locationId, setLocationId] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(() => {
+    void invoke('po.list', { ...(status ? { status } : {}), offset: 0, limit: 200 }).then((r) => r.ok && setRows(r.value.items));
+  }, [status]);
+  useEffect(load, [load]);
+  const create = async () => {
+    const loc = locationId || defaultLocation(locations)?.id || '';
+    const r = await invoke('po.create', { supplierId: supplierId || suppliers[0]?.id || '', locationId: loc });
+    if (!r.ok) return setError(r.error);
+    setCreating(false);
+    load();
+    onOpen(r.value.id);
+  };
+  return (
+    <>
+      <div className="toolbar">
+        <select value={status} onChange={(e) => setStatus(e.target.value as PoStatus | 'open' | '')} aria-label={t('inv.common.status')}>
+          <option value="">—</option>
+          {(['open', 'draft', 'sent', 'partial', 'received', 'closed', 'cancelled'] as const).map((s) => (
+            <option key={s} value={s}>
+              {t(`inv.purchasing.statuses.${s}`)}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="btn btn-primary btn-sm" onClick={() => setCreating(true)} data-testid="po-new">
+          {t('inv.purchasing.newOrder')}
+        </button>
+      </div>
+      <table className="table table-clickable" data-testid="po-list">
+        <thead>
+          <tr>
+            <th>{t('inv.purchasing.number')}</th>
+            <th>{t('inv.common.supplier')}</th>
+            <th>{t('inv.common.location')}</th>
+            <th>{t('inv.common.status')}</th>
+            <th className="num">{t('inv.purchasing.lines')}</th>
+            <th className="num">{t('inv.common.total')}</th>
+            <th>{t('inv.common.date')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} onClick={() => onOpen(r.id)} data-testid="po-row">
+              <td>{r.number}</td>
+              <td>{r.supplierName}</td>
+              <td>{r.locationName}</td>
+              <td>
+                <StatusBadge status={r.status} />
+              </td>
+              <td className="num">{r.lines}</td>
+              <td className="num">{fmt.money(r.total)}</td>
+              <td className="muted">{fmt.dateTime(r.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 && <p className="muted">{t('inv.common.none')}</p>}
+      {creating && (
+        <Modal title={t('inv.purchasing.newOrder')} onClose={() => setCreating(false)} size="sm">
+          <div className="stack">
+            <label className="field">
+              <span className="field-label">{t('inv.common.supplier')}</span>
+              <select value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
+                {suppliers.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">{t('inv.common.location')}</span>
+              <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
+                {locations
+                  .filter((l) => !l.archived)
+                  .map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.name}
+                    </option>
+                  ))}
+              </select>
+            </label>
+            <InlineError text={error ? describeError(t, error) : null} />
+            <button type="button" className="btn btn-primary" onClick={() => void create()}>
+              {t('inv.common.create')}
+            </button>
+          </div>
+        </Modal>
+      )}
+    </>
+  );
+}
+
+function LowStock({ onOpen }: { onOpen(id: string): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const { suppliers, locations } = useInventory();
+  const [locationId, setLocationId] = useState('');
+  const [rows, setRows] = useState<LowStockRow[]>([]);
+  const [total, setTotal] = useState(0);
+  const [fallback, setFallback] = useState('');
+  const loc = locationId || defaultLocation(locations)?.id || '';
+  const load = useCallback(() => {
+    if (!loc) return;
+    void invoke('stock.lowStock', { locationId: loc, offset: 0, limit: 500 }).then((r) => {
+      if (r.ok) {
+        setRows(r.value.items);
+        setTotal(r.value.total);
+      }
+    });
+  }, [loc]);
+  useEffect(load, [load]);
+  const make = async () => {
+    const r = await invoke('po.fromSuggestions', { locationId: loc, ...(fallback ? { supplierId: fallback } : {}) });
+    if (!r.ok) return notify.error(r.error);
+    notify.message('info', 'inv.purchasing.draftsMade', { count: r.value.length });
+    load();
+    if (r.value[0]) onOpen(r.value[0].id);
+  };
+  return (
+    <>
+      <div className="toolbar">
+        <select value={loc} onChange={(e) => setLocationId(e.target.value)} aria-label={t('inv.common.location')}>
+          {locations
+            .filter((l) => !l.archived)
+            .map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+        </select>
+        <label className="field-inline">
+          <span>{t('inv.purchasing.fallbackSupplier')}</span>
+          <select value={fallback} onChange={(e) => setFallback(e.target.value)}>
+            <option value="">—</option>
+            {suppliers.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="btn btn-primary btn-sm"
+          disabled={rows.length === 0}
+          onClick={() => void make()}
+          data-testid="make-drafts"
+        >
+          {t('inv.purchasing.makeDrafts')}
+        </button>
+        <span className="muted">{t('inv.stock.count', { count: total })}</span>
+      </div>
+      <table className="table" data-testid="low-list">
+        <thead>
+          <tr>
+            <th>{t('inv.common.sku')}</th>
+            <th>{t('inv.common.name')}</th>
+            <th className="num">{t('inv.common.qty')}</th>
+            <th className="num">{t('inv.common.reorderPoint')}</th>
+            <th className="num">{t('inv.purchasing.onOrder')}</th>
+            <th className="num">{t('inv.purchasing.dailySales')}</th>
+            <th className="num">{t('inv.purchasing.suggested')}</th>
+            <th>{t('inv.common.supplier')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.productId}@${r.locationId}`} data-testid="low-row">
+              <td>{r.sku}</td>
+              <td>{r.name}</td>
+              <td className="num stock-low">{fmt.qty(r.qty, r.unit)}</td>
+              <td className="num">{fmt.qty(r.reorderPoint, r.unit)}</td>
+              <td className="num">{r.onOrder ? fmt.qty(r.onOrder, r.unit) : ''}</td>
+              <td className="num">{fmt.qty(r.dailySales, 'kg')}</td>
+              <td className="num">
+                <strong>{r.suggestedQty ? fmt.qty(r.suggestedQty, r.unit) : '—'}</strong>
+              </td>
+              <td>{r.supplierName ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function Suppliers() {
+  const { t } = useTranslation();
+  const loadRefs = useInventory((s) => s.loadRefs);
+  const [rows, setRows] = useState<Supplier[]>([]);
+  const [form, setForm] = useState({ name: '', contact: '', email: '', phone: '' });
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(() => void invoke('suppliers.list', { includeArchived: true }).then((r) => r.ok && setRows(r.value)), []);
+  useEffect(load, [load]);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await invoke('suppliers.create', {
+      name: form.name.trim(),
+      contact: form.contact.trim() || null,
+      email: form.email.trim() || null,
+      phone: form.phone.trim() || null,
+    });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setForm({ name: '', contact: '', email: '', phone: '' });
+    load();
+    void loadRefs();
+  };
+  const toggle = async (s: Supplier) => {
+    await invoke('suppliers.update', { id: s.id, archived: !s.archived });
+    load();
+    void loadRefs();
+  };
+  return (
+    <>
+      <form className="inline-form" onSubmit={(e) => void create(e)}>
+        {(['name', 'contact', 'email', 'phone'] as const).map((k) => (
+          <input
+            key={k}
+            value={form[k]}
+            onChange={(e) => setForm((f) => ({ ...f, [k]: e.target.value }))}
+            placeholder={k === 'name' ? t('inv.common.name') : t(`inv.purchasing.${k}`)}
+            data-testid={`supplier-${k}`}
+          />
+        ))}
+        <button type="submit" className="btn btn-primary btn-sm" data-testid="supplier-create">
+          {t('inv.purchasing.newSupplier')}
+        </button>
+      </form>
+      <InlineError text={error ? describeError(t, error) : null} />
+      <table className="table">
+        <tbody>
+          {rows.map((s) => (
+            <tr key={s.id} className={s.archived ? 'row-muted' : ''}>
+              <td>{s.name}</td>
+              <td>{s.contact ?? ''}</td>
+              <td>{s.email ?? ''}</td>
+              <td>{s.phone ?? ''}</td>
+              <td>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(s)}>
+                  {s.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export function PurchasingScreen() {
+  const { t } = useTranslation();
+  const loadRefs = useInventory((s) => s.loadRefs);
+  const refreshBadge = useInventory((s) => s.refreshBadge);
+  const [tab, setTab] = useState<Tab>(() =>
+    useApp.getState().screen === 'purchasing' && useInventory.getState().low?.count ? 'low' : 'orders',
+  );
+  const [open, setOpen] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    void loadRefs();
+  }, [loadRefs]);
+  return (
+    <div className="manager-screen" data-testid="purchasing-screen">
+      <TopBar />
+      <main className="manager-main">
+        <div className="toolbar">
+          <h1>{t('inv.purchasing.title')}</h1>
+          <div className="tabs">
+            {(['orders', 'low', 'suppliers'] as const).map((k) => (
+              <button
+                key={k}
+                type="button"
+                className={`tab${tab === k ? ' tab-active' : ''}`}
+                onClick={() => setTab(k)}
+                data-testid={`purchasing-tab-${k}`}
+              >
+                {t(`inv.purchasing.${k}`)}
+              </button>
+            ))}
+          </div>
+        </div>
+        <div key={version}>
+          {tab === 'orders' && <Orders onOpen={setOpen} />}
+          {tab === 'low' && <LowStock onOpen={setOpen} />}
+          {tab === 'suppliers' && <Suppliers />}
+        </div>
+      </main>
+      {open && (
+        <OrderDialog
+          id={open}
+          onClose={() => {
+            setOpen(null);
+            setVersion((v) => v + 1);
+            void refreshBadge();
+          }}
+        />
+      )}
+    </div>
+  );
+}

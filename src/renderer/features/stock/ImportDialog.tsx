@@ -1,0 +1,150 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ImportError, ImportPreview } from '../../../shared/api';
+import { invoke } from '../../api';
+import { Modal } from '../../components/Modal';
+import { useNotify } from '../../stores/notify';
+
+/** The host takes at most 1 MiB per call: the file goes up in pieces well under that. */
+const PIECE = 256 * 1024;
+
+/** CSV import: upload, preview with every bad row and why, then all or nothing (or only the valid rows). */
+export function ImportDialog({ locationId, onClose }: { locationId: string | null; onClose(): void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [kind, setKind] = useState<'products' | 'stock'>('products');
+  const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [commitErrors, setCommitErrors] = useState<ImportError[] | null>(null);
+
+  const load = async (file: File) => {
+    setBusy(true);
+    setPreview(null);
+    setCommitErrors(null);
+    try {
+      const text = await file.text();
+      const begin = await invoke('imports.begin', locationId ? { kind, locationId } : { kind });
+      if (!begin.ok) return notify.error(begin.error);
+      for (let i = 0; i * PIECE < text.length || i === 0; i++) {
+        const r = await invoke('imports.chunk', { importId: begin.value.importId, seq: i, text: text.slice(i * PIECE, (i + 1) * PIECE) });
+        if (!r.ok) return notify.error(r.error);
+      }
+      const p = await invoke('imports.preview', { importId: begin.value.importId });
+      if (!p.ok) return notify.error(p.error);
+      setPreview(p.value);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const commit = async (onlyValid: boolean) => {
+    if (!preview) return;
+    setBusy(true);
+    const r = await invoke('imports.commit', { importId: preview.importId, onlyValid });
+    setBusy(false);
+    if (!r.ok) {
+      const errs = (r.error.details as { errors?: ImportError[] } | undefined)?.errors;
+      if (errs) setCommitErrors(errs);
+      else notify.error(r.error);
+      return;
+    }
+    notify.message('info', 'inv.import.done', { ...r.value });
+    onClose();
+  };
+
+  const errors = commitErrors ?? preview?.errors ?? [];
+  return (
+    <Modal title={t('inv.import.title')} onClose={onClose} size="lg" testId="import-dialog">
+      <div className="stack">
+        <div className="segmented" role="group">
+          {(['products', 'stock'] as const).map((k) => (
+            <button
+              key={k}
+              type="button"
+              className={`segment${kind === k ? ' segment-active' : ''}`}
+              onClick={() => {
+                setKind(k);
+                setPreview(null);
+              }}
+            >
+              {t(k === 'products' ? 'inv.import.kindProducts' : 'inv.import.kindStock')}
+            </button>
+          ))}
+        </div>
+        <p className="muted small">{t('inv.import.help')}</p>
+        <label className="field">
+          <span className="field-label">{t('inv.import.file')}</span>
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            disabled={busy}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void load(f);
+            }}
+            data-testid="import-file"
+          />
+        </label>
+        {busy && <div className="spinner" aria-label={t('inv.import.uploading')} />}
+        {preview && (
+          <>
+            <p data-testid="import-summary">
+              {t('inv.import.summary', {
+                rows: preview.rows,
+                valid: preview.valid,
+                creates: preview.creates,
+                updates: preview.updates,
+                errors: preview.errors.length + preview.moreErrors,
+              })}
+            </p>
+            {errors.length > 0 && (
+              <div className="scroll-box">
+                <table className="table" data-testid="import-errors">
+                  <thead>
+                    <tr>
+                      <th>{t('inv.import.row')}</th>
+                      <th>{t('inv.import.column')}</th>
+                      <th>{t('inv.import.problem')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {errors.map((e, i) => (
+                      <tr key={i}>
+                        <td>{e.row}</td>
+                        <td>{e.column ?? ''}</td>
+                        <td>{e.reason}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {preview.moreErrors > 0 && <p className="muted">{t('inv.import.more', { count: preview.moreErrors })}</p>}
+              </div>
+            )}
+            <div className="form-actions">
+              <button
+                type="button"
+                className="btn btn-primary"
+                disabled={busy || errors.length > 0 || preview.valid === 0}
+                onClick={() => void commit(false)}
+                data-testid="import-commit"
+              >
+                {t('inv.import.importAll')}
+              </button>
+              {errors.length > 0 && preview.valid > 0 && (
+                <button
+                  type="button"
+                  className="btn btn-secondary"
+                  disabled={busy}
+                  onClick={() => void commit(true)}
+                  data-testid="import-valid"
+                >
+                  {t('inv.import.importValid')}
+                </button>
+              )}
+            </div>
+          </>
+        )}
+      </div>
+    </Modal>
+  );
+}

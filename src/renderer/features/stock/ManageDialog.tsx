@@ -1,0 +1,153 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CategoryInfo } from '../../../shared/api';
+import { invoke } from '../../api';
+import { Modal } from '../../components/Modal';
+import { useInventory } from '../../stores/inventory';
+import { useNotify } from '../../stores/notify';
+
+/** Categories (create, rename, archive) and stock locations (create, rename, archive, default). */
+export function ManageDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const { locations, loadRefs } = useInventory();
+  const [categories, setCategories] = useState<CategoryInfo[]>([]);
+  const [newCategory, setNewCategory] = useState('');
+  const [newLocation, setNewLocation] = useState('');
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => {
+    setVersion((v) => v + 1);
+    void loadRefs();
+  }, [loadRefs]);
+  useEffect(() => {
+    void invoke('catalog.categoryList', {}).then((r) => r.ok && setCategories(r.value));
+  }, [version]);
+
+  const run = async (p: Promise<{ ok: boolean; error?: Parameters<typeof notify.error>[0] }>) => {
+    const r = await p;
+    if (!r.ok && r.error) notify.error(r.error);
+    reload();
+  };
+  const rename = (current: string) => {
+    const name = window.prompt(t('inv.manage.rename'), current);
+    return name && name.trim() && name.trim() !== current ? name.trim() : null;
+  };
+
+  return (
+    <Modal title={t('inv.manage.title')} onClose={onClose} size="lg" testId="manage-dialog">
+      <div className="editor-details">
+        <section>
+          <h3>{t('inv.manage.categories')}</h3>
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (newCategory.trim())
+                void run(invoke('catalog.categoryCreate', { name: newCategory.trim() })).then(() => setNewCategory(''));
+            }}
+          >
+            <input
+              value={newCategory}
+              onChange={(e) => setNewCategory(e.target.value)}
+              placeholder={t('inv.manage.newCategory')}
+              data-testid="category-name"
+            />
+            <button type="submit" className="btn btn-primary btn-sm" data-testid="category-create">
+              {t('inv.common.create')}
+            </button>
+          </form>
+          <table className="table">
+            <tbody>
+              {categories.map((c) => (
+                <tr key={c.id} className={c.archived ? 'row-muted' : ''}>
+                  <td>{c.name}</td>
+                  <td className="num muted">{c.products}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      onClick={() => {
+                        const name = rename(c.name);
+                        if (name) void run(invoke('catalog.categoryUpdate', { id: c.id, name }));
+                      }}
+                    >
+                      {t('inv.manage.rename')}
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      onClick={() => void run(invoke('catalog.categoryUpdate', { id: c.id, archived: !c.archived }))}
+                    >
+                      {c.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section>
+          <h3>{t('inv.manage.locations')}</h3>
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (newLocation.trim()) void run(invoke('stock.locationCreate', { name: newLocation.trim() })).then(() => setNewLocation(''));
+            }}
+          >
+            <input
+              value={newLocation}
+              onChange={(e) => setNewLocation(e.target.value)}
+              placeholder={t('inv.manage.newLocation')}
+              data-testid="location-name"
+            />
+            <button type="submit" className="btn btn-primary btn-sm" data-testid="location-create">
+              {t('inv.common.create')}
+            </button>
+          </form>
+          <table className="table">
+            <tbody>
+              {locations.map((l) => (
+                <tr key={l.id} className={l.archived ? 'row-muted' : ''}>
+                  <td>
+                    {l.name} {l.isDefault && <span className="badge">{t('inv.manage.default')}</span>}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      onClick={() => {
+                        const name = rename(l.name);
+                        if (name) void run(invoke('stock.locationUpdate', { id: l.id, name }));
+                      }}
+                    >
+                      {t('inv.manage.rename')}
+                    </button>
+                    {!l.isDefault && !l.archived && (
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        onClick={() => void run(invoke('stock.locationUpdate', { id: l.id, isDefault: true }))}
+                      >
+                        {t('inv.manage.makeDefault')}
+                      </button>
+                    )}
+                    {!l.isDefault && (
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        onClick={() => void run(invoke('stock.locationUpdate', { id: l.id, archived: !l.archived }))}
+                      >
+                        {l.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,308 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { InputOf, Product } from '../../../shared/api';
+import type { ApiError } from '../../../shared/errors';
+import { currencyDigits, parseMoney } from '../../../shared/money';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { Modal } from '../../components/Modal';
+import { describeError } from '../../lib/errors';
+import { minorToInput } from '../../lib/format';
+import { useApp } from '../../stores/app';
+import { useInventory } from '../../stores/inventory';
+import { useNotify } from '../../stores/notify';
+
+interface Draft {
+  sku: string;
+  name: string;
+  altName: string;
+  categoryId: string;
+  supplierId: string;
+  unit: 'each' | 'kg';
+  price: string;
+  cost: string;
+  taxRateId: string;
+  barcodes: string;
+  plu: string;
+}
+
+function useCurrency() {
+  const currency = useApp((s) => s.settings?.currency ?? 'USD');
+  return { currency, digits: currencyDigits(currency) };
+}
+
+const splitCodes = (text: string) =>
+  text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Create or edit one product; price and cost changes are audited by main. */
+export function ProductForm({ product, onSaved }: { product: Product | null; onSaved(p: Product): void }) {
+  const { t } = useTranslation();
+  const { currency, digits } = useCurrency();
+  const { categories, suppliers, taxRates } = useInventory();
+  const notify = useNotify((s) => s.message);
+  const [d, setD] = useState<Draft>(() => ({
+    sku: product?.sku ?? '',
+    name: product?.name ?? '',
+    altName: product?.altName ?? '',
+    categoryId: product?.categoryId ?? '',
+    supplierId: product?.supplierId ?? '',
+    unit: product?.unit ?? 'each',
+    price: product ? minorToInput(product.price, digits) : '',
+    cost: product ? minorToInput(product.cost, digits) : '',
+    taxRateId: product?.taxRateId ?? taxRates.find((r) => r.isDefault)?.id ?? '',
+    barcodes: product?.barcodes.join(', ') ?? '',
+    plu: product?.plu ?? '',
+  }));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const price = parseMoney(d.price, currency);
+    const cost = d.cost.trim() ? parseMoney(d.cost, currency) : 0;
+    if (price === null || cost === null) {
+      setError({
+        code: 'VALIDATION',
+        message: 'price',
+        details: [{ path: [price === null ? 'price' : 'cost'], message: t('inv.common.price') }],
+      });
+      return;
+    }
+    const fields = {
+      sku: d.sku.trim(),
+      name: d.name.trim(),
+      altName: d.altName.trim() || null,
+      categoryId: d.categoryId || null,
+      supplierId: d.supplierId || null,
+      unit: d.unit,
+      price,
+      cost,
+      taxRateId: d.taxRateId || undefined,
+      barcodes: splitCodes(d.barcodes),
+      plu: d.plu.trim() || null,
+    };
+    setBusy(true);
+    const r = product ? await invoke('catalog.update', { id: product.id, ...fields }) : await invoke('catalog.create', fields);
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    setError(null);
+    notify('info', 'inv.common.saved');
+    onSaved(r.value);
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} className="stack" data-testid="product-form" noValidate>
+      <div className="field-grid">
+        <label className="field">
+          <span className="field-label">{t('inv.common.sku')}</span>
+          <input value={d.sku} onChange={set('sku')} maxLength={64} data-testid="product-sku" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.name')}</span>
+          <input value={d.name} onChange={set('name')} maxLength={120} data-testid="product-name" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.altName')}</span>
+          <input value={d.altName} onChange={set('altName')} maxLength={120} />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.category')}</span>
+          <select value={d.categoryId} onChange={set('categoryId')}>
+            <option value="">{t('inv.common.noCategory')}</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.price')}</span>
+          <input value={d.price} onChange={set('price')} inputMode="decimal" data-testid="product-price" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.cost')}</span>
+          <input value={d.cost} onChange={set('cost')} inputMode="decimal" data-testid="product-cost" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.unit')}</span>
+          <select value={d.unit} onChange={(e) => setD((x) => ({ ...x, unit: e.target.value === 'kg' ? 'kg' : 'each' }))}>
+            <option value="each">{t('inv.common.each')}</option>
+            <option value="kg">{t('inv.common.kg')}</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.taxRate')}</span>
+          <select value={d.taxRateId} onChange={set('taxRateId')}>
+            {taxRates.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name} ({r.rateBp / 100}%)
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.barcodes')}</span>
+          <input value={d.barcodes} onChange={set('barcodes')} data-testid="product-barcodes" />
+          <span className="field-hint">{t('inv.common.barcodesHint')}</span>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.supplier')}</span>
+          <select value={d.supplierId} onChange={set('supplierId')} data-testid="product-supplier">
+            <option value="">{t('inv.common.noSupplier')}</option>
+            {suppliers.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('inv.common.plu')}</span>
+          <input value={d.plu} onChange={set('plu')} maxLength={5} inputMode="numeric" />
+        </label>
+      </div>
+      <InlineError text={error ? describeError(t, error) : null} testId="product-error" />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="product-save">
+          {product ? t('inv.common.save') : t('inv.common.create')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ProductDialog({ onClose }: { onClose(createdId?: string): void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal title={t('inv.stock.newProduct')} onClose={() => onClose()} size="lg" testId="product-dialog">
+      <ProductForm product={null} onSaved={(p) => onClose(p.id)} />
+    </Modal>
+  );
+}
+
+interface VariantDraft {
+  values: string;
+  sku: string;
+  price: string;
+  barcodes: string;
+}
+
+/** A product with variants: the attributes once, then one row per variant with its own SKU, price and barcodes. */
+export function GroupDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
+  const { currency } = useCurrency();
+  const { categories } = useInventory();
+  const notify = useNotify((s) => s.message);
+  const [name, setName] = useState('');
+  const [attributes, setAttributes] = useState('');
+  const [categoryId, setCategoryId] = useState('');
+  const [rows, setRows] = useState<VariantDraft[]>([{ values: '', sku: '', price: '', barcodes: '' }]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const attrs = attributes
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const variants: InputOf<'catalog.groupCreate'>['variants'] = rows.map((r) => {
+      const vals = r.values.split('/').map((v) => v.trim());
+      return {
+        sku: r.sku.trim(),
+        values: Object.fromEntries(attrs.map((a, i) => [a, vals[i] ?? ''])),
+        price: parseMoney(r.price, currency) ?? -1,
+        cost: 0,
+        barcodes: splitCodes(r.barcodes),
+      };
+    });
+    const res = await invoke('catalog.groupCreate', {
+      name: name.trim(),
+      attributes: attrs,
+      unit: 'each',
+      categoryId: categoryId || null,
+      variants,
+    });
+    if (!res.ok) {
+      setError(res.error);
+      return;
+    }
+    notify('info', 'inv.common.saved');
+    onClose();
+  };
+
+  return (
+    <Modal title={t('inv.group.title')} onClose={onClose} size="lg" testId="group-dialog">
+      <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
+        <div className="field-grid">
+          <label className="field">
+            <span className="field-label">{t('inv.common.name')}</span>
+            <input value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('inv.group.attributes')}</span>
+            <input value={attributes} onChange={(e) => setAttributes(e.target.value)} placeholder={t('inv.group.attributesHint')} />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('inv.common.category')}</span>
+            <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
+              <option value="">{t('inv.common.noCategory')}</option>
+              {categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <table className="table">
+          <thead>
+            <tr>
+              <th>
+                {t('inv.group.values')} ({attrs.join(' / ')})
+              </th>
+              <th>{t('inv.common.sku')}</th>
+              <th>{t('inv.common.price')}</th>
+              <th>{t('inv.common.barcodes')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                {(['values', 'sku', 'price', 'barcodes'] as const).map((k) => (
+                  <td key={k}>
+                    <input
+                      value={r[k]}
+                      onChange={(e) => setRows((all) => all.map((x, j) => (j === i ? { ...x, [k]: e.target.value } : x)))}
+                      placeholder={k === 'values' ? attrs.map(() => '…').join(' / ') : ''}
+                    />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          onClick={() => setRows((all) => [...all, { values: '', sku: '', price: '', barcodes: '' }])}
+        >
+          + {t('inv.group.addVariant')}
+        </button>
+        <InlineError text={error ? describeError(t, error) : null} />
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary">
+            {t('inv.common.create')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

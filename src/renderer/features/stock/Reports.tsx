@@ -1,0 +1,172 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FlaggedRow, InputOf, MovementRow, ValuationRow } from '../../../shared/api';
+import { invoke } from '../../api';
+import { Modal } from '../../components/Modal';
+import { useFormat } from '../../lib/format';
+import { usePaged } from '../../lib/usePaged';
+import { useNotify } from '../../stores/notify';
+
+const ROW = 40;
+
+type MovementFilter = Omit<InputOf<'stock.movements'>, 'offset' | 'limit'>;
+
+/** Movement history, newest first, paged in SQL and virtualized (a product's or a location's). */
+export function MovementList({ filter }: { filter: MovementFilter }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const key = JSON.stringify(filter);
+  const list = usePaged<MovementRow>(key, async (offset, limit) => {
+    const r = await invoke('stock.movements', { ...filter, offset, limit });
+    if (!r.ok) {
+      notify.error(r.error);
+      return null;
+    }
+    return r.value;
+  });
+  const ref = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const v = useVirtualizer({ count: list.count, getScrollElement: () => ref.current, estimateSize: () => ROW, overscan: 10 });
+  const items = v.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    for (let p = Math.floor(first / 100); p <= Math.floor(last / 100); p++) list.ensure(p);
+  }, [first, last, key, list]);
+  return (
+    <div className="vtable movement-table">
+      <div className="vrow vhead">
+        <span>{t('inv.common.date')}</span>
+        <span>{t('inv.common.name')}</span>
+        <span>{t('inv.common.location')}</span>
+        <span>{t('inv.common.status')}</span>
+        <span className="num">{t('inv.common.qty')}</span>
+        <span>{t('inv.common.reason')}</span>
+        <span>{t('inv.editor.by')}</span>
+      </div>
+      <div className="vbody vbody-short" ref={ref} data-testid="movement-list">
+        {list.done && list.count === 0 && <div className="grid-empty muted">{t('inv.common.none')}</div>}
+        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+          {items.map((it) => {
+            const m = list.rowAt(it.index);
+            const style = { transform: `translateY(${it.start}px)`, height: ROW };
+            if (!m) return <div key={it.key} className="vrow vrow-loading" style={style} />;
+            return (
+              <div key={it.key} className="vrow" style={style} data-testid="movement-row">
+                <span className="muted">{fmt.dateTime(m.at)}</span>
+                <span className="ellipsis">{m.name}</span>
+                <span className="ellipsis">{m.locationName}</span>
+                <span>{t(`inv.kinds.${m.kind}`)}</span>
+                <span className={`num${m.qtyDelta < 0 ? ' stock-out' : ''}`}>
+                  {m.qtyDelta > 0 ? '+' : '−'}
+                  {fmt.qty(Math.abs(m.qtyDelta), m.unit)}
+                </span>
+                <span className="ellipsis muted">{m.reason ?? ''}</span>
+                <span className="ellipsis muted">{m.staffName ?? ''}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function MovementsDialog({ filter, onClose }: { filter: MovementFilter; onClose(): void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal title={t('inv.stock.history')} onClose={onClose} size="xl" testId="movements-dialog">
+      <MovementList filter={filter} />
+    </Modal>
+  );
+}
+
+export function ValuationDialog({ locationId, onClose }: { locationId: string | null; onClose(): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [all, setAll] = useState(true);
+  const [data, setData] = useState<{ rows: ValuationRow[]; totalQty: number; totalValue: number } | null>(null);
+  useEffect(() => {
+    void invoke('stock.valuation', { locationId: all ? null : locationId }).then((r) => r.ok && setData(r.value));
+  }, [all, locationId]);
+  return (
+    <Modal title={t('inv.valuation.title')} onClose={onClose} size="lg" testId="valuation-dialog">
+      <label className="check">
+        <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
+        <span>{t('inv.common.allLocations')}</span>
+      </label>
+      {!data ? (
+        <div className="spinner" />
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('inv.common.category')}</th>
+              <th className="num">{t('inv.valuation.items')}</th>
+              <th className="num">{t('inv.common.value')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.rows.map((r) => (
+              <tr key={r.categoryId ?? '-'}>
+                <td>{r.categoryName ?? t('inv.common.noCategory')}</td>
+                <td className="num">{r.items}</td>
+                <td className="num">{fmt.money(r.value)}</td>
+              </tr>
+            ))}
+            <tr>
+              <th>{t('inv.valuation.total')}</th>
+              <th />
+              <th className="num" data-testid="valuation-total">
+                {fmt.money(data.totalValue)}
+              </th>
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </Modal>
+  );
+}
+
+export function FlaggedDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [rows, setRows] = useState<FlaggedRow[] | null>(null);
+  useEffect(() => {
+    void invoke('stock.flagged', { offset: 0, limit: 500 }).then((r) => r.ok && setRows(r.value.items));
+  }, []);
+  return (
+    <Modal title={t('inv.stock.flagged')} onClose={onClose} size="lg" testId="flagged-dialog">
+      {!rows ? (
+        <div className="spinner" />
+      ) : rows.length === 0 ? (
+        <p className="muted">{t('inv.common.none')}</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('inv.common.sku')}</th>
+              <th>{t('inv.common.name')}</th>
+              <th>{t('inv.common.location')}</th>
+              <th className="num">{t('inv.common.qty')}</th>
+              <th>{t('inv.common.date')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.productId}@${r.locationId}`}>
+                <td>{r.sku}</td>
+                <td>{r.name}</td>
+                <td>{r.locationName}</td>
+                <td className="num stock-out">{fmt.qty(r.qty, r.unit)}</td>
+                <td className="muted">{r.lastMovementAt ? fmt.dateTime(r.lastMovementAt) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Modal>
+  );
+}

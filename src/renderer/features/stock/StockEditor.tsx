@@ -1,0 +1,328 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ADJUST_REASONS } from '../../../shared/api/inventory-types';
+import type { PriceChange, Product, StockItem, StockLevel } from '../../../shared/api';
+import { parseQty } from '../../../shared/money';
+import { invoke } from '../../api';
+import { Modal } from '../../components/Modal';
+import { useFormat } from '../../lib/format';
+import { saveBase64, scaledJpeg } from '../../lib/files';
+import { forgetThumb } from '../../lib/useThumbs';
+import { useInventory } from '../../stores/inventory';
+import { useNotify } from '../../stores/notify';
+import { ProductForm } from './ProductForm';
+import { MovementList } from './Reports';
+
+type Tab = 'details' | 'levels' | 'movements' | 'prices';
+type Reason = (typeof ADJUST_REASONS)[number];
+
+/** Parses a signed quantity ("-3", "+1.5") for a unit; null when it is not one. */
+function parseSigned(text: string, unit: 'each' | 'kg'): number | null {
+  const t = text.trim();
+  const neg = t.startsWith('-') || t.startsWith('−');
+  const v = parseQty(t.replace(/^[+\-−]/, ''), unit);
+  return v === null ? null : neg ? -v : v;
+}
+
+function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLevel; onChanged(i: StockItem): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const locations = useInventory((s) => s.locations);
+  const [mode, setMode] = useState<'set' | 'delta' | 'writeoff' | 'transfer'>('set');
+  const [qty, setQty] = useState('');
+  const [reason, setReason] = useState<Reason>('correction');
+  const [to, setTo] = useState('');
+  const [rp, setRp] = useState(level.reorderPoint === null ? '' : String(level.reorderPoint / 1000));
+  const [rq, setRq] = useState(level.reorderQty === null ? '' : String(level.reorderQty / 1000));
+  const others = locations.filter((l) => !l.archived && l.id !== level.locationId);
+
+  const apply = async () => {
+    const value = mode === 'delta' ? parseSigned(qty, item.unit) : parseQty(qty, item.unit);
+    if (value === null || (mode !== 'set' && value === 0)) return notify.message('error', 'inv.common.qty');
+    const r =
+      mode === 'transfer'
+        ? await invoke('stock.transfer', {
+            fromId: level.locationId,
+            toId: to || others[0]?.id || '',
+            lines: [{ productId: item.productId, qty: value }],
+          })
+        : mode === 'writeoff'
+          ? await invoke('stock.writeOff', { productId: item.productId, locationId: level.locationId, qty: value, reason })
+          : await invoke('stock.adjust', { productId: item.productId, locationId: level.locationId, mode, qty: value, reason });
+    if (!r.ok) return notify.error(r.error);
+    setQty('');
+    const fresh = await invoke('stock.item', { productId: item.productId });
+    if (fresh.ok) onChanged(fresh.value);
+  };
+
+  const saveRule = async (clear: boolean) => {
+    const point = parseQty(rp || '0', item.unit);
+    const amount = parseQty(rq || '0', item.unit);
+    if (!clear && (point === null || amount === null || amount === 0)) return notify.message('error', 'inv.common.reorderQty');
+    const r = await invoke('stock.setReorder', {
+      productId: item.productId,
+      locationId: level.locationId,
+      rule: clear ? null : { reorderPoint: point!, reorderQty: amount! },
+    });
+    if (!r.ok) return notify.error(r.error);
+    onChanged(r.value);
+    notify.message('info', 'inv.common.saved');
+  };
+
+  return (
+    <tr data-testid="level-row">
+      <td>{level.locationName}</td>
+      <td className="num" data-testid="level-qty">
+        {fmt.qty(level.qty, item.unit)}
+      </td>
+      <td>
+        <div className="inline-form">
+          <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="adjust-mode">
+            <option value="set">{t('inv.editor.setLevel')}</option>
+            <option value="delta">{t('inv.editor.addRemove')}</option>
+            <option value="writeoff">{t('inv.editor.writeOff')}</option>
+            {others.length > 0 && <option value="transfer">{t('inv.editor.transfer')}</option>}
+          </select>
+          <input className="qty-field" value={qty} onChange={(e) => setQty(e.target.value)} inputMode="decimal" data-testid="adjust-qty" />
+          {mode === 'transfer' ? (
+            <select value={to} onChange={(e) => setTo(e.target.value)} aria-label={t('inv.editor.transferTo')}>
+              {others.map((l) => (
+                <option key={l.id} value={l.id}>
+                  → {l.name}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <select value={reason} onChange={(e) => setReason(e.target.value as Reason)} aria-label={t('inv.common.reason')}>
+              {ADJUST_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`inv.editor.reasons.${r}`)}
+                </option>
+              ))}
+            </select>
+          )}
+          <button type="button" className="btn btn-secondary btn-sm" onClick={() => void apply()} data-testid="adjust-apply">
+            {t('inv.editor.apply')}
+          </button>
+        </div>
+      </td>
+      <td>
+        <div className="inline-form">
+          <input
+            className="qty-field"
+            value={rp}
+            onChange={(e) => setRp(e.target.value)}
+            placeholder={t('inv.common.reorderPoint')}
+            data-testid="reorder-point"
+          />
+          <input
+            className="qty-field"
+            value={rq}
+            onChange={(e) => setRq(e.target.value)}
+            placeholder={t('inv.common.reorderQty')}
+            data-testid="reorder-qty"
+          />
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => void saveRule(false)} data-testid="reorder-save">
+            {t('inv.editor.reorderSave')}
+          </button>
+          {level.reorderPoint !== null && (
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => void saveRule(true)}>
+              {t('inv.editor.reorderClear')}
+            </button>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function Prices({ productId, unitFmt }: { productId: string; unitFmt(n: number): string }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [rows, setRows] = useState<PriceChange[] | null>(null);
+  useEffect(() => {
+    void invoke('catalog.priceHistory', { id: productId }).then((r) => r.ok && setRows(r.value));
+  }, [productId]);
+  if (!rows) return <div className="spinner" />;
+  if (rows.length === 0) return <p className="muted">{t('inv.editor.noPriceChanges')}</p>;
+  return (
+    <table className="table" data-testid="price-history">
+      <thead>
+        <tr>
+          <th>{t('inv.common.date')}</th>
+          <th />
+          <th className="num">{t('inv.editor.from')}</th>
+          <th className="num">{t('inv.editor.to')}</th>
+          <th>{t('inv.editor.by')}</th>
+          <th>{t('inv.common.note')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>
+            <td className="muted">{fmt.dateTime(r.at)}</td>
+            <td>{r.field === 'price' ? t('inv.common.price') : t('inv.common.cost')}</td>
+            <td className="num">{unitFmt(r.from)}</td>
+            <td className="num">{unitFmt(r.to)}</td>
+            <td>{r.staffName ?? ''}</td>
+            <td className="muted">{r.reason ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The stock editor (managers only: the menu never shows it to a clerk, and main refuses a clerk every call it makes). */
+export function StockEditor({ productId, onClose }: { productId: string; onClose(): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const [tab, setTab] = useState<Tab>('levels');
+  const [product, setProduct] = useState<Product | null>(null);
+  const [item, setItem] = useState<StockItem | null>(null);
+  const [image, setImage] = useState<string | null>(null);
+  const [copies, setCopies] = useState('1');
+
+  useEffect(() => {
+    void Promise.all([
+      invoke('catalog.get', { id: productId }),
+      invoke('stock.item', { productId }),
+      invoke('catalog.image', { id: productId }),
+    ]).then(([p, s, img]) => {
+      if (p.ok) setProduct(p.value);
+      else notify.error(p.error);
+      if (s.ok) setItem(s.value);
+      if (img.ok) setImage(img.value.dataUrl);
+    });
+  }, [productId, notify]);
+
+  const upload = async (file: File) => {
+    try {
+      const [full, thumb] = await Promise.all([scaledJpeg(file, 1024, 0.85), scaledJpeg(file, 96, 0.8)]);
+      forgetThumb(product?.image);
+      const r = await invoke('catalog.setImage', { id: productId, image: full, thumb });
+      if (!r.ok) return notify.error(r.error);
+      setProduct(r.value);
+      setImage(`data:image/jpeg;base64,${full}`);
+    } catch {
+      notify.message('error', 'errors.VALIDATION');
+    }
+  };
+  const clearImage = async () => {
+    forgetThumb(product?.image);
+    const r = await invoke('catalog.clearImage', { id: productId });
+    if (r.ok) {
+      setProduct(r.value);
+      setImage(null);
+    }
+  };
+  const archive = async () => {
+    if (!product) return;
+    const r = await invoke('catalog.archive', { id: productId, archived: !product.archived });
+    if (r.ok) setProduct(r.value);
+    else notify.error(r.error);
+  };
+  const labels = async (layout: 'sheet' | 'roll') => {
+    const n = Math.max(1, Math.min(500, Number(copies) || 1));
+    const r = await invoke('labels.pdf', { layout, items: [{ productId, copies: n }] });
+    if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
+    else notify.error(r.error);
+  };
+
+  const title = product ? `${product.name} · ${product.sku}` : t('inv.editor.title');
+  return (
+    <Modal title={title} onClose={onClose} size="xl" testId="stock-editor">
+      <div className="tabs">
+        {(['levels', 'details', 'movements', 'prices'] as const).map((k) => (
+          <button
+            key={k}
+            type="button"
+            className={`tab${tab === k ? ' tab-active' : ''}`}
+            onClick={() => setTab(k)}
+            data-testid={`editor-tab-${k}`}
+          >
+            {t(`inv.editor.${k}`)}
+          </button>
+        ))}
+      </div>
+      {!product || !item ? (
+        <div className="spinner" />
+      ) : tab === 'levels' ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('inv.common.location')}</th>
+              <th className="num">{t('inv.common.qty')}</th>
+              <th>{t('inv.editor.adjust')}</th>
+              <th>
+                {t('inv.common.reorderPoint')} / {t('inv.common.reorderQty')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {item.levels.map((l) => (
+              <LevelRow key={`${l.locationId}:${l.qty}:${l.reorderPoint}`} item={item} level={l} onChanged={setItem} />
+            ))}
+            <tr>
+              <th>{t('inv.common.total')}</th>
+              <th className="num" data-testid="level-total">
+                {fmt.qty(item.total, item.unit)}
+              </th>
+              <th colSpan={2} />
+            </tr>
+          </tbody>
+        </table>
+      ) : tab === 'details' ? (
+        <div className="editor-details">
+          <ProductForm product={product} onSaved={(p) => setProduct(p)} />
+          <aside className="editor-side">
+            <div className="picture">
+              {image ? <img src={image} alt={product.name} /> : <span className="muted">{t('inv.editor.picture')}</span>}
+            </div>
+            <label className="btn btn-secondary btn-sm">
+              {t('inv.editor.choosePicture')}
+              <input
+                type="file"
+                accept="image/jpeg,image/png,image/webp"
+                hidden
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  if (f) void upload(f);
+                }}
+                data-testid="picture-input"
+              />
+            </label>
+            {product.image && (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => void clearImage()}>
+                {t('inv.editor.removePicture')}
+              </button>
+            )}
+            <div className="inline-form">
+              <input
+                className="qty-field"
+                value={copies}
+                onChange={(e) => setCopies(e.target.value.replace(/\D/g, ''))}
+                aria-label={t('inv.common.copies')}
+              />
+              <button type="button" className="btn btn-secondary btn-sm" onClick={() => void labels('sheet')} data-testid="labels-sheet">
+                {t('inv.common.sheet')}
+              </button>
+              <button type="button" className="btn btn-secondary btn-sm" onClick={() => void labels('roll')}>
+                {t('inv.common.roll')}
+              </button>
+            </div>
+            <button type="button" className="btn btn-danger btn-sm" onClick={() => void archive()} data-testid="archive-toggle">
+              {product.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
+            </button>
+          </aside>
+        </div>
+      ) : tab === 'movements' ? (
+        <MovementList filter={{ productId }} />
+      ) : (
+        <Prices productId={productId} unitFmt={(n) => fmt.money(n)} />
+      )}
+    </Modal>
+  );
+}
