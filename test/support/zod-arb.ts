@@ -25,6 +25,8 @@ interface Def {
   values?: unknown[];
   in?: z.ZodType;
   catchall?: z.ZodType;
+  keyType?: z.ZodType;
+  valueType?: z.ZodType;
 }
 interface CheckDef {
   check: string;
@@ -176,6 +178,10 @@ export function validArb(schema: z.ZodType, o: ArbOptions = {}): fc.Arbitrary<un
     }
     case 'union':
       return fc.oneof(...(d.options ?? []).map((opt) => validArb(opt, o)));
+    case 'record': {
+      const key = validArb(d.keyType!, o).filter((k): k is string => typeof k === 'string');
+      return fc.dictionary(key, validArb(d.valueType!, o), { maxKeys: 4 });
+    }
     default:
       throw new Error(`zod-arb: unsupported schema type ${d.type}`);
   }
