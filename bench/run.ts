@@ -171,12 +171,14 @@ async function main(): Promise<number> {
     for (const c of cases) {
       log(`── ${c.id}: ${c.title} (budget p99 ≤ ${c.budget} ms; load average ${load()})`);
       const t0 = process.hrtime.bigint();
-      results.push(await c.run(ctx));
+      const out = await c.run(ctx);
+      results.push(...(Array.isArray(out) ? out : [out]));
       log(`   ${c.id} done in ${(msSince(t0) / 1000).toFixed(1)} s`);
     }
 
     const rows = results.map((r) => [
       r.id,
+      r.unit,
       String(r.n),
       fmtMs(r.p50),
       fmtMs(r.p99),
@@ -187,8 +189,8 @@ async function main(): Promise<number> {
       r.baseline.name,
     ]);
     console.log('');
-    console.log(`Results (ms; ${args.products.toLocaleString('en')} products; on-disk store, WAL, synchronous=FULL)`);
-    console.log(table(['id', 'n', 'p50', 'p99', 'budget p99', 'result', 'base p50', 'base p99', 'baseline'], rows));
+    console.log(`Results (${args.products.toLocaleString('en')} products; on-disk store, WAL, synchronous=FULL)`);
+    console.log(table(['id', 'unit', 'n', 'p50', 'p99', 'budget p99', 'result', 'base p50', 'base p99', 'baseline'], rows));
     console.log(
       `\ndisk flush p50 ${fmtMs(probe.p50)} ms / p99 ${fmtMs(probe.p99)} ms; load average at the end ${load()} (${cpus().length} CPUs)`,
     );

@@ -3,6 +3,7 @@ import type { Hlc } from '../shared/hlc';
 import type { Db, Sqlite } from './db/open';
 import type { PaymentProvider } from './payments/provider';
 import type { PinParams } from './staff/pin';
+import type { DataSafety } from './backup/service';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -21,4 +22,6 @@ export interface Deps {
   payments: PaymentProvider;
   pinParams: PinParams;
   resourcesDir: string;
+  /** Backups, restore and export of the store's file; absent for an in-memory store. */
+  dataSafety?: DataSafety;
 }

@@ -14,6 +14,11 @@ import { sendToPrinter } from './receipts/printer';
 import { AppError } from './errors';
 import { recordAudit } from './audit/audit';
 import { inTransaction } from './db/open';
+import { adminHandlers } from './backup/handlers';
+import { aftersaleHandlers } from './aftersale/handlers';
+import { shiftsHandlers } from './shifts/handlers';
+import { insightHandlers } from './insight/handlers';
+import { rebuildRollups } from './insight/rollups';
 
 /** The handler table: one entry per channel of the contract, checked by the compiler. */
 export const handlers: Handlers = {
@@ -40,6 +45,8 @@ export const handlers: Handlers = {
   'settings.update': (input, ctx) => {
     const before = readSettings(ctx.deps);
     const after = writeSettings(ctx.deps, input);
+    // Issue 5: rollups are bucketed by business day in the store's time zone.
+    if (after.timezone !== before.timezone) rebuildRollups(ctx.deps);
     recordAudit(ctx.deps, {
       staffId: staffOf(ctx).id,
       action: 'settings.update',
@@ -108,4 +115,9 @@ export const handlers: Handlers = {
       );
     return { bytes: bytes.length };
   },
+
+  ...adminHandlers,
+  ...aftersaleHandlers,
+  ...shiftsHandlers,
+  ...insightHandlers,
 };

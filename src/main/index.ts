@@ -114,14 +114,23 @@ function main(): void {
 
   // A till has one window; closing it quits on every platform so the database is closed cleanly.
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
+  // Quitting waits once for the backup at shutdown (createApp's shutdown), then quits for real.
+  let shutDown = false;
+  app.on('will-quit', (event) => {
     ipc?.dispose();
     ipc = null;
-    try {
-      core?.close();
-    } finally {
-      core = null;
-    }
+    const closing = core;
+    core = null;
+    if (shutDown || !closing) return;
+    shutDown = true;
+    event.preventDefault();
+    void closing
+      .shutdown()
+      .catch((error: unknown) => console.error('[countertop] shutdown:', error))
+      .finally(() => {
+        closing.close();
+        app.quit();
+      });
   });
 }
 

@@ -6,11 +6,20 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
 import { CheckoutScreen } from './features/checkout/CheckoutScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
+import { ShiftsScreen } from './features/shifts/ShiftsScreen';
+import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
+import { OrdersScreen } from './features/orders/OrdersScreen';
+import { CustomersScreen } from './features/customers/CustomersScreen';
+import { ShippingScreen } from './features/shipping/ShippingScreen';
+import { RatingsScreen } from './features/ratings/RatingsScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
 import { useApp } from './stores/app';
+import { AuditScreen } from './features/audit/AuditScreen';
+import { RecoveryScreen } from './features/data/RecoveryScreen';
+import { showPendingNotice } from './features/data/notice';
 
 function Unreachable() {
   const { t } = useTranslation();
@@ -33,7 +42,14 @@ function Unreachable() {
 /** One component per entry of VIEWS (views.ts); a missing one is a compile error. */
 const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   checkout: CheckoutScreen,
+  audit: AuditScreen,
   settings: SettingsScreen,
+  orders: OrdersScreen,
+  customers: CustomersScreen,
+  shipping: ShippingScreen,
+  ratings: RatingsScreen,
+  shifts: ShiftsScreen,
+  dashboard: DashboardScreen,
 };
 
 function View({ id }: { id: ViewId }) {
@@ -52,6 +68,7 @@ export function App() {
 
   useEffect(() => {
     void boot();
+    showPendingNotice();
   }, [boot]);
 
   useEffect(() => subscribe('session.expired', () => expired()), [expired]);
@@ -66,6 +83,7 @@ export function App() {
         </div>
       )}
       {screen === 'unreachable' && <Unreachable />}
+      {screen === 'recovery' && <RecoveryScreen />}
       {screen === 'setup' && <SetupScreen />}
       {screen === 'signin' && <SignInScreen />}
       {isView(screen) && <View id={screen} />}

@@ -7,6 +7,13 @@ import { roleRank, type StaffRole } from '../shared/api';
  */
 export const VIEWS = [
   { id: 'checkout', labelKey: 'nav.checkout', minRole: 'clerk' },
+  { id: 'shifts', labelKey: 'shifts.navLabel', minRole: 'clerk' },
+  { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
+  { id: 'audit', labelKey: 'audit.title', minRole: 'manager' },
+  { id: 'orders', labelKey: 'after.nav.orders', minRole: 'clerk' },
+  { id: 'customers', labelKey: 'after.nav.customers', minRole: 'clerk' },
+  { id: 'shipping', labelKey: 'after.nav.shipping', minRole: 'clerk' },
+  { id: 'ratings', labelKey: 'after.nav.ratings', minRole: 'clerk' },
   { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 

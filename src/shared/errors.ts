@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'INSUFFICIENT_PAYMENT',
   'DECLINED',
   'SETUP_REQUIRED',
+  /** Selling needs an open cash-drawer shift on this terminal (issue 5). */
+  'SHIFT_REQUIRED',
   'IO',
   'INTERNAL',
 ] as const;

@@ -135,7 +135,8 @@ export function priceCart(input: PriceInput): PricedCart {
   };
 }
 
-export type TenderKind = 'cash' | 'card_external' | 'card_integrated';
+/** store_credit and exchange (credit from items returned in the same transaction) count like cards: never change. */
+export type TenderKind = 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange';
 
 export interface TenderInput {
   kind: TenderKind;
@@ -147,7 +148,7 @@ export interface Settlement {
   /** Still owed; 0 when fully paid. */
   due: number;
   change: number;
-  /** Non-cash tenders may not exceed what is owed: cards are never charged for change. */
+  /** Non-cash tenders (cards, store credit, exchange credit) may not exceed what is owed: never change from them. */
   overpaidByCard: boolean;
 }
 

@@ -28,6 +28,15 @@ async function signIn(page: Page, name: string, pin: string) {
   await expect(page.getByTestId('search-input')).toBeVisible();
 }
 
+/** Selling needs an open cash-drawer shift: count a float of five 20s from the checkout's prompt. */
+async function openShift(page: Page) {
+  await expect(page.getByTestId('shift-required')).toBeVisible();
+  await page.getByTestId('open-shift-button').click();
+  await page.getByTestId('count-2000').fill('5');
+  await page.getByTestId('open-shift-submit').click();
+  await expect(page.getByTestId('shift-required')).toHaveCount(0);
+}
+
 async function stockOf(page: Page, query: string): Promise<string> {
   await page.getByTestId('search-input').fill(query);
   const hit = page.getByTestId('search-result').first();
@@ -44,6 +53,7 @@ test('a new store: setup with demo data, sign in, scan three items, pay cash, re
 
   await runSetup(page, { language: 'en', store: 'Corner Market', admin: 'Alice', pin: '2468' });
   await signIn(page, 'Alice', '2468');
+  await openShift(page);
 
   const waterBefore = Number(await stockOf(page, 'Still Mineral Water 550ml'));
 
@@ -91,6 +101,7 @@ test('in Chinese: setup, a scanned sale paid by card on the external terminal, a
   await runSetup(page, { language: 'zh-CN', store: '街角小店', admin: '王芳', pin: '1357' });
   await signIn(page, '王芳', '1357');
   await expect(page.getByTestId('pay-button')).toContainText('收款');
+  await openShift(page);
 
   // Search by pinyin initials finds 苹果 products.
   await page.getByTestId('search-input').fill('pg');

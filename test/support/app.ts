@@ -83,6 +83,8 @@ export async function setupStore(app: App, over: Partial<InputOf<'setup.run'>> =
 export async function readyStore(app: App, session = 's1') {
   const { adminId } = await setupStore(app);
   await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN }, session);
+  // Selling needs an open cash-drawer shift: a $100 float in twenties.
+  await ok(app, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, session);
   const rates = await ok(app, 'taxRates.list', {}, session);
   const std = rates.find((r) => r.rateBp === 2000)!;
   const red = rates.find((r) => r.rateBp === 500)!;

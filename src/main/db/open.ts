@@ -17,13 +17,18 @@ export interface Store {
  */
 export function openStore(file: string, migrationsDir: string): Store {
   const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: migrationsDir });
-  return { sqlite, db };
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: migrationsDir });
+    return { sqlite, db };
+  } catch (err) {
+    sqlite.close(); // a file that cannot be opened or migrated (damaged, too new) must not stay open
+    throw err;
+  }
 }
 
 /** Runs `fn` in one IMMEDIATE transaction (we are the only writer, so it never waits on itself). */

@@ -31,6 +31,11 @@ export interface HostOptions {
   port: number;
   /** Per-launch secret; random when not given. */
   token?: string;
+  /**
+   * Tests only (`--test-faults`): POST /api/test/fault {"mode":"readonly"|"off"} makes the live
+   * database refuse writes the way a read-only file does. Absent in normal use; behind the secret.
+   */
+  testFaults?: (mode: 'readonly' | 'off') => void;
 }
 
 export interface Host {
@@ -104,6 +109,16 @@ export function buildHostApp(opts: HostOptions & { token: string }): Hono {
     if (typeof channel !== 'string') return c.json({ ok: false, error: { code: 'VALIDATION', message: 'Missing channel' } });
     return c.json(await opts.router.call(channel, input, `host:${sid}`));
   });
+
+  if (opts.testFaults) {
+    const inject = opts.testFaults;
+    app.post('/api/test/fault', async (c) => {
+      const { mode } = (await c.req.json().catch(() => ({}))) as { mode?: unknown };
+      if (mode !== 'readonly' && mode !== 'off') return c.json({ ok: false }, 400);
+      inject(mode);
+      return c.json({ ok: true });
+    });
+  }
 
   app.get('/api/events', (c) => {
     const sid = sessionOf(c, true);

@@ -59,7 +59,7 @@ function writeWideLine(encoder: ReceiptPrinterEncoder, text: string): void {
   encoder.newline();
 }
 
-function writeLine(encoder: ReceiptPrinterEncoder, text: string): void {
+export function writeLine(encoder: ReceiptPrinterEncoder, text: string): void {
   if (text.trim() === '') encoder.newline();
   else if (isWideLine(text)) writeWideLine(encoder, text);
   else encoder.text(text).newline();

@@ -9,6 +9,9 @@ import { defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
 import { loadCart } from './cart';
+import { cartShipsLater, recordSaleExtras, type InternalTender } from '../aftersale/sale-extras';
+import { attachShift, requireOpenShift } from '../shifts/shifts';
+import { recordSaleInsight } from '../insight/rollups';
 
 function nextOrderNumber(deps: Deps): string {
   const key = `order:${deps.terminalCode}`;
@@ -18,7 +21,7 @@ function nextOrderNumber(deps: Deps): string {
 }
 
 interface ResolvedTender {
-  kind: 'cash' | 'card_external' | 'card_integrated';
+  kind: 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange';
   amount: number;
   brand: string | null;
   last4: string | null;
@@ -26,10 +29,13 @@ interface ResolvedTender {
   intentId: string | null;
 }
 
-function resolveTenders(deps: Deps, cartId: string, tenders: TenderRequest[]): ResolvedTender[] {
+function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | InternalTender)[]): ResolvedTender[] {
   const seen = new Set<string>();
   return tenders.map((t) => {
     if (t.kind === 'cash') return { kind: 'cash', amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
+    // Store credit and exchange credit (issue 4): checked and booked by recordSaleExtras below.
+    if (t.kind === 'store_credit' || t.kind === 'exchange')
+      return { kind: t.kind, amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
     if (t.kind === 'card_external')
       return { kind: 'card_external', amount: t.amount, brand: t.brand ?? null, last4: t.last4 ?? null, reference: null, intentId: null };
     if (seen.has(t.intentId)) throw new AppError('VALIDATION', 'The same card payment is listed twice');
@@ -69,10 +75,12 @@ function resolveTenders(deps: Deps, cartId: string, tenders: TenderRequest[]): R
 export function completeSale(
   deps: Deps,
   staff: SessionStaff,
-  input: { cartId: string; checkoutId: string; tenders: TenderRequest[] },
+  input: { cartId: string; checkoutId: string; tenders: (TenderRequest | InternalTender)[] },
 ): Order {
   const done = deps.sqlite.prepare('SELECT id FROM orders WHERE checkout_id = ?').get(input.checkoutId) as { id: string } | undefined;
   if (done) return getOrder(deps, done.id);
+  // Issue 5: selling needs an open cash-drawer shift on this terminal.
+  const shiftId = requireOpenShift(deps);
 
   const status = deps.sqlite.prepare('SELECT status, terminal_code AS terminal FROM carts WHERE id = ?').get(input.cartId) as
     { status: string; terminal: string } | undefined;
@@ -113,8 +121,11 @@ export function completeSale(
       JSON.stringify(cart.priced.taxes),
       now,
     );
+  attachShift(deps, orderId, shiftId);
 
   const location = defaultLocationId(deps);
+  // An order that ships later takes its stock at fulfilment (shipping), not here.
+  const shipLater = cartShipsLater(deps, input.cartId);
   const insLine = deps.sqlite.prepare(
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
        discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT cost FROM products WHERE id = ?))`,
@@ -141,14 +152,15 @@ export function completeSale(
       p.total,
       line.productId,
     );
-    recordMovement(deps, {
-      productId: line.productId,
-      locationId: location,
-      qtyDelta: -line.qty,
-      kind: 'sale',
-      refId: orderId,
-      staffId: staff.id,
-    });
+    if (!shipLater)
+      recordMovement(deps, {
+        productId: line.productId,
+        locationId: location,
+        qtyDelta: -line.qty,
+        kind: 'sale',
+        refId: orderId,
+        staffId: staff.id,
+      });
   });
 
   // Cash is recorded as what it paid (tendered minus change); the tendered amount is kept too.
@@ -163,10 +175,13 @@ export function completeSale(
       deps.sqlite.prepare('UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?').run(orderId, now, t.intentId);
   }
   deps.sqlite.prepare("UPDATE carts SET status = 'completed', updated_at = ? WHERE id = ?").run(now, input.cartId);
+  // Issue 4: customer, fulfilment, store credit spent, loyalty points earned.
+  recordSaleExtras(deps, staff, { orderId, cartId: input.cartId, total: cart.priced.total, tenders });
 
   const order = getOrder(deps, orderId);
   appendOutbox(deps, { entity: 'order', entityId: orderId, op: 'insert', payload: order });
   appendJournal(deps, 'sale', orderId, order);
+  recordSaleInsight(deps, orderId);
   return order;
 }
 

@@ -79,7 +79,13 @@ function ApprovalForm() {
 
   return (
     <Modal
-      title={t(pending.reason === 'price' ? 'approval.titlePrice' : 'approval.titleDiscount')}
+      title={t(
+        pending.reason === 'price'
+          ? 'approval.titlePrice'
+          : pending.reason === 'refund'
+            ? 'approval.titleRefund'
+            : 'approval.titleDiscount',
+      )}
       onClose={() => close(null)}
       size="md"
       testId="approval-dialog"

@@ -149,6 +149,7 @@ export const en = {
   approval: {
     titleDiscount: 'Manager approval: discount',
     titlePrice: 'Manager approval: price change',
+    titleRefund: 'Manager approval: refund',
     explain: 'This is above the clerk limit. A manager or admin approves with their PIN.',
     who: 'Approved by',
     pin: 'Manager PIN',
@@ -160,6 +161,8 @@ export const en = {
     cash: 'Cash',
     card_external: 'Card (terminal)',
     card_integrated: 'Card (integrated)',
+    store_credit: 'Store credit',
+    exchange: 'Exchanged goods',
   },
   payment: {
     title: 'Payment',
@@ -279,6 +282,7 @@ export const en = {
     INSUFFICIENT_PAYMENT: 'The payment does not cover the total.',
     DECLINED: 'The card was declined.',
     SETUP_REQUIRED: 'The store is not set up yet.',
+    SHIFT_REQUIRED: 'Open a shift (count the float) before selling.',
     IO: 'Could not read or write data, or reach a device.',
     INTERNAL: 'Something went wrong.',
     unknownBarcode: 'Unknown barcode {{code}}: nothing was added.',

@@ -1,3 +1,8 @@
+import { auditMessages } from './audit';
+import { dataMessages } from './data';
+import { shiftsMessages } from './shifts';
+import { dashboardMessages } from './dashboard';
+
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
  * `{ en: {...}, zhCN: {...} }` with the zh-CN object typed like the en one), merged into the main
@@ -10,4 +15,6 @@ export interface FeatureMessages {
   zhCN: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [];
+import { aftersaleMessages } from './aftersale';
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [dataMessages, auditMessages, aftersaleMessages, shiftsMessages, dashboardMessages];

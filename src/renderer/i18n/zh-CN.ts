@@ -151,6 +151,7 @@ export const zhCN: Messages = {
   approval: {
     titleDiscount: '店长授权：折扣',
     titlePrice: '店长授权：改价',
+    titleRefund: '店长授权：退款',
     explain: '超出收银员权限，需要店长或管理员输入 PIN 码授权。',
     who: '授权人',
     pin: '授权 PIN 码',
@@ -162,6 +163,8 @@ export const zhCN: Messages = {
     cash: '现金',
     card_external: '银行卡（外接终端）',
     card_integrated: '银行卡（集成终端）',
+    store_credit: '储值余额',
+    exchange: '换货抵扣',
   },
   payment: {
     title: '收款',
@@ -281,6 +284,7 @@ export const zhCN: Messages = {
     INSUFFICIENT_PAYMENT: '付款金额不足。',
     DECLINED: '银行卡被拒绝。',
     SETUP_REQUIRED: '门店尚未设置。',
+    SHIFT_REQUIRED: '请先开班（清点备用金）再收款。',
     IO: '无法读写数据或连接设备。',
     INTERNAL: '出现错误。',
     unknownBarcode: '未知条码 {{code}}：未添加任何商品。',

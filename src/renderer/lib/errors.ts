@@ -49,6 +49,17 @@ export function minutesUntil(epochMs: number, now = Date.now()): number {
   return Math.max(1, Math.ceil((epochMs - now - 5000) / 60000));
 }
 
+/** A full disk or a read-only database file, from the SQLite code main reports with an IO error. */
+function storageProblem(error: ApiError): 'full' | 'readonly' | null {
+  if (error.code !== 'IO') return null;
+  const d = error.details;
+  const code = typeof d === 'object' && d !== null ? (d as { sqlite?: unknown }).sqlite : undefined;
+  if (typeof code !== 'string') return null;
+  if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC') return 'full';
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return 'readonly';
+  return null;
+}
+
 /** One localized sentence for an error, with the server's specifics where they help. */
 export function describeError(t: TFunction, error: ApiError, context?: ErrorContext): string {
   if (context?.kind === 'scan' && error.code === 'NOT_FOUND') {
@@ -67,6 +78,8 @@ export function describeError(t: TFunction, error: ApiError, context?: ErrorCont
   if (context?.kind === 'print' && (error.code === 'CONFLICT' || (error.code === 'VALIDATION' && !Array.isArray(error.details)))) {
     return t('errors.noPrinter');
   }
+  const storage = storageProblem(error);
+  if (storage) return t(`data.io.${storage}`);
   switch (error.code) {
     case 'LOCKED': {
       const until = lockedUntil(error);

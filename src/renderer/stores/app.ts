@@ -17,8 +17,8 @@ function clearScreens(): void {
   useCatalog.getState().clearSearch();
 }
 
-/** Before sign-in: loading, setup, signin, unreachable; after: one of the VIEWS. */
-export type Screen = 'loading' | 'setup' | 'signin' | 'unreachable' | ViewId;
+/** Before sign-in: loading, setup, signin, unreachable, recovery (damaged database); after: one of the VIEWS. */
+export type Screen = 'loading' | 'setup' | 'signin' | 'unreachable' | 'recovery' | ViewId;
 
 interface AppState {
   screen: Screen;
@@ -58,6 +58,10 @@ export const useApp = create<AppState>((set, get) => ({
     }
     set({ status: status.value });
     applyLanguage(localLanguage() ?? status.value.language);
+    if (status.value.recovery) {
+      set({ screen: 'recovery' });
+      return;
+    }
     if (!status.value.setupDone) {
       set({ screen: 'setup' });
       return;
@@ -93,7 +97,7 @@ export const useApp = create<AppState>((set, get) => ({
 
   expired() {
     const s = get();
-    if (s.screen === 'setup' || s.screen === 'loading' || s.screen === 'unreachable') return;
+    if (s.screen === 'setup' || s.screen === 'loading' || s.screen === 'unreachable' || s.screen === 'recovery') return;
     if (s.screen === 'signin') return;
     clearScreens();
     set({

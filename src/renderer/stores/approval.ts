@@ -7,7 +7,7 @@ export interface Approval {
 }
 
 /** What needs approving, for the dialog's title. */
-export type ApprovalReason = 'discount' | 'price';
+export type ApprovalReason = 'discount' | 'price' | 'refund';
 
 interface Pending {
   reason: ApprovalReason;

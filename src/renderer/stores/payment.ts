@@ -61,6 +61,8 @@ export function toRequest(tenders: TenderDraft[]): TenderRequest[] {
       out.push({ kind: 'card_external', amount: t.amount, approved: true, brand: t.brand, last4: t.last4 });
     } else if (t.kind === 'card_integrated' && t.intentId) {
       out.push({ kind: 'card_integrated', intentId: t.intentId });
+    } else if (t.kind === 'store_credit') {
+      out.push({ kind: 'store_credit', amount: t.amount });
     }
   }
   if (cash > 0 || out.length === 0) out.push({ kind: 'cash', amount: cash });

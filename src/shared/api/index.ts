@@ -2,10 +2,22 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { catalogContract } from './catalog';
 import { salesContract } from './sales';
+import { adminContract } from './admin';
+import { aftersaleContract } from './aftersale';
+import { shiftsContract } from './shifts';
+import { insightContract } from './insight';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
-export const contract = { ...appContract, ...catalogContract, ...salesContract };
+export const contract = {
+  ...appContract,
+  ...catalogContract,
+  ...salesContract,
+  ...adminContract,
+  ...aftersaleContract,
+  ...shiftsContract,
+  ...insightContract,
+};
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -23,3 +35,5 @@ export type EventName = keyof Events;
 
 export * from './types';
 export * from './define';
+export type * from './admin';
+export * from './aftersale';

@@ -11,6 +11,8 @@ export interface AppStatus {
   language: Language;
   currency: string;
   terminalCode: string;
+  /** Present only when the database failed its start-up check and waits for a restore. */
+  recovery?: import('./admin').RecoveryInfo;
 }
 
 export interface StaffSummary {

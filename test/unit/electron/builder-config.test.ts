@@ -102,4 +102,17 @@ describe('electron-builder.yml', () => {
     expect(targets(config.win)).toEqual(['nsis']);
     expect(targets(config.mac)).toEqual(['dmg']);
   });
+
+  it('package.json builds each platform with electron-vite first, and the README says how', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string>; main: string };
+    expect(pkg.scripts['dist:linux']).toBe('electron-vite build && electron-builder --linux');
+    expect(pkg.scripts['dist:win']).toBe('electron-vite build && electron-builder --win');
+    expect(pkg.scripts['dist:mac']).toBe('electron-vite build && electron-builder --mac');
+    // electron-builder starts what package.json's main names, which electron-vite writes into out/
+    expect(pkg.main).toBe('out/main/index.js');
+    expect((config.files ?? []).some((f) => typeof f === 'string' && globMatch(f, pkg.main))).toBe(true);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const cmd of ['npm run dist:linux', 'npm run dist:win', 'npm run dist:mac', 'node node_modules/electron/install.js'])
+      expect(readme).toContain(cmd);
+  });
 });

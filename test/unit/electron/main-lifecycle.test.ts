@@ -199,9 +199,16 @@ describe('src/main/index.ts lifecycle (fake Electron, real store)', () => {
     expect(existsSync(wal)).toBe(true); // open in WAL mode
     app.emit('window-all-closed');
     expect(h.quit).toBe(1);
-    app.emit('will-quit');
+    let prevented = 0;
+    app.emit('will-quit', { preventDefault: () => prevented++ });
     expect(h.ipcHandlers.has('ct:invoke')).toBe(false);
+    // quitting waits for the shutdown (backup of a set-up store), then closes and quits again
+    expect(prevented).toBe(1);
+    await vi.waitFor(() => expect(h.quit).toBe(2));
     // SQLite checkpoints and removes the WAL when the last connection closes
     expect(existsSync(wal)).toBe(false);
+    // the second will-quit goes through
+    app.emit('will-quit', { preventDefault: () => prevented++ });
+    expect(prevented).toBe(1);
   });
 });

@@ -136,6 +136,11 @@ export const carts = sqliteTable(
     terminalCode: text('terminal_code').notNull(),
     staffId: text('staff_id').references(() => staff.id),
     status: text('status', { enum: ['open', 'parked', 'completed', 'voided'] }).notNull(),
+    // issue 4 (after the sale): the customer attached to the sale, and whether it ships later.
+    customerId: text('customer_id'),
+    fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
+      .notNull()
+      .default('now'),
     cartDiscount: text('cart_discount', { mode: 'json' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
@@ -194,6 +199,11 @@ export const orders = sqliteTable(
     staffId: text('staff_id')
       .notNull()
       .references(() => staff.id),
+    // issue 4 (after the sale): customer, and 'ship' = stock leaves at fulfilment, not at sale.
+    customerId: text('customer_id'),
+    fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
+      .notNull()
+      .default('now'),
     currency: text('currency').notNull(),
     priceMode: text('price_mode', { enum: ['inclusive', 'exclusive'] }).notNull(),
     subtotal: integer('subtotal').notNull(),
@@ -204,11 +214,15 @@ export const orders = sqliteTable(
     change: integer('change').notNull(),
     taxes: text('taxes', { mode: 'json' }).notNull(),
     createdAt: createdAt(),
+    // Issue 5 (shifts and insight): the cash-drawer session the sale was rung up in.
+    shiftId: text('shift_id'),
   },
   (t) => [
     uniqueIndex('orders_checkout_uq').on(t.checkoutId),
+    index('orders_shift_idx').on(t.shiftId),
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_created_idx').on(t.createdAt),
+    index('orders_customer_idx').on(t.customerId, t.createdAt),
   ],
 );
 
@@ -248,7 +262,7 @@ export const payments = sqliteTable(
     orderId: text('order_id')
       .notNull()
       .references(() => orders.id),
-    kind: text('kind', { enum: ['cash', 'card_external', 'card_integrated'] }).notNull(),
+    kind: text('kind', { enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange'] }).notNull(),
     amount: integer('amount').notNull(),
     tendered: integer('tendered'),
     brand: text('brand'),

@@ -3,3 +3,6 @@
  * `npm run db:generate` writes the next migration into src/main/db/migrations.
  */
 export * from './core';
+export * from './aftersale';
+export * from './shifts';
+export * from './insight';

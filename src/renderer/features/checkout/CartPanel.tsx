@@ -11,6 +11,7 @@ import { useCart } from '../../stores/cart';
 import { DiscountForm } from './DiscountForm';
 import { LineDialog } from './LineDialog';
 import { SCANNED_EVENT } from './useScanner';
+import { CartSuggestions } from './CartSuggestions';
 
 function discountLabel(d: Discount, fmt: Formatters, currency: string): string {
   return d.kind === 'percent' ? `−${bpToPercentText(d.bp)}%` : `−${fmt.money(d.minor, currency)}`;
@@ -265,6 +266,7 @@ export function CartPanel({ onPay }: { onPay(): void }) {
         </ul>
       )}
 
+      <CartSuggestions />
       <div className="totals" data-testid="totals">
         <div className="totals-row">
           <span>{t('totals.subtotal')}</span>

@@ -8,6 +8,8 @@ import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
 import { PAGE_SIZE, useCatalog } from '../../stores/catalog';
 import { TYPED_CODE } from './useScanner';
+import { ORDER_NUMBER } from '../../../shared/api';
+import { scanOrderOr } from '../aftersale/scanOrder';
 
 const SEARCH_DEBOUNCE_MS = 80;
 const TILE_MIN_WIDTH = 176;
@@ -83,6 +85,10 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
               // A code typed by hand (or a slow scanner): scan it and leave the box empty.
               clearSearch();
               void scan(text);
+            } else if (ORDER_NUMBER.test(text.toUpperCase())) {
+              // A receipt's order number typed (or slowly scanned): open that order (issue 4).
+              clearSearch();
+              void scanOrderOr(text, () => scan(text));
             } else if (results.length > 0 && useCatalog.getState().resultsFor === query) {
               add(results[highlight]);
             }

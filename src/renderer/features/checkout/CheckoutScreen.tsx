@@ -12,6 +12,10 @@ import { CategoryBar, ProductGrid, SearchBox, SearchResults } from './CatalogPan
 import { RecentSales } from './RecentSales';
 import { TopBar } from './TopBar';
 import { useScanner } from './useScanner';
+import { CheckoutExtras } from '../aftersale/CheckoutExtras';
+import { scanOrderOr } from '../aftersale/scanOrder';
+import { ShiftGate } from '../shifts/OpenShiftDialog';
+import { useShifts } from '../../stores/shifts';
 
 export function CheckoutScreen() {
   const { t } = useTranslation();
@@ -44,12 +48,15 @@ export function CheckoutScreen() {
   const pay = useCallback(() => {
     const c = useCart.getState().cart;
     if (!c || !c.id || c.lines.length === 0) return;
+    // Issue 5: no open shift on this till → prompt to open one instead of taking payment.
+    if (useShifts.getState().state?.shift === null) return useShifts.getState().prompt();
     openPayment(c);
   }, [openPayment]);
 
   useScanner({
     enabled: !paymentOpen && !receiptOpen && !recentOpen,
-    onScan: (code) => void scan(code),
+    // A receipt's barcode (an order number) opens that order; anything else goes into the sale.
+    onScan: (code) => void scanOrderOr(code, () => scan(code)),
     search: searchRef,
     stripFromSearch: (code) => {
       const { query: q, setQuery } = useCatalog.getState();
@@ -89,6 +96,8 @@ export function CheckoutScreen() {
   return (
     <div className="checkout-screen">
       <TopBar onRecent={() => setRecentOpen(true)} />
+      <CheckoutExtras />
+      <ShiftGate />
       <main className="checkout-main">
         <CartPanel onPay={pay} />
         <section className="catalog-panel" aria-label={t('catalog.title')}>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type RefObject } from 'react';
+import { ORDER_NUMBER } from '../../../shared/api';
 
 /** Keys from a keyboard-wedge scanner arrive this close together; people type slower. */
 export const SCAN_GAP_MS = 50;
@@ -49,6 +50,8 @@ export function useScanner(options: ScannerOptions): void {
     let loose = '';
     let looseFast = true;
     let looseTimer: ReturnType<typeof setTimeout> | null = null;
+    /** When held characters last went to the search box as "typing". */
+    let flushedAt = -Infinity;
 
     const clearLoose = () => {
       loose = '';
@@ -58,6 +61,7 @@ export function useScanner(options: ScannerOptions): void {
     };
 
     const flushLooseToSearch = () => {
+      flushedAt = performance.now();
       const text = loose;
       clearLoose();
       burst = '';
@@ -100,9 +104,17 @@ export function useScanner(options: ScannerOptions): void {
         if (fast) {
           e.preventDefault();
           e.stopPropagation();
-          if (inSearch) opts.current.stripFromSearch(code);
+          // A burst that began as "typing" (the machine stalled mid-scan, so its first characters
+          // went into the search box) is scanned whole when the box holds exactly one code.
+          const stalled = now - flushedAt < 1500;
+          const whole = stalled && inSearch && target instanceof HTMLInputElement ? target.value.trim() : '';
+          const scanned =
+            whole.length > code.length && whole.endsWith(code) && (TYPED_CODE.test(whole) || ORDER_NUMBER.test(whole.toUpperCase()))
+              ? whole
+              : code;
+          if (inSearch) opts.current.stripFromSearch(scanned);
           else target.dispatchEvent(new CustomEvent(SCANNED_EVENT, { detail: code }));
-          opts.current.onScan(code);
+          opts.current.onScan(scanned);
         }
         // Otherwise Enter belongs to the field (the search box handles typed codes itself).
         return;

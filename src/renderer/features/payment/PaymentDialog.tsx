@@ -9,6 +9,7 @@ import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { summary, usePayment, type TenderDraft } from '../../stores/payment';
+import { StoreCreditTender } from '../aftersale/CheckoutExtras';
 
 type Tab = 'cash' | 'card' | 'integrated';
 const BRANDS = ['Visa', 'Mastercard', 'UnionPay', 'Amex', 'JCB', 'Discover'];
@@ -245,6 +246,11 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
 
           {tab === 'card' && <ExternalCard key={before.due} due={before.due} />}
           {tab === 'integrated' && <IntegratedCard key={before.due} due={before.due} />}
+          <StoreCreditTender
+            due={before.due}
+            used={p.tenders.filter((x) => x.kind === 'store_credit').reduce((s, x) => s + x.amount, 0)}
+            onAdd={(amount) => p.addTender({ kind: 'store_credit', amount, brand: null, last4: null, intentId: null })}
+          />
 
           <InlineError text={errorText} testId="error-banner" />
         </section>

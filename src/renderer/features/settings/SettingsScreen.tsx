@@ -12,6 +12,7 @@ import { bpToPercentText, parsePercentBp, useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
+import { DataSafetyPanel } from '../data/DataSafetyPanel';
 
 const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
 
@@ -499,6 +500,7 @@ export function SettingsScreen() {
           <p className="muted">{t('common.loading')}</p>
         )}
         <StaffAdmin />
+        <DataSafetyPanel />
       </main>
     </div>
   );

@@ -1,0 +1,86 @@
+import type { FeedbackEntry, ProductRating } from '../../shared/api/aftersale';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { appendOutbox } from '../outbox/outbox';
+
+const ENTRY_COLS = `f.id, f.order_id AS orderId, o.number AS orderNumber, f.order_line_id AS orderLineId, f.product_id AS productId,
+  l.name AS productName, c.name AS customerName, f.rating, f.comment, f.created_at AS createdAt`;
+const ENTRY_FROM = `FROM feedback f JOIN orders o ON o.id = f.order_id JOIN order_lines l ON l.id = f.order_line_id
+  LEFT JOIN customers c ON c.id = f.customer_id`;
+
+/** One rating per purchased line: a 1–5 rating and a comment, tied to the sale. */
+export function addFeedback(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc'>,
+  input: { orderLineId: string; rating: number; comment: string },
+  staffId: string,
+): FeedbackEntry {
+  const line = deps.sqlite
+    .prepare(
+      'SELECT l.order_id AS orderId, l.product_id AS productId, o.customer_id AS customerId FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.id = ?',
+    )
+    .get(input.orderLineId) as { orderId: string; productId: string; customerId: string | null } | undefined;
+  if (!line) throw new AppError('NOT_FOUND', 'That purchase was not found', { orderLineId: input.orderLineId });
+  if (deps.sqlite.prepare('SELECT 1 FROM feedback WHERE order_line_id = ?').get(input.orderLineId))
+    throw new AppError('CONFLICT', 'This purchase already has a rating', { reason: 'alreadyRated' });
+  const id = deps.ids();
+  deps.sqlite
+    .prepare(
+      'INSERT INTO feedback (id, order_id, order_line_id, product_id, customer_id, rating, comment, staff_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(id, line.orderId, input.orderLineId, line.productId, line.customerId, input.rating, input.comment, staffId, deps.clock());
+  deps.sqlite
+    .prepare(
+      `INSERT INTO product_ratings (product_id, count, sum, avg100) VALUES (@p, 1, @r, @r * 100)
+       ON CONFLICT (product_id) DO UPDATE SET count = count + 1, sum = sum + @r,
+         avg100 = CAST(ROUND((sum + @r) * 100.0 / (count + 1)) AS INTEGER)`,
+    )
+    .run({ p: line.productId, r: input.rating });
+  const entry = deps.sqlite.prepare(`SELECT ${ENTRY_COLS} ${ENTRY_FROM} WHERE f.id = ?`).get(id) as FeedbackEntry;
+  appendOutbox(deps, { entity: 'feedback', entityId: id, op: 'insert', payload: entry });
+  return entry;
+}
+
+export function productFeedback(deps: Pick<Deps, 'sqlite'>, productId: string, offset: number, limit: number) {
+  const agg = deps.sqlite.prepare('SELECT count, sum FROM product_ratings WHERE product_id = ?').get(productId) as
+    { count: number; sum: number } | undefined;
+  const items = deps.sqlite
+    .prepare(`SELECT ${ENTRY_COLS} ${ENTRY_FROM} WHERE f.product_id = ? ORDER BY f.created_at DESC, f.rowid DESC LIMIT ? OFFSET ?`)
+    .all(productId, limit, offset) as FeedbackEntry[];
+  return { average: agg && agg.count > 0 ? Math.round((agg.sum * 100) / agg.count) / 100 : null, count: agg?.count ?? 0, items };
+}
+
+const SORTS = {
+  rating_desc: 'r.avg100 IS NULL, r.avg100 DESC, r.count DESC, p.name',
+  rating_asc: 'r.avg100 IS NULL, r.avg100 ASC, r.count DESC, p.name',
+  count_desc: 'COALESCE(r.count, 0) DESC, r.avg100 DESC, p.name',
+  name: 'p.name COLLATE NOCASE, p.id',
+} as const;
+
+/** Products with their average rating and count, sortable by rating, paged in SQL. */
+export function ratedProducts(
+  deps: Pick<Deps, 'sqlite'>,
+  input: { q?: string | undefined; sort: keyof typeof SORTS; rated?: boolean | undefined; offset: number; limit: number },
+): { items: ProductRating[]; total: number } {
+  const where = ['p.archived = 0'];
+  const params: Record<string, unknown> = { limit: input.limit, offset: input.offset };
+  if (input.rated) where.push('r.count > 0');
+  if (input.q?.trim()) {
+    params.q = `%${input.q.trim().replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+    where.push("(p.name LIKE @q ESCAPE '\\' OR p.alt_name LIKE @q ESCAPE '\\' OR p.sku LIKE @q ESCAPE '\\')");
+  }
+  const from = `FROM products p ${input.rated ? 'JOIN' : 'LEFT JOIN'} product_ratings r ON r.product_id = p.id WHERE ${where.join(' AND ')}`;
+  const total = (deps.sqlite.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n;
+  const rows = deps.sqlite
+    .prepare(
+      `SELECT p.id AS productId, p.sku, p.name, p.alt_name AS altName, p.price, r.count, r.sum ${from} ORDER BY ${SORTS[input.sort]} LIMIT @limit OFFSET @offset`,
+    )
+    .all(params) as (Omit<ProductRating, 'average' | 'count'> & { count: number | null; sum: number | null })[];
+  return {
+    items: rows.map(({ sum, count, ...r }) => ({
+      ...r,
+      count: count ?? 0,
+      average: count ? Math.round(((sum ?? 0) * 100) / count) / 100 : null,
+    })),
+    total,
+  };
+}

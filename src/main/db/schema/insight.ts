@@ -1,0 +1,96 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Sales rollups (issue 5): derived data, kept up to date in the same transaction as each sale or
+ * refund (`applyToRollups`), rebuilt from the facts by `rebuildRollups`. Never synced. Buckets are
+ * business days in the store's time zone with its business-day cutoff.
+ */
+
+/** Compact integer keys for products, categories, staff, tenders and customers. */
+export const insightKeys = sqliteTable(
+  'insight_keys',
+  {
+    k: integer('k').primaryKey(),
+    dim: integer('dim').notNull(),
+    ref: text('ref').notNull(),
+  },
+  (t) => [uniqueIndex('insight_keys_dim_ref_uq').on(t.dim, t.ref)],
+);
+
+/** Which time zone and cutoff the rollups were built with. */
+export const insightMeta = sqliteTable('insight_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+const measures = () => ({
+  orders: integer('orders').notNull().default(0),
+  units: integer('units').notNull().default(0),
+  sales: integer('sales').notNull().default(0),
+  net: integer('net').notNull().default(0),
+  tax: integer('tax').notNull().default(0),
+  discount: integer('discount').notNull().default(0),
+  cost: integer('cost').notNull().default(0),
+  rCount: integer('r_count').notNull().default(0),
+  rUnits: integer('r_units').notNull().default(0),
+  rAmount: integer('r_amount').notNull().default(0),
+  rNet: integer('r_net').notNull().default(0),
+  rCost: integer('r_cost').notNull().default(0),
+});
+
+/** Per business day and local clock hour: the time series, the heat map and the KPIs. */
+export const rollupHourly = sqliteTable(
+  'rollup_hourly',
+  {
+    day: integer('day').notNull(),
+    hour: integer('hour').notNull(),
+    ...measures(),
+  },
+  (t) => [primaryKey({ name: 'rollup_hourly_pk', columns: [t.day, t.hour] })],
+);
+
+/**
+ * Per dimension key (product, category, staff, tender) at five nested levels (day, week-of-month,
+ * month, quarter, year): any date range is a short signed sum of buckets.
+ */
+export const rollupKeyed = sqliteTable(
+  'rollup_keyed',
+  {
+    dim: integer('dim').notNull(),
+    level: integer('level').notNull(),
+    bucket: integer('bucket').notNull(),
+    k: integer('k').notNull(),
+    ...measures(),
+  },
+  (t) => [primaryKey({ name: 'rollup_keyed_pk', columns: [t.dim, t.level, t.bucket, t.k] })],
+);
+
+/** Lifetime per customer, for repeat rate and RFM. */
+export const rollupCustomers = sqliteTable(
+  'rollup_customers',
+  {
+    customerId: text('customer_id').primaryKey(),
+    orders: integer('orders').notNull(),
+    sales: integer('sales').notNull(),
+    refunds: integer('refunds').notNull(),
+    firstAt: integer('first_at').notNull(),
+    lastAt: integer('last_at').notNull(),
+  },
+  (t) => [index('rollup_customers_last_idx').on(t.lastAt)],
+);
+
+/** Basket co-occurrence: orders holding both products (a < b by key), and orders per product. */
+export const basketPairs = sqliteTable(
+  'basket_pairs',
+  {
+    a: integer('a').notNull(),
+    b: integer('b').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ name: 'basket_pairs_pk', columns: [t.a, t.b] }), index('basket_pairs_b_idx').on(t.b, t.n)],
+);
+
+export const basketItems = sqliteTable('basket_items', {
+  k: integer('k').primaryKey(),
+  n: integer('n').notNull(),
+});

@@ -1,0 +1,449 @@
+/**
+ * Rollups kept up to date as sales and refunds commit (same transaction), so every dashboard query
+ * reads a few thousand rows at most, whatever the number of orders.
+ *
+ * The one entry point is `applyToRollups(deps, event)`: checkout calls it for each sale (see
+ * `recordSaleInsight`); the refunds feature calls it with `kind: 'refund'` (positive amounts: what
+ * went back to the customer). Every figure is a sum, so events may arrive in any order — a sale
+ * synced late with an old timestamp lands in its own (old) business day.
+ *
+ * `rebuildRollups` recomputes everything from the facts with bulk SQL (GROUP BY over the lines),
+ * plus the events of registered sources (refunds); a property test checks both ways agree.
+ */
+import type { Statement } from 'better-sqlite3';
+import { bucketsOf, businessBucket, dayParts } from '../../shared/business-day';
+import type { Deps } from '../deps';
+import { businessDaySettings } from './settings';
+import { forgetAll, forgetBuckets } from './vectors';
+
+export const DIM = { product: 1, category: 2, staff: 3, tender: 4 } as const;
+export type Dim = (typeof DIM)[keyof typeof DIM];
+
+export interface RollupLine {
+  productId: string;
+  categoryId: string | null;
+  /** Thousandths. */
+  qty: number;
+  /** What the customer paid for the line (tax included), minor units. */
+  amount: number;
+  tax: number;
+  discount: number;
+  /** Cost of the quantity, minor units. */
+  cost: number;
+}
+
+export interface RollupEvent {
+  kind: 'sale' | 'refund';
+  /** Order id or refund id. */
+  id: string;
+  /** When it happened (epoch ms); decides the business day. */
+  at: number;
+  staffId: string | null;
+  customerId: string | null;
+  /** The cash-drawer session; for a refund, null means the terminal's open shift. */
+  shiftId: string | null;
+  lines: RollupLine[];
+  /** Tenders: for a sale what was paid, for a refund what was paid back. */
+  payments: { kind: string; amount: number }[];
+}
+
+type Sql = Pick<Deps, 'sqlite'>;
+
+interface Measures {
+  orders: number;
+  units: number;
+  sales: number;
+  net: number;
+  tax: number;
+  discount: number;
+  cost: number;
+  rCount: number;
+  rUnits: number;
+  rAmount: number;
+  rNet: number;
+  rCost: number;
+}
+
+const ZERO: Measures = {
+  orders: 0,
+  units: 0,
+  sales: 0,
+  net: 0,
+  tax: 0,
+  discount: 0,
+  cost: 0,
+  rCount: 0,
+  rUnits: 0,
+  rAmount: 0,
+  rNet: 0,
+  rCost: 0,
+};
+const M_COLS = 'orders, units, sales, net, tax, discount, cost, r_count, r_units, r_amount, r_net, r_cost';
+const M_UPDATE = M_COLS.split(', ')
+  .map((c) => `${c} = ${c} + excluded.${c}`)
+  .join(', ');
+const mValues = (m: Measures) => [
+  m.orders,
+  m.units,
+  m.sales,
+  m.net,
+  m.tax,
+  m.discount,
+  m.cost,
+  m.rCount,
+  m.rUnits,
+  m.rAmount,
+  m.rNet,
+  m.rCost,
+];
+
+interface Stmts {
+  keyGet: Statement;
+  keyIns: Statement;
+  hourly: Statement;
+  keyed: Statement;
+  customer: Statement;
+  customerRefund: Statement;
+  item: Statement;
+  pair: Statement;
+  tally: Statement;
+  openShift: Statement;
+}
+
+const cache = new WeakMap<object, Stmts>();
+
+function stmts(deps: Sql): Stmts {
+  let s = cache.get(deps.sqlite);
+  if (s) return s;
+  const db = deps.sqlite;
+  s = {
+    keyGet: db.prepare('SELECT k FROM insight_keys WHERE dim = ? AND ref = ?').pluck(),
+    keyIns: db.prepare('INSERT INTO insight_keys (dim, ref) VALUES (?, ?)'),
+    hourly: db.prepare(
+      `INSERT INTO rollup_hourly (day, hour, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (day, hour) DO UPDATE SET ${M_UPDATE}`,
+    ),
+    keyed: db.prepare(
+      `INSERT INTO rollup_keyed (dim, level, bucket, k, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dim, level, bucket, k) DO UPDATE SET ${M_UPDATE}`,
+    ),
+    customer: db.prepare(
+      `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, 1, ?, 0, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET sales = sales + excluded.sales,
+         first_at = CASE WHEN orders = 0 THEN excluded.first_at ELSE MIN(first_at, excluded.first_at) END,
+         last_at = CASE WHEN orders = 0 THEN excluded.last_at ELSE MAX(last_at, excluded.last_at) END,
+         orders = orders + 1`,
+    ),
+    customerRefund: db.prepare(
+      `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, 0, 0, ?, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET refunds = refunds + excluded.refunds`,
+    ),
+    item: db.prepare('INSERT INTO basket_items (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = n + 1'),
+    pair: db.prepare('INSERT INTO basket_pairs (a, b, n) VALUES (?, ?, 1) ON CONFLICT (a, b) DO UPDATE SET n = n + 1'),
+    tally: db.prepare(
+      `INSERT INTO shift_tallies (shift_id, kind, key, count, amount) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (shift_id, kind, key) DO UPDATE SET count = count + 1, amount = amount + excluded.amount`,
+    ),
+    openShift: db
+      .prepare(
+        `SELECT s.id FROM shifts s WHERE s.terminal_code = ? AND NOT EXISTS (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id)
+         ORDER BY s.opened_at DESC LIMIT 1`,
+      )
+      .pluck(),
+  };
+  cache.set(deps.sqlite, s);
+  return s;
+}
+
+/** The compact key of a product, category, staff member or tender (created on first use). */
+export function keyOf(deps: Sql, dim: Dim, ref: string): number {
+  const s = stmts(deps);
+  const k = s.keyGet.get(dim, ref) as number | undefined;
+  if (k !== undefined) return k;
+  return Number(s.keyIns.run(dim, ref).lastInsertRowid);
+}
+
+/** Basket co-occurrence looks at the first distinct products of a sale only. */
+export const BASKET_CAP = 30;
+
+function add(into: Map<string, Measures>, key: string, m: Partial<Measures>): void {
+  const cur = into.get(key) ?? { ...ZERO };
+  for (const [k, v] of Object.entries(m) as [keyof Measures, number][]) cur[k] += v;
+  into.set(key, cur);
+}
+
+/** The measures one line contributes, for a sale or a refund. */
+function lineMeasures(kind: RollupEvent['kind'], l: RollupLine): Partial<Measures> {
+  return kind === 'sale'
+    ? { units: l.qty, sales: l.amount, net: l.amount - l.tax, tax: l.tax, discount: l.discount, cost: l.cost }
+    : { rUnits: l.qty, rAmount: l.amount, rNet: l.amount - l.tax, rCost: l.cost };
+}
+
+/** Adds one sale or refund to every rollup. Call inside the transaction that stores the event. */
+export function applyToRollups(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>,
+  event: RollupEvent,
+  /** A rebuild replays history: it must not count old refunds against today's shift again. */
+  opts: { shiftTallies?: boolean } = {},
+): void {
+  const s = stmts(deps);
+  const { timezone, cutoffHour } = businessDaySettings(deps);
+  const { day, hour } = businessBucket(event.at, timezone, cutoffHour);
+  const levels = bucketsOf(day);
+  const sale = event.kind === 'sale';
+
+  const whole: Measures = { ...ZERO };
+  for (const l of event.lines)
+    for (const [k, v] of Object.entries(lineMeasures(event.kind, l)) as [keyof Measures, number][]) whole[k] += v;
+  if (sale) whole.orders = 1;
+  else whole.rCount = 1;
+
+  s.hourly.run(day, hour, ...mValues(whole));
+
+  const perKey = new Map<string, Measures>();
+  const once: Partial<Measures> = sale ? { orders: 1 } : { rCount: 1 };
+  const seen = new Set<string>();
+  const keyed = (dim: Dim, ref: string, m: Partial<Measures>) => {
+    const id = `${dim}:${ref}`;
+    add(perKey, id, m);
+    if (!seen.has(id)) {
+      seen.add(id);
+      add(perKey, id, once);
+    }
+  };
+  for (const l of event.lines) {
+    const m = lineMeasures(event.kind, l);
+    keyed(DIM.product, l.productId, m);
+    keyed(DIM.category, l.categoryId ?? '', m);
+  }
+  if (event.staffId) keyed(DIM.staff, event.staffId, { ...whole, orders: 0, rCount: 0 });
+  for (const p of event.payments) keyed(DIM.tender, p.kind, sale ? { sales: p.amount } : { rAmount: p.amount });
+
+  const productKeys: number[] = [];
+  for (const [id, m] of perKey) {
+    const colon = id.indexOf(':');
+    const dim = Number(id.slice(0, colon)) as Dim;
+    const k = keyOf(deps, dim, id.slice(colon + 1));
+    if (dim === DIM.product) productKeys.push(k);
+    const values = mValues(m);
+    for (let level = 0; level < 5; level++) s.keyed.run(dim, level, levels[level], k, ...values);
+  }
+  forgetBuckets(deps, DIM.product, levels);
+
+  if (event.customerId) {
+    if (sale) s.customer.run(event.customerId, whole.sales, event.at, event.at);
+    else s.customerRefund.run(event.customerId, whole.rAmount, event.at, event.at);
+  }
+
+  if (sale) {
+    const basket = productKeys.slice(0, BASKET_CAP).sort((a, b) => a - b);
+    for (const k of basket) s.item.run(k);
+    for (let i = 0; i < basket.length; i++) for (let j = i + 1; j < basket.length; j++) s.pair.run(basket[i], basket[j]);
+  } else if (opts.shiftTallies !== false) {
+    const shiftId = event.shiftId ?? (s.openShift.get(deps.terminalCode) as string | undefined) ?? null;
+    if (shiftId) {
+      s.tally.run(shiftId, 'refund', '', whole.rAmount);
+      for (const p of event.payments) s.tally.run(shiftId, 'refund_tender', p.kind, p.amount);
+    }
+  }
+}
+
+/** The sale event of a stored order (lines, tenders, staff, customer, shift). */
+export function saleEvent(deps: Sql, orderId: string): RollupEvent {
+  const o = deps.sqlite
+    .prepare('SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId, shift_id AS shiftId FROM orders WHERE id = ?')
+    .get(orderId) as { id: string; at: number; staffId: string; customerId: string | null; shiftId: string | null };
+  const lines = deps.sqlite
+    .prepare(
+      `SELECT l.product_id AS productId, p.category_id AS categoryId, l.qty, l.total AS amount, l.tax, l.discount,
+              (l.cost * l.qty + 500) / 1000 AS cost
+       FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.position`,
+    )
+    .all(orderId) as RollupLine[];
+  const payments = deps.sqlite.prepare('SELECT kind, amount FROM payments WHERE order_id = ? ORDER BY rowid').all(orderId) as {
+    kind: string;
+    amount: number;
+  }[];
+  return { kind: 'sale', ...o, lines, payments };
+}
+
+/** Called by checkout in the sale's transaction. */
+export function recordSaleInsight(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, orderId: string): void {
+  applyToRollups(deps, saleEvent(deps, orderId));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rebuild from the facts.
+
+/** Sources of non-sale events for a rebuild (the refunds feature registers its refunds here). */
+export type RollupSource = (deps: Pick<Deps, 'sqlite' | 'db'>) => Iterable<RollupEvent>;
+export const ROLLUP_SOURCES: RollupSource[] = [];
+
+export const ROLLUP_TABLES = ['rollup_hourly', 'rollup_keyed', 'rollup_customers', 'basket_pairs', 'basket_items'] as const;
+
+/**
+ * Recomputes every rollup from orders, lines and payments with bulk SQL (the bench fills a
+ * million orders this way), then replays the events of `ROLLUP_SOURCES` and `extra`.
+ * Per-shift refund tallies are not touched (they belong to the shifts' own history).
+ */
+export function rebuildRollups(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>,
+  opts: { extra?: Iterable<RollupEvent>; log?: (msg: string) => void } = {},
+): void {
+  const db = deps.sqlite;
+  const log = opts.log ?? (() => {});
+  const { timezone, cutoffHour } = businessDaySettings(deps);
+  for (const t of ROLLUP_TABLES) db.exec(`DELETE FROM ${t}`);
+  forgetAll(deps);
+
+  // 1. Each order's business day, hour and buckets, computed once in JS (time zones).
+  db.exec(`DROP TABLE IF EXISTS temp.ob;
+    CREATE TEMP TABLE ob (order_id TEXT PRIMARY KEY, day INTEGER, hour INTEGER, b1 INTEGER, b2 INTEGER, b3 INTEGER, b4 INTEGER) WITHOUT ROWID`);
+  const insOb = db.prepare('INSERT INTO temp.ob VALUES (?, ?, ?, ?, ?, ?, ?)');
+  let n = 0;
+  // In pages: a connection cannot write while it iterates a query.
+  const page = db.prepare('SELECT rowid, id, created_at FROM orders WHERE rowid > ? ORDER BY rowid LIMIT 50000').raw();
+  for (let last = 0; ;) {
+    const rows = page.all(last) as [number, string, number][];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const { day, hour } = businessBucket(row[2], timezone, cutoffHour);
+      const b = bucketsOf(day);
+      insOb.run(row[1], day, hour, b[1], b[2], b[3], b[4]);
+    }
+    n += rows.length;
+    last = rows[rows.length - 1]![0];
+  }
+  log(`rollups: ${n} orders bucketed`);
+
+  // 2. Keys for every product, category, staff member and tender in the facts.
+  db.exec(`INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.product}, product_id FROM order_lines;
+    INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.category}, COALESCE(p.category_id, '')
+      FROM (SELECT DISTINCT product_id FROM order_lines) l LEFT JOIN products p ON p.id = l.product_id;
+    INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.staff}, staff_id FROM orders;
+    INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.tender}, kind FROM payments;`);
+
+  // 3. Per order and per (order, product/category): the line sums.
+  db.exec(`DROP TABLE IF EXISTS temp.ol;
+    CREATE TEMP TABLE ol AS
+      SELECT l.order_id, kp.k AS pk, kc.k AS ck, SUM(l.qty) AS units, SUM(l.total) AS sales, SUM(l.total - l.tax) AS net,
+             SUM(l.tax) AS tax, SUM(l.discount) AS discount, SUM((l.cost * l.qty + 500) / 1000) AS cost
+      FROM order_lines l
+      LEFT JOIN products p ON p.id = l.product_id
+      JOIN insight_keys kp ON kp.dim = ${DIM.product} AND kp.ref = l.product_id
+      JOIN insight_keys kc ON kc.dim = ${DIM.category} AND kc.ref = COALESCE(p.category_id, '')
+      GROUP BY l.order_id, l.product_id;
+    DROP TABLE IF EXISTS temp.oo;
+    CREATE TEMP TABLE oo AS
+      SELECT o.id AS order_id, o.staff_id, o.customer_id, o.created_at, o.total, COALESCE(SUM(ol.units), 0) AS units,
+             COALESCE(SUM(ol.net), 0) AS net, COALESCE(SUM(ol.tax), 0) AS tax, COALESCE(SUM(ol.discount), 0) AS discount,
+             COALESCE(SUM(ol.cost), 0) AS cost
+      FROM orders o LEFT JOIN temp.ol ol ON ol.order_id = o.id GROUP BY o.id;`);
+  log('rollups: line sums done');
+
+  db.exec(`INSERT INTO rollup_hourly (day, hour, orders, units, sales, net, tax, discount, cost)
+    SELECT ob.day, ob.hour, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost)
+    FROM temp.oo oo JOIN temp.ob ob ON ob.order_id = oo.order_id GROUP BY ob.day, ob.hour`);
+
+  // Level 0 (days) from the lines; every higher level is a sum of the level below it.
+  const cols = 'orders, units, sales, net, tax, discount, cost';
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
+    SELECT ${DIM.product}, 0, ob.day, ol.pk, COUNT(*), SUM(ol.units), SUM(ol.sales), SUM(ol.net), SUM(ol.tax), SUM(ol.discount), SUM(ol.cost)
+    FROM temp.ol ol JOIN temp.ob ob ON ob.order_id = ol.order_id GROUP BY ob.day, ol.pk`);
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
+    SELECT ${DIM.category}, 0, ob.day, c.ck, COUNT(*), SUM(c.units), SUM(c.sales), SUM(c.net), SUM(c.tax), SUM(c.discount), SUM(c.cost)
+    FROM (SELECT order_id, ck, SUM(units) AS units, SUM(sales) AS sales, SUM(net) AS net, SUM(tax) AS tax, SUM(discount) AS discount,
+                 SUM(cost) AS cost FROM temp.ol GROUP BY order_id, ck) c
+    JOIN temp.ob ob ON ob.order_id = c.order_id GROUP BY ob.day, c.ck`);
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
+    SELECT ${DIM.staff}, 0, ob.day, k.k, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost)
+    FROM temp.oo oo JOIN temp.ob ob ON ob.order_id = oo.order_id
+    JOIN insight_keys k ON k.dim = ${DIM.staff} AND k.ref = oo.staff_id GROUP BY ob.day, k.k`);
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, orders, sales)
+    SELECT ${DIM.tender}, 0, ob.day, k.k, COUNT(DISTINCT p.order_id), SUM(p.amount)
+    FROM payments p JOIN temp.ob ob ON ob.order_id = p.order_id
+    JOIN insight_keys k ON k.dim = ${DIM.tender} AND k.ref = p.kind GROUP BY ob.day, k.k`);
+  log('rollups: days done');
+  // day → part, part → month, month → quarter, quarter → year (see bucketsOf).
+  db.exec(`DROP TABLE IF EXISTS temp.dm;
+    CREATE TEMP TABLE dm (day INTEGER PRIMARY KEY, part INTEGER NOT NULL);
+    INSERT INTO temp.dm SELECT DISTINCT day, b1 FROM temp.ob;`);
+  const up = [
+    { from: 0, expr: '(SELECT part FROM temp.dm WHERE dm.day = r.bucket)' },
+    { from: 1, expr: 'r.bucket / 4' },
+    { from: 2, expr: '(r.bucket / 12) * 4 + (r.bucket % 12) / 3' },
+    { from: 3, expr: 'r.bucket / 4' },
+  ];
+  const sums = M_COLS.split(', ')
+    .map((c) => `SUM(${c})`)
+    .join(', ');
+  for (const { from, expr } of up) {
+    db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${M_COLS})
+      SELECT r.dim, ${from + 1}, ${expr} AS b, r.k, ${sums} FROM rollup_keyed r WHERE r.level = ${from} GROUP BY r.dim, b, r.k`);
+    log(`rollups: level ${from + 1} done`);
+  }
+
+  db.exec(`INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at)
+    SELECT customer_id, COUNT(*), SUM(total), 0, MIN(created_at), MAX(created_at) FROM temp.oo
+    WHERE customer_id IS NOT NULL GROUP BY customer_id`);
+
+  // Baskets: the first BASKET_CAP distinct products of each order, by line position (the lines'
+  // index gives them in that order, so nothing is sorted).
+  const keyOfProduct = new Map(db.prepare(`SELECT ref, k FROM insight_keys WHERE dim = ${DIM.product}`).raw().all() as [string, number][]);
+  // Pairs counted in memory (one pass over the baskets in order), then written once: far cheaper
+  // than a self-join sorting tens of millions of pair rows.
+  const items = new Map<number, number>();
+  const pairs = new Map<number, number>();
+  const SHIFT = 2 ** 26;
+  let basket: number[] = [];
+  let current: string | null = null;
+  const flush = () => {
+    basket = [...new Set(basket)].slice(0, BASKET_CAP);
+    basket.sort((x, y) => x - y);
+    for (let i = 0; i < basket.length; i++) {
+      items.set(basket[i]!, (items.get(basket[i]!) ?? 0) + 1);
+      for (let j = i + 1; j < basket.length; j++) {
+        const key = basket[i]! * SHIFT + basket[j]!;
+        pairs.set(key, (pairs.get(key) ?? 0) + 1);
+      }
+    }
+    basket = [];
+  };
+  const lines = db.prepare('SELECT order_id, product_id FROM order_lines ORDER BY order_id, position').raw();
+  for (const [orderId, productId] of lines.iterate() as IterableIterator<[string, string]>) {
+    if (orderId !== current) {
+      flush();
+      current = orderId;
+    }
+    basket.push(keyOfProduct.get(productId)!);
+  }
+  flush();
+  const insItem = db.prepare('INSERT INTO basket_items (k, n) VALUES (?, ?)');
+  for (const [k, n] of items) insItem.run(k, n);
+  const insPair = db.prepare('INSERT INTO basket_pairs (a, b, n) VALUES (?, ?, ?)');
+  for (const [key, n] of [...pairs.entries()].sort((x, y) => x[0] - y[0])) insPair.run(Math.floor(key / SHIFT), key % SHIFT, n);
+  db.exec('DROP TABLE temp.ol; DROP TABLE temp.oo; DROP TABLE temp.ob; DROP TABLE temp.dm;');
+  log('rollups: baskets done');
+
+  for (const source of ROLLUP_SOURCES) for (const e of source(deps)) applyToRollups(deps, e, { shiftTallies: false });
+  for (const e of opts.extra ?? []) applyToRollups(deps, e, { shiftTallies: false });
+  markRollupSettings(deps, timezone, cutoffHour);
+}
+
+export function markRollupSettings(deps: Sql, timezone: string, cutoffHour: number): void {
+  deps.sqlite
+    .prepare("INSERT INTO insight_meta (key, value) VALUES ('built_with', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .run(JSON.stringify({ timezone, cutoffHour }));
+}
+
+/** For tests and diagnostics: the year span of the stored rollups. */
+export function rollupYears(deps: Sql): number[] {
+  const r = deps.sqlite.prepare('SELECT MIN(day) AS lo, MAX(day) AS hi FROM rollup_hourly').get() as {
+    lo: number | null;
+    hi: number | null;
+  };
+  if (r.lo === null || r.hi === null) return [];
+  const out: number[] = [];
+  for (let y = dayParts(r.lo).y; y <= dayParts(r.hi).y; y++) out.push(y);
+  return out;
+}

@@ -1,0 +1,204 @@
+/**
+ * The X/Z report as monospaced lines in the store's language: printed on the receipt printer
+ * (ESC/POS, Chinese in GBK as receipts do) and laid out in the PDF.
+ */
+import type { ShiftReport } from '../../shared/api/shifts';
+import type { Language } from '../../shared/api/types';
+import { formatMoney, formatQty } from '../../shared/money';
+import { centerWidth, leftRight } from '../receipts/text-width';
+
+export interface ReportLine {
+  text: string;
+  strong?: boolean;
+}
+
+const LABELS = {
+  en: {
+    x: 'X REPORT (shift open)',
+    z: 'Z REPORT (shift closed)',
+    shift: 'Shift',
+    terminal: 'Terminal',
+    opened: 'Opened',
+    closed: 'Closed',
+    by: 'by',
+    cash: 'CASH DRAWER',
+    float: 'Opening float',
+    cashSales: 'Cash sales',
+    cashRefunds: 'Cash refunds',
+    cashIn: 'Cash in',
+    cashOut: 'Cash out',
+    expected: 'Expected in drawer',
+    counted: 'Counted',
+    over: 'Over',
+    short: 'Short',
+    even: 'Over/short',
+    sales: 'SALES',
+    orders: 'Sales',
+    items: 'Items',
+    gross: 'Gross sales',
+    discounts: 'Discounts',
+    tax: 'Tax',
+    total: 'Total sales',
+    tenders: 'BY TENDER',
+    refundsOf: 'refunds',
+    categories: 'BY CATEGORY',
+    uncategorized: 'Uncategorized',
+    taxRates: 'BY TAX RATE',
+    base: 'base',
+    refunds: 'Refunds',
+    voids: 'Voided sales',
+    noSales: 'No-sale drawer opens',
+    movements: 'CASH MOVEMENTS',
+    in: 'In',
+    out: 'Out',
+    noSale: 'No sale',
+    journal: 'Journal entry',
+    printed: 'Printed',
+    cash_tender: 'Cash',
+    card_external: 'Card (external)',
+    card_integrated: 'Card (integrated)',
+  },
+  'zh-CN': {
+    x: 'X 报表（班次进行中）',
+    z: 'Z 报表（已结班）',
+    shift: '班次',
+    terminal: '收银台',
+    opened: '开班',
+    closed: '结班',
+    by: '操作员',
+    cash: '钱箱',
+    float: '备用金',
+    cashSales: '现金销售',
+    cashRefunds: '现金退款',
+    cashIn: '存入现金',
+    cashOut: '取出现金',
+    expected: '应有现金',
+    counted: '实点现金',
+    over: '长款',
+    short: '短款',
+    even: '长短款',
+    sales: '销售',
+    orders: '销售笔数',
+    items: '商品件数',
+    gross: '销售总额',
+    discounts: '折扣',
+    tax: '税额',
+    total: '实收合计',
+    tenders: '按支付方式',
+    refundsOf: '退款',
+    categories: '按分类',
+    uncategorized: '未分类',
+    taxRates: '按税率',
+    base: '税基',
+    refunds: '退款',
+    voids: '作废交易',
+    noSales: '无销售开钱箱',
+    movements: '现金存取',
+    in: '存入',
+    out: '取出',
+    noSale: '开钱箱',
+    journal: '日志序号',
+    printed: '打印时间',
+    cash_tender: '现金',
+    card_external: '银行卡（外接）',
+    card_integrated: '银行卡（集成）',
+  },
+} as const;
+
+export type ReportLabels = (typeof LABELS)['en'];
+export const reportLabels = (language: Language): ReportLabels => LABELS[language] as ReportLabels;
+
+const plain = (text: string) => text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/\u2212/g, '-');
+
+export function tenderLabel(kind: string, language: Language): string {
+  const l = reportLabels(language);
+  return kind === 'cash'
+    ? l.cash_tender
+    : kind === 'card_external'
+      ? l.card_external
+      : kind === 'card_integrated'
+        ? l.card_integrated
+        : kind;
+}
+
+export function reportLines(report: ShiftReport, columns: number, language: Language, timezone: string): ReportLine[] {
+  const l = reportLabels(language);
+  const cur = report.shift.currency;
+  const money = (minor: number) => plain(formatMoney(minor, cur, language));
+  const when = (ms: number) => {
+    try {
+      return plain(new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(ms));
+    } catch {
+      return plain(new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms));
+    }
+  };
+  const out: ReportLine[] = [];
+  const row = (left: string, right: string, strong = false) => {
+    for (const text of leftRight(left, right, columns)) out.push(strong ? { text, strong } : { text });
+  };
+  const rule = () => out.push({ text: '-'.repeat(columns) });
+  const head = (text: string) => out.push({ text, strong: true });
+
+  if (report.storeName) out.push({ text: centerWidth(report.storeName, columns), strong: true });
+  out.push({ text: centerWidth(report.kind === 'Z' ? l.z : l.x, columns), strong: true });
+  rule();
+  row(l.shift, report.shift.number);
+  row(l.terminal, report.shift.terminalCode);
+  row(l.opened, when(report.shift.openedAt));
+  row(`  ${l.by}`, report.shift.openedBy);
+  if (report.shift.closedAt !== null) {
+    row(l.closed, when(report.shift.closedAt));
+    row(`  ${l.by}`, report.shift.closedBy ?? '');
+  }
+  rule();
+  head(l.cash);
+  row(l.float, money(report.cash.float));
+  row(`+ ${l.cashSales}`, money(report.cash.sales));
+  row(`- ${l.cashRefunds}`, money(report.cash.refunds));
+  row(`+ ${l.cashIn}`, money(report.cash.cashIn));
+  row(`- ${l.cashOut}`, money(report.cash.cashOut));
+  row(`= ${l.expected}`, money(report.cash.expected), true);
+  if (report.cash.counted !== null && report.cash.overShort !== null) {
+    row(l.counted, money(report.cash.counted), true);
+    const os = report.cash.overShort;
+    row(os > 0 ? l.over : os < 0 ? l.short : l.even, money(os), true);
+  }
+  rule();
+  head(l.sales);
+  row(l.orders, String(report.sales.orders));
+  row(l.items, formatQty(report.sales.items, 'kg', language).replace(/\.000$/, ''));
+  row(l.gross, money(report.sales.gross));
+  row(l.discounts, money(0 - report.sales.discounts));
+  row(l.tax, money(report.sales.tax));
+  row(l.total, money(report.sales.total), true);
+  row(l.refunds, `${report.refunds.count} / ${money(report.refunds.amount)}`);
+  row(l.voids, `${report.voids.count} / ${money(report.voids.amount)}`);
+  row(l.noSales, String(report.noSales));
+  rule();
+  head(l.tenders);
+  for (const t of report.tenders) {
+    row(`${tenderLabel(t.kind, language)} (${t.count})`, money(t.amount));
+    if (t.refunds) row(`  ${l.refundsOf}`, money(-t.refunds));
+  }
+  rule();
+  head(l.categories);
+  for (const c of report.categories) {
+    const name = language === 'zh-CN' ? (c.altName ?? c.name) : c.name;
+    row(name ?? l.uncategorized, money(c.amount));
+  }
+  rule();
+  head(l.taxRates);
+  for (const t of report.taxRates) row(`${Number((t.rateBp / 100).toFixed(2))}% (${l.base} ${money(t.base)})`, money(t.tax));
+  if (report.movements.length) {
+    rule();
+    head(l.movements);
+    for (const m of report.movements) {
+      const kind = m.kind === 'in' ? l.in : m.kind === 'out' ? l.out : l.noSale;
+      row(`${kind}: ${m.reason}`, m.kind === 'no_sale' ? '' : money(m.kind === 'out' ? -m.amount : m.amount));
+    }
+  }
+  rule();
+  if (report.journalSeq !== null) row(l.journal, `#${report.journalSeq}`);
+  row(l.printed, when(report.generatedAt));
+  return out;
+}

@@ -1,0 +1,264 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuditCursor, AuditFacets, AuditPage, AuditRow, InputOf } from '../../../shared/api';
+import { invoke } from '../../api';
+import { useFormat } from '../../lib/format';
+import { useNotify } from '../../stores/notify';
+import { TopBar } from '../checkout/TopBar';
+import './audit.css';
+
+type Filter = Omit<InputOf<'audit.list'>, 'before' | 'limit'>;
+
+const PAGE = 50;
+/** Families of actions offered as one choice (value `family:<prefix>`). */
+const FAMILIES = ['staff.', 'discount.', 'backup.', 'signIn'] as const;
+
+/** "2026-11-22" in this computer's time zone → epoch ms at the start of that day. */
+function dayStart(date: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const ms = new Date(`${date}T00:00:00`).getTime();
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function detailsText(details: unknown): string {
+  if (details === null || details === undefined) return '';
+  if (typeof details !== 'object') return String(details);
+  return Object.entries(details as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+}
+
+/** A manager browses the audit log: filters by who, what, when, till and outcome; newest first, paged in SQL. */
+export function AuditScreen() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notifyError = useNotify((s) => s.error);
+  const [facets, setFacets] = useState<AuditFacets | null>(null);
+  const [staffId, setStaffId] = useState('');
+  const [action, setAction] = useState('');
+  const [terminal, setTerminal] = useState('');
+  const [outcome, setOutcome] = useState<'' | 'success' | 'failure'>('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [rows, setRows] = useState<AuditRow[] | null>(null);
+  const [next, setNext] = useState<AuditCursor | null>(null);
+  const [loading, setLoading] = useState(false);
+  const request = useRef(0);
+
+  const actionLabels = t('audit.actions', { returnObjects: true }) as Record<string, string>;
+  const label = useCallback(
+    (a: string): string => {
+      if (actionLabels[a]) return actionLabels[a];
+      const failed = /^(.*)\.approvalFailed$/.exec(a);
+      if (failed) return `${actionLabels[failed[1]!] ?? failed[1]} — ${t('audit.approvalFailed')}`;
+      return a;
+    },
+    [actionLabels, t],
+  );
+
+  const filter: Filter = useMemo(() => {
+    const f: Filter = {};
+    if (staffId) f.staffId = staffId;
+    if (action.startsWith('family:')) f.actionPrefix = action.slice('family:'.length);
+    else if (action) f.action = action;
+    if (terminal) f.terminal = terminal;
+    if (outcome) f.outcome = outcome;
+    const a = dayStart(from);
+    const b = dayStart(to);
+    if (a !== undefined) f.from = a;
+    if (b !== undefined) f.to = b + 86_400_000;
+    return f;
+  }, [staffId, action, terminal, outcome, from, to]);
+
+  useEffect(() => {
+    let live = true;
+    void invoke('audit.facets', {}).then((r) => {
+      if (live && r.ok) setFacets(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const apply = useCallback((page: AuditPage, append: boolean) => {
+    setRows((old) => (append && old ? [...old, ...page.rows] : page.rows));
+    setNext(page.next);
+  }, []);
+
+  // A new filter: the first (newest) page.
+  useEffect(() => {
+    const id = ++request.current;
+    void invoke('audit.list', { ...filter, limit: PAGE }).then((r) => {
+      if (id !== request.current) return;
+      setLoading(false);
+      if (r.ok) apply(r.value, false);
+      else notifyError(r.error);
+    });
+  }, [filter, apply, notifyError]);
+
+  const more = async (before: AuditCursor) => {
+    const id = ++request.current;
+    setLoading(true);
+    const r = await invoke('audit.list', { ...filter, limit: PAGE, before });
+    if (id !== request.current) return;
+    setLoading(false);
+    if (r.ok) apply(r.value, true);
+    else notifyError(r.error);
+  };
+
+  const staffNames = useMemo(() => new Map((facets?.staff ?? []).map((s) => [s.id, s.name])), [facets]);
+  const families = FAMILIES.filter((f) => facets?.actions.some((a) => a.startsWith(f)));
+  const reset = () => {
+    setStaffId('');
+    setAction('');
+    setTerminal('');
+    setOutcome('');
+    setFrom('');
+    setTo('');
+  };
+
+  return (
+    <div className="settings-screen audit-screen" data-testid="audit-screen">
+      <TopBar />
+      <main className="settings-main">
+        <h1>{t('audit.title')}</h1>
+        <p className="muted audit-hint">{t('audit.hint')}</p>
+        <section className="card audit-filters" aria-label={t('audit.title')}>
+          <label className="field">
+            <span className="field-label">{t('audit.who')}</span>
+            <select value={staffId} onChange={(e) => setStaffId(e.target.value)} data-testid="audit-who">
+              <option value="">{t('audit.anyone')}</option>
+              {facets?.staff.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">{t('audit.what')}</span>
+            <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-what">
+              <option value="">{t('audit.anyAction')}</option>
+              {families.map((f) => (
+                <option key={f} value={`family:${f}`}>
+                  {t(`audit.families.${f.replace(/\.$/, '')}`)}
+                </option>
+              ))}
+              {facets?.actions.map((a) => (
+                <option key={a} value={a}>
+                  {label(a)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">{t('audit.terminal')}</span>
+            <select value={terminal} onChange={(e) => setTerminal(e.target.value)} data-testid="audit-terminal">
+              <option value="">{t('audit.anyTerminal')}</option>
+              {facets?.terminals.map((x) => (
+                <option key={x} value={x}>
+                  {x}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">{t('audit.outcome')}</span>
+            <select value={outcome} onChange={(e) => setOutcome(e.target.value as typeof outcome)} data-testid="audit-outcome">
+              <option value="">{t('audit.anyOutcome')}</option>
+              <option value="success">{t('audit.success')}</option>
+              <option value="failure">{t('audit.failure')}</option>
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">{t('audit.from')}</span>
+            <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="audit-from" />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('audit.to')}</span>
+            <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="audit-to" />
+          </label>
+          <div className="audit-reset">
+            <button type="button" className="btn btn-ghost" onClick={reset} data-testid="audit-reset">
+              {t('audit.reset')}
+            </button>
+          </div>
+        </section>
+
+        <section className="card audit-results">
+          {rows === null ? (
+            <p className="muted">{t('common.loading')}</p>
+          ) : rows.length === 0 ? (
+            <p className="muted" data-testid="audit-empty">
+              {t('audit.empty')}
+            </p>
+          ) : (
+            <>
+              <p className="muted audit-count" data-testid="audit-count">
+                {t('audit.shown', { count: rows.length })}
+              </p>
+              <div className="audit-table-wrap">
+                <table className="table audit-table">
+                  <thead>
+                    <tr>
+                      <th>{t('audit.when')}</th>
+                      <th>{t('audit.who')}</th>
+                      <th>{t('audit.what')}</th>
+                      <th>{t('audit.details')}</th>
+                      <th>{t('audit.terminal')}</th>
+                      <th>{t('audit.approver')}</th>
+                      <th>{t('audit.outcome')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((r) => {
+                      const details = [r.target && (staffNames.get(r.target) ?? r.target), detailsText(r.details)]
+                        .filter(Boolean)
+                        .join(' · ');
+                      return (
+                        <tr key={r.id} data-testid="audit-row" data-action={r.action}>
+                          <td className="nowrap">{fmt.dateTime(r.at)}</td>
+                          <td className="ellipsis" title={r.staffName ?? ''}>
+                            {r.staffName ?? <span className="muted">{t('audit.system')}</span>}
+                          </td>
+                          <td title={r.action}>{label(r.action)}</td>
+                          <td className="audit-details" title={details}>
+                            {details}
+                          </td>
+                          <td>{r.terminalCode}</td>
+                          <td className="ellipsis">{r.approverName ?? ''}</td>
+                          <td>
+                            <span className={`badge ${r.success ? 'badge-ok' : 'badge-warn'}`}>
+                              {r.success ? t('audit.success') : t('audit.failure')}
+                            </span>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              <div className="audit-more">
+                {next ? (
+                  <button
+                    type="button"
+                    className="btn btn-secondary"
+                    disabled={loading}
+                    onClick={() => void more(next)}
+                    data-testid="audit-more"
+                  >
+                    {loading ? t('common.loading') : t('audit.more')}
+                  </button>
+                ) : (
+                  <span className="muted" data-testid="audit-end">
+                    {t('audit.end')}
+                  </span>
+                )}
+              </div>
+            </>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}

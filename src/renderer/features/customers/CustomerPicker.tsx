@@ -1,0 +1,163 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CustomerSummary } from '../../../shared/api';
+import type { ApiError } from '../../../shared/errors';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { Modal } from '../../components/Modal';
+import { fieldErrors } from '../../lib/errors';
+import { useFormat } from '../../lib/format';
+import { describeAfterError } from '../aftersale/errors';
+
+/** Search as you type (name, phone, email); results are paged by main. */
+export function useCustomerSearch(q: string, limit = 20) {
+  const [result, setResult] = useState<{ items: CustomerSummary[]; total: number } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      void invoke('customers.search', { q, offset: 0, limit }).then((r) => {
+        if (!live) return;
+        if (r.ok) {
+          setResult(r.value);
+          setError(null);
+        } else setError(r.error);
+      });
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [q, limit, tick]);
+  return { result, error, reload: () => setTick((n) => n + 1) };
+}
+
+export function NewCustomerForm({ onCreated, initialName = '' }: { onCreated(c: CustomerSummary): void; initialName?: string }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(initialName);
+  const [phone, setPhone] = useState('');
+  const [email, setEmail] = useState('');
+  const [consent, setConsent] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const fe = fieldErrors(error);
+  const submit = async () => {
+    setBusy(true);
+    const r = await invoke('customers.create', {
+      name: name.trim(),
+      phone: phone.trim() || null,
+      email: email.trim() || null,
+      marketingConsent: consent,
+    });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    onCreated(r.value);
+  };
+  return (
+    <form
+      className="card customer-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      noValidate
+      data-testid="customer-form"
+    >
+      <div className="field-grid">
+        <label className="field">
+          <span className="field-label">{t('after.customer.name')}</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="customer-name" autoFocus />
+          {fe.name && <span className="field-error">{fe.name}</span>}
+        </label>
+        <label className="field">
+          <span className="field-label">{t('after.customer.phone')}</span>
+          <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" data-testid="customer-phone" />
+          {fe.phone && <span className="field-error">{t('after.customer.badPhone')}</span>}
+        </label>
+        <label className="field">
+          <span className="field-label">{t('after.customer.email')}</span>
+          <input value={email} onChange={(e) => setEmail(e.target.value)} inputMode="email" data-testid="customer-email" />
+          {fe.email && <span className="field-error">{t('after.customer.badEmail')}</span>}
+        </label>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="customer-consent" />
+        <span>{t('after.customer.consent')}</span>
+      </label>
+      <InlineError text={error && Object.keys(fe).length === 0 ? describeAfterError(t, error) : null} />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || name.trim() === ''} data-testid="customer-create">
+          {t('after.customer.create')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function CustomerList({ items, onPick }: { items: CustomerSummary[]; onPick(c: CustomerSummary): void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (
+    <table className="table table-clickable">
+      <thead>
+        <tr>
+          <th>{t('after.customer.name')}</th>
+          <th>{t('after.customer.phone')}</th>
+          <th>{t('after.customer.email')}</th>
+          <th className="num">{t('after.customer.credit')}</th>
+          <th className="num">{t('after.customer.points')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((c) => (
+          <tr key={c.id} onClick={() => onPick(c)} data-testid="customer-row">
+            <td className="ellipsis">
+              <button type="button" className="link-button" onClick={() => onPick(c)}>
+                {c.name}
+              </button>
+            </td>
+            <td>{c.phone ?? ''}</td>
+            <td className="ellipsis">{c.email ?? ''}</td>
+            <td className="num">{fmt.money(c.creditBalance)}</td>
+            <td className="num">{c.points}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Choose (or create) the customer for the open sale. */
+export function CustomerPicker({ onClose, onPick }: { onClose(): void; onPick(c: CustomerSummary): void }) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const [creating, setCreating] = useState(false);
+  const { result, error } = useCustomerSearch(q, 8);
+  return (
+    <Modal title={t('after.customer.pick')} onClose={onClose} size="lg" testId="customer-picker">
+      <input
+        className="after-search"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder={t('after.customer.searchPlaceholder')}
+        aria-label={t('after.customer.search')}
+        data-testid="customer-search"
+        autoFocus
+      />
+      <InlineError text={error ? describeAfterError(t, error) : null} />
+      {result && result.items.length > 0 && <CustomerList items={result.items} onPick={onPick} />}
+      {result && result.items.length === 0 && <p className="muted">{t('after.customer.none')}</p>}
+      {creating ? (
+        <NewCustomerForm initialName={/\d|@/.test(q) ? '' : q} onCreated={onPick} />
+      ) : (
+        <button type="button" className="btn btn-secondary" onClick={() => setCreating(true)} data-testid="customer-new">
+          + {t('after.customer.new')}
+        </button>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,102 @@
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { downloadCsv } from '../../lib/download';
+
+export interface TableSpec {
+  columns: string[];
+  /** Display cells. */
+  rows: (string | number)[][];
+  /** Raw cells for the CSV (minor units as decimals, etc.); defaults to the display cells. */
+  csv?: (string | number | null)[][];
+  /** Right-aligned column indexes. */
+  numeric?: number[];
+}
+
+/** Every chart can be shown as a table and saved as CSV. */
+export function ChartCard({
+  title,
+  testId,
+  table,
+  children,
+  extra,
+  empty,
+  wide,
+}: {
+  title: string;
+  testId: string;
+  table: TableSpec;
+  children: ReactNode;
+  extra?: ReactNode;
+  empty?: boolean;
+  wide?: boolean;
+}) {
+  const { t } = useTranslation();
+  const [asTable, setAsTable] = useState(false);
+  const numeric = new Set(table.numeric ?? []);
+  return (
+    <section className={`card chart-card${wide ? ' chart-card-wide' : ''}`} data-testid={testId}>
+      <header className="chart-head">
+        <h2>{title}</h2>
+        <div className="chart-tools">
+          {extra}
+          <div className="segmented" role="group">
+            <button
+              type="button"
+              className={`segment${!asTable ? ' segment-active' : ''}`}
+              onClick={() => setAsTable(false)}
+              data-testid={`${testId}-chart`}
+            >
+              {t('dashboard.asChart')}
+            </button>
+            <button
+              type="button"
+              className={`segment${asTable ? ' segment-active' : ''}`}
+              onClick={() => setAsTable(true)}
+              data-testid={`${testId}-table`}
+            >
+              {t('dashboard.asTable')}
+            </button>
+          </div>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={() => downloadCsv(`${testId}.csv`, table.columns, table.csv ?? table.rows)}
+            data-testid={`${testId}-csv`}
+          >
+            {t('dashboard.csv')}
+          </button>
+        </div>
+      </header>
+      {empty ? (
+        <p className="muted chart-empty">{t('dashboard.noData')}</p>
+      ) : asTable ? (
+        <div className="chart-table-wrap">
+          <table className="report-table" data-testid={`${testId}-rows`}>
+            <thead>
+              <tr>
+                {table.columns.map((c, i) => (
+                  <th key={i} className={numeric.has(i) ? 'num' : undefined}>
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {table.rows.map((r, i) => (
+                <tr key={i}>
+                  {r.map((c, j) => (
+                    <td key={j} className={numeric.has(j) ? 'num' : undefined}>
+                      {c}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <div className="chart-body">{children}</div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,127 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProductPerf } from '../../../shared/api/insight';
+import { invoke } from '../../api';
+import { downloadCsv } from '../../lib/download';
+import { bpToPercentText, useFormat } from '../../lib/format';
+import { localizedName } from '../../lib/names';
+import { useDashboard } from '../../stores/dashboard';
+
+type Sort = 'units' | 'revenue' | 'margin' | 'price' | 'rating';
+const PAGE = 25;
+
+/** Every product sold in the range, sortable by units, revenue, margin, price (and rating with feedback). */
+export function ProductPerformance() {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const from = useDashboard((s) => s.from);
+  const to = useDashboard((s) => s.to);
+  const version = useDashboard((s) => s.summary);
+  const [sort, setSort] = useState<Sort>('revenue');
+  const [dir, setDir] = useState<'asc' | 'desc'>('desc');
+  const [offset, setOffset] = useState(0);
+  const [data, setData] = useState<{ items: ProductPerf[]; total: number; ratingAvailable: boolean } | null>(null);
+  useEffect(() => {
+    if (!from || !to || to < from) return;
+    void invoke('insight.products', { from, to, sort, dir, offset, limit: PAGE }).then((r) => r.ok && setData(r.value));
+  }, [from, to, sort, dir, offset, version]);
+  const name = (p: ProductPerf) => localizedName(p.name, p.altName, i18n.language).primary;
+  const exportAll = async () => {
+    const r = await invoke('insight.products', { from, to, sort, dir, offset: 0, limit: 200 });
+    if (!r.ok) return;
+    downloadCsv(
+      'products.csv',
+      ['sku', 'name', 'units', 'revenue', 'margin', 'price', 'rating'],
+      r.value.items.map((p) => [p.sku, name(p), p.units / 1000, p.revenue, p.margin, p.price, p.rating]),
+    );
+  };
+  return (
+    <section className="card chart-card chart-card-wide" data-testid="product-performance">
+      <header className="chart-head">
+        <h2>{t('dashboard.charts.products')}</h2>
+        <div className="chart-tools">
+          <label className="field-inline">
+            <span className="muted">{t('dashboard.sortBy')} </span>
+            <select
+              value={sort}
+              onChange={(e) => {
+                setSort(e.target.value as Sort);
+                setOffset(0);
+              }}
+              data-testid="products-sort"
+            >
+              {(['units', 'revenue', 'margin', 'price', 'rating'] as Sort[]).map((s) => (
+                <option key={s} value={s} disabled={s === 'rating' && data?.ratingAvailable === false}>
+                  {t(`dashboard.sort.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <select value={dir} onChange={(e) => setDir(e.target.value as 'asc' | 'desc')} data-testid="products-dir">
+            <option value="desc">{t('dashboard.desc')}</option>
+            <option value="asc">{t('dashboard.asc')}</option>
+          </select>
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => void exportAll()}>
+            {t('dashboard.csv')}
+          </button>
+        </div>
+      </header>
+      {data?.ratingAvailable === false && <p className="muted small">{t('dashboard.noRatings')}</p>}
+      {!data || data.items.length === 0 ? (
+        <p className="muted chart-empty">{t('dashboard.noData')}</p>
+      ) : (
+        <>
+          <table className="report-table" data-testid="products-rows">
+            <thead>
+              <tr>
+                <th>{t('dashboard.col.product')}</th>
+                <th>{t('dashboard.col.sku')}</th>
+                <th className="num">{t('dashboard.col.units')}</th>
+                <th className="num">{t('dashboard.col.revenue')}</th>
+                <th className="num">{t('dashboard.col.margin')}</th>
+                <th className="num">{t('dashboard.col.marginPct')}</th>
+                <th className="num">{t('dashboard.col.price')}</th>
+                <th className="num">{t('dashboard.col.rating')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((p) => (
+                <tr key={p.productId} data-testid="product-row">
+                  <td>{name(p)}</td>
+                  <td className="muted">{p.sku}</td>
+                  <td className="num">{fmt.qty(p.units, 'kg').replace(/[.,]000$/, '')}</td>
+                  <td className="num">{fmt.money(p.revenue)}</td>
+                  <td className="num">{fmt.money(p.margin)}</td>
+                  <td className="num">{bpToPercentText(Math.max(0, p.marginBp))}%</td>
+                  <td className="num">{fmt.money(p.price)}</td>
+                  <td className="num">{p.rating ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="pager">
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
+              {t('dashboard.prev')}
+            </button>
+            <span className="muted">
+              {t('dashboard.pageOf', { from: offset + 1, to: Math.min(offset + PAGE, data.total), total: data.total })}
+            </span>
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              disabled={offset + PAGE >= data.total}
+              onClick={() => setOffset(offset + PAGE)}
+            >
+              {t('dashboard.next')}
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BackupInfo } from '../../../shared/api';
+import type { ApiError } from '../../../shared/errors';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { describeError } from '../../lib/errors';
+import { useFormat } from '../../lib/format';
+import { useApp } from '../../stores/app';
+import { BackupTable, ConfirmDialog } from './DataSafetyPanel';
+import { reloadWithNotice } from './notice';
+import './data.css';
+
+/**
+ * Shown when the database failed its start-up check: what happened, where the damaged file was
+ * kept, and the backups to restore (the latest first). Nothing else works until one is chosen.
+ */
+export function RecoveryScreen() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const recovery = useApp((s) => s.status?.recovery ?? null);
+  const [busy, setBusy] = useState(false);
+  const [confirm, setConfirm] = useState<BackupInfo | 'empty' | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  if (!recovery) return null;
+
+  const go = async () => {
+    if (!confirm) return;
+    setBusy(true);
+    setError(null);
+    const r = confirm === 'empty' ? await invoke('recovery.startEmpty', {}) : await invoke('recovery.restore', { name: confirm.name });
+    if (!r.ok) {
+      setBusy(false);
+      setError(r.error);
+      return;
+    }
+    reloadWithNotice(confirm === 'empty' ? null : 'data.recovery.restored');
+  };
+
+  return (
+    <div className="recovery-screen" data-testid="recovery-screen">
+      <div className="card recovery-card">
+        <div className="card-head">
+          <h1>
+            <span className="recovery-mark" aria-hidden="true">
+              !
+            </span>
+            {t('data.recovery.title')}
+          </h1>
+          <LanguageSwitch compact />
+        </div>
+        <p>
+          {t('data.recovery.explain')}{' '}
+          <code className="path" data-testid="recovery-damaged">
+            {recovery.damagedFile ?? '—'}
+          </code>
+        </p>
+        <div className="recovery-problem">
+          <strong>{t('data.recovery.problem')}:</strong> {recovery.problem}
+        </div>
+        <h2>{t('data.backups')}</h2>
+        {recovery.backups.length > 0 ? (
+          <>
+            <p className="muted">{t('data.recovery.choose')}</p>
+            <BackupTable backups={recovery.backups} busy={busy} onRestore={(b) => setConfirm(b)} />
+          </>
+        ) : (
+          <p data-testid="recovery-no-backups">{t('data.recovery.none')}</p>
+        )}
+        <p className="muted">
+          <code className="path">{recovery.folder}</code>
+        </p>
+        <InlineError text={error && !confirm ? describeError(t, error) : null} />
+        <div className="recovery-actions">
+          <button
+            type="button"
+            className="btn btn-ghost"
+            disabled={busy}
+            onClick={() => setConfirm('empty')}
+            data-testid="recovery-start-empty"
+          >
+            {t('data.recovery.startEmpty')}
+          </button>
+        </div>
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title={confirm === 'empty' ? t('data.recovery.startEmptyTitle') : t('data.restoreTitle')}
+          text={
+            confirm === 'empty'
+              ? t('data.recovery.startEmptyConfirm')
+              : t('data.recovery.restoreConfirm', { when: fmt.dateTime(confirm.createdAt) })
+          }
+          confirm={confirm === 'empty' ? t('data.recovery.startEmpty') : t('data.restoreGo')}
+          danger={confirm === 'empty'}
+          busy={busy}
+          error={error ? describeError(t, error) : null}
+          onConfirm={() => void go()}
+          onClose={() => setConfirm(null)}
+        />
+      )}
+    </div>
+  );
+}

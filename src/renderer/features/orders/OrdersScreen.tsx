@@ -1,0 +1,398 @@
+import '../aftersale/aftersale.css';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OrderRow, OrderStatusFilter, ProductHit } from '../../../shared/api';
+import type { ApiError } from '../../../shared/errors';
+import { parseMoney } from '../../../shared/money';
+import { uuidv7 } from '../../../shared/ids';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { Modal } from '../../components/Modal';
+import { useFormat } from '../../lib/format';
+import { withApproval } from '../../stores/approval';
+import { useAfter } from '../../stores/aftersale';
+import { useNotify } from '../../stores/notify';
+import { useReceipt } from '../../stores/receipt';
+import { TopBar } from '../checkout/TopBar';
+import { ReceiptDialog } from '../receipt/ReceiptDialog';
+import { scanOrderOr } from '../aftersale/scanOrder';
+import { useScanner } from '../checkout/useScanner';
+import { describeAfterError } from '../aftersale/errors';
+import { OrderDetailPanel } from './OrderDetailPanel';
+
+const PAGE = 25;
+
+/** Local midnight of a yyyy-mm-dd date in the store's time zone is close enough for a filter. */
+const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).getTime() : undefined);
+
+export function OrdersScreen() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const orderToOpen = useAfter((s) => s.orderToOpen);
+  const receiptOpen = useReceipt((s) => s.orderId !== null);
+  const [q, setQ] = useState('');
+  const [product, setProduct] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [min, setMin] = useState('');
+  const [max, setMax] = useState('');
+  const [status, setStatus] = useState<OrderStatusFilter>('all');
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<{ items: OrderRow[]; total: number } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const selected = orderToOpen;
+  const setSelected = useAfter.getState().openOrder;
+  const [receiptless, setReceiptless] = useState(false);
+  const [tick, setTick] = useState(0);
+
+  const search = useCallback(async () => {
+    const minTotal = min.trim() ? parseMoney(min, fmt.currency) : undefined;
+    const maxTotal = max.trim() ? parseMoney(max, fmt.currency) : undefined;
+    const toDay = dayStart(to);
+    const r = await invoke('orders.search', {
+      ...(q.trim() ? { q: q.trim() } : {}),
+      ...(product.trim() ? { product: product.trim() } : {}),
+      ...(dayStart(from) !== undefined ? { from: dayStart(from) } : {}),
+      ...(toDay !== undefined ? { to: toDay + 86_400_000 } : {}),
+      ...(minTotal !== null && minTotal !== undefined ? { minTotal } : {}),
+      ...(maxTotal !== null && maxTotal !== undefined ? { maxTotal } : {}),
+      status,
+      offset,
+      limit: PAGE,
+    });
+    if (r.ok) {
+      setPage(r.value);
+      setError(null);
+    } else setError(r.error);
+  }, [q, product, from, to, min, max, status, offset, fmt.currency]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => void search(), 150);
+    return () => clearTimeout(timer);
+  }, [search, tick]);
+
+  // A receipt scanned here opens its order too.
+  useScanner({
+    enabled: !receiptOpen && !receiptless,
+    onScan: (code) =>
+      void scanOrderOr(code, async () => {
+        useNotify.getState().error({ code: 'NOT_FOUND', message: code }, { kind: 'scan', code });
+      }),
+    search: { current: null },
+    stripFromSearch: () => undefined,
+    typeIntoSearch: (text) => setQ(text),
+  });
+
+  return (
+    <div className="settings-screen orders-screen">
+      <TopBar />
+      <main className="orders-main">
+        <section className="orders-list card">
+          <div className="orders-head">
+            <h1>{t('after.nav.orders')}</h1>
+            <button type="button" className="btn btn-secondary" onClick={() => setReceiptless(true)} data-testid="receiptless-open">
+              {t('after.receiptless.open')}
+            </button>
+          </div>
+          <div className="orders-filters">
+            <input
+              className="after-search"
+              value={q}
+              onChange={(e) => {
+                setQ(e.target.value);
+                setOffset(0);
+              }}
+              placeholder={t('after.orders.searchPlaceholder')}
+              aria-label={t('after.orders.search')}
+              data-testid="orders-search"
+            />
+            <div className="filter-row">
+              <label className="field">
+                <span className="field-label">{t('after.orders.product')}</span>
+                <input
+                  value={product}
+                  onChange={(e) => {
+                    setProduct(e.target.value);
+                    setOffset(0);
+                  }}
+                  data-testid="orders-product"
+                />
+              </label>
+              <label className="field">
+                <span className="field-label">{t('after.orders.from')}</span>
+                <input
+                  type="date"
+                  value={from}
+                  onChange={(e) => {
+                    setFrom(e.target.value);
+                    setOffset(0);
+                  }}
+                  data-testid="orders-from"
+                />
+              </label>
+              <label className="field">
+                <span className="field-label">{t('after.orders.to')}</span>
+                <input
+                  type="date"
+                  value={to}
+                  onChange={(e) => {
+                    setTo(e.target.value);
+                    setOffset(0);
+                  }}
+                  data-testid="orders-to"
+                />
+              </label>
+              <label className="field">
+                <span className="field-label">{t('after.orders.min')}</span>
+                <input
+                  inputMode="decimal"
+                  value={min}
+                  onChange={(e) => {
+                    setMin(e.target.value);
+                    setOffset(0);
+                  }}
+                  data-testid="orders-min"
+                />
+              </label>
+              <label className="field">
+                <span className="field-label">{t('after.orders.max')}</span>
+                <input
+                  inputMode="decimal"
+                  value={max}
+                  onChange={(e) => {
+                    setMax(e.target.value);
+                    setOffset(0);
+                  }}
+                  data-testid="orders-max"
+                />
+              </label>
+              <label className="field">
+                <span className="field-label">{t('after.orders.status')}</span>
+                <select
+                  value={status}
+                  onChange={(e) => {
+                    setStatus(e.target.value as OrderStatusFilter);
+                    setOffset(0);
+                  }}
+                  data-testid="orders-status"
+                >
+                  {(['all', 'partlyRefunded', 'refunded', 'toShip', 'shipped'] as const).map((s) => (
+                    <option key={s} value={s}>
+                      {t(`after.orders.st.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+          </div>
+          <InlineError text={error ? describeAfterError(t, error) : null} />
+          {page && page.items.length === 0 && <p className="muted">{t('after.orders.none')}</p>}
+          {page && page.items.length > 0 && (
+            <table className="table table-clickable">
+              <thead>
+                <tr>
+                  <th>{t('after.orders.number')}</th>
+                  <th>{t('after.orders.time')}</th>
+                  <th>{t('after.customer.title')}</th>
+                  <th className="num">{t('after.total')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((o) => (
+                  <tr
+                    key={o.id}
+                    className={selected === o.id ? 'row-selected' : ''}
+                    onClick={() => setSelected(o.id)}
+                    data-testid="order-row"
+                  >
+                    <td>
+                      <button type="button" className="link-button" onClick={() => setSelected(o.id)}>
+                        {o.number}
+                      </button>
+                      {o.fulfilment === 'ship' && <span className="badge">{t('after.order.shipsShort')}</span>}
+                    </td>
+                    <td>{fmt.dateTime(o.createdAt)}</td>
+                    <td className="ellipsis">{o.customerName ?? ''}</td>
+                    <td className="num">
+                      <strong>{fmt.money(o.total, o.currency)}</strong>
+                      {o.refunded > 0 && (
+                        <small className="muted refunded-note">
+                          <br />−{fmt.money(o.refunded, o.currency)}
+                        </small>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {page && page.total > PAGE && (
+            <div className="pager">
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - PAGE))}
+              >
+                ‹
+              </button>
+              <span className="muted">
+                {t('after.pager', { from: offset + 1, to: Math.min(page.total, offset + PAGE), total: page.total })}
+              </span>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                disabled={offset + PAGE >= page.total}
+                onClick={() => setOffset(offset + PAGE)}
+              >
+                ›
+              </button>
+            </div>
+          )}
+        </section>
+        <section className="orders-detail card">
+          {selected ? (
+            <OrderDetailPanel key={selected} orderId={selected} onChanged={() => setTick((n) => n + 1)} />
+          ) : (
+            <p className="muted">{t('after.orders.pick')}</p>
+          )}
+        </section>
+      </main>
+      {receiptOpen && <ReceiptDialog onNewSale={() => undefined} />}
+      {receiptless && <ReceiptlessDialog onClose={() => setReceiptless(false)} />}
+    </div>
+  );
+}
+
+/** A return without the receipt: the clerk picks products and amounts, a manager approves. */
+function ReceiptlessDialog({ onClose }: { onClose(): void }) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState<ProductHit[]>([]);
+  const [lines, setLines] = useState<{ product: ProductHit; units: number; amountText: string }[]>([]);
+  const [method, setMethod] = useState<'cash' | 'store_credit'>('cash');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [refundId] = useState(() => uuidv7());
+  const customer = useAfter((s) => s.extras?.customer ?? null);
+
+  useEffect(() => {
+    if (!q.trim()) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      void invoke('catalog.search', { q, limit: 6 }).then((r) => live && r.ok && setHits(r.value));
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [q]);
+
+  const amounts = lines.map((l) => parseMoney(l.amountText, fmt.currency));
+  const total = amounts.reduce<number>((s, a) => s + (a ?? 0), 0);
+  const submit = async () => {
+    const r = await withApproval('refund', (approval) =>
+      invoke('refunds.receiptless', {
+        refundId,
+        lines: lines.map((l, i) => ({
+          productId: l.product.id,
+          qty: l.units * 1000,
+          amount: amounts[i] ?? 0,
+          disposition: 'restock' as const,
+        })),
+        method,
+        customerId: method === 'store_credit' ? (customer?.id ?? null) : null,
+        reason: reason.trim() || null,
+        approval,
+      }),
+    );
+    if (!r) return;
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    useNotify.getState().message('info', 'after.return.done', { number: r.value.number, amount: fmt.money(r.value.total) });
+    onClose();
+  };
+
+  return (
+    <Modal
+      title={t('after.receiptless.title')}
+      onClose={onClose}
+      size="lg"
+      testId="receiptless-dialog"
+      footer={
+        <button
+          type="button"
+          className="btn btn-pay btn-lg"
+          disabled={lines.length === 0 || amounts.some((a) => a === null) || (method === 'store_credit' && !customer)}
+          onClick={() => void submit()}
+          data-testid="receiptless-confirm"
+        >
+          {t('after.return.confirm', { amount: fmt.money(total) })}
+        </button>
+      }
+    >
+      <p className="muted">{t('after.receiptless.explain')}</p>
+      <input
+        className="after-search"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder={t('catalog.searchPlaceholder')}
+        data-testid="receiptless-search"
+      />
+      <ul className="plain-list">
+        {(q.trim() ? hits : []).map((h) => (
+          <li key={h.id}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                setLines((ls) => [...ls, { product: h, units: 1, amountText: (h.price / 100).toFixed(2) }]);
+                setQ('');
+              }}
+            >
+              + {i18n.language === 'zh-CN' && h.altName ? h.altName : h.name} · {fmt.money(h.price)}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {lines.map((l, i) => (
+        <div key={i} className="field-row">
+          <span className="ellipsis">{i18n.language === 'zh-CN' && l.product.altName ? l.product.altName : l.product.name}</span>
+          <input
+            inputMode="numeric"
+            value={l.units}
+            onChange={(e) =>
+              setLines((ls) =>
+                ls.map((x, j) => (j === i ? { ...x, units: Math.max(1, Number(e.target.value.replace(/\D/g, '')) || 1) } : x)),
+              )
+            }
+            aria-label={t('after.qty')}
+          />
+          <input
+            inputMode="decimal"
+            value={l.amountText}
+            aria-invalid={amounts[i] === null}
+            onChange={(e) => setLines((ls) => ls.map((x, j) => (j === i ? { ...x, amountText: e.target.value } : x)))}
+            aria-label={t('after.amount')}
+          />
+        </div>
+      ))}
+      <div className="segmented">
+        {(['cash', 'store_credit'] as const).map((m) => (
+          <button key={m} type="button" className={`segment${method === m ? ' segment-active' : ''}`} onClick={() => setMethod(m)}>
+            {t(`after.method.${m}`)}
+          </button>
+        ))}
+      </div>
+      {method === 'store_credit' && !customer && <span className="field-hint">{t('after.receiptless.creditHint')}</span>}
+      <label className="field">
+        <span className="field-label">{t('after.return.reason')}</span>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
+      </label>
+      <InlineError text={error ? describeAfterError(t, error) : null} />
+    </Modal>
+  );
+}

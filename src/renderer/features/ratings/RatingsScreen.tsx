@@ -1,0 +1,172 @@
+import '../aftersale/aftersale.css';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FeedbackEntry, ProductRating } from '../../../shared/api';
+import type { ApiError } from '../../../shared/errors';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { useFormat } from '../../lib/format';
+import { TopBar } from '../checkout/TopBar';
+import { describeAfterError } from '../aftersale/errors';
+import { Stars } from '../orders/OrderDetailPanel';
+
+type Sort = 'rating_desc' | 'rating_asc' | 'count_desc' | 'name';
+const PAGE = 50;
+
+/** Products with their customers' ratings; sortable by rating; a click shows the comments. */
+export function RatingsScreen() {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const [sort, setSort] = useState<Sort>('rating_desc');
+  const [rated, setRated] = useState(true);
+  const [q, setQ] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<{ items: ProductRating[]; total: number } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [selected, setSelected] = useState<ProductRating | null>(null);
+  const [reviews, setReviews] = useState<FeedbackEntry[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      void invoke('feedback.products', { sort, rated, ...(q.trim() ? { q: q.trim() } : {}), offset, limit: PAGE }).then((r) => {
+        if (!live) return;
+        if (r.ok) setPage(r.value);
+        else setError(r.error);
+      });
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [sort, rated, q, offset]);
+
+  useEffect(() => {
+    if (!selected) return;
+    void invoke('feedback.forProduct', { productId: selected.productId, offset: 0, limit: 50 }).then(
+      (r) => r.ok && setReviews(r.value.items),
+    );
+  }, [selected]);
+
+  const name = (p: { name: string; altName: string | null }) => (i18n.language === 'zh-CN' && p.altName ? p.altName : p.name);
+  return (
+    <div className="settings-screen">
+      <TopBar />
+      <main className="orders-main">
+        <section className="orders-list card">
+          <h1>{t('after.nav.ratings')}</h1>
+          <div className="filter-row">
+            <input
+              className="after-search"
+              value={q}
+              onChange={(e) => {
+                setQ(e.target.value);
+                setOffset(0);
+              }}
+              placeholder={t('catalog.search')}
+            />
+            <select
+              value={sort}
+              onChange={(e) => {
+                setSort(e.target.value as Sort);
+                setOffset(0);
+              }}
+              data-testid="ratings-sort"
+            >
+              {(['rating_desc', 'rating_asc', 'count_desc', 'name'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {t(`after.ratings.sort.${s}`)}
+                </option>
+              ))}
+            </select>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={rated}
+                onChange={(e) => {
+                  setRated(e.target.checked);
+                  setOffset(0);
+                }}
+              />
+              <span>{t('after.ratings.onlyRated')}</span>
+            </label>
+          </div>
+          <InlineError text={error ? describeAfterError(t, error) : null} />
+          {page && page.items.length === 0 && <p className="muted">{t('after.ratings.none')}</p>}
+          {page && page.items.length > 0 && (
+            <table className="table table-clickable">
+              <thead>
+                <tr>
+                  <th>{t('after.item')}</th>
+                  <th className="num">{t('after.price')}</th>
+                  <th>{t('after.rating')}</th>
+                  <th className="num">{t('after.ratings.count')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((p) => (
+                  <tr key={p.productId} onClick={() => setSelected(p)} data-testid="rating-row">
+                    <td className="ellipsis">{name(p)}</td>
+                    <td className="num">{fmt.money(p.price)}</td>
+                    <td>
+                      <Stars value={p.average} /> {p.average !== null && <small data-testid="rating-average">{p.average.toFixed(1)}</small>}
+                    </td>
+                    <td className="num">{p.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {page && page.total > PAGE && (
+            <div className="pager">
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - PAGE))}
+              >
+                ‹
+              </button>
+              <span className="muted">
+                {t('after.pager', { from: offset + 1, to: Math.min(page.total, offset + PAGE), total: page.total })}
+              </span>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                disabled={offset + PAGE >= page.total}
+                onClick={() => setOffset(offset + PAGE)}
+              >
+                ›
+              </button>
+            </div>
+          )}
+        </section>
+        <section className="orders-detail card">
+          {selected ? (
+            <>
+              <h2>{name(selected)}</h2>
+              <p>
+                <Stars value={selected.average} />{' '}
+                {t('after.ratings.summary', { avg: selected.average?.toFixed(1) ?? '—', count: selected.count })}
+              </p>
+              <ul className="plain-list">
+                {reviews.map((r) => (
+                  <li key={r.id}>
+                    <Stars value={r.rating} />{' '}
+                    <span className="muted">
+                      {fmt.dateTime(r.createdAt)} · {r.orderNumber}
+                    </span>
+                    {r.customerName && <span className="muted"> · {r.customerName}</span>}
+                    {r.comment && <div>{r.comment}</div>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p className="muted">{t('after.ratings.pick')}</p>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}

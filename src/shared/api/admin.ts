@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { channel } from './define';
+import * as c from './common';
+
+/**
+ * Data safety and oversight: backups, restore, recovery after damage, export, the journal check and
+ * the audit log. Backups and restore act on this terminal's own database file.
+ */
+
+export type BackupReason = 'scheduled' | 'shutdown' | 'manual' | 'before-restore' | 'export';
+
+export interface BackupInfo {
+  /** File name inside `<data>/backups/` (never a path). */
+  name: string;
+  size: number;
+  createdAt: number;
+  reason: BackupReason;
+}
+
+export interface BackupConfig {
+  /** Backups older than this are deleted (the newest one is always kept). */
+  retentionDays: number;
+  /** Minutes between automatic backups while the app runs. */
+  intervalMinutes: number;
+}
+
+export interface BackupOverview {
+  folder: string;
+  backups: BackupInfo[];
+  config: BackupConfig;
+}
+
+export interface RestoreResult {
+  restored: string;
+  /** The database that was replaced, kept as a backup so the restore can be undone. */
+  keptAs: string | null;
+}
+
+/** Set when the database failed its start-up check: the app waits for a restore. */
+export interface RecoveryInfo {
+  /** What was wrong, in SQLite's words. */
+  problem: string;
+  /** The damaged file, renamed and kept next to where it was (null when nothing could be kept). */
+  damagedFile: string | null;
+  folder: string;
+  backups: BackupInfo[];
+}
+
+export interface ExportResult {
+  folder: string;
+  files: { name: string; rows: number | null; bytes: number }[];
+}
+
+export interface JournalReport {
+  ok: boolean;
+  entries: number;
+  checkedAt: number;
+  /** The first entry whose link or content does not match (everything after it is suspect too). */
+  firstBroken: { seq: number; refId: string; kind: string } | null;
+  /** Entries per kind: sale, refund, void, shift_close … */
+  kinds: Record<string, number>;
+  /** The order number of the first broken entry's record, when it has one. */
+  firstBrokenNumber: string | null;
+}
+
+export interface AuditRow {
+  id: string;
+  at: number;
+  staffId: string | null;
+  staffName: string | null;
+  action: string;
+  target: string | null;
+  details: unknown;
+  terminalCode: string;
+  approvedBy: string | null;
+  approverName: string | null;
+  success: boolean;
+}
+
+export interface AuditCursor {
+  at: number;
+  id: string;
+}
+
+export interface AuditPage {
+  rows: AuditRow[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  next: AuditCursor | null;
+}
+
+export interface AuditFacets {
+  actions: string[];
+  terminals: string[];
+  staff: { id: string; name: string }[];
+}
+
+const backupName = z
+  .string()
+  .max(200)
+  .regex(/^countertop-[0-9TZ-]+-[a-z-]+(-\d+)?\.db$/, 'not a backup file name');
+
+const epoch = z.number().int().min(0).max(8_640_000_000_000_000);
+
+export const auditFilter = z
+  .object({
+    staffId: c.id.optional(),
+    approvedBy: c.id.optional(),
+    /** Exact action (`price.override`). */
+    action: z.string().trim().min(1).max(64).optional(),
+    /** A family of actions by prefix (`staff.` → staff.create, staff.role, …). */
+    actionPrefix: z.string().trim().min(1).max(64).optional(),
+    terminal: z.string().trim().min(1).max(32).optional(),
+    outcome: z.enum(['success', 'failure']).optional(),
+    from: epoch.optional(),
+    to: epoch.optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+    before: z
+      .object({ at: epoch, id: z.string().max(64) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const adminContract = {
+  'backup.list': channel<BackupOverview>()({ input: c.empty, role: 'admin', writes: false }),
+  'backup.create': channel<BackupInfo>()({ input: c.empty, role: 'admin', writes: 'own' }),
+  'backup.restore': channel<RestoreResult>()({ input: z.object({ name: backupName }).strict(), role: 'admin', writes: 'own' }),
+  'backup.delete': channel<BackupOverview>()({ input: z.object({ name: backupName }).strict(), role: 'admin', writes: 'own' }),
+  'backup.configure': channel<BackupConfig>()({
+    input: z
+      .object({
+        retentionDays: z.number().int().min(1).max(3650).optional(),
+        intervalMinutes: z.number().int().min(5).max(1440).optional(),
+      })
+      .strict(),
+    role: 'admin',
+    writes: true,
+  }),
+  'data.export': channel<ExportResult>()({ input: c.empty, role: 'admin', writes: 'own' }),
+  'journal.verify': channel<JournalReport>()({ input: c.empty, role: 'manager', writes: false }),
+  'audit.list': channel<AuditPage>()({ input: auditFilter, role: 'manager', writes: false }),
+  'audit.facets': channel<AuditFacets>()({ input: c.empty, role: 'manager', writes: false }),
+  /** Only while the app is in recovery (damaged database): before anyone can sign in. */
+  'recovery.restore': channel<RestoreResult>()({ input: z.object({ name: backupName }).strict(), role: 'public', writes: 'own' }),
+  'recovery.startEmpty': channel<RestoreResult>()({ input: c.empty, role: 'public', writes: 'own' }),
+};

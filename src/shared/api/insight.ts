@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { channel } from './define';
+import * as c from './common';
+
+/** A business date, `YYYY-MM-DD` (checked against the calendar in main). */
+export const isoDate = z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date like 2026-03-31');
+const range = { from: isoDate, to: isoDate };
+
+export interface Kpis {
+  /** Sales minus refunds, tax included. */
+  revenue: number;
+  sales: number;
+  orders: number;
+  /** Sales per order. */
+  avgBasket: number;
+  /** Sales without tax, minus cost, minus refunded margin. */
+  margin: number;
+  /** Margin as a share of sales without tax, basis points. */
+  marginBp: number;
+  items: number;
+  discount: number;
+  tax: number;
+  refunds: number;
+  refundAmount: number;
+  /** Refunded amount as a share of sales, basis points. */
+  returnsRateBp: number;
+}
+
+export interface SummaryResult {
+  from: string;
+  to: string;
+  current: Kpis;
+  previous: { from: string; to: string; kpis: Kpis } | null;
+}
+
+export interface SeriesPoint {
+  start: string;
+  end: string;
+  revenue: number;
+  sales: number;
+  orders: number;
+  avgBasket: number;
+  margin: number;
+  refundAmount: number;
+}
+
+export interface SeriesResult {
+  granularity: 'day' | 'week' | 'month';
+  points: SeriesPoint[];
+  /** The previous period, bucket by bucket (same count), when asked for. */
+  previous: SeriesPoint[] | null;
+}
+
+export interface HeatCell {
+  /** Monday = 0 … Sunday = 6 (of the business day). */
+  weekday: number;
+  hour: number;
+  orders: number;
+  sales: number;
+}
+
+export interface ProductPerf {
+  productId: string;
+  sku: string;
+  name: string;
+  altName: string | null;
+  price: number;
+  units: number;
+  orders: number;
+  sales: number;
+  revenue: number;
+  margin: number;
+  marginBp: number;
+  refundAmount: number;
+  /** Average rating 1–5 when customer feedback exists, else null. */
+  rating: number | null;
+}
+
+export interface CategoryPerf {
+  categoryId: string | null;
+  name: string | null;
+  altName: string | null;
+  units: number;
+  orders: number;
+  sales: number;
+  revenue: number;
+  margin: number;
+  refundAmount: number;
+}
+
+export interface TenderMix {
+  kind: string;
+  orders: number;
+  amount: number;
+  refunds: number;
+}
+
+export interface StaffPerf {
+  staffId: string;
+  name: string;
+  orders: number;
+  sales: number;
+  avgBasket: number;
+  refundAmount: number;
+}
+
+export const RFM_SEGMENTS = ['champions', 'loyal', 'potential', 'new', 'atRisk', 'hibernating', 'needAttention'] as const;
+export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+
+export interface CustomerInsight {
+  customers: number;
+  repeatCustomers: number;
+  repeatRateBp: number;
+  /** Orders with a customer attached, and all orders (lifetime). */
+  identifiedOrders: number;
+  segments: { segment: RfmSegment; customers: number; sales: number }[];
+}
+
+export interface CustomerRow {
+  customerId: string;
+  name: string | null;
+  orders: number;
+  sales: number;
+  lastAt: number;
+  recencyDays: number;
+  r: number;
+  f: number;
+  m: number;
+}
+
+export interface Suggestion {
+  productId: string;
+  sku: string;
+  name: string;
+  altName: string | null;
+  price: number;
+  unit: 'each' | 'kg';
+  /** Share of all baskets holding both, basis points. */
+  supportBp: number;
+  /** Share of baskets with the cart item that also hold this one, basis points. */
+  confidenceBp: number;
+  /** Confidence over the item's own share: above 1 means bought together more than by chance (×100). */
+  lift100: number;
+  /** The cart item that suggests it. */
+  becauseOf: string;
+}
+
+export interface BusinessDayInfo {
+  timezone: string;
+  cutoffHour: number;
+  today: string;
+}
+
+export const insightContract = {
+  'insight.businessDay': channel<BusinessDayInfo>()({ input: c.empty, role: 'clerk', writes: false }),
+  'insight.setBusinessDay': channel<BusinessDayInfo>()({
+    input: z.object({ cutoffHour: z.number().int().min(0).max(12) }).strict(),
+    role: 'admin',
+    writes: true,
+  }),
+  'insight.summary': channel<SummaryResult>()({
+    input: z.object({ ...range, compare: z.boolean().optional() }).strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  'insight.series': channel<SeriesResult>()({
+    input: z.object({ ...range, granularity: z.enum(['day', 'week', 'month']), compare: z.boolean().optional() }).strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  'insight.heatmap': channel<HeatCell[]>()({ input: z.object(range).strict(), role: 'manager', writes: false }),
+  'insight.products': channel<{ items: ProductPerf[]; total: number; ratingAvailable: boolean }>()({
+    input: z
+      .object({
+        ...range,
+        sort: z.enum(['units', 'revenue', 'margin', 'price', 'rating']),
+        dir: z.enum(['asc', 'desc']),
+        offset: z.number().int().min(0).max(10_000_000).optional(),
+        limit: z.number().int().min(1).max(200),
+      })
+      .strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  'insight.categories': channel<CategoryPerf[]>()({ input: z.object(range).strict(), role: 'manager', writes: false }),
+  'insight.payments': channel<TenderMix[]>()({ input: z.object(range).strict(), role: 'manager', writes: false }),
+  'insight.staff': channel<StaffPerf[]>()({ input: z.object(range).strict(), role: 'manager', writes: false }),
+  'insight.customers': channel<CustomerInsight>()({ input: c.empty, role: 'manager', writes: false }),
+  'insight.segment': channel<{ items: CustomerRow[]; total: number }>()({
+    input: z
+      .object({
+        segment: z.enum(RFM_SEGMENTS),
+        offset: z.number().int().min(0).max(10_000_000).optional(),
+        limit: z.number().int().min(1).max(200),
+      })
+      .strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  /** "Frequently bought together" for the open cart (or the given products). */
+  'insight.suggestions': channel<Suggestion[]>()({
+    input: z.object({ productIds: z.array(c.id).max(100).optional(), limit: z.number().int().min(1).max(20).optional() }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+};

@@ -1,0 +1,152 @@
+// Backups, restore, the journal check and export in Settings; the recovery screen after damage; the
+// audit log as a manager sees it.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startHost, tempDataDir, type RunningHost } from './host';
+import { api, demoStore, openView, scan, signIn } from './store';
+
+let host: RunningHost | null = null;
+test.afterEach(async () => {
+  await host?.stop();
+  host = null;
+});
+
+async function sellCash(page: Page, codes: string[]) {
+  await scan(page, codes);
+  await expect(page.getByTestId('cart-line')).toHaveCount(codes.length);
+  await page.getByTestId('pay-button').click();
+  await page.getByTestId('cash-tendered').fill('20');
+  await page.getByTestId('complete-sale').click();
+  const number = (await page
+    .getByTestId('receipt')
+    .getByText(/T1-\d{6}/)
+    .first()
+    .textContent())!.match(/T1-\d{6}/)![0];
+  await page.getByTestId('new-sale').click();
+  return number;
+}
+
+async function recentNumbers(page: Page): Promise<string[]> {
+  await page.getByTestId('recent-sales-button').click();
+  await expect(page.getByTestId('recent-sale').first()).toBeVisible();
+  const texts = await page.getByTestId('recent-sale').allTextContents();
+  await page.keyboard.press('Escape');
+  return texts.map((t) => t.match(/T1-\d{6}/)?.[0] ?? '?');
+}
+
+test('an admin backs up, verifies the journal, exports, and restores a backup; everyone signs in again', async ({ page }) => {
+  const dataDir = tempDataDir();
+  host = await startHost(dataDir);
+  await demoStore(host);
+  await page.goto(host.url);
+  await signIn(page, 'Alice', '2468');
+  const first = await sellCash(page, ['6954321000017']);
+
+  await openView(page, 'settings-link');
+  await expect(page.getByTestId('backups-empty')).toBeVisible();
+  await page.getByTestId('backup-now').click();
+  await expect(page.getByTestId('backup-row')).toHaveCount(1);
+  await expect(page.getByTestId('backup-row').first()).toContainText('By hand');
+  await expect(page.getByTestId('backup-folder')).toContainText(join(dataDir, 'backups'));
+
+  await page.getByTestId('journal-verify').click();
+  await expect(page.getByTestId('journal-result')).toContainText('Intact: 1 entry checked');
+
+  await page.getByTestId('export-run').click();
+  await expect(page.getByTestId('export-result')).toContainText('orders.csv');
+  await expect(page.getByTestId('export-result')).toContainText('1 row');
+
+  // A second sale after the backup; then the backup is restored.
+  await page.getByTestId('checkout-link').click();
+  const second = await sellCash(page, ['6954321000048']);
+  expect(await recentNumbers(page)).toEqual([second, first]);
+  await openView(page, 'settings-link');
+  await page.getByTestId('backup-restore').first().click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('kept as a backup first');
+  await page.getByTestId('confirm-go').click();
+
+  // The renderer starts afresh on the restored store: sign in again.
+  await expect(page.getByTestId('info-banner')).toContainText('Backup restored');
+  await signIn(page, 'Alice', '2468');
+  expect(await recentNumbers(page)).toEqual([first]);
+  await openView(page, 'settings-link');
+  // The replaced store was kept as a backup too.
+  await expect(page.getByTestId('backup-row')).toHaveCount(2);
+  await expect(page.getByTestId('backup-row').first()).toContainText('Before a restore');
+});
+
+test('a damaged database at start-up: the recovery screen offers the latest backup, and restoring it brings the store back', async ({
+  page,
+}) => {
+  const dataDir = tempDataDir();
+  host = await startHost(dataDir);
+  await demoStore(host, { language: 'zh-CN', admin: '王芳', pin: '1357' });
+  await page.goto(host.url);
+  await signIn(page, '王芳', '1357');
+  const sale = await sellCash(page, ['6954321000017', '6954321000048']);
+  await host.stop(); // a clean stop makes the shutdown backup
+  host = null;
+
+  // The disk damages the database file.
+  const fd = openSync(join(dataDir, 'countertop.db'), 'r+');
+  writeSync(fd, Buffer.alloc(4096 * 8, 0xa5), 0, 4096 * 8, 4096 * 4);
+  closeSync(fd);
+
+  host = await startHost(dataDir);
+  await page.goto(host.url);
+  await expect(page.getByTestId('recovery-screen')).toContainText('数据库需要处理');
+  await expect(page.getByTestId('recovery-damaged')).toContainText('countertop-damaged-');
+  await expect(page.getByTestId('backup-row')).toHaveCount(1);
+  await expect(page.getByTestId('backup-row').first()).toContainText('关闭时');
+  await page.getByTestId('backup-restore').first().click();
+  await page.getByTestId('confirm-go').click();
+  await expect(page.getByTestId('info-banner')).toContainText('备份已恢复');
+  await signIn(page, '王芳', '1357');
+  expect(await recentNumbers(page)).toEqual([sale]);
+});
+
+test('a manager browses and filters the audit log; a clerk is refused and that refusal is in the log', async ({ page }) => {
+  const dataDir = tempDataDir();
+  host = await startHost(dataDir);
+  await demoStore(host, { language: 'zh-CN', admin: '王芳', pin: '1357' });
+  const url = new URL(host.url);
+  const headers = { authorization: `Bearer ${url.searchParams.get('token')}` };
+  const session = async () =>
+    ((await (await fetch(`${url.origin}/api/session`, { method: 'POST', headers })).json()) as { sessionId: string }).sessionId;
+  const admin = await session();
+  const staff = await api<{ id: string; name: string }[]>(host, 'staff.list', {}, admin);
+  await api(host, 'staff.signIn', { staffId: staff[0]!.id, pin: '1357' }, admin);
+  const mgr = await api<{ id: string }>(host, 'staff.create', { name: '李经理', role: 'manager', pin: '2222' }, admin);
+  const clerk = await api<{ id: string }>(host, 'staff.create', { name: '张收银', role: 'clerk', pin: '3333' }, admin);
+  const c = await session();
+  await api(host, 'staff.signIn', { staffId: clerk.id, pin: '3333' }, c);
+  await expect(api(host, 'audit.list', {}, c)).rejects.toThrow(/FORBIDDEN/);
+  await expect(api(host, 'backup.create', {}, c)).rejects.toThrow(/FORBIDDEN/);
+  void mgr;
+
+  await page.goto(host.url);
+  await signIn(page, '李经理', '2222');
+  await openView(page, 'nav-audit');
+  await expect(page.getByTestId('audit-screen')).toContainText('审计日志');
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
+  const all = await page.getByTestId('audit-row').count();
+  expect(all).toBeGreaterThanOrEqual(6);
+
+  await page.getByTestId('audit-outcome').selectOption('failure');
+  await expect(page.getByTestId('audit-row')).toHaveCount(2);
+  for (const row of await page.getByTestId('audit-row').all()) {
+    await expect(row).toContainText('张收银');
+    await expect(row).toContainText('被拒绝：该角色无权操作');
+    await expect(row).toContainText('被拒绝');
+  }
+
+  await page.getByTestId('audit-reset').click();
+  await page.getByTestId('audit-who').selectOption({ label: '王芳' });
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
+  for (const row of await page.getByTestId('audit-row').all()) await expect(row).toContainText('王芳');
+  await page.getByTestId('audit-what').selectOption({ label: '员工（全部）' });
+  await expect(page.getByTestId('audit-row')).toHaveCount(2);
+  await expect(page.getByTestId('audit-row').first()).toContainText('张收银');
+  await expect(page.getByTestId('audit-row').last()).toContainText('李经理');
+});
