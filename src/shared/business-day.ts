@@ -83,6 +83,14 @@ export function tzOffsetMs(at: number, tz: string): number {
   return offset;
 }
 
+/** The instant a yyyy-mm-dd date's midnight falls in time zone `tz` (a date filter's start). */
+export function zonedMidnight(iso: string, tz: string): number {
+  const utc = isoToDay(iso) * DAY_MS;
+  // The offset at the guess, then at the corrected instant (they differ only across a DST change).
+  const first = utc - tzOffsetMs(utc, tz);
+  return utc - tzOffsetMs(first, tz);
+}
+
 export interface BusinessBucket {
   /** Business day number. */
   day: number;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bucketsOf, businessBucket, dayToIso, isIsoDate, isoToDay, planRange, weekdayOf } from '../../src/shared/business-day';
+import {
+  bucketsOf,
+  businessBucket,
+  dayToIso,
+  isIsoDate,
+  isoToDay,
+  planRange,
+  weekdayOf,
+  zonedMidnight,
+} from '../../src/shared/business-day';
 
 /** The days a bucket covers: every day whose bucket at that level is the same. */
 function coverage(terms: ReturnType<typeof planRange>, lo: number, hi: number): Map<number, number> {
@@ -48,5 +57,17 @@ describe('business days', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('zonedMidnight', () => {
+  it('is the instant the date starts in the store time zone, also on a DST change', () => {
+    expect(new Date(zonedMidnight('2026-01-15', 'UTC')).toISOString()).toBe('2026-01-15T00:00:00.000Z');
+    expect(new Date(zonedMidnight('2026-01-15', 'Asia/Shanghai')).toISOString()).toBe('2026-01-14T16:00:00.000Z');
+    expect(new Date(zonedMidnight('2026-07-01', 'America/New_York')).toISOString()).toBe('2026-07-01T04:00:00.000Z');
+    expect(new Date(zonedMidnight('2026-01-01', 'America/New_York')).toISOString()).toBe('2026-01-01T05:00:00.000Z');
+    // Europe/London springs forward at 01:00 on 2026-03-29: midnight is still GMT.
+    expect(new Date(zonedMidnight('2026-03-29', 'Europe/London')).toISOString()).toBe('2026-03-29T00:00:00.000Z');
+    expect(new Date(zonedMidnight('2026-03-30', 'Europe/London')).toISOString()).toBe('2026-03-29T23:00:00.000Z');
   });
 });

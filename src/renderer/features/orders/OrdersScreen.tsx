@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { OrderRow, OrderStatusFilter, ProductHit } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { parseMoney } from '../../../shared/money';
+import { dayToIso, isIsoDate, isoToDay, zonedMidnight } from '../../../shared/business-day';
 import { uuidv7 } from '../../../shared/ids';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
@@ -22,8 +23,8 @@ import { OrderDetailPanel } from './OrderDetailPanel';
 
 const PAGE = 25;
 
-/** Local midnight of a yyyy-mm-dd date in the store's time zone is close enough for a filter. */
-const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).getTime() : undefined);
+/** Midnight of a yyyy-mm-dd date in the store's time zone (not the browser's). */
+const dayStart = (d: string, tz: string) => (d && isIsoDate(d) ? zonedMidnight(d, tz) : undefined);
 
 export function OrdersScreen() {
   const { t } = useTranslation();
@@ -48,12 +49,13 @@ export function OrdersScreen() {
   const search = useCallback(async () => {
     const minTotal = min.trim() ? parseMoney(min, fmt.currency) : undefined;
     const maxTotal = max.trim() ? parseMoney(max, fmt.currency) : undefined;
-    const toDay = dayStart(to);
+    const fromMs = dayStart(from, fmt.timezone);
+    const toMs = to && isIsoDate(to) ? zonedMidnight(dayToIso(isoToDay(to) + 1), fmt.timezone) : undefined;
     const r = await invoke('orders.search', {
       ...(q.trim() ? { q: q.trim() } : {}),
       ...(product.trim() ? { product: product.trim() } : {}),
-      ...(dayStart(from) !== undefined ? { from: dayStart(from) } : {}),
-      ...(toDay !== undefined ? { to: toDay + 86_400_000 } : {}),
+      ...(fromMs !== undefined ? { from: fromMs } : {}),
+      ...(toMs !== undefined ? { to: toMs } : {}),
       ...(minTotal !== null && minTotal !== undefined ? { minTotal } : {}),
       ...(maxTotal !== null && maxTotal !== undefined ? { maxTotal } : {}),
       status,
