@@ -66,7 +66,7 @@ export function OrdersScreen() {
       setPage(r.value);
       setError(null);
     } else setError(r.error);
-  }, [q, product, from, to, min, max, status, offset, fmt.currency]);
+  }, [q, product, from, to, min, max, status, offset, fmt.currency, fmt.timezone]);
 
   useEffect(() => {
     const timer = setTimeout(() => void search(), 150);
