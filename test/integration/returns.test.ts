@@ -495,5 +495,11 @@ describe('feedback', () => {
     expect(worst.items[0]!.productId).toBe(bread.id);
     expect(worst.items.at(-1)!.average).toBeNull(); // unrated products last
     expect((await ok(app, 'orders.detail', { id: a.id }, 'clerk')).lines.map((l) => l.rating)).toEqual([5, 2]);
+    // The checkout's tiles and search results carry the average and count.
+    const hits = await ok(app, 'catalog.search', { q: 'COLA' }, 'clerk');
+    expect(hits.find((h) => h.id === cola.id)).toMatchObject({ ratingAvg100: 450, ratingCount: 2 });
+    const browse = await ok(app, 'catalog.browse', { offset: 0, limit: 100 }, 'clerk');
+    expect(browse.items.find((h) => h.id === bread.id)).toMatchObject({ ratingAvg100: 200, ratingCount: 1 });
+    expect(browse.items.filter((h) => h.ratingCount === 0).every((h) => h.ratingAvg100 === null)).toBe(true);
   });
 });

@@ -18,7 +18,9 @@ export type VariantInput = GroupInput['variants'][number];
 /** Columns of a list/search hit: stock is the sum over locations. */
 export const HIT_COLUMNS = `p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.price,
   (SELECT code FROM barcodes b WHERE b.product_id = p.id LIMIT 1) AS barcode,
-  COALESCE((SELECT SUM(qty) FROM stock_levels s WHERE s.product_id = p.id), 0) AS stock`;
+  COALESCE((SELECT SUM(qty) FROM stock_levels s WHERE s.product_id = p.id), 0) AS stock,
+  (SELECT avg100 FROM product_ratings r WHERE r.product_id = p.id) AS ratingAvg100,
+  COALESCE((SELECT count FROM product_ratings r WHERE r.product_id = p.id), 0) AS ratingCount`;
 
 export function defaultTaxRateId(deps: Pick<Deps, 'sqlite'>): string {
   const row = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE archived = 0 ORDER BY is_default DESC, rate_bp DESC LIMIT 1').get() as

@@ -97,6 +97,7 @@ export const en = {
     all: 'All',
     emptyCategory: 'No products here yet.',
     stock: 'Stock {{qty}}',
+    ratingTitle: 'Rated {{avg}} out of 5 by {{count}} customers',
   },
   cart: {
     title: 'Sale',

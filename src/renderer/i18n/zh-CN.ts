@@ -99,6 +99,7 @@ export const zhCN: Messages = {
     all: '全部',
     emptyCategory: '这里还没有商品。',
     stock: '库存 {{qty}}',
+    ratingTitle: '{{count}} 位顾客评分，平均 {{avg}} 分（满分 5 分）',
   },
   cart: {
     title: '销售',

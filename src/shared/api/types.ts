@@ -72,6 +72,9 @@ export interface ProductHit {
   price: number;
   barcode: string | null;
   stock: number;
+  /** Customers' average rating × 100 (null: not rated yet) and how many ratings it is from. */
+  ratingAvg100: number | null;
+  ratingCount: number;
 }
 
 export interface Product extends ProductHit {

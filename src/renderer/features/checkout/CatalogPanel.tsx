@@ -27,6 +27,18 @@ function StockBadge({ hit }: { hit: ProductHit }) {
   );
 }
 
+/** Customers' average rating, e.g. "★ 4.5 (12)"; nothing for a product nobody has rated. */
+function RatingBadge({ hit }: { hit: ProductHit }) {
+  const { t } = useTranslation();
+  if (hit.ratingAvg100 === null || hit.ratingCount === 0) return null;
+  const avg = (hit.ratingAvg100 / 100).toFixed(1);
+  return (
+    <span className="rating-badge" data-testid="hit-rating" title={t('catalog.ratingTitle', { avg, count: hit.ratingCount })}>
+      ★ {avg} <small>({hit.ratingCount})</small>
+    </span>
+  );
+}
+
 export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInputElement | null>; onAdded(): void }) {
   const { t } = useTranslation();
   const query = useCatalog((s) => s.query);
@@ -150,6 +162,7 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
               <span className="search-result-name">
                 <span className="ellipsis">{n.primary}</span>
                 {n.secondary && <small className="muted ellipsis">{n.secondary}</small>}
+                <RatingBadge hit={hit} />
               </span>
               <span className="search-result-code muted">
                 <span>{hit.sku}</span>
@@ -276,6 +289,7 @@ export function ProductGrid() {
                 >
                   <span className="product-tile-name">{n.primary}</span>
                   {n.secondary && <small className="product-tile-alt ellipsis">{n.secondary}</small>}
+                  <RatingBadge hit={hit} />
                   <span className="product-tile-foot">
                     <strong>
                       {fmt.money(hit.price)}
