@@ -129,3 +129,48 @@ test('a manager receives a purchase order by scanning: stock rises and the low-s
     expect(res.error?.code, channel).toBe('FORBIDDEN');
   }
 });
+
+test('in Chinese, a manager is told what is wrong in Chinese: empty or duplicate SKU, bad CSV rows, an order with no supplier yet', async ({
+  page,
+}) => {
+  host = await startHost(tempDataDir());
+  await page.goto(host.url);
+  await page.getByTestId('setup-store-name').fill('Corner Market');
+  await page.getByTestId('setup-admin-name').fill('Alice');
+  await page.getByTestId('setup-pin').fill('2468');
+  await page.getByTestId('setup-pin-confirm').fill('2468');
+  await page.getByTestId('setup-submit').click();
+  await signIn(page, 'Alice', '2468');
+  await page.getByTestId('language-switch').selectOption('zh-CN');
+  await openMenu(page, 'stock');
+
+  // Nothing filled in: the form names its own fields, not zod's English about "sku".
+  await page.getByTestId('new-product').click();
+  await page.getByTestId('product-save').click();
+  const error = page.getByTestId('product-error');
+  await expect(error).toHaveText('请填写：货号、名称、售价。');
+  await page.getByTestId('product-sku').fill(WATER.sku);
+  await page.getByTestId('product-name').fill('矿泉水');
+  await page.getByTestId('product-price').fill('1');
+  await page.getByTestId('product-save').click();
+  await expect(error).toHaveText(`货号 ${WATER.sku} 已被其他商品使用。`);
+  await page.getByTestId('modal-close').click();
+
+  // A CSV with bad rows: each row and why, in Chinese; nothing can be imported as a whole.
+  await page.getByTestId('import-csv').click();
+  const csv = ['sku,name,price', 'NEW-1,One,1.50', 'NEW-2,,2.00', `${WATER.sku.toLowerCase()}x,Three,abc`].join('\n');
+  await page.getByTestId('import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const rows = page.getByTestId('import-errors').locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('3');
+  await expect(rows.nth(0)).toContainText('名称为空');
+  await expect(rows.nth(1)).toContainText('“abc”不是有效的价格');
+  await expect(page.getByTestId('import-commit')).toBeDisabled();
+  await page.getByTestId('modal-close').click();
+
+  // No supplier yet: the new-order dialog says where to add one instead of "supplierId: Invalid UUID".
+  await openMenu(page, 'purchasing');
+  await page.getByTestId('po-new').click();
+  await expect(page.getByTestId('po-no-suppliers')).toHaveText('请先添加供应商（采购 → 供应商）。');
+  await expect(page.getByTestId('po-create')).toBeDisabled();
+});

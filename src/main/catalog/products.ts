@@ -40,15 +40,22 @@ function checkUnique(
 ): void {
   if (p.sku !== undefined) {
     const other = deps.sqlite.prepare('SELECT id FROM products WHERE sku = ?').get(p.sku) as { id: string } | undefined;
-    if (other && other.id !== selfId) throw new AppError('CONFLICT', `SKU ${p.sku} is already used`, { field: 'sku', value: p.sku });
+    if (other && other.id !== selfId)
+      throw new AppError('CONFLICT', `SKU ${p.sku} is already used`, { field: 'sku', value: p.sku, messageKey: 'inv.err.skuTaken' });
   }
   for (const code of p.barcodes ?? []) {
     const other = deps.sqlite.prepare('SELECT product_id AS id FROM barcodes WHERE code = ?').get(code) as { id: string } | undefined;
-    if (other && other.id !== selfId) throw new AppError('CONFLICT', `Barcode ${code} is already used`, { field: 'barcodes', value: code });
+    if (other && other.id !== selfId)
+      throw new AppError('CONFLICT', `Barcode ${code} is already used`, {
+        field: 'barcodes',
+        value: code,
+        messageKey: 'inv.err.barcodeTaken',
+      });
   }
   if (p.plu) {
     const other = deps.sqlite.prepare('SELECT id FROM products WHERE plu = ?').get(p.plu) as { id: string } | undefined;
-    if (other && other.id !== selfId) throw new AppError('CONFLICT', `PLU ${p.plu} is already used`, { field: 'plu', value: p.plu });
+    if (other && other.id !== selfId)
+      throw new AppError('CONFLICT', `PLU ${p.plu} is already used`, { field: 'plu', value: p.plu, messageKey: 'inv.err.pluTaken' });
   }
 }
 
@@ -291,7 +298,8 @@ export function categoryInfo(deps: Pick<Deps, 'sqlite'>): CategoryInfo[] {
 function checkCategoryName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM categories WHERE name = ? COLLATE NOCASE AND archived = 0').get(name) as
     { id: string } | undefined;
-  if (other && other.id !== selfId) throw new AppError('CONFLICT', `Category ${name} already exists`, { field: 'name', value: name });
+  if (other && other.id !== selfId)
+    throw new AppError('CONFLICT', `Category ${name} already exists`, { field: 'name', value: name, messageKey: 'inv.err.categoryTaken' });
 }
 
 export function createCategory(deps: Deps, input: { name: string; altName?: string | null }): Category {
@@ -375,10 +383,17 @@ function addVariantTo(
       field: 'values',
       missing,
       unknown,
+      value: v.sku,
+      attributes: g.attributes.join(', '),
+      messageKey: 'inv.err.variantValues',
     });
   const key = variantKey(g.attributes, v.values);
   if (taken.has(key))
-    throw new AppError('CONFLICT', `The variant ${g.attributes.map((a) => v.values[a]).join(' / ')} already exists`, { field: 'values' });
+    throw new AppError('CONFLICT', `The variant ${g.attributes.map((a) => v.values[a]).join(' / ')} already exists`, {
+      field: 'values',
+      value: g.attributes.map((a) => v.values[a]).join(' / '),
+      messageKey: 'inv.err.variantTaken',
+    });
   taken.add(key);
   const label = g.attributes.map((a) => v.values[a]).join(' / ');
   return createProduct(
@@ -405,9 +420,13 @@ function addVariantTo(
 export function createGroup(deps: Deps, input: GroupInput, staffId: string | null): ProductGroup {
   const attributes = [...new Set(input.attributes)];
   if (attributes.length !== input.attributes.length)
-    throw new AppError('VALIDATION', 'Variant attributes must differ', { field: 'attributes' });
+    throw new AppError('VALIDATION', 'Variant attributes must differ', { field: 'attributes', messageKey: 'inv.err.attributesDiffer' });
   if (deps.sqlite.prepare('SELECT 1 FROM product_groups WHERE name = ?').get(input.name))
-    throw new AppError('CONFLICT', `A product with variants named ${input.name} already exists`, { field: 'name', value: input.name });
+    throw new AppError('CONFLICT', `A product with variants named ${input.name} already exists`, {
+      field: 'name',
+      value: input.name,
+      messageKey: 'inv.err.groupTaken',
+    });
   checkRefs(deps, input);
   const now = deps.clock();
   const g = { id: deps.ids(), name: input.name, altName: input.altName ?? null, categoryId: input.categoryId ?? null, attributes };

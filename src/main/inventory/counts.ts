@@ -52,7 +52,8 @@ export function getCount(deps: Pick<Deps, 'sqlite'>, id: string): CountDetail {
 }
 
 function requireOpen(s: CountSession): void {
-  if (s.status !== 'open') throw new AppError('CONFLICT', `This count is ${s.status}`, { status: s.status });
+  if (s.status !== 'open')
+    throw new AppError('CONFLICT', `This count is ${s.status}`, { status: s.status, messageKey: `inv.err.count.${s.status}` });
 }
 
 export function createCount(
@@ -64,7 +65,10 @@ export function createCount(
   if (input.categoryId && !deps.sqlite.prepare('SELECT 1 FROM categories WHERE id = ?').get(input.categoryId))
     throw notFound('Category', { field: 'categoryId' });
   if (input.scope === 'full' && input.categoryId)
-    throw new AppError('VALIDATION', 'A full count covers the whole location: use a partial count for a category', { field: 'categoryId' });
+    throw new AppError('VALIDATION', 'A full count covers the whole location: use a partial count for a category', {
+      field: 'categoryId',
+      messageKey: 'inv.err.fullWithCategory',
+    });
   const id = deps.ids();
   deps.sqlite
     .prepare(
@@ -91,7 +95,12 @@ function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev:
     { categoryId: string | null; name: string } | undefined;
   if (!p) throw notFound('Product', { productId });
   if (s.categoryId && p.categoryId !== s.categoryId)
-    throw new AppError('VALIDATION', `${p.name} is not in the category of this count`, { productId, field: 'code' });
+    throw new AppError('VALIDATION', `${p.name} is not in the category of this count`, {
+      productId,
+      field: 'code',
+      value: p.name,
+      messageKey: 'inv.err.notInCategory',
+    });
   const prev = deps.sqlite
     .prepare('SELECT counted FROM count_lines WHERE session_id = ? AND product_id = ?')
     .pluck()
@@ -144,7 +153,8 @@ export function submitCount(deps: Deps, id: string): CountDetail {
 
 export function cancelCount(deps: Deps, id: string, staffId: string | null): CountDetail {
   const s = getSession(deps, id);
-  if (s.status !== 'open' && s.status !== 'submitted') throw new AppError('CONFLICT', `This count is ${s.status}`, { status: s.status });
+  if (s.status !== 'open' && s.status !== 'submitted')
+    throw new AppError('CONFLICT', `This count is ${s.status}`, { status: s.status, messageKey: `inv.err.count.${s.status}` });
   deps.sqlite.prepare("UPDATE count_sessions SET status = 'cancelled', hlc = ? WHERE id = ?").run(deps.hlc.now(), id);
   recordAudit(deps, { staffId, action: 'count.cancel', target: id, success: true });
   appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'update', payload: { status: 'cancelled' } });
@@ -194,8 +204,10 @@ export function varianceReport(deps: Pick<Deps, 'sqlite'>, id: string): Variance
 /** The manager's approval: every variance becomes one `count` movement. A second approval is refused. */
 export function approveCount(deps: Deps, input: { id: string; uncounted: 'zero' | 'ignore' }, staffId: string | null): VarianceReport {
   const s = getSession(deps, input.id);
-  if (s.status === 'approved') throw new AppError('CONFLICT', 'This count was already approved', { status: s.status });
-  if (s.status === 'cancelled') throw new AppError('CONFLICT', 'This count was cancelled', { status: s.status });
+  if (s.status === 'approved')
+    throw new AppError('CONFLICT', 'This count was already approved', { status: s.status, messageKey: 'inv.err.count.approved' });
+  if (s.status === 'cancelled')
+    throw new AppError('CONFLICT', 'This count was cancelled', { status: s.status, messageKey: 'inv.err.count.cancelled' });
   const report = varianceReport(deps, s.id);
   let moved = 0;
   for (const r of report.rows) {
@@ -217,7 +229,7 @@ export function approveCount(deps: Deps, input: { id: string; uncounted: 'zero' 
       "UPDATE count_sessions SET status = 'approved', approved_by = ?, approved_at = ?, hlc = ? WHERE id = ? AND status IN ('open', 'submitted')",
     )
     .run(staffId, deps.clock(), deps.hlc.now(), s.id);
-  if (done.changes !== 1) throw new AppError('CONFLICT', 'This count was already approved');
+  if (done.changes !== 1) throw new AppError('CONFLICT', 'This count was already approved', { messageKey: 'inv.err.count.approved' });
   recordAudit(deps, {
     staffId,
     action: 'count.approve',

@@ -115,7 +115,8 @@ export function addChunk(deps: Pick<Deps, 'sqlite'>, importId: string, seq: numb
   const s = stagedOf(deps, importId);
   if (seq !== s.chunks.length)
     throw new AppError('CONFLICT', `Expected piece ${s.chunks.length}, got ${seq}`, { expected: s.chunks.length });
-  if (s.bytes + text.length > MAX_BYTES) throw new AppError('VALIDATION', 'The file is too large (at most 200 MB)');
+  if (s.bytes + text.length > MAX_BYTES)
+    throw new AppError('VALIDATION', 'The file is too large (at most 200 MB)', { messageKey: 'inv.err.fileTooLarge' });
   s.chunks.push(text);
   s.bytes += text.length;
   return { received: s.bytes };
@@ -136,7 +137,8 @@ function parseCsv(text: string, kind: 'products' | 'stock'): Parsed {
   const rows = res.data;
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
   for (const col of REQUIRED[kind])
-    if (!header.includes(col)) errors.push({ row: 1, column: col, reason: `the column "${col}" is missing` });
+    if (!header.includes(col))
+      errors.push({ row: 1, column: col, reason: `the column "${col}" is missing`, key: 'missingColumn', params: { column: col } });
   const index = new Map(header.map((h, i) => [h, i] as const));
   const records: Parsed['records'] = [];
   for (let i = 1; i < rows.length; i++) {
@@ -146,7 +148,7 @@ function parseCsv(text: string, kind: 'products' | 'stock'): Parsed {
   }
   for (const e of res.errors) {
     if (e.code === 'UndetectableDelimiter') continue;
-    errors.push({ row: (e.row ?? 0) + 1, column: null, reason: e.message });
+    errors.push({ row: (e.row ?? 0) + 1, column: null, reason: e.message, key: `parse.${e.code}` });
   }
   return { columns: header, records, errors };
 }
@@ -209,30 +211,36 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
   const plus = new Map<string, string>();
   let creates = 0;
   for (const r of p.records) {
-    const err = (column: string | null, reason: string) => errors.push({ row: r.row, column, reason });
+    const err = (column: string | null, reason: string, key: string, params?: Record<string, string | number>) =>
+      errors.push({ row: r.row, column, reason, key, ...(params ? { params } : {}) });
     const before = errors.length;
     const sku = r.get('sku');
-    if (!sku) err('sku', 'the SKU is empty');
-    else if (sku.length > 64) err('sku', 'the SKU is longer than 64 characters');
-    else if (skus.has(sku.toLowerCase())) err('sku', `SKU ${sku} is already on row ${skus.get(sku.toLowerCase())}`);
+    if (!sku) err('sku', 'the SKU is empty', 'skuEmpty');
+    else if (sku.length > 64) err('sku', 'the SKU is longer than 64 characters', 'tooLong', { max: 64 });
+    else if (skus.has(sku.toLowerCase()))
+      err('sku', `SKU ${sku} is already on row ${skus.get(sku.toLowerCase())}`, 'skuRepeated', {
+        value: sku,
+        other: skus.get(sku.toLowerCase())!,
+      });
     const name = r.get('name');
-    if (!name) err('name', 'the name is empty');
-    else if (name.length > 120) err('name', 'the name is longer than 120 characters');
+    if (!name) err('name', 'the name is empty', 'nameEmpty');
+    else if (name.length > 120) err('name', 'the name is longer than 120 characters', 'tooLong', { max: 120 });
     const altName = r.get('alt_name');
-    if (altName.length > 120) err('alt_name', 'the other name is longer than 120 characters');
+    if (altName.length > 120) err('alt_name', 'the other name is longer than 120 characters', 'tooLong', { max: 120 });
     const unitText = r.get('unit').toLowerCase() || 'each';
-    if (unitText !== 'each' && unitText !== 'kg') err('unit', `unit must be "each" or "kg", not "${unitText}"`);
+    if (unitText !== 'each' && unitText !== 'kg')
+      err('unit', `unit must be "each" or "kg", not "${unitText}"`, 'badUnit', { value: unitText });
     const price = parseDecimal(r.get('price'), digits);
-    if (price === null || price > 1_000_000_000) err('price', `"${r.get('price')}" is not a price`);
+    if (price === null || price > 1_000_000_000) err('price', `"${r.get('price')}" is not a price`, 'badPrice', { value: r.get('price') });
     const costText = r.get('cost');
     const cost = costText ? parseDecimal(costText, digits) : null;
-    if (costText && (cost === null || cost > 1_000_000_000)) err('cost', `"${costText}" is not a cost`);
+    if (costText && (cost === null || cost > 1_000_000_000)) err('cost', `"${costText}" is not a cost`, 'badCost', { value: costText });
     let taxRateId: string | null = null;
     const taxText = r.get('tax_rate');
     if (taxText) {
       const bp = percentToBp(taxText);
       taxRateId = rates.find((t) => t.bp === bp)?.id ?? null;
-      if (!taxRateId) err('tax_rate', `no tax rate of ${taxText}% is set up`);
+      if (!taxRateId) err('tax_rate', `no tax rate of ${taxText}% is set up`, 'noTaxRate', { value: taxText });
     }
     const existingId = sku ? ((bySku.get(sku) as string | undefined) ?? null) : null;
     const barcodes = [
@@ -243,23 +251,25 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
           .filter(Boolean),
       ),
     ];
-    if (barcodes.length > 20) err('barcodes', 'more than 20 barcodes');
+    if (barcodes.length > 20) err('barcodes', 'more than 20 barcodes', 'tooManyBarcodes');
     for (const code of barcodes) {
       if (!BARCODE.test(code)) {
-        err('barcodes', `"${code}" is not a barcode`);
+        err('barcodes', `"${code}" is not a barcode`, 'badBarcode', { value: code });
         continue;
       }
       const owner = codes.get(code);
-      if (owner !== undefined && owner !== sku) err('barcodes', `barcode ${code} is also on SKU ${owner} in this file`);
+      if (owner !== undefined && owner !== sku)
+        err('barcodes', `barcode ${code} is also on SKU ${owner} in this file`, 'barcodeRepeated', { value: code, sku: owner });
       const dbOwner = byCode.get(code) as string | undefined;
-      if (dbOwner && dbOwner !== existingId) err('barcodes', `barcode ${code} belongs to another product`);
+      if (dbOwner && dbOwner !== existingId) err('barcodes', `barcode ${code} belongs to another product`, 'barcodeTaken', { value: code });
     }
     const plu = r.get('plu') || null;
-    if (plu && !/^\d{5}$/.test(plu)) err('plu', 'a PLU has 5 digits');
+    if (plu && !/^\d{5}$/.test(plu)) err('plu', 'a PLU has 5 digits', 'badPlu');
     else if (plu) {
-      if (plus.has(plu) && plus.get(plu) !== sku) err('plu', `PLU ${plu} is also on SKU ${plus.get(plu)} in this file`);
+      if (plus.has(plu) && plus.get(plu) !== sku)
+        err('plu', `PLU ${plu} is also on SKU ${plus.get(plu)} in this file`, 'pluRepeated', { value: plu, sku: plus.get(plu)! });
       const dbOwner = byPlu.get(plu) as string | undefined;
-      if (dbOwner && dbOwner !== existingId) err('plu', `PLU ${plu} belongs to another product`);
+      if (dbOwner && dbOwner !== existingId) err('plu', `PLU ${plu} belongs to another product`, 'pluTaken', { value: plu });
     }
     const group = r.get('group') || null;
     let variant: Record<string, string> | null = null;
@@ -269,17 +279,17 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
       for (const part of variantText.split('|')) {
         const [k, ...v] = part.split('=');
         if (!k?.trim() || !v.join('=').trim()) {
-          err('variant', `"${part}" is not name=value`);
+          err('variant', `"${part}" is not name=value`, 'badVariant', { value: part });
           break;
         }
         variant[k.trim()] = v.join('=').trim();
       }
     }
-    if (variant && !group) err('group', 'a variant needs the name of its group');
+    if (variant && !group) err('group', 'a variant needs the name of its group', 'variantNoGroup');
     const category = r.get('category');
     const supplier = r.get('supplier');
-    if (category.length > 120) err('category', 'the category is longer than 120 characters');
-    if (supplier.length > 120) err('supplier', 'the supplier is longer than 120 characters');
+    if (category.length > 120) err('category', 'the category is longer than 120 characters', 'tooLong', { max: 120 });
+    if (supplier.length > 120) err('supplier', 'the supplier is longer than 120 characters', 'tooLong', { max: 120 });
     if (errors.length > before) continue;
     skus.set(sku.toLowerCase(), r.row);
     for (const code of barcodes) codes.set(code, sku);
@@ -319,33 +329,36 @@ function checkStock(deps: Pick<Deps, 'sqlite'>, p: Parsed, fallbackLocation: str
   const valid: StockRowIn[] = [];
   const seen = new Map<string, number>();
   for (const r of p.records) {
-    const err = (column: string | null, reason: string) => errors.push({ row: r.row, column, reason });
+    const err = (column: string | null, reason: string, key: string, params?: Record<string, string | number>) =>
+      errors.push({ row: r.row, column, reason, key, ...(params ? { params } : {}) });
     const before = errors.length;
     const sku = r.get('sku');
     const product = sku ? (bySku.get(sku) as { id: string; unit: string } | undefined) : undefined;
     const productId = product?.id;
-    if (!sku) err('sku', 'the SKU is empty');
-    else if (!productId) err('sku', `no product has SKU ${sku}`);
+    if (!sku) err('sku', 'the SKU is empty', 'skuEmpty');
+    else if (!productId) err('sku', `no product has SKU ${sku}`, 'unknownSku', { value: sku });
     const locName = r.get('location');
     const locationId = locName ? locations.get(locName.toLowerCase()) : fallbackLocation;
-    if (!locationId) err('location', `no location is called "${locName}"`);
+    if (!locationId) err('location', `no location is called "${locName}"`, 'unknownLocation', { value: locName });
     const qty = parseDecimal(r.get('qty'), 3, true);
-    if (qty === null || Math.abs(qty) > 100_000_000) err('qty', `"${r.get('qty')}" is not a quantity`);
-    else if (product?.unit === 'each' && qty % 1000 !== 0) err('qty', `${sku} is counted in whole units, not ${r.get('qty')}`);
+    if (qty === null || Math.abs(qty) > 100_000_000) err('qty', `"${r.get('qty')}" is not a quantity`, 'badQty', { value: r.get('qty') });
+    else if (product?.unit === 'each' && qty % 1000 !== 0)
+      err('qty', `${sku} is counted in whole units, not ${r.get('qty')}`, 'wholeUnits', { sku, value: r.get('qty') });
     const opt = (col: string) => {
       const t = r.get(col);
       if (!t) return undefined;
       if (t === '-') return null;
       const v = parseDecimal(t, 3);
-      if (v === null || v > 100_000_000) err(col, `"${t}" is not a quantity`);
+      if (v === null || v > 100_000_000) err(col, `"${t}" is not a quantity`, 'badQty', { value: t });
       return v;
     };
     const reorderPoint = opt('reorder_point');
     const reorderQty = opt('reorder_qty');
     if ((reorderPoint === null) !== (reorderQty === null) && reorderPoint !== undefined && reorderQty !== undefined)
-      err('reorder_qty', 'reorder point and quantity are set or removed ("-") together');
+      err('reorder_qty', 'reorder point and quantity are set or removed ("-") together', 'reorderPair');
     const key = `${productId}:${locationId}`;
-    if (productId && locationId && seen.has(key)) err('sku', `SKU ${sku} at this location is already on row ${seen.get(key)}`);
+    if (productId && locationId && seen.has(key))
+      err('sku', `SKU ${sku} at this location is already on row ${seen.get(key)}`, 'skuRepeated', { value: sku, other: seen.get(key)! });
     if (errors.length > before) continue;
     seen.set(key, r.row);
     valid.push({ row: r.row, productId: productId!, locationId: locationId!, qty: qty!, reorderPoint, reorderQty });
@@ -580,7 +593,7 @@ export function commitImport(deps: Deps, importId: string, onlyValid: boolean, s
       errors: c.errors.slice(0, MAX_ERRORS),
       moreErrors: Math.max(0, c.errors.length - MAX_ERRORS),
     });
-  if (c.valid.length === 0) throw new AppError('VALIDATION', 'No valid rows to import');
+  if (c.valid.length === 0) throw new AppError('VALIDATION', 'No valid rows to import', { messageKey: 'inv.err.noValidRows' });
   let result: ImportResult;
   if (s.kind === 'products') {
     const { created, updated } = commitProducts(deps, c.valid as ProductRowIn[], staffId);

@@ -34,14 +34,19 @@ export function getLocation(deps: Pick<Deps, 'sqlite'>, id: string, opts: { acti
   const row = deps.sqlite.prepare('SELECT id, name, is_default AS isDefault, archived FROM stock_locations WHERE id = ?').get(id) as
     LocationRow | undefined;
   if (!row) throw notFound('Location', { locationId: id });
-  if (opts.active && row.archived === 1) throw new AppError('CONFLICT', `${row.name} is archived`, { locationId: id });
+  if (opts.active && row.archived === 1)
+    throw new AppError('CONFLICT', `${row.name} is archived`, { locationId: id, value: row.name, messageKey: 'inv.err.locationArchived' });
   return toLocation(row);
 }
 
 function checkLocationName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM stock_locations WHERE name = ? COLLATE NOCASE').get(name) as { id: string } | undefined;
   if (other && other.id !== selfId)
-    throw new AppError('CONFLICT', `A location named ${name} already exists`, { field: 'name', value: name });
+    throw new AppError('CONFLICT', `A location named ${name} already exists`, {
+      field: 'name',
+      value: name,
+      messageKey: 'inv.err.locationTaken',
+    });
 }
 
 export function createLocation(deps: Deps, name: string, staffId: string | null): Location {
@@ -63,19 +68,29 @@ export function updateLocation(deps: Deps, input: In<'stock.locationUpdate'>, st
   }
   if (input.archived !== undefined && input.archived !== before.archived) {
     if (input.archived) {
-      if (before.isDefault) throw new AppError('CONFLICT', 'The default location cannot be archived', { locationId: before.id });
+      if (before.isDefault)
+        throw new AppError('CONFLICT', 'The default location cannot be archived', {
+          locationId: before.id,
+          messageKey: 'inv.err.defaultLocation',
+        });
       const held = deps.sqlite
         .prepare('SELECT COUNT(*) FROM stock_levels WHERE location_id = ? AND qty <> 0')
         .pluck()
         .get(before.id) as number;
-      if (held > 0) throw new AppError('CONFLICT', `${before.name} still holds stock of ${held} items: transfer it first`, { items: held });
+      if (held > 0)
+        throw new AppError('CONFLICT', `${before.name} still holds stock of ${held} items: transfer it first`, {
+          items: held,
+          value: before.name,
+          messageKey: 'inv.err.locationHoldsStock',
+        });
     }
     deps.sqlite
       .prepare('UPDATE stock_locations SET archived = ?, hlc = ? WHERE id = ?')
       .run(input.archived ? 1 : 0, deps.hlc.now(), before.id);
   }
   if (input.isDefault && !before.isDefault) {
-    if (input.archived ?? before.archived) throw new AppError('CONFLICT', 'An archived location cannot be the default');
+    if (input.archived ?? before.archived)
+      throw new AppError('CONFLICT', 'An archived location cannot be the default', { messageKey: 'inv.err.archivedDefault' });
     deps.sqlite.prepare('UPDATE stock_locations SET is_default = 0 WHERE is_default = 1').run();
     deps.sqlite.prepare('UPDATE stock_locations SET is_default = 1, hlc = ? WHERE id = ?').run(deps.hlc.now(), before.id);
   }
@@ -323,9 +338,11 @@ export function adjustStock(deps: Deps, input: In<'stock.adjust'>, staffId: stri
   getLocation(deps, input.locationId, { active: true });
   const before = levelAt(deps, input.productId, input.locationId);
   const delta = input.mode === 'set' ? input.qty - before : input.qty;
-  if (input.mode === 'set' && input.qty < 0) throw new AppError('VALIDATION', 'A counted level cannot be below zero', { field: 'qty' });
+  if (input.mode === 'set' && input.qty < 0)
+    throw new AppError('VALIDATION', 'A counted level cannot be below zero', { field: 'qty', messageKey: 'inv.err.levelBelowZero' });
   if (delta === 0) {
-    if (input.mode === 'delta') throw new AppError('VALIDATION', 'The change must not be zero', { field: 'qty' });
+    if (input.mode === 'delta')
+      throw new AppError('VALIDATION', 'The change must not be zero', { field: 'qty', messageKey: 'inv.err.zeroChange' });
     return stockItem(deps, input.productId);
   }
   if (delta < 0) assertAvailable(deps, input.locationId, [{ productId: input.productId, qty: -delta }]);
@@ -365,7 +382,8 @@ export function writeOff(deps: Deps, input: In<'stock.writeOff'>, staffId: strin
 }
 
 export function transferStock(deps: Deps, input: In<'stock.transfer'>, staffId: string | null): { transferId: string; lines: number } {
-  if (input.fromId === input.toId) throw new AppError('VALIDATION', 'Choose two different locations', { field: 'toId' });
+  if (input.fromId === input.toId)
+    throw new AppError('VALIDATION', 'Choose two different locations', { field: 'toId', messageKey: 'inv.err.sameLocation' });
   getLocation(deps, input.fromId, { active: true });
   getLocation(deps, input.toId, { active: true });
   for (const l of input.lines) requireProduct(deps, l.productId);

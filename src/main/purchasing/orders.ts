@@ -52,7 +52,12 @@ export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): PurchaseOrder 
 
 function requireStatus(po: { number: string; status: PoStatus }, allowed: PoStatus[], what: string): void {
   if (!allowed.includes(po.status))
-    throw new AppError('CONFLICT', `${po.number} is ${po.status}: it cannot ${what}`, { status: po.status, allowed });
+    throw new AppError('CONFLICT', `${po.number} is ${po.status}: it cannot ${what}`, {
+      status: po.status,
+      allowed,
+      number: po.number,
+      messageKey: 'inv.err.poStatus',
+    });
 }
 
 function nextNumber(deps: Deps): string {
@@ -81,7 +86,12 @@ export function createOrder(
   staffId: string | null,
 ): PurchaseOrder {
   const supplier = getSupplier(deps, input.supplierId);
-  if (supplier.archived) throw new AppError('CONFLICT', `${supplier.name} is archived`, { supplierId: supplier.id });
+  if (supplier.archived)
+    throw new AppError('CONFLICT', `${supplier.name} is archived`, {
+      supplierId: supplier.id,
+      value: supplier.name,
+      messageKey: 'inv.err.supplierArchived',
+    });
   getLocation(deps, input.locationId, { active: true });
   const id = deps.ids();
   const now = deps.clock();
@@ -148,7 +158,8 @@ export function updateLine(
 export function sendOrder(deps: Deps, id: string, staffId: string | null): PurchaseOrder {
   const po = getOrder(deps, id);
   requireStatus(po, ['draft'], 'be sent');
-  if (po.items.length === 0) throw new AppError('VALIDATION', 'Add at least one item before sending', { field: 'lines' });
+  if (po.items.length === 0)
+    throw new AppError('VALIDATION', 'Add at least one item before sending', { field: 'lines', messageKey: 'inv.err.poEmpty' });
   touch(deps, id, { status: 'sent', sent_at: deps.clock() });
   recordAudit(deps, { staffId, action: 'po.send', target: id, details: { number: po.number, total: po.total }, success: true });
   appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'update', payload: { status: 'sent' } });
@@ -288,7 +299,11 @@ export function closeOrder(deps: Deps, id: string, staffId: string | null): Purc
 export function cancelOrder(deps: Deps, id: string, staffId: string | null): PurchaseOrder {
   const po = getOrder(deps, id);
   requireStatus(po, ['draft', 'sent'], 'be cancelled');
-  if (po.qtyReceived > 0) throw new AppError('CONFLICT', `${po.number} has receipts: close it instead`);
+  if (po.qtyReceived > 0)
+    throw new AppError('CONFLICT', `${po.number} has receipts: close it instead`, {
+      number: po.number,
+      messageKey: 'inv.err.poHasReceipts',
+    });
   touch(deps, id, { status: 'cancelled', closed_at: deps.clock() });
   recordAudit(deps, { staffId, action: 'po.cancel', target: id, details: { number: po.number }, success: true });
   appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'update', payload: { status: 'cancelled' } });
@@ -313,11 +328,17 @@ export function ordersFromSuggestions(
     if (page.items.length < 10_000) break;
   }
   const wanted = all.filter((r) => r.suggestedQty > 0);
-  if (wanted.length === 0) throw new AppError('VALIDATION', 'Nothing needs ordering for these items', { field: 'productIds' });
+  if (wanted.length === 0)
+    throw new AppError('VALIDATION', 'Nothing needs ordering for these items', {
+      field: 'productIds',
+      messageKey: 'inv.err.nothingToOrder',
+    });
   const orphans = wanted.filter((r) => !r.supplierId && !input.supplierId);
   if (orphans.length > 0)
     throw new AppError('VALIDATION', `${orphans.length} item(s) have no supplier: choose one`, {
       field: 'supplierId',
+      count: orphans.length,
+      messageKey: 'inv.err.noSupplier',
       items: orphans.slice(0, 50).map((r) => ({ productId: r.productId, sku: r.sku, name: r.name })),
     });
   const bySupplier = new Map<string, LineInput[]>();

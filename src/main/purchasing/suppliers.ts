@@ -26,7 +26,11 @@ export function getSupplier(deps: Pick<Deps, 'sqlite'>, id: string): Supplier {
 function checkName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM suppliers WHERE name = ? COLLATE NOCASE').get(name) as { id: string } | undefined;
   if (other && other.id !== selfId)
-    throw new AppError('CONFLICT', `A supplier named ${name} already exists`, { field: 'name', value: name });
+    throw new AppError('CONFLICT', `A supplier named ${name} already exists`, {
+      field: 'name',
+      value: name,
+      messageKey: 'inv.err.supplierTaken',
+    });
 }
 
 type Fields = { name?: string; contact?: string | null; email?: string | null; phone?: string | null; notes?: string | null };

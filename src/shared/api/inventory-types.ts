@@ -256,7 +256,11 @@ export interface ImportError {
   /** Line of the file, as a spreadsheet numbers it (the header is row 1). */
   row: number;
   column: string | null;
+  /** In English, for logs and API callers. */
   reason: string;
+  /** The reason as a message key under `inv.import.reasons` with its values, so the screen can say it in its language. */
+  key?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface ImportPreview {

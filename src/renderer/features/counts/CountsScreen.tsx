@@ -6,6 +6,7 @@ import { parseQty } from '../../../shared/money';
 import { invoke } from '../../api';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
+import { localizedName } from '../../lib/names';
 import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
@@ -277,7 +278,7 @@ export function CountsScreen() {
                   <option value="">—</option>
                   {categories.map((c) => (
                     <option key={c.id} value={c.id}>
-                      {c.name}
+                      {localizedName(c.name, c.altName, i18n.language).primary}
                     </option>
                   ))}
                 </select>

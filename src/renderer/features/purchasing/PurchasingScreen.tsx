@@ -8,6 +8,7 @@ import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
+import { localizedName } from '../../lib/names';
 import { saveBase64, saveText } from '../../lib/files';
 import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
@@ -24,7 +25,7 @@ function StatusBadge({ status }: { status: PoStatus }) {
 
 /** Adds a product to a draft by search or code. */
 function AddLine({ order, onChanged }: { order: PurchaseOrder; onChanged(o: PurchaseOrder): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const notify = useNotify();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<ProductHit[]>([]);
@@ -52,7 +53,7 @@ function AddLine({ order, onChanged }: { order: PurchaseOrder; onChanged(o: Purc
           {shown.map((h) => (
             <li key={h.id}>
               <button type="button" onClick={() => void add(h)} data-testid="po-add-hit">
-                {h.sku} · {h.name}
+                {h.sku} · {localizedName(h.name, h.altName, i18n.language).primary}
               </button>
             </li>
           ))}
@@ -289,9 +290,11 @@ function Orders({ onOpen }: { onOpen(id: string): void }) {
     void invoke('po.list', { ...(status ? { status } : {}), offset: 0, limit: 200 }).then((r) => r.ok && setRows(r.value.items));
   }, [status]);
   useEffect(load, [load]);
+  const active = suppliers.filter((s) => !s.archived);
   const create = async () => {
+    if (active.length === 0) return;
     const loc = locationId || defaultLocation(locations)?.id || '';
-    const r = await invoke('po.create', { supplierId: supplierId || suppliers[0]?.id || '', locationId: loc });
+    const r = await invoke('po.create', { supplierId: supplierId || active[0]!.id, locationId: loc });
     if (!r.ok) return setError(r.error);
     setCreating(false);
     load();
@@ -346,8 +349,8 @@ function Orders({ onOpen }: { onOpen(id: string): void }) {
           <div className="stack">
             <label className="field">
               <span className="field-label">{t('inv.common.supplier')}</span>
-              <select value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
-                {suppliers.map((s) => (
+              <select value={supplierId} onChange={(e) => setSupplierId(e.target.value)} data-testid="po-new-supplier">
+                {active.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
                   </option>
@@ -366,8 +369,19 @@ function Orders({ onOpen }: { onOpen(id: string): void }) {
                   ))}
               </select>
             </label>
+            {active.length === 0 && (
+              <p className="notice" data-testid="po-no-suppliers">
+                {t('inv.err.noSuppliers')}
+              </p>
+            )}
             <InlineError text={error ? describeError(t, error) : null} />
-            <button type="button" className="btn btn-primary" onClick={() => void create()}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={active.length === 0}
+              onClick={() => void create()}
+              data-testid="po-create"
+            >
               {t('inv.common.create')}
             </button>
           </div>

@@ -10,8 +10,13 @@ const PIECE = 256 * 1024;
 
 /** CSV import: upload, preview with every bad row and why, then all or nothing (or only the valid rows). */
 export function ImportDialog({ locationId, onClose }: { locationId: string | null; onClose(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const notify = useNotify();
+  // Main sends each reason with a message key; the English text is the fallback.
+  const reason = (e: ImportError) => {
+    const key = `inv.import.reasons.${e.key ?? ''}`;
+    return e.key && i18n.exists(key) ? t(key, e.params ?? {}) : e.reason;
+  };
   const [kind, setKind] = useState<'products' | 'stock'>('products');
   const [busy, setBusy] = useState(false);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
@@ -82,6 +87,8 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
               const f = e.target.files?.[0];
               if (f) void load(f);
             }}
+            // Cleared on opening, so that choosing the same file again (fixed, or for the other kind) loads it again.
+            onClick={(e) => (e.currentTarget.value = '')}
             data-testid="import-file"
           />
         </label>
@@ -112,7 +119,7 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
                       <tr key={i}>
                         <td>{e.row}</td>
                         <td>{e.column ?? ''}</td>
-                        <td>{e.reason}</td>
+                        <td>{reason(e)}</td>
                       </tr>
                     ))}
                   </tbody>

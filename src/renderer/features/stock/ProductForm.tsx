@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { InputOf, Product } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
@@ -6,7 +7,8 @@ import { currencyDigits, parseMoney } from '../../../shared/money';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
-import { describeError } from '../../lib/errors';
+import { describeError, validationIssues } from '../../lib/errors';
+import { localizedName } from '../../lib/names';
 import { minorToInput } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useInventory } from '../../stores/inventory';
@@ -31,6 +33,45 @@ function useCurrency() {
   return { currency, digits: currencyDigits(currency) };
 }
 
+const REQUIRED = 'required';
+const FIELD_LABELS: Record<string, string> = {
+  sku: 'inv.common.sku',
+  name: 'inv.common.name',
+  altName: 'inv.common.altName',
+  price: 'inv.common.price',
+  cost: 'inv.common.cost',
+  barcodes: 'inv.common.barcodes',
+  plu: 'inv.common.plu',
+  categoryId: 'inv.common.category',
+  supplierId: 'inv.common.supplier',
+  taxRateId: 'inv.common.taxRate',
+  attributes: 'inv.group.attributes',
+  values: 'inv.group.values',
+};
+
+/** Zod's messages are English and name fields by their code: name them as the form does, in its language. */
+export function formError(t: TFunction, error: ApiError): string {
+  const issues = validationIssues(error);
+  if (issues.length === 0) return describeError(t, error);
+  const label = (path: string) => {
+    const parts = path.split('.');
+    const field = [...parts].reverse().find((p) => p in FIELD_LABELS);
+    const text = field ? t(FIELD_LABELS[field]!) : path;
+    const row = parts[0] === 'variants' && /^\d+$/.test(parts[1] ?? '') ? Number(parts[1]) + 1 : null;
+    return row === null ? text : `${text} (${row})`;
+  };
+  const fields = (required: boolean) => [...new Set(issues.filter((i) => (i.message === REQUIRED) === required).map((i) => label(i.path)))];
+  const missing = fields(true);
+  const invalid = fields(false);
+  const sep = t('inv.err.listSeparator');
+  return [
+    missing.length ? t('inv.err.required', { fields: missing.join(sep) }) : '',
+    invalid.length ? t('inv.err.invalid', { fields: invalid.join(sep) }) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
 const splitCodes = (text: string) =>
   text
     .split(/[\s,;]+/)
@@ -39,7 +80,7 @@ const splitCodes = (text: string) =>
 
 /** Create or edit one product; price and cost changes are audited by main. */
 export function ProductForm({ product, onSaved }: { product: Product | null; onSaved(p: Product): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { currency, digits } = useCurrency();
   const { categories, suppliers, taxRates } = useInventory();
   const notify = useNotify((s) => s.message);
@@ -64,12 +105,13 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
     e.preventDefault();
     const price = parseMoney(d.price, currency);
     const cost = d.cost.trim() ? parseMoney(d.cost, currency) : 0;
-    if (price === null || cost === null) {
-      setError({
-        code: 'VALIDATION',
-        message: 'price',
-        details: [{ path: [price === null ? 'price' : 'cost'], message: t('inv.common.price') }],
-      });
+    const issues = [
+      ...(['sku', 'name', 'price'] as const).filter((k) => !d[k].trim()).map((k) => ({ path: [k], message: REQUIRED })),
+      ...(d.price.trim() && price === null ? [{ path: ['price'], message: 'invalid' }] : []),
+      ...(cost === null ? [{ path: ['cost'], message: 'invalid' }] : []),
+    ];
+    if (issues.length > 0 || price === null || cost === null) {
+      setError({ code: 'VALIDATION', message: 'form', details: issues });
       return;
     }
     const fields = {
@@ -118,7 +160,7 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
             <option value="">{t('inv.common.noCategory')}</option>
             {categories.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.name}
+                {localizedName(c.name, c.altName, i18n.language).primary}
               </option>
             ))}
           </select>
@@ -169,7 +211,7 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
           <input value={d.plu} onChange={set('plu')} maxLength={5} inputMode="numeric" />
         </label>
       </div>
-      <InlineError text={error ? describeError(t, error) : null} testId="product-error" />
+      <InlineError text={error ? formError(t, error) : null} testId="product-error" />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="product-save">
           {product ? t('inv.common.save') : t('inv.common.create')}
@@ -197,7 +239,7 @@ interface VariantDraft {
 
 /** A product with variants: the attributes once, then one row per variant with its own SKU, price and barcodes. */
 export function GroupDialog({ onClose }: { onClose(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { currency } = useCurrency();
   const { categories } = useInventory();
   const notify = useNotify((s) => s.message);
@@ -256,7 +298,7 @@ export function GroupDialog({ onClose }: { onClose(): void }) {
               <option value="">{t('inv.common.noCategory')}</option>
               {categories.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.name}
+                  {localizedName(c.name, c.altName, i18n.language).primary}
                 </option>
               ))}
             </select>
@@ -296,7 +338,7 @@ export function GroupDialog({ onClose }: { onClose(): void }) {
         >
           + {t('inv.group.addVariant')}
         </button>
-        <InlineError text={error ? describeError(t, error) : null} />
+        <InlineError text={error ? formError(t, error) : null} testId="group-error" />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary">
             {t('inv.common.create')}

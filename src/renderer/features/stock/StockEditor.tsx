@@ -4,6 +4,7 @@ import { ADJUST_REASONS } from '../../../shared/api/inventory-types';
 import type { PriceChange, Product, StockItem, StockLevel } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
 import { invoke } from '../../api';
+import { localizedName } from '../../lib/names';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
 import { saveBase64, scaledJpeg } from '../../lib/files';
@@ -176,7 +177,7 @@ function Prices({ productId, unitFmt }: { productId: string; unitFmt(n: number):
 
 /** The stock editor (managers only: the menu never shows it to a clerk, and main refuses a clerk every call it makes). */
 export function StockEditor({ productId, onClose }: { productId: string; onClose(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const notify = useNotify();
   const [tab, setTab] = useState<Tab>('levels');
@@ -231,7 +232,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
     else notify.error(r.error);
   };
 
-  const title = product ? `${product.name} · ${product.sku}` : t('inv.editor.title');
+  const title = product ? `${localizedName(product.name, product.altName, i18n.language).primary} · ${product.sku}` : t('inv.editor.title');
   return (
     <Modal title={title} onClose={onClose} size="xl" testId="stock-editor">
       <div className="tabs">
