@@ -3,9 +3,8 @@
  * printers (203 dpi), both carrying the tracking number as a Code128 barcode, plus an A4 packing
  * slip.
  *
- * Fonts: the PDF uses Helvetica, which covers Latin-1 only. A store that ships to Chinese
- * addresses can drop a CJK TrueType/OpenType font (e.g. Noto Sans SC, OFL) into
- * `resources/fonts/`; it is embedded (subset) when present. Without one, Chinese text is printed
+ * Fonts: Helvetica covers Latin-1 only, so the CJK font in `resources/fonts/` (the Noto Sans SC
+ * GB2312 subset shipped with the app, or one the store drops there) is embedded (subset) when present. Without one, Chinese text is printed
  * as pinyin (carriers accept romanized addresses) and any other character outside Latin-1 as '?'.
  * ZPL is sent as UTF-8 (^CI28); the printer needs a Unicode font for Chinese.
  */
