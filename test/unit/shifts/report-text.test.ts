@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ShiftReport } from '../../../src/shared/api/shifts';
 import { reportLines } from '../../../src/main/shifts/report-text';
+import { shiftReportPdf } from '../../../src/main/shifts/report-print';
+import { RESOURCES_DIR } from '../../../src/main/host/paths';
 
 function report(categories: ShiftReport['categories']): ShiftReport {
   return {
@@ -57,5 +60,32 @@ describe('Z report text: category names', () => {
     const r = report([{ categoryId: null, name: null, altName: null, qty: 1000, amount: 129 }]);
     expect(text(r, 'zh-CN')).toContain('未分类');
     expect(text(r, 'en')).toContain('Uncategorized');
+  });
+});
+
+describe('Z report PDF', () => {
+  const pdfText = async (r: ShiftReport, language: 'en' | 'zh-CN') => {
+    const bytes = await shiftReportPdf(r, { language, timezone: 'Asia/Shanghai', resourcesDir: RESOURCES_DIR });
+    return execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(bytes) }).toString();
+  };
+
+  it('an English report of a Chinese store shows its name and reasons, not question marks', async () => {
+    const r = report([]);
+    r.movements = [{ id: 'm1', kind: 'out', amount: 3000, reason: '银行存款', at: r.generatedAt, staffName: 'Admin' }];
+    const text = await pdfText(r, 'en');
+    expect(text).toContain('示范便利店');
+    expect(text).toContain('银行存款');
+    expect(text).toContain('CN¥');
+    expect(text).not.toContain('?');
+  });
+
+  it('keeps € and accents in a Latin report', async () => {
+    const r = report([]);
+    r.storeName = 'Café Zoë';
+    r.shift.currency = 'EUR';
+    const text = await pdfText(r, 'en');
+    expect(text).toContain('Café Zoë');
+    expect(text).toContain('€250.00');
+    expect(text).not.toContain('?');
   });
 });
