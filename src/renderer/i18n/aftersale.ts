@@ -49,6 +49,8 @@ const en = {
     alreadyRated: 'This purchase is already rated.',
     carrierNotConfigured: 'That carrier is not set up.',
     fields: 'Check the highlighted fields.',
+    // The reason, then main's own sentence naming the item (it is English: Chinese shows the reason only).
+    withDetail: '{{reason}} ({{detail}})',
   },
   orders: {
     search: 'Search orders',
@@ -310,6 +312,7 @@ const zhCN: Shape<typeof en> = {
     alreadyRated: '该商品已评价。',
     carrierNotConfigured: '该承运商尚未设置。',
     fields: '请检查标出的字段。',
+    withDetail: '{{reason}}',
   },
   orders: {
     search: '搜索订单',
