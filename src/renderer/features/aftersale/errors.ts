@@ -21,6 +21,7 @@ const REASONS = new Set([
   'empty',
   'alreadyRated',
   'carrierNotConfigured',
+  'shiftForCash',
 ]);
 
 function reasonOf(error: ApiError): string | null {
