@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import i18next from 'i18next';
-import { describeAfterError } from '../../src/renderer/features/aftersale/errors';
-import { en } from '../../src/renderer/i18n/en';
-import { zhCN } from '../../src/renderer/i18n/zh-CN';
-import { FEATURE_MESSAGES } from '../../src/renderer/i18n/features';
+import { describeAfterError } from '../../../src/renderer/features/aftersale/errors';
+import { en } from '../../../src/renderer/i18n/en';
+import { zhCN } from '../../../src/renderer/i18n/zh-CN';
+import { FEATURE_MESSAGES } from '../../../src/renderer/i18n/features';
 
 async function tIn(lng: 'en' | 'zh-CN') {
   const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
