@@ -9,8 +9,8 @@ test.afterEach(async () => {
   host = null;
 });
 
-function seed(dataDir: string): { order: { id: string; number: string; total: number } } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'test/e2e/seed-aftersale.ts', dataDir], { encoding: 'utf8' });
+function seed(dataDir: string, language: 'en' | 'zh-CN' = 'en'): { order: { id: string; number: string; total: number } } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'test/e2e/seed-aftersale.ts', dataDir, language], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!) as { order: { id: string; number: string; total: number } };
 }
 
@@ -81,6 +81,28 @@ test('a clerk returns one item of an earlier sale by scanning its receipt and re
   // The cola went back on the shelf.
   await page.getByTestId('checkout-link').click();
   expect(await stockOf(page, 'Cola 330ml')).toBe(colaBefore + 1);
+});
+
+test('a Chinese store shows product names in the screen language on orders and returns', async ({ page }) => {
+  // Its products are named in Chinese, with English as the alternate name (the reverse of an English store).
+  const dataDir = tempDataDir();
+  const { order } = seed(dataDir, 'zh-CN');
+  host = await startHost(dataDir);
+  await page.goto(host.url);
+  await signIn(page, 'Carl', '3333');
+  await scan(page, order.number);
+  const detail = page.getByTestId('order-detail');
+  await expect(detail.getByTestId('order-line').filter({ hasText: '可口可乐 330毫升罐装' })).toHaveCount(1);
+  await expect(detail).not.toContainText('Coca-Cola');
+  await detail.getByTestId('order-return').click();
+  const dialog = page.getByTestId('return-dialog');
+  await expect(dialog.getByTestId('return-line').filter({ hasText: '矿泉水 550毫升' })).toHaveCount(1);
+  await expect(dialog).not.toContainText('Still Mineral Water');
+  await dialog.getByTestId('modal-close').click();
+
+  await page.getByTestId('language-switch').selectOption('en');
+  await expect(detail.getByTestId('order-line').filter({ hasText: 'Coca-Cola 330ml Can' })).toHaveCount(1);
+  await expect(detail).not.toContainText('可口可乐');
 });
 
 test('a manager ships an order to a customer, prints its label and marks it delivered', async ({ page }) => {

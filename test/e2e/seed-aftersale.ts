@@ -1,14 +1,16 @@
 /**
  * Prepares a data folder for the after-sale end-to-end tests, through the same router the host
  * uses: a demo store (admin "Admin" 1234), a clerk, a manager, a customer and an earlier sale.
- * Run: node --import tsx test/e2e/seed-aftersale.ts DIR  → prints JSON with what it made.
+ * Run: node --import tsx test/e2e/seed-aftersale.ts DIR [zh-CN]  → prints JSON with what it made
+ * (zh-CN: a Chinese store, whose products' main names are Chinese and alternate names English).
  */
 import { createApp } from '../../src/main/app';
 import { MIGRATIONS_DIR, RESOURCES_DIR } from '../../src/main/host/paths';
 import { uuidv7 } from '../../src/shared/ids';
 
 const dir = process.argv[2];
-if (!dir) throw new Error('usage: seed-aftersale.ts DIR');
+if (!dir) throw new Error('usage: seed-aftersale.ts DIR [zh-CN]');
+const zh = process.argv[3] === 'zh-CN';
 const app = createApp({ dataDir: dir, migrationsDir: MIGRATIONS_DIR, resourcesDir: RESOURCES_DIR, pinParams: { N: 2 ** 14, r: 8, p: 1 } });
 
 async function call<T>(channel: string, input: unknown, session = 'seed'): Promise<T> {
@@ -19,11 +21,11 @@ async function call<T>(channel: string, input: unknown, session = 'seed'): Promi
 
 async function main() {
   await call('setup.run', {
-    storeName: 'Corner Market',
-    currency: 'USD',
+    storeName: zh ? '街角超市' : 'Corner Market',
+    currency: zh ? 'CNY' : 'USD',
     priceMode: 'inclusive',
     timezone: 'UTC',
-    language: 'en',
+    language: zh ? 'zh-CN' : 'en',
     taxRates: [{ name: 'Standard', rateBp: 2000, isDefault: true }],
     admin: { name: 'Admin', pin: '1234' },
     demoData: true,

@@ -43,6 +43,44 @@ describe('orders', () => {
 });
 
 describe('returns and refunds', () => {
+  it('a cash refund needs an open shift (the drawer it leaves must be on a Z report); a card refund does not', async () => {
+    const { app } = await shop();
+    const order = await sell(app, [COLA, COLA]);
+    const card = await sell(app, [BREAD], [{ kind: 'card_external', amount: 325, brand: 'visa', last4: '4242', approved: true }]);
+    const shift = await ok(app, 'shifts.current', {}, 'clerk');
+    await ok(app, 'shifts.close', { shiftId: shift.shift!.id, counts: [] }, 'mgr');
+    const line = order.lines[0]!;
+    const before = count(app, 'refunds', '1 = 1');
+    const refused = await fail(
+      app,
+      'refunds.create',
+      { orderId: order.id, refundId: uuidv7(), lines: [{ orderLineId: line.id, qty: 1000, disposition: 'restock' }], method: 'cash' },
+      'clerk',
+    );
+    expect(refused).toMatchObject({ code: 'SHIFT_REQUIRED', details: { reason: 'shiftForCash' } });
+    const receiptless = await fail(
+      app,
+      'refunds.receiptless',
+      { refundId: uuidv7(), lines: [{ productId: line.productId, qty: 1000, amount: 100, disposition: 'restock' }], method: 'cash' },
+      'mgr',
+    );
+    expect(receiptless.code).toBe('SHIFT_REQUIRED');
+    expect(count(app, 'refunds', '1 = 1')).toBe(before);
+    // Back to the card: no cash moves, no shift needed.
+    const back = await ok(
+      app,
+      'refunds.create',
+      {
+        orderId: card.id,
+        refundId: uuidv7(),
+        lines: [{ orderLineId: card.lines[0]!.id, qty: 1000, disposition: 'restock' }],
+        method: 'original',
+      },
+      'clerk',
+    );
+    expect(back.tenders).toEqual([expect.objectContaining({ method: 'card_external', amount: 325 })]);
+  });
+
   it('a partial return with the receipt refunds cash, restocks, and is its own document in journal, audit and outbox', async () => {
     const { app, cola } = await shop();
     const order = await sell(app, [COLA, COLA, COLA, BREAD]);

@@ -28,6 +28,7 @@ import { verifyApproval } from '../staff/staff';
 import { completeSale } from '../sales/checkout';
 import { loadCart } from '../sales/cart';
 import { addCredit, addPoints, pointsBalance } from './customers';
+import { openShiftOf } from '../shifts/shifts';
 
 type Approval = { staffId: string; pin: string } | undefined;
 
@@ -240,6 +241,9 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
   if (tenderSum !== total) throw new Error(`refund tenders ${tenderSum} do not match lines ${total}`);
   if (r.tenders.some((t) => t.method === 'store_credit') && !r.customerId)
     throw new AppError('VALIDATION', 'Store credit needs a customer', { reason: 'creditNeedsCustomer' });
+  // Cash handed back leaves the drawer: without an open shift no Z report would ever account for it.
+  if (r.tenders.some((t) => t.method === 'cash' && t.amount > 0) && !openShiftOf(deps))
+    throw new AppError('SHIFT_REQUIRED', 'A cash refund needs an open shift on this terminal', { reason: 'shiftForCash' });
   const settings = readSettings(deps);
   const now = deps.clock();
   const number = nextNumber(deps, `refund:${deps.terminalCode}`, `${deps.terminalCode}-R`);

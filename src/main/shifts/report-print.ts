@@ -53,20 +53,35 @@ export async function shiftReportPdf(
   doc.setTitle(`${report.kind} report ${report.shift.number}`);
   doc.setCreator('Countertop');
   let language = opts.language;
+  const columns = 48;
+  let lines = reportLines(report, columns, language, opts.timezone);
+  const courier = await doc.embedFont(StandardFonts.Courier);
+  const latin = (ch: string) => {
+    try {
+      courier.encodeText(ch);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Courier (WinAnsi) has €, £ and ¥ but no Chinese: a Chinese store name, category or reason on an
+  // English report needs the CJK font too, or it prints as question marks.
+  const needsCjk = language === 'zh-CN' || lines.some((l) => [...l.text].some((ch) => !latin(ch)));
+  const cjk = needsCjk ? findCjkFont(opts.resourcesDir) : null;
   let font: PDFFont;
   let bold: PDFFont;
-  const cjk = language === 'zh-CN' ? findCjkFont(opts.resourcesDir) : null;
   if (cjk) {
     doc.registerFontkit(fontkit);
     font = await doc.embedFont(cjk, { subset: false });
     bold = font;
   } else {
-    if (language === 'zh-CN') language = 'en';
-    font = await doc.embedFont(StandardFonts.Courier);
+    if (language === 'zh-CN') {
+      language = 'en';
+      lines = reportLines(report, columns, language, opts.timezone);
+    }
+    font = courier;
     bold = await doc.embedFont(StandardFonts.CourierBold);
   }
-  const columns = 48;
-  const lines = reportLines(report, columns, language, opts.timezone);
   const size = 9;
   // A monospace grid: each display column is half an em of a CJK font (Courier's glyphs are 0.6 em).
   const cell = cjk ? size * 0.5 : size * 0.6;
@@ -80,7 +95,7 @@ export async function shiftReportPdf(
     chunk.forEach((line, i) => {
       const y = page.getHeight() - margin - (i + 1) * lineHeight;
       if (!cjk) {
-        const safe = line.text.replace(/[^\x20-\x7e]/g, '?');
+        const safe = [...line.text].map((ch) => (latin(ch) ? ch : '?')).join('');
         page.drawText(safe, { x: margin, y, size, font: line.strong ? bold : font, color: rgb(0, 0, 0) });
         return;
       }

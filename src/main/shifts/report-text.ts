@@ -6,6 +6,7 @@ import type { ShiftReport } from '../../shared/api/shifts';
 import type { Language } from '../../shared/api/types';
 import { formatMoney, formatQty } from '../../shared/money';
 import { centerWidth, leftRight } from '../receipts/text-width';
+import { displayName } from '../receipts/receipt-text';
 
 export interface ReportLine {
   text: string;
@@ -183,7 +184,8 @@ export function reportLines(report: ShiftReport, columns: number, language: Lang
   rule();
   head(l.categories);
   for (const c of report.categories) {
-    const name = language === 'zh-CN' ? (c.altName ?? c.name) : c.name;
+    // The Chinese name may be the main one (a zh-CN store) or the alternate: pick by script.
+    const name = c.name === null ? null : displayName({ name: c.name, altName: c.altName }, language);
     row(name ?? l.uncategorized, money(c.amount));
   }
   rule();

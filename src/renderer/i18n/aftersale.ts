@@ -48,7 +48,10 @@ const en = {
     empty: 'The sale is empty: nothing to park.',
     alreadyRated: 'This purchase is already rated.',
     carrierNotConfigured: 'That carrier is not set up.',
+    shiftForCash: 'Open a shift (count the float) before giving cash back, or refund to the card or store credit.',
     fields: 'Check the highlighted fields.',
+    // The reason, then main's own sentence naming the item (it is English: Chinese shows the reason only).
+    withDetail: '{{reason}} ({{detail}})',
   },
   orders: {
     search: 'Search orders',
@@ -309,7 +312,9 @@ const zhCN: Shape<typeof en> = {
     empty: '当前销售为空，无需挂单。',
     alreadyRated: '该商品已评价。',
     carrierNotConfigured: '该承运商尚未设置。',
+    shiftForCash: '退现金前请先开班（清点备用金），或退回原卡、退为储值。',
     fields: '请检查标出的字段。',
+    withDetail: '{{reason}}',
   },
   orders: {
     search: '搜索订单',

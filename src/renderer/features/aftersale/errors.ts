@@ -21,6 +21,7 @@ const REASONS = new Set([
   'empty',
   'alreadyRated',
   'carrierNotConfigured',
+  'shiftForCash',
 ]);
 
 function reasonOf(error: ApiError): string | null {
@@ -33,7 +34,7 @@ function reasonOf(error: ApiError): string | null {
 /** A localized sentence for the after-sale errors main explains with a `reason`; the rest as usual. */
 export function describeAfterError(t: TFunction, error: ApiError): string {
   const reason = reasonOf(error);
-  if (reason && REASONS.has(reason)) return `${t(`after.reason.${reason}`)} (${error.message})`;
+  if (reason && REASONS.has(reason)) return t('after.reason.withDetail', { reason: t(`after.reason.${reason}`), detail: error.message });
   if (error.code === 'VALIDATION' && Array.isArray(error.details) && error.details.some((d) => (d as { code?: unknown })?.code))
     return t('after.reason.fields');
   return describeError(t, error);

@@ -16,6 +16,7 @@ import { useReceipt } from '../../stores/receipt';
 import { canOpen } from '../../views';
 import { describeAfterError } from '../aftersale/errors';
 import { ReturnDialog } from './ReturnDialog';
+import { localizedName } from '../../lib/names';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -75,7 +76,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   if (!detail) return <p className="muted">{t('common.loading')}</p>;
   const o = detail.order;
   const cur = o.currency;
-  const name = (l: { name: string; altName: string | null }) => (i18n.language === 'zh-CN' && l.altName ? l.altName : l.name);
+  const name = (l: { name: string; altName: string | null }) => localizedName(l.name, l.altName, i18n.language).primary;
 
   return (
     <div className="order-detail" data-testid="order-detail">
@@ -289,7 +290,7 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
             <select value={lineId} onChange={(e) => setLineId(e.target.value)} data-testid="feedback-line">
               {open.map((l) => (
                 <option key={l.orderLineId} value={l.orderLineId}>
-                  {i18n.language === 'zh-CN' && l.altName ? l.altName : l.name}
+                  {localizedName(l.name, l.altName, i18n.language).primary}
                 </option>
               ))}
             </select>

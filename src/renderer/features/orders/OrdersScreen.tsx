@@ -20,6 +20,7 @@ import { scanOrderOr } from '../aftersale/scanOrder';
 import { useScanner } from '../checkout/useScanner';
 import { describeAfterError } from '../aftersale/errors';
 import { OrderDetailPanel } from './OrderDetailPanel';
+import { localizedName } from '../../lib/names';
 
 const PAGE = 25;
 
@@ -355,14 +356,14 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
                 setQ('');
               }}
             >
-              + {i18n.language === 'zh-CN' && h.altName ? h.altName : h.name} · {fmt.money(h.price)}
+              + {localizedName(h.name, h.altName, i18n.language).primary} · {fmt.money(h.price)}
             </button>
           </li>
         ))}
       </ul>
       {lines.map((l, i) => (
         <div key={i} className="field-row">
-          <span className="ellipsis">{i18n.language === 'zh-CN' && l.product.altName ? l.product.altName : l.product.name}</span>
+          <span className="ellipsis">{localizedName(l.product.name, l.product.altName, i18n.language).primary}</span>
           <input
             inputMode="numeric"
             value={l.units}

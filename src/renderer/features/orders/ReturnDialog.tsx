@@ -11,6 +11,7 @@ import { minorToInput, useFormat } from '../../lib/format';
 import { useCart } from '../../stores/cart';
 import { currencyDigits } from '../../../shared/money';
 import { describeAfterError } from '../aftersale/errors';
+import { localizedName } from '../../lib/names';
 
 interface Row {
   qtyText: string;
@@ -131,7 +132,7 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
             return (
               <tr key={l.orderLineId} data-testid="return-line">
                 <td className="ellipsis">
-                  {i18n.language === 'zh-CN' && l.altName ? l.altName : l.name}
+                  {localizedName(l.name, l.altName, i18n.language).primary}
                   <small className="muted"> · {fmt.money(l.total, currency)}</small>
                 </td>
                 <td className="num">{formatQty(l.qty, l.unit, i18n.language)}</td>

@@ -9,6 +9,7 @@ import { useFormat } from '../../lib/format';
 import { TopBar } from '../checkout/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { Stars } from '../orders/OrderDetailPanel';
+import { localizedName } from '../../lib/names';
 
 type Sort = 'rating_desc' | 'rating_asc' | 'count_desc' | 'name';
 const PAGE = 50;
@@ -48,7 +49,7 @@ export function RatingsScreen() {
     );
   }, [selected]);
 
-  const name = (p: { name: string; altName: string | null }) => (i18n.language === 'zh-CN' && p.altName ? p.altName : p.name);
+  const name = (p: { name: string; altName: string | null }) => localizedName(p.name, p.altName, i18n.language).primary;
   return (
     <div className="settings-screen">
       <TopBar />

@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CarrierInfo, OrderDetail, Shipment } from '../../../shared/api';
-import { COUNTRIES, COUNTRY_CODES, validateAddress, type Address } from '../../../shared/address';
+import { COUNTRY_CODES, validateAddress, type Address } from '../../../shared/address';
 import type { ApiError } from '../../../shared/errors';
 import { formatQty, parseQty } from '../../../shared/money';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { addressErrors, describeAfterError } from '../aftersale/errors';
+import { localizedName } from '../../lib/names';
+import { regionName } from './regions';
 
 const FIELDS: (keyof Address)[] = ['name', 'company', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'];
 
@@ -88,7 +90,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
         <select value={address.country} onChange={(e) => setAddress({ ...address, country: e.target.value })} data-testid="addr-country">
           {COUNTRY_CODES.map((c) => (
             <option key={c} value={c}>
-              {c} · {COUNTRIES[c]!.name}
+              {c} · {regionName(c, i18n.language)}
             </option>
           ))}
         </select>
@@ -131,7 +133,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
         <tbody>
           {lines.map((l) => (
             <tr key={l.orderLineId}>
-              <td className="ellipsis">{i18n.language === 'zh-CN' && l.altName ? l.altName : l.name}</td>
+              <td className="ellipsis">{localizedName(l.name, l.altName, i18n.language).primary}</td>
               <td className="num">{formatQty(l.toShipQty, l.unit, i18n.language)}</td>
               <td className="num">
                 <input

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import i18next from 'i18next';
+import { describeAfterError } from '../../../src/renderer/features/aftersale/errors';
+import { en } from '../../../src/renderer/i18n/en';
+import { zhCN } from '../../../src/renderer/i18n/zh-CN';
+import { FEATURE_MESSAGES } from '../../../src/renderer/i18n/features';
+
+async function tIn(lng: 'en' | 'zh-CN') {
+  const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
+    Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
+  const i = i18next.createInstance();
+  await i.init({
+    lng,
+    resources: { en: { translation: merged(en, (f) => f.en) }, 'zh-CN': { translation: merged(zhCN, (f) => f.zhCN) } },
+    interpolation: { escapeValue: false },
+  });
+  return i.t;
+}
+
+describe('after-sale errors', () => {
+  const error = {
+    code: 'CONFLICT' as const,
+    message: 'Only 1 of Coca-Cola 330ml Can can still be returned',
+    details: { reason: 'tooMany', returnable: 1000 },
+  };
+
+  it('in Chinese: the localized reason, without main’s English sentence', async () => {
+    const text = describeAfterError(await tIn('zh-CN'), error);
+    expect(text).toBe('超过可退数量。');
+  });
+
+  it('in English: the reason with main’s sentence naming the item', async () => {
+    const text = describeAfterError(await tIn('en'), error);
+    expect(text).toBe('More than can still be returned. (Only 1 of Coca-Cola 330ml Can can still be returned)');
+  });
+});
