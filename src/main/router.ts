@@ -39,6 +39,20 @@ export function staffOf(ctx: Ctx): SessionStaff {
 
 type Listener = (event: string, payload: unknown) => void;
 
+/** The issue's parameters travel with it, so the renderer can word it in the UI's language. */
+const ISSUE_PARAMS = ['code', 'expected', 'minimum', 'maximum', 'inclusive', 'exact', 'origin', 'format', 'divisor', 'keys', 'values'];
+
+function issueDetails(issue: z.core.$ZodIssue): Record<string, unknown> {
+  const out: Record<string, unknown> = { path: issue.path.map(String), message: issue.message };
+  const raw = issue as unknown as Record<string, unknown>;
+  for (const k of ISSUE_PARAMS) {
+    const v = raw[k];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) out[k] = v;
+  }
+  return out;
+}
+
 export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionStore, listeners: Map<string, Set<Listener>>): Router {
   const send = (key: string, event: string, payload: unknown) => {
     for (const l of listeners.get(key) ?? []) l(event, payload);
@@ -59,7 +73,7 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
         error: {
           code: 'VALIDATION',
           message: 'Invalid input',
-          details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+          details: parsed.error.issues.map(issueDetails),
         },
       };
 

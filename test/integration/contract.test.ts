@@ -99,6 +99,8 @@ describe('malformed input is rejected with VALIDATION before touching the databa
       if (!res.ok) {
         expect(res.error.code, `${ch} with ${label}`).toBe('VALIDATION');
         expect(Array.isArray(res.error.details), `${ch} with ${label}: details list the issues`).toBe(true);
+        // Each issue carries zod's code, so the renderer can word it in the UI's language.
+        for (const issue of res.error.details as { code?: unknown }[]) expect(typeof issue.code, `${ch} with ${label}`).toBe('string');
       }
       // Validation comes before the session check.
       const anon = await w.app.router.call(ch, input, 'never-signed-in');

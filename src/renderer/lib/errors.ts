@@ -1,4 +1,6 @@
 import type { TFunction } from 'i18next';
+import zhCN from 'zod/v4/locales/zh-CN.js';
+import i18next from 'i18next';
 import type { ApiError } from '../../shared/errors';
 import type { ErrorContext } from '../stores/notify';
 
@@ -7,24 +9,41 @@ export interface FieldIssue {
   message: string;
 }
 
-/** VALIDATION details are zod issues: `{ path: (string|number)[], message }[]`. */
-export function validationIssues(error: ApiError): FieldIssue[] {
+const zhMessages = zhCN();
+
+/**
+ * Main words validation issues in English; in Chinese the issue is worded again from its code and
+ * parameters (sent with it) by zod's own zh-CN messages. A custom message stays as it is.
+ */
+function localizedIssue(issue: Record<string, unknown>, message: string, lang: string | undefined): string {
+  if (!lang?.startsWith('zh') || typeof issue.code !== 'string' || issue.code === 'custom') return message;
+  try {
+    const worded = zhMessages.localeError(issue as unknown as Parameters<typeof zhMessages.localeError>[0]);
+    const text = typeof worded === 'string' ? worded : worded?.message;
+    return text || message;
+  } catch {
+    return message;
+  }
+}
+
+/** VALIDATION details are zod issues: `{ path: (string|number)[], message, code, …params }[]`. */
+export function validationIssues(error: ApiError, lang: string | undefined = i18next.language): FieldIssue[] {
   if (error.code !== 'VALIDATION' || !Array.isArray(error.details)) return [];
   const out: FieldIssue[] = [];
   for (const issue of error.details as unknown[]) {
     if (typeof issue !== 'object' || issue === null) continue;
     const { path, message } = issue as { path?: unknown; message?: unknown };
     const p = Array.isArray(path) ? path.map((x) => String(x)).join('.') : '';
-    out.push({ path: p, message: typeof message === 'string' ? message : '' });
+    out.push({ path: p, message: localizedIssue(issue as Record<string, unknown>, typeof message === 'string' ? message : '', lang) });
   }
   return out;
 }
 
 /** Field errors by dotted path ("admin.pin", "taxRates.0.name"). */
-export function fieldErrors(error: ApiError | null): Record<string, string> {
+export function fieldErrors(error: ApiError | null, lang: string | undefined = i18next.language): Record<string, string> {
   const out: Record<string, string> = {};
   if (!error) return out;
-  for (const i of validationIssues(error)) if (!(i.path in out)) out[i.path] = i.message;
+  for (const i of validationIssues(error, lang)) if (!(i.path in out)) out[i.path] = i.message;
   return out;
 }
 
@@ -73,8 +92,11 @@ function storageProblem(error: ApiError): 'full' | 'readonly' | null {
   return null;
 }
 
-/** One localized sentence for an error, with the server's specifics where they help. */
-export function describeError(t: TFunction, error: ApiError, context?: ErrorContext): string {
+/**
+ * One localized sentence for an error, with the server's specifics where they help. Main words its
+ * specifics in English, so a Chinese screen shows only the localized sentence.
+ */
+export function describeError(t: TFunction, error: ApiError, context?: ErrorContext, lang: string | undefined = i18next.language): string {
   const keyed = keyedMessage(t, error);
   if (keyed !== null) return keyed;
   if (context?.kind === 'scan' && error.code === 'NOT_FOUND') {
@@ -101,7 +123,7 @@ export function describeError(t: TFunction, error: ApiError, context?: ErrorCont
       return until ? t('errors.LOCKED_until', { minutes: minutesUntil(until) }) : t('errors.LOCKED');
     }
     case 'VALIDATION': {
-      const issues = validationIssues(error);
+      const issues = validationIssues(error, lang);
       if (issues.length === 0) return t('errors.VALIDATION');
       const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
       return `${t('errors.VALIDATION')} ${list}`;
@@ -114,7 +136,8 @@ export function describeError(t: TFunction, error: ApiError, context?: ErrorCont
       return t(`errors.${error.code}`);
     default: {
       const base = t(`errors.${error.code}`);
-      return error.message ? `${base} (${error.message})` : base;
+      const english = lang?.startsWith('zh') && /[A-Za-z]{3,}/.test(error.message);
+      return error.message && !english ? `${base} (${error.message})` : base;
     }
   }
 }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import i18next from 'i18next';
+import { describeError, fieldErrors } from '../../../src/renderer/lib/errors';
+import { en } from '../../../src/renderer/i18n/en';
+import { zhCN } from '../../../src/renderer/i18n/zh-CN';
+
+async function tIn(lng: 'en' | 'zh-CN') {
+  const i = i18next.createInstance();
+  await i.init({ lng, resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } }, interpolation: { escapeValue: false } });
+  return i.t;
+}
+
+// A VALIDATION error as the router sends it: zod's issue with its code and parameters.
+const tooShort = {
+  code: 'VALIDATION' as const,
+  message: 'Invalid input',
+  details: [
+    {
+      path: ['name'],
+      message: 'Too small: expected string to have >=1 characters',
+      code: 'too_small',
+      minimum: 1,
+      inclusive: true,
+      origin: 'string',
+    },
+  ],
+};
+
+describe('errors in the UI language', () => {
+  it('words a validation issue in Chinese from its code and parameters', async () => {
+    const zh = describeError(await tIn('zh-CN'), tooShort, undefined, 'zh-CN');
+    expect(zh).not.toMatch(/Too small|expected/);
+    expect(zh).toContain('name:');
+    expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(fieldErrors(tooShort, 'zh-CN').name).toMatch(/[\u4e00-\u9fff]/);
+    expect(fieldErrors(tooShort, 'en').name).toBe('Too small: expected string to have >=1 characters');
+  });
+
+  it("drops main's English specifics on a Chinese screen, keeps them in English", async () => {
+    const conflict = { code: 'CONFLICT' as const, message: 'SKU DRK-0001 is already used' };
+    expect(describeError(await tIn('zh-CN'), conflict, undefined, 'zh-CN')).not.toContain('SKU DRK-0001');
+    expect(describeError(await tIn('en'), conflict, undefined, 'en')).toContain('SKU DRK-0001');
+  });
+});
