@@ -128,6 +128,7 @@ const en = {
     cloudSignIn: 'Sign in to the cloud first.',
     wrongPin: 'Wrong PIN.',
     cloudError: 'The cloud had a problem. Try again in a moment.',
+    syncFailed: 'The last sync did not complete; it is tried again by itself.',
     offlineCardsOff:
       'No card payments while offline: the cloud cannot be reached and offline card payments are turned off. Take cash, or reconnect.',
     offlinePerSale: 'While offline a card payment can be at most {{limit}}.',
@@ -274,6 +275,7 @@ const zhCN: Shape<typeof en> = {
     cloudSignIn: '请先登录云端。',
     wrongPin: 'PIN 错误。',
     cloudError: '云端出现问题，请稍后再试。',
+    syncFailed: '上次同步未完成，系统会自动重试。',
     offlineCardsOff: '离线时不可刷卡：无法连接云端，且离线刷卡已关闭。请收现金或恢复连接。',
     offlinePerSale: '离线时单笔刷卡不得超过 {{limit}}。',
     offlineTotal: '本终端已暂存 {{held}} 的离线刷卡付款（上限 {{limit}}）。请先恢复连接发送。',
