@@ -120,6 +120,7 @@ const en = {
   },
   err: {
     offline: 'The cloud cannot be reached. Check the network and the address.',
+    notACloud: 'Something other than a Countertop cloud answers at this address. Check the address.',
     notConnected: 'This terminal is not connected to a cloud.',
     alreadyConnected: 'This terminal is already connected to a cloud.',
     joinSetUp: 'Only a new terminal (not set up yet) can join with a code.',
@@ -267,6 +268,7 @@ const zhCN: Shape<typeof en> = {
   },
   err: {
     offline: '无法连接云端。请检查网络和地址。',
+    notACloud: '此地址上应答的不是 Countertop 云端。请检查地址。',
     notConnected: '本终端未连接云端。',
     alreadyConnected: '本终端已连接云端。',
     joinSetUp: '只有尚未设置的新终端才能用代码加入。',
