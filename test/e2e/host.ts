@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,20 +16,41 @@ export function tempDataDir(): string {
 
 /** Starts `src/main/host/cli.ts` as a user would (through tsx) and waits for the printed URL. */
 export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main/host/cli.ts', '--data', dataDir, '--port', '0', ...extra],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env },
-    },
+  return startCli(
+    ['src/main/host/cli.ts', '--data', dataDir, '--port', '0', ...extra],
+    /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+    dataDir,
   );
+}
+
+/** Starts the sync cloud (`npm run cloud`, embedded PGlite in `dataDir`) on a fixed port, so it can be restarted at the same address. */
+export function startCloud(dataDir: string, port: number): Promise<RunningHost> {
+  return startCli(['src/cloud/cli.ts', '--data', dataDir, '--port', String(port)], /listening on (http:\/\/127\.0\.0\.1:\d+)/, dataDir);
+}
+
+/** A port nothing listens on right now (for a cloud that must come back at the same address). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function startCli(args: string[], ready: RegExp, dataDir: string): Promise<RunningHost> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${out}`)), 30_000);
     const onData = (buf: Buffer) => {
       out += buf.toString();
-      const m = out.match(/Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
+      const m = out.match(ready);
       if (m) {
         clearTimeout(timer);
         resolve({
@@ -36,7 +58,7 @@ export function startHost(dataDir: string, extra: string[] = []): Promise<Runnin
           dataDir,
           stop: (signal = 'SIGTERM') =>
             new Promise<void>((r) => {
-              if (child.exitCode !== null) return r();
+              if (child.exitCode !== null || child.signalCode !== null) return r();
               child.once('exit', () => r());
               child.kill(signal);
             }),
@@ -47,7 +69,7 @@ export function startHost(dataDir: string, extra: string[] = []): Promise<Runnin
     child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`host exited with ${code}:\n${out}`));
+      reject(new Error(`${args[0]} exited with ${code}:\n${out}`));
     });
   });
 }

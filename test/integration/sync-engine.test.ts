@@ -4,9 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cloudError } from '../../src/main/sync/cloud';
 import { applyPage } from '../../src/main/sync/pull';
 import { getState, setState } from '../../src/main/sync/state';
-import { NetworkError, type SyncRequest, type SyncTransport } from '../../src/main/sync/transport';
+import { CloudClient, httpTransport, NetworkError, type SyncRequest, type SyncTransport } from '../../src/main/sync/transport';
 import type { Timers } from '../../src/main/sync/engine';
 import { createSimulatedTerminal } from '../../src/main/payments/simulated-terminal';
 import { formatHlc } from '../../src/shared/hlc';
@@ -320,6 +323,31 @@ describe('card payments while offline', () => {
     } finally {
       cloud.transport.down = false;
       app.close();
+    }
+  });
+});
+
+describe('a wrong cloud address', () => {
+  it('where a web server (not the cloud) answers, says so, even when it answers 200', async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(req.method === 'POST' ? 200 : 404, { 'content-type': 'text/html' });
+      res.end('<!doctype html><h1>Welcome</h1>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const client = new CloudClient(httpTransport(), url);
+      for (const call of [() => client.enrol({ code: 'ABCD-EFGH-JKMN', terminalName: 'Till' }), () => client.pull(0, 10)]) {
+        const err = cloudError(
+          await call().then(
+            () => null,
+            (e: unknown) => e,
+          ),
+        );
+        expect(err).toMatchObject({ code: 'IO', details: { messageKey: 'sync.err.notACloud' } });
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
     }
   });
 });

@@ -40,6 +40,8 @@ export function cloudError(err: unknown): AppError {
         return new AppError('NOT_FOUND', err.message, { ...d, messageKey: 'sync.err.badCode' });
       case 'NOT_FOUND':
         return new AppError('NOT_FOUND', err.message, d);
+      case 'BAD_ANSWER':
+        return new AppError('IO', err.message, { ...d, messageKey: 'sync.err.notACloud' });
       default:
         if (err.status >= 500) return new AppError('IO', err.message, { ...d, messageKey: 'sync.err.cloudError' });
         return new AppError('CONFLICT', err.message, d);

@@ -76,7 +76,8 @@ export function httpTransport(opts: { timeoutMs?: number } = {}): SyncTransport 
       try {
         return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
       } catch {
-        return { status: res.status, body: { error: { code: 'BAD_ANSWER', message: `HTTP ${res.status} without JSON` } } };
+        // Something other than the cloud answered (a web page, a proxy): an error even with a 2xx status.
+        throw new CloudCallError(res.status, 'BAD_ANSWER', `HTTP ${res.status} without JSON from ${baseUrl}`);
       }
     },
   };

@@ -120,6 +120,7 @@ const en = {
   },
   err: {
     offline: 'The cloud cannot be reached. Check the network and the address.',
+    notACloud: 'Something other than a Countertop cloud answers at this address. Check the address.',
     notConnected: 'This terminal is not connected to a cloud.',
     alreadyConnected: 'This terminal is already connected to a cloud.',
     joinSetUp: 'Only a new terminal (not set up yet) can join with a code.',
@@ -128,6 +129,7 @@ const en = {
     cloudSignIn: 'Sign in to the cloud first.',
     wrongPin: 'Wrong PIN.',
     cloudError: 'The cloud had a problem. Try again in a moment.',
+    syncFailed: 'The last sync did not complete; it is tried again by itself.',
     offlineCardsOff:
       'No card payments while offline: the cloud cannot be reached and offline card payments are turned off. Take cash, or reconnect.',
     offlinePerSale: 'While offline a card payment can be at most {{limit}}.',
@@ -266,6 +268,7 @@ const zhCN: Shape<typeof en> = {
   },
   err: {
     offline: '无法连接云端。请检查网络和地址。',
+    notACloud: '此地址上应答的不是 Countertop 云端。请检查地址。',
     notConnected: '本终端未连接云端。',
     alreadyConnected: '本终端已连接云端。',
     joinSetUp: '只有尚未设置的新终端才能用代码加入。',
@@ -274,6 +277,7 @@ const zhCN: Shape<typeof en> = {
     cloudSignIn: '请先登录云端。',
     wrongPin: 'PIN 错误。',
     cloudError: '云端出现问题，请稍后再试。',
+    syncFailed: '上次同步未完成，系统会自动重试。',
     offlineCardsOff: '离线时不可刷卡：无法连接云端，且离线刷卡已关闭。请收现金或恢复连接。',
     offlinePerSale: '离线时单笔刷卡不得超过 {{limit}}。',
     offlineTotal: '本终端已暂存 {{held}} 的离线刷卡付款（上限 {{limit}}）。请先恢复连接发送。',

@@ -4,7 +4,9 @@ import type { SyncStatus } from '../../../shared/api/sync';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
+import { isLanguage, setLocalLanguage } from '../../i18n';
 import { useApp } from '../../stores/app';
+import { syncProblemKey } from './problem';
 
 /** True when this (not yet set up) terminal is in the middle of joining a store: show its progress. */
 export function useJoinInProgress(): boolean {
@@ -26,7 +28,7 @@ export function useJoinInProgress(): boolean {
  * store. Shown from the set-up screen instead of setting up a new store.
  */
 export function JoinScreen({ onBack }: { onBack(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const boot = useApp((s) => s.boot);
   const [server, setServer] = useState('');
   const [code, setCode] = useState('');
@@ -66,6 +68,8 @@ export function JoinScreen({ onBack }: { onBack(): void }) {
     });
     setBusy(false);
     if (!r.ok) return setError(describeError(t, r.error));
+    // The language picked on the set-up screen is this terminal's; the store's (from the cloud) must not replace it.
+    if (isLanguage(i18n.language)) setLocalLanguage(i18n.language);
     setStatus(r.value);
     if (!r.value.joining) void boot();
   };
@@ -87,7 +91,11 @@ export function JoinScreen({ onBack }: { onBack(): void }) {
           <div className="join-progress" role="status" data-testid="join-progress">
             <div className="spinner" aria-hidden="true" />
             <p>{status.lastError ? t('sync.join.retrying') : t('sync.join.downloading')}</p>
-            {status.lastError && <p className="muted">{status.lastError.message}</p>}
+            {status.lastError && (
+              <p className="muted" title={status.lastError.message} data-testid="join-problem">
+                {t(syncProblemKey(status.lastError))}
+              </p>
+            )}
           </div>
         ) : (
           <section className="stack">

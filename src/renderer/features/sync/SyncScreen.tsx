@@ -13,6 +13,7 @@ import { useNotify } from '../../stores/notify';
 import { useSync } from '../../stores/sync';
 import { roleRank } from '../../../shared/api';
 import { TopBar } from '../checkout/TopBar';
+import { syncProblemKey } from './problem';
 
 function useRole() {
   const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
@@ -79,8 +80,8 @@ function StatusCard() {
           </dl>
           {Math.abs(skewMin) >= 2 && <p className="inline-error">{t('sync.status.skew', { minutes: Math.abs(skewMin) })}</p>}
           {status.lastError && (
-            <p className="muted" data-testid="sync-last-error">
-              {t('sync.status.lastError')}: {status.lastError.message}
+            <p className="muted" data-testid="sync-last-error" title={status.lastError.message}>
+              {t('sync.status.lastError')}: {t(syncProblemKey(status.lastError))}
             </p>
           )}
           <div className="form-actions">
@@ -91,7 +92,10 @@ function StatusCard() {
               data-testid="sync-now"
               onClick={() =>
                 void syncNow().then((err) => {
-                  if (err) notifyError(err);
+                  if (err) return notifyError(err);
+                  // The cycle keeps its failure in the status (it never throws): only a clean one is "Synced".
+                  const problem = useSync.getState().status?.lastError;
+                  if (problem) notify('error', syncProblemKey(problem));
                   else notify('info', 'sync.status.synced');
                 })
               }
