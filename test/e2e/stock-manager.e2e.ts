@@ -130,7 +130,7 @@ test('a manager receives a purchase order by scanning: stock rises and the low-s
   }
 });
 
-test('in Chinese, a manager is told what is wrong in Chinese: empty or duplicate SKU, bad CSV rows, an order with no supplier yet', async ({
+test('in Chinese, a manager is told what is wrong in Chinese (empty or duplicate SKU, bad CSV rows, no supplier yet) and lists lead with Chinese names', async ({
   page,
 }) => {
   host = await startHost(tempDataDir());
@@ -173,4 +173,24 @@ test('in Chinese, a manager is told what is wrong in Chinese: empty or duplicate
   await page.getByTestId('po-new').click();
   await expect(page.getByTestId('po-no-suppliers')).toHaveText('请先添加供应商（采购 → 供应商）。');
   await expect(page.getByTestId('po-create')).toBeDisabled();
+  await page.getByTestId('modal-close').click();
+
+  // Empty tabs say so, in Chinese.
+  await page.getByTestId('purchasing-tab-suppliers').click();
+  await expect(page.getByTestId('suppliers-empty')).toHaveText('还没有供应商：请在上方添加第一个。');
+  await page.getByTestId('purchasing-tab-low').click();
+  await expect(page.getByTestId('low-empty')).toHaveText('此库位没有低于补货点的商品。');
+
+  // The store's names are English, with Chinese second names: the low-stock list leads with the Chinese one.
+  const hits = (await api(page, 'catalog.search', { q: WATER.code })) as { value: { id: string }[] };
+  const locations = (await api(page, 'stock.locations', {})) as { value: { id: string; isDefault: boolean }[] };
+  const rule = { reorderPoint: WATER.stock * 1000, reorderQty: 24_000 };
+  const shopId = locations.value.find((l) => l.isDefault)!.id;
+  expect((await api(page, 'stock.setReorder', { productId: hits.value[0]!.id, locationId: shopId, rule })).ok).toBe(true);
+  await page.getByTestId('purchasing-tab-orders').click();
+  await page.getByTestId('purchasing-tab-low').click();
+  const name = page.getByTestId('low-row').locator('td').nth(1);
+  await expect(name.locator('span.ellipsis')).toHaveText('矿泉水 550毫升');
+  await expect(name.locator('small')).toHaveText(WATER.name);
+  await expect(page.getByTestId('low-empty')).toHaveCount(0);
 });

@@ -43,7 +43,7 @@ export function getCount(deps: Pick<Deps, 'sqlite'>, id: string): CountDetail {
   const lines = (
     deps.sqlite
       .prepare(
-        `SELECT x.product_id AS productId, p.sku, p.name, p.unit, x.counted, x.expected, x.counted_at AS countedAt
+        `SELECT x.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, x.counted, x.expected, x.counted_at AS countedAt
          FROM count_lines x JOIN products p ON p.id = x.product_id WHERE x.session_id = ? ORDER BY x.counted_at DESC, x.rowid DESC`,
       )
       .all(id) as CountLine[]
@@ -167,7 +167,7 @@ function uncountedInScope(deps: Pick<Deps, 'sqlite'>, s: CountSession): Variance
   return (
     deps.sqlite
       .prepare(
-        `SELECT s.product_id AS productId, p.sku, p.name, p.unit, s.qty AS expected, p.cost
+        `SELECT s.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, s.qty AS expected, p.cost
          FROM stock_levels s JOIN products p ON p.id = s.product_id
          WHERE s.location_id = @loc AND s.qty <> 0 ${s.categoryId ? 'AND p.category_id = @cat' : ''}
            AND NOT EXISTS (SELECT 1 FROM count_lines x WHERE x.session_id = @id AND x.product_id = s.product_id)
@@ -182,7 +182,7 @@ export function varianceReport(deps: Pick<Deps, 'sqlite'>, id: string): Variance
   const counted = (
     deps.sqlite
       .prepare(
-        `SELECT x.product_id AS productId, p.sku, p.name, p.unit, x.expected, x.counted, p.cost
+        `SELECT x.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, x.expected, x.counted, p.cost
          FROM count_lines x JOIN products p ON p.id = x.product_id WHERE x.session_id = ? ORDER BY p.name`,
       )
       .all(id) as Omit<VarianceRow, 'variance' | 'value'>[]

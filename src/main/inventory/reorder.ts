@@ -38,7 +38,7 @@ export function suggest(r: { qty: number; reorderPoint: number; reorderQty: numb
 const LOW = 'stock_levels s INDEXED BY stock_levels_low_idx';
 const LOW_WHERE = 's.reorder_point IS NOT NULL AND s.qty <= s.reorder_point';
 
-const LOW_COLUMNS = `s.product_id AS productId, p.sku, p.name, p.unit, s.location_id AS locationId, l.name AS locationName, s.qty,
+const LOW_COLUMNS = `s.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, s.location_id AS locationId, l.name AS locationName, s.qty,
   s.reorder_point AS reorderPoint, s.reorder_qty AS reorderQty, p.cost, p.supplier_id AS supplierId, sup.name AS supplierName,
   COALESCE((SELECT -SUM(m.qty_delta) FROM stock_movements m INDEXED BY stock_movements_product_at_idx
             WHERE m.product_id = s.product_id AND m.at >= @since AND m.location_id = s.location_id

@@ -311,7 +311,7 @@ export function listMovements(deps: Pick<Deps, 'sqlite'>, q: In<'stock.movements
         : 'stock_movements_at_idx';
   const rows = deps.sqlite
     .prepare(
-      `SELECT m.id, m.at, m.product_id AS productId, p.sku, p.name, p.unit, m.location_id AS locationId, l.name AS locationName, m.kind,
+      `SELECT m.id, m.at, m.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, m.location_id AS locationId, l.name AS locationName, m.kind,
               m.qty_delta AS qtyDelta, m.reason, m.ref_id AS refId, st.name AS staffName, m.unit_cost AS unitCost
        FROM stock_movements m INDEXED BY ${index}
        CROSS JOIN products p ON p.id = m.product_id
@@ -444,7 +444,7 @@ export function setReorderRule(deps: Deps, input: In<'stock.setReorder'>, staffI
 export function flaggedLevels(deps: Pick<Deps, 'sqlite'>, q: { offset: number; limit: number }): { items: FlaggedRow[]; total: number } {
   const items = deps.sqlite
     .prepare(
-      `SELECT s.product_id AS productId, p.sku, p.name, p.unit, s.location_id AS locationId, l.name AS locationName, s.qty,
+      `SELECT s.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, s.location_id AS locationId, l.name AS locationName, s.qty,
               (SELECT MAX(m.at) FROM stock_movements m WHERE m.product_id = s.product_id AND m.location_id = s.location_id) AS lastMovementAt
        FROM stock_levels s INDEXED BY stock_levels_negative_idx
        CROSS JOIN products p ON p.id = s.product_id CROSS JOIN stock_locations l ON l.id = s.location_id
@@ -463,7 +463,7 @@ export function valuation(
   if (locationId) getLocation(deps, locationId);
   const rows = deps.sqlite
     .prepare(
-      `SELECT p.category_id AS categoryId, c.name AS categoryName, COUNT(DISTINCT s.product_id) AS items,
+      `SELECT p.category_id AS categoryId, c.name AS categoryName, c.alt_name AS categoryAltName, COUNT(DISTINCT s.product_id) AS items,
               SUM(MAX(s.qty, 0)) AS qty, (SUM(MAX(s.qty, 0) * p.cost) + 500) / 1000 AS value
        FROM stock_levels s CROSS JOIN products p ON p.id = s.product_id LEFT JOIN categories c ON c.id = p.category_id
        WHERE p.archived = 0 AND s.qty > 0 ${locationId ? 'AND s.location_id = ?' : ''}

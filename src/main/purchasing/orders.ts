@@ -39,7 +39,7 @@ export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): PurchaseOrder 
   if (!po) throw notFound('Purchase order', { id });
   const items = deps.sqlite
     .prepare(
-      `SELECT x.id, x.position, x.product_id AS productId, p.sku, p.name, p.unit,
+      `SELECT x.id, x.position, x.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit,
               (SELECT code FROM barcodes b WHERE b.product_id = p.id ORDER BY code LIMIT 1) AS barcode,
               x.qty_ordered AS qtyOrdered, x.qty_received AS qtyReceived, x.unit_cost AS unitCost,
               COALESCE((SELECT SUM(over_qty) FROM po_receipts r WHERE r.line_id = x.id AND r.kind = 'receipt'), 0) AS over,
@@ -238,9 +238,12 @@ export function receiveScan(
   if (!productId) throw new AppError('NOT_FOUND', `Unknown barcode ${input.code}`, { code: input.code });
   let line = po.items.find((l) => l.productId === productId);
   if (!line) {
-    const name = deps.sqlite.prepare('SELECT name FROM products WHERE id = ?').pluck().get(productId) as string;
+    const { name, altName } = deps.sqlite.prepare('SELECT name, alt_name AS altName FROM products WHERE id = ?').get(productId) as {
+      name: string;
+      altName: string | null;
+    };
     if (!input.extra)
-      throw new AppError('NOT_FOUND', `${name} is not on ${po.number}`, { notOnOrder: true, productId, name, code: input.code });
+      throw new AppError('NOT_FOUND', `${name} is not on ${po.number}`, { notOnOrder: true, productId, name, altName, code: input.code });
     // Not ordered but delivered: a line with nothing ordered, so all of it is an over-delivery.
     deps.sqlite
       .prepare(
@@ -339,7 +342,7 @@ export function ordersFromSuggestions(
       field: 'supplierId',
       count: orphans.length,
       messageKey: 'inv.err.noSupplier',
-      items: orphans.slice(0, 50).map((r) => ({ productId: r.productId, sku: r.sku, name: r.name })),
+      items: orphans.slice(0, 50).map((r) => ({ productId: r.productId, sku: r.sku, name: r.name, altName: r.altName })),
     });
   const bySupplier = new Map<string, LineInput[]>();
   for (const r of wanted) {

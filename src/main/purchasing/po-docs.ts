@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { currencyDigits, formatMoney } from '../../shared/money';
+import { localizedName } from '../../shared/names';
 import type { Deps } from '../deps';
 import { readSettings } from '../settings/settings';
 import { PdfText } from '../pdf/text';
@@ -99,7 +100,8 @@ export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): P
     }
     const cells: Record<(typeof cols)[number]['key'], string> = {
       sku: l.sku,
-      item: l.name,
+      // In the order's language: a Chinese store's supplier reads the Chinese name.
+      item: localizedName(l.name, l.altName, settings.language).primary,
       qty: qtyText(l.qtyOrdered),
       cost: money(l.unitCost),
       total: money(lineTotal(l.qtyOrdered, l.unitCost)),

@@ -259,6 +259,8 @@ const en = {
     contact: 'Contact',
     email: 'Email',
     phone: 'Phone',
+    lowEmpty: 'Nothing here is at or below its reorder point.',
+    suppliersEmpty: 'No suppliers yet: add the first one above.',
     statuses: {
       draft: 'Draft',
       sent: 'Sent',
@@ -551,6 +553,8 @@ const zhCN: typeof en = {
     contact: '联系人',
     email: '邮箱',
     phone: '电话',
+    lowEmpty: '此库位没有低于补货点的商品。',
+    suppliersEmpty: '还没有供应商：请在上方添加第一个。',
     statuses: {
       draft: '草稿',
       sent: '已发送',

@@ -81,6 +81,7 @@ export interface MovementRow {
   productId: string;
   sku: string;
   name: string;
+  altName: string | null;
   unit: Unit;
   locationId: string;
   locationName: string;
@@ -107,6 +108,7 @@ export interface FlaggedRow {
   productId: string;
   sku: string;
   name: string;
+  altName: string | null;
   unit: Unit;
   locationId: string;
   locationName: string;
@@ -118,6 +120,7 @@ export interface LowStockRow {
   productId: string;
   sku: string;
   name: string;
+  altName: string | null;
   unit: Unit;
   locationId: string;
   locationName: string;
@@ -137,6 +140,7 @@ export interface LowStockRow {
 export interface ValuationRow {
   categoryId: string | null;
   categoryName: string | null;
+  categoryAltName: string | null;
   items: number;
   qty: number;
   /** Σ quantity × average cost, minor units (negative levels count as zero). */
@@ -177,6 +181,7 @@ export interface PoLine {
   productId: string;
   sku: string;
   name: string;
+  altName: string | null;
   unit: Unit;
   barcode: string | null;
   qtyOrdered: number;
@@ -219,6 +224,7 @@ export interface CountLine {
   productId: string;
   sku: string;
   name: string;
+  altName: string | null;
   unit: Unit;
   counted: number;
   /** Null while a blind count is still open. */
@@ -234,6 +240,7 @@ export interface VarianceRow {
   productId: string;
   sku: string;
   name: string;
+  altName: string | null;
   unit: Unit;
   expected: number;
   counted: number | null;

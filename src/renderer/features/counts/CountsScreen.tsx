@@ -4,6 +4,7 @@ import { roleRank } from '../../../shared/api';
 import type { CountDetail, CountSession, VarianceReport } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
 import { invoke } from '../../api';
+import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
@@ -117,7 +118,9 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
                 {report.rows.map((r) => (
                   <tr key={r.productId}>
                     <td>{r.sku}</td>
-                    <td>{r.name}</td>
+                    <td>
+                      <LocalName name={r.name} altName={r.altName} />
+                    </td>
                     <td className="num">{fmt.qty(r.expected, r.unit)}</td>
                     <td className="num">{r.counted === null ? t('inv.counts.notCounted') : fmt.qty(r.counted, r.unit)}</td>
                     <td className={`num${r.variance < 0 ? ' stock-out' : ''}`}>{fmt.qty(r.variance, r.unit)}</td>
@@ -159,7 +162,9 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
               {count.lines.map((l) => (
                 <tr key={l.productId} data-testid="count-line">
                   <td>{l.sku}</td>
-                  <td>{l.name}</td>
+                  <td>
+                    <LocalName name={l.name} altName={l.altName} />
+                  </td>
                   <td className="num">
                     {count.status === 'open' ? (
                       <input

@@ -5,6 +5,7 @@ import type { ApiError } from '../../../shared/errors';
 import { parseQty } from '../../../shared/money';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
+import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
@@ -65,7 +66,7 @@ function AddLine({ order, onChanged }: { order: PurchaseOrder; onChanged(o: Purc
 
 /** Receiving at the back door: every scan (a keyboard-wedge scanner types the code and Enter) receives one unit. */
 function ReceivePanel({ order, onChanged }: { order: PurchaseOrder; onChanged(o: PurchaseOrder): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const notify = useNotify();
   const [code, setCode] = useState('');
   const [qty, setQty] = useState('');
@@ -77,17 +78,18 @@ function ReceivePanel({ order, onChanged }: { order: PurchaseOrder; onChanged(o:
   const receive = async (c: string, n: number | undefined, extra = false) => {
     const r = await invoke('po.receiveScan', { id: order.id, code: c, ...(n ? { qty: n } : {}), ...(extra ? { extra } : {}) });
     if (!r.ok) {
-      const d = r.error.details as { notOnOrder?: boolean; name?: string } | undefined;
-      if (d?.notOnOrder) setAsk({ code: c, name: d.name ?? c, qty: n });
+      const d = r.error.details as { notOnOrder?: boolean; name?: string; altName?: string | null } | undefined;
+      if (d?.notOnOrder) setAsk({ code: c, name: d.name ? localizedName(d.name, d.altName, i18n.language).primary : c, qty: n });
       else notify.error(r.error, { kind: 'scan', code: c });
       return;
     }
     const line = r.value.order.items.find((l) => l.id === r.value.lineId)!;
+    const name = localizedName(line.name, line.altName, i18n.language).primary;
     const fmtQty = String(r.value.received / 1000);
     setLast(
       r.value.over > 0
-        ? t('inv.purchasing.lastScanOver', { qty: fmtQty, name: line.name, over: r.value.over / 1000 })
-        : t('inv.purchasing.lastScan', { qty: fmtQty, name: line.name }),
+        ? t('inv.purchasing.lastScanOver', { qty: fmtQty, name, over: r.value.over / 1000 })
+        : t('inv.purchasing.lastScan', { qty: fmtQty, name }),
     );
     onChanged(r.value.order);
   };
@@ -253,7 +255,9 @@ function OrderDialog({ id, onClose }: { id: string; onClose(): void }) {
             {order.items.map((l) => (
               <tr key={l.id} data-testid="po-line">
                 <td>{l.sku}</td>
-                <td>{l.name}</td>
+                <td>
+                  <LocalName name={l.name} altName={l.altName} />
+                </td>
                 <td className="num">{fmt.qty(l.qtyOrdered, l.unit)}</td>
                 <td className="num" data-testid="po-line-received">
                   {fmt.qty(l.qtyReceived, l.unit)}
@@ -398,6 +402,7 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
   const { suppliers, locations } = useInventory();
   const [locationId, setLocationId] = useState('');
   const [rows, setRows] = useState<LowStockRow[]>([]);
+  const [loaded, setLoaded] = useState(false);
   const [total, setTotal] = useState(0);
   const [fallback, setFallback] = useState('');
   const loc = locationId || defaultLocation(locations)?.id || '';
@@ -406,6 +411,7 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
     void invoke('stock.lowStock', { locationId: loc, offset: 0, limit: 500 }).then((r) => {
       if (r.ok) {
         setRows(r.value.items);
+        setLoaded(true);
         setTotal(r.value.total);
       }
     });
@@ -469,7 +475,9 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
           {rows.map((r) => (
             <tr key={`${r.productId}@${r.locationId}`} data-testid="low-row">
               <td>{r.sku}</td>
-              <td>{r.name}</td>
+              <td>
+                <LocalName name={r.name} altName={r.altName} />
+              </td>
               <td className="num stock-low">{fmt.qty(r.qty, r.unit)}</td>
               <td className="num">{fmt.qty(r.reorderPoint, r.unit)}</td>
               <td className="num">{r.onOrder ? fmt.qty(r.onOrder, r.unit) : ''}</td>
@@ -482,6 +490,11 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
           ))}
         </tbody>
       </table>
+      {loaded && rows.length === 0 && (
+        <p className="muted" data-testid="low-empty">
+          {t('inv.purchasing.lowEmpty')}
+        </p>
+      )}
     </>
   );
 }
@@ -489,7 +502,7 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
 function Suppliers() {
   const { t } = useTranslation();
   const loadRefs = useInventory((s) => s.loadRefs);
-  const [rows, setRows] = useState<Supplier[]>([]);
+  const [rows, setRows] = useState<Supplier[] | null>(null);
   const [form, setForm] = useState({ name: '', contact: '', email: '', phone: '' });
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(() => void invoke('suppliers.list', { includeArchived: true }).then((r) => r.ok && setRows(r.value)), []);
@@ -532,7 +545,7 @@ function Suppliers() {
       <InlineError text={error ? describeError(t, error) : null} />
       <table className="table">
         <tbody>
-          {rows.map((s) => (
+          {(rows ?? []).map((s) => (
             <tr key={s.id} className={s.archived ? 'row-muted' : ''}>
               <td>{s.name}</td>
               <td>{s.contact ?? ''}</td>
@@ -547,6 +560,11 @@ function Suppliers() {
           ))}
         </tbody>
       </table>
+      {rows?.length === 0 && (
+        <p className="muted" data-testid="suppliers-empty">
+          {t('inv.purchasing.suppliersEmpty')}
+        </p>
+      )}
     </>
   );
 }

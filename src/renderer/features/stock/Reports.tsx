@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FlaggedRow, InputOf, MovementRow, ValuationRow } from '../../../shared/api';
 import { invoke } from '../../api';
+import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
 import { usePaged } from '../../lib/usePaged';
@@ -56,7 +57,7 @@ export function MovementList({ filter }: { filter: MovementFilter }) {
             return (
               <div key={it.key} className="vrow" style={style} data-testid="movement-row">
                 <span className="muted">{fmt.dateTime(m.at)}</span>
-                <span className="ellipsis">{m.name}</span>
+                <LocalName name={m.name} altName={m.altName} oneLine />
                 <span className="ellipsis">{m.locationName}</span>
                 <span>{t(`inv.kinds.${m.kind}`)}</span>
                 <span className={`num${m.qtyDelta < 0 ? ' stock-out' : ''}`}>
@@ -111,7 +112,7 @@ export function ValuationDialog({ locationId, onClose }: { locationId: string | 
           <tbody>
             {data.rows.map((r) => (
               <tr key={r.categoryId ?? '-'}>
-                <td>{r.categoryName ?? t('inv.common.noCategory')}</td>
+                <td>{r.categoryName ? <LocalName name={r.categoryName} altName={r.categoryAltName} /> : t('inv.common.noCategory')}</td>
                 <td className="num">{r.items}</td>
                 <td className="num">{fmt.money(r.value)}</td>
               </tr>
@@ -158,7 +159,9 @@ export function FlaggedDialog({ onClose }: { onClose(): void }) {
             {rows.map((r) => (
               <tr key={`${r.productId}@${r.locationId}`}>
                 <td>{r.sku}</td>
-                <td>{r.name}</td>
+                <td>
+                  <LocalName name={r.name} altName={r.altName} />
+                </td>
                 <td>{r.locationName}</td>
                 <td className="num stock-out">{fmt.qty(r.qty, r.unit)}</td>
                 <td className="muted">{r.lastMovementAt ? fmt.dateTime(r.lastMovementAt) : ''}</td>
