@@ -209,3 +209,45 @@ test('a parked sale survives a restart of the host and shows who parked it', asy
   await expect(page.getByTestId('cart-line')).toHaveCount(2);
   await expect(page.getByTestId('parked-open')).toContainText('1');
 });
+
+test('a receiptless return: the amount follows the quantity, a line can be removed, a manager approves', async ({ page }) => {
+  const dataDir = tempDataDir();
+  seed(dataDir);
+  host = await startHost(dataDir);
+  await page.goto(host.url);
+  await signIn(page, 'Carl', '3333');
+  const waterBefore = await stockOf(page, 'Mineral Water 550ml');
+
+  await page.getByTestId('nav-menu').click();
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('receiptless-open').click();
+  const dialog = page.getByTestId('receiptless-dialog');
+  for (const q of ['Mineral Water 550ml', 'Cola 330ml']) {
+    await dialog.getByTestId('receiptless-search').fill(q);
+    await dialog
+      .getByRole('button', { name: new RegExp(q) })
+      .first()
+      .click();
+  }
+  await expect(dialog.getByTestId('receiptless-amount')).toHaveCount(2);
+  // Two waters at today's price; then the cola is taken off again.
+  await dialog.getByTestId('receiptless-units').first().fill('2');
+  await expect(dialog.getByTestId('receiptless-amount').first()).toHaveValue('1.38');
+  await dialog.getByTestId('receiptless-remove').nth(1).click();
+  await expect(dialog.getByTestId('receiptless-amount')).toHaveCount(1);
+  // A cleared quantity blocks the refund instead of turning into 1.
+  await dialog.getByTestId('receiptless-units').first().fill('');
+  await expect(dialog.getByTestId('receiptless-confirm')).toBeDisabled();
+  await dialog.getByTestId('receiptless-units').first().fill('2');
+  await expect(dialog.getByTestId('receiptless-confirm')).toContainText('$1.38');
+  await dialog.getByTestId('receiptless-confirm').click();
+
+  const approval = page.getByTestId('approval-dialog');
+  await approval.getByTestId('approver-Mona').click();
+  await approval.getByTestId('approval-pin').fill('2222');
+  await approval.getByTestId('approval-submit').click();
+  await expect(dialog).toHaveCount(0);
+
+  await page.getByTestId('checkout-link').click();
+  expect(await stockOf(page, 'Mineral Water 550ml')).toBe(waterBefore + 2);
+});

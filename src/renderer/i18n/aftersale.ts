@@ -113,6 +113,7 @@ const en = {
   receiptless: {
     open: 'Return without receipt',
     title: 'Return without a receipt',
+    removeLine: 'Remove this item',
     explain: 'Find the products and enter what to refund (at most today’s price). A manager approves.',
     creditHint: 'Attach the customer to the current sale first to refund to store credit.',
   },
@@ -376,6 +377,7 @@ const zhCN: Shape<typeof en> = {
   receiptless: {
     open: '无小票退货',
     title: '无小票退货',
+    removeLine: '移除此商品',
     explain: '找到商品并填写退款金额（不超过当前售价），需要店长授权。',
     creditHint: '退到储值前，请先在当前销售上选择顾客。',
   },

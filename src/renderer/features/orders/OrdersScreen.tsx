@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderRow, OrderStatusFilter, ProductHit } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { parseMoney } from '../../../shared/money';
+import { currencyDigits, parseMoney } from '../../../shared/money';
 import { dayToIso, isIsoDate, isoToDay, zonedMidnight } from '../../../shared/business-day';
 import { uuidv7 } from '../../../shared/ids';
 import { invoke } from '../../api';
@@ -273,7 +273,10 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
   const fmt = useFormat();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<ProductHit[]>([]);
-  const [lines, setLines] = useState<{ product: ProductHit; units: number; amountText: string }[]>([]);
+  // The amount follows units × price until the clerk types an amount of their own.
+  const [lines, setLines] = useState<{ product: ProductHit; unitsText: string; amountText: string; amountEdited: boolean }[]>([]);
+  const plainAmount = (minor: number) => (minor / 10 ** currencyDigits(fmt.currency)).toFixed(currencyDigits(fmt.currency));
+  const unitsOf = (text: string) => (/^\d{1,4}$/.test(text.trim()) && Number(text) > 0 ? Number(text) : null);
   const [method, setMethod] = useState<'cash' | 'store_credit'>('cash');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -293,6 +296,7 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
   }, [q]);
 
   const amounts = lines.map((l) => parseMoney(l.amountText, fmt.currency));
+  const units = lines.map((l) => unitsOf(l.unitsText));
   const total = amounts.reduce<number>((s, a) => s + (a ?? 0), 0);
   const submit = async () => {
     const r = await withApproval('refund', (approval) =>
@@ -300,7 +304,7 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
         refundId,
         lines: lines.map((l, i) => ({
           productId: l.product.id,
-          qty: l.units * 1000,
+          qty: (units[i] ?? 1) * 1000,
           amount: amounts[i] ?? 0,
           disposition: 'restock' as const,
         })),
@@ -329,7 +333,12 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
         <button
           type="button"
           className="btn btn-pay btn-lg"
-          disabled={lines.length === 0 || amounts.some((a) => a === null) || (method === 'store_credit' && !customer)}
+          disabled={
+            lines.length === 0 ||
+            amounts.some((a) => a === null) ||
+            units.some((u) => u === null) ||
+            (method === 'store_credit' && !customer)
+          }
           onClick={() => void submit()}
           data-testid="receiptless-confirm"
         >
@@ -352,7 +361,7 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
               type="button"
               className="link-button"
               onClick={() => {
-                setLines((ls) => [...ls, { product: h, units: 1, amountText: (h.price / 100).toFixed(2) }]);
+                setLines((ls) => [...ls, { product: h, unitsText: '1', amountText: plainAmount(h.price), amountEdited: false }]);
                 setQ('');
               }}
             >
@@ -366,21 +375,39 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
           <span className="ellipsis">{localizedName(l.product.name, l.product.altName, i18n.language).primary}</span>
           <input
             inputMode="numeric"
-            value={l.units}
+            value={l.unitsText}
+            aria-invalid={units[i] === null}
             onChange={(e) =>
               setLines((ls) =>
-                ls.map((x, j) => (j === i ? { ...x, units: Math.max(1, Number(e.target.value.replace(/\D/g, '')) || 1) } : x)),
+                ls.map((x, j) => {
+                  if (j !== i) return x;
+                  const n = unitsOf(e.target.value);
+                  const amountText = !x.amountEdited && n !== null ? plainAmount(x.product.price * n) : x.amountText;
+                  return { ...x, unitsText: e.target.value, amountText };
+                }),
               )
             }
             aria-label={t('after.qty')}
+            data-testid="receiptless-units"
           />
           <input
             inputMode="decimal"
             value={l.amountText}
             aria-invalid={amounts[i] === null}
-            onChange={(e) => setLines((ls) => ls.map((x, j) => (j === i ? { ...x, amountText: e.target.value } : x)))}
+            onChange={(e) => setLines((ls) => ls.map((x, j) => (j === i ? { ...x, amountText: e.target.value, amountEdited: true } : x)))}
             aria-label={t('after.amount')}
+            data-testid="receiptless-amount"
           />
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}
+            aria-label={t('after.receiptless.removeLine')}
+            title={t('after.receiptless.removeLine')}
+            data-testid="receiptless-remove"
+          >
+            ✕
+          </button>
         </div>
       ))}
       <div className="segmented">
