@@ -5,7 +5,6 @@ import { createHlc } from '../shared/hlc';
 import type { RecoveryInfo } from '../shared/api/admin';
 import type { Result } from '../shared/errors';
 import { openStore, type Store } from './db/open';
-import { startCheckpointer, type Checkpointer } from './db/checkpointer';
 import { AppError } from './errors';
 import type { Deps, EventSink } from './deps';
 import { handlers } from './handlers';
@@ -68,8 +67,6 @@ export const DB_FILE = 'countertop.db';
 
 interface Core {
   store: Store;
-  /** WAL checkpoints off the request path (an on-disk store only). */
-  checkpointer: Checkpointer | null;
   deps: Deps;
   router: Router;
   sync: SyncRuntime;
@@ -121,15 +118,11 @@ export function createApp(opts: AppOptions): App {
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,
       ...(safety ? { dataSafety: safety } : {}),
     };
-    const router = createRouter(deps, handlers, new SessionStore(), listeners);
-    const sync = createSyncRuntime(deps, opts.sync);
-    // Started last: nothing after it can fail and leave the worker running.
-    return { store, deps, router, sync, checkpointer: opts.dataDir ? startCheckpointer(store.sqlite, file) : null };
+    return { store, deps, router: createRouter(deps, handlers, new SessionStore(), listeners), sync: createSyncRuntime(deps, opts.sync) };
   }
 
   function closeCore(): void {
     core?.sync.engine.stop();
-    core?.checkpointer?.stop();
     if (core?.store.sqlite.open) core.store.sqlite.close();
     core = null;
   }
