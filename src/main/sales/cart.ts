@@ -137,7 +137,7 @@ function addLine(
   qty: number,
   fixedAmount: number | null,
   code: string | null,
-): void {
+): string {
   const cartId = ensureCart(deps, staff);
   assertNoCardInFlight(deps, cartId, 'add');
   // Scanning the same counted item again raises the quantity instead of adding a line.
@@ -148,20 +148,21 @@ function addLine(
       if (same.qty + qty > 100_000_000) throw new AppError('VALIDATION', 'Quantity too large');
       cachedStatement(deps.sqlite, CART_SQL.setQty).run(same.qty + qty, same.id);
       touch(deps, cartId);
-      return;
+      return cartId;
     }
   }
   const pos = cachedStatement(deps.sqlite, CART_SQL.nextPosition).get(cartId) as { n: number };
   if (pos.n > 500) throw new AppError('VALIDATION', 'A sale can have at most 500 lines');
   cachedStatement(deps.sqlite, CART_SQL.insertLine).run(deps.ids(), cartId, product.id, pos.n, qty, product.price, fixedAmount, code);
   touch(deps, cartId);
+  return cartId;
 }
 
 export function scan(deps: Deps, staff: SessionStaff, code: string): Cart {
   const hit = resolveCode(deps, code);
   if (!hit) throw new AppError('NOT_FOUND', `Unknown barcode ${code}`, { code });
-  addLine(deps, staff, hit.product, hit.qty, hit.fixedAmount, code);
-  return loadCart(deps);
+  // The cart the line went into is the terminal's open cart: no need to look it up again.
+  return loadCart(deps, addLine(deps, staff, hit.product, hit.qty, hit.fixedAmount, code));
 }
 
 export function addProduct(deps: Deps, staff: SessionStaff, productId: string, qty?: number): Cart {
@@ -169,8 +170,7 @@ export function addProduct(deps: Deps, staff: SessionStaff, productId: string, q
   if (!product) throw notFound('Product');
   const q = qty ?? 1000;
   if (product.unit === 'each' && q % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
-  addLine(deps, staff, product, q, null, null);
-  return loadCart(deps);
+  return loadCart(deps, addLine(deps, staff, product, q, null, null));
 }
 
 interface LineCtx {
