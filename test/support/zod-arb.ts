@@ -25,6 +25,8 @@ interface Def {
   values?: unknown[];
   in?: z.ZodType;
   catchall?: z.ZodType;
+  keyType?: z.ZodType;
+  valueType?: z.ZodType;
 }
 interface CheckDef {
   check: string;
@@ -176,6 +178,8 @@ export function validArb(schema: z.ZodType, o: ArbOptions = {}): fc.Arbitrary<un
     }
     case 'union':
       return fc.oneof(...(d.options ?? []).map((opt) => validArb(opt, o)));
+    case 'record':
+      return accepted(schema, fc.dictionary(validArb(d.keyType!, o) as fc.Arbitrary<string>, validArb(d.valueType!, o), { maxKeys: 4 }));
     default:
       throw new Error(`zod-arb: unsupported schema type ${d.type}`);
   }
