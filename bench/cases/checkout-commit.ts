@@ -1,9 +1,12 @@
 /**
  * checkout_commit: completing a 5-line cash sale through the router (the cart is built outside the
- * timing). Baseline: raw inserts of an order, 5 lines, 1 payment and 5 stock movements + level
- * updates in one BEGIN IMMEDIATE transaction, measured interleaved on the same database.
+ * timing). Baseline: the handler's own statements (CHECKOUT_SQL, LEDGER_SQL) inserting an order, 5
+ * lines, 1 payment and 5 stock movements + level updates in one BEGIN IMMEDIATE transaction,
+ * measured interleaved on the same database.
  */
 import { uuidv7 } from '../../src/shared/ids';
+import { CHECKOUT_SQL } from '../../src/main/sales/checkout';
+import { LEDGER_SQL } from '../../src/main/inventory/ledger';
 import { CLERK_SESSION, call, type BenchContext, type BenchResult } from '../context';
 import { msSince, summarize } from '../stats';
 import { logDurabilitySplit, rawTransaction, withSynchronous } from './raw';
@@ -41,23 +44,11 @@ export const checkoutCommit: BenchCase = {
         `SELECT p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.price, p.cost, t.rate_bp AS rateBp
          FROM barcodes b JOIN products p ON p.id = b.product_id JOIN tax_rates t ON t.id = p.tax_rate_id WHERE b.code = ?`,
       ),
-      order: sqlite.prepare(
-        `INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
-           tax_total, total, paid, change, taxes, created_at) VALUES (?, ?, ?, ?, 'BENCH', ?, 'USD', 'inclusive', ?, 0, ?, ?, ?, 0, ?, ?)`,
-      ),
-      line: sqlite.prepare(
-        `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
-           discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1000, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
-      ),
-      payment: sqlite.prepare(
-        "INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, created_at) VALUES (?, ?, 'cash', ?, ?, NULL, NULL, NULL, ?)",
-      ),
-      movement: sqlite.prepare(
-        "INSERT INTO stock_movements (id, product_id, location_id, qty_delta, kind, ref_id, staff_id, at) VALUES (?, ?, ?, -1000, 'sale', ?, ?, ?)",
-      ),
-      level: sqlite.prepare(
-        'INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, -1000) ON CONFLICT (product_id, location_id) DO UPDATE SET qty = qty + excluded.qty',
-      ),
+      order: sqlite.prepare(CHECKOUT_SQL.insertOrder),
+      line: sqlite.prepare(CHECKOUT_SQL.insertLine),
+      payment: sqlite.prepare(CHECKOUT_SQL.insertPayment),
+      movement: sqlite.prepare(LEDGER_SQL.insertMovement),
+      level: sqlite.prepare(LEDGER_SQL.addToLevel),
     };
 
     /** Router and raw sales, interleaved; the carts are built outside the timing. */
@@ -87,7 +78,24 @@ export const checkoutCommit: BenchCase = {
           const orderId = uuidv7(now);
           const total = products.reduce((s, p) => s + p.price, 0);
           const tax = products.reduce((s, p) => s + Math.round((p.price * p.rateBp) / (10000 + p.rateBp)), 0);
-          raw.order.run(orderId, `BENCH-${orderId}`, uuidv7(now), uuidv7(now), ctx.meta.clerkId, total - tax, tax, total, total, '[]', now);
+          raw.order.run(
+            orderId,
+            `BENCH-${orderId}`,
+            uuidv7(now),
+            uuidv7(now),
+            'BENCH',
+            ctx.meta.clerkId,
+            'USD',
+            'inclusive',
+            total - tax,
+            0,
+            tax,
+            total,
+            total,
+            0,
+            '[]',
+            now,
+          );
           products.forEach((p, k) => {
             const lineTax = Math.round((p.price * p.rateBp) / (10000 + p.rateBp));
             raw.line.run(
@@ -99,19 +107,21 @@ export const checkoutCommit: BenchCase = {
               p.name,
               p.altName,
               p.unit,
+              1000,
               p.price,
               p.price,
               p.price,
+              0,
               p.price - lineTax,
               lineTax,
               p.rateBp,
               p.price,
-              p.cost,
+              p.id,
             );
-            raw.movement.run(uuidv7(now), p.id, location, orderId, ctx.meta.clerkId, now);
-            raw.level.run(p.id, location);
+            raw.movement.run(uuidv7(now), p.id, location, -1000, 'sale', orderId, ctx.meta.clerkId, now, null, null);
+            raw.level.run(p.id, location, -1000);
           });
-          raw.payment.run(uuidv7(now), orderId, total, total, now);
+          raw.payment.run(uuidv7(now), orderId, 'cash', total, total, null, null, null, now);
         });
         const dr = msSince(t1);
         if (i >= warm) {

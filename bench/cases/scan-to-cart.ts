@@ -1,9 +1,11 @@
 /**
  * scan_to_cart: a barcode scan through the router to a priced, stored cart line.
- * Baseline: the raw statements doing the same work (barcode → product, insert the line, read the
- * cart back) in one BEGIN IMMEDIATE transaction, measured interleaved on the same database.
+ * Baseline: the handler's own statements (CART_SQL) doing the core work (barcode → product, insert
+ * the line, read the cart back) in one BEGIN IMMEDIATE transaction, measured interleaved on the
+ * same database.
  */
 import { uuidv7 } from '../../src/shared/ids';
+import { CART_SQL } from '../../src/main/sales/cart';
 import { CLERK_SESSION, call, type BenchContext, type BenchResult } from '../context';
 import { msSince, summarize } from '../stats';
 import { logDurabilitySplit, rawTransaction, withSynchronous } from './raw';
@@ -25,22 +27,11 @@ export const scanToCart: BenchCase = {
     await call(app, 'cart.clear', {}, CLERK_SESSION);
 
     const raw = {
-      lookup: sqlite.prepare(
-        'SELECT p.id, p.unit, p.price FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0',
-      ),
-      newCart: sqlite.prepare(
-        "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, 'BENCH', ?, 'open', NULL, ?, ?)",
-      ),
+      lookup: sqlite.prepare(CART_SQL.byBarcode),
+      newCart: sqlite.prepare(CART_SQL.newCart),
       voidCart: sqlite.prepare("UPDATE carts SET status = 'voided' WHERE id = ?"),
-      insLine: sqlite.prepare(
-        'INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)',
-      ),
-      readCart: sqlite.prepare(
-        `SELECT l.id, l.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, l.qty, l.unit_price AS unitPrice,
-                p.price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
-         FROM cart_lines l JOIN products p ON p.id = l.product_id JOIN tax_rates t ON t.id = p.tax_rate_id
-         WHERE l.cart_id = ? ORDER BY l.position`,
-      ),
+      insLine: sqlite.prepare(CART_SQL.insertLine),
+      readCart: sqlite.prepare(CART_SQL.lines),
     };
     let rawCartId = '';
     let rawPos = 0;
@@ -55,7 +46,7 @@ export const scanToCart: BenchCase = {
           if (rawCartId) raw.voidCart.run(rawCartId);
           rawCartId = uuidv7();
           rawPos = 0;
-          raw.newCart.run(rawCartId, ctx.meta.clerkId, Date.now(), Date.now());
+          raw.newCart.run(rawCartId, 'BENCH', ctx.meta.clerkId, Date.now(), Date.now());
         }
         const code = batch[i]!;
 
@@ -68,7 +59,7 @@ export const scanToCart: BenchCase = {
         rawTransaction(sqlite, () => {
           const p = raw.lookup.get(code) as { id: string; unit: string; price: number } | undefined;
           if (!p) throw new Error(`unknown barcode ${code}`);
-          raw.insLine.run(uuidv7(), rawCartId, p.id, ++rawPos, 1000, p.price, code);
+          raw.insLine.run(uuidv7(), rawCartId, p.id, ++rawPos, 1000, p.price, null, code);
           return raw.readCart.all(rawCartId);
         });
         const dr = msSince(t1);

@@ -6,25 +6,18 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { ProductHit } from '../../src/shared/api/types';
-import { HIT_COLUMNS, SKU_ANY_CASE, skuCases } from '../../src/main/catalog/products';
+import { skuCases } from '../../src/main/catalog/products';
+import { SEARCH_SQL } from '../../src/main/catalog/search';
 import { ftsQuery } from '../../src/main/catalog/search-text';
 import { CLERK_SESSION, type BenchContext, type BenchResult } from '../context';
 import { QUERY_CLASSES, searchQueries, type QueryClass, type SearchQuery } from '../queries';
 import { fmtMs, msSince, summarize, table } from '../stats';
 import type { BenchCase } from './types';
 
-/** The handler's statements, copied from src/main/catalog/search.ts so each can be timed alone. */
+/** The handler's statements (its own SQL, from src/main/catalog/search.ts), prepared apart so each can be timed alone. */
 export function handlerStatements(ctx: BenchContext): { byCode: Statement; bySku: Statement; fts: Statement } {
   const { sqlite } = ctx.app.deps;
-  return {
-    byCode: sqlite.prepare(
-      `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
-    ),
-    bySku: sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`),
-    fts: sqlite.prepare(
-      `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT 200) AND p.archived = 0`,
-    ),
-  };
+  return { byCode: sqlite.prepare(SEARCH_SQL.byCode), bySku: sqlite.prepare(SEARCH_SQL.bySku), fts: sqlite.prepare(SEARCH_SQL.fts) };
 }
 
 export function perClassTable(
@@ -151,13 +144,10 @@ export const search: BenchCase = {
     );
     const plan = (sql: string, ...args: string[]) =>
       (ctx.app.deps.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((x) => x.detail).join(' | ');
-    ctx.log(`  plan bySku: ${plan(`SELECT p.id FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`, 'X', 'X', 'x')}`);
-    ctx.log(
-      `  plan byCode: ${plan(`SELECT p.id FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`, 'X')}`,
-    );
-    ctx.log(
-      `  plan fts: ${plan(`SELECT p.id FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT 200) AND p.archived = 0`, '"m"*')}`,
-    );
+    ctx.log(`  plan bySku: ${plan(SEARCH_SQL.bySku, ...skuCases('X'))}`);
+    ctx.log(`  plan byCode: ${plan(SEARCH_SQL.byCode, 'X')}`);
+    ctx.log(`  plan fts: ${plan(SEARCH_SQL.fts, '"m"*')}`);
+    ctx.log(`  plan fts, two words: ${plan(SEARCH_SQL.fts, '"m"* AND "c"*')}`);
     ctx.memo.set('search.routerSamples', { all: routerAll, by: routerBy, hits: hitsBy });
 
     return {

@@ -20,16 +20,17 @@ describe('a failed write leaves no half-written sale', () => {
     for (let i = 0; i < 5; i++) await ok(app, 'cart.scan', { code: i % 2 ? '5000112637922' : '4006381333931' });
     const cart = await ok(app, 'cart.get', {});
     const before = counts(app);
-    // Inject SQLITE_FULL into the journal insert, the very last write of a sale.
+    // Inject SQLITE_FULL into the journal insert, the very last write of a sale. The statement is
+    // prepared once per connection and kept, so the fault is armed at run time, not at prepare.
     const sqlite = app.deps.sqlite;
     const realPrepare = sqlite.prepare.bind(sqlite);
     let armed = true;
     sqlite.prepare = ((source: string) => {
       const stmt = realPrepare(source);
-      if (!armed || !/insert into "journal"/i.test(source)) return stmt;
+      if (!/insert into "?journal"?/i.test(source)) return stmt;
       return new Proxy(stmt, {
         get(target, prop, receiver) {
-          if (prop === 'run')
+          if (prop === 'run' && armed)
             return () => {
               throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
             };

@@ -188,3 +188,30 @@ describe('migrations', () => {
     ).toThrow(/FOREIGN KEY/);
   });
 });
+
+describe('0006_search_prefixes', () => {
+  it('rebuilds the search index with 1-6 letter prefixes, keeping every entry under its product rowid', () => {
+    const n = journal.entries.findIndex((e) => e.tag === '0006_search_prefixes');
+    const file = join(tmpDir(), 'countertop.db');
+    const old = open(file, firstMigrations(n));
+    const ins = old.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+    ins.run(7, 'Whole Milk 1L', 'MILK-1 5012345678900', '');
+    ins.run(9, '富 士 苹 果 Fuji Apple', 'APL-9', 'fushipingguo pingguo fspg pg');
+    old.sqlite.close();
+
+    const s = open(file, firstMigrations(n + 1));
+    const fts = objects(s).find((o) => o.name === 'products_fts')!;
+    expect(fts.sql).toMatch(/prefix = '1 2 3 4 5 6'/);
+    expect(objects(s).some((o) => o.name.startsWith('products_fts_new'))).toBe(false);
+    const match = (q: string) =>
+      (s.sqlite.prepare('SELECT rowid FROM products_fts WHERE products_fts MATCH ? ORDER BY rowid').pluck().all(q) as number[]).join(',');
+    expect(match('"whole"* AND "milk"*')).toBe('7');
+    expect(match('"pingg"*')).toBe('9');
+    expect(match('text:"苹 果"')).toBe('9');
+    expect(match('"5012345678900"')).toBe('7');
+    expect(s.sqlite.prepare('SELECT rowid, text, codes, py FROM products_fts ORDER BY rowid').all()).toEqual([
+      { rowid: 7, text: 'Whole Milk 1L', codes: 'MILK-1 5012345678900', py: '' },
+      { rowid: 9, text: '富 士 苹 果 Fuji Apple', codes: 'APL-9', py: 'fushipingguo pingguo fspg pg' },
+    ]);
+  });
+});

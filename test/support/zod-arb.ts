@@ -178,10 +178,8 @@ export function validArb(schema: z.ZodType, o: ArbOptions = {}): fc.Arbitrary<un
     }
     case 'union':
       return fc.oneof(...(d.options ?? []).map((opt) => validArb(opt, o)));
-    case 'record': {
-      const key = validArb(d.keyType!, o).filter((k): k is string => typeof k === 'string');
-      return fc.dictionary(key, validArb(d.valueType!, o), { maxKeys: 4 });
-    }
+    case 'record':
+      return accepted(schema, fc.dictionary(validArb(d.keyType!, o) as fc.Arbitrary<string>, validArb(d.valueType!, o), { maxKeys: 4 }));
     default:
       throw new Error(`zod-arb: unsupported schema type ${d.type}`);
   }

@@ -9,19 +9,21 @@ import type { SessionStaff } from '../sessions';
 import { openCartId, assertNoCardInFlight } from '../sales/cart';
 import { addCredit, addPoints, customerSummary, pointsFor } from './customers';
 import { appendOutbox } from '../outbox/outbox';
+import { cachedStatement } from '../db/statements';
+
+const CART_EXTRAS_SQL = 'SELECT customer_id AS customerId, fulfilment FROM carts WHERE id = ?';
 
 /** Tenders main adds itself (never accepted from the renderer): credit from items returned in an exchange. */
 export type InternalTender = { kind: 'exchange'; amount: number };
 
 export function cartShipsLater(deps: Pick<Deps, 'sqlite'>, cartId: string): boolean {
-  const row = deps.sqlite.prepare('SELECT fulfilment FROM carts WHERE id = ?').get(cartId) as { fulfilment: Fulfilment } | undefined;
+  const row = cachedStatement(deps.sqlite, CART_EXTRAS_SQL).get(cartId) as { fulfilment: Fulfilment } | undefined;
   return row?.fulfilment === 'ship';
 }
 
 export function cartExtras(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, cartId: string | null = openCartId(deps)): CartExtras {
   const row = cartId
-    ? (deps.sqlite.prepare('SELECT customer_id AS customerId, fulfilment FROM carts WHERE id = ?').get(cartId) as
-        { customerId: string | null; fulfilment: Fulfilment } | undefined)
+    ? (cachedStatement(deps.sqlite, CART_EXTRAS_SQL).get(cartId) as { customerId: string | null; fulfilment: Fulfilment } | undefined)
     : undefined;
   return {
     cartId,

@@ -1,5 +1,5 @@
-import { audit } from '../db/schema';
 import type { Deps } from '../deps';
+import { cachedStatement } from '../db/statements';
 
 export interface AuditEntry {
   staffId: string | null;
@@ -10,20 +10,21 @@ export interface AuditEntry {
   success: boolean;
 }
 
+/** A raw statement: cart edits and voids audit on the counter's hot path. Same encoding as the schema (JSON details, 0/1 success). */
+const INSERT_AUDIT =
+  'INSERT INTO audit (id, at, staff_id, action, target, details, terminal_code, approved_by, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 /** Privileged actions and failed sign-ins: who, what, when, terminal, approver, outcome. */
-export function recordAudit(deps: Pick<Deps, 'db' | 'clock' | 'ids' | 'terminalCode'>, e: AuditEntry): void {
-  deps.db
-    .insert(audit)
-    .values({
-      id: deps.ids(),
-      at: deps.clock(),
-      staffId: e.staffId,
-      action: e.action,
-      target: e.target ?? null,
-      details: e.details ?? null,
-      terminalCode: deps.terminalCode,
-      approvedBy: e.approvedBy ?? null,
-      success: e.success,
-    })
-    .run();
+export function recordAudit(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'terminalCode'>, e: AuditEntry): void {
+  cachedStatement(deps.sqlite, INSERT_AUDIT).run(
+    deps.ids(),
+    deps.clock(),
+    e.staffId,
+    e.action,
+    e.target ?? null,
+    e.details === undefined || e.details === null ? null : JSON.stringify(e.details),
+    deps.terminalCode,
+    e.approvedBy ?? null,
+    e.success ? 1 : 0,
+  );
 }

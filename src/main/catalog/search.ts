@@ -1,36 +1,19 @@
-import type { Statement } from 'better-sqlite3';
 import type { ProductHit } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { HIT_COLUMNS, SKU_ANY_CASE, skuCases } from './products';
 import { ftsQuery } from './search-text';
+import { cachedStatement } from '../db/statements';
 
 /** How many FTS matches are ranked in JS: enough for good ordering, bounded for speed at 1M items. */
 const CANDIDATES = 200;
 
-interface Stmts {
-  byCode: Statement;
-  bySku: Statement;
-  fts: Statement;
-}
-const cache = new WeakMap<object, Stmts>();
-
-function stmts(deps: Pick<Deps, 'sqlite'>): Stmts {
-  let s = cache.get(deps.sqlite);
-  if (!s) {
-    s = {
-      byCode: deps.sqlite.prepare(
-        `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
-      ),
-      bySku: deps.sqlite.prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`),
-      // No ORDER BY rank: bm25 over every match of a one-letter prefix is too slow at 1M items.
-      fts: deps.sqlite.prepare(
-        `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ${CANDIDATES}) AND p.archived = 0`,
-      ),
-    };
-    cache.set(deps.sqlite, s);
-  }
-  return s;
-}
+/** The handler's statements, exported so that the bench times exactly this SQL. */
+export const SEARCH_SQL = {
+  byCode: `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
+  bySku: `SELECT ${HIT_COLUMNS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`,
+  // No ORDER BY rank: bm25 over every match of a one-letter prefix is too slow at 1M items.
+  fts: `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ${CANDIDATES}) AND p.archived = 0`,
+} as const;
 
 function score(hit: ProductHit, q: string): number {
   const name = hit.name.toLowerCase();
@@ -45,10 +28,13 @@ function score(hit: ProductHit, q: string): number {
 export function searchProducts(deps: Pick<Deps, 'sqlite'>, typed: string, limit = 20): ProductHit[] {
   const q = typed.trim();
   if (!q) return [];
-  const s = stmts(deps);
-  const exact = [...(s.byCode.all(q) as ProductHit[]), ...(s.bySku.all(...skuCases(q)) as ProductHit[])];
+  const { sqlite } = deps;
+  const exact = [
+    ...(cachedStatement(sqlite, SEARCH_SQL.byCode).all(q) as ProductHit[]),
+    ...(cachedStatement(sqlite, SEARCH_SQL.bySku).all(...skuCases(q)) as ProductHit[]),
+  ];
   const fts = ftsQuery(q);
-  const matches = fts ? (s.fts.all(fts) as ProductHit[]) : [];
+  const matches = fts ? (cachedStatement(sqlite, SEARCH_SQL.fts).all(fts) as ProductHit[]) : [];
   const lower = q.toLowerCase();
   matches.sort((a, b) => score(a, lower) - score(b, lower) || a.name.length - b.name.length || a.name.localeCompare(b.name));
   const seen = new Set<string>();

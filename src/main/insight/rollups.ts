@@ -10,11 +10,12 @@
  * `rebuildRollups` recomputes everything from the facts with bulk SQL (GROUP BY over the lines),
  * plus the events of registered sources (refunds); a property test checks both ways agree.
  */
-import type { Statement } from 'better-sqlite3';
 import { bucketsOf, businessBucket, dayParts } from '../../shared/business-day';
 import type { Deps } from '../deps';
 import { businessDaySettings } from './settings';
 import { forgetAll, forgetBuckets } from './vectors';
+import { cachedStatement } from '../db/statements';
+import { OPEN_SHIFT_SQL } from '../shifts/shifts';
 
 export const DIM = { product: 1, category: 2, staff: 3, tender: 4 } as const;
 export type Dim = (typeof DIM)[keyof typeof DIM];
@@ -97,70 +98,39 @@ const mValues = (m: Measures) => [
   m.rCost,
 ];
 
-interface Stmts {
-  keyGet: Statement;
-  keyIns: Statement;
-  hourly: Statement;
-  keyed: Statement;
-  customer: Statement;
-  customerRefund: Statement;
-  item: Statement;
-  pair: Statement;
-  tally: Statement;
-  openShift: Statement;
-}
+/** The statements a sale or refund runs (compiled once per connection by `cachedStatement`). */
+const SQL = {
+  keyGet: 'SELECT k FROM insight_keys WHERE dim = ? AND ref = ?',
+  keyIns: 'INSERT INTO insight_keys (dim, ref) VALUES (?, ?)',
+  hourly: `INSERT INTO rollup_hourly (day, hour, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (day, hour) DO UPDATE SET ${M_UPDATE}`,
+  keyed: `INSERT INTO rollup_keyed (dim, level, bucket, k, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (dim, level, bucket, k) DO UPDATE SET ${M_UPDATE}`,
+  customer: `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, 1, ?, 0, ?, ?)
+             ON CONFLICT (customer_id) DO UPDATE SET sales = sales + excluded.sales,
+               first_at = CASE WHEN orders = 0 THEN excluded.first_at ELSE MIN(first_at, excluded.first_at) END,
+               last_at = CASE WHEN orders = 0 THEN excluded.last_at ELSE MAX(last_at, excluded.last_at) END,
+               orders = orders + 1`,
+  customerRefund: `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, 0, 0, ?, ?, ?)
+                   ON CONFLICT (customer_id) DO UPDATE SET refunds = refunds + excluded.refunds`,
+  item: 'INSERT INTO basket_items (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = n + 1',
+  pair: 'INSERT INTO basket_pairs (a, b, n) VALUES (?, ?, 1) ON CONFLICT (a, b) DO UPDATE SET n = n + 1',
+  tally: `INSERT INTO shift_tallies (shift_id, kind, key, count, amount) VALUES (?, ?, ?, 1, ?)
+          ON CONFLICT (shift_id, kind, key) DO UPDATE SET count = count + 1, amount = amount + excluded.amount`,
+  saleOrder: 'SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId, shift_id AS shiftId FROM orders WHERE id = ?',
+  saleLines: `SELECT l.product_id AS productId, p.category_id AS categoryId, l.qty, l.total AS amount, l.tax, l.discount,
+                     (l.cost * l.qty + 500) / 1000 AS cost
+              FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.position`,
+  salePayments: 'SELECT kind, amount FROM payments WHERE order_id = ? ORDER BY rowid',
+} as const;
 
-const cache = new WeakMap<object, Stmts>();
-
-function stmts(deps: Sql): Stmts {
-  let s = cache.get(deps.sqlite);
-  if (s) return s;
-  const db = deps.sqlite;
-  s = {
-    keyGet: db.prepare('SELECT k FROM insight_keys WHERE dim = ? AND ref = ?').pluck(),
-    keyIns: db.prepare('INSERT INTO insight_keys (dim, ref) VALUES (?, ?)'),
-    hourly: db.prepare(
-      `INSERT INTO rollup_hourly (day, hour, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (day, hour) DO UPDATE SET ${M_UPDATE}`,
-    ),
-    keyed: db.prepare(
-      `INSERT INTO rollup_keyed (dim, level, bucket, k, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (dim, level, bucket, k) DO UPDATE SET ${M_UPDATE}`,
-    ),
-    customer: db.prepare(
-      `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, 1, ?, 0, ?, ?)
-       ON CONFLICT (customer_id) DO UPDATE SET sales = sales + excluded.sales,
-         first_at = CASE WHEN orders = 0 THEN excluded.first_at ELSE MIN(first_at, excluded.first_at) END,
-         last_at = CASE WHEN orders = 0 THEN excluded.last_at ELSE MAX(last_at, excluded.last_at) END,
-         orders = orders + 1`,
-    ),
-    customerRefund: db.prepare(
-      `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, 0, 0, ?, ?, ?)
-       ON CONFLICT (customer_id) DO UPDATE SET refunds = refunds + excluded.refunds`,
-    ),
-    item: db.prepare('INSERT INTO basket_items (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = n + 1'),
-    pair: db.prepare('INSERT INTO basket_pairs (a, b, n) VALUES (?, ?, 1) ON CONFLICT (a, b) DO UPDATE SET n = n + 1'),
-    tally: db.prepare(
-      `INSERT INTO shift_tallies (shift_id, kind, key, count, amount) VALUES (?, ?, ?, 1, ?)
-       ON CONFLICT (shift_id, kind, key) DO UPDATE SET count = count + 1, amount = amount + excluded.amount`,
-    ),
-    openShift: db
-      .prepare(
-        `SELECT s.id FROM shifts s WHERE s.terminal_code = ? AND NOT EXISTS (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id)
-         ORDER BY s.opened_at DESC LIMIT 1`,
-      )
-      .pluck(),
-  };
-  cache.set(deps.sqlite, s);
-  return s;
-}
+const prepared = (deps: Sql, sql: string) => cachedStatement(deps.sqlite, sql);
 
 /** The compact key of a product, category, staff member or tender (created on first use). */
 export function keyOf(deps: Sql, dim: Dim, ref: string): number {
-  const s = stmts(deps);
-  const k = s.keyGet.get(dim, ref) as number | undefined;
+  const k = cachedStatement(deps.sqlite, SQL.keyGet, 'pluck').get(dim, ref) as number | undefined;
   if (k !== undefined) return k;
-  return Number(s.keyIns.run(dim, ref).lastInsertRowid);
+  return Number(prepared(deps, SQL.keyIns).run(dim, ref).lastInsertRowid);
 }
 
 /** Basket co-occurrence looks at the first distinct products of a sale only. */
@@ -186,7 +156,6 @@ export function applyToRollups(
   /** A rebuild replays history: it must not count old refunds against today's shift again. */
   opts: { shiftTallies?: boolean } = {},
 ): void {
-  const s = stmts(deps);
   const { timezone, cutoffHour } = businessDaySettings(deps);
   const { day, hour } = businessBucket(event.at, timezone, cutoffHour);
   const levels = bucketsOf(day);
@@ -198,7 +167,7 @@ export function applyToRollups(
   if (sale) whole.orders = 1;
   else whole.rCount = 1;
 
-  s.hourly.run(day, hour, ...mValues(whole));
+  prepared(deps, SQL.hourly).run(day, hour, ...mValues(whole));
 
   const perKey = new Map<string, Measures>();
   const once: Partial<Measures> = sale ? { orders: 1 } : { rCount: 1 };
@@ -226,41 +195,44 @@ export function applyToRollups(
     const k = keyOf(deps, dim, id.slice(colon + 1));
     if (dim === DIM.product) productKeys.push(k);
     const values = mValues(m);
-    for (let level = 0; level < 5; level++) s.keyed.run(dim, level, levels[level], k, ...values);
+    const keyedStmt = prepared(deps, SQL.keyed);
+    for (let level = 0; level < 5; level++) keyedStmt.run(dim, level, levels[level], k, ...values);
   }
   forgetBuckets(deps, DIM.product, levels);
 
   if (event.customerId) {
-    if (sale) s.customer.run(event.customerId, whole.sales, event.at, event.at);
-    else s.customerRefund.run(event.customerId, whole.rAmount, event.at, event.at);
+    if (sale) prepared(deps, SQL.customer).run(event.customerId, whole.sales, event.at, event.at);
+    else prepared(deps, SQL.customerRefund).run(event.customerId, whole.rAmount, event.at, event.at);
   }
 
   if (sale) {
     const basket = productKeys.slice(0, BASKET_CAP).sort((a, b) => a - b);
-    for (const k of basket) s.item.run(k);
-    for (let i = 0; i < basket.length; i++) for (let j = i + 1; j < basket.length; j++) s.pair.run(basket[i], basket[j]);
+    const item = prepared(deps, SQL.item);
+    const pair = prepared(deps, SQL.pair);
+    for (const k of basket) item.run(k);
+    for (let i = 0; i < basket.length; i++) for (let j = i + 1; j < basket.length; j++) pair.run(basket[i], basket[j]);
   } else if (opts.shiftTallies !== false) {
-    const shiftId = event.shiftId ?? (s.openShift.get(deps.terminalCode) as string | undefined) ?? null;
+    const shiftId =
+      event.shiftId ?? (cachedStatement(deps.sqlite, OPEN_SHIFT_SQL, 'pluck').get(deps.terminalCode) as string | undefined) ?? null;
     if (shiftId) {
-      s.tally.run(shiftId, 'refund', '', whole.rAmount);
-      for (const p of event.payments) s.tally.run(shiftId, 'refund_tender', p.kind, p.amount);
+      const tally = prepared(deps, SQL.tally);
+      tally.run(shiftId, 'refund', '', whole.rAmount);
+      for (const p of event.payments) tally.run(shiftId, 'refund_tender', p.kind, p.amount);
     }
   }
 }
 
 /** The sale event of a stored order (lines, tenders, staff, customer, shift). */
 export function saleEvent(deps: Sql, orderId: string): RollupEvent {
-  const o = deps.sqlite
-    .prepare('SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId, shift_id AS shiftId FROM orders WHERE id = ?')
-    .get(orderId) as { id: string; at: number; staffId: string; customerId: string | null; shiftId: string | null };
-  const lines = deps.sqlite
-    .prepare(
-      `SELECT l.product_id AS productId, p.category_id AS categoryId, l.qty, l.total AS amount, l.tax, l.discount,
-              (l.cost * l.qty + 500) / 1000 AS cost
-       FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.position`,
-    )
-    .all(orderId) as RollupLine[];
-  const payments = deps.sqlite.prepare('SELECT kind, amount FROM payments WHERE order_id = ? ORDER BY rowid').all(orderId) as {
+  const o = prepared(deps, SQL.saleOrder).get(orderId) as {
+    id: string;
+    at: number;
+    staffId: string;
+    customerId: string | null;
+    shiftId: string | null;
+  };
+  const lines = prepared(deps, SQL.saleLines).all(orderId) as RollupLine[];
+  const payments = prepared(deps, SQL.salePayments).all(orderId) as {
     kind: string;
     amount: number;
   }[];

@@ -1,8 +1,8 @@
-import type { Statement } from 'better-sqlite3';
 import type { MovementKind } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { readSettings } from '../settings/settings';
+import { cachedStatement } from '../db/statements';
 
 export type { MovementKind };
 
@@ -19,48 +19,27 @@ export interface Movement {
   unitCost?: number | null;
 }
 
-interface Stmts {
-  ins: Statement;
-  lvl: Statement;
-  level: Statement;
-  zero: Statement;
-  out: Statement;
-}
+/** The ledger's statements (a sale runs them once per line). Exported for the bench's raw baseline. */
+export const LEDGER_SQL = {
+  insertMovement:
+    'INSERT INTO stock_movements (id, product_id, location_id, qty_delta, kind, ref_id, staff_id, at, reason, unit_cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  addToLevel:
+    'INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, ?) ON CONFLICT (product_id, location_id) DO UPDATE SET qty = qty + excluded.qty',
+  level: 'SELECT qty FROM stock_levels WHERE product_id = ? AND location_id = ?',
+  zeroLevel: 'INSERT OR IGNORE INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, 0)',
+  outbox: "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'stock_movement', ?, 'insert', ?, ?, ?)",
+  defaultLocation: 'SELECT id FROM stock_locations WHERE is_default = 1 LIMIT 1',
+} as const;
 
 /**
  * The only way stock changes: append a movement, adjust the level and queue the movement for cloud
  * sync (outbox), all in the caller's transaction. Terminals merge stock by adding each other's
  * movements, so every movement syncs as a fact of its own.
- * Prepared once per connection because a sale writes one per line.
  */
-const stmts = new WeakMap<object, Stmts>();
-
-function prepared(deps: Pick<Deps, 'sqlite'>): Stmts {
-  let s = stmts.get(deps.sqlite);
-  if (!s) {
-    s = {
-      ins: deps.sqlite.prepare(
-        'INSERT INTO stock_movements (id, product_id, location_id, qty_delta, kind, ref_id, staff_id, at, reason, unit_cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      lvl: deps.sqlite.prepare(
-        'INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, ?) ON CONFLICT (product_id, location_id) DO UPDATE SET qty = qty + excluded.qty',
-      ),
-      level: deps.sqlite.prepare('SELECT qty FROM stock_levels WHERE product_id = ? AND location_id = ?').pluck(),
-      zero: deps.sqlite.prepare('INSERT OR IGNORE INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, 0)'),
-      out: deps.sqlite.prepare(
-        "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'stock_movement', ?, 'insert', ?, ?, ?)",
-      ),
-    };
-    stmts.set(deps.sqlite, s);
-  }
-  return s;
-}
-
 export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Partial<Pick<Deps, 'hlc'>>, m: Movement): void {
-  const s = prepared(deps);
   const id = deps.ids();
   const at = deps.clock();
-  s.ins.run(
+  cachedStatement(deps.sqlite, LEDGER_SQL.insertMovement).run(
     id,
     m.productId,
     m.locationId,
@@ -72,10 +51,10 @@ export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Pa
     m.reason ?? null,
     m.unitCost ?? null,
   );
-  s.lvl.run(m.productId, m.locationId, m.qtyDelta);
+  cachedStatement(deps.sqlite, LEDGER_SQL.addToLevel).run(m.productId, m.locationId, m.qtyDelta);
   // A fact has no fields to merge: its stamp only orders it among this terminal's changes.
   const stamp = deps.hlc ? deps.hlc.now() : `${String(at).padStart(13, '0')}-0000-ledger`;
-  s.out.run(
+  cachedStatement(deps.sqlite, LEDGER_SQL.outbox).run(
     deps.ids(),
     id,
     JSON.stringify({
@@ -96,11 +75,11 @@ export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Pa
  * location from the moment it exists, and the stock list can be paged from the levels table.
  */
 export function ensureLevelRow(deps: Pick<Deps, 'sqlite'>, productId: string, locationId: string): void {
-  prepared(deps).zero.run(productId, locationId);
+  cachedStatement(deps.sqlite, LEDGER_SQL.zeroLevel).run(productId, locationId);
 }
 
 export function levelAt(deps: Pick<Deps, 'sqlite'>, productId: string, locationId: string): number {
-  return (prepared(deps).level.get(productId, locationId) as number | undefined) ?? 0;
+  return (cachedStatement(deps.sqlite, LEDGER_SQL.level, 'pluck').get(productId, locationId) as number | undefined) ?? 0;
 }
 
 export interface Shortage {
@@ -134,7 +113,7 @@ export function assertAvailable(deps: Pick<Deps, 'sqlite' | 'db'>, locationId: s
 }
 
 export function defaultLocationId(deps: Pick<Deps, 'sqlite'>): string {
-  const row = deps.sqlite.prepare('SELECT id FROM stock_locations WHERE is_default = 1 LIMIT 1').get() as { id: string } | undefined;
+  const row = cachedStatement(deps.sqlite, LEDGER_SQL.defaultLocation).get() as { id: string } | undefined;
   if (!row) throw new Error('No default stock location: run setup first');
   return row.id;
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { desc } from 'drizzle-orm';
-import { journal } from '../db/schema';
 import type { Deps } from '../deps';
+import { cachedStatement } from '../db/statements';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -21,18 +20,24 @@ export function chainHash(prevHash: string, payload: string): string {
 
 export type JournalKind = 'sale' | 'refund' | 'void' | 'shift_close';
 
+/** Raw statements: every sale appends an entry, and the query builder would compile them each time. */
+export const JOURNAL_SQL = {
+  last: 'SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1',
+  insert: 'INSERT INTO journal (seq, id, kind, ref_id, payload, prev_hash, hash, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+} as const;
+
 export function appendJournal(
-  deps: Pick<Deps, 'db' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'sqlite' | 'clock' | 'ids'>,
   kind: JournalKind,
   refId: string,
   document: unknown,
 ): { seq: number; hash: string } {
-  const last = deps.db.select({ seq: journal.seq, hash: journal.hash }).from(journal).orderBy(desc(journal.seq)).limit(1).get();
+  const last = cachedStatement(deps.sqlite, JOURNAL_SQL.last).get() as { seq: number; hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS_HASH;
   const seq = (last?.seq ?? 0) + 1;
   const payload = canonicalJson({ kind, refId, document });
   const hash = chainHash(prevHash, payload);
-  deps.db.insert(journal).values({ seq, id: deps.ids(), kind, refId, payload, prevHash, hash, at: deps.clock() }).run();
+  cachedStatement(deps.sqlite, JOURNAL_SQL.insert).run(seq, deps.ids(), kind, refId, payload, prevHash, hash, deps.clock());
   return { seq, hash };
 }
 

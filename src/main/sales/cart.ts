@@ -10,19 +10,47 @@ import type { SessionStaff } from '../sessions';
 import { verifyApproval } from '../staff/staff';
 import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
+import { cachedStatement } from '../db/statements';
 
 interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
 }
+
+const PRODUCT_COLS = 'p.id, p.unit, p.price';
+
+/**
+ * The statements of the scan path (run on every scan, so compiled once per connection). Exported
+ * so that the bench's raw baseline runs exactly this SQL.
+ */
+export const CART_SQL = {
+  openCart: "SELECT id FROM carts WHERE terminal_code = ? AND status = 'open' ORDER BY created_at DESC LIMIT 1",
+  cartHead: 'SELECT id, cart_discount AS cartDiscount, updated_at AS updatedAt FROM carts WHERE id = ?',
+  lines: `SELECT l.id, l.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, l.qty, l.unit_price AS unitPrice,
+                 p.price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
+          FROM cart_lines l JOIN products p ON p.id = l.product_id JOIN tax_rates t ON t.id = p.tax_rate_id
+          WHERE l.cart_id = ? ORDER BY l.position`,
+  newCart:
+    "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
+  cardsInFlight: "SELECT status FROM payment_intents WHERE cart_id = ? AND order_id IS NULL AND status IN ('pending', 'approved')",
+  touch: 'UPDATE carts SET updated_at = ? WHERE id = ?',
+  byBarcode: `SELECT ${PRODUCT_COLS} FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0`,
+  byPlu: `SELECT ${PRODUCT_COLS} FROM products p WHERE p.plu = ? AND p.archived = 0`,
+  bySku: `SELECT ${PRODUCT_COLS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`,
+  byId: `SELECT ${PRODUCT_COLS} FROM products p WHERE p.id = ? AND p.archived = 0`,
+  sameLine:
+    'SELECT id, qty FROM cart_lines WHERE cart_id = ? AND product_id = ? AND fixed_amount IS NULL AND discount IS NULL AND unit_price = ? ORDER BY position DESC LIMIT 1',
+  setQty: 'UPDATE cart_lines SET qty = ? WHERE id = ?',
+  nextPosition: 'SELECT COALESCE(MAX(position), 0) + 1 AS n FROM cart_lines WHERE cart_id = ?',
+  insertLine:
+    'INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)',
+} as const;
 
 function parseDiscount(json: string | null): Discount | null {
   return json ? (JSON.parse(json) as Discount) : null;
 }
 
 export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string | null {
-  const row = deps.sqlite
-    .prepare("SELECT id FROM carts WHERE terminal_code = ? AND status = 'open' ORDER BY created_at DESC LIMIT 1")
-    .get(deps.terminalCode) as { id: string } | undefined;
+  const row = cachedStatement(deps.sqlite, CART_SQL.openCart).get(deps.terminalCode) as { id: string } | undefined;
   return row?.id ?? null;
 }
 
@@ -30,19 +58,10 @@ export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string 
 export function loadCart(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, cartId: string | null = openCartId(deps)): Cart {
   const settings = readSettings(deps);
   const cart = cartId
-    ? (deps.sqlite.prepare('SELECT id, cart_discount AS cartDiscount, updated_at AS updatedAt FROM carts WHERE id = ?').get(cartId) as
+    ? (cachedStatement(deps.sqlite, CART_SQL.cartHead).get(cartId) as
         { id: string; cartDiscount: string | null; updatedAt: number } | undefined)
     : undefined;
-  const rows = cart
-    ? (deps.sqlite
-        .prepare(
-          `SELECT l.id, l.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, l.qty, l.unit_price AS unitPrice,
-                  p.price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
-           FROM cart_lines l JOIN products p ON p.id = l.product_id JOIN tax_rates t ON t.id = p.tax_rate_id
-           WHERE l.cart_id = ? ORDER BY l.position`,
-        )
-        .all(cart.id) as LineRow[])
-    : [];
+  const rows = cart ? (cachedStatement(deps.sqlite, CART_SQL.lines).all(cart.id) as LineRow[]) : [];
   const lines: CartLine[] = rows.map((r) => ({ ...r, discount: parseDiscount(r.discount) }));
   const cartDiscount = parseDiscount(cart?.cartDiscount ?? null);
   return {
@@ -61,11 +80,7 @@ function ensureCart(deps: Deps, staff: SessionStaff): string {
   if (existing) return existing;
   const id = deps.ids();
   const now = deps.clock();
-  deps.sqlite
-    .prepare(
-      "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
-    )
-    .run(id, deps.terminalCode, staff.id, now, now);
+  cachedStatement(deps.sqlite, CART_SQL.newCart).run(id, deps.terminalCode, staff.id, now, now);
   return id;
 }
 
@@ -75,9 +90,7 @@ function ensureCart(deps: Deps, staff: SessionStaff): string {
  */
 export function assertNoCardInFlight(deps: Pick<Deps, 'sqlite'>, cartId: string | null, change: 'add' | 'reduce'): void {
   if (!cartId) return;
-  const rows = deps.sqlite
-    .prepare("SELECT status FROM payment_intents WHERE cart_id = ? AND order_id IS NULL AND status IN ('pending', 'approved')")
-    .all(cartId) as { status: string }[];
+  const rows = cachedStatement(deps.sqlite, CART_SQL.cardsInFlight).all(cartId) as { status: string }[];
   if (rows.some((r) => r.status === 'pending'))
     throw new AppError('CONFLICT', 'The card terminal is still processing a payment for this sale', { reason: 'cardPending' });
   if (change === 'reduce' && rows.length > 0)
@@ -87,7 +100,7 @@ export function assertNoCardInFlight(deps: Pick<Deps, 'sqlite'>, cartId: string 
 }
 
 function touch(deps: Deps, cartId: string): void {
-  deps.sqlite.prepare('UPDATE carts SET updated_at = ? WHERE id = ?').run(deps.clock(), cartId);
+  cachedStatement(deps.sqlite, CART_SQL.touch).run(deps.clock(), cartId);
 }
 
 interface ProductForSale {
@@ -96,18 +109,13 @@ interface ProductForSale {
   price: number;
 }
 
-const PRODUCT_COLS = 'p.id, p.unit, p.price';
-
 /** A scan resolves a barcode, a scale label (weight or price embedded) or a SKU. */
 function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: number; fixedAmount: number | null } | null {
-  const byBarcode = deps.sqlite
-    .prepare(`SELECT ${PRODUCT_COLS} FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0`)
-    .get(code) as ProductForSale | undefined;
+  const byBarcode = cachedStatement(deps.sqlite, CART_SQL.byBarcode).get(code) as ProductForSale | undefined;
   if (byBarcode) return { product: byBarcode, qty: byBarcode.unit === 'kg' ? 1000 : 1000, fixedAmount: null };
   const scale = decodeScaleBarcode(code, readSettings(deps).scale);
   if (scale) {
-    const product = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.plu = ? AND p.archived = 0`).get(scale.plu) as
-      ProductForSale | undefined;
+    const product = cachedStatement(deps.sqlite, CART_SQL.byPlu).get(scale.plu) as ProductForSale | undefined;
     if (product) {
       if (scale.kind === 'weight') {
         if (scale.grams <= 0) return null;
@@ -118,9 +126,7 @@ function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: 
       return { product, qty, fixedAmount: scale.minor };
     }
   }
-  const bySku = deps.sqlite
-    .prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`)
-    .get(...skuCases(code)) as ProductForSale | undefined;
+  const bySku = cachedStatement(deps.sqlite, CART_SQL.bySku).get(...skuCases(code)) as ProductForSale | undefined;
   return bySku ? { product: bySku, qty: 1000, fixedAmount: null } : null;
 }
 
@@ -131,50 +137,40 @@ function addLine(
   qty: number,
   fixedAmount: number | null,
   code: string | null,
-): void {
+): string {
   const cartId = ensureCart(deps, staff);
   assertNoCardInFlight(deps, cartId, 'add');
   // Scanning the same counted item again raises the quantity instead of adding a line.
   if (product.unit === 'each' && fixedAmount === null) {
-    const same = deps.sqlite
-      .prepare(
-        'SELECT id, qty FROM cart_lines WHERE cart_id = ? AND product_id = ? AND fixed_amount IS NULL AND discount IS NULL AND unit_price = ? ORDER BY position DESC LIMIT 1',
-      )
-      .get(cartId, product.id, product.price) as { id: string; qty: number } | undefined;
+    const same = cachedStatement(deps.sqlite, CART_SQL.sameLine).get(cartId, product.id, product.price) as
+      { id: string; qty: number } | undefined;
     if (same) {
       if (same.qty + qty > 100_000_000) throw new AppError('VALIDATION', 'Quantity too large');
-      deps.sqlite.prepare('UPDATE cart_lines SET qty = ? WHERE id = ?').run(same.qty + qty, same.id);
+      cachedStatement(deps.sqlite, CART_SQL.setQty).run(same.qty + qty, same.id);
       touch(deps, cartId);
-      return;
+      return cartId;
     }
   }
-  const pos = deps.sqlite.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS n FROM cart_lines WHERE cart_id = ?').get(cartId) as {
-    n: number;
-  };
+  const pos = cachedStatement(deps.sqlite, CART_SQL.nextPosition).get(cartId) as { n: number };
   if (pos.n > 500) throw new AppError('VALIDATION', 'A sale can have at most 500 lines');
-  deps.sqlite
-    .prepare(
-      'INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)',
-    )
-    .run(deps.ids(), cartId, product.id, pos.n, qty, product.price, fixedAmount, code);
+  cachedStatement(deps.sqlite, CART_SQL.insertLine).run(deps.ids(), cartId, product.id, pos.n, qty, product.price, fixedAmount, code);
   touch(deps, cartId);
+  return cartId;
 }
 
 export function scan(deps: Deps, staff: SessionStaff, code: string): Cart {
   const hit = resolveCode(deps, code);
   if (!hit) throw new AppError('NOT_FOUND', `Unknown barcode ${code}`, { code });
-  addLine(deps, staff, hit.product, hit.qty, hit.fixedAmount, code);
-  return loadCart(deps);
+  // The cart the line went into is the terminal's open cart: no need to look it up again.
+  return loadCart(deps, addLine(deps, staff, hit.product, hit.qty, hit.fixedAmount, code));
 }
 
 export function addProduct(deps: Deps, staff: SessionStaff, productId: string, qty?: number): Cart {
-  const product = deps.sqlite.prepare(`SELECT ${PRODUCT_COLS} FROM products p WHERE p.id = ? AND p.archived = 0`).get(productId) as
-    ProductForSale | undefined;
+  const product = cachedStatement(deps.sqlite, CART_SQL.byId).get(productId) as ProductForSale | undefined;
   if (!product) throw notFound('Product');
   const q = qty ?? 1000;
   if (product.unit === 'each' && q % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
-  addLine(deps, staff, product, q, null, null);
-  return loadCart(deps);
+  return loadCart(deps, addLine(deps, staff, product, q, null, null));
 }
 
 interface LineCtx {
@@ -227,7 +223,7 @@ export function setQty(deps: Deps, staff: SessionStaff, lineId: string, qty: num
   const { cartId, line } = openLine(deps, lineId);
   if (line.unit === 'each' && qty % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
   if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label has a fixed quantity');
-  deps.sqlite.prepare('UPDATE cart_lines SET qty = ? WHERE id = ?').run(qty, lineId);
+  cachedStatement(deps.sqlite, CART_SQL.setQty).run(qty, lineId);
   if (qty < line.qty) recheckAmountDiscounts(deps, staff, approval);
   touch(deps, cartId);
   return loadCart(deps);

@@ -12,11 +12,39 @@ import { loadCart } from './cart';
 import { cartShipsLater, recordSaleExtras, type InternalTender } from '../aftersale/sale-extras';
 import { attachShift, requireOpenShift } from '../shifts/shifts';
 import { recordSaleInsight } from '../insight/rollups';
+import { cachedStatement } from '../db/statements';
+
+/**
+ * The statements of a sale (compiled once per connection: a sale runs a couple of dozen).
+ * Exported so that the bench's raw baseline runs exactly this SQL.
+ */
+export const CHECKOUT_SQL = {
+  byCheckoutId: 'SELECT id FROM orders WHERE checkout_id = ?',
+  cartStatus: 'SELECT status, terminal_code AS terminal FROM carts WHERE id = ?',
+  bumpCounter: 'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1',
+  counter: 'SELECT value FROM counters WHERE name = ?',
+  intent: 'SELECT cart_id AS cartId, amount, status, brand, last4, reference, order_id AS orderId FROM payment_intents WHERE id = ?',
+  insertOrder: `INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
+                  tax_total, total, paid, change, taxes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertLine: `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
+                 discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT cost FROM products WHERE id = ?))`,
+  insertPayment:
+    'INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  settleIntent: 'UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?',
+  completeCart: "UPDATE carts SET status = 'completed', updated_at = ? WHERE id = ?",
+  order: `SELECT o.id, o.number, o.checkout_id AS checkoutId, o.created_at AS createdAt, s.name AS staffName, o.terminal_code AS terminalCode,
+                 o.currency, o.price_mode AS priceMode, o.subtotal, o.discount_total AS discountTotal, o.tax_total AS taxTotal, o.total,
+                 o.paid, o.change, o.taxes
+          FROM orders o JOIN staff s ON s.id = o.staff_id WHERE o.id = ?`,
+  orderLines: `SELECT id, product_id AS productId, sku, name, alt_name AS altName, unit, qty, unit_price AS unitPrice, discount, tax,
+                      tax_rate_bp AS taxRateBp, total FROM order_lines WHERE order_id = ? ORDER BY position`,
+  orderPayments: 'SELECT id, kind, amount, tendered, brand, last4, reference FROM payments WHERE order_id = ? ORDER BY rowid',
+} as const;
 
 function nextOrderNumber(deps: Deps): string {
   const key = `order:${deps.terminalCode}`;
-  deps.sqlite.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(key);
-  const { value } = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as { value: number };
+  cachedStatement(deps.sqlite, CHECKOUT_SQL.bumpCounter).run(key);
+  const { value } = cachedStatement(deps.sqlite, CHECKOUT_SQL.counter).get(key) as { value: number };
   return `${deps.terminalCode}-${String(value).padStart(6, '0')}`;
 }
 
@@ -40,9 +68,7 @@ function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | In
       return { kind: 'card_external', amount: t.amount, brand: t.brand ?? null, last4: t.last4 ?? null, reference: null, intentId: null };
     if (seen.has(t.intentId)) throw new AppError('VALIDATION', 'The same card payment is listed twice');
     seen.add(t.intentId);
-    const intent = deps.sqlite
-      .prepare('SELECT cart_id AS cartId, amount, status, brand, last4, reference, order_id AS orderId FROM payment_intents WHERE id = ?')
-      .get(t.intentId) as
+    const intent = cachedStatement(deps.sqlite, CHECKOUT_SQL.intent).get(t.intentId) as
       | {
           cartId: string;
           amount: number;
@@ -77,12 +103,12 @@ export function completeSale(
   staff: SessionStaff,
   input: { cartId: string; checkoutId: string; tenders: (TenderRequest | InternalTender)[] },
 ): Order {
-  const done = deps.sqlite.prepare('SELECT id FROM orders WHERE checkout_id = ?').get(input.checkoutId) as { id: string } | undefined;
+  const done = cachedStatement(deps.sqlite, CHECKOUT_SQL.byCheckoutId).get(input.checkoutId) as { id: string } | undefined;
   if (done) return getOrder(deps, done.id);
   // Issue 5: selling needs an open cash-drawer shift on this terminal.
   const shiftId = requireOpenShift(deps);
 
-  const status = deps.sqlite.prepare('SELECT status, terminal_code AS terminal FROM carts WHERE id = ?').get(input.cartId) as
+  const status = cachedStatement(deps.sqlite, CHECKOUT_SQL.cartStatus).get(input.cartId) as
     { status: string; terminal: string } | undefined;
   if (!status || status.terminal !== deps.terminalCode) throw notFound('Sale', { cartId: input.cartId });
   if (status.status !== 'open') throw new AppError('CONFLICT', 'That sale is no longer open', { status: status.status });
@@ -106,37 +132,29 @@ export function completeSale(
   const now = deps.clock();
   const orderId = deps.ids();
   const number = nextOrderNumber(deps);
-  deps.sqlite
-    .prepare(
-      `INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
-         tax_total, total, paid, change, taxes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      orderId,
-      number,
-      input.checkoutId,
-      input.cartId,
-      deps.terminalCode,
-      staff.id,
-      settings.currency,
-      settings.priceMode,
-      cart.priced.subtotal,
-      cart.priced.discountTotal,
-      cart.priced.taxTotal,
-      cart.priced.total,
-      settlement.paid,
-      settlement.change,
-      JSON.stringify(cart.priced.taxes),
-      now,
-    );
+  cachedStatement(deps.sqlite, CHECKOUT_SQL.insertOrder).run(
+    orderId,
+    number,
+    input.checkoutId,
+    input.cartId,
+    deps.terminalCode,
+    staff.id,
+    settings.currency,
+    settings.priceMode,
+    cart.priced.subtotal,
+    cart.priced.discountTotal,
+    cart.priced.taxTotal,
+    cart.priced.total,
+    settlement.paid,
+    settlement.change,
+    JSON.stringify(cart.priced.taxes),
+    now,
+  );
   attachShift(deps, orderId, shiftId);
 
   // An order that ships later takes its stock at fulfilment (shipping), not here.
   const shipLater = cartShipsLater(deps, input.cartId);
-  const insLine = deps.sqlite.prepare(
-    `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
-       discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT cost FROM products WHERE id = ?))`,
-  );
+  const insLine = cachedStatement(deps.sqlite, CHECKOUT_SQL.insertLine);
   cart.lines.forEach((line, i) => {
     const p = cart.priced.lines[i]!;
     insLine.run(
@@ -171,17 +189,14 @@ export function completeSale(
   });
 
   // Cash is recorded as what it paid (tendered minus change); the tendered amount is kept too.
-  const insPay = deps.sqlite.prepare(
-    'INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insPay = cachedStatement(deps.sqlite, CHECKOUT_SQL.insertPayment);
   const cashTendered = tenders.filter((t) => t.kind === 'cash').reduce((s, t) => s + t.amount, 0);
   if (cashTendered > 0) insPay.run(deps.ids(), orderId, 'cash', cashTendered - settlement.change, cashTendered, null, null, null, now);
   for (const t of tenders.filter((x) => x.kind !== 'cash')) {
     insPay.run(deps.ids(), orderId, t.kind, t.amount, null, t.brand, t.last4, t.reference, now);
-    if (t.intentId)
-      deps.sqlite.prepare('UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?').run(orderId, now, t.intentId);
+    if (t.intentId) cachedStatement(deps.sqlite, CHECKOUT_SQL.settleIntent).run(orderId, now, t.intentId);
   }
-  deps.sqlite.prepare("UPDATE carts SET status = 'completed', updated_at = ? WHERE id = ?").run(now, input.cartId);
+  cachedStatement(deps.sqlite, CHECKOUT_SQL.completeCart).run(now, input.cartId);
   // Issue 4: customer, fulfilment, store credit spent, loyalty points earned.
   recordSaleExtras(deps, staff, { orderId, cartId: input.cartId, total: cart.priced.total, tenders });
 
@@ -193,24 +208,11 @@ export function completeSale(
 }
 
 export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): Order {
-  const o = deps.sqlite
-    .prepare(
-      `SELECT o.id, o.number, o.checkout_id AS checkoutId, o.created_at AS createdAt, s.name AS staffName, o.terminal_code AS terminalCode,
-              o.currency, o.price_mode AS priceMode, o.subtotal, o.discount_total AS discountTotal, o.tax_total AS taxTotal, o.total,
-              o.paid, o.change, o.taxes
-       FROM orders o JOIN staff s ON s.id = o.staff_id WHERE o.id = ?`,
-    )
-    .get(id) as (Omit<Order, 'taxes' | 'lines' | 'payments'> & { taxes: string }) | undefined;
+  const o = cachedStatement(deps.sqlite, CHECKOUT_SQL.order).get(id) as
+    (Omit<Order, 'taxes' | 'lines' | 'payments'> & { taxes: string }) | undefined;
   if (!o) throw notFound('Order');
-  const lines = deps.sqlite
-    .prepare(
-      `SELECT id, product_id AS productId, sku, name, alt_name AS altName, unit, qty, unit_price AS unitPrice, discount, tax,
-              tax_rate_bp AS taxRateBp, total FROM order_lines WHERE order_id = ? ORDER BY position`,
-    )
-    .all(id) as Order['lines'];
-  const payments = deps.sqlite
-    .prepare('SELECT id, kind, amount, tendered, brand, last4, reference FROM payments WHERE order_id = ? ORDER BY rowid')
-    .all(id) as Order['payments'];
+  const lines = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLines).all(id) as Order['lines'];
+  const payments = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderPayments).all(id) as Order['payments'];
   return { ...o, taxes: JSON.parse(o.taxes) as Order['taxes'], lines, payments };
 }
 

@@ -15,6 +15,7 @@ import { appendJournal } from '../journal/journal';
 import { readSettings } from '../settings/settings';
 import { loadCart } from '../sales/cart';
 import type { SessionStaff } from '../sessions';
+import { cachedStatement } from '../db/statements';
 
 type Sql = Pick<Deps, 'sqlite'>;
 
@@ -75,14 +76,12 @@ export function openShiftOf(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): ShiftS
 }
 
 /** Selling (and refunding cash) needs an open shift on this terminal: its id, or a clear refusal. */
+/** The terminal's open shift (run by every sale). */
+export const OPEN_SHIFT_SQL = `SELECT s.id FROM shifts s WHERE s.terminal_code = ? AND NOT EXISTS (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id)
+  ORDER BY s.opened_at DESC LIMIT 1`;
+
 export function requireOpenShift(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string {
-  const id = deps.sqlite
-    .prepare(
-      `SELECT s.id FROM shifts s WHERE s.terminal_code = ? AND NOT EXISTS (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id)
-       ORDER BY s.opened_at DESC LIMIT 1`,
-    )
-    .pluck()
-    .get(deps.terminalCode) as string | undefined;
+  const id = cachedStatement(deps.sqlite, OPEN_SHIFT_SQL, 'pluck').get(deps.terminalCode) as string | undefined;
   if (!id) throw new AppError('SHIFT_REQUIRED', 'No shift is open on this terminal: open a shift (count the float) before selling');
   return id;
 }
@@ -385,5 +384,5 @@ export function listShifts(deps: Sql, limit: number, offset = 0): ShiftSummary[]
 
 /** Stamps a sale with its shift, in the sale's own transaction (right after the order row is written). */
 export function attachShift(deps: Sql, orderId: string, shiftId: string): void {
-  deps.sqlite.prepare('UPDATE orders SET shift_id = ? WHERE id = ? AND shift_id IS NULL').run(shiftId, orderId);
+  cachedStatement(deps.sqlite, 'UPDATE orders SET shift_id = ? WHERE id = ? AND shift_id IS NULL').run(shiftId, orderId);
 }

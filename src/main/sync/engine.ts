@@ -310,7 +310,7 @@ export class SyncEngine {
       joining: getState(s, 'joining') === true,
       online: link !== null && this.mem.online,
       syncing: this.running !== null,
-      pending: link ? pendingCount(this.deps) : (stmt(s, 'SELECT COUNT(*) FROM outbox').pluck().get() as number),
+      pending: link ? pendingCount(this.deps) : (stmt(s, 'SELECT COUNT(*) FROM outbox', 'pluck').get() as number),
       lastSyncAt: this.mem.lastSyncAt,
       lastAttemptAt: this.mem.lastAttemptAt,
       nextAttemptAt: this.nextAt,
@@ -322,7 +322,7 @@ export class SyncEngine {
       storeId: link?.storeId ?? null,
       terminalCode: this.deps.terminalCode,
       deviceId: link?.deviceId ?? null,
-      rejections: stmt(s, 'SELECT COUNT(*) FROM sync_rejections WHERE resolved_at IS NULL').pluck().get() as number,
+      rejections: stmt(s, 'SELECT COUNT(*) FROM sync_rejections WHERE resolved_at IS NULL', 'pluck').get() as number,
       offlineCards: offlineCardSummary(this.deps),
     };
   }

@@ -14,7 +14,7 @@ const HOOKS: Record<string, Hook> = {
   /** The search index is keyed by the product's rowid and built from its names, SKU and barcodes. */
   product(deps, ids) {
     const get = stmt(deps.sqlite, 'SELECT rowid AS r, name, alt_name AS altName, sku FROM products WHERE id = ?');
-    const codes = stmt(deps.sqlite, 'SELECT code FROM barcodes WHERE product_id = ? ORDER BY code').pluck();
+    const codes = stmt(deps.sqlite, 'SELECT code FROM barcodes WHERE product_id = ? ORDER BY code', 'pluck');
     const del = stmt(deps.sqlite, 'DELETE FROM products_fts WHERE rowid = ?');
     const ins = stmt(deps.sqlite, 'INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
     for (const id of ids) {

@@ -132,12 +132,14 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
     const values = set ? ((rec.d[field] as unknown[] | null) ?? []).map(String) : rec.d[field] == null ? [] : [String(rec.d[field])];
     for (const value of values) {
       const holder = set
-        ? (stmt(deps.sqlite, `SELECT ${q(set.fk)} FROM ${q(set.table)} WHERE ${q(set.column)} = ? AND ${q(set.fk)} <> ?`)
-            .pluck()
-            .get(value, id) as string | undefined)
-        : (stmt(deps.sqlite, `SELECT ${q(spec.key)} FROM ${q(spec.table)} WHERE ${q(field)} = ? AND ${q(spec.key)} <> ?`)
-            .pluck()
-            .get(value, id) as string | undefined);
+        ? (stmt(deps.sqlite, `SELECT ${q(set.fk)} FROM ${q(set.table)} WHERE ${q(set.column)} = ? AND ${q(set.fk)} <> ?`, 'pluck').get(
+            value,
+            id,
+          ) as string | undefined)
+        : (stmt(deps.sqlite, `SELECT ${q(spec.key)} FROM ${q(spec.table)} WHERE ${q(field)} = ? AND ${q(spec.key)} <> ?`, 'pluck').get(
+            value,
+            id,
+          ) as string | undefined);
       if (holder === undefined) continue;
       const key = `${spec.entity}\u0000${holder}`;
       const loser = ctx.pending.has(key) || ctx.disputed.has(key);
@@ -145,7 +147,8 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
         if (set) set.del.run(holder, value);
         else {
           const nullable =
-            (stmt(deps.sqlite, `SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?`).pluck().get(spec.table, field) as number) === 0;
+            (stmt(deps.sqlite, `SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?`, 'pluck').get(spec.table, field) as number) ===
+            0;
           let next: string | null = null;
           if (!nullable) {
             for (let n = 2; n < 1000; n++) {

@@ -181,7 +181,7 @@ export function currentOutboxSeq(deps: Pick<Deps, 'sqlite'>): number {
 
 export function pendingCount(deps: Pick<Deps, 'sqlite'>): number {
   const base = getState(deps.sqlite, 'mutationBase') ?? 0;
-  return stmt(deps.sqlite, 'SELECT COUNT(*) FROM outbox WHERE seq > ?').pluck().get(base) as number;
+  return stmt(deps.sqlite, 'SELECT COUNT(*) FROM outbox WHERE seq > ?', 'pluck').get(base) as number;
 }
 
 export { setState };

@@ -48,9 +48,8 @@ export function continueOrderNumbers(deps: Pick<Deps, 'sqlite' | 'terminalCode'>
     const last = stmt(
       deps.sqlite,
       `SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM ${n.table} WHERE substr(number, 1, ?) = ? AND substr(number, ?) GLOB '[0-9]*'`,
-    )
-      .pluck()
-      .get(prefix.length + 1, prefix.length, prefix, prefix.length + 1) as number | null;
+      'pluck',
+    ).get(prefix.length + 1, prefix.length, prefix, prefix.length + 1) as number | null;
     if (last && last > 0)
       stmt(
         deps.sqlite,

@@ -47,7 +47,7 @@ export interface ParkedValue {
 }
 
 export function getState<K extends keyof SyncStateValues>(sqlite: Sqlite, key: K): SyncStateValues[K] | null {
-  const raw = stmt(sqlite, 'SELECT value FROM sync_state WHERE key = ?').pluck().get(key) as string | undefined;
+  const raw = stmt(sqlite, 'SELECT value FROM sync_state WHERE key = ?', 'pluck').get(key) as string | undefined;
   return raw === undefined ? null : (JSON.parse(raw) as SyncStateValues[K]);
 }
 

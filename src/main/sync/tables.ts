@@ -145,12 +145,5 @@ export function mutableEntities(): SyncEntity[] {
 
 export { q as quoteIdent };
 
-/** Prepared statements keyed by SQL text, per connection. */
-const stmtCache = new WeakMap<Sqlite, Map<string, Statement>>();
-export function stmt(sqlite: Sqlite, sql: string): Statement {
-  let m = stmtCache.get(sqlite);
-  if (!m) stmtCache.set(sqlite, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = sqlite.prepare(sql)));
-  return s;
-}
+/** Prepared statements keyed by SQL text, per connection (the store's one statement cache). */
+export { cachedStatement as stmt } from '../db/statements';
