@@ -17,7 +17,7 @@ import type {
 import { businessBucket, dayParts, dayToIso, isIsoDate, isoToDay, monthStart, planRange, weekStart } from '../../shared/business-day';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { DIM, type Dim } from './rollups';
+import { DIM, type Dim, type Measures } from './rollups';
 import { bucketVector, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
 
@@ -52,20 +52,7 @@ export function previousRange(r: DayRange): DayRange {
   return { from: r.from - len, to: r.from - 1 };
 }
 
-export interface M {
-  orders: number;
-  units: number;
-  sales: number;
-  net: number;
-  tax: number;
-  discount: number;
-  cost: number;
-  rCount: number;
-  rUnits: number;
-  rAmount: number;
-  rNet: number;
-  rCost: number;
-}
+export type M = Measures;
 
 const M_SUM = (sign = '') =>
   ['orders', 'units', 'sales', 'net', 'tax', 'discount', 'cost', 'r_count', 'r_units', 'r_amount', 'r_net', 'r_cost']

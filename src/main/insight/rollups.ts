@@ -50,7 +50,8 @@ export interface RollupEvent {
 
 type Sql = Pick<Deps, 'sqlite'>;
 
-interface Measures {
+/** The measures every rollup row keeps (sales side and refund side). */
+export interface Measures {
   orders: number;
   units: number;
   sales: number;

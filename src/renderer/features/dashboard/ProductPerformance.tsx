@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Pager } from '../../components/Pager';
 import type { ProductPerf } from '../../../shared/api/insight';
 import { invoke } from '../../api';
 import { downloadCsv } from '../../lib/download';
@@ -99,27 +100,15 @@ export function ProductPerformance() {
               ))}
             </tbody>
           </table>
-          <div className="pager">
-            <button
-              type="button"
-              className="btn btn-ghost btn-sm"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              {t('dashboard.prev')}
-            </button>
-            <span className="muted">
-              {t('dashboard.pageOf', { from: offset + 1, to: Math.min(offset + PAGE, data.total), total: data.total })}
-            </span>
-            <button
-              type="button"
-              className="btn btn-ghost btn-sm"
-              disabled={offset + PAGE >= data.total}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              {t('dashboard.next')}
-            </button>
-          </div>
+          <Pager
+            offset={offset}
+            pageSize={PAGE}
+            total={data.total}
+            onOffset={setOffset}
+            label={(from, to, total) => t('dashboard.pageOf', { from, to, total })}
+            prev={t('dashboard.prev')}
+            next={t('dashboard.next')}
+          />
         </>
       )}
     </section>

@@ -1,6 +1,7 @@
 import '../aftersale/aftersale.css';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Pager } from '../../components/Pager';
 import type { OrderRow, OrderStatusFilter, ProductHit } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
@@ -230,27 +231,13 @@ export function OrdersScreen() {
             </table>
           )}
           {page && page.total > PAGE && (
-            <div className="pager">
-              <button
-                type="button"
-                className="btn btn-ghost btn-sm"
-                disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - PAGE))}
-              >
-                ‹
-              </button>
-              <span className="muted">
-                {t('after.pager', { from: offset + 1, to: Math.min(page.total, offset + PAGE), total: page.total })}
-              </span>
-              <button
-                type="button"
-                className="btn btn-ghost btn-sm"
-                disabled={offset + PAGE >= page.total}
-                onClick={() => setOffset(offset + PAGE)}
-              >
-                ›
-              </button>
-            </div>
+            <Pager
+              offset={offset}
+              pageSize={PAGE}
+              total={page.total}
+              onOffset={setOffset}
+              label={(from, to, total) => t('after.pager', { from, to, total })}
+            />
           )}
         </section>
         <section className="orders-detail card">
