@@ -170,6 +170,7 @@ describe('migrations', () => {
     expect(s.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(s.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     expect(s.sqlite.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    expect(s.sqlite.pragma('temp_store', { simple: true })).toBe(2); // MEMORY: no temp-file journals
     expect(existsSync(`${file}-wal`)).toBe(true);
     // WAL is a property of the file: a plain connection sees it too.
     s.sqlite.close();

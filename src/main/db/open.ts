@@ -24,6 +24,10 @@ export function openStore(file: string, migrationsDir: string): Store {
     sqlite.pragma('busy_timeout = 5000');
     // 64 MiB of page cache (the default is 2 MiB): lists over a million items touch many pages.
     sqlite.pragma('cache_size = -65536');
+    // Statement journals and temporary b-trees in memory: on disk, every statement that writes to
+    // the search index inside a bigger transaction spilled its journal to a temp file, which made
+    // bulk writes (import, first sync) twice as slow. They are per statement, so memory stays small.
+    sqlite.pragma('temp_store = MEMORY');
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: migrationsDir });
     return { sqlite, db };
