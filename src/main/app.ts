@@ -5,6 +5,7 @@ import { createHlc } from '../shared/hlc';
 import type { RecoveryInfo } from '../shared/api/admin';
 import type { Result } from '../shared/errors';
 import { openStore, type Store } from './db/open';
+import { startCheckpointer, type Checkpointer } from './db/checkpointer';
 import { AppError } from './errors';
 import type { Deps, EventSink } from './deps';
 import { handlers } from './handlers';
@@ -43,6 +44,8 @@ export interface AppOptions {
   pinParams?: PinParams;
   /** Automatic backups on a timer (default: on when there is a data folder). */
   automaticBackups?: boolean;
+  /** WAL checkpoints on a worker thread (default: on when there is a data folder; src/main/db/checkpointer.ts). */
+  walCheckpointWorker?: boolean;
   /** Cloud sync: transport, timers (tests), and whether the loop starts at once. */
   sync?: SyncOptions;
 }
@@ -70,6 +73,7 @@ interface Core {
   deps: Deps;
   router: Router;
   sync: SyncRuntime;
+  checkpointer: Checkpointer | null;
 }
 
 type Listener = (event: string, payload: unknown) => void;
@@ -118,11 +122,19 @@ export function createApp(opts: AppOptions): App {
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,
       ...(safety ? { dataSafety: safety } : {}),
     };
-    return { store, deps, router: createRouter(deps, handlers, new SessionStore(), listeners), sync: createSyncRuntime(deps, opts.sync) };
+    return {
+      store,
+      deps,
+      router: createRouter(deps, handlers, new SessionStore(), listeners),
+      sync: createSyncRuntime(deps, opts.sync),
+      checkpointer: opts.dataDir && opts.walCheckpointWorker !== false ? startCheckpointer(store.sqlite, file) : null,
+    };
   }
 
   function closeCore(): void {
     core?.sync.engine.stop();
+    // Before the main connection closes: its close then checkpoints the rest and removes the WAL.
+    core?.checkpointer?.stop();
     if (core?.store.sqlite.open) core.store.sqlite.close();
     core = null;
   }

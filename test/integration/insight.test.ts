@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fail, makeApp, ok, readyStore, ADMIN_PIN } from '../support/app';
 import { uuidv7 } from '../../src/shared/ids';
 import { inTransaction } from '../../src/main/db/open';
-import { applyToRollups } from '../../src/main/insight/rollups';
+import { APPLY_DELAY_MS, applyToRollups } from '../../src/main/insight/rollups';
 import { seedHistory } from '../../src/main/setup/history';
 
 type App = ReturnType<typeof makeApp>;
@@ -33,6 +33,29 @@ describe('insight', () => {
     expect((await fail(app, 'insight.products', { from: '2026-03-10', to: '2026-03-01', sort: 'units', dir: 'desc', limit: 5 })).code).toBe(
       'VALIDATION',
     );
+  });
+
+  it('a sale commits without touching the rollups; they follow moments later, and a read before then still counts it', async () => {
+    const app = makeApp();
+    await readyStore(app);
+    const rollupRows = () => app.deps.sqlite.prepare('SELECT COUNT(*) FROM rollup_keyed').pluck().get() as number;
+    const pending = () => app.deps.sqlite.prepare('SELECT COUNT(*) FROM insight_pending').pluck().get() as number;
+    const before = rollupRows();
+    await sell(app, [COLA, BREAD]);
+    expect(pending()).toBe(1);
+    expect(rollupRows()).toBe(before);
+    // Read at once: the queued sale is added first.
+    const today = (await ok(app, 'insight.businessDay', {})).today;
+    const s = await ok(app, 'insight.summary', { from: today, to: today });
+    expect(s.current.orders).toBe(1);
+    expect(pending()).toBe(0);
+    expect(rollupRows()).toBeGreaterThan(before);
+    // Without a read, the queue empties by itself shortly after the sale.
+    await sell(app, [COLA]);
+    expect(pending()).toBe(1);
+    await new Promise((r) => setTimeout(r, APPLY_DELAY_MS + 100));
+    expect(pending()).toBe(0);
+    expect((await ok(app, 'insight.summary', { from: today, to: today })).current.orders).toBe(2);
   });
 
   it('dashboard figures: KPIs with the previous period, series by day/week/month, heat map, products, categories, tenders, staff', async () => {

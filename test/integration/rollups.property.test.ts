@@ -12,7 +12,14 @@ import { uuidv7 } from '../../src/shared/ids';
 import { priceCart } from '../../src/shared/pricing';
 import { dayToIso, isoToDay } from '../../src/shared/business-day';
 import { inTransaction } from '../../src/main/db/open';
-import { applyToRollups, rebuildRollups, recordSaleInsight, ROLLUP_TABLES, type RollupEvent } from '../../src/main/insight/rollups';
+import {
+  applyPendingInsight,
+  applyToRollups,
+  rebuildRollups,
+  recordSaleInsight,
+  ROLLUP_TABLES,
+  type RollupEvent,
+} from '../../src/main/insight/rollups';
 import {
   keyedTotals,
   rawCategoryTotals,
@@ -33,7 +40,9 @@ type App = ReturnType<typeof makeApp>;
 const BASE = Date.UTC(2025, 0, 1);
 const SPAN = 730 * 86_400_000;
 
+/** The rollups as a reader sees them: queued sales are added first, as every insight read does. */
 function snapshot(app: App): Record<string, unknown[]> {
+  applyPendingInsight(app.deps);
   const out: Record<string, unknown[]> = {};
   for (const t of ROLLUP_TABLES)
     out[t] = app.deps.sqlite

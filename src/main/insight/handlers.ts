@@ -4,7 +4,7 @@ import type { HandlersFor } from '../router';
 import type { Deps } from '../deps';
 import { customerInsight, segmentMembers } from './customers';
 import { categoryPerf, heatmap, parseRange, paymentMix, productList, series, staffPerf, summary } from './queries';
-import { rebuildRollups } from './rollups';
+import { applyPendingInsight, rebuildRollups } from './rollups';
 import { businessDaySettings, writeCutoff } from './settings';
 import { suggestionsFor } from './suggestions';
 // Registers refunds as a rollup source for rebuilds.
@@ -15,6 +15,14 @@ import { staffOf } from '../router';
 function businessDayInfo(deps: Deps) {
   const s = businessDaySettings(deps);
   return { timezone: s.timezone, cutoffHour: s.cutoffHour, today: dayToIso(businessToday(deps.clock(), s.timezone, s.cutoffHour)) };
+}
+
+/** A read of the rollups: sales still queued are added first, so the figures include the last sale. */
+function fresh<I, O>(read: (input: I, deps: Deps) => O): (input: I, ctx: { deps: Deps }) => O {
+  return (input, { deps }) => {
+    applyPendingInsight(deps);
+    return read(input, deps);
+  };
 }
 
 export const insightHandlers: HandlersFor<typeof insightContract> = {
@@ -33,17 +41,17 @@ export const insightHandlers: HandlersFor<typeof insightContract> = {
     });
     return businessDayInfo(deps);
   },
-  'insight.summary': (input, { deps }) => summary(deps, input),
-  'insight.series': (input, { deps }) => series(deps, input),
-  'insight.heatmap': (input, { deps }) => heatmap(deps, input),
-  'insight.products': (input, { deps }) => productList(deps, input),
-  'insight.categories': (input, { deps }) => categoryPerf(deps, input),
-  'insight.payments': (input, { deps }) => paymentMix(deps, input),
-  'insight.staff': (input, { deps }) => {
+  'insight.summary': fresh((input, deps) => summary(deps, input)),
+  'insight.series': fresh((input, deps) => series(deps, input)),
+  'insight.heatmap': fresh((input, deps) => heatmap(deps, input)),
+  'insight.products': fresh((input, deps) => productList(deps, input)),
+  'insight.categories': fresh((input, deps) => categoryPerf(deps, input)),
+  'insight.payments': fresh((input, deps) => paymentMix(deps, input)),
+  'insight.staff': fresh((input, deps) => {
     parseRange(input);
     return staffPerf(deps, input);
-  },
-  'insight.customers': (_i, { deps }) => customerInsight(deps, deps.clock()),
-  'insight.segment': (input, { deps }) => segmentMembers(deps, deps.clock(), input),
-  'insight.suggestions': (input, { deps }) => suggestionsFor(deps, input.productIds, input.limit ?? 4),
+  }),
+  'insight.customers': fresh((_i, deps) => customerInsight(deps, deps.clock())),
+  'insight.segment': fresh((input, deps) => segmentMembers(deps, deps.clock(), input)),
+  'insight.suggestions': fresh((input, deps) => suggestionsFor(deps, input.productIds, input.limit ?? 4)),
 };

@@ -1,10 +1,13 @@
 /**
- * Rollups kept up to date as sales and refunds commit (same transaction), so every dashboard query
- * reads a few thousand rows at most, whatever the number of orders.
+ * Rollups kept up to date as sales and refunds commit, so every dashboard query reads a few
+ * thousand rows at most, whatever the number of orders.
  *
- * The one entry point is `applyToRollups(deps, event)`: checkout calls it for each sale (see
- * `recordSaleInsight`); the refunds feature calls it with `kind: 'refund'` (positive amounts: what
- * went back to the customer). Every figure is a sum, so events may arrive in any order — a sale
+ * The one entry point is `applyToRollups(deps, event)`. A sale only queues its order id in its own
+ * transaction (`recordSaleInsight`): the rollups touch some thirty pages per sale, which made the
+ * clerk's commit slower and bigger, so `applyPendingInsight` adds queued sales in one transaction
+ * moments after the sale and before any insight read. The refunds feature calls `applyToRollups`
+ * with `kind: 'refund'` in the refund's transaction (positive amounts: what went back to the
+ * customer). Every figure is a sum, so events may arrive in any order — a sale
  * synced late with an old timestamp lands in its own (old) business day.
  *
  * `rebuildRollups` recomputes everything from the facts with bulk SQL (GROUP BY over the lines),
@@ -16,6 +19,7 @@ import { businessDaySettings } from './settings';
 import { forgetAll, forgetBuckets } from './vectors';
 import { cachedStatement } from '../db/statements';
 import { OPEN_SHIFT_SQL } from '../shifts/shifts';
+import { inTransaction } from '../db/open';
 
 export const DIM = { product: 1, category: 2, staff: 3, tender: 4 } as const;
 export type Dim = (typeof DIM)[keyof typeof DIM];
@@ -123,6 +127,10 @@ const SQL = {
                      (l.cost * l.qty + 500) / 1000 AS cost
               FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.position`,
   salePayments: 'SELECT kind, amount FROM payments WHERE order_id = ? ORDER BY rowid',
+  queue: 'INSERT INTO insight_pending (order_id) VALUES (?)',
+  pending: 'SELECT seq, order_id AS orderId FROM insight_pending ORDER BY seq LIMIT 1000',
+  anyPending: 'SELECT EXISTS (SELECT 1 FROM insight_pending)',
+  unqueue: 'DELETE FROM insight_pending WHERE seq <= ?',
 } as const;
 
 const prepared = (deps: Sql, sql: string) => cachedStatement(deps.sqlite, sql);
@@ -224,14 +232,10 @@ export function applyToRollups(
 }
 
 /** The sale event of a stored order (lines, tenders, staff, customer, shift). */
-export function saleEvent(deps: Sql, orderId: string): RollupEvent {
-  const o = prepared(deps, SQL.saleOrder).get(orderId) as {
-    id: string;
-    at: number;
-    staffId: string;
-    customerId: string | null;
-    shiftId: string | null;
-  };
+export function saleEvent(deps: Sql, orderId: string): RollupEvent | null {
+  const o = prepared(deps, SQL.saleOrder).get(orderId) as
+    { id: string; at: number; staffId: string; customerId: string | null; shiftId: string | null } | undefined;
+  if (!o) return null;
   const lines = prepared(deps, SQL.saleLines).all(orderId) as RollupLine[];
   const payments = prepared(deps, SQL.salePayments).all(orderId) as {
     kind: string;
@@ -240,9 +244,52 @@ export function saleEvent(deps: Sql, orderId: string): RollupEvent {
   return { kind: 'sale', ...o, lines, payments };
 }
 
-/** Called by checkout in the sale's transaction. */
-export function recordSaleInsight(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, orderId: string): void {
-  applyToRollups(deps, saleEvent(deps, orderId));
+type InsightDeps = Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>;
+
+/** How long after a sale its rollups are added: a burst of sales (or a sync pull) goes in one transaction. */
+export const APPLY_DELAY_MS = 200;
+const scheduled = new WeakMap<Deps['sqlite'], ReturnType<typeof setTimeout>>();
+
+/**
+ * Called by checkout (and sync, for other terminals' sales) in the sale's transaction: queues the
+ * order for the rollups and schedules `applyPendingInsight`.
+ */
+export function recordSaleInsight(deps: InsightDeps, orderId: string): void {
+  prepared(deps, SQL.queue).run(orderId);
+  if (scheduled.has(deps.sqlite)) return;
+  const timer = setTimeout(() => {
+    scheduled.delete(deps.sqlite);
+    // A store closed meanwhile (quit, restore) keeps its queue for the next read.
+    if (!deps.sqlite.open || deps.sqlite.inTransaction) return;
+    try {
+      applyPendingInsight(deps);
+    } catch (err) {
+      console.error('[countertop] adding sales to the dashboard rollups failed; the next read retries', err);
+    }
+  }, APPLY_DELAY_MS);
+  timer.unref?.();
+  scheduled.set(deps.sqlite, timer);
+}
+
+/**
+ * Adds every queued sale to the rollups, in one transaction (or in the caller's). Every insight
+ * read calls it first, so what a dashboard shows always includes the last sale. Returns how many.
+ */
+export function applyPendingInsight(deps: InsightDeps): number {
+  if (!cachedStatement(deps.sqlite, SQL.anyPending, 'pluck').get()) return 0;
+  return inTransaction(deps.sqlite, () => {
+    let n = 0;
+    for (;;) {
+      const batch = prepared(deps, SQL.pending).all() as { seq: number; orderId: string }[];
+      if (batch.length === 0) return n;
+      for (const { orderId } of batch) {
+        const event = saleEvent(deps, orderId);
+        if (event) applyToRollups(deps, event);
+      }
+      prepared(deps, SQL.unqueue).run(batch[batch.length - 1]!.seq);
+      n += batch.length;
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,6 +314,8 @@ export function rebuildRollups(
   const log = opts.log ?? (() => {});
   const { timezone, cutoffHour } = businessDaySettings(deps);
   for (const t of ROLLUP_TABLES) db.exec(`DELETE FROM ${t}`);
+  // Queued sales are among the facts counted below.
+  db.exec('DELETE FROM insight_pending');
   forgetAll(deps);
 
   // 1. Each order's business day, hour and buckets, computed once in JS (time zones).

@@ -1,8 +1,9 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * Sales rollups (issue 5): derived data, kept up to date in the same transaction as each sale or
- * refund (`applyToRollups`), rebuilt from the facts by `rebuildRollups`. Never synced. Buckets are
+ * Sales rollups (issue 5): derived data, kept up to date by `applyToRollups` (a refund in its own
+ * transaction, a sale from the queue below, moments later or before the next read), rebuilt from
+ * the facts by `rebuildRollups`. Never synced. Buckets are
  * business days in the store's time zone with its business-day cutoff.
  */
 
@@ -93,4 +94,14 @@ export const basketPairs = sqliteTable(
 export const basketItems = sqliteTable('basket_items', {
   k: integer('k').primaryKey(),
   n: integer('n').notNull(),
+});
+
+/**
+ * Sales committed but not yet added to the rollups. A sale's own transaction only appends here
+ * (one page instead of some thirty across the rollup tables); `applyPendingInsight` empties it
+ * right after the sale and before any insight read, so dashboards never miss a sale.
+ */
+export const insightPending = sqliteTable('insight_pending', {
+  seq: integer('seq').primaryKey(),
+  orderId: text('order_id').notNull(),
 });

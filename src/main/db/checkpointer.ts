@@ -1,0 +1,113 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Sqlite } from './open';
+
+/**
+ * Copies the write-ahead log back into the database file on a worker thread, so that a sale's
+ * commit never pays for it. With SQLite's own automatic checkpoint, every thousandth WAL page made
+ * the commit that crossed it write and flush the whole log into the database: one sale in ten
+ * waited several milliseconds more (the checkout p99).
+ *
+ * The worker opens its own connection to the same file and runs a PASSIVE checkpoint every
+ * `intervalMs` (one that finds nothing new returns without touching the disk). PASSIVE never
+ * blocks the writer; SQLite rewinds the log once it has been copied in full, so it stays small.
+ * The main connection keeps an automatic checkpoint far above the usual size as a safety net,
+ * should the worker fall behind or stop.
+ *
+ * The worker is plain JavaScript run with `eval` (no bundler or loader involved: the same code
+ * runs under Electron, the headless host and the tests), and `stop()` waits for its connection
+ * to close, so a restore can replace the file right after.
+ */
+export interface Checkpointer {
+  stop(): void;
+}
+
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  /** The main connection's automatic checkpoint while the worker runs (pages). */
+  safetyNetPages?: number;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+// Shared flags: [0] stop asked, [1] worker finished (its connection is closed).
+const STOP = 0;
+const DONE = 1;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const flags = new Int32Array(workerData.flags);
+let db = null;
+try {
+  const Database = require(workerData.driver);
+  if (Atomics.load(flags, ${STOP}) === 0) {
+    db = new Database(workerData.file, { fileMustExist: true });
+    db.pragma('busy_timeout = 0');
+  }
+  while (db && Atomics.load(flags, ${STOP}) === 0) {
+    Atomics.wait(flags, ${STOP}, 0, workerData.intervalMs);
+    if (Atomics.load(flags, ${STOP}) !== 0) break;
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // SQLITE_BUSY while another checkpoint runs: try again next time.
+    }
+  }
+} finally {
+  try { if (db) db.close(); } catch {}
+  Atomics.store(flags, ${DONE}, 1);
+  Atomics.notify(flags, ${DONE});
+}
+`;
+
+const DEFAULT_AUTOCHECKPOINT = 1000;
+
+/**
+ * Starts checkpointing `file` (the database `sqlite` has open) on a worker. Returns null, and
+ * leaves SQLite's automatic checkpoint as it was, when a worker cannot be started.
+ */
+export function startCheckpointer(sqlite: Sqlite, file: string, opts: CheckpointerOptions = {}): Checkpointer | null {
+  const log = opts.log ?? ((msg, err) => console.error(`[countertop] ${msg}`, err ?? ''));
+  const flags = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file,
+        intervalMs: opts.intervalMs ?? 100,
+        flags: flags.buffer,
+      },
+    });
+  } catch (err) {
+    log('the WAL checkpoint worker could not start; SQLite checkpoints on commit instead', err);
+    return null;
+  }
+  let stopping = false;
+  const fallBack = () => {
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+  };
+  worker.on('error', (err) => {
+    Atomics.store(flags, DONE, 1);
+    log('the WAL checkpoint worker stopped; SQLite checkpoints on commit instead', err);
+    fallBack();
+  });
+  worker.on('exit', () => {
+    if (!stopping) fallBack();
+  });
+  worker.unref();
+  sqlite.pragma(`wal_autocheckpoint = ${opts.safetyNetPages ?? 20_000}`);
+  return {
+    stop() {
+      stopping = true;
+      if (Atomics.load(flags, DONE) === 1) return fallBack();
+      Atomics.store(flags, STOP, 1);
+      Atomics.notify(flags, STOP);
+      // Wait for the worker's connection to close: a restore may replace the file next. A worker
+      // still loading sees the stop before it opens anything.
+      Atomics.wait(flags, DONE, 0, 5_000);
+      void worker.terminate();
+      fallBack();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+CREATE TABLE `insight_pending` (
+	`seq` integer PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL
+);

@@ -1,0 +1,74 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, inTransaction } from '../../src/main/db/open';
+import { startCheckpointer } from '../../src/main/db/checkpointer';
+import { MIGRATIONS_DIR } from '../../src/main/host/paths';
+import { makeApp, ok, readyStore, ADMIN_PIN } from '../support/app';
+import { uuidv7 } from '../../src/shared/ids';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'ct-ckpt-'));
+  dirs.push(d);
+  return d;
+};
+
+/** Rows that have reached the database file itself (the WAL ignored). */
+function rowsInMainFile(file: string): number {
+  const copy = `${file}.main-only`;
+  copyFileSync(file, copy);
+  const db = new Database(copy, { readonly: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM audit').pluck().get() as number;
+  } catch {
+    return -1; // not even the tables yet
+  } finally {
+    db.close();
+  }
+}
+
+async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (cond()) return true;
+  return cond();
+}
+
+describe('WAL checkpoints on a worker', () => {
+  it('copies committed writes into the database file without the writer checkpointing, and stops before the store closes', async () => {
+    const file = join(tmp(), 'countertop.db');
+    const store = openStore(file, MIGRATIONS_DIR);
+    const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 20 });
+    expect(ckpt).not.toBeNull();
+    // The writer's own automatic checkpoint is only a safety net far above the usual size.
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    const insert = store.sqlite.prepare("INSERT INTO audit (id, at, action, terminal_code, success) VALUES (?, ?, 'test', 'T1', 1)");
+    for (let i = 0; i < 50; i++) inTransaction(store.sqlite, () => insert.run(uuidv7(), i));
+    // Fewer than 1,000 pages: SQLite alone would not have checkpointed yet.
+    expect(await until(() => rowsInMainFile(file) === 50)).toBe(true);
+
+    ckpt!.stop();
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // The worker's connection is closed: the writer's close is the last one, so it removes the WAL.
+    store.sqlite.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('an app with a data folder runs it, and a restore replaces the file under it safely', async () => {
+    const dataDir = tmp();
+    const app = makeApp({ dataDir });
+    await readyStore(app);
+    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    const { name } = await ok(app, 'backup.create', {});
+    await ok(app, 'backup.restore', { name });
+    await ok(app, 'staff.signIn', { staffId: (await ok(app, 'staff.list', {}))[0]!.id, pin: ADMIN_PIN });
+    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    expect((await ok(app, 'catalog.search', { q: 'cola' })).length).toBeGreaterThan(0);
+    app.close();
+    expect(existsSync(join(dataDir, 'countertop.db-wal'))).toBe(false);
+  });
+});
