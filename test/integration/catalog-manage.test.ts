@@ -230,5 +230,19 @@ describe('stock list and history', () => {
     const valuation = await ok(app, 'stock.valuation', {}, 'mgr');
     // 9 × 0.75 + 2 × 1.62 (bread cost 162) = 6.75 + 3.24
     expect(valuation.totalValue).toBe(675 + 324);
+    // By name either way, over every page; an archived item only when asked for.
+    expect((await list({ dir: 'desc', limit: 3 })).items.map((r) => r.sku)).toEqual(['BREAD', 'COLA', 'APPLE']);
+    await ok(app, 'catalog.archive', { id: w.cola.id, archived: true }, 'mgr');
+    expect((await list({ limit: 3 })).items.map((r) => r.sku)).toEqual(['APPLE', 'BREAD']);
+    expect((await list({ limit: 3, includeArchived: true })).items.map((r) => [r.sku, r.archived])).toEqual([
+      ['APPLE', false],
+      ['COLA', true],
+      ['BREAD', false],
+    ]);
+    // A location that holds some of the products lists those alone.
+    await ok(app, 'stock.adjust', { productId: w.bread.id, locationId: w.back.id, mode: 'set', qty: 1000, reason: 'found' }, 'mgr');
+    expect((await ok(app, 'stock.list', { locationId: w.back.id, offset: 0, limit: 10 }, 'mgr')).items.map((r) => r.sku)).toEqual([
+      'BREAD',
+    ]);
   });
 });

@@ -113,10 +113,10 @@ const ROW_COLUMNS = `s.product_id AS productId, p.sku, p.name, p.alt_name AS alt
 /** A text filter lists at most this many matches (sorted among themselves); refine the words for more. */
 export const TEXT_MATCHES = 200;
 
-/** Rows per location, refreshed at most once a minute: only used to choose a query plan. */
-const density = new WeakMap<object, Map<string, { rows: number; products: number; at: number }>>();
+/** Rows per location and products in all, refreshed at most once a minute: only used to choose a query plan. */
+const density = new WeakMap<object, Map<string, { rows: number; products: number; count: number; at: number }>>();
 
-function isDense(deps: Pick<Deps, 'sqlite'>, locationId: string): boolean {
+function locationDensity(deps: Pick<Deps, 'sqlite'>, locationId: string): { rows: number; products: number; count: number } {
   let byLoc = density.get(deps.sqlite);
   if (!byLoc) density.set(deps.sqlite, (byLoc = new Map()));
   const now = Date.now();
@@ -124,11 +124,28 @@ function isDense(deps: Pick<Deps, 'sqlite'>, locationId: string): boolean {
   if (!d || now - d.at > 60_000) {
     const rows = deps.sqlite.prepare('SELECT COUNT(*) FROM stock_levels WHERE location_id = ?').pluck().get(locationId) as number;
     const products = deps.sqlite.prepare('SELECT MAX(rowid) FROM products').pluck().get() as number | null;
-    d = { rows, products: products ?? 0, at: now };
+    const count = deps.sqlite.prepare('SELECT COUNT(*) FROM products').pluck().get() as number;
+    d = { rows, products: products ?? 0, count, at: now };
     byLoc.set(locationId, d);
   }
+  return d;
+}
+
+function isDense(deps: Pick<Deps, 'sqlite'>, locationId: string): boolean {
+  const d = locationDensity(deps, locationId);
   // Walking the name index and probing the location's levels pays off when most products are there.
   return d.rows > 5000 && d.rows * 4 > d.products;
+}
+
+/**
+ * True when the list has no filter and the location holds a level row for every product (the
+ * default location always does: a product gets one when it is created), judged from the counts
+ * `isDense` keeps. A product added since then without a row would show at 0, which is its level.
+ */
+function everyProductStocked(deps: Pick<Deps, 'sqlite'>, q: StockFilter): boolean {
+  if (q.q?.trim() || q.categoryId || (q.status ?? 'all') !== 'all') return false;
+  const d = locationDensity(deps, q.locationId);
+  return d.rows >= d.count;
 }
 
 interface Plan {
@@ -206,6 +223,18 @@ export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { s
   const sort = q.sort ?? 'name';
   const dir = q.dir === 'desc' ? 'DESC' : 'ASC';
   const order = sort === 'qty' ? `s.qty ${dir}, s.rowid ${dir}` : sort === 'sku' ? `p.sku ${dir}` : `p.name ${dir}, p.rowid ${dir}`;
+  if (sort === 'name' && everyProductStocked(deps, q)) {
+    // Every product has a level row here: the page is chosen from the name index alone (archived
+    // is in it), and only the page's rows are joined to their levels.
+    return {
+      sql: `WITH pg AS (SELECT p.rowid AS prid FROM products p INDEXED BY products_name_idx
+                        WHERE ${q.includeArchived ? '1' : 'p.archived = 0'} ORDER BY ${order} LIMIT @limit OFFSET @offset)
+        SELECT ${ROW_COLUMNS} FROM pg CROSS JOIN products p ON p.rowid = pg.prid
+          CROSS JOIN stock_levels s ON s.product_id = p.id AND s.location_id = @loc
+        ORDER BY ${order}`,
+      args: { loc: q.locationId, limit: q.limit + 1, offset: q.offset },
+    };
+  }
   const pl = plan(deps, q, sort);
   // The page's level rows are chosen first (keys only, so rows skipped by OFFSET cost an index
   // step each); the columns, the total over all locations among them, are read for the page alone.
