@@ -38,6 +38,8 @@ interface Working {
   entityId: string;
   rec: FieldRecord | null;
   uniq: string[] | null;
+  /** What the record claimed before this batch (as stored), for moving its claims. */
+  prevUniq: string[] | null;
   changed: boolean;
   seq: number;
 }
@@ -173,6 +175,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         entityId: r.entityId,
         rec: parseMutableBody(r.body),
         uniq: r.uniq,
+        prevUniq: r.uniq,
         changed: false,
         seq: 0,
       });
@@ -216,7 +219,8 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         for (const f of Object.keys(stamps)) stamps[f] = clamp(stamps[f]!);
         const key = recordKey(m.e, storeId, m.i);
         let w = working.get(key);
-        if (!w) working.set(key, (w = { entity: m.e, storeId, entityId: m.i, rec: null, uniq: null, changed: false, seq: 0 }));
+        if (!w)
+          working.set(key, (w = { entity: m.e, storeId, entityId: m.i, rec: null, uniq: null, prevUniq: null, changed: false, seq: 0 }));
         const { merged, changed } = mergeRecord(w.rec, { d: m.d, c: stamps });
         if (!changed) continue;
         const uniq = uniqueValues(spec, merged.d);
@@ -257,6 +261,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         kind: 'mutable',
         body: mutableBody(w.entity, w.entityId, w.rec),
         uniq: w.uniq,
+        prevUniq: w.prevUniq,
         refId: null,
         qty: null,
         amount: null,
