@@ -194,7 +194,15 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     for (const [entity, vals] of wanted) holders.set(entity, await uniqueHolders(tx, device.orgId, entity, [...vals]));
 
     const facts = new Map<string, RecordRow>();
-    const clamp = (stamp: string) => (hlcWall(stamp) > now + deps.maxDriftMs ? deps.hlc.now() : stamp);
+    // A batch repeats a few stamps thousands of times: remember the ones found in range. (A stamp
+    // too far ahead is replaced by a fresh one each time, as each field needs its own.)
+    const inRange = new Set<string>();
+    const clamp = (stamp: string) => {
+      if (inRange.has(stamp)) return stamp;
+      if (hlcWall(stamp) > now + deps.maxDriftMs) return deps.hlc.now();
+      inRange.add(stamp);
+      return stamp;
+    };
 
     for (const m of fresh) {
       const mySeq = seq++;
