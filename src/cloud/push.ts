@@ -38,6 +38,8 @@ interface Working {
   entityId: string;
   rec: FieldRecord | null;
   uniq: string[] | null;
+  /** What the record claimed before this batch (as stored), for moving its claims. */
+  prevUniq: string[] | null;
   changed: boolean;
   seq: number;
 }
@@ -173,6 +175,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         entityId: r.entityId,
         rec: parseMutableBody(r.body),
         uniq: r.uniq,
+        prevUniq: r.uniq,
         changed: false,
         seq: 0,
       });
@@ -191,7 +194,15 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     for (const [entity, vals] of wanted) holders.set(entity, await uniqueHolders(tx, device.orgId, entity, [...vals]));
 
     const facts = new Map<string, RecordRow>();
-    const clamp = (stamp: string) => (hlcWall(stamp) > now + deps.maxDriftMs ? deps.hlc.now() : stamp);
+    // A batch repeats a few stamps thousands of times: remember the ones found in range. (A stamp
+    // too far ahead is replaced by a fresh one each time, as each field needs its own.)
+    const inRange = new Set<string>();
+    const clamp = (stamp: string) => {
+      if (inRange.has(stamp)) return stamp;
+      if (hlcWall(stamp) > now + deps.maxDriftMs) return deps.hlc.now();
+      inRange.add(stamp);
+      return stamp;
+    };
 
     for (const m of fresh) {
       const mySeq = seq++;
@@ -216,7 +227,8 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         for (const f of Object.keys(stamps)) stamps[f] = clamp(stamps[f]!);
         const key = recordKey(m.e, storeId, m.i);
         let w = working.get(key);
-        if (!w) working.set(key, (w = { entity: m.e, storeId, entityId: m.i, rec: null, uniq: null, changed: false, seq: 0 }));
+        if (!w)
+          working.set(key, (w = { entity: m.e, storeId, entityId: m.i, rec: null, uniq: null, prevUniq: null, changed: false, seq: 0 }));
         const { merged, changed } = mergeRecord(w.rec, { d: m.d, c: stamps });
         if (!changed) continue;
         const uniq = uniqueValues(spec, merged.d);
@@ -257,6 +269,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         kind: 'mutable',
         body: mutableBody(w.entity, w.entityId, w.rec),
         uniq: w.uniq,
+        prevUniq: w.prevUniq,
         refId: null,
         qty: null,
         amount: null,

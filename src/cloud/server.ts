@@ -12,11 +12,11 @@ import {
   createOrgSchema,
   createStoreSchema,
   enrolSchema,
-  pushRequestSchema,
   staffSessionSchema,
 } from '../shared/sync/protocol';
 import { CloudHttpError, type CloudDeps } from './deps';
 import { applyPush } from './push';
+import { parsePushRequest } from './push-request';
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
 import { listRejections, overview, resolveRejection, storeStock } from './reports';
 import {
@@ -39,19 +39,24 @@ export interface CloudAppOptions {
   signupSecret?: string | null;
 }
 
-async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+async function json(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.length > MAX_BODY) throw new CloudHttpError(413, 'TOO_LARGE', 'Request too large');
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new CloudHttpError(400, 'VALIDATION', 'Body is not JSON');
   }
-  const parsed = schema.safeParse(raw);
+}
+
+function valid<T>(parsed: z.ZodSafeParseResult<T>): T {
   if (!parsed.success)
     throw new CloudHttpError(400, 'VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return parsed.data;
+}
+
+async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  return valid(schema.safeParse(await json(c)));
 }
 
 const intParam = (v: string | undefined, dflt: number, min: number, max: number) => {
@@ -101,7 +106,7 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     const stores = await listStores(deps, d.orgId);
     return c.json({ device: d, store: stores.find((s) => s.id === d.storeId) ?? null, serverTime: deps.clock() });
   });
-  authed.post('/push', async (c) => c.json(await applyPush(deps, c.get('device'), await body(c, pushRequestSchema))));
+  authed.post('/push', async (c) => c.json(await applyPush(deps, c.get('device'), valid(parsePushRequest(await json(c))))));
   authed.get('/pull', async (c) => {
     const cursor = intParam(c.req.query('cursor'), 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c.req.query('limit'), DEFAULT_PULL_LIMIT, 1, MAX_PULL_LIMIT);

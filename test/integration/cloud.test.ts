@@ -191,6 +191,37 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
     expect(noStaff.status).toBe(401);
   });
 
+  it('unique values move with their records across batches, and each organisation has its own', async () => {
+    const org = await newOrg();
+    const other = await newOrg('Other');
+    const [p1, p2, p3] = [uuidv7(now), uuidv7(now + 1), uuidv7(now + 2)];
+    const first = await push(org.token, 1, [
+      product(p1, { sku: 'A', barcodes: ['100', '101'] }, now),
+      product(p2, { sku: 'B', barcodes: ['200'] }, now),
+    ]);
+    expect(first.body.rejected).toEqual([]);
+    // Another organisation may use the same values.
+    const elsewhere = await push(other.token, 1, [product(uuidv7(now), { sku: 'A', barcodes: ['100'] }, now)]);
+    expect(elsewhere.body.rejected).toEqual([]);
+    // Still held by p1 in a later batch; the same values again on p1 itself are no clash.
+    const held = await push(org.token, 3, [
+      product(p3, { sku: 'C', barcodes: ['101'] }, now + 1),
+      product(p1, { sku: 'A', barcodes: ['100', '101'] }, now + 1),
+    ]);
+    expect(held.body.rejected.map((r) => [r.m, r.code])).toEqual([[3, 'DUPLICATE']]);
+    // p1 gives up barcode 101, p2 its SKU and barcode: they are free for the next batch.
+    const release = await push(org.token, 5, [
+      product(p1, { barcodes: ['100'] }, now + 2),
+      product(p2, { sku: 'B2', barcodes: [] }, now + 2),
+    ]);
+    expect(release.body.rejected).toEqual([]);
+    const taken = await push(org.token, 7, [product(p3, { sku: 'B', barcodes: ['101', '200'] }, now + 3)]);
+    expect(taken.body.rejected).toEqual([]);
+    // …and now held by p3.
+    const again = await push(org.token, 8, [product(uuidv7(now + 9), { sku: 'D', barcodes: ['200'] }, now + 4)]);
+    expect(again.body.rejected.map((r) => r.message)).toEqual([expect.stringMatching(/Barcode 200/)]);
+  });
+
   it('a pull page is consistent: records appear once, in their latest state, and the cursor never skips a change', async () => {
     const org = await newOrg();
     const ids = [0, 1, 2, 3, 4].map((k) => uuidv7(now + k));

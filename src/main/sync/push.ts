@@ -9,7 +9,8 @@ import { inTransaction } from '../db/open';
 import { allSyncEntities, DELETED_FIELD, syncEntity } from '../../shared/sync/entities';
 import { compactStamps } from '../../shared/sync/merge';
 import type { Mutation, PushResponse } from '../../shared/sync/protocol';
-import { isMutable, metaOf, stmt, toWire, type FactMeta, type MutableMeta } from './tables';
+import type { Sqlite } from '../db/open';
+import { isMutable, metaOf, quoteIdent as q, stmt, toWire, type FactMeta, type MutableMeta } from './tables';
 import { getState, setState } from './state';
 
 export interface Batch {
@@ -28,9 +29,10 @@ interface OutboxRow {
   hlc: string;
 }
 
-export function readMutable(deps: Pick<Deps, 'sqlite'>, meta: MutableMeta, id: string, fallbackStamp: string) {
-  const row = meta.select.get(id) as Record<string, unknown> | undefined;
-  const rawClocks = meta.selectClocks.get(meta.spec.entity, id) as string | undefined;
+type Row = Record<string, unknown>;
+
+/** A mutable record from its row, its `sync_clocks` entry and its set fields' values. */
+function mutableRecord(meta: MutableMeta, row: Row | undefined, rawClocks: string | undefined, sets: unknown[][], fallbackStamp: string) {
   const clocks = rawClocks ? (JSON.parse(rawClocks) as Record<string, string>) : null;
   if (!row) {
     if (!meta.spec.deletable) return null;
@@ -38,7 +40,7 @@ export function readMutable(deps: Pick<Deps, 'sqlite'>, meta: MutableMeta, id: s
   }
   const d: Record<string, unknown> = {};
   for (const f of meta.fields) d[f] = toWire(meta.table.columns.get(f), row[f]);
-  for (const s of meta.sets) d[s.field] = s.select.all(id);
+  meta.sets.forEach((s, k) => (d[s.field] = sets[k]));
   if (meta.spec.deletable) d[DELETED_FIELD] = false;
   const c: Record<string, string> = {};
   const rowStamp = row.hlc as string;
@@ -46,21 +48,118 @@ export function readMutable(deps: Pick<Deps, 'sqlite'>, meta: MutableMeta, id: s
   return { d, c };
 }
 
-export function readFact(meta: FactMeta, id: string) {
-  const row = meta.select.get(id) as Record<string, unknown> | undefined;
+export function readMutable(deps: Pick<Deps, 'sqlite'>, meta: MutableMeta, id: string, fallbackStamp: string) {
+  const row = meta.select.get(id) as Row | undefined;
+  const rawClocks = meta.selectClocks.get(meta.spec.entity, id) as string | undefined;
+  return mutableRecord(
+    meta,
+    row,
+    rawClocks,
+    meta.sets.map((s) => s.select.all(id)),
+    fallbackStamp,
+  );
+}
+
+function factRecord(meta: FactMeta, row: Row | undefined, children: Row[][]) {
   if (!row) return null;
   const d: Record<string, unknown> = {};
   for (const c of meta.columns) d[c] = toWire(meta.table.columns.get(c), row[c]);
   let ch: Record<string, Record<string, unknown>[]> | undefined;
-  for (const child of meta.children) {
-    const rows = child.select.all(id) as Record<string, unknown>[];
-    (ch ??= {})[child.table.name] = rows.map((r) => {
+  meta.children.forEach((child, k) => {
+    (ch ??= {})[child.table.name] = children[k]!.map((r) => {
       const o: Record<string, unknown> = {};
       for (const c of child.columns) o[c] = toWire(child.table.columns.get(c), r[c]);
       return o;
     });
-  }
+  });
   return { d, ch };
+}
+
+export function readFact(meta: FactMeta, id: string) {
+  return factRecord(
+    meta,
+    meta.select.get(id) as Row | undefined,
+    meta.children.map((child) => child.select.all(id) as Row[]),
+  );
+}
+
+/** `WHERE col IN (…ids)` as one JSON parameter: one statement for a whole batch. */
+const inIds = (col: string) => `${q(col)} IN (SELECT value FROM json_each(?))`;
+
+/** Rows of `sql` (run with the ids as JSON), grouped by their `key` column, in the order read. */
+function groupedBy(sqlite: Sqlite, sql: string, ids: string, key: string, ...params: unknown[]): Map<string, Row[]> {
+  const out = new Map<string, Row[]>();
+  for (const r of stmt(sqlite, sql).all(...params, ids) as Row[]) {
+    const k = String(r[key]);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(r);
+  }
+  return out;
+}
+
+/** The first row per key, as `.get(id)` would have returned it. */
+function firstByKey(rows: Row[], key: string): Map<string, Row> {
+  const out = new Map<string, Row>();
+  for (const r of rows) if (!out.has(String(r[key]))) out.set(String(r[key]), r);
+  return out;
+}
+
+/** readMutable for many ids of one entity, with one statement per table instead of per record. */
+function readMutables(sqlite: Sqlite, meta: MutableMeta, wanted: Map<string, string>) {
+  const ids = JSON.stringify([...wanted.keys()]);
+  const { spec } = meta;
+  const cols = [q(spec.key), 'hlc', ...meta.fields.map(q)].join(', ');
+  const rows = firstByKey(stmt(sqlite, `SELECT ${cols} FROM ${q(spec.table)} WHERE ${inIds(spec.key)}`).all(ids) as Row[], spec.key);
+  const clocks = new Map<string, string>();
+  const clockRows = stmt(sqlite, `SELECT entity_id, clocks FROM sync_clocks WHERE entity = ? AND ${inIds('entity_id')}`).all(
+    spec.entity,
+    ids,
+  );
+  for (const r of clockRows as { entity_id: string; clocks: string }[]) clocks.set(r.entity_id, r.clocks);
+  // Per record, ordered by value as readMutable's statement orders them.
+  const sets = meta.sets.map((s) =>
+    groupedBy(
+      sqlite,
+      `SELECT ${q(s.fk)} AS k, ${q(s.column)} AS v FROM ${q(s.table)} WHERE ${inIds(s.fk)} ORDER BY ${q(s.fk)}, ${q(s.column)}`,
+      ids,
+      'k',
+    ),
+  );
+  const out = new Map<string, ReturnType<typeof mutableRecord>>();
+  for (const [id, fallback] of wanted) {
+    const setValues = sets.map((g) => (g.get(id) ?? []).map((r) => r.v));
+    out.set(id, mutableRecord(meta, rows.get(id), clocks.get(id), setValues, fallback));
+  }
+  return out;
+}
+
+/** readFact for many ids of one entity. */
+function readFacts(sqlite: Sqlite, meta: FactMeta, wanted: string[]) {
+  const ids = JSON.stringify(wanted);
+  const { spec } = meta;
+  const cols = meta.columns.map(q).join(', ');
+  const rows = firstByKey(stmt(sqlite, `SELECT ${cols} FROM ${q(spec.table)} WHERE ${inIds(spec.key)}`).all(ids) as Row[], spec.key);
+  // Children in rowid order per parent, as readFact's statement reads them.
+  const children = meta.children.map((child) =>
+    groupedBy(
+      sqlite,
+      `SELECT ${child.columns.map(q).join(', ')}, ${q(child.fk)} AS "__parent" FROM ${q(child.table.name)} WHERE ${inIds(child.fk)} ORDER BY rowid`,
+      ids,
+      '__parent',
+    ),
+  );
+  const out = new Map<string, ReturnType<typeof factRecord>>();
+  for (const id of wanted)
+    out.set(
+      id,
+      factRecord(
+        meta,
+        rows.get(id),
+        children.map((g) => g.get(id) ?? []),
+      ),
+    );
+  return out;
 }
 
 /** The next batch from the outbox (oldest first), or null when it is empty. */
@@ -75,6 +174,8 @@ export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number): Bat
   if (rows.length === 0) return null;
   const mutations: Mutation[] = [];
   const lastIndex = new Map<string, number>();
+  // First the batch's shape; the records are read afterwards, per entity in one go.
+  const reads = new Map<string, { meta: MutableMeta | FactMeta; wanted: Map<string, string> }>();
   for (const r of rows) {
     const m = r.seq - base;
     const spec = syncEntity(r.entity);
@@ -99,24 +200,29 @@ export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number): Bat
       // The same record again: it travels once, with the latest id of the batch.
       const earlier = mutations[prev]!;
       mutations[prev] = { m: earlier.m, e: earlier.e, i: earlier.i, noop: true };
-      mutations.push({ ...earlier, m });
+      mutations.push({ m, e: earlier.e, i: earlier.i });
       lastIndex.set(key, mutations.length - 1);
       continue;
     }
-    if (isMutable(meta)) {
-      const rec = readMutable(deps, meta, r.entityId, r.hlc);
-      mutations.push(
-        rec ? { m, e: r.entity, i: r.entityId, d: rec.d, c: compactStamps(rec.c) } : { m, e: r.entity, i: r.entityId, noop: true },
-      );
-    } else {
-      const fact = readFact(meta, r.entityId);
-      mutations.push(
-        fact
-          ? { m, e: r.entity, i: r.entityId, d: fact.d, ...(fact.ch ? { ch: fact.ch } : {}) }
-          : { m, e: r.entity, i: r.entityId, noop: true },
-      );
-    }
+    let read = reads.get(r.entity);
+    if (!read) reads.set(r.entity, (read = { meta, wanted: new Map() }));
+    // A deleted record's tombstone falls back to the stamp of its first entry in the batch.
+    read.wanted.set(r.entityId, r.hlc);
+    mutations.push({ m, e: r.entity, i: r.entityId });
     lastIndex.set(key, mutations.length - 1);
+  }
+  const found = new Map<
+    string,
+    Map<string, { d: Record<string, unknown>; c?: Record<string, string>; ch?: Record<string, Row[]> } | null>
+  >();
+  for (const [entity, { meta, wanted }] of reads)
+    found.set(entity, isMutable(meta) ? readMutables(deps.sqlite, meta, wanted) : readFacts(deps.sqlite, meta, [...wanted.keys()]));
+  for (const k of lastIndex.values()) {
+    const { m, e, i } = mutations[k]!;
+    const rec = found.get(e)?.get(i);
+    if (!rec) mutations[k] = { m, e, i, noop: true };
+    else if (rec.c) mutations[k] = { m, e, i, d: rec.d, c: compactStamps(rec.c) };
+    else mutations[k] = { m, e, i, d: rec.d, ...(rec.ch ? { ch: rec.ch } : {}) };
   }
   let maxHlc = '';
   for (const r of rows) if (r.hlc > maxHlc) maxHlc = r.hlc;

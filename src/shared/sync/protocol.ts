@@ -29,21 +29,33 @@ export interface FactChange {
 
 export type Change = MutableChange | FactChange;
 
-const key = z.string().min(1).max(200);
-const row = z.record(z.string().max(64), z.unknown());
-const stamp = z.string().min(18).max(80);
+/** Size limits of a push (src/cloud/push-request.ts checks the same ones without zod). */
+export const PUSH_LIMITS = {
+  mutations: 5000,
+  entity: 64,
+  key: 200,
+  field: 64,
+  stampMin: 18,
+  stampMax: 80,
+  childRows: 1000,
+  epoch: 64,
+} as const;
+
+const key = z.string().min(1).max(PUSH_LIMITS.key);
+const row = z.record(z.string().max(PUSH_LIMITS.field), z.unknown());
+const stamp = z.string().min(PUSH_LIMITS.stampMin).max(PUSH_LIMITS.stampMax);
 
 /** One outbox entry going up. `m` is the device's mutation id: 1, 2, 3, … with no gaps. */
 export const mutationSchema = z
   .object({
     m: z.number().int().min(1),
-    e: z.string().min(1).max(64),
+    e: z.string().min(1).max(PUSH_LIMITS.entity),
     i: key,
     /** Nothing to send for this id (the record is local-only, or a later entry in the batch carries it). */
     noop: z.literal(true).optional(),
     d: row.optional(),
-    c: z.union([stamp, z.record(z.string().max(64), stamp)]).optional(),
-    ch: z.record(z.string().max(64), z.array(row).max(1000)).optional(),
+    c: z.union([stamp, z.record(z.string().max(PUSH_LIMITS.field), stamp)]).optional(),
+    ch: z.record(z.string().max(PUSH_LIMITS.field), z.array(row).max(PUSH_LIMITS.childRows)).optional(),
     /** An entity this build does not know: kept for a manager to look at. */
     raw: z.unknown().optional(),
   })
@@ -52,7 +64,7 @@ export type Mutation = z.infer<typeof mutationSchema>;
 
 export const pushRequestSchema = z
   .object({
-    mutations: z.array(mutationSchema).min(1).max(5000),
+    mutations: z.array(mutationSchema).min(1).max(PUSH_LIMITS.mutations),
     /**
      * The terminal lost mutations the cloud never got (it was restored, or the cloud was): it has
      * queued a full copy of its data and asks the cloud to continue from its first id.
@@ -63,7 +75,7 @@ export const pushRequestSchema = z
      * the cloud then takes this batch's first id as the continuation, since the restored outbox
      * reuses ids it had already applied.
      */
-    epoch: z.string().min(1).max(64).optional(),
+    epoch: z.string().min(1).max(PUSH_LIMITS.epoch).optional(),
   })
   .strict();
 export type PushRequest = z.infer<typeof pushRequestSchema>;

@@ -1,0 +1,75 @@
+/**
+ * The cloud's migrations on a database an older build left behind (PGlite in a folder): each
+ * applies on top of the previous ones and carries the data over.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOUD_MIGRATIONS_DIR, openCloudStore, rowsOf, sql } from '../../src/cloud/db/open';
+import { uniqueHolders } from '../../src/cloud/records';
+import { uuidv7 } from '../../src/shared/ids';
+
+interface JournalEntry {
+  tag: string;
+}
+const journal = JSON.parse(readFileSync(join(CLOUD_MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
+
+const tmp: string[] = [];
+const tmpDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'countertop-cloud-mig-'));
+  tmp.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of tmp.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A migrations folder holding only the first `n` migrations, as an older build shipped them. */
+function firstMigrations(n: number): string {
+  const dir = tmpDir();
+  mkdirSync(join(dir, 'meta'));
+  const entries = journal.entries.slice(0, n);
+  for (const e of entries) copyFileSync(join(CLOUD_MIGRATIONS_DIR, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
+  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  return dir;
+}
+
+describe('cloud migrations', () => {
+  it('0001 gives every unique value a record already holds a claim in record_uniques', async () => {
+    const dataDir = tmpDir();
+    const old = new PGlite(dataDir);
+    await old.waitReady;
+    await migrate(drizzle(old), { migrationsFolder: firstMigrations(1) });
+    const [orgA, orgB, p1, p2] = [uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+    await old.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $3, 0), ($2, $3, 0)', [orgA, orgB, 'Org']);
+    const insert = `INSERT INTO records (org_id, entity, store_id, entity_id, kind, body, uniq, seq, updated_at)
+                    VALUES ($1, 'product', '', $2, 'mutable', '{}', $3, 1, 0)`;
+    await old.query(insert, [orgA, p1, ['sku=A', 'barcodes=100']]);
+    await old.query(insert, [orgB, p2, ['sku=A']]);
+    await old.query(
+      `INSERT INTO records (org_id, entity, store_id, entity_id, kind, body, seq, updated_at)
+                     VALUES ($1, 'stock_movement', '', 'm1', 'ledger', '{}', 2, 0)`,
+      [orgA],
+    );
+    await old.close();
+
+    const store = await openCloudStore({ dataDir });
+    try {
+      expect(await uniqueHolders(store.db, orgA, 'product', ['sku=A', 'barcodes=100', 'barcodes=999'])).toEqual(
+        new Map([
+          ['sku=A', p1],
+          ['barcodes=100', p1],
+        ]),
+      );
+      expect(await uniqueHolders(store.db, orgB, 'product', ['sku=A', 'barcodes=100'])).toEqual(new Map([['sku=A', p2]]));
+      const n = await rowsOf<{ n: number }>(store.db, sql`SELECT COUNT(*)::int AS n FROM record_uniques`);
+      expect(n[0]!.n).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+});
