@@ -58,6 +58,20 @@ describe('WAL checkpoints on a worker', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
+  it('under writing that never pauses, copies once the log holds enough frames', () => {
+    const file = join(tmp(), 'countertop.db');
+    const store = openStore(file, MIGRATIONS_DIR);
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 10, busyFrames: 50 });
+    const insert = store.sqlite.prepare("INSERT INTO audit (id, at, action, terminal_code, success) VALUES (?, ?, 'test', 'T1', 1)");
+    // One second of commits back to back: the writer never pauses for the worker's idle test.
+    const base = rowsInMainFile(file);
+    for (const end = Date.now() + 1000; Date.now() < end;) inTransaction(store.sqlite, () => insert.run(uuidv7(), 1));
+    expect(rowsInMainFile(file)).toBeGreaterThan(Math.max(base, 0));
+    ckpt!.stop();
+    store.sqlite.close();
+  });
+
   it('an app with a data folder runs it, and a restore replaces the file under it safely', async () => {
     const dataDir = tmp();
     const app = makeApp({ dataDir });

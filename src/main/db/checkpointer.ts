@@ -8,9 +8,10 @@ import type { Sqlite } from './open';
  * the commit that crossed it write and flush the whole log into the database: one sale in ten
  * waited several milliseconds more (the checkout p99).
  *
- * The worker opens its own connection to the same file and runs a PASSIVE checkpoint every
- * `intervalMs` (one that finds nothing new returns without touching the disk). PASSIVE never
- * blocks the writer; SQLite rewinds the log once it has been copied in full, so it stays small.
+ * The worker opens its own connection to the same file and runs a PASSIVE checkpoint as soon as the
+ * writer pauses (between customers), or once the log holds `busyFrames` frames when it never does.
+ * PASSIVE never blocks the writer; SQLite rewinds the log once it has been copied in full, so it
+ * stays small.
  * The main connection keeps an automatic checkpoint far above the usual size as a safety net,
  * should the worker fall behind or stop.
  *
@@ -23,7 +24,10 @@ export interface Checkpointer {
 }
 
 export interface CheckpointerOptions {
+  /** How often the worker looks at the log. */
   intervalMs?: number;
+  /** Under steady writing, the log is copied once it holds this many frames (SQLite's own default). */
+  busyFrames?: number;
   /** The main connection's automatic checkpoint while the worker runs (pages). */
   safetyNetPages?: number;
   log?: (msg: string, err?: unknown) => void;
@@ -35,7 +39,25 @@ const DONE = 1;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const flags = new Int32Array(workerData.flags);
+const littleEndian = require('node:os').endianness() === 'LE';
+const head = Buffer.alloc(100);
+// The WAL-index header (sqlite.org/walformat.html, in the -shm file, native byte order): mxFrame
+// (frames in the log) at byte 16, nBackfill (frames already copied) at byte 96.
+function logState() {
+  let fd;
+  try {
+    fd = fs.openSync(workerData.file + '-shm', 'r');
+    if (fs.readSync(fd, head, 0, 100, 0) < 100) return null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  const u32 = (at) => (littleEndian ? head.readUInt32LE(at) : head.readUInt32BE(at));
+  return { frames: u32(16), copied: u32(96) };
+}
 let db = null;
 try {
   const Database = require(workerData.driver);
@@ -43,9 +65,17 @@ try {
     db = new Database(workerData.file, { fileMustExist: true });
     db.pragma('busy_timeout = 0');
   }
+  let lastFrames = -1;
   while (db && Atomics.load(flags, ${STOP}) === 0) {
     Atomics.wait(flags, ${STOP}, 0, workerData.intervalMs);
     if (Atomics.load(flags, ${STOP}) !== 0) break;
+    const log = logState();
+    // Copy when the writer has paused (no new frame since the last look), so the copy and its
+    // flush do not compete with a sale's; under steady writing, once the log holds busyFrames.
+    const idle = log !== null && log.frames === lastFrames;
+    lastFrames = log === null ? -1 : log.frames;
+    const waiting = log === null ? 1 : log.frames - log.copied;
+    if (waiting <= 0 || (!idle && waiting < workerData.busyFrames)) continue;
     try {
       db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
@@ -75,7 +105,8 @@ export function startCheckpointer(sqlite: Sqlite, file: string, opts: Checkpoint
       workerData: {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         file,
-        intervalMs: opts.intervalMs ?? 100,
+        intervalMs: opts.intervalMs ?? 50,
+        busyFrames: opts.busyFrames ?? 1000,
         flags: flags.buffer,
       },
     });
