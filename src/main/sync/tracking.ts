@@ -11,8 +11,10 @@
  * - a set child (a product's barcode) added or removed: the set field gets a fresh stamp.
  *
  * Domain code therefore only has to write its rows, set `hlc` and append to the outbox, as before.
- * The triggers run only while this terminal is connected to the cloud (`ct_track()`), and never
- * while sync itself applies pulled changes (it writes the stamps it received).
+ * The triggers exist only while this terminal is connected to the cloud, and do nothing while sync
+ * itself applies pulled changes (`ct_track()`: it writes the stamps it received). Not installing
+ * them on a terminal without a cloud matters: a row write that fires a trigger opens a statement
+ * savepoint, which costs every INSERT and makes FTS5 write out its pending terms.
  */
 import type { Deps } from '../deps';
 import type { Sqlite } from '../db/open';
@@ -32,8 +34,10 @@ function flagsOf(sqlite: Sqlite): Flags {
   return f;
 }
 
+/** Tracking on (connected to a cloud) or off; the triggers are created or dropped to match. */
 export function setTracking(sqlite: Sqlite, on: boolean): void {
   flagsOf(sqlite).tracking = on;
+  if (installedTriggers(sqlite).length > 0 !== on) setTriggers(sqlite, on);
 }
 
 export function isTracking(sqlite: Sqlite): boolean {
@@ -109,18 +113,23 @@ function triggersFor(spec: SyncEntity): string[] {
   return out;
 }
 
-/** Registers the SQL functions and (re)creates the stamping triggers on this connection. */
+function installedTriggers(sqlite: Sqlite): string[] {
+  return sqlite.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_sync_%'").pluck().all() as string[];
+}
+
+/** Drops the stamping triggers, and creates them afresh when `on`. */
+function setTriggers(sqlite: Sqlite, on: boolean): void {
+  for (const name of installedTriggers(sqlite)) sqlite.exec(`DROP TRIGGER IF EXISTS temp.${q(name)}`);
+  if (on) for (const spec of mutableEntities()) for (const ddl of triggersFor(spec)) sqlite.exec(ddl);
+}
+
+/** Registers the SQL functions and (re)creates the stamping triggers on this connection when connected. */
 export function installTracking(deps: Pick<Deps, 'sqlite' | 'hlc'>): void {
   const { sqlite } = deps;
   const f = flagsOf(sqlite);
   // Read deps.hlc at each call: joining an organisation gives the terminal a new code (its HLC node).
   sqlite.function('ct_hlc', { deterministic: false }, () => deps.hlc.now());
   sqlite.function('ct_track', { deterministic: false }, () => (f.tracking && f.applying === 0 ? 1 : 0));
-  const existing = sqlite
-    .prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_sync_%'")
-    .pluck()
-    .all() as string[];
-  for (const name of existing) sqlite.exec(`DROP TRIGGER IF EXISTS temp.${q(name)}`);
-  for (const spec of mutableEntities()) for (const ddl of triggersFor(spec)) sqlite.exec(ddl);
   f.tracking = cloudLink(sqlite) !== null;
+  setTriggers(sqlite, f.tracking);
 }
