@@ -31,6 +31,9 @@ export interface ApplyStats {
   touched: Map<string, Set<string>>;
 }
 
+/** From this many changes a page is a bulk apply: the stamping triggers are dropped meanwhile. */
+const BULK_PAGE = 500;
+
 type ApplyDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
 function pendingKeys(deps: ApplyDeps): Set<string> {
@@ -258,52 +261,56 @@ function applyChange(ctx: Ctx, change: Change): void {
 
 function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>, stats: ApplyStats, isolate: boolean): void {
   inTransaction(deps.sqlite, () =>
-    whileApplying(deps.sqlite, () => {
-      const disputed = new Set(
-        (
-          stmt(
-            deps.sqlite,
-            "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL",
-          ).all() as {
-            entity: string;
-            id: string;
-          }[]
-        ).map((r) => `${r.entity}\u0000${r.id}`),
-      );
-      const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '' };
-      for (const change of page.changes as Change[]) {
-        if (!isolate) {
-          applyChange(ctx, change);
-          continue;
+    whileApplying(
+      deps.sqlite,
+      () => {
+        const disputed = new Set(
+          (
+            stmt(
+              deps.sqlite,
+              "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL",
+            ).all() as {
+              entity: string;
+              id: string;
+            }[]
+          ).map((r) => `${r.entity}\u0000${r.id}`),
+        );
+        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '' };
+        for (const change of page.changes as Change[]) {
+          if (!isolate) {
+            applyChange(ctx, change);
+            continue;
+          }
+          // Second pass after a failure: each change in a savepoint, so one bad record cannot hold
+          // the whole log back (it is skipped and a manager is told).
+          deps.sqlite.exec('SAVEPOINT ct_change');
+          try {
+            applyChange(ctx, change);
+            deps.sqlite.exec('RELEASE ct_change');
+          } catch (err) {
+            deps.sqlite.exec('ROLLBACK TO ct_change');
+            deps.sqlite.exec('RELEASE ct_change');
+            if (isStorageError(err)) throw err;
+            stmt(
+              deps.sqlite,
+              'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+            ).run(
+              deps.ids(),
+              String(change.e),
+              String(change.i),
+              'APPLY_FAILED',
+              `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`,
+              deps.clock(),
+            );
+          }
         }
-        // Second pass after a failure: each change in a savepoint, so one bad record cannot hold
-        // the whole log back (it is skipped and a manager is told).
-        deps.sqlite.exec('SAVEPOINT ct_change');
-        try {
-          applyChange(ctx, change);
-          deps.sqlite.exec('RELEASE ct_change');
-        } catch (err) {
-          deps.sqlite.exec('ROLLBACK TO ct_change');
-          deps.sqlite.exec('RELEASE ct_change');
-          if (isStorageError(err)) throw err;
-          stmt(
-            deps.sqlite,
-            'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
-          ).run(
-            deps.ids(),
-            String(change.e),
-            String(change.i),
-            'APPLY_FAILED',
-            `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`,
-            deps.clock(),
-          );
-        }
-      }
-      runAfterApply(deps, stats.touched);
-      setState(deps.sqlite, 'cursor', page.cursor);
-      if (ctx.parked.length > 0) setState(deps.sqlite, 'parked', [...(getState(deps.sqlite, 'parked') ?? []), ...ctx.parked]);
-      if (ctx.maxStamp && ctx.maxStamp > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', ctx.maxStamp);
-    }),
+        runAfterApply(deps, stats.touched);
+        setState(deps.sqlite, 'cursor', page.cursor);
+        if (ctx.parked.length > 0) setState(deps.sqlite, 'parked', [...(getState(deps.sqlite, 'parked') ?? []), ...ctx.parked]);
+        if (ctx.maxStamp && ctx.maxStamp > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', ctx.maxStamp);
+      },
+      page.changes.length >= BULK_PAGE,
+    ),
   );
 }
 

@@ -25,12 +25,14 @@ import { cloudLink } from './state';
 interface Flags {
   tracking: boolean;
   applying: number;
+  /** The triggers are dropped for a bulk apply (see whileApplying). */
+  suspended: boolean;
 }
 const flags = new WeakMap<Sqlite, Flags>();
 
 function flagsOf(sqlite: Sqlite): Flags {
   let f = flags.get(sqlite);
-  if (!f) flags.set(sqlite, (f = { tracking: false, applying: 0 }));
+  if (!f) flags.set(sqlite, (f = { tracking: false, applying: 0, suspended: false }));
   return f;
 }
 
@@ -44,14 +46,28 @@ export function isTracking(sqlite: Sqlite): boolean {
   return flagsOf(sqlite).tracking;
 }
 
-/** Runs `fn` with the stamping triggers off: sync writes the stamps it received itself. */
-export function whileApplying<T>(sqlite: Sqlite, fn: () => T): T {
+/**
+ * Runs `fn` with the stamping triggers off: sync writes the stamps it received itself. For a bulk
+ * apply (a first download writes 20,000 products a page) the triggers are dropped for the duration
+ * and created again after, in the caller's transaction (a rollback brings them back too): even
+ * doing nothing, a trigger costs every row a statement savepoint.
+ */
+export function whileApplying<T>(sqlite: Sqlite, fn: () => T, bulk = false): T {
   const f = flagsOf(sqlite);
+  const suspend = bulk && !f.suspended && installedTriggers(sqlite).length > 0;
   f.applying += 1;
+  if (suspend) {
+    setTriggers(sqlite, false);
+    f.suspended = true;
+  }
   try {
     return fn();
   } finally {
     f.applying -= 1;
+    if (suspend) {
+      f.suspended = false;
+      setTriggers(sqlite, true);
+    }
   }
 }
 
@@ -59,11 +75,14 @@ export function whileApplying<T>(sqlite: Sqlite, fn: () => T): T {
 export function whileLocal<T>(sqlite: Sqlite, fn: () => T): T {
   const f = flagsOf(sqlite);
   const saved = f.applying;
+  const resume = f.suspended;
   f.applying = 0;
+  if (resume) setTriggers(sqlite, true);
   try {
     return fn();
   } finally {
     f.applying = saved;
+    if (resume) setTriggers(sqlite, false);
   }
 }
 
