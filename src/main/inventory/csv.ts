@@ -199,12 +199,44 @@ function sampleOf(p: Parsed): Record<string, string>[] {
   return p.records.slice(0, 20).map((r) => Object.fromEntries(p.columns.filter(Boolean).map((c) => [c, r.get(c)])));
 }
 
+const splitCodes = (text: string) => [...new Set(text.split(/[|;\s]+/).filter(Boolean))];
+
+/** key → owner for the keys some row already has, with one statement (`sql` reads a JSON array of keys). */
+function ownersOf(deps: Pick<Deps, 'sqlite'>, sql: string, keys: Set<string>): Map<string, string> {
+  if (keys.size === 0) return new Map();
+  const rows = deps.sqlite
+    .prepare(sql)
+    .raw()
+    .all(JSON.stringify([...keys])) as [string, string][];
+  return new Map(rows);
+}
+
+/**
+ * The products that already hold the file's SKUs, barcodes and PLUs, looked up set-wise before
+ * the rows are checked: three statements instead of up to three per row.
+ */
+function currentOwners(deps: Pick<Deps, 'sqlite'>, p: Parsed) {
+  const skus = new Set<string>();
+  const codes = new Set<string>();
+  const plus = new Set<string>();
+  for (const r of p.records) {
+    const sku = r.get('sku');
+    if (sku) skus.add(sku);
+    for (const code of splitCodes(r.get('barcodes'))) codes.add(code);
+    const plu = r.get('plu');
+    if (plu) plus.add(plu);
+  }
+  return {
+    bySku: ownersOf(deps, 'SELECT sku, id FROM products WHERE sku IN (SELECT value FROM json_each(?))', skus),
+    byCode: ownersOf(deps, 'SELECT code, product_id FROM barcodes WHERE code IN (SELECT value FROM json_each(?))', codes),
+    byPlu: ownersOf(deps, 'SELECT plu, id FROM products WHERE plu IN (SELECT value FROM json_each(?))', plus),
+  };
+}
+
 function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<ProductRowIn> {
   const digits = currencyDigits(readSettings(deps).currency);
   const rates = deps.sqlite.prepare('SELECT id, rate_bp AS bp FROM tax_rates WHERE archived = 0').all() as { id: string; bp: number }[];
-  const bySku = deps.sqlite.prepare('SELECT id FROM products WHERE sku = ?').pluck();
-  const byCode = deps.sqlite.prepare('SELECT product_id FROM barcodes WHERE code = ?').pluck();
-  const byPlu = deps.sqlite.prepare('SELECT id FROM products WHERE plu = ?').pluck();
+  const { bySku, byCode, byPlu } = currentOwners(deps, p);
   const errors = [...p.errors];
   const valid: ProductRowIn[] = [];
   const skus = new Map<string, number>();
@@ -243,15 +275,8 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
       taxRateId = rates.find((t) => t.bp === bp)?.id ?? null;
       if (!taxRateId) err('tax_rate', `no tax rate of ${taxText}% is set up`, 'noTaxRate', { value: taxText });
     }
-    const existingId = sku ? ((bySku.get(sku) as string | undefined) ?? null) : null;
-    const barcodes = [
-      ...new Set(
-        r
-          .get('barcodes')
-          .split(/[|;\s]+/)
-          .filter(Boolean),
-      ),
-    ];
+    const existingId = sku ? (bySku.get(sku) ?? null) : null;
+    const barcodes = splitCodes(r.get('barcodes'));
     if (barcodes.length > 20) err('barcodes', 'more than 20 barcodes', 'tooManyBarcodes');
     for (const code of barcodes) {
       if (!BARCODE.test(code)) {
@@ -261,7 +286,7 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
       const owner = codes.get(code);
       if (owner !== undefined && owner !== sku)
         err('barcodes', `barcode ${code} is also on SKU ${owner} in this file`, 'barcodeRepeated', { value: code, sku: owner });
-      const dbOwner = byCode.get(code) as string | undefined;
+      const dbOwner = byCode.get(code);
       if (dbOwner && dbOwner !== existingId) err('barcodes', `barcode ${code} belongs to another product`, 'barcodeTaken', { value: code });
     }
     const plu = r.get('plu') || null;
@@ -269,7 +294,7 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
     else if (plu) {
       if (plus.has(plu) && plus.get(plu) !== sku)
         err('plu', `PLU ${plu} is also on SKU ${plus.get(plu)} in this file`, 'pluRepeated', { value: plu, sku: plus.get(plu)! });
-      const dbOwner = byPlu.get(plu) as string | undefined;
+      const dbOwner = byPlu.get(plu);
       if (dbOwner && dbOwner !== existingId) err('plu', `PLU ${plu} belongs to another product`, 'pluTaken', { value: plu });
     }
     const group = r.get('group') || null;
