@@ -132,12 +132,7 @@ describe('CSV import and export', () => {
     expect(queued).toEqual(['NEW-A', 'NEW-B', 'COLA', 'APPLE', 'NEW-C']);
     const created = sqlite.prepare("SELECT sku FROM products WHERE sku LIKE 'NEW-%' ORDER BY rowid").pluck().all();
     expect(created).toEqual(['NEW-A', 'NEW-B', 'NEW-C']);
-    for (const [q, sku] of [
-      ['4006381333948', 'NEW-A'],
-      ['rye', 'NEW-B'],
-      ['doujiang', 'NEW-C'],
-      ['can', 'COLA'],
-    ])
+    for (const [q, sku] of [['4006381333948', 'NEW-A'] as const, ['rye', 'NEW-B'], ['doujiang', 'NEW-C'], ['can', 'COLA']])
       expect((await ok(w.app, 'catalog.search', { q }, 'clerk')).map((h) => h.sku)).toContain(sku);
   });
 
