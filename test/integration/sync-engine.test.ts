@@ -223,7 +223,10 @@ describe('a pulled page', () => {
         c: stamp,
       });
       // The cloud's product takes COLA, which this terminal's unsent product holds: the local one gives it up.
-      const changes = [...Array.from({ length: 700 }, (_, k) => product(k, `BULK-${k}`)), product(700, 'COLA')];
+      // Two records of the page bring the same barcode: the later one (the cloud's newer state) takes it.
+      const twin = product(701, 'TWIN');
+      twin.d.barcodes = [...product(0, 'x').d.barcodes];
+      const changes = [...Array.from({ length: 700 }, (_, k) => product(k, `BULK-${k}`)), product(700, 'COLA'), twin];
       sqlite.pragma(`max_page_count = ${(sqlite.pragma('page_count', { simple: true }) as number) + 2}`);
       expect(() => applyPage(app.deps, { changes, cursor: 20 })).toThrow(/full/i);
       expect(triggers()).toBe(installed);
@@ -231,6 +234,7 @@ describe('a pulled page', () => {
       applyPage(app.deps, { changes, cursor: 20 });
       expect(triggers()).toBe(installed);
       expect(sqlite.prepare("SELECT COUNT(*) FROM products WHERE sku LIKE 'BULK-%'").pluck().get()).toBe(700);
+      expect(sqlite.prepare('SELECT product_id FROM barcodes WHERE code = ?').pluck().get('7800000000000')).toBe(twin.i);
       expect(sqlite.prepare('SELECT sku FROM products WHERE id = ?').pluck().get(cola.id)).toBe('COLA~2');
       const clocks = JSON.parse(
         sqlite.prepare("SELECT clocks FROM sync_clocks WHERE entity = 'product' AND entity_id = ?").pluck().get(cola.id) as string,
