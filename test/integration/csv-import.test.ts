@@ -107,6 +107,35 @@ describe('CSV import and export', () => {
     expect(hit).toMatchObject({ sku: 'NEW-1', price: 199 });
   });
 
+  it('new and existing products mixed: rows land in file order (outbox too), taken PLUs are refused, all are searchable', async () => {
+    const w = await stockWorld();
+    const sqlite = w.app.deps.sqlite;
+    const taken = ['sku,name,price,unit,plu', 'NUT-1,Loose nuts,12.50,kg,00042'].join('\n');
+    const refused = await ok(w.app, 'imports.preview', { importId: await upload(w.app, 'products', taken, 1) }, 'mgr');
+    expect(refused.errors.map((e) => [e.row, e.column, e.key])).toEqual([[2, 'plu', 'pluTaken']]);
+    const csv = [
+      'sku,name,price,unit,barcodes,plu',
+      'NEW-A,Oat milk 1L,1.99,each,4006381333948,',
+      'NEW-B,Rye bread,2.10,each,,',
+      // An existing product keeps its own barcode and PLU: not "taken".
+      'COLA,Cola 330ml can,1.60,each,5000112637922,',
+      'APPLE,Apples,3.10,kg,,00042',
+      'NEW-C,豆浆 Soy milk,2.20,each,4006381333955,',
+    ].join('\n');
+    const seqBefore = sqlite.prepare('SELECT COALESCE(MAX(seq), 0) FROM outbox').pluck().get() as number;
+    const res = await ok(w.app, 'imports.commit', { importId: await upload(w.app, 'products', csv), onlyValid: false }, 'mgr');
+    expect(res).toMatchObject({ created: 3, updated: 2, skipped: 0 });
+    const skuOf = sqlite.prepare('SELECT sku FROM products WHERE id = ?').pluck();
+    const queued = (
+      sqlite.prepare("SELECT entity_id FROM outbox WHERE seq > ? AND entity = 'product' ORDER BY seq").pluck().all(seqBefore) as string[]
+    ).map((id) => skuOf.get(id));
+    expect(queued).toEqual(['NEW-A', 'NEW-B', 'COLA', 'APPLE', 'NEW-C']);
+    const created = sqlite.prepare("SELECT sku FROM products WHERE sku LIKE 'NEW-%' ORDER BY rowid").pluck().all();
+    expect(created).toEqual(['NEW-A', 'NEW-B', 'NEW-C']);
+    for (const [q, sku] of [['4006381333948', 'NEW-A'] as const, ['rye', 'NEW-B'], ['doujiang', 'NEW-C'], ['can', 'COLA']])
+      expect((await ok(w.app, 'catalog.search', { q }, 'clerk')).map((h) => h.sku)).toContain(sku);
+  });
+
   it('a file without the required columns is refused as a whole', async () => {
     const w = await stockWorld();
     const importId = await upload(w.app, 'products', 'code,title\nA,B\n');

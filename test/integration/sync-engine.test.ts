@@ -193,6 +193,66 @@ describe('a pulled page', () => {
     }
   });
 
+  it('a bulk page (triggers dropped meanwhile) still stamps a local fix, and leaves the triggers in place, applied or not', async () => {
+    const app = makeApp({ sync: { autoStart: false, transport: { request: () => Promise.reject(new NetworkError('x')) } } });
+    try {
+      const { std, cola } = await readyStore(app);
+      linkTo(app);
+      const sqlite = app.deps.sqlite;
+      const triggers = () => sqlite.prepare("SELECT COUNT(*) FROM sqlite_temp_master WHERE type = 'trigger'").pluck().get() as number;
+      const installed = triggers();
+      expect(installed).toBeGreaterThan(0);
+      const product = (k: number, sku: string) => ({
+        e: 'product',
+        i: uuidv7(),
+        d: {
+          sku,
+          name: `Bulk item ${k}`,
+          alt_name: null,
+          category_id: null,
+          unit: 'each',
+          price: 100 + k,
+          cost: 50,
+          tax_rate_id: std.id,
+          plu: null,
+          archived: false,
+          created_at: 1,
+          updated_at: 1,
+          barcodes: [`78${String(k).padStart(11, '0')}`],
+        },
+        c: stamp,
+      });
+      // The cloud's product takes COLA, which this terminal's unsent product holds: the local one gives it up.
+      // Two records of the page bring the same barcode: the later one (the cloud's newer state) takes it.
+      const twin = product(701, 'TWIN');
+      twin.d.barcodes = [...product(0, 'x').d.barcodes];
+      const changes = [...Array.from({ length: 700 }, (_, k) => product(k, `BULK-${k}`)), product(700, 'COLA'), twin];
+      sqlite.pragma(`max_page_count = ${(sqlite.pragma('page_count', { simple: true }) as number) + 2}`);
+      expect(() => applyPage(app.deps, { changes, cursor: 20 })).toThrow(/full/i);
+      expect(triggers()).toBe(installed);
+      sqlite.pragma('max_page_count = 1073741823');
+      applyPage(app.deps, { changes, cursor: 20 });
+      expect(triggers()).toBe(installed);
+      expect(sqlite.prepare("SELECT COUNT(*) FROM products WHERE sku LIKE 'BULK-%'").pluck().get()).toBe(700);
+      expect(sqlite.prepare('SELECT product_id FROM barcodes WHERE code = ?').pluck().get('7800000000000')).toBe(twin.i);
+      expect(sqlite.prepare('SELECT sku FROM products WHERE id = ?').pluck().get(cola.id)).toBe('COLA~2');
+      const clocks = JSON.parse(
+        sqlite.prepare("SELECT clocks FROM sync_clocks WHERE entity = 'product' AND entity_id = ?").pluck().get(cola.id) as string,
+      ) as Record<string, string>;
+      expect(clocks.sku).not.toBe(clocks.name);
+      expect(sqlite.prepare('SELECT code FROM sync_rejections WHERE entity_id = ?').pluck().all(cola.id)).toEqual(['DUPLICATE_RESOLVED']);
+      // Edits after the page are stamped again.
+      await ok(app, 'catalog.update', { id: cola.id, price: 175 }, 's1');
+      const after = JSON.parse(
+        sqlite.prepare("SELECT clocks FROM sync_clocks WHERE entity = 'product' AND entity_id = ?").pluck().get(cola.id) as string,
+      ) as Record<string, string>;
+      expect(after.price! > clocks.sku!).toBe(true);
+      expect((await ok(app, 'catalog.search', { q: '7800000000699' }, 's1'))[0]?.sku).toBe('BULK-699');
+    } finally {
+      app.close();
+    }
+  });
+
   it('a record that cannot be stored is skipped with a notice; the rest of the page lands', async () => {
     const app = makeApp({ sync: { autoStart: false, transport: { request: () => Promise.reject(new NetworkError('x')) } } });
     try {

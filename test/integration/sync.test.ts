@@ -62,6 +62,22 @@ describe('connecting terminals', () => {
     expect((await ok(t2, 'settings.get', {}, 's1')).currency).toBe('USD');
   });
 
+  it('the stamping triggers exist only while a terminal is connected (they cost every write of a till without a cloud)', async () => {
+    const triggers = (t: Terminal) =>
+      t.deps.sqlite.prepare("SELECT COUNT(*) FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_sync_%'").pluck().get();
+    const t1 = track(terminal(cloud.transport));
+    expect(triggers(t1)).toBe(0);
+    const first = await firstTerminal(t1, cloud.url, 'Trigger Grocers');
+    expect(triggers(t1)).toBeGreaterThan(0);
+    // An edit made while connected is stamped per field, as before.
+    await ok(t1, 'catalog.update', { id: first.cola.id, price: 299 }, 's1');
+    const clocks = t1.deps.sqlite
+      .prepare("SELECT clocks FROM sync_clocks WHERE entity = 'product' AND entity_id = ?")
+      .pluck()
+      .get(first.cola.id);
+    expect(JSON.parse(clocks as string)).toHaveProperty('price');
+  });
+
   it('a one-time code works once', async () => {
     const { code } = await twoTills();
     const t3 = track(terminal(cloud.transport));

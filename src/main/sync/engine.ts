@@ -60,6 +60,14 @@ const engines = new WeakMap<Sqlite, SyncEngine>();
 
 /** Page size of a first download (the cloud serves at most 20,000 per page). */
 const INITIAL_PULL_LIMIT = 20_000;
+/**
+ * A first download starts with a small page and grows it: the terminal writes the first changes
+ * while the cloud prepares the next, bigger page, rather than waiting for 20,000 to be built. The
+ * cloud prepares a page about twice as fast as the terminal writes it, so each page may be 2.5
+ * times the one before without the terminal waiting.
+ */
+const INITIAL_FIRST_PAGE = 2_000;
+const INITIAL_GROWTH = 2.5;
 
 export function engineFor(sqlite: Sqlite): SyncEngine | undefined {
   return engines.get(sqlite);
@@ -263,7 +271,9 @@ export class SyncEngine {
     const cursor = getState(s, 'cursor') ?? 0;
     const own = getState(s, 'resync') === true;
     // A first download (a joining or restored terminal) reads big pages: fewer round trips.
-    const limit = cursor === 0 ? Math.max(this.opts.pullLimit, INITIAL_PULL_LIMIT) : this.opts.pullLimit;
+    const first = cursor === 0;
+    const top = first ? Math.max(this.opts.pullLimit, INITIAL_PULL_LIMIT) : this.opts.pullLimit;
+    let limit = first ? Math.min(top, Math.max(this.opts.pullLimit, INITIAL_FIRST_PAGE)) : top;
     let next: Promise<PullResponse> = client.pull(cursor, limit, own);
     for (let n = 0; n < this.opts.maxPagesPerCycle; n++) {
       const page = await next;
@@ -271,6 +281,7 @@ export class SyncEngine {
       // Ask for the next page while this one is written (the cloud works while we do).
       const more = page.more && n + 1 < this.opts.maxPagesPerCycle;
       if (more) {
+        limit = Math.min(top, Math.round(limit * INITIAL_GROWTH));
         next = client.pull(page.cursor, limit, own);
         next.catch(() => undefined);
       }

@@ -31,6 +31,9 @@ export interface ApplyStats {
   touched: Map<string, Set<string>>;
 }
 
+/** From this many changes a page is a bulk apply: the stamping triggers are dropped meanwhile. */
+const BULK_PAGE = 500;
+
 type ApplyDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
 function pendingKeys(deps: ApplyDeps): Set<string> {
@@ -54,6 +57,64 @@ interface Ctx {
   disputed: Set<string>;
   parked: ParkedValue[];
   maxStamp: string;
+  /** Bulk pages: which unique values could have a local holder (see UniqueFilter). */
+  unique: UniqueFilter | null;
+}
+
+const uniqueKey = (entity: string, field: string, value: string) => `${entity}\u0000${field}\u0000${value}`;
+
+/** The values of a unique field (a set field's members) in a record, as strings. */
+function uniqueValues(meta: MutableMeta, field: string, d: Record<string, unknown>): string[] {
+  const set = meta.sets.find((s) => s.field === field);
+  if (set) return ((d[field] as unknown[] | null) ?? []).map(String);
+  return d[field] == null ? [] : [String(d[field])];
+}
+
+/**
+ * For a bulk page, the unique values (SKUs, PLUs, barcodes) its records bring, and those of them
+ * some local record held when the page began: three set-wise statements instead of one lookup per
+ * value and record. A value of the page that was not held then, and that no record of this page
+ * has taken since (`written`), has no holder: resolveUnique skips its lookup. Any other value
+ * (held, taken since, or not brought by the page: a local field kept by a merge) is looked up as
+ * before.
+ */
+interface UniqueFilter {
+  brought: Set<string>;
+  held: Set<string>;
+  written: Set<string>;
+}
+
+function uniqueFilter(deps: ApplyDeps, changes: Change[]): UniqueFilter {
+  const values = new Map<string, { meta: MutableMeta; field: string; values: Set<string> }>();
+  for (const ch of changes) {
+    const spec = syncEntity(ch.e);
+    if (!spec?.unique || spec.kind !== 'mutable' || typeof ch.d !== 'object' || ch.d === null) continue;
+    const meta = metaOf(deps.sqlite, ch.e) as MutableMeta;
+    for (const field of spec.unique) {
+      let entry = values.get(`${ch.e}\u0000${field}`);
+      if (!entry) values.set(`${ch.e}\u0000${field}`, (entry = { meta, field, values: new Set() }));
+      for (const v of uniqueValues(meta, field, ch.d as Record<string, unknown>)) entry.values.add(v);
+    }
+  }
+  const filter: UniqueFilter = { brought: new Set(), held: new Set(), written: new Set() };
+  for (const { meta, field, values: vs } of values.values()) {
+    if (vs.size === 0) continue;
+    const set = meta.sets.find((s) => s.field === field);
+    const sql = set
+      ? `SELECT DISTINCT ${q(set.column)} FROM ${q(set.table)} WHERE ${q(set.column)} IN (SELECT value FROM json_each(?))`
+      : `SELECT DISTINCT ${q(field)} FROM ${q(meta.spec.table)} WHERE ${q(field)} IN (SELECT value FROM json_each(?))`;
+    for (const v of vs) filter.brought.add(uniqueKey(meta.spec.entity, field, v));
+    for (const v of stmt(deps.sqlite, sql, 'pluck').all(JSON.stringify([...vs])) as unknown[])
+      filter.held.add(uniqueKey(meta.spec.entity, field, String(v)));
+  }
+  return filter;
+}
+
+/** Notes the unique values a record now holds, for later records of the page. */
+function noteWritten(ctx: Ctx, meta: MutableMeta, d: Record<string, unknown>): void {
+  if (!ctx.unique || !meta.spec.unique) return;
+  for (const field of meta.spec.unique)
+    if (field in d) for (const v of uniqueValues(meta, field, d)) ctx.unique.written.add(uniqueKey(meta.spec.entity, field, v));
 }
 
 function touch(ctx: Ctx, entity: string, id: string) {
@@ -129,8 +190,9 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
   const { spec } = meta;
   for (const field of spec.unique ?? []) {
     const set = meta.sets.find((s) => s.field === field);
-    const values = set ? ((rec.d[field] as unknown[] | null) ?? []).map(String) : rec.d[field] == null ? [] : [String(rec.d[field])];
-    for (const value of values) {
+    for (const value of uniqueValues(meta, field, rec.d)) {
+      const uk = uniqueKey(spec.entity, field, value);
+      if (ctx.unique && ctx.unique.brought.has(uk) && !ctx.unique.held.has(uk) && !ctx.unique.written.has(uk)) continue;
       const holder = set
         ? (stmt(deps.sqlite, `SELECT ${q(set.fk)} FROM ${q(set.table)} WHERE ${q(set.column)} = ? AND ${q(set.fk)} <> ?`, 'pluck').get(
             value,
@@ -160,6 +222,7 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
             }
           }
           stmt(deps.sqlite, `UPDATE ${q(spec.table)} SET ${q(field)} = ? WHERE ${q(spec.key)} = ?`).run(next, holder);
+          if (next !== null) ctx.unique?.written.add(uniqueKey(spec.entity, field, next));
         }
       };
       if (!loser) {
@@ -202,6 +265,7 @@ function applyMutable(ctx: Ctx, meta: MutableMeta, ch: MutableChange): void {
   if (local && sameRecord(local.rec, merged)) return;
   if (merged.d[DELETED_FIELD] !== true && meta.spec.unique) resolveUnique(ctx, meta, ch.i, merged);
   writeMutable(ctx, meta, ch.i, merged, local?.exists ?? false);
+  noteWritten(ctx, meta, merged.d);
   const top = maxStamp(incoming.c);
   deps.hlc.observe(top);
   if (top > ctx.maxStamp) ctx.maxStamp = top;
@@ -258,52 +322,58 @@ function applyChange(ctx: Ctx, change: Change): void {
 
 function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>, stats: ApplyStats, isolate: boolean): void {
   inTransaction(deps.sqlite, () =>
-    whileApplying(deps.sqlite, () => {
-      const disputed = new Set(
-        (
-          stmt(
-            deps.sqlite,
-            "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL",
-          ).all() as {
-            entity: string;
-            id: string;
-          }[]
-        ).map((r) => `${r.entity}\u0000${r.id}`),
-      );
-      const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '' };
-      for (const change of page.changes as Change[]) {
-        if (!isolate) {
-          applyChange(ctx, change);
-          continue;
+    whileApplying(
+      deps.sqlite,
+      () => {
+        const disputed = new Set(
+          (
+            stmt(
+              deps.sqlite,
+              "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL",
+            ).all() as {
+              entity: string;
+              id: string;
+            }[]
+          ).map((r) => `${r.entity}\u0000${r.id}`),
+        );
+        const bulk = page.changes.length >= BULK_PAGE;
+        const unique = bulk ? uniqueFilter(deps, page.changes as Change[]) : null;
+        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '', unique };
+        for (const change of page.changes as Change[]) {
+          if (!isolate) {
+            applyChange(ctx, change);
+            continue;
+          }
+          // Second pass after a failure: each change in a savepoint, so one bad record cannot hold
+          // the whole log back (it is skipped and a manager is told).
+          deps.sqlite.exec('SAVEPOINT ct_change');
+          try {
+            applyChange(ctx, change);
+            deps.sqlite.exec('RELEASE ct_change');
+          } catch (err) {
+            deps.sqlite.exec('ROLLBACK TO ct_change');
+            deps.sqlite.exec('RELEASE ct_change');
+            if (isStorageError(err)) throw err;
+            stmt(
+              deps.sqlite,
+              'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+            ).run(
+              deps.ids(),
+              String(change.e),
+              String(change.i),
+              'APPLY_FAILED',
+              `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`,
+              deps.clock(),
+            );
+          }
         }
-        // Second pass after a failure: each change in a savepoint, so one bad record cannot hold
-        // the whole log back (it is skipped and a manager is told).
-        deps.sqlite.exec('SAVEPOINT ct_change');
-        try {
-          applyChange(ctx, change);
-          deps.sqlite.exec('RELEASE ct_change');
-        } catch (err) {
-          deps.sqlite.exec('ROLLBACK TO ct_change');
-          deps.sqlite.exec('RELEASE ct_change');
-          if (isStorageError(err)) throw err;
-          stmt(
-            deps.sqlite,
-            'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
-          ).run(
-            deps.ids(),
-            String(change.e),
-            String(change.i),
-            'APPLY_FAILED',
-            `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`,
-            deps.clock(),
-          );
-        }
-      }
-      runAfterApply(deps, stats.touched);
-      setState(deps.sqlite, 'cursor', page.cursor);
-      if (ctx.parked.length > 0) setState(deps.sqlite, 'parked', [...(getState(deps.sqlite, 'parked') ?? []), ...ctx.parked]);
-      if (ctx.maxStamp && ctx.maxStamp > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', ctx.maxStamp);
-    }),
+        runAfterApply(deps, stats.touched);
+        setState(deps.sqlite, 'cursor', page.cursor);
+        if (ctx.parked.length > 0) setState(deps.sqlite, 'parked', [...(getState(deps.sqlite, 'parked') ?? []), ...ctx.parked]);
+        if (ctx.maxStamp && ctx.maxStamp > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', ctx.maxStamp);
+      },
+      page.changes.length >= BULK_PAGE,
+    ),
   );
 }
 

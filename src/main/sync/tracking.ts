@@ -11,8 +11,10 @@
  * - a set child (a product's barcode) added or removed: the set field gets a fresh stamp.
  *
  * Domain code therefore only has to write its rows, set `hlc` and append to the outbox, as before.
- * The triggers run only while this terminal is connected to the cloud (`ct_track()`), and never
- * while sync itself applies pulled changes (it writes the stamps it received).
+ * The triggers exist only while this terminal is connected to the cloud, and do nothing while sync
+ * itself applies pulled changes (`ct_track()`: it writes the stamps it received). Not installing
+ * them on a terminal without a cloud matters: a row write that fires a trigger opens a statement
+ * savepoint, which costs every INSERT and makes FTS5 write out its pending terms.
  */
 import type { Deps } from '../deps';
 import type { Sqlite } from '../db/open';
@@ -23,31 +25,49 @@ import { cloudLink } from './state';
 interface Flags {
   tracking: boolean;
   applying: number;
+  /** The triggers are dropped for a bulk apply (see whileApplying). */
+  suspended: boolean;
 }
 const flags = new WeakMap<Sqlite, Flags>();
 
 function flagsOf(sqlite: Sqlite): Flags {
   let f = flags.get(sqlite);
-  if (!f) flags.set(sqlite, (f = { tracking: false, applying: 0 }));
+  if (!f) flags.set(sqlite, (f = { tracking: false, applying: 0, suspended: false }));
   return f;
 }
 
+/** Tracking on (connected to a cloud) or off; the triggers are created or dropped to match. */
 export function setTracking(sqlite: Sqlite, on: boolean): void {
   flagsOf(sqlite).tracking = on;
+  if (installedTriggers(sqlite).length > 0 !== on) setTriggers(sqlite, on);
 }
 
 export function isTracking(sqlite: Sqlite): boolean {
   return flagsOf(sqlite).tracking;
 }
 
-/** Runs `fn` with the stamping triggers off: sync writes the stamps it received itself. */
-export function whileApplying<T>(sqlite: Sqlite, fn: () => T): T {
+/**
+ * Runs `fn` with the stamping triggers off: sync writes the stamps it received itself. For a bulk
+ * apply (a first download writes 20,000 products a page) the triggers are dropped for the duration
+ * and created again after, in the caller's transaction (a rollback brings them back too): even
+ * doing nothing, a trigger costs every row a statement savepoint.
+ */
+export function whileApplying<T>(sqlite: Sqlite, fn: () => T, bulk = false): T {
   const f = flagsOf(sqlite);
+  const suspend = bulk && !f.suspended && installedTriggers(sqlite).length > 0;
   f.applying += 1;
+  if (suspend) {
+    setTriggers(sqlite, false);
+    f.suspended = true;
+  }
   try {
     return fn();
   } finally {
     f.applying -= 1;
+    if (suspend) {
+      f.suspended = false;
+      setTriggers(sqlite, true);
+    }
   }
 }
 
@@ -55,11 +75,14 @@ export function whileApplying<T>(sqlite: Sqlite, fn: () => T): T {
 export function whileLocal<T>(sqlite: Sqlite, fn: () => T): T {
   const f = flagsOf(sqlite);
   const saved = f.applying;
+  const resume = f.suspended;
   f.applying = 0;
+  if (resume) setTriggers(sqlite, true);
   try {
     return fn();
   } finally {
     f.applying = saved;
+    if (resume) setTriggers(sqlite, false);
   }
 }
 
@@ -109,18 +132,23 @@ function triggersFor(spec: SyncEntity): string[] {
   return out;
 }
 
-/** Registers the SQL functions and (re)creates the stamping triggers on this connection. */
+function installedTriggers(sqlite: Sqlite): string[] {
+  return sqlite.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_sync_%'").pluck().all() as string[];
+}
+
+/** Drops the stamping triggers, and creates them afresh when `on`. */
+function setTriggers(sqlite: Sqlite, on: boolean): void {
+  for (const name of installedTriggers(sqlite)) sqlite.exec(`DROP TRIGGER IF EXISTS temp.${q(name)}`);
+  if (on) for (const spec of mutableEntities()) for (const ddl of triggersFor(spec)) sqlite.exec(ddl);
+}
+
+/** Registers the SQL functions and (re)creates the stamping triggers on this connection when connected. */
 export function installTracking(deps: Pick<Deps, 'sqlite' | 'hlc'>): void {
   const { sqlite } = deps;
   const f = flagsOf(sqlite);
   // Read deps.hlc at each call: joining an organisation gives the terminal a new code (its HLC node).
   sqlite.function('ct_hlc', { deterministic: false }, () => deps.hlc.now());
   sqlite.function('ct_track', { deterministic: false }, () => (f.tracking && f.applying === 0 ? 1 : 0));
-  const existing = sqlite
-    .prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_sync_%'")
-    .pluck()
-    .all() as string[];
-  for (const name of existing) sqlite.exec(`DROP TRIGGER IF EXISTS temp.${q(name)}`);
-  for (const spec of mutableEntities()) for (const ddl of triggersFor(spec)) sqlite.exec(ddl);
   f.tracking = cloudLink(sqlite) !== null;
+  setTriggers(sqlite, f.tracking);
 }
