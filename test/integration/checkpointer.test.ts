@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, inTransaction } from '../../src/main/db/open';
-import { startCheckpointer } from '../../src/main/db/checkpointer';
+import { SAFETY_NET_FRAMES, startCheckpointer } from '../../src/main/db/checkpointer';
 import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { makeApp, ok, readyStore, ADMIN_PIN } from '../support/app';
 import { uuidv7 } from '../../src/shared/ids';
@@ -45,7 +45,7 @@ describe('WAL checkpoints on a worker', () => {
     const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 20 });
     expect(ckpt).not.toBeNull();
     // The writer's own automatic checkpoint is only a safety net far above the usual size.
-    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES);
     const insert = store.sqlite.prepare("INSERT INTO audit (id, at, action, terminal_code, success) VALUES (?, ?, 'test', 'T1', 1)");
     for (let i = 0; i < 50; i++) inTransaction(store.sqlite, () => insert.run(uuidv7(), i));
     // Fewer than 1,000 pages: SQLite alone would not have checkpointed yet.
@@ -58,13 +58,13 @@ describe('WAL checkpoints on a worker', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
-  it('under writing that never pauses, copies once the log holds enough frames', () => {
+  it('under writing that never pauses, the writer copies the log itself at the safety net', () => {
     const file = join(tmp(), 'countertop.db');
     const store = openStore(file, MIGRATIONS_DIR);
     store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 10, busyFrames: 50 });
+    const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 10, safetyNetFrames: 50 });
     const insert = store.sqlite.prepare("INSERT INTO audit (id, at, action, terminal_code, success) VALUES (?, ?, 'test', 'T1', 1)");
-    // One second of commits back to back: the writer never pauses for the worker's idle test.
+    // One second of commits back to back: the writer never pauses, so the worker never copies.
     const base = rowsInMainFile(file);
     for (const end = Date.now() + 1000; Date.now() < end;) inTransaction(store.sqlite, () => insert.run(uuidv7(), 1));
     expect(rowsInMainFile(file)).toBeGreaterThan(Math.max(base, 0));
@@ -76,11 +76,11 @@ describe('WAL checkpoints on a worker', () => {
     const dataDir = tmp();
     const app = makeApp({ dataDir });
     await readyStore(app);
-    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES);
     const { name } = await ok(app, 'backup.create', {});
     await ok(app, 'backup.restore', { name });
     await ok(app, 'staff.signIn', { staffId: (await ok(app, 'staff.list', {}))[0]!.id, pin: ADMIN_PIN });
-    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES);
     expect((await ok(app, 'catalog.search', { q: 'cola' })).length).toBeGreaterThan(0);
     app.close();
     expect(existsSync(join(dataDir, 'countertop.db-wal'))).toBe(false);

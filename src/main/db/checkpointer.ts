@@ -9,11 +9,10 @@ import type { Sqlite } from './open';
  * waited several milliseconds more (the checkout p99).
  *
  * The worker opens its own connection to the same file and runs a PASSIVE checkpoint as soon as the
- * writer pauses (between customers), or once the log holds `busyFrames` frames when it never does.
- * PASSIVE never blocks the writer; SQLite rewinds the log once it has been copied in full, so it
- * stays small.
- * The main connection keeps an automatic checkpoint far above the usual size as a safety net,
- * should the worker fall behind or stop.
+ * writer pauses (between customers). PASSIVE never blocks the writer; SQLite rewinds the log once it
+ * has been copied in full, so it stays small. The main connection keeps its own automatic
+ * checkpoint, at `SAFETY_NET_FRAMES` instead of 1,000, for writing that never pauses and in case the
+ * worker stops.
  *
  * The worker is plain JavaScript run with `eval` (no bundler or loader involved: the same code
  * runs under Electron, the headless host and the tests), and `stop()` waits for its connection
@@ -26,10 +25,8 @@ export interface Checkpointer {
 export interface CheckpointerOptions {
   /** How often the worker looks at the log. */
   intervalMs?: number;
-  /** Under steady writing, the log is copied once it holds this many frames (SQLite's own default). */
-  busyFrames?: number;
-  /** The main connection's automatic checkpoint while the worker runs (pages). */
-  safetyNetPages?: number;
+  /** The main connection's own automatic checkpoint while the worker runs (frames). */
+  safetyNetFrames?: number;
   log?: (msg: string, err?: unknown) => void;
 }
 
@@ -70,12 +67,13 @@ try {
     Atomics.wait(flags, ${STOP}, 0, workerData.intervalMs);
     if (Atomics.load(flags, ${STOP}) !== 0) break;
     const log = logState();
-    // Copy when the writer has paused (no new frame since the last look), so the copy and its
-    // flush do not compete with a sale's; under steady writing, once the log holds busyFrames.
+    // Copy only when the writer has paused (no new frame since the last look): a copy running
+    // beside commits slows every commit it overlaps, where one the writer makes itself (the
+    // safety net, under writing that never pauses) costs a single commit.
     const idle = log !== null && log.frames === lastFrames;
     lastFrames = log === null ? -1 : log.frames;
     const waiting = log === null ? 1 : log.frames - log.copied;
-    if (waiting <= 0 || (!idle && waiting < workerData.busyFrames)) continue;
+    if (waiting <= 0 || !idle) continue;
     try {
       db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
@@ -90,6 +88,12 @@ try {
 `;
 
 const DEFAULT_AUTOCHECKPOINT = 1000;
+/**
+ * Under writing that never pauses the writer copies the log itself once it holds this many frames
+ * (40 MB): a sale commits some 45 frames, so one sale in about 200 pays for a copy, and the pages
+ * written again and again (cart, levels) are copied once per round instead of once per thousand.
+ */
+export const SAFETY_NET_FRAMES = 10_000;
 
 /**
  * Starts checkpointing `file` (the database `sqlite` has open) on a worker. Returns null, and
@@ -106,7 +110,6 @@ export function startCheckpointer(sqlite: Sqlite, file: string, opts: Checkpoint
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         file,
         intervalMs: opts.intervalMs ?? 50,
-        busyFrames: opts.busyFrames ?? 1000,
         flags: flags.buffer,
       },
     });
@@ -127,7 +130,7 @@ export function startCheckpointer(sqlite: Sqlite, file: string, opts: Checkpoint
     if (!stopping) fallBack();
   });
   worker.unref();
-  sqlite.pragma(`wal_autocheckpoint = ${opts.safetyNetPages ?? 20_000}`);
+  sqlite.pragma(`wal_autocheckpoint = ${opts.safetyNetFrames ?? SAFETY_NET_FRAMES}`);
   return {
     stop() {
       stopping = true;
