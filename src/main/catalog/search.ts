@@ -9,7 +9,7 @@ const CANDIDATES = 200;
 
 /** The handler's statements, exported so that the bench times exactly this SQL. */
 export const SEARCH_SQL = {
-  byCode: `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND p.archived = 0`,
+  byCode: `SELECT ${HIT_COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ? AND +p.archived = 0`,
   bySku: `SELECT ${HIT_COLUMNS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`,
   // No ORDER BY rank: bm25 over every match of a one-letter prefix is too slow at 1M items.
   fts: `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ${CANDIDATES}) AND p.archived = 0`,

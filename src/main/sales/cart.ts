@@ -22,6 +22,8 @@ const PRODUCT_COLS = 'p.id, p.unit, p.price';
  * The statements of the scan path (run on every scan, so compiled once per connection). Exported
  * so that the bench's raw baseline runs exactly this SQL.
  */
+// `+p.archived` keeps a product lookup by id on the unique id index (one row, then the table)
+// rather than the wider stock-list covering index, which made every scan ~0.07 ms slower.
 export const CART_SQL = {
   openCart: "SELECT id FROM carts WHERE terminal_code = ? AND status = 'open' ORDER BY created_at DESC LIMIT 1",
   cartHead: 'SELECT id, cart_discount AS cartDiscount, updated_at AS updatedAt FROM carts WHERE id = ?',
@@ -33,10 +35,10 @@ export const CART_SQL = {
     "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
   cardsInFlight: "SELECT status FROM payment_intents WHERE cart_id = ? AND order_id IS NULL AND status IN ('pending', 'approved')",
   touch: 'UPDATE carts SET updated_at = ? WHERE id = ?',
-  byBarcode: `SELECT ${PRODUCT_COLS} FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND p.archived = 0`,
+  byBarcode: `SELECT ${PRODUCT_COLS} FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND +p.archived = 0`,
   byPlu: `SELECT ${PRODUCT_COLS} FROM products p WHERE p.plu = ? AND p.archived = 0`,
   bySku: `SELECT ${PRODUCT_COLS} FROM products p WHERE ${SKU_ANY_CASE} AND p.archived = 0`,
-  byId: `SELECT ${PRODUCT_COLS} FROM products p WHERE p.id = ? AND p.archived = 0`,
+  byId: `SELECT ${PRODUCT_COLS} FROM products p WHERE p.id = ? AND +p.archived = 0`,
   sameLine:
     'SELECT id, qty FROM cart_lines WHERE cart_id = ? AND product_id = ? AND fixed_amount IS NULL AND discount IS NULL AND unit_price = ? ORDER BY position DESC LIMIT 1',
   setQty: 'UPDATE cart_lines SET qty = ? WHERE id = ?',
