@@ -9,6 +9,7 @@ import { cloudDeps, type CloudDeps } from '../../src/cloud/deps';
 import { buildCloudApp } from '../../src/cloud/server';
 import type { SyncRequest, SyncResponse, SyncTransport } from '../../src/main/sync/transport';
 import { NetworkError } from '../../src/main/sync/transport';
+import { testClock } from './app';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -57,8 +58,13 @@ export async function fetchVia(
 export async function startTestCloud(opts: { backend?: Backend; clock?: () => number; maxDriftMs?: number } = {}): Promise<TestCloud> {
   const backend = opts.backend ?? 'pglite';
   const store = await openCloudStore(backend === 'postgres' ? { databaseUrl: DATABASE_URL, poolSize: 4 } : { dataDir: null });
+  // Unless a test brings its own, the cloud's clock starts where the tills' test clocks start and
+  // runs in real time: on the wall clock, a run after 09:00 UTC on the tills' date (or any later
+  // day) would put the cloud ahead of every till and decide clock-skew cases by when CI runs.
+  const started = Date.now();
+  const epoch = testClock().now;
   const deps = cloudDeps(store.db, {
-    ...(opts.clock ? { clock: opts.clock } : {}),
+    clock: opts.clock ?? (() => epoch + (Date.now() - started)),
     ...(opts.maxDriftMs !== undefined ? { maxDriftMs: opts.maxDriftMs } : {}),
   });
   const app = buildCloudApp(deps) as unknown as Hono;
