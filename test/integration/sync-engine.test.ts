@@ -149,6 +149,27 @@ describe('the sync loop', () => {
 
 describe('a pulled page', () => {
   const stamp = formatHlc(Date.UTC(2026, 0, 1), 0, 'T9');
+  /** A product record as the cloud sends it in a page. */
+  const pulledProduct = (taxRateId: string, k: number, f: { sku: string; name: string; barcode: string }) => ({
+    e: 'product',
+    i: uuidv7(),
+    d: {
+      sku: f.sku,
+      name: f.name,
+      alt_name: null,
+      category_id: null,
+      unit: 'each',
+      price: 100 + k,
+      cost: 50,
+      tax_rate_id: taxRateId,
+      plu: null,
+      archived: false,
+      created_at: 1,
+      updated_at: 1,
+      barcodes: [f.barcode],
+    },
+    c: stamp,
+  });
 
   it('is applied with its cursor in one transaction: a disk-full half way leaves neither', async () => {
     const app = makeApp({ sync: { autoStart: false, transport: { request: () => Promise.reject(new NetworkError('x')) } } });
@@ -156,26 +177,13 @@ describe('a pulled page', () => {
       const { std } = await readyStore(app);
       linkTo(app);
       setState(app.deps.sqlite, 'cursor', 10);
-      const changes = Array.from({ length: 400 }, (_, k) => ({
-        e: 'product',
-        i: uuidv7(),
-        d: {
+      const changes = Array.from({ length: 400 }, (_, k) =>
+        pulledProduct(std.id, k, {
           sku: `BULK-${k}`,
           name: `Bulk item ${k} ${'x'.repeat(200)}`,
-          alt_name: null,
-          category_id: null,
-          unit: 'each',
-          price: 100 + k,
-          cost: 50,
-          tax_rate_id: std.id,
-          plu: null,
-          archived: false,
-          created_at: 1,
-          updated_at: 1,
-          barcodes: [`77${String(k).padStart(11, '0')}`],
-        },
-        c: stamp,
-      }));
+          barcode: `77${String(k).padStart(11, '0')}`,
+        }),
+      );
       const count = () => app.deps.sqlite.prepare("SELECT COUNT(*) FROM products WHERE sku LIKE 'BULK-%'").pluck().get();
       const sqlite = app.deps.sqlite;
       sqlite.pragma(`max_page_count = ${(sqlite.pragma('page_count', { simple: true }) as number) + 2}`);
@@ -202,26 +210,8 @@ describe('a pulled page', () => {
       const triggers = () => sqlite.prepare("SELECT COUNT(*) FROM sqlite_temp_master WHERE type = 'trigger'").pluck().get() as number;
       const installed = triggers();
       expect(installed).toBeGreaterThan(0);
-      const product = (k: number, sku: string) => ({
-        e: 'product',
-        i: uuidv7(),
-        d: {
-          sku,
-          name: `Bulk item ${k}`,
-          alt_name: null,
-          category_id: null,
-          unit: 'each',
-          price: 100 + k,
-          cost: 50,
-          tax_rate_id: std.id,
-          plu: null,
-          archived: false,
-          created_at: 1,
-          updated_at: 1,
-          barcodes: [`78${String(k).padStart(11, '0')}`],
-        },
-        c: stamp,
-      });
+      const product = (k: number, sku: string) =>
+        pulledProduct(std.id, k, { sku, name: `Bulk item ${k}`, barcode: `78${String(k).padStart(11, '0')}` });
       // The cloud's product takes COLA, which this terminal's unsent product holds: the local one gives it up.
       // Two records of the page bring the same barcode: the later one (the cloud's newer state) takes it.
       const twin = product(701, 'TWIN');
