@@ -57,9 +57,9 @@ export const scanToCart: BenchCase = {
 
         const t1 = process.hrtime.bigint();
         rawTransaction(sqlite, () => {
-          const p = raw.lookup.get(code) as { id: string; unit: string; price: number } | undefined;
+          const p = raw.lookup.get(code) as Record<string, unknown> | undefined;
           if (!p) throw new Error(`unknown barcode ${code}`);
-          raw.insLine.run(uuidv7(), rawCartId, p.id, ++rawPos, 1000, p.price, null, code);
+          raw.insLine.run({ ...p, lineId: uuidv7(), cartId: rawCartId, position: ++rawPos, qty: 1000, fixedAmount: null, code });
           return raw.readCart.all(rawCartId);
         });
         const dr = msSince(t1);

@@ -32,6 +32,25 @@ describe('checkout through the router', () => {
     expect(outbox.n).toBe(1);
   });
 
+  it('a line keeps the product as it was scanned; an edit made meanwhile applies to the next scan', async () => {
+    const app = makeApp();
+    const { cola } = await readyStore(app);
+    await ok(app, 'cart.scan', { code: '5000112637922' });
+    await ok(app, 'catalog.update', { id: cola.id, name: 'Cola Zero 330ml', price: 175 });
+    let cart = await ok(app, 'cart.get', {});
+    expect(cart.lines).toEqual([
+      expect.objectContaining({ name: 'Cola 330ml', sku: 'COLA', unitPrice: 150, originalPrice: 150, taxRateBp: 2000 }),
+    ]);
+    cart = await ok(app, 'cart.scan', { code: '5000112637922' });
+    expect(cart.lines.map((l) => [l.name, l.qty, l.unitPrice])).toEqual([
+      ['Cola 330ml', 1000, 150],
+      ['Cola Zero 330ml', 1000, 175],
+    ]);
+    expect(cart.priced.total).toBe(325);
+    const order = await ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: 325 }] });
+    expect(order.lines.map((l) => l.name)).toEqual(['Cola 330ml', 'Cola Zero 330ml']);
+  });
+
   it('an unknown barcode leaves the cart as it was', async () => {
     const app = makeApp();
     await readyStore(app);

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fail, makeApp, ok, readyStore, ADMIN_PIN } from '../support/app';
 import { uuidv7 } from '../../src/shared/ids';
 import { inTransaction } from '../../src/main/db/open';
-import { APPLY_DELAY_MS, applyToRollups } from '../../src/main/insight/rollups';
+import { APPLY_DELAY_MS, applyToRollups, rebuildRollups } from '../../src/main/insight/rollups';
 import { seedHistory } from '../../src/main/setup/history';
 
 type App = ReturnType<typeof makeApp>;
@@ -162,6 +165,47 @@ describe('insight', () => {
     ]);
     await ok(app, 'insight.setBusinessDay', { cutoffHour: 2 });
     expect((await ok(app, 'insight.products', range)).total).toBe(2);
+  });
+
+  it('a day read by a ranking is kept packed, survives a restart, and any later sale on that day replaces it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ct-packed-'));
+    try {
+      let app = makeApp({ dataDir });
+      const { adminId } = await readyStore(app);
+      // Tuesday 3 to Wednesday 4 March: two day buckets, no bigger one fits inside.
+      const days = { from: '2026-03-03', to: '2026-03-04', sort: 'revenue' as const, dir: 'desc' as const, limit: 5 };
+      const ranked = async () => (await ok(app, 'insight.products', days)).items.map((p) => [p.sku, p.revenue]);
+      const packed = () => app.deps.sqlite.prepare('SELECT COUNT(*) FROM rollup_packed').pluck().get() as number;
+      app.clock.now = Date.UTC(2026, 2, 3, 10);
+      await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
+      await sell(app, [BREAD]);
+      expect(await ranked()).toEqual([['BREAD', 325]]);
+      expect(packed()).toBe(2);
+
+      // A later sale on the 3rd (a late sync stores it so): the packed day must not answer any more.
+      await sell(app, [COLA, COLA, COLA]);
+      await new Promise((r) => setTimeout(r, APPLY_DELAY_MS + 50));
+      expect(packed()).toBe(1);
+      expect(await ranked()).toEqual([
+        ['COLA', 450],
+        ['BREAD', 325],
+      ]);
+      app.close();
+
+      // A new process has no vectors in memory: the figures come from the packed days.
+      app = makeApp({ dataDir });
+      expect(packed()).toBe(2);
+      await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
+      expect(await ranked()).toEqual([
+        ['COLA', 450],
+        ['BREAD', 325],
+      ]);
+      rebuildRollups(app.deps);
+      expect(packed()).toBe(0);
+      app.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('the business-day cutoff moves late-night sales to the day before, and a time-zone change rebuilds the rollups', async () => {

@@ -216,3 +216,23 @@ describe('0006_search_prefixes', () => {
     ]);
   });
 });
+
+describe('0009_cart_line_snapshot', () => {
+  it('lines already in a cart take their product as it is, so an open or parked sale still shows and prices them', () => {
+    const n = journal.entries.findIndex((e) => e.tag === '0009_cart_line_snapshot');
+    const file = join(tmpDir(), 'countertop.db');
+    const old = open(file, firstMigrations(n));
+    old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO products (id, sku, name, alt_name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
+        VALUES ('p1', 'APL-1', '富士苹果', 'Fuji apple', 'kg', 450, 200, 't1', 0, 0, 'h');
+      INSERT INTO carts (id, terminal_code, status, created_at, updated_at) VALUES ('c1', 'T1', 'parked', 0, 0);
+      INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price) VALUES ('l1', 'c1', 'p1', 1, 1250, 400);`);
+    old.sqlite.close();
+
+    const s = open(file, firstMigrations(n + 1));
+    expect(s.sqlite.prepare('SELECT sku, name, alt_name, unit, unit_price, original_price, tax_rate_id FROM cart_lines').all()).toEqual([
+      { sku: 'APL-1', name: '富士苹果', alt_name: 'Fuji apple', unit: 'kg', unit_price: 400, original_price: 450, tax_rate_id: 't1' },
+    ]);
+  });
+});

@@ -316,6 +316,7 @@ export function rebuildRollups(
   for (const t of ROLLUP_TABLES) db.exec(`DELETE FROM ${t}`);
   // Queued sales are among the facts counted below.
   db.exec('DELETE FROM insight_pending');
+  db.exec('DELETE FROM rollup_packed');
   forgetAll(deps);
 
   // 1. Each order's business day, hour and buckets, computed once in JS (time zones).

@@ -16,7 +16,7 @@ interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
 }
 
-const PRODUCT_COLS = 'p.id, p.unit, p.price';
+const PRODUCT_COLS = 'p.id, p.unit, p.price, p.sku, p.name, p.alt_name AS altName, p.tax_rate_id AS taxRateId';
 
 /**
  * The statements of the scan path (run on every scan, so compiled once per connection). Exported
@@ -27,9 +27,10 @@ const PRODUCT_COLS = 'p.id, p.unit, p.price';
 export const CART_SQL = {
   openCart: "SELECT id FROM carts WHERE terminal_code = ? AND status = 'open' ORDER BY created_at DESC LIMIT 1",
   cartHead: 'SELECT id, cart_discount AS cartDiscount, updated_at AS updatedAt FROM carts WHERE id = ?',
-  lines: `SELECT l.id, l.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, l.qty, l.unit_price AS unitPrice,
-                 p.price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
-          FROM cart_lines l JOIN products p ON p.id = l.product_id JOIN tax_rates t ON t.id = p.tax_rate_id
+  // The line keeps the product as scanned (see the schema): no product lookups per line.
+  lines: `SELECT l.id, l.product_id AS productId, l.sku, l.name, l.alt_name AS altName, l.unit, l.qty, l.unit_price AS unitPrice,
+                 l.original_price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
+          FROM cart_lines l JOIN tax_rates t ON t.id = l.tax_rate_id
           WHERE l.cart_id = ? ORDER BY l.position`,
   newCart:
     "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
@@ -43,8 +44,9 @@ export const CART_SQL = {
     'SELECT id, qty FROM cart_lines WHERE cart_id = ? AND product_id = ? AND fixed_amount IS NULL AND discount IS NULL AND unit_price = ? ORDER BY position DESC LIMIT 1',
   setQty: 'UPDATE cart_lines SET qty = ? WHERE id = ?',
   nextPosition: 'SELECT COALESCE(MAX(position), 0) + 1 AS n FROM cart_lines WHERE cart_id = ?',
-  insertLine:
-    'INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)',
+  insertLine: `INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code,
+                 sku, name, alt_name, unit, original_price, tax_rate_id)
+               VALUES (@lineId, @cartId, @id, @position, @qty, @price, NULL, @fixedAmount, @code, @sku, @name, @altName, @unit, @price, @taxRateId)`,
 } as const;
 
 function parseDiscount(json: string | null): Discount | null {
@@ -109,6 +111,10 @@ interface ProductForSale {
   id: string;
   unit: 'each' | 'kg';
   price: number;
+  sku: string;
+  name: string;
+  altName: string | null;
+  taxRateId: string;
 }
 
 /** A scan resolves a barcode, a scale label (weight or price embedded) or a SKU. */
@@ -155,7 +161,15 @@ function addLine(
   }
   const pos = cachedStatement(deps.sqlite, CART_SQL.nextPosition).get(cartId) as { n: number };
   if (pos.n > 500) throw new AppError('VALIDATION', 'A sale can have at most 500 lines');
-  cachedStatement(deps.sqlite, CART_SQL.insertLine).run(deps.ids(), cartId, product.id, pos.n, qty, product.price, fixedAmount, code);
+  cachedStatement(deps.sqlite, CART_SQL.insertLine).run({
+    ...product,
+    lineId: deps.ids(),
+    cartId,
+    position: pos.n,
+    qty,
+    fixedAmount,
+    code,
+  });
   touch(deps, cartId);
   return cartId;
 }
@@ -193,8 +207,8 @@ function openLine(deps: Deps, lineId: string): LineCtx {
   const line = cartId
     ? (deps.sqlite
         .prepare(
-          `SELECT l.id, l.qty, l.unit_price AS unitPrice, l.fixed_amount AS fixedAmount, p.unit, p.price AS originalPrice, p.id AS productId
-           FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.id = ? AND l.cart_id = ?`,
+          `SELECT id, qty, unit_price AS unitPrice, fixed_amount AS fixedAmount, unit, original_price AS originalPrice, product_id AS productId
+           FROM cart_lines WHERE id = ? AND cart_id = ?`,
         )
         .get(lineId, cartId) as LineCtx['line'] | undefined)
     : undefined;

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Sales rollups (issue 5): derived data, kept up to date by `applyToRollups` (a refund in its own
@@ -64,6 +64,20 @@ export const rollupKeyed = sqliteTable(
     ...measures(),
   },
   (t) => [primaryKey({ name: 'rollup_keyed_pk', columns: [t.dim, t.level, t.bucket, t.k] })],
+);
+
+/**
+ * A day bucket of rollup_keyed packed into one blob (see insight/vectors.ts): a cache, written when
+ * a ranking first reads the day and deleted by every write to that day's rows.
+ */
+export const rollupPacked = sqliteTable(
+  'rollup_packed',
+  {
+    dim: integer('dim').notNull(),
+    day: integer('day').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'rollup_packed_pk', columns: [t.dim, t.day] })],
 );
 
 /** Lifetime per customer, for repeat rate and RFM. */
