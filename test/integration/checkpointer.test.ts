@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, inTransaction } from '../../src/main/db/open';
-import { SAFETY_NET_FRAMES, startCheckpointer } from '../../src/main/db/checkpointer';
+import { SAFETY_NET_FRAMES, startCheckpointer, withoutCommitCheckpoint } from '../../src/main/db/checkpointer';
 import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { makeApp, ok, readyStore, ADMIN_PIN } from '../support/app';
 import { uuidv7 } from '../../src/shared/ids';
@@ -39,6 +39,33 @@ async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
 }
 
 describe('WAL checkpoints on a worker', () => {
+  it('a bulk write past the safety net commits without copying the log; the worker copies it once the writer pauses', async () => {
+    const file = join(tmp(), 'countertop.db');
+    const store = openStore(file, MIGRATIONS_DIR);
+    // A worker that looks rarely, so the commit's own behaviour is what the first check sees.
+    const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 1000, safetyNetFrames: 50 });
+    const walFrames = () => (store.sqlite.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[])[0]!;
+    const insert = store.sqlite.prepare(
+      "INSERT INTO audit (id, at, action, terminal_code, success, details) VALUES (?, ?, 'bulk', 'T1', 1, ?)",
+    );
+    const bulk = () =>
+      inTransaction(store.sqlite, () => {
+        for (let i = 0; i < 400; i++) insert.run(uuidv7(), i, 'x'.repeat(1000));
+      });
+    withoutCommitCheckpoint(store.sqlite, bulk);
+    const after = walFrames();
+    expect(after.log).toBeGreaterThan(50);
+    expect(after.checkpointed).toBe(0);
+    expect(rowsInMainFile(file)).toBeLessThan(400);
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(50);
+    expect(await until(() => rowsInMainFile(file) === 400, 5000)).toBe(true);
+    // The same write without the wrapper: the commit copies the log itself (the safety net).
+    bulk();
+    expect(walFrames().checkpointed).toBeGreaterThan(0);
+    ckpt!.stop();
+    store.sqlite.close();
+  });
+
   it('copies committed writes into the database file without the writer checkpointing, and stops before the store closes', async () => {
     const file = join(tmp(), 'countertop.db');
     const store = openStore(file, MIGRATIONS_DIR);

@@ -95,6 +95,27 @@ const DEFAULT_AUTOCHECKPOINT = 1000;
  */
 export const SAFETY_NET_FRAMES = 10_000;
 
+/** Connections whose worker runs, with their safety net (frames). */
+const running = new WeakMap<Sqlite, number>();
+
+/**
+ * Runs `fn`, a bulk write, without the safety-net checkpoint on its commit. A transaction that
+ * writes a whole import or sync page ends far past the safety net, so its commit would copy the
+ * whole log into the file and flush it (about 2 s after a 100,000-product import) while the user
+ * waits; the worker copies it instead as soon as the writer pauses. Without a worker, `fn` runs as
+ * it is: then only a commit can copy the log.
+ */
+export function withoutCommitCheckpoint<T>(sqlite: Sqlite, fn: () => T): T {
+  const net = running.get(sqlite);
+  if (net === undefined) return fn();
+  sqlite.pragma('wal_autocheckpoint = 0');
+  try {
+    return fn();
+  } finally {
+    if (sqlite.open && running.has(sqlite)) sqlite.pragma(`wal_autocheckpoint = ${net}`);
+  }
+}
+
 /**
  * Starts checkpointing `file` (the database `sqlite` has open) on a worker. Returns null, and
  * leaves SQLite's automatic checkpoint as it was, when a worker cannot be started.
@@ -119,6 +140,7 @@ export function startCheckpointer(sqlite: Sqlite, file: string, opts: Checkpoint
   }
   let stopping = false;
   const fallBack = () => {
+    running.delete(sqlite);
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   };
   worker.on('error', (err) => {
@@ -130,7 +152,9 @@ export function startCheckpointer(sqlite: Sqlite, file: string, opts: Checkpoint
     if (!stopping) fallBack();
   });
   worker.unref();
-  sqlite.pragma(`wal_autocheckpoint = ${opts.safetyNetFrames ?? SAFETY_NET_FRAMES}`);
+  const net = opts.safetyNetFrames ?? SAFETY_NET_FRAMES;
+  sqlite.pragma(`wal_autocheckpoint = ${net}`);
+  running.set(sqlite, net);
   return {
     stop() {
       stopping = true;

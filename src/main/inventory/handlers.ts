@@ -2,6 +2,8 @@ import type { inventoryContract } from '../../shared/api/inventory';
 import type { HandlersFor } from '../router';
 import { staffOf } from '../router';
 import { stockChanged } from './ledger';
+import { inTransaction } from '../db/open';
+import { withoutCommitCheckpoint } from '../db/checkpointer';
 import * as stock from './stock';
 import { lowStock, lowStockCount } from './reorder';
 import * as counts from './counts';
@@ -66,7 +68,10 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   'imports.begin': (input, { deps }) => csv.beginImport(deps, input.kind, input.locationId),
   'imports.chunk': (input, { deps }) => csv.addChunk(deps, input.importId, input.seq, input.text),
   'imports.preview': (input, { deps }) => csv.previewImport(deps, input.importId),
-  'imports.commit': (input, ctx) => changes(ctx, csv.commitImport(ctx.deps, input.importId, input.onlyValid, staffOf(ctx).id)),
+  'imports.commit': (input, ctx) =>
+    withoutCommitCheckpoint(ctx.deps.sqlite, () =>
+      inTransaction(ctx.deps.sqlite, () => changes(ctx, csv.commitImport(ctx.deps, input.importId, input.onlyValid, staffOf(ctx).id))),
+    ),
   'exports.csv': (input, { deps }) => {
     const out = input.kind === 'products' ? csv.exportProducts(deps) : csv.exportStock(deps, input.locationId);
     return { ...out, fileName: `${input.kind}-${new Date(deps.clock()).toISOString().slice(0, 10)}.csv` };

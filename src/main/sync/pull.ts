@@ -14,6 +14,7 @@
  */
 import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
+import { withoutCommitCheckpoint } from '../db/checkpointer';
 import { DELETED_FIELD, syncEntity } from '../../shared/sync/entities';
 import { expandStamps, maxStamp, mergeRecord, type FieldRecord } from '../../shared/sync/merge';
 import type { Change, FactChange, MutableChange, PullResponse } from '../../shared/sync/protocol';
@@ -423,13 +424,18 @@ export function applyPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 
   let stats = fresh();
   const fk = deps.sqlite.pragma('foreign_keys', { simple: true }) as number;
   if (!deps.sqlite.inTransaction) deps.sqlite.pragma('foreign_keys = OFF');
+  // A bulk page (a first download) commits without the safety-net checkpoint, like an import.
+  const run = (isolate: boolean) =>
+    page.changes.length >= BULK_PAGE
+      ? withoutCommitCheckpoint(deps.sqlite, () => runPage(deps, page, stats, isolate))
+      : runPage(deps, page, stats, isolate);
   try {
     try {
-      runPage(deps, page, stats, false);
+      run(false);
     } catch (err) {
       if (isStorageError(err)) throw err;
       stats = fresh();
-      runPage(deps, page, stats, true);
+      run(true);
     }
   } finally {
     if (fk) deps.sqlite.pragma('foreign_keys = ON');

@@ -278,10 +278,11 @@ export const inventoryContract = {
   }),
   'imports.preview': channel<ImportPreview>()({ input: z.object({ importId: c.id }).strict(), role: 'manager', writes: false }),
   /** All or nothing, unless `onlyValid`: then the valid rows go in and the others are skipped. */
+  // Its own transaction: a bulk write, committed without the safety-net checkpoint (db/checkpointer.ts).
   'imports.commit': channel<ImportResult>()({
     input: z.object({ importId: c.id, onlyValid: z.boolean() }).strict(),
     role: 'manager',
-    writes: true,
+    writes: 'own',
   }),
   'exports.csv': channel<{ csv: string; rows: number; fileName: string }>()({
     input: z.object({ kind: z.enum(['products', 'stock']), locationId: c.id.optional() }).strict(),
