@@ -51,14 +51,16 @@ export function pinyinTokens(...names: (string | null | undefined)[]): string {
 
 export interface SearchDoc {
   text: string;
-  codes: string;
   py: string;
 }
 
-export function searchDoc(p: { name: string; altName?: string | null; sku: string; barcodes: string[] }): SearchDoc {
+/**
+ * A product's search entry: its names and their pinyin. SKU and barcodes are not indexed here
+ * (search reads them from their own unique indexes, see `SEARCH_SQL`).
+ */
+export function searchDoc(p: { name: string; altName?: string | null }): SearchDoc {
   return {
     text: spaceCjk(`${p.name} ${p.altName ?? ''}`),
-    codes: [p.sku, ...p.barcodes].join(' '),
     py: pinyinTokens(p.name, p.altName),
   };
 }
