@@ -174,7 +174,7 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
   );
   const insBarcode = sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
-  const insFts = sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+  const insFts = sqlite.prepare('INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
   const insMovement = sqlite.prepare(
     "INSERT INTO stock_movements (id, product_id, location_id, qty_delta, kind, ref_id, staff_id, at) VALUES (?, ?, ?, ?, 'opening', NULL, NULL, ?)",
   );
@@ -209,9 +209,9 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
       );
       for (const code of p.barcodes) insBarcode.run(code, id);
       const ts = process.hrtime.bigint();
-      const doc = searchDoc({ name: p.name, altName: p.altName, sku: p.sku, barcodes: p.barcodes });
+      const doc = searchDoc(p);
       searchDocMs += msSince(ts);
-      insFts.run(info.lastInsertRowid, doc.text, doc.codes, doc.py);
+      insFts.run(info.lastInsertRowid, doc.text, doc.py);
       const qty = p.unit === 'kg' ? 25_000 + Math.floor(rand() * 100_000) : (10 + Math.floor(rand() * 500)) * 1000;
       insMovement.run(deps.ids(), id, locationId, qty, now);
       insLevel.run(id, locationId, qty);

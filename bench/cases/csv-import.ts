@@ -86,7 +86,7 @@ export const csvImport: BenchCase = {
          VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL, 0, ?, ?, ?)`,
       );
       const insB = sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
-      const insF = sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+      const insF = sqlite.prepare('INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
       const insL = sqlite.prepare('INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, 0)');
       rawTransaction(sqlite, () => {
         const now = Date.now();
@@ -107,8 +107,8 @@ export const csvImport: BenchCase = {
             'x',
           );
           for (const c of codes) insB.run(c, id);
-          const doc = searchDoc({ name: r.name!, altName: r.alt_name || null, sku: r.sku!, barcodes: codes });
-          insF.run(info.lastInsertRowid, doc.text, doc.codes, doc.py);
+          const doc = searchDoc({ name: r.name!, altName: r.alt_name || null });
+          insF.run(info.lastInsertRowid, doc.text, doc.py);
           insL.run(id, location);
         }
       });

@@ -8,16 +8,18 @@ import type { Statement } from 'better-sqlite3';
 import type { ProductHit } from '../../src/shared/api/types';
 import { skuCases } from '../../src/main/catalog/products';
 import { SEARCH_SQL } from '../../src/main/catalog/search';
-import { ftsQuery } from '../../src/main/catalog/search-text';
+import { codePrefixRange, ftsQuery, looksLikeCode } from '../../src/main/catalog/search-text';
 import { CLERK_SESSION, type BenchContext, type BenchResult } from '../context';
 import { QUERY_CLASSES, searchQueries, type QueryClass, type SearchQuery } from '../queries';
 import { fmtMs, msSince, summarize, table } from '../stats';
 import type { BenchCase } from './types';
 
 /** The handler's statements (its own SQL, from src/main/catalog/search.ts), prepared apart so each can be timed alone. */
-export function handlerStatements(ctx: BenchContext): { byCode: Statement; bySku: Statement; fts: Statement } {
+export function handlerStatements(ctx: BenchContext): Record<keyof typeof SEARCH_SQL, Statement> {
   const { sqlite } = ctx.app.deps;
-  return { byCode: sqlite.prepare(SEARCH_SQL.byCode), bySku: sqlite.prepare(SEARCH_SQL.bySku), fts: sqlite.prepare(SEARCH_SQL.fts) };
+  const out = {} as Record<keyof typeof SEARCH_SQL, Statement>;
+  for (const k of Object.keys(SEARCH_SQL) as (keyof typeof SEARCH_SQL)[]) out[k] = sqlite.prepare(SEARCH_SQL[k]);
+  return out;
 }
 
 export function perClassTable(
@@ -112,8 +114,14 @@ export const search: BenchCase = {
     // Where does the handler's time go? Each of its statements alone, over a slice of the queries.
     // A statement stops being timed after ~3 s in total, so a pathological one cannot stall the run.
     const slice = measured.slice(0, 150);
-    const parts = { byCode: [] as number[], bySku: [] as number[], fts: [] as number[] };
-    const spent = { byCode: 0, bySku: 0, fts: 0 };
+    const parts = {
+      byCode: [] as number[],
+      bySku: [] as number[],
+      skuPrefix: [] as number[],
+      codePrefix: [] as number[],
+      fts: [] as number[],
+    };
+    const spent = { byCode: 0, bySku: 0, skuPrefix: 0, codePrefix: 0, fts: 0 };
     const timeIt = (k: keyof typeof parts, fn: () => unknown) => {
       if (spent[k] > 3000) return;
       const t0 = process.hrtime.bigint();
@@ -126,6 +134,12 @@ export const search: BenchCase = {
       const t = q.trim();
       timeIt('byCode', () => s.byCode.all(t));
       timeIt('bySku', () => s.bySku.all(...skuCases(t)));
+      // The prefix ranges as the handler runs them for code-like text (once per distinct case).
+      if (looksLikeCode(t)) {
+        const ranges = [...new Set(skuCases(t))].map(codePrefixRange);
+        timeIt('skuPrefix', () => ranges.forEach(([from, to]) => s.skuPrefix.all(from, to)));
+        timeIt('codePrefix', () => ranges.forEach(([from, to]) => s.codePrefix.all(from, to)));
+      }
       const expr = ftsQuery(t);
       if (expr) timeIt('fts', () => s.fts.all(expr));
     }
@@ -146,6 +160,8 @@ export const search: BenchCase = {
       (ctx.app.deps.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((x) => x.detail).join(' | ');
     ctx.log(`  plan bySku: ${plan(SEARCH_SQL.bySku, ...skuCases('X'))}`);
     ctx.log(`  plan byCode: ${plan(SEARCH_SQL.byCode, 'X')}`);
+    ctx.log(`  plan skuPrefix: ${plan(SEARCH_SQL.skuPrefix, ...codePrefixRange('AB-1'))}`);
+    ctx.log(`  plan codePrefix: ${plan(SEARCH_SQL.codePrefix, ...codePrefixRange('4006381'))}`);
     ctx.log(`  plan fts: ${plan(SEARCH_SQL.fts, '"m"*')}`);
     ctx.log(`  plan fts, two words: ${plan(SEARCH_SQL.fts, '"m"* AND "c"*')}`);
     ctx.memo.set('search.routerSamples', { all: routerAll, by: routerBy, hits: hitsBy });

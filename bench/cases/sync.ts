@@ -361,7 +361,7 @@ function rawApplyBaseline(dir: string, products: number): number {
        VALUES (?, ?, ?, ?, NULL, ?, ?, ?, 'x', ?, 0, 0, 0, 'h')`,
     );
     const insB = sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
-    const insF = sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+    const insF = sqlite.prepare('INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
     sqlite.pragma('foreign_keys = OFF');
     for (let i = 0; i < products; i += 20_000)
       inTransaction(sqlite, () => {
@@ -370,8 +370,8 @@ function rawApplyBaseline(dir: string, products: number): number {
           const id = uuidv7();
           const info = insP.run(id, p.sku, p.name, p.altName, p.unit, p.price, p.cost, p.plu);
           for (const code of p.barcodes) insB.run(code, id);
-          const doc = searchDoc({ name: p.name, altName: p.altName, sku: p.sku, barcodes: p.barcodes });
-          insF.run(info.lastInsertRowid, doc.text, doc.codes, doc.py);
+          const doc = searchDoc(p);
+          insF.run(info.lastInsertRowid, doc.text, doc.py);
         }
       });
     return msSince(t0);

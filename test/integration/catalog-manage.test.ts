@@ -223,6 +223,9 @@ describe('stock list and history', () => {
     expect((await list({ status: 'low' })).items.map((r) => [r.sku, r.reorderPoint])).toEqual([['BREAD', 3000]]);
     expect((await list({ q: 'sourdough' })).items.map((r) => r.sku)).toEqual(['BREAD']);
     expect((await list({ q: '5000112637922' })).items.map((r) => r.sku)).toEqual(['COLA']);
+    // The start of a barcode or SKU (not in the search index: read from their own indexes), any case.
+    expect((await list({ q: '50001126' })).items.map((r) => r.sku)).toEqual(['COLA']);
+    expect((await ok(app, 'stock.count', { locationId: w.shop.id, q: '40063813' }, 'mgr')).total).toBe(1);
     expect((await ok(app, 'stock.count', { locationId: w.shop.id }, 'mgr')).total).toBe(3);
     expect((await ok(app, 'stock.list', { locationId: w.back.id, offset: 0, limit: 10 }, 'mgr')).items).toEqual([]);
     const moves = await ok(app, 'stock.movements', { productId: w.cola.id, offset: 0, limit: 10 }, 'mgr');
@@ -244,5 +247,11 @@ describe('stock list and history', () => {
     expect((await ok(app, 'stock.list', { locationId: w.back.id, offset: 0, limit: 10 }, 'mgr')).items.map((r) => r.sku)).toEqual([
       'BREAD',
     ]);
+    await ok(app, 'catalog.update', { id: w.bread.id, sku: 'bk-sd-800' }, 'mgr');
+    for (const q of ['BK-SD', 'bk-s', 'Bk-Sd-8'])
+      expect(
+        (await list({ q })).items.map((r) => r.sku),
+        q,
+      ).toEqual(['bk-sd-800']);
   });
 });

@@ -63,6 +63,8 @@ describe('CSV import and export', () => {
     // Imported products are searchable like any other (archived ones are not).
     expect((await ok(b.app, 'catalog.search', { q: 'classic' }, 'clerk')).map((h) => h.sku).sort()).toEqual(['TS-L-BLU', 'TS-M-RED']);
     expect(await ok(b.app, 'catalog.search', { q: 'sourdough' }, 'clerk')).toEqual([]);
+    expect((await ok(b.app, 'catalog.search', { q: 'ts-' }, 'clerk')).map((h) => h.sku).sort()).toEqual(['TS-L-BLU', 'TS-M-RED']);
+    expect(await ok(b.app, 'catalog.search', { q: 'BREA' }, 'clerk')).toEqual([]);
 
     // Importing the same file again changes nothing.
     const again = await upload(b.app, 'products', exported, 1);
@@ -132,8 +134,25 @@ describe('CSV import and export', () => {
     expect(queued).toEqual(['NEW-A', 'NEW-B', 'COLA', 'APPLE', 'NEW-C']);
     const created = sqlite.prepare("SELECT sku FROM products WHERE sku LIKE 'NEW-%' ORDER BY rowid").pluck().all();
     expect(created).toEqual(['NEW-A', 'NEW-B', 'NEW-C']);
-    for (const [q, sku] of [['4006381333948', 'NEW-A'] as const, ['rye', 'NEW-B'], ['doujiang', 'NEW-C'], ['can', 'COLA']])
-      expect((await ok(w.app, 'catalog.search', { q }, 'clerk')).map((h) => h.sku)).toContain(sku);
+    const pairs = [
+      ['4006381333948', 'NEW-A'],
+      ['rye', 'NEW-B'],
+      ['doujiang', 'NEW-C'],
+      ['can', 'COLA'],
+      // The start of a SKU or barcode, found from their own indexes (the search entry holds names only).
+      ['new-b', 'NEW-B'],
+      ['40063813339', 'NEW-C'],
+    ] as const;
+    for (const [q, sku] of pairs)
+      expect(
+        (await ok(w.app, 'catalog.search', { q }, 'clerk')).map((h) => h.sku),
+        q,
+      ).toContain(sku);
+    const rowid = sqlite.prepare("SELECT rowid FROM products WHERE sku = 'NEW-C'").pluck().get();
+    expect(sqlite.prepare('SELECT * FROM products_fts WHERE rowid = ?').get(rowid)).toEqual({
+      text: '豆 浆 Soy milk',
+      py: 'doujiang dj jiang j',
+    });
   });
 
   it('a file without the required columns is refused as a whole', async () => {

@@ -236,3 +236,36 @@ describe('0009_cart_line_snapshot', () => {
     ]);
   });
 });
+
+describe('0011_search_without_codes', () => {
+  it('rebuilds the search index without the codes column, keeping names, pinyin, prefixes and rowids', () => {
+    const n = journal.entries.findIndex((e) => e.tag === '0011_search_without_codes');
+    const file = join(tmpDir(), 'countertop.db');
+    const old = open(file, firstMigrations(n));
+    const ins = old.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+    ins.run(7, 'Whole Milk 1L', 'MILK-1 5012345678900', '');
+    ins.run(9, '富 士 苹 果 Fuji Apple', 'APL-9', 'fushipingguo pingguo fspg pg');
+    old.sqlite.close();
+
+    const s = open(file, firstMigrations(n + 1));
+    const fts = objects(s).find((o) => o.name === 'products_fts')!;
+    expect(fts.sql).not.toMatch(/codes/);
+    expect(fts.sql).toMatch(/prefix = '1 2 3 4 5 6'/);
+    expect(fts.sql).toMatch(/tokenize = 'unicode61 remove_diacritics 2'/);
+    expect(objects(s).some((o) => o.name.startsWith('products_fts_new'))).toBe(false);
+    const match = (q: string) =>
+      (s.sqlite.prepare('SELECT rowid FROM products_fts WHERE products_fts MATCH ? ORDER BY rowid').pluck().all(q) as number[]).join(',');
+    expect(match('"whole"* AND "milk"*')).toBe('7');
+    expect(match('"pingg"*')).toBe('9');
+    expect(match('"fspg"*')).toBe('9');
+    expect(match('text:"苹 果"')).toBe('9');
+    // Codes are no longer in the index: they are found from the products and barcodes indexes.
+    expect(match('"5012345678900"')).toBe('');
+    expect(match('"apl"*')).toBe('');
+    expect(s.sqlite.prepare('SELECT * FROM products_fts ORDER BY rowid').all()).toEqual([
+      { text: 'Whole Milk 1L', py: '' },
+      { text: '富 士 苹 果 Fuji Apple', py: 'fushipingguo pingguo fspg pg' },
+    ]);
+    expect(s.sqlite.prepare('SELECT rowid FROM products_fts ORDER BY rowid').pluck().all()).toEqual([7, 9]);
+  });
+});

@@ -7,6 +7,7 @@ import { readDemoCatalog } from '../../src/main/setup/demo';
 import { createProduct } from '../../src/main/catalog/products';
 import { inTransaction } from '../../src/main/db/open';
 import { uuidv7 } from '../../src/shared/ids';
+import { SEARCH_SQL } from '../../src/main/catalog/search';
 import type { ProductHit } from '../../src/shared/api';
 
 type App = ReturnType<typeof makeApp>;
@@ -105,6 +106,89 @@ describe('search as you type (own catalog)', () => {
   it('respects the limit', async () => {
     expect(await search(app, 'a', 2)).toHaveLength(2);
     expect((await search(app, 'p', 1)).length).toBe(1);
+  });
+});
+
+describe('the start of a SKU or barcode (B-tree ranges, not the FTS index)', () => {
+  let app: App;
+  let ids: Record<string, string>;
+  beforeAll(async () => {
+    app = makeApp();
+    const s = await readyStore(app);
+    const mk = (sku: string, name: string, altName: string | null, barcodes: string[]) =>
+      inTransaction(app.deps.sqlite, () =>
+        createProduct(app.deps, { sku, name, altName, unit: 'each', price: 199, cost: 100, barcodes, taxRateId: s.std.id }, null),
+      );
+    const hoodie = mk('HD-S-GRY', 'Hooded top small grey', null, ['2000000000022']);
+    const tea = mk('tea-grn-50', '绿茶 50包', 'Green tea 50 bags', ['6920202888883']);
+    const chair = mk('OLD-CHAIR-1', 'Garden chair', null, ['7310865004703']);
+    const whole = mk('WM-1', 'Whole milk 1L', null, []);
+    const oat = mk('OAT-1', 'Oat milk', null, []);
+    // Two dozen SKUs that start like the word "milk" but whose names do not hold it.
+    for (let i = 1; i <= 24; i++) mk(`MILK-${String(i).padStart(4, '0')}`, `Dairy crate ${i}`, null, []);
+    await ok(app, 'catalog.archive', { id: chair.id, archived: true });
+    ids = { hoodie: hoodie.id, tea: tea.id, chair: chair.id, whole: whole.id, oat: oat.id };
+  });
+
+  it('a partial SKU typed from its start finds the product, in any case', async () => {
+    for (const q of ['HD-S', 'hd-s', 'Hd-S-g', 'HD-S-GR', 'hd'])
+      expect(
+        (await search(app, q)).map((h) => h.id),
+        q,
+      ).toEqual([ids.hoodie]);
+    // Stored lower-case: found from upper-case typing too.
+    for (const q of ['tea-g', 'TEA-GRN', 'Tea-Grn-5']) expect((await search(app, q))[0]?.id, q).toBe(ids.tea);
+    expect(await search(app, 'HD-X')).toEqual([]);
+  });
+
+  it('the first 8 digits of an EAN-13 find the product, before any name match', async () => {
+    expect((await search(app, '69202028')).map((h) => h.id)).toEqual([ids.tea]);
+    expect((await search(app, '200000000'))[0]).toMatchObject({ id: ids.hoodie, barcode: '2000000000022' });
+    expect((await search(app, '50001126'))[0]!.sku).toBe('COLA');
+  });
+
+  it("an archived product's SKU or barcode prefix finds nothing", async () => {
+    for (const q of ['OLD-CH', 'old-chair', '73108650']) expect(await search(app, q), q).toEqual([]);
+    // Nor its whole code or its name.
+    expect(await search(app, 'OLD-CHAIR-1')).toEqual([]);
+    expect(await search(app, 'Garden')).toEqual([]);
+  });
+
+  it('Chinese, pinyin and English names still find their product', async () => {
+    expect((await search(app, '绿茶')).map((h) => h.id)).toEqual([ids.tea]);
+    expect((await search(app, 'lc')).map((h) => h.id)).toEqual([ids.tea]);
+    expect((await search(app, 'green t'))[0]!.id).toBe(ids.tea);
+  });
+
+  it('a name word is not crowded out by SKUs that start the same way; a code-like text puts them first', async () => {
+    const milk = await search(app, 'milk');
+    expect(
+      milk
+        .slice(0, 2)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual([ids.whole, ids.oat].sort());
+    expect(milk).toHaveLength(20);
+    // The free places go to the SKUs, shortest and then lowest first.
+    expect(milk.slice(2).map((h) => h.sku)).toEqual(Array.from({ length: 18 }, (_, i) => `MILK-${String(i + 1).padStart(4, '0')}`));
+    expect(
+      (await search(app, 'milk', 5))
+        .map((h) => h.id)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual([ids.whole, ids.oat].sort());
+    const dashed = await search(app, 'milk-');
+    expect(dashed).toHaveLength(20);
+    expect(dashed.every((h) => h.sku.startsWith('MILK-'))).toBe(true);
+    expect((await search(app, 'milk-0012')).map((h) => h.sku)).toEqual(['MILK-0012']);
+  });
+
+  it('each prefix statement is a range search on its unique index', () => {
+    const plan = (sql: string) =>
+      (app.deps.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('A', 'B') as { detail: string }[]).map((r) => r.detail);
+    expect(plan(SEARCH_SQL.skuPrefix)[0]).toBe('SEARCH p USING INDEX products_sku_uq (sku>? AND sku<?)');
+    expect(plan(SEARCH_SQL.codePrefix)[0]).toMatch(/^SEARCH c USING INDEX sqlite_autoindex_barcodes_1 \(code>\? AND code<\?\)$/);
+    for (const sql of [SEARCH_SQL.skuPrefix, SEARCH_SQL.codePrefix]) expect(plan(sql).join(' | ')).not.toMatch(/SCAN|TEMP B-TREE/);
   });
 });
 

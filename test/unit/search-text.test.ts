@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { ftsQuery, pinyinTokens, searchDoc, spaceCjk } from '../../src/main/catalog/search-text';
+import { codeFirst, codePrefixRange, ftsQuery, looksLikeCode, pinyinTokens, searchDoc, spaceCjk } from '../../src/main/catalog/search-text';
 
 const tokens = (s: string) => s.split(' ').filter(Boolean);
 
@@ -36,11 +36,11 @@ describe('pinyinTokens', () => {
     expect(t.every((x) => /^[a-z]+$/.test(x))).toBe(true);
   });
 
-  it('searchDoc puts names, codes and pinyin in their columns', () => {
-    const doc = searchDoc({ name: 'Fuji apples', altName: '富士苹果', sku: 'APL-1', barcodes: ['4006381333931'] });
-    expect(doc.text).toBe('Fuji apples 富 士 苹 果');
-    expect(doc.codes).toBe('APL-1 4006381333931');
+  it('searchDoc puts names and pinyin in their columns, and nothing else (codes have their own indexes)', () => {
+    const doc = searchDoc({ name: 'Fuji apples', altName: '富士苹果' });
+    expect(doc).toEqual({ text: 'Fuji apples 富 士 苹 果', py: expect.any(String) as string });
     expect(tokens(doc.py)).toContain('pg');
+    expect(searchDoc({ name: 'Cola 330ml' })).toEqual({ text: 'Cola 330ml', py: '' });
   });
 });
 
@@ -64,8 +64,8 @@ describe('ftsQuery', () => {
 
   it('whatever is typed, the query is valid FTS5 syntax (no injection of operators or quotes)', () => {
     const db = new Database(':memory:');
-    db.exec("CREATE VIRTUAL TABLE t USING fts5(text, codes, py, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')");
-    db.prepare('INSERT INTO t VALUES (?, ?, ?)').run(spaceCjk('Fuji apples 富士苹果'), 'APL-1 4006381333931', pinyinTokens('富士苹果'));
+    db.exec("CREATE VIRTUAL TABLE t USING fts5(text, py, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6')");
+    db.prepare('INSERT INTO t VALUES (?, ?)').run(spaceCjk('Fuji apples 富士苹果'), pinyinTokens('富士苹果'));
     const stmt = db.prepare('SELECT rowid FROM t WHERE t MATCH ?');
     try {
       fc.assert(
@@ -83,9 +83,63 @@ describe('ftsQuery', () => {
         { numRuns: 500 },
       );
       // And the ordinary queries find the row.
-      for (const q of ['fuji', 'app', '苹', '苹果', '士苹', 'pg', 'fspg', 'pinggu', 'APL', '400638'])
-        expect(stmt.all(ftsQuery(q)!), q).toHaveLength(1);
+      for (const q of ['fuji', 'app', '苹', '苹果', '士苹', 'pg', 'fspg', 'pinggu']) expect(stmt.all(ftsQuery(q)!), q).toHaveLength(1);
       expect(stmt.all(ftsQuery('果苹')!)).toHaveLength(0);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('code prefixes', () => {
+  it('one token of 2+ ASCII code characters may start a code; spaces, Chinese and single characters may not', () => {
+    for (const q of ['AJ-1', 'hd-s', 'milk', '5000112', 'A1', 'TS.M', 'X_1/2']) expect(looksLikeCode(q), q).toBe(true);
+    for (const q of ['a', '7', 'oat milk', '苹果', 'AJ 1', '-AJ', 'café', '"AJ', 'AJ*']) expect(looksLikeCode(q), q).toBe(false);
+  });
+
+  it('codes first for code punctuation or digits, names first for plain words and short numbers', () => {
+    for (const q of ['AJ-', 'hd-s', 'TS.M', '50001126', '12345', 'SKU0001', 'a1']) expect(codeFirst(q), q).toBe(true);
+    for (const q of ['milk', 'cola', 'FUJI', '12', '330', '2024', 'oat milk', '苹果1']) expect(codeFirst(q), q).toBe(false);
+  });
+
+  it('the range holds exactly the texts that start with the prefix (SQLite BINARY order)', () => {
+    expect(codePrefixRange('AJ-')).toEqual(['AJ-', 'AJ.']);
+    expect(codePrefixRange('4006')).toEqual(['4006', '4007']);
+    expect(codePrefixRange('a9')).toEqual(['a9', 'a:']);
+    expect(codePrefixRange('TZ')).toEqual(['TZ', 'T[']);
+    const db = new Database(':memory:');
+    try {
+      db.exec('CREATE TABLE c (code TEXT PRIMARY KEY)');
+      const ins = db.prepare('INSERT INTO c VALUES (?)');
+      const codes = [
+        'AJ',
+        'AJ-',
+        'AJ-1',
+        'AJ-10',
+        'AJ.',
+        'AJ.1',
+        'AJ,',
+        'AI-9',
+        'aj-1',
+        'AJ-~',
+        'AJ-z',
+        'AK-1',
+        '4006',
+        '40069',
+        '4007',
+        '400',
+      ];
+      for (const c of codes) ins.run(c);
+      const within = db.prepare('SELECT code FROM c WHERE code >= ? AND code < ? ORDER BY code').pluck();
+      fc.assert(
+        fc.property(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,5}$/), (p) => {
+          const [from, to] = codePrefixRange(p);
+          expect(within.all(from, to)).toEqual(codes.filter((c) => c.startsWith(p)).sort());
+        }),
+        { numRuns: 300 },
+      );
+      for (const p of ['AJ-', 'AJ', '400', '4006', 'AJ-1'])
+        expect(within.all(...codePrefixRange(p)), p).toEqual(codes.filter((c) => c.startsWith(p)).sort());
     } finally {
       db.close();
     }

@@ -71,7 +71,7 @@ const ftsStmts = new WeakMap<object, { del: Statement; ins: Statement }>();
 export function writeSearchEntry(
   deps: Pick<Deps, 'sqlite'>,
   rowid: number | bigint,
-  p: { name: string; altName?: string | null; sku: string; barcodes: string[] } | null,
+  p: { name: string; altName?: string | null } | null,
   /** A product inserted just now has no entry yet: nothing to delete. */
   fresh = false,
 ): void {
@@ -79,14 +79,14 @@ export function writeSearchEntry(
   if (!s) {
     s = {
       del: deps.sqlite.prepare('DELETE FROM products_fts WHERE rowid = ?'),
-      ins: deps.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)'),
+      ins: deps.sqlite.prepare('INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)'),
     };
     ftsStmts.set(deps.sqlite, s);
   }
   if (!fresh) s.del.run(rowid);
   if (!p) return;
   const doc = searchDoc(p);
-  s.ins.run(rowid, doc.text, doc.codes, doc.py);
+  s.ins.run(rowid, doc.text, doc.py);
 }
 
 export interface CreateExtras {
@@ -132,7 +132,7 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
     .run(row);
   const ins = deps.sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
   for (const code of codes) ins.run(code, id);
-  writeSearchEntry(deps, info.lastInsertRowid, { name: input.name, altName: input.altName, sku: input.sku, barcodes: codes }, true);
+  writeSearchEntry(deps, info.lastInsertRowid, { name: input.name, altName: input.altName }, true);
   appendOutbox(deps, { entity: 'product', entityId: id, op: 'insert', payload: { ...row, barcodes: codes } });
   const location = defaultLocationId(deps);
   if (input.openingStock)
@@ -218,8 +218,8 @@ export function updateProduct(deps: Deps, patch: ProductPatch, staffId: string |
     for (const code of codes) ins.run(code, before.id);
   }
   const after = getProduct(deps, before.id);
-  if (!after.archived && (set.sku !== undefined || set.name !== undefined || set.alt_name !== undefined || barcodesChanged))
-    writeSearchEntry(deps, rowidOf(deps, after.id), after);
+  // The entry holds only the names: a new SKU or barcode is found from its own index at once.
+  if (!after.archived && (set.name !== undefined || set.alt_name !== undefined)) writeSearchEntry(deps, rowidOf(deps, after.id), after);
   auditPriceChange(deps, staffId, after.id, 'price', before.price, after.price);
   auditPriceChange(deps, staffId, after.id, 'cost', before.cost, after.cost);
   appendOutbox(deps, {

@@ -51,14 +51,16 @@ export function pinyinTokens(...names: (string | null | undefined)[]): string {
 
 export interface SearchDoc {
   text: string;
-  codes: string;
   py: string;
 }
 
-export function searchDoc(p: { name: string; altName?: string | null; sku: string; barcodes: string[] }): SearchDoc {
+/**
+ * A product's search entry: its names and their pinyin. SKU and barcodes are not indexed here
+ * (search reads them from their own unique indexes, see `SEARCH_SQL`).
+ */
+export function searchDoc(p: { name: string; altName?: string | null }): SearchDoc {
   return {
     text: spaceCjk(`${p.name} ${p.altName ?? ''}`),
-    codes: [p.sku, ...p.barcodes].join(' '),
     py: pinyinTokens(p.name, p.altName),
   };
 }
@@ -78,4 +80,30 @@ export function ftsQuery(typed: string): string | null {
     }
   }
   return terms.length ? terms.join(' AND ') : null;
+}
+
+/**
+ * Text that may be the start of a SKU or barcode: one token (no spaces) of at least 2 ASCII
+ * letters, digits or `- _ . /`, beginning with a letter or digit. ASCII only, so the range bound
+ * of `codePrefixRange` is exact under SQLite's byte-wise (BINARY) text order.
+ */
+const CODE_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._/-]+$/;
+
+export function looksLikeCode(q: string): boolean {
+  return CODE_PREFIX.test(q);
+}
+
+/**
+ * Whether a code-looking text is more likely a code than a word of a name: it has code punctuation
+ * or a digit, but is not a short number, which names hold as sizes and counts ("12", "330").
+ * Plain words ("milk", "cola") are names first.
+ */
+export function codeFirst(q: string): boolean {
+  return looksLikeCode(q) && (/[._/-]/.test(q) || (/\d/.test(q) && !/^\d{1,4}$/.test(q)));
+}
+
+/** `[from, to)`: every text that starts with `prefix` (the last character incremented gives the bound). */
+export function codePrefixRange(prefix: string): [string, string] {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
 }

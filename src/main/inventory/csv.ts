@@ -479,7 +479,7 @@ interface NewProduct {
   row: Record<string, unknown>;
 }
 
-type SearchInput = { name: string; altName: string | null; sku: string; barcodes: string[] };
+type SearchInput = { name: string; altName: string | null };
 
 /**
  * Writes a run of new products table by table (products, then barcodes, level rows, outbox): a
@@ -521,8 +521,7 @@ function insertNewProducts(
       now,
       hlc,
     );
-    if (!r.archived)
-      search.push({ rowid: info.lastInsertRowid, p: { name: r.name, altName: r.altName, sku: r.sku, barcodes: r.barcodes } });
+    if (!r.archived) search.push({ rowid: info.lastInsertRowid, p: { name: r.name, altName: r.altName } });
   }
   for (const { id, r } of batch) for (const code of r.barcodes) insBarcode.run(code, id);
   for (const { id } of batch) ensureLevelRow(deps, id, location);

@@ -5,8 +5,8 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
-import { ftsQuery } from '../catalog/search-text';
-import { productIdByCode } from '../catalog/products';
+import { codePrefixRange, ftsQuery, looksLikeCode } from '../catalog/search-text';
+import { productIdByCode, skuCases } from '../catalog/products';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;
@@ -182,10 +182,24 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
       args.exact = exact;
       return { from: productsFirst, where, args };
     }
-    const fts = ftsQuery(text);
     // A common word matches a large part of a big catalog: the list shows the first matches only.
-    where.push(fts ? `p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH @fts LIMIT ${TEXT_MATCHES})` : '0');
-    if (fts) args.fts = fts;
+    const sources: string[] = [];
+    const fts = ftsQuery(text);
+    if (fts) {
+      sources.push(`SELECT rowid FROM products_fts WHERE products_fts MATCH @fts LIMIT ${TEXT_MATCHES}`);
+      args.fts = fts;
+    }
+    // Codes are not in the search index: the start of a SKU or barcode is a range over its unique
+    // index, in each case of the text as the catalog search reads it.
+    if (looksLikeCode(text))
+      [...new Set(skuCases(text))].forEach((c, i) => {
+        [args[`from${i}`], args[`to${i}`]] = codePrefixRange(c);
+        sources.push(`SELECT rowid FROM products WHERE sku >= @from${i} AND sku < @to${i} LIMIT ${TEXT_MATCHES}`);
+        sources.push(
+          `SELECT x.rowid FROM barcodes c CROSS JOIN products x ON x.id = c.product_id WHERE c.code >= @from${i} AND c.code < @to${i} LIMIT ${TEXT_MATCHES}`,
+        );
+      });
+    where.push(sources.length ? `p.rowid IN (${sources.map((q) => `SELECT * FROM (${q})`).join(' UNION ALL ')})` : '0');
     return { from: productsFirst, where, args };
   }
   const lowFirst = 'stock_levels s INDEXED BY stock_levels_low_idx CROSS JOIN products p ON p.id = s.product_id';

@@ -11,13 +11,13 @@ import { recordSaleInsight } from '../insight/rollups';
 type Hook = (deps: Pick<Deps, 'sqlite'>, ids: Set<string>) => void;
 
 /** Products (by id, a JSON array) with what their search entry is made of, in rowid order. */
-const PRODUCT_SEARCH_ROWS_SQL = `SELECT p.rowid AS r, p.name, p.alt_name AS altName, p.sku,
-    (SELECT json_group_array(code) FROM (SELECT code FROM barcodes WHERE product_id = p.id ORDER BY code)) AS codes
+const PRODUCT_SEARCH_ROWS_SQL = `SELECT p.rowid AS r, p.name, p.alt_name AS altName
   FROM products p WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.rowid`;
 
 const HOOKS: Record<string, Hook> = {
   /**
-   * The search index is keyed by the product's rowid and built from its names, SKU and barcodes.
+   * The search index is keyed by the product's rowid and built from its names (SKU and barcodes
+   * are searched through their own indexes).
    * One statement reads them all (a first download touches 20,000 products a page), and the
    * entries are written after every other row of the page, so FTS5 keeps its terms in memory.
    */
@@ -26,15 +26,13 @@ const HOOKS: Record<string, Hook> = {
       r: number;
       name: string;
       altName: string | null;
-      sku: string;
-      codes: string;
     }[];
     const del = stmt(deps.sqlite, 'DELETE FROM products_fts WHERE rowid = ?');
-    const ins = stmt(deps.sqlite, 'INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+    const ins = stmt(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
     for (const p of rows) {
-      const doc = searchDoc({ name: p.name, altName: p.altName, sku: p.sku, barcodes: JSON.parse(p.codes) as string[] });
+      const doc = searchDoc(p);
       del.run(p.r);
-      ins.run(p.r, doc.text, doc.codes, doc.py);
+      ins.run(p.r, doc.text, doc.py);
     }
   },
   setting(deps) {
