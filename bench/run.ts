@@ -92,6 +92,7 @@ function reexecWithGc(): void {
     },
   );
   if (res.error) throw res.error;
+  if (res.signal) console.error(`the bench process was killed by ${res.signal}`);
   process.exit(res.status ?? 1);
 }
 

@@ -36,24 +36,18 @@ const DONE = 1;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
 const flags = new Int32Array(workerData.flags);
-const littleEndian = require('node:os').endianness() === 'LE';
-const head = Buffer.alloc(100);
-// The WAL-index header (sqlite.org/walformat.html, in the -shm file, native byte order): mxFrame
-// (frames in the log) at byte 16, nBackfill (frames already copied) at byte 96.
+// The log's state, from SQLite itself (a NOOP checkpoint copies nothing): frames in the log and
+// frames already copied. Never read the -shm file with fs: closing any descriptor of a file drops
+// every POSIX lock this process holds on it, SQLite's included, and another process could then
+// think itself the last user of the database and remove the log under us.
 function logState() {
-  let fd;
   try {
-    fd = fs.openSync(workerData.file + '-shm', 'r');
-    if (fs.readSync(fd, head, 0, 100, 0) < 100) return null;
+    const [r] = db.pragma('wal_checkpoint(NOOP)');
+    return r && r.log >= 0 ? { frames: r.log, copied: r.checkpointed } : null;
   } catch {
     return null;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
-  const u32 = (at) => (littleEndian ? head.readUInt32LE(at) : head.readUInt32BE(at));
-  return { frames: u32(16), copied: u32(96) };
 }
 let db = null;
 try {
