@@ -18,7 +18,7 @@ import { businessBucket, dayParts, dayToIso, isIsoDate, isoToDay, monthStart, pl
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { DIM, type Dim, type Measures } from './rollups';
-import { bucketVector, warmUp } from './vectors';
+import { bucketVector, savePacked, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
 
 type Sql = Pick<Deps, 'sqlite' | 'db'>;
@@ -236,6 +236,7 @@ function rankedProducts(
 ): { keys: number[]; total: number } {
   warmUp(deps, DIM.product);
   const vectors = planRange(r.from, r.to).map((t) => ({ sign: t.sign, v: bucketVector(deps, DIM.product, t.level, t.bucket) }));
+  savePacked(deps);
   let maxK = 0;
   for (const { v } of vectors) for (const k of v.k) if (k > maxK) maxK = k;
   const metric = new Float64Array(maxK + 1);

@@ -16,7 +16,7 @@
 import { bucketsOf, businessBucket, dayParts } from '../../shared/business-day';
 import type { Deps } from '../deps';
 import { businessDaySettings } from './settings';
-import { forgetAll, forgetBuckets } from './vectors';
+import { forgetAll, forgetBuckets, packAllDays } from './vectors';
 import { cachedStatement } from '../db/statements';
 import { OPEN_SHIFT_SQL } from '../shifts/shifts';
 import { inTransaction } from '../db/open';
@@ -450,6 +450,7 @@ export function rebuildRollups(
 
   for (const source of ROLLUP_SOURCES) for (const e of source(deps)) applyToRollups(deps, e, { shiftTallies: false });
   for (const e of opts.extra ?? []) applyToRollups(deps, e, { shiftTallies: false });
+  log(`rollups: ${packAllDays(deps, DIM.product)} product days packed`);
   markRollupSettings(deps, timezone, cutoffHour);
 }
 

@@ -16,6 +16,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
+import { inTransaction } from '../db/open';
 
 export interface BucketVector {
   k: Int32Array;
@@ -39,6 +40,8 @@ interface Cache {
   upper: Statement;
   /** The week-of-month, month, quarter and year buckets were loaded (see warmUp). */
   warmed: boolean;
+  /** Day vectors built from rows by this read, to be packed in one transaction (`savePacked`). */
+  unsaved: { dim: number; day: number; v: BucketVector }[];
   version: Statement;
 }
 
@@ -62,6 +65,7 @@ function cacheOf(deps: Pick<Deps, 'sqlite'>): Cache {
       packedPut: deps.sqlite.prepare('INSERT OR REPLACE INTO rollup_packed (dim, day, data) VALUES (?, ?, ?)'),
       upper: deps.sqlite.prepare('SELECT DISTINCT level, bucket FROM rollup_keyed WHERE dim = ? AND level >= 1').raw(),
       warmed: false,
+      unsaved: [],
       version: deps.sqlite.prepare('PRAGMA data_version').pluck(),
     };
     caches.set(deps.sqlite, c);
@@ -77,12 +81,14 @@ export function forgetBuckets(deps: Pick<Deps, 'sqlite'>, dim: number, levels: r
   const c = caches.get(deps.sqlite);
   if (!c) return;
   levels.forEach((bucket, level) => c.buckets.delete(keyOf(dim, level, bucket)));
+  c.unsaved = c.unsaved.filter((u) => u.dim !== dim || u.day !== levels[0]);
 }
 
 export function forgetAll(deps: Pick<Deps, 'sqlite'>): void {
   const c = caches.get(deps.sqlite);
   if (!c) return;
   c.buckets.clear();
+  c.unsaved = [];
   c.warmed = false;
 }
 
@@ -105,6 +111,7 @@ function checkVersion(deps: Pick<Deps, 'sqlite'>, c: Cache): void {
   const dv = c.version.get() as number;
   if (dv !== c.dataVersion) {
     c.buckets.clear();
+    c.unsaved = [];
     c.warmed = false;
     c.dataVersion = dv;
   }
@@ -127,15 +134,37 @@ export function bucketVector(deps: Pick<Deps, 'sqlite'>, dim: number, level: num
   if (!deps.sqlite.inTransaction) {
     c.buckets.set(key, v);
     if (c.buckets.size > MAX_BUCKETS) c.buckets.delete(c.buckets.keys().next().value!);
-    if (level === 0 && !packed) {
-      try {
-        c.packedPut.run(dim, bucket, pack(v));
-      } catch {
-        // Only a cache: a busy or full disk must not fail the read that wanted it.
-      }
-    }
+    if (level === 0 && !packed) c.unsaved.push({ dim, day: bucket, v });
   }
   return v;
+}
+
+/**
+ * Packs the day vectors the last reads built from rows, in one transaction (one flush, not one per
+ * day). Call after the read, outside a transaction.
+ */
+export function savePacked(deps: Pick<Deps, 'sqlite'>): void {
+  const c = caches.get(deps.sqlite);
+  if (!c || c.unsaved.length === 0 || deps.sqlite.inTransaction) return;
+  const list = c.unsaved.splice(0);
+  try {
+    inTransaction(deps.sqlite, () => {
+      for (const { dim, day, v } of list) c.packedPut.run(dim, day, pack(v));
+    });
+  } catch {
+    // Only a cache: a busy or full disk must not fail the read that wanted it.
+  }
+}
+
+/**
+ * Packs every day of a dimension from its rows: a rebuild ends with it, so the first rankings after
+ * one (or on a freshly seeded store) read no day from rows. Runs inside the rebuild's transaction.
+ */
+export function packAllDays(deps: Pick<Deps, 'sqlite'>, dim: number): number {
+  const c = cacheOf(deps);
+  const days = deps.sqlite.prepare('SELECT DISTINCT bucket FROM rollup_keyed WHERE dim = ? AND level = 0').pluck().all(dim) as number[];
+  for (const day of days) c.packedPut.run(dim, day, pack(loadRows(c, dim, 0, day)));
+  return days.length;
 }
 
 function loadRows(c: Cache, dim: number, level: number, bucket: number): BucketVector {
