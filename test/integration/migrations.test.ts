@@ -190,18 +190,25 @@ describe('migrations', () => {
   });
 });
 
+/**
+ * A store migrated up to just before `tag`, with two search entries written as the index had them
+ * then (names, codes, pinyin), then migrated through `tag`.
+ */
+function searchIndexMigrated(tag: string): { s: Store; fts: { sql: string | null } } {
+  const n = journal.entries.findIndex((e) => e.tag === tag);
+  const file = join(tmpDir(), 'countertop.db');
+  const old = open(file, firstMigrations(n));
+  const ins = old.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+  ins.run(7, 'Whole Milk 1L', 'MILK-1 5012345678900', '');
+  ins.run(9, '富 士 苹 果 Fuji Apple', 'APL-9', 'fushipingguo pingguo fspg pg');
+  old.sqlite.close();
+  const s = open(file, firstMigrations(n + 1));
+  return { s, fts: objects(s).find((o) => o.name === 'products_fts')! };
+}
+
 describe('0006_search_prefixes', () => {
   it('rebuilds the search index with 1-6 letter prefixes, keeping every entry under its product rowid', () => {
-    const n = journal.entries.findIndex((e) => e.tag === '0006_search_prefixes');
-    const file = join(tmpDir(), 'countertop.db');
-    const old = open(file, firstMigrations(n));
-    const ins = old.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
-    ins.run(7, 'Whole Milk 1L', 'MILK-1 5012345678900', '');
-    ins.run(9, '富 士 苹 果 Fuji Apple', 'APL-9', 'fushipingguo pingguo fspg pg');
-    old.sqlite.close();
-
-    const s = open(file, firstMigrations(n + 1));
-    const fts = objects(s).find((o) => o.name === 'products_fts')!;
+    const { s, fts } = searchIndexMigrated('0006_search_prefixes');
     expect(fts.sql).toMatch(/prefix = '1 2 3 4 5 6'/);
     expect(objects(s).some((o) => o.name.startsWith('products_fts_new'))).toBe(false);
     const match = (q: string) =>
@@ -239,16 +246,7 @@ describe('0009_cart_line_snapshot', () => {
 
 describe('0011_search_without_codes', () => {
   it('rebuilds the search index without the codes column, keeping names, pinyin, prefixes and rowids', () => {
-    const n = journal.entries.findIndex((e) => e.tag === '0011_search_without_codes');
-    const file = join(tmpDir(), 'countertop.db');
-    const old = open(file, firstMigrations(n));
-    const ins = old.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
-    ins.run(7, 'Whole Milk 1L', 'MILK-1 5012345678900', '');
-    ins.run(9, '富 士 苹 果 Fuji Apple', 'APL-9', 'fushipingguo pingguo fspg pg');
-    old.sqlite.close();
-
-    const s = open(file, firstMigrations(n + 1));
-    const fts = objects(s).find((o) => o.name === 'products_fts')!;
+    const { s, fts } = searchIndexMigrated('0011_search_without_codes');
     expect(fts.sql).not.toMatch(/codes/);
     expect(fts.sql).toMatch(/prefix = '1 2 3 4 5 6'/);
     expect(fts.sql).toMatch(/tokenize = 'unicode61 remove_diacritics 2'/);
