@@ -188,6 +188,9 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
   let searchDocMs = 0;
 
   const insertBatch = sqlite.transaction((from: number, to: number) => {
+    // Search entries after every other row of the batch, as the app's bulk writers do: a write that
+    // fires a trigger opens a statement savepoint, and FTS5 flushes its pending terms at each one.
+    const entries: [number | bigint, string, string][] = [];
     for (let i = from; i < to; i++) {
       const p = generateProduct(i, rand, chineseShare, pluSeq);
       const now = deps.clock();
@@ -211,7 +214,7 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
       const ts = process.hrtime.bigint();
       const doc = searchDoc(p);
       searchDocMs += msSince(ts);
-      insFts.run(info.lastInsertRowid, doc.text, doc.py);
+      entries.push([info.lastInsertRowid, doc.text, doc.py]);
       const qty = p.unit === 'kg' ? 25_000 + Math.floor(rand() * 100_000) : (10 + Math.floor(rand() * 500)) * 1000;
       insMovement.run(deps.ids(), id, locationId, qty, now);
       insLevel.run(id, locationId, qty);
@@ -220,6 +223,7 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
       else if (p.chinese) chinese++;
       else latin++;
     }
+    for (const e of entries) insFts.run(...e);
   });
 
   for (let from = 0; from < opts.products; from += batch) {

@@ -90,6 +90,8 @@ export const csvImport: BenchCase = {
       const insL = sqlite.prepare('INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, 0)');
       rawTransaction(sqlite, () => {
         const now = Date.now();
+        // Search entries last, as the import does (see bench/seed.ts).
+        const entries: [number | bigint, string, string][] = [];
         for (const r of parsed) {
           const id = app.deps.ids();
           const codes = r.barcodes ? r.barcodes.split('|') : [];
@@ -108,9 +110,10 @@ export const csvImport: BenchCase = {
           );
           for (const c of codes) insB.run(c, id);
           const doc = searchDoc({ name: r.name!, altName: r.alt_name || null });
-          insF.run(info.lastInsertRowid, doc.text, doc.py);
+          entries.push([info.lastInsertRowid, doc.text, doc.py]);
           insL.run(id, location);
         }
+        for (const e of entries) insF.run(...e);
       });
       rawMs.push(msSince(t1));
       ctx.log(`         baseline ${fmtMs(rawMs[rawMs.length - 1]!)} ms`);

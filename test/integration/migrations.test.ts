@@ -267,3 +267,31 @@ describe('0011_search_without_codes', () => {
     expect(s.sqlite.prepare('SELECT rowid FROM products_fts ORDER BY rowid').pluck().all()).toEqual([7, 9]);
   });
 });
+
+describe('0012_stock_levels_category', () => {
+  it("copies each product's category onto its level rows, and keeps it there as products change", () => {
+    const n = journal.entries.findIndex((e) => e.tag === '0012_stock_levels_category');
+    const file = join(tmpDir(), 'countertop.db');
+    const old = open(file, firstMigrations(n));
+    old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO categories (id, name, hlc) VALUES ('c1', 'Fruit', 'h');
+      INSERT INTO stock_locations (id, name, is_default, hlc) VALUES ('shop', 'Shop', 1, 'h');
+      INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, category_id, created_at, updated_at, hlc)
+        VALUES ('p1', 'APL', 'Apple', 'kg', 450, 200, 't1', 'c1', 0, 0, 'h'), ('p2', 'BAG', 'Bag', 'each', 10, 5, 't1', NULL, 0, 0, 'h');
+      INSERT INTO stock_levels (product_id, location_id, qty) VALUES ('p1', 'shop', 5000), ('p2', 'shop', 0);`);
+    old.sqlite.close();
+
+    const s = open(file, firstMigrations(n + 1));
+    const cats = () => s.sqlite.prepare('SELECT product_id, category_id FROM stock_levels ORDER BY product_id').raw().all();
+    expect(cats()).toEqual([
+      ['p1', 'c1'],
+      ['p2', null],
+    ]);
+    s.sqlite.exec("UPDATE products SET category_id = 'c1' WHERE id = 'p2'; UPDATE products SET category_id = NULL WHERE id = 'p1'");
+    expect(cats()).toEqual([
+      ['p1', null],
+      ['p2', 'c1'],
+    ]);
+  });
+});

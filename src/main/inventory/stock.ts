@@ -204,12 +204,10 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
   }
   const lowFirst = 'stock_levels s INDEXED BY stock_levels_low_idx CROSS JOIN products p ON p.id = s.product_id';
   if (sort === 'qty' && f.categoryId && status === 'all') {
-    // A small category is read whole and sorted; a large one follows the quantity index.
-    const size = deps.sqlite
-      .prepare(`SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE category_id = ? LIMIT ${FEW_MATCHES + 1})`)
-      .pluck()
-      .get(f.categoryId) as number;
-    if (size <= FEW_MATCHES) return { from: productsFirst, where, args };
+    // The category's levels at the location, already in quantity order (the level row carries
+    // the product's category).
+    where.push('s.category_id = @cat');
+    return { from: 'stock_levels s INDEXED BY stock_levels_category_qty_idx CROSS JOIN products p ON p.id = s.product_id', where, args };
   }
   if (sort === 'qty' || sort === null) return { from: status === 'low' ? lowFirst : levelsFirst, where, args };
   if (status !== 'all') {

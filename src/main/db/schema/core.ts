@@ -169,9 +169,17 @@ export const stockLevels = sqliteTable(
     reorderPoint: integer('reorder_point'),
     /** Order at least this much when low (thousandths). */
     reorderQty: integer('reorder_qty'),
+    /**
+     * The product's category, copied here by triggers (migration 0012) so that a category's
+     * levels can be walked in quantity order: following the location's quantity index and
+     * checking each product's category read every other product first (400 ms once a store
+     * held 300,000 uncategorised items at 0).
+     */
+    categoryId: text('category_id'),
   },
   (t) => [
     primaryKey({ name: 'stock_levels_pk', columns: [t.productId, t.locationId] }),
+    index('stock_levels_category_qty_idx').on(t.locationId, t.categoryId, t.qty),
     // Stock list sorted by quantity within a location.
     index('stock_levels_location_qty_idx').on(t.locationId, t.qty),
     // The flagged list: levels below zero.
