@@ -143,8 +143,9 @@ test('a manager browses and filters the audit log; a clerk is refused and that r
 
   await page.getByTestId('audit-reset').click();
   await page.getByTestId('audit-who').selectOption({ label: '王芳' });
-  await expect(page.getByTestId('audit-row').first()).toBeVisible();
-  for (const row of await page.getByTestId('audit-row').all()) await expect(row).toContainText('王芳');
+  // Wait for the filtered page itself: rows of the unfiltered one may still be on screen.
+  await expect(page.getByTestId('audit-row').filter({ hasNotText: '王芳' })).toHaveCount(0);
+  await expect(page.getByTestId('audit-row').first()).toContainText('王芳');
   await page.getByTestId('audit-what').selectOption({ label: '员工（全部）' });
   await expect(page.getByTestId('audit-row')).toHaveCount(2);
   await expect(page.getByTestId('audit-row').first()).toContainText('张收银');
