@@ -190,19 +190,23 @@ describe('migrations', () => {
   });
 });
 
-/**
- * A store migrated up to just before `tag`, with two search entries written as the index had them
- * then (names, codes, pinyin), then migrated through `tag`.
- */
-function searchIndexMigrated(tag: string): { s: Store; fts: { sql: string | null } } {
+/** A store migrated up to just before `tag`, given rows as an older build wrote them, then migrated through `tag`. */
+function migratedThrough(tag: string, before: (old: Store) => void): Store {
   const n = journal.entries.findIndex((e) => e.tag === tag);
   const file = join(tmpDir(), 'countertop.db');
   const old = open(file, firstMigrations(n));
-  const ins = old.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
-  ins.run(7, 'Whole Milk 1L', 'MILK-1 5012345678900', '');
-  ins.run(9, '富 士 苹 果 Fuji Apple', 'APL-9', 'fushipingguo pingguo fspg pg');
+  before(old);
   old.sqlite.close();
-  const s = open(file, firstMigrations(n + 1));
+  return open(file, firstMigrations(n + 1));
+}
+
+/** The search index migrated through `tag`, from two entries as the index had them then (names, codes, pinyin). */
+function searchIndexMigrated(tag: string): { s: Store; fts: { sql: string | null } } {
+  const s = migratedThrough(tag, (old) => {
+    const ins = old.sqlite.prepare('INSERT INTO products_fts (rowid, text, codes, py) VALUES (?, ?, ?, ?)');
+    ins.run(7, 'Whole Milk 1L', 'MILK-1 5012345678900', '');
+    ins.run(9, '富 士 苹 果 Fuji Apple', 'APL-9', 'fushipingguo pingguo fspg pg');
+  });
   return { s, fts: objects(s).find((o) => o.name === 'products_fts')! };
 }
 
@@ -226,18 +230,14 @@ describe('0006_search_prefixes', () => {
 
 describe('0009_cart_line_snapshot', () => {
   it('lines already in a cart take their product as it is, so an open or parked sale still shows and prices them', () => {
-    const n = journal.entries.findIndex((e) => e.tag === '0009_cart_line_snapshot');
-    const file = join(tmpDir(), 'countertop.db');
-    const old = open(file, firstMigrations(n));
-    old.sqlite.exec(`
+    const s = migratedThrough('0009_cart_line_snapshot', (old) =>
+      old.sqlite.exec(`
       INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
       INSERT INTO products (id, sku, name, alt_name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
         VALUES ('p1', 'APL-1', '富士苹果', 'Fuji apple', 'kg', 450, 200, 't1', 0, 0, 'h');
       INSERT INTO carts (id, terminal_code, status, created_at, updated_at) VALUES ('c1', 'T1', 'parked', 0, 0);
-      INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price) VALUES ('l1', 'c1', 'p1', 1, 1250, 400);`);
-    old.sqlite.close();
-
-    const s = open(file, firstMigrations(n + 1));
+      INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price) VALUES ('l1', 'c1', 'p1', 1, 1250, 400);`),
+    );
     expect(s.sqlite.prepare('SELECT sku, name, alt_name, unit, unit_price, original_price, tax_rate_id FROM cart_lines').all()).toEqual([
       { sku: 'APL-1', name: '富士苹果', alt_name: 'Fuji apple', unit: 'kg', unit_price: 400, original_price: 450, tax_rate_id: 't1' },
     ]);
@@ -270,19 +270,15 @@ describe('0011_search_without_codes', () => {
 
 describe('0012_stock_levels_category', () => {
   it("copies each product's category onto its level rows, and keeps it there as products change", () => {
-    const n = journal.entries.findIndex((e) => e.tag === '0012_stock_levels_category');
-    const file = join(tmpDir(), 'countertop.db');
-    const old = open(file, firstMigrations(n));
-    old.sqlite.exec(`
+    const s = migratedThrough('0012_stock_levels_category', (old) =>
+      old.sqlite.exec(`
       INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
       INSERT INTO categories (id, name, hlc) VALUES ('c1', 'Fruit', 'h');
       INSERT INTO stock_locations (id, name, is_default, hlc) VALUES ('shop', 'Shop', 1, 'h');
       INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, category_id, created_at, updated_at, hlc)
         VALUES ('p1', 'APL', 'Apple', 'kg', 450, 200, 't1', 'c1', 0, 0, 'h'), ('p2', 'BAG', 'Bag', 'each', 10, 5, 't1', NULL, 0, 0, 'h');
-      INSERT INTO stock_levels (product_id, location_id, qty) VALUES ('p1', 'shop', 5000), ('p2', 'shop', 0);`);
-    old.sqlite.close();
-
-    const s = open(file, firstMigrations(n + 1));
+      INSERT INTO stock_levels (product_id, location_id, qty) VALUES ('p1', 'shop', 5000), ('p2', 'shop', 0);`),
+    );
     const cats = () => s.sqlite.prepare('SELECT product_id, category_id FROM stock_levels ORDER BY product_id').raw().all();
     expect(cats()).toEqual([
       ['p1', 'c1'],

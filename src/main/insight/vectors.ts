@@ -182,7 +182,7 @@ function loadRows(c: Cache, dim: number, level: number, bucket: number): BucketV
 const MEASURES = ['revenue', 'units', 'margin', 'activity'] as const;
 
 /** Four Float64 columns, then the Int32 keys (8-byte columns first keep every view aligned). */
-export function pack(v: BucketVector): Buffer {
+function pack(v: BucketVector): Buffer {
   const n = v.k.length;
   const out = Buffer.alloc(n * (4 * 8 + 4));
   MEASURES.forEach((m, i) => out.set(new Uint8Array(v[m].buffer, v[m].byteOffset, n * 8), i * n * 8));
@@ -190,7 +190,7 @@ export function pack(v: BucketVector): Buffer {
   return out;
 }
 
-export function unpack(blob: Buffer): BucketVector {
+function unpack(blob: Buffer): BucketVector {
   const n = blob.length / 36;
   // A copy into a fresh ArrayBuffer: a Buffer may sit at any offset of a shared pool.
   const ab = new ArrayBuffer(blob.length);
