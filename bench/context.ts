@@ -30,6 +30,8 @@ export interface BenchResult {
   p99: number;
   rate?: number;
   budget: number;
+  /** Which figure the budget bounds (default p99; the first download's is a p50). */
+  budgetOn?: 'p50' | 'p99';
   baseline: { name: string; p50: number; p99: number; rate?: number };
 }
 

@@ -8,6 +8,7 @@ import { openStore, type Store } from '../../src/main/db/open';
 import * as schema from '../../src/main/db/schema';
 import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { ADMIN_PIN, makeApp, ok, setupStore } from '../support/app';
+import { searchBacklog } from '../../src/main/catalog/search-backlog';
 
 interface JournalEntry {
   idx: number;
@@ -289,5 +290,19 @@ describe('0012_stock_levels_category', () => {
       ['p1', null],
       ['p2', 'c1'],
     ]);
+  });
+});
+
+describe('0013_search_backlog', () => {
+  it('adds an empty backlog to an existing store: its products keep their entries and nothing waits', () => {
+    const s = migratedThrough('0013_search_backlog', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
+        VALUES ('p1', 'APL', 'Apple', 'kg', 450, 200, 't1', 0, 0, 'h');
+      INSERT INTO products_fts (rowid, text, py) SELECT rowid, name, '' FROM products;`),
+    );
+    expect(searchBacklog(s.sqlite)).toBeNull();
+    expect(s.sqlite.prepare("SELECT rowid FROM products_fts WHERE products_fts MATCH 'apple'").pluck().all()).toHaveLength(1);
   });
 });

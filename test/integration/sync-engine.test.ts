@@ -16,7 +16,7 @@ import { formatHlc } from '../../src/shared/hlc';
 import { uuidv7 } from '../../src/shared/ids';
 import { fail, makeApp, ok, readyStore, testClock } from '../support/app';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { firstTerminal, outboxSize, sell, signIn, terminal, type Terminal } from '../support/sync';
+import { firstTerminal, outboxSize, pulledProduct as pulledProductOf, sell, signIn, terminal, type Terminal } from '../support/sync';
 
 /** Timers in virtual time: the test decides when each fires. */
 function virtualTimers() {
@@ -149,27 +149,8 @@ describe('the sync loop', () => {
 
 describe('a pulled page', () => {
   const stamp = formatHlc(Date.UTC(2026, 0, 1), 0, 'T9');
-  /** A product record as the cloud sends it in a page. */
-  const pulledProduct = (taxRateId: string, k: number, f: { sku: string; name: string; barcode: string }) => ({
-    e: 'product',
-    i: uuidv7(),
-    d: {
-      sku: f.sku,
-      name: f.name,
-      alt_name: null,
-      category_id: null,
-      unit: 'each',
-      price: 100 + k,
-      cost: 50,
-      tax_rate_id: taxRateId,
-      plu: null,
-      archived: false,
-      created_at: 1,
-      updated_at: 1,
-      barcodes: [f.barcode],
-    },
-    c: stamp,
-  });
+  const pulledProduct = (taxRateId: string, k: number, f: { sku: string; name: string; barcode: string }) =>
+    pulledProductOf(taxRateId, k, f, stamp);
 
   it('is applied with its cursor in one transaction: a disk-full half way leaves neither', async () => {
     const app = makeApp({ sync: { autoStart: false, transport: { request: () => Promise.reject(new NetworkError('x')) } } });

@@ -1,5 +1,6 @@
 /** Terminals wired to a test cloud, and the steps people take with them. */
 import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../src/shared/ids';
 import type { App } from '../../src/main/app';
 import type { SyncOptions } from '../../src/main/sync/runtime';
 import type { SyncTransport } from '../../src/main/sync/transport';
@@ -80,4 +81,28 @@ export function ledgerOf(t: App, productId: string): number {
 
 export function outboxSize(t: App): number {
   return t.deps.sqlite.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number;
+}
+
+/** A product record as the cloud sends it in a pulled page (every field stamped `stamp`). */
+export function pulledProduct(taxRateId: string, k: number, f: { sku: string; name: string; barcode: string }, stamp: string) {
+  return {
+    e: 'product',
+    i: uuidv7(),
+    d: {
+      sku: f.sku,
+      name: f.name,
+      alt_name: null,
+      category_id: null as string | null,
+      unit: 'each',
+      price: 100 + k,
+      cost: 50,
+      tax_rate_id: taxRateId,
+      plu: null,
+      archived: false,
+      created_at: 1,
+      updated_at: 1,
+      barcodes: [f.barcode],
+    },
+    c: stamp,
+  };
 }

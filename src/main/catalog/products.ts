@@ -9,6 +9,7 @@ import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/ledger';
 import { searchDoc } from './search-text';
+import { inBacklog, searchBacklog } from './search-backlog';
 
 export type ProductInput = z.output<typeof productInput>;
 export type ProductPatch = z.output<(typeof catalogContract)['catalog.update']['input']>;
@@ -83,6 +84,8 @@ export function writeSearchEntry(
     };
     ftsStmts.set(deps.sqlite, s);
   }
+  // A product still in the backlog is indexed by the filler, as it is when it gets there.
+  if (inBacklog(searchBacklog(deps.sqlite), rowid)) return;
   if (!fresh) s.del.run(rowid);
   if (!p) return;
   const doc = searchDoc(p);

@@ -4,6 +4,7 @@ import type { Sqlite } from '../db/open';
 import { HIT_COLUMNS, SKU_ANY_CASE, skuCases } from './products';
 import { codeFirst, codePrefixRange, ftsQuery, looksLikeCode } from './search-text';
 import { cachedStatement } from '../db/statements';
+import { backlogNameSource, searchBacklog } from './search-backlog';
 
 /** How many FTS matches are ranked in JS: enough for good ordering, bounded for speed at 1M items. */
 const CANDIDATES = 200;
@@ -79,8 +80,16 @@ export function searchProducts(deps: Pick<Deps, 'sqlite'>, typed: string, limit 
   const codesFirst = codeFirst(q);
   if (codesFirst) take(codePrefixHits(sqlite, q));
   const fts = ftsQuery(q);
-  if (fts && out.length < limit) {
-    const matches = cachedStatement(sqlite, SEARCH_SQL.fts).all(fts) as ProductHit[];
+  const backlog = searchBacklog(sqlite);
+  if ((fts || backlog) && out.length < limit) {
+    const matches = fts ? (cachedStatement(sqlite, SEARCH_SQL.fts).all(fts) as ProductHit[]) : [];
+    const waiting = backlog && backlogNameSource(backlog, q, CANDIDATES);
+    if (waiting)
+      matches.push(
+        ...(cachedStatement(sqlite, `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (${waiting.sql}) AND p.archived = 0`).all(
+          waiting.args,
+        ) as ProductHit[]),
+      );
     const lower = q.toLowerCase();
     matches.sort((a, b) => score(a, lower) - score(b, lower) || a.name.length - b.name.length || a.name.localeCompare(b.name));
     take(matches);

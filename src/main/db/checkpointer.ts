@@ -111,6 +111,23 @@ export function withoutCommitCheckpoint<T>(sqlite: Sqlite, fn: () => T): T {
 }
 
 /**
+ * Runs `fn` (a transaction that can be had again: a downloaded page, whose cursor moves with it)
+ * with `synchronous = NORMAL`: its commit does not wait for the disk. A power cut may lose that
+ * commit, never the database's integrity (WAL mode), and the next FULL commit or checkpoint
+ * flushes it with its own.
+ */
+export function withoutCommitFlush<T>(sqlite: Sqlite, fn: () => T): T {
+  if (sqlite.inTransaction) return fn();
+  const was = sqlite.pragma('synchronous', { simple: true }) as number;
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    if (sqlite.open) sqlite.pragma(`synchronous = ${was}`);
+  }
+}
+
+/**
  * Starts checkpointing `file` (the database `sqlite` has open) on a worker. Returns null, and
  * leaves SQLite's automatic checkpoint as it was, when a worker cannot be started.
  */

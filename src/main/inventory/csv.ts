@@ -6,6 +6,7 @@ import { AppError, notFound } from '../errors';
 import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
+import { withoutNewProductTrigger } from './level-category';
 import { clearReorderRules, defaultTaxRateId, updateProduct, writeSearchEntry } from '../catalog/products';
 import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { getLocation } from './stock';
@@ -664,7 +665,9 @@ export function commitImport(deps: Deps, importId: string, onlyValid: boolean, s
   if (c.valid.length === 0) throw new AppError('VALIDATION', 'No valid rows to import', { messageKey: 'inv.err.noValidRows' });
   let result: ImportResult;
   if (s.kind === 'products') {
-    const { created, updated } = commitProducts(deps, c.valid as ProductRowIn[], staffId);
+    // New products' level rows are written after them here (foreign keys are on): the trigger for
+    // levels that came first has nothing to do, and would cost every row a statement journal.
+    const { created, updated } = withoutNewProductTrigger(deps.sqlite, () => commitProducts(deps, c.valid as ProductRowIn[], staffId));
     result = { kind: 'products', imported: created + updated, created, updated, skipped: c.rows - c.valid.length };
   } else {
     const { updated } = commitStock(deps, c.valid as StockRowIn[], staffId);

@@ -7,6 +7,7 @@ import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { codePrefixRange, ftsQuery, looksLikeCode } from '../catalog/search-text';
 import { productIdByCode, skuCases } from '../catalog/products';
+import { backlogNameSource, searchBacklog } from '../catalog/search-backlog';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;
@@ -188,6 +189,13 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
     if (fts) {
       sources.push(`SELECT rowid FROM products_fts WHERE products_fts MATCH @fts LIMIT ${TEXT_MATCHES}`);
       args.fts = fts;
+    }
+    // A new terminal's names still waiting for their index entries are scanned meanwhile.
+    const backlog = searchBacklog(deps.sqlite);
+    const waiting = backlog && backlogNameSource(backlog, text, TEXT_MATCHES);
+    if (waiting) {
+      sources.push(waiting.sql);
+      Object.assign(args, waiting.args);
     }
     // Codes are not in the search index: the start of a SKU or barcode is a range over its unique
     // index, in each case of the text as the catalog search reads it.

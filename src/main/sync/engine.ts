@@ -22,6 +22,7 @@ import type { SyncStatus } from '../../shared/api/sync';
 export type { SyncStatus };
 import { stmt } from './tables';
 import { continueOrderNumbers } from './restore';
+import { startSearchFill } from '../catalog/search-backlog';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -304,13 +305,15 @@ export class SyncEngine {
     const s = this.deps.sqlite;
     const joining = getState(s, 'joining') === true;
     const resync = getState(s, 'resync') === true;
-    if (!joining && !resync) return;
-    inTransaction(s, () => {
-      continueOrderNumbers(this.deps);
-      if (joining && !isSetupDone(this.deps)) markSetupDone(this.deps);
-      setState(s, 'joining', null);
-      setState(s, 'resync', null);
-    });
+    if (joining || resync)
+      inTransaction(s, () => {
+        continueOrderNumbers(this.deps);
+        if (joining && !isSetupDone(this.deps)) markSetupDone(this.deps);
+        setState(s, 'joining', null);
+        setState(s, 'resync', null);
+      });
+    // The names a first download left unindexed are indexed now, in the background.
+    startSearchFill(this.deps);
   }
 
   status(): SyncStatus {

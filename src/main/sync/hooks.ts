@@ -4,11 +4,17 @@
  */
 import type { Deps } from '../deps';
 import { searchDoc } from '../catalog/search-text';
+import { deferSearchEntries, inBacklog, searchBacklog } from '../catalog/search-backlog';
 import { invalidateSettings } from '../settings/settings';
 import { stmt } from './tables';
 import { recordSaleInsight } from '../insight/rollups';
 
-type Hook = (deps: Pick<Deps, 'sqlite'>, ids: Set<string>) => void;
+export interface AfterApplyOptions {
+  /** A joining terminal's big page: its new products' search entries are left to the backlog filler. */
+  deferSearch: boolean;
+}
+
+type Hook = (deps: Pick<Deps, 'sqlite'>, ids: Set<string>, opts: AfterApplyOptions) => void;
 
 /** Products (by id, a JSON array) with what their search entry is made of, in rowid order. */
 const PRODUCT_SEARCH_ROWS_SQL = `SELECT p.rowid AS r, p.name, p.alt_name AS altName
@@ -20,16 +26,27 @@ const HOOKS: Record<string, Hook> = {
    * are searched through their own indexes).
    * One statement reads them all (a first download touches 20,000 products a page), and the
    * entries are written after every other row of the page, so FTS5 keeps its terms in memory.
+   * A joining terminal leaves the entries of the products it did not have to the backlog filler
+   * (catalog/search-backlog.ts): it can sell seconds earlier.
    */
-  product(deps, ids) {
+  product(deps, ids, opts) {
+    if (opts.deferSearch) {
+      // Every product so far goes to the backlog: no row to read now (the filler replaces any
+      // entry an earlier page wrote).
+      const top = stmt(deps.sqlite, 'SELECT MAX(rowid) FROM products', 'pluck').get() as number | null;
+      if (top !== null) deferSearchEntries(deps.sqlite, 1, top);
+      return;
+    }
     const rows = stmt(deps.sqlite, PRODUCT_SEARCH_ROWS_SQL).all(JSON.stringify([...ids])) as {
       r: number;
       name: string;
       altName: string | null;
     }[];
+    const backlog = searchBacklog(deps.sqlite);
     const del = stmt(deps.sqlite, 'DELETE FROM products_fts WHERE rowid = ?');
     const ins = stmt(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
     for (const p of rows) {
+      if (inBacklog(backlog, p.r)) continue;
       const doc = searchDoc(p);
       del.run(p.r);
       ins.run(p.r, doc.text, doc.py);
@@ -40,8 +57,8 @@ const HOOKS: Record<string, Hook> = {
   },
 };
 
-export function runAfterApply(deps: Pick<Deps, 'sqlite'>, touched: Map<string, Set<string>>): void {
-  for (const [entity, ids] of touched) HOOKS[entity]?.(deps, ids);
+export function runAfterApply(deps: Pick<Deps, 'sqlite'>, touched: Map<string, Set<string>>, opts: AfterApplyOptions): void {
+  for (const [entity, ids] of touched) HOOKS[entity]?.(deps, ids, opts);
 }
 
 type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, id: string) => void;

@@ -14,7 +14,7 @@
  */
 import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
-import { withoutCommitCheckpoint } from '../db/checkpointer';
+import { withoutCommitCheckpoint, withoutCommitFlush } from '../db/checkpointer';
 import { DELETED_FIELD, syncEntity } from '../../shared/sync/entities';
 import { expandStamps, maxStamp, mergeRecord, type FieldRecord } from '../../shared/sync/merge';
 import type { Change, FactChange, MutableChange, PullResponse } from '../../shared/sync/protocol';
@@ -24,6 +24,7 @@ import { whileApplying, whileLocal } from './tracking';
 import { getState, setState, type ParkedValue } from './state';
 import { runAfterApply, runFactHook } from './hooks';
 import { appendOutbox } from '../outbox/outbox';
+import { withoutNewProductTrigger } from '../inventory/level-category';
 
 export interface ApplyStats {
   changes: number;
@@ -58,11 +59,9 @@ interface Ctx {
   disputed: Set<string>;
   parked: ParkedValue[];
   maxStamp: string;
-  /** Bulk pages: which unique values could have a local holder (see UniqueFilter). */
-  unique: UniqueFilter | null;
+  /** Per entity: could a missing record have a `sync_clocks` row (see mayHaveClocks). */
+  clocked: Map<string, boolean>;
 }
-
-const uniqueKey = (entity: string, field: string, value: string) => `${entity}\u0000${field}\u0000${value}`;
 
 /** The values of a unique field (a set field's members) in a record, as strings. */
 function uniqueValues(meta: MutableMeta, field: string, d: Record<string, unknown>): string[] {
@@ -71,51 +70,10 @@ function uniqueValues(meta: MutableMeta, field: string, d: Record<string, unknow
   return d[field] == null ? [] : [String(d[field])];
 }
 
-/**
- * For a bulk page, the unique values (SKUs, PLUs, barcodes) its records bring, and those of them
- * some local record held when the page began: three set-wise statements instead of one lookup per
- * value and record. A value of the page that was not held then, and that no record of this page
- * has taken since (`written`), has no holder: resolveUnique skips its lookup. Any other value
- * (held, taken since, or not brought by the page: a local field kept by a merge) is looked up as
- * before.
- */
-interface UniqueFilter {
-  brought: Set<string>;
-  held: Set<string>;
-  written: Set<string>;
-}
-
-function uniqueFilter(deps: ApplyDeps, changes: Change[]): UniqueFilter {
-  const values = new Map<string, { meta: MutableMeta; field: string; values: Set<string> }>();
-  for (const ch of changes) {
-    const spec = syncEntity(ch.e);
-    if (!spec?.unique || spec.kind !== 'mutable' || typeof ch.d !== 'object' || ch.d === null) continue;
-    const meta = metaOf(deps.sqlite, ch.e) as MutableMeta;
-    for (const field of spec.unique) {
-      let entry = values.get(`${ch.e}\u0000${field}`);
-      if (!entry) values.set(`${ch.e}\u0000${field}`, (entry = { meta, field, values: new Set() }));
-      for (const v of uniqueValues(meta, field, ch.d as Record<string, unknown>)) entry.values.add(v);
-    }
-  }
-  const filter: UniqueFilter = { brought: new Set(), held: new Set(), written: new Set() };
-  for (const { meta, field, values: vs } of values.values()) {
-    if (vs.size === 0) continue;
-    const set = meta.sets.find((s) => s.field === field);
-    const sql = set
-      ? `SELECT DISTINCT ${q(set.column)} FROM ${q(set.table)} WHERE ${q(set.column)} IN (SELECT value FROM json_each(?))`
-      : `SELECT DISTINCT ${q(field)} FROM ${q(meta.spec.table)} WHERE ${q(field)} IN (SELECT value FROM json_each(?))`;
-    for (const v of vs) filter.brought.add(uniqueKey(meta.spec.entity, field, v));
-    for (const v of stmt(deps.sqlite, sql, 'pluck').all(JSON.stringify([...vs])) as unknown[])
-      filter.held.add(uniqueKey(meta.spec.entity, field, String(v)));
-  }
-  return filter;
-}
-
-/** Notes the unique values a record now holds, for later records of the page. */
-function noteWritten(ctx: Ctx, meta: MutableMeta, d: Record<string, unknown>): void {
-  if (!ctx.unique || !meta.spec.unique) return;
-  for (const field of meta.spec.unique)
-    if (field in d) for (const v of uniqueValues(meta, field, d)) ctx.unique.written.add(uniqueKey(meta.spec.entity, field, v));
+/** A write refused because another row holds one of its unique values (SKU, PLU, barcode). */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function touch(ctx: Ctx, entity: string, id: string) {
@@ -124,24 +82,77 @@ function touch(ctx: Ctx, entity: string, id: string) {
   set.add(id);
 }
 
-function writeClocks(deps: ApplyDeps, entity: string, id: string, c: Record<string, string>, uniform: boolean) {
-  if (uniform) stmt(deps.sqlite, 'DELETE FROM sync_clocks WHERE entity = ? AND entity_id = ?').run(entity, id);
-  else
-    stmt(deps.sqlite, 'INSERT OR REPLACE INTO sync_clocks (entity, entity_id, clocks) VALUES (?, ?, ?)').run(entity, id, JSON.stringify(c));
+/**
+ * Whether a record this terminal does not have could still have a stale `sync_clocks` row. Asked
+ * once per entity and page: a first download has none, so its 100,000 products skip the delete.
+ */
+function mayHaveClocks(ctx: Ctx, entity: string): boolean {
+  let v = ctx.clocked.get(entity);
+  if (v === undefined) {
+    v = stmt(ctx.deps.sqlite, 'SELECT 1 FROM sync_clocks WHERE entity = ? LIMIT 1', 'pluck').get(entity) !== undefined;
+    ctx.clocked.set(entity, v);
+  }
+  return v;
 }
 
-function writeMutable(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord, exists: boolean): void {
+/** The per-field stamps: none kept when they are all one (the row's `hlc` says it), else a row. */
+function writeClocks(ctx: Ctx, entity: string, id: string, c: Record<string, string>, uniform: boolean, local: LocalRecord | null) {
+  if (!uniform) {
+    stmt(ctx.deps.sqlite, 'INSERT OR REPLACE INTO sync_clocks (entity, entity_id, clocks) VALUES (?, ?, ?)').run(
+      entity,
+      id,
+      JSON.stringify(c),
+    );
+    ctx.clocked.set(entity, true);
+  } else if (local !== null || mayHaveClocks(ctx, entity))
+    stmt(ctx.deps.sqlite, 'DELETE FROM sync_clocks WHERE entity = ? AND entity_id = ?').run(entity, id);
+}
+
+/** INSERT statements per entity and column list: a first download inserts 100,000 records through one. */
+const insertSql = new WeakMap<MutableMeta, Map<string, string>>();
+
+function insertStatementSql(meta: MutableMeta, cols: string[]): string {
+  let byCols = insertSql.get(meta);
+  if (!byCols) insertSql.set(meta, (byCols = new Map()));
+  const key = cols.length === meta.fields.length ? '' : cols.join('\u0000');
+  let sql = byCols.get(key);
+  if (sql === undefined) {
+    const names = [meta.spec.key, ...cols, 'hlc'].map(q).join(', ');
+    sql = `INSERT INTO ${q(meta.spec.table)} (${names}) VALUES (${new Array(cols.length + 2).fill('?').join(', ')})`;
+    byCols.set(key, sql);
+  }
+  return sql;
+}
+
+/** Whether every field has the same stamp, and the newest stamp (the row's `hlc`), in one pass. */
+function stampsOf(c: Record<string, string>): { uniform: boolean; hlc: string } {
+  let first: string | undefined;
+  let uniform = true;
+  let hlc = '';
+  for (const k in c) {
+    const v = c[k]!;
+    if (first === undefined) first = v;
+    else if (v !== first) uniform = false;
+    if (v > hlc) hlc = v;
+  }
+  return { uniform, hlc };
+}
+
+/**
+ * Writes a merged record over the local one (`local`: what localRecord found; null when this
+ * terminal never had it, as for every record of a first download: nothing to read or delete).
+ */
+function writeMutable(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord, local: LocalRecord | null): void {
   const { deps } = ctx;
   const { spec, table } = meta;
-  const stamps = Object.values(rec.c);
-  const uniform = stamps.every((s) => s === stamps[0]);
-  const hlc = maxStamp(rec.c);
+  const exists = local?.exists ?? false;
+  const { uniform, hlc } = stampsOf(rec.c);
   if (rec.d[DELETED_FIELD] === true) {
     if (exists) {
       for (const s of meta.sets) stmt(deps.sqlite, `DELETE FROM ${q(s.table)} WHERE ${q(s.fk)} = ?`).run(id);
       stmt(deps.sqlite, `DELETE FROM ${q(spec.table)} WHERE ${q(spec.key)} = ?`).run(id);
     }
-    writeClocks(deps, spec.entity, id, rec.c, false);
+    writeClocks(ctx, spec.entity, id, rec.c, false, local);
     return;
   }
   const cols = meta.fields.filter((f) => f in rec.d);
@@ -149,23 +160,26 @@ function writeMutable(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord,
   if (exists) {
     const sets = [...cols.map((c) => `${q(c)} = ?`), 'hlc = ?'].join(', ');
     stmt(deps.sqlite, `UPDATE ${q(spec.table)} SET ${sets} WHERE ${q(spec.key)} = ?`).run(...values, hlc, id);
-  } else {
-    const names = [spec.key, ...cols, 'hlc'].map(q).join(', ');
-    const marks = new Array(cols.length + 2).fill('?').join(', ');
-    stmt(deps.sqlite, `INSERT INTO ${q(spec.table)} (${names}) VALUES (${marks})`).run(id, ...values, hlc);
-  }
+  } else stmt(deps.sqlite, insertStatementSql(meta, cols)).run(id, ...values, hlc);
   for (const s of meta.sets) {
     if (!(s.field in rec.d)) continue;
     const want = new Set(((rec.d[s.field] as unknown[] | null) ?? []).map(String));
-    const have = new Set(s.select.all(id) as string[]);
+    // A new row has no members yet (a deleted one lost them with its row).
+    const have = exists ? new Set(s.select.all(id) as string[]) : new Set<string>();
     for (const v of have) if (!want.has(v)) s.del.run(id, v);
     for (const v of want) if (!have.has(v)) s.ins.run(id, v);
   }
-  writeClocks(deps, spec.entity, id, rec.c, uniform);
+  writeClocks(ctx, spec.entity, id, rec.c, uniform, local);
+}
+
+interface LocalRecord {
+  rec: FieldRecord;
+  /** The row is there (else only its tombstone's stamps are, in sync_clocks). */
+  exists: boolean;
 }
 
 /** The local record (row, or tombstone kept in sync_clocks) as a field record, or null. */
-function localRecord(deps: ApplyDeps, meta: MutableMeta, id: string): { rec: FieldRecord; exists: boolean } | null {
+function localRecord(deps: ApplyDeps, meta: MutableMeta, id: string): LocalRecord | null {
   const exists = meta.select.get(id) !== undefined;
   if (exists) {
     const r = readMutable(deps, meta, id, '')!;
@@ -192,8 +206,6 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
   for (const field of spec.unique ?? []) {
     const set = meta.sets.find((s) => s.field === field);
     for (const value of uniqueValues(meta, field, rec.d)) {
-      const uk = uniqueKey(spec.entity, field, value);
-      if (ctx.unique && ctx.unique.brought.has(uk) && !ctx.unique.held.has(uk) && !ctx.unique.written.has(uk)) continue;
       const holder = set
         ? (stmt(deps.sqlite, `SELECT ${q(set.fk)} FROM ${q(set.table)} WHERE ${q(set.column)} = ? AND ${q(set.fk)} <> ?`, 'pluck').get(
             value,
@@ -223,7 +235,6 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
             }
           }
           stmt(deps.sqlite, `UPDATE ${q(spec.table)} SET ${q(field)} = ? WHERE ${q(spec.key)} = ?`).run(next, holder);
-          if (next !== null) ctx.unique?.written.add(uniqueKey(spec.entity, field, next));
         }
       };
       if (!loser) {
@@ -264,12 +275,21 @@ function applyMutable(ctx: Ctx, meta: MutableMeta, ch: MutableChange): void {
     merged = { d: { ...local.rec.d, ...incoming.d }, c: { ...local.rec.c, ...incoming.c } };
   else merged = mergeRecord(local.rec, incoming).merged;
   if (local && sameRecord(local.rec, merged)) return;
-  if (merged.d[DELETED_FIELD] !== true && meta.spec.unique) resolveUnique(ctx, meta, ch.i, merged);
-  writeMutable(ctx, meta, ch.i, merged, local?.exists ?? false);
-  noteWritten(ctx, meta, merged.d);
-  const top = maxStamp(incoming.c);
-  deps.hlc.observe(top);
-  if (top > ctx.maxStamp) ctx.maxStamp = top;
+  try {
+    writeMutable(ctx, meta, ch.i, merged, local);
+  } catch (err) {
+    // Rare: a unique value is held by another local record. Only the failed statement was undone;
+    // the holder gives the value up, and the write runs again over what it left.
+    if (!meta.spec.unique || !isUniqueViolation(err)) throw err;
+    resolveUnique(ctx, meta, ch.i, merged);
+    writeMutable(ctx, meta, ch.i, merged, localRecord(deps, meta, ch.i));
+  }
+  const top = typeof ch.c === 'string' ? ch.c : maxStamp(incoming.c);
+  // Observing a stamp below one already observed changes nothing: compare first (strings order as clocks).
+  if (top > ctx.maxStamp) {
+    deps.hlc.observe(top);
+    ctx.maxStamp = top;
+  }
   ctx.stats.written += 1;
   touch(ctx, ch.e, ch.i);
 }
@@ -338,37 +358,41 @@ function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>
           ).map((r) => `${r.entity}\u0000${r.id}`),
         );
         const bulk = page.changes.length >= BULK_PAGE;
-        const unique = bulk ? uniqueFilter(deps, page.changes as Change[]) : null;
-        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '', unique };
-        for (const change of page.changes as Change[]) {
-          if (!isolate) {
-            applyChange(ctx, change);
-            continue;
+        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '', clocked: new Map() };
+        const applyAll = () => {
+          for (const change of page.changes as Change[]) {
+            if (!isolate) {
+              applyChange(ctx, change);
+              continue;
+            }
+            // Second pass after a failure: each change in a savepoint, so one bad record cannot hold
+            // the whole log back (it is skipped and a manager is told).
+            deps.sqlite.exec('SAVEPOINT ct_change');
+            try {
+              applyChange(ctx, change);
+              deps.sqlite.exec('RELEASE ct_change');
+            } catch (err) {
+              deps.sqlite.exec('ROLLBACK TO ct_change');
+              deps.sqlite.exec('RELEASE ct_change');
+              if (isStorageError(err)) throw err;
+              stmt(
+                deps.sqlite,
+                'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+              ).run(
+                deps.ids(),
+                String(change.e),
+                String(change.i),
+                'APPLY_FAILED',
+                `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`,
+                deps.clock(),
+              );
+            }
           }
-          // Second pass after a failure: each change in a savepoint, so one bad record cannot hold
-          // the whole log back (it is skipped and a manager is told).
-          deps.sqlite.exec('SAVEPOINT ct_change');
-          try {
-            applyChange(ctx, change);
-            deps.sqlite.exec('RELEASE ct_change');
-          } catch (err) {
-            deps.sqlite.exec('ROLLBACK TO ct_change');
-            deps.sqlite.exec('RELEASE ct_change');
-            if (isStorageError(err)) throw err;
-            stmt(
-              deps.sqlite,
-              'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
-            ).run(
-              deps.ids(),
-              String(change.e),
-              String(change.i),
-              'APPLY_FAILED',
-              `Could not apply a change from the cloud: ${err instanceof Error ? err.message : String(err)}`,
-              deps.clock(),
-            );
-          }
-        }
-        runAfterApply(deps, stats.touched);
+        };
+        // A big page inserts its products without the per-row level-category trigger.
+        if (bulk) withoutNewProductTrigger(deps.sqlite, applyAll, () => stats.touched.get('product') ?? []);
+        else applyAll();
+        runAfterApply(deps, stats.touched, { deferSearch: bulk && getState(deps.sqlite, 'joining') === true });
         setState(deps.sqlite, 'cursor', page.cursor);
         if (ctx.parked.length > 0) setState(deps.sqlite, 'parked', [...(getState(deps.sqlite, 'parked') ?? []), ...ctx.parked]);
         if (ctx.maxStamp && ctx.maxStamp > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', ctx.maxStamp);
@@ -427,7 +451,7 @@ export function applyPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 
   // A bulk page (a first download) commits without the safety-net checkpoint, like an import.
   const run = (isolate: boolean) =>
     page.changes.length >= BULK_PAGE
-      ? withoutCommitCheckpoint(deps.sqlite, () => runPage(deps, page, stats, isolate))
+      ? withoutCommitCheckpoint(deps.sqlite, () => withoutCommitFlush(deps.sqlite, () => runPage(deps, page, stats, isolate)))
       : runPage(deps, page, stats, isolate);
   try {
     try {

@@ -94,7 +94,7 @@ function build(sqlite: Sqlite, spec: SyncEntity): MutableMeta | FactMeta {
       ...s,
       select: sqlite.prepare(`SELECT ${q(s.column)} AS v FROM ${q(s.table)} WHERE ${q(s.fk)} = ? ORDER BY ${q(s.column)}`).pluck(),
       del: sqlite.prepare(`DELETE FROM ${q(s.table)} WHERE ${q(s.fk)} = ? AND ${q(s.column)} = ?`),
-      ins: sqlite.prepare(`INSERT OR IGNORE INTO ${q(s.table)} (${q(s.fk)}, ${q(s.column)}) VALUES (?, ?)`),
+      ins: sqlite.prepare(`INSERT INTO ${q(s.table)} (${q(s.fk)}, ${q(s.column)}) VALUES (?, ?)`),
     }));
     return {
       spec,

@@ -39,3 +39,14 @@ export const suppliers = sqliteTable(
   },
   (t) => [uniqueIndex('suppliers_name_uq').on(t.name), index('suppliers_archived_name_idx').on(t.archived, t.name)],
 );
+
+/**
+ * Products whose search entries are still to be written: rowids in (through, upto]. A first
+ * download of a big catalog leaves them to a background pass (catalog/search-backlog.ts), so the
+ * terminal can sell before its name index is complete. At most one row.
+ */
+export const searchBacklog = sqliteTable('search_backlog', {
+  id: integer('id').primaryKey(),
+  through: integer('through').notNull(),
+  upto: integer('upto').notNull(),
+});
