@@ -4,9 +4,10 @@
  * (ids suffixed `_pg`). Terminals are real on-disk stores in this process, talking HTTP.
  *
  * - sync_push: row changes pushed into the cloud (half new products with barcodes — per-field
- *   merge and unique checks — half stock movements), 1,000 per request, read from the outbox,
- *   sent, applied in one transaction, acknowledged. p50/p99 are ms per 1,000 changes (budget 100 ms
- *   = 10,000 changes/s); `rate` is changes per second over the whole run. Baseline: the same
+ *   merge and unique checks — half stock movements), 1,000 per request, through the engine's push
+ *   loop: read from the outbox, sent, applied in one transaction, acknowledged (the next batch is
+ *   read while the cloud applies one). p50/p99 are ms per 1,000 changes; `rate` is changes per
+ *   second over the whole run, the budget: at least 10,000/s. Baseline: the same
  *   number of rows bulk-inserted straight into a table of the same engine (no HTTP, no merge).
  * - sync_initial_pull_100k: a new terminal joins with a one-time code and pulls a 100,000-product
  *   catalog (names in Latin and Chinese, barcodes) until it is set up: found by barcode, SKU and
@@ -27,7 +28,8 @@ import { recordMovement, defaultLocationId } from '../../src/main/inventory/ledg
 import { searchDoc } from '../../src/main/catalog/search-text';
 import { searchBacklog } from '../../src/main/catalog/search-backlog';
 import { hashPin } from '../../src/main/staff/pin';
-import { ackBatch, readBatch } from '../../src/main/sync/push';
+import { readBatch } from '../../src/main/sync/push';
+import { pushOutbox } from '../../src/main/sync/push-loop';
 import { cloudLink } from '../../src/main/sync/state';
 import { CloudClient, httpTransport } from '../../src/main/sync/transport';
 import { openCloudStore } from '../../src/cloud/db/open';
@@ -56,11 +58,24 @@ export function startCloud(dataDir: string, databaseUrl: string | null): Promise
   const env = { ...process.env };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cloud/cli.ts', '--data', dataDir, '--port', '0'], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(process.env.CLOUD_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'src/cloud/cli.ts',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+    ],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the cloud did not start:\n${out}`)), 180_000);
@@ -211,16 +226,21 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
     const samples: number[] = [];
     let sent = 0;
     const t0 = process.hrtime.bigint();
-    for (let guard = 0; guard < 10_000; guard++) {
-      const t = process.hrtime.bigint();
-      const batch = readBatch(app.deps, PUSH_BATCH);
-      if (!batch) break;
-      const res = await client.push({ mutations: batch.mutations });
-      ackBatch(app.deps, batch, res, link.deviceId);
-      if (res.rejected.length) throw new Error(`the cloud refused ${res.rejected.length} changes: ${JSON.stringify(res.rejected[0])}`);
-      samples.push((msSince(t) * 1000) / batch.mutations.length);
-      sent += batch.mutations.length;
-    }
+    // The engine's own push loop (read ahead while the cloud applies a batch); a sample is the
+    // time from one answer to the next, per 1,000 changes.
+    let last = t0;
+    await pushOutbox(app.deps, client, link.deviceId, {
+      batchSize: PUSH_BATCH,
+      maxBatches: 10_000,
+      onAnswer(res, batch) {
+        if (res.rejected.length) throw new Error(`the cloud refused ${res.rejected.length} changes: ${JSON.stringify(res.rejected[0])}`);
+        const now = process.hrtime.bigint();
+        samples.push((Number(now - last) / 1e6) * (1000 / batch.mutations.length));
+        last = now;
+        sent += batch.mutations.length;
+      },
+    });
+    if (readBatch(app.deps, 1)) throw new Error('the outbox is not empty after the push');
     const totalMs = msSince(t0);
     const s = summarize(samples);
     const rate = (sent / totalMs) * 1000;
@@ -236,7 +256,8 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
       p50: s.p50,
       p99: s.p99,
       rate,
-      budget: 100,
+      budget: 10_000,
+      budgetOn: 'rate',
       baseline: {
         name: `raw bulk INSERT (${databaseUrl ? 'PostgreSQL' : 'PGlite'}), 1,000 rows per statement`,
         p50: bs.p50,
@@ -451,8 +472,8 @@ async function pullRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
 
 export const syncPush: BenchCase = {
   id: 'sync_push',
-  title: 'row changes pushed into the cloud (ms per 1,000; rate = changes/s; PGlite, and PostgreSQL as sync_push_pg)',
-  budget: 100,
+  title: 'row changes pushed into the cloud (ms per 1,000; rate = changes/s, at least 10,000; PGlite, and PostgreSQL as sync_push_pg)',
+  budget: 10_000,
   async run(ctx) {
     const out = [await pushRun(ctx, null)];
     if (DATABASE_URL) out.push(await pushRun(ctx, DATABASE_URL));
@@ -463,7 +484,7 @@ export const syncPush: BenchCase = {
 
 export const syncInitialPull: BenchCase = {
   id: 'sync_initial_pull_100k',
-  title: 'a new terminal joins and pulls a 100,000-product catalog (budget: p50 ≤ 3,000 ms; PGlite, and PostgreSQL as _pg)',
+  title: 'a new terminal joins and pulls a 100,000-product catalog (p50 ≤ 3,000 ms; PGlite, and PostgreSQL as _pg)',
   budget: 3000,
   async run(ctx) {
     const out = [await pullRun(ctx, null)];

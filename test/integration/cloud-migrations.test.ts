@@ -72,4 +72,32 @@ describe('cloud migrations', () => {
       await store.close();
     }
   });
+
+  it("0002 drops the ref_id index; a store's stock still sums from its movements (a primary-key range)", async () => {
+    const dataDir = tmpDir();
+    const old = new PGlite(dataDir);
+    await old.waitReady;
+    await migrate(drizzle(old), { migrationsFolder: firstMigrations(2) });
+    const org = uuidv7();
+    await old.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, 0)', [org, 'Org']);
+    const move = `INSERT INTO records (org_id, entity, store_id, entity_id, kind, body, ref_id, qty, seq, updated_at)
+                  VALUES ($1, 'stock_movement', $2, $3, 'ledger', '{}', $4, $5, $6, 0)`;
+    await old.query(move, [org, 's1', 'm1', 'p1', 5, 1]);
+    await old.query(move, [org, 's1', 'm2', 'p1', -2, 2]);
+    await old.query(move, [org, 's2', 'm3', 'p1', 7, 3]);
+    await old.close();
+
+    const store = await openCloudStore({ dataDir });
+    try {
+      const idx = await rowsOf<{ name: string }>(store.db, sql`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'records'`);
+      expect(idx.map((i) => i.name).sort()).toEqual(['records_pk', 'records_seq_idx']);
+      const levels = await rowsOf<{ ref_id: string; q: string | number }>(
+        store.db,
+        sql`SELECT ref_id, SUM(qty) AS q FROM records WHERE org_id = ${org} AND entity = 'stock_movement' AND store_id = 's1' GROUP BY ref_id`,
+      );
+      expect(levels.map((l) => [l.ref_id, Number(l.q)])).toEqual([['p1', 3]]);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -145,6 +145,51 @@ describe('selling on several terminals', () => {
   });
 });
 
+describe('pushing the outbox', () => {
+  it('goes up in batches, the next read while the cloud applies one: an edit made meanwhile arrives, no change is sent twice', async () => {
+    const t1 = track(terminal(cloud.transport, { sync: { pushBatch: 4 } }));
+    const first = await firstTerminal(t1, cloud.url);
+    const made: { id: string; name: string }[] = [];
+    for (let k = 0; k < 10; k++)
+      made.push(
+        await ok(t1, 'catalog.create', {
+          sku: `RA-${k}`,
+          name: `Read ahead ${k}`,
+          unit: 'each',
+          price: 100 + k,
+          cost: 50,
+          barcodes: [],
+          taxRateId: first.std.id,
+        }),
+      );
+    const sent: number[] = [];
+    let pushes = 0;
+    cloud.transport.hook = async (req) => {
+      if (req.path !== '/v1/push') return;
+      pushes += 1;
+      sent.push(...(req.body as { mutations: { m: number }[] }).mutations.map((m) => m.m));
+      if (pushes === 1) {
+        // By now the terminal has read the next batch, with the product edited here in it.
+        await new Promise((r) => setTimeout(r, 20));
+        await ok(t1, 'catalog.update', { id: made[6]!.id, name: 'Edited while in flight' });
+      }
+    };
+    try {
+      await syncAll([t1], 2);
+    } finally {
+      cloud.transport.hook = undefined;
+    }
+    expect(pushes).toBeGreaterThanOrEqual(3);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(outboxSize(t1)).toBe(0);
+    const code = await enrolmentCode(t1);
+    const t2 = track(terminal(cloud.transport));
+    await joinTerminal(t2, cloud.url, code.code);
+    const names = t2.deps.sqlite.prepare("SELECT name FROM products WHERE sku LIKE 'RA-%' ORDER BY sku").pluck().all();
+    expect(names).toEqual(made.map((p, k) => (k === 6 ? 'Edited while in flight' : p.name)));
+  });
+});
+
 describe('stores, conflicts and clocks', () => {
   it('settings reach every terminal of the store and no other; catalog and staff reach the whole organisation; stock is per store', async () => {
     const { t1, t2, first } = await twoTills();

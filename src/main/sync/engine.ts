@@ -11,7 +11,8 @@ import type { Sqlite } from '../db/open';
 import { inTransaction } from '../db/open';
 import { markSetupDone, isSetupDone } from '../settings/settings';
 import type { PullResponse } from '../../shared/sync/protocol';
-import { ackBatch, enqueueSnapshot, pendingCount, readBatch, type Batch } from './push';
+import { pendingCount } from './push';
+import { pushOutbox } from './push-loop';
 import { applyPage, settleParked } from './pull';
 import { cloudLink, getState, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError, type SyncTransport } from './transport';
@@ -240,31 +241,11 @@ export class SyncEngine {
   }
 
   private async pushAll(client: CloudClient, link: CloudLink): Promise<void> {
-    let rebase = false;
-    for (let n = 0; n < this.opts.maxBatchesPerCycle; n++) {
-      const batch: Batch | null = readBatch(this.deps, this.opts.pushBatch);
-      if (!batch) return;
-      try {
-        const epoch = getState(this.deps.sqlite, 'epoch');
-        const res = await client.push({ mutations: batch.mutations, ...(rebase ? { rebase: true } : {}), ...(epoch ? { epoch } : {}) });
-        this.skewFrom(res.serverTime);
-        ackBatch(this.deps, batch, res, link.deviceId);
-        rebase = false;
-      } catch (err) {
-        if (err instanceof CloudCallError && err.code === 'GAP' && !rebase) {
-          const cloudLast = Number(err.extra.lastMutationId ?? 0);
-          const first = batch.mutations[0]!.m;
-          if (first > cloudLast + 1) {
-            // The cloud lacks changes this terminal no longer holds: queue a full copy and ask the
-            // cloud to continue from here (a manager sees a notice).
-            enqueueSnapshot(this.deps);
-            rebase = true;
-            continue;
-          }
-        }
-        throw err;
-      }
-    }
+    await pushOutbox(this.deps, client, link.deviceId, {
+      batchSize: this.opts.pushBatch,
+      maxBatches: this.opts.maxBatchesPerCycle,
+      onAnswer: (res) => this.skewFrom(res.serverTime),
+    });
   }
 
   private async pullAll(client: CloudClient): Promise<void> {

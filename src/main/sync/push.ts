@@ -162,15 +162,15 @@ function readFacts(sqlite: Sqlite, meta: FactMeta, wanted: string[]) {
   return out;
 }
 
-/** The next batch from the outbox (oldest first), or null when it is empty. */
-export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number): Batch | null {
+/** The next batch from the outbox (oldest first; after `afterSeq` when reading ahead), or null when it is empty. */
+export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number, afterSeq = 0): Batch | null {
   const base = getState(deps.sqlite, 'mutationBase') ?? 0;
   // Entries from before this enrolment were superseded by the snapshot taken when it began.
   stmt(deps.sqlite, 'DELETE FROM outbox WHERE seq <= ?').run(base);
   const rows = stmt(
     deps.sqlite,
     'SELECT seq, entity, entity_id AS entityId, payload, hlc FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
-  ).all(base, maxMutations) as OutboxRow[];
+  ).all(Math.max(base, afterSeq), maxMutations) as OutboxRow[];
   if (rows.length === 0) return null;
   const mutations: Mutation[] = [];
   const lastIndex = new Map<string, number>();
