@@ -183,6 +183,7 @@ async function main(): Promise<number> {
       String(r.n),
       fmtMs(r.p50),
       fmtMs(r.p99),
+      r.rate !== undefined ? String(Math.round(r.rate)) : '',
       r.budgetOn === 'rate' ? `rate ≥ ${r.budget}` : `${r.budgetOn ?? 'p99'} ≤ ${r.budget}`,
       withinBudget(r) ? 'pass' : 'FAIL',
       fmtMs(r.baseline.p50),
@@ -191,7 +192,7 @@ async function main(): Promise<number> {
     ]);
     console.log('');
     console.log(`Results (${args.products.toLocaleString('en')} products; on-disk store, WAL, synchronous=FULL)`);
-    console.log(table(['id', 'unit', 'n', 'p50', 'p99', 'budget', 'result', 'base p50', 'base p99', 'baseline'], rows));
+    console.log(table(['id', 'unit', 'n', 'p50', 'p99', 'rate/s', 'budget', 'result', 'base p50', 'base p99', 'baseline'], rows));
     console.log(
       `\ndisk flush p50 ${fmtMs(probe.p50)} ms / p99 ${fmtMs(probe.p99)} ms; load average at the end ${load()} (${cpus().length} CPUs)`,
     );

@@ -18,6 +18,8 @@ export interface CloudDeps {
   codeTtlMs: number;
   /** Lifetime of a manager's cloud sign-in. */
   staffSessionTtlMs: number;
+  /** Told how many rows a push wrote (the embedded database keeps its planner statistics from it). */
+  noteWrites: (n: number) => void;
 }
 
 export function cloudDeps(db: CloudDb, over: Partial<Omit<CloudDeps, 'db'>> = {}): CloudDeps {
@@ -31,6 +33,7 @@ export function cloudDeps(db: CloudDb, over: Partial<Omit<CloudDeps, 'db'>> = {}
     randomBytes: over.randomBytes ?? randomBytes,
     codeTtlMs: over.codeTtlMs ?? 24 * 3600_000,
     staffSessionTtlMs: over.staffSessionTtlMs ?? 8 * 3600_000,
+    noteWrites: over.noteWrites ?? (() => undefined),
   };
 }
 

@@ -106,7 +106,12 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     const stores = await listStores(deps, d.orgId);
     return c.json({ device: d, store: stores.find((s) => s.id === d.storeId) ?? null, serverTime: deps.clock() });
   });
-  authed.post('/push', async (c) => c.json(await applyPush(deps, c.get('device'), valid(parsePushRequest(await json(c))))));
+  authed.post('/push', async (c) => {
+    const req = valid(parsePushRequest(await json(c)));
+    const res = await applyPush(deps, c.get('device'), req);
+    deps.noteWrites(req.mutations.length);
+    return c.json(res);
+  });
   authed.get('/pull', async (c) => {
     const cursor = intParam(c.req.query('cursor'), 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c.req.query('limit'), DEFAULT_PULL_LIMIT, 1, MAX_PULL_LIMIT);

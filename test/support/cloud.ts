@@ -64,6 +64,7 @@ export async function startTestCloud(opts: { backend?: Backend; clock?: () => nu
   const started = Date.now();
   const epoch = testClock().now;
   const deps = cloudDeps(store.db, {
+    noteWrites: store.noteWrites,
     clock: opts.clock ?? (() => epoch + (Date.now() - started)),
     ...(opts.maxDriftMs !== undefined ? { maxDriftMs: opts.maxDriftMs } : {}),
   });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { keepPlannerStats } from './planner-stats';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -18,6 +19,8 @@ export type CloudDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface CloudStore {
   db: CloudDb;
   kind: 'pglite' | 'postgres';
+  /** Rows a request wrote: the embedded database refreshes its planner statistics from these. */
+  noteWrites(n: number): void;
   /** Where the data lives (a folder, 'memory', or the server's host/database). */
   where: string;
   close(): Promise<void>;
@@ -57,6 +60,8 @@ export async function openCloudStore(opts: CloudStoreOptions): Promise<CloudStor
       db: db as unknown as CloudDb,
       kind: 'postgres',
       where: `postgres://${url.host}${url.pathname}`,
+      // The server's autovacuum keeps the statistics.
+      noteWrites: () => undefined,
       close: () => pool.end(),
     };
   }
@@ -66,10 +71,12 @@ export async function openCloudStore(opts: CloudStoreOptions): Promise<CloudStor
   await client.waitReady;
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: CLOUD_MIGRATIONS_DIR });
+  const stats = await keepPlannerStats(db as unknown as CloudDb);
   return {
     db: db as unknown as CloudDb,
     kind: 'pglite',
     where: dir ?? 'memory',
+    noteWrites: stats.noteWrites,
     close: () => client.close(),
   };
 }

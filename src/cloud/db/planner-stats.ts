@@ -1,0 +1,43 @@
+/**
+ * Planner statistics for the embedded database. PostgreSQL's autovacuum keeps them on a server;
+ * PGlite runs no background workers, so without this its planner believes `records` holds a few
+ * rows and reads a whole organisation to sort out one page of a pull (70 ms a page at 100,000
+ * records, ten times that at a million) instead of walking the change-log index (10 ms).
+ *
+ * The statistics are refreshed when the database opens and again once the tables have grown by a
+ * fifth since (at least 10,000 written rows), between requests.
+ */
+import { sql } from 'drizzle-orm';
+import type { CloudDb } from './open';
+
+const MIN_WRITES = 10_000;
+const GROWTH = 0.2;
+
+export interface PlannerStats {
+  /** Rows a request wrote (pushed changes): may schedule a refresh. */
+  noteWrites(n: number): void;
+}
+
+export async function keepPlannerStats(db: CloudDb, log = (msg: string) => console.error(msg)): Promise<PlannerStats> {
+  let rows = 0;
+  let written = 0;
+  let running: Promise<void> | null = null;
+  const refresh = async () => {
+    await db.execute(sql`ANALYZE records, record_uniques`);
+    const res = (await db.execute(sql`SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'records'`)) as unknown as {
+      rows: { n: string | number }[];
+    };
+    rows = Math.max(0, Number(res.rows[0]?.n ?? 0));
+  };
+  await refresh();
+  return {
+    noteWrites(n) {
+      written += n;
+      if (running || written < Math.max(MIN_WRITES, rows * GROWTH)) return;
+      written = 0;
+      running = refresh()
+        .catch((err: unknown) => log(`[cloud] refreshing planner statistics failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => (running = null));
+    },
+  };
+}
