@@ -61,6 +61,7 @@ export function startCloud(dataDir: string, databaseUrl: string | null): Promise
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // Extra Node flags for the cloud process, e.g. CLOUD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p".
       ...(process.env.CLOUD_NODE_ARGS ?? '').split(' ').filter(Boolean),
       '--import',
       'tsx',
