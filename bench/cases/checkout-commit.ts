@@ -12,6 +12,7 @@ import { CLERK_SESSION, call, type BenchContext, type BenchResult } from '../con
 import { msSince, summarize } from '../stats';
 import { logDurabilitySplit, rawTransaction, withSynchronous } from './raw';
 import type { BenchCase } from './types';
+import { watchTail } from '../tail-watch';
 
 const LINES = 5;
 
@@ -64,13 +65,14 @@ export const checkoutCommit: BenchCase = {
         if (!cart.id) throw new Error('no open cart after scanning');
         const products = lineCodes.map((c) => raw.product.get(c) as RawProduct);
 
-        const t0 = process.hrtime.bigint();
-        const res = await app.router.call(
-          'sales.complete',
-          { cartId: cart.id, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
-          CLERK_SESSION,
+        const cartId = cart.id;
+        const { value: res, ms: dt } = await tail.time(() =>
+          app.router.call(
+            'sales.complete',
+            { cartId, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+            CLERK_SESSION,
+          ),
         );
-        const dt = msSince(t0);
         if (!res.ok) throw new Error(`sales.complete: ${res.error.code} ${res.error.message}`);
 
         const t1 = process.hrtime.bigint();
@@ -137,17 +139,22 @@ export const checkoutCommit: BenchCase = {
     };
 
     const tAll = process.hrtime.bigint();
+    let tail = watchTail();
     const { routerMs, rawMs } = await measure(codes, warmup);
     const wallS = msSince(tAll) / 1000;
+    const gcLine = await tail.stop(warmup);
+    tail = watchTail();
 
     const r = summarize(routerMs);
     const b = summarize(rawMs);
     ctx.log(`  router: p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, mean ${r.mean.toFixed(3)}, max ${r.max.toFixed(2)} ms`);
     ctx.log(`  raw:    p50 ${b.p50.toFixed(3)} ms, p99 ${b.p99.toFixed(3)} ms, mean ${b.mean.toFixed(3)}, max ${b.max.toFixed(2)} ms`);
     ctx.log(`  (${warmup + iterations} sales each way in ${wallS.toFixed(1)} s, including building the carts)`);
+    ctx.log(`  diagnostic: ${gcLine}`);
     // Diagnostic only: the same sales without an fsync per commit.
     const extra = ctx.sampleColumn('barcodes', 'code', 300 * LINES, 203);
     const normal = await withSynchronous(sqlite, 'NORMAL', () => measure(extra, 50));
+    await tail.stop();
     logDurabilitySplit(ctx, normal);
     return {
       id: 'checkout_commit',

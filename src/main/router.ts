@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { contract, roleRank, type Channel, type OutputOf, type ParsedInputOf, type WritesOf } from '../shared/api';
 import type { Result } from '../shared/errors';
 import { inTransaction } from './db/open';
+import { checkpointAfterAnswer } from './db/checkpointer';
 import type { Deps } from './deps';
 import { AppError, errorFromUnknown } from './errors';
 import { recordAudit } from './audit/audit';
@@ -121,6 +122,7 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
     const handler = handlers[name] as (input: unknown, ctx: Ctx) => unknown;
     try {
       const value = def.writes === true ? inTransaction(deps.sqlite, () => handler(parsed.data, ctx)) : await handler(parsed.data, ctx);
+      if (def.writes !== false) checkpointAfterAnswer(deps.sqlite);
       return { ok: true, value };
     } catch (err) {
       if (def.writes !== false) invalidateSettings(deps);

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, inTransaction } from '../../src/main/db/open';
-import { SAFETY_NET_FRAMES, startCheckpointer, withoutCommitCheckpoint } from '../../src/main/db/checkpointer';
+import {
+  checkpointAfterAnswer,
+  LAST_RESORT,
+  SAFETY_NET_FRAMES,
+  startCheckpointer,
+  withoutCommitCheckpoint,
+} from '../../src/main/db/checkpointer';
 import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { makeApp, ok, readyStore, ADMIN_PIN } from '../support/app';
 import { uuidv7 } from '../../src/shared/ids';
@@ -50,16 +56,16 @@ describe('WAL checkpoints on a worker', () => {
     );
     const bulk = () =>
       inTransaction(store.sqlite, () => {
-        for (let i = 0; i < 400; i++) insert.run(uuidv7(), i, 'x'.repeat(1000));
+        for (let i = 0; i < 1200; i++) insert.run(uuidv7(), i, 'x'.repeat(1000));
       });
     withoutCommitCheckpoint(store.sqlite, bulk);
     const after = walFrames();
-    expect(after.log).toBeGreaterThan(50);
+    expect(after.log).toBeGreaterThan(50 * LAST_RESORT);
     expect(after.checkpointed).toBe(0);
-    expect(rowsInMainFile(file)).toBeLessThan(400);
-    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(50);
-    expect(await until(() => rowsInMainFile(file) === 400, 5000)).toBe(true);
-    // The same write without the wrapper: the commit copies the log itself (the safety net).
+    expect(rowsInMainFile(file)).toBeLessThan(1200);
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(50 * LAST_RESORT);
+    expect(await until(() => rowsInMainFile(file) === 1200, 5000)).toBe(true);
+    // The same write without the wrapper: the commit copies the log itself (the last resort).
     bulk();
     expect(walFrames().checkpointed).toBeGreaterThan(0);
     ckpt!.stop();
@@ -71,8 +77,8 @@ describe('WAL checkpoints on a worker', () => {
     const store = openStore(file, MIGRATIONS_DIR);
     const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 20 });
     expect(ckpt).not.toBeNull();
-    // The writer's own automatic checkpoint is only a safety net far above the usual size.
-    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES);
+    // The writer's own automatic checkpoint is only a last resort far above the usual size.
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES * LAST_RESORT);
     const insert = store.sqlite.prepare("INSERT INTO audit (id, at, action, terminal_code, success) VALUES (?, ?, 'test', 'T1', 1)");
     for (let i = 0; i < 50; i++) inTransaction(store.sqlite, () => insert.run(uuidv7(), i));
     // Fewer than 1,000 pages: SQLite alone would not have checkpointed yet.
@@ -85,16 +91,27 @@ describe('WAL checkpoints on a worker', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
-  it('under writing that never pauses, the writer copies the log itself at the safety net', () => {
+  it('under writing that never pauses, the log is copied after an answer, not inside the commit that crossed the safety net', async () => {
     const file = join(tmp(), 'countertop.db');
     const store = openStore(file, MIGRATIONS_DIR);
     store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 10, safetyNetFrames: 50 });
+    const ckpt = startCheckpointer(store.sqlite, file, { intervalMs: 1000, safetyNetFrames: 50 });
+    const walFrames = () => (store.sqlite.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[])[0]!;
     const insert = store.sqlite.prepare("INSERT INTO audit (id, at, action, terminal_code, success) VALUES (?, ?, 'test', 'T1', 1)");
-    // One second of commits back to back: the writer never pauses, so the worker never copies.
-    const base = rowsInMainFile(file);
-    for (const end = Date.now() + 1000; Date.now() < end;) inTransaction(store.sqlite, () => insert.run(uuidv7(), 1));
-    expect(rowsInMainFile(file)).toBeGreaterThan(Math.max(base, 0));
+    // Commits back to back past the safety net (but short of the last resort): none copies the log.
+    while (walFrames().log < 60) inTransaction(store.sqlite, () => insert.run(uuidv7(), 1));
+    expect(walFrames().checkpointed).toBe(0);
+    // The router answered: the copy comes on the next turn of the event loop.
+    checkpointAfterAnswer(store.sqlite);
+    expect(walFrames().checkpointed).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(walFrames().checkpointed).toBeGreaterThanOrEqual(60);
+    // Under the safety net, an answer copies nothing.
+    inTransaction(store.sqlite, () => insert.run(uuidv7(), 2));
+    const before = walFrames();
+    checkpointAfterAnswer(store.sqlite);
+    await new Promise((r) => setImmediate(r));
+    expect(walFrames()).toEqual(before);
     ckpt!.stop();
     store.sqlite.close();
   });
@@ -103,11 +120,11 @@ describe('WAL checkpoints on a worker', () => {
     const dataDir = tmp();
     const app = makeApp({ dataDir });
     await readyStore(app);
-    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES);
+    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES * LAST_RESORT);
     const { name } = await ok(app, 'backup.create', {});
     await ok(app, 'backup.restore', { name });
     await ok(app, 'staff.signIn', { staffId: (await ok(app, 'staff.list', {}))[0]!.id, pin: ADMIN_PIN });
-    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES);
+    expect(app.deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_FRAMES * LAST_RESORT);
     expect((await ok(app, 'catalog.search', { q: 'cola' })).length).toBeGreaterThan(0);
     app.close();
     expect(existsSync(join(dataDir, 'countertop.db-wal'))).toBe(false);
