@@ -28,7 +28,7 @@ import { recoveryCall } from './backup/recovery';
 import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
 import { afterRestore } from './sync/restore';
 import { getState } from './sync/state';
-import { startSearchFill } from './catalog/search-backlog';
+import { finishFirstDownload } from './sync/after-download';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -124,9 +124,9 @@ export function createApp(opts: AppOptions): App {
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,
       ...(safety ? { dataSafety: safety } : {}),
     };
-    // A search index left unfinished (the app closed while filling it) is finished now; a
+    // What a first download left for later and the app closed before finishing is finished now; a
     // terminal still joining leaves it to the end of its download.
-    if (getState(store.sqlite, 'joining') !== true) startSearchFill(deps);
+    if (getState(store.sqlite, 'joining') !== true) finishFirstDownload(deps);
     return {
       store,
       deps,

@@ -1,8 +1,8 @@
 /**
  * A joining terminal's big first download leaves its products' name index to a background pass
- * (catalog/search-backlog.ts). Until it is done, search still finds products by name; edits made
- * meanwhile are what gets indexed; a restart finishes the job; level rows that came before their
- * product still get its category.
+ * (catalog/search-backlog.ts), and their level rows too (inventory/level-rows.ts). Until it is
+ * done, search still finds products by name; edits made meanwhile are what gets indexed; a restart
+ * finishes the job; level rows that came before their product still get its category.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { fillSearchBacklog, searchBacklog } from '../../src/main/catalog/search-backlog';
 import { defaultLocationId } from '../../src/main/inventory/ledger';
 import { applyPage } from '../../src/main/sync/pull';
-import { setState } from '../../src/main/sync/state';
+import { getState, setState } from '../../src/main/sync/state';
+import { startLevelFill } from '../../src/main/inventory/level-rows';
 import { formatHlc } from '../../src/shared/hlc';
 import { uuidv7 } from '../../src/shared/ids';
 import { makeApp, NO_CLOUD, ok, readyStore } from '../support/app';
@@ -70,6 +71,16 @@ describe('a first download', () => {
       await ok(app, 'catalog.archive', { id: page[2]!.i, archived: true });
       expect(await names(app, 'gizmo')).toEqual(['Gizmo deluxe']);
 
+      // Their level rows (stock 0 at the default location) come after the download too.
+      const levels = () => app.deps.sqlite.prepare('SELECT COUNT(*) FROM stock_levels').pluck().get() as number;
+      expect(levels()).toBe(3 + 1);
+      startLevelFill(app.deps, () => setState(app.deps.sqlite, 'levelsPending', null), 100);
+      for (let k = 0; k < 50 && getState(app.deps.sqlite, 'levelsPending'); k++) await new Promise((r) => setImmediate(r));
+      expect(getState(app.deps.sqlite, 'levelsPending')).toBeNull();
+      expect(levels()).toBe(3 + 600);
+      const listed = await ok(app, 'stock.list', { locationId: loc, q: 'widget 598', offset: 0, limit: 10 });
+      expect(listed.items.map((i) => [i.name, i.qty])).toEqual([['Widget 598', 0]]);
+
       let chunks = 0;
       while (fillSearchBacklog(app.deps, 250)) chunks += 1;
       expect(chunks).toBeGreaterThan(1);
@@ -95,6 +106,8 @@ describe('a first download', () => {
       applyPage(app.deps, { changes: catalogPage(std.id), cursor: 1 });
       expect(searchBacklog(app.deps.sqlite)).toBeNull();
       expect(ftsCount(app)).toBe(before + 600);
+      // And their level rows.
+      expect(app.deps.sqlite.prepare('SELECT COUNT(*) FROM stock_levels').pluck().get()).toBe(3 + 600);
       expect((await names(app, 'pgz')).length).toBeGreaterThan(0);
     } finally {
       app.close();
@@ -115,9 +128,11 @@ describe('a first download', () => {
 
       const again = makeApp({ dataDir: dir, sync: { autoStart: false, transport: NO_CLOUD } });
       try {
-        for (let k = 0; k < 50 && searchBacklog(again.deps.sqlite); k++) await new Promise((r) => setImmediate(r));
-        expect(searchBacklog(again.deps.sqlite)).toBeNull();
+        const waiting = () => searchBacklog(again.deps.sqlite) !== null || getState(again.deps.sqlite, 'levelsPending') !== null;
+        for (let k = 0; k < 50 && waiting(); k++) await new Promise((r) => setImmediate(r));
+        expect(waiting()).toBe(false);
         expect(ftsCount(again)).toBe(603);
+        expect(again.deps.sqlite.prepare('SELECT COUNT(*) FROM stock_levels').pluck().get()).toBe(603);
       } finally {
         again.close();
       }

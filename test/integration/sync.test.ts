@@ -60,6 +60,13 @@ describe('connecting terminals', () => {
     expect((await ok(t2, 'catalog.get', { id: first.apple.id }, 's1')).altName).toBe('苹果');
     expect(await ok(t2, 'taxRates.list', {}, 's1')).toHaveLength(2);
     expect((await ok(t2, 'settings.get', {}, 's1')).currency).toBe('USD');
+    // Its stock list shows the whole catalog, items never stocked included (at 0), as on the first till.
+    const stockList = async (t: Terminal) => {
+      const locationId = t.deps.sqlite.prepare('SELECT id FROM stock_locations WHERE is_default = 1').pluck().get() as string;
+      return (await ok(t, 'stock.list', { locationId, sort: 'sku', offset: 0, limit: 50 }, 's1')).items.map((i) => [i.sku, i.qty]);
+    };
+    expect(await stockList(t2)).toEqual(await stockList(t1));
+    expect((await stockList(t2)).length).toBe(3);
   });
 
   it('the stamping triggers exist only while a terminal is connected (they cost every write of a till without a cloud)', async () => {

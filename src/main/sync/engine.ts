@@ -23,7 +23,7 @@ import type { SyncStatus } from '../../shared/api/sync';
 export type { SyncStatus };
 import { stmt } from './tables';
 import { continueOrderNumbers } from './restore';
-import { startSearchFill } from '../catalog/search-backlog';
+import { finishFirstDownload } from './after-download';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -293,8 +293,8 @@ export class SyncEngine {
         setState(s, 'joining', null);
         setState(s, 'resync', null);
       });
-    // The names a first download left unindexed are indexed now, in the background.
-    startSearchFill(this.deps);
+    // What a first download left (search entries, level rows) is written now, in the background.
+    finishFirstDownload(this.deps);
   }
 
   status(): SyncStatus {

@@ -7,10 +7,12 @@ import { searchDoc } from '../catalog/search-text';
 import { deferSearchEntries, inBacklog, searchBacklog } from '../catalog/search-backlog';
 import { invalidateSettings } from '../settings/settings';
 import { stmt } from './tables';
+import { setState } from './state';
+import { ensureLevelRows } from '../inventory/level-rows';
 import { recordSaleInsight } from '../insight/rollups';
 
 export interface AfterApplyOptions {
-  /** A joining terminal's big page: its new products' search entries are left to the backlog filler. */
+  /** A joining terminal's big page: its products' search entries and level rows are left for after the download. */
   deferSearch: boolean;
 }
 
@@ -32,11 +34,13 @@ const HOOKS: Record<string, Hook> = {
   product(deps, ids, opts) {
     if (opts.deferSearch) {
       // Every product so far goes to the backlog: no row to read now (the filler replaces any
-      // entry an earlier page wrote).
+      // entry an earlier page wrote). Their level rows are added after the download too.
       const top = stmt(deps.sqlite, 'SELECT MAX(rowid) FROM products', 'pluck').get() as number | null;
       if (top !== null) deferSearchEntries(deps.sqlite, 1, top);
+      setState(deps.sqlite, 'levelsPending', true);
       return;
     }
+    ensureLevelRows(deps.sqlite, ids);
     const rows = stmt(deps.sqlite, PRODUCT_SEARCH_ROWS_SQL).all(JSON.stringify([...ids])) as {
       r: number;
       name: string;

@@ -36,6 +36,8 @@ export interface SyncStateValues {
   resync: boolean;
   /** Unique values moved aside during a pull, settled once the pull has caught up (see pull.ts). */
   parked: ParkedValue[];
+  /** A first download brought products whose level rows are still to be added (after-download.ts). */
+  levelsPending: boolean;
 }
 
 export interface ParkedValue {
