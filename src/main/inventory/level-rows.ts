@@ -58,7 +58,7 @@ export function startLevelFill(deps: Pick<Deps, 'sqlite'>, onDone: () => void, c
   running.add(sqlite);
   let after = 0;
   const step = () => {
-    let next: number | null = null;
+    let next: number | null;
     try {
       if (!sqlite.open) return running.delete(sqlite);
       next = fillChunk(sqlite, after, chunk);
