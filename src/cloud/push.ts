@@ -192,6 +192,9 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
       for (const v of vals) set.add(v);
     }
     for (const [entity, vals] of wanted) holders.set(entity, await uniqueHolders(tx, device.orgId, entity, [...vals]));
+    // Values nobody held when the batch began: their claims are new rows (the organisation is locked).
+    const heldAtStart = new Map([...holders].map(([entity, held]) => [entity, new Set(held.keys())]));
+    const unclaimed = (entity: string, value: string) => !(heldAtStart.get(entity)?.has(value) ?? false);
 
     const facts = new Map<string, RecordRow>();
     // A batch repeats a few stamps thousands of times: remember the ones found in range. (A stamp
@@ -270,6 +273,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         body: mutableBody(w.entity, w.entityId, w.rec),
         uniq: w.uniq,
         prevUniq: w.prevUniq,
+        absent: !existing.has(recordKey(w.entity, w.storeId, w.entityId)),
         refId: null,
         qty: null,
         amount: null,
@@ -277,7 +281,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         seq: w.seq,
       });
     }
-    await upsertRecords(tx, device.orgId, device.id, now, upserts);
+    await upsertRecords(tx, device.orgId, device.id, now, upserts, { unclaimed });
     await insertFacts(tx, device.orgId, device.id, now, [...facts.values()]);
     if (rejectionRows.length > 0) await tx.insert(rejections).values(rejectionRows);
     const lastId = fresh[fresh.length - 1]!.m;

@@ -4,7 +4,7 @@
  * the full key prefix so each is an index probe per value whatever the planner knows about the
  * table (PGlite never analyzes it).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { SyncEntity } from '../shared/sync/entities';
 import { compactStamps, type FieldRecord } from '../shared/sync/merge';
 import { rowsOf, type CloudDb } from './db/open';
@@ -23,6 +23,40 @@ export interface RecordRow {
   seq: number;
   /** The unique values the record held before this write (mutable records the caller merged into). */
   prevUniq?: string[] | null;
+  /**
+   * The caller looked the record up under the organisation's lock and it is not there: inserted
+   * without a conflict check (a quarter cheaper), with the checked insert as a fallback.
+   */
+  absent?: boolean;
+}
+
+export interface UpsertOptions {
+  /** Whether no record held this unique value when the caller looked, under the same lock. */
+  unclaimed?: (entity: string, value: string) => boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function pgCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Runs `plain`, an INSERT of rows the caller knows are absent, in a savepoint; should one be there
+ * after all, runs `checked` (the same rows with ON CONFLICT) instead. PostgreSQL's ON CONFLICT
+ * probes the key before inserting; the plain insert lets the index's own check do it once.
+ */
+async function insertExpectingNew(db: CloudDb, plain: SQL, checked: SQL): Promise<void> {
+  try {
+    await db.transaction(async (sp) => {
+      await sp.execute(plain);
+    });
+  } catch (err) {
+    if (pgCode(err) !== UNIQUE_VIOLATION) throw err;
+    await db.execute(checked);
+  }
 }
 
 /**
@@ -89,7 +123,7 @@ function columns(rows: RecordRow[]) {
  * (`uniq`). Releases go first, so a value handed from one record to another in one batch is free
  * when it is claimed.
  */
-async function moveClaims(db: CloudDb, orgId: string, rows: RecordRow[]): Promise<void> {
+async function moveClaims(db: CloudDb, orgId: string, rows: RecordRow[], unclaimed?: UpsertOptions['unclaimed']): Promise<void> {
   const released = new Map<string, { values: string[]; ids: string[] }>();
   const claimed = new Map<string, Map<string, string>>();
   for (const r of rows) {
@@ -114,26 +148,48 @@ async function moveClaims(db: CloudDb, orgId: string, rows: RecordRow[]): Promis
     await db.execute(sql`
       DELETE FROM record_uniques WHERE org_id = ${orgId} AND entity = ${entity} AND value = ANY(${joined(rel.values)})
         AND (value, entity_id) IN (SELECT * FROM unnest(${joined(rel.values)}, ${joined(rel.ids)}))`);
-  for (const [entity, cl] of claimed)
-    await db.execute(sql`
+  const claim = (entity: string, values: string[], ids: string[], conflict: SQL) => sql`
       INSERT INTO record_uniques (org_id, entity, value, entity_id)
-      SELECT ${orgId}::uuid, ${entity}, x.value, x.entity_id FROM unnest(${joined([...cl.keys()])}, ${joined([...cl.values()])}) AS x(value, entity_id)
-      ON CONFLICT (org_id, entity, value) DO UPDATE SET entity_id = excluded.entity_id`);
+      SELECT ${orgId}::uuid, ${entity}, x.value, x.entity_id FROM unnest(${joined(values)}, ${joined(ids)}) AS x(value, entity_id)${conflict}`;
+  const takeOver = sql` ON CONFLICT (org_id, entity, value) DO UPDATE SET entity_id = excluded.entity_id`;
+  for (const [entity, cl] of claimed) {
+    const free: [string[], string[]] = [[], []];
+    const held: [string[], string[]] = [[], []];
+    for (const [v, id] of cl) {
+      const to = unclaimed?.(entity, v) ? free : held;
+      to[0].push(v);
+      to[1].push(id);
+    }
+    if (free[0].length > 0) await insertExpectingNew(db, claim(entity, free[0], free[1], sql``), claim(entity, free[0], free[1], takeOver));
+    if (held[0].length > 0) await db.execute(claim(entity, held[0], held[1], takeOver));
+  }
 }
 
 /**
  * Inserts or replaces mutable records (their merge already happened in the caller) and moves
  * their unique claims.
  */
-export async function upsertRecords(db: CloudDb, orgId: string, deviceId: string | null, now: number, rows: RecordRow[]): Promise<void> {
+export async function upsertRecords(
+  db: CloudDb,
+  orgId: string,
+  deviceId: string | null,
+  now: number,
+  rows: RecordRow[],
+  opts: UpsertOptions = {},
+): Promise<void> {
   if (rows.length === 0) return;
-  await moveClaims(db, orgId, rows);
-  await db.execute(sql`
+  await moveClaims(db, orgId, rows, opts.unclaimed);
+  const insert = (list: RecordRow[], conflict: SQL) => sql`
     INSERT INTO records (org_id, entity, store_id, entity_id, kind, body, uniq, ref_id, qty, amount, at, seq, device_id, updated_at)
     SELECT ${orgId}::uuid, x.entity, x.store_id, x.entity_id, x.kind, x.body, x.uniq::text[], x.ref_id, x.qty, x.amount, x.at, x.seq, ${deviceId}::uuid, ${now}::bigint
-    FROM ${columns(rows)}
+    FROM ${columns(list)}${conflict}`;
+  const replace = sql`
     ON CONFLICT (org_id, entity, store_id, entity_id) DO UPDATE SET
-      body = excluded.body, uniq = excluded.uniq, seq = excluded.seq, device_id = excluded.device_id, updated_at = excluded.updated_at`);
+      body = excluded.body, uniq = excluded.uniq, seq = excluded.seq, device_id = excluded.device_id, updated_at = excluded.updated_at`;
+  const absent = rows.filter((r) => r.absent);
+  const rest = rows.filter((r) => !r.absent);
+  if (absent.length > 0) await insertExpectingNew(db, insert(absent, sql``), insert(absent, replace));
+  if (rest.length > 0) await db.execute(insert(rest, replace));
 }
 
 /** Inserts facts once: a fact already there (a resent order) is left as it was. Returns how many were new. */
