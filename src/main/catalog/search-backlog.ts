@@ -83,7 +83,7 @@ const running = new WeakSet<Sqlite>();
  * the store closes. Safe to call at any time (once running, a second call does nothing). A failed
  * chunk (disk full) is left for the next start: search keeps scanning the waiting names.
  */
-export function startSearchFill(deps: Pick<Deps, 'sqlite'>, onDone?: () => void): void {
+export function startSearchFill(deps: Pick<Deps, 'sqlite'>): void {
   const { sqlite } = deps;
   if (running.has(sqlite) || !searchBacklog(sqlite)) return;
   running.add(sqlite);
@@ -95,10 +95,7 @@ export function startSearchFill(deps: Pick<Deps, 'sqlite'>, onDone?: () => void)
       console.error('[search] filling the search index stopped; it goes on at the next start:', err);
     }
     if (more) setImmediate(step);
-    else {
-      running.delete(sqlite);
-      onDone?.();
-    }
+    else running.delete(sqlite);
   };
   setImmediate(step);
 }
