@@ -12,6 +12,7 @@ import type { Deps } from '../deps';
 import type { Sqlite } from '../db/open';
 import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
+import { runInTurns } from '../db/background';
 import { searchDoc } from './search-text';
 
 export interface Backlog {
@@ -76,28 +77,13 @@ export function fillSearchBacklog(deps: Pick<Deps, 'sqlite'>, chunk = FILL_CHUNK
   });
 }
 
-const running = new WeakSet<Sqlite>();
-
 /**
- * Fills the backlog in the background, one chunk per turn of the event loop, until it is empty or
- * the store closes. Safe to call at any time (once running, a second call does nothing). A failed
- * chunk (disk full) is left for the next start: search keeps scanning the waiting names.
+ * Fills the backlog in the background, a chunk per turn of the event loop, until it is empty.
+ * Safe to call at any time. A failed chunk (disk full) is left for the next start: search keeps
+ * scanning the waiting names.
  */
 export function startSearchFill(deps: Pick<Deps, 'sqlite'>): void {
-  const { sqlite } = deps;
-  if (running.has(sqlite) || !searchBacklog(sqlite)) return;
-  running.add(sqlite);
-  const step = () => {
-    let more = false;
-    try {
-      more = sqlite.open && fillSearchBacklog(deps);
-    } catch (err) {
-      console.error('[search] filling the search index stopped; it goes on at the next start:', err);
-    }
-    if (more) setImmediate(step);
-    else running.delete(sqlite);
-  };
-  setImmediate(step);
+  if (searchBacklog(deps.sqlite)) runInTurns(deps.sqlite, 'search', () => fillSearchBacklog(deps));
 }
 
 /**

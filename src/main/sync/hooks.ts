@@ -13,7 +13,7 @@ import { recordSaleInsight } from '../insight/rollups';
 
 export interface AfterApplyOptions {
   /** A joining terminal's big page: its products' search entries and level rows are left for after the download. */
-  deferSearch: boolean;
+  deferDerived: boolean;
 }
 
 type Hook = (deps: Pick<Deps, 'sqlite'>, ids: Set<string>, opts: AfterApplyOptions) => void;
@@ -32,7 +32,7 @@ const HOOKS: Record<string, Hook> = {
    * (catalog/search-backlog.ts): it can sell seconds earlier.
    */
   product(deps, ids, opts) {
-    if (opts.deferSearch) {
+    if (opts.deferDerived) {
       // Every product so far goes to the backlog: no row to read now (the filler replaces any
       // entry an earlier page wrote). Their level rows are added after the download too.
       const top = stmt(deps.sqlite, 'SELECT MAX(rowid) FROM products', 'pluck').get() as number | null;

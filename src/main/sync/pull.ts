@@ -392,7 +392,7 @@ function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>
         // A big page inserts its products without the per-row level-category trigger.
         if (bulk) withoutNewProductTrigger(deps.sqlite, applyAll, () => stats.touched.get('product') ?? []);
         else applyAll();
-        runAfterApply(deps, stats.touched, { deferSearch: bulk && getState(deps.sqlite, 'joining') === true });
+        runAfterApply(deps, stats.touched, { deferDerived: bulk && getState(deps.sqlite, 'joining') === true });
         setState(deps.sqlite, 'cursor', page.cursor);
         if (ctx.parked.length > 0) setState(deps.sqlite, 'parked', [...(getState(deps.sqlite, 'parked') ?? []), ...ctx.parked]);
         if (ctx.maxStamp && ctx.maxStamp > (getState(deps.sqlite, 'hlcFloor') ?? '')) setState(deps.sqlite, 'hlcFloor', ctx.maxStamp);
