@@ -211,13 +211,16 @@ function searchIndexMigrated(tag: string): { s: Store; fts: { sql: string | null
   return { s, fts: objects(s).find((o) => o.name === 'products_fts')! };
 }
 
+/** Rowids the search index matches for an FTS5 query, in order, as "7,9". */
+const ftsMatch = (s: Store, q: string) =>
+  (s.sqlite.prepare('SELECT rowid FROM products_fts WHERE products_fts MATCH ? ORDER BY rowid').pluck().all(q) as number[]).join(',');
+
 describe('0006_search_prefixes', () => {
   it('rebuilds the search index with 1-6 letter prefixes, keeping every entry under its product rowid', () => {
     const { s, fts } = searchIndexMigrated('0006_search_prefixes');
     expect(fts.sql).toMatch(/prefix = '1 2 3 4 5 6'/);
     expect(objects(s).some((o) => o.name.startsWith('products_fts_new'))).toBe(false);
-    const match = (q: string) =>
-      (s.sqlite.prepare('SELECT rowid FROM products_fts WHERE products_fts MATCH ? ORDER BY rowid').pluck().all(q) as number[]).join(',');
+    const match = (q: string) => ftsMatch(s, q);
     expect(match('"whole"* AND "milk"*')).toBe('7');
     expect(match('"pingg"*')).toBe('9');
     expect(match('text:"苹 果"')).toBe('9');
@@ -252,8 +255,7 @@ describe('0011_search_without_codes', () => {
     expect(fts.sql).toMatch(/prefix = '1 2 3 4 5 6'/);
     expect(fts.sql).toMatch(/tokenize = 'unicode61 remove_diacritics 2'/);
     expect(objects(s).some((o) => o.name.startsWith('products_fts_new'))).toBe(false);
-    const match = (q: string) =>
-      (s.sqlite.prepare('SELECT rowid FROM products_fts WHERE products_fts MATCH ? ORDER BY rowid').pluck().all(q) as number[]).join(',');
+    const match = (q: string) => ftsMatch(s, q);
     expect(match('"whole"* AND "milk"*')).toBe('7');
     expect(match('"pingg"*')).toBe('9');
     expect(match('"fspg"*')).toBe('9');

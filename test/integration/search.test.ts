@@ -16,20 +16,21 @@ const search = (app: App, q: string, limit?: number, session = 's1') =>
 const names = (hits: ProductHit[]) => hits.map((h) => h.name);
 const hasText = (h: ProductHit, s: string) => h.name.includes(s) || (h.altName ?? '').includes(s);
 
+/** Products for a search test: name, alternative name, barcodes, and optionally stock to start with. */
+const productMaker =
+  (app: App, taxRateId: string) =>
+  (sku: string, name: string, altName: string | null, barcodes: string[], openingStock = 0) =>
+    inTransaction(app.deps.sqlite, () =>
+      createProduct(app.deps, { sku, name, altName, unit: 'each', price: 199, cost: 100, barcodes, taxRateId, openingStock }, null),
+    );
+
 describe('search as you type (own catalog)', () => {
   let app: App;
   let ids: Record<string, string>;
   beforeAll(async () => {
     app = makeApp();
     const s = await readyStore(app);
-    const mk = (sku: string, name: string, altName: string | null, barcodes: string[], openingStock = 0) =>
-      inTransaction(app.deps.sqlite, () =>
-        createProduct(
-          app.deps,
-          { sku, name, altName, unit: 'each', price: 199, cost: 100, barcodes, taxRateId: s.std.id, openingStock },
-          null,
-        ),
-      );
+    const mk = productMaker(app, s.std.id);
     const fuji = mk('FUJI', 'Fuji apples', '富士苹果', ['6901234567892'], 24_000);
     const juice = mk('AJ-1', 'Apple juice', '苹果汁', ['6901234567809'], 7000);
     const pine = mk('PINE', 'Pineapple', '菠萝', []);
@@ -115,10 +116,7 @@ describe('the start of a SKU or barcode (B-tree ranges, not the FTS index)', () 
   beforeAll(async () => {
     app = makeApp();
     const s = await readyStore(app);
-    const mk = (sku: string, name: string, altName: string | null, barcodes: string[]) =>
-      inTransaction(app.deps.sqlite, () =>
-        createProduct(app.deps, { sku, name, altName, unit: 'each', price: 199, cost: 100, barcodes, taxRateId: s.std.id }, null),
-      );
+    const mk = productMaker(app, s.std.id);
     const hoodie = mk('HD-S-GRY', 'Hooded top small grey', null, ['2000000000022']);
     const tea = mk('tea-grn-50', '绿茶 50包', 'Green tea 50 bags', ['6920202888883']);
     const chair = mk('OLD-CHAIR-1', 'Garden chair', null, ['7310865004703']);
