@@ -29,6 +29,7 @@ import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/ru
 import { afterRestore } from './sync/restore';
 import { getState } from './sync/state';
 import { finishFirstDownload } from './sync/after-download';
+import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -44,6 +45,8 @@ export interface AppOptions {
   ids?: IdSource;
   payments?: PaymentProvider;
   pinParams?: PinParams;
+  /** Where secrets live: the desktop app passes a safeStorage-sealed store; default a user-only file in the data folder (memory without one). */
+  secrets?: SecretStore;
   /** Automatic backups on a timer (default: on when there is a data folder). */
   automaticBackups?: boolean;
   /** WAL checkpoints on a worker thread (default: on when there is a data folder; src/main/db/checkpointer.ts). */
@@ -96,6 +99,7 @@ export function createApp(opts: AppOptions): App {
     },
   };
   const payments = opts.payments ?? createSimulatedTerminal({ delayMs: 1500 });
+  const secrets = opts.secrets ?? (opts.dataDir ? fileSecretStore(secretsFileIn(opts.dataDir)) : memorySecretStore());
   let core: Core | null = null;
   let recovery: RecoveryInfo | null = null;
   let closed = false;
@@ -119,6 +123,7 @@ export function createApp(opts: AppOptions): App {
       events,
       payments,
       pinParams: opts.pinParams ?? OWASP_SCRYPT,
+      secrets,
       resourcesDir: opts.resourcesDir,
       imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,

@@ -4,6 +4,7 @@ import type { Db, Sqlite } from './db/open';
 import type { PaymentProvider } from './payments/provider';
 import type { PinParams } from './staff/pin';
 import type { DataSafety } from './backup/service';
+import type { SecretStore } from './secrets/secrets';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -21,6 +22,8 @@ export interface Deps {
   events: EventSink;
   payments: PaymentProvider;
   pinParams: PinParams;
+  /** Credentials and keys kept outside the database file (never in a backup or an export). */
+  secrets: SecretStore;
   resourcesDir: string;
   /** Where product pictures and their thumbnails are kept; null: pictures cannot be stored. */
   imagesDir: string | null;
