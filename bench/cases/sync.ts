@@ -54,10 +54,14 @@ interface CloudProcess {
 }
 
 /** `npm run cloud` as a child process; PostgreSQL when `databaseUrl`, else PGlite in `dataDir`. */
+/** The bench cloud's sign-up secret (sign-up is closed on a cloud without one). */
+export const BENCH_SIGNUP_SECRET = 'bench-signup-secret';
+
 export function startCloud(dataDir: string, databaseUrl: string | null): Promise<CloudProcess> {
   const env = { ...process.env };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
+  env.CLOUD_SIGNUP_SECRET = BENCH_SIGNUP_SECRET;
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -193,7 +197,12 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
   const app = terminalApp(join(dir, 'terminal'));
   try {
     await setupTerminal(app, 'admin');
-    await call(app, 'sync.createOrg', { serverUrl: cloud.url, orgName: `Push bench ${Date.now()}` }, 'admin');
+    await call(
+      app,
+      'sync.createOrg',
+      { serverUrl: cloud.url, orgName: `Push bench ${Date.now()}`, signupSecret: BENCH_SIGNUP_SECRET },
+      'admin',
+    );
     const { sqlite } = app.deps;
     // The changes: new products (with a barcode) and stock movements, as the domain writes them.
     const products = total / 2;

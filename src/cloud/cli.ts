@@ -22,11 +22,15 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const databaseUrl = process.env.DATABASE_URL || null;
   const store = await openCloudStore({ databaseUrl, dataDir: databaseUrl ? null : resolve(values.data ?? 'countertop-cloud') });
-  const app = buildCloudApp(cloudDeps(store.db, { noteWrites: store.noteWrites }), {
-    signupSecret: process.env.CLOUD_SIGNUP_SECRET || null,
-  });
+  const signupSecret = process.env.CLOUD_SIGNUP_SECRET || null;
+  const app = buildCloudApp(cloudDeps(store.db, { noteWrites: store.noteWrites }), { signupSecret });
   const running = await serveCloud(app, { port, host: values.host });
   console.log(`Countertop cloud database: ${store.kind} (${store.where})`);
+  console.log(
+    signupSecret
+      ? 'Sign-up is open to whoever has the secret in CLOUD_SIGNUP_SECRET.'
+      : 'Sign-up is closed: set CLOUD_SIGNUP_SECRET to let new organisations sign up.',
+  );
   console.log(`Countertop cloud is listening on ${running.url}`);
   let stopping = false;
   const stop = () => {

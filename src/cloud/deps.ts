@@ -40,10 +40,12 @@ export function cloudDeps(db: CloudDb, over: Partial<Omit<CloudDeps, 'db'>> = {}
 /** An answer other than 200: status, a stable code and a message for people. */
 export class CloudHttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 423 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 423 | 429 | 500,
     readonly code: string,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that go with the answer (Retry-After, Connection). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -1,6 +1,7 @@
 /**
  * The cloud's HTTP API (hono). Stateless: every request authenticates against the database and
- * nothing is kept in memory between requests, so several instances can serve one database.
+ * nothing is kept in memory between requests (but each process's rate limiter), so several
+ * instances can serve one database.
  */
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
@@ -15,6 +16,7 @@ import {
   staffSessionSchema,
 } from '../shared/sync/protocol';
 import { CloudHttpError, type CloudDeps } from './deps';
+import { DEFAULT_RATE_LIMIT, MAX_BODY_BYTES, RateLimiter, boundBodies, rateLimited, sameSecret, type RateLimit } from './guards';
 import { applyPush } from './push';
 import { parsePushRequest } from './push-request';
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
@@ -32,16 +34,20 @@ import {
   type AuthDevice,
 } from './tenancy';
 
-const MAX_BODY = 32 * 1024 * 1024;
-
 export interface CloudAppOptions {
-  /** When set, creating an organisation needs this secret in `x-signup-secret`. */
+  /**
+   * Creating an organisation needs this secret (`signupSecret` in the body, or the
+   * `x-signup-secret` header). Without one, sign-up is closed: the operator opens it.
+   */
   signupSecret?: string | null;
+  /** Per client address, on the endpoints that need no credentials; `false` only for in-process tests. */
+  rateLimit?: RateLimit | false;
+  maxBodyBytes?: number;
 }
 
 async function json(c: Context): Promise<unknown> {
+  // The body was bounded while it streamed (boundBodies), so reading it whole is safe here.
   const text = await c.req.text();
-  if (text.length > MAX_BODY) throw new CloudHttpError(413, 'TOO_LARGE', 'Request too large');
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -71,7 +77,8 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
   const v = `/${API_VERSION}`;
 
   app.onError((err, c) => {
-    if (err instanceof CloudHttpError) return c.json({ error: { code: err.code, message: err.message }, ...err.extra }, err.status);
+    if (err instanceof CloudHttpError)
+      return c.json({ error: { code: err.code, message: err.message }, ...err.extra }, err.status, err.headers);
     console.error('[cloud] request failed', err);
     return c.json({ error: { code: 'INTERNAL', message: 'Unexpected error' } }, 500);
   });
@@ -83,12 +90,25 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     c.header('X-Content-Type-Options', 'nosniff');
   });
 
+  app.use('*', boundBodies(opts.maxBodyBytes ?? MAX_BODY_BYTES));
+  const limit = opts.rateLimit === false ? null : rateLimited(new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT));
+  if (limit) {
+    // Before any credential: sign-up, enrolment (codes are guessable only by volume), staff sign-in.
+    app.use(`${v}/orgs`, limit);
+    app.use(`${v}/enrol`, limit);
+    app.use(`${v}/staff-sessions`, limit);
+  }
+
   app.get(`${v}/health`, (c) => c.json({ ok: true, serverTime: deps.clock() }));
 
   app.post(`${v}/orgs`, async (c) => {
-    if (opts.signupSecret && c.req.header('x-signup-secret') !== opts.signupSecret)
-      throw new CloudHttpError(403, 'FORBIDDEN', 'Creating an organisation needs the sign-up secret');
-    return c.json(await createOrg(deps, await body(c, createOrgSchema)));
+    const expected = opts.signupSecret;
+    if (!expected)
+      throw new CloudHttpError(403, 'SIGNUP_CLOSED', 'Sign-up is closed on this cloud: its operator opens it with CLOUD_SIGNUP_SECRET');
+    const { signupSecret, ...input } = await body(c, createOrgSchema);
+    if (!sameSecret(c.req.header('x-signup-secret') ?? signupSecret, expected))
+      throw new CloudHttpError(403, 'SIGNUP_SECRET', 'Creating an organisation needs the sign-up secret of this cloud');
+    return c.json(await createOrg(deps, input));
   });
   app.post(`${v}/enrol`, async (c) => c.json(await enrol(deps, await body(c, enrolSchema))));
 

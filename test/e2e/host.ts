@@ -25,8 +25,13 @@ export function startHost(dataDir: string, extra: string[] = []): Promise<Runnin
 
 /** Starts the sync cloud (`npm run cloud`, embedded PGlite in `dataDir`) on a fixed port, so it can be restarted at the same address. */
 export function startCloud(dataDir: string, port: number): Promise<RunningHost> {
-  return startCli(['src/cloud/cli.ts', '--data', dataDir, '--port', String(port)], /listening on (http:\/\/127\.0\.0\.1:\d+)/, dataDir);
+  return startCli(['src/cloud/cli.ts', '--data', dataDir, '--port', String(port)], /listening on (http:\/\/127\.0\.0\.1:\d+)/, dataDir, {
+    CLOUD_SIGNUP_SECRET: E2E_SIGNUP_SECRET,
+  });
 }
+
+/** The e2e cloud's sign-up secret (sign-up is closed on a cloud without one). */
+export const E2E_SIGNUP_SECRET = 'e2e-signup-secret';
 
 /** A port nothing listens on right now (for a cloud that must come back at the same address). */
 export function freePort(): Promise<number> {
@@ -40,10 +45,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-function startCli(args: string[], ready: RegExp, dataDir: string): Promise<RunningHost> {
+function startCli(args: string[], ready: RegExp, dataDir: string, env: Record<string, string> = {}): Promise<RunningHost> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
+    env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
     let out = '';

@@ -2,7 +2,7 @@
 // second with a one-time code (in Chinese), a price edit travels, both sell while the cloud is down,
 // and after it restarts the stock on both tills is the sum of their sales.
 import { expect, test, type Page } from '@playwright/test';
-import { freePort, startCloud, startHost, tempDataDir, type RunningHost } from './host';
+import { E2E_SIGNUP_SECRET, freePort, startCloud, startHost, tempDataDir, type RunningHost } from './host';
 import { demoStore, openView, scan, signIn } from './store';
 
 // Demo catalog: Still Mineral Water 550ml, 148 in stock, $0.69.
@@ -56,6 +56,9 @@ test('two tills: connect, join by code in Chinese, a price travels, offline sale
   await t1.getByTestId('sync-create-org').click();
   await expect(t1.getByText('The cloud cannot be reached. Check the network and the address.')).toBeVisible();
   await t1.getByTestId('sync-server').fill(cloud.url);
+  await t1.getByTestId('sync-create-org').click();
+  await expect(t1.getByText('The sign-up secret is wrong. Ask whoever runs the cloud for it.')).toBeVisible();
+  await t1.getByTestId('sync-signup-secret').fill(E2E_SIGNUP_SECRET);
   await t1.getByTestId('sync-create-org').click();
   await expect(t1.getByTestId('sync-indicator')).toHaveAttribute('data-state', 'online');
 

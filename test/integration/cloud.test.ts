@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import { formatHlc } from '../../src/shared/hlc';
 import type { Enrolment, Mutation, PullResponse, PushResponse } from '../../src/shared/sync/protocol';
-import { backends, fetchVia, notePostgresSkip, startTestCloud, type Backend, type TestCloud } from '../support/cloud';
+import { TEST_SIGNUP_SECRET, backends, fetchVia, notePostgresSkip, startTestCloud, type Backend, type TestCloud } from '../support/cloud';
 import { hashPin } from '../../src/main/staff/pin';
 import { TEST_PIN_PARAMS } from '../support/app';
 
@@ -36,6 +36,7 @@ describe.each(backends())('the cloud on %s', (backend: Backend) => {
       storeName: `${name} shop`,
       terminalName: 'Till 1',
       terminalCode: 'T1',
+      signupSecret: TEST_SIGNUP_SECRET,
     });
     expect(res.status).toBe(200);
     return res.body;

@@ -36,6 +36,7 @@ import { rng, seededUuid, type Rng } from './rng';
 const PIN = '1234';
 const PIN_PARAMS = { N: 2 ** 10, r: 8, p: 1 };
 const URL = 'http://cloud.sim';
+const SIM_SIGNUP_SECRET = 'sim-signup-secret';
 
 export interface SimConfig {
   seed: number;
@@ -220,7 +221,7 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     hlc: createHlc('cloud', serverClock),
     randomBytes: (n) => cloudR.bytes(n),
   });
-  const cloudApp = buildCloudApp(cDeps) as unknown as Hono;
+  const cloudApp = buildCloudApp(cDeps, { signupSecret: SIM_SIGNUP_SECRET, rateLimit: false }) as unknown as Hono;
 
   let mode: Mode = 'direct';
   const P = { dropRequest: 0.1, dropAnswer: 0.1, duplicate: 0.15, minDelay: 5, maxDelay: 400, timeout: 3000 };
@@ -419,7 +420,7 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
       );
       addMovement(0, p.id, qty);
     }
-    await call(t1, 'sync.createOrg', { serverUrl: URL, orgName: `Sim ${cfg.seed}` });
+    await call(t1, 'sync.createOrg', { serverUrl: URL, orgName: `Sim ${cfg.seed}`, signupSecret: SIM_SIGNUP_SECRET });
     await call(t1, 'sync.cloudSignIn', { pin: PIN });
     const storeIds = [(await call(t1, 'sync.status', {})).storeId!];
     for (let s = 1; s < cfg.stores.length; s++) {

@@ -13,6 +13,9 @@ import { testClock } from './app';
 
 export type Backend = 'pglite' | 'postgres';
 
+/** The test cloud's sign-up secret: creating an organisation needs it, as on a real cloud. */
+export const TEST_SIGNUP_SECRET = 'test-signup-secret';
+
 export const DATABASE_URL = process.env.DATABASE_URL || null;
 
 /** The backends this run can test: PGlite always, PostgreSQL when DATABASE_URL is set. */
@@ -68,7 +71,8 @@ export async function startTestCloud(opts: { backend?: Backend; clock?: () => nu
     clock: opts.clock ?? (() => epoch + (Date.now() - started)),
     ...(opts.maxDriftMs !== undefined ? { maxDriftMs: opts.maxDriftMs } : {}),
   });
-  const app = buildCloudApp(deps) as unknown as Hono;
+  // In-process requests have no address, so they would all share one rate-limit bucket.
+  const app = buildCloudApp(deps, { signupSecret: TEST_SIGNUP_SECRET, rateLimit: false }) as unknown as Hono;
   const url = 'http://cloud.test';
   const transport: TestCloud['transport'] = {
     down: false,

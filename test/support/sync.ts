@@ -5,6 +5,7 @@ import type { App } from '../../src/main/app';
 import type { SyncOptions } from '../../src/main/sync/runtime';
 import type { SyncTransport } from '../../src/main/sync/transport';
 import { ADMIN_PIN, makeApp, ok, readyStore, testClock, type TestClock } from './app';
+import { TEST_SIGNUP_SECRET } from './cloud';
 
 export type Terminal = ReturnType<typeof makeApp>;
 
@@ -23,7 +24,7 @@ export function terminal(
 /** First terminal: a set-up store with a small catalog, connected as a new organisation. */
 export async function firstTerminal(t: Terminal, serverUrl: string, orgName = 'Acme Grocers') {
   const store = await readyStore(t, 's1');
-  const status = await ok(t, 'sync.createOrg', { serverUrl, orgName }, 's1');
+  const status = await ok(t, 'sync.createOrg', { serverUrl, orgName, signupSecret: TEST_SIGNUP_SECRET }, 's1');
   return { ...store, status };
 }
 

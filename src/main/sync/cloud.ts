@@ -40,6 +40,12 @@ export function cloudError(err: unknown): AppError {
         return new AppError('NOT_FOUND', err.message, { ...d, messageKey: 'sync.err.badCode' });
       case 'NOT_FOUND':
         return new AppError('NOT_FOUND', err.message, d);
+      case 'SIGNUP_CLOSED':
+        return new AppError('FORBIDDEN', err.message, { ...d, messageKey: 'sync.err.signupClosed' });
+      case 'SIGNUP_SECRET':
+        return new AppError('FORBIDDEN', err.message, { ...d, messageKey: 'sync.err.signupSecret' });
+      case 'RATE_LIMITED':
+        return new AppError('CONFLICT', err.message, { ...d, messageKey: 'sync.err.rateLimited' });
       case 'BAD_ANSWER':
         return new AppError('IO', err.message, { ...d, messageKey: 'sync.err.notACloud' });
       default:
@@ -91,7 +97,7 @@ export async function createOrganisation(
   deps: Deps,
   engine: SyncEngine,
   actor: SessionStaff,
-  input: { serverUrl: string; orgName: string; terminalName?: string },
+  input: { serverUrl: string; orgName: string; terminalName?: string; signupSecret?: string },
 ): Promise<SyncStatus> {
   if (cloudLink(deps.sqlite))
     throw new AppError('CONFLICT', 'This terminal is already connected to a cloud', { messageKey: 'sync.err.alreadyConnected' });
@@ -105,6 +111,7 @@ export async function createOrganisation(
       storeName: settings.storeName || input.orgName,
       terminalName: input.terminalName ?? `Till ${deps.terminalCode}`,
       terminalCode: deps.terminalCode,
+      ...(input.signupSecret ? { signupSecret: input.signupSecret } : {}),
     }),
   );
   inTransaction(deps.sqlite, () => {

@@ -104,7 +104,7 @@ export class CloudClient {
     );
   }
 
-  createOrg(input: { orgName: string; storeName: string; terminalName: string; terminalCode: string }) {
+  createOrg(input: { orgName: string; storeName: string; terminalName: string; terminalCode: string; signupSecret?: string }) {
     return this.call<Enrolment>('POST', '/v1/orgs', input);
   }
   enrol(input: { code: string; terminalName: string }) {

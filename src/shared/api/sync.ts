@@ -67,7 +67,9 @@ export const syncContract = {
   'sync.status': channel<SyncStatus>()({ input: c.empty, role: 'clerk', writes: false }),
   'sync.now': channel<SyncStatus>()({ input: c.empty, role: 'clerk', writes: 'own' }),
   'sync.createOrg': channel<SyncStatus>()({
-    input: z.object({ serverUrl, orgName: c.name, terminalName: c.name.optional() }).strict(),
+    input: z
+      .object({ serverUrl, orgName: c.name, terminalName: c.name.optional(), signupSecret: z.string().trim().min(1).max(200).optional() })
+      .strict(),
     role: 'admin',
     writes: 'own',
   }),

@@ -104,7 +104,17 @@ export interface PullResponse {
 const name = z.string().trim().min(1).max(120);
 export const terminalCodeSchema = z.string().regex(/^[A-Za-z0-9]{1,12}$/, 'terminal code: letters and digits');
 
-export const createOrgSchema = z.object({ orgName: name, storeName: name, terminalName: name, terminalCode: terminalCodeSchema }).strict();
+export const signupSecretSchema = z.string().min(1).max(200);
+export const createOrgSchema = z
+  .object({
+    orgName: name,
+    storeName: name,
+    terminalName: name,
+    terminalCode: terminalCodeSchema,
+    /** The cloud operator's sign-up secret (sign-up is closed without it). */
+    signupSecret: signupSecretSchema.optional(),
+  })
+  .strict();
 
 /** One-time codes are shown as XXXX-XXXX-XXXX; dashes and case are forgiven. */
 export const enrolSchema = z.object({ code: z.string().trim().min(8).max(40), terminalName: name }).strict();

@@ -115,6 +115,7 @@ function ConnectCard() {
   const notify = useNotify((s) => s.message);
   const [server, setServer] = useState('');
   const [org, setOrg] = useState(() => useApp.getState().settings?.storeName ?? '');
+  const [secret, setSecret] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -123,7 +124,11 @@ function ConnectCard() {
     if (!org.trim()) return setError(t('setup.err.required'));
     setBusy(true);
     setError(null);
-    const r = await invoke('sync.createOrg', { serverUrl: server.trim(), orgName: org.trim() });
+    const r = await invoke('sync.createOrg', {
+      serverUrl: server.trim(),
+      orgName: org.trim(),
+      ...(secret.trim() ? { signupSecret: secret.trim() } : {}),
+    });
     setBusy(false);
     if (!r.ok) return setError(describeError(t, r.error));
     setStatus(r.value);
@@ -146,6 +151,18 @@ function ConnectCard() {
         <label className="field">
           <span className="field-label">{t('sync.connect.org')}</span>
           <input value={org} maxLength={120} onChange={(e) => setOrg(e.target.value)} data-testid="sync-org" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('sync.connect.secret')}</span>
+          <input
+            type="password"
+            autoComplete="off"
+            maxLength={200}
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            title={t('sync.connect.secretHint')}
+            data-testid="sync-signup-secret"
+          />
         </label>
       </div>
       <InlineError text={error} />
