@@ -4,8 +4,9 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type Host } from '../../src/main/host/server';
+import { cookieName, startHost, type Host } from '../../src/main/host/server';
 import { makeApp } from '../support/app';
+import { streamBody } from '../support/http';
 
 const INDEX = '<!doctype html><title>Countertop test</title><div id="root"></div>';
 
@@ -242,6 +243,112 @@ describe('the headless host', () => {
       expect(csp).not.toContain('unsafe-eval');
       expect(csp).toContain("frame-ancestors 'none'");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
+
+describe('the host’s front door', () => {
+  const auth = () => ({ authorization: `Bearer ${host.token}` });
+
+  it('refuses a declared 2 GiB body with 413 at once, without reading it', async () => {
+    const res = await streamBody(host.port, {
+      path: '/api/invoke',
+      headers: { ...auth(), 'x-session': 'whatever' },
+      declared: 2 * 1024 ** 3,
+      total: 256 * 1024,
+    });
+    expect(res.status).toBe(413);
+    expect(res.ms).toBeLessThan(5000);
+  }, 15_000);
+
+  it('stops reading a chunked body at the limit', async () => {
+    const total = 64 * 1024 * 1024;
+    const res = await streamBody(host.port, { path: '/api/invoke', headers: { ...auth(), 'x-session': 'whatever' }, total });
+    expect(res.status).toBe(413);
+    expect(res.sent).toBeLessThan(total / 2);
+  }, 30_000);
+
+  it('answers only to its own loopback Host (400) and Origin (403)', async () => {
+    const cookie = await signInCookie();
+    const p = host.port;
+    for (const h of [`evil.example:${p}`, `127.0.0.1:${p + 1}`, 'localhost', `127.0.0.1.evil.example:${p}`]) {
+      const res = await raw('/', { headers: { cookie, host: h } });
+      expect(res.status, h).toBe(400);
+      expect(res.body).not.toContain('Countertop test');
+    }
+    for (const h of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST:${p}`, `[::1]:${p}`])
+      expect((await raw('/', { headers: { cookie, host: h } })).status, h).toBe(200);
+    for (const o of ['http://evil.example', `http://evil.example:${p}`, `http://127.0.0.1:${p + 1}`, 'null', `https://127.0.0.1:${p}`]) {
+      const res = await raw('/api/session', { method: 'POST', headers: { cookie, origin: o } });
+      expect(res.status, o).toBe(403);
+    }
+    for (const o of [`http://127.0.0.1:${p}`, `http://localhost:${p}`])
+      expect((await raw('/api/session', { method: 'POST', headers: { cookie, origin: o } })).status, o).toBe(200);
+  });
+
+  it('binds its cookie to its port', async () => {
+    const cookie = await signInCookie();
+    expect(cookie.startsWith(`${cookieName(host.port)}=`)).toBe(true);
+    const value = cookie.split('=').slice(1).join('=');
+    // The same secret under another port's name (or the old unported name) is not this host's cookie.
+    expect((await raw('/', { headers: { cookie: `${cookieName(host.port + 1)}=${value}` } })).status).toBe(401);
+    expect((await raw('/', { headers: { cookie: `ct_auth=${value}` } })).status).toBe(401);
+  });
+
+  it('answers 400 for malformed percent-encoding and 404 for unknown API paths', async () => {
+    const cookie = await signInCookie();
+    for (const path of ['/%E0%A4%A', '/%', '/checkout/%ZZ', '/api/%E0'])
+      expect((await raw(path, { headers: { cookie } })).status, path).toBe(400);
+    expect((await raw('/api/nope', { headers: { cookie } })).status).toBe(404);
+    expect((await raw('/api/nope', { method: 'POST', headers: { cookie } })).status).toBe(404);
+    expect((await raw('/missing.js', { headers: { cookie } })).status).toBe(404);
+  });
+
+  it('expires sessions when idle and after their lifetime, and keeps only the newest few', async () => {
+    let now = 1_000_000;
+    const limited = await startHost({
+      router: app.router,
+      webDir,
+      port: 0,
+      clock: () => now,
+      sessionLimits: { idleMs: 60_000, lifetimeMs: 300_000, max: 3 },
+    });
+    try {
+      const b = { authorization: `Bearer ${limited.token}` };
+      const at = `http://127.0.0.1:${limited.port}`;
+      const open = async () =>
+        ((await (await fetch(`${at}/api/session`, { method: 'POST', headers: b })).json()) as { sessionId: string }).sessionId;
+      const alive = async (sid: string) =>
+        (
+          await fetch(`${at}/api/invoke`, {
+            method: 'POST',
+            headers: { ...b, 'x-session': sid },
+            body: JSON.stringify({ channel: 'app.status', input: {} }),
+          })
+        ).status === 200;
+
+      // A cap: the fourth session forgets the first.
+      const s = [await open(), await open(), await open()];
+      expect(await alive(s[0]!)).toBe(true);
+      const fourth = await open();
+      expect(await alive(s[0]!)).toBe(false);
+      expect(await alive(s[1]!)).toBe(true);
+      expect(await alive(fourth)).toBe(true);
+
+      // Idle: unused for longer than the idle time, gone.
+      now += 61_000;
+      expect(await alive(s[1]!)).toBe(false);
+
+      // Lifetime: used every 50 s, still gone after 300 s.
+      const kept = await open();
+      for (let t = 0; t < 5; t++) {
+        now += 50_000;
+        expect(await alive(kept)).toBe(true);
+      }
+      now += 51_000;
+      expect(await alive(kept)).toBe(false);
+    } finally {
+      await limited.close();
     }
   });
 });
