@@ -224,7 +224,7 @@ export function createApp(opts: AppOptions): App {
       while (gate) await gate;
       if (closed) return { ok: false, error: { code: 'IO', message: 'Countertop is shutting down' } };
       if (recovery || !core) {
-        return recoveryCall(channel, input, () => recovery!, safety!, opts.terminalCode ?? 'T1');
+        return recoveryCall(channel, input, () => recovery!, safety!, opts.terminalCode ?? 'T1', clock);
       }
       inFlight++;
       try {

@@ -100,6 +100,11 @@ test('a damaged database at start-up: the recovery screen offers the latest back
   await expect(page.getByTestId('backup-row')).toHaveCount(1);
   await expect(page.getByTestId('backup-row').first()).toContainText('关闭时');
   await page.getByTestId('backup-restore').first().click();
+  // Nobody is signed in to a damaged store: an admin of the backup confirms with their PIN.
+  await page.getByTestId('recovery-pin').fill('9999');
+  await page.getByTestId('confirm-go').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('这不是此备份中管理员的 PIN');
+  await page.getByTestId('recovery-pin').fill('1357');
   await page.getByTestId('confirm-go').click();
   await expect(page.getByTestId('info-banner')).toContainText('备份已恢复');
   await signIn(page, '王芳', '1357');

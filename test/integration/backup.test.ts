@@ -385,7 +385,7 @@ describe('a damaged database at start-up', () => {
     const again = open(dir);
     expect((await ok(again, 'app.status', {})).recovery).toMatchObject({ damagedFile: damaged, backups: [{ name: backup.name }] });
     expect(existsSync(join(dir, 'countertop.db'))).toBe(false);
-    const restored = await ok(again, 'recovery.restore', { name: backup.name });
+    const restored = await ok(again, 'recovery.restore', { name: backup.name, pin: ADMIN_PIN });
     expect(restored).toEqual({ restored: backup.name, keptAs: null });
     expect(again.recovery).toBeNull();
     expect((await ok(again, 'app.status', {})).setupDone).toBe(true);

@@ -3,11 +3,58 @@ import { contract, type Channel } from '../../shared/api';
 import type { RecoveryInfo } from '../../shared/api/admin';
 import type { AppStatus } from '../../shared/api/types';
 import type { Result } from '../../shared/errors';
-import { errorFromUnknown } from '../errors';
+import Database from 'better-sqlite3';
+import { AppError, errorFromUnknown } from '../errors';
+import { verifyPin } from '../staff/pin';
 import type { DataSafety } from './service';
 import { listBackups } from './files';
 import { backupStoreFacts } from './integrity';
 import { join } from 'node:path';
+
+const MAX_FAILURES = 5;
+const LOCK_MS = 5 * 60_000;
+
+/** Wrong recovery PINs, per data-safety service (one per store), counted before each check. */
+const failures = new WeakMap<DataSafety, { count: number; lockedUntil: number }>();
+
+/** The PIN hashes of the active admins in a backup file, read without writing to it. */
+function backupAdminHashes(file: string): string[] {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db.prepare("SELECT pin_hash FROM staff WHERE role = 'admin' AND active = 1").all() as { pin_hash: unknown }[];
+    return rows.map((r) => r.pin_hash).filter((h): h is string => typeof h === 'string');
+  } catch {
+    return [];
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * A restore from the recovery screen replaces the store, and no one can be signed in: it goes
+ * ahead only with the PIN of an active admin of the chosen backup. A failure is counted before
+ * the check, so parallel guesses cannot outrun the lock.
+ */
+async function confirmAdminOfBackup(safety: DataSafety, name: string, pin: string, now: number): Promise<void> {
+  const f = failures.get(safety) ?? { count: 0, lockedUntil: 0 };
+  failures.set(safety, f);
+  if (f.lockedUntil > now)
+    throw new AppError('LOCKED', 'Too many wrong PINs: wait a few minutes', {
+      lockedUntil: f.lockedUntil,
+      messageKey: 'data.recovery.locked',
+    });
+  f.count += 1;
+  if (f.count >= MAX_FAILURES) {
+    f.lockedUntil = now + LOCK_MS;
+    f.count = 0;
+  }
+  let matched = false;
+  for (const hash of backupAdminHashes(join(safety.backupsDir, name))) if (await verifyPin(pin, hash)) matched = true;
+  if (!matched) throw new AppError('FORBIDDEN', 'That is not the PIN of an admin in this backup', { messageKey: 'data.recovery.wrongPin' });
+  f.count = 0;
+  f.lockedUntil = 0;
+}
 
 /**
  * While the database is damaged the app answers only what the recovery screen needs: the status
@@ -20,6 +67,7 @@ export async function recoveryCall(
   info: () => RecoveryInfo,
   safety: DataSafety,
   terminalCode: string,
+  clock: () => number,
 ): Promise<Result<unknown>> {
   if (!Object.hasOwn(contract, channel)) return { ok: false, error: { code: 'VALIDATION', message: `Unknown channel ${String(channel)}` } };
   const def = contract[channel as Channel];
@@ -51,8 +99,13 @@ export async function recoveryCall(
       }
       case 'session.me':
         return { ok: true, value: { staff: null, idleLockMs: 5 * 60_000 } };
-      case 'recovery.restore':
-        return { ok: true, value: await safety.restore((parsed.data as { name: string }).name, { staffId: null, fromRecovery: true }) };
+      case 'recovery.restore': {
+        const { name, pin } = parsed.data as { name: string; pin: string };
+        if (!listBackups(safety.backupsDir).some((b) => b.name === name))
+          throw new AppError('NOT_FOUND', 'No such backup', { messageKey: 'data.recovery.noSuchBackup' });
+        await confirmAdminOfBackup(safety, name, pin, clock());
+        return { ok: true, value: await safety.restore(name, { staffId: null, fromRecovery: true }) };
+      }
       case 'recovery.startEmpty':
         return { ok: true, value: await safety.startEmpty() };
       default:

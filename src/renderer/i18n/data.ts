@@ -81,6 +81,10 @@ const en = {
     startEmptyConfirm: 'Countertop starts over with a new, empty store and runs the first-time setup. The damaged file stays where it is.',
     restoreConfirm: 'The store is restored as it was on {{when}}. Sales made after that are not in this backup.',
     restored: 'Backup restored. Please sign in.',
+    pin: 'PIN of an admin in this backup',
+    wrongPin: 'That is not the PIN of an admin in this backup.',
+    locked: 'Too many wrong PINs. Wait a few minutes and try again.',
+    noSuchBackup: 'That backup is no longer in the folder.',
   },
 };
 
@@ -162,6 +166,10 @@ const zhCN: Strings<typeof en> = {
     startEmptyConfirm: 'Countertop 将以一个新的空白店铺重新开始，并进入首次设置。损坏的文件保留在原处。',
     restoreConfirm: '店铺将恢复到 {{when}} 的状态。此后的销售不在该备份中。',
     restored: '备份已恢复，请登录。',
+    pin: '此备份中管理员的 PIN',
+    wrongPin: '这不是此备份中管理员的 PIN。',
+    locked: 'PIN 错误次数过多。请等待几分钟后再试。',
+    noSuchBackup: '该备份已不在文件夹中。',
   },
 };
 

@@ -141,6 +141,14 @@ export const adminContract = {
   'audit.list': channel<AuditPage>()({ input: auditFilter, role: 'manager', writes: false }),
   'audit.facets': channel<AuditFacets>()({ input: c.empty, role: 'manager', writes: false }),
   /** Only while the app is in recovery (damaged database): before anyone can sign in. */
-  'recovery.restore': channel<RestoreResult>()({ input: z.object({ name: backupName }).strict(), role: 'public', writes: 'own' }),
+  /**
+   * Public (nobody can sign in to a damaged store), so the restore is confirmed by the PIN of an
+   * active admin in the chosen backup: whoever restores proves they ran the store it brings back.
+   */
+  'recovery.restore': channel<RestoreResult>()({
+    input: z.object({ name: backupName, pin: c.pin }).strict(),
+    role: 'public',
+    writes: 'own',
+  }),
   'recovery.startEmpty': channel<RestoreResult>()({ input: c.empty, role: 'public', writes: 'own' }),
 };

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupInfo } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
@@ -23,13 +24,15 @@ export function RecoveryScreen() {
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState<BackupInfo | 'empty' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [pin, setPin] = useState('');
   if (!recovery) return null;
 
   const go = async () => {
     if (!confirm) return;
     setBusy(true);
     setError(null);
-    const r = confirm === 'empty' ? await invoke('recovery.startEmpty', {}) : await invoke('recovery.restore', { name: confirm.name });
+    const r = confirm === 'empty' ? await invoke('recovery.startEmpty', {}) : await invoke('recovery.restore', { name: confirm.name, pin });
+    setPin('');
     if (!r.ok) {
       setBusy(false);
       setError(r.error);
@@ -84,16 +87,48 @@ export function RecoveryScreen() {
           </button>
         </div>
       </div>
-      {confirm && (
+      {confirm && confirm !== 'empty' && (
+        <Modal title={t('data.restoreTitle')} onClose={busy ? undefined : () => setConfirm(null)} size="sm" testId="confirm-dialog">
+          <form
+            className="stack"
+            noValidate
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              void go();
+            }}
+          >
+            <p>{t('data.recovery.restoreConfirm', { when: fmt.dateTime(confirm.createdAt) })}</p>
+            <label className="field">
+              <span className="field-label">{t('data.recovery.pin')}</span>
+              <input
+                type="password"
+                inputMode="numeric"
+                autoComplete="off"
+                maxLength={8}
+                value={pin}
+                onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+                data-testid="recovery-pin"
+                autoFocus
+              />
+            </label>
+            <InlineError text={error ? describeError(t, error) : null} />
+            <div className="dialog-actions">
+              <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => setConfirm(null)}>
+                {t('common.cancel')}
+              </button>
+              <button type="submit" className="btn btn-primary" disabled={busy || pin.length < 4} data-testid="confirm-go">
+                {busy ? t('common.working') : t('data.restoreGo')}
+              </button>
+            </div>
+          </form>
+        </Modal>
+      )}
+      {confirm === 'empty' && (
         <ConfirmDialog
-          title={confirm === 'empty' ? t('data.recovery.startEmptyTitle') : t('data.restoreTitle')}
-          text={
-            confirm === 'empty'
-              ? t('data.recovery.startEmptyConfirm')
-              : t('data.recovery.restoreConfirm', { when: fmt.dateTime(confirm.createdAt) })
-          }
-          confirm={confirm === 'empty' ? t('data.recovery.startEmpty') : t('data.restoreGo')}
-          danger={confirm === 'empty'}
+          title={t('data.recovery.startEmptyTitle')}
+          text={t('data.recovery.startEmptyConfirm')}
+          confirm={t('data.recovery.startEmpty')}
+          danger
           busy={busy}
           error={error ? describeError(t, error) : null}
           onConfirm={() => void go()}
