@@ -4,8 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session } from 'electron';
 import { createApp } from './app';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolResponse } from './electron/app-protocol';
 import { hardenSession, hardenWebContents, installGlobalGuards, type HardenOptions } from './electron/harden';
 import { registerIpc, type IpcTransport } from './electron/ipc';
 import { installMenu } from './electron/menu';
@@ -55,6 +56,8 @@ function main(): void {
   };
 
   app.enableSandbox();
+  // Custom schemes get their privileges only when registered before the app is ready.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   installGlobalGuards(hardening); // before any webContents exists
 
   let core: ReturnType<typeof createApp> | null = null;
@@ -79,7 +82,7 @@ function main(): void {
       crashes.push(now);
       if (crashes.length <= 3) w.webContents.reload();
     });
-    const load = target.kind === 'url' ? w.loadURL(target.url) : w.loadFile(target.path);
+    const load = w.loadURL(target.url);
     load.catch((error: unknown) => console.error('[countertop] could not load the renderer:', error));
     return w;
   }
@@ -95,6 +98,10 @@ function main(): void {
     .then(() => {
       if (process.platform === 'win32') app.setAppUserModelId('app.countertop.pos');
       hardenSession(session.defaultSession, hardening);
+      if (target.kind === 'app') {
+        const root = target.root;
+        session.defaultSession.protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request.url, root));
+      }
       installMenu({ isDev, appName: APP_NAME });
       core = createApp({
         dataDir: dataDirectory(),

@@ -7,7 +7,7 @@ import { isAllowedNavigation, shouldAllowPermission, windowOpenAction } from './
 import { withCspHeader } from './window-options';
 
 export interface HardenOptions {
-  /** The app's own page (file:// URL of index.html, or the dev server URL). */
+  /** The app's own page (app://countertop/index.html, or the dev server URL). */
   appUrl: string;
   /** Content-Security-Policy header value for every response of the session. */
   csp: string;

@@ -3,24 +3,17 @@
  * unit-tested in plain Node. harden.ts and ipc.ts only wire these into Electron's events.
  *
  * "The app's own page" is:
- * - in a packaged / previewed build: the renderer's index.html as a file:// URL. Every file:// page
- *   shares the opaque origin "null", so the comparison is on the exact file path, not the origin.
+ * - in a packaged / previewed build: the renderer served from app://countertop/ (app-protocol.ts),
+ *   compared by origin. file:// is never the app: every local file shares the origin "null".
  * - in development: the electron-vite dev server (ELECTRON_RENDERER_URL), compared by origin.
  */
 
-import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME } from './app-protocol';
 
 function parse(url: string): URL | null {
   try {
     return new URL(url);
-  } catch {
-    return null;
-  }
-}
-
-function decodedPath(url: URL): string | null {
-  try {
-    return decodeURIComponent(url.pathname);
   } catch {
     return null;
   }
@@ -31,11 +24,8 @@ export function isAppPage(url: string, appUrl: string): boolean {
   const target = parse(url);
   const app = parse(appUrl);
   if (!target || !app) return false;
-  if (app.protocol === 'file:') {
-    if (target.protocol !== 'file:' || target.host !== app.host) return false;
-    const a = decodedPath(target);
-    const b = decodedPath(app);
-    return a !== null && a === b;
+  if (app.protocol === `${APP_SCHEME}:`) {
+    return app.host === APP_HOST && target.protocol === app.protocol && target.host === APP_HOST && !target.username && !target.password;
   }
   if (app.protocol === 'http:' || app.protocol === 'https:') {
     return target.protocol === app.protocol && target.origin === app.origin;
@@ -74,19 +64,22 @@ export function windowOpenAction(): { action: 'deny' } {
   return { action: 'deny' };
 }
 
-/** Where the renderer is loaded from. */
-export type RendererTarget = { kind: 'url'; url: string } | { kind: 'file'; path: string };
+/**
+ * Where the renderer is loaded from: the dev server, or the built folder (`root`, holding
+ * index.html) served as app://countertop/.
+ */
+export type RendererTarget = { kind: 'url'; url: string } | { kind: 'app'; url: string; root: string };
 
 /**
  * Dev server only when not packaged and electron-vite handed us an http(s) URL on the loopback
- * interface; otherwise the built index.html. A packaged app never follows ELECTRON_RENDERER_URL.
+ * interface; otherwise the built renderer. A packaged app never follows ELECTRON_RENDERER_URL.
  */
 export function rendererTarget(opts: { isPackaged: boolean; devServerUrl: string | undefined; indexHtmlPath: string }): RendererTarget {
   const dev = opts.devServerUrl ? parse(opts.devServerUrl) : null;
   if (!opts.isPackaged && dev && (dev.protocol === 'http:' || dev.protocol === 'https:') && isLoopbackHost(dev.hostname)) {
     return { kind: 'url', url: dev.href };
   }
-  return { kind: 'file', path: opts.indexHtmlPath };
+  return { kind: 'app', url: APP_INDEX_URL, root: dirname(opts.indexHtmlPath) };
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -96,5 +89,5 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** The URL the app's page has once loaded (what navigation and sender checks compare against). */
 export function appUrlFor(target: RendererTarget): string {
-  return target.kind === 'url' ? target.url : pathToFileURL(target.path).href;
+  return target.url;
 }

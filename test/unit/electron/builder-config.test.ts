@@ -67,6 +67,7 @@ describe('electron-builder.yml', () => {
     ['enableEmbeddedAsarIntegrityValidation', true],
     ['onlyLoadAppFromAsar', true],
     ['enableCookieEncryption', true],
+    ['grantFileProtocolExtraPrivileges', false],
   ])('flips the %s fuse to %s', (fuse, value) => {
     expect(config.electronFuses?.[fuse]).toBe(value);
   });

@@ -1,7 +1,7 @@
 // harden.ts wired to fake Electron objects (vi.mock replaces 'electron'; the real runtime is never loaded).
 import { EventEmitter } from 'node:events';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
+import { APP_INDEX_URL } from '../../../src/main/electron/app-protocol';
 
 const appEvents = new EventEmitter();
 vi.mock('electron', () => ({ app: appEvents }));
@@ -9,7 +9,7 @@ vi.mock('electron', () => ({ app: appEvents }));
 const { hardenSession, hardenWebContents, installGlobalGuards } = await import('../../../src/main/electron/harden');
 const { CONTENT_SECURITY_POLICY } = await import('../../../src/main/electron/window-options');
 
-const appUrl = pathToFileURL('/app/out/renderer/index.html').href;
+const appUrl = APP_INDEX_URL;
 
 class FakeSession extends EventEmitter {
   permissionRequest?: (wc: unknown, permission: string, cb: (ok: boolean) => void, details: { requestingUrl?: string }) => void;

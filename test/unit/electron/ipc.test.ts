@@ -1,7 +1,7 @@
 // The Electron transport with a fake ipcMain: vi.mock replaces 'electron', so the real package
 // (which needs the runtime binary) is never loaded.
-import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { APP_INDEX_URL } from '../../../src/main/electron/app-protocol';
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 const handlers = new Map<string, Handler>();
@@ -19,7 +19,7 @@ vi.mock('electron', () => ({
 const { registerIpc } = await import('../../../src/main/electron/ipc');
 const { EVENT_CHANNEL, INVOKE_CHANNEL } = await import('../../../src/main/electron/ipc-protocol');
 
-const appUrl = pathToFileURL('/app/out/renderer/index.html').href;
+const appUrl = APP_INDEX_URL;
 
 class FakeContents {
   sent: unknown[][] = [];

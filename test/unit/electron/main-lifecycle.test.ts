@@ -22,6 +22,9 @@ const h = vi.hoisted(() => {
     exitCode: null as number | null,
     sandboxEnabled: false,
     app: null as null | import('node:events').EventEmitter,
+    readyFired: false,
+    privilegedSchemes: [] as { scheme: string; privileges: Record<string, boolean> }[],
+    protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
   };
 });
 
@@ -47,7 +50,11 @@ vi.mock('electron', async () => {
       },
     };
   }
-  const defaultSession = new FakeSession();
+  const defaultSession = Object.assign(new FakeSession(), {
+    protocol: {
+      handle: (scheme: string, f: (req: Request) => Promise<Response>) => h.protocolHandlers.set(scheme, f),
+    },
+  });
   let nextId = 1;
   class FakeWebContents extends EventEmitter {
     id = nextId++;
@@ -126,6 +133,13 @@ vi.mock('electron', async () => {
     app,
     BrowserWindow,
     session: { defaultSession },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: { scheme: string; privileges: Record<string, boolean> }[]) => {
+        // Electron only honours this before ready.
+        if (h.readyFired) throw new Error('registerSchemesAsPrivileged after ready');
+        h.privilegedSchemes.push(...schemes);
+      },
+    },
     dialog: { showErrorBox: () => {} },
     Menu: { setApplicationMenu: () => {}, buildFromTemplate: (t: unknown) => t },
     ipcMain: {
@@ -159,6 +173,7 @@ async function startApp() {
   expect(h.ready).toBeTypeOf('function');
   const ready = h.ready as unknown as () => void;
   h.ready = null;
+  h.readyFired = true;
   ready();
   await vi.waitFor(() => expect(h.windows).toHaveLength(1));
   return { app, win: h.windows[0] as FakeWindow };
@@ -180,7 +195,14 @@ describe('src/main/index.ts lifecycle (fake Electron, real store)', () => {
     // hardened window loading the built renderer with the CommonJS preload
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: true });
     expect(String(win.options.webPreferences['preload'])).toMatch(/preload[/\\]index\.cjs$/);
-    expect(win.loaded).toMatch(/renderer[/\\]index\.html$/);
+    // the built renderer, from the privileged app:// scheme (never file://), with traversal refused
+    expect(win.loaded).toBe('app://countertop/index.html');
+    expect(h.privilegedSchemes).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) }),
+    ]);
+    const serve = h.protocolHandlers.get('app')!;
+    expect(serve).toBeTypeOf('function');
+    expect((await serve(new Request('app://countertop/%2e%2e/%2e%2e/package.json'))).status).toBe(404);
     expect(win.webContents.windowOpenHandler({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
 
     // the store lives in userData and answers through the router

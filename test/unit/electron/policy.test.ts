@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { APP_INDEX_URL } from '../../../src/main/electron/app-protocol';
 import {
   appUrlFor,
   isAllowedNavigation,
@@ -10,17 +11,28 @@ import {
   windowOpenAction,
 } from '../../../src/main/electron/policy';
 
-const packaged = pathToFileURL('/opt/Countertop/resources/app.asar/out/renderer/index.html').href;
+const packaged = APP_INDEX_URL;
+const builtFile = pathToFileURL('/opt/Countertop/resources/app.asar/out/renderer/index.html').href;
 const dev = 'http://localhost:5173/';
 
-describe('isAllowedNavigation (packaged file:// renderer)', () => {
-  it.each([packaged, `${packaged}#/checkout`, `${packaged}?lang=zh-CN#/orders/123`])('allows the app page itself: %s', (url) => {
-    expect(isAllowedNavigation(url, packaged)).toBe(true);
-  });
+describe('isAllowedNavigation (packaged renderer on app://countertop)', () => {
+  it.each([packaged, `${packaged}#/checkout`, `${packaged}?lang=zh-CN#/orders/123`, 'app://countertop/'])(
+    'allows the app itself: %s',
+    (url) => {
+      expect(isAllowedNavigation(url, packaged)).toBe(true);
+    },
+  );
 
   it.each([
     'https://evil.example/',
     'http://localhost:5173/',
+    'http://countertop/index.html',
+    'https://countertop/index.html',
+    'app://evil.example/index.html',
+    'app://countertop.evil.example/index.html',
+    'app://user:pw@countertop/index.html',
+    'app:index.html',
+    builtFile,
     'file:///etc/passwd',
     'file:///opt/Countertop/resources/app.asar/out/renderer/other.html',
     'file:///opt/Countertop/resources/app.asar/out/renderer/index.html/../../../../etc/passwd',
@@ -36,10 +48,9 @@ describe('isAllowedNavigation (packaged file:// renderer)', () => {
     expect(isAllowedNavigation(url, packaged)).toBe(false);
   });
 
-  it('compares percent-encoded paths by their decoded value', () => {
-    const spaced = pathToFileURL('/Applications/My Store/Countertop.app/out/renderer/index.html').href;
-    expect(spaced).toContain('%20');
-    expect(isAllowedNavigation(spaced.replace('%20', ' '), spaced)).toBe(true);
+  it('never trusts file:// again, even the built index.html itself', () => {
+    expect(isAllowedNavigation(builtFile, builtFile)).toBe(false);
+    expect(isTrustedSender(builtFile, builtFile)).toBe(false);
   });
 });
 
@@ -74,6 +85,8 @@ describe('isTrustedSender', () => {
     ['', packaged],
     ['about:blank', packaged],
     ['file:///tmp/evil.html', packaged],
+    [builtFile, packaged],
+    ['app://evil/index.html', packaged],
     ['https://evil.example/', packaged],
     ['http://localhost:5173/', packaged],
     [packaged, dev],
@@ -135,15 +148,19 @@ describe('rendererTarget', () => {
     [false, 'http://192.168.1.20:5173/'],
     [false, 'file:///tmp/index.html'],
     [false, 'garbage'],
-  ])('loads the built file when packaged=%s and ELECTRON_RENDERER_URL=%s', (isPackaged, devServerUrl) => {
-    expect(rendererTarget({ isPackaged, devServerUrl, indexHtmlPath })).toEqual({ kind: 'file', path: indexHtmlPath });
+  ])('serves the built folder on app://countertop when packaged=%s and ELECTRON_RENDERER_URL=%s', (isPackaged, devServerUrl) => {
+    expect(rendererTarget({ isPackaged, devServerUrl, indexHtmlPath })).toEqual({
+      kind: 'app',
+      url: 'app://countertop/index.html',
+      root: '/app/out/renderer',
+    });
   });
 
   it('derives the app URL the checks compare against', () => {
     expect(appUrlFor({ kind: 'url', url: dev })).toBe(dev);
-    const fileUrl = appUrlFor({ kind: 'file', path: indexHtmlPath });
-    expect(fileUrl).toBe(pathToFileURL(indexHtmlPath).href);
-    expect(isTrustedSender(fileUrl, fileUrl)).toBe(true);
+    const appUrl = appUrlFor(rendererTarget({ isPackaged: true, devServerUrl: undefined, indexHtmlPath }));
+    expect(appUrl).toBe('app://countertop/index.html');
+    expect(isTrustedSender(`${appUrl}#/checkout`, appUrl)).toBe(true);
   });
 
   it('recognises loopback hosts', () => {
