@@ -9,7 +9,10 @@ import { openCloudStore, type CloudStore } from '../../src/cloud/db/open';
 import { cloudDeps } from '../../src/cloud/deps';
 import { RateLimiter, sameSecret } from '../../src/cloud/guards';
 import { buildCloudApp, serveCloud, type RunningCloud } from '../../src/cloud/server';
+import { fail, ok, readyStore } from '../support/app';
+import { TEST_SIGNUP_SECRET, startTestCloud } from '../support/cloud';
 import { streamBody } from '../support/http';
+import { terminal } from '../support/sync';
 
 const SECRET = 'open-sesame-for-this-cloud';
 const org = (extra: Record<string, unknown> = {}) =>
@@ -129,5 +132,26 @@ describe('sign-up', () => {
     expect(sameSecret('', SECRET)).toBe(false);
     expect(sameSecret('x'.repeat(10_000), SECRET)).toBe(false);
     expect(sameSecret(undefined, SECRET)).toBe(false);
+  });
+});
+
+describe('sign-up from a till', () => {
+  it('sends the secret the admin typed; a missing or wrong one is a clear, localized refusal', async () => {
+    const cloud = await startTestCloud();
+    const t = terminal(cloud.transport);
+    try {
+      await readyStore(t, 's1');
+      const serverUrl = cloud.url;
+      for (const extra of [{}, { signupSecret: 'not it' }])
+        expect(await fail(t, 'sync.createOrg', { serverUrl, orgName: 'Till Org', ...extra })).toMatchObject({
+          code: 'FORBIDDEN',
+          details: { messageKey: 'sync.err.signupSecret' },
+        });
+      const status = await ok(t, 'sync.createOrg', { serverUrl, orgName: 'Till Org', signupSecret: TEST_SIGNUP_SECRET });
+      expect(status.orgName).toBe('Till Org');
+    } finally {
+      t.close();
+      await cloud.close();
+    }
   });
 });
