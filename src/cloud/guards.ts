@@ -31,7 +31,26 @@ export function boundBodies(maxBytes: number): MiddlewareHandler {
 /** The peer's address on a real socket; one shared key for in-process requests (tests, the simulator). */
 export function clientAddress(c: Context): string {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'local';
+  return rateKey(env?.incoming?.socket?.remoteAddress ?? 'local');
+}
+
+/**
+ * The key a client is limited under: an IPv4 address as it is (also when IPv4-mapped), an IPv6
+ * address by its /64, since one host is usually handed a whole /64 and could rotate through it.
+ */
+export function rateKey(address: string): string {
+  const a = address.toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped) return mapped[1]!;
+  if (!a.includes(':')) return a;
+  const [head = '', tail] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }
 
 export interface RateLimit {

@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCloudStore, type CloudStore } from '../../src/cloud/db/open';
 import { cloudDeps } from '../../src/cloud/deps';
-import { RateLimiter, sameSecret } from '../../src/cloud/guards';
+import { RateLimiter, rateKey, sameSecret } from '../../src/cloud/guards';
 import { buildCloudApp, serveCloud, type RunningCloud } from '../../src/cloud/server';
 import { fail, ok, readyStore } from '../support/app';
 import { TEST_SIGNUP_SECRET, startTestCloud } from '../support/cloud';
@@ -86,6 +86,16 @@ describe('rate limits on the endpoints that need no credentials', () => {
     expect((await post(cloud, '/v1/orgs', org({ signupSecret: SECRET }))).status).toBe(429);
     expect((await post(cloud, '/v1/staff-sessions', '{}')).status).toBe(429);
     expect((await fetch(`${cloud.url}/v1/health`)).status).toBe(200);
+  });
+
+  it('keys a client by its IPv4 address, or by the /64 of its IPv6 address', () => {
+    expect(rateKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(rateKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(rateKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(rateKey('2001:DB8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(rateKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(rateKey('::1')).toBe('0:0:0:0::/64');
+    expect(rateKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
   });
 
   it('the bucket refills with time', () => {
