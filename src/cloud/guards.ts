@@ -23,7 +23,10 @@ export function boundBodies(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     // Any method: a GET that declares a body is refused the same way rather than drained.
     const declared = c.req.header('content-length');
-    if (declared !== undefined && !c.req.header('transfer-encoding') && !(Number(declared) <= maxBytes)) tooLarge();
+    const chunked = c.req.header('transfer-encoding') !== undefined;
+    if (declared !== undefined && !chunked && !(Number(declared) <= maxBytes)) tooLarge();
+    // A GET or HEAD has no body to hand on, so Node would read a chunked one to its end after the answer.
+    if (chunked && (c.req.method === 'GET' || c.req.method === 'HEAD')) tooLarge();
     return streaming(c, next);
   };
 }

@@ -272,6 +272,13 @@ describe('the host’s front door', () => {
     expect(res.sent).toBeLessThan(16 * 1024 * 1024);
   }, 30_000);
 
+  it('does not read a chunked body sent with a GET', async () => {
+    const total = 64 * 1024 * 1024;
+    const res = await streamBody(host.port, { path: '/index.html', method: 'GET', headers: auth(), total });
+    expect(res.status).toBe(413);
+    expect(res.sent).toBeLessThan(16 * 1024 * 1024);
+  }, 30_000);
+
   it('answers only to its own loopback Host (400) and Origin (403)', async () => {
     const cookie = await signInCookie();
     const p = host.port;

@@ -106,7 +106,10 @@ function boundBodies(maxBytes: number): MiddlewareHandler {
   const streaming = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
     const declared = c.req.header('content-length');
-    if (declared !== undefined && !c.req.header('transfer-encoding') && !(Number(declared) <= maxBytes)) return tooLarge(c);
+    const chunked = c.req.header('transfer-encoding') !== undefined;
+    if (declared !== undefined && !chunked && !(Number(declared) <= maxBytes)) return tooLarge(c);
+    // A GET or HEAD has no body to hand on, so Node would read a chunked one to its end after the answer.
+    if (chunked && (c.req.method === 'GET' || c.req.method === 'HEAD')) return tooLarge(c);
     return streaming(c, next);
   };
 }
