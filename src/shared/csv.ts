@@ -33,19 +33,19 @@ export function csvCell(value: CsvValue): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One record followed by CRLF (for writers that stream row by row). */
 export function csvRow(cells: readonly CsvValue[]): string {
   return cells.map(csvCell).join(',') + '\r\n';
 }
 
 /**
- * A whole file. `bom`: a UTF-8 byte-order mark, so spreadsheet programs read Chinese names as
- * UTF-8 (leave it off when the caller adds it when saving).
+ * A whole file: records separated by CRLF, no line break after the last (RFC 4180 allows both).
+ * `bom`: a UTF-8 byte-order mark, so spreadsheet programs read Chinese names as UTF-8 (leave it
+ * off when the caller adds it when saving).
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[], opts: { bom?: boolean } = {}): string {
-  let out = opts.bom ? '\uFEFF' : '';
-  out += csvRow(header);
-  for (const r of rows) out += csvRow(r);
-  return out;
+  const lines = [header, ...rows].map((r) => r.map(csvCell).join(','));
+  return (opts.bom ? '\uFEFF' : '') + lines.join('\r\n');
 }
 
 /** A cell read back from a file this app wrote: the neutralising `'` is taken off again. */
