@@ -5,7 +5,6 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { csvCell, fromCsvCell, isSpreadsheetSafeCell, toCsv } from '../../src/shared/csv';
 import { isSafeLine, isSafeText, safeLine, safeText } from '../../src/shared/text';
-import { toCsv as rendererCsv } from '../../src/renderer/lib/download';
 
 const parse = (csv: string) => Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { header: false, delimiter: ',' }).data;
 
@@ -33,12 +32,6 @@ describe('the shared CSV writer', () => {
       }),
       { numRuns: 500 },
     );
-  });
-
-  it("the renderer's CSV downloads go through it", () => {
-    const csv = rendererCsv(['name', 'qty'], [['=HYPERLINK("http://x","y")', -5]]);
-    expect(csv.startsWith('\uFEFF')).toBe(true);
-    expect(parse(csv)[1]).toEqual([`'=HYPERLINK("http://x","y")`, '-5']);
   });
 
   it("papaparse's unparse is called nowhere in src (one writer for every CSV)", () => {
