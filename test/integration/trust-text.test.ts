@@ -172,6 +172,29 @@ describe('names and free text refuse hidden characters, with a localized message
 });
 
 describe('amounts stay within safe integers', () => {
+  it('a purchase order past the limits is refused whole', async () => {
+    const w = await stockWorld();
+    const before = snapshotDb(w.app.deps.sqlite);
+    const huge = {
+      supplierId: w.supplier.id,
+      locationId: w.shop.id,
+      lines: [{ productId: w.cola.id, qty: 100_000_000, unitCost: 1_000_000_000 }],
+    };
+    expect((await fail(w.app, 'po.create', huge, 'mgr')).details).toMatchObject({ messageKey: 'errors.amountTooLarge' });
+    expect(snapshotDb(w.app.deps.sqlite).hashes).toEqual(before.hashes);
+    // Bumping the same line again and again stops at the limit instead of growing past 2^53.
+    const po = await ok(
+      w.app,
+      'po.create',
+      { supplierId: w.supplier.id, locationId: w.shop.id, lines: [{ productId: w.cola.id, qty: 10_000, unitCost: 1_000_000_000 }] },
+      'mgr',
+    );
+    expect(po.total).toBe(10_000_000_000);
+    const err = await fail(w.app, 'po.addLines', { id: po.id, lines: [{ productId: w.cola.id, qty: 1000 }] }, 'mgr');
+    expect(err.details).toMatchObject({ messageKey: 'errors.amountTooLarge' });
+    expect((await ok(w.app, 'po.get', { id: po.id }, 'mgr')).items[0]!.qtyOrdered).toBe(10_000);
+  });
+
   it('a line or a sale past its limit is refused with a clear error and nothing half-written', async () => {
     const w = await stockWorld();
     const big = await ok(
