@@ -8,6 +8,10 @@ const electronOnly = {
   name: 'electron',
   message: "Only src/main/electron/**, src/main/index.ts and src/preload/** may import 'electron' (DESIGN.md §1).",
 };
+const csvWriterOnly = {
+  selector: "MemberExpression[property.name='unparse']",
+  message: 'Write CSV with src/shared/csv.ts (toCsv/csvRow): it makes every cell spreadsheet-safe.',
+};
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'net', 'child_process', 'url', 'util', 'stream', 'buffer'];
 
 export default tseslint.config(
@@ -19,6 +23,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { paths: [electronOnly] }],
+      'no-restricted-syntax': ['error', csvWriterOnly],
     },
   },
   {

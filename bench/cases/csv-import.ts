@@ -7,6 +7,7 @@
  * validation.
  */
 import Papa from 'papaparse';
+import { toCsv } from '../../src/shared/csv';
 import { searchDoc } from '../../src/main/catalog/search-text';
 import { PRODUCT_COLUMNS } from '../../src/main/inventory/csv';
 import { call, type BenchContext, type BenchResult } from '../context';
@@ -41,7 +42,7 @@ function csvFor(from: number, rows: number, seed: number): string {
       '',
     ]);
   }
-  return Papa.unparse({ fields: [...PRODUCT_COLUMNS], data });
+  return toCsv(PRODUCT_COLUMNS, data);
 }
 
 export const csvImport: BenchCase = {

@@ -51,6 +51,10 @@ function issueDetails(issue: z.core.$ZodIssue): Record<string, unknown> {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) out[k] = v;
   }
+  // A refinement names its own message key (unsafe text), so the renderer can word it too.
+  const params = raw['params'];
+  if (typeof params === 'object' && params !== null && typeof (params as { messageKey?: unknown }).messageKey === 'string')
+    out['messageKey'] = (params as { messageKey: string }).messageKey;
   return out;
 }
 

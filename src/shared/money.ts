@@ -1,5 +1,21 @@
 /** Money is integer minor units of the store's ISO currency; these helpers only format and parse. */
 
+/**
+ * Limits that keep every amount a safe integer (below 2^53) however a sale is built. Checked by
+ * the contract's schemas (unit price, quantity) and by `amountLimitBreach` in pricing (line and
+ * sale), which main runs on every change to a sale; pricing itself stays exact beyond them.
+ * - One amount typed or stored (a price, a tender, a discount): at most 10^9 minor units.
+ * - A quantity: at most 10^8 thousandths (100 000 units or kg).
+ * - A line and a whole sale: at most 10^10 minor units, what the ten tenders a sale may take can
+ *   pay (ten times the largest amount). Raising it means raising the tender cap with it.
+ */
+export const MAX_AMOUNT = 1_000_000_000;
+export const MAX_QTY = 100_000_000;
+export const MAX_LINE_AMOUNT = 10_000_000_000;
+export const MAX_CART_AMOUNT = 10_000_000_000;
+/** The i18n key of the refusal when a line or a sale would pass its limit. */
+export const AMOUNT_TOO_LARGE_KEY = 'errors.amountTooLarge';
+
 export function currencyDigits(currency: string): number {
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

@@ -1,3 +1,5 @@
+import { MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from './money';
+
 /**
  * The one pricing module. The renderer uses it for instant display; main re-runs it at commit and
  * is the authority. All amounts are integer minor units, quantities are thousandths, rates are
@@ -58,9 +60,21 @@ export function divRound(numerator: number, denominator: number): number {
   return r * 2 >= denominator ? q + 1 : q;
 }
 
+/**
+ * round(a × b / d) half-up, exactly: a product past 2^53 (a price of 10^9 times 10^8 thousandths)
+ * would lose its last digits in floating point, so it is computed in BigInt then.
+ * For non-negative a, b and positive d.
+ */
+export function mulDivRound(a: number, b: number, d: number): number {
+  const p = a * b;
+  if (Number.isSafeInteger(p)) return divRound(p, d);
+  const D = BigInt(d);
+  return Number((2n * BigInt(a) * BigInt(b) + D) / (2n * D));
+}
+
 export function discountAmount(base: number, discount: Discount | null | undefined): number {
   if (!discount || base <= 0) return 0;
-  if (discount.kind === 'percent') return Math.min(base, divRound(base * discount.bp, 10000));
+  if (discount.kind === 'percent') return Math.min(base, mulDivRound(base, discount.bp, 10000));
   return Math.min(base, Math.max(0, discount.minor));
 }
 
@@ -71,6 +85,7 @@ export function discountAmount(base: number, discount: Discount | null | undefin
 export function allocate(total: number, weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   if (sum <= 0 || total === 0) return weights.map(() => 0);
+  if (!Number.isSafeInteger(total * Math.max(...weights))) return allocateExact(total, weights, sum);
   const parts = weights.map((w) => Math.floor((total * w) / sum));
   const remainders = weights.map((w, i) => ({ i, r: (total * w) % sum }));
   let left = total - parts.reduce((a, b) => a + b, 0);
@@ -83,9 +98,25 @@ export function allocate(total: number, weights: number[]): number[] {
   return parts;
 }
 
+/** `allocate` in BigInt, for totals and weights whose products pass 2^53 (same result otherwise). */
+function allocateExact(total: number, weights: number[], sum: number): number[] {
+  const T = BigInt(total);
+  const S = BigInt(sum);
+  const parts = weights.map((w) => (T * BigInt(w)) / S);
+  const remainders = weights.map((w, i) => ({ i, r: (T * BigInt(w)) % S }));
+  let left = T - parts.reduce((a, b) => a + b, 0n);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of remainders) {
+    if (left <= 0n) break;
+    parts[i]! += 1n;
+    left -= 1n;
+  }
+  return parts.map(Number);
+}
+
 export function lineGross(line: Pick<PriceLineInput, 'unitPrice' | 'qty' | 'fixedAmount'>): number {
   if (line.fixedAmount !== null && line.fixedAmount !== undefined) return line.fixedAmount;
-  return divRound(line.unitPrice * line.qty, 1000);
+  return mulDivRound(line.unitPrice, line.qty, 1000);
 }
 
 export function priceCart(input: PriceInput): PricedCart {
@@ -105,7 +136,7 @@ export function priceCart(input: PriceInput): PricedCart {
   for (const rate of rates) {
     const idx = input.lines.flatMap((l, i) => (l.taxRateBp === rate ? [i] : []));
     const base = idx.reduce((s, i) => s + net[i]!, 0);
-    const bucketTax = rate <= 0 ? 0 : input.mode === 'inclusive' ? divRound(base * rate, 10000 + rate) : divRound(base * rate, 10000);
+    const bucketTax = rate <= 0 ? 0 : input.mode === 'inclusive' ? mulDivRound(base, rate, 10000 + rate) : mulDivRound(base, rate, 10000);
     const spread = allocate(
       bucketTax,
       idx.map((i) => net[i]!),
@@ -133,6 +164,24 @@ export function priceCart(input: PriceInput): PricedCart {
     total: sum((l) => l.total),
     taxes,
   };
+}
+
+/**
+ * The first limit a priced sale passes (money.ts): a line's quantity or amount, or the sale's
+ * subtotal or total; null when it is within them. Main refuses a change to a sale that this
+ * reports, so no stored sale ever holds an amount near 2^53.
+ */
+export function amountLimitBreach(
+  lines: readonly Pick<PriceLineInput, 'id' | 'qty'>[],
+  priced: PricedCart,
+): { lineId: string | null; limit: number } | null {
+  for (const [i, l] of lines.entries()) {
+    if (!(l.qty <= MAX_QTY)) return { lineId: l.id, limit: MAX_QTY };
+    const gross = priced.lines[i]?.gross ?? 0;
+    if (!(gross <= MAX_LINE_AMOUNT)) return { lineId: l.id, limit: MAX_LINE_AMOUNT };
+  }
+  if (!(priced.subtotal <= MAX_CART_AMOUNT) || !(priced.total <= MAX_CART_AMOUNT)) return { lineId: null, limit: MAX_CART_AMOUNT };
+  return null;
 }
 
 /** store_credit and exchange (credit from items returned in the same transaction) count like cards: never change. */

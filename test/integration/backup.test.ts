@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import { backupFileName, listBackups, parseBackupName, pruneBackups } from '../../src/main/backup/files';
-import { csvCell } from '../../src/main/backup/export';
+import { csvCell } from '../../src/shared/csv';
 import { fail, makeApp, ok, readyStore, testClock, ADMIN_PIN } from '../support/app';
 
 type App = ReturnType<typeof makeApp>;
@@ -97,7 +97,9 @@ describe('backup file names and retention', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvCell('-5')).toBe("'-5");
+    // A plain decimal cannot be a formula: it stays a number the spreadsheet can add up.
+    expect(csvCell('-5')).toBe('-5');
+    expect(csvCell('-5+1')).toBe("'-5+1");
     expect(csvCell(-5)).toBe('-5');
     expect(csvCell(null)).toBe('');
   });

@@ -146,9 +146,12 @@ describe('catalog management', () => {
       expect((await ok(app, 'catalog.image', { id: w.cola.id }, 'clerk')).dataUrl).toContain('image/png');
       await ok(app, 'catalog.clearImage', { id: w.cola.id }, 'mgr');
       expect(existsSync(join(dataDir, 'images', again.image!))).toBe(false);
-      // The desktop app saves files the user asks for under exports/, never overwriting one.
-      const first = await ok(app, 'files.save', { fileName: 'PO-T1-000001.pdf', base64: PNG_1x1 }, 'mgr');
-      const second = await ok(app, 'files.save', { fileName: 'PO-T1-000001.pdf', base64: PNG_1x1 }, 'mgr');
+      // The desktop app saves files the user asks for under exports/, never overwriting one (and
+      // only a PDF under a .pdf name: a picture is refused).
+      const PDF = Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64');
+      expect((await fail(app, 'files.save', { fileName: 'PO-T1-000001.pdf', base64: PNG_1x1 }, 'mgr')).code).toBe('VALIDATION');
+      const first = await ok(app, 'files.save', { fileName: 'PO-T1-000001.pdf', base64: PDF }, 'mgr');
+      const second = await ok(app, 'files.save', { fileName: 'PO-T1-000001.pdf', base64: PDF }, 'mgr');
       expect(first.path).toBe(join(dataDir, 'exports', 'PO-T1-000001.pdf'));
       expect(second.path).toBe(join(dataDir, 'exports', 'PO-T1-000001 (2).pdf'));
       expect((await fail(app, 'files.save', { fileName: '../evil.pdf', base64: PNG_1x1 }, 'mgr')).code).toBe('VALIDATION');

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { MAX_AMOUNT, MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from '../../src/shared/money';
 import {
   allocate,
+  amountLimitBreach,
   discountAmount,
+  mulDivRound,
   priceCart,
   quickCashAmounts,
   settle,
@@ -334,5 +337,62 @@ describe('hand-checked examples', () => {
     const amounts = quickCashAmounts(1200, 0);
     expect(amounts[0]).toBe(1200);
     expect(amounts.filter((a) => a > 1200).length).toBeGreaterThan(0);
+  });
+});
+
+describe('amounts within the limits stay safe integers', () => {
+  // Lines at the edges of the contract (a price up to 10^9, a quantity up to 10^8 thousandths),
+  // kept to those within the line limit, in carts within the sale limit.
+  const bigLine = fc
+    .record({
+      unitPrice: fc.oneof(fc.integer({ min: 0, max: MAX_AMOUNT }), fc.constantFrom(MAX_AMOUNT, 999_999_999, 1)),
+      qty: fc.oneof(fc.integer({ min: 1, max: MAX_QTY }), fc.constantFrom(MAX_QTY, 1, 10_000)),
+      taxRateBp: fc.constantFrom(0, 500, 2000, 10000),
+      discount: fc.option(
+        fc.oneof(
+          fc.record({ kind: fc.constant('percent' as const), bp: fc.integer({ min: 0, max: 10000 }) }),
+          fc.record({ kind: fc.constant('amount' as const), minor: fc.integer({ min: 0, max: MAX_AMOUNT }) }),
+        ),
+        { nil: null },
+      ),
+    })
+    .filter((l) => shelf(l.unitPrice, l.qty) <= MAX_LINE_AMOUNT);
+  const bigCart: fc.Arbitrary<PriceInput> = fc.record({
+    mode: fc.constantFrom<PriceMode>('inclusive', 'exclusive'),
+    lines: fc.array(bigLine, { minLength: 1, maxLength: 12 }).map((ls) => ls.map((l, i) => ({ id: `L${i}`, ...l }))),
+    cartDiscount: fc.option(fc.record({ kind: fc.constant('percent' as const), bp: fc.integer({ min: 0, max: 10000 }) }), { nil: null }),
+  });
+
+  it('every amount priceCart returns is a safe integer, exact, and the limits check agrees', () => {
+    fc.assert(
+      fc.property(bigCart, (input) => {
+        const p = priceCart(input);
+        for (const a of allAmounts(p)) expect(Number.isSafeInteger(a)).toBe(true);
+        p.lines.forEach((l, i) => expect(l.gross).toBe(shelf(input.lines[i]!.unitPrice, input.lines[i]!.qty)));
+        expect(p.total).toBe(sum(p.lines.map((l) => l.total)));
+        expect(sum(p.lines.map((l) => l.cartDiscount))).toBe(
+          discountAmount(sum(p.lines.map((l) => l.gross - l.lineDiscount)), input.cartDiscount),
+        );
+        const within = p.subtotal <= MAX_CART_AMOUNT && p.total <= MAX_CART_AMOUNT;
+        expect(amountLimitBreach(input.lines, p) === null).toBe(within);
+      }),
+      RUNS,
+    );
+  });
+
+  it('a line past the limit is reported, with its id', () => {
+    const lines = [{ id: 'gold', unitPrice: MAX_AMOUNT, qty: MAX_QTY, taxRateBp: 0 }];
+    const p = priceCart({ mode: 'inclusive', lines });
+    expect(p.subtotal).toBe(MAX_AMOUNT * (MAX_QTY / 1000));
+    expect(amountLimitBreach(lines, p)).toEqual({ lineId: 'gold', limit: MAX_LINE_AMOUNT });
+  });
+
+  it('a product past 2^53 is rounded exactly, and allocation past it still adds up', () => {
+    // 999 999 999 × 99 999 999 = 99 999 998 900 000 001: floating point would lose the last digits.
+    expect(mulDivRound(999_999_999, 99_999_999, 1000)).toBe(Number((2n * 999_999_999n * 99_999_999n + 1000n) / 2000n));
+    expect(mulDivRound(999_999_999, 99_999_999, 1000)).toBe(99_999_998_900_000);
+    const parts = allocate(MAX_CART_AMOUNT - 1, [MAX_LINE_AMOUNT - 7, 3, MAX_LINE_AMOUNT - 1]);
+    expect(sum(parts)).toBe(MAX_CART_AMOUNT - 1);
+    for (const x of parts) expect(Number.isSafeInteger(x)).toBe(true);
   });
 });

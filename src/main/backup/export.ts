@@ -3,14 +3,10 @@ import { join } from 'node:path';
 import type { ExportResult } from '../../shared/api/admin';
 import type { Sqlite } from '../db/open';
 import { backupTo } from './files';
+import { csvRow, type CsvValue } from '../../shared/csv';
 
-/** One CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it as a formula. */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = typeof v === 'string' ? v : String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** A SQLite value as a cell (text, number or empty); anything else as its text. */
+const cell = (v: unknown): CsvValue => (typeof v === 'string' || typeof v === 'number' || v === null || v === undefined ? v : String(v));
 
 const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : '');
 /** Quantities are thousandths: 1500 → "1.500". */
@@ -85,9 +81,9 @@ function writeCsv(sqlite: Sqlite, file: string, spec: CsvSpec): number {
   const fd = openSync(file, 'w');
   let rows = 0;
   try {
-    let buf = '\uFEFF' + spec.columns.map(([h]) => h).join(',') + '\r\n';
+    let buf = '\uFEFF' + csvRow(spec.columns.map(([h]) => h));
     for (const row of sqlite.prepare(spec.sql).iterate() as IterableIterator<Record<string, unknown>>) {
-      buf += spec.columns.map(([, pick]) => csvCell(pick(row))).join(',') + '\r\n';
+      buf += csvRow(spec.columns.map(([, pick]) => cell(pick(row))));
       rows++;
       if (buf.length > 1 << 16) {
         writeSync(fd, buf);

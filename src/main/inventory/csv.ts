@@ -1,6 +1,8 @@
 import Papa from 'papaparse';
 import type { ImportError, ImportPreview, ImportResult } from '../../shared/api/inventory-types';
 import { currencyDigits } from '../../shared/money';
+import { fromCsvCell, toCsv } from '../../shared/csv';
+import { isSafeLine } from '../../shared/text';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { appendOutbox } from '../outbox/outbox';
@@ -37,6 +39,9 @@ export const PRODUCT_COLUMNS = [
   'archived',
 ] as const;
 export const STOCK_COLUMNS = ['sku', 'name', 'unit', 'location', 'qty', 'reorder_point', 'reorder_qty', 'cost', 'value'] as const;
+
+/** Product columns that become names and codes a person reads. */
+const TEXT_COLUMNS = ['sku', 'name', 'alt_name', 'category', 'supplier', 'group', 'variant', 'plu', 'barcodes'] as const;
 
 const REQUIRED = { products: ['sku', 'name', 'price'], stock: ['sku', 'qty'] } as const;
 const MAX_ERRORS = 200;
@@ -146,7 +151,8 @@ function parseCsv(text: string, kind: 'products' | 'stock'): Parsed {
   for (let i = 1; i < rows.length; i++) {
     const cells = rows[i]!;
     if (cells.every((c) => c.trim() === '')) continue;
-    records.push({ row: i + 1, get: (col) => (index.has(col) ? (cells[index.get(col)!] ?? '').trim() : '') });
+    // The exports neutralise formulas with a leading ' (shared/csv.ts): read back, it comes off again.
+    records.push({ row: i + 1, get: (col) => (index.has(col) ? fromCsvCell((cells[index.get(col)!] ?? '').trim()) : '') });
   }
   for (const e of res.errors) {
     if (e.code === 'UndetectableDelimiter') continue;
@@ -248,6 +254,9 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
     const err = (column: string | null, reason: string, key: string, params?: Record<string, string | number>) =>
       errors.push({ row: r.row, column, reason, key, ...(params ? { params } : {}) });
     const before = errors.length;
+    // The same rule as the contract's text fields: nothing hidden, no control characters.
+    for (const col of TEXT_COLUMNS)
+      if (!isSafeLine(r.get(col))) err(col, 'contains control, zero-width or text-direction characters', 'unsafeText', { column: col });
     const sku = r.get('sku');
     if (!sku) err('sku', 'the SKU is empty', 'skuEmpty');
     else if (sku.length > 64) err('sku', 'the SKU is longer than 64 characters', 'tooLong', { max: 64 });
@@ -734,7 +743,7 @@ export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db'>): { csv: string
       r.archived ? 'yes' : '',
     ];
   });
-  return { csv: Papa.unparse({ fields: [...PRODUCT_COLUMNS], data }, { newline: '\r\n' }), rows: data.length };
+  return { csv: toCsv(PRODUCT_COLUMNS, data), rows: data.length };
 }
 
 export function exportStock(deps: Pick<Deps, 'sqlite' | 'db'>, locationId?: string): { csv: string; rows: number } {
@@ -767,5 +776,5 @@ export function exportStock(deps: Pick<Deps, 'sqlite' | 'db'>, locationId?: stri
     decimalText(r.cost, digits),
     decimalText(Math.round((Math.max(0, r.qty) * r.cost) / 1000), digits),
   ]);
-  return { csv: Papa.unparse({ fields: [...STOCK_COLUMNS], data }, { newline: '\r\n' }), rows: data.length };
+  return { csv: toCsv(STOCK_COLUMNS, data), rows: data.length };
 }

@@ -8,6 +8,7 @@ import { recordMovement, stockOnHand } from '../inventory/ledger';
 import { getLocation } from '../inventory/stock';
 import { lowStock } from '../inventory/reorder';
 import { getSupplier } from './suppliers';
+import { AMOUNT_TOO_LARGE_KEY, MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from '../../shared/money';
 
 /** Money of a line: quantity in thousandths × cost per unit. */
 export const lineTotal = (qty: number, unitCost: number) => Math.round((qty * unitCost) / 1000);
@@ -128,7 +129,29 @@ function insertLines(deps: Deps, poId: string, lines: LineInput[]): void {
     if (existing) bump.run(l.qty, l.unitCost ?? null, existing);
     else ins.run(deps.ids(), poId, ++position, l.productId, l.qty, l.unitCost ?? productCost);
   }
+  assertWithinLimits(deps, poId);
   appendOutbox(deps, { entity: 'purchase_order', entityId: poId, op: 'update', payload: { addLines: lines } });
+}
+
+/**
+ * The same limits as a sale (shared/money.ts): a line's quantity and amount and the order's total
+ * stay far below 2^53, however often lines are bumped. Run inside the handler's transaction, so a
+ * change past them is rolled back whole.
+ */
+function assertWithinLimits(deps: Pick<Deps, 'sqlite'>, poId: string): void {
+  // TOTAL() sums as a float: it cannot overflow, and is precise enough to compare with a limit.
+  const r = deps.sqlite
+    .prepare(
+      `SELECT MAX(qty_ordered) AS qty, MAX(qty_ordered * unit_cost) AS line, TOTAL(qty_ordered * unit_cost) AS total
+       FROM purchase_order_lines WHERE po_id = ?`,
+    )
+    .get(poId) as { qty: number | null; line: number | null; total: number };
+  if ((r.qty ?? 0) > MAX_QTY || (r.line ?? 0) / 1000 > MAX_LINE_AMOUNT || r.total / 1000 > MAX_CART_AMOUNT)
+    throw new AppError('VALIDATION', 'This order line or order would be too large', {
+      messageKey: AMOUNT_TOO_LARGE_KEY,
+      maxLine: MAX_LINE_AMOUNT,
+      maxOrder: MAX_CART_AMOUNT,
+    });
 }
 
 export function addLines(deps: Deps, id: string, lines: LineInput[]): PurchaseOrder {
@@ -150,6 +173,7 @@ export function updateLine(
     deps.sqlite
       .prepare('UPDATE purchase_order_lines SET qty_ordered = COALESCE(?, qty_ordered), unit_cost = COALESCE(?, unit_cost) WHERE id = ?')
       .run(input.qty ?? null, input.unitCost ?? null, input.lineId);
+  assertWithinLimits(deps, input.id);
   touch(deps, input.id);
   appendOutbox(deps, { entity: 'purchase_order', entityId: input.id, op: 'update', payload: { line: input } });
   return getOrder(deps, input.id);

@@ -1,4 +1,4 @@
-import Papa from 'papaparse';
+import { toCsv } from '../../shared/csv';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { currencyDigits, formatMoney } from '../../shared/money';
 import { localizedName } from '../../shared/names';
@@ -137,9 +137,6 @@ export function orderCsv(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): { csv: 
     decimalText(l.unitCost, digits),
     decimalText(lineTotal(l.qtyOrdered, l.unitCost), digits),
   ]);
-  const csv = Papa.unparse(
-    { fields: ['order', 'sku', 'barcode', 'name', 'unit', 'qty', 'unit_cost', 'line_total'], data },
-    { newline: '\r\n' },
-  );
+  const csv = toCsv(['order', 'sku', 'barcode', 'name', 'unit', 'qty', 'unit_cost', 'line_total'], data);
   return { csv, fileName: `${po.number}.csv` };
 }

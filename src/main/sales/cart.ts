@@ -1,5 +1,6 @@
 import type { Cart, CartLine } from '../../shared/api/types';
-import { discountAmount, lineGross, priceCart, type Discount } from '../../shared/pricing';
+import { amountLimitBreach, discountAmount, lineGross, priceCart, type Discount } from '../../shared/pricing';
+import { AMOUNT_TOO_LARGE_KEY, MAX_CART_AMOUNT, MAX_LINE_AMOUNT } from '../../shared/money';
 import { decodeScaleBarcode } from '../../shared/scale-barcode';
 import { divRound } from '../../shared/pricing';
 import type { Deps } from '../deps';
@@ -80,6 +81,28 @@ export function loadCart(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, car
     priced: priceCart({ mode: settings.priceMode, lines, cartDiscount }),
     updatedAt: cart?.updatedAt ?? 0,
   };
+}
+
+/**
+ * Refuses a sale that passes the amount limits (a line or the whole sale). Run after a change
+ * inside the handler's transaction, so the change is rolled back with nothing half-written.
+ */
+export function assertWithinLimits(cart: Cart): void {
+  const breach = amountLimitBreach(cart.lines, cart.priced);
+  if (!breach) return;
+  throw new AppError('VALIDATION', breach.lineId ? 'This line would be too large' : 'This sale would be too large', {
+    messageKey: AMOUNT_TOO_LARGE_KEY,
+    lineId: breach.lineId,
+    maxLine: MAX_LINE_AMOUNT,
+    maxCart: MAX_CART_AMOUNT,
+  });
+}
+
+/** The open cart after a change that can raise an amount, refused past the limits. */
+function checkedCart(deps: Deps, cartId?: string): Cart {
+  const cart = cartId === undefined ? loadCart(deps) : loadCart(deps, cartId);
+  assertWithinLimits(cart);
+  return cart;
 }
 
 function ensureCart(deps: Deps, staff: SessionStaff): string {
@@ -181,7 +204,7 @@ export function scan(deps: Deps, staff: SessionStaff, code: string): Cart {
   const hit = resolveCode(deps, code);
   if (!hit) throw new AppError('NOT_FOUND', `Unknown barcode ${code}`, { code });
   // The cart the line went into is the terminal's open cart: no need to look it up again.
-  return loadCart(deps, addLine(deps, staff, hit.product, hit.qty, hit.fixedAmount, code));
+  return checkedCart(deps, addLine(deps, staff, hit.product, hit.qty, hit.fixedAmount, code));
 }
 
 export function addProduct(deps: Deps, staff: SessionStaff, productId: string, qty?: number): Cart {
@@ -189,7 +212,7 @@ export function addProduct(deps: Deps, staff: SessionStaff, productId: string, q
   if (!product) throw notFound('Product');
   const q = qty ?? 1000;
   if (product.unit === 'each' && q % 1000 !== 0) throw new AppError('VALIDATION', 'This item is sold in whole units', { field: 'qty' });
-  return loadCart(deps, addLine(deps, staff, product, q, null, null));
+  return checkedCart(deps, addLine(deps, staff, product, q, null, null));
 }
 
 interface LineCtx {
@@ -245,7 +268,7 @@ export function setQty(deps: Deps, staff: SessionStaff, lineId: string, qty: num
   cachedStatement(deps.sqlite, CART_SQL.setQty).run(qty, lineId);
   if (qty < line.qty) recheckAmountDiscounts(deps, staff, approval);
   touch(deps, cartId);
-  return loadCart(deps);
+  return checkedCart(deps);
 }
 
 export function removeLine(deps: Deps, staff: SessionStaff, lineId: string, approval?: Approval): Cart {
@@ -353,7 +376,7 @@ export function overridePrice(
     success: true,
   });
   touch(deps, cartId);
-  return loadCart(deps);
+  return checkedCart(deps);
 }
 
 /** Voids the open sale: the lines are kept on the voided cart for the audit trail. */

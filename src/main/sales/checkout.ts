@@ -8,7 +8,7 @@ import { appendOutbox } from '../outbox/outbox';
 import { assertAvailable, defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
-import { loadCart } from './cart';
+import { assertWithinLimits, loadCart } from './cart';
 import { cartShipsLater, recordSaleExtras, type InternalTender } from '../aftersale/sale-extras';
 import { attachShift, requireOpenShift } from '../shifts/shifts';
 import { recordSaleInsight } from '../insight/rollups';
@@ -114,6 +114,8 @@ export function completeSale(
   if (status.status !== 'open') throw new AppError('CONFLICT', 'That sale is no longer open', { status: status.status });
   const cart = loadCart(deps, input.cartId);
   if (cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
+  // A sale from before the limits (or changed behind the cart channels) is refused, not stored.
+  assertWithinLimits(cart);
 
   const tenders = resolveTenders(deps, input.cartId, input.tenders);
   const settlement = settle(cart.priced.total, tenders);

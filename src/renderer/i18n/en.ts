@@ -271,6 +271,8 @@ export const en = {
   },
   errors: {
     VALIDATION: 'Please check the input.',
+    unsafeText: 'must not contain control, zero-width or text-direction characters',
+    amountTooLarge: 'This amount is too large for one line, sale or order: split it up.',
     UNAUTHENTICATED: 'Please sign in again.',
     FORBIDDEN: 'You are not allowed to do this.',
     NOT_FOUND: 'Not found.',

@@ -273,6 +273,8 @@ export const zhCN: Messages = {
   },
   errors: {
     VALIDATION: '请检查输入内容。',
+    unsafeText: '不能包含控制字符、零宽字符或文字方向控制字符',
+    amountTooLarge: '金额过大，超出单行、单笔销售或单张订单的上限：请拆分。',
     UNAUTHENTICATED: '请重新登录。',
     FORBIDDEN: '您无权执行此操作。',
     NOT_FOUND: '未找到。',

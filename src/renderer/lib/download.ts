@@ -1,4 +1,4 @@
-import Papa from 'papaparse';
+import { toCsv as sharedCsv, type CsvValue } from '../../shared/csv';
 
 /** Saves bytes as a file through the browser's download (works in Electron and the host). */
 export function downloadBlob(blob: Blob, filename: string): void {
@@ -21,10 +21,10 @@ export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 /** CSV with a UTF-8 byte-order mark so spreadsheet programs read Chinese names correctly. */
-export function toCsv(header: string[], rows: (string | number | null)[][]): string {
-  return '\ufeff' + Papa.unparse({ fields: header, data: rows.map((r) => r.map((c) => (c === null ? '' : c))) });
+export function toCsv(header: string[], rows: CsvValue[][]): string {
+  return sharedCsv(header, rows, { bom: true });
 }
 
-export function downloadCsv(filename: string, header: string[], rows: (string | number | null)[][]): void {
+export function downloadCsv(filename: string, header: string[], rows: CsvValue[][]): void {
   downloadBlob(new Blob([toCsv(header, rows)], { type: 'text/csv;charset=utf-8' }), filename);
 }

@@ -13,9 +13,15 @@ const zhMessages = zhCN();
 
 /**
  * Main words validation issues in English; in Chinese the issue is worded again from its code and
- * parameters (sent with it) by zod's own zh-CN messages. A custom message stays as it is.
+ * parameters (sent with it) by zod's own zh-CN messages. A custom message stays as it is, unless it
+ * carries a message key of the app's own.
  */
-function localizedIssue(issue: Record<string, unknown>, message: string, lang: string | undefined): string {
+function localizedIssue(issue: Record<string, unknown>, message: string, lang: string | undefined, t?: TFunction): string {
+  // A refinement's own key (unsafe text): worded by the app's messages in either language.
+  if (typeof issue.messageKey === 'string') {
+    const text = (t ?? i18next.t)(issue.messageKey, { lng: lang });
+    if (typeof text === 'string' && text !== issue.messageKey) return text;
+  }
   if (!lang?.startsWith('zh') || typeof issue.code !== 'string' || issue.code === 'custom') return message;
   try {
     const worded = zhMessages.localeError(issue as unknown as Parameters<typeof zhMessages.localeError>[0]);
@@ -27,14 +33,14 @@ function localizedIssue(issue: Record<string, unknown>, message: string, lang: s
 }
 
 /** VALIDATION details are zod issues: `{ path: (string|number)[], message, code, …params }[]`. */
-export function validationIssues(error: ApiError, lang: string | undefined = i18next.language): FieldIssue[] {
+export function validationIssues(error: ApiError, lang: string | undefined = i18next.language, t?: TFunction): FieldIssue[] {
   if (error.code !== 'VALIDATION' || !Array.isArray(error.details)) return [];
   const out: FieldIssue[] = [];
   for (const issue of error.details as unknown[]) {
     if (typeof issue !== 'object' || issue === null) continue;
     const { path, message } = issue as { path?: unknown; message?: unknown };
     const p = Array.isArray(path) ? path.map((x) => String(x)).join('.') : '';
-    out.push({ path: p, message: localizedIssue(issue as Record<string, unknown>, typeof message === 'string' ? message : '', lang) });
+    out.push({ path: p, message: localizedIssue(issue as Record<string, unknown>, typeof message === 'string' ? message : '', lang, t) });
   }
   return out;
 }
@@ -123,7 +129,7 @@ export function describeError(t: TFunction, error: ApiError, context?: ErrorCont
       return until ? t('errors.LOCKED_until', { minutes: minutesUntil(until) }) : t('errors.LOCKED');
     }
     case 'VALIDATION': {
-      const issues = validationIssues(error, lang);
+      const issues = validationIssues(error, lang, t);
       if (issues.length === 0) return t('errors.VALIDATION');
       const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
       return `${t('errors.VALIDATION')} ${list}`;

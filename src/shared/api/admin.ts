@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 
@@ -106,16 +107,16 @@ export const auditFilter = z
     staffId: c.id.optional(),
     approvedBy: c.id.optional(),
     /** Exact action (`price.override`). */
-    action: z.string().trim().min(1).max(64).optional(),
+    action: safeLine(64, { min: 1 }).optional(),
     /** A family of actions by prefix (`staff.` → staff.create, staff.role, …). */
-    actionPrefix: z.string().trim().min(1).max(64).optional(),
-    terminal: z.string().trim().min(1).max(32).optional(),
+    actionPrefix: safeLine(64, { min: 1 }).optional(),
+    terminal: safeLine(32, { min: 1 }).optional(),
     outcome: z.enum(['success', 'failure']).optional(),
     from: epoch.optional(),
     to: epoch.optional(),
     limit: z.number().int().min(1).max(200).optional(),
     before: z
-      .object({ at: epoch, id: z.string().max(64) })
+      .object({ at: epoch, id: safeLine(64, { trim: false }) })
       .strict()
       .optional(),
   })

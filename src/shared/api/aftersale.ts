@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine, safeText } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import { tender } from './sales';
@@ -239,7 +240,7 @@ export interface CarrierInfo {
 // Inputs
 
 const paging = { offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(200) };
-const text = (max: number) => z.string().trim().max(max);
+const text = (max: number) => safeLine(max);
 const optText = (max: number) => text(max).nullable().optional();
 
 export const addressInput = z
@@ -276,7 +277,7 @@ const customerFields = {
     .nullable()
     .optional(),
   email: z.email().max(200).nullable().optional(),
-  notes: z.string().max(2000).optional(),
+  notes: safeText(2000, { trim: false }).optional(),
   marketingConsent: z.boolean().optional(),
 };
 
@@ -304,7 +305,7 @@ export const aftersaleContract = {
   'orders.detail': channel<OrderDetail>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
   /** A scanned receipt barcode: the order number → the order. */
   'orders.lookup': channel<{ id: string; number: string }>()({
-    input: z.object({ number: z.string().trim().min(3).max(32) }).strict(),
+    input: z.object({ number: safeLine(32, { min: 3 }) }).strict(),
     role: 'clerk',
     writes: false,
   }),
@@ -406,7 +407,7 @@ export const aftersaleContract = {
           .min(-1_000_000_000)
           .max(1_000_000_000)
           .refine((n) => n !== 0, 'not zero'),
-        note: z.string().trim().min(1).max(200),
+        note: safeLine(200, { min: 1 }),
       })
       .strict(),
     role: 'manager',
@@ -433,7 +434,7 @@ export const aftersaleContract = {
 
   // Feedback ---------------------------------------------------------------------------------
   'feedback.add': channel<FeedbackEntry>()({
-    input: z.object({ orderLineId: c.id, rating: z.number().int().min(1).max(5), comment: z.string().trim().max(1000) }).strict(),
+    input: z.object({ orderLineId: c.id, rating: z.number().int().min(1).max(5), comment: safeText(1000) }).strict(),
     role: 'clerk',
     writes: true,
   }),
@@ -464,7 +465,7 @@ export const aftersaleContract = {
           .object({
             name: c.name,
             baseUrl: z.url({ protocol: /^https?$/ }).max(300),
-            apiKey: z.string().min(1).max(200),
+            apiKey: safeLine(200, { min: 1, trim: false }),
           })
           .strict()
           .nullable(),
@@ -507,8 +508,8 @@ export const aftersaleContract = {
             heightMm: z.number().int().min(1).max(3000),
           })
           .strict(),
-        carrier: z.string().min(1).max(40),
-        service: z.string().min(1).max(40),
+        carrier: safeLine(40, { min: 1, trim: false }),
+        service: safeLine(40, { min: 1, trim: false }),
       })
       .strict(),
     role: 'manager',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine, safeText } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { AppStatus, SessionInfo, StaffSummary, StoreSettings, TaxRate } from './types';
@@ -59,11 +60,11 @@ export const appContract = {
         timezone: c.timezone.optional(),
         discountLimitBp: c.bp.optional(),
         idleLockMinutes: z.number().int().min(1).max(240).optional(),
-        receiptFooter: z.string().max(200).optional(),
+        receiptFooter: safeText(200, { trim: false }).optional(),
         negativeStock: z.enum(['allow', 'block']).optional(),
         printer: z
           .object({
-            host: z.string().trim().min(1).max(253),
+            host: safeLine(253, { min: 1 }),
             port: z.number().int().min(1).max(65535),
             width: z.union([z.literal(58), z.literal(80)]),
           })

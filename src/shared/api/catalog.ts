@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { Category, Product, ProductHit } from './types';
@@ -6,9 +7,9 @@ import type { CategoryInfo, PriceChange, ProductGroup } from './inventory-types'
 
 export const productInput = z
   .object({
-    sku: z.string().trim().min(1).max(64),
+    sku: safeLine(64, { min: 1 }),
     name: c.name,
-    altName: z.string().trim().max(120).nullable().optional(),
+    altName: safeLine(120).nullable().optional(),
     categoryId: c.id.nullable().optional(),
     unit: z.enum(['each', 'kg']),
     price: c.minor,
@@ -33,7 +34,7 @@ export const productInput = z
 
 const barcodeList = productInput.shape.barcodes;
 /** Variant values: dimension → value, e.g. { Size: 'M', Colour: 'Red' }. */
-const variantValues = z.record(z.string().trim().min(1).max(40), z.string().trim().min(1).max(40));
+const variantValues = z.record(safeLine(40, { min: 1 }), safeLine(40, { min: 1 }));
 const variantInput = z
   .object({
     sku: productInput.shape.sku,
@@ -52,7 +53,7 @@ const imageData = z
 
 export const catalogContract = {
   'catalog.search': channel<ProductHit[]>()({
-    input: z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    input: z.object({ q: safeLine(100, { trim: false }), limit: z.number().int().min(1).max(100).optional() }).strict(),
     role: 'clerk',
     writes: false,
   }),
@@ -88,7 +89,7 @@ export const catalogContract = {
   }),
   'catalog.categoryList': channel<CategoryInfo[]>()({ input: c.empty, role: 'manager', writes: false }),
   'catalog.categoryCreate': channel<Category>()({
-    input: z.object({ name: c.name, altName: z.string().trim().max(120).nullable().optional() }).strict(),
+    input: z.object({ name: c.name, altName: safeLine(120).nullable().optional() }).strict(),
     role: 'manager',
     writes: true,
   }),
@@ -97,7 +98,7 @@ export const catalogContract = {
       .object({
         id: c.id,
         name: c.name.optional(),
-        altName: z.string().trim().max(120).nullable().optional(),
+        altName: safeLine(120).nullable().optional(),
         archived: z.boolean().optional(),
       })
       .strict(),
@@ -108,9 +109,12 @@ export const catalogContract = {
     input: z
       .object({
         name: c.name,
-        altName: z.string().trim().max(120).nullable().optional(),
+        altName: safeLine(120).nullable().optional(),
         categoryId: c.id.nullable().optional(),
-        attributes: z.array(z.string().trim().min(1).max(40)).min(1).max(4),
+        attributes: z
+          .array(safeLine(40, { min: 1 }))
+          .min(1)
+          .max(4),
         unit: productInput.shape.unit,
         taxRateId: c.id.optional(),
         supplierId: c.id.nullable().optional(),

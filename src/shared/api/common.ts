@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { safeLine } from '../text';
+import { MAX_AMOUNT, MAX_QTY } from '../money';
 
 export const id = z.uuid();
 export const pin = z.string().regex(/^\d{4,8}$/, 'PIN must be 4 to 8 digits');
-export const minor = z.number().int().min(0).max(1_000_000_000);
-export const qty = z.number().int().min(1).max(100_000_000);
+export const minor = z.number().int().min(0).max(MAX_AMOUNT);
+export const qty = z.number().int().min(1).max(MAX_QTY);
 export const bp = z.number().int().min(0).max(10000);
-export const name = z.string().trim().min(1).max(120);
+export const name = safeLine(120, { min: 1 });
 export const discount = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), bp: bp }),
   z.object({ kind: z.literal('amount'), minor: minor }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine, safeText } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import { ADJUST_REASONS } from './inventory-types';
@@ -24,22 +25,22 @@ import type {
 /** A level or count in thousandths (zero allowed). */
 const level = z.number().int().min(0).max(100_000_000);
 const page = { offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) };
-const code = z.string().trim().min(1).max(64);
-const note = z.string().trim().max(200).nullable().optional();
+const code = safeLine(64, { min: 1 });
+const note = safeLine(200).nullable().optional();
 
 export const adjustReason = z.enum(ADJUST_REASONS);
 
 const supplierFields = {
   name: c.name,
-  contact: z.string().trim().max(120).nullable().optional(),
-  email: z.string().trim().max(200).nullable().optional(),
-  phone: z.string().trim().max(60).nullable().optional(),
-  notes: z.string().trim().max(1000).nullable().optional(),
+  contact: safeLine(120).nullable().optional(),
+  email: safeLine(200).nullable().optional(),
+  phone: safeLine(60).nullable().optional(),
+  notes: safeText(1000).nullable().optional(),
 };
 
 const stockFilter = {
   locationId: c.id,
-  q: z.string().trim().max(100).optional(),
+  q: safeLine(100).optional(),
   categoryId: c.id.nullable().optional(),
   status: z.enum(['all', 'low', 'negative', 'out']).optional(),
   includeArchived: z.boolean().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { CardIntent, Cart, Order, OrderSummary, ReceiptDoc } from './types';
@@ -36,7 +37,7 @@ export type TenderRequest = z.infer<typeof tender>;
 export const salesContract = {
   'cart.get': channel<Cart>()({ input: c.empty, role: 'clerk', writes: false }),
   'cart.scan': channel<Cart>()({
-    input: z.object({ code: z.string().trim().min(1).max(64) }).strict(),
+    input: z.object({ code: safeLine(64, { min: 1 }) }).strict(),
     role: 'clerk',
     writes: true,
   }),

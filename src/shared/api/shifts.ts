@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 
@@ -69,7 +70,7 @@ export interface ShiftState {
   shift: ShiftSummary | null;
 }
 
-const reason = z.string().trim().min(1).max(200);
+const reason = safeLine(200, { min: 1 });
 
 export const shiftsContract = {
   'shifts.current': channel<ShiftState>()({ input: c.empty, role: 'clerk', writes: false }),

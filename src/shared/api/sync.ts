@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { CloudRejection, EnrolmentCode, StaffSession, StockRow, StoreOverview, StoreWithDevices } from '../sync/protocol';
@@ -75,7 +76,7 @@ export const syncContract = {
   }),
   /** Before set-up: a new (or rebuilt) terminal joins its organisation with a one-time code. */
   'sync.join': channel<SyncStatus>()({
-    input: z.object({ serverUrl, code: z.string().trim().min(8).max(40), terminalName: c.name.optional() }).strict(),
+    input: z.object({ serverUrl, code: safeLine(40, { min: 8 }), terminalName: c.name.optional() }).strict(),
     role: 'public',
     writes: 'own',
   }),
@@ -94,7 +95,7 @@ export const syncContract = {
   }),
   'sync.localRejections': channel<LocalRejection[]>()({ input: c.empty, role: 'manager', writes: false }),
   'sync.resolveLocalRejection': channel<LocalRejection[]>()({
-    input: z.object({ id: z.string().min(1).max(200) }).strict(),
+    input: z.object({ id: safeLine(200, { min: 1, trim: false }) }).strict(),
     role: 'manager',
     writes: true,
   }),
@@ -106,7 +107,7 @@ export const syncContract = {
     input: z
       .object({
         storeId,
-        q: z.string().max(100),
+        q: safeLine(100, { trim: false }),
         offset: z.number().int().min(0).max(10_000_000),
         limit: z.number().int().min(1).max(200),
       })

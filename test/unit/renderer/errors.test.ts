@@ -41,4 +41,33 @@ describe('errors in the UI language', () => {
     expect(describeError(await tIn('zh-CN'), conflict, undefined, 'zh-CN')).not.toContain('SKU DRK-0001');
     expect(describeError(await tIn('en'), conflict, undefined, 'en')).toContain('SKU DRK-0001');
   });
+
+  it('words unsafe text and too-large amounts in the screen language, from the key main sends', async () => {
+    // As the router answers a name with a right-to-left override, and a sale past its limit.
+    const unsafe = {
+      code: 'VALIDATION' as const,
+      message: 'Invalid input',
+      details: [
+        {
+          path: ['name'],
+          code: 'custom',
+          message: 'must not contain control, zero-width or text-direction characters',
+          messageKey: 'errors.unsafeText',
+        },
+      ],
+    };
+    expect(describeError(await tIn('en'), unsafe, undefined, 'en')).toContain(
+      'name: must not contain control, zero-width or text-direction',
+    );
+    const zh = describeError(await tIn('zh-CN'), unsafe, undefined, 'zh-CN');
+    expect(zh).toContain('name: 不能包含控制字符');
+    expect(zh).not.toMatch(/must not/);
+    const tooLarge = {
+      code: 'VALIDATION' as const,
+      message: 'This sale would be too large',
+      details: { messageKey: 'errors.amountTooLarge', lineId: null },
+    };
+    expect(describeError(await tIn('zh-CN'), tooLarge, undefined, 'zh-CN')).toContain('金额过大');
+    expect(describeError(await tIn('en'), tooLarge, undefined, 'en')).toContain('too large');
+  });
 });
