@@ -20,6 +20,7 @@ import { REPO_ROOT, WEB_DIR } from '../../src/main/host/paths';
 import { ADMIN, type BenchContext, type BenchResult } from '../context';
 import { fmtMs, msSince, summarize } from '../stats';
 import type { BenchCase } from './types';
+import { chromiumOrExit } from '../../test/support/browser';
 
 const CLI = join(REPO_ROOT, 'src', 'main', 'host', 'cli.ts');
 const CHROMIUM_ARGS = [
@@ -126,7 +127,7 @@ export const coldStart: BenchCase = {
     // Like after a clean close: everything in the main file, the WAL empty.
     ctx.app.deps.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const runs = ctx.quick ? 3 : 5;
-    const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: chromiumOrExit(), args: CHROMIUM_ARGS });
     const starts: Awaited<ReturnType<typeof startOnce>>[] = [];
     const raw: number[] = [];
     const bare: number[] = [];
