@@ -336,7 +336,12 @@ export function createApp(opts: AppOptions): App {
     // A verdict on a file that has since been closed or replaced (a restore) says nothing about this one.
     if (of !== generation || !core || closed) return { kind: 'stopped' };
     if (outcome.kind === 'ok') {
-      recordAudit(core.deps, { staffId: null, action: 'integrity.check', details: { tables: outcome.tables, ms: outcome.ms }, success: true });
+      recordAudit(core.deps, {
+        staffId: null,
+        action: 'integrity.check',
+        details: { tables: outcome.tables, ms: outcome.ms },
+        success: true,
+      });
     } else if (outcome.kind === 'damaged') {
       await exclusive(() => {
         if (of !== generation || !core) return;

@@ -82,6 +82,8 @@ export function App() {
   }, [boot]);
 
   useEffect(() => subscribe('session.expired', () => expired()), [expired]);
+  // The background integrity check found damage: the recovery screen, whatever was on screen.
+  useEffect(() => subscribe('app.recovery', () => void boot()), [boot]);
 
   // The low-stock badge: managers see it, refreshed whenever stock changes anywhere.
   const manager = useApp((s) => roleRank(s.session?.staff?.role ?? 'public') >= roleRank('manager'));

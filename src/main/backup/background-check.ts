@@ -119,9 +119,8 @@ export function startIntegrityCheck(file: string, opts: { pauseMs?: number } = {
 
 /** What the audit log says about the last background check (Settings shows it). */
 export function lastIntegrityCheck(sqlite: Sqlite): IntegrityStatus | null {
-  const row = sqlite
-    .prepare("SELECT at, success, details FROM audit WHERE action = 'integrity.check' ORDER BY at DESC LIMIT 1")
-    .get() as { at: number; success: number; details: string | null } | undefined;
+  const row = sqlite.prepare("SELECT at, success, details FROM audit WHERE action = 'integrity.check' ORDER BY at DESC LIMIT 1").get() as
+    { at: number; success: number; details: string | null } | undefined;
   if (!row) return null;
   let problem: string | null = null;
   try {
