@@ -69,7 +69,7 @@ export function writeCleanCloseMarker(dataDir: string, file: string, at: number)
  */
 export function takeCleanCloseMarker(dataDir: string, file: string): boolean {
   const path = join(dataDir, CLEAN_CLOSE_MARKER);
-  let clean = false;
+  let clean: boolean;
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<CleanClose>;
     const st = statSync(file);
