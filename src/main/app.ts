@@ -230,13 +230,18 @@ export function createApp(opts: AppOptions): App {
           },
           recovered() {
             // The restored store's audit log says why it was restored (the damaged file's may be unreadable).
-            if (recovery && core)
-              recordAudit(core.deps, {
-                staffId: null,
-                action: 'integrity.check',
-                details: { problem: recovery.problem, damagedFile: recovery.damagedFile, restored: true },
-                success: false,
-              });
+            if (recovery && core) {
+              try {
+                recordAudit(core.deps, {
+                  staffId: null,
+                  action: 'integrity.check',
+                  details: { problem: recovery.problem, damagedFile: recovery.damagedFile, restored: true },
+                  success: false,
+                });
+              } catch (err) {
+                console.error('[countertop] could not record the failed check in the restored store:', err);
+              }
+            }
             recovery = null;
             if (opts.dataDir) clearRecoveryMarker(opts.dataDir);
           },
@@ -318,9 +323,11 @@ export function createApp(opts: AppOptions): App {
     if (checkTimer) clearTimeout(checkTimer);
     checkTimer = setTimeout(() => {
       checkTimer = null;
-      void checkIntegrity().finally(() => {
-        if (core && !checkTimer && !running) scheduleCheck(check.everyMs);
-      });
+      void checkIntegrity()
+        .catch((err: unknown) => console.error('[countertop] the background integrity check failed:', err))
+        .finally(() => {
+          if (core && !checkTimer && !running) scheduleCheck(check.everyMs);
+        });
     }, afterMs);
     checkTimer.unref();
   }
@@ -336,14 +343,19 @@ export function createApp(opts: AppOptions): App {
     // A verdict on a file that has since been closed or replaced (a restore) says nothing about this one.
     if (of !== generation || !core || closed) return { kind: 'stopped' };
     if (outcome.kind === 'ok') {
-      recordAudit(core.deps, {
-        staffId: null,
-        action: 'integrity.check',
-        details: { tables: outcome.tables, ms: outcome.ms },
-        success: true,
-      });
+      try {
+        recordAudit(core.deps, {
+          staffId: null,
+          action: 'integrity.check',
+          details: { tables: outcome.tables, ms: outcome.ms },
+          success: true,
+        });
+      } catch (err) {
+        // A store that refuses writes (read-only file, full disk) says so where it sells; the verdict waits for the next check.
+        console.error('[countertop] could not record the integrity check:', err);
+      }
     } else if (outcome.kind === 'damaged') {
-      await exclusive(() => {
+      const toRecovery = () => {
         if (of !== generation || !core) return;
         try {
           // In the damaged file's own log, which is kept: why it was set aside.
@@ -353,7 +365,13 @@ export function createApp(opts: AppOptions): App {
         }
         enterRecovery(outcome.problem);
         events.emit('app.recovery', { problem: outcome.problem });
-      }, 0);
+      };
+      try {
+        await exclusive(toRecovery, 0);
+      } catch {
+        // Calls that never finish must not keep the store selling from a damaged file.
+        toRecovery();
+      }
     } else if (outcome.kind === 'error') console.error(`[countertop] the background integrity check could not run: ${outcome.message}`);
     return outcome;
   }
