@@ -1,6 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumOrExit } from './test/support/browser';
 
-/** End-to-end tests drive the headless host in Debian's Chromium; each test starts its own host. */
+/**
+ * End-to-end tests drive the headless host in Chromium (Playwright's own when installed, else the
+ * system's: see test/support/browser.ts); each test starts its own host.
+ */
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.e2e.ts',
@@ -12,7 +16,7 @@ export default defineConfig({
   use: {
     viewport: { width: 1280, height: 800 },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: chromiumOrExit(),
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -1,25 +1,30 @@
 /**
- * cold_start: the app starting on the seeded store, as a till does in the morning — a new process
- * opens the database, runs its quick check and the migrations, serves the renderer, and the first
- * screen (sign-in, with the staff to choose from) is visible in Chromium through the headless host.
- * Measured from spawning the process to the screen being visible; the page cache is as the seeding
- * left it (warm), and the host runs under tsx (a packaged app runs bundled JavaScript).
- * Baseline: the database work alone with raw better-sqlite3 in this process (open, quick_check,
- * read the staff list, close).
+ * cold_start: the app starting on the seeded store, as a till does in the morning after an orderly
+ * close the evening before — a new process opens the database (no quick check: the clean-close
+ * marker says the file is as the app left it; the full check runs later in the background), runs
+ * the migrations, serves the renderer, and the first screen (sign-in, with the staff to choose
+ * from) is visible in Chromium through the headless host. Measured from spawning the process to the
+ * screen being visible; the page cache is as the seeding left it (warm), and the host runs under
+ * tsx (a packaged app runs bundled JavaScript). One more start after a crash (no marker: the quick
+ * check runs) is logged beside it.
+ * Baseline: the database work alone with raw better-sqlite3 in this process (open, read the staff
+ * list, close).
  *
  * main_rss: the main process's resident memory (VmRSS) with the first screen shown, one sample per
  * start, beside a bare Node process that opened the same store and ran the same quick check.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser } from '@playwright/test';
 import { DB_FILE } from '../../src/main/app';
+import { CLEAN_CLOSE_MARKER, writeCleanCloseMarker } from '../../src/main/backup/integrity';
 import { REPO_ROOT, WEB_DIR } from '../../src/main/host/paths';
 import { ADMIN, type BenchContext, type BenchResult } from '../context';
 import { fmtMs, msSince, summarize } from '../stats';
 import type { BenchCase } from './types';
+import { chromiumOrExit } from '../../test/support/browser';
 
 const CLI = join(REPO_ROOT, 'src', 'main', 'host', 'cli.ts');
 const CHROMIUM_ARGS = [
@@ -43,11 +48,19 @@ function memoryOf(pid: number): { rss: number; peak: number } | null {
   }
 }
 
-/** One start: spawn → URL printed (open, quick check, migrate, listen) → sign-in screen visible. */
+/**
+ * One start: spawn → URL printed (open, migrate, listen) → sign-in screen visible. `clean`: as after
+ * an orderly close (the host is killed, not stopped, so the marker that close would leave is written
+ * here); otherwise as after a crash.
+ */
 async function startOnce(
   browser: Browser,
   dataDir: string,
+  clean = true,
 ): Promise<{ readyMs: number; visibleMs: number; rss: number | null; peak: number | null }> {
+  const file = join(dataDir, DB_FILE);
+  if (clean) writeCleanCloseMarker(dataDir, file, Date.now());
+  else rmSync(join(dataDir, CLEAN_CLOSE_MARKER), { force: true });
   const t0 = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--data', dataDir, '--port', '0'], {
     cwd: REPO_ROOT,
@@ -94,8 +107,6 @@ function rawOpen(file: string): number {
   const t0 = process.hrtime.bigint();
   const db = new Database(file, { fileMustExist: true });
   db.pragma('journal_mode = WAL');
-  const check = db.pragma('quick_check', { simple: true });
-  if (check !== 'ok') throw new Error(`quick_check: ${String(check)}`);
   db.prepare('SELECT id, name, role FROM staff WHERE active = 1').all();
   db.close();
   return msSince(t0);
@@ -112,10 +123,10 @@ function bareNodeRss(file: string): number {
 
 export const coldStart: BenchCase = {
   id: 'cold_start',
-  title: 'new process: open + quick check + migrate the store, first screen visible in Chromium via the host',
-  // The issue names no budget: 10 s is what a till may take to be ready in the morning. quick_check
-  // reads every page, so it grows with the file (about 7 s of CPU for the 1.2 GB 1M-product store).
-  budget: 10_000,
+  title: 'new process after a clean close: open + migrate the store, first screen visible in Chromium via the host',
+  // A clerk waits for this every morning. The quick check (every page read: 10 s at 1M products)
+  // runs at start only after a crash; otherwise the full check runs in the background while selling.
+  budget: 2_000,
   async run(ctx: BenchContext): Promise<BenchResult[]> {
     if (!existsSync(join(WEB_DIR, 'index.html'))) {
       ctx.log('  building the renderer (npm run build:web)…');
@@ -126,7 +137,7 @@ export const coldStart: BenchCase = {
     // Like after a clean close: everything in the main file, the WAL empty.
     ctx.app.deps.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const runs = ctx.quick ? 3 : 5;
-    const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: chromiumOrExit(), args: CHROMIUM_ARGS });
     const starts: Awaited<ReturnType<typeof startOnce>>[] = [];
     const raw: number[] = [];
     const bare: number[] = [];
@@ -139,9 +150,11 @@ export const coldStart: BenchCase = {
         const s = starts[starts.length - 1]!;
         ctx.log(
           `  start ${i + 1}/${runs}: ready (URL printed) ${fmtMs(s.readyMs)} ms, sign-in screen visible ${fmtMs(s.visibleMs)} ms, ` +
-            `main RSS ${s.rss?.toFixed(0) ?? 'n/a'} MB (peak ${s.peak?.toFixed(0) ?? 'n/a'} MB); raw open+quick_check ${fmtMs(raw[raw.length - 1])} ms`,
+            `main RSS ${s.rss?.toFixed(0) ?? 'n/a'} MB (peak ${s.peak?.toFixed(0) ?? 'n/a'} MB); raw open ${fmtMs(raw[raw.length - 1])} ms`,
         );
       }
+      const crashed = await startOnce(browser, ctx.dataDir, false);
+      ctx.log(`  after a crash (quick check at start): sign-in screen visible ${fmtMs(crashed.visibleMs)} ms (not in the result)`);
     } finally {
       await browser.close();
     }
@@ -157,7 +170,7 @@ export const coldStart: BenchCase = {
         p50: visible.p50,
         p99: visible.p99,
         budget: coldStart.budget,
-        baseline: { name: 'raw better-sqlite3 open + quick_check + staff query', p50: base.p50, p99: base.p99 },
+        baseline: { name: 'raw better-sqlite3 open + staff query', p50: base.p50, p99: base.p99 },
       },
     ];
     const rss = starts.map((s) => s.rss).filter((v): v is number => v !== null);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { uuidv7, type Clock, type IdSource } from '../shared/ids';
 import { createHlc } from '../shared/hlc';
@@ -16,13 +16,18 @@ import type { PaymentProvider } from './payments/provider';
 import { OWASP_SCRYPT, type PinParams } from './staff/pin';
 import { createDataSafety, type DataSafety } from './backup/service';
 import {
+  CLEAN_CLOSE_MARKER,
   clearRecoveryMarker,
   isDamageError,
   quickCheckFile,
   readRecoveryMarker,
   setAsideDamaged,
+  takeCleanCloseMarker,
+  writeCleanCloseMarker,
   writeRecoveryMarker,
 } from './backup/integrity';
+import { startIntegrityCheck, type CheckOutcome, type RunningCheck } from './backup/background-check';
+import { recordAudit } from './audit/audit';
 import { listBackups } from './backup/files';
 import { recoveryCall } from './backup/recovery';
 import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
@@ -53,6 +58,11 @@ export interface AppOptions {
   walCheckpointWorker?: boolean;
   /** Cloud sync: transport, timers (tests), and whether the loop starts at once. */
   sync?: SyncOptions;
+  /**
+   * The full integrity check on a worker while the store sells (default: on when there is a data
+   * folder; first a minute after opening, so it stays out of the start, then daily).
+   */
+  backgroundCheck?: { firstAfterMs?: number; everyMs?: number; pauseMs?: number } | false;
 }
 
 export interface App {
@@ -65,6 +75,13 @@ export interface App {
   /** Set when the database failed its start-up check; the renderer offers the backups. */
   readonly recovery: RecoveryInfo | null;
   readonly dataSafety: DataSafety | null;
+  /**
+   * What guarded this start: `quick_check` (after an unclean shutdown, or a file changed while the
+   * app was closed), `skipped` (closed cleanly: the background check covers it), null (in memory).
+   */
+  readonly startupCheck: 'quick_check' | 'skipped' | null;
+  /** Runs the full integrity check now (on its worker) and acts on it: audit row, recovery when damaged. */
+  checkIntegrity(): Promise<CheckOutcome>;
   /** Backs up (a set-up store with a data folder), then closes. Transports call this on quit. */
   shutdown(): Promise<void>;
   /** Closes at once, without the shutdown backup. */
@@ -85,8 +102,10 @@ type Listener = (event: string, payload: unknown) => void;
 
 /**
  * Wires the store, the domain and the router. Both transports (Electron IPC, the host) call this.
- * With a data folder the file gets a quick check first: a damaged database is set aside (kept)
- * and the app starts in recovery, offering its backups, instead of failing to start.
+ * With a data folder the file gets a quick check first unless the app closed it cleanly last time
+ * (and nothing changed it since); a full check then runs in the background while the store sells.
+ * A damaged database is set aside (kept) and the app goes to recovery, offering its backups,
+ * instead of failing to start or selling on from a broken file.
  */
 export function createApp(opts: AppOptions): App {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
@@ -103,6 +122,17 @@ export function createApp(opts: AppOptions): App {
   let core: Core | null = null;
   let recovery: RecoveryInfo | null = null;
   let closed = false;
+  // Bumped at every open, so a background check's verdict is applied only to the file it read.
+  let generation = 0;
+  let running: RunningCheck | null = null;
+  let checkTimer: ReturnType<typeof setTimeout> | null = null;
+  const check = {
+    on: opts.dataDir !== null && opts.backgroundCheck !== false,
+    firstAfterMs: 60_000,
+    everyMs: 24 * 3_600_000,
+    pauseMs: 20,
+    ...(opts.backgroundCheck || {}),
+  };
 
   // Calls in flight, and a gate that holds new calls while a restore swaps the database.
   let inFlight = 0;
@@ -110,6 +140,9 @@ export function createApp(opts: AppOptions): App {
   const idle: (() => void)[] = [];
 
   function openCore(): Core {
+    // Open from here on: a crash before the next orderly close leaves no marker, so a quick check.
+    if (opts.dataDir) rmSync(join(opts.dataDir, CLEAN_CLOSE_MARKER), { force: true });
+    generation++;
     const store = openStore(file, opts.migrationsDir);
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
@@ -141,12 +174,40 @@ export function createApp(opts: AppOptions): App {
     };
   }
 
-  function closeCore(): void {
+  /** `clean`: the file is left whole (not about to be set aside as damaged), so mark the close. */
+  function closeCore(clean = true): void {
+    if (checkTimer) clearTimeout(checkTimer);
+    checkTimer = null;
+    running?.stop();
+    running = null;
     core?.sync.engine.stop();
     // Before the main connection closes: its close then checkpoints the rest and removes the WAL.
     core?.checkpointer?.stop();
-    if (core?.store.sqlite.open) core.store.sqlite.close();
+    const wasOpen = core?.store.sqlite.open === true;
+    if (wasOpen) core!.store.sqlite.close();
     core = null;
+    if (wasOpen && clean && opts.dataDir) writeCleanCloseMarker(opts.dataDir, file, clock());
+  }
+
+  /** Holds new calls and waits for those in flight (a restore, or the move to recovery). */
+  async function exclusive<T>(fn: () => T | Promise<T>, own: number): Promise<T> {
+    while (gate) await gate;
+    let release!: () => void;
+    gate = new Promise<void>((r) => (release = r));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (inFlight > own) {
+        if (Date.now() > deadline) throw new AppError('CONFLICT', 'Other work is still running: try again in a moment');
+        await new Promise<void>((r) => {
+          idle.push(r);
+          setTimeout(r, 100);
+        });
+      }
+      return await fn();
+    } finally {
+      gate = null;
+      release();
+    }
   }
 
   const safety: DataSafety | null = opts.dataDir
@@ -157,34 +218,30 @@ export function createApp(opts: AppOptions): App {
         automatic: opts.automaticBackups ?? true,
         slot: {
           deps: () => core?.deps ?? null,
-          async exclusive(fn, own) {
-            while (gate) await gate;
-            let release!: () => void;
-            gate = new Promise<void>((r) => (release = r));
-            try {
-              const deadline = Date.now() + 15_000;
-              while (inFlight > own) {
-                if (Date.now() > deadline) throw new AppError('CONFLICT', 'Other work is still running: try again in a moment');
-                await new Promise<void>((r) => {
-                  idle.push(r);
-                  setTimeout(r, 100);
-                });
-              }
-              return await fn();
-            } finally {
-              gate = null;
-              release();
-            }
-          },
-          close: closeCore,
+          exclusive,
+          close: () => closeCore(),
           open() {
             closeCore();
             core = openCore();
             // A restored database is older than what the cloud has from this terminal: resync.
             afterRestore(core.deps);
+            scheduleCheck(check.firstAfterMs);
             return core.deps;
           },
           recovered() {
+            // The restored store's audit log says why it was restored (the damaged file's may be unreadable).
+            if (recovery && core) {
+              try {
+                recordAudit(core.deps, {
+                  staffId: null,
+                  action: 'integrity.check',
+                  details: { problem: recovery.problem, damagedFile: recovery.damagedFile, restored: true },
+                  success: false,
+                });
+              } catch (err) {
+                console.error('[countertop] could not record the failed check in the restored store:', err);
+              }
+            }
             recovery = null;
             if (opts.dataDir) clearRecoveryMarker(opts.dataDir);
           },
@@ -193,17 +250,20 @@ export function createApp(opts: AppOptions): App {
     : null;
 
   function enterRecovery(problem: string): void {
-    closeCore();
+    closeCore(false);
     const damaged = setAsideDamaged(file, clock());
     console.error(`[countertop] the database failed its check (${problem}); kept as ${damaged ?? '(nothing)'}; waiting for a restore`);
     recovery = { problem, damagedFile: damaged, folder: safety!.backupsDir, backups: [] };
     writeRecoveryMarker(opts.dataDir!, { problem, damagedFile: damaged, at: clock() });
   }
 
+  let startupCheck: App['startupCheck'] = null;
   if (opts.dataDir) {
     const marker = readRecoveryMarker(opts.dataDir);
-    const check = quickCheckFile(file);
-    if (!check.ok) enterRecovery(check.problem);
+    const cleanClose = takeCleanCloseMarker(opts.dataDir, file);
+    startupCheck = cleanClose ? 'skipped' : 'quick_check';
+    const quick = cleanClose ? { ok: true as const } : quickCheckFile(file);
+    if (!quick.ok) enterRecovery(quick.problem);
     else if (marker && !existsSync(file)) {
       // Restarted while waiting for a restore: still waiting (never silently a new, empty store).
       recovery = { problem: marker.problem, damagedFile: marker.damagedFile, folder: safety!.backupsDir, backups: [] };
@@ -218,6 +278,7 @@ export function createApp(opts: AppOptions): App {
     }
   }
   safety?.schedule();
+  if (core) scheduleCheck(check.firstAfterMs);
 
   const router: Router = {
     async call(channel, input, sessionKey): Promise<Result<unknown>> {
@@ -257,6 +318,64 @@ export function createApp(opts: AppOptions): App {
     closeCore();
   };
 
+  function scheduleCheck(afterMs: number): void {
+    if (!check.on || closed) return;
+    if (checkTimer) clearTimeout(checkTimer);
+    checkTimer = setTimeout(() => {
+      checkTimer = null;
+      void checkIntegrity()
+        .catch((err: unknown) => console.error('[countertop] the background integrity check failed:', err))
+        .finally(() => {
+          if (core && !checkTimer && !running) scheduleCheck(check.everyMs);
+        });
+    }, afterMs);
+    checkTimer.unref();
+  }
+
+  async function checkIntegrity(): Promise<CheckOutcome> {
+    if (!core || !opts.dataDir || closed) return { kind: 'stopped' };
+    if (running) return running.done;
+    const of = generation;
+    const run = startIntegrityCheck(file, { pauseMs: check.pauseMs });
+    running = run;
+    const outcome = await run.done;
+    if (running === run) running = null;
+    // A verdict on a file that has since been closed or replaced (a restore) says nothing about this one.
+    if (of !== generation || !core || closed) return { kind: 'stopped' };
+    if (outcome.kind === 'ok') {
+      try {
+        recordAudit(core.deps, {
+          staffId: null,
+          action: 'integrity.check',
+          details: { tables: outcome.tables, ms: outcome.ms },
+          success: true,
+        });
+      } catch (err) {
+        // A store that refuses writes (read-only file, full disk) says so where it sells; the verdict waits for the next check.
+        console.error('[countertop] could not record the integrity check:', err);
+      }
+    } else if (outcome.kind === 'damaged') {
+      const toRecovery = () => {
+        if (of !== generation || !core) return;
+        try {
+          // In the damaged file's own log, which is kept: why it was set aside.
+          recordAudit(core.deps, { staffId: null, action: 'integrity.check', details: { problem: outcome.problem }, success: false });
+        } catch (err) {
+          console.error('[countertop] could not write the failed check to the damaged database:', err);
+        }
+        enterRecovery(outcome.problem);
+        events.emit('app.recovery', { problem: outcome.problem });
+      };
+      try {
+        await exclusive(toRecovery, 0);
+      } catch {
+        // Calls that never finish must not keep the store selling from a damaged file.
+        toRecovery();
+      }
+    } else if (outcome.kind === 'error') console.error(`[countertop] the background integrity check could not run: ${outcome.message}`);
+    return outcome;
+  }
+
   return {
     router,
     get deps() {
@@ -272,6 +391,8 @@ export function createApp(opts: AppOptions): App {
       return recovery && { ...recovery, backups: listBackups(safety!.backupsDir) };
     },
     dataSafety: safety,
+    startupCheck,
+    checkIntegrity,
     async shutdown() {
       if (closed) return;
       await safety?.shutdown();

@@ -22,7 +22,7 @@ import { ShippingScreen } from './features/shipping/ShippingScreen';
 import { RatingsScreen } from './features/ratings/RatingsScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
-import { useApp } from './stores/app';
+import { showRecovery, useApp } from './stores/app';
 import { AuditScreen } from './features/audit/AuditScreen';
 import { RecoveryScreen } from './features/data/RecoveryScreen';
 import { showPendingNotice } from './features/data/notice';
@@ -82,6 +82,8 @@ export function App() {
   }, [boot]);
 
   useEffect(() => subscribe('session.expired', () => expired()), [expired]);
+  // The background integrity check found damage: the recovery screen, whatever was on screen.
+  useEffect(() => subscribe('app.recovery', showRecovery), []);
 
   // The low-stock badge: managers see it, refreshed whenever stock changes anywhere.
   const manager = useApp((s) => roleRank(s.session?.staff?.role ?? 'public') >= roleRank('manager'));

@@ -48,6 +48,14 @@ export function onAuthLost(handler: AuthLostHandler | null): void {
 /** Channels where an auth error is an answer to the user, not an expired session. */
 const AUTH_ANSWER_CHANNELS = new Set<string>(['staff.signIn', 'setup.run', 'app.status', 'session.me']);
 
+// Recovery hook: main answers every call with `details.recovery` once the database was found
+// damaged; the renderer then shows the recovery screen (should the event announcing it be missed).
+let recoveryFound: (() => void) | null = null;
+
+export function onRecovery(handler: (() => void) | null): void {
+  recoveryFound = handler;
+}
+
 function carriesApproval(input: unknown): boolean {
   return typeof input === 'object' && input !== null && (input as { approval?: unknown }).approval !== undefined;
 }
@@ -182,6 +190,10 @@ export async function invoke<K extends Channel>(channel: K, input: InputOf<K>): 
     authLost
   ) {
     authLost(result.error);
+  }
+  if (!result.ok && result.error.code === 'IO' && channel !== 'app.status' && recoveryFound) {
+    const details = result.error.details as { recovery?: unknown } | undefined;
+    if (details?.recovery === true) recoveryFound();
   }
   return result as Result<OutputOf<K>>;
 }

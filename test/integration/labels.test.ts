@@ -1,31 +1,21 @@
 /**
- * Shelf labels: the PDF renders (pdftoppm → PNG) and each label's barcode decodes (ZXing) to the
+ * Shelf labels: the PDF renders (MuPDF → PNG) and each label's barcode decodes (ZXing) to the
  * item's own code — EAN-13, UPC-A, or Code 128 of the SKU when the item has no barcode.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
 import { describe, expect, it } from 'vitest';
 import { ROLL, SHEET } from '../../src/main/labels/labels';
 import { ok } from '../support/app';
 import { stockWorld } from '../support/inventory';
+import { pdfPageCount, pdfText, pdfToPng } from '../support/pdf';
 
 const DPI = 200;
 const PX = DPI / 72;
 
 function render(base64: string): PNG[] {
-  const dir = mkdtempSync(join(tmpdir(), 'labels-'));
-  writeFileSync(join(dir, 'l.pdf'), Buffer.from(base64, 'base64'));
-  execFileSync('pdftoppm', ['-png', '-r', String(DPI), join(dir, 'l.pdf'), join(dir, 'p')]);
-  const pages = execFileSync('ls', [dir])
-    .toString()
-    .split('\n')
-    .filter((f) => f.endsWith('.png'))
-    .sort();
-  return pages.map((f) => PNG.sync.read(readFileSync(join(dir, f))));
+  const bytes = Buffer.from(base64, 'base64');
+  return Array.from({ length: pdfPageCount(bytes) }, (_, i) => PNG.sync.read(Buffer.from(pdfToPng(bytes, i + 1, DPI))));
 }
 
 function crop(png: PNG, x: number, y: number, w: number, h: number): { data: Uint8ClampedArray; width: number; height: number } {
@@ -101,7 +91,7 @@ describe('shelf labels', () => {
     const x = Math.round((SHEET.margin.left + (slot % SHEET.columns) * SHEET.pitch.x) * PX);
     const y = Math.round(SHEET.margin.top * PX);
     expect(ink(crop(page, x + 5, y + 5, Math.round(SHEET.label.width * PX * 0.4), Math.round(7 * PX * 2)))).toBeGreaterThan(150);
-    const text = execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(pdf.base64, 'base64') }).toString();
+    const text = pdfText(Buffer.from(pdf.base64, 'base64'));
     expect(text).toContain('Peanut butter 340g');
     expect(text).toContain('$4.99');
   });

@@ -8,6 +8,7 @@ import { journalReport } from '../journal/report';
 import { invalidateSettings } from '../settings/settings';
 import { readBackupConfig, writeBackupConfig } from './config';
 import type { DataSafety } from './service';
+import { lastIntegrityCheck } from './background-check';
 
 function safetyOf(ctx: Ctx): DataSafety {
   const s = ctx.deps.dataSafety;
@@ -42,6 +43,7 @@ export const adminHandlers: HandlersFor<typeof adminContract> = {
     return after;
   },
   'data.export': (_i, ctx) => safetyOf(ctx).exportAll(staffOf(ctx).id),
+  'integrity.status': (_i, { deps }) => lastIntegrityCheck(deps.sqlite),
   'journal.verify': (_i, { deps }) => journalReport(deps),
   'audit.list': (input, { deps }) => listAudit(deps, input),
   'audit.facets': (_i, { deps }) => auditFacets(deps),

@@ -4,6 +4,11 @@ const en = {
   backups: 'Backups',
   backupsHint:
     'Countertop copies the whole database while it runs (without stopping sales) and when it closes. The copies stay on this computer, in:',
+  integrity: {
+    never: 'Integrity check: not run yet (it runs in the background a minute after start, then daily).',
+    ok: 'Last integrity check: ok at {{when}}',
+    failed: 'Last integrity check: failed at {{when}} ({{problem}})',
+  },
   backupNow: 'Back up now',
   backingUp: 'Backing up…',
   backedUp: 'Backup made: {{name}}',
@@ -94,6 +99,11 @@ const zhCN: Strings<typeof en> = {
   title: '备份与数据',
   backups: '备份',
   backupsHint: 'Countertop 在运行期间（不影响收银）和关闭时自动复制整个数据库。备份保存在本机的以下文件夹：',
+  integrity: {
+    never: '完整性检查：尚未运行（启动一分钟后在后台运行，之后每天一次）。',
+    ok: '上次完整性检查：{{when}}，正常',
+    failed: '上次完整性检查：{{when}}，发现损坏（{{problem}}）',
+  },
   backupNow: '立即备份',
   backingUp: '正在备份…',
   backedUp: '已完成备份：{{name}}',

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { AppStatus, Language, SessionInfo, StoreSettings } from '../../shared/api';
 import type { ApiError } from '../../shared/errors';
-import { invoke, onAuthLost } from '../api';
+import { invoke, onAuthLost, onRecovery } from '../api';
 import { applyLanguage, localLanguage, setLocalLanguage } from '../i18n';
 import { useApproval } from './approval';
 import { useCatalog } from './catalog';
@@ -137,3 +137,9 @@ export const useApp = create<AppState>((set, get) => ({
 }));
 
 onAuthLost(() => useApp.getState().expired());
+/** The database was found damaged while the app ran: start afresh, which lands on the recovery screen. */
+export function showRecovery(): void {
+  const { screen, boot } = useApp.getState();
+  if (screen !== 'recovery' && screen !== 'loading') void boot();
+}
+onRecovery(showRecovery);

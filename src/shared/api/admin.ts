@@ -37,6 +37,14 @@ export interface RestoreResult {
   keptAs: string | null;
 }
 
+/** The last full integrity check of the store, run in the background while it sells. */
+export interface IntegrityStatus {
+  at: number;
+  ok: boolean;
+  /** What was wrong, in SQLite's words (null when ok). */
+  problem: string | null;
+}
+
 /** Set when the database failed its start-up check: the app waits for a restore. */
 export interface RecoveryInfo {
   /** What was wrong, in SQLite's words. */
@@ -138,6 +146,7 @@ export const adminContract = {
     writes: true,
   }),
   'data.export': channel<ExportResult>()({ input: c.empty, role: 'admin', writes: 'own' }),
+  'integrity.status': channel<IntegrityStatus | null>()({ input: c.empty, role: 'admin', writes: false }),
   'journal.verify': channel<JournalReport>()({ input: c.empty, role: 'manager', writes: false }),
   'audit.list': channel<AuditPage>()({ input: auditFilter, role: 'manager', writes: false }),
   'audit.facets': channel<AuditFacets>()({ input: c.empty, role: 'manager', writes: false }),

@@ -36,6 +36,8 @@ export interface Events {
   'session.expired': { reason: 'idle' | 'signedOut' };
   /** Stock or reorder rules changed (a sale, a receipt, a count…): alert badges refresh. */
   'stock.changed': { at: number };
+  /** The background integrity check found the database damaged: the app is now in recovery. */
+  'app.recovery': { problem: string };
 }
 export type EventName = keyof Events;
 

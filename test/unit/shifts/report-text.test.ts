@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ShiftReport } from '../../../src/shared/api/shifts';
 import { reportLines } from '../../../src/main/shifts/report-text';
 import { shiftReportPdf } from '../../../src/main/shifts/report-print';
 import { RESOURCES_DIR } from '../../../src/main/host/paths';
+import { pdfText as readPdf } from '../../support/pdf';
 
 function report(categories: ShiftReport['categories']): ShiftReport {
   return {
@@ -66,7 +66,7 @@ describe('Z report text: category names', () => {
 describe('Z report PDF', () => {
   const pdfText = async (r: ShiftReport, language: 'en' | 'zh-CN') => {
     const bytes = await shiftReportPdf(r, { language, timezone: 'Asia/Shanghai', resourcesDir: RESOURCES_DIR });
-    return execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(bytes) }).toString();
+    return readPdf(bytes);
   };
 
   it('an English report of a Chinese store shows its name and reasons, not question marks', async () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupInfo, BackupOverview, ExportResult, JournalReport } from '../../../shared/api';
+import type { BackupInfo, BackupOverview, ExportResult, IntegrityStatus, JournalReport } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
@@ -225,6 +225,7 @@ function Backups() {
         </button>
       </div>
       <p className="muted">{t('data.backupsHint')}</p>
+      <IntegrityLine />
       {overview && (
         <p>
           <code className="path" data-testid="backup-folder">
@@ -311,6 +312,30 @@ function Backups() {
         />
       )}
     </section>
+  );
+}
+
+/** The background integrity check's last verdict (from the audit log). */
+function IntegrityLine() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [status, setStatus] = useState<IntegrityStatus | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void invoke('integrity.status', {}).then((r) => {
+      if (live) setStatus(r.ok ? r.value : undefined);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (status === undefined) return null;
+  return (
+    <p className={status && !status.ok ? 'field-error' : 'muted'} data-testid="integrity-status">
+      {status === null
+        ? t('data.integrity.never')
+        : t(status.ok ? 'data.integrity.ok' : 'data.integrity.failed', { when: fmt.dateTime(status.at), problem: status.problem ?? '' })}
+    </p>
   );
 }
 
