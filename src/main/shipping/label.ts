@@ -4,7 +4,8 @@
  * slip.
  *
  * Fonts: Helvetica covers Latin-1 only, so the CJK font in `resources/fonts/` (the Noto Sans SC
- * GB2312 subset shipped with the app, or one the store drops there) is embedded (subset) when present. Without one, Chinese text is printed
+ * GB2312 subset shipped with the app, or one the store drops there) is embedded whole when present:
+ * pdf-lib's subsetting breaks this font's glyph outlines (letters vanish). Without one, Chinese text is printed
  * as pinyin (carriers accept romanized addresses) and any other character outside Latin-1 as '?'.
  * ZPL is sent as UTF-8 (^CI28); the printer needs a Unicode font for Chinese.
  */
@@ -55,7 +56,7 @@ async function fonts(doc: PDFDocument, resourcesDir: string): Promise<Fonts> {
   const cjk = cjkFontBytes(resourcesDir);
   if (cjk) {
     doc.registerFontkit(fontkit);
-    const f = await doc.embedFont(cjk, { subset: true });
+    const f = await doc.embedFont(cjk, { subset: false });
     return { regular: f, bold: f, unicode: true };
   }
   return { regular: await doc.embedFont(StandardFonts.Helvetica), bold: await doc.embedFont(StandardFonts.HelveticaBold), unicode: false };

@@ -100,6 +100,24 @@ describe('the shipping label PDF', () => {
     expect(decodePdfBarcode(pdf).text).toBe('1ZFAKE00000001');
   });
 
+  it('with the CJK font, a Chinese and Latin address prints every letter', async () => {
+    const cn: Shipment = {
+      ...shipment,
+      address: {
+        name: '银行存款 Jane Doe',
+        line1: '建国路1号',
+        city: '北京',
+        region: '北京市',
+        postalCode: '100000',
+        country: 'CN',
+        phone: null,
+      },
+    };
+    const text = pdfText(await labelPdf(cn, { ...ctx, resourcesDir: RESOURCES_DIR }));
+    expect(text).toContain('银行存款 Jane Doe');
+    expect(text).toContain('建国路1号');
+  });
+
   it('the packing slip lists what is in the box', async () => {
     const pdf = await packingSlipPdf(shipment, ctx);
     const text = pdfText(pdf);
