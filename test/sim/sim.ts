@@ -219,6 +219,7 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     ids: () => seededUuid(sched.now, cloudR),
     hlc: createHlc('cloud', serverClock),
     randomBytes: (n) => cloudR.bytes(n),
+    pinParams: PIN_PARAMS,
   });
   const cloudApp = buildCloudApp(cDeps) as unknown as Hono;
 
