@@ -27,7 +27,7 @@ import { listBackups } from './backup/files';
 import { recoveryCall } from './backup/recovery';
 import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
 import { afterRestore } from './sync/restore';
-import { getState } from './sync/state';
+import { getState, moveTokenOut } from './sync/state';
 import { finishFirstDownload } from './sync/after-download';
 import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
 
@@ -109,8 +109,10 @@ export function createApp(opts: AppOptions): App {
   let gate: Promise<void> | null = null;
   const idle: (() => void)[] = [];
 
-  function openCore(): Core {
+  /** `restored`: the file came from a backup, whose token (older versions kept one) is not adopted. */
+  function openCore(restored = false): Core {
     const store = openStore(file, opts.migrationsDir);
+    moveTokenOut(store.sqlite, secrets, !restored);
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
@@ -179,7 +181,7 @@ export function createApp(opts: AppOptions): App {
           close: closeCore,
           open() {
             closeCore();
-            core = openCore();
+            core = openCore(true);
             // A restored database is older than what the cloud has from this terminal: resync.
             afterRestore(core.deps);
             return core.deps;

@@ -4,8 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { createApp } from './app';
+import { fileSecretStore, secretsFileIn } from './secrets/secrets';
+import { safeStorageSealer } from './electron/sealer';
 import { hardenSession, hardenWebContents, installGlobalGuards, type HardenOptions } from './electron/harden';
 import { registerIpc, type IpcTransport } from './electron/ipc';
 import { installMenu } from './electron/menu';
@@ -96,10 +98,13 @@ function main(): void {
       if (process.platform === 'win32') app.setAppUserModelId('app.countertop.pos');
       hardenSession(session.defaultSession, hardening);
       installMenu({ isDev, appName: APP_NAME });
+      const dataDir = dataDirectory();
       core = createApp({
-        dataDir: dataDirectory(),
+        dataDir,
         migrationsDir: migrationsDirectory(),
         resourcesDir: resourcesDirectory(),
+        // After ready: safeStorage needs the app (and on Linux its keyring) up.
+        secrets: fileSecretStore(secretsFileIn(dataDir), safeStorageSealer(safeStorage)),
       });
       ipc = registerIpc(core.router, {
         appUrl,

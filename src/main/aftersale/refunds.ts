@@ -359,7 +359,7 @@ export interface ReturnInput {
   lines: { orderLineId: string; qty: number; disposition: Disposition }[];
   method: RefundMethod;
   reason?: string | null | undefined;
-  approval?: Approval;
+  approval?: { staffId: string; pin: string };
 }
 
 /** A return with the receipt: some or all lines of one sale. Idempotent by refund id. */
