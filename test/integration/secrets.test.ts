@@ -307,7 +307,10 @@ describe('the device token stays out of the database file', () => {
     open.splice(0);
     // What an older version wrote: the token inside the link row, no secrets file.
     const db = new Database(join(dir, DB_FILE));
-    const link = JSON.parse(db.prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string) as Record<string, unknown>;
+    const link = JSON.parse(db.prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string) as Record<
+      string,
+      unknown
+    >;
     db.prepare("UPDATE sync_state SET value = ? WHERE key = 'cloud'").run(JSON.stringify({ ...link, token }));
     db.close();
     rmSync(join(dir, SECRETS_FILE));
@@ -352,7 +355,10 @@ describe('the device token stays out of the database file', () => {
     // An old-format backup, made on another terminal (another device id) that kept its token in the file.
     const file = join(dir, 'backups', backup.name);
     const db = new Database(file);
-    const link = JSON.parse(db.prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string) as Record<string, unknown>;
+    const link = JSON.parse(db.prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string) as Record<
+      string,
+      unknown
+    >;
     db.prepare("UPDATE sync_state SET value = ? WHERE key = 'cloud'").run(JSON.stringify({ ...link, deviceId: uuidv7(Date.now()), token }));
     db.close();
     const again = track(terminal(cloud.transport, { dataDir: dir }));

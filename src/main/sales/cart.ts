@@ -268,12 +268,7 @@ export function removeLine(deps: Deps, staff: SessionStaff, lineId: string, appr
  * Privileged cart actions: a clerk needs a manager's PIN on the spot; a manager approves their
  * own. Either way the action is audited with who approved it.
  */
-function authorize(
-  staff: SessionStaff,
-  approval: Approval,
-  action: string,
-  needed: boolean,
-): string | null {
+function authorize(staff: SessionStaff, approval: Approval, action: string, needed: boolean): string | null {
   if (!needed) return null;
   if (roleRank(staff.role) >= roleRank('manager')) return staff.id;
   if (!approval) throw new AppError('APPROVAL_REQUIRED', 'A manager must approve this', { action });
@@ -287,13 +282,7 @@ function overLimit(deps: Deps, base: number, discount: Discount | null): boolean
   return base > 0 ? discountAmount(base, discount) * 10000 > base * limit : discount.minor > 0;
 }
 
-export function setLineDiscount(
-  deps: Deps,
-  staff: SessionStaff,
-  lineId: string,
-  discount: Discount | null,
-  approval?: Approval,
-): Cart {
+export function setLineDiscount(deps: Deps, staff: SessionStaff, lineId: string, discount: Discount | null, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   const base = lineGross(line);
   if (discount?.kind === 'amount' && discount.minor > base)
@@ -313,12 +302,7 @@ export function setLineDiscount(
   return loadCart(deps);
 }
 
-export function setCartDiscount(
-  deps: Deps,
-  staff: SessionStaff,
-  discount: Discount | null,
-  approval?: Approval,
-): Cart {
+export function setCartDiscount(deps: Deps, staff: SessionStaff, discount: Discount | null, approval?: Approval): Cart {
   const cart = loadCart(deps);
   if (!cart.id || cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
   assertNoCardInFlight(deps, cart.id, 'reduce');
@@ -333,13 +317,7 @@ export function setCartDiscount(
   return loadCart(deps);
 }
 
-export function overridePrice(
-  deps: Deps,
-  staff: SessionStaff,
-  lineId: string,
-  unitPrice: number,
-  approval?: Approval,
-): Cart {
+export function overridePrice(deps: Deps, staff: SessionStaff, lineId: string, unitPrice: number, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label cannot be re-priced');
   const approvedBy = authorize(staff, approval, 'price.override', unitPrice !== line.unitPrice);

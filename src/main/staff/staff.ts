@@ -159,7 +159,8 @@ async function checkPin(deps: Deps, a: PinAttempt): Promise<StaffRow> {
       deps.db.update(staff).set({ failedAttempts: 0, lockedUntil: null }).where(eq(staff.id, row.id)).run();
       return row;
     }
-    const lockedUntil = attempts >= MAX_PIN_ATTEMPTS ? (deps.db.select().from(staff).where(eq(staff.id, row.id)).get()?.lockedUntil ?? null) : null;
+    const lockedUntil =
+      attempts >= MAX_PIN_ATTEMPTS ? (deps.db.select().from(staff).where(eq(staff.id, row.id)).get()?.lockedUntil ?? null) : null;
     recordAudit(deps, {
       staffId: a.actorId ?? row.id,
       action: a.failed,

@@ -67,8 +67,7 @@ function requireLink(deps: Pick<Deps, 'sqlite'>): CloudLink {
 /** A client that speaks as this terminal; refused when this machine does not hold its token. */
 function requireClient(deps: Pick<Deps, 'sqlite'>, engine: SyncEngine): CloudClient {
   const client = engine.client(requireLink(deps));
-  if (!client)
-    throw new AppError('CONFLICT', 'This terminal must join its organisation again', { messageKey: 'sync.err.rejoin' });
+  if (!client) throw new AppError('CONFLICT', 'This terminal must join its organisation again', { messageKey: 'sync.err.rejoin' });
   return client;
 }
 

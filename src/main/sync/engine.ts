@@ -220,7 +220,11 @@ export class SyncEngine {
       // Linked, but the token is not on this machine: nothing to send with; the terminal must join again.
       this.failures += 1;
       this.note(
-        { online: false, lastAttemptAt: started, lastError: { code: 'REJOIN', message: 'The device token is not on this machine', at: started } },
+        {
+          online: false,
+          lastAttemptAt: started,
+          lastError: { code: 'REJOIN', message: 'The device token is not on this machine', at: started },
+        },
         true,
       );
       return;

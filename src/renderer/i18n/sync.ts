@@ -126,7 +126,8 @@ const en = {
     joinSetUp: 'Only a new terminal (not set up yet) can join with a code.',
     badCode: 'That code is unknown, used or expired. Ask an admin for a new one.',
     revoked: 'This terminal is no longer enrolled in the cloud.',
-    rejoin: 'This terminal’s cloud key is not on this computer (a backup from another computer, or a new disk): it is not connected and must join the cloud again. It keeps working on its own meanwhile.',
+    rejoin:
+      'This terminal’s cloud key is not on this computer (a backup from another computer, or a new disk): it is not connected and must join the cloud again. It keeps working on its own meanwhile.',
     cloudSignIn: 'Sign in to the cloud first.',
     wrongPin: 'Wrong PIN.',
     cloudError: 'The cloud had a problem. Try again in a moment.',
