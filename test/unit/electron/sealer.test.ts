@@ -19,7 +19,7 @@ function file(): string {
 
 const keychain = (available: boolean): SafeStorageLike => ({
   isEncryptionAvailable: () => available,
-  encryptString: (s) => Buffer.from(s, 'utf8').map((b) => b ^ 0x5a),
+  encryptString: (s) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
   decryptString: (b) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
 });
 
