@@ -23,7 +23,7 @@ import { ADMIN_PIN, fail, makeApp, ok, readyStore, TEST_PIN_PARAMS } from '../su
 import { fetchVia, startTestCloud, type TestCloud } from '../support/cloud';
 import { firstTerminal, terminal } from '../support/sync';
 
-// Counts the scrypt computations (the PIN checks actually judged) while still computing them.
+// Counts the scrypt computations (the PIN checks actually judged, sync or async) while still computing them.
 const scryptCalls = vi.hoisted(() => ({ n: 0 }));
 vi.mock('node:crypto', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:crypto')>();
@@ -31,7 +31,11 @@ vi.mock('node:crypto', async (importOriginal) => {
     scryptCalls.n += 1;
     return (real.scrypt as (...a: unknown[]) => void)(...args);
   }) as typeof real.scrypt;
-  return { ...real, default: { ...real, scrypt }, scrypt };
+  const scryptSync = ((...args: Parameters<typeof real.scryptSync>) => {
+    scryptCalls.n += 1;
+    return real.scryptSync(...args);
+  }) as typeof real.scryptSync;
+  return { ...real, default: { ...real, scrypt, scryptSync }, scrypt, scryptSync };
 });
 
 const tmpDirs: string[] = [];
@@ -166,6 +170,8 @@ describe('lockouts hold under concurrency', () => {
     expect((await fail(app, 'staff.signIn', { staffId: mgr.id, pin: '2468' }, 'late')).code).toBe('LOCKED');
   });
 
+  // Approvals used to be checked one at a time inside the write transaction; now that the hash runs
+  // on the thread pool before it, this keeps them under the lock too.
   it('30 wrong approval PINs at once: at most 5 judged, the manager is locked', async () => {
     const app = track(makeApp());
     const { cola } = await readyStore(app, 'admin');
