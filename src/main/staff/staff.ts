@@ -157,7 +157,11 @@ async function checkPin(deps: Deps, a: PinAttempt): Promise<StaffRow> {
   return inTransaction(deps.sqlite, () => {
     if (ok) {
       deps.db.update(staff).set({ failedAttempts: 0, lockedUntil: null }).where(eq(staff.id, row.id)).run();
-      return row;
+      // Re-read: the person may have been deactivated or demoted while the hash ran.
+      const fresh = deps.db.select().from(staff).where(eq(staff.id, row.id)).get();
+      if (!fresh || !fresh.active) throw new AppError('NOT_FOUND', 'Staff member not found');
+      a.allowed?.(fresh);
+      return fresh;
     }
     const lockedUntil =
       attempts >= MAX_PIN_ATTEMPTS ? (deps.db.select().from(staff).where(eq(staff.id, row.id)).get()?.lockedUntil ?? null) : null;
