@@ -23,7 +23,7 @@ import {
   setAsideDamaged,
   writeRecoveryMarker,
 } from './backup/integrity';
-import { listBackups } from './backup/files';
+import { BACKUP_DIR, dropTokenFromBackups, listBackups } from './backup/files';
 import { recoveryCall } from './backup/recovery';
 import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
 import { afterRestore } from './sync/restore';
@@ -112,7 +112,7 @@ export function createApp(opts: AppOptions): App {
   /** `restored`: the file came from a backup, whose token (older versions kept one) is not adopted. */
   function openCore(restored = false): Core {
     const store = openStore(file, opts.migrationsDir);
-    moveTokenOut(store.sqlite, secrets, !restored);
+    if (moveTokenOut(store.sqlite, secrets, !restored) && !restored && opts.dataDir) dropTokenFromBackups(join(opts.dataDir, BACKUP_DIR));
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');

@@ -306,29 +306,39 @@ describe('the device token stays out of the database file', () => {
     expect(status.lastError).toBeNull();
   });
 
-  it('a token left in the database by an older version moves out on open', async () => {
+  it('a token left in the database (and its backups) by an older version moves out on open', async () => {
     const dir = tmpDir();
     const { t, token, cloud } = await linkedTill(dir);
+    const backup = await ok(t, 'backup.create', {}, 's1');
     t.close();
     open.splice(0);
-    // What an older version wrote: the token inside the link row, no secrets file.
-    const db = new Database(join(dir, DB_FILE));
-    const link = JSON.parse(db.prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string) as Record<
-      string,
-      unknown
-    >;
-    db.prepare("UPDATE sync_state SET value = ? WHERE key = 'cloud'").run(JSON.stringify({ ...link, token }));
-    db.close();
+    // What an older version wrote: the token inside the link row, in the database and its backups; no secrets file.
+    const withToken = (file: string) => {
+      const db = new Database(file);
+      const raw = db.prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get() as string;
+      db.prepare("UPDATE sync_state SET value = ? WHERE key = 'cloud'").run(JSON.stringify({ ...JSON.parse(raw), token }));
+      db.close();
+    };
+    const backupFile = join(dir, 'backups', backup.name);
+    withToken(join(dir, DB_FILE));
+    withToken(backupFile);
     rmSync(join(dir, SECRETS_FILE));
     expect(bytesOf(join(dir, DB_FILE)).includes(Buffer.from(token))).toBe(true);
+    expect(bytesOf(backupFile).includes(Buffer.from(token))).toBe(true);
 
     const again = track(terminal(cloud.transport, { dataDir: dir }));
     expect(readFileSync(join(dir, SECRETS_FILE), 'utf8')).toContain(token);
+    expect(bytesOf(backupFile).includes(Buffer.from(token))).toBe(false);
     const status = await again.sync.engine.syncNow();
     expect(status.lastError).toBeNull();
     again.close();
     open.splice(0);
     expect(bytesOf(join(dir, DB_FILE)).includes(Buffer.from(token))).toBe(false);
+    // The backup is still whole.
+    const kept = new Database(backupFile, { readonly: true });
+    expect(kept.pragma('quick_check', { simple: true })).toBe('ok');
+    expect(kept.prepare("SELECT value FROM sync_state WHERE key = 'cloud'").pluck().get()).toBeTruthy();
+    kept.close();
   });
 
   it('the database opened without its secrets file (a backup on another machine) must join again, and does not crash', async () => {

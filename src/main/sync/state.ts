@@ -90,13 +90,14 @@ export function forgetDeviceToken(secrets: SecretStore, deviceId: string): void 
 /**
  * Older versions kept the token in the link row. On open it moves to the secret store (`keep`) or,
  * for a restored backup, is only dropped: a token that came with a file is not adopted. The row
- * is rewritten with secure_delete so the old bytes do not linger in the file's free space.
+ * is rewritten with secure_delete so the old bytes do not linger in the file's free space. True
+ * when there was one.
  */
-export function moveTokenOut(sqlite: Sqlite, secrets: SecretStore, keep: boolean): void {
+export function moveTokenOut(sqlite: Sqlite, secrets: SecretStore, keep: boolean): boolean {
   const raw = stmt(sqlite, "SELECT value FROM sync_state WHERE key = 'cloud'", 'pluck').get() as string | undefined;
-  if (raw === undefined) return;
+  if (raw === undefined) return false;
   const { token, ...link } = JSON.parse(raw) as CloudLink & { token?: unknown };
-  if (token === undefined) return;
+  if (token === undefined) return false;
   if (keep && typeof token === 'string' && token) saveDeviceToken(secrets, link.deviceId, token);
   const before = sqlite.pragma('secure_delete', { simple: true }) as number;
   sqlite.pragma('secure_delete = ON');
@@ -105,4 +106,5 @@ export function moveTokenOut(sqlite: Sqlite, secrets: SecretStore, keep: boolean
   } finally {
     sqlite.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
   }
+  return true;
 }
