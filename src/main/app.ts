@@ -28,11 +28,11 @@ import {
 } from './backup/integrity';
 import { startIntegrityCheck, type CheckOutcome, type RunningCheck } from './backup/background-check';
 import { recordAudit } from './audit/audit';
-import { listBackups } from './backup/files';
+import { BACKUP_DIR, dropTokenFromBackups, listBackups } from './backup/files';
 import { recoveryCall } from './backup/recovery';
 import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
 import { afterRestore } from './sync/restore';
-import { getState } from './sync/state';
+import { getState, moveTokenOut } from './sync/state';
 import { finishFirstDownload } from './sync/after-download';
 import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
 
@@ -139,11 +139,13 @@ export function createApp(opts: AppOptions): App {
   let gate: Promise<void> | null = null;
   const idle: (() => void)[] = [];
 
-  function openCore(): Core {
+  /** `restored`: the file came from a backup, whose token (older versions kept one) is not adopted. */
+  function openCore(restored = false): Core {
     // Open from here on: a crash before the next orderly close leaves no marker, so a quick check.
     if (opts.dataDir) rmSync(join(opts.dataDir, CLEAN_CLOSE_MARKER), { force: true });
     generation++;
     const store = openStore(file, opts.migrationsDir);
+    if (moveTokenOut(store.sqlite, secrets, !restored) && !restored && opts.dataDir) dropTokenFromBackups(join(opts.dataDir, BACKUP_DIR));
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
@@ -222,7 +224,7 @@ export function createApp(opts: AppOptions): App {
           close: () => closeCore(),
           open() {
             closeCore();
-            core = openCore();
+            core = openCore(true);
             // A restored database is older than what the cloud has from this terminal: resync.
             afterRestore(core.deps);
             scheduleCheck(check.firstAfterMs);
@@ -285,7 +287,7 @@ export function createApp(opts: AppOptions): App {
       while (gate) await gate;
       if (closed) return { ok: false, error: { code: 'IO', message: 'Countertop is shutting down' } };
       if (recovery || !core) {
-        return recoveryCall(channel, input, () => recovery!, safety!, opts.terminalCode ?? 'T1', clock);
+        return recoveryCall(channel, input, () => recovery!, safety!, opts.terminalCode ?? 'T1', clock, opts.pinParams ?? OWASP_SCRYPT);
       }
       inFlight++;
       try {

@@ -1,7 +1,7 @@
 import type { Handlers } from './router';
 import { staffOf } from './router';
 import { appStatus, runSetup } from './setup/setup';
-import { createStaff, listStaff, signIn, updateStaff } from './staff/staff';
+import { approvalFor, createStaff, listStaff, signIn, updateStaff } from './staff/staff';
 import { readSettings, writeSettings } from './settings/settings';
 import * as catalog from './catalog/products';
 import { clearProductImage, productImage, setProductImage, thumbnails } from './catalog/images';
@@ -95,11 +95,27 @@ export const handlers: Handlers = {
   'cart.get': (_i, { deps }) => cart.loadCart(deps),
   'cart.scan': (input, ctx) => cart.scan(ctx.deps, staffOf(ctx), input.code),
   'cart.addProduct': (input, ctx) => cart.addProduct(ctx.deps, staffOf(ctx), input.productId, input.qty),
-  'cart.setQty': (input, ctx) => cart.setQty(ctx.deps, staffOf(ctx), input.lineId, input.qty, input.approval),
-  'cart.removeLine': (input, ctx) => cart.removeLine(ctx.deps, staffOf(ctx), input.lineId, input.approval),
-  'cart.setLineDiscount': (input, ctx) => cart.setLineDiscount(ctx.deps, staffOf(ctx), input.lineId, input.discount, input.approval),
-  'cart.setCartDiscount': (input, ctx) => cart.setCartDiscount(ctx.deps, staffOf(ctx), input.discount, input.approval),
-  'cart.overridePrice': (input, ctx) => cart.overridePrice(ctx.deps, staffOf(ctx), input.lineId, input.unitPrice, input.approval),
+  // A manager's approval PIN is hashed before the write transaction opens (writes: 'own').
+  'cart.setQty': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.recheck');
+    return inTransaction(ctx.deps.sqlite, () => cart.setQty(ctx.deps, staffOf(ctx), input.lineId, input.qty, a));
+  },
+  'cart.removeLine': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.recheck');
+    return inTransaction(ctx.deps.sqlite, () => cart.removeLine(ctx.deps, staffOf(ctx), input.lineId, a));
+  },
+  'cart.setLineDiscount': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.line');
+    return inTransaction(ctx.deps.sqlite, () => cart.setLineDiscount(ctx.deps, staffOf(ctx), input.lineId, input.discount, a));
+  },
+  'cart.setCartDiscount': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.cart');
+    return inTransaction(ctx.deps.sqlite, () => cart.setCartDiscount(ctx.deps, staffOf(ctx), input.discount, a));
+  },
+  'cart.overridePrice': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'price.override');
+    return inTransaction(ctx.deps.sqlite, () => cart.overridePrice(ctx.deps, staffOf(ctx), input.lineId, input.unitPrice, a));
+  },
   'cart.clear': (_i, ctx) => cart.clearCart(ctx.deps, staffOf(ctx)),
 
   'payments.startCard': (input, { deps }) => startCardPayment(deps, input.cartId, input.amount),

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cloudError } from '../../src/main/sync/cloud';
 import { applyPage } from '../../src/main/sync/pull';
-import { getState, setState } from '../../src/main/sync/state';
+import { getState, saveDeviceToken, setState } from '../../src/main/sync/state';
 import { CloudClient, httpTransport, NetworkError, type SyncRequest, type SyncTransport } from '../../src/main/sync/transport';
 import type { Timers } from '../../src/main/sync/engine';
 import { createSimulatedTerminal } from '../../src/main/payments/simulated-terminal';
@@ -46,14 +46,15 @@ function virtualTimers() {
 }
 
 function linkTo(app: Terminal | ReturnType<typeof makeApp>) {
+  const deviceId = randomUUID();
+  saveDeviceToken(app.deps.secrets, deviceId, 'ctd_x');
   setState(app.deps.sqlite, 'cloud', {
     serverUrl: 'http://cloud.test',
-    token: 'ctd_x',
     orgId: randomUUID(),
     orgName: 'Org',
     storeId: randomUUID(),
     storeName: 'Shop',
-    deviceId: randomUUID(),
+    deviceId,
     terminalCode: 'T1',
     enrolledAt: 0,
   });

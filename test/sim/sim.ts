@@ -220,6 +220,7 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     ids: () => seededUuid(sched.now, cloudR),
     hlc: createHlc('cloud', serverClock),
     randomBytes: (n) => cloudR.bytes(n),
+    pinParams: PIN_PARAMS,
   });
   const cloudApp = buildCloudApp(cDeps, { signupSecret: SIM_SIGNUP_SECRET, rateLimit: false }) as unknown as Hono;
 

@@ -8,7 +8,7 @@ import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
-import { verifyApproval } from '../staff/staff';
+import type { VerifiedApproval } from '../staff/staff';
 import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
 import { cachedStatement } from '../db/statements';
@@ -243,7 +243,8 @@ function openLine(deps: Deps, lineId: string): LineCtx {
   return { cartId, line };
 }
 
-type Approval = { staffId: string; pin: string } | undefined;
+/** Checked before the transaction opens (staff.ts verifyApproval): the PIN hash must not hold it. */
+type Approval = VerifiedApproval | undefined;
 
 /**
  * An amount discount that was within the limit can exceed it once the quantity drops or a line
@@ -257,7 +258,7 @@ function recheckAmountDiscounts(deps: Deps, staff: SessionStaff, approval: Appro
   });
   const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
   if (cart.cartDiscount?.kind === 'amount' && overLimit(deps, base, cart.cartDiscount)) over = true;
-  const approvedBy = authorize(deps, staff, approval, 'discount.recheck', over);
+  const approvedBy = authorize(staff, approval, 'discount.recheck', over);
   if (approvedBy) recordAudit(deps, { staffId: staff.id, action: 'discount.recheck', target: cart.id, approvedBy, success: true });
 }
 
@@ -290,17 +291,11 @@ export function removeLine(deps: Deps, staff: SessionStaff, lineId: string, appr
  * Privileged cart actions: a clerk needs a manager's PIN on the spot; a manager approves their
  * own. Either way the action is audited with who approved it.
  */
-function authorize(
-  deps: Deps,
-  staff: SessionStaff,
-  approval: { staffId: string; pin: string } | undefined,
-  action: string,
-  needed: boolean,
-): string | null {
+function authorize(staff: SessionStaff, approval: Approval, action: string, needed: boolean): string | null {
   if (!needed) return null;
   if (roleRank(staff.role) >= roleRank('manager')) return staff.id;
   if (!approval) throw new AppError('APPROVAL_REQUIRED', 'A manager must approve this', { action });
-  return verifyApproval(deps, approval, staff.id, action);
+  return approval.approverId;
 }
 
 function overLimit(deps: Deps, base: number, discount: Discount | null): boolean {
@@ -310,18 +305,12 @@ function overLimit(deps: Deps, base: number, discount: Discount | null): boolean
   return base > 0 ? discountAmount(base, discount) * 10000 > base * limit : discount.minor > 0;
 }
 
-export function setLineDiscount(
-  deps: Deps,
-  staff: SessionStaff,
-  lineId: string,
-  discount: Discount | null,
-  approval?: { staffId: string; pin: string },
-): Cart {
+export function setLineDiscount(deps: Deps, staff: SessionStaff, lineId: string, discount: Discount | null, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   const base = lineGross(line);
   if (discount?.kind === 'amount' && discount.minor > base)
     throw new AppError('VALIDATION', 'The discount is larger than the line', { field: 'discount' });
-  const approvedBy = authorize(deps, staff, approval, 'discount.line', overLimit(deps, base, discount));
+  const approvedBy = authorize(staff, approval, 'discount.line', overLimit(deps, base, discount));
   deps.sqlite.prepare('UPDATE cart_lines SET discount = ? WHERE id = ?').run(discount ? JSON.stringify(discount) : null, lineId);
   if (approvedBy || discount)
     recordAudit(deps, {
@@ -336,19 +325,14 @@ export function setLineDiscount(
   return loadCart(deps);
 }
 
-export function setCartDiscount(
-  deps: Deps,
-  staff: SessionStaff,
-  discount: Discount | null,
-  approval?: { staffId: string; pin: string },
-): Cart {
+export function setCartDiscount(deps: Deps, staff: SessionStaff, discount: Discount | null, approval?: Approval): Cart {
   const cart = loadCart(deps);
   if (!cart.id || cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
   assertNoCardInFlight(deps, cart.id, 'reduce');
   const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
   if (discount?.kind === 'amount' && discount.minor > base)
     throw new AppError('VALIDATION', 'The discount is larger than the sale', { field: 'discount' });
-  const approvedBy = authorize(deps, staff, approval, 'discount.cart', overLimit(deps, base, discount));
+  const approvedBy = authorize(staff, approval, 'discount.cart', overLimit(deps, base, discount));
   deps.sqlite
     .prepare('UPDATE carts SET cart_discount = ?, updated_at = ? WHERE id = ?')
     .run(discount ? JSON.stringify(discount) : null, deps.clock(), cart.id);
@@ -356,16 +340,10 @@ export function setCartDiscount(
   return loadCart(deps);
 }
 
-export function overridePrice(
-  deps: Deps,
-  staff: SessionStaff,
-  lineId: string,
-  unitPrice: number,
-  approval?: { staffId: string; pin: string },
-): Cart {
+export function overridePrice(deps: Deps, staff: SessionStaff, lineId: string, unitPrice: number, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label cannot be re-priced');
-  const approvedBy = authorize(deps, staff, approval, 'price.override', unitPrice !== line.unitPrice);
+  const approvedBy = authorize(staff, approval, 'price.override', unitPrice !== line.unitPrice);
   deps.sqlite.prepare('UPDATE cart_lines SET unit_price = ? WHERE id = ?').run(unitPrice, lineId);
   recordAudit(deps, {
     staffId: staff.id,

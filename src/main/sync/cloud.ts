@@ -13,7 +13,7 @@ import type { Enrolment, StaffSession } from '../../shared/sync/protocol';
 import type { SessionStaff } from '../sessions';
 import { SyncEngine, type SyncStatus } from './engine';
 import { currentOutboxSeq, enqueueSnapshot, pendingCount } from './push';
-import { cloudLink, setState, type CloudLink } from './state';
+import { cloudLink, forgetDeviceToken, saveDeviceToken, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError } from './transport';
 import { offlineCardSummary } from './offline-cards';
 
@@ -70,10 +70,17 @@ function requireLink(deps: Pick<Deps, 'sqlite'>): CloudLink {
   return link;
 }
 
+/** A client that speaks as this terminal; refused when this machine does not hold its token. */
+function requireClient(deps: Pick<Deps, 'sqlite'>, engine: SyncEngine): CloudClient {
+  const client = engine.client(requireLink(deps));
+  if (!client) throw new AppError('CONFLICT', 'This terminal must join its organisation again', { messageKey: 'sync.err.rejoin' });
+  return client;
+}
+
 function saveLink(deps: Deps, e: Enrolment, serverUrl: string): CloudLink {
+  saveDeviceToken(deps.secrets, e.device.id, e.token);
   const link: CloudLink = {
     serverUrl,
-    token: e.token,
     orgId: e.org.id,
     orgName: e.org.name,
     storeId: e.store.id,
@@ -193,7 +200,7 @@ export async function signOutOfCloud(
       count: pending,
     });
   try {
-    await new CloudClient(engine.transport, link.serverUrl, link.token).leave();
+    await engine.client(link)?.leave();
   } catch {
     // Offline or already revoked: the terminal still disconnects; an admin can revoke it later.
   }
@@ -202,6 +209,7 @@ export async function signOutOfCloud(
     deps.sqlite.prepare('DELETE FROM sync_clocks').run();
     recordAudit(deps, { staffId: actor.id, action: 'sync.signOut', target: link.orgId, details: { pending }, success: true });
   });
+  forgetDeviceToken(deps.secrets, link.deviceId);
   engine.reset();
   engine.linked();
   return engine.status();
@@ -234,7 +242,7 @@ export async function cloudSignIn(
   staff: SessionStaff,
   pin: string,
 ) {
-  const client = engine.client(requireLink(deps))!;
+  const client = requireClient(deps, engine);
   const session = await call(() => client.staffSignIn({ staffId: staff.id, pin }));
   sessions.set(sessionKey, staff.id, session);
   return session;
@@ -249,7 +257,7 @@ export async function withStaff<T>(
   staff: SessionStaff,
   fn: (client: CloudClient, staffToken: string) => Promise<T>,
 ): Promise<T> {
-  const client = engine.client(requireLink(deps))!;
+  const client = requireClient(deps, engine);
   const s = sessions.get(sessionKey, staff.id, deps.clock());
   if (!s) throw new AppError('CONFLICT', 'Sign in to the cloud first', { messageKey: 'sync.err.cloudSignIn', cloudSignIn: true });
   try {

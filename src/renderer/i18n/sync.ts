@@ -131,6 +131,8 @@ const en = {
     signupSecret: 'The sign-up secret is wrong. Ask whoever runs the cloud for it.',
     rateLimited: 'Too many attempts. Wait a minute and try again.',
     revoked: 'This terminal is no longer enrolled in the cloud.',
+    rejoin:
+      'This terminal’s cloud key is not on this computer (a backup from another computer, or a new disk): it is not connected and must join the cloud again. It keeps working on its own meanwhile.',
     cloudSignIn: 'Sign in to the cloud first.',
     wrongPin: 'Wrong PIN.',
     cloudError: 'The cloud had a problem. Try again in a moment.',
@@ -284,6 +286,7 @@ const zhCN: Shape<typeof en> = {
     signupSecret: '注册密钥错误。请向云端运营者索取。',
     rateLimited: '尝试次数过多。请等待一分钟后再试。',
     revoked: '本终端已不再登记于云端。',
+    rejoin: '本电脑上没有本终端的云端密钥（来自其他电脑的备份或新硬盘）：终端未连接，需要重新加入云端。在此期间终端可独立运行。',
     cloudSignIn: '请先登录云端。',
     wrongPin: 'PIN 错误。',
     cloudError: '云端出现问题，请稍后再试。',

@@ -12,6 +12,8 @@ export function syncProblemKey(problem: Pick<SyncProblem, 'code'>): string {
       return 'sync.err.offline';
     case 'UNAUTHENTICATED':
       return 'sync.err.revoked';
+    case 'REJOIN':
+      return 'sync.err.rejoin';
     case 'BAD_ANSWER':
       return 'sync.err.notACloud';
     default:
