@@ -428,7 +428,6 @@ function checkSales(deps: D, text: string): SalesChecked {
     }
     const out: LineOut[] = lines.map((l) => ({
       ...l,
-      name: l.name || l.sku || l.barcode,
       productKey: productKey(l),
       total: l.gross - l.discount + (head.taxIncluded ? 0 : l.tax),
     }));
@@ -465,7 +464,7 @@ function checkSales(deps: D, text: string): SalesChecked {
       newProducts.set(l.productKey, {
         id: stableId(0, `import-product:${sku.toLowerCase()}`),
         sku,
-        name: l.name,
+        name: l.name || l.sku || l.barcode,
         unit: l.qty % 1000 === 0 ? 'each' : 'kg',
         price: Math.round((l.gross * 1000) / l.qty),
       });
@@ -485,19 +484,29 @@ function orderKeyOf(format: HistoryFormat, r: Table['records'][number]): string 
   return r.get(col);
 }
 
-/** The file's tenders made to pay the order exactly (tips and rounding left out): the first takes what the others leave. */
+/**
+ * The file's tenders made to pay the order exactly. A tender without an amount takes what the
+ * others leave; what was paid above the total (a tip) comes off the card tenders first, the last
+ * one first, so cash stays what the drawer took.
+ */
 function tendersOf(head: HeadIn, total: number): OrderIn['payments'] {
   const list = head.tenders.length > 0 ? head.tenders : [{ label: '', amount: null }];
-  const fixed = list.slice(1).map((t) => Math.max(0, Math.min(t.amount ?? 0, total)));
-  let others = fixed.reduce((s, a) => s + a, 0);
-  if (others > total) {
-    fixed.fill(0);
-    others = 0;
+  const kinds = list.map((t) => tender(t.label));
+  const amounts = list.map((t) => Math.max(0, t.amount ?? 0));
+  const open = list.findIndex((t) => t.amount === null);
+  const given = amounts.reduce((s, a) => s + a, 0);
+  if (open >= 0) amounts[open] = Math.max(0, total - given);
+  let excess = amounts.reduce((s, a) => s + a, 0) - total;
+  const order = [...amounts.keys()].reverse().sort((x, y) => Number(kinds[x]!.kind === 'cash') - Number(kinds[y]!.kind === 'cash'));
+  for (const i of order) {
+    if (excess <= 0) break;
+    const take = Math.min(excess, amounts[i]!);
+    amounts[i]! -= take;
+    excess -= take;
   }
-  const amounts = [total - others, ...fixed];
-  return list
-    .map((t, i) => ({ ...tender(t.label), amount: amounts[i]! }))
-    .filter((p, i) => p.amount > 0 || i === 0);
+  // Paid short in the file (rounding): the first tender makes it up.
+  if (excess < 0) amounts[0]! -= excess;
+  return kinds.map((k, i) => ({ ...k, amount: amounts[i]! })).filter((p, i) => p.amount > 0 || (i === 0 && total === 0));
 }
 
 function matchProducts(deps: D, orders: OrderIn[]): Map<string, Product> {
@@ -657,19 +666,21 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
     let total = 0;
     const taxes = new Map<number, { base: number; tax: number }>();
     const rollLines: RollupEvent['lines'] = [];
+    // The lines are written after their order (foreign keys), but make its totals.
+    const rows: unknown[][] = [];
     o.lines.forEach((l, i) => {
       const p = products.get(l.productKey)!;
       const net = l.gross - l.discount - (o.head.taxIncluded ? l.tax : 0);
       // A line's tax rate as the file's amounts give it (the past rate, not today's).
       const bp = net > 0 ? Math.round((l.tax * 10_000) / net) : 0;
       const unitPrice = Math.round((l.gross * 1000) / l.qty);
-      insLine.run(
+      rows.push([
         stableId(o.head.at, `${o.id}:l${i}`),
         o.id,
         i + 1,
         p.id,
         p.sku,
-        l.name,
+        l.name || p.name,
         p.altName,
         p.unit,
         l.qty,
@@ -682,7 +693,7 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
         bp,
         l.total,
         p.cost,
-      );
+      ]);
       const t = taxes.get(bp) ?? { base: 0, tax: 0 };
       t.base += net;
       t.tax += l.tax;
@@ -720,6 +731,7 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
       o.head.at,
       source,
     );
+    for (const row of rows) insLine.run(...row);
     o.payments.forEach((p, i) => insPay.run(stableId(o.head.at, `${o.id}:p${i}`), o.id, p.kind, p.amount, p.brand, `import:${source}`, o.head.at));
     appendOutbox(deps, { entity: 'order', entityId: o.id, op: 'insert', payload: { id: o.id, number: o.head.number, source } });
     lines += o.lines.length;
