@@ -43,7 +43,10 @@ export const historyImport: BenchCase = {
     const { sqlite } = app.deps;
     const orders = 100_000;
     const runs = ctx.quick ? 1 : 2;
-    const skus = ctx.sampleColumn('products', 'sku', 5000, 77).map((s) => (/[",\n]/.test(s) ? null : s)).filter((s): s is string => !!s);
+    const skus = ctx
+      .sampleColumn('products', 'sku', 5000, 77)
+      .map((s) => (/[",\n]/.test(s) ? null : s))
+      .filter((s): s is string => !!s);
     // Order ids new on every run of the bench on a kept store.
     const done = sqlite.prepare("SELECT COUNT(*) FROM orders WHERE source = 'countertop'").pluck().get() as number;
     const routerMs: number[] = [];

@@ -13,7 +13,12 @@ async function upload(app: App, kind: 'customers' | 'sales', csv: string, pieces
   return importId;
 }
 
-async function importFile(app: App, kind: 'customers' | 'sales', csv: string, opts: { onlyValid?: boolean; onMatch?: 'update' | 'skip' } = {}) {
+async function importFile(
+  app: App,
+  kind: 'customers' | 'sales',
+  csv: string,
+  opts: { onlyValid?: boolean; onMatch?: 'update' | 'skip' } = {},
+) {
   const importId = await upload(app, kind, csv);
   const preview = await ok(app, 'history.preview', { importId, ...(opts.onMatch ? { onMatch: opts.onMatch } : {}) }, 'mgr');
   const result = await ok(
@@ -25,7 +30,11 @@ async function importFile(app: App, kind: 'customers' | 'sales', csv: string, op
   return { preview, result };
 }
 
-const count = (app: App, sql: string, ...args: unknown[]) => app.deps.sqlite.prepare(sql).pluck().get(...args) as number;
+const count = (app: App, sql: string, ...args: unknown[]) =>
+  app.deps.sqlite
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number;
 
 /** The rollups as a reader sees them. */
 function rollups(app: App): Record<string, string[]> {
@@ -159,9 +168,18 @@ describe('history import: sales', () => {
     expect(r).toMatchObject({ format: 'square-items', created: 2, lines: 3, newProducts: 1, invalid: 1 });
 
     const tx1 = w.app.deps.sqlite.prepare("SELECT * FROM orders WHERE number = 'SQ-TX1'").get() as Record<string, unknown>;
-    expect(tx1).toMatchObject({ source: 'square', shift_id: null, total: 600, discount_total: 25, subtotal: 625, checkout_id: 'import:square:TX1' });
+    expect(tx1).toMatchObject({
+      source: 'square',
+      shift_id: null,
+      total: 600,
+      discount_total: 25,
+      subtotal: 625,
+      checkout_id: 'import:square:TX1',
+    });
     expect(new Date(tx1.created_at as number).toISOString()).toBe('2025-03-05T14:07:09.000Z');
-    const lines = w.app.deps.sqlite.prepare('SELECT product_id AS p, qty, total FROM order_lines WHERE order_id = ? ORDER BY position').all(tx1.id);
+    const lines = w.app.deps.sqlite
+      .prepare('SELECT product_id AS p, qty, total FROM order_lines WHERE order_id = ? ORDER BY position')
+      .all(tx1.id);
     expect(lines).toEqual([
       { p: w.cola.id, qty: 2000, total: 300 },
       { p: w.bread.id, qty: 1000, total: 300 },
@@ -169,7 +187,7 @@ describe('history import: sales', () => {
     const latte = w.app.deps.sqlite.prepare("SELECT sku, name, archived FROM products WHERE name = 'Oat latte (Large)'").get();
     expect(latte).toMatchObject({ archived: 1 });
     // Outside the journal, every shift and the stock ledger.
-    expect(count(w.app, "SELECT COUNT(*) FROM journal WHERE ref_id IN (SELECT id FROM orders WHERE source IS NOT NULL)")).toBe(0);
+    expect(count(w.app, 'SELECT COUNT(*) FROM journal WHERE ref_id IN (SELECT id FROM orders WHERE source IS NOT NULL)')).toBe(0);
     expect(count(w.app, "SELECT COUNT(*) FROM stock_movements WHERE kind = 'sale'")).toBe(0);
     expect(count(w.app, 'SELECT COUNT(*) FROM orders WHERE source IS NOT NULL AND shift_id IS NOT NULL')).toBe(0);
     // Synced once, as ordinary order facts.
@@ -208,7 +226,9 @@ describe('history import: sales', () => {
     const { preview, result } = await importFile(w.app, 'sales', SHOPIFY);
     expect(preview).toMatchObject({ format: 'shopify', valid: 2, lines: 4, newProducts: 1, customersCreated: 1 });
     expect(result).toMatchObject({ created: 2, customersCreated: 1 });
-    const o = w.app.deps.sqlite.prepare("SELECT id, total, tax_total AS tax, customer_id AS c, created_at AS at FROM orders WHERE number = 'SH-1001'").get() as {
+    const o = w.app.deps.sqlite
+      .prepare("SELECT id, total, tax_total AS tax, customer_id AS c, created_at AS at FROM orders WHERE number = 'SH-1001'")
+      .get() as {
       id: string;
       total: number;
       tax: number;
@@ -276,7 +296,8 @@ describe('history import: sales', () => {
   it('a sale lands in the business day of its own time, cutoff included', async () => {
     const w = await stockWorld();
     await ok(w.app, 'insight.setBusinessDay', { cutoffHour: 4 }, 's1');
-    const csv = 'order_id,date,sku,name,qty,unit_price,payments\nN1,2025-07-02 01:30,COLA,,1,1.50,cash\nN2,2025-07-02 05:00,COLA,,1,1.50,cash';
+    const csv =
+      'order_id,date,sku,name,qty,unit_price,payments\nN1,2025-07-02 01:30,COLA,,1,1.50,cash\nN2,2025-07-02 05:00,COLA,,1,1.50,cash';
     await importFile(w.app, 'sales', csv);
     const d1 = await ok(w.app, 'insight.summary', { from: '2025-07-01', to: '2025-07-01' }, 'mgr');
     const d2 = await ok(w.app, 'insight.summary', { from: '2025-07-02', to: '2025-07-02' }, 'mgr');

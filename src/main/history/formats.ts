@@ -64,7 +64,11 @@ export function parseTable(text: string): Table {
 
 /** "Lineitem SKU", "lineitem_sku" and " LineItem  sku " are one column. */
 export function normalizeHeader(h: string): string {
-  return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_]+/g, ' ');
+  return h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,7 +80,10 @@ export function detectFormat(kind: HistoryKind, columns: string[]): HistoryForma
   const c = new Set(columns);
   if (kind === 'customers') {
     if (c.has('square customer id') || hasAll(c, 'first name', 'email address', 'phone number')) return 'square';
-    if (hasAll(c, 'first name', 'last name', 'email') && (c.has('total spent') || c.has('accepts email marketing') || c.has('accepts marketing')))
+    if (
+      hasAll(c, 'first name', 'last name', 'email') &&
+      (c.has('total spent') || c.has('accepts email marketing') || c.has('accepts marketing'))
+    )
       return 'shopify';
     if (c.has('customer name') && (c.has('points balance') || c.has('customer code') || c.has('total visits'))) return 'loyverse';
     if (c.has('name') && (c.has('email') || c.has('phone'))) return 'countertop';
@@ -140,7 +147,8 @@ export function money(value: string, column: string, digits: number, opts: { neg
     t = t.slice(1);
   }
   const v = parseDecimal(t, digits);
-  if (v === null || v > 100_000_000_000) throw new RowError(column, 'badMoney', `"${value}" is not an amount`, { value: value.slice(0, 40) });
+  if (v === null || v > 100_000_000_000)
+    throw new RowError(column, 'badMoney', `"${value}" is not an amount`, { value: value.slice(0, 40) });
   if (neg && !opts.negative && v !== 0)
     throw new RowError(column, 'negativeMoney', `"${value}" is below zero`, { value: value.slice(0, 40) });
   return neg ? -v : v;

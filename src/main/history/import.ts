@@ -132,7 +132,17 @@ function checkCustomers(deps: D, text: string): CustomersChecked {
       const points = f.points ? parsePoints(f.points) : null;
       const createdAt = f.created ? when(f.created, '', 'created at', c.timezone) : null;
       if (createdAt !== null && createdAt > now + DAY_MS) throw new RowError('created at', 'futureDate', 'the date is in the future');
-      parsed.push({ row: r.row, name, email: mail, phone: tel, notes: safeText(f.notes, 'notes', 1000), credit, points, createdAt, existingId: null });
+      parsed.push({
+        row: r.row,
+        name,
+        email: mail,
+        phone: tel,
+        notes: safeText(f.notes, 'notes', 1000),
+        credit,
+        points,
+        createdAt,
+        existingId: null,
+      });
     } catch (e) {
       errors.push(rowError(r.row, e));
     }
@@ -189,7 +199,12 @@ function parsePoints(value: string): number {
   return Number.parseInt(t, 10);
 }
 
-function commitCustomers(deps: D, c: CustomersChecked, onMatch: OnMatch, staffId: string): Omit<HistoryResult, 'kind' | 'format' | 'invalid'> {
+function commitCustomers(
+  deps: D,
+  c: CustomersChecked,
+  onMatch: OnMatch,
+  staffId: string,
+): Omit<HistoryResult, 'kind' | 'format' | 'invalid'> {
   let created = 0;
   let updated = 0;
   let skipped = 0;
@@ -322,7 +337,15 @@ const productKey = (l: { sku: string; barcode: string; name: string }) =>
 function checkSales(deps: D, text: string): SalesChecked {
   const table = parseTable(text);
   const format = detectFormat('sales', table.columns);
-  const empty = { orders: [], already: 0, products: new Map(), newProducts: new Map(), customers: new Map(), newCustomers: new Map(), customersMatched: 0 };
+  const empty = {
+    orders: [],
+    already: 0,
+    products: new Map(),
+    newProducts: new Map(),
+    customers: new Map(),
+    newCustomers: new Map(),
+    customersMatched: 0,
+  };
   if (!format) return { format, table, errors: [unknownFormat(table, 'sales'), ...table.errors], ...empty };
   const mapRow = SALE_ROWS[format]!;
   const c = context(deps);
@@ -433,7 +456,13 @@ function checkSales(deps: D, text: string): SalesChecked {
     }));
     const total = out.reduce((s, l) => s + l.total, 0);
     const payments = tendersOf(head, total);
-    const customerKey = head.email ? `email:${head.email.toLowerCase()}` : head.phone ? `phone:${digitsOf(head.phone)}` : head.customerName ? `name:${head.customerName}` : null;
+    const customerKey = head.email
+      ? `email:${head.email.toLowerCase()}`
+      : head.phone
+        ? `phone:${digitsOf(head.phone)}`
+        : head.customerName
+          ? `name:${head.customerName}`
+          : null;
     if (head.email) {
       try {
         email(head.email, 'email');
@@ -478,9 +507,10 @@ function checkSales(deps: D, text: string): SalesChecked {
 
 /** The order id column of a format, to leave an order out whole when one of its rows is bad. */
 function orderKeyOf(format: HistoryFormat, r: Table['records'][number]): string {
-  const col = { 'square-items': 'transaction id', 'square-transactions': 'transaction id', shopify: 'name', countertop: 'order id' }[
-    format as string
-  ] ?? 'receipt number';
+  const col =
+    { 'square-items': 'transaction id', 'square-transactions': 'transaction id', shopify: 'name', countertop: 'order id' }[
+      format as string
+    ] ?? 'receipt number';
   return r.get(col);
 }
 
@@ -526,11 +556,13 @@ function matchProducts(deps: D, orders: OrderIn[]): Map<string, Product> {
   const cols = `p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.cost, p.category_id AS categoryId, t.rate_bp AS taxBp`;
   const from = 'FROM products p JOIN tax_rates t ON t.id = p.tax_rate_id';
   const q = (where: string, keys: Set<string>) =>
-    keys.size === 0 ? [] : (deps.sqlite.prepare(`SELECT ${cols}, k.value AS k ${from} JOIN json_each(?) k ON ${where}`).all(JSON.stringify([...keys])) as (Product & { k: string })[]);
+    keys.size === 0
+      ? []
+      : (deps.sqlite
+          .prepare(`SELECT ${cols}, k.value AS k ${from} JOIN json_each(?) k ON ${where}`)
+          .all(JSON.stringify([...keys])) as (Product & { k: string })[]);
   const bySku = new Map(q('p.sku = k.value', skus).map((p) => [p.k.toLowerCase(), p]));
-  const byCode = new Map(
-    q('p.id = (SELECT product_id FROM barcodes b WHERE b.code = k.value)', codes).map((p) => [p.k, p]),
-  );
+  const byCode = new Map(q('p.id = (SELECT product_id FROM barcodes b WHERE b.code = k.value)', codes).map((p) => [p.k, p]));
   const byName = new Map<string, Product | null>();
   // Unarchived first: an exact name held by one sold product and one archived picks the sold one.
   for (const p of q('p.name = k.value', names)) {
@@ -620,11 +652,23 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
         entity: 'product',
         entityId: p.id,
         op: 'insert',
-        payload: { id: p.id, sku: p.sku, name: p.name, unit: p.unit, price: p.price, cost: 0, tax_rate_id: taxRateId, archived: 1, barcodes: [] },
+        payload: {
+          id: p.id,
+          sku: p.sku,
+          name: p.name,
+          unit: p.unit,
+          price: p.price,
+          cost: 0,
+          tax_rate_id: taxRateId,
+          archived: 1,
+          barcodes: [],
+        },
       });
     }
     const row = deps.sqlite
-      .prepare('SELECT p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.cost, p.category_id AS categoryId, ? AS taxBp FROM products p WHERE p.id = ?')
+      .prepare(
+        'SELECT p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.cost, p.category_id AS categoryId, ? AS taxBp FROM products p WHERE p.id = ?',
+      )
       .get(taxBp, id) as Product;
     products.set(key, row);
   }
@@ -732,7 +776,9 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
       source,
     );
     for (const row of rows) insLine.run(...row);
-    o.payments.forEach((p, i) => insPay.run(stableId(o.head.at, `${o.id}:p${i}`), o.id, p.kind, p.amount, p.brand, `import:${source}`, o.head.at));
+    o.payments.forEach((p, i) =>
+      insPay.run(stableId(o.head.at, `${o.id}:p${i}`), o.id, p.kind, p.amount, p.brand, `import:${source}`, o.head.at),
+    );
     appendOutbox(deps, { entity: 'order', entityId: o.id, op: 'insert', payload: { id: o.id, number: o.head.number, source } });
     lines += o.lines.length;
     events.push({
@@ -751,7 +797,14 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
     }
   }
   applySalesToRollups(deps, events);
-  return { created: c.orders.length, updated: 0, skipped: c.already, lines, newProducts: c.newProducts.size, customersCreated: c.newCustomers.size };
+  return {
+    created: c.orders.length,
+    updated: 0,
+    skipped: c.already,
+    lines,
+    newProducts: c.newProducts.size,
+    customersCreated: c.newCustomers.size,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -270,8 +270,7 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
     let levels = dayLevels.get(day);
     if (!levels) dayLevels.set(day, (levels = bucketsOf(day)));
     const whole: Measures = { ...ZERO, orders: 1 };
-    for (const l of event.lines)
-      for (const [k, v] of Object.entries(lineMeasures('sale', l)) as [keyof Measures, number][]) whole[k] += v;
+    for (const l of event.lines) for (const [k, v] of Object.entries(lineMeasures('sale', l)) as [keyof Measures, number][]) whole[k] += v;
     add(hourly, `${day}:${hour}`, whole);
 
     const perKey = new Map<string, Measures>();

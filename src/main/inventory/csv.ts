@@ -96,11 +96,7 @@ function stagingOf(deps: Pick<Deps, 'sqlite'>): Map<string, Staged> {
   return m;
 }
 
-export function beginImport(
-  deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>,
-  kind: StagedKind,
-  locationId?: string,
-): { importId: string } {
+export function beginImport(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>, kind: StagedKind, locationId?: string): { importId: string } {
   if (locationId) getLocation(deps, locationId, { active: true });
   const m = stagingOf(deps);
   const now = deps.clock();

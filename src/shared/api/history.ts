@@ -25,8 +25,6 @@ export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
 export const onMatch = z.enum(['update', 'skip']);
 export type OnMatch = z.infer<typeof onMatch>;
 
-
-
 export interface HistoryPreview {
   importId: string;
   kind: 'customers' | 'sales';
