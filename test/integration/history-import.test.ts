@@ -341,3 +341,25 @@ describe('history import: sales', () => {
     expect(count(w.app, 'SELECT COUNT(*) FROM products')).toBe(3);
   });
 });
+
+describe('history import: messages', () => {
+  it('every row-error key the import can give has its message in English and in Chinese', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const dir = 'src/main/history';
+    const source = readdirSync(dir)
+      .map((f) => readFileSync(`${dir}/${f}`, 'utf8'))
+      .join('\n');
+    const keys = new Set<string>();
+    for (const re of [/new RowError\(\s*[^,]+,\s*'(\w+)'/g, /key: '(\w+)'/g, /err\(\s*[^,]+,\s*[^,]+,\s*'(\w+)'/g])
+      for (const m of source.matchAll(re)) keys.add(m[1]!);
+    expect(keys.size).toBeGreaterThan(20);
+    // The renderer's modules are outside this project's type program: loaded at run time.
+    const mod = (await import(/* @vite-ignore */ '../../src/renderer/i18n/history')) as {
+      historyMessages: { en: { reasons: Record<string, string> }; zhCN: { reasons: Record<string, string> } };
+    };
+    const missing = [...keys].filter(
+      (k) => !mod.historyMessages.en.reasons[k] || !/[\u4e00-\u9fff]/.test(mod.historyMessages.zhCN.reasons[k] ?? ''),
+    );
+    expect(missing).toEqual([]);
+  });
+});

@@ -123,7 +123,7 @@ function checkCustomers(deps: D, text: string): CustomersChecked {
   const parsed: CustomerRow[] = [];
   for (const r of table.records) {
     try {
-      const f = customerFields(format, r, c);
+      const f = customerFields(format, r);
       const mail = email(f.email, 'email');
       const tel = phone(f.phone, 'phone');
       const name = safeText(f.name || mail || tel || '', 'name', 120);

@@ -1,5 +1,5 @@
 import type { HistoryFormat } from '../../shared/api/history';
-import { money, quantity, RowError, safeText, tender, when, type Table } from './formats';
+import { money, quantity, RowError, safeText, when, type Table } from './formats';
 
 /**
  * One row of a sales file, as each format lays it out: the order it belongs to, what it says about
@@ -328,7 +328,6 @@ const joinName = (...parts: string[]) => parts.filter(Boolean).join(' ');
 export function customerFields(
   format: HistoryFormat,
   r: Rec,
-  c: RowContext,
 ): { name: string; email: string; phone: string; notes: string; credit: string; points: string; created: string } {
   switch (format) {
     case 'square':
@@ -362,7 +361,6 @@ export function customerFields(
         created: r.get('first visit'),
       };
     default:
-      void c;
       return {
         name: r.get('name'),
         email: r.get('email'),
