@@ -354,7 +354,8 @@ describe('history import: messages', () => {
       for (const m of source.matchAll(re)) keys.add(m[1]!);
     expect(keys.size).toBeGreaterThan(20);
     // The renderer's modules are outside this project's type program: loaded at run time.
-    const mod = (await import(/* @vite-ignore */ '../../src/renderer/i18n/history')) as {
+    const path = 'i18n/history';
+    const mod = (await import(/* @vite-ignore */ `../../src/renderer/${path}`)) as {
       historyMessages: { en: { reasons: Record<string, string> }; zhCN: { reasons: Record<string, string> } };
     };
     const missing = [...keys].filter(

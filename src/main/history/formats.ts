@@ -13,9 +13,25 @@ import { tzOffsetMs } from '../../shared/business-day';
 
 export type HistoryKind = 'customers' | 'sales';
 
+/** One data row: its cells, read by column name through the table's index. */
+export class Row {
+  constructor(
+    readonly row: number,
+    private readonly cells: string[],
+    private readonly index: Map<string, number>,
+  ) {}
+  get(col: string): string {
+    const at = this.index.get(col);
+    return at === undefined ? '' : (this.cells[at] ?? '').trim();
+  }
+  has(col: string): boolean {
+    return this.index.has(col);
+  }
+}
+
 export interface Table {
   columns: string[];
-  records: { row: number; get(col: string): string; has(col: string): boolean }[];
+  records: Row[];
   errors: ImportError[];
 }
 
@@ -31,11 +47,17 @@ export function parseTable(text: string): Table {
     if (h && !index.has(h)) index.set(h, i);
   });
   const errors: ImportError[] = [];
-  const records: Table['records'] = [];
+  const records: Row[] = [];
   for (let i = 1; i < rows.length; i++) {
     const cells = rows[i]!;
-    if (cells.every((c) => c.trim() === '')) continue;
-    const long = cells.findIndex((c) => c.length > MAX_CELL);
+    let blank = true;
+    let long = -1;
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c]!;
+      if (blank && cell.trim() !== '') blank = false;
+      if (cell.length > MAX_CELL) long = c;
+    }
+    if (blank) continue;
     if (long >= 0) {
       errors.push({
         row: i + 1,
@@ -46,14 +68,7 @@ export function parseTable(text: string): Table {
       });
       continue;
     }
-    records.push({
-      row: i + 1,
-      get: (col) => {
-        const at = index.get(col);
-        return at === undefined ? '' : (cells[at] ?? '').trim();
-      },
-      has: (col) => index.has(col),
-    });
+    records.push(new Row(i + 1, cells, index));
   }
   for (const e of res.errors) {
     if (e.code === 'UndetectableDelimiter' || e.code === 'TooFewFields' || e.code === 'TooManyFields') continue;

@@ -12,7 +12,7 @@ import { businessDaySettings } from '../insight/settings';
 import { applyPendingInsight, applySalesToRollups, type RollupEvent } from '../insight/rollups';
 import { defaultTaxRateId } from '../catalog/products';
 import { addCredit, addPoints, updateCustomer } from '../aftersale/customers';
-import { dropStaged, stagedText } from '../inventory/csv';
+import { dropStaged, stagedMemo, stagedText } from '../inventory/csv';
 import { detectFormat, digitsOf, email, money, parseTable, phone, RowError, safeText, sourceOf, tender, when, type Table } from './formats';
 import { customerFields, SALE_ROWS, type CustomerIn, type HeadIn, type LineIn, type RowContext } from './rows';
 
@@ -45,8 +45,12 @@ function rowError(row: number, e: unknown): ImportError {
   throw e;
 }
 
-/** UUIDv7-shaped (time first, so ids sort by when the sale was) with the rest from a hash of `seed`: the same seed, the same id. */
-export function stableId(at: number, seed: string): string {
+/**
+ * UUIDv7-shaped ids (time first, so they sort by when the sale was) with the rest from a hash of
+ * `seed`: the same seed, the same ids. Member `i` of the family differs from the base (i = 0) in
+ * its last two bytes: an order's lines and payments without a hash each.
+ */
+export function stableIds(at: number, seed: string): (i: number) => string {
   const h = createHash('sha256').update(seed).digest();
   let ms = Math.max(0, Math.floor(at));
   for (let i = 5; i >= 0; i--) {
@@ -55,8 +59,14 @@ export function stableId(at: number, seed: string): string {
   }
   h[6] = (h[6]! & 0x0f) | 0x70;
   h[8] = (h[8]! & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = h.subarray(0, 14).toString('hex');
+  const head = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const tail = (h[14]! << 8) | h[15]!;
+  return (i) => head + ((tail ^ i) & 0xffff).toString(16).padStart(4, '0');
+}
+
+export function stableId(at: number, seed: string): string {
+  return stableIds(at, seed)(0);
 }
 
 function context(deps: D): RowContext {
@@ -201,7 +211,7 @@ function parsePoints(value: string): number {
 
 function commitCustomers(
   deps: D,
-  c: CustomersChecked,
+  c: Omit<CustomersChecked, 'table'>,
   onMatch: OnMatch,
   staffId: string,
 ): Omit<HistoryResult, 'kind' | 'format' | 'invalid'> {
@@ -554,18 +564,20 @@ function matchProducts(deps: D, orders: OrderIn[]): Map<string, Product> {
       names.add(l.name);
     }
   const cols = `p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.cost, p.category_id AS categoryId, t.rate_bp AS taxBp`;
-  const from = 'FROM products p JOIN tax_rates t ON t.id = p.tax_rate_id';
-  const q = (where: string, keys: Set<string>) =>
+  // The file's keys drive the join (CROSS JOIN keeps that order): one index probe per key, never a catalog scan.
+  const q = (join: string, keys: Set<string>) =>
     keys.size === 0
       ? []
       : (deps.sqlite
-          .prepare(`SELECT ${cols}, k.value AS k ${from} JOIN json_each(?) k ON ${where}`)
+          .prepare(`SELECT ${cols}, k.value AS k FROM json_each(?) k ${join} JOIN tax_rates t ON t.id = p.tax_rate_id`)
           .all(JSON.stringify([...keys])) as (Product & { k: string })[]);
-  const bySku = new Map(q('p.sku = k.value', skus).map((p) => [p.k.toLowerCase(), p]));
-  const byCode = new Map(q('p.id = (SELECT product_id FROM barcodes b WHERE b.code = k.value)', codes).map((p) => [p.k, p]));
+  const bySku = new Map(q('CROSS JOIN products p ON p.sku = k.value', skus).map((p) => [p.k.toLowerCase(), p]));
+  const byCode = new Map(
+    q('CROSS JOIN barcodes b ON b.code = k.value CROSS JOIN products p ON p.id = b.product_id', codes).map((p) => [p.k, p]),
+  );
+  // A name matches only when one product has it.
   const byName = new Map<string, Product | null>();
-  // Unarchived first: an exact name held by one sold product and one archived picks the sold one.
-  for (const p of q('p.name = k.value', names)) {
+  for (const p of q('CROSS JOIN products p ON p.name = k.value', names)) {
     const key = p.name.toLowerCase();
     byName.set(key, byName.has(key) ? null : p);
   }
@@ -627,7 +639,7 @@ function matchCustomers(deps: D, orders: OrderIn[]) {
 /** Orders written per batch; each batch's rollups are summed before they are written. */
 const BATCH = 5000;
 
-function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryResult, 'kind' | 'format' | 'invalid'> {
+function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): Omit<HistoryResult, 'kind' | 'format' | 'invalid'> {
   const s = readSettings(deps);
   const source = sourceOf(c.format!);
   const now = deps.clock();
@@ -704,6 +716,7 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
   let events: RollupEvent[] = [];
   for (const o of c.orders) {
     const customerId = o.customerKey ? (customers.get(o.customerKey) ?? null) : null;
+    const ids = stableIds(o.head.at, `import:${source}:${o.key}`);
     let subtotal = 0;
     let discount = 0;
     let tax = 0;
@@ -719,7 +732,7 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
       const bp = net > 0 ? Math.round((l.tax * 10_000) / net) : 0;
       const unitPrice = Math.round((l.gross * 1000) / l.qty);
       rows.push([
-        stableId(o.head.at, `${o.id}:l${i}`),
+        ids(1 + i),
         o.id,
         i + 1,
         p.id,
@@ -777,7 +790,7 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
     );
     for (const row of rows) insLine.run(...row);
     o.payments.forEach((p, i) =>
-      insPay.run(stableId(o.head.at, `${o.id}:p${i}`), o.id, p.kind, p.amount, p.brand, `import:${source}`, o.head.at),
+      insPay.run(ids(0x8000 + i), o.id, p.kind, p.amount, p.brand, `import:${source}`, o.head.at),
     );
     appendOutbox(deps, { entity: 'order', entityId: o.id, op: 'insert', payload: { id: o.id, number: o.head.number, source } });
     lines += o.lines.length;
@@ -810,11 +823,27 @@ function commitSales(deps: D, c: SalesChecked, staffId: string): Omit<HistoryRes
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
+type Checked = Omit<CustomersChecked, 'table'> | Omit<SalesChecked, 'table'>;
+interface Memo {
+  /** The connection's change count when the file was checked: the store is the same while it holds. */
+  changes: number;
+  checked: Checked;
+}
+
+const changeCount = (deps: D) => deps.sqlite.prepare('SELECT total_changes()').pluck().get() as number;
+
+/** Keeps what a preview worked out, so that the commit right after it does not check 100,000 orders again. */
+function remember(deps: D, importId: string, checked: CustomersChecked | SalesChecked): void {
+  const { table: _table, ...rest } = checked;
+  stagedMemo(deps, importId).memo = { changes: changeCount(deps), checked: rest } satisfies Memo;
+}
+
 export function previewHistory(deps: D, importId: string): HistoryPreview {
   const { kind, text } = stagedText(deps, importId, ['customers', 'sales']);
   const base = { importId, lines: 0, newProducts: 0, customersMatched: 0, customersCreated: 0, from: null, to: null };
   if (kind === 'customers') {
     const c = checkCustomers(deps, text);
+    remember(deps, importId, c);
     const matches = c.valid.filter((r) => r.existingId).length;
     return {
       ...base,
@@ -831,6 +860,7 @@ export function previewHistory(deps: D, importId: string): HistoryPreview {
     };
   }
   const c = checkSales(deps, text);
+  remember(deps, importId, c);
   let from: number | null = null;
   let to: number | null = null;
   for (const o of c.orders) {
@@ -861,9 +891,11 @@ export function previewHistory(deps: D, importId: string): HistoryPreview {
 /** Runs inside one transaction (the caller's): an error, or a crash, leaves nothing of the file behind. */
 export function commitHistory(deps: D, importId: string, opts: { onlyValid: boolean; onMatch: OnMatch }, staffId: string): HistoryResult {
   const { kind, text } = stagedText(deps, importId, ['customers', 'sales']);
+  const memo = stagedMemo(deps, importId).memo as Memo | undefined;
+  const fresh = memo && memo.changes === changeCount(deps) ? memo.checked : null;
   // Sales queued by the till go into the rollups first, so the ones added below are not counted twice.
   applyPendingInsight(deps);
-  const checked = kind === 'customers' ? checkCustomers(deps, text) : checkSales(deps, text);
+  const checked: Checked = fresh ?? (kind === 'customers' ? checkCustomers(deps, text) : checkSales(deps, text));
   const errors = checked.errors;
   if (!checked.format) throw new AppError('VALIDATION', errors[0]!.reason, { errors: errors.slice(0, MAX_ERRORS), moreErrors: 0 });
   if (errors.length > 0 && !opts.onlyValid)
@@ -873,8 +905,8 @@ export function commitHistory(deps: D, importId: string, opts: { onlyValid: bool
     });
   const counts =
     kind === 'customers'
-      ? commitCustomers(deps, checked as CustomersChecked, opts.onMatch, staffId)
-      : commitSales(deps, checked as SalesChecked, staffId);
+      ? commitCustomers(deps, checked as Omit<CustomersChecked, 'table'>, opts.onMatch, staffId)
+      : commitSales(deps, checked as Omit<SalesChecked, 'table'>, staffId);
   const invalidRows = new Set(errors.map((e) => e.row)).size;
   const result: HistoryResult = { kind: kind as 'customers' | 'sales', format: checked.format, invalid: invalidRows, ...counts };
   recordAudit(deps, { staffId, action: `import.${kind}`, details: { ...result, onlyValid: opts.onlyValid }, success: true });

@@ -87,6 +87,8 @@ interface Staged {
   chunks: string[];
   bytes: number;
   at: number;
+  /** What a preview worked out, for the commit to reuse while the store has not changed (history imports). */
+  memo?: unknown;
 }
 const staged = new WeakMap<object, Map<string, Staged>>();
 
@@ -116,6 +118,11 @@ function stagedOf(deps: Pick<Deps, 'sqlite'>, importId: string, kinds: readonly 
 export function stagedText(deps: Pick<Deps, 'sqlite'>, importId: string, kinds: readonly StagedKind[]): { kind: StagedKind; text: string } {
   const s = stagedOf(deps, importId, kinds);
   return { kind: s.kind, text: s.chunks.join('') };
+}
+
+/** A slot on a staged file for what its preview worked out (see `Staged.memo`). */
+export function stagedMemo(deps: Pick<Deps, 'sqlite'>, importId: string): { memo?: unknown } {
+  return stagedOf(deps, importId, ['customers', 'sales']);
 }
 
 /** Forgets a staged file once it was committed. */
