@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/main/app';
 import { applyPendingInsight, rebuildRollups, ROLLUP_TABLES } from '../../src/main/insight/rollups';
 import { inTransaction } from '../../src/main/db/open';
+import { metaOf, type FactMeta } from '../../src/main/sync/tables';
+import { readFact } from '../../src/main/sync/push';
 import { fail, ok } from '../support/app';
 import { sell, stockWorld } from '../support/inventory';
 
@@ -207,6 +209,21 @@ describe('history import: sales', () => {
     expect(rollups(w.app)).toEqual(before);
     const day = await ok(w.app, 'insight.summary', { from: '2025-03-05', to: '2025-03-05' }, 'mgr');
     expect(day.current).toMatchObject({ orders: 1, sales: 600, discount: 25 });
+  });
+
+  it('an imported order travels as an ordinary order fact, marked, with the same id wherever the same file is imported', async () => {
+    const a = await stockWorld();
+    const b = await stockWorld();
+    await importFile(a.app, 'sales', SQUARE_ITEMS, { onlyValid: true });
+    await importFile(b.app, 'sales', SQUARE_ITEMS, { onlyValid: true });
+    const ids = (w: typeof a) => w.app.deps.sqlite.prepare('SELECT id FROM orders WHERE source IS NOT NULL ORDER BY id').pluck().all();
+    expect(ids(a)).toEqual(ids(b));
+    const lineIds = (w: typeof a) => w.app.deps.sqlite.prepare('SELECT id FROM order_lines ORDER BY id').pluck().all();
+    expect(lineIds(a)).toEqual(lineIds(b));
+    const id = ids(a)[0] as string;
+    const fact = readFact(metaOf(a.app.deps.sqlite, 'order') as FactMeta, id)!;
+    expect(fact.d).toMatchObject({ id, source: 'square', shift_id: null });
+    expect(fact.ch?.order_lines?.length).toBeGreaterThan(0);
   });
 
   it('the rollups added at import agree with a rebuild from the facts, beside till sales', async () => {
