@@ -481,12 +481,16 @@ function checkSales(deps: D, text: string): SalesChecked {
         continue;
       }
     }
-    if (head.phone && !head.email) {
+    if (head.phone) {
       try {
         phone(head.phone, 'phone');
       } catch (e) {
-        errors.push(rowError(g.row, e));
-        continue;
+        // With an email to know the customer by, a phone that is not one is only left out.
+        if (!head.email) {
+          errors.push(rowError(g.row, e));
+          continue;
+        }
+        head.phone = '';
       }
     }
     numbers.add(head.number);
@@ -789,9 +793,7 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
       source,
     );
     for (const row of rows) insLine.run(...row);
-    o.payments.forEach((p, i) =>
-      insPay.run(ids(0x8000 + i), o.id, p.kind, p.amount, p.brand, `import:${source}`, o.head.at),
-    );
+    o.payments.forEach((p, i) => insPay.run(ids(0x8000 + i), o.id, p.kind, p.amount, p.brand, `import:${source}`, o.head.at));
     appendOutbox(deps, { entity: 'order', entityId: o.id, op: 'insert', payload: { id: o.id, number: o.head.number, source } });
     lines += o.lines.length;
     events.push({
