@@ -206,6 +206,10 @@ function validDate(y: number, mo: number, d: number): boolean {
   return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
+function badDate(column: string, text: string): RowError {
+  return new RowError(column, 'badDate', `"${text.slice(0, 40)}" is not a date and time`, { value: text.slice(0, 40) });
+}
+
 /**
  * A date and time as the exports write them: ISO ("2024-03-05 14:07:09 -0500", "2024-03-05T14:07Z"),
  * US ("3/5/24 2:07 PM", month first unless the first number is above 12), dotted ("05.03.2024 14:07",
@@ -213,7 +217,7 @@ function validDate(y: number, mo: number, d: number): boolean {
  */
 export function when(dateText: string, timeText: string, column: string, tz: string): number {
   const text = `${dateText} ${timeText}`.trim().replace(/\s+/g, ' ');
-  const bad = () => new RowError(column, 'badDate', `"${text.slice(0, 40)}" is not a date and time`, { value: text.slice(0, 40) });
+  const bad = badDate.bind(null, column, text);
   let y: number, mo: number, d: number, rest: string;
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](.*))?$/.exec(text);
   if (m) {
