@@ -268,8 +268,7 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
     if (event.kind !== 'sale') continue;
     n++;
     const { day, hour } = businessBucket(event.at, timezone, cutoffHour);
-    let levels = dayLevels.get(day);
-    if (!levels) dayLevels.set(day, (levels = bucketsOf(day)));
+    if (!dayLevels.has(day)) dayLevels.set(day, bucketsOf(day));
     const whole: Measures = { ...ZERO, orders: 1 };
     for (const l of event.lines) for (const [k, v] of Object.entries(lineMeasures('sale', l)) as [keyof Measures, number][]) whole[k] += v;
     add(hourly, `${day}:${hour}`, whole);
