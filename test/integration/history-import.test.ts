@@ -291,6 +291,12 @@ describe('history import: sales', () => {
       { kind: 'cash', amount: 500, brand: null },
       { kind: 'card_external', amount: 500, brand: 'Visa' },
     ]);
+    const line = w.app.deps.sqlite
+      .prepare(
+        'SELECT l.name, p.name AS product, p.archived FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ?',
+      )
+      .get(id);
+    expect(line).toEqual({ name: 'Custom amount', product: 'Square sale', archived: 1 });
   });
 
   it('suggestions learn from imported baskets', async () => {

@@ -507,7 +507,7 @@ function checkSales(deps: D, text: string): SalesChecked {
       newProducts.set(l.productKey, {
         id: stableId(0, `import-product:${sku.toLowerCase()}`),
         sku,
-        name: l.name || l.sku || l.barcode,
+        name: l.productName ?? (l.name || l.sku || l.barcode),
         unit: l.qty % 1000 === 0 ? 'each' : 'kg',
         price: Math.round((l.gross * 1000) / l.qty),
       });

@@ -32,6 +32,8 @@ export interface LineIn {
   gross: number;
   discount: number;
   tax: number;
+  /** The name of the archived product made for it when the catalog has none (else the line's name). */
+  productName?: string;
 }
 
 export interface RowOut {
@@ -135,8 +137,10 @@ function squareTransactions(r: Rec, c: RowContext): RowOut {
       shipping: 0,
       taxIncluded: c.inclusive,
     },
+    // One archived product holds every summary line: the descriptions ("2 × Latte") stay on the lines.
     line: {
-      sku: '',
+      sku: 'IMP-SQUARE-SALE',
+      productName: 'Square sale',
       barcode: '',
       name: text(r, 'description', 120) || 'Square sale',
       qty: 1000,
@@ -250,7 +254,8 @@ function loyverseReceipts(r: Rec, c: RowContext): RowOut {
       taxIncluded: c.inclusive,
     },
     line: {
-      sku: '',
+      sku: 'IMP-LOYVERSE-SALE',
+      productName: 'Loyverse sale',
       barcode: '',
       name: text(r, 'description', 120) || 'Loyverse sale',
       qty: 1000,
