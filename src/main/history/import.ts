@@ -375,7 +375,7 @@ function checkSales(deps: D, text: string): SalesChecked {
   for (const r of table.records) {
     let out;
     try {
-      out = mapRow(r, c);
+      out = mapRow(r, c, !groups.get(orderKeyOf(format, r))?.head);
     } catch (e) {
       const err = rowError(r.row, e);
       errors.push(err);

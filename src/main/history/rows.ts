@@ -81,23 +81,25 @@ function pickTz(r: Rec, fallback: string): string {
   }
 }
 
-function squareItems(r: Rec, c: RowContext): RowOut {
+function squareItems(r: Rec, c: RowContext, wantHead: boolean): RowOut {
   refuseRefund(r.get('event type'), 'event type');
   const id = key(r, 'transaction id');
   const gross = money(r.get('gross sales'), 'gross sales', c.digits) ?? 0;
   return {
     key: id,
-    head: {
-      at: when(r.get('date'), r.get('time'), 'date', pickTz(r, c.timezone)),
-      number: `SQ-${id}`,
-      email: '',
-      phone: '',
-      customerName: text(r, 'customer name', 120),
-      tenders: [],
-      orderTax: 0,
-      shipping: 0,
-      taxIncluded: c.inclusive,
-    },
+    head: wantHead
+      ? {
+          at: when(r.get('date'), r.get('time'), 'date', pickTz(r, c.timezone)),
+          number: `SQ-${id}`,
+          email: '',
+          phone: '',
+          customerName: text(r, 'customer name', 120),
+          tenders: [],
+          orderTax: 0,
+          shipping: 0,
+          taxIncluded: c.inclusive,
+        }
+      : null,
     line: {
       sku: text(r, 'sku', 64),
       barcode: '',
@@ -110,7 +112,7 @@ function squareItems(r: Rec, c: RowContext): RowOut {
   };
 }
 
-function squareTransactions(r: Rec, c: RowContext): RowOut {
+function squareTransactions(r: Rec, c: RowContext, _wantHead: boolean): RowOut {
   refuseRefund(r.get('event type'), 'event type');
   const id = key(r, 'transaction id');
   const tenders: HeadIn['tenders'] = [];
@@ -151,7 +153,7 @@ function squareTransactions(r: Rec, c: RowContext): RowOut {
   };
 }
 
-function shopify(r: Rec, c: RowContext): RowOut {
+function shopify(r: Rec, c: RowContext, wantHead: boolean): RowOut {
   const id = key(r, 'name');
   if (r.get('cancelled at')) throw new RowError('cancelled at', 'cancelled', 'a cancelled order is not a sale');
   refuseRefund(r.get('financial status').replace(/partially_refunded/i, ''), 'financial status');
@@ -174,7 +176,7 @@ function shopify(r: Rec, c: RowContext): RowOut {
   // Only an order's first row carries its totals and payment; the others only their line.
   const totalText = r.get('total');
   let head: HeadIn | null = null;
-  if (totalText) {
+  if (totalText && wantHead) {
     const total = money(totalText, 'total', c.digits) ?? 0;
     const subtotal = money(r.get('subtotal'), 'subtotal', c.digits) ?? 0;
     const shipping = money(r.get('shipping'), 'shipping', c.digits) ?? 0;
@@ -211,21 +213,23 @@ function contacts(r: Rec): { email: string; phone: string } {
   return v.includes('@') ? { email: v, phone: '' } : { email: '', phone: v };
 }
 
-function loyverseItems(r: Rec, c: RowContext): RowOut {
+function loyverseItems(r: Rec, c: RowContext, wantHead: boolean): RowOut {
   loyverseStatus(r);
   const id = key(r, 'receipt number');
   return {
     key: id,
-    head: {
-      at: when(r.get('date'), '', 'date', c.timezone),
-      number: `LV-${id}`,
-      ...contacts(r),
-      customerName: text(r, 'customer name', 120),
-      tenders: r.get('payment type') ? [{ label: text(r, 'payment type', 40), amount: null }] : [],
-      orderTax: 0,
-      shipping: 0,
-      taxIncluded: c.inclusive,
-    },
+    head: wantHead
+      ? {
+          at: when(r.get('date'), '', 'date', c.timezone),
+          number: `LV-${id}`,
+          ...contacts(r),
+          customerName: text(r, 'customer name', 120),
+          tenders: r.get('payment type') ? [{ label: text(r, 'payment type', 40), amount: null }] : [],
+          orderTax: 0,
+          shipping: 0,
+          taxIncluded: c.inclusive,
+        }
+      : null,
     line: {
       sku: text(r, 'sku', 64),
       barcode: '',
@@ -238,7 +242,7 @@ function loyverseItems(r: Rec, c: RowContext): RowOut {
   };
 }
 
-function loyverseReceipts(r: Rec, c: RowContext): RowOut {
+function loyverseReceipts(r: Rec, c: RowContext, _wantHead: boolean): RowOut {
   loyverseStatus(r);
   const id = key(r, 'receipt number');
   return {
@@ -278,24 +282,26 @@ function countertopTenders(value: string, digits: number): HeadIn['tenders'] {
     });
 }
 
-function countertop(r: Rec, c: RowContext): RowOut {
+function countertop(r: Rec, c: RowContext, wantHead: boolean): RowOut {
   const id = key(r, 'order id');
   const qty = quantity(r.get('qty'), 'qty');
   const unitPrice = money(r.get('unit price'), 'unit price', c.digits) ?? 0;
   const number = text(r, 'number', 40);
   return {
     key: id,
-    head: {
-      at: when(r.get('date'), r.get('time'), 'date', c.timezone),
-      number: `CT-${number || id}`,
-      email: r.get('customer email'),
-      phone: r.get('customer phone'),
-      customerName: text(r, 'customer name', 120),
-      tenders: countertopTenders(r.get('payments'), c.digits),
-      orderTax: 0,
-      shipping: 0,
-      taxIncluded: c.inclusive,
-    },
+    head: wantHead
+      ? {
+          at: when(r.get('date'), r.get('time'), 'date', c.timezone),
+          number: `CT-${number || id}`,
+          email: r.get('customer email'),
+          phone: r.get('customer phone'),
+          customerName: text(r, 'customer name', 120),
+          tenders: countertopTenders(r.get('payments'), c.digits),
+          orderTax: 0,
+          shipping: 0,
+          taxIncluded: c.inclusive,
+        }
+      : null,
     line: {
       sku: text(r, 'sku', 64),
       barcode: text(r, 'barcode', 64),
@@ -308,7 +314,11 @@ function countertop(r: Rec, c: RowContext): RowOut {
   };
 }
 
-export const SALE_ROWS: Partial<Record<HistoryFormat, (r: Rec, c: RowContext) => RowOut>> = {
+/**
+ * Row readers by format. `wantHead`: the order has no head yet. An order's date, number, customer
+ * and tenders are read from its first row only (the exports repeat them on every line).
+ */
+export const SALE_ROWS: Partial<Record<HistoryFormat, (r: Rec, c: RowContext, wantHead: boolean) => RowOut>> = {
   'square-items': squareItems,
   'square-transactions': squareTransactions,
   shopify,
