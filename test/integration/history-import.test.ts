@@ -162,6 +162,8 @@ describe('history import: customers', () => {
 describe('history import: sales', () => {
   it('Square Item Sales: lines matched by SKU, unknown items kept as archived products, refunds left out as row errors', async () => {
     const w = await stockWorld();
+    await sell(w.app, w.cola.id);
+    const shiftBefore = await ok(w.app, 'shifts.report', {}, 's1');
     const importId = await upload(w.app, 'sales', SQUARE_ITEMS);
     const p = await ok(w.app, 'history.preview', { importId }, 'mgr');
     expect(p).toMatchObject({ format: 'square-items', rows: 4, valid: 2, lines: 3, newProducts: 1, matches: 0 });
@@ -190,10 +192,12 @@ describe('history import: sales', () => {
     expect(latte).toMatchObject({ archived: 1 });
     // Outside the journal, every shift and the stock ledger.
     expect(count(w.app, 'SELECT COUNT(*) FROM journal WHERE ref_id IN (SELECT id FROM orders WHERE source IS NOT NULL)')).toBe(0);
-    expect(count(w.app, "SELECT COUNT(*) FROM stock_movements WHERE kind = 'sale'")).toBe(0);
+    expect(count(w.app, "SELECT COUNT(*) FROM stock_movements WHERE kind = 'sale'")).toBe(1);
     expect(count(w.app, 'SELECT COUNT(*) FROM orders WHERE source IS NOT NULL AND shift_id IS NOT NULL')).toBe(0);
-    // Synced once, as ordinary order facts.
-    expect(count(w.app, "SELECT COUNT(*) FROM outbox WHERE entity = 'order'")).toBe(2);
+    // The open shift's report (the Z report when it closes) is what it was.
+    expect(await ok(w.app, 'shifts.report', {}, 's1')).toEqual(shiftBefore);
+    // Synced once, as ordinary order facts (beside the till's own sale).
+    expect(count(w.app, "SELECT COUNT(*) FROM outbox WHERE entity = 'order'")).toBe(3);
     expect((await ok(w.app, 'journal.verify', {}, 'mgr')).ok).toBe(true);
   });
 
@@ -297,6 +301,30 @@ describe('history import: sales', () => {
       )
       .get(id);
     expect(line).toEqual({ name: 'Custom amount', product: 'Square sale', archived: 1 });
+  });
+
+  it('Loyverse receipts: US dates, the payment type as the tender, one summary line per receipt', async () => {
+    const w = await stockWorld();
+    const csv = [
+      'Date,Receipt number,Receipt type,Gross sales,Discounts,Net sales,Taxes,Total collected,Cost of goods,Gross profit,Payment type,Description,Dining option,POS,Store,Cashier name,Customer name,Customer contacts,Comment,Status',
+      '1/5/25 6:20 PM,1-2001,Sale,12.00,1.00,11.00,0.00,11.00,5.00,6.00,Card,"2 × Tea, Cake",,POS 1,Main,Kim,,,,Closed',
+      '1/6/25 9:05 AM,1-2002,Sale,3.00,0.00,3.00,0.00,3.00,1.00,2.00,Cash,Tea,,POS 1,Main,Kim,,,,Cancelled',
+    ].join('\n');
+    const { preview, result } = await importFile(w.app, 'sales', csv, { onlyValid: true });
+    expect(preview).toMatchObject({ format: 'loyverse-receipts', valid: 1, newProducts: 1 });
+    expect(preview.errors.map((e) => [e.row, e.key])).toEqual([[3, 'cancelled']]);
+    expect(result.created).toBe(1);
+    const o = w.app.deps.sqlite.prepare("SELECT id, total, created_at AS at FROM orders WHERE number = 'LV-1-2001'").get() as {
+      id: string;
+      total: number;
+      at: number;
+    };
+    expect(o.total).toBe(1100);
+    expect(new Date(o.at).toISOString()).toBe('2025-01-05T18:20:00.000Z');
+    expect(w.app.deps.sqlite.prepare('SELECT kind, brand, amount FROM payments WHERE order_id = ?').all(o.id)).toEqual([
+      { kind: 'card_external', brand: 'Card', amount: 1100 },
+    ]);
+    expect(w.app.deps.sqlite.prepare('SELECT name FROM order_lines WHERE order_id = ?').pluck().get(o.id)).toBe('2 × Tea, Cake');
   });
 
   it('suggestions learn from imported baskets', async () => {
