@@ -138,6 +138,8 @@ export function addChunk(deps: Pick<Deps, 'sqlite'>, importId: string, seq: numb
     throw new AppError('VALIDATION', 'The file is too large (at most 200 MB)', { messageKey: 'inv.err.fileTooLarge' });
   s.chunks.push(text);
   s.bytes += text.length;
+  // A preview of the file so far no longer describes it.
+  s.memo = undefined;
   return { received: s.bytes };
 }
 
