@@ -393,6 +393,21 @@ describe('history import: sales', () => {
   });
 });
 
+describe('history import: numbers', () => {
+  it('reads amounts and quantities with a decimal comma, and refuses a quantity that could be read two ways', async () => {
+    const { money, quantity } = await import('../../src/main/history/formats');
+    expect(money('12,50', 'x', 2)).toBe(1250);
+    expect(money('1.234,50 €', 'x', 2)).toBe(123450);
+    expect(money('$1,234.50', 'x', 2)).toBe(123450);
+    expect(money('1,234', 'x', 2)).toBe(123400);
+    expect(money('(3.00)', 'x', 2, { negative: true })).toBe(-300);
+    expect(quantity('1,5', 'q')).toBe(1500);
+    expect(quantity('2', 'q')).toBe(2000);
+    expect(quantity('1,500.5', 'q')).toBe(1_500_500);
+    expect(() => quantity('1,500', 'q')).toThrow(/two ways/);
+  });
+});
+
 describe('history import: messages', () => {
   it('every row-error key the import can give has its message in English and in Chinese', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');

@@ -147,7 +147,23 @@ export function safeText(value: string, column: string, max: number): string {
   return value;
 }
 
-/** "$1,234.50", "(3.00)", "-3.00", "¥12", "" → minor units, or null when empty. */
+/**
+ * A number written either way, "1,234.50" or "1.234,50" (and "12,50"), in the dotted form: the
+ * separator written last is the decimal one. null: it cannot be told ("1,500" as a quantity could
+ * be 1.5 or 1500), refused rather than guessed.
+ */
+function dotted(t: string, thousandsAmbiguous: boolean): string | null {
+  const comma = t.lastIndexOf(',');
+  const dot = t.lastIndexOf('.');
+  if (comma < 0) return t;
+  if (dot > comma) return t.replace(/,/g, '');
+  if (dot >= 0) return t.replace(/\./g, '').replace(',', '.');
+  if (/^\d{1,3}(,\d{3})+$/.test(t)) return thousandsAmbiguous && !/,\d{3},/.test(t) ? null : t.replace(/,/g, '');
+  if (/^\d+,\d+$/.test(t)) return t.replace(',', '.');
+  return t;
+}
+
+/** "$1,234.50", "1.234,50 €", "(3.00)", "-3.00", "¥12", "" → minor units, or null when empty. */
 export function money(value: string, column: string, digits: number, opts: { negative?: boolean } = {}): number | null {
   let t = value.replace(/[\s\u00A0]/g, '');
   if (t === '') return null;
@@ -161,7 +177,9 @@ export function money(value: string, column: string, digits: number, opts: { neg
     neg = !neg;
     t = t.slice(1);
   }
-  const v = parseDecimal(t, digits);
+  // Money has at most two decimals (three for a few currencies): "1,234" is thousands.
+  const d = dotted(t, false);
+  const v = d === null ? null : parseDecimal(d, digits);
   if (v === null || v > 100_000_000_000)
     throw new RowError(column, 'badMoney', `"${value}" is not an amount`, { value: value.slice(0, 40) });
   if (neg && !opts.negative && v !== 0)
@@ -171,8 +189,13 @@ export function money(value: string, column: string, digits: number, opts: { neg
 
 /** A quantity in thousandths, above zero. */
 export function quantity(value: string, column: string): number {
-  const t = value.replace(/[\s,]/g, '');
-  const v = parseDecimal(t.replace(/^-/, ''), 3);
+  const t = value.replace(/\s/g, '');
+  const d = dotted(t.replace(/^-/, ''), true);
+  if (d === null)
+    throw new RowError(column, 'ambiguousNumber', `"${value}" could be read two ways: write it with a decimal point`, {
+      value: value.slice(0, 40),
+    });
+  const v = parseDecimal(d, 3);
   if (v === null || v > 100_000_000) throw new RowError(column, 'badQty', `"${value}" is not a quantity`, { value: value.slice(0, 40) });
   if (t.startsWith('-') || v === 0)
     throw new RowError(column, 'qtyNotPositive', `the quantity "${value}" is not above zero`, { value: value.slice(0, 40) });
