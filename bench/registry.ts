@@ -11,6 +11,7 @@ import type { BenchCase } from './cases/types';
 import { DASHBOARD_CASES } from './cases/dashboard';
 import { stockList } from './cases/stock-list';
 import { csvImport } from './cases/csv-import';
+import { historyImport } from './cases/history-import';
 import { lowStock } from './cases/low-stock';
 import { SYNC_CASES } from './cases/sync';
 
@@ -23,6 +24,7 @@ export const CASES: BenchCase[] = [
   stockList,
   lowStock,
   csvImport,
+  historyImport,
   ...DASHBOARD_CASES,
   ...SYNC_CASES,
 ];

@@ -23,6 +23,7 @@ import { shiftsHandlers } from './shifts/handlers';
 import { insightHandlers } from './insight/handlers';
 import { rebuildRollups } from './insight/rollups';
 import { syncHandlers } from './sync/handlers';
+import { historyHandlers } from './history/handlers';
 
 /** The handler table: one entry per channel of the contract, checked by the compiler. */
 export const handlers: Handlers = {
@@ -159,4 +160,5 @@ export const handlers: Handlers = {
   ...insightHandlers,
   ...syncHandlers,
   ...inventoryHandlers,
+  ...historyHandlers,
 };

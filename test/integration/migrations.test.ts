@@ -308,3 +308,18 @@ describe('0013_search_backlog', () => {
     expect(s.sqlite.prepare("SELECT rowid FROM products_fts WHERE products_fts MATCH 'apple'").pluck().all()).toHaveLength(1);
   });
 });
+
+describe('0014_imported_orders', () => {
+  it('adds the source column: orders already rung up keep their rows and read as till sales', () => {
+    const s = migratedThrough('0014_imported_orders', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO staff (id, name, role, pin_hash, created_at, hlc) VALUES ('s1', 'Alice', 'admin', 'x', 0, 'h');
+      INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
+        tax_total, total, paid, change, taxes, created_at) VALUES ('o1', 'T1-000001', 'c1', 'k1', 'T1', 's1', 'USD', 'inclusive',
+        150, 0, 25, 150, 200, 50, '[]', 1000);`),
+    );
+    expect(s.sqlite.prepare('SELECT id, source, total FROM orders').all()).toEqual([{ id: 'o1', source: null, total: 150 }]);
+    s.sqlite.exec("UPDATE orders SET source = 'square' WHERE id = 'o1'");
+    expect(s.sqlite.prepare('SELECT source FROM orders').pluck().get()).toBe('square');
+  });
+});

@@ -267,7 +267,7 @@ export const inventoryContract = {
   'counts.cancel': channel<CountDetail>()({ input: z.object({ id: c.id }).strict(), role: 'manager', writes: true }),
 
   'imports.begin': channel<{ importId: string }>()({
-    input: z.object({ kind: z.enum(['products', 'stock']), locationId: c.id.optional() }).strict(),
+    input: z.object({ kind: z.enum(['products', 'stock', 'customers', 'sales']), locationId: c.id.optional() }).strict(),
     role: 'manager',
     writes: false,
   }),

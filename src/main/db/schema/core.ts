@@ -291,6 +291,12 @@ export const orders = sqliteTable(
     createdAt: createdAt(),
     // Issue 5 (shifts and insight): the cash-drawer session the sale was rung up in.
     shiftId: text('shift_id'),
+    /**
+     * Null for a sale rung up on a till; the system it came from ('square', 'shopify', 'loyverse',
+     * 'countertop') for a past sale brought along by a history import. An imported sale is outside
+     * the journal and every shift, and moved no stock.
+     */
+    source: text('source'),
   },
   (t) => [
     uniqueIndex('orders_checkout_uq').on(t.checkoutId),
