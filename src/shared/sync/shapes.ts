@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
-export const idShape = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'an id');
+export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
 const optId = idShape.nullable();
 /** Epoch milliseconds: not before 2000, not after 2200. */
 const time = z
@@ -40,15 +40,18 @@ const last4 = z
   .regex(/^\d{4}$/)
   .nullable();
 
-/** A JSON value of bounded size (a Z report, a denomination count, a setting). */
+/** Plain JSON data only: no undefined, no non-finite numbers, nothing deeper than `depth`. */
+function isJson(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (depth <= 0 || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.every((x) => isJson(x, depth - 1));
+  return Object.values(v).every((x) => isJson(x, depth - 1));
+}
+
+/** A JSON value of bounded size and depth (a Z report, a tax breakdown, a setting). */
 const boundedJson = (maxChars: number) =>
-  z.json().refine((v) => {
-    try {
-      return JSON.stringify(v).length <= maxChars;
-    } catch {
-      return false;
-    }
-  }, 'too large');
+  z.unknown().refine((v) => v !== undefined && isJson(v, 8) && JSON.stringify(v).length <= maxChars, 'not JSON of a bounded size');
 
 /**
  * A product picture's file name exactly as src/main/catalog/images.ts makes it:
