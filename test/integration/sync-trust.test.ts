@@ -96,7 +96,7 @@ const snapshot = (t: Terminal) => ({
 describe('a rogue terminal', () => {
   it('pushes hostile records with its own device token: each is refused and recorded, and nothing changes on the other tills', async () => {
     const { t1, t2, first, dir } = await twoTills();
-    await sell(t1, [{ productId: first.cola.id, qty: 2 }]);
+    await sell(t1, [{ productId: first.cola.id, qty: 2000 }]);
     await syncAll([t1, t2]);
     const rogue = await rogueDevice(t1);
     // What the rogue sees of the store: a real order of T1's to disguise.
@@ -365,7 +365,7 @@ describe('fuzz: the cloud refuses every record a device may not write, generated
         const { changes } = await pullAll(honest, watcher);
         expect(changes).toEqual([]);
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 });

@@ -82,6 +82,8 @@ interface EntityBase {
   ledger?: { groupBy: readonly string[]; delta: string; levels: string; level: string };
   /** Shape of the record key when it is not an id (a setting's name). */
   keyShape?: z.ZodType<string>;
+  /** Per record key, the exact shape of one field (a setting's value, by the setting's name). */
+  keyed?: { field: string; shapes: Readonly<Record<string, z.ZodType>> };
   /** A fact that names the terminal that made it in this column: a device writes only its own. */
   terminalField?: string;
 }
@@ -114,6 +116,7 @@ export const SYNC_ENTITIES = [
     localKeys: ['terminalCode', 'printer', 'setupDone'],
     deletable: true,
     keyShape: shape.settingKeyShape,
+    keyed: { field: 'value', shapes: shape.SETTING_VALUES },
     fields: shape.settingShape,
     devices: 'write',
   },

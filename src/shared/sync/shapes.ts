@@ -66,6 +66,23 @@ export const settingKeyShape = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 
 
 export const settingShape = z.object({ value: boundedJson(20_000) });
 
+/**
+ * The value of each store setting a till reads by name (src/main/settings): exact where the till
+ * acts on it. A key not listed keeps the bounded-JSON rule above.
+ */
+export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
+  storeName: z.string().min(1).max(120),
+  currency,
+  priceMode: z.enum(['inclusive', 'exclusive']),
+  timezone: z.string().regex(/^[A-Za-z0-9_+\-/]{1,64}$/),
+  language: z.enum(['en', 'zh-CN']),
+  discountLimitBp: bp,
+  idleLockMinutes: z.number().int().min(1).max(240),
+  receiptFooter: z.string().max(200),
+  negativeStock: z.enum(['allow', 'block']),
+  businessDayCutoff: z.number().int().min(0).max(23),
+};
+
 export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });
 
 export const staffShape = z.object({

@@ -81,6 +81,11 @@ function checkMutable(spec: SharedEntity, r: IncomingRecord, rule: StampRule): R
   }
   const parsed = spec.fields.partial().strict().safeParse(plain);
   if (!parsed.success) return invalid(issueText(spec.entity, parsed.error));
+  const keyed = spec.keyed && hasOwn(plain, spec.keyed.field) && hasOwn(spec.keyed.shapes, r.i) ? spec.keyed.shapes[r.i] : undefined;
+  if (keyed && !(d[DELETED_FIELD] === true && plain[spec.keyed!.field] == null)) {
+    const p = keyed.safeParse(plain[spec.keyed!.field]);
+    if (!p.success) return invalid(issueText(`${spec.entity} ${r.i}`, p.error));
+  }
   const c = r.c;
   if (typeof c === 'string') return checkStamp(c, rule, 'the change');
   if (!isPlainObject(c)) return { code: 'BAD_STAMP', message: 'The change carries no clock stamps' };
