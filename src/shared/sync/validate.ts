@@ -8,7 +8,7 @@
  * checked, and a field the entity does not declare is refused. Facts travel whole.
  */
 import { stampStatus } from '../hlc';
-import { DELETED_FIELD, type SharedEntity } from './entities';
+import { DELETED_FIELD, type RecordShape, type SharedEntity } from './entities';
 import { idShape } from './shapes';
 import type { Stamps } from './protocol';
 
@@ -37,6 +37,20 @@ const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o,
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Derived schemas, made once per declared shape (a first download checks 100,000 records). */
+const partials = new WeakMap<RecordShape, RecordShape>();
+const wholes = new WeakMap<RecordShape, RecordShape>();
+function partialOf(shape: RecordShape): RecordShape {
+  let s = partials.get(shape);
+  if (!s) partials.set(shape, (s = shape.partial().strict()));
+  return s;
+}
+function wholeOf(shape: RecordShape): RecordShape {
+  let s = wholes.get(shape);
+  if (!s) wholes.set(shape, (s = shape.strict()));
+  return s;
 }
 
 function invalid(message: string): Refusal {
@@ -79,7 +93,7 @@ function checkMutable(spec: SharedEntity, r: IncomingRecord, rule: StampRule): R
     if (!hasOwn(shape, f)) return invalid(`${spec.entity} has no field "${f}" a terminal may write`);
     plain[f] = d[f];
   }
-  const parsed = spec.fields.partial().strict().safeParse(plain);
+  const parsed = partialOf(spec.fields).safeParse(plain);
   if (!parsed.success) return invalid(issueText(spec.entity, parsed.error));
   const keyed = spec.keyed && hasOwn(plain, spec.keyed.field) && hasOwn(spec.keyed.shapes, r.i) ? spec.keyed.shapes[r.i] : undefined;
   if (keyed && !(d[DELETED_FIELD] === true && plain[spec.keyed!.field] == null)) {
@@ -101,7 +115,7 @@ function checkMutable(spec: SharedEntity, r: IncomingRecord, rule: StampRule): R
 function checkFact(spec: SharedEntity, r: IncomingRecord): Refusal | null {
   const d = r.d!;
   if (d[spec.key] !== r.i) return invalid(`${spec.entity}: the record's ${spec.key} is not its key`);
-  const parsed = spec.fields.strict().safeParse(d);
+  const parsed = wholeOf(spec.fields).safeParse(d);
   if (!parsed.success) return invalid(issueText(spec.entity, parsed.error));
   if (r.ch !== undefined) {
     if (!isPlainObject(r.ch)) return invalid(`${spec.entity}: children must be an object`);
@@ -112,7 +126,7 @@ function checkFact(spec: SharedEntity, r: IncomingRecord): Refusal | null {
       if (!Array.isArray(rows)) return invalid(`${spec.entity}.${table} must be a list`);
       const ids = new Set<unknown>();
       for (const row of rows) {
-        const p = child.fields.strict().safeParse(row);
+        const p = wholeOf(child.fields).safeParse(row);
         if (!p.success) return invalid(issueText(`${spec.entity}.${table}`, p.error));
         if (row[child.fk] !== r.i) return invalid(`${spec.entity}.${table}: a row belongs to another record`);
         if (ids.has(row.id)) return invalid(`${spec.entity}.${table}: a row appears twice`);
