@@ -12,11 +12,11 @@ import { z } from 'zod';
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
 export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
 const optId = idShape.nullable();
-/** Epoch milliseconds: not before 2000, not after 2200. */
+/** Epoch milliseconds, not after 2200 (clock stamps, not these, decide merges). */
 const time = z
   .number()
   .int()
-  .min(Date.UTC(2000, 0, 1))
+  .min(0)
   .max(Date.UTC(2200, 0, 1));
 /** Prices and costs as the catalog takes them (minor units). */
 const price = z.number().int().min(0).max(1_000_000_000);

@@ -5,8 +5,10 @@
  * every child row and every clock stamp has exactly the shape a till produces.
  *
  * Mutable records may carry some of their fields (a change merges per field); each one present is
- * checked, and a field the entity does not declare is refused. Facts travel whole.
+ * checked, and a field the entity does not declare is refused. Facts travel whole (a nullable
+ * column may be left out: it is stored as null).
  */
+import { z } from 'zod';
 import { stampStatus } from '../hlc';
 import { DELETED_FIELD, type RecordShape, type SharedEntity } from './entities';
 import { idShape } from './shapes';
@@ -47,9 +49,15 @@ function partialOf(shape: RecordShape): RecordShape {
   if (!s) partials.set(shape, (s = shape.partial().strict()));
   return s;
 }
+/** Every column present, except that a nullable one may be left out (it is stored as null). */
 function wholeOf(shape: RecordShape): RecordShape {
   let s = wholes.get(shape);
-  if (!s) wholes.set(shape, (s = shape.strict()));
+  if (!s) {
+    const fields = Object.fromEntries(
+      Object.entries(shape.shape).map(([k, f]) => [k, (f as z.ZodType).safeParse(null).success ? (f as z.ZodType).optional() : f]),
+    );
+    wholes.set(shape, (s = z.object(fields).strict()));
+  }
   return s;
 }
 
