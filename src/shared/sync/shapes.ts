@@ -28,7 +28,8 @@ const nonNegative = z.number().int().min(0).max(MAX_DOCUMENT_AMOUNT);
 const qty = z.number().int().min(-1_000_000_000_000).max(1_000_000_000_000);
 const bp = z.number().int().min(0).max(10_000);
 const text = (max: number) => z.string().max(max);
-const name = z.string().min(1).max(200);
+// Wider than the forms (120): imports and older versions wrote longer names.
+const name = z.string().min(1).max(500);
 const optText = (max: number) => text(max).nullable();
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const terminalCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/);
