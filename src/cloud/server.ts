@@ -13,8 +13,10 @@ import {
   createOrgSchema,
   createStoreSchema,
   enrolSchema,
+  staffChangesSchema,
   staffSessionSchema,
 } from '../shared/sync/protocol';
+import { checkStaffChanges, writeStaffRecords } from './staff';
 import { CloudHttpError, type CloudDeps } from './deps';
 import { DEFAULT_RATE_LIMIT, MAX_BODY_BYTES, RateLimiter, boundBodies, rateLimited, sameSecret, type RateLimit } from './guards';
 import { applyPush } from './push';
@@ -144,6 +146,15 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
   });
   authed.post('/staff-sessions', async (c) => c.json(await staffSignIn(deps, c.get('device'), await body(c, staffSessionSchema))));
 
+  // Staff change only by a signed-in admin (never by a device push): the till sends what its admin decided.
+  authed.post('/staff', async (c) => {
+    await staff(c, 'admin');
+    const { changes } = await body(c, staffChangesSchema);
+    checkStaffChanges(deps, changes);
+    const device = c.get('device');
+    await deps.db.transaction((tx) => writeStaffRecords(deps, tx, device.orgId, device.id, changes));
+    return c.json({ ok: true, serverTime: deps.clock() });
+  });
   authed.get('/stores', async (c) => {
     await staff(c, 'admin');
     return c.json(await listStores(deps, c.get('device').orgId));

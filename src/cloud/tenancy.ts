@@ -10,6 +10,7 @@ import {
   type DeviceInfo,
   type Enrolment,
   type EnrolmentCode,
+  type StaffChange,
   type StaffSession,
   type StoreWithDevices,
 } from '../shared/sync/protocol';
@@ -17,6 +18,7 @@ import { rowsOf, type CloudDb } from './db/open';
 import { devices, enrolmentCodes, orgs, staffLockouts, staffSessions, stores } from './db/schema';
 import { CloudHttpError, newEnrolmentCode, newToken, sha256, type CloudDeps } from './deps';
 import { mutableBody, parseMutableBody, reserveSeqs, upsertRecords, type RecordRow } from './records';
+import { checkStaffChanges, writeStaffRecords } from './staff';
 
 export interface AuthDevice {
   id: string;
@@ -36,8 +38,9 @@ const ROLE_RANK = { clerk: 1, manager: 2, admin: 3 } as const;
 
 export async function createOrg(
   deps: CloudDeps,
-  input: { orgName: string; storeName: string; terminalName: string; terminalCode: string },
+  input: { orgName: string; storeName: string; terminalName: string; terminalCode: string; staff?: StaffChange[] | undefined },
 ): Promise<Enrolment> {
+  if (input.staff) checkStaffChanges(deps, input.staff);
   const now = deps.clock();
   const orgId = deps.ids();
   const storeId = deps.ids();
@@ -56,6 +59,8 @@ export async function createOrg(
       createdAt: now,
       lastSeenAt: now,
     });
+    // The new organisation's own people: nobody else can have decided them yet.
+    if (input.staff) await writeStaffRecords(deps, tx, orgId, null, input.staff);
   });
   return {
     org: { id: orgId, name: input.orgName },

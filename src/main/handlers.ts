@@ -1,4 +1,4 @@
-import type { Handlers } from './router';
+import type { Ctx, Handlers } from './router';
 import { staffOf } from './router';
 import { appStatus, runSetup } from './setup/setup';
 import { approvalFor, createStaff, listStaff, signIn, updateStaff } from './staff/staff';
@@ -24,6 +24,14 @@ import { insightHandlers } from './insight/handlers';
 import { rebuildRollups } from './insight/rollups';
 import { syncHandlers } from './sync/handlers';
 import { historyHandlers } from './history/handlers';
+import { syncRuntime } from './sync/runtime';
+import { staffPublisher } from './sync/staff';
+
+/** Staff changes on a connected terminal go to the cloud under the acting admin's cloud session first. */
+function publishStaffOf(ctx: Ctx) {
+  const rt = syncRuntime(ctx.deps);
+  return staffPublisher(ctx.deps, rt.engine, rt.sessions, ctx.sessionKey, staffOf(ctx));
+}
 
 /** The handler table: one entry per channel of the contract, checked by the compiler. */
 export const handlers: Handlers = {
@@ -44,8 +52,8 @@ export const handlers: Handlers = {
     session.staff = null;
     return { staff: null, idleLockMs: readSettings(deps).idleLockMinutes * 60_000 };
   },
-  'staff.create': (input, ctx) => createStaff(ctx.deps, input, staffOf(ctx).id),
-  'staff.update': (input, ctx) => updateStaff(ctx.deps, input, staffOf(ctx).id),
+  'staff.create': (input, ctx) => createStaff(ctx.deps, input, staffOf(ctx).id, publishStaffOf(ctx)),
+  'staff.update': (input, ctx) => updateStaff(ctx.deps, input, staffOf(ctx).id, publishStaffOf(ctx)),
   'settings.get': (_i, { deps }) => readSettings(deps),
   'settings.update': (input, ctx) => {
     const before = readSettings(ctx.deps);

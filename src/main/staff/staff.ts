@@ -28,19 +28,30 @@ function publicStaff(row: StaffRow) {
   return { id: row.id, name: row.name, role: row.role };
 }
 
+/**
+ * Sends a staff change to the cloud under the deciding admin's session before it is written here
+ * (src/main/sync/staff.ts); null when this terminal has no cloud.
+ */
+export type PublishStaff = ((changes: { i: string; d: Record<string, unknown>; c: string }[]) => Promise<void>) | null;
+
 export async function createStaff(
   deps: Deps,
   input: { name: string; role: StaffRole; pin: string },
   actorId: string | null,
+  publish: PublishStaff = null,
 ): Promise<StaffSummary> {
   const pinHash = await hashPin(input.pin, deps.pinParams);
-  return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId));
+  const row = newStaffRow(deps, { ...input, pinHash });
+  if (publish) {
+    assertNameFree(deps, input.name);
+    const d = { name: row.name, role: row.role, pin_hash: row.pinHash, active: row.active, created_at: row.createdAt };
+    await publish([{ i: row.id, d, c: row.hlc }]);
+  }
+  return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId, row));
 }
 
-export function insertStaff(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }, actorId: string | null): StaffSummary {
-  const taken = deps.db.select({ id: staff.id }).from(staff).where(eq(staff.name, input.name)).get();
-  if (taken) throw new AppError('CONFLICT', `A staff member named "${input.name}" already exists`, { field: 'name' });
-  const row: StaffRow = {
+function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }): StaffRow {
+  return {
     id: deps.ids(),
     name: input.name,
     role: input.role,
@@ -51,6 +62,21 @@ export function insertStaff(deps: Deps, input: { name: string; role: StaffRole; 
     createdAt: deps.clock(),
     hlc: deps.hlc.now(),
   };
+}
+
+function assertNameFree(deps: Pick<Deps, 'db'>, name: string): void {
+  const taken = deps.db.select({ id: staff.id }).from(staff).where(eq(staff.name, name)).get();
+  if (taken) throw new AppError('CONFLICT', `A staff member named "${name}" already exists`, { field: 'name' });
+}
+
+export function insertStaff(
+  deps: Deps,
+  input: { name: string; role: StaffRole; pinHash: string },
+  actorId: string | null,
+  prepared?: StaffRow,
+): StaffSummary {
+  assertNameFree(deps, input.name);
+  const row: StaffRow = prepared ?? newStaffRow(deps, input);
   deps.db.insert(staff).values(row).run();
   appendOutbox(deps, { entity: 'staff', entityId: row.id, op: 'insert', payload: { ...row, pinHash: undefined } });
   recordAudit(deps, { staffId: actorId, action: 'staff.create', target: row.id, details: { role: row.role }, success: true });
@@ -61,8 +87,25 @@ export async function updateStaff(
   deps: Deps,
   input: { staffId: string; role?: StaffRole; pin?: string; active?: boolean; unlock?: boolean },
   actorId: string,
+  publish: PublishStaff = null,
 ): Promise<StaffSummary> {
   const pinHash = input.pin ? await hashPin(input.pin, deps.pinParams) : undefined;
+  if (publish) {
+    // The synced fields that change go to the cloud first; the lockout counters stay here.
+    const row = deps.db.select().from(staff).where(eq(staff.id, input.staffId)).get();
+    if (!row) throw notFound('Staff member');
+    const d: Record<string, unknown> = {};
+    if (input.role && input.role !== row.role) {
+      if (row.role === 'admin' && input.role !== 'admin') assertAnotherAdmin(deps, row.id);
+      d.role = input.role;
+    }
+    if (pinHash) d.pin_hash = pinHash;
+    if (input.active !== undefined && input.active !== row.active) {
+      if (!input.active && row.role === 'admin') assertAnotherAdmin(deps, row.id);
+      d.active = input.active;
+    }
+    if (Object.keys(d).length > 0) await publish([{ i: row.id, d, c: deps.hlc.now() }]);
+  }
   return inTransaction(deps.sqlite, () => {
     const row = deps.db.select().from(staff).where(eq(staff.id, input.staffId)).get();
     if (!row) throw notFound('Staff member');

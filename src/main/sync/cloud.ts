@@ -16,6 +16,7 @@ import { currentOutboxSeq, enqueueSnapshot, pendingCount } from './push';
 import { cloudLink, forgetDeviceToken, saveDeviceToken, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError } from './transport';
 import { offlineCardSummary } from './offline-cards';
+import { localStaffChanges } from './staff';
 
 /** A cloud failure as an error the clerk can read (the renderer localizes `messageKey`). */
 export function cloudError(err: unknown): AppError {
@@ -119,6 +120,8 @@ export async function createOrganisation(
       terminalName: input.terminalName ?? `Till ${deps.terminalCode}`,
       terminalCode: deps.terminalCode,
       ...(input.signupSecret ? { signupSecret: input.signupSecret } : {}),
+      // The organisation starts with this terminal's staff; afterwards only a signed-in admin changes them.
+      staff: localStaffChanges(deps),
     }),
   );
   inTransaction(deps.sqlite, () => {

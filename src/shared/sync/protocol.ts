@@ -105,6 +105,17 @@ const name = z.string().trim().min(1).max(120);
 export const terminalCodeSchema = z.string().regex(/^[A-Za-z0-9]{1,12}$/, 'terminal code: letters and digits');
 
 export const signupSecretSchema = z.string().min(1).max(200);
+/**
+ * A staff record as a till made it (`d` fields, `c` stamps, as a mutable change). Staff reach the
+ * cloud only this way: with the organisation's creation, or from an admin signed in to the cloud
+ * (POST /v1/staff); never in a device's push.
+ */
+export const staffChangeSchema = z
+  .object({ i: key, d: row, c: z.union([stamp, z.record(z.string().max(PUSH_LIMITS.field), stamp)]) })
+  .strict();
+export type StaffChange = z.infer<typeof staffChangeSchema>;
+export const staffChangesSchema = z.object({ changes: z.array(staffChangeSchema).min(1).max(100) }).strict();
+
 export const createOrgSchema = z
   .object({
     orgName: name,
@@ -113,6 +124,8 @@ export const createOrgSchema = z
     terminalCode: terminalCodeSchema,
     /** The cloud operator's sign-up secret (sign-up is closed without it). */
     signupSecret: signupSecretSchema.optional(),
+    /** The first terminal's staff: the organisation starts with them (its set-up admin among them). */
+    staff: z.array(staffChangeSchema).max(1000).optional(),
   })
   .strict();
 
