@@ -69,6 +69,17 @@ const en = {
     readonly:
       'The database cannot be written (read-only): nothing was saved, and the sale is still open. Fix the file or folder permissions, then try again.',
   },
+  refused: {
+    damaged: 'This backup cannot be restored: the file is damaged or unreadable. Nothing was changed.',
+    foreign: 'This backup cannot be restored: it is not a Countertop database. Nothing was changed.',
+    newer: 'This backup cannot be restored: it was made by a newer version of Countertop. Update Countertop first. Nothing was changed.',
+    history: 'This backup cannot be restored: its record of database versions does not match Countertop’s. Nothing was changed.',
+    extra:
+      'This backup cannot be restored: it contains something Countertop never creates ({{kind}} “{{object}}”), which could act on your data. Nothing was changed.',
+    missing: 'This backup cannot be restored: part of the database is missing ({{kind}} “{{object}}”). Nothing was changed.',
+    changed: 'This backup cannot be restored: the definition of {{kind}} “{{object}}” is not the one Countertop made. Nothing was changed.',
+    open: 'This backup could not be opened, so the store was put back as it was. Nothing was changed.',
+  },
   recovery: {
     title: 'The database needs attention',
     explain:
@@ -150,6 +161,16 @@ const zhCN: Strings<typeof en> = {
   io: {
     full: '磁盘已满：没有保存任何内容，当前销售仍然保留。请释放磁盘空间后重试。',
     readonly: '数据库无法写入（只读）：没有保存任何内容，当前销售仍然保留。请修正文件或文件夹权限后重试。',
+  },
+  refused: {
+    damaged: '无法恢复此备份：文件已损坏或无法读取。未做任何更改。',
+    foreign: '无法恢复此备份：它不是 Countertop 数据库。未做任何更改。',
+    newer: '无法恢复此备份：它由更新版本的 Countertop 创建。请先更新 Countertop。未做任何更改。',
+    history: '无法恢复此备份：其数据库版本记录与 Countertop 不符。未做任何更改。',
+    extra: '无法恢复此备份：其中包含 Countertop 从不创建的对象（{{kind}}“{{object}}”），可能会操作您的数据。未做任何更改。',
+    missing: '无法恢复此备份：数据库缺少一部分（{{kind}}“{{object}}”）。未做任何更改。',
+    changed: '无法恢复此备份：{{kind}}“{{object}}”的定义不是 Countertop 创建的。未做任何更改。',
+    open: '无法打开此备份，店铺数据已还原为原样。未做任何更改。',
   },
   recovery: {
     title: '数据库需要处理',
