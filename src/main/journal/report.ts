@@ -55,7 +55,7 @@ export function describeReport(file: string, report: JournalSummary): string[] {
       break;
     case 'content':
       out.push(
-        `BROKEN: ${what} no longer matches its stored rows: the ${b!.kind === 'shift_close' ? 'Z report' : b!.kind} was changed after it was journaled.`,
+        `BROKEN at ${what}: it no longer matches its stored rows: the ${b!.kind === 'shift_close' ? 'Z report' : b!.kind} was changed after it was journaled.`,
       );
       break;
     case 'link':
