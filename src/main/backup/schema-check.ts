@@ -70,6 +70,8 @@ const refuse = (detail: SchemaProblem): SchemaCheck => ({ ok: false, problem: de
 function expectedSchema(migrations: MigrationMeta[], level: number, migrationsFolder: string) {
   const mem = new Database(':memory:');
   try {
+    mem.pragma('foreign_keys = ON'); // as openStore migrates a store
+
     const db = drizzle(mem);
     // The migrator's own routine (not a copy of it), so its bookkeeping table is created word for word.
     const internal = db as unknown as { dialect: { migrate(m: MigrationMeta[], s: unknown, c: object): void }; session: unknown };
@@ -85,40 +87,51 @@ export function checkBackupSchema(file: string, migrationsFolder: string): Schem
   const migrations = readMigrationFiles({ migrationsFolder });
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const hasHistory = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
-    if (!hasHistory) return refuse({ reason: 'foreign' });
-    let history: { hash: string; createdAt: number }[];
-    try {
-      history = (
-        db.prepare('SELECT hash, created_at AS createdAt FROM __drizzle_migrations ORDER BY rowid').all() as {
-          hash: unknown;
-          createdAt: unknown;
-        }[]
-      ).map((r) => ({ hash: String(r.hash), createdAt: Number(r.createdAt) }));
-    } catch {
-      return refuse({ reason: 'changed', kind: 'table', object: '__drizzle_migrations' });
-    }
-    if (history.length > migrations.length) return refuse({ reason: 'newer' });
-    for (let k = 0; k < history.length; k++) {
-      const want = migrations[k]!;
-      if (history[k]!.hash !== want.hash || history[k]!.createdAt !== want.folderMillis) {
-        return refuse(
-          history[k]!.createdAt > migrations[migrations.length - 1]!.folderMillis ? { reason: 'newer' } : { reason: 'history', at: k },
-        );
-      }
-    }
-    const expected = expectedSchema(migrations, history.length, migrationsFolder);
-    const actual = schemaOf(db);
-    for (const [key, want] of expected) {
-      const got = actual.get(key);
-      if (!got) return refuse({ reason: 'missing', kind: want.type, object: key.slice(want.type.length + 1) });
-      if (got.sql !== want.sql || got.tbl !== want.tbl || got.columns !== want.columns)
-        return refuse({ reason: 'changed', kind: want.type, object: key.slice(want.type.length + 1) });
-    }
-    for (const [key, got] of actual)
-      if (!expected.has(key)) return refuse({ reason: 'extra', kind: got.type, object: key.slice(got.type.length + 1) });
-    return { ok: true, level: history.length };
+    return compare(db, migrations, migrationsFolder);
+  } catch (err) {
+    // A definition SQLite cannot even read back (a view over tables that do not exist) is not ours either.
+    return {
+      ok: false,
+      problem: `its schema cannot be read (${err instanceof Error ? err.message : String(err)})`,
+      detail: { reason: 'foreign' },
+    };
   } finally {
     db.close();
   }
+}
+
+function compare(db: Database.Database, migrations: MigrationMeta[], migrationsFolder: string): SchemaCheck {
+  const hasHistory = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (!hasHistory) return refuse({ reason: 'foreign' });
+  let history: { hash: string; createdAt: number }[];
+  try {
+    history = (
+      db.prepare('SELECT hash, created_at AS createdAt FROM __drizzle_migrations ORDER BY rowid').all() as {
+        hash: unknown;
+        createdAt: unknown;
+      }[]
+    ).map((r) => ({ hash: String(r.hash), createdAt: Number(r.createdAt) }));
+  } catch {
+    return refuse({ reason: 'changed', kind: 'table', object: '__drizzle_migrations' });
+  }
+  if (history.length > migrations.length) return refuse({ reason: 'newer' });
+  for (let k = 0; k < history.length; k++) {
+    const want = migrations[k]!;
+    if (history[k]!.hash !== want.hash || history[k]!.createdAt !== want.folderMillis) {
+      return refuse(
+        history[k]!.createdAt > migrations[migrations.length - 1]!.folderMillis ? { reason: 'newer' } : { reason: 'history', at: k },
+      );
+    }
+  }
+  const expected = expectedSchema(migrations, history.length, migrationsFolder);
+  const actual = schemaOf(db);
+  for (const [key, want] of expected) {
+    const got = actual.get(key);
+    if (!got) return refuse({ reason: 'missing', kind: want.type, object: key.slice(want.type.length + 1) });
+    if (got.sql !== want.sql || got.tbl !== want.tbl || got.columns !== want.columns)
+      return refuse({ reason: 'changed', kind: want.type, object: key.slice(want.type.length + 1) });
+  }
+  for (const [key, got] of actual)
+    if (!expected.has(key)) return refuse({ reason: 'extra', kind: got.type, object: key.slice(got.type.length + 1) });
+  return { ok: true, level: history.length };
 }
