@@ -82,7 +82,7 @@ describe('journal verification', () => {
     const raised = verifyCli(dir);
     expect(raised.code).toBe(1);
     expect(raised.out).toMatch(
-      /BROKEN at entry #2 \(shift_close, id [^)]+\): it no longer matches its stored rows: the Z report was changed/,
+      /BROKEN at entry #2 \(Z report T1-S\d+, id [^)]+\): it no longer matches its stored rows: the Z report was changed/,
     );
     // Put back, the same file on a machine without the key (here: the key file moved away).
     const db = new Database(join(dir, 'countertop.db'));

@@ -24,7 +24,9 @@ export function journalReport(deps: Pick<Deps, 'sqlite' | 'clock' | 'secrets'>):
     kinds[r.kind] = r.n;
   let firstBrokenNumber: string | null = null;
   if (check.firstBroken) {
-    const row = deps.sqlite.prepare('SELECT number FROM orders WHERE id = ?').get(check.firstBroken.refId) as
+    // The number people know the record by: a sale's, a refund's, or a shift's (its Z report).
+    const table = { sale: 'orders', refund: 'refunds', shift_close: 'shifts' }[check.firstBroken.kind] ?? 'orders';
+    const row = deps.sqlite.prepare(`SELECT number FROM ${table} WHERE id = ?`).get(check.firstBroken.refId) as
       { number: string } | undefined;
     firstBrokenNumber = row?.number ?? null;
   }
@@ -48,15 +50,14 @@ export function describeReport(file: string, report: JournalSummary): string[] {
       : 'The cloud has not recorded this till’s journal yet (not synced): deleting the newest entries cannot be detected before it has.',
   );
   const b = report.firstBroken;
-  const what = b ? `entry #${b.seq} (${report.firstBrokenNumber ? `${b.kind} ${report.firstBrokenNumber}` : b.kind}, id ${b.refId})` : '';
+  const label = b?.kind === 'shift_close' ? 'Z report' : (b?.kind ?? '');
+  const what = b ? `entry #${b.seq} (${report.firstBrokenNumber ? `${label} ${report.firstBrokenNumber}` : label}, id ${b.refId})` : '';
   switch (report.problem) {
     case null:
       out.push('OK: the chain is intact, every keyed entry carries its key, and every journaled fact matches its stored rows.');
       break;
     case 'content':
-      out.push(
-        `BROKEN at ${what}: it no longer matches its stored rows: the ${b!.kind === 'shift_close' ? 'Z report' : b!.kind} was changed after it was journaled.`,
-      );
+      out.push(`BROKEN at ${what}: it no longer matches its stored rows: the ${label} was changed after it was journaled.`);
       break;
     case 'link':
       out.push(`BROKEN at ${what}: it does not follow the entry before it: an entry was deleted or inserted before it.`);

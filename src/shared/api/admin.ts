@@ -79,7 +79,7 @@ export interface JournalReport {
   lastSeq: number;
   /** Entries per kind: sale, refund, void, shift_close … */
   kinds: Record<string, number>;
-  /** The order number of the first broken entry's record, when it has one. */
+  /** The number of the first broken entry's record (sale, refund or shift), when it has one. */
   firstBrokenNumber: string | null;
 }
 
