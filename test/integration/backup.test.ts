@@ -356,6 +356,10 @@ describe('restore from a backup', () => {
     await sell(app, [BREAD]);
     const objects = app.deps.sqlite.prepare("SELECT name FROM sqlite_master WHERE name IN ('steal', 'peek', 'loot')").all();
     expect(objects).toEqual([]);
+    // The attempt is audited as a refused restore.
+    expect(app.deps.sqlite.prepare("SELECT target, success FROM audit WHERE action = 'backup.restore'").all()).toEqual([
+      { target: backup.name, success: 0 },
+    ]);
 
     // A changed definition is refused too (an index rebuilt on other columns).
     const changed = backupFileName(Date.now() + 1000, 'manual');

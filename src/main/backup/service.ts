@@ -230,6 +230,18 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
         refuseUnlessCountertop(staged, name, migrationsDir);
       } catch (err) {
         rmSync(staged, { force: true });
+        // A refused file may be an attempt to plant code in the store: who tried, and why it failed.
+        const deps = slot.deps();
+        if (deps && err instanceof AppError)
+          inTransaction(deps.sqlite, () =>
+            recordAudit(deps, {
+              staffId: actor.staffId,
+              action: 'backup.restore',
+              target: name,
+              details: { refused: err.message },
+              success: false,
+            }),
+          );
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
       // Hold new calls first, then wait for the backup folder: never the other way round, so a

@@ -117,8 +117,9 @@ export function readCloudHead(secrets: SecretStore): CloudHead | null {
 /** Keeps what the cloud says it saw (outside the file, so deleting entries cannot also erase it). */
 export function noteCloudHead(secrets: SecretStore, head: CloudHead | null | undefined): void {
   if (!head || !Number.isSafeInteger(head.seq) || !/^[0-9a-f]{64}$/.test(head.hash)) return;
+  // Never lowered, like the cloud's own record: a till enrolled again cannot wash away what was seen.
   const known = readCloudHead(secrets);
-  if (known && known.seq === head.seq && known.hash === head.hash) return;
+  if (known && known.seq >= head.seq) return;
   secrets.set(JOURNAL_SECRETS.cloudHead, JSON.stringify({ seq: head.seq, hash: head.hash, at: head.at }));
 }
 
