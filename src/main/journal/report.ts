@@ -81,7 +81,9 @@ export function describeReport(file: string, report: JournalSummary): string[] {
       );
       break;
     case 'diverged':
-      out.push(`BROKEN at ${what}: the cloud saw a different entry #${b!.seq} (hash ${report.cloudHead!.hash}): history was rewritten.`);
+      out.push(
+        `BROKEN at ${what}: the cloud saw a different entry #${b!.seq} (hash ${report.cloudHead!.hash}): history was rewritten (or an older backup was restored and new entries written since).`,
+      );
       break;
     case 'nokey': {
       const u = report.unverified!;

@@ -66,7 +66,8 @@ const en = {
     legacy: 'Broken at entry #{{seq}} ({{what}}): this entry from before the journal was keyed was changed.',
     truncated:
       'Entries were deleted: the cloud saw entry #{{cloudSeq}}, but the journal ends at #{{lastSeq}} (or an older backup was restored).',
-    diverged: 'Broken at entry #{{seq}} ({{what}}): the cloud saw a different entry under this number: history was rewritten.',
+    diverged:
+      'Broken at entry #{{seq}} ({{what}}): the cloud saw a different entry under this number: history was rewritten (or an older backup was restored and sales made since).',
     nokey:
       'Not verified: entries #{{from}}–#{{to}} were chained with a journal key this computer does not have (the store comes from another computer). Run the check on the till that wrote them.',
   },
@@ -174,7 +175,7 @@ const zhCN: Strings<typeof en> = {
     unkeyed: '第 {{seq}} 条记录（{{what}}）已损坏：本收银台的每条记录都带密钥，而这条没有：日志被没有密钥的人重新计算过。',
     legacy: '第 {{seq}} 条记录（{{what}}）已损坏：这条启用密钥之前的记录被改动过。',
     truncated: '有记录被删除：云端已见到第 {{cloudSeq}} 条记录，而日志只到第 {{lastSeq}} 条（或恢复了较早的备份）。',
-    diverged: '第 {{seq}} 条记录（{{what}}）已损坏：云端在此编号下见到的是另一条记录：历史被改写。',
+    diverged: '第 {{seq}} 条记录（{{what}}）已损坏：云端在此编号下见到的是另一条记录：历史被改写（或恢复了较早的备份后又有新的销售）。',
     nokey: '未能验证：第 {{from}}–{{to}} 条记录使用本机没有的日志密钥链接（数据来自另一台电脑）。请在写入这些记录的收银台上校验。',
   },
   journalLegacy_one: '{{count}} 条启用密钥之前的记录仅以普通哈希校验。',
