@@ -346,4 +346,10 @@ describe('the journal proves what it claims', () => {
       `the cloud saw entry #${last.seq} with hash ${last.hash}; the file ends at #${last.seq - 2} < ${last.seq}: entries deleted`,
     );
   });
+
+  it('a different entry under the number the cloud saw is reported as rewritten history', async () => {
+    const { app, orders } = await shopWithSales();
+    noteCloudHead(app.deps.secrets, { seq: 2, hash: 'f'.repeat(64), at: 1 });
+    expect(verifyJournal(app.deps)).toMatchObject({ ok: false, problem: 'diverged', firstBroken: { seq: 2, refId: orders[1]!.id } });
+  });
 });
