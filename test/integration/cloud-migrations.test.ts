@@ -118,14 +118,17 @@ describe('cloud migrations', () => {
 
     const opened = await openCloudStore({ dataDir });
     try {
-      const deps = { db: opened.db, clock: () => 5 };
-      expect(await recordJournalHead(deps, { id: device }, undefined)).toBeNull();
-      expect(await recordJournalHead(deps, { id: device }, { seq: 7, hash: 'b'.repeat(64) })).toEqual({
-        seq: 7,
-        hash: 'b'.repeat(64),
-        at: 5,
-      });
-      expect(await recordJournalHead(deps, { id: device }, { seq: 2, hash: 'c'.repeat(64) })).toMatchObject({ seq: 7 });
+      const deps = { db: opened.db, clock: () => 5, ids: () => uuidv7() };
+      const dev = { id: device, orgId: org, storeId: store, terminalCode: 'T1' };
+      expect(await recordJournalHead(deps, dev, undefined)).toBeNull();
+      expect(await recordJournalHead(deps, dev, { seq: 7, hash: 'b'.repeat(64) })).toEqual({ seq: 7, hash: 'b'.repeat(64), at: 5 });
+      // A head behind what was seen does not lower it, and is noted once for a manager.
+      expect(await recordJournalHead(deps, dev, { seq: 2, hash: 'c'.repeat(64) })).toMatchObject({ seq: 7 });
+      expect(await recordJournalHead(deps, dev, { seq: 3, hash: 'd'.repeat(64) })).toMatchObject({ seq: 7 });
+      const noted = await rowsOf<{ code: string; message: string }>(opened.db, sql`SELECT code, message FROM rejections`);
+      expect(noted).toHaveLength(1);
+      expect(noted[0]).toMatchObject({ code: 'JOURNAL_BEHIND' });
+      expect(noted[0]!.message).toMatch(/T1's journal now ends at entry 2, but the cloud saw entry 7/);
     } finally {
       await opened.close();
     }

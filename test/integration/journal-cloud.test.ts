@@ -53,6 +53,12 @@ describe('the journal head in the cloud', () => {
     expect((await heads()).map((h) => Number(h.seq))).toContain(3);
     expect(JSON.parse(t.deps.secrets.get(JOURNAL_SECRETS.cloudHead)!)).toMatchObject({ seq: 3, hash: newest.hash });
     expect(journalReport(t.deps)).toMatchObject({ ok: false, problem: 'truncated' });
+    // And the cloud notes it for a manager, in case the till's own copy of the head is gone too.
+    const noted = await rowsOf<{ code: string; entity_id: string }>(
+      cloud.store.db,
+      sql`SELECT code, entity_id FROM rejections WHERE code = 'JOURNAL_BEHIND'`,
+    );
+    expect(noted).toEqual([{ code: 'JOURNAL_BEHIND', entity_id: '3' }]);
   });
 
   it('the push request carries the head in the exact shape, by the quick check and by the schema alike', () => {
