@@ -216,6 +216,7 @@ export function createApp(opts: AppOptions): App {
     ? createDataSafety({
         dataDir: opts.dataDir,
         dbFile: file,
+        migrationsDir: opts.migrationsDir,
         clock,
         automatic: opts.automaticBackups ?? true,
         slot: {

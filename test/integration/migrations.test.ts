@@ -9,6 +9,8 @@ import * as schema from '../../src/main/db/schema';
 import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { ADMIN_PIN, makeApp, ok, setupStore } from '../support/app';
 import { searchBacklog } from '../../src/main/catalog/search-backlog';
+import { appendJournal, canonicalJson, chainHash, GENESIS_HASH, JOURNAL_SECRETS, verifyJournal } from '../../src/main/journal/journal';
+import { memorySecretStore } from '../../src/main/secrets/secrets';
 
 interface JournalEntry {
   idx: number;
@@ -321,5 +323,30 @@ describe('0014_imported_orders', () => {
     expect(s.sqlite.prepare('SELECT id, source, total FROM orders').all()).toEqual([{ id: 'o1', source: null, total: 150 }]);
     s.sqlite.exec("UPDATE orders SET source = 'square' WHERE id = 'o1'");
     expect(s.sqlite.prepare('SELECT source FROM orders').pluck().get()).toBe('square');
+  });
+});
+
+describe('0015_journal_key', () => {
+  it('keeps existing entries as legacy (unkeyed) ones that still verify; the next entry is keyed and chains on', () => {
+    let head = GENESIS_HASH;
+    const s = migratedThrough('0015_journal_key', (old) => {
+      const ins = old.sqlite.prepare(
+        "INSERT INTO journal (seq, id, kind, ref_id, payload, prev_hash, hash, at) VALUES (?, ?, 'refund', ?, ?, ?, ?, 0)",
+      );
+      for (const seq of [1, 2]) {
+        const payload = canonicalJson({ kind: 'refund', refId: `r${seq}`, document: { seq } });
+        const hash = chainHash(head, payload);
+        ins.run(seq, `j${seq}`, `r${seq}`, payload, head, hash);
+        head = hash;
+      }
+    });
+    expect(s.sqlite.prepare('SELECT key_id FROM journal').pluck().all()).toEqual([null, null]);
+    const secrets = memorySecretStore();
+    const deps = { sqlite: s.sqlite, secrets, clock: () => 1, ids: () => 'j3' };
+    expect(verifyJournal(deps)).toMatchObject({ ok: true, legacy: 2, keyedFrom: null });
+    appendJournal(deps, 'refund', 'r3', { seq: 3 });
+    expect(secrets.get(JOURNAL_SECRETS.keyedFrom)).toBe('3');
+    expect(verifyJournal(deps)).toMatchObject({ ok: true, entries: 3, legacy: 2, keyedFrom: 3 });
+    expect(s.sqlite.prepare('SELECT prev_hash FROM journal WHERE seq = 3').pluck().get()).toBe(head);
   });
 });

@@ -45,6 +45,15 @@ const key = z.string().min(1).max(PUSH_LIMITS.key);
 const row = z.record(z.string().max(PUSH_LIMITS.field), z.unknown());
 const stamp = z.string().min(PUSH_LIMITS.stampMin).max(PUSH_LIMITS.stampMax);
 
+/** A journal entry by number and (keyed) hash. */
+export const journalHeadSchema = z
+  .object({
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+export type JournalHead = z.infer<typeof journalHeadSchema>;
+
 /** One outbox entry going up. `m` is the device's mutation id: 1, 2, 3, … with no gaps. */
 export const mutationSchema = z
   .object({
@@ -76,6 +85,11 @@ export const pushRequestSchema = z
      * reuses ids it had already applied.
      */
     epoch: z.string().min(1).max(PUSH_LIMITS.epoch).optional(),
+    /**
+     * The newest entry of the terminal's journal: the cloud keeps the highest it has seen, so
+     * entries deleted from the end of the terminal's file are detected once it has synced.
+     */
+    journalHead: journalHeadSchema.optional(),
   })
   .strict();
 export type PushRequest = z.infer<typeof pushRequestSchema>;
@@ -92,6 +106,8 @@ export interface PushResponse {
   lastMutationId: number;
   rejected: Rejection[];
   serverTime: number;
+  /** The newest journal entry the cloud has recorded from this terminal (the terminal keeps it to compare on verify). */
+  journalHead?: (JournalHead & { at: number }) | null;
 }
 
 export interface PullResponse {

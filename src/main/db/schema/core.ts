@@ -366,7 +366,7 @@ export const outbox = sqliteTable('outbox', {
   at: integer('at').notNull(),
 });
 
-/** Hash chain over completed sales, refunds, voids and shift closes: tampering is detectable. */
+/** Keyed hash chain over completed sales, refunds, voids and shift closes: tampering is detectable. */
 export const journal = sqliteTable(
   'journal',
   {
@@ -378,6 +378,11 @@ export const journal = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
     at: integer('at').notNull(),
+    /**
+     * Which journal key made `hash` (an HMAC of the link and payload; the key lives outside the
+     * file). Null: an entry from before the journal was keyed, hashed with plain SHA-256.
+     */
+    keyId: text('key_id'),
   },
   (t) => [uniqueIndex('journal_hash_uq').on(t.hash)],
 );
