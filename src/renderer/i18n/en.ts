@@ -23,6 +23,15 @@ export const en = {
   units: {
     kg: 'kg',
   },
+  weigh: {
+    label: 'Weight',
+    invalid: 'Type the weight in kilograms, up to 3 decimals (for example 0.750).',
+    price: '{{price}} per kg',
+    total: 'line total {{total}}',
+    add: 'Add',
+    update: 'Change weight',
+    edit: 'Change the weight',
+  },
   nav: {
     menu: 'Menu',
     checkout: 'Checkout',
@@ -157,6 +166,15 @@ export const en = {
     approve: 'Approve',
     noApprovers: 'There is no active manager or admin to approve this.',
     notAllowed: 'This person cannot approve this change.',
+    what: {
+      lineDiscount: '{{off}} off {{item}}',
+      cartDiscount: '{{off}} off the whole sale',
+      price: 'Price of {{item}}: {{from}} → {{to}}',
+      qty: 'Quantity of {{item}}: {{from}} → {{to}}',
+      removeLine: 'Remove {{item}} from the sale',
+      refund: 'Refund of {{amount}}',
+      refundOrder: 'Refund of {{amount}} on sale {{order}}',
+    },
   },
   tender: {
     cash: 'Cash',

@@ -25,6 +25,15 @@ export const zhCN: Messages = {
   units: {
     kg: 'kg',
   },
+  weigh: {
+    label: '重量',
+    invalid: '请输入千克数，最多 3 位小数（例如 0.750）。',
+    price: '每千克 {{price}}',
+    total: '小计 {{total}}',
+    add: '加入',
+    update: '修改重量',
+    edit: '修改重量',
+  },
   nav: {
     menu: '菜单',
     checkout: '收银',
@@ -159,6 +168,15 @@ export const zhCN: Messages = {
     approve: '授权',
     noApprovers: '没有可授权的在职店长或管理员。',
     notAllowed: '此人无权授权此操作。',
+    what: {
+      lineDiscount: '{{item}} 优惠 {{off}}',
+      cartDiscount: '整单优惠 {{off}}',
+      price: '{{item}} 改价：{{from}} → {{to}}',
+      qty: '{{item}} 数量：{{from}} → {{to}}',
+      removeLine: '从本单删除 {{item}}',
+      refund: '退款 {{amount}}',
+      refundOrder: '销售单 {{order}} 退款 {{amount}}',
+    },
   },
   tender: {
     cash: '现金',

@@ -61,6 +61,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
     const refundId = uuidv7();
     const r = await withApproval('refund', (approval) =>
       invoke('refunds.voidSale', { orderId: detail.order.id, refundId, method: 'original', approval }),
+      { kind: 'refund', amount: detail.order.total, order: detail.order.number },
     );
     if (!r) return;
     if (!r.ok) {

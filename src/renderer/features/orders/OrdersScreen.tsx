@@ -300,6 +300,7 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
         reason: reason.trim() || null,
         approval,
       }),
+      { kind: 'refund', amount: total, order: null },
     );
     if (!r) return;
     if (!r.ok) {
