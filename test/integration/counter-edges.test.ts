@@ -41,9 +41,15 @@ describe('tax rates in Settings', () => {
     expect(archived.find((r) => r.id === zero.id)).toMatchObject({ archived: true, isDefault: false });
     expect((await ok(app, 'taxRates.list', {}, 'clerk')).map((r) => r.name)).not.toContain('Zero');
 
-    const actions = (app.deps.sqlite.prepare("SELECT action FROM audit WHERE action LIKE 'taxRate.%' ORDER BY rowid").pluck().all() as string[]);
+    const actions = app.deps.sqlite
+      .prepare("SELECT action FROM audit WHERE action LIKE 'taxRate.%' ORDER BY rowid")
+      .pluck()
+      .all() as string[];
     expect(actions).toEqual(['taxRate.update', 'taxRate.create', 'taxRate.update', 'taxRate.archive']);
-    const change = app.deps.sqlite.prepare("SELECT details FROM audit WHERE action = 'taxRate.update' ORDER BY rowid LIMIT 1").pluck().get() as string;
+    const change = app.deps.sqlite
+      .prepare("SELECT details FROM audit WHERE action = 'taxRate.update' ORDER BY rowid LIMIT 1")
+      .pluck()
+      .get() as string;
     expect(JSON.parse(change)).toEqual({ name: { from: 'Standard', to: 'Standard VAT' }, rateBp: { from: 2000, to: 2500 } });
   });
 });
