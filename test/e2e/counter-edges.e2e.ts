@@ -162,6 +162,7 @@ test('zh-CN: quick cash offers the notes a customer hands over, and card brands 
   expect(texts).toContain('¥5.00');
   expect(texts).toContain('¥10.00');
   expect(texts).toContain('¥20.00');
+  expect(texts).not.toContain('¥3.00');
   await shot(page, 'quick-cash-zh-CN');
   await page.getByTestId('tender-card').click();
   await expect(page.getByTestId('card-brand').locator('option', { hasText: '银联' })).toHaveCount(1);

@@ -64,7 +64,11 @@ describe('audit log in words, in both languages', () => {
       expect(float).toContain('¥150.00');
       expect(float).not.toContain('15000');
 
-      const discount = describeRow(ctx, { action: 'discount.line', target: CART, details: { lineId: CART, discount: { kind: 'percent', bp: 1500 } } });
+      const discount = describeRow(ctx, {
+        action: 'discount.line',
+        target: CART,
+        details: { lineId: CART, discount: { kind: 'percent', bp: 1500 } },
+      });
       expect(discount).toContain('15%');
       expect(discount).not.toContain('bp');
       expect(discount).not.toContain('{');
@@ -75,12 +79,20 @@ describe('audit log in words, in both languages', () => {
       expect(po).toContain('¥1,234.56');
       expect(po).not.toContain(PO);
 
-      const refund = describeRow(ctx, { action: 'refund', target: null, details: { kind: 'refund', orderId: ORDER, total: 342, methods: ['cash'] } });
+      const refund = describeRow(ctx, {
+        action: 'refund',
+        target: null,
+        details: { kind: 'refund', orderId: ORDER, total: 342, methods: ['cash'] },
+      });
       expect(refund).toContain('T1-000007');
       expect(refund).toContain('¥3.42');
       expect(refund).toContain(lng === 'en' ? 'Cash' : '现金');
 
-      const price = describeRow(ctx, { action: 'price.override', target: CART, details: { lineId: CART, productId: PRODUCT, from: 99, to: 50 } });
+      const price = describeRow(ctx, {
+        action: 'price.override',
+        target: CART,
+        details: { lineId: CART, productId: PRODUCT, from: 99, to: 50 },
+      });
       expect(price).toMatch(/¥0\.99 → \S*¥0\.50/);
       expect(price).toContain(lng === 'en' ? 'Cola 330ml' : '可乐 330ml');
     });
@@ -88,7 +100,11 @@ describe('audit log in words, in both languages', () => {
 });
 
 describe('a refused PLU says what is expected', () => {
-  const refused = { code: 'VALIDATION' as const, message: 'Invalid input', details: [{ path: ['plu'], message: 'Invalid string', code: 'invalid_format' }] };
+  const refused = {
+    code: 'VALIDATION' as const,
+    message: 'Invalid input',
+    details: [{ path: ['plu'], message: 'Invalid string', code: 'invalid_format' }],
+  };
   it('in English', async () => {
     const text = formError(await tIn('en'), refused);
     expect(text).toContain('PLU');
@@ -125,5 +141,16 @@ describe('card brands by language', () => {
     expect(cardBrandName('UnionPay', 'zh-CN')).toBe('银联');
     expect(cardBrandName('UnionPay', 'en')).toBe('UnionPay');
     expect(cardBrandName('SomeNewBrand', 'zh-CN')).toBe('SomeNewBrand');
+  });
+});
+
+describe('audit details say a record once', () => {
+  it('a shift named by its number does not repeat the number', async () => {
+    const ctx = await ctxIn('en');
+    const SHIFT = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60';
+    ctx.names[SHIFT] = { name: 'T1-S0001', altName: null };
+    const text = describeRow(ctx, { action: 'shift.open', target: SHIFT, details: { number: 'T1-S0001', float: 10000 } });
+    expect(text.match(/T1-S0001/g)).toHaveLength(1);
+    expect(text).toContain('Opening float: CN¥100.00');
   });
 });

@@ -46,7 +46,8 @@ function value(ctx: DescribeContext, action: string, key: string, v: unknown): s
   if (typeof v === 'string') {
     if (ID.test(v)) return nameOf(ctx, v);
     if (key === 'role' || action === 'staff.role') return t(`roles.${v}`, { defaultValue: v });
-    if (key === 'method' || key === 'methods' || key === 'kind') return t(`audit.kinds.${v}`, { defaultValue: t(`tender.${v}`, { defaultValue: v }) });
+    if (key === 'method' || key === 'methods' || key === 'kind')
+      return t(`audit.kinds.${v}`, { defaultValue: t(`tender.${v}`, { defaultValue: v }) });
     return v;
   }
   if (typeof v === 'number') {
@@ -79,7 +80,7 @@ function keyLabel(t: Translate, key: string): string {
 }
 
 /** Details as people read them: "Opening float: ¥150.00", "¥0.99 → ¥0.50", "Discount: 15%". */
-export function describeDetails(ctx: DescribeContext, action: string, details: unknown): string {
+export function describeDetails(ctx: DescribeContext, action: string, details: unknown, shown: string | null = null): string {
   if (details === null || details === undefined) return '';
   if (typeof details !== 'object' || Array.isArray(details)) return value(ctx, action, '', details) ?? '';
   const o = details as Record<string, unknown>;
@@ -99,7 +100,8 @@ export function describeDetails(ctx: DescribeContext, action: string, details: u
       continue;
     }
     const text = value(ctx, action, k, v);
-    if (text === null || text === '') continue;
+    // Already said as the entry's record (a shift's number, say).
+    if (text === null || text === '' || text === shown) continue;
     parts.push(`${keyLabel(ctx.t, k)}: ${text}`);
   }
   return parts.join(' · ');
@@ -108,5 +110,5 @@ export function describeDetails(ctx: DescribeContext, action: string, details: u
 /** The record an entry is about, then its details; ids nobody could read are left out. */
 export function describeRow(ctx: DescribeContext, row: Pick<AuditRow, 'action' | 'target' | 'details'>): string {
   const target = row.target ? (ID.test(row.target) ? nameOf(ctx, row.target) : row.target) : null;
-  return [target, describeDetails(ctx, row.action, row.details)].filter(Boolean).join(' · ');
+  return [target, describeDetails(ctx, row.action, row.details, target)].filter(Boolean).join(' · ');
 }
