@@ -24,7 +24,7 @@ const T = {
 } as const;
 
 /** A demo store in the given language and currency, set up through the API, with an open shift. */
-async function openStore(page: Page, language: Lang, currency: 'USD' | 'CNY') {
+async function openStore(page: Page, language: Lang, currency: 'USD' | 'CNY', opts: { clerk?: string } = {}) {
   host = await startHost(tempDataDir());
   const admin = T[language].admin;
   await api(host, 'setup.run', {
@@ -43,9 +43,10 @@ async function openStore(page: Page, language: Lang, currency: 'USD' | 'CNY') {
   const staff = await api<{ id: string; name: string }[]>(host, 'staff.list', {}, sid);
   await api(host, 'staff.signIn', { staffId: staff.find((x) => x.name === admin)!.id, pin: '2468' }, sid);
   await api(host, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, sid);
+  if (opts.clerk) await api(host, 'staff.create', { name: opts.clerk, role: 'clerk', pin: '1357' }, sid);
   await api(host, 'staff.signOut', {}, sid);
   await page.goto(host.url);
-  await signIn(page, admin, '2468');
+  await signIn(page, opts.clerk ?? admin, opts.clerk ? '1357' : '2468');
   await expect(page.locator('html')).toHaveAttribute('lang', language);
 }
 
@@ -149,6 +150,21 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(float).toContainText(T[lang].float);
     await expect(float).not.toContainText('10000');
     await shot(page, `audit-${lang}`);
+  });
+}
+
+for (const lang of ['en', 'zh-CN'] as const) {
+  test(`${lang}: manager approval says which item and which percent it approves`, async ({ page }) => {
+    await openStore(page, lang, lang === 'en' ? 'USD' : 'CNY', { clerk: lang === 'en' ? 'Carl' : '小李' });
+    await scan(page, [COLA]);
+    await page.getByTestId('line-edit').click();
+    await page.getByTestId('line-discount-value').fill('50');
+    await page.getByTestId('line-discount-apply').click();
+    const what = page.getByTestId('approval-what');
+    await expect(what).toBeVisible();
+    await expect(what).toContainText('50%');
+    await expect(what).toContainText(lang === 'en' ? 'Cola' : '可乐');
+    await shot(page, `approval-${lang}`);
   });
 }
 

@@ -33,10 +33,13 @@ export function listTaxRates(deps: Pick<Deps, 'sqlite'>): TaxRateInfo[] {
 
 function checkName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE name = ? COLLATE NOCASE AND archived = 0').get(name) as
-    | { id: string }
-    | undefined;
+    { id: string } | undefined;
   if (other && other.id !== selfId)
-    throw new AppError('CONFLICT', `A tax rate named ${name} already exists`, { field: 'name', value: name, messageKey: 'taxes.err.nameTaken' });
+    throw new AppError('CONFLICT', `A tax rate named ${name} already exists`, {
+      field: 'name',
+      value: name,
+      messageKey: 'taxes.err.nameTaken',
+    });
 }
 
 /** The one default: new items get it. Setting one clears the others. */
@@ -56,8 +59,19 @@ export function createTaxRate(deps: Deps, input: { name: string; rateBp: number;
   deps.sqlite
     .prepare('INSERT INTO tax_rates (id, name, rate_bp, is_default, archived, hlc) VALUES (?, ?, ?, ?, 0, ?)')
     .run(id, input.name, input.rateBp, isDefault ? 1 : 0, deps.hlc.now());
-  appendOutbox(deps, { entity: 'tax_rate', entityId: id, op: 'insert', payload: { id, name: input.name, rateBp: input.rateBp, isDefault } });
-  recordAudit(deps, { staffId, action: 'taxRate.create', target: id, details: { name: input.name, rateBp: input.rateBp, isDefault }, success: true });
+  appendOutbox(deps, {
+    entity: 'tax_rate',
+    entityId: id,
+    op: 'insert',
+    payload: { id, name: input.name, rateBp: input.rateBp, isDefault },
+  });
+  recordAudit(deps, {
+    staffId,
+    action: 'taxRate.create',
+    target: id,
+    details: { name: input.name, rateBp: input.rateBp, isDefault },
+    success: true,
+  });
   return listTaxRates(deps);
 }
 
@@ -79,7 +93,10 @@ export function updateTaxRate(
   if (input.name !== undefined || (input.archived === false && before.archived === 1)) checkName(deps, name, before.id);
   if (archived && before.archived === 0) {
     if (before.isDefault === 1 || input.isDefault)
-      throw new AppError('CONFLICT', 'The default tax rate cannot be archived', { messageKey: 'taxes.err.archiveDefault', value: before.name });
+      throw new AppError('CONFLICT', 'The default tax rate cannot be archived', {
+        messageKey: 'taxes.err.archiveDefault',
+        value: before.name,
+      });
     if (before.products > 0)
       throw new AppError('CONFLICT', `${before.products} items use this tax rate`, {
         messageKey: 'taxes.err.inUse',
@@ -88,7 +105,10 @@ export function updateTaxRate(
       });
   }
   if (archived && input.isDefault)
-    throw new AppError('CONFLICT', 'An archived tax rate cannot be the default', { messageKey: 'taxes.err.archiveDefault', value: before.name });
+    throw new AppError('CONFLICT', 'An archived tax rate cannot be the default', {
+      messageKey: 'taxes.err.archiveDefault',
+      value: before.name,
+    });
   if (isDefault && before.isDefault === 0) makeDefault(deps, before.id);
   deps.sqlite
     .prepare('UPDATE tax_rates SET name = ?, rate_bp = ?, is_default = ?, archived = ?, hlc = ? WHERE id = ?')
@@ -101,6 +121,7 @@ export function updateTaxRate(
   if (archived !== (before.archived === 1)) {
     recordAudit(deps, { staffId, action: 'taxRate.archive', target: before.id, details: { archived }, success: true });
   }
-  if (Object.keys(changes).length > 0) recordAudit(deps, { staffId, action: 'taxRate.update', target: before.id, details: changes, success: true });
+  if (Object.keys(changes).length > 0)
+    recordAudit(deps, { staffId, action: 'taxRate.update', target: before.id, details: changes, success: true });
   return listTaxRates(deps);
 }

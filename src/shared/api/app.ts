@@ -84,7 +84,13 @@ export const appContract = {
   }),
   'taxRates.update': channel<TaxRateInfo[]>()({
     input: z
-      .object({ id: c.id, name: c.name.optional(), rateBp: c.bp.optional(), isDefault: z.literal(true).optional(), archived: z.boolean().optional() })
+      .object({
+        id: c.id,
+        name: c.name.optional(),
+        rateBp: c.bp.optional(),
+        isDefault: z.literal(true).optional(),
+        archived: z.boolean().optional(),
+      })
       .strict(),
     role: 'manager',
     writes: true,

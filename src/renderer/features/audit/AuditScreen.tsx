@@ -21,7 +21,6 @@ function dayStart(date: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-
 /** A manager browses the audit log: filters by who, what, when, till and outcome; newest first, paged in SQL. */
 export function AuditScreen() {
   const { t, i18n } = useTranslation();
