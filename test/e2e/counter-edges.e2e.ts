@@ -79,9 +79,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
   test(`${lang}: after Print, Enter starts a new sale; Escape closes the receipt with focus on the page`, async ({ page }) => {
     await openStore(page, lang, lang === 'en' ? 'USD' : 'CNY');
     // Headless Chromium's print dialog: nothing to wait for.
-    await page.evaluate(() => {
-      window.print = () => undefined;
-    });
+    await page.evaluate('window.print = () => undefined');
     const sell = async () => {
       await scan(page, [WATER]);
       await page.getByTestId('pay-button').click();
@@ -98,7 +96,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('cart-line')).toHaveCount(0);
 
     await sell();
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.evaluate('document.activeElement && document.activeElement.blur()');
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('receipt-dialog')).toHaveCount(0);
   });
