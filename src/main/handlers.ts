@@ -4,6 +4,7 @@ import { appStatus, runSetup } from './setup/setup';
 import { approvalFor, createStaff, listStaff, signIn, updateStaff } from './staff/staff';
 import { readSettings, writeSettings } from './settings/settings';
 import * as catalog from './catalog/products';
+import { createTaxRate, listTaxRates, updateTaxRate } from './catalog/tax-rates';
 import { clearProductImage, productImage, setProductImage, thumbnails } from './catalog/images';
 import { inventoryHandlers } from './inventory/handlers';
 import { stockChanged } from './inventory/ledger';
@@ -70,6 +71,9 @@ export const handlers: Handlers = {
     });
     return after;
   },
+  'taxRates.manage': (_i, { deps }) => listTaxRates(deps),
+  'taxRates.create': (input, ctx) => createTaxRate(ctx.deps, input, staffOf(ctx).id),
+  'taxRates.update': (input, ctx) => updateTaxRate(ctx.deps, input, staffOf(ctx).id),
   'taxRates.list': (_i, { deps }) =>
     (
       deps.sqlite

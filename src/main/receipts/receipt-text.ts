@@ -6,6 +6,7 @@
 import type { Language, OrderLine, Payment, ReceiptDoc } from '../../shared/api/types';
 import { formatMoney, formatQty } from '../../shared/money';
 import { receiptLabels, type ReceiptLabels } from './labels';
+import { cardBrandName } from '../../shared/card-brands';
 import { centerWidth, charWidth, leftRight, wrapWidth } from './text-width';
 
 export interface ReceiptLine {
@@ -82,7 +83,13 @@ function paymentLines(payment: Payment, doc: ReceiptDoc, width: number, labels: 
   if (payment.kind === 'cash') {
     return leftRight(labels.cashTendered, money(payment.tendered ?? payment.amount, doc), width);
   }
-  const card = [labels.card, payment.brand, payment.last4 ? `****${payment.last4}` : null].filter((p): p is string => Boolean(p)).join(' ');
+  const card = [
+    labels.card,
+    payment.brand ? cardBrandName(payment.brand, doc.language) : null,
+    payment.last4 ? `****${payment.last4}` : null,
+  ]
+    .filter((p): p is string => Boolean(p))
+    .join(' ');
   return leftRight(card, money(payment.amount, doc), width);
 }
 

@@ -36,6 +36,7 @@ const LABELS = {
     sales: 'SALES',
     orders: 'Sales',
     items: 'Items',
+    weighed: 'Weighed',
     gross: 'Gross sales',
     discounts: 'Discounts',
     tax: 'Tax',
@@ -81,6 +82,7 @@ const LABELS = {
     sales: '销售',
     orders: '销售笔数',
     items: '商品件数',
+    weighed: '称重商品',
     gross: '销售总额',
     discounts: '折扣',
     tax: '税额',
@@ -167,7 +169,9 @@ export function reportLines(report: ShiftReport, columns: number, language: Lang
   rule();
   head(l.sales);
   row(l.orders, String(report.sales.orders));
-  row(l.items, formatQty(report.sales.items, 'kg', language).replace(/\.000$/, ''));
+  // Pieces and kilograms are different quantities: never add one to the other.
+  row(l.items, formatQty(report.sales.items, 'each', language));
+  if (report.sales.weighed) row(l.weighed, `${formatQty(report.sales.weighed, 'kg', language)} kg`);
   row(l.gross, money(report.sales.gross));
   row(l.discounts, money(0 - report.sales.discounts));
   row(l.tax, money(report.sales.tax));

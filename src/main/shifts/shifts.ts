@@ -286,10 +286,11 @@ function buildReport(
     .prepare(
       `SELECT COUNT(*) AS orders, COALESCE(SUM(subtotal), 0) AS gross, COALESCE(SUM(discount_total), 0) AS discounts,
               COALESCE(SUM(discount_total > 0), 0) AS discountedOrders, COALESCE(SUM(tax_total), 0) AS tax, COALESCE(SUM(total), 0) AS total,
-              COALESCE((SELECT SUM(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id WHERE o2.shift_id = ?), 0) AS items
+              COALESCE((SELECT SUM(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id WHERE o2.shift_id = ? AND l.unit = 'each'), 0) AS items,
+              COALESCE((SELECT SUM(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id WHERE o2.shift_id = ? AND l.unit <> 'each'), 0) AS weighed
        FROM orders WHERE shift_id = ?`,
     )
-    .get(id, id) as ShiftReport['sales'];
+    .get(id, id, id) as ShiftReport['sales'];
   const paid = db
     .prepare(
       `SELECT p.kind, COUNT(DISTINCT p.order_id) AS count, SUM(p.amount) AS amount FROM payments p JOIN orders o ON o.id = p.order_id

@@ -115,6 +115,14 @@ export interface AuditPage {
   rows: AuditRow[];
   /** Pass as `before` for the next (older) page; null at the end. */
   next: AuditCursor | null;
+  /** What the ids in this page's targets and details name (a product, a person, an order number…). */
+  names: Record<string, AuditName>;
+}
+
+/** A record an audit entry points at, named for people: `altName` is a product's or category's other-language name. */
+export interface AuditName {
+  name: string;
+  altName: string | null;
 }
 
 export interface AuditFacets {

@@ -57,6 +57,12 @@ export interface TaxRate {
   isDefault: boolean;
 }
 
+/** A tax rate as Settings manages it: archived ones too, and how many live items use it. */
+export interface TaxRateInfo extends TaxRate {
+  archived: boolean;
+  products: number;
+}
+
 export interface Category {
   id: string;
   name: string;

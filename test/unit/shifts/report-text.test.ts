@@ -89,3 +89,23 @@ describe('Z report PDF', () => {
     expect(text).not.toContain('?');
   });
 });
+
+describe('Z report text: pieces and weights apart', () => {
+  const mixed = (): ShiftReport => {
+    const r = report([]);
+    r.sales = { ...r.sales, items: 8000, weighed: 3750 };
+    return r;
+  };
+  const rowOf = (all: string, label: string) => all.split('\n').find((l) => l.startsWith(label)) ?? '';
+
+  it('counts 8 pieces and 3.750 kg, never 11.750 items', () => {
+    const en = text(mixed(), 'en');
+    expect(rowOf(en, 'Items')).toMatch(/Items\s+8$/);
+    expect(rowOf(en, 'Weighed')).toMatch(/Weighed\s+3\.750 kg$/);
+    expect(en).not.toContain('11.750');
+    const zh = text(mixed(), 'zh-CN');
+    expect(rowOf(zh, '商品件数')).toMatch(/商品件数\s+8$/);
+    expect(rowOf(zh, '称重商品')).toMatch(/称重商品\s+3\.750 kg$/);
+    expect(zh).not.toContain('11.750');
+  });
+});

@@ -8,6 +8,7 @@ import { Modal } from '../../components/Modal';
 import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
+import { reweigh } from '../../stores/weigh';
 import { DiscountForm } from './DiscountForm';
 import { LineDialog } from './LineDialog';
 import { SCANNED_EVENT } from './useScanner';
@@ -77,18 +78,33 @@ function QtyEditor({ line }: { line: CartLine }) {
           }}
           data-testid="line-qty-input"
         />
+      ) : line.unit === 'kg' ? (
+        // A weight is re-entered in the weight dialog; the box looks like a field so it reads as editable.
+        <button
+          type="button"
+          className="qty-value qty-value-weight"
+          title={t('weigh.edit')}
+          aria-label={`${t('weigh.edit')}: ${shown} ${t('units.kg')}`}
+          onClick={() => reweigh(line)}
+          data-testid="line-weight"
+        >
+          <span data-testid="line-qty">{shown}</span>
+          <small> {t('units.kg')}</small>
+          <span className="qty-edit-mark" aria-hidden="true">
+            ✎
+          </span>
+        </button>
       ) : (
         <button
           type="button"
           className="qty-value"
           title={t('cart.editQty')}
           onClick={() => {
-            setText(line.unit === 'kg' ? (line.qty / 1000).toFixed(3) : String(line.qty / 1000));
+            setText(String(line.qty / 1000));
             setEditing(true);
           }}
         >
           <span data-testid="line-qty">{shown}</span>
-          {line.unit === 'kg' && <small> {t('units.kg')}</small>}
         </button>
       )}
       {line.unit === 'each' && (

@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icon';
 import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
+import { addHit } from '../../stores/weigh';
 import { PAGE_SIZE, useCatalog } from '../../stores/catalog';
 import { TYPED_CODE } from './useScanner';
 import { ORDER_NUMBER } from '../../../shared/api';
@@ -48,7 +49,6 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
   const highlight = useCatalog((s) => s.highlight);
   const moveHighlight = useCatalog((s) => s.moveHighlight);
   const clearSearch = useCatalog((s) => s.clearSearch);
-  const addProduct = useCart((s) => s.addProduct);
   const scan = useCart((s) => s.scan);
 
   useEffect(() => {
@@ -60,7 +60,7 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
   const add = (hit: ProductHit | undefined) => {
     if (!hit) return;
     clearSearch();
-    void addProduct(hit.id).then((ok) => ok && onAdded());
+    void addHit(hit).then((ok) => ok && onAdded());
   };
 
   return (
@@ -128,7 +128,6 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
   const highlight = useCatalog((s) => s.highlight);
   const setHighlight = useCatalog((s) => s.setHighlight);
   const clearSearch = useCatalog((s) => s.clearSearch);
-  const addProduct = useCart((s) => s.addProduct);
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
@@ -155,7 +154,7 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
               onMouseEnter={() => setHighlight(i)}
               onClick={() => {
                 clearSearch();
-                void addProduct(hit.id).then((ok) => ok && onAdded());
+                void addHit(hit).then((ok) => ok && onAdded());
               }}
               data-testid="search-result"
             >
@@ -220,7 +219,6 @@ export function ProductGrid() {
   const pages = useCatalog((s) => s.pages);
   const generation = useCatalog((s) => s.generation);
   const ensurePage = useCatalog((s) => s.ensurePage);
-  const addProduct = useCart((s) => s.addProduct);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(4);
 
@@ -283,7 +281,7 @@ export function ProductGrid() {
                   key={hit.id}
                   type="button"
                   className={`product-tile${hit.stock <= 0 ? ' product-tile-out' : ''}`}
-                  onClick={() => void addProduct(hit.id)}
+                  onClick={() => void addHit(hit)}
                   title={hit.altName ? `${hit.name}\n${hit.altName}` : hit.name}
                   data-testid="product-tile"
                 >

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { cardBrandName } from '../../../shared/card-brands';
 import type { ReceiptDoc } from '../../../shared/api';
 import { Barcode } from '../../components/Barcode';
 import { bpToPercentText, makeFormatters } from '../../lib/format';
@@ -91,7 +92,7 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
           <div className="rc-row">
             <span>
               {t(`tender.${p.kind}`)}
-              {p.brand || p.last4 ? ` ${p.brand ?? ''}${p.last4 ? ` ••••${p.last4}` : ''}` : ''}
+              {p.brand || p.last4 ? ` ${p.brand ? cardBrandName(p.brand, doc.language) : ''}${p.last4 ? ` ••••${p.last4}` : ''}` : ''}
             </span>
             <span>{money(p.tendered ?? p.amount)}</span>
           </div>

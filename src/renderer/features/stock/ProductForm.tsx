@@ -49,6 +49,11 @@ const FIELD_LABELS: Record<string, string> = {
   values: 'inv.group.values',
 };
 
+/** What a field expects, said next to its name when the value is refused. */
+const FIELD_HINTS: Record<string, string> = {
+  plu: 'inv.common.pluHint',
+};
+
 /** Zod's messages are English and name fields by their code: name them as the form does, in its language. */
 export function formError(t: TFunction, error: ApiError): string {
   const issues = validationIssues(error);
@@ -60,7 +65,16 @@ export function formError(t: TFunction, error: ApiError): string {
     const row = parts[0] === 'variants' && /^\d+$/.test(parts[1] ?? '') ? Number(parts[1]) + 1 : null;
     return row === null ? text : `${text} (${row})`;
   };
-  const fields = (required: boolean) => [...new Set(issues.filter((i) => (i.message === REQUIRED) === required).map((i) => label(i.path)))];
+  const hinted = (path: string) => {
+    const field = path
+      .split('.')
+      .reverse()
+      .find((p) => p in FIELD_HINTS);
+    return field ? `${label(path)} (${t(FIELD_HINTS[field]!)})` : label(path);
+  };
+  const fields = (required: boolean) => [
+    ...new Set(issues.filter((i) => (i.message === REQUIRED) === required).map((i) => (required ? label(i.path) : hinted(i.path)))),
+  ];
   const missing = fields(true);
   const invalid = fields(false);
   const sep = t('inv.err.listSeparator');
@@ -109,6 +123,7 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
       ...(['sku', 'name', 'price'] as const).filter((k) => !d[k].trim()).map((k) => ({ path: [k], message: REQUIRED })),
       ...(d.price.trim() && price === null ? [{ path: ['price'], message: 'invalid' }] : []),
       ...(cost === null ? [{ path: ['cost'], message: 'invalid' }] : []),
+      ...(d.plu.trim() && !/^\d{1,5}$/.test(d.plu.trim()) ? [{ path: ['plu'], message: 'invalid' }] : []),
     ];
     if (issues.length > 0 || price === null || cost === null) {
       setError({ code: 'VALIDATION', message: 'form', details: issues });
@@ -125,7 +140,8 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
       cost,
       taxRateId: d.taxRateId || undefined,
       barcodes: splitCodes(d.barcodes),
-      plu: d.plu.trim() || null,
+      // Scales print the PLU zero-padded to 5 digits: "42" is the same item as "00042".
+      plu: d.plu.trim() ? d.plu.trim().padStart(5, '0') : null,
     };
     setBusy(true);
     const r = product ? await invoke('catalog.update', { id: product.id, ...fields }) : await invoke('catalog.create', fields);
@@ -208,7 +224,18 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
         </label>
         <label className="field">
           <span className="field-label">{t('inv.common.plu')}</span>
-          <input value={d.plu} onChange={set('plu')} maxLength={5} inputMode="numeric" />
+          <input
+            value={d.plu}
+            onChange={set('plu')}
+            maxLength={5}
+            inputMode="numeric"
+            placeholder="00042"
+            aria-describedby="product-plu-hint"
+            data-testid="product-plu"
+          />
+          <span className="field-hint" id="product-plu-hint">
+            {t('inv.common.pluHint')}
+          </span>
         </label>
       </div>
       <InlineError text={error ? formError(t, error) : null} testId="product-error" />
