@@ -20,7 +20,7 @@ import { mutableBody, reserveSeqs, upsertRecords } from '../../src/cloud/records
 import { formatHlc } from '../../src/shared/hlc';
 import { uuidv7 } from '../../src/shared/ids';
 import { ADMIN_PIN, fail, makeApp, ok, readyStore, TEST_PIN_PARAMS } from '../support/app';
-import { fetchVia, startTestCloud, type TestCloud } from '../support/cloud';
+import { fetchVia, startTestCloud, TEST_SIGNUP_SECRET, type TestCloud } from '../support/cloud';
 import { firstTerminal, terminal } from '../support/sync';
 
 // Counts the scrypt computations (the PIN checks actually judged, sync or async) while still computing them.
@@ -198,7 +198,15 @@ describe('lockouts hold under concurrency', () => {
     clouds.push(cloud);
     const call = (path: string, body: unknown, token?: string) =>
       fetchVia(cloud.app, cloud.url, { method: 'POST', path, body, token: token ?? null });
-    const org = (await call('/v1/orgs', { orgName: 'Org', storeName: 'Shop', terminalName: 'Till', terminalCode: 'T1' })).body as {
+    const org = (
+      await call('/v1/orgs', {
+        orgName: 'Org',
+        storeName: 'Shop',
+        terminalName: 'Till',
+        terminalCode: 'T1',
+        signupSecret: TEST_SIGNUP_SECRET,
+      })
+    ).body as {
       token: string;
       org: { id: string };
     };
@@ -218,7 +226,15 @@ describe('lockouts hold under concurrency', () => {
     clouds.push(cloud);
     const call = (path: string, body: unknown, token?: string) =>
       fetchVia(cloud.app, cloud.url, { method: 'POST', path, body, token: token ?? null });
-    const org = (await call('/v1/orgs', { orgName: 'Org', storeName: 'Shop', terminalName: 'Till', terminalCode: 'T1' })).body as {
+    const org = (
+      await call('/v1/orgs', {
+        orgName: 'Org',
+        storeName: 'Shop',
+        terminalName: 'Till',
+        terminalCode: 'T1',
+        signupSecret: TEST_SIGNUP_SECRET,
+      })
+    ).body as {
       token: string;
       org: { id: string };
     };

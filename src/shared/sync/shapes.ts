@@ -8,6 +8,7 @@
  * each shape lists exactly the columns of its table, so a new column cannot travel unchecked.
  */
 import { z } from 'zod';
+import { isSafeLine } from '../text';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
 export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
@@ -138,10 +139,18 @@ export const stockMovementShape = z.object({
   unit_cost: price.nullable(),
 });
 
+/** An imported sale keeps the number and the id it had in the system it came from (see src/main/history). */
+const importedNumber = z.string().min(1).max(80).refine(isSafeLine, 'not a plain line of text');
+const importedCheckout = z
+  .string()
+  .regex(/^import:[a-z]{1,20}:/)
+  .max(300)
+  .refine(isSafeLine, 'not a plain line of text');
+
 export const orderShape = z.object({
   id: idShape,
-  number: docNumber,
-  checkout_id: idShape,
+  number: z.union([docNumber, importedNumber]),
+  checkout_id: z.union([idShape, importedCheckout]),
   cart_id: idShape,
   terminal_code: terminalCode,
   staff_id: idShape,
@@ -158,6 +167,8 @@ export const orderShape = z.object({
   taxes: boundedJson(20_000),
   created_at: time,
   shift_id: optId,
+  /** The system an imported sale came from; null for a sale rung up on a till. */
+  source: z.enum(['countertop', 'square', 'shopify', 'loyverse']).nullable(),
 });
 
 export const orderLineShape = z.object({
