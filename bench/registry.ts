@@ -12,6 +12,7 @@ import { DASHBOARD_CASES } from './cases/dashboard';
 import { stockList } from './cases/stock-list';
 import { csvImport } from './cases/csv-import';
 import { lowStock } from './cases/low-stock';
+import { lowStockMany } from './cases/low-stock-many';
 import { SYNC_CASES } from './cases/sync';
 
 export const CASES: BenchCase[] = [
@@ -22,6 +23,7 @@ export const CASES: BenchCase[] = [
   coldStart,
   stockList,
   lowStock,
+  lowStockMany,
   csvImport,
   ...DASHBOARD_CASES,
   ...SYNC_CASES,
