@@ -58,7 +58,6 @@ export function barcodePng(code: string, symbology: Symbology): Promise<Buffer> 
       // ECI 26 tells the scanner the bytes are UTF-8; '^' is the escape character once parsed.
       text: `^ECI000026${code.replace(/\^/g, '^^')}`,
       parsefnc: true,
-      eclevel: 'M',
       scale: 3,
       paddingwidth: 4,
       paddingheight: 4,
