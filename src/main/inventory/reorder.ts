@@ -79,21 +79,31 @@ function readFigures(sqlite: Deps['sqlite'], sql: { sold: string; onOrder: strin
 }
 
 /**
- * A long list is read page by page: its figures are worked out once for every item and kept until
- * anything is written (this connection's change count, another's data version) or the window
- * moves on by a minute, so each page costs only its own rows.
+ * A long list is read page by page: its order (by name) and every item's figures are worked out
+ * once and kept until anything is written (this connection's change count, another's data
+ * version) or the window moves on by a minute, so each later page costs only its own rows.
  */
 export const WHOLE_FROM = 10_000;
-const kept = new WeakMap<Deps['sqlite'], { key: string; figures: Figures }>();
+interface LongList {
+  key: string;
+  /** Level rowids in list order. */
+  order: number[];
+  figures: Figures;
+}
+const kept = new WeakMap<Deps['sqlite'], LongList>();
 
-function wholeFigures(sqlite: Deps['sqlite'], byLocation: boolean, args: Record<string, unknown>): Figures {
+function longList(sqlite: Deps['sqlite'], filter: string, byLocation: boolean, args: Record<string, unknown>): LongList {
   const stamp = `${sqlite.prepare('SELECT total_changes()').pluck().get() as number}:${sqlite.pragma('data_version', { simple: true }) as number}`;
-  const key = `${stamp}:${String(args.loc ?? '')}:${Math.floor((args.since as number) / 60_000)}`;
+  const key = `${stamp}:${String(args.loc ?? '')}:${String(args.ids ?? '')}:${Math.floor((args.since as number) / 60_000)}`;
   const hit = kept.get(sqlite);
-  if (hit?.key === key) return hit.figures;
-  const figures = readFigures(sqlite, windowSql(byLocation, false), args);
-  kept.set(sqlite, { key, figures });
-  return figures;
+  if (hit?.key === key) return hit;
+  const order = sqlite
+    .prepare(`SELECT s.rowid FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id WHERE ${filter} ORDER BY p.name, p.rowid`)
+    .pluck()
+    .all(args) as number[];
+  const list = { key, order, figures: readFigures(sqlite, windowSql(byLocation, false), args) };
+  kept.set(sqlite, list);
+  return list;
 }
 
 /**
@@ -119,17 +129,32 @@ export function lowStock(
   };
   const total = deps.sqlite.prepare(`SELECT COUNT(*) FROM ${LOW} WHERE ${filter}`).pluck().get(args) as number;
   if (total === 0 || q.offset >= total) return { items: [], total };
-  const rows = deps.sqlite
-    .prepare(
-      `WITH pg AS MATERIALIZED (SELECT s.rowid AS rid, p.rowid AS prid FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id
-                   WHERE ${filter} ORDER BY p.name, p.rowid LIMIT @limit OFFSET @offset)
-       SELECT ${LOW_COLUMNS} FROM pg CROSS JOIN stock_levels s ON s.rowid = pg.rid CROSS JOIN products p ON p.rowid = pg.prid ${LOW_JOINS}
-       ORDER BY p.name, p.rowid`,
-    )
-    .all(args) as Omit<LowRaw, 'sold' | 'onOrder'>[];
+  let rows: Omit<LowRaw, 'sold' | 'onOrder'>[];
   let figures: Figures;
-  if (total >= (opts.wholeFrom ?? WHOLE_FROM)) figures = wholeFigures(deps.sqlite, Boolean(q.locationId), args);
-  else {
+  if (total >= (opts.wholeFrom ?? WHOLE_FROM)) {
+    const list = longList(deps.sqlite, filter, Boolean(q.locationId), args);
+    const page = list.order.slice(q.offset, q.offset + q.limit);
+    const byRowid = new Map(
+      (
+        deps.sqlite
+          .prepare(
+            `SELECT s.rowid AS rid, ${LOW_COLUMNS} FROM json_each(@page) j CROSS JOIN stock_levels s ON s.rowid = j.value
+             CROSS JOIN products p ON p.id = s.product_id ${LOW_JOINS}`,
+          )
+          .all({ page: JSON.stringify(page) }) as ({ rid: number } & Omit<LowRaw, 'sold' | 'onOrder'>)[]
+      ).map(({ rid, ...r }) => [rid, r]),
+    );
+    rows = page.map((rid) => byRowid.get(rid)!).filter(Boolean);
+    figures = list.figures;
+  } else {
+    rows = deps.sqlite
+      .prepare(
+        `WITH pg AS MATERIALIZED (SELECT s.rowid AS rid, p.rowid AS prid FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id
+                     WHERE ${filter} ORDER BY p.name, p.rowid LIMIT @limit OFFSET @offset)
+         SELECT ${LOW_COLUMNS} FROM pg CROSS JOIN stock_levels s ON s.rowid = pg.rid CROSS JOIN products p ON p.rowid = pg.prid ${LOW_JOINS}
+         ORDER BY p.name, p.rowid`,
+      )
+      .all(args) as Omit<LowRaw, 'sold' | 'onOrder'>[];
     // A short list (the usual alert list): the figures of its own items only.
     figures = readFigures(deps.sqlite, windowSql(Boolean(q.locationId), true), {
       ...args,
