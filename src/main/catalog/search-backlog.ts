@@ -134,22 +134,19 @@ export function backlogMatcher(): (name: string, altName: string | null, words: 
       parsed = words.split(' ');
     }
     const folded = foldSearchText(`${name} ${altName ?? ''}`);
-    let tokens: string[] | undefined;
-    for (const w of parsed) {
-      if (folded.includes(w)) continue;
-      if (!/^[a-z]+$/.test(w) || !/[\u3400-\u9fff\uf900-\ufaff]/u.test(folded)) return false;
-      if (!tokens) {
-        const key = `${name}\u0000${altName ?? ''}`;
-        tokens = py.get(key);
-        if (!tokens) {
-          tokens = searchDoc({ name, altName }).py.split(' ');
-          if (py.size >= 50_000) py.clear();
-          py.set(key, tokens);
-        }
-      }
-      if (!tokens.some((t) => t.startsWith(w))) return false;
+    const missing = parsed.filter((w) => !folded.includes(w));
+    if (missing.length === 0) return true;
+    // Pinyin (the costly part) only when every missing word could be initials or syllables.
+    if (!missing.every((w) => /^[a-z]+$/.test(w)) || !/[\u3400-\u9fff\uf900-\ufaff]/u.test(folded)) return false;
+    const key = `${name}\u0000${altName ?? ''}`;
+    let tokens = py.get(key);
+    if (!tokens) {
+      tokens = searchDoc({ name, altName }).py.split(' ');
+      if (py.size >= 100_000) py.clear();
+      py.set(key, tokens);
     }
-    return true;
+    const known = tokens;
+    return missing.every((w) => known.some((t) => t.startsWith(w)));
   };
 }
 
