@@ -13,6 +13,7 @@ import { stockList } from './cases/stock-list';
 import { csvImport } from './cases/csv-import';
 import { historyImport } from './cases/history-import';
 import { lowStock } from './cases/low-stock';
+import { lowStockMany } from './cases/low-stock-many';
 import { SYNC_CASES } from './cases/sync';
 
 export const CASES: BenchCase[] = [
@@ -23,6 +24,7 @@ export const CASES: BenchCase[] = [
   coldStart,
   stockList,
   lowStock,
+  lowStockMany,
   csvImport,
   historyImport,
   ...DASHBOARD_CASES,

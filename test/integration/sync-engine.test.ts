@@ -321,7 +321,8 @@ describe('card payments while offline', () => {
       cart = await ok(app, 'cart.get', {}, 's1');
       const over = await fail(app, 'payments.startCard', { cartId: cart.id!, amount: 6000 });
       expect(over.code).toBe('DECLINED');
-      expect(over.details).toMatchObject({ messageKey: 'sync.err.offlinePerSale', limit: '$50.00' });
+      // The amount as a number with its currency: the screen words it in its own language.
+      expect(over.details).toMatchObject({ messageKey: 'sync.err.offlinePerSale', money: { limit: 5000 }, currency: 'USD' });
       await ok(app, 'cart.clear', {}, 's1');
       await payByCard(app, cola.id, 40_000, 4000);
       expect((await ok(app, 'sync.status', {}, 's1')).offlineCards).toMatchObject({ count: 1, total: 4000 });

@@ -192,7 +192,7 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
     }
     // A new terminal's names still waiting for their index entries are scanned meanwhile.
     const backlog = searchBacklog(deps.sqlite);
-    const waiting = backlog && backlogNameSource(backlog, text, TEXT_MATCHES);
+    const waiting = backlog && backlogNameSource(deps.sqlite, backlog, text, TEXT_MATCHES);
     if (waiting) {
       sources.push(waiting.sql);
       Object.assign(args, waiting.args);

@@ -216,6 +216,8 @@ export interface StockRow {
   productId: string;
   sku: string | null;
   name: string | null;
+  /** The other-language name, shown on a screen in that language. */
+  altName: string | null;
   qty: number;
 }
 

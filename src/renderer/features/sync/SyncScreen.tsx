@@ -8,12 +8,13 @@ import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
+import { LocalName } from '../../components/LocalName';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { useSync } from '../../stores/sync';
 import { roleRank } from '../../../shared/api';
 import { TopBar } from '../checkout/TopBar';
-import { syncProblemKey } from './problem';
+import { connectionState, syncProblemKey } from './problem';
 
 function useRole() {
   const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
@@ -30,6 +31,7 @@ function StatusCard() {
   const notifyError = useNotify((s) => s.error);
   if (!status) return <p className="muted">{t('common.loading')}</p>;
   const skewMin = Math.round(status.clockSkewMs / 60000);
+  const connection = connectionState(status);
   return (
     <section className="card settings-card" data-testid="sync-status">
       <h2>{t('sync.status.title')}</h2>
@@ -41,8 +43,11 @@ function StatusCard() {
             <div>
               <dt>{t('sync.status.state')}</dt>
               <dd data-testid="sync-state">
-                <span className={`sync-dot sync-dot-inline ${status.online ? 'sync-dot-online' : 'sync-dot-offline'}`} aria-hidden="true" />
-                {status.online ? t('sync.status.online') : t('sync.status.offline')}
+                <span
+                  className={`sync-dot sync-dot-inline ${connection === 'online' ? 'sync-dot-online' : 'sync-dot-offline'}`}
+                  aria-hidden="true"
+                />
+                {t(`sync.status.${connection}`)}
               </dd>
             </div>
             <div>
@@ -264,7 +269,7 @@ function StockTable({ store }: { store: StoreOverview }) {
             {rows.map((r) => (
               <tr key={r.productId} data-testid="sync-stock-row">
                 <td>{r.sku ?? '—'}</td>
-                <td className="ellipsis">{r.name ?? r.productId}</td>
+                <td className="ellipsis">{r.name ? <LocalName name={r.name} altName={r.altName} oneLine /> : r.productId}</td>
                 <td className={`num${r.qty < 0 ? ' negative' : ''}`}>{fmt.qty(r.qty, r.qty % 1000 === 0 ? 'each' : 'kg')}</td>
               </tr>
             ))}

@@ -20,3 +20,12 @@ export function syncProblemKey(problem: Pick<SyncProblem, 'code'>): string {
       return 'sync.err.syncFailed';
   }
 }
+
+/**
+ * What the terminal's connection is, as people read it: a terminal the cloud no longer accepts
+ * (an admin removed it) still reaches the cloud, but is not "Online" in any useful sense.
+ */
+export function connectionState(status: Pick<SyncStatus, 'online' | 'lastError'>): 'online' | 'offline' | 'removed' {
+  if (status.lastError?.code === 'UNAUTHENTICATED') return 'removed';
+  return status.online ? 'online' : 'offline';
+}
