@@ -9,6 +9,7 @@ import { codePrefixRange, ftsQuery, looksLikeCode } from '../catalog/search-text
 import { productIdByCode, skuCases } from '../catalog/products';
 import { backlogNameSource, searchBacklog } from '../catalog/search-backlog';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
+import type { Unit } from '../../shared/units';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;
 
@@ -303,7 +304,7 @@ export function countStock(deps: Pick<Deps, 'sqlite'>, f: StockFilter): { total:
 
 export function stockItem(deps: Pick<Deps, 'sqlite'>, productId: string): StockItem {
   const p = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, unit, cost FROM products WHERE id = ?').get(productId) as
-    { id: string; sku: string; name: string; altName: string | null; unit: 'each' | 'kg'; cost: number } | undefined;
+    { id: string; sku: string; name: string; altName: string | null; unit: Unit; cost: number } | undefined;
   if (!p) throw notFound('Product', { productId });
   const levels = deps.sqlite
     .prepare(

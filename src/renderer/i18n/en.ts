@@ -21,7 +21,12 @@ export const en = {
     admin: 'Admin',
   },
   units: {
+    each: 'each',
     kg: 'kg',
+    g: 'g',
+    lb: 'lb',
+    oz: 'oz',
+    jin: 'jin',
   },
   nav: {
     menu: 'Menu',

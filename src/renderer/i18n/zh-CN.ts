@@ -23,7 +23,12 @@ export const zhCN: Messages = {
     admin: '管理员',
   },
   units: {
-    kg: 'kg',
+    each: '件',
+    kg: '千克',
+    g: '克',
+    lb: '磅',
+    oz: '盎司',
+    jin: '斤',
   },
   nav: {
     menu: '菜单',

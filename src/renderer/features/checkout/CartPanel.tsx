@@ -12,6 +12,7 @@ import { DiscountForm } from './DiscountForm';
 import { LineDialog } from './LineDialog';
 import { SCANNED_EVENT } from './useScanner';
 import { CartSuggestions } from './CartSuggestions';
+import { isWeighed } from '../../../shared/units';
 
 function discountLabel(d: Discount, fmt: Formatters, currency: string): string {
   return d.kind === 'percent' ? `−${bpToPercentText(d.bp)}%` : `−${fmt.money(d.minor, currency)}`;
@@ -83,12 +84,12 @@ function QtyEditor({ line }: { line: CartLine }) {
           className="qty-value"
           title={t('cart.editQty')}
           onClick={() => {
-            setText(line.unit === 'kg' ? (line.qty / 1000).toFixed(3) : String(line.qty / 1000));
+            setText(isWeighed(line.unit) ? (line.qty / 1000).toFixed(3) : String(line.qty / 1000));
             setEditing(true);
           }}
         >
           <span data-testid="line-qty">{shown}</span>
-          {line.unit === 'kg' && <small> {t('units.kg')}</small>}
+          {isWeighed(line.unit) && <small> {t(`units.${line.unit}`)}</small>}
         </button>
       )}
       {line.unit === 'each' && (
@@ -145,7 +146,7 @@ function LineRow({
         <div className="cart-line-price">
           <span className={overridden ? 'price-overridden' : ''}>
             {fmt.money(line.unitPrice, currency)}
-            {line.unit === 'kg' ? `/${t('units.kg')}` : ''}
+            {isWeighed(line.unit) ? `/${t(`units.${line.unit}`)}` : ''}
           </span>
           {overridden && <s className="muted">{fmt.money(line.originalPrice, currency)}</s>}
         </div>

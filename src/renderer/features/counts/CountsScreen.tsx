@@ -12,6 +12,7 @@ import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
+import type { Unit } from '../../../shared/units';
 
 function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
   const { t } = useTranslation();
@@ -48,7 +49,7 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
     else notify.error(r.error, { kind: 'scan', code: c });
     input.current?.focus();
   };
-  const setQty = async (productId: string, unit: 'each' | 'kg', text: string) => {
+  const setQty = async (productId: string, unit: Unit, text: string) => {
     const n = parseQty(text, unit);
     if (n === null) return;
     const r = await invoke('counts.setQty', { id, productId, counted: n });

@@ -13,12 +13,13 @@ import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { ProductForm } from './ProductForm';
 import { MovementList } from './Reports';
+import type { Unit } from '../../../shared/units';
 
 type Tab = 'details' | 'levels' | 'movements' | 'prices';
 type Reason = (typeof ADJUST_REASONS)[number];
 
 /** Parses a signed quantity ("-3", "+1.5") for a unit; null when it is not one. */
-function parseSigned(text: string, unit: 'each' | 'kg'): number | null {
+function parseSigned(text: string, unit: Unit): number | null {
   const t = text.trim();
   const neg = t.startsWith('-') || t.startsWith('−');
   const v = parseQty(t.replace(/^[+\-−]/, ''), unit);
