@@ -66,6 +66,8 @@ export interface ProductPerf {
   name: string;
   altName: string | null;
   price: number;
+  /** The product's sale unit: `units` is thousandths of it (pieces, or a weight in lb, 斤…). */
+  unit: Unit;
   units: number;
   orders: number;
   sales: number;
