@@ -10,7 +10,7 @@
  *   pay (ten times the largest amount). Raising it means raising the tender cap with it.
  */
 export const MAX_AMOUNT = 1_000_000_000;
-import type { Unit } from './units';
+import { isWeighed, unitSymbol, type Unit } from './units';
 export const MAX_QTY = 100_000_000;
 export const MAX_LINE_AMOUNT = 10_000_000_000;
 export const MAX_CART_AMOUNT = 10_000_000_000;
@@ -49,6 +49,12 @@ export function parseMoney(text: string, currency: string): number | null {
 export function formatQty(thousandths: number, unit: Unit, locale: string): string {
   if (unit === 'each' && thousandths % 1000 === 0) return String(thousandths / 1000);
   return new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(thousandths / 1000);
+}
+
+/** A quantity with its unit when weighed ("0.750 lb", "1.360 斤"); a piece count alone ("3"). */
+export function formatQtyUnit(thousandths: number, unit: Unit, locale: string): string {
+  const qty = formatQty(thousandths, unit, locale);
+  return isWeighed(unit) ? `${qty} ${unitSymbol(unit, locale)}` : qty;
 }
 
 export function parseQty(text: string, unit: Unit): number | null {

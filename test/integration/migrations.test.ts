@@ -326,7 +326,9 @@ describe('sale units (no migration)', () => {
     for (const unit of UNITS) ins.run(`p-${unit}`, `SKU-${unit}`, unit);
     s.sqlite.exec("INSERT INTO carts (id, terminal_code, status, created_at, updated_at) VALUES ('c1', 'T1', 'open', 0, 0)");
     s.sqlite
-      .prepare("INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, unit) VALUES ('l1', 'c1', 'p-jin', 1, 1360, 1800, 'jin')")
+      .prepare(
+        "INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, unit) VALUES ('l1', 'c1', 'p-jin', 1, 1360, 1800, 'jin')",
+      )
       .run();
     expect(s.sqlite.prepare('SELECT unit FROM products ORDER BY id').pluck().all()).toEqual([...[...UNITS].sort(), 'kg']);
     expect(s.sqlite.prepare('SELECT unit FROM cart_lines').pluck().get()).toBe('jin');

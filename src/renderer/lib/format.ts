@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatMoney, formatQty } from '../../shared/money';
+import { formatMoney, formatQty, formatQtyUnit } from '../../shared/money';
 import type { Unit } from '../../shared/api';
-import { isWeighed, unitSymbol } from '../../shared/units';
+import { unitSymbol } from '../../shared/units';
 import { useApp } from '../stores/app';
 
 export interface Formatters {
@@ -51,7 +51,7 @@ export function makeFormatters(locale: string, currency: string, timezone: strin
       }
     },
     qty: (q, unit) => formatQty(q, unit, locale),
-    qtyUnit: (q, unit) => (isWeighed(unit) ? `${formatQty(q, unit, locale)} ${unitSymbol(unit, locale)}` : formatQty(q, unit, locale)),
+    qtyUnit: (q, unit) => formatQtyUnit(q, unit, locale),
     mass: (grams) => `${formatQty(grams, 'kg', locale)} ${unitSymbol('kg', locale)}`,
     dateTime: (ms, zone) =>
       new Intl.DateTimeFormat(locale, {

@@ -122,9 +122,9 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
                     <td>
                       <LocalName name={r.name} altName={r.altName} />
                     </td>
-                    <td className="num">{fmt.qty(r.expected, r.unit)}</td>
+                    <td className="num">{fmt.qtyUnit(r.expected, r.unit)}</td>
                     <td className="num">{r.counted === null ? t('inv.counts.notCounted') : fmt.qty(r.counted, r.unit)}</td>
-                    <td className={`num${r.variance < 0 ? ' stock-out' : ''}`}>{fmt.qty(r.variance, r.unit)}</td>
+                    <td className={`num${r.variance < 0 ? ' stock-out' : ''}`}>{fmt.qtyUnit(r.variance, r.unit)}</td>
                     <td className="num">{fmt.money(r.value)}</td>
                   </tr>
                 ))}
@@ -179,7 +179,7 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
                       fmt.qty(l.counted, l.unit)
                     )}
                   </td>
-                  <td className="num muted">{l.expected === null ? t('inv.counts.hidden') : fmt.qty(l.expected, l.unit)}</td>
+                  <td className="num muted">{l.expected === null ? t('inv.counts.hidden') : fmt.qtyUnit(l.expected, l.unit)}</td>
                 </tr>
               ))}
             </tbody>

@@ -62,7 +62,7 @@ export function MovementList({ filter }: { filter: MovementFilter }) {
                 <span>{t(`inv.kinds.${m.kind}`)}</span>
                 <span className={`num${m.qtyDelta < 0 ? ' stock-out' : ''}`}>
                   {m.qtyDelta > 0 ? '+' : '−'}
-                  {fmt.qty(Math.abs(m.qtyDelta), m.unit)}
+                  {fmt.qtyUnit(Math.abs(m.qtyDelta), m.unit)}
                 </span>
                 <span className="ellipsis muted">{m.reason ?? ''}</span>
                 <span className="ellipsis muted">{m.staffName ?? ''}</span>
@@ -163,7 +163,7 @@ export function FlaggedDialog({ onClose }: { onClose(): void }) {
                   <LocalName name={r.name} altName={r.altName} />
                 </td>
                 <td>{r.locationName}</td>
-                <td className="num stock-out">{fmt.qty(r.qty, r.unit)}</td>
+                <td className="num stock-out">{fmt.qtyUnit(r.qty, r.unit)}</td>
                 <td className="muted">{r.lastMovementAt ? fmt.dateTime(r.lastMovementAt) : ''}</td>
               </tr>
             ))}

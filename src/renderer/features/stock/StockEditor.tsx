@@ -76,7 +76,7 @@ function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLev
     <tr data-testid="level-row">
       <td>{level.locationName}</td>
       <td className="num" data-testid="level-qty">
-        {fmt.qty(level.qty, item.unit)}
+        {fmt.qtyUnit(level.qty, item.unit)}
       </td>
       <td>
         <div className="inline-form">
@@ -270,7 +270,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
             <tr>
               <th>{t('inv.common.total')}</th>
               <th className="num" data-testid="level-total">
-                {fmt.qty(item.total, item.unit)}
+                {fmt.qtyUnit(item.total, item.unit)}
               </th>
               <th colSpan={2} />
             </tr>
