@@ -5,6 +5,7 @@ import { encodeScaleBarcode } from '../../src/shared/scale-barcode';
 import { receiptText } from '../../src/main/receipts/receipt-text';
 import { reportLines } from '../../src/main/shifts/report-text';
 import type { App } from '../../src/main/app';
+import { stockWorld } from '../support/inventory';
 
 async function pay(app: App, total: number) {
   const cart = await ok(app, 'cart.get', {});
@@ -122,5 +123,32 @@ describe('sale units beyond each and kg', () => {
     expect(zh.find((l) => l.startsWith('称重商品'))).toMatch(/2\.860 千克$/);
     const uncategorized = report.categories.find((c) => c.categoryId === null)!;
     expect(uncategorized).toMatchObject({ qty: 2000, weighed: 2860 });
+  });
+
+  it('a product CSV takes every unit (and 斤, lbs as other tills write them), exports them by name, and refuses others', async () => {
+    const w = await stockWorld();
+    const csv = [
+      'sku,name,price,cost,unit,barcodes,tax_rate',
+      'U-1,Pork belly,18.00,,斤,,',
+      'U-2,Cherries,3.99,,lbs,,',
+      'U-3,Saffron,0.50,,g,,',
+      'U-4,Tea,1.20,,OZ,,',
+      'U-5,Stone fruit,1.00,,stone,,',
+    ].join('\n');
+    const { importId } = await ok(w.app, 'imports.begin', { kind: 'products' }, 'mgr');
+    await ok(w.app, 'imports.chunk', { importId, seq: 0, text: csv }, 'mgr');
+    const preview = await ok(w.app, 'imports.preview', { importId }, 'mgr');
+    expect(preview).toMatchObject({ rows: 5, valid: 4 });
+    expect(preview.errors.map((e) => [e.row, e.column, e.reason])).toEqual([[6, 'unit', expect.stringContaining('jin')]]);
+    await ok(w.app, 'imports.commit', { importId, onlyValid: true }, 'mgr');
+    const units = w.app.deps.sqlite.prepare("SELECT sku, unit FROM products WHERE sku LIKE 'U-%' ORDER BY sku").raw().all();
+    expect(units).toEqual([
+      ['U-1', 'jin'],
+      ['U-2', 'lb'],
+      ['U-3', 'g'],
+      ['U-4', 'oz'],
+    ]);
+    const out = (await ok(w.app, 'exports.csv', { kind: 'products' }, 'mgr')).csv;
+    expect(out).toMatch(/U-1,Pork belly,[^\r]*\bjin\b/);
   });
 });
