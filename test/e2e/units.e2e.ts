@@ -43,7 +43,7 @@ async function unitChoices(page: Page): Promise<string[]> {
   const values = await page
     .getByTestId('product-unit')
     .locator('option')
-    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    .evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
   await page.keyboard.press('Escape');
   await page.getByTestId('checkout-link').click();
   return values;

@@ -151,4 +151,23 @@ describe('sale units beyond each and kg', () => {
     const out = (await ok(w.app, 'exports.csv', { kind: 'products' }, 'mgr')).csv;
     expect(out).toMatch(/U-1,Pork belly,[^\r]*\bjin\b/);
   });
+
+  it('stock valuation counts pieces on hand apart from weight, every weight unit in grams', async () => {
+    const w = await stockWorld();
+    const mk = (sku: string, unit: 'lb' | 'jin', cost: number) =>
+      ok(w.app, 'catalog.create', { sku, name: sku, unit, price: cost * 2, cost, barcodes: [], taxRateId: w.std.id }, 'mgr');
+    const lb = await mk('V-LB', 'lb', 200);
+    const jin = await mk('V-JIN', 'jin', 600);
+    const set = (productId: string, qty: number) =>
+      ok(w.app, 'stock.adjust', { productId, locationId: w.shop.id, mode: 'set', qty, reason: 'correction' }, 'mgr');
+    await set(w.cola.id, 12_000);
+    await set(w.apple.id, 2500); // 2.5 kg
+    await set(lb.id, 2000); // 907.18474 g
+    await set(jin.id, 3000); // 1500 g
+    const v = await ok(w.app, 'stock.valuation', { locationId: null }, 'mgr');
+    expect(v.totalQty).toBe(12_000);
+    // One category (none): 2500 + 907 + 1500
+    expect(v.totalWeighed).toBe(4907);
+    expect(v.rows).toEqual([expect.objectContaining({ categoryId: null, qty: 12_000, weighed: 4907 })]);
+  });
 });

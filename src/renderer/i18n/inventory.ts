@@ -218,7 +218,7 @@ const en = {
     invalid: 'Check: {{fields}}.',
     listSeparator: ', ',
   },
-  valuation: { title: 'Inventory valuation', items: 'Items', total: 'Total' },
+  valuation: { title: 'Inventory valuation', items: 'Items', onHand: 'On hand', total: 'Total' },
   settings: {
     negativeStock: 'Selling stock that is not there',
     allow: 'Allow it and flag the item (below zero list)',
@@ -525,7 +525,7 @@ const zhCN: typeof en = {
     invalid: '请检查：{{fields}}。',
     listSeparator: '、',
   },
-  valuation: { title: '库存估值', items: '商品数', total: '合计' },
+  valuation: { title: '库存估值', items: '商品数', onHand: '库存量', total: '合计' },
   settings: {
     negativeStock: '库存不足时销售',
     allow: '允许并标记（负库存列表）',
