@@ -49,6 +49,14 @@ async function unitChoices(page: Page): Promise<string[]> {
   return values;
 }
 
+/** From the receipt to the shift screen's X report (pieces and weight apart). */
+async function xReport(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-menu').click();
+  await page.getByTestId('nav-shifts').click();
+  await page.getByTestId('x-report').click();
+}
+
 test('a Chinese store sells by the 斤: the editor offers 斤, a scale label of 0.680 kg sells 1.360 斤, cart and receipt say 斤', async ({
   page,
 }) => {
@@ -72,6 +80,10 @@ test('a Chinese store sells by the 斤: the editor offers 斤, a scale label of 
   const receipt = page.getByTestId('receipt');
   await expect(receipt).toContainText('1.360 斤 × ¥18.00/斤');
   await page.screenshot({ path: 'test-results/units-zh-receipt.png' });
+  await xReport(page);
+  await expect(page.getByTestId('report-items')).toHaveText('0');
+  await expect(page.getByTestId('report-weighed')).toHaveText('0.680 千克');
+  await page.screenshot({ path: 'test-results/units-zh-report.png' });
 });
 
 test('a US store sells by the pound: the editor offers lb and oz, a scale label of 680 g sells 1.499 lb, cart and receipt say lb', async ({
@@ -96,4 +108,8 @@ test('a US store sells by the pound: the editor offers lb and oz, a scale label 
   await page.getByTestId('complete-sale').click();
   await expect(page.getByTestId('receipt')).toContainText('1.499 lb × $3.99/lb');
   await page.screenshot({ path: 'test-results/units-en-receipt.png' });
+  await xReport(page);
+  await expect(page.getByTestId('report-items')).toHaveText('0');
+  await expect(page.getByTestId('report-weighed')).toHaveText('0.680 kg'); // 1.499 lb = 679.934 g
+  await page.screenshot({ path: 'test-results/units-en-report.png' });
 });
