@@ -11,6 +11,7 @@ import { ADMIN_PIN, makeApp, ok, setupStore } from '../support/app';
 import { searchBacklog } from '../../src/main/catalog/search-backlog';
 import { appendJournal, canonicalJson, chainHash, GENESIS_HASH, JOURNAL_SECRETS, verifyJournal } from '../../src/main/journal/journal';
 import { memorySecretStore } from '../../src/main/secrets/secrets';
+import { UNITS } from '../../src/shared/units';
 
 interface JournalEntry {
   idx: number;
@@ -348,5 +349,30 @@ describe('0015_journal_key', () => {
     expect(secrets.get(JOURNAL_SECRETS.keyedFrom)).toBe('3');
     expect(verifyJournal(deps)).toMatchObject({ ok: true, entries: 3, legacy: 2, keyedFrom: 3 });
     expect(s.sqlite.prepare('SELECT prev_hash FROM journal WHERE seq = 3').pluck().get()).toBe(head);
+  });
+});
+
+describe('sale units (no migration)', () => {
+  it('the unit columns are plain text with no CHECK: a store migrated from the first build keeps its rows and takes every unit', () => {
+    // The unit list lives in src/shared/units.ts (contract, drizzle types); SQLite never constrained it.
+    const s = migratedThrough(journal.entries[journal.entries.length - 1]!.tag, (old) =>
+      old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
+        VALUES ('p0', 'APL', 'Apple', 'kg', 450, 200, 't1', 0, 0, 'h');`),
+    );
+    for (const o of objects(s)) if (o.sql && /\bunit\b/.test(o.sql)) expect(o.sql).not.toMatch(/CHECK/i);
+    const ins = s.sqlite.prepare(
+      "INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc) VALUES (?, ?, 'x', ?, 100, 0, 't1', 0, 0, 'h')",
+    );
+    for (const unit of UNITS) ins.run(`p-${unit}`, `SKU-${unit}`, unit);
+    s.sqlite.exec("INSERT INTO carts (id, terminal_code, status, created_at, updated_at) VALUES ('c1', 'T1', 'open', 0, 0)");
+    s.sqlite
+      .prepare(
+        "INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, unit) VALUES ('l1', 'c1', 'p-jin', 1, 1360, 1800, 'jin')",
+      )
+      .run();
+    expect(s.sqlite.prepare('SELECT unit FROM products ORDER BY id').pluck().all()).toEqual([...[...UNITS].sort(), 'kg']);
+    expect(s.sqlite.prepare('SELECT unit FROM cart_lines').pluck().get()).toBe('jin');
   });
 });

@@ -125,6 +125,31 @@ describe('selling on several terminals', () => {
     }
   });
 
+  it('a product sold by the 斤 reaches the other till with its unit, and a weighed sale there comes back with it', async () => {
+    const { t1, t2, first } = await twoTills();
+    await signIn(t2, first.adminId);
+    const pork = await ok(t1, 'catalog.create', {
+      sku: 'PORK-JIN',
+      name: '五花肉',
+      unit: 'jin',
+      price: 1800,
+      cost: 900,
+      barcodes: [],
+      taxRateId: first.std.id,
+    });
+    await syncAll([t1, t2]);
+    expect(t2.deps.sqlite.prepare('SELECT unit FROM products WHERE id = ?').pluck().get(pork.id)).toBe('jin');
+    await sell(t2, [{ productId: pork.id, qty: 1360 }]);
+    await syncAll([t1, t2]);
+    for (const t of [t1, t2]) {
+      expect(t.deps.sqlite.prepare('SELECT unit, qty FROM order_lines WHERE product_id = ?').get(pork.id)).toEqual({
+        unit: 'jin',
+        qty: 1360,
+      });
+      expect(stockOf(t, pork.id)).toBe(-1360);
+    }
+  });
+
   it('price and name edited on two tills merge per field; the same field edited on both: the later edit wins', async () => {
     const { t1, t2, first } = await twoTills();
     const id = first.bread.id;

@@ -29,6 +29,7 @@ import { completeSale } from '../sales/checkout';
 import { loadCart } from '../sales/cart';
 import { addCredit, addPoints, pointsBalance } from './customers';
 import { openShiftOf } from '../shifts/shifts';
+import type { Unit } from '../../shared/units';
 
 /** Checked before the transaction opens (staff.ts verifyApproval): the PIN hash must not hold it. */
 type Approval = VerifiedApproval | undefined;
@@ -67,7 +68,7 @@ export interface LineState {
   id: string;
   productId: string;
   name: string;
-  unit: 'each' | 'kg';
+  unit: Unit;
   qty: number;
   total: number;
   tax: number;
@@ -431,7 +432,7 @@ export function receiptlessRefund(
   if (done) return done;
   const planned: PlannedLine[] = input.lines.map((l, i) => {
     const p = deps.sqlite.prepare('SELECT name, unit, price FROM products WHERE id = ?').get(l.productId) as
-      { name: string; unit: 'each' | 'kg'; price: number } | undefined;
+      { name: string; unit: Unit; price: number } | undefined;
     if (!p) throw new AppError('NOT_FOUND', 'Product not found', { productId: l.productId, path: ['lines', i, 'productId'] });
     if (p.unit === 'each' && l.qty % 1000 !== 0)
       throw new AppError('VALIDATION', `${p.name} is sold in whole units`, { reason: 'wholeUnits' });

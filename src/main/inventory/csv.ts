@@ -13,6 +13,7 @@ import { clearReorderRules, defaultTaxRateId, updateProduct, writeSearchEntry } 
 import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { getLocation } from './stock';
 import { cachedStatement } from '../db/statements';
+import { isUnit, UNITS, type Unit } from '../../shared/units';
 
 /**
  * Products and stock as CSV. Money is written in the store currency's decimals ("1.50"),
@@ -38,6 +39,12 @@ export const PRODUCT_COLUMNS = [
   'variant',
   'archived',
 ] as const;
+/** A unit as a file writes it: our own names, plus the character 斤 and "lbs" as other tills export them. */
+function csvUnit(text: string): Unit | null {
+  const alias: Record<string, Unit> = { 斤: 'jin', lbs: 'lb' };
+  return isUnit(text) ? text : (alias[text] ?? null);
+}
+
 export const STOCK_COLUMNS = ['sku', 'name', 'unit', 'location', 'qty', 'reorder_point', 'reorder_qty', 'cost', 'value'] as const;
 
 /** Product columns that become names and codes a person reads. */
@@ -189,7 +196,7 @@ export interface ProductRowIn {
   name: string;
   altName: string | null;
   category: string | null;
-  unit: 'each' | 'kg';
+  unit: Unit;
   price: number;
   cost: number | null;
   taxRateId: string | null;
@@ -290,8 +297,8 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
     const altName = r.get('alt_name');
     if (altName.length > 120) err('alt_name', 'the other name is longer than 120 characters', 'tooLong', { max: 120 });
     const unitText = r.get('unit').toLowerCase() || 'each';
-    if (unitText !== 'each' && unitText !== 'kg')
-      err('unit', `unit must be "each" or "kg", not "${unitText}"`, 'badUnit', { value: unitText });
+    const unit = csvUnit(unitText);
+    if (!unit) err('unit', `unit must be one of ${UNITS.join(', ')}, not "${unitText}"`, 'badUnit', { value: unitText });
     const price = parseDecimal(r.get('price'), digits);
     if (price === null || price > 1_000_000_000) err('price', `"${r.get('price')}" is not a price`, 'badPrice', { value: r.get('price') });
     const costText = r.get('cost');
@@ -356,7 +363,7 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
       name,
       altName: altName || null,
       category: category || null,
-      unit: unitText as 'each' | 'kg',
+      unit: unit ?? 'each',
       price: price!,
       cost,
       taxRateId,

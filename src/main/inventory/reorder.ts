@@ -1,6 +1,7 @@
 import type { LowStockRow } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { getLocation } from './stock';
+import type { Unit } from '../../shared/units';
 
 /** Sales velocity is measured over the last four weeks… */
 export const VELOCITY_DAYS = 28;
@@ -18,7 +19,7 @@ interface LowRaw extends Omit<LowStockRow, 'dailySales' | 'suggestedQty'> {
  * suggested when stock plus what is on order is already above the reorder point. Counted items
  * ("each") are rounded up to whole units.
  */
-export function suggest(r: { qty: number; reorderPoint: number; reorderQty: number; onOrder: number; sold: number; unit: 'each' | 'kg' }): {
+export function suggest(r: { qty: number; reorderPoint: number; reorderQty: number; onOrder: number; sold: number; unit: Unit }): {
   dailySales: number;
   suggestedQty: number;
 } {

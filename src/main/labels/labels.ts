@@ -6,6 +6,7 @@ import type { Deps } from '../deps';
 import { notFound } from '../errors';
 import { readSettings } from '../settings/settings';
 import { PdfText } from '../pdf/text';
+import { isWeighed, unitSymbol, type Unit } from '../../shared/units';
 
 /**
  * Shelf and product labels as PDF: a sheet of 24 (A4, 3 × 8 labels of 63.5 × 33.9 mm, the common
@@ -81,7 +82,7 @@ interface LabelItem {
   name: string;
   altName: string | null;
   price: number;
-  unit: 'each' | 'kg';
+  unit: Unit;
   sku: string;
   barcodes: string[];
 }
@@ -140,7 +141,7 @@ export async function labelsPdf(
       text.draw(page!, line, { x: x0 + pad, y, size: nameSize, bold: true });
       y -= nameSize + 1.5;
     }
-    const price = `${formatMoney(item.price, settings.currency, settings.language)}${item.unit === 'kg' ? '/kg' : ''}`;
+    const price = `${formatMoney(item.price, settings.currency, settings.language)}${isWeighed(item.unit) ? `/${unitSymbol(item.unit, settings.language)}` : ''}`;
     const priceWidth = text.width(price, priceSize, true);
     const priceY = y - priceSize + nameSize + 1;
     text.draw(page!, price, { x: x0 + size.width - pad - priceWidth, y: priceY, size: priceSize, bold: true });

@@ -5,6 +5,7 @@
  */
 import type { Language, OrderLine, Payment, ReceiptDoc } from '../../shared/api/types';
 import { formatMoney, formatQty } from '../../shared/money';
+import { isWeighed, unitSymbol } from '../../shared/units';
 import { receiptLabels, type ReceiptLabels } from './labels';
 import { cardBrandName } from '../../shared/card-brands';
 import { centerWidth, charWidth, leftRight, wrapWidth } from './text-width';
@@ -72,7 +73,8 @@ function itemLines(line: OrderLine, doc: ReceiptDoc, width: number, labels: Rece
     out.push(...wrapWidth(name, width));
     const qty = formatQty(line.qty, line.unit, doc.language);
     const price = money(line.unitPrice, doc);
-    const detail = line.unit === 'kg' ? `  ${qty} kg x ${price}/kg` : `  ${qty} x ${price}`;
+    const unit = unitSymbol(line.unit, doc.language);
+    const detail = isWeighed(line.unit) ? `  ${qty} ${unit} x ${price}/${unit}` : `  ${qty} x ${price}`;
     out.push(...leftRight(detail, gross, width));
   }
   if (line.discount > 0) out.push(...leftRight(`  ${labels.discount}`, money(-line.discount, doc), width));

@@ -12,6 +12,7 @@ import type { VerifiedApproval } from '../staff/staff';
 import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
 import { cachedStatement } from '../db/statements';
+import { gramsToQty, isWeighed, type Unit } from '../../shared/units';
 
 interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
@@ -135,7 +136,7 @@ function touch(deps: Deps, cartId: string): void {
 
 interface ProductForSale {
   id: string;
-  unit: 'each' | 'kg';
+  unit: Unit;
   price: number;
   sku: string;
   name: string;
@@ -146,17 +147,20 @@ interface ProductForSale {
 /** A scan resolves a barcode, a scale label (weight or price embedded) or a SKU. */
 function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: number; fixedAmount: number | null } | null {
   const byBarcode = cachedStatement(deps.sqlite, CART_SQL.byBarcode).get(code) as ProductForSale | undefined;
-  if (byBarcode) return { product: byBarcode, qty: byBarcode.unit === 'kg' ? 1000 : 1000, fixedAmount: null };
+  if (byBarcode) return { product: byBarcode, qty: 1000, fixedAmount: null };
   const scale = decodeScaleBarcode(code, readSettings(deps).scale);
   if (scale) {
     const product = cachedStatement(deps.sqlite, CART_SQL.byPlu).get(scale.plu) as ProductForSale | undefined;
     if (product) {
       if (scale.kind === 'weight') {
         if (scale.grams <= 0) return null;
-        // Weighed goods: grams are thousandths of a kilogram; counted goods: the label's number is the count.
-        return { product, qty: product.unit === 'kg' ? scale.grams : scale.grams * 1000, fixedAmount: null };
+        // Weighed goods: the label's grams in the product's unit (680 g of a per-斤 item is 1.360 斤);
+        // counted goods: the label's number is the count.
+        if (!isWeighed(product.unit)) return { product, qty: scale.grams * 1000, fixedAmount: null };
+        const qty = gramsToQty(scale.grams, product.unit);
+        return qty > 0 ? { product, qty, fixedAmount: null } : null;
       }
-      const qty = product.unit === 'kg' && product.price > 0 ? Math.max(1, divRound(scale.minor * 1000, product.price)) : 1000;
+      const qty = isWeighed(product.unit) && product.price > 0 ? Math.max(1, divRound(scale.minor * 1000, product.price)) : 1000;
       return { product, qty, fixedAmount: scale.minor };
     }
   }
@@ -222,7 +226,7 @@ interface LineCtx {
     qty: number;
     unitPrice: number;
     fixedAmount: number | null;
-    unit: 'each' | 'kg';
+    unit: Unit;
     originalPrice: number;
     productId: string;
   };

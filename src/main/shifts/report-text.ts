@@ -4,6 +4,7 @@
  */
 import type { ShiftReport } from '../../shared/api/shifts';
 import type { Language } from '../../shared/api/types';
+import { unitSymbol } from '../../shared/units';
 import { formatMoney, formatQty } from '../../shared/money';
 import { centerWidth, leftRight } from '../receipts/text-width';
 import { displayName } from '../receipts/receipt-text';
@@ -169,9 +170,9 @@ export function reportLines(report: ShiftReport, columns: number, language: Lang
   rule();
   head(l.sales);
   row(l.orders, String(report.sales.orders));
-  // Pieces and kilograms are different quantities: never add one to the other.
+  // Pieces and weights are different quantities: never add one to the other. Weights of any unit are totalled in kg.
   row(l.items, formatQty(report.sales.items, 'each', language));
-  if (report.sales.weighed) row(l.weighed, `${formatQty(report.sales.weighed, 'kg', language)} kg`);
+  if (report.sales.weighed) row(l.weighed, `${formatQty(report.sales.weighed, 'kg', language)} ${unitSymbol('kg', language)}`);
   row(l.gross, money(report.sales.gross));
   row(l.discounts, money(0 - report.sales.discounts));
   row(l.tax, money(report.sales.tax));

@@ -11,6 +11,7 @@ import bwipjs from 'bwip-js/node';
 import { PdfText } from '../pdf/text';
 import type { Shipment } from '../../shared/api/aftersale';
 import { COUNTRIES } from '../../shared/address';
+import { isWeighed, unitSymbol } from '../../shared/units';
 
 export interface LabelContext {
   storeName: string;
@@ -130,7 +131,8 @@ export async function packingSlipPdf(s: Shipment, ctx: LabelContext): Promise<Ui
     if (y < 60) break;
     text(l.sku, 50, y, 10, false, 105);
     text(l.name, 160, y, 10, false, 330);
-    const q = l.unit === 'kg' ? `${(l.qty / 1000).toFixed(3)} kg` : String(l.qty / 1000);
+    // The label's words are English: the unit is named in English too.
+    const q = isWeighed(l.unit) ? `${(l.qty / 1000).toFixed(3)} ${unitSymbol(l.unit, 'en')}` : String(l.qty / 1000);
     text(q, 500, y, 10, true);
     y -= 16;
   }

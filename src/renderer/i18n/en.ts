@@ -21,7 +21,12 @@ export const en = {
     admin: 'Admin',
   },
   units: {
+    each: 'each',
     kg: 'kg',
+    g: 'g',
+    lb: 'lb',
+    oz: 'oz',
+    jin: 'jin',
   },
   taxes: {
     title: 'Tax rates',
@@ -49,7 +54,7 @@ export const en = {
   weigh: {
     label: 'Weight',
     invalid: 'Type the weight in kilograms, up to 3 decimals (for example 0.750).',
-    price: '{{price}} per kg',
+    price: '{{price}} per {{unit}}',
     total: 'line total {{total}}',
     add: 'Add',
     update: 'Change weight',

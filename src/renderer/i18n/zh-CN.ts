@@ -23,7 +23,12 @@ export const zhCN: Messages = {
     admin: '管理员',
   },
   units: {
-    kg: 'kg',
+    each: '件',
+    kg: '千克',
+    g: '克',
+    lb: '磅',
+    oz: '盎司',
+    jin: '斤',
   },
   taxes: {
     title: '税率',
@@ -51,7 +56,7 @@ export const zhCN: Messages = {
   weigh: {
     label: '重量',
     invalid: '请输入千克数，最多 3 位小数（例如 0.750）。',
-    price: '每千克 {{price}}',
+    price: '每{{unit}} {{price}}',
     total: '小计 {{total}}',
     add: '加入',
     update: '修改重量',

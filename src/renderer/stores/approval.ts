@@ -1,3 +1,4 @@
+import type { Unit } from '../../shared/units';
 import { create } from 'zustand';
 import type { ApiError, Result } from '../../shared/errors';
 import type { Discount } from '../../shared/pricing';
@@ -21,7 +22,7 @@ export type ApprovalSubject =
   | { kind: 'lineDiscount'; item: ApprovalItem; discount: Discount }
   | { kind: 'cartDiscount'; discount: Discount }
   | { kind: 'price'; item: ApprovalItem; from: number; to: number }
-  | { kind: 'qty'; item: ApprovalItem; unit: 'each' | 'kg'; from: number; to: number }
+  | { kind: 'qty'; item: ApprovalItem; unit: Unit; from: number; to: number }
   | { kind: 'removeLine'; item: ApprovalItem }
   | { kind: 'refund'; amount: number | null; order: string | null };
 

@@ -142,7 +142,7 @@ export const inventoryContract = {
     writes: false,
   }),
   'stock.lowStockCount': channel<{ count: number; negative: number }>()({ input: c.empty, role: 'manager', writes: false }),
-  'stock.valuation': channel<{ rows: ValuationRow[]; totalQty: number; totalValue: number }>()({
+  'stock.valuation': channel<{ rows: ValuationRow[]; totalQty: number; totalWeighed: number; totalValue: number }>()({
     input: z.object({ locationId: c.id.nullable().optional() }).strict(),
     role: 'manager',
     writes: false,

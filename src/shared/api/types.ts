@@ -3,7 +3,8 @@ import type { StaffRole } from './define';
 import type { ScaleConfig } from '../scale-barcode';
 
 export type Language = 'en' | 'zh-CN';
-export type Unit = 'each' | 'kg';
+export type { Unit } from '../units';
+import type { Unit } from '../units';
 
 export interface AppStatus {
   setupDone: boolean;

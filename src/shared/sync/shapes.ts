@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { isSafeLine } from '../text';
+import { UNITS } from '../units';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
 export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
@@ -35,7 +36,7 @@ const optText = (max: number) => text(max).nullable();
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const terminalCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/);
 const docNumber = z.string().regex(/^[A-Za-z0-9-]{1,40}$/);
-const unit = z.enum(['each', 'kg']);
+const unit = z.enum(UNITS);
 const tenderKind = z.enum(['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange']);
 const last4 = z
   .string()

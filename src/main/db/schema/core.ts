@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { productGroups, suppliers } from './catalog';
+import { UNITS } from '../../../shared/units';
 
 /** Ids are UUIDv7 text made on the terminal; times are epoch ms; money is integer minor units. */
 const id = () => text('id').primaryKey();
@@ -57,7 +58,7 @@ export const products = sqliteTable(
     name: text('name').notNull(),
     altName: text('alt_name'),
     categoryId: text('category_id').references(() => categories.id),
-    unit: text('unit', { enum: ['each', 'kg'] }).notNull(),
+    unit: text('unit', { enum: UNITS }).notNull(),
     price: integer('price').notNull(),
     cost: integer('cost').notNull(),
     taxRateId: text('tax_rate_id')
@@ -236,7 +237,7 @@ export const cartLines = sqliteTable(
     sku: text('sku'),
     name: text('name'),
     altName: text('alt_name'),
-    unit: text('unit', { enum: ['each', 'kg'] }),
+    unit: text('unit', { enum: UNITS }),
     originalPrice: integer('original_price'),
     taxRateId: text('tax_rate_id'),
   },
@@ -321,7 +322,7 @@ export const orderLines = sqliteTable(
     sku: text('sku').notNull(),
     name: text('name').notNull(),
     altName: text('alt_name'),
-    unit: text('unit', { enum: ['each', 'kg'] }).notNull(),
+    unit: text('unit', { enum: UNITS }).notNull(),
     qty: integer('qty').notNull(),
     unitPrice: integer('unit_price').notNull(),
     originalPrice: integer('original_price').notNull(),

@@ -13,6 +13,7 @@ import { DiscountForm } from './DiscountForm';
 import { LineDialog } from './LineDialog';
 import { SCANNED_EVENT } from './useScanner';
 import { CartSuggestions } from './CartSuggestions';
+import { isWeighed } from '../../../shared/units';
 
 function discountLabel(d: Discount, fmt: Formatters, currency: string): string {
   return d.kind === 'percent' ? `−${bpToPercentText(d.bp)}%` : `−${fmt.money(d.minor, currency)}`;
@@ -78,18 +79,18 @@ function QtyEditor({ line }: { line: CartLine }) {
           }}
           data-testid="line-qty-input"
         />
-      ) : line.unit === 'kg' ? (
+      ) : isWeighed(line.unit) ? (
         // A weight is re-entered in the weight dialog; the box looks like a field so it reads as editable.
         <button
           type="button"
           className="qty-value qty-value-weight"
           title={t('weigh.edit')}
-          aria-label={`${t('weigh.edit')}: ${shown} ${t('units.kg')}`}
+          aria-label={`${t('weigh.edit')}: ${shown} ${t(`units.${line.unit}`)}`}
           onClick={() => reweigh(line)}
           data-testid="line-weight"
         >
           <span data-testid="line-qty">{shown}</span>
-          <small> {t('units.kg')}</small>
+          <small> {t(`units.${line.unit}`)}</small>
           <span className="qty-edit-mark" aria-hidden="true">
             ✎
           </span>
@@ -161,7 +162,7 @@ function LineRow({
         <div className="cart-line-price">
           <span className={overridden ? 'price-overridden' : ''}>
             {fmt.money(line.unitPrice, currency)}
-            {line.unit === 'kg' ? `/${t('units.kg')}` : ''}
+            {isWeighed(line.unit) ? `/${t(`units.${line.unit}`)}` : ''}
           </span>
           {overridden && <s className="muted">{fmt.money(line.originalPrice, currency)}</s>}
         </div>

@@ -11,6 +11,7 @@ import { PAGE_SIZE, useCatalog } from '../../stores/catalog';
 import { TYPED_CODE } from './useScanner';
 import { ORDER_NUMBER } from '../../../shared/api';
 import { scanOrderOr } from '../aftersale/scanOrder';
+import { isWeighed } from '../../../shared/units';
 
 const SEARCH_DEBOUNCE_MS = 80;
 const TILE_MIN_WIDTH = 176;
@@ -23,7 +24,7 @@ function StockBadge({ hit }: { hit: ProductHit }) {
   return (
     <span className={`stock${low ? ' stock-out' : hit.stock < 5000 ? ' stock-low' : ''}`} data-testid="hit-stock">
       {t('catalog.stock', { qty: fmt.qty(hit.stock, hit.unit) })}
-      {hit.unit === 'kg' ? ` ${t('units.kg')}` : ''}
+      {isWeighed(hit.unit) ? ` ${t(`units.${hit.unit}`)}` : ''}
     </span>
   );
 }
@@ -170,7 +171,7 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
               <StockBadge hit={hit} />
               <strong className="search-result-price">
                 {fmt.money(hit.price)}
-                {hit.unit === 'kg' ? <small>/{t('units.kg')}</small> : null}
+                {isWeighed(hit.unit) ? <small>/{t(`units.${hit.unit}`)}</small> : null}
               </strong>
             </button>
           </li>
@@ -291,7 +292,7 @@ export function ProductGrid() {
                   <span className="product-tile-foot">
                     <strong>
                       {fmt.money(hit.price)}
-                      {hit.unit === 'kg' ? <small>/{t('units.kg')}</small> : null}
+                      {isWeighed(hit.unit) ? <small>/{t(`units.${hit.unit}`)}</small> : null}
                     </strong>
                     <StockBadge hit={hit} />
                   </span>

@@ -7,7 +7,7 @@ import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
 import { useWeigh, type WeighTarget } from '../../stores/weigh';
 
-/** Asks for a weighed item's weight, keyboard first: type the kilograms, Enter adds, Escape cancels. */
+/** Asks for a weighed item's weight, keyboard first: type it in the item's unit, Enter adds, Escape cancels. */
 export function WeightDialog({ onDone }: { onDone(): void }) {
   const target = useWeigh((s) => s.target);
   if (!target) return null;
@@ -22,7 +22,8 @@ function WeightForm({ target, onDone }: { target: WeighTarget; onDone(): void })
   const [text, setText] = useState(() => (target.mode === 'edit' ? (target.qty / 1000).toFixed(3) : ''));
   const [busy, setBusy] = useState(false);
   const n = localizedName(target.name, target.altName, i18n.language);
-  const grams = text.trim() === '' ? null : parseQty(text, 'kg');
+  // Thousandths of the item's own unit (0.750 lb = 750), as the cart keeps them.
+  const grams = text.trim() === '' ? null : parseQty(text, target.unit);
   const valid = grams !== null && grams > 0;
 
   const submit = async (e: FormEvent) => {
@@ -64,12 +65,12 @@ function WeightForm({ target, onDone }: { target: WeighTarget; onDone(): void })
               aria-invalid={text.trim() !== '' && !valid}
               data-testid="weight-input"
             />
-            <span>{t('units.kg')}</span>
+            <span>{t(`units.${target.unit}`)}</span>
           </div>
           {text.trim() !== '' && !valid && <span className="field-error">{t('weigh.invalid')}</span>}
         </label>
         <p className="muted" data-testid="weight-preview">
-          {t('weigh.price', { price: fmt.money(target.price) })}
+          {t('weigh.price', { price: fmt.money(target.price), unit: t(`units.${target.unit}`) })}
           {valid && ` · ${t('weigh.total', { total: fmt.money(Math.round((target.price * grams) / 1000)) })}`}
         </p>
         <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={!valid || busy} data-testid="weight-submit">

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDetail, RefundDoc } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { formatQty } from '../../../shared/money';
+import { formatQty, formatQtyUnit } from '../../../shared/money';
 import { uuidv7 } from '../../../shared/ids';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
@@ -173,8 +173,8 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
           {detail.lines.map((l) => (
             <tr key={l.orderLineId} data-testid="order-line">
               <td className="ellipsis">{name(l)}</td>
-              <td className="num">{formatQty(l.qty, l.unit, i18n.language)}</td>
-              <td className="num">{l.refundedQty > 0 ? formatQty(l.refundedQty, l.unit, i18n.language) : ''}</td>
+              <td className="num">{formatQtyUnit(l.qty, l.unit, i18n.language)}</td>
+              <td className="num">{l.refundedQty > 0 ? formatQtyUnit(l.refundedQty, l.unit, i18n.language) : ''}</td>
               {detail.fulfilment === 'ship' && <td className="num">{formatQty(l.shippedQty, l.unit, i18n.language)}</td>}
               <td className="num">{fmt.money(l.total, cur)}</td>
               <td>

@@ -259,7 +259,7 @@ function OrderDialog({ id, onClose }: { id: string; onClose(): void }) {
                 <td>
                   <LocalName name={l.name} altName={l.altName} />
                 </td>
-                <td className="num">{fmt.qty(l.qtyOrdered, l.unit)}</td>
+                <td className="num">{fmt.qtyUnit(l.qtyOrdered, l.unit)}</td>
                 <td className="num" data-testid="po-line-received">
                   {fmt.qty(l.qtyReceived, l.unit)}
                 </td>
@@ -492,12 +492,12 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
               <td>
                 <LocalName name={r.name} altName={r.altName} />
               </td>
-              <td className="num stock-low">{fmt.qty(r.qty, r.unit)}</td>
+              <td className="num stock-low">{fmt.qtyUnit(r.qty, r.unit)}</td>
               <td className="num">{fmt.qty(r.reorderPoint, r.unit)}</td>
               <td className="num">{r.onOrder ? fmt.qty(r.onOrder, r.unit) : ''}</td>
               <td className="num">{fmt.qty(r.dailySales, 'kg')}</td>
               <td className="num">
-                <strong>{r.suggestedQty ? fmt.qty(r.suggestedQty, r.unit) : '—'}</strong>
+                <strong>{r.suggestedQty ? fmt.qtyUnit(r.suggestedQty, r.unit) : '—'}</strong>
               </td>
               <td>{r.supplierName ?? ''}</td>
             </tr>

@@ -13,6 +13,7 @@ import { minorToInput } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
+import { isUnit, unitsForStore, type Unit } from '../../../shared/units';
 
 interface Draft {
   sku: string;
@@ -20,7 +21,7 @@ interface Draft {
   altName: string;
   categoryId: string;
   supplierId: string;
-  unit: 'each' | 'kg';
+  unit: Unit;
   price: string;
   cost: string;
   taxRateId: string;
@@ -111,6 +112,10 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
     barcodes: product?.barcodes.join(', ') ?? '',
     plu: product?.plu ?? '',
   }));
+  const storeLanguage = useApp((s) => s.settings?.language ?? s.status?.language ?? 'en');
+  // The units this store's customers buy by, and the product's own unit even when it is not one of them (imported).
+  const offered = unitsForStore({ language: storeLanguage, currency });
+  const unitChoices = offered.includes(d.unit) ? offered : [...offered, d.unit];
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
@@ -191,10 +196,21 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
         </label>
         <label className="field">
           <span className="field-label">{t('inv.common.unit')}</span>
-          <select value={d.unit} onChange={(e) => setD((x) => ({ ...x, unit: e.target.value === 'kg' ? 'kg' : 'each' }))}>
-            <option value="each">{t('inv.common.each')}</option>
-            <option value="kg">{t('inv.common.kg')}</option>
+          <select
+            value={d.unit}
+            onChange={(e) => setD((x) => ({ ...x, unit: isUnit(e.target.value) ? e.target.value : 'each' }))}
+            aria-describedby="product-unit-hint"
+            data-testid="product-unit"
+          >
+            {unitChoices.map((u) => (
+              <option key={u} value={u}>
+                {t(`inv.common.unitName.${u}`)}
+              </option>
+            ))}
           </select>
+          <span className="field-hint" id="product-unit-hint">
+            {t('inv.common.unitHint')}
+          </span>
         </label>
         <label className="field">
           <span className="field-label">{t('inv.common.taxRate')}</span>
