@@ -158,6 +158,8 @@ export const orderShape = z.object({
   taxes: boundedJson(20_000),
   created_at: time,
   shift_id: optId,
+  // A past sale brought by a history import names the system it came from (null for a till's own).
+  source: z.enum(['countertop', 'square', 'shopify', 'loyverse']).nullable(),
 });
 
 export const orderLineShape = z.object({
