@@ -357,11 +357,11 @@ export async function signOutOfCloud(
       count: cards.count,
     });
   if (cards.count > 0 && !input.discardOfflineCards)
-    throw new AppError(
-      'CONFLICT',
-      `${cards.count} card payment(s) taken offline can reach the cloud only if this terminal joins again`,
-      { messageKey: 'sync.err.unsentOfflineCardsRejoin', count: cards.count, total: cards.total },
-    );
+    throw new AppError('CONFLICT', `${cards.count} card payment(s) taken offline can reach the cloud only if this terminal joins again`, {
+      messageKey: 'sync.err.unsentOfflineCardsRejoin',
+      count: cards.count,
+      total: cards.total,
+    });
   const pending = pendingCount(deps);
   if (pending > 0 && !input.discardPending)
     throw new AppError('CONFLICT', `${pending} change(s) have not reached the cloud yet`, {
