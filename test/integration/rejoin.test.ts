@@ -122,6 +122,20 @@ describe('joining the cloud again', () => {
     expect(await cloudOrders(cloud)).toHaveLength(1);
   });
 
+  it('with nothing of its own unsent, a plain code of the same store makes it a new terminal, numbered afresh', async () => {
+    const { cloud, moved, t2, oldDeviceId } = await tokenlessTill();
+    const plain = await enrolmentCode(t2);
+    const status = await ok(moved, 'sync.rejoin', { code: plain.code }, 's1');
+    expect(status).toMatchObject({ online: true, lastError: null, terminalCode: 'T3' });
+    expect(status.deviceId).not.toBe(oldDeviceId);
+    await syncAll([moved, t2]);
+    expect((await ok(moved, 'sync.status', {}, 's1')).pending).toBe(0);
+    // Nothing it re-sent was another terminal's: no refusal at the cloud.
+    const refused = await rowsOf(cloud.store.db, sql`SELECT code FROM rejections WHERE code NOT IN ('RESTORED', 'GAP_REBASED')`);
+    expect(refused).toEqual([]);
+    expect(await cloudOrders(cloud)).toHaveLength(1);
+  });
+
   it('a till that is connected does not rejoin', async () => {
     const cloud = await startTestCloud();
     clouds.push(cloud);
