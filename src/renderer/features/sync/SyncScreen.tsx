@@ -591,21 +591,86 @@ function OfflinePolicy() {
   );
 }
 
+/** The link's token is not on this machine: an admin types a code that replaces this terminal. */
+function RejoinCard({ terminal }: { terminal: string }) {
+  const { t } = useTranslation();
+  const setStatus = useSync((s) => s.set);
+  const notify = useNotify((s) => s.message);
+  const [code, setCode] = useState('');
+  const [server, setServer] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (code.trim().length < 8) return setError(t('sync.err.code'));
+    if (server.trim() && !/^https?:\/\/\S+$/.test(server.trim())) return setError(t('sync.err.url'));
+    setBusy(true);
+    setError(null);
+    const r = await invoke('sync.rejoin', { code: code.trim(), ...(server.trim() ? { serverUrl: server.trim() } : {}) });
+    setBusy(false);
+    if (!r.ok) return setError(describeError(t, r.error));
+    setStatus(r.value);
+    setCode('');
+    notify('info', 'sync.rejoin.done');
+  };
+  return (
+    <form className="card settings-card" onSubmit={(e) => void submit(e)} noValidate data-testid="sync-rejoin">
+      <h2>{t('sync.rejoin.title')}</h2>
+      <p className="muted">{t('sync.err.rejoin')}</p>
+      <p className="muted">{t('sync.rejoin.hint', { terminal })}</p>
+      <div className="field-grid">
+        <label className="field">
+          <span className="field-label">{t('sync.rejoin.code')}</span>
+          <input
+            value={code}
+            maxLength={40}
+            autoComplete="off"
+            onChange={(e) => setCode(e.target.value)}
+            placeholder="ABCD-EFGH-JKMN"
+            data-testid="sync-rejoin-code"
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('sync.rejoin.server')}</span>
+          <input
+            value={server}
+            onChange={(e) => setServer(e.target.value)}
+            placeholder="https://cloud.example.com"
+            data-testid="sync-rejoin-server"
+          />
+        </label>
+      </div>
+      <InlineError text={error} testId="sync-rejoin-error" />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-rejoin-submit">
+          {busy ? t('common.working') : t('sync.rejoin.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function SignOutCard() {
   const { t } = useTranslation();
   const setStatus = useSync((s) => s.set);
   const notify = useNotify((s) => s.message);
   const [error, setError] = useState<string | null>(null);
-  const signOut = async (discardPending: boolean) => {
-    const r = await invoke('sync.signOut', { discardPending });
+  const signOut = async (discardPending: boolean, discardOfflineCards = false) => {
+    const r = await invoke('sync.signOut', { discardPending, ...(discardOfflineCards ? { discardOfflineCards } : {}) });
     if (r.ok) {
       setStatus(r.value);
+      setError(null);
       notify('info', 'sync.signOut.done');
       return;
     }
     const d = r.error.details as { messageKey?: string; count?: number } | undefined;
     if (!discardPending && d?.messageKey === 'sync.err.pendingChanges') {
-      if (window.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true);
+      if (window.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true, discardOfflineCards);
+      return;
+    }
+    // Only a terminal that must join again asks this: its offline card payments cannot be sent as it is.
+    if (!discardOfflineCards && d?.messageKey === 'sync.err.unsentOfflineCardsRejoin') {
+      if (window.confirm(t('sync.signOut.confirmOfflineCards', { count: d.count ?? 0 }))) void signOut(discardPending, true);
       return;
     }
     setError(describeError(t, r.error));
@@ -636,6 +701,8 @@ export function SyncScreen() {
     void invoke('sync.cloudSession', {}).then((r) => r.ok && setCloud(r.value));
   }, [refresh]);
   const enrolled = status?.enrolled ?? false;
+  // Cloud sign-in cannot work without the token; joining again is what helps.
+  const rejoin = enrolled && status?.lastError?.code === 'REJOIN';
   return (
     <div className="settings-screen">
       <TopBar />
@@ -643,7 +710,8 @@ export function SyncScreen() {
         <h1>{t('sync.title')}</h1>
         <StatusCard />
         {!enrolled && isAdmin && status && <ConnectCard />}
-        {enrolled && isManager && cloud && !cloud.signedIn && <CloudSignIn onSignedIn={setCloud} />}
+        {rejoin && isAdmin && <RejoinCard terminal={status?.terminalCode ?? ''} />}
+        {enrolled && !rejoin && isManager && cloud && !cloud.signedIn && <CloudSignIn onSignedIn={setCloud} />}
         {enrolled && cloud?.signedIn && (
           <p className="muted sync-cloud-who" data-testid="sync-cloud-who">
             {t('sync.cloudSignIn.signedIn', { name: cloud.staffName })}{' '}
