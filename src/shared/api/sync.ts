@@ -69,7 +69,12 @@ export const syncContract = {
   'sync.now': channel<SyncStatus>()({ input: c.empty, role: 'clerk', writes: 'own' }),
   'sync.createOrg': channel<SyncStatus>()({
     input: z
-      .object({ serverUrl, orgName: c.name, terminalName: c.name.optional(), signupSecret: z.string().trim().min(1).max(200).optional() })
+      .object({
+        serverUrl,
+        orgName: c.name,
+        terminalName: c.name.optional(),
+        signupSecret: safeLine(200, { min: 1, trim: true }).optional(),
+      })
       .strict(),
     role: 'admin',
     writes: 'own',

@@ -107,7 +107,7 @@ describe('Z report text: pieces and weights apart', () => {
     expect(en).not.toContain('11.750');
     const zh = text(mixed(), 'zh-CN');
     expect(rowOf(zh, '商品件数')).toMatch(/商品件数\s+8$/);
-    expect(rowOf(zh, '称重商品')).toMatch(/称重商品\s+3\.750 kg$/);
+    expect(rowOf(zh, '称重商品')).toMatch(/称重商品\s+3\.750 千克$/);
     expect(zh).not.toContain('11.750');
   });
 });
