@@ -35,10 +35,27 @@ export function setLocalLanguage(lang: Language | null): void {
   }
 }
 
+/** The first of the browser's preferred languages that we speak (a zh-CN browser gets Chinese), else English. */
+export function browserLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const lower = tag.toLowerCase();
+    if (lower.startsWith('zh')) return 'zh-CN';
+    if (lower.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+function preferredLanguages(): readonly string[] {
+  return navigator.languages?.length ? navigator.languages : [navigator.language];
+}
+
 function initialLanguage(): Language {
-  const local = localLanguage();
-  if (local) return local;
-  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  return localLanguage() ?? browserLanguage(preferredLanguages());
+}
+
+/** Before setup there is no store language yet, so the screen follows the browser. */
+export function startLanguage(setupDone: boolean, storeLanguage: Language): Language {
+  return localLanguage() ?? (setupDone ? storeLanguage : browserLanguage(preferredLanguages()));
 }
 
 const withFeatures = (base: object, pick: (f: FeatureMessages) => Record<string, unknown>) =>
