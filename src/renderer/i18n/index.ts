@@ -4,6 +4,9 @@ import type { Language } from '../../shared/api';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 import { FEATURE_MESSAGES, type FeatureMessages } from './features';
+import { browserLanguage } from './browser';
+
+export { browserLanguage };
 
 export const LANGUAGES: { code: Language; label: string }[] = [
   { code: 'en', label: 'English' },
@@ -33,16 +36,6 @@ export function setLocalLanguage(lang: Language | null): void {
   } catch {
     // storage unavailable: the choice lasts for this page only
   }
-}
-
-/** The first of the browser's preferred languages that we speak (a zh-CN browser gets Chinese), else English. */
-export function browserLanguage(preferred: readonly string[]): Language {
-  for (const tag of preferred) {
-    const lower = tag.toLowerCase();
-    if (lower.startsWith('zh')) return 'zh-CN';
-    if (lower.startsWith('en')) return 'en';
-  }
-  return 'en';
 }
 
 function preferredLanguages(): readonly string[] {

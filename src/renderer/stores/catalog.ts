@@ -22,6 +22,8 @@ interface CatalogState {
 
   setQuery(q: string): void;
   runSearch(q: string): Promise<void>;
+  /** The results for exactly `q`: the shown ones when they are current, else a search run now. */
+  resultsNow(q: string): Promise<ProductHit[]>;
   moveHighlight(delta: number): void;
   setHighlight(i: number): void;
   clearSearch(): void;
@@ -68,6 +70,17 @@ export const useCatalog = create<CatalogState>((set, get) => ({
       set({ searching: false });
       useNotify.getState().error(r.error);
     }
+  },
+
+  async resultsNow(q) {
+    if (get().resultsFor === q) return get().results;
+    // Its own request: the debounced search may start (and supersede a shared one) meanwhile.
+    const r = await invoke('catalog.search', { q: q.trim().slice(0, 100), limit: 30 });
+    if (!r.ok) {
+      useNotify.getState().error(r.error);
+      return [];
+    }
+    return r.value;
   },
 
   moveHighlight(delta) {
@@ -118,3 +131,4 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     if (query.trim()) void get().runSearch(query);
   },
 }));
+
