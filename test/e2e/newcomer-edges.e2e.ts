@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { startHost, tempDataDir, type RunningHost } from './host';
-import { demoStore, signIn } from './store';
+import { demoStore, scan, signIn } from './store';
+import { encodeScaleBarcode } from '../../src/shared/scale-barcode';
 
 type Lang = 'en' | 'zh-CN';
 const LANGS: Lang[] = ['en', 'zh-CN'];
@@ -62,5 +63,65 @@ for (const language of LANGS) {
     await search.press('Enter');
     await expect(page.getByTestId('cart-line')).toHaveCount(2);
     await expect(search).toHaveValue('');
+  });
+}
+
+// 0.532 kg of Fuji apples (PLU 00001, 3.99/kg) from a scale label: 2.12 before the store's 8% tax.
+const APPLES_532G = encodeScaleBarcode('20', '00001', 532);
+const WATER = '6954321000017';
+
+for (const language of LANGS) {
+  test(`${language}: a reopened receipt offers Return; the order shows weights with units, receipt amounts, dates the screen's way`, async ({
+    page,
+  }) => {
+    await demoSignedIn(page, language);
+    await scan(page, [APPLES_532G, WATER]);
+    await expect(page.getByTestId('cart-line')).toHaveCount(2);
+    await page.getByTestId('pay-button').click();
+    await page.getByTestId('cash-tendered').fill('10');
+    await page.getByTestId('complete-sale').click();
+    // Just sold: the receipt is about the next sale, not returns.
+    await expect(page.getByTestId('change-due')).toBeVisible();
+    await expect(page.getByTestId('receipt-return')).toHaveCount(0);
+    await page.getByTestId('new-sale').click();
+
+    // From Recent sales, the receipt has a Return action that opens the return flow for that sale.
+    await page.getByTestId('recent-sales-button').click();
+    await page.getByTestId('recent-sale').first().click();
+    const returnButton = page.getByTestId('receipt-return');
+    await expect(returnButton).toHaveText(language === 'en' ? 'Return items' : '退货');
+    await expect(page.getByTestId('receipt')).toContainText('2.12');
+    await shot(page, `receipt-return-${language}`);
+    await returnButton.click();
+    await expect(page.getByTestId('return-dialog')).toBeVisible();
+    await expect(page.getByTestId('return-line')).toHaveCount(2);
+    await shot(page, `return-dialog-${language}`);
+    await page.getByTestId('modal-close').click();
+
+    // The order: "0.532 kg", and line amounts as on the receipt (before tax in a tax-exclusive store).
+    const lines = page.getByTestId('order-line');
+    await expect(lines).toHaveCount(2);
+    await expect(lines.nth(0).getByTestId('order-line-qty')).toHaveText('0.532 kg');
+    await expect(lines.nth(0).getByTestId('order-line-total')).toHaveText(/^(US)?\$2\.12$/);
+    await expect(lines.nth(1).getByTestId('order-line-qty')).toHaveText('1');
+    await expect(lines.nth(1).getByTestId('order-line-total')).toHaveText(/^(US)?\$0\.69$/);
+
+    // Date filters read and write dates the screen's way, whatever the browser's locale.
+    const from = page.getByTestId('orders-from');
+    await expect(from).toHaveAttribute('placeholder', language === 'en' ? 'mm/dd/yyyy' : '年/月/日');
+    const today = new Date().toISOString().slice(0, 10);
+    const [y, m, d] = today.split('-');
+    await from.fill(language === 'en' ? `${m}/${d}/${y}` : `${y}/${m}/${d}`);
+    await expect(page.getByTestId('order-row')).toHaveCount(1);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const [ty, tm, td] = tomorrow.split('-');
+    await from.fill(language === 'en' ? `${tm}/${td}/${ty}` : `${ty}/${tm}/${td}`);
+    await expect(page.getByTestId('order-row')).toHaveCount(0);
+    await from.fill(today);
+    await from.blur();
+    await expect(from).toHaveValue(language === 'en' ? `${m}/${d}/${y}` : `${y}/${m}/${d}`);
+    await expect(page.getByTestId('order-row')).toHaveCount(1);
+    await page.getByTestId('order-row').first().click();
+    await shot(page, `order-detail-${language}`);
   });
 }

@@ -6,6 +6,7 @@
 import type { Language, OrderLine, Payment, ReceiptDoc } from '../../shared/api/types';
 import { formatMoney, formatQty } from '../../shared/money';
 import { receiptLabels, type ReceiptLabels } from './labels';
+import { receiptLineAmount } from '../../shared/pricing';
 import { centerWidth, charWidth, leftRight, wrapWidth } from './text-width';
 
 export interface ReceiptLine {
@@ -58,7 +59,7 @@ export function displayName(line: Pick<OrderLine, 'name' | 'altName'>, language:
 
 /** The line's amount before discounts: what qty × unit price came to (or the scale label's value). */
 export function lineGross(line: OrderLine, priceMode: ReceiptDoc['order']['priceMode']): number {
-  return (priceMode === 'inclusive' ? line.total : line.total - line.tax) + line.discount;
+  return receiptLineAmount(line, priceMode);
 }
 
 function itemLines(line: OrderLine, doc: ReceiptDoc, width: number, labels: ReceiptLabels): string[] {

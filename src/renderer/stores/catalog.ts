@@ -131,4 +131,3 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     if (query.trim()) void get().runSearch(query);
   },
 }));
-
