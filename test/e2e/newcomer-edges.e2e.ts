@@ -125,3 +125,77 @@ for (const language of LANGS) {
     await shot(page, `order-detail-${language}`);
   });
 }
+
+/** Calls the host's API as this page's signed-in session. */
+async function pageApi<T>(page: Page, channel: string, input: unknown): Promise<T> {
+  type Storage = { getItem(key: string): string | null };
+  const res = (await page.evaluate(
+    async ([ch, inp]) => {
+      const session = (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem('countertop.sessionId') ?? '';
+      const r = await fetch('/api/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-session': session },
+        body: JSON.stringify({ channel: ch, input: inp }),
+      });
+      return r.json();
+    },
+    [channel, input] as const,
+  )) as { ok: boolean; value?: T; error?: unknown };
+  if (!res.ok) throw new Error(`${channel}: ${JSON.stringify(res.error)}`);
+  return res.value as T;
+}
+
+async function productId(page: Page, code: string): Promise<string> {
+  return (await pageApi<{ id: string }[]>(page, 'catalog.search', { q: code }))[0]!.id;
+}
+
+for (const language of LANGS) {
+  test(`${language}: a draft purchase order's lines are edited and removed in place, labelled, and the list behind keeps up`, async ({
+    page,
+  }) => {
+    await demoSignedIn(page, language);
+    const supplier = await pageApi<{ id: string }>(page, 'suppliers.create', { name: 'Blue Spring Waters' });
+    const locations = await pageApi<{ id: string; isDefault?: boolean }[]>(page, 'stock.locations', {});
+    const water = await productId(page, '6954321000017');
+    const cola = await productId(page, '6954321000048');
+    await pageApi(page, 'po.create', {
+      supplierId: supplier.id,
+      locationId: locations[0]!.id,
+      lines: [
+        { productId: water, qty: 2000, unitCost: 50 },
+        { productId: cola, qty: 2000, unitCost: 80 },
+      ],
+    });
+    await page.getByTestId('nav-menu').click();
+    await page.getByTestId('nav-purchasing').click();
+    const row = page.getByTestId('po-row');
+    await expect(row).toContainText('2.60');
+    await row.click();
+
+    const dialog = page.getByTestId('po-dialog');
+    const waterName = language === 'en' ? 'Still Mineral Water 550ml' : '矿泉水 550毫升';
+    const colaName = language === 'en' ? 'Coca-Cola 330ml Can' : '可口可乐 330毫升罐装';
+    const qtyBox = dialog.getByLabel(language === 'en' ? `Quantity of ${waterName}` : `${waterName} 的数量`);
+    await qtyBox.fill('10');
+    await qtyBox.press('Enter');
+    await expect(dialog.getByTestId('po-total')).toContainText('6.60');
+    // The list behind the dialog already shows the new total.
+    await expect(row).toContainText('6.60');
+    const costBox = dialog.getByLabel(language === 'en' ? `Unit cost of ${waterName}` : `${waterName} 的单价`);
+    await costBox.fill('0.4');
+    await costBox.blur();
+    await expect(dialog.getByTestId('po-total')).toContainText('5.60');
+    await shot(page, `po-draft-${language}`);
+    await dialog.getByRole('button', { name: language === 'en' ? `Remove ${colaName}` : `移除 ${colaName}` }).click();
+    await expect(dialog.getByTestId('po-line')).toHaveCount(1);
+    await expect(dialog.getByTestId('po-total')).toContainText('4.00');
+    await expect(row).toContainText('4.00');
+
+    // Sent: the lines are fixed, and the receiving quantity box is labelled.
+    await dialog.getByTestId('po-send').click();
+    await expect(dialog.getByTestId('po-line-qty')).toHaveCount(0);
+    await expect(dialog.getByTestId('po-line-remove')).toHaveCount(0);
+    await expect(dialog.getByLabel(language === 'en' ? 'Quantity received per scan' : '每次扫描收货数量')).toBeVisible();
+    await shot(page, `po-sent-${language}`);
+  });
+}
