@@ -137,7 +137,6 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
   const highlight = useCatalog((s) => s.highlight);
   const setHighlight = useCatalog((s) => s.setHighlight);
   const clearSearch = useCatalog((s) => s.clearSearch);
-  const resultsNow = useCatalog((s) => s.resultsNow);
   const addProduct = useCart((s) => s.addProduct);
   const listRef = useRef<HTMLUListElement>(null);
 

@@ -184,8 +184,6 @@ function DraftLineCells({
   const costText = minorToInput(line.unitCost, currencyDigits(currency));
   const [qty, setQty] = useState(qtyText);
   const [cost, setCost] = useState(costText);
-  useEffect(() => setQty(qtyText), [qtyText]);
-  useEffect(() => setCost(costText), [costText]);
   const name = localizedName(line.name, line.altName, i18n.language).primary;
 
   const save = async (change: { qty?: number; unitCost?: number; remove?: boolean }) => {
@@ -375,7 +373,8 @@ function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; 
                   <LocalName name={l.name} altName={l.altName} />
                 </td>
                 {draft ? (
-                  <DraftLineCells order={order} line={l} onChanged={setOrder} />
+                  // Keyed by the saved values, so the boxes start afresh from what the server kept.
+                  <DraftLineCells key={`${l.qtyOrdered}:${l.unitCost}`} order={order} line={l} onChanged={setOrder} />
                 ) : (
                   <>
                     <td className="num">{fmt.qty(l.qtyOrdered, l.unit)}</td>
@@ -414,8 +413,9 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(() => {
     void invoke('po.list', { ...(status ? { status } : {}), offset: 0, limit: 200 }).then((r) => r.ok && setRows(r.value.items));
-  }, [status, refresh]);
-  useEffect(load, [load]);
+  }, [status]);
+  // `refresh` changes when the open order changed: read the list again.
+  useEffect(load, [load, refresh]);
   const active = suppliers.filter((s) => !s.archived);
   const create = async () => {
     if (active.length === 0) return;
