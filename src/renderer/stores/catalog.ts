@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { Category, ProductHit } from '../../shared/api';
 import { invoke } from '../api';
+import i18next from '../i18n';
+import { sortByShownName } from '../lib/collate';
 import { useNotify } from './notify';
 
 export const PAGE_SIZE = 60;
@@ -100,7 +102,7 @@ export const useCatalog = create<CatalogState>((set, get) => ({
 
   async loadCategories() {
     const r = await invoke('catalog.categories', {});
-    if (r.ok) set({ categories: r.value });
+    if (r.ok) set({ categories: sortByShownName(r.value, i18next.language) });
   },
 
   selectCategory(id) {
@@ -131,3 +133,6 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     if (query.trim()) void get().runSearch(query);
   },
 }));
+
+// The category bar follows the screen's language: a switch re-sorts it by the names now shown.
+i18next.on('languageChanged', (lng) => useCatalog.setState((s) => ({ categories: sortByShownName(s.categories, lng) })));
