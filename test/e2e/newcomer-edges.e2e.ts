@@ -50,9 +50,45 @@ test.describe('setup in an English browser', () => {
   });
 });
 
+const CATEGORY_ORDER: Record<Lang, string[]> = {
+  en: [
+    'Bakery',
+    'Beer, Wine & Spirits',
+    'Dairy & Eggs',
+    'Deli',
+    'Frozen',
+    'Fruit & Vegetables',
+    'Household',
+    'Pantry',
+    'Personal Care',
+    'Snacks & Sweets',
+    'Soft Drinks',
+    'Stationery',
+    'Tea & Coffee',
+  ],
+  'zh-CN': [
+    '茶叶咖啡',
+    '个人护理',
+    '家居清洁',
+    '酒类',
+    '冷冻食品',
+    '粮油调味',
+    '零食糖果',
+    '面包烘焙',
+    '乳品蛋类',
+    '熟食冷切',
+    '水果蔬菜',
+    '文具',
+    '饮料',
+  ],
+};
+
 for (const language of LANGS) {
-  test(`${language}: text typed and Enter pressed at once adds the product (no wait for the search)`, async ({ page }) => {
+  test(`${language}: categories in the reader's order; text typed and Enter pressed at once adds the product`, async ({ page }) => {
     await demoSignedIn(page, language);
+    // The category bar is in the reader's order: pinyin on a Chinese screen (code point order
+    // would put 个人护理 first and 茶叶咖啡 near the end).
+    await expect(page.getByTestId('category')).toHaveText(CATEGORY_ORDER[language]);
     const search = page.getByTestId('search-input');
     // fill + Enter lands well inside the search's debounce: the results are not back yet.
     await search.fill('DRK-0004');

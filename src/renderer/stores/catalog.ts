@@ -118,7 +118,8 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     const key = `${generation}:${page}`;
     if (inflight.has(key)) return;
     inflight.add(key);
-    void invoke('catalog.browse', { categoryId, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((r) => {
+    const language = i18next.language === 'zh-CN' ? 'zh-CN' : 'en';
+    void invoke('catalog.browse', { categoryId, language, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((r) => {
       inflight.delete(key);
       if (get().generation !== generation) return;
       if (r.ok) set((s) => ({ total: r.value.total, pages: { ...s.pages, [page]: r.value.items } }));
@@ -135,4 +136,9 @@ export const useCatalog = create<CatalogState>((set, get) => ({
 }));
 
 // The category bar follows the screen's language: a switch re-sorts it by the names now shown.
-i18next.on('languageChanged', (lng) => useCatalog.setState((s) => ({ categories: sortByShownName(s.categories, lng) })));
+i18next.on('languageChanged', (lng) => {
+  useCatalog.setState((s) => ({ categories: sortByShownName(s.categories, lng) }));
+  // Product pages are sorted for the language too: read them again in the new order.
+  const { total, categoryId, selectCategory } = useCatalog.getState();
+  if (total !== null) selectCategory(categoryId);
+});
