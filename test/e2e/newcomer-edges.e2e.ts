@@ -162,6 +162,12 @@ for (const language of LANGS) {
   });
 }
 
+const BAKERY: Record<Lang, string> = { en: 'Bakery', 'zh-CN': '面包烘焙' };
+const BAKERY_FIRST: Record<Lang, string[]> = {
+  en: ['Baguette', 'Blueberry Muffin', 'Brioche Loaf', 'Butter Croissants 4-pack', 'Chocolate Muffin'],
+  'zh-CN': ['白吐司面包 800克', '布里欧修面包', '蛋挞 2个装', '法棍面包', '海绵蛋糕'],
+};
+
 /** Calls the host's API as this page's signed-in session. */
 async function pageApi<T>(page: Page, channel: string, input: unknown): Promise<T> {
   type Storage = { getItem(key: string): string | null };
@@ -233,5 +239,15 @@ for (const language of LANGS) {
     await expect(dialog.getByTestId('po-line-remove')).toHaveCount(0);
     await expect(dialog.getByLabel(language === 'en' ? 'Quantity received per scan' : '每次扫描收货数量')).toBeVisible();
     await shot(page, `po-sent-${language}`);
+    await page.getByTestId('modal-close').click();
+
+    // The stock list sorts by the name the screen shows: pinyin of the Chinese names on a Chinese
+    // screen (code point order would start 全麦, 原味, 墨西哥…), the English names on an English one.
+    await page.getByTestId('nav-menu').click();
+    await page.getByTestId('nav-stock').click();
+    await page.getByRole('combobox', { name: language === 'en' ? 'Category' : '分类' }).selectOption({ label: BAKERY[language] });
+    const rows = page.getByTestId('stock-row');
+    for (const [i, name] of BAKERY_FIRST[language].entries()) await expect(rows.nth(i)).toContainText(name);
+    await shot(page, `stock-bakery-${language}`);
   });
 }
