@@ -141,6 +141,9 @@ for (const language of LANGS) {
     await expect(lines.nth(0).getByTestId('order-line-total')).toHaveText(/^(US)?\$2\.12$/);
     await expect(lines.nth(1).getByTestId('order-line-qty')).toHaveText('1');
     await expect(lines.nth(1).getByTestId('order-line-total')).toHaveText(/^(US)?\$0\.69$/);
+    await expect(page.getByTestId('order-tax-foot')).toContainText(
+      language === 'en' ? 'Subtotal $2.81 · Tax $0.22' : '小计 US$2.81 · 税额 US$0.22',
+    );
 
     // Date filters read and write dates the screen's way, whatever the browser's locale.
     const from = page.getByTestId('orders-from');

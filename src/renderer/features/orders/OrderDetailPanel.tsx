@@ -217,6 +217,17 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
         </tbody>
       </table>
 
+      {o.priceMode === 'exclusive' && (
+        // Line amounts are before tax here, as on the receipt: the tax is added once, at the foot.
+        <p className="right muted" data-testid="order-tax-foot">
+          {t('after.order.taxFoot', {
+            subtotal: fmt.money(o.subtotal, cur),
+            tax: fmt.money(o.taxTotal, cur),
+            total: fmt.money(o.total, cur),
+          })}
+        </p>
+      )}
+
       <h3 className="section-title">{t('after.order.payments')}</h3>
       <ul className="plain-list">
         {detail.payments.map((p) => (
