@@ -11,7 +11,9 @@ import type { BenchCase } from './cases/types';
 import { DASHBOARD_CASES } from './cases/dashboard';
 import { stockList } from './cases/stock-list';
 import { csvImport } from './cases/csv-import';
+import { historyImport } from './cases/history-import';
 import { lowStock } from './cases/low-stock';
+import { lowStockMany } from './cases/low-stock-many';
 import { SYNC_CASES } from './cases/sync';
 
 export const CASES: BenchCase[] = [
@@ -22,7 +24,9 @@ export const CASES: BenchCase[] = [
   coldStart,
   stockList,
   lowStock,
+  lowStockMany,
   csvImport,
+  historyImport,
   ...DASHBOARD_CASES,
   ...SYNC_CASES,
 ];

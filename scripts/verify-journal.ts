@@ -4,17 +4,21 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DB_FILE } from '../src/main/app';
 import { defaultDataDir } from '../src/main/host/paths';
-import { journalReport } from '../src/main/journal/report';
+import { describeReport, journalReport } from '../src/main/journal/report';
+import { fileSecretStore, secretsFileIn } from '../src/main/secrets/secrets';
 
 /**
- * `npm run verify-journal -- --data DIR [--json]`: verifies the hash chain of sales, refunds,
- * voids and Z reports in DIR/countertop.db, and every journaled sale against its stored rows.
- * Read only (works while the app runs). Exit code 0: intact; 1: broken (the first broken entry is
- * named); 2: could not check.
+ * `npm run verify-journal -- --data DIR [--json]`: verifies the keyed hash chain of sales,
+ * refunds, voids and Z reports in DIR/countertop.db, every journaled fact against its stored rows,
+ * and the file's end against the newest entry the cloud saw from this till. The journal key is
+ * read from DIR/secrets.key (kept outside the database file). Read only (works while the app runs).
+ * Exit code 0: intact; 1: broken (the first broken entry is named, and what is wrong with it);
+ * 2: could not check; 3: nothing wrong found, but keyed entries could not be checked (no key here).
  */
 function main(): number {
   const { values } = parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
-  const file = join(resolve(values.data ?? defaultDataDir()), DB_FILE);
+  const dataDir = resolve(values.data ?? defaultDataDir());
+  const file = join(dataDir, DB_FILE);
   if (!existsSync(file)) {
     console.error(`No Countertop database at ${file}`);
     return 2;
@@ -23,25 +27,10 @@ function main(): number {
   try {
     sqlite.pragma('query_only = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const report = journalReport({ sqlite, clock: Date.now });
-    if (values.json) {
-      console.log(JSON.stringify({ file, ...report }, null, 2));
-    } else {
-      const kinds = Object.entries(report.kinds)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ');
-      console.log(`Journal of ${file}: ${report.entries} entries checked${kinds ? ` (${kinds})` : ''}.`);
-      if (report.ok) console.log('OK: the chain is intact and every journaled sale matches its stored rows.');
-      else {
-        const b = report.firstBroken!;
-        const what = report.firstBrokenNumber ? `${b.kind} ${report.firstBrokenNumber}` : b.kind;
-        console.log(
-          `BROKEN at entry #${b.seq} (${what}, id ${b.refId}): this entry or the record it covers was changed after it was written.`,
-        );
-        console.log('Entries after it cannot be trusted either.');
-      }
-    }
-    return report.ok ? 0 : 1;
+    const report = journalReport({ sqlite, clock: Date.now, secrets: fileSecretStore(secretsFileIn(dataDir)) });
+    if (values.json) console.log(JSON.stringify({ file, ...report }, null, 2));
+    else for (const line of describeReport(file, report)) console.log(line);
+    return report.ok ? 0 : report.problem === 'nokey' ? 3 : 1;
   } finally {
     sqlite.close();
   }

@@ -30,7 +30,7 @@ import { searchBacklog } from '../../src/main/catalog/search-backlog';
 import { hashPin } from '../../src/main/staff/pin';
 import { readBatch } from '../../src/main/sync/push';
 import { pushOutbox } from '../../src/main/sync/push-loop';
-import { cloudLink } from '../../src/main/sync/state';
+import { cloudLink, deviceToken } from '../../src/main/sync/state';
 import { CloudClient, httpTransport } from '../../src/main/sync/transport';
 import { openCloudStore } from '../../src/cloud/db/open';
 import { cloudDeps } from '../../src/cloud/deps';
@@ -232,7 +232,7 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
         recordMovement(app.deps, { productId: ids[k % ids.length]!, locationId: loc, qtyDelta: 1000 * (1 + (k % 5)), kind: 'receipt' });
     });
     const link = cloudLink(sqlite)!;
-    const client = new CloudClient(httpTransport(), link.serverUrl, link.token);
+    const client = new CloudClient(httpTransport(), link.serverUrl, deviceToken(app.deps.secrets, link)!);
     const samples: number[] = [];
     let sent = 0;
     const t0 = process.hrtime.bigint();

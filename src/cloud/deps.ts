@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createHlc, type Hlc } from '../shared/hlc';
 import { uuidv7 } from '../shared/ids';
 import type { CloudDb } from './db/open';
+import { OWASP_SCRYPT, type PinParams } from '../main/staff/pin';
 
 /** Everything a request may touch. Nothing here holds state between requests but the clock. */
 export interface CloudDeps {
@@ -18,6 +19,8 @@ export interface CloudDeps {
   codeTtlMs: number;
   /** Lifetime of a manager's cloud sign-in. */
   staffSessionTtlMs: number;
+  /** The one scrypt cost a synced PIN hash may have: a hash with any other is refused unhashed. */
+  pinParams: PinParams;
   /** Told how many rows a push wrote (the embedded database keeps its planner statistics from it). */
   noteWrites: (n: number) => void;
 }
@@ -33,6 +36,7 @@ export function cloudDeps(db: CloudDb, over: Partial<Omit<CloudDeps, 'db'>> = {}
     randomBytes: over.randomBytes ?? randomBytes,
     codeTtlMs: over.codeTtlMs ?? 24 * 3600_000,
     staffSessionTtlMs: over.staffSessionTtlMs ?? 8 * 3600_000,
+    pinParams: over.pinParams ?? OWASP_SCRYPT,
     noteWrites: over.noteWrites ?? (() => undefined),
   };
 }

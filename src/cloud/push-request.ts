@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { PUSH_LIMITS, pushRequestSchema, type PushRequest } from '../shared/sync/protocol';
 
 const MUTATION_KEYS = new Set(['m', 'e', 'i', 'noop', 'd', 'c', 'ch', 'raw']);
-const REQUEST_KEYS = new Set(['mutations', 'rebase', 'epoch']);
+const REQUEST_KEYS = new Set(['mutations', 'rebase', 'epoch', 'journalHead']);
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -45,12 +45,19 @@ function mutationOk(m: unknown): boolean {
   return true;
 }
 
+function journalHeadOk(h: unknown): boolean {
+  if (!isRecord(h)) return false;
+  for (const k in h) if (k !== 'seq' && k !== 'hash') return false;
+  return Number.isSafeInteger(h.seq) && (h.seq as number) >= 0 && typeof h.hash === 'string' && /^[0-9a-f]{64}$/.test(h.hash);
+}
+
 /** True when `raw` certainly satisfies pushRequestSchema and zod would return it unchanged. */
 export function isPlainPushRequest(raw: unknown): raw is PushRequest {
   if (!isRecord(raw)) return false;
   for (const k in raw) if (!REQUEST_KEYS.has(k) || raw[k] === undefined) return false;
   if ('rebase' in raw && typeof raw.rebase !== 'boolean') return false;
   if ('epoch' in raw && !isText(raw.epoch, 1, PUSH_LIMITS.epoch)) return false;
+  if ('journalHead' in raw && !journalHeadOk(raw.journalHead)) return false;
   const muts = raw.mutations;
   if (!Array.isArray(muts) || muts.length < 1 || muts.length > PUSH_LIMITS.mutations) return false;
   return muts.every(mutationOk);

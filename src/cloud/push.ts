@@ -9,12 +9,16 @@
  *   cloud has durably applied. If the answer is lost, the resend is skipped as a duplicate.
  * - A business rejection (a SKU or barcode already used by another product, an entity this build
  *   does not know) is recorded in `rejections` for a manager and the mutation counts as applied,
- *   so one bad change never blocks the queue behind it.
+ *   so one bad change never blocks the queue behind it. So is every record a device may not write:
+ *   an entity only a signed-in admin changes (staff), a field or value of a shape a till never
+ *   produces, a clock stamp that is not one, a fact made by another terminal. Such a record is
+ *   never applied and never reaches another till.
  */
 import { sql } from 'drizzle-orm';
 import { hlcWall } from '../shared/hlc';
 import { DELETED_FIELD, syncEntity, type SyncEntity } from '../shared/sync/entities';
 import { expandStamps, mergeRecord, type FieldRecord } from '../shared/sync/merge';
+import { checkRecord } from '../shared/sync/validate';
 import type { Mutation, PushRequest, PushResponse, Rejection } from '../shared/sync/protocol';
 import { rowsOf } from './db/open';
 import { rejections } from './db/schema';
@@ -216,8 +220,20 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         continue;
       }
       if (spec.kind === 'local' || spec.localKeys?.includes(m.i)) continue;
-      if (!m.d || typeof m.d !== 'object') {
-        reject(m, 'MALFORMED', 'The change carries no data');
+      // A device token says which terminal speaks, not what it may decide: each record is checked
+      // against the registry before it can reach the log (and through it, every other till).
+      if (spec.devices !== 'write') {
+        reject(m, 'FORBIDDEN', `A terminal cannot change ${m.e} records; a signed-in admin changes them in the cloud`);
+        continue;
+      }
+      const refusal = checkRecord(spec, m, { now, maxDriftMs: deps.maxDriftMs, ahead: 'clamp' });
+      if (refusal) {
+        reject(m, refusal.code, refusal.message);
+        continue;
+      }
+      if (!m.d) continue;
+      if (spec.terminalField && m.d[spec.terminalField] !== device.terminalCode) {
+        reject(m, 'NOT_YOURS', `${device.terminalCode} cannot write a ${m.e} made by another terminal`);
         continue;
       }
       const storeId = scopeOf(spec);

@@ -56,7 +56,7 @@ export async function overview(deps: CloudDeps, device: AuthDevice): Promise<Sto
   });
 }
 
-/** Stock per product in one store: the sum of its ledger, with the product's SKU and name. */
+/** Stock per product in one store: the sum of its ledger, with the product's SKU and names (both, for either screen language). */
 export async function storeStock(
   deps: CloudDeps,
   device: AuthDevice,
@@ -88,6 +88,7 @@ export async function storeStock(
         productId: r.product_id,
         sku: typeof d.sku === 'string' ? d.sku : null,
         name: typeof d.name === 'string' ? d.name : null,
+        altName: typeof d.alt_name === 'string' && d.alt_name ? d.alt_name : null,
         qty: num(r.qty),
       };
     }),

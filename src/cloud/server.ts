@@ -13,11 +13,14 @@ import {
   createOrgSchema,
   createStoreSchema,
   enrolSchema,
+  staffChangesSchema,
   staffSessionSchema,
 } from '../shared/sync/protocol';
+import { checkStaffChanges, writeStaffRecords } from './staff';
 import { CloudHttpError, type CloudDeps } from './deps';
 import { DEFAULT_RATE_LIMIT, MAX_BODY_BYTES, RateLimiter, boundBodies, rateLimited, sameSecret, type RateLimit } from './guards';
 import { applyPush } from './push';
+import { recordJournalHead } from './journal-heads';
 import { parsePushRequest } from './push-request';
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
 import { listRejections, overview, resolveRejection, storeStock } from './reports';
@@ -130,7 +133,9 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     const req = valid(parsePushRequest(await json(c)));
     const res = await applyPush(deps, c.get('device'), req);
     deps.noteWrites(req.mutations.length);
-    return c.json(res);
+    // After the batch committed: the terminal learns the journal head the cloud holds for it.
+    const journalHead = await recordJournalHead(deps, c.get('device'), req.journalHead);
+    return c.json({ ...res, journalHead });
   });
   authed.get('/pull', async (c) => {
     const cursor = intParam(c.req.query('cursor'), 0, 0, Number.MAX_SAFE_INTEGER);
@@ -144,6 +149,15 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
   });
   authed.post('/staff-sessions', async (c) => c.json(await staffSignIn(deps, c.get('device'), await body(c, staffSessionSchema))));
 
+  // Staff change only by a signed-in admin (never by a device push): the till sends what its admin decided.
+  authed.post('/staff', async (c) => {
+    await staff(c, 'admin');
+    const { changes } = await body(c, staffChangesSchema);
+    checkStaffChanges(deps, changes);
+    const device = c.get('device');
+    await deps.db.transaction((tx) => writeStaffRecords(deps, tx, device.orgId, device.id, changes));
+    return c.json({ ok: true, serverTime: deps.clock() });
+  });
   authed.get('/stores', async (c) => {
     await staff(c, 'admin');
     return c.json(await listStores(deps, c.get('device').orgId));

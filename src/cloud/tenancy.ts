@@ -10,6 +10,7 @@ import {
   type DeviceInfo,
   type Enrolment,
   type EnrolmentCode,
+  type StaffChange,
   type StaffSession,
   type StoreWithDevices,
 } from '../shared/sync/protocol';
@@ -17,6 +18,7 @@ import { rowsOf, type CloudDb } from './db/open';
 import { devices, enrolmentCodes, orgs, staffLockouts, staffSessions, stores } from './db/schema';
 import { CloudHttpError, newEnrolmentCode, newToken, sha256, type CloudDeps } from './deps';
 import { mutableBody, parseMutableBody, reserveSeqs, upsertRecords, type RecordRow } from './records';
+import { checkStaffChanges, writeStaffRecords } from './staff';
 
 export interface AuthDevice {
   id: string;
@@ -36,8 +38,9 @@ const ROLE_RANK = { clerk: 1, manager: 2, admin: 3 } as const;
 
 export async function createOrg(
   deps: CloudDeps,
-  input: { orgName: string; storeName: string; terminalName: string; terminalCode: string },
+  input: { orgName: string; storeName: string; terminalName: string; terminalCode: string; staff?: StaffChange[] | undefined },
 ): Promise<Enrolment> {
+  if (input.staff) checkStaffChanges(deps, input.staff);
   const now = deps.clock();
   const orgId = deps.ids();
   const storeId = deps.ids();
@@ -56,6 +59,8 @@ export async function createOrg(
       createdAt: now,
       lastSeenAt: now,
     });
+    // The new organisation's own people: nobody else can have decided them yet.
+    if (input.staff) await writeStaffRecords(deps, tx, orgId, null, input.staff);
   });
   return {
     org: { id: orgId, name: input.orgName },
@@ -154,8 +159,37 @@ const MAX_ATTEMPTS = 5;
 const LOCK_MS = 30 * 60_000;
 
 /**
+ * Counts an attempt as a failure before the PIN is checked, in one statement (a row lock on
+ * PostgreSQL), so sign-ins running at the same time each take a slot: at most 5 are judged before
+ * the lock. Null when the sign-in is locked.
+ */
+async function reserveAttempt(deps: CloudDeps, orgId: string, staffId: string, now: number): Promise<{ failed: number } | null> {
+  const [row] = await rowsOf<{ failed: number }>(
+    deps.db,
+    sql`INSERT INTO staff_lockouts AS l (org_id, staff_id, failed, locked_until)
+        VALUES (${orgId}, ${staffId}, 1, NULL)
+        ON CONFLICT (org_id, staff_id) DO UPDATE SET
+          failed = CASE WHEN l.locked_until IS NOT NULL THEN 1 ELSE l.failed + 1 END,
+          locked_until = CASE WHEN (CASE WHEN l.locked_until IS NOT NULL THEN 1 ELSE l.failed + 1 END) >= ${MAX_ATTEMPTS}
+                              THEN ${now + LOCK_MS}::bigint ELSE NULL END
+        WHERE l.locked_until IS NULL OR l.locked_until <= ${now}
+        RETURNING l.failed`,
+  );
+  return row ? { failed: Number(row.failed) } : null;
+}
+
+async function lockedUntilOf(deps: CloudDeps, orgId: string, staffId: string): Promise<number | null> {
+  const [lock] = await deps.db
+    .select()
+    .from(staffLockouts)
+    .where(and(eq(staffLockouts.orgId, orgId), eq(staffLockouts.staffId, staffId)));
+  return lock?.lockedUntil ?? null;
+}
+
+/**
  * A manager or admin signs in to the cloud with their PIN, checked against the hash their
- * terminals synced. 5 wrong PINs lock the cloud sign-in for 30 minutes (kept in the database).
+ * terminals synced (only a hash made with the configured cost is computed at all). 5 wrong PINs
+ * lock the cloud sign-in for 30 minutes (kept in the database).
  */
 export async function staffSignIn(deps: CloudDeps, device: AuthDevice, input: { staffId: string; pin: string }): Promise<StaffSession> {
   const now = deps.clock();
@@ -163,24 +197,20 @@ export async function staffSignIn(deps: CloudDeps, device: AuthDevice, input: { 
   if (!d || !d.pin_hash || (d.active !== true && d.active !== 1))
     throw new CloudHttpError(404, 'NOT_FOUND', 'This staff member is not in the cloud yet: sync, then try again');
   if (!d.role || ROLE_RANK[d.role] < ROLE_RANK.manager) throw new CloudHttpError(403, 'FORBIDDEN', 'The cloud is for managers and admins');
-  const [lock] = await deps.db
-    .select()
-    .from(staffLockouts)
-    .where(and(eq(staffLockouts.orgId, device.orgId), eq(staffLockouts.staffId, input.staffId)));
-  if (lock?.lockedUntil && lock.lockedUntil > now)
-    throw new CloudHttpError(423, 'LOCKED', 'Too many wrong PINs: cloud sign-in is locked', { lockedUntil: lock.lockedUntil });
-  const ok = await verifyPin(input.pin, d.pin_hash);
-  if (!ok) {
-    const failed = (lock?.lockedUntil && lock.lockedUntil <= now ? 0 : (lock?.failed ?? 0)) + 1;
-    const lockedUntil = failed >= MAX_ATTEMPTS ? now + LOCK_MS : null;
-    await deps.db
-      .insert(staffLockouts)
-      .values({ orgId: device.orgId, staffId: input.staffId, failed, lockedUntil })
-      .onConflictDoUpdate({ target: [staffLockouts.orgId, staffLockouts.staffId], set: { failed, lockedUntil } });
-    if (lockedUntil) throw new CloudHttpError(423, 'LOCKED', 'Too many wrong PINs: cloud sign-in is locked', { lockedUntil });
-    throw new CloudHttpError(401, 'WRONG_PIN', 'Wrong PIN', { attemptsLeft: MAX_ATTEMPTS - failed });
+  const slot = await reserveAttempt(deps, device.orgId, input.staffId, now);
+  if (!slot) {
+    const lockedUntil = (await lockedUntilOf(deps, device.orgId, input.staffId)) ?? now + LOCK_MS;
+    throw new CloudHttpError(423, 'LOCKED', 'Too many wrong PINs: cloud sign-in is locked', { lockedUntil });
   }
-  if (lock) await deps.db.delete(staffLockouts).where(and(eq(staffLockouts.orgId, device.orgId), eq(staffLockouts.staffId, input.staffId)));
+  const ok = await verifyPin(input.pin, d.pin_hash, deps.pinParams);
+  if (!ok) {
+    if (slot.failed >= MAX_ATTEMPTS) {
+      const lockedUntil = (await lockedUntilOf(deps, device.orgId, input.staffId)) ?? now + LOCK_MS;
+      throw new CloudHttpError(423, 'LOCKED', 'Too many wrong PINs: cloud sign-in is locked', { lockedUntil });
+    }
+    throw new CloudHttpError(401, 'WRONG_PIN', 'Wrong PIN', { attemptsLeft: MAX_ATTEMPTS - slot.failed });
+  }
+  await deps.db.delete(staffLockouts).where(and(eq(staffLockouts.orgId, device.orgId), eq(staffLockouts.staffId, input.staffId)));
   const token = newToken(deps, 'cts');
   const expiresAt = now + deps.staffSessionTtlMs;
   await deps.db

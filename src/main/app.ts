@@ -29,11 +29,11 @@ import {
 } from './backup/integrity';
 import { startIntegrityCheck, type CheckOutcome, type RunningCheck } from './backup/background-check';
 import { recordAudit } from './audit/audit';
-import { listBackups } from './backup/files';
+import { BACKUP_DIR, dropTokenFromBackups, listBackups } from './backup/files';
 import { recoveryCall } from './backup/recovery';
 import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
 import { afterRestore } from './sync/restore';
-import { getState } from './sync/state';
+import { getState, moveTokenOut } from './sync/state';
 import { finishFirstDownload } from './sync/after-download';
 import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
 
@@ -140,13 +140,15 @@ export function createApp(opts: AppOptions): App {
   let gate: Promise<void> | null = null;
   const idle: (() => void)[] = [];
 
-  function openCore(): Core {
+  /** `restored`: the file came from a backup, whose token (older versions kept one) is not adopted. */
+  function openCore(restored = false): Core {
     // Open from here on: a crash before the next orderly close leaves no marker, so a quick check.
     if (opts.dataDir) rmSync(join(opts.dataDir, CLEAN_CLOSE_MARKER), { force: true });
     generation++;
     const store = openStore(file, opts.migrationsDir);
     // Products from before pinyin sort keys existed get theirs (once; a no-op afterwards).
     fillSortKeys(store.sqlite);
+    if (moveTokenOut(store.sqlite, secrets, !restored) && !restored && opts.dataDir) dropTokenFromBackups(join(opts.dataDir, BACKUP_DIR));
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
@@ -217,6 +219,7 @@ export function createApp(opts: AppOptions): App {
     ? createDataSafety({
         dataDir: opts.dataDir,
         dbFile: file,
+        migrationsDir: opts.migrationsDir,
         clock,
         automatic: opts.automaticBackups ?? true,
         slot: {
@@ -225,7 +228,7 @@ export function createApp(opts: AppOptions): App {
           close: () => closeCore(),
           open() {
             closeCore();
-            core = openCore();
+            core = openCore(true);
             // A restored database is older than what the cloud has from this terminal: resync.
             afterRestore(core.deps);
             scheduleCheck(check.firstAfterMs);
@@ -288,7 +291,7 @@ export function createApp(opts: AppOptions): App {
       while (gate) await gate;
       if (closed) return { ok: false, error: { code: 'IO', message: 'Countertop is shutting down' } };
       if (recovery || !core) {
-        return recoveryCall(channel, input, () => recovery!, safety!, opts.terminalCode ?? 'T1', clock);
+        return recoveryCall(channel, input, () => recovery!, safety!, opts.terminalCode ?? 'T1', clock, opts.pinParams ?? OWASP_SCRYPT);
       }
       inFlight++;
       try {

@@ -1,9 +1,10 @@
-import type { Handlers } from './router';
+import type { Ctx, Handlers } from './router';
 import { staffOf } from './router';
 import { appStatus, runSetup } from './setup/setup';
-import { createStaff, listStaff, signIn, updateStaff } from './staff/staff';
+import { approvalFor, createStaff, listStaff, signIn, updateStaff } from './staff/staff';
 import { readSettings, writeSettings } from './settings/settings';
 import * as catalog from './catalog/products';
+import { createTaxRate, listTaxRates, updateTaxRate } from './catalog/tax-rates';
 import { clearProductImage, productImage, setProductImage, thumbnails } from './catalog/images';
 import { inventoryHandlers } from './inventory/handlers';
 import { stockChanged } from './inventory/ledger';
@@ -23,6 +24,15 @@ import { shiftsHandlers } from './shifts/handlers';
 import { insightHandlers } from './insight/handlers';
 import { rebuildRollups } from './insight/rollups';
 import { syncHandlers } from './sync/handlers';
+import { historyHandlers } from './history/handlers';
+import { syncRuntime } from './sync/runtime';
+import { staffPublisher } from './sync/staff';
+
+/** Staff changes on a connected terminal go to the cloud under the acting admin's cloud session first. */
+function publishStaffOf(ctx: Ctx) {
+  const rt = syncRuntime(ctx.deps);
+  return staffPublisher(ctx.deps, rt.engine, rt.sessions, ctx.sessionKey, staffOf(ctx));
+}
 
 /** The handler table: one entry per channel of the contract, checked by the compiler. */
 export const handlers: Handlers = {
@@ -43,8 +53,8 @@ export const handlers: Handlers = {
     session.staff = null;
     return { staff: null, idleLockMs: readSettings(deps).idleLockMinutes * 60_000 };
   },
-  'staff.create': (input, ctx) => createStaff(ctx.deps, input, staffOf(ctx).id),
-  'staff.update': (input, ctx) => updateStaff(ctx.deps, input, staffOf(ctx).id),
+  'staff.create': (input, ctx) => createStaff(ctx.deps, input, staffOf(ctx).id, publishStaffOf(ctx)),
+  'staff.update': (input, ctx) => updateStaff(ctx.deps, input, staffOf(ctx).id, publishStaffOf(ctx)),
   'settings.get': (_i, { deps }) => readSettings(deps),
   'settings.update': (input, ctx) => {
     const before = readSettings(ctx.deps);
@@ -61,6 +71,9 @@ export const handlers: Handlers = {
     });
     return after;
   },
+  'taxRates.manage': (_i, { deps }) => listTaxRates(deps),
+  'taxRates.create': (input, ctx) => createTaxRate(ctx.deps, input, staffOf(ctx).id),
+  'taxRates.update': (input, ctx) => updateTaxRate(ctx.deps, input, staffOf(ctx).id),
   'taxRates.list': (_i, { deps }) =>
     (
       deps.sqlite
@@ -95,11 +108,27 @@ export const handlers: Handlers = {
   'cart.get': (_i, { deps }) => cart.loadCart(deps),
   'cart.scan': (input, ctx) => cart.scan(ctx.deps, staffOf(ctx), input.code),
   'cart.addProduct': (input, ctx) => cart.addProduct(ctx.deps, staffOf(ctx), input.productId, input.qty),
-  'cart.setQty': (input, ctx) => cart.setQty(ctx.deps, staffOf(ctx), input.lineId, input.qty, input.approval),
-  'cart.removeLine': (input, ctx) => cart.removeLine(ctx.deps, staffOf(ctx), input.lineId, input.approval),
-  'cart.setLineDiscount': (input, ctx) => cart.setLineDiscount(ctx.deps, staffOf(ctx), input.lineId, input.discount, input.approval),
-  'cart.setCartDiscount': (input, ctx) => cart.setCartDiscount(ctx.deps, staffOf(ctx), input.discount, input.approval),
-  'cart.overridePrice': (input, ctx) => cart.overridePrice(ctx.deps, staffOf(ctx), input.lineId, input.unitPrice, input.approval),
+  // A manager's approval PIN is hashed before the write transaction opens (writes: 'own').
+  'cart.setQty': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.recheck');
+    return inTransaction(ctx.deps.sqlite, () => cart.setQty(ctx.deps, staffOf(ctx), input.lineId, input.qty, a));
+  },
+  'cart.removeLine': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.recheck');
+    return inTransaction(ctx.deps.sqlite, () => cart.removeLine(ctx.deps, staffOf(ctx), input.lineId, a));
+  },
+  'cart.setLineDiscount': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.line');
+    return inTransaction(ctx.deps.sqlite, () => cart.setLineDiscount(ctx.deps, staffOf(ctx), input.lineId, input.discount, a));
+  },
+  'cart.setCartDiscount': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'discount.cart');
+    return inTransaction(ctx.deps.sqlite, () => cart.setCartDiscount(ctx.deps, staffOf(ctx), input.discount, a));
+  },
+  'cart.overridePrice': async (input, ctx) => {
+    const a = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'price.override');
+    return inTransaction(ctx.deps.sqlite, () => cart.overridePrice(ctx.deps, staffOf(ctx), input.lineId, input.unitPrice, a));
+  },
   'cart.clear': (_i, ctx) => cart.clearCart(ctx.deps, staffOf(ctx)),
 
   'payments.startCard': (input, { deps }) => startCardPayment(deps, input.cartId, input.amount),
@@ -143,4 +172,5 @@ export const handlers: Handlers = {
   ...insightHandlers,
   ...syncHandlers,
   ...inventoryHandlers,
+  ...historyHandlers,
 };

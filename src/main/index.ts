@@ -4,9 +4,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, protocol, safeStorage, session } from 'electron';
 import { createApp } from './app';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolResponse } from './electron/app-protocol';
+import { fileSecretStore, secretsFileIn } from './secrets/secrets';
+import { safeStorageSealer } from './electron/sealer';
 import { hardenSession, hardenWebContents, installGlobalGuards, type HardenOptions } from './electron/harden';
 import { registerIpc, type IpcTransport } from './electron/ipc';
 import { installMenu } from './electron/menu';
@@ -103,10 +105,13 @@ function main(): void {
         session.defaultSession.protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request.url, root));
       }
       installMenu({ isDev, appName: APP_NAME });
+      const dataDir = dataDirectory();
       core = createApp({
-        dataDir: dataDirectory(),
+        dataDir,
         migrationsDir: migrationsDirectory(),
         resourcesDir: resourcesDirectory(),
+        // After ready: safeStorage needs the app (and on Linux its keyring) up.
+        secrets: fileSecretStore(secretsFileIn(dataDir), safeStorageSealer(safeStorage)),
       });
       ipc = registerIpc(core.router, {
         appUrl,

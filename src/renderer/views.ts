@@ -17,7 +17,8 @@ export const VIEWS = [
   { id: 'purchasing', labelKey: 'inv.nav.purchasing', minRole: 'manager' },
   { id: 'counts', labelKey: 'inv.nav.counts', minRole: 'clerk' },
   { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
-  { id: 'settings', labelKey: 'nav.settings', minRole: 'admin' },
+  // Managers see only the tax rates there; store, staff and data safety stay with admins.
+  { id: 'settings', labelKey: 'nav.settings', minRole: 'manager' },
   { id: 'sync', labelKey: 'sync.nav', minRole: 'manager' },
 ] as const satisfies readonly { id: string; labelKey: string; minRole: StaffRole }[];
 

@@ -27,10 +27,31 @@ export function formatHlc(wall: number, counter: number, node: string): string {
   return `${String(wall).padStart(13, '0')}-${String(counter).padStart(4, '0')}-${node}`;
 }
 
+/**
+ * Exactly what formatHlc makes: 13-digit wall, 4-digit counter, a node of letters and digits (a
+ * terminal code, or the cloud's name). Anything else (`~~~~…` sorts after every real stamp) is not a
+ * stamp.
+ */
+const HLC_PATTERN = /^(\d{13})-(\d{4})-([A-Za-z0-9]{1,16})$/;
+
+/** No till made a stamp before this: an older one is forged or broken, and is refused. */
+export const HLC_MIN_WALL = Date.UTC(2020, 0, 1);
+
 export function parseHlc(stamp: string): ParsedHlc | null {
-  const m = /^(\d{13})-(\d{4})-(.+)$/.exec(stamp);
+  const m = typeof stamp === 'string' ? HLC_PATTERN.exec(stamp) : null;
   if (!m) return null;
   return { wall: Number(m[1]), counter: Number(m[2]), node: m[3]! };
+}
+
+/**
+ * How a stamp from elsewhere stands against `now`: `ok`; `ahead`, well formed but past the drift
+ * window (the cloud replaces it with its own time; a till refuses it); or `bad`: not exactly a stamp,
+ * or older than any till could have made.
+ */
+export function stampStatus(stamp: string, now: number, maxDriftMs = HLC_MAX_DRIFT_MS): 'ok' | 'ahead' | 'bad' {
+  const p = parseHlc(stamp);
+  if (!p || p.wall < HLC_MIN_WALL) return 'bad';
+  return p.wall > now + maxDriftMs ? 'ahead' : 'ok';
 }
 
 /** The wall-clock part of a stamp (0 when it is not a stamp). */

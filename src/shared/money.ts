@@ -10,6 +10,7 @@
  *   pay (ten times the largest amount). Raising it means raising the tender cap with it.
  */
 export const MAX_AMOUNT = 1_000_000_000;
+import { isWeighed, unitSymbol, type Unit } from './units';
 export const MAX_QTY = 100_000_000;
 export const MAX_LINE_AMOUNT = 10_000_000_000;
 export const MAX_CART_AMOUNT = 10_000_000_000;
@@ -45,12 +46,18 @@ export function parseMoney(text: string, currency: string): number | null {
 }
 
 /** Quantities are thousandths; weighed goods show three decimals, counted goods none. */
-export function formatQty(thousandths: number, unit: 'each' | 'kg', locale: string): string {
+export function formatQty(thousandths: number, unit: Unit, locale: string): string {
   if (unit === 'each' && thousandths % 1000 === 0) return String(thousandths / 1000);
   return new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(thousandths / 1000);
 }
 
-export function parseQty(text: string, unit: 'each' | 'kg'): number | null {
+/** A quantity with its unit when weighed ("0.750 lb", "1.360 斤"); a piece count alone ("3"). */
+export function formatQtyUnit(thousandths: number, unit: Unit, locale: string): string {
+  const qty = formatQty(thousandths, unit, locale);
+  return isWeighed(unit) ? `${qty} ${unitSymbol(unit, locale)}` : qty;
+}
+
+export function parseQty(text: string, unit: Unit): number | null {
   const cleaned = text.trim().replace(',', '.');
   if (!/^\d+(\.\d{0,3})?$/.test(cleaned)) return null;
   const value = Math.round(Number(cleaned) * 1000);

@@ -5,6 +5,8 @@ import { MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from './money';
  * is the authority. All amounts are integer minor units, quantities are thousandths, rates are
  * basis points. Rounding is half-up (amounts are never negative here).
  */
+import { denominationsFor } from './denominations';
+import { currencyDigits } from './money';
 
 export type Discount = { kind: 'percent'; bp: number } | { kind: 'amount'; minor: number };
 export type PriceMode = 'inclusive' | 'exclusive';
@@ -222,16 +224,34 @@ export function settle(total: number, tenders: TenderInput[]): Settlement {
   };
 }
 
-/** Quick-cash buttons: the exact amount and the next round notes above it. */
-export function quickCashAmounts(due: number, digits: number): number[] {
-  const unit = 10 ** digits;
-  // Note sizes from a coin up to a large note, so currencies without minor units (JPY) get sensible buttons.
-  const steps = [1, 5, 10, 20, 50, 100, 500, 1000, 5000, 10000].map((s) => s * unit);
-  const out = new Set<number>([due]);
-  for (const step of steps) {
-    const up = Math.ceil(due / step) * step;
-    if (up > due) out.add(up);
-    if (out.size >= 4) break;
+/** How many notes and coins make `amount` (largest first), to rank what a customer is likely to hand over. */
+function pieces(amount: number, denominations: readonly number[]): number {
+  let left = amount;
+  let n = 0;
+  for (const d of denominations) {
+    n += Math.floor(left / d);
+    left %= d;
   }
-  return [...out].sort((a, b) => a - b);
+  return left === 0 ? n : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Quick-cash buttons: the exact amount, then up to three amounts a customer hands over: the due
+ * rounded up to each of the currency's notes (from one major unit up), fewest notes first, so
+ * ¥20.50 offers ¥50 and ¥100 rather than ¥21 and ¥25.
+ */
+export function quickCashAmounts(due: number, currency: string): number[] {
+  const all = denominationsFor(currency);
+  const unit = 10 ** currencyDigits(currency);
+  const notes = all.filter((d) => d >= unit);
+  const candidates = new Map<number, number>();
+  for (const note of notes) {
+    const up = Math.ceil(due / note) * note;
+    if (up > due && !candidates.has(up)) candidates.set(up, pieces(up, all));
+  }
+  const picked = [...candidates]
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+    .slice(0, 3)
+    .map(([amount]) => amount);
+  return [due, ...picked].sort((a, b) => a - b);
 }

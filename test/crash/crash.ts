@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import type { Cart, Order } from '../../src/shared/api';
 import type { Result } from '../../src/shared/errors';
 import { verifyStoreJournal } from '../../src/main/journal/verify';
+import { fileSecretStore, secretsFileIn } from '../../src/main/secrets/secrets';
 import { parseBackupName } from '../../src/main/backup/files';
 import { RESOURCES_DIR } from '../../src/main/host/paths';
 import { killAllHosts, startHostProcess, type HostProcess, type HostSession } from './host-process';
@@ -453,7 +454,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       if (drift.n !== 0) fail(`${drift.n} stock levels differ from the sum of their movements`);
 
       // The journal's chain verifies, and every journaled sale matches its rows.
-      const journal = verifyStoreJournal({ sqlite: db });
+      const journal = verifyStoreJournal({ sqlite: db, secrets: fileSecretStore(secretsFileIn(dataDir)) });
       if (!journal.ok) fail(`journal broken at ${JSON.stringify(journal.firstBroken)}`);
       if (journal.entries !== ids.length) fail(`journal has ${journal.entries} entries for ${ids.length} sales`);
     });

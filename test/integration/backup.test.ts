@@ -1,5 +1,7 @@
 import {
+  copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -17,6 +19,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import { backupFileName, listBackups, parseBackupName, pruneBackups } from '../../src/main/backup/files';
 import { csvCell } from '../../src/shared/csv';
+import { checkBackupSchema } from '../../src/main/backup/schema-check';
+import { MIGRATIONS_DIR } from '../../src/main/host/paths';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { fail, makeApp, ok, readyStore, testClock, ADMIN_PIN } from '../support/app';
 
 type App = ReturnType<typeof makeApp>;
@@ -325,6 +331,117 @@ describe('restore from a backup', () => {
     expect((await fail(app, 'backup.restore', { name: foreign })).message).toMatch(/not a Countertop database/);
     expect((await fail(app, 'backup.restore', { name: backupFileName(1, 'manual') })).code).toBe('NOT_FOUND');
     expect((await fail(app, 'backup.restore', { name: '../countertop.db' })).code).toBe('VALIDATION');
+  });
+
+  it('a backup with an extra trigger and view is refused before anything is replaced; the trigger never reaches the store', async () => {
+    const dir = tempDir();
+    const app = open(dir);
+    await readyStore(app);
+    await sell(app, [COLA]);
+    const backup = await ok(app, 'backup.create', {});
+    const file = join(dir, 'backups', backup.name);
+    const hostile = new Database(file);
+    // Copies every new sale into a side table an attacker reads later.
+    hostile.exec(`CREATE TABLE loot (id TEXT, total INTEGER);
+      CREATE TRIGGER steal AFTER INSERT ON orders BEGIN INSERT INTO loot VALUES (NEW.id, NEW.total); END;
+      CREATE VIEW peek AS SELECT * FROM loot;`);
+    hostile.close();
+    const before = readdirSync(join(dir, 'backups')).sort();
+    const err = await fail(app, 'backup.restore', { name: backup.name });
+    expect(err.code).toBe('CONFLICT');
+    expect(err.message).toMatch(/cannot be restored: .*does not create/);
+    expect(err.details).toMatchObject({ messageKey: 'data.refused.extra', reason: 'extra' });
+    // Nothing was replaced: no "before restore" copy, the same sessions, no trigger, no view.
+    expect(readdirSync(join(dir, 'backups')).sort()).toEqual(before);
+    expect(readdirSync(dir).filter((n) => n.includes('.restoring') || n.includes('.previous'))).toEqual([]);
+    expect((await ok(app, 'sales.recent', { limit: 5 })).length).toBe(1);
+    await sell(app, [BREAD]);
+    const objects = app.deps.sqlite.prepare("SELECT name FROM sqlite_master WHERE name IN ('steal', 'peek', 'loot')").all();
+    expect(objects).toEqual([]);
+    // The attempt is audited as a refused restore.
+    expect(app.deps.sqlite.prepare("SELECT target, success FROM audit WHERE action = 'backup.restore'").all()).toEqual([
+      { target: backup.name, success: 0 },
+    ]);
+
+    // A changed definition is refused too (an index rebuilt on other columns).
+    const changed = backupFileName(Date.now() + 1000, 'manual');
+    copyFileSync(join(dir, 'backups', (await ok(app, 'backup.create', {})).name), join(dir, 'backups', changed));
+    const db = new Database(join(dir, 'backups', changed));
+    const idx = db.prepare("SELECT name, tbl_name AS tbl FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL LIMIT 1").get() as {
+      name: string;
+      tbl: string;
+    };
+    const col = (db.prepare('SELECT name FROM pragma_table_info(?) LIMIT 1').get(idx.tbl) as { name: string }).name;
+    db.exec(`DROP INDEX "${idx.name}"; CREATE INDEX "${idx.name}" ON "${idx.tbl}" ("${col}")`);
+    db.close();
+    expect((await fail(app, 'backup.restore', { name: changed })).details).toMatchObject({ reason: 'changed', object: idx.name });
+  });
+
+  it('a file with only the four expected table names is refused; the store is unchanged and the app starts again', async () => {
+    const dir = tempDir();
+    const app = open(dir);
+    const { adminId } = await readyStore(app);
+    const sale = await sell(app, [COLA]);
+    const name = backupFileName(Date.now(), 'manual');
+    mkdirSync(join(dir, 'backups'), { recursive: true });
+    const fake = new Database(join(dir, 'backups', name));
+    fake.exec('CREATE TABLE settings (x); CREATE TABLE orders (x); CREATE TABLE journal (x); CREATE TABLE __drizzle_migrations (x)');
+    fake.close();
+    const err = await fail(app, 'backup.restore', { name });
+    expect(err.code).toBe('CONFLICT');
+    expect(err.details).toMatchObject({ messageKey: expect.stringMatching(/^data\.refused\./) });
+    expect(listBackups(join(dir, 'backups')).map((b) => b.reason)).toEqual(['manual']);
+    expect((await ok(app, 'sales.recent', { limit: 5 })).map((o) => o.number)).toEqual([sale.number]);
+    app.close();
+    const again = open(dir);
+    expect(again.recovery).toBeNull();
+    await ok(again, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
+    expect((await ok(again, 'sales.recent', { limit: 5 })).map((o) => o.number)).toEqual([sale.number]);
+  });
+
+  it('a backup from an older version that matches it exactly is restored and migrated', async () => {
+    const dir = tempDir();
+    const app = open(dir);
+    await readyStore(app);
+    const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR });
+    const name = backupFileName(Date.now(), 'manual');
+    mkdirSync(join(dir, 'backups'), { recursive: true });
+    const older = new Database(join(dir, 'backups', name));
+    const db = drizzle(older);
+    const internal = db as unknown as { dialect: { migrate(m: unknown, s: unknown, c: object): void }; session: unknown };
+    internal.dialect.migrate(migrations.slice(0, 5), internal.session, { migrationsFolder: MIGRATIONS_DIR });
+    older.close();
+    expect(checkBackupSchema(join(dir, 'backups', name), MIGRATIONS_DIR)).toEqual({ ok: true, level: 5 });
+    await ok(app, 'backup.restore', { name });
+    const n = (app.deps.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+    expect(n).toBe(migrations.length);
+    // The same older file with one extra view is not that version any more.
+    const tampered = backupFileName(Date.now() + 5, 'manual');
+    copyFileSync(join(dir, 'backups', name), join(dir, 'backups', tampered));
+    const t = new Database(join(dir, 'backups', tampered));
+    t.exec('CREATE VIEW v AS SELECT 1');
+    t.close();
+    expect(checkBackupSchema(join(dir, 'backups', tampered), MIGRATIONS_DIR)).toMatchObject({ ok: false, detail: { reason: 'extra' } });
+  });
+
+  it('a restored copy that fails to open puts the old store back', async () => {
+    const dir = tempDir();
+    const app = open(dir);
+    await readyStore(app);
+    const sale = await sell(app, [COLA]);
+    const backup = await ok(app, 'backup.create', {});
+    // Passes the checks, then fails while the app opens it: its settings hold a value that does not parse.
+    const file = join(dir, 'backups', backup.name);
+    const db = new Database(file);
+    db.prepare("UPDATE settings SET value = '{' WHERE key = 'terminalCode'").run();
+    db.close();
+    const err = await fail(app, 'backup.restore', { name: backup.name });
+    expect(err.details).toMatchObject({ messageKey: 'data.refused.open' });
+    expect(readdirSync(dir).filter((n) => n.includes('.restoring') || n.includes('.previous'))).toEqual([]);
+    // The same store, open and usable (sessions are new: the store was reopened).
+    const staff = (app.deps.sqlite.prepare('SELECT id FROM staff LIMIT 1').get() as { id: string }).id;
+    await ok(app, 'staff.signIn', { staffId: staff, pin: ADMIN_PIN });
+    expect((await ok(app, 'sales.recent', { limit: 5 })).map((o) => o.number)).toEqual([sale.number]);
   });
 
   it('an admin deletes a backup (audited)', async () => {

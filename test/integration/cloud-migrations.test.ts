@@ -11,6 +11,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOUD_MIGRATIONS_DIR, openCloudStore, rowsOf, sql } from '../../src/cloud/db/open';
 import { uniqueHolders } from '../../src/cloud/records';
+import { recordJournalHead } from '../../src/cloud/journal-heads';
 import { uuidv7 } from '../../src/shared/ids';
 
 interface JournalEntry {
@@ -98,6 +99,38 @@ describe('cloud migrations', () => {
       expect(levels.map((l) => [l.ref_id, Number(l.q)])).toEqual([['p1', 3]]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('0003 adds journal_heads: existing devices start without a head, and a push records one that never goes down', async () => {
+    const dataDir = tmpDir();
+    const old = new PGlite(dataDir);
+    await old.waitReady;
+    await migrate(drizzle(old), { migrationsFolder: firstMigrations(3) });
+    const [org, store, device] = [uuidv7(), uuidv7(), uuidv7()];
+    await old.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, 0)', [org, 'Org']);
+    await old.query('INSERT INTO stores (id, org_id, name, created_at) VALUES ($1, $2, $3, 0)', [store, org, 'Shop']);
+    await old.query(
+      `INSERT INTO devices (id, org_id, store_id, name, terminal_code, token_hash, created_at) VALUES ($1, $2, $3, 'Till', 'T1', 'x', 0)`,
+      [device, org, store],
+    );
+    await old.close();
+
+    const opened = await openCloudStore({ dataDir });
+    try {
+      const deps = { db: opened.db, clock: () => 5, ids: () => uuidv7() };
+      const dev = { id: device, orgId: org, storeId: store, terminalCode: 'T1' };
+      expect(await recordJournalHead(deps, dev, undefined)).toBeNull();
+      expect(await recordJournalHead(deps, dev, { seq: 7, hash: 'b'.repeat(64) })).toEqual({ seq: 7, hash: 'b'.repeat(64), at: 5 });
+      // A head behind what was seen does not lower it, and is noted once for a manager.
+      expect(await recordJournalHead(deps, dev, { seq: 2, hash: 'c'.repeat(64) })).toMatchObject({ seq: 7 });
+      expect(await recordJournalHead(deps, dev, { seq: 3, hash: 'd'.repeat(64) })).toMatchObject({ seq: 7 });
+      const noted = await rowsOf<{ code: string; message: string }>(opened.db, sql`SELECT code, message FROM rejections`);
+      expect(noted).toHaveLength(1);
+      expect(noted[0]).toMatchObject({ code: 'JOURNAL_BEHIND' });
+      expect(noted[0]!.message).toMatch(/T1's journal now ends at entry 2, but the cloud saw entry 7/);
+    } finally {
+      await opened.close();
     }
   });
 });

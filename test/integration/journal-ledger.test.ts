@@ -5,7 +5,18 @@ import { uuidv7 } from '../../src/shared/ids';
 import { encodeScaleBarcode } from '../../src/shared/scale-barcode';
 import { createProduct } from '../../src/main/catalog/products';
 import { inTransaction } from '../../src/main/db/open';
-import { canonicalJson, chainHash, verifyJournal } from '../../src/main/journal/journal';
+import {
+  canonicalJson,
+  chainHash,
+  GENESIS_HASH,
+  JOURNAL_SECRETS,
+  journalKey,
+  keyedHash,
+  noteCloudHead,
+  verifyJournal,
+} from '../../src/main/journal/journal';
+import { describeReport, journalReport } from '../../src/main/journal/report';
+import { memorySecretStore } from '../../src/main/secrets/secrets';
 import { verifyStoreJournal } from '../../src/main/journal/verify';
 
 type App = ReturnType<typeof makeApp>;
@@ -141,7 +152,7 @@ describe('journal', () => {
   it('chains every completed sale and verifies', async () => {
     const { app, orders } = await shopWithSales();
     const check = verifyJournal(app.deps);
-    expect(check).toEqual({ ok: true, entries: orders.length, firstBroken: null });
+    expect(check).toMatchObject({ ok: true, entries: orders.length, firstBroken: null, problem: null, legacy: 0, keyedFrom: 1 });
     const rows = app.deps.sqlite
       .prepare('SELECT seq, kind, ref_id AS refId, payload, prev_hash AS prevHash, hash FROM journal ORDER BY seq')
       .all() as {
@@ -159,7 +170,9 @@ describe('journal', () => {
     // The payload is the sale as it was completed.
     const doc = JSON.parse(rows[1]!.payload) as { document: { total: number; number: string } };
     expect(doc.document).toMatchObject({ total: orders[1]!.total, number: orders[1]!.number });
-    expect(rows[1]!.hash).toBe(chainHash(rows[1]!.prevHash, rows[1]!.payload));
+    // Keyed: an HMAC with the key kept outside the file, not a hash anyone could recompute.
+    expect(rows[1]!.hash).not.toBe(chainHash(rows[1]!.prevHash, rows[1]!.payload));
+    expect(rows[1]!.hash).toBe(keyedHash(journalKey(app.deps.secrets, false)!.key, rows[1]!.prevHash, rows[1]!.payload));
   });
 
   it('tampering with one payload makes verifyJournal name that entry', async () => {
@@ -177,7 +190,7 @@ describe('journal', () => {
     expect(check.firstBroken).toEqual({ seq: row.seq, refId: victim.id, kind: 'sale' });
   });
 
-  it('re-hashing the tampered entry is caught at the next link', async () => {
+  it('re-hashing the tampered entry without the key is caught at that entry', async () => {
     const { app, orders } = await shopWithSales();
     const row = app.deps.sqlite.prepare('SELECT seq, payload, prev_hash AS prevHash FROM journal WHERE ref_id = ?').get(orders[1]!.id) as {
       seq: number;
@@ -189,7 +202,7 @@ describe('journal', () => {
     app.deps.sqlite.prepare('UPDATE journal SET payload = ?, hash = ? WHERE seq = ?').run(forged, chainHash(row.prevHash, forged), row.seq);
     const check = verifyJournal(app.deps);
     expect(check.ok).toBe(false);
-    expect(check.firstBroken).toMatchObject({ seq: row.seq + 1, refId: orders[2]!.id });
+    expect(check).toMatchObject({ problem: 'hash', firstBroken: { seq: row.seq, refId: orders[1]!.id } });
   });
 
   it('editing a completed sale in the orders table is detectable against the journal', async () => {
@@ -208,5 +221,135 @@ describe('journal', () => {
     const check = verifyJournal(app.deps);
     expect(check.ok).toBe(false);
     expect(check.firstBroken?.refId).toBe(orders[2]!.id);
+  });
+});
+
+type JournalRow = { seq: number; payload: string; prevHash: string; hash: string; keyId: string | null };
+const journalRows = (app: App) =>
+  app.deps.sqlite
+    .prepare('SELECT seq, payload, prev_hash AS prevHash, hash, key_id AS keyId FROM journal ORDER BY seq')
+    .all() as JournalRow[];
+
+/** What someone holding only the file can do: rewrite entries and recompute the chain with plain SHA-256. */
+function recomputeWithoutKey(app: App, edit: (row: JournalRow) => string, dropKey: boolean) {
+  let prev = GENESIS_HASH;
+  const upd = app.deps.sqlite.prepare('UPDATE journal SET payload = ?, prev_hash = ?, hash = ?, key_id = ? WHERE seq = ?');
+  for (const row of journalRows(app)) {
+    const payload = edit(row);
+    const hash = chainHash(prev, payload);
+    upd.run(payload, prev, hash, dropKey ? null : row.keyId, row.seq);
+    prev = hash;
+  }
+}
+
+describe('the journal proves what it claims', () => {
+  async function closedShift() {
+    const { app, orders } = await shopWithSales();
+    const shift = (await ok(app, 'shifts.current', {})).shift!;
+    const z = await ok(app, 'shifts.close', { shiftId: shift.id, counts: [{ value: 2000, pieces: 5 }] });
+    return { app, orders, shift, z };
+  }
+
+  it('a Z report whose counted cash was raised by 100.00 no longer verifies (columns, stored report, or both)', async () => {
+    const { app, shift, z } = await closedShift();
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: true, problem: null });
+    const seq = z.journalSeq!;
+    const snapshot = app.deps.sqlite.prepare('SELECT * FROM shift_closes WHERE shift_id = ?').get(shift.id) as Record<string, unknown>;
+    const restore = () =>
+      app.deps.sqlite
+        .prepare('UPDATE shift_closes SET counted_cash = ?, over_short = ?, report = ? WHERE shift_id = ?')
+        .run(snapshot.counted_cash, snapshot.over_short, snapshot.report, shift.id);
+
+    // The columns alone (what the shift list shows).
+    app.deps.sqlite
+      .prepare('UPDATE shift_closes SET counted_cash = counted_cash + 10000, over_short = over_short + 10000 WHERE shift_id = ?')
+      .run(shift.id);
+    expect(verifyStoreJournal(app.deps)).toMatchObject({
+      ok: false,
+      problem: 'content',
+      firstBroken: { seq, kind: 'shift_close', refId: shift.id },
+    });
+    restore();
+    expect(verifyStoreJournal(app.deps).ok).toBe(true);
+
+    // The stored report alone (what is printed again), and then both, consistently.
+    const raised = JSON.parse(snapshot.report as string) as { cash: { counted: number; overShort: number } };
+    raised.cash.counted += 10000;
+    raised.cash.overShort += 10000;
+    app.deps.sqlite.prepare('UPDATE shift_closes SET report = ? WHERE shift_id = ?').run(JSON.stringify(raised), shift.id);
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: false, problem: 'content', firstBroken: { seq } });
+    app.deps.sqlite
+      .prepare('UPDATE shift_closes SET counted_cash = counted_cash + 10000, over_short = over_short + 10000 WHERE shift_id = ?')
+      .run(shift.id);
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: false, problem: 'content', firstBroken: { seq } });
+    restore();
+
+    // A cash movement deleted after the close changes the drawer's expected cash: caught too.
+    app.deps.sqlite
+      .prepare("INSERT INTO cash_movements (id, shift_id, kind, amount, reason, staff_id, at) VALUES ('x', ?, 'in', 10000, 'late', ?, 0)")
+      .run(shift.id, (app.deps.sqlite.prepare('SELECT id FROM staff LIMIT 1').get() as { id: string }).id);
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: false, problem: 'content', firstBroken: { seq } });
+  });
+
+  it('a chain recomputed with plain SHA-256 by someone without the key is reported', async () => {
+    const { app, orders } = await shopWithSales();
+    const cheaper = (row: JournalRow) => (row.seq === 2 ? row.payload.replace(/"total":\d+/, '"total":1') : row.payload);
+    // Keeping the key marks: every hash is wrong for the key.
+    recomputeWithoutKey(app, cheaper, false);
+    expect(verifyJournal(app.deps)).toMatchObject({ ok: false, problem: 'hash', firstBroken: { seq: 1, refId: orders[0]!.id } });
+    // Passing every entry off as a legacy (unkeyed) one: this till keys its journal from entry 1 on.
+    recomputeWithoutKey(app, cheaper, true);
+    const check = verifyJournal(app.deps);
+    expect(check).toMatchObject({ ok: false, problem: 'unkeyed', firstBroken: { seq: 1 } });
+    expect(describeReport('f.db', journalReport(app.deps)).join('\n')).toMatch(/recomputed with plain SHA-256/);
+  });
+
+  it('entries from before the key are legacy; keyed ones follow; an unkeyed entry after a keyed one is forged', async () => {
+    const { app } = await shopWithSales();
+    // As an upgraded till has them: the first entries unkeyed, the key made on the next sale.
+    const rows = journalRows(app);
+    let prev = GENESIS_HASH;
+    const upd = app.deps.sqlite.prepare('UPDATE journal SET prev_hash = ?, hash = ?, key_id = ? WHERE seq = ?');
+    const key = journalKey(app.deps.secrets, false)!;
+    for (const r of rows) {
+      const legacy = r.seq <= 2;
+      const hash = legacy ? chainHash(prev, r.payload) : keyedHash(key.key, prev, r.payload);
+      upd.run(prev, hash, legacy ? null : key.id, r.seq);
+      prev = hash;
+    }
+    app.deps.secrets.set(JOURNAL_SECRETS.keyedFrom, '3');
+    expect(verifyJournal(app.deps)).toMatchObject({ ok: true, legacy: 2, keyedFrom: 3 });
+    expect(describeReport('f.db', journalReport(app.deps)).join('\n')).toMatch(
+      /2 entries .* legacy \(unkeyed\)[\s\S]*keyed .* from entry #3/,
+    );
+
+    // On another machine (no key): links checked, hashes not: said so, not called intact.
+    const elsewhere = { sqlite: app.deps.sqlite, secrets: memorySecretStore() };
+    const there = verifyJournal(elsewhere);
+    expect(there).toMatchObject({ ok: false, problem: 'nokey', legacy: 2, unverified: { from: 3, to: rows.length } });
+    expect(describeReport('f.db', journalReport({ ...elsewhere, clock: () => 0 })).join('\n')).toMatch(
+      /NOT VERIFIED: .*key this machine does not have/,
+    );
+  });
+
+  it('deleting the newest entries after a sync is reported as truncation', async () => {
+    const { app } = await shopWithSales();
+    const rows = journalRows(app);
+    const last = rows[rows.length - 1]!;
+    // What the cloud answers a push with (see the sync tests for the round trip).
+    noteCloudHead(app.deps.secrets, { seq: last.seq, hash: last.hash, at: 1 });
+    expect(verifyJournal(app.deps)).toMatchObject({ ok: true, cloudHead: { seq: last.seq } });
+    app.deps.sqlite.prepare('DELETE FROM journal WHERE seq >= ?').run(last.seq - 1);
+    const check = verifyJournal(app.deps);
+    expect(check).toMatchObject({ ok: false, problem: 'truncated', lastSeq: last.seq - 2, cloudHead: { seq: last.seq, hash: last.hash } });
+    expect(describeReport('f.db', journalReport(app.deps)).join('\n')).toContain(
+      `the cloud saw entry #${last.seq} with hash ${last.hash}; the file ends at #${last.seq - 2} < ${last.seq}: entries deleted`,
+    );
+  });
+
+  it('a different entry under the number the cloud saw is reported as rewritten history', async () => {
+    const { app, orders } = await shopWithSales();
+    noteCloudHead(app.deps.secrets, { seq: 2, hash: 'f'.repeat(64), at: 1 });
+    expect(verifyJournal(app.deps)).toMatchObject({ ok: false, problem: 'diverged', firstBroken: { seq: 2, refId: orders[1]!.id } });
   });
 });

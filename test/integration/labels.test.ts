@@ -28,7 +28,7 @@ function crop(png: PNG, x: number, y: number, w: number, h: number): { data: Uin
 function decode(img: { data: Uint8ClampedArray; width: number; height: number }): { text: string; format: string } | null {
   const reader = new MultiFormatReader();
   const hints = new Map();
-  hints.set(DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.EAN_13, BarcodeFormat.UPC_A, BarcodeFormat.CODE_128]);
+  hints.set(DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.EAN_13, BarcodeFormat.UPC_A, BarcodeFormat.CODE_128, BarcodeFormat.QR_CODE]);
   hints.set(DecodeHintType.TRY_HARDER, true);
   reader.setHints(hints);
   const lum = new Uint8ClampedArray(img.width * img.height);
@@ -117,5 +117,44 @@ describe('shelf labels', () => {
     expect(decode(full(pages[0]!))).toEqual({ text: '4006381333931', format: 'EAN_13' });
     // Apples have no barcode: Code 128 of the SKU.
     expect(decode(full(pages[2]!))).toEqual({ text: 'APPLE', format: 'CODE_128' });
+  });
+
+  it('a SKU outside ASCII prints a code that scans back to its product at the till', async () => {
+    const w = await stockWorld();
+    const cheese = await ok(
+      w.app,
+      'catalog.create',
+      { sku: 'KÄSE-Ü1', name: 'Bergkäse', unit: 'each', price: 899, cost: 400, barcodes: [] },
+      'mgr',
+    );
+    const tofu = await ok(
+      w.app,
+      'catalog.create',
+      { sku: '豆腐-01', name: '嫩豆腐', unit: 'each', price: 350, cost: 150, barcodes: [] },
+      'mgr',
+    );
+    for (const layout of ['roll', 'sheet'] as const) {
+      const pdf = await ok(w.app, 'labels.pdf', { layout, items: [cheese, tofu].map((p) => ({ productId: p.id, copies: 1 })) }, 'mgr');
+      const pages = render(pdf.base64);
+      const cells =
+        layout === 'roll'
+          ? pages.map((p) => crop(p, 0, 0, p.width, p.height))
+          : [0, 1].map((slot) =>
+              crop(
+                pages[0]!,
+                Math.round((SHEET.margin.left + slot * SHEET.pitch.x) * PX),
+                Math.round(SHEET.margin.top * PX),
+                Math.round(SHEET.label.width * PX),
+                Math.round(SHEET.label.height * PX),
+              ),
+            );
+      for (const [i, p] of [cheese, tofu].entries()) {
+        const read = decode(cells[i]!);
+        expect(read, `${layout} ${p.sku}`).toEqual({ text: p.sku, format: 'QR_CODE' });
+        await ok(w.app, 'cart.clear', {}, 'clerk');
+        const cart = await ok(w.app, 'cart.scan', { code: read!.text }, 'clerk');
+        expect(cart.lines.map((l) => l.productId)).toEqual([p.id]);
+      }
+    }
   });
 });

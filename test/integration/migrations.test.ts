@@ -10,6 +10,9 @@ import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { ADMIN_PIN, makeApp, ok, setupStore } from '../support/app';
 import { searchBacklog } from '../../src/main/catalog/search-backlog';
 import { fillSortKeys } from '../../src/main/catalog/sort-key';
+import { appendJournal, canonicalJson, chainHash, GENESIS_HASH, JOURNAL_SECRETS, verifyJournal } from '../../src/main/journal/journal';
+import { memorySecretStore } from '../../src/main/secrets/secrets';
+import { UNITS } from '../../src/shared/units';
 
 interface JournalEntry {
   idx: number;
@@ -310,9 +313,9 @@ describe('0013_search_backlog', () => {
   });
 });
 
-describe('0014_product_sort_keys', () => {
+describe('0016_product_sort_keys', () => {
   it("adds the pinyin key table; the app fills it for the store's products, in pinyin order of the Chinese names", () => {
-    const s = migratedThrough('0014_product_sort_keys', (old) =>
+    const s = migratedThrough('0016_product_sort_keys', (old) =>
       old.sqlite.exec(`
       INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
       INSERT INTO products (id, sku, name, alt_name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
@@ -332,5 +335,70 @@ describe('0014_product_sort_keys', () => {
       .all();
     // cha ye, ge ren, lü cha (by code point: 个 U+4E2A, 绿 U+7EFF, 茶 U+8336).
     expect(order).toEqual(['CHA', 'GE', 'TEA']);
+  });
+});
+
+describe('0014_imported_orders', () => {
+  it('adds the source column: orders already rung up keep their rows and read as till sales', () => {
+    const s = migratedThrough('0014_imported_orders', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO staff (id, name, role, pin_hash, created_at, hlc) VALUES ('s1', 'Alice', 'admin', 'x', 0, 'h');
+      INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
+        tax_total, total, paid, change, taxes, created_at) VALUES ('o1', 'T1-000001', 'c1', 'k1', 'T1', 's1', 'USD', 'inclusive',
+        150, 0, 25, 150, 200, 50, '[]', 1000);`),
+    );
+    expect(s.sqlite.prepare('SELECT id, source, total FROM orders').all()).toEqual([{ id: 'o1', source: null, total: 150 }]);
+    s.sqlite.exec("UPDATE orders SET source = 'square' WHERE id = 'o1'");
+    expect(s.sqlite.prepare('SELECT source FROM orders').pluck().get()).toBe('square');
+  });
+});
+
+describe('0015_journal_key', () => {
+  it('keeps existing entries as legacy (unkeyed) ones that still verify; the next entry is keyed and chains on', () => {
+    let head = GENESIS_HASH;
+    const s = migratedThrough('0015_journal_key', (old) => {
+      const ins = old.sqlite.prepare(
+        "INSERT INTO journal (seq, id, kind, ref_id, payload, prev_hash, hash, at) VALUES (?, ?, 'refund', ?, ?, ?, ?, 0)",
+      );
+      for (const seq of [1, 2]) {
+        const payload = canonicalJson({ kind: 'refund', refId: `r${seq}`, document: { seq } });
+        const hash = chainHash(head, payload);
+        ins.run(seq, `j${seq}`, `r${seq}`, payload, head, hash);
+        head = hash;
+      }
+    });
+    expect(s.sqlite.prepare('SELECT key_id FROM journal').pluck().all()).toEqual([null, null]);
+    const secrets = memorySecretStore();
+    const deps = { sqlite: s.sqlite, secrets, clock: () => 1, ids: () => 'j3' };
+    expect(verifyJournal(deps)).toMatchObject({ ok: true, legacy: 2, keyedFrom: null });
+    appendJournal(deps, 'refund', 'r3', { seq: 3 });
+    expect(secrets.get(JOURNAL_SECRETS.keyedFrom)).toBe('3');
+    expect(verifyJournal(deps)).toMatchObject({ ok: true, entries: 3, legacy: 2, keyedFrom: 3 });
+    expect(s.sqlite.prepare('SELECT prev_hash FROM journal WHERE seq = 3').pluck().get()).toBe(head);
+  });
+});
+
+describe('sale units (no migration)', () => {
+  it('the unit columns are plain text with no CHECK: a store migrated from the first build keeps its rows and takes every unit', () => {
+    // The unit list lives in src/shared/units.ts (contract, drizzle types); SQLite never constrained it.
+    const s = migratedThrough(journal.entries[journal.entries.length - 1]!.tag, (old) =>
+      old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
+        VALUES ('p0', 'APL', 'Apple', 'kg', 450, 200, 't1', 0, 0, 'h');`),
+    );
+    for (const o of objects(s)) if (o.sql && /\bunit\b/.test(o.sql)) expect(o.sql).not.toMatch(/CHECK/i);
+    const ins = s.sqlite.prepare(
+      "INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc) VALUES (?, ?, 'x', ?, 100, 0, 't1', 0, 0, 'h')",
+    );
+    for (const unit of UNITS) ins.run(`p-${unit}`, `SKU-${unit}`, unit);
+    s.sqlite.exec("INSERT INTO carts (id, terminal_code, status, created_at, updated_at) VALUES ('c1', 'T1', 'open', 0, 0)");
+    s.sqlite
+      .prepare(
+        "INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, unit) VALUES ('l1', 'c1', 'p-jin', 1, 1360, 1800, 'jin')",
+      )
+      .run();
+    expect(s.sqlite.prepare('SELECT unit FROM products ORDER BY id').pluck().all()).toEqual([...[...UNITS].sort(), 'kg']);
+    expect(s.sqlite.prepare('SELECT unit FROM cart_lines').pluck().get()).toBe('jin');
   });
 });

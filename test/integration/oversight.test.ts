@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
@@ -66,6 +67,31 @@ describe('journal verification', () => {
     expect((await ok(app, 'journal.verify', {})).firstBroken?.seq).toBe(2);
     app.close();
     expect(verifyCli(join(dir, 'nowhere')).code).toBe(2);
+  });
+
+  it('`npm run verify-journal` names a raised Z report, and says when the key is not on this machine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-journal-'));
+    dirs.push(dir);
+    const app = makeApp({ dataDir: dir });
+    await readyStore(app);
+    await sell(app, ['5000112637922']);
+    const shift = (await ok(app, 'shifts.current', {})).shift!;
+    await ok(app, 'shifts.close', { shiftId: shift.id, counts: [{ value: 2000, pieces: 5 }] });
+    app.deps.sqlite.prepare('UPDATE shift_closes SET counted_cash = counted_cash + 10000, over_short = over_short + 10000').run();
+    app.close();
+    const raised = verifyCli(dir);
+    expect(raised.code).toBe(1);
+    expect(raised.out).toMatch(
+      /BROKEN at entry #2 \(Z report T1-S\d+, id [^)]+\): it no longer matches its stored rows: the Z report was changed/,
+    );
+    // Put back, the same file on a machine without the key (here: the key file moved away).
+    const db = new Database(join(dir, 'countertop.db'));
+    db.prepare('UPDATE shift_closes SET counted_cash = counted_cash - 10000, over_short = over_short - 10000').run();
+    db.close();
+    renameSync(join(dir, 'secrets.key'), join(dir, 'elsewhere.key'));
+    const elsewhere = verifyCli(dir);
+    expect(elsewhere.code).toBe(3);
+    expect(elsewhere.out).toContain('NOT VERIFIED: entries #1–#2 (2) were chained with a journal key this machine does not have');
   });
 
   it('a clerk may not run it; a manager may', async () => {

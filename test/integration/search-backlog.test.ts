@@ -98,6 +98,31 @@ describe('a first download', () => {
     }
   });
 
+  it('while waiting, names match as the index will: pinyin initials, Unicode and full-width case', async () => {
+    const app = makeApp({ sync: { autoStart: false, transport: NO_CLOUD } });
+    try {
+      const { std } = await readyStore(app);
+      setState(app.deps.sqlite, 'joining', true);
+      const page = [
+        pulledProduct(std.id, 0, { sku: 'PG-1', name: '苹果', barcode: '6900000000011' }, stamp),
+        pulledProduct(std.id, 1, { sku: 'AP-1', name: 'ÄPFEL BOSKOOP', barcode: '6900000000028' }, stamp),
+        // Enough more to make the page a first download's bulk page.
+        ...catalogPage(std.id).filter((c) => !c.d.name.startsWith('苹果')),
+      ];
+      applyPage(app.deps, { changes: page, cursor: 1 });
+      setState(app.deps.sqlite, 'joining', null);
+      expect(searchBacklog(app.deps.sqlite)).not.toBeNull();
+      const waiting = { pg: await names(app, 'pg'), apfel: await names(app, 'äpfel'), wide: await names(app, 'ＡＰＦＥＬ') };
+      while (fillSearchBacklog(app.deps));
+      // The same searches once the entries are written find the same products.
+      expect(waiting).toEqual({ pg: await names(app, 'pg'), apfel: await names(app, 'äpfel'), wide: await names(app, 'ＡＰＦＥＬ') });
+      // (The store's own Apples, 苹果 in Chinese, was indexed at setup.)
+      expect(waiting).toEqual({ pg: ['苹果', 'Apples'], apfel: ['ÄPFEL BOSKOOP'], wide: ['ÄPFEL BOSKOOP'] });
+    } finally {
+      app.close();
+    }
+  });
+
   it('a terminal that was already set up writes the entries with the page', async () => {
     const app = makeApp({ sync: { autoStart: false, transport: NO_CLOUD } });
     try {

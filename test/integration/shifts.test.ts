@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { fail, makeApp, ok, readyStore, setupStore, ADMIN_PIN } from '../support/app';
 import { uuidv7 } from '../../src/shared/ids';
 import { verifyJournal } from '../../src/main/journal/journal';
+import { verifyStoreJournal } from '../../src/main/journal/verify';
 import { inTransaction } from '../../src/main/db/open';
 import { applyToRollups } from '../../src/main/insight/rollups';
 import type { ShiftReport } from '../../src/shared/api/shifts';
@@ -161,6 +162,8 @@ describe('shifts', () => {
     expect(journal[0]!.refId).toBe(shift.id);
     expect(JSON.parse(journal[0]!.payload).document.cash.overShort).toBe(-60);
     expect(verifyJournal(app.deps).ok).toBe(true);
+    // The Z report matches its rows and the shift's facts as journaled.
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: true, problem: null });
     const audit = app.deps.sqlite
       .prepare(
         "SELECT action FROM audit WHERE action IN ('shift.open', 'shift.close', 'drawer.open', 'cash.in', 'cash.out') ORDER BY rowid",

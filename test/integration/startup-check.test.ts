@@ -173,7 +173,7 @@ describe('the background integrity check', () => {
     kept.close();
 
     // Restored: the restored store's audit log and Settings carry the failed check.
-    await ok(app, 'recovery.restore', { name: backup.name });
+    await ok(app, 'recovery.restore', { name: backup.name, pin: ADMIN_PIN });
     expect(app.recovery).toBeNull();
     await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN });
     expect((await ok(app, 'sales.recent', { limit: 5 })).map((o) => o.number)).toEqual([sale.number]);

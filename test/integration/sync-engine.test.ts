@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cloudError } from '../../src/main/sync/cloud';
 import { applyPage } from '../../src/main/sync/pull';
-import { getState, setState } from '../../src/main/sync/state';
+import { getState, saveDeviceToken, setState } from '../../src/main/sync/state';
 import { CloudClient, httpTransport, NetworkError, type SyncRequest, type SyncTransport } from '../../src/main/sync/transport';
 import type { Timers } from '../../src/main/sync/engine';
 import { createSimulatedTerminal } from '../../src/main/payments/simulated-terminal';
@@ -46,14 +46,15 @@ function virtualTimers() {
 }
 
 function linkTo(app: Terminal | ReturnType<typeof makeApp>) {
+  const deviceId = randomUUID();
+  saveDeviceToken(app.deps.secrets, deviceId, 'ctd_x');
   setState(app.deps.sqlite, 'cloud', {
     serverUrl: 'http://cloud.test',
-    token: 'ctd_x',
     orgId: randomUUID(),
     orgName: 'Org',
     storeId: randomUUID(),
     storeName: 'Shop',
-    deviceId: randomUUID(),
+    deviceId,
     terminalCode: 'T1',
     enrolledAt: 0,
   });
@@ -320,7 +321,8 @@ describe('card payments while offline', () => {
       cart = await ok(app, 'cart.get', {}, 's1');
       const over = await fail(app, 'payments.startCard', { cartId: cart.id!, amount: 6000 });
       expect(over.code).toBe('DECLINED');
-      expect(over.details).toMatchObject({ messageKey: 'sync.err.offlinePerSale', limit: '$50.00' });
+      // The amount as a number with its currency: the screen words it in its own language.
+      expect(over.details).toMatchObject({ messageKey: 'sync.err.offlinePerSale', money: { limit: 5000 }, currency: 'USD' });
       await ok(app, 'cart.clear', {}, 's1');
       await payByCard(app, cola.id, 40_000, 4000);
       expect((await ok(app, 'sync.status', {}, 's1')).offlineCards).toMatchObject({ count: 1, total: 4000 });

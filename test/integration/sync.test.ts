@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PIN, fail, ok, testClock } from '../support/app';
 import { startTestCloud, type TestCloud } from '../support/cloud';
+import { localizedName } from '../../src/shared/names';
 import {
   enrolmentCode,
   firstTerminal,
@@ -30,6 +31,9 @@ afterAll(async () => {
   for (const t of open) t.close();
   await cloud.close();
 });
+
+const defaultLocation = (t: Terminal) =>
+  t.deps.sqlite.prepare('SELECT id FROM stock_locations WHERE is_default = 1').pluck().get() as string;
 
 async function twoTills() {
   const clock1 = testClock();
@@ -118,6 +122,31 @@ describe('selling on several terminals', () => {
       const numbers = t.deps.sqlite.prepare('SELECT number FROM orders ORDER BY number').pluck().all() as string[];
       expect(numbers).toEqual(['T1-000001', 'T2-000001']);
       expect(t.deps.sqlite.prepare('SELECT COUNT(*) FROM payments').pluck().get()).toBe(2);
+    }
+  });
+
+  it('a product sold by the 斤 reaches the other till with its unit, and a weighed sale there comes back with it', async () => {
+    const { t1, t2, first } = await twoTills();
+    await signIn(t2, first.adminId);
+    const pork = await ok(t1, 'catalog.create', {
+      sku: 'PORK-JIN',
+      name: '五花肉',
+      unit: 'jin',
+      price: 1800,
+      cost: 900,
+      barcodes: [],
+      taxRateId: first.std.id,
+    });
+    await syncAll([t1, t2]);
+    expect(t2.deps.sqlite.prepare('SELECT unit FROM products WHERE id = ?').pluck().get(pork.id)).toBe('jin');
+    await sell(t2, [{ productId: pork.id, qty: 1360 }]);
+    await syncAll([t1, t2]);
+    for (const t of [t1, t2]) {
+      expect(t.deps.sqlite.prepare('SELECT unit, qty FROM order_lines WHERE product_id = ?').get(pork.id)).toEqual({
+        unit: 'jin',
+        qty: 1360,
+      });
+      expect(stockOf(t, pork.id)).toBe(-1360);
     }
   });
 
@@ -232,7 +261,39 @@ describe('stores, conflicts and clocks', () => {
     expect(byName['Corner Shop']).toMatchObject({ orders: 1, terminals: 2, currency: 'USD' });
     expect(byName['Harbour Branch']).toMatchObject({ orders: 1, terminals: 1, salesTotal: 600 });
     const stock = await ok(t1, 'sync.stock', { storeId: branch.id, q: 'cola', offset: 0, limit: 10 }, 's1');
-    expect(stock.rows).toEqual([{ productId: first.cola.id, sku: 'COLA', name: 'Cola 330ml', qty: -4000 }]);
+    expect(stock.rows).toEqual([{ productId: first.cola.id, sku: 'COLA', name: 'Cola 330ml', altName: null, qty: -4000 }]);
+  });
+
+  it('the stock overview carries both names of a product, so a Chinese screen shows the Chinese one', async () => {
+    const { t1, first } = await twoTills();
+    await ok(
+      t1,
+      'stock.adjust',
+      { productId: first.apple.id, locationId: defaultLocation(t1), mode: 'set', qty: 2500, reason: 'found' },
+      's1',
+    );
+    await syncAll([t1]);
+    await ok(t1, 'sync.cloudSignIn', { pin: ADMIN_PIN }, 's1');
+    const store = (await ok(t1, 'sync.overview', {}, 's1'))[0]!;
+    const stock = await ok(t1, 'sync.stock', { storeId: store.id, q: '苹果', offset: 0, limit: 10 }, 's1');
+    expect(stock.rows).toMatchObject([{ productId: first.apple.id, name: 'Apples', altName: '苹果', qty: 2500 }]);
+    const row = stock.rows[0]!;
+    expect(localizedName(row.name!, row.altName, 'zh-CN').primary).toBe('苹果');
+    expect(localizedName(row.name!, row.altName, 'en').primary).toBe('Apples');
+  });
+
+  it('a terminal an admin removed says so on its status card, not "Online"', async () => {
+    const { t1, t2, first } = await twoTills();
+    await signIn(t2, first.adminId);
+    await ok(t1, 'sync.cloudSignIn', { pin: ADMIN_PIN }, 's1');
+    const deviceId = (await ok(t2, 'sync.status', {}, 's1')).deviceId!;
+    const stores = await ok(t1, 'sync.revokeDevice', { deviceId }, 's1');
+    expect(stores.flatMap((s) => s.devices).find((d) => d.id === deviceId)?.revoked).toBe(true);
+    await t2.sync.engine.syncNow();
+    const status = await ok(t2, 'sync.status', {}, 's1');
+    // The cloud still answers, refusing this terminal: the screen shows Removed for that (unit-tested with the screen).
+    expect(status).toMatchObject({ online: true, lastError: { code: 'UNAUTHENTICATED' } });
+    expect((await ok(t1, 'sync.status', {}, 's1')).lastError).toBeNull();
   });
 
   it('the same SKU created offline on two tills: the cloud refuses the second, a manager is told, and every till ends with both products', async () => {

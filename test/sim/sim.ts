@@ -220,6 +220,7 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     ids: () => seededUuid(sched.now, cloudR),
     hlc: createHlc('cloud', serverClock),
     randomBytes: (n) => cloudR.bytes(n),
+    pinParams: PIN_PARAMS,
   });
   const cloudApp = buildCloudApp(cDeps, { signupSecret: SIM_SIGNUP_SECRET, rateLimit: false }) as unknown as Hono;
 
@@ -658,7 +659,18 @@ async function check(
       t,
       "SELECT COUNT(*) AS n FROM sync_rejections WHERE code IN ('DUPLICATE', 'DUPLICATE_RESOLVED')",
     )[0]!.n;
+    // Honest tills write only what the registry's shapes allow: nothing of theirs is refused as untrusted.
+    const refused = all<{ code: string; message: string }>(
+      t,
+      "SELECT code, message FROM sync_rejections WHERE code NOT IN ('DUPLICATE', 'DUPLICATE_RESOLVED', 'RESTORED', 'GAP_REBASED')",
+    );
+    if (refused.length) fail(`T${t.index + 1} holds refusals of honest records: ${JSON.stringify(refused.slice(0, 3))}`);
   }
+  const cloudRefused = await rowsOf<{ code: string; message: string }>(
+    cfg.cloud.db,
+    sql`SELECT code, message FROM rejections WHERE org_id = ${orgId} AND code IN ('FORBIDDEN', 'INVALID', 'BAD_STAMP', 'NOT_YOURS')`,
+  );
+  if (cloudRefused.length) fail(`the cloud refused honest records: ${JSON.stringify(cloudRefused.slice(0, 3))}`);
 
   // Orders and payments: exactly the ones made, once, on every terminal of the store and in the cloud.
   for (let s = 0; s < cfg.stores.length; s++) {

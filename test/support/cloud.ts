@@ -9,7 +9,7 @@ import { cloudDeps, type CloudDeps } from '../../src/cloud/deps';
 import { buildCloudApp } from '../../src/cloud/server';
 import type { SyncRequest, SyncResponse, SyncTransport } from '../../src/main/sync/transport';
 import { NetworkError } from '../../src/main/sync/transport';
-import { testClock } from './app';
+import { TEST_PIN_PARAMS, testClock } from './app';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -68,6 +68,7 @@ export async function startTestCloud(opts: { backend?: Backend; clock?: () => nu
   const epoch = testClock().now;
   const deps = cloudDeps(store.db, {
     noteWrites: store.noteWrites,
+    pinParams: TEST_PIN_PARAMS,
     clock: opts.clock ?? (() => epoch + (Date.now() - started)),
     ...(opts.maxDriftMs !== undefined ? { maxDriftMs: opts.maxDriftMs } : {}),
   });

@@ -327,14 +327,24 @@ describe('hand-checked examples', () => {
     expect(settle(625, [{ kind: 'cash', amount: 500 }])).toMatchObject({ due: 125, change: 0 });
   });
 
-  it('quick cash: the exact amount and the next round notes', () => {
-    expect(quickCashAmounts(625, 2)).toEqual([625, 700, 1000, 2000]);
-    expect(quickCashAmounts(3.5 * 100, 2)).toEqual([350, 400, 500, 1000]);
+  it('quick cash: the exact amount and the notes a customer hands over', () => {
+    expect(quickCashAmounts(625, 'USD')).toEqual([625, 1000, 2000, 5000]);
+    expect(quickCashAmounts(3.5 * 100, 'USD')).toEqual([350, 500, 1000, 2000]);
+  });
+
+  it('quick cash in yuan offers the ¥50 and ¥100 notes, not ¥25 and ¥30', () => {
+    const amounts = quickCashAmounts(2050, 'CNY');
+    expect(amounts[0]).toBe(2050);
+    expect(amounts).toContain(5000);
+    expect(amounts).toContain(10000);
+    expect(amounts).not.toContain(2500);
+    expect(amounts).not.toContain(3000);
+    expect(quickCashAmounts(6800, 'CNY')).toEqual([6800, 7000, 8000, 10000]);
   });
 
   it('quick cash in a yen store (no minor digits) offers notes above the due, not only the exact amount', () => {
     // ¥1,200 due: a customer hands over ¥2,000, ¥5,000 or ¥10,000.
-    const amounts = quickCashAmounts(1200, 0);
+    const amounts = quickCashAmounts(1200, 'JPY');
     expect(amounts[0]).toBe(1200);
     expect(amounts.filter((a) => a > 1200).length).toBeGreaterThan(0);
   });

@@ -192,3 +192,16 @@ export const rejections = pgTable(
   },
   (t) => [index('rejections_org_idx').on(t.orgId, t.createdAt), index('rejections_device_idx').on(t.deviceId, t.mutationId)],
 );
+
+/**
+ * The newest journal entry each terminal has reported (the highest number seen, never lowered):
+ * a terminal whose file later ends before it had its newest entries deleted.
+ */
+export const journalHeads = pgTable('journal_heads', {
+  deviceId: uuid('device_id')
+    .primaryKey()
+    .references(() => devices.id),
+  seq: ms('seq').notNull(),
+  hash: text('hash').notNull(),
+  at: ms('at').notNull(),
+});

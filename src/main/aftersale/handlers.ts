@@ -1,5 +1,7 @@
 import type { aftersaleContract } from '../../shared/api/aftersale';
 import { staffOf, type HandlersFor } from '../router';
+import { inTransaction } from '../db/open';
+import { approvalFor } from '../staff/staff';
 import { recordAudit } from '../audit/audit';
 import { appendOutbox } from '../outbox/outbox';
 import { searchOrders, lookupOrder, orderDetail } from './orders';
@@ -37,8 +39,15 @@ export const aftersaleHandlers: HandlersFor<typeof aftersaleContract> = {
   'orders.lookup': (input, { deps }) => lookupOrder(deps, input.number),
 
   'refunds.create': (input, ctx) => createRefund(ctx.deps, staffOf(ctx), input),
-  'refunds.receiptless': (input, ctx) => receiptlessRefund(ctx.deps, staffOf(ctx), input),
-  'refunds.voidSale': (input, ctx) => voidSale(ctx.deps, staffOf(ctx), input),
+  // A manager's approval PIN is hashed before the write transaction opens (writes: 'own').
+  'refunds.receiptless': async (input, ctx) => {
+    const approval = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'refund.receiptless');
+    return inTransaction(ctx.deps.sqlite, () => receiptlessRefund(ctx.deps, staffOf(ctx), { ...input, approval }));
+  },
+  'refunds.voidSale': async (input, ctx) => {
+    const approval = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'sale.undo');
+    return inTransaction(ctx.deps.sqlite, () => voidSale(ctx.deps, staffOf(ctx), { ...input, approval }));
+  },
   'refunds.get': (input, { deps }) => getRefund(deps, input.id),
   'exchanges.complete': (input, ctx) => completeExchange(ctx.deps, staffOf(ctx), input),
 

@@ -24,19 +24,21 @@ import { recordAudit } from '../audit/audit';
 import { defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
-import { verifyApproval } from '../staff/staff';
+import type { VerifiedApproval } from '../staff/staff';
 import { completeSale } from '../sales/checkout';
 import { loadCart } from '../sales/cart';
 import { addCredit, addPoints, pointsBalance } from './customers';
 import { openShiftOf } from '../shifts/shifts';
+import type { Unit } from '../../shared/units';
 
-type Approval = { staffId: string; pin: string } | undefined;
+/** Checked before the transaction opens (staff.ts verifyApproval): the PIN hash must not hold it. */
+type Approval = VerifiedApproval | undefined;
 
 /** A clerk needs a manager's PIN on the spot; a manager or admin approves their own. */
-export function approve(deps: Deps, staff: SessionStaff, approval: Approval, action: string): string {
+export function approve(staff: SessionStaff, approval: Approval, action: string): string {
   if (roleRank(staff.role) >= roleRank('manager')) return staff.id;
   if (!approval) throw new AppError('APPROVAL_REQUIRED', 'A manager must approve this', { action });
-  return verifyApproval(deps, approval, staff.id, action);
+  return approval.approverId;
 }
 
 function nextNumber(deps: Deps, key: string, prefix: string): string {
@@ -66,7 +68,7 @@ export interface LineState {
   id: string;
   productId: string;
   name: string;
-  unit: 'each' | 'kg';
+  unit: Unit;
   qty: number;
   total: number;
   tax: number;
@@ -358,7 +360,7 @@ export interface ReturnInput {
   lines: { orderLineId: string; qty: number; disposition: Disposition }[];
   method: RefundMethod;
   reason?: string | null | undefined;
-  approval?: Approval;
+  approval?: { staffId: string; pin: string };
 }
 
 /** A return with the receipt: some or all lines of one sale. Idempotent by refund id. */
@@ -393,7 +395,7 @@ export function voidSale(
   const open = lineStates(deps, order.id).filter((l) => l.qty > l.refundedQty);
   if (open.length === 0)
     throw new AppError('CONFLICT', `Order ${order.number} was already refunded in full`, { reason: 'alreadyReturned' });
-  const approvedBy = approve(deps, staff, input.approval, 'sale.undo');
+  const approvedBy = approve(staff, input.approval, 'sale.undo');
   const lines = planReturn(
     deps,
     order,
@@ -430,7 +432,7 @@ export function receiptlessRefund(
   if (done) return done;
   const planned: PlannedLine[] = input.lines.map((l, i) => {
     const p = deps.sqlite.prepare('SELECT name, unit, price FROM products WHERE id = ?').get(l.productId) as
-      { name: string; unit: 'each' | 'kg'; price: number } | undefined;
+      { name: string; unit: Unit; price: number } | undefined;
     if (!p) throw new AppError('NOT_FOUND', 'Product not found', { productId: l.productId, path: ['lines', i, 'productId'] });
     if (p.unit === 'each' && l.qty % 1000 !== 0)
       throw new AppError('VALIDATION', `${p.name} is sold in whole units`, { reason: 'wholeUnits' });
@@ -451,7 +453,7 @@ export function receiptlessRefund(
   });
   if (input.customerId && !deps.sqlite.prepare('SELECT 1 FROM customers WHERE id = ?').get(input.customerId))
     throw new AppError('NOT_FOUND', 'Customer not found', { customerId: input.customerId });
-  const approvedBy = approve(deps, staff, input.approval, 'refund.receiptless');
+  const approvedBy = approve(staff, input.approval, 'refund.receiptless');
   const total = planned.reduce((s, l) => s + l.amount, 0);
   return writeRefund(deps, staff, {
     kind: 'receiptless',

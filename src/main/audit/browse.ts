@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AuditFacets, AuditPage, AuditRow, auditFilter } from '../../shared/api/admin';
+import type { AuditFacets, AuditName, AuditPage, AuditRow, auditFilter } from '../../shared/api/admin';
 import type { Deps } from '../deps';
 
 export type AuditFilter = z.output<typeof auditFilter>;
@@ -63,7 +63,56 @@ export function listAudit(deps: Pick<Deps, 'sqlite'>, f: AuditFilter): AuditPage
     success: r.success === 1,
   }));
   const last = page[page.length - 1];
-  return { rows: page, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
+  return { rows: page, next: rows.length > limit && last ? { at: last.at, id: last.id } : null, names: namesOf(deps, page) };
+}
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where an id in the log may point, and the column a person knows it by. */
+const NAMED: { table: string; name: string; altName?: string }[] = [
+  { table: 'staff', name: 'name' },
+  { table: 'products', name: 'name', altName: 'alt_name' },
+  { table: 'categories', name: 'name', altName: 'alt_name' },
+  { table: 'customers', name: 'name' },
+  { table: 'suppliers', name: 'name' },
+  { table: 'stock_locations', name: 'name' },
+  { table: 'tax_rates', name: 'name' },
+  { table: 'count_sessions', name: 'name' },
+  { table: 'orders', name: 'number' },
+  { table: 'refunds', name: 'number' },
+  { table: 'shifts', name: 'number' },
+  { table: 'purchase_orders', name: 'number' },
+  { table: 'shipments', name: 'number' },
+];
+
+function collectIds(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (ID.test(value)) into.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectIds(v, into);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) collectIds(v, into);
+  }
+}
+
+/** Names for the ids a page shows, so the screen says "Cola 330 ml" or "T1-S0003", not an id. */
+function namesOf(deps: Pick<Deps, 'sqlite'>, rows: AuditRow[]): Record<string, AuditName> {
+  const ids = new Set<string>();
+  for (const r of rows) {
+    if (r.target) collectIds(r.target, ids);
+    collectIds(r.details, ids);
+  }
+  const out: Record<string, AuditName> = {};
+  if (ids.size === 0) return out;
+  const list = [...ids];
+  for (const t of NAMED) {
+    const marks = list.map(() => '?').join(',');
+    const found = deps.sqlite
+      .prepare(`SELECT id, ${t.name} AS name, ${t.altName ?? 'NULL'} AS altName FROM ${t.table} WHERE id IN (${marks})`)
+      .all(...list) as ({ id: string } & AuditName)[];
+    for (const f of found) out[f.id] ??= { name: f.name, altName: f.altName };
+  }
+  return out;
 }
 
 function parseDetails(text: string | null): unknown {

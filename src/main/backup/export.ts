@@ -2,8 +2,11 @@ import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportResult } from '../../shared/api/admin';
 import type { Sqlite } from '../db/open';
+import Database from 'better-sqlite3';
 import { backupTo } from './files';
 import { csvRow, type CsvValue } from '../../shared/csv';
+import { moveTokenOut } from '../sync/state';
+import { memorySecretStore } from '../secrets/secrets';
 
 /** A SQLite value as a cell (text, number or empty); anything else as its text. */
 const cell = (v: unknown): CsvValue => (typeof v === 'string' || typeof v === 'number' || v === null || v === undefined ? v : String(v));
@@ -98,8 +101,25 @@ function writeCsv(sqlite: Sqlite, file: string, spec: CsvSpec): number {
 }
 
 /**
+ * An export leaves the shop (an accountant, a mail): its copy carries no PIN hash (4 to 8 digits
+ * fall to an offline search) and no device token. Unlike a backup it is not for restoring, so
+ * nobody needs to sign in with it. VACUUM rewrites the file, leaving no old bytes in free pages.
+ */
+function withoutCredentials(path: string): void {
+  const copy = new Database(path);
+  try {
+    copy.pragma('secure_delete = ON');
+    copy.prepare("UPDATE staff SET pin_hash = ''").run();
+    moveTokenOut(copy, memorySecretStore(), false);
+    copy.exec('VACUUM');
+  } finally {
+    copy.close();
+  }
+}
+
+/**
  * All data, in a new folder: the whole database (a consistent copy made with the backup API, which
- * opens with any SQLite tool) plus the sales as CSV for spreadsheets and accountants.
+ * opens with any SQLite tool, without credentials) plus the sales as CSV for spreadsheets and accountants.
  */
 export async function exportAll(sqlite: Sqlite, exportsDir: string, at: number): Promise<ExportResult> {
   const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
@@ -116,6 +136,7 @@ export async function exportAll(sqlite: Sqlite, exportsDir: string, at: number):
   }
   const files: ExportResult['files'] = [];
   await backupTo(sqlite, join(folder, 'countertop.db'));
+  withoutCredentials(join(folder, 'countertop.db'));
   files.push({ name: 'countertop.db', rows: null, bytes: statSync(join(folder, 'countertop.db')).size });
   for (const spec of SPECS) {
     const rows = writeCsv(sqlite, join(folder, spec.name), spec);

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { BackupInfo, BackupReason } from '../../shared/api/admin';
 import Database from 'better-sqlite3';
 import type { Sqlite } from '../db/open';
+import { memorySecretStore } from '../secrets/secrets';
+import { moveTokenOut } from '../sync/state';
 
 export const BACKUP_DIR = 'backups';
 const REASONS: BackupReason[] = ['scheduled', 'shutdown', 'manual', 'before-restore', 'export'];
@@ -125,4 +127,25 @@ export function pruneBackups(dir: string, now: number, retentionDays: number): s
     deleted.push(b.name);
   });
   return deleted;
+}
+
+/**
+ * Backups made by older versions hold the device token (it was in the database): once the live
+ * database gave its token up, the backups give it up too. Each stays a whole backup (its own
+ * rollback journal); one that cannot be opened is left as it is.
+ */
+export function dropTokenFromBackups(dir: string): void {
+  for (const { name } of listBackups(dir)) {
+    try {
+      const db = new Database(join(dir, name), { fileMustExist: true });
+      try {
+        if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'").get())
+          moveTokenOut(db, memorySecretStore(), false);
+      } finally {
+        db.close();
+      }
+    } catch (err) {
+      console.warn(`[countertop] could not remove the cloud token from backup ${name}:`, err instanceof Error ? err.message : err);
+    }
+  }
 }

@@ -5,7 +5,7 @@ import type { AppStatus } from '../../shared/api/types';
 import type { Result } from '../../shared/errors';
 import Database from 'better-sqlite3';
 import { AppError, errorFromUnknown } from '../errors';
-import { verifyPin } from '../staff/pin';
+import { verifyPin, type PinParams } from '../staff/pin';
 import type { DataSafety } from './service';
 import { listBackups } from './files';
 import { backupStoreFacts } from './integrity';
@@ -36,7 +36,7 @@ function backupAdminHashes(file: string): string[] {
  * ahead only with the PIN of an active admin of the chosen backup. A failure is counted before
  * the check, so parallel guesses cannot outrun the lock.
  */
-async function confirmAdminOfBackup(safety: DataSafety, name: string, pin: string, now: number): Promise<void> {
+async function confirmAdminOfBackup(safety: DataSafety, name: string, pin: string, now: number, params: PinParams): Promise<void> {
   const f = failures.get(safety) ?? { count: 0, lockedUntil: 0 };
   failures.set(safety, f);
   if (f.lockedUntil > now)
@@ -50,7 +50,7 @@ async function confirmAdminOfBackup(safety: DataSafety, name: string, pin: strin
     f.count = 0;
   }
   let matched = false;
-  for (const hash of backupAdminHashes(join(safety.backupsDir, name))) if (await verifyPin(pin, hash)) matched = true;
+  for (const hash of backupAdminHashes(join(safety.backupsDir, name))) if (await verifyPin(pin, hash, params)) matched = true;
   if (!matched) throw new AppError('FORBIDDEN', 'That is not the PIN of an admin in this backup', { messageKey: 'data.recovery.wrongPin' });
   f.count = 0;
   f.lockedUntil = 0;
@@ -68,6 +68,7 @@ export async function recoveryCall(
   safety: DataSafety,
   terminalCode: string,
   clock: () => number,
+  pinParams: PinParams,
 ): Promise<Result<unknown>> {
   if (!Object.hasOwn(contract, channel)) return { ok: false, error: { code: 'VALIDATION', message: `Unknown channel ${String(channel)}` } };
   const def = contract[channel as Channel];
@@ -103,7 +104,7 @@ export async function recoveryCall(
         const { name, pin } = parsed.data as { name: string; pin: string };
         if (!listBackups(safety.backupsDir).some((b) => b.name === name))
           throw new AppError('NOT_FOUND', 'No such backup', { messageKey: 'data.recovery.noSuchBackup' });
-        await confirmAdminOfBackup(safety, name, pin, clock());
+        await confirmAdminOfBackup(safety, name, pin, clock(), pinParams);
         return { ok: true, value: await safety.restore(name, { staffId: null, fromRecovery: true }) };
       }
       case 'recovery.startEmpty':

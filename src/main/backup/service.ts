@@ -1,5 +1,5 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BackupInfo, BackupOverview, BackupReason, ExportResult, RestoreResult } from '../../shared/api/admin';
 import { inTransaction, type Sqlite } from '../db/open';
 import type { Deps } from '../deps';
@@ -10,6 +10,7 @@ import { readBackupConfig } from './config';
 import { exportAll } from './export';
 import { BACKUP_DIR, listBackups, parseBackupName, pruneBackups, writeBackup } from './files';
 import { checkBackupFile } from './integrity';
+import { checkBackupSchema } from './schema-check';
 
 /** What the data-safety service needs from the app: the open store, and a way to swap it. */
 export interface StoreSlot {
@@ -52,6 +53,8 @@ export interface DataSafetyOptions {
   slot: StoreSlot;
   /** Automatic backups on a timer (off in tests that do not want them). */
   automatic: boolean;
+  /** The app's migrations: a backup must match the schema they make for its version. */
+  migrationsDir: string;
   log?: (message: string, err?: unknown) => void;
 }
 
@@ -67,8 +70,36 @@ function fsyncPath(path: string): void {
   }
 }
 
+/** Refuses (CONFLICT, with a message key the renderer words) a file that is not exactly a Countertop database. */
+function refuseUnlessCountertop(file: string, name: string, migrationsDir: string): void {
+  const whole = checkBackupFile(file);
+  if (!whole.ok)
+    throw new AppError('CONFLICT', `This backup cannot be restored: ${whole.problem}`, {
+      name,
+      problem: whole.problem,
+      messageKey: 'data.refused.damaged',
+    });
+  const schema = checkBackupSchema(file, migrationsDir);
+  if (!schema.ok)
+    throw new AppError('CONFLICT', `This backup cannot be restored: ${schema.problem}`, {
+      name,
+      problem: schema.problem,
+      ...schema.detail,
+      messageKey: `data.refused.${schema.detail.reason}`,
+    });
+}
+
+/** Makes the directory entry of a rename durable (a no-op where folders cannot be opened, as on Windows). */
+function fsyncDir(dir: string): void {
+  try {
+    fsyncPath(dir);
+  } catch {
+    // Windows cannot open a folder for fsync; NTFS journals the rename itself
+  }
+}
+
 export function createDataSafety(opts: DataSafetyOptions): DataSafety {
-  const { dataDir, dbFile, clock, slot } = opts;
+  const { dataDir, dbFile, clock, slot, migrationsDir } = opts;
   const backupsDir = join(dataDir, BACKUP_DIR);
   const log = opts.log ?? ((m: string, err?: unknown) => console.error(`[backup] ${m}`, err ?? ''));
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -103,6 +134,53 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
       log('could not prune old backups', err);
     }
     return info;
+  }
+
+  /**
+   * Puts the checked copy in place of the store with one rename, keeping the old file under a
+   * second name (a hard link) until the copy has opened. If it does not open, the old file goes
+   * back the same way and is reopened: the store is as it was and the app can start again.
+   */
+  function swapIn(staged: string, hadStore: boolean, name: string): Deps {
+    const previous = `${dbFile}.previous-${process.pid}-${Date.now()}`;
+    const kept: string[] = [];
+    if (existsSync(dbFile)) {
+      try {
+        linkSync(dbFile, previous);
+      } catch {
+        copyFileSync(dbFile, previous); // a file system without hard links
+        fsyncPath(previous);
+      }
+      kept.push('');
+    }
+    // A WAL left beside the file belongs to the old database: it must never be replayed onto the
+    // restored one (the close checkpointed it, so this is only ever what a failed close left).
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(dbFile + suffix)) {
+        renameSync(dbFile + suffix, previous + suffix);
+        kept.push(suffix);
+      }
+    renameSync(staged, dbFile);
+    fsyncDir(dirname(dbFile));
+    try {
+      const deps = slot.open();
+      for (const suffix of kept) rmSync(previous + suffix, { force: true });
+      return deps;
+    } catch (err) {
+      log(`the restored copy of ${name} did not open; the store is put back`, err);
+      slot.close();
+      for (const suffix of ['-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+      if (kept.includes('')) {
+        for (const suffix of kept) renameSync(previous + suffix, dbFile + suffix);
+      } else rmSync(dbFile, { force: true });
+      fsyncDir(dirname(dbFile));
+      if (hadStore) slot.open();
+      throw new AppError('CONFLICT', `This backup cannot be restored: ${err instanceof Error ? err.message : String(err)}`, {
+        name,
+        problem: err instanceof Error ? err.message : String(err),
+        messageKey: 'data.refused.open',
+      });
+    }
   }
 
   function schedule(): void {
@@ -143,15 +221,29 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
 
     restore(name, actor) {
       const source = backupPath(name);
-      const check = checkBackupFile(source);
-      if (!check.ok)
-        return Promise.reject(
-          new AppError('CONFLICT', `This backup cannot be restored: ${check.problem}`, { name, problem: check.problem }),
-        );
-      // Copy first, so the live file is replaced only by a complete, synced copy.
+      // Copy first and check the copy (not the original, which could change after its check), so
+      // the live file is replaced only by a complete, synced, checked copy in the same folder.
       const staged = `${dbFile}${RESTORING}-${process.pid}-${Date.now()}`;
-      copyFileSync(source, staged);
-      fsyncPath(staged);
+      try {
+        copyFileSync(source, staged);
+        fsyncPath(staged);
+        refuseUnlessCountertop(staged, name, migrationsDir);
+      } catch (err) {
+        rmSync(staged, { force: true });
+        // A refused file may be an attempt to plant code in the store: who tried, and why it failed.
+        const deps = slot.deps();
+        if (deps && err instanceof AppError)
+          inTransaction(deps.sqlite, () =>
+            recordAudit(deps, {
+              staffId: actor.staffId,
+              action: 'backup.restore',
+              target: name,
+              details: { refused: err.message },
+              success: false,
+            }),
+          );
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
       // Hold new calls first, then wait for the backup folder: never the other way round, so a
       // backup asked for meanwhile cannot wait on the restore while the restore waits on it.
       return slot
@@ -164,10 +256,7 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
                 keptAs = (await writeBackup(current.sqlite, backupsDir, clock(), 'before-restore')).name;
                 slot.close();
               }
-              // A WAL left beside the file belongs to the old database: it must never be replayed onto the restored one.
-              for (const suffix of ['-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
-              renameSync(staged, dbFile);
-              const deps = slot.open();
+              const deps = swapIn(staged, current !== null, name);
               inTransaction(deps.sqlite, () =>
                 recordAudit(deps, {
                   staffId: actor.staffId,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { PICTURE_NAME } from '../../shared/sync/shapes';
 import type { Product } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -39,10 +40,23 @@ function folder(deps: Pick<Deps, 'imagesDir'>): string {
   return deps.imagesDir;
 }
 
+/**
+ * The path of a picture this till could have named, or null. A name reaches the database from the
+ * wire too (sync, a restored backup): only the exact shape setProductImage makes becomes a path,
+ * and the path must still be a file directly inside the pictures folder.
+ */
+export function picturePath(dir: string, name: string | null | undefined): string | null {
+  if (!name || !PICTURE_NAME.test(name)) return null;
+  const base = resolve(dir);
+  const full = resolve(base, name);
+  return dirname(full) === base ? full : null;
+}
+
 function removeFiles(dir: string, name: string | null): void {
-  if (!name) return;
-  rmSync(join(dir, name), { force: true });
-  rmSync(join(dir, `${name}.thumb`), { force: true });
+  const file = picturePath(dir, name);
+  if (!file) return;
+  rmSync(file, { force: true });
+  rmSync(`${file}.thumb`, { force: true });
 }
 
 export function setProductImage(deps: Deps, id: string, image: string, thumb: string): Product {
@@ -87,11 +101,15 @@ function dataUrl(file: string): string | null {
 /** Thumbnails by image name (names come from list rows; the contract's pattern keeps them inside the folder). */
 export function thumbnails(deps: Pick<Deps, 'imagesDir'>, names: string[]): Record<string, string | null> {
   const out: Record<string, string | null> = {};
-  for (const name of names) out[name] = deps.imagesDir ? dataUrl(join(deps.imagesDir, `${name}.thumb`)) : null;
+  for (const name of names) {
+    const file = deps.imagesDir ? picturePath(deps.imagesDir, name) : null;
+    out[name] = file ? dataUrl(`${file}.thumb`) : null;
+  }
   return out;
 }
 
 export function productImage(deps: Deps, id: string): { dataUrl: string | null } {
   const p = getProduct(deps, id);
-  return { dataUrl: p.image && deps.imagesDir ? dataUrl(join(deps.imagesDir, p.image)) : null };
+  const file = deps.imagesDir ? picturePath(deps.imagesDir, p.image) : null;
+  return { dataUrl: file ? dataUrl(file) : null };
 }

@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/audit';
 import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/ledger';
 import { searchDoc } from './search-text';
 import { inBacklog, searchBacklog } from './search-backlog';
+import type { Unit } from '../../shared/units';
 
 export type ProductInput = z.output<typeof productInput>;
 export type ProductPatch = z.output<(typeof catalogContract)['catalog.update']['input']>;
@@ -376,7 +377,7 @@ function variantKey(attributes: string[], values: Record<string, string>): strin
 function addVariantTo(
   deps: Deps,
   g: { id: string; name: string; altName: string | null; categoryId: string | null; attributes: string[] },
-  base: { unit: 'each' | 'kg'; taxRateId?: string; supplierId?: string | null },
+  base: { unit: Unit; taxRateId?: string; supplierId?: string | null },
   v: VariantInput,
   taken: Set<string>,
   staffId: string | null,
@@ -451,7 +452,7 @@ export function addVariant(deps: Deps, input: VariantInput & { groupId: string }
   const g = getGroup(deps, input.groupId);
   const first = deps.sqlite
     .prepare('SELECT unit, tax_rate_id AS taxRateId, supplier_id AS supplierId FROM products WHERE group_id = ? ORDER BY rowid LIMIT 1')
-    .get(g.id) as { unit: 'each' | 'kg'; taxRateId: string; supplierId: string | null } | undefined;
+    .get(g.id) as { unit: Unit; taxRateId: string; supplierId: string | null } | undefined;
   const taken = new Set(g.variants.map((v) => variantKey(g.attributes, v.variant)));
   addVariantTo(deps, g, first ?? { unit: 'each' }, input, taken, staffId);
   return getGroup(deps, g.id);

@@ -89,18 +89,76 @@ export function startSearchFill(deps: Pick<Deps, 'sqlite'>): void {
 }
 
 /**
- * While the backlog waits: a rowid source for products in it whose name or alternative name
- * contains every word of the text. A scan of the waiting rows (at 100,000 names, tens of ms),
- * so a new terminal finds its products by name before their entries exist; pinyin initials
- * find them once indexed.
+ * While the backlog waits: a rowid source for products in it whose names match every word of the
+ * text the way their index entry will (see `backlogMatcher`). A scan of the waiting rows, so a new
+ * terminal finds its products by name, Chinese initials included, before their entries exist.
  */
-export function backlogNameSource(backlog: Backlog, text: string, limit: number): { sql: string; args: Record<string, unknown> } | null {
-  const words = [...new Set(text.toLowerCase().split(/\s+/).filter(Boolean))].slice(0, 4);
+export function backlogNameSource(
+  sqlite: Sqlite,
+  backlog: Backlog,
+  text: string,
+  limit: number,
+): { sql: string; args: Record<string, unknown> } | null {
+  const words = queryWords(text);
   if (words.length === 0) return null;
-  const args: Record<string, unknown> = { blFrom: backlog.through, blTo: backlog.upto };
-  const conds = words.map((w, i) => {
-    args[`blWord${i}`] = w;
-    return `(instr(lower(name), @blWord${i}) > 0 OR instr(lower(alt_name), @blWord${i}) > 0)`;
-  });
-  return { sql: `SELECT rowid FROM products WHERE rowid > @blFrom AND rowid <= @blTo AND ${conds.join(' AND ')} LIMIT ${limit}`, args };
+  registerBacklogMatch(sqlite);
+  return {
+    sql: `SELECT rowid FROM products WHERE rowid > @blFrom AND rowid <= @blTo AND ct_backlog_match(name, alt_name, @blWords) LIMIT ${limit}`,
+    args: { blFrom: backlog.through, blTo: backlog.upto, blWords: words.join(' ') },
+  };
+}
+
+/** Folds text as the index's tokenizer does (unicode61, remove_diacritics 2): full-width and Unicode case, accents. */
+export function foldSearchText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFKC')
+    .toLowerCase();
+}
+
+function queryWords(text: string): string[] {
+  return [...new Set(foldSearchText(text).split(/\s+/).filter(Boolean))].slice(0, 4);
+}
+
+/**
+ * Whether a waiting product's names match all the words: a word is in its folded names, or (all
+ * letters) starts one of the pinyin tokens its entry will have, so `pg` finds 苹果 as the index
+ * does. Pinyin is worked out only for names with Chinese in them, and remembered per name.
+ */
+export function backlogMatcher(): (name: string, altName: string | null, words: string) => boolean {
+  const py = new Map<string, string[]>();
+  let lastWords = '';
+  let parsed: string[] = [];
+  return (name, altName, words) => {
+    if (words !== lastWords) {
+      lastWords = words;
+      parsed = words.split(' ');
+    }
+    const folded = foldSearchText(`${name} ${altName ?? ''}`);
+    const missing = parsed.filter((w) => !folded.includes(w));
+    if (missing.length === 0) return true;
+    // Pinyin (the costly part) only when every missing word could be initials or syllables.
+    if (!missing.every((w) => /^[a-z]+$/.test(w)) || !/[\u3400-\u9fff\uf900-\ufaff]/u.test(folded)) return false;
+    const key = `${name}\u0000${altName ?? ''}`;
+    let tokens = py.get(key);
+    if (!tokens) {
+      tokens = searchDoc({ name, altName }).py.split(' ');
+      if (py.size >= 100_000) py.clear();
+      py.set(key, tokens);
+    }
+    const known = tokens;
+    return missing.every((w) => known.some((t) => t.startsWith(w)));
+  };
+}
+
+const withMatch = new WeakSet<Sqlite>();
+
+function registerBacklogMatch(sqlite: Sqlite): void {
+  if (withMatch.has(sqlite)) return;
+  const match = backlogMatcher();
+  sqlite.function('ct_backlog_match', { deterministic: true }, (name, altName, words) =>
+    match(String(name ?? ''), altName == null ? null : String(altName), String(words)) ? 1 : 0,
+  );
+  withMatch.add(sqlite);
 }

@@ -83,7 +83,7 @@ export function searchProducts(deps: Pick<Deps, 'sqlite'>, typed: string, limit 
   const backlog = searchBacklog(sqlite);
   if ((fts || backlog) && out.length < limit) {
     const matches = fts ? (cachedStatement(sqlite, SEARCH_SQL.fts).all(fts) as ProductHit[]) : [];
-    const waiting = backlog && backlogNameSource(backlog, q, CANDIDATES);
+    const waiting = backlog && backlogNameSource(sqlite, backlog, q, CANDIDATES);
     if (waiting)
       matches.push(
         ...(cachedStatement(sqlite, `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (${waiting.sql}) AND p.archived = 0`).all(

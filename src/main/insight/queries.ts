@@ -20,6 +20,7 @@ import { AppError } from '../errors';
 import { DIM, type Dim, type Measures } from './rollups';
 import { bucketVector, savePacked, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
+import type { Unit } from '../../shared/units';
 
 type Sql = Pick<Deps, 'sqlite' | 'db'>;
 
@@ -308,13 +309,14 @@ export function productList(
     const figures = new Map(keyedTotals(deps, DIM.product, r, ranked.keys).map((m) => [m.k, asRow(m)]));
     page = ranked.keys.flatMap((k) => figures.get(k) ?? []);
   }
-  const info = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, price FROM products WHERE id = ?');
+  const info = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, price, unit FROM products WHERE id = ?');
   const items = page.map((x): ProductPerf => {
-    const p = (info.get(x.id) as { sku: string; name: string; altName: string | null; price: number } | undefined) ?? {
+    const p = (info.get(x.id) as { sku: string; name: string; altName: string | null; price: number; unit: Unit } | undefined) ?? {
       sku: '?',
       name: x.id,
       altName: null,
       price: 0,
+      unit: 'each' as const,
     };
     return {
       productId: x.id,
@@ -322,6 +324,7 @@ export function productList(
       name: p.name,
       altName: p.altName,
       price: p.price,
+      unit: p.unit,
       units: x.m.units,
       orders: x.m.orders,
       sales: x.m.sales,

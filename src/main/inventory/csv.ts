@@ -13,6 +13,7 @@ import { clearReorderRules, defaultTaxRateId, updateProduct, writeSearchEntry } 
 import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { getLocation } from './stock';
 import { cachedStatement } from '../db/statements';
+import { isUnit, UNITS, type Unit } from '../../shared/units';
 
 /**
  * Products and stock as CSV. Money is written in the store currency's decimals ("1.50"),
@@ -38,6 +39,12 @@ export const PRODUCT_COLUMNS = [
   'variant',
   'archived',
 ] as const;
+/** A unit as a file writes it: our own names, plus the character 斤 and "lbs" as other tills export them. */
+function csvUnit(text: string): Unit | null {
+  const alias: Record<string, Unit> = { 斤: 'jin', lbs: 'lb' };
+  return isUnit(text) ? text : (alias[text] ?? null);
+}
+
 export const STOCK_COLUMNS = ['sku', 'name', 'unit', 'location', 'qty', 'reorder_point', 'reorder_qty', 'cost', 'value'] as const;
 
 /** Product columns that become names and codes a person reads. */
@@ -83,12 +90,17 @@ function percentToBp(text: string): number | null {
 // ---------------------------------------------------------------------------------------------
 // Staged uploads: the file arrives in pieces, is previewed, then committed.
 
+/** Customers and sales history are staged here too; src/main/history reads and checks them. */
+export type StagedKind = 'products' | 'stock' | 'customers' | 'sales';
+
 interface Staged {
-  kind: 'products' | 'stock';
+  kind: StagedKind;
   locationId: string | null;
   chunks: string[];
   bytes: number;
   at: number;
+  /** What a preview worked out, for the commit to reuse while the store has not changed (history imports). */
+  memo?: unknown;
 }
 const staged = new WeakMap<object, Map<string, Staged>>();
 
@@ -98,11 +110,7 @@ function stagingOf(deps: Pick<Deps, 'sqlite'>): Map<string, Staged> {
   return m;
 }
 
-export function beginImport(
-  deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>,
-  kind: 'products' | 'stock',
-  locationId?: string,
-): { importId: string } {
+export function beginImport(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>, kind: StagedKind, locationId?: string): { importId: string } {
   if (locationId) getLocation(deps, locationId, { active: true });
   const m = stagingOf(deps);
   const now = deps.clock();
@@ -112,20 +120,38 @@ export function beginImport(
   return { importId };
 }
 
-function stagedOf(deps: Pick<Deps, 'sqlite'>, importId: string): Staged {
+function stagedOf(deps: Pick<Deps, 'sqlite'>, importId: string, kinds: readonly StagedKind[] = ['products', 'stock']): Staged {
   const s = stagingOf(deps).get(importId);
-  if (!s) throw notFound('Import', { importId });
+  if (!s || !kinds.includes(s.kind)) throw notFound('Import', { importId });
   return s;
 }
 
+/** The whole text of a staged customers or sales file. */
+export function stagedText(deps: Pick<Deps, 'sqlite'>, importId: string, kinds: readonly StagedKind[]): { kind: StagedKind; text: string } {
+  const s = stagedOf(deps, importId, kinds);
+  return { kind: s.kind, text: s.chunks.join('') };
+}
+
+/** A slot on a staged file for what its preview worked out (see `Staged.memo`). */
+export function stagedMemo(deps: Pick<Deps, 'sqlite'>, importId: string): { memo?: unknown } {
+  return stagedOf(deps, importId, ['customers', 'sales']);
+}
+
+/** Forgets a staged file once it was committed. */
+export function dropStaged(deps: Pick<Deps, 'sqlite'>, importId: string): void {
+  stagingOf(deps).delete(importId);
+}
+
 export function addChunk(deps: Pick<Deps, 'sqlite'>, importId: string, seq: number, text: string): { received: number } {
-  const s = stagedOf(deps, importId);
+  const s = stagedOf(deps, importId, ['products', 'stock', 'customers', 'sales']);
   if (seq !== s.chunks.length)
     throw new AppError('CONFLICT', `Expected piece ${s.chunks.length}, got ${seq}`, { expected: s.chunks.length });
   if (s.bytes + text.length > MAX_BYTES)
     throw new AppError('VALIDATION', 'The file is too large (at most 200 MB)', { messageKey: 'inv.err.fileTooLarge' });
   s.chunks.push(text);
   s.bytes += text.length;
+  // A preview of the file so far no longer describes it.
+  s.memo = undefined;
   return { received: s.bytes };
 }
 
@@ -170,7 +196,7 @@ export interface ProductRowIn {
   name: string;
   altName: string | null;
   category: string | null;
-  unit: 'each' | 'kg';
+  unit: Unit;
   price: number;
   cost: number | null;
   taxRateId: string | null;
@@ -271,8 +297,8 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
     const altName = r.get('alt_name');
     if (altName.length > 120) err('alt_name', 'the other name is longer than 120 characters', 'tooLong', { max: 120 });
     const unitText = r.get('unit').toLowerCase() || 'each';
-    if (unitText !== 'each' && unitText !== 'kg')
-      err('unit', `unit must be "each" or "kg", not "${unitText}"`, 'badUnit', { value: unitText });
+    const unit = csvUnit(unitText);
+    if (!unit) err('unit', `unit must be one of ${UNITS.join(', ')}, not "${unitText}"`, 'badUnit', { value: unitText });
     const price = parseDecimal(r.get('price'), digits);
     if (price === null || price > 1_000_000_000) err('price', `"${r.get('price')}" is not a price`, 'badPrice', { value: r.get('price') });
     const costText = r.get('cost');
@@ -337,7 +363,7 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<Pr
       name,
       altName: altName || null,
       category: category || null,
-      unit: unitText as 'each' | 'kg',
+      unit: unit ?? 'each',
       price: price!,
       cost,
       taxRateId,
@@ -403,7 +429,8 @@ function checkStock(deps: Pick<Deps, 'sqlite'>, p: Parsed, fallbackLocation: str
 }
 
 function check(deps: Deps, s: Staged): Checked<ProductRowIn> | Checked<StockRowIn> {
-  const parsed = parseCsv(s.chunks.join(''), s.kind);
+  // stagedOf let only products and stock files through to here.
+  const parsed = parseCsv(s.chunks.join(''), s.kind as 'products' | 'stock');
   if (s.kind === 'products') return checkProducts(deps, parsed);
   return checkStock(deps, parsed, s.locationId ?? defaultLocationId(deps));
 }
@@ -413,7 +440,7 @@ export function previewImport(deps: Deps, importId: string): ImportPreview {
   const c = check(deps, s);
   return {
     importId,
-    kind: s.kind,
+    kind: s.kind as 'products' | 'stock',
     rows: c.rows,
     valid: c.valid.length,
     creates: c.creates,

@@ -9,6 +9,7 @@ import { codePrefixRange, ftsQuery, looksLikeCode } from '../catalog/search-text
 import { productIdByCode, skuCases } from '../catalog/products';
 import { backlogNameSource, searchBacklog } from '../catalog/search-backlog';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
+import { piecesAndMass, type Unit } from '../../shared/units';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;
 
@@ -192,7 +193,7 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
     }
     // A new terminal's names still waiting for their index entries are scanned meanwhile.
     const backlog = searchBacklog(deps.sqlite);
-    const waiting = backlog && backlogNameSource(backlog, text, TEXT_MATCHES);
+    const waiting = backlog && backlogNameSource(deps.sqlite, backlog, text, TEXT_MATCHES);
     if (waiting) {
       sources.push(waiting.sql);
       Object.assign(args, waiting.args);
@@ -325,7 +326,7 @@ export function countStock(deps: Pick<Deps, 'sqlite'>, f: StockFilter): { total:
 
 export function stockItem(deps: Pick<Deps, 'sqlite'>, productId: string): StockItem {
   const p = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, unit, cost FROM products WHERE id = ?').get(productId) as
-    { id: string; sku: string; name: string; altName: string | null; unit: 'each' | 'kg'; cost: number } | undefined;
+    { id: string; sku: string; name: string; altName: string | null; unit: Unit; cost: number } | undefined;
   if (!p) throw notFound('Product', { productId });
   const levels = deps.sqlite
     .prepare(
@@ -530,20 +531,33 @@ export function flaggedLevels(deps: Pick<Deps, 'sqlite'>, q: { offset: number; l
 export function valuation(
   deps: Pick<Deps, 'sqlite'>,
   locationId: string | null,
-): { rows: ValuationRow[]; totalQty: number; totalValue: number } {
+): { rows: ValuationRow[]; totalQty: number; totalWeighed: number; totalValue: number } {
   if (locationId) getLocation(deps, locationId);
-  const rows = deps.sqlite
+  const where = `WHERE p.archived = 0 AND s.qty > 0 ${locationId ? 'AND s.location_id = ?' : ''}`;
+  const args = locationId ? [locationId] : [];
+  const base = deps.sqlite
     .prepare(
       `SELECT p.category_id AS categoryId, c.name AS categoryName, c.alt_name AS categoryAltName, COUNT(DISTINCT s.product_id) AS items,
-              SUM(MAX(s.qty, 0)) AS qty, (SUM(MAX(s.qty, 0) * p.cost) + 500) / 1000 AS value
+              (SUM(MAX(s.qty, 0) * p.cost) + 500) / 1000 AS value
        FROM stock_levels s CROSS JOIN products p ON p.id = s.product_id LEFT JOIN categories c ON c.id = p.category_id
-       WHERE p.archived = 0 AND s.qty > 0 ${locationId ? 'AND s.location_id = ?' : ''}
-       GROUP BY p.category_id ORDER BY value DESC`,
+       ${where} GROUP BY p.category_id ORDER BY value DESC`,
     )
-    .all(...(locationId ? [locationId] : [])) as ValuationRow[];
+    .all(...args) as Omit<ValuationRow, 'qty' | 'weighed'>[];
+  // Quantities per category and unit: pieces apart from weight, each weight unit summed then brought to grams.
+  const perUnit = deps.sqlite
+    .prepare(
+      `SELECT p.category_id AS categoryId, p.unit, SUM(MAX(s.qty, 0)) AS qty
+       FROM stock_levels s CROSS JOIN products p ON p.id = s.product_id ${where} GROUP BY p.category_id, p.unit`,
+    )
+    .all(...args) as { categoryId: string | null; unit: string; qty: number }[];
+  const rows = base.map((r): ValuationRow => {
+    const q = piecesAndMass(perUnit.filter((u) => u.categoryId === r.categoryId));
+    return { ...r, qty: q.pieces, weighed: q.grams };
+  });
   return {
     rows,
     totalQty: rows.reduce((s, r) => s + r.qty, 0),
+    totalWeighed: rows.reduce((s, r) => s + r.weighed, 0),
     totalValue: rows.reduce((s, r) => s + r.value, 0),
   };
 }

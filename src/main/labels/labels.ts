@@ -6,12 +6,16 @@ import type { Deps } from '../deps';
 import { notFound } from '../errors';
 import { readSettings } from '../settings/settings';
 import { PdfText } from '../pdf/text';
+import { isWeighed, unitSymbol, type Unit } from '../../shared/units';
 
 /**
  * Shelf and product labels as PDF: a sheet of 24 (A4, 3 × 8 labels of 63.5 × 33.9 mm, the common
  * L7159 layout) or a roll (one 50 × 30 mm label per page, for label printers). Each label carries
  * the name, the price and a barcode made by bwip-js: the item's EAN-13 or UPC-A when it has one,
- * otherwise Code 128 of its barcode or, without one, of its SKU.
+ * otherwise Code 128 of its barcode or, without one, of its SKU. A SKU with letters outside
+ * printable ASCII (KÄSE-Ü1, 奶酪-01) cannot be Code 128 (a scanner would read its UTF-8 bytes as
+ * Latin-1), so it is printed as a QR code marked UTF-8 (ECI 26), which scanners read back as the
+ * SKU itself; a scan of the SKU finds the product.
  */
 
 export const MM = 72 / 25.4;
@@ -25,7 +29,7 @@ export const SHEET = {
 };
 export const ROLL = { label: { width: 50 * MM, height: 30 * MM } };
 
-export type Symbology = 'ean13' | 'upca' | 'code128';
+export type Symbology = 'ean13' | 'upca' | 'code128' | 'qrcode';
 
 export function isValidUpcA(code: string): boolean {
   if (!/^\d{12}$/.test(code)) return false;
@@ -40,11 +44,26 @@ export function labelCode(p: { sku: string; barcodes: string[] }): { code: strin
   if (ean) return { code: ean, symbology: 'ean13' };
   const upc = p.barcodes.find(isValidUpcA);
   if (upc) return { code: upc, symbology: 'upca' };
-  const any = p.barcodes.find((c) => /^[\x20-\x7e]+$/.test(c));
-  return { code: any ?? p.sku, symbology: 'code128' };
+  const code = p.barcodes.find(isCode128Text) ?? p.sku;
+  return { code, symbology: isCode128Text(code) ? 'code128' : 'qrcode' };
+}
+
+function isCode128Text(code: string): boolean {
+  return /^[\x20-\x7e]+$/.test(code);
 }
 
 export function barcodePng(code: string, symbology: Symbology): Promise<Buffer> {
+  if (symbology === 'qrcode')
+    return bwipjs.toBuffer({
+      bcid: 'qrcode',
+      // ECI 26 tells the scanner the bytes are UTF-8; '^' is the escape character once parsed.
+      text: `^ECI000026${code.replace(/\^/g, '^^')}`,
+      parsefnc: true,
+      scale: 3,
+      paddingwidth: 4,
+      paddingheight: 4,
+      backgroundcolor: 'FFFFFF',
+    });
   return bwipjs.toBuffer({
     bcid: symbology,
     text: code,
@@ -63,7 +82,7 @@ interface LabelItem {
   name: string;
   altName: string | null;
   price: number;
-  unit: 'each' | 'kg';
+  unit: Unit;
   sku: string;
   barcodes: string[];
 }
@@ -122,7 +141,7 @@ export async function labelsPdf(
       text.draw(page!, line, { x: x0 + pad, y, size: nameSize, bold: true });
       y -= nameSize + 1.5;
     }
-    const price = `${formatMoney(item.price, settings.currency, settings.language)}${item.unit === 'kg' ? '/kg' : ''}`;
+    const price = `${formatMoney(item.price, settings.currency, settings.language)}${isWeighed(item.unit) ? `/${unitSymbol(item.unit, settings.language)}` : ''}`;
     const priceWidth = text.width(price, priceSize, true);
     const priceY = y - priceSize + nameSize + 1;
     text.draw(page!, price, { x: x0 + size.width - pad - priceWidth, y: priceY, size: priceSize, bold: true });
@@ -145,7 +164,17 @@ export async function labelsPdf(
     const maxH = priceY - 1.5 * MM - bottom;
     const scale = Math.min(inner / image.width, maxH / image.height);
     const width = image.width * scale;
-    page!.drawImage(image, { x: x0 + (size.width - width) / 2, y: bottom, width, height: image.height * scale });
+    if (symbology === 'qrcode') {
+      // A QR code has no human-readable line: the SKU is written beside it instead.
+      page!.drawImage(image, { x: x0 + pad, y: bottom, width, height: image.height * scale });
+      const skuSize = sheet ? 8 : 7;
+      const room = inner - width - 2 * MM;
+      text.draw(page!, text.fit(code, skuSize, room), {
+        x: x0 + pad + width + 2 * MM,
+        y: bottom + (image.height * scale - skuSize) / 2,
+        size: skuSize,
+      });
+    } else page!.drawImage(image, { x: x0 + (size.width - width) / 2, y: bottom, width, height: image.height * scale });
   }
   const bytes = await doc.save();
   return { base64: Buffer.from(bytes).toString('base64'), labels: sequence.length, fileName: `labels-${input.layout}.pdf` };

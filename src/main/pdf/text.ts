@@ -5,14 +5,18 @@ import fontkit from '@pdf-lib/fontkit';
 import {
   PDFDocument,
   PDFFont,
+  PDFHexString,
   PDFName,
+  PDFNumber,
+  PDFOperator,
+  PDFOperatorNames,
   PDFPage,
   PDFRef,
   StandardFonts,
   appendBezierCurve,
+  beginText,
   closePath,
-  concatTransformationMatrix,
-  drawObject,
+  endText,
   fill,
   lineTo,
   moveTo,
@@ -20,20 +24,24 @@ import {
   pushGraphicsState,
   rgb,
   setFillingColor,
-  type PDFOperator,
+  setFontAndSize,
+  setTextMatrix,
+  showText,
   type RGB,
 } from 'pdf-lib';
 
 /**
- * Text for our PDFs (labels, purchase orders) that may be Chinese, on any machine, headless.
+ * Text for every PDF we make (shelf labels, purchase orders, Z reports, shipping labels) that may
+ * be Chinese, on any machine, headless: the one place a PDF gets its fonts.
  *
- * Latin text is set in the PDF's standard Helvetica (real, searchable text). Characters outside
- * WinAnsi (Chinese names) are drawn as vector outlines taken from Noto Sans Hans, an OFL font that
- * ships in the npm package `@embedpdf/fonts-sc`: pdf-lib cannot subset CFF-flavoured OpenType
- * fonts correctly (the subset it writes is rejected by PDF readers), and embedding the whole 8 MB
- * font into every label sheet is out of the question. Outlines need no font on the printing
- * machine, no system fonts and no native library, and stay sharp at any size. Each character's
- * outline is written once per document as a form XObject and placed by reference.
+ * Latin text is set in a standard font (Helvetica, or Courier for the receipt-like Z report).
+ * Characters outside WinAnsi (Chinese) come from Noto Sans Hans, an OFL font that ships in the npm
+ * package `@embedpdf/fonts-sc`, as a Type 3 font written by us: each character used is one glyph
+ * procedure holding its vector outline, with a ToUnicode map, so the text stays real text (it can
+ * be searched and copied) and the file carries only the characters it uses. The font file itself
+ * is never embedded: pdf-lib cannot subset CFF-flavoured OpenType fonts correctly (the subset it
+ * writes is rejected by PDF readers), its subset of a TrueType font loses glyph outlines, and the
+ * whole font (8 MB) is out of the question for a label. Nothing is needed on the printing machine.
  */
 
 interface Glyph {
@@ -105,21 +113,39 @@ export interface DrawOptions {
   color?: RGB;
 }
 
+/** Glyphs per Type 3 font: its codes are single bytes (1–255). */
+const CODES_PER_FONT = 255;
+
+/** One Type 3 font of a document: up to 255 characters, rewritten each time one is added. */
+interface Type3 {
+  ref: PDFRef;
+  toUnicode: PDFRef;
+  chars: string[];
+  procs: PDFRef[];
+}
+
 export class PdfText {
   private constructor(
+    private readonly doc: PDFDocument,
     private readonly regular: PDFFont,
     private readonly boldFont: PDFFont,
   ) {}
 
-  static async create(doc: PDFDocument): Promise<PdfText> {
+  /** `latin: 'mono'` sets Latin text in Courier (a fixed grid, as on a receipt). */
+  static async create(doc: PDFDocument, opts: { latin?: 'sans' | 'mono' } = {}): Promise<PdfText> {
     doc.registerFontkit(fontkit);
-    return new PdfText(await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+    const mono = opts.latin === 'mono';
+    return new PdfText(
+      doc,
+      await doc.embedFont(mono ? StandardFonts.Courier : StandardFonts.Helvetica),
+      await doc.embedFont(mono ? StandardFonts.CourierBold : StandardFonts.HelveticaBold),
+    );
   }
 
   private readonly encodable = new Map<string, boolean>();
 
-  /** Whether Helvetica (WinAnsi) can show this character. */
-  private latin(ch: string): boolean {
+  /** Whether the standard font (WinAnsi) can show this character. */
+  latin(ch: string): boolean {
     let ok = this.encodable.get(ch);
     if (ok === undefined) {
       try {
@@ -193,47 +219,129 @@ export class PdfText {
       if (r.latin) {
         page.drawText(r.text, { x, y: o.y, size: o.size, font, color });
         x += font.widthOfTextAtSize(r.text, o.size);
-      } else x += this.drawOutlines(page, r.text, x, o.y, o.size, color);
+      } else {
+        const w = this.drawCjk(page, r.text, x, o.y, o.size, color);
+        // The outline font has one weight: bold is the same glyphs drawn again a hair to the right.
+        if (o.bold) this.drawCjk(page, r.text, x + o.size * 0.04, o.y, o.size, color);
+        x += w;
+      }
     }
     return x - o.x;
   }
 
-  /** Form XObjects of this document, one per character, and their names in each page's resources. */
-  private readonly forms = new Map<string, PDFRef>();
-  private readonly names = new WeakMap<PDFPage, Map<string, PDFName>>();
+  private readonly type3: Type3[] = [];
+  private readonly codes = new Map<string, { font: number; code: number }>();
+  private readonly names = new WeakMap<PDFPage, Map<number, PDFName>>();
 
-  private formName(page: PDFPage, ch: string, o: Outline): PDFName {
-    let byChar = this.names.get(page);
-    if (!byChar) this.names.set(page, (byChar = new Map()));
-    let name = byChar.get(ch);
-    if (!name) {
-      let ref = this.forms.get(ch);
-      if (!ref) {
-        const em = cjkFont().unitsPerEm;
-        ref = page.doc.context.register(page.doc.context.formXObject(o.ops, { BBox: [-em, -em, 3 * em, 3 * em] }));
-        this.forms.set(ch, ref);
+  /** The font and code of a character, adding its glyph to the document's Type 3 fonts the first time. */
+  private codeOf(ch: string): { font: number; code: number } {
+    let c = this.codes.get(ch);
+    if (!c) {
+      let f = this.type3[this.type3.length - 1];
+      if (!f || f.chars.length >= CODES_PER_FONT) {
+        f = { ref: this.doc.context.nextRef(), toUnicode: this.doc.context.nextRef(), chars: [], procs: [] };
+        this.type3.push(f);
       }
-      name = page.node.newXObject('G', ref);
-      byChar.set(ch, name);
+      const o = outlineOf(ch);
+      const proc = this.doc.context.contentStream([
+        PDFOperator.of(PDFOperatorNames.Type3D0, [PDFNumber.of(o.advance), PDFNumber.of(0)]),
+        ...o.ops,
+      ]);
+      f.procs.push(this.doc.context.register(proc));
+      f.chars.push(ch);
+      c = { font: this.type3.length - 1, code: f.chars.length };
+      this.codes.set(ch, c);
+      this.writeFont(f);
+    }
+    return c;
+  }
+
+  /** (Re)writes a Type 3 font's dictionary and its ToUnicode map with every glyph it has so far. */
+  private writeFont(f: Type3): void {
+    const ctx = this.doc.context;
+    const em = cjkFont().unitsPerEm;
+    const procs: Record<string, PDFRef> = {};
+    const differences: (number | PDFName)[] = [1];
+    const widths: number[] = [];
+    f.chars.forEach((ch, i) => {
+      procs[`g${i + 1}`] = f.procs[i]!;
+      differences.push(PDFName.of(`g${i + 1}`));
+      widths.push(outlineOf(ch).advance);
+    });
+    const hex = (n: number, digits: number) => n.toString(16).toUpperCase().padStart(digits, '0');
+    const utf16 = (ch: string) => Array.from({ length: ch.length }, (_, k) => hex(ch.charCodeAt(k), 4)).join('');
+    const blocks: string[] = [];
+    for (let i = 0; i < f.chars.length; i += 100) {
+      const part = f.chars.slice(i, i + 100);
+      blocks.push(`${part.length} beginbfchar\n${part.map((ch, k) => `<${hex(i + k + 1, 2)}> <${utf16(ch)}>`).join('\n')}\nendbfchar`);
+    }
+    const cmap = [
+      '/CIDInit /ProcSet findresource begin',
+      '12 dict begin',
+      'begincmap',
+      '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def',
+      '/CMapName /Adobe-Identity-UCS def',
+      '/CMapType 2 def',
+      '1 begincodespacerange',
+      '<01> <FF>',
+      'endcodespacerange',
+      ...blocks,
+      'endcmap',
+      'CMapName currentdict /CMapResource defineresource pop',
+      'end',
+      'end',
+    ].join('\n');
+    ctx.assign(f.toUnicode, ctx.flateStream(cmap));
+    ctx.assign(
+      f.ref,
+      ctx.obj({
+        Type: 'Font',
+        Subtype: 'Type3',
+        FontBBox: [-em, -em, 3 * em, 3 * em],
+        FontMatrix: [1 / em, 0, 0, 1 / em, 0, 0],
+        CharProcs: procs,
+        Encoding: { Type: 'Encoding', Differences: differences },
+        FirstChar: 1,
+        LastChar: f.chars.length,
+        Widths: widths,
+        Resources: {},
+        ToUnicode: f.toUnicode,
+      }),
+    );
+  }
+
+  private fontName(page: PDFPage, font: number): PDFName {
+    let byFont = this.names.get(page);
+    if (!byFont) this.names.set(page, (byFont = new Map()));
+    let name = byFont.get(font);
+    if (!name) {
+      name = page.node.newFontDictionary('C', this.type3[font]!.ref);
+      byFont.set(font, name);
     }
     return name;
   }
 
-  private drawOutlines(page: PDFPage, text: string, x: number, y: number, size: number, color: RGB): number {
-    const scale = size / cjkFont().unitsPerEm;
-    let pen = 0;
+  private drawCjk(page: PDFPage, text: string, x: number, y: number, size: number, color: RGB): number {
+    // Consecutive characters of the same Type 3 font go out in one show-text operation.
+    const groups: { font: number; codes: number[] }[] = [];
     for (const ch of text) {
-      const o = outlineOf(ch);
-      if (o.ops.length)
-        page.pushOperators(
-          pushGraphicsState(),
-          setFillingColor(color),
-          concatTransformationMatrix(scale, 0, 0, scale, x + pen, y),
-          drawObject(this.formName(page, ch, o)),
-          popGraphicsState(),
-        );
-      pen += o.advance * scale;
+      const c = this.codeOf(ch);
+      const last = groups[groups.length - 1];
+      if (last && last.font === c.font) last.codes.push(c.code);
+      else groups.push({ font: c.font, codes: [c.code] });
     }
+    const ops = [pushGraphicsState(), setFillingColor(color), beginText()];
+    let pen = 0;
+    for (const g of groups) {
+      ops.push(
+        setFontAndSize(this.fontName(page, g.font), size),
+        setTextMatrix(1, 0, 0, 1, x + pen, y),
+        showText(PDFHexString.of(g.codes.map((c) => c.toString(16).padStart(2, '0')).join(''))),
+      );
+      for (const c of g.codes) pen += (outlineOf(this.type3[g.font]!.chars[c - 1]!).advance * size) / cjkFont().unitsPerEm;
+    }
+    ops.push(endText(), popGraphicsState());
+    page.pushOperators(...ops);
     return pen;
   }
 }

@@ -6,6 +6,7 @@ import type { Deps } from '../deps';
 import { readSettings } from '../settings/settings';
 import { PdfText } from '../pdf/text';
 import { decimalText, qtyText } from '../inventory/csv';
+import { isWeighed, unitSymbol } from '../../shared/units';
 import { getOrder, lineTotal } from './orders';
 import { getSupplier } from './suppliers';
 
@@ -102,7 +103,7 @@ export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): P
       sku: l.sku,
       // In the order's language: a Chinese store's supplier reads the Chinese name.
       item: localizedName(l.name, l.altName, settings.language).primary,
-      qty: qtyText(l.qtyOrdered),
+      qty: isWeighed(l.unit) ? `${qtyText(l.qtyOrdered)} ${unitSymbol(l.unit, settings.language)}` : qtyText(l.qtyOrdered),
       cost: money(l.unitCost),
       total: money(lineTotal(l.qtyOrdered, l.unitCost)),
     };

@@ -5,8 +5,10 @@
  */
 import type { Language, OrderLine, Payment, ReceiptDoc } from '../../shared/api/types';
 import { formatMoney, formatQty } from '../../shared/money';
+import { isWeighed, unitSymbol } from '../../shared/units';
 import { receiptLabels, type ReceiptLabels } from './labels';
 import { receiptLineAmount } from '../../shared/pricing';
+import { cardBrandName } from '../../shared/card-brands';
 import { centerWidth, charWidth, leftRight, wrapWidth } from './text-width';
 
 export interface ReceiptLine {
@@ -72,7 +74,8 @@ function itemLines(line: OrderLine, doc: ReceiptDoc, width: number, labels: Rece
     out.push(...wrapWidth(name, width));
     const qty = formatQty(line.qty, line.unit, doc.language);
     const price = money(line.unitPrice, doc);
-    const detail = line.unit === 'kg' ? `  ${qty} kg x ${price}/kg` : `  ${qty} x ${price}`;
+    const unit = unitSymbol(line.unit, doc.language);
+    const detail = isWeighed(line.unit) ? `  ${qty} ${unit} x ${price}/${unit}` : `  ${qty} x ${price}`;
     out.push(...leftRight(detail, gross, width));
   }
   if (line.discount > 0) out.push(...leftRight(`  ${labels.discount}`, money(-line.discount, doc), width));
@@ -83,7 +86,13 @@ function paymentLines(payment: Payment, doc: ReceiptDoc, width: number, labels: 
   if (payment.kind === 'cash') {
     return leftRight(labels.cashTendered, money(payment.tendered ?? payment.amount, doc), width);
   }
-  const card = [labels.card, payment.brand, payment.last4 ? `****${payment.last4}` : null].filter((p): p is string => Boolean(p)).join(' ');
+  const card = [
+    labels.card,
+    payment.brand ? cardBrandName(payment.brand, doc.language) : null,
+    payment.last4 ? `****${payment.last4}` : null,
+  ]
+    .filter((p): p is string => Boolean(p))
+    .join(' ');
   return leftRight(card, money(payment.amount, doc), width);
 }
 

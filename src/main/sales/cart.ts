@@ -8,10 +8,11 @@ import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
-import { verifyApproval } from '../staff/staff';
+import type { VerifiedApproval } from '../staff/staff';
 import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
 import { cachedStatement } from '../db/statements';
+import { gramsToQty, isWeighed, type Unit } from '../../shared/units';
 
 interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
@@ -135,7 +136,7 @@ function touch(deps: Deps, cartId: string): void {
 
 interface ProductForSale {
   id: string;
-  unit: 'each' | 'kg';
+  unit: Unit;
   price: number;
   sku: string;
   name: string;
@@ -146,17 +147,20 @@ interface ProductForSale {
 /** A scan resolves a barcode, a scale label (weight or price embedded) or a SKU. */
 function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: number; fixedAmount: number | null } | null {
   const byBarcode = cachedStatement(deps.sqlite, CART_SQL.byBarcode).get(code) as ProductForSale | undefined;
-  if (byBarcode) return { product: byBarcode, qty: byBarcode.unit === 'kg' ? 1000 : 1000, fixedAmount: null };
+  if (byBarcode) return { product: byBarcode, qty: 1000, fixedAmount: null };
   const scale = decodeScaleBarcode(code, readSettings(deps).scale);
   if (scale) {
     const product = cachedStatement(deps.sqlite, CART_SQL.byPlu).get(scale.plu) as ProductForSale | undefined;
     if (product) {
       if (scale.kind === 'weight') {
         if (scale.grams <= 0) return null;
-        // Weighed goods: grams are thousandths of a kilogram; counted goods: the label's number is the count.
-        return { product, qty: product.unit === 'kg' ? scale.grams : scale.grams * 1000, fixedAmount: null };
+        // Weighed goods: the label's grams in the product's unit (680 g of a per-斤 item is 1.360 斤);
+        // counted goods: the label's number is the count.
+        if (!isWeighed(product.unit)) return { product, qty: scale.grams * 1000, fixedAmount: null };
+        const qty = gramsToQty(scale.grams, product.unit);
+        return qty > 0 ? { product, qty, fixedAmount: null } : null;
       }
-      const qty = product.unit === 'kg' && product.price > 0 ? Math.max(1, divRound(scale.minor * 1000, product.price)) : 1000;
+      const qty = isWeighed(product.unit) && product.price > 0 ? Math.max(1, divRound(scale.minor * 1000, product.price)) : 1000;
       return { product, qty, fixedAmount: scale.minor };
     }
   }
@@ -222,7 +226,7 @@ interface LineCtx {
     qty: number;
     unitPrice: number;
     fixedAmount: number | null;
-    unit: 'each' | 'kg';
+    unit: Unit;
     originalPrice: number;
     productId: string;
   };
@@ -243,7 +247,8 @@ function openLine(deps: Deps, lineId: string): LineCtx {
   return { cartId, line };
 }
 
-type Approval = { staffId: string; pin: string } | undefined;
+/** Checked before the transaction opens (staff.ts verifyApproval): the PIN hash must not hold it. */
+type Approval = VerifiedApproval | undefined;
 
 /**
  * An amount discount that was within the limit can exceed it once the quantity drops or a line
@@ -257,7 +262,7 @@ function recheckAmountDiscounts(deps: Deps, staff: SessionStaff, approval: Appro
   });
   const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
   if (cart.cartDiscount?.kind === 'amount' && overLimit(deps, base, cart.cartDiscount)) over = true;
-  const approvedBy = authorize(deps, staff, approval, 'discount.recheck', over);
+  const approvedBy = authorize(staff, approval, 'discount.recheck', over);
   if (approvedBy) recordAudit(deps, { staffId: staff.id, action: 'discount.recheck', target: cart.id, approvedBy, success: true });
 }
 
@@ -290,17 +295,11 @@ export function removeLine(deps: Deps, staff: SessionStaff, lineId: string, appr
  * Privileged cart actions: a clerk needs a manager's PIN on the spot; a manager approves their
  * own. Either way the action is audited with who approved it.
  */
-function authorize(
-  deps: Deps,
-  staff: SessionStaff,
-  approval: { staffId: string; pin: string } | undefined,
-  action: string,
-  needed: boolean,
-): string | null {
+function authorize(staff: SessionStaff, approval: Approval, action: string, needed: boolean): string | null {
   if (!needed) return null;
   if (roleRank(staff.role) >= roleRank('manager')) return staff.id;
   if (!approval) throw new AppError('APPROVAL_REQUIRED', 'A manager must approve this', { action });
-  return verifyApproval(deps, approval, staff.id, action);
+  return approval.approverId;
 }
 
 function overLimit(deps: Deps, base: number, discount: Discount | null): boolean {
@@ -310,18 +309,12 @@ function overLimit(deps: Deps, base: number, discount: Discount | null): boolean
   return base > 0 ? discountAmount(base, discount) * 10000 > base * limit : discount.minor > 0;
 }
 
-export function setLineDiscount(
-  deps: Deps,
-  staff: SessionStaff,
-  lineId: string,
-  discount: Discount | null,
-  approval?: { staffId: string; pin: string },
-): Cart {
+export function setLineDiscount(deps: Deps, staff: SessionStaff, lineId: string, discount: Discount | null, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   const base = lineGross(line);
   if (discount?.kind === 'amount' && discount.minor > base)
     throw new AppError('VALIDATION', 'The discount is larger than the line', { field: 'discount' });
-  const approvedBy = authorize(deps, staff, approval, 'discount.line', overLimit(deps, base, discount));
+  const approvedBy = authorize(staff, approval, 'discount.line', overLimit(deps, base, discount));
   deps.sqlite.prepare('UPDATE cart_lines SET discount = ? WHERE id = ?').run(discount ? JSON.stringify(discount) : null, lineId);
   if (approvedBy || discount)
     recordAudit(deps, {
@@ -336,19 +329,14 @@ export function setLineDiscount(
   return loadCart(deps);
 }
 
-export function setCartDiscount(
-  deps: Deps,
-  staff: SessionStaff,
-  discount: Discount | null,
-  approval?: { staffId: string; pin: string },
-): Cart {
+export function setCartDiscount(deps: Deps, staff: SessionStaff, discount: Discount | null, approval?: Approval): Cart {
   const cart = loadCart(deps);
   if (!cart.id || cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
   assertNoCardInFlight(deps, cart.id, 'reduce');
   const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
   if (discount?.kind === 'amount' && discount.minor > base)
     throw new AppError('VALIDATION', 'The discount is larger than the sale', { field: 'discount' });
-  const approvedBy = authorize(deps, staff, approval, 'discount.cart', overLimit(deps, base, discount));
+  const approvedBy = authorize(staff, approval, 'discount.cart', overLimit(deps, base, discount));
   deps.sqlite
     .prepare('UPDATE carts SET cart_discount = ?, updated_at = ? WHERE id = ?')
     .run(discount ? JSON.stringify(discount) : null, deps.clock(), cart.id);
@@ -356,16 +344,10 @@ export function setCartDiscount(
   return loadCart(deps);
 }
 
-export function overridePrice(
-  deps: Deps,
-  staff: SessionStaff,
-  lineId: string,
-  unitPrice: number,
-  approval?: { staffId: string; pin: string },
-): Cart {
+export function overridePrice(deps: Deps, staff: SessionStaff, lineId: string, unitPrice: number, approval?: Approval): Cart {
   const { cartId, line } = openLine(deps, lineId);
   if (line.fixedAmount !== null) throw new AppError('CONFLICT', 'A priced scale label cannot be re-priced');
-  const approvedBy = authorize(deps, staff, approval, 'price.override', unitPrice !== line.unitPrice);
+  const approvedBy = authorize(staff, approval, 'price.override', unitPrice !== line.unitPrice);
   deps.sqlite.prepare('UPDATE cart_lines SET unit_price = ? WHERE id = ?').run(unitPrice, lineId);
   recordAudit(deps, {
     staffId: staff.id,

@@ -23,7 +23,7 @@ export interface Sealer {
 
 export const SECRETS_FILE = 'secrets.key';
 
-const plainSealer: Sealer = {
+export const plainSealer: Sealer = {
   seal: (plain) => Buffer.from(plain, 'utf8'),
   open: (sealed) => sealed.toString('utf8'),
 };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Language } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { createCategory, createProduct } from '../catalog/products';
+import type { Unit } from '../../shared/units';
 
 interface DemoCatalog {
   categories: { key: string; en: string; zh: string }[];
@@ -11,7 +12,7 @@ interface DemoCatalog {
     en: string;
     zh: string;
     category: string;
-    unit: 'each' | 'kg';
+    unit: Unit;
     price: number;
     cost: number;
     tax: 'standard' | 'reduced';

@@ -8,6 +8,7 @@
 import type { Deps } from '../deps';
 import { divRound } from '../../shared/pricing';
 import { rebuildRollups } from '../insight/rollups';
+import type { Unit } from '../../shared/units';
 
 export interface HistoryOptions {
   orders: number;
@@ -105,7 +106,7 @@ export function seedHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, 
     sku: string;
     name: string;
     altName: string | null;
-    unit: 'each' | 'kg';
+    unit: Unit;
     price: number;
     cost: number;
     rateBp: number;

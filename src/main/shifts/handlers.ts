@@ -77,7 +77,6 @@ export const shiftsHandlers: HandlersFor<typeof shiftsContract> = {
     const bytes = await shiftReportPdf(shiftReport(deps, input.shiftId), {
       language: input.language ?? settings.language,
       timezone: settings.timezone,
-      resourcesDir: deps.resourcesDir,
     });
     return { base64: Buffer.from(bytes).toString('base64') };
   },

@@ -1,15 +1,13 @@
 /** The X/Z report on paper: ESC/POS bytes for the receipt printer, and a PDF (A4-independent, receipt-like page). */
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PDFDocument, StandardFonts, rgb, type PDFFont } from 'pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument } from 'pdf-lib';
 import type { ShiftReport } from '../../shared/api/shifts';
 import type { Language } from '../../shared/api/types';
 import { writeLine } from '../receipts/escpos';
 import { RECEIPT_COLUMNS } from '../receipts/receipt-text';
 import { displayWidth } from '../receipts/text-width';
 import { reportLines } from './report-text';
+import { PdfText } from '../pdf/text';
 
 export function encodeShiftReport(report: ShiftReport, opts: { width: 58 | 80; language: Language; timezone: string }): Uint8Array {
   const columns = RECEIPT_COLUMNS[opts.width];
@@ -31,60 +29,20 @@ export function drawerKickBytes(): Uint8Array {
 }
 
 /**
- * A CJK font for Chinese PDFs: the subset shipped in resources/fonts (Noto Sans SC, GB2312
- * characters), else a system Noto/WenQuanYi font; null when none is found (then Chinese labels
- * are printed in English and product names in their Latin form where they have one).
+ * The report as a PDF, on a receipt-like monospace grid: Latin text in Courier, and wide
+ * characters (Chinese) taking two columns, as on paper. Fonts come from src/main/pdf/text.ts, so
+ * a Chinese store name or reason prints on an English report too.
  */
-export function findCjkFont(resourcesDir: string): Uint8Array | null {
-  const candidates = [
-    join(resourcesDir, 'fonts', 'NotoSansSC-GB2312.ttf'),
-    '/usr/share/fonts/truetype/wqy/wqy-microhei.ttf',
-    '/usr/share/fonts/opentype/noto/NotoSansSC-Regular.otf',
-  ];
-  for (const file of candidates) if (existsSync(file)) return readFileSync(file);
-  return null;
-}
-
-export async function shiftReportPdf(
-  report: ShiftReport,
-  opts: { language: Language; timezone: string; resourcesDir: string },
-): Promise<Uint8Array> {
+export async function shiftReportPdf(report: ShiftReport, opts: { language: Language; timezone: string }): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`${report.kind} report ${report.shift.number}`);
   doc.setCreator('Countertop');
-  let language = opts.language;
   const columns = 48;
-  let lines = reportLines(report, columns, language, opts.timezone);
-  const courier = await doc.embedFont(StandardFonts.Courier);
-  const latin = (ch: string) => {
-    try {
-      courier.encodeText(ch);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  // Courier (WinAnsi) has €, £ and ¥ but no Chinese: a Chinese store name, category or reason on an
-  // English report needs the CJK font too, or it prints as question marks.
-  const needsCjk = language === 'zh-CN' || lines.some((l) => [...l.text].some((ch) => !latin(ch)));
-  const cjk = needsCjk ? findCjkFont(opts.resourcesDir) : null;
-  let font: PDFFont;
-  let bold: PDFFont;
-  if (cjk) {
-    doc.registerFontkit(fontkit);
-    font = await doc.embedFont(cjk, { subset: false });
-    bold = font;
-  } else {
-    if (language === 'zh-CN') {
-      language = 'en';
-      lines = reportLines(report, columns, language, opts.timezone);
-    }
-    font = courier;
-    bold = await doc.embedFont(StandardFonts.CourierBold);
-  }
+  const lines = reportLines(report, columns, opts.language, opts.timezone);
+  const text = await PdfText.create(doc, { latin: 'mono' });
   const size = 9;
-  // A monospace grid: each display column is half an em of a CJK font (Courier's glyphs are 0.6 em).
-  const cell = cjk ? size * 0.5 : size * 0.6;
+  // One display column is one Courier character (0.6 em); a wide character takes two.
+  const cell = size * 0.6;
   const lineHeight = size * 1.45;
   const margin = 36;
   const width = margin * 2 + columns * cell;
@@ -94,23 +52,27 @@ export async function shiftReportPdf(
     const page = doc.addPage([width, margin * 2 + perPage * lineHeight]);
     chunk.forEach((line, i) => {
       const y = page.getHeight() - margin - (i + 1) * lineHeight;
-      if (!cjk) {
-        const safe = [...line.text].map((ch) => (latin(ch) ? ch : '?')).join('');
-        page.drawText(safe, { x: margin, y, size, font: line.strong ? bold : font, color: rgb(0, 0, 0) });
-        return;
-      }
-      // Draw character by character on the grid so wide characters take two columns, as on paper.
       let col = 0;
+      let run = '';
+      let runCol = 0;
+      const flush = () => {
+        if (run.trim()) text.draw(page, run, { x: margin + runCol * cell, y, size, bold: line.strong });
+        run = '';
+      };
       for (const ch of line.text) {
         const w = displayWidth(ch);
-        if (ch !== ' ') {
-          const glyphWidth = font.widthOfTextAtSize(ch, size);
-          const x = margin + col * cell + (w * cell - glyphWidth) / 2;
-          page.drawText(ch, { x, y, size, font, color: rgb(0, 0, 0) });
-          if (line.strong) page.drawText(ch, { x: x + 0.35, y, size, font, color: rgb(0, 0, 0) });
+        if (text.latin(ch)) {
+          if (!run) runCol = col;
+          run += ch;
+        } else {
+          flush();
+          // Centred in its columns, so a column of amounts lines up under Chinese labels.
+          const glyph = text.width(ch, size, line.strong);
+          text.draw(page, ch, { x: margin + col * cell + (w * cell - glyph) / 2, y, size, bold: line.strong });
         }
         col += w;
       }
+      flush();
     });
   }
   return doc.save();

@@ -4,6 +4,7 @@
  */
 import type { ShiftReport } from '../../shared/api/shifts';
 import type { Language } from '../../shared/api/types';
+import { unitSymbol } from '../../shared/units';
 import { formatMoney, formatQty } from '../../shared/money';
 import { centerWidth, leftRight } from '../receipts/text-width';
 import { displayName } from '../receipts/receipt-text';
@@ -36,6 +37,7 @@ const LABELS = {
     sales: 'SALES',
     orders: 'Sales',
     items: 'Items',
+    weighed: 'Weighed',
     gross: 'Gross sales',
     discounts: 'Discounts',
     tax: 'Tax',
@@ -81,6 +83,7 @@ const LABELS = {
     sales: '销售',
     orders: '销售笔数',
     items: '商品件数',
+    weighed: '称重商品',
     gross: '销售总额',
     discounts: '折扣',
     tax: '税额',
@@ -167,7 +170,9 @@ export function reportLines(report: ShiftReport, columns: number, language: Lang
   rule();
   head(l.sales);
   row(l.orders, String(report.sales.orders));
-  row(l.items, formatQty(report.sales.items, 'kg', language).replace(/\.000$/, ''));
+  // Pieces and weights are different quantities: never add one to the other. Weights of any unit are totalled in kg.
+  row(l.items, formatQty(report.sales.items, 'each', language));
+  if (report.sales.weighed) row(l.weighed, `${formatQty(report.sales.weighed, 'kg', language)} ${unitSymbol('kg', language)}`);
   row(l.gross, money(report.sales.gross));
   row(l.discounts, money(0 - report.sales.discounts));
   row(l.tax, money(report.sales.tax));

@@ -16,6 +16,7 @@ import { readSettings } from '../settings/settings';
 import { loadCart } from '../sales/cart';
 import type { SessionStaff } from '../sessions';
 import { cachedStatement } from '../db/statements';
+import { piecesAndMass } from '../../shared/units';
 
 type Sql = Pick<Deps, 'sqlite'>;
 
@@ -285,11 +286,18 @@ function buildReport(
   const sales = db
     .prepare(
       `SELECT COUNT(*) AS orders, COALESCE(SUM(subtotal), 0) AS gross, COALESCE(SUM(discount_total), 0) AS discounts,
-              COALESCE(SUM(discount_total > 0), 0) AS discountedOrders, COALESCE(SUM(tax_total), 0) AS tax, COALESCE(SUM(total), 0) AS total,
-              COALESCE((SELECT SUM(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id WHERE o2.shift_id = ?), 0) AS items
+              COALESCE(SUM(discount_total > 0), 0) AS discountedOrders, COALESCE(SUM(tax_total), 0) AS tax, COALESCE(SUM(total), 0) AS total
        FROM orders WHERE shift_id = ?`,
     )
-    .get(id, id) as ShiftReport['sales'];
+    .get(id) as Omit<ShiftReport['sales'], 'items' | 'weighed'>;
+  // Pieces and weights are different quantities (and lb is not kg): summed per unit, weights as grams.
+  const sold = piecesAndMass(
+    db
+      .prepare(
+        `SELECT l.unit, SUM(l.qty) AS qty FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.shift_id = ? GROUP BY l.unit`,
+      )
+      .all(id) as { unit: string; qty: number }[],
+  );
   const paid = db
     .prepare(
       `SELECT p.kind, COUNT(DISTINCT p.order_id) AS count, SUM(p.amount) AS amount FROM payments p JOIN orders o ON o.id = p.order_id
@@ -306,13 +314,27 @@ function buildReport(
     t.refunds += r.amount;
     tenders.set(r.kind, t);
   }
-  const categories = db
+  const categoryRows = db
     .prepare(
-      `SELECT p.category_id AS categoryId, c.name, c.alt_name AS altName, SUM(l.qty) AS qty, SUM(l.total) AS amount
+      `SELECT p.category_id AS categoryId, c.name, c.alt_name AS altName, l.unit, SUM(l.qty) AS qty, SUM(l.total) AS amount
        FROM order_lines l JOIN orders o ON o.id = l.order_id LEFT JOIN products p ON p.id = l.product_id
-       LEFT JOIN categories c ON c.id = p.category_id WHERE o.shift_id = ? GROUP BY p.category_id ORDER BY amount DESC`,
+       LEFT JOIN categories c ON c.id = p.category_id WHERE o.shift_id = ? GROUP BY p.category_id, l.unit`,
     )
-    .all(id) as ShiftReport['categories'];
+    .all(id) as (Omit<ShiftReport['categories'][number], 'weighed'> & { unit: string })[];
+  // A category's pieces apart from its weight, each unit summed first (as for the whole shift).
+  const byCategory = new Map<string | null, { head: (typeof categoryRows)[number]; amount: number; rows: typeof categoryRows }>();
+  for (const r of categoryRows) {
+    const g = byCategory.get(r.categoryId) ?? { head: r, amount: 0, rows: [] };
+    g.amount += r.amount;
+    g.rows.push(r);
+    byCategory.set(r.categoryId, g);
+  }
+  const categories: ShiftReport['categories'] = [...byCategory.values()]
+    .map(({ head, amount, rows }) => {
+      const q = piecesAndMass(rows);
+      return { categoryId: head.categoryId, name: head.name, altName: head.altName, qty: q.pieces, weighed: q.grams, amount };
+    })
+    .sort((a, b) => b.amount - a.amount);
   const taxRates = db
     .prepare(
       `SELECT json_extract(j.value, '$.rateBp') AS rateBp, SUM(json_extract(j.value, '$.base')) AS base, SUM(json_extract(j.value, '$.tax')) AS tax
@@ -364,7 +386,7 @@ function buildReport(
       counted: close ? close.counted : null,
       overShort: close ? close.counted - expected : null,
     },
-    sales,
+    sales: { ...sales, items: sold.pieces, weighed: sold.grams },
     tenders: [...tenders.values()],
     categories,
     taxRates,

@@ -3,20 +3,15 @@
  * printers (203 dpi), both carrying the tracking number as a Code128 barcode, plus an A4 packing
  * slip.
  *
- * Fonts: Helvetica covers Latin-1 only, so the CJK font in `resources/fonts/` (the Noto Sans SC
- * GB2312 subset shipped with the app, or one the store drops there) is embedded whole when present:
- * pdf-lib's subsetting breaks this font's glyph outlines (letters vanish). Without one, Chinese text is printed
- * as pinyin (carriers accept romanized addresses) and any other character outside Latin-1 as '?'.
+ * Text, Chinese included, is set by src/main/pdf/text.ts like every other PDF of ours.
  * ZPL is sent as UTF-8 (^CI28); the printer needs a Unicode font for Chinese.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import bwipjs from 'bwip-js/node';
-import { pinyin } from 'pinyin-pro';
+import { PdfText } from '../pdf/text';
 import type { Shipment } from '../../shared/api/aftersale';
 import { COUNTRIES } from '../../shared/address';
+import { isWeighed, unitSymbol } from '../../shared/units';
 
 export interface LabelContext {
   storeName: string;
@@ -25,49 +20,16 @@ export interface LabelContext {
   carrierName: string;
   serviceName: string;
   timezone: string;
-  resourcesDir: string;
 }
 
 const INCH = 72;
 export const LABEL_SIZE = { width: 4 * INCH, height: 6 * INCH };
 
-function cjkFontBytes(resourcesDir: string): Uint8Array | null {
-  const dir = join(resourcesDir, 'fonts');
-  if (!existsSync(dir)) return null;
-  const file = readdirSync(dir).find((f) => /\.(ttf|otf)$/i.test(f));
-  return file ? readFileSync(join(dir, file)) : null;
-}
-
-/** Text Helvetica can draw: Chinese becomes pinyin, anything else outside Latin-1 '?'. */
-export function latinize(text: string): string {
-  const romanized = /\p{Script=Han}/u.test(text)
-    ? pinyin(text, { toneType: 'none', nonZh: 'consecutive', separator: ' ' }).replace(/\s+/g, ' ').toUpperCase()
-    : text;
-  return romanized.replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
-}
-
-interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
-  unicode: boolean;
-}
-
-async function fonts(doc: PDFDocument, resourcesDir: string): Promise<Fonts> {
-  const cjk = cjkFontBytes(resourcesDir);
-  if (cjk) {
-    doc.registerFontkit(fontkit);
-    const f = await doc.embedFont(cjk, { subset: false });
-    return { regular: f, bold: f, unicode: true };
-  }
-  return { regular: await doc.embedFont(StandardFonts.Helvetica), bold: await doc.embedFont(StandardFonts.HelveticaBold), unicode: false };
-}
-
-function writer(page: PDFPage, f: Fonts) {
+function writer(page: PDFPage, f: PdfText) {
   return (text: string, x: number, y: number, size: number, bold = false, maxWidth?: number) => {
-    const font = bold ? f.bold : f.regular;
-    let s = f.unicode ? text : latinize(text);
-    if (maxWidth) while (s.length > 1 && font.widthOfTextAtSize(s, size) > maxWidth) s = s.slice(0, -1);
-    page.drawText(s, { x, y, size, font, color: rgb(0, 0, 0) });
+    let s = text;
+    if (maxWidth) while (s.length > 1 && f.width(s, size, bold) > maxWidth) s = s.slice(0, -1);
+    f.draw(page, s, { x, y, size, bold });
   };
 }
 
@@ -99,7 +61,7 @@ export async function labelPdf(s: Shipment, ctx: LabelContext): Promise<Uint8Arr
   doc.setTitle(`Label ${s.trackingNumber}`);
   doc.setProducer('Countertop');
   const page = doc.addPage([LABEL_SIZE.width, LABEL_SIZE.height]);
-  const f = await fonts(doc, ctx.resourcesDir);
+  const f = await PdfText.create(doc);
   const text = writer(page, f);
   const W = LABEL_SIZE.width;
   const M = 14;
@@ -137,7 +99,7 @@ export async function labelPdf(s: Shipment, ctx: LabelContext): Promise<Uint8Arr
   page.drawImage(png, { x: M, y: 36, width: bw, height: bh });
   const tn = s.trackingNumber;
   const size = 13;
-  text(tn, (W - f.bold.widthOfTextAtSize(tn, size)) / 2, 18, size, true);
+  text(tn, (W - f.width(tn, size, true)) / 2, 18, size, true);
   return doc.save();
 }
 
@@ -146,7 +108,7 @@ export async function packingSlipPdf(s: Shipment, ctx: LabelContext): Promise<Ui
   const doc = await PDFDocument.create();
   doc.setTitle(`Packing slip ${s.number}`);
   const page = doc.addPage([595, 842]);
-  const f = await fonts(doc, ctx.resourcesDir);
+  const f = await PdfText.create(doc);
   const text = writer(page, f);
   text(ctx.storeName, 50, 790, 18, true, 495);
   text('PACKING SLIP', 50, 766, 12, true);
@@ -169,7 +131,8 @@ export async function packingSlipPdf(s: Shipment, ctx: LabelContext): Promise<Ui
     if (y < 60) break;
     text(l.sku, 50, y, 10, false, 105);
     text(l.name, 160, y, 10, false, 330);
-    const q = l.unit === 'kg' ? `${(l.qty / 1000).toFixed(3)} kg` : String(l.qty / 1000);
+    // The label's words are English: the unit is named in English too.
+    const q = isWeighed(l.unit) ? `${(l.qty / 1000).toFixed(3)} ${unitSymbol(l.unit, 'en')}` : String(l.qty / 1000);
     text(q, 500, y, 10, true);
     y -= 16;
   }

@@ -342,7 +342,6 @@ function labelContext(deps: Deps, s: Shipment): LabelContext {
     carrierName: carrier.name,
     serviceName: carrier.services.find((x) => x.id === s.service)?.name ?? s.service,
     timezone: settings.timezone,
-    resourcesDir: deps.resourcesDir,
   };
 }
 

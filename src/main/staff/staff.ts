@@ -5,10 +5,11 @@ import { roleRank } from '../../shared/api/define';
 import { inTransaction } from '../db/open';
 import { staff } from '../db/schema';
 import type { Deps } from '../deps';
+import type { SessionStaff } from '../sessions';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { appendOutbox } from '../outbox/outbox';
-import { hashPin, verifyPin, verifyPinSync } from './pin';
+import { hashPin, verifyPin } from './pin';
 
 export const MAX_PIN_ATTEMPTS = 5;
 export const LOCK_MS = 30 * 60 * 1000;
@@ -27,19 +28,30 @@ function publicStaff(row: StaffRow) {
   return { id: row.id, name: row.name, role: row.role };
 }
 
+/**
+ * Sends a staff change to the cloud under the deciding admin's session before it is written here
+ * (src/main/sync/staff.ts); null when this terminal has no cloud.
+ */
+export type PublishStaff = ((changes: { i: string; d: Record<string, unknown>; c: string }[]) => Promise<void>) | null;
+
 export async function createStaff(
   deps: Deps,
   input: { name: string; role: StaffRole; pin: string },
   actorId: string | null,
+  publish: PublishStaff = null,
 ): Promise<StaffSummary> {
   const pinHash = await hashPin(input.pin, deps.pinParams);
-  return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId));
+  const row = newStaffRow(deps, { ...input, pinHash });
+  if (publish) {
+    assertNameFree(deps, input.name);
+    const d = { name: row.name, role: row.role, pin_hash: row.pinHash, active: row.active, created_at: row.createdAt };
+    await publish([{ i: row.id, d, c: row.hlc }]);
+  }
+  return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId, row));
 }
 
-export function insertStaff(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }, actorId: string | null): StaffSummary {
-  const taken = deps.db.select({ id: staff.id }).from(staff).where(eq(staff.name, input.name)).get();
-  if (taken) throw new AppError('CONFLICT', `A staff member named "${input.name}" already exists`, { field: 'name' });
-  const row: StaffRow = {
+function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }): StaffRow {
+  return {
     id: deps.ids(),
     name: input.name,
     role: input.role,
@@ -50,6 +62,21 @@ export function insertStaff(deps: Deps, input: { name: string; role: StaffRole; 
     createdAt: deps.clock(),
     hlc: deps.hlc.now(),
   };
+}
+
+function assertNameFree(deps: Pick<Deps, 'db'>, name: string): void {
+  const taken = deps.db.select({ id: staff.id }).from(staff).where(eq(staff.name, name)).get();
+  if (taken) throw new AppError('CONFLICT', `A staff member named "${name}" already exists`, { field: 'name' });
+}
+
+export function insertStaff(
+  deps: Deps,
+  input: { name: string; role: StaffRole; pinHash: string },
+  actorId: string | null,
+  prepared?: StaffRow,
+): StaffSummary {
+  assertNameFree(deps, input.name);
+  const row: StaffRow = prepared ?? newStaffRow(deps, input);
   deps.db.insert(staff).values(row).run();
   appendOutbox(deps, { entity: 'staff', entityId: row.id, op: 'insert', payload: { ...row, pinHash: undefined } });
   recordAudit(deps, { staffId: actorId, action: 'staff.create', target: row.id, details: { role: row.role }, success: true });
@@ -60,8 +87,25 @@ export async function updateStaff(
   deps: Deps,
   input: { staffId: string; role?: StaffRole; pin?: string; active?: boolean; unlock?: boolean },
   actorId: string,
+  publish: PublishStaff = null,
 ): Promise<StaffSummary> {
   const pinHash = input.pin ? await hashPin(input.pin, deps.pinParams) : undefined;
+  if (publish) {
+    // The synced fields that change go to the cloud first; the lockout counters stay here.
+    const row = deps.db.select().from(staff).where(eq(staff.id, input.staffId)).get();
+    if (!row) throw notFound('Staff member');
+    const d: Record<string, unknown> = {};
+    if (input.role && input.role !== row.role) {
+      if (row.role === 'admin' && input.role !== 'admin') assertAnotherAdmin(deps, row.id);
+      d.role = input.role;
+    }
+    if (pinHash) d.pin_hash = pinHash;
+    if (input.active !== undefined && input.active !== row.active) {
+      if (!input.active && row.role === 'admin') assertAnotherAdmin(deps, row.id);
+      d.active = input.active;
+    }
+    if (Object.keys(d).length > 0) await publish([{ i: row.id, d, c: deps.hlc.now() }]);
+  }
   return inTransaction(deps.sqlite, () => {
     const row = deps.db.select().from(staff).where(eq(staff.id, input.staffId)).get();
     if (!row) throw notFound('Staff member');
@@ -111,62 +155,116 @@ function lockedError(lockedUntil: number): AppError {
   return new AppError('LOCKED', 'Too many wrong PINs: this account is locked', { lockedUntil }, true);
 }
 
-/**
- * Checks a PIN and keeps the lockout count. 5 wrong PINs lock the account for 30 minutes; the lock is
- * in the database so a restart does not lift it. Failed attempts are audited.
- */
-function applyPinOutcome(deps: Deps, row: StaffRow, ok: boolean, action: string, actorId: string | null): void {
-  const now = deps.clock();
-  if (ok) {
-    if (row.failedAttempts !== 0 || row.lockedUntil !== null)
-      deps.db.update(staff).set({ failedAttempts: 0, lockedUntil: null }).where(eq(staff.id, row.id)).run();
-    return;
-  }
-  const attempts = (row.lockedUntil !== null && row.lockedUntil <= now ? 0 : row.failedAttempts) + 1;
-  const lockedUntil = attempts >= MAX_PIN_ATTEMPTS ? now + LOCK_MS : null;
-  deps.db.update(staff).set({ failedAttempts: attempts, lockedUntil }).where(eq(staff.id, row.id)).run();
-  recordAudit(deps, {
-    staffId: actorId ?? row.id,
-    action,
-    target: row.id,
-    details: { attempts, locked: lockedUntil !== null },
-    success: false,
-  });
-  if (lockedUntil !== null) throw lockedError(lockedUntil);
-  throw new AppError('UNAUTHENTICATED', 'Wrong PIN', { attemptsLeft: MAX_PIN_ATTEMPTS - attempts }, true);
+interface PinAttempt {
+  staffId: string;
+  pin: string;
+  /** Audit actions for a wrong PIN and for an attempt on a locked account. */
+  failed: string;
+  locked: string;
+  /** Who is audited: the clerk asking for an approval, else the person signing in. */
+  actorId: string | null;
+  /** Refuses before anything is counted (an approval from someone who is not a manager). */
+  allowed?: (row: StaffRow) => void;
 }
 
-function loadForPin(deps: Deps, staffId: string, action: string, actorId: string | null): StaffRow {
-  const row = deps.db.select().from(staff).where(eq(staff.id, staffId)).get();
-  if (!row || !row.active) throw new AppError('NOT_FOUND', 'Staff member not found');
-  if (row.lockedUntil !== null && row.lockedUntil > deps.clock()) {
-    // Attempts on a locked account are audited too (lockedError keeps this write).
-    recordAudit(deps, { staffId: actorId ?? row.id, action: `${action}.locked`, target: row.id, success: false });
-    throw lockedError(row.lockedUntil);
-  }
-  return row;
+/**
+ * Counts the attempt as a failure and commits that before the PIN is hashed, so attempts running
+ * at the same time each take a slot: at most 5 are judged before the lock, however many arrive.
+ * The lock is in the database so a restart does not lift it.
+ */
+function reserveAttempt(deps: Deps, a: PinAttempt): { row: StaffRow; attempts: number } {
+  return inTransaction(deps.sqlite, () => {
+    const row = deps.db.select().from(staff).where(eq(staff.id, a.staffId)).get();
+    if (!row || !row.active) throw new AppError('NOT_FOUND', 'Staff member not found');
+    const now = deps.clock();
+    if (row.lockedUntil !== null && row.lockedUntil > now) {
+      // Attempts on a locked account are audited too (lockedError keeps this write).
+      recordAudit(deps, { staffId: a.actorId ?? row.id, action: a.locked, target: row.id, success: false });
+      throw lockedError(row.lockedUntil);
+    }
+    a.allowed?.(row);
+    const attempts = (row.lockedUntil !== null ? 0 : row.failedAttempts) + 1;
+    const lockedUntil = attempts >= MAX_PIN_ATTEMPTS ? now + LOCK_MS : null;
+    deps.db.update(staff).set({ failedAttempts: attempts, lockedUntil }).where(eq(staff.id, row.id)).run();
+    return { row, attempts };
+  });
+}
+
+/**
+ * Checks a PIN on the thread pool (the main process keeps answering) against an attempt already
+ * counted; a right PIN clears the count, a wrong one is audited.
+ */
+async function checkPin(deps: Deps, a: PinAttempt): Promise<StaffRow> {
+  const { row, attempts } = reserveAttempt(deps, a);
+  const ok = await verifyPin(a.pin, row.pinHash, deps.pinParams);
+  return inTransaction(deps.sqlite, () => {
+    if (ok) {
+      deps.db.update(staff).set({ failedAttempts: 0, lockedUntil: null }).where(eq(staff.id, row.id)).run();
+      // Re-read: the person may have been deactivated or demoted while the hash ran.
+      const fresh = deps.db.select().from(staff).where(eq(staff.id, row.id)).get();
+      if (!fresh || !fresh.active) throw new AppError('NOT_FOUND', 'Staff member not found');
+      a.allowed?.(fresh);
+      return fresh;
+    }
+    const lockedUntil =
+      attempts >= MAX_PIN_ATTEMPTS ? (deps.db.select().from(staff).where(eq(staff.id, row.id)).get()?.lockedUntil ?? null) : null;
+    recordAudit(deps, {
+      staffId: a.actorId ?? row.id,
+      action: a.failed,
+      target: row.id,
+      details: { attempts, locked: attempts >= MAX_PIN_ATTEMPTS },
+      success: false,
+    });
+    if (attempts >= MAX_PIN_ATTEMPTS) throw lockedError(lockedUntil ?? deps.clock() + LOCK_MS);
+    throw new AppError('UNAUTHENTICATED', 'Wrong PIN', { attemptsLeft: MAX_PIN_ATTEMPTS - attempts }, true);
+  });
 }
 
 export async function signIn(deps: Deps, staffId: string, pin: string) {
-  const row = inTransaction(deps.sqlite, () => loadForPin(deps, staffId, 'signIn', null));
-  const ok = await verifyPin(pin, row.pinHash);
-  return inTransaction(deps.sqlite, () => {
-    // Re-read: another attempt may have changed the count while the hash ran.
-    const fresh = loadForPin(deps, staffId, 'signIn', null);
-    applyPinOutcome(deps, fresh, ok, 'signIn.failed', null);
-    recordAudit(deps, { staffId: fresh.id, action: 'signIn', success: true });
-    return publicStaff(fresh);
-  });
+  const row = await checkPin(deps, { staffId, pin, failed: 'signIn.failed', locked: 'signIn.locked', actorId: null });
+  inTransaction(deps.sqlite, () => recordAudit(deps, { staffId: row.id, action: 'signIn', success: true }));
+  return publicStaff(row);
+}
+
+/** A manager's PIN, checked before the action's transaction opens (the hash must not hold it). */
+export interface VerifiedApproval {
+  readonly approverId: string;
 }
 
 /**
- * A manager's PIN typed on the spot for a clerk's privileged action (inside the action's
- * transaction). Returns the approver's id; wrong PINs count towards that manager's lockout.
+ * A manager's PIN typed on the spot for a clerk's privileged action. Wrong PINs count towards that
+ * manager's lockout. The action then takes the approver's id from the result.
  */
-export function verifyApproval(deps: Deps, approval: { staffId: string; pin: string }, clerkId: string, action: string): string {
-  const row = loadForPin(deps, approval.staffId, `${action}.approval`, clerkId);
-  if (roleRank(row.role) < roleRank('manager'))
-    throw new AppError('FORBIDDEN', 'Approval needs a manager or an admin', { approverRole: row.role });
-  applyPinOutcome(deps, row, verifyPinSync(approval.pin, row.pinHash), `${action}.approvalFailed`, clerkId);
-  return row.id;
+export async function verifyApproval(
+  deps: Deps,
+  approval: { staffId: string; pin: string },
+  clerkId: string,
+  action: string,
+): Promise<VerifiedApproval> {
+  const row = await checkPin(deps, {
+    staffId: approval.staffId,
+    pin: approval.pin,
+    failed: `${action}.approvalFailed`,
+    locked: `${action}.approval.locked`,
+    actorId: clerkId,
+    allowed: (r) => {
+      if (roleRank(r.role) < roleRank('manager'))
+        throw new AppError('FORBIDDEN', 'Approval needs a manager or an admin', { approverRole: r.role });
+    },
+  });
+  return { approverId: row.id };
+}
+
+/**
+ * The approval a clerk's privileged action carries, verified before its transaction: a manager
+ * approves their own, so their typed approval (if any) is not checked.
+ */
+export async function approvalFor(
+  deps: Deps,
+  actor: SessionStaff,
+  approval: { staffId: string; pin: string } | undefined,
+  action: string,
+): Promise<VerifiedApproval | undefined> {
+  if (!approval || roleRank(actor.role) >= roleRank('manager')) return undefined;
+  return verifyApproval(deps, approval, actor.id, action);
 }

@@ -13,9 +13,12 @@ import type { Enrolment, StaffSession } from '../../shared/sync/protocol';
 import type { SessionStaff } from '../sessions';
 import { SyncEngine, type SyncStatus } from './engine';
 import { currentOutboxSeq, enqueueSnapshot, pendingCount } from './push';
-import { cloudLink, setState, type CloudLink } from './state';
+import { cloudLink, deviceToken, forgetDeviceToken, getState, saveDeviceToken, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError } from './transport';
 import { offlineCardSummary } from './offline-cards';
+import { localStaffChanges } from './staff';
+import { allSyncEntities } from '../../shared/sync/entities';
+import { stmt } from './tables';
 
 /** A cloud failure as an error the clerk can read (the renderer localizes `messageKey`). */
 export function cloudError(err: unknown): AppError {
@@ -70,10 +73,17 @@ function requireLink(deps: Pick<Deps, 'sqlite'>): CloudLink {
   return link;
 }
 
+/** A client that speaks as this terminal; refused when this machine does not hold its token. */
+function requireClient(deps: Pick<Deps, 'sqlite'>, engine: SyncEngine): CloudClient {
+  const client = engine.client(requireLink(deps));
+  if (!client) throw new AppError('CONFLICT', 'This terminal must join its organisation again', { messageKey: 'sync.err.rejoin' });
+  return client;
+}
+
 function saveLink(deps: Deps, e: Enrolment, serverUrl: string): CloudLink {
+  saveDeviceToken(deps.secrets, e.device.id, e.token);
   const link: CloudLink = {
     serverUrl,
-    token: e.token,
     orgId: e.org.id,
     orgName: e.org.name,
     storeId: e.store.id,
@@ -112,6 +122,8 @@ export async function createOrganisation(
       terminalName: input.terminalName ?? `Till ${deps.terminalCode}`,
       terminalCode: deps.terminalCode,
       ...(input.signupSecret ? { signupSecret: input.signupSecret } : {}),
+      // The organisation starts with this terminal's staff; afterwards only a signed-in admin changes them.
+      staff: localStaffChanges(deps),
     }),
   );
   inTransaction(deps.sqlite, () => {
@@ -168,23 +180,187 @@ export function adoptTerminalCode(deps: Deps, code: string): void {
   writeSettings(deps, { terminalCode: code });
 }
 
+/** Outbox entries for facts this terminal made under `code` that the cloud has not acknowledged. */
+function unsentOwnFacts(deps: Pick<Deps, 'sqlite'>, code: string): number {
+  const base = getState(deps.sqlite, 'mutationBase') ?? 0;
+  let n = 0;
+  for (const spec of allSyncEntities()) {
+    if (!spec.terminalField) continue;
+    n += stmt(
+      deps.sqlite,
+      `SELECT COUNT(*) FROM outbox o JOIN "${spec.table}" r ON r."${spec.key}" = o.entity_id
+       WHERE o.seq > ? AND o.entity = ? AND r."${spec.terminalField}" = ?`,
+      'pluck',
+    ).get(base, spec.entity, code) as number;
+  }
+  return n;
+}
+
+/**
+ * Queues every record the new device may write: all mutable records (merged per field at the
+ * cloud, so an older value loses) and the facts without a terminal or made under `code`. Other
+ * terminals' facts stay out: the cloud refuses them from this device, and it has them already.
+ */
+function enqueueOwnSnapshot(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'hlc'>, code: string): number {
+  const ins = stmt(
+    deps.sqlite,
+    "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, ?, ?, 'update', '{\"snapshot\":true}', ?, ?)",
+  );
+  let n = 0;
+  for (const spec of allSyncEntities()) {
+    if (spec.kind === 'local' || spec.devices === 'none') continue;
+    const where = spec.terminalField ? ` WHERE "${spec.terminalField}" = ?` : '';
+    const keys = deps.sqlite
+      .prepare(`SELECT "${spec.key}" FROM "${spec.table}"${where} ORDER BY rowid`)
+      .pluck()
+      .all(...(spec.terminalField ? [code] : [])) as string[];
+    for (const k of keys) {
+      if (spec.localKeys?.includes(k)) continue;
+      ins.run(deps.ids(), spec.entity, k, deps.hlc.now(), deps.clock());
+      n += 1;
+    }
+  }
+  return n;
+}
+
+function rejoinRefused(messageKey: string, message: string, extra: Record<string, unknown> = {}): AppError {
+  return new AppError('CONFLICT', message, { messageKey, ...extra });
+}
+
+/**
+ * A set-up terminal whose link has no token on this machine (a backup restored elsewhere, a new
+ * disk) enrols again with a one-time code. The code must be for the link's organisation and
+ * store; otherwise nothing changes here and the device the code just made is released.
+ *
+ * The terminal keeps its terminal code when the code replaces it (the old device is revoked, its
+ * order numbers continue). A plain code gives a new terminal code; it is taken only when no sale,
+ * refund or shift made under the old code is still unsent, since the cloud takes those only from
+ * the terminal that owns the code.
+ *
+ * The new device starts its mutation ids at 1: every unsent outbox entry is kept and renumbered,
+ * and a copy of everything it may write is queued (the cloud may lack what a restored file made
+ * after the backup it came from; applying anything twice changes nothing). It then pulls the whole
+ * log, its own facts included, and moves its counters past the cloud's last numbers.
+ */
+export async function rejoinOrganisation(
+  deps: Deps,
+  engine: SyncEngine,
+  actor: SessionStaff,
+  input: { code: string; serverUrl?: string | undefined },
+): Promise<SyncStatus> {
+  const link = requireLink(deps);
+  if (deviceToken(deps.secrets, link))
+    throw rejoinRefused('sync.err.rejoinNotNeeded', 'This terminal is connected; it does not need to join again');
+  const serverUrl = input.serverUrl ? normaliseUrl(input.serverUrl) : link.serverUrl;
+  const e = await call(() =>
+    new CloudClient(engine.transport, serverUrl).enrol({ code: input.code, terminalName: `Till ${link.terminalCode}` }),
+  );
+  const keepsCode = e.device.terminalCode === link.terminalCode;
+  let refusal: AppError | null = null;
+  if (e.org.id !== link.orgId)
+    refusal = rejoinRefused('sync.err.rejoinOtherOrg', `That code is for another organisation (${e.org.name})`, { org: e.org.name });
+  else if (e.store.id !== link.storeId)
+    refusal = rejoinRefused('sync.err.rejoinOtherStore', `That code is for another store (${e.store.name})`, { store: e.store.name });
+  else if (e.replaces !== null && !keepsCode)
+    refusal = rejoinRefused('sync.err.rejoinOtherTerminal', `That code replaces terminal ${e.replaces}, not ${link.terminalCode}`, {
+      replaces: e.replaces,
+      terminal: link.terminalCode,
+    });
+  else if (!keepsCode) {
+    const unsent = unsentOwnFacts(deps, link.terminalCode);
+    if (unsent > 0)
+      refusal = rejoinRefused(
+        'sync.err.rejoinNeedsReplace',
+        `${unsent} sale(s), refund(s) or shift(s) of ${link.terminalCode} are unsent: use a code that replaces ${link.terminalCode}`,
+        { count: unsent, terminal: link.terminalCode },
+      );
+  }
+  if (refusal) {
+    // The code is spent either way; the device it made must not linger as an unknown terminal.
+    await new CloudClient(engine.transport, serverUrl, e.token).leave().catch(() => undefined);
+    inTransaction(deps.sqlite, () =>
+      recordAudit(deps, {
+        staffId: actor.id,
+        action: 'sync.rejoin',
+        target: link.orgId,
+        details: { refused: (refusal.details as { messageKey: string }).messageKey, codeOrg: e.org.id, codeStore: e.store.id },
+        success: false,
+      }),
+    );
+    throw refusal;
+  }
+  saveDeviceToken(deps.secrets, e.device.id, e.token);
+  let queued = 0;
+  inTransaction(deps.sqlite, () => {
+    const now = cloudLink(deps.sqlite);
+    if (!now || now.deviceId !== link.deviceId) throw new AppError('CONFLICT', 'This terminal changed while joining again');
+    const oldBase = getState(deps.sqlite, 'mutationBase') ?? 0;
+    const firstUnsent = stmt(deps.sqlite, 'SELECT MIN(seq) FROM outbox WHERE seq > ?', 'pluck').get(oldBase) as number | null;
+    setState(deps.sqlite, 'cloud', {
+      ...link,
+      serverUrl,
+      orgName: e.org.name,
+      storeName: e.store.name,
+      deviceId: e.device.id,
+      terminalCode: e.device.terminalCode,
+      enrolledAt: deps.clock(),
+    });
+    // Unsent entries become the new device's ids 1, 2, …; nothing queued is dropped.
+    setState(deps.sqlite, 'mutationBase', firstUnsent !== null ? firstUnsent - 1 : currentOutboxSeq(deps));
+    if (!keepsCode) adoptTerminalCode(deps, e.device.terminalCode);
+    queued = enqueueOwnSnapshot(deps, e.device.terminalCode);
+    // A new device has no generation at the cloud, and its ids start afresh.
+    setState(deps.sqlite, 'epoch', null);
+    setState(deps.sqlite, 'cursor', 0);
+    setState(deps.sqlite, 'resync', true);
+    setState(deps.sqlite, 'lastError', null);
+    recordAudit(deps, {
+      staffId: actor.id,
+      action: 'sync.rejoin',
+      target: link.orgId,
+      details: {
+        serverUrl,
+        fromDevice: link.deviceId,
+        toDevice: e.device.id,
+        terminalCode: e.device.terminalCode,
+        previousCode: link.terminalCode,
+        replaces: e.replaces,
+        queued,
+      },
+      success: true,
+    });
+  });
+  forgetDeviceToken(deps.secrets, link.deviceId);
+  engine.reset();
+  engine.linked();
+  return engine.syncNow();
+}
+
 /**
  * Disconnects this terminal from the cloud (its data stays here). Refused while card payments
  * taken offline are unsent: they would never reach the cloud. Other unsent changes need an
- * explicit confirmation.
+ * explicit confirmation. A terminal whose token is not on this machine cannot send them at all
+ * until it joins again, so there the payments too may be left behind, with their own confirmation.
  */
 export async function signOutOfCloud(
   deps: Deps,
   engine: SyncEngine,
   actor: SessionStaff,
-  input: { discardPending: boolean },
+  input: { discardPending: boolean; discardOfflineCards?: boolean | undefined },
 ): Promise<SyncStatus> {
   const link = requireLink(deps);
+  const tokenless = deviceToken(deps.secrets, link) === null;
   const cards = offlineCardSummary(deps);
-  if (cards.count > 0)
+  if (cards.count > 0 && !tokenless)
     throw new AppError('CONFLICT', `${cards.count} card payment(s) taken offline have not reached the cloud yet`, {
       messageKey: 'sync.err.unsentOfflineCards',
       count: cards.count,
+    });
+  if (cards.count > 0 && !input.discardOfflineCards)
+    throw new AppError('CONFLICT', `${cards.count} card payment(s) taken offline can reach the cloud only if this terminal joins again`, {
+      messageKey: 'sync.err.unsentOfflineCardsRejoin',
+      count: cards.count,
+      total: cards.total,
     });
   const pending = pendingCount(deps);
   if (pending > 0 && !input.discardPending)
@@ -193,15 +369,22 @@ export async function signOutOfCloud(
       count: pending,
     });
   try {
-    await new CloudClient(engine.transport, link.serverUrl, link.token).leave();
+    await engine.client(link)?.leave();
   } catch {
     // Offline or already revoked: the terminal still disconnects; an admin can revoke it later.
   }
   inTransaction(deps.sqlite, () => {
     for (const k of ['cloud', 'mutationBase', 'cursor', 'joining', 'lastError'] as const) setState(deps.sqlite, k, null);
     deps.sqlite.prepare('DELETE FROM sync_clocks').run();
-    recordAudit(deps, { staffId: actor.id, action: 'sync.signOut', target: link.orgId, details: { pending }, success: true });
+    recordAudit(deps, {
+      staffId: actor.id,
+      action: 'sync.signOut',
+      target: link.orgId,
+      details: { pending, tokenless, offlineCards: cards.count, offlineCardTotal: cards.total },
+      success: true,
+    });
   });
+  forgetDeviceToken(deps.secrets, link.deviceId);
   engine.reset();
   engine.linked();
   return engine.status();
@@ -234,7 +417,7 @@ export async function cloudSignIn(
   staff: SessionStaff,
   pin: string,
 ) {
-  const client = engine.client(requireLink(deps))!;
+  const client = requireClient(deps, engine);
   const session = await call(() => client.staffSignIn({ staffId: staff.id, pin }));
   sessions.set(sessionKey, staff.id, session);
   return session;
@@ -249,7 +432,7 @@ export async function withStaff<T>(
   staff: SessionStaff,
   fn: (client: CloudClient, staffToken: string) => Promise<T>,
 ): Promise<T> {
-  const client = engine.client(requireLink(deps))!;
+  const client = requireClient(deps, engine);
   const s = sessions.get(sessionKey, staff.id, deps.clock());
   if (!s) throw new AppError('CONFLICT', 'Sign in to the cloud first', { messageKey: 'sync.err.cloudSignIn', cloudSignIn: true });
   try {

@@ -14,7 +14,7 @@ import type { PullResponse } from '../../shared/sync/protocol';
 import { pendingCount } from './push';
 import { pushOutbox } from './push-loop';
 import { applyPage, settleParked } from './pull';
-import { cloudLink, getState, setState, type CloudLink } from './state';
+import { cloudLink, deviceToken, getState, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError, type SyncTransport } from './transport';
 import { setTracking } from './tracking';
 import { offlineCardSummary } from './offline-cards';
@@ -125,8 +125,10 @@ export class SyncEngine {
     return cloudLink(this.deps.sqlite);
   }
 
+  /** Null without a link, or when this machine does not hold the link's token (a backup from elsewhere). */
   client(link = this.link()): CloudClient | null {
-    return link ? new CloudClient(this.transport, link.serverUrl, link.token) : null;
+    const token = link ? deviceToken(this.deps.secrets, link) : null;
+    return link && token ? new CloudClient(this.transport, link.serverUrl, token) : null;
   }
 
   /** Starts the background loop (a no-op until the terminal is connected to a cloud). */
@@ -212,8 +214,21 @@ export class SyncEngine {
   private async cycle(): Promise<void> {
     const link = this.link();
     if (!link) return;
-    const client = this.client(link)!;
+    const client = this.client(link);
     const started = this.deps.clock();
+    if (!client) {
+      // Linked, but the token is not on this machine: nothing to send with; the terminal must join again.
+      this.failures += 1;
+      this.note(
+        {
+          online: false,
+          lastAttemptAt: started,
+          lastError: { code: 'REJOIN', message: 'The device token is not on this machine', at: started },
+        },
+        true,
+      );
+      return;
+    }
     try {
       await this.pushAll(client, link);
       await this.pullAll(client);

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/open';
 import { AppError } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { isSetupDone } from '../settings/settings';
-import { cloudSignIn, createOrganisation, joinOrganisation, signOutOfCloud, withStaff, cloudError } from './cloud';
+import { cloudSignIn, createOrganisation, joinOrganisation, rejoinOrganisation, signOutOfCloud, withStaff, cloudError } from './cloud';
 import { readOfflineCardPolicy, writeOfflineCardPolicy } from './offline-cards';
 import { syncRuntime } from './runtime';
 import { getState } from './state';
@@ -30,6 +30,7 @@ export const syncHandlers: HandlersFor<typeof syncContract> = {
       throw new AppError('CONFLICT', 'This terminal is set up', { messageKey: 'sync.err.joinSetUp' });
     return syncRuntime(deps).engine.status();
   },
+  'sync.rejoin': async (input, ctx) => rejoinOrganisation(ctx.deps, syncRuntime(ctx.deps).engine, staffOf(ctx), input),
   'sync.signOut': async (input, ctx) => signOutOfCloud(ctx.deps, syncRuntime(ctx.deps).engine, staffOf(ctx), input),
   'sync.offlinePolicy': (_i, { deps }) => readOfflineCardPolicy(deps),
   'sync.setOfflinePolicy': (input, ctx) => {

@@ -42,15 +42,21 @@ export function offlineCardSummary(deps: Pick<Deps, 'sqlite'>): OfflineCardSumma
   return row;
 }
 
+/** An amount for main's own (English) message; people see the screen's wording (see `amounts`). */
 function money(deps: Pick<Deps, 'db' | 'sqlite'>, minor: number): string {
   const s = readSettings(deps);
   try {
-    const fmt = new Intl.NumberFormat(s.language, { style: 'currency', currency: s.currency });
+    const fmt = new Intl.NumberFormat('en', { style: 'currency', currency: s.currency });
     const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
     return fmt.format(minor / 10 ** digits);
   } catch {
     return String(minor);
   }
+}
+
+/** Amounts for the message, in minor units with their currency: the screen formats them in its own language. */
+function amounts(deps: Pick<Deps, 'db' | 'sqlite'>, money: Record<string, number>): { money: Record<string, number>; currency: string } {
+  return { money, currency: readSettings(deps).currency };
 }
 
 /**
@@ -69,14 +75,13 @@ export function checkOfflineCard(deps: Pick<Deps, 'db' | 'sqlite' | 'clock'>, am
   if (amount > policy.maxPerSale)
     throw new AppError('DECLINED', `While offline a card payment can be at most ${money(deps, policy.maxPerSale)}`, {
       messageKey: 'sync.err.offlinePerSale',
-      limit: money(deps, policy.maxPerSale),
+      ...amounts(deps, { limit: policy.maxPerSale }),
     });
   const unsent = offlineCardSummary(deps);
   if (unsent.total + amount > policy.maxTotal)
     throw new AppError('DECLINED', `This terminal already holds ${money(deps, unsent.total)} of unsent offline card payments`, {
       messageKey: 'sync.err.offlineTotal',
-      held: money(deps, unsent.total),
-      limit: money(deps, policy.maxTotal),
+      ...amounts(deps, { held: unsent.total, limit: policy.maxTotal }),
     });
   if (unsent.oldestAt !== null && deps.clock() - unsent.oldestAt > policy.windowHours * 3600_000)
     throw new AppError('DECLINED', `An offline card payment has waited more than ${policy.windowHours} hours: reconnect first`, {

@@ -16,6 +16,8 @@ import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
 import { withoutCommitCheckpoint, withoutCommitFlush } from '../db/checkpointer';
 import { DELETED_FIELD, syncEntity } from '../../shared/sync/entities';
+import { HLC_MAX_DRIFT_MS } from '../../shared/hlc';
+import { checkRecord, type StampRule } from '../../shared/sync/validate';
 import { expandStamps, maxStamp, mergeRecord, type FieldRecord } from '../../shared/sync/merge';
 import type { Change, FactChange, MutableChange, PullResponse } from '../../shared/sync/protocol';
 import { isMutable, metaOf, quoteIdent as q, stmt, toSqlite, type FactMeta, type MutableMeta } from './tables';
@@ -29,6 +31,8 @@ import { withoutNewProductTrigger } from '../inventory/level-category';
 export interface ApplyStats {
   changes: number;
   written: number;
+  /** Records refused: not of the shape a till writes (see refuse). */
+  refused: number;
   /** Records touched per entity (for after-apply hooks and tests). */
   touched: Map<string, Set<string>>;
 }
@@ -61,6 +65,8 @@ interface Ctx {
   maxStamp: string;
   /** Per entity: could a missing record have a `sync_clocks` row (see mayHaveClocks). */
   clocked: Map<string, boolean>;
+  /** How pulled stamps are judged: exact, not implausibly old, not past the drift window. */
+  stamps: StampRule;
 }
 
 /** The values of a unique field (a set field's members) in a record, as strings. */
@@ -333,15 +339,39 @@ function isStorageError(err: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|CORRUPT|NOMEM|INTERRUPT)/.test(code);
 }
 
+/**
+ * A pulled record that is not exactly what a till writes (a picture name that is a path, a stamp
+ * that is not a clock, an amount out of range): skipped, counted and kept for a manager. The cloud
+ * checks the same on push; this holds even when the cloud is wrong or is not the cloud.
+ */
+function refuse(ctx: Ctx, change: Change, code: string, message: string): void {
+  ctx.stats.refused += 1;
+  stmt(
+    ctx.deps.sqlite,
+    'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+  ).run(ctx.deps.ids(), String(change.e).slice(0, 64), String(change.i).slice(0, 200), code, message, ctx.deps.clock());
+}
+
 function applyChange(ctx: Ctx, change: Change): void {
+  if (typeof change !== 'object' || change === null || typeof change.e !== 'string' || typeof change.i !== 'string') {
+    ctx.stats.refused += 1;
+    return;
+  }
   const spec = syncEntity(change.e);
   if (!spec || spec.kind === 'local' || spec.localKeys?.includes(change.i)) return;
+  const refusal = checkRecord(spec, change, ctx.stamps);
+  if (refusal) {
+    refuse(ctx, change, `PULL_${refusal.code}`, `Refused a change from the cloud: ${refusal.message}`);
+    return;
+  }
   const meta = metaOf(ctx.deps.sqlite, change.e)!;
   if (isMutable(meta)) applyMutable(ctx, meta, change as MutableChange);
   else applyFact(ctx, meta, change as FactChange);
 }
 
-function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>, stats: ApplyStats, isolate: boolean): void {
+type Page = Pick<PullResponse, 'changes' | 'cursor'> & { serverTime?: number };
+
+function runPage(deps: ApplyDeps, page: Page, stats: ApplyStats, isolate: boolean): void {
   inTransaction(deps.sqlite, () =>
     whileApplying(
       deps.sqlite,
@@ -358,7 +388,9 @@ function runPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>
           ).map((r) => `${r.entity}\u0000${r.id}`),
         );
         const bulk = page.changes.length >= BULK_PAGE;
-        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '', clocked: new Map() };
+        // The cloud's clock counts too: a till whose clock is behind still takes the cloud's recent edits.
+        const stamps: StampRule = { now: Math.max(deps.clock(), page.serverTime ?? 0), maxDriftMs: HLC_MAX_DRIFT_MS, ahead: 'refuse' };
+        const ctx: Ctx = { deps, pending: pendingKeys(deps), stats, disputed, parked: [], maxStamp: '', clocked: new Map(), stamps };
         const applyAll = () => {
           for (const change of page.changes as Change[]) {
             if (!isolate) {
@@ -443,8 +475,8 @@ export function settleParked(deps: ApplyDeps): number {
 }
 
 /** Applies one page and moves the cursor, in one transaction. */
-export function applyPage(deps: ApplyDeps, page: Pick<PullResponse, 'changes' | 'cursor'>): ApplyStats {
-  const fresh = (): ApplyStats => ({ changes: page.changes.length, written: 0, touched: new Map() });
+export function applyPage(deps: ApplyDeps, page: Page): ApplyStats {
+  const fresh = (): ApplyStats => ({ changes: page.changes.length, written: 0, refused: 0, touched: new Map() });
   let stats = fresh();
   const fk = deps.sqlite.pragma('foreign_keys', { simple: true }) as number;
   if (!deps.sqlite.inTransaction) deps.sqlite.pragma('foreign_keys = OFF');

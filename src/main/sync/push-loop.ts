@@ -13,6 +13,7 @@ import type { Deps } from '../deps';
 import type { PushResponse } from '../../shared/sync/protocol';
 import { ackBatch, enqueueSnapshot, readBatch, type Batch } from './push';
 import { getState } from './state';
+import { journalHead, noteCloudHead } from '../journal/journal';
 import { CloudCallError, type CloudClient } from './transport';
 
 export interface PushLoopOptions {
@@ -22,7 +23,7 @@ export interface PushLoopOptions {
   onAnswer?: (res: PushResponse, batch: Batch) => void;
 }
 
-type PushDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc'>;
+type PushDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'secrets'>;
 
 export async function pushOutbox(
   deps: PushDeps,
@@ -48,7 +49,13 @@ export async function pushOutbox(
         if (!batch) return;
       }
       const epoch = getState(deps.sqlite, 'epoch');
-      const sending = client.push({ mutations: batch.mutations, ...(rebase ? { rebase: true } : {}), ...(epoch ? { epoch } : {}) });
+      const head = journalHead(deps.sqlite);
+      const sending = client.push({
+        mutations: batch.mutations,
+        ...(rebase ? { rebase: true } : {}),
+        ...(epoch ? { epoch } : {}),
+        ...(head ? { journalHead: head } : {}),
+      });
       sending.catch(() => undefined);
       // While the cloud works: settle the previous answer, read the next batch. (After a turn of
       // the event loop: the request is written out there, so the cloud starts at once.)
@@ -76,6 +83,8 @@ export async function pushOutbox(
         throw err;
       }
       opts.onAnswer?.(res, batch);
+      // Kept outside the database file, so deleting the newest entries cannot also erase what the cloud saw.
+      noteCloudHead(deps.secrets, res.journalHead);
       rebase = false;
       unsettled = { batch, res };
       if (res.lastMutationId >= batch.mutations[batch.mutations.length - 1]!.m) ahead = next;

@@ -190,7 +190,8 @@ export function readBatch(deps: Pick<Deps, 'sqlite'>, maxMutations: number, afte
       mutations.push({ m, e: r.entity, i: r.entityId, raw });
       continue;
     }
-    if (spec.kind === 'local' || spec.localKeys?.includes(r.entityId)) {
+    // Staff reach the cloud through a signed-in admin (src/main/sync/staff.ts), never by this token.
+    if (spec.kind === 'local' || spec.devices === 'none' || spec.localKeys?.includes(r.entityId)) {
       mutations.push({ m, e: r.entity, i: r.entityId, noop: true });
       continue;
     }
@@ -266,7 +267,7 @@ export function enqueueSnapshot(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'h
   let n = 0;
   return inTransaction(deps.sqlite, () => {
     for (const spec of allSyncEntities()) {
-      if (spec.kind === 'local') continue;
+      if (spec.kind === 'local' || spec.devices === 'none') continue;
       const keys = deps.sqlite.prepare(`SELECT "${spec.key}" FROM "${spec.table}" ORDER BY rowid`).pluck().all() as string[];
       for (const k of keys) {
         if (spec.localKeys?.includes(k)) continue;

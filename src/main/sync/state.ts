@@ -1,10 +1,15 @@
 /** The terminal's sync state, one row per key in `sync_state`. */
 import type { Sqlite } from '../db/open';
+import type { SecretStore } from '../secrets/secrets';
 import { stmt } from './tables';
 
+/**
+ * Which cloud, organisation and store this terminal belongs to. The device token that proves it
+ * is not here: it lives in the secret store (deviceToken), so a copy of the database file cannot
+ * speak to the cloud.
+ */
 export interface CloudLink {
   serverUrl: string;
-  token: string;
   orgId: string;
   orgName: string;
   storeId: string;
@@ -64,4 +69,42 @@ export function setState<K extends keyof SyncStateValues>(sqlite: Sqlite, key: K
 
 export function cloudLink(sqlite: Sqlite): CloudLink | null {
   return getState(sqlite, 'cloud');
+}
+
+/** Keyed by device: a database restored from another terminal finds no token for its device. */
+const tokenKey = (deviceId: string) => `cloudToken:${deviceId}`;
+
+/** The device token of a link, or null when this machine does not hold it (the terminal must join again). */
+export function deviceToken(secrets: SecretStore, link: Pick<CloudLink, 'deviceId'>): string | null {
+  return secrets.get(tokenKey(link.deviceId));
+}
+
+export function saveDeviceToken(secrets: SecretStore, deviceId: string, token: string): void {
+  secrets.set(tokenKey(deviceId), token);
+}
+
+export function forgetDeviceToken(secrets: SecretStore, deviceId: string): void {
+  secrets.delete(tokenKey(deviceId));
+}
+
+/**
+ * Older versions kept the token in the link row. On open it moves to the secret store (`keep`) or,
+ * for a restored backup, is only dropped: a token that came with a file is not adopted. The row
+ * is rewritten with secure_delete so the old bytes do not linger in the file's free space. True
+ * when there was one.
+ */
+export function moveTokenOut(sqlite: Sqlite, secrets: SecretStore, keep: boolean): boolean {
+  const raw = stmt(sqlite, "SELECT value FROM sync_state WHERE key = 'cloud'", 'pluck').get() as string | undefined;
+  if (raw === undefined) return false;
+  const { token, ...link } = JSON.parse(raw) as CloudLink & { token?: unknown };
+  if (token === undefined) return false;
+  if (keep && typeof token === 'string' && token) saveDeviceToken(secrets, link.deviceId, token);
+  const before = sqlite.pragma('secure_delete', { simple: true }) as number;
+  sqlite.pragma('secure_delete = ON');
+  try {
+    setState(sqlite, 'cloud', link);
+  } finally {
+    sqlite.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
+  }
+  return true;
 }

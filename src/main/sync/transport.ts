@@ -9,6 +9,7 @@ import type {
   PullResponse,
   PushRequest,
   PushResponse,
+  StaffChange,
   StaffSession,
   StockRow,
   StoreOverview,
@@ -104,7 +105,14 @@ export class CloudClient {
     );
   }
 
-  createOrg(input: { orgName: string; storeName: string; terminalName: string; terminalCode: string; signupSecret?: string }) {
+  createOrg(input: {
+    orgName: string;
+    storeName: string;
+    terminalName: string;
+    terminalCode: string;
+    signupSecret?: string;
+    staff?: StaffChange[];
+  }) {
     return this.call<Enrolment>('POST', '/v1/orgs', input);
   }
   enrol(input: { code: string; terminalName: string }) {
@@ -121,6 +129,10 @@ export class CloudClient {
   }
   staffSignIn(input: { staffId: string; pin: string }) {
     return this.call<StaffSession>('POST', '/v1/staff-sessions', input);
+  }
+  /** Staff changes an admin decided on this terminal, sent under that admin's cloud session. */
+  putStaff(staffToken: string, changes: StaffChange[]) {
+    return this.call<{ ok: true; serverTime: number }>('POST', '/v1/staff', { changes }, staffToken);
   }
   stores(staffToken: string) {
     return this.call<StoreWithDevices[]>('GET', '/v1/stores', undefined, staffToken);

@@ -4,10 +4,42 @@ import type { StaffSummary } from '../../shared/api';
 import type { ApiError } from '../../shared/errors';
 import { invoke } from '../api';
 import { describeError } from '../lib/errors';
-import { useApproval } from '../stores/approval';
+import { bpToPercentText, useFormat, type Formatters } from '../lib/format';
+import { localizedName } from '../lib/names';
+import { useApproval, type ApprovalItem, type ApprovalSubject } from '../stores/approval';
 import { InlineError } from './ErrorBanner';
 import { Modal } from './Modal';
 import { PinPad } from './PinPad';
+
+type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** One sentence naming what is approved: the item, the amount or percent, before and after. */
+export function describeApproval(t: Translate, fmt: Formatters, language: string, subject: ApprovalSubject): string {
+  const item = (i: ApprovalItem) => localizedName(i.name, i.altName, language).primary;
+  const off = (d: { kind: 'percent'; bp: number } | { kind: 'amount'; minor: number }) =>
+    d.kind === 'percent' ? `${bpToPercentText(d.bp)}%` : fmt.money(d.minor);
+  switch (subject.kind) {
+    case 'lineDiscount':
+      return t('approval.what.lineDiscount', { item: item(subject.item), off: off(subject.discount) });
+    case 'cartDiscount':
+      return t('approval.what.cartDiscount', { off: off(subject.discount) });
+    case 'price':
+      return t('approval.what.price', { item: item(subject.item), from: fmt.money(subject.from), to: fmt.money(subject.to) });
+    case 'qty':
+      return t('approval.what.qty', {
+        item: item(subject.item),
+        from: fmt.qty(subject.from, subject.unit),
+        to: fmt.qty(subject.to, subject.unit),
+      });
+    case 'removeLine':
+      return t('approval.what.removeLine', { item: item(subject.item) });
+    case 'refund':
+      if (subject.amount === null) return t('approval.titleRefund');
+      return subject.order
+        ? t('approval.what.refundOrder', { amount: fmt.money(subject.amount), order: subject.order })
+        : t('approval.what.refund', { amount: fmt.money(subject.amount) });
+  }
+}
 
 /** Asks a manager or admin to approve on the spot with their PIN, then retries the same call. */
 export function ApprovalDialog() {
@@ -17,7 +49,8 @@ export function ApprovalDialog() {
 }
 
 function ApprovalForm() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
   const pending = useApproval((s) => s.pending);
   const close = useApproval((s) => s.close);
   const [staff, setStaff] = useState<StaffSummary[] | null>(null);
@@ -90,6 +123,11 @@ function ApprovalForm() {
       size="md"
       testId="approval-dialog"
     >
+      {pending.subject && (
+        <p className="approval-what" data-testid="approval-what">
+          {describeApproval(t, fmt, i18n.language, pending.subject)}
+        </p>
+      )}
       <p className="muted">{t('approval.explain')}</p>
       {staff && staff.length === 0 && <InlineError text={t('approval.noApprovers')} />}
       <div className="approver-list" role="radiogroup" aria-label={t('approval.who')}>

@@ -34,6 +34,22 @@ export function Modal({ title, onClose, children, footer, size = 'md', testId, i
     };
   }, [initialFocus]);
 
+  // Focus can fall back to the page (after the print dialog, or a click on the backdrop): Escape
+  // still closes the topmost dialog then.
+  useEffect(() => {
+    const onWindowKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || !onCloseRef.current || !ref.current) return;
+      if (e.target instanceof Node && e.target !== document.body && ref.current.contains(e.target)) return;
+      if (e.target instanceof Element && e.target.closest('.modal')) return;
+      const dialogs = document.querySelectorAll('.modal');
+      if (dialogs[dialogs.length - 1] !== ref.current) return;
+      e.preventDefault();
+      onCloseRef.current();
+    };
+    window.addEventListener('keydown', onWindowKey);
+    return () => window.removeEventListener('keydown', onWindowKey);
+  }, []);
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key === 'Escape' && onCloseRef.current) {
       e.stopPropagation();

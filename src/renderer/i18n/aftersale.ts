@@ -176,7 +176,7 @@ const en = {
   },
   credit: { use: 'Pay with {{name}}’s store credit: {{amount}} (balance {{balance}})' },
   parked: {
-    title: 'Parked',
+    title: 'Parked sales',
     park: 'Park sale',
     done: 'Sale parked ({{total}}). Ready for the next customer.',
     swapped: 'The current sale was parked in its place.',
@@ -441,7 +441,7 @@ const zhCN: Shape<typeof en> = {
   },
   credit: { use: '使用 {{name}} 的储值支付：{{amount}}（余额 {{balance}}）' },
   parked: {
-    title: '挂单',
+    title: '取单',
     park: '挂单',
     done: '已挂单（{{total}}），可以接待下一位顾客。',
     swapped: '当前销售已挂起替换。',

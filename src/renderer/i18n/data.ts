@@ -55,13 +55,29 @@ const en = {
   rows_other: '{{count}} rows',
   journal: 'Sales journal',
   journalHint:
-    'Every completed sale, refund, void and Z report is chained with a cryptographic hash, so any later change to these records is detected.',
+    'Every completed sale, refund, void and Z report is chained with a keyed cryptographic hash (the key is kept outside the database), and the cloud keeps the newest entry it has seen, so changing or deleting these records is detected.',
   verify: 'Verify journal',
   verifying: 'Checking…',
   journalOk_one: 'Intact: {{count}} entry checked, nothing was changed.',
   journalOk_other: 'Intact: {{count}} entries checked, nothing was changed.',
   journalBroken:
     'Broken at entry #{{seq}} ({{what}}): this record was changed after it was written. The entries after it cannot be trusted either.',
+  journalProblem: {
+    content: 'Entry #{{seq}} ({{what}}) no longer matches its stored records: the {{what}} was changed after it was journaled.',
+    link: 'Broken at entry #{{seq}} ({{what}}): an entry before it was deleted or inserted. The entries after it cannot be trusted either.',
+    hash: 'Broken at entry #{{seq}} ({{what}}): it was changed and its hash recomputed without the journal key.',
+    unkeyed:
+      'Broken at entry #{{seq}} ({{what}}): it carries no key where this till keys every entry: the journal was recomputed by someone without the key.',
+    legacy: 'Broken at entry #{{seq}} ({{what}}): this entry from before the journal was keyed was changed.',
+    truncated:
+      'Entries were deleted: the cloud saw entry #{{cloudSeq}}, but the journal ends at #{{lastSeq}} (or an older backup was restored).',
+    diverged:
+      'Broken at entry #{{seq}} ({{what}}): the cloud saw a different entry under this number: history was rewritten (or an older backup was restored and sales made since).',
+    nokey:
+      'Not verified: entries #{{from}}–#{{to}} were chained with a journal key this computer does not have (the store comes from another computer). Run the check on the till that wrote them.',
+  },
+  journalLegacy_one: '{{count}} entry from before the journal was keyed is checked with a plain hash only.',
+  journalLegacy_other: '{{count}} entries from before the journal was keyed are checked with a plain hash only.',
   checkedAt: 'Checked {{when}}',
   kinds: {
     sale: 'sale',
@@ -73,6 +89,17 @@ const en = {
     full: 'The disk is full: nothing was saved, and the sale is still open. Free some disk space, then try again.',
     readonly:
       'The database cannot be written (read-only): nothing was saved, and the sale is still open. Fix the file or folder permissions, then try again.',
+  },
+  refused: {
+    damaged: 'This backup cannot be restored: the file is damaged or unreadable. Nothing was changed.',
+    foreign: 'This backup cannot be restored: it is not a Countertop database. Nothing was changed.',
+    newer: 'This backup cannot be restored: it was made by a newer version of Countertop. Update Countertop first. Nothing was changed.',
+    history: 'This backup cannot be restored: its record of database versions does not match Countertop’s. Nothing was changed.',
+    extra:
+      'This backup cannot be restored: it contains something Countertop never creates ({{kind}} “{{object}}”), which could act on your data. Nothing was changed.',
+    missing: 'This backup cannot be restored: part of the database is missing ({{kind}} “{{object}}”). Nothing was changed.',
+    changed: 'This backup cannot be restored: the definition of {{kind}} “{{object}}” is not the one Countertop made. Nothing was changed.',
+    open: 'This backup could not be opened, so the store was put back as it was. Nothing was changed.',
   },
   recovery: {
     title: 'The database needs attention',
@@ -148,12 +175,25 @@ const zhCN: Strings<typeof en> = {
   rows_one: '{{count}} 行',
   rows_other: '{{count}} 行',
   journal: '销售日志',
-  journalHint: '每笔完成的销售、退款、作废和 Z 报表都以加密哈希串联，之后对这些记录的任何改动都能被发现。',
+  journalHint:
+    '每笔完成的销售、退款、作废和 Z 报表都以带密钥的加密哈希串联（密钥保存在数据库之外），云端也会记录它见到的最新记录，因此改动或删除这些记录都能被发现。',
   verify: '校验日志',
   verifying: '正在校验…',
   journalOk_one: '完好：已校验 {{count}} 条记录，没有发现改动。',
   journalOk_other: '完好：已校验 {{count}} 条记录，没有发现改动。',
   journalBroken: '第 {{seq}} 条记录（{{what}}）已损坏：该记录在写入后被改动过。其后的记录也不可信。',
+  journalProblem: {
+    content: '第 {{seq}} 条记录（{{what}}）与存储的数据不再一致：该{{what}}在记入日志后被改动过。',
+    link: '第 {{seq}} 条记录（{{what}}）处断链：其前面有记录被删除或插入。其后的记录也不可信。',
+    hash: '第 {{seq}} 条记录（{{what}}）已损坏：该记录被改动，且在没有日志密钥的情况下重新计算了哈希。',
+    unkeyed: '第 {{seq}} 条记录（{{what}}）已损坏：本收银台的每条记录都带密钥，而这条没有：日志被没有密钥的人重新计算过。',
+    legacy: '第 {{seq}} 条记录（{{what}}）已损坏：这条启用密钥之前的记录被改动过。',
+    truncated: '有记录被删除：云端已见到第 {{cloudSeq}} 条记录，而日志只到第 {{lastSeq}} 条（或恢复了较早的备份）。',
+    diverged: '第 {{seq}} 条记录（{{what}}）已损坏：云端在此编号下见到的是另一条记录：历史被改写（或恢复了较早的备份后又有新的销售）。',
+    nokey: '未能验证：第 {{from}}–{{to}} 条记录使用本机没有的日志密钥链接（数据来自另一台电脑）。请在写入这些记录的收银台上校验。',
+  },
+  journalLegacy_one: '{{count}} 条启用密钥之前的记录仅以普通哈希校验。',
+  journalLegacy_other: '{{count}} 条启用密钥之前的记录仅以普通哈希校验。',
   checkedAt: '校验时间 {{when}}',
   kinds: {
     sale: '销售',
@@ -164,6 +204,16 @@ const zhCN: Strings<typeof en> = {
   io: {
     full: '磁盘已满：没有保存任何内容，当前销售仍然保留。请释放磁盘空间后重试。',
     readonly: '数据库无法写入（只读）：没有保存任何内容，当前销售仍然保留。请修正文件或文件夹权限后重试。',
+  },
+  refused: {
+    damaged: '无法恢复此备份：文件已损坏或无法读取。未做任何更改。',
+    foreign: '无法恢复此备份：它不是 Countertop 数据库。未做任何更改。',
+    newer: '无法恢复此备份：它由更新版本的 Countertop 创建。请先更新 Countertop。未做任何更改。',
+    history: '无法恢复此备份：其数据库版本记录与 Countertop 不符。未做任何更改。',
+    extra: '无法恢复此备份：其中包含 Countertop 从不创建的对象（{{kind}}“{{object}}”），可能会操作您的数据。未做任何更改。',
+    missing: '无法恢复此备份：数据库缺少一部分（{{kind}}“{{object}}”）。未做任何更改。',
+    changed: '无法恢复此备份：{{kind}}“{{object}}”的定义不是 Countertop 创建的。未做任何更改。',
+    open: '无法打开此备份，店铺数据已还原为原样。未做任何更改。',
   },
   recovery: {
     title: '数据库需要处理',

@@ -5,6 +5,7 @@ import { dataMessages } from './data';
 import { shiftsMessages } from './shifts';
 import { dashboardMessages } from './dashboard';
 import { syncMessages } from './sync';
+import { historyMessages } from './history';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -26,4 +27,5 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   dashboardMessages,
   inventoryMessages,
   syncMessages,
+  historyMessages,
 ];

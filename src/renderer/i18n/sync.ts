@@ -7,6 +7,7 @@ const en = {
     offline: 'Offline',
     syncing: 'Syncing',
     problem: 'Sync problem',
+    removed: 'Removed',
     pending_one: '{{count}} to send',
     pending_other: '{{count}} to send',
     lastSync: 'Last sync {{time}}',
@@ -17,6 +18,7 @@ const en = {
     state: 'Connection',
     online: 'Online',
     offline: 'Offline — selling goes on; changes wait here',
+    removed: 'Removed — this terminal is no longer enrolled in the cloud',
     notConnected: 'Not connected to a cloud: this store works on its own.',
     pending: 'Changes to send',
     lastSync: 'Last successful sync',
@@ -112,12 +114,24 @@ const en = {
     windowHours: 'Send within (hours)',
     saved: 'Offline card limits saved.',
   },
+  rejoin: {
+    title: 'Join the cloud again',
+    hint: 'An admin makes a one-time code that replaces terminal {{terminal}} (on another terminal: Menu → Sync → Stores and terminals, or in the cloud). This terminal keeps its data and number, sends what the cloud may lack and reads everything back.',
+    code: 'One-time code',
+    server: 'Cloud address (only if it changed)',
+    submit: 'Join again',
+    done: 'Joined again: this terminal syncs with the cloud.',
+  },
   signOut: {
     title: 'Disconnect this terminal',
     hint: 'The terminal keeps its data and goes on selling alone. Refused while card payments taken offline have not reached the cloud.',
     button: 'Disconnect from the cloud',
     confirmPending_one: '{{count}} change has not reached the cloud yet. Disconnect anyway?',
     confirmPending_other: '{{count}} changes have not reached the cloud yet. Disconnect anyway?',
+    confirmOfflineCards_one:
+      '{{count}} card payment taken offline has not reached the cloud, and cannot until this terminal joins again. Disconnecting keeps it in this terminal’s sales but it will not reach the cloud. Disconnect anyway?',
+    confirmOfflineCards_other:
+      '{{count}} card payments taken offline have not reached the cloud, and cannot until this terminal joins again. Disconnecting keeps them in this terminal’s sales but they will not reach the cloud. Disconnect anyway?',
     done: 'Disconnected from the cloud.',
   },
   err: {
@@ -131,6 +145,8 @@ const en = {
     signupSecret: 'The sign-up secret is wrong. Ask whoever runs the cloud for it.',
     rateLimited: 'Too many attempts. Wait a minute and try again.',
     revoked: 'This terminal is no longer enrolled in the cloud.',
+    rejoin:
+      'This terminal’s cloud key is not on this computer (a backup from another computer, or a new disk): it is not connected and must join the cloud again. It keeps working on its own meanwhile.',
     cloudSignIn: 'Sign in to the cloud first.',
     wrongPin: 'Wrong PIN.',
     cloudError: 'The cloud had a problem. Try again in a moment.',
@@ -143,6 +159,20 @@ const en = {
     unsentOfflineCards_one: '{{count}} card payment taken offline has not reached the cloud. Reconnect and sync first.',
     unsentOfflineCards_other: '{{count}} card payments taken offline have not reached the cloud. Reconnect and sync first.',
     pendingChanges: 'Some changes have not reached the cloud yet.',
+    unsentOfflineCardsRejoin_one:
+      '{{count}} card payment taken offline has not reached the cloud; it can only once this terminal joins again. Join again, or confirm disconnecting without it.',
+    unsentOfflineCardsRejoin_other:
+      '{{count}} card payments taken offline have not reached the cloud; they can only once this terminal joins again. Join again, or confirm disconnecting without them.',
+    rejoinNotNeeded: 'This terminal is connected to its cloud: it does not need to join again.',
+    rejoinOtherOrg:
+      'That code is for another organisation ({{org}}). Nothing changed here; ask an admin of this terminal’s organisation for a code.',
+    rejoinOtherStore: 'That code is for another store ({{store}}). Nothing changed here; ask for a code for this terminal’s store.',
+    rejoinOtherTerminal:
+      'That code replaces terminal {{replaces}}, not this one ({{terminal}}). Nothing changed here; ask for a code that replaces {{terminal}}.',
+    rejoinNeedsReplace_one:
+      'That code would make a new terminal, but {{count}} sale, refund or shift of {{terminal}} has not reached the cloud. Nothing changed here; ask for a code that replaces {{terminal}}.',
+    rejoinNeedsReplace_other:
+      'That code would make a new terminal, but {{count}} sales, refunds or shifts of {{terminal}} have not reached the cloud. Nothing changed here; ask for a code that replaces {{terminal}}.',
     url: 'Enter an address like https://cloud.example.com',
     code: 'Enter the code as shown, e.g. ABCD-EFGH-JKMN',
     amount: 'Enter an amount',
@@ -160,6 +190,7 @@ const zhCN: Shape<typeof en> = {
     offline: '离线',
     syncing: '同步中',
     problem: '同步异常',
+    removed: '已移除',
     pending_one: '{{count}} 项待发送',
     pending_other: '{{count}} 项待发送',
     lastSync: '上次同步 {{time}}',
@@ -170,6 +201,7 @@ const zhCN: Shape<typeof en> = {
     state: '连接',
     online: '在线',
     offline: '离线——可继续销售，变更暂存本机',
+    removed: '已移除——本终端已不再登记于云端',
     notConnected: '未连接云端：本店独立运行。',
     pending: '待发送的变更',
     lastSync: '上次成功同步',
@@ -265,12 +297,24 @@ const zhCN: Shape<typeof en> = {
     windowHours: '须在几小时内发送',
     saved: '离线刷卡限额已保存。',
   },
+  rejoin: {
+    title: '重新加入云端',
+    hint: '请管理员生成一个替换终端 {{terminal}} 的一次性代码（在其他终端：菜单 → 同步 → 门店与终端，或在云端）。本终端保留数据和编号，补发云端可能缺少的内容，并重新读取全部数据。',
+    code: '一次性代码',
+    server: '云端地址（仅在变更时填写）',
+    submit: '重新加入',
+    done: '已重新加入：本终端与云端同步。',
+  },
   signOut: {
     title: '断开本终端',
     hint: '终端保留数据并可独立销售。若仍有离线收取的银行卡付款未发送到云端，则不允许断开。',
     button: '与云端断开',
     confirmPending_one: '还有 {{count}} 项变更未发送到云端。仍要断开吗？',
     confirmPending_other: '还有 {{count}} 项变更未发送到云端。仍要断开吗？',
+    confirmOfflineCards_one:
+      '有 {{count}} 笔离线收取的银行卡付款尚未发送到云端，且在本终端重新加入前无法发送。断开后它仍保留在本终端的销售记录中，但不会到达云端。仍要断开吗？',
+    confirmOfflineCards_other:
+      '有 {{count}} 笔离线收取的银行卡付款尚未发送到云端，且在本终端重新加入前无法发送。断开后它们仍保留在本终端的销售记录中，但不会到达云端。仍要断开吗？',
     done: '已与云端断开。',
   },
   err: {
@@ -284,6 +328,7 @@ const zhCN: Shape<typeof en> = {
     signupSecret: '注册密钥错误。请向云端运营者索取。',
     rateLimited: '尝试次数过多。请等待一分钟后再试。',
     revoked: '本终端已不再登记于云端。',
+    rejoin: '本电脑上没有本终端的云端密钥（来自其他电脑的备份或新硬盘）：终端未连接，需要重新加入云端。在此期间终端可独立运行。',
     cloudSignIn: '请先登录云端。',
     wrongPin: 'PIN 错误。',
     cloudError: '云端出现问题，请稍后再试。',
@@ -295,6 +340,19 @@ const zhCN: Shape<typeof en> = {
     unsentOfflineCards_one: '有 {{count}} 笔离线收取的银行卡付款尚未发送到云端。请先恢复连接并同步。',
     unsentOfflineCards_other: '有 {{count}} 笔离线收取的银行卡付款尚未发送到云端。请先恢复连接并同步。',
     pendingChanges: '部分变更尚未发送到云端。',
+    unsentOfflineCardsRejoin_one:
+      '有 {{count}} 笔离线收取的银行卡付款尚未发送到云端，只有本终端重新加入后才能发送。请重新加入，或确认在不发送的情况下断开。',
+    unsentOfflineCardsRejoin_other:
+      '有 {{count}} 笔离线收取的银行卡付款尚未发送到云端，只有本终端重新加入后才能发送。请重新加入，或确认在不发送的情况下断开。',
+    rejoinNotNeeded: '本终端已连接云端，无需重新加入。',
+    rejoinOtherOrg: '该代码属于其他组织（{{org}}）。本终端未作任何更改；请向本终端所属组织的管理员索取代码。',
+    rejoinOtherStore: '该代码属于其他门店（{{store}}）。本终端未作任何更改；请索取本终端所在门店的代码。',
+    rejoinOtherTerminal:
+      '该代码替换的是终端 {{replaces}}，而不是本终端（{{terminal}}）。本终端未作任何更改；请索取替换 {{terminal}} 的代码。',
+    rejoinNeedsReplace_one:
+      '该代码会创建一个新终端，但 {{terminal}} 还有 {{count}} 笔销售、退款或班次未发送到云端。本终端未作任何更改；请索取替换 {{terminal}} 的代码。',
+    rejoinNeedsReplace_other:
+      '该代码会创建一个新终端，但 {{terminal}} 还有 {{count}} 笔销售、退款或班次未发送到云端。本终端未作任何更改；请索取替换 {{terminal}} 的代码。',
     url: '请输入类似 https://cloud.example.com 的地址',
     code: '请按显示输入代码，例如 ABCD-EFGH-JKMN',
     amount: '请输入金额',

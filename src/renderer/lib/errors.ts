@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import i18next from 'i18next';
 import type { ApiError } from '../../shared/errors';
+import { formatMoney } from '../../shared/money';
 import type { ErrorContext } from '../stores/notify';
 
 export interface FieldIssue {
@@ -78,13 +79,25 @@ export function minutesUntil(epochMs: number, now = Date.now()): number {
  * A message key main sent with the error (`details.messageKey`, e.g. 'sync.err.offline'), with the
  * other details as interpolation values: used when this renderer has a translation for it.
  */
-function keyedMessage(t: TFunction, error: ApiError): string | null {
+function keyedMessage(t: TFunction, error: ApiError, lang: string | undefined): string | null {
   const d = error.details;
   if (typeof d !== 'object' || d === null || Array.isArray(d)) return null;
   const key = (d as { messageKey?: unknown }).messageKey;
   if (typeof key !== 'string') return null;
-  const text = t(key, d as Record<string, unknown>);
+  const text = t(key, { ...(d as Record<string, unknown>), ...moneyParams(d as Record<string, unknown>, lang) });
   return text === key ? null : text;
+}
+
+/**
+ * Amounts main sends in minor units (`money`, with `currency`), formatted in the screen's
+ * language rather than the store's.
+ */
+function moneyParams(d: Record<string, unknown>, lang: string | undefined): Record<string, string> {
+  const { money, currency } = d;
+  if (typeof money !== 'object' || money === null || typeof currency !== 'string') return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(money)) if (typeof v === 'number') out[k] = formatMoney(v, currency, lang ?? 'en');
+  return out;
 }
 
 /** A full disk or a read-only database file, from the SQLite code main reports with an IO error. */
@@ -103,7 +116,7 @@ function storageProblem(error: ApiError): 'full' | 'readonly' | null {
  * specifics in English, so a Chinese screen shows only the localized sentence.
  */
 export function describeError(t: TFunction, error: ApiError, context?: ErrorContext, lang: string | undefined = i18next.language): string {
-  const keyed = keyedMessage(t, error);
+  const keyed = keyedMessage(t, error, lang);
   if (keyed !== null) return keyed;
   if (context?.kind === 'scan' && error.code === 'NOT_FOUND') {
     return t('errors.unknownBarcode', { code: context.code });

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatMoney, formatQty } from '../../shared/money';
+import { formatMoney, formatQty, formatQtyUnit } from '../../shared/money';
 import type { Unit } from '../../shared/api';
+import { unitSymbol } from '../../shared/units';
 import { useApp } from '../stores/app';
 
 export interface Formatters {
@@ -10,6 +11,10 @@ export interface Formatters {
   timezone: string;
   money(minor: number, currency?: string): string;
   qty(thousandths: number, unit: Unit): string;
+  /** A quantity with its unit when weighed ("0.750 lb", "1.360 斤"); a piece count alone ("3"). */
+  qtyUnit(thousandths: number, unit: Unit): string;
+  /** A mass in grams as kilograms with the unit ("3.750 kg"): how reports total weights of mixed units. */
+  mass(grams: number): string;
   dateTime(ms: number, timezone?: string): string;
   time(ms: number): string;
   percent(bp: number): string;
@@ -46,6 +51,8 @@ export function makeFormatters(locale: string, currency: string, timezone: strin
       }
     },
     qty: (q, unit) => formatQty(q, unit, locale),
+    qtyUnit: (q, unit) => formatQtyUnit(q, unit, locale),
+    mass: (grams) => `${formatQty(grams, 'kg', locale)} ${unitSymbol('kg', locale)}`,
     dateTime: (ms, zone) =>
       new Intl.DateTimeFormat(locale, {
         dateStyle: 'medium',

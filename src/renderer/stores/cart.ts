@@ -3,7 +3,7 @@ import type { Cart, CartLine } from '../../shared/api';
 import type { Result } from '../../shared/errors';
 import { priceCart, type Discount } from '../../shared/pricing';
 import { invoke } from '../api';
-import { withApproval } from './approval';
+import { withApproval, type ApprovalItem } from './approval';
 import { useNotify } from './notify';
 
 interface CartState {
@@ -49,6 +49,11 @@ function changedLine(before: Cart | null, after: Cart): string | null {
     if (!o || o.qty !== l.qty) return l.id;
   }
   return null;
+}
+
+function itemOf(cart: Cart | null, lineId: string): ApprovalItem {
+  const line = cart?.lines.find((l) => l.id === lineId);
+  return { name: line?.name ?? '', altName: line?.altName ?? null };
 }
 
 let issued = 0;
@@ -135,7 +140,14 @@ export const useCart = create<CartState>((set, get) => {
       const current = get().cart?.lines.find((l) => l.id === lineId);
       const growing = current !== undefined && qty > current.qty;
       await write(
-        () => withApproval('discount', (approval) => invoke('cart.setQty', { lineId, qty, approval })),
+        () =>
+          withApproval('discount', (approval) => invoke('cart.setQty', { lineId, qty, approval }), {
+            kind: 'qty',
+            item: itemOf(get().cart, lineId),
+            unit: current?.unit ?? 'each',
+            from: current?.qty ?? 0,
+            to: qty,
+          }),
         growing
           ? (cart) =>
               reprice(
@@ -147,7 +159,10 @@ export const useCart = create<CartState>((set, get) => {
     },
 
     async removeLine(lineId) {
-      await write(() => withApproval('discount', (approval) => invoke('cart.removeLine', { lineId, approval })));
+      const item = itemOf(get().cart, lineId);
+      await write(() =>
+        withApproval('discount', (approval) => invoke('cart.removeLine', { lineId, approval }), { kind: 'removeLine', item }),
+      );
     },
 
     async clear() {
@@ -155,15 +170,30 @@ export const useCart = create<CartState>((set, get) => {
     },
 
     setLineDiscount(lineId, discount) {
-      return write(() => withApproval('discount', (approval) => invoke('cart.setLineDiscount', { lineId, discount, approval })));
+      const item = itemOf(get().cart, lineId);
+      return write(() =>
+        withApproval(
+          'discount',
+          (approval) => invoke('cart.setLineDiscount', { lineId, discount, approval }),
+          discount ? { kind: 'lineDiscount', item, discount } : null,
+        ),
+      );
     },
 
     setCartDiscount(discount) {
-      return write(() => withApproval('discount', (approval) => invoke('cart.setCartDiscount', { discount, approval })));
+      return write(() =>
+        withApproval(
+          'discount',
+          (approval) => invoke('cart.setCartDiscount', { discount, approval }),
+          discount ? { kind: 'cartDiscount', discount } : null,
+        ),
+      );
     },
 
     overridePrice(lineId, unitPrice) {
-      return write(() => withApproval('price', (approval) => invoke('cart.overridePrice', { lineId, unitPrice, approval })));
+      const line = get().cart?.lines.find((l) => l.id === lineId);
+      const subject = { kind: 'price' as const, item: itemOf(get().cart, lineId), from: line?.unitPrice ?? 0, to: unitPrice };
+      return write(() => withApproval('price', (approval) => invoke('cart.overridePrice', { lineId, unitPrice, approval }), subject));
     },
 
     async reset() {

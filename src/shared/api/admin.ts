@@ -60,15 +60,35 @@ export interface ExportResult {
   files: { name: string; rows: number | null; bytes: number }[];
 }
 
+/**
+ * What is wrong with the journal, for the first entry found wrong (see src/main/journal/journal.ts):
+ * content (a fact no longer matches its rows), link (an entry deleted or inserted), hash (recomputed
+ * without the key), unkeyed (an entry stripped of its key), legacy (a pre-key entry changed),
+ * truncated (the cloud saw later entries than the file holds), diverged (the cloud saw another
+ * entry under that number), nokey (keyed entries this machine has no key for).
+ */
+export type JournalProblem = 'content' | 'link' | 'hash' | 'unkeyed' | 'legacy' | 'truncated' | 'diverged' | 'nokey';
+
 export interface JournalReport {
   ok: boolean;
   entries: number;
   checkedAt: number;
-  /** The first entry whose link or content does not match (everything after it is suspect too). */
+  /** The first entry whose link, hash or content does not match (everything after it is suspect too). */
   firstBroken: { seq: number; refId: string; kind: string } | null;
+  problem: JournalProblem | null;
+  /** Entries from before the journal was keyed (plain SHA-256: checked, but anyone could recompute them). */
+  legacy: number;
+  /** The first keyed entry. */
+  keyedFrom: number | null;
+  /** Keyed entries this machine has no key for: their links are checked, their hashes cannot be. */
+  unverified: { from: number; to: number; count: number } | null;
+  /** The newest entry the cloud saw from this till (null before it synced). */
+  cloudHead: { seq: number; hash: string } | null;
+  /** The newest entry in the file. */
+  lastSeq: number;
   /** Entries per kind: sale, refund, void, shift_close … */
   kinds: Record<string, number>;
-  /** The order number of the first broken entry's record, when it has one. */
+  /** The number of the first broken entry's record (sale, refund or shift), when it has one. */
   firstBrokenNumber: string | null;
 }
 
@@ -95,6 +115,14 @@ export interface AuditPage {
   rows: AuditRow[];
   /** Pass as `before` for the next (older) page; null at the end. */
   next: AuditCursor | null;
+  /** What the ids in this page's targets and details name (a product, a person, an order number…). */
+  names: Record<string, AuditName>;
+}
+
+/** A record an audit entry points at, named for people: `altName` is a product's or category's other-language name. */
+export interface AuditName {
+  name: string;
+  altName: string | null;
 }
 
 export interface AuditFacets {

@@ -332,7 +332,7 @@ export const aftersaleContract = {
       })
       .strict(),
     role: 'clerk',
-    writes: true,
+    writes: 'own',
   }),
   /** Undo a completed sale: a manager-approved refund of everything not yet refunded. */
   'refunds.voidSale': channel<RefundDoc>()({
@@ -346,7 +346,7 @@ export const aftersaleContract = {
       })
       .strict(),
     role: 'clerk',
-    writes: true,
+    writes: 'own',
   }),
   'refunds.get': channel<RefundDoc>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
   /** Return some items and sell the open cart in one transaction. */

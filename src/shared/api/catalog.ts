@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { safeLine } from '../text';
 import { channel } from './define';
+import { UNITS } from '../units';
 import * as c from './common';
 import type { Category, Product, ProductHit } from './types';
 import type { CategoryInfo, PriceChange, ProductGroup } from './inventory-types';
@@ -11,7 +12,7 @@ export const productInput = z
     name: c.name,
     altName: safeLine(120).nullable().optional(),
     categoryId: c.id.nullable().optional(),
-    unit: z.enum(['each', 'kg']),
+    unit: z.enum(UNITS),
     price: c.minor,
     cost: c.minor,
     taxRateId: c.id.optional(),

@@ -8,6 +8,7 @@ import { aftersaleContract } from './aftersale';
 import { shiftsContract } from './shifts';
 import { insightContract } from './insight';
 import { syncContract } from './sync';
+import { historyContract } from './history';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
@@ -21,6 +22,7 @@ export const contract = {
   ...insightContract,
   ...syncContract,
   ...inventoryContract,
+  ...historyContract,
 };
 
 export type Contract = typeof contract;
@@ -46,3 +48,4 @@ export * from './inventory-types';
 export * from './define';
 export type * from './admin';
 export * from './aftersale';
+export * from './history';

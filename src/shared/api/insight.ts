@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define';
 import * as c from './common';
+import type { Unit } from '../units';
 
 /** A business date, `YYYY-MM-DD` (checked against the calendar in main). */
 export const isoDate = z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date like 2026-03-31');
@@ -65,6 +66,8 @@ export interface ProductPerf {
   name: string;
   altName: string | null;
   price: number;
+  /** The product's sale unit: `units` is thousandths of it (pieces, or a weight in lb, 斤…). */
+  unit: Unit;
   units: number;
   orders: number;
   sales: number;
@@ -134,7 +137,7 @@ export interface Suggestion {
   name: string;
   altName: string | null;
   price: number;
-  unit: 'each' | 'kg';
+  unit: Unit;
   /** Share of all baskets holding both, basis points. */
   supportBp: number;
   /** Share of baskets with the cart item that also hold this one, basis points. */

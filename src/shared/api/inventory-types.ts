@@ -142,7 +142,10 @@ export interface ValuationRow {
   categoryName: string | null;
   categoryAltName: string | null;
   items: number;
+  /** Pieces on hand, thousandths (products sold by the each). */
   qty: number;
+  /** Weight on hand in grams, whatever unit each product is sold by. */
+  weighed: number;
   /** Σ quantity × average cost, minor units (negative levels count as zero). */
   value: number;
 }

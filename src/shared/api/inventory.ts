@@ -149,7 +149,7 @@ export const inventoryContract = {
     writes: false,
   }),
   'stock.lowStockCount': channel<{ count: number; negative: number }>()({ input: c.empty, role: 'manager', writes: false }),
-  'stock.valuation': channel<{ rows: ValuationRow[]; totalQty: number; totalValue: number }>()({
+  'stock.valuation': channel<{ rows: ValuationRow[]; totalQty: number; totalWeighed: number; totalValue: number }>()({
     input: z.object({ locationId: c.id.nullable().optional() }).strict(),
     role: 'manager',
     writes: false,
@@ -274,7 +274,7 @@ export const inventoryContract = {
   'counts.cancel': channel<CountDetail>()({ input: z.object({ id: c.id }).strict(), role: 'manager', writes: true }),
 
   'imports.begin': channel<{ importId: string }>()({
-    input: z.object({ kind: z.enum(['products', 'stock']), locationId: c.id.optional() }).strict(),
+    input: z.object({ kind: z.enum(['products', 'stock', 'customers', 'sales']), locationId: c.id.optional() }).strict(),
     role: 'manager',
     writes: false,
   }),

@@ -49,27 +49,27 @@ export const salesContract = {
   'cart.setQty': channel<Cart>()({
     input: z.object({ ...lineRef, qty: c.qty, approval: c.approval }).strict(),
     role: 'clerk',
-    writes: true,
+    writes: 'own',
   }),
   'cart.removeLine': channel<Cart>()({
     input: z.object({ ...lineRef, approval: c.approval }).strict(),
     role: 'clerk',
-    writes: true,
+    writes: 'own',
   }),
   'cart.setLineDiscount': channel<Cart>()({
     input: z.object({ ...lineRef, discount: c.discount.nullable(), approval: c.approval }).strict(),
     role: 'clerk',
-    writes: true,
+    writes: 'own',
   }),
   'cart.setCartDiscount': channel<Cart>()({
     input: z.object({ discount: c.discount.nullable(), approval: c.approval }).strict(),
     role: 'clerk',
-    writes: true,
+    writes: 'own',
   }),
   'cart.overridePrice': channel<Cart>()({
     input: z.object({ ...lineRef, unitPrice: c.minor, approval: c.approval }).strict(),
     role: 'clerk',
-    writes: true,
+    writes: 'own',
   }),
   'cart.clear': channel<Cart>()({ input: c.empty, role: 'clerk', writes: true }),
   'payments.startCard': channel<CardIntent>()({

@@ -51,9 +51,21 @@ export interface ShiftReport {
     counted: number | null;
     overShort: number | null;
   };
-  sales: { orders: number; gross: number; discounts: number; discountedOrders: number; tax: number; total: number; items: number };
+  sales: {
+    orders: number;
+    gross: number;
+    discounts: number;
+    discountedOrders: number;
+    tax: number;
+    total: number;
+    /** Pieces sold (lines sold by the each), in thousandths. */
+    items: number;
+    /** Mass of weighed lines in grams, whatever unit they were sold by; absent on reports stored before it was counted apart. */
+    weighed?: number;
+  };
   tenders: { kind: string; count: number; amount: number; refunds: number }[];
-  categories: { categoryId: string | null; name: string | null; altName: string | null; qty: number; amount: number }[];
+  /** `qty`: pieces in thousandths; `weighed`: grams (absent on reports stored before it was counted apart). */
+  categories: { categoryId: string | null; name: string | null; altName: string | null; qty: number; weighed?: number; amount: number }[];
   taxRates: { rateBp: number; base: number; tax: number }[];
   refunds: { count: number; amount: number };
   voids: { count: number; amount: number };

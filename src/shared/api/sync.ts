@@ -82,8 +82,18 @@ export const syncContract = {
   }),
   /** Status before sign-in (the set-up screen shows a join in progress). */
   'sync.joinStatus': channel<SyncStatus>()({ input: c.empty, role: 'public', writes: false }),
+  /**
+   * A set-up terminal whose cloud token is not on this machine (a backup from elsewhere, a new
+   * disk) enrols again with a one-time code for its own organisation and store.
+   */
+  'sync.rejoin': channel<SyncStatus>()({
+    input: z.object({ code: safeLine(40, { min: 8 }), serverUrl: serverUrl.optional() }).strict(),
+    role: 'admin',
+    writes: 'own',
+  }),
   'sync.signOut': channel<SyncStatus>()({
-    input: z.object({ discardPending: z.boolean() }).strict(),
+    /** `discardOfflineCards`: only for a terminal that must join again, whose offline card payments cannot be sent. */
+    input: z.object({ discardPending: z.boolean(), discardOfflineCards: z.boolean().optional() }).strict(),
     role: 'admin',
     writes: 'own',
   }),

@@ -3,7 +3,8 @@ import type { StaffRole } from './define';
 import type { ScaleConfig } from '../scale-barcode';
 
 export type Language = 'en' | 'zh-CN';
-export type Unit = 'each' | 'kg';
+export type { Unit } from '../units';
+import type { Unit } from '../units';
 
 export interface AppStatus {
   setupDone: boolean;
@@ -55,6 +56,12 @@ export interface TaxRate {
   name: string;
   rateBp: number;
   isDefault: boolean;
+}
+
+/** A tax rate as Settings manages it: archived ones too, and how many live items use it. */
+export interface TaxRateInfo extends TaxRate {
+  archived: boolean;
+  products: number;
 }
 
 export interface Category {

@@ -18,9 +18,26 @@
  * Adding an entity is one entry here (plus, when the terminal needs a side effect after applying
  * pulled rows, a hook in src/main/sync/hooks.ts). The entity name is the `entity` the writing code
  * puts in the outbox.
+ *
+ * Trust: every entity that travels declares the exact shape of its fields (`fields`, from
+ * shapes.ts) and whether a terminal's device token may write it (`devices`). The cloud checks each
+ * pushed record against them and a till checks each pulled one again (validate.ts), so a new entity
+ * is checked by being declared: the type makes `fields` and `devices` required.
  */
+import type { z } from 'zod';
+import * as shape from './shapes';
+
 export type SyncKind = 'mutable' | 'append-only' | 'ledger' | 'local';
 export type SyncScope = 'org' | 'store';
+
+/** The exact fields of a record as they travel (SQLite column names). */
+export type RecordShape = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * What a terminal's device token may do with an entity: `write` what a till writes for its own
+ * store; `none`: it comes only from the cloud (staff change only through a signed-in admin).
+ */
+export type DeviceRights = 'write' | 'none';
 
 export interface SyncSet {
   /** Field name the set travels under, e.g. `barcodes`. */
@@ -30,16 +47,21 @@ export interface SyncSet {
   fk: string;
   /** Column holding the set's values. */
   column: string;
+  /** Shape of one value of the set. */
+  value: z.ZodType<string>;
+  /** Most values one record holds. */
+  max: number;
 }
 
 export interface SyncChild {
   table: string;
   fk: string;
+  /** The child row's exact columns. */
+  fields: RecordShape;
 }
 
-export interface SyncEntity {
+interface EntityBase {
   entity: string;
-  kind: SyncKind;
   scope: SyncScope;
   /** Local SQLite table and its key column. */
   table: string;
@@ -58,7 +80,30 @@ export interface SyncEntity {
   deletable?: boolean;
   /** For a `ledger`: the columns naming a running total, the amount a fact moves it by, and where totals are kept. */
   ledger?: { groupBy: readonly string[]; delta: string; levels: string; level: string };
+  /** Shape of the record key when it is not an id (a setting's name). */
+  keyShape?: z.ZodType<string>;
+  /** Per record key, the exact shape of one field (a setting's value, by the setting's name). */
+  keyed?: { field: string; shapes: Readonly<Record<string, z.ZodType>> };
+  /** A fact that names the terminal that made it in this column: a device writes only its own. */
+  terminalField?: string;
 }
+
+/** Stays on the terminal: nothing crosses, so nothing to check. */
+export interface LocalEntity extends EntityBase {
+  kind: 'local';
+  fields?: undefined;
+  devices?: undefined;
+}
+
+/** Travels: its fields' exact shape and the devices' rights are part of the declaration. */
+export interface SharedEntity extends EntityBase {
+  kind: 'mutable' | 'append-only' | 'ledger';
+  /** Every field of the record (mutable: without key, `hlc`, local columns and sets; facts: every column). */
+  fields: RecordShape;
+  devices: DeviceRights;
+}
+
+export type SyncEntity = LocalEntity | SharedEntity;
 
 export const SYNC_ENTITIES = [
   {
@@ -70,29 +115,46 @@ export const SYNC_ENTITIES = [
     // The terminal's own code, its printer and its set-up flag are not the store's business.
     localKeys: ['terminalCode', 'printer', 'setupDone'],
     deletable: true,
+    keyShape: shape.settingKeyShape,
+    keyed: { field: 'value', shapes: shape.SETTING_VALUES },
+    fields: shape.settingShape,
+    devices: 'write',
   },
-  { entity: 'tax_rate', kind: 'mutable', scope: 'org', table: 'tax_rates', key: 'id' },
+  { entity: 'tax_rate', kind: 'mutable', scope: 'org', table: 'tax_rates', key: 'id', fields: shape.taxRateShape, devices: 'write' },
   {
     // PIN hashes do sync, within the organisation: staff sign in on every terminal (see docs/sync.md).
-    // The lockout counters stay per terminal.
+    // The lockout counters stay per terminal. No device writes staff: a signed-in admin does,
+    // through the cloud's staff endpoint (src/cloud/staff.ts), and tills receive it by pull.
     entity: 'staff',
     kind: 'mutable',
     scope: 'org',
     table: 'staff',
     key: 'id',
     local: ['failed_attempts', 'locked_until'],
+    fields: shape.staffShape,
+    devices: 'none',
   },
-  { entity: 'category', kind: 'mutable', scope: 'org', table: 'categories', key: 'id' },
+  { entity: 'category', kind: 'mutable', scope: 'org', table: 'categories', key: 'id', fields: shape.categoryShape, devices: 'write' },
   {
     entity: 'product',
     kind: 'mutable',
     scope: 'org',
     table: 'products',
     key: 'id',
-    sets: [{ field: 'barcodes', table: 'barcodes', fk: 'product_id', column: 'code' }],
+    sets: [{ field: 'barcodes', table: 'barcodes', fk: 'product_id', column: 'code', value: shape.barcodeShape, max: 100 }],
     unique: ['sku', 'plu', 'barcodes'],
+    fields: shape.productShape,
+    devices: 'write',
   },
-  { entity: 'stock_location', kind: 'mutable', scope: 'store', table: 'stock_locations', key: 'id' },
+  {
+    entity: 'stock_location',
+    kind: 'mutable',
+    scope: 'store',
+    table: 'stock_locations',
+    key: 'id',
+    fields: shape.stockLocationShape,
+    devices: 'write',
+  },
   {
     entity: 'stock_movement',
     kind: 'ledger',
@@ -100,6 +162,8 @@ export const SYNC_ENTITIES = [
     table: 'stock_movements',
     key: 'id',
     ledger: { groupBy: ['product_id', 'location_id'], delta: 'qty_delta', levels: 'stock_levels', level: 'qty' },
+    fields: shape.stockMovementShape,
+    devices: 'write',
   },
   {
     entity: 'order',
@@ -108,14 +172,33 @@ export const SYNC_ENTITIES = [
     table: 'orders',
     key: 'id',
     children: [
-      { table: 'order_lines', fk: 'order_id' },
-      { table: 'payments', fk: 'order_id' },
+      { table: 'order_lines', fk: 'order_id', fields: shape.orderLineShape },
+      { table: 'payments', fk: 'order_id', fields: shape.paymentShape },
     ],
+    terminalField: 'terminal_code',
+    fields: shape.orderShape,
+    devices: 'write',
   },
   // Issue 4 (after the sale).
-  { entity: 'customer', kind: 'mutable', scope: 'org', table: 'customers', key: 'id' },
-  { entity: 'store_credit', kind: 'append-only', scope: 'org', table: 'store_credit', key: 'id' },
-  { entity: 'loyalty_points', kind: 'append-only', scope: 'org', table: 'loyalty_points', key: 'id' },
+  { entity: 'customer', kind: 'mutable', scope: 'org', table: 'customers', key: 'id', fields: shape.customerShape, devices: 'write' },
+  {
+    entity: 'store_credit',
+    kind: 'append-only',
+    scope: 'org',
+    table: 'store_credit',
+    key: 'id',
+    fields: shape.storeCreditShape,
+    devices: 'write',
+  },
+  {
+    entity: 'loyalty_points',
+    kind: 'append-only',
+    scope: 'org',
+    table: 'loyalty_points',
+    key: 'id',
+    fields: shape.loyaltyPointsShape,
+    devices: 'write',
+  },
   {
     entity: 'refund',
     kind: 'append-only',
@@ -123,23 +206,59 @@ export const SYNC_ENTITIES = [
     table: 'refunds',
     key: 'id',
     children: [
-      { table: 'refund_lines', fk: 'refund_id' },
-      { table: 'refund_tenders', fk: 'refund_id' },
+      { table: 'refund_lines', fk: 'refund_id', fields: shape.refundLineShape },
+      { table: 'refund_tenders', fk: 'refund_id', fields: shape.refundTenderShape },
     ],
+    terminalField: 'terminal_code',
+    fields: shape.refundShape,
+    devices: 'write',
   },
-  { entity: 'feedback', kind: 'append-only', scope: 'store', table: 'feedback', key: 'id' },
+  { entity: 'feedback', kind: 'append-only', scope: 'store', table: 'feedback', key: 'id', fields: shape.feedbackShape, devices: 'write' },
   { entity: 'cart', kind: 'local', scope: 'store', table: 'carts', key: 'id' },
   { entity: 'shipment', kind: 'local', scope: 'store', table: 'shipments', key: 'id' },
   // Issue 5 (shifts): append-only documents of each till's drawer.
-  { entity: 'shift', kind: 'append-only', scope: 'store', table: 'shifts', key: 'id' },
-  { entity: 'cash_movement', kind: 'append-only', scope: 'store', table: 'cash_movements', key: 'id' },
-  { entity: 'shift_close', kind: 'append-only', scope: 'store', table: 'shift_closes', key: 'shift_id' },
+  {
+    entity: 'shift',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'shifts',
+    key: 'id',
+    terminalField: 'terminal_code',
+    fields: shape.shiftShape,
+    devices: 'write',
+  },
+  {
+    entity: 'cash_movement',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'cash_movements',
+    key: 'id',
+    fields: shape.cashMovementShape,
+    devices: 'write',
+  },
+  {
+    entity: 'shift_close',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'shift_closes',
+    key: 'shift_id',
+    fields: shape.shiftCloseShape,
+    devices: 'write',
+  },
   // A customer attached after the sale: the order row travels whole when it is pushed; a later
   // change to an order already pushed stays on the till (orders are append-only facts).
   { entity: 'order_customer', kind: 'local', scope: 'store', table: 'orders', key: 'id' },
   // Issue 3 (store manager). Suppliers and variant groups are shared catalog data, merged per field.
-  { entity: 'supplier', kind: 'mutable', scope: 'org', table: 'suppliers', key: 'id' },
-  { entity: 'product_group', kind: 'mutable', scope: 'org', table: 'product_groups', key: 'id' },
+  { entity: 'supplier', kind: 'mutable', scope: 'org', table: 'suppliers', key: 'id', fields: shape.supplierShape, devices: 'write' },
+  {
+    entity: 'product_group',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'product_groups',
+    key: 'id',
+    fields: shape.productGroupShape,
+    devices: 'write',
+  },
   // Purchasing, counts and reorder rules are the back office of one store's terminal: they stay on
   // it (the stock they move syncs as ledger movements).
   { entity: 'purchase_order', kind: 'local', scope: 'store', table: 'purchase_orders', key: 'id' },

@@ -45,6 +45,15 @@ const key = z.string().min(1).max(PUSH_LIMITS.key);
 const row = z.record(z.string().max(PUSH_LIMITS.field), z.unknown());
 const stamp = z.string().min(PUSH_LIMITS.stampMin).max(PUSH_LIMITS.stampMax);
 
+/** A journal entry by number and (keyed) hash. */
+export const journalHeadSchema = z
+  .object({
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+export type JournalHead = z.infer<typeof journalHeadSchema>;
+
 /** One outbox entry going up. `m` is the device's mutation id: 1, 2, 3, … with no gaps. */
 export const mutationSchema = z
   .object({
@@ -76,6 +85,11 @@ export const pushRequestSchema = z
      * reuses ids it had already applied.
      */
     epoch: z.string().min(1).max(PUSH_LIMITS.epoch).optional(),
+    /**
+     * The newest entry of the terminal's journal: the cloud keeps the highest it has seen, so
+     * entries deleted from the end of the terminal's file are detected once it has synced.
+     */
+    journalHead: journalHeadSchema.optional(),
   })
   .strict();
 export type PushRequest = z.infer<typeof pushRequestSchema>;
@@ -92,6 +106,8 @@ export interface PushResponse {
   lastMutationId: number;
   rejected: Rejection[];
   serverTime: number;
+  /** The newest journal entry the cloud has recorded from this terminal (the terminal keeps it to compare on verify). */
+  journalHead?: (JournalHead & { at: number }) | null;
 }
 
 export interface PullResponse {
@@ -105,6 +121,17 @@ const name = z.string().trim().min(1).max(120);
 export const terminalCodeSchema = z.string().regex(/^[A-Za-z0-9]{1,12}$/, 'terminal code: letters and digits');
 
 export const signupSecretSchema = z.string().min(1).max(200);
+/**
+ * A staff record as a till made it (`d` fields, `c` stamps, as a mutable change). Staff reach the
+ * cloud only this way: with the organisation's creation, or from an admin signed in to the cloud
+ * (POST /v1/staff); never in a device's push.
+ */
+export const staffChangeSchema = z
+  .object({ i: key, d: row, c: z.union([stamp, z.record(z.string().max(PUSH_LIMITS.field), stamp)]) })
+  .strict();
+export type StaffChange = z.infer<typeof staffChangeSchema>;
+export const staffChangesSchema = z.object({ changes: z.array(staffChangeSchema).min(1).max(100) }).strict();
+
 export const createOrgSchema = z
   .object({
     orgName: name,
@@ -113,6 +140,8 @@ export const createOrgSchema = z
     terminalCode: terminalCodeSchema,
     /** The cloud operator's sign-up secret (sign-up is closed without it). */
     signupSecret: signupSecretSchema.optional(),
+    /** The first terminal's staff: the organisation starts with them (its set-up admin among them). */
+    staff: z.array(staffChangeSchema).max(1000).optional(),
   })
   .strict();
 
@@ -187,6 +216,8 @@ export interface StockRow {
   productId: string;
   sku: string | null;
   name: string | null;
+  /** The other-language name, shown on a screen in that language. */
+  altName: string | null;
   qty: number;
 }
 

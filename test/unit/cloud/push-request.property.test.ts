@@ -65,6 +65,12 @@ describe('parsePushRequest', () => {
       sameAsZod({ mutations: [{ m: 1, e: 'order', i: 'o', d: {}, ch: { lines: Array.from({ length: n }, () => ({})) } }] });
     for (const n of [0, 5000, 5001])
       sameAsZod({ mutations: Array.from({ length: n }, (_, k) => ({ m: k + 1, e: 'x', i: 'y', noop: true })) });
+    const one = [{ m: 1, e: 'product', i: 'p', noop: true }];
+    for (const seq of [-1, 0, 1.5, 2 ** 53 - 1, 2 ** 53, '1'])
+      for (const hash of ['a'.repeat(64), 'a'.repeat(63), 'A'.repeat(64), 'g'.repeat(64), 7])
+        sameAsZod({ mutations: one, journalHead: { seq, hash } });
+    sameAsZod({ mutations: one, journalHead: { seq: 1, hash: 'a'.repeat(64), at: 1 } });
+    sameAsZod({ mutations: one, journalHead: null });
     const plain = { mutations: [{ m: 1, e: 'product', i: 'p', d: { name: 'A', barcodes: ['1'] }, c: '1795334122564-0086-T1' }] };
     expect(isPlainPushRequest(plain)).toBe(true);
     sameAsZod(plain);

@@ -141,6 +141,12 @@ vi.mock('electron', async () => {
       },
     },
     dialog: { showErrorBox: () => {} },
+    // A reversible stand-in for the OS keychain: the secrets file must not hold the plain text.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(`sealed:${Buffer.from(s).toString('base64')}`),
+      decryptString: (b: Buffer) => Buffer.from(b.toString().slice('sealed:'.length), 'base64').toString(),
+    },
     Menu: { setApplicationMenu: () => {}, buildFromTemplate: (t: unknown) => t },
     ipcMain: {
       handle: (ch: string, f: (event: unknown, ...args: unknown[]) => unknown) => h.ipcHandlers.set(ch, f),

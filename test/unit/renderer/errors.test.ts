@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { describeError, fieldErrors } from '../../../src/renderer/lib/errors';
 import { en } from '../../../src/renderer/i18n/en';
 import { zhCN } from '../../../src/renderer/i18n/zh-CN';
+import { dataMessages } from '../../../src/renderer/i18n/data';
 
 async function tIn(lng: 'en' | 'zh-CN') {
   const i = i18next.createInstance();
@@ -69,5 +70,34 @@ describe('errors in the UI language', () => {
     };
     expect(describeError(await tIn('zh-CN'), tooLarge, undefined, 'zh-CN')).toContain('金额过大');
     expect(describeError(await tIn('en'), tooLarge, undefined, 'en')).toContain('too large');
+  });
+});
+
+describe('a refused restore in the UI language', () => {
+  async function withData(lng: 'en' | 'zh-CN') {
+    const i = i18next.createInstance();
+    await i.init({
+      lng,
+      resources: { en: { translation: { ...en, data: dataMessages.en } }, 'zh-CN': { translation: { ...zhCN, data: dataMessages.zhCN } } },
+      interpolation: { escapeValue: false },
+    });
+    return i.t;
+  }
+  // As main refuses a backup with a trigger of its own (src/main/backup/service.ts).
+  const refused = {
+    code: 'CONFLICT' as const,
+    message: 'This backup cannot be restored: it contains a trigger "steal" that Countertop does not create',
+    details: { name: 'b.db', reason: 'extra', kind: 'trigger', object: 'steal', messageKey: 'data.refused.extra' },
+  };
+
+  it('says why and that nothing changed, in English and in Chinese', async () => {
+    expect(describeError(await withData('en'), refused, undefined, 'en')).toMatch(/never creates \(trigger “steal”\).*Nothing was changed/);
+    const zh = describeError(await withData('zh-CN'), refused, undefined, 'zh-CN');
+    expect(zh).toContain('steal');
+    expect(zh).toContain('未做任何更改');
+    for (const reason of ['damaged', 'foreign', 'newer', 'history', 'missing', 'changed', 'open'])
+      expect(
+        describeError(await withData('zh-CN'), { ...refused, details: { messageKey: `data.refused.${reason}` } }, undefined, 'zh-CN'),
+      ).toMatch(/[\u4e00-\u9fff]/);
   });
 });

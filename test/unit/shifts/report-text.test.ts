@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ShiftReport } from '../../../src/shared/api/shifts';
 import { reportLines } from '../../../src/main/shifts/report-text';
 import { shiftReportPdf } from '../../../src/main/shifts/report-print';
-import { RESOURCES_DIR } from '../../../src/main/host/paths';
 import { pdfText as readPdf } from '../../support/pdf';
 
 function report(categories: ShiftReport['categories']): ShiftReport {
@@ -65,13 +64,16 @@ describe('Z report text: category names', () => {
 
 describe('Z report PDF', () => {
   const pdfText = async (r: ShiftReport, language: 'en' | 'zh-CN') => {
-    const bytes = await shiftReportPdf(r, { language, timezone: 'Asia/Shanghai', resourcesDir: RESOURCES_DIR });
+    const bytes = await shiftReportPdf(r, { language, timezone: 'Asia/Shanghai' });
     return readPdf(bytes);
   };
 
   it('an English report of a Chinese store shows its name and reasons, not question marks', async () => {
     const r = report([]);
     r.movements = [{ id: 'm1', kind: 'out', amount: 3000, reason: '银行存款', at: r.generatedAt, staffName: 'Admin' }];
+    const bytes = await shiftReportPdf(r, { language: 'en', timezone: 'Asia/Shanghai' });
+    // Only the characters used travel with the report (no whole font file in every PDF).
+    expect(bytes.length).toBeLessThan(100_000);
     const text = await pdfText(r, 'en');
     expect(text).toContain('示范便利店');
     expect(text).toContain('银行存款');
@@ -87,5 +89,25 @@ describe('Z report PDF', () => {
     expect(text).toContain('Café Zoë');
     expect(text).toContain('€250.00');
     expect(text).not.toContain('?');
+  });
+});
+
+describe('Z report text: pieces and weights apart', () => {
+  const mixed = (): ShiftReport => {
+    const r = report([]);
+    r.sales = { ...r.sales, items: 8000, weighed: 3750 };
+    return r;
+  };
+  const rowOf = (all: string, label: string) => all.split('\n').find((l) => l.startsWith(label)) ?? '';
+
+  it('counts 8 pieces and 3.750 kg, never 11.750 items', () => {
+    const en = text(mixed(), 'en');
+    expect(rowOf(en, 'Items')).toMatch(/Items\s+8$/);
+    expect(rowOf(en, 'Weighed')).toMatch(/Weighed\s+3\.750 kg$/);
+    expect(en).not.toContain('11.750');
+    const zh = text(mixed(), 'zh-CN');
+    expect(rowOf(zh, '商品件数')).toMatch(/商品件数\s+8$/);
+    expect(rowOf(zh, '称重商品')).toMatch(/称重商品\s+3\.750 kg$/);
+    expect(zh).not.toContain('11.750');
   });
 });

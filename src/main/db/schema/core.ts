@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { productGroups, suppliers } from './catalog';
+import { UNITS } from '../../../shared/units';
 
 /** Ids are UUIDv7 text made on the terminal; times are epoch ms; money is integer minor units. */
 const id = () => text('id').primaryKey();
@@ -57,7 +58,7 @@ export const products = sqliteTable(
     name: text('name').notNull(),
     altName: text('alt_name'),
     categoryId: text('category_id').references(() => categories.id),
-    unit: text('unit', { enum: ['each', 'kg'] }).notNull(),
+    unit: text('unit', { enum: UNITS }).notNull(),
     price: integer('price').notNull(),
     cost: integer('cost').notNull(),
     taxRateId: text('tax_rate_id')
@@ -236,7 +237,7 @@ export const cartLines = sqliteTable(
     sku: text('sku'),
     name: text('name'),
     altName: text('alt_name'),
-    unit: text('unit', { enum: ['each', 'kg'] }),
+    unit: text('unit', { enum: UNITS }),
     originalPrice: integer('original_price'),
     taxRateId: text('tax_rate_id'),
   },
@@ -291,6 +292,12 @@ export const orders = sqliteTable(
     createdAt: createdAt(),
     // Issue 5 (shifts and insight): the cash-drawer session the sale was rung up in.
     shiftId: text('shift_id'),
+    /**
+     * Null for a sale rung up on a till; the system it came from ('square', 'shopify', 'loyverse',
+     * 'countertop') for a past sale brought along by a history import. An imported sale is outside
+     * the journal and every shift, and moved no stock.
+     */
+    source: text('source'),
   },
   (t) => [
     uniqueIndex('orders_checkout_uq').on(t.checkoutId),
@@ -315,7 +322,7 @@ export const orderLines = sqliteTable(
     sku: text('sku').notNull(),
     name: text('name').notNull(),
     altName: text('alt_name'),
-    unit: text('unit', { enum: ['each', 'kg'] }).notNull(),
+    unit: text('unit', { enum: UNITS }).notNull(),
     qty: integer('qty').notNull(),
     unitPrice: integer('unit_price').notNull(),
     originalPrice: integer('original_price').notNull(),
@@ -360,7 +367,7 @@ export const outbox = sqliteTable('outbox', {
   at: integer('at').notNull(),
 });
 
-/** Hash chain over completed sales, refunds, voids and shift closes: tampering is detectable. */
+/** Keyed hash chain over completed sales, refunds, voids and shift closes: tampering is detectable. */
 export const journal = sqliteTable(
   'journal',
   {
@@ -372,6 +379,11 @@ export const journal = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
     at: integer('at').notNull(),
+    /**
+     * Which journal key made `hash` (an HMAC of the link and payload; the key lives outside the
+     * file). Null: an entry from before the journal was keyed, hashed with plain SHA-256.
+     */
+    keyId: text('key_id'),
   },
   (t) => [uniqueIndex('journal_hash_uq').on(t.hash)],
 );

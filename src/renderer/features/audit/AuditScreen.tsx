@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditCursor, AuditFacets, AuditPage, AuditRow, InputOf } from '../../../shared/api';
+import type { AuditCursor, AuditFacets, AuditName, AuditPage, AuditRow, InputOf } from '../../../shared/api';
 import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
+import { actionLabel, describeRow, type DescribeContext } from './describe';
 import './audit.css';
 
 type Filter = Omit<InputOf<'audit.list'>, 'before' | 'limit'>;
@@ -20,17 +21,9 @@ function dayStart(date: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function detailsText(details: unknown): string {
-  if (details === null || details === undefined) return '';
-  if (typeof details !== 'object') return String(details);
-  return Object.entries(details as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
-}
-
 /** A manager browses the audit log: filters by who, what, when, till and outcome; newest first, paged in SQL. */
 export function AuditScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const notifyError = useNotify((s) => s.error);
   const [facets, setFacets] = useState<AuditFacets | null>(null);
@@ -45,16 +38,8 @@ export function AuditScreen() {
   const [loading, setLoading] = useState(false);
   const request = useRef(0);
 
-  const actionLabels = t('audit.actions', { returnObjects: true }) as Record<string, string>;
-  const label = useCallback(
-    (a: string): string => {
-      if (actionLabels[a]) return actionLabels[a];
-      const failed = /^(.*)\.approvalFailed$/.exec(a);
-      if (failed) return `${actionLabels[failed[1]!] ?? failed[1]} — ${t('audit.approvalFailed')}`;
-      return a;
-    },
-    [actionLabels, t],
-  );
+  const label = useCallback((a: string): string => actionLabel(t, a), [t]);
+  const [names, setNames] = useState<Record<string, AuditName>>({});
 
   const filter: Filter = useMemo(() => {
     const f: Filter = {};
@@ -82,6 +67,7 @@ export function AuditScreen() {
 
   const apply = useCallback((page: AuditPage, append: boolean) => {
     setRows((old) => (append && old ? [...old, ...page.rows] : page.rows));
+    setNames((old) => (append ? { ...old, ...page.names } : page.names));
     setNext(page.next);
   }, []);
 
@@ -106,7 +92,12 @@ export function AuditScreen() {
     else notifyError(r.error);
   };
 
-  const staffNames = useMemo(() => new Map((facets?.staff ?? []).map((s) => [s.id, s.name])), [facets]);
+  const describe: DescribeContext = useMemo(() => {
+    // Staff who appear only as a target (a PIN reset) are named from the facets too.
+    const all: Record<string, AuditName> = {};
+    for (const s of facets?.staff ?? []) all[s.id] = { name: s.name, altName: null };
+    return { t, fmt, language: i18n.language, names: { ...all, ...names } };
+  }, [t, fmt, i18n.language, names, facets]);
   const families = FAMILIES.filter((f) => facets?.actions.some((a) => a.startsWith(f)));
   const reset = () => {
     setStaffId('');
@@ -212,9 +203,7 @@ export function AuditScreen() {
                   </thead>
                   <tbody>
                     {rows.map((r) => {
-                      const details = [r.target && (staffNames.get(r.target) ?? r.target), detailsText(r.details)]
-                        .filter(Boolean)
-                        .join(' · ');
+                      const details = describeRow(describe, r);
                       return (
                         <tr key={r.id} data-testid="audit-row" data-action={r.action}>
                           <td className="nowrap">{fmt.dateTime(r.at)}</td>
@@ -222,7 +211,7 @@ export function AuditScreen() {
                             {r.staffName ?? <span className="muted">{t('audit.system')}</span>}
                           </td>
                           <td title={r.action}>{label(r.action)}</td>
-                          <td className="audit-details" title={details}>
+                          <td className="audit-details" title={details} data-testid="audit-details">
                             {details}
                           </td>
                           <td>{r.terminalCode}</td>

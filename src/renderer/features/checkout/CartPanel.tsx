@@ -8,10 +8,12 @@ import { Modal } from '../../components/Modal';
 import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
+import { reweigh } from '../../stores/weigh';
 import { DiscountForm } from './DiscountForm';
 import { LineDialog } from './LineDialog';
 import { SCANNED_EVENT } from './useScanner';
 import { CartSuggestions } from './CartSuggestions';
+import { isWeighed } from '../../../shared/units';
 
 function discountLabel(d: Discount, fmt: Formatters, currency: string): string {
   return d.kind === 'percent' ? `−${bpToPercentText(d.bp)}%` : `−${fmt.money(d.minor, currency)}`;
@@ -77,18 +79,33 @@ function QtyEditor({ line }: { line: CartLine }) {
           }}
           data-testid="line-qty-input"
         />
+      ) : isWeighed(line.unit) ? (
+        // A weight is re-entered in the weight dialog; the box looks like a field so it reads as editable.
+        <button
+          type="button"
+          className="qty-value qty-value-weight"
+          title={t('weigh.edit')}
+          aria-label={`${t('weigh.edit')}: ${shown} ${t(`units.${line.unit}`)}`}
+          onClick={() => reweigh(line)}
+          data-testid="line-weight"
+        >
+          <span data-testid="line-qty">{shown}</span>
+          <small> {t(`units.${line.unit}`)}</small>
+          <span className="qty-edit-mark" aria-hidden="true">
+            ✎
+          </span>
+        </button>
       ) : (
         <button
           type="button"
           className="qty-value"
           title={t('cart.editQty')}
           onClick={() => {
-            setText(line.unit === 'kg' ? (line.qty / 1000).toFixed(3) : String(line.qty / 1000));
+            setText(String(line.qty / 1000));
             setEditing(true);
           }}
         >
           <span data-testid="line-qty">{shown}</span>
-          {line.unit === 'kg' && <small> {t('units.kg')}</small>}
         </button>
       )}
       {line.unit === 'each' && (
@@ -145,7 +162,7 @@ function LineRow({
         <div className="cart-line-price">
           <span className={overridden ? 'price-overridden' : ''}>
             {fmt.money(line.unitPrice, currency)}
-            {line.unit === 'kg' ? `/${t('units.kg')}` : ''}
+            {isWeighed(line.unit) ? `/${t(`units.${line.unit}`)}` : ''}
           </span>
           {overridden && <s className="muted">{fmt.money(line.originalPrice, currency)}</s>}
         </div>

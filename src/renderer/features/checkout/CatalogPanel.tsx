@@ -6,11 +6,13 @@ import { Icon } from '../../components/Icon';
 import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
+import { addHit } from '../../stores/weigh';
 import { PAGE_SIZE, useCatalog } from '../../stores/catalog';
 import { pickForEnter } from '../../lib/enter-pick';
 import { TYPED_CODE } from './useScanner';
 import { ORDER_NUMBER } from '../../../shared/api';
 import { scanOrderOr } from '../aftersale/scanOrder';
+import { isWeighed } from '../../../shared/units';
 
 const SEARCH_DEBOUNCE_MS = 80;
 const TILE_MIN_WIDTH = 176;
@@ -23,7 +25,7 @@ function StockBadge({ hit }: { hit: ProductHit }) {
   return (
     <span className={`stock${low ? ' stock-out' : hit.stock < 5000 ? ' stock-low' : ''}`} data-testid="hit-stock">
       {t('catalog.stock', { qty: fmt.qty(hit.stock, hit.unit) })}
-      {hit.unit === 'kg' ? ` ${t('units.kg')}` : ''}
+      {isWeighed(hit.unit) ? ` ${t(`units.${hit.unit}`)}` : ''}
     </span>
   );
 }
@@ -50,7 +52,6 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
   const moveHighlight = useCatalog((s) => s.moveHighlight);
   const clearSearch = useCatalog((s) => s.clearSearch);
   const resultsNow = useCatalog((s) => s.resultsNow);
-  const addProduct = useCart((s) => s.addProduct);
   const scan = useCart((s) => s.scan);
 
   useEffect(() => {
@@ -62,7 +63,7 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
   const add = (hit: ProductHit | undefined) => {
     if (!hit) return;
     clearSearch();
-    void addProduct(hit.id).then((ok) => ok && onAdded());
+    void addHit(hit).then((ok) => ok && onAdded());
   };
 
   return (
@@ -137,7 +138,6 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
   const highlight = useCatalog((s) => s.highlight);
   const setHighlight = useCatalog((s) => s.setHighlight);
   const clearSearch = useCatalog((s) => s.clearSearch);
-  const addProduct = useCart((s) => s.addProduct);
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
@@ -164,7 +164,7 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
               onMouseEnter={() => setHighlight(i)}
               onClick={() => {
                 clearSearch();
-                void addProduct(hit.id).then((ok) => ok && onAdded());
+                void addHit(hit).then((ok) => ok && onAdded());
               }}
               data-testid="search-result"
             >
@@ -180,7 +180,7 @@ export function SearchResults({ onAdded }: { onAdded(): void }) {
               <StockBadge hit={hit} />
               <strong className="search-result-price">
                 {fmt.money(hit.price)}
-                {hit.unit === 'kg' ? <small>/{t('units.kg')}</small> : null}
+                {isWeighed(hit.unit) ? <small>/{t(`units.${hit.unit}`)}</small> : null}
               </strong>
             </button>
           </li>
@@ -229,7 +229,6 @@ export function ProductGrid() {
   const pages = useCatalog((s) => s.pages);
   const generation = useCatalog((s) => s.generation);
   const ensurePage = useCatalog((s) => s.ensurePage);
-  const addProduct = useCart((s) => s.addProduct);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(4);
 
@@ -292,7 +291,7 @@ export function ProductGrid() {
                   key={hit.id}
                   type="button"
                   className={`product-tile${hit.stock <= 0 ? ' product-tile-out' : ''}`}
-                  onClick={() => void addProduct(hit.id)}
+                  onClick={() => void addHit(hit)}
                   title={hit.altName ? `${hit.name}\n${hit.altName}` : hit.name}
                   data-testid="product-tile"
                 >
@@ -302,7 +301,7 @@ export function ProductGrid() {
                   <span className="product-tile-foot">
                     <strong>
                       {fmt.money(hit.price)}
-                      {hit.unit === 'kg' ? <small>/{t('units.kg')}</small> : null}
+                      {isWeighed(hit.unit) ? <small>/{t(`units.${hit.unit}`)}</small> : null}
                     </strong>
                     <StockBadge hit={hit} />
                   </span>

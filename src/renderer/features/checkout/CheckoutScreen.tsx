@@ -16,6 +16,8 @@ import { CheckoutExtras } from '../aftersale/CheckoutExtras';
 import { scanOrderOr } from '../aftersale/scanOrder';
 import { ShiftGate } from '../shifts/OpenShiftDialog';
 import { useShifts } from '../../stores/shifts';
+import { useWeigh } from '../../stores/weigh';
+import { WeightDialog } from './WeightDialog';
 
 export function CheckoutScreen() {
   const { t } = useTranslation();
@@ -53,8 +55,9 @@ export function CheckoutScreen() {
     openPayment(c);
   }, [openPayment]);
 
+  const weighing = useWeigh((s) => s.target !== null);
   useScanner({
-    enabled: !paymentOpen && !receiptOpen && !recentOpen,
+    enabled: !paymentOpen && !receiptOpen && !recentOpen && !weighing,
     // A receipt's barcode (an order number) opens that order; anything else goes into the sale.
     onScan: (code) => void scanOrderOr(code, () => scan(code)),
     search: searchRef,
@@ -125,6 +128,7 @@ export function CheckoutScreen() {
           </footer>
         </section>
       </main>
+      <WeightDialog onDone={() => setTimeout(focusSearch, 0)} />
       {paymentOpen && cart && <PaymentDialog onCompleted={completed} />}
       {receiptOpen && <ReceiptDialog onNewSale={() => setTimeout(focusSearch, 0)} />}
       {recentOpen && (

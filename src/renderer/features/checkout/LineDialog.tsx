@@ -8,6 +8,7 @@ import { minorToInput, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
 import { DiscountForm } from './DiscountForm';
+import { isWeighed } from '../../../shared/units';
 
 interface LineDialogProps {
   line: CartLine;
@@ -82,7 +83,7 @@ export function LineDialog({ line, currency, initialTab, onClose }: LineDialogPr
         >
           <p className="muted">
             {t('cart.shelfPrice')}: {fmt.money(line.originalPrice, currency)}
-            {line.unit === 'kg' ? ` / ${t('units.kg')}` : ''}
+            {isWeighed(line.unit) ? ` / ${t(`units.${line.unit}`)}` : ''}
           </p>
           <div className="input-suffix input-xl">
             <input

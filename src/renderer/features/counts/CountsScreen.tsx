@@ -12,6 +12,7 @@ import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
+import type { Unit } from '../../../shared/units';
 
 function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
   const { t } = useTranslation();
@@ -48,7 +49,7 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
     else notify.error(r.error, { kind: 'scan', code: c });
     input.current?.focus();
   };
-  const setQty = async (productId: string, unit: 'each' | 'kg', text: string) => {
+  const setQty = async (productId: string, unit: Unit, text: string) => {
     const n = parseQty(text, unit);
     if (n === null) return;
     const r = await invoke('counts.setQty', { id, productId, counted: n });
@@ -121,9 +122,9 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
                     <td>
                       <LocalName name={r.name} altName={r.altName} />
                     </td>
-                    <td className="num">{fmt.qty(r.expected, r.unit)}</td>
+                    <td className="num">{fmt.qtyUnit(r.expected, r.unit)}</td>
                     <td className="num">{r.counted === null ? t('inv.counts.notCounted') : fmt.qty(r.counted, r.unit)}</td>
-                    <td className={`num${r.variance < 0 ? ' stock-out' : ''}`}>{fmt.qty(r.variance, r.unit)}</td>
+                    <td className={`num${r.variance < 0 ? ' stock-out' : ''}`}>{fmt.qtyUnit(r.variance, r.unit)}</td>
                     <td className="num">{fmt.money(r.value)}</td>
                   </tr>
                 ))}
@@ -178,7 +179,7 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
                       fmt.qty(l.counted, l.unit)
                     )}
                   </td>
-                  <td className="num muted">{l.expected === null ? t('inv.counts.hidden') : fmt.qty(l.expected, l.unit)}</td>
+                  <td className="num muted">{l.expected === null ? t('inv.counts.hidden') : fmt.qtyUnit(l.expected, l.unit)}</td>
                 </tr>
               ))}
             </tbody>

@@ -371,7 +371,7 @@ function ProductsChart({ which }: { which: 'top' | 'bottom' }) {
           t('dashboard.col.revenue'),
           t('dashboard.col.margin'),
         ],
-        rows: items.map((p) => [name(p), p.sku, fmt.qty(p.units, 'kg').replace(/[.,]000$/, ''), fmt.money(p.revenue), fmt.money(p.margin)]),
+        rows: items.map((p) => [name(p), p.sku, fmt.qtyUnit(p.units, p.unit), fmt.money(p.revenue), fmt.money(p.margin)]),
         csv: items.map((p) => [name(p), p.sku, p.units / 1000, decimal(p.revenue, fmt.currency), decimal(p.margin, fmt.currency)]),
         numeric: [2, 3, 4],
       }}

@@ -32,8 +32,8 @@ export function ProductPerformance() {
     if (!r.ok) return;
     downloadCsv(
       'products.csv',
-      ['sku', 'name', 'units', 'revenue', 'margin', 'price', 'rating'],
-      r.value.items.map((p) => [p.sku, name(p), p.units / 1000, p.revenue, p.margin, p.price, p.rating]),
+      ['sku', 'name', 'unit', 'units', 'revenue', 'margin', 'price', 'rating'],
+      r.value.items.map((p) => [p.sku, name(p), p.unit, p.units / 1000, p.revenue, p.margin, p.price, p.rating]),
     );
   };
   return (
@@ -90,7 +90,7 @@ export function ProductPerformance() {
                 <tr key={p.productId} data-testid="product-row">
                   <td>{name(p)}</td>
                   <td className="muted">{p.sku}</td>
-                  <td className="num">{fmt.qty(p.units, 'kg').replace(/[.,]000$/, '')}</td>
+                  <td className="num">{fmt.qtyUnit(p.units, p.unit)}</td>
                   <td className="num">{fmt.money(p.revenue)}</td>
                   <td className="num">{fmt.money(p.margin)}</td>
                   <td className="num">{bpToPercentText(Math.max(0, p.marginBp))}%</td>

@@ -408,11 +408,16 @@ function Journal() {
           <strong>
             {report.ok
               ? t('data.journalOk', { count: report.entries })
-              : t('data.journalBroken', {
+              : t(report.problem ? `data.journalProblem.${report.problem}` : 'data.journalBroken', {
                   seq: b?.seq,
                   what: `${kind(b?.kind ?? '')} ${report.firstBrokenNumber ?? b?.refId ?? ''}`.trim(),
+                  cloudSeq: report.cloudHead?.seq,
+                  lastSeq: report.lastSeq,
+                  from: report.unverified?.from,
+                  to: report.unverified?.to,
                 })}
           </strong>
+          {report.legacy > 0 && <small className="muted"> {t('data.journalLegacy', { count: report.legacy })}</small>}
           <small className="muted"> · {t('data.checkedAt', { when: fmt.dateTime(report.checkedAt) })}</small>
         </div>
       )}

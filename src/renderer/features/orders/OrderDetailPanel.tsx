@@ -87,8 +87,10 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   const undo = async () => {
     if (!detail || !window.confirm(t('after.order.undoConfirm', { number: detail.order.number }))) return;
     const refundId = uuidv7();
-    const r = await withApproval('refund', (approval) =>
-      invoke('refunds.voidSale', { orderId: detail.order.id, refundId, method: 'original', approval }),
+    const r = await withApproval(
+      'refund',
+      (approval) => invoke('refunds.voidSale', { orderId: detail.order.id, refundId, method: 'original', approval }),
+      { kind: 'refund', amount: detail.order.total, order: detail.order.number },
     );
     if (!r) return;
     if (!r.ok) {

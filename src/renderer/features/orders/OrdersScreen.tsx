@@ -285,20 +285,23 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
   const units = lines.map((l) => unitsOf(l.unitsText));
   const total = amounts.reduce<number>((s, a) => s + (a ?? 0), 0);
   const submit = async () => {
-    const r = await withApproval('refund', (approval) =>
-      invoke('refunds.receiptless', {
-        refundId,
-        lines: lines.map((l, i) => ({
-          productId: l.product.id,
-          qty: (units[i] ?? 1) * 1000,
-          amount: amounts[i] ?? 0,
-          disposition: 'restock' as const,
-        })),
-        method,
-        customerId: method === 'store_credit' ? (customer?.id ?? null) : null,
-        reason: reason.trim() || null,
-        approval,
-      }),
+    const r = await withApproval(
+      'refund',
+      (approval) =>
+        invoke('refunds.receiptless', {
+          refundId,
+          lines: lines.map((l, i) => ({
+            productId: l.product.id,
+            qty: (units[i] ?? 1) * 1000,
+            amount: amounts[i] ?? 0,
+            disposition: 'restock' as const,
+          })),
+          method,
+          customerId: method === 'store_credit' ? (customer?.id ?? null) : null,
+          reason: reason.trim() || null,
+          approval,
+        }),
+      { kind: 'refund', amount: total, order: null },
     );
     if (!r) return;
     if (!r.ok) {

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDetail, RefundDoc, RefundMethod } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { formatQty, parseMoney, parseQty } from '../../../shared/money';
+import { formatQty, formatQtyUnit, parseMoney, parseQty } from '../../../shared/money';
 import { uuidv7 } from '../../../shared/ids';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
@@ -135,7 +135,7 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
                   {localizedName(l.name, l.altName, i18n.language).primary}
                   <small className="muted"> · {fmt.money(l.total, currency)}</small>
                 </td>
-                <td className="num">{formatQty(l.qty, l.unit, i18n.language)}</td>
+                <td className="num">{formatQtyUnit(l.qty, l.unit, i18n.language)}</td>
                 <td className="num">{formatQty(l.returnableQty, l.unit, i18n.language)}</td>
                 <td className="num">
                   <div className="qty">

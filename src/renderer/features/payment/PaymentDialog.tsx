@@ -4,6 +4,8 @@ import type { Order } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
 import { quickCashAmounts } from '../../../shared/pricing';
+import { CARD_BRANDS, cardBrandName } from '../../../shared/card-brands';
+import { isLanguage } from '../../i18n';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
@@ -12,7 +14,6 @@ import { summary, usePayment, type TenderDraft } from '../../stores/payment';
 import { StoreCreditTender } from '../aftersale/CheckoutExtras';
 
 type Tab = 'cash' | 'card' | 'integrated';
-const BRANDS = ['Visa', 'Mastercard', 'UnionPay', 'Amex', 'JCB', 'Discover'];
 
 export function tenderLabel(t: (k: string) => string, kind: TenderDraft['kind']): string {
   return t(`tender.${kind}`);
@@ -209,7 +210,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
                 </div>
               </label>
               <div className="quick-cash">
-                {quickCashAmounts(before.due, digits).map((amount) => (
+                {quickCashAmounts(before.due, currency).map((amount) => (
                   <button
                     key={amount}
                     type="button"
@@ -260,7 +261,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
 }
 
 function ExternalCard({ due }: { due: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const p = usePayment();
   const digits = currencyDigits(p.currency);
   const [amountText, setAmountText] = useState(() => minorToInput(due, digits));
@@ -300,9 +301,9 @@ function ExternalCard({ due }: { due: number }) {
           <span className="field-label">{t('payment.brand')}</span>
           <select value={brand} onChange={(e) => setBrand(e.target.value)} data-testid="card-brand">
             <option value="">{t('payment.brandNone')}</option>
-            {BRANDS.map((b) => (
+            {CARD_BRANDS.map((b) => (
               <option key={b} value={b}>
-                {b}
+                {cardBrandName(b, isLanguage(i18n.language) ? i18n.language : 'en')}
               </option>
             ))}
           </select>

@@ -7,6 +7,7 @@ import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
+import { Pager } from '../../components/Pager';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
@@ -377,7 +378,7 @@ function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; 
                   <DraftLineCells key={`${l.qtyOrdered}:${l.unitCost}`} order={order} line={l} onChanged={setOrder} />
                 ) : (
                   <>
-                    <td className="num">{fmt.qty(l.qtyOrdered, l.unit)}</td>
+                    <td className="num">{fmt.qtyUnit(l.qtyOrdered, l.unit)}</td>
                     <td className="num" data-testid="po-line-received">
                       {fmt.qty(l.qtyReceived, l.unit)}
                     </td>
@@ -517,6 +518,9 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
   );
 }
 
+/** Rows per page of the low-stock list. */
+const LOW_PAGE = 200;
+
 function LowStock({ onOpen }: { onOpen(id: string): void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -527,17 +531,20 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
   const [loaded, setLoaded] = useState(false);
   const [total, setTotal] = useState(0);
   const [fallback, setFallback] = useState('');
+  const [offset, setOffset] = useState(0);
   const loc = locationId || defaultLocation(locations)?.id || '';
+  // A long list (a big store after a stock count) is read a page at a time.
   const load = useCallback(() => {
     if (!loc) return;
-    void invoke('stock.lowStock', { locationId: loc, offset: 0, limit: 500 }).then((r) => {
+    void invoke('stock.lowStock', { locationId: loc, offset, limit: LOW_PAGE }).then((r) => {
       if (r.ok) {
+        if (r.value.items.length === 0 && offset > 0 && r.value.total > 0) return setOffset(0);
         setRows(r.value.items);
         setLoaded(true);
         setTotal(r.value.total);
       }
     });
-  }, [loc]);
+  }, [loc, offset]);
   useEffect(load, [load]);
   const make = async () => {
     const r = await invoke('po.fromSuggestions', { locationId: loc, ...(fallback ? { supplierId: fallback } : {}) });
@@ -549,7 +556,14 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
   return (
     <>
       <div className="toolbar">
-        <select value={loc} onChange={(e) => setLocationId(e.target.value)} aria-label={t('inv.common.location')}>
+        <select
+          value={loc}
+          onChange={(e) => {
+            setLocationId(e.target.value);
+            setOffset(0);
+          }}
+          aria-label={t('inv.common.location')}
+        >
           {locations
             .filter((l) => !l.archived)
             .map((l) => (
@@ -600,18 +614,27 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
               <td>
                 <LocalName name={r.name} altName={r.altName} />
               </td>
-              <td className="num stock-low">{fmt.qty(r.qty, r.unit)}</td>
+              <td className="num stock-low">{fmt.qtyUnit(r.qty, r.unit)}</td>
               <td className="num">{fmt.qty(r.reorderPoint, r.unit)}</td>
               <td className="num">{r.onOrder ? fmt.qty(r.onOrder, r.unit) : ''}</td>
               <td className="num">{fmt.qty(r.dailySales, 'kg')}</td>
               <td className="num">
-                <strong>{r.suggestedQty ? fmt.qty(r.suggestedQty, r.unit) : '—'}</strong>
+                <strong>{r.suggestedQty ? fmt.qtyUnit(r.suggestedQty, r.unit) : '—'}</strong>
               </td>
               <td>{r.supplierName ?? ''}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {total > LOW_PAGE && (
+        <Pager
+          offset={offset}
+          pageSize={LOW_PAGE}
+          total={total}
+          onOffset={setOffset}
+          label={(from, to, all) => t('after.pager', { from, to, total: all })}
+        />
+      )}
       {loaded && rows.length === 0 && (
         <p className="muted" data-testid="low-empty">
           {t('inv.purchasing.lowEmpty')}

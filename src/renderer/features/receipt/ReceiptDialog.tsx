@@ -37,6 +37,8 @@ export function ReceiptDialog({ onNewSale }: { onNewSale(): void }) {
     flushSync(() => setPrintCopy(true));
     window.print();
     setPrintCopy(false);
+    // Printing is done: Enter should start the next sale, not print again.
+    newSaleRef.current?.focus();
   };
 
   const done = () => {
@@ -117,7 +119,7 @@ export function ReceiptDialog({ onNewSale }: { onNewSale(): void }) {
             type="button"
             className="btn btn-secondary btn-lg btn-block"
             disabled={!r.doc || r.printing}
-            onClick={() => void r.printToPrinter()}
+            onClick={() => void r.printToPrinter().then(() => newSaleRef.current?.focus())}
             data-testid="send-to-printer"
           >
             <Icon name="send" /> {r.printing ? t('receipt.sending') : t('receipt.sendToPrinter')}

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
+import { cardBrandName } from '../../../shared/card-brands';
 import type { ReceiptDoc } from '../../../shared/api';
 import { receiptLineAmount } from '../../../shared/pricing';
 import { Barcode } from '../../components/Barcode';
 import { bpToPercentText, makeFormatters } from '../../lib/format';
 import { localizedName } from '../../lib/names';
+import { isWeighed } from '../../../shared/units';
 
 /**
  * The customer's receipt, in the store's language, currency and timezone (the same facts the
@@ -44,8 +46,8 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
               </div>
               {n.secondary && <div className="rc-alt">{n.secondary}</div>}
               <div className="rc-sub">
-                {fmt.qty(l.qty, l.unit)}
-                {l.unit === 'kg' ? ` ${t('units.kg')}` : ''} × {money(l.unitPrice)}
+                {fmt.qtyUnit(l.qty, l.unit)} × {money(l.unitPrice)}
+                {isWeighed(l.unit) ? `/${t(`units.${l.unit}`)}` : ''}
               </div>
               {l.discount > 0 && (
                 <div className="rc-row rc-sub">
@@ -92,7 +94,7 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
           <div className="rc-row">
             <span>
               {t(`tender.${p.kind}`)}
-              {p.brand || p.last4 ? ` ${p.brand ?? ''}${p.last4 ? ` ••••${p.last4}` : ''}` : ''}
+              {p.brand || p.last4 ? ` ${p.brand ? cardBrandName(p.brand, doc.language) : ''}${p.last4 ? ` ••••${p.last4}` : ''}` : ''}
             </span>
             <span>{money(p.tendered ?? p.amount)}</span>
           </div>

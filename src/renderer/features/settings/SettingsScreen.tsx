@@ -13,6 +13,7 @@ import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
 import { DataSafetyPanel } from '../data/DataSafetyPanel';
+import { TaxRatesAdmin } from './TaxRates';
 
 const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
 
@@ -500,6 +501,7 @@ export function SettingsScreen() {
   const { t } = useTranslation();
   const settings = useApp((s) => s.settings);
   const loadSettings = useApp((s) => s.loadSettings);
+  const admin = useApp((s) => s.session?.staff?.role === 'admin');
   useEffect(() => {
     void loadSettings();
   }, [loadSettings]);
@@ -508,13 +510,15 @@ export function SettingsScreen() {
       <TopBar />
       <main className="settings-main">
         <h1>{t('settings.title')}</h1>
-        {settings ? (
-          <StoreForm key={settings.storeName + settings.language} settings={settings} />
-        ) : (
-          <p className="muted">{t('common.loading')}</p>
-        )}
-        <StaffAdmin />
-        <DataSafetyPanel />
+        {admin &&
+          (settings ? (
+            <StoreForm key={settings.storeName + settings.language} settings={settings} />
+          ) : (
+            <p className="muted">{t('common.loading')}</p>
+          ))}
+        <TaxRatesAdmin />
+        {admin && <StaffAdmin />}
+        {admin && <DataSafetyPanel />}
       </main>
     </div>
   );

@@ -55,6 +55,11 @@ export function ReportView({ report }: { report: ShiftReport }) {
         <section className="report-section">
           <h3>{t('shifts.r.sales')}</h3>
           <Row label={t('shifts.r.orders')} value={String(report.sales.orders)} testId="report-orders" />
+          {/* Pieces and weights apart: adding kilograms to a piece count means nothing. */}
+          <Row label={t('shifts.r.items')} value={fmt.qty(report.sales.items, 'each')} testId="report-items" />
+          {report.sales.weighed ? (
+            <Row label={t('shifts.r.weighed')} value={fmt.mass(report.sales.weighed)} testId="report-weighed" />
+          ) : null}
           <Row label={t('shifts.r.gross')} value={m(report.sales.gross)} />
           <Row label={t('shifts.r.discounts', { count: report.sales.discountedOrders })} value={m(0 - report.sales.discounts)} />
           <Row label={t('shifts.r.tax')} value={m(report.sales.tax)} />

@@ -1,25 +1,41 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ImportError, ImportPreview } from '../../../shared/api';
+import type { HistoryPreview, ImportError, ImportPreview, OnMatch } from '../../../shared/api';
 import { invoke } from '../../api';
+import { useFormat } from '../../lib/format';
 import { Modal } from '../../components/Modal';
 import { useNotify } from '../../stores/notify';
 
 /** The host takes at most 1 MiB per call: the file goes up in pieces well under that. */
 const PIECE = 256 * 1024;
 
-/** CSV import: upload, preview with every bad row and why, then all or nothing (or only the valid rows). */
+type Kind = 'products' | 'stock' | 'customers' | 'sales';
+const KIND_LABELS: Record<Kind, string> = {
+  products: 'inv.import.kindProducts',
+  stock: 'inv.import.kindStock',
+  customers: 'history.kindCustomers',
+  sales: 'history.kindSales',
+};
+const isHistory = (p: ImportPreview | HistoryPreview): p is HistoryPreview => p.kind === 'customers' || p.kind === 'sales';
+
+/**
+ * CSV import: upload, preview with every bad row and why, then all or nothing (or only the valid
+ * rows). Products and stock levels, and a store's past (customers, sales history) from the till it leaves.
+ */
 export function ImportDialog({ locationId, onClose }: { locationId: string | null; onClose(): void }) {
   const { t, i18n } = useTranslation();
+  const fmt = useFormat();
   const notify = useNotify();
   // Main sends each reason with a message key; the English text is the fallback.
   const reason = (e: ImportError) => {
-    const key = `inv.import.reasons.${e.key ?? ''}`;
-    return e.key && i18n.exists(key) ? t(key, e.params ?? {}) : e.reason;
+    for (const key of [`history.reasons.${e.key ?? ''}`, `inv.import.reasons.${e.key ?? ''}`])
+      if (e.key && i18n.exists(key)) return t(key, e.params ?? {});
+    return e.reason;
   };
-  const [kind, setKind] = useState<'products' | 'stock'>('products');
+  const [kind, setKind] = useState<Kind>('products');
+  const [onMatch, setOnMatch] = useState<OnMatch>('skip');
   const [busy, setBusy] = useState(false);
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | HistoryPreview | null>(null);
   const [commitErrors, setCommitErrors] = useState<ImportError[] | null>(null);
 
   const load = async (file: File) => {
@@ -28,13 +44,19 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
     setCommitErrors(null);
     try {
       const text = await file.text();
-      const begin = await invoke('imports.begin', locationId ? { kind, locationId } : { kind });
+      const begin = await invoke(
+        'imports.begin',
+        locationId && (kind === 'products' || kind === 'stock') ? { kind, locationId } : { kind },
+      );
       if (!begin.ok) return notify.error(begin.error);
       for (let i = 0; i * PIECE < text.length || i === 0; i++) {
         const r = await invoke('imports.chunk', { importId: begin.value.importId, seq: i, text: text.slice(i * PIECE, (i + 1) * PIECE) });
         if (!r.ok) return notify.error(r.error);
       }
-      const p = await invoke('imports.preview', { importId: begin.value.importId });
+      const p =
+        kind === 'customers' || kind === 'sales'
+          ? await invoke('history.preview', { importId: begin.value.importId })
+          : await invoke('imports.preview', { importId: begin.value.importId });
       if (!p.ok) return notify.error(p.error);
       setPreview(p.value);
     } finally {
@@ -45,7 +67,9 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
   const commit = async (onlyValid: boolean) => {
     if (!preview) return;
     setBusy(true);
-    const r = await invoke('imports.commit', { importId: preview.importId, onlyValid });
+    const r = isHistory(preview)
+      ? await invoke('history.commit', { importId: preview.importId, onlyValid, onMatch })
+      : await invoke('imports.commit', { importId: preview.importId, onlyValid });
     setBusy(false);
     if (!r.ok) {
       const errs = (r.error.details as { errors?: ImportError[] } | undefined)?.errors;
@@ -53,7 +77,9 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
       else notify.error(r.error);
       return;
     }
-    notify.message('info', 'inv.import.done', { ...r.value });
+    const v = r.value;
+    if ('format' in v) notify.message('info', v.kind === 'customers' ? 'history.doneCustomers' : 'history.doneSales', { ...v });
+    else notify.message('info', 'inv.import.done', { ...v });
     onClose();
   };
 
@@ -62,7 +88,7 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
     <Modal title={t('inv.import.title')} onClose={onClose} size="lg" testId="import-dialog">
       <div className="stack">
         <div className="segmented" role="group">
-          {(['products', 'stock'] as const).map((k) => (
+          {(['products', 'stock', 'customers', 'sales'] as const).map((k) => (
             <button
               key={k}
               type="button"
@@ -70,13 +96,17 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
               onClick={() => {
                 setKind(k);
                 setPreview(null);
+                setCommitErrors(null);
               }}
+              data-testid={`import-kind-${k}`}
             >
-              {t(k === 'products' ? 'inv.import.kindProducts' : 'inv.import.kindStock')}
+              {t(KIND_LABELS[k])}
             </button>
           ))}
         </div>
-        <p className="muted small">{t('inv.import.help')}</p>
+        <p className="muted small">
+          {t(kind === 'customers' ? 'history.helpCustomers' : kind === 'sales' ? 'history.helpSales' : 'inv.import.help')}
+        </p>
         <label className="field">
           <span className="field-label">{t('inv.import.file')}</span>
           <input
@@ -95,15 +125,41 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
         {busy && <div className="spinner" aria-label={t('inv.import.uploading')} />}
         {preview && (
           <>
-            <p data-testid="import-summary">
-              {t('inv.import.summary', {
-                rows: preview.rows,
-                valid: preview.valid,
-                creates: preview.creates,
-                updates: preview.updates,
-                errors: preview.errors.length + preview.moreErrors,
-              })}
-            </p>
+            {isHistory(preview) ? (
+              <>
+                {preview.format && <p className="small">{t('history.format', { format: t(`history.formats.${preview.format}`) })}</p>}
+                <p data-testid="import-summary">
+                  {t(preview.kind === 'customers' ? 'history.summaryCustomers' : 'history.summarySales', {
+                    ...preview,
+                    errors: preview.errors.length + preview.moreErrors,
+                  })}
+                </p>
+                {preview.from !== null && preview.to !== null && (
+                  <p className="muted small">{t('history.span', { from: fmt.dateTime(preview.from), to: fmt.dateTime(preview.to) })}</p>
+                )}
+                {preview.kind === 'customers' && preview.matches > 0 && (
+                  <fieldset className="field" data-testid="import-on-match">
+                    <legend className="field-label">{t('history.onMatch')}</legend>
+                    {(['skip', 'update'] as const).map((m) => (
+                      <label key={m} className="radio">
+                        <input type="radio" name="onMatch" value={m} checked={onMatch === m} onChange={() => setOnMatch(m)} />{' '}
+                        {t(m === 'skip' ? 'history.onMatchSkip' : 'history.onMatchUpdate')}
+                      </label>
+                    ))}
+                  </fieldset>
+                )}
+              </>
+            ) : (
+              <p data-testid="import-summary">
+                {t('inv.import.summary', {
+                  rows: preview.rows,
+                  valid: preview.valid,
+                  creates: preview.creates,
+                  updates: preview.updates,
+                  errors: preview.errors.length + preview.moreErrors,
+                })}
+              </p>
+            )}
             {errors.length > 0 && (
               <div className="scroll-box">
                 <table className="table" data-testid="import-errors">

@@ -13,6 +13,7 @@ import { minorToInput } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
+import { isUnit, unitsForStore, type Unit } from '../../../shared/units';
 
 interface Draft {
   sku: string;
@@ -20,7 +21,7 @@ interface Draft {
   altName: string;
   categoryId: string;
   supplierId: string;
-  unit: 'each' | 'kg';
+  unit: Unit;
   price: string;
   cost: string;
   taxRateId: string;
@@ -49,6 +50,11 @@ const FIELD_LABELS: Record<string, string> = {
   values: 'inv.group.values',
 };
 
+/** What a field expects, said next to its name when the value is refused. */
+const FIELD_HINTS: Record<string, string> = {
+  plu: 'inv.common.pluHint',
+};
+
 /** Zod's messages are English and name fields by their code: name them as the form does, in its language. */
 export function formError(t: TFunction, error: ApiError): string {
   const issues = validationIssues(error);
@@ -60,7 +66,16 @@ export function formError(t: TFunction, error: ApiError): string {
     const row = parts[0] === 'variants' && /^\d+$/.test(parts[1] ?? '') ? Number(parts[1]) + 1 : null;
     return row === null ? text : `${text} (${row})`;
   };
-  const fields = (required: boolean) => [...new Set(issues.filter((i) => (i.message === REQUIRED) === required).map((i) => label(i.path)))];
+  const hinted = (path: string) => {
+    const field = path
+      .split('.')
+      .reverse()
+      .find((p) => p in FIELD_HINTS);
+    return field ? `${label(path)} (${t(FIELD_HINTS[field]!)})` : label(path);
+  };
+  const fields = (required: boolean) => [
+    ...new Set(issues.filter((i) => (i.message === REQUIRED) === required).map((i) => (required ? label(i.path) : hinted(i.path)))),
+  ];
   const missing = fields(true);
   const invalid = fields(false);
   const sep = t('inv.err.listSeparator');
@@ -97,6 +112,10 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
     barcodes: product?.barcodes.join(', ') ?? '',
     plu: product?.plu ?? '',
   }));
+  const storeLanguage = useApp((s) => s.settings?.language ?? s.status?.language ?? 'en');
+  // The units this store's customers buy by, and the product's own unit even when it is not one of them (imported).
+  const offered = unitsForStore({ language: storeLanguage, currency });
+  const unitChoices = offered.includes(d.unit) ? offered : [...offered, d.unit];
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
@@ -109,6 +128,7 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
       ...(['sku', 'name', 'price'] as const).filter((k) => !d[k].trim()).map((k) => ({ path: [k], message: REQUIRED })),
       ...(d.price.trim() && price === null ? [{ path: ['price'], message: 'invalid' }] : []),
       ...(cost === null ? [{ path: ['cost'], message: 'invalid' }] : []),
+      ...(d.plu.trim() && !/^\d{1,5}$/.test(d.plu.trim()) ? [{ path: ['plu'], message: 'invalid' }] : []),
     ];
     if (issues.length > 0 || price === null || cost === null) {
       setError({ code: 'VALIDATION', message: 'form', details: issues });
@@ -125,7 +145,8 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
       cost,
       taxRateId: d.taxRateId || undefined,
       barcodes: splitCodes(d.barcodes),
-      plu: d.plu.trim() || null,
+      // Scales print the PLU zero-padded to 5 digits: "42" is the same item as "00042".
+      plu: d.plu.trim() ? d.plu.trim().padStart(5, '0') : null,
     };
     setBusy(true);
     const r = product ? await invoke('catalog.update', { id: product.id, ...fields }) : await invoke('catalog.create', fields);
@@ -175,10 +196,21 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
         </label>
         <label className="field">
           <span className="field-label">{t('inv.common.unit')}</span>
-          <select value={d.unit} onChange={(e) => setD((x) => ({ ...x, unit: e.target.value === 'kg' ? 'kg' : 'each' }))}>
-            <option value="each">{t('inv.common.each')}</option>
-            <option value="kg">{t('inv.common.kg')}</option>
+          <select
+            value={d.unit}
+            onChange={(e) => setD((x) => ({ ...x, unit: isUnit(e.target.value) ? e.target.value : 'each' }))}
+            aria-describedby="product-unit-hint"
+            data-testid="product-unit"
+          >
+            {unitChoices.map((u) => (
+              <option key={u} value={u}>
+                {t(`inv.common.unitName.${u}`)}
+              </option>
+            ))}
           </select>
+          <span className="field-hint" id="product-unit-hint">
+            {t('inv.common.unitHint')}
+          </span>
         </label>
         <label className="field">
           <span className="field-label">{t('inv.common.taxRate')}</span>
@@ -208,7 +240,18 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
         </label>
         <label className="field">
           <span className="field-label">{t('inv.common.plu')}</span>
-          <input value={d.plu} onChange={set('plu')} maxLength={5} inputMode="numeric" />
+          <input
+            value={d.plu}
+            onChange={set('plu')}
+            maxLength={5}
+            inputMode="numeric"
+            placeholder="00042"
+            aria-describedby="product-plu-hint"
+            data-testid="product-plu"
+          />
+          <span className="field-hint" id="product-plu-hint">
+            {t('inv.common.pluHint')}
+          </span>
         </label>
       </div>
       <InlineError text={error ? formError(t, error) : null} testId="product-error" />

@@ -62,7 +62,7 @@ export function MovementList({ filter }: { filter: MovementFilter }) {
                 <span>{t(`inv.kinds.${m.kind}`)}</span>
                 <span className={`num${m.qtyDelta < 0 ? ' stock-out' : ''}`}>
                   {m.qtyDelta > 0 ? '+' : '−'}
-                  {fmt.qty(Math.abs(m.qtyDelta), m.unit)}
+                  {fmt.qtyUnit(Math.abs(m.qtyDelta), m.unit)}
                 </span>
                 <span className="ellipsis muted">{m.reason ?? ''}</span>
                 <span className="ellipsis muted">{m.staffName ?? ''}</span>
@@ -88,7 +88,10 @@ export function ValuationDialog({ locationId, onClose }: { locationId: string | 
   const { t } = useTranslation();
   const fmt = useFormat();
   const [all, setAll] = useState(true);
-  const [data, setData] = useState<{ rows: ValuationRow[]; totalQty: number; totalValue: number } | null>(null);
+  // Pieces and weight apart ("120 · 3.750 kg"): a kilogram is not a piece.
+  const onHand = (pieces: number, grams: number) =>
+    [pieces || !grams ? fmt.qty(pieces, 'each') : null, grams ? fmt.mass(grams) : null].filter(Boolean).join(' · ');
+  const [data, setData] = useState<{ rows: ValuationRow[]; totalQty: number; totalWeighed: number; totalValue: number } | null>(null);
   useEffect(() => {
     void invoke('stock.valuation', { locationId: all ? null : locationId }).then((r) => r.ok && setData(r.value));
   }, [all, locationId]);
@@ -106,6 +109,7 @@ export function ValuationDialog({ locationId, onClose }: { locationId: string | 
             <tr>
               <th>{t('inv.common.category')}</th>
               <th className="num">{t('inv.valuation.items')}</th>
+              <th className="num">{t('inv.valuation.onHand')}</th>
               <th className="num">{t('inv.common.value')}</th>
             </tr>
           </thead>
@@ -114,12 +118,16 @@ export function ValuationDialog({ locationId, onClose }: { locationId: string | 
               <tr key={r.categoryId ?? '-'}>
                 <td>{r.categoryName ? <LocalName name={r.categoryName} altName={r.categoryAltName} /> : t('inv.common.noCategory')}</td>
                 <td className="num">{r.items}</td>
+                <td className="num">{onHand(r.qty, r.weighed)}</td>
                 <td className="num">{fmt.money(r.value)}</td>
               </tr>
             ))}
             <tr>
               <th>{t('inv.valuation.total')}</th>
               <th />
+              <th className="num" data-testid="valuation-on-hand">
+                {onHand(data.totalQty, data.totalWeighed)}
+              </th>
               <th className="num" data-testid="valuation-total">
                 {fmt.money(data.totalValue)}
               </th>
@@ -163,7 +171,7 @@ export function FlaggedDialog({ onClose }: { onClose(): void }) {
                   <LocalName name={r.name} altName={r.altName} />
                 </td>
                 <td>{r.locationName}</td>
-                <td className="num stock-out">{fmt.qty(r.qty, r.unit)}</td>
+                <td className="num stock-out">{fmt.qtyUnit(r.qty, r.unit)}</td>
                 <td className="muted">{r.lastMovementAt ? fmt.dateTime(r.lastMovementAt) : ''}</td>
               </tr>
             ))}

@@ -13,12 +13,13 @@ import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { ProductForm } from './ProductForm';
 import { MovementList } from './Reports';
+import type { Unit } from '../../../shared/units';
 
 type Tab = 'details' | 'levels' | 'movements' | 'prices';
 type Reason = (typeof ADJUST_REASONS)[number];
 
 /** Parses a signed quantity ("-3", "+1.5") for a unit; null when it is not one. */
-function parseSigned(text: string, unit: 'each' | 'kg'): number | null {
+function parseSigned(text: string, unit: Unit): number | null {
   const t = text.trim();
   const neg = t.startsWith('-') || t.startsWith('−');
   const v = parseQty(t.replace(/^[+\-−]/, ''), unit);
@@ -75,7 +76,7 @@ function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLev
     <tr data-testid="level-row">
       <td>{level.locationName}</td>
       <td className="num" data-testid="level-qty">
-        {fmt.qty(level.qty, item.unit)}
+        {fmt.qtyUnit(level.qty, item.unit)}
       </td>
       <td>
         <div className="inline-form">
@@ -269,7 +270,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
             <tr>
               <th>{t('inv.common.total')}</th>
               <th className="num" data-testid="level-total">
-                {fmt.qty(item.total, item.unit)}
+                {fmt.qtyUnit(item.total, item.unit)}
               </th>
               <th colSpan={2} />
             </tr>

@@ -281,10 +281,10 @@ export function StockScreen() {
                       {n.secondary && <small className="muted ellipsis">{n.secondary}</small>}
                     </span>
                     <span className={`num${r.qty < 0 ? ' stock-out' : low ? ' stock-low' : ''}`} data-testid="stock-qty">
-                      {fmt.qty(r.qty, r.unit)}
+                      {fmt.qtyUnit(r.qty, r.unit)}
                     </span>
                     <span className="num muted">{r.reorderPoint === null ? '' : fmt.qty(r.reorderPoint, r.unit)}</span>
-                    <span className="num">{fmt.qty(r.total, r.unit)}</span>
+                    <span className="num">{fmt.qtyUnit(r.total, r.unit)}</span>
                     <span className="num">{fmt.money(r.price)}</span>
                     <span className="num muted">{fmt.money(r.cost)}</span>
                   </div>

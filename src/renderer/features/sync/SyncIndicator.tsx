@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../lib/format';
+import { connectionState } from './problem';
 import { useApp } from '../../stores/app';
 import { useSync } from '../../stores/sync';
 import { canOpen } from '../../views';
@@ -26,13 +27,15 @@ export function SyncIndicator() {
   }, [refresh]);
 
   if (!status?.enrolled) return null;
-  const state = status.joining || status.syncing ? 'syncing' : !status.online ? 'offline' : status.lastError ? 'problem' : 'online';
+  const connection = connectionState(status);
+  const state =
+    status.joining || status.syncing ? 'syncing' : connection !== 'online' ? connection : status.lastError ? 'problem' : 'online';
   const last = status.lastSyncAt ? t('sync.indicator.lastSync', { time: fmt.dateTime(status.lastSyncAt) }) : t('sync.indicator.never');
   const clickable = canOpen('sync', role);
   return (
     <button
       type="button"
-      className={`sync-pill sync-${state}`}
+      className={`sync-pill sync-${state === 'removed' ? 'problem' : state}`}
       title={last}
       aria-label={`${t(`sync.indicator.${state}`)} · ${last}`}
       data-testid="sync-indicator"

@@ -8,12 +8,13 @@ import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
+import { LocalName } from '../../components/LocalName';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { useSync } from '../../stores/sync';
 import { roleRank } from '../../../shared/api';
 import { TopBar } from '../checkout/TopBar';
-import { syncProblemKey } from './problem';
+import { connectionState, syncProblemKey } from './problem';
 
 function useRole() {
   const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
@@ -30,6 +31,7 @@ function StatusCard() {
   const notifyError = useNotify((s) => s.error);
   if (!status) return <p className="muted">{t('common.loading')}</p>;
   const skewMin = Math.round(status.clockSkewMs / 60000);
+  const connection = connectionState(status);
   return (
     <section className="card settings-card" data-testid="sync-status">
       <h2>{t('sync.status.title')}</h2>
@@ -41,8 +43,11 @@ function StatusCard() {
             <div>
               <dt>{t('sync.status.state')}</dt>
               <dd data-testid="sync-state">
-                <span className={`sync-dot sync-dot-inline ${status.online ? 'sync-dot-online' : 'sync-dot-offline'}`} aria-hidden="true" />
-                {status.online ? t('sync.status.online') : t('sync.status.offline')}
+                <span
+                  className={`sync-dot sync-dot-inline ${connection === 'online' ? 'sync-dot-online' : 'sync-dot-offline'}`}
+                  aria-hidden="true"
+                />
+                {t(`sync.status.${connection}`)}
               </dd>
             </div>
             <div>
@@ -264,7 +269,7 @@ function StockTable({ store }: { store: StoreOverview }) {
             {rows.map((r) => (
               <tr key={r.productId} data-testid="sync-stock-row">
                 <td>{r.sku ?? '—'}</td>
-                <td className="ellipsis">{r.name ?? r.productId}</td>
+                <td className="ellipsis">{r.name ? <LocalName name={r.name} altName={r.altName} oneLine /> : r.productId}</td>
                 <td className={`num${r.qty < 0 ? ' negative' : ''}`}>{fmt.qty(r.qty, r.qty % 1000 === 0 ? 'each' : 'kg')}</td>
               </tr>
             ))}
@@ -586,21 +591,86 @@ function OfflinePolicy() {
   );
 }
 
+/** The link's token is not on this machine: an admin types a code that replaces this terminal. */
+function RejoinCard({ terminal }: { terminal: string }) {
+  const { t } = useTranslation();
+  const setStatus = useSync((s) => s.set);
+  const notify = useNotify((s) => s.message);
+  const [code, setCode] = useState('');
+  const [server, setServer] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (code.trim().length < 8) return setError(t('sync.err.code'));
+    if (server.trim() && !/^https?:\/\/\S+$/.test(server.trim())) return setError(t('sync.err.url'));
+    setBusy(true);
+    setError(null);
+    const r = await invoke('sync.rejoin', { code: code.trim(), ...(server.trim() ? { serverUrl: server.trim() } : {}) });
+    setBusy(false);
+    if (!r.ok) return setError(describeError(t, r.error));
+    setStatus(r.value);
+    setCode('');
+    notify('info', 'sync.rejoin.done');
+  };
+  return (
+    <form className="card settings-card" onSubmit={(e) => void submit(e)} noValidate data-testid="sync-rejoin">
+      <h2>{t('sync.rejoin.title')}</h2>
+      <p className="muted">{t('sync.err.rejoin')}</p>
+      <p className="muted">{t('sync.rejoin.hint', { terminal })}</p>
+      <div className="field-grid">
+        <label className="field">
+          <span className="field-label">{t('sync.rejoin.code')}</span>
+          <input
+            value={code}
+            maxLength={40}
+            autoComplete="off"
+            onChange={(e) => setCode(e.target.value)}
+            placeholder="ABCD-EFGH-JKMN"
+            data-testid="sync-rejoin-code"
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('sync.rejoin.server')}</span>
+          <input
+            value={server}
+            onChange={(e) => setServer(e.target.value)}
+            placeholder="https://cloud.example.com"
+            data-testid="sync-rejoin-server"
+          />
+        </label>
+      </div>
+      <InlineError text={error} testId="sync-rejoin-error" />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-rejoin-submit">
+          {busy ? t('common.working') : t('sync.rejoin.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function SignOutCard() {
   const { t } = useTranslation();
   const setStatus = useSync((s) => s.set);
   const notify = useNotify((s) => s.message);
   const [error, setError] = useState<string | null>(null);
-  const signOut = async (discardPending: boolean) => {
-    const r = await invoke('sync.signOut', { discardPending });
+  const signOut = async (discardPending: boolean, discardOfflineCards = false) => {
+    const r = await invoke('sync.signOut', { discardPending, ...(discardOfflineCards ? { discardOfflineCards } : {}) });
     if (r.ok) {
       setStatus(r.value);
+      setError(null);
       notify('info', 'sync.signOut.done');
       return;
     }
     const d = r.error.details as { messageKey?: string; count?: number } | undefined;
     if (!discardPending && d?.messageKey === 'sync.err.pendingChanges') {
-      if (window.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true);
+      if (window.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true, discardOfflineCards);
+      return;
+    }
+    // Only a terminal that must join again asks this: its offline card payments cannot be sent as it is.
+    if (!discardOfflineCards && d?.messageKey === 'sync.err.unsentOfflineCardsRejoin') {
+      if (window.confirm(t('sync.signOut.confirmOfflineCards', { count: d.count ?? 0 }))) void signOut(discardPending, true);
       return;
     }
     setError(describeError(t, r.error));
@@ -631,6 +701,8 @@ export function SyncScreen() {
     void invoke('sync.cloudSession', {}).then((r) => r.ok && setCloud(r.value));
   }, [refresh]);
   const enrolled = status?.enrolled ?? false;
+  // Cloud sign-in cannot work without the token; joining again is what helps.
+  const rejoin = enrolled && status?.lastError?.code === 'REJOIN';
   return (
     <div className="settings-screen">
       <TopBar />
@@ -638,7 +710,8 @@ export function SyncScreen() {
         <h1>{t('sync.title')}</h1>
         <StatusCard />
         {!enrolled && isAdmin && status && <ConnectCard />}
-        {enrolled && isManager && cloud && !cloud.signedIn && <CloudSignIn onSignedIn={setCloud} />}
+        {rejoin && isAdmin && <RejoinCard terminal={status?.terminalCode ?? ''} />}
+        {enrolled && !rejoin && isManager && cloud && !cloud.signedIn && <CloudSignIn onSignedIn={setCloud} />}
         {enrolled && cloud?.signedIn && (
           <p className="muted sync-cloud-who" data-testid="sync-cloud-who">
             {t('sync.cloudSignIn.signedIn', { name: cloud.staffName })}{' '}

@@ -1,0 +1,1 @@
+ALTER TABLE `journal` ADD `key_id` text;

@@ -1,0 +1,123 @@
+/** A store's past brought along: the customers and sales-history kinds of the Import dialog. */
+const en = {
+  kindCustomers: 'Customers',
+  kindSales: 'Sales history',
+  helpCustomers:
+    'A customers export from Square, Shopify or Loyverse, or a CSV with the columns name, phone, email, notes, store_credit, loyalty_points, created_at. Customers already in the store are found by email or phone.',
+  helpSales:
+    'A sales export from Square (Item Sales or Transactions), Shopify (orders) or Loyverse (receipts), or a CSV with the columns order_id, date, sku, barcode, name, qty, unit_price, discount, tax, payments, customer_email, customer_phone, customer_name. Past sales count in the dashboard and customer figures; they are not added to the journal, to any shift or to stock.',
+  format: 'Recognised as: {{format}}',
+  formats: {
+    countertop: 'Countertop',
+    square: 'Square',
+    'square-items': 'Square (Item Sales)',
+    'square-transactions': 'Square (Transactions)',
+    shopify: 'Shopify',
+    loyverse: 'Loyverse',
+    'loyverse-items': 'Loyverse (receipts by item)',
+    'loyverse-receipts': 'Loyverse (receipts)',
+  },
+  summaryCustomers: '{{rows}} rows: {{creates}} new customers, {{matches}} already in the store, {{errors}} with errors',
+  summarySales:
+    '{{rows}} rows: {{valid}} orders with {{lines}} lines, {{matches}} imported before, {{errors}} with errors. {{newProducts}} products not in the catalog will be kept as archived products; {{customersMatched}} customers found, {{customersCreated}} new.',
+  span: 'Sales from {{from}} to {{to}}',
+  onMatch: 'Customers already in the store',
+  onMatchUpdate: 'Update them from the file',
+  onMatchSkip: 'Leave them as they are',
+  doneCustomers:
+    'Customers imported: {{created}} new, {{updated}} updated, {{skipped}} left as they were, {{invalid}} rows with errors left out',
+  doneSales:
+    'Sales imported: {{created}} orders with {{lines}} lines, {{skipped}} imported before, {{invalid}} rows with errors left out, {{newProducts}} archived products and {{customersCreated}} customers added',
+  reasons: {
+    unknownFormat: 'the header is not a known export (Countertop, Square, Shopify, Loyverse); its columns: {{columns}}',
+    cellTooLong: 'a cell is longer than {{max}} characters',
+    unsafeText: 'holds hidden control or text-direction characters',
+    formula: 'starts like a spreadsheet formula (=, +, -, @)',
+    badMoney: '"{{value}}" is not an amount',
+    negativeMoney: '"{{value}}" is below zero',
+    badQty: '"{{value}}" is not a quantity',
+    ambiguousNumber: '"{{value}}" could be read two ways: write it with a decimal point (1.5 or 1500)',
+    qtyNotPositive: 'the quantity "{{value}}" is not above zero',
+    badDate: '"{{value}}" is not a date and time',
+    futureDate: 'the date is in the future',
+    badEmail: '"{{value}}" is not an email address',
+    badPhone: '"{{value}}" is not a phone number',
+    badPoints: 'not a whole number of points',
+    nameEmpty: 'the name is empty',
+    tooLong: 'longer than {{max}} characters',
+    customerRepeated: 'the same customer is already on row {{other}}',
+    customerAmbiguous: 'the email and the phone number belong to two different customers',
+    noOrderId: 'the order number is empty',
+    noOrderHead: 'order {{value}} has no row with its date and totals',
+    numberTaken: 'another order already has the number {{value}}',
+    noLines: 'order {{value}} has no lines',
+    tooManyLines: 'an order has more than {{max}} lines',
+    lineUnnamed: 'a line names no product',
+    discountAboveGross: 'a discount is larger than its line',
+    refundRow: 'refunds are not imported (the sale they return is)',
+    cancelled: 'a cancelled order is not a sale',
+  },
+};
+
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+
+const zhCN: Shape<typeof en> = {
+  kindCustomers: '顾客',
+  kindSales: '历史销售',
+  helpCustomers:
+    'Square、Shopify 或 Loyverse 导出的顾客文件，或含有以下列的 CSV：name、phone、email、notes、store_credit、loyalty_points、created_at。已有顾客按邮箱或电话识别。',
+  helpSales:
+    'Square（Item Sales 或 Transactions）、Shopify（订单）或 Loyverse（收据）导出的销售文件，或含有以下列的 CSV：order_id、date、sku、barcode、name、qty、unit_price、discount、tax、payments、customer_email、customer_phone、customer_name。历史销售计入仪表板和顾客分析，但不进入流水日志、任何班次或库存。',
+  format: '识别为：{{format}}',
+  formats: {
+    countertop: 'Countertop',
+    square: 'Square',
+    'square-items': 'Square（商品销售）',
+    'square-transactions': 'Square（交易）',
+    shopify: 'Shopify',
+    loyverse: 'Loyverse',
+    'loyverse-items': 'Loyverse（按商品的收据）',
+    'loyverse-receipts': 'Loyverse（收据）',
+  },
+  summaryCustomers: '共 {{rows}} 行：新顾客 {{creates}} 位，已有顾客 {{matches}} 位，{{errors}} 处错误',
+  summarySales:
+    '共 {{rows}} 行：{{valid}} 笔订单，{{lines}} 行商品，{{matches}} 笔之前已导入，{{errors}} 处错误。目录中没有的 {{newProducts}} 个商品将作为已归档商品保存；找到顾客 {{customersMatched}} 位，新增 {{customersCreated}} 位。',
+  span: '销售日期从 {{from}} 到 {{to}}',
+  onMatch: '已有的顾客',
+  onMatchUpdate: '按文件更新',
+  onMatchSkip: '保持不变',
+  doneCustomers: '顾客已导入：新增 {{created}}，更新 {{updated}}，保持不变 {{skipped}}，有错误的 {{invalid}} 行未导入',
+  doneSales:
+    '销售已导入：{{created}} 笔订单，{{lines}} 行商品，之前已导入 {{skipped}} 笔，有错误的 {{invalid}} 行未导入，新增已归档商品 {{newProducts}} 个、顾客 {{customersCreated}} 位',
+  reasons: {
+    unknownFormat: '表头不是已知的导出格式（Countertop、Square、Shopify、Loyverse）；其列为：{{columns}}',
+    cellTooLong: '单元格超过 {{max}} 个字符',
+    unsafeText: '含有隐藏的控制字符或文字方向字符',
+    formula: '以电子表格公式开头（=、+、-、@）',
+    badMoney: '“{{value}}”不是有效的金额',
+    negativeMoney: '“{{value}}”小于零',
+    badQty: '“{{value}}”不是有效的数量',
+    ambiguousNumber: '“{{value}}”有两种读法：请用小数点书写（1.5 或 1500）',
+    qtyNotPositive: '数量“{{value}}”必须大于零',
+    badDate: '“{{value}}”不是有效的日期时间',
+    futureDate: '日期在未来',
+    badEmail: '“{{value}}”不是有效的邮箱地址',
+    badPhone: '“{{value}}”不是有效的电话号码',
+    badPoints: '积分必须是整数',
+    nameEmpty: '名称为空',
+    tooLong: '超过 {{max}} 个字符',
+    customerRepeated: '同一位顾客已在第 {{other}} 行出现',
+    customerAmbiguous: '邮箱和电话属于两位不同的顾客',
+    noOrderId: '订单号为空',
+    noOrderHead: '订单 {{value}} 没有包含日期和金额的行',
+    numberTaken: '已有订单使用编号 {{value}}',
+    noLines: '订单 {{value}} 没有商品行',
+    tooManyLines: '订单的商品行超过 {{max}} 行',
+    lineUnnamed: '有一行没有写明商品',
+    discountAboveGross: '折扣大于该行金额',
+    refundRow: '退款不导入（只导入原销售）',
+    cancelled: '已取消的订单不是销售',
+  },
+};
+
+export const historyMessages = { ns: 'history', en, zhCN };

@@ -1,0 +1,349 @@
+/**
+ * The exact shape of every synced record, field by field, as a till writes it (see the entity
+ * registry, entities.ts). The cloud checks each pushed record against these, and a till checks
+ * each pulled one again: a value a till would never produce (a path for a picture name, a price of
+ * 2^60, an unknown payment kind) is refused at both boundaries.
+ *
+ * Field names are the SQLite column names (as they travel). test/unit/sync/shapes.test.ts proves
+ * each shape lists exactly the columns of its table, so a new column cannot travel unchecked.
+ */
+import { z } from 'zod';
+import { isSafeLine } from '../text';
+import { UNITS } from '../units';
+
+/** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
+export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
+const optId = idShape.nullable();
+/** Epoch milliseconds, not after 2200 (clock stamps, not these, decide merges). */
+const time = z
+  .number()
+  .int()
+  .min(0)
+  .max(Date.UTC(2200, 0, 1));
+/** Prices and costs as the catalog takes them (minor units). */
+const price = z.number().int().min(0).max(1_000_000_000);
+/** Money on documents (totals, tenders, deltas): integers well inside 2^53, either sign. */
+export const MAX_DOCUMENT_AMOUNT = 1_000_000_000_000;
+const amount = z.number().int().min(-MAX_DOCUMENT_AMOUNT).max(MAX_DOCUMENT_AMOUNT);
+const nonNegative = z.number().int().min(0).max(MAX_DOCUMENT_AMOUNT);
+/** Quantities in thousandths, either sign (a ledger delta, a refund). */
+const qty = z.number().int().min(-1_000_000_000_000).max(1_000_000_000_000);
+const bp = z.number().int().min(0).max(10_000);
+const text = (max: number) => z.string().max(max);
+// Wider than the forms (120): imports and older versions wrote longer names.
+const name = z.string().min(1).max(500);
+const optText = (max: number) => text(max).nullable();
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const terminalCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/);
+const docNumber = z.string().regex(/^[A-Za-z0-9-]{1,40}$/);
+const unit = z.enum(UNITS);
+const tenderKind = z.enum(['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange']);
+const last4 = z
+  .string()
+  .regex(/^\d{4}$/)
+  .nullable();
+
+/** Plain JSON data only: no undefined, no non-finite numbers, nothing deeper than `depth`. */
+function isJson(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (depth <= 0 || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.every((x) => isJson(x, depth - 1));
+  return Object.values(v).every((x) => isJson(x, depth - 1));
+}
+
+/** A JSON value of bounded size and depth (a Z report, a tax breakdown, a setting). */
+const boundedJson = (maxChars: number) =>
+  z.unknown().refine((v) => v !== undefined && isJson(v, 8) && JSON.stringify(v).length <= maxChars, 'not JSON of a bounded size');
+
+/**
+ * A product picture's file name exactly as src/main/catalog/images.ts makes it:
+ * `<product id>-<12 hex>.<jpg|png|webp>`. It becomes a path on every till, so nothing else passes
+ * (no separator, no `..`, nothing but these characters).
+ */
+export const PICTURE_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{12}\.(jpg|png|webp)$/;
+export const pictureName = z.string().regex(PICTURE_NAME, 'a picture name');
+
+/** A setting's key (the record's key). */
+export const settingKeyShape = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a setting key');
+
+export const settingShape = z.object({ value: boundedJson(20_000) });
+
+/**
+ * The value of each store setting a till reads by name (src/main/settings): exact where the till
+ * acts on it. A key not listed keeps the bounded-JSON rule above.
+ */
+export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
+  storeName: z.string().min(1).max(120),
+  currency,
+  priceMode: z.enum(['inclusive', 'exclusive']),
+  timezone: z.string().regex(/^[A-Za-z0-9_+\-/]{1,64}$/),
+  language: z.enum(['en', 'zh-CN']),
+  discountLimitBp: bp,
+  idleLockMinutes: z.number().int().min(1).max(240),
+  receiptFooter: z.string().max(200),
+  negativeStock: z.enum(['allow', 'block']),
+  businessDayCutoff: z.number().int().min(0).max(23),
+};
+
+export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });
+
+export const staffShape = z.object({
+  name,
+  role: z.enum(['clerk', 'manager', 'admin']),
+  // scrypt hashes as src/main/staff/pin.ts writes them; their parameters are checked where a PIN is verified.
+  pin_hash: z
+    .string()
+    .max(300)
+    .regex(/^scrypt\$\d{1,10}\$\d{1,4}\$\d{1,4}\$[A-Za-z0-9+/=]{1,100}\$[A-Za-z0-9+/=]{1,200}$/),
+  active: z.boolean(),
+  created_at: time,
+});
+
+export const categoryShape = z.object({ name, alt_name: optText(200), archived: z.boolean() });
+
+export const productShape = z.object({
+  sku: z.string().min(1).max(64),
+  name,
+  alt_name: optText(200),
+  category_id: optId,
+  unit,
+  price,
+  cost: price,
+  tax_rate_id: idShape,
+  plu: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .nullable(),
+  archived: z.boolean(),
+  group_id: optId,
+  variant: z.record(z.string().max(60), z.string().max(60)).nullable(),
+  image: pictureName.nullable(),
+  supplier_id: optId,
+  created_at: time,
+  updated_at: time,
+});
+export const barcodeShape = z.string().regex(/^[0-9A-Za-z-]{1,64}$/);
+
+export const stockLocationShape = z.object({ name, is_default: z.boolean(), archived: z.boolean() });
+
+export const stockMovementShape = z.object({
+  id: idShape,
+  product_id: idShape,
+  location_id: idShape,
+  qty_delta: qty,
+  kind: z.enum(['sale', 'return', 'receipt', 'adjustment', 'count', 'transfer', 'writeoff', 'opening']),
+  ref_id: optId,
+  staff_id: optId,
+  at: time,
+  reason: optText(500),
+  unit_cost: price.nullable(),
+});
+
+/** An imported sale keeps the number and the id it had in the system it came from (see src/main/history). */
+const importedNumber = z.string().min(1).max(80).refine(isSafeLine, 'not a plain line of text');
+const importedCheckout = z
+  .string()
+  .regex(/^import:[a-z]{1,20}:/)
+  .max(300)
+  .refine(isSafeLine, 'not a plain line of text');
+
+export const orderShape = z.object({
+  id: idShape,
+  number: z.union([docNumber, importedNumber]),
+  checkout_id: z.union([idShape, importedCheckout]),
+  cart_id: idShape,
+  terminal_code: terminalCode,
+  staff_id: idShape,
+  customer_id: optId,
+  fulfilment: z.enum(['now', 'ship']),
+  currency,
+  price_mode: z.enum(['inclusive', 'exclusive']),
+  subtotal: amount,
+  discount_total: amount,
+  tax_total: amount,
+  total: amount,
+  paid: amount,
+  change: nonNegative,
+  taxes: boundedJson(20_000),
+  created_at: time,
+  shift_id: optId,
+  /** The system an imported sale came from; null for a sale rung up on a till. */
+  source: z.enum(['countertop', 'square', 'shopify', 'loyverse']).nullable(),
+});
+
+export const orderLineShape = z.object({
+  id: idShape,
+  order_id: idShape,
+  position: z.number().int().min(0).max(100_000),
+  product_id: idShape,
+  sku: z.string().min(1).max(64),
+  name,
+  alt_name: optText(200),
+  unit,
+  qty,
+  unit_price: amount,
+  original_price: amount,
+  gross: amount,
+  discount: amount,
+  net: amount,
+  tax: amount,
+  tax_rate_bp: bp,
+  total: amount,
+  cost: amount,
+});
+
+export const paymentShape = z.object({
+  id: idShape,
+  order_id: idShape,
+  kind: tenderKind,
+  amount,
+  tendered: amount.nullable(),
+  brand: optText(40),
+  last4,
+  reference: optText(200),
+  created_at: time,
+});
+
+export const customerShape = z.object({
+  name,
+  phone: optText(40),
+  phone_digits: z
+    .string()
+    .regex(/^\d{0,40}$/)
+    .nullable(),
+  email: optText(254),
+  notes: text(2000),
+  marketing_consent: z.boolean(),
+  consent_at: time.nullable(),
+  created_at: time,
+  updated_at: time,
+});
+
+export const storeCreditShape = z.object({
+  id: idShape,
+  customer_id: idShape,
+  delta: amount,
+  kind: z.enum(['refund', 'sale', 'adjust', 'loyalty']),
+  ref_id: optId,
+  staff_id: optId,
+  note: optText(500),
+  at: time,
+});
+
+export const loyaltyPointsShape = z.object({
+  id: idShape,
+  customer_id: idShape,
+  delta: amount,
+  kind: z.enum(['earn', 'refund', 'redeem', 'adjust']),
+  ref_id: optId,
+  staff_id: optId,
+  at: time,
+});
+
+export const refundShape = z.object({
+  id: idShape,
+  number: docNumber,
+  order_id: optId,
+  customer_id: optId,
+  kind: z.enum(['return', 'receiptless', 'void', 'exchange']),
+  reason: optText(500),
+  terminal_code: terminalCode,
+  staff_id: idShape,
+  approved_by: optId,
+  currency,
+  total: amount,
+  tax_total: amount,
+  exchange_order_id: optId,
+  created_at: time,
+});
+
+export const refundLineShape = z.object({
+  id: idShape,
+  refund_id: idShape,
+  order_line_id: optId,
+  product_id: idShape,
+  name,
+  qty,
+  amount,
+  tax: amount,
+  disposition: z.enum(['restock', 'writeoff']),
+});
+
+export const refundTenderShape = z.object({
+  id: idShape,
+  refund_id: idShape,
+  payment_id: optId,
+  method: tenderKind,
+  amount,
+  brand: optText(40),
+  last4,
+});
+
+export const feedbackShape = z.object({
+  id: idShape,
+  order_id: idShape,
+  order_line_id: idShape,
+  product_id: idShape,
+  customer_id: optId,
+  rating: z.number().int().min(1).max(5),
+  comment: text(1000),
+  staff_id: optId,
+  created_at: time,
+});
+
+/** Denomination (minor units, as text) → pieces. */
+const counts = z.record(z.string().regex(/^\d{1,12}$/), z.number().int().min(0).max(1_000_000));
+
+export const shiftShape = z.object({
+  id: idShape,
+  number: docNumber,
+  terminal_code: terminalCode,
+  currency,
+  opened_by: idShape,
+  opened_at: time,
+  opening_float: nonNegative,
+  opening_counts: counts,
+});
+
+export const cashMovementShape = z.object({
+  id: idShape,
+  shift_id: idShape,
+  kind: z.enum(['in', 'out', 'no_sale']),
+  amount: nonNegative,
+  reason: text(500),
+  staff_id: idShape,
+  at: time,
+});
+
+export const shiftCloseShape = z.object({
+  shift_id: idShape,
+  closed_by: idShape,
+  closed_at: time,
+  counted_cash: nonNegative,
+  counted_counts: counts,
+  expected_cash: amount,
+  over_short: amount,
+  report: boundedJson(200_000),
+});
+
+export const supplierShape = z.object({
+  name,
+  contact: optText(200),
+  email: optText(254),
+  phone: optText(40),
+  notes: optText(2000),
+  archived: z.boolean(),
+  created_at: time,
+  updated_at: time,
+});
+
+export const productGroupShape = z.object({
+  name,
+  alt_name: optText(200),
+  category_id: optId,
+  attributes: z.array(z.string().min(1).max(60)).max(10),
+  archived: z.boolean(),
+  created_at: time,
+  updated_at: time,
+});
