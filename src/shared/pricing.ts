@@ -121,6 +121,15 @@ export function lineGross(line: Pick<PriceLineInput, 'unitPrice' | 'qty' | 'fixe
   return mulDivRound(line.unitPrice, line.qty, 1000);
 }
 
+/**
+ * A sold line's amount as the receipt prints it: before its discount (shown under it) and, in a
+ * tax-exclusive store, before tax (added once at the foot). Anything else that lists a sale's
+ * lines shows this too, so it reads like the customer's receipt.
+ */
+export function receiptLineAmount(line: { total: number; tax: number; discount: number }, priceMode: 'inclusive' | 'exclusive'): number {
+  return (priceMode === 'inclusive' ? line.total : line.total - line.tax) + line.discount;
+}
+
 export function priceCart(input: PriceInput): PricedCart {
   const gross = input.lines.map((l) => lineGross(l));
   const lineDisc = input.lines.map((l, i) => discountAmount(gross[i]!, l.discount));

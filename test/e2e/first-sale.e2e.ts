@@ -17,7 +17,7 @@ async function runSetup(page: Page, opts: { language: 'en' | 'zh-CN'; store: str
   await page.getByTestId('setup-admin-name').fill(opts.admin);
   await page.getByTestId('setup-pin').fill(opts.pin);
   await page.getByTestId('setup-pin-confirm').fill(opts.pin);
-  await expect(page.getByTestId('setup-demo')).toBeChecked();
+  await page.getByTestId('setup-demo').check();
   await page.getByTestId('setup-submit').click();
 }
 

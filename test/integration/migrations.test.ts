@@ -9,6 +9,7 @@ import * as schema from '../../src/main/db/schema';
 import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { ADMIN_PIN, makeApp, ok, setupStore } from '../support/app';
 import { searchBacklog } from '../../src/main/catalog/search-backlog';
+import { fillSortKeys } from '../../src/main/catalog/sort-key';
 import { appendJournal, canonicalJson, chainHash, GENESIS_HASH, JOURNAL_SECRETS, verifyJournal } from '../../src/main/journal/journal';
 import { memorySecretStore } from '../../src/main/secrets/secrets';
 import { UNITS } from '../../src/shared/units';
@@ -309,6 +310,31 @@ describe('0013_search_backlog', () => {
     );
     expect(searchBacklog(s.sqlite)).toBeNull();
     expect(s.sqlite.prepare("SELECT rowid FROM products_fts WHERE products_fts MATCH 'apple'").pluck().all()).toHaveLength(1);
+  });
+});
+
+describe('0016_product_sort_keys', () => {
+  it("adds the pinyin key table; the app fills it for the store's products, in pinyin order of the Chinese names", () => {
+    const s = migratedThrough('0016_product_sort_keys', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO products (id, sku, name, alt_name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
+        VALUES ('p1', 'TEA', 'Green Tea', '绿茶', 'each', 450, 200, 't1', 0, 0, 'h'),
+               ('p2', 'CHA', '茶叶', 'Tea leaves', 'each', 450, 200, 't1', 0, 0, 'h'),
+               ('p3', 'GE', '个人护理包', NULL, 'each', 450, 200, 't1', 0, 0, 'h');`),
+    );
+    expect(objects(s).some((o) => o.type === 'index' && o.name === 'product_sort_keys_zh_idx')).toBe(true);
+    expect(s.sqlite.prepare('SELECT COUNT(*) FROM product_sort_keys').pluck().get()).toBe(0);
+    expect(fillSortKeys(s.sqlite)).toBe(3);
+    expect(fillSortKeys(s.sqlite)).toBe(0);
+    const order = s.sqlite
+      .prepare(
+        'SELECT p.sku FROM product_sort_keys k INDEXED BY product_sort_keys_zh_idx JOIN products p ON p.rowid = k.rowid ORDER BY k.zh',
+      )
+      .pluck()
+      .all();
+    // cha ye, ge ren, lü cha (by code point: 个 U+4E2A, 绿 U+7EFF, 茶 U+8336).
+    expect(order).toEqual(['CHA', 'GE', 'TEA']);
   });
 });
 

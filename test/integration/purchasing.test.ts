@@ -5,6 +5,36 @@ import { ledgerMismatches, levelOf, sell, stockWorld } from '../support/inventor
 import { pdfPageCount, pdfText, pdfToPng } from '../support/pdf';
 
 describe('purchase orders', () => {
+  it('a draft line can be edited (quantity, unit cost) and removed; once sent, its lines cannot', async () => {
+    const w = await stockWorld();
+    const { app } = w;
+    const lines = [
+      { productId: w.cola.id, qty: 6000, unitCost: 100 },
+      { productId: w.bread.id, qty: 2000, unitCost: 150 },
+    ];
+    const po = await ok(app, 'po.create', { supplierId: w.supplier.id, locationId: w.shop.id, lines }, 'mgr');
+    const cola = po.items.find((l) => l.productId === w.cola.id)!;
+    const bread = po.items.find((l) => l.productId === w.bread.id)!;
+    await ok(app, 'po.updateLine', { id: po.id, lineId: cola.id, qty: 4000 }, 'mgr');
+    let r = await ok(app, 'po.updateLine', { id: po.id, lineId: cola.id, unitCost: 120 }, 'mgr');
+    expect(r.items.find((l) => l.id === cola.id)).toMatchObject({ qtyOrdered: 4000, unitCost: 120 });
+    expect(r.total).toBe(4 * 120 + 2 * 150);
+    r = await ok(app, 'po.updateLine', { id: po.id, lineId: bread.id, remove: true }, 'mgr');
+    expect(r.items.map((l) => l.id)).toEqual([cola.id]);
+    expect(r.total).toBe(480);
+    // The list shows the same total as the order.
+    const list = await ok(app, 'po.list', { offset: 0, limit: 10 }, 'mgr');
+    expect(list.items.find((x) => x.id === po.id)).toMatchObject({ total: 480, lines: 1 });
+    // A clerk cannot; a line of another order is not found; a sent order is fixed.
+    expect((await fail(app, 'po.updateLine', { id: po.id, lineId: cola.id, qty: 1000 }, 'clerk')).code).toBe('FORBIDDEN');
+    const other = await ok(app, 'po.create', { supplierId: w.supplier.id, locationId: w.shop.id, lines: [lines[1]!] }, 'mgr');
+    expect((await fail(app, 'po.updateLine', { id: other.id, lineId: cola.id, remove: true }, 'mgr')).code).toBe('NOT_FOUND');
+    await ok(app, 'po.send', { id: po.id }, 'mgr');
+    expect((await fail(app, 'po.updateLine', { id: po.id, lineId: cola.id, qty: 1000 }, 'mgr')).code).toBe('CONFLICT');
+    expect((await fail(app, 'po.updateLine', { id: po.id, lineId: cola.id, remove: true }, 'mgr')).code).toBe('CONFLICT');
+    expect((await ok(app, 'po.get', { id: po.id }, 'mgr')).items).toHaveLength(1);
+  });
+
   it('draft → sent → received in part by scanning, then in full: stock rises and the average cost is re-weighted', async () => {
     const w = await stockWorld();
     const { app } = w;

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { writeSortKey } from './sort-key';
 import type { z } from 'zod';
 import type { catalogContract, productInput } from '../../shared/api/catalog';
 import type { Category, Product, ProductHit } from '../../shared/api/types';
@@ -85,6 +86,8 @@ export function writeSearchEntry(
     };
     ftsStmts.set(deps.sqlite, s);
   }
+  // Its pinyin sort key follows the names too (kept for an archived product: lists can show it).
+  if (p) writeSortKey(deps.sqlite, rowid, p);
   // A product still in the backlog is indexed by the filler, as it is when it gets there.
   if (inBacklog(searchBacklog(deps.sqlite), rowid)) return;
   if (!fresh) s.del.run(rowid);
@@ -477,13 +480,18 @@ export function productIdByCode(deps: Pick<Deps, 'sqlite'>, code: string): strin
 /** Paged in SQL (the renderer never holds the whole catalog). */
 export function browseProducts(
   deps: Pick<Deps, 'sqlite'>,
-  q: { categoryId?: string | null; offset: number; limit: number },
+  q: { categoryId?: string | null; language?: 'en' | 'zh-CN'; offset: number; limit: number },
 ): { items: ProductHit[]; total: number } {
   const where = q.categoryId ? 'p.archived = 0 AND p.category_id = ?' : 'p.archived = 0';
   const args = q.categoryId ? [q.categoryId] : [];
-  const items = deps.sqlite
-    .prepare(`SELECT ${HIT_COLUMNS} FROM products p WHERE ${where} ORDER BY p.name LIMIT ? OFFSET ?`)
-    .all(...args, q.limit, q.offset) as ProductHit[];
+  // A Chinese screen: pinyin order of the names it shows (see sort-key.ts); all products are
+  // walked from the key index, a category's few are sorted.
+  const sql =
+    q.language === 'zh-CN'
+      ? `SELECT ${HIT_COLUMNS} FROM product_sort_keys k ${q.categoryId ? '' : 'INDEXED BY product_sort_keys_zh_idx'}
+           CROSS JOIN products p ON p.rowid = k.rowid WHERE ${where} ORDER BY k.zh, k.rowid LIMIT ? OFFSET ?`
+      : `SELECT ${HIT_COLUMNS} FROM products p WHERE ${where} ORDER BY p.name LIMIT ? OFFSET ?`;
+  const items = deps.sqlite.prepare(sql).all(...args, q.limit, q.offset) as ProductHit[];
   const total = (deps.sqlite.prepare(`SELECT COUNT(*) AS n FROM products p WHERE ${where}`).get(...args) as { n: number }).n;
   return { items, total };
 }

@@ -14,6 +14,7 @@ import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { runInTurns } from '../db/background';
 import { searchDoc } from './search-text';
+import { writeSortKey } from './sort-key';
 
 export interface Backlog {
   /** Products up to this rowid have their entries. */
@@ -63,6 +64,7 @@ export function fillSearchBacklog(deps: Pick<Deps, 'sqlite'>, chunk = FILL_CHUNK
     const ins = cachedStatement(sqlite, 'INSERT OR REPLACE INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
     const del = cachedStatement(sqlite, 'DELETE FROM products_fts WHERE rowid = ?');
     for (const p of rows) {
+      writeSortKey(sqlite, p.r, p);
       if (p.archived) {
         del.run(p.r);
         continue;

@@ -23,6 +23,11 @@ export function spaceCjk(text: string): string {
 const syllableCache = new Map<string, string[]>();
 const SYLLABLE_CACHE_MAX = 20_000;
 
+/** Toneless pinyin of a run of Chinese characters, one syllable each (cached). */
+export function pinyinSyllables(run: string): string[] {
+  return syllables(run);
+}
+
 function syllables(run: string): string[] {
   let full = syllableCache.get(run);
   if (!full) {

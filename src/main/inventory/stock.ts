@@ -243,7 +243,28 @@ const FEW_MATCHES = 20_000;
 export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { sql: string; args: Record<string, unknown> } {
   const sort = q.sort ?? 'name';
   const dir = q.dir === 'desc' ? 'DESC' : 'ASC';
-  const order = sort === 'qty' ? `s.qty ${dir}, s.rowid ${dir}` : sort === 'sku' ? `p.sku ${dir}` : `p.name ${dir}, p.rowid ${dir}`;
+  // On a Chinese screen names sort by the pinyin key of the name shown (see catalog/sort-key.ts).
+  const pinyin = sort === 'name' && q.language === 'zh-CN';
+  const order =
+    sort === 'qty'
+      ? `s.qty ${dir}, s.rowid ${dir}`
+      : sort === 'sku'
+        ? `p.sku ${dir}`
+        : pinyin
+          ? `k.zh ${dir}, k.rowid ${dir}`
+          : `p.name ${dir}, p.rowid ${dir}`;
+  if (pinyin && everyProductStocked(deps, q)) {
+    // As below, but the page is walked from the key index in pinyin order.
+    return {
+      sql: `WITH pg AS (SELECT k.rowid AS prid FROM product_sort_keys k INDEXED BY product_sort_keys_zh_idx
+                          CROSS JOIN products p ON p.rowid = k.rowid
+                        WHERE ${q.includeArchived ? '1' : 'p.archived = 0'} ORDER BY ${order} LIMIT @limit OFFSET @offset)
+        SELECT ${ROW_COLUMNS} FROM pg CROSS JOIN product_sort_keys k ON k.rowid = pg.prid CROSS JOIN products p ON p.rowid = pg.prid
+          CROSS JOIN stock_levels s ON s.product_id = p.id AND s.location_id = @loc
+        ORDER BY ${order}`,
+      args: { loc: q.locationId, limit: q.limit + 1, offset: q.offset },
+    };
+  }
   if (sort === 'name' && everyProductStocked(deps, q)) {
     // Every product has a level row here: the page is chosen from the name index alone (archived
     // is in it), and only the page's rows are joined to their levels.
@@ -257,11 +278,12 @@ export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { s
     };
   }
   const pl = plan(deps, q, sort);
+  const keys = pinyin ? ' CROSS JOIN product_sort_keys k ON k.rowid = p.rowid' : '';
   // The page's level rows are chosen first (keys only, so rows skipped by OFFSET cost an index
   // step each); the columns, the total over all locations among them, are read for the page alone.
   return {
-    sql: `WITH pg AS (SELECT s.rowid AS srid FROM ${pl.from} WHERE ${pl.where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset)
-      SELECT ${ROW_COLUMNS} FROM pg CROSS JOIN stock_levels s ON s.rowid = pg.srid CROSS JOIN products p ON p.id = s.product_id
+    sql: `WITH pg AS (SELECT s.rowid AS srid FROM ${pl.from}${keys} WHERE ${pl.where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset)
+      SELECT ${ROW_COLUMNS} FROM pg CROSS JOIN stock_levels s ON s.rowid = pg.srid CROSS JOIN products p ON p.id = s.product_id${keys}
       ORDER BY ${order}`,
     args: { ...pl.args, limit: q.limit + 1, offset: q.offset },
   };

@@ -7,6 +7,7 @@ import type { Language, OrderLine, Payment, ReceiptDoc } from '../../shared/api/
 import { formatMoney, formatQty } from '../../shared/money';
 import { isWeighed, unitSymbol } from '../../shared/units';
 import { receiptLabels, type ReceiptLabels } from './labels';
+import { receiptLineAmount } from '../../shared/pricing';
 import { cardBrandName } from '../../shared/card-brands';
 import { centerWidth, charWidth, leftRight, wrapWidth } from './text-width';
 
@@ -60,7 +61,7 @@ export function displayName(line: Pick<OrderLine, 'name' | 'altName'>, language:
 
 /** The line's amount before discounts: what qty × unit price came to (or the scale label's value). */
 export function lineGross(line: OrderLine, priceMode: ReceiptDoc['order']['priceMode']): number {
-  return (priceMode === 'inclusive' ? line.total : line.total - line.tax) + line.discount;
+  return receiptLineAmount(line, priceMode);
 }
 
 function itemLines(line: OrderLine, doc: ReceiptDoc, width: number, labels: ReceiptLabels): string[] {

@@ -4,6 +4,7 @@
  */
 import type { Deps } from '../deps';
 import { searchDoc } from '../catalog/search-text';
+import { writeSortKey } from '../catalog/sort-key';
 import { deferSearchEntries, inBacklog, searchBacklog } from '../catalog/search-backlog';
 import { invalidateSettings } from '../settings/settings';
 import { stmt } from './tables';
@@ -50,6 +51,7 @@ const HOOKS: Record<string, Hook> = {
     const del = stmt(deps.sqlite, 'DELETE FROM products_fts WHERE rowid = ?');
     const ins = stmt(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
     for (const p of rows) {
+      writeSortKey(deps.sqlite, p.r, p);
       if (inBacklog(backlog, p.r)) continue;
       const doc = searchDoc(p);
       del.run(p.r);

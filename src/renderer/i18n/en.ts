@@ -20,6 +20,7 @@ export const en = {
     manager: 'Manager',
     admin: 'Admin',
   },
+  dateField: { year: 'yyyy', month: 'mm', day: 'dd' },
   units: {
     each: 'each',
     kg: 'kg',

@@ -4,6 +4,9 @@ import type { Language } from '../../shared/api';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 import { FEATURE_MESSAGES, type FeatureMessages } from './features';
+import { browserLanguage } from './browser';
+
+export { browserLanguage };
 
 export const LANGUAGES: { code: Language; label: string }[] = [
   { code: 'en', label: 'English' },
@@ -35,10 +38,17 @@ export function setLocalLanguage(lang: Language | null): void {
   }
 }
 
+function preferredLanguages(): readonly string[] {
+  return navigator.languages?.length ? navigator.languages : [navigator.language];
+}
+
 function initialLanguage(): Language {
-  const local = localLanguage();
-  if (local) return local;
-  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  return localLanguage() ?? browserLanguage(preferredLanguages());
+}
+
+/** Before setup there is no store language yet, so the screen follows the browser. */
+export function startLanguage(setupDone: boolean, storeLanguage: Language): Language {
+  return localLanguage() ?? (setupDone ? storeLanguage : browserLanguage(preferredLanguages()));
 }
 
 const withFeatures = (base: object, pick: (f: FeatureMessages) => Record<string, unknown>) =>

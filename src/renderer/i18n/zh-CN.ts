@@ -22,6 +22,7 @@ export const zhCN: Messages = {
     manager: '店长',
     admin: '管理员',
   },
+  dateField: { year: '年', month: '月', day: '日' },
   units: {
     each: '件',
     kg: '千克',

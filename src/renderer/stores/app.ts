@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { AppStatus, Language, SessionInfo, StoreSettings } from '../../shared/api';
 import type { ApiError } from '../../shared/errors';
 import { invoke, onAuthLost, onRecovery } from '../api';
-import { applyLanguage, localLanguage, setLocalLanguage } from '../i18n';
+import { applyLanguage, localLanguage, setLocalLanguage, startLanguage } from '../i18n';
 import { useApproval } from './approval';
 import { useCatalog } from './catalog';
 import { usePayment } from './payment';
@@ -57,7 +57,7 @@ export const useApp = create<AppState>((set, get) => ({
       return;
     }
     set({ status: status.value });
-    applyLanguage(localLanguage() ?? status.value.language);
+    applyLanguage(startLanguage(status.value.setupDone, status.value.language));
     if (status.value.recovery) {
       set({ screen: 'recovery' });
       return;

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { Category, ProductHit } from '../../shared/api';
 import { invoke } from '../api';
+import i18next from '../i18n';
+import { sortByShownName } from '../lib/collate';
 import { useNotify } from './notify';
 
 export const PAGE_SIZE = 60;
@@ -22,6 +24,8 @@ interface CatalogState {
 
   setQuery(q: string): void;
   runSearch(q: string): Promise<void>;
+  /** The results for exactly `q`: the shown ones when they are current, else a search run now. */
+  resultsNow(q: string): Promise<ProductHit[]>;
   moveHighlight(delta: number): void;
   setHighlight(i: number): void;
   clearSearch(): void;
@@ -70,6 +74,17 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     }
   },
 
+  async resultsNow(q) {
+    if (get().resultsFor === q) return get().results;
+    // Its own request: the debounced search may start (and supersede a shared one) meanwhile.
+    const r = await invoke('catalog.search', { q: q.trim().slice(0, 100), limit: 30 });
+    if (!r.ok) {
+      useNotify.getState().error(r.error);
+      return [];
+    }
+    return r.value;
+  },
+
   moveHighlight(delta) {
     const { results, highlight } = get();
     if (results.length === 0) return;
@@ -87,7 +102,7 @@ export const useCatalog = create<CatalogState>((set, get) => ({
 
   async loadCategories() {
     const r = await invoke('catalog.categories', {});
-    if (r.ok) set({ categories: r.value });
+    if (r.ok) set({ categories: sortByShownName(r.value, i18next.language) });
   },
 
   selectCategory(id) {
@@ -103,7 +118,8 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     const key = `${generation}:${page}`;
     if (inflight.has(key)) return;
     inflight.add(key);
-    void invoke('catalog.browse', { categoryId, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((r) => {
+    const language = i18next.language === 'zh-CN' ? 'zh-CN' : 'en';
+    void invoke('catalog.browse', { categoryId, language, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((r) => {
       inflight.delete(key);
       if (get().generation !== generation) return;
       if (r.ok) set((s) => ({ total: r.value.total, pages: { ...s.pages, [page]: r.value.items } }));
@@ -118,3 +134,11 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     if (query.trim()) void get().runSearch(query);
   },
 }));
+
+// The category bar follows the screen's language: a switch re-sorts it by the names now shown.
+i18next.on('languageChanged', (lng) => {
+  useCatalog.setState((s) => ({ categories: sortByShownName(s.categories, lng) }));
+  // Product pages are sorted for the language too: read them again in the new order.
+  const { total, categoryId, selectCategory } = useCatalog.getState();
+  if (total !== null) selectCategory(categoryId);
+});

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { Category, Location, Supplier, TaxRate } from '../../shared/api';
 import { invoke } from '../api';
+import i18next from '../i18n';
+import { sortByShownName } from '../lib/collate';
 
 /** Reference data of the manager screens, and the low-stock badge. */
 interface InventoryState {
@@ -29,7 +31,7 @@ export const useInventory = create<InventoryState>((set) => ({
     ]);
     set({
       ...(l.ok ? { locations: l.value } : {}),
-      ...(c.ok ? { categories: c.value } : {}),
+      ...(c.ok ? { categories: sortByShownName(c.value, i18next.language) } : {}),
       ...(s.ok ? { suppliers: s.value } : {}),
       ...(t.ok ? { taxRates: t.value } : {}),
     });
@@ -46,3 +48,6 @@ export const useInventory = create<InventoryState>((set) => ({
 export function defaultLocation(locations: Location[]): Location | undefined {
   return locations.find((l) => l.isDefault) ?? locations.find((l) => !l.archived);
 }
+
+// Category pickers follow the screen's language: a switch re-sorts them by the names now shown.
+i18next.on('languageChanged', (lng) => useInventory.setState((s) => ({ categories: sortByShownName(s.categories, lng) })));

@@ -62,6 +62,8 @@ export const catalogContract = {
     input: z
       .object({
         categoryId: c.id.nullable().optional(),
+        /** The screen's language: a Chinese screen sorts names by pinyin of the Chinese name. */
+        language: z.enum(['en', 'zh-CN']).optional(),
         offset: z.number().int().min(0).max(10_000_000),
         limit: z.number().int().min(1).max(200),
       })

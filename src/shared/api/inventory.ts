@@ -65,7 +65,14 @@ export const inventoryContract = {
   /** One page of the stock list, filtered and sorted in SQL; `hasMore` tells whether another page follows. */
   'stock.list': channel<{ items: StockRow[]; hasMore: boolean }>()({
     input: z
-      .object({ ...stockFilter, sort: z.enum(['name', 'sku', 'qty']).optional(), dir: z.enum(['asc', 'desc']).optional(), ...page })
+      .object({
+        ...stockFilter,
+        sort: z.enum(['name', 'sku', 'qty']).optional(),
+        dir: z.enum(['asc', 'desc']).optional(),
+        /** The screen's language: a Chinese screen sorts names by pinyin of the Chinese name. */
+        language: z.enum(['en', 'zh-CN']).optional(),
+        ...page,
+      })
       .strict(),
     role: 'manager',
     writes: false,

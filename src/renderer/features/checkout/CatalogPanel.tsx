@@ -8,6 +8,7 @@ import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
 import { addHit } from '../../stores/weigh';
 import { PAGE_SIZE, useCatalog } from '../../stores/catalog';
+import { pickForEnter } from '../../lib/enter-pick';
 import { TYPED_CODE } from './useScanner';
 import { ORDER_NUMBER } from '../../../shared/api';
 import { scanOrderOr } from '../aftersale/scanOrder';
@@ -50,6 +51,7 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
   const highlight = useCatalog((s) => s.highlight);
   const moveHighlight = useCatalog((s) => s.moveHighlight);
   const clearSearch = useCatalog((s) => s.clearSearch);
+  const resultsNow = useCatalog((s) => s.resultsNow);
   const scan = useCart((s) => s.scan);
 
   useEffect(() => {
@@ -102,8 +104,15 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
               // A receipt's order number typed (or slowly scanned): open that order (issue 4).
               clearSearch();
               void scanOrderOr(text, () => scan(text));
-            } else if (results.length > 0 && useCatalog.getState().resultsFor === query) {
+            } else if (useCatalog.getState().resultsFor === query) {
               add(results[highlight]);
+            } else if (text) {
+              // Enter came before the debounced search answered: search the typed text now and
+              // add what it finds, so a quick "type and Enter" behaves like a scan, not a no-op.
+              const typed = query;
+              void resultsNow(typed).then((hits) => {
+                if (useCatalog.getState().query === typed) add(pickForEnter(text, hits));
+              });
             }
           }
         }}

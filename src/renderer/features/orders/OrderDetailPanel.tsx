@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrderDetail, RefundDoc } from '../../../shared/api';
+import type { OrderDetail, RefundDoc, Unit } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { formatQty, formatQtyUnit } from '../../../shared/money';
+import { formatQty } from '../../../shared/money';
+import { receiptLineAmount } from '../../../shared/pricing';
 import { uuidv7 } from '../../../shared/ids';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
@@ -29,6 +30,32 @@ export function Stars({ value }: { value: number | null }) {
   );
 }
 
+/** A line's amount as on the receipt, with its discount under it. */
+function LineAmount({
+  line,
+  fallback,
+  priceMode,
+  currency,
+}: {
+  line: { total: number; tax: number; discount: number } | undefined;
+  fallback: number;
+  priceMode: 'inclusive' | 'exclusive';
+  currency: string;
+}) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (
+    <td className="num" data-testid="order-line-total">
+      {fmt.money(line ? receiptLineAmount(line, priceMode) : fallback, currency)}
+      {line && line.discount > 0 && (
+        <small className="muted order-line-discount">
+          {t('receipt.discount')} −{fmt.money(line.discount, currency)}
+        </small>
+      )}
+    </td>
+  );
+}
+
 /** One sale: its lines with what was returned and shipped, payments, refunds, shipments; and what can be done. */
 export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onChanged(): void }) {
   const { t, i18n } = useTranslation();
@@ -49,6 +76,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
       if (r.ok) {
         setDetail(r.value);
         setError(null);
+        if (r.value.refundable > 0 && useAfter.getState().takeReturn(orderId)) setReturning(true);
       } else setError(r.error);
     });
     return () => {
@@ -79,6 +107,10 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   const o = detail.order;
   const cur = o.currency;
   const name = (l: { name: string; altName: string | null }) => localizedName(l.name, l.altName, i18n.language).primary;
+  // Weights carry their unit ("0.532 kg"); pieces are plain counts.
+  const qty = (q: number, unit: Unit) =>
+    unit === 'each' ? formatQty(q, unit, i18n.language) : `${formatQty(q, unit, i18n.language)} ${t(`units.${unit}`)}`;
+  const sold = new Map(o.lines.map((l) => [l.id, l]));
 
   return (
     <div className="order-detail" data-testid="order-detail">
@@ -173,10 +205,12 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
           {detail.lines.map((l) => (
             <tr key={l.orderLineId} data-testid="order-line">
               <td className="ellipsis">{name(l)}</td>
-              <td className="num">{formatQtyUnit(l.qty, l.unit, i18n.language)}</td>
-              <td className="num">{l.refundedQty > 0 ? formatQtyUnit(l.refundedQty, l.unit, i18n.language) : ''}</td>
-              {detail.fulfilment === 'ship' && <td className="num">{formatQty(l.shippedQty, l.unit, i18n.language)}</td>}
-              <td className="num">{fmt.money(l.total, cur)}</td>
+              <td className="num" data-testid="order-line-qty">
+                {qty(l.qty, l.unit)}
+              </td>
+              <td className="num">{l.refundedQty > 0 ? qty(l.refundedQty, l.unit) : ''}</td>
+              {detail.fulfilment === 'ship' && <td className="num">{qty(l.shippedQty, l.unit)}</td>}
+              <LineAmount line={sold.get(l.orderLineId)} fallback={l.total} priceMode={o.priceMode} currency={cur} />
               <td>
                 <Stars value={l.rating} />
               </td>
@@ -184,6 +218,17 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
           ))}
         </tbody>
       </table>
+
+      {o.priceMode === 'exclusive' && (
+        // Line amounts are before tax here, as on the receipt: the tax is added once, at the foot.
+        <p className="right muted" data-testid="order-tax-foot">
+          {t('after.order.taxFoot', {
+            subtotal: fmt.money(o.subtotal, cur),
+            tax: fmt.money(o.taxTotal, cur),
+            total: fmt.money(o.total, cur),
+          })}
+        </p>
+      )}
 
       <h3 className="section-title">{t('after.order.payments')}</h3>
       <ul className="plain-list">

@@ -21,6 +21,7 @@ import { scanOrderOr } from '../aftersale/scanOrder';
 import { useScanner } from '../checkout/useScanner';
 import { describeAfterError } from '../aftersale/errors';
 import { OrderDetailPanel } from './OrderDetailPanel';
+import { DateField } from '../../components/DateField';
 import { localizedName } from '../../lib/names';
 
 const PAGE = 25;
@@ -124,26 +125,24 @@ export function OrdersScreen() {
               </label>
               <label className="field">
                 <span className="field-label">{t('after.orders.from')}</span>
-                <input
-                  type="date"
+                <DateField
                   value={from}
-                  onChange={(e) => {
-                    setFrom(e.target.value);
+                  onChange={(iso) => {
+                    setFrom(iso);
                     setOffset(0);
                   }}
-                  data-testid="orders-from"
+                  testId="orders-from"
                 />
               </label>
               <label className="field">
                 <span className="field-label">{t('after.orders.to')}</span>
-                <input
-                  type="date"
+                <DateField
                   value={to}
-                  onChange={(e) => {
-                    setTo(e.target.value);
+                  onChange={(iso) => {
+                    setTo(iso);
                     setOffset(0);
                   }}
-                  data-testid="orders-to"
+                  testId="orders-to"
                 />
               </label>
               <label className="field">

@@ -1,15 +1,15 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LowStockRow, PoStatus, PoSummary, ProductHit, PurchaseOrder, Supplier } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { parseQty } from '../../../shared/money';
+import { currencyDigits, formatQty, parseMoney, parseQty } from '../../../shared/money';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { Pager } from '../../components/Pager';
 import { describeError } from '../../lib/errors';
-import { useFormat } from '../../lib/format';
+import { minorToInput, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { saveBase64, saveText } from '../../lib/files';
 import { useApp } from '../../stores/app';
@@ -48,7 +48,13 @@ function AddLine({ order, onChanged }: { order: PurchaseOrder; onChanged(o: Purc
   };
   return (
     <div className="add-line">
-      <input value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('inv.common.search')} data-testid="po-add-search" />
+      <input
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder={t('inv.common.search')}
+        aria-label={t('inv.purchasing.addItem')}
+        data-testid="po-add-search"
+      />
       <input className="qty-field" value={qty} onChange={(e) => setQty(e.target.value)} aria-label={t('inv.common.qty')} />
       {shown.length > 0 && (
         <ul className="picker">
@@ -123,6 +129,7 @@ function ReceivePanel({ order, onChanged }: { order: PurchaseOrder; onChanged(o:
           value={qty}
           onChange={(e) => setQty(e.target.value)}
           placeholder={t('inv.common.qty')}
+          aria-label={t('inv.purchasing.receiveQty')}
           data-testid="receive-qty"
         />
         <button type="submit" className="btn btn-primary">
@@ -160,15 +167,121 @@ function ReceivePanel({ order, onChanged }: { order: PurchaseOrder; onChanged(o:
   );
 }
 
-function OrderDialog({ id, onClose }: { id: string; onClose(): void }) {
+/** A draft's line: quantity and unit cost edited in place (saved on Enter or leaving the box), or removed. */
+function DraftLineCells({
+  order,
+  line,
+  onChanged,
+}: {
+  order: PurchaseOrder;
+  line: PurchaseOrder['items'][number];
+  onChanged(o: PurchaseOrder): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const currency = useApp((s) => s.settings?.currency ?? 'USD');
+  const qtyText = formatQty(line.qtyOrdered, line.unit, 'en');
+  const costText = minorToInput(line.unitCost, currencyDigits(currency));
+  const [qty, setQty] = useState(qtyText);
+  const [cost, setCost] = useState(costText);
+  const name = localizedName(line.name, line.altName, i18n.language).primary;
+
+  const save = async (change: { qty?: number; unitCost?: number; remove?: boolean }) => {
+    const r = await invoke('po.updateLine', { id: order.id, lineId: line.id, ...change });
+    if (r.ok) onChanged(r.value);
+    else {
+      setQty(qtyText);
+      setCost(costText);
+      notify.error(r.error);
+    }
+  };
+  const saveQty = () => {
+    if (qty.trim() === qtyText) return;
+    const n = parseQty(qty, line.unit);
+    if (!n) {
+      setQty(qtyText);
+      return notify.message('error', 'inv.common.qty');
+    }
+    void save({ qty: n });
+  };
+  const saveCost = () => {
+    if (cost.trim() === costText) return;
+    const minor = parseMoney(cost, currency);
+    if (minor === null) {
+      setCost(costText);
+      return notify.message('error', 'inv.purchasing.unitCost');
+    }
+    void save({ unitCost: minor });
+  };
+  const onEnter = (commit: () => void) => (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commit();
+    }
+  };
+  return (
+    <>
+      <td className="num">
+        <input
+          className="qty-field"
+          inputMode="decimal"
+          value={qty}
+          onChange={(e) => setQty(e.target.value)}
+          onBlur={saveQty}
+          onKeyDown={onEnter(saveQty)}
+          aria-label={t('inv.purchasing.qtyOf', { name })}
+          data-testid="po-line-qty"
+        />
+      </td>
+      <td className="num" />
+      <td className="num" />
+      <td className="num" />
+      <td className="num">
+        <input
+          className="qty-field"
+          inputMode="decimal"
+          value={cost}
+          onChange={(e) => setCost(e.target.value)}
+          onBlur={saveCost}
+          onKeyDown={onEnter(saveCost)}
+          aria-label={t('inv.purchasing.costOf', { name })}
+          data-testid="po-line-cost"
+        />
+      </td>
+      <td className="num" data-testid="po-line-total">
+        {fmt.money(Math.round((line.qtyOrdered * line.unitCost) / 1000))}
+      </td>
+      <td>
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm btn-danger"
+          onClick={() => void save({ remove: true })}
+          aria-label={t('inv.purchasing.removeLineOf', { name })}
+          data-testid="po-line-remove"
+        >
+          {t('inv.purchasing.removeLine')}
+        </button>
+      </td>
+    </>
+  );
+}
+
+function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const notify = useNotify();
-  const [order, setOrder] = useState<PurchaseOrder | null>(null);
+  const [order, setShown] = useState<PurchaseOrder | null>(null);
   useEffect(() => {
-    void invoke('po.get', { id }).then((r) => (r.ok ? setOrder(r.value) : notify.error(r.error)));
+    void invoke('po.get', { id }).then((r) => (r.ok ? setShown(r.value) : notify.error(r.error)));
   }, [id, notify]);
   if (!order) return null;
+  // Every change also refreshes the list behind the dialog, so its totals and statuses never lag.
+  const setOrder = (o: PurchaseOrder) => {
+    setShown(o);
+    onChanged();
+  };
+  const draft = order.status === 'draft';
 
   const act = async (channel: 'po.send' | 'po.close' | 'po.cancel') => {
     const r = await invoke(channel, { id: order.id });
@@ -250,6 +363,7 @@ function OrderDialog({ id, onClose }: { id: string; onClose(): void }) {
               <th className="num">{t('inv.purchasing.short')}</th>
               <th className="num">{t('inv.purchasing.unitCost')}</th>
               <th className="num">{t('inv.purchasing.lineTotal')}</th>
+              {draft && <th aria-label={t('inv.purchasing.removeLine')} />}
             </tr>
           </thead>
           <tbody>
@@ -259,21 +373,28 @@ function OrderDialog({ id, onClose }: { id: string; onClose(): void }) {
                 <td>
                   <LocalName name={l.name} altName={l.altName} />
                 </td>
-                <td className="num">{fmt.qtyUnit(l.qtyOrdered, l.unit)}</td>
-                <td className="num" data-testid="po-line-received">
-                  {fmt.qty(l.qtyReceived, l.unit)}
-                </td>
-                <td className="num">{l.over ? fmt.qty(l.over, l.unit) : ''}</td>
-                <td className="num">{l.short ? fmt.qty(l.short, l.unit) : ''}</td>
-                <td className="num">{fmt.money(l.unitCost)}</td>
-                <td className="num">{fmt.money(Math.round((l.qtyOrdered * l.unitCost) / 1000))}</td>
+                {draft ? (
+                  // Keyed by the saved values, so the boxes start afresh from what the server kept.
+                  <DraftLineCells key={`${l.qtyOrdered}:${l.unitCost}`} order={order} line={l} onChanged={setOrder} />
+                ) : (
+                  <>
+                    <td className="num">{fmt.qtyUnit(l.qtyOrdered, l.unit)}</td>
+                    <td className="num" data-testid="po-line-received">
+                      {fmt.qty(l.qtyReceived, l.unit)}
+                    </td>
+                    <td className="num">{l.over ? fmt.qty(l.over, l.unit) : ''}</td>
+                    <td className="num">{l.short ? fmt.qty(l.short, l.unit) : ''}</td>
+                    <td className="num">{fmt.money(l.unitCost)}</td>
+                    <td className="num">{fmt.money(Math.round((l.qtyOrdered * l.unitCost) / 1000))}</td>
+                  </>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       <p className="right">
-        <strong>
+        <strong data-testid="po-total">
           {t('inv.common.total')}: {fmt.money(order.total)}
         </strong>
       </p>
@@ -281,7 +402,7 @@ function OrderDialog({ id, onClose }: { id: string; onClose(): void }) {
   );
 }
 
-function Orders({ onOpen }: { onOpen(id: string): void }) {
+function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const { suppliers, locations } = useInventory();
@@ -294,7 +415,8 @@ function Orders({ onOpen }: { onOpen(id: string): void }) {
   const load = useCallback(() => {
     void invoke('po.list', { ...(status ? { status } : {}), offset: 0, limit: 200 }).then((r) => r.ok && setRows(r.value.items));
   }, [status]);
-  useEffect(load, [load]);
+  // `refresh` changes when the open order changed: read the list again.
+  useEffect(load, [load, refresh]);
   const active = suppliers.filter((s) => !s.archived);
   const create = async () => {
     if (active.length === 0) return;
@@ -601,6 +723,7 @@ export function PurchasingScreen() {
   );
   const [open, setOpen] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
+  const [listTick, setListTick] = useState(0);
   useEffect(() => {
     void loadRefs();
   }, [loadRefs]);
@@ -625,7 +748,7 @@ export function PurchasingScreen() {
           </div>
         </div>
         <div key={version}>
-          {tab === 'orders' && <Orders onOpen={setOpen} />}
+          {tab === 'orders' && <Orders onOpen={setOpen} refresh={listTick} />}
           {tab === 'low' && <LowStock onOpen={setOpen} />}
           {tab === 'suppliers' && <Suppliers />}
         </div>
@@ -633,6 +756,7 @@ export function PurchasingScreen() {
       {open && (
         <OrderDialog
           id={open}
+          onChanged={() => setListTick((n) => n + 1)}
           onClose={() => {
             setOpen(null);
             setVersion((v) => v + 1);

@@ -7,6 +7,9 @@ import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { useReceipt } from '../../stores/receipt';
+import { useAfter } from '../../stores/aftersale';
+import { useApp } from '../../stores/app';
+import { canOpen } from '../../views';
 import { ReceiptPaper } from './ReceiptPaper';
 
 /** After a sale (change due, new sale) or from recent sales (reprint). */
@@ -41,6 +44,18 @@ export function ReceiptDialog({ onNewSale }: { onNewSale(): void }) {
   const done = () => {
     r.close();
     onNewSale();
+  };
+
+  // A reopened receipt is where a customer's return usually starts: hand it to the orders
+  // screen's return flow (same role rule and approvals as starting it there).
+  const role = useApp((s) => s.session?.staff?.role ?? null);
+  const canReturn = !r.justSold && canOpen('orders', role);
+  const startReturn = () => {
+    if (!r.orderId) return;
+    const id = r.orderId;
+    r.close();
+    useAfter.getState().returnOrderNext(id);
+    useApp.getState().go('orders');
   };
 
   // Enter starts the next sale from anywhere in this dialog (except on its other buttons).
@@ -115,6 +130,17 @@ export function ReceiptDialog({ onNewSale }: { onNewSale(): void }) {
             </p>
           )}
           <InlineError text={printError} testId="printer-error" />
+          {canReturn && (
+            <button
+              type="button"
+              className="btn btn-secondary btn-lg btn-block"
+              disabled={!order}
+              onClick={startReturn}
+              data-testid="receipt-return"
+            >
+              <Icon name="back" /> {t('after.order.return')}
+            </button>
+          )}
           <button ref={newSaleRef} type="button" className="btn btn-pay btn-lg btn-block receipt-new" onClick={done} data-testid="new-sale">
             {r.justSold ? t('receipt.newSale') : t('common.close')}
             <kbd>Enter</kbd>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { cardBrandName } from '../../../shared/card-brands';
 import type { ReceiptDoc } from '../../../shared/api';
+import { receiptLineAmount } from '../../../shared/pricing';
 import { Barcode } from '../../components/Barcode';
 import { bpToPercentText, makeFormatters } from '../../lib/format';
 import { localizedName } from '../../lib/names';
@@ -35,7 +36,7 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
       <hr />
       <ul className="rc-lines">
         {order.lines.map((l) => {
-          const amount = inclusive ? l.total + l.discount : l.total - l.tax + l.discount;
+          const amount = receiptLineAmount(l, inclusive ? 'inclusive' : 'exclusive');
           const n = localizedName(l.name, l.altName, doc.language);
           return (
             <li key={l.id} className="rc-line">

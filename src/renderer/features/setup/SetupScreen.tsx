@@ -58,7 +58,8 @@ export function SetupScreen() {
   const [adminName, setAdminName] = useState('');
   const [pin, setPin] = useState('');
   const [pin2, setPin2] = useState('');
-  const [demo, setDemo] = useState(true);
+  // A real store starts empty: sample products are something to opt into, not to clean out later.
+  const [demo, setDemo] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [serverError, setServerError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);

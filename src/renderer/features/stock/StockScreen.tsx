@@ -10,6 +10,7 @@ import { usePaged } from '../../lib/usePaged';
 import { useThumbs } from '../../lib/useThumbs';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
+import { isLanguage } from '../../i18n';
 import { TopBar } from '../checkout/TopBar';
 import { StockEditor } from './StockEditor';
 import { GroupDialog, ProductDialog } from './ProductForm';
@@ -55,10 +56,12 @@ export function StockScreen() {
   const filter: InputOf<'stock.count'> | null = loc
     ? { locationId: loc, q: q || undefined, categoryId, status, includeArchived: archived || undefined }
     : null;
-  const key = JSON.stringify([filter, sort, dir, version]);
+  // Names sort the way the screen reads them (pinyin on a Chinese screen), so the language is part of the list.
+  const language = isLanguage(i18n.language) ? i18n.language : 'en';
+  const key = JSON.stringify([filter, sort, dir, version, language]);
   const list = usePaged<StockRow>(key, async (offset, limit) => {
     if (!filter) return null;
-    const r = await invoke('stock.list', { ...filter, sort, dir, offset, limit });
+    const r = await invoke('stock.list', { ...filter, sort, dir, language, offset, limit });
     if (!r.ok) {
       notify.error(r.error);
       return null;
