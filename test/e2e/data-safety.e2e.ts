@@ -146,6 +146,7 @@ test('after a clean close the app opens at once; the background check then finds
   await expect(page.getByTestId('recovery-screen')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('recovery-damaged')).toContainText('countertop-damaged-');
   await page.getByTestId('backup-restore').first().click();
+  await page.getByTestId('recovery-pin').fill('2468');
   await page.getByTestId('confirm-go').click();
   await expect(page.getByTestId('info-banner')).toContainText('Backup restored');
   await signIn(page, 'Alice', '2468');

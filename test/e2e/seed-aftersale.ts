@@ -11,7 +11,7 @@ import { uuidv7 } from '../../src/shared/ids';
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: seed-aftersale.ts DIR [zh-CN]');
 const zh = process.argv[3] === 'zh-CN';
-const app = createApp({ dataDir: dir, migrationsDir: MIGRATIONS_DIR, resourcesDir: RESOURCES_DIR, pinParams: { N: 2 ** 14, r: 8, p: 1 } });
+const app = createApp({ dataDir: dir, migrationsDir: MIGRATIONS_DIR, resourcesDir: RESOURCES_DIR });
 
 async function call<T>(channel: string, input: unknown, session = 'seed'): Promise<T> {
   const r = await app.router.call(channel, input, session);

@@ -16,7 +16,7 @@ test.afterEach(async () => {
 
 /** A demo store (USD, prices before tax), an extra staff member, and optionally a sales history. */
 async function prepareStore(dataDir: string, staff: { name: string; role: 'clerk' | 'manager'; pin: string }, history = 0) {
-  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, resourcesDir: RESOURCES_DIR, pinParams: { N: 1024, r: 8, p: 1 } });
+  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, resourcesDir: RESOURCES_DIR });
   try {
     const call = async (channel: string, input: unknown) => {
       const r = await app.router.call(channel, input, 'prep');

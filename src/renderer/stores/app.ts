@@ -57,7 +57,8 @@ export const useApp = create<AppState>((set, get) => ({
       return;
     }
     set({ status: status.value });
-    applyLanguage(startLanguage(status.value.setupDone, status.value.language));
+    // In recovery the language is the latest backup's: the store is known, only its file is damaged.
+    applyLanguage(startLanguage(status.value.setupDone || status.value.recovery !== undefined, status.value.language));
     if (status.value.recovery) {
       set({ screen: 'recovery' });
       return;
