@@ -127,7 +127,7 @@ export function makeContext(app: App, dataDir: string, meta: BenchMeta, quick: b
     },
     async signInClerk() {
       await call(app, 'staff.signIn', { staffId: meta.clerkId, pin: CLERK.pin }, CLERK_SESSION);
-      // Selling needs an open cash-drawer shift on the terminal (issue 5).
+      // Selling needs an open cash-drawer shift on the terminal.
       if (!(await call(app, 'shifts.current', {}, CLERK_SESSION)).shift)
         await call(app, 'shifts.open', { counts: [{ value: 2000, pieces: 10 }] }, CLERK_SESSION);
     },

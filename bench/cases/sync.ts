@@ -1,5 +1,5 @@
 /**
- * Cloud sync (issue 6). The cloud runs as its own process (`src/cloud/cli.ts`, as `npm run cloud`
+ * Cloud sync. The cloud runs as its own process (`src/cloud/cli.ts`, as `npm run cloud`
  * starts it) on PGlite in a temporary folder, and again on PostgreSQL when DATABASE_URL is set
  * (ids suffixed `_pg`). Terminals are real on-disk stores in this process, talking HTTP.
  *

@@ -59,7 +59,7 @@ export const handlers: Handlers = {
   'settings.update': (input, ctx) => {
     const before = readSettings(ctx.deps);
     const after = writeSettings(ctx.deps, input);
-    // Issue 5: rollups are bucketed by business day in the store's time zone.
+    // Rollups are bucketed by business day in the store's time zone.
     if (after.timezone !== before.timezone) rebuildRollups(ctx.deps);
     recordAudit(ctx.deps, {
       staffId: staffOf(ctx).id,

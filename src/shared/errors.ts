@@ -12,7 +12,7 @@ export const ERROR_CODES = [
   'INSUFFICIENT_PAYMENT',
   'DECLINED',
   'SETUP_REQUIRED',
-  /** Selling needs an open cash-drawer shift on this terminal (issue 5). */
+  /** Selling needs an open cash-drawer shift on this terminal. */
   'SHIFT_REQUIRED',
   'IO',
   'INTERNAL',

@@ -35,7 +35,7 @@ export async function demoStore(
     admin: { name: opts.admin ?? 'Alice', pin: opts.pin ?? '2468' },
     demoData: true,
   });
-  // Selling needs an open cash-drawer shift (issue 5): open one with a $100 float.
+  // Selling needs an open cash-drawer shift: open one with a $100 float.
   if (opts.shift === false) return;
   const url = new URL(host.url);
   const headers = { authorization: `Bearer ${url.searchParams.get('token')!}` };

@@ -32,7 +32,7 @@ import {
   shipQueue,
 } from '../shipping/shipments';
 
-/** Issue 4's channels: orders, returns, parked sales, customers, feedback, shipping. */
+/** After-sale channels: orders, returns, parked sales, customers, feedback, shipping. */
 export const aftersaleHandlers: HandlersFor<typeof aftersaleContract> = {
   'orders.search': (input, { deps }) => searchOrders(deps, input),
   'orders.detail': (input, { deps }) => orderDetail(deps, input.id),

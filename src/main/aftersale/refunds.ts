@@ -333,7 +333,7 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
   const doc = getRefund(deps, r.refundId);
   appendOutbox(deps, { entity: 'refund', entityId: r.refundId, op: 'insert', payload: doc });
   appendJournal(deps, 'refund', r.refundId, doc);
-  // Issue 5: the dashboard's rollups and the shift's cash refunds learn the refund.
+  // The dashboard's rollups and the shift's cash refunds learn the refund.
   recordRefundInsight(deps, r.refundId);
   recordAudit(deps, {
     staffId: staff.id,

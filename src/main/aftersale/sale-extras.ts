@@ -1,5 +1,5 @@
 /**
- * What issue 4 adds to a sale, kept out of checkout.ts so the checkout stays small: the customer
+ * What the after-sale domain adds to a sale, kept out of checkout.ts so the checkout stays small: the customer
  * and the fulfilment chosen for the open cart, store credit spent, loyalty points earned.
  */
 import type { CartExtras, Fulfilment } from '../../shared/api/aftersale';

@@ -2,7 +2,7 @@ import type { StoreSettings } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { readSettings, writeSettings } from '../settings/settings';
 
-/** The business-day cutoff lives in the settings table under its own key (issue 5). */
+/** The business-day cutoff lives in the settings table under its own key. */
 export const CUTOFF_KEY = 'businessDayCutoff';
 
 type WithCutoff = StoreSettings & { [CUTOFF_KEY]?: number };

@@ -61,7 +61,7 @@ function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | In
   const seen = new Set<string>();
   return tenders.map((t) => {
     if (t.kind === 'cash') return { kind: 'cash', amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
-    // Store credit and exchange credit (issue 4): checked and booked by recordSaleExtras below.
+    // Store credit and exchange credit: checked and booked by recordSaleExtras below.
     if (t.kind === 'store_credit' || t.kind === 'exchange')
       return { kind: t.kind, amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
     if (t.kind === 'card_external')
@@ -105,7 +105,7 @@ export function completeSale(
 ): Order {
   const done = cachedStatement(deps.sqlite, CHECKOUT_SQL.byCheckoutId).get(input.checkoutId) as { id: string } | undefined;
   if (done) return getOrder(deps, done.id);
-  // Issue 5: selling needs an open cash-drawer shift on this terminal.
+  // Selling needs an open cash-drawer shift on this terminal.
   const shiftId = requireOpenShift(deps);
 
   const status = cachedStatement(deps.sqlite, CHECKOUT_SQL.cartStatus).get(input.cartId) as
@@ -199,7 +199,7 @@ export function completeSale(
     if (t.intentId) cachedStatement(deps.sqlite, CHECKOUT_SQL.settleIntent).run(orderId, now, t.intentId);
   }
   cachedStatement(deps.sqlite, CHECKOUT_SQL.completeCart).run(now, input.cartId);
-  // Issue 4: customer, fulfilment, store credit spent, loyalty points earned.
+  // Customer, fulfilment, store credit spent, loyalty points earned.
   recordSaleExtras(deps, staff, { orderId, cartId: input.cartId, total: cart.priced.total, tenders });
 
   const order = getOrder(deps, orderId);

@@ -1,4 +1,4 @@
-/** Sales dashboard, customer insight and product performance (issue 5). */
+/** Sales dashboard, customer insight and product performance. */
 const en = {
   title: 'Sales dashboard',
   navLabel: 'Dashboard',

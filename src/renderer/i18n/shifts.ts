@@ -1,4 +1,4 @@
-/** Shifts: cash-drawer sessions, X and Z reports (issue 5). */
+/** Shifts: cash-drawer sessions, X and Z reports. */
 const en = {
   title: 'Shift',
   navLabel: 'Shift & cash',

@@ -29,7 +29,7 @@ export const tender = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('card_integrated'), intentId: c.id }).strict(),
-  /** The attached customer's store credit (issue 4): non-cash, never gives change. */
+  /** The attached customer's store credit: non-cash, never gives change. */
   z.object({ kind: z.literal('store_credit'), amount: c.minor.min(1) }).strict(),
 ]);
 export type TenderRequest = z.infer<typeof tender>;

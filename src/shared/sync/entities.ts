@@ -179,7 +179,7 @@ export const SYNC_ENTITIES = [
     fields: shape.orderShape,
     devices: 'write',
   },
-  // Issue 4 (after the sale).
+  // After the sale.
   { entity: 'customer', kind: 'mutable', scope: 'org', table: 'customers', key: 'id', fields: shape.customerShape, devices: 'write' },
   {
     entity: 'store_credit',
@@ -216,7 +216,7 @@ export const SYNC_ENTITIES = [
   { entity: 'feedback', kind: 'append-only', scope: 'store', table: 'feedback', key: 'id', fields: shape.feedbackShape, devices: 'write' },
   { entity: 'cart', kind: 'local', scope: 'store', table: 'carts', key: 'id' },
   { entity: 'shipment', kind: 'local', scope: 'store', table: 'shipments', key: 'id' },
-  // Issue 5 (shifts): append-only documents of each till's drawer.
+  // Shifts: append-only documents of each till's drawer.
   {
     entity: 'shift',
     kind: 'append-only',
@@ -248,7 +248,7 @@ export const SYNC_ENTITIES = [
   // A customer attached after the sale: the order row travels whole when it is pushed; a later
   // change to an order already pushed stays on the till (orders are append-only facts).
   { entity: 'order_customer', kind: 'local', scope: 'store', table: 'orders', key: 'id' },
-  // Issue 3 (store manager). Suppliers and variant groups are shared catalog data, merged per field.
+  // Store manager: suppliers and variant groups are shared catalog data, merged per field.
   { entity: 'supplier', kind: 'mutable', scope: 'org', table: 'suppliers', key: 'id', fields: shape.supplierShape, devices: 'write' },
   {
     entity: 'product_group',

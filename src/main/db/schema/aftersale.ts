@@ -2,7 +2,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { orderLines, orders, payments, products, staff } from './core';
 
 /**
- * After the sale (issue 4): customers with a store-credit and a loyalty ledger, refunds as their
+ * After the sale: customers with a store-credit and a loyalty ledger, refunds as their
  * own documents, parked sales, product feedback and shipments. Money is integer minor units,
  * quantities thousandths, times epoch ms, ids UUIDv7.
  */

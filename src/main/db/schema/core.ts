@@ -203,7 +203,7 @@ export const carts = sqliteTable(
     terminalCode: text('terminal_code').notNull(),
     staffId: text('staff_id').references(() => staff.id),
     status: text('status', { enum: ['open', 'parked', 'completed', 'voided'] }).notNull(),
-    // issue 4 (after the sale): the customer attached to the sale, and whether it ships later.
+    // After the sale: the customer attached to the sale, and whether it ships later.
     customerId: text('customer_id'),
     fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
       .notNull()
@@ -275,7 +275,7 @@ export const orders = sqliteTable(
     staffId: text('staff_id')
       .notNull()
       .references(() => staff.id),
-    // issue 4 (after the sale): customer, and 'ship' = stock leaves at fulfilment, not at sale.
+    // After the sale: customer, and 'ship' = stock leaves at fulfilment, not at sale.
     customerId: text('customer_id'),
     fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
       .notNull()
@@ -290,7 +290,7 @@ export const orders = sqliteTable(
     change: integer('change').notNull(),
     taxes: text('taxes', { mode: 'json' }).notNull(),
     createdAt: createdAt(),
-    // Issue 5 (shifts and insight): the cash-drawer session the sale was rung up in.
+    // Shifts and insight: the cash-drawer session the sale was rung up in.
     shiftId: text('shift_id'),
     /**
      * Null for a sale rung up on a till; the system it came from ('square', 'shopify', 'loyverse',

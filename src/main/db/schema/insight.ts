@@ -1,7 +1,7 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * Sales rollups (issue 5): derived data, kept up to date by `applyToRollups` (a refund in its own
+ * Sales rollups: derived data, kept up to date by `applyToRollups` (a refund in its own
  * transaction, a sale from the queue below, moments later or before the next read), rebuilt from
  * the facts by `rebuildRollups`. Never synced. Buckets are
  * business days in the store's time zone with its business-day cutoff.

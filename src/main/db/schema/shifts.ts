@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * Cash-drawer sessions (issue 5). Append-only: a shift is opened (a `shifts` row), cash moves in
+ * Cash-drawer sessions. Append-only: a shift is opened (a `shifts` row), cash moves in
  * and out (`cash_movements`), and it is closed once (`shift_closes`, unique per shift) — closing
  * never UPDATEs the opening row. The open shift of a terminal is the one without a close.
  */

@@ -7,7 +7,7 @@ import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
 
-/** "Frequently bought together": one tap adds the item (issue 5). */
+/** "Frequently bought together": one tap adds the item. */
 export function CartSuggestions() {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();

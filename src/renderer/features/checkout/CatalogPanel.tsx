@@ -101,7 +101,7 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
               clearSearch();
               void scan(text);
             } else if (ORDER_NUMBER.test(text.toUpperCase())) {
-              // A receipt's order number typed (or slowly scanned): open that order (issue 4).
+              // A receipt's order number typed (or slowly scanned): open that order.
               clearSearch();
               void scanOrderOr(text, () => scan(text));
             } else if (useCatalog.getState().resultsFor === query) {

@@ -50,7 +50,7 @@ export function CheckoutScreen() {
   const pay = useCallback(() => {
     const c = useCart.getState().cart;
     if (!c || !c.id || c.lines.length === 0) return;
-    // Issue 5: no open shift on this till → prompt to open one instead of taking payment.
+    // No open shift on this till → prompt to open one instead of taking payment.
     if (useShifts.getState().state?.shift === null) return useShifts.getState().prompt();
     openPayment(c);
   }, [openPayment]);
