@@ -25,6 +25,7 @@ import { insightHandlers } from './insight/handlers';
 import { rebuildRollups } from './insight/rollups';
 import { syncHandlers } from './sync/handlers';
 import { historyHandlers } from './history/handlers';
+import { paymentsHandlers } from './payments/handlers';
 import { syncRuntime } from './sync/runtime';
 import { staffPublisher } from './sync/staff';
 
@@ -173,4 +174,5 @@ export const handlers: Handlers = {
   ...syncHandlers,
   ...inventoryHandlers,
   ...historyHandlers,
+  ...paymentsHandlers,
 };

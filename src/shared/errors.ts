@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'APPROVAL_REQUIRED',
   'INSUFFICIENT_PAYMENT',
   'DECLINED',
+  /** A service the action needs cannot be reached now (a payment provider while offline). */
+  'UNAVAILABLE',
   'SETUP_REQUIRED',
   /** Selling needs an open cash-drawer shift on this terminal. */
   'SHIFT_REQUIRED',

@@ -18,8 +18,10 @@ describe('crash safety (short run)', () => {
     const report = await runCrashTest({ seed, kills: 3, checkouts: 150, backupEvery: 50, log: (l) => lines.push(l) });
     console.log(lines.join('\n'), '\n', JSON.stringify(report));
     expect(report.kills).toBe(3);
-    expect(report.acknowledged).toBe(150);
-    expect(report.orders).toBe(150);
+    // A life ends at a random moment after its share of sales, so the run may sell a few more than asked.
+    expect(report.acknowledged).toBeGreaterThanOrEqual(150);
+    // Every sale in the store was acknowledged to the clerk, and every acknowledged one is there.
+    expect(report.orders).toBe(report.acknowledged);
     // ~25 s on an idle 2-core machine; much more when it is shared.
   }, 300_000);
 });

@@ -66,6 +66,7 @@ function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | In
       return { kind: t.kind, amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
     if (t.kind === 'card_external')
       return { kind: 'card_external', amount: t.amount, brand: t.brand ?? null, last4: t.last4 ?? null, reference: null, intentId: null };
+    if (t.kind === 'trade') throw new AppError('UNAVAILABLE', 'Payment providers are not set up', { tradeId: t.tradeId });
     if (seen.has(t.intentId)) throw new AppError('VALIDATION', 'The same card payment is listed twice');
     seen.add(t.intentId);
     const intent = cachedStatement(deps.sqlite, CHECKOUT_SQL.intent).get(t.intentId) as

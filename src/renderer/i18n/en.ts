@@ -331,6 +331,7 @@ export const en = {
     APPROVAL_REQUIRED: 'A manager needs to approve this.',
     INSUFFICIENT_PAYMENT: 'The payment does not cover the total.',
     DECLINED: 'The card was declined.',
+    UNAVAILABLE: 'That service cannot be reached right now. Take another kind of payment.',
     SETUP_REQUIRED: 'The store is not set up yet.',
     SHIFT_REQUIRED: 'Open a shift (count the float) before selling.',
     IO: 'Could not read or write data, or reach a device.',

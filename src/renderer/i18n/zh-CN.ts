@@ -333,6 +333,7 @@ export const zhCN: Messages = {
     APPROVAL_REQUIRED: '此操作需要店长授权。',
     INSUFFICIENT_PAYMENT: '付款金额不足。',
     DECLINED: '银行卡被拒绝。',
+    UNAVAILABLE: '暂时无法连接该服务，请改用其他付款方式。',
     SETUP_REQUIRED: '门店尚未设置。',
     SHIFT_REQUIRED: '请先开班（清点备用金）再收款。',
     IO: '无法读写数据或连接设备。',

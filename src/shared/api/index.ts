@@ -9,6 +9,7 @@ import { shiftsContract } from './shifts';
 import { insightContract } from './insight';
 import { syncContract } from './sync';
 import { historyContract } from './history';
+import { paymentsContract } from './payments';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
@@ -23,6 +24,7 @@ export const contract = {
   ...syncContract,
   ...inventoryContract,
   ...historyContract,
+  ...paymentsContract,
 };
 
 export type Contract = typeof contract;
@@ -35,6 +37,8 @@ export type WritesOf<K extends Channel> = Contract[K] extends ChannelDef<z.ZodTy
 /** Events main pushes to the renderer (subscribe). */
 export interface Events {
   'payments.intent': import('./types').CardIntent;
+  /** A trade changed state (paid, failed, waiting…): the payment dialog follows it without polling. */
+  'payments.trade': import('./payments').Trade;
   'session.expired': { reason: 'idle' | 'signedOut' };
   /** Stock or reorder rules changed (a sale, a receipt, a count…): alert badges refresh. */
   'stock.changed': { at: number };
@@ -49,3 +53,4 @@ export * from './define';
 export type * from './admin';
 export * from './aftersale';
 export * from './history';
+export * from './payments';

@@ -29,6 +29,8 @@ export const tender = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('card_integrated'), intentId: c.id }).strict(),
+  /** A paid trade of a payment provider (Alipay, WeChat Pay, Stripe Terminal), for its whole amount. */
+  z.object({ kind: z.literal('trade'), tradeId: c.id }).strict(),
   /** The attached customer's store credit: non-cash, never gives change. */
   z.object({ kind: z.literal('store_credit'), amount: c.minor.min(1) }).strict(),
 ]);

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { isSafeLine } from '../text';
 import { UNITS } from '../units';
+import { MAX_CART_AMOUNT } from '../money';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
 export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
@@ -26,6 +27,8 @@ const price = z.number().int().min(0).max(1_000_000_000);
 export const MAX_DOCUMENT_AMOUNT = 1_000_000_000_000;
 const amount = z.number().int().min(-MAX_DOCUMENT_AMOUNT).max(MAX_DOCUMENT_AMOUNT);
 const nonNegative = z.number().int().min(0).max(MAX_DOCUMENT_AMOUNT);
+/** A change to a customer's balance: never more than one sale can move (a refund to credit, an adjustment). */
+const balanceDelta = z.number().int().min(-MAX_CART_AMOUNT).max(MAX_CART_AMOUNT);
 /** Quantities in thousandths, either sign (a ledger delta, a refund). */
 const qty = z.number().int().min(-1_000_000_000_000).max(1_000_000_000_000);
 const bp = z.number().int().min(0).max(10_000);
@@ -223,7 +226,7 @@ export const customerShape = z.object({
 export const storeCreditShape = z.object({
   id: idShape,
   customer_id: idShape,
-  delta: amount,
+  delta: balanceDelta,
   kind: z.enum(['refund', 'sale', 'adjust', 'loyalty']),
   ref_id: optId,
   staff_id: optId,
@@ -234,7 +237,7 @@ export const storeCreditShape = z.object({
 export const loyaltyPointsShape = z.object({
   id: idShape,
   customer_id: idShape,
-  delta: amount,
+  delta: balanceDelta,
   kind: z.enum(['earn', 'refund', 'redeem', 'adjust']),
   ref_id: optId,
   staff_id: optId,
