@@ -641,7 +641,7 @@ function matchCustomers(deps: D, orders: OrderIn[]) {
 }
 
 /** Orders written per batch; each batch's rollups are summed before they are written. */
-const BATCH = 5000;
+const BATCH = 50_000;
 
 function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): Omit<HistoryResult, 'kind' | 'format' | 'invalid'> {
   const s = readSettings(deps);

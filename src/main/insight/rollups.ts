@@ -250,58 +250,70 @@ const BATCH_SQL = {
  */
 export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, events: Iterable<RollupEvent>): number {
   const { timezone, cutoffHour } = businessDaySettings(deps);
-  const hourly = new Map<string, Measures>();
-  const keyed = new Map<string, Measures>();
+  // Measures as 12 numbers in M_COLS order, under numeric keys: a history import adds some three
+  // million line measures here, and objects under string keys spent more time than the SQL.
+  const hourly = new Map<number, Float64Array>();
+  const keyed = new Map<number, Float64Array>();
   const dayLevels = new Map<number, readonly number[]>();
   const customers = new Map<string, { orders: number; sales: number; first: number; last: number }>();
   const items = new Map<number, number>();
-  const pairs = new Map<string, number>();
+  const pairs = new Map<number, number>();
   const keys = new Map<string, number>();
   const kOf = (dim: Dim, ref: string) => {
     const id = `${dim}:${ref}`;
     let k = keys.get(id);
     if (k === undefined) keys.set(id, (k = keyOf(deps, dim, ref)));
+    if (k >= KEY_SPAN) throw new Error('Too many insight keys for the batch rollups');
     return k;
   };
+  const row = (map: Map<number, Float64Array>, key: number) => {
+    let m = map.get(key);
+    if (!m) map.set(key, (m = new Float64Array(12)));
+    return m;
+  };
+  const seen = new Set<number>();
+  const productKeys: number[] = [];
   let n = 0;
   for (const event of events) {
     if (event.kind !== 'sale') continue;
     n++;
     const { day, hour } = businessBucket(event.at, timezone, cutoffHour);
     if (!dayLevels.has(day)) dayLevels.set(day, bucketsOf(day));
-    const whole: Measures = { ...ZERO, orders: 1 };
-    for (const l of event.lines) for (const [k, v] of Object.entries(lineMeasures('sale', l)) as [keyof Measures, number][]) whole[k] += v;
-    add(hourly, `${day}:${hour}`, whole);
+    const whole = new Float64Array(12);
+    whole[0] = 1;
+    for (const l of event.lines) addLine(whole, l);
+    addInto(row(hourly, day * 24 + hour), whole);
 
-    const perKey = new Map<string, Measures>();
-    const keyed1 = (dim: Dim, ref: string, m: Partial<Measures>) => {
-      const id = `${dim}:${ref}`;
-      if (!perKey.has(id)) add(perKey, id, { orders: 1 });
-      add(perKey, id, m);
+    seen.clear();
+    productKeys.length = 0;
+    // The first time a key appears in this sale it counts the order once.
+    const keyedRow = (dim: Dim, ref: string) => {
+      const k = kOf(dim, ref);
+      const key = dayKey(dim, day, k);
+      const m = row(keyed, key);
+      if (!seen.has(key)) {
+        seen.add(key);
+        m[0]! += 1;
+        if (dim === DIM.product) productKeys.push(k);
+      }
+      return m;
     };
     for (const l of event.lines) {
-      const m = lineMeasures('sale', l);
-      keyed1(DIM.product, l.productId, m);
-      keyed1(DIM.category, l.categoryId ?? '', m);
+      addLine(keyedRow(DIM.product, l.productId), l);
+      addLine(keyedRow(DIM.category, l.categoryId ?? ''), l);
     }
-    if (event.staffId) keyed1(DIM.staff, event.staffId, { ...whole, orders: 0, rCount: 0 });
-    for (const p of event.payments) keyed1(DIM.tender, p.kind, { sales: p.amount });
-    const productKeys: number[] = [];
-    for (const [id, m] of perKey) {
-      const colon = id.indexOf(':');
-      const dim = Number(id.slice(0, colon)) as Dim;
-      const k = kOf(dim, id.slice(colon + 1));
-      if (dim === DIM.product) productKeys.push(k);
-      // Days only here; the weeks, months, quarters and years are summed from them below.
-      add(keyed, `${dim}:${day}:${k}`, m);
+    if (event.staffId) {
+      const m = keyedRow(DIM.staff, event.staffId);
+      for (let i = 1; i < 12; i++) m[i]! += whole[i]!;
     }
+    for (const p of event.payments) keyedRow(DIM.tender, p.kind)[2]! += p.amount;
 
     if (event.customerId) {
       const c = customers.get(event.customerId);
-      if (!c) customers.set(event.customerId, { orders: 1, sales: whole.sales, first: event.at, last: event.at });
+      if (!c) customers.set(event.customerId, { orders: 1, sales: whole[2]!, first: event.at, last: event.at });
       else {
         c.orders++;
-        c.sales += whole.sales;
+        c.sales += whole[2]!;
         c.first = Math.min(c.first, event.at);
         c.last = Math.max(c.last, event.at);
       }
@@ -310,40 +322,67 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
     for (let i = 0; i < basket.length; i++) {
       items.set(basket[i]!, (items.get(basket[i]!) ?? 0) + 1);
       for (let j = i + 1; j < basket.length; j++) {
-        const key = `${basket[i]}:${basket[j]}`;
+        const key = basket[i]! * KEY_SPAN + basket[j]!;
         pairs.set(key, (pairs.get(key) ?? 0) + 1);
       }
     }
   }
 
+  // Rows are written in primary-key order (numeric keys sort that way): each B-tree page is visited once.
+  const sorted = <V>(map: Map<number, V>) => [...map.keys()].sort((a, b) => a - b);
   const hourlyStmt = prepared(deps, SQL.hourly);
-  for (const [key, m] of hourly) {
-    const [day, hour] = key.split(':').map(Number);
-    hourlyStmt.run(day, hour, ...mValues(m));
-  }
+  for (const key of sorted(hourly)) hourlyStmt.run(Math.floor(key / 24), key % 24, ...hourly.get(key)!);
   const keyedStmt = prepared(deps, SQL.keyed);
-  const upper = new Map<string, Measures>();
-  for (const [key, m] of keyed) {
-    const [dim, day, k] = key.split(':').map(Number) as [number, number, number];
+  const upper = new Map<number, Float64Array>();
+  for (const key of sorted(keyed)) {
+    const m = keyed.get(key)!;
+    const k = key % KEY_SPAN;
+    const rest = Math.floor(key / KEY_SPAN);
+    const day = (rest % BUCKET_SPAN) - DAY_OFFSET;
+    const dim = Math.floor(rest / BUCKET_SPAN) / 5;
+    keyedStmt.run(dim, 0, day, k, ...m);
     const levels = dayLevels.get(day)!;
-    keyedStmt.run(dim, 0, day, k, ...mValues(m));
-    for (let level = 1; level < 5; level++) add(upper, `${dim}:${level}:${levels[level]}:${k}`, m);
+    for (let level = 1; level < 5; level++) addInto(row(upper, levelKey(dim, level, levels[level]!, k)), m);
   }
-  for (const [key, m] of upper) {
-    const [dim, level, bucket, k] = key.split(':').map(Number);
-    keyedStmt.run(dim, level, bucket, k, ...mValues(m));
+  for (const key of sorted(upper)) {
+    const k = key % KEY_SPAN;
+    const rest = Math.floor(key / KEY_SPAN);
+    const dimLevel = Math.floor(rest / BUCKET_SPAN);
+    keyedStmt.run(Math.floor(dimLevel / 5), dimLevel % 5, (rest % BUCKET_SPAN) - DAY_OFFSET, k, ...upper.get(key)!);
   }
   for (const levels of dayLevels.values()) forgetBuckets(deps, DIM.product, levels);
   const customerStmt = prepared(deps, BATCH_SQL.customer);
   for (const [id, c] of customers) customerStmt.run(id, c.orders, c.sales, c.first, c.last);
   const itemStmt = prepared(deps, BATCH_SQL.item);
-  for (const [k, count] of items) itemStmt.run(k, count);
+  for (const k of sorted(items)) itemStmt.run(k, items.get(k)!);
   const pairStmt = prepared(deps, BATCH_SQL.pair);
-  for (const [key, count] of pairs) {
-    const [a, b] = key.split(':').map(Number);
-    pairStmt.run(a, b, count);
-  }
+  for (const key of sorted(pairs)) pairStmt.run(Math.floor(key / KEY_SPAN), key % KEY_SPAN, pairs.get(key)!);
   return n;
+}
+
+/**
+ * Numeric keys of the batch sums: (dim·5 + level, bucket, k) packed in one integer below 2^53.
+ * Insight keys stay below 2^26 and buckets (days, parts, months…) below 2·10^5 until the year 2200.
+ */
+const KEY_SPAN = 2 ** 26;
+const BUCKET_SPAN = 200_000;
+/** Days before 1970 (a clock at zero minus the cut-off hour) stay positive. */
+const DAY_OFFSET = 10;
+const levelKey = (dim: number, level: number, bucket: number, k: number) =>
+  ((dim * 5 + level) * BUCKET_SPAN + bucket + DAY_OFFSET) * KEY_SPAN + k;
+const dayKey = (dim: number, day: number, k: number) => levelKey(dim, 0, day, k);
+
+function addLine(m: Float64Array, l: RollupLine): void {
+  m[1]! += l.qty;
+  m[2]! += l.amount;
+  m[3]! += l.amount - l.tax;
+  m[4]! += l.tax;
+  m[5]! += l.discount;
+  m[6]! += l.cost;
+}
+
+function addInto(into: Float64Array, m: Float64Array): void {
+  for (let i = 0; i < 12; i++) into[i]! += m[i]!;
 }
 
 /** The sale event of a stored order (lines, tenders, staff, customer, shift). */
