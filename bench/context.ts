@@ -19,6 +19,8 @@ export interface BenchMeta {
   seed: number;
   adminId: string;
   clerkId: string;
+  /** Past orders seeded (absent in stores kept from before they were seeded). */
+  orders?: number;
 }
 
 export interface BenchResult {

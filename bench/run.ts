@@ -6,6 +6,7 @@
  *   --quick          20,000 products and fewer iterations: a fast sanity run
  *   --only ID[,ID]   run only these cases
  *   --products N     catalog size (default 1,000,000; 20,000 with --quick)
+ *   --orders N       past orders over the last year (default: as many as products)
  *   --data DIR       use DIR for the store and keep it; a store seeded there before is reused
  *   --keep           keep the temporary store folder
  *   --strict         exit 1 when a case misses its budget
@@ -19,6 +20,7 @@ import {
   mkdtempSync,
   openSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -26,6 +28,7 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DB_FILE } from '../src/main/app';
+import { seedHistory } from './history';
 import { createBenchApp, makeContext, readMeta, setupBenchStore, writeMeta, type BenchMeta, type BenchResult } from './context';
 import { CASES } from './registry';
 import { seedCatalog, type SeedReport } from './seed';
@@ -37,13 +40,15 @@ interface Args {
   quick: boolean;
   only: string[] | null;
   products: number;
+  /** Past orders the store holds (default: as many as products). */
+  orders: number;
   data: string | null;
   keep: boolean;
   strict: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: null, quick: false, only: null, products: 0, data: null, keep: false, strict: false };
+  const args: Args = { json: null, quick: false, only: null, products: 0, orders: -1, data: null, keep: false, strict: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -59,17 +64,20 @@ function parseArgs(argv: string[]): Args {
         .map((s) => s.trim())
         .filter(Boolean);
     else if (a === '--products') args.products = Number(value().replace(/[_,]/g, ''));
+    else if (a === '--orders') args.orders = Number(value().replace(/[_,]/g, ''));
     else if (a === '--data') args.data = resolve(value());
     else if (a === '--keep') args.keep = true;
     else if (a === '--strict') args.strict = true;
     else if (a === '--help' || a === '-h') {
-      console.log('npm run bench -- [--json FILE] [--quick] [--only ID[,ID]] [--products N] [--data DIR] [--keep] [--strict]');
+      console.log('npm run bench -- [--json FILE] [--quick] [--only ID[,ID]] [--products N] [--orders N] [--data DIR] [--keep] [--strict]');
       console.log(`cases: ${CASES.map((c) => c.id).join(', ')}`);
       process.exit(0);
     } else throw new Error(`Unknown option ${a}`);
   }
   if (!args.products) args.products = args.quick ? 20_000 : 1_000_000;
   if (!Number.isInteger(args.products) || args.products < 1000) throw new Error('--products must be an integer ≥ 1000');
+  if (args.orders === -1) args.orders = args.products;
+  if (!Number.isInteger(args.orders) || args.orders < 0) throw new Error('--orders must be an integer ≥ 0');
   if (args.only) {
     const unknown = args.only.filter((id) => !CASES.some((c) => c.id === id));
     if (unknown.length) throw new Error(`Unknown case(s) ${unknown.join(', ')}; known: ${CASES.map((c) => c.id).join(', ')}`);
@@ -164,6 +172,18 @@ async function main(): Promise<number> {
           `${seedReport.barcodes.toLocaleString('en')} barcodes; database ${formatBytes(seedReport.dbBytes)}`,
       );
     } else log(`reusing the store seeded earlier in ${dataDir}`);
+    // A store that has lived has a past: a store kept from before without one gets it now.
+    if ((meta.orders ?? 0) < args.orders) {
+      const more = args.orders - (meta.orders ?? 0);
+      log(`seeding ${more.toLocaleString('en')} past orders over the last year…`);
+      const h = seedHistory(app, { orders: more, seed: 20261206 + (meta.orders ?? 0), staffId: meta.adminId, log });
+      meta = { ...meta, orders: args.orders };
+      writeMeta(dataDir, meta);
+      log(
+        `  ${h.orders.toLocaleString('en')} orders, ${h.lines.toLocaleString('en')} lines in ${(h.insertMs / 1000).toFixed(1)} s; ` +
+          `rollups rebuilt in ${(h.rollupsMs / 1000).toFixed(1)} s; database ${formatBytes(statSync(join(dataDir, DB_FILE)).size)}`,
+      );
+    }
 
     const probe = fsyncProbe(dataDir);
     log(`disk flush (4 KiB write + fdatasync) in ${dataDir}: p50 ${fmtMs(probe.p50)} ms, p99 ${fmtMs(probe.p99)} ms`);
