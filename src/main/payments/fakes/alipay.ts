@@ -277,8 +277,8 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
         if (biz.scene !== 'bar_code' || typeof biz.auth_code !== 'string')
           return business('ACQ.INVALID_PARAMETER', 'scene bar_code with auth_code');
         if (existing) {
-          if (existing.amount !== amount) return business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
           if (existing.status === 'TRADE_CLOSED') return business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
+          if (existing.amount !== amount) return business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
           if (existing.status === 'WAIT_BUYER_PAY')
             return { code: '10003', msg: ' order success pay inprocess', trade_no: existing.tradeNo, out_trade_no: outTradeNo };
           return ok(paidFields(existing));
@@ -324,8 +324,8 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
         const amount = yuanToFen(biz.total_amount);
         if (amount === null || amount <= 0) return business('ACQ.INVALID_PARAMETER', 'total_amount is not an amount');
         if (existing) {
-          if (existing.amount !== amount) return business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
           if (existing.status === 'TRADE_CLOSED') return business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
+          if (existing.amount !== amount) return business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
           if (existing.status !== 'WAIT_BUYER_PAY') return business('ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
           return ok({ out_trade_no: outTradeNo, qr_code: existing.qrCode });
         }
