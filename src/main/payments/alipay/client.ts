@@ -354,9 +354,21 @@ export function createAlipayGateway(cfg: AlipayConfig): PaymentGateway {
       const probe = `CT-PROBE-${randomBytes(8).toString('hex')}`;
       const x = await call('alipay.trade.query', { out_trade_no: probe });
       if (!x.ok) {
-        if (x.code === 'BAD_ANSWER_SIGNATURE')
-          return { ok: false, code: x.code, message: "Alipay's answer does not verify: check Alipay's public key or certificates" };
-        return { ok: false, code: x.code, message: x.message };
+        if (x.code !== 'BAD_ANSWER_SIGNATURE') return { ok: false, code: x.code, message: x.message };
+        // Alipay leaves some refusals unsigned (an unknown app id). Read it without trusting it, only
+        // to tell the admin what to fix; an unverified answer never makes the test pass.
+        try {
+          const a = (await sdk.exec(
+            'alipay.trade.query',
+            { bizContent: { out_trade_no: probe } },
+            { validateSign: false },
+          )) as AlipayAnswer;
+          if (a && typeof a.code === 'string' && a.code !== '10000' && a.sub_code !== 'ACQ.TRADE_NOT_EXIST')
+            return { ok: false, ...describe(a) };
+        } catch {
+          // fall through to the signature problem
+        }
+        return { ok: false, code: x.code, message: "Alipay's answer does not verify: check Alipay's public key or certificates" };
       }
       const a = x.answer;
       // Alipay looked for the trade, so it accepted our signature and app id.
