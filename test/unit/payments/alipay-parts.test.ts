@@ -278,3 +278,69 @@ describe('verifyAlipayNotice (the cloud side: no private key)', () => {
     expect(verifyAlipayNotice({ appId: fake.appId, alipayPublicKey: fake.alipayPublicKey }, n.headers, p.toString())).toBeNull();
   });
 });
+
+describe('the fake Alipay gateway, spoken to directly', () => {
+  let fake: FakeAlipay;
+  beforeAll(async () => {
+    fake = await startFakeAlipay({ onPay: (code) => (code.endsWith('0') ? { kind: 'waiting', times: 2 } : null) });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  function signedRequest(params: Record<string, string>, key: string): URLSearchParams {
+    const content = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join('&');
+    return new URLSearchParams({ ...params, sign: createSign('RSA-SHA256').update(content, 'utf8').sign(key, 'base64') });
+  }
+  const common = () => ({
+    app_id: fake.appId,
+    method: 'alipay.trade.pay',
+    charset: 'utf-8',
+    sign_type: 'RSA2',
+    timestamp: '2026-12-06 16:00:00',
+    version: '1.0',
+  });
+
+  it('refuses a request altered after it was signed, and takes no money', async () => {
+    const no = `T1-RAW-${Date.now()}`;
+    const biz = { out_trade_no: no, scene: 'bar_code', auth_code: '287654321098765431', subject: 's', total_amount: '100.00' };
+    const signed = signedRequest({ ...common(), biz_content: JSON.stringify(biz) }, fake.merchantPrivateKey!);
+    signed.set('biz_content', JSON.stringify({ ...biz, total_amount: '0.01' }));
+    const r = await fetch(`${fake.url}/gateway.do`, { method: 'POST', body: signed });
+    const answer = (await r.json()) as { alipay_trade_pay_response: { code: string; sub_code: string }; sign: string };
+    expect(answer.alipay_trade_pay_response).toMatchObject({ code: '40002', sub_code: 'isv.invalid-signature' });
+    expect(typeof answer.sign).toBe('string');
+    expect(fake.trades.has(no)).toBe(false);
+    expect(fake.collected()).toBe(0);
+
+    // The same request unaltered is accepted.
+    const good = signedRequest({ ...common(), biz_content: JSON.stringify(biz) }, fake.merchantPrivateKey!);
+    const ok = (await (await fetch(`${fake.url}/gateway.do`, { method: 'POST', body: good })).json()) as {
+      alipay_trade_pay_response: { code: string; total_amount: string };
+    };
+    expect(ok.alipay_trade_pay_response).toMatchObject({ code: '10000', total_amount: '100.00' });
+    expect(fake.trades.get(no)!.paid).toBe(10000);
+  });
+
+  it('training rules: a code ending in 0 asks the customer to confirm', async () => {
+    const gw = createAlipayGateway({
+      mode: 'training',
+      baseUrl: fake.url,
+      appId: fake.appId,
+      keyMode: 'publicKey',
+      privateKey: fake.merchantPrivateKey!,
+      alipayPublicKey: fake.alipayPublicKey,
+    });
+    const no = `T1-TR-${Date.now()}`;
+    expect(
+      await gw.pay({ tradeNo: no, amount: 100, currency: 'CNY', subject: 's', authCode: '287654321098765430', terminal: 'T1' }),
+    ).toMatchObject({
+      state: 'waiting',
+    });
+    expect(await gw.query(no)).toMatchObject({ state: 'waiting' });
+    expect(await gw.query(no)).toMatchObject({ state: 'paid', amount: 100 });
+  });
+});

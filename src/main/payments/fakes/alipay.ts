@@ -26,6 +26,11 @@ export interface FakeAlipayOptions {
   latencyMs?: number;
   /** For gmt_* fields and certificate validity. */
   now?: () => number;
+  /**
+   * How a payment code behaves when no scripted step applies (training mode's rules, e.g. a code
+   * ending in 0 asks the customer to confirm). Default: paid at once.
+   */
+  onPay?: (authCode: string, amount: number) => FakeAlipayStep | null;
 }
 
 export type FakeAlipayTradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
@@ -210,7 +215,7 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
   const alipayTradeNo = () => {
     seq += 1;
     const d = beijing(now()).slice(0, 10).replaceAll('-', '');
-    return `${d}22001${String(seq).padStart(6, '0')}${randomBytes(4).readUInt32BE(0).toString().padStart(10, '0').slice(0, 10)}`;
+    return `${d}22001${String(seq).padStart(5, '0')}${randomBytes(4).readUInt32BE(0).toString().padStart(10, '0').slice(0, 10)}`;
   };
   const buyer = () => {
     const tail = String(randomBytes(2).readUInt16BE(0) % 10000).padStart(4, '0');
@@ -225,7 +230,8 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
 
   function signAnswer(method: string | null, body: Record<string, unknown>, withKey: KeyObject, signed = true): string {
     const key = method ? `${method.replaceAll('.', '_')}_response` : 'error_response';
-    const inner = JSON.stringify(body);
+    // Alipay escapes '/' in its JSON; the signature covers the text exactly as sent.
+    const inner = JSON.stringify(body).replaceAll('/', '\\/');
     if (!signed) return `{"${key}":${inner}}`;
     const sign = createSign('RSA-SHA256').update(inner, 'utf8').sign(withKey, 'base64');
     const certSn = keyMode === 'cert' ? `,"alipay_cert_sn":"${alipayCertSnValue}"` : '';
@@ -486,6 +492,8 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
     } catch {
       biz = {};
     }
+    // Training mode runs for days: keep the recent requests only.
+    if (requests.length >= 1000) requests.splice(0, requests.length - 999);
     const refuse = (answer: Record<string, unknown>, signed = true) => {
       requests.push({ method, outTradeNo, refused: String(answer.sub_code) });
       send(signAnswer(method || null, answer, alipayKeys.privateKey, signed));
@@ -524,7 +532,9 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
         ),
       );
 
-    const step = takeStep(method);
+    let step = takeStep(method);
+    if (!step && method === 'alipay.trade.pay' && opts.onPay && typeof biz.auth_code === 'string')
+      step = opts.onPay(biz.auth_code, yuanToFen(biz.total_amount) ?? 0);
     requests.push({ method, outTradeNo, refused: null });
     if (step?.kind === 'hang') return; // the socket is destroyed on close()
     if (step?.kind === 'system_error')
