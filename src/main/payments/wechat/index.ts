@@ -1,0 +1,13 @@
+export {
+  CONFIG_FIELDS,
+  NO_NOTIFY_URL,
+  SECRET_FIELDS,
+  WECHAT_PRODUCTION_URL,
+  WECHAT_SANDBOX_URL,
+  createWechatGateway,
+  verifyWechatNotice,
+  wechatBuyer,
+} from './gateway';
+export type { WechatConfig, WechatNoticeMaterial } from './gateway';
+export { SIGN_TYPE, signingString, verifyWechatSign, wechatSign } from './sign';
+export { MAX_XML_BYTES, XmlError, buildXml, parseXml } from './xml';
