@@ -28,8 +28,8 @@ const PATHS: Record<string, FakeWechatEndpoint> = {
 /** How the next matching request misbehaves. `on` narrows it to one endpoint; `times` (default 1) repeats it. */
 export type FakeWechatStep = { on?: FakeWechatEndpoint; times?: number } & (
   | /** The customer must confirm: USERPAYING `count` times in all (micropay, then queries), then paid (or never). */
-  { kind: 'userpaying'; count: number; then?: 'pay' | 'never' }
-  /** Answers SYSTEMERROR; with `process` the request takes effect first (the money moves). */
+    { kind: 'userpaying'; count: number; then?: 'pay' | 'never' }
+    /** Answers SYSTEMERROR; with `process` the request takes effect first (the money moves). */
   | { kind: 'systemerror'; process?: boolean }
   /** Holds the answer for `ms` (default 120 s), past the client's timeout; with `process` the request takes effect. */
   | { kind: 'hang'; ms?: number; process?: boolean }
@@ -103,7 +103,10 @@ export interface FakeWechat {
    * becomes paid. For NATIVE, the signed notification is POSTed to its notify_url `times` times
    * (default 1), signed with a wrong key when `badSign`. Resolves with each delivery's answer.
    */
-  customerPays(tradeNo: string, opts?: { times?: number; badSign?: boolean }): Promise<{ notice: string | null; deliveries: (NoticeDelivery | { error: string })[] }>;
+  customerPays(
+    tradeNo: string,
+    opts?: { times?: number; badSign?: boolean },
+  ): Promise<{ notice: string | null; deliveries: (NoticeDelivery | { error: string })[] }>;
   /** Fen the customer has paid for this trade and not been given back. */
   kept(tradeNo: string): number;
   close(): Promise<void>;
@@ -121,7 +124,9 @@ function beijingTime(d = new Date()): string {
   return `${t.getUTCFullYear()}${p(t.getUTCMonth() + 1)}${p(t.getUTCDate())}${p(t.getUTCHours())}${p(t.getUTCMinutes())}${p(t.getUTCSeconds())}`;
 }
 
-const fail = (code: string, des: string, extra: Fields = {}): Outcome => ({ f: { result_code: 'FAIL', err_code: code, err_code_des: des, ...extra } });
+const fail = (code: string, des: string, extra: Fields = {}): Outcome => ({
+  f: { result_code: 'FAIL', err_code: code, err_code_des: des, ...extra },
+});
 const isFen = (v: string | undefined): v is string => v !== undefined && /^[1-9]\d{0,11}$/.test(v);
 
 export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<FakeWechat> {
@@ -135,7 +140,8 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
 
-  const newTransactionId = (): string => `4200${beijingTime().slice(0, 8)}${String(Date.now() % 1e10).padStart(10, '0')}${String(++seq).padStart(6, '0')}`;
+  const newTransactionId = (): string =>
+    `4200${beijingTime().slice(0, 8)}${String(Date.now() % 1e10).padStart(10, '0')}${String(++seq).padStart(6, '0')}`;
   const openidOf = (code: string): string => `o${createHash('sha256').update(code).digest('base64url').slice(0, 27)}`;
 
   function takeStep(endpoint: FakeWechatEndpoint): FakeWechatStep | null {
@@ -183,9 +189,9 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
     const amount = Number(req.total_fee);
     const old = trades.get(tradeNo);
     if (old) {
+      if (old.state === 'REVOKED') return fail('ORDERREVERSED', '订单已撤销');
       if (old.amount !== amount || old.tradeType !== 'MICROPAY') return fail('OUT_TRADE_NO_USED', '商户订单号重复');
       if (old.state === 'SUCCESS' || old.state === 'REFUND') return fail('ORDERPAID', '订单已支付');
-      if (old.state === 'REVOKED') return fail('ORDERREVERSED', '订单已撤销');
       if (old.state === 'CLOSED') return fail('ORDERCLOSED', '订单已关闭');
       if (old.state === 'USERPAYING') return fail('USERPAYING', '需要用户输入支付密码');
       return fail('TRADE_ERROR', '交易错误');
@@ -344,7 +350,8 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
   function unifiedorder(req: Fields): Outcome {
     const tradeNo = req.out_trade_no ?? '';
     if (req.trade_type !== 'NATIVE') return fail('PARAM_ERROR', '此服务器只支持 NATIVE');
-    if (!tradeNo || !isFen(req.total_fee) || !req.body || !req.notify_url || !req.product_id || !req.spbill_create_ip) return fail('LACK_PARAMS', '缺少参数');
+    if (!tradeNo || !isFen(req.total_fee) || !req.body || !req.notify_url || !req.product_id || !req.spbill_create_ip)
+      return fail('LACK_PARAMS', '缺少参数');
     if ((req.fee_type ?? 'CNY') !== 'CNY') return fail('PARAM_ERROR', '币种错误');
     const amount = Number(req.total_fee);
     const old = trades.get(tradeNo);
@@ -504,7 +511,12 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
 
   async function deliver(url: string, body: string): Promise<NoticeDelivery | { error: string }> {
     try {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body, signal: AbortSignal.timeout(10_000) });
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
       return { status: r.status, body: await r.text() };
     } catch (e) {
       return { error: (e as Error).message };

@@ -22,7 +22,17 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
-import type { GatewayMode, NoticeReply, PayRequest, PaymentGateway, QrAnswer, RefundAnswer, RefundRequest, TradeAnswer, VerifiedNotice } from '../gateway';
+import type {
+  GatewayMode,
+  NoticeReply,
+  PayRequest,
+  PaymentGateway,
+  QrAnswer,
+  RefundAnswer,
+  RefundRequest,
+  TradeAnswer,
+  VerifiedNotice,
+} from '../gateway';
 import { postXml } from './http';
 import { SIGN_TYPE, nonceStr, verifyWechatSign, wechatSign } from './sign';
 import { buildXml, parseXml } from './xml';
@@ -112,6 +122,7 @@ const REFUND_REFUSED = new Set([
   'USER_ACCOUNT_ABNORMAL',
   'INVALID_TRANSACTIONID',
   'INVALID_REQ_TOO_MUCH',
+  'INVALID_REQUEST',
   'PARAM_ERROR',
   'ORDERNOTEXIST',
   'ERROR',
@@ -136,7 +147,11 @@ export function wechatBuyer(openid: string | undefined): string | null {
 }
 
 const int = (v: string | undefined): number | null => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null);
-const clip = (s: string, n: number): string => Array.from(s.replace(/\]\]>/g, '').replace(/[\u0000-\u001f]/g, ' ')).slice(0, n).join('');
+const clip = (s: string, n: number): string =>
+  Array.from(s.replace(/\]\]>/g, ''))
+    .map((ch) => (ch.charCodeAt(0) < 0x20 ? ' ' : ch))
+    .slice(0, n)
+    .join('');
 const unknown = (code: string, message: string): TradeAnswer => ({ state: 'unknown', code, message });
 const errOf = (f: Record<string, string>): { code: string; message: string } => ({
   code: f.err_code || 'FAIL',
@@ -156,8 +171,8 @@ function paidAnswer(f: Record<string, string>, tradeNo: string): TradeAnswer {
 function tradeStateAnswer(f: Record<string, string>, tradeNo: string): TradeAnswer {
   const state = f.trade_state ?? '';
   switch (state) {
-    case 'SUCCESS':
     // REFUND: paid, and a refund has since been requested; the money was taken.
+    case 'SUCCESS':
     case 'REFUND':
       return paidAnswer(f, tradeNo);
     case 'USERPAYING':
@@ -181,7 +196,9 @@ function secureAgent(cfg: WechatConfig): https.Agent | null {
 }
 
 export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
-  const base = (cfg.baseUrl ?? (cfg.mode === 'sandbox' ? WECHAT_SANDBOX_URL : cfg.mode === 'production' ? WECHAT_PRODUCTION_URL : '')).replace(/\/+$/, '');
+  const base = (
+    cfg.baseUrl ?? (cfg.mode === 'sandbox' ? WECHAT_SANDBOX_URL : cfg.mode === 'production' ? WECHAT_PRODUCTION_URL : '')
+  ).replace(/\/+$/, '');
   const timeoutMs = cfg.timeoutMs ?? 15_000;
   const recallDelayMs = cfg.recallDelayMs ?? 1000;
   const merchant = cfg.subMchId || cfg.mchId;
@@ -220,7 +237,8 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
       return { ok: false, code: /签名|sign/i.test(msg) ? 'SIGNERROR' : 'RETURN_FAIL', message: msg };
     }
     if (!verifyWechatSign(f, cfg.apiKey)) return { ok: false, code: 'BAD_SIGNATURE', message: 'the answer is not signed with our API key' };
-    if (f.appid !== undefined && f.appid !== cfg.appId) return { ok: false, code: 'WRONG_MERCHANT', message: 'the answer names another appid' };
+    if (f.appid !== undefined && f.appid !== cfg.appId)
+      return { ok: false, code: 'WRONG_MERCHANT', message: 'the answer names another appid' };
     if (f.mch_id !== cfg.mchId) return { ok: false, code: 'WRONG_MERCHANT', message: 'the answer names another merchant' };
     if (cfg.subMchId && f.sub_mch_id !== undefined && f.sub_mch_id !== cfg.subMchId)
       return { ok: false, code: 'WRONG_MERCHANT', message: 'the answer names another sub-merchant' };
@@ -231,7 +249,8 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
 
   function checkMoney(amount: number, currency: string): TradeAnswer | null {
     if (currency !== 'CNY') return { state: 'failed', code: 'CURRENCY', message: 'WeChat Pay takes CNY only' };
-    if (!Number.isSafeInteger(amount) || amount <= 0) return { state: 'failed', code: 'AMOUNT', message: 'the amount must be a positive number of fen' };
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      return { state: 'failed', code: 'AMOUNT', message: 'the amount must be a positive number of fen' };
     return null;
   }
 
@@ -282,7 +301,8 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
       if (e.code === 'REFUNDNOTEXIST') return { state: 'failed', code: e.code, message: e.message };
       return { state: 'unknown', code: e.code, message: e.message };
     }
-    if (f.out_trade_no !== undefined && f.out_trade_no !== req.tradeNo) return { state: 'unknown', code: 'MISMATCH', message: 'the answer names another trade' };
+    if (f.out_trade_no !== undefined && f.out_trade_no !== req.tradeNo)
+      return { state: 'unknown', code: 'MISMATCH', message: 'the answer names another trade' };
     const count = int(f.refund_count) ?? 0;
     for (let i = 0; i < Math.min(count, 50); i++) {
       if (f[`out_refund_no_${i}`] !== req.refundNo) continue;
@@ -293,7 +313,12 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
         return { state: 'refunded', providerRef: f[`refund_id_${i}`] || null, amount };
       }
       if (status === 'PROCESSING') return { state: 'pending' };
-      if (status === 'CHANGE') return { state: 'failed', code: 'CHANGE', message: "the refund to the buyer's bank card failed: finish it in the WeChat Pay merchant platform" };
+      if (status === 'CHANGE')
+        return {
+          state: 'failed',
+          code: 'CHANGE',
+          message: "the refund to the buyer's bank card failed: finish it in the WeChat Pay merchant platform",
+        };
       if (status === 'REFUNDCLOSE') return { state: 'failed', code: 'REFUNDCLOSE', message: 'the refund was closed' };
       return { state: 'unknown', code: status ?? 'BAD_ANSWER', message: 'unreadable refund status' };
     }
@@ -437,7 +462,11 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
  * the merchant's API key, then that it is addressed to this merchant (appid, mch_id, sub_mch_id).
  * v2 sends no signature headers; `headers` is accepted for the common shape. Null when any check fails.
  */
-export function verifyWechatNotice(material: WechatNoticeMaterial, _headers: Record<string, string>, rawBody: string): VerifiedNotice | null {
+export function verifyWechatNotice(
+  material: WechatNoticeMaterial,
+  _headers: Record<string, string>,
+  rawBody: string,
+): VerifiedNotice | null {
   let f: Record<string, string>;
   try {
     f = parseXml(rawBody);

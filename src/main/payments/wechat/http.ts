@@ -15,7 +15,8 @@ export interface ClientCert {
   passphrase?: string;
 }
 
-export type PostResult = { ok: true; status: number; body: string } | { ok: false; code: 'TIMEOUT' | 'NETWORK' | 'HTTP' | 'TOO_LARGE'; message: string };
+export type PostResult =
+  { ok: true; status: number; body: string } | { ok: false; code: 'TIMEOUT' | 'NETWORK' | 'HTTP' | 'TOO_LARGE'; message: string };
 
 /**
  * POSTs an XML body and reads the answer, bounded in size and time. Never rejects: every failure is
