@@ -63,6 +63,8 @@ export interface WechatConfig {
   pollIntervalMs?: number;
   /** Before a reverse answered `recall=Y` is sent again. Default 1 s. */
   recallDelayMs?: number;
+  /** One more CA to trust for the server's certificate (a TLS-terminating proxy; tests). The public roots stay trusted. */
+  serverCa?: string;
   /** spbill_create_ip: the IP of the machine calling WeChat. Default 127.0.0.1 (a till behind NAT cannot know better). */
   clientIp?: string;
 }
@@ -73,8 +75,6 @@ export const CONFIG_FIELDS = ['appId', 'mchId', 'subMchId', 'subAppId'] as const
 export const SECRET_FIELDS = ['apiKey', 'apiClientCert', 'apiClientKey', 'apiClientP12'] as const;
 
 export const WECHAT_PRODUCTION_URL = 'https://api.mch.weixin.qq.com';
-/** WeChat Pay v2's simulation system (仿真测试系统). */
-export const WECHAT_SANDBOX_URL = 'https://api.mch.weixin.qq.com/sandboxnew';
 /**
  * unifiedorder requires a notify_url. With no cloud to receive notifications the till polls, and
  * this address (which answers nothing) stands in.
@@ -88,6 +88,9 @@ export interface WechatNoticeMaterial {
   subMchId?: string;
   apiKey: string;
 }
+
+/** Failures found before anything was sent: no money can have moved. */
+const NOT_SENT = new Set(['NOT_CONFIGURED', 'NO_CLIENT_CERT']);
 
 type Reply =
   | { ok: true; f: Record<string, string> }
@@ -189,9 +192,19 @@ function tradeStateAnswer(f: Record<string, string>, tradeNo: string): TradeAnsw
   }
 }
 
+/**
+ * No keep-alive: a pooled connection that WeChat closed while idle would turn a payment into an
+ * `unknown` (and a 5 s query); a fresh TLS handshake per call costs far less at the counter.
+ */
+function agentOptions(cfg: WechatConfig): https.AgentOptions {
+  return { keepAlive: false, ...(cfg.serverCa ? { ca: [...tls.rootCertificates, cfg.serverCa] } : {}) };
+}
+
 function secureAgent(cfg: WechatConfig): https.Agent | null {
-  if (cfg.apiClientCert && cfg.apiClientKey) return new https.Agent({ cert: cfg.apiClientCert, key: cfg.apiClientKey, keepAlive: true });
-  if (cfg.apiClientP12) return new https.Agent({ pfx: Buffer.from(cfg.apiClientP12, 'base64'), passphrase: cfg.mchId, keepAlive: true });
+  if (cfg.apiClientCert && cfg.apiClientKey)
+    return new https.Agent({ ...agentOptions(cfg), cert: cfg.apiClientCert, key: cfg.apiClientKey });
+  if (cfg.apiClientP12)
+    return new https.Agent({ ...agentOptions(cfg), pfx: Buffer.from(cfg.apiClientP12, 'base64'), passphrase: cfg.mchId });
   return null;
 }
 
@@ -202,13 +215,13 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
   const timeoutMs = cfg.timeoutMs ?? 15_000;
   const recallDelayMs = cfg.recallDelayMs ?? 1000;
   const merchant = cfg.subMchId || cfg.mchId;
-  const plainAgent = new https.Agent({ keepAlive: true });
+  const plainAgent = new https.Agent(agentOptions(cfg));
   let certAgent: https.Agent | null | undefined;
   const material: WechatNoticeMaterial = { appId: cfg.appId, mchId: cfg.mchId, subMchId: cfg.subMchId, apiKey: cfg.apiKey };
 
   /** Signs, sends, reads and verifies one call. */
   async function call(path: string, params: Record<string, string>, secure = false): Promise<Reply> {
-    if (!base) return { ok: false, code: 'NOT_CONFIGURED', message: 'no WeChat Pay address for this mode' };
+    if (!base) return { ok: false, code: 'NOT_CONFIGURED', message: `no WeChat Pay address for ${cfg.mode} mode` };
     const https_ = base.startsWith('https:');
     let agent: https.Agent | undefined;
     if (https_) {
@@ -345,7 +358,7 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
         spbill_create_ip: cfg.clientIp ?? '127.0.0.1',
         auth_code: code,
       });
-      if (!r.ok) return unknown(r.code, r.message);
+      if (!r.ok) return NOT_SENT.has(r.code) ? { state: 'failed', code: r.code, message: r.message } : unknown(r.code, r.message);
       if (r.f.result_code === 'SUCCESS') return paidAnswer(r.f, req.tradeNo);
       const e = errOf(r.f);
       if (e.code === 'USERPAYING') return { state: 'waiting', providerRef: r.f.transaction_id || null };
@@ -369,7 +382,7 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
         trade_type: 'NATIVE',
         product_id: req.tradeNo,
       });
-      if (!r.ok) return { state: 'unknown', code: r.code, message: r.message };
+      if (!r.ok) return { state: NOT_SENT.has(r.code) ? 'failed' : 'unknown', code: r.code, message: r.message };
       if (r.f.result_code === 'SUCCESS') {
         const qr = r.f.code_url ?? '';
         if (!/^weixin:\/\/\S{1,200}$/.test(qr)) return { state: 'unknown', code: 'BAD_ANSWER', message: 'no code_url' };
@@ -413,7 +426,7 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
         true,
       );
       if (!r.ok) {
-        if (r.code === 'NO_CLIENT_CERT') return { state: 'failed', code: r.code, message: r.message };
+        if (NOT_SENT.has(r.code)) return { state: 'failed', code: r.code, message: r.message };
         return { state: 'unknown', code: r.code, message: r.message };
       }
       if (r.f.result_code === 'SUCCESS') {

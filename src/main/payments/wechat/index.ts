@@ -3,7 +3,6 @@ export {
   NO_NOTIFY_URL,
   SECRET_FIELDS,
   WECHAT_PRODUCTION_URL,
-  WECHAT_SANDBOX_URL,
   createWechatGateway,
   verifyWechatNotice,
   wechatBuyer,
