@@ -7,7 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PayRequest, PaymentGateway, TradeAnswer } from '../../../src/main/payments/gateway';
 import { startFakeWechat, type FakeWechat } from '../../../src/main/payments/fakes/wechat';
-import { createWechatGateway, verifyWechatNotice, type WechatConfig } from '../../../src/main/payments/wechat/gateway';
+import {
+  createWechatGateway,
+  peekWechatNoticeMerchant,
+  verifyWechatNotice,
+  type WechatConfig,
+} from '../../../src/main/payments/wechat/gateway';
 import { wechatSign } from '../../../src/main/payments/wechat/sign';
 import { buildXml, parseXml } from '../../../src/main/payments/wechat/xml';
 
@@ -121,6 +126,18 @@ describe('code payment (micropay)', () => {
     // The same trade number sent again (a retry that should never happen) charges no one.
     expect(await g.pay(r)).toMatchObject({ state: 'closed', code: 'ORDERREVERSED' });
     expect(fake.kept(r.tradeNo)).toBe(0);
+  });
+
+  it('a payment that reaches WeChat after the till reversed it charges no one', async () => {
+    const g = createWechatGateway(cfgFor(fake, { timeoutMs: 150 }));
+    fake.script({ kind: 'hang', ms: 600, late: true });
+    const r = req();
+    expect(await g.pay(r)).toMatchObject({ state: 'unknown', code: 'TIMEOUT' });
+    expect(await g.query(r.tradeNo)).toEqual({ state: 'not_found' });
+    expect((await g.cancel(r.tradeNo)).state).toBe('closed');
+    await new Promise((res) => setTimeout(res, 800));
+    expect(fake.kept(r.tradeNo)).toBe(0);
+    expect(await g.query(r.tradeNo)).toMatchObject({ state: 'closed', code: 'REVOKED' });
   });
 
   it('a timeout after the charge is unknown; the query finds it paid', async () => {
@@ -319,6 +336,7 @@ describe('Native QR and the payment notification', () => {
     expect(gw.verifyNotice({}, resign({ ...good, appid: 'wx0000000000000000' }))).toBeNull();
     expect(gw.verifyNotice({}, resign({ ...good, sub_mch_id: '1555' }))).toBeNull();
     // Replayed into another merchant: its own key and ids do not accept ours.
+    expect(peekWechatNoticeMerchant(genuine)).toEqual({ appId: fake.appId, mchId: fake.mchId, subMchId: null });
     const other = { appId: 'wxotherotherother0', mchId: '10000999', apiKey: 'b'.repeat(32) };
     expect(verifyWechatNotice(other, {}, genuine)).toBeNull();
     expect(verifyWechatNotice({ ...other, apiKey: fake.apiKey }, {}, genuine)).toBeNull();

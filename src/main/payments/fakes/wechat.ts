@@ -31,8 +31,12 @@ export type FakeWechatStep = { on?: FakeWechatEndpoint; times?: number } & (
     { kind: 'userpaying'; count: number; then?: 'pay' | 'never' }
     /** Answers SYSTEMERROR; with `process` the request takes effect first (the money moves). */
   | { kind: 'systemerror'; process?: boolean }
-  /** Holds the answer for `ms` (default 120 s), past the client's timeout; with `process` the request takes effect. */
-  | { kind: 'hang'; ms?: number; process?: boolean }
+  /**
+   * Holds the answer for `ms` (default 120 s), past the client's timeout. With `process` the request
+   * takes effect at once; with `late` it takes effect only when the hold ends (a request that reached
+   * WeChat after the till gave up).
+   */
+  | { kind: 'hang'; ms?: number; process?: boolean; late?: boolean }
   /** The request takes effect, then the connection is dropped without an answer. */
   | { kind: 'drop' }
   /** micropay refused: AUTHCODEEXPIRE, NOTENOUGH, AUTH_CODE_INVALID… */
@@ -479,7 +483,8 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
         if (step.process) handle(endpoint, fields, null);
         const t = setTimeout(() => {
           timers.delete(t);
-          answer(res, signedAnswer(fail('SYSTEMERROR', '系统超时').f));
+          const out = step.late ? handle(endpoint, fields, null) : fail('SYSTEMERROR', '系统超时');
+          answer(res, signedAnswer(out.f));
         }, step.ms ?? 120_000);
         timers.add(t);
         return;

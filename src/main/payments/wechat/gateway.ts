@@ -471,6 +471,20 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
 }
 
 /**
+ * Which merchant a notification claims to be for, read without verifying anything: only to choose
+ * whose API key to verify it with. Null when the body is not a WeChat notification.
+ */
+export function peekWechatNoticeMerchant(rawBody: string): { appId: string; mchId: string; subMchId: string | null } | null {
+  try {
+    const f = parseXml(rawBody);
+    if (!f.appid || !f.mch_id) return null;
+    return { appId: f.appid, mchId: f.mch_id, subMchId: f.sub_mch_id || null };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Verifies a payment result notification (支付结果通知) from its raw body: the HMAC-SHA256 sign with
  * the merchant's API key, then that it is addressed to this merchant (appid, mch_id, sub_mch_id).
  * v2 sends no signature headers; `headers` is accepted for the common shape. Null when any check fails.

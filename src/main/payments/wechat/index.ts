@@ -4,6 +4,7 @@ export {
   SECRET_FIELDS,
   WECHAT_PRODUCTION_URL,
   createWechatGateway,
+  peekWechatNoticeMerchant,
   verifyWechatNotice,
   wechatBuyer,
 } from './gateway';
