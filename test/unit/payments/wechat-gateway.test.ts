@@ -414,3 +414,13 @@ describe('credentials', () => {
     });
   });
 });
+
+describe('modes', () => {
+  it('sandbox and training without an address refuse at once, sending nothing', async () => {
+    for (const mode of ['sandbox', 'training'] as const) {
+      const g = createWechatGateway({ mode, appId: 'wx1', mchId: '1', apiKey: 'k' });
+      expect(await g.pay(req())).toMatchObject({ state: 'failed', code: 'NOT_CONFIGURED' });
+      expect(await g.testConnection()).toMatchObject({ ok: false, code: 'NOT_CONFIGURED' });
+    }
+  });
+});

@@ -209,9 +209,9 @@ function secureAgent(cfg: WechatConfig): https.Agent | null {
 }
 
 export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
-  const base = (
-    cfg.baseUrl ?? (cfg.mode === 'sandbox' ? WECHAT_SANDBOX_URL : cfg.mode === 'production' ? WECHAT_PRODUCTION_URL : '')
-  ).replace(/\/+$/, '');
+  // Sandbox and training have no default host: v2's simulation system (仿真测试系统) signs with MD5
+  // and a separate sandbox key only, which we do not speak; training is the loopback fake's URL.
+  const base = (cfg.baseUrl ?? (cfg.mode === 'production' ? WECHAT_PRODUCTION_URL : '')).replace(/\/+$/, '');
   const timeoutMs = cfg.timeoutMs ?? 15_000;
   const recallDelayMs = cfg.recallDelayMs ?? 1000;
   const merchant = cfg.subMchId || cfg.mchId;
