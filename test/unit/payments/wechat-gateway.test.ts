@@ -247,6 +247,30 @@ describe('refund', () => {
     expect(fake.kept(r.tradeNo)).toBe(0);
   });
 
+  it('a refund still PROCESSING is pending until WeChat finishes it; CHANGE and REFUNDCLOSE are failed', async () => {
+    const r = req({ amount: 3000 });
+    await gw.pay(r);
+    const base = { tradeNo: r.tradeNo, total: 3000, currency: 'CNY', reason: '' };
+    fake.script({ kind: 'refundStatus', status: 'PROCESSING', times: 3 });
+    const a = { ...base, refundNo: 'RP1', amount: 1000 };
+    expect(await gw.refund(a)).toEqual({ state: 'pending' });
+    expect(await gw.queryRefund(a)).toEqual({ state: 'pending' });
+    expect(fake.kept(r.tradeNo)).toBe(3000);
+    fake.settleRefund('RP1');
+    expect(await gw.queryRefund(a)).toMatchObject({ state: 'refunded', amount: 1000 });
+    expect(fake.kept(r.tradeNo)).toBe(2000);
+
+    const b = { ...base, refundNo: 'RP2', amount: 1000 };
+    const c = { ...base, refundNo: 'RP3', amount: 1000 };
+    await gw.refund(b);
+    await gw.refund(c);
+    fake.settleRefund('RP2', 'CHANGE');
+    fake.settleRefund('RP3', 'REFUNDCLOSE');
+    expect(await gw.queryRefund(b)).toMatchObject({ state: 'failed', code: 'CHANGE' });
+    expect(await gw.queryRefund(c)).toMatchObject({ state: 'failed', code: 'REFUNDCLOSE' });
+    expect(fake.kept(r.tradeNo)).toBe(2000);
+  });
+
   it('refuses more than was paid, and other currencies', async () => {
     const r = req({ amount: 1000 });
     await gw.pay(r);

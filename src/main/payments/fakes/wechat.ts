@@ -47,6 +47,8 @@ export type FakeWechatStep = { on?: FakeWechatEndpoint; times?: number } & (
   | { kind: 'otherMerchant' }
   /** reverse answers SYSTEMERROR with recall=Y and reverses nothing. */
   | { kind: 'recall' }
+  /** The refund is accepted but not finished (PROCESSING), or ends CHANGE / REFUNDCLOSE; see settleRefund. */
+  | { kind: 'refundStatus'; status: 'PROCESSING' | 'CHANGE' | 'REFUNDCLOSE' }
 );
 
 export type FakeWechatTradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'REVOKED' | 'PAYERROR';
@@ -55,7 +57,7 @@ export interface FakeWechatRefund {
   refundNo: string;
   refundId: string;
   amount: number;
-  status: 'SUCCESS' | 'PROCESSING';
+  status: 'SUCCESS' | 'PROCESSING' | 'CHANGE' | 'REFUNDCLOSE';
 }
 
 export interface FakeWechatTrade {
@@ -69,7 +71,7 @@ export interface FakeWechatTrade {
   notifyUrl: string | null;
   /** Fen taken from the customer. */
   charged: number;
-  /** Fen given back (reverse of a paid trade, refunds). */
+  /** Fen given back (reverse of a paid trade, refunds that succeeded). */
   returned: number;
   refunds: Map<string, FakeWechatRefund>;
   /** USERPAYING answers still to give before the customer confirms. */
@@ -113,6 +115,8 @@ export interface FakeWechat {
   ): Promise<{ notice: string | null; deliveries: (NoticeDelivery | { error: string })[] }>;
   /** Fen the customer has paid for this trade and not been given back. */
   kept(tradeNo: string): number;
+  /** A PROCESSING refund finishes (SUCCESS gives the money back). */
+  settleRefund(refundNo: string, status?: 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE'): void;
   close(): Promise<void>;
 }
 
@@ -150,7 +154,14 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
 
   function takeStep(endpoint: FakeWechatEndpoint): FakeWechatStep | null {
     const natural = (s: FakeWechatStep): FakeWechatEndpoint | null =>
-      s.on ?? (s.kind === 'userpaying' || s.kind === 'decline' ? 'micropay' : s.kind === 'recall' ? 'reverse' : null);
+      s.on ??
+      (s.kind === 'userpaying' || s.kind === 'decline'
+        ? 'micropay'
+        : s.kind === 'recall'
+          ? 'reverse'
+          : s.kind === 'refundStatus'
+            ? 'refund'
+            : null);
     const i = steps.findIndex((s) => {
       const on = natural(s);
       return on === null || on === endpoint;
@@ -305,7 +316,11 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
     };
   }
 
-  function refund(req: Fields): Outcome {
+  /** Fen refunded or on their way back: what no further refund may take again. */
+  const committed = (t: FakeWechatTrade): number =>
+    t.returned + [...t.refunds.values()].filter((r) => r.status === 'PROCESSING').reduce((a, r) => a + r.amount, 0);
+
+  function refund(req: Fields, step: FakeWechatStep | null): Outcome {
     const t = trades.get(req.out_trade_no ?? '');
     const refundNo = req.out_refund_no ?? '';
     if (!refundNo || !isFen(req.total_fee) || !isFen(req.refund_fee)) return fail('PARAM_ERROR', '参数错误');
@@ -319,10 +334,11 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
       return refundAnswer(t, old);
     }
     if (t.state === 'REVOKED') return fail('TRADE_OVERDUE', '订单已撤销');
-    if (t.returned + amount > t.charged) return fail('INVALID_REQUEST', '申请退款金额超过订单可退金额');
-    const r: FakeWechatRefund = { refundNo, refundId: `50${newTransactionId().slice(4)}`, amount, status: 'SUCCESS' };
+    if (committed(t) + amount > t.charged) return fail('INVALID_REQUEST', '申请退款金额超过订单可退金额');
+    const status = step?.kind === 'refundStatus' ? step.status : 'SUCCESS';
+    const r: FakeWechatRefund = { refundNo, refundId: `50${newTransactionId().slice(4)}`, amount, status };
     t.refunds.set(refundNo, r);
-    t.returned += amount;
+    if (status === 'SUCCESS') t.returned += amount;
     t.state = 'REFUND';
     return refundAnswer(t, r);
   }
@@ -395,7 +411,7 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
       case 'closeorder':
         return closeorder(req);
       case 'refund':
-        return refund(req);
+        return refund(req, step);
       case 'refundquery':
         return refundquery(req);
       case 'unifiedorder':
@@ -561,6 +577,16 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
       const deliveries: (NoticeDelivery | { error: string })[] = [];
       for (let i = 0; i < (o.times ?? 1); i++) deliveries.push(await deliver(t.notifyUrl, notice));
       return { notice, deliveries };
+    },
+    settleRefund(refundNo, status = 'SUCCESS') {
+      for (const t of trades.values()) {
+        const r = t.refunds.get(refundNo);
+        if (!r || r.status !== 'PROCESSING') continue;
+        r.status = status;
+        if (status === 'SUCCESS') t.returned += r.amount;
+        return;
+      }
+      throw new Error(`no processing refund ${refundNo}`);
     },
     kept(tradeNo) {
       const t = trades.get(tradeNo);

@@ -75,6 +75,10 @@ export const CONFIG_FIELDS = ['appId', 'mchId', 'subMchId', 'subAppId'] as const
 export const SECRET_FIELDS = ['apiKey', 'apiClientCert', 'apiClientKey', 'apiClientP12'] as const;
 
 export const WECHAT_PRODUCTION_URL = 'https://api.mch.weixin.qq.com';
+/** WeChat's guidance for a code payment: query every ~5 s (3–5 s) while the customer confirms. */
+export const WECHAT_POLL_INTERVAL_MS = 5000;
+/** WeChat revokes an unpaid code payment by itself 45 s after it was created; a cashier timeout should not exceed it by much. */
+export const WECHAT_AUTO_REVOKE_MS = 45_000;
 /**
  * unifiedorder requires a notify_url. With no cloud to receive notifications the till polls, and
  * this address (which answers nothing) stands in.
@@ -341,7 +345,7 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
   return {
     provider: 'wechat',
     mode: cfg.mode,
-    pollIntervalMs: cfg.pollIntervalMs ?? 5000,
+    pollIntervalMs: cfg.pollIntervalMs ?? WECHAT_POLL_INTERVAL_MS,
     merchant,
 
     async pay(req: PayRequest): Promise<TradeAnswer> {

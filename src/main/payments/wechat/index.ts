@@ -2,6 +2,8 @@ export {
   CONFIG_FIELDS,
   NO_NOTIFY_URL,
   SECRET_FIELDS,
+  WECHAT_AUTO_REVOKE_MS,
+  WECHAT_POLL_INTERVAL_MS,
   WECHAT_PRODUCTION_URL,
   createWechatGateway,
   peekWechatNoticeMerchant,
