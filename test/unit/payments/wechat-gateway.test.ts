@@ -448,3 +448,32 @@ describe('modes', () => {
     }
   });
 });
+
+describe('service-provider mode (sub-merchant)', () => {
+  it('pays for the sub-merchant; answers and notices must name it', async () => {
+    const sp = await startFakeWechat({ subMchId: '1900000109', latencyMs: 5 });
+    try {
+      const g = createWechatGateway(cfgFor(sp, { subMchId: '1900000109' }));
+      expect(g.merchant).toBe('1900000109');
+      const r = req();
+      expect(await g.pay(r)).toMatchObject({ state: 'paid', amount: 1234 });
+      expect(sp.kept(r.tradeNo)).toBe(1234);
+
+      // Without the sub-merchant id the fake refuses: the shop's money cannot land at the provider.
+      const bare = createWechatGateway(cfgFor(sp));
+      const r2 = req();
+      expect((await bare.pay(r2)).state).toBe('failed');
+      expect(sp.trades.has(r2.tradeNo)).toBe(false);
+
+      const q = req({ authCode: undefined });
+      await g.precreate(q, 'http://127.0.0.1:1/none');
+      const { notice } = await sp.customerPays(q.tradeNo);
+      expect(g.verifyNotice({}, notice!)).toMatchObject({ merchant: '1900000109', answer: { state: 'paid' } });
+      // The provider's own gateway (no sub-merchant) does not take a sub-merchant's notice, nor the reverse.
+      expect(bare.verifyNotice({}, notice!)).toBeNull();
+      expect(verifyWechatNotice({ appId: sp.appId, mchId: sp.mchId, subMchId: '1900000110', apiKey: sp.apiKey }, {}, notice!)).toBeNull();
+    } finally {
+      await sp.close();
+    }
+  });
+});
