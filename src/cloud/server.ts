@@ -209,7 +209,12 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     await resolveRejection(deps, c.get('device'), who, id.data);
     return c.json({ ok: true });
   });
-  registerPaymentRoutes(app, authed, deps, { prefix: v, staff, verifiers: opts.noticeVerifiers, rateLimit: opts.rateLimit === false ? false : undefined });
+  registerPaymentRoutes(app, authed, deps, {
+    prefix: v,
+    staff,
+    verifiers: opts.noticeVerifiers,
+    rateLimit: opts.rateLimit === false ? false : undefined,
+  });
   app.route(v, authed);
   return app;
 }

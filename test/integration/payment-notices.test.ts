@@ -49,7 +49,7 @@ async function api(method: string, path: string, body?: unknown, token?: string,
   if (staffToken) headers['x-staff-token'] = staffToken;
   const res = await fetch(`${served.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
@@ -183,7 +183,9 @@ describe('Stripe notices through the cloud', () => {
 
   it('only a signed-in admin sets the material, and no answer ever contains it', async () => {
     const secret = stripeA.fake.webhookSecret;
-    expect((await api('PUT', '/v1/payments/notice-keys', { provider: 'stripe', merchant: '', material: secret }, a.e.token)).status).toBe(401);
+    expect((await api('PUT', '/v1/payments/notice-keys', { provider: 'stripe', merchant: '', material: secret }, a.e.token)).status).toBe(
+      401,
+    );
     expect((await api('PUT', '/v1/payments/notice-keys', { provider: 'stripe', merchant: '', material: secret })).status).toBe(401);
     const set = await setKey(a, secret);
     expect(set.status).toBe(200);

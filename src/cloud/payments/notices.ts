@@ -178,7 +178,8 @@ export async function receiveNotice(
   const ids = { eventId: notice.eventId, tradeNo: notice.tradeNo };
   if (!merchantMatches(verifier, notice.merchant, key.merchant))
     return refuse('wrong_merchant', `The notification names merchant ${notice.merchant.slice(0, 64)}, not this store’s`, ids);
-  if (!tradeNo.safeParse(notice.tradeNo).success || !notice.eventId) return refuse('bad_trade', 'The notification names no trade of ours', ids);
+  if (!tradeNo.safeParse(notice.tradeNo).success || !notice.eventId)
+    return refuse('bad_trade', 'The notification names no trade of ours', ids);
   const [trade] = await deps.db
     .select()
     .from(paymentTrades)

@@ -8,7 +8,16 @@ import { z } from 'zod';
 import { CloudHttpError, type CloudDeps } from '../deps';
 import { RateLimiter, boundBodies, rateLimited, type RateLimit } from '../guards';
 import type { AuthDevice, AuthStaff } from '../tenancy';
-import { listNoticeKeys, listNoticeRejections, noticeKeySchema, readNotices, receiveNotice, registerTrade, registerTradeSchema, setNoticeKey } from './notices';
+import {
+  listNoticeKeys,
+  listNoticeRejections,
+  noticeKeySchema,
+  readNotices,
+  receiveNotice,
+  registerTrade,
+  registerTradeSchema,
+  setNoticeKey,
+} from './notices';
 import { NOTICE_VERIFIERS, type NoticeVerifiers } from './verifiers';
 
 /** A provider's notification is a few kilobytes; WeChat's encrypted ones stay well under this. */

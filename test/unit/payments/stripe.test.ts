@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_STRIPE_DECLINE_CARD, startFakeStripe, type FakeStripe, type FakeStripeOptions } from '../../../src/main/payments/fakes/stripe';
+import { FAKE_STRIPE_DECLINE_CARD, startFakeStripe, type FakeStripeOptions } from '../../../src/main/payments/fakes/stripe';
 import {
   CONFIG_FIELDS,
   SECRET_FIELDS,
@@ -15,7 +15,7 @@ import {
   verifyStripeNotice,
   type StripeConfig,
 } from '../../../src/main/payments/stripe';
-import type { PayRequest, PaymentGateway } from '../../../src/main/payments/gateway';
+import type { PayRequest } from '../../../src/main/payments/gateway';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -284,7 +284,3 @@ describe('Stripe webhooks', () => {
     expect(hook.got.filter((h) => h.body.includes(r2.tradeNo))).toHaveLength(1);
   });
 });
-
-// Keep the gateway type honest: Stripe is a terminal provider.
-const _shape: (g: PaymentGateway) => boolean = (g) => typeof g.startTerminal === 'function';
-void _shape;

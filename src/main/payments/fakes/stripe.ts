@@ -167,7 +167,10 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
   const rid = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
   const secretKey = opts.secretKey ?? `sk_test_fake${randomBytes(18).toString('hex')}`;
   const webhookSecret = opts.webhookSecret ?? `whsec_fake${randomBytes(18).toString('hex')}`;
-  const readers = new Map<string, { id: string; action: { payment_intent: string; status: 'in_progress' | 'failed' | 'succeeded' } | null }>();
+  const readers = new Map<
+    string,
+    { id: string; action: { payment_intent: string; status: 'in_progress' | 'failed' | 'succeeded' } | null }
+  >();
   for (const id of opts.readers ?? [rid('tmr_fake')]) readers.set(id, { id, action: null });
   const readerId = [...readers.keys()][0]!;
 
@@ -400,7 +403,11 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
       path: /^\/v1\/payment_intents\/([A-Za-z0-9_]+)$/,
       handler: (_p, m, q) => ({
         op: 'retrieve_intent',
-        run: () => intentJson(findIntent(m[1]!), [...q.entries()].some(([k, v]) => k.startsWith('expand') && v === 'latest_charge')),
+        run: () =>
+          intentJson(
+            findIntent(m[1]!),
+            [...q.entries()].some(([k, v]) => k.startsWith('expand') && v === 'latest_charge'),
+          ),
       }),
     },
     {
@@ -490,7 +497,8 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
             throw new StripeFail(400, 'invalid_request_error', 'charge_not_captured', 'This PaymentIntent has no successful charge');
           const left = charge.amount - charge.amount_refunded;
           const amount = p.amount === undefined ? left : Number(p.amount);
-          if (left <= 0) throw new StripeFail(400, 'invalid_request_error', 'charge_already_refunded', 'The charge has been fully refunded');
+          if (left <= 0)
+            throw new StripeFail(400, 'invalid_request_error', 'charge_already_refunded', 'The charge has been fully refunded');
           if (!Number.isInteger(amount) || amount < 1 || amount > left)
             throw new StripeFail(400, 'invalid_request_error', 'amount_too_large', 'Refund amount is greater than what is left', {
               param: 'amount',
@@ -553,7 +561,9 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
       return answer(
         res,
         401,
-        errorBody(new StripeFail(401, 'invalid_request_error', 'api_key_invalid', 'Invalid API Key provided: the key is not this account’s')),
+        errorBody(
+          new StripeFail(401, 'invalid_request_error', 'api_key_invalid', 'Invalid API Key provided: the key is not this account’s'),
+        ),
       );
     const params = req.method === 'POST' ? parseStripeForm(raw) : {};
     let route: (typeof routes)[number] | undefined;
@@ -567,7 +577,11 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
       }
     }
     if (!route || !m)
-      return answer(res, 404, errorBody(new StripeFail(404, 'invalid_request_error', 'url_invalid', `Unrecognized request URL (${req.method}: ${url.pathname})`)));
+      return answer(
+        res,
+        404,
+        errorBody(new StripeFail(404, 'invalid_request_error', 'url_invalid', `Unrecognized request URL (${req.method}: ${url.pathname})`)),
+      );
     const { op, run } = route.handler(params, m, url.searchParams);
     calls[op] = (calls[op] ?? 0) + 1;
 

@@ -137,7 +137,12 @@ function lowerHeaders(headers: Record<string, string>): Record<string, string> {
  * failed, charge.refunded (in full) → closed. Null when the signature does not verify, the event is
  * too old, or it is not one of these. `nowMs` is the receiving clock.
  */
-export function verifyStripeNotice(material: string, headers: Record<string, string>, rawBody: string, nowMs?: number): VerifiedNotice | null {
+export function verifyStripeNotice(
+  material: string,
+  headers: Record<string, string>,
+  rawBody: string,
+  nowMs?: number,
+): VerifiedNotice | null {
   if (!material) return null;
   const signature = lowerHeaders(headers)['stripe-signature'];
   if (!signature) return null;
@@ -233,7 +238,8 @@ export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
         { idempotencyKey: cancelRefundKey(tradeNo) },
       );
       const a = refundAnswer(r);
-      if (a.state === 'refunded' || a.state === 'pending') return { state: 'closed', code: 'refunded', message: 'The payment was refunded' };
+      if (a.state === 'refunded' || a.state === 'pending')
+        return { state: 'closed', code: 'refunded', message: 'The payment was refunded' };
       return { state: 'unknown', code: a.state === 'failed' ? a.code : 'refund', message: 'The refund did not go through' };
     } catch (err) {
       return unknown(failure(err));
