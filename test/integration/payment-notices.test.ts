@@ -308,6 +308,46 @@ describe('Stripe notices through the cloud', () => {
   });
 });
 
+describe('the till checks what the cloud answers', () => {
+  const access = (body: unknown): CloudAccess => ({
+    transport: { request: async () => ({ status: 200, body }) },
+    token: 'ctd_x',
+    link: {
+      serverUrl: 'http://cloud.test',
+      orgId: 'o',
+      orgName: 'O',
+      storeId: 's',
+      storeName: 'S',
+      deviceId: 'd',
+      terminalCode: 'T1',
+      enrolledAt: 0,
+    },
+  });
+  const notice = (seq: number, over: Record<string, unknown> = {}) => ({
+    seq,
+    provider: 'stripe',
+    tradeNo: 'T1-1',
+    eventId: `evt_${seq}`,
+    answer: { state: 'paid', providerRef: 'pi_1', amount: 100, buyer: '****4242', brand: 'visa' },
+    receivedAt: 1,
+    ...over,
+  });
+
+  it('takes a well-formed page, and refuses odd shapes, extra fields and notices at or before the cursor', async () => {
+    expect((await fetchNotices(access({ notices: [notice(3)], cursor: 3, more: false }), 2)).notices).toHaveLength(1);
+    const bad = [
+      { notices: [notice(3, { answer: { state: 'paid', amount: 100 } })], cursor: 3, more: false },
+      { notices: [notice(3, { tradeNo: '../../etc' })], cursor: 3, more: false },
+      { notices: [notice(3, { extra: 1 })], cursor: 3, more: false },
+      { notices: [notice(2)], cursor: 2, more: false },
+      { notices: [notice(4), notice(3)], cursor: 4, more: false },
+      { notices: [], cursor: 1, more: false },
+      'not json',
+    ];
+    for (const body of bad) await expect(fetchNotices(access(body), 2)).rejects.toMatchObject({ code: 'BAD_ANSWER' });
+  });
+});
+
 describe('the verifier registry', () => {
   /** A test-only provider: HMAC-SHA256 of the body with the material, in `x-test-sig`; replies "success"/"fail". */
   const tiny: NoticeVerifiers['alipay'] = {

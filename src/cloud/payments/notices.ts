@@ -38,8 +38,11 @@ export const noticeKeySchema = z
     provider: z.enum(PROVIDERS),
     /** The app id / mch id / Stripe account the notices must name ('' for a direct Stripe account). */
     merchant: z.string().regex(/^[A-Za-z0-9_.-]{0,128}$/, 'a merchant id'),
-    /** A public key or certificate (PEM or base64), an API key or a webhook secret. */
-    material: z.string().regex(/^[A-Za-z0-9+/=_\-.: \r\n]{1,16384}$/, 'a key, certificate or secret'),
+    /**
+     * A public key or certificate (PEM or base64), an API key, a webhook secret, or what a
+     * provider's verifier reads (several of these as JSON): printable ASCII and line breaks.
+     */
+    material: z.string().regex(/^[\x20-\x7E\r\n]{1,16384}$/, 'a key, certificate or secret'),
   })
   .strict();
 

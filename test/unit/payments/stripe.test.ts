@@ -221,20 +221,30 @@ describe('Stripe webhooks', () => {
     expect(stripeNoticeReply(false).status).toBe(400);
   });
 
-  it('decline and full refund events map to failed and closed', async () => {
+  it('decline, cancel and full refund events map to failed and closed', async () => {
     const hook = await receiver();
     const { fake, gw } = await setup({ webhookUrl: hook.url });
-    const r = req();
-    await gw.startTerminal!(r);
+    const declined = req();
+    await gw.startTerminal!(declined);
     await fake.presentCard(fake.readerId, FAKE_STRIPE_DECLINE_CARD);
-    const r2 = req();
-    await gw.startTerminal!(r2);
-    await fake.customerPays(r2.tradeNo);
-    await gw.refund({ tradeNo: r2.tradeNo, refundNo: 'RF1', amount: 1234, total: 1234, currency: 'USD', reason: 'x' });
+    const refunded = req();
+    await gw.startTerminal!(refunded);
+    await fake.customerPays(refunded.tradeNo);
+    await gw.refund({ tradeNo: refunded.tradeNo, refundNo: 'RF1', amount: 1234, total: 1234, currency: 'USD', reason: 'x' });
+    const cancelled = req();
+    await gw.startTerminal!(cancelled);
+    await gw.cancel(cancelled.tradeNo);
     await fake.settled();
-    const notices = hook.got.map((h) => verifyStripeNotice(fake.webhookSecret, h.headers, h.body));
-    expect(notices.map((x) => x?.answer.state)).toEqual(['failed', 'paid', 'closed']);
-    expect(notices[0]).toMatchObject({ tradeNo: r.tradeNo, answer: { code: 'generic_decline' } });
+    const notices = hook.got.map((h) => verifyStripeNotice(fake.webhookSecret, h.headers, h.body)!);
+    const by = (no: string) => notices.filter((x) => x.tradeNo === no).map((x) => x.answer);
+    expect(by(declined.tradeNo)).toEqual([{ state: 'failed', code: 'generic_decline', message: expect.any(String) }]);
+    expect(
+      by(refunded.tradeNo)
+        .map((a) => a.state)
+        .sort(),
+    ).toEqual(['closed', 'paid']);
+    expect(by(refunded.tradeNo).find((a) => a.state === 'closed')).toMatchObject({ code: 'refunded' });
+    expect(by(cancelled.tradeNo)).toMatchObject([{ state: 'closed' }]);
   });
 
   it('forged, altered, replayed-old and wrong-secret webhooks are refused', async () => {

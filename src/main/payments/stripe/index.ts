@@ -134,7 +134,8 @@ function lowerHeaders(headers: Record<string, string>): Record<string, string> {
 /**
  * Checks a Stripe webhook (Stripe-Signature over the raw body with the endpoint's secret, within
  * the tolerance) and maps it: payment_intent.succeeded → paid, payment_intent.payment_failed →
- * failed, charge.refunded (in full) → closed. Null when the signature does not verify, the event is
+ * failed, payment_intent.canceled → closed, charge.refunded (in full) → closed, partly → still
+ * paid. Null when the signature does not verify, the event is
  * too old, or it is not one of these. `nowMs` is the receiving clock.
  */
 export function verifyStripeNotice(
@@ -156,13 +157,18 @@ export function verifyStripeNotice(
   const merchant = event.account ?? '';
   switch (event.type) {
     case 'payment_intent.succeeded':
-    case 'payment_intent.payment_failed': {
+    case 'payment_intent.payment_failed':
+    case 'payment_intent.canceled': {
       const pi = event.data.object;
       const tradeNo = pi.metadata?.trade_no;
       if (!tradeNo) return null;
       const answer = answerOfIntent(pi);
-      if (event.type === 'payment_intent.succeeded' && answer.state !== 'paid') return null;
-      if (event.type === 'payment_intent.payment_failed' && answer.state !== 'failed') return null;
+      const expected = {
+        'payment_intent.succeeded': 'paid',
+        'payment_intent.payment_failed': 'failed',
+        'payment_intent.canceled': 'closed',
+      };
+      if (answer.state !== expected[event.type]) return null;
       return { provider: 'stripe', merchant, tradeNo, eventId: event.id, answer };
     }
     case 'charge.refunded': {
@@ -197,6 +203,11 @@ export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
   const stripe = clientFor(cfg);
   /** Intent ids by our trade number, as created; after a restart the search finds them again. */
   const known = new Map<string, string>();
+  const remember = (tradeNo: string, id: string) => {
+    known.set(tradeNo, id);
+    // Only recent trades are asked about often; older ones are found by searching.
+    if (known.size > 1000) known.delete(known.keys().next().value!);
+  };
 
   /**
    * The intent of a trade: the id we kept, else a search by our metadata. Stripe's search index
@@ -210,7 +221,7 @@ export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
     const found = await stripe.paymentIntents.search({ query: `metadata['trade_no']:'${tradeNo}'`, limit: 10 });
     const pi = found.data.find((p) => p.metadata?.trade_no === tradeNo);
     if (!pi) return null;
-    known.set(tradeNo, pi.id);
+    remember(tradeNo, pi.id);
     return pi.status === 'succeeded' ? stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] }) : pi;
   }
 
@@ -273,7 +284,7 @@ export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
         const f = failure(err);
         return f.refused ? { state: 'failed', code: f.code, message: f.message } : unknown(f);
       }
-      known.set(req.tradeNo, pi.id);
+      remember(req.tradeNo, pi.id);
       // A retry that found the intent already paid or cancelled: report it, do not process it again.
       if (pi.status !== 'requires_payment_method' || pi.last_payment_error)
         return pi.status === 'succeeded' ? query(req.tradeNo) : answerOfIntent(pi);
@@ -376,6 +387,7 @@ export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
     noticeReply: stripeNoticeReply,
 
     async testConnection() {
+      if (!cfg.readerId) return { ok: false, code: 'config', message: 'No reader is set' };
       try {
         await stripe.terminal.readers.retrieve(cfg.readerId);
         return { ok: true };
