@@ -148,6 +148,20 @@ describe('Stripe Terminal gateway', () => {
     // The same trade number with another amount is not a retry: the fake refuses, the gateway does not guess.
     expect(await gw.startTerminal!({ ...r, amount: 999 })).toMatchObject({ state: 'unknown', code: 'idempotency_key_in_use' });
     expect(fake.intents.size).toBe(1);
+    // The answer to "process on the reader" lost: the retry sees the reader taking this intent and waits, cancelling nothing.
+    const p = req();
+    fake.script({ op: 'process', do: 'drop_after' }, { op: 'process', do: 'drop_after' });
+    expect(await gw.startTerminal!(p)).toMatchObject({ state: 'unknown' });
+    expect(await gw.startTerminal!(p)).toMatchObject({ state: 'waiting' });
+    expect(fake.trades.get(p.tradeNo)!.status).toBe('requires_payment_method');
+    await gw.cancel(p.tradeNo);
+    // A reader busy with another trade: the new intent is abandoned and the trade fails.
+    const other = req();
+    await gw.startTerminal!(other);
+    const busy = req();
+    expect(await gw.startTerminal!(busy)).toMatchObject({ state: 'failed', code: 'terminal_reader_busy' });
+    expect(fake.trades.get(busy.tradeNo)!.status).toBe('canceled');
+    await gw.cancel(other.tradeNo);
   });
 
   it('a refund retried after a lost answer is paid once; queryRefund finds it by our refund number', async () => {

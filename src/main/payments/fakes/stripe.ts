@@ -451,7 +451,8 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
               'payment_intent_unexpected_state',
               `This PaymentIntent's status is ${pi.status}`,
             );
-          if (reader.action?.status === 'in_progress' && reader.action.payment_intent !== pi.id)
+          // Like Stripe: a reader at work refuses another action, even for the same intent.
+          if (reader.action?.status === 'in_progress')
             throw new StripeFail(409, 'invalid_request_error', 'terminal_reader_busy', 'The reader is busy with another action');
           reader.action = { payment_intent: pi.id, status: 'in_progress' };
           pi.last_payment_error = null;

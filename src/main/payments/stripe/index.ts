@@ -225,6 +225,19 @@ export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
     return pi.status === 'succeeded' ? stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] }) : pi;
   }
 
+  /** Whether the reader is taking this intent now (null: we could not tell). */
+  async function processing(intentId: string): Promise<boolean | null> {
+    try {
+      const reader = await stripe.terminal.readers.retrieve(cfg.readerId);
+      const action = 'action' in reader ? reader.action : null;
+      const target = action?.process_payment_intent?.payment_intent;
+      const id = typeof target === 'string' ? target : target?.id;
+      return action?.status === 'in_progress' && id === intentId;
+    } catch {
+      return null;
+    }
+  }
+
   async function query(tradeNo: string): Promise<TradeAnswer> {
     try {
       const pi = await findIntent(tradeNo);
@@ -296,6 +309,11 @@ export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
         // A retry's create answer is the first one replayed (Stripe keeps it under the key), so the
         // intent may have moved on since: ask for its state now.
         if (f.code === 'payment_intent_unexpected_state') return query(req.tradeNo);
+        // A retry after a lost answer: the reader may already be taking this very intent.
+        if (f.code === 'terminal_reader_busy') {
+          const mine = await processing(pi.id);
+          if (mine !== false) return mine ? { state: 'waiting', providerRef: pi.id } : unknown(f);
+        }
         // The reader refused (offline, busy): nobody can pay this intent now, so abandon it.
         try {
           await stripe.paymentIntents.cancel(pi.id);
