@@ -177,7 +177,10 @@ export async function receiveNotice(
     notice = null;
   }
   if (!notice || notice.provider !== provider)
-    return refuse('bad_signature', 'The notification does not verify with the store’s key, or is too old');
+    return refuse(
+      'bad_signature',
+      'The notification does not verify with the store’s key, is too old, or is not a payment event this cloud uses',
+    );
   const ids = { eventId: notice.eventId, tradeNo: notice.tradeNo };
   if (!merchantMatches(verifier, notice.merchant, key.merchant))
     return refuse('wrong_merchant', `The notification names merchant ${notice.merchant.slice(0, 64)}, not this store’s`, ids);
