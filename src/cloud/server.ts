@@ -24,6 +24,8 @@ import { recordJournalHead } from './journal-heads';
 import { parsePushRequest } from './push-request';
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
 import { listRejections, overview, resolveRejection, storeStock } from './reports';
+import { registerPaymentRoutes } from './payments/routes';
+import type { NoticeVerifiers } from './payments/verifiers';
 import {
   authDevice,
   authStaff,
@@ -46,6 +48,8 @@ export interface CloudAppOptions {
   /** Per client address, on the endpoints that need no credentials; `false` only for in-process tests. */
   rateLimit?: RateLimit | false;
   maxBodyBytes?: number;
+  /** Payment-notification verifiers (the built-in registry unless given: tests add their own). */
+  noticeVerifiers?: NoticeVerifiers;
 }
 
 async function json(c: Context): Promise<unknown> {
@@ -204,6 +208,12 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     if (!id.success) throw new CloudHttpError(400, 'VALIDATION', 'Bad id');
     await resolveRejection(deps, c.get('device'), who, id.data);
     return c.json({ ok: true });
+  });
+  registerPaymentRoutes(app, authed, deps, {
+    prefix: v,
+    staff,
+    verifiers: opts.noticeVerifiers,
+    rateLimit: opts.rateLimit === false ? false : undefined,
   });
   app.route(v, authed);
   return app;

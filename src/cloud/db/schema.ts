@@ -205,3 +205,91 @@ export const journalHeads = pgTable('journal_heads', {
   hash: text('hash').notNull(),
   at: ms('at').notNull(),
 });
+
+/**
+ * Payment trades a terminal started that the provider may notify about (a QR or card terminal
+ * trade): what the cloud checks a notification against (this store's trade, this amount).
+ */
+export const paymentTrades = pgTable(
+  'payment_trades',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id),
+    provider: text('provider').notNull(),
+    tradeNo: text('trade_no').notNull(),
+    amount: ms('amount').notNull(),
+    currency: text('currency').notNull(),
+    deviceId: uuid('device_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'payment_trades_pk', columns: [t.storeId, t.provider, t.tradeNo] })],
+);
+
+/**
+ * What verifies a store's notifications from one provider (the Alipay public key, the WeChat API
+ * key, the Stripe webhook secret) and the merchant they must name. Set only by a signed-in admin
+ * and never sent back in any answer. The cloud has no OS keychain, so this is plain text in the
+ * database: whoever reads the database can verify (or, for a shared secret, forge) notices.
+ */
+export const paymentNoticeKeys = pgTable(
+  'payment_notice_keys',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id),
+    provider: text('provider').notNull(),
+    merchant: text('merchant').notNull(),
+    material: text('material').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'payment_notice_keys_pk', columns: [t.storeId, t.provider] })],
+);
+
+/** Verified notifications, once each (provider + event id), read by the store's tills by `seq`. */
+export const paymentNotices = pgTable(
+  'payment_notices',
+  {
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id),
+    provider: text('provider').notNull(),
+    eventId: text('event_id').notNull(),
+    tradeNo: text('trade_no').notNull(),
+    /** The provider's answer in our words (TradeAnswer as JSON). */
+    answer: text('answer').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('payment_notices_event_uq').on(t.provider, t.eventId), index('payment_notices_store_idx').on(t.storeId, t.seq)],
+);
+
+/** Notifications refused (bad signature, wrong merchant or amount, unknown trade), with why. They change nothing. */
+export const paymentNoticeRejections = pgTable(
+  'payment_notice_rejections',
+  {
+    id: uuid('id').primaryKey(),
+    /** Null when the path named no store of any organisation. */
+    orgId: uuid('org_id'),
+    storeId: text('store_id').notNull(),
+    provider: text('provider').notNull(),
+    reason: text('reason').notNull(),
+    message: text('message').notNull(),
+    eventId: text('event_id'),
+    tradeNo: text('trade_no'),
+    /** The first bytes of the body, for a person looking into it. */
+    body: text('body'),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [index('payment_notice_rejections_store_idx').on(t.storeId, t.receivedAt)],
+);
