@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk';
-import type { GatewayMode, NoticeReply, PaymentGateway, PayRequest, QrAnswer, RefundAnswer, RefundRequest, TradeAnswer } from '../gateway';
+import type { GatewayMode, PaymentGateway, PayRequest, QrAnswer, RefundAnswer, RefundRequest, TradeAnswer } from '../gateway';
 import { maskAccount } from '../gateway';
 import { fenToYuan, yuanToFen } from './amount';
 import { AlipayConfigError, loadCertificates, loadPrivateKey, loadPublicKey } from './keys';
-import { answerOfTradeStatus, verifyAlipayNotice, type AlipayNoticeMaterial } from './notice';
+import { alipayNoticeReply, answerOfTradeStatus, verifyAlipayNotice, type AlipayNoticeMaterial } from './notice';
 
 /**
  * Alipay 当面付 (face-to-face payment) on the Alipay team's own SDK (`alipay-sdk`), through the
@@ -345,10 +345,7 @@ export function createAlipayGateway(cfg: AlipayConfig): PaymentGateway {
       return verifyAlipayNotice(noticeMaterial, headers, rawBody);
     },
 
-    noticeReply(ok: boolean): NoticeReply {
-      // Alipay stops re-sending a notification only on the literal body "success".
-      return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: ok ? 'success' : 'fail' };
-    },
+    noticeReply: alipayNoticeReply,
 
     async testConnection() {
       const probe = `CT-PROBE-${randomBytes(8).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { createVerify, X509Certificate, type KeyObject } from 'node:crypto';
-import { maskAccount, type TradeAnswer, type VerifiedNotice } from '../gateway';
+import { maskAccount, type NoticeReply, type TradeAnswer, type VerifiedNotice } from '../gateway';
 import { yuanToFen } from './amount';
 import { loadPublicKey } from './keys';
 
@@ -102,4 +102,9 @@ export function verifyAlipayNotice(
   const answer = answerOfTradeStatus(params);
   if (answer.state === 'unknown') return null;
   return { provider: 'alipay', merchant: params.app_id, tradeNo, eventId, answer };
+}
+
+/** Alipay stops re-sending a notification only on the literal body "success". */
+export function alipayNoticeReply(ok: boolean): NoticeReply {
+  return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: ok ? 'success' : 'fail' };
 }

@@ -147,6 +147,11 @@ const MAX_RECALLS = 5;
 const SUCCESS_REPLY = '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>';
 const FAIL_REPLY = '<xml><return_code><![CDATA[FAIL]]></return_code><return_msg><![CDATA[REFUSED]]></return_msg></xml>';
 
+/** What WeChat expects back from a notification: SUCCESS stops its re-sending. */
+export function wechatNoticeReply(ok: boolean): NoticeReply {
+  return { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: ok ? SUCCESS_REPLY : FAIL_REPLY };
+}
+
 /** WeChat gives only an openid (an app-scoped pseudonym): the receipt shows its last 4 characters. */
 export function wechatBuyer(openid: string | undefined): string | null {
   const v = (openid ?? '').trim();
@@ -452,9 +457,7 @@ export function createWechatGateway(cfg: WechatConfig): PaymentGateway {
       return verifyWechatNotice(material, headers, rawBody);
     },
 
-    noticeReply(ok: boolean): NoticeReply {
-      return { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: ok ? SUCCESS_REPLY : FAIL_REPLY };
-    },
+    noticeReply: wechatNoticeReply,
 
     async testConnection(): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
       if (cfg.apiClientCert || cfg.apiClientKey || cfg.apiClientP12) {

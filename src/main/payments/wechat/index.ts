@@ -9,6 +9,7 @@ export {
   peekWechatNoticeMerchant,
   verifyWechatNotice,
   wechatBuyer,
+  wechatNoticeReply,
 } from './gateway';
 export type { WechatConfig, WechatNoticeMaterial } from './gateway';
 export { SIGN_TYPE, signingString, verifyWechatSign, wechatSign } from './sign';
