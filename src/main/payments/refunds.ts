@@ -168,7 +168,7 @@ async function sendOnce(deps: Deps, id: string): Promise<void> {
     if (state === 'refunded' || state === 'failed')
       recordAudit(deps, {
         staffId: null,
-        action: state === 'refunded' ? 'payment.refunded' : 'payment.refundFailed',
+        action: 'payment.providerRefund',
         target: r.tradeId,
         details: { refundNo: r.refundNo, amount: r.amount, source: r.source, refundId: r.refundId, ...(message ? { message } : {}) },
         success: state === 'refunded',
