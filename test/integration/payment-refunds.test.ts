@@ -23,12 +23,18 @@ async function paidSale(fake: FakeGateway = createFakeGateway()) {
   const cart = await ok(app, 'cart.scan', { code: '4006381333931' });
   const trade = await ok(app, 'payments.payByCode', { cartId: cart.id!, amount: 625, code: ALIPAY_CODE });
   expect(trade.state).toBe('paid');
-  const order = await ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'trade', tradeId: trade.id }] });
+  const order = await ok(app, 'sales.complete', {
+    cartId: cart.id!,
+    checkoutId: uuidv7(),
+    tenders: [{ kind: 'trade', tradeId: trade.id }],
+  });
   return { app, fake, trade, order };
 }
 
 const refundRows = (app: App) =>
-  app.deps.sqlite.prepare('SELECT refund_no AS refundNo, amount, state, source, refund_id AS refundId FROM trade_refunds ORDER BY rowid').all() as {
+  app.deps.sqlite
+    .prepare('SELECT refund_no AS refundNo, amount, state, source, refund_id AS refundId FROM trade_refunds ORDER BY rowid')
+    .all() as {
     refundNo: string;
     amount: number;
     state: string;
@@ -87,7 +93,9 @@ describe('refund documents of provider payments', () => {
     // Further passes do nothing.
     await reconcileOnce(app.deps);
     expect(fake.calls.refund).toBe(3);
-    expect(app.deps.sqlite.prepare("SELECT COUNT(*) AS n FROM audit WHERE action = 'payment.providerRefund' AND success = 1").get()).toEqual({ n: 1 });
+    expect(
+      app.deps.sqlite.prepare("SELECT COUNT(*) AS n FROM audit WHERE action = 'payment.providerRefund' AND success = 1").get(),
+    ).toEqual({ n: 1 });
   });
 
   it('a refund the provider is still working on is queried, not sent again', async () => {

@@ -46,7 +46,11 @@ async function fillCart(app: App): Promise<string> {
 const trade = (app: App, id: string) => app.deps.sqlite.prepare('SELECT * FROM trades WHERE id = ?').get(id) as Record<string, unknown>;
 const count = (app: App, sql: string, ...args: unknown[]) => (app.deps.sqlite.prepare(sql).get(...args) as { n: number }).n;
 const waitState = (app: App, id: string, state: Trade['state'], ms = 3000) =>
-  until(() => (trade(app, id)['state'] === state ? trade(app, id) : null), ms, `trade ${id} ${state} (now ${String(trade(app, id)['state'])})`);
+  until(
+    () => (trade(app, id)['state'] === state ? trade(app, id) : null),
+    ms,
+    `trade ${id} ${state} (now ${String(trade(app, id)['state'])})`,
+  );
 
 async function sell(app: App, cartId: string, tradeId: string) {
   return ok(app, 'sales.complete', { cartId, checkoutId: uuidv7(), tenders: [{ kind: 'trade', tradeId }] });
@@ -63,7 +67,9 @@ describe('a code payment', () => {
     expect(JSON.stringify(app.deps.sqlite.prepare('SELECT * FROM trades').all())).not.toContain(ALIPAY_CODE);
     expect(JSON.stringify(app.deps.sqlite.prepare('SELECT * FROM trade_events').all())).not.toContain(ALIPAY_CODE);
     const order = await sell(app, cartId, t.id);
-    expect(order.payments).toEqual([expect.objectContaining({ kind: 'alipay', amount: 625, reference: t.providerRef, account: '138****1234' })]);
+    expect(order.payments).toEqual([
+      expect.objectContaining({ kind: 'alipay', amount: 625, reference: t.providerRef, account: '138****1234' }),
+    ]);
     expect(trade(app, t.id)['order_id']).toBe(order.id);
     const after = await ok(app, 'payments.trade', { id: t.id });
     expect(after.orderNumber).toBe(order.number);
@@ -85,7 +91,10 @@ describe('a code payment', () => {
     const order = await ok(app, 'sales.complete', {
       cartId,
       checkoutId: uuidv7(),
-      tenders: [{ kind: 'trade', tradeId: t.id }, { kind: 'cash', amount: 300 }],
+      tenders: [
+        { kind: 'trade', tradeId: t.id },
+        { kind: 'cash', amount: 300 },
+      ],
     });
     expect(order.change).toBe(75);
     expect(order.payments.map((p) => [p.kind, p.amount])).toEqual([
@@ -259,8 +268,16 @@ describe('one trade per sale', () => {
     const t = await ok(app, 'payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE });
     // Listed twice in one sale.
     expect(
-      (await fail(app, 'sales.complete', { cartId, checkoutId: uuidv7(), tenders: [{ kind: 'trade', tradeId: t.id }, { kind: 'trade', tradeId: t.id }] }))
-        .code,
+      (
+        await fail(app, 'sales.complete', {
+          cartId,
+          checkoutId: uuidv7(),
+          tenders: [
+            { kind: 'trade', tradeId: t.id },
+            { kind: 'trade', tradeId: t.id },
+          ],
+        })
+      ).code,
     ).toBe('VALIDATION');
     const order = await sell(app, cartId, t.id);
     const cart2 = await fillCart(app);
@@ -321,7 +338,11 @@ describe('the reconciler', () => {
     alipay.scriptPay('hang');
     void app.router.call('payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE }, 's1');
     await until(() => alipay.calls.pay === 1, 2000, 'the pay call');
-    const [row] = app.deps.sqlite.prepare('SELECT id, trade_no AS tradeNo, state FROM trades').all() as { id: string; tradeNo: string; state: string }[];
+    const [row] = app.deps.sqlite.prepare('SELECT id, trade_no AS tradeNo, state FROM trades').all() as {
+      id: string;
+      tradeNo: string;
+      state: string;
+    }[];
     expect(row!.state).toBe('sent');
     app.close();
     apps.splice(apps.indexOf(app), 1);
@@ -377,7 +398,9 @@ describe('the reconciler', () => {
     expect(count(app, "SELECT COUNT(*) AS n FROM trade_refunds WHERE trade_id = ? AND source = 'auto'", t.id)).toBe(1);
     expect(count(app, "SELECT COUNT(*) AS n FROM audit WHERE action = 'payment.autoRefund' AND target = ?", t.id)).toBe(1);
     expect(count(app, "SELECT COUNT(*) AS n FROM audit WHERE action = 'payment.refunded' AND target = ?", t.id)).toBe(1);
-    expect(count(app, "SELECT COUNT(*) AS n FROM audit WHERE action = 'payment.providerRefund' AND target = ? AND success = 1", t.id)).toBe(1);
+    expect(count(app, "SELECT COUNT(*) AS n FROM audit WHERE action = 'payment.providerRefund' AND target = ? AND success = 1", t.id)).toBe(
+      1,
+    );
     expect(events).toContain('payments.autoRefund');
     const refunds = await ok(app, 'payments.refunds', { tradeId: t.id });
     expect(refunds).toEqual([expect.objectContaining({ state: 'refunded', amount: 625, refundId: null })]);
@@ -459,7 +482,13 @@ describe('settings and secrets', () => {
     const exported = await ok(app, 'data.export', {});
     for (const f of readdirSync(exported.folder)) expect(readFileSync(join(exported.folder, f)).includes(SECRET), f).toBe(false);
     // Removing a secret: an empty value.
-    await ok(app, 'payments.saveConfig', { provider: 'alipay', enabled: true, mode: 'production', fields: { appId: '2021000000000001' }, secrets: { alipayPublicKey: '' } });
+    await ok(app, 'payments.saveConfig', {
+      provider: 'alipay',
+      enabled: true,
+      mode: 'production',
+      fields: { appId: '2021000000000001' },
+      secrets: { alipayPublicKey: '' },
+    });
     expect((await ok(app, 'payments.config', {})).providers[0]!.secretsSet).toEqual(['privateKey']);
     app.close();
     apps.splice(apps.indexOf(app), 1);

@@ -74,7 +74,9 @@ export interface FakeGateway extends PaymentGateway {
   lastConfig: ProviderGatewayConfig | null;
 }
 
-export function createFakeGateway(opts: { provider?: ProviderId; pollIntervalMs?: number; mode?: GatewayMode; merchant?: string } = {}): FakeGateway {
+export function createFakeGateway(
+  opts: { provider?: ProviderId; pollIntervalMs?: number; mode?: GatewayMode; merchant?: string } = {},
+): FakeGateway {
   const provider = opts.provider ?? 'alipay';
   const trades = new Map<string, FakeTrade>();
   const refundsPaid = new Map<string, number>();
@@ -101,7 +103,13 @@ export function createFakeGateway(opts: { provider?: ProviderId; pollIntervalMs?
     t.charges++;
   };
   const answerOf = (t: FakeTrade): TradeAnswer =>
-    t.state === 'paid' ? paidAnswer(t) : t.state === 'waiting' ? { state: 'waiting', providerRef: t.providerRef } : t.state === 'closed' ? { state: 'closed' } : { state: 'failed', code: 'DECLINED', message: 'Declined' };
+    t.state === 'paid'
+      ? paidAnswer(t)
+      : t.state === 'waiting'
+        ? { state: 'waiting', providerRef: t.providerRef }
+        : t.state === 'closed'
+          ? { state: 'closed' }
+          : { state: 'failed', code: 'DECLINED', message: 'Declined' };
 
   const newTrade = (req: PayRequest, waitsLeft: number): FakeTrade => {
     const existing = trades.get(req.tradeNo);
@@ -155,8 +163,7 @@ export function createFakeGateway(opts: { provider?: ProviderId; pollIntervalMs?
     calls,
     lastConfig: null,
     charges: () => [...trades.values()].reduce((s, t) => s + t.charges, 0),
-    net: () =>
-      [...trades.values()].reduce((s, t) => s + t.charges * t.amount - t.reversed - t.refunded, 0),
+    net: () => [...trades.values()].reduce((s, t) => s + t.charges * t.amount - t.reversed - t.refunded, 0),
     scriptPay: (...s) => void payScripts.push(...s),
     scriptQuery: (...s) => void queryScripts.push(...s),
     scriptCancel: (...s) => void cancelScripts.push(...s),
@@ -222,7 +229,8 @@ export function createFakeGateway(opts: { provider?: ProviderId; pollIntervalMs?
       if (!t || t.state !== 'paid') return Promise.resolve({ state: 'failed', code: 'TRADE_NOT_PAID', message: 'Not paid' });
       if (s === 'fail') return Promise.resolve({ state: 'failed', code: 'REFUND_REFUSED', message: 'Refused' });
       if (!refundsPaid.has(req.refundNo)) {
-        if (t.refunded + req.amount > t.amount) return Promise.resolve({ state: 'failed', code: 'REFUND_AMT_EXCEEDED', message: 'Too much' });
+        if (t.refunded + req.amount > t.amount)
+          return Promise.resolve({ state: 'failed', code: 'REFUND_AMT_EXCEEDED', message: 'Too much' });
         t.refunded += req.amount;
         refundsPaid.set(req.refundNo, req.amount);
       }
@@ -234,7 +242,9 @@ export function createFakeGateway(opts: { provider?: ProviderId; pollIntervalMs?
       calls.queryRefund++;
       const paid = refundsPaid.get(req.refundNo);
       return Promise.resolve(
-        paid === undefined ? { state: 'unknown', code: 'NOT_FOUND', message: 'no such refund' } : { state: 'refunded', providerRef: `RF${req.refundNo}`, amount: paid },
+        paid === undefined
+          ? { state: 'unknown', code: 'NOT_FOUND', message: 'no such refund' }
+          : { state: 'refunded', providerRef: `RF${req.refundNo}`, amount: paid },
       );
     },
     verifyNotice: () => null,

@@ -152,7 +152,13 @@ export function gatewayConfig(
     const v = secrets.get(secretKey(provider, name));
     if (v !== null) values[name] = v;
   }
-  const cfg: ProviderGatewayConfig = { provider, mode: s.mode, fields: { ...s.fields }, secrets: values, timeoutMs: DEFAULT_GATEWAY_TIMEOUT_MS };
+  const cfg: ProviderGatewayConfig = {
+    provider,
+    mode: s.mode,
+    fields: { ...s.fields },
+    secrets: values,
+    timeoutMs: DEFAULT_GATEWAY_TIMEOUT_MS,
+  };
   if (s.mode === 'training') {
     const url = trainingUrl(provider);
     if (!url) return null;

@@ -41,7 +41,12 @@ function insertRefund(
     )
     .run(id, newTradeNo(deps.terminalCode, now, 'R'), r.tradeId, r.refundId, r.source, r.amount, now, now);
   if (res.changes === 0) return null;
-  tradeEvent(deps, r.tradeId, 'refund.requested', null, null, { refundRowId: id, amount: r.amount, source: r.source, refundId: r.refundId });
+  tradeEvent(deps, r.tradeId, 'refund.requested', null, null, {
+    refundRowId: id,
+    amount: r.amount,
+    source: r.source,
+    refundId: r.refundId,
+  });
   return id;
 }
 
@@ -85,8 +90,9 @@ export function requestDocumentRefunds(
     const pay = deps.sqlite.prepare('SELECT kind, reference FROM payments WHERE id = ?').get(t.paymentId) as
       { kind: string; reference: string | null } | undefined;
     if (!pay || pay.kind !== t.method) continue;
-    const trade = deps.sqlite.prepare("SELECT id, state FROM trades WHERE payment_id = ? AND state IN ('paid', 'refunded')").get(t.paymentId) as
-      { id: string; state: string } | undefined;
+    const trade = deps.sqlite
+      .prepare("SELECT id, state FROM trades WHERE payment_id = ? AND state IN ('paid', 'refunded')")
+      .get(t.paymentId) as { id: string; state: string } | undefined;
     if (!trade) {
       // A simulated-terminal card payment has no trade and nothing to send; a provider payment
       // taken on another till does, but its merchant trade number is on that till.
@@ -164,7 +170,11 @@ async function sendOnce(deps: Deps, id: string): Promise<void> {
     deps.sqlite
       .prepare('UPDATE trade_refunds SET state = ?, message = ?, provider_ref = COALESCE(?, provider_ref), updated_at = ? WHERE id = ?')
       .run(state, message, ref?.slice(0, 64) ?? null, now, id);
-    tradeEvent(deps, r.tradeId, `refund.${state}`, 'sent', state, { refundRowId: id, refundNo: r.refundNo, ...(message ? { message } : {}) });
+    tradeEvent(deps, r.tradeId, `refund.${state}`, 'sent', state, {
+      refundRowId: id,
+      refundNo: r.refundNo,
+      ...(message ? { message } : {}),
+    });
     if (state === 'refunded' || state === 'failed')
       recordAudit(deps, {
         staffId: null,
@@ -181,7 +191,9 @@ async function sendOnce(deps: Deps, id: string): Promise<void> {
 
 /** Every refund not yet final: sent again with its own number, or queried while the provider works on it. */
 export async function processRefunds(deps: Deps): Promise<void> {
-  const ids = deps.sqlite.prepare("SELECT id FROM trade_refunds WHERE state IN ('requested', 'sent', 'unknown') ORDER BY created_at").all() as {
+  const ids = deps.sqlite
+    .prepare("SELECT id FROM trade_refunds WHERE state IN ('requested', 'sent', 'unknown') ORDER BY created_at")
+    .all() as {
     id: string;
   }[];
   await Promise.all(ids.map((r) => sendRefund(deps, r.id)));

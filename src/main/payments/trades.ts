@@ -234,7 +234,11 @@ function createTrade(deps: Deps, staff: SessionStaff, gw: PaymentGateway, input:
     if (cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
     const owed = cart.priced.total - coveredByElectronic(deps, input.cartId);
     if (input.amount > owed)
-      throw new AppError('VALIDATION', 'The amount is more than is owed', { field: 'amount', max: Math.max(0, owed), reason: 'moreThanOwed' });
+      throw new AppError('VALIDATION', 'The amount is more than is owed', {
+        field: 'amount',
+        max: Math.max(0, owed),
+        reason: 'moreThanOwed',
+      });
     const id = deps.ids();
     const now = deps.clock();
     const currency = readSettings(deps).currency;
@@ -331,7 +335,10 @@ export async function startTrade(deps: Deps, staff: SessionStaff, input: StartTr
   if (deps.trades.closed) return trade;
   noteReachability(deps, input.provider, answer);
   if (notSent(answer)) {
-    transition(deps, trade.id, ['sent'], 'failed', { errorCode: answer.state === 'unknown' ? answer.code : 'NETWORK', message: 'Not sent' });
+    transition(deps, trade.id, ['sent'], 'failed', {
+      errorCode: answer.state === 'unknown' ? answer.code : 'NETWORK',
+      message: 'Not sent',
+    });
     throw new AppError('UNAVAILABLE', 'The payment provider cannot be reached: take another tender', {
       provider: input.provider,
       reason: 'offline',
@@ -344,7 +351,13 @@ export async function startTrade(deps: Deps, staff: SessionStaff, input: StartTr
 }
 
 /** Records what the provider said, from one of `from`; null when another loop moved the trade first. */
-export function applyAnswer(deps: Deps, id: string, from: readonly TradeState[], answer: TradeAnswer, qr: string | null = null): Trade | null {
+export function applyAnswer(
+  deps: Deps,
+  id: string,
+  from: readonly TradeState[],
+  answer: TradeAnswer,
+  qr: string | null = null,
+): Trade | null {
   switch (answer.state) {
     case 'paid': {
       const row = tradeRow(deps, id);
@@ -507,7 +520,8 @@ export async function queryTradeNow(deps: Deps, id: string): Promise<Trade> {
 export async function cancelTrade(deps: Deps, staff: SessionStaff, id: string): Promise<Trade> {
   const t = tradeRow(deps, id);
   if (!t) throw notFound('Trade', { id });
-  if (t.orderId) throw new AppError('CONFLICT', 'That payment belongs to a completed sale: refund the sale instead', { reason: 'usedBySale' });
+  if (t.orderId)
+    throw new AppError('CONFLICT', 'That payment belongs to a completed sale: refund the sale instead', { reason: 'usedBySale' });
   if (t.state === 'paid') {
     requestAutoRefund(deps, id, 'cancelled by staff', staff.id);
     deps.trades.kick();
@@ -518,7 +532,8 @@ export async function cancelTrade(deps: Deps, staff: SessionStaff, id: string): 
     recordAudit(deps, { staffId: staff.id, action: 'payment.cancel', target: id, details: { state: t.state }, success: true }),
   );
   if (t.state === 'created') transition(deps, id, ['created'], 'failed', { errorCode: 'CANCELLED', message: 'Cancelled before sending' });
-  else transition(deps, id, ['sent', 'waiting', 'unknown'], 'cancelling', { errorCode: 'CANCELLED', message: 'Cancelled by staff' }, 'cancel');
+  else
+    transition(deps, id, ['sent', 'waiting', 'unknown'], 'cancelling', { errorCode: 'CANCELLED', message: 'Cancelled by staff' }, 'cancel');
   // The running loop (if any) sees `cancelling` at its next turn; otherwise start one.
   const running = deps.trades.driving.get(id);
   await Promise.race([running ?? driveTrade(deps, id), sleep(5000)]);

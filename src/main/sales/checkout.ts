@@ -37,7 +37,8 @@ export const CHECKOUT_SQL = {
   insertTradePayment:
     'INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, account, created_at) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?)',
   settleTrade: "UPDATE trades SET order_id = ?, payment_id = ?, updated_at = ? WHERE id = ? AND state = 'paid' AND order_id IS NULL",
-  tradeAttached: "INSERT INTO trade_events (id, trade_id, at, kind, from_state, to_state, detail) VALUES (?, ?, ?, 'attached', 'paid', 'paid', ?)",
+  tradeAttached:
+    "INSERT INTO trade_events (id, trade_id, at, kind, from_state, to_state, detail) VALUES (?, ?, ?, 'attached', 'paid', 'paid', ?)",
   completeCart: "UPDATE carts SET status = 'completed', updated_at = ? WHERE id = ?",
   order: `SELECT o.id, o.number, o.checkout_id AS checkoutId, o.created_at AS createdAt, s.name AS staffName, o.terminal_code AS terminalCode,
                  o.currency, o.price_mode AS priceMode, o.subtotal, o.discount_total AS discountTotal, o.tax_total AS taxTotal, o.total,
@@ -91,7 +92,8 @@ function resolveTrade(deps: Deps, cartId: string, tradeId: string): ResolvedTend
   if (t.state !== 'paid' || t.refunding)
     throw new AppError('DECLINED', 'That payment is not paid', { tradeId, status: t.refunding ? 'refunding' : t.state });
   // Money the provider reports differently from what we asked is for a person to sort out, not a sale.
-  if (t.errorCode === 'AMOUNT_MISMATCH') throw new AppError('CONFLICT', 'The provider reports another amount for that payment', { tradeId });
+  if (t.errorCode === 'AMOUNT_MISMATCH')
+    throw new AppError('CONFLICT', 'The provider reports another amount for that payment', { tradeId });
   return {
     kind: TRADE_KIND[t.provider],
     amount: t.amount,
@@ -250,9 +252,19 @@ export function completeSale(
     if (t.tradeId) {
       // The trade and its sale commit together: a trade backs one sale only.
       const paymentId = deps.ids();
-      cachedStatement(deps.sqlite, CHECKOUT_SQL.insertTradePayment).run(paymentId, orderId, t.kind, t.amount, t.brand, t.reference, t.account ?? null, now);
+      cachedStatement(deps.sqlite, CHECKOUT_SQL.insertTradePayment).run(
+        paymentId,
+        orderId,
+        t.kind,
+        t.amount,
+        t.brand,
+        t.reference,
+        t.account ?? null,
+        now,
+      );
       const res = cachedStatement(deps.sqlite, CHECKOUT_SQL.settleTrade).run(orderId, paymentId, now, t.tradeId);
-      if (res.changes !== 1) throw new AppError('CONFLICT', 'That payment already paid for another sale', { tradeId: t.tradeId, reason: 'tradeUsed' });
+      if (res.changes !== 1)
+        throw new AppError('CONFLICT', 'That payment already paid for another sale', { tradeId: t.tradeId, reason: 'tradeUsed' });
       cachedStatement(deps.sqlite, CHECKOUT_SQL.tradeAttached).run(deps.ids(), t.tradeId, now, JSON.stringify({ orderId, paymentId }));
       continue;
     }

@@ -344,7 +344,9 @@ export const payments = sqliteTable(
     orderId: text('order_id')
       .notNull()
       .references(() => orders.id),
-    kind: text('kind', { enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'] }).notNull(),
+    kind: text('kind', {
+      enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'],
+    }).notNull(),
     amount: integer('amount').notNull(),
     tendered: integer('tendered'),
     brand: text('brand'),
