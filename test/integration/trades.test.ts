@@ -508,3 +508,82 @@ describe('settings and secrets', () => {
     expect((await fail(app, 'payments.reconciliation', {}, 's2')).code).toBe('FORBIDDEN');
   });
 });
+
+describe('other methods and notices', () => {
+  it('shows a QR; the customer scans and pays; the QR is gone once paid', async () => {
+    const { app, wechat, cartId } = await shop();
+    const t = await ok(app, 'payments.showQr', { cartId, amount: 625, provider: 'wechat' });
+    expect(t).toMatchObject({ state: 'waiting', method: 'qr', qr: `https://qr.example/${t.tradeNo}` });
+    await until(() => wechat.calls.query >= 2, 2000, 'polling');
+    wechat.customerPays(t.tradeNo);
+    await waitState(app, t.id, 'paid');
+    expect((await ok(app, 'payments.trade', { id: t.id })).qr).toBeNull();
+    const order = await sell(app, cartId, t.id);
+    expect(order.payments[0]!.kind).toBe('wechat_pay');
+  });
+
+  it('takes a card on the terminal and records card_integrated with the brand', async () => {
+    const stripe = createFakeGateway({ provider: 'stripe' });
+    const app = makePaymentsApp({ stripe });
+    apps.push(app);
+    await readyStore(app);
+    await enable(app, 'stripe');
+    const cartId = await fillCart(app);
+    expect((await ok(app, 'payments.providers', {})).map((p) => [p.provider, p.methods])).toEqual([['stripe', ['terminal']]]);
+    const t = await ok(app, 'payments.startTerminal', { cartId, amount: 625 });
+    expect(t.state).toBe('waiting');
+    stripe.customerPays(t.tradeNo);
+    await waitState(app, t.id, 'paid');
+    const order = await sell(app, cartId, t.id);
+    expect(order.payments[0]).toMatchObject({ kind: 'card_integrated', brand: 'visa', account: '****4242', reference: t.providerRef });
+  });
+
+  it('a reconciler pass leaves a trade whose first answer is still on its way alone', async () => {
+    const { app, alipay, cartId } = await shop();
+    alipay.scriptPay('hang');
+    const pending = app.router.call('payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE }, 's1');
+    await until(() => alipay.calls.pay === 1, 2000, 'the pay call');
+    const { reconcileOnce } = await import('../../src/main/payments/reconciler');
+    await Promise.race([reconcileOnce(app.deps), new Promise((r) => setTimeout(r, 100))]);
+    expect(alipay.calls.query + alipay.calls.cancel).toBe(0);
+    alipay.customerPays([...alipay.trades.keys()][0]!);
+    alipay.release();
+    const res = await pending;
+    expect(res.ok).toBe(true);
+    const id = (res as { value: Trade }).value.id;
+    await waitState(app, id, 'paid');
+    expect(alipay.charges()).toBe(1);
+  });
+
+  it('cancelling a paid trade no sale used refunds it', async () => {
+    const { app, alipay, cartId } = await shop();
+    const t = await ok(app, 'payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE });
+    await ok(app, 'payments.cancelTrade', { id: t.id });
+    await waitState(app, t.id, 'refunded');
+    expect(alipay.net()).toBe(0);
+    expect((await fail(app, 'sales.complete', { cartId, checkoutId: uuidv7(), tenders: [{ kind: 'trade', tradeId: t.id }] })).code).toBe(
+      'DECLINED',
+    );
+    // The sale owes the whole amount again.
+    expect((await ok(app, 'payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE })).state).toBe('paid');
+  });
+
+  it('applies a verified notice for our merchant and amount; refuses and audits others, changing nothing', async () => {
+    const { app, alipay, cartId } = await shop();
+    const { applyNotice } = await import('../../src/main/payments/trades');
+    alipay.scriptPay({ waiting: Number.POSITIVE_INFINITY });
+    const t = await ok(app, 'payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE });
+    const paid = { state: 'paid' as const, providerRef: 'ALI1', amount: 625, buyer: 'a***@example.com', brand: null };
+    const base = { provider: 'alipay' as const, merchant: alipay.merchant, tradeNo: t.tradeNo, eventId: 'ev1', answer: paid };
+    expect(applyNotice(app.deps, { ...base, merchant: 'SOMEONE-ELSE' })).toBeNull();
+    expect(applyNotice(app.deps, { ...base, answer: { ...paid, amount: 1 } })).toBeNull();
+    expect(applyNotice(app.deps, { ...base, provider: 'wechat' })).toBeNull();
+    expect(applyNotice(app.deps, { ...base, tradeNo: 'NOSUCHTRADE' })).toBeNull();
+    expect(trade(app, t.id)['state']).toBe('waiting');
+    expect(count(app, "SELECT COUNT(*) AS n FROM audit WHERE action = 'payment.notice' AND success = 0")).toBe(4);
+    expect(applyNotice(app.deps, base)?.state).toBe('paid');
+    // Replayed: nothing changes.
+    expect(applyNotice(app.deps, base)?.state).toBe('paid');
+    expect(count(app, "SELECT COUNT(*) AS n FROM trade_events WHERE trade_id = ? AND to_state = 'paid'", t.id)).toBe(1);
+  });
+});

@@ -321,16 +321,25 @@ export async function startTrade(deps: Deps, staff: SessionStaff, input: StartTr
     terminal: deps.terminalCode,
     ...(input.code ? { authCode: input.code.trim() } : {}),
   };
+  // While the request is out, this call is the trade's one loop: a reconciler pass must not query
+  // (and then cancel as unknown) a trade whose first answer is still on its way.
+  let release!: () => void;
+  deps.trades.driving.set(trade.id, new Promise<void>((r) => (release = r)));
   let answer: TradeAnswer;
   let qr: string | null = null;
-  if (input.method === 'code') answer = await safely(() => gw.pay(req));
-  else if (input.method === 'terminal') answer = await safely(() => gw.startTerminal!(req));
-  else {
-    const pre = await safely(() => gw.precreate(req, deps.trades.notifyUrl(input.provider)));
-    if ('qr' in pre) {
-      qr = pre.qr;
-      answer = { state: 'waiting' };
-    } else answer = pre;
+  try {
+    if (input.method === 'code') answer = await safely(() => gw.pay(req));
+    else if (input.method === 'terminal') answer = await safely(() => gw.startTerminal!(req));
+    else {
+      const pre = await safely(() => gw.precreate(req, deps.trades.notifyUrl(input.provider)));
+      if ('qr' in pre) {
+        qr = pre.qr;
+        answer = { state: 'waiting' };
+      } else answer = pre;
+    }
+  } finally {
+    deps.trades.driving.delete(trade.id);
+    release();
   }
   if (deps.trades.closed) return trade;
   noteReachability(deps, input.provider, answer);

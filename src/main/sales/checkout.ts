@@ -13,6 +13,7 @@ import { cartShipsLater, recordSaleExtras, type InternalTender } from '../afters
 import { attachShift, requireOpenShift } from '../shifts/shifts';
 import { recordSaleInsight } from '../insight/rollups';
 import { cachedStatement } from '../db/statements';
+import { findTrade } from '../payments/trades';
 
 /**
  * The statements of a sale (compiled once per connection: a sale runs a couple of dozen).
@@ -266,6 +267,12 @@ export function completeSale(
       if (res.changes !== 1)
         throw new AppError('CONFLICT', 'That payment already paid for another sale', { tradeId: t.tradeId, reason: 'tradeUsed' });
       cachedStatement(deps.sqlite, CHECKOUT_SQL.tradeAttached).run(deps.ids(), t.tradeId, now, JSON.stringify({ orderId, paymentId }));
+      // Screens showing the trade learn its sale once the sale has committed (a rollback leaves it unused).
+      const tradeId = t.tradeId;
+      setImmediate(() => {
+        const after = deps.sqlite.open ? findTrade(deps, tradeId) : null;
+        if (after?.orderId) deps.events.emit('payments.trade', after);
+      });
       continue;
     }
     insPay.run(deps.ids(), orderId, t.kind, t.amount, null, t.brand, t.last4, t.reference, now);
