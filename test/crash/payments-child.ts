@@ -185,8 +185,12 @@ async function recover(): Promise<void> {
   app.close();
 }
 
-(mode === 'sale' ? sale() : recover()).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : String(err));
-  process.exitCode = 1;
-  app.close();
-});
+// The app's payment timers do not hold the process open (a host's server does): this run does.
+const alive = setInterval(() => undefined, 1000);
+(mode === 'sale' ? sale() : recover())
+  .catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    process.exitCode = 1;
+    app.close();
+  })
+  .finally(() => clearInterval(alive));

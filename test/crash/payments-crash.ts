@@ -215,13 +215,16 @@ export async function runPaymentsCrash(opts: {
       const childCrash = ['beforeCall', 'afterAnswer', 'beforeSale', 'afterSale'].includes(crashAt) ? crashAt : 'none';
       const first = await runChild([dir, url, 'sale', childCrash, variant], (kill) => (cur.kill = kill));
       const killed = first.signal === 'SIGKILL';
-      if (!killed && first.code !== 0) throw new Error(`run ${i} (${crashAt}) failed before any kill:\n${first.out}`);
+      let outputs = `first: ${first.code ?? first.signal}\n${first.out}`;
+      if (!killed && (first.code !== 0 || !/DONE|UNPAID/.test(first.out)))
+        throw new Error(`run ${i} (${crashAt}) failed before any kill:\n${first.out}`);
       if (killed) {
         report.kills++;
         report.byPoint[crashAt] = (report.byPoint[crashAt] ?? 0) + 1;
         cur.kill = null;
         const second = await runChild([dir, url, 'recover', 'none', variant], () => undefined);
-        if (second.code !== 0) throw new Error(`run ${i} (${crashAt}) did not recover:\n${second.out}`);
+        if (second.code !== 0 || !second.out.includes('DONE')) throw new Error(`run ${i} (${crashAt}) did not recover:\n${second.out}`);
+        outputs += `\nsecond: ${second.code ?? second.signal}\n${second.out}`;
       }
       try {
         const r = check(dir, fake, variant);
@@ -231,9 +234,12 @@ export async function runPaymentsCrash(opts: {
         report.refundedByDocument += r.doc;
       } catch (err) {
         if (err instanceof MoneyRuleBroken)
-          throw new Error(`run ${i} (${crashAt}, ${variant}, pay ${JSON.stringify(payScript)}): ${err.message}; data kept in ${dir}`, {
-            cause: err,
-          });
+          throw new Error(
+            `run ${i} (${crashAt}, ${variant}, pay ${JSON.stringify(payScript)}): ${err.message}; data kept in ${dir}\n${outputs}`,
+            {
+              cause: err,
+            },
+          );
         throw err;
       }
       if (!opts.keep) rmSync(dir, { recursive: true, force: true });
