@@ -496,6 +496,37 @@ describe('settings and secrets', () => {
       expect(readFileSync(join(tmp.dir, f)).includes(SECRET), f).toBe(false);
   });
 
+  it('training mode builds the gateway against the training fake, with the fake’s own credentials', async () => {
+    const alipay = createFakeGateway();
+    let running = false;
+    const app = makePaymentsApp(
+      { alipay },
+      {
+        trainingUrl: (p) =>
+          running && p === 'alipay' ? { baseUrl: 'http://127.0.0.1:4567', secrets: { privateKey: 'FAKE-MERCHANT-KEY' } } : null,
+      },
+    );
+    apps.push(app);
+    await readyStore(app);
+    await ok(app, 'payments.saveConfig', {
+      provider: 'alipay',
+      enabled: true,
+      mode: 'training',
+      fields: { appId: 'X' },
+      secrets: { privateKey: 'REAL' },
+    });
+    // No fake running: training is not available.
+    expect(await ok(app, 'payments.providers', {})).toEqual([]);
+    running = true;
+    await ok(app, 'payments.saveConfig', { provider: 'alipay', enabled: true, mode: 'training', fields: { appId: 'X' } });
+    expect((await ok(app, 'payments.providers', {})).map((p) => p.provider)).toEqual(['alipay']);
+    expect(alipay.lastConfig).toMatchObject({
+      mode: 'training',
+      baseUrl: 'http://127.0.0.1:4567',
+      secrets: { privateKey: 'FAKE-MERCHANT-KEY' },
+    });
+  });
+
   it('only an admin sees or changes payment settings', async () => {
     const { app } = await shop();
     await ok(app, 'staff.create', { name: 'Bob', role: 'clerk', pin: '5678' });

@@ -18,7 +18,7 @@ import type {
   RefundRequest,
   TradeAnswer,
 } from '../../src/main/payments/gateway';
-import type { ProviderGatewayConfig } from '../../src/main/payments/config';
+import type { ProviderGatewayConfig, TrainingUrl } from '../../src/main/payments/config';
 import { NO_CLOUD, TEST_PIN_PARAMS, testClock, type TestClock } from './app';
 
 /** How the next pay / query / cancel / refund misbehaves. */
@@ -257,7 +257,7 @@ export function createFakeGateway(
 /** An app whose payment providers are the given fakes (each enabled with `enablePayments`). */
 export function makePaymentsApp(
   fakes: Partial<Record<ProviderId, FakeGateway>>,
-  opts: { dataDir?: string | null; clock?: TestClock; reconcileEveryMs?: number } = {},
+  opts: { dataDir?: string | null; clock?: TestClock; reconcileEveryMs?: number; trainingUrl?: TrainingUrl } = {},
 ): App & { clock: TestClock } {
   const clock = opts.clock ?? testClock();
   const factories = Object.fromEntries(
@@ -278,6 +278,7 @@ export function makePaymentsApp(
     sync: { autoStart: false, transport: NO_CLOUD },
     gateways: factories,
     reconcileEveryMs: opts.reconcileEveryMs ?? 0,
+    ...(opts.trainingUrl ? { trainingUrl: opts.trainingUrl } : {}),
     backgroundCheck: false,
     automaticBackups: false,
   });

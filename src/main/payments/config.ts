@@ -32,8 +32,14 @@ export interface ProviderGatewayConfig {
 /** Builds each provider's gateway from its settings (the app plugs createAlipayGateway etc.; tests plug fakes). */
 export type GatewayFactories = Partial<Record<ProviderId, (cfg: ProviderGatewayConfig) => PaymentGateway>>;
 
-/** The training fake's base URL of a provider, or null when no fake runs. */
-export type TrainingUrl = (provider: ProviderId) => string | null;
+/**
+ * Training mode: where the provider's training fake listens, or null when none runs. A fake signs
+ * with keys of its own, so it may also hand the credentials the gateway needs to talk to it; they
+ * replace the stored ones for training only.
+ */
+export type TrainingUrl = (
+  provider: ProviderId,
+) => string | { baseUrl: string; fields?: Record<string, string>; secrets?: Record<string, string> } | null;
 
 /** The gateway of a provider as configured now, or null (disabled, not set up, no factory). */
 export interface Gateways {
@@ -160,9 +166,14 @@ export function gatewayConfig(
     timeoutMs: DEFAULT_GATEWAY_TIMEOUT_MS,
   };
   if (s.mode === 'training') {
-    const url = trainingUrl(provider);
-    if (!url) return null;
-    cfg.baseUrl = url;
+    const fake = trainingUrl(provider);
+    if (!fake) return null;
+    if (typeof fake === 'string') cfg.baseUrl = fake;
+    else {
+      cfg.baseUrl = fake.baseUrl;
+      cfg.fields = { ...cfg.fields, ...fake.fields };
+      cfg.secrets = { ...cfg.secrets, ...fake.secrets };
+    }
   }
   return cfg;
 }
