@@ -407,6 +407,19 @@ describe('the reconciler', () => {
     expect((await ok(app, 'payments.trade', { id: t.id })).refunded).toBe(625);
   });
 
+  it('keeps a paid trade for an open sale, and refunds it once the sale is abandoned past the grace', async () => {
+    const { app, alipay, cartId } = await shop();
+    const t = await ok(app, 'payments.payByCode', { cartId, amount: 300, code: ALIPAY_CODE });
+    const { reconcileOnce } = await import('../../src/main/payments/reconciler');
+    app.clock.advance(3_600_000);
+    await reconcileOnce(app.deps);
+    expect(trade(app, t.id)['state']).toBe('paid');
+    app.clock.advance(24 * 3_600_000);
+    await reconcileOnce(app.deps);
+    await waitState(app, t.id, 'refunded');
+    expect(alipay.net()).toBe(0);
+  });
+
   it('an automatic refund whose answer is lost is sent again with the same number and paid once', async () => {
     const { app, alipay, cartId } = await shop();
     const t = await ok(app, 'payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE });
@@ -615,6 +628,9 @@ describe('other methods and notices', () => {
     expect(applyNotice(app.deps, base)?.state).toBe('paid');
     // Replayed: nothing changes.
     expect(applyNotice(app.deps, base)?.state).toBe('paid');
+    expect((await ok(app, 'payments.reconciliation', {})).filter((p) => p.kind === 'notice_refused').map((p) => p.trade.id)).toEqual([
+      t.id,
+    ]);
     expect(count(app, "SELECT COUNT(*) AS n FROM trade_events WHERE trade_id = ? AND to_state = 'paid'", t.id)).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import type { Deps } from '../deps';
 import { driveTrade, getTrade } from './trades';
 import { processRefunds, requestAutoRefund } from './refunds';
 
-/** A paid trade of a parked sale is kept this long for the sale to come back, then refunded. */
+/** A paid trade of a parked or abandoned sale is kept this long for the sale to be finished, then refunded. */
 export const PARKED_GRACE_MS = 24 * 3_600_000;
 export const DEFAULT_RECONCILE_EVERY_MS = 30_000;
 
@@ -29,9 +29,10 @@ export async function reconcileOnce(deps: Deps): Promise<void> {
       `SELECT t.id, c.status AS cartStatus FROM trades t LEFT JOIN carts c ON c.id = t.cart_id
        WHERE t.state = 'paid' AND t.order_id IS NULL AND t.error_code IS NOT 'AMOUNT_MISMATCH'
          AND NOT EXISTS (SELECT 1 FROM trade_refunds r WHERE r.trade_id = t.id AND r.source = 'auto')
-         AND (c.status IS NULL OR c.status IN ('voided', 'completed') OR (c.status = 'parked' AND c.updated_at < ?))`,
+         AND (c.status IS NULL OR c.status IN ('voided', 'completed') OR (c.status = 'parked' AND c.updated_at < ?)
+              OR (c.status = 'open' AND t.updated_at < ?))`,
     )
-    .all(deps.clock() - PARKED_GRACE_MS) as { id: string; cartStatus: string | null }[];
+    .all(deps.clock() - PARKED_GRACE_MS, deps.clock() - PARKED_GRACE_MS) as { id: string; cartStatus: string | null }[];
   for (const o of orphans) {
     if (deps.trades.closed) return;
     requestAutoRefund(deps, o.id, o.cartStatus ? `sale ${o.cartStatus}` : 'sale missing');
@@ -86,5 +87,10 @@ export function reconciliation(deps: Deps): TradeProblem[] {
     `SELECT id, CAST(paid_amount AS TEXT) AS detail FROM trades WHERE error_code = 'AMOUNT_MISMATCH' AND state IN ('paid', 'refunded')`,
   ))
     out.push({ trade: getTrade(deps, r.id), kind: 'amount_mismatch', detail: `The provider reports ${r.detail ?? '?'}` });
+  for (const r of rows(
+    `SELECT trade_id AS id, COUNT(*) AS detail FROM trade_events WHERE kind = 'notice_refused' AND at > ? GROUP BY trade_id`,
+    now - 7 * 24 * 3_600_000,
+  ))
+    out.push({ trade: getTrade(deps, r.id), kind: 'notice_refused', detail: `${r.detail ?? ''} notification(s) refused` });
   return out;
 }
