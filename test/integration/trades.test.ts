@@ -315,6 +315,13 @@ describe('offline', () => {
     expect((await ok(app, 'payments.payByCode', { cartId: cart2, amount: 625, code: ALIPAY_CODE })).state).toBe('paid');
   });
 
+  it('a gateway that throws like fetch does (the socket error as its cause) counts as not sent', async () => {
+    const { app, alipay, cartId } = await shop();
+    alipay.pay = () => Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ENOTFOUND' }) }));
+    expect((await fail(app, 'payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE })).code).toBe('UNAVAILABLE');
+    expect(app.deps.sqlite.prepare('SELECT state, error_code AS code FROM trades').all()).toEqual([{ state: 'failed', code: 'ENOTFOUND' }]);
+  });
+
   it('a provider that is not set up is UNAVAILABLE', async () => {
     const alipay = createFakeGateway();
     const app = makePaymentsApp({ alipay });

@@ -282,8 +282,10 @@ async function safely<T>(call: () => Promise<T>): Promise<T | Extract<TradeAnswe
   try {
     return await call();
   } catch (err) {
-    const code = (err as { code?: unknown })?.code;
-    return { state: 'unknown', code: typeof code === 'string' ? code : 'ERROR', message: err instanceof Error ? err.name : 'error' };
+    // fetch wraps the socket's error (ECONNREFUSED, ENOTFOUND…) as its cause.
+    const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+    const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : 'ERROR';
+    return { state: 'unknown', code, message: err instanceof Error ? err.name : 'error' };
   }
 }
 
