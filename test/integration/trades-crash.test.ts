@@ -15,5 +15,5 @@ describe('payments crash safety', () => {
     expect(r.runs).toBe(CRASH_POINTS.length);
     // Every point the till itself reaches is a kill (the provider-side ones depend on its answers).
     for (const p of ['beforeCall', 'payLeft', 'afterAnswer', 'beforeSale'] as const) expect(r.byPoint[p], p).toBe(1);
-  }, 300_000);
+  }, 600_000);
 });
