@@ -14,6 +14,10 @@ import { createRouter, type Router } from './router';
 import { SessionStore } from './sessions';
 import { createSimulatedTerminal } from './payments/simulated-terminal';
 import type { PaymentProvider } from './payments/provider';
+import { createGateways, type GatewayFactories, type TrainingUrl } from './payments/config';
+import { createTradeRuntime } from './payments/runtime';
+import { DEFAULT_RECONCILE_EVERY_MS, startReconciler } from './payments/reconciler';
+import type { ProviderId } from './payments/gateway';
 import { OWASP_SCRYPT, type PinParams } from './staff/pin';
 import { createDataSafety, type DataSafety } from './backup/service';
 import {
@@ -50,6 +54,17 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdSource;
   payments?: PaymentProvider;
+  /**
+   * How each payment provider's gateway is built from its settings (createAlipayGateway…); a
+   * provider without a factory is unavailable.
+   */
+  gateways?: GatewayFactories;
+  /** Training mode: the base URL of the provider's training fake, or null when none runs. */
+  trainingUrl?: TrainingUrl;
+  /** Where providers send QR notifications (the cloud's endpoint), or null: the till polls. */
+  paymentNotifyUrl?: (provider: ProviderId) => string | null;
+  /** Background reconciliation of trades (default every 30 s; 0: only at start-up and when kicked). */
+  reconcileEveryMs?: number;
   pinParams?: PinParams;
   /** Where secrets live: the desktop app passes a safeStorage-sealed store; default a user-only file in the data folder (memory without one). */
   secrets?: SecretStore;
@@ -152,8 +167,11 @@ export function createApp(opts: AppOptions): App {
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
+    const trades = createTradeRuntime(opts.paymentNotifyUrl ? { notifyUrl: opts.paymentNotifyUrl } : {});
     const deps: Deps = {
       ...store,
+      gateways: createGateways(() => ({ sqlite: store.sqlite, secrets }), opts.gateways ?? {}, opts.trainingUrl ?? (() => null)),
+      trades,
       clock,
       ids: opts.ids ?? (() => uuidv7(clock())),
       hlc: createHlc(terminalCode, clock),
@@ -170,6 +188,8 @@ export function createApp(opts: AppOptions): App {
     // What a first download left for later and the app closed before finishing is finished now; a
     // terminal still joining leaves it to the end of its download.
     if (getState(store.sqlite, 'joining') !== true) finishFirstDownload(deps);
+    // Every trade left unresolved (a crash, a close mid-payment) is driven to a final state now and in the background.
+    startReconciler(deps, opts.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS);
     return {
       store,
       deps,
@@ -185,6 +205,8 @@ export function createApp(opts: AppOptions): App {
     checkTimer = null;
     running?.stop();
     running = null;
+    // Payment loops stop before the connection closes; what they had not recorded is queried at the next start.
+    core?.deps.trades.stop();
     core?.sync.engine.stop();
     // Before the main connection closes: its close then checkpoints the rest and removes the WAL.
     core?.checkpointer?.stop();

@@ -2,6 +2,8 @@ import type { Clock, IdSource } from '../shared/ids';
 import type { Hlc } from '../shared/hlc';
 import type { Db, Sqlite } from './db/open';
 import type { PaymentProvider } from './payments/provider';
+import type { Gateways } from './payments/config';
+import type { TradeRuntime } from './payments/runtime';
 import type { PinParams } from './staff/pin';
 import type { DataSafety } from './backup/service';
 import type { SecretStore } from './secrets/secrets';
@@ -21,6 +23,10 @@ export interface Deps {
   terminalCode: string;
   events: EventSink;
   payments: PaymentProvider;
+  /** The gateway of each payment provider as configured now (null: disabled or not set up). */
+  gateways: Gateways;
+  /** Trades being driven, providers found unreachable, the reconciler's timer: stopped with the store. */
+  trades: TradeRuntime;
   pinParams: PinParams;
   /** Credentials and keys kept outside the database file (never in a backup or an export). */
   secrets: SecretStore;

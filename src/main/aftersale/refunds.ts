@@ -29,6 +29,7 @@ import { completeSale } from '../sales/checkout';
 import { loadCart } from '../sales/cart';
 import { addCredit, addPoints, pointsBalance } from './customers';
 import { openShiftOf } from '../shifts/shifts';
+import { requestDocumentRefunds } from '../payments/refunds';
 import type { Unit } from '../../shared/units';
 
 /** Checked before the transaction opens (staff.ts verifyApproval): the PIN hash must not hold it. */
@@ -186,7 +187,7 @@ export function planReturn(
   });
 }
 
-const KIND_ORDER = ['card_integrated', 'card_external', 'store_credit', 'exchange', 'cash'];
+const KIND_ORDER = ['card_integrated', 'alipay', 'wechat_pay', 'card_external', 'store_credit', 'exchange', 'cash'];
 
 interface PlannedTender {
   paymentId: string | null;
@@ -301,6 +302,9 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
     'INSERT INTO refund_tenders (id, refund_id, payment_id, method, amount, brand, last4) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   for (const t of r.tenders) insTender.run(deps.ids(), r.refundId, t.paymentId, t.method, t.amount, t.brand, t.last4);
+  // Money that came in through a provider goes back through it: recorded here with a fixed refund
+  // number, sent once this document has committed (and again with the same number until answered).
+  requestDocumentRefunds(deps, r.refundId, r.tenders);
   const credit = r.tenders.filter((t) => t.method === 'store_credit').reduce((s, t) => s + t.amount, 0);
   if (credit > 0 && r.customerId)
     addCredit(deps, { customerId: r.customerId, delta: credit, kind: 'refund', refId: r.refundId, staffId: staff.id });

@@ -1,24 +1,63 @@
-import type { paymentsContract } from '../../shared/api/payments';
+import type { paymentsContract, ProviderStatus, TradeMethod } from '../../shared/api/payments';
 import type { HandlersFor } from '../router';
-import { AppError } from '../errors';
+import { staffOf } from '../router';
+import { inTransaction } from '../db/open';
+import { recordAudit } from '../audit/audit';
+import { configView, PROVIDERS, requireGateway, saveConfig } from './config';
+import { reconciliation } from './reconciler';
+import { tradeRefunds as refundsOfTrade } from './trades';
+import { cancelTrade, getTrade, isUnreachable, listTrades, providerForCode, queryTradeNow, startTrade } from './trades';
 
-// Placeholder until the trade state machine lands: every payment channel answers UNAVAILABLE.
-const unavailable = (): never => {
-  throw new AppError('UNAVAILABLE', 'Payment providers are not set up');
-};
+const METHODS: Record<string, TradeMethod[]> = { alipay: ['code', 'qr'], wechat: ['code', 'qr'], stripe: ['terminal'] };
 
 export const paymentsHandlers: HandlersFor<typeof paymentsContract> = {
-  'payments.providers': () => [],
-  'payments.payByCode': unavailable,
-  'payments.showQr': unavailable,
-  'payments.startTerminal': unavailable,
-  'payments.trade': unavailable,
-  'payments.cancelTrade': unavailable,
-  'payments.queryTrade': unavailable,
-  'payments.findTrades': () => [],
-  'payments.refunds': () => [],
-  'payments.reconciliation': () => [],
-  'payments.config': unavailable,
-  'payments.saveConfig': unavailable,
-  'payments.testConnection': unavailable,
+  'payments.providers': (_input, { deps }) => {
+    const out: ProviderStatus[] = [];
+    for (const p of PROVIDERS) {
+      const gw = deps.gateways(p);
+      if (!gw) continue;
+      const methods = (METHODS[p] ?? []).filter((m) => m !== 'terminal' || typeof gw.startTerminal === 'function');
+      out.push({ provider: p, mode: gw.mode, methods, reachable: !isUnreachable(deps, p) });
+    }
+    return out;
+  },
+  'payments.payByCode': (input, ctx) =>
+    startTrade(ctx.deps, staffOf(ctx), {
+      cartId: input.cartId,
+      amount: input.amount,
+      provider: providerForCode(input.code),
+      method: 'code',
+      code: input.code,
+    }),
+  'payments.showQr': (input, ctx) =>
+    startTrade(ctx.deps, staffOf(ctx), { cartId: input.cartId, amount: input.amount, provider: input.provider, method: 'qr' }),
+  'payments.startTerminal': (input, ctx) =>
+    startTrade(ctx.deps, staffOf(ctx), { cartId: input.cartId, amount: input.amount, provider: 'stripe', method: 'terminal' }),
+  'payments.trade': (input, { deps }) => getTrade(deps, input.id),
+  'payments.cancelTrade': (input, ctx) => cancelTrade(ctx.deps, staffOf(ctx), input.id),
+  'payments.queryTrade': (input, { deps }) => queryTradeNow(deps, input.id),
+  'payments.findTrades': (input, { deps }) => listTrades(deps, input),
+  'payments.refunds': (input, { deps }) => refundsOfTrade(deps, input.tradeId),
+  'payments.reconciliation': (_input, { deps }) => reconciliation(deps),
+  'payments.config': (_input, { deps }) => configView(deps),
+  'payments.saveConfig': (input, ctx) => saveConfig(ctx.deps, staffOf(ctx), input),
+  'payments.testConnection': async (input, ctx) => {
+    const gw = requireGateway(ctx.deps, input.provider);
+    let res: Awaited<ReturnType<typeof gw.testConnection>>;
+    try {
+      res = await gw.testConnection();
+    } catch (err) {
+      res = { ok: false, code: 'ERROR', message: err instanceof Error ? err.name : 'error' };
+    }
+    inTransaction(ctx.deps.sqlite, () =>
+      recordAudit(ctx.deps, {
+        staffId: staffOf(ctx).id,
+        action: 'payments.testConnection',
+        target: input.provider,
+        details: res.ok ? null : { code: res.code },
+        success: res.ok,
+      }),
+    );
+    return res;
+  },
 };

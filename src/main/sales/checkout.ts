@@ -13,6 +13,7 @@ import { cartShipsLater, recordSaleExtras, type InternalTender } from '../afters
 import { attachShift, requireOpenShift } from '../shifts/shifts';
 import { recordSaleInsight } from '../insight/rollups';
 import { cachedStatement } from '../db/statements';
+import { findTrade } from '../payments/trades';
 
 /**
  * The statements of a sale (compiled once per connection: a sale runs a couple of dozen).
@@ -31,6 +32,14 @@ export const CHECKOUT_SQL = {
   insertPayment:
     'INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   settleIntent: 'UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?',
+  trade: `SELECT cart_id AS cartId, provider, amount, state, provider_ref AS providerRef, buyer, brand, order_id AS orderId, error_code AS errorCode,
+                 EXISTS (SELECT 1 FROM trade_refunds r WHERE r.trade_id = trades.id AND r.source = 'auto') AS refunding
+          FROM trades WHERE id = ?`,
+  insertTradePayment:
+    'INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, account, created_at) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?)',
+  settleTrade: "UPDATE trades SET order_id = ?, payment_id = ?, updated_at = ? WHERE id = ? AND state = 'paid' AND order_id IS NULL",
+  tradeAttached:
+    "INSERT INTO trade_events (id, trade_id, at, kind, from_state, to_state, detail) VALUES (?, ?, ?, 'attached', 'paid', 'paid', ?)",
   completeCart: "UPDATE carts SET status = 'completed', updated_at = ? WHERE id = ?",
   order: `SELECT o.id, o.number, o.checkout_id AS checkoutId, o.created_at AS createdAt, s.name AS staffName, o.terminal_code AS terminalCode,
                  o.currency, o.price_mode AS priceMode, o.subtotal, o.discount_total AS discountTotal, o.tax_total AS taxTotal, o.total,
@@ -38,7 +47,7 @@ export const CHECKOUT_SQL = {
           FROM orders o JOIN staff s ON s.id = o.staff_id WHERE o.id = ?`,
   orderLines: `SELECT id, product_id AS productId, sku, name, alt_name AS altName, unit, qty, unit_price AS unitPrice, discount, tax,
                       tax_rate_bp AS taxRateBp, total FROM order_lines WHERE order_id = ? ORDER BY position`,
-  orderPayments: 'SELECT id, kind, amount, tendered, brand, last4, reference FROM payments WHERE order_id = ? ORDER BY rowid',
+  orderPayments: 'SELECT id, kind, amount, tendered, brand, last4, reference, account FROM payments WHERE order_id = ? ORDER BY rowid',
 } as const;
 
 function nextOrderNumber(deps: Deps): string {
@@ -49,12 +58,53 @@ function nextOrderNumber(deps: Deps): string {
 }
 
 interface ResolvedTender {
-  kind: 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange';
+  kind: 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange' | 'alipay' | 'wechat_pay';
   amount: number;
   brand: string | null;
   last4: string | null;
   reference: string | null;
   intentId: string | null;
+  /** A paid provider trade this tender is (its whole amount). */
+  tradeId?: string;
+  account?: string | null;
+}
+
+/** The tender kind a provider's money is recorded as. */
+const TRADE_KIND = { alipay: 'alipay', wechat: 'wechat_pay', stripe: 'card_integrated' } as const;
+
+/** A paid trade of this sale that no sale used yet, for its whole amount. */
+function resolveTrade(deps: Deps, cartId: string, tradeId: string): ResolvedTender {
+  const t = cachedStatement(deps.sqlite, CHECKOUT_SQL.trade).get(tradeId) as
+    | {
+        cartId: string;
+        provider: keyof typeof TRADE_KIND;
+        amount: number;
+        state: string;
+        providerRef: string | null;
+        buyer: string | null;
+        brand: string | null;
+        orderId: string | null;
+        errorCode: string | null;
+        refunding: number;
+      }
+    | undefined;
+  if (!t || t.cartId !== cartId) throw new AppError('NOT_FOUND', 'Payment not found for this sale', { tradeId });
+  if (t.orderId) throw new AppError('CONFLICT', 'That payment already paid for another sale', { tradeId, reason: 'tradeUsed' });
+  if (t.state !== 'paid' || t.refunding)
+    throw new AppError('DECLINED', 'That payment is not paid', { tradeId, status: t.refunding ? 'refunding' : t.state });
+  // Money the provider reports differently from what we asked is for a person to sort out, not a sale.
+  if (t.errorCode === 'AMOUNT_MISMATCH')
+    throw new AppError('CONFLICT', 'The provider reports another amount for that payment', { tradeId });
+  return {
+    kind: TRADE_KIND[t.provider],
+    amount: t.amount,
+    brand: t.brand,
+    last4: null,
+    reference: t.providerRef,
+    intentId: null,
+    tradeId,
+    account: t.buyer,
+  };
 }
 
 function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | InternalTender)[]): ResolvedTender[] {
@@ -66,7 +116,11 @@ function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | In
       return { kind: t.kind, amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
     if (t.kind === 'card_external')
       return { kind: 'card_external', amount: t.amount, brand: t.brand ?? null, last4: t.last4 ?? null, reference: null, intentId: null };
-    if (t.kind === 'trade') throw new AppError('UNAVAILABLE', 'Payment providers are not set up', { tradeId: t.tradeId });
+    if (t.kind === 'trade') {
+      if (seen.has(t.tradeId)) throw new AppError('VALIDATION', 'The same payment is listed twice');
+      seen.add(t.tradeId);
+      return resolveTrade(deps, cartId, t.tradeId);
+    }
     if (seen.has(t.intentId)) throw new AppError('VALIDATION', 'The same card payment is listed twice');
     seen.add(t.intentId);
     const intent = cachedStatement(deps.sqlite, CHECKOUT_SQL.intent).get(t.intentId) as
@@ -196,6 +250,31 @@ export function completeSale(
   const cashTendered = tenders.filter((t) => t.kind === 'cash').reduce((s, t) => s + t.amount, 0);
   if (cashTendered > 0) insPay.run(deps.ids(), orderId, 'cash', cashTendered - settlement.change, cashTendered, null, null, null, now);
   for (const t of tenders.filter((x) => x.kind !== 'cash')) {
+    if (t.tradeId) {
+      // The trade and its sale commit together: a trade backs one sale only.
+      const paymentId = deps.ids();
+      cachedStatement(deps.sqlite, CHECKOUT_SQL.insertTradePayment).run(
+        paymentId,
+        orderId,
+        t.kind,
+        t.amount,
+        t.brand,
+        t.reference,
+        t.account ?? null,
+        now,
+      );
+      const res = cachedStatement(deps.sqlite, CHECKOUT_SQL.settleTrade).run(orderId, paymentId, now, t.tradeId);
+      if (res.changes !== 1)
+        throw new AppError('CONFLICT', 'That payment already paid for another sale', { tradeId: t.tradeId, reason: 'tradeUsed' });
+      cachedStatement(deps.sqlite, CHECKOUT_SQL.tradeAttached).run(deps.ids(), t.tradeId, now, JSON.stringify({ orderId, paymentId }));
+      // Screens showing the trade learn its sale once the sale has committed (a rollback leaves it unused).
+      const tradeId = t.tradeId;
+      setImmediate(() => {
+        const after = deps.sqlite.open ? findTrade(deps, tradeId) : null;
+        if (after?.orderId) deps.events.emit('payments.trade', after);
+      });
+      continue;
+    }
     insPay.run(deps.ids(), orderId, t.kind, t.amount, null, t.brand, t.last4, t.reference, now);
     if (t.intentId) cachedStatement(deps.sqlite, CHECKOUT_SQL.settleIntent).run(orderId, now, t.intentId);
   }

@@ -157,6 +157,8 @@ export interface Payment {
   brand: string | null;
   last4: string | null;
   reference: string | null;
+  /** The buyer's account as a payment provider showed it, masked (138****1234). */
+  account?: string | null;
 }
 
 export interface Order {

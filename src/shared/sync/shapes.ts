@@ -40,7 +40,7 @@ const currency = z.string().regex(/^[A-Z]{3}$/);
 const terminalCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/);
 const docNumber = z.string().regex(/^[A-Za-z0-9-]{1,40}$/);
 const unit = z.enum(UNITS);
-const tenderKind = z.enum(['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange']);
+const tenderKind = z.enum(['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay']);
 const last4 = z
   .string()
   .regex(/^\d{4}$/)
@@ -206,6 +206,8 @@ export const paymentShape = z.object({
   last4,
   reference: optText(200),
   created_at: time,
+  /** The buyer's account as a provider showed it, masked (138****1234); absent from older tills. */
+  account: optText(40),
 });
 
 export const customerShape = z.object({

@@ -125,7 +125,9 @@ export const refundTenders = sqliteTable(
       .references(() => refunds.id),
     /** The payment of the original sale this money comes back from (null without a receipt). */
     paymentId: text('payment_id').references(() => payments.id),
-    method: text('method', { enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange'] }).notNull(),
+    method: text('method', {
+      enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'],
+    }).notNull(),
     amount: integer('amount').notNull(),
     brand: text('brand'),
     last4: text('last4'),

@@ -344,13 +344,17 @@ export const payments = sqliteTable(
     orderId: text('order_id')
       .notNull()
       .references(() => orders.id),
-    kind: text('kind', { enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange'] }).notNull(),
+    kind: text('kind', {
+      enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'],
+    }).notNull(),
     amount: integer('amount').notNull(),
     tendered: integer('tendered'),
     brand: text('brand'),
     last4: text('last4'),
     reference: text('reference'),
     createdAt: createdAt(),
+    /** The buyer's account as the provider showed it, masked (138****1234). */
+    account: text('account'),
   },
   (t) => [index('payments_order_idx').on(t.orderId)],
 );

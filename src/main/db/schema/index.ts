@@ -9,3 +9,4 @@ export * from './aftersale';
 export * from './shifts';
 export * from './insight';
 export * from './sync';
+export * from './payments';
