@@ -149,14 +149,20 @@ export interface OrderLine {
   total: number;
 }
 
+/** What a stored payment was: the tenders plus the mobile providers (Stripe is `card_integrated` with a brand). */
+export type PaymentKind = TenderKind | 'alipay' | 'wechat_pay';
+
 export interface Payment {
   id: string;
-  kind: TenderKind;
+  kind: PaymentKind;
   amount: number;
   tendered: number | null;
   brand: string | null;
   last4: string | null;
+  /** The provider's trade number for a provider payment. */
   reference: string | null;
+  /** The buyer's account as the provider masked it (138****1234); absent on payments made before providers. */
+  account?: string | null;
 }
 
 export interface Order {
