@@ -20,7 +20,10 @@ function hasAccountColumn(sqlite: Sqlite): boolean {
 /** The masked buyer account of each provider payment, for the receipt (when the order was loaded without it). */
 function withAccounts(sqlite: Sqlite, order: Order): Order {
   if (order.payments.every((p) => p.account !== undefined) || !hasAccountColumn(sqlite)) return order;
-  const rows = sqlite.prepare('SELECT id, account FROM payments WHERE order_id = ?').all(order.id) as { id: string; account: string | null }[];
+  const rows = sqlite.prepare('SELECT id, account FROM payments WHERE order_id = ?').all(order.id) as {
+    id: string;
+    account: string | null;
+  }[];
   const byId = new Map(rows.map((r) => [r.id, r.account]));
   return { ...order, payments: order.payments.map((p) => (p.account !== undefined ? p : { ...p, account: byId.get(p.id) ?? null })) };
 }

@@ -6,11 +6,10 @@ import { useEffect, useState } from 'react';
  */
 export function QrCode({ text, label, testId }: { text: string; label: string; testId?: string }) {
   const [drawn, setDrawn] = useState<{ text: string; svg: string } | null>(null);
-  const [failed, setFailed] = useState(false);
+  const [failed, setFailed] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
-    setFailed(false);
     import('bwip-js/browser')
       .then((bwip) => {
         const svg = bwip.toSVG({ bcid: 'qrcode', text, scale: 4, paddingwidth: 2, paddingheight: 2 });
@@ -18,16 +17,23 @@ export function QrCode({ text, label, testId }: { text: string; label: string; t
       })
       .catch((e: unknown) => {
         console.error('qr code failed', e);
-        if (live) setFailed(true);
+        if (live) setFailed(text);
       });
     return () => {
       live = false;
     };
   }, [text]);
 
-  if (failed) return <div className="qr-text">{text}</div>;
+  if (failed === text) return <div className="qr-text">{text}</div>;
   if (!drawn || drawn.text !== text) return <div className="qr-placeholder" aria-hidden="true" />;
   return (
-    <div className="qr-code" role="img" aria-label={label} data-testid={testId} data-value={text} dangerouslySetInnerHTML={{ __html: drawn.svg }} />
+    <div
+      className="qr-code"
+      role="img"
+      aria-label={label}
+      data-testid={testId}
+      data-value={text}
+      dangerouslySetInnerHTML={{ __html: drawn.svg }}
+    />
   );
 }

@@ -85,12 +85,15 @@ const en = {
       appId: 'App ID',
       keyMode: 'Key mode',
       mchId: 'Merchant ID (mch_id)',
-      readerId: 'Reader ID',
-      location: 'Location ID',
+      subMchId: 'Sub-merchant ID (service providers only)',
+      subAppId: 'Sub-merchant app ID (service providers only)',
+      readerId: 'Reader ID (tmr_…)',
+      locationId: 'Location ID (tml_…)',
+      account: 'Connected account (acct_…, optional)',
     },
     keyModes: {
       publicKey: 'Alipay public key',
-      certificate: 'Public-key certificates',
+      cert: 'Public-key certificates',
     },
     secret: {
       privateKey: 'App private key',
@@ -101,6 +104,7 @@ const en = {
       apiKey: 'API key',
       apiClientCert: 'API client certificate (apiclient_cert.pem)',
       apiClientKey: 'API client key (apiclient_key.pem)',
+      apiClientP12: 'API client certificate (apiclient_cert.p12, base64)',
       secretKey: 'Secret key',
       webhookSecret: 'Webhook signing secret',
     },
@@ -108,7 +112,7 @@ const en = {
   },
   trades: {
     title: 'Payments',
-    nav: 'Payment records',
+    nav: 'Payments',
     lookup: 'Look up a payment',
     orderNumber: 'Order number',
     tradeNo: 'Trade number',
@@ -160,11 +164,14 @@ const en = {
     problem: {
       paid_without_sale:
         'The customer paid but no sale was recorded. Countertop attaches the payment to its sale or refunds it automatically; check the sale and the customer.',
-      sale_without_paid_trade: 'A sale was recorded but the provider has no completed payment for it. Check the sale and collect the money another way.',
+      sale_without_paid_trade:
+        'A sale was recorded but the provider has no completed payment for it. Check the sale and collect the money another way.',
       unresolved: 'The provider has not given a final answer yet; Countertop keeps asking. Ask now to speed it up.',
       refund_unresolved: 'A refund has been requested but the provider has not confirmed it yet; it will not be paid twice.',
-      amount_mismatch: 'The provider reports a different amount than the till charged. Compare the customer’s receipt with the provider’s records.',
-      notice_refused: 'A payment notice failed its check (signature, merchant or amount) and was ignored. It changed nothing; if it repeats, tell the provider.',
+      amount_mismatch:
+        'The provider reports a different amount than the till charged. Compare the customer’s receipt with the provider’s records.',
+      notice_refused:
+        'A payment notice failed its check (signature, merchant or amount) and was ignored. It changed nothing; if it repeats, tell the provider.',
     },
   },
 };
@@ -257,12 +264,15 @@ const zhCN: Strings<typeof en> = {
       appId: '应用 ID（AppID）',
       keyMode: '密钥模式',
       mchId: '商户号（mch_id）',
-      readerId: '刷卡器 ID',
-      location: '位置 ID',
+      subMchId: '子商户号（仅服务商模式）',
+      subAppId: '子商户应用 ID（仅服务商模式）',
+      readerId: '刷卡器 ID（tmr_…）',
+      locationId: '位置 ID（tml_…）',
+      account: '关联账户（acct_…，可选）',
     },
     keyModes: {
       publicKey: '支付宝公钥',
-      certificate: '公钥证书',
+      cert: '公钥证书',
     },
     secret: {
       privateKey: '应用私钥',
@@ -273,6 +283,7 @@ const zhCN: Strings<typeof en> = {
       apiKey: 'API 密钥',
       apiClientCert: 'API 客户端证书（apiclient_cert.pem）',
       apiClientKey: 'API 客户端私钥（apiclient_key.pem）',
+      apiClientP12: 'API 客户端证书（apiclient_cert.p12，base64）',
       secretKey: '密钥（Secret key）',
       webhookSecret: 'Webhook 签名密钥',
     },

@@ -83,13 +83,14 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
   };
 
   // UNAVAILABLE is said by the offline note above the tenders; the banner would say it twice.
-  const errorText = error && error.code !== 'UNAVAILABLE'
-    ? error.code === 'INSUFFICIENT_PAYMENT' && localError
-      ? `${t('errors.INSUFFICIENT_PAYMENT')} ${error.message}`
-      : localError && error.code === 'VALIDATION'
-        ? error.message
-        : describeError(t, error)
-    : null;
+  const errorText =
+    error && error.code !== 'UNAVAILABLE'
+      ? error.code === 'INSUFFICIENT_PAYMENT' && localError
+        ? `${t('errors.INSUFFICIENT_PAYMENT')} ${error.message}`
+        : localError && error.code === 'VALIDATION'
+          ? error.message
+          : describeError(t, error)
+      : null;
 
   return (
     <Modal
