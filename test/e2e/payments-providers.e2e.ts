@@ -314,8 +314,10 @@ for (const lang of ['en', 'zh-CN'] as const) {
     // WeChat has nothing stored: empty inputs, never pre-filled.
     await expect(page.getByTestId('pay-secret-input-wechat-apiKey')).toHaveValue('');
     await expect(page.getByTestId('pay-secret-input-wechat-apiKey')).toHaveAttribute('type', 'password');
-    await page.getByTestId('pay-provider-alipay').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${SHOTS}/pay-settings-${lang}.png`, fullPage: true });
+    // Tall enough for the whole Payments card (the screen scrolls inside its own pane).
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await page.getByTestId('pay-settings').screenshot({ path: `${SHOTS}/pay-settings-${lang}.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.getByTestId('pay-replace-alipay-privateKey').click();
     await expect(page.getByTestId('pay-secret-input-alipay-privateKey')).toHaveValue('');
@@ -397,7 +399,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect.poll(() => queried).toBe(true);
     await expect(page.getByTestId('reconciliation-item')).toContainText(w.reconcile);
     await expect(page.getByTestId('reconciliation-item')).toContainText(w.wechat);
-    await page.screenshot({ path: `${SHOTS}/pay-trades-${lang}.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 1600 });
+    await page.screenshot({ path: `${SHOTS}/pay-trades-${lang}.png` });
   });
 }
 

@@ -67,28 +67,16 @@ export function PaymentsSettings() {
           testId="pay-settings-error"
         />
       )}
+      {config && <CashierTimeout key={config.cashierTimeoutSec} config={config} onSaved={setConfig} />}
       {config &&
         PROVIDERS.map((p) => (
-          <ProviderForm
-            key={p}
-            view={config.providers.find((v) => v.provider === p) ?? emptyView(p)}
-            cashierTimeoutSec={config.cashierTimeoutSec}
-            onSaved={setConfig}
-          />
+          <ProviderForm key={p} view={config.providers.find((v) => v.provider === p) ?? emptyView(p)} onSaved={setConfig} />
         ))}
     </section>
   );
 }
 
-function ProviderForm({
-  view,
-  cashierTimeoutSec,
-  onSaved,
-}: {
-  view: ProviderConfigView;
-  cashierTimeoutSec: number;
-  onSaved(config: PaymentsConfigView): void;
-}) {
+function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(config: PaymentsConfigView): void }) {
   const { t } = useTranslation();
   const notify = useNotify((s) => s.message);
   const p = view.provider;
@@ -100,22 +88,19 @@ function ProviderForm({
     ...view.fields,
   }));
   const [secrets, setSecrets] = useState<Record<string, SecretEdit>>({});
-  const [timeout, setTimeoutText] = useState(String(cashierTimeoutSec));
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
   const [test, setTest] = useState<{ ok: true } | { ok: false; code: string; message: string } | null>(null);
 
   const names = secretNames(p, fields);
-  const timeoutSec = Number(timeout);
-  const badTimeout = !Number.isInteger(timeoutSec) || timeoutSec < 15 || timeoutSec > 600;
 
   const save = async () => {
     setError(null);
     setTest(null);
     const need = enabled && mode !== 'training' ? FIELDS[p].filter((f) => !OPTIONAL.has(f) && !(fields[f] ?? '').trim()) : [];
     setMissing(need);
-    if (need.length || badTimeout) return;
+    if (need.length) return;
     const out: Record<string, string> = {};
     for (const [k, edit] of Object.entries(secrets)) {
       if (!names.includes(k)) continue;
@@ -132,7 +117,6 @@ function ProviderForm({
       mode,
       fields: cleanFields,
       ...(Object.keys(out).length ? { secrets: out } : {}),
-      ...(timeoutSec !== cashierTimeoutSec ? { cashierTimeoutSec: timeoutSec } : {}),
     });
     setBusy(null);
     if (!r.ok) {
@@ -201,24 +185,6 @@ function ProviderForm({
             {missing.includes(f) && <span className="field-error">{t('pay.settings.required')}</span>}
           </label>
         ))}
-        {p === 'alipay' && (
-          <label className="field">
-            <span className="field-label">{t('pay.settings.cashierTimeout')}</span>
-            <div className="input-suffix">
-              <input
-                inputMode="numeric"
-                value={timeout}
-                onChange={(e) => setTimeoutText(e.target.value)}
-                aria-invalid={badTimeout}
-                data-testid="pay-timeout"
-              />
-              <span>{t('pay.settings.seconds')}</span>
-            </div>
-            <span className={badTimeout ? 'field-error' : 'field-hint'}>
-              {badTimeout ? t('pay.settings.timeoutRange') : t('pay.settings.cashierTimeoutHint')}
-            </span>
-          </label>
-        )}
       </div>
       <div className="pay-settings-secrets">
         {names.map((s) => {
@@ -325,6 +291,61 @@ function ProviderForm({
         </div>
       )}
       <InlineError text={error ? describeError(t, error) : null} testId={`pay-error-${p}`} />
+    </div>
+  );
+}
+
+/**
+ * The cashier timeout applies to every provider. The contract saves it along with one provider's
+ * settings, so it re-sends that provider's stored settings unchanged (no secret: absent keeps them).
+ */
+function CashierTimeout({ config, onSaved }: { config: PaymentsConfigView; onSaved(config: PaymentsConfigView): void }) {
+  const { t } = useTranslation();
+  const notify = useNotify((s) => s.message);
+  const [text, setText] = useState(String(config.cashierTimeoutSec));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const sec = Number(text);
+  const bad = !Number.isInteger(sec) || sec < 15 || sec > 600;
+  const base = config.providers.find((v) => v.enabled) ?? config.providers[0] ?? emptyView('alipay');
+  const save = async () => {
+    if (bad) return;
+    setBusy(true);
+    setError(null);
+    const r = await invoke('payments.saveConfig', {
+      provider: base.provider,
+      enabled: base.enabled,
+      mode: base.mode,
+      fields: base.fields,
+      cashierTimeoutSec: sec,
+    });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    notify('info', 'pay.settings.timeoutSaved');
+    onSaved(r.value);
+  };
+  return (
+    <div className="pay-timeout-row">
+      <label className="field">
+        <span className="field-label">{t('pay.settings.cashierTimeout')}</span>
+        <div className="input-suffix">
+          <input inputMode="numeric" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={bad} data-testid="pay-timeout" />
+          <span>{t('pay.settings.seconds')}</span>
+        </div>
+        <span className={bad ? 'field-error' : 'field-hint'}>
+          {bad ? t('pay.settings.timeoutRange') : t('pay.settings.cashierTimeoutHint')}
+        </span>
+      </label>
+      <button
+        type="button"
+        className="btn btn-secondary"
+        disabled={busy || bad || sec === config.cashierTimeoutSec}
+        onClick={() => void save()}
+        data-testid="pay-timeout-save"
+      >
+        {t('pay.settings.save')}
+      </button>
+      <InlineError text={error ? describeError(t, error) : null} testId="pay-timeout-error" />
     </div>
   );
 }

@@ -80,7 +80,7 @@ export function TradesScreen() {
         <h1>{t('pay.trades.title')}</h1>
         <section className="card settings-card">
           <h2>{t('pay.trades.lookup')}</h2>
-          <form className="pay-settings-grid" onSubmit={submit} data-testid="trade-search">
+          <form className="trade-search" onSubmit={submit} data-testid="trade-search">
             <label className="field">
               <span className="field-label">{t('pay.trades.orderNumber')}</span>
               <input value={orderNumber} maxLength={40} onChange={(e) => setOrderNumber(e.target.value)} data-testid="trade-search-order" />
@@ -99,11 +99,9 @@ export function TradesScreen() {
               <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} />
               <span>{t('pay.trades.openOnly')}</span>
             </label>
-            <div className="form-actions">
-              <button type="submit" className="btn btn-primary" disabled={busy} data-testid="trade-search-submit">
-                {t('pay.trades.find')}
-              </button>
-            </div>
+            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="trade-search-submit">
+              {t('pay.trades.find')}
+            </button>
           </form>
           <InlineError text={error ? describeError(t, error) : null} testId="trades-error" />
           {trades && <TradeTable trades={trades} selected={selected} onSelect={setSelected} />}
