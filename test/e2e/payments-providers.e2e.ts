@@ -114,6 +114,7 @@ function trade(over: Partial<Trade>): Trade {
 const WORDS = {
   en: {
     offline: 'Mobile payment is unavailable right now (offline)',
+    alipayOffline: 'Alipay is unavailable right now (offline)',
     scan: 'Scan to pay',
     waiting: 'Waiting for the customer to confirm',
     alipay: 'Alipay',
@@ -125,6 +126,7 @@ const WORDS = {
   },
   'zh-CN': {
     offline: '移动支付暂时不可用（离线）',
+    alipayOffline: '支付宝暂时不可用（离线）',
     scan: '扫码收款',
     waiting: '等待顾客确认',
     alipay: '支付宝',
@@ -155,8 +157,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await signIn(page, 'Carl', '3333');
     await sellWater(page);
 
-    // Said at once, without a spinner.
-    await expect(page.getByTestId('mobile-offline')).toContainText(w.offline, { timeout: 2000 });
+    // Said at once, without a spinner: Alipay is out, WeChat Pay still works.
+    await expect(page.getByTestId('mobile-offline')).toContainText(w.alipayOffline, { timeout: 2000 });
     await expect(page.getByTestId('tender-scan')).toHaveText(w.scan);
     await page.getByTestId('tender-qr').click();
     await expect(page.getByTestId('qr-alipay')).toBeDisabled();
@@ -167,7 +169,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('tender-scan').click();
     await expect(page.getByTestId('pay-code-input')).toBeFocused();
     await page.keyboard.type('134567890123456789\n', { delay: 5 });
-    await expect(page.getByTestId('mobile-offline')).toBeVisible();
+    await expect(page.getByTestId('mobile-offline')).toContainText(w.offline);
+    await expect(page.getByTestId('cart-line')).toHaveCount(1);
     await expect(page.getByTestId('trade-status')).toHaveCount(0);
     await expect(page.getByTestId('error-banner')).toHaveCount(0);
     await page.getByTestId('tender-cash').click();
@@ -198,7 +201,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     const currency = lang === 'en' ? 'USD' : 'CNY';
     let state: Trade = trade({ currency });
     const calls: { channel: string; input: unknown }[] = [];
-    await answer(page, {
+    const answers = await answer(page, {
       'payments.providers': () => [{ provider: 'alipay', mode: 'training', methods: ['code', 'qr'], reachable: true }],
       'payments.payByCode': (input) => {
         calls.push({ channel: 'payByCode', input });
@@ -266,6 +269,83 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('tender-line')).toContainText(w.alipay);
     await expect(page.getByTestId('tender-account')).toHaveText('138****1234');
     await page.screenshot({ path: `${SHOTS}/pay-paid-${lang}.png` });
+
+    // Cash pays the rest. Checkout gets the trade as a tender (its handling is the backend's, answered
+    // here as it will answer), and the on-screen receipt names the provider, its trade number and the buyer.
+    const total = Math.round(due);
+    let completeInput: Record<string, unknown> | null = null;
+    const order = {
+      id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a70',
+      number: 'T1-000001',
+      checkoutId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a71',
+      createdAt: T0,
+      staffName: 'Carl',
+      terminalCode: 'T1',
+      currency,
+      priceMode: 'inclusive',
+      subtotal: total,
+      discountTotal: 0,
+      taxTotal: 0,
+      total,
+      paid: total,
+      change: 0,
+      taxes: [],
+      lines: [
+        {
+          id: 'l1',
+          productId: 'p1',
+          sku: 'W',
+          name: 'Still Mineral Water 550ml',
+          altName: '矿泉水 550毫升',
+          unit: 'each',
+          qty: 1000,
+          unitPrice: total,
+          discount: 0,
+          tax: 0,
+          taxRateBp: 0,
+          total,
+        },
+      ],
+      payments: [
+        {
+          id: 'pa',
+          kind: 'alipay',
+          amount: 50,
+          tendered: null,
+          brand: null,
+          last4: null,
+          reference: '2026120622001412341234567890',
+          account: '138****1234',
+        },
+        { id: 'pc', kind: 'cash', amount: total - 50, tendered: total - 50, brand: null, last4: null, reference: null },
+      ],
+    };
+    Object.assign(answers, {
+      'sales.complete': (input: Record<string, unknown>) => {
+        completeInput = input;
+        return order;
+      },
+      'receipts.get': () => ({
+        storeName: lang === 'en' ? 'Corner Market' : '街角小店',
+        footer: '',
+        language: lang,
+        timezone: 'UTC',
+        order,
+      }),
+    });
+    await page.getByTestId('tender-cash').click();
+    await page.getByTestId('quick-cash').first().click();
+    await page.getByTestId('complete-sale').click();
+    await expect.poll(() => completeInput).not.toBeNull();
+    expect(completeInput!['tenders']).toEqual([
+      { kind: 'trade', tradeId: state.id },
+      { kind: 'cash', amount: total - 50 },
+    ]);
+    const receipt = page.getByTestId('receipt-paper');
+    await expect(receipt).toContainText(w.alipay);
+    await expect(page.getByTestId('receipt-account')).toContainText('138****1234');
+    await expect(page.getByTestId('receipt-trade-no')).toContainText('2026120622001412341234567890');
+    await page.screenshot({ path: `${SHOTS}/pay-receipt-${lang}.png` });
   });
 
   test(`${lang}: Settings → Payments shows stored secrets as stored, never their values, and saves and tests`, async ({ page }) => {

@@ -45,7 +45,10 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
   const methods = availableMethods(p.providers ?? []);
   const terminal = methods.terminal[0] ?? null;
   // Offline: a provider main cannot reach, or any provider call answered UNAVAILABLE. Said at once.
-  const offline = p.offline || p.providersError?.code === 'UNAVAILABLE' || (p.providers ?? []).some((x) => !x.reachable);
+  const unreachable = (p.providers ?? []).filter((x) => !x.reachable).map((x) => x.provider);
+  const allOut =
+    p.offline || p.providersError?.code === 'UNAVAILABLE' || (unreachable.length > 0 && unreachable.length === (p.providers ?? []).length);
+  const offline = allOut || unreachable.length > 0;
   const tradeOpen = p.startingTrade || (p.trade !== null && isOpenTrade(p.trade));
   const tabs: (readonly [Tab, string, string])[] = [
     ['cash', 'tender-cash', 'tender.cash'],
@@ -266,7 +269,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
             </div>
           )}
 
-          {offline && <OfflineNote />}
+          {offline && <OfflineNote unreachable={allOut ? null : unreachable} />}
           {tab === 'card' && <ExternalCard key={before.due} due={before.due} />}
           {tab === 'scan' && <ScanPanel key={before.due} due={before.due} providers={methods.scan} />}
           {tab === 'qr' && <QrPanel key={before.due} due={before.due} providers={methods.qr} />}

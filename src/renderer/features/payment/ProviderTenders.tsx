@@ -10,12 +10,18 @@ import { isOpenTrade, providerName, tradeFailureReason } from './trade-text';
 /** A payment code is 16–24 digits; the wedge scanner types them and Enter. */
 const CODE = /^\d{16,24}$/;
 
-/** Said at once when a provider cannot be reached: the clerk takes another tender, nothing waits. */
-export function OfflineNote() {
+/**
+ * Said at once when a provider cannot be reached: the clerk takes another tender, nothing waits.
+ * `unreachable` names the providers main cannot reach while others still work; null means mobile
+ * payment as a whole is out (an UNAVAILABLE answer, or no provider reachable).
+ */
+export function OfflineNote({ unreachable }: { unreachable: ProviderStatus['provider'][] | null }) {
   const { t } = useTranslation();
   return (
     <div className="notice notice-warn pay-offline" role="status" data-testid="mobile-offline">
-      {t('pay.offline')}
+      {unreachable === null
+        ? t('pay.offline')
+        : unreachable.map((p) => <div key={p}>{t('pay.providerOffline', { provider: providerName(t, p) })}</div>)}
     </div>
   );
 }
@@ -73,8 +79,8 @@ export function TradeStatus() {
         {open && <span className="spinner" aria-hidden="true" />}
         <span>
           {t(`pay.state.${trade.state}`, { provider, amount })}
-          {open && <small> · {t('pay.waitingFor', { provider, amount })}</small>}
-          {trade.state === 'paid' && trade.buyer && <small> · {trade.buyer}</small>}
+          {open && <small>{t('pay.waitingFor', { provider, amount })}</small>}
+          {trade.state === 'paid' && trade.buyer && <small>{trade.buyer}</small>}
           {(trade.state === 'failed' || trade.state === 'cancelled') && (
             <small className="trade-reason" data-testid="trade-reason">
               {tradeFailureReason(t, trade)} {t('pay.tryOther')}
@@ -166,24 +172,26 @@ export function QrPanel({ due, providers }: { due: number; providers: ProviderSt
   return (
     <div className="tender-panel" data-testid="qr-panel">
       <AmountField a={a} testId="pay-qr-amount" disabled={busy} />
-      <div className="pay-provider-buttons">
-        {providers
-          .filter((x): x is ProviderStatus & { provider: 'alipay' | 'wechat' } => x.provider !== 'stripe')
-          .map((x) => (
-            <button
-              key={x.provider}
-              type="button"
-              className={`btn btn-lg btn-provider btn-${x.provider}`}
-              disabled={busy || !a.ok || !x.reachable || due === 0}
-              onClick={() => a.amount !== null && void p.showQr(x.provider, a.amount)}
-              data-testid={`qr-${x.provider}`}
-              title={x.reachable ? undefined : t('pay.providerOffline', { provider: providerName(t, x.provider) })}
-            >
-              {t('pay.showQrWith', { provider: providerName(t, x.provider) })}
-              {a.amount !== null && a.ok && <small>{fmt.money(a.amount, p.currency)}</small>}
-            </button>
-          ))}
-      </div>
+      {!busy && (
+        <div className="pay-provider-buttons">
+          {providers
+            .filter((x): x is ProviderStatus & { provider: 'alipay' | 'wechat' } => x.provider !== 'stripe')
+            .map((x) => (
+              <button
+                key={x.provider}
+                type="button"
+                className={`btn btn-lg btn-provider btn-${x.provider}`}
+                disabled={busy || !a.ok || !x.reachable || due === 0}
+                onClick={() => a.amount !== null && void p.showQr(x.provider, a.amount)}
+                data-testid={`qr-${x.provider}`}
+                title={x.reachable ? undefined : t('pay.providerOffline', { provider: providerName(t, x.provider) })}
+              >
+                {t('pay.showQrWith', { provider: providerName(t, x.provider) })}
+                {a.amount !== null && a.ok && <small>{fmt.money(a.amount, p.currency)}</small>}
+              </button>
+            ))}
+        </div>
+      )}
       <TradeStatus />
     </div>
   );
