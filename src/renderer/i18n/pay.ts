@@ -110,6 +110,7 @@ const en = {
       webhookSecret: 'Webhook signing secret',
     },
     pastePem: 'Paste the PEM text',
+    pasteBase64: 'Paste the base64 text',
   },
   trades: {
     title: 'Payments',
@@ -290,6 +291,7 @@ const zhCN: Strings<typeof en> = {
       webhookSecret: 'Webhook 签名密钥',
     },
     pastePem: '粘贴 PEM 文本',
+    pasteBase64: '粘贴 base64 文本',
   },
   trades: {
     title: '收款记录',

@@ -243,7 +243,7 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
                       spellCheck={false}
                       rows={3}
                       value={edit?.kind === 'replace' ? edit.value : ''}
-                      placeholder={t('pay.settings.pastePem')}
+                      placeholder={s === 'apiClientP12' ? t('pay.settings.pasteBase64') : t('pay.settings.pastePem')}
                       onChange={(e) => setSecrets({ ...secrets, [s]: { kind: 'replace', value: e.target.value } })}
                       data-testid={`pay-secret-input-${p}-${s}`}
                     />
