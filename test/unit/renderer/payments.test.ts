@@ -173,6 +173,20 @@ describe('the payment dialog store with provider trades', () => {
     expect(s.cartId).toBe(CART);
   });
 
+  it('a Stripe terminal payment is the integrated card with its brand and last digits, sent to checkout as the trade', async () => {
+    main.answers.set('payments.providers', () => ok([{ provider: 'stripe', mode: 'sandbox', methods: ['terminal'], reachable: true }]));
+    main.answers.set('payments.startTerminal', () => ok(trade({ provider: 'stripe', method: 'terminal', currency: 'USD', state: 'sent' })));
+    usePayment.getState().openFor(cart(600));
+    await usePayment.getState().startTerminal(600);
+    expect(main.calls.find((c) => c.channel === 'payments.startTerminal')!.input).toEqual({ cartId: CART, amount: 600 });
+    main.listeners.get('payments.trade')!(
+      trade({ provider: 'stripe', method: 'terminal', currency: 'USD', state: 'paid', brand: 'Visa', buyer: '4242', updatedAt: 2000 }),
+    );
+    const [tender] = usePayment.getState().tenders;
+    expect(tender).toMatchObject({ kind: 'card_integrated', brand: 'Visa', last4: '4242', account: null, tradeId: TRADE, intentId: null });
+    expect(toRequest(usePayment.getState().tenders)).toEqual([{ kind: 'trade', tradeId: TRADE }]);
+  });
+
   it('closing the dialog cancels an open trade; a failed trade adds no tender', async () => {
     main.answers.set('payments.providers', () => ok([]));
     main.answers.set('payments.showQr', () => ok(trade({ method: 'qr', qr: 'https://qr.alipay.com/bax0', state: 'waiting' })));
