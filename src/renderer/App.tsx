@@ -13,6 +13,7 @@ import { useInventory } from './stores/inventory';
 import { roleRank } from '../shared/api';
 import { ShiftsScreen } from './features/shifts/ShiftsScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
+import { TradesScreen } from './features/trades/TradesScreen';
 import { SyncScreen } from './features/sync/SyncScreen';
 import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
@@ -59,6 +60,7 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   ratings: RatingsScreen,
   shifts: ShiftsScreen,
   dashboard: DashboardScreen,
+  trades: TradesScreen,
   sync: SyncScreen,
 };
 

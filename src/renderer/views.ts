@@ -17,6 +17,7 @@ export const VIEWS = [
   { id: 'purchasing', labelKey: 'inv.nav.purchasing', minRole: 'manager' },
   { id: 'counts', labelKey: 'inv.nav.counts', minRole: 'clerk' },
   { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
+  { id: 'trades', labelKey: 'pay.trades.nav', minRole: 'manager' },
   // Managers see only the tax rates there; store, staff and data safety stay with admins.
   { id: 'settings', labelKey: 'nav.settings', minRole: 'manager' },
   { id: 'sync', labelKey: 'sync.nav', minRole: 'manager' },

@@ -12,6 +12,14 @@ export interface ReceiptLabels {
   total: string;
   cashTendered: string;
   card: string;
+  storeCredit: string;
+  exchange: string;
+  alipay: string;
+  wechatPay: string;
+  /** The provider's trade number, printed under a provider payment. */
+  tradeNo: string;
+  /** The buyer's masked account. */
+  account: string;
   change: string;
 }
 
@@ -27,6 +35,12 @@ const LABELS: Record<Language, ReceiptLabels> = {
     total: 'TOTAL',
     cashTendered: 'Cash tendered',
     card: 'Card',
+    storeCredit: 'Store credit',
+    exchange: 'Exchanged goods',
+    alipay: 'Alipay',
+    wechatPay: 'WeChat Pay',
+    tradeNo: 'Trade no.',
+    account: 'Account',
     change: 'Change',
   },
   'zh-CN': {
@@ -40,6 +54,12 @@ const LABELS: Record<Language, ReceiptLabels> = {
     total: '合计',
     cashTendered: '现金实收',
     card: '银行卡',
+    storeCredit: '储值余额',
+    exchange: '换货抵扣',
+    alipay: '支付宝',
+    wechatPay: '微信支付',
+    tradeNo: '交易号',
+    account: '付款账户',
     change: '找零',
   },
 };

@@ -82,18 +82,41 @@ function itemLines(line: OrderLine, doc: ReceiptDoc, width: number, labels: Rece
   return out;
 }
 
+/** What a payment is called on a receipt: the provider by name, a card by brand and last digits. */
+export function paymentLabel(payment: Payment, language: Language): string {
+  const labels = receiptLabels(language);
+  switch (payment.kind) {
+    case 'alipay':
+      return labels.alipay;
+    case 'wechat_pay':
+      return labels.wechatPay;
+    case 'store_credit':
+      return labels.storeCredit;
+    case 'exchange':
+      return labels.exchange;
+    case 'cash':
+      return labels.cashTendered;
+    default:
+      return [labels.card, payment.brand ? cardBrandName(payment.brand, language) : null, payment.last4 ? `****${payment.last4}` : null]
+        .filter((p): p is string => Boolean(p))
+        .join(' ');
+  }
+}
+
+/** A provider payment (Alipay, WeChat Pay, a Stripe card) carries the provider's trade number. */
+const isProviderPayment = (p: Payment) => p.kind === 'alipay' || p.kind === 'wechat_pay' || (p.kind === 'card_integrated' && !!p.reference);
+
 function paymentLines(payment: Payment, doc: ReceiptDoc, width: number, labels: ReceiptLabels): string[] {
   if (payment.kind === 'cash') {
     return leftRight(labels.cashTendered, money(payment.tendered ?? payment.amount, doc), width);
   }
-  const card = [
-    labels.card,
-    payment.brand ? cardBrandName(payment.brand, doc.language) : null,
-    payment.last4 ? `****${payment.last4}` : null,
-  ]
-    .filter((p): p is string => Boolean(p))
-    .join(' ');
-  return leftRight(card, money(payment.amount, doc), width);
+  const out = leftRight(paymentLabel(payment, doc.language), money(payment.amount, doc), width);
+  if (isProviderPayment(payment)) {
+    // The customer matches these against the record in their app; a dispute starts from them.
+    if (payment.reference) out.push(...leftRight(`  ${labels.tradeNo}`, payment.reference, width));
+    if (payment.account) out.push(...leftRight(`  ${labels.account}`, payment.account, width));
+  }
+  return out;
 }
 
 export function receiptLines(doc: ReceiptDoc, width: number): ReceiptLine[] {

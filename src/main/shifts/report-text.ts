@@ -60,6 +60,10 @@ const LABELS = {
     cash_tender: 'Cash',
     card_external: 'Card (external)',
     card_integrated: 'Card (integrated)',
+    store_credit: 'Store credit',
+    exchange: 'Exchanged goods',
+    alipay: 'Alipay',
+    wechat_pay: 'WeChat Pay',
   },
   'zh-CN': {
     x: 'X 报表（班次进行中）',
@@ -106,6 +110,10 @@ const LABELS = {
     cash_tender: '现金',
     card_external: '银行卡（外接）',
     card_integrated: '银行卡（集成）',
+    store_credit: '储值余额',
+    exchange: '换货抵扣',
+    alipay: '支付宝',
+    wechat_pay: '微信支付',
   },
 } as const;
 
@@ -114,15 +122,14 @@ export const reportLabels = (language: Language): ReportLabels => LABELS[languag
 
 const plain = (text: string) => text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/\u2212/g, '-');
 
+const TENDER_KEYS = ['card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'] as const;
+
+/** Each tender, provider by provider, by its name in the report's language; an unknown kind prints as stored. */
 export function tenderLabel(kind: string, language: Language): string {
   const l = reportLabels(language);
-  return kind === 'cash'
-    ? l.cash_tender
-    : kind === 'card_external'
-      ? l.card_external
-      : kind === 'card_integrated'
-        ? l.card_integrated
-        : kind;
+  if (kind === 'cash') return l.cash_tender;
+  const key = TENDER_KEYS.find((k) => k === kind);
+  return key ? l[key] : kind;
 }
 
 export function reportLines(report: ShiftReport, columns: number, language: Language, timezone: string): ReportLine[] {

@@ -104,6 +104,10 @@ const en = {
     cash: 'Cash',
     card_external: 'Card (external)',
     card_integrated: 'Card (integrated)',
+    store_credit: 'Store credit',
+    exchange: 'Exchanged goods',
+    alipay: 'Alipay',
+    wechat_pay: 'WeChat Pay',
   },
   suggestions: {
     title: 'Frequently bought together',
@@ -217,6 +221,10 @@ const zhCN: typeof en = {
     cash: '现金',
     card_external: '银行卡（外接）',
     card_integrated: '银行卡（集成）',
+    store_credit: '储值余额',
+    exchange: '换货抵扣',
+    alipay: '支付宝',
+    wechat_pay: '微信支付',
   },
   suggestions: {
     title: '经常一起购买',

@@ -211,6 +211,8 @@ export const en = {
     card_integrated: 'Card (integrated)',
     store_credit: 'Store credit',
     exchange: 'Exchanged goods',
+    alipay: 'Alipay',
+    wechat_pay: 'WeChat Pay',
   },
   payment: {
     title: 'Payment',

@@ -6,6 +6,7 @@ import { shiftsMessages } from './shifts';
 import { dashboardMessages } from './dashboard';
 import { syncMessages } from './sync';
 import { historyMessages } from './history';
+import { payMessages } from './pay';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -28,4 +29,5 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   inventoryMessages,
   syncMessages,
   historyMessages,
+  payMessages,
 ];

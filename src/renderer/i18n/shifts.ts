@@ -100,6 +100,10 @@ const en = {
     cash: 'Cash',
     card_external: 'Card (external terminal)',
     card_integrated: 'Card (integrated terminal)',
+    store_credit: 'Store credit',
+    exchange: 'Exchanged goods',
+    alipay: 'Alipay',
+    wechat_pay: 'WeChat Pay',
   },
 };
 
@@ -204,6 +208,10 @@ const zhCN: typeof en = {
     cash: '现金',
     card_external: '银行卡（外接终端）',
     card_integrated: '银行卡（集成终端）',
+    store_credit: '储值余额',
+    exchange: '换货抵扣',
+    alipay: '支付宝',
+    wechat_pay: '微信支付',
   },
 };
 

@@ -213,6 +213,8 @@ export const zhCN: Messages = {
     card_integrated: '银行卡（集成终端）',
     store_credit: '储值余额',
     exchange: '换货抵扣',
+    alipay: '支付宝',
+    wechat_pay: '微信支付',
   },
   payment: {
     title: '收款',

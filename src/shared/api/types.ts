@@ -149,15 +149,19 @@ export interface OrderLine {
   total: number;
 }
 
+/** What a stored payment was: the tender kinds, providers included (Stripe is `card_integrated` with a brand). */
+export type PaymentKind = TenderKind;
+
 export interface Payment {
   id: string;
-  kind: TenderKind;
+  kind: PaymentKind;
   amount: number;
   tendered: number | null;
   brand: string | null;
   last4: string | null;
+  /** The provider's trade number for a provider payment. */
   reference: string | null;
-  /** The buyer's account as a payment provider showed it, masked (138****1234). */
+  /** The buyer's account as the provider masked it (138****1234); absent on payments made before providers. */
   account?: string | null;
 }
 

@@ -12,8 +12,10 @@ import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { summary, usePayment, type TenderDraft } from '../../stores/payment';
 import { StoreCreditTender } from '../aftersale/CheckoutExtras';
+import { OfflineNote, QrPanel, ScanPanel, TerminalPanel } from './ProviderTenders';
+import { availableMethods, isOpenTrade } from './trade-text';
 
-type Tab = 'cash' | 'card' | 'integrated';
+type Tab = 'cash' | 'card' | 'integrated' | 'scan' | 'qr' | 'terminal';
 
 export function tenderLabel(t: (k: string) => string, kind: TenderDraft['kind']): string {
   return t(`tender.${kind}`);
@@ -40,6 +42,23 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
   const after = summary(p.total, p.tenders, pendingCash);
   const covered = after.due === 0 && !after.overpaidByCard;
   const error = localError ?? p.error;
+  const methods = availableMethods(p.providers ?? []);
+  const terminal = methods.terminal[0] ?? null;
+  // Offline: a provider main cannot reach, or any provider call answered UNAVAILABLE. Said at once.
+  const unreachable = (p.providers ?? []).filter((x) => !x.reachable).map((x) => x.provider);
+  const allOut =
+    p.offline || p.providersError?.code === 'UNAVAILABLE' || (unreachable.length > 0 && unreachable.length === (p.providers ?? []).length);
+  const offline = allOut || unreachable.length > 0;
+  const tradeOpen = p.startingTrade || (p.trade !== null && isOpenTrade(p.trade));
+  const tabs: (readonly [Tab, string, string])[] = [
+    ['cash', 'tender-cash', 'tender.cash'],
+    ['card', 'tender-card', 'tender.card_external'],
+    // A real card terminal replaces the simulated one.
+    ...(terminal ? [] : [['integrated', 'tender-integrated', 'tender.card_integrated'] as const]),
+    ...(methods.scan.length ? [['scan', 'tender-scan', 'pay.tab.scan'] as const] : []),
+    ...(methods.qr.length ? [['qr', 'tender-qr', 'pay.tab.qr'] as const] : []),
+    ...(terminal ? [['terminal', 'tender-terminal', 'pay.tab.terminal'] as const] : []),
+  ];
 
   const complete = async () => {
     setLocalError(null);
@@ -66,13 +85,15 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
     cashRef.current?.focus();
   };
 
-  const errorText = error
-    ? error.code === 'INSUFFICIENT_PAYMENT' && localError
-      ? `${t('errors.INSUFFICIENT_PAYMENT')} ${error.message}`
-      : localError && error.code === 'VALIDATION'
-        ? error.message
-        : describeError(t, error)
-    : null;
+  // UNAVAILABLE is said by the offline note above the tenders; the banner would say it twice.
+  const errorText =
+    error && error.code !== 'UNAVAILABLE'
+      ? error.code === 'INSUFFICIENT_PAYMENT' && localError
+        ? `${t('errors.INSUFFICIENT_PAYMENT')} ${error.message}`
+        : localError && error.code === 'VALIDATION'
+          ? error.message
+          : describeError(t, error)
+      : null;
 
   return (
     <Modal
@@ -89,7 +110,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
           <button
             type="button"
             className={`btn btn-lg ${covered ? 'btn-pay' : 'btn-secondary'}`}
-            disabled={p.completing || p.intent?.status === 'pending'}
+            disabled={p.completing || p.intent?.status === 'pending' || tradeOpen}
             aria-disabled={!covered}
             onClick={() => void complete()}
             data-testid="complete-sale"
@@ -129,6 +150,12 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
                 <li key={tn.key} data-testid="tender-line">
                   <span>
                     {tenderLabel(t, tn.kind)}
+                    {tn.account ? (
+                      <small className="muted tender-account" data-testid="tender-account">
+                        {' '}
+                        {tn.account}
+                      </small>
+                    ) : null}
                     {tn.brand || tn.last4 ? (
                       <small className="muted">
                         {' '}
@@ -137,7 +164,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
                     ) : null}
                   </span>
                   <strong>{fmt.money(tn.amount, currency)}</strong>
-                  {tn.kind !== 'card_integrated' && (
+                  {tn.kind !== 'card_integrated' && !tn.tradeId && (
                     <button
                       type="button"
                       className="icon-button icon-danger"
@@ -156,23 +183,20 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
 
         <section className="payment-tenders">
           <div className="tabs tabs-lg" role="tablist">
-            {(
-              [
-                ['cash', 'tender-cash', 'tender.cash'],
-                ['card', 'tender-card', 'tender.card_external'],
-                ['integrated', 'tender-integrated', 'tender.card_integrated'],
-              ] as const
-            ).map(([k, id, label]) => (
+            {tabs.map(([k, id, label]) => (
               <button
                 key={k}
                 type="button"
                 role="tab"
                 aria-selected={tab === k}
                 className={`tab${tab === k ? ' tab-active' : ''}`}
+                // The customer is confirming on their phone: stay on this payment until it ends or is cancelled.
+                disabled={tradeOpen && tab !== k}
                 onClick={() => {
                   setTab(k);
                   setLocalError(null);
                   p.clearError();
+                  p.dismissTrade();
                   if (k === 'cash') setTimeout(() => cashRef.current?.focus(), 0);
                 }}
                 data-testid={id}
@@ -245,7 +269,11 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
             </div>
           )}
 
+          {offline && <OfflineNote unreachable={allOut ? null : unreachable} />}
           {tab === 'card' && <ExternalCard key={before.due} due={before.due} />}
+          {tab === 'scan' && <ScanPanel key={before.due} due={before.due} providers={methods.scan} />}
+          {tab === 'qr' && <QrPanel key={before.due} due={before.due} providers={methods.qr} />}
+          {tab === 'terminal' && terminal && <TerminalPanel key={before.due} due={before.due} provider={terminal} />}
           {tab === 'integrated' && <IntegratedCard key={before.due} due={before.due} />}
           <StoreCreditTender
             due={before.due}

@@ -98,6 +98,23 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
             </span>
             <span>{money(p.tendered ?? p.amount)}</span>
           </div>
+          {/* A provider payment carries the provider's trade number and the buyer's masked account. */}
+          {(p.kind === 'alipay' || p.kind === 'wechat_pay' || (p.kind === 'card_integrated' && p.reference)) && (
+            <>
+              {p.reference && (
+                <div className="rc-row rc-sub" data-testid={testId ? 'receipt-trade-no' : undefined}>
+                  <span>{t('pay.tradeNo')}</span>
+                  <span>{p.reference}</span>
+                </div>
+              )}
+              {p.account && (
+                <div className="rc-row rc-sub" data-testid={testId ? 'receipt-account' : undefined}>
+                  <span>{t('pay.account')}</span>
+                  <span>{p.account}</span>
+                </div>
+              )}
+            </>
+          )}
         </div>
       ))}
       {order.change > 0 && (

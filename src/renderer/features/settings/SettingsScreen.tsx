@@ -14,6 +14,7 @@ import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
 import { DataSafetyPanel } from '../data/DataSafetyPanel';
 import { TaxRatesAdmin } from './TaxRates';
+import { PaymentsSettings } from './PaymentsSettings';
 
 const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
 
@@ -518,6 +519,7 @@ export function SettingsScreen() {
           ))}
         <TaxRatesAdmin />
         {admin && <StaffAdmin />}
+        {admin && <PaymentsSettings />}
         {admin && <DataSafetyPanel />}
       </main>
     </div>
