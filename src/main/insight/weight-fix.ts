@@ -12,7 +12,7 @@
 import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
 import { lineGrams } from '../../shared/units';
-import { addToBuckets, DIM, type Measures } from './rollups';
+import { addToBuckets, DIM, type Dim, type Measures } from './rollups';
 import { businessDaySettings } from './settings';
 
 type FixDeps = Pick<Deps, 'sqlite' | 'db'>;
@@ -69,7 +69,7 @@ export function correctWeighedRollups(deps: FixDeps, opts: { rows?: number } = {
     for (const l of lines) {
       const grams = lineGrams(l.qty, l.unit);
       const mixed: Partial<Measures> = sale ? { units: -l.qty, grams } : { rUnits: -l.qty, rGrams: grams };
-      const keyed = [
+      const keyed: { dim: Dim; ref: string; m: Partial<Measures> }[] = [
         { dim: DIM.product, ref: l.productId, m: sale ? { grams } : { rGrams: grams } },
         { dim: DIM.category, ref: l.categoryId ?? '', m: mixed },
       ];

@@ -1,6 +1,7 @@
 import '../shifts/shifts.css';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import {
   Bar,
   BarChart,
@@ -134,6 +135,17 @@ function RangeControls() {
   return <Controls key={`${from}|${to}`} />;
 }
 
+/**
+ * Pieces and weight apart ("12 items · 3.500 kg"): kilograms added to a piece count mean nothing.
+ * Weights of every unit (lb, 斤…) are totalled in grams and shown in kg, as the Z report does.
+ */
+function itemsText(t: TFunction, fmt: Pick<ReturnType<typeof useFormat>, 'mass'>, pieces: number, grams: number): string {
+  const parts = [];
+  if (pieces !== 0 || grams === 0) parts.push(t('dashboard.kpi.pieces', { count: pieces / 1000 }));
+  if (grams !== 0) parts.push(fmt.mass(grams));
+  return parts.join(' · ');
+}
+
 function Kpis() {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -159,6 +171,12 @@ function Kpis() {
         testId="kpi-margin"
       />
       <Kpi label={t('dashboard.kpi.returnsRate')} value={`${bpToPercentText(c.returnsRateBp)}%`} delta={null} testId="kpi-returns" />
+      <Kpi
+        label={t('dashboard.kpi.items')}
+        value={itemsText(t, fmt, c.items, c.weightGrams)}
+        delta={change(c.items, p?.items)}
+        testId="kpi-items"
+      />
     </div>
   );
 }
@@ -396,20 +414,37 @@ function CategoriesChart({ which }: { which: 'top' | 'bottom' }) {
       table={{
         columns: [
           t('dashboard.col.category'),
-          t('dashboard.col.units'),
+          t('dashboard.col.pieces'),
+          t('dashboard.col.weight'),
           t('dashboard.col.orders'),
           t('dashboard.col.revenue'),
           t('dashboard.col.margin'),
         ],
         rows: items.map((c) => [
           name(c),
-          fmt.qty(c.units, 'kg').replace(/[.,]000$/, ''),
+          fmt.qty(c.units, 'each'),
+          c.weightGrams ? fmt.mass(c.weightGrams) : '',
           c.orders,
           fmt.money(c.revenue),
           fmt.money(c.margin),
         ]),
-        csv: items.map((c) => [name(c), c.units / 1000, c.orders, decimal(c.revenue, fmt.currency), decimal(c.margin, fmt.currency)]),
-        numeric: [1, 2, 3, 4],
+        csvColumns: [
+          t('dashboard.col.category'),
+          t('dashboard.col.pieces'),
+          t('dashboard.col.weightKg'),
+          t('dashboard.col.orders'),
+          t('dashboard.col.revenue'),
+          t('dashboard.col.margin'),
+        ],
+        csv: items.map((c) => [
+          name(c),
+          c.units / 1000,
+          (c.weightGrams / 1000).toFixed(3),
+          c.orders,
+          decimal(c.revenue, fmt.currency),
+          decimal(c.margin, fmt.currency),
+        ]),
+        numeric: [1, 2, 3, 4, 5],
       }}
     >
       <HBar data={items.map((c) => ({ name: name(c), value: c.revenue }))} money />
