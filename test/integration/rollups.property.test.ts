@@ -145,10 +145,13 @@ describe('rollups', () => {
         arbitrary: fc.record({
           t: fc.constant('synced' as const),
           at: fc.integer({ min: 0, max: SPAN }),
-          items: fc.array(fc.record({ p: fc.integer({ min: 0, max: 8 }), q: fc.integer({ min: 1, max: 3 }), w: fc.integer({ min: 1, max: 9_999 }) }), {
-            minLength: 1,
-            maxLength: 5,
-          }),
+          items: fc.array(
+            fc.record({ p: fc.integer({ min: 0, max: 8 }), q: fc.integer({ min: 1, max: 3 }), w: fc.integer({ min: 1, max: 9_999 }) }),
+            {
+              minLength: 1,
+              maxLength: 5,
+            },
+          ),
           customer: fc.option(fc.integer({ min: 0, max: 3 })),
           card: fc.boolean(),
         }),
@@ -322,7 +325,10 @@ describe('rollups', () => {
             );
             expect(cat).toEqual(
               new Map(
-                [...rawCategoryTotals(app.deps, r)].map(([k, v]) => [k, { units: v.units, grams: v.grams, sales: v.sales, orders: v.orders }]),
+                [...rawCategoryTotals(app.deps, r)].map(([k, v]) => [
+                  k,
+                  { units: v.units, grams: v.grams, sales: v.sales, orders: v.orders },
+                ]),
               ),
             );
             const staff = new Map(

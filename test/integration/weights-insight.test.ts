@@ -22,7 +22,15 @@ async function world() {
   const base = await readyStore(app);
   app.deps.sqlite.prepare(`INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, 'Produce', '生鲜', 'x')`).run(PRODUCE);
   const mk = async (sku: string, unit: 'each' | 'kg' | 'lb' | 'jin' | 'oz', price: number) => {
-    const p = await ok(app, 'catalog.create', { sku, name: sku, unit, price, cost: Math.floor(price / 2), barcodes: [], taxRateId: base.red.id });
+    const p = await ok(app, 'catalog.create', {
+      sku,
+      name: sku,
+      unit,
+      price,
+      cost: Math.floor(price / 2),
+      barcodes: [],
+      taxRateId: base.red.id,
+    });
     app.deps.sqlite.prepare('UPDATE products SET category_id = ? WHERE id = ?').run(PRODUCE, p.id);
     return p.id;
   };
@@ -228,7 +236,7 @@ describe('stores upgraded with mixed rollups', () => {
     expect(correctWeighedRollups(app.deps, { rows: 3 })).toBe(false);
     const saved = progress();
     const mid = snapshot(app);
-    app.deps.sqlite.exec('CREATE TEMP TRIGGER boom BEFORE UPDATE ON rollup_hourly BEGIN SELECT RAISE(ABORT, \'disk gone\'); END');
+    app.deps.sqlite.exec("CREATE TEMP TRIGGER boom BEFORE UPDATE ON rollup_hourly BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
     expect(() => correctWeighedRollups(app.deps, { rows: 1_000 })).toThrow(/disk gone/);
     expect(progress()).toEqual(saved);
     expect(snapshot(app)).toEqual(mid);

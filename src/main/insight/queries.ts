@@ -512,10 +512,7 @@ export function rawPaymentMix(deps: Sql, input: { from: string; to: string }): T
     .all(start, end) as TenderMix[];
 }
 
-export function rawCategoryTotals(
-  deps: Sql,
-  r: DayRange,
-): Map<string, { units: number; grams: number; sales: number; orders: number }> {
+export function rawCategoryTotals(deps: Sql, r: DayRange): Map<string, { units: number; grams: number; sales: number; orders: number }> {
   const { start, end } = instantsOf(deps, r);
   const rows = deps.sqlite
     .prepare(
