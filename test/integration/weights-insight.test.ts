@@ -3,10 +3,14 @@
  * every unit are totalled in grams (rounded once). Stores whose rollups were written before that
  * (kilograms added to pieces) are corrected in the background to what a rebuild gives.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_PIN, makeApp, ok, readyStore } from '../support/app';
+import { ADMIN_PIN, makeApp, NO_CLOUD, ok, readyStore, TEST_PIN_PARAMS, testClock } from '../support/app';
+import { createApp } from '../../src/main/app';
+import { MIGRATIONS_DIR, RESOURCES_DIR } from '../../src/main/host/paths';
 import { uuidv7 } from '../../src/shared/ids';
 import { isoToDay } from '../../src/shared/business-day';
 import { inTransaction } from '../../src/main/db/open';
@@ -17,8 +21,8 @@ import { correctWeighedRollups, startWeightFix, weightFixPending } from '../../s
 type App = ReturnType<typeof makeApp>;
 const PRODUCE = '01900000-0000-7000-8000-00000000ca02';
 
-async function world() {
-  const app = makeApp();
+async function world(dataDir: string | null = null) {
+  const app = makeApp({ dataDir });
   const base = await readyStore(app);
   app.deps.sqlite.prepare(`INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, 'Produce', '生鲜', 'x')`).run(PRODUCE);
   const mk = async (sku: string, unit: 'each' | 'kg' | 'lb' | 'jin' | 'oz', price: number) => {
@@ -55,7 +59,7 @@ async function sell(app: App, lines: [string, number][]) {
 const today = async (app: App) => (await ok(app, 'insight.businessDay', {})).today;
 const dayRange = (iso: string) => ({ from: isoToDay(iso), to: isoToDay(iso) });
 
-function snapshot(app: App): Record<string, string[]> {
+function snapshot(app: Pick<App, 'deps'>): Record<string, string[]> {
   applyPendingInsight(app.deps);
   return Object.fromEntries(
     ROLLUP_TABLES.map((t) => [
@@ -140,10 +144,15 @@ describe('weights apart from pieces on the dashboard', () => {
   });
 });
 
+/** Found by name: its number may change when migrations from other branches land first. */
+const MIGRATION_FILE = join(
+  MIGRATIONS_DIR,
+  readdirSync(MIGRATIONS_DIR).find((f) => f.endsWith('_rollup_weights.sql'))!,
+);
+
 /** The data part of the migration that added grams, as it runs on an upgraded store. */
 function migrationData(): string {
-  const sql = readFileSync(join(__dirname, '../../src/main/db/migrations/0017_rollup_weights.sql'), 'utf8');
-  return sql
+  return readFileSync(MIGRATION_FILE, 'utf8')
     .split('--> statement-breakpoint')
     .filter((s) => /INSERT INTO `rollup_weight_fix`/.test(s))
     .join(';\n');
@@ -165,8 +174,8 @@ function asOldCodeWrote(app: App): void {
 }
 
 describe('stores upgraded with mixed rollups', () => {
-  async function oldStore() {
-    const w = await world();
+  async function oldStore(dataDir: string | null = null) {
+    const w = await world(dataDir);
     const { app, ids, cola, adminId } = w;
     const later = async (ms: number) => {
       app.clock.now += ms;
@@ -261,6 +270,36 @@ describe('stores upgraded with mixed rollups', () => {
     expect(weightFixPending(app.deps)).toBe(false);
     expect(snapshot(app)).toEqual(expected);
     app.close();
+  });
+
+  it('a store file upgraded by the app: the real migration runs at open, then the app corrects the rollups in the background', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'countertop-weights-'));
+    try {
+      const { app, expected } = await oldStore(dir);
+      // The file as an older build left it: no grams columns, no correction table, the migration not applied.
+      const hash = createHash('sha256').update(readFileSync(MIGRATION_FILE, 'utf8')).digest('hex');
+      app.deps.sqlite.exec(`ALTER TABLE rollup_hourly DROP COLUMN grams; ALTER TABLE rollup_hourly DROP COLUMN r_grams;
+        ALTER TABLE rollup_keyed DROP COLUMN grams; ALTER TABLE rollup_keyed DROP COLUMN r_grams; DROP TABLE rollup_weight_fix;`);
+      expect(app.deps.sqlite.prepare('DELETE FROM __drizzle_migrations WHERE hash = ?').run(hash).changes).toBe(1);
+      app.close();
+
+      const again = createApp({
+        dataDir: dir,
+        migrationsDir: MIGRATIONS_DIR,
+        resourcesDir: RESOURCES_DIR,
+        clock: testClock(),
+        pinParams: TEST_PIN_PARAMS,
+        sync: { autoStart: false, transport: NO_CLOUD },
+        weightFix: { firstAfterMs: 0, pauseMs: 0 },
+      });
+      expect(weightFixPending(again.deps)).toBe(true);
+      for (let i = 0; i < 500 && weightFixPending(again.deps); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(weightFixPending(again.deps)).toBe(false);
+      expect(snapshot(again)).toEqual(expected);
+      again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a new store has nothing to correct', async () => {
