@@ -1,7 +1,6 @@
 import '../shifts/shifts.css';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import {
   Bar,
   BarChart,
@@ -30,6 +29,7 @@ import { useApp } from '../../stores/app';
 import { useDashboard, type Granularity } from '../../stores/dashboard';
 import { TopBar } from '../checkout/TopBar';
 import { ChartCard } from './ChartCard';
+import { itemsText } from './items-text';
 import { CustomersPanel } from './CustomersPanel';
 import { ProductPerformance } from './ProductPerformance';
 import './dashboard.css';
@@ -133,17 +133,6 @@ function RangeControls() {
   const from = useDashboard((s) => s.from);
   const to = useDashboard((s) => s.to);
   return <Controls key={`${from}|${to}`} />;
-}
-
-/**
- * Pieces and weight apart ("12 items · 3.500 kg"): kilograms added to a piece count mean nothing.
- * Weights of every unit (lb, 斤…) are totalled in grams and shown in kg, as the Z report does.
- */
-function itemsText(t: TFunction, fmt: Pick<ReturnType<typeof useFormat>, 'mass'>, pieces: number, grams: number): string {
-  const parts = [];
-  if (pieces !== 0 || grams === 0) parts.push(t('dashboard.kpi.pieces', { count: pieces / 1000 }));
-  if (grams !== 0) parts.push(fmt.mass(grams));
-  return parts.join(' · ');
 }
 
 function Kpis() {
