@@ -255,29 +255,48 @@ export function applyToRollups(
   }
 }
 
+/** Measures to add to the rows one past event touched (for `addToBuckets`). */
+export interface BucketDelta {
+  /** When the event happened: decides its business day and hour, as in `applyToRollups`. */
+  at: number;
+  /** For its hour's row, if any. */
+  hourly: Partial<Measures> | null;
+  /** For each key's rows at every level. */
+  keyed: { dim: Dim; ref: string; m: Partial<Measures> }[];
+}
+
 /**
- * Adds measures to the rows an event at `at` touches, in the buckets `applyToRollups` computes:
- * its hour (when `hourly` is given) and each key at every level. For corrections of rows already
- * written (insight/weight-fix.ts).
+ * Adds measures to the rows past events touched, in the buckets `applyToRollups` computes, summed
+ * in memory first so that each row is written once. For corrections of rows already written
+ * (insight/weight-fix.ts).
  */
 export function addToBuckets(
   deps: Pick<Deps, 'sqlite' | 'db'>,
-  at: number,
-  hourly: Partial<Measures> | null,
-  keyed: { dim: Dim; ref: string; m: Partial<Measures> }[],
+  deltas: Iterable<BucketDelta>,
   settings: { timezone: string; cutoffHour: number } = businessDaySettings(deps),
 ): void {
-  const { timezone, cutoffHour } = settings;
-  const { day, hour } = businessBucket(at, timezone, cutoffHour);
-  const levels = bucketsOf(day);
-  if (hourly) prepared(deps, SQL.hourly).run(day, hour, ...mValues({ ...ZERO, ...hourly }));
-  const keyedStmt = prepared(deps, SQL.keyed);
-  for (const { dim, ref, m } of keyed) {
-    const k = keyOf(deps, dim, ref);
-    const values = mValues({ ...ZERO, ...m });
-    for (let level = 0; level < 5; level++) keyedStmt.run(dim, level, levels[level], k, ...values);
-    if (dim === DIM.product) forgetBuckets(deps, DIM.product, levels);
+  const hours = new Map<string, Measures>();
+  const rows = new Map<string, Measures>();
+  const days = new Map<number, readonly number[]>();
+  for (const d of deltas) {
+    const { day, hour } = businessBucket(d.at, settings.timezone, settings.cutoffHour);
+    let levels = days.get(day);
+    if (!levels) days.set(day, (levels = bucketsOf(day)));
+    if (d.hourly) add(hours, `${day}:${hour}`, d.hourly);
+    for (const { dim, ref, m } of d.keyed)
+      for (let level = 0; level < 5; level++) add(rows, JSON.stringify([dim, level, levels[level], ref]), m);
   }
+  const hourlyStmt = prepared(deps, SQL.hourly);
+  for (const [key, m] of hours) {
+    const [day, hour] = key.split(':').map(Number);
+    hourlyStmt.run(day, hour, ...mValues(m));
+  }
+  const keyedStmt = prepared(deps, SQL.keyed);
+  for (const [key, m] of rows) {
+    const [dim, level, bucket, ref] = JSON.parse(key) as [Dim, number, number, string];
+    keyedStmt.run(dim, level, bucket, keyOf(deps, dim, ref), ...mValues(m));
+  }
+  for (const levels of days.values()) forgetBuckets(deps, DIM.product, levels);
 }
 
 const BATCH_SQL = {

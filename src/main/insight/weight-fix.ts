@@ -11,8 +11,8 @@
  */
 import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
-import { lineGrams } from '../../shared/units';
-import { addToBuckets, DIM, type Dim, type Measures } from './rollups';
+import { lineGrams, MASS_UNITS } from '../../shared/units';
+import { addToBuckets, DIM, type BucketDelta, type Measures } from './rollups';
 import { businessDaySettings } from './settings';
 
 type FixDeps = Pick<Deps, 'sqlite' | 'db'>;
@@ -31,20 +31,25 @@ interface WeighedLine {
   categoryId: string | null;
   qty: number;
   unit: string;
+  rid: number;
 }
 
+/** Weighed units, as the rollups tell them from pieces (anything else counts as pieces). */
+const MASS_LIST = MASS_UNITS.map((u) => `'${u}'`).join(', ');
+
 const LINES: Record<FixRow['source'], string> = {
-  order_lines: `SELECT o.created_at AS at, o.staff_id AS staffId, l.product_id AS productId, p.category_id AS categoryId, l.qty, l.unit
+  order_lines: `SELECT o.created_at AS at, o.staff_id AS staffId, l.product_id AS productId, p.category_id AS categoryId, l.qty, l.unit,
+           l.rowid AS rid
     FROM order_lines l JOIN orders o ON o.id = l.order_id LEFT JOIN products p ON p.id = l.product_id
-    WHERE l.rowid > ? AND l.rowid <= ? AND l.unit != 'each' AND l.order_id NOT IN (SELECT value FROM json_each(?))
-    ORDER BY l.rowid`,
+    WHERE l.rowid > ? AND l.rowid <= ? AND l.unit IN (${MASS_LIST}) AND l.order_id NOT IN (SELECT value FROM json_each(?))
+    ORDER BY l.rowid LIMIT ?`,
   refund_lines: `SELECT * FROM (
       SELECT r.created_at AS at, r.staff_id AS staffId, rl.product_id AS productId, p.category_id AS categoryId, rl.qty,
              COALESCE(ol.unit, p.unit, 'each') AS unit, rl.rowid AS rid
       FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id LEFT JOIN order_lines ol ON ol.id = rl.order_line_id
       LEFT JOIN products p ON p.id = rl.product_id
       WHERE rl.rowid > ? AND rl.rowid <= ?)
-    WHERE unit != 'each' ORDER BY rid`,
+    WHERE unit IN (${MASS_LIST}) ORDER BY rid LIMIT ?`,
 };
 
 /** Whether rollups written the old way are still to be corrected. */
@@ -53,29 +58,32 @@ export function weightFixPending(deps: FixDeps): boolean {
 }
 
 /**
- * One step: corrects the weighed lines among the next `rows` line rowids of one fact table, in one
- * transaction. Returns true once nothing is left to correct.
+ * One step: corrects the weighed lines among the next `rows` line rowids of one fact table, at
+ * most `lines` of them, in one transaction. Returns true once nothing is left to correct.
  */
-export function correctWeighedRollups(deps: FixDeps, opts: { rows?: number } = {}): boolean {
+export function correctWeighedRollups(deps: FixDeps, opts: { rows?: number; lines?: number } = {}): boolean {
   const rows = opts.rows ?? 20_000;
+  const most = opts.lines ?? 500;
   const db = deps.sqlite;
   return inTransaction(db, () => {
     const fix = db.prepare('SELECT source, done, upto, skip FROM rollup_weight_fix ORDER BY source LIMIT 1').get() as FixRow | undefined;
     if (!fix) return true;
-    const next = Math.min(fix.done + rows, fix.upto);
+    let next = Math.min(fix.done + rows, fix.upto);
     const sale = fix.source === 'order_lines';
-    const lines = db.prepare(LINES[fix.source]).all(...(sale ? [fix.done, next, fix.skip] : [fix.done, next])) as WeighedLine[];
-    const settings = businessDaySettings(deps);
-    for (const l of lines) {
+    const lines = db.prepare(LINES[fix.source]).all(...(sale ? [fix.done, next, fix.skip, most] : [fix.done, next, most])) as WeighedLine[];
+    // A store that sells mostly by weight: the step ends at its last line, so it stays short.
+    if (lines.length === most) next = lines[lines.length - 1]!.rid;
+    const deltas: BucketDelta[] = lines.map((l) => {
       const grams = lineGrams(l.qty, l.unit);
       const mixed: Partial<Measures> = sale ? { units: -l.qty, grams } : { rUnits: -l.qty, rGrams: grams };
-      const keyed: { dim: Dim; ref: string; m: Partial<Measures> }[] = [
+      const keyed: BucketDelta['keyed'] = [
         { dim: DIM.product, ref: l.productId, m: sale ? { grams } : { rGrams: grams } },
         { dim: DIM.category, ref: l.categoryId ?? '', m: mixed },
       ];
       if (l.staffId) keyed.push({ dim: DIM.staff, ref: l.staffId, m: mixed });
-      addToBuckets(deps, l.at, mixed, keyed, settings);
-    }
+      return { at: l.at, hourly: mixed, keyed };
+    });
+    addToBuckets(deps, deltas, businessDaySettings(deps));
     if (next >= fix.upto) db.prepare('DELETE FROM rollup_weight_fix WHERE source = ?').run(fix.source);
     else db.prepare('UPDATE rollup_weight_fix SET done = ? WHERE source = ?').run(next, fix.source);
     return !weightFixPending(deps);
@@ -94,7 +102,7 @@ export interface WeightFix {
  */
 export function startWeightFix(
   deps: FixDeps,
-  opts: { firstAfterMs?: number; pauseMs?: number; rows?: number; log?: (msg: string) => void } = {},
+  opts: { firstAfterMs?: number; pauseMs?: number; rows?: number; lines?: number; log?: (msg: string) => void } = {},
 ): WeightFix {
   const pauseMs = opts.pauseMs ?? 20;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -115,7 +123,7 @@ export function startWeightFix(
     // Another piece of work holds a transaction open across a wait: try again shortly.
     if (deps.sqlite.inTransaction) return schedule(pauseMs);
     try {
-      if (correctWeighedRollups(deps, { rows: opts.rows })) {
+      if (correctWeighedRollups(deps, { rows: opts.rows, lines: opts.lines })) {
         opts.log?.('rollups: weights counted apart from pieces');
         return end();
       }
