@@ -7,6 +7,7 @@ import type { Result } from '../shared/errors';
 import { openStore, type Store } from './db/open';
 import { fillSortKeys } from './catalog/sort-key';
 import { startCheckpointer, type Checkpointer } from './db/checkpointer';
+import { startWeightFix, weightFixPending, type WeightFix } from './insight/weight-fix';
 import { AppError } from './errors';
 import type { Deps, EventSink } from './deps';
 import { handlers } from './handlers';
@@ -72,6 +73,8 @@ export interface AppOptions {
   automaticBackups?: boolean;
   /** WAL checkpoints on a worker thread (default: on when there is a data folder; src/main/db/checkpointer.ts). */
   walCheckpointWorker?: boolean;
+  /** The background correction of rollups written before weights were counted apart (insight/weight-fix.ts). */
+  weightFix?: { firstAfterMs?: number; pauseMs?: number } | false;
   /** Cloud sync: transport, timers (tests), and whether the loop starts at once. */
   sync?: SyncOptions;
   /**
@@ -112,6 +115,7 @@ interface Core {
   router: Router;
   sync: SyncRuntime;
   checkpointer: Checkpointer | null;
+  weightFix: WeightFix | null;
 }
 
 type Listener = (event: string, payload: unknown) => void;
@@ -196,6 +200,8 @@ export function createApp(opts: AppOptions): App {
       router: createRouter(deps, handlers, new SessionStore(), listeners),
       sync: createSyncRuntime(deps, opts.sync),
       checkpointer: opts.dataDir && opts.walCheckpointWorker !== false ? startCheckpointer(store.sqlite, file) : null,
+      // Only a store upgraded from before has anything to correct; after the first screen is up.
+      weightFix: opts.weightFix !== false && weightFixPending(deps) ? startWeightFix(deps, opts.weightFix || {}) : null,
     };
   }
 
@@ -208,6 +214,7 @@ export function createApp(opts: AppOptions): App {
     // Payment loops stop before the connection closes; what they had not recorded is queried at the next start.
     core?.deps.trades.stop();
     core?.sync.engine.stop();
+    core?.weightFix?.stop();
     // Before the main connection closes: its close then checkpoints the rest and removes the WAL.
     core?.checkpointer?.stop();
     const wasOpen = core?.store.sqlite.open === true;

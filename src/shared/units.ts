@@ -57,6 +57,53 @@ export function gramsToQty(grams: number, unit: MassUnit): number {
   return Number(divRound(BigInt(grams) * 1000n * den, num));
 }
 
+/**
+ * Rollups keep masses as grams in REAL columns, summed in whatever order sales, refunds and
+ * rebuilds arrive. Each line's mass is kept to a multiple of 2^-20 g (under a microgram), so those
+ * sums are exact and the same in any order (up to 2^33 g, some 8,600 t, per rollup row); a total
+ * is rounded to whole grams once, when read.
+ */
+export const GRAM_QUANTUM = 2 ** 20;
+
+/** Grams per thousandth of a unit as an integer ratio: thousandths × A / B, the same in JS and SQL. */
+export const GRAMS_PER_THOUSANDTH: Record<MassUnit, readonly [number, number]> = {
+  kg: [1, 1],
+  g: [1, 1000],
+  lb: [45_359_237, 100_000_000],
+  oz: [45_359_237, 1_600_000_000],
+  jin: [1, 2],
+};
+
+/** Half away from zero, as the SQL twin `CAST(x + ±0.5 AS INTEGER)` does. */
+function roundHalfAway(x: number): number {
+  return Math.trunc(x + (x < 0 ? -0.5 : 0.5));
+}
+
+/** The mass of a line for the rollups (see GRAM_QUANTUM): 0 for pieces. */
+export function lineGrams(thousandths: number, unit: string): number {
+  if (!isUnit(unit) || !isWeighed(unit)) return 0;
+  const [a, b] = GRAMS_PER_THOUSANDTH[unit];
+  return roundHalfAway(((thousandths * a) / b) * GRAM_QUANTUM) / GRAM_QUANTUM;
+}
+
+/**
+ * `lineGrams` as an SQL expression over a quantity and a unit column: integer product, one
+ * division, the same rounding, so a rebuild in SQL stores the very numbers the JS path adds.
+ */
+export function lineGramsSql(qty: string, unit: string): string {
+  const cases = MASS_UNITS.map((u) => {
+    const [a, b] = GRAMS_PER_THOUSANDTH[u];
+    return `WHEN '${u}' THEN CAST(${qty} * ${a} AS REAL) / ${b}`;
+  }).join(' ');
+  const exact = `(CASE ${unit} ${cases} ELSE 0.0 END) * ${GRAM_QUANTUM}.0`;
+  return `(CAST(${exact} + (CASE WHEN ${exact} < 0 THEN -0.5 ELSE 0.5 END) AS INTEGER) / ${GRAM_QUANTUM}.0)`;
+}
+
+/** A rollup's mass total in whole grams: rounded once, half away from zero. */
+export function wholeGrams(grams: number): number {
+  return roundHalfAway(grams);
+}
+
 /** Quantities of mixed lines: pieces (thousandths of a piece) apart from the total mass in grams. */
 export interface PiecesAndMass {
   pieces: number;

@@ -242,6 +242,30 @@ describe('history import: sales', () => {
     expect(rollups(w.app)).toEqual(incremental);
   });
 
+  it('weighed lines of several units: the import counts them apart from pieces, as a rebuild and the summary do', async () => {
+    const w = await stockWorld();
+    for (const [sku, unit] of [
+      ['BEEF', 'lb'],
+      ['RICE', 'jin'],
+    ] as const)
+      await ok(w.app, 'catalog.create', { sku, name: sku, unit, price: 500, cost: 200, barcodes: [], taxRateId: w.red.id }, 'mgr');
+    await sell(w.app, w.apple.id, 1250);
+    const csv = [
+      SQUARE_ITEMS.split('\n')[0],
+      '2025-03-05,14:07:09,Europe/London,,Beef,2,Regular,BEEF,,$10.00,$0.00,$10.00,$0.00,TX1,P1,iPad,,,Payment,Main,,,,',
+      '2025-03-05,14:07:09,Europe/London,,Rice,1,Regular,RICE,,$2.50,$0.00,$2.50,$0.00,TX1,P1,iPad,,,Payment,Main,,,,',
+      '2025-03-05,14:07:09,Europe/London,Drinks,Cola 330ml,3,Regular,COLA,,$4.50,$0.00,$4.50,$0.00,TX1,P1,iPad,,,Payment,Main,,,,',
+      '2025-03-06,09:15:00,Europe/London,,Apples,0.25,Regular,APPLE,,$0.75,$0.00,$0.75,$0.00,TX2,P2,iPad,,,Payment,Main,,,,',
+    ].join('\n');
+    await importFile(w.app, 'sales', csv);
+    const incremental = rollups(w.app);
+    inTransaction(w.app.deps.sqlite, () => rebuildRollups(w.app.deps));
+    expect(rollups(w.app)).toEqual(incremental);
+    // 2 lb + 1 斤 + 0.25 kg = 907.18474 + 500 + 250 g.
+    const s = await ok(w.app, 'insight.summary', { from: '2025-03-01', to: '2025-03-31' }, 'mgr');
+    expect(s.current).toMatchObject({ orders: 2, items: 3000, weightGrams: 1657 });
+  });
+
   it('Shopify orders: rows of one order joined, order tax spread over lines, shipping kept as a line, customer made from the email', async () => {
     const w = await stockWorld();
     const { preview, result } = await importFile(w.app, 'sales', SHOPIFY);

@@ -83,7 +83,7 @@ describe('insight', () => {
         staffId: null,
         customerId: null,
         shiftId: null,
-        lines: [{ productId: cola.id, categoryId: null, qty: 1000, amount: 150, tax: 25, discount: 0, cost: 75 }],
+        lines: [{ productId: cola.id, categoryId: null, qty: 1000, amount: 150, tax: 25, discount: 0, cost: 75, unit: 'each' }],
         payments: [{ kind: 'cash', amount: 150 }],
       }),
     );

@@ -35,6 +35,7 @@ import {
   productList,
 } from '../../src/main/insight/queries';
 import { DIM } from '../../src/main/insight/rollups';
+import { lineGrams } from '../../src/shared/units';
 
 type App = ReturnType<typeof makeApp>;
 const BASE = Date.UTC(2025, 0, 1);
@@ -61,7 +62,7 @@ function syncedOrder(
   at: number,
   staffId: string,
   customerId: string | null,
-  items: { id: string; price: number; cost: number; rateBp: number; qty: number }[],
+  items: { id: string; price: number; cost: number; rateBp: number; qty: number; unit: string }[],
   card: boolean,
 ) {
   const db = app.deps.sqlite;
@@ -93,8 +94,8 @@ function syncedOrder(
       const l = priced.lines[i]!;
       db.prepare(
         `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross, discount,
-           net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, 'X', 'X', NULL, 'each', ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
-      ).run(uuidv7(), id, i + 1, p.id, p.qty, p.price, p.price, l.gross, l.net, l.tax, p.rateBp, l.total, p.cost);
+           net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, 'X', 'X', NULL, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+      ).run(uuidv7(), id, i + 1, p.id, p.unit, p.qty, p.price, p.price, l.gross, l.net, l.tax, p.rateBp, l.total, p.cost);
     });
     db.prepare('INSERT INTO payments (id, order_id, kind, amount, tendered, created_at) VALUES (?, ?, ?, ?, NULL, ?)').run(
       uuidv7(),
@@ -132,7 +133,8 @@ describe('rollups', () => {
         arbitrary: fc.record({
           t: fc.constant('refund' as const),
           at: fc.integer({ min: 0, max: SPAN }),
-          item: fc.integer({ min: 0, max: 4 }),
+          item: fc.integer({ min: 0, max: 8 }),
+          w: fc.integer({ min: 1, max: 9_999 }),
           amount: fc.integer({ min: 1, max: 900 }),
           card: fc.boolean(),
           customer: fc.option(fc.integer({ min: 0, max: 3 })),
@@ -143,10 +145,13 @@ describe('rollups', () => {
         arbitrary: fc.record({
           t: fc.constant('synced' as const),
           at: fc.integer({ min: 0, max: SPAN }),
-          items: fc.array(fc.record({ p: fc.integer({ min: 0, max: 4 }), q: fc.integer({ min: 1, max: 3 }) }), {
-            minLength: 1,
-            maxLength: 5,
-          }),
+          items: fc.array(
+            fc.record({ p: fc.integer({ min: 0, max: 8 }), q: fc.integer({ min: 1, max: 3 }), w: fc.integer({ min: 1, max: 9_999 }) }),
+            {
+              minLength: 1,
+              maxLength: 5,
+            },
+          ),
           customer: fc.option(fc.integer({ min: 0, max: 3 })),
           card: fc.boolean(),
         }),
@@ -193,12 +198,29 @@ describe('rollups', () => {
             barcodes: ['4000000000003'],
             taxRateId: red.id,
           });
+          const drinks = '01900000-0000-7000-8000-00000000ca01';
+          // Weighed products of every mass unit, in a category with pieces (Drinks) and without one.
+          const weighed = [];
+          for (const [i, unit] of (['kg', 'lb', 'jin', 'oz'] as const).entries()) {
+            const w = await ok(app, 'catalog.create', {
+              sku: `W${i}`,
+              name: `Weighed ${unit}`,
+              unit,
+              price: 500 + i,
+              cost: 200 + i,
+              barcodes: [],
+              taxRateId: red.id,
+            });
+            if (i % 2 === 0) db.prepare('UPDATE products SET category_id = ? WHERE id = ?').run(drinks, w.id);
+            weighed.push({ id: w.id, code: '', price: 500 + i, cost: 200 + i, rateBp: 500, categoryId: i % 2 === 0 ? drinks : null, unit });
+          }
           const products = [
-            { id: cola.id, code: '5000112637922', price: 150, cost: 75, rateBp: 2000, categoryId: '01900000-0000-7000-8000-00000000ca01' },
-            { id: bread.id, code: '4006381333931', price: 325, cost: 162, rateBp: 500, categoryId: null },
-            { id: chips.id, code: '4000000000001', price: 99, cost: 40, rateBp: 2000, categoryId: null },
-            { id: tea.id, code: '4000000000002', price: 450, cost: 300, rateBp: 500, categoryId: null },
-            { id: eggs.id, code: '4000000000003', price: 289, cost: 199, rateBp: 500, categoryId: null },
+            { id: cola.id, code: '5000112637922', price: 150, cost: 75, rateBp: 2000, categoryId: drinks, unit: 'each' },
+            { id: bread.id, code: '4006381333931', price: 325, cost: 162, rateBp: 500, categoryId: null, unit: 'each' },
+            { id: chips.id, code: '4000000000001', price: 99, cost: 40, rateBp: 2000, categoryId: null, unit: 'each' },
+            { id: tea.id, code: '4000000000002', price: 450, cost: 300, rateBp: 500, categoryId: null, unit: 'each' },
+            { id: eggs.id, code: '4000000000003', price: 289, cost: 199, rateBp: 500, categoryId: null, unit: 'each' },
+            ...weighed,
           ];
           const customers = ['cust-a', 'cust-b', 'cust-c', 'cust-d'];
           const refunds: RollupEvent[] = [];
@@ -230,11 +252,12 @@ describe('rollups', () => {
                   {
                     productId: p.id,
                     categoryId: p.categoryId,
-                    qty: 1000,
+                    qty: p.unit === 'each' ? 1000 : a.w,
                     amount: a.amount,
                     tax: Math.floor(a.amount / 10),
                     discount: 0,
                     cost: Math.floor(a.amount / 3),
+                    unit: p.unit,
                   },
                 ],
                 payments: [{ kind: a.card ? 'card_external' : 'cash', amount: a.amount }],
@@ -247,7 +270,7 @@ describe('rollups', () => {
                 BASE + a.at,
                 adminId,
                 a.customer === null ? null : customers[a.customer]!,
-                a.items.map((x) => ({ ...products[x.p]!, qty: x.q * 1000 })),
+                a.items.map((x) => ({ ...products[x.p]!, qty: products[x.p]!.unit === 'each' ? x.q * 1000 : x.w })),
                 a.card,
               );
             }
@@ -265,7 +288,7 @@ describe('rollups', () => {
             const iso = { from: dayToIso(r.from), to: dayToIso(r.to) };
             const t = totalsOf(app.deps, r);
             const raw = rawTotals(app.deps, r);
-            expect({ ...t, rCount: 0, rUnits: 0, rAmount: 0, rNet: 0, rCost: 0 }).toEqual(raw);
+            expect({ ...t, rCount: 0, rUnits: 0, rAmount: 0, rNet: 0, rCost: 0, rGrams: 0 }).toEqual(raw);
             const daily = rawDaily(app.deps, r);
             const rollDaily = app.deps.sqlite
               .prepare(
@@ -298,10 +321,15 @@ describe('rollups', () => {
             const cat = new Map(
               keyedTotals(app.deps, DIM.category, r)
                 .filter((m) => m.orders > 0)
-                .map((m) => [m.ref, { units: m.units, sales: m.sales, orders: m.orders }]),
+                .map((m) => [m.ref, { units: m.units, grams: m.grams, sales: m.sales, orders: m.orders }]),
             );
             expect(cat).toEqual(
-              new Map([...rawCategoryTotals(app.deps, r)].map(([k, v]) => [k, { units: v.units, sales: v.sales, orders: v.orders }])),
+              new Map(
+                [...rawCategoryTotals(app.deps, r)].map(([k, v]) => [
+                  k,
+                  { units: v.units, grams: v.grams, sales: v.sales, orders: v.orders },
+                ]),
+              ),
             );
             const staff = new Map(
               keyedTotals(app.deps, DIM.staff, r)
@@ -312,6 +340,10 @@ describe('rollups', () => {
             // Refunds: the rollups hold exactly the refund events of the range.
             const expectedRefunds = refunds.filter((e) => businessDayOf(app, e.at) >= r.from && businessDayOf(app, e.at) <= r.to);
             expect(t.rCount).toBe(expectedRefunds.length);
+            // Refunded pieces and weights apart: no weighed quantity in r_units, every one in r_grams.
+            const refundLines = expectedRefunds.map((e) => e.lines[0]!);
+            expect(t.rUnits).toBe(refundLines.filter((l) => l.unit === 'each').reduce((s, l) => s + l.qty, 0));
+            expect(t.rGrams).toBe(refundLines.reduce((s, l) => s + lineGrams(l.qty, l.unit), 0));
             const byProduct = new Map<string, { rCount: number; rAmount: number; rUnits: number }>();
             const byTender = new Map<string, number>();
             for (const e of expectedRefunds) {

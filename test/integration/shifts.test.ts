@@ -35,7 +35,7 @@ function refund(app: App, amount: number, kind: 'cash' | 'card_external', produc
       staffId: null,
       customerId: null,
       shiftId: null,
-      lines: [{ productId, categoryId: null, qty: 1000, amount, tax: 0, discount: 0, cost: Math.floor(amount / 2) }],
+      lines: [{ productId, categoryId: null, qty: 1000, amount, tax: 0, discount: 0, cost: Math.floor(amount / 2), unit: 'each' }],
       payments: [{ kind, amount }],
     }),
   );

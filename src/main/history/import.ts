@@ -771,6 +771,7 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
         tax: l.tax,
         discount: l.discount,
         cost: Math.floor((p.cost * l.qty + 500) / 1000),
+        unit: p.unit,
       });
     });
     insOrder.run(

@@ -17,10 +17,14 @@ import type {
 import { businessBucket, dayParts, dayToIso, isIsoDate, isoToDay, monthStart, planRange, weekStart } from '../../shared/business-day';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { DIM, type Dim, type Measures } from './rollups';
+import { DIM, M_COLS, type Dim, type Measures } from './rollups';
 import { bucketVector, savePacked, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
-import type { Unit } from '../../shared/units';
+import { lineGramsSql, MASS_UNITS, wholeGrams, type Unit } from '../../shared/units';
+
+/** Raw SQL over lines `l`: pieces only, and the mass of weighed lines (as the rollups keep them). */
+const RAW_PIECES = `CASE WHEN l.unit IN (${MASS_UNITS.map((u) => `'${u}'`).join(', ')}) THEN 0 ELSE l.qty END`;
+const RAW_GRAMS = lineGramsSql('l.qty', 'l.unit');
 
 type Sql = Pick<Deps, 'sqlite' | 'db'>;
 
@@ -56,7 +60,7 @@ export function previousRange(r: DayRange): DayRange {
 export type M = Measures;
 
 const M_SUM = (sign = '') =>
-  ['orders', 'units', 'sales', 'net', 'tax', 'discount', 'cost', 'r_count', 'r_units', 'r_amount', 'r_net', 'r_cost']
+  M_COLS.split(', ')
     .map((c) => `COALESCE(SUM(${sign}${c}), 0) AS ${c.replace(/_(\w)/, (_, x: string) => x.toUpperCase())}`)
     .join(', ');
 
@@ -71,6 +75,7 @@ export function kpisOf(m: M): Kpis {
     margin,
     marginBp: netSales > 0 ? Math.round((margin * 10000) / netSales) : 0,
     items: m.units,
+    weightGrams: wholeGrams(m.grams),
     discount: m.discount,
     tax: m.tax,
     refunds: m.rCount,
@@ -132,6 +137,8 @@ function pointsFrom(days: Map<number, M>, r: DayRange, g: SeriesResult['granular
       rAmount: 0,
       rNet: 0,
       rCost: 0,
+      grams: 0,
+      rGrams: 0,
     };
     for (let d = start; d <= end; d++) {
       const x = days.get(d);
@@ -350,6 +357,7 @@ export function categoryPerf(deps: Sql, input: { from: string; to: string }): Ca
         name: c?.name ?? null,
         altName: c?.altName ?? null,
         units: m.units,
+        weightGrams: wholeGrams(m.grams),
         orders: m.orders,
         sales: m.sales,
         revenue: k.revenue,
@@ -420,8 +428,8 @@ export function rawTotals(deps: Sql, r: DayRange): M {
     .prepare(
       `SELECT COUNT(*) AS orders, COALESCE(SUM(units), 0) AS units, COALESCE(SUM(total), 0) AS sales, COALESCE(SUM(net), 0) AS net,
               COALESCE(SUM(tax), 0) AS tax, COALESCE(SUM(discount), 0) AS discount, COALESCE(SUM(cost), 0) AS cost,
-              0 AS rCount, 0 AS rUnits, 0 AS rAmount, 0 AS rNet, 0 AS rCost
-       FROM (SELECT o.total, SUM(l.qty) AS units, SUM(l.total - l.tax) AS net, SUM(l.tax) AS tax, SUM(l.discount) AS discount,
+              0 AS rCount, 0 AS rUnits, 0 AS rAmount, 0 AS rNet, 0 AS rCost, COALESCE(SUM(grams), 0) AS grams, 0 AS rGrams
+       FROM (SELECT o.total, SUM(${RAW_PIECES}) AS units, SUM(${RAW_GRAMS}) AS grams, SUM(l.total - l.tax) AS net, SUM(l.tax) AS tax, SUM(l.discount) AS discount,
                     SUM((l.cost * l.qty + 500) / 1000) AS cost
              FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.created_at >= ? AND o.created_at < ? GROUP BY o.id)`,
     )
@@ -434,9 +442,9 @@ export function rawDaily(deps: Sql, r: DayRange): Map<number, M> {
   const { start, end } = instantsOf(deps, r);
   const rows = deps.sqlite
     .prepare(
-      `SELECT ct_bday(o.created_at, ?, ?) AS day, COUNT(DISTINCT o.id) AS orders, SUM(l.qty) AS units, SUM(l.total) AS sales,
+      `SELECT ct_bday(o.created_at, ?, ?) AS day, COUNT(DISTINCT o.id) AS orders, SUM(${RAW_PIECES}) AS units, SUM(l.total) AS sales,
               SUM(l.total - l.tax) AS net, SUM(l.tax) AS tax, SUM(l.discount) AS discount, SUM((l.cost * l.qty + 500) / 1000) AS cost,
-              0 AS rCount, 0 AS rUnits, 0 AS rAmount, 0 AS rNet, 0 AS rCost
+              0 AS rCount, 0 AS rUnits, 0 AS rAmount, 0 AS rNet, 0 AS rCost, SUM(${RAW_GRAMS}) AS grams, 0 AS rGrams
        FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.created_at >= ? AND o.created_at < ? GROUP BY 1`,
     )
     .all(tz, cutoff, start, end) as (M & { day: number })[];
@@ -504,15 +512,16 @@ export function rawPaymentMix(deps: Sql, input: { from: string; to: string }): T
     .all(start, end) as TenderMix[];
 }
 
-export function rawCategoryTotals(deps: Sql, r: DayRange): Map<string, { units: number; sales: number; orders: number }> {
+export function rawCategoryTotals(deps: Sql, r: DayRange): Map<string, { units: number; grams: number; sales: number; orders: number }> {
   const { start, end } = instantsOf(deps, r);
   const rows = deps.sqlite
     .prepare(
-      `SELECT COALESCE(p.category_id, '') AS id, SUM(l.qty) AS units, SUM(l.total) AS sales, COUNT(DISTINCT l.order_id) AS orders
+      `SELECT COALESCE(p.category_id, '') AS id, SUM(${RAW_PIECES}) AS units, SUM(${RAW_GRAMS}) AS grams, SUM(l.total) AS sales,
+              COUNT(DISTINCT l.order_id) AS orders
        FROM order_lines l JOIN orders o ON o.id = l.order_id LEFT JOIN products p ON p.id = l.product_id
        WHERE o.created_at >= ? AND o.created_at < ? GROUP BY 1`,
     )
-    .all(start, end) as { id: string; units: number; sales: number; orders: number }[];
+    .all(start, end) as { id: string; units: number; grams: number; sales: number; orders: number }[];
   return new Map(rows.map((x) => [x.id, x]));
 }
 

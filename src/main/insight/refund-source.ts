@@ -16,7 +16,8 @@ export function refundEvent(deps: Sql, refundId: string): RollupEvent {
   const lines = deps.sqlite
     .prepare(
       `SELECT rl.product_id AS productId, p.category_id AS categoryId, rl.qty, rl.amount, rl.tax, 0 AS discount,
-              (COALESCE(ol.cost, p.cost, 0) * rl.qty + 500) / 1000 AS cost
+              (COALESCE(ol.cost, p.cost, 0) * rl.qty + 500) / 1000 AS cost,
+              COALESCE(ol.unit, p.unit, 'each') AS unit
        FROM refund_lines rl LEFT JOIN order_lines ol ON ol.id = rl.order_line_id LEFT JOIN products p ON p.id = rl.product_id
        WHERE rl.refund_id = ? ORDER BY rl.rowid`,
     )

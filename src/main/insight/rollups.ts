@@ -20,6 +20,10 @@ import { forgetAll, forgetBuckets, packAllDays } from './vectors';
 import { cachedStatement } from '../db/statements';
 import { OPEN_SHIFT_SQL } from '../shifts/shifts';
 import { inTransaction } from '../db/open';
+import { isUnit, isWeighed, lineGrams, lineGramsSql, MASS_UNITS } from '../../shared/units';
+
+/** SQL: the line `l` is weighed (its quantity is a mass, not pieces). */
+const WEIGHED_SQL = `l.unit IN (${MASS_UNITS.map((u) => `'${u}'`).join(', ')})`;
 
 export const DIM = { product: 1, category: 2, staff: 3, tender: 4 } as const;
 export type Dim = (typeof DIM)[keyof typeof DIM];
@@ -35,6 +39,8 @@ export interface RollupLine {
   discount: number;
   /** Cost of the quantity, minor units. */
   cost: number;
+  /** The line's sale unit: pieces are counted in `units`, weights go to `grams`. */
+  unit: string;
 }
 
 export interface RollupEvent {
@@ -54,7 +60,12 @@ export interface RollupEvent {
 
 type Sql = Pick<Deps, 'sqlite'>;
 
-/** The measures every rollup row keeps (sales side and refund side). */
+/**
+ * The measures every rollup row keeps (sales side and refund side). `units` counts pieces only
+ * (thousandths of lines sold `each`), except in product rows, where it is the product's own
+ * quantity (a product has one unit, so nothing is mixed); `grams` is the mass of weighed lines,
+ * whatever their unit, kept exact per line (see GRAM_QUANTUM) and rounded once when read.
+ */
 export interface Measures {
   orders: number;
   units: number;
@@ -68,6 +79,8 @@ export interface Measures {
   rAmount: number;
   rNet: number;
   rCost: number;
+  grams: number;
+  rGrams: number;
 }
 
 const ZERO: Measures = {
@@ -83,8 +96,13 @@ const ZERO: Measures = {
   rAmount: 0,
   rNet: 0,
   rCost: 0,
+  grams: 0,
+  rGrams: 0,
 };
-const M_COLS = 'orders, units, sales, net, tax, discount, cost, r_count, r_units, r_amount, r_net, r_cost';
+/** Measure columns, in the order of `mValues` and of the batch path's Float64Array rows. */
+export const M_COLS = 'orders, units, sales, net, tax, discount, cost, r_count, r_units, r_amount, r_net, r_cost, grams, r_grams';
+const M_COUNT = 14;
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const M_UPDATE = M_COLS.split(', ')
   .map((c) => `${c} = ${c} + excluded.${c}`)
   .join(', ');
@@ -101,15 +119,17 @@ const mValues = (m: Measures) => [
   m.rAmount,
   m.rNet,
   m.rCost,
+  m.grams,
+  m.rGrams,
 ];
 
 /** The statements a sale or refund runs (compiled once per connection by `cachedStatement`). */
 const SQL = {
   keyGet: 'SELECT k FROM insight_keys WHERE dim = ? AND ref = ?',
   keyIns: 'INSERT INTO insight_keys (dim, ref) VALUES (?, ?)',
-  hourly: `INSERT INTO rollup_hourly (day, hour, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  hourly: `INSERT INTO rollup_hourly (day, hour, ${M_COLS}) VALUES (${marks(2 + M_COUNT)})
            ON CONFLICT (day, hour) DO UPDATE SET ${M_UPDATE}`,
-  keyed: `INSERT INTO rollup_keyed (dim, level, bucket, k, ${M_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  keyed: `INSERT INTO rollup_keyed (dim, level, bucket, k, ${M_COLS}) VALUES (${marks(4 + M_COUNT)})
           ON CONFLICT (dim, level, bucket, k) DO UPDATE SET ${M_UPDATE}`,
   customer: `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, 1, ?, 0, ?, ?)
              ON CONFLICT (customer_id) DO UPDATE SET sales = sales + excluded.sales,
@@ -124,7 +144,7 @@ const SQL = {
           ON CONFLICT (shift_id, kind, key) DO UPDATE SET count = count + 1, amount = amount + excluded.amount`,
   saleOrder: 'SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId, shift_id AS shiftId FROM orders WHERE id = ?',
   saleLines: `SELECT l.product_id AS productId, p.category_id AS categoryId, l.qty, l.total AS amount, l.tax, l.discount,
-                     (l.cost * l.qty + 500) / 1000 AS cost
+                     (l.cost * l.qty + 500) / 1000 AS cost, l.unit
               FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.position`,
   salePayments: 'SELECT kind, amount FROM payments WHERE order_id = ? ORDER BY rowid',
   queue: 'INSERT INTO insight_pending (order_id) VALUES (?)',
@@ -152,11 +172,15 @@ function add(into: Map<string, Measures>, key: string, m: Partial<Measures>): vo
   for (const k in m) cur[k as keyof Measures] += m[k as keyof Measures]!;
 }
 
-/** The measures one line contributes, for a sale or a refund. */
-function lineMeasures(kind: RollupEvent['kind'], l: RollupLine): Partial<Measures> {
+const weighedUnit = (unit: string) => isUnit(unit) && isWeighed(unit);
+
+/** The measures one line contributes, for a sale or a refund; `product`: to its product's rows. */
+function lineMeasures(kind: RollupEvent['kind'], l: RollupLine, product: boolean): Partial<Measures> {
+  const units = product || !weighedUnit(l.unit) ? l.qty : 0;
+  const grams = lineGrams(l.qty, l.unit);
   return kind === 'sale'
-    ? { units: l.qty, sales: l.amount, net: l.amount - l.tax, tax: l.tax, discount: l.discount, cost: l.cost }
-    : { rUnits: l.qty, rAmount: l.amount, rNet: l.amount - l.tax, rCost: l.cost };
+    ? { units, sales: l.amount, net: l.amount - l.tax, tax: l.tax, discount: l.discount, cost: l.cost, grams }
+    : { rUnits: units, rAmount: l.amount, rNet: l.amount - l.tax, rCost: l.cost, rGrams: grams };
 }
 
 /** Adds one sale or refund to every rollup. Call inside the transaction that stores the event. */
@@ -173,7 +197,7 @@ export function applyToRollups(
 
   const whole: Measures = { ...ZERO };
   for (const l of event.lines)
-    for (const [k, v] of Object.entries(lineMeasures(event.kind, l)) as [keyof Measures, number][]) whole[k] += v;
+    for (const [k, v] of Object.entries(lineMeasures(event.kind, l, false)) as [keyof Measures, number][]) whole[k] += v;
   if (sale) whole.orders = 1;
   else whole.rCount = 1;
 
@@ -191,9 +215,8 @@ export function applyToRollups(
     }
   };
   for (const l of event.lines) {
-    const m = lineMeasures(event.kind, l);
-    keyed(DIM.product, l.productId, m);
-    keyed(DIM.category, l.categoryId ?? '', m);
+    keyed(DIM.product, l.productId, lineMeasures(event.kind, l, true));
+    keyed(DIM.category, l.categoryId ?? '', lineMeasures(event.kind, l, false));
   }
   if (event.staffId) keyed(DIM.staff, event.staffId, { ...whole, orders: 0, rCount: 0 });
   for (const p of event.payments) keyed(DIM.tender, p.kind, sale ? { sales: p.amount } : { rAmount: p.amount });
@@ -232,6 +255,50 @@ export function applyToRollups(
   }
 }
 
+/** Measures to add to the rows one past event touched (for `addToBuckets`). */
+export interface BucketDelta {
+  /** When the event happened: decides its business day and hour, as in `applyToRollups`. */
+  at: number;
+  /** For its hour's row, if any. */
+  hourly: Partial<Measures> | null;
+  /** For each key's rows at every level. */
+  keyed: { dim: Dim; ref: string; m: Partial<Measures> }[];
+}
+
+/**
+ * Adds measures to the rows past events touched, in the buckets `applyToRollups` computes, summed
+ * in memory first so that each row is written once. For corrections of rows already written
+ * (insight/weight-fix.ts).
+ */
+export function addToBuckets(
+  deps: Pick<Deps, 'sqlite' | 'db'>,
+  deltas: Iterable<BucketDelta>,
+  settings: { timezone: string; cutoffHour: number } = businessDaySettings(deps),
+): void {
+  const hours = new Map<string, Measures>();
+  const rows = new Map<string, Measures>();
+  const days = new Map<number, readonly number[]>();
+  for (const d of deltas) {
+    const { day, hour } = businessBucket(d.at, settings.timezone, settings.cutoffHour);
+    let levels = days.get(day);
+    if (!levels) days.set(day, (levels = bucketsOf(day)));
+    if (d.hourly) add(hours, `${day}:${hour}`, d.hourly);
+    for (const { dim, ref, m } of d.keyed)
+      for (let level = 0; level < 5; level++) add(rows, JSON.stringify([dim, level, levels[level], ref]), m);
+  }
+  const hourlyStmt = prepared(deps, SQL.hourly);
+  for (const [key, m] of hours) {
+    const [day, hour] = key.split(':').map(Number);
+    hourlyStmt.run(day, hour, ...mValues(m));
+  }
+  const keyedStmt = prepared(deps, SQL.keyed);
+  for (const [key, m] of rows) {
+    const [dim, level, bucket, ref] = JSON.parse(key) as [Dim, number, number, string];
+    keyedStmt.run(dim, level, bucket, keyOf(deps, dim, ref), ...mValues(m));
+  }
+  for (const levels of days.values()) forgetBuckets(deps, DIM.product, levels);
+}
+
 const BATCH_SQL = {
   customer: `INSERT INTO rollup_customers (customer_id, orders, sales, refunds, first_at, last_at) VALUES (?, ?, ?, 0, ?, ?)
              ON CONFLICT (customer_id) DO UPDATE SET sales = sales + excluded.sales,
@@ -250,7 +317,7 @@ const BATCH_SQL = {
  */
 export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, events: Iterable<RollupEvent>): number {
   const { timezone, cutoffHour } = businessDaySettings(deps);
-  // Measures as 12 numbers in M_COLS order, under numeric keys: a history import adds some three
+  // Measures as 14 numbers in M_COLS order, under numeric keys: a history import adds some three
   // million line measures here, and objects under string keys spent more time than the SQL.
   const hourly = new Map<number, Float64Array>();
   const keyed = new Map<number, Float64Array>();
@@ -268,7 +335,7 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
   };
   const row = (map: Map<number, Float64Array>, key: number) => {
     let m = map.get(key);
-    if (!m) map.set(key, (m = new Float64Array(12)));
+    if (!m) map.set(key, (m = new Float64Array(M_COUNT)));
     return m;
   };
   const seen = new Set<number>();
@@ -279,9 +346,9 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
     n++;
     const { day, hour } = businessBucket(event.at, timezone, cutoffHour);
     if (!dayLevels.has(day)) dayLevels.set(day, bucketsOf(day));
-    const whole = new Float64Array(12);
+    const whole = new Float64Array(M_COUNT);
     whole[0] = 1;
-    for (const l of event.lines) addLine(whole, l);
+    for (const l of event.lines) addLine(whole, l, false);
     addInto(row(hourly, day * 24 + hour), whole);
 
     seen.clear();
@@ -299,12 +366,12 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
       return m;
     };
     for (const l of event.lines) {
-      addLine(keyedRow(DIM.product, l.productId), l);
-      addLine(keyedRow(DIM.category, l.categoryId ?? ''), l);
+      addLine(keyedRow(DIM.product, l.productId), l, true);
+      addLine(keyedRow(DIM.category, l.categoryId ?? ''), l, false);
     }
     if (event.staffId) {
       const m = keyedRow(DIM.staff, event.staffId);
-      for (let i = 1; i < 12; i++) m[i]! += whole[i]!;
+      for (let i = 1; i < M_COUNT; i++) m[i]! += whole[i]!;
     }
     for (const p of event.payments) keyedRow(DIM.tender, p.kind)[2]! += p.amount;
 
@@ -372,8 +439,10 @@ const levelKey = (dim: number, level: number, bucket: number, k: number) =>
   ((dim * 5 + level) * BUCKET_SPAN + bucket + DAY_OFFSET) * KEY_SPAN + k;
 const dayKey = (dim: number, day: number, k: number) => levelKey(dim, 0, day, k);
 
-function addLine(m: Float64Array, l: RollupLine): void {
-  m[1]! += l.qty;
+/** A sale line into a batch row (M_COLS order); `product`: a product row keeps weights in `units` too. */
+function addLine(m: Float64Array, l: RollupLine, product: boolean): void {
+  if (product || !weighedUnit(l.unit)) m[1]! += l.qty;
+  m[12]! += lineGrams(l.qty, l.unit);
   m[2]! += l.amount;
   m[3]! += l.amount - l.tax;
   m[4]! += l.tax;
@@ -382,7 +451,7 @@ function addLine(m: Float64Array, l: RollupLine): void {
 }
 
 function addInto(into: Float64Array, m: Float64Array): void {
-  for (let i = 0; i < 12; i++) into[i]! += m[i]!;
+  for (let i = 0; i < M_COUNT; i++) into[i]! += m[i]!;
 }
 
 /** The sale event of a stored order (lines, tenders, staff, customer, shift). */
@@ -472,6 +541,8 @@ export function rebuildRollups(
   db.exec('DELETE FROM insight_pending');
   db.exec('DELETE FROM rollup_packed');
   forgetAll(deps);
+  // Rebuilt from the facts: nothing written the old way is left to correct.
+  db.exec('DELETE FROM rollup_weight_fix');
 
   // 1. Each order's business day, hour and buckets, computed once in JS (time zones).
   db.exec(`DROP TABLE IF EXISTS temp.ob;
@@ -503,7 +574,8 @@ export function rebuildRollups(
   // 3. Per order and per (order, product/category): the line sums.
   db.exec(`DROP TABLE IF EXISTS temp.ol;
     CREATE TEMP TABLE ol AS
-      SELECT l.order_id, kp.k AS pk, kc.k AS ck, SUM(l.qty) AS units, SUM(l.total) AS sales, SUM(l.total - l.tax) AS net,
+      SELECT l.order_id, kp.k AS pk, kc.k AS ck, SUM(l.qty) AS units, SUM(CASE WHEN ${WEIGHED_SQL} THEN 0 ELSE l.qty END) AS pieces,
+             SUM(${lineGramsSql('l.qty', 'l.unit')}) AS grams, SUM(l.total) AS sales, SUM(l.total - l.tax) AS net,
              SUM(l.tax) AS tax, SUM(l.discount) AS discount, SUM((l.cost * l.qty + 500) / 1000) AS cost
       FROM order_lines l
       LEFT JOIN products p ON p.id = l.product_id
@@ -512,28 +584,32 @@ export function rebuildRollups(
       GROUP BY l.order_id, l.product_id;
     DROP TABLE IF EXISTS temp.oo;
     CREATE TEMP TABLE oo AS
-      SELECT o.id AS order_id, o.staff_id, o.customer_id, o.created_at, o.total, COALESCE(SUM(ol.units), 0) AS units,
+      SELECT o.id AS order_id, o.staff_id, o.customer_id, o.created_at, o.total, COALESCE(SUM(ol.pieces), 0) AS units,
+             COALESCE(SUM(ol.grams), 0.0) AS grams,
              COALESCE(SUM(ol.net), 0) AS net, COALESCE(SUM(ol.tax), 0) AS tax, COALESCE(SUM(ol.discount), 0) AS discount,
              COALESCE(SUM(ol.cost), 0) AS cost
       FROM orders o LEFT JOIN temp.ol ol ON ol.order_id = o.id GROUP BY o.id;`);
   log('rollups: line sums done');
 
-  db.exec(`INSERT INTO rollup_hourly (day, hour, orders, units, sales, net, tax, discount, cost)
-    SELECT ob.day, ob.hour, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost)
+  db.exec(`INSERT INTO rollup_hourly (day, hour, orders, units, sales, net, tax, discount, cost, grams)
+    SELECT ob.day, ob.hour, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost), SUM(oo.grams)
     FROM temp.oo oo JOIN temp.ob ob ON ob.order_id = oo.order_id GROUP BY ob.day, ob.hour`);
 
   // Level 0 (days) from the lines; every higher level is a sum of the level below it.
-  const cols = 'orders, units, sales, net, tax, discount, cost';
+  const cols = 'orders, units, sales, net, tax, discount, cost, grams';
   db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
-    SELECT ${DIM.product}, 0, ob.day, ol.pk, COUNT(*), SUM(ol.units), SUM(ol.sales), SUM(ol.net), SUM(ol.tax), SUM(ol.discount), SUM(ol.cost)
+    SELECT ${DIM.product}, 0, ob.day, ol.pk, COUNT(*), SUM(ol.units), SUM(ol.sales), SUM(ol.net), SUM(ol.tax), SUM(ol.discount), SUM(ol.cost),
+      SUM(ol.grams)
     FROM temp.ol ol JOIN temp.ob ob ON ob.order_id = ol.order_id GROUP BY ob.day, ol.pk`);
   db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
-    SELECT ${DIM.category}, 0, ob.day, c.ck, COUNT(*), SUM(c.units), SUM(c.sales), SUM(c.net), SUM(c.tax), SUM(c.discount), SUM(c.cost)
-    FROM (SELECT order_id, ck, SUM(units) AS units, SUM(sales) AS sales, SUM(net) AS net, SUM(tax) AS tax, SUM(discount) AS discount,
-                 SUM(cost) AS cost FROM temp.ol GROUP BY order_id, ck) c
+    SELECT ${DIM.category}, 0, ob.day, c.ck, COUNT(*), SUM(c.units), SUM(c.sales), SUM(c.net), SUM(c.tax), SUM(c.discount), SUM(c.cost),
+      SUM(c.grams)
+    FROM (SELECT order_id, ck, SUM(pieces) AS units, SUM(sales) AS sales, SUM(net) AS net, SUM(tax) AS tax, SUM(discount) AS discount,
+                 SUM(cost) AS cost, SUM(grams) AS grams FROM temp.ol GROUP BY order_id, ck) c
     JOIN temp.ob ob ON ob.order_id = c.order_id GROUP BY ob.day, c.ck`);
   db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
-    SELECT ${DIM.staff}, 0, ob.day, k.k, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost)
+    SELECT ${DIM.staff}, 0, ob.day, k.k, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost),
+      SUM(oo.grams)
     FROM temp.oo oo JOIN temp.ob ob ON ob.order_id = oo.order_id
     JOIN insight_keys k ON k.dim = ${DIM.staff} AND k.ref = oo.staff_id GROUP BY ob.day, k.k`);
   db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, orders, sales)

@@ -18,7 +18,10 @@ export interface Kpis {
   margin: number;
   /** Margin as a share of sales without tax, basis points. */
   marginBp: number;
+  /** Pieces sold, thousandths (weighed items are in `weightGrams`, never here). */
   items: number;
+  /** Mass of the weighed items sold, whole grams (lb, 斤… brought to grams, rounded once). */
+  weightGrams: number;
   discount: number;
   tax: number;
   refunds: number;
@@ -83,7 +86,10 @@ export interface CategoryPerf {
   categoryId: string | null;
   name: string | null;
   altName: string | null;
+  /** Pieces sold, thousandths (weighed items are in `weightGrams`). */
   units: number;
+  /** Mass of the weighed items sold, whole grams. */
+  weightGrams: number;
   orders: number;
   sales: number;
   revenue: number;

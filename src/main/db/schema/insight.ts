@@ -1,4 +1,4 @@
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Sales rollups: derived data, kept up to date by `applyToRollups` (a refund in its own
@@ -37,6 +37,10 @@ const measures = () => ({
   rAmount: integer('r_amount').notNull().default(0),
   rNet: integer('r_net').notNull().default(0),
   rCost: integer('r_cost').notNull().default(0),
+  // Pieces and masses are never added together: `units` counts pieces (in product rows, the
+  // product's own quantity), `grams` the mass of weighed lines (see insight/rollups.ts).
+  grams: real('grams').notNull().default(0),
+  rGrams: real('r_grams').notNull().default(0),
 });
 
 /** Per business day and local clock hour: the time series, the heat map and the KPIs. */
@@ -118,4 +122,19 @@ export const basketItems = sqliteTable('basket_items', {
 export const insightPending = sqliteTable('insight_pending', {
   seq: integer('seq').primaryKey(),
   orderId: text('order_id').notNull(),
+});
+
+/**
+ * Rollups written before pieces and masses were kept apart added kilograms to pieces in `units`.
+ * The migration that added `grams` leaves one row per fact table here (order lines, refund lines):
+ * the rowids up to `upto` were rolled up the old way, those up to `done` are corrected already, and
+ * `skip` lists (JSON) the orders still queued then, which the new code rolls up right. The
+ * correction (insight/weight-fix.ts) runs in small transactions in the background and deletes the
+ * row when done; a rebuild deletes them all.
+ */
+export const rollupWeightFix = sqliteTable('rollup_weight_fix', {
+  source: text('source').primaryKey(),
+  done: integer('done').notNull(),
+  upto: integer('upto').notNull(),
+  skip: text('skip').notNull().default('[]'),
 });

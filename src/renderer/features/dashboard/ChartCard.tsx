@@ -8,6 +8,8 @@ export interface TableSpec {
   rows: (string | number)[][];
   /** Raw cells for the CSV (minor units as decimals, etc.); defaults to the display cells. */
   csv?: (string | number | null)[][];
+  /** Headers of the CSV when its columns say more than the table's (a unit: "Weight (kg)"). */
+  csvColumns?: string[];
   /** Right-aligned column indexes. */
   numeric?: number[];
 }
@@ -60,7 +62,7 @@ export function ChartCard({
           <button
             type="button"
             className="btn btn-ghost btn-sm"
-            onClick={() => downloadCsv(`${testId}.csv`, table.columns, table.csv ?? table.rows)}
+            onClick={() => downloadCsv(`${testId}.csv`, table.csvColumns ?? table.columns, table.csv ?? table.rows)}
             data-testid={`${testId}-csv`}
           >
             {t('dashboard.csv')}

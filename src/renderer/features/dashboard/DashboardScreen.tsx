@@ -29,6 +29,7 @@ import { useApp } from '../../stores/app';
 import { useDashboard, type Granularity } from '../../stores/dashboard';
 import { TopBar } from '../checkout/TopBar';
 import { ChartCard } from './ChartCard';
+import { itemsText } from './items-text';
 import { CustomersPanel } from './CustomersPanel';
 import { ProductPerformance } from './ProductPerformance';
 import './dashboard.css';
@@ -159,6 +160,12 @@ function Kpis() {
         testId="kpi-margin"
       />
       <Kpi label={t('dashboard.kpi.returnsRate')} value={`${bpToPercentText(c.returnsRateBp)}%`} delta={null} testId="kpi-returns" />
+      <Kpi
+        label={t('dashboard.kpi.items')}
+        value={itemsText(t, fmt, c.items, c.weightGrams)}
+        delta={change(c.items, p?.items)}
+        testId="kpi-items"
+      />
     </div>
   );
 }
@@ -396,20 +403,37 @@ function CategoriesChart({ which }: { which: 'top' | 'bottom' }) {
       table={{
         columns: [
           t('dashboard.col.category'),
-          t('dashboard.col.units'),
+          t('dashboard.col.pieces'),
+          t('dashboard.col.weight'),
           t('dashboard.col.orders'),
           t('dashboard.col.revenue'),
           t('dashboard.col.margin'),
         ],
         rows: items.map((c) => [
           name(c),
-          fmt.qty(c.units, 'kg').replace(/[.,]000$/, ''),
+          fmt.qty(c.units, 'each'),
+          c.weightGrams ? fmt.mass(c.weightGrams) : '',
           c.orders,
           fmt.money(c.revenue),
           fmt.money(c.margin),
         ]),
-        csv: items.map((c) => [name(c), c.units / 1000, c.orders, decimal(c.revenue, fmt.currency), decimal(c.margin, fmt.currency)]),
-        numeric: [1, 2, 3, 4],
+        csvColumns: [
+          t('dashboard.col.category'),
+          t('dashboard.col.pieces'),
+          t('dashboard.col.weightKg'),
+          t('dashboard.col.orders'),
+          t('dashboard.col.revenue'),
+          t('dashboard.col.margin'),
+        ],
+        csv: items.map((c) => [
+          name(c),
+          c.units / 1000,
+          (c.weightGrams / 1000).toFixed(3),
+          c.orders,
+          decimal(c.revenue, fmt.currency),
+          decimal(c.margin, fmt.currency),
+        ]),
+        numeric: [1, 2, 3, 4, 5],
       }}
     >
       <HBar data={items.map((c) => ({ name: name(c), value: c.revenue }))} money />
