@@ -15,7 +15,9 @@ import { createRouter, type Router } from './router';
 import { SessionStore } from './sessions';
 import { createSimulatedTerminal } from './payments/simulated-terminal';
 import type { PaymentProvider } from './payments/provider';
-import { createGateways, type GatewayFactories, type TrainingUrl } from './payments/config';
+import { createGateways, trainingProviders, type GatewayFactories, type TrainingUrl } from './payments/config';
+import { PROVIDER_FACTORIES } from './payments/providers';
+import { createTrainingFakes } from './payments/training';
 import { createTradeRuntime } from './payments/runtime';
 import { DEFAULT_RECONCILE_EVERY_MS, startReconciler } from './payments/reconciler';
 import type { ProviderId } from './payments/gateway';
@@ -140,6 +142,9 @@ export function createApp(opts: AppOptions): App {
   const payments = opts.payments ?? createSimulatedTerminal({ delayMs: 1500 });
   const secrets = opts.secrets ?? (opts.dataDir ? fileSecretStore(secretsFileIn(opts.dataDir)) : memorySecretStore());
   let core: Core | null = null;
+  // Providers set to training talk to fakes the app starts on loopback (only when one is set so).
+  const training = opts.trainingUrl ? null : createTrainingFakes(() => core?.deps.gateways.invalidate());
+  const gatewayFactories = opts.gateways ?? (training ? training.wrap(PROVIDER_FACTORIES) : PROVIDER_FACTORIES);
   let recovery: RecoveryInfo | null = null;
   let closed = false;
   // Bumped at every open, so a background check's verdict is applied only to the file it read.
@@ -174,7 +179,7 @@ export function createApp(opts: AppOptions): App {
     const trades = createTradeRuntime(opts.paymentNotifyUrl ? { notifyUrl: opts.paymentNotifyUrl } : {});
     const deps: Deps = {
       ...store,
-      gateways: createGateways(() => ({ sqlite: store.sqlite, secrets }), opts.gateways ?? {}, opts.trainingUrl ?? (() => null)),
+      gateways: createGateways(() => ({ sqlite: store.sqlite, secrets }), gatewayFactories, opts.trainingUrl ?? training!.urlFor),
       trades,
       clock,
       ids: opts.ids ?? (() => uuidv7(clock())),
@@ -194,6 +199,7 @@ export function createApp(opts: AppOptions): App {
     if (getState(store.sqlite, 'joining') !== true) finishFirstDownload(deps);
     // Every trade left unresolved (a crash, a close mid-payment) is driven to a final state now and in the background.
     startReconciler(deps, opts.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS);
+    if (training) for (const p of trainingProviders(store.sqlite)) void training.ensure(p);
     return {
       store,
       deps,
@@ -351,6 +357,7 @@ export function createApp(opts: AppOptions): App {
     closed = true;
     safety?.stop();
     closeCore();
+    void training?.close();
   };
 
   function scheduleCheck(afterMs: number): void {

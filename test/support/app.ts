@@ -89,8 +89,8 @@ export async function setupStore(app: App, over: Partial<InputOf<'setup.run'>> =
 }
 
 /** Setup, sign in the admin on `session`, and add a small catalog. */
-export async function readyStore(app: App, session = 's1') {
-  const { adminId } = await setupStore(app);
+export async function readyStore(app: App, session = 's1', setup: Partial<InputOf<'setup.run'>> = {}) {
+  const { adminId } = await setupStore(app, setup);
   await ok(app, 'staff.signIn', { staffId: adminId, pin: ADMIN_PIN }, session);
   // Selling needs an open cash-drawer shift: a $100 float in twenties.
   await ok(app, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, session);

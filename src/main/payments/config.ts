@@ -183,6 +183,14 @@ export function gatewayConfig(
  * factories, once until the settings change. A factory that throws (credentials incomplete) makes
  * the provider unavailable rather than failing the till.
  */
+/** Providers enabled in training mode: their fakes are started when the store opens. */
+export function trainingProviders(sqlite: Sqlite): ProviderId[] {
+  return PROVIDERS.filter((p) => {
+    const s = readProvider(sqlite, p);
+    return s.enabled && s.mode === 'training';
+  });
+}
+
 export function createGateways(
   store: () => { sqlite: Sqlite; secrets: SecretStore },
   factories: GatewayFactories,
