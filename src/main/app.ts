@@ -176,7 +176,10 @@ export function createApp(opts: AppOptions): App {
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
-    const trades = createTradeRuntime(opts.paymentNotifyUrl ? { notifyUrl: opts.paymentNotifyUrl } : {});
+    const trades = createTradeRuntime({
+      ...(opts.paymentNotifyUrl ? { notifyUrl: opts.paymentNotifyUrl } : {}),
+      ...(training ? { prepareTraining: (p: ProviderId) => training.ensure(p) } : {}),
+    });
     const deps: Deps = {
       ...store,
       gateways: createGateways(() => ({ sqlite: store.sqlite, secrets }), gatewayFactories, opts.trainingUrl ?? training!.urlFor),

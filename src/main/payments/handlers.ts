@@ -40,7 +40,11 @@ export const paymentsHandlers: HandlersFor<typeof paymentsContract> = {
   'payments.refunds': (input, { deps }) => refundsOfTrade(deps, input.tradeId),
   'payments.reconciliation': (_input, { deps }) => reconciliation(deps),
   'payments.config': (_input, { deps }) => configView(deps),
-  'payments.saveConfig': (input, ctx) => saveConfig(ctx.deps, staffOf(ctx), input),
+  'payments.saveConfig': async (input, ctx) => {
+    // A provider set to training is usable once this answers: its fake is up.
+    if (input.enabled && input.mode === 'training') await ctx.deps.trades.prepareTraining(input.provider);
+    return saveConfig(ctx.deps, staffOf(ctx), input);
+  },
   'payments.testConnection': async (input, ctx) => {
     const gw = requireGateway(ctx.deps, input.provider);
     let res: Awaited<ReturnType<typeof gw.testConnection>>;

@@ -14,6 +14,8 @@ export interface TradeRuntime {
   unreachableUntil: Map<ProviderId, number>;
   /** Where providers send asynchronous notifications for QR trades (the cloud), or null: the till polls. */
   notifyUrl: (provider: ProviderId) => string | null;
+  /** Starts the provider's training fake (training mode); resolves once it listens. */
+  prepareTraining: (provider: ProviderId) => Promise<void>;
   /** Runs a reconciler pass soon (after the current transaction commits). */
   kick(): void;
   /** Set by the reconciler when it starts. */
@@ -25,13 +27,16 @@ export interface TradeRuntime {
 /** How long a provider that refused a connection counts as unreachable before the till tries again. */
 export const UNREACHABLE_MS = 30_000;
 
-export function createTradeRuntime(opts: { notifyUrl?: (provider: ProviderId) => string | null } = {}): TradeRuntime {
+export function createTradeRuntime(
+  opts: { notifyUrl?: (provider: ProviderId) => string | null; prepareTraining?: (provider: ProviderId) => Promise<void> } = {},
+): TradeRuntime {
   const rt: TradeRuntime = {
     closed: false,
     driving: new Map(),
     refunding: new Map(),
     unreachableUntil: new Map(),
     notifyUrl: opts.notifyUrl ?? (() => null),
+    prepareTraining: opts.prepareTraining ?? (() => Promise.resolve()),
     onKick: null,
     kick() {
       if (rt.closed || !rt.onKick) return;
