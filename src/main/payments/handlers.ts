@@ -5,6 +5,8 @@ import { inTransaction } from '../db/open';
 import { recordAudit } from '../audit/audit';
 import { configView, PROVIDERS, requireGateway, saveConfig } from './config';
 import { reconciliation } from './reconciler';
+import { noticeKeySender, publishNoticeKey } from './cloud-notices';
+import { syncRuntime } from '../sync/runtime';
 import { tradeRefunds as refundsOfTrade } from './trades';
 import { cancelTrade, getTrade, isUnreachable, listTrades, providerForCode, queryTradeNow, startTrade } from './trades';
 
@@ -40,7 +42,14 @@ export const paymentsHandlers: HandlersFor<typeof paymentsContract> = {
   'payments.refunds': (input, { deps }) => refundsOfTrade(deps, input.tradeId),
   'payments.reconciliation': (_input, { deps }) => reconciliation(deps),
   'payments.config': (_input, { deps }) => configView(deps),
-  'payments.saveConfig': (input, ctx) => saveConfig(ctx.deps, staffOf(ctx), input),
+  'payments.saveConfig': async (input, ctx) => {
+    const staff = staffOf(ctx);
+    saveConfig(ctx.deps, staff, input);
+    // A linked till's cloud verifies the provider's notifications with what was just saved.
+    const rt = syncRuntime(ctx.deps);
+    await publishNoticeKey(ctx.deps, staff, input.provider, noticeKeySender(ctx.deps, rt.engine, rt.sessions, ctx.sessionKey, staff));
+    return configView(ctx.deps);
+  },
   'payments.testConnection': async (input, ctx) => {
     const gw = requireGateway(ctx.deps, input.provider);
     let res: Awaited<ReturnType<typeof gw.testConnection>>;

@@ -1,4 +1,11 @@
 import type { ProviderId } from './gateway';
+import { notifyUrl as cloudNotifyUrl, type CloudAccess } from './cloud-notices';
+
+/** The cloud this till reports trades to, and whether the last exchange with it succeeded. */
+export interface TradeCloud {
+  access: CloudAccess;
+  online: boolean;
+}
 
 /**
  * The long-lived state of payments for one open store, created with it and stopped before its
@@ -14,6 +21,8 @@ export interface TradeRuntime {
   unreachableUntil: Map<ProviderId, number>;
   /** Where providers send asynchronous notifications for QR trades (the cloud), or null: the till polls. */
   notifyUrl: (provider: ProviderId) => string | null;
+  /** The cloud that relays notifications to this till, or null (not linked, or its token is not here). */
+  cloud: () => TradeCloud | null;
   /** Runs a reconciler pass soon (after the current transaction commits). */
   kick(): void;
   /** Set by the reconciler when it starts. */
@@ -25,13 +34,22 @@ export interface TradeRuntime {
 /** How long a provider that refused a connection counts as unreachable before the till tries again. */
 export const UNREACHABLE_MS = 30_000;
 
-export function createTradeRuntime(opts: { notifyUrl?: (provider: ProviderId) => string | null } = {}): TradeRuntime {
+export function createTradeRuntime(
+  opts: { notifyUrl?: (provider: ProviderId) => string | null; cloud?: () => TradeCloud | null } = {},
+): TradeRuntime {
   const rt: TradeRuntime = {
     closed: false,
     driving: new Map(),
     refunding: new Map(),
     unreachableUntil: new Map(),
-    notifyUrl: opts.notifyUrl ?? (() => null),
+    // A linked till's providers notify its cloud's endpoint for this store.
+    notifyUrl:
+      opts.notifyUrl ??
+      ((provider) => {
+        const c = rt.cloud();
+        return c ? cloudNotifyUrl(c.access.link, provider) : null;
+      }),
+    cloud: opts.cloud ?? (() => null),
     onKick: null,
     kick() {
       if (rt.closed || !rt.onKick) return;
