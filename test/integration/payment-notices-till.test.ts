@@ -16,13 +16,13 @@ import { createAlipayGateway } from '../../src/main/payments/alipay';
 import type { ProviderGatewayConfig } from '../../src/main/payments/config';
 import { notifyUrl, registerTrade } from '../../src/main/payments/cloud-notices';
 import { noticeCursor } from '../../src/main/payments/notice-poller';
-import { cloudLink } from '../../src/main/sync/state';
+import { cloudLink, type CloudLink } from '../../src/main/sync/state';
 import { httpTransport, NetworkError, type SyncRequest, type SyncTransport } from '../../src/main/sync/transport';
 import { uuidv7 } from '../../src/shared/ids';
-import { ADMIN_PIN, ok, setupStore, TEST_PIN_PARAMS, testClock } from '../support/app';
+import { ADMIN_PIN, ok, readyStore, setupStore, TEST_PIN_PARAMS, testClock } from '../support/app';
 import { startTestCloud, TEST_SIGNUP_SECRET, type TestCloud } from '../support/cloud';
 import { cloudApi, newCloudStore } from '../support/payment-cloud';
-import { tempDir, until } from '../support/fake-gateway';
+import { createFakeGateway, makePaymentsApp, tempDir, until } from '../support/fake-gateway';
 
 let cloud: TestCloud;
 let served: RunningCloud;
@@ -115,8 +115,13 @@ const alipaySettings = () => ({
 });
 
 const tradeRow = (id: string) => app.deps.sqlite.prepare('SELECT * FROM trades WHERE id = ?').get(id) as Record<string, unknown>;
-const count = (sql: string, ...args: unknown[]) => app.deps.sqlite.prepare(sql).pluck().get(...args) as number;
-const paidBy = (id: string) => until(() => tradeRow(id)['state'] === 'paid', 5000, `trade ${id} paid (now ${String(tradeRow(id)['state'])})`);
+const count = (sql: string, ...args: unknown[]) =>
+  app.deps.sqlite
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number;
+const paidBy = (id: string) =>
+  until(() => tradeRow(id)['state'] === 'paid', 5000, `trade ${id} paid (now ${String(tradeRow(id)['state'])})`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A QR trade for a new sale, once the till's first look at it (a query right after the precreate) is done. */
@@ -250,6 +255,60 @@ describe('a till linked to a cloud', () => {
       expect(registered).toBeUndefined();
     } finally {
       down = false;
+    }
+  });
+});
+
+describe('the poller against a scripted cloud', () => {
+  it('applies each notice once in order; a refused one is audited and the cursor moves on; another till’s is passed over', async () => {
+    const gw = createFakeGateway({ provider: 'alipay', pollIntervalMs: 60_000 });
+    const till = makePaymentsApp({ alipay: gw });
+    try {
+      await readyStore(till);
+      await ok(till, 'payments.saveConfig', {
+        provider: 'alipay',
+        enabled: true,
+        mode: 'sandbox',
+        fields: { appId: 'A' },
+        secrets: { privateKey: 'K' },
+      });
+      const cart = await ok(till, 'cart.scan', { code: '5000112637922' });
+      const t = await ok(till, 'payments.showQr', { cartId: cart.id!, amount: 150, provider: 'alipay' });
+      expect(t.state).toBe('waiting');
+
+      const paid = (amount: number) => ({ state: 'paid' as const, providerRef: 'ALI-1', amount, buyer: null, brand: null });
+      const notices = [
+        { seq: 4, provider: 'alipay', tradeNo: t.tradeNo, eventId: 'ev-4', answer: paid(1), receivedAt: 1 },
+        { seq: 7, provider: 'alipay', tradeNo: 'T2OTHERTILL0001', eventId: 'ev-7', answer: paid(150), receivedAt: 2 },
+        { seq: 9, provider: 'alipay', tradeNo: t.tradeNo, eventId: 'ev-9', answer: paid(150), receivedAt: 3 },
+      ];
+      const afters: number[] = [];
+      const scripted: SyncTransport = {
+        request(_base, req) {
+          const after = Number(/after=(\d+)/.exec(req.path)?.[1] ?? -1);
+          afters.push(after);
+          const page = notices.filter((n) => n.seq > after).slice(0, 2);
+          const more = notices.filter((n) => n.seq > after).length > 2;
+          return Promise.resolve({ status: 200, body: { notices: page, cursor: page.at(-1)?.seq ?? after, more } });
+        },
+      };
+      const link = { serverUrl: 'http://cloud.test', storeId: 'store-1' } as CloudLink;
+      till.deps.trades.cloud = () => ({ access: { transport: scripted, link, token: 'device' }, online: true });
+
+      await until(() => noticeCursor(till.deps, 'store-1') === 9, 6000, 'the cursor at 9');
+      expect(afters.slice(0, 2)).toEqual([0, 7]);
+      expect((await ok(till, 'payments.trade', { id: t.id })).state).toBe('paid');
+      const refusals = () =>
+        till.deps.sqlite.prepare("SELECT target, details FROM audit WHERE action = 'payment.notice' AND success = 0").all() as {
+          target: string;
+          details: string;
+        }[];
+      expect(refusals()).toEqual([{ target: t.id, details: expect.stringContaining('amountMismatch') }]);
+      // Another store's cursor is not this one's.
+      expect(noticeCursor(till.deps, 'store-2')).toBe(0);
+      expect(gw.calls.query).toBeLessThanOrEqual(1);
+    } finally {
+      till.close();
     }
   });
 });

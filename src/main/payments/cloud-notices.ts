@@ -186,7 +186,11 @@ export function noticeKeyOf(provider: ProviderId, fields: Record<string, string>
     const cert = f('keyMode') === 'cert';
     const key = cert ? s('alipayPublicCert') : s('alipayPublicKey');
     if (!appId || !key) return null;
-    return { provider, merchant: appId, material: JSON.stringify(cert ? { appId, alipayPublicCert: key } : { appId, alipayPublicKey: key }) };
+    return {
+      provider,
+      merchant: appId,
+      material: JSON.stringify(cert ? { appId, alipayPublicCert: key } : { appId, alipayPublicKey: key }),
+    };
   }
   if (provider === 'wechat') {
     const appId = f('appId');
