@@ -21,6 +21,9 @@ import { createTrainingFakes } from './payments/training';
 import { createTradeRuntime } from './payments/runtime';
 import { DEFAULT_RECONCILE_EVERY_MS, startReconciler } from './payments/reconciler';
 import type { ProviderId } from './payments/gateway';
+import { tillCloud } from './payments/cloud-notices';
+import { DEFAULT_NOTICE_POLL_MS, startNoticePoller } from './payments/notice-poller';
+import { engineFor } from './sync/engine';
 import { OWASP_SCRYPT, type PinParams } from './staff/pin';
 import { createDataSafety, type DataSafety } from './backup/service';
 import {
@@ -64,8 +67,13 @@ export interface AppOptions {
   gateways?: GatewayFactories;
   /** Training mode: the base URL of the provider's training fake, or null when none runs. */
   trainingUrl?: TrainingUrl;
-  /** Where providers send QR notifications (the cloud's endpoint), or null: the till polls. */
+  /**
+   * Where providers send QR notifications, or null: the till polls. Default: the endpoint of the
+   * cloud this till is linked to (none when not linked).
+   */
   paymentNotifyUrl?: (provider: ProviderId) => string | null;
+  /** How often notifications the cloud verified are read while a QR or terminal trade is open (default 2 s; 0: never). */
+  noticePollMs?: number;
   /** Background reconciliation of trades (default every 30 s; 0: only at start-up and when kicked). */
   reconcileEveryMs?: number;
   pinParams?: PinParams;
@@ -179,6 +187,8 @@ export function createApp(opts: AppOptions): App {
     const trades = createTradeRuntime({
       ...(opts.paymentNotifyUrl ? { notifyUrl: opts.paymentNotifyUrl } : {}),
       ...(training ? { prepareTraining: (p: ProviderId) => training.ensure(p) } : {}),
+      // The sync engine of this store is created below; it is looked up when a trade needs the cloud.
+      cloud: () => tillCloud({ sqlite: store.sqlite, secrets }, engineFor(store.sqlite)),
     });
     const deps: Deps = {
       ...store,
@@ -203,6 +213,8 @@ export function createApp(opts: AppOptions): App {
     // Every trade left unresolved (a crash, a close mid-payment) is driven to a final state now and in the background.
     startReconciler(deps, opts.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS);
     if (training) for (const p of trainingProviders(store.sqlite)) void training.ensure(p);
+    // Notifications relayed by the cloud finish QR and terminal trades without waiting for a query.
+    startNoticePoller(deps, opts.noticePollMs ?? DEFAULT_NOTICE_POLL_MS);
     return {
       store,
       deps,

@@ -11,6 +11,7 @@ import type { SessionStaff } from '../sessions';
 import { recordAudit } from '../audit/audit';
 import { inTransaction } from '../db/open';
 import { AppError } from '../errors';
+import { cloudLink } from '../sync/state';
 import type { PaymentGateway, ProviderId } from './gateway';
 
 export const PROVIDERS: readonly ProviderId[] = ['alipay', 'wechat', 'stripe'];
@@ -60,12 +61,12 @@ const EMPTY: StoredProvider = { enabled: false, mode: 'sandbox', fields: {}, sec
 
 export const secretKey = (provider: ProviderId, name: string) => `payments:${provider}:${name}`;
 
-function readKey<T>(sqlite: Sqlite, key: string): T | null {
+export function readKey<T>(sqlite: Sqlite, key: string): T | null {
   const row = sqlite.prepare('SELECT value FROM payment_config WHERE key = ?').get(key) as { value: string } | undefined;
   return row ? (JSON.parse(row.value) as T) : null;
 }
 
-function writeKey(sqlite: Sqlite, key: string, value: unknown, now: number): void {
+export function writeKey(sqlite: Sqlite, key: string, value: unknown, now: number): void {
   sqlite
     .prepare(
       'INSERT INTO payment_config (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
@@ -81,10 +82,36 @@ export function cashierTimeoutSec(sqlite: Sqlite): number {
   return readKey<number>(sqlite, 'cashierTimeoutSec') ?? DEFAULT_CASHIER_TIMEOUT_SEC;
 }
 
+/** Whether the cloud of `storeId` got this provider's notice key at the last save. */
+interface NoticeKeyState {
+  storeId: string;
+  sent: boolean;
+}
+
+export function setNoticeKeyState(sqlite: Sqlite, provider: ProviderId, state: NoticeKeyState, now: number): void {
+  writeKey(sqlite, `noticeKey:${provider}`, state, now);
+}
+
+/** Null (left out of the view) off a cloud or for a provider that is off; pending until a save reached this store's cloud. */
+function noticeKeyView(sqlite: Sqlite, provider: ProviderId, enabled: boolean): 'sent' | 'pending' | null {
+  const link = cloudLink(sqlite);
+  if (!link || !enabled) return null;
+  const state = readKey<NoticeKeyState>(sqlite, `noticeKey:${provider}`);
+  return state?.sent && state.storeId === link.storeId ? 'sent' : 'pending';
+}
+
 export function configView(deps: Pick<Deps, 'sqlite'>): PaymentsConfigView {
   const providers: ProviderConfigView[] = PROVIDERS.map((p) => {
     const s = readProvider(deps.sqlite, p);
-    return { provider: p, enabled: s.enabled, mode: s.mode, fields: { ...s.fields }, secretsSet: [...s.secretNames].sort() };
+    const noticeKey = noticeKeyView(deps.sqlite, p, s.enabled);
+    return {
+      provider: p,
+      enabled: s.enabled,
+      mode: s.mode,
+      fields: { ...s.fields },
+      secretsSet: [...s.secretNames].sort(),
+      ...(noticeKey ? { noticeKey } : {}),
+    };
   });
   return { providers, cashierTimeoutSec: cashierTimeoutSec(deps.sqlite) };
 }

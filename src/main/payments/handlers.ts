@@ -5,6 +5,8 @@ import { inTransaction } from '../db/open';
 import { recordAudit } from '../audit/audit';
 import { configView, PROVIDERS, requireGateway, saveConfig } from './config';
 import { reconciliation } from './reconciler';
+import { noticeKeySender, publishNoticeKey } from './cloud-notices';
+import { syncRuntime } from '../sync/runtime';
 import { tradeRefunds as refundsOfTrade } from './trades';
 import { cancelTrade, getTrade, isUnreachable, listTrades, providerForCode, queryTradeNow, startTrade } from './trades';
 
@@ -43,7 +45,12 @@ export const paymentsHandlers: HandlersFor<typeof paymentsContract> = {
   'payments.saveConfig': async (input, ctx) => {
     // A provider set to training is usable once this answers: its fake is up.
     if (input.enabled && input.mode === 'training') await ctx.deps.trades.prepareTraining(input.provider);
-    return saveConfig(ctx.deps, staffOf(ctx), input);
+    const staff = staffOf(ctx);
+    saveConfig(ctx.deps, staff, input);
+    // A linked till's cloud verifies the provider's notifications with what was just saved.
+    const rt = syncRuntime(ctx.deps);
+    await publishNoticeKey(ctx.deps, staff, input.provider, noticeKeySender(ctx.deps, rt.engine, rt.sessions, ctx.sessionKey, staff));
+    return configView(ctx.deps);
   },
   'payments.testConnection': async (input, ctx) => {
     const gw = requireGateway(ctx.deps, input.provider);

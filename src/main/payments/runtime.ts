@@ -1,4 +1,11 @@
 import type { ProviderId } from './gateway';
+import { notifyUrl as cloudNotifyUrl, type CloudAccess } from './cloud-notices';
+
+/** The cloud this till reports trades to, and whether the last exchange with it succeeded. */
+export interface TradeCloud {
+  access: CloudAccess;
+  online: boolean;
+}
 
 /**
  * The long-lived state of payments for one open store, created with it and stopped before its
@@ -16,6 +23,8 @@ export interface TradeRuntime {
   notifyUrl: (provider: ProviderId) => string | null;
   /** Starts the provider's training fake (training mode); resolves once it listens. */
   prepareTraining: (provider: ProviderId) => Promise<void>;
+  /** The cloud that relays notifications to this till, or null (not linked, or its token is not here). */
+  cloud: () => TradeCloud | null;
   /** Runs a reconciler pass soon (after the current transaction commits). */
   kick(): void;
   /** Set by the reconciler when it starts. */
@@ -28,15 +37,26 @@ export interface TradeRuntime {
 export const UNREACHABLE_MS = 30_000;
 
 export function createTradeRuntime(
-  opts: { notifyUrl?: (provider: ProviderId) => string | null; prepareTraining?: (provider: ProviderId) => Promise<void> } = {},
+  opts: {
+    notifyUrl?: (provider: ProviderId) => string | null;
+    prepareTraining?: (provider: ProviderId) => Promise<void>;
+    cloud?: () => TradeCloud | null;
+  } = {},
 ): TradeRuntime {
   const rt: TradeRuntime = {
     closed: false,
     driving: new Map(),
     refunding: new Map(),
     unreachableUntil: new Map(),
-    notifyUrl: opts.notifyUrl ?? (() => null),
     prepareTraining: opts.prepareTraining ?? (() => Promise.resolve()),
+    // A linked till's providers notify its cloud's endpoint for this store.
+    notifyUrl:
+      opts.notifyUrl ??
+      ((provider) => {
+        const c = rt.cloud();
+        return c ? cloudNotifyUrl(c.access.link, provider) : null;
+      }),
+    cloud: opts.cloud ?? (() => null),
     onKick: null,
     kick() {
       if (rt.closed || !rt.onKick) return;

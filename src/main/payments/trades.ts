@@ -22,6 +22,7 @@ import { cashierTimeoutSec, requireGateway } from './config';
 import { maskAccount, providerOfCode, type PaymentGateway, type ProviderId, type TradeAnswer, type VerifiedNotice } from './gateway';
 import { UNREACHABLE_MS } from './runtime';
 import { requestAutoRefund } from './refunds';
+import { announceTrade } from './cloud-notices';
 
 export const FINAL_STATES: readonly TradeState[] = ['paid', 'failed', 'cancelled', 'refunded'];
 const OPEN_SQL = `('created', 'sent', 'waiting', 'unknown', 'cancelling')`;
@@ -313,27 +314,31 @@ export async function startTrade(deps: Deps, staff: SessionStaff, input: StartTr
     throw err;
   }
   deps.events.emit('payments.trade', trade);
-  const sent = transition(deps, trade.id, ['created'], 'sent');
-  if (!sent) return getTrade(deps, trade.id);
-  const req = {
-    tradeNo: trade.tradeNo,
-    amount: trade.amount,
-    currency: trade.currency,
-    subject: `${readSettings(deps).storeName}`.slice(0, 120) || 'Sale',
-    terminal: deps.terminalCode,
-    ...(input.code ? { authCode: input.code.trim() } : {}),
-  };
-  // While the request is out, this call is the trade's one loop: a reconciler pass must not query
-  // (and then cancel as unknown) a trade whose first answer is still on its way.
+  // While the cloud is told and the request is out, this call is the trade's one loop: a reconciler
+  // pass must not fail a `created` trade being registered, nor query (and then cancel as unknown) a
+  // trade whose first answer is still on its way.
   let release!: () => void;
   deps.trades.driving.set(trade.id, new Promise<void>((r) => (release = r)));
   let answer: TradeAnswer;
   let qr: string | null = null;
   try {
+    // The provider may notify about a QR or terminal trade: the cloud must know it first.
+    const notifyUrl = input.method === 'code' ? null : await announceTrade(deps.trades, trade);
+    if (deps.trades.closed) return trade;
+    const sent = transition(deps, trade.id, ['created'], 'sent');
+    if (!sent) return getTrade(deps, trade.id);
+    const req = {
+      tradeNo: trade.tradeNo,
+      amount: trade.amount,
+      currency: trade.currency,
+      subject: `${readSettings(deps).storeName}`.slice(0, 120) || 'Sale',
+      terminal: deps.terminalCode,
+      ...(input.code ? { authCode: input.code.trim() } : {}),
+    };
     if (input.method === 'code') answer = await safely(() => gw.pay(req));
     else if (input.method === 'terminal') answer = await safely(() => gw.startTerminal!(req));
     else {
-      const pre = await safely(() => gw.precreate(req, deps.trades.notifyUrl(input.provider)));
+      const pre = await safely(() => gw.precreate(req, notifyUrl));
       if ('qr' in pre) {
         qr = pre.qr;
         answer = { state: 'waiting' };

@@ -17,7 +17,7 @@ import type {
 } from '../../shared/sync/protocol';
 
 export interface SyncRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Path under the API root, e.g. `/v1/push`. */
   path: string;
   body?: unknown;

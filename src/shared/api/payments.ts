@@ -85,6 +85,12 @@ export interface ProviderConfigView {
   fields: Record<string, string>;
   /** Names of the secrets stored (private key, API key, certificates…), never their values. */
   secretsSet: string[];
+  /**
+   * On a till connected to a cloud: whether the cloud holds what verifies this provider's
+   * notifications (`pending`: saved here only; save again while signed in to the cloud). Absent
+   * when not connected or the provider is off.
+   */
+  noticeKey?: 'sent' | 'pending';
 }
 
 export interface PaymentsConfigView {
