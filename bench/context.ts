@@ -3,6 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../src/main/app';
 import { MIGRATIONS_DIR, RESOURCES_DIR } from '../src/main/host/paths';
+import { createAlipayGateway, type AlipayKeyMode } from '../src/main/payments/alipay';
+import type { ProviderGatewayConfig } from '../src/main/payments/config';
+import type { PaymentGateway, ProviderId } from '../src/main/payments/gateway';
 import type { Channel, InputOf, OutputOf } from '../src/shared/api';
 import { rng } from './stats';
 
@@ -51,6 +54,27 @@ export interface BenchContext {
   signInClerk(): Promise<void>;
 }
 
+/** Training fakes a case has started (provider → URL): the bench store's training mode talks to them. */
+export const BENCH_TRAINING = new Map<ProviderId, string>();
+
+/**
+ * Alipay from its stored settings, as a shop configures it. The bench store sells in USD (its seeded
+ * history is in USD) and Alipay's face-to-face payment takes CNY only, so the amount is sent as
+ * yuan: the bench measures the path, not the currency.
+ */
+function benchAlipay(cfg: ProviderGatewayConfig): PaymentGateway {
+  const gw = createAlipayGateway({
+    mode: cfg.mode,
+    ...(cfg.baseUrl ? { baseUrl: cfg.baseUrl } : {}),
+    timeoutMs: cfg.timeoutMs,
+    appId: cfg.fields['appId'] ?? '',
+    keyMode: (cfg.fields['keyMode'] ?? 'publicKey') as AlipayKeyMode,
+    privateKey: cfg.secrets['privateKey'] ?? '',
+    ...(cfg.secrets['alipayPublicKey'] ? { alipayPublicKey: cfg.secrets['alipayPublicKey'] } : {}),
+  });
+  return { ...gw, pay: (req) => gw.pay({ ...req, currency: 'CNY' }) };
+}
+
 export function createBenchApp(dataDir: string): App {
   // No automatic backups: a copy of a 1M-product store in the middle of a case would be measured too.
   return createApp({
@@ -59,6 +83,8 @@ export function createBenchApp(dataDir: string): App {
     resourcesDir: RESOURCES_DIR,
     pinParams: BENCH_PIN_PARAMS,
     automaticBackups: false,
+    gateways: { alipay: benchAlipay },
+    trainingUrl: (provider) => BENCH_TRAINING.get(provider) ?? null,
   });
 }
 

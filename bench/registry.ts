@@ -15,6 +15,7 @@ import { historyImport } from './cases/history-import';
 import { lowStock } from './cases/low-stock';
 import { lowStockMany } from './cases/low-stock-many';
 import { SYNC_CASES } from './cases/sync';
+import { paymentOverhead } from './cases/payment-overhead';
 
 export const CASES: BenchCase[] = [
   scanToCart,
@@ -29,4 +30,5 @@ export const CASES: BenchCase[] = [
   historyImport,
   ...DASHBOARD_CASES,
   ...SYNC_CASES,
+  paymentOverhead,
 ];
