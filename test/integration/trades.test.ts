@@ -384,6 +384,25 @@ describe('the reconciler', () => {
     expect(alipay.calls.query + alipay.calls.pay).toBe(0);
   });
 
+  it('the sale cannot change under a provider payment: no scan while one waits, no removal once paid; a void gives the money back', async () => {
+    const { app, alipay, cartId } = await shop();
+    alipay.scriptPay({ waiting: Infinity });
+    const waiting = await ok(app, 'payments.payByCode', { cartId, amount: 300, code: ALIPAY_CODE });
+    expect(waiting.state).toBe('waiting');
+    expect((await fail(app, 'cart.scan', { code: '4006381333931' })).details).toMatchObject({ reason: 'tradePending' });
+    await ok(app, 'payments.cancelTrade', { id: waiting.id });
+    await waitState(app, waiting.id, 'cancelled');
+    const paid = await ok(app, 'payments.payByCode', { cartId, amount: 300, code: ALIPAY_CODE });
+    expect(paid.state).toBe('paid');
+    const cart = await ok(app, 'cart.get', {});
+    expect((await fail(app, 'cart.removeLine', { lineId: cart.lines[0]!.id })).details).toMatchObject({ reason: 'tradePaid' });
+    // Adding to a sale part-paid is fine: the rest is still owed.
+    await ok(app, 'cart.scan', { code: '4006381333931' });
+    await ok(app, 'cart.clear', {});
+    await waitState(app, paid.id, 'refunded');
+    expect(alipay.net()).toBe(0);
+  });
+
   it('refunds a paid trade whose sale was voided, once, and audits it', async () => {
     const { app, alipay, cartId } = await shop();
     const events: string[] = [];

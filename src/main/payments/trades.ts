@@ -12,6 +12,7 @@ import type { Trade, TradeMethod, TradeRefund, TradeState } from '../../shared/a
 import { OPEN_TRADE_STATES } from '../../shared/api/payments';
 import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
+import { cachedStatement } from '../db/statements';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { loadCart, openCartId } from '../sales/cart';
@@ -47,7 +48,7 @@ export const TRADE_SQL = `SELECT t.id, t.trade_no AS tradeNo, t.cart_id AS cartI
   FROM trades t LEFT JOIN orders o ON o.id = t.order_id`;
 
 export function findTrade(deps: Pick<Deps, 'sqlite'>, id: string): Trade | null {
-  return (deps.sqlite.prepare(`${TRADE_SQL} WHERE t.id = ?`).get(id) as Trade | undefined) ?? null;
+  return (cachedStatement(deps.sqlite, `${TRADE_SQL} WHERE t.id = ?`).get(id) as Trade | undefined) ?? null;
 }
 
 export function getTrade(deps: Pick<Deps, 'sqlite'>, id: string): Trade {
@@ -73,16 +74,15 @@ export function listTrades(
   if (q.open === true) where.push(`t.state IN ${OPEN_SQL}`);
   if (q.open === false) where.push(`t.state NOT IN ${OPEN_SQL}`);
   const sql = `${TRADE_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at DESC, t.rowid DESC LIMIT ?`;
-  return deps.sqlite.prepare(sql).all(...args, q.limit ?? 50) as Trade[];
+  return cachedStatement(deps.sqlite, sql).all(...args, q.limit ?? 50) as Trade[];
 }
 
 export function tradeRefunds(deps: Pick<Deps, 'sqlite'>, tradeId: string): TradeRefund[] {
-  return deps.sqlite
-    .prepare(
-      `SELECT id, refund_no AS refundNo, trade_id AS tradeId, refund_id AS refundId, amount, state, message, created_at AS createdAt,
+  return cachedStatement(
+    deps.sqlite,
+    `SELECT id, refund_no AS refundNo, trade_id AS tradeId, refund_id AS refundId, amount, state, message, created_at AS createdAt,
               updated_at AS updatedAt FROM trade_refunds WHERE trade_id = ? ORDER BY created_at, rowid`,
-    )
-    .all(tradeId) as TradeRefund[];
+  ).all(tradeId) as TradeRefund[];
 }
 
 interface TradeRow {
@@ -101,12 +101,11 @@ interface TradeRow {
 
 export function tradeRow(deps: Pick<Deps, 'sqlite'>, id: string): TradeRow | null {
   return (
-    (deps.sqlite
-      .prepare(
-        `SELECT id, trade_no AS tradeNo, cart_id AS cartId, order_id AS orderId, provider, method, amount, currency, state, deadline,
+    (cachedStatement(
+      deps.sqlite,
+      `SELECT id, trade_no AS tradeNo, cart_id AS cartId, order_id AS orderId, provider, method, amount, currency, state, deadline,
                 provider_ref AS providerRef FROM trades WHERE id = ?`,
-      )
-      .get(id) as TradeRow | undefined) ?? null
+    ).get(id) as TradeRow | undefined) ?? null
   );
 }
 
@@ -119,9 +118,10 @@ export function tradeEvent(
   to: string | null,
   detail: Record<string, unknown> | null = null,
 ): void {
-  deps.sqlite
-    .prepare('INSERT INTO trade_events (id, trade_id, at, kind, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(deps.ids(), tradeId, deps.clock(), kind, from, to, detail ? JSON.stringify(detail) : null);
+  cachedStatement(
+    deps.sqlite,
+    'INSERT INTO trade_events (id, trade_id, at, kind, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(deps.ids(), tradeId, deps.clock(), kind, from, to, detail ? JSON.stringify(detail) : null);
 }
 
 interface Patch {
@@ -167,7 +167,7 @@ export function transition(
       sets.push(`${PATCH_COLUMNS[k]} = ?`);
       args.push(v);
     }
-    deps.sqlite.prepare(`UPDATE trades SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    cachedStatement(deps.sqlite, `UPDATE trades SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     const detail: Record<string, unknown> = {};
     if (patch.errorCode) detail['code'] = patch.errorCode;
     if (patch.message) detail['message'] = patch.message;
@@ -200,15 +200,15 @@ export function newTradeNo(terminalCode: string, now: number, prefix = ''): stri
 
 /** Money of this cart already covered by paid trades and approved card payments that no sale used. */
 export function coveredByElectronic(deps: Pick<Deps, 'sqlite'>, cartId: string): number {
-  const trades = deps.sqlite
-    .prepare(
-      `SELECT COALESCE(SUM(amount), 0) AS n FROM trades t WHERE cart_id = ? AND state = 'paid' AND order_id IS NULL
+  const trades = cachedStatement(
+    deps.sqlite,
+    `SELECT COALESCE(SUM(amount), 0) AS n FROM trades t WHERE cart_id = ? AND state = 'paid' AND order_id IS NULL
          AND NOT EXISTS (SELECT 1 FROM trade_refunds r WHERE r.trade_id = t.id AND r.source = 'auto')`,
-    )
-    .get(cartId) as { n: number };
-  const intents = deps.sqlite
-    .prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM payment_intents WHERE cart_id = ? AND status = 'approved' AND order_id IS NULL")
-    .get(cartId) as { n: number };
+  ).get(cartId) as { n: number };
+  const intents = cachedStatement(
+    deps.sqlite,
+    "SELECT COALESCE(SUM(amount), 0) AS n FROM payment_intents WHERE cart_id = ? AND status = 'approved' AND order_id IS NULL",
+  ).get(cartId) as { n: number };
   return trades.n + intents.n;
 }
 
@@ -225,11 +225,13 @@ export interface StartTradeInput {
 function createTrade(deps: Deps, staff: SessionStaff, gw: PaymentGateway, input: StartTradeInput): Trade {
   return inTransaction(deps.sqlite, () => {
     if (openCartId(deps) !== input.cartId) throw new AppError('CONFLICT', 'That sale is no longer open', { cartId: input.cartId });
-    const open = deps.sqlite.prepare(`SELECT id FROM trades WHERE cart_id = ? AND state IN ${OPEN_SQL}`).get(input.cartId) as
+    const open = cachedStatement(deps.sqlite, `SELECT id FROM trades WHERE cart_id = ? AND state IN ${OPEN_SQL}`).get(input.cartId) as
       { id: string } | undefined;
     if (open)
       throw new AppError('CONFLICT', 'A payment for this sale is still waiting for an answer', { reason: 'tradeOpen', tradeId: open.id });
-    const pendingCard = deps.sqlite.prepare("SELECT 1 FROM payment_intents WHERE cart_id = ? AND status = 'pending'").get(input.cartId);
+    const pendingCard = cachedStatement(deps.sqlite, "SELECT 1 FROM payment_intents WHERE cart_id = ? AND status = 'pending'").get(
+      input.cartId,
+    );
     if (pendingCard) throw new AppError('CONFLICT', 'A card payment is already waiting on the terminal', { reason: 'cardPending' });
     const cart = loadCart(deps, input.cartId);
     if (cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
@@ -244,27 +246,29 @@ function createTrade(deps: Deps, staff: SessionStaff, gw: PaymentGateway, input:
     const now = deps.clock();
     const currency = readSettings(deps).currency;
     const codeHint = input.code ? input.code.trim().slice(-4) : null;
-    deps.sqlite
-      .prepare(
-        `INSERT INTO trades (id, trade_no, cart_id, provider, method, mode, amount, currency, state, code_hint, deadline, staff_id, created_at, updated_at)
+    cachedStatement(
+      deps.sqlite,
+      `INSERT INTO trades (id, trade_no, cart_id, provider, method, mode, amount, currency, state, code_hint, deadline, staff_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        newTradeNo(deps.terminalCode, now),
-        input.cartId,
-        input.provider,
-        input.method,
-        gw.mode,
-        input.amount,
-        currency,
-        codeHint,
-        now + cashierTimeoutSec(deps.sqlite) * 1000,
-        staff.id,
-        now,
-        now,
-      );
+    ).run(
+      id,
+      newTradeNo(deps.terminalCode, now),
+      input.cartId,
+      input.provider,
+      input.method,
+      gw.mode,
+      input.amount,
+      currency,
+      codeHint,
+      now + cashierTimeoutSec(deps.sqlite) * 1000,
+      staff.id,
+      now,
+      now,
+    );
     tradeEvent(deps, id, 'created', null, 'created', { amount: input.amount, method: input.method, staffId: staff.id });
+    // A code payment goes out at once (no cloud to tell first): `sent` in the same commit saves a
+    // disk flush on the counter's hot path; a crash before the request left is found by a query.
+    if (input.method === 'code') transition(deps, id, ['created'], 'sent');
     return getTrade(deps, id);
   });
 }
@@ -325,7 +329,7 @@ export async function startTrade(deps: Deps, staff: SessionStaff, input: StartTr
     // The provider may notify about a QR or terminal trade: the cloud must know it first.
     const notifyUrl = input.method === 'code' ? null : await announceTrade(deps.trades, trade);
     if (deps.trades.closed) return trade;
-    const sent = transition(deps, trade.id, ['created'], 'sent');
+    const sent = trade.state === 'sent' ? trade : transition(deps, trade.id, ['created'], 'sent');
     if (!sent) return getTrade(deps, trade.id);
     const req = {
       tradeNo: trade.tradeNo,
@@ -562,7 +566,7 @@ export async function cancelTrade(deps: Deps, staff: SessionStaff, id: string): 
  * nothing and are audited. Returns the trade after, or null when refused.
  */
 export function applyNotice(deps: Deps, notice: VerifiedNotice): Trade | null {
-  const row = deps.sqlite.prepare('SELECT id FROM trades WHERE trade_no = ?').get(notice.tradeNo) as { id: string } | undefined;
+  const row = cachedStatement(deps.sqlite, 'SELECT id FROM trades WHERE trade_no = ?').get(notice.tradeNo) as { id: string } | undefined;
   const refuse = (reason: string) => {
     inTransaction(deps.sqlite, () => {
       recordAudit(deps, {

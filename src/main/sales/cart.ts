@@ -37,6 +37,8 @@ export const CART_SQL = {
   newCart:
     "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
   cardsInFlight: "SELECT status FROM payment_intents WHERE cart_id = ? AND order_id IS NULL AND status IN ('pending', 'approved')",
+  tradesInFlight: `SELECT state FROM trades WHERE cart_id = ? AND order_id IS NULL
+                     AND state IN ('created', 'sent', 'waiting', 'unknown', 'cancelling', 'paid')`,
   touch: 'UPDATE carts SET updated_at = ? WHERE id = ?',
   byBarcode: `SELECT ${PRODUCT_COLS} FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ? AND +p.archived = 0`,
   byPlu: `SELECT ${PRODUCT_COLS} FROM products p WHERE p.plu = ? AND p.archived = 0`,
@@ -119,14 +121,26 @@ function ensureCart(deps: Deps, staff: SessionStaff): string {
  * While the terminal is charging a card for this sale, the sale is frozen; once a card payment is
  * approved, items may still be added but nothing that lowers the total (void the card first).
  */
-export function assertNoCardInFlight(deps: Pick<Deps, 'sqlite'>, cartId: string | null, change: 'add' | 'reduce'): void {
+/**
+ * A sale being paid must not change under its payment. `void`: the whole sale is abandoned, which a
+ * paid provider trade allows (the reconciler gives that money back automatically).
+ */
+export function assertNoCardInFlight(deps: Pick<Deps, 'sqlite'>, cartId: string | null, change: 'add' | 'reduce' | 'void'): void {
   if (!cartId) return;
   const rows = cachedStatement(deps.sqlite, CART_SQL.cardsInFlight).all(cartId) as { status: string }[];
   if (rows.some((r) => r.status === 'pending'))
     throw new AppError('CONFLICT', 'The card terminal is still processing a payment for this sale', { reason: 'cardPending' });
-  if (change === 'reduce' && rows.length > 0)
+  if (change !== 'add' && rows.length > 0)
     throw new AppError('CONFLICT', 'A card payment was approved for this sale: void it before changing the sale', {
       reason: 'cardApproved',
+    });
+  // A provider payment (Alipay, WeChat Pay, the card reader) likewise: the sale it pays must not change under it.
+  const trades = cachedStatement(deps.sqlite, CART_SQL.tradesInFlight).all(cartId) as { state: string }[];
+  if (trades.some((t) => t.state !== 'paid'))
+    throw new AppError('CONFLICT', 'A payment for this sale is still waiting for an answer', { reason: 'tradePending' });
+  if (change === 'reduce' && trades.length > 0)
+    throw new AppError('CONFLICT', 'This sale was paid through a payment provider: cancel that payment before changing the sale', {
+      reason: 'tradePaid',
     });
 }
 
@@ -364,10 +378,12 @@ export function overridePrice(deps: Deps, staff: SessionStaff, lineId: string, u
 /** Voids the open sale: the lines are kept on the voided cart for the audit trail. */
 export function clearCart(deps: Deps, staff: SessionStaff): Cart {
   const cartId = openCartId(deps);
-  assertNoCardInFlight(deps, cartId, 'reduce');
+  assertNoCardInFlight(deps, cartId, 'void');
   if (cartId) {
     deps.sqlite.prepare("UPDATE carts SET status = 'voided', updated_at = ? WHERE id = ?").run(deps.clock(), cartId);
     recordAudit(deps, { staffId: staff.id, action: 'sale.void', target: cartId, success: true });
+    // A provider payment of the voided sale goes back now rather than at the next reconciler pass.
+    deps.trades.kick();
   }
   return loadCart(deps, null);
 }
