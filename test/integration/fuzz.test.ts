@@ -70,7 +70,8 @@ async function ensureSessions(): Promise<boolean> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ct-fuzz-'));
-  app = makeApp({ dataDir, payments: silentTerminal });
+  // No training gateways: a fuzzed "training" provider would leave real trades polling fakes in the background.
+  app = makeApp({ dataDir, payments: silentTerminal, trainingUrl: () => null });
   const ready = await readyStore(app, 'admin');
   adminId = ready.adminId;
   const mgr = await ok(app, 'staff.create', { name: 'Mona', role: 'manager', pin: '2222' }, 'admin');

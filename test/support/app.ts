@@ -1,3 +1,4 @@
+import type { TrainingUrl } from '../../src/main/payments/config';
 import { createApp, type App } from '../../src/main/app';
 import { MIGRATIONS_DIR, RESOURCES_DIR } from '../../src/main/host/paths';
 import type { Channel, InputOf, OutputOf } from '../../src/shared/api';
@@ -25,7 +26,14 @@ export function testClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): TestClock {
 }
 
 export function makeApp(
-  opts: { dataDir?: string | null; clock?: TestClock; payments?: PaymentProvider; terminalCode?: string; sync?: SyncOptions } = {},
+  opts: {
+    dataDir?: string | null;
+    clock?: TestClock;
+    payments?: PaymentProvider;
+    terminalCode?: string;
+    sync?: SyncOptions;
+    trainingUrl?: TrainingUrl;
+  } = {},
 ): App & {
   clock: TestClock;
 } {
@@ -38,6 +46,7 @@ export function makeApp(
     pinParams: TEST_PIN_PARAMS,
     ...(opts.payments ? { payments: opts.payments } : {}),
     ...(opts.terminalCode ? { terminalCode: opts.terminalCode } : {}),
+    ...(opts.trainingUrl ? { trainingUrl: opts.trainingUrl } : {}),
     // Tests never reach a real network: without a transport of their own, the cloud is unreachable.
     sync: opts.sync ?? { autoStart: false, transport: NO_CLOUD },
   });
