@@ -129,12 +129,16 @@ export function createTrainingFakes(onStarted: (provider: ProviderId) => void = 
           });
         return answer;
       },
-      async startTerminal(req: PayRequest): Promise<TradeAnswer> {
-        if (!gw.startTerminal) return { state: 'failed', code: 'NOT_SUPPORTED', message: 'No card terminal' };
-        const answer = await gw.startTerminal(req);
-        if (answer.state === 'waiting' && fakes.stripe) later(CARD_READ_AFTER_MS, () => fakes.stripe!.presentCard());
-        return answer;
-      },
+      // Only a gateway with a card reader offers one (the dialog shows the key by it).
+      ...(gw.startTerminal
+        ? {
+            async startTerminal(req: PayRequest): Promise<TradeAnswer> {
+              const answer = await gw.startTerminal!(req);
+              if (answer.state === 'waiting' && fakes.stripe) later(CARD_READ_AFTER_MS, () => fakes.stripe!.presentCard());
+              return answer;
+            },
+          }
+        : {}),
     };
   }
 
