@@ -3,11 +3,13 @@ import { chromiumOrExit } from './test/support/browser';
 
 /**
  * End-to-end tests drive the headless host in Chromium (Playwright's own when installed, else the
- * system's: see test/support/browser.ts); each test starts its own host.
+ * system's: see test/support/browser.ts); each test starts its own host, built from the sources
+ * before the run (global-setup.ts).
  */
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.e2e.ts',
+  globalSetup: './test/e2e/global-setup.ts',
   timeout: 120_000,
   expect: { timeout: 10_000 },
   workers: 1,

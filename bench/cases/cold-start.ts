@@ -4,8 +4,8 @@
  * marker says the file is as the app left it; the full check runs later in the background), runs
  * the migrations, serves the renderer, and the first screen (sign-in, with the staff to choose
  * from) is visible in Chromium through the headless host. Measured from spawning the process to the
- * screen being visible; the page cache is as the seeding left it (warm), and the host runs under
- * tsx (a packaged app runs bundled JavaScript). One more start after a crash (no marker: the quick
+ * screen being visible; the page cache is as the seeding left it (warm), and the host is the built
+ * one (out/host/cli.mjs, bundled JavaScript as a packaged app runs). One more start after a crash (no marker: the quick
  * check runs) is logged beside it.
  * Baseline: the database work alone with raw better-sqlite3 in this process (open, read the staff
  * list, close).
@@ -26,7 +26,8 @@ import { fmtMs, msSince, summarize } from '../stats';
 import type { BenchCase } from './types';
 import { chromiumOrExit } from '../../test/support/browser';
 
-const CLI = join(REPO_ROOT, 'src', 'main', 'host', 'cli.ts');
+/** The built host, as `npm run web` and a packaged app run it (bundled JavaScript, no transform at start). */
+const CLI = join(REPO_ROOT, 'out', 'host', 'cli.mjs');
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -62,7 +63,7 @@ async function startOnce(
   if (clean) writeCleanCloseMarker(dataDir, file, Date.now());
   else rmSync(join(dataDir, CLEAN_CLOSE_MARKER), { force: true });
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--data', dataDir, '--port', '0'], {
+  const child = spawn(process.execPath, [CLI, '--data', dataDir, '--port', '0'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,6 +134,9 @@ export const coldStart: BenchCase = {
       const b = spawnSync('npm', ['run', 'build:web', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
       if (b.status !== 0) throw new Error('npm run build:web failed');
     }
+    ctx.log('  building the host from the sources (npm run build:host)…');
+    const h = spawnSync('npm', ['run', 'build:host', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (h.status !== 0) throw new Error('npm run build:host failed');
     const file = join(ctx.dataDir, DB_FILE);
     // Like after a clean close: everything in the main file, the WAL empty.
     ctx.app.deps.sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -142,7 +146,7 @@ export const coldStart: BenchCase = {
     const raw: number[] = [];
     const bare: number[] = [];
     try {
-      await startOnce(browser, ctx.dataDir); // warm-up: tsx's transform cache, Chromium's first page
+      await startOnce(browser, ctx.dataDir); // warm-up: the file cache, Chromium's first page
       for (let i = 0; i < runs; i++) {
         starts.push(await startOnce(browser, ctx.dataDir));
         raw.push(rawOpen(file));

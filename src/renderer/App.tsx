@@ -1,32 +1,26 @@
-import { useEffect, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { isView, type ViewId } from './views';
 import { useTranslation } from 'react-i18next';
 import { ApprovalDialog } from './components/ApprovalDialog';
 import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
-import { CheckoutScreen } from './features/checkout/CheckoutScreen';
-import { SettingsScreen } from './features/settings/SettingsScreen';
-import { StockScreen } from './features/stock/StockScreen';
-import { PurchasingScreen } from './features/purchasing/PurchasingScreen';
-import { CountsScreen } from './features/counts/CountsScreen';
 import { useInventory } from './stores/inventory';
 import { roleRank } from '../shared/api';
-import { ShiftsScreen } from './features/shifts/ShiftsScreen';
-import { DashboardScreen } from './features/dashboard/DashboardScreen';
-import { TradesScreen } from './features/trades/TradesScreen';
-import { SyncScreen } from './features/sync/SyncScreen';
-import { SetupScreen } from './features/setup/SetupScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
-import { OrdersScreen } from './features/orders/OrdersScreen';
-import { CustomersScreen } from './features/customers/CustomersScreen';
-import { ShippingScreen } from './features/shipping/ShippingScreen';
-import { RatingsScreen } from './features/ratings/RatingsScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';
 import { showRecovery, useApp } from './stores/app';
-import { AuditScreen } from './features/audit/AuditScreen';
-import { RecoveryScreen } from './features/data/RecoveryScreen';
 import { showPendingNotice } from './features/data/notice';
+
+/**
+ * The screens behind sign-in load as their own chunks, so the first screen (sign-in) parses only
+ * what it needs; the counter's chunk is fetched while the sign-in screen waits for a PIN.
+ */
+const loadCheckout = () => import('./features/checkout/CheckoutScreen');
+const screen = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+const SetupScreen = screen(() => import('./features/setup/SetupScreen'), 'SetupScreen');
+const RecoveryScreen = screen(() => import('./features/data/RecoveryScreen'), 'RecoveryScreen');
 
 function Unreachable() {
   const { t } = useTranslation();
@@ -48,29 +42,41 @@ function Unreachable() {
 
 /** One component per entry of VIEWS (views.ts); a missing one is a compile error. */
 const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
-  checkout: CheckoutScreen,
-  stock: StockScreen,
-  purchasing: PurchasingScreen,
-  counts: CountsScreen,
-  audit: AuditScreen,
-  settings: SettingsScreen,
-  orders: OrdersScreen,
-  customers: CustomersScreen,
-  shipping: ShippingScreen,
-  ratings: RatingsScreen,
-  shifts: ShiftsScreen,
-  dashboard: DashboardScreen,
-  trades: TradesScreen,
-  sync: SyncScreen,
+  checkout: screen(loadCheckout, 'CheckoutScreen'),
+  settings: screen(() => import('./features/settings/SettingsScreen'), 'SettingsScreen'),
+  stock: screen(() => import('./features/stock/StockScreen'), 'StockScreen'),
+  purchasing: screen(() => import('./features/purchasing/PurchasingScreen'), 'PurchasingScreen'),
+  counts: screen(() => import('./features/counts/CountsScreen'), 'CountsScreen'),
+  shifts: screen(() => import('./features/shifts/ShiftsScreen'), 'ShiftsScreen'),
+  dashboard: screen(() => import('./features/dashboard/DashboardScreen'), 'DashboardScreen'),
+  trades: screen(() => import('./features/trades/TradesScreen'), 'TradesScreen'),
+  sync: screen(() => import('./features/sync/SyncScreen'), 'SyncScreen'),
+  orders: screen(() => import('./features/orders/OrdersScreen'), 'OrdersScreen'),
+  customers: screen(() => import('./features/customers/CustomersScreen'), 'CustomersScreen'),
+  shipping: screen(() => import('./features/shipping/ShippingScreen'), 'ShippingScreen'),
+  ratings: screen(() => import('./features/ratings/RatingsScreen'), 'RatingsScreen'),
+  audit: screen(() => import('./features/audit/AuditScreen'), 'AuditScreen'),
 };
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <div className="center-screen">
+      <div className="spinner spinner-lg" aria-label={t('common.loading')} />
+    </div>
+  );
+}
 
 function View({ id }: { id: ViewId }) {
   const Component = VIEW_COMPONENTS[id];
-  return <Component />;
+  return (
+    <Suspense fallback={<Loading />}>
+      <Component />
+    </Suspense>
+  );
 }
 
 export function App() {
-  const { t } = useTranslation();
   const screen = useApp((s) => s.screen);
   const boot = useApp((s) => s.boot);
   const idleLockMs = useApp((s) => (s.session?.staff ? s.session.idleLockMs : null));
@@ -84,6 +90,13 @@ export function App() {
   }, [boot]);
 
   useEffect(() => subscribe('session.expired', () => expired()), [expired]);
+  // Most sign-ins go to the counter: have its code ready by the time the PIN is typed.
+  useEffect(() => {
+    if (screen !== 'signin') return;
+    // After the sign-in screen's own requests, not in their way.
+    const timer = setTimeout(() => void loadCheckout(), 300);
+    return () => clearTimeout(timer);
+  }, [screen]);
   // The background integrity check found damage: the recovery screen, whatever was on screen.
   useEffect(() => subscribe('app.recovery', showRecovery), []);
 
@@ -103,14 +116,18 @@ export function App() {
 
   return (
     <>
-      {screen === 'loading' && (
-        <div className="center-screen">
-          <div className="spinner spinner-lg" aria-label={t('common.loading')} />
-        </div>
-      )}
+      {screen === 'loading' && <Loading />}
       {screen === 'unreachable' && <Unreachable />}
-      {screen === 'recovery' && <RecoveryScreen />}
-      {screen === 'setup' && <SetupScreen />}
+      {screen === 'recovery' && (
+        <Suspense fallback={<Loading />}>
+          <RecoveryScreen />
+        </Suspense>
+      )}
+      {screen === 'setup' && (
+        <Suspense fallback={<Loading />}>
+          <SetupScreen />
+        </Suspense>
+      )}
       {screen === 'signin' && <SignInScreen />}
       {isView(screen) && <View id={screen} />}
       <ApprovalDialog />

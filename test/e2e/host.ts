@@ -14,10 +14,10 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'countertop-e2e-'));
 }
 
-/** Starts `src/main/host/cli.ts` as a user would (through tsx) and waits for the printed URL. */
+/** Starts the built host (`npm run web`'s out/host/cli.mjs, built by global-setup.ts) and waits for the printed URL. */
 export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
   return startCli(
-    ['src/main/host/cli.ts', '--data', dataDir, '--port', '0', ...extra],
+    ['out/host/cli.mjs', '--data', dataDir, '--port', '0', ...extra],
     /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
     dataDir,
   );
@@ -46,7 +46,9 @@ export function freePort(): Promise<number> {
 }
 
 function startCli(args: string[], ready: RegExp, dataDir: string, env: Record<string, string> = {}): Promise<RunningHost> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // The cloud runs from its sources through tsx; the host is already JavaScript.
+  const node = args[0]!.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...node, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

@@ -1,9 +1,22 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Repository root when running from source (tsx, tests): src/main/host → ../../.. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/**
+ * The repository root: the nearest folder above this module holding package.json (src/main/host
+ * when running from source under tsx, out/host when running the built host).
+ */
+function repoRoot(from: string): string {
+  for (let dir = from; ;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(from, '..', '..', '..');
+    dir = up;
+  }
+}
+
+export const REPO_ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 export const MIGRATIONS_DIR = join(REPO_ROOT, 'src', 'main', 'db', 'migrations');
 export const RESOURCES_DIR = join(REPO_ROOT, 'resources');
 export const WEB_DIR = join(REPO_ROOT, 'out', 'web');

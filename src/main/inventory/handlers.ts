@@ -9,9 +9,7 @@ import { lowStock, lowStockCount } from './reorder';
 import * as counts from './counts';
 import * as csv from './csv';
 import * as po from '../purchasing/orders';
-import { orderCsv, orderPdf } from '../purchasing/po-docs';
 import { createSupplier, listSuppliers, updateSupplier } from '../purchasing/suppliers';
-import { labelsPdf } from '../labels/labels';
 import { saveExport } from './exports';
 
 /** Runs a writing handler and tells open screens that stock changed. */
@@ -47,8 +45,9 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   'po.addLines': (input, { deps }) => po.addLines(deps, input.id, input.lines),
   'po.updateLine': (input, { deps }) => po.updateLine(deps, input),
   'po.send': (input, ctx) => po.sendOrder(ctx.deps, input.id, staffOf(ctx).id),
-  'po.pdf': (input, { deps }) => orderPdf(deps, input.id),
-  'po.csv': (input, { deps }) => orderCsv(deps, input.id),
+  // The document makers (pdf-lib, fonts, barcodes) load on first use, not at start.
+  'po.pdf': async (input, { deps }) => (await import('../purchasing/po-docs')).orderPdf(deps, input.id),
+  'po.csv': async (input, { deps }) => (await import('../purchasing/po-docs')).orderCsv(deps, input.id),
   'po.receiveScan': (input, ctx) => changes(ctx, po.receiveScan(ctx.deps, input, staffOf(ctx).id)),
   'po.receive': (input, ctx) => changes(ctx, po.receiveLines(ctx.deps, input, staffOf(ctx).id)),
   'po.close': (input, ctx) => po.closeOrder(ctx.deps, input.id, staffOf(ctx).id),
@@ -77,6 +76,6 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
     return { ...out, fileName: `${input.kind}-${new Date(deps.clock()).toISOString().slice(0, 10)}.csv` };
   },
 
-  'labels.pdf': (input, { deps }) => labelsPdf(deps, input),
+  'labels.pdf': async (input, { deps }) => (await import('../labels/labels')).labelsPdf(deps, input),
   'files.save': (input, { deps }) => saveExport(deps, input.fileName, input.base64),
 };

@@ -16,7 +16,7 @@ import {
   recordNoSale,
   shiftReport,
 } from './shifts';
-import { drawerKickBytes, encodeShiftReport, shiftReportPdf } from './report-print';
+import { drawerKickBytes, encodeShiftReport } from './report-print';
 
 async function print(bytes: Uint8Array, printer: { host: string; port: number }, what: string): Promise<void> {
   try {
@@ -74,6 +74,8 @@ export const shiftsHandlers: HandlersFor<typeof shiftsContract> = {
   },
   'shifts.pdf': async (input, { deps }) => {
     const settings = readSettings(deps);
+    // pdf-lib and the fonts load on the first PDF, not at start.
+    const { shiftReportPdf } = await import('./report-pdf');
     const bytes = await shiftReportPdf(shiftReport(deps, input.shiftId), {
       language: input.language ?? settings.language,
       timezone: settings.timezone,

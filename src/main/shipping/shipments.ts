@@ -15,7 +15,7 @@ import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
 import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../aftersale/refunds';
 import { carrierById, type CarrierEvent } from './carriers';
-import { labelPdf, labelZpl, packingSlipPdf, type LabelContext } from './label';
+import type { LabelContext } from './label';
 
 /** Which status may follow which. A carrier's late or repeated scan never moves a parcel backwards. */
 const NEXT: Record<ShipmentStatus, ShipmentStatus[]> = {
@@ -355,6 +355,8 @@ function printable(deps: Deps, id: string): Shipment {
 export async function shipmentLabel(deps: Deps, id: string, format: 'pdf' | 'zpl') {
   const s = printable(deps, id);
   const ctx = labelContext(deps, s);
+  // pdf-lib, the fonts and the barcode maker load on the first label, not at start.
+  const { labelPdf, labelZpl } = await import('./label');
   const base64 =
     format === 'pdf' ? Buffer.from(await labelPdf(s, ctx)).toString('base64') : Buffer.from(labelZpl(s, ctx), 'utf8').toString('base64');
   return { format, base64, trackingNumber: s.trackingNumber };
@@ -362,5 +364,6 @@ export async function shipmentLabel(deps: Deps, id: string, format: 'pdf' | 'zpl
 
 export async function packingSlip(deps: Deps, id: string) {
   const s = printable(deps, id);
+  const { packingSlipPdf } = await import('./label');
   return { base64: Buffer.from(await packingSlipPdf(s, labelContext(deps, s))).toString('base64') };
 }

@@ -35,7 +35,10 @@ export function createSyncRuntime(deps: Deps, opts: SyncOptions = {}): SyncRunti
   // make a later edit sort before an earlier one).
   const floor = getState(deps.sqlite, 'hlcFloor');
   if (floor) deps.hlc.observe(floor);
-  const queued = deps.sqlite.prepare('SELECT MAX(hlc) FROM outbox').pluck().get() as string | null;
+  // The newest entry holds the highest stamp: every entry is stamped by this clock, which only
+  // moves forward and restarts above the newest one. (MAX(hlc) would read the whole outbox, a second
+  // at start on a store that has queued a few hundred thousand changes.)
+  const queued = deps.sqlite.prepare('SELECT hlc FROM outbox ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
   if (queued) deps.hlc.observe(queued);
   const engine = new SyncEngine(deps, {
     transport: opts.transport ?? httpTransport(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShiftReport } from '../../../src/shared/api/shifts';
 import { reportLines } from '../../../src/main/shifts/report-text';
-import { shiftReportPdf } from '../../../src/main/shifts/report-print';
+import { shiftReportPdf } from '../../../src/main/shifts/report-pdf';
 import { pdfText as readPdf } from '../../support/pdf';
 
 function report(categories: ShiftReport['categories']): ShiftReport {
