@@ -82,7 +82,10 @@ export const promotionRuleSchema = z.discriminatedUnion('kind', [
 export type PromotionRule = z.infer<typeof promotionRuleSchema>;
 export type PromotionKind = PromotionRule['kind'];
 
-const isoDate = z.string().refine(isIsoDate, 'a date as YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-03-31')
+  .refine(isIsoDate, 'a date like 2026-03-31');
 /** Local wall-clock time; 24:00 ends a window at midnight. */
 const clock = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time as HH:MM');
 
