@@ -12,8 +12,8 @@ import type { Promotion, PromotionRule } from './schema';
  * 1. Candidates come from the index (by product, by category, and the all-scope list), and those
  *    whose conditions fail (time window in the store's time zone, member, group, store) are
  *    dropped before any pricing work. Each remaining one is priced alone on the cart; one that
- *    gives nothing alone is dropped too (no rule gives more on less: fewer lines or smaller
- *    amounts never raise a discount).
+ *    gives nothing alone is dropped too (it cannot give anything on fewer lines or smaller
+ *    amounts: too few pieces, a spend under every tier or sets worth less than their price stay so).
  * 2. The base plan applies every stackable promotion in priority order (higher first, then id),
  *    each on what the earlier ones left, so the discounts on a line never pass its amount.
  * 3. Exclusive promotions, best alone first, are tried one at a time on top of the plan: an
