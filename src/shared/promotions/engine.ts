@@ -19,8 +19,10 @@ import type { Promotion, PromotionRule } from './schema';
  * 3. Exclusive promotions, best alone first, are tried one at a time on top of the plan: an
  *    exclusive one claims the lines it uses (nothing else applies to them) and the stackable ones
  *    re-run on the other lines; it is kept only if the plan's total discount grows. At most
- *    `MAX_EXCLUSIVE_TRIALS` are tried, so a cart costs at most that many re-runs of the stackable
- *    promotions on top of pricing each candidate once.
+ *    `MAX_EXCLUSIVE_TRIALS` are considered, and one is not tried when the lines it would claim
+ *    already carry at least its discount in the best plan so far (it would gain nothing there,
+ *    and taking lines from the others seldom makes them give more). A cart thus costs pricing
+ *    each candidate once plus at most that many partial re-runs of the stackable ones.
  * 4. Finally each promotion alone is a plan too, so the answer is never worse for the customer
  *    than the best single promotion (stacking in priority order can make an earlier percent off
  *    push the spend under a later threshold).
@@ -227,7 +229,9 @@ interface Work {
 interface Outcome {
   total: number;
   /** [line index, amount > 0]. */
-  parts: [number, number][];
+  /** Lines discounted (ascending) and the amount off each (> 0), side by side. */
+  at: number[];
+  off: number[];
   /** Lines the promotion used (discounted or qualifying): an exclusive one claims them. */
   used: number[];
 }
@@ -243,11 +247,15 @@ interface Candidate {
 function spread(total: number, idx: number[], weights: number[], used: number[]): Outcome | null {
   if (total <= 0) return null;
   const shares = allocate(total, weights);
-  const parts: [number, number][] = [];
+  const at: number[] = [];
+  const off: number[] = [];
   idx.forEach((i, k) => {
-    if (shares[k]! > 0) parts.push([i, shares[k]!]);
+    if (shares[k]! > 0) {
+      at.push(i);
+      off.push(shares[k]!);
+    }
   });
-  return { total, parts, used };
+  return { total, at, off, used };
 }
 
 /** Value of `k` of a line's `n` pieces, half-up: the pieces of a line share its amount evenly. */
@@ -312,7 +320,8 @@ function evaluate(cand: { c: CompiledPromotion; scope: number[] }, w: Work): Out
   switch (rule.kind) {
     case 'percent_off':
     case 'amount_off': {
-      const parts: [number, number][] = [];
+      const at: number[] = [];
+      const off: number[] = [];
       let total = 0;
       for (const i of idx) {
         const rem = w.rem[i]!;
@@ -321,11 +330,12 @@ function evaluate(cand: { c: CompiledPromotion; scope: number[] }, w: Work): Out
             ? discountAmount(rem, { kind: 'percent', bp: rule.bp })
             : Math.min(rem, mulDivRound(rule.minorPerUnit, w.lines[i]!.qty, 1000));
         if (d > 0) {
-          parts.push([i, d]);
+          at.push(i);
+          off.push(d);
           total += d;
         }
       }
-      return total > 0 ? { total, parts, used: idx } : null;
+      return total > 0 ? { total, at, off, used: idx } : null;
     }
     case 'threshold': {
       // The spend is what is left of the lines in scope; the discount is spread over them in
@@ -348,7 +358,7 @@ function evaluate(cand: { c: CompiledPromotion; scope: number[] }, w: Work): Out
       if (sets === 0) return null;
       const discounted = take(w, counted, sets * rule.getQty);
       const total = discounted.reduce((s, [i, k]) => s + mulDivRound(piecesValue(w, i, k), rule.getBp, 10000), 0);
-      const part = take(w, counted, sets * group);
+      const part = take(w, counted, sets * group).sort((a, b) => a[0] - b[0]);
       const lines = part.map(([i]) => i);
       return spread(
         total,
@@ -398,32 +408,71 @@ function evaluate(cand: { c: CompiledPromotion; scope: number[] }, w: Work): Out
 interface Plan {
   total: number;
   steps: { c: CompiledPromotion; outcome: Outcome }[];
+  /** Each stackable promotion's outcome in this plan, by position (null: it gave nothing). */
+  stacked: (Outcome | null)[];
+  /** What the plan takes off each line, once asked. */
+  perLine?: Float64Array;
 }
 
 function apply(w: Work, o: Outcome) {
-  for (const [i, d] of o.parts) w.rem[i] = w.rem[i]! - d;
+  o.at.forEach((i, k) => (w.rem[i] = w.rem[i]! - o.off[k]!));
 }
 
-function runPlan(base: Work, exclusives: Candidate[], stackables: Candidate[]): Plan {
+/** Marks the lines where two outcomes of the same promotion differ. */
+function markChanged(dirty: Uint8Array, a: Outcome | null, b: Outcome | null) {
+  const amounts = new Map<number, number>();
+  a?.at.forEach((i, k) => amounts.set(i, a.off[k]!));
+  b?.at.forEach((i, k) => {
+    if (amounts.get(i) !== b.off[k]) dirty[i] = 1;
+    amounts.delete(i);
+  });
+  for (const i of amounts.keys()) dirty[i] = 1;
+}
+
+/**
+ * Exclusive promotions first (each claims the lines it uses), then the stackable ones in priority
+ * order on what is left. A promotion's outcome depends only on the amounts and claims of the
+ * lines in its scope, so one whose lines are as in a reference is not priced again: without `ref`
+ * the reference is the untouched cart (its outcome alone), with `ref` the plan without these
+ * exclusive ones. A plan thus re-prices only what earlier discounts and claims ripple into.
+ */
+function runPlan(base: Work, exclusives: Candidate[], stackables: Candidate[], ref?: Plan): Plan {
   const w: Work = { ...base, rem: base.rem.slice(), open: base.open.slice() };
+  const dirty = new Uint8Array(w.rem.length);
   const steps: Plan['steps'] = [];
+  const stacked: Plan['stacked'] = [];
   let total = 0;
   for (const e of exclusives) {
     const o = evaluate(e, w);
     if (!o) continue;
     apply(w, o);
     for (const i of o.used) w.open[i] = false;
+    for (const i of o.used) dirty[i] = 1;
+    for (const i of o.at) dirty[i] = 1;
     steps.push({ c: e.c, outcome: o });
     total += o.total;
   }
-  for (const s of stackables) {
-    const o = evaluate(s, w);
-    if (!o) continue;
+  stackables.forEach((s, k) => {
+    const before = ref ? (ref.stacked[k] ?? null) : s.alone;
+    const o = !s.scope.some((i) => dirty[i] === 1) ? before : evaluate(s, w);
+    if (!ref) for (const i of o?.at ?? []) dirty[i] = 1;
+    else if (o !== before) markChanged(dirty, before, o);
+    stacked.push(o);
+    if (!o) return;
     apply(w, o);
     steps.push({ c: s.c, outcome: o });
     total += o.total;
+  });
+  return { total, steps, stacked };
+}
+
+/** What a plan already takes off the given lines. */
+function carried(plan: Plan, used: number[], n: number): number {
+  if (!plan.perLine) {
+    plan.perLine = new Float64Array(n);
+    for (const { outcome } of plan.steps) outcome.at.forEach((i, k) => (plan.perLine![i]! += outcome.off[k]!));
   }
-  return { total, steps };
+  return used.reduce((s, i) => s + plan.perLine![i]!, 0);
 }
 
 function candidates(
@@ -479,16 +528,18 @@ export function applyPromotions(lines: readonly PromotionLine[], index: Promotio
     .sort((a, b) => b.alone.total - a.alone.total || a.c.rank - b.c.rank)
     .slice(0, MAX_EXCLUSIVE_TRIALS);
 
-  let best = runPlan(base, [], stackables);
+  const stackedOnly = runPlan(base, [], stackables);
+  let best = stackedOnly;
   const chosen: Candidate[] = [];
   for (const e of exclusives) {
-    const trial = runPlan(base, [...chosen, e], stackables);
+    if (e.alone.total <= carried(best, e.alone.used, lines.length)) continue;
+    const trial = runPlan(base, [...chosen, e], stackables, stackedOnly);
     if (trial.total > best.total) {
       best = trial;
       chosen.push(e);
     }
   }
-  for (const x of live) if (x.alone.total > best.total) best = { total: x.alone.total, steps: [{ c: x.c, outcome: x.alone }] };
+  for (const x of live) if (x.alone.total > best.total) best = { total: x.alone.total, steps: [{ c: x.c, outcome: x.alone }], stacked: [] };
 
   return explain(lines, amounts, best);
 }
@@ -498,18 +549,18 @@ function explain(lines: readonly PromotionLine[], amounts: number[], plan: Plan)
   const applied: AppliedPromotion[] = [];
   for (const { c, outcome } of plan.steps) {
     const p = c.promotion;
-    const touched = outcome.parts.map(([i]) => i).sort((a, b) => a - b);
-    for (const [i, d] of outcome.parts) {
+    outcome.at.forEach((i, k) => {
+      const d = outcome.off[k]!;
       const line = out[i]!;
       line.discount += d;
       line.promotions.push({ promotionId: p.id, amount: d });
-    }
+    });
     applied.push({
       promotionId: p.id,
       name: p.name,
       ...(p.nameZh !== undefined ? { nameZh: p.nameZh } : {}),
       amount: outcome.total,
-      lineIds: touched.map((i) => lines[i]!.id),
+      lineIds: outcome.at.map((i) => lines[i]!.id),
     });
   }
   return { lines: out, applied, discountTotal: plan.total };
