@@ -228,7 +228,6 @@ interface Work {
 
 interface Outcome {
   total: number;
-  /** [line index, amount > 0]. */
   /** Lines discounted (ascending) and the amount off each (> 0), side by side. */
   at: number[];
   off: number[];
