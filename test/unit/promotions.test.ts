@@ -181,6 +181,20 @@ describe('stacking and the best choice for the customer', () => {
     expect(r.applied.map((a) => a.promotionId)).toEqual([tenAll.id, p.id]);
   });
 
+  it('an exclusive claim re-prices the stackable promotions it ripples into', () => {
+    const t = tiers({ priority: 9 });
+    const ninetyOffB = promo({ kind: 'amount_off', scope: products(2), minorPerUnit: 9000 }, { priority: 1 });
+    const sixtyA = promo({ kind: 'percent_off', scope: products(1), bp: 6000 }, { stacking: 'exclusive' });
+    const r = run(cart(), [t, ninetyOffB, sixtyA]);
+    // Stacked only: ¥50 over both lines, then ¥75 left on B → 125. With ¥60 off A exclusively,
+    // B alone reaches only 满100减20, which leaves ¥80 for the ¥90 off: 60 + 20 + 80 = 160.
+    expect(discounts(r)).toEqual([6000, 10000]);
+    expect(r.lines[1]!.promotions).toEqual([
+      { promotionId: t.id, amount: 2000 },
+      { promotionId: ninetyOffB.id, amount: 8000 },
+    ]);
+  });
+
   it('the result is never worse than the best promotion alone (stacking lost a tier)', () => {
     const onePercent = promo({ kind: 'percent_off', scope: ALL, bp: 100 }, { priority: 9 });
     const p = promo({ kind: 'threshold', scope: ALL, tiers: [{ minSpend: 20000, off: { kind: 'amount', minor: 5000 } }] });
