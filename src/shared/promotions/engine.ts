@@ -26,6 +26,9 @@ import type { Promotion, PromotionRule } from './schema';
  * 4. Finally each promotion alone is a plan too, so the answer is never worse for the customer
  *    than the best single promotion (stacking in priority order can make an earlier percent off
  *    push the spend under a later threshold).
+ * Cost: pricing one promotion is linear in the cart lines it can touch (plus a sort for piece
+ * rules), so a cart costs about the sum, over the promotions it triggers, of their lines: product
+ * and category promotions stay cheap however many exist; each all-scope one costs the whole cart.
  * Limits: this is greedy, not a full search: two exclusive promotions that are each beaten by the
  * stackable ones but together beat them are not found, nor is an order of stackable promotions
  * other than priority order. Ties keep the earlier plan (the base plan, then priority order).
@@ -115,6 +118,9 @@ export interface CompiledPromotion {
   tiers: { minSpend: number; off: Discount }[];
   /** Bundle pieces per product. */
   bundle: Map<string, number>;
+  /** null: any store, any customer group. */
+  stores: Set<string> | null;
+  groups: Set<string> | null;
 }
 
 export interface PromotionIndex {
@@ -140,6 +146,8 @@ function compile(p: Promotion, rank: number): CompiledPromotion {
     },
     tiers: p.rule.kind === 'threshold' ? [...p.rule.tiers].sort((a, b) => b.minSpend - a.minSpend) : [],
     bundle: new Map(p.rule.kind === 'bundle' ? p.rule.items.map((i) => [i.productId, i.qty]) : []),
+    stores: k.storeIds ? new Set(k.storeIds) : null,
+    groups: k.customerGroupIds ? new Set(k.customerGroupIds) : null,
   };
 }
 
@@ -149,7 +157,10 @@ function file(map: Map<string, CompiledPromotion[]>, key: string, c: CompiledPro
   else if (list[list.length - 1] !== c) list.push(c);
 }
 
-/** Build once when the promotions change (the till keeps it); `applyPromotions` only reads it. */
+/**
+ * Build once when the promotions change (the till keeps it); `applyPromotions` only reads it.
+ * The promotions are as `promotionSchema` accepts them (the router and sync validate them).
+ */
 export function buildPromotionIndex(promotions: readonly Promotion[]): PromotionIndex {
   const sorted = [...promotions].sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const byProduct = new Map<string, CompiledPromotion[]>();
@@ -196,14 +207,11 @@ function inWindow(w: Window, t: LocalTime): boolean {
 }
 
 function conditionsHold(c: CompiledPromotion, t: LocalTime, ctx: PromotionContext): boolean {
-  const k = c.promotion.conditions;
-  if (k) {
-    if (k.storeIds && !k.storeIds.includes(ctx.storeId)) return false;
-    if (k.memberOnly && !ctx.customer?.member) return false;
-    if (k.customerGroupIds) {
-      const group = ctx.customer?.groupId;
-      if (!group || !k.customerGroupIds.includes(group)) return false;
-    }
+  if (c.stores && !c.stores.has(ctx.storeId)) return false;
+  if (c.promotion.conditions?.memberOnly && !ctx.customer?.member) return false;
+  if (c.groups) {
+    const group = ctx.customer?.groupId;
+    if (!group || !c.groups.has(group)) return false;
   }
   return inWindow(c.window, t);
 }
