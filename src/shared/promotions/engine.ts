@@ -26,6 +26,10 @@ import type { Promotion, PromotionRule } from './schema';
  * 4. Finally each promotion alone is a plan too, so the answer is never worse for the customer
  *    than the best single promotion (stacking in priority order can make an earlier percent off
  *    push the spend under a later threshold).
+ * Rounding (integer minor units throughout): a percent is taken per line, half-up; k of a line's
+ * n pieces are worth round(amount × k ÷ n), half-up; a discount earned by several lines together
+ * (a tier, a set, a pair) is spread over them in proportion to their amounts with `allocate`
+ * (largest remainder, ties to the earlier line), so the shares add up exactly and none passes its line.
  * Cost: pricing one promotion is linear in the cart lines it can touch (plus a sort for piece
  * rules), so a cart costs about the sum, over the promotions it triggers, of their lines: product
  * and category promotions stay cheap however many exist; each all-scope one costs the whole cart.
