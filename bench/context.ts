@@ -24,6 +24,8 @@ export interface BenchMeta {
   clerkId: string;
   /** Past orders seeded (absent in stores kept from before they were seeded). */
   orders?: number;
+  /** The growth recipe (grow.ts) this store was grown by; absent: as seeded. */
+  grown?: number;
 }
 
 export interface BenchResult {
