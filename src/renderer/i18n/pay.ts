@@ -8,7 +8,8 @@ const en = {
   tab: {
     scan: 'Scan to pay',
     qr: 'Show QR',
-    terminal: 'Card terminal',
+    // Not "Card terminal": beside the external terminal's "Card (terminal)" key a clerk could not tell them apart.
+    terminal: 'Card reader',
   },
   offline: 'Mobile payment is unavailable right now (offline). Take another kind of payment.',
   providerOffline: '{{provider}} is unavailable right now (offline).',
