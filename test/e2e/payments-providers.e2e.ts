@@ -304,7 +304,7 @@ for (const lang of LANGS) {
       expect(ref).toMatch(new RegExp(`${w.tradeNo}\\s*pi_\\w+`));
       expect(account).toMatch(new RegExp(`${w.account}\\s*\\*{4}4242`));
       const order = await checkReceipt(page, total, [w.card, 'Visa']);
-      await checkPaymentsScreen(page, w, 'stripe', order, total, ref.replace(w.tradeNo, '').trim(), '****4242');
+      await checkPaymentsScreen(page, w, 'stripe', order, total, ref.replace(w.tradeNo, '').trim(), 'Visa ****4242');
     });
   });
 }
