@@ -238,6 +238,11 @@ describe('provider words', () => {
     );
     expect(tradeFailureReason(enT, failed('SYSTEMERROR', 'bank system busy'))).toBe('The provider said: bank system busy');
     expect(tradeFailureReason(zh, failed(null))).toBe('未提供原因。');
+    // A store selling in dollars: our gateways refuse before asking, and the clerk is told why in their language.
+    expect(tradeFailureReason(zh, failed('CURRENCY_NOT_SUPPORTED', 'Alipay face-to-face payment takes CNY, not USD'))).toBe(
+      '该支付服务只收人民币，本店使用的是其他币种。',
+    );
+    expect(tradeFailureReason(enT, failed('CURRENCY', 'WeChat Pay takes CNY only'))).toMatch(/yuan \(CNY\) only/);
   });
 
   it('every new word exists in both languages, and the Chinese ones are Chinese', async () => {
