@@ -5,9 +5,10 @@ import { api, openView, scan, signIn } from './store';
 /**
  * Each provider's happy path through the real backend, in both languages: an admin turns the
  * provider on in training mode (main starts its fake gateway on loopback, and a stand-in customer
- * acts on it), a clerk sells an item and takes the payment, the receipt names the provider, and a
- * manager finds the payment on the Payments screen. One host per language, shared by its tests
- * in order: the store keeps each provider turned on for the next.
+ * acts on it), a clerk sells an item and takes the payment, the receipt names the provider, and
+ * the admin finds the payment on the Payments screen. One host per language, shared by its tests
+ * in order (the store keeps each provider turned on for the next), with two screens signed in
+ * once: the admin's back office and the clerk's till.
  */
 
 type Lang = 'en' | 'zh-CN';
@@ -91,23 +92,8 @@ async function prepareStore(host: RunningHost, lang: Lang) {
   await api(host, 'staff.signOut', {}, sid);
 }
 
-const PINS = { Alice: '2468', Carl: '3333' } as const;
-
-/** Signs `name` in, locking the till first if someone else is signed in (tests share one page). */
-async function as(page: Page, name: keyof typeof PINS) {
-  const chip = page.getByTestId('staff-name');
-  const signInScreen = page.getByTestId(`staff-${name}`);
-  await expect(chip.or(signInScreen).first()).toBeVisible();
-  if (await chip.isVisible()) {
-    if ((await chip.textContent())?.includes(name)) return;
-    await page.getByTestId('lock-button').click();
-  }
-  await signIn(page, name, PINS[name]);
-}
-
 /** As the admin: Settings → Payments, the provider enabled in training mode, saved, and its connection tested. */
 async function turnOn(page: Page, w: Words, provider: Provider) {
-  await as(page, 'Alice');
   await openView(page, 'settings-link');
   const form = page.getByTestId(`pay-provider-${provider}`);
   await expect(form).toContainText(w[provider]);
@@ -123,7 +109,6 @@ async function turnOn(page: Page, w: Words, provider: Provider) {
 
 /** As the clerk: one water in the cart and the payment dialog open; returns the total it shows. */
 async function sellWater(page: Page): Promise<string> {
-  await as(page, 'Carl');
   await scan(page, [WATER]);
   await expect(page.getByTestId('cart-line')).toHaveCount(1);
   await page.getByTestId('pay-button').click();
@@ -145,7 +130,6 @@ async function checkReceipt(page: Page, total: string, lines: string[]): Promise
 
 /** As the admin: the Payments screen finds the sale's payment by its order number, paid, with the provider's trade number. */
 async function checkPaymentsScreen(page: Page, w: Words, provider: Provider, order: string, amount: string, ref: string, buyer: string) {
-  await as(page, 'Alice');
   await openView(page, 'nav-trades');
   await page.getByTestId('trade-search-order').fill(order);
   await page.getByTestId('trade-search-submit').click();
@@ -171,7 +155,7 @@ async function receiptPayment(page: Page): Promise<{ ref: string; account: strin
 
 const LANGS = ['en', 'zh-CN'] as const;
 
-/** Each language's store, started once (both at the first need: one prepares while the other's tests run). */
+/** Each language's store, started once. */
 const hosts = new Map<Lang, Promise<RunningHost>>();
 function hostFor(lang: Lang): Promise<RunningHost> {
   let h = hosts.get(lang);
@@ -189,10 +173,11 @@ test.afterAll(async () => {
   hosts.clear();
 });
 
-/** One page per language, shared by its tests in order: it stays where the last test left it. */
-async function openPage(browser: Browser, host: RunningHost): Promise<Page> {
+/** A screen of the store with `name` signed in, shared by the language's tests in order: it stays where the last one left it. */
+async function screenOf(browser: Browser, host: RunningHost, name: string, pin: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(host.url);
+  await signIn(page, name, pin);
   return page;
 }
 
@@ -200,111 +185,120 @@ for (const lang of LANGS) {
   const w = WORDS[lang];
 
   test.describe.serial(lang, () => {
-    let page: Page;
-    test.beforeAll(async ({ browser }) => {
-      for (const l of LANGS) void hostFor(l).catch(() => undefined);
-      page = await openPage(browser, await hostFor(lang));
+    let admin: Page;
+    let till: Page;
+    // No fixture: the store starts while Chromium launches for the hook below.
+    test.beforeAll(() => {
+      void hostFor(lang).catch(() => undefined);
     });
-    // The shared page is not the fixture's: a failure's screenshot is taken here.
+    test.beforeAll(async ({ browser }) => {
+      const host = await hostFor(lang);
+      // The next language's store starts while this one's tests wait on the customer.
+      for (const l of LANGS) void hostFor(l).catch(() => undefined);
+      [admin, till] = await Promise.all([screenOf(browser, host, 'Alice', '2468'), screenOf(browser, host, 'Carl', '3333')]);
+    });
+    // The shared pages are not the fixture's: a failure's screenshots are taken here.
     test.afterEach(async () => {
       const info = test.info();
-      if (info.status !== info.expectedStatus) await page.screenshot({ path: info.outputPath('failed.png') });
+      if (info.status === info.expectedStatus) return;
+      await admin?.screenshot({ path: info.outputPath('admin.png') });
+      await till?.screenshot({ path: info.outputPath('till.png') });
     });
     test.afterAll(async () => {
-      await page?.close();
+      await Promise.all([admin?.close(), till?.close()]);
     });
 
     test(`${lang}: Alipay in training, part cash and the rest by the customer's payment code; receipt and Payments screen`, async () => {
-      await turnOn(page, w, 'alipay');
-      const total = await sellWater(page);
+      await turnOn(admin, w, 'alipay');
+      const total = await sellWater(till);
 
       // Part in cash first: what is still due goes to Alipay.
-      await page.getByTestId('cash-tendered').fill('0.50');
-      await page.getByTestId('cash-add').click();
-      await expect(page.getByTestId('tender-line')).toHaveCount(1);
-      await expect(page.getByTestId('payment-due')).not.toHaveText(total);
-      const due = (await page.getByTestId('payment-due').textContent())!;
+      await till.getByTestId('cash-tendered').fill('0.50');
+      await till.getByTestId('cash-add').click();
+      await expect(till.getByTestId('tender-line')).toHaveCount(1);
+      await expect(till.getByTestId('payment-due')).not.toHaveText(total);
+      const due = (await till.getByTestId('payment-due').textContent())!;
 
-      await expect(page.getByTestId('tender-scan')).toHaveText(w.scan);
-      await page.getByTestId('tender-scan').click();
-      await expect(page.getByTestId('pay-code-input')).toBeFocused();
-      await page.keyboard.type(`${ALIPAY_CODE}\n`, { delay: 5 });
-      await expect(page.getByTestId('trade-status')).toHaveAttribute('data-state', 'paid', { timeout: 15_000 });
-      await expect(page.getByTestId('trade-status')).toContainText(w.paidWith(w.alipay));
-      const tender = page.getByTestId('tender-line').nth(1);
+      await expect(till.getByTestId('tender-scan')).toHaveText(w.scan);
+      await till.getByTestId('tender-scan').click();
+      await expect(till.getByTestId('pay-code-input')).toBeFocused();
+      await till.keyboard.type(`${ALIPAY_CODE}\n`, { delay: 5 });
+      await expect(till.getByTestId('trade-status')).toHaveAttribute('data-state', 'paid', { timeout: 15_000 });
+      await expect(till.getByTestId('trade-status')).toContainText(w.paidWith(w.alipay));
+      const tender = till.getByTestId('tender-line').nth(1);
       await expect(tender).toContainText(w.alipay);
       await expect(tender).toContainText(due);
-      await expect(page.getByTestId('tender-account')).toHaveText(/^\s*\d{3}\*{4}\d{4}$/);
-      await page.getByTestId('complete-sale').click();
+      await expect(till.getByTestId('tender-account')).toHaveText(/^\s*\d{3}\*{4}\d{4}$/);
+      await till.getByTestId('complete-sale').click();
 
-      const { ref, account } = await receiptPayment(page);
+      const { ref, account } = await receiptPayment(till);
       expect(ref).toMatch(new RegExp(`${w.tradeNo}\\s*\\d{16,}`));
       expect(account).toMatch(new RegExp(`${w.account}\\s*\\d{3}\\*{4}\\d{4}`));
-      const order = await checkReceipt(page, total, [w.alipay, w.cash, due]);
-      await checkPaymentsScreen(page, w, 'alipay', order, due, ref.replace(w.tradeNo, '').trim(), account.replace(w.account, '').trim());
+      const order = await checkReceipt(till, total, [w.alipay, w.cash, due]);
+      await checkPaymentsScreen(admin, w, 'alipay', order, due, ref.replace(w.tradeNo, '').trim(), account.replace(w.account, '').trim());
     });
 
     test(`${lang}: WeChat Pay in training, a declined code says why and keeps the cart; the Native QR then pays`, async () => {
-      await turnOn(page, w, 'wechat');
-      const total = await sellWater(page);
+      await turnOn(admin, w, 'wechat');
+      const total = await sellWater(till);
 
-      await page.getByTestId('tender-scan').click();
-      await expect(page.getByTestId('pay-code-input')).toBeFocused();
-      await page.keyboard.type(`${WECHAT_DECLINED}\n`, { delay: 5 });
-      await expect(page.getByTestId('trade-status')).toHaveAttribute('data-state', 'failed', { timeout: 15_000 });
-      await expect(page.getByTestId('trade-status')).toContainText(w.failed);
-      await expect(page.getByTestId('trade-reason')).toContainText(w.insufficient);
-      await expect(page.getByTestId('tender-line')).toHaveCount(0);
-      await expect(page.getByTestId('payment-due')).toHaveText(total);
-      await expect(page.getByTestId('cart-line')).toHaveCount(1);
+      await till.getByTestId('tender-scan').click();
+      await expect(till.getByTestId('pay-code-input')).toBeFocused();
+      await till.keyboard.type(`${WECHAT_DECLINED}\n`, { delay: 5 });
+      await expect(till.getByTestId('trade-status')).toHaveAttribute('data-state', 'failed', { timeout: 15_000 });
+      await expect(till.getByTestId('trade-status')).toContainText(w.failed);
+      await expect(till.getByTestId('trade-reason')).toContainText(w.insufficient);
+      await expect(till.getByTestId('tender-line')).toHaveCount(0);
+      await expect(till.getByTestId('payment-due')).toHaveText(total);
+      await expect(till.getByTestId('cart-line')).toHaveCount(1);
 
       // Another tender: the QR the customer scans, with the provider's name and the amount.
-      await expect(page.getByTestId('tender-qr')).toHaveText(w.qr);
-      await page.getByTestId('tender-qr').click();
-      await page.getByTestId('qr-wechat').click();
-      await expect(page.getByTestId('trade-qr').locator('svg')).toBeVisible();
-      await expect(page.getByTestId('trade-qr-provider')).toHaveText(w.wechat);
-      await expect(page.getByTestId('trade-qr-amount')).toHaveText(total);
-      await expect(page.getByTestId('complete-sale')).toBeDisabled();
+      await expect(till.getByTestId('tender-qr')).toHaveText(w.qr);
+      await till.getByTestId('tender-qr').click();
+      await till.getByTestId('qr-wechat').click();
+      await expect(till.getByTestId('trade-qr').locator('svg')).toBeVisible();
+      await expect(till.getByTestId('trade-qr-provider')).toHaveText(w.wechat);
+      await expect(till.getByTestId('trade-qr-amount')).toHaveText(total);
+      await expect(till.getByTestId('complete-sale')).toBeDisabled();
       // The stand-in customer pays about four seconds after the QR shows.
-      await expect(page.getByTestId('trade-status')).toHaveAttribute('data-state', 'paid', { timeout: 15_000 });
-      await expect(page.getByTestId('tender-line')).toHaveCount(1);
-      await expect(page.getByTestId('tender-line')).toContainText(w.wechat);
-      await page.getByTestId('complete-sale').click();
+      await expect(till.getByTestId('trade-status')).toHaveAttribute('data-state', 'paid', { timeout: 15_000 });
+      await expect(till.getByTestId('tender-line')).toHaveCount(1);
+      await expect(till.getByTestId('tender-line')).toContainText(w.wechat);
+      await till.getByTestId('complete-sale').click();
 
-      const { ref, account } = await receiptPayment(page);
+      const { ref, account } = await receiptPayment(till);
       expect(ref).toMatch(new RegExp(`${w.tradeNo}\\s*\\d{20,}`));
       expect(account).toContain('***');
-      const order = await checkReceipt(page, total, [w.wechat]);
-      await checkPaymentsScreen(page, w, 'wechat', order, total, ref.replace(w.tradeNo, '').trim(), account.replace(w.account, '').trim());
+      const order = await checkReceipt(till, total, [w.wechat]);
+      await checkPaymentsScreen(admin, w, 'wechat', order, total, ref.replace(w.tradeNo, '').trim(), account.replace(w.account, '').trim());
     });
 
     test(`${lang}: Stripe Terminal in training, the amount goes to the reader and a card is read; receipt and Payments screen`, async () => {
-      await turnOn(page, w, 'stripe');
-      const total = await sellWater(page);
+      await turnOn(admin, w, 'stripe');
+      const total = await sellWater(till);
 
       // A real card terminal replaces the simulated one.
-      await expect(page.getByTestId('tender-integrated')).toHaveCount(0);
+      await expect(till.getByTestId('tender-integrated')).toHaveCount(0);
       // The reader's key and the external terminal's key read differently.
-      await expect(page.getByTestId('tender-terminal')).toHaveText(w.terminal);
-      await expect(page.getByTestId('tender-card')).toHaveText(w.cardExternal);
-      await page.getByTestId('tender-terminal').click();
-      await page.getByTestId('terminal-start').click();
-      await expect(page.getByTestId('trade-status')).toHaveAttribute('data-state', /sent|waiting/);
+      await expect(till.getByTestId('tender-terminal')).toHaveText(w.terminal);
+      await expect(till.getByTestId('tender-card')).toHaveText(w.cardExternal);
+      await till.getByTestId('tender-terminal').click();
+      await till.getByTestId('terminal-start').click();
+      await expect(till.getByTestId('trade-status')).toHaveAttribute('data-state', /sent|waiting/);
       // The stand-in customer's card is read about three seconds after the amount reaches the reader.
-      await expect(page.getByTestId('trade-status')).toHaveAttribute('data-state', 'paid', { timeout: 15_000 });
+      await expect(till.getByTestId('trade-status')).toHaveAttribute('data-state', 'paid', { timeout: 15_000 });
       // The card as a clerk reads it: the brand's name and the last four, masked once.
-      const tender = page.getByTestId('tender-line');
+      const tender = till.getByTestId('tender-line');
       await expect(tender).toContainText(w.card);
       await expect(tender).toContainText('Visa •••• 4242');
       await expect(tender).not.toContainText('*');
-      await page.getByTestId('complete-sale').click();
+      await till.getByTestId('complete-sale').click();
 
-      const { ref, account } = await receiptPayment(page);
+      const { ref, account } = await receiptPayment(till);
       expect(ref).toMatch(new RegExp(`${w.tradeNo}\\s*pi_\\w+`));
       expect(account).toMatch(new RegExp(`${w.account}\\s*\\*{4}4242`));
-      const order = await checkReceipt(page, total, [w.card, 'Visa']);
-      await checkPaymentsScreen(page, w, 'stripe', order, total, ref.replace(w.tradeNo, '').trim(), 'Visa ****4242');
+      const order = await checkReceipt(till, total, [w.card, 'Visa']);
+      await checkPaymentsScreen(admin, w, 'stripe', order, total, ref.replace(w.tradeNo, '').trim(), 'Visa ****4242');
     });
   });
 }
