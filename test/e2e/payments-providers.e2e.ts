@@ -40,6 +40,7 @@ const WORDS = {
     account: 'Account',
     paid: 'Paid',
     training: '(training)',
+    stored: 'stored',
   },
   'zh-CN': {
     alipay: '支付宝',
@@ -60,6 +61,7 @@ const WORDS = {
     account: '账户',
     paid: '已支付',
     training: '(培训)',
+    stored: '已保存',
   },
 } as const;
 type Words = (typeof WORDS)[Lang];
@@ -275,6 +277,15 @@ for (const lang of LANGS) {
 
     test(`${lang}: Stripe Terminal in training, the amount goes to the reader and a card is read; receipt and Payments screen`, async () => {
       await turnOn(admin, w, 'stripe');
+      // A key typed in is stored, said to be stored and never shown again; training keeps using the fake's own.
+      const secret = admin.getByTestId('pay-secret-input-stripe-webhookSecret');
+      await expect(secret).toHaveAttribute('type', 'password');
+      await secret.fill('whsec_typed_by_the_admin');
+      await admin.getByTestId('pay-save-stripe').click();
+      await expect(admin.getByTestId('pay-secret-stored-stripe-webhookSecret')).toContainText(w.stored);
+      await expect(secret).toHaveCount(0);
+      const values = await admin.locator('input, textarea').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+      expect(values.filter((v) => v.includes('whsec_typed'))).toEqual([]);
       const total = await sellWater(till);
 
       // A real card terminal replaces the simulated one.
