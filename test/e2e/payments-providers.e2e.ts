@@ -124,6 +124,7 @@ async function checkReceipt(page: Page, total: string, lines: string[]): Promise
   await expect(receipt).toBeVisible();
   await expect(page.getByTestId('receipt-total')).toHaveText(total);
   for (const line of lines) await expect(receipt).toContainText(line);
+  await expect(page.getByTestId('receipt-number')).toHaveText(/T1-\d{6}/);
   const number = (await page.getByTestId('receipt-number').textContent())!.match(/T1-\d{6}/)![0];
   await page.getByTestId('new-sale').click();
   await expect(page.getByTestId('cart-line')).toHaveCount(0);
@@ -150,6 +151,9 @@ async function checkPaymentsScreen(page: Page, w: Words, provider: Provider, ord
 
 /** The provider's trade number and the buyer's masked account, as the receipt prints them. */
 async function receiptPayment(page: Page): Promise<{ ref: string; account: string }> {
+  // Asserted first, so that a missing line fails at once rather than at the test's timeout.
+  await expect(page.getByTestId('receipt-trade-no')).toBeVisible();
+  await expect(page.getByTestId('receipt-account')).toBeVisible();
   const ref = (await page.getByTestId('receipt-trade-no').textContent())!;
   const account = (await page.getByTestId('receipt-account').textContent())!;
   return { ref, account };
