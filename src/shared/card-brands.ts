@@ -10,5 +10,7 @@ const NAMES: Record<Language, Record<string, string>> = {
 };
 
 export function cardBrandName(brand: string, language: Language): string {
-  return NAMES[language][brand] ?? brand;
+  // Terminals write a brand in their own case (Stripe `visa`, the simulated terminal `VISA`).
+  const code = CARD_BRANDS.find((b) => b.toLowerCase() === brand.toLowerCase());
+  return (code && NAMES[language][code]) ?? brand;
 }

@@ -8,7 +8,8 @@ const en = {
   tab: {
     scan: 'Scan to pay',
     qr: 'Show QR',
-    terminal: 'Card terminal',
+    // Not "Card terminal": beside the external terminal's "Card (terminal)" key a clerk could not tell them apart.
+    terminal: 'Card reader',
   },
   offline: 'Mobile payment is unavailable right now (offline). Take another kind of payment.',
   providerOffline: '{{provider}} is unavailable right now (offline).',
@@ -47,6 +48,7 @@ const en = {
     cancelledByClerk: 'Cancelled at the till.',
     closed: 'The provider closed the trade.',
     limit: 'The amount is over the customer’s payment limit.',
+    currency: 'This provider takes yuan (CNY) only, and this store sells in another currency.',
     provider: 'The provider said: {{message}}',
     unknown: 'No reason was given.',
   },
@@ -228,6 +230,7 @@ const zhCN: Strings<typeof en> = {
     cancelledByClerk: '已在收银台取消。',
     closed: '支付服务已关闭这笔交易。',
     limit: '金额超过顾客的支付限额。',
+    currency: '该支付服务只收人民币，本店使用的是其他币种。',
     provider: '支付服务返回：{{message}}',
     unknown: '未提供原因。',
   },

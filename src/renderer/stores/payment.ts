@@ -307,7 +307,8 @@ export const usePayment = create<PaymentState>((set, get) => ({
         kind: tradeTenderKind(trade.provider),
         amount: trade.amount,
         brand: trade.brand,
-        last4: trade.provider === 'stripe' ? trade.buyer : null,
+        // Stripe's buyer is the card's masked number (`****4242`): the dialog prints its last four as a card's.
+        last4: trade.provider === 'stripe' ? (trade.buyer?.match(/(\d{4})$/)?.[1] ?? null) : null,
         intentId: null,
         tradeId: trade.id,
         account: trade.provider === 'stripe' ? null : trade.buyer,

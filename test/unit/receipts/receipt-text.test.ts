@@ -59,7 +59,8 @@ describe('receipt text (en)', () => {
     const l = receiptText(sampleDoc('en', ex), 48);
     expect(row(l, 'VAT 20%')).toMatch(/^VAT 20% +£0\.24$/);
     expect(l.some((x) => x.includes('incl.'))).toBe(false);
-    expect(row(l, 'Card')).toMatch(/^Card VISA \*\*\*\*1234 +£6\.50$/);
+    // A terminal's 'VISA' prints as the brand's name.
+    expect(row(l, 'Card')).toMatch(/^Card Visa \*\*\*\*1234 +£6\.50$/);
     expect(row(l, 'Change')).toBeUndefined();
     expect(amountOf(row(l, 'TOTAL'))).toBe('£6.50');
   });
@@ -92,7 +93,7 @@ describe('receipt text (zh-CN)', () => {
     expect(amountOf(row(lines, '折扣'))).toBe(money(-order.discountTotal));
     expect(amountOf(row(lines, '增值税 20% (含)'))).toBe(money(order.taxes.find((t) => t.rateBp === 2000)!.tax));
     expect(amountOf(row(lines, '合计'))).toBe('¥6.02');
-    expect(amountOf(row(lines, '银行卡 VISA ****1234'))).toBe('¥2.00');
+    expect(amountOf(row(lines, '银行卡 Visa ****1234'))).toBe('¥2.00');
     expect(amountOf(row(lines, '现金实收'))).toBe('¥10.00');
     expect(amountOf(row(lines, '找零'))).toBe(money(1000 - (602 - 200)));
   });

@@ -142,6 +142,11 @@ describe('card brands by language', () => {
     expect(cardBrandName('UnionPay', 'en')).toBe('UnionPay');
     expect(cardBrandName('SomeNewBrand', 'zh-CN')).toBe('SomeNewBrand');
   });
+  it('a terminal’s own spelling of a brand (Stripe `visa`, `unionpay`) reads as the brand', () => {
+    expect(cardBrandName('visa', 'en')).toBe('Visa');
+    expect(cardBrandName('unionpay', 'zh-CN')).toBe('银联');
+    expect(cardBrandName('amex', 'en')).toBe('American Express');
+  });
 });
 
 describe('audit details say a record once', () => {

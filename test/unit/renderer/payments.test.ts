@@ -179,11 +179,12 @@ describe('the payment dialog store with provider trades', () => {
     usePayment.getState().openFor(cart(600));
     await usePayment.getState().startTerminal(600);
     expect(main.calls.find((c) => c.channel === 'payments.startTerminal')!.input).toEqual({ cartId: CART, amount: 600 });
+    // As the Stripe gateway reports a card: its own brand code, the number masked.
     main.listeners.get('payments.trade')!(
-      trade({ provider: 'stripe', method: 'terminal', currency: 'USD', state: 'paid', brand: 'Visa', buyer: '4242', updatedAt: 2000 }),
+      trade({ provider: 'stripe', method: 'terminal', currency: 'USD', state: 'paid', brand: 'visa', buyer: '****4242', updatedAt: 2000 }),
     );
     const [tender] = usePayment.getState().tenders;
-    expect(tender).toMatchObject({ kind: 'card_integrated', brand: 'Visa', last4: '4242', account: null, tradeId: TRADE, intentId: null });
+    expect(tender).toMatchObject({ kind: 'card_integrated', brand: 'visa', last4: '4242', account: null, tradeId: TRADE, intentId: null });
     expect(toRequest(usePayment.getState().tenders)).toEqual([{ kind: 'trade', tradeId: TRADE }]);
   });
 
@@ -237,6 +238,11 @@ describe('provider words', () => {
     );
     expect(tradeFailureReason(enT, failed('SYSTEMERROR', 'bank system busy'))).toBe('The provider said: bank system busy');
     expect(tradeFailureReason(zh, failed(null))).toBe('未提供原因。');
+    // A store selling in dollars: our gateways refuse before asking, and the clerk is told why in their language.
+    expect(tradeFailureReason(zh, failed('CURRENCY_NOT_SUPPORTED', 'Alipay face-to-face payment takes CNY, not USD'))).toBe(
+      '该支付服务只收人民币，本店使用的是其他币种。',
+    );
+    expect(tradeFailureReason(enT, failed('CURRENCY', 'WeChat Pay takes CNY only'))).toMatch(/yuan \(CNY\) only/);
   });
 
   it('every new word exists in both languages, and the Chinese ones are Chinese', async () => {

@@ -18,6 +18,8 @@ import { canOpen } from '../../views';
 import { describeAfterError } from '../aftersale/errors';
 import { ReturnDialog } from './ReturnDialog';
 import { localizedName } from '../../lib/names';
+import { cardBrandName } from '../../../shared/card-brands';
+import { isLanguage } from '../../i18n';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -234,7 +236,8 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
       <ul className="plain-list">
         {detail.payments.map((p) => (
           <li key={p.paymentId}>
-            {t(`after.tender.${p.kind}`)} {p.brand ?? ''} {p.last4 ? `•••• ${p.last4}` : ''} <strong>{fmt.money(p.amount, cur)}</strong>
+            {t(`after.tender.${p.kind}`)} {p.brand ? cardBrandName(p.brand, isLanguage(i18n.language) ? i18n.language : 'en') : ''}{' '}
+            {p.last4 ? `•••• ${p.last4}` : ''} <strong>{fmt.money(p.amount, cur)}</strong>
             {p.refunded > 0 && (
               <small className="muted"> · {t('after.order.paymentRefunded', { amount: fmt.money(p.refunded, cur) })}</small>
             )}

@@ -26,7 +26,8 @@ function insufficient(t: (k: string, o?: Record<string, string>) => string, due:
 }
 
 export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = isLanguage(i18n.language) ? i18n.language : 'en';
   const fmt = useFormat();
   const p = usePayment();
   const currency = p.currency;
@@ -159,7 +160,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
                     {tn.brand || tn.last4 ? (
                       <small className="muted">
                         {' '}
-                        {tn.brand ?? ''} {tn.last4 ? `•••• ${tn.last4}` : ''}
+                        {tn.brand ? cardBrandName(tn.brand, language) : ''} {tn.last4 ? `•••• ${tn.last4}` : ''}
                       </small>
                     ) : null}
                   </span>

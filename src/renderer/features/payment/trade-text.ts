@@ -34,6 +34,8 @@ export function availableMethods(providers: readonly ProviderStatus[]): {
  */
 export function tradeFailureReason(t: T, trade: Pick<Trade, 'state' | 'errorCode' | 'message' | 'deadline' | 'updatedAt'>): string {
   const code = (trade.errorCode ?? '').toUpperCase().replace(/^ACQ\./, '');
+  // Said by our own gateways before any request: Alipay and WeChat Pay take yuan only.
+  if (/^CURRENCY/.test(code)) return t('pay.reason.currency');
   if (/AUTH_?CODE|AUTHCODEEXPIRE|PAYMENT_AUTH_CODE|CODE_INVALID|CODE_EXPIRED/.test(code)) return t('pay.reason.codeInvalid');
   if (/BALANCE_NOT_ENOUGH|NOTENOUGH|INSUFFICIENT/.test(code)) return t('pay.reason.insufficient');
   if (/LIMIT/.test(code)) return t('pay.reason.limit');

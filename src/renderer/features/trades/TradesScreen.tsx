@@ -9,6 +9,8 @@ import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
 import { isOpenTrade, providerName } from '../payment/trade-text';
+import { cardBrandName } from '../../../shared/card-brands';
+import { isLanguage } from '../../i18n';
 
 /**
  * Provider payments for a manager: find a trade by order or trade number, ask the provider now,
@@ -188,7 +190,8 @@ function StateBadge({ trade }: { trade: Trade }) {
 }
 
 function TradeDetail({ trade, onUpdated }: { trade: Trade; onUpdated(t: Trade): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = isLanguage(i18n.language) ? i18n.language : 'en';
   const fmt = useFormat();
   const notify = useNotify();
   const [refunds, setRefunds] = useState<TradeRefund[] | null>(null);
@@ -226,7 +229,7 @@ function TradeDetail({ trade, onUpdated }: { trade: Trade; onUpdated(t: Trade): 
     [t('pay.trades.order'), trade.orderNumber],
     [t('pay.trades.ourNo'), trade.tradeNo],
     [t('pay.trades.providerNo'), trade.providerRef],
-    [t('pay.trades.buyer'), [trade.brand, trade.buyer].filter(Boolean).join(' ') || null],
+    [t('pay.trades.buyer'), [trade.brand ? cardBrandName(trade.brand, language) : null, trade.buyer].filter(Boolean).join(' ') || null],
     [t('pay.trades.refundedAmount'), trade.refunded ? fmt.money(trade.refunded, trade.currency) : null],
     [t('pay.trades.message'), [trade.errorCode, trade.message].filter(Boolean).join(': ') || null],
     [t('pay.trades.when'), fmt.dateTime(trade.createdAt)],
