@@ -46,6 +46,10 @@ test('an admin backs up, verifies the journal, exports, and restores a backup; e
   const first = await sellCash(page, ['6954321000017']);
 
   await openView(page, 'settings-link');
+  // A dollar store is told, before any payment fails, that Alipay and WeChat Pay take yuan only.
+  await expect(page.getByTestId('pay-currency-alipay')).toContainText('USD');
+  await expect(page.getByTestId('pay-currency-wechat')).toBeVisible();
+  await expect(page.getByTestId('pay-currency-stripe')).toHaveCount(0);
   await expect(page.getByTestId('backups-empty')).toBeVisible();
   await page.getByTestId('backup-now').click();
   await expect(page.getByTestId('backup-row')).toHaveCount(1);

@@ -99,6 +99,8 @@ async function turnOn(page: Page, w: Words, provider: Provider) {
   await openView(page, 'settings-link');
   const form = page.getByTestId(`pay-provider-${provider}`);
   await expect(form).toContainText(w[provider]);
+  // A yuan store gets no currency warning.
+  await expect(page.getByTestId(`pay-currency-${provider}`)).toHaveCount(0);
   await page.getByTestId(`pay-enabled-${provider}`).check();
   await page.getByTestId(`pay-mode-${provider}`).selectOption('training');
   await page.getByTestId(`pay-save-${provider}`).click();

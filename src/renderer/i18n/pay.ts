@@ -58,6 +58,7 @@ const en = {
   settings: {
     title: 'Payments',
     hint: 'Mobile payments and the card terminal. Keys and certificates are stored encrypted on this till and never shown again; leave a stored one as it is, or replace it.',
+    yuanOnly: 'Takes yuan (CNY) only: this store sells in {{currency}}, so every payment with it would be refused.',
     enabled: 'Enabled',
     mode: 'Mode',
     modes: {
@@ -240,6 +241,7 @@ const zhCN: Strings<typeof en> = {
   settings: {
     title: '收款设置',
     hint: '移动支付和刷卡终端。密钥和证书在本机加密保存，保存后不再显示；可保留已存的，也可替换。',
+    yuanOnly: '只收人民币：本店以 {{currency}} 销售，用它收款都会被拒绝。',
     enabled: '启用',
     mode: '模式',
     modes: {

@@ -6,6 +6,7 @@ import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useNotify } from '../../stores/notify';
+import { useApp } from '../../stores/app';
 
 const PROVIDERS: PaymentProviderId[] = ['alipay', 'wechat', 'stripe'];
 const MODES: PaymentMode[] = ['training', 'sandbox', 'production'];
@@ -81,6 +82,9 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
   const notify = useNotify((s) => s.message);
   const p = view.provider;
   const name = t(`pay.providers.${p}`);
+  // Alipay face-to-face and WeChat Pay as built here take yuan only: say so before a payment fails.
+  const currency = useApp((s) => s.settings?.currency ?? null);
+  const yuanOnly = (p === 'alipay' || p === 'wechat') && currency !== null && currency !== 'CNY';
   const [enabled, setEnabled] = useState(view.enabled);
   const [mode, setMode] = useState<PaymentMode>(view.mode);
   const [fields, setFields] = useState<Record<string, string>>(() => ({
@@ -148,6 +152,11 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
           <span>{t('pay.settings.enabled')}</span>
         </label>
       </h3>
+      {yuanOnly && (
+        <p className="field-error" data-testid={`pay-currency-${p}`}>
+          {t('pay.settings.yuanOnly', { currency })}
+        </p>
+      )}
       <div className="pay-settings-grid">
         <label className="field">
           <span className="field-label">{t('pay.settings.mode')}</span>
