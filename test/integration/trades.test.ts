@@ -59,8 +59,11 @@ async function sell(app: App, cartId: string, tradeId: string) {
 describe('a code payment', () => {
   it('pays through the provider and the sale completes with it: payments row, account, reference', async () => {
     const { app, alipay, cartId } = await shop();
+    const synchronous = app.deps.sqlite.pragma('synchronous', { simple: true });
     const t = await ok(app, 'payments.payByCode', { cartId, amount: 625, code: ALIPAY_CODE });
     expect(t).toMatchObject({ state: 'paid', provider: 'alipay', method: 'code', amount: 625, buyer: '138****1234' });
+    // The answer is committed without a flush; the connection's own setting is back for what follows.
+    expect(app.deps.sqlite.pragma('synchronous', { simple: true })).toBe(synchronous);
     expect(t.tradeNo).toMatch(/^[A-Za-z0-9]{1,32}$/);
     expect(alipay.charges()).toBe(1);
     // The payment code is never stored whole.

@@ -10,6 +10,7 @@ import type { SecretStore } from '../secrets/secrets';
 import type { SessionStaff } from '../sessions';
 import { recordAudit } from '../audit/audit';
 import { inTransaction } from '../db/open';
+import { cachedStatement } from '../db/statements';
 import { AppError } from '../errors';
 import { cloudLink } from '../sync/state';
 import type { PaymentGateway, ProviderId } from './gateway';
@@ -62,7 +63,7 @@ const EMPTY: StoredProvider = { enabled: false, mode: 'sandbox', fields: {}, sec
 export const secretKey = (provider: ProviderId, name: string) => `payments:${provider}:${name}`;
 
 export function readKey<T>(sqlite: Sqlite, key: string): T | null {
-  const row = sqlite.prepare('SELECT value FROM payment_config WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = cachedStatement(sqlite, 'SELECT value FROM payment_config WHERE key = ?').get(key) as { value: string } | undefined;
   return row ? (JSON.parse(row.value) as T) : null;
 }
 

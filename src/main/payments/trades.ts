@@ -12,6 +12,7 @@ import type { Trade, TradeMethod, TradeRefund, TradeState } from '../../shared/a
 import { OPEN_TRADE_STATES } from '../../shared/api/payments';
 import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
+import { withoutCommitFlush } from '../db/checkpointer';
 import { cachedStatement } from '../db/statements';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
@@ -365,7 +366,10 @@ export async function startTrade(deps: Deps, staff: SessionStaff, input: StartTr
       tradeId: trade.id,
     });
   }
-  const after = applyAnswer(deps, trade.id, ['sent'], answer, qr) ?? getTrade(deps, trade.id);
+  // The answer is committed without waiting for the disk: the trade is durably `sent`, so if a power
+  // cut lost this commit the reconciler would query the provider, as after a crash before it. A
+  // sale using the trade commits with a flush, which makes this commit durable before it.
+  const after = withoutCommitFlush(deps.sqlite, () => applyAnswer(deps, trade.id, ['sent'], answer, qr)) ?? getTrade(deps, trade.id);
   if (!FINAL_STATES.includes(after.state)) void driveTrade(deps, trade.id);
   return after;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk';
 import type { GatewayMode, PaymentGateway, PayRequest, QrAnswer, RefundAnswer, RefundRequest, TradeAnswer } from '../gateway';
 import { maskAccount } from '../gateway';
@@ -108,6 +108,18 @@ function describe(a: AlipayAnswer): { code: string; message: string } {
   };
 }
 
+/**
+ * The SDK keeps both keys as PEM text and hands that text to node:crypto's sign and verify on every
+ * request, which parses the key again each time: for the private key that costs more than the
+ * signature itself. Both take a parsed KeyObject wherever they take PEM, so the SDK is given the
+ * keys parsed once, when the gateway is built (and rebuilt when Settings saves new ones).
+ */
+function useParsedKeys(sdk: AlipaySdk, privateKey: KeyObject, alipayPublicKey: KeyObject): void {
+  const config = sdk.config as unknown as { privateKey: string | KeyObject; alipayPublicKey: string | KeyObject };
+  config.privateKey = privateKey;
+  config.alipayPublicKey = alipayPublicKey;
+}
+
 export function createAlipayGateway(cfg: AlipayConfig): PaymentGateway {
   if (!/^\d{6,32}$/.test(cfg.appId ?? '')) throw new AlipayConfigError('appId', 'the app id is the digits Alipay assigned');
   const now = cfg.now ?? Date.now;
@@ -145,6 +157,7 @@ export function createAlipayGateway(cfg: AlipayConfig): PaymentGateway {
   }
   const noticeMaterial: AlipayNoticeMaterial = { appId: cfg.appId, alipayPublicKey: alipayPublicKeyPem };
   const sdk = new AlipaySdk(sdkConfig);
+  useParsedKeys(sdk, privateKey.key, createPublicKey(alipayPublicKeyPem));
 
   async function call(method: string, bizContent: Record<string, unknown>, extra: Record<string, string> = {}): Promise<Exchange> {
     try {
