@@ -1,10 +1,11 @@
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk';
+import type { AlipaySdk, AlipaySdkConfig } from 'alipay-sdk';
 import type { GatewayMode, PaymentGateway, PayRequest, QrAnswer, RefundAnswer, RefundRequest, TradeAnswer } from '../gateway';
 import { maskAccount } from '../gateway';
 import { fenToYuan, yuanToFen } from './amount';
 import { AlipayConfigError, loadCertificates, loadPrivateKey, loadPublicKey } from './keys';
 import { alipayNoticeReply, answerOfTradeStatus, verifyAlipayNotice, type AlipayNoticeMaterial } from './notice';
+import { alipaySdkModule } from '../sdks';
 
 /**
  * Alipay 当面付 (face-to-face payment) on the Alipay team's own SDK (`alipay-sdk`), through the
@@ -156,7 +157,7 @@ export function createAlipayGateway(cfg: AlipayConfig): PaymentGateway {
     throw new AlipayConfigError('keyMode', "keyMode is 'publicKey' or 'cert'");
   }
   const noticeMaterial: AlipayNoticeMaterial = { appId: cfg.appId, alipayPublicKey: alipayPublicKeyPem };
-  const sdk = new AlipaySdk(sdkConfig);
+  const sdk = new (alipaySdkModule().AlipaySdk)(sdkConfig);
   useParsedKeys(sdk, privateKey.key, createPublicKey(alipayPublicKeyPem));
 
   async function call(method: string, bizContent: Record<string, unknown>, extra: Record<string, string> = {}): Promise<Exchange> {

@@ -7,7 +7,8 @@
  * so a retry after a lost answer returns the first answer instead of creating a second intent or
  * paying a refund twice. The SDK's own retries are off: the trade state machine decides.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripeSdk } from '../sdks';
 import type {
   GatewayMode,
   NoticeReply,
@@ -51,7 +52,8 @@ const cancelRefundKey = (tradeNo: string) => `countertop-cancel-${tradeNo}`;
 
 function clientFor(cfg: StripeConfig): Stripe {
   const base = cfg.baseUrl ? new URL(cfg.baseUrl) : null;
-  return new Stripe(cfg.secretKey, {
+  const StripeClient = stripeSdk();
+  return new StripeClient(cfg.secretKey, {
     maxNetworkRetries: 0,
     timeout: cfg.timeoutMs ?? 30_000,
     telemetry: false,
@@ -75,11 +77,11 @@ interface Failure {
 
 /** What an SDK error tells us: a 4xx is a definite refusal; a transport error, 5xx or 429 is unknown. */
 function failure(err: unknown): Failure {
-  if (err instanceof Stripe.errors.StripeError) {
+  const { errors } = stripeSdk();
+  if (err instanceof errors.StripeError) {
     const status = err.statusCode ?? null;
     const code = err.decline_code ?? err.code ?? err.type;
-    const definite =
-      status !== null && status >= 400 && status < 500 && status !== 429 && !(err instanceof Stripe.errors.StripeIdempotencyError);
+    const definite = status !== null && status >= 400 && status < 500 && status !== 429 && !(err instanceof errors.StripeIdempotencyError);
     return { refused: definite, code, message: err.message, status };
   }
   return { refused: false, code: 'network', message: err instanceof Error ? err.message : String(err), status: null };
@@ -149,7 +151,7 @@ export function verifyStripeNotice(
   if (!signature) return null;
   let event: Stripe.Event;
   try {
-    event = Stripe.webhooks.constructEvent(rawBody, signature, material, STRIPE_WEBHOOK_TOLERANCE_SEC, undefined, nowMs ?? Date.now());
+    event = stripeSdk().webhooks.constructEvent(rawBody, signature, material, STRIPE_WEBHOOK_TOLERANCE_SEC, undefined, nowMs ?? Date.now());
   } catch {
     return null;
   }
