@@ -1,4 +1,15 @@
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+import type * as PinyinPro from 'pinyin-pro';
+
+/**
+ * pinyin-pro (its dictionary is about a tenth of a second to load) is loaded by the first name that
+ * needs pinyin, not at start: scanning, searching and selling never need it.
+ */
+let pinyinPro: typeof PinyinPro | null = null;
+function pinyinOf(): typeof PinyinPro.pinyin {
+  pinyinPro ??= createRequire(import.meta.url)('pinyin-pro') as typeof PinyinPro;
+  return pinyinPro.pinyin;
+}
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 const CJK_G = /[\u3400-\u9fff\uf900-\ufaff]/gu;
@@ -31,7 +42,7 @@ export function pinyinSyllables(run: string): string[] {
 function syllables(run: string): string[] {
   let full = syllableCache.get(run);
   if (!full) {
-    full = pinyin(run, { toneType: 'none', type: 'array' }).map((s) => s.toLowerCase().replace(/[^a-z]/g, ''));
+    full = pinyinOf()(run, { toneType: 'none', type: 'array' }).map((s) => s.toLowerCase().replace(/[^a-z]/g, ''));
     if (syllableCache.size >= SYLLABLE_CACHE_MAX) syllableCache.delete(syllableCache.keys().next().value!);
     syllableCache.set(run, full);
   }
