@@ -242,6 +242,18 @@ describe('history import: sales', () => {
     expect(rollups(w.app)).toEqual(incremental);
   });
 
+  it('a commit reads the staged file itself when there was no preview, or when the store changed since the preview', async () => {
+    const w = await stockWorld();
+    const direct = await upload(w.app, 'sales', SQUARE_ITEMS);
+    expect(await ok(w.app, 'history.commit', { importId: direct, onlyValid: true }, 'mgr')).toMatchObject({ created: 2, lines: 3 });
+    // Previewed, then the same orders imported by another upload: the commit sees them as done.
+    const previewed = await upload(w.app, 'sales', SHOPIFY);
+    expect(await ok(w.app, 'history.preview', { importId: previewed }, 'mgr')).toMatchObject({ valid: 2, matches: 0 });
+    await importFile(w.app, 'sales', SHOPIFY);
+    expect(await ok(w.app, 'history.commit', { importId: previewed, onlyValid: false }, 'mgr')).toMatchObject({ created: 0, skipped: 2 });
+    expect(count(w.app, "SELECT COUNT(*) FROM orders WHERE source = 'shopify'")).toBe(2);
+  });
+
   it('orders listed in any order are written in time order (lines, payments and outbox with them), tenders as the file gives them', async () => {
     const w = await stockWorld();
     const csv = [

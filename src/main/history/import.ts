@@ -906,12 +906,19 @@ export function previewHistory(deps: D, importId: string): HistoryPreview {
 
 /** Runs inside one transaction (the caller's): an error, or a crash, leaves nothing of the file behind. */
 export function commitHistory(deps: D, importId: string, opts: { onlyValid: boolean; onMatch: OnMatch }, staffId: string): HistoryResult {
-  const { kind, text } = stagedText(deps, importId, ['customers', 'sales']);
-  const memo = stagedMemo(deps, importId).memo as Memo | undefined;
+  const staged = stagedMemo(deps, importId);
+  const kind = staged.kind;
+  const memo = staged.memo as Memo | undefined;
   const fresh = memo && memo.changes === changeCount(deps) ? memo.checked : null;
   // Sales queued by the till go into the rollups first, so the ones added below are not counted twice.
   applyPendingInsight(deps);
-  const checked: Checked = fresh ?? (kind === 'customers' ? checkCustomers(deps, text) : checkSales(deps, text));
+  // The file's text is joined again only when the preview's work cannot be reused.
+  const checked: Checked =
+    fresh ??
+    (() => {
+      const { text } = stagedText(deps, importId, ['customers', 'sales']);
+      return kind === 'customers' ? checkCustomers(deps, text) : checkSales(deps, text);
+    })();
   const errors = checked.errors;
   if (!checked.format) throw new AppError('VALIDATION', errors[0]!.reason, { errors: errors.slice(0, MAX_ERRORS), moreErrors: 0 });
   if (errors.length > 0 && !opts.onlyValid)
