@@ -242,6 +242,58 @@ describe('history import: sales', () => {
     expect(rollups(w.app)).toEqual(incremental);
   });
 
+  it('a commit reads the staged file itself when there was no preview, or when the store changed since the preview', async () => {
+    const w = await stockWorld();
+    const direct = await upload(w.app, 'sales', SQUARE_ITEMS);
+    expect(await ok(w.app, 'history.commit', { importId: direct, onlyValid: true }, 'mgr')).toMatchObject({ created: 2, lines: 3 });
+    // Previewed, then the same orders imported by another upload: the commit sees them as done.
+    const previewed = await upload(w.app, 'sales', SHOPIFY);
+    expect(await ok(w.app, 'history.preview', { importId: previewed }, 'mgr')).toMatchObject({ valid: 2, matches: 0 });
+    await importFile(w.app, 'sales', SHOPIFY);
+    expect(await ok(w.app, 'history.commit', { importId: previewed, onlyValid: false }, 'mgr')).toMatchObject({ created: 0, skipped: 2 });
+    expect(count(w.app, "SELECT COUNT(*) FROM orders WHERE source = 'shopify'")).toBe(2);
+  });
+
+  it('orders listed in any order are written in time order (lines, payments and outbox with them), tenders as the file gives them', async () => {
+    const w = await stockWorld();
+    const csv = [
+      'order_id,date,customer_email,sku,qty,unit_price,payments',
+      'N3,2025-03-09T10:00:00Z,,COLA,2,1.50,cash',
+      'N3,2025-03-09T10:00:00Z,,BREAD,1,3.25,cash',
+      'N1,2025-01-02T09:00:00Z,ann@example.com,BREAD,1,3.25,',
+      'N2,2025-02-05T12:30:00Z,,COLA,1,1.50,cash=1.00;card',
+    ].join('\n');
+    const { result } = await importFile(w.app, 'sales', csv);
+    expect(result).toMatchObject({ created: 3, lines: 4 });
+    const db = w.app.deps.sqlite;
+    const byRowid = db.prepare("SELECT id FROM orders WHERE source = 'countertop' ORDER BY rowid").pluck().all() as string[];
+    expect(byRowid).toEqual([...byRowid].sort());
+    expect(db.prepare("SELECT number FROM orders WHERE source = 'countertop' ORDER BY rowid").pluck().all()).toEqual([
+      'CT-N1',
+      'CT-N2',
+      'CT-N3',
+    ]);
+    expect(db.prepare("SELECT entity_id FROM outbox WHERE entity = 'order' ORDER BY seq").pluck().all()).toEqual(byRowid);
+    // Each order's lines and payments follow it, and their ids are of its family.
+    const lineOrders = db.prepare('SELECT order_id FROM order_lines ORDER BY rowid').pluck().all() as string[];
+    expect(lineOrders).toEqual([byRowid[0], byRowid[1], byRowid[2], byRowid[2]]);
+    const pays = db
+      .prepare(
+        'SELECT o.number, p.kind, p.amount, p.brand, substr(p.id, 1, 32) = substr(o.id, 1, 32) AS family FROM payments p JOIN orders o ON o.id = p.order_id ORDER BY p.rowid',
+      )
+      .raw()
+      .all();
+    expect(pays).toEqual([
+      ['CT-N1', 'card_external', 325, null, 1],
+      ['CT-N2', 'cash', 100, null, 1],
+      ['CT-N2', 'card_external', 50, 'card', 1],
+      ['CT-N3', 'cash', 625, null, 1],
+    ]);
+    const incremental = rollups(w.app);
+    inTransaction(db, () => rebuildRollups(w.app.deps));
+    expect(rollups(w.app)).toEqual(incremental);
+  });
+
   it('weighed lines of several units: the import counts them apart from pieces, as a rebuild and the summary do', async () => {
     const w = await stockWorld();
     for (const [sku, unit] of [
@@ -429,6 +481,51 @@ describe('history import: numbers', () => {
     expect(quantity('2', 'q')).toBe(2000);
     expect(quantity('1,500.5', 'q')).toBe(1_500_500);
     expect(() => quantity('1,500', 'q')).toThrow(/two ways/);
+  });
+
+  it('plain numbers ("3.50", "2"), read directly, come out as the general reading gives them, refusals included', async () => {
+    const { money, quantity } = await import('../../src/main/history/formats');
+    const outcome = (f: () => number | null) => {
+      try {
+        return f();
+      } catch (e) {
+        return (e as { key?: string }).key ?? 'error';
+      }
+    };
+    const plain = [
+      '0',
+      '3',
+      '3.5',
+      '3.50',
+      '007.25',
+      '1.005',
+      '1.000',
+      '0.0005',
+      '999999999',
+      '100000000',
+      '100000001',
+      '1000000000',
+      '123456789012345',
+    ];
+    for (const v of plain) {
+      // A currency sign or a space sends the same number down the general path.
+      expect(
+        outcome(() => money(v, 'x', 2)),
+        v,
+      ).toEqual(outcome(() => money(`$${v}`, 'x', 2)));
+      expect(
+        outcome(() => money(v, 'x', 0)),
+        v,
+      ).toEqual(outcome(() => money(` ${v}`, 'x', 0)));
+      expect(
+        outcome(() => quantity(v, 'q')),
+        v,
+      ).toEqual(outcome(() => quantity(` ${v}`, 'q')));
+    }
+    expect(money('3.50', 'x', 2)).toBe(350);
+    expect(() => money('1.005', 'x', 2)).toThrow(/not an amount/);
+    expect(() => quantity('0', 'q')).toThrow(/not above zero/);
+    expect(() => quantity('0.0005', 'q')).toThrow(/not a quantity/);
   });
 });
 

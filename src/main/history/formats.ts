@@ -163,8 +163,15 @@ function dotted(t: string, thousandsAmbiguous: boolean): string | null {
   return t;
 }
 
+/** A number as most files write it ("12", "3.50"): nothing to strip or reinterpret, so read directly. */
+const PLAIN = /^\d{1,15}(?:\.\d{1,6})?$/;
+
 /** "$1,234.50", "1.234,50 €", "(3.00)", "-3.00", "¥12", "" → minor units, or null when empty. */
 export function money(value: string, column: string, digits: number, opts: { negative?: boolean } = {}): number | null {
+  if (PLAIN.test(value)) {
+    const v = parseDecimal(value, digits);
+    if (v !== null && v <= 100_000_000_000) return v;
+  }
   let t = value.replace(/[\s\u00A0]/g, '');
   if (t === '') return null;
   let neg = false;
@@ -189,6 +196,10 @@ export function money(value: string, column: string, digits: number, opts: { neg
 
 /** A quantity in thousandths, above zero. */
 export function quantity(value: string, column: string): number {
+  if (PLAIN.test(value)) {
+    const v = parseDecimal(value, 3);
+    if (v !== null && v > 0 && v <= 100_000_000) return v;
+  }
   const t = value.replace(/\s/g, '');
   const d = dotted(t.replace(/^-/, ''), true);
   if (d === null)

@@ -133,7 +133,7 @@ export function stagedText(deps: Pick<Deps, 'sqlite'>, importId: string, kinds: 
 }
 
 /** A slot on a staged file for what its preview worked out (see `Staged.memo`). */
-export function stagedMemo(deps: Pick<Deps, 'sqlite'>, importId: string): { memo?: unknown } {
+export function stagedMemo(deps: Pick<Deps, 'sqlite'>, importId: string): { readonly kind: StagedKind; memo?: unknown } {
   return stagedOf(deps, importId, ['customers', 'sales']);
 }
 
