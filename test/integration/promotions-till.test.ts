@@ -5,6 +5,7 @@ import { uuidv7 } from '../../src/shared/ids';
 import { receiptDoc } from '../../src/main/sales/receipt-doc';
 import { receiptLines } from '../../src/main/receipts/receipt-text';
 import { writeSettings } from '../../src/main/settings/settings';
+import { verifyStoreJournal } from '../../src/main/journal/verify';
 import type { App } from '../../src/main/app';
 import type { InputOf } from '../../src/shared/api';
 
@@ -128,6 +129,8 @@ describe('promotions at the till', () => {
       'clerk',
     );
     expect(first.total + second.total).toBe(1500);
+    // The sale as journalled (with its promotion) still matches the stored order.
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: true, entries: 3 });
   });
 
   it('a paused promotion stops at once, resumes at once; the scan reuses the compiled index', async () => {
