@@ -6,6 +6,7 @@ import { receiptDoc } from '../../src/main/sales/receipt-doc';
 import { receiptLines } from '../../src/main/receipts/receipt-text';
 import { writeSettings } from '../../src/main/settings/settings';
 import { verifyStoreJournal } from '../../src/main/journal/verify';
+import { setState } from '../../src/main/sync/state';
 import type { App } from '../../src/main/app';
 import type { InputOf } from '../../src/shared/api';
 
@@ -178,6 +179,26 @@ describe('promotions at the till', () => {
     expect((await scanAll(app, [APPLE, APPLE])).priced.total).toBe(2000);
     const jane = await ok(app, 'customers.create', { name: 'Jane' }, 'clerk');
     await ok(app, 'cart.setCustomer', { customerId: jane.id }, 'clerk');
+    expect((await ok(app, 'cart.get', {}, 'clerk')).priced.total).toBe(1500);
+  });
+
+  it('a promotion limited to stores applies only once the till belongs to one of them', async () => {
+    const { app, appleId } = await store();
+    const storeId = uuidv7();
+    await ok(app, 'promotions.create', { promotion: halfPriceSecond(appleId, { conditions: { storeIds: [storeId] } }) }, 'mgr');
+    expect((await scanAll(app, [APPLE, APPLE])).priced.total).toBe(2000);
+    const link = {
+      serverUrl: 'https://cloud.example',
+      orgId: uuidv7(),
+      orgName: 'Org',
+      storeName: 'Shop',
+      deviceId: uuidv7(),
+      terminalCode: 'T1',
+      enrolledAt: 0,
+    };
+    setState(app.deps.sqlite, 'cloud', { ...link, storeId: uuidv7() });
+    expect((await ok(app, 'cart.get', {}, 'clerk')).priced.total).toBe(2000);
+    setState(app.deps.sqlite, 'cloud', { ...link, storeId });
     expect((await ok(app, 'cart.get', {}, 'clerk')).priced.total).toBe(1500);
   });
 

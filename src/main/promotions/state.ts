@@ -11,12 +11,12 @@ import { getState } from '../sync/state';
  */
 export interface PromotionsState {
   index: PromotionIndex | null;
-  /** The cloud store this till belongs to ('' before it joins one: store-limited promotions do not apply). */
-  storeId: string | null;
+  /** Some active promotion is limited to stores: only then is the till's store looked up per cart. */
+  storeLimited: boolean;
 }
 
 export function createPromotionsState(): PromotionsState {
-  return { index: null, storeId: null };
+  return { index: null, storeLimited: false };
 }
 
 const ACTIVE_SQL = 'SELECT id, definition FROM promotions WHERE active = 1';
@@ -34,13 +34,16 @@ export function activePromotions(deps: { sqlite: Sqlite; promotions: PromotionsS
       if (parsed.success) list.push(parsed.data);
     }
     state.index = buildPromotionIndex(list);
-    state.storeId = getState(deps.sqlite, 'cloud')?.storeId ?? '';
+    state.storeLimited = list.some((p) => p.conditions?.storeIds !== undefined);
   }
-  return { index: state.index, storeId: state.storeId ?? '' };
+  // Read when needed, not cached: the till may join a store after the index was built. Before it
+  // joins one, the store is '' and store-limited promotions do not apply.
+  const storeId = state.storeLimited ? (getState(deps.sqlite, 'cloud')?.storeId ?? '') : '';
+  return { index: state.index, storeId };
 }
 
 /** Called on every change to the promotions: the next cart sees it. */
 export function invalidatePromotions(deps: { promotions: PromotionsState }): void {
   deps.promotions.index = null;
-  deps.promotions.storeId = null;
+  deps.promotions.storeLimited = false;
 }
