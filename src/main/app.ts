@@ -46,6 +46,7 @@ import { afterRestore } from './sync/restore';
 import { getState, moveTokenOut } from './sync/state';
 import { finishFirstDownload } from './sync/after-download';
 import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
+import { createPromotionsState } from './promotions/state';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -202,6 +203,7 @@ export function createApp(opts: AppOptions): App {
       payments,
       pinParams: opts.pinParams ?? OWASP_SCRYPT,
       secrets,
+      promotions: createPromotionsState(),
       resourcesDir: opts.resourcesDir,
       imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,

@@ -7,6 +7,7 @@ import type { TradeRuntime } from './payments/runtime';
 import type { PinParams } from './staff/pin';
 import type { DataSafety } from './backup/service';
 import type { SecretStore } from './secrets/secrets';
+import type { PromotionsState } from './promotions/state';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -35,6 +36,8 @@ export interface Deps {
   imagesDir: string | null;
   /** Where the desktop app saves files the user asked for (its hardened window refuses downloads). */
   exportsDir: string | null;
+  /** The active promotions compiled for the till, dropped on every change to them. */
+  promotions: PromotionsState;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */
   dataSafety?: DataSafety;
 }

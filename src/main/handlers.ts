@@ -26,6 +26,7 @@ import { rebuildRollups } from './insight/rollups';
 import { syncHandlers } from './sync/handlers';
 import { historyHandlers } from './history/handlers';
 import { paymentsHandlers } from './payments/handlers';
+import { promotionsHandlers } from './promotions/handlers';
 import { syncRuntime } from './sync/runtime';
 import { staffPublisher } from './sync/staff';
 
@@ -175,4 +176,5 @@ export const handlers: Handlers = {
   ...inventoryHandlers,
   ...historyHandlers,
   ...paymentsHandlers,
+  ...promotionsHandlers,
 };

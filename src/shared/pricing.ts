@@ -19,6 +19,11 @@ export interface PriceLineInput {
   discount?: Discount | null;
   /** A scale label that carries the price fixes the line amount. */
   fixedAmount?: number | null;
+  /**
+   * What promotions take off the line (the engine's answer, on what the manual discount left):
+   * applied after the line's own discount and before the cart discount.
+   */
+  promotionDiscount?: number | null;
 }
 
 export interface PriceInput {
@@ -30,7 +35,10 @@ export interface PriceInput {
 export interface PricedLine {
   id: string;
   gross: number;
+  /** The clerk's discount on the line. */
   lineDiscount: number;
+  /** What promotions took off the line, after its own discount. */
+  promotionDiscount: number;
   cartDiscount: number;
   net: number;
   tax: number;
@@ -133,7 +141,9 @@ export function receiptLineAmount(line: { total: number; tax: number; discount: 
 export function priceCart(input: PriceInput): PricedCart {
   const gross = input.lines.map((l) => lineGross(l));
   const lineDisc = input.lines.map((l, i) => discountAmount(gross[i]!, l.discount));
-  const afterLine = gross.map((g, i) => g - lineDisc[i]!);
+  // Promotions work on what the line's own discount left, and the cart discount on what both left.
+  const promoDisc = input.lines.map((l, i) => Math.min(gross[i]! - lineDisc[i]!, Math.max(0, l.promotionDiscount ?? 0)));
+  const afterLine = gross.map((g, i) => g - lineDisc[i]! - promoDisc[i]!);
   const afterSum = afterLine.reduce((a, b) => a + b, 0);
   const cartDiscTotal = discountAmount(afterSum, input.cartDiscount);
   const cartDisc = allocate(cartDiscTotal, afterLine);
@@ -160,6 +170,7 @@ export function priceCart(input: PriceInput): PricedCart {
     id: l.id,
     gross: gross[i]!,
     lineDiscount: lineDisc[i]!,
+    promotionDiscount: promoDisc[i]!,
     cartDiscount: cartDisc[i]!,
     net: net[i]!,
     tax: tax[i]!,
@@ -170,7 +181,7 @@ export function priceCart(input: PriceInput): PricedCart {
   return {
     lines,
     subtotal: sum((l) => l.gross),
-    discountTotal: sum((l) => l.lineDiscount + l.cartDiscount),
+    discountTotal: sum((l) => l.lineDiscount + l.promotionDiscount + l.cartDiscount),
     taxTotal: taxes.reduce((s, t) => s + t.tax, 0),
     total: sum((l) => l.total),
     taxes,

@@ -125,6 +125,8 @@ function numberArb(schema: z.ZodType, d: Def): fc.Arbitrary<number> {
   );
 }
 
+const refined = (d: Def) => checksOf(d).some((c) => c.check === 'custom');
+
 /** An arbitrary of values `schema` accepts (boundaries included). */
 export function validArb(schema: z.ZodType, o: ArbOptions = {}): fc.Arbitrary<unknown> {
   const d = defOf(schema);
@@ -135,9 +137,11 @@ export function validArb(schema: z.ZodType, o: ArbOptions = {}): fc.Arbitrary<un
         .filter(([, child]) => !['optional', 'default', 'prefault'].includes(defOf(child).type))
         .map(([k]) => k);
       const model = Object.fromEntries(Object.entries(shape).map(([k, child]) => [k, validArb(child, o)]));
-      return fc
+      const arb = fc
         .record(model, { requiredKeys: required })
         .map((v) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)));
+      // A refinement across fields (a window's ends differ, start before end) is checked, not walked.
+      return refined(d) ? accepted(schema, arb) : arb;
     }
     case 'string':
       return stringArb(schema, d, o);
@@ -174,7 +178,9 @@ export function validArb(schema: z.ZodType, o: ArbOptions = {}): fc.Arbitrary<un
       const checks = checksOf(d);
       const min = Math.max(0, ...checks.filter((c) => c.check === 'min_length').map((c) => c.minimum ?? 0));
       const max = Math.min(30, ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum ?? Infinity));
-      return fc.array(validArb(d.element!, o), { minLength: min, maxLength: Math.max(min, max) });
+      const arb = fc.array(validArb(d.element!, o), { minLength: min, maxLength: Math.max(min, max) });
+      // Likewise across items (distinct tiers, a product once in a bundle).
+      return refined(d) ? accepted(schema, arb) : arb;
     }
     case 'union':
       return fc.oneof(...(d.options ?? []).map((opt) => validArb(opt, o)));

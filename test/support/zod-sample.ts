@@ -39,7 +39,20 @@ const checksOf = (d: Def): CheckDef[] => (d.checks ?? []).map((c) => c._zod.def)
 const accepts = (s: z.ZodType, v: unknown) => s.safeParse(v).success;
 
 /** Strings for refinements a walker cannot read (e.g. a time-zone check): tried in order. */
-const STRING_CANDIDATES = ['UTC', 'Europe/London', 'x', 'abc', 'ABC', 'Sample', '1234', '00042', '5000112637922', 'a.example'];
+const STRING_CANDIDATES = [
+  'UTC',
+  'Europe/London',
+  'x',
+  'abc',
+  'ABC',
+  'Sample',
+  '1234',
+  '00042',
+  '5000112637922',
+  'a.example',
+  // A calendar date (a regex for the shape, a refinement for the calendar).
+  '2026-03-31',
+];
 
 export const SAMPLE_UUID = '01900000-0000-7000-8000-000000000001';
 
@@ -80,13 +93,18 @@ export function sampleOf(schema: z.ZodType, opts: { full?: boolean; seed?: numbe
   let v: unknown;
   switch (d.type) {
     case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(d.shape ?? {})) {
-        const t = defOf(child).type;
-        if ((t === 'optional' || t === 'default') && !opts.full) continue;
-        out[key] = sampleOf(child, opts);
+      // A refinement across fields (a time window's ends must differ) may reject the first try:
+      // other seeds give the fields other values.
+      for (let k = 0; k < 10; k++) {
+        const out: Record<string, unknown> = {};
+        for (const [i, [key, child]] of Object.entries(d.shape ?? {}).entries()) {
+          const t = defOf(child).type;
+          if ((t === 'optional' || t === 'default') && !opts.full) continue;
+          out[key] = sampleOf(child, k === 0 ? opts : { ...opts, seed: seed + k * 31 + i });
+        }
+        v = out;
+        if (accepts(schema, v)) break;
       }
-      v = out;
       break;
     }
     case 'string':

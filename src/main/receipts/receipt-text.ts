@@ -3,7 +3,7 @@
  * Pure: the same document always gives the same lines. Used by the ESC/POS encoder and usable for
  * a plain-text preview.
  */
-import type { Language, OrderLine, Payment, ReceiptDoc } from '../../shared/api/types';
+import type { Language, OrderLine, OrderLinePromotion, Payment, ReceiptDoc } from '../../shared/api/types';
 import { formatMoney, formatQty } from '../../shared/money';
 import { isWeighed, unitSymbol } from '../../shared/units';
 import { receiptLabels, type ReceiptLabels } from './labels';
@@ -59,6 +59,11 @@ export function displayName(line: Pick<OrderLine, 'name' | 'altName'>, language:
   return line.name;
 }
 
+/** A promotion as the customer saw it: its Chinese name on a zh-CN receipt when it has one. */
+export function promotionName(p: Pick<OrderLinePromotion, 'name' | 'nameZh'>, language: Language): string {
+  return language === 'zh-CN' && p.nameZh ? p.nameZh : p.name;
+}
+
 /** The line's amount before discounts: what qty × unit price came to (or the scale label's value). */
 export function lineGross(line: OrderLine, priceMode: ReceiptDoc['order']['priceMode']): number {
   return receiptLineAmount(line, priceMode);
@@ -78,7 +83,14 @@ function itemLines(line: OrderLine, doc: ReceiptDoc, width: number, labels: Rece
     const detail = isWeighed(line.unit) ? `  ${qty} ${unit} x ${price}/${unit}` : `  ${qty} x ${price}`;
     out.push(...leftRight(detail, gross, width));
   }
-  if (line.discount > 0) out.push(...leftRight(`  ${labels.discount}`, money(-line.discount, doc), width));
+  // Each promotion under its name ("第二件半价 -¥5.00"), then what other discounts took.
+  let promoted = 0;
+  for (const p of line.promotions ?? []) {
+    promoted += p.amount;
+    out.push(...leftRight(`  ${promotionName(p, doc.language)}`, money(-p.amount, doc), width));
+  }
+  const other = line.discount - promoted;
+  if (other > 0) out.push(...leftRight(`  ${labels.discount}`, money(-other, doc), width));
   return out;
 }
 

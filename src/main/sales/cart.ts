@@ -13,6 +13,8 @@ import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
 import { cachedStatement } from '../db/statements';
 import { gramsToQty, isWeighed, type Unit } from '../../shared/units';
+import { applyPromotions, type AppliedPromotion } from '../../shared/promotions/engine';
+import { activePromotions } from '../promotions/state';
 
 interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
@@ -28,12 +30,14 @@ const PRODUCT_COLS = 'p.id, p.unit, p.price, p.sku, p.name, p.alt_name AS altNam
 // rather than the wider stock-list covering index, which made every scan ~0.07 ms slower.
 export const CART_SQL = {
   openCart: "SELECT id FROM carts WHERE terminal_code = ? AND status = 'open' ORDER BY created_at DESC LIMIT 1",
-  cartHead: 'SELECT id, cart_discount AS cartDiscount, updated_at AS updatedAt FROM carts WHERE id = ?',
+  cartHead: 'SELECT id, cart_discount AS cartDiscount, customer_id AS customerId, updated_at AS updatedAt FROM carts WHERE id = ?',
   // The line keeps the product as scanned (see the schema): no product lookups per line.
   lines: `SELECT l.id, l.product_id AS productId, l.sku, l.name, l.alt_name AS altName, l.unit, l.qty, l.unit_price AS unitPrice,
                  l.original_price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
           FROM cart_lines l JOIN tax_rates t ON t.id = l.tax_rate_id
           WHERE l.cart_id = ? ORDER BY l.position`,
+  // Only when some promotion is filed by category: cart lines keep no category of their own.
+  lineCategories: 'SELECT l.id, p.category_id AS categoryId FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.cart_id = ?',
   newCart:
     "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
   cardsInFlight: "SELECT status FROM payment_intents WHERE cart_id = ? AND order_id IS NULL AND status IN ('pending', 'approved')",
@@ -62,12 +66,24 @@ export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string 
   return row?.id ?? null;
 }
 
-/** The terminal's open cart, priced by the shared pricing module (main is the authority). */
-export function loadCart(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, cartId: string | null = openCartId(deps)): Cart {
+/**
+ * The terminal's open cart, priced by the shared pricing module (main is the authority).
+ *
+ * The order discounts apply in: the clerk's line discount first, then the promotions on what it
+ * leaves (the engine sees each line's amount after its manual discount), then the cart discount on
+ * what both leave. Tax is computed on the result, so promotions lower the tax like any discount.
+ * Promotions are read at this moment, in the store's time zone, for the attached customer (any
+ * customer counts as a member; customers have no groups yet, so group-limited promotions do not
+ * apply at the till).
+ */
+export function loadCart(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions'>,
+  cartId: string | null = openCartId(deps),
+): Cart {
   const settings = readSettings(deps);
   const cart = cartId
     ? (cachedStatement(deps.sqlite, CART_SQL.cartHead).get(cartId) as
-        { id: string; cartDiscount: string | null; updatedAt: number } | undefined)
+        { id: string; cartDiscount: string | null; customerId: string | null; updatedAt: number } | undefined)
     : undefined;
   const rows = cart ? (cachedStatement(deps.sqlite, CART_SQL.lines).all(cart.id) as LineRow[]) : [];
   // The rows become the lines in place: a scan reads the whole cart, and copies of every line made
@@ -75,6 +91,7 @@ export function loadCart(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, car
   const lines = rows as unknown as CartLine[];
   for (const r of rows) if (r.discount !== null) (r as unknown as CartLine).discount = parseDiscount(r.discount);
   const cartDiscount = parseDiscount(cart?.cartDiscount ?? null);
+  const applied = cart && lines.length > 0 ? promote(deps, cart.id, cart.customerId, lines, settings.timezone) : [];
   return {
     id: cart?.id ?? null,
     currency: settings.currency,
@@ -82,8 +99,52 @@ export function loadCart(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, car
     lines,
     cartDiscount,
     priced: priceCart({ mode: settings.priceMode, lines, cartDiscount }),
+    applied,
     updatedAt: cart?.updatedAt ?? 0,
   };
+}
+
+/** Sets each line's promotion discount (read by `priceCart`) and says which promotions applied. */
+function promote(
+  deps: Pick<Deps, 'sqlite' | 'clock' | 'promotions'>,
+  cartId: string,
+  customerId: string | null,
+  lines: CartLine[],
+  timeZone: string,
+): AppliedPromotion[] {
+  // The index is compiled once per change to the promotions, never per scan.
+  const { index, storeId } = activePromotions(deps);
+  if (index.size === 0) return [];
+  const categories =
+    index.byCategory.size > 0
+      ? new Map(
+          (cachedStatement(deps.sqlite, CART_SQL.lineCategories).all(cartId) as { id: string; categoryId: string | null }[]).map((r) => [
+            r.id,
+            r.categoryId,
+          ]),
+        )
+      : null;
+  const result = applyPromotions(
+    lines.map((l) => ({
+      id: l.id,
+      productId: l.productId,
+      categoryId: categories?.get(l.id) ?? null,
+      unitPrice: l.unitPrice,
+      qty: l.qty,
+      unit: l.unit,
+      manualDiscount: l.discount,
+      fixedAmount: l.fixedAmount,
+    })),
+    index,
+    { now: deps.clock(), timeZone, storeId, customer: customerId ? { member: true, groupId: null } : null },
+  );
+  result.lines.forEach((r, i) => {
+    const line = lines[i]!;
+    if (r.discount <= 0) return;
+    line.promotionDiscount = r.discount;
+    line.promotions = r.promotions;
+  });
+  return result.applied;
 }
 
 /**
@@ -274,7 +335,7 @@ function recheckAmountDiscounts(deps: Deps, staff: SessionStaff, approval: Appro
   cart.lines.forEach((l, i) => {
     if (l.discount?.kind === 'amount' && overLimit(deps, cart.priced.lines[i]!.gross, l.discount)) over = true;
   });
-  const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
+  const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount - l.promotionDiscount, 0);
   if (cart.cartDiscount?.kind === 'amount' && overLimit(deps, base, cart.cartDiscount)) over = true;
   const approvedBy = authorize(staff, approval, 'discount.recheck', over);
   if (approvedBy) recordAudit(deps, { staffId: staff.id, action: 'discount.recheck', target: cart.id, approvedBy, success: true });
@@ -347,7 +408,7 @@ export function setCartDiscount(deps: Deps, staff: SessionStaff, discount: Disco
   const cart = loadCart(deps);
   if (!cart.id || cart.lines.length === 0) throw new AppError('VALIDATION', 'The sale is empty');
   assertNoCardInFlight(deps, cart.id, 'reduce');
-  const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
+  const base = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount - l.promotionDiscount, 0);
   if (discount?.kind === 'amount' && discount.minor > base)
     throw new AppError('VALIDATION', 'The discount is larger than the sale', { field: 'discount' });
   const approvedBy = authorize(staff, approval, 'discount.cart', overLimit(deps, base, discount));

@@ -1,5 +1,5 @@
 import type { TenderRequest } from '../../shared/api/sales';
-import type { Order, OrderSummary } from '../../shared/api/types';
+import type { Order, OrderLinePromotion, OrderSummary } from '../../shared/api/types';
 import { settle } from '../../shared/pricing';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -29,6 +29,10 @@ export const CHECKOUT_SQL = {
                   tax_total, total, paid, change, taxes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertLine: `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
                  discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT cost FROM products WHERE id = ?))`,
+  insertLinePromotion:
+    'INSERT INTO order_line_promotions (id, order_id, order_line_id, promotion_id, name, name_zh, amount) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  orderLinePromotions: `SELECT order_line_id AS lineId, promotion_id AS promotionId, name, name_zh AS nameZh, amount
+                        FROM order_line_promotions WHERE order_id = ? ORDER BY rowid`,
   insertPayment:
     'INSERT INTO payments (id, order_id, kind, amount, tendered, brand, last4, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   settleIntent: 'UPDATE payment_intents SET order_id = ?, updated_at = ? WHERE id = ?',
@@ -212,10 +216,12 @@ export function completeSale(
   // An order that ships later takes its stock at fulfilment (shipping), not here.
   const shipLater = cartShipsLater(deps, input.cartId);
   const insLine = cachedStatement(deps.sqlite, CHECKOUT_SQL.insertLine);
+  const names = new Map(cart.applied.map((a) => [a.promotionId, a]));
   cart.lines.forEach((line, i) => {
     const p = cart.priced.lines[i]!;
+    const lineId = deps.ids();
     insLine.run(
-      deps.ids(),
+      lineId,
       orderId,
       i + 1,
       line.productId,
@@ -227,13 +233,27 @@ export function completeSale(
       line.unitPrice,
       line.originalPrice,
       p.gross,
-      p.lineDiscount + p.cartDiscount,
+      p.lineDiscount + p.promotionDiscount + p.cartDiscount,
       p.net,
       p.tax,
       p.taxRateBp,
       p.total,
       line.productId,
     );
+    // What each promotion took from the line, under the name the cart showed.
+    for (const share of line.promotions ?? []) {
+      if (share.amount <= 0) continue;
+      const promo = names.get(share.promotionId);
+      cachedStatement(deps.sqlite, CHECKOUT_SQL.insertLinePromotion).run(
+        deps.ids(),
+        orderId,
+        lineId,
+        share.promotionId,
+        promo?.name ?? '',
+        promo?.nameZh ?? null,
+        share.amount,
+      );
+    }
     if (!shipLater)
       recordMovement(deps, {
         productId: line.productId,
@@ -295,7 +315,19 @@ export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): Order {
   if (!o) throw notFound('Order');
   const lines = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLines).all(id) as Order['lines'];
   const payments = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderPayments).all(id) as Order['payments'];
+  attachPromotions(deps, id, lines);
   return { ...o, taxes: JSON.parse(o.taxes) as Order['taxes'], lines, payments };
+}
+
+/** Lines that took a promotion carry it (named as at the sale); the others stay as they always were. */
+function attachPromotions(deps: Pick<Deps, 'sqlite'>, orderId: string, lines: Order['lines']): void {
+  const rows = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLinePromotions).all(orderId) as (OrderLinePromotion & { lineId: string })[];
+  if (rows.length === 0) return;
+  const byLine = new Map(lines.map((l) => [l.id, l]));
+  for (const { lineId, ...promotion } of rows) {
+    const line = byLine.get(lineId);
+    if (line) (line.promotions ??= []).push(promotion);
+  }
 }
 
 export function recentOrders(deps: Pick<Deps, 'sqlite'>, limit: number): OrderSummary[] {

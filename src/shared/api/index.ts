@@ -10,6 +10,7 @@ import { insightContract } from './insight';
 import { syncContract } from './sync';
 import { historyContract } from './history';
 import { paymentsContract } from './payments';
+import { promotionsContract } from './promotions';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
@@ -25,6 +26,7 @@ export const contract = {
   ...inventoryContract,
   ...historyContract,
   ...paymentsContract,
+  ...promotionsContract,
 };
 
 export type Contract = typeof contract;
@@ -54,3 +56,4 @@ export type * from './admin';
 export * from './aftersale';
 export * from './history';
 export * from './payments';
+export * from './promotions';

@@ -1,6 +1,7 @@
 import type { Discount, PriceMode, PricedCart, TenderKind } from '../pricing';
 import type { StaffRole } from './define';
 import type { ScaleConfig } from '../scale-barcode';
+import type { AppliedPromotion, LinePromotionShare } from '../promotions/engine';
 
 export type Language = 'en' | 'zh-CN';
 export type { Unit } from '../units';
@@ -112,6 +113,10 @@ export interface CartLine {
   taxRateBp: number;
   discount: Discount | null;
   fixedAmount: number | null;
+  /** What promotions take off the line (after its own discount); absent when none applies. */
+  promotionDiscount?: number;
+  /** The same per promotion (names in the cart's `applied`). */
+  promotions?: LinePromotionShare[];
 }
 
 export interface Cart {
@@ -121,6 +126,8 @@ export interface Cart {
   lines: CartLine[];
   cartDiscount: Discount | null;
   priced: PricedCart;
+  /** The promotions that apply now, with their names and what each takes off in all ("第二件半价 −¥5.00"). */
+  applied: AppliedPromotion[];
   updatedAt: number;
 }
 
@@ -147,6 +154,15 @@ export interface OrderLine {
   tax: number;
   taxRateBp: number;
   total: number;
+  /** The promotions the line took (part of `discount`), named as at the sale; absent when none. */
+  promotions?: OrderLinePromotion[];
+}
+
+export interface OrderLinePromotion {
+  promotionId: string;
+  name: string;
+  nameZh: string | null;
+  amount: number;
 }
 
 /** What a stored payment was: the tender kinds, providers included (Stripe is `card_integrated` with a brand). */

@@ -10,3 +10,4 @@ export * from './shifts';
 export * from './insight';
 export * from './sync';
 export * from './payments';
+export * from './promotions';
