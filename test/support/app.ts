@@ -33,6 +33,8 @@ export function makeApp(
     terminalCode?: string;
     sync?: SyncOptions;
     trainingUrl?: TrainingUrl;
+    /** Background jobs that write on their own timers (the integrity check's audit row): off for tests that diff the store around each call. */
+    quiet?: boolean;
   } = {},
 ): App & {
   clock: TestClock;
@@ -47,6 +49,7 @@ export function makeApp(
     ...(opts.payments ? { payments: opts.payments } : {}),
     ...(opts.terminalCode ? { terminalCode: opts.terminalCode } : {}),
     ...(opts.trainingUrl ? { trainingUrl: opts.trainingUrl } : {}),
+    ...(opts.quiet ? { backgroundCheck: false as const, weightFix: false as const } : {}),
     // Tests never reach a real network: without a transport of their own, the cloud is unreachable.
     sync: opts.sync ?? { autoStart: false, transport: NO_CLOUD },
   });
