@@ -5,7 +5,7 @@ import { ApprovalDialog } from './components/ApprovalDialog';
 import { ErrorBanner } from './components/ErrorBanner';
 import { NO_TOKEN, subscribe } from './api';
 import { useInventory } from './stores/inventory';
-import { roleRank } from '../shared/api';
+import { roleRank } from '../shared/api/define';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { describeError } from './lib/errors';
 import { useIdleLock } from './lib/useIdleLock';

@@ -126,6 +126,14 @@ function getSession(): Promise<Result<string>> {
   return sessionRequest;
 }
 
+/**
+ * Opens the page's session with the host (headless host only) as soon as the script runs, before
+ * React renders, so the first screen's questions do not wait for it.
+ */
+export function openSessionEarly(): void {
+  if (!bridge()) void getSession();
+}
+
 async function httpInvoke(channel: string, input: unknown): Promise<Result<unknown>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const sid = await getSession();

@@ -1,4 +1,4 @@
-import { roleRank, type StaffRole } from '../shared/api';
+import { roleRank, type StaffRole } from '../shared/api/define';
 
 /**
  * The screens a signed-in person can open, in menu order. The server enforces roles on every

@@ -8,6 +8,7 @@ import { useCatalog } from './catalog';
 import { usePayment } from './payment';
 import { useReceipt } from './receipt';
 import { canOpen, type ViewId } from '../views';
+import { dropStaffList, prefetchStaffList } from '../features/signin/staff-list';
 
 /** Locked: drop what the last person had open (the cart itself lives in main). */
 function clearScreens(): void {
@@ -51,7 +52,11 @@ export const useApp = create<AppState>((set, get) => ({
 
   async boot() {
     set({ screen: 'loading', bootError: null });
-    const status = await invoke('app.status', {});
+    // The three first questions at once: one round trip before the first screen, not three.
+    const statusAsked = invoke('app.status', {});
+    const meAsked = invoke('session.me', {});
+    prefetchStaffList();
+    const status = await statusAsked;
     if (!status.ok) {
       set({ screen: 'unreachable', bootError: status.error });
       return;
@@ -60,15 +65,18 @@ export const useApp = create<AppState>((set, get) => ({
     // In recovery the language is the latest backup's: the store is known, only its file is damaged.
     applyLanguage(startLanguage(status.value.setupDone || status.value.recovery !== undefined, status.value.language));
     if (status.value.recovery) {
+      dropStaffList();
       set({ screen: 'recovery' });
       return;
     }
     if (!status.value.setupDone) {
+      dropStaffList();
       set({ screen: 'setup' });
       return;
     }
-    const me = await invoke('session.me', {});
+    const me = await meAsked;
     if (me.ok && me.value.staff) {
+      dropStaffList();
       await get().signedIn(me.value);
     } else {
       set({ screen: 'signin', session: me.ok ? me.value : null });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
+import type { TradeState } from './trade-states';
 
 /**
  * Electronic payments through a provider (Alipay, WeChat Pay, Stripe Terminal): every attempt is a
@@ -10,13 +11,7 @@ import * as c from './common';
 export type PaymentProviderId = 'alipay' | 'wechat' | 'stripe';
 export type TradeMethod = 'code' | 'qr' | 'terminal';
 export type PaymentMode = 'production' | 'sandbox' | 'training';
-/**
- * created → sent → (waiting →) paid | failed | cancelled; `unknown` after a lost answer or a system
- * error (queried before anything else); `cancelling` while a cancel or reverse is unresolved;
- * `refunded` when a paid trade that no sale used was given back automatically.
- */
-export type TradeState = 'created' | 'sent' | 'waiting' | 'unknown' | 'cancelling' | 'paid' | 'failed' | 'cancelled' | 'refunded';
-export const OPEN_TRADE_STATES: readonly TradeState[] = ['created', 'sent', 'waiting', 'unknown', 'cancelling'];
+export { OPEN_TRADE_STATES, type TradeState } from './trade-states';
 
 export interface Trade {
   id: string;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { roleRank } from '../../../shared/api';
+import { roleRank } from '../../../shared/api/define';
 import type { CountDetail, CountSession, VarianceReport } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
 import { invoke } from '../../api';

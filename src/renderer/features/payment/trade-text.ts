@@ -1,6 +1,6 @@
 import type { PaymentKind } from '../../../shared/api/types';
 import type { PaymentProviderId, ProviderStatus, Trade, TradeMethod } from '../../../shared/api/payments';
-import { OPEN_TRADE_STATES } from '../../../shared/api/payments';
+import { OPEN_TRADE_STATES } from '../../../shared/api/trade-states';
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 

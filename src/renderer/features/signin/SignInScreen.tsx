@@ -8,6 +8,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { PinPad } from '../../components/PinPad';
 import { describeError, lockedUntil, minutesUntil } from '../../lib/errors';
 import { useApp } from '../../stores/app';
+import { staffList } from './staff-list';
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/);
@@ -33,7 +34,7 @@ export function SignInScreen() {
 
   useEffect(() => {
     let live = true;
-    void invoke('staff.list', {}).then((r) => {
+    void staffList().then((r) => {
       if (!live) return;
       if (!r.ok) {
         setListError(r.error);

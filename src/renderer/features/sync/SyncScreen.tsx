@@ -12,7 +12,7 @@ import { LocalName } from '../../components/LocalName';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { useSync } from '../../stores/sync';
-import { roleRank } from '../../../shared/api';
+import { roleRank } from '../../../shared/api/define';
 import { TopBar } from '../checkout/TopBar';
 import { connectionState, syncProblemKey } from './problem';
 
