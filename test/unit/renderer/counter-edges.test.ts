@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 // The screens' modules start the app's i18n on import; give them the little of a browser they read.
@@ -17,6 +19,25 @@ import { describeApproval } from '../../../src/renderer/components/ApprovalDialo
 import { cardBrandName } from '../../../src/shared/card-brands';
 
 type Lang = 'en' | 'zh-CN';
+
+/** The audit actions main writes as literals (`action: 'x.y'`, either side of a ternary), read from its sources. */
+function auditActionsInMain(): string[] {
+  const root = join(process.cwd(), 'src', 'main');
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.includes('fakes'));
+  const found = new Set<string>();
+  for (const f of files) {
+    const text = readFileSync(join(root, f), 'utf8');
+    for (const m of text.matchAll(
+      /action: (?:[^,'`}]*\? )?'([a-z][a-zA-Z]*(?:\.[a-zA-Z]+)*)'(?: : '([a-z][a-zA-Z]*(?:\.[a-zA-Z]+)*)')?/g,
+    )) {
+      found.add(m[1]!);
+      if (m[2]) found.add(m[2]);
+    }
+  }
+  // Not audit rows: a window-open policy and a fake gateway's answer field.
+  for (const other of ['deny', 'close']) found.delete(other);
+  return [...found].sort();
+}
 
 async function tIn(lng: Lang): Promise<TFunction> {
   const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
@@ -58,6 +79,11 @@ describe('audit log in words, in both languages', () => {
       }
     });
 
+    it(`${lng}: every action main records by name has a label`, async () => {
+      const { t } = await ctxIn(lng);
+      const missing = auditActionsInMain().filter((a) => actionLabel(t, a) === a);
+      expect(missing).toEqual([]);
+    });
     it(`${lng}: money in the store currency, percents, and names instead of ids`, async () => {
       const ctx = await ctxIn(lng);
       const float = describeRow(ctx, { action: 'shift.open', target: null, details: { number: 'T1-S0001', float: 15000 } });
