@@ -9,12 +9,10 @@
  * nothing in what is written.
  */
 import { uuidv7 } from '../src/shared/ids';
-import { toCsv } from '../src/shared/csv';
-import { PRODUCT_COLUMNS } from '../src/main/inventory/csv';
 import { ADMIN, CLERK_SESSION, call, type BenchContext } from './context';
-import { generateProduct } from './seed';
 import { rng } from './stats';
 import { withSynchronous } from './cases/raw';
+import { csvFor } from './cases/csv-import';
 
 /** Bumped when the recipe changes: a store grown by an older recipe is grown again (on top). */
 export const GROWTH_RECIPE = 1;
@@ -46,32 +44,6 @@ export function growthPlan(products: number) {
   };
 }
 
-function importCsv(from: number, rows: number, seed: number): string {
-  const rand = rng(seed);
-  const pluSeq = { next: 200_000 };
-  const data: string[][] = [];
-  for (let i = from; i < from + rows; i++) {
-    const p = generateProduct(i, rand, 0.3, pluSeq);
-    data.push([
-      `GROW-${p.sku}`,
-      p.name,
-      p.altName ?? '',
-      '',
-      p.unit,
-      (p.price / 100).toFixed(2),
-      (p.cost / 100).toFixed(2),
-      '',
-      p.barcodes.join('|'),
-      '',
-      '',
-      '',
-      '',
-      '',
-    ]);
-  }
-  return toCsv(PRODUCT_COLUMNS, data);
-}
-
 export async function growStore(ctx: BenchContext, products: number): Promise<GrowthReport> {
   const { app, log } = ctx;
   const { sqlite } = app.deps;
@@ -89,7 +61,7 @@ export async function growStore(ctx: BenchContext, products: number): Promise<Gr
 
     // Imports: new products, their codes far beyond the seeded ones and those of the import case.
     for (let k = 0; k < plan.imports; k++) {
-      const text = importCsv(80_000_000 + k * plan.importRows, plan.importRows, 700 + k);
+      const text = csvFor(80_000_000 + k * plan.importRows, plan.importRows, 700 + k, { prefix: 'GROW-', pluFrom: 200_000 });
       const { importId } = await call(app, 'imports.begin', { kind: 'products' }, GROW_SESSION);
       for (let i = 0; i * PIECE < text.length; i++)
         await call(app, 'imports.chunk', { importId, seq: i, text: text.slice(i * PIECE, (i + 1) * PIECE) }, GROW_SESSION);

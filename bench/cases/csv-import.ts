@@ -19,14 +19,15 @@ import type { BenchCase } from './types';
 
 const PIECE = 512 * 1024;
 
-function csvFor(from: number, rows: number, seed: number): string {
+/** A product CSV of `rows` generated products from number `from`, their SKUs prefixed (an import's own range). */
+export function csvFor(from: number, rows: number, seed: number, opts: { prefix?: string; pluFrom?: number } = {}): string {
   const rand = rng(seed);
-  const pluSeq = { next: 100_000 };
+  const pluSeq = { next: opts.pluFrom ?? 100_000 };
   const data: string[][] = [];
   for (let i = from; i < from + rows; i++) {
     const p = generateProduct(i, rand, 0.3, pluSeq);
     data.push([
-      `IMP-${p.sku}`,
+      `${opts.prefix ?? 'IMP-'}${p.sku}`,
       p.name,
       p.altName ?? '',
       '',
