@@ -67,8 +67,8 @@ function Loading() {
   );
 }
 
-function View({ id }: { id: ViewId }) {
-  const Component = VIEW_COMPONENTS[id];
+/** A screen loaded as its own chunk, with the spinner while it arrives. */
+function Lazy({ screen: Component }: { screen: ComponentType }) {
   return (
     <Suspense fallback={<Loading />}>
       <Component />
@@ -118,18 +118,10 @@ export function App() {
     <>
       {screen === 'loading' && <Loading />}
       {screen === 'unreachable' && <Unreachable />}
-      {screen === 'recovery' && (
-        <Suspense fallback={<Loading />}>
-          <RecoveryScreen />
-        </Suspense>
-      )}
-      {screen === 'setup' && (
-        <Suspense fallback={<Loading />}>
-          <SetupScreen />
-        </Suspense>
-      )}
+      {screen === 'recovery' && <Lazy screen={RecoveryScreen} />}
+      {screen === 'setup' && <Lazy screen={SetupScreen} />}
       {screen === 'signin' && <SignInScreen />}
-      {isView(screen) && <View id={screen} />}
+      {isView(screen) && <Lazy screen={VIEW_COMPONENTS[screen]} />}
       <ApprovalDialog />
       <ErrorBanner />
     </>
