@@ -3,6 +3,7 @@
  * transactions: products, barcodes (valid EAN-13), an opening stock movement + level, and the
  * `products_fts` row exactly as `createProduct` builds it (via the same `searchDoc`).
  */
+import { fillSortKeys } from '../src/main/catalog/sort-key';
 import type { App } from '../src/main/app';
 import { searchDoc } from '../src/main/catalog/search-text';
 import { defaultLocationId } from '../src/main/inventory/ledger';
@@ -234,6 +235,10 @@ export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
       `  seeded ${to.toLocaleString('en')} / ${opts.products.toLocaleString('en')} products (${elapsed.toFixed(1)} s, ${Math.round(to / elapsed).toLocaleString('en')}/s)`,
     );
   }
+
+  // Every writer keeps a product's pinyin sort key; the bulk insert above is not one of them.
+  fillSortKeys(sqlite);
+  log(`  pinyin sort keys written (${(msSince(t0) / 1000).toFixed(1)} s)`);
 
   const tc = process.hrtime.bigint();
   sqlite.pragma('journal_mode = WAL');

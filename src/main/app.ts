@@ -5,7 +5,7 @@ import { createHlc } from '../shared/hlc';
 import type { RecoveryInfo } from '../shared/api/admin';
 import type { Result } from '../shared/errors';
 import { openStore, type Store } from './db/open';
-import { fillSortKeys } from './catalog/sort-key';
+import { startSortKeyFill } from './catalog/sort-key';
 import { startCheckpointer, type Checkpointer } from './db/checkpointer';
 import { startWeightFix, weightFixPending, type WeightFix } from './insight/weight-fix';
 import { AppError } from './errors';
@@ -179,8 +179,8 @@ export function createApp(opts: AppOptions): App {
     if (opts.dataDir) rmSync(join(opts.dataDir, CLEAN_CLOSE_MARKER), { force: true });
     generation++;
     const store = openStore(file, opts.migrationsDir);
-    // Products from before pinyin sort keys existed get theirs (once; a no-op afterwards).
-    fillSortKeys(store.sqlite);
+    // Products from before pinyin sort keys existed get theirs in the background (once).
+    startSortKeyFill(store.sqlite);
     if (moveTokenOut(store.sqlite, secrets, !restored) && !restored && opts.dataDir) dropTokenFromBackups(join(opts.dataDir, BACKUP_DIR));
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;

@@ -9,7 +9,8 @@ import * as schema from '../../src/main/db/schema';
 import { MIGRATIONS_DIR } from '../../src/main/host/paths';
 import { ADMIN_PIN, makeApp, ok, setupStore } from '../support/app';
 import { searchBacklog } from '../../src/main/catalog/search-backlog';
-import { fillSortKeys } from '../../src/main/catalog/sort-key';
+import { fillSortKeys, fillSortKeysStep, planSortKeyFill, sortKeysReady, writeSortKey } from '../../src/main/catalog/sort-key';
+import { browseProducts } from '../../src/main/catalog/products';
 import { appendJournal, canonicalJson, chainHash, GENESIS_HASH, JOURNAL_SECRETS, verifyJournal } from '../../src/main/journal/journal';
 import { memorySecretStore } from '../../src/main/secrets/secrets';
 import { UNITS } from '../../src/shared/units';
@@ -335,6 +336,36 @@ describe('0016_product_sort_keys', () => {
       .all();
     // cha ye, ge ren, lü cha (by code point: 个 U+4E2A, 绿 U+7EFF, 茶 U+8336).
     expect(order).toEqual(['CHA', 'GE', 'TEA']);
+  });
+
+  it('fills the keys in steps from a kept cursor; until done, Chinese lists sort by name and leave no product out', () => {
+    const s = migratedThrough('0016_product_sort_keys', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO products (id, sku, name, alt_name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
+        VALUES ('p1', 'TEA', 'Green Tea', '绿茶', 'each', 450, 200, 't1', 0, 0, 'h'),
+               ('p2', 'CHA', '茶叶', 'Tea leaves', 'each', 450, 200, 't1', 0, 0, 'h'),
+               ('p3', 'GE', '个人护理包', NULL, 'each', 450, 200, 't1', 0, 0, 'h');`),
+    );
+    const zhSkus = () => browseProducts(s, { language: 'zh-CN', offset: 0, limit: 10 }).items.map((p) => p.sku);
+    expect(planSortKeyFill(s.sqlite)).toBe(true);
+    expect(sortKeysReady(s.sqlite)).toBe(false);
+    // One step of one product, then a product made meanwhile (its writer gives it its key).
+    expect(fillSortKeysStep(s.sqlite, 1)).toBe(true);
+    s.sqlite.exec(`INSERT INTO products (id, sku, name, alt_name, unit, price, cost, tax_rate_id, created_at, updated_at, hlc)
+      VALUES ('p4', 'AN', '安全帽', NULL, 'each', 450, 200, 't1', 0, 0, 'h')`);
+    writeSortKey(s.sqlite, s.sqlite.prepare("SELECT rowid FROM products WHERE id = 'p4'").pluck().get() as number, { name: '安全帽' });
+    // Mid-way every product is listed, by name.
+    // (Green Tea, then 个 U+4E2A, 安 U+5B89, 茶 U+8336.)
+    expect(zhSkus()).toEqual(['TEA', 'GE', 'AN', 'CHA']);
+    // A close here keeps the cursor: the next open resumes, the new product's key does not hide the gap.
+    expect(planSortKeyFill(s.sqlite)).toBe(true);
+    while (fillSortKeysStep(s.sqlite, 1));
+    expect(sortKeysReady(s.sqlite)).toBe(true);
+    expect(s.sqlite.prepare('SELECT COUNT(*) FROM product_sort_keys').pluck().get()).toBe(4);
+    // an quan mao, cha ye, ge ren, lü cha.
+    expect(zhSkus()).toEqual(['AN', 'CHA', 'GE', 'TEA']);
+    expect(planSortKeyFill(s.sqlite)).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { writeSortKey } from './sort-key';
+import { sortKeysReady, writeSortKey } from './sort-key';
 import type { z } from 'zod';
 import type { catalogContract, productInput } from '../../shared/api/catalog';
 import type { Category, Product, ProductHit } from '../../shared/api/types';
@@ -484,10 +484,11 @@ export function browseProducts(
 ): { items: ProductHit[]; total: number } {
   const where = q.categoryId ? 'p.archived = 0 AND p.category_id = ?' : 'p.archived = 0';
   const args = q.categoryId ? [q.categoryId] : [];
-  // A Chinese screen: pinyin order of the names it shows (see sort-key.ts); all products are
+  // A Chinese screen: pinyin order of the names it shows (see sort-key.ts; by name while a store
+  // from before keys is still being given them); all products are
   // walked from the key index, a category's few are sorted.
   const sql =
-    q.language === 'zh-CN'
+    q.language === 'zh-CN' && sortKeysReady(deps.sqlite)
       ? `SELECT ${HIT_COLUMNS} FROM product_sort_keys k ${q.categoryId ? '' : 'INDEXED BY product_sort_keys_zh_idx'}
            CROSS JOIN products p ON p.rowid = k.rowid WHERE ${where} ORDER BY k.zh, k.rowid LIMIT ? OFFSET ?`
       : `SELECT ${HIT_COLUMNS} FROM products p WHERE ${where} ORDER BY p.name LIMIT ? OFFSET ?`;

@@ -9,6 +9,7 @@ import type { Sqlite } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { localizedName } from '../../shared/names';
 import { pinyinSyllables } from './search-text';
+import { runInTurns } from '../db/background';
 
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
 
@@ -28,20 +29,76 @@ export function writeSortKey(sqlite: Sqlite, rowid: number | bigint, p: { name: 
 }
 
 /**
- * Gives keys to products past the last key (all of them in a store from before keys existed;
- * every writer keeps them after that). Nothing to do costs two index lookups.
+ * A store from before keys existed has products without one. Filling a million of them takes
+ * tens of seconds of pinyin, so it happens in the background after the store opens, from a
+ * cursor kept in the store (a close mid-way resumes where it stopped; products made meanwhile get
+ * their keys from their writers). Until it is done, lists that would sort by pinyin sort by name,
+ * so no product is missing from them.
  */
+export interface SortKeyFill {
+  /** Products up to this rowid have their key. */
+  upto: number;
+  /** The last product that existed when the fill began. */
+  target: number;
+}
+
+const FILL_KEY = 'sortKeysFill';
+const readFill = (sqlite: Sqlite) => {
+  const raw = cachedStatement(sqlite, 'SELECT value FROM sync_state WHERE key = ?', 'pluck').get(FILL_KEY) as string | undefined;
+  return raw === undefined ? null : (JSON.parse(raw) as SortKeyFill);
+};
+const writeFill = (sqlite: Sqlite, fill: SortKeyFill | null) => {
+  if (fill === null) cachedStatement(sqlite, 'DELETE FROM sync_state WHERE key = ?').run(FILL_KEY);
+  else
+    cachedStatement(sqlite, 'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      FILL_KEY,
+      JSON.stringify(fill),
+    );
+};
+
+/** Whether every product has its key (lists may sort by pinyin). One keyed lookup. */
+export function sortKeysReady(sqlite: Sqlite): boolean {
+  return readFill(sqlite) === null;
+}
+
+/**
+ * At open: notices products past the last key (a store from before keys existed) and records the
+ * fill still to do. Nothing to do costs two index lookups. Returns whether a fill is pending.
+ */
+export function planSortKeyFill(sqlite: Sqlite): boolean {
+  if (readFill(sqlite)) return true;
+  const lastKey = (cachedStatement(sqlite, 'SELECT COALESCE(MAX(rowid), 0) FROM product_sort_keys', 'pluck').get() as number) ?? 0;
+  const lastProduct = (cachedStatement(sqlite, 'SELECT COALESCE(MAX(rowid), 0) FROM products', 'pluck').get() as number) ?? 0;
+  if (lastProduct <= lastKey) return false;
+  writeFill(sqlite, { upto: lastKey, target: lastProduct });
+  return true;
+}
+
+/** One step of the fill: up to `chunk` products, in one transaction with the cursor. False when done. */
+export function fillSortKeysStep(sqlite: Sqlite, chunk = 500): boolean {
+  const fill = readFill(sqlite);
+  if (!fill) return false;
+  const page = cachedStatement(
+    sqlite,
+    'SELECT rowid AS r, name, alt_name AS altName FROM products WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?',
+  );
+  sqlite.transaction(() => {
+    const rows = page.all(fill.upto, fill.target, chunk) as { r: number; name: string; altName: string | null }[];
+    for (const p of rows) writeSortKey(sqlite, p.r, p);
+    writeFill(sqlite, rows.length < chunk ? null : { upto: rows[rows.length - 1]!.r, target: fill.target });
+  })();
+  return readFill(sqlite) !== null;
+}
+
+/** The whole fill at once (tests, tools); the app runs it in turns (`startSortKeyFill`). Returns the products keyed. */
 export function fillSortKeys(sqlite: Sqlite, chunk = 5_000): number {
-  const page = cachedStatement(sqlite, 'SELECT rowid AS r, name, alt_name AS altName FROM products WHERE rowid > ? ORDER BY rowid LIMIT ?');
-  let last = (cachedStatement(sqlite, 'SELECT COALESCE(MAX(rowid), 0) FROM product_sort_keys', 'pluck').get() as number) ?? 0;
-  let n = 0;
-  for (;;) {
-    const rows = page.all(last, chunk) as { r: number; name: string; altName: string | null }[];
-    if (rows.length === 0) return n;
-    sqlite.transaction(() => {
-      for (const p of rows) writeSortKey(sqlite, p.r, p);
-    })();
-    n += rows.length;
-    last = rows[rows.length - 1]!.r;
-  }
+  if (!planSortKeyFill(sqlite)) return 0;
+  const before = cachedStatement(sqlite, 'SELECT COUNT(*) FROM product_sort_keys', 'pluck').get() as number;
+  while (fillSortKeysStep(sqlite, chunk));
+  return (cachedStatement(sqlite, 'SELECT COUNT(*) FROM product_sort_keys', 'pluck').get() as number) - before;
+}
+
+/** At open: a pending fill runs in the background, a step per turn of the event loop. */
+export function startSortKeyFill(sqlite: Sqlite): void {
+  if (planSortKeyFill(sqlite)) runInTurns(sqlite, 'sort-keys', () => fillSortKeysStep(sqlite));
 }

@@ -904,6 +904,24 @@ export function previewHistory(deps: D, importId: string): HistoryPreview {
   };
 }
 
+/**
+ * Past sales land all over the order, line and payment indexes and the rollup rows of two years:
+ * on a big store that working set is far larger than the connection's usual page cache, which
+ * then reads the same pages again and again within the one transaction. The import gets a larger
+ * cache for its duration (memory SQLite hands back when the size is set down again).
+ */
+const IMPORT_CACHE_KIB = 1024 * 1024;
+
+function withImportCache<T>(deps: D, fn: () => T): T {
+  const before = deps.sqlite.pragma('cache_size', { simple: true }) as number;
+  deps.sqlite.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+  try {
+    return fn();
+  } finally {
+    deps.sqlite.pragma(`cache_size = ${before}`);
+  }
+}
+
 /** Runs inside one transaction (the caller's): an error, or a crash, leaves nothing of the file behind. */
 export function commitHistory(deps: D, importId: string, opts: { onlyValid: boolean; onMatch: OnMatch }, staffId: string): HistoryResult {
   const staged = stagedMemo(deps, importId);
@@ -929,7 +947,7 @@ export function commitHistory(deps: D, importId: string, opts: { onlyValid: bool
   const counts =
     kind === 'customers'
       ? commitCustomers(deps, checked as Omit<CustomersChecked, 'table'>, opts.onMatch, staffId)
-      : commitSales(deps, checked as Omit<SalesChecked, 'table'>, staffId);
+      : withImportCache(deps, () => commitSales(deps, checked as Omit<SalesChecked, 'table'>, staffId));
   const invalidRows = new Set(errors.map((e) => e.row)).size;
   const result: HistoryResult = { kind: kind as 'customers' | 'sales', format: checked.format, invalid: invalidRows, ...counts };
   recordAudit(deps, { staffId, action: `import.${kind}`, details: { ...result, onlyValid: opts.onlyValid }, success: true });

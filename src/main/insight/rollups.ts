@@ -317,20 +317,21 @@ const BATCH_SQL = {
  */
 export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, events: Iterable<RollupEvent>): number {
   const { timezone, cutoffHour } = businessDaySettings(deps);
-  // Measures as 14 numbers in M_COLS order, under numeric keys: a history import adds some three
-  // million line measures here, and objects under string keys spent more time than the SQL.
+  // Measures as 14 numbers in M_COLS order, in maps under small-integer keys (a rollup row's
+  // group, then its insight key): a history import adds some three million line measures here,
+  // and string keys, or numbers too large for a small integer, cost more than the SQL.
   const hourly = new Map<number, Float64Array>();
-  const keyed = new Map<number, Float64Array>();
+  const keyed = new Map<number, Map<number, Float64Array>>();
   const dayLevels = new Map<number, readonly number[]>();
   const customers = new Map<string, { orders: number; sales: number; first: number; last: number }>();
   const items = new Map<number, number>();
-  const pairs = new Map<number, number>();
-  const keys = new Map<string, number>();
+  const pairs = new Map<number, Map<number, number>>();
+  const keysOf = new Map<Dim, Map<string, number>>();
   const kOf = (dim: Dim, ref: string) => {
-    const id = `${dim}:${ref}`;
-    let k = keys.get(id);
-    if (k === undefined) keys.set(id, (k = keyOf(deps, dim, ref)));
-    if (k >= KEY_SPAN) throw new Error('Too many insight keys for the batch rollups');
+    let known = keysOf.get(dim);
+    if (!known) keysOf.set(dim, (known = new Map()));
+    let k = known.get(ref);
+    if (k === undefined) known.set(ref, (k = keyOf(deps, dim, ref)));
     return k;
   };
   const row = (map: Map<number, Float64Array>, key: number) => {
@@ -338,7 +339,12 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
     if (!m) map.set(key, (m = new Float64Array(M_COUNT)));
     return m;
   };
-  const seen = new Set<number>();
+  const inner = <V>(map: Map<number, Map<number, V>>, key: number) => {
+    let m = map.get(key);
+    if (!m) map.set(key, (m = new Map()));
+    return m;
+  };
+  const seen = new Set<Float64Array>();
   const productKeys: number[] = [];
   let n = 0;
   for (const event of events) {
@@ -353,13 +359,12 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
 
     seen.clear();
     productKeys.length = 0;
-    // The first time a key appears in this sale it counts the order once.
+    // The first time a row appears in this sale it counts the order once.
     const keyedRow = (dim: Dim, ref: string) => {
       const k = kOf(dim, ref);
-      const key = dayKey(dim, day, k);
-      const m = row(keyed, key);
-      if (!seen.has(key)) {
-        seen.add(key);
+      const m = row(inner(keyed, groupOf(dim, 0, day)), k);
+      if (!seen.has(m)) {
+        seen.add(m);
         m[0]! += 1;
         if (dim === DIM.product) productKeys.push(k);
       }
@@ -388,34 +393,31 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
     const basket = productKeys.slice(0, BASKET_CAP).sort((a, b) => a - b);
     for (let i = 0; i < basket.length; i++) {
       items.set(basket[i]!, (items.get(basket[i]!) ?? 0) + 1);
-      for (let j = i + 1; j < basket.length; j++) {
-        const key = basket[i]! * KEY_SPAN + basket[j]!;
-        pairs.set(key, (pairs.get(key) ?? 0) + 1);
-      }
+      const partners = inner(pairs, basket[i]!);
+      for (let j = i + 1; j < basket.length; j++) partners.set(basket[j]!, (partners.get(basket[j]!) ?? 0) + 1);
     }
   }
 
-  // Rows are written in primary-key order (numeric keys sort that way): each B-tree page is visited once.
+  // Rows are written in primary-key order (the keys sort that way): each B-tree page is visited once.
   const sorted = <V>(map: Map<number, V>) => [...map.keys()].sort((a, b) => a - b);
   const hourlyStmt = prepared(deps, SQL.hourly);
   for (const key of sorted(hourly)) hourlyStmt.run(Math.floor(key / 24), key % 24, ...hourly.get(key)!);
   const keyedStmt = prepared(deps, SQL.keyed);
-  const upper = new Map<number, Float64Array>();
-  for (const key of sorted(keyed)) {
-    const m = keyed.get(key)!;
-    const k = key % KEY_SPAN;
-    const rest = Math.floor(key / KEY_SPAN);
-    const day = (rest % BUCKET_SPAN) - DAY_OFFSET;
-    const dim = Math.floor(rest / BUCKET_SPAN) / 5;
-    keyedStmt.run(dim, 0, day, k, ...m);
+  const upper = new Map<number, Map<number, Float64Array>>();
+  for (const group of sorted(keyed)) {
+    const { dim, bucket: day } = ungroup(group);
     const levels = dayLevels.get(day)!;
-    for (let level = 1; level < 5; level++) addInto(row(upper, levelKey(dim, level, levels[level]!, k)), m);
+    const rows = keyed.get(group)!;
+    for (const k of sorted(rows)) {
+      const m = rows.get(k)!;
+      keyedStmt.run(dim, 0, day, k, ...m);
+      for (let level = 1; level < 5; level++) addInto(row(inner(upper, groupOf(dim, level, levels[level]!)), k), m);
+    }
   }
-  for (const key of sorted(upper)) {
-    const k = key % KEY_SPAN;
-    const rest = Math.floor(key / KEY_SPAN);
-    const dimLevel = Math.floor(rest / BUCKET_SPAN);
-    keyedStmt.run(Math.floor(dimLevel / 5), dimLevel % 5, (rest % BUCKET_SPAN) - DAY_OFFSET, k, ...upper.get(key)!);
+  for (const group of sorted(upper)) {
+    const { dim, level, bucket } = ungroup(group);
+    const rows = upper.get(group)!;
+    for (const k of sorted(rows)) keyedStmt.run(dim, level, bucket, k, ...rows.get(k)!);
   }
   for (const levels of dayLevels.values()) forgetBuckets(deps, DIM.product, levels);
   const customerStmt = prepared(deps, BATCH_SQL.customer);
@@ -423,21 +425,25 @@ export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminal
   const itemStmt = prepared(deps, BATCH_SQL.item);
   for (const k of sorted(items)) itemStmt.run(k, items.get(k)!);
   const pairStmt = prepared(deps, BATCH_SQL.pair);
-  for (const key of sorted(pairs)) pairStmt.run(Math.floor(key / KEY_SPAN), key % KEY_SPAN, pairs.get(key)!);
+  for (const a of sorted(pairs)) {
+    const partners = pairs.get(a)!;
+    for (const b of sorted(partners)) pairStmt.run(a, b, partners.get(b)!);
+  }
   return n;
 }
 
 /**
- * Numeric keys of the batch sums: (dim·5 + level, bucket, k) packed in one integer below 2^53.
- * Insight keys stay below 2^26 and buckets (days, parts, months…) below 2·10^5 until the year 2200.
+ * A batch row's group, (dim·5 + level, bucket) in one small integer that sorts as the primary key
+ * does: buckets (days, parts, months…) stay below 2·10^5 until the year 2200.
  */
-const KEY_SPAN = 2 ** 26;
 const BUCKET_SPAN = 200_000;
 /** Days before 1970 (a clock at zero minus the cut-off hour) stay positive. */
 const DAY_OFFSET = 10;
-const levelKey = (dim: number, level: number, bucket: number, k: number) =>
-  ((dim * 5 + level) * BUCKET_SPAN + bucket + DAY_OFFSET) * KEY_SPAN + k;
-const dayKey = (dim: number, day: number, k: number) => levelKey(dim, 0, day, k);
+const groupOf = (dim: number, level: number, bucket: number) => (dim * 5 + level) * BUCKET_SPAN + bucket + DAY_OFFSET;
+function ungroup(group: number): { dim: Dim; level: number; bucket: number } {
+  const dimLevel = Math.floor(group / BUCKET_SPAN);
+  return { dim: Math.floor(dimLevel / 5) as Dim, level: dimLevel % 5, bucket: (group % BUCKET_SPAN) - DAY_OFFSET };
+}
 
 /** A sale line into a batch row (M_COLS order); `product`: a product row keeps weights in `units` too. */
 function addLine(m: Float64Array, l: RollupLine, product: boolean): void {

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit';
 import { codePrefixRange, ftsQuery, looksLikeCode } from '../catalog/search-text';
 import { productIdByCode, skuCases } from '../catalog/products';
 import { backlogNameSource, searchBacklog } from '../catalog/search-backlog';
+import { sortKeysReady } from '../catalog/sort-key';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { piecesAndMass, type Unit } from '../../shared/units';
 
@@ -244,7 +245,8 @@ export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { s
   const sort = q.sort ?? 'name';
   const dir = q.dir === 'desc' ? 'DESC' : 'ASC';
   // On a Chinese screen names sort by the pinyin key of the name shown (see catalog/sort-key.ts).
-  const pinyin = sort === 'name' && q.language === 'zh-CN';
+  // Until a store from before keys has them all (sort-key.ts), by name: no product is left out.
+  const pinyin = sort === 'name' && q.language === 'zh-CN' && sortKeysReady(deps.sqlite);
   const order =
     sort === 'qty'
       ? `s.qty ${dir}, s.rowid ${dir}`
