@@ -129,12 +129,15 @@ function LineRow({
   currency,
   flash,
   onEdit,
+  promotionNames,
 }: {
   line: CartLine;
   priced: PricedLine | undefined;
   currency: string;
   flash: boolean;
   onEdit(tab: 'discount' | 'price'): void;
+  /** Names of the cart's promotions by id, in the screen's language. */
+  promotionNames?: ReadonlyMap<string, string>;
 }) {
   const { t, i18n } = useTranslation();
   const n = localizedName(line.name, line.altName, i18n.language);
@@ -201,12 +204,19 @@ function LineRow({
           </button>
         </div>
       </div>
+      {line.promotions?.map((share) => (
+        // What each promotion took off this line, as the receipt prints it ("第二件半价 −¥5.00").
+        <div key={share.promotionId} className="cart-line-promo" data-testid="line-promotion">
+          <span className="ellipsis">{promotionNames?.get(share.promotionId) ?? ''}</span>
+          <span>−{fmt.money(share.amount, currency)}</span>
+        </div>
+      ))}
     </li>
   );
 }
 
 export function CartPanel({ onPay }: { onPay(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const cart = useCart((s) => s.cart);
   const lastLineId = useCart((s) => s.lastLineId);
@@ -230,6 +240,8 @@ export function CartPanel({ onPay }: { onPay(): void }) {
   const itemCount = cart.lines.reduce((s, l) => s + (l.unit === 'each' ? l.qty / 1000 : 1), 0);
   const cartDiscountAmount = cart.priced.lines.reduce((s, l) => s + l.cartDiscount, 0);
   const afterLineDiscounts = cart.priced.lines.reduce((s, l) => s + l.gross - l.lineDiscount, 0);
+  const zh = i18n.language.startsWith('zh');
+  const promotionNames = new Map(cart.applied.map((a) => [a.promotionId, zh && a.nameZh ? a.nameZh : a.name]));
 
   return (
     <section className="cart-panel" aria-label={t('cart.title')}>
@@ -278,6 +290,7 @@ export function CartPanel({ onPay }: { onPay(): void }) {
               currency={currency}
               flash={line.id === lastLineId}
               onEdit={(tab) => setEditing({ lineId: line.id, tab })}
+              promotionNames={promotionNames}
             />
           ))}
         </ul>
@@ -302,6 +315,12 @@ export function CartPanel({ onPay }: { onPay(): void }) {
             <span data-testid="cart-discount">−{fmt.money(cart.priced.discountTotal, currency)}</span>
           </div>
         )}
+        {cart.applied.map((a) => (
+          <div className="totals-row totals-discount cart-promotion" key={a.promotionId} data-testid="cart-promotion">
+            <small className="ellipsis">{promotionNames.get(a.promotionId)}</small>
+            <small>−{fmt.money(a.amount, currency)}</small>
+          </div>
+        ))}
         {cart.priced.taxes
           .filter((tx) => tx.rateBp > 0 || tx.tax > 0)
           .map((tx) => (

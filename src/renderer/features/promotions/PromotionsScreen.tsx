@@ -1,0 +1,159 @@
+import './promotions.css';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PromotionDraft, PromotionRecord } from '../../../shared/api/promotions';
+import type { ApiError } from '../../../shared/errors';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { describeError } from '../../lib/errors';
+import { useFormat } from '../../lib/format';
+import { useNotify } from '../../stores/notify';
+import { TopBar } from '../checkout/TopBar';
+import { PromotionForm } from './PromotionForm';
+import { PromotionReport } from './PromotionReport';
+import { TryCart } from './TryCart';
+import { promotionName, promotionState, promotionSummary } from './summary';
+
+const STATE_TONE = { running: 'badge-ok', scheduled: 'badge-warn', paused: '', ended: '' } as const;
+
+/**
+ * Promotions for a manager: every promotion with its state on the store's clock and what it does,
+ * the form to create or change one, pause and resume, a cart to try (with the form's draft), and
+ * what each promotion gave.
+ */
+export function PromotionsScreen() {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const [list, setList] = useState<PromotionRecord[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [editing, setEditing] = useState<PromotionRecord | 'new' | null>(null);
+  const [draft, setDraft] = useState<(PromotionDraft & { id?: string }) | null>(null);
+
+  // The states are read at the moment the list arrives, on the store's clock.
+  const [now, setNow] = useState(0);
+  const load = useCallback(async () => {
+    const r = await invoke('promotions.list', {});
+    setNow(Date.now());
+    if (r.ok) setList(r.value);
+    else setError(r.error);
+  }, []);
+  useEffect(() => {
+    let live = true;
+    void invoke('promotions.list', {}).then((r) => {
+      if (!live) return;
+      setNow(Date.now());
+      if (r.ok) setList(r.value);
+      else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const onDraft = useCallback((d: (PromotionDraft & { id?: string }) | null) => setDraft(d), []);
+  const closeForm = () => {
+    setEditing(null);
+    setDraft(null);
+  };
+
+  const toggle = async (rec: PromotionRecord) => {
+    const r = await invoke('promotions.setActive', { id: rec.promotion.id, active: !rec.active });
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    notify.message('info', rec.active ? 'promotions.paused' : 'promotions.resumed', { name: promotionName(rec.promotion, i18n.language) });
+    void load();
+  };
+
+  return (
+    <div className="settings-screen promotions-screen">
+      <TopBar />
+      <main className="settings-main">
+        <div className="promo-head">
+          <h1>{t('promotions.title')}</h1>
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => setEditing('new')}
+            disabled={editing !== null}
+            data-testid="promo-add"
+          >
+            {t('promotions.add')}
+          </button>
+        </div>
+        <p className="muted">{t('promotions.hint')}</p>
+        <InlineError text={error ? describeError(t, error) : null} testId="promo-error" />
+        {editing !== null && (
+          <PromotionForm
+            key={editing === 'new' ? 'new' : editing.promotion.id}
+            record={editing === 'new' ? null : editing}
+            currency={fmt.currency}
+            onDraft={onDraft}
+            onCancel={closeForm}
+            onSaved={(rec) => {
+              notify.message('info', 'promotions.saved', { name: promotionName(rec.promotion, i18n.language) });
+              closeForm();
+              void load();
+            }}
+          />
+        )}
+        <section className="card settings-card">
+          {list === null ? (
+            <p className="muted">{t('common.loading')}</p>
+          ) : list.length === 0 ? (
+            <p className="muted" data-testid="promo-none">
+              {t('promotions.none')}
+            </p>
+          ) : (
+            <table className="table promo-table" data-testid="promo-table">
+              <thead>
+                <tr>
+                  <th>{t('promotions.col.state')}</th>
+                  <th>{t('promotions.col.name')}</th>
+                  <th>{t('promotions.col.kind')}</th>
+                  <th>{t('promotions.col.summary')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((rec) => {
+                  const state = promotionState(rec, now, fmt.timezone);
+                  return (
+                    <tr key={rec.promotion.id} data-testid="promo-row" data-state={state}>
+                      <td>
+                        <span className={`badge ${STATE_TONE[state]}`} data-testid="promo-state">
+                          {t(`promotions.state.${state}`)}
+                        </span>
+                      </td>
+                      <td data-testid="promo-row-name">{promotionName(rec.promotion, i18n.language)}</td>
+                      <td>{t(`promotions.kind.${rec.promotion.rule.kind}`)}</td>
+                      <td data-testid="promo-summary">{promotionSummary(t, rec.promotion, fmt.currency, i18n.language)}</td>
+                      <td className="promo-row-actions">
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-sm"
+                          disabled={editing !== null}
+                          onClick={() => setEditing(rec)}
+                          data-testid="promo-edit"
+                        >
+                          {t('promotions.edit')}
+                        </button>
+                        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(rec)} data-testid="promo-toggle">
+                          {t(rec.active ? 'promotions.pause' : 'promotions.resume')}
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <TryCart draft={editing !== null ? draft : null} />
+        <PromotionReport />
+      </main>
+    </div>
+  );
+}
