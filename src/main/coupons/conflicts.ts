@@ -29,12 +29,17 @@ export function detectCouponConflicts(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids
   ).all(r.code) as { id: string; orderId: string; terminalCode: string; staffId: string | null; amount: number; offline: number; at: number }[];
   if (uses.length < 2) return;
   const kept = uses[0]!;
-  const insert = cachedStatement(
-    deps.sqlite,
-    'INSERT OR IGNORE INTO coupon_conflicts (redemption_id, code, kept_id, detected_at) VALUES (?, ?, ?, ?)',
-  );
+  const known = cachedStatement(deps.sqlite, 'SELECT kept_id FROM coupon_conflicts WHERE redemption_id = ?').pluck();
+  const insert = cachedStatement(deps.sqlite, 'INSERT INTO coupon_conflicts (redemption_id, code, kept_id, detected_at) VALUES (?, ?, ?, ?)');
+  // Uses arrive in any order: an earlier use pulled later becomes the one that stands everywhere.
+  const rekeep = cachedStatement(deps.sqlite, 'UPDATE coupon_conflicts SET kept_id = ? WHERE redemption_id = ?');
   for (const extra of uses.slice(1)) {
-    if (insert.run(extra.id, r.code, kept.id, deps.clock()).changes === 0) continue;
+    const was = known.get(extra.id) as string | undefined;
+    if (was !== undefined) {
+      if (was !== kept.id) rekeep.run(kept.id, extra.id);
+      continue;
+    }
+    insert.run(extra.id, r.code, kept.id, deps.clock());
     recordAudit(deps, {
       staffId: null,
       action: 'coupon.conflict',
