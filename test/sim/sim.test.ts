@@ -32,6 +32,19 @@ describe('sync under a hostile network, crashes and clock skew', () => {
     120_000,
   );
 
+  it.each([11, 12, 13])(
+    'seed %i coupons: no double use while online and synced; every double use found and attributed; offline caps hold',
+    async (seed) => {
+      const report = await runSim({ seed, ops: 40, stores: [2, 1], cloud, coupons: { rounds: 3, offlineCap: 2 }, log: (l) => console.info(l) });
+      const c = report.coupons!;
+      expect(c.redemptions).toBeGreaterThan(0);
+      expect(c.offlineRedemptions).toBeGreaterThan(0);
+      expect(c.refusedUsed + c.refusedCap).toBeGreaterThan(0);
+      expect(c.doubleUses).toBeLessThanOrEqual(c.offlineRedemptions);
+    },
+    180_000,
+  );
+
   it('a seed replays exactly', async () => {
     const a = await runSim({ seed: 42, ops: 40, stores: [2, 1], cloud, cloudSalt: 'a' });
     const b = await runSim({ seed: 42, ops: 40, stores: [2, 1], cloud, cloudSalt: 'b' });

@@ -48,6 +48,8 @@ export interface SimConfig {
   /** Salts the cloud's own ids, so one seed can run twice against one database (a new organisation each time). */
   cloudSalt?: string;
   log?: (line: string) => void;
+  /** After convergence, the coupon scenario: tills redeem random single-use codes online and offline (see couponScenario). */
+  coupons?: { rounds: number; offlineCap: number };
 }
 
 export interface SimReport {
@@ -64,6 +66,8 @@ export interface SimReport {
   repulls: number;
   rejections: number;
   virtualSeconds: number;
+  /** The coupon scenario, when run. */
+  coupons?: CouponReport;
   /** A digest of every terminal's synced state: equal for equal seeds. */
   digest: string;
 }
@@ -81,6 +85,17 @@ export class SimFailure extends Error {
 }
 
 export const SIM_DEFAULTS = { ops: 150, stores: [2, 1] };
+
+export interface CouponReport {
+  redemptions: number;
+  offlineRedemptions: number;
+  /** Refused because the code was known to be used / the till's offline cap was reached. */
+  refusedUsed: number;
+  refusedCap: number;
+  /** Single-use codes redeemed more than once after everything synced, counted per extra use. */
+  doubleUses: number;
+  offlinePeriods: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Virtual time
@@ -256,7 +271,11 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
       request(_base: string, req: SyncRequest): Promise<SyncResponse> {
         const inc = t.inc!;
         report.requests += 1;
-        if (mode === 'direct') return fetchVia(cloudApp, URL, req);
+        if (mode === 'direct') {
+          // The coupon scenario cuts a till off while the others sync directly.
+          if (t.partitionedUntil > sched.now) return Promise.reject(new NetworkError('partitioned (sim)'));
+          return fetchVia(cloudApp, URL, req);
+        }
         return new Promise<SyncResponse>((resolve, reject) => {
           const fault = mode === 'chaos';
           const lost = () => sched.at(P.timeout, () => alive(t, inc) && reject(new NetworkError('timed out (sim)')));
@@ -386,6 +405,147 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
   }
 
   const q = <T>(t: Term, sqlText: string, ...args: unknown[]) => t.inc!.app.deps.sqlite.prepare(sqlText).all(...args) as T[];
+
+  /**
+   * Coupons across tills, after everything converged. The first till makes a batch of single-use
+   * codes. Each round: (1) every till in turn pulls, redeems a random code (most from a small hot
+   * set, so codes meet) and pushes; (2) a random set of tills is cut off (each notices on its next
+   * sync), and every till keeps redeeming: the cut-off ones past their offline cap, the others
+   * pulling before each sale; (3) the cut heals and everything syncs.
+   * Invariants: no code has two uses made online (a till online and synced refuses a used code);
+   * after sync every till holds the same ledger and records every double use as a conflict naming
+   * the earliest use, audited; each offline period's offline redemptions stay within the cap, and
+   * double uses never exceed the offline redemptions.
+   */
+  async function couponScenario(opts: { rounds: number; offlineCap: number }): Promise<CouponReport> {
+    const cr: CouponReport = { redemptions: 0, offlineRedemptions: 0, refusedUsed: 0, refusedCap: 0, doubleUses: 0, offlinePeriods: 0 };
+    const cR = R.fork('coupons');
+    const fail = (m: string): never => {
+      throw new SimFailure(cfg.seed, `coupons: ${m}`);
+    };
+    const engineOf = (t: Term) => t.inc!.app.sync.engine;
+    const syncAll = async () => {
+      for (let round = 0; round < 8; round++) {
+        for (const t of terms) await engineOf(t).syncNow();
+        if (round >= 1 && terms.every((t) => q<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM outbox')[0]!.n === 0)) break;
+      }
+      for (const t of terms) {
+        const s = await engineOf(t).syncNow();
+        if (s.lastError) fail(`T${t.index + 1} could not sync: ${s.lastError.code} ${s.lastError.message}`);
+      }
+    };
+    // The cap is a store setting: every store's tills get it.
+    for (const t of terms) await call(t, 'coupons.setPolicy', { offlineCap: opts.offlineCap });
+    const t1 = terms[0]!;
+    const campaign = await call(t1, 'coupons.create', {
+      campaign: {
+        name: 'Sim coupon',
+        reward: { off: { kind: 'amount', minor: 50 }, scope: { kind: 'all' } },
+        conditions: {},
+        codes: { mode: 'batch', count: 30 },
+      },
+    });
+    await syncAll();
+    const codes = q<{ code: string }>(t1, 'SELECT code FROM coupon_codes WHERE campaign_id = ? ORDER BY seq', campaign.id).map((r) => r.code);
+    for (const t of terms)
+      if (q<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM coupon_codes WHERE campaign_id = ?', campaign.id)[0]!.n !== codes.length)
+        fail(`T${t.index + 1} did not receive the campaign's codes`);
+    const hot = codes.slice(0, 6);
+    const pick = () => (cR.chance(0.6) ? hot[cR.int(hot.length)]! : codes[cR.int(codes.length)]!);
+    const productId = q<{ id: string }>(t1, "SELECT id FROM products WHERE unit = 'each' AND archived = 0 ORDER BY id")[0]!.id;
+
+    /** One sale with a coupon: redeemed, or refused as used or over the offline cap (the sale is then voided). */
+    const attempt = async (t: Term, code: string, expectOffline: boolean): Promise<'redeemed' | 'used' | 'cap'> => {
+      await call(t, 'cart.addProduct', { productId, qty: 1000 });
+      const res = await t.inc!.app.router.call('coupons.apply', { code }, 's1');
+      if (!res.ok) {
+        const reason = (res.error.details as { reason?: string } | undefined)?.reason;
+        await call(t, 'cart.clear', {});
+        if (reason === 'used') return (cr.refusedUsed++, 'used');
+        if (reason === 'offlineCap' && expectOffline) return (cr.refusedCap++, 'cap');
+        return fail(`coupons.apply on T${t.index + 1}: ${res.error.code} ${res.error.message}`);
+      }
+      const cart = res.value as OutputOf<'coupons.apply'>;
+      const order = await call(t, 'sales.complete', {
+        cartId: cart.id!,
+        checkoutId: seededUuid(sched.now, cR),
+        tenders: [{ kind: 'cash', amount: cart.priced.total }],
+      });
+      const offline = q<{ offline: number }>(t, 'SELECT offline FROM coupon_redemptions WHERE order_id = ?', order.id)[0]?.offline;
+      if (offline === undefined) fail(`T${t.index + 1}'s sale ${order.number} used a coupon but wrote no redemption`);
+      if ((offline === 1) !== expectOffline) fail(`T${t.index + 1} marked a redemption offline=${offline} (expected ${expectOffline})`);
+      cr.redemptions += 1;
+      if (expectOffline) cr.offlineRedemptions += 1;
+      return 'redeemed';
+    };
+
+    for (let round = 0; round < opts.rounds; round++) {
+      // (1) Every till online and synced.
+      for (const t of terms) {
+        await engineOf(t).syncNow();
+        await attempt(t, pick(), false);
+        await engineOf(t).syncNow();
+      }
+      // (2) Some tills cut off; they notice on their next attempt to sync.
+      const cut = terms.filter(() => cR.chance(0.5));
+      if (cut.length === 0) cut.push(terms[cR.int(terms.length)]!);
+      for (const t of cut) {
+        t.partitionedUntil = Number.MAX_SAFE_INTEGER;
+        if ((await engineOf(t).syncNow()).online) fail(`T${t.index + 1} is still online while cut off`);
+        cr.offlinePeriods += 1;
+      }
+      const taken = new Map<Term, number>();
+      for (let k = 0; k < opts.offlineCap + 2; k++)
+        for (const t of terms) {
+          const offline = cut.includes(t);
+          if (!offline) await engineOf(t).syncNow();
+          if ((await attempt(t, pick(), offline)) === 'redeemed' && offline) taken.set(t, (taken.get(t) ?? 0) + 1);
+          if (!offline) await engineOf(t).syncNow();
+        }
+      for (const [t, n] of taken) if (n > opts.offlineCap) fail(`T${t.index + 1} redeemed ${n} codes in one offline period (cap ${opts.offlineCap})`);
+      // (3) Healed: everything meets.
+      for (const t of cut) t.partitionedUntil = 0;
+      await syncAll();
+    }
+
+    // The ledger is the same everywhere; each code has at most one use made online and synced.
+    type Use = { id: string; code: string; created_at: number; offline: number; terminal_code: string; order_id: string };
+    const liveSql = `SELECT id, code, created_at, offline, terminal_code, order_id FROM coupon_redemptions r
+                     WHERE kind = 'redeem' AND NOT EXISTS (SELECT 1 FROM coupon_redemptions x WHERE x.reverses_id = r.id)
+                     ORDER BY code, created_at, id`;
+    const ledger = q<Use>(t1, liveSql);
+    if (ledger.length !== cr.redemptions) fail(`T1 holds ${ledger.length} redemptions, ${cr.redemptions} were made`);
+    for (const t of terms.slice(1))
+      if (JSON.stringify(q<Use>(t, liveSql)) !== JSON.stringify(ledger)) fail(`T${t.index + 1}'s coupon ledger differs from T1's`);
+    const byCode = new Map<string, Use[]>();
+    for (const u of ledger) byCode.set(u.code, [...(byCode.get(u.code) ?? []), u]);
+    const expected = new Map<string, string>();
+    for (const [code, uses] of byCode) {
+      if (uses.filter((u) => u.offline === 0).length > 1) fail(`code ${code} was used twice by tills that were online and synced`);
+      for (const extra of uses.slice(1)) expected.set(extra.id, uses[0]!.id);
+      cr.doubleUses += uses.length - 1;
+    }
+    // Every double use is found, attributed to both sales, and audited, on every till.
+    for (const t of terms) {
+      const rows = q<{ redemption_id: string; kept_id: string }>(t, 'SELECT redemption_id, kept_id FROM coupon_conflicts ORDER BY redemption_id');
+      const got = new Map(rows.map((r) => [r.redemption_id, r.kept_id]));
+      if (got.size !== expected.size) fail(`T${t.index + 1} records ${got.size} conflicts, ${expected.size} double uses happened`);
+      for (const [extra, kept] of expected)
+        if (got.get(extra) !== kept) fail(`T${t.index + 1} attributes the extra use ${extra} to ${got.get(extra)}, not ${kept}`);
+      const audited = q<{ n: number }>(t, "SELECT COUNT(*) AS n FROM audit WHERE action = 'coupon.conflict'")[0]!.n;
+      if (audited !== expected.size) fail(`T${t.index + 1} audited ${audited} conflicts, ${expected.size} happened`);
+      const listed = (await call(t, 'coupons.conflicts', {})).filter((c) => c.kept.orderId && c.extra.orderId && c.amount === 50);
+      if (listed.length !== expected.size) fail(`T${t.index + 1} lists ${listed.length} conflicts to managers`);
+    }
+    if (cr.doubleUses > cr.offlineRedemptions) fail(`${cr.doubleUses} double uses from ${cr.offlineRedemptions} offline redemptions`);
+    if (cr.offlineRedemptions > opts.offlineCap * cr.offlinePeriods)
+      fail(`${cr.offlineRedemptions} offline redemptions over ${cr.offlinePeriods} offline periods (cap ${opts.offlineCap})`);
+    log(
+      `seed ${cfg.seed} coupons: ${cr.redemptions} redeemed (${cr.offlineRedemptions} offline), ${cr.refusedUsed} refused as used, ` +
+        `${cr.refusedCap} over the offline cap, ${cr.doubleUses} double uses detected over ${cr.offlinePeriods} offline periods`,
+    );
+    return cr;
+  }
 
   try {
     // ---- set-up, on a perfect network --------------------------------------------------------
@@ -568,6 +728,7 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
 
     // ---- invariants --------------------------------------------------------------------------
     await check(cfg, terms, storeIds, orders, ledger, movementCount, report);
+    if (cfg.coupons) report.coupons = await couponScenario(cfg.coupons);
     // No edit is lost: each edited field ends with the value of its latest edit (by clock stamp).
     // (Fields a fast-clocked terminal edited are left out: the cloud clamps those stamps on purpose.)
     for (const [key, list] of edits) {

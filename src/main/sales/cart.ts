@@ -15,6 +15,7 @@ import { cachedStatement } from '../db/statements';
 import { gramsToQty, isWeighed, type Unit } from '../../shared/units';
 import { applyPromotions, type AppliedPromotion } from '../../shared/promotions/engine';
 import { activePromotions } from '../promotions/state';
+import { priceCartCoupon } from '../coupons/pricing';
 
 interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
@@ -92,6 +93,8 @@ export function loadCart(
   for (const r of rows) if (r.discount !== null) (r as unknown as CartLine).discount = parseDiscount(r.discount);
   const cartDiscount = parseDiscount(cart?.cartDiscount ?? null);
   const applied = cart && lines.length > 0 ? promote(deps, cart.id, cart.customerId, lines, settings.timezone) : [];
+  // A coupon applies after the promotions, on what they left (src/main/coupons/pricing.ts).
+  const coupon = cart && lines.length > 0 ? priceCartCoupon(deps, cart.id, lines, applied, settings.timezone) : null;
   return {
     id: cart?.id ?? null,
     currency: settings.currency,
@@ -101,6 +104,7 @@ export function loadCart(
     priced: priceCart({ mode: settings.priceMode, lines, cartDiscount }),
     applied,
     updatedAt: cart?.updatedAt ?? 0,
+    coupon,
   };
 }
 

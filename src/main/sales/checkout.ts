@@ -14,6 +14,7 @@ import { attachShift, requireOpenShift } from '../shifts/shifts';
 import { recordSaleInsight } from '../insight/rollups';
 import { cachedStatement } from '../db/statements';
 import { findTrade } from '../payments/trades';
+import { redeemCartCoupon } from '../coupons/redeem';
 
 /**
  * The statements of a sale (compiled once per connection: a sale runs a couple of dozen).
@@ -301,6 +302,8 @@ export function completeSale(
   cachedStatement(deps.sqlite, CHECKOUT_SQL.completeCart).run(now, input.cartId);
   // Customer, fulfilment, store credit spent, loyalty points earned.
   recordSaleExtras(deps, staff, { orderId, cartId: input.cartId, total: cart.priced.total, tenders });
+  // The sale's coupon becomes a redemption in the same transaction (refused if the code was used meanwhile).
+  redeemCartCoupon(deps, staff, { orderId, cartId: input.cartId, cart });
 
   const order = getOrder(deps, orderId);
   appendOutbox(deps, { entity: 'order', entityId: orderId, op: 'insert', payload: order });

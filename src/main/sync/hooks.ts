@@ -11,6 +11,7 @@ import { stmt } from './tables';
 import { setState } from './state';
 import { ensureLevelRows } from '../inventory/level-rows';
 import { recordSaleInsight } from '../insight/rollups';
+import { detectCouponConflicts } from '../coupons/conflicts';
 
 export interface AfterApplyOptions {
   /** A joining terminal's big page: its products' search entries and level rows are left for after the download. */
@@ -67,7 +68,7 @@ export function runAfterApply(deps: Pick<Deps, 'sqlite'>, touched: Map<string, S
   for (const [entity, ids] of touched) HOOKS[entity]?.(deps, ids, opts);
 }
 
-type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, id: string) => void;
+type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids'>, id: string) => void;
 
 /** Derived data of a fact written by another terminal, kept as the writing code keeps it for its own. */
 const FACT_HOOKS: Record<string, FactHook> = {
@@ -87,9 +88,13 @@ const FACT_HOOKS: Record<string, FactHook> = {
          avg100 = CAST(ROUND((sum + @r) * 100.0 / (count + 1)) AS INTEGER)`,
     ).run(f);
   },
+  /** Another till's redemption: a single-use code used twice is recorded and audited as a conflict. */
+  coupon_redemption(deps, id) {
+    detectCouponConflicts(deps, id);
+  },
 };
 
 /** Runs after a pulled fact was inserted (not when it was already there). */
-export function runFactHook(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, entity: string, id: string): void {
+export function runFactHook(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids'>, entity: string, id: string): void {
   FACT_HOOKS[entity]?.(deps, id);
 }

@@ -8,6 +8,7 @@ import { syncMessages } from './sync';
 import { historyMessages } from './history';
 import { payMessages } from './pay';
 import { promotionsMessages } from './promotions';
+import { couponsMessages } from './coupons';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -32,4 +33,5 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   historyMessages,
   payMessages,
   promotionsMessages,
+  couponsMessages,
 ];

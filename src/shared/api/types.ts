@@ -129,6 +129,21 @@ export interface Cart {
   /** The promotions that apply now, with their names and what each takes off in all ("第二件半价 −¥5.00"). */
   applied: AppliedPromotion[];
   updatedAt: number;
+  /** The coupon on the sale (its discount is also in `applied` and on the lines, like a promotion's). */
+  coupon?: CartCoupon | null;
+}
+
+/** A coupon code on the open sale: what it takes off now, or why it takes nothing. */
+export interface CartCoupon {
+  /** As printed: groups of four. */
+  code: string;
+  campaignId: string;
+  name: string;
+  nameZh: string | null;
+  amount: number;
+  /** Why it gives nothing now (the lines changed since it was applied); the sale cannot complete with it. */
+  refusal: 'inactive' | 'notYetValid' | 'expired' | 'nothingEligible' | 'minSpend' | null;
+  minSpend: number | null;
 }
 
 export interface CardIntent {

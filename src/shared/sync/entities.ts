@@ -265,6 +265,40 @@ export const SYNC_ENTITIES = [
   { entity: 'count_session', kind: 'local', scope: 'store', table: 'count_sessions', key: 'id' },
   { entity: 'count_line', kind: 'local', scope: 'store', table: 'count_lines', key: 'session_id' },
   { entity: 'reorder_rule', kind: 'local', scope: 'store', table: 'stock_levels', key: 'product_id' },
+  // Coupons: a campaign is made by a manager on one till and redeemed on any; its codes are facts
+  // (a batch of up to 100,000); redemptions are the ledger every till checks a single-use code against.
+  {
+    entity: 'coupon_campaign',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'coupon_campaigns',
+    key: 'id',
+    fields: shape.couponCampaignShape,
+    devices: 'write',
+  },
+  {
+    entity: 'coupon_code',
+    kind: 'append-only',
+    scope: 'org',
+    table: 'coupon_codes',
+    key: 'code',
+    keyShape: shape.couponCodeKeyShape,
+    fields: shape.couponCodeShape,
+    devices: 'write',
+  },
+  {
+    entity: 'coupon_redemption',
+    kind: 'append-only',
+    scope: 'org',
+    table: 'coupon_redemptions',
+    key: 'id',
+    terminalField: 'terminal_code',
+    fields: shape.couponRedemptionShape,
+    devices: 'write',
+  },
+  // The code on an open cart, and the conflicts each till derives from the ledger, stay on the till.
+  { entity: 'cart_coupon', kind: 'local', scope: 'store', table: 'cart_coupons', key: 'cart_id' },
+  { entity: 'coupon_conflict', kind: 'local', scope: 'org', table: 'coupon_conflicts', key: 'redemption_id' },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

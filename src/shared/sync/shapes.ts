@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { isSafeLine } from '../text';
 import { UNITS } from '../units';
 import { MAX_CART_AMOUNT } from '../money';
+import { BATCH_CODE_SYMBOLS, CODE_ALPHABET, SHARED_CODE_SYMBOLS } from '../coupons/code';
+import { couponConditionsSchema, couponRewardSchema, MAX_BATCH_CODES, MAX_SHARED_USES } from '../coupons/rules';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
 export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
@@ -87,6 +89,7 @@ export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
   receiptFooter: z.string().max(200),
   negativeStock: z.enum(['allow', 'block']),
   businessDayCutoff: z.number().int().min(0).max(23),
+  couponOfflineCap: z.number().int().min(0).max(10_000),
 };
 
 export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });
@@ -351,4 +354,45 @@ export const productGroupShape = z.object({
   archived: z.boolean(),
   created_at: time,
   updated_at: time,
+});
+
+// Coupons: campaigns merge per field; codes and redemptions are facts.
+/** A canonical coupon code (the record key of a code). */
+export const couponCodeKeyShape = z
+  .string()
+  .regex(new RegExp(`^[${CODE_ALPHABET}]{${SHARED_CODE_SYMBOLS + 1}}$|^[${CODE_ALPHABET}]{${BATCH_CODE_SYMBOLS + 1}}$`), 'a coupon code');
+
+export const couponCampaignShape = z.object({
+  name,
+  name_zh: optText(500),
+  reward: couponRewardSchema,
+  conditions: couponConditionsSchema,
+  mode: z.enum(['shared', 'batch']),
+  max_uses: z.number().int().min(1).max(MAX_SHARED_USES).nullable(),
+  code_count: z.number().int().min(1).max(MAX_BATCH_CODES),
+  active: z.boolean(),
+  created_at: time,
+  updated_at: time,
+});
+
+export const couponCodeShape = z.object({
+  code: couponCodeKeyShape,
+  campaign_id: idShape,
+  seq: z.number().int().min(1).max(MAX_BATCH_CODES),
+  created_at: time,
+});
+
+export const couponRedemptionShape = z.object({
+  id: idShape,
+  campaign_id: idShape,
+  code: couponCodeKeyShape,
+  kind: z.enum(['redeem', 'release']),
+  reverses_id: optId,
+  order_id: idShape,
+  customer_id: optId,
+  terminal_code: terminalCode,
+  staff_id: optId,
+  amount: balanceDelta,
+  offline: z.boolean(),
+  created_at: time,
 });
