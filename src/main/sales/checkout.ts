@@ -14,6 +14,7 @@ import { attachShift, requireOpenShift } from '../shifts/shifts';
 import { recordSaleInsight } from '../insight/rollups';
 import { cachedStatement } from '../db/statements';
 import { findTrade } from '../payments/trades';
+import { resolveCardTender, spendForSale } from '../stored-value/operations';
 
 /**
  * The statements of a sale (compiled once per connection: a sale runs a couple of dozen).
@@ -62,7 +63,7 @@ function nextOrderNumber(deps: Deps): string {
 }
 
 interface ResolvedTender {
-  kind: 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange' | 'alipay' | 'wechat_pay';
+  kind: 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange' | 'alipay' | 'wechat_pay' | 'stored_value';
   amount: number;
   brand: string | null;
   last4: string | null;
@@ -118,6 +119,11 @@ function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | In
     // Store credit and exchange credit: checked and booked by recordSaleExtras below.
     if (t.kind === 'store_credit' || t.kind === 'exchange')
       return { kind: t.kind, amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
+    // A card of the store's own: checked here, taken off the card once the sale is written (spendForSale).
+    if (t.kind === 'stored_value') {
+      const card = resolveCardTender(deps, t.cardNumber);
+      return { kind: 'stored_value', amount: t.amount, brand: null, last4: card.last4, reference: card.cardId, intentId: null };
+    }
     if (t.kind === 'card_external')
       return { kind: 'card_external', amount: t.amount, brand: t.brand ?? null, last4: t.last4 ?? null, reference: null, intentId: null };
     if (t.kind === 'trade') {
@@ -301,6 +307,7 @@ export function completeSale(
   cachedStatement(deps.sqlite, CHECKOUT_SQL.completeCart).run(now, input.cartId);
   // Customer, fulfilment, store credit spent, loyalty points earned.
   recordSaleExtras(deps, staff, { orderId, cartId: input.cartId, total: cart.priced.total, tenders });
+  spendForSale(deps, staff.id, orderId, tenders);
 
   const order = getOrder(deps, orderId);
   appendOutbox(deps, { entity: 'order', entityId: orderId, op: 'insert', payload: order });

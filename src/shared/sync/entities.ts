@@ -265,6 +265,39 @@ export const SYNC_ENTITIES = [
   { entity: 'count_session', kind: 'local', scope: 'store', table: 'count_sessions', key: 'id' },
   { entity: 'count_line', kind: 'local', scope: 'store', table: 'count_lines', key: 'session_id' },
   { entity: 'reorder_rule', kind: 'local', scope: 'store', table: 'stock_levels', key: 'product_id' },
+  // Gift cards and stored-value cards: a card is spent at any till of the organisation. The card
+  // (holder, status) merges per field; its entries are a ledger whose running total is the balance.
+  {
+    entity: 'stored_value_card',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'stored_value_cards',
+    key: 'id',
+    unique: ['number'],
+    fields: shape.storedValueCardShape,
+    devices: 'write',
+  },
+  {
+    entity: 'stored_value_entry',
+    kind: 'ledger',
+    scope: 'org',
+    table: 'stored_value_entries',
+    key: 'id',
+    ledger: { groupBy: ['card_id'], delta: 'delta', levels: 'stored_value_balances', level: 'balance' },
+    terminalField: 'terminal_code',
+    fields: shape.storedValueEntryShape,
+    devices: 'write',
+  },
+  {
+    entity: 'stored_value_sale',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'stored_value_sales',
+    key: 'id',
+    terminalField: 'terminal_code',
+    fields: shape.storedValueSaleShape,
+    devices: 'write',
+  },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];
