@@ -53,7 +53,7 @@ export function shiftCardLines(
     issued: byKind.get('issue') ?? 0,
     toppedUp: byKind.get('topup') ?? 0,
     bonus: byKind.get('bonus') ?? 0,
-    spent: -(byKind.get('spend') ?? 0),
+    spent: 0 - (byKind.get('spend') ?? 0),
     refunded: byKind.get('refund') ?? 0,
     cash,
   };
