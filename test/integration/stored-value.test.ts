@@ -7,15 +7,30 @@ import { makeCardNumber } from '../../src/shared/stored-value/rules';
 describe('gift and stored-value cards at the till', () => {
   it('issue and top up with a bonus: the value is a liability, not a sale; the drawer and the Z report count it', async () => {
     const { app } = await cardStore();
-    await ok(app, 'cards.setSettings', { bonusRules: [{ minTopUp: 50_000, bonus: 5000 }], expiryMonths: null, cnRules: 'auto', offlineMaxPerSpend: 0, offlineMaxTotal: 0 }, 'mgr');
+    await ok(
+      app,
+      'cards.setSettings',
+      { bonusRules: [{ minTopUp: 50_000, bonus: 5000 }], expiryMonths: null, cnRules: 'auto', offlineMaxPerSpend: 0, offlineMaxTotal: 0 },
+      'mgr',
+    );
     const before = await ok(app, 'shifts.report', {}, 'clerk');
     const card = await issue(app, 20_000);
     expect(card).toMatchObject({ balance: 20_000, status: 'active', registered: false, kind: 'stored_value' });
     expect(card.number).toMatch(/^\d{16}$/);
 
-    const small = await ok(app, 'cards.topUp', { opId: uuidv7(), number: card.number, amount: 10_000, payment: { cash: 0, card: 10_000 } }, 'clerk');
+    const small = await ok(
+      app,
+      'cards.topUp',
+      { opId: uuidv7(), number: card.number, amount: 10_000, payment: { cash: 0, card: 10_000 } },
+      'clerk',
+    );
     expect(small.balance).toBe(30_000);
-    const big = await ok(app, 'cards.topUp', { opId: uuidv7(), number: card.number, amount: 50_000, payment: { cash: 50_000, card: 0 } }, 'clerk');
+    const big = await ok(
+      app,
+      'cards.topUp',
+      { opId: uuidv7(), number: card.number, amount: 50_000, payment: { cash: 50_000, card: 0 } },
+      'clerk',
+    );
     // The bonus is its own entry.
     expect(big.balance).toBe(85_000);
     expect(big.entries.map((e) => [e.kind, e.delta])).toEqual([
@@ -55,11 +70,16 @@ describe('gift and stored-value cards at the till', () => {
     // More than the balance: refused, nothing written.
     await ok(app, 'cards.topUp', { opId: uuidv7(), number: card.number, amount: 100, payment: { cash: 100, card: 0 } }, 'clerk');
     const was = footprint(app);
-    const short = await fail(app, 'sales.complete', {
-      cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
-      checkoutId: uuidv7(),
-      tenders: [{ kind: 'stored_value', cardNumber: card.number, amount: 10_000 }],
-    }, 'clerk');
+    const short = await fail(
+      app,
+      'sales.complete',
+      {
+        cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
+        checkoutId: uuidv7(),
+        tenders: [{ kind: 'stored_value', cardNumber: card.number, amount: 10_000 }],
+      },
+      'clerk',
+    );
     expect(short).toMatchObject({ code: 'INSUFFICIENT_PAYMENT', details: { messageKey: 'cards.err.insufficient' } });
     expect({ ...footprint(app), outbox: was.outbox }).toEqual(was);
     await ok(app, 'cart.clear', {}, 'clerk');
@@ -87,7 +107,12 @@ describe('gift and stored-value cards at the till', () => {
     const { cnRulesActive, cnLimits: _limits, ...settings } = await ok(app, 'cards.settings', {}, 'clerk');
     expect(cnRulesActive).toBe(true);
     const was = footprint(app);
-    const anon = await fail(app, 'cards.issue', { opId: uuidv7(), kind: 'gift', amount: 100_001, payment: { cash: 100_001, card: 0 } }, 'clerk');
+    const anon = await fail(
+      app,
+      'cards.issue',
+      { opId: uuidv7(), kind: 'gift', amount: 100_001, payment: { cash: 100_001, card: 0 } },
+      'clerk',
+    );
     expect(anon).toMatchObject({ code: 'VALIDATION', details: { messageKey: 'cards.err.cn.anonymousCap', money: { limit: 100_000 } } });
     const batch = await fail(
       app,
@@ -142,11 +167,16 @@ describe('gift and stored-value cards at the till', () => {
     expect(liability).toMatchObject({ outstanding: 204_000, cardCount: 2, expiredUnspent: { count: 1, amount: 200_000 } });
     expect((await fail(app, 'cards.liability', {}, 'clerk')).code).toBe('FORBIDDEN');
 
-    const spend = await fail(app, 'sales.complete', {
-      cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
-      checkoutId: uuidv7(),
-      tenders: [{ kind: 'stored_value', cardNumber: card.number, amount: 10_000 }],
-    }, 'clerk');
+    const spend = await fail(
+      app,
+      'sales.complete',
+      {
+        cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
+        checkoutId: uuidv7(),
+        tenders: [{ kind: 'stored_value', cardNumber: card.number, amount: 10_000 }],
+      },
+      'clerk',
+    );
     expect(spend).toMatchObject({ code: 'CONFLICT', details: { messageKey: 'cards.err.expired' } });
 
     expect(await ok(app, 'cards.expire', {}, 'mgr')).toEqual({ cards: 1, amount: 200_000 });
@@ -166,7 +196,16 @@ describe('gift and stored-value cards at the till', () => {
     const was = footprint(app);
     expect((await fail(app, 'cards.transfer', { opId: uuidv7(), from: a.number, to: b.number }, 'clerk')).code).toBe('FORBIDDEN');
     expect((await fail(app, 'cards.reissue', { opId: uuidv7(), number: a.number }, 'clerk')).code).toBe('FORBIDDEN');
-    expect((await fail(app, 'cards.setSettings', { bonusRules: [], expiryMonths: null, cnRules: 'off', offlineMaxPerSpend: 0, offlineMaxTotal: 0 }, 'clerk')).code).toBe('FORBIDDEN');
+    expect(
+      (
+        await fail(
+          app,
+          'cards.setSettings',
+          { bonusRules: [], expiryMonths: null, cnRules: 'off', offlineMaxPerSpend: 0, offlineMaxTotal: 0 },
+          'clerk',
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
     // Only the refusals themselves are recorded (as failed attempts).
     expect({ ...footprint(app), audit: was.audit }).toEqual(was);
     expect(rows(app, 'audit WHERE success = 1')).toBe(was.audit);
@@ -204,7 +243,10 @@ describe('gift and stored-value cards at the till', () => {
     expect((await top({ amount: 1e15, payment: { cash: 1e15, card: 0 } })).code).toBe('VALIDATION');
     expect((await top({ amount: 10.5 })).code).toBe('VALIDATION');
     expect((await top({ payment: { cash: -100, card: 200 } })).code).toBe('VALIDATION');
-    expect(await top({ payment: { cash: 50, card: 0 } })).toMatchObject({ code: 'VALIDATION', details: { messageKey: 'cards.err.paymentMismatch' } });
+    expect(await top({ payment: { cash: 50, card: 0 } })).toMatchObject({
+      code: 'VALIDATION',
+      details: { messageKey: 'cards.err.paymentMismatch' },
+    });
     // A number with a wrong check digit, letters, another length: refused before any lookup.
     const wrongDigit = card.number.slice(0, 15) + String((Number(card.number[15]) + 1) % 10);
     for (const number of [wrongDigit, 'ABCDEFGHIJKLMNOP', '6217', `${card.number}0`, "1' OR '1'='1"])
@@ -213,14 +255,40 @@ describe('gift and stored-value cards at the till', () => {
     let n = 0;
     const foreign = makeCardNumber(() => (n++ * 7) % 10);
     expect(await top({ number: foreign })).toMatchObject({ code: 'NOT_FOUND', details: { messageKey: 'cards.err.unknown' } });
-    expect(await fail(app, 'sales.complete', {
-      cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
-      checkoutId: uuidv7(),
-      tenders: [{ kind: 'stored_value', cardNumber: foreign, amount: 10_000 }],
-    }, 'clerk')).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await fail(app, 'cards.issue', { opId: uuidv7(), kind: 'loyalty', amount: 100, payment: { cash: 100, card: 0 } }, 'clerk')).code).toBe('VALIDATION');
-    expect((await fail(app, 'cards.issue', { opId: 'not-an-id', kind: 'gift', amount: 100, payment: { cash: 100, card: 0 } }, 'clerk')).code).toBe('VALIDATION');
-    expect((await fail(app, 'cards.issue', { opId: uuidv7(), kind: 'gift', amount: 100, payment: { cash: 100, card: 0 }, holder: { name: 'Eve\u202E', mobile: '13800000000' } }, 'clerk')).code).toBe('VALIDATION');
+    expect(
+      await fail(
+        app,
+        'sales.complete',
+        {
+          cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
+          checkoutId: uuidv7(),
+          tenders: [{ kind: 'stored_value', cardNumber: foreign, amount: 10_000 }],
+        },
+        'clerk',
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      (await fail(app, 'cards.issue', { opId: uuidv7(), kind: 'loyalty', amount: 100, payment: { cash: 100, card: 0 } }, 'clerk')).code,
+    ).toBe('VALIDATION');
+    expect(
+      (await fail(app, 'cards.issue', { opId: 'not-an-id', kind: 'gift', amount: 100, payment: { cash: 100, card: 0 } }, 'clerk')).code,
+    ).toBe('VALIDATION');
+    expect(
+      (
+        await fail(
+          app,
+          'cards.issue',
+          {
+            opId: uuidv7(),
+            kind: 'gift',
+            amount: 100,
+            payment: { cash: 100, card: 0 },
+            holder: { name: 'Eve\u202E', mobile: '13800000000' },
+          },
+          'clerk',
+        )
+      ).code,
+    ).toBe('VALIDATION');
     expect((await fail(app, 'cards.lookup', { number: card.number }, 'nobody')).code).toBe('UNAUTHENTICATED');
     expect({ ...footprint(app), outbox: was.outbox }).toEqual({ ...was });
 
@@ -234,13 +302,17 @@ describe('gift and stored-value cards at the till', () => {
     // The same id for another card or another operation: refused.
     const other = await issue(app, 100);
     const mid2 = footprint(app);
-    expect(await fail(app, 'cards.topUp', { opId: op, number: other.number, amount: 700, payment: { cash: 700, card: 0 } }, 'clerk')).toMatchObject({
+    expect(
+      await fail(app, 'cards.topUp', { opId: op, number: other.number, amount: 700, payment: { cash: 700, card: 0 } }, 'clerk'),
+    ).toMatchObject({
       code: 'CONFLICT',
       details: { messageKey: 'cards.err.opReused' },
     });
-    expect(await fail(app, 'cards.issue', { opId: op, kind: 'gift', amount: 700, payment: { cash: 700, card: 0 } }, 'clerk')).toMatchObject({
-      code: 'CONFLICT',
-    });
+    expect(await fail(app, 'cards.issue', { opId: op, kind: 'gift', amount: 700, payment: { cash: 700, card: 0 } }, 'clerk')).toMatchObject(
+      {
+        code: 'CONFLICT',
+      },
+    );
     expect(footprint(app)).toEqual(mid2);
     expectBalancesAreSums(app);
   });

@@ -14,7 +14,12 @@ export async function cardStore(setup: Partial<InputOf<'setup.run'>> = {}, opts:
   const clerk = await ok(app, 'staff.create', { name: 'Carl', role: 'clerk', pin: '3333' }, 's1');
   await ok(app, 'staff.signIn', { staffId: manager.id, pin: '2222' }, 'mgr');
   await ok(app, 'staff.signIn', { staffId: clerk.id, pin: '3333' }, 'clerk');
-  await ok(app, 'catalog.create', { sku: 'APL', name: 'Apple', altName: '苹果', unit: 'each', price: 10_000, cost: 5000, barcodes: [APPLE] }, 'mgr');
+  await ok(
+    app,
+    'catalog.create',
+    { sku: 'APL', name: 'Apple', altName: '苹果', unit: 'each', price: 10_000, cost: 5000, barcodes: [APPLE] },
+    'mgr',
+  );
   /** Time passes (days for expiry): the idle lock signs everyone out, so both sign in again. */
   const later = async (ms: number) => {
     app.clock.advance(ms);

@@ -46,7 +46,12 @@ export interface CardRow {
 }
 
 /** Refusals carry a message key the screen words in its language (src/renderer/i18n/cards.ts). */
-export function cardError(code: ConstructorParameters<typeof AppError>[0], message: string, key: string, details: Record<string, unknown> = {}): AppError {
+export function cardError(
+  code: ConstructorParameters<typeof AppError>[0],
+  message: string,
+  key: string,
+  details: Record<string, unknown> = {},
+): AppError {
   return new AppError(code, message, { messageKey: `cards.err.${key}`, ...details });
 }
 
@@ -72,7 +77,10 @@ export function readCardSettings(deps: Pick<Deps, 'db' | 'sqlite'>): StoredValue
   return { ...s, cnRulesActive, cnLimits: { ...CN_LIMITS } };
 }
 
-export function writeCardSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>, s: StoredValueSettings): StoredValueSettingsView {
+export function writeCardSettings(
+  deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>,
+  s: StoredValueSettings,
+): StoredValueSettingsView {
   const rules = [...s.bonusRules].sort((a, b) => a.minTopUp - b.minTopUp);
   writeSettings(deps, { [SETTINGS_KEY]: { ...s, bonusRules: rules } } as never);
   return readCardSettings(deps);
@@ -154,7 +162,16 @@ export function createCard(deps: LedgerDeps, input: { kind: CardKind; holderName
     if (!cachedStatement(deps.sqlite, SV_SQL.numberTaken).get(number)) break;
   }
   const now = deps.clock();
-  cachedStatement(deps.sqlite, SV_SQL.insertCard).run(id, number, input.kind, input.holderName, input.holderMobile, now, now, deps.hlc.now());
+  cachedStatement(deps.sqlite, SV_SQL.insertCard).run(
+    id,
+    number,
+    input.kind,
+    input.holderName,
+    input.holderMobile,
+    now,
+    now,
+    deps.hlc.now(),
+  );
   appendOutbox(deps, { entity: 'stored_value_card', entityId: id, op: 'insert', payload: { number, kind: input.kind } });
   return cardById(deps, id)!;
 }
@@ -166,10 +183,22 @@ export function updateCard(
 ): void {
   const cols: string[] = [];
   const vals: unknown[] = [];
-  if (patch.status !== undefined) (cols.push('status = ?'), vals.push(patch.status));
-  if (patch.replacedBy !== undefined) (cols.push('replaced_by = ?'), vals.push(patch.replacedBy));
-  if (patch.holderName !== undefined) (cols.push('holder_name = ?'), vals.push(patch.holderName));
-  if (patch.holderMobile !== undefined) (cols.push('holder_mobile = ?'), vals.push(patch.holderMobile));
+  if (patch.status !== undefined) {
+    cols.push('status = ?');
+    vals.push(patch.status);
+  }
+  if (patch.replacedBy !== undefined) {
+    cols.push('replaced_by = ?');
+    vals.push(patch.replacedBy);
+  }
+  if (patch.holderName !== undefined) {
+    cols.push('holder_name = ?');
+    vals.push(patch.holderName);
+  }
+  if (patch.holderMobile !== undefined) {
+    cols.push('holder_mobile = ?');
+    vals.push(patch.holderMobile);
+  }
   if (cols.length === 0) return;
   deps.sqlite
     .prepare(`UPDATE stored_value_cards SET ${cols.join(', ')}, updated_at = ?, hlc = ? WHERE id = ?`)
@@ -207,7 +236,12 @@ export function appendEntry(deps: LedgerDeps, e: NewEntry): string {
     at,
   );
   cachedStatement(deps.sqlite, SV_SQL.addToBalance).run(e.cardId, e.delta);
-  appendOutbox(deps, { entity: 'stored_value_entry', entityId: id, op: 'insert', payload: { cardId: e.cardId, delta: e.delta, kind: e.kind } });
+  appendOutbox(deps, {
+    entity: 'stored_value_entry',
+    entityId: id,
+    op: 'insert',
+    payload: { cardId: e.cardId, delta: e.delta, kind: e.kind },
+  });
   return id;
 }
 

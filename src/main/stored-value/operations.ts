@@ -68,7 +68,11 @@ function replayOf(deps: Pick<Deps, 'sqlite'>, opId: string, kind: string): { car
   return done.filter((e) => e.kind === kind).map((e) => ({ cardId: e.cardId }));
 }
 
-function recordSale(deps: OpDeps, staffId: string, input: { opId: string; kind: 'issue' | 'topup'; amount: number; cash: number; card: number }): void {
+function recordSale(
+  deps: OpDeps,
+  staffId: string,
+  input: { opId: string; kind: 'issue' | 'topup'; amount: number; cash: number; card: number },
+): void {
   const shiftId = requireOpenShift(deps);
   deps.sqlite
     .prepare(
@@ -162,7 +166,13 @@ export function topUpCard(
   recordSale(deps, staffId, { opId: input.opId, kind: 'topup', amount: input.amount, cash: input.payment.cash, card: input.payment.card });
   appendEntry(deps, { cardId: card.id, delta: input.amount, kind: 'topup', opId: input.opId, staffId });
   if (bonus > 0) appendEntry(deps, { cardId: card.id, delta: bonus, kind: 'bonus', opId: input.opId, staffId });
-  recordAudit(deps, { staffId, action: 'card.topup', target: card.id, details: { amount: input.amount, bonus, payment: input.payment }, success: true });
+  recordAudit(deps, {
+    staffId,
+    action: 'card.topup',
+    target: card.id,
+    details: { amount: input.amount, bonus, payment: input.payment },
+    success: true,
+  });
   return cardView(deps, card);
 }
 
@@ -175,7 +185,11 @@ export function registerCard(deps: OpDeps, staffId: string, input: { number: str
   return cardView(deps, cardById(deps, card.id)!);
 }
 
-export function transferBetweenCards(deps: OpDeps, staffId: string, input: { opId: string; from: string; to: string; amount?: number }): TransferResult {
+export function transferBetweenCards(
+  deps: OpDeps,
+  staffId: string,
+  input: { opId: string; from: string; to: string; amount?: number },
+): TransferResult {
   const from = requireCard(deps, input.from);
   const to = requireCard(deps, input.to);
   const replay = replayOf(deps, input.opId, 'transfer_out');
@@ -190,7 +204,8 @@ export function transferBetweenCards(deps: OpDeps, staffId: string, input: { opI
   const balance = balanceOfCard(deps, from.id);
   const amount = input.amount ?? balance;
   if (amount <= 0) throw cardError('VALIDATION', 'There is nothing on that card to move', 'nothingToMove');
-  if (amount > balance) throw cardError('INSUFFICIENT_PAYMENT', 'Not enough on the card', 'insufficient', { money: { balance }, currency: currencyOf(deps) });
+  if (amount > balance)
+    throw cardError('INSUFFICIENT_PAYMENT', 'Not enough on the card', 'insufficient', { money: { balance }, currency: currencyOf(deps) });
   const settings = readCardSettings(deps);
   if (settings.cnRulesActive) {
     const why = cnRefusal({ registered: to.holderName !== null, balanceAfter: balanceOfCard(deps, to.id) + amount, purchaseTotal: 0 });
@@ -225,7 +240,9 @@ export function reissueCard(deps: OpDeps, staffId: string, input: { opId: string
 /** Writes off the leftover of every card past its expiry. */
 export function expireCards(deps: OpDeps, staffId: string): { cards: number; amount: number } {
   const ids = deps.sqlite
-    .prepare("SELECT c.id FROM stored_value_cards c JOIN stored_value_balances b ON b.card_id = c.id WHERE b.balance > 0 AND c.status = 'active'")
+    .prepare(
+      "SELECT c.id FROM stored_value_cards c JOIN stored_value_balances b ON b.card_id = c.id WHERE b.balance > 0 AND c.status = 'active'",
+    )
     .pluck()
     .all() as string[];
   const opId = deps.ids();
@@ -274,9 +291,15 @@ const SPEND_MESSAGES: Record<SpendRefusal, string> = {
  * Takes each stored-value tender of a sale off its card. Online a balance never goes below zero;
  * offline the till's caps apply too (its copy of the balance may be behind the other tills').
  */
-export function spendForSale(deps: OpDeps, staffId: string, orderId: string, tenders: { kind: string; amount: number; reference: string | null }[]): void {
+export function spendForSale(
+  deps: OpDeps,
+  staffId: string,
+  orderId: string,
+  tenders: { kind: string; amount: number; reference: string | null }[],
+): void {
   const perCard = new Map<string, number>();
-  for (const t of tenders) if (t.kind === 'stored_value' && t.reference) perCard.set(t.reference, (perCard.get(t.reference) ?? 0) + t.amount);
+  for (const t of tenders)
+    if (t.kind === 'stored_value' && t.reference) perCard.set(t.reference, (perCard.get(t.reference) ?? 0) + t.amount);
   if (perCard.size === 0) return;
   const offline = engineFor(deps.sqlite)?.isOffline() ?? false;
   const settings = readCardSettings(deps);

@@ -27,7 +27,16 @@ export function liabilityReport(deps: Pick<Deps, 'sqlite' | 'db' | 'clock'>): Li
       expiredUnspent.count += 1;
       expiredUnspent.amount += r.balance;
     }
-    return { id: r.id, number: r.number, kind: r.kind, status: r.status, registered: r.holderName !== null, balance: r.balance, expiresAt, expired };
+    return {
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      status: r.status,
+      registered: r.holderName !== null,
+      balance: r.balance,
+      expiresAt,
+      expired,
+    };
   });
   return { currency: readSettings(deps).currency, generatedAt: now, outstanding, cardCount: cards.length, cards, expiredUnspent };
 }
@@ -48,7 +57,10 @@ export function shiftCardLines(
         .all(shift.terminalCode, shift.openedAt, until) as { kind: string; amount: number }[]
     ).map((r) => [r.kind, r.amount]),
   );
-  const cash = deps.sqlite.prepare('SELECT COALESCE(SUM(cash), 0) FROM stored_value_sales WHERE shift_id = ?').pluck().get(shift.id) as number;
+  const cash = deps.sqlite
+    .prepare('SELECT COALESCE(SUM(cash), 0) FROM stored_value_sales WHERE shift_id = ?')
+    .pluck()
+    .get(shift.id) as number;
   return {
     issued: byKind.get('issue') ?? 0,
     toppedUp: byKind.get('topup') ?? 0,

@@ -14,7 +14,11 @@ export const cardNumber = z
 /** An amount loaded on or moved between cards: at least one minor unit, bounded. */
 const cardAmount = z.number().int().min(1).max(MAX_CARD_AMOUNT);
 /** Money taken at the till for a card (cash and the external card terminal). */
-const takenAmount = z.number().int().min(0).max(MAX_CARD_AMOUNT * 50);
+const takenAmount = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_CARD_AMOUNT * 50);
 
 export const cardHolder = z
   .object({
@@ -96,7 +100,16 @@ export interface LiabilityReport {
   /** Everything still owed on cards (expired cards not yet written off included). */
   outstanding: number;
   cardCount: number;
-  cards: { id: string; number: string; kind: CardKind; status: CardStatus; registered: boolean; balance: number; expiresAt: number | null; expired: boolean }[];
+  cards: {
+    id: string;
+    number: string;
+    kind: CardKind;
+    status: CardStatus;
+    registered: boolean;
+    balance: number;
+    expiresAt: number | null;
+    expired: boolean;
+  }[];
   /** Past their expiry with money left on them. */
   expiredUnspent: { count: number; amount: number };
 }
