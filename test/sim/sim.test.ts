@@ -32,6 +32,23 @@ describe('sync under a hostile network, crashes and clock skew', () => {
     120_000,
   );
 
+  it.each([21, 22, 23])(
+    "seed %i with cards: offline card payments stay within each till's caps, and every till ends with the same balances",
+    async (seed) => {
+      const report = await runSim({
+        seed,
+        ops: 90,
+        stores: [2, 1],
+        cloud,
+        cards: { count: 3, value: 20_000, maxPerSpend: 2000, maxTotal: 5000 },
+      });
+      // Both kinds happen in these seeds: spends online, and spends while a partition keeps the till offline.
+      expect(report.cardSpends!.online).toBeGreaterThan(0);
+      expect(report.cardSpends!.offline).toBeGreaterThan(0);
+    },
+    120_000,
+  );
+
   it('a seed replays exactly', async () => {
     const a = await runSim({ seed: 42, ops: 40, stores: [2, 1], cloud, cloudSalt: 'a' });
     const b = await runSim({ seed: 42, ops: 40, stores: [2, 1], cloud, cloudSalt: 'b' });
