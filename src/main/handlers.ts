@@ -28,6 +28,7 @@ import { historyHandlers } from './history/handlers';
 import { paymentsHandlers } from './payments/handlers';
 import { promotionsHandlers } from './promotions/handlers';
 import { couponsHandlers } from './coupons/handlers';
+import { storedValueHandlers } from './stored-value/handlers';
 import { syncRuntime } from './sync/runtime';
 import { staffPublisher } from './sync/staff';
 
@@ -179,4 +180,5 @@ export const handlers: Handlers = {
   ...paymentsHandlers,
   ...promotionsHandlers,
   ...couponsHandlers,
+  ...storedValueHandlers,
 };

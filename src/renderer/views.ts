@@ -19,6 +19,7 @@ export const VIEWS = [
   { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
   { id: 'trades', labelKey: 'pay.trades.nav', minRole: 'manager' },
   { id: 'promotions', labelKey: 'promotions.nav', minRole: 'manager' },
+  { id: 'cards', labelKey: 'cards.nav', minRole: 'clerk' },
   // Managers see only the tax rates there; store, staff and data safety stay with admins.
   { id: 'settings', labelKey: 'nav.settings', minRole: 'manager' },
   { id: 'sync', labelKey: 'sync.nav', minRole: 'manager' },

@@ -150,20 +150,15 @@ const MIGRATION_FILE = join(
   readdirSync(MIGRATIONS_DIR).find((f) => f.endsWith('_rollup_weights.sql'))!,
 );
 
+const LATER_FILES = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f > basename(MIGRATION_FILE));
+const LATER_MIGRATIONS = LATER_FILES.length;
 /**
- * What the migrations after the weights one create, dropped with them to make a file from before
- * it (a new migration after it adds its tables here).
+ * What the migrations after the weights one create (read from their files), dropped with them to
+ * make a file from before it; the newest first. They only add tables so far.
  */
-const LATER_TABLES = [
-  'order_line_promotions',
-  'promotions',
-  'cart_coupons',
-  'coupon_campaigns',
-  'coupon_codes',
-  'coupon_conflicts',
-  'coupon_redemptions',
-];
-const LATER_MIGRATIONS = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f > basename(MIGRATION_FILE)).length;
+const LATER_TABLES = LATER_FILES.flatMap((f) =>
+  [...readFileSync(join(MIGRATIONS_DIR, f), 'utf8').matchAll(/CREATE TABLE `([^`]+)`/g)].map((m) => m[1]!),
+).reverse();
 
 /** The data part of the migration that added grams, as it runs on an upgraded store. */
 function migrationData(): string {

@@ -35,7 +35,14 @@ describe('sync under a hostile network, crashes and clock skew', () => {
   it.each([11, 12, 13])(
     'seed %i coupons: no double use while online and synced; every double use found and attributed; offline caps hold',
     async (seed) => {
-      const report = await runSim({ seed, ops: 40, stores: [2, 1], cloud, coupons: { rounds: 3, offlineCap: 2 }, log: (l) => console.info(l) });
+      const report = await runSim({
+        seed,
+        ops: 40,
+        stores: [2, 1],
+        cloud,
+        coupons: { rounds: 3, offlineCap: 2 },
+        log: (l) => console.info(l),
+      });
       const c = report.coupons!;
       expect(c.redemptions).toBeGreaterThan(0);
       expect(c.offlineRedemptions).toBeGreaterThan(0);
@@ -43,6 +50,23 @@ describe('sync under a hostile network, crashes and clock skew', () => {
       expect(c.doubleUses).toBeLessThanOrEqual(c.offlineRedemptions);
     },
     180_000,
+  );
+
+  it.each([21, 22, 23])(
+    "seed %i with cards: offline card payments stay within each till's caps, and every till ends with the same balances",
+    async (seed) => {
+      const report = await runSim({
+        seed,
+        ops: 90,
+        stores: [2, 1],
+        cloud,
+        cards: { count: 3, value: 20_000, maxPerSpend: 2000, maxTotal: 5000 },
+      });
+      // Both kinds happen in these seeds: spends online, and spends while a partition keeps the till offline.
+      expect(report.cardSpends!.online).toBeGreaterThan(0);
+      expect(report.cardSpends!.offline).toBeGreaterThan(0);
+    },
+    120_000,
   );
 
   it('a seed replays exactly', async () => {

@@ -20,6 +20,7 @@ import { inTransaction } from '../../src/main/db/open';
 import { MIGRATIONS_DIR, RESOURCES_DIR } from '../../src/main/host/paths';
 import { recordMovement, defaultLocationId } from '../../src/main/inventory/ledger';
 import { appendOutbox } from '../../src/main/outbox/outbox';
+import { unsentOfflineSpends } from '../../src/main/stored-value/ledger';
 import { verifyJournal } from '../../src/main/journal/journal';
 import type { Timers } from '../../src/main/sync/engine';
 import { NetworkError, type SyncRequest, type SyncResponse, type SyncTransport } from '../../src/main/sync/transport';
@@ -47,6 +48,12 @@ export interface SimConfig {
   cloud: CloudStore;
   /** Salts the cloud's own ids, so one seed can run twice against one database (a new organisation each time). */
   cloudSalt?: string;
+  /**
+   * Gift and stored-value cards: the first till sells a few cards, and during the chaos tills pay
+   * part of sales with them, offline too. Checked: no offline spend passes its till's caps, and
+   * every till ends with the same balance for every card, equal to what was loaded minus what was spent.
+   */
+  cards?: { count: number; value: number; maxPerSpend: number; maxTotal: number };
   log?: (line: string) => void;
   /** After convergence, the coupon scenario: tills redeem random single-use codes online and offline (see couponScenario). */
   coupons?: { rounds: number; offlineCap: number };
@@ -70,6 +77,8 @@ export interface SimReport {
   coupons?: CouponReport;
   /** A digest of every terminal's synced state: equal for equal seeds. */
   digest: string;
+  /** With `cards`: spends taken, of which while the till was offline, and refused (caps, balance, a card not yet pulled). */
+  cardSpends?: { online: number; offline: number; refused: number };
 }
 
 /** The replay command for a run (the seed alone is enough with the CI defaults). */
@@ -596,6 +605,75 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     }
     for (const t of terms) t.inc!.app.sync.engine.start();
 
+    // Cards sold on the first till (org-wide records); its store's tills share its offline caps.
+    const cardValue = new Map<string, number>();
+    if (cfg.cards) {
+      const c = cfg.cards;
+      await call(t1, 'cards.setSettings', {
+        bonusRules: [],
+        expiryMonths: null,
+        cnRules: 'off',
+        offlineMaxPerSpend: c.maxPerSpend,
+        offlineMaxTotal: c.maxTotal,
+      });
+      const sold = await call(t1, 'cards.issue', {
+        opId: seededUuid(sched.now, opR),
+        kind: 'stored_value',
+        amount: c.value,
+        quantity: c.count,
+        payment: { cash: c.value * c.count, card: 0 },
+      });
+      for (const card of sold) cardValue.set(card.number, c.value);
+      report.cardSpends = { online: 0, offline: 0, refused: 0 };
+    }
+    const cardSpend = async (t: Term): Promise<void> => {
+      const app = t.inc!.app;
+      const products = q<{ id: string }>(t, "SELECT id FROM products WHERE archived = 0 AND unit = 'each' ORDER BY id");
+      await call(t, 'cart.addProduct', { productId: opR.pick(products).id, qty: 1000 * (1 + opR.int(3)) });
+      const cart = await call(t, 'cart.get', {});
+      const number = opR.pick([...cardValue.keys()]);
+      const amount = Math.min(cart.priced.total, 50 + opR.int(cfg.cards!.maxPerSpend + 500));
+      const input = {
+        cartId: cart.id!,
+        checkoutId: seededUuid(sched.now, opR),
+        tenders: [
+          { kind: 'stored_value' as const, cardNumber: number, amount },
+          { kind: 'cash' as const, amount: cart.priced.total - amount },
+        ].filter((x) => x.amount > 0),
+      };
+      let res = await app.router.call('sales.complete', input, 's1');
+      if (!res.ok && res.error.code === 'SHIFT_REQUIRED') {
+        await callRaw(app, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] });
+        res = await app.router.call('sales.complete', input, 's1');
+      }
+      if (!res.ok) {
+        if (!['DECLINED', 'INSUFFICIENT_PAYMENT', 'NOT_FOUND'].includes(res.error.code))
+          throw new SimFailure(cfg.seed, `card sale on T${t.index + 1}: ${res.error.code} ${res.error.message}`);
+        report.cardSpends!.refused += 1;
+        await call(t, 'cart.clear', {});
+        return;
+      }
+      const order = res.value as OutputOf<'sales.complete'>;
+      orders.set(order.id, { store: t.store, payments: order.payments.map((x) => x.id) });
+      for (const l of order.lines) addMovement(t.store, l.productId, -l.qty);
+      report.orders += 1;
+      cardValue.set(number, cardValue.get(number)! - amount);
+      const offline = app.deps.sqlite.prepare('SELECT offline FROM stored_value_entries WHERE ref_id = ?').pluck().get(order.id) === 1;
+      if (!offline) {
+        report.cardSpends!.online += 1;
+        return;
+      }
+      report.cardSpends!.offline += 1;
+      // The caps of this till, as its own settings say (settings belong to a store).
+      const policy = (await call(t, 'cards.settings', {})) as OutputOf<'cards.settings'>;
+      const unsent = unsentOfflineSpends(app.deps);
+      if (amount > policy.offlineMaxPerSpend || unsent > policy.offlineMaxTotal)
+        throw new SimFailure(
+          cfg.seed,
+          `T${t.index + 1} took an offline card payment of ${amount} (${unsent} unsent) past its caps ${policy.offlineMaxPerSpend}/${policy.offlineMaxTotal}`,
+        );
+    };
+
     // ---- chaos -----------------------------------------------------------------------------------
     mode = 'chaos';
     let contested = 0;
@@ -605,6 +683,10 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
         return;
       }
       const app = t.inc.app;
+      if (cfg.cards && opR.chance(0.3)) {
+        await cardSpend(t);
+        return;
+      }
       const roll = opR();
       const products = q<{ id: string; unit: string }>(t, 'SELECT id, unit FROM products WHERE archived = 0 ORDER BY id');
       if (roll < 0.35) {
@@ -729,6 +811,23 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     // ---- invariants --------------------------------------------------------------------------
     await check(cfg, terms, storeIds, orders, ledger, movementCount, report);
     if (cfg.coupons) report.coupons = await couponScenario(cfg.coupons);
+    // Every till holds every card at the same balance: what was loaded minus what was spent, and
+    // each running balance is the sum of its entries.
+    for (const t of terms) {
+      for (const [number, expected] of cardValue) {
+        const row = q<{ balance: number | null; sum: number }>(
+          t,
+          `SELECT b.balance, (SELECT COALESCE(SUM(delta), 0) FROM stored_value_entries e WHERE e.card_id = c.id) AS sum
+           FROM stored_value_cards c LEFT JOIN stored_value_balances b ON b.card_id = c.id WHERE c.number = ?`,
+          number,
+        )[0];
+        if (!row || row.balance !== expected || row.sum !== expected)
+          throw new SimFailure(
+            cfg.seed,
+            `T${t.index + 1} holds card ${number} at ${row?.balance} (entries ${row?.sum}), expected ${expected}`,
+          );
+      }
+    }
     // No edit is lost: each edited field ends with the value of its latest edit (by clock stamp).
     // (Fields a fast-clocked terminal edited are left out: the cloud clamps those stamps on purpose.)
     for (const [key, list] of edits) {

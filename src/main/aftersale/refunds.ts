@@ -10,6 +10,7 @@
  *   attributed to those payments, whatever the money goes back as (original tender, cash, store
  *   credit, or credit toward an exchange).
  */
+import { refundToCards } from '../stored-value/operations';
 import type { Disposition, RefundDoc, RefundMethod } from '../../shared/api/aftersale';
 import { recordRefundInsight } from '../insight/refund-source';
 import type { Order } from '../../shared/api/types';
@@ -303,6 +304,7 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
     'INSERT INTO refund_tenders (id, refund_id, payment_id, method, amount, brand, last4) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   for (const t of r.tenders) insTender.run(deps.ids(), r.refundId, t.paymentId, t.method, t.amount, t.brand, t.last4);
+  refundToCards(deps, staff.id, r.refundId, r.tenders);
   // Money that came in through a provider goes back through it: recorded here with a fixed refund
   // number, sent once this document has committed (and again with the same number until answered).
   requestDocumentRefunds(deps, r.refundId, r.tenders);

@@ -13,6 +13,8 @@ export interface ReceiptLabels {
   cashTendered: string;
   card: string;
   storeCredit: string;
+  /** A gift or stored-value card, printed with the last digits of its number. */
+  storedValue: string;
   exchange: string;
   alipay: string;
   wechatPay: string;
@@ -36,6 +38,7 @@ const LABELS: Record<Language, ReceiptLabels> = {
     cashTendered: 'Cash tendered',
     card: 'Card',
     storeCredit: 'Store credit',
+    storedValue: 'Gift card',
     exchange: 'Exchanged goods',
     alipay: 'Alipay',
     wechatPay: 'WeChat Pay',
@@ -55,6 +58,7 @@ const LABELS: Record<Language, ReceiptLabels> = {
     cashTendered: '现金实收',
     card: '银行卡',
     storeCredit: '储值余额',
+    storedValue: '储值卡',
     exchange: '换货抵扣',
     alipay: '支付宝',
     wechatPay: '微信支付',

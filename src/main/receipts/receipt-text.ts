@@ -104,6 +104,8 @@ export function paymentLabel(payment: Payment, language: Language): string {
       return labels.wechatPay;
     case 'store_credit':
       return labels.storeCredit;
+    case 'stored_value':
+      return payment.last4 ? `${labels.storedValue} ****${payment.last4}` : labels.storedValue;
     case 'exchange':
       return labels.exchange;
     case 'cash':

@@ -15,6 +15,7 @@ import { recordSaleInsight } from '../insight/rollups';
 import { cachedStatement } from '../db/statements';
 import { findTrade } from '../payments/trades';
 import { redeemCartCoupon } from '../coupons/redeem';
+import { resolveCardTender, spendForSale } from '../stored-value/operations';
 
 /**
  * The statements of a sale (compiled once per connection: a sale runs a couple of dozen).
@@ -63,7 +64,7 @@ function nextOrderNumber(deps: Deps): string {
 }
 
 interface ResolvedTender {
-  kind: 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange' | 'alipay' | 'wechat_pay';
+  kind: 'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange' | 'alipay' | 'wechat_pay' | 'stored_value';
   amount: number;
   brand: string | null;
   last4: string | null;
@@ -119,6 +120,11 @@ function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | In
     // Store credit and exchange credit: checked and booked by recordSaleExtras below.
     if (t.kind === 'store_credit' || t.kind === 'exchange')
       return { kind: t.kind, amount: t.amount, brand: null, last4: null, reference: null, intentId: null };
+    // A card of the store's own: checked here, taken off the card once the sale is written (spendForSale).
+    if (t.kind === 'stored_value') {
+      const card = resolveCardTender(deps, t.cardNumber);
+      return { kind: 'stored_value', amount: t.amount, brand: null, last4: card.last4, reference: card.cardId, intentId: null };
+    }
     if (t.kind === 'card_external')
       return { kind: 'card_external', amount: t.amount, brand: t.brand ?? null, last4: t.last4 ?? null, reference: null, intentId: null };
     if (t.kind === 'trade') {
@@ -304,6 +310,7 @@ export function completeSale(
   recordSaleExtras(deps, staff, { orderId, cartId: input.cartId, total: cart.priced.total, tenders });
   // The sale's coupon becomes a redemption in the same transaction (refused if the code was used meanwhile).
   redeemCartCoupon(deps, staff, { orderId, cartId: input.cartId, cart });
+  spendForSale(deps, staff.id, orderId, tenders);
 
   const order = getOrder(deps, orderId);
   appendOutbox(deps, { entity: 'order', entityId: orderId, op: 'insert', payload: order });

@@ -64,6 +64,14 @@ const LABELS = {
     exchange: 'Exchanged goods',
     alipay: 'Alipay',
     wechat_pay: 'WeChat Pay',
+    stored_value: 'Gift / stored-value card',
+    cardCash: 'Cash for cards',
+    cards: 'GIFT & STORED-VALUE CARDS',
+    cardIssued: 'Cards issued',
+    cardToppedUp: 'Topped up',
+    cardBonus: 'Bonus given',
+    cardSpent: 'Spent with cards',
+    cardRefunded: 'Refunded to cards',
   },
   'zh-CN': {
     x: 'X 报表（班次进行中）',
@@ -114,6 +122,14 @@ const LABELS = {
     exchange: '换货抵扣',
     alipay: '支付宝',
     wechat_pay: '微信支付',
+    stored_value: '储值卡/礼品卡',
+    cardCash: '售卡现金',
+    cards: '礼品卡与储值卡',
+    cardIssued: '售卡',
+    cardToppedUp: '充值',
+    cardBonus: '赠送金额',
+    cardSpent: '刷卡消费',
+    cardRefunded: '退回卡内',
   },
 } as const;
 
@@ -122,7 +138,7 @@ export const reportLabels = (language: Language): ReportLabels => LABELS[languag
 
 const plain = (text: string) => text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/\u2212/g, '-');
 
-const TENDER_KEYS = ['card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'] as const;
+const TENDER_KEYS = ['card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay', 'stored_value'] as const;
 
 /** Each tender, provider by provider, by its name in the report's language; an unknown kind prints as stored. */
 export function tenderLabel(kind: string, language: Language): string {
@@ -168,6 +184,7 @@ export function reportLines(report: ShiftReport, columns: number, language: Lang
   row(`- ${l.cashRefunds}`, money(report.cash.refunds));
   row(`+ ${l.cashIn}`, money(report.cash.cashIn));
   row(`- ${l.cashOut}`, money(report.cash.cashOut));
+  if (report.cash.cards) row(`+ ${l.cardCash}`, money(report.cash.cards));
   row(`= ${l.expected}`, money(report.cash.expected), true);
   if (report.cash.counted !== null && report.cash.overShort !== null) {
     row(l.counted, money(report.cash.counted), true);
@@ -192,6 +209,17 @@ export function reportLines(report: ShiftReport, columns: number, language: Lang
   for (const t of report.tenders) {
     row(`${tenderLabel(t.kind, language)} (${t.count})`, money(t.amount));
     if (t.refunds) row(`  ${l.refundsOf}`, money(-t.refunds));
+  }
+  // Cards sold and loaded are a liability, not sales: listed apart from the sales above.
+  const sv = report.storedValue;
+  if (sv && (sv.issued || sv.toppedUp || sv.bonus || sv.spent || sv.refunded)) {
+    rule();
+    head(l.cards);
+    row(l.cardIssued, money(sv.issued));
+    row(l.cardToppedUp, money(sv.toppedUp));
+    row(l.cardBonus, money(sv.bonus));
+    row(l.cardSpent, money(sv.spent));
+    row(l.cardRefunded, money(sv.refunded));
   }
   rule();
   head(l.categories);

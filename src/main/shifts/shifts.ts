@@ -5,6 +5,7 @@
  *
  * Expected cash = float + cash sales − cash refunds + cash in − cash out.
  */
+import { shiftCardCash, shiftCardLines } from '../stored-value/reports';
 import type { CashMovementRow, ShiftReport, ShiftSummary } from '../../shared/api/shifts';
 import { countTotal, unknownDenominations, type DenominationCounts } from '../../shared/denominations';
 import type { Deps } from '../deps';
@@ -157,7 +158,7 @@ export function openShift(deps: Deps, staff: SessionStaff, counts: DenominationC
 /** Cash the drawer should hold now. */
 export function expectedCash(deps: Sql, shiftId: string): number {
   const r = cashFigures(deps, shiftId);
-  return r.float + r.sales - r.refunds + r.cashIn - r.cashOut;
+  return r.float + r.sales - r.refunds + r.cashIn - r.cashOut + r.cards;
 }
 
 function cashFigures(deps: Sql, shiftId: string) {
@@ -179,7 +180,8 @@ function cashFigures(deps: Sql, shiftId: string) {
               COALESCE(SUM(CASE WHEN kind = 'out' THEN amount ELSE 0 END), 0) AS cashOut FROM cash_movements WHERE shift_id = ?`,
     )
     .get(shiftId) as { cashIn: number; cashOut: number };
-  return { float, sales, refunds, ...moves };
+  // Cash taken for gift and stored-value cards is in the drawer, though it is not a sale.
+  return { float, sales, refunds, ...moves, cards: shiftCardCash(deps, shiftId) };
 }
 
 export function cashMove(deps: Deps, staff: SessionStaff, input: { kind: 'in' | 'out'; amount: number; reason: string }): ShiftReport {
@@ -282,7 +284,7 @@ function buildReport(
   const db = deps.sqlite;
   const id = row.id;
   const cash = cashFigures(deps, id);
-  const expected = cash.float + cash.sales - cash.refunds + cash.cashIn - cash.cashOut;
+  const expected = cash.float + cash.sales - cash.refunds + cash.cashIn - cash.cashOut + cash.cards;
   const sales = db
     .prepare(
       `SELECT COUNT(*) AS orders, COALESCE(SUM(subtotal), 0) AS gross, COALESCE(SUM(discount_total), 0) AS discounts,
@@ -382,6 +384,7 @@ function buildReport(
       refunds: cash.refunds,
       cashIn: cash.cashIn,
       cashOut: cash.cashOut,
+      ...(cash.cards !== 0 ? { cards: cash.cards } : {}),
       expected,
       counted: close ? close.counted : null,
       overShort: close ? close.counted - expected : null,
@@ -395,6 +398,7 @@ function buildReport(
     noSales: movements.filter((m) => m.kind === 'no_sale').length,
     movements,
     journalSeq: null,
+    storedValue: shiftCardLines(deps, { id, terminalCode: row.terminalCode, openedAt: row.openedAt, closedAt: close?.closedAt ?? null }, now),
   };
 }
 

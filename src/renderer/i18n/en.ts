@@ -213,6 +213,7 @@ export const en = {
     exchange: 'Exchanged goods',
     alipay: 'Alipay',
     wechat_pay: 'WeChat Pay',
+    stored_value: 'Gift / stored-value card',
   },
   payment: {
     title: 'Payment',

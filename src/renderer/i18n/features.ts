@@ -9,6 +9,7 @@ import { historyMessages } from './history';
 import { payMessages } from './pay';
 import { promotionsMessages } from './promotions';
 import { couponsMessages } from './coupons';
+import { cardsMessages } from './cards';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -34,4 +35,5 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   payMessages,
   promotionsMessages,
   couponsMessages,
+  cardsMessages,
 ];

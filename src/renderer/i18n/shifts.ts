@@ -104,6 +104,7 @@ const en = {
     exchange: 'Exchanged goods',
     alipay: 'Alipay',
     wechat_pay: 'WeChat Pay',
+    stored_value: 'Gift / stored-value card',
   },
 };
 
@@ -212,6 +213,7 @@ const zhCN: typeof en = {
     exchange: '换货抵扣',
     alipay: '支付宝',
     wechat_pay: '微信支付',
+    stored_value: '储值卡',
   },
 };
 

@@ -215,6 +215,7 @@ export const zhCN: Messages = {
     exchange: '换货抵扣',
     alipay: '支付宝',
     wechat_pay: '微信支付',
+    stored_value: '储值卡',
   },
   payment: {
     title: '收款',

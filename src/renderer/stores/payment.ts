@@ -21,6 +21,8 @@ export interface TenderDraft {
   tradeId?: string | null;
   /** The buyer's masked account of a provider trade. */
   account?: string | null;
+  /** A gift or stored-value card's number (the card tender). */
+  cardNumber?: string;
 }
 
 interface PaymentState {
@@ -101,6 +103,8 @@ export function toRequest(tenders: TenderDraft[]): TenderRequest[] {
       out.push({ kind: 'card_integrated', intentId: t.intentId });
     } else if (t.kind === 'store_credit') {
       out.push({ kind: 'store_credit', amount: t.amount });
+    } else if (t.kind === 'stored_value' && t.cardNumber) {
+      out.push({ kind: 'stored_value', cardNumber: t.cardNumber, amount: t.amount });
     }
   }
   if (cash > 0 || out.length === 0) out.push({ kind: 'cash', amount: cash });

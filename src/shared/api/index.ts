@@ -12,6 +12,7 @@ import { historyContract } from './history';
 import { paymentsContract } from './payments';
 import { promotionsContract } from './promotions';
 import { couponsContract } from './coupons';
+import { storedValueContract } from './stored-value';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
@@ -29,6 +30,7 @@ export const contract = {
   ...paymentsContract,
   ...promotionsContract,
   ...couponsContract,
+  ...storedValueContract,
 };
 
 export type Contract = typeof contract;
@@ -60,3 +62,4 @@ export * from './history';
 export * from './payments';
 export * from './promotions';
 export * from './coupons';
+export * from './stored-value';

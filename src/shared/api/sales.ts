@@ -3,6 +3,7 @@ import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { CardIntent, Cart, Order, OrderSummary, ReceiptDoc } from './types';
+import { cardNumber } from './stored-value';
 
 const lineRef = { lineId: c.id };
 
@@ -33,6 +34,8 @@ export const tender = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('trade'), tradeId: c.id }).strict(),
   /** The attached customer's store credit: non-cash, never gives change. */
   z.object({ kind: z.literal('store_credit'), amount: c.minor.min(1) }).strict(),
+  /** A gift card or stored-value card (储值卡), by the number on its barcode: non-cash, never gives change. */
+  z.object({ kind: z.literal('stored_value'), cardNumber, amount: c.minor.min(1) }).strict(),
 ]);
 export type TenderRequest = z.infer<typeof tender>;
 

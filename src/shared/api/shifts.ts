@@ -47,6 +47,8 @@ export interface ShiftReport {
     refunds: number;
     cashIn: number;
     cashOut: number;
+    /** Cash taken for gift and stored-value cards (not sales); absent when none. */
+    cards?: number;
     expected: number;
     counted: number | null;
     overShort: number | null;
@@ -73,6 +75,8 @@ export interface ShiftReport {
   movements: CashMovementRow[];
   /** Journal entry of a Z report. */
   journalSeq: number | null;
+  /** Gift and stored-value cards: issued, topped up, bonus given, spent, refunded to cards; absent on older reports. */
+  storedValue?: import('./stored-value').StoredValueShiftLines;
 }
 
 export interface ShiftState {

@@ -299,6 +299,39 @@ export const SYNC_ENTITIES = [
   // The code on an open cart, and the conflicts each till derives from the ledger, stay on the till.
   { entity: 'cart_coupon', kind: 'local', scope: 'store', table: 'cart_coupons', key: 'cart_id' },
   { entity: 'coupon_conflict', kind: 'local', scope: 'org', table: 'coupon_conflicts', key: 'redemption_id' },
+  // Gift cards and stored-value cards: a card is spent at any till of the organisation. The card
+  // (holder, status) merges per field; its entries are a ledger whose running total is the balance.
+  {
+    entity: 'stored_value_card',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'stored_value_cards',
+    key: 'id',
+    unique: ['number'],
+    fields: shape.storedValueCardShape,
+    devices: 'write',
+  },
+  {
+    entity: 'stored_value_entry',
+    kind: 'ledger',
+    scope: 'org',
+    table: 'stored_value_entries',
+    key: 'id',
+    ledger: { groupBy: ['card_id'], delta: 'delta', levels: 'stored_value_balances', level: 'balance' },
+    terminalField: 'terminal_code',
+    fields: shape.storedValueEntryShape,
+    devices: 'write',
+  },
+  {
+    entity: 'stored_value_sale',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'stored_value_sales',
+    key: 'id',
+    terminalField: 'terminal_code',
+    fields: shape.storedValueSaleShape,
+    devices: 'write',
+  },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

@@ -13,6 +13,8 @@ import { UNITS } from '../units';
 import { MAX_CART_AMOUNT } from '../money';
 import { BATCH_CODE_SYMBOLS, CODE_ALPHABET, SHARED_CODE_SYMBOLS } from '../coupons/code';
 import { couponConditionsSchema, couponRewardSchema, MAX_BATCH_CODES, MAX_SHARED_USES } from '../coupons/rules';
+import { storedValueSettingsSchema } from '../api/stored-value';
+import { CARD_KINDS, CARD_STATUSES, ENTRY_KINDS, MAX_CARD_AMOUNT } from '../stored-value/rules';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
 export const idShape = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an id');
@@ -42,7 +44,7 @@ const currency = z.string().regex(/^[A-Z]{3}$/);
 const terminalCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/);
 const docNumber = z.string().regex(/^[A-Za-z0-9-]{1,40}$/);
 const unit = z.enum(UNITS);
-const tenderKind = z.enum(['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay']);
+const tenderKind = z.enum(['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay', 'stored_value']);
 const last4 = z
   .string()
   .regex(/^\d{4}$/)
@@ -90,6 +92,7 @@ export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
   negativeStock: z.enum(['allow', 'block']),
   businessDayCutoff: z.number().int().min(0).max(23),
   couponOfflineCap: z.number().int().min(0).max(10_000),
+  storedValue: storedValueSettingsSchema,
 };
 
 export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });
@@ -395,4 +398,49 @@ export const couponRedemptionShape = z.object({
   amount: balanceDelta,
   offline: z.boolean(),
   created_at: time,
+});
+// Gift cards and stored-value cards (src/main/stored-value).
+const cardNumberShape = z.string().regex(/^[1-9]\d{15}$/);
+export const storedValueCardShape = z.object({
+  number: cardNumberShape,
+  kind: z.enum(CARD_KINDS),
+  holder_name: z.string().min(1).max(60).refine(isSafeLine, 'not a plain line of text').nullable(),
+  holder_mobile: z
+    .string()
+    .regex(/^\+?\d{6,15}$/)
+    .nullable(),
+  status: z.enum(CARD_STATUSES),
+  replaced_by: optId,
+  created_at: time,
+  updated_at: time,
+});
+/** One entry moves a card by at most what a card operation may move (a batch of issues is an entry per card). */
+const cardDelta = z
+  .number()
+  .int()
+  .min(-MAX_CARD_AMOUNT * 2)
+  .max(MAX_CARD_AMOUNT * 2);
+export const storedValueEntryShape = z.object({
+  id: idShape,
+  card_id: idShape,
+  delta: cardDelta,
+  kind: z.enum(ENTRY_KINDS),
+  op_id: idShape,
+  ref_id: optId,
+  terminal_code: terminalCode,
+  staff_id: optId,
+  offline: z.boolean(),
+  at: time,
+});
+export const storedValueSaleShape = z.object({
+  id: idShape,
+  op_id: idShape,
+  kind: z.enum(['issue', 'topup']),
+  shift_id: optId,
+  terminal_code: terminalCode,
+  staff_id: idShape,
+  amount: nonNegative,
+  cash: nonNegative,
+  card: nonNegative,
+  at: time,
 });

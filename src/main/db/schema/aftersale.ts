@@ -126,7 +126,7 @@ export const refundTenders = sqliteTable(
     /** The payment of the original sale this money comes back from (null without a receipt). */
     paymentId: text('payment_id').references(() => payments.id),
     method: text('method', {
-      enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'],
+      enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay', 'stored_value'],
     }).notNull(),
     amount: integer('amount').notNull(),
     brand: text('brand'),

@@ -345,7 +345,7 @@ export const payments = sqliteTable(
       .notNull()
       .references(() => orders.id),
     kind: text('kind', {
-      enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay'],
+      enum: ['cash', 'card_external', 'card_integrated', 'store_credit', 'exchange', 'alipay', 'wechat_pay', 'stored_value'],
     }).notNull(),
     amount: integer('amount').notNull(),
     tendered: integer('tendered'),

@@ -12,3 +12,4 @@ export * from './sync';
 export * from './payments';
 export * from './promotions';
 export * from './coupons';
+export * from './stored-value';

@@ -12,10 +12,11 @@ import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { summary, usePayment, type TenderDraft } from '../../stores/payment';
 import { StoreCreditTender } from '../aftersale/CheckoutExtras';
+import { CardTender } from '../cards/CardTender';
 import { OfflineNote, QrPanel, ScanPanel, TerminalPanel } from './ProviderTenders';
 import { availableMethods, isOpenTrade } from './trade-text';
 
-type Tab = 'cash' | 'card' | 'integrated' | 'scan' | 'qr' | 'terminal';
+type Tab = 'cash' | 'card' | 'integrated' | 'scan' | 'qr' | 'terminal' | 'storedValue';
 
 export function tenderLabel(t: (k: string) => string, kind: TenderDraft['kind']): string {
   return t(`tender.${kind}`);
@@ -59,6 +60,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
     ...(methods.scan.length ? [['scan', 'tender-scan', 'pay.tab.scan'] as const] : []),
     ...(methods.qr.length ? [['qr', 'tender-qr', 'pay.tab.qr'] as const] : []),
     ...(terminal ? [['terminal', 'tender-terminal', 'pay.tab.terminal'] as const] : []),
+    ['storedValue', 'tender-stored-value', 'cards.tender.tab'],
   ];
 
   const complete = async () => {
@@ -276,6 +278,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
           {tab === 'qr' && <QrPanel key={before.due} due={before.due} providers={methods.qr} />}
           {tab === 'terminal' && terminal && <TerminalPanel key={before.due} due={before.due} provider={terminal} />}
           {tab === 'integrated' && <IntegratedCard key={before.due} due={before.due} />}
+          {tab === 'storedValue' && <CardTender key={before.due} due={before.due} />}
           <StoreCreditTender
             due={before.due}
             used={p.tenders.filter((x) => x.kind === 'store_credit').reduce((s, x) => s + x.amount, 0)}
