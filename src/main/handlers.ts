@@ -27,6 +27,7 @@ import { syncHandlers } from './sync/handlers';
 import { historyHandlers } from './history/handlers';
 import { paymentsHandlers } from './payments/handlers';
 import { promotionsHandlers } from './promotions/handlers';
+import { priceListsHandlers } from './price-lists/handlers';
 import { syncRuntime } from './sync/runtime';
 import { staffPublisher } from './sync/staff';
 
@@ -177,4 +178,5 @@ export const handlers: Handlers = {
   ...historyHandlers,
   ...paymentsHandlers,
   ...promotionsHandlers,
+  ...priceListsHandlers,
 };

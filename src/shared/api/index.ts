@@ -11,6 +11,7 @@ import { syncContract } from './sync';
 import { historyContract } from './history';
 import { paymentsContract } from './payments';
 import { promotionsContract } from './promotions';
+import { priceListsContract } from './price-lists';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
@@ -27,6 +28,7 @@ export const contract = {
   ...historyContract,
   ...paymentsContract,
   ...promotionsContract,
+  ...priceListsContract,
 };
 
 export type Contract = typeof contract;
@@ -57,3 +59,4 @@ export * from './aftersale';
 export * from './history';
 export * from './payments';
 export * from './promotions';
+export * from './price-lists';

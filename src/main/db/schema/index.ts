@@ -11,3 +11,4 @@ export * from './insight';
 export * from './sync';
 export * from './payments';
 export * from './promotions';
+export * from './price-lists';
