@@ -73,7 +73,10 @@ export function updateGroup(
 /** Only an empty group that no list is for: nobody's price changes by surprise. */
 export function deleteGroup(deps: D, id: string, staffId: string): { id: string } {
   const before = getGroup(deps, id);
-  const lists = deps.sqlite.prepare("SELECT COUNT(*) FROM price_lists WHERE target_kind = 'group' AND target_id = ?").pluck().get(id) as number;
+  const lists = deps.sqlite
+    .prepare("SELECT COUNT(*) FROM price_lists WHERE target_kind = 'group' AND target_id = ?")
+    .pluck()
+    .get(id) as number;
   if (before.customers > 0 || lists > 0)
     throw new AppError('CONFLICT', 'This group still has customers or price lists', {
       customers: before.customers,

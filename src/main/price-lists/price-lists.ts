@@ -95,7 +95,13 @@ export function createPriceList(
   const t = targetColumns(deps, input.target);
   const id = deps.ids();
   const now = deps.clock();
-  const row = { name: input.name.trim(), name_zh: input.nameZh?.trim() || null, target_kind: t.kind, target_id: t.targetId, active: input.active !== false };
+  const row = {
+    name: input.name.trim(),
+    name_zh: input.nameZh?.trim() || null,
+    target_kind: t.kind,
+    target_id: t.targetId,
+    active: input.active !== false,
+  };
   deps.sqlite
     .prepare(
       'INSERT INTO price_lists (id, name, name_zh, target_kind, target_id, active, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -122,7 +128,9 @@ export function updatePriceList(
     active: input.active,
   };
   deps.sqlite
-    .prepare('UPDATE price_lists SET name = ?, name_zh = ?, target_kind = ?, target_id = ?, active = ?, updated_at = ?, hlc = ? WHERE id = ?')
+    .prepare(
+      'UPDATE price_lists SET name = ?, name_zh = ?, target_kind = ?, target_id = ?, active = ?, updated_at = ?, hlc = ? WHERE id = ?',
+    )
     .run(row.name, row.name_zh, row.target_kind, row.target_id, row.active ? 1 : 0, deps.clock(), deps.hlc.now(), input.id);
   appendOutbox(deps, { entity: 'price_list', entityId: input.id, op: 'update', payload: row });
   recordAudit(deps, {
@@ -220,13 +228,22 @@ export function removeEntries(deps: D, input: { listId: string; entryIds: string
     )
     .all(input.listId, ids(input.entryIds)) as { id: string; productId: string; minQty: number; price: number }[];
   if (rows.length !== new Set(input.entryIds).size)
-    throw new AppError('NOT_FOUND', 'Some entries are not in this price list', { field: 'entryIds', messageKey: 'priceLists.err.unknownEntries' });
+    throw new AppError('NOT_FOUND', 'Some entries are not in this price list', {
+      field: 'entryIds',
+      messageKey: 'priceLists.err.unknownEntries',
+    });
   const del = deps.sqlite.prepare('DELETE FROM price_list_entries WHERE id = ?');
   for (const r of rows) {
     del.run(r.id);
     appendOutbox(deps, { entity: 'price_list_entry', entityId: r.id, op: 'delete', payload: null });
   }
-  recordAudit(deps, { staffId, action: 'priceList.removeEntries', target: input.listId, details: { removed: rows.slice(0, 50) }, success: true });
+  recordAudit(deps, {
+    staffId,
+    action: 'priceList.removeEntries',
+    target: input.listId,
+    details: { removed: rows.slice(0, 50) },
+    success: true,
+  });
   invalidatePriceLists(deps);
   return getPriceList(deps, input.listId);
 }

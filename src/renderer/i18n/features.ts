@@ -7,6 +7,7 @@ import { dashboardMessages } from './dashboard';
 import { syncMessages } from './sync';
 import { historyMessages } from './history';
 import { payMessages } from './pay';
+import { priceListsMessages } from './price-lists';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -30,4 +31,5 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   syncMessages,
   historyMessages,
   payMessages,
+  priceListsMessages,
 ];
