@@ -16,6 +16,7 @@ import { lowStock } from './cases/low-stock';
 import { lowStockMany } from './cases/low-stock-many';
 import { SYNC_CASES } from './cases/sync';
 import { paymentOverhead } from './cases/payment-overhead';
+import { priceCart50Lines, scanToCartPromotions } from './cases/price-lists';
 
 export const CASES: BenchCase[] = [
   scanToCart,
@@ -31,4 +32,6 @@ export const CASES: BenchCase[] = [
   ...DASHBOARD_CASES,
   ...SYNC_CASES,
   paymentOverhead,
+  scanToCartPromotions,
+  priceCart50Lines,
 ];

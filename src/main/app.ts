@@ -47,6 +47,7 @@ import { getState, moveTokenOut } from './sync/state';
 import { finishFirstDownload } from './sync/after-download';
 import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
 import { createPromotionsState } from './promotions/state';
+import { createPriceListsState } from './price-lists/state';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -204,6 +205,7 @@ export function createApp(opts: AppOptions): App {
       pinParams: opts.pinParams ?? OWASP_SCRYPT,
       secrets,
       promotions: createPromotionsState(),
+      priceLists: createPriceListsState(),
       resourcesDir: opts.resourcesDir,
       imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,

@@ -8,6 +8,7 @@ import type { PinParams } from './staff/pin';
 import type { DataSafety } from './backup/service';
 import type { SecretStore } from './secrets/secrets';
 import type { PromotionsState } from './promotions/state';
+import type { PriceListsState } from './price-lists/state';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -38,6 +39,8 @@ export interface Deps {
   exportsDir: string | null;
   /** The active promotions compiled for the till, dropped on every change to them. */
   promotions: PromotionsState;
+  /** The active price lists compiled for the till, dropped on every change to them. */
+  priceLists: PriceListsState;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */
   dataSafety?: DataSafety;
 }

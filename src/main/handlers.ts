@@ -29,6 +29,7 @@ import { paymentsHandlers } from './payments/handlers';
 import { promotionsHandlers } from './promotions/handlers';
 import { couponsHandlers } from './coupons/handlers';
 import { storedValueHandlers } from './stored-value/handlers';
+import { priceListsHandlers } from './price-lists/handlers';
 import { syncRuntime } from './sync/runtime';
 import { staffPublisher } from './sync/staff';
 
@@ -181,4 +182,5 @@ export const handlers: Handlers = {
   ...promotionsHandlers,
   ...couponsHandlers,
   ...storedValueHandlers,
+  ...priceListsHandlers,
 };

@@ -12,7 +12,8 @@ const digitsOf = (phone: string | null | undefined) => (phone ? phone.replace(/\
 
 const SUMMARY_COLS = `c.id, c.name, c.phone, c.email, c.marketing_consent AS marketingConsent,
   (SELECT COALESCE(SUM(delta), 0) FROM store_credit s WHERE s.customer_id = c.id) AS creditBalance,
-  (SELECT COALESCE(SUM(delta), 0) FROM loyalty_points p WHERE p.customer_id = c.id) AS points`;
+  (SELECT COALESCE(SUM(delta), 0) FROM loyalty_points p WHERE p.customer_id = c.id) AS points,
+  (SELECT m.group_id FROM customer_memberships m WHERE m.customer_id = c.id) AS groupId`;
 
 type SummaryRow = Omit<CustomerSummary, 'marketingConsent'> & { marketingConsent: number };
 const toSummary = (r: SummaryRow): CustomerSummary => ({ ...r, marketingConsent: r.marketingConsent === 1 });

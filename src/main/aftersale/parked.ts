@@ -11,7 +11,7 @@ import { appendOutbox } from '../outbox/outbox';
 import type { SessionStaff } from '../sessions';
 import { assertNoCardInFlight, loadCart, openCartId } from '../sales/cart';
 
-function parkedSale(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions'>, cartId: string): ParkedSale {
+function parkedSale(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>, cartId: string): ParkedSale {
   const row = deps.sqlite
     .prepare(
       `SELECT p.cart_id AS cartId, p.parked_by AS parkedBy, s.name AS parkedByName, p.parked_at AS parkedAt, p.note, c.name AS customerName
@@ -45,7 +45,7 @@ export function parkCurrent(deps: Deps, staff: SessionStaff, note: string | null
   return park(deps, staff, cartId, note);
 }
 
-export function listParked(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions'>): ParkedSale[] {
+export function listParked(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>): ParkedSale[] {
   const ids = deps.sqlite
     .prepare(
       `SELECT k.id FROM carts k JOIN parked_sales p ON p.cart_id = k.id WHERE k.terminal_code = ? AND k.status = 'parked' ORDER BY p.parked_at, k.id`,

@@ -13,9 +13,10 @@ import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
 import { cachedStatement } from '../db/statements';
 import { gramsToQty, isWeighed, type Unit } from '../../shared/units';
-import { applyPromotions, type AppliedPromotion } from '../../shared/promotions/engine';
+import { applyPromotions, type AppliedPromotion, type PromotionCustomer } from '../../shared/promotions/engine';
 import { activePromotions } from '../promotions/state';
 import { priceCartCoupon } from '../coupons/pricing';
+import { applyPriceLists, cartCustomer } from '../price-lists/cart-prices';
 
 interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
@@ -74,11 +75,11 @@ export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string 
  * leaves (the engine sees each line's amount after its manual discount), then the cart discount on
  * what both leave. Tax is computed on the result, so promotions lower the tax like any discount.
  * Promotions are read at this moment, in the store's time zone, for the attached customer (any
- * customer counts as a member; customers have no groups yet, so group-limited promotions do not
- * apply at the till).
+ * customer counts as a member; a group-limited promotion needs the customer's group). Before all
+ * that, the price lists set each line's unit price (会员价), so promotions apply on the list price.
  */
 export function loadCart(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,
   cartId: string | null = openCartId(deps),
 ): Cart {
   const settings = readSettings(deps);
@@ -92,7 +93,9 @@ export function loadCart(
   const lines = rows as unknown as CartLine[];
   for (const r of rows) if (r.discount !== null) (r as unknown as CartLine).discount = parseDiscount(r.discount);
   const cartDiscount = parseDiscount(cart?.cartDiscount ?? null);
-  const applied = cart && lines.length > 0 ? promote(deps, cart.id, cart.customerId, lines, settings.timezone) : [];
+  const customer = cart && lines.length > 0 ? cartCustomer(deps, cart.customerId) : null;
+  if (lines.length > 0) applyPriceLists(deps, lines, customer);
+  const applied = cart && lines.length > 0 ? promote(deps, cart.id, customer, lines, settings.timezone) : [];
   // A coupon applies after the promotions, on what they left (src/main/coupons/pricing.ts).
   const coupon = cart && lines.length > 0 ? priceCartCoupon(deps, cart.id, lines, applied, settings.timezone) : null;
   return {
@@ -112,7 +115,7 @@ export function loadCart(
 function promote(
   deps: Pick<Deps, 'sqlite' | 'clock' | 'promotions'>,
   cartId: string,
-  customerId: string | null,
+  customer: PromotionCustomer | null,
   lines: CartLine[],
   timeZone: string,
 ): AppliedPromotion[] {
@@ -140,7 +143,7 @@ function promote(
       fixedAmount: l.fixedAmount,
     })),
     index,
-    { now: deps.clock(), timeZone, storeId, customer: customerId ? { member: true, groupId: null } : null },
+    { now: deps.clock(), timeZone, storeId, customer },
   );
   result.lines.forEach((r, i) => {
     const line = lines[i]!;

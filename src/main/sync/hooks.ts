@@ -12,13 +12,16 @@ import { setState } from './state';
 import { ensureLevelRows } from '../inventory/level-rows';
 import { recordSaleInsight } from '../insight/rollups';
 import { detectCouponConflicts } from '../coupons/conflicts';
+import { invalidatePromotions } from '../promotions/state';
+import { invalidatePriceLists } from '../price-lists/state';
 
 export interface AfterApplyOptions {
   /** A joining terminal's big page: its products' search entries and level rows are left for after the download. */
   deferDerived: boolean;
 }
 
-type Hook = (deps: Pick<Deps, 'sqlite'>, ids: Set<string>, opts: AfterApplyOptions) => void;
+type HookDeps = Pick<Deps, 'sqlite' | 'promotions' | 'priceLists'>;
+type Hook = (deps: HookDeps, ids: Set<string>, opts: AfterApplyOptions) => void;
 
 /** Products (by id, a JSON array) with what their search entry is made of, in rowid order. */
 const PRODUCT_SEARCH_ROWS_SQL = `SELECT p.rowid AS r, p.name, p.alt_name AS altName
@@ -62,9 +65,20 @@ const HOOKS: Record<string, Hook> = {
   setting(deps) {
     invalidateSettings(deps);
   },
+  // A promotion or a price made on another till: the compiled forms are dropped, the next cart
+  // builds them again with it.
+  promotion(deps) {
+    invalidatePromotions(deps);
+  },
+  price_list(deps) {
+    invalidatePriceLists(deps);
+  },
+  price_list_entry(deps) {
+    invalidatePriceLists(deps);
+  },
 };
 
-export function runAfterApply(deps: Pick<Deps, 'sqlite'>, touched: Map<string, Set<string>>, opts: AfterApplyOptions): void {
+export function runAfterApply(deps: HookDeps, touched: Map<string, Set<string>>, opts: AfterApplyOptions): void {
   for (const [entity, ids] of touched) HOOKS[entity]?.(deps, ids, opts);
 }
 

@@ -10,6 +10,7 @@ import { payMessages } from './pay';
 import { promotionsMessages } from './promotions';
 import { couponsMessages } from './coupons';
 import { cardsMessages } from './cards';
+import { priceListsMessages } from './price-lists';
 
 /**
  * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
@@ -36,4 +37,5 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   promotionsMessages,
   couponsMessages,
   cardsMessages,
+  priceListsMessages,
 ];

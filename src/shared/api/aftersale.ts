@@ -24,6 +24,8 @@ export interface CustomerSummary {
   marketingConsent: boolean;
   creditBalance: number;
   points: number;
+  /** The customer group (会员, 批发) the customer is in; null: none. Set by a manager (customers.setGroup). */
+  groupId: string | null;
 }
 
 export interface Customer extends CustomerSummary {

@@ -13,6 +13,7 @@ import { paymentsContract } from './payments';
 import { promotionsContract } from './promotions';
 import { couponsContract } from './coupons';
 import { storedValueContract } from './stored-value';
+import { priceListsContract } from './price-lists';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
@@ -31,6 +32,7 @@ export const contract = {
   ...promotionsContract,
   ...couponsContract,
   ...storedValueContract,
+  ...priceListsContract,
 };
 
 export type Contract = typeof contract;
@@ -63,3 +65,4 @@ export * from './payments';
 export * from './promotions';
 export * from './coupons';
 export * from './stored-value';
+export * from './price-lists';

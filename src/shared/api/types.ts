@@ -117,6 +117,14 @@ export interface CartLine {
   promotionDiscount?: number;
   /** The same per promotion (names in the cart's `applied`). */
   promotions?: LinePromotionShare[];
+  /** The price list that set `unitPrice` (会员价, 批发价); absent: the shelf price or a manager's override. */
+  priceList?: LinePriceList;
+}
+
+export interface LinePriceList {
+  id: string;
+  name: string;
+  nameZh: string | null;
 }
 
 export interface Cart {

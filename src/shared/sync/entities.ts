@@ -332,6 +332,43 @@ export const SYNC_ENTITIES = [
     fields: shape.storedValueSaleShape,
     devices: 'write',
   },
+  // Promotions and price lists: org-wide data a manager keeps at any till, so a device writes them,
+  // as it writes products and their shelf prices. The device token proves only the till; what stands
+  // behind a written price is the manager role checked by the router and the audit row on the till
+  // that wrote it, the same trust a shelf price already has (a till that could forge a list price
+  // could forge the product's own price). Store-targeted lists are org records too: the target is
+  // data, and each till applies only the lists for its own store.
+  { entity: 'promotion', kind: 'mutable', scope: 'org', table: 'promotions', key: 'id', fields: shape.promotionShape, devices: 'write' },
+  {
+    entity: 'customer_group',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'customer_groups',
+    key: 'id',
+    deletable: true,
+    fields: shape.customerGroupShape,
+    devices: 'write',
+  },
+  {
+    entity: 'customer_membership',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'customer_memberships',
+    key: 'customer_id',
+    fields: shape.customerMembershipShape,
+    devices: 'write',
+  },
+  { entity: 'price_list', kind: 'mutable', scope: 'org', table: 'price_lists', key: 'id', fields: shape.priceListShape, devices: 'write' },
+  {
+    entity: 'price_list_entry',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'price_list_entries',
+    key: 'id',
+    deletable: true,
+    fields: shape.priceListEntryShape,
+    devices: 'write',
+  },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

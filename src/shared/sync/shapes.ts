@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import { isSafeLine } from '../text';
 import { UNITS } from '../units';
-import { MAX_CART_AMOUNT } from '../money';
+import { MAX_CART_AMOUNT, MAX_QTY } from '../money';
+import { promotionSchema } from '../promotions/schema';
 import { BATCH_CODE_SYMBOLS, CODE_ALPHABET, SHARED_CODE_SYMBOLS } from '../coupons/code';
 import { couponConditionsSchema, couponRewardSchema, MAX_BATCH_CODES, MAX_SHARED_USES } from '../coupons/rules';
 import { storedValueSettingsSchema } from '../api/stored-value';
@@ -378,6 +379,16 @@ export const couponCampaignShape = z.object({
   updated_at: time,
 });
 
+// Promotions, customer groups and price lists: org-wide, edited by managers at any till.
+
+/** The definition travels as the engine reads it: a pulled one the engine would misread is refused. */
+export const promotionShape = z.object({
+  definition: promotionSchema,
+  active: z.boolean(),
+  created_at: time,
+  updated_at: time,
+});
+
 export const couponCodeShape = z.object({
   code: couponCodeKeyShape,
   campaign_id: idShape,
@@ -443,4 +454,35 @@ export const storedValueSaleShape = z.object({
   cash: nonNegative,
   card: nonNegative,
   at: time,
+});
+
+export const customerGroupShape = z.object({
+  name,
+  name_zh: name.nullable(),
+  created_at: time,
+  updated_at: time,
+});
+
+/** Keyed by the customer: a customer is in one group at most. */
+export const customerMembershipShape = z.object({
+  group_id: optId,
+  updated_at: time,
+});
+
+export const priceListShape = z.object({
+  name,
+  name_zh: name.nullable(),
+  target_kind: z.enum(['members', 'group', 'store']),
+  target_id: optId,
+  active: z.boolean(),
+  created_at: time,
+  updated_at: time,
+});
+
+export const priceListEntryShape = z.object({
+  price_list_id: idShape,
+  product_id: idShape,
+  min_qty: z.number().int().min(0).max(MAX_QTY),
+  price,
+  updated_at: time,
 });

@@ -13,3 +13,4 @@ export * from './payments';
 export * from './promotions';
 export * from './coupons';
 export * from './stored-value';
+export * from './price-lists';

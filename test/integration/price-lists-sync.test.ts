@@ -1,0 +1,89 @@
+/**
+ * Price lists, customer groups and promotions travel between tills: made by a manager on one till,
+ * they price a cart on another after a sync, and the other till drops its compiled forms when the
+ * pulled rows change them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, testClock } from '../support/app';
+import { startTestCloud, type TestCloud } from '../support/cloud';
+import { enrolmentCode, firstTerminal, joinTerminal, signIn, syncAll, terminal, type Terminal } from '../support/sync';
+
+let cloud: TestCloud;
+const open: Terminal[] = [];
+const track = (t: Terminal) => (open.push(t), t);
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+});
+afterAll(async () => {
+  for (const t of open) t.close();
+  await cloud.close();
+});
+
+describe('price lists and promotions across tills', () => {
+  it('a promotion and a price list made on till A price a cart on till B; later edits reach B’s compiled lists', async () => {
+    const clock1 = testClock();
+    const t1 = track(terminal(cloud.transport, { clock: clock1 }));
+    const first = await firstTerminal(t1, cloud.url);
+    const code = await enrolmentCode(t1);
+    const t2 = track(terminal(cloud.transport, { clock: testClock(clock1.now + 5) }));
+    await joinTerminal(t2, cloud.url, code.code);
+    await signIn(t2, first.adminId);
+    await ok(t2, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, 's1');
+
+    // Till B prices a cart first, so it has compiled (empty) lists and promotions to drop.
+    const jane = await ok(t2, 'customers.create', { name: 'Jane' }, 's1');
+    await ok(t2, 'cart.scan', { code: '5000112637922' }, 's1');
+    await ok(t2, 'cart.scan', { code: '4006381333931' }, 's1');
+    await ok(t2, 'cart.setCustomer', { customerId: jane.id }, 's1');
+    expect((await ok(t2, 'cart.get', {}, 's1')).lines.map((l) => l.unitPrice)).toEqual([150, 325]);
+
+    // On till A a manager makes a wholesale group with a price list, and a promotion on bread.
+    await syncAll([t1, t2]);
+    const group = await ok(t1, 'customerGroups.create', { name: 'Wholesale', nameZh: '批发' }, 's1');
+    await ok(t1, 'customers.setGroup', { customerId: jane.id, groupId: group.id }, 's1');
+    const list = await ok(
+      t1,
+      'priceLists.create',
+      { name: 'Wholesale', nameZh: '批发价', target: { kind: 'group', groupId: group.id } },
+      's1',
+    );
+    await ok(t1, 'priceLists.setEntries', { listId: list.id, entries: [{ productId: first.cola.id, price: 120 }] }, 's1');
+    const promo = await ok(
+      t1,
+      'promotions.create',
+      {
+        promotion: {
+          name: 'Bread 20% for the trade',
+          rule: { kind: 'percent_off', scope: { kind: 'products', productIds: [first.bread.id] }, bp: 2000 },
+          stacking: 'stackable',
+          priority: 1,
+          conditions: { customerGroupIds: [group.id] },
+        },
+      },
+      's1',
+    );
+    await syncAll([t1, t2]);
+
+    expect((await ok(t2, 'priceLists.list', {}, 's1')).map((l) => [l.name, l.entries])).toEqual([['Wholesale', 1]]);
+    expect((await ok(t2, 'promotions.list', {}, 's1')).map((p) => p.promotion.id)).toEqual([promo.promotion.id]);
+    const cart = await ok(t2, 'cart.get', {}, 's1');
+    expect(cart.lines[0]).toMatchObject({ unitPrice: 120, priceList: { id: list.id, nameZh: '批发价' } });
+    expect(cart.lines[1]).toMatchObject({ unitPrice: 325, promotionDiscount: 65 });
+
+    // A change on A (a new price, the promotion paused) reaches B's next cart.
+    await ok(t1, 'priceLists.setEntries', { listId: list.id, entries: [{ productId: first.cola.id, price: 110 }] }, 's1');
+    await ok(t1, 'promotions.setActive', { id: promo.promotion.id, active: false }, 's1');
+    await syncAll([t1, t2]);
+    const after = await ok(t2, 'cart.get', {}, 's1');
+    expect(after.lines.map((l) => l.unitPrice)).toEqual([110, 325]);
+    expect(after.lines[1]!.promotionDiscount).toBeUndefined();
+
+    // Removing the entry on A removes it on B.
+    const entries = await ok(t1, 'priceLists.entries', { listId: list.id }, 's1');
+    await ok(t1, 'priceLists.removeEntries', { listId: list.id, entryIds: entries.items.map((e) => e.id) }, 's1');
+    await syncAll([t1, t2]);
+    expect((await ok(t2, 'cart.get', {}, 's1')).lines.map((l) => l.unitPrice)).toEqual([150, 325]);
+    expect(t2.deps.sqlite.prepare('SELECT COUNT(*) FROM sync_rejections').pluck().get()).toBe(0);
+  });
+});
