@@ -129,6 +129,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
 
     // The clerk scans two: the line explains the promotion, the total is 9.00; paid in cash.
     await signIn(page, w.clerk, '1357');
+    // The manager's "saved" notice has gone by now; the counter is clear for its screenshot.
+    await expect(page.getByTestId('info-banner')).toHaveCount(0);
     await scan(page, [TEA.barcode, TEA.barcode]);
     await expect(page.getByTestId('line-promotion')).toContainText(w.name);
     await expect(page.getByTestId('line-promotion')).toContainText(w.off);
@@ -142,6 +144,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     const receipt = page.getByTestId('receipt-dialog');
     await expect(receipt).toBeVisible();
     await expect(receipt).toContainText(w.off);
+    await expect(receipt.getByTestId('receipt-promotion')).toContainText(w.name);
     await expect(receipt).toContainText(w.total);
     await shot(page, `receipt-${lang}`);
     await page.keyboard.press('Escape');
