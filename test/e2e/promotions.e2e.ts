@@ -27,6 +27,7 @@ const T = {
     name: 'Second at half price',
     summary: 'Second at 50% off',
     running: 'Running',
+    paused: 'Paused',
     off: '−$3.00',
     total: '$9.00',
     required: 'Enter a name.',
@@ -39,6 +40,7 @@ const T = {
     name: '第二件半价',
     summary: '第二件半价',
     running: '进行中',
+    paused: '已暂停',
     off: '−¥3.00',
     total: '¥9.00',
     required: '请输入名称。',
@@ -125,6 +127,17 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(row.getByTestId('promo-summary')).toHaveText(w.summary);
     await expect(row.getByTestId('promo-row-name')).toHaveText(w.name);
     await shot(page, `screen-${lang}`);
+
+    // Edit opens what is stored (the product by its name); pause and resume change the state at once.
+    await row.getByTestId('promo-edit').click();
+    await expect(page.getByTestId('promo-name')).toHaveValue('Second at half price');
+    await expect(page.getByTestId('promo-products-chip')).toContainText(w.tea);
+    await page.getByTestId('promo-cancel').click();
+    await expect(page.getByTestId('promo-form')).toHaveCount(0);
+    await row.getByTestId('promo-toggle').click();
+    await expect(row.getByTestId('promo-state')).toHaveText(w.paused);
+    await row.getByTestId('promo-toggle').click();
+    await expect(row.getByTestId('promo-state')).toHaveText(w.running);
     await page.getByTestId('lock-button').click();
 
     // The clerk scans two: the line explains the promotion, the total is 9.00; paid in cash.

@@ -442,7 +442,7 @@ export function PromotionForm({
       {invalid && <p className="field-error">{t('promotions.form.fix')}</p>}
       <InlineError text={error ? describeError(t, error) : null} testId="promo-form-error" />
       <div className="promo-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+        <button type="button" className="btn btn-ghost" onClick={onCancel} data-testid="promo-cancel">
           {t('promotions.form.cancel')}
         </button>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="promo-save">
