@@ -71,12 +71,16 @@ export function PromotionForm({
 }) {
   const { t, i18n } = useTranslation();
   const [f, setF] = useState<FormState>(() => (record ? formOf(record.promotion, record.active, currency) : emptyForm()));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  // After a first try to save, the fields are checked again as they change, so a fixed one clears.
+  const [tried, setTried] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [names, setNames] = useState<Map<string, PickedProduct>>(new Map());
-  const set = (patch: Partial<FormState>) => setF((cur) => ({ ...cur, ...patch }));
+  const set = (patch: Partial<FormState>) => {
+    setF((cur) => ({ ...cur, ...patch }));
+    setServerErrors({});
+  };
   const remember = (p?: PickedProduct) => p && setNames((m) => new Map(m).set(p.id, p));
 
   // Names of the products a stored promotion lists (ids only in its definition).
@@ -98,6 +102,8 @@ export function PromotionForm({
     };
   }, [record]);
 
+  const current = draftOf(f, currency);
+  const errors: FieldErrors = tried ? current.errors : {};
   useEffect(() => {
     onDraft(draftOf(f, currency).draft);
   }, [f, currency, onDraft]);
@@ -108,8 +114,8 @@ export function PromotionForm({
     e.preventDefault();
     setError(null);
     setServerErrors({});
-    const { draft, errors: found } = draftOf(f, currency);
-    setErrors(found);
+    setTried(true);
+    const { draft } = draftOf(f, currency);
     if (!draft) return;
     setBusy(true);
     const { id, ...rest } = draft;
@@ -436,7 +442,7 @@ export function PromotionForm({
       {invalid && <p className="field-error">{t('promotions.form.fix')}</p>}
       <InlineError text={error ? describeError(t, error) : null} testId="promo-form-error" />
       <div className="promo-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+        <button type="button" className="btn btn-ghost" onClick={onCancel} data-testid="promo-cancel">
           {t('promotions.form.cancel')}
         </button>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="promo-save">
