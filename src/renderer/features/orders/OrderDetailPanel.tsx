@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrderDetail, RefundDoc, Unit } from '../../../shared/api';
+import type { OrderDetail, OrderLinePromotion, RefundDoc, Unit } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { formatQty } from '../../../shared/money';
 import { receiptLineAmount } from '../../../shared/pricing';
@@ -39,12 +39,12 @@ function LineAmount({
   priceMode,
   currency,
 }: {
-  line: { total: number; tax: number; discount: number } | undefined;
+  line: { total: number; tax: number; discount: number; promotions?: OrderLinePromotion[] } | undefined;
   fallback: number;
   priceMode: 'inclusive' | 'exclusive';
   currency: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
   return (
     <td className="num" data-testid="order-line-total">
@@ -54,6 +54,12 @@ function LineAmount({
           {t('receipt.discount')} −{fmt.money(line.discount, currency)}
         </small>
       )}
+      {/* Which promotions took part of that discount, named as at the sale. */}
+      {line?.promotions?.map((p) => (
+        <small key={p.promotionId} className="muted order-line-discount" data-testid="order-line-promotion">
+          {i18n.language === 'zh-CN' && p.nameZh ? p.nameZh : p.name} −{fmt.money(p.amount, currency)}
+        </small>
+      ))}
     </td>
   );
 }
