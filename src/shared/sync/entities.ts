@@ -174,6 +174,8 @@ export const SYNC_ENTITIES = [
     children: [
       { table: 'order_lines', fk: 'order_id', fields: shape.orderLineShape },
       { table: 'payments', fk: 'order_id', fields: shape.paymentShape },
+      // Which promotions (and coupons) each line took: the report per promotion counts every till's sales.
+      { table: 'order_line_promotions', fk: 'order_id', fields: shape.orderLinePromotionShape },
     ],
     terminalField: 'terminal_code',
     fields: shape.orderShape,

@@ -203,6 +203,17 @@ export const orderLineShape = z.object({
   cost: amount,
 });
 
+/** A sold line's share of a promotion or coupon, named as the receipt showed it. */
+export const orderLinePromotionShape = z.object({
+  id: idShape,
+  order_id: idShape,
+  order_line_id: idShape,
+  promotion_id: idShape,
+  name,
+  name_zh: optText(500),
+  amount: z.number().int().min(0).max(MAX_DOCUMENT_AMOUNT),
+});
+
 export const paymentShape = z.object({
   id: idShape,
   order_id: idShape,
