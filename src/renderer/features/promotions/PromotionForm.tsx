@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PromotionRecord } from '../../../shared/api/promotions';
+import type { CustomerGroup } from '../../../shared/api/price-lists';
 import { invoke } from '../../api';
 import { DateField } from '../../components/DateField';
 import { InlineError } from '../../components/ErrorBanner';
@@ -416,6 +417,10 @@ export function PromotionForm({
         />
         <span>{t('promotions.form.memberOnly')}</span>
       </label>
+      <GroupPicker
+        selected={f.kept.customerGroupIds ?? []}
+        onChange={(ids) => set({ kept: { ...f.kept, customerGroupIds: ids.length > 0 ? ids : undefined } })}
+      />
 
       <div className="field-grid">
         <Field label={t('promotions.form.stacking')}>
@@ -450,5 +455,39 @@ export function PromotionForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/** Customer groups (会员, 批发) the promotion is limited to; none ticked: every customer. */
+function GroupPicker({ selected, onChange }: { selected: string[]; onChange(ids: string[]): void }) {
+  const { t, i18n } = useTranslation();
+  const [groups, setGroups] = useState<CustomerGroup[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    void invoke('customerGroups.list', {}).then((r) => {
+      if (live && r.ok) setGroups(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  // A group removed since keeps its tick until untouched: the promotion then simply matches no one in it.
+  if (!groups || (groups.length === 0 && selected.length === 0)) return null;
+  const label = (g: CustomerGroup) => (i18n.language === 'zh-CN' && g.nameZh ? g.nameZh : g.name);
+  return (
+    <fieldset className="promo-groups" data-testid="promo-groups">
+      <legend>{t('promotions.form.groups')}</legend>
+      {groups.map((g) => (
+        <label key={g.id} className="check">
+          <input
+            type="checkbox"
+            checked={selected.includes(g.id)}
+            onChange={(e) => onChange(e.target.checked ? [...selected, g.id] : selected.filter((id) => id !== g.id))}
+            data-testid={`promo-group-${g.id}`}
+          />
+          <span>{label(g)}</span>
+        </label>
+      ))}
+    </fieldset>
   );
 }
