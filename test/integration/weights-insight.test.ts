@@ -154,7 +154,14 @@ const MIGRATION_FILE = join(
  * What the migrations after the weights one create, dropped with them to make a file from before
  * it (a new migration after it adds its tables here).
  */
-const LATER_TABLES = ['order_line_promotions', 'promotions', 'stored_value_cards', 'stored_value_entries', 'stored_value_balances', 'stored_value_sales'];
+const LATER_TABLES = [
+  'order_line_promotions',
+  'promotions',
+  'stored_value_cards',
+  'stored_value_entries',
+  'stored_value_balances',
+  'stored_value_sales',
+];
 const LATER_MIGRATIONS = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f > basename(MIGRATION_FILE)).length;
 
 /** The data part of the migration that added grams, as it runs on an upgraded store. */

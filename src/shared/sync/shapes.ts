@@ -372,7 +372,11 @@ export const storedValueCardShape = z.object({
   updated_at: time,
 });
 /** One entry moves a card by at most what a card operation may move (a batch of issues is an entry per card). */
-const cardDelta = z.number().int().min(-MAX_CARD_AMOUNT * 2).max(MAX_CARD_AMOUNT * 2);
+const cardDelta = z
+  .number()
+  .int()
+  .min(-MAX_CARD_AMOUNT * 2)
+  .max(MAX_CARD_AMOUNT * 2);
 export const storedValueEntryShape = z.object({
   id: idShape,
   card_id: idShape,
