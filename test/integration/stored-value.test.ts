@@ -3,6 +3,7 @@ import { fail, ok } from '../support/app';
 import { cardStore, expectBalancesAreSums, footprint, issue, rows, sellApple } from '../support/stored-value';
 import { uuidv7 } from '../../src/shared/ids';
 import { makeCardNumber } from '../../src/shared/stored-value/rules';
+import { reportLines } from '../../src/main/shifts/report-text';
 
 describe('gift and stored-value cards at the till', () => {
   it('issue and top up with a bonus: the value is a liability, not a sale; the drawer and the Z report count it', async () => {
@@ -49,6 +50,13 @@ describe('gift and stored-value cards at the till', () => {
     // Cash taken for cards is in the drawer.
     expect(report.cash.expected - before.cash.expected).toBe(70_000);
     expect(report.cash.cards).toBe(70_000);
+    // The printed report lists the cards apart from the sales, in the report's language.
+    const zh = reportLines(report, 42, 'zh-CN', 'Asia/Shanghai').map((l) => l.text);
+    expect(zh).toContain('礼品卡与储值卡');
+    expect(zh.find((l) => l.startsWith('赠送金额'))).toContain('50.00');
+    expect(zh.find((l) => l.startsWith('+ 售卡现金'))).toContain('700.00');
+    const en = reportLines(report, 42, 'en', 'Asia/Shanghai').map((l) => l.text);
+    expect(en.find((l) => l.startsWith('Topped up'))).toContain('600.00');
     expect(rows(app, "audit WHERE action IN ('card.issue', 'card.topup')")).toBe(3);
     expectBalancesAreSums(app);
   });
