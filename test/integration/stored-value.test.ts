@@ -152,6 +152,25 @@ describe('gift and stored-value cards at the till', () => {
     expect(anonCard.expiresAt).not.toBeNull();
     expect((await ok(app, 'cards.lookup', { number: full.number }, 'clerk')).expiresAt).toBeNull();
 
+    // Registering an anonymous card to its holder lifts it to the registered cap, and it stops expiring.
+    const lifted = await ok(app, 'cards.register', { number: anonCard.number, holder: { name: '李雷', mobile: '13900001111' } }, 'clerk');
+    expect(lifted).toMatchObject({ registered: true, expiresAt: null });
+    expect(
+      (
+        await ok(
+          app,
+          'cards.topUp',
+          { opId: uuidv7(), number: anonCard.number, amount: 200_000, payment: { cash: 200_000, card: 0 } },
+          'clerk',
+        )
+      ).balance,
+    ).toBe(201_000);
+    expect(await fail(app, 'cards.register', { number: anonCard.number, holder }, 'clerk')).toMatchObject({
+      code: 'CONFLICT',
+      details: { messageKey: 'cards.err.alreadyRegistered' },
+    });
+    expect(rows(app, "audit WHERE action = 'card.register'")).toBe(1);
+
     // Turned off (a store outside the mainland rules): the caps no longer apply.
     await ok(app, 'cards.setSettings', { ...settings, cnRules: 'off' }, 'mgr');
     expect((await issue(app, 100_001)).balance).toBe(100_001);
