@@ -252,9 +252,26 @@ describe('gift and stored-value cards at the till', () => {
     expect((await ok(app, 'cards.reissue', { opId: op, number: a.number }, 'mgr')).to.id).toBe(re.to.id);
     expect(footprint(app)).toEqual(n);
 
+    // Blocked (reported stolen): nothing can be spent; unblocked, it works again. A clerk cannot do either.
+    expect((await fail(app, 'cards.setBlocked', { number: b.number, blocked: true }, 'clerk')).code).toBe('FORBIDDEN');
+    expect(await ok(app, 'cards.setBlocked', { number: b.number, blocked: true }, 'mgr')).toMatchObject({ status: 'blocked' });
+    const blocked = await fail(
+      app,
+      'sales.complete',
+      {
+        cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
+        checkoutId: uuidv7(),
+        tenders: [{ kind: 'stored_value', cardNumber: b.number, amount: 10_000 }],
+      },
+      'clerk',
+    );
+    expect(blocked).toMatchObject({ code: 'CONFLICT', details: { messageKey: 'cards.err.notActive' } });
+    await ok(app, 'cart.clear', {}, 'clerk');
+    expect(await ok(app, 'cards.setBlocked', { number: b.number, blocked: false }, 'mgr')).toMatchObject({ status: 'active' });
+
     const old = await fail(app, 'cards.topUp', { opId: uuidv7(), number: a.number, amount: 100, payment: { cash: 100, card: 0 } }, 'clerk');
     expect(old).toMatchObject({ code: 'CONFLICT', details: { messageKey: 'cards.err.notActive' } });
-    expect(rows(app, "audit WHERE action IN ('card.transfer', 'card.reissue')")).toBe(2);
+    expect(rows(app, "audit WHERE action IN ('card.transfer', 'card.reissue', 'card.block', 'card.unblock') AND success = 1")).toBe(4);
     expectBalancesAreSums(app);
   });
 

@@ -154,6 +154,11 @@ function CardPanel({
     if (!r.ok) return onError(r.error);
     onDone(null, r.value.from);
   };
+  const setBlocked = async (blocked: boolean) => {
+    const r = await invoke('cards.setBlocked', { number: card.number, blocked });
+    if (!r.ok) return onError(r.error);
+    onDone(null, r.value);
+  };
   const reissue = async () => {
     const r = await invoke('cards.reissue', { opId: uuidv7(), number: card.number });
     if (!r.ok) return onError(r.error);
@@ -226,6 +231,11 @@ function CardPanel({
             {t('cards.reissue.submit')}
           </button>
         </div>
+      )}
+      {manager && card.status !== 'replaced' && (
+        <button type="button" className="btn btn-ghost" onClick={() => void setBlocked(card.status === 'active')} data-testid="card-block">
+          {card.status === 'active' ? t('cards.block.block') : t('cards.block.unblock')}
+        </button>
       )}
       <h3>{t('cards.history')}</h3>
       <table className="table" data-testid="card-history">
