@@ -208,14 +208,7 @@ export function amountLimitBreach(
 
 /** store_credit and exchange (credit from items returned in the same transaction) count like cards: never change. */
 export type TenderKind =
-  | 'cash'
-  | 'card_external'
-  | 'card_integrated'
-  | 'store_credit'
-  | 'exchange'
-  | 'alipay'
-  | 'wechat_pay'
-  | 'stored_value';
+  'cash' | 'card_external' | 'card_integrated' | 'store_credit' | 'exchange' | 'alipay' | 'wechat_pay' | 'stored_value';
 
 export interface TenderInput {
   kind: TenderKind;

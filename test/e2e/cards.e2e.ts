@@ -76,7 +76,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await shot(page, `cards-${lang}`);
 
     // Two colas (1.98): 0.50 from the card, the rest in cash.
-    await openView(page, 'nav-checkout');
+    await page.getByTestId('checkout-link').click();
     await scan(page, [COLA, COLA]);
     await page.getByTestId('pay-button').click();
     await page.getByTestId('tender-stored-value').click();

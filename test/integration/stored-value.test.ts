@@ -3,6 +3,7 @@ import { fail, ok } from '../support/app';
 import { cardStore, expectBalancesAreSums, footprint, issue, rows, sellApple } from '../support/stored-value';
 import { uuidv7 } from '../../src/shared/ids';
 import { makeCardNumber } from '../../src/shared/stored-value/rules';
+import { reportLines } from '../../src/main/shifts/report-text';
 
 describe('gift and stored-value cards at the till', () => {
   it('issue and top up with a bonus: the value is a liability, not a sale; the drawer and the Z report count it', async () => {
@@ -49,6 +50,13 @@ describe('gift and stored-value cards at the till', () => {
     // Cash taken for cards is in the drawer.
     expect(report.cash.expected - before.cash.expected).toBe(70_000);
     expect(report.cash.cards).toBe(70_000);
+    // The printed report lists the cards apart from the sales, in the report's language.
+    const zh = reportLines(report, 42, 'zh-CN', 'Asia/Shanghai').map((l) => l.text);
+    expect(zh).toContain('礼品卡与储值卡');
+    expect(zh.find((l) => l.startsWith('赠送金额'))).toContain('50.00');
+    expect(zh.find((l) => l.startsWith('+ 售卡现金'))).toContain('700.00');
+    const en = reportLines(report, 42, 'en', 'Asia/Shanghai').map((l) => l.text);
+    expect(en.find((l) => l.startsWith('Topped up'))).toContain('600.00');
     expect(rows(app, "audit WHERE action IN ('card.issue', 'card.topup')")).toBe(3);
     expectBalancesAreSums(app);
   });
@@ -144,6 +152,25 @@ describe('gift and stored-value cards at the till', () => {
     expect(anonCard.expiresAt).not.toBeNull();
     expect((await ok(app, 'cards.lookup', { number: full.number }, 'clerk')).expiresAt).toBeNull();
 
+    // Registering an anonymous card to its holder lifts it to the registered cap, and it stops expiring.
+    const lifted = await ok(app, 'cards.register', { number: anonCard.number, holder: { name: '李雷', mobile: '13900001111' } }, 'clerk');
+    expect(lifted).toMatchObject({ registered: true, expiresAt: null });
+    expect(
+      (
+        await ok(
+          app,
+          'cards.topUp',
+          { opId: uuidv7(), number: anonCard.number, amount: 200_000, payment: { cash: 200_000, card: 0 } },
+          'clerk',
+        )
+      ).balance,
+    ).toBe(201_000);
+    expect(await fail(app, 'cards.register', { number: anonCard.number, holder }, 'clerk')).toMatchObject({
+      code: 'CONFLICT',
+      details: { messageKey: 'cards.err.alreadyRegistered' },
+    });
+    expect(rows(app, "audit WHERE action = 'card.register'")).toBe(1);
+
     // Turned off (a store outside the mainland rules): the caps no longer apply.
     await ok(app, 'cards.setSettings', { ...settings, cnRules: 'off' }, 'mgr');
     expect((await issue(app, 100_001)).balance).toBe(100_001);
@@ -225,9 +252,26 @@ describe('gift and stored-value cards at the till', () => {
     expect((await ok(app, 'cards.reissue', { opId: op, number: a.number }, 'mgr')).to.id).toBe(re.to.id);
     expect(footprint(app)).toEqual(n);
 
+    // Blocked (reported stolen): nothing can be spent; unblocked, it works again. A clerk cannot do either.
+    expect((await fail(app, 'cards.setBlocked', { number: b.number, blocked: true }, 'clerk')).code).toBe('FORBIDDEN');
+    expect(await ok(app, 'cards.setBlocked', { number: b.number, blocked: true }, 'mgr')).toMatchObject({ status: 'blocked' });
+    const blocked = await fail(
+      app,
+      'sales.complete',
+      {
+        cartId: (await ok(app, 'cart.scan', { code: 'APPLE-1' }, 'clerk')).id,
+        checkoutId: uuidv7(),
+        tenders: [{ kind: 'stored_value', cardNumber: b.number, amount: 10_000 }],
+      },
+      'clerk',
+    );
+    expect(blocked).toMatchObject({ code: 'CONFLICT', details: { messageKey: 'cards.err.notActive' } });
+    await ok(app, 'cart.clear', {}, 'clerk');
+    expect(await ok(app, 'cards.setBlocked', { number: b.number, blocked: false }, 'mgr')).toMatchObject({ status: 'active' });
+
     const old = await fail(app, 'cards.topUp', { opId: uuidv7(), number: a.number, amount: 100, payment: { cash: 100, card: 0 } }, 'clerk');
     expect(old).toMatchObject({ code: 'CONFLICT', details: { messageKey: 'cards.err.notActive' } });
-    expect(rows(app, "audit WHERE action IN ('card.transfer', 'card.reissue')")).toBe(2);
+    expect(rows(app, "audit WHERE action IN ('card.transfer', 'card.reissue', 'card.block', 'card.unblock') AND success = 1")).toBe(4);
     expectBalancesAreSums(app);
   });
 

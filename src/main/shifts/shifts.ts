@@ -398,7 +398,11 @@ function buildReport(
     noSales: movements.filter((m) => m.kind === 'no_sale').length,
     movements,
     journalSeq: null,
-    storedValue: shiftCardLines(deps, { id, terminalCode: row.terminalCode, openedAt: row.openedAt, closedAt: close?.closedAt ?? null }, now),
+    storedValue: shiftCardLines(
+      deps,
+      { id, terminalCode: row.terminalCode, openedAt: row.openedAt, closedAt: close?.closedAt ?? null },
+      now,
+    ),
   };
 }
 

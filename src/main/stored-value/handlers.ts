@@ -2,7 +2,7 @@ import type { storedValueContract } from '../../shared/api/stored-value';
 import { staffOf, type HandlersFor } from '../router';
 import { recordAudit } from '../audit/audit';
 import { cardView, readCardSettings, requireCard, writeCardSettings } from './ledger';
-import { expireCards, issueCards, registerCard, reissueCard, topUpCard, transferBetweenCards } from './operations';
+import { expireCards, issueCards, registerCard, reissueCard, setCardBlocked, topUpCard, transferBetweenCards } from './operations';
 import { liabilityReport } from './reports';
 
 export const storedValueHandlers: HandlersFor<typeof storedValueContract> = {
@@ -12,6 +12,7 @@ export const storedValueHandlers: HandlersFor<typeof storedValueContract> = {
   'cards.register': (input, ctx) => registerCard(ctx.deps, staffOf(ctx).id, input),
   'cards.transfer': (input, ctx) => transferBetweenCards(ctx.deps, staffOf(ctx).id, input),
   'cards.reissue': (input, ctx) => reissueCard(ctx.deps, staffOf(ctx).id, input),
+  'cards.setBlocked': (input, ctx) => setCardBlocked(ctx.deps, staffOf(ctx).id, input),
   'cards.expire': (_i, ctx) => expireCards(ctx.deps, staffOf(ctx).id),
   'cards.settings': (_i, { deps }) => readCardSettings(deps),
   'cards.setSettings': (input, ctx) => {

@@ -237,6 +237,16 @@ export function reissueCard(deps: OpDeps, staffId: string, input: { opId: string
   return { from: cardView(deps, cardById(deps, old.id)!), to: cardView(deps, fresh) };
 }
 
+export function setCardBlocked(deps: OpDeps, staffId: string, input: { number: string; blocked: boolean }): CardView {
+  const card = requireCard(deps, input.number);
+  if (card.status === 'replaced') throw cardError('CONFLICT', 'That card was already replaced', 'notActive', { status: card.status });
+  const status = input.blocked ? 'blocked' : 'active';
+  if (card.status === status) return cardView(deps, card);
+  updateCard(deps, card.id, { status });
+  recordAudit(deps, { staffId, action: input.blocked ? 'card.block' : 'card.unblock', target: card.id, success: true });
+  return cardView(deps, cardById(deps, card.id)!);
+}
+
 /** Writes off the leftover of every card past its expiry. */
 export function expireCards(deps: OpDeps, staffId: string): { cards: number; amount: number } {
   const ids = deps.sqlite

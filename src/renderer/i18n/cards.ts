@@ -47,6 +47,7 @@ const en = {
   },
   register: { title: 'Register the holder', submit: 'Register' },
   transfer: { title: 'Move value to another card', to: 'To card', amountHint: 'Leave empty to move everything', submit: 'Move' },
+  block: { block: 'Block card', unblock: 'Unblock card' },
   reissue: {
     title: 'Replace a lost card',
     hint: 'The old number stops working; its balance moves to a new card.',
@@ -158,6 +159,7 @@ const zhCN: typeof en = {
   },
   register: { title: '实名登记', submit: '登记' },
   transfer: { title: '转到另一张卡', to: '转入卡号', amountHint: '留空则全部转出', submit: '转账' },
+  block: { block: '冻结', unblock: '解冻' },
   reissue: { title: '挂失补卡', hint: '原卡号立即失效，余额转入新卡。', submit: '补卡', done: '新卡号 {{number}}。' },
   settings: {
     title: '储值卡规则',

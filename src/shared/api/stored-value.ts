@@ -171,6 +171,12 @@ export const storedValueContract = {
     role: 'manager',
     writes: true,
   }),
+  /** Blocks a card (reported stolen, misused) or unblocks it; a blocked card cannot be spent, loaded or moved. */
+  'cards.setBlocked': channel<CardView>()({
+    input: z.object({ number: cardNumber, blocked: z.boolean() }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
   /** Writes off what is left on every card past its expiry (an `expiry` entry each). */
   'cards.expire': channel<{ cards: number; amount: number }>()({ input: c.empty, role: 'manager', writes: true }),
   'cards.settings': channel<StoredValueSettingsView>()({ input: c.empty, role: 'clerk', writes: false }),

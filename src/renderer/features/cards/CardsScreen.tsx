@@ -25,6 +25,7 @@ export function CardsScreen() {
   const [settings, setSettings] = useState<StoredValueSettingsView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [changes, setChanges] = useState(0);
 
   useEffect(() => {
     void invoke('cards.settings', {}).then((r) => (r.ok ? setSettings(r.value) : setError(r.error)));
@@ -32,6 +33,7 @@ export function CardsScreen() {
 
   const done = (text: string | null, next?: CardView) => {
     setError(null);
+    setChanges((n) => n + 1);
     setNotice(text);
     if (next) setCard(next);
   };
@@ -39,8 +41,8 @@ export function CardsScreen() {
   return (
     <div className="settings-screen cards-screen">
       <TopBar />
-      <main className="settings-body">
-        <h2>{t('cards.title')}</h2>
+      <main className="settings-main">
+        <h1>{t('cards.title')}</h1>
         {notice && (
           <p className="notice notice-info" role="status" data-testid="cards-notice">
             {notice}
@@ -48,18 +50,22 @@ export function CardsScreen() {
         )}
         <InlineError text={error ? describeError(t, error) : null} testId="cards-error" />
         <div className="cards-grid">
-          <Lookup onCard={(c) => done(null, c)} onError={setError} />
-          {card && <CardPanel card={card} currency={currency} settings={settings} manager={manager} onDone={done} onError={setError} />}
-          <IssueForm currency={currency} onDone={done} onError={setError} />
-          {manager && settings && (
-            <RulesForm
-              settings={settings}
-              currency={currency}
-              onSaved={(s) => (setSettings(s), done(t('cards.settings.saved')))}
-              onError={setError}
-            />
-          )}
-          {manager && <Liability currency={currency} onDone={done} onError={setError} />}
+          <div className="cards-column">
+            <Lookup onCard={(c) => done(null, c)} onError={setError} />
+            {card && <CardPanel card={card} currency={currency} settings={settings} manager={manager} onDone={done} onError={setError} />}
+          </div>
+          <div className="cards-column">
+            <IssueForm currency={currency} onDone={done} onError={setError} />
+            {manager && <Liability key={changes} currency={currency} onDone={done} onError={setError} />}
+            {manager && settings && (
+              <RulesForm
+                settings={settings}
+                currency={currency}
+                onSaved={(s) => (setSettings(s), done(t('cards.settings.saved')))}
+                onError={setError}
+              />
+            )}
+          </div>
         </div>
       </main>
     </div>
@@ -84,8 +90,8 @@ function Lookup({ onCard, onError }: { onCard(c: CardView): void; onError: OnErr
     else onError(r.error);
   };
   return (
-    <form className="card-box" onSubmit={(e) => void submit(e)}>
-      <h3 className="section-title">{t('cards.lookup')}</h3>
+    <form className="card settings-card" onSubmit={(e) => void submit(e)}>
+      <h2>{t('cards.lookup')}</h2>
       <label className="field">
         <span className="field-label">{t('cards.number')}</span>
         <input
@@ -148,6 +154,11 @@ function CardPanel({
     if (!r.ok) return onError(r.error);
     onDone(null, r.value.from);
   };
+  const setBlocked = async (blocked: boolean) => {
+    const r = await invoke('cards.setBlocked', { number: card.number, blocked });
+    if (!r.ok) return onError(r.error);
+    onDone(null, r.value);
+  };
   const reissue = async () => {
     const r = await invoke('cards.reissue', { opId: uuidv7(), number: card.number });
     if (!r.ok) return onError(r.error);
@@ -155,10 +166,10 @@ function CardPanel({
   };
 
   return (
-    <section className="card-box" data-testid="card-panel">
-      <h3 className="section-title">
+    <section className="card settings-card" data-testid="card-panel">
+      <h2>
         {t(`cards.kind.${card.kind}`)} · <span className="mono">{card.number}</span>
-      </h3>
+      </h2>
       <p className="card-balance">
         {t('cards.balance')}: <strong data-testid="card-balance">{fmt.money(card.balance, currency)}</strong>
       </p>
@@ -191,7 +202,7 @@ function CardPanel({
       )}
       {manager && card.status === 'active' && (
         <div className="card-actions">
-          <h4>{t('cards.transfer.title')}</h4>
+          <h3>{t('cards.transfer.title')}</h3>
           <input
             value={to}
             inputMode="numeric"
@@ -214,14 +225,19 @@ function CardPanel({
           >
             {t('cards.transfer.submit')}
           </button>
-          <h4>{t('cards.reissue.title')}</h4>
+          <h3>{t('cards.reissue.title')}</h3>
           <p className="muted">{t('cards.reissue.hint')}</p>
           <button type="button" className="btn btn-danger" onClick={() => void reissue()} data-testid="reissue-submit">
             {t('cards.reissue.submit')}
           </button>
         </div>
       )}
-      <h4>{t('cards.history')}</h4>
+      {manager && card.status !== 'replaced' && (
+        <button type="button" className="btn btn-ghost" onClick={() => void setBlocked(card.status === 'active')} data-testid="card-block">
+          {card.status === 'active' ? t('cards.block.block') : t('cards.block.unblock')}
+        </button>
+      )}
+      <h3>{t('cards.history')}</h3>
       <table className="table" data-testid="card-history">
         <tbody>
           {card.entries.map((e) => (
@@ -274,8 +290,8 @@ function IssueForm({ currency, onDone, onError }: { currency: string; onDone: Do
   };
 
   return (
-    <form className="card-box" onSubmit={(e) => void submit(e)}>
-      <h3 className="section-title">{t('cards.issue.title')}</h3>
+    <form className="card settings-card" onSubmit={(e) => void submit(e)}>
+      <h2>{t('cards.issue.title')}</h2>
       <div className="tabs" role="tablist">
         {(['stored_value', 'gift'] as const).map((k) => (
           <button
@@ -356,9 +372,9 @@ function RulesForm({
   };
 
   return (
-    <form className="card-box" onSubmit={(e) => void save(e)} data-testid="card-rules">
-      <h3 className="section-title">{t('cards.settings.title')}</h3>
-      <h4>{t('cards.settings.bonus')}</h4>
+    <form className="card settings-card" onSubmit={(e) => void save(e)} data-testid="card-rules">
+      <h2>{t('cards.settings.title')}</h2>
+      <h3>{t('cards.settings.bonus')}</h3>
       {rules.map((r, i) => (
         <div className="row" key={i}>
           <input
@@ -444,8 +460,8 @@ function Liability({ currency, onDone, onError }: { currency: string; onDone: Do
   };
   if (!report) return null;
   return (
-    <section className="card-box" data-testid="card-liability">
-      <h3 className="section-title">{t('cards.liability.title')}</h3>
+    <section className="card settings-card" data-testid="card-liability">
+      <h2>{t('cards.liability.title')}</h2>
       <p>
         {t('cards.liability.outstanding')}: <strong data-testid="liability-total">{fmt.money(report.outstanding, currency)}</strong> ·{' '}
         {t('cards.liability.cards')}: {report.cardCount}
