@@ -50,6 +50,7 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   shifts: screen(() => import('./features/shifts/ShiftsScreen'), 'ShiftsScreen'),
   dashboard: screen(() => import('./features/dashboard/DashboardScreen'), 'DashboardScreen'),
   trades: screen(() => import('./features/trades/TradesScreen'), 'TradesScreen'),
+  coupons: screen(() => import('./features/coupons/CouponsScreen'), 'CouponsScreen'),
   sync: screen(() => import('./features/sync/SyncScreen'), 'SyncScreen'),
   orders: screen(() => import('./features/orders/OrdersScreen'), 'OrdersScreen'),
   customers: screen(() => import('./features/customers/CustomersScreen'), 'CustomersScreen'),

@@ -57,7 +57,12 @@ async function scanAll(app: App, codes: string[]) {
 
 async function pay(app: App) {
   const cart = await ok(app, 'cart.get', {}, 'clerk');
-  return ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] }, 'clerk');
+  return ok(
+    app,
+    'sales.complete',
+    { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+    'clerk',
+  );
 }
 
 /** Flips one symbol of a grouped code to another symbol of the alphabet. */
@@ -87,7 +92,10 @@ describe('coupons at the till', () => {
     // Below the minimum spend: refused, and the sale is as it was.
     await scanAll(app, [APPLE]);
     const short = await fail(app, 'coupons.apply', { code: code! }, 'clerk');
-    expect(short).toMatchObject({ code: 'VALIDATION', details: { messageKey: 'coupons.err.minSpend', money: { minSpend: 1500 }, currency: 'CNY' } });
+    expect(short).toMatchObject({
+      code: 'VALIDATION',
+      details: { messageKey: 'coupons.err.minSpend', money: { minSpend: 1500 }, currency: 'CNY' },
+    });
     expect(count(app, 'cart_coupons')).toBe(0);
 
     const before = await ok(app, 'cart.scan', { code: PEAR }, 'clerk');
@@ -103,13 +111,18 @@ describe('coupons at the till', () => {
 
     const order = await pay(app);
     expect(order).toMatchObject({ discountTotal: 180, total: 1620 });
-    expect(order.lines[0]!.promotions).toEqual([{ promotionId: campaign.id, name: 'Coupon: Ten percent', nameZh: '优惠券：九折', amount: 100 }]);
+    expect(order.lines[0]!.promotions).toEqual([
+      { promotionId: campaign.id, name: 'Coupon: Ten percent', nameZh: '优惠券：九折', amount: 100 },
+    ]);
     const ledger = app.deps.sqlite.prepare('SELECT * FROM coupon_redemptions').all() as Record<string, unknown>[];
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ kind: 'redeem', order_id: order.id, amount: 180, offline: 0, code: code!.replace(/-/g, '') });
     expect(count(app, 'outbox', "entity = 'coupon_redemption'")).toBe(1);
     const receipt = receiptLines(receiptDoc(app.deps, order.id), 32).map((l) => l.text);
-    expect(receipt.some((t) => t.includes('优惠券：九折') && /-¥1\.00$/.test(t)), receipt.join('\n')).toBe(true);
+    expect(
+      receipt.some((t) => t.includes('优惠券：九折') && /-¥1\.00$/.test(t)),
+      receipt.join('\n'),
+    ).toBe(true);
 
     // The same code on the next sale: refused, nothing written.
     await scanAll(app, [APPLE, PEAR]);
@@ -189,7 +202,9 @@ describe('coupons at the till', () => {
     await scanAll(app, [APPLE, PEAR]);
     const [laterCode] = await codesOf(app, later.id);
     const [pastCode] = await codesOf(app, past.id);
-    expect((await fail(app, 'coupons.apply', { code: laterCode! }, 'clerk')).details).toMatchObject({ messageKey: 'coupons.err.notYetValid' });
+    expect((await fail(app, 'coupons.apply', { code: laterCode! }, 'clerk')).details).toMatchObject({
+      messageKey: 'coupons.err.notYetValid',
+    });
     expect((await fail(app, 'coupons.apply', { code: pastCode! }, 'clerk')).details).toMatchObject({ messageKey: 'coupons.err.expired' });
     app.clock.advance(86_400_000);
     const staff = await ok(app, 'staff.list', {}, 's9');
@@ -229,7 +244,12 @@ describe('coupons at the till', () => {
     const appleOnly = await ok(
       app,
       'coupons.create',
-      { campaign: tenOff({ reward: { off: { kind: 'percent', bp: 500 }, scope: { kind: 'products', productIds: [appleId] } }, conditions: {} }) },
+      {
+        campaign: tenOff({
+          reward: { off: { kind: 'percent', bp: 500 }, scope: { kind: 'products', productIds: [appleId] } },
+          conditions: {},
+        }),
+      },
       'mgr',
     );
     const [appleCode] = await codesOf(app, appleOnly.id);
@@ -283,7 +303,12 @@ describe('coupons at the till', () => {
 
   it('the CSV of codes is spreadsheet-safe and the PDF sheet holds one card per code', async () => {
     const { app } = await store();
-    const campaign = await ok(app, 'coupons.create', { campaign: tenOff({ name: '=1+2 @SUM(A1)', codes: { mode: 'batch', count: 30 } }) }, 'mgr');
+    const campaign = await ok(
+      app,
+      'coupons.create',
+      { campaign: tenOff({ name: '=1+2 @SUM(A1)', codes: { mode: 'batch', count: 30 } }) },
+      'mgr',
+    );
     const { csv, rows } = await ok(app, 'coupons.csv', { campaignId: campaign.id }, 'mgr');
     expect(rows).toBe(30);
     const cells = csv
@@ -325,7 +350,13 @@ describe('coupons at the till', () => {
         code,
         campaignId: campaign.id,
         amount: 180,
-        kept: expect.objectContaining({ orderId: order.id, orderNumber: order.number, terminalCode: 'T1', staffName: 'Carl', offline: false }),
+        kept: expect.objectContaining({
+          orderId: order.id,
+          orderNumber: order.number,
+          terminalCode: 'T1',
+          staffName: 'Carl',
+          offline: false,
+        }),
         extra: expect.objectContaining({ orderId: foreignOrder, terminalCode: 'T2', offline: true }),
       }),
     ]);

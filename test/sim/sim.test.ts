@@ -35,7 +35,14 @@ describe('sync under a hostile network, crashes and clock skew', () => {
   it.each([11, 12, 13])(
     'seed %i coupons: no double use while online and synced; every double use found and attributed; offline caps hold',
     async (seed) => {
-      const report = await runSim({ seed, ops: 40, stores: [2, 1], cloud, coupons: { rounds: 3, offlineCap: 2 }, log: (l) => console.info(l) });
+      const report = await runSim({
+        seed,
+        ops: 40,
+        stores: [2, 1],
+        cloud,
+        coupons: { rounds: 3, offlineCap: 2 },
+        log: (l) => console.info(l),
+      });
       const c = report.coupons!;
       expect(c.redemptions).toBeGreaterThan(0);
       expect(c.offlineRedemptions).toBeGreaterThan(0);

@@ -73,10 +73,7 @@ export function CouponTotalsRow({ cart }: { cart: Cart }) {
         {coupon.refusal && (
           <small className="muted" data-testid="cart-coupon-refusal">
             {' '}
-            {t(
-              `coupons.err.${coupon.refusal}`,
-              coupon.minSpend !== null ? { minSpend: fmt.money(coupon.minSpend, cart.currency) } : {},
-            )}
+            {t(`coupons.err.${coupon.refusal}`, coupon.minSpend !== null ? { minSpend: fmt.money(coupon.minSpend, cart.currency) } : {})}
           </small>
         )}
         <button
