@@ -46,8 +46,16 @@ export function CouponsScreen() {
     else setError(r.error);
   }, []);
   useEffect(() => {
-    void load();
-  }, [load]);
+    let live = true;
+    void invoke('coupons.campaigns', {}).then((r) => {
+      if (!live) return;
+      if (r.ok) setCampaigns(r.value);
+      else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
 
   return (
     <div className="settings-screen coupons-screen" data-testid="coupons-screen">
