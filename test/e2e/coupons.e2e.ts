@@ -21,6 +21,7 @@ test.afterEach(async () => {
 
 async function shot(page: Page, lang: string, name: string) {
   mkdirSync(SHOTS, { recursive: true });
+  await page.evaluate(() => document.querySelector('.settings-main')?.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/${lang}-${name}.png`, fullPage: true });
 }
 
@@ -81,6 +82,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('cash-tendered').fill('20');
     await page.getByTestId('complete-sale').click();
     await expect(page.getByTestId('change-due')).toBeVisible();
+    // The receipt names the coupon on each line it took from.
+    await expect(page.getByTestId('receipt-promotion').first()).toContainText(words.applied);
     await shot(page, lang, 'receipt');
     await page.getByTestId('new-sale').click();
 
