@@ -7,6 +7,7 @@ import { receiptDoc } from '../../src/main/sales/receipt-doc';
 import { receiptLines } from '../../src/main/receipts/receipt-text';
 import { runFactHook } from '../../src/main/sync/hooks';
 import { inTransaction } from '../../src/main/db/open';
+import { setState } from '../../src/main/sync/state';
 import { isSpreadsheetSafeCell } from '../../src/shared/csv';
 import type { App } from '../../src/main/app';
 import type { InputOf } from '../../src/shared/api';
@@ -362,6 +363,41 @@ describe('coupons at the till', () => {
     ]);
     expect(count(app, 'audit', "action = 'coupon.conflict' AND success = 0")).toBe(1);
     expect((await ok(app, 'coupons.codes', { campaignId: campaign.id, status: 'used' }, 'mgr')).rows[0]!.uses).toBe(2);
+  });
+
+  it('offline, a till takes single-use coupons only up to its cap per offline period, and marks them offline', async () => {
+    const { app } = await store();
+    const campaign = await ok(app, 'coupons.create', { campaign: tenOff({ conditions: {} }) }, 'mgr');
+    const [a, b, c] = await codesOf(app, campaign.id);
+    expect(await ok(app, 'coupons.setPolicy', { offlineCap: 1 }, 'mgr')).toMatchObject({ offlineCap: 1, offline: false, offlineHeld: 0 });
+    expect(count(app, 'audit', "action = 'coupon.policy'")).toBe(1);
+    // Joined to a cloud that has not answered yet: offline for coupons.
+    const link = {
+      serverUrl: 'https://cloud.example',
+      orgId: uuidv7(),
+      orgName: 'Org',
+      storeName: 'Shop',
+      deviceId: uuidv7(),
+      terminalCode: 'T1',
+      enrolledAt: 0,
+    };
+    setState(app.deps.sqlite, 'cloud', { ...link, storeId: uuidv7() });
+    expect((await ok(app, 'coupons.policy', {}, 'mgr')).offline).toBe(true);
+
+    await scanAll(app, [APPLE]);
+    await ok(app, 'coupons.apply', { code: a! }, 'clerk');
+    await pay(app);
+    expect(app.deps.sqlite.prepare('SELECT offline FROM coupon_redemptions').pluck().all()).toEqual([1]);
+    await scanAll(app, [APPLE]);
+    expect(await fail(app, 'coupons.apply', { code: b! }, 'clerk')).toMatchObject({
+      code: 'DECLINED',
+      details: { messageKey: 'coupons.err.offlineCap', max: 1 },
+    });
+    expect(count(app, 'cart_coupons')).toBe(0);
+    // Once the cloud has the offline redemption, a new offline period starts.
+    app.deps.sqlite.prepare("DELETE FROM outbox WHERE entity = 'coupon_redemption'").run();
+    await ok(app, 'coupons.apply', { code: c! }, 'clerk');
+    expect((await ok(app, 'coupons.policy', {}, 'mgr')).offlineHeld).toBe(0);
   });
 
   it('a batch of 100,000 codes is made in one go, all distinct and well formed', async () => {

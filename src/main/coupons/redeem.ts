@@ -186,6 +186,8 @@ export function redeemCartCoupon(deps: Deps, staff: SessionStaff, sale: { orderI
      VALUES (?, ?, ?, 'redeem', NULL, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, campaign.id, row.code, sale.orderId, customerId, deps.terminalCode, staff.id, coupon.amount, offline ? 1 : 0, deps.clock());
   appendOutbox(deps, { entity: 'coupon_redemption', entityId: id, op: 'insert', payload: null });
+  // The completed cart no longer needs it: the ledger row is the record.
+  cachedStatement(deps.sqlite, 'DELETE FROM cart_coupons WHERE cart_id = ?').run(sale.cartId);
 }
 
 /**
