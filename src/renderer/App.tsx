@@ -51,6 +51,7 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   dashboard: screen(() => import('./features/dashboard/DashboardScreen'), 'DashboardScreen'),
   trades: screen(() => import('./features/trades/TradesScreen'), 'TradesScreen'),
   cards: screen(() => import('./features/cards/CardsScreen'), 'CardsScreen'),
+  coupons: screen(() => import('./features/coupons/CouponsScreen'), 'CouponsScreen'),
   sync: screen(() => import('./features/sync/SyncScreen'), 'SyncScreen'),
   orders: screen(() => import('./features/orders/OrdersScreen'), 'OrdersScreen'),
   customers: screen(() => import('./features/customers/CustomersScreen'), 'CustomersScreen'),

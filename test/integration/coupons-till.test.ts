@@ -7,6 +7,7 @@ import { receiptDoc } from '../../src/main/sales/receipt-doc';
 import { receiptLines } from '../../src/main/receipts/receipt-text';
 import { runFactHook } from '../../src/main/sync/hooks';
 import { inTransaction } from '../../src/main/db/open';
+import { setState } from '../../src/main/sync/state';
 import { isSpreadsheetSafeCell } from '../../src/shared/csv';
 import type { App } from '../../src/main/app';
 import type { InputOf } from '../../src/shared/api';
@@ -57,7 +58,12 @@ async function scanAll(app: App, codes: string[]) {
 
 async function pay(app: App) {
   const cart = await ok(app, 'cart.get', {}, 'clerk');
-  return ok(app, 'sales.complete', { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] }, 'clerk');
+  return ok(
+    app,
+    'sales.complete',
+    { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+    'clerk',
+  );
 }
 
 /** Flips one symbol of a grouped code to another symbol of the alphabet. */
@@ -87,7 +93,10 @@ describe('coupons at the till', () => {
     // Below the minimum spend: refused, and the sale is as it was.
     await scanAll(app, [APPLE]);
     const short = await fail(app, 'coupons.apply', { code: code! }, 'clerk');
-    expect(short).toMatchObject({ code: 'VALIDATION', details: { messageKey: 'coupons.err.minSpend', money: { minSpend: 1500 }, currency: 'CNY' } });
+    expect(short).toMatchObject({
+      code: 'VALIDATION',
+      details: { messageKey: 'coupons.err.minSpend', money: { minSpend: 1500 }, currency: 'CNY' },
+    });
     expect(count(app, 'cart_coupons')).toBe(0);
 
     const before = await ok(app, 'cart.scan', { code: PEAR }, 'clerk');
@@ -103,13 +112,18 @@ describe('coupons at the till', () => {
 
     const order = await pay(app);
     expect(order).toMatchObject({ discountTotal: 180, total: 1620 });
-    expect(order.lines[0]!.promotions).toEqual([{ promotionId: campaign.id, name: 'Coupon: Ten percent', nameZh: '优惠券：九折', amount: 100 }]);
+    expect(order.lines[0]!.promotions).toEqual([
+      { promotionId: campaign.id, name: 'Coupon: Ten percent', nameZh: '优惠券：九折', amount: 100 },
+    ]);
     const ledger = app.deps.sqlite.prepare('SELECT * FROM coupon_redemptions').all() as Record<string, unknown>[];
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ kind: 'redeem', order_id: order.id, amount: 180, offline: 0, code: code!.replace(/-/g, '') });
     expect(count(app, 'outbox', "entity = 'coupon_redemption'")).toBe(1);
     const receipt = receiptLines(receiptDoc(app.deps, order.id), 32).map((l) => l.text);
-    expect(receipt.some((t) => t.includes('优惠券：九折') && /-¥1\.00$/.test(t)), receipt.join('\n')).toBe(true);
+    expect(
+      receipt.some((t) => t.includes('优惠券：九折') && /-¥1\.00$/.test(t)),
+      receipt.join('\n'),
+    ).toBe(true);
 
     // The same code on the next sale: refused, nothing written.
     await scanAll(app, [APPLE, PEAR]);
@@ -189,7 +203,9 @@ describe('coupons at the till', () => {
     await scanAll(app, [APPLE, PEAR]);
     const [laterCode] = await codesOf(app, later.id);
     const [pastCode] = await codesOf(app, past.id);
-    expect((await fail(app, 'coupons.apply', { code: laterCode! }, 'clerk')).details).toMatchObject({ messageKey: 'coupons.err.notYetValid' });
+    expect((await fail(app, 'coupons.apply', { code: laterCode! }, 'clerk')).details).toMatchObject({
+      messageKey: 'coupons.err.notYetValid',
+    });
     expect((await fail(app, 'coupons.apply', { code: pastCode! }, 'clerk')).details).toMatchObject({ messageKey: 'coupons.err.expired' });
     app.clock.advance(86_400_000);
     const staff = await ok(app, 'staff.list', {}, 's9');
@@ -229,7 +245,12 @@ describe('coupons at the till', () => {
     const appleOnly = await ok(
       app,
       'coupons.create',
-      { campaign: tenOff({ reward: { off: { kind: 'percent', bp: 500 }, scope: { kind: 'products', productIds: [appleId] } }, conditions: {} }) },
+      {
+        campaign: tenOff({
+          reward: { off: { kind: 'percent', bp: 500 }, scope: { kind: 'products', productIds: [appleId] } },
+          conditions: {},
+        }),
+      },
       'mgr',
     );
     const [appleCode] = await codesOf(app, appleOnly.id);
@@ -283,7 +304,12 @@ describe('coupons at the till', () => {
 
   it('the CSV of codes is spreadsheet-safe and the PDF sheet holds one card per code', async () => {
     const { app } = await store();
-    const campaign = await ok(app, 'coupons.create', { campaign: tenOff({ name: '=1+2 @SUM(A1)', codes: { mode: 'batch', count: 30 } }) }, 'mgr');
+    const campaign = await ok(
+      app,
+      'coupons.create',
+      { campaign: tenOff({ name: '=1+2 @SUM(A1)', codes: { mode: 'batch', count: 30 } }) },
+      'mgr',
+    );
     const { csv, rows } = await ok(app, 'coupons.csv', { campaignId: campaign.id }, 'mgr');
     expect(rows).toBe(30);
     const cells = csv
@@ -325,12 +351,53 @@ describe('coupons at the till', () => {
         code,
         campaignId: campaign.id,
         amount: 180,
-        kept: expect.objectContaining({ orderId: order.id, orderNumber: order.number, terminalCode: 'T1', staffName: 'Carl', offline: false }),
+        kept: expect.objectContaining({
+          orderId: order.id,
+          orderNumber: order.number,
+          terminalCode: 'T1',
+          staffName: 'Carl',
+          offline: false,
+        }),
         extra: expect.objectContaining({ orderId: foreignOrder, terminalCode: 'T2', offline: true }),
       }),
     ]);
     expect(count(app, 'audit', "action = 'coupon.conflict' AND success = 0")).toBe(1);
     expect((await ok(app, 'coupons.codes', { campaignId: campaign.id, status: 'used' }, 'mgr')).rows[0]!.uses).toBe(2);
+  });
+
+  it('offline, a till takes single-use coupons only up to its cap per offline period, and marks them offline', async () => {
+    const { app } = await store();
+    const campaign = await ok(app, 'coupons.create', { campaign: tenOff({ conditions: {} }) }, 'mgr');
+    const [a, b, c] = await codesOf(app, campaign.id);
+    expect(await ok(app, 'coupons.setPolicy', { offlineCap: 1 }, 'mgr')).toMatchObject({ offlineCap: 1, offline: false, offlineHeld: 0 });
+    expect(count(app, 'audit', "action = 'coupon.policy'")).toBe(1);
+    // Joined to a cloud that has not answered yet: offline for coupons.
+    const link = {
+      serverUrl: 'https://cloud.example',
+      orgId: uuidv7(),
+      orgName: 'Org',
+      storeName: 'Shop',
+      deviceId: uuidv7(),
+      terminalCode: 'T1',
+      enrolledAt: 0,
+    };
+    setState(app.deps.sqlite, 'cloud', { ...link, storeId: uuidv7() });
+    expect((await ok(app, 'coupons.policy', {}, 'mgr')).offline).toBe(true);
+
+    await scanAll(app, [APPLE]);
+    await ok(app, 'coupons.apply', { code: a! }, 'clerk');
+    await pay(app);
+    expect(app.deps.sqlite.prepare('SELECT offline FROM coupon_redemptions').pluck().all()).toEqual([1]);
+    await scanAll(app, [APPLE]);
+    expect(await fail(app, 'coupons.apply', { code: b! }, 'clerk')).toMatchObject({
+      code: 'DECLINED',
+      details: { messageKey: 'coupons.err.offlineCap', max: 1 },
+    });
+    expect(count(app, 'cart_coupons')).toBe(0);
+    // Once the cloud has the offline redemption, a new offline period starts.
+    app.deps.sqlite.prepare("DELETE FROM outbox WHERE entity = 'coupon_redemption'").run();
+    await ok(app, 'coupons.apply', { code: c! }, 'clerk');
+    expect((await ok(app, 'coupons.policy', {}, 'mgr')).offlineHeld).toBe(0);
   });
 
   it('a batch of 100,000 codes is made in one go, all distinct and well formed', async () => {

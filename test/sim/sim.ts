@@ -455,7 +455,9 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
       },
     });
     await syncAll();
-    const codes = q<{ code: string }>(t1, 'SELECT code FROM coupon_codes WHERE campaign_id = ? ORDER BY seq', campaign.id).map((r) => r.code);
+    const codes = q<{ code: string }>(t1, 'SELECT code FROM coupon_codes WHERE campaign_id = ? ORDER BY seq', campaign.id).map(
+      (r) => r.code,
+    );
     for (const t of terms)
       if (q<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM coupon_codes WHERE campaign_id = ?', campaign.id)[0]!.n !== codes.length)
         fail(`T${t.index + 1} did not receive the campaign's codes`);
@@ -511,7 +513,8 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
           if ((await attempt(t, pick(), offline)) === 'redeemed' && offline) taken.set(t, (taken.get(t) ?? 0) + 1);
           if (!offline) await engineOf(t).syncNow();
         }
-      for (const [t, n] of taken) if (n > opts.offlineCap) fail(`T${t.index + 1} redeemed ${n} codes in one offline period (cap ${opts.offlineCap})`);
+      for (const [t, n] of taken)
+        if (n > opts.offlineCap) fail(`T${t.index + 1} redeemed ${n} codes in one offline period (cap ${opts.offlineCap})`);
       // (3) Healed: everything meets.
       for (const t of cut) t.partitionedUntil = 0;
       await syncAll();
@@ -536,7 +539,10 @@ export async function runSim(cfg: SimConfig): Promise<SimReport> {
     }
     // Every double use is found, attributed to both sales, and audited, on every till.
     for (const t of terms) {
-      const rows = q<{ redemption_id: string; kept_id: string }>(t, 'SELECT redemption_id, kept_id FROM coupon_conflicts ORDER BY redemption_id');
+      const rows = q<{ redemption_id: string; kept_id: string }>(
+        t,
+        'SELECT redemption_id, kept_id FROM coupon_conflicts ORDER BY redemption_id',
+      );
       const got = new Map(rows.map((r) => [r.redemption_id, r.kept_id]));
       if (got.size !== expected.size) fail(`T${t.index + 1} records ${got.size} conflicts, ${expected.size} double uses happened`);
       for (const [extra, kept] of expected)

@@ -153,7 +153,10 @@ describe('coupon rules', () => {
     const lines: CouponLine[] = [{ id: uid(1, 4), productId: product(1), categoryId: null, amount: 1000, qty: 1000, unit: 'each' }];
     // 17:00 on the 22nd in Shanghai; still the 22nd in London.
     expect(priceCoupon(campaign({ conditions: { startDate: '2026-11-22' } }), lines, CTX).ok).toBe(true);
-    expect(priceCoupon(campaign({ conditions: { startDate: '2026-11-23' } }), lines, CTX)).toMatchObject({ ok: false, reason: 'notYetValid' });
+    expect(priceCoupon(campaign({ conditions: { startDate: '2026-11-23' } }), lines, CTX)).toMatchObject({
+      ok: false,
+      reason: 'notYetValid',
+    });
     expect(priceCoupon(campaign({ conditions: { endDate: '2026-11-21' } }), lines, CTX)).toMatchObject({ ok: false, reason: 'expired' });
     const late = { now: Date.UTC(2026, 10, 22, 17), timeZone: 'Asia/Shanghai' }; // 01:00 on the 23rd there
     expect(priceCoupon(campaign({ conditions: { endDate: '2026-11-22' } }), lines, late)).toMatchObject({ ok: false, reason: 'expired' });

@@ -6,7 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { CouponCampaignRecord, CouponCodePage, CouponCodeRow } from '../../shared/api/coupons';
 import { BATCH_CODE_SYMBOLS, formatCode, makeCode, SHARED_CODE_SYMBOLS } from '../../shared/coupons/code';
-import { campaignDraftSchema, type CampaignDraft, type CouponCampaign, type CouponConditions, type CouponReward } from '../../shared/coupons/rules';
+import {
+  campaignDraftSchema,
+  type CampaignDraft,
+  type CouponCampaign,
+  type CouponConditions,
+  type CouponReward,
+} from '../../shared/coupons/rules';
 import { toCsv } from '../../shared/csv';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -73,8 +79,7 @@ function toRecord(deps: Pick<Deps, 'sqlite'>, r: CampaignRow): CouponCampaignRec
   const shared =
     c.mode === 'shared'
       ? (deps.sqlite.prepare('SELECT code FROM coupon_codes WHERE campaign_id = ? ORDER BY seq LIMIT 1').pluck().get(c.id) as
-          | string
-          | undefined)
+          string | undefined)
       : undefined;
   return {
     id: c.id,
@@ -94,7 +99,9 @@ function toRecord(deps: Pick<Deps, 'sqlite'>, r: CampaignRow): CouponCampaignRec
 }
 
 export function listCampaigns(deps: Pick<Deps, 'sqlite'>): CouponCampaignRecord[] {
-  const rows = deps.sqlite.prepare(`SELECT ${CAMPAIGN_COLS} FROM coupon_campaigns ORDER BY active DESC, created_at DESC, id`).all() as CampaignRow[];
+  const rows = deps.sqlite
+    .prepare(`SELECT ${CAMPAIGN_COLS} FROM coupon_campaigns ORDER BY active DESC, created_at DESC, id`)
+    .all() as CampaignRow[];
   return rows.map((r) => toRecord(deps, r));
 }
 
@@ -119,7 +126,11 @@ function bufferedRandom(): (n: number) => Uint8Array {
   };
 }
 
-export function createCampaign(deps: WriteDeps, input: { campaign: CampaignDraft; active?: boolean }, staffId: string): CouponCampaignRecord {
+export function createCampaign(
+  deps: WriteDeps,
+  input: { campaign: CampaignDraft; active?: boolean },
+  staffId: string,
+): CouponCampaignRecord {
   // Checked again here: a caller that skips the router must not store a campaign the rules would misread.
   const parsed = campaignDraftSchema.safeParse(input.campaign);
   if (!parsed.success)
@@ -156,7 +167,7 @@ export function createCampaign(deps: WriteDeps, input: { campaign: CampaignDraft
   const symbols = draft.codes.mode === 'batch' ? BATCH_CODE_SYMBOLS : SHARED_CODE_SYMBOLS;
   const random = bufferedRandom();
   const insert = deps.sqlite.prepare('INSERT OR IGNORE INTO coupon_codes (code, campaign_id, seq, created_at) VALUES (?, ?, ?, ?)');
-  for (let seq = 1; seq <= count; ) {
+  for (let seq = 1; seq <= count;) {
     const code = makeCode(random, symbols);
     // 60 random bits: a collision is astronomically rare, but one would silently share a code.
     if (insert.run(code, id, seq, now).changes === 0) continue;

@@ -26,11 +26,22 @@ export function detectCouponConflicts(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids
      FROM coupon_redemptions r WHERE r.code = ? AND r.kind = 'redeem'
        AND NOT EXISTS (SELECT 1 FROM coupon_redemptions x WHERE x.reverses_id = r.id)
      ORDER BY created_at, id`,
-  ).all(r.code) as { id: string; orderId: string; terminalCode: string; staffId: string | null; amount: number; offline: number; at: number }[];
+  ).all(r.code) as {
+    id: string;
+    orderId: string;
+    terminalCode: string;
+    staffId: string | null;
+    amount: number;
+    offline: number;
+    at: number;
+  }[];
   if (uses.length < 2) return;
   const kept = uses[0]!;
   const known = cachedStatement(deps.sqlite, 'SELECT kept_id FROM coupon_conflicts WHERE redemption_id = ?').pluck();
-  const insert = cachedStatement(deps.sqlite, 'INSERT INTO coupon_conflicts (redemption_id, code, kept_id, detected_at) VALUES (?, ?, ?, ?)');
+  const insert = cachedStatement(
+    deps.sqlite,
+    'INSERT INTO coupon_conflicts (redemption_id, code, kept_id, detected_at) VALUES (?, ?, ?, ?)',
+  );
   // Uses arrive in any order: an earlier use pulled later becomes the one that stands everywhere.
   const rekeep = cachedStatement(deps.sqlite, 'UPDATE coupon_conflicts SET kept_id = ? WHERE redemption_id = ?');
   for (const extra of uses.slice(1)) {

@@ -98,13 +98,13 @@ function assertUsable(deps: Deps, campaign: CouponCampaign, code: string, custom
   if (perCustomer !== undefined) {
     if (!customerId) fail('VALIDATION', 'needsCustomer', 'This coupon needs a customer on the sale');
     const live = cachedStatement(deps.sqlite, COUPON_SQL.liveOfCustomer).pluck().get(campaign.id, customerId) as number;
-    if (live >= perCustomer) fail('CONFLICT', 'customerLimit', 'This customer has used this coupon as often as it allows', { max: perCustomer });
+    if (live >= perCustomer)
+      fail('CONFLICT', 'customerLimit', 'This customer has used this coupon as often as it allows', { max: perCustomer });
   }
   const offline = couponsOffline(deps);
   if (offline && limited(campaign)) {
     const cap = readOfflineCap(deps);
-    if (offlineHeld(deps) >= cap)
-      fail('DECLINED', 'offlineCap', 'This till cannot take more coupons until it reconnects', { max: cap });
+    if (offlineHeld(deps) >= cap) fail('DECLINED', 'offlineCap', 'This till cannot take more coupons until it reconnects', { max: cap });
   }
   return offline;
 }
@@ -168,9 +168,9 @@ export function removeCoupon(deps: Deps): Cart {
  * Throwing rolls the whole sale back.
  */
 export function redeemCartCoupon(deps: Deps, staff: SessionStaff, sale: { orderId: string; cartId: string; cart: Cart }): void {
-  const row = cachedStatement(deps.sqlite, 'SELECT campaign_id AS campaignId, code FROM cart_coupons WHERE cart_id = ?').get(sale.cartId) as
-    | { campaignId: string; code: string }
-    | undefined;
+  const row = cachedStatement(deps.sqlite, 'SELECT campaign_id AS campaignId, code FROM cart_coupons WHERE cart_id = ?').get(
+    sale.cartId,
+  ) as { campaignId: string; code: string } | undefined;
   if (!row) return;
   const coupon = sale.cart.coupon;
   if (!coupon) return;
@@ -186,6 +186,8 @@ export function redeemCartCoupon(deps: Deps, staff: SessionStaff, sale: { orderI
      VALUES (?, ?, ?, 'redeem', NULL, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, campaign.id, row.code, sale.orderId, customerId, deps.terminalCode, staff.id, coupon.amount, offline ? 1 : 0, deps.clock());
   appendOutbox(deps, { entity: 'coupon_redemption', entityId: id, op: 'insert', payload: null });
+  // The completed cart no longer needs it: the ledger row is the record.
+  cachedStatement(deps.sqlite, 'DELETE FROM cart_coupons WHERE cart_id = ?').run(sale.cartId);
 }
 
 /**

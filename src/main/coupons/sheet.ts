@@ -60,8 +60,12 @@ export async function codesPdf(
     text.draw(page!, text.fit(name, 9, room, true), { x: tx, y, size: 9, bold: true });
     y -= 13;
     text.draw(page!, text.fit(offLine, 9, room), { x: tx, y, size: 9 });
-    y -= 14;
-    text.draw(page!, text.fit(code.match(/.{1,4}/g)!.join('-'), 9, room, true), { x: tx, y, size: 9, bold: true });
+    // The code in full on two lines (a card is too narrow for one): never cut short.
+    const groups = code.match(/.{1,4}/g)!;
+    y -= 16;
+    text.draw(page!, groups.slice(0, 2).join('-'), { x: tx, y, size: 10, bold: true });
+    y -= 13;
+    text.draw(page!, groups.slice(2).join('-'), { x: tx, y, size: 10, bold: true });
     page!.drawRectangle({
       x: x0 + 1,
       y: top - size.height + 1,

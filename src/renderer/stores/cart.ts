@@ -5,6 +5,7 @@ import { priceCart, type Discount } from '../../shared/pricing';
 import { invoke } from '../api';
 import { withApproval, type ApprovalItem } from './approval';
 import { useNotify } from './notify';
+import { looksLikeCoupon } from '../../shared/coupons/code';
 
 interface CartState {
   cart: Cart | null;
@@ -21,6 +22,9 @@ interface CartState {
   setLineDiscount(lineId: string, discount: Discount | null): Promise<boolean>;
   setCartDiscount(discount: Discount | null): Promise<boolean>;
   overridePrice(lineId: string, unitPrice: number): Promise<boolean>;
+  /** Puts a coupon code on the sale (also reached by scanning a coupon into the scan box). */
+  applyCoupon(code: string): Promise<boolean>;
+  removeCoupon(): Promise<boolean>;
   /** The cart after a completed sale (main has already started a new one). */
   reset(): Promise<void>;
 }
@@ -122,7 +126,11 @@ export const useCart = create<CartState>((set, get) => {
 
     scan(code) {
       return write(
-        () => invoke('cart.scan', { code }),
+        // A scanned coupon is not a product: when no product has the code and it reads as a coupon, it is applied as one.
+        () =>
+          invoke('cart.scan', { code }).then((r) =>
+            !r.ok && r.error.code === 'NOT_FOUND' && looksLikeCoupon(code) ? invoke('coupons.apply', { code }) : r,
+          ),
         undefined,
         (r) => {
           useNotify.getState().error(r.error, { kind: 'scan', code });
@@ -194,6 +202,14 @@ export const useCart = create<CartState>((set, get) => {
       const line = get().cart?.lines.find((l) => l.id === lineId);
       const subject = { kind: 'price' as const, item: itemOf(get().cart, lineId), from: line?.unitPrice ?? 0, to: unitPrice };
       return write(() => withApproval('price', (approval) => invoke('cart.overridePrice', { lineId, unitPrice, approval }), subject));
+    },
+
+    applyCoupon(code) {
+      return write(() => invoke('coupons.apply', { code }));
+    },
+
+    removeCoupon() {
+      return write(() => invoke('coupons.remove', {}));
     },
 
     async reset() {

@@ -88,7 +88,11 @@ export function couponPromotion(campaign: Pick<CouponCampaign, 'id' | 'name' | '
     id: campaign.id,
     name: campaign.name,
     ...(campaign.nameZh ? { nameZh: campaign.nameZh } : {}),
-    rule: { kind: 'threshold', scope: campaign.reward.scope, tiers: [{ minSpend: campaign.conditions.minSpend ?? 0, off: campaign.reward.off }] },
+    rule: {
+      kind: 'threshold',
+      scope: campaign.reward.scope,
+      tiers: [{ minSpend: campaign.conditions.minSpend ?? 0, off: campaign.reward.off }],
+    },
     stacking: 'stackable',
     priority: 0,
   };
@@ -108,8 +112,7 @@ export interface CouponLine {
 export type CouponRefusal = 'inactive' | 'notYetValid' | 'expired' | 'nothingEligible' | 'minSpend';
 
 export type CouponPricing =
-  | { ok: true; result: PromotionResult; eligible: number }
-  | { ok: false; reason: CouponRefusal; eligible: number; minSpend?: number };
+  { ok: true; result: PromotionResult; eligible: number } | { ok: false; reason: CouponRefusal; eligible: number; minSpend?: number };
 
 /** The store's local day of `now` (days since 1970-01-01). */
 function localDay(now: number, timeZone: string): number {

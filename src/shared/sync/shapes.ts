@@ -113,7 +113,8 @@ export const staffShape = z.object({
 export const categoryShape = z.object({ name, alt_name: optText(200), archived: z.boolean() });
 
 export const productShape = z.object({
-  sku: z.string().min(1).max(64),
+  // A SKU is a unique field the cloud looks up: NUL and control characters never reach that query.
+  sku: z.string().min(1).max(64).refine(isSafeLine, 'not a plain line of text'),
   name,
   alt_name: optText(200),
   category_id: optId,

@@ -13,6 +13,7 @@ import { DiscountForm } from './DiscountForm';
 import { LineDialog } from './LineDialog';
 import { SCANNED_EVENT } from './useScanner';
 import { CartSuggestions } from './CartSuggestions';
+import { CouponButton, CouponTotalsRow } from '../coupons/CouponEntry';
 import { isWeighed } from '../../../shared/units';
 
 function discountLabel(d: Discount, fmt: Formatters, currency: string): string {
@@ -260,6 +261,7 @@ export function CartPanel({ onPay }: { onPay(): void }) {
           >
             {t('cart.cartDiscount')}
           </button>
+          <CouponButton disabled={cart.lines.length === 0} />
           <button
             type="button"
             className="btn btn-ghost btn-sm"
@@ -321,6 +323,7 @@ export function CartPanel({ onPay }: { onPay(): void }) {
             <small>−{fmt.money(a.amount, currency)}</small>
           </div>
         ))}
+        <CouponTotalsRow cart={cart} />
         {cart.priced.taxes
           .filter((tx) => tx.rateBp > 0 || tx.tax > 0)
           .map((tx) => (

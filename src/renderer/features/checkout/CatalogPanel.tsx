@@ -9,6 +9,7 @@ import { useCart } from '../../stores/cart';
 import { addHit } from '../../stores/weigh';
 import { PAGE_SIZE, useCatalog } from '../../stores/catalog';
 import { pickForEnter } from '../../lib/enter-pick';
+import { looksLikeCoupon } from '../../../shared/coupons/code';
 import { TYPED_CODE } from './useScanner';
 import { ORDER_NUMBER } from '../../../shared/api';
 import { scanOrderOr } from '../aftersale/scanOrder';
@@ -96,8 +97,8 @@ export function SearchBox({ inputRef, onAdded }: { inputRef: RefObject<HTMLInput
           } else if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
             e.preventDefault();
             const text = query.trim();
-            if (TYPED_CODE.test(text)) {
-              // A code typed by hand (or a slow scanner): scan it and leave the box empty.
+            if (TYPED_CODE.test(text) || looksLikeCoupon(text)) {
+              // A code typed by hand (or a slow scanner), a coupon code too: scan it and leave the box empty.
               clearSearch();
               void scan(text);
             } else if (ORDER_NUMBER.test(text.toUpperCase())) {

@@ -49,10 +49,17 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
                 {fmt.qtyUnit(l.qty, l.unit)} × {money(l.unitPrice)}
                 {isWeighed(l.unit) ? `/${t(`units.${l.unit}`)}` : ''}
               </div>
-              {l.discount > 0 && (
+              {/* Each promotion or coupon under the name the sale showed; the rest of the discount as one row. */}
+              {(l.promotions ?? []).map((p) => (
+                <div className="rc-row rc-sub" key={p.promotionId} data-testid="receipt-promotion">
+                  <span>{doc.language === 'zh-CN' && p.nameZh ? p.nameZh : p.name}</span>
+                  <span>−{money(p.amount)}</span>
+                </div>
+              ))}
+              {l.discount - (l.promotions ?? []).reduce((s, p) => s + p.amount, 0) > 0 && (
                 <div className="rc-row rc-sub">
                   <span>{t('receipt.discount')}</span>
-                  <span>−{money(l.discount)}</span>
+                  <span>−{money(l.discount - (l.promotions ?? []).reduce((s, p) => s + p.amount, 0))}</span>
                 </div>
               )}
               {l.promotions?.map((p) => (

@@ -1,0 +1,558 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Category, CouponCampaignRecord, CouponCodePage, CouponConflict, CouponPolicy, CouponUse, InputOf } from '../../../shared/api';
+import type { ApiError } from '../../../shared/errors';
+import { parseMoney } from '../../../shared/money';
+import { invoke } from '../../api';
+import { InlineError } from '../../components/ErrorBanner';
+import { describeError } from '../../lib/errors';
+import { saveBase64, saveText } from '../../lib/files';
+import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
+import { useNotify } from '../../stores/notify';
+import { TopBar } from '../checkout/TopBar';
+
+type Draft = InputOf<'coupons.create'>['campaign'];
+const PAGE = 50;
+
+function rewardText(c: CouponCampaignRecord, fmt: Formatters, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const off = c.reward.off.kind === 'percent' ? `${bpToPercentText(c.reward.off.bp)}%` : fmt.money(c.reward.off.minor);
+  const scope = c.reward.scope;
+  const parts = [
+    t(`coupons.reward.${c.reward.off.kind}`, { value: off }),
+    scope.kind === 'all'
+      ? t('coupons.reward.all')
+      : scope.kind === 'products'
+        ? t('coupons.reward.products', { count: scope.productIds.length })
+        : t('coupons.reward.categories', { count: scope.categoryIds.length }),
+  ];
+  const k = c.conditions;
+  if (k.minSpend) parts.push(t('coupons.reward.minSpend', { amount: fmt.money(k.minSpend) }));
+  if (k.startDate || k.endDate) parts.push(t('coupons.reward.dates', { from: k.startDate ?? '…', to: k.endDate ?? '…' }));
+  if (k.usesPerCustomer) parts.push(t('coupons.reward.perCustomer', { count: k.usesPerCustomer }));
+  return parts.join(' · ');
+}
+
+/** Coupons for managers: campaigns (create, pause), a campaign's codes (status, CSV, printable sheet), conflicts, the offline cap. */
+export function CouponsScreen() {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState<'campaigns' | 'conflicts'>('campaigns');
+  const [campaigns, setCampaigns] = useState<CouponCampaignRecord[] | null>(null);
+  const [open, setOpen] = useState<CouponCampaignRecord | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const load = useCallback(async () => {
+    const r = await invoke('coupons.campaigns', {});
+    if (r.ok) setCampaigns(r.value);
+    else setError(r.error);
+  }, []);
+  useEffect(() => {
+    let live = true;
+    void invoke('coupons.campaigns', {}).then((r) => {
+      if (!live) return;
+      if (r.ok) setCampaigns(r.value);
+      else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  return (
+    <div className="settings-screen coupons-screen" data-testid="coupons-screen">
+      <TopBar />
+      <main className="settings-main">
+        <h1>{t('coupons.title')}</h1>
+        <div className="toolbar" role="tablist">
+          {(['campaigns', 'conflicts'] as const).map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={tab === k}
+              className={`btn ${tab === k ? 'btn-primary' : 'btn-ghost'}`}
+              onClick={() => setTab(k)}
+              data-testid={`coupons-tab-${k}`}
+            >
+              {t(`coupons.tabs.${k}`)}
+            </button>
+          ))}
+        </div>
+        <InlineError text={error ? describeError(t, error) : null} testId="coupons-error" />
+        {tab === 'conflicts' ? (
+          <Conflicts />
+        ) : open ? (
+          <Codes campaign={open} onBack={() => setOpen(null)} />
+        ) : (
+          <>
+            <CampaignList campaigns={campaigns} onOpen={setOpen} onChanged={load} />
+            <NewCampaign onCreated={load} />
+            <Policy />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function CampaignList({
+  campaigns,
+  onOpen,
+  onChanged,
+}: {
+  campaigns: CouponCampaignRecord[] | null;
+  onOpen(c: CouponCampaignRecord): void;
+  onChanged(): Promise<void>;
+}) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const toggle = async (c: CouponCampaignRecord) => {
+    const r = await invoke('coupons.setActive', { id: c.id, active: !c.active });
+    if (!r.ok) notify.error(r.error);
+    await onChanged();
+  };
+  return (
+    <section className="card settings-card">
+      <h2>{t('coupons.tabs.campaigns')}</h2>
+      {campaigns === null ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : campaigns.length === 0 ? (
+        <p className="muted" data-testid="coupons-none">
+          {t('coupons.list.empty')}
+        </p>
+      ) : (
+        <table className="table" data-testid="coupons-campaigns">
+          <thead>
+            <tr>
+              <th>{t('coupons.list.name')}</th>
+              <th>{t('coupons.list.reward')}</th>
+              <th>{t('coupons.list.codes')}</th>
+              <th className="num">{t('coupons.list.used')}</th>
+              <th>{t('coupons.list.status')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {campaigns.map((c) => (
+              <tr key={c.id} data-testid="coupon-campaign">
+                <td>{i18n.language === 'zh-CN' && c.nameZh ? c.nameZh : c.name}</td>
+                <td>{rewardText(c, fmt, t)}</td>
+                <td data-testid="coupon-campaign-codes">
+                  {c.sharedCode ? t('coupons.list.shared', { code: c.sharedCode }) : t('coupons.list.batch', { count: c.codeCount })}
+                </td>
+                <td className="num">{c.maxUses ? `${c.used} / ${c.maxUses}` : c.used}</td>
+                <td>{c.active ? t('coupons.list.active') : t('coupons.list.paused')}</td>
+                <td>
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => onOpen(c)} data-testid="coupon-campaign-open">
+                    {t('coupons.list.open')}
+                  </button>
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(c)}>
+                    {c.active ? t('coupons.list.pause') : t('coupons.list.resume')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const [name, setName] = useState('');
+  const [nameZh, setNameZh] = useState('');
+  const [kind, setKind] = useState<'percent' | 'amount'>('percent');
+  const [value, setValue] = useState('');
+  const [scope, setScope] = useState<'all' | 'products' | 'categories'>('all');
+  const [skus, setSkus] = useState('');
+  const [categoryIds, setCategoryIds] = useState<string[]>([]);
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [minSpend, setMinSpend] = useState('');
+  const [startDate, setStartDate] = useState('');
+  const [endDate, setEndDate] = useState('');
+  const [perCustomer, setPerCustomer] = useState('');
+  const [mode, setMode] = useState<'shared' | 'batch'>('batch');
+  const [count, setCount] = useState('100');
+  const [maxUses, setMaxUses] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void invoke('catalog.categories', {}).then((r) => r.ok && setCategories(r.value));
+  }, []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const off =
+      kind === 'percent'
+        ? { kind: 'percent' as const, bp: Math.round(Number(value) * 100) }
+        : { kind: 'amount' as const, minor: parseMoney(value, fmt.currency) ?? -1 };
+    let rewardScope: Draft['reward']['scope'] = { kind: 'all' };
+    if (scope === 'categories') rewardScope = { kind: 'categories', categoryIds };
+    if (scope === 'products') {
+      const productIds: string[] = [];
+      for (const sku of skus.split(/[,\s]+/).filter(Boolean)) {
+        const r = await invoke('catalog.search', { q: sku, limit: 20 });
+        const hit = r.ok ? r.value.find((p) => p.sku.toLowerCase() === sku.toLowerCase()) : undefined;
+        if (!hit) {
+          setError(t('coupons.form.unknownSku', { sku }));
+          return;
+        }
+        productIds.push(hit.id);
+      }
+      rewardScope = { kind: 'products', productIds };
+    }
+    const conditions: Draft['conditions'] = {};
+    if (minSpend.trim()) conditions.minSpend = parseMoney(minSpend, fmt.currency) ?? -1;
+    if (startDate) conditions.startDate = startDate;
+    if (endDate) conditions.endDate = endDate;
+    if (perCustomer.trim()) conditions.usesPerCustomer = Number(perCustomer);
+    const campaign: Draft = {
+      name: name.trim(),
+      ...(nameZh.trim() ? { nameZh: nameZh.trim() } : {}),
+      reward: { off, scope: rewardScope },
+      conditions,
+      codes: mode === 'batch' ? { mode, count: Number(count) } : maxUses.trim() ? { mode, maxUses: Number(maxUses) } : { mode },
+    };
+    setBusy(true);
+    const r = await invoke('coupons.create', { campaign });
+    setBusy(false);
+    if (!r.ok) {
+      setError(describeError(t, r.error));
+      return;
+    }
+    notify.message('info', 'coupons.form.created');
+    setName('');
+    setNameZh('');
+    setValue('');
+    await onCreated();
+  };
+
+  return (
+    <section className="card settings-card">
+      <h2>{t('coupons.form.new')}</h2>
+      <form className="settings-form" onSubmit={(e) => void submit(e)} data-testid="coupon-form">
+        <label className="field">
+          <span className="field-label">{t('coupons.form.name')}</span>
+          <input value={name} maxLength={120} required onChange={(e) => setName(e.target.value)} data-testid="coupon-form-name" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('coupons.form.nameZh')}</span>
+          <input value={nameZh} maxLength={120} onChange={(e) => setNameZh(e.target.value)} data-testid="coupon-form-name-zh" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('coupons.form.kind')}</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value as 'percent' | 'amount')} data-testid="coupon-form-kind">
+            <option value="percent">{t('coupons.form.percent')}</option>
+            <option value="amount">{t('coupons.form.amount')}</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">{t('coupons.form.value')}</span>
+          <input
+            value={value}
+            inputMode="decimal"
+            required
+            placeholder={kind === 'percent' ? t('coupons.form.percentHint') : t('coupons.form.amountHint')}
+            onChange={(e) => setValue(e.target.value)}
+            data-testid="coupon-form-value"
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('coupons.form.scope')}</span>
+          <select value={scope} onChange={(e) => setScope(e.target.value as typeof scope)} data-testid="coupon-form-scope">
+            <option value="all">{t('coupons.form.scopeAll')}</option>
+            <option value="products">{t('coupons.form.scopeProducts')}</option>
+            <option value="categories">{t('coupons.form.scopeCategories')}</option>
+          </select>
+        </label>
+        {scope === 'products' && (
+          <label className="field">
+            <span className="field-label">{t('coupons.form.skus')}</span>
+            <input value={skus} maxLength={2000} onChange={(e) => setSkus(e.target.value)} data-testid="coupon-form-skus" />
+          </label>
+        )}
+        {scope === 'categories' && (
+          <label className="field">
+            <span className="field-label">{t('coupons.form.scopeCategories')}</span>
+            <select
+              multiple
+              value={categoryIds}
+              onChange={(e) => setCategoryIds([...e.target.selectedOptions].map((o) => o.value))}
+              data-testid="coupon-form-categories"
+            >
+              {categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="field">
+          <span className="field-label">{t('coupons.form.minSpend')}</span>
+          <input value={minSpend} inputMode="decimal" onChange={(e) => setMinSpend(e.target.value)} data-testid="coupon-form-min" />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('coupons.form.startDate')}</span>
+          <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('coupons.form.endDate')}</span>
+          <input type="date" value={endDate} onChange={(e) => setEndDate(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('coupons.form.perCustomer')}</span>
+          <input value={perCustomer} inputMode="numeric" onChange={(e) => setPerCustomer(e.target.value)} />
+        </label>
+        <fieldset className="field">
+          <legend className="field-label">{t('coupons.form.codes')}</legend>
+          <label className="check">
+            <input type="radio" checked={mode === 'batch'} onChange={() => setMode('batch')} data-testid="coupon-form-batch" />
+            <span>{t('coupons.form.batch')}</span>
+          </label>
+          <label className="check">
+            <input type="radio" checked={mode === 'shared'} onChange={() => setMode('shared')} data-testid="coupon-form-shared" />
+            <span>{t('coupons.form.shared')}</span>
+          </label>
+        </fieldset>
+        {mode === 'batch' ? (
+          <label className="field">
+            <span className="field-label">{t('coupons.form.count')}</span>
+            <input value={count} inputMode="numeric" onChange={(e) => setCount(e.target.value)} data-testid="coupon-form-count" />
+          </label>
+        ) : (
+          <label className="field">
+            <span className="field-label">{t('coupons.form.maxUses')}</span>
+            <input value={maxUses} inputMode="numeric" onChange={(e) => setMaxUses(e.target.value)} />
+          </label>
+        )}
+        <InlineError text={error} testId="coupon-form-error" />
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="coupon-form-submit">
+          {t('coupons.form.create')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack(): void }) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const notify = useNotify();
+  const [status, setStatus] = useState<'all' | 'unused' | 'used'>('all');
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<CouponCodePage | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void invoke('coupons.codes', { campaignId: campaign.id, status, offset, limit: PAGE }).then((r) => {
+      if (!live) return;
+      if (r.ok) setPage(r.value);
+      else notify.error(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [campaign.id, status, offset, notify]);
+
+  const csv = async () => {
+    const r = await invoke('coupons.csv', { campaignId: campaign.id });
+    if (r.ok) saveText(r.value.fileName, r.value.csv);
+    else notify.error(r.error);
+  };
+  const pdf = async () => {
+    const r = await invoke('coupons.pdf', { campaignId: campaign.id, status: 'unused', limit: 2000 });
+    if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
+    else notify.error(r.error);
+  };
+
+  return (
+    <section className="card settings-card" data-testid="coupon-codes">
+      <div className="toolbar">
+        <button type="button" className="btn btn-ghost btn-sm" onClick={onBack} data-testid="coupon-codes-back">
+          ← {t('coupons.codes.back')}
+        </button>
+        <h2>{t('coupons.codes.title', { name: i18n.language === 'zh-CN' && campaign.nameZh ? campaign.nameZh : campaign.name })}</h2>
+        <label className="field">
+          <span className="field-label">{t('coupons.codes.filter')}</span>
+          <select
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as typeof status);
+              setOffset(0);
+            }}
+            data-testid="coupon-codes-filter"
+          >
+            <option value="all">{t('coupons.codes.all')}</option>
+            <option value="unused">{t('coupons.codes.unused')}</option>
+            <option value="used">{t('coupons.codes.used')}</option>
+          </select>
+        </label>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void csv()} data-testid="coupon-codes-csv">
+          {t('coupons.codes.csv')}
+        </button>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void pdf()} data-testid="coupon-codes-pdf">
+          {t('coupons.codes.pdf')}
+        </button>
+      </div>
+      {page && <p className="muted">{t('coupons.codes.total', { count: page.total })}</p>}
+      <table className="table">
+        <thead>
+          <tr>
+            <th className="num">#</th>
+            <th>{t('coupons.codes.code')}</th>
+            <th>{t('coupons.codes.status')}</th>
+            <th>{t('coupons.codes.order')}</th>
+            <th>{t('coupons.codes.terminal')}</th>
+            <th>{t('coupons.codes.at')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(page?.rows ?? []).map((r) => (
+            <tr key={r.code} data-testid="coupon-code-row" data-status={r.status}>
+              <td className="num">{r.seq}</td>
+              <td>
+                <code data-testid="coupon-code-text">{r.code}</code>
+              </td>
+              <td>{r.status === 'used' ? t('coupons.codes.used') : t('coupons.codes.unused')}</td>
+              <td>{r.orderNumber ?? r.orderId?.slice(-8) ?? ''}</td>
+              <td>{r.terminalCode ?? ''}</td>
+              <td>{r.usedAt ? fmt.dateTime(r.usedAt) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="toolbar">
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          disabled={offset === 0}
+          onClick={() => setOffset(Math.max(0, offset - PAGE))}
+        >
+          {t('coupons.codes.prev')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          disabled={!page || offset + PAGE >= page.total}
+          onClick={() => setOffset(offset + PAGE)}
+        >
+          {t('coupons.codes.next')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function UseText({ use }: { use: CouponUse }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (
+    <span>
+      {t('coupons.conflicts.use', {
+        order: use.orderNumber ?? use.orderId.slice(-8),
+        till: use.terminalCode,
+        staff: use.staffName ?? '—',
+        at: fmt.dateTime(use.at),
+      })}
+      {use.offline && <small className="muted"> {t('coupons.conflicts.offline')}</small>}
+    </span>
+  );
+}
+
+function Conflicts() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [list, setList] = useState<CouponConflict[] | null>(null);
+  const notify = useNotify();
+  useEffect(() => {
+    void invoke('coupons.conflicts', {}).then((r) => (r.ok ? setList(r.value) : notify.error(r.error)));
+  }, [notify]);
+  return (
+    <section className="card settings-card" data-testid="coupon-conflicts">
+      <h2>{t('coupons.tabs.conflicts')}</h2>
+      <p className="muted">{t('coupons.conflicts.hint')}</p>
+      {list === null ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : list.length === 0 ? (
+        <p className="notice notice-ok" data-testid="coupon-conflicts-none">
+          {t('coupons.conflicts.empty')}
+        </p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('coupons.conflicts.code')}</th>
+              <th>{t('coupons.conflicts.campaign')}</th>
+              <th>{t('coupons.conflicts.kept')}</th>
+              <th>{t('coupons.conflicts.extra')}</th>
+              <th className="num">{t('coupons.conflicts.amount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((c) => (
+              <tr key={c.extra.redemptionId} data-testid="coupon-conflict">
+                <td>
+                  <code>{c.code}</code>
+                </td>
+                <td>{c.campaignName}</td>
+                <td>
+                  <UseText use={c.kept} />
+                </td>
+                <td>
+                  <UseText use={c.extra} />
+                </td>
+                <td className="num">{fmt.money(c.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Policy() {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [policy, setPolicy] = useState<CouponPolicy | null>(null);
+  const [cap, setCap] = useState('');
+  useEffect(() => {
+    void invoke('coupons.policy', {}).then((r) => {
+      if (r.ok) {
+        setPolicy(r.value);
+        setCap(String(r.value.offlineCap));
+      }
+    });
+  }, []);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await invoke('coupons.setPolicy', { offlineCap: Number(cap) });
+    if (r.ok) {
+      setPolicy(r.value);
+      notify.message('info', 'coupons.policy.saved');
+    } else notify.error(r.error);
+  };
+  if (!policy) return null;
+  return (
+    <section className="card settings-card" data-testid="coupon-policy">
+      <h2>{t('coupons.policy.title')}</h2>
+      <form className="settings-form" onSubmit={(e) => void save(e)}>
+        <label className="field">
+          <span className="field-label">{t('coupons.policy.cap')}</span>
+          <input value={cap} inputMode="numeric" onChange={(e) => setCap(e.target.value)} data-testid="coupon-policy-cap" />
+        </label>
+        <button type="submit" className="btn btn-primary">
+          {t('coupons.policy.save')}
+        </button>
+      </form>
+      {policy.offlineHeld > 0 && <p className="muted">{t('coupons.policy.held', { count: policy.offlineHeld })}</p>}
+    </section>
+  );
+}
