@@ -56,6 +56,7 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   shipping: screen(() => import('./features/shipping/ShippingScreen'), 'ShippingScreen'),
   ratings: screen(() => import('./features/ratings/RatingsScreen'), 'RatingsScreen'),
   audit: screen(() => import('./features/audit/AuditScreen'), 'AuditScreen'),
+  pricelists: screen(() => import('./features/price-lists/PriceListsScreen'), 'PriceListsScreen'),
 };
 
 function Loading() {

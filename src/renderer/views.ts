@@ -18,6 +18,7 @@ export const VIEWS = [
   { id: 'counts', labelKey: 'inv.nav.counts', minRole: 'clerk' },
   { id: 'dashboard', labelKey: 'dashboard.navLabel', minRole: 'manager' },
   { id: 'trades', labelKey: 'pay.trades.nav', minRole: 'manager' },
+  { id: 'pricelists', labelKey: 'priceLists.title', minRole: 'manager' },
   // Managers see only the tax rates there; store, staff and data safety stay with admins.
   { id: 'settings', labelKey: 'nav.settings', minRole: 'manager' },
   { id: 'sync', labelKey: 'sync.nav', minRole: 'manager' },
