@@ -154,7 +154,15 @@ const MIGRATION_FILE = join(
  * What the migrations after the weights one create, dropped with them to make a file from before
  * it (a new migration after it adds its tables here).
  */
-const LATER_TABLES = ['order_line_promotions', 'promotions', 'customer_groups', 'customer_memberships', 'price_lists', 'price_list_entries'];
+const LATER_TABLES = [
+  'order_line_promotions',
+  'promotions',
+  'customer_groups',
+  'customer_memberships',
+  'price_lists',
+  'price_list_entries',
+  'order_line_price_lists',
+];
 const LATER_MIGRATIONS = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f > basename(MIGRATION_FILE)).length;
 
 /** The data part of the migration that added grams, as it runs on an upgraded store. */
