@@ -59,6 +59,7 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   ratings: screen(() => import('./features/ratings/RatingsScreen'), 'RatingsScreen'),
   audit: screen(() => import('./features/audit/AuditScreen'), 'AuditScreen'),
   promotions: screen(() => import('./features/promotions/PromotionsScreen'), 'PromotionsScreen'),
+  pricelists: screen(() => import('./features/price-lists/PriceListsScreen'), 'PriceListsScreen'),
 };
 
 function Loading() {

@@ -21,6 +21,7 @@ export const VIEWS = [
   { id: 'promotions', labelKey: 'promotions.nav', minRole: 'manager' },
   { id: 'cards', labelKey: 'cards.nav', minRole: 'clerk' },
   { id: 'coupons', labelKey: 'coupons.nav', minRole: 'manager' },
+  { id: 'pricelists', labelKey: 'priceLists.title', minRole: 'manager' },
   // Managers see only the tax rates there; store, staff and data safety stay with admins.
   { id: 'settings', labelKey: 'nav.settings', minRole: 'manager' },
   { id: 'sync', labelKey: 'sync.nav', minRole: 'manager' },

@@ -3,6 +3,10 @@ import { fail, makeApp, ok, readyStore } from '../support/app';
 import { count } from '../support/aftersale';
 import { uuidv7 } from '../../src/shared/ids';
 import { setState } from '../../src/main/sync/state';
+import { receiptDoc } from '../../src/main/sales/receipt-doc';
+import { receiptLines } from '../../src/main/receipts/receipt-text';
+import { writeSettings } from '../../src/main/settings/settings';
+import { verifyStoreJournal } from '../../src/main/journal/verify';
 import type { App } from '../../src/main/app';
 
 const APPLE = 'APPLE-1';
@@ -80,6 +84,27 @@ describe('price lists at the till', () => {
     );
     expect(order.total).toBe(1800);
     expect(order.lines[0]).toMatchObject({ unitPrice: 900, total: 1800 });
+    // The order and its receipt say why, under the name the sale showed, after a rename too.
+    expect(order.lines[0]!.priceList).toEqual({ id: list.id, name: 'Member price', nameZh: '会员价', shelfPrice: 1000 });
+    await ok(
+      app,
+      'priceLists.update',
+      { id: list.id, name: 'Club price', nameZh: '俱乐部价', target: { kind: 'members' }, active: true },
+      'mgr',
+    );
+    const zh = receiptLines(receiptDoc(app.deps, order.id), 32).map((l) => l.text);
+    expect(
+      zh.some((t) => t.includes('会员价') && /¥10\.00 -> ¥9\.00$/.test(t)),
+      zh.join('\n'),
+    ).toBe(true);
+    writeSettings(app.deps, { language: 'en' });
+    const en = receiptLines(receiptDoc(app.deps, order.id), 32).map((l) => l.text);
+    expect(
+      en.some((t) => t.includes('Member price')),
+      en.join('\n'),
+    ).toBe(true);
+    // The sale as journalled still matches the stored order.
+    expect(verifyStoreJournal(app.deps)).toMatchObject({ ok: true });
   });
 
   it('a wholesale group with a quantity break; group promotions see the customer’s group; promotions apply on the list price', async () => {

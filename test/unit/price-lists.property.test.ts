@@ -15,7 +15,10 @@ const LISTS = TARGETS.map((target, i) => ({ id: `l${i}`, name: `list ${i}`, name
 
 const entry: fc.Arbitrary<PriceEntry> = fc.record({
   list: fc.constantFrom(...LISTS),
-  minQty: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50 }).map((n) => n * 1000)),
+  minQty: fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 1, max: 50 }).map((n) => n * 1000),
+  ),
   price: fc.integer({ min: 0, max: 5000 }),
 });
 

@@ -11,7 +11,10 @@ import { appendOutbox } from '../outbox/outbox';
 import type { SessionStaff } from '../sessions';
 import { assertNoCardInFlight, loadCart, openCartId } from '../sales/cart';
 
-function parkedSale(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>, cartId: string): ParkedSale {
+function parkedSale(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,
+  cartId: string,
+): ParkedSale {
   const row = deps.sqlite
     .prepare(
       `SELECT p.cart_id AS cartId, p.parked_by AS parkedBy, s.name AS parkedByName, p.parked_at AS parkedAt, p.note, c.name AS customerName

@@ -83,6 +83,15 @@ function itemLines(line: OrderLine, doc: ReceiptDoc, width: number, labels: Rece
     const detail = isWeighed(line.unit) ? `  ${qty} ${unit} x ${price}/${unit}` : `  ${qty} x ${price}`;
     out.push(...leftRight(detail, gross, width));
   }
+  // A list price under the list's name, with the shelf price it replaced ("会员价  ¥9.90 -> ¥9.00": an arrow every receipt code page has).
+  if (line.priceList)
+    out.push(
+      ...leftRight(
+        `  ${promotionName(line.priceList, doc.language)}`,
+        `${money(line.priceList.shelfPrice, doc)} -> ${money(line.unitPrice, doc)}`,
+        width,
+      ),
+    );
   // Each promotion under its name ("第二件半价 -¥5.00"), then what other discounts took.
   let promoted = 0;
   for (const p of line.promotions ?? []) {

@@ -1,5 +1,5 @@
 import type { TenderRequest } from '../../shared/api/sales';
-import type { Order, OrderLinePromotion, OrderSummary } from '../../shared/api/types';
+import type { Order, OrderLinePriceList, OrderLinePromotion, OrderSummary } from '../../shared/api/types';
 import { settle } from '../../shared/pricing';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -33,6 +33,10 @@ export const CHECKOUT_SQL = {
                  discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT cost FROM products WHERE id = ?))`,
   insertLinePromotion:
     'INSERT INTO order_line_promotions (id, order_id, order_line_id, promotion_id, name, name_zh, amount) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  insertLinePriceList:
+    'INSERT INTO order_line_price_lists (order_line_id, order_id, price_list_id, name, name_zh, shelf_price) VALUES (?, ?, ?, ?, ?, ?)',
+  orderLinePriceLists: `SELECT order_line_id AS lineId, price_list_id AS id, name, name_zh AS nameZh, shelf_price AS shelfPrice
+                        FROM order_line_price_lists WHERE order_id = ?`,
   orderLinePromotions: `SELECT order_line_id AS lineId, promotion_id AS promotionId, name, name_zh AS nameZh, amount
                         FROM order_line_promotions WHERE order_id = ? ORDER BY rowid`,
   insertPayment:
@@ -247,6 +251,16 @@ export function completeSale(
       p.total,
       line.productId,
     );
+    // The list that set the line's price (会员价), under the name the cart showed.
+    if (line.priceList)
+      cachedStatement(deps.sqlite, CHECKOUT_SQL.insertLinePriceList).run(
+        lineId,
+        orderId,
+        line.priceList.id,
+        line.priceList.name,
+        line.priceList.nameZh,
+        line.originalPrice,
+      );
     // What each promotion took from the line, under the name the cart showed.
     for (const share of line.promotions ?? []) {
       if (share.amount <= 0) continue;
@@ -326,6 +340,7 @@ export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): Order {
   const lines = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLines).all(id) as Order['lines'];
   const payments = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderPayments).all(id) as Order['payments'];
   attachPromotions(deps, id, lines);
+  attachPriceLists(deps, id, lines);
   return { ...o, taxes: JSON.parse(o.taxes) as Order['taxes'], lines, payments };
 }
 
@@ -337,6 +352,17 @@ function attachPromotions(deps: Pick<Deps, 'sqlite'>, orderId: string, lines: Or
   for (const { lineId, ...promotion } of rows) {
     const line = byLine.get(lineId);
     if (line) (line.promotions ??= []).push(promotion);
+  }
+}
+
+/** Lines priced by a list carry its name and the shelf price it replaced. */
+function attachPriceLists(deps: Pick<Deps, 'sqlite'>, orderId: string, lines: Order['lines']): void {
+  const rows = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLinePriceLists).all(orderId) as (OrderLinePriceList & { lineId: string })[];
+  if (rows.length === 0) return;
+  const byLine = new Map(lines.map((l) => [l.id, l]));
+  for (const { lineId, ...priceList } of rows) {
+    const line = byLine.get(lineId);
+    if (line) line.priceList = priceList;
   }
 }
 

@@ -266,7 +266,10 @@ export function closeShift(deps: Deps, staff: SessionStaff, shiftId: string, cou
 }
 
 /** X report for an open shift, the stored Z report for a closed one. Default: this terminal's open shift. */
-export function shiftReport(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>, shiftId?: string): ShiftReport {
+export function shiftReport(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,
+  shiftId?: string,
+): ShiftReport {
   const id = shiftId ?? openShiftOf(deps)?.id;
   if (!id) throw new AppError('SHIFT_REQUIRED', 'No shift is open on this terminal');
   const row = shiftRow(deps, id);

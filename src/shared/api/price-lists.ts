@@ -80,7 +80,11 @@ export const priceListsContract = {
   'priceLists.list': channel<PriceList[]>()({ input: c.empty, role: 'clerk', writes: false }),
   'priceLists.entries': channel<{ items: PriceListEntryRow[]; total: number }>()({
     input: z
-      .object({ listId: c.id, offset: z.number().int().min(0).max(1_000_000).default(0), limit: z.number().int().min(1).max(500).default(100) })
+      .object({
+        listId: c.id,
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
       .strict(),
     role: 'clerk',
     writes: false,

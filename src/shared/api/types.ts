@@ -179,6 +179,16 @@ export interface OrderLine {
   total: number;
   /** The promotions the line took (part of `discount`), named as at the sale; absent when none. */
   promotions?: OrderLinePromotion[];
+  /** The price list that set `unitPrice` (会员价), named as at the sale; absent: the shelf price. */
+  priceList?: OrderLinePriceList;
+}
+
+export interface OrderLinePriceList {
+  id: string;
+  name: string;
+  nameZh: string | null;
+  /** The shelf price the list replaced. */
+  shelfPrice: number;
 }
 
 export interface OrderLinePromotion {

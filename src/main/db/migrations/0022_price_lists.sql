@@ -15,6 +15,16 @@ CREATE TABLE `customer_memberships` (
 );
 --> statement-breakpoint
 CREATE INDEX `customer_memberships_group_idx` ON `customer_memberships` (`group_id`);--> statement-breakpoint
+CREATE TABLE `order_line_price_lists` (
+	`order_line_id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`price_list_id` text NOT NULL,
+	`name` text NOT NULL,
+	`name_zh` text,
+	`shelf_price` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `order_line_price_lists_order_idx` ON `order_line_price_lists` (`order_id`);--> statement-breakpoint
 CREATE TABLE `price_list_entries` (
 	`id` text PRIMARY KEY NOT NULL,
 	`price_list_id` text NOT NULL,

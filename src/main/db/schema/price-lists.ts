@@ -64,3 +64,21 @@ export const priceListEntries = sqliteTable(
   },
   (t) => [index('price_list_entries_list_idx').on(t.priceListId, t.productId), index('price_list_entries_product_idx').on(t.productId)],
 );
+
+/**
+ * The list that priced a sold line, with its name as the customer saw it (会员价) and the shelf
+ * price it replaced: the order and its receipt keep them when the list is renamed or removed. Like
+ * a line's promotions, it stays with the till that made the sale.
+ */
+export const orderLinePriceLists = sqliteTable(
+  'order_line_price_lists',
+  {
+    orderLineId: text('order_line_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    priceListId: text('price_list_id').notNull(),
+    name: text('name').notNull(),
+    nameZh: text('name_zh'),
+    shelfPrice: integer('shelf_price').notNull(),
+  },
+  (t) => [index('order_line_price_lists_order_idx').on(t.orderId)],
+);

@@ -42,7 +42,8 @@ export function CheckoutExtras() {
     const r = await invoke('cart.setCustomer', { customerId });
     if (r.ok) {
       useAfter.getState().setExtras(r.value);
-      if (!cartId) await useCart.getState().load();
+      // The customer changes what the lines cost (member prices, member and group promotions).
+      await useCart.getState().load();
     } else useNotify.getState().error(r.error);
   };
   const toggleShip = async () => {

@@ -169,6 +169,11 @@ function LineRow({
             {isWeighed(line.unit) ? `/${t(`units.${line.unit}`)}` : ''}
           </span>
           {overridden && <s className="muted">{fmt.money(line.originalPrice, currency)}</s>}
+          {line.priceList && (
+            <span className="cart-line-pricelist" data-testid="line-price-list">
+              {localizedName(line.priceList.name, line.priceList.nameZh, i18n.language).primary}
+            </span>
+          )}
         </div>
       </div>
       <div className="cart-line-controls">

@@ -99,7 +99,7 @@ export function LineDialog({ line, currency, initialTab, onClose }: LineDialogPr
           </div>
           {parsedPrice === null && <p className="field-error">{t('discount.invalid')}</p>}
           <div className="dialog-actions">
-            {line.unitPrice !== line.originalPrice && (
+            {line.unitPrice !== line.originalPrice && !line.priceList && (
               <button
                 type="button"
                 className="btn btn-ghost"

@@ -13,6 +13,7 @@ import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { CustomerList, NewCustomerForm, useCustomerSearch } from './CustomerPicker';
+import { CustomerGroupField } from '../price-lists/CustomerGroupField';
 
 export function CustomersScreen() {
   const { t } = useTranslation();
@@ -152,6 +153,7 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
           {t('after.customer.redeem')}
         </button>
       )}
+      <CustomerGroupField customerId={c.id} groupId={c.groupId} onChanged={() => void load().then(onChanged)} />
       <label className="check">
         <input
           type="checkbox"
