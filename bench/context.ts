@@ -79,12 +79,15 @@ function benchAlipay(cfg: ProviderGatewayConfig): PaymentGateway {
 
 export function createBenchApp(dataDir: string): App {
   // No automatic backups: a copy of a 1M-product store in the middle of a case would be measured too.
+  // Nor the background integrity check a till runs a minute after it opens (then daily): over a
+  // 10 GB store it reads for minutes, a step at a time between calls, and would be in every tail.
   return createApp({
     dataDir,
     migrationsDir: MIGRATIONS_DIR,
     resourcesDir: RESOURCES_DIR,
     pinParams: BENCH_PIN_PARAMS,
     automaticBackups: false,
+    backgroundCheck: false,
     gateways: { alipay: benchAlipay },
     trainingUrl: (provider) => BENCH_TRAINING.get(provider) ?? null,
   });
