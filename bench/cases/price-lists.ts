@@ -4,19 +4,20 @@
  * `scan_to_cart_promotions`: cart.scan through the router with 1,000 active promotions and 10,000
  * price-list entries on the store and a member (in a customer group) attached, beside the plain
  * scan (nothing active, no customer) measured in the same run: blocks of 50 scans alternate
- * between the two, the seeded rows paused and resumed between blocks (outside the timing, with
- * one priced cart to compile them), so both arms see the same disk and the same cache warmth.
+ * between the two, switched in memory (the compiled forms a till holds between changes, or empty
+ * ones), so both arms see the same disk and the same cache warmth.
  *
  * `price_cart_50_lines`: cart.get of a 50-line cart with a member attached (all of pricing: price
- * lists, promotions, tax), beside the same cart with the promotions and lists paused.
+ * lists, promotions, tax), beside the same cart with nothing compiled.
  *
  * The promotions and lists are seeded with SQL (definitions checked by the engine's schema) and
  * removed at the end, so the other cases measure the store as it was.
  */
 import { uuidv7 } from '../../src/shared/ids';
 import { promotionSchema, type Promotion } from '../../src/shared/promotions/schema';
-import { activePromotions, invalidatePromotions } from '../../src/main/promotions/state';
-import { activePriceLists, invalidatePriceLists } from '../../src/main/price-lists/state';
+import { activePromotions, createPromotionsState, invalidatePromotions } from '../../src/main/promotions/state';
+import { buildPromotionIndex } from '../../src/shared/promotions/engine';
+import { activePriceLists, createPriceListsState, invalidatePriceLists } from '../../src/main/price-lists/state';
 import type { App } from '../../src/main/app';
 import { CLERK_SESSION, call, type BenchContext, type BenchResult } from '../context';
 import { msSince, rng, summarize } from '../stats';
@@ -123,29 +124,40 @@ async function seed(ctx: BenchContext): Promise<Seeded> {
   return { promotionIds: promotions.map((p) => p.id), listIds: lists.map((l) => l.id), groupId, customerId: customer.id };
 }
 
-/** Pauses (false) or resumes (true) what was seeded; the next cart compiles the change. */
-function setActive(app: App, s: Seeded, on: boolean): void {
-  const { sqlite } = app.deps;
-  sqlite.transaction(() => {
-    sqlite
-      .prepare('UPDATE promotions SET active = ? WHERE id IN (SELECT value FROM json_each(?))')
-      .run(on ? 1 : 0, JSON.stringify(s.promotionIds));
-    sqlite
-      .prepare('UPDATE price_lists SET active = ? WHERE id IN (SELECT value FROM json_each(?))')
-      .run(on ? 1 : 0, JSON.stringify(s.listIds));
-  })();
+/**
+ * Switches between the arms in memory: the seeded rows stay active and compiled once (as a till
+ * holds them between changes), and the plain arm gets empty compiled forms. Pausing and resuming
+ * a thousand rows between blocks wrote a log that was copied back while the next block committed,
+ * which put the same milliseconds into both arms' tails.
+ */
+interface Arms {
+  on: Pick<App['deps'], 'promotions' | 'priceLists'>;
+  off: Pick<App['deps'], 'promotions' | 'priceLists'>;
+}
+
+function compileArms(app: App): Arms {
   invalidatePromotions(app.deps);
   invalidatePriceLists(app.deps);
-  // Compiled now, outside the timing, as the first cart after a change would (an empty cart does not price anything).
   activePromotions(app.deps);
   activePriceLists(app.deps);
-  // The compile's garbage (a thousand parsed definitions) is collected before the block, not in it:
-  // the blocks measure a till between changes, as every scan but the first after one is.
-  (globalThis as { gc?: () => void }).gc?.();
+  const on = { promotions: app.deps.promotions, priceLists: app.deps.priceLists };
+  const off = {
+    promotions: { index: buildPromotionIndex([]), storeLimited: false },
+    priceLists: { byProduct: new Map(), storeLimited: false },
+  };
+  return { on, off };
+}
+
+function setActive(app: App, arms: Arms, on: boolean): void {
+  const arm = on ? arms.on : arms.off;
+  app.deps.promotions = arm.promotions;
+  app.deps.priceLists = arm.priceLists;
 }
 
 function unseed(app: App, s: Seeded): void {
   const { sqlite } = app.deps;
+  app.deps.promotions = createPromotionsState();
+  app.deps.priceLists = createPriceListsState();
   sqlite.transaction(() => {
     const ids = (xs: string[]) => JSON.stringify(xs);
     sqlite.prepare('DELETE FROM promotions WHERE id IN (SELECT value FROM json_each(?))').run(ids(s.promotionIds));
@@ -159,9 +171,9 @@ function unseed(app: App, s: Seeded): void {
 }
 
 /** A fresh cart for the next block: the member attached for the seeded arm, the rows' state set, compiled outside the timing. */
-async function startBlock(app: App, s: Seeded, seeded: boolean, customer: boolean): Promise<void> {
+async function startBlock(app: App, s: Seeded, arms: Arms, seeded: boolean, customer: boolean): Promise<void> {
   await call(app, 'cart.clear', {}, CLERK_SESSION);
-  setActive(app, s, seeded);
+  setActive(app, arms, seeded);
   if (customer) await call(app, 'cart.setCustomer', { customerId: s.customerId }, CLERK_SESSION);
   await call(app, 'cart.get', {}, CLERK_SESSION);
 }
@@ -183,6 +195,7 @@ export const scanToCartPromotions: BenchCase = {
     const { app } = ctx;
     await ctx.signInClerk();
     const s = await seed(ctx);
+    const arms = compileArms(app);
     try {
       const blocks = ctx.quick ? 24 : 60;
       const warmBlocks = 2;
@@ -193,7 +206,7 @@ export const scanToCartPromotions: BenchCase = {
         // Each pair of blocks runs the same codes, seeded then plain (or the other way round).
         const pair = Math.floor(b / 2);
         const seeded = (b + pair) % 2 === 0;
-        await startBlock(app, s, seeded, seeded);
+        await startBlock(app, s, arms, seeded, seeded);
         for (const code of codes.slice(pair * BLOCK * 2, pair * BLOCK * 2 + BLOCK)) {
           const ms = await timed(app, 'cart.scan', { code });
           if (b >= warmBlocks) (seeded ? withMs : plainMs).push(ms);
@@ -227,6 +240,7 @@ export const priceCart50Lines: BenchCase = {
     const { app } = ctx;
     await ctx.signInClerk();
     const s = await seed(ctx);
+    const arms = compileArms(app);
     try {
       // Products with a list entry first, so the cart has list prices, promotions and plain lines.
       const listed = app.deps.sqlite
@@ -249,7 +263,7 @@ export const priceCart50Lines: BenchCase = {
       const plainMs: number[] = [];
       for (let b = 0; b < blocks; b++) {
         const seeded = b % 2 === 0;
-        setActive(app, s, seeded);
+        setActive(app, arms, seeded);
         await call(app, 'cart.get', {}, CLERK_SESSION);
         for (let i = 0; i < BLOCK; i++) {
           const ms = await timed(app, 'cart.get', {});
