@@ -54,7 +54,7 @@ async function xReport(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
   await page.getByTestId('nav-menu').click();
   await page.getByTestId('nav-shifts').click();
-  await page.getByTestId('x-report').click();
+  await page.getByTestId('x-report-button').click();
 }
 
 test('a Chinese store sells by the 斤: the editor offers 斤, a scale label of 0.680 kg sells 1.360 斤, cart and receipt say 斤', async ({

@@ -62,13 +62,6 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
                   <span>−{money(l.discount - (l.promotions ?? []).reduce((s, p) => s + p.amount, 0))}</span>
                 </div>
               )}
-              {l.promotions?.map((p) => (
-                // Which promotions the discount holds, named as at the sale in the receipt's language.
-                <div key={p.promotionId} className="rc-row rc-sub rc-promo" data-testid="receipt-promotion">
-                  <span>· {doc.language === 'zh-CN' && p.nameZh ? p.nameZh : p.name}</span>
-                  <span>−{money(p.amount)}</span>
-                </div>
-              ))}
             </li>
           );
         })}

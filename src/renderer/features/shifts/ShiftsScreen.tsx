@@ -338,7 +338,7 @@ export function ShiftsScreen() {
                 <button type="button" className="btn btn-secondary" onClick={() => setDialog('noSale')} data-testid="no-sale">
                   {t('shifts.noSale')}
                 </button>
-                <button type="button" className="btn btn-secondary" onClick={() => void refresh()} data-testid="x-report">
+                <button type="button" className="btn btn-secondary" onClick={() => void refresh()} data-testid="x-report-button">
                   {t('shifts.xReport')}
                 </button>
                 <button type="button" className="btn btn-danger" onClick={() => setDialog('close')} data-testid="close-shift">
