@@ -9,7 +9,7 @@ import { fetchVia, startTestCloud, type TestCloud } from '../support/cloud';
 import { formatHlc } from '../../src/shared/hlc';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Enrolment, PushResponse } from '../../src/shared/sync/protocol';
-import { enrolmentCode, firstTerminal, joinTerminal, signIn, syncAll, terminal, type Terminal } from '../support/sync';
+import { enrolmentCode, firstTerminal, syncAll, terminal, twoTills, type Terminal } from '../support/sync';
 
 let cloud: TestCloud;
 const open: Terminal[] = [];
@@ -25,14 +25,7 @@ afterAll(async () => {
 
 describe('price lists and promotions across tills', () => {
   it('a promotion and a price list made on till A price a cart on till B; later edits reach B’s compiled lists', async () => {
-    const clock1 = testClock();
-    const t1 = track(terminal(cloud.transport, { clock: clock1 }));
-    const first = await firstTerminal(t1, cloud.url);
-    const code = await enrolmentCode(t1);
-    const t2 = track(terminal(cloud.transport, { clock: testClock(clock1.now + 5) }));
-    await joinTerminal(t2, cloud.url, code.code);
-    await signIn(t2, first.adminId);
-    await ok(t2, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, 's1');
+    const { t1, t2, first } = await twoTills(cloud, track);
 
     // Till B prices a cart first, so it has compiled (empty) lists and promotions to drop.
     const jane = await ok(t2, 'customers.create', { name: 'Jane' }, 's1');

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import { dayToIso, isoToDay } from '../../src/shared/business-day';
-import { ok, testClock } from '../support/app';
+import { ok } from '../support/app';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { enrolmentCode, firstTerminal, joinTerminal, signIn, syncAll, terminal, type Terminal } from '../support/sync';
+import { syncAll, twoTills, type Terminal } from '../support/sync';
 
 let cloud: TestCloud;
 const open: Terminal[] = [];
@@ -23,14 +23,7 @@ afterAll(async () => {
 
 describe('promotion shares across tills', () => {
   it('a sale with a promotion on till B shows the promotion on till A’s order detail and in A’s report', async () => {
-    const clock1 = testClock();
-    const t1 = track(terminal(cloud.transport, { clock: clock1 }));
-    const first = await firstTerminal(t1, cloud.url);
-    const code = await enrolmentCode(t1);
-    const t2 = track(terminal(cloud.transport, { clock: testClock(clock1.now + 5) }));
-    await joinTerminal(t2, cloud.url, code.code);
-    await signIn(t2, first.adminId);
-    await ok(t2, 'shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, 's1');
+    const { t1, t2, first } = await twoTills(cloud, track);
 
     const promo = await ok(
       t1,

@@ -56,6 +56,22 @@ export async function sell(t: App, lines: { productId: string; qty?: number }[],
   );
 }
 
+/**
+ * Two tills of one store: A made the organisation, B joined it with a code; the admin is signed
+ * in on both and B has a shift open. `track` receives each till, to be closed after the test.
+ */
+export async function twoTills(cloud: { transport: SyncTransport; url: string }, track: (t: Terminal) => Terminal) {
+  const clock1 = testClock();
+  const t1 = track(terminal(cloud.transport, { clock: clock1 }));
+  const first = await firstTerminal(t1, cloud.url);
+  const code = await enrolmentCode(t1);
+  const t2 = track(terminal(cloud.transport, { clock: testClock(clock1.now + 5) }));
+  await joinTerminal(t2, cloud.url, code.code);
+  await signIn(t2, first.adminId);
+  await openShift(t2);
+  return { t1, t2, first };
+}
+
 /** Selling needs an open cash-drawer shift on each till (a no-op when one is open). */
 export async function openShift(t: App, session = 's1') {
   const res = await t.router.call('shifts.open', { counts: [{ value: 2000, pieces: 5 }] }, session);
