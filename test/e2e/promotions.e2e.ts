@@ -160,6 +160,14 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(receipt.getByTestId('receipt-promotion')).toContainText(w.name);
     await expect(receipt).toContainText(w.total);
     await shot(page, `receipt-${lang}`);
+    const number = /\S+-\d+/.exec((await receipt.getByTestId('receipt-number').textContent()) ?? '')![0];
+    await page.keyboard.press('Escape');
+
+    // The order keeps the explanation: its receipt's barcode opens it at the counter.
+    await scan(page, [number]);
+    const detail = page.getByTestId('order-detail');
+    await expect(detail.getByTestId('order-line-promotion')).toContainText(w.name);
+    await expect(detail.getByTestId('order-line-promotion')).toContainText(w.off);
     await page.keyboard.press('Escape');
     await page.getByTestId('lock-button').click();
 
