@@ -62,4 +62,27 @@ describe('promotion shares across tills', () => {
     expect(report.rows).toEqual([expect.objectContaining({ promotionId: promo.promotion.id, sales: 1, units: 2000, discount: 75 })]);
     expect(t1.deps.sqlite.prepare('SELECT COUNT(*) FROM sync_rejections').pluck().get()).toBe(0);
   });
+  it('a sale priced by a member list on till B says so on till A’s order detail', async () => {
+    const { t1, t2, first } = await twoTills(cloud, track);
+    const list = await ok(t1, 'priceLists.create', { name: 'Members', nameZh: '会员价', target: { kind: 'members' } }, 's1');
+    await ok(t1, 'priceLists.setEntries', { listId: list.id, entries: [{ productId: first.cola.id, price: 120 }] }, 's1');
+    await syncAll([t1, t2]);
+
+    const jane = await ok(t2, 'customers.create', { name: 'Jane' }, 's1');
+    await ok(t2, 'cart.scan', { code: '5000112637922' }, 's1');
+    await ok(t2, 'cart.setCustomer', { customerId: jane.id }, 's1');
+    const cart = await ok(t2, 'cart.get', {}, 's1');
+    expect(cart.lines[0]).toMatchObject({ unitPrice: 120 });
+    const order = await ok(
+      t2,
+      'sales.complete',
+      { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+      's1',
+    );
+    await syncAll([t2, t1]);
+
+    const detail = await ok(t1, 'orders.detail', { id: order.id }, 's1');
+    expect(detail.order.lines[0]!.priceList).toMatchObject({ id: list.id, name: 'Members', nameZh: '会员价', shelfPrice: 150 });
+    expect(t1.deps.sqlite.prepare('SELECT COUNT(*) FROM sync_rejections').pluck().get()).toBe(0);
+  });
 });

@@ -58,6 +58,8 @@ export interface SyncChild {
   fk: string;
   /** The child row's exact columns. */
   fields: RecordShape;
+  /** The column naming a row once within its record (`id` unless said). */
+  key?: string;
 }
 
 interface EntityBase {
@@ -176,6 +178,8 @@ export const SYNC_ENTITIES = [
       { table: 'payments', fk: 'order_id', fields: shape.paymentShape },
       // Which promotions (and coupons) each line took: the report per promotion counts every till's sales.
       { table: 'order_line_promotions', fk: 'order_id', fields: shape.orderLinePromotionShape },
+      // Which price list priced a line, and the shelf price it replaced: a reprint on any till says so.
+      { table: 'order_line_price_lists', fk: 'order_id', key: 'order_line_id', fields: shape.orderLinePriceListShape },
     ],
     terminalField: 'terminal_code',
     fields: shape.orderShape,

@@ -215,6 +215,16 @@ export const orderLinePromotionShape = z.object({
   amount: z.number().int().min(0).max(MAX_DOCUMENT_AMOUNT),
 });
 
+/** The price list that priced a sold line, named as the receipt showed it, and the shelf price it replaced. */
+export const orderLinePriceListShape = z.object({
+  order_line_id: idShape,
+  order_id: idShape,
+  price_list_id: idShape,
+  name,
+  name_zh: optText(500),
+  shelf_price: z.number().int().min(0).max(MAX_DOCUMENT_AMOUNT),
+});
+
 export const paymentShape = z.object({
   id: idShape,
   order_id: idShape,

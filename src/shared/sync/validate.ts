@@ -137,8 +137,9 @@ function checkFact(spec: SharedEntity, r: IncomingRecord): Refusal | null {
         const p = wholeOf(child.fields).safeParse(row);
         if (!p.success) return invalid(issueText(`${spec.entity}.${table}`, p.error));
         if (row[child.fk] !== r.i) return invalid(`${spec.entity}.${table}: a row belongs to another record`);
-        if (ids.has(row.id)) return invalid(`${spec.entity}.${table}: a row appears twice`);
-        ids.add(row.id);
+        const rowKey = row[child.key ?? 'id'];
+        if (ids.has(rowKey)) return invalid(`${spec.entity}.${table}: a row appears twice`);
+        ids.add(rowKey);
       }
     }
   }
