@@ -3,8 +3,20 @@ import type { Sqlite } from '../../src/main/db/open';
 import type { BenchContext } from '../context';
 import { fmtMs, summarize } from '../stats';
 
-/** BEGIN IMMEDIATE … COMMIT, like `inTransaction` in src/main/db/open.ts. */
-export function rawTransaction<T>(sqlite: Sqlite, fn: () => T): T {
+/**
+ * BEGIN IMMEDIATE … COMMIT, like `inTransaction` in src/main/db/open.ts; `draft` commits without
+ * the flush as the handlers of draft channels (the open cart) do, so both sides keep the same
+ * durability.
+ */
+export function rawTransaction<T>(sqlite: Sqlite, fn: () => T, durability: 'full' | 'draft' = 'full'): T {
+  if (durability === 'draft') {
+    sqlite.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return rawTransaction(sqlite, fn);
+    } finally {
+      sqlite.exec('PRAGMA synchronous = FULL');
+    }
+  }
   sqlite.exec('BEGIN IMMEDIATE');
   try {
     const out = fn();

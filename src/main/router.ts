@@ -125,7 +125,10 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
     const ctx: Ctx = { deps, sessionKey, session };
     const handler = handlers[name] as (input: unknown, ctx: Ctx) => unknown;
     try {
-      const value = def.writes === true ? inTransaction(deps.sqlite, () => handler(parsed.data, ctx)) : await handler(parsed.data, ctx);
+      const value =
+        def.writes === true
+          ? inTransaction(deps.sqlite, () => handler(parsed.data, ctx), def.draft ? 'draft' : 'full')
+          : await handler(parsed.data, ctx);
       if (def.writes !== false) checkpointAfterAnswer(deps.sqlite);
       return { ok: true, value };
     } catch (err) {

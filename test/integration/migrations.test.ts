@@ -253,6 +253,29 @@ describe('0009_cart_line_snapshot', () => {
   });
 });
 
+describe('0023_cart_line_category', () => {
+  it('lines of open and parked sales take their product category, so category promotions still apply to them', () => {
+    const s = migratedThrough('0023_cart_line_category', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO tax_rates (id, name, rate_bp, hlc) VALUES ('t1', 'Standard', 2000, 'h');
+      INSERT INTO categories (id, name, hlc) VALUES ('c1', 'Fruit', 'h');
+      INSERT INTO products (id, sku, name, unit, price, cost, tax_rate_id, category_id, created_at, updated_at, hlc)
+        VALUES ('p1', 'APL', 'Apple', 'kg', 450, 200, 't1', 'c1', 0, 0, 'h'), ('p2', 'BAG', 'Bag', 'each', 10, 5, 't1', NULL, 0, 0, 'h');
+      INSERT INTO carts (id, terminal_code, status, created_at, updated_at)
+        VALUES ('open', 'T1', 'open', 0, 0), ('parked', 'T1', 'parked', 0, 0), ('sold', 'T1', 'completed', 0, 0);
+      INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price)
+        VALUES ('l1', 'open', 'p1', 1, 1000, 450), ('l2', 'open', 'p2', 2, 1000, 10), ('l3', 'parked', 'p1', 1, 1000, 450),
+               ('l4', 'sold', 'p1', 1, 1000, 450);`),
+    );
+    expect(s.sqlite.prepare('SELECT id, category_id FROM cart_lines ORDER BY id').raw().all()).toEqual([
+      ['l1', 'c1'],
+      ['l2', null],
+      ['l3', 'c1'],
+      ['l4', null],
+    ]);
+  });
+});
+
 describe('0011_search_without_codes', () => {
   it('rebuilds the search index without the codes column, keeping names, pinyin, prefixes and rowids', () => {
     const { s, fts } = searchIndexMigrated('0011_search_without_codes');

@@ -154,10 +154,14 @@ const LATER_FILES = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')
 const LATER_MIGRATIONS = LATER_FILES.length;
 /**
  * What the migrations after the weights one create (read from their files), dropped with them to
- * make a file from before it; the newest first. They only add tables so far.
+ * make a file from before it; the newest first.
  */
 const LATER_TABLES = LATER_FILES.flatMap((f) =>
   [...readFileSync(join(MIGRATIONS_DIR, f), 'utf8').matchAll(/CREATE TABLE `([^`]+)`/g)].map((m) => m[1]!),
+).reverse();
+/** Columns the later migrations add to older tables, dropped likewise (table, column). */
+const LATER_COLUMNS = LATER_FILES.flatMap((f) =>
+  [...readFileSync(join(MIGRATIONS_DIR, f), 'utf8').matchAll(/ALTER TABLE `([^`]+)` ADD `([^`]+)`/g)].map((m) => [m[1]!, m[2]!] as const),
 ).reverse();
 
 /** The data part of the migration that added grams, as it runs on an upgraded store. */
@@ -296,6 +300,8 @@ describe('stores upgraded with mixed rollups', () => {
       };
       // Nor any later one: the migrator applies only what is newer than the newest it has applied.
       for (const later of LATER_TABLES) app.deps.sqlite.exec(`DROP TABLE ${later}`);
+      for (const [table, column] of LATER_COLUMNS)
+        if (!LATER_TABLES.includes(table)) app.deps.sqlite.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
       expect(app.deps.sqlite.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(applied.at).changes).toBe(
         1 + LATER_MIGRATIONS,
       );

@@ -37,9 +37,31 @@ export function openStore(file: string, migrationsDir: string): Store {
   }
 }
 
+/**
+ * `full`: the commit waits for the disk's flush, so it survives a power cut (a sale, a payment, a
+ * stock movement). `draft`: a working copy the clerk is still editing (the open cart): written to
+ * the log before the answer, so it survives the app being closed or killed, but not flushed; a
+ * power cut may lose the last edits of an open cart. The next full commit (the sale itself)
+ * flushes the log, draft edits before it included.
+ */
+export type Durability = 'full' | 'draft';
+
+/** Runs `fn` with synchronous=NORMAL (no flush per commit in WAL mode); the setting can only change outside a transaction. */
+function asDraft<T>(sqlite: Sqlite, fn: () => T): T {
+  const was = sqlite.pragma('synchronous', { simple: true }) as number;
+  if (was <= 1) return fn();
+  sqlite.exec('PRAGMA synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    sqlite.exec(`PRAGMA synchronous = ${was}`);
+  }
+}
+
 /** Runs `fn` in one IMMEDIATE transaction (we are the only writer, so it never waits on itself). */
-export function inTransaction<T>(sqlite: Sqlite, fn: () => T): T {
+export function inTransaction<T>(sqlite: Sqlite, fn: () => T, durability: Durability = 'full'): T {
   if (sqlite.inTransaction) return fn();
+  if (durability === 'draft') return asDraft(sqlite, () => inTransaction(sqlite, fn));
   sqlite.exec('BEGIN IMMEDIATE');
   try {
     const out = fn();

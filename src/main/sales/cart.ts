@@ -22,7 +22,7 @@ interface LineRow extends Omit<CartLine, 'discount'> {
   discount: string | null;
 }
 
-const PRODUCT_COLS = 'p.id, p.unit, p.price, p.sku, p.name, p.alt_name AS altName, p.tax_rate_id AS taxRateId';
+const PRODUCT_COLS = 'p.id, p.unit, p.price, p.sku, p.name, p.alt_name AS altName, p.tax_rate_id AS taxRateId, p.category_id AS categoryId';
 
 /**
  * The statements of the scan path (run on every scan, so compiled once per connection). Exported
@@ -38,8 +38,8 @@ export const CART_SQL = {
                  l.original_price AS originalPrice, t.rate_bp AS taxRateBp, l.discount, l.fixed_amount AS fixedAmount
           FROM cart_lines l JOIN tax_rates t ON t.id = l.tax_rate_id
           WHERE l.cart_id = ? ORDER BY l.position`,
-  // Only when some promotion is filed by category: cart lines keep no category of their own.
-  lineCategories: 'SELECT l.id, p.category_id AS categoryId FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.cart_id = ?',
+  // Only when some promotion is filed by category: each line keeps its product's category as scanned.
+  lineCategories: 'SELECT id, category_id AS categoryId FROM cart_lines WHERE cart_id = ?',
   newCart:
     "INSERT INTO carts (id, terminal_code, staff_id, status, cart_discount, created_at, updated_at) VALUES (?, ?, ?, 'open', NULL, ?, ?)",
   cardsInFlight: "SELECT status FROM payment_intents WHERE cart_id = ? AND order_id IS NULL AND status IN ('pending', 'approved')",
@@ -55,8 +55,9 @@ export const CART_SQL = {
   setQty: 'UPDATE cart_lines SET qty = ? WHERE id = ?',
   nextPosition: 'SELECT COALESCE(MAX(position), 0) + 1 AS n FROM cart_lines WHERE cart_id = ?',
   insertLine: `INSERT INTO cart_lines (id, cart_id, product_id, position, qty, unit_price, discount, fixed_amount, scanned_code,
-                 sku, name, alt_name, unit, original_price, tax_rate_id)
-               VALUES (@lineId, @cartId, @id, @position, @qty, @price, NULL, @fixedAmount, @code, @sku, @name, @altName, @unit, @price, @taxRateId)`,
+                 sku, name, alt_name, unit, original_price, tax_rate_id, category_id)
+               VALUES (@lineId, @cartId, @id, @position, @qty, @price, NULL, @fixedAmount, @code, @sku, @name, @altName, @unit, @price, @taxRateId,
+                       @categoryId)`,
 } as const;
 
 function parseDiscount(json: string | null): Discount | null {
@@ -224,6 +225,7 @@ interface ProductForSale {
   name: string;
   altName: string | null;
   taxRateId: string;
+  categoryId: string | null;
 }
 
 /** A scan resolves a barcode, a scale label (weight or price embedded) or a SKU. */

@@ -20,11 +20,17 @@ export interface ChannelDef<I extends z.ZodType, O, W extends Writes> {
   input: I;
   role: Role;
   writes: W;
+  /**
+   * A writing channel that edits a working copy (the open cart): its transaction commits without
+   * waiting for the disk's flush. It survives the app being killed; a power cut may lose its last
+   * edits, never a sale (see `Durability` in src/main/db/open.ts).
+   */
+  draft?: true;
   /** Phantom: carries the output type only. */
   output?: O;
 }
 
 /** Declares a channel: `channel<Output>()({ input, role, writes })`. */
 export function channel<O>() {
-  return <I extends z.ZodType, W extends Writes>(def: { input: I; role: Role; writes: W }) => def as ChannelDef<I, O, W>;
+  return <I extends z.ZodType, W extends Writes>(def: { input: I; role: Role; writes: W; draft?: true }) => def as ChannelDef<I, O, W>;
 }

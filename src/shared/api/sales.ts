@@ -45,11 +45,13 @@ export const salesContract = {
     input: z.object({ code: safeLine(64, { min: 1 }) }).strict(),
     role: 'clerk',
     writes: true,
+    draft: true,
   }),
   'cart.addProduct': channel<Cart>()({
     input: z.object({ productId: c.id, qty: c.qty.optional() }).strict(),
     role: 'clerk',
     writes: true,
+    draft: true,
   }),
   'cart.setQty': channel<Cart>()({
     input: z.object({ ...lineRef, qty: c.qty, approval: c.approval }).strict(),

@@ -240,6 +240,9 @@ export const cartLines = sqliteTable(
     unit: text('unit', { enum: UNITS }),
     originalPrice: integer('original_price'),
     taxRateId: text('tax_rate_id'),
+    // The product's category as scanned, for promotions filed by category: reading it from the
+    // products on every scan looked up every line's product again.
+    categoryId: text('category_id'),
   },
   (t) => [index('cart_lines_cart_idx').on(t.cartId, t.position)],
 );
