@@ -1,25 +1,8 @@
-import type { aftersaleContract } from '../../shared/api/aftersale';
+import type { shippingContract } from '../../shared/api/shipping';
 import { staffOf, type HandlersFor } from '../router';
-import { inTransaction } from '../db/open';
-import { approvalFor } from '../staff/staff';
 import { recordAudit } from '../audit/audit';
 import { appendOutbox } from '../outbox/outbox';
-import { searchOrders, lookupOrder, orderDetail } from './orders';
-import { completeExchange, createRefund, getRefund, receiptlessRefund, voidSale } from './refunds';
-import { discardParked, listParked, parkCurrent, resumeParked } from './parked';
-import { cartExtras, setCartCustomer, setCartFulfilment } from './sale-extras';
-import {
-  adjustCredit,
-  createCustomer,
-  customerDetail,
-  loyaltyRules,
-  redeemPoints,
-  searchCustomers,
-  setLoyaltyRules,
-  updateCustomer,
-} from './customers';
-import { addFeedback, productFeedback, ratedProducts } from './feedback';
-import { carrierInfo } from '../shipping/carriers';
+import { carrierInfo } from './carriers';
 import {
   cancelShipment,
   createShipment,
@@ -30,49 +13,10 @@ import {
   setShipmentStatus,
   shipmentLabel,
   shipQueue,
-} from '../shipping/shipments';
+} from './shipments';
 
-/** After-sale channels: orders, returns, parked sales, customers, feedback, shipping. */
-export const aftersaleHandlers: HandlersFor<typeof aftersaleContract> = {
-  'orders.search': (input, { deps }) => searchOrders(deps, input),
-  'orders.detail': (input, { deps }) => orderDetail(deps, input.id),
-  'orders.lookup': (input, { deps }) => lookupOrder(deps, input.number),
-
-  'refunds.create': (input, ctx) => createRefund(ctx.deps, staffOf(ctx), input),
-  // A manager's approval PIN is hashed before the write transaction opens (writes: 'own').
-  'refunds.receiptless': async (input, ctx) => {
-    const approval = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'refund.receiptless');
-    return inTransaction(ctx.deps.sqlite, () => receiptlessRefund(ctx.deps, staffOf(ctx), { ...input, approval }));
-  },
-  'refunds.voidSale': async (input, ctx) => {
-    const approval = await approvalFor(ctx.deps, staffOf(ctx), input.approval, 'sale.undo');
-    return inTransaction(ctx.deps.sqlite, () => voidSale(ctx.deps, staffOf(ctx), { ...input, approval }));
-  },
-  'refunds.get': (input, { deps }) => getRefund(deps, input.id),
-  'exchanges.complete': (input, ctx) => completeExchange(ctx.deps, staffOf(ctx), input),
-
-  'parked.park': (input, ctx) => parkCurrent(ctx.deps, staffOf(ctx), input.note ?? null),
-  'parked.list': (_i, { deps }) => listParked(deps),
-  'parked.resume': (input, ctx) => resumeParked(ctx.deps, staffOf(ctx), input.cartId),
-  'parked.discard': (input, ctx) => discardParked(ctx.deps, staffOf(ctx), input.cartId),
-
-  'cart.extras': (_i, { deps }) => cartExtras(deps),
-  'cart.setCustomer': (input, ctx) => setCartCustomer(ctx.deps, staffOf(ctx), input.customerId),
-  'cart.setFulfilment': (input, ctx) => setCartFulfilment(ctx.deps, staffOf(ctx), input.fulfilment),
-
-  'customers.search': (input, { deps }) => searchCustomers(deps, input.q, input.offset, input.limit),
-  'customers.get': (input, { deps }) => customerDetail(deps, input.id),
-  'customers.create': (input, ctx) => createCustomer(ctx.deps, input, staffOf(ctx).id),
-  'customers.update': (input, ctx) => updateCustomer(ctx.deps, input, staffOf(ctx).id),
-  'customers.adjustCredit': (input, ctx) => adjustCredit(ctx.deps, input.customerId, input.delta, input.note, staffOf(ctx).id),
-  'customers.redeemPoints': (input, ctx) => redeemPoints(ctx.deps, input.customerId, input.blocks, staffOf(ctx).id),
-  'loyalty.rules': (_i, { deps }) => loyaltyRules(deps),
-  'loyalty.setRules': (input, ctx) => setLoyaltyRules(ctx.deps, input, staffOf(ctx).id),
-
-  'feedback.add': (input, ctx) => addFeedback(ctx.deps, input, staffOf(ctx).id),
-  'feedback.forProduct': (input, { deps }) => productFeedback(deps, input.productId, input.offset, input.limit),
-  'feedback.products': (input, { deps }) => ratedProducts(deps, input),
-
+/** Shipments of ship-later orders, and the carriers' settings. */
+export const shippingHandlers: HandlersFor<typeof shippingContract> = {
   'shipping.carriers': (_i, { deps }) => carrierInfo(deps),
   'shipping.setCarrierApi': (input, ctx) => {
     const { deps } = ctx;
