@@ -11,6 +11,7 @@ import { customersHandlers } from './customers/handlers';
 import { ratingsHandlers } from './ratings/handlers';
 import { shippingHandlers } from './shipping/handlers';
 import { inventoryHandlers } from './inventory/handlers';
+import { countsHandlers } from './counts/handlers';
 import { purchasingHandlers } from './purchasing/handlers';
 import { labelsHandlers } from './labels/handlers';
 import { filesHandlers } from './files/handlers';
@@ -66,6 +67,7 @@ export const handlers: Handlers = combine(
   syncHandlers,
   inventoryHandlers,
   purchasingHandlers,
+  countsHandlers,
   labelsHandlers,
   filesHandlers,
   historyHandlers,

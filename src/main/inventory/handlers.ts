@@ -6,7 +6,6 @@ import { inTransaction } from '../db/open';
 import { withoutCommitCheckpoint } from '../db/checkpointer';
 import * as stock from './stock';
 import { lowStock, lowStockCount } from './reorder';
-import * as counts from './counts';
 import * as csv from './csv';
 
 /** Runs a writing handler and tells open screens that stock changed. */
@@ -15,7 +14,7 @@ function changes<T>(ctx: { deps: Parameters<typeof stockChanged>[0] }, value: T)
   return value;
 }
 
-/** Stock, counts and CSV import/export. */
+/** Stock and CSV import/export. */
 export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   'stock.locations': (_i, { deps }) => stock.listLocations(deps),
   'stock.locationCreate': (input, ctx) => stock.createLocation(ctx.deps, input.name, staffOf(ctx).id),
@@ -32,16 +31,6 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   'stock.lowStock': (input, { deps }) => lowStock(deps, input),
   'stock.lowStockCount': (_i, { deps }) => lowStockCount(deps),
   'stock.valuation': (input, { deps }) => stock.valuation(deps, input.locationId ?? null),
-
-  'counts.list': (input, { deps }) => counts.listCounts(deps, input.status),
-  'counts.create': (input, ctx) => counts.createCount(ctx.deps, input, staffOf(ctx).id),
-  'counts.get': (input, { deps }) => counts.getCount(deps, input.id),
-  'counts.scan': (input, ctx) => counts.scanCount(ctx.deps, input, staffOf(ctx).id),
-  'counts.setQty': (input, ctx) => counts.setCountQty(ctx.deps, input, staffOf(ctx).id),
-  'counts.submit': (input, { deps }) => counts.submitCount(deps, input.id),
-  'counts.variance': (input, { deps }) => counts.varianceReport(deps, input.id),
-  'counts.approve': (input, ctx) => changes(ctx, counts.approveCount(ctx.deps, input, staffOf(ctx).id)),
-  'counts.cancel': (input, ctx) => counts.cancelCount(ctx.deps, input.id, staffOf(ctx).id),
 
   'imports.begin': (input, { deps }) => csv.beginImport(deps, input.kind, input.locationId),
   'imports.chunk': (input, { deps }) => csv.addChunk(deps, input.importId, input.seq, input.text),

@@ -4,8 +4,6 @@ import { channel } from './define';
 import * as c from './common';
 import { ADJUST_REASONS } from './inventory-types';
 import type {
-  CountDetail,
-  CountSession,
   FlaggedRow,
   ImportPreview,
   ImportResult,
@@ -15,13 +13,11 @@ import type {
   StockItem,
   StockRow,
   ValuationRow,
-  VarianceReport,
 } from './inventory-types';
 
 /** A level or count in thousandths (zero allowed). */
 const level = z.number().int().min(0).max(100_000_000);
 const page = { offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) };
-const code = safeLine(64, { min: 1 });
 const note = safeLine(200).nullable().optional();
 
 export const adjustReason = z.enum(ADJUST_REASONS);
@@ -35,7 +31,7 @@ const stockFilter = {
 };
 
 /**
- * Stock, counts and import/export. Everything that changes products, prices or
+ * Stock and import/export. Everything that changes products, prices or
  * stock needs a manager; clerks may only count (a count changes no stock until a manager approves it).
  */
 export const stockContract = {
@@ -142,48 +138,6 @@ export const stockContract = {
   }),
 };
 
-/** Stock counts: clerks count, a manager approves. */
-export const countsContract = {
-  'counts.list': channel<CountSession[]>()({
-    input: z.object({ status: z.enum(['open', 'submitted', 'approved', 'cancelled']).optional() }).strict(),
-    role: 'clerk',
-    writes: false,
-  }),
-  'counts.create': channel<CountDetail>()({
-    input: z
-      .object({
-        name: c.name,
-        scope: z.enum(['full', 'partial']),
-        locationId: c.id,
-        categoryId: c.id.nullable().optional(),
-        blind: z.boolean(),
-      })
-      .strict(),
-    role: 'manager',
-    writes: true,
-  }),
-  'counts.get': channel<CountDetail>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
-  'counts.scan': channel<CountDetail>()({
-    input: z.object({ id: c.id, code, qty: c.qty.optional() }).strict(),
-    role: 'clerk',
-    writes: true,
-  }),
-  'counts.setQty': channel<CountDetail>()({
-    input: z.object({ id: c.id, productId: c.id, counted: level }).strict(),
-    role: 'clerk',
-    writes: true,
-  }),
-  'counts.submit': channel<CountDetail>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: true }),
-  'counts.variance': channel<VarianceReport>()({ input: z.object({ id: c.id }).strict(), role: 'manager', writes: false }),
-  /** Posts the corrections as count movements, once. */
-  'counts.approve': channel<VarianceReport>()({
-    input: z.object({ id: c.id, uncounted: z.enum(['zero', 'ignore']) }).strict(),
-    role: 'manager',
-    writes: true,
-  }),
-  'counts.cancel': channel<CountDetail>()({ input: z.object({ id: c.id }).strict(), role: 'manager', writes: true }),
-};
-
 /** Products and stock as CSV files: import in pieces, preview, commit; export. */
 export const importExportContract = {
   'imports.begin': channel<{ importId: string }>()({
@@ -213,4 +167,4 @@ export const importExportContract = {
 };
 
 /** Every inventory channel, as its handlers take them. */
-export const inventoryContract = { ...stockContract, ...countsContract, ...importExportContract };
+export const inventoryContract = { ...stockContract, ...importExportContract };
