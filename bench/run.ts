@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- options]`: seeds a catalog into a fresh on-disk store and runs the cases of
- * bench/registry.ts, each beside a baseline measured in the same run (DESIGN.md §6).
+ * bench/registry.ts, each beside a baseline measured in the same run, so each number is compared
+ * with a reference doing the same work on the same machine and database.
  *
  *   --json FILE      also write { results: [...] } to FILE
  *   --quick          20,000 products and fewer iterations: a fast sanity run

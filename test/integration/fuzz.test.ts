@@ -37,7 +37,7 @@ const TRACE_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'LOCKED']);
 /**
  * Known, already fixed on its own branch but not yet on main: remove the entry when the fix is merged.
  * shifts.noSale recorded the no-sale before the drawer kick, so a kick that failed (IO) still wrote
- * it — fixed on issue-5 by aadb3be ("nothing is written unless the drawer opens").
+ * it — fixed by aadb3be ("nothing is written unless the drawer opens").
  */
 const KNOWN_WRITE_ON_REJECT: Partial<Record<Channel, string[]>> = {
   'shifts.noSale': ['audit', 'cash_movements', 'outbox', 'sqlite_sequence'],

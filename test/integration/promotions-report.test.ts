@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fail, makeApp, ok, readyStore } from '../support/app';
-import { count } from '../support/aftersale';
+import { count } from '../support/shop';
 import { uuidv7 } from '../../src/shared/ids';
 import type { App } from '../../src/main/app';
 import type { Cart, InputOf } from '../../src/shared/api';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fail, makeApp, ok, readyStore } from '../support/app';
-import { count } from '../support/aftersale';
+import { count } from '../support/shop';
 import { uuidv7 } from '../../src/shared/ids';
 import { receiptDoc } from '../../src/main/sales/receipt-doc';
 import { receiptLines } from '../../src/main/receipts/receipt-text';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ok } from '../support/app';
-import { shop, stockOf } from '../support/aftersale';
+import { shop, stockOf } from '../support/shop';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Order } from '../../src/shared/api';
 

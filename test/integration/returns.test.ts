@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../support/app';
-import { BREAD, COLA, count, sell, shop, stockOf } from '../support/aftersale';
+import { BREAD, COLA, count, sell, shop, stockOf } from '../support/shop';
 import { snapshotDb } from '../support/db-snapshot';
 import { uuidv7 } from '../../src/shared/ids';
 import { verifyJournal } from '../../src/main/journal/journal';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '../support/app';
-import { ADDRESS, BREAD, COLA, count, shop, stockOf } from '../support/aftersale';
+import { ADDRESS, BREAD, COLA, count, shop, stockOf } from '../support/shop';
 import { snapshotDb } from '../support/db-snapshot';
 import { uuidv7 } from '../../src/shared/ids';
 import { validateAddress } from '../../src/shared/address';

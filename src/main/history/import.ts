@@ -11,7 +11,7 @@ import { cachedStatement } from '../db/statements';
 import { businessDaySettings } from '../insight/settings';
 import { applyPendingInsight, applySalesToRollups, type RollupEvent } from '../insight/rollups';
 import { defaultTaxRateId } from '../catalog/products';
-import { addCredit, addPoints, updateCustomer } from '../aftersale/customers';
+import { addCredit, addPoints, updateCustomer } from '../customers/customers';
 import { dropStaged, stagedMemo, stagedText } from '../inventory/csv';
 import { detectFormat, digitsOf, email, money, parseTable, phone, RowError, safeText, sourceOf, tender, when, type Table } from './formats';
 import { customerFields, SALE_ROWS, type CustomerIn, type HeadIn, type LineIn, type RowContext } from './rows';

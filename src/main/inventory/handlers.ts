@@ -6,11 +6,7 @@ import { inTransaction } from '../db/open';
 import { withoutCommitCheckpoint } from '../db/checkpointer';
 import * as stock from './stock';
 import { lowStock, lowStockCount } from './reorder';
-import * as counts from './counts';
 import * as csv from './csv';
-import * as po from '../purchasing/orders';
-import { createSupplier, listSuppliers, updateSupplier } from '../purchasing/suppliers';
-import { saveExport } from './exports';
 
 /** Runs a writing handler and tells open screens that stock changed. */
 function changes<T>(ctx: { deps: Parameters<typeof stockChanged>[0] }, value: T): T {
@@ -18,6 +14,7 @@ function changes<T>(ctx: { deps: Parameters<typeof stockChanged>[0] }, value: T)
   return value;
 }
 
+/** Stock and CSV import/export. */
 export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   'stock.locations': (_i, { deps }) => stock.listLocations(deps),
   'stock.locationCreate': (input, ctx) => stock.createLocation(ctx.deps, input.name, staffOf(ctx).id),
@@ -35,35 +32,6 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   'stock.lowStockCount': (_i, { deps }) => lowStockCount(deps),
   'stock.valuation': (input, { deps }) => stock.valuation(deps, input.locationId ?? null),
 
-  'suppliers.list': (input, { deps }) => listSuppliers(deps, input.includeArchived ?? false),
-  'suppliers.create': (input, { deps }) => createSupplier(deps, input),
-  'suppliers.update': (input, { deps }) => updateSupplier(deps, input),
-
-  'po.list': (input, { deps }) => po.listOrders(deps, input),
-  'po.get': (input, { deps }) => po.getOrder(deps, input.id),
-  'po.create': (input, ctx) => po.createOrder(ctx.deps, input, staffOf(ctx).id),
-  'po.addLines': (input, { deps }) => po.addLines(deps, input.id, input.lines),
-  'po.updateLine': (input, { deps }) => po.updateLine(deps, input),
-  'po.send': (input, ctx) => po.sendOrder(ctx.deps, input.id, staffOf(ctx).id),
-  // The document makers (pdf-lib, fonts, barcodes) load on first use, not at start.
-  'po.pdf': async (input, { deps }) => (await import('../purchasing/po-docs')).orderPdf(deps, input.id),
-  'po.csv': async (input, { deps }) => (await import('../purchasing/po-docs')).orderCsv(deps, input.id),
-  'po.receiveScan': (input, ctx) => changes(ctx, po.receiveScan(ctx.deps, input, staffOf(ctx).id)),
-  'po.receive': (input, ctx) => changes(ctx, po.receiveLines(ctx.deps, input, staffOf(ctx).id)),
-  'po.close': (input, ctx) => po.closeOrder(ctx.deps, input.id, staffOf(ctx).id),
-  'po.cancel': (input, ctx) => po.cancelOrder(ctx.deps, input.id, staffOf(ctx).id),
-  'po.fromSuggestions': (input, ctx) => changes(ctx, po.ordersFromSuggestions(ctx.deps, input, staffOf(ctx).id)),
-
-  'counts.list': (input, { deps }) => counts.listCounts(deps, input.status),
-  'counts.create': (input, ctx) => counts.createCount(ctx.deps, input, staffOf(ctx).id),
-  'counts.get': (input, { deps }) => counts.getCount(deps, input.id),
-  'counts.scan': (input, ctx) => counts.scanCount(ctx.deps, input, staffOf(ctx).id),
-  'counts.setQty': (input, ctx) => counts.setCountQty(ctx.deps, input, staffOf(ctx).id),
-  'counts.submit': (input, { deps }) => counts.submitCount(deps, input.id),
-  'counts.variance': (input, { deps }) => counts.varianceReport(deps, input.id),
-  'counts.approve': (input, ctx) => changes(ctx, counts.approveCount(ctx.deps, input, staffOf(ctx).id)),
-  'counts.cancel': (input, ctx) => counts.cancelCount(ctx.deps, input.id, staffOf(ctx).id),
-
   'imports.begin': (input, { deps }) => csv.beginImport(deps, input.kind, input.locationId),
   'imports.chunk': (input, { deps }) => csv.addChunk(deps, input.importId, input.seq, input.text),
   'imports.preview': (input, { deps }) => csv.previewImport(deps, input.importId),
@@ -75,7 +43,4 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
     const out = input.kind === 'products' ? csv.exportProducts(deps) : csv.exportStock(deps, input.locationId);
     return { ...out, fileName: `${input.kind}-${new Date(deps.clock()).toISOString().slice(0, 10)}.csv` };
   },
-
-  'labels.pdf': async (input, { deps }) => (await import('../labels/labels')).labelsPdf(deps, input),
-  'files.save': (input, { deps }) => saveExport(deps, input.fileName, input.base64),
 };

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import { getOrder } from '../sales/checkout';
 import { canonicalJson, verifyJournal, type JournalCheck } from './journal';
-import { getRefund } from '../aftersale/refunds';
+import { getRefund } from '../returns/refunds';
 import { expectedCash } from '../shifts/shifts';
 import type { ShiftReport } from '../../shared/api/shifts';
 

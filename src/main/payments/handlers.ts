@@ -1,4 +1,4 @@
-import type { paymentsContract, ProviderStatus, TradeMethod } from '../../shared/api/payments';
+import type { cardIntentsContract, paymentsContract, ProviderStatus, TradeMethod } from '../../shared/api/payments';
 import type { HandlersFor } from '../router';
 import { staffOf } from '../router';
 import { inTransaction } from '../db/open';
@@ -9,6 +9,7 @@ import { noticeKeySender, publishNoticeKey } from './cloud-notices';
 import { syncRuntime } from '../sync/runtime';
 import { tradeRefunds as refundsOfTrade } from './trades';
 import { cancelTrade, getTrade, isUnreachable, listTrades, providerForCode, queryTradeNow, startTrade } from './trades';
+import { cancelCardPayment, getIntent, startCardPayment } from './intents';
 
 const METHODS: Record<string, TradeMethod[]> = { alipay: ['code', 'qr'], wechat: ['code', 'qr'], stripe: ['terminal'] };
 
@@ -71,4 +72,11 @@ export const paymentsHandlers: HandlersFor<typeof paymentsContract> = {
     );
     return res;
   },
+};
+
+/** The integrated card terminal's payment intents. */
+export const cardIntentsHandlers: HandlersFor<typeof cardIntentsContract> = {
+  'payments.startCard': (input, { deps }) => startCardPayment(deps, input.cartId, input.amount),
+  'payments.intent': (input, { deps }) => getIntent(deps, input.id),
+  'payments.cancelCard': (input, ctx) => cancelCardPayment(ctx.deps, staffOf(ctx), input.id),
 };

@@ -9,41 +9,14 @@ import { decimalText, qtyText } from '../inventory/csv';
 import { isWeighed, unitSymbol } from '../../shared/units';
 import { getOrder, lineTotal } from './orders';
 import { getSupplier } from './suppliers';
+import { purchaseOrderWords } from '../words/purchase-order';
 
 /** What the supplier receives: the order as a PDF (A4, as many pages as it needs) and as CSV. */
-
-const WORDS = {
-  en: {
-    title: 'Purchase order',
-    supplier: 'Supplier',
-    deliver: 'Deliver to',
-    date: 'Date',
-    sku: 'SKU',
-    item: 'Item',
-    qty: 'Qty',
-    cost: 'Unit cost',
-    total: 'Total',
-    page: 'Page',
-  },
-  'zh-CN': {
-    title: '采购订单',
-    supplier: '供应商',
-    deliver: '收货地点',
-    date: '日期',
-    sku: '货号',
-    item: '商品',
-    qty: '数量',
-    cost: '单价',
-    total: '合计',
-    page: '页',
-  },
-} as const;
-
 export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): Promise<{ base64: string; fileName: string }> {
   const po = getOrder(deps, id);
   const supplier = getSupplier(deps, po.supplierId);
   const settings = readSettings(deps);
-  const w = WORDS[settings.language] ?? WORDS.en;
+  const w = purchaseOrderWords(settings.language);
   const money = (minor: number) => formatMoney(minor, settings.currency, settings.language);
   const doc = await PDFDocument.create();
   doc.setTitle(`${w.title} ${po.number}`);

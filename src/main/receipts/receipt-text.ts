@@ -6,7 +6,7 @@
 import type { Language, OrderLine, OrderLinePromotion, Payment, ReceiptDoc } from '../../shared/api/types';
 import { formatMoney, formatQty } from '../../shared/money';
 import { isWeighed, unitSymbol } from '../../shared/units';
-import { receiptLabels, type ReceiptLabels } from './labels';
+import { receiptLabels, type ReceiptLabels } from '../words/receipt';
 import { receiptLineAmount } from '../../shared/pricing';
 import { cardBrandName } from '../../shared/card-brands';
 import { centerWidth, charWidth, leftRight, wrapWidth } from './text-width';

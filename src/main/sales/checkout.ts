@@ -9,7 +9,7 @@ import { assertAvailable, defaultLocationId, recordMovement } from '../inventory
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
 import { assertWithinLimits, loadCart } from './cart';
-import { cartShipsLater, recordSaleExtras, type InternalTender } from '../aftersale/sale-extras';
+import { cartShipsLater, recordSaleExtras, type InternalTender } from './sale-extras';
 import { attachShift, requireOpenShift } from '../shifts/shifts';
 import { recordSaleInsight } from '../insight/rollups';
 import { cachedStatement } from '../db/statements';

@@ -31,7 +31,7 @@
  * returned_to_sender → returned. Events are applied by their id, so fetching the same
  * timeline twice changes nothing.
  */
-import type { CarrierInfo, ShipmentStatus } from '../../shared/api/aftersale';
+import type { CarrierInfo, ShipmentStatus } from '../../shared/api/shipping';
 import type { Address } from '../../shared/address';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';

@@ -9,7 +9,7 @@
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import bwipjs from 'bwip-js/node';
 import { PdfText } from '../pdf/text';
-import type { Shipment } from '../../shared/api/aftersale';
+import type { Shipment } from '../../shared/api/shipping';
 import { COUNTRIES } from '../../shared/address';
 import { isWeighed, unitSymbol } from '../../shared/units';
 

@@ -3,7 +3,7 @@
  * location when a shipment's label is created (and comes back if it is cancelled, or returned to
  * the sender). Tracking events are facts, applied once each by their key.
  */
-import type { Shipment, ShipmentEvent, ShipmentStatus, ShipmentSummary, ShipQueueOrder } from '../../shared/api/aftersale';
+import type { Shipment, ShipmentEvent, ShipmentStatus, ShipmentSummary, ShipQueueOrder } from '../../shared/api/shipping';
 import { normalizeAddress, validateAddress, type Address } from '../../shared/address';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/audit';
 import { defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
-import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../aftersale/refunds';
+import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../returns/refunds';
 import { carrierById, type CarrierEvent } from './carriers';
 import type { LabelContext } from './label';
 

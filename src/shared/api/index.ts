@@ -1,15 +1,28 @@
 import type { z } from 'zod';
 import { appContract } from './app';
+import { staffContract } from './staff';
+import { settingsContract } from './settings';
+import { taxRatesContract } from './tax-rates';
 import { catalogContract } from './catalog';
-import { salesContract } from './sales';
-import { inventoryContract } from './inventory';
+import { cartContract, saleExtrasContract, salesContract } from './sales';
+import { receiptsContract } from './receipts';
+import { ordersContract } from './orders';
+import { returnsContract } from './returns';
+import { parkedContract } from './parked';
+import { customersContract } from './customers';
+import { ratingsContract } from './ratings';
+import { shippingContract } from './shipping';
+import { stockContract, importExportContract } from './inventory';
+import { countsContract } from './counts';
+import { purchasingContract } from './purchasing';
+import { filesContract } from './files';
+import { labelsContract } from './labels';
 import { adminContract } from './admin';
-import { aftersaleContract } from './aftersale';
 import { shiftsContract } from './shifts';
 import { insightContract } from './insight';
 import { syncContract } from './sync';
 import { historyContract } from './history';
-import { paymentsContract } from './payments';
+import { cardIntentsContract, paymentsContract } from './payments';
 import { promotionsContract } from './promotions';
 import { couponsContract } from './coupons';
 import { storedValueContract } from './stored-value';
@@ -19,14 +32,31 @@ import type { ChannelDef, Writes } from './define';
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
 export const contract = {
   ...appContract,
+  ...staffContract,
+  ...settingsContract,
+  ...taxRatesContract,
   ...catalogContract,
+  ...cartContract,
+  ...cardIntentsContract,
   ...salesContract,
+  ...receiptsContract,
   ...adminContract,
-  ...aftersaleContract,
+  ...ordersContract,
+  ...returnsContract,
+  ...parkedContract,
+  ...saleExtrasContract,
+  ...customersContract,
+  ...ratingsContract,
+  ...shippingContract,
   ...shiftsContract,
   ...insightContract,
   ...syncContract,
-  ...inventoryContract,
+  ...stockContract,
+  ...purchasingContract,
+  ...countsContract,
+  ...importExportContract,
+  ...filesContract,
+  ...labelsContract,
   ...historyContract,
   ...paymentsContract,
   ...promotionsContract,
@@ -59,7 +89,13 @@ export * from './types';
 export * from './inventory-types';
 export * from './define';
 export type * from './admin';
-export * from './aftersale';
+export type { Fulfilment, CartExtras } from './sales';
+export * from './orders';
+export * from './returns';
+export * from './parked';
+export * from './customers';
+export * from './ratings';
+export * from './shipping';
 export * from './history';
 export * from './payments';
 export * from './promotions';

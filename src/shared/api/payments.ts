@@ -3,6 +3,7 @@ import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { TradeState } from './trade-states';
+import type { CardIntent } from './types';
 
 /**
  * Electronic payments through a provider (Alipay, WeChat Pay, Stripe Terminal): every attempt is a
@@ -157,5 +158,20 @@ export const paymentsContract = {
     input: z.object({ provider }).strict(),
     role: 'admin',
     writes: 'own',
+  }),
+};
+
+/** The integrated card terminal's payment intents. */
+export const cardIntentsContract = {
+  'payments.startCard': channel<CardIntent>()({
+    input: z.object({ cartId: c.id, amount: c.minor.min(1) }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'payments.intent': channel<CardIntent>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
+  'payments.cancelCard': channel<CardIntent>()({
+    input: z.object({ id: c.id }).strict(),
+    role: 'clerk',
+    writes: true,
   }),
 };

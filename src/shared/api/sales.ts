@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
-import type { CardIntent, Cart, Order, OrderSummary, ReceiptDoc } from './types';
+import type { Cart, Order, OrderSummary } from './types';
+import type { CustomerSummary } from './customers';
 import { cardNumber } from './stored-value';
 
 const lineRef = { lineId: c.id };
@@ -39,7 +40,8 @@ export const tender = z.discriminatedUnion('kind', [
 ]);
 export type TenderRequest = z.infer<typeof tender>;
 
-export const salesContract = {
+/** The open sale at the counter. */
+export const cartContract = {
   'cart.get': channel<Cart>()({ input: c.empty, role: 'clerk', writes: false }),
   'cart.scan': channel<Cart>()({
     input: z.object({ code: safeLine(64, { min: 1 }) }).strict(),
@@ -79,17 +81,10 @@ export const salesContract = {
     writes: 'own',
   }),
   'cart.clear': channel<Cart>()({ input: c.empty, role: 'clerk', writes: true }),
-  'payments.startCard': channel<CardIntent>()({
-    input: z.object({ cartId: c.id, amount: c.minor.min(1) }).strict(),
-    role: 'clerk',
-    writes: true,
-  }),
-  'payments.intent': channel<CardIntent>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
-  'payments.cancelCard': channel<CardIntent>()({
-    input: z.object({ id: c.id }).strict(),
-    role: 'clerk',
-    writes: true,
-  }),
+};
+
+/** Completing a sale, and the sales just made. */
+export const salesContract = {
   'sales.complete': channel<Order>()({
     input: z.object({ cartId: c.id, checkoutId: c.id, tenders: z.array(tender).min(1).max(10) }).strict(),
     role: 'clerk',
@@ -101,19 +96,23 @@ export const salesContract = {
     role: 'clerk',
     writes: false,
   }),
-  'receipts.get': channel<ReceiptDoc>()({
-    input: z.object({ orderId: c.id }).strict(),
+};
+
+export type Fulfilment = 'now' | 'ship';
+
+export interface CartExtras {
+  cartId: string | null;
+  customer: CustomerSummary | null;
+  fulfilment: Fulfilment;
+}
+
+/** The open sale's customer and fulfilment. */
+export const saleExtrasContract = {
+  'cart.extras': channel<CartExtras>()({ input: c.empty, role: 'clerk', writes: false }),
+  'cart.setCustomer': channel<CartExtras>()({ input: z.object({ customerId: c.id.nullable() }).strict(), role: 'clerk', writes: true }),
+  'cart.setFulfilment': channel<CartExtras>()({
+    input: z.object({ fulfilment: z.enum(['now', 'ship']) }).strict(),
     role: 'clerk',
-    writes: false,
-  }),
-  'receipts.escpos': channel<{ base64: string }>()({
-    input: z.object({ orderId: c.id, width: z.union([z.literal(58), z.literal(80)]) }).strict(),
-    role: 'clerk',
-    writes: false,
-  }),
-  'receipts.print': channel<{ bytes: number }>()({
-    input: z.object({ orderId: c.id, kickDrawer: z.boolean() }).strict(),
-    role: 'clerk',
-    writes: false,
+    writes: true,
   }),
 };

@@ -4,7 +4,7 @@ import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiForm
 import { PDFDocument } from 'pdf-lib';
 import { labelPdf, labelZpl, packingSlipPdf, LABEL_SIZE, type LabelContext } from '../../../src/main/shipping/label';
 import { checkDigit } from '../../../src/main/shipping/carriers';
-import type { Shipment } from '../../../src/shared/api/aftersale';
+import type { Shipment } from '../../../src/shared/api/shipping';
 import { pdfText, pdfToPng } from '../../support/pdf';
 
 const shipment: Shipment = {

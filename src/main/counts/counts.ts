@@ -4,8 +4,8 @@ import { AppError, notFound } from '../errors';
 import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { productIdByCode } from '../catalog/products';
-import { levelAt, recordMovement } from './ledger';
-import { getLocation } from './stock';
+import { levelAt, recordMovement } from '../inventory/ledger';
+import { getLocation } from '../inventory/stock';
 
 /**
  * Stock counts. A line remembers the level at the moment the item was first counted, so sales

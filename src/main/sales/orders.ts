@@ -1,10 +1,10 @@
-import type { OrderDetail, OrderRow, OrderStatusFilter } from '../../shared/api/aftersale';
-import { ORDER_NUMBER } from '../../shared/api/aftersale';
+import type { OrderDetail, OrderRow, OrderStatusFilter } from '../../shared/api/orders';
+import { ORDER_NUMBER } from '../../shared/api/orders';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { getOrder } from '../sales/checkout';
-import { customerSummary } from './customers';
-import { lineStates, orderHead, paymentStates, refundsOf, TO_SHIP_SQL as TO_SHIP, toShipOf } from './refunds';
+import { getOrder } from './checkout';
+import { customerSummary } from '../customers/customers';
+import { lineStates, orderHead, paymentStates, refundsOf, TO_SHIP_SQL as TO_SHIP, toShipOf } from '../returns/refunds';
 import { shipmentsOf } from '../shipping/shipments';
 
 export interface OrderQuery {

@@ -11,7 +11,7 @@
  *   credit, or credit toward an exchange).
  */
 import { refundToCards } from '../stored-value/operations';
-import type { Disposition, RefundDoc, RefundMethod } from '../../shared/api/aftersale';
+import type { Disposition, RefundDoc, RefundMethod } from '../../shared/api/returns';
 import { recordRefundInsight } from '../insight/refund-source';
 import type { Order } from '../../shared/api/types';
 import type { TenderRequest } from '../../shared/api/sales';
@@ -29,7 +29,7 @@ import type { SessionStaff } from '../sessions';
 import type { VerifiedApproval } from '../staff/staff';
 import { completeSale } from '../sales/checkout';
 import { loadCart } from '../sales/cart';
-import { addCredit, addPoints, pointsBalance } from './customers';
+import { addCredit, addPoints, pointsBalance } from '../customers/customers';
 import { openShiftOf } from '../shifts/shifts';
 import { requestDocumentRefunds } from '../payments/refunds';
 import type { Unit } from '../../shared/units';

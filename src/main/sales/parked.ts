@@ -3,13 +3,13 @@
  * next customer gets a fresh cart, and the parked one comes back later — after a restart too,
  * since both live in the database.
  */
-import type { ParkedSale } from '../../shared/api/aftersale';
+import type { ParkedSale } from '../../shared/api/parked';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { appendOutbox } from '../outbox/outbox';
 import type { SessionStaff } from '../sessions';
-import { assertNoCardInFlight, loadCart, openCartId } from '../sales/cart';
+import { assertNoCardInFlight, loadCart, openCartId } from './cart';
 
 function parkedSale(
   deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,

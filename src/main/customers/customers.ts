@@ -1,4 +1,5 @@
-import type { Customer, CustomerDetail, CustomerSummary, LedgerEntry, LoyaltyRules, OrderRow } from '../../shared/api/aftersale';
+import type { Customer, CustomerDetail, CustomerSummary, LedgerEntry, LoyaltyRules } from '../../shared/api/customers';
+import type { OrderRow } from '../../shared/api/orders';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { appendOutbox } from '../outbox/outbox';

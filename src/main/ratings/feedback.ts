@@ -1,4 +1,4 @@
-import type { FeedbackEntry, ProductRating } from '../../shared/api/aftersale';
+import type { FeedbackEntry, ProductRating } from '../../shared/api/ratings';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { appendOutbox } from '../outbox/outbox';

@@ -2,12 +2,12 @@
  * What the after-sale domain adds to a sale, kept out of checkout.ts so the checkout stays small: the customer
  * and the fulfilment chosen for the open cart, store credit spent, loyalty points earned.
  */
-import type { CartExtras, Fulfilment } from '../../shared/api/aftersale';
+import type { CartExtras, Fulfilment } from '../../shared/api/sales';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { SessionStaff } from '../sessions';
-import { openCartId, assertNoCardInFlight } from '../sales/cart';
-import { addCredit, addPoints, customerSummary, pointsFor } from './customers';
+import { openCartId, assertNoCardInFlight } from './cart';
+import { addCredit, addPoints, customerSummary, pointsFor } from '../customers/customers';
 import { appendOutbox } from '../outbox/outbox';
 import { cachedStatement } from '../db/statements';
 
