@@ -6,7 +6,7 @@ import { parseMoney } from '../../../shared/money';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
-import { saveBase64, saveText } from '../../lib/files';
+import { saveBase64, saveText } from '../../lib/save-file';
 import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../checkout/TopBar';

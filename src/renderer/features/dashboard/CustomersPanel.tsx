@@ -4,7 +4,7 @@ import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recha
 import type { CustomerRow, RfmSegment } from '../../../shared/api/insight';
 import { invoke } from '../../api';
 import { Modal } from '../../components/Modal';
-import { downloadCsv } from '../../lib/download';
+import { saveCsv } from '../../lib/save-file';
 import { bpToPercentText, useFormat } from '../../lib/format';
 import { useDashboard } from '../../stores/dashboard';
 import { ChartCard } from './ChartCard';
@@ -25,7 +25,7 @@ function SegmentList({ segment, onClose }: { segment: RfmSegment; onClose(): voi
           type="button"
           className="btn btn-ghost btn-sm"
           onClick={() =>
-            downloadCsv(
+            saveCsv(
               `${segment}.csv`,
               ['customer', 'name', 'orders', 'sales', 'last', 'r', 'f', 'm'],
               (rows?.items ?? []).map((c) => [c.customerId, c.name, c.orders, c.sales, new Date(c.lastAt).toISOString(), c.r, c.f, c.m]),

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Pager } from '../../components/Pager';
 import type { ProductPerf } from '../../../shared/api/insight';
 import { invoke } from '../../api';
-import { downloadCsv } from '../../lib/download';
+import { saveCsv } from '../../lib/save-file';
 import { bpToPercentText, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useDashboard } from '../../stores/dashboard';
@@ -30,7 +30,7 @@ export function ProductPerformance() {
   const exportAll = async () => {
     const r = await invoke('insight.products', { from, to, sort, dir, offset: 0, limit: 200 });
     if (!r.ok) return;
-    downloadCsv(
+    saveCsv(
       'products.csv',
       ['sku', 'name', 'unit', 'units', 'revenue', 'margin', 'price', 'rating'],
       r.value.items.map((p) => [p.sku, name(p), p.unit, p.units / 1000, p.revenue, p.margin, p.price, p.rating]),

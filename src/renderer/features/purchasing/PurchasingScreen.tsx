@@ -11,7 +11,7 @@ import { Pager } from '../../components/Pager';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
-import { saveBase64, saveText } from '../../lib/files';
+import { saveBase64, saveText } from '../../lib/save-file';
 import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';

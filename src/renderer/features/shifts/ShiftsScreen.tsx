@@ -6,7 +6,7 @@ import type { ApiError } from '../../../shared/errors';
 import { invoke } from '../../api';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
-import { base64ToBytes, downloadBlob } from '../../lib/download';
+import { saveBase64 } from '../../lib/save-file';
 import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
@@ -199,7 +199,7 @@ function ReportActions({ report }: { report: ShiftReport }) {
   const pdf = async () => {
     const r = await invoke('shifts.pdf', { shiftId: report.shift.id, language: i18n.language === 'zh-CN' ? 'zh-CN' : 'en' });
     if (!r.ok) return useNotify.getState().error(r.error);
-    downloadBlob(new Blob([base64ToBytes(r.value.base64)], { type: 'application/pdf' }), `${report.kind}-${report.shift.number}.pdf`);
+    saveBase64(`${report.kind}-${report.shift.number}.pdf`, r.value.base64, 'application/pdf');
   };
   return (
     <div className="report-actions">

@@ -12,6 +12,7 @@ import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { describeAfterError } from '../aftersale/errors';
+import { saveBase64 } from '../../lib/save-file';
 
 const NEXT: Record<ShipmentStatus, Exclude<ShipmentStatus, 'cancelled' | 'label_created'>[]> = {
   label_created: ['handed_over', 'in_transit', 'delivered', 'exception'],
@@ -22,19 +23,6 @@ const NEXT: Record<ShipmentStatus, Exclude<ShipmentStatus, 'cancelled' | 'label_
   returned: [],
   cancelled: [],
 };
-
-function download(base64: string, name: string, type: string): number {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return bytes.length;
-}
 
 export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): void }) {
   const { t } = useTranslation();
@@ -131,7 +119,7 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
           disabled={s.status === 'cancelled'}
           onClick={async () => {
             const r = await invoke('shipping.packingSlip', { id });
-            if (r.ok) download(r.value.base64, `packing-slip-${s.number}.pdf`, 'application/pdf');
+            if (r.ok) saveBase64(`packing-slip-${s.number}.pdf`, r.value.base64, 'application/pdf');
             else setError(r.error);
           }}
           data-testid="packing-slip"
@@ -218,7 +206,7 @@ function LabelDialog({ shipment: s, onClose }: { shipment: Shipment; onClose(): 
   const get = async (format: 'pdf' | 'zpl') => {
     const r = await invoke('shipping.label', { id: s.id, format });
     if (!r.ok) return setError(r.error);
-    const n = download(r.value.base64, `label-${s.trackingNumber}.${format}`, format === 'pdf' ? 'application/pdf' : 'application/x-zpl');
+    const n = saveBase64(`label-${s.trackingNumber}.${format}`, r.value.base64, format === 'pdf' ? 'application/pdf' : 'application/x-zpl');
     if (format === 'pdf') setPdfBytes(n);
   };
   const paper = <LabelPaper shipment={s} storeName={storeName} />;

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { InputOf, StockRow } from '../../../shared/api';
 import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
-import { saveBase64, saveText } from '../../lib/files';
+import { saveBase64, saveText } from '../../lib/save-file';
 import { localizedName } from '../../lib/names';
 import { usePaged } from '../../lib/usePaged';
 import { useThumbs } from '../../lib/useThumbs';
