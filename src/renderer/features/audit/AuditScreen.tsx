@@ -4,7 +4,7 @@ import type { AuditCursor, AuditFacets, AuditName, AuditPage, AuditRow, InputOf 
 import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { actionLabel, describeRow, type DescribeContext } from './describe';
 import './audit.css';
 

@@ -11,7 +11,7 @@ import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 
 /**
  * Gift and stored-value cards: a clerk looks a card up, sells one and tops one up; a manager also

@@ -11,7 +11,7 @@ import { localizedName } from '../../lib/names';
 import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import type { Unit } from '../../../shared/units';
 
 function CountDialog({ id, onClose }: { id: string; onClose(): void }) {

@@ -9,7 +9,7 @@ import { describeError } from '../../lib/errors';
 import { saveBase64, saveText } from '../../lib/save-file';
 import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 
 type Draft = InputOf<'coupons.create'>['campaign'];
 const PAGE = 50;

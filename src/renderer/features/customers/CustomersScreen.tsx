@@ -10,7 +10,7 @@ import { useFormat } from '../../lib/format';
 import { useAfter } from '../../stores/aftersale';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { CustomerList, NewCustomerForm, useCustomerSearch } from './CustomerPicker';
 import { CustomerGroupField } from '../price-lists/CustomerGroupField';

@@ -15,7 +15,7 @@ import { withApproval } from '../../stores/approval';
 import { useAfter } from '../../stores/aftersale';
 import { useNotify } from '../../stores/notify';
 import { useReceipt } from '../../stores/receipt';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { ReceiptDialog } from '../receipt/ReceiptDialog';
 import { scanOrderOr } from '../aftersale/scanOrder';
 import { useScanner } from '../checkout/useScanner';

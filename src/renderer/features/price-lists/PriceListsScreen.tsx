@@ -9,7 +9,7 @@ import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { localizedName } from '../../../shared/names';
 
 const localName = (x: { name: string; nameZh: string | null }, language: string) => localizedName(x.name, x.nameZh, language).primary;

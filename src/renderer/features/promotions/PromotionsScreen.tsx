@@ -8,7 +8,7 @@ import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { PromotionForm } from './PromotionForm';
 import { PromotionReport } from './PromotionReport';
 import { TryCart } from './TryCart';

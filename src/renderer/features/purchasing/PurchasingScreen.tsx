@@ -15,7 +15,7 @@ import { saveBase64, saveText } from '../../lib/save-file';
 import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 
 type Tab = 'orders' | 'low' | 'suppliers';
 

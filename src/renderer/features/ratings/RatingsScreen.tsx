@@ -7,7 +7,7 @@ import type { ApiError } from '../../../shared/errors';
 import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { Stars } from '../orders/OrderDetailPanel';
 import { localizedName } from '../../lib/names';

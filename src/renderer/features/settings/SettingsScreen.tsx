@@ -11,7 +11,7 @@ import { describeError, fieldErrors, minutesUntil } from '../../lib/errors';
 import { bpToPercentText, parsePercentBp, useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { DataSafetyPanel } from '../data/DataSafetyPanel';
 import { TaxRatesAdmin } from './TaxRates';
 import { PaymentsSettings } from './PaymentsSettings';

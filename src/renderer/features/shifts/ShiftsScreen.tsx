@@ -11,7 +11,7 @@ import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { countsList, countsTotal, useShifts } from '../../stores/shifts';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { CountForm } from './CountForm';
 import { OpenShiftDialog } from './OpenShiftDialog';
 import { ReportView } from './ReportView';

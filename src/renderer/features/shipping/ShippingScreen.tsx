@@ -9,7 +9,7 @@ import { useFormat } from '../../lib/format';
 import { useAfter } from '../../stores/aftersale';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { ShipmentCreate } from './ShipmentCreate';
 import { ShipmentDetail } from './ShipmentDetail';

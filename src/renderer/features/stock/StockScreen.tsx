@@ -11,7 +11,7 @@ import { useThumbs } from '../../lib/useThumbs';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { isLanguage } from '../../i18n';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { StockEditor } from './StockEditor';
 import { GroupDialog, ProductDialog } from './ProductForm';
 import { ImportDialog } from './ImportDialog';

@@ -13,7 +13,7 @@ import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { useSync } from '../../stores/sync';
 import { roleRank } from '../../../shared/api/define';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { connectionState, syncProblemKey } from './problem';
 
 function useRole() {

@@ -7,7 +7,7 @@ import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { isOpenTrade, providerName } from '../payment/trade-text';
 import { cardBrandName } from '../../../shared/card-brands';
 import { isLanguage } from '../../i18n';
