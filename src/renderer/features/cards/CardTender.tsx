@@ -3,11 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { CardView } from '../../../shared/api/stored-value';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
-import { invoke } from '../../api';
+
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { usePayment } from '../../stores/payment';
+import { cardsData } from '../../data/cards';
 
 /**
  * The gift / stored-value card tender of the payment dialog: scan the card, see its balance, take
@@ -33,7 +34,7 @@ export function CardTender({ due }: { due: number }) {
 
   const check = async () => {
     setError(null);
-    const r = await invoke('cards.lookup', { number: number.trim() });
+    const r = await cardsData.lookup({ number: number.trim() });
     if (!r.ok) {
       setCard(null);
       setError(r.error);

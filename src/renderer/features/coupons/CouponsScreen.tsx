@@ -3,13 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { Category, CouponCampaignRecord, CouponCodePage, CouponConflict, CouponPolicy, CouponUse, InputOf } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { parseMoney } from '../../../shared/money';
-import { invoke } from '../../api';
+
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { saveBase64, saveText } from '../../lib/save-file';
 import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../../components/TopBar';
+import { couponsData } from '../../data/coupons';
+import { catalogData } from '../../data/catalog';
 
 type Draft = InputOf<'coupons.create'>['campaign'];
 const PAGE = 50;
@@ -41,13 +43,13 @@ export function CouponsScreen() {
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(async () => {
-    const r = await invoke('coupons.campaigns', {});
+    const r = await couponsData.campaigns({});
     if (r.ok) setCampaigns(r.value);
     else setError(r.error);
   }, []);
   useEffect(() => {
     let live = true;
-    void invoke('coupons.campaigns', {}).then((r) => {
+    void couponsData.campaigns({}).then((r) => {
       if (!live) return;
       if (r.ok) setCampaigns(r.value);
       else setError(r.error);
@@ -107,7 +109,7 @@ function CampaignList({
   const fmt = useFormat();
   const notify = useNotify();
   const toggle = async (c: CouponCampaignRecord) => {
-    const r = await invoke('coupons.setActive', { id: c.id, active: !c.active });
+    const r = await couponsData.setActive({ id: c.id, active: !c.active });
     if (!r.ok) notify.error(r.error);
     await onChanged();
   };
@@ -182,7 +184,7 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void invoke('catalog.categories', {}).then((r) => r.ok && setCategories(r.value));
+    void catalogData.categories({}).then((r) => r.ok && setCategories(r.value));
   }, []);
 
   const submit = async (e: FormEvent) => {
@@ -197,7 +199,7 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
     if (scope === 'products') {
       const productIds: string[] = [];
       for (const sku of skus.split(/[,\s]+/).filter(Boolean)) {
-        const r = await invoke('catalog.search', { q: sku, limit: 20 });
+        const r = await catalogData.search({ q: sku, limit: 20 });
         const hit = r.ok ? r.value.find((p) => p.sku.toLowerCase() === sku.toLowerCase()) : undefined;
         if (!hit) {
           setError(t('coupons.form.unknownSku', { sku }));
@@ -220,7 +222,7 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
       codes: mode === 'batch' ? { mode, count: Number(count) } : maxUses.trim() ? { mode, maxUses: Number(maxUses) } : { mode },
     };
     setBusy(true);
-    const r = await invoke('coupons.create', { campaign });
+    const r = await couponsData.create({ campaign });
     setBusy(false);
     if (!r.ok) {
       setError(describeError(t, r.error));
@@ -351,7 +353,7 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
 
   useEffect(() => {
     let live = true;
-    void invoke('coupons.codes', { campaignId: campaign.id, status, offset, limit: PAGE }).then((r) => {
+    void couponsData.codes({ campaignId: campaign.id, status, offset, limit: PAGE }).then((r) => {
       if (!live) return;
       if (r.ok) setPage(r.value);
       else notify.error(r.error);
@@ -362,12 +364,12 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
   }, [campaign.id, status, offset, notify]);
 
   const csv = async () => {
-    const r = await invoke('coupons.csv', { campaignId: campaign.id });
+    const r = await couponsData.csv({ campaignId: campaign.id });
     if (r.ok) saveText(r.value.fileName, r.value.csv);
     else notify.error(r.error);
   };
   const pdf = async () => {
-    const r = await invoke('coupons.pdf', { campaignId: campaign.id, status: 'unused', limit: 2000 });
+    const r = await couponsData.pdf({ campaignId: campaign.id, status: 'unused', limit: 2000 });
     if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
     else notify.error(r.error);
   };
@@ -472,7 +474,7 @@ function Conflicts() {
   const [list, setList] = useState<CouponConflict[] | null>(null);
   const notify = useNotify();
   useEffect(() => {
-    void invoke('coupons.conflicts', {}).then((r) => (r.ok ? setList(r.value) : notify.error(r.error)));
+    void couponsData.conflicts({}).then((r) => (r.ok ? setList(r.value) : notify.error(r.error)));
   }, [notify]);
   return (
     <section className="card settings-card" data-testid="coupon-conflicts">
@@ -524,7 +526,7 @@ function Policy() {
   const [policy, setPolicy] = useState<CouponPolicy | null>(null);
   const [cap, setCap] = useState('');
   useEffect(() => {
-    void invoke('coupons.policy', {}).then((r) => {
+    void couponsData.policy({}).then((r) => {
       if (r.ok) {
         setPolicy(r.value);
         setCap(String(r.value.offlineCap));
@@ -533,7 +535,7 @@ function Policy() {
   }, []);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await invoke('coupons.setPolicy', { offlineCap: Number(cap) });
+    const r = await couponsData.setPolicy({ offlineCap: Number(cap) });
     if (r.ok) {
       setPolicy(r.value);
       notify.message('info', 'coupons.policy.saved');

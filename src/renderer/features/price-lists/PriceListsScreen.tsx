@@ -5,12 +5,15 @@ import type { ProductHit } from '../../../shared/api/types';
 import type { ApiError } from '../../../shared/errors';
 import type { PriceListTarget } from '../../../shared/price-lists/resolve';
 import { parseMoney, currencyDigits } from '../../../shared/money';
-import { invoke } from '../../api';
+
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { TopBar } from '../../components/TopBar';
 import { localizedName } from '../../../shared/names';
+import { customerGroupsData, priceListsData } from '../../data/price-lists';
+import { syncData } from '../../data/sync';
+import { catalogData } from '../../data/catalog';
 
 const localName = (x: { name: string; nameZh: string | null }, language: string) => localizedName(x.name, x.nameZh, language).primary;
 
@@ -27,7 +30,7 @@ export function PriceListsScreen() {
   const [error, setError] = useState<ApiError | null>(null);
 
   const reload = useCallback(async () => {
-    const [g, l] = await Promise.all([invoke('customerGroups.list', {}), invoke('priceLists.list', {})]);
+    const [g, l] = await Promise.all([customerGroupsData.list({}), priceListsData.list({})]);
     if (g.ok) setGroups(g.value);
     else setError(g.error);
     if (l.ok) setLists(l.value);
@@ -36,7 +39,7 @@ export function PriceListsScreen() {
 
   useEffect(() => {
     void reload(); // eslint-disable-line react-hooks/set-state-in-effect -- reload awaits the answers before setting state
-    void invoke('sync.status', {}).then((r) => r.ok && setStoreId(r.value.storeId));
+    void syncData.status({}).then((r) => r.ok && setStoreId(r.value.storeId));
   }, [reload]);
 
   const list = lists?.find((l) => l.id === selected) ?? null;
@@ -75,7 +78,7 @@ function GroupsCard({ groups, onChanged, onError }: CardProps & { groups: Custom
   const [nameZh, setNameZh] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await invoke('customerGroups.create', { name: name.trim(), nameZh: nameZh.trim() || null });
+    const r = await customerGroupsData.create({ name: name.trim(), nameZh: nameZh.trim() || null });
     if (!r.ok) return onError(r.error);
     onError(null);
     setName('');
@@ -83,7 +86,7 @@ function GroupsCard({ groups, onChanged, onError }: CardProps & { groups: Custom
     await onChanged();
   };
   const remove = async (id: string) => {
-    const r = await invoke('customerGroups.delete', { id });
+    const r = await customerGroupsData.delete({ id });
     if (!r.ok) return onError(r.error);
     onError(null);
     await onChanged();
@@ -161,7 +164,7 @@ function ListsCard({
     const target: PriceListTarget | null =
       kind === 'members' ? { kind } : kind === 'group' ? (groupId ? { kind, groupId } : null) : storeId ? { kind, storeId } : null;
     if (!target) return;
-    const r = await invoke('priceLists.create', { name: name.trim(), nameZh: nameZh.trim() || null, target });
+    const r = await priceListsData.create({ name: name.trim(), nameZh: nameZh.trim() || null, target });
     if (!r.ok) return onError(r.error);
     onError(null);
     setName('');
@@ -171,7 +174,7 @@ function ListsCard({
   };
 
   const toggle = async (l: PriceList) => {
-    const r = await invoke('priceLists.update', { id: l.id, name: l.name, nameZh: l.nameZh, target: l.target, active: !l.active });
+    const r = await priceListsData.update({ id: l.id, name: l.name, nameZh: l.nameZh, target: l.target, active: !l.active });
     if (!r.ok) return onError(r.error);
     await onChanged();
   };
@@ -264,7 +267,7 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
   const [minQty, setMinQty] = useState('');
 
   const load = useCallback(async () => {
-    const r = await invoke('priceLists.entries', { listId: list.id, offset, limit: PAGE });
+    const r = await priceListsData.entries({ listId: list.id, offset, limit: PAGE });
     if (r.ok) setEntries(r.value);
     else onError(r.error);
   }, [list.id, offset, onError]);
@@ -278,7 +281,7 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
     if (!term || product) return;
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('catalog.search', { q: term, limit: 8 }).then((r) => live && r.ok && setHits(r.value));
+      void catalogData.search({ q: term, limit: 8 }).then((r) => live && r.ok && setHits(r.value));
     }, 150);
     return () => {
       live = false;
@@ -294,7 +297,7 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (!valid || !product || minor === null) return;
-    const r = await invoke('priceLists.setEntries', {
+    const r = await priceListsData.setEntries({
       listId: list.id,
       entries: [{ productId: product.id, price: minor, ...(pieces > 0 ? { minQty: pieces * 1000 } : {}) }],
     });
@@ -308,7 +311,7 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
   };
 
   const remove = async (id: string) => {
-    const r = await invoke('priceLists.removeEntries', { listId: list.id, entryIds: [id] });
+    const r = await priceListsData.removeEntries({ listId: list.id, entryIds: [id] });
     if (!r.ok) return onError(r.error);
     await Promise.all([load(), onChanged()]);
   };

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PromotionDraft, PromotionRecord } from '../../../shared/api/promotions';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
+
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
@@ -13,6 +13,7 @@ import { PromotionForm } from './PromotionForm';
 import { PromotionReport } from './PromotionReport';
 import { TryCart } from './TryCart';
 import { promotionName, promotionState, promotionSummary } from './summary';
+import { promotionsData } from '../../data/promotions';
 
 const STATE_TONE = { running: 'badge-ok', scheduled: 'badge-warn', paused: '', ended: '' } as const;
 
@@ -33,14 +34,14 @@ export function PromotionsScreen() {
   // The states are read at the moment the list arrives, on the store's clock.
   const [now, setNow] = useState(0);
   const load = useCallback(async () => {
-    const r = await invoke('promotions.list', {});
+    const r = await promotionsData.list({});
     setNow(Date.now());
     if (r.ok) setList(r.value);
     else setError(r.error);
   }, []);
   useEffect(() => {
     let live = true;
-    void invoke('promotions.list', {}).then((r) => {
+    void promotionsData.list({}).then((r) => {
       if (!live) return;
       setNow(Date.now());
       if (r.ok) setList(r.value);
@@ -58,7 +59,7 @@ export function PromotionsScreen() {
   };
 
   const toggle = async (rec: PromotionRecord) => {
-    const r = await invoke('promotions.setActive', { id: rec.promotion.id, active: !rec.active });
+    const r = await promotionsData.setActive({ id: rec.promotion.id, active: !rec.active });
     if (!r.ok) {
       setError(r.error);
       return;

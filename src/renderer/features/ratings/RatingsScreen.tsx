@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { Pager } from '../../components/Pager';
 import type { FeedbackEntry, ProductRating } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
+
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
 import { TopBar } from '../../components/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { Stars } from '../orders/OrderDetailPanel';
 import { localizedName } from '../../lib/names';
+import { feedbackData } from '../../data/customers';
 
 type Sort = 'rating_desc' | 'rating_asc' | 'count_desc' | 'name';
 const PAGE = 50;
@@ -31,7 +32,7 @@ export function RatingsScreen() {
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('feedback.products', { sort, rated, ...(q.trim() ? { q: q.trim() } : {}), offset, limit: PAGE }).then((r) => {
+      void feedbackData.products({ sort, rated, ...(q.trim() ? { q: q.trim() } : {}), offset, limit: PAGE }).then((r) => {
         if (!live) return;
         if (r.ok) setPage(r.value);
         else setError(r.error);
@@ -45,9 +46,7 @@ export function RatingsScreen() {
 
   useEffect(() => {
     if (!selected) return;
-    void invoke('feedback.forProduct', { productId: selected.productId, offset: 0, limit: 50 }).then(
-      (r) => r.ok && setReviews(r.value.items),
-    );
+    void feedbackData.forProduct({ productId: selected.productId, offset: 0, limit: 50 }).then((r) => r.ok && setReviews(r.value.items));
   }, [selected]);
 
   const name = (p: { name: string; altName: string | null }) => localizedName(p.name, p.altName, i18n.language).primary;
