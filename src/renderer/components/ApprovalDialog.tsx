@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffSummary } from '../../shared/api';
 import type { ApiError } from '../../shared/errors';
-
 import { describeError } from '../lib/errors';
 import { bpToPercentText, useFormat, type Formatters } from '../lib/format';
 import { localizedName } from '../lib/names';

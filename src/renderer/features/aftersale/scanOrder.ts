@@ -1,5 +1,4 @@
 import { ORDER_NUMBER } from '../../../shared/api';
-
 import { useAfter } from '../../stores/aftersale';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';

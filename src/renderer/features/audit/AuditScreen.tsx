@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditCursor, AuditFacets, AuditName, AuditPage, AuditRow, InputOf } from '../../../shared/api';
-
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../../components/TopBar';

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { CardView } from '../../../shared/api/stored-value';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';

@@ -6,7 +6,6 @@ import { roleRank } from '../../../shared/api/define';
 import { currencyDigits, parseMoney } from '../../../shared/money';
 import { bonusFor } from '../../../shared/stored-value/rules';
 import { uuidv7 } from '../../../shared/ids';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';

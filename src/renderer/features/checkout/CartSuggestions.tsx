@@ -2,7 +2,6 @@ import '../shifts/shifts.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Suggestion } from '../../../shared/api/insight';
-
 import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';

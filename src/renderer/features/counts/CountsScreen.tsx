@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { roleRank } from '../../../shared/api/define';
 import type { CountDetail, CountSession, VarianceReport } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
-
 import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';

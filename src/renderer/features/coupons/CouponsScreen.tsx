@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { Category, CouponCampaignRecord, CouponCodePage, CouponConflict, CouponPolicy, CouponUse, InputOf } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { parseMoney } from '../../../shared/money';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { saveBase64, saveText } from '../../lib/save-file';

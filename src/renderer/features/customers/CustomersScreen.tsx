@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import type { CustomerDetail, LoyaltyRules } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { parseMoney } from '../../../shared/money';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
 import { useAfter } from '../../stores/aftersale';

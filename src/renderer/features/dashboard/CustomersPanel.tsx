@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CustomerRow, RfmSegment } from '../../../shared/api/insight';
-
 import { Modal } from '../../components/Modal';
 import { saveCsv } from '../../lib/save-file';
 import { bpToPercentText, useFormat } from '../../lib/format';

@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Pager } from '../../components/Pager';
 import type { ProductPerf } from '../../../shared/api/insight';
-
 import { saveCsv } from '../../lib/save-file';
 import { bpToPercentText, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';

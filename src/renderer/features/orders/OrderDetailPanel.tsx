@@ -5,7 +5,6 @@ import type { ApiError } from '../../../shared/errors';
 import { formatQty } from '../../../shared/money';
 import { receiptLineAmount } from '../../../shared/pricing';
 import { uuidv7 } from '../../../shared/ids';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';

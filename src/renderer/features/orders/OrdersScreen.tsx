@@ -7,7 +7,6 @@ import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
 import { dayToIso, isIsoDate, isoToDay, zonedMidnight } from '../../../shared/business-day';
 import { uuidv7 } from '../../../shared/ids';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';

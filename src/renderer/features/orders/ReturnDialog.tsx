@@ -4,7 +4,6 @@ import type { OrderDetail, RefundDoc, RefundMethod } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { formatQty, formatQtyUnit, parseMoney, parseQty } from '../../../shared/money';
 import { uuidv7 } from '../../../shared/ids';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { minorToInput, useFormat } from '../../lib/format';

@@ -4,7 +4,6 @@ import type { CustomerGroup } from '../../../shared/api/price-lists';
 import type { ApiError } from '../../../shared/errors';
 import { roleRank } from '../../../shared/api/define';
 import { localizedName } from '../../../shared/names';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useApp } from '../../stores/app';

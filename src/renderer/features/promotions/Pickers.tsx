@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Category, ProductHit, Unit } from '../../../shared/api';
-
 import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { catalogData } from '../../data/catalog';

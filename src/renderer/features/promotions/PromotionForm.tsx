@@ -2,7 +2,6 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PromotionRecord } from '../../../shared/api/promotions';
 import type { CustomerGroup } from '../../../shared/api/price-lists';
-
 import { DateField } from '../../components/DateField';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError, validationIssues } from '../../lib/errors';

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PromotionReport as Report } from '../../../shared/api/promotions';
 import type { ApiError } from '../../../shared/errors';
-
 import { DateField } from '../../components/DateField';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';

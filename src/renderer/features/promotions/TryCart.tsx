@@ -4,7 +4,6 @@ import type { PromotionDraft, PromotionTryResult } from '../../../shared/api/pro
 import type { ApiError } from '../../../shared/errors';
 import { parseQty } from '../../../shared/money';
 import { isWeighed } from '../../../shared/units';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';

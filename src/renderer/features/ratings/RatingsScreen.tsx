@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { Pager } from '../../components/Pager';
 import type { FeedbackEntry, ProductRating } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
 import { TopBar } from '../../components/TopBar';

@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PaymentMode, PaymentProviderId, PaymentsConfigView, ProviderConfigView } from '../../../shared/api/payments';
 import type { ApiError } from '../../../shared/errors';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useNotify } from '../../stores/notify';

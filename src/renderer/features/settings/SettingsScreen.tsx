@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { InputOf, Language, StaffSummary, StoreSettings } from '../../../shared/api';
 import type { StaffRole } from '../../../shared/api/define';
 import type { ApiError } from '../../../shared/errors';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { LANGUAGES, applyLanguage, isLanguage, setLocalLanguage } from '../../i18n';

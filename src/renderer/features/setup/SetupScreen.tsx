@@ -2,7 +2,6 @@ import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { LANGUAGES, applyLanguage, isLanguage, setLocalLanguage } from '../../i18n';
 import { describeError, fieldErrors } from '../../lib/errors';

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { ShiftReport, ShiftSummary } from '../../../shared/api/shifts';
 import { parseMoney } from '../../../shared/money';
 import type { ApiError } from '../../../shared/errors';
-
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { saveBase64 } from '../../lib/save-file';

@@ -4,7 +4,6 @@ import type { CarrierInfo, OrderDetail, Shipment } from '../../../shared/api';
 import { COUNTRY_CODES, validateAddress, type Address } from '../../../shared/address';
 import type { ApiError } from '../../../shared/errors';
 import { formatQty, parseQty } from '../../../shared/money';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { addressErrors, describeAfterError } from '../aftersale/errors';
 import { localizedName } from '../../lib/names';

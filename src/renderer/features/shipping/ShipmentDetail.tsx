@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import type { Shipment, ShipmentStatus } from '../../../shared/api';
 import { COUNTRIES } from '../../../shared/address';
 import type { ApiError } from '../../../shared/errors';
-
 import { Barcode } from '../../components/Barcode';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';

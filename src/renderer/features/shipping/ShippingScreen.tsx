@@ -3,7 +3,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CarrierInfo, ShipmentSummary, ShipQueueOrder } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
 import { useAfter } from '../../stores/aftersale';

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryPreview, ImportError, ImportPreview, OnMatch } from '../../../shared/api';
-
 import { useFormat } from '../../lib/format';
 import { Modal } from '../../components/Modal';
 import { useNotify } from '../../stores/notify';

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CategoryInfo } from '../../../shared/api';
-
 import { Modal } from '../../components/Modal';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import type { InputOf, Product } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { describeError, validationIssues } from '../../lib/errors';

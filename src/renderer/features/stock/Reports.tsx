@@ -2,7 +2,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FlaggedRow, InputOf, MovementRow, ValuationRow } from '../../../shared/api';
-
 import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';

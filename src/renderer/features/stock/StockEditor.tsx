@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { ADJUST_REASONS } from '../../../shared/api/inventory-types';
 import type { PriceChange, Product, StockItem, StockLevel } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
-
 import { localizedName } from '../../lib/names';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';

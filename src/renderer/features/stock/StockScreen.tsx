@@ -2,7 +2,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InputOf, StockRow } from '../../../shared/api';
-
 import { useFormat } from '../../lib/format';
 import { saveBase64, saveText } from '../../lib/save-file';
 import { localizedName } from '../../lib/names';

@@ -4,7 +4,6 @@ import type { CloudSessionInfo, LocalRejection, OfflineCardPolicy } from '../../
 import type { CloudRejection, EnrolmentCode, StockRow, StoreOverview, StoreWithDevices } from '../../../shared/sync/protocol';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
-
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
