@@ -9,21 +9,27 @@ export interface Column<R> {
   /** Right-aligned figures (class `num`). */
   num?: boolean;
   className?: string;
+  /** data-testid of each cell of the column. */
+  testId?: string;
   cell: (row: R, index: number) => ReactNode;
 }
 
 interface TableProps<R> {
   columns: readonly Column<R>[];
-  /** null while loading: nothing is shown (neither the table nor the empty text). */
+  /** null while loading: the loading text if given, else nothing. */
   rows: readonly R[] | null;
   rowKey: (row: R) => string;
-  /** Shown instead of the table when there are no rows. */
+  loading?: ReactNode;
+  /** Shown instead of the table when there are no rows (class `muted` unless emptyClassName says otherwise). */
   empty?: ReactNode;
   emptyTestId?: string;
+  emptyClassName?: string;
   className?: string;
   testId?: string;
   rowTestId?: string | ((row: R) => string | undefined);
   rowClassName?: (row: R) => string | undefined;
+  /** Further attributes of a row, such as data-status for the tests and the styles. */
+  rowAttributes?: (row: R) => Record<`data-${string}`, string>;
   onRowClick?: (row: R) => void;
   /** Extra rows under the data rows (totals, a loading row). */
   foot?: ReactNode;
@@ -37,10 +43,10 @@ interface TableProps<R> {
 /** The app's data table: columns declared once, an empty state, and virtual rows for long lists. */
 export function Table<R>(props: TableProps<R>) {
   const { columns, rows } = props;
-  if (rows === null) return null;
+  if (rows === null) return props.loading === undefined ? null : <p className="muted">{props.loading}</p>;
   if (rows.length === 0 && props.empty !== undefined)
     return (
-      <p className="muted" data-testid={props.emptyTestId}>
+      <p className={props.emptyClassName ?? 'muted'} data-testid={props.emptyTestId}>
         {props.empty}
       </p>
     );
@@ -77,12 +83,13 @@ function TableRow<R>(props: TableProps<R> & { row: R; index: number }) {
   const { row, rowTestId, onRowClick } = props;
   return (
     <tr
+      {...props.rowAttributes?.(row)}
       className={props.rowClassName?.(row)}
       data-testid={typeof rowTestId === 'function' ? rowTestId(row) : rowTestId}
       onClick={onRowClick ? () => onRowClick(row) : undefined}
     >
       {props.columns.map((c) => (
-        <td key={c.key} className={cellClass(c)}>
+        <td key={c.key} className={cellClass(c)} data-testid={c.testId}>
           {c.cell(row, props.index)}
         </td>
       ))}

@@ -9,6 +9,7 @@ import { saveBase64, saveText } from '../../lib/save-file';
 import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { TopBar } from '../../components/TopBar';
+import { Table } from '../../components/Table';
 import { couponsData } from '../../data/coupons';
 import { catalogData } from '../../data/catalog';
 
@@ -115,47 +116,46 @@ function CampaignList({
   return (
     <section className="card settings-card">
       <h2>{t('coupons.tabs.campaigns')}</h2>
-      {campaigns === null ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : campaigns.length === 0 ? (
-        <p className="muted" data-testid="coupons-none">
-          {t('coupons.list.empty')}
-        </p>
-      ) : (
-        <table className="table" data-testid="coupons-campaigns">
-          <thead>
-            <tr>
-              <th>{t('coupons.list.name')}</th>
-              <th>{t('coupons.list.reward')}</th>
-              <th>{t('coupons.list.codes')}</th>
-              <th className="num">{t('coupons.list.used')}</th>
-              <th>{t('coupons.list.status')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {campaigns.map((c) => (
-              <tr key={c.id} data-testid="coupon-campaign">
-                <td>{i18n.language === 'zh-CN' && c.nameZh ? c.nameZh : c.name}</td>
-                <td>{rewardText(c, fmt, t)}</td>
-                <td data-testid="coupon-campaign-codes">
-                  {c.sharedCode ? t('coupons.list.shared', { code: c.sharedCode }) : t('coupons.list.batch', { count: c.codeCount })}
-                </td>
-                <td className="num">{c.maxUses ? `${c.used} / ${c.maxUses}` : c.used}</td>
-                <td>{c.active ? t('coupons.list.active') : t('coupons.list.paused')}</td>
-                <td>
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => onOpen(c)} data-testid="coupon-campaign-open">
-                    {t('coupons.list.open')}
-                  </button>
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(c)}>
-                    {c.active ? t('coupons.list.pause') : t('coupons.list.resume')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={campaigns}
+        rowKey={(c) => c.id}
+        loading={t('common.loading')}
+        empty={t('coupons.list.empty')}
+        emptyTestId="coupons-none"
+        testId="coupons-campaigns"
+        rowTestId="coupon-campaign"
+        columns={[
+          { key: 'name', header: t('coupons.list.name'), cell: (c) => (i18n.language === 'zh-CN' && c.nameZh ? c.nameZh : c.name) },
+          { key: 'reward', header: t('coupons.list.reward'), cell: (c) => rewardText(c, fmt, t) },
+          {
+            key: 'codes',
+            header: t('coupons.list.codes'),
+            testId: 'coupon-campaign-codes',
+            cell: (c) =>
+              c.sharedCode ? t('coupons.list.shared', { code: c.sharedCode }) : t('coupons.list.batch', { count: c.codeCount }),
+          },
+          { key: 'used', header: t('coupons.list.used'), num: true, cell: (c) => (c.maxUses ? `${c.used} / ${c.maxUses}` : c.used) },
+          {
+            key: 'status',
+            header: t('coupons.list.status'),
+            cell: (c) => (c.active ? t('coupons.list.active') : t('coupons.list.paused')),
+          },
+          {
+            key: 'actions',
+            header: '',
+            cell: (c) => (
+              <>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => onOpen(c)} data-testid="coupon-campaign-open">
+                  {t('coupons.list.open')}
+                </button>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(c)}>
+                  {c.active ? t('coupons.list.pause') : t('coupons.list.resume')}
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -403,32 +403,24 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
         </button>
       </div>
       {page && <p className="muted">{t('coupons.codes.total', { count: page.total })}</p>}
-      <table className="table">
-        <thead>
-          <tr>
-            <th className="num">#</th>
-            <th>{t('coupons.codes.code')}</th>
-            <th>{t('coupons.codes.status')}</th>
-            <th>{t('coupons.codes.order')}</th>
-            <th>{t('coupons.codes.terminal')}</th>
-            <th>{t('coupons.codes.at')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(page?.rows ?? []).map((r) => (
-            <tr key={r.code} data-testid="coupon-code-row" data-status={r.status}>
-              <td className="num">{r.seq}</td>
-              <td>
-                <code data-testid="coupon-code-text">{r.code}</code>
-              </td>
-              <td>{r.status === 'used' ? t('coupons.codes.used') : t('coupons.codes.unused')}</td>
-              <td>{r.orderNumber ?? r.orderId?.slice(-8) ?? ''}</td>
-              <td>{r.terminalCode ?? ''}</td>
-              <td>{r.usedAt ? fmt.dateTime(r.usedAt) : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        rows={page?.rows ?? []}
+        rowKey={(r) => r.code}
+        rowTestId="coupon-code-row"
+        rowAttributes={(r) => ({ 'data-status': r.status })}
+        columns={[
+          { key: 'seq', header: '#', num: true, cell: (r) => r.seq },
+          { key: 'code', header: t('coupons.codes.code'), cell: (r) => <code data-testid="coupon-code-text">{r.code}</code> },
+          {
+            key: 'status',
+            header: t('coupons.codes.status'),
+            cell: (r) => (r.status === 'used' ? t('coupons.codes.used') : t('coupons.codes.unused')),
+          },
+          { key: 'order', header: t('coupons.codes.order'), cell: (r) => r.orderNumber ?? r.orderId?.slice(-8) ?? '' },
+          { key: 'terminal', header: t('coupons.codes.terminal'), cell: (r) => r.terminalCode ?? '' },
+          { key: 'at', header: t('coupons.codes.at'), cell: (r) => (r.usedAt ? fmt.dateTime(r.usedAt) : '') },
+        ]}
+      />
       <div className="toolbar">
         <button
           type="button"
@@ -479,42 +471,22 @@ function Conflicts() {
     <section className="card settings-card" data-testid="coupon-conflicts">
       <h2>{t('coupons.tabs.conflicts')}</h2>
       <p className="muted">{t('coupons.conflicts.hint')}</p>
-      {list === null ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : list.length === 0 ? (
-        <p className="notice notice-ok" data-testid="coupon-conflicts-none">
-          {t('coupons.conflicts.empty')}
-        </p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('coupons.conflicts.code')}</th>
-              <th>{t('coupons.conflicts.campaign')}</th>
-              <th>{t('coupons.conflicts.kept')}</th>
-              <th>{t('coupons.conflicts.extra')}</th>
-              <th className="num">{t('coupons.conflicts.amount')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((c) => (
-              <tr key={c.extra.redemptionId} data-testid="coupon-conflict">
-                <td>
-                  <code>{c.code}</code>
-                </td>
-                <td>{c.campaignName}</td>
-                <td>
-                  <UseText use={c.kept} />
-                </td>
-                <td>
-                  <UseText use={c.extra} />
-                </td>
-                <td className="num">{fmt.money(c.amount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={list}
+        rowKey={(c) => c.extra.redemptionId}
+        loading={t('common.loading')}
+        empty={t('coupons.conflicts.empty')}
+        emptyClassName="notice notice-ok"
+        emptyTestId="coupon-conflicts-none"
+        rowTestId="coupon-conflict"
+        columns={[
+          { key: 'code', header: t('coupons.conflicts.code'), cell: (c) => <code>{c.code}</code> },
+          { key: 'campaign', header: t('coupons.conflicts.campaign'), cell: (c) => c.campaignName },
+          { key: 'kept', header: t('coupons.conflicts.kept'), cell: (c) => <UseText use={c.kept} /> },
+          { key: 'extra', header: t('coupons.conflicts.extra'), cell: (c) => <UseText use={c.extra} /> },
+          { key: 'amount', header: t('coupons.conflicts.amount'), num: true, cell: (c) => fmt.money(c.amount) },
+        ]}
+      />
     </section>
   );
 }
