@@ -12,6 +12,7 @@ import { minorToInput, useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { TopBar } from '../../components/TopBar';
 import { cardsData } from '../../data/cards';
+import { Table } from '../../components/Table';
 
 /**
  * Gift and stored-value cards: a clerk looks a card up, sells one and tops one up; a manager also
@@ -238,20 +239,24 @@ function CardPanel({
         </button>
       )}
       <h3>{t('cards.history')}</h3>
-      <table className="table" data-testid="card-history">
-        <tbody>
-          {card.entries.map((e) => (
-            <tr key={e.id}>
-              <td>{fmt.dateTime(e.at)}</td>
-              <td>
+      <Table
+        rows={card.entries}
+        rowKey={(e) => e.id}
+        testId="card-history"
+        columns={[
+          { key: 'at', cell: (e) => fmt.dateTime(e.at) },
+          {
+            key: 'kind',
+            cell: (e) => (
+              <>
                 {t(`cards.entry.${e.kind}`)}
                 {e.offline && <small> ({t('cards.offline')})</small>}
-              </td>
-              <td className="num">{fmt.money(e.delta, currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { key: 'delta', num: true, cell: (e) => fmt.money(e.delta, currency) },
+        ]}
+      />
     </section>
   );
 }
