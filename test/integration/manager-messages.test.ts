@@ -18,18 +18,14 @@ let tEn: TFunction;
 let tZh: TFunction;
 beforeAll(async () => {
   describeError = ((await renderer('lib/errors')) as { describeError: typeof describeError }).describeError;
-  const { en } = (await renderer('i18n/en')) as { en: object };
-  const { zhCN } = (await renderer('i18n/zh-CN')) as { zhCN: object };
-  type Feature = { ns: string; en: object; zhCN: object };
-  const { FEATURE_MESSAGES } = (await renderer('i18n/features')) as { FEATURE_MESSAGES: Feature[] };
-  const bundle = (base: object, pick: 'en' | 'zhCN') => Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: f[pick] })));
+  const { translation } = (await renderer('i18n/messages')) as { translation: (lang: string) => object };
   const make = async (lng: string, translation: object) => {
     const i = i18next.createInstance();
     await i.init({ lng, resources: { [lng]: { translation } }, interpolation: { escapeValue: false } });
     return i.t.bind(i) as TFunction;
   };
-  tEn = await make('en', bundle(en, 'en'));
-  tZh = await make('zh-CN', bundle(zhCN, 'zhCN'));
+  tEn = await make('en', translation('en'));
+  tZh = await make('zh-CN', translation('zh-CN'));
 });
 
 const CJK = /[\u4e00-\u9fff]/;

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffSummary } from '../../shared/api';
 import type { ApiError } from '../../shared/errors';
-import { invoke } from '../api';
 import { describeError } from '../lib/errors';
 import { bpToPercentText, useFormat, type Formatters } from '../lib/format';
 import { localizedName } from '../lib/names';
@@ -10,6 +9,7 @@ import { useApproval, type ApprovalItem, type ApprovalSubject } from '../stores/
 import { InlineError } from './ErrorBanner';
 import { Modal } from './Modal';
 import { PinPad } from './PinPad';
+import { staffData } from '../data/admin';
 
 type Translate = (key: string, params?: Record<string, string | number>) => string;
 
@@ -62,7 +62,7 @@ function ApprovalForm() {
 
   useEffect(() => {
     let live = true;
-    void invoke('staff.list', {}).then((r) => {
+    void staffData.list({}).then((r) => {
       if (!live) return;
       if (!r.ok) {
         setError(r.error);

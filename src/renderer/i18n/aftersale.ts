@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Strings of the after-sale screens (orders, returns, parked sales, customers, ratings, shipping): t('after.…'). */
 const en = {
   nav: { orders: 'Orders & returns', customers: 'Customers', shipping: 'Shipping', ratings: 'Ratings' },
@@ -269,9 +271,7 @@ const en = {
   },
 };
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-
-const zhCN: Shape<typeof en> = {
+const zhCN: Translation<typeof en> = {
   nav: { orders: '订单与退货', customers: '顾客', shipping: '发货', ratings: '商品评价' },
   item: '商品',
   qty: '数量',
@@ -527,4 +527,4 @@ const zhCN: Shape<typeof en> = {
   },
 };
 
-export const aftersaleMessages = { ns: 'after', en, zhCN };
+export const aftersaleMessages = defineMessages('after', en, zhCN);

@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** The audit log screen. */
 const en = {
   title: 'Audit log',
@@ -196,9 +198,7 @@ const en = {
   approvalFailed: 'manager approval refused',
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-const zhCN: Strings<typeof en> = {
+const zhCN: Translation<typeof en> = {
   title: '审计日志',
   hint: '所有收银台上的特权操作和被拒绝的操作：谁、做了什么、何时、在哪台收银台、由谁批准、结果如何。',
   when: '时间',
@@ -395,4 +395,4 @@ const zhCN: Strings<typeof en> = {
   approvalFailed: '经理批准被拒绝',
 };
 
-export const auditMessages = { ns: 'audit', en, zhCN };
+export const auditMessages = defineMessages('audit', en, zhCN);

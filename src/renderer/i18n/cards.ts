@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Gift cards and stored-value cards (储值卡): the Cards screen, the card tender, main's refusals. */
 const en = {
   nav: 'Cards',
@@ -111,7 +113,7 @@ const en = {
   },
 };
 
-const zhCN: typeof en = {
+const zhCN: Translation<typeof en> = {
   nav: '储值卡',
   title: '礼品卡与储值卡',
   number: '卡号',
@@ -217,4 +219,4 @@ const zhCN: typeof en = {
   },
 };
 
-export const cardsMessages = { ns: 'cards', en, zhCN };
+export const cardsMessages = defineMessages('cards', en, zhCN);

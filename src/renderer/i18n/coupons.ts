@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Coupons: the managers' screen (campaigns, codes, conflicts) and the coupon entry at the till. */
 const en = {
   nav: 'Coupons',
@@ -122,9 +124,7 @@ const en = {
   },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-const zhCN: Strings<typeof en> = {
+const zhCN: Translation<typeof en> = {
   nav: '优惠券',
   title: '优惠券',
   tabs: { campaigns: '活动', conflicts: '重复使用' },
@@ -247,4 +247,4 @@ const zhCN: Strings<typeof en> = {
   },
 };
 
-export const couponsMessages = { ns: 'coupons', en, zhCN };
+export const couponsMessages = defineMessages('coupons', en, zhCN);

@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Sales dashboard, customer insight and product performance. */
 const en = {
   title: 'Sales dashboard',
@@ -121,7 +123,7 @@ const en = {
   },
 };
 
-const zhCN: typeof en = {
+const zhCN: Translation<typeof en> = {
   title: '销售看板',
   navLabel: '看板',
   from: '开始',
@@ -243,4 +245,4 @@ const zhCN: typeof en = {
   },
 };
 
-export const dashboardMessages = { ns: 'dashboard', en, zhCN };
+export const dashboardMessages = defineMessages('dashboard', en, zhCN);

@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Backups, restore, recovery, export and the journal check (Settings, and the recovery screen). */
 const en = {
   title: 'Backups and data',
@@ -120,9 +122,7 @@ const en = {
   },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-const zhCN: Strings<typeof en> = {
+const zhCN: Translation<typeof en> = {
   title: '备份与数据',
   backups: '备份',
   backupsHint: 'Countertop 在运行期间（不影响收银）和关闭时自动复制整个数据库。备份保存在本机的以下文件夹：',
@@ -233,4 +233,4 @@ const zhCN: Strings<typeof en> = {
   },
 };
 
-export const dataMessages = { ns: 'data', en, zhCN };
+export const dataMessages = defineMessages('data', en, zhCN);

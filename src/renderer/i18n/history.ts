@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** A store's past brought along: the customers and sales-history kinds of the Import dialog. */
 const en = {
   kindCustomers: 'Customers',
@@ -59,9 +61,7 @@ const en = {
   },
 };
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-
-const zhCN: Shape<typeof en> = {
+const zhCN: Translation<typeof en> = {
   kindCustomers: '顾客',
   kindSales: '历史销售',
   helpCustomers:
@@ -120,4 +120,4 @@ const zhCN: Shape<typeof en> = {
   },
 };
 
-export const historyMessages = { ns: 'history', en, zhCN };
+export const historyMessages = defineMessages('history', en, zhCN);

@@ -1,9 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../shared/api';
-import { en } from './en';
-import { zhCN } from './zh-CN';
-import { FEATURE_MESSAGES, type FeatureMessages } from './features';
+import { translation } from './messages';
 import { browserLanguage } from './browser';
 
 export { browserLanguage };
@@ -51,13 +49,10 @@ export function startLanguage(setupDone: boolean, storeLanguage: Language): Lang
   return localLanguage() ?? (setupDone ? storeLanguage : browserLanguage(preferredLanguages()));
 }
 
-const withFeatures = (base: object, pick: (f: FeatureMessages) => Record<string, unknown>) =>
-  Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
-
 void i18next.use(initReactI18next).init({
   resources: {
-    en: { translation: withFeatures(en, (f) => f.en) },
-    'zh-CN': { translation: withFeatures(zhCN, (f) => f.zhCN) },
+    en: { translation: translation('en') },
+    'zh-CN': { translation: translation('zh-CN') },
   },
   lng: initialLanguage(),
   fallbackLng: 'en',

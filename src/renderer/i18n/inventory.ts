@@ -1,4 +1,4 @@
-import type { FeatureMessages } from './features';
+import { defineMessages, type Translation } from './define';
 
 /** Store manager screens: stock, purchasing, counts (t('inv.…')). */
 const en = {
@@ -314,7 +314,7 @@ const en = {
   },
 };
 
-const zhCN: typeof en = {
+const zhCN: Translation<typeof en> = {
   nav: { stock: '库存', purchasing: '采购', counts: '盘点', lowStock: '{{count}} 项低库存' },
   common: {
     location: '库位',
@@ -627,4 +627,4 @@ const zhCN: typeof en = {
   },
 };
 
-export const inventoryMessages: FeatureMessages = { ns: 'inv', en, zhCN };
+export const inventoryMessages = defineMessages('inv', en, zhCN);

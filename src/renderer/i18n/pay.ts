@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Provider payments: the dialog's mobile and terminal tenders, Settings → Payments, the trade lookup. */
 const en = {
   providers: {
@@ -181,9 +183,7 @@ const en = {
   },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-const zhCN: Strings<typeof en> = {
+const zhCN: Translation<typeof en> = {
   providers: {
     alipay: '支付宝',
     wechat: '微信支付',
@@ -360,4 +360,4 @@ const zhCN: Strings<typeof en> = {
   },
 };
 
-export const payMessages = { ns: 'pay', en, zhCN };
+export const payMessages = defineMessages('pay', en, zhCN);

@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Price lists and customer groups: the managers' screen, the group on a customer, the price reason on a line. */
 const en = {
   title: 'Price lists',
@@ -54,9 +56,7 @@ const en = {
   },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-const zhCN: Strings<typeof en> = {
+const zhCN: Translation<typeof en> = {
   title: '价目表',
   hint: '会员价、批发价。每行按适用于本单的价目表中的最低价计价，不会高于标价；促销再在此价上计算。',
   groups: '客户分组',
@@ -110,4 +110,4 @@ const zhCN: Strings<typeof en> = {
   },
 };
 
-export const priceListsMessages = { ns: 'priceLists', en, zhCN };
+export const priceListsMessages = defineMessages('priceLists', en, zhCN);

@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Promotions: the manager's screen (list, form, try a cart, report) and the counter's promotion lines. */
 const en = {
   nav: 'Promotions',
@@ -154,7 +156,7 @@ const en = {
   },
 };
 
-const zhCN: typeof en = {
+const zhCN: Translation<typeof en> = {
   nav: '促销',
   title: '促销活动',
   hint: '收银台自动应用的优惠。每项优惠都会在购物车行和小票上注明。',
@@ -309,4 +311,4 @@ const zhCN: typeof en = {
   },
 };
 
-export const promotionsMessages = { ns: 'promotions', en, zhCN };
+export const promotionsMessages = defineMessages('promotions', en, zhCN);

@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Shifts: cash-drawer sessions, X and Z reports. */
 const en = {
   title: 'Shift',
@@ -108,7 +110,7 @@ const en = {
   },
 };
 
-const zhCN: typeof en = {
+const zhCN: Translation<typeof en> = {
   title: '班次',
   navLabel: '班次与现金',
   none: '本收银台尚未开班。',
@@ -217,4 +219,4 @@ const zhCN: typeof en = {
   },
 };
 
-export const shiftsMessages = { ns: 'shifts', en, zhCN };
+export const shiftsMessages = defineMessages('shifts', en, zhCN);

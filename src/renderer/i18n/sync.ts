@@ -1,3 +1,5 @@
+import { defineMessages, type Translation } from './define';
+
 /** Cloud sync: the top-bar indicator, the Sync screen and joining a store from the set-up screen. */
 const en = {
   nav: 'Sync',
@@ -180,9 +182,7 @@ const en = {
   },
 };
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-
-const zhCN: Shape<typeof en> = {
+const zhCN: Translation<typeof en> = {
   nav: '同步',
   title: '云同步',
   indicator: {
@@ -360,4 +360,4 @@ const zhCN: Shape<typeof en> = {
   },
 };
 
-export const syncMessages = { ns: 'sync', en, zhCN };
+export const syncMessages = defineMessages('sync', en, zhCN);

@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import i18next from 'i18next';
 import { describeAfterError } from '../../../src/renderer/features/aftersale/errors';
-import { en } from '../../../src/renderer/i18n/en';
-import { zhCN } from '../../../src/renderer/i18n/zh-CN';
-import { FEATURE_MESSAGES } from '../../../src/renderer/i18n/features';
+import { translation } from '../../../src/renderer/i18n/messages';
 
 async function tIn(lng: 'en' | 'zh-CN') {
-  const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
-    Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
   const i = i18next.createInstance();
   await i.init({
     lng,
-    resources: { en: { translation: merged(en, (f) => f.en) }, 'zh-CN': { translation: merged(zhCN, (f) => f.zhCN) } },
+    resources: { en: { translation: translation('en') }, 'zh-CN': { translation: translation('zh-CN') } },
     interpolation: { escapeValue: false },
   });
   return i.t;

@@ -9,14 +9,12 @@ vi.hoisted(() => {
   g.document ??= { documentElement: {}, getElementById: () => null };
 });
 import i18next, { type TFunction } from 'i18next';
-import { en } from '../../../src/renderer/i18n/en';
-import { zhCN } from '../../../src/renderer/i18n/zh-CN';
-import { FEATURE_MESSAGES } from '../../../src/renderer/i18n/features';
 import { actionLabel, describeRow, type DescribeContext } from '../../../src/renderer/features/audit/describe';
 import { makeFormatters } from '../../../src/renderer/lib/format';
 import { formError } from '../../../src/renderer/features/stock/ProductForm';
 import { describeApproval } from '../../../src/renderer/components/ApprovalDialog';
 import { cardBrandName } from '../../../src/shared/card-brands';
+import { translation } from '../../../src/renderer/i18n/messages';
 
 type Lang = 'en' | 'zh-CN';
 
@@ -40,12 +38,10 @@ function auditActionsInMain(): string[] {
 }
 
 async function tIn(lng: Lang): Promise<TFunction> {
-  const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
-    Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
   const i = i18next.createInstance();
   await i.init({
     lng,
-    resources: { en: { translation: merged(en, (f) => f.en) }, 'zh-CN': { translation: merged(zhCN, (f) => f.zhCN) } },
+    resources: { en: { translation: translation('en') }, 'zh-CN': { translation: translation('zh-CN') } },
     interpolation: { escapeValue: false },
   });
   return i.t;

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '../../../src/renderer/lib/download';
+import { toCsv } from '../../../src/renderer/lib/save-file';
 
 describe("the renderer's CSV downloads", () => {
   it('go through the shared writer: formulas neutralised, numbers kept, UTF-8 marked', () => {

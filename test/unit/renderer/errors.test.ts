@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import i18next from 'i18next';
 import { describeError, fieldErrors } from '../../../src/renderer/lib/errors';
-import { en } from '../../../src/renderer/i18n/en';
-import { zhCN } from '../../../src/renderer/i18n/zh-CN';
-import { dataMessages } from '../../../src/renderer/i18n/data';
+import { translation } from '../../../src/renderer/i18n/messages';
 
 async function tIn(lng: 'en' | 'zh-CN') {
   const i = i18next.createInstance();
-  await i.init({ lng, resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } }, interpolation: { escapeValue: false } });
+  await i.init({
+    lng,
+    resources: { en: { translation: translation('en') }, 'zh-CN': { translation: translation('zh-CN') } },
+    interpolation: { escapeValue: false },
+  });
   return i.t;
 }
 
@@ -78,7 +80,7 @@ describe('a refused restore in the UI language', () => {
     const i = i18next.createInstance();
     await i.init({
       lng,
-      resources: { en: { translation: { ...en, data: dataMessages.en } }, 'zh-CN': { translation: { ...zhCN, data: dataMessages.zhCN } } },
+      resources: { en: { translation: translation('en') }, 'zh-CN': { translation: translation('zh-CN') } },
       interpolation: { escapeValue: false },
     });
     return i.t;

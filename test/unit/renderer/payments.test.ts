@@ -29,21 +29,17 @@ vi.mock('../../../src/renderer/api', () => ({
 import i18next, { type TFunction } from 'i18next';
 import type { Cart } from '../../../src/shared/api/types';
 import type { Trade } from '../../../src/shared/api/payments';
-import { en } from '../../../src/renderer/i18n/en';
-import { zhCN } from '../../../src/renderer/i18n/zh-CN';
-import { FEATURE_MESSAGES } from '../../../src/renderer/i18n/features';
 import { summary, toRequest, usePayment } from '../../../src/renderer/stores/payment';
 import { availableMethods, tradeFailureReason, tradeTenderKind } from '../../../src/renderer/features/payment/trade-text';
+import { translation } from '../../../src/renderer/i18n/messages';
 
 type Lang = 'en' | 'zh-CN';
 
 async function tIn(lng: Lang): Promise<TFunction> {
-  const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
-    Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
   const i = i18next.createInstance();
   await i.init({
     lng,
-    resources: { en: { translation: merged(en, (f) => f.en) }, 'zh-CN': { translation: merged(zhCN, (f) => f.zhCN) } },
+    resources: { en: { translation: translation('en') }, 'zh-CN': { translation: translation('zh-CN') } },
     interpolation: { escapeValue: false },
   });
   return i.t;

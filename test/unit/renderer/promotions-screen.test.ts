@@ -7,23 +7,19 @@ vi.hoisted(() => {
   g.document ??= { documentElement: {}, getElementById: () => null };
 });
 import i18next, { type TFunction } from 'i18next';
-import { en } from '../../../src/renderer/i18n/en';
-import { zhCN } from '../../../src/renderer/i18n/zh-CN';
-import { FEATURE_MESSAGES } from '../../../src/renderer/i18n/features';
 import { promotionState, promotionSummary, ruleSummary } from '../../../src/renderer/features/promotions/summary';
 import { draftOf, emptyForm, formOf, type FormState } from '../../../src/renderer/features/promotions/form-state';
 import { promotionDraftSchema, type PromotionRecord } from '../../../src/shared/api/promotions';
 import type { Promotion } from '../../../src/shared/promotions';
+import { translation } from '../../../src/renderer/i18n/messages';
 
 type Lang = 'en' | 'zh-CN';
 
 async function tIn(lng: Lang): Promise<TFunction> {
-  const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
-    Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
   const i = i18next.createInstance();
   await i.init({
     lng,
-    resources: { en: { translation: merged(en, (f) => f.en) }, 'zh-CN': { translation: merged(zhCN, (f) => f.zhCN) } },
+    resources: { en: { translation: translation('en') }, 'zh-CN': { translation: translation('zh-CN') } },
     interpolation: { escapeValue: false },
   });
   return i.t;

@@ -5,18 +5,14 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { connectionState } from '../../../src/renderer/features/sync/problem';
-import { en } from '../../../src/renderer/i18n/en';
-import { FEATURE_MESSAGES } from '../../../src/renderer/i18n/features';
-import { zhCN } from '../../../src/renderer/i18n/zh-CN';
 import { describeError } from '../../../src/renderer/lib/errors';
+import { translation } from '../../../src/renderer/i18n/messages';
 
 async function tIn(lng: 'en' | 'zh-CN') {
-  const merged = (base: object, pick: (f: (typeof FEATURE_MESSAGES)[number]) => Record<string, unknown>) =>
-    Object.assign({}, base, ...FEATURE_MESSAGES.map((f) => ({ [f.ns]: pick(f) })));
   const i = i18next.createInstance();
   await i.init({
     lng,
-    resources: { en: { translation: merged(en, (f) => f.en) }, 'zh-CN': { translation: merged(zhCN, (f) => f.zhCN) } },
+    resources: { en: { translation: translation('en') }, 'zh-CN': { translation: translation('zh-CN') } },
     interpolation: { escapeValue: false },
   });
   return i.t;

@@ -3,7 +3,6 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParkedSale } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
@@ -12,6 +11,7 @@ import { useCart } from '../../stores/cart';
 import { useNotify } from '../../stores/notify';
 import { CustomerPicker } from '../customers/CustomerPicker';
 import { describeAfterError } from './errors';
+import { cartData, parkedData } from '../../data/sales';
 
 /** The checkout's after-sale controls: the sale's customer, ship-to-customer, park and resume. */
 export function CheckoutExtras() {
@@ -39,7 +39,7 @@ export function CheckoutExtras() {
   }, [cartId]);
 
   const setCustomer = async (customerId: string | null) => {
-    const r = await invoke('cart.setCustomer', { customerId });
+    const r = await cartData.setCustomer({ customerId });
     if (r.ok) {
       useAfter.getState().setExtras(r.value);
       // The customer changes what the lines cost (member prices, member and group promotions).
@@ -47,14 +47,14 @@ export function CheckoutExtras() {
     } else useNotify.getState().error(r.error);
   };
   const toggleShip = async () => {
-    const r = await invoke('cart.setFulfilment', { fulfilment: extras?.fulfilment === 'ship' ? 'now' : 'ship' });
+    const r = await cartData.setFulfilment({ fulfilment: extras?.fulfilment === 'ship' ? 'now' : 'ship' });
     if (r.ok) {
       useAfter.getState().setExtras(r.value);
       if (!cartId) await useCart.getState().load();
     } else useNotify.getState().error(r.error);
   };
   const park = async () => {
-    const r = await invoke('parked.park', {});
+    const r = await parkedData.park({});
     if (!r.ok) {
       useNotify.getState().message('error', 'after.reason.empty');
       return;
@@ -113,10 +113,10 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
   const [list, setList] = useState<ParkedSale[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    void invoke('parked.list', {}).then((r) => (r.ok ? setList(r.value) : setError(r.error)));
+    void parkedData.list({}).then((r) => (r.ok ? setList(r.value) : setError(r.error)));
   }, []);
   const resume = async (cartId: string) => {
-    const r = await invoke('parked.resume', { cartId });
+    const r = await parkedData.resume({ cartId });
     if (!r.ok) {
       setError(r.error);
       return;
@@ -128,7 +128,7 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
   };
   const discard = async (cartId: string) => {
     if (!window.confirm(t('after.parked.discardConfirm'))) return;
-    const r = await invoke('parked.discard', { cartId });
+    const r = await parkedData.discard({ cartId });
     if (r.ok) {
       setList(r.value);
       await useAfter.getState().loadParkedCount();

@@ -1,8 +1,8 @@
 import { ORDER_NUMBER } from '../../../shared/api';
-import { invoke } from '../../api';
 import { useAfter } from '../../stores/aftersale';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
+import { ordersData } from '../../data/sales';
 
 /**
  * A scanned code shaped like an order number (T1-000042, the receipt's Code128) opens that order
@@ -14,7 +14,7 @@ export async function scanOrderOr(code: string, otherwise: () => Promise<unknown
     await otherwise();
     return;
   }
-  const r = await invoke('orders.lookup', { number: upper });
+  const r = await ordersData.lookup({ number: upper });
   if (r.ok) {
     useAfter.getState().openOrder(r.value.id);
     useApp.getState().go('orders');

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditCursor, AuditFacets, AuditName, AuditPage, AuditRow, InputOf } from '../../../shared/api';
-import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { actionLabel, describeRow, type DescribeContext } from './describe';
 import './audit.css';
+import { auditData } from '../../data/admin';
 
 type Filter = Omit<InputOf<'audit.list'>, 'before' | 'limit'>;
 
@@ -57,7 +57,7 @@ export function AuditScreen() {
 
   useEffect(() => {
     let live = true;
-    void invoke('audit.facets', {}).then((r) => {
+    void auditData.facets({}).then((r) => {
       if (live && r.ok) setFacets(r.value);
     });
     return () => {
@@ -74,7 +74,7 @@ export function AuditScreen() {
   // A new filter: the first (newest) page.
   useEffect(() => {
     const id = ++request.current;
-    void invoke('audit.list', { ...filter, limit: PAGE }).then((r) => {
+    void auditData.list({ ...filter, limit: PAGE }).then((r) => {
       if (id !== request.current) return;
       setLoading(false);
       if (r.ok) apply(r.value, false);
@@ -85,7 +85,7 @@ export function AuditScreen() {
   const more = async (before: AuditCursor) => {
     const id = ++request.current;
     setLoading(true);
-    const r = await invoke('audit.list', { ...filter, limit: PAGE, before });
+    const r = await auditData.list({ ...filter, limit: PAGE, before });
     if (id !== request.current) return;
     setLoading(false);
     if (r.ok) apply(r.value, true);

@@ -3,11 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { CardView } from '../../../shared/api/stored-value';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { usePayment } from '../../stores/payment';
+import { cardsData } from '../../data/cards';
+import { AmountField } from '../payment/AmountField';
 
 /**
  * The gift / stored-value card tender of the payment dialog: scan the card, see its balance, take
@@ -33,7 +34,7 @@ export function CardTender({ due }: { due: number }) {
 
   const check = async () => {
     setError(null);
-    const r = await invoke('cards.lookup', { number: number.trim() });
+    const r = await cardsData.lookup({ number: number.trim() });
     if (!r.ok) {
       setCard(null);
       setError(r.error);
@@ -79,19 +80,13 @@ export function CardTender({ due }: { due: number }) {
       {card && (
         <>
           <p data-testid="tender-card-balance">{t('cards.tender.available', { amount: fmt.money(available, p.currency) })}</p>
-          <label className="field">
-            <span className="field-label">{t('payment.amount')}</span>
-            <div className="input-suffix input-xl">
-              <input
-                inputMode="decimal"
-                value={amountText}
-                onChange={(e) => setAmountText(e.target.value)}
-                data-testid="tender-card-amount"
-              />
-              <span>{p.currency}</span>
-            </div>
-            {amount !== null && !ok && amount > 0 && <span className="field-error">{t('cards.tender.tooMuch')}</span>}
-          </label>
+          <AmountField
+            value={amountText}
+            onChange={setAmountText}
+            currency={p.currency}
+            testId="tender-card-amount"
+            error={amount !== null && !ok && amount > 0 && t('cards.tender.tooMuch')}
+          />
           <button
             type="button"
             className="btn btn-primary btn-lg btn-block"

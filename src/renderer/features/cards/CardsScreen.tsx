@@ -6,12 +6,13 @@ import { roleRank } from '../../../shared/api/define';
 import { currencyDigits, parseMoney } from '../../../shared/money';
 import { bonusFor } from '../../../shared/stored-value/rules';
 import { uuidv7 } from '../../../shared/ids';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
+import { cardsData } from '../../data/cards';
+import { Table } from '../../components/Table';
 
 /**
  * Gift and stored-value cards: a clerk looks a card up, sells one and tops one up; a manager also
@@ -28,7 +29,7 @@ export function CardsScreen() {
   const [changes, setChanges] = useState(0);
 
   useEffect(() => {
-    void invoke('cards.settings', {}).then((r) => (r.ok ? setSettings(r.value) : setError(r.error)));
+    void cardsData.settings({}).then((r) => (r.ok ? setSettings(r.value) : setError(r.error)));
   }, []);
 
   const done = (text: string | null, next?: CardView) => {
@@ -85,7 +86,7 @@ function Lookup({ onCard, onError }: { onCard(c: CardView): void; onError: OnErr
   const [number, setNumber] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await invoke('cards.lookup', { number: number.trim() });
+    const r = await cardsData.lookup({ number: number.trim() });
     if (r.ok) onCard(r.value);
     else onError(r.error);
   };
@@ -138,7 +139,7 @@ function CardPanel({
 
   const topUp = async () => {
     if (!parsed) return;
-    const r = await invoke('cards.topUp', {
+    const r = await cardsData.topUp({
       opId: uuidv7(),
       number: card.number,
       amount: parsed,
@@ -150,17 +151,17 @@ function CardPanel({
   };
   const transfer = async () => {
     const value = m.parse(moveAmount);
-    const r = await invoke('cards.transfer', { opId: uuidv7(), from: card.number, to: to.trim(), ...(value ? { amount: value } : {}) });
+    const r = await cardsData.transfer({ opId: uuidv7(), from: card.number, to: to.trim(), ...(value ? { amount: value } : {}) });
     if (!r.ok) return onError(r.error);
     onDone(null, r.value.from);
   };
   const setBlocked = async (blocked: boolean) => {
-    const r = await invoke('cards.setBlocked', { number: card.number, blocked });
+    const r = await cardsData.setBlocked({ number: card.number, blocked });
     if (!r.ok) return onError(r.error);
     onDone(null, r.value);
   };
   const reissue = async () => {
-    const r = await invoke('cards.reissue', { opId: uuidv7(), number: card.number });
+    const r = await cardsData.reissue({ opId: uuidv7(), number: card.number });
     if (!r.ok) return onError(r.error);
     onDone(t('cards.reissue.done', { number: r.value.to.number }), r.value.to);
   };
@@ -238,20 +239,24 @@ function CardPanel({
         </button>
       )}
       <h3>{t('cards.history')}</h3>
-      <table className="table" data-testid="card-history">
-        <tbody>
-          {card.entries.map((e) => (
-            <tr key={e.id}>
-              <td>{fmt.dateTime(e.at)}</td>
-              <td>
+      <Table
+        rows={card.entries}
+        rowKey={(e) => e.id}
+        testId="card-history"
+        columns={[
+          { key: 'at', cell: (e) => fmt.dateTime(e.at) },
+          {
+            key: 'kind',
+            cell: (e) => (
+              <>
                 {t(`cards.entry.${e.kind}`)}
                 {e.offline && <small> ({t('cards.offline')})</small>}
-              </td>
-              <td className="num">{fmt.money(e.delta, currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { key: 'delta', num: true, cell: (e) => fmt.money(e.delta, currency) },
+        ]}
+      />
     </section>
   );
 }
@@ -273,7 +278,7 @@ function IssueForm({ currency, onDone, onError }: { currency: string; onDone: Do
     e.preventDefault();
     if (!parsed) return;
     const total = parsed * qty;
-    const r = await invoke('cards.issue', {
+    const r = await cardsData.issue({
       opId: uuidv7(),
       kind,
       amount: parsed,
@@ -360,7 +365,7 @@ function RulesForm({
     const bonusRules = rules
       .map((r) => ({ minTopUp: m.parse(r.min) ?? 0, bonus: m.parse(r.bonus) ?? 0 }))
       .filter((r) => r.minTopUp > 0 && r.bonus > 0);
-    const r = await invoke('cards.setSettings', {
+    const r = await cardsData.setSettings({
       bonusRules,
       expiryMonths: expiry.trim() === '' ? null : Number.parseInt(expiry, 10),
       cnRules: cn,
@@ -442,7 +447,7 @@ function Liability({ currency, onDone, onError }: { currency: string; onDone: Do
   const [round, setRound] = useState(0);
   useEffect(() => {
     let live = true;
-    void invoke('cards.liability', {}).then((r) => {
+    void cardsData.liability({}).then((r) => {
       if (!live) return;
       if (r.ok) setReport(r.value);
       else onError(r.error);
@@ -453,7 +458,7 @@ function Liability({ currency, onDone, onError }: { currency: string; onDone: Do
   }, [round, onError]);
   const load = () => setRound((n) => n + 1);
   const expire = async () => {
-    const r = await invoke('cards.expire', {});
+    const r = await cardsData.expire({});
     if (!r.ok) return onError(r.error);
     onDone(t('cards.liability.expired', { count: r.value.cards, amount: fmt.money(r.value.amount, currency) }));
     load();

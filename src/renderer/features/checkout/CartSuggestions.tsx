@@ -2,10 +2,10 @@ import '../shifts/shifts.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Suggestion } from '../../../shared/api/insight';
-import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
+import { insightData } from '../../data/insight';
 
 /** "Frequently bought together": one tap adds the item. */
 export function CartSuggestions() {
@@ -19,7 +19,7 @@ export function CartSuggestions() {
     if (!key) return;
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('insight.suggestions', { productIds: [...new Set(key.split(','))].slice(0, 100), limit: 3 }).then((r) => {
+      void insightData.suggestions({ productIds: [...new Set(key.split(','))].slice(0, 100), limit: 3 }).then((r) => {
         if (live) setFound({ key, items: r.ok ? r.value : [] });
       });
     }, 250);

@@ -10,7 +10,7 @@ import { ReceiptDialog } from '../receipt/ReceiptDialog';
 import { CartPanel } from './CartPanel';
 import { CategoryBar, ProductGrid, SearchBox, SearchResults } from './CatalogPanel';
 import { RecentSales } from './RecentSales';
-import { TopBar } from './TopBar';
+import { TopBar } from '../../components/TopBar';
 import { useScanner } from './useScanner';
 import { CheckoutExtras } from '../aftersale/CheckoutExtras';
 import { scanOrderOr } from '../aftersale/scanOrder';

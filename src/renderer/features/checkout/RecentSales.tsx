@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderSummary } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
+import { salesData } from '../../data/sales';
 
 /** The latest sales on this store; a click opens the receipt. */
 export function RecentSales({ onClose, onOpen }: { onClose(): void; onOpen(orderId: string): void }) {
@@ -17,7 +17,7 @@ export function RecentSales({ onClose, onOpen }: { onClose(): void; onOpen(order
 
   useEffect(() => {
     let live = true;
-    void invoke('sales.recent', { limit: 50 }).then((r) => {
+    void salesData.recent({ limit: 50 }).then((r) => {
       if (!live) return;
       if (r.ok) setOrders(r.value);
       else setError(r.error);

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { roleRank } from '../../../shared/api/define';
 import type { CountDetail, CountSession, VarianceReport } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
-import { invoke } from '../../api';
 import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
@@ -11,8 +10,9 @@ import { localizedName } from '../../lib/names';
 import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import type { Unit } from '../../../shared/units';
+import { countsData } from '../../data/counts';
 
 function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
   const { t } = useTranslation();
@@ -28,11 +28,11 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
   const [version, setVersion] = useState(0);
   const load = useCallback(() => setVersion((v) => v + 1), []);
   useEffect(() => {
-    void invoke('counts.get', { id }).then(async (r) => {
+    void countsData.get({ id }).then(async (r) => {
       if (!r.ok) return;
       setCount(r.value);
       if (manager && r.value.status !== 'open') {
-        const v = await invoke('counts.variance', { id });
+        const v = await countsData.variance({ id });
         if (v.ok) setReport(v.value);
       }
     });
@@ -44,7 +44,7 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
     const c = code.trim();
     setCode('');
     if (!c) return;
-    const r = await invoke('counts.scan', { id, code: c });
+    const r = await countsData.scan({ id, code: c });
     if (r.ok) setCount(r.value);
     else notify.error(r.error, { kind: 'scan', code: c });
     input.current?.focus();
@@ -52,24 +52,24 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
   const setQty = async (productId: string, unit: Unit, text: string) => {
     const n = parseQty(text, unit);
     if (n === null) return;
-    const r = await invoke('counts.setQty', { id, productId, counted: n });
+    const r = await countsData.setQty({ id, productId, counted: n });
     if (r.ok) setCount(r.value);
     else notify.error(r.error);
   };
   const submit = async () => {
-    const r = await invoke('counts.submit', { id });
+    const r = await countsData.submit({ id });
     if (!r.ok) return notify.error(r.error);
     load();
   };
   const approve = async () => {
-    const r = await invoke('counts.approve', { id, uncounted });
+    const r = await countsData.approve({ id, uncounted });
     if (!r.ok) return notify.error(r.error);
     setReport(r.value);
     load();
     void useInventory.getState().refreshBadge();
   };
   const cancel = async () => {
-    const r = await invoke('counts.cancel', { id });
+    const r = await countsData.cancel({ id });
     if (r.ok) setCount(r.value);
   };
 
@@ -201,14 +201,14 @@ export function CountsScreen() {
   const [open, setOpen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [form, setForm] = useState({ name: '', scope: 'partial' as 'full' | 'partial', locationId: '', categoryId: '', blind: true });
-  const load = useCallback(() => void invoke('counts.list', {}).then((r) => r.ok && setRows(r.value)), []);
+  const load = useCallback(() => void countsData.list({}).then((r) => r.ok && setRows(r.value)), []);
   useEffect(load, [load]);
   useEffect(() => {
     if (manager) void loadRefs();
   }, [manager, loadRefs]);
 
   const create = async () => {
-    const r = await invoke('counts.create', {
+    const r = await countsData.create({
       name: form.name.trim() || new Date().toLocaleDateString(i18n.language),
       scope: form.scope,
       locationId: form.locationId || defaultLocation(locations)?.id || '',

@@ -3,13 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { Category, CouponCampaignRecord, CouponCodePage, CouponConflict, CouponPolicy, CouponUse, InputOf } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { parseMoney } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
-import { saveBase64, saveText } from '../../lib/files';
+import { saveBase64, saveText } from '../../lib/save-file';
 import { bpToPercentText, useFormat, type Formatters } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
+import { Table } from '../../components/Table';
+import { couponsData } from '../../data/coupons';
+import { catalogData } from '../../data/catalog';
 
 type Draft = InputOf<'coupons.create'>['campaign'];
 const PAGE = 50;
@@ -41,13 +43,13 @@ export function CouponsScreen() {
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(async () => {
-    const r = await invoke('coupons.campaigns', {});
+    const r = await couponsData.campaigns({});
     if (r.ok) setCampaigns(r.value);
     else setError(r.error);
   }, []);
   useEffect(() => {
     let live = true;
-    void invoke('coupons.campaigns', {}).then((r) => {
+    void couponsData.campaigns({}).then((r) => {
       if (!live) return;
       if (r.ok) setCampaigns(r.value);
       else setError(r.error);
@@ -107,54 +109,53 @@ function CampaignList({
   const fmt = useFormat();
   const notify = useNotify();
   const toggle = async (c: CouponCampaignRecord) => {
-    const r = await invoke('coupons.setActive', { id: c.id, active: !c.active });
+    const r = await couponsData.setActive({ id: c.id, active: !c.active });
     if (!r.ok) notify.error(r.error);
     await onChanged();
   };
   return (
     <section className="card settings-card">
       <h2>{t('coupons.tabs.campaigns')}</h2>
-      {campaigns === null ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : campaigns.length === 0 ? (
-        <p className="muted" data-testid="coupons-none">
-          {t('coupons.list.empty')}
-        </p>
-      ) : (
-        <table className="table" data-testid="coupons-campaigns">
-          <thead>
-            <tr>
-              <th>{t('coupons.list.name')}</th>
-              <th>{t('coupons.list.reward')}</th>
-              <th>{t('coupons.list.codes')}</th>
-              <th className="num">{t('coupons.list.used')}</th>
-              <th>{t('coupons.list.status')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {campaigns.map((c) => (
-              <tr key={c.id} data-testid="coupon-campaign">
-                <td>{i18n.language === 'zh-CN' && c.nameZh ? c.nameZh : c.name}</td>
-                <td>{rewardText(c, fmt, t)}</td>
-                <td data-testid="coupon-campaign-codes">
-                  {c.sharedCode ? t('coupons.list.shared', { code: c.sharedCode }) : t('coupons.list.batch', { count: c.codeCount })}
-                </td>
-                <td className="num">{c.maxUses ? `${c.used} / ${c.maxUses}` : c.used}</td>
-                <td>{c.active ? t('coupons.list.active') : t('coupons.list.paused')}</td>
-                <td>
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => onOpen(c)} data-testid="coupon-campaign-open">
-                    {t('coupons.list.open')}
-                  </button>
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(c)}>
-                    {c.active ? t('coupons.list.pause') : t('coupons.list.resume')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={campaigns}
+        rowKey={(c) => c.id}
+        loading={t('common.loading')}
+        empty={t('coupons.list.empty')}
+        emptyTestId="coupons-none"
+        testId="coupons-campaigns"
+        rowTestId="coupon-campaign"
+        columns={[
+          { key: 'name', header: t('coupons.list.name'), cell: (c) => (i18n.language === 'zh-CN' && c.nameZh ? c.nameZh : c.name) },
+          { key: 'reward', header: t('coupons.list.reward'), cell: (c) => rewardText(c, fmt, t) },
+          {
+            key: 'codes',
+            header: t('coupons.list.codes'),
+            testId: 'coupon-campaign-codes',
+            cell: (c) =>
+              c.sharedCode ? t('coupons.list.shared', { code: c.sharedCode }) : t('coupons.list.batch', { count: c.codeCount }),
+          },
+          { key: 'used', header: t('coupons.list.used'), num: true, cell: (c) => (c.maxUses ? `${c.used} / ${c.maxUses}` : c.used) },
+          {
+            key: 'status',
+            header: t('coupons.list.status'),
+            cell: (c) => (c.active ? t('coupons.list.active') : t('coupons.list.paused')),
+          },
+          {
+            key: 'actions',
+            header: '',
+            cell: (c) => (
+              <>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => onOpen(c)} data-testid="coupon-campaign-open">
+                  {t('coupons.list.open')}
+                </button>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(c)}>
+                  {c.active ? t('coupons.list.pause') : t('coupons.list.resume')}
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -182,7 +183,7 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void invoke('catalog.categories', {}).then((r) => r.ok && setCategories(r.value));
+    void catalogData.categories({}).then((r) => r.ok && setCategories(r.value));
   }, []);
 
   const submit = async (e: FormEvent) => {
@@ -197,7 +198,7 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
     if (scope === 'products') {
       const productIds: string[] = [];
       for (const sku of skus.split(/[,\s]+/).filter(Boolean)) {
-        const r = await invoke('catalog.search', { q: sku, limit: 20 });
+        const r = await catalogData.search({ q: sku, limit: 20 });
         const hit = r.ok ? r.value.find((p) => p.sku.toLowerCase() === sku.toLowerCase()) : undefined;
         if (!hit) {
           setError(t('coupons.form.unknownSku', { sku }));
@@ -220,7 +221,7 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
       codes: mode === 'batch' ? { mode, count: Number(count) } : maxUses.trim() ? { mode, maxUses: Number(maxUses) } : { mode },
     };
     setBusy(true);
-    const r = await invoke('coupons.create', { campaign });
+    const r = await couponsData.create({ campaign });
     setBusy(false);
     if (!r.ok) {
       setError(describeError(t, r.error));
@@ -351,7 +352,7 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
 
   useEffect(() => {
     let live = true;
-    void invoke('coupons.codes', { campaignId: campaign.id, status, offset, limit: PAGE }).then((r) => {
+    void couponsData.codes({ campaignId: campaign.id, status, offset, limit: PAGE }).then((r) => {
       if (!live) return;
       if (r.ok) setPage(r.value);
       else notify.error(r.error);
@@ -362,12 +363,12 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
   }, [campaign.id, status, offset, notify]);
 
   const csv = async () => {
-    const r = await invoke('coupons.csv', { campaignId: campaign.id });
+    const r = await couponsData.csv({ campaignId: campaign.id });
     if (r.ok) saveText(r.value.fileName, r.value.csv);
     else notify.error(r.error);
   };
   const pdf = async () => {
-    const r = await invoke('coupons.pdf', { campaignId: campaign.id, status: 'unused', limit: 2000 });
+    const r = await couponsData.pdf({ campaignId: campaign.id, status: 'unused', limit: 2000 });
     if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
     else notify.error(r.error);
   };
@@ -402,32 +403,24 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
         </button>
       </div>
       {page && <p className="muted">{t('coupons.codes.total', { count: page.total })}</p>}
-      <table className="table">
-        <thead>
-          <tr>
-            <th className="num">#</th>
-            <th>{t('coupons.codes.code')}</th>
-            <th>{t('coupons.codes.status')}</th>
-            <th>{t('coupons.codes.order')}</th>
-            <th>{t('coupons.codes.terminal')}</th>
-            <th>{t('coupons.codes.at')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(page?.rows ?? []).map((r) => (
-            <tr key={r.code} data-testid="coupon-code-row" data-status={r.status}>
-              <td className="num">{r.seq}</td>
-              <td>
-                <code data-testid="coupon-code-text">{r.code}</code>
-              </td>
-              <td>{r.status === 'used' ? t('coupons.codes.used') : t('coupons.codes.unused')}</td>
-              <td>{r.orderNumber ?? r.orderId?.slice(-8) ?? ''}</td>
-              <td>{r.terminalCode ?? ''}</td>
-              <td>{r.usedAt ? fmt.dateTime(r.usedAt) : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        rows={page?.rows ?? []}
+        rowKey={(r) => r.code}
+        rowTestId="coupon-code-row"
+        rowAttributes={(r) => ({ 'data-status': r.status })}
+        columns={[
+          { key: 'seq', header: '#', num: true, cell: (r) => r.seq },
+          { key: 'code', header: t('coupons.codes.code'), cell: (r) => <code data-testid="coupon-code-text">{r.code}</code> },
+          {
+            key: 'status',
+            header: t('coupons.codes.status'),
+            cell: (r) => (r.status === 'used' ? t('coupons.codes.used') : t('coupons.codes.unused')),
+          },
+          { key: 'order', header: t('coupons.codes.order'), cell: (r) => r.orderNumber ?? r.orderId?.slice(-8) ?? '' },
+          { key: 'terminal', header: t('coupons.codes.terminal'), cell: (r) => r.terminalCode ?? '' },
+          { key: 'at', header: t('coupons.codes.at'), cell: (r) => (r.usedAt ? fmt.dateTime(r.usedAt) : '') },
+        ]}
+      />
       <div className="toolbar">
         <button
           type="button"
@@ -472,48 +465,28 @@ function Conflicts() {
   const [list, setList] = useState<CouponConflict[] | null>(null);
   const notify = useNotify();
   useEffect(() => {
-    void invoke('coupons.conflicts', {}).then((r) => (r.ok ? setList(r.value) : notify.error(r.error)));
+    void couponsData.conflicts({}).then((r) => (r.ok ? setList(r.value) : notify.error(r.error)));
   }, [notify]);
   return (
     <section className="card settings-card" data-testid="coupon-conflicts">
       <h2>{t('coupons.tabs.conflicts')}</h2>
       <p className="muted">{t('coupons.conflicts.hint')}</p>
-      {list === null ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : list.length === 0 ? (
-        <p className="notice notice-ok" data-testid="coupon-conflicts-none">
-          {t('coupons.conflicts.empty')}
-        </p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('coupons.conflicts.code')}</th>
-              <th>{t('coupons.conflicts.campaign')}</th>
-              <th>{t('coupons.conflicts.kept')}</th>
-              <th>{t('coupons.conflicts.extra')}</th>
-              <th className="num">{t('coupons.conflicts.amount')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((c) => (
-              <tr key={c.extra.redemptionId} data-testid="coupon-conflict">
-                <td>
-                  <code>{c.code}</code>
-                </td>
-                <td>{c.campaignName}</td>
-                <td>
-                  <UseText use={c.kept} />
-                </td>
-                <td>
-                  <UseText use={c.extra} />
-                </td>
-                <td className="num">{fmt.money(c.amount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={list}
+        rowKey={(c) => c.extra.redemptionId}
+        loading={t('common.loading')}
+        empty={t('coupons.conflicts.empty')}
+        emptyClassName="notice notice-ok"
+        emptyTestId="coupon-conflicts-none"
+        rowTestId="coupon-conflict"
+        columns={[
+          { key: 'code', header: t('coupons.conflicts.code'), cell: (c) => <code>{c.code}</code> },
+          { key: 'campaign', header: t('coupons.conflicts.campaign'), cell: (c) => c.campaignName },
+          { key: 'kept', header: t('coupons.conflicts.kept'), cell: (c) => <UseText use={c.kept} /> },
+          { key: 'extra', header: t('coupons.conflicts.extra'), cell: (c) => <UseText use={c.extra} /> },
+          { key: 'amount', header: t('coupons.conflicts.amount'), num: true, cell: (c) => fmt.money(c.amount) },
+        ]}
+      />
     </section>
   );
 }
@@ -524,7 +497,7 @@ function Policy() {
   const [policy, setPolicy] = useState<CouponPolicy | null>(null);
   const [cap, setCap] = useState('');
   useEffect(() => {
-    void invoke('coupons.policy', {}).then((r) => {
+    void couponsData.policy({}).then((r) => {
       if (r.ok) {
         setPolicy(r.value);
         setCap(String(r.value.offlineCap));
@@ -533,7 +506,7 @@ function Policy() {
   }, []);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await invoke('coupons.setPolicy', { offlineCap: Number(cap) });
+    const r = await couponsData.setPolicy({ offlineCap: Number(cap) });
     if (r.ok) {
       setPolicy(r.value);
       notify.message('info', 'coupons.policy.saved');

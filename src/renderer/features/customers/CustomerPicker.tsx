@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { fieldErrors } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { describeAfterError } from '../aftersale/errors';
+import { customersData } from '../../data/customers';
 
 /** Search as you type (name, phone, email); results are paged by main. */
 export function useCustomerSearch(q: string, limit = 20) {
@@ -17,7 +17,7 @@ export function useCustomerSearch(q: string, limit = 20) {
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('customers.search', { q, offset: 0, limit }).then((r) => {
+      void customersData.search({ q, offset: 0, limit }).then((r) => {
         if (!live) return;
         if (r.ok) {
           setResult(r.value);
@@ -44,7 +44,7 @@ export function NewCustomerForm({ onCreated, initialName = '' }: { onCreated(c: 
   const fe = fieldErrors(error);
   const submit = async () => {
     setBusy(true);
-    const r = await invoke('customers.create', {
+    const r = await customersData.create({
       name: name.trim(),
       phone: phone.trim() || null,
       email: email.trim() || null,

@@ -4,16 +4,17 @@ import { useTranslation } from 'react-i18next';
 import type { CustomerDetail, LoyaltyRules } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { parseMoney } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
 import { useAfter } from '../../stores/aftersale';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { CustomerList, NewCustomerForm, useCustomerSearch } from './CustomerPicker';
 import { CustomerGroupField } from '../price-lists/CustomerGroupField';
+import { customersData, loyaltyData } from '../../data/customers';
+import { cartData } from '../../data/sales';
 
 export function CustomersScreen() {
   const { t } = useTranslation();
@@ -80,7 +81,7 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
   const [adjustNote, setAdjustNote] = useState('');
 
   const load = useCallback(async () => {
-    const r = await invoke('customers.get', { id });
+    const r = await customersData.get({ id });
     if (r.ok) {
       setD(r.value);
       setNotes(r.value.customer.notes);
@@ -101,7 +102,7 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
   const c = d.customer;
 
   const save = async (patch: { notes?: string; marketingConsent?: boolean }) => {
-    const r = await invoke('customers.update', { id, ...patch });
+    const r = await customersData.update({ id, ...patch });
     if (r.ok) {
       await load();
       onChanged();
@@ -121,7 +122,7 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
           type="button"
           className="btn btn-secondary"
           onClick={async () => {
-            const r = await invoke('cart.setCustomer', { customerId: c.id });
+            const r = await cartData.setCustomer({ customerId: c.id });
             if (r.ok) {
               useAfter.getState().setExtras(r.value);
               useApp.getState().go('checkout');
@@ -147,7 +148,7 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
         <button
           type="button"
           className="btn btn-secondary"
-          onClick={async () => apply(await invoke('customers.redeemPoints', { customerId: c.id, blocks: 1 }))}
+          onClick={async () => apply(await customersData.redeemPoints({ customerId: c.id, blocks: 1 }))}
           data-testid="redeem-points"
         >
           {t('after.customer.redeem')}
@@ -201,7 +202,7 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
             disabled={!adjustAmount || !adjustNote.trim()}
             onClick={async () => {
               apply(
-                await invoke('customers.adjustCredit', {
+                await customersData.adjustCredit({
                   customerId: c.id,
                   delta: (adjust.trim().startsWith('-') ? -1 : 1) * (adjustAmount ?? 0),
                   note: adjustNote.trim(),
@@ -264,7 +265,7 @@ function LoyaltyRulesCard() {
   const [valueText, setValueText] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    void invoke('loyalty.rules', {}).then((r) => {
+    void loyaltyData.rules({}).then((r) => {
       if (r.ok) {
         setRules(r.value);
         setValueText((r.value.redeemValue / 100).toFixed(2));
@@ -279,7 +280,7 @@ function LoyaltyRulesCard() {
       onSubmit={async (e) => {
         e.preventDefault();
         if (!value) return;
-        const r = await invoke('loyalty.setRules', { ...rules, redeemValue: value });
+        const r = await loyaltyData.setRules({ ...rules, redeemValue: value });
         if (r.ok) {
           setRules(r.value);
           useNotify.getState().message('info', 'after.loyalty.saved');

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { downloadCsv } from '../../lib/download';
+import { saveCsv } from '../../lib/save-file';
 
 export interface TableSpec {
   columns: string[];
@@ -62,7 +62,7 @@ export function ChartCard({
           <button
             type="button"
             className="btn btn-ghost btn-sm"
-            onClick={() => downloadCsv(`${testId}.csv`, table.csvColumns ?? table.columns, table.csv ?? table.rows)}
+            onClick={() => saveCsv(`${testId}.csv`, table.csvColumns ?? table.columns, table.csv ?? table.rows)}
             data-testid={`${testId}-csv`}
           >
             {t('dashboard.csv')}

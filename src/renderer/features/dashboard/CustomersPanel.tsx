@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CustomerRow, RfmSegment } from '../../../shared/api/insight';
-import { invoke } from '../../api';
 import { Modal } from '../../components/Modal';
-import { downloadCsv } from '../../lib/download';
+import { saveCsv } from '../../lib/save-file';
 import { bpToPercentText, useFormat } from '../../lib/format';
 import { useDashboard } from '../../stores/dashboard';
 import { ChartCard } from './ChartCard';
+import { insightData } from '../../data/insight';
 
 function SegmentList({ segment, onClose }: { segment: RfmSegment; onClose(): void }) {
   const { t } = useTranslation();
@@ -16,7 +16,7 @@ function SegmentList({ segment, onClose }: { segment: RfmSegment; onClose(): voi
   const [loaded, setLoaded] = useState(false);
   if (!loaded) {
     setLoaded(true);
-    void invoke('insight.segment', { segment, limit: 200 }).then((r) => setRows(r.ok ? r.value : { items: [], total: 0 }));
+    void insightData.segment({ segment, limit: 200 }).then((r) => setRows(r.ok ? r.value : { items: [], total: 0 }));
   }
   return (
     <Modal title={`${t(`dashboard.segments.${segment}`)} (${rows?.total ?? '…'})`} onClose={onClose} size="lg" testId="segment-list">
@@ -25,7 +25,7 @@ function SegmentList({ segment, onClose }: { segment: RfmSegment; onClose(): voi
           type="button"
           className="btn btn-ghost btn-sm"
           onClick={() =>
-            downloadCsv(
+            saveCsv(
               `${segment}.csv`,
               ['customer', 'name', 'orders', 'sales', 'last', 'r', 'f', 'm'],
               (rows?.items ?? []).map((c) => [c.customerId, c.name, c.orders, c.sales, new Date(c.lastAt).toISOString(), c.r, c.f, c.m]),

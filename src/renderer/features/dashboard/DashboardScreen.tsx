@@ -27,7 +27,7 @@ import { bpToPercentText, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useApp } from '../../stores/app';
 import { useDashboard, type Granularity } from '../../stores/dashboard';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { ChartCard } from './ChartCard';
 import { itemsText } from './items-text';
 import { CustomersPanel } from './CustomersPanel';

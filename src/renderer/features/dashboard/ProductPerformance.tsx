@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Pager } from '../../components/Pager';
 import type { ProductPerf } from '../../../shared/api/insight';
-import { invoke } from '../../api';
-import { downloadCsv } from '../../lib/download';
+import { saveCsv } from '../../lib/save-file';
 import { bpToPercentText, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useDashboard } from '../../stores/dashboard';
+import { insightData } from '../../data/insight';
 
 type Sort = 'units' | 'revenue' | 'margin' | 'price' | 'rating';
 const PAGE = 25;
@@ -24,13 +24,13 @@ export function ProductPerformance() {
   const [data, setData] = useState<{ items: ProductPerf[]; total: number; ratingAvailable: boolean } | null>(null);
   useEffect(() => {
     if (!from || !to || to < from) return;
-    void invoke('insight.products', { from, to, sort, dir, offset, limit: PAGE }).then((r) => r.ok && setData(r.value));
+    void insightData.products({ from, to, sort, dir, offset, limit: PAGE }).then((r) => r.ok && setData(r.value));
   }, [from, to, sort, dir, offset, version]);
   const name = (p: ProductPerf) => localizedName(p.name, p.altName, i18n.language).primary;
   const exportAll = async () => {
-    const r = await invoke('insight.products', { from, to, sort, dir, offset: 0, limit: 200 });
+    const r = await insightData.products({ from, to, sort, dir, offset: 0, limit: 200 });
     if (!r.ok) return;
-    downloadCsv(
+    saveCsv(
       'products.csv',
       ['sku', 'name', 'unit', 'units', 'revenue', 'margin', 'price', 'rating'],
       r.value.items.map((p) => [p.sku, name(p), p.unit, p.units / 1000, p.revenue, p.margin, p.price, p.rating]),

@@ -2,7 +2,6 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupInfo, BackupOverview, ExportResult, IntegrityStatus, JournalReport } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
@@ -10,6 +9,7 @@ import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { formatBytes, reloadWithNotice } from './notice';
 import './data.css';
+import { backupData, dataData, integrityData, journalData } from '../../data/admin';
 
 /** A backup table with Restore (and Delete) per row; the recovery screen uses it too. */
 export function BackupTable({
@@ -147,7 +147,7 @@ function Backups() {
 
   useEffect(() => {
     let live = true;
-    void invoke('backup.list', {}).then((r) => {
+    void backupData.list({}).then((r) => {
       if (!live) return;
       if (r.ok) show(r.value);
       else notifyError(r.error);
@@ -158,13 +158,13 @@ function Backups() {
   }, [notifyError]);
 
   const reload = async () => {
-    const r = await invoke('backup.list', {});
+    const r = await backupData.list({});
     if (r.ok) show(r.value);
   };
 
   const backupNow = async () => {
     setBusy(true);
-    const r = await invoke('backup.create', {});
+    const r = await backupData.create({});
     setBusy(false);
     if (!r.ok) return notifyError(r.error);
     notify('info', 'data.backedUp', { name: r.value.name });
@@ -175,7 +175,7 @@ function Backups() {
     if (!restoreOf) return;
     setBusy(true);
     setDialogError(null);
-    const r = await invoke('backup.restore', { name: restoreOf.name });
+    const r = await backupData.restore({ name: restoreOf.name });
     if (!r.ok) {
       setBusy(false);
       setDialogError(r.error);
@@ -188,7 +188,7 @@ function Backups() {
   const remove = async () => {
     if (!deleteOf) return;
     setBusy(true);
-    const r = await invoke('backup.delete', { name: deleteOf.name });
+    const r = await backupData.delete({ name: deleteOf.name });
     setBusy(false);
     if (!r.ok) return setDialogError(r.error);
     setDeleteOf(null);
@@ -205,7 +205,7 @@ function Backups() {
     if (!Number.isInteger(m) || m < 5 || m > 1440) errs.minutes = t('data.err.minutes');
     setErrors(errs);
     if (Object.keys(errs).length > 0) return;
-    const r = await invoke('backup.configure', { retentionDays: d, intervalMinutes: m });
+    const r = await backupData.configure({ retentionDays: d, intervalMinutes: m });
     if (!r.ok) return notifyError(r.error);
     notify('info', 'data.configSaved');
   };
@@ -322,7 +322,7 @@ function IntegrityLine() {
   const [status, setStatus] = useState<IntegrityStatus | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    void invoke('integrity.status', {}).then((r) => {
+    void integrityData.status({}).then((r) => {
       if (live) setStatus(r.ok ? r.value : undefined);
     });
     return () => {
@@ -346,7 +346,7 @@ function Export() {
   const [result, setResult] = useState<ExportResult | null>(null);
   const run = async () => {
     setBusy(true);
-    const r = await invoke('data.export', {});
+    const r = await dataData.export({});
     setBusy(false);
     if (!r.ok) return notifyError(r.error);
     setResult(r.value);
@@ -387,7 +387,7 @@ function Journal() {
   const [report, setReport] = useState<JournalReport | null>(null);
   const run = async () => {
     setBusy(true);
-    const r = await invoke('journal.verify', {});
+    const r = await journalData.verify({});
     setBusy(false);
     if (!r.ok) return notifyError(r.error);
     setReport(r.value);

@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupInfo } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { Modal } from '../../components/Modal';
@@ -12,6 +11,7 @@ import { useApp } from '../../stores/app';
 import { BackupTable, ConfirmDialog } from './DataSafetyPanel';
 import { reloadWithNotice } from './notice';
 import './data.css';
+import { recoveryData } from '../../data/admin';
 
 /**
  * Shown when the database failed its start-up check: what happened, where the damaged file was
@@ -31,7 +31,7 @@ export function RecoveryScreen() {
     if (!confirm) return;
     setBusy(true);
     setError(null);
-    const r = confirm === 'empty' ? await invoke('recovery.startEmpty', {}) : await invoke('recovery.restore', { name: confirm.name, pin });
+    const r = confirm === 'empty' ? await recoveryData.startEmpty({}) : await recoveryData.restore({ name: confirm.name, pin });
     setPin('');
     if (!r.ok) {
       setBusy(false);

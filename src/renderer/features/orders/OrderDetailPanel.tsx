@@ -5,7 +5,6 @@ import type { ApiError } from '../../../shared/errors';
 import { formatQty } from '../../../shared/money';
 import { receiptLineAmount } from '../../../shared/pricing';
 import { uuidv7 } from '../../../shared/ids';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
@@ -20,6 +19,8 @@ import { ReturnDialog } from './ReturnDialog';
 import { localizedName } from '../../lib/names';
 import { cardBrandName } from '../../../shared/card-brands';
 import { isLanguage } from '../../i18n';
+import { ordersData, refundsData } from '../../data/sales';
+import { feedbackData } from '../../data/customers';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -79,7 +80,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   const load = useCallback(() => setTick((n) => n + 1), []);
   useEffect(() => {
     let live = true;
-    void invoke('orders.detail', { id: orderId }).then((r) => {
+    void ordersData.detail({ id: orderId }).then((r) => {
       if (!live) return;
       if (r.ok) {
         setDetail(r.value);
@@ -97,7 +98,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
     const refundId = uuidv7();
     const r = await withApproval(
       'refund',
-      (approval) => invoke('refunds.voidSale', { orderId: detail.order.id, refundId, method: 'original', approval }),
+      (approval) => refundsData.voidSale({ orderId: detail.order.id, refundId, method: 'original', approval }),
       { kind: 'refund', amount: detail.order.total, order: detail.order.number },
     );
     if (!r) return;
@@ -311,7 +312,7 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
   const [comment, setComment] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const submit = async () => {
-    const r = await invoke('feedback.add', { orderLineId: lineId, rating: stars, comment: comment.trim() });
+    const r = await feedbackData.add({ orderLineId: lineId, rating: stars, comment: comment.trim() });
     if (!r.ok) {
       setError(r.error);
       return;

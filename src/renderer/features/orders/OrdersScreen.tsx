@@ -7,7 +7,6 @@ import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
 import { dayToIso, isIsoDate, isoToDay, zonedMidnight } from '../../../shared/business-day';
 import { uuidv7 } from '../../../shared/ids';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
@@ -15,7 +14,7 @@ import { withApproval } from '../../stores/approval';
 import { useAfter } from '../../stores/aftersale';
 import { useNotify } from '../../stores/notify';
 import { useReceipt } from '../../stores/receipt';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { ReceiptDialog } from '../receipt/ReceiptDialog';
 import { scanOrderOr } from '../aftersale/scanOrder';
 import { useScanner } from '../checkout/useScanner';
@@ -23,6 +22,8 @@ import { describeAfterError } from '../aftersale/errors';
 import { OrderDetailPanel } from './OrderDetailPanel';
 import { DateField } from '../../components/DateField';
 import { localizedName } from '../../lib/names';
+import { ordersData, refundsData } from '../../data/sales';
+import { catalogData } from '../../data/catalog';
 
 const PAGE = 25;
 
@@ -54,7 +55,7 @@ export function OrdersScreen() {
     const maxTotal = max.trim() ? parseMoney(max, fmt.currency) : undefined;
     const fromMs = dayStart(from, fmt.timezone);
     const toMs = to && isIsoDate(to) ? zonedMidnight(dayToIso(isoToDay(to) + 1), fmt.timezone) : undefined;
-    const r = await invoke('orders.search', {
+    const r = await ordersData.search({
       ...(q.trim() ? { q: q.trim() } : {}),
       ...(product.trim() ? { product: product.trim() } : {}),
       ...(fromMs !== undefined ? { from: fromMs } : {}),
@@ -273,7 +274,7 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
     if (!q.trim()) return;
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('catalog.search', { q, limit: 6 }).then((r) => live && r.ok && setHits(r.value));
+      void catalogData.search({ q, limit: 6 }).then((r) => live && r.ok && setHits(r.value));
     }, 150);
     return () => {
       live = false;
@@ -288,7 +289,7 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
     const r = await withApproval(
       'refund',
       (approval) =>
-        invoke('refunds.receiptless', {
+        refundsData.receiptless({
           refundId,
           lines: lines.map((l, i) => ({
             productId: l.product.id,

@@ -4,7 +4,6 @@ import type { OrderDetail, RefundDoc, RefundMethod } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { formatQty, formatQtyUnit, parseMoney, parseQty } from '../../../shared/money';
 import { uuidv7 } from '../../../shared/ids';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { minorToInput, useFormat } from '../../lib/format';
@@ -12,6 +11,7 @@ import { useCart } from '../../stores/cart';
 import { currencyDigits } from '../../../shared/money';
 import { describeAfterError } from '../aftersale/errors';
 import { localizedName } from '../../lib/names';
+import { exchangesData, refundsData } from '../../data/sales';
 
 interface Row {
   qtyText: string;
@@ -72,13 +72,15 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
     }));
     const base = { orderId: detail.order.id, refundId, lines: reqLines, method, reason: reason.trim() || null };
     const r = exchange
-      ? await invoke('exchanges.complete', {
-          ...base,
-          cartId: cart!.id!,
-          checkoutId,
-          tenders: owed > 0 ? [{ kind: 'cash', amount: cash ?? 0 }] : [],
-        }).then((x) => (x.ok ? { ok: true as const, value: x.value.refund } : x))
-      : await invoke('refunds.create', base);
+      ? await exchangesData
+          .complete({
+            ...base,
+            cartId: cart!.id!,
+            checkoutId,
+            tenders: owed > 0 ? [{ kind: 'cash', amount: cash ?? 0 }] : [],
+          })
+          .then((x) => (x.ok ? { ok: true as const, value: x.value.refund } : x))
+      : await refundsData.create(base);
     setBusy(false);
     if (!r.ok) {
       setError(r.error);

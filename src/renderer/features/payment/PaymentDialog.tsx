@@ -15,6 +15,7 @@ import { StoreCreditTender } from '../aftersale/CheckoutExtras';
 import { CardTender } from '../cards/CardTender';
 import { OfflineNote, QrPanel, ScanPanel, TerminalPanel } from './ProviderTenders';
 import { availableMethods, isOpenTrade } from './trade-text';
+import { AmountField } from './AmountField';
 
 type Tab = 'cash' | 'card' | 'integrated' | 'scan' | 'qr' | 'terminal' | 'storedValue';
 
@@ -314,20 +315,14 @@ function ExternalCard({ due }: { due: number }) {
       }}
     >
       <p className="muted">{t('payment.externalHint')}</p>
-      <label className="field">
-        <span className="field-label">{t('payment.amount')}</span>
-        <div className="input-suffix input-xl">
-          <input
-            inputMode="decimal"
-            value={amountText}
-            onChange={(e) => setAmountText(e.target.value)}
-            data-testid="card-amount"
-            autoFocus
-          />
-          <span>{p.currency}</span>
-        </div>
-        {tooMuch && <span className="field-error">{t('payment.cardTooMuch')}</span>}
-      </label>
+      <AmountField
+        value={amountText}
+        onChange={setAmountText}
+        currency={p.currency}
+        testId="card-amount"
+        error={tooMuch && t('payment.cardTooMuch')}
+        autoFocus
+      />
       <div className="field-row">
         <label className="field">
           <span className="field-label">{t('payment.brand')}</span>
@@ -374,21 +369,15 @@ function IntegratedCard({ due }: { due: number }) {
   return (
     <div className="tender-panel">
       <p className="muted">{t('payment.integratedHint')}</p>
-      <label className="field">
-        <span className="field-label">{t('payment.amount')}</span>
-        <div className="input-suffix input-xl">
-          <input
-            inputMode="decimal"
-            value={amountText}
-            onChange={(e) => setAmountText(e.target.value)}
-            disabled={pending}
-            data-testid="integrated-amount"
-            autoFocus
-          />
-          <span>{p.currency}</span>
-        </div>
-        {amount !== null && amount > due && <span className="field-error">{t('payment.cardTooMuch')}</span>}
-      </label>
+      <AmountField
+        value={amountText}
+        onChange={setAmountText}
+        currency={p.currency}
+        testId="integrated-amount"
+        error={amount !== null && amount > due && t('payment.cardTooMuch')}
+        disabled={pending}
+        autoFocus
+      />
       {intent && (
         <div
           className={`terminal-status terminal-${intent.status}`}

@@ -6,6 +6,7 @@ import { QrCode } from '../../components/QrCode';
 import { minorToInput, useFormat } from '../../lib/format';
 import { usePayment } from '../../stores/payment';
 import { isOpenTrade, providerName, tradeFailureReason } from './trade-text';
+import { AmountField } from './AmountField';
 
 /** A payment code is 16–24 digits; the wedge scanner types them and Enter. */
 const CODE = /^\d{16,24}$/;
@@ -35,18 +36,19 @@ function useAmount(due: number) {
   return { text, setText, amount, tooMuch, ok };
 }
 
-function AmountField({ a, testId, disabled }: { a: ReturnType<typeof useAmount>; testId: string; disabled: boolean }) {
+function ProviderAmount({ a, testId, disabled }: { a: ReturnType<typeof useAmount>; testId: string; disabled: boolean }) {
   const { t } = useTranslation();
   const currency = usePayment((s) => s.currency);
   return (
-    <label className="field">
-      <span className="field-label">{t('pay.amount')}</span>
-      <div className="input-suffix input-xl">
-        <input inputMode="decimal" value={a.text} onChange={(e) => a.setText(e.target.value)} disabled={disabled} data-testid={testId} />
-        <span>{currency}</span>
-      </div>
-      {a.tooMuch && <span className="field-error">{t('pay.tooMuch')}</span>}
-    </label>
+    <AmountField
+      label={t('pay.amount')}
+      value={a.text}
+      onChange={a.setText}
+      currency={currency}
+      testId={testId}
+      error={a.tooMuch && t('pay.tooMuch')}
+      disabled={disabled}
+    />
   );
 }
 
@@ -131,7 +133,7 @@ export function ScanPanel({ due, providers }: { due: number; providers: Provider
   return (
     <div className="tender-panel" data-testid="scan-panel">
       <p className="muted">{t('pay.scanHint')}</p>
-      <AmountField a={a} testId="pay-code-amount" disabled={busy} />
+      <ProviderAmount a={a} testId="pay-code-amount" disabled={busy} />
       <label className="field">
         <span className="field-label">{t('pay.code')}</span>
         <input
@@ -171,7 +173,7 @@ export function QrPanel({ due, providers }: { due: number; providers: ProviderSt
   const busy = p.startingTrade || (p.trade !== null && isOpenTrade(p.trade));
   return (
     <div className="tender-panel" data-testid="qr-panel">
-      <AmountField a={a} testId="pay-qr-amount" disabled={busy} />
+      <ProviderAmount a={a} testId="pay-qr-amount" disabled={busy} />
       {!busy && (
         <div className="pay-provider-buttons">
           {providers
@@ -206,7 +208,7 @@ export function TerminalPanel({ due, provider }: { due: number; provider: Provid
   return (
     <div className="tender-panel" data-testid="terminal-panel">
       <p className="muted">{t('pay.terminalHint')}</p>
-      <AmountField a={a} testId="pay-terminal-amount" disabled={busy} />
+      <ProviderAmount a={a} testId="pay-terminal-amount" disabled={busy} />
       {!busy && (
         <button
           type="button"

@@ -4,10 +4,11 @@ import type { CustomerGroup } from '../../../shared/api/price-lists';
 import type { ApiError } from '../../../shared/errors';
 import { roleRank } from '../../../shared/api/define';
 import { localizedName } from '../../../shared/names';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useApp } from '../../stores/app';
+import { customerGroupsData } from '../../data/price-lists';
+import { customersData } from '../../data/customers';
 
 /** The customer's group on the customer's page: a manager chooses it, a clerk sees it. */
 export function CustomerGroupField({
@@ -25,7 +26,7 @@ export function CustomerGroupField({
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     let live = true;
-    void invoke('customerGroups.list', {}).then((r) => live && r.ok && setGroups(r.value));
+    void customerGroupsData.list({}).then((r) => live && r.ok && setGroups(r.value));
     return () => {
       live = false;
     };
@@ -33,7 +34,7 @@ export function CustomerGroupField({
   const name = (g: CustomerGroup) => localizedName(g.name, g.nameZh, i18n.language).primary;
   const manager = !!role && roleRank(role) >= roleRank('manager');
   const set = async (value: string) => {
-    const r = await invoke('customers.setGroup', { customerId, groupId: value || null });
+    const r = await customersData.setGroup({ customerId, groupId: value || null });
     if (!r.ok) return setError(r.error);
     setError(null);
     onChanged();

@@ -1,16 +1,21 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CustomerGroup, PriceList, PriceListEntryRow } from '../../../shared/api/price-lists';
+import type { CustomerGroup, PriceList } from '../../../shared/api/price-lists';
 import type { ProductHit } from '../../../shared/api/types';
 import type { ApiError } from '../../../shared/errors';
 import type { PriceListTarget } from '../../../shared/price-lists/resolve';
 import { parseMoney, currencyDigits } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
+import { Table } from '../../components/Table';
+import { Field } from '../../components/Field';
 import { localizedName } from '../../../shared/names';
+import { customerGroupsData, priceListsData } from '../../data/price-lists';
+import { syncData } from '../../data/sync';
+import { catalogData } from '../../data/catalog';
+import { useQuery } from '../../data/query';
 
 const localName = (x: { name: string; nameZh: string | null }, language: string) => localizedName(x.name, x.nameZh, language).primary;
 
@@ -20,24 +25,14 @@ const localName = (x: { name: string; nameZh: string | null }, language: string)
  */
 export function PriceListsScreen() {
   const { t } = useTranslation();
-  const [groups, setGroups] = useState<CustomerGroup[] | null>(null);
-  const [lists, setLists] = useState<PriceList[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [storeId, setStoreId] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-
+  const { data: groups, reload: reloadGroups } = useQuery(customerGroupsData.list, {}, { onError: setError });
+  const { data: lists, reload: reloadLists } = useQuery(priceListsData.list, {}, { onError: setError });
+  const storeId = useQuery(syncData.status, {}).data?.storeId ?? null;
   const reload = useCallback(async () => {
-    const [g, l] = await Promise.all([invoke('customerGroups.list', {}), invoke('priceLists.list', {})]);
-    if (g.ok) setGroups(g.value);
-    else setError(g.error);
-    if (l.ok) setLists(l.value);
-    else setError(l.error);
-  }, []);
-
-  useEffect(() => {
-    void reload(); // eslint-disable-line react-hooks/set-state-in-effect -- reload awaits the answers before setting state
-    void invoke('sync.status', {}).then((r) => r.ok && setStoreId(r.value.storeId));
-  }, [reload]);
+    await Promise.all([reloadGroups(), reloadLists()]);
+  }, [reloadGroups, reloadLists]);
 
   const list = lists?.find((l) => l.id === selected) ?? null;
 
@@ -75,7 +70,7 @@ function GroupsCard({ groups, onChanged, onError }: CardProps & { groups: Custom
   const [nameZh, setNameZh] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await invoke('customerGroups.create', { name: name.trim(), nameZh: nameZh.trim() || null });
+    const r = await customerGroupsData.create({ name: name.trim(), nameZh: nameZh.trim() || null });
     if (!r.ok) return onError(r.error);
     onError(null);
     setName('');
@@ -83,7 +78,7 @@ function GroupsCard({ groups, onChanged, onError }: CardProps & { groups: Custom
     await onChanged();
   };
   const remove = async (id: string) => {
-    const r = await invoke('customerGroups.delete', { id });
+    const r = await customerGroupsData.delete({ id });
     if (!r.ok) return onError(r.error);
     onError(null);
     await onChanged();
@@ -92,33 +87,34 @@ function GroupsCard({ groups, onChanged, onError }: CardProps & { groups: Custom
     <section className="card settings-card" data-testid="customer-groups">
       <h2>{t('priceLists.groups')}</h2>
       <p className="muted">{t('priceLists.groupsHint')}</p>
-      {groups?.length === 0 && <p className="muted">{t('priceLists.noGroups')}</p>}
-      {groups && groups.length > 0 && (
-        <table className="table">
-          <tbody>
-            {groups.map((g) => (
-              <tr key={g.id} data-testid="group-row">
-                <td>{localName(g, i18n.language)}</td>
-                <td className="muted">{t('priceLists.members', { count: g.customers })}</td>
-                <td className="num">
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void remove(g.id)}>
-                    {t('priceLists.deleteGroup')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={groups}
+        rowKey={(g) => g.id}
+        rowTestId="group-row"
+        empty={t('priceLists.noGroups')}
+        columns={[
+          { key: 'name', cell: (g) => localName(g, i18n.language) },
+          { key: 'members', className: 'muted', cell: (g) => t('priceLists.members', { count: g.customers }) },
+          {
+            key: 'actions',
+            num: true,
+            cell: (g) => (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => void remove(g.id)}>
+                {t('priceLists.deleteGroup')}
+              </button>
+            ),
+          },
+        ]}
+      />
       <form className="inline-form" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span className="field-label">{t('priceLists.groupName')}</span>
-          <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="group-name" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('priceLists.groupNameZh')}</span>
-          <input value={nameZh} maxLength={120} onChange={(e) => setNameZh(e.target.value)} data-testid="group-name-zh" />
-        </label>
+        <NameFields
+          name={name}
+          nameZh={nameZh}
+          onName={setName}
+          onNameZh={setNameZh}
+          labels={[t('priceLists.groupName'), t('priceLists.groupNameZh')]}
+          testId="group-name"
+        />
         <button type="submit" className="btn btn-primary" disabled={!name.trim()} data-testid="group-create">
           {t('priceLists.newGroup')}
         </button>
@@ -161,7 +157,7 @@ function ListsCard({
     const target: PriceListTarget | null =
       kind === 'members' ? { kind } : kind === 'group' ? (groupId ? { kind, groupId } : null) : storeId ? { kind, storeId } : null;
     if (!target) return;
-    const r = await invoke('priceLists.create', { name: name.trim(), nameZh: nameZh.trim() || null, target });
+    const r = await priceListsData.create({ name: name.trim(), nameZh: nameZh.trim() || null, target });
     if (!r.ok) return onError(r.error);
     onError(null);
     setName('');
@@ -171,7 +167,7 @@ function ListsCard({
   };
 
   const toggle = async (l: PriceList) => {
-    const r = await invoke('priceLists.update', { id: l.id, name: l.name, nameZh: l.nameZh, target: l.target, active: !l.active });
+    const r = await priceListsData.update({ id: l.id, name: l.name, nameZh: l.nameZh, target: l.target, active: !l.active });
     if (!r.ok) return onError(r.error);
     await onChanged();
   };
@@ -179,41 +175,45 @@ function ListsCard({
   return (
     <section className="card settings-card" data-testid="price-lists">
       <h2>{t('priceLists.lists')}</h2>
-      {lists?.length === 0 && <p className="muted">{t('priceLists.noLists')}</p>}
-      {lists && lists.length > 0 && (
-        <table className="table">
-          <tbody>
-            {lists.map((l) => (
-              <tr key={l.id} className={l.id === selected ? 'pl-selected' : undefined} data-testid="list-row">
-                <td>
-                  <button type="button" className="pl-link" onClick={() => onSelect(l.id)}>
-                    {localName(l, i18n.language)}
-                  </button>
-                </td>
-                <td className="muted">{targetText(l.target)}</td>
-                <td className="muted">{t('priceLists.entries', { count: l.entries })}</td>
-                <td>{l.active ? t('priceLists.active') : t('priceLists.paused')}</td>
-                <td className="num">
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(l)}>
-                    {l.active ? t('priceLists.pause') : t('priceLists.resume')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={lists}
+        rowKey={(l) => l.id}
+        rowTestId="list-row"
+        rowClassName={(l) => (l.id === selected ? 'pl-selected' : undefined)}
+        empty={t('priceLists.noLists')}
+        columns={[
+          {
+            key: 'name',
+            cell: (l) => (
+              <button type="button" className="pl-link" onClick={() => onSelect(l.id)}>
+                {localName(l, i18n.language)}
+              </button>
+            ),
+          },
+          { key: 'target', className: 'muted', cell: (l) => targetText(l.target) },
+          { key: 'entries', className: 'muted', cell: (l) => t('priceLists.entries', { count: l.entries }) },
+          { key: 'state', cell: (l) => (l.active ? t('priceLists.active') : t('priceLists.paused')) },
+          {
+            key: 'actions',
+            num: true,
+            cell: (l) => (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(l)}>
+                {l.active ? t('priceLists.pause') : t('priceLists.resume')}
+              </button>
+            ),
+          },
+        ]}
+      />
       <form className="inline-form" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span className="field-label">{t('priceLists.listName')}</span>
-          <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="list-name" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('priceLists.listNameZh')}</span>
-          <input value={nameZh} maxLength={120} onChange={(e) => setNameZh(e.target.value)} data-testid="list-name-zh" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('priceLists.target')}</span>
+        <NameFields
+          name={name}
+          nameZh={nameZh}
+          onName={setName}
+          onNameZh={setNameZh}
+          labels={[t('priceLists.listName'), t('priceLists.listNameZh')]}
+          testId="list-name"
+        />
+        <Field label={t('priceLists.target')}>
           <select value={kind} onChange={(e) => setKind(e.target.value as PriceListTarget['kind'])} data-testid="list-target">
             <option value="members">{t('priceLists.targets.members')}</option>
             <option value="group" disabled={groups.length === 0}>
@@ -223,10 +223,9 @@ function ListsCard({
               {t('priceLists.targets.store')}
             </option>
           </select>
-        </label>
+        </Field>
         {kind === 'group' && (
-          <label className="field">
-            <span className="field-label">{t('priceLists.pickGroup')}</span>
+          <Field label={t('priceLists.pickGroup')}>
             <select value={groupId} onChange={(e) => setGroupId(e.target.value)} data-testid="list-group">
               <option value="">—</option>
               {groups.map((g) => (
@@ -235,7 +234,7 @@ function ListsCard({
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
         <button
           type="submit"
@@ -255,7 +254,6 @@ const PAGE = 100;
 function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList }) {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
-  const [entries, setEntries] = useState<{ items: PriceListEntryRow[]; total: number } | null>(null);
   const [offset, setOffset] = useState(0);
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<ProductHit[]>([]);
@@ -263,22 +261,14 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
   const [price, setPrice] = useState('');
   const [minQty, setMinQty] = useState('');
 
-  const load = useCallback(async () => {
-    const r = await invoke('priceLists.entries', { listId: list.id, offset, limit: PAGE });
-    if (r.ok) setEntries(r.value);
-    else onError(r.error);
-  }, [list.id, offset, onError]);
-
-  useEffect(() => {
-    void load(); // eslint-disable-line react-hooks/set-state-in-effect -- load awaits the answer before setting state
-  }, [load]);
+  const { data: entries, reload: load } = useQuery(priceListsData.entries, { listId: list.id, offset, limit: PAGE }, { onError });
 
   useEffect(() => {
     const term = q.trim();
     if (!term || product) return;
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('catalog.search', { q: term, limit: 8 }).then((r) => live && r.ok && setHits(r.value));
+      void catalogData.search({ q: term, limit: 8 }).then((r) => live && r.ok && setHits(r.value));
     }, 150);
     return () => {
       live = false;
@@ -294,7 +284,7 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (!valid || !product || minor === null) return;
-    const r = await invoke('priceLists.setEntries', {
+    const r = await priceListsData.setEntries({
       listId: list.id,
       entries: [{ productId: product.id, price: minor, ...(pieces > 0 ? { minQty: pieces * 1000 } : {}) }],
     });
@@ -308,7 +298,7 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
   };
 
   const remove = async (id: string) => {
-    const r = await invoke('priceLists.removeEntries', { listId: list.id, entryIds: [id] });
+    const r = await priceListsData.removeEntries({ listId: list.id, entryIds: [id] });
     if (!r.ok) return onError(r.error);
     await Promise.all([load(), onChanged()]);
   };
@@ -317,8 +307,7 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
     <section className="card settings-card" data-testid="price-list-entries">
       <h2>{localName(list, i18n.language)}</h2>
       <form className="inline-form" onSubmit={(e) => void add(e)}>
-        <label className="field pl-grow">
-          <span className="field-label">{t('priceLists.product')}</span>
+        <Field label={t('priceLists.product')} className="pl-grow">
           <input
             value={product ? `${product.sku} · ${product.name}` : q}
             placeholder={t('priceLists.searchProduct')}
@@ -349,13 +338,11 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
               ))}
             </ul>
           )}
-        </label>
-        <label className="field">
-          <span className="field-label">{t('priceLists.listPrice')}</span>
+        </Field>
+        <Field label={t('priceLists.listPrice')}>
           <input value={price} inputMode="decimal" maxLength={16} onChange={(e) => setPrice(e.target.value)} data-testid="entry-price" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('priceLists.minQty')}</span>
+        </Field>
+        <Field label={t('priceLists.minQty')}>
           <input
             value={minQty}
             inputMode="numeric"
@@ -364,42 +351,52 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
             onChange={(e) => setMinQty(e.target.value)}
             data-testid="entry-min-qty"
           />
-        </label>
+        </Field>
         <button type="submit" className="btn btn-primary" disabled={!valid} data-testid="entry-add">
           {t('priceLists.add')}
         </button>
       </form>
-      {entries?.total === 0 && <p className="muted">{t('priceLists.noEntries')}</p>}
-      {entries && entries.total > 0 && (
-        <table className="table" data-testid="entries-table">
-          <thead>
-            <tr>
-              <th>{t('priceLists.product')}</th>
-              <th className="num">{t('priceLists.shelfPrice')}</th>
-              <th className="num">{t('priceLists.listPrice')}</th>
-              <th className="num">{t('priceLists.minQty')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {entries.items.map((e) => (
-              <tr key={e.id} data-testid="entry-row">
-                <td>
-                  {e.sku ?? '—'} · {e.name ?? e.productId}
-                </td>
-                <td className="num">{e.basePrice === null ? '—' : fmt.money(e.basePrice)}</td>
-                <td className="num">{fmt.money(e.price)}</td>
-                <td className="num">{e.minQty > 0 ? fmt.qty(e.minQty, 'each') : t('priceLists.anyQty')}</td>
-                <td className="num">
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void remove(e.id)}>
-                    {t('priceLists.remove')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={entries?.items ?? null}
+        rowKey={(e) => e.id}
+        rowTestId="entry-row"
+        testId="entries-table"
+        empty={t('priceLists.noEntries')}
+        columns={[
+          {
+            key: 'product',
+            header: t('priceLists.product'),
+            cell: (e) => (
+              <>
+                {e.sku ?? '—'} · {e.name ?? e.productId}
+              </>
+            ),
+          },
+          {
+            key: 'shelf',
+            header: t('priceLists.shelfPrice'),
+            num: true,
+            cell: (e) => (e.basePrice === null ? '—' : fmt.money(e.basePrice)),
+          },
+          { key: 'price', header: t('priceLists.listPrice'), num: true, cell: (e) => fmt.money(e.price) },
+          {
+            key: 'minQty',
+            header: t('priceLists.minQty'),
+            num: true,
+            cell: (e) => (e.minQty > 0 ? fmt.qty(e.minQty, 'each') : t('priceLists.anyQty')),
+          },
+          {
+            key: 'actions',
+            header: '',
+            num: true,
+            cell: (e) => (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => void remove(e.id)}>
+                {t('priceLists.remove')}
+              </button>
+            ),
+          },
+        ]}
+      />
       {entries && entries.total > PAGE && (
         <div className="pl-pager">
           <button type="button" className="btn btn-ghost" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
@@ -419,5 +416,26 @@ function EntriesCard({ list, onChanged, onError }: CardProps & { list: PriceList
         </div>
       )}
     </section>
+  );
+}
+
+/** The English name and the other-language name of a group or a list. */
+function NameFields(props: {
+  name: string;
+  nameZh: string;
+  onName: (v: string) => void;
+  onNameZh: (v: string) => void;
+  labels: [string, string];
+  testId: string;
+}) {
+  return (
+    <>
+      <Field label={props.labels[0]}>
+        <input value={props.name} maxLength={120} onChange={(e) => props.onName(e.target.value)} data-testid={props.testId} />
+      </Field>
+      <Field label={props.labels[1]}>
+        <input value={props.nameZh} maxLength={120} onChange={(e) => props.onNameZh(e.target.value)} data-testid={`${props.testId}-zh`} />
+      </Field>
+    </>
   );
 }

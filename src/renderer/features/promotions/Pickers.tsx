@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Category, ProductHit, Unit } from '../../../shared/api';
-import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
+import { catalogData } from '../../data/catalog';
 
 /** A product as the form shows it: its id and the name to print. */
 export interface PickedProduct {
@@ -32,7 +32,7 @@ export function ProductSearch({ onPick, testId }: { onPick(p: PickedProduct): vo
     if (!text) return;
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('catalog.search', { q: text, limit: 8 }).then((r) => {
+      void catalogData.search({ q: text, limit: 8 }).then((r) => {
         if (live && r.ok) setHits(r.value);
       });
     }, 150);
@@ -132,7 +132,7 @@ export function CategoryPicker({ value, onChange, testId }: { value: string[]; o
   const [q, setQ] = useState('');
   useEffect(() => {
     let live = true;
-    void invoke('catalog.categories', {}).then((r) => {
+    void catalogData.categories({}).then((r) => {
       if (live && r.ok) setAll(r.value);
     });
     return () => {

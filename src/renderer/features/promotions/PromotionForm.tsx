@@ -2,13 +2,15 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PromotionRecord } from '../../../shared/api/promotions';
 import type { CustomerGroup } from '../../../shared/api/price-lists';
-import { invoke } from '../../api';
 import { DateField } from '../../components/DateField';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError, validationIssues } from '../../lib/errors';
 import { CategoryPicker, ProductPicker, ProductSearch, productLabel, type PickedProduct } from './Pickers';
 import { draftOf, emptyForm, formOf, KINDS, type FieldErrors, type FormState } from './form-state';
 import type { ApiError } from '../../../shared/errors';
+import { catalogData } from '../../data/catalog';
+import { promotionsData } from '../../data/promotions';
+import { customerGroupsData } from '../../data/price-lists';
 
 const FIELD_PATHS = [
   'name',
@@ -90,7 +92,7 @@ export function PromotionForm({
     const r = record.promotion.rule;
     const ids = r.kind === 'bundle' ? r.items.map((i) => i.productId) : r.scope.kind === 'products' ? r.scope.productIds : [];
     let live = true;
-    void Promise.all(ids.slice(0, 100).map((id) => invoke('catalog.get', { id }))).then((rs) => {
+    void Promise.all(ids.slice(0, 100).map((id) => catalogData.get({ id }))).then((rs) => {
       if (!live) return;
       const m = new Map<string, PickedProduct>();
       for (const x of rs)
@@ -121,8 +123,8 @@ export function PromotionForm({
     setBusy(true);
     const { id, ...rest } = draft;
     const r = id
-      ? await invoke('promotions.update', { promotion: { ...rest, id } })
-      : await invoke('promotions.create', { promotion: rest, active: f.active });
+      ? await promotionsData.update({ promotion: { ...rest, id } })
+      : await promotionsData.create({ promotion: rest, active: f.active });
     setBusy(false);
     if (r.ok) {
       onSaved(r.value);
@@ -464,7 +466,7 @@ function GroupPicker({ selected, onChange }: { selected: string[]; onChange(ids:
   const [groups, setGroups] = useState<CustomerGroup[] | null>(null);
   useEffect(() => {
     let live = true;
-    void invoke('customerGroups.list', {}).then((r) => {
+    void customerGroupsData.list({}).then((r) => {
       if (live && r.ok) setGroups(r.value);
     });
     return () => {

@@ -2,12 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PromotionReport as Report } from '../../../shared/api/promotions';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { DateField } from '../../components/DateField';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { promotionName, storeDay } from './summary';
+import { promotionsData } from '../../data/promotions';
 
 /** What each promotion gave over a period of business days, in the store's currency. */
 export function PromotionReport() {
@@ -20,7 +20,7 @@ export function PromotionReport() {
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(async (range: { from: string; to: string }) => {
-    const r = await invoke('promotions.report', range);
+    const r = await promotionsData.report(range);
     setError(r.ok ? null : r.error);
     setReport(r.ok ? r.value : null);
   }, []);
@@ -28,7 +28,7 @@ export function PromotionReport() {
   // The month so far on opening; the button asks again for the dates typed.
   useEffect(() => {
     let live = true;
-    void invoke('promotions.report', { from: `${today.slice(0, 8)}01`, to: today }).then((r) => {
+    void promotionsData.report({ from: `${today.slice(0, 8)}01`, to: today }).then((r) => {
       if (!live) return;
       setError(r.ok ? null : r.error);
       setReport(r.ok ? r.value : null);

@@ -3,16 +3,17 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PromotionDraft, PromotionRecord } from '../../../shared/api/promotions';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
+import { Table } from '../../components/Table';
 import { PromotionForm } from './PromotionForm';
 import { PromotionReport } from './PromotionReport';
 import { TryCart } from './TryCart';
 import { promotionName, promotionState, promotionSummary } from './summary';
+import { promotionsData } from '../../data/promotions';
 
 const STATE_TONE = { running: 'badge-ok', scheduled: 'badge-warn', paused: '', ended: '' } as const;
 
@@ -33,14 +34,14 @@ export function PromotionsScreen() {
   // The states are read at the moment the list arrives, on the store's clock.
   const [now, setNow] = useState(0);
   const load = useCallback(async () => {
-    const r = await invoke('promotions.list', {});
+    const r = await promotionsData.list({});
     setNow(Date.now());
     if (r.ok) setList(r.value);
     else setError(r.error);
   }, []);
   useEffect(() => {
     let live = true;
-    void invoke('promotions.list', {}).then((r) => {
+    void promotionsData.list({}).then((r) => {
       if (!live) return;
       setNow(Date.now());
       if (r.ok) setList(r.value);
@@ -58,7 +59,7 @@ export function PromotionsScreen() {
   };
 
   const toggle = async (rec: PromotionRecord) => {
-    const r = await invoke('promotions.setActive', { id: rec.promotion.id, active: !rec.active });
+    const r = await promotionsData.setActive({ id: rec.promotion.id, active: !rec.active });
     if (!r.ok) {
       setError(r.error);
       return;
@@ -100,56 +101,65 @@ export function PromotionsScreen() {
           />
         )}
         <section className="card settings-card">
-          {list === null ? (
-            <p className="muted">{t('common.loading')}</p>
-          ) : list.length === 0 ? (
-            <p className="muted" data-testid="promo-none">
-              {t('promotions.none')}
-            </p>
-          ) : (
-            <table className="table promo-table" data-testid="promo-table">
-              <thead>
-                <tr>
-                  <th>{t('promotions.col.state')}</th>
-                  <th>{t('promotions.col.name')}</th>
-                  <th>{t('promotions.col.kind')}</th>
-                  <th>{t('promotions.col.summary')}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((rec) => {
+          <Table
+            rows={list}
+            rowKey={(rec) => rec.promotion.id}
+            loading={t('common.loading')}
+            empty={t('promotions.none')}
+            emptyTestId="promo-none"
+            className="table promo-table"
+            testId="promo-table"
+            rowTestId="promo-row"
+            rowAttributes={(rec) => ({ 'data-state': promotionState(rec, now, fmt.timezone) })}
+            columns={[
+              {
+                key: 'state',
+                header: t('promotions.col.state'),
+                cell: (rec) => {
                   const state = promotionState(rec, now, fmt.timezone);
                   return (
-                    <tr key={rec.promotion.id} data-testid="promo-row" data-state={state}>
-                      <td>
-                        <span className={`badge ${STATE_TONE[state]}`} data-testid="promo-state">
-                          {t(`promotions.state.${state}`)}
-                        </span>
-                      </td>
-                      <td data-testid="promo-row-name">{promotionName(rec.promotion, i18n.language)}</td>
-                      <td>{t(`promotions.kind.${rec.promotion.rule.kind}`)}</td>
-                      <td data-testid="promo-summary">{promotionSummary(t, rec.promotion, fmt.currency, i18n.language)}</td>
-                      <td className="promo-row-actions">
-                        <button
-                          type="button"
-                          className="btn btn-ghost btn-sm"
-                          disabled={editing !== null}
-                          onClick={() => setEditing(rec)}
-                          data-testid="promo-edit"
-                        >
-                          {t('promotions.edit')}
-                        </button>
-                        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(rec)} data-testid="promo-toggle">
-                          {t(rec.active ? 'promotions.pause' : 'promotions.resume')}
-                        </button>
-                      </td>
-                    </tr>
+                    <span className={`badge ${STATE_TONE[state]}`} data-testid="promo-state">
+                      {t(`promotions.state.${state}`)}
+                    </span>
                   );
-                })}
-              </tbody>
-            </table>
-          )}
+                },
+              },
+              {
+                key: 'name',
+                header: t('promotions.col.name'),
+                testId: 'promo-row-name',
+                cell: (rec) => promotionName(rec.promotion, i18n.language),
+              },
+              { key: 'kind', header: t('promotions.col.kind'), cell: (rec) => t(`promotions.kind.${rec.promotion.rule.kind}`) },
+              {
+                key: 'summary',
+                header: t('promotions.col.summary'),
+                testId: 'promo-summary',
+                cell: (rec) => promotionSummary(t, rec.promotion, fmt.currency, i18n.language),
+              },
+              {
+                key: 'actions',
+                header: '',
+                className: 'promo-row-actions',
+                cell: (rec) => (
+                  <>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      disabled={editing !== null}
+                      onClick={() => setEditing(rec)}
+                      data-testid="promo-edit"
+                    >
+                      {t('promotions.edit')}
+                    </button>
+                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(rec)} data-testid="promo-toggle">
+                      {t(rec.active ? 'promotions.pause' : 'promotions.resume')}
+                    </button>
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
         <TryCart draft={editing !== null ? draft : null} />
         <PromotionReport />

@@ -4,12 +4,12 @@ import type { PromotionDraft, PromotionTryResult } from '../../../shared/api/pro
 import type { ApiError } from '../../../shared/errors';
 import { parseQty } from '../../../shared/money';
 import { isWeighed } from '../../../shared/units';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { ProductSearch, productLabel, type PickedProduct } from './Pickers';
 import { promotionName } from './summary';
+import { promotionsData } from '../../data/promotions';
 
 interface TryLine {
   product: PickedProduct;
@@ -40,7 +40,7 @@ export function TryCart({ draft }: { draft: (PromotionDraft & { id?: string }) |
     if (input.length === 0) return;
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('promotions.try', { lines: input, member, ...(draft ? { draft } : {}) }).then((r) => {
+      void promotionsData.try({ lines: input, member, ...(draft ? { draft } : {}) }).then((r) => {
         if (!live) return;
         setError(r.ok ? null : r.error);
         setResult(r.ok ? r.value : null);

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { LowStockRow, PoStatus, PoSummary, ProductHit, PurchaseOrder, Supplier } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, formatQty, parseMoney, parseQty } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
@@ -11,11 +10,14 @@ import { Pager } from '../../components/Pager';
 import { describeError } from '../../lib/errors';
 import { minorToInput, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
-import { saveBase64, saveText } from '../../lib/files';
+import { saveBase64, saveText } from '../../lib/save-file';
 import { useApp } from '../../stores/app';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
+import { catalogData } from '../../data/catalog';
+import { purchaseOrdersData, suppliersData } from '../../data/purchasing';
+import { stockData } from '../../data/inventory';
 
 type Tab = 'orders' | 'low' | 'suppliers';
 
@@ -34,14 +36,14 @@ function AddLine({ order, onChanged }: { order: PurchaseOrder; onChanged(o: Purc
   const [qty, setQty] = useState('1');
   useEffect(() => {
     if (!q.trim()) return;
-    const id = setTimeout(() => void invoke('catalog.search', { q, limit: 8 }).then((r) => r.ok && setHits(r.value)), 150);
+    const id = setTimeout(() => void catalogData.search({ q, limit: 8 }).then((r) => r.ok && setHits(r.value)), 150);
     return () => clearTimeout(id);
   }, [q]);
   const shown = q.trim() ? hits : [];
   const add = async (hit: ProductHit) => {
     const n = parseQty(qty, hit.unit);
     if (!n) return notify.message('error', 'inv.common.qty');
-    const r = await invoke('po.addLines', { id: order.id, lines: [{ productId: hit.id, qty: n }] });
+    const r = await purchaseOrdersData.addLines({ id: order.id, lines: [{ productId: hit.id, qty: n }] });
     if (!r.ok) return notify.error(r.error);
     setQ('');
     onChanged(r.value);
@@ -83,7 +85,7 @@ function ReceivePanel({ order, onChanged }: { order: PurchaseOrder; onChanged(o:
   useEffect(() => input.current?.focus(), []);
 
   const receive = async (c: string, n: number | undefined, extra = false) => {
-    const r = await invoke('po.receiveScan', { id: order.id, code: c, ...(n ? { qty: n } : {}), ...(extra ? { extra } : {}) });
+    const r = await purchaseOrdersData.receiveScan({ id: order.id, code: c, ...(n ? { qty: n } : {}), ...(extra ? { extra } : {}) });
     if (!r.ok) {
       const d = r.error.details as { notOnOrder?: boolean; name?: string; altName?: string | null } | undefined;
       if (d?.notOnOrder) setAsk({ code: c, name: d.name ? localizedName(d.name, d.altName, i18n.language).primary : c, qty: n });
@@ -188,7 +190,7 @@ function DraftLineCells({
   const name = localizedName(line.name, line.altName, i18n.language).primary;
 
   const save = async (change: { qty?: number; unitCost?: number; remove?: boolean }) => {
-    const r = await invoke('po.updateLine', { id: order.id, lineId: line.id, ...change });
+    const r = await purchaseOrdersData.updateLine({ id: order.id, lineId: line.id, ...change });
     if (r.ok) onChanged(r.value);
     else {
       setQty(qtyText);
@@ -273,7 +275,7 @@ function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; 
   const notify = useNotify();
   const [order, setShown] = useState<PurchaseOrder | null>(null);
   useEffect(() => {
-    void invoke('po.get', { id }).then((r) => (r.ok ? setShown(r.value) : notify.error(r.error)));
+    void purchaseOrdersData.get({ id }).then((r) => (r.ok ? setShown(r.value) : notify.error(r.error)));
   }, [id, notify]);
   if (!order) return null;
   // Every change also refreshes the list behind the dialog, so its totals and statuses never lag.
@@ -283,25 +285,25 @@ function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; 
   };
   const draft = order.status === 'draft';
 
-  const act = async (channel: 'po.send' | 'po.close' | 'po.cancel') => {
-    const r = await invoke(channel, { id: order.id });
+  const act = async (step: 'send' | 'close' | 'cancel') => {
+    const r = await purchaseOrdersData[step]({ id: order.id });
     if (r.ok) setOrder(r.value);
     else notify.error(r.error);
   };
   const receiveAll = async () => {
     const lines = order.items.filter((l) => l.qtyReceived < l.qtyOrdered).map((l) => ({ lineId: l.id, qty: l.qtyOrdered - l.qtyReceived }));
     if (lines.length === 0) return;
-    const r = await invoke('po.receive', { id: order.id, lines });
+    const r = await purchaseOrdersData.receive({ id: order.id, lines });
     if (r.ok) setOrder(r.value);
     else notify.error(r.error);
   };
   const pdf = async () => {
-    const r = await invoke('po.pdf', { id: order.id });
+    const r = await purchaseOrdersData.pdf({ id: order.id });
     if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
     else notify.error(r.error);
   };
   const csv = async () => {
-    const r = await invoke('po.csv', { id: order.id });
+    const r = await purchaseOrdersData.csv({ id: order.id });
     if (r.ok) saveText(r.value.fileName, r.value.csv);
     else notify.error(r.error);
   };
@@ -329,7 +331,7 @@ function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; 
           {t('inv.purchasing.csv')}
         </button>
         {order.status === 'draft' && (
-          <button type="button" className="btn btn-primary btn-sm" onClick={() => void act('po.send')} data-testid="po-send">
+          <button type="button" className="btn btn-primary btn-sm" onClick={() => void act('send')} data-testid="po-send">
             {t('inv.purchasing.send')}
           </button>
         )}
@@ -338,13 +340,13 @@ function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; 
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => void receiveAll()}>
               {t('inv.purchasing.receiveAll')}
             </button>
-            <button type="button" className="btn btn-secondary btn-sm" onClick={() => void act('po.close')} data-testid="po-close">
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => void act('close')} data-testid="po-close">
               {t('inv.purchasing.closeOrder')}
             </button>
           </>
         )}
         {(order.status === 'draft' || (order.status === 'sent' && order.qtyReceived === 0)) && (
-          <button type="button" className="btn btn-danger btn-sm" onClick={() => void act('po.cancel')}>
+          <button type="button" className="btn btn-danger btn-sm" onClick={() => void act('cancel')}>
             {t('inv.purchasing.cancelOrder')}
           </button>
         )}
@@ -413,7 +415,7 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
   const [locationId, setLocationId] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(() => {
-    void invoke('po.list', { ...(status ? { status } : {}), offset: 0, limit: 200 }).then((r) => r.ok && setRows(r.value.items));
+    void purchaseOrdersData.list({ ...(status ? { status } : {}), offset: 0, limit: 200 }).then((r) => r.ok && setRows(r.value.items));
   }, [status]);
   // `refresh` changes when the open order changed: read the list again.
   useEffect(load, [load, refresh]);
@@ -421,7 +423,7 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
   const create = async () => {
     if (active.length === 0) return;
     const loc = locationId || defaultLocation(locations)?.id || '';
-    const r = await invoke('po.create', { supplierId: supplierId || active[0]!.id, locationId: loc });
+    const r = await purchaseOrdersData.create({ supplierId: supplierId || active[0]!.id, locationId: loc });
     if (!r.ok) return setError(r.error);
     setCreating(false);
     load();
@@ -536,7 +538,7 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
   // A long list (a big store after a stock count) is read a page at a time.
   const load = useCallback(() => {
     if (!loc) return;
-    void invoke('stock.lowStock', { locationId: loc, offset, limit: LOW_PAGE }).then((r) => {
+    void stockData.lowStock({ locationId: loc, offset, limit: LOW_PAGE }).then((r) => {
       if (r.ok) {
         if (r.value.items.length === 0 && offset > 0 && r.value.total > 0) return setOffset(0);
         setRows(r.value.items);
@@ -547,7 +549,7 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
   }, [loc, offset]);
   useEffect(load, [load]);
   const make = async () => {
-    const r = await invoke('po.fromSuggestions', { locationId: loc, ...(fallback ? { supplierId: fallback } : {}) });
+    const r = await purchaseOrdersData.fromSuggestions({ locationId: loc, ...(fallback ? { supplierId: fallback } : {}) });
     if (!r.ok) return notify.error(r.error);
     notify.message('info', 'inv.purchasing.draftsMade', { count: r.value.length });
     load();
@@ -650,11 +652,11 @@ function Suppliers() {
   const [rows, setRows] = useState<Supplier[] | null>(null);
   const [form, setForm] = useState({ name: '', contact: '', email: '', phone: '' });
   const [error, setError] = useState<ApiError | null>(null);
-  const load = useCallback(() => void invoke('suppliers.list', { includeArchived: true }).then((r) => r.ok && setRows(r.value)), []);
+  const load = useCallback(() => void suppliersData.list({ includeArchived: true }).then((r) => r.ok && setRows(r.value)), []);
   useEffect(load, [load]);
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await invoke('suppliers.create', {
+    const r = await suppliersData.create({
       name: form.name.trim(),
       contact: form.contact.trim() || null,
       email: form.email.trim() || null,
@@ -667,7 +669,7 @@ function Suppliers() {
     void loadRefs();
   };
   const toggle = async (s: Supplier) => {
-    await invoke('suppliers.update', { id: s.id, archived: !s.archived });
+    await suppliersData.update({ id: s.id, archived: !s.archived });
     load();
     void loadRefs();
   };

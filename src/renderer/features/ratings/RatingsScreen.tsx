@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { Pager } from '../../components/Pager';
 import type { FeedbackEntry, ProductRating } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { Stars } from '../orders/OrderDetailPanel';
 import { localizedName } from '../../lib/names';
+import { feedbackData } from '../../data/customers';
+import { Table } from '../../components/Table';
 
 type Sort = 'rating_desc' | 'rating_asc' | 'count_desc' | 'name';
 const PAGE = 50;
@@ -31,7 +32,7 @@ export function RatingsScreen() {
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      void invoke('feedback.products', { sort, rated, ...(q.trim() ? { q: q.trim() } : {}), offset, limit: PAGE }).then((r) => {
+      void feedbackData.products({ sort, rated, ...(q.trim() ? { q: q.trim() } : {}), offset, limit: PAGE }).then((r) => {
         if (!live) return;
         if (r.ok) setPage(r.value);
         else setError(r.error);
@@ -45,9 +46,7 @@ export function RatingsScreen() {
 
   useEffect(() => {
     if (!selected) return;
-    void invoke('feedback.forProduct', { productId: selected.productId, offset: 0, limit: 50 }).then(
-      (r) => r.ok && setReviews(r.value.items),
-    );
+    void feedbackData.forProduct({ productId: selected.productId, offset: 0, limit: 50 }).then((r) => r.ok && setReviews(r.value.items));
   }, [selected]);
 
   const name = (p: { name: string; altName: string | null }) => localizedName(p.name, p.altName, i18n.language).primary;
@@ -94,31 +93,28 @@ export function RatingsScreen() {
             </label>
           </div>
           <InlineError text={error ? describeAfterError(t, error) : null} />
-          {page && page.items.length === 0 && <p className="muted">{t('after.ratings.none')}</p>}
-          {page && page.items.length > 0 && (
-            <table className="table table-clickable">
-              <thead>
-                <tr>
-                  <th>{t('after.item')}</th>
-                  <th className="num">{t('after.price')}</th>
-                  <th>{t('after.rating')}</th>
-                  <th className="num">{t('after.ratings.count')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((p) => (
-                  <tr key={p.productId} onClick={() => setSelected(p)} data-testid="rating-row">
-                    <td className="ellipsis">{name(p)}</td>
-                    <td className="num">{fmt.money(p.price)}</td>
-                    <td>
-                      <Stars value={p.average} /> {p.average !== null && <small data-testid="rating-average">{p.average.toFixed(1)}</small>}
-                    </td>
-                    <td className="num">{p.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <Table
+            rows={page?.items ?? null}
+            rowKey={(p) => p.productId}
+            empty={t('after.ratings.none')}
+            className="table table-clickable"
+            rowTestId="rating-row"
+            onRowClick={setSelected}
+            columns={[
+              { key: 'item', header: t('after.item'), className: 'ellipsis', cell: (p) => name(p) },
+              { key: 'price', header: t('after.price'), num: true, cell: (p) => fmt.money(p.price) },
+              {
+                key: 'rating',
+                header: t('after.rating'),
+                cell: (p) => (
+                  <>
+                    <Stars value={p.average} /> {p.average !== null && <small data-testid="rating-average">{p.average.toFixed(1)}</small>}
+                  </>
+                ),
+              },
+              { key: 'count', header: t('after.ratings.count'), num: true, cell: (p) => p.count },
+            ]}
+          />
           {page && page.total > PAGE && (
             <Pager
               offset={offset}

@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PaymentMode, PaymentProviderId, PaymentsConfigView, ProviderConfigView } from '../../../shared/api/payments';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useNotify } from '../../stores/notify';
 import { useApp } from '../../stores/app';
+import { paymentsData } from '../../data/payments';
 
 const PROVIDERS: PaymentProviderId[] = ['alipay', 'wechat', 'stripe'];
 const MODES: PaymentMode[] = ['training', 'sandbox', 'production'];
@@ -48,7 +48,7 @@ export function PaymentsSettings() {
 
   useEffect(() => {
     let live = true;
-    void invoke('payments.config', {}).then((r) => {
+    void paymentsData.config({}).then((r) => {
       if (!live) return;
       if (r.ok) setConfig(r.value);
       else setError(r.error);
@@ -115,7 +115,7 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
       FIELDS[p].filter((f) => (fields[f] ?? '').trim() !== '').map((f) => [f, (fields[f] ?? '').trim()]),
     );
     setBusy('save');
-    const r = await invoke('payments.saveConfig', {
+    const r = await paymentsData.saveConfig({
       provider: p,
       enabled,
       mode,
@@ -137,7 +137,7 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
     setError(null);
     setTest(null);
     setBusy('test');
-    const r = await invoke('payments.testConnection', { provider: p });
+    const r = await paymentsData.testConnection({ provider: p });
     setBusy(null);
     if (r.ok) setTest(r.value);
     else setError(r.error);
@@ -321,7 +321,7 @@ function CashierTimeout({ config, onSaved }: { config: PaymentsConfigView; onSav
     if (bad) return;
     setBusy(true);
     setError(null);
-    const r = await invoke('payments.saveConfig', {
+    const r = await paymentsData.saveConfig({
       provider: base.provider,
       enabled: base.enabled,
       mode: base.mode,

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { InputOf, Language, StaffSummary, StoreSettings } from '../../../shared/api';
 import type { StaffRole } from '../../../shared/api/define';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { LANGUAGES, applyLanguage, isLanguage, setLocalLanguage } from '../../i18n';
@@ -11,10 +10,11 @@ import { describeError, fieldErrors, minutesUntil } from '../../lib/errors';
 import { bpToPercentText, parsePercentBp, useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { DataSafetyPanel } from '../data/DataSafetyPanel';
 import { TaxRatesAdmin } from './TaxRates';
 import { PaymentsSettings } from './PaymentsSettings';
+import { settingsData, staffData } from '../../data/admin';
 
 const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
 
@@ -68,7 +68,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
       return;
     }
     setBusy(true);
-    const r = await invoke('settings.update', input);
+    const r = await settingsData.update(input);
     setBusy(false);
     if (!r.ok) {
       setServerError(r.error);
@@ -264,14 +264,14 @@ function StaffAdmin() {
   };
 
   const reload = async () => {
-    const r = await invoke('staff.list', {});
+    const r = await staffData.list({});
     if (r.ok) setStaff(r.value);
     else notifyError(r.error);
   };
 
   useEffect(() => {
     let live = true;
-    void invoke('staff.list', {}).then((r) => {
+    void staffData.list({}).then((r) => {
       if (live && r.ok) setStaff(r.value);
     });
     return () => {
@@ -280,7 +280,7 @@ function StaffAdmin() {
   }, []);
 
   const update = async (input: { staffId: string; role?: StaffRole; active?: boolean; unlock?: boolean; pin?: string }) => {
-    const r = await invoke('staff.update', input);
+    const r = await staffData.update(input);
     if (r.ok) {
       setStaff((list) => list?.map((s) => (s.id === r.value.id ? r.value : s)) ?? list);
       notify('info', 'settings.staffSaved', { name: r.value.name });
@@ -299,7 +299,7 @@ function StaffAdmin() {
     setErrors(errs);
     if (Object.keys(errs).length > 0) return;
     setBusy(true);
-    const r = await invoke('staff.create', { name: name.trim(), role, pin });
+    const r = await staffData.create({ name: name.trim(), role, pin });
     setBusy(false);
     if (!r.ok) {
       const fe = fieldErrors(r.error);

@@ -2,12 +2,12 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TaxRateInfo } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { bpToPercentText, parsePercentBp } from '../../lib/format';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
+import { taxRatesData } from '../../data/catalog';
 
 /** One rate's row: name and percent edited in place, saved together; default and archive beside. */
 function RateRow({
@@ -26,7 +26,7 @@ function RateRow({
   const dirty = name.trim() !== rate.name || bp !== rate.rateBp;
 
   const save = async (input: { name?: string; rateBp?: number; isDefault?: true; archived?: boolean }) => {
-    const r = await invoke('taxRates.update', { id: rate.id, ...input });
+    const r = await taxRatesData.update({ id: rate.id, ...input });
     if (r.ok) onSaved(r.value);
     else onError(r.error);
   };
@@ -128,7 +128,7 @@ export function TaxRatesAdmin() {
 
   useEffect(() => {
     let live = true;
-    void invoke('taxRates.manage', {}).then((r) => {
+    void taxRatesData.manage({}).then((r) => {
       if (!live) return;
       if (r.ok) setRates(r.value);
       else setError(describeError(t, r.error));
@@ -152,7 +152,7 @@ export function TaxRatesAdmin() {
     const bp = parsePercentBp(percent);
     if (!name.trim()) return failed(t('taxes.nameRequired'));
     if (bp === null) return failed(t('taxes.badRate'));
-    const r = await invoke('taxRates.create', { name: name.trim(), rateBp: bp, isDefault });
+    const r = await taxRatesData.create({ name: name.trim(), rateBp: bp, isDefault });
     if (!r.ok) return failed(r.error);
     setName('');
     setPercent('');

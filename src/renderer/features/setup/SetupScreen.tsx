@@ -2,13 +2,13 @@ import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { LANGUAGES, applyLanguage, isLanguage, setLocalLanguage } from '../../i18n';
 import { describeError, fieldErrors } from '../../lib/errors';
 import { localTimezone, parsePercentBp } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { JoinScreen, useJoinInProgress } from '../sync/JoinScreen';
+import { setupData } from '../../data/admin';
 
 export const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP', 'CNY', 'JPY', 'HKD', 'TWD', 'SGD', 'AUD', 'CAD'];
 const OTHER = '__other__';
@@ -106,7 +106,7 @@ export function SetupScreen() {
       return;
     }
     setBusy(true);
-    const r = await invoke('setup.run', {
+    const r = await setupData.run({
       storeName: storeName.trim(),
       currency,
       priceMode,

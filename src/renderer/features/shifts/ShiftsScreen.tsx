@@ -3,19 +3,19 @@ import { useTranslation } from 'react-i18next';
 import type { ShiftReport, ShiftSummary } from '../../../shared/api/shifts';
 import { parseMoney } from '../../../shared/money';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
-import { base64ToBytes, downloadBlob } from '../../lib/download';
+import { saveBase64 } from '../../lib/save-file';
 import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { countsList, countsTotal, useShifts } from '../../stores/shifts';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { CountForm } from './CountForm';
 import { OpenShiftDialog } from './OpenShiftDialog';
 import { ReportView } from './ReportView';
 import './shifts.css';
+import { shiftsData } from '../../data/shifts';
 
 /** A refusal in words the clerk can act on (the drawer holds only …, already closed …). */
 function useShiftError() {
@@ -43,7 +43,7 @@ function CashMoveDialog({ kind, onClose, onDone }: { kind: 'in' | 'out'; onClose
     if (minor === null || minor <= 0) return setError(t('shifts.err.amount'));
     if (!reason.trim()) return setError(t('shifts.err.reason'));
     setBusy(true);
-    const r = await invoke('shifts.cashMove', { kind, amount: minor, reason: reason.trim() });
+    const r = await shiftsData.cashMove({ kind, amount: minor, reason: reason.trim() });
     setBusy(false);
     if (!r.ok) return setError(explain(r.error));
     onDone(r.value);
@@ -100,7 +100,7 @@ function NoSaleDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) 
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
     if (!reason.trim()) return setError(t('shifts.err.reason'));
-    const r = await invoke('shifts.noSale', { reason: reason.trim(), kickDrawer: kick });
+    const r = await shiftsData.noSale({ reason: reason.trim(), kickDrawer: kick });
     if (!r.ok) {
       setError(explain(r.error));
       onDone();
@@ -154,7 +154,7 @@ function CloseShiftDialog({ shift, onClose, onClosed }: { shift: ShiftSummary; o
   if (!state) return null;
   const submit = async () => {
     setBusy(true);
-    const r = await invoke('shifts.close', { shiftId: shift.id, counts: countsList(pieces) });
+    const r = await shiftsData.close({ shiftId: shift.id, counts: countsList(pieces) });
     setBusy(false);
     if (!r.ok) return setError(explain(r.error));
     onClosed(r.value);
@@ -192,14 +192,14 @@ function ReportActions({ report }: { report: ShiftReport }) {
   const { t, i18n } = useTranslation();
   const hasPrinter = useApp((s) => s.settings?.printer != null);
   const print = async () => {
-    const r = await invoke('shifts.print', { shiftId: report.shift.id });
+    const r = await shiftsData.print({ shiftId: report.shift.id });
     if (r.ok) useNotify.getState().message('info', 'shifts.printed');
     else useNotify.getState().error(r.error, { kind: 'print' });
   };
   const pdf = async () => {
-    const r = await invoke('shifts.pdf', { shiftId: report.shift.id, language: i18n.language === 'zh-CN' ? 'zh-CN' : 'en' });
+    const r = await shiftsData.pdf({ shiftId: report.shift.id, language: i18n.language === 'zh-CN' ? 'zh-CN' : 'en' });
     if (!r.ok) return useNotify.getState().error(r.error);
-    downloadBlob(new Blob([base64ToBytes(r.value.base64)], { type: 'application/pdf' }), `${report.kind}-${report.shift.number}.pdf`);
+    saveBase64(`${report.kind}-${report.shift.number}.pdf`, r.value.base64, 'application/pdf');
   };
   return (
     <div className="report-actions">
@@ -224,7 +224,7 @@ function History({ onView, version }: { onView(id: string): void; version: numbe
   const fmt = useFormat();
   const [rows, setRows] = useState<ShiftSummary[] | null>(null);
   useEffect(() => {
-    void invoke('shifts.list', { limit: 50 }).then((r) => setRows(r.ok ? r.value : []));
+    void shiftsData.list({ limit: 50 }).then((r) => setRows(r.ok ? r.value : []));
   }, [version]);
   if (!rows) return null;
   return (
@@ -285,7 +285,7 @@ export function ShiftsScreen() {
   const refresh = useCallback(async () => {
     const s = await load();
     if (s?.shift) {
-      const r = await invoke('shifts.report', {});
+      const r = await shiftsData.report({});
       if (r.ok) setReport(r.value);
     }
     setVersion((v) => v + 1);
@@ -295,7 +295,7 @@ export function ShiftsScreen() {
     let live = true;
     void load().then(async (s) => {
       if (!live || !s?.shift) return;
-      const r = await invoke('shifts.report', {});
+      const r = await shiftsData.report({});
       if (live && r.ok) setReport(r.value);
     });
     return () => {
@@ -305,7 +305,7 @@ export function ShiftsScreen() {
 
   const shift = state?.shift ?? null;
   const viewShift = async (id: string) => {
-    const r = await invoke('shifts.report', { shiftId: id });
+    const r = await shiftsData.report({ shiftId: id });
     if (r.ok) setReport(r.value);
     else useNotify.getState().error(r.error);
   };

@@ -4,11 +4,12 @@ import type { CarrierInfo, OrderDetail, Shipment } from '../../../shared/api';
 import { COUNTRY_CODES, validateAddress, type Address } from '../../../shared/address';
 import type { ApiError } from '../../../shared/errors';
 import { formatQty, parseQty } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { addressErrors, describeAfterError } from '../aftersale/errors';
 import { localizedName } from '../../lib/names';
 import { regionName } from './regions';
+import { ordersData } from '../../data/sales';
+import { shippingData } from '../../data/shipping';
 
 const FIELDS: (keyof Address)[] = ['name', 'company', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'];
 
@@ -31,7 +32,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
-    void invoke('orders.detail', { id: orderId }).then((r) => {
+    void ordersData.detail({ id: orderId }).then((r) => {
       if (!r.ok) return setError(r.error);
       setDetail(r.value);
       setQty(Object.fromEntries(r.value.lines.filter((l) => l.toShipQty > 0).map((l) => [l.orderLineId, String(l.toShipQty / 1000)])));
@@ -42,7 +43,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
         country: defaultCountry(r.value.order.currency),
       }));
     });
-    void invoke('shipping.carriers', {}).then((r) => {
+    void shippingData.carriers({}).then((r) => {
       if (!r.ok) return;
       setCarriers(r.value.filter((c) => c.configured));
       setService(r.value[0]?.services[0]?.id ?? '');
@@ -69,7 +70,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
     });
     const num = (s: string, f: number) => Math.round(Number(s.replace(',', '.')) * f);
     setBusy(true);
-    const r = await invoke('shipping.create', {
+    const r = await shippingData.create({
       orderId,
       lines: picked,
       address,

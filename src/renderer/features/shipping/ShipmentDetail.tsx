@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import type { Shipment, ShipmentStatus } from '../../../shared/api';
 import { COUNTRIES } from '../../../shared/address';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { Barcode } from '../../components/Barcode';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
@@ -12,6 +11,8 @@ import { useFormat } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { describeAfterError } from '../aftersale/errors';
+import { saveBase64 } from '../../lib/save-file';
+import { shippingData } from '../../data/shipping';
 
 const NEXT: Record<ShipmentStatus, Exclude<ShipmentStatus, 'cancelled' | 'label_created'>[]> = {
   label_created: ['handed_over', 'in_transit', 'delivered', 'exception'],
@@ -22,19 +23,6 @@ const NEXT: Record<ShipmentStatus, Exclude<ShipmentStatus, 'cancelled' | 'label_
   returned: [],
   cancelled: [],
 };
-
-function download(base64: string, name: string, type: string): number {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return bytes.length;
-}
 
 export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): void }) {
   const { t } = useTranslation();
@@ -47,7 +35,7 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
-    const r = await invoke('shipping.get', { id });
+    const r = await shippingData.get({ id });
     if (r.ok) setS(r.value);
     else setError(r.error);
   }, [id]);
@@ -130,8 +118,8 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
           className="btn btn-secondary"
           disabled={s.status === 'cancelled'}
           onClick={async () => {
-            const r = await invoke('shipping.packingSlip', { id });
-            if (r.ok) download(r.value.base64, `packing-slip-${s.number}.pdf`, 'application/pdf');
+            const r = await shippingData.packingSlip({ id });
+            if (r.ok) saveBase64(`packing-slip-${s.number}.pdf`, r.value.base64, 'application/pdf');
             else setError(r.error);
           }}
           data-testid="packing-slip"
@@ -143,7 +131,7 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
             type="button"
             className="btn btn-secondary"
             disabled={busy}
-            onClick={() => void act(invoke('shipping.refresh', { id }))}
+            onClick={() => void act(shippingData.refresh({ id }))}
             data-testid="tracking-refresh"
           >
             {t('after.ship.refresh')}
@@ -154,7 +142,7 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
             type="button"
             className="btn btn-ghost btn-danger"
             disabled={busy}
-            onClick={() => window.confirm(t('after.ship.cancelConfirm')) && void act(invoke('shipping.cancel', { id }))}
+            onClick={() => window.confirm(t('after.ship.cancelConfirm')) && void act(shippingData.cancel({ id }))}
             data-testid="shipment-cancel"
           >
             {t('after.ship.cancel')}
@@ -170,7 +158,7 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
               type="button"
               className="btn btn-secondary btn-sm"
               disabled={busy}
-              onClick={() => void act(invoke('shipping.setStatus', { id, status: st }))}
+              onClick={() => void act(shippingData.setStatus({ id, status: st }))}
               data-testid={`mark-${st}`}
             >
               {t(`after.status.${st}`)}
@@ -216,9 +204,9 @@ function LabelDialog({ shipment: s, onClose }: { shipment: Shipment; onClose(): 
     useNotify.getState().message('info', 'after.ship.labelPrinted', { tracking: s.trackingNumber });
   };
   const get = async (format: 'pdf' | 'zpl') => {
-    const r = await invoke('shipping.label', { id: s.id, format });
+    const r = await shippingData.label({ id: s.id, format });
     if (!r.ok) return setError(r.error);
-    const n = download(r.value.base64, `label-${s.trackingNumber}.${format}`, format === 'pdf' ? 'application/pdf' : 'application/x-zpl');
+    const n = saveBase64(`label-${s.trackingNumber}.${format}`, r.value.base64, format === 'pdf' ? 'application/pdf' : 'application/x-zpl');
     if (format === 'pdf') setPdfBytes(n);
   };
   const paper = <LabelPaper shipment={s} storeName={storeName} />;

@@ -3,16 +3,16 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CarrierInfo, ShipmentSummary, ShipQueueOrder } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { useFormat } from '../../lib/format';
 import { useAfter } from '../../stores/aftersale';
 import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { describeAfterError } from '../aftersale/errors';
 import { ShipmentCreate } from './ShipmentCreate';
 import { ShipmentDetail } from './ShipmentDetail';
+import { shippingData } from '../../data/shipping';
 
 type Pane = { kind: 'create'; orderId: string } | { kind: 'shipment'; id: string } | null;
 const FILTERS = ['active', 'all', 'delivered', 'exception', 'returned', 'cancelled'] as const;
@@ -34,8 +34,8 @@ export function ShippingScreen() {
 
   const load = useCallback(async () => {
     const [a, b] = await Promise.all([
-      invoke('shipping.queue', { limit: 100 }),
-      invoke('shipping.list', { status: filter, ...(q.trim() ? { q: q.trim() } : {}), offset: 0, limit: 100 }),
+      shippingData.queue({ limit: 100 }),
+      shippingData.list({ status: filter, ...(q.trim() ? { q: q.trim() } : {}), offset: 0, limit: 100 }),
     ]);
     if (a.ok) setQueue(a.value);
     if (b.ok) setList(b.value);
@@ -159,7 +159,7 @@ function CarrierApiCard() {
   const [apiKey, setApiKey] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    void invoke('shipping.carriers', {}).then((r) => r.ok && setCarriers(r.value));
+    void shippingData.carriers({}).then((r) => r.ok && setCarriers(r.value));
   }, []);
   const api = carriers?.find((c) => c.id === 'api');
   return (
@@ -167,7 +167,7 @@ function CarrierApiCard() {
       className="loyalty-card"
       onSubmit={async (e) => {
         e.preventDefault();
-        const r = await invoke('shipping.setCarrierApi', { config: { name: name.trim(), baseUrl: baseUrl.trim(), apiKey } });
+        const r = await shippingData.setCarrierApi({ config: { name: name.trim(), baseUrl: baseUrl.trim(), apiKey } });
         if (r.ok) {
           setCarriers(r.value);
           setApiKey('');

@@ -2,13 +2,13 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffSummary } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { PinPad } from '../../components/PinPad';
 import { describeError, lockedUntil, minutesUntil } from '../../lib/errors';
 import { useApp } from '../../stores/app';
 import { staffList } from './staff-list';
+import { staffData } from '../../data/admin';
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/);
@@ -69,7 +69,7 @@ export function SignInScreen() {
     if (!selected || busy) return;
     setBusy(true);
     setError(null);
-    const r = await invoke('staff.signIn', { staffId: selected.id, pin });
+    const r = await staffData.signIn({ staffId: selected.id, pin });
     setBusy(false);
     setPin('');
     if (r.ok) {

@@ -1,6 +1,6 @@
 import type { StaffSummary } from '../../../shared/api';
 import type { Result } from '../../../shared/errors';
-import { invoke } from '../../api';
+import { staffData } from '../../data/admin';
 
 /**
  * The staff to choose from, asked for while the app boots (beside the store's status), so the
@@ -9,7 +9,7 @@ import { invoke } from '../../api';
 let early: Promise<Result<StaffSummary[]>> | null = null;
 
 export function prefetchStaffList(): void {
-  early = invoke('staff.list', {});
+  early = staffData.list({});
 }
 
 /** A boot that did not end on the sign-in screen (setup, recovery): the early list is stale by the time it would be shown. */
@@ -19,7 +19,7 @@ export function dropStaffList(): void {
 
 /** The early list once, then a fresh one each time. */
 export function staffList(): Promise<Result<StaffSummary[]>> {
-  const p = early ?? invoke('staff.list', {});
+  const p = early ?? staffData.list({});
   early = null;
   return p;
 }

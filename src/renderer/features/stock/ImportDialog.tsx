@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryPreview, ImportError, ImportPreview, OnMatch } from '../../../shared/api';
-import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
 import { Modal } from '../../components/Modal';
 import { useNotify } from '../../stores/notify';
+import { importsData } from '../../data/inventory';
+import { historyData } from '../../data/admin';
 
 /** The host takes at most 1 MiB per call: the file goes up in pieces well under that. */
 const PIECE = 256 * 1024;
@@ -44,19 +45,16 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
     setCommitErrors(null);
     try {
       const text = await file.text();
-      const begin = await invoke(
-        'imports.begin',
-        locationId && (kind === 'products' || kind === 'stock') ? { kind, locationId } : { kind },
-      );
+      const begin = await importsData.begin(locationId && (kind === 'products' || kind === 'stock') ? { kind, locationId } : { kind });
       if (!begin.ok) return notify.error(begin.error);
       for (let i = 0; i * PIECE < text.length || i === 0; i++) {
-        const r = await invoke('imports.chunk', { importId: begin.value.importId, seq: i, text: text.slice(i * PIECE, (i + 1) * PIECE) });
+        const r = await importsData.chunk({ importId: begin.value.importId, seq: i, text: text.slice(i * PIECE, (i + 1) * PIECE) });
         if (!r.ok) return notify.error(r.error);
       }
       const p =
         kind === 'customers' || kind === 'sales'
-          ? await invoke('history.preview', { importId: begin.value.importId })
-          : await invoke('imports.preview', { importId: begin.value.importId });
+          ? await historyData.preview({ importId: begin.value.importId })
+          : await importsData.preview({ importId: begin.value.importId });
       if (!p.ok) return notify.error(p.error);
       setPreview(p.value);
     } finally {
@@ -68,8 +66,8 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
     if (!preview) return;
     setBusy(true);
     const r = isHistory(preview)
-      ? await invoke('history.commit', { importId: preview.importId, onlyValid, onMatch })
-      : await invoke('imports.commit', { importId: preview.importId, onlyValid });
+      ? await historyData.commit({ importId: preview.importId, onlyValid, onMatch })
+      : await importsData.commit({ importId: preview.importId, onlyValid });
     setBusy(false);
     if (!r.ok) {
       const errs = (r.error.details as { errors?: ImportError[] } | undefined)?.errors;

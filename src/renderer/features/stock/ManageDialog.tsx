@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CategoryInfo } from '../../../shared/api';
-import { invoke } from '../../api';
 import { Modal } from '../../components/Modal';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
+import { catalogData } from '../../data/catalog';
+import { stockData } from '../../data/inventory';
 
 /** Categories (create, rename, archive) and stock locations (create, rename, archive, default). */
 export function ManageDialog({ onClose }: { onClose(): void }) {
@@ -20,7 +21,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
     void loadRefs();
   }, [loadRefs]);
   useEffect(() => {
-    void invoke('catalog.categoryList', {}).then((r) => r.ok && setCategories(r.value));
+    void catalogData.categoryList({}).then((r) => r.ok && setCategories(r.value));
   }, [version]);
 
   const run = async (p: Promise<{ ok: boolean; error?: Parameters<typeof notify.error>[0] }>) => {
@@ -42,8 +43,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (newCategory.trim())
-                void run(invoke('catalog.categoryCreate', { name: newCategory.trim() })).then(() => setNewCategory(''));
+              if (newCategory.trim()) void run(catalogData.categoryCreate({ name: newCategory.trim() })).then(() => setNewCategory(''));
             }}
           >
             <input
@@ -68,7 +68,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                       className="btn btn-ghost btn-sm"
                       onClick={() => {
                         const name = rename(c.name);
-                        if (name) void run(invoke('catalog.categoryUpdate', { id: c.id, name }));
+                        if (name) void run(catalogData.categoryUpdate({ id: c.id, name }));
                       }}
                     >
                       {t('inv.manage.rename')}
@@ -76,7 +76,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                     <button
                       type="button"
                       className="btn btn-ghost btn-sm"
-                      onClick={() => void run(invoke('catalog.categoryUpdate', { id: c.id, archived: !c.archived }))}
+                      onClick={() => void run(catalogData.categoryUpdate({ id: c.id, archived: !c.archived }))}
                     >
                       {c.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
                     </button>
@@ -92,7 +92,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (newLocation.trim()) void run(invoke('stock.locationCreate', { name: newLocation.trim() })).then(() => setNewLocation(''));
+              if (newLocation.trim()) void run(stockData.locationCreate({ name: newLocation.trim() })).then(() => setNewLocation(''));
             }}
           >
             <input
@@ -118,7 +118,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                       className="btn btn-ghost btn-sm"
                       onClick={() => {
                         const name = rename(l.name);
-                        if (name) void run(invoke('stock.locationUpdate', { id: l.id, name }));
+                        if (name) void run(stockData.locationUpdate({ id: l.id, name }));
                       }}
                     >
                       {t('inv.manage.rename')}
@@ -127,7 +127,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                       <button
                         type="button"
                         className="btn btn-ghost btn-sm"
-                        onClick={() => void run(invoke('stock.locationUpdate', { id: l.id, isDefault: true }))}
+                        onClick={() => void run(stockData.locationUpdate({ id: l.id, isDefault: true }))}
                       >
                         {t('inv.manage.makeDefault')}
                       </button>
@@ -136,7 +136,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                       <button
                         type="button"
                         className="btn btn-ghost btn-sm"
-                        onClick={() => void run(invoke('stock.locationUpdate', { id: l.id, archived: !l.archived }))}
+                        onClick={() => void run(stockData.locationUpdate({ id: l.id, archived: !l.archived }))}
                       >
                         {l.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
                       </button>

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import type { InputOf, Product } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { describeError, validationIssues } from '../../lib/errors';
@@ -14,6 +13,7 @@ import { useApp } from '../../stores/app';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { isUnit, unitsForStore, type Unit } from '../../../shared/units';
+import { catalogData } from '../../data/catalog';
 
 interface Draft {
   sku: string;
@@ -149,7 +149,7 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
       plu: d.plu.trim() ? d.plu.trim().padStart(5, '0') : null,
     };
     setBusy(true);
-    const r = product ? await invoke('catalog.update', { id: product.id, ...fields }) : await invoke('catalog.create', fields);
+    const r = product ? await catalogData.update({ id: product.id, ...fields }) : await catalogData.create(fields);
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
@@ -308,7 +308,7 @@ export function GroupDialog({ onClose }: { onClose(): void }) {
         barcodes: splitCodes(r.barcodes),
       };
     });
-    const res = await invoke('catalog.groupCreate', {
+    const res = await catalogData.groupCreate({
       name: name.trim(),
       attributes: attrs,
       unit: 'each',

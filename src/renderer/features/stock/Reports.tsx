@@ -2,12 +2,12 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FlaggedRow, InputOf, MovementRow, ValuationRow } from '../../../shared/api';
-import { invoke } from '../../api';
 import { LocalName } from '../../components/LocalName';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
 import { usePaged } from '../../lib/usePaged';
 import { useNotify } from '../../stores/notify';
+import { stockData } from '../../data/inventory';
 
 const ROW = 40;
 
@@ -20,7 +20,7 @@ export function MovementList({ filter }: { filter: MovementFilter }) {
   const notify = useNotify();
   const key = JSON.stringify(filter);
   const list = usePaged<MovementRow>(key, async (offset, limit) => {
-    const r = await invoke('stock.movements', { ...filter, offset, limit });
+    const r = await stockData.movements({ ...filter, offset, limit });
     if (!r.ok) {
       notify.error(r.error);
       return null;
@@ -93,7 +93,7 @@ export function ValuationDialog({ locationId, onClose }: { locationId: string | 
     [pieces || !grams ? fmt.qty(pieces, 'each') : null, grams ? fmt.mass(grams) : null].filter(Boolean).join(' · ');
   const [data, setData] = useState<{ rows: ValuationRow[]; totalQty: number; totalWeighed: number; totalValue: number } | null>(null);
   useEffect(() => {
-    void invoke('stock.valuation', { locationId: all ? null : locationId }).then((r) => r.ok && setData(r.value));
+    void stockData.valuation({ locationId: all ? null : locationId }).then((r) => r.ok && setData(r.value));
   }, [all, locationId]);
   return (
     <Modal title={t('inv.valuation.title')} onClose={onClose} size="lg" testId="valuation-dialog">
@@ -144,7 +144,7 @@ export function FlaggedDialog({ onClose }: { onClose(): void }) {
   const fmt = useFormat();
   const [rows, setRows] = useState<FlaggedRow[] | null>(null);
   useEffect(() => {
-    void invoke('stock.flagged', { offset: 0, limit: 500 }).then((r) => r.ok && setRows(r.value.items));
+    void stockData.flagged({ offset: 0, limit: 500 }).then((r) => r.ok && setRows(r.value.items));
   }, []);
   return (
     <Modal title={t('inv.stock.flagged')} onClose={onClose} size="lg" testId="flagged-dialog">

@@ -3,17 +3,19 @@ import { useTranslation } from 'react-i18next';
 import { ADJUST_REASONS } from '../../../shared/api/inventory-types';
 import type { PriceChange, Product, StockItem, StockLevel } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
-import { invoke } from '../../api';
 import { localizedName } from '../../lib/names';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
-import { saveBase64, scaledJpeg } from '../../lib/files';
+import { saveBase64 } from '../../lib/save-file';
+import { scaledJpeg } from '../../lib/picture';
 import { forgetThumb } from '../../lib/useThumbs';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { ProductForm } from './ProductForm';
 import { MovementList } from './Reports';
 import type { Unit } from '../../../shared/units';
+import { stockData } from '../../data/inventory';
+import { catalogData, labelsData } from '../../data/catalog';
 
 type Tab = 'details' | 'levels' | 'movements' | 'prices';
 type Reason = (typeof ADJUST_REASONS)[number];
@@ -44,17 +46,17 @@ function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLev
     if (value === null || (mode !== 'set' && value === 0)) return notify.message('error', 'inv.common.qty');
     const r =
       mode === 'transfer'
-        ? await invoke('stock.transfer', {
+        ? await stockData.transfer({
             fromId: level.locationId,
             toId: to || others[0]?.id || '',
             lines: [{ productId: item.productId, qty: value }],
           })
         : mode === 'writeoff'
-          ? await invoke('stock.writeOff', { productId: item.productId, locationId: level.locationId, qty: value, reason })
-          : await invoke('stock.adjust', { productId: item.productId, locationId: level.locationId, mode, qty: value, reason });
+          ? await stockData.writeOff({ productId: item.productId, locationId: level.locationId, qty: value, reason })
+          : await stockData.adjust({ productId: item.productId, locationId: level.locationId, mode, qty: value, reason });
     if (!r.ok) return notify.error(r.error);
     setQty('');
-    const fresh = await invoke('stock.item', { productId: item.productId });
+    const fresh = await stockData.item({ productId: item.productId });
     if (fresh.ok) onChanged(fresh.value);
   };
 
@@ -62,7 +64,7 @@ function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLev
     const point = parseQty(rp || '0', item.unit);
     const amount = parseQty(rq || '0', item.unit);
     if (!clear && (point === null || amount === null || amount === 0)) return notify.message('error', 'inv.common.reorderQty');
-    const r = await invoke('stock.setReorder', {
+    const r = await stockData.setReorder({
       productId: item.productId,
       locationId: level.locationId,
       rule: clear ? null : { reorderPoint: point!, reorderQty: amount! },
@@ -144,7 +146,7 @@ function Prices({ productId, unitFmt }: { productId: string; unitFmt(n: number):
   const fmt = useFormat();
   const [rows, setRows] = useState<PriceChange[] | null>(null);
   useEffect(() => {
-    void invoke('catalog.priceHistory', { id: productId }).then((r) => r.ok && setRows(r.value));
+    void catalogData.priceHistory({ id: productId }).then((r) => r.ok && setRows(r.value));
   }, [productId]);
   if (!rows) return <div className="spinner" />;
   if (rows.length === 0) return <p className="muted">{t('inv.editor.noPriceChanges')}</p>;
@@ -188,23 +190,21 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
   const [copies, setCopies] = useState('1');
 
   useEffect(() => {
-    void Promise.all([
-      invoke('catalog.get', { id: productId }),
-      invoke('stock.item', { productId }),
-      invoke('catalog.image', { id: productId }),
-    ]).then(([p, s, img]) => {
-      if (p.ok) setProduct(p.value);
-      else notify.error(p.error);
-      if (s.ok) setItem(s.value);
-      if (img.ok) setImage(img.value.dataUrl);
-    });
+    void Promise.all([catalogData.get({ id: productId }), stockData.item({ productId }), catalogData.image({ id: productId })]).then(
+      ([p, s, img]) => {
+        if (p.ok) setProduct(p.value);
+        else notify.error(p.error);
+        if (s.ok) setItem(s.value);
+        if (img.ok) setImage(img.value.dataUrl);
+      },
+    );
   }, [productId, notify]);
 
   const upload = async (file: File) => {
     try {
       const [full, thumb] = await Promise.all([scaledJpeg(file, 1024, 0.85), scaledJpeg(file, 96, 0.8)]);
       forgetThumb(product?.image);
-      const r = await invoke('catalog.setImage', { id: productId, image: full, thumb });
+      const r = await catalogData.setImage({ id: productId, image: full, thumb });
       if (!r.ok) return notify.error(r.error);
       setProduct(r.value);
       setImage(`data:image/jpeg;base64,${full}`);
@@ -214,7 +214,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
   };
   const clearImage = async () => {
     forgetThumb(product?.image);
-    const r = await invoke('catalog.clearImage', { id: productId });
+    const r = await catalogData.clearImage({ id: productId });
     if (r.ok) {
       setProduct(r.value);
       setImage(null);
@@ -222,13 +222,13 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
   };
   const archive = async () => {
     if (!product) return;
-    const r = await invoke('catalog.archive', { id: productId, archived: !product.archived });
+    const r = await catalogData.archive({ id: productId, archived: !product.archived });
     if (r.ok) setProduct(r.value);
     else notify.error(r.error);
   };
   const labels = async (layout: 'sheet' | 'roll') => {
     const n = Math.max(1, Math.min(500, Number(copies) || 1));
-    const r = await invoke('labels.pdf', { layout, items: [{ productId, copies: n }] });
+    const r = await labelsData.pdf({ layout, items: [{ productId, copies: n }] });
     if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
     else notify.error(r.error);
   };

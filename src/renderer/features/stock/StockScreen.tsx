@@ -2,21 +2,22 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InputOf, StockRow } from '../../../shared/api';
-import { invoke } from '../../api';
 import { useFormat } from '../../lib/format';
-import { saveBase64, saveText } from '../../lib/files';
+import { saveBase64, saveText } from '../../lib/save-file';
 import { localizedName } from '../../lib/names';
 import { usePaged } from '../../lib/usePaged';
 import { useThumbs } from '../../lib/useThumbs';
 import { defaultLocation, useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { isLanguage } from '../../i18n';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { StockEditor } from './StockEditor';
 import { GroupDialog, ProductDialog } from './ProductForm';
 import { ImportDialog } from './ImportDialog';
 import { FlaggedDialog, MovementsDialog, ValuationDialog } from './Reports';
 import { ManageDialog } from './ManageDialog';
+import { exportsData, stockData } from '../../data/inventory';
+import { labelsData } from '../../data/catalog';
 
 const ROW = 52;
 type Status = 'all' | 'low' | 'negative' | 'out';
@@ -61,7 +62,7 @@ export function StockScreen() {
   const key = JSON.stringify([filter, sort, dir, version, language]);
   const list = usePaged<StockRow>(key, async (offset, limit) => {
     if (!filter) return null;
-    const r = await invoke('stock.list', { ...filter, sort, dir, language, offset, limit });
+    const r = await stockData.list({ ...filter, sort, dir, language, offset, limit });
     if (!r.ok) {
       notify.error(r.error);
       return null;
@@ -73,7 +74,7 @@ export function StockScreen() {
     setTotal(null);
     if (!filter) return;
     let live = true;
-    void invoke('stock.count', filter).then((r) => {
+    void stockData.count(filter).then((r) => {
       if (!live || !r.ok) return;
       setTotal(r.value.total);
       setCapped(r.value.capped);
@@ -107,12 +108,12 @@ export function StockScreen() {
   const refresh = () => setVersion((v) => v + 1);
 
   const exportCsv = async (kind: 'products' | 'stock') => {
-    const r = await invoke('exports.csv', kind === 'stock' && loc ? { kind, locationId: loc } : { kind });
+    const r = await exportsData.csv(kind === 'stock' && loc ? { kind, locationId: loc } : { kind });
     if (r.ok) saveText(r.value.fileName, r.value.csv);
     else notify.error(r.error);
   };
   const labels = async (layout: 'sheet' | 'roll') => {
-    const r = await invoke('labels.pdf', { layout, items: [...selected].map((productId) => ({ productId, copies: 1 })) });
+    const r = await labelsData.pdf({ layout, items: [...selected].map((productId) => ({ productId, copies: 1 })) });
     if (r.ok) saveBase64(r.value.fileName, r.value.base64, 'application/pdf');
     else notify.error(r.error);
   };

@@ -1,19 +1,19 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../shared/api/sync';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { isLanguage, setLocalLanguage } from '../../i18n';
 import { useApp } from '../../stores/app';
 import { syncProblemKey } from './problem';
+import { syncData } from '../../data/sync';
 
 /** True when this (not yet set up) terminal is in the middle of joining a store: show its progress. */
 export function useJoinInProgress(): boolean {
   const [joining, setJoining] = useState(false);
   useEffect(() => {
     let live = true;
-    void invoke('sync.joinStatus', {}).then((r) => {
+    void syncData.joinStatus({}).then((r) => {
       if (live && r.ok && r.value.enrolled) setJoining(true);
     });
     return () => {
@@ -41,7 +41,7 @@ export function JoinScreen({ onBack }: { onBack(): void }) {
   useEffect(() => {
     let live = true;
     const poll = async () => {
-      const r = await invoke('sync.joinStatus', {});
+      const r = await syncData.joinStatus({});
       if (!live) return;
       if (r.ok) {
         setStatus(r.value);
@@ -61,7 +61,7 @@ export function JoinScreen({ onBack }: { onBack(): void }) {
     if (code.replace(/[^0-9a-z]/gi, '').length < 8) return setError(t('sync.err.code'));
     setBusy(true);
     setError(null);
-    const r = await invoke('sync.join', {
+    const r = await syncData.join({
       serverUrl: server.trim(),
       code: code.trim(),
       ...(name.trim() ? { terminalName: name.trim() } : {}),

@@ -4,7 +4,6 @@ import type { CloudSessionInfo, LocalRejection, OfflineCardPolicy } from '../../
 import type { CloudRejection, EnrolmentCode, StockRow, StoreOverview, StoreWithDevices } from '../../../shared/sync/protocol';
 import type { ApiError } from '../../../shared/errors';
 import { currencyDigits, parseMoney } from '../../../shared/money';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
@@ -13,8 +12,9 @@ import { useApp } from '../../stores/app';
 import { useNotify } from '../../stores/notify';
 import { useSync } from '../../stores/sync';
 import { roleRank } from '../../../shared/api/define';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { connectionState, syncProblemKey } from './problem';
+import { syncData } from '../../data/sync';
 
 function useRole() {
   const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
@@ -129,7 +129,7 @@ function ConnectCard() {
     if (!org.trim()) return setError(t('setup.err.required'));
     setBusy(true);
     setError(null);
-    const r = await invoke('sync.createOrg', {
+    const r = await syncData.createOrg({
       serverUrl: server.trim(),
       orgName: org.trim(),
       ...(secret.trim() ? { signupSecret: secret.trim() } : {}),
@@ -189,7 +189,7 @@ function CloudSignIn({ onSignedIn }: { onSignedIn(s: CloudSessionInfo): void }) 
     e.preventDefault();
     if (!/^\d{4,8}$/.test(pin)) return setError(t('setup.err.pin'));
     setBusy(true);
-    const r = await invoke('sync.cloudSignIn', { pin });
+    const r = await syncData.cloudSignIn({ pin });
     setBusy(false);
     setPin('');
     if (!r.ok) return setError(describeError(t, r.error));
@@ -231,7 +231,7 @@ function StockTable({ store }: { store: StoreOverview }) {
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(
     async (offset: number) => {
-      const r = await invoke('sync.stock', { storeId: store.id, q, offset, limit: 50 });
+      const r = await syncData.stock({ storeId: store.id, q, offset, limit: 50 });
       if (!r.ok) return setError(r.error);
       setError(null);
       setTotal(r.value.total);
@@ -293,7 +293,7 @@ function Overview() {
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     let live = true;
-    void invoke('sync.overview', {}).then((r) => {
+    void syncData.overview({}).then((r) => {
       if (!live) return;
       if (r.ok) {
         setStores(r.value);
@@ -351,16 +351,16 @@ function Rejections() {
   const [local, setLocal] = useState<LocalRejection[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    void invoke('sync.cloudRejections', {}).then((r) => (r.ok ? setCloud(r.value) : setError(r.error)));
-    void invoke('sync.localRejections', {}).then((r) => r.ok && setLocal(r.value));
+    void syncData.cloudRejections({}).then((r) => (r.ok ? setCloud(r.value) : setError(r.error)));
+    void syncData.localRejections({}).then((r) => r.ok && setLocal(r.value));
   }, []);
   const resolveCloud = async (id: string) => {
-    const r = await invoke('sync.resolveCloudRejection', { id });
+    const r = await syncData.resolveCloudRejection({ id });
     if (r.ok) setCloud(r.value);
     else setError(r.error);
   };
   const resolveLocal = async (id: string) => {
-    const r = await invoke('sync.resolveLocalRejection', { id });
+    const r = await syncData.resolveLocalRejection({ id });
     if (r.ok) setLocal(r.value);
   };
   const list = (items: (CloudRejection | LocalRejection)[] | null, onResolve: (id: string) => void, testId: string) =>
@@ -422,7 +422,7 @@ function StoresAdmin() {
   const [error, setError] = useState<ApiError | null>(null);
   const me = useSync((s) => s.status?.deviceId);
   useEffect(() => {
-    void invoke('sync.stores', {}).then((r) => (r.ok ? setStores(r.value) : setError(r.error)));
+    void syncData.stores({}).then((r) => (r.ok ? setStores(r.value) : setError(r.error)));
   }, []);
   const run = async <T,>(p: Promise<{ ok: true; value: T } | { ok: false; error: ApiError }>, then: (v: T) => void) => {
     const r = await p;
@@ -453,7 +453,7 @@ function StoresAdmin() {
               type="button"
               className="btn btn-secondary btn-sm"
               data-testid="sync-add-terminal"
-              onClick={() => void run(invoke('sync.createCode', { storeId: s.id }), setCode)}
+              onClick={() => void run(syncData.createCode({ storeId: s.id }), setCode)}
             >
               + {t('sync.stores.addTerminal')}
             </button>
@@ -475,7 +475,7 @@ function StoresAdmin() {
                           <button
                             type="button"
                             className="btn btn-ghost btn-sm"
-                            onClick={() => void run(invoke('sync.createCode', { storeId: s.id, replacesDeviceId: d.id }), setCode)}
+                            onClick={() => void run(syncData.createCode({ storeId: s.id, replacesDeviceId: d.id }), setCode)}
                           >
                             {t('sync.stores.replace')}
                           </button>
@@ -484,7 +484,7 @@ function StoresAdmin() {
                             className="btn btn-ghost btn-sm"
                             onClick={() => {
                               if (window.confirm(t('sync.stores.confirmRevoke', { code: d.terminalCode })))
-                                void run(invoke('sync.revokeDevice', { deviceId: d.id }), setStores);
+                                void run(syncData.revokeDevice({ deviceId: d.id }), setStores);
                             }}
                           >
                             {t('sync.stores.revoke')}
@@ -504,7 +504,7 @@ function StoresAdmin() {
         onSubmit={(e) => {
           e.preventDefault();
           if (!name.trim()) return;
-          void run(invoke('sync.createStore', { name: name.trim() }), (v) => {
+          void run(syncData.createStore({ name: name.trim() }), (v) => {
             setStores(v);
             setName('');
           });
@@ -536,7 +536,7 @@ function OfflinePolicy() {
     [fmt.currency],
   );
   useEffect(() => {
-    void invoke('sync.offlinePolicy', {}).then((r) => {
+    void syncData.offlinePolicy({}).then((r) => {
       if (!r.ok) return;
       setPolicy(r.value);
       setPerSale(toText(r.value.maxPerSale));
@@ -551,7 +551,7 @@ function OfflinePolicy() {
     const h = Number(hours);
     if (a === null || b === null) return setError(t('sync.err.amount'));
     if (!Number.isInteger(h) || h < 1 || h > 168) return setError(t('sync.err.hours'));
-    const r = await invoke('sync.setOfflinePolicy', { maxPerSale: a, maxTotal: b, windowHours: h });
+    const r = await syncData.setOfflinePolicy({ maxPerSale: a, maxTotal: b, windowHours: h });
     if (!r.ok) return setError(describeError(t, r.error));
     setError(null);
     setPolicy(r.value);
@@ -606,7 +606,7 @@ function RejoinCard({ terminal }: { terminal: string }) {
     if (server.trim() && !/^https?:\/\/\S+$/.test(server.trim())) return setError(t('sync.err.url'));
     setBusy(true);
     setError(null);
-    const r = await invoke('sync.rejoin', { code: code.trim(), ...(server.trim() ? { serverUrl: server.trim() } : {}) });
+    const r = await syncData.rejoin({ code: code.trim(), ...(server.trim() ? { serverUrl: server.trim() } : {}) });
     setBusy(false);
     if (!r.ok) return setError(describeError(t, r.error));
     setStatus(r.value);
@@ -656,7 +656,7 @@ function SignOutCard() {
   const notify = useNotify((s) => s.message);
   const [error, setError] = useState<string | null>(null);
   const signOut = async (discardPending: boolean, discardOfflineCards = false) => {
-    const r = await invoke('sync.signOut', { discardPending, ...(discardOfflineCards ? { discardOfflineCards } : {}) });
+    const r = await syncData.signOut({ discardPending, ...(discardOfflineCards ? { discardOfflineCards } : {}) });
     if (r.ok) {
       setStatus(r.value);
       setError(null);
@@ -698,7 +698,7 @@ export function SyncScreen() {
   const [cloud, setCloud] = useState<CloudSessionInfo | null>(null);
   useEffect(() => {
     void refresh();
-    void invoke('sync.cloudSession', {}).then((r) => r.ok && setCloud(r.value));
+    void syncData.cloudSession({}).then((r) => r.ok && setCloud(r.value));
   }, [refresh]);
   const enrolled = status?.enrolled ?? false;
   // Cloud sign-in cannot work without the token; joining again is what helps.
@@ -718,7 +718,7 @@ export function SyncScreen() {
             <button
               type="button"
               className="btn btn-ghost btn-sm"
-              onClick={() => void invoke('sync.cloudSignOut', {}).then((r) => r.ok && setCloud(r.value))}
+              onClick={() => void syncData.cloudSignOut({}).then((r) => r.ok && setCloud(r.value))}
             >
               {t('sync.cloudSignIn.signOut')}
             </button>

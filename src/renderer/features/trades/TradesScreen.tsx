@@ -2,15 +2,15 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Trade, TradeProblem, TradeRefund } from '../../../shared/api/payments';
 import type { ApiError } from '../../../shared/errors';
-import { invoke } from '../../api';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
-import { TopBar } from '../checkout/TopBar';
+import { TopBar } from '../../components/TopBar';
 import { isOpenTrade, providerName } from '../payment/trade-text';
 import { cardBrandName } from '../../../shared/card-brands';
 import { isLanguage } from '../../i18n';
+import { paymentsData } from '../../data/payments';
 
 /**
  * Provider payments for a manager: find a trade by order or trade number, ask the provider now,
@@ -30,7 +30,7 @@ export function TradesScreen() {
   const find = useCallback(async (query: { orderNumber?: string; tradeNo?: string; open?: boolean }) => {
     setBusy(true);
     setError(null);
-    const r = await invoke('payments.findTrades', { ...query, limit: 100 });
+    const r = await paymentsData.findTrades({ ...query, limit: 100 });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
@@ -41,14 +41,14 @@ export function TradesScreen() {
   }, []);
 
   const loadProblems = useCallback(async () => {
-    const r = await invoke('payments.reconciliation', {});
+    const r = await paymentsData.reconciliation({});
     if (r.ok) setProblems(r.value);
     else setError(r.error);
   }, []);
 
   useEffect(() => {
     let live = true;
-    void Promise.all([invoke('payments.findTrades', { limit: 100 }), invoke('payments.reconciliation', {})]).then(([list, recon]) => {
+    void Promise.all([paymentsData.findTrades({ limit: 100 }), paymentsData.reconciliation({})]).then(([list, recon]) => {
       if (!live) return;
       if (list.ok) setTrades(list.value);
       else setError(list.error);
@@ -200,7 +200,7 @@ function TradeDetail({ trade, onUpdated }: { trade: Trade; onUpdated(t: Trade): 
 
   useEffect(() => {
     let live = true;
-    void invoke('payments.refunds', { tradeId: trade.id }).then((r) => {
+    void paymentsData.refunds({ tradeId: trade.id }).then((r) => {
       if (!live) return;
       if (r.ok) setRefunds(r.value);
       else setError(r.error);
@@ -213,7 +213,7 @@ function TradeDetail({ trade, onUpdated }: { trade: Trade; onUpdated(t: Trade): 
   const query = async () => {
     setBusy(true);
     setError(null);
-    const r = await invoke('payments.queryTrade', { id: trade.id });
+    const r = await paymentsData.queryTrade({ id: trade.id });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);

@@ -1,13 +1,13 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Icon } from '../../components/Icon';
-import { LanguageSwitch } from '../../components/LanguageSwitch';
-import { useFormat } from '../../lib/format';
-import { useApp } from '../../stores/app';
-import { canOpen, VIEWS, type ViewId } from '../../views';
-import { useInventory } from '../../stores/inventory';
-import type { StaffRole } from '../../../shared/api';
-import { SyncIndicator } from '../sync/SyncIndicator';
+import { Icon } from './Icon';
+import { LanguageSwitch } from './LanguageSwitch';
+import { useFormat } from '../lib/format';
+import { useApp } from '../stores/app';
+import { canOpen, VIEWS, type ViewId } from '../views';
+import { useInventory } from '../stores/inventory';
+import type { StaffRole } from '../../shared/api';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
 
 function Clock() {
   const fmt = useFormat();

@@ -1,3 +1,8 @@
+import type { Language } from '../../shared/api';
+import type { NamespaceMessages } from './define';
+import { appMessages } from './app';
+import { counterMessages } from './counter';
+import { settingsMessages } from './settings';
 import { aftersaleMessages } from './aftersale';
 import { inventoryMessages } from './inventory';
 import { auditMessages } from './audit';
@@ -12,19 +17,11 @@ import { couponsMessages } from './coupons';
 import { cardsMessages } from './cards';
 import { priceListsMessages } from './price-lists';
 
-/**
- * Messages of later features, one file per feature (e.g. `./stock.ts` exporting
- * `{ en: {...}, zhCN: {...} }` with the zh-CN object typed like the en one), merged into the main
- * translation at start-up. Keeps each feature's strings next to each other and out of en.ts.
- */
-export interface FeatureMessages {
-  /** Top-level key of the feature's messages, e.g. 'stock' → t('stock.title'). */
-  ns: string;
-  en: Record<string, unknown>;
-  zhCN: Record<string, unknown>;
-}
-
-export const FEATURE_MESSAGES: FeatureMessages[] = [
+/** Every namespace of the renderer's words, each declared once with defineMessages. */
+export const MESSAGES: readonly NamespaceMessages[] = [
+  ...appMessages,
+  ...counterMessages,
+  ...settingsMessages,
   dataMessages,
   auditMessages,
   aftersaleMessages,
@@ -39,3 +36,8 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   cardsMessages,
   priceListsMessages,
 ];
+
+/** One language's whole translation, as i18next takes it: { [ns]: words }. */
+export function translation(lang: Language): Record<string, unknown> {
+  return Object.fromEntries(MESSAGES.map((m) => [m.ns, lang === 'en' ? m.en : m.zhCN]));
+}
