@@ -168,7 +168,6 @@ export function addCredit(
   deps.sqlite
     .prepare('INSERT INTO store_credit (id, customer_id, delta, kind, ref_id, staff_id, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .run(id, e.customerId, e.delta, e.kind, e.refId, e.staffId, e.note ?? null, deps.clock());
-  appendOutbox(deps, { entity: 'store_credit', entityId: id, op: 'insert', payload: e });
 }
 
 export function addPoints(
@@ -182,7 +181,6 @@ export function addPoints(
   deps.sqlite
     .prepare('INSERT INTO loyalty_points (id, customer_id, delta, kind, ref_id, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(id, e.customerId, e.delta, e.kind, e.refId, e.staffId, deps.clock());
-  appendOutbox(deps, { entity: 'loyalty_points', entityId: id, op: 'insert', payload: e });
 }
 
 export const DEFAULT_LOYALTY: LoyaltyRules = { enabled: false, earnPerUnit: 1, redeemPoints: 100, redeemValue: 100 };

@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import { sortKeysReady, writeSortKey } from './sort-key';
+import { sortKeysReady } from './sort-key';
 import type { z } from 'zod';
 import type { catalogContract, productInput } from '../../shared/api/catalog';
 import type { Category, Product, ProductHit } from '../../shared/api/types';
@@ -9,8 +8,7 @@ import { AppError, notFound } from '../errors';
 import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/ledger';
-import { searchDoc } from './search-text';
-import { inBacklog, searchBacklog } from './search-backlog';
+import { writeSearchEntry } from './search-entry';
 import type { Unit } from '../../shared/units';
 
 export type ProductInput = z.output<typeof productInput>;
@@ -66,34 +64,6 @@ function checkRefs(deps: Pick<Deps, 'sqlite'>, p: { taxRateId?: string; category
   if (p.taxRateId && !exists(deps, 'tax_rates', p.taxRateId)) throw notFound('Tax rate', { field: 'taxRateId' });
   if (p.categoryId && !exists(deps, 'categories', p.categoryId)) throw notFound('Category', { field: 'categoryId' });
   if (p.supplierId && !exists(deps, 'suppliers', p.supplierId)) throw notFound('Supplier', { field: 'supplierId' });
-}
-
-/** The search index row of a product, rewritten whenever a searchable field changes. */
-const ftsStmts = new WeakMap<object, { del: Statement; ins: Statement }>();
-
-export function writeSearchEntry(
-  deps: Pick<Deps, 'sqlite'>,
-  rowid: number | bigint,
-  p: { name: string; altName?: string | null } | null,
-  /** A product inserted just now has no entry yet: nothing to delete. */
-  fresh = false,
-): void {
-  let s = ftsStmts.get(deps.sqlite);
-  if (!s) {
-    s = {
-      del: deps.sqlite.prepare('DELETE FROM products_fts WHERE rowid = ?'),
-      ins: deps.sqlite.prepare('INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)'),
-    };
-    ftsStmts.set(deps.sqlite, s);
-  }
-  // Its pinyin sort key follows the names too (kept for an archived product: lists can show it).
-  if (p) writeSortKey(deps.sqlite, rowid, p);
-  // A product still in the backlog is indexed by the filler, as it is when it gets there.
-  if (inBacklog(searchBacklog(deps.sqlite), rowid)) return;
-  if (!fresh) s.del.run(rowid);
-  if (!p) return;
-  const doc = searchDoc(p);
-  s.ins.run(rowid, doc.text, doc.py);
 }
 
 export interface CreateExtras {

@@ -171,7 +171,6 @@ export function createCampaign(
     const code = makeCode(random, symbols);
     // 60 random bits: a collision is astronomically rare, but one would silently share a code.
     if (insert.run(code, id, seq, now).changes === 0) continue;
-    appendOutbox(deps, { entity: 'coupon_code', entityId: code, op: 'insert', payload: null });
     seq += 1;
   }
   recordAudit(deps, {

@@ -816,7 +816,6 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
         insPay.run(o.ids(0x8000 + i), o.id, p.kind, p.amount, p.brand, reference, o.head.at);
         payments.push({ kind: p.kind, amount: p.amount });
       }
-      appendOutbox(deps, { entity: 'order', entityId: o.id, op: 'insert', payload: { id: o.id, number: o.head.number, source } });
       lines += o.lines.length;
       yield { kind: 'sale', id: o.id, at: o.head.at, staffId, customerId, shiftId: null, lines: rollLines, payments };
     }

@@ -236,12 +236,6 @@ export function appendEntry(deps: LedgerDeps, e: NewEntry): string {
     at,
   );
   cachedStatement(deps.sqlite, SV_SQL.addToBalance).run(e.cardId, e.delta);
-  appendOutbox(deps, {
-    entity: 'stored_value_entry',
-    entityId: id,
-    op: 'insert',
-    payload: { cardId: e.cardId, delta: e.delta, kind: e.kind },
-  });
   return id;
 }
 

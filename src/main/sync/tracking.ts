@@ -21,6 +21,7 @@ import type { Sqlite } from '../db/open';
 import { DELETED_FIELD, type SyncEntity } from '../../shared/sync/entities';
 import { mutableEntities, mutableFields, quoteIdent as q } from './tables';
 import { cloudLink } from './state';
+import { installCapture } from '../db/write-path';
 
 interface Flags {
   tracking: boolean;
@@ -143,12 +144,17 @@ function setTriggers(sqlite: Sqlite, on: boolean): void {
 }
 
 /** Registers the SQL functions and (re)creates the stamping triggers on this connection when connected. */
-export function installTracking(deps: Pick<Deps, 'sqlite' | 'hlc'>): void {
+export function installTracking(deps: Pick<Deps, 'sqlite' | 'hlc' | 'ids' | 'clock'>): void {
   const { sqlite } = deps;
   const f = flagsOf(sqlite);
   // Read deps.hlc at each call: joining an organisation gives the terminal a new code (its HLC node).
   sqlite.function('ct_hlc', { deterministic: false }, () => deps.hlc.now());
   sqlite.function('ct_track', { deterministic: false }, () => (f.tracking && f.applying === 0 ? 1 : 0));
+  // The write path's capture (db/write-path.ts) queues local writes, connected or not, never pulled rows.
+  sqlite.function('ct_capture', { deterministic: false }, () => (f.applying === 0 ? 1 : 0));
+  sqlite.function('ct_id', { deterministic: false }, () => deps.ids());
+  sqlite.function('ct_now', { deterministic: false }, () => deps.clock());
+  installCapture(sqlite);
   f.tracking = cloudLink(sqlite) !== null;
   setTriggers(sqlite, f.tracking);
 }
