@@ -1,7 +1,6 @@
 import type { Customer, CustomerDetail, CustomerSummary, LedgerEntry, LoyaltyRules, OrderRow } from '../../shared/api/aftersale';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { currencyDigits } from '../../shared/money';
 import { readSettings } from '../settings/settings';
@@ -74,7 +73,7 @@ function assertUnique(deps: Pick<Deps, 'sqlite'>, input: CustomerInput, exceptId
   }
 }
 
-export function createCustomer(deps: D, input: CustomerInput & { name: string }, staffId: string): Customer {
+export function createCustomer(deps: D, input: CustomerInput & { name: string }, _staffId: string): Customer {
   assertUnique(deps, input, null);
   const id = deps.ids();
   const now = deps.clock();
@@ -98,7 +97,6 @@ export function createCustomer(deps: D, input: CustomerInput & { name: string },
       deps.hlc.now(),
     );
   const c = getCustomer(deps, id);
-  appendOutbox(deps, { entity: 'customer', entityId: id, op: 'insert', payload: { ...c, createdBy: staffId } });
   return c;
 }
 
@@ -123,7 +121,6 @@ export function updateCustomer(deps: D, input: CustomerInput & { id: string }, s
     deps.sqlite
       .prepare(`UPDATE customers SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @now, hlc = @hlc WHERE id = @id`)
       .run({ ...patch, now, hlc: deps.hlc.now(), id: input.id });
-    appendOutbox(deps, { entity: 'customer', entityId: input.id, op: 'update', payload: { ...patch, updatedBy: staffId } });
     // Consent changes are kept for the record (who, when, which way).
     if ('marketing_consent' in patch)
       recordAudit(deps, { staffId, action: 'customer.consent', target: input.id, details: { to: input.marketingConsent }, success: true });
@@ -197,7 +194,6 @@ export function setLoyaltyRules(deps: D, rules: LoyaltyRules, staffId: string): 
       "INSERT INTO settings (key, value, hlc) VALUES ('loyalty', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
     )
     .run(JSON.stringify(rules), deps.hlc.now());
-  appendOutbox(deps, { entity: 'setting', entityId: 'loyalty', op: 'update', payload: { key: 'loyalty', value: rules } });
   recordAudit(deps, { staffId, action: 'loyalty.rules', details: { from: before, to: rules }, success: true });
   return loyaltyRules(deps);
 }

@@ -3,7 +3,6 @@ import { staffOf, type HandlersFor } from '../router';
 import { inTransaction } from '../db/open';
 import { approvalFor } from '../staff/staff';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import { searchOrders, lookupOrder, orderDetail } from './orders';
 import { completeExchange, createRefund, getRefund, receiptlessRefund, voidSale } from './refunds';
 import { discardParked, listParked, parkCurrent, resumeParked } from './parked';
@@ -84,12 +83,6 @@ export const aftersaleHandlers: HandlersFor<typeof aftersaleContract> = {
         )
         .run(JSON.stringify(input.config), deps.hlc.now());
     // The API key stays on this terminal: neither the outbox nor the audit carries it.
-    appendOutbox(deps, {
-      entity: 'setting',
-      entityId: 'carrierApi',
-      op: 'update',
-      payload: { key: 'carrierApi', name: input.config?.name ?? null },
-    });
     recordAudit(deps, {
       staffId: staffOf(ctx).id,
       action: 'carrier.config',

@@ -5,7 +5,6 @@ import type { Category, Product, ProductHit } from '../../shared/api/types';
 import type { CategoryInfo, PriceChange, ProductGroup } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/ledger';
 import { writeSearchEntry } from './search-entry';
@@ -110,7 +109,6 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
   const ins = deps.sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
   for (const code of codes) ins.run(code, id);
   writeSearchEntry(deps, info.lastInsertRowid, { name: input.name, altName: input.altName }, true);
-  appendOutbox(deps, { entity: 'product', entityId: id, op: 'insert', payload: { ...row, barcodes: codes } });
   const location = defaultLocationId(deps);
   if (input.openingStock)
     recordMovement(deps, { productId: id, locationId: location, qtyDelta: input.openingStock, kind: 'opening', staffId });
@@ -199,12 +197,6 @@ export function updateProduct(deps: Deps, patch: ProductPatch, staffId: string |
   if (!after.archived && (set.name !== undefined || set.alt_name !== undefined)) writeSearchEntry(deps, rowidOf(deps, after.id), after);
   auditPriceChange(deps, staffId, after.id, 'price', before.price, after.price);
   auditPriceChange(deps, staffId, after.id, 'cost', before.cost, after.cost);
-  appendOutbox(deps, {
-    entity: 'product',
-    entityId: after.id,
-    op: 'update',
-    payload: { ...set, ...(barcodesChanged ? { barcodes: after.barcodes } : {}) },
-  });
   return after;
 }
 
@@ -222,7 +214,6 @@ export function archiveProduct(deps: Deps, id: string, archived: boolean, staffI
   writeSearchEntry(deps, rowidOf(deps, id), archived ? null : before);
   if (archived) clearReorderRules(deps, id);
   recordAudit(deps, { staffId, action: archived ? 'product.archive' : 'product.unarchive', target: id, success: true });
-  appendOutbox(deps, { entity: 'product', entityId: id, op: 'update', payload: { archived } });
   return getProduct(deps, id);
 }
 
@@ -286,7 +277,6 @@ export function createCategory(deps: Deps, input: { name: string; altName?: stri
   deps.sqlite
     .prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, ?, ?)')
     .run(id, input.name, input.altName ?? null, hlc);
-  appendOutbox(deps, { entity: 'category', entityId: id, op: 'insert', payload: { id, ...input } });
   return { id, name: input.name, altName: input.altName ?? null };
 }
 
@@ -307,7 +297,6 @@ export function updateCategory(
     .run(name, altName, archived ? 1 : 0, deps.hlc.now(), before.id);
   if (archived !== (before.archived === 1))
     recordAudit(deps, { staffId, action: archived ? 'category.archive' : 'category.unarchive', target: before.id, success: true });
-  appendOutbox(deps, { entity: 'category', entityId: before.id, op: 'update', payload: { name, altName, archived } });
   return { id: before.id, name, altName };
 }
 
@@ -412,7 +401,6 @@ export function createGroup(deps: Deps, input: GroupInput, staffId: string | nul
       'INSERT INTO product_groups (id, name, alt_name, category_id, attributes, archived, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)',
     )
     .run(g.id, g.name, g.altName, g.categoryId, JSON.stringify(attributes), now, now, deps.hlc.now());
-  appendOutbox(deps, { entity: 'product_group', entityId: g.id, op: 'insert', payload: g });
   const taken = new Set<string>();
   for (const v of input.variants) addVariantTo(deps, g, input, v, taken, staffId);
   return getGroup(deps, g.id);

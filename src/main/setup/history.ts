@@ -8,7 +8,7 @@
 import type { Deps } from '../deps';
 import { divRound } from '../../shared/pricing';
 import { rebuildRollups } from '../insight/rollups';
-import { whileApplying } from '../sync/tracking';
+import { writeUncaptured } from '../db/write-path';
 import type { Unit } from '../../shared/units';
 
 export interface HistoryOptions {
@@ -86,9 +86,9 @@ function pick(cum: number[], r: number): number {
   return lo;
 }
 
-/** Seeded history is not this till's sales: it is written as pulled rows are, without queueing it for sync. */
+/** Seeded history is not this till's sales: it is not queued for sync. */
 export function seedHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, opts: HistoryOptions): HistoryReport {
-  return whileApplying(deps.sqlite, () => writeHistory(deps, opts));
+  return writeUncaptured(deps.sqlite, () => writeHistory(deps, opts));
 }
 
 function writeHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, opts: HistoryOptions): HistoryReport {

@@ -21,7 +21,7 @@ import type { Sqlite } from '../db/open';
 import { DELETED_FIELD, type SyncEntity } from '../../shared/sync/entities';
 import { mutableEntities, mutableFields, quoteIdent as q } from './tables';
 import { cloudLink } from './state';
-import { installCapture } from '../db/write-path';
+import { dropCapture, installCapture } from '../db/write-path';
 
 interface Flags {
   tracking: boolean;
@@ -59,6 +59,7 @@ export function whileApplying<T>(sqlite: Sqlite, fn: () => T, bulk = false): T {
   f.applying += 1;
   if (suspend) {
     setTriggers(sqlite, false);
+    dropCapture(sqlite);
     f.suspended = true;
   }
   try {
@@ -68,6 +69,7 @@ export function whileApplying<T>(sqlite: Sqlite, fn: () => T, bulk = false): T {
     if (suspend) {
       f.suspended = false;
       setTriggers(sqlite, true);
+      installCapture(sqlite);
     }
   }
 }
@@ -78,12 +80,18 @@ export function whileLocal<T>(sqlite: Sqlite, fn: () => T): T {
   const saved = f.applying;
   const resume = f.suspended;
   f.applying = 0;
-  if (resume) setTriggers(sqlite, true);
+  if (resume) {
+    setTriggers(sqlite, true);
+    installCapture(sqlite);
+  }
   try {
     return fn();
   } finally {
     f.applying = saved;
-    if (resume) setTriggers(sqlite, false);
+    if (resume) {
+      setTriggers(sqlite, false);
+      dropCapture(sqlite);
+    }
   }
 }
 
