@@ -10,7 +10,8 @@
  * - DELETE of a deletable record: a tombstone stamp;
  * - a set child (a product's barcode) added or removed: the set field gets a fresh stamp.
  *
- * Domain code therefore only has to write its rows, set `hlc` and append to the outbox, as before.
+ * Domain code therefore only has to write its rows and set `hlc`; the outbox entry comes from the
+ * write path's capture triggers (src/main/db/write-path.ts).
  * The triggers exist only while this terminal is connected to the cloud, and do nothing while sync
  * itself applies pulled changes (`ct_track()`: it writes the stamps it received). Not installing
  * them on a terminal without a cloud matters: a row write that fires a trigger opens a statement
