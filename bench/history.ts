@@ -4,6 +4,7 @@
  * lines of seeded products and a cash or card payment each, then the dashboard rollups rebuilt from
  * them. Plain prepared INSERTs in one transaction: the point is the store's size, not the import.
  */
+import { writeUncaptured } from '../src/main/db/write-path';
 import type { App } from '../src/main/app';
 import { inTransaction } from '../src/main/db/open';
 import { rebuildRollups } from '../src/main/insight/rollups';
@@ -18,10 +19,14 @@ export interface HistoryReport {
   rollupsMs: number;
 }
 
-export function seedHistory(
-  app: App,
-  opts: { orders: number; seed: number; staffId: string; log: (msg: string) => void; now?: number },
-): HistoryReport {
+type HistoryOptions = { orders: number; seed: number; staffId: string; log: (msg: string) => void; now?: number };
+
+/** Past sales as the store holds them, not edits to send: written without capture. */
+export function seedHistory(app: App, opts: HistoryOptions): HistoryReport {
+  return writeUncaptured(app.deps.sqlite, () => writeHistory(app, opts));
+}
+
+function writeHistory(app: App, opts: HistoryOptions): HistoryReport {
   const { sqlite } = app.deps;
   const rand = rng(opts.seed);
   const now = opts.now ?? Date.now();

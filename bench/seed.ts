@@ -3,6 +3,7 @@
  * transactions: products, barcodes (valid EAN-13), an opening stock movement + level, and the
  * `products_fts` row exactly as `createProduct` builds it (via the same `searchDoc`).
  */
+import { writeUncaptured } from '../src/main/db/write-path';
 import { fillSortKeys } from '../src/main/catalog/sort-key';
 import type { App } from '../src/main/app';
 import { searchDoc } from '../src/main/catalog/search-text';
@@ -138,7 +139,12 @@ export function generateProduct(i: number, rand: () => number, chineseShare: num
  * (journal_mode=OFF, synchronous=OFF, a big page cache) and restored before returning, so the
  * measured cases run with the app's own pragmas (WAL, synchronous=FULL).
  */
+/** The seeded catalog is the store as it stands, not edits to send: it is written without capture. */
 export function seedCatalog(app: App, opts: SeedOptions): SeedReport {
+  return writeUncaptured(app.deps.sqlite, () => writeCatalog(app, opts));
+}
+
+function writeCatalog(app: App, opts: SeedOptions): SeedReport {
   const { sqlite } = app.deps;
   const deps = app.deps;
   const log = opts.log ?? (() => {});

@@ -23,6 +23,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createApp, type App } from '../../src/main/app';
 import { inTransaction } from '../../src/main/db/open';
+import { captureRecords, writeInBulk } from '../../src/main/db/write-path';
 import { MIGRATIONS_DIR, REPO_ROOT, RESOURCES_DIR } from '../../src/main/host/paths';
 import { recordMovement, defaultLocationId } from '../../src/main/inventory/ledger';
 import { searchDoc } from '../../src/main/catalog/search-text';
@@ -215,18 +216,18 @@ async function pushRun(ctx: BenchContext, databaseUrl: string | null): Promise<B
          VALUES (?, ?, ?, NULL, NULL, 'each', ?, ?, ?, NULL, 0, ?, ?, ?)`,
       );
       const insB = sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
-      const out = sqlite.prepare(
-        "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'product', ?, 'insert', '{}', ?, ?)",
-      );
-      for (let k = 0; k < products; k++) {
-        const pid = app.deps.ids();
-        const now = app.deps.clock();
-        const stamp = app.deps.hlc.now();
-        insP.run(pid, `PUSH-${k}`, `Push item ${k}`, 100 + Math.floor(rand() * 900), 50, taxRate, now, now, stamp);
-        insB.run(`29${String(k).padStart(11, '0')}`, pid);
-        out.run(app.deps.ids(), pid, app.deps.hlc.now(), now);
-        ids.push(pid);
-      }
+      // As a bulk writer does: one entry per product, through the write path.
+      writeInBulk(app.deps, 'product', () => {
+        for (let k = 0; k < products; k++) {
+          const pid = app.deps.ids();
+          const now = app.deps.clock();
+          const stamp = app.deps.hlc.now();
+          insP.run(pid, `PUSH-${k}`, `Push item ${k}`, 100 + Math.floor(rand() * 900), 50, taxRate, now, now, stamp);
+          insB.run(`29${String(k).padStart(11, '0')}`, pid);
+          captureRecords(app.deps, 'product', [pid]);
+          ids.push(pid);
+        }
+      });
       const loc = defaultLocationId(app.deps);
       for (let k = 0; k < total - products; k++)
         recordMovement(app.deps, { productId: ids[k % ids.length]!, locationId: loc, qtyDelta: 1000 * (1 + (k % 5)), kind: 'receipt' });

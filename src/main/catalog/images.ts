@@ -5,7 +5,6 @@ import { PICTURE_NAME } from '../../shared/sync/shapes';
 import type { Product } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { getProduct } from './products';
 
 /**
@@ -74,7 +73,6 @@ export function setProductImage(deps: Deps, id: string, image: string, thumb: st
     throw new AppError('IO', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`);
   }
   deps.sqlite.prepare('UPDATE products SET image = ?, updated_at = ?, hlc = ? WHERE id = ?').run(name, deps.clock(), deps.hlc.now(), id);
-  appendOutbox(deps, { entity: 'product', entityId: id, op: 'update', payload: { image: name } });
   removeFiles(dir, before.image);
   return getProduct(deps, id);
 }
@@ -83,7 +81,6 @@ export function clearProductImage(deps: Deps, id: string): Product {
   const before = getProduct(deps, id);
   if (!before.image) return before;
   deps.sqlite.prepare('UPDATE products SET image = NULL, updated_at = ?, hlc = ? WHERE id = ?').run(deps.clock(), deps.hlc.now(), id);
-  appendOutbox(deps, { entity: 'product', entityId: id, op: 'update', payload: { image: null } });
   if (deps.imagesDir) removeFiles(deps.imagesDir, before.image);
   return getProduct(deps, id);
 }

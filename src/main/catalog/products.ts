@@ -1,16 +1,13 @@
-import type { Statement } from 'better-sqlite3';
-import { sortKeysReady, writeSortKey } from './sort-key';
+import { sortKeysReady } from './sort-key';
 import type { z } from 'zod';
 import type { catalogContract, productInput } from '../../shared/api/catalog';
 import type { Category, Product, ProductHit } from '../../shared/api/types';
 import type { CategoryInfo, PriceChange, ProductGroup } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/ledger';
-import { searchDoc } from './search-text';
-import { inBacklog, searchBacklog } from './search-backlog';
+import { writeSearchEntry } from './search-entry';
 import type { Unit } from '../../shared/units';
 
 export type ProductInput = z.output<typeof productInput>;
@@ -68,34 +65,6 @@ function checkRefs(deps: Pick<Deps, 'sqlite'>, p: { taxRateId?: string; category
   if (p.supplierId && !exists(deps, 'suppliers', p.supplierId)) throw notFound('Supplier', { field: 'supplierId' });
 }
 
-/** The search index row of a product, rewritten whenever a searchable field changes. */
-const ftsStmts = new WeakMap<object, { del: Statement; ins: Statement }>();
-
-export function writeSearchEntry(
-  deps: Pick<Deps, 'sqlite'>,
-  rowid: number | bigint,
-  p: { name: string; altName?: string | null } | null,
-  /** A product inserted just now has no entry yet: nothing to delete. */
-  fresh = false,
-): void {
-  let s = ftsStmts.get(deps.sqlite);
-  if (!s) {
-    s = {
-      del: deps.sqlite.prepare('DELETE FROM products_fts WHERE rowid = ?'),
-      ins: deps.sqlite.prepare('INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)'),
-    };
-    ftsStmts.set(deps.sqlite, s);
-  }
-  // Its pinyin sort key follows the names too (kept for an archived product: lists can show it).
-  if (p) writeSortKey(deps.sqlite, rowid, p);
-  // A product still in the backlog is indexed by the filler, as it is when it gets there.
-  if (inBacklog(searchBacklog(deps.sqlite), rowid)) return;
-  if (!fresh) s.del.run(rowid);
-  if (!p) return;
-  const doc = searchDoc(p);
-  s.ins.run(rowid, doc.text, doc.py);
-}
-
 export interface CreateExtras {
   openingStock?: number;
   groupId?: string | null;
@@ -140,7 +109,6 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
   const ins = deps.sqlite.prepare('INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
   for (const code of codes) ins.run(code, id);
   writeSearchEntry(deps, info.lastInsertRowid, { name: input.name, altName: input.altName }, true);
-  appendOutbox(deps, { entity: 'product', entityId: id, op: 'insert', payload: { ...row, barcodes: codes } });
   const location = defaultLocationId(deps);
   if (input.openingStock)
     recordMovement(deps, { productId: id, locationId: location, qtyDelta: input.openingStock, kind: 'opening', staffId });
@@ -229,12 +197,6 @@ export function updateProduct(deps: Deps, patch: ProductPatch, staffId: string |
   if (!after.archived && (set.name !== undefined || set.alt_name !== undefined)) writeSearchEntry(deps, rowidOf(deps, after.id), after);
   auditPriceChange(deps, staffId, after.id, 'price', before.price, after.price);
   auditPriceChange(deps, staffId, after.id, 'cost', before.cost, after.cost);
-  appendOutbox(deps, {
-    entity: 'product',
-    entityId: after.id,
-    op: 'update',
-    payload: { ...set, ...(barcodesChanged ? { barcodes: after.barcodes } : {}) },
-  });
   return after;
 }
 
@@ -252,7 +214,6 @@ export function archiveProduct(deps: Deps, id: string, archived: boolean, staffI
   writeSearchEntry(deps, rowidOf(deps, id), archived ? null : before);
   if (archived) clearReorderRules(deps, id);
   recordAudit(deps, { staffId, action: archived ? 'product.archive' : 'product.unarchive', target: id, success: true });
-  appendOutbox(deps, { entity: 'product', entityId: id, op: 'update', payload: { archived } });
   return getProduct(deps, id);
 }
 
@@ -316,7 +277,6 @@ export function createCategory(deps: Deps, input: { name: string; altName?: stri
   deps.sqlite
     .prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, ?, ?)')
     .run(id, input.name, input.altName ?? null, hlc);
-  appendOutbox(deps, { entity: 'category', entityId: id, op: 'insert', payload: { id, ...input } });
   return { id, name: input.name, altName: input.altName ?? null };
 }
 
@@ -337,7 +297,6 @@ export function updateCategory(
     .run(name, altName, archived ? 1 : 0, deps.hlc.now(), before.id);
   if (archived !== (before.archived === 1))
     recordAudit(deps, { staffId, action: archived ? 'category.archive' : 'category.unarchive', target: before.id, success: true });
-  appendOutbox(deps, { entity: 'category', entityId: before.id, op: 'update', payload: { name, altName, archived } });
   return { id: before.id, name, altName };
 }
 
@@ -442,7 +401,6 @@ export function createGroup(deps: Deps, input: GroupInput, staffId: string | nul
       'INSERT INTO product_groups (id, name, alt_name, category_id, attributes, archived, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)',
     )
     .run(g.id, g.name, g.altName, g.categoryId, JSON.stringify(attributes), now, now, deps.hlc.now());
-  appendOutbox(deps, { entity: 'product_group', entityId: g.id, op: 'insert', payload: g });
   const taken = new Set<string>();
   for (const v of input.variants) addVariantTo(deps, g, input, v, taken, staffId);
   return getGroup(deps, g.id);

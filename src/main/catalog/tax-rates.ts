@@ -1,7 +1,6 @@
 import type { TaxRateInfo } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 
 interface Row {
@@ -47,7 +46,6 @@ function makeDefault(deps: Deps, id: string): void {
   const others = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE is_default = 1 AND id <> ?').all(id) as { id: string }[];
   for (const o of others) {
     deps.sqlite.prepare('UPDATE tax_rates SET is_default = 0, hlc = ? WHERE id = ?').run(deps.hlc.now(), o.id);
-    appendOutbox(deps, { entity: 'tax_rate', entityId: o.id, op: 'update', payload: { isDefault: false } });
   }
 }
 
@@ -59,12 +57,6 @@ export function createTaxRate(deps: Deps, input: { name: string; rateBp: number;
   deps.sqlite
     .prepare('INSERT INTO tax_rates (id, name, rate_bp, is_default, archived, hlc) VALUES (?, ?, ?, ?, 0, ?)')
     .run(id, input.name, input.rateBp, isDefault ? 1 : 0, deps.hlc.now());
-  appendOutbox(deps, {
-    entity: 'tax_rate',
-    entityId: id,
-    op: 'insert',
-    payload: { id, name: input.name, rateBp: input.rateBp, isDefault },
-  });
   recordAudit(deps, {
     staffId,
     action: 'taxRate.create',
@@ -113,7 +105,6 @@ export function updateTaxRate(
   deps.sqlite
     .prepare('UPDATE tax_rates SET name = ?, rate_bp = ?, is_default = ?, archived = ?, hlc = ? WHERE id = ?')
     .run(name, rateBp, isDefault ? 1 : 0, archived ? 1 : 0, deps.hlc.now(), before.id);
-  appendOutbox(deps, { entity: 'tax_rate', entityId: before.id, op: 'update', payload: { name, rateBp, isDefault, archived } });
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (name !== before.name) changes.name = { from: before.name, to: name };
   if (rateBp !== before.rateBp) changes.rateBp = { from: before.rateBp, to: rateBp };

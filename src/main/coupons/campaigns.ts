@@ -17,7 +17,6 @@ import { toCsv } from '../../shared/csv';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import { cachedStatement } from '../db/statements';
 
 type WriteDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
@@ -162,7 +161,6 @@ export function createCampaign(
       now,
       deps.hlc.now(),
     );
-  appendOutbox(deps, { entity: 'coupon_campaign', entityId: id, op: 'insert', payload: { id } });
 
   const symbols = draft.codes.mode === 'batch' ? BATCH_CODE_SYMBOLS : SHARED_CODE_SYMBOLS;
   const random = bufferedRandom();
@@ -171,7 +169,6 @@ export function createCampaign(
     const code = makeCode(random, symbols);
     // 60 random bits: a collision is astronomically rare, but one would silently share a code.
     if (insert.run(code, id, seq, now).changes === 0) continue;
-    appendOutbox(deps, { entity: 'coupon_code', entityId: code, op: 'insert', payload: null });
     seq += 1;
   }
   recordAudit(deps, {
@@ -190,7 +187,6 @@ export function setCampaignActive(deps: WriteDeps, input: { id: string; active: 
   deps.sqlite
     .prepare('UPDATE coupon_campaigns SET active = ?, updated_at = ?, hlc = ? WHERE id = ?')
     .run(input.active ? 1 : 0, deps.clock(), deps.hlc.now(), input.id);
-  appendOutbox(deps, { entity: 'coupon_campaign', entityId: input.id, op: 'update', payload: { active: input.active } });
   recordAudit(deps, {
     staffId,
     action: input.active ? 'coupon.resume' : 'coupon.pause',

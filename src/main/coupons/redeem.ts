@@ -14,7 +14,6 @@ import type { CouponCampaign } from '../../shared/coupons/rules';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import { cachedStatement } from '../db/statements';
 import { readSettings, writeSettings } from '../settings/settings';
 import { engineFor } from '../sync/engine';
@@ -185,7 +184,6 @@ export function redeemCartCoupon(deps: Deps, staff: SessionStaff, sale: { orderI
     `INSERT INTO coupon_redemptions (id, campaign_id, code, kind, reverses_id, order_id, customer_id, terminal_code, staff_id, amount, offline, created_at)
      VALUES (?, ?, ?, 'redeem', NULL, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, campaign.id, row.code, sale.orderId, customerId, deps.terminalCode, staff.id, coupon.amount, offline ? 1 : 0, deps.clock());
-  appendOutbox(deps, { entity: 'coupon_redemption', entityId: id, op: 'insert', payload: null });
   // The completed cart no longer needs it: the ledger row is the record.
   cachedStatement(deps.sqlite, 'DELETE FROM cart_coupons WHERE cart_id = ?').run(sale.cartId);
 }
@@ -221,6 +219,5 @@ export function releaseCouponsOnReturn(deps: Deps, staff: SessionStaff, orderId:
          VALUES (?, ?, ?, 'release', ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(id, r.campaignId, r.code, r.id, orderId, r.customerId, deps.terminalCode, staff.id, -r.amount, offline ? 1 : 0, deps.clock());
-    appendOutbox(deps, { entity: 'coupon_redemption', entityId: id, op: 'insert', payload: null });
   }
 }

@@ -2,7 +2,6 @@ import type { Customer, CustomerDetail, CustomerSummary, LedgerEntry, LoyaltyRul
 import type { OrderRow } from '../../shared/api/orders';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { currencyDigits } from '../../shared/money';
 import { readSettings } from '../settings/settings';
@@ -75,7 +74,7 @@ function assertUnique(deps: Pick<Deps, 'sqlite'>, input: CustomerInput, exceptId
   }
 }
 
-export function createCustomer(deps: D, input: CustomerInput & { name: string }, staffId: string): Customer {
+export function createCustomer(deps: D, input: CustomerInput & { name: string }, _staffId: string): Customer {
   assertUnique(deps, input, null);
   const id = deps.ids();
   const now = deps.clock();
@@ -99,7 +98,6 @@ export function createCustomer(deps: D, input: CustomerInput & { name: string },
       deps.hlc.now(),
     );
   const c = getCustomer(deps, id);
-  appendOutbox(deps, { entity: 'customer', entityId: id, op: 'insert', payload: { ...c, createdBy: staffId } });
   return c;
 }
 
@@ -124,7 +122,6 @@ export function updateCustomer(deps: D, input: CustomerInput & { id: string }, s
     deps.sqlite
       .prepare(`UPDATE customers SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @now, hlc = @hlc WHERE id = @id`)
       .run({ ...patch, now, hlc: deps.hlc.now(), id: input.id });
-    appendOutbox(deps, { entity: 'customer', entityId: input.id, op: 'update', payload: { ...patch, updatedBy: staffId } });
     // Consent changes are kept for the record (who, when, which way).
     if ('marketing_consent' in patch)
       recordAudit(deps, { staffId, action: 'customer.consent', target: input.id, details: { to: input.marketingConsent }, success: true });
@@ -169,7 +166,6 @@ export function addCredit(
   deps.sqlite
     .prepare('INSERT INTO store_credit (id, customer_id, delta, kind, ref_id, staff_id, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .run(id, e.customerId, e.delta, e.kind, e.refId, e.staffId, e.note ?? null, deps.clock());
-  appendOutbox(deps, { entity: 'store_credit', entityId: id, op: 'insert', payload: e });
 }
 
 export function addPoints(
@@ -183,7 +179,6 @@ export function addPoints(
   deps.sqlite
     .prepare('INSERT INTO loyalty_points (id, customer_id, delta, kind, ref_id, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(id, e.customerId, e.delta, e.kind, e.refId, e.staffId, deps.clock());
-  appendOutbox(deps, { entity: 'loyalty_points', entityId: id, op: 'insert', payload: e });
 }
 
 export const DEFAULT_LOYALTY: LoyaltyRules = { enabled: false, earnPerUnit: 1, redeemPoints: 100, redeemValue: 100 };
@@ -200,7 +195,6 @@ export function setLoyaltyRules(deps: D, rules: LoyaltyRules, staffId: string): 
       "INSERT INTO settings (key, value, hlc) VALUES ('loyalty', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
     )
     .run(JSON.stringify(rules), deps.hlc.now());
-  appendOutbox(deps, { entity: 'setting', entityId: 'loyalty', op: 'update', payload: { key: 'loyalty', value: rules } });
   recordAudit(deps, { staffId, action: 'loyalty.rules', details: { from: before, to: rules }, success: true });
   return loyaltyRules(deps);
 }

@@ -4,7 +4,6 @@ import type { ImportError } from '../../shared/api/inventory-types';
 import { currencyDigits } from '../../shared/money';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
 import { cachedStatement } from '../db/statements';
@@ -251,12 +250,6 @@ function commitCustomers(
       id = deps.ids();
       const at = r.createdAt ?? now;
       ins.run(id, r.name, r.phone, r.phone ? digitsOf(r.phone) : null, r.email, r.notes, at, now, deps.hlc.now());
-      appendOutbox(deps, {
-        entity: 'customer',
-        entityId: id,
-        op: 'insert',
-        payload: { id, name: r.name, phone: r.phone, email: r.email, notes: r.notes, createdAt: at, createdBy: staffId },
-      });
       created++;
     }
     // Balances are brought to what the file says: a second import of the same file adds nothing.
@@ -674,22 +667,6 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
     const id = owner ?? p.id;
     if (!owner) {
       insProduct.run(p.id, p.sku, p.name, p.unit, p.price, taxRateId, now, now, deps.hlc.now());
-      appendOutbox(deps, {
-        entity: 'product',
-        entityId: p.id,
-        op: 'insert',
-        payload: {
-          id: p.id,
-          sku: p.sku,
-          name: p.name,
-          unit: p.unit,
-          price: p.price,
-          cost: 0,
-          tax_rate_id: taxRateId,
-          archived: 1,
-          barcodes: [],
-        },
-      });
     }
     const row = deps.sqlite
       .prepare(
@@ -707,7 +684,6 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
   );
   for (const [key, n] of c.newCustomers) {
     insCustomer.run(n.id, n.name, n.phone, n.phone ? digitsOf(n.phone) : null, n.email, n.at, now, deps.hlc.now());
-    appendOutbox(deps, { entity: 'customer', entityId: n.id, op: 'insert', payload: { ...n, createdBy: staffId } });
     customers.set(key, n.id);
   }
 
@@ -816,7 +792,6 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
         insPay.run(o.ids(0x8000 + i), o.id, p.kind, p.amount, p.brand, reference, o.head.at);
         payments.push({ kind: p.kind, amount: p.amount });
       }
-      appendOutbox(deps, { entity: 'order', entityId: o.id, op: 'insert', payload: { id: o.id, number: o.head.number, source } });
       lines += o.lines.length;
       yield { kind: 'sale', id: o.id, at: o.head.at, staffId, customerId, shiftId: null, lines: rollLines, payments };
     }

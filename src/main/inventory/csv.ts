@@ -5,11 +5,12 @@ import { fromCsvCell, toCsv } from '../../shared/csv';
 import { isSafeLine } from '../../shared/text';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
 import { withoutNewProductTrigger } from './level-category';
-import { clearReorderRules, defaultTaxRateId, updateProduct, writeSearchEntry } from '../catalog/products';
+import { clearReorderRules, defaultTaxRateId, updateProduct } from '../catalog/products';
+import { writeSearchEntry } from '../catalog/search-entry';
+import { captureRecords, writeInBulk } from '../db/write-path';
 import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { getLocation } from './stock';
 import { cachedStatement } from '../db/statements';
@@ -471,7 +472,6 @@ function namedIds(deps: Deps, table: 'categories' | 'suppliers', names: Iterable
         deps.sqlite
           .prepare('INSERT INTO suppliers (id, name, archived, created_at, updated_at, hlc) VALUES (?, ?, 0, ?, ?, ?)')
           .run(id, name, now, now, deps.hlc.now());
-      appendOutbox(deps, { entity: table === 'categories' ? 'category' : 'supplier', entityId: id, op: 'insert', payload: { id, name } });
     }
     out.set(key, id);
   }
@@ -501,7 +501,6 @@ function groupIds(deps: Deps, rows: ProductRowIn[], categories: Map<string, stri
           now,
           deps.hlc.now(),
         );
-      appendOutbox(deps, { entity: 'product_group', entityId: id, op: 'insert', payload: { id, name: r.group, attributes } });
     }
     out.set(r.group, id);
   }
@@ -537,35 +536,38 @@ function insertNewProducts(
        created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insBarcode = cachedStatement(deps.sqlite, 'INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
-  for (const { id, hlc, r, row } of batch) {
-    // Positional parameters: binding by name costs more, and this runs 100,000 times in a big import.
-    const info = insProduct.run(
-      id,
-      row.sku,
-      row.name,
-      row.alt_name,
-      row.category_id,
-      row.unit,
-      row.price,
-      row.cost,
-      row.tax_rate_id,
-      row.plu,
-      row.archived,
-      row.group_id,
-      row.variant,
-      row.supplier_id,
-      now,
-      now,
-      hlc,
+  writeInBulk(deps, 'product', () => {
+    for (const { id, hlc, r, row } of batch) {
+      // Positional parameters: binding by name costs more, and this runs 100,000 times in a big import.
+      const info = insProduct.run(
+        id,
+        row.sku,
+        row.name,
+        row.alt_name,
+        row.category_id,
+        row.unit,
+        row.price,
+        row.cost,
+        row.tax_rate_id,
+        row.plu,
+        row.archived,
+        row.group_id,
+        row.variant,
+        row.supplier_id,
+        now,
+        now,
+        hlc,
+      );
+      if (!r.archived) search.push({ rowid: info.lastInsertRowid, p: { name: r.name, altName: r.altName } });
+    }
+    for (const { id, r } of batch) for (const code of r.barcodes) insBarcode.run(code, id);
+    captureRecords(
+      deps,
+      'product',
+      batch.map((p) => p.id),
     );
-    if (!r.archived) search.push({ rowid: info.lastInsertRowid, p: { name: r.name, altName: r.altName } });
-  }
-  for (const { id, r } of batch) for (const code of r.barcodes) insBarcode.run(code, id);
+  });
   for (const { id } of batch) ensureLevelRow(deps, id, location);
-  for (const { id, r, row } of batch) {
-    row.barcodes = r.barcodes;
-    appendOutbox(deps, { entity: 'product', entityId: id, op: 'insert', payload: row });
-  }
   batch.length = 0;
 }
 

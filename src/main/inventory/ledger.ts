@@ -27,16 +27,15 @@ export const LEDGER_SQL = {
     'INSERT INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, ?) ON CONFLICT (product_id, location_id) DO UPDATE SET qty = qty + excluded.qty',
   level: 'SELECT qty FROM stock_levels WHERE product_id = ? AND location_id = ?',
   zeroLevel: 'INSERT OR IGNORE INTO stock_levels (product_id, location_id, qty) VALUES (?, ?, 0)',
-  outbox: "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'stock_movement', ?, 'insert', ?, ?, ?)",
   defaultLocation: 'SELECT id FROM stock_locations WHERE is_default = 1 LIMIT 1',
 } as const;
 
 /**
- * The only way stock changes: append a movement, adjust the level and queue the movement for cloud
- * sync (outbox), all in the caller's transaction. Terminals merge stock by adding each other's
+ * The only way stock changes: append a movement and adjust the level, in the caller's transaction
+ * (the write path queues the movement for cloud sync). Terminals merge stock by adding each other's
  * movements, so every movement syncs as a fact of its own.
  */
-export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Partial<Pick<Deps, 'hlc'>>, m: Movement): void {
+export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>, m: Movement): void {
   const id = deps.ids();
   const at = deps.clock();
   cachedStatement(deps.sqlite, LEDGER_SQL.insertMovement).run(
@@ -52,22 +51,6 @@ export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'> & Pa
     m.unitCost ?? null,
   );
   cachedStatement(deps.sqlite, LEDGER_SQL.addToLevel).run(m.productId, m.locationId, m.qtyDelta);
-  // A fact has no fields to merge: its stamp only orders it among this terminal's changes.
-  const stamp = deps.hlc ? deps.hlc.now() : `${String(at).padStart(13, '0')}-0000-ledger`;
-  cachedStatement(deps.sqlite, LEDGER_SQL.outbox).run(
-    deps.ids(),
-    id,
-    JSON.stringify({
-      productId: m.productId,
-      locationId: m.locationId,
-      qtyDelta: m.qtyDelta,
-      kind: m.kind,
-      reason: m.reason ?? null,
-      unitCost: m.unitCost ?? null,
-    }),
-    stamp,
-    at,
-  );
 }
 
 /**

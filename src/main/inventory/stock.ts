@@ -58,7 +58,6 @@ export function createLocation(deps: Deps, name: string, staffId: string | null)
   deps.sqlite
     .prepare('INSERT INTO stock_locations (id, name, is_default, archived, hlc) VALUES (?, ?, 0, 0, ?)')
     .run(id, name, deps.hlc.now());
-  appendOutbox(deps, { entity: 'stock_location', entityId: id, op: 'insert', payload: { id, name } });
   recordAudit(deps, { staffId, action: 'location.create', target: id, details: { name }, success: true });
   return getLocation(deps, id);
 }
@@ -98,7 +97,6 @@ export function updateLocation(deps: Deps, input: In<'stock.locationUpdate'>, st
     deps.sqlite.prepare('UPDATE stock_locations SET is_default = 1, hlc = ? WHERE id = ?').run(deps.hlc.now(), before.id);
   }
   const after = getLocation(deps, before.id);
-  appendOutbox(deps, { entity: 'stock_location', entityId: after.id, op: 'update', payload: after });
   recordAudit(deps, { staffId, action: 'location.update', target: after.id, details: { before, after }, success: true });
   return after;
 }

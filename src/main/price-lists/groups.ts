@@ -6,7 +6,6 @@
 import type { CustomerGroup } from '../../shared/api/price-lists';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 
 type D = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
@@ -42,7 +41,6 @@ export function createGroup(deps: D, input: { name: string; nameZh?: string | nu
   deps.sqlite
     .prepare('INSERT INTO customer_groups (id, name, name_zh, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)')
     .run(id, row.name, row.nameZh, now, now, deps.hlc.now());
-  appendOutbox(deps, { entity: 'customer_group', entityId: id, op: 'insert', payload: row });
   recordAudit(deps, { staffId, action: 'customerGroup.create', target: id, details: row, success: true });
   return getGroup(deps, id);
 }
@@ -59,7 +57,6 @@ export function updateGroup(
   deps.sqlite
     .prepare('UPDATE customer_groups SET name = ?, name_zh = ?, updated_at = ?, hlc = ? WHERE id = ?')
     .run(to.name, to.nameZh, deps.clock(), deps.hlc.now(), input.id);
-  appendOutbox(deps, { entity: 'customer_group', entityId: input.id, op: 'update', payload: to });
   recordAudit(deps, {
     staffId,
     action: 'customerGroup.update',
@@ -84,7 +81,6 @@ export function deleteGroup(deps: D, id: string, staffId: string): { id: string 
       messageKey: 'priceLists.err.groupInUse',
     });
   deps.sqlite.prepare('DELETE FROM customer_groups WHERE id = ?').run(id);
-  appendOutbox(deps, { entity: 'customer_group', entityId: id, op: 'delete', payload: null });
   recordAudit(deps, { staffId, action: 'customerGroup.delete', target: id, details: { name: before.name }, success: true });
   return { id };
 }
@@ -107,12 +103,6 @@ export function setCustomerGroup(
        ON CONFLICT (customer_id) DO UPDATE SET group_id = excluded.group_id, updated_at = excluded.updated_at, hlc = excluded.hlc`,
     )
     .run(input.customerId, input.groupId, deps.clock(), deps.hlc.now());
-  appendOutbox(deps, {
-    entity: 'customer_membership',
-    entityId: input.customerId,
-    op: before === undefined ? 'insert' : 'update',
-    payload: { group_id: input.groupId },
-  });
   recordAudit(deps, {
     staffId,
     action: 'customer.group',

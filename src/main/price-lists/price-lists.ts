@@ -9,7 +9,6 @@ import type { PriceList, PriceListEntryRow } from '../../shared/api/price-lists'
 import type { PriceListTarget } from '../../shared/price-lists/resolve';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { groupExists } from './groups';
 import { invalidatePriceLists } from './state';
@@ -107,7 +106,6 @@ export function createPriceList(
       'INSERT INTO price_lists (id, name, name_zh, target_kind, target_id, active, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     .run(id, row.name, row.name_zh, row.target_kind, row.target_id, row.active ? 1 : 0, now, now, deps.hlc.now());
-  appendOutbox(deps, { entity: 'price_list', entityId: id, op: 'insert', payload: row });
   recordAudit(deps, { staffId, action: 'priceList.create', target: id, details: row, success: true });
   invalidatePriceLists(deps);
   return getPriceList(deps, id);
@@ -132,7 +130,6 @@ export function updatePriceList(
       'UPDATE price_lists SET name = ?, name_zh = ?, target_kind = ?, target_id = ?, active = ?, updated_at = ?, hlc = ? WHERE id = ?',
     )
     .run(row.name, row.name_zh, row.target_kind, row.target_id, row.active ? 1 : 0, deps.clock(), deps.hlc.now(), input.id);
-  appendOutbox(deps, { entity: 'price_list', entityId: input.id, op: 'update', payload: row });
   recordAudit(deps, {
     staffId,
     action: 'priceList.update',
@@ -191,17 +188,10 @@ export function setEntries(
     if (was) {
       if (was.price === e.price) continue;
       update.run(e.price, now, deps.hlc.now(), was.id);
-      appendOutbox(deps, { entity: 'price_list_entry', entityId: was.id, op: 'update', payload: { price: e.price } });
       changed += 1;
     } else {
       const id = deps.ids();
       insert.run(id, input.listId, e.productId, minQty, e.price, now, deps.hlc.now());
-      appendOutbox(deps, {
-        entity: 'price_list_entry',
-        entityId: id,
-        op: 'insert',
-        payload: { price_list_id: input.listId, product_id: e.productId, min_qty: minQty, price: e.price },
-      });
       added += 1;
     }
   }
@@ -235,7 +225,6 @@ export function removeEntries(deps: D, input: { listId: string; entryIds: string
   const del = deps.sqlite.prepare('DELETE FROM price_list_entries WHERE id = ?');
   for (const r of rows) {
     del.run(r.id);
-    appendOutbox(deps, { entity: 'price_list_entry', entityId: r.id, op: 'delete', payload: null });
   }
   recordAudit(deps, {
     staffId,

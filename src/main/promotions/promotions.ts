@@ -9,7 +9,6 @@ import { promotionSchema, type Promotion } from '../../shared/promotions/schema'
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import { invalidatePromotions } from './state';
 
 type PromotionDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'promotions'>;
@@ -73,7 +72,6 @@ export function createPromotion(
     .prepare('INSERT INTO promotions (id, definition, active, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)')
     .run(id, JSON.stringify(promotion), active ? 1 : 0, now, now, deps.hlc.now());
   // Promotions sync across the organisation: the other tills apply it once they pull it.
-  appendOutbox(deps, { entity: 'promotion', entityId: id, op: 'insert', payload: { name: promotion.name, active } });
   recordAudit(deps, { staffId, action: 'promotion.create', target: id, details: { promotion, active }, success: true });
   invalidatePromotions(deps);
   return getPromotion(deps, id);
@@ -86,7 +84,6 @@ export function updatePromotion(deps: PromotionDeps, input: { promotion: Promoti
   deps.sqlite
     .prepare('UPDATE promotions SET definition = ?, updated_at = ?, hlc = ? WHERE id = ?')
     .run(JSON.stringify(promotion), deps.clock(), deps.hlc.now(), promotion.id);
-  appendOutbox(deps, { entity: 'promotion', entityId: promotion.id, op: 'update', payload: { name: promotion.name } });
   recordAudit(deps, {
     staffId,
     action: 'promotion.update',
@@ -105,7 +102,6 @@ export function setPromotionActive(deps: PromotionDeps, input: { id: string; act
   deps.sqlite
     .prepare('UPDATE promotions SET active = ?, updated_at = ?, hlc = ? WHERE id = ?')
     .run(input.active ? 1 : 0, deps.clock(), deps.hlc.now(), input.id);
-  appendOutbox(deps, { entity: 'promotion', entityId: input.id, op: 'update', payload: { active: input.active } });
   recordAudit(deps, {
     staffId,
     action: input.active ? 'promotion.resume' : 'promotion.pause',

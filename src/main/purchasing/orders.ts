@@ -227,7 +227,6 @@ function receiveLine(
       .prepare('UPDATE products SET cost = ?, updated_at = ?, hlc = ? WHERE id = ?')
       .run(newCost, now, deps.hlc.now(), line.productId);
     auditPriceChange(deps, staffId, line.productId, 'cost', oldCost, newCost, `received on ${po.number}`);
-    appendOutbox(deps, { entity: 'product', entityId: line.productId, op: 'update', payload: { cost: newCost } });
   }
   recordMovement(deps, {
     productId: line.productId,

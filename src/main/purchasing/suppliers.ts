@@ -1,7 +1,6 @@
 import type { Supplier } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 
 interface SupplierRow extends Omit<Supplier, 'archived'> {
   archived: number;
@@ -53,7 +52,6 @@ export function createSupplier(deps: Deps, input: Fields & { name: string }): Su
        VALUES (@id, @name, @contact, @email, @phone, @notes, 0, @now, @now, @hlc)`,
     )
     .run({ ...row, now, hlc: deps.hlc.now() });
-  appendOutbox(deps, { entity: 'supplier', entityId: id, op: 'insert', payload: row });
   return getSupplier(deps, id);
 }
 
@@ -74,6 +72,5 @@ export function updateSupplier(deps: Deps, input: Fields & { id: string; archive
          updated_at = @now, hlc = @hlc WHERE id = @id`,
     )
     .run({ ...after, archived: after.archived ? 1 : 0, now: deps.clock(), hlc: deps.hlc.now(), id: before.id });
-  appendOutbox(deps, { entity: 'supplier', entityId: before.id, op: 'update', payload: after });
   return getSupplier(deps, before.id);
 }

@@ -1,7 +1,7 @@
 import type { FeedbackEntry, ProductRating } from '../../shared/api/ratings';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
+import { countRating } from '../ratings/product-ratings';
 
 const ENTRY_COLS = `f.id, f.order_id AS orderId, o.number AS orderNumber, f.order_line_id AS orderLineId, f.product_id AS productId,
   l.name AS productName, c.name AS customerName, f.rating, f.comment, f.created_at AS createdAt`;
@@ -28,15 +28,8 @@ export function addFeedback(
       'INSERT INTO feedback (id, order_id, order_line_id, product_id, customer_id, rating, comment, staff_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     .run(id, line.orderId, input.orderLineId, line.productId, line.customerId, input.rating, input.comment, staffId, deps.clock());
-  deps.sqlite
-    .prepare(
-      `INSERT INTO product_ratings (product_id, count, sum, avg100) VALUES (@p, 1, @r, @r * 100)
-       ON CONFLICT (product_id) DO UPDATE SET count = count + 1, sum = sum + @r,
-         avg100 = CAST(ROUND((sum + @r) * 100.0 / (count + 1)) AS INTEGER)`,
-    )
-    .run({ p: line.productId, r: input.rating });
+  countRating(deps, id);
   const entry = deps.sqlite.prepare(`SELECT ${ENTRY_COLS} ${ENTRY_FROM} WHERE f.id = ?`).get(id) as FeedbackEntry;
-  appendOutbox(deps, { entity: 'feedback', entityId: id, op: 'insert', payload: entry });
   return entry;
 }
 

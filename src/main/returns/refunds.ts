@@ -20,7 +20,6 @@ import { roleRank } from '../../shared/api/define';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { appendJournal } from '../journal/journal';
-import { appendOutbox } from '../outbox/outbox';
 import { releaseCouponsOnReturn } from '../coupons/redeem';
 import { recordAudit } from '../audit/audit';
 import { defaultLocationId, recordMovement } from '../inventory/ledger';
@@ -340,7 +339,6 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
   // A return of the whole sale gives its coupon's use back (the rule is in coupons/redeem.ts).
   releaseCouponsOnReturn(deps, staff, r.order?.id ?? null);
   const doc = getRefund(deps, r.refundId);
-  appendOutbox(deps, { entity: 'refund', entityId: r.refundId, op: 'insert', payload: doc });
   appendJournal(deps, 'refund', r.refundId, doc);
   // The dashboard's rollups and the shift's cash refunds learn the refund.
   recordRefundInsight(deps, r.refundId);

@@ -4,7 +4,6 @@ import { settle } from '../../shared/pricing';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { appendJournal } from '../journal/journal';
-import { appendOutbox } from '../outbox/outbox';
 import { assertAvailable, defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
 import type { SessionStaff } from '../sessions';
@@ -327,7 +326,6 @@ export function completeSale(
   spendForSale(deps, staff.id, orderId, tenders);
 
   const order = getOrder(deps, orderId);
-  appendOutbox(deps, { entity: 'order', entityId: orderId, op: 'insert', payload: order });
   appendJournal(deps, 'sale', orderId, order);
   recordSaleInsight(deps, orderId);
   return order;

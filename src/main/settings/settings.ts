@@ -3,7 +3,6 @@ import type { StoreSettings } from '../../shared/api/types';
 import { DEFAULT_SCALE_CONFIG } from '../../shared/scale-barcode';
 import { settings } from '../db/schema';
 import type { Deps } from '../deps';
-import { appendOutbox } from '../outbox/outbox';
 
 export const DEFAULT_SETTINGS: StoreSettings = {
   storeName: '',
@@ -19,9 +18,6 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   terminalCode: 'T1',
   negativeStock: 'allow',
 };
-
-/** Keys that stay on this terminal and never sync. */
-const LOCAL_KEYS = new Set<keyof StoreSettings>(['terminalCode', 'printer']);
 
 const cache = new WeakMap<object, StoreSettings>();
 
@@ -45,13 +41,6 @@ export function writeSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids'
     if (value === null) deps.db.delete(settings).where(eq(settings.key, key)).run();
     else if (existing) deps.db.update(settings).set({ value, hlc: stamp }).where(eq(settings.key, key)).run();
     else deps.db.insert(settings).values({ key, value, hlc: stamp }).run();
-    if (!LOCAL_KEYS.has(key as keyof StoreSettings))
-      appendOutbox(deps, {
-        entity: 'setting',
-        entityId: key,
-        op: value === null ? 'delete' : existing ? 'update' : 'insert',
-        payload: { key, value },
-      });
   }
   cache.delete(deps.sqlite);
   // A rolled-back transaction must not leave a stale cache behind.

@@ -8,6 +8,7 @@
 import type { Deps } from '../deps';
 import { divRound } from '../../shared/pricing';
 import { rebuildRollups } from '../insight/rollups';
+import { writeUncaptured } from '../db/write-path';
 import type { Unit } from '../../shared/units';
 
 export interface HistoryOptions {
@@ -85,7 +86,12 @@ function pick(cum: number[], r: number): number {
   return lo;
 }
 
+/** Seeded history is not this till's sales: it is not queued for sync. */
 export function seedHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, opts: HistoryOptions): HistoryReport {
+  return writeUncaptured(deps.sqlite, () => writeHistory(deps, opts));
+}
+
+function writeHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, opts: HistoryOptions): HistoryReport {
   const db = deps.sqlite;
   const log = opts.log ?? (() => {});
   const rand = prng(opts.seed);

@@ -7,7 +7,6 @@ import { AppError } from '../errors';
 import { isSetupDone, markSetupDone, readSettings, writeSettings } from '../settings/settings';
 import { hashPin } from '../staff/pin';
 import { insertStaff } from '../staff/staff';
-import { appendOutbox } from '../outbox/outbox';
 import { loadDemoCatalog } from './demo';
 
 export type SetupInput = z.output<(typeof appContract)['setup.run']['input']>;
@@ -47,7 +46,6 @@ export async function runSetup(deps: Deps, input: SetupInput): Promise<AppStatus
       deps.sqlite
         .prepare('INSERT INTO tax_rates (id, name, rate_bp, is_default, archived, hlc) VALUES (?, ?, ?, ?, 0, ?)')
         .run(id, rate.name, rate.rateBp, rate.isDefault ? 1 : 0, hlc);
-      appendOutbox(deps, { entity: 'tax_rate', entityId: id, op: 'insert', payload: { id, ...rate } });
     }
     const locationId = deps.ids();
     deps.sqlite

@@ -11,7 +11,6 @@ import { countTotal, unknownDenominations, type DenominationCounts } from '../..
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import { appendJournal } from '../journal/journal';
 import { readSettings } from '../settings/settings';
 import { loadCart } from '../sales/cart';
@@ -137,21 +136,6 @@ export function openShift(deps: Deps, staff: SessionStaff, counts: DenominationC
     )
     .run(id, number, deps.terminalCode, currency, staff.id, now, float, JSON.stringify(opening));
   recordAudit(deps, { staffId: staff.id, action: 'shift.open', target: id, details: { number, float }, success: true });
-  appendOutbox(deps, {
-    entity: 'shift',
-    entityId: id,
-    op: 'insert',
-    payload: {
-      id,
-      number,
-      terminalCode: deps.terminalCode,
-      currency,
-      openedBy: staff.id,
-      openedAt: now,
-      openingFloat: float,
-      openingCounts: opening,
-    },
-  });
   return shiftReport(deps, id);
 }
 
@@ -207,12 +191,6 @@ export function cashMove(deps: Deps, staff: SessionStaff, input: { kind: 'in' | 
     details: { amount: input.amount, reason: input.reason },
     success: true,
   });
-  appendOutbox(deps, {
-    entity: 'cash_movement',
-    entityId: id,
-    op: 'insert',
-    payload: { id, shiftId, ...input, staffId: staff.id, at: now },
-  });
   return shiftReport(deps, shiftId);
 }
 
@@ -225,12 +203,6 @@ export function recordNoSale(deps: Deps, staff: SessionStaff, reason: string): s
     .prepare("INSERT INTO cash_movements (id, shift_id, kind, amount, reason, staff_id, at) VALUES (?, ?, 'no_sale', 0, ?, ?, ?)")
     .run(id, shiftId, reason, staff.id, now);
   recordAudit(deps, { staffId: staff.id, action: 'drawer.open', target: shiftId, details: { noSale: true, reason }, success: true });
-  appendOutbox(deps, {
-    entity: 'cash_movement',
-    entityId: id,
-    op: 'insert',
-    payload: { id, shiftId, kind: 'no_sale', amount: 0, reason, staffId: staff.id, at: now },
-  });
   return id;
 }
 
@@ -261,7 +233,6 @@ export function closeShift(deps: Deps, staff: SessionStaff, shiftId: string, cou
     details: { expected, counted, overShort: counted - expected },
     success: true,
   });
-  appendOutbox(deps, { entity: 'shift_close', entityId: shiftId, op: 'insert', payload: report });
   return report;
 }
 

@@ -1,7 +1,6 @@
 import type { shippingContract } from '../../shared/api/shipping';
 import { staffOf, type HandlersFor } from '../router';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import { carrierInfo } from './carriers';
 import {
   cancelShipment,
@@ -27,13 +26,7 @@ export const shippingHandlers: HandlersFor<typeof shippingContract> = {
           "INSERT INTO settings (key, value, hlc) VALUES ('carrierApi', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
         )
         .run(JSON.stringify(input.config), deps.hlc.now());
-    // The API key stays on this terminal: neither the outbox nor the audit carries it.
-    appendOutbox(deps, {
-      entity: 'setting',
-      entityId: 'carrierApi',
-      op: 'update',
-      payload: { key: 'carrierApi', name: input.config?.name ?? null },
-    });
+    // The API key stays on this terminal: the setting is local (never synced) and the audit names the carrier only.
     recordAudit(deps, {
       staffId: staffOf(ctx).id,
       action: 'carrier.config',

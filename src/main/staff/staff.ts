@@ -8,7 +8,6 @@ import type { Deps } from '../deps';
 import type { SessionStaff } from '../sessions';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import { hashPin, verifyPin } from './pin';
 
 export const MAX_PIN_ATTEMPTS = 5;
@@ -78,7 +77,6 @@ export function insertStaff(
   assertNameFree(deps, input.name);
   const row: StaffRow = prepared ?? newStaffRow(deps, input);
   deps.db.insert(staff).values(row).run();
-  appendOutbox(deps, { entity: 'staff', entityId: row.id, op: 'insert', payload: { ...row, pinHash: undefined } });
   recordAudit(deps, { staffId: actorId, action: 'staff.create', target: row.id, details: { role: row.role }, success: true });
   return toSummary(row);
 }
@@ -136,7 +134,6 @@ export async function updateStaff(
       recordAudit(deps, { staffId: actorId, action: 'staff.unlock', target: row.id, success: true });
     }
     deps.db.update(staff).set(patch).where(eq(staff.id, row.id)).run();
-    appendOutbox(deps, { entity: 'staff', entityId: row.id, op: 'update', payload: { ...patch, pinHash: undefined } });
     return toSummary({ ...row, ...patch });
   });
 }

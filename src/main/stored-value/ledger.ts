@@ -9,7 +9,6 @@ import type { CardEntry, CardView, StoredValueSettings, StoredValueSettingsView 
 import { CN_LIMITS, expiresAt, makeCardNumber, type CardKind, type CardStatus, type EntryKind } from '../../shared/stored-value/rules';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { readSettings, writeSettings } from '../settings/settings';
 import { cachedStatement } from '../db/statements';
 
@@ -172,7 +171,6 @@ export function createCard(deps: LedgerDeps, input: { kind: CardKind; holderName
     now,
     deps.hlc.now(),
   );
-  appendOutbox(deps, { entity: 'stored_value_card', entityId: id, op: 'insert', payload: { number, kind: input.kind } });
   return cardById(deps, id)!;
 }
 
@@ -203,7 +201,6 @@ export function updateCard(
   deps.sqlite
     .prepare(`UPDATE stored_value_cards SET ${cols.join(', ')}, updated_at = ?, hlc = ? WHERE id = ?`)
     .run(...vals, deps.clock(), deps.hlc.now(), id);
-  appendOutbox(deps, { entity: 'stored_value_card', entityId: id, op: 'update', payload: patch });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,12 +233,6 @@ export function appendEntry(deps: LedgerDeps, e: NewEntry): string {
     at,
   );
   cachedStatement(deps.sqlite, SV_SQL.addToBalance).run(e.cardId, e.delta);
-  appendOutbox(deps, {
-    entity: 'stored_value_entry',
-    entityId: id,
-    op: 'insert',
-    payload: { cardId: e.cardId, delta: e.delta, kind: e.kind },
-  });
   return id;
 }
 

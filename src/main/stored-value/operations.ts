@@ -80,15 +80,6 @@ function recordSale(
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(deps.ids(), input.opId, input.kind, shiftId, deps.terminalCode, staffId, input.amount, input.cash, input.card, deps.clock());
-  const id = deps.sqlite.prepare('SELECT id FROM stored_value_sales WHERE op_id = ?').pluck().get(input.opId) as string;
-  const row = deps.sqlite.prepare('SELECT * FROM stored_value_sales WHERE id = ?').get(id) as Record<string, unknown>;
-  appendOutboxSale(deps, id, row);
-}
-
-function appendOutboxSale(deps: OpDeps, id: string, row: Record<string, unknown>): void {
-  deps.sqlite
-    .prepare("INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, 'stored_value_sale', ?, 'insert', ?, ?, ?)")
-    .run(deps.ids(), id, JSON.stringify(row), deps.hlc.now(), deps.clock());
 }
 
 // ---------------------------------------------------------------------------------------------

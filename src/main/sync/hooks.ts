@@ -3,9 +3,9 @@
  * derived data the domain code normally keeps next to its rows.
  */
 import type { Deps } from '../deps';
-import { searchDoc } from '../catalog/search-text';
-import { writeSortKey } from '../catalog/sort-key';
-import { deferSearchEntries, inBacklog, searchBacklog } from '../catalog/search-backlog';
+import { writeSearchEntry } from '../catalog/search-entry';
+import { deferSearchEntries, searchBacklog } from '../catalog/search-backlog';
+import { countRating } from '../ratings/product-ratings';
 import { invalidateSettings } from '../settings/settings';
 import { stmt } from './tables';
 import { setState } from './state';
@@ -52,15 +52,7 @@ const HOOKS: Record<string, Hook> = {
       altName: string | null;
     }[];
     const backlog = searchBacklog(deps.sqlite);
-    const del = stmt(deps.sqlite, 'DELETE FROM products_fts WHERE rowid = ?');
-    const ins = stmt(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
-    for (const p of rows) {
-      writeSortKey(deps.sqlite, p.r, p);
-      if (inBacklog(backlog, p.r)) continue;
-      const doc = searchDoc(p);
-      del.run(p.r);
-      ins.run(p.r, doc.text, doc.py);
-    }
+    for (const p of rows) writeSearchEntry(deps, p.r, p, false, backlog);
   },
   setting(deps) {
     invalidateSettings(deps);
@@ -92,15 +84,7 @@ const FACT_HOOKS: Record<string, FactHook> = {
   },
   /** The per-product rating aggregate sorts lists by rating. */
   feedback(deps, id) {
-    const f = stmt(deps.sqlite, 'SELECT product_id AS p, rating AS r FROM feedback WHERE id = ?').get(id) as
-      { p: string; r: number } | undefined;
-    if (!f) return;
-    stmt(
-      deps.sqlite,
-      `INSERT INTO product_ratings (product_id, count, sum, avg100) VALUES (@p, 1, @r, @r * 100)
-       ON CONFLICT (product_id) DO UPDATE SET count = count + 1, sum = sum + @r,
-         avg100 = CAST(ROUND((sum + @r) * 100.0 / (count + 1)) AS INTEGER)`,
-    ).run(f);
+    countRating(deps, id);
   },
   /** Another till's redemption: a single-use code used twice is recorded and audited as a conflict. */
   coupon_redemption(deps, id) {

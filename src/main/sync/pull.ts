@@ -25,7 +25,7 @@ import { readMutable } from './push';
 import { whileApplying, whileLocal } from './tracking';
 import { getState, setState, type ParkedValue } from './state';
 import { runAfterApply, runFactHook } from './hooks';
-import { appendOutbox } from '../outbox/outbox';
+import { captureRecords } from '../db/write-path';
 import { withoutNewProductTrigger } from '../inventory/level-category';
 
 export interface ApplyStats {
@@ -248,8 +248,8 @@ function resolveUnique(ctx: Ctx, meta: MutableMeta, id: string, rec: FieldRecord
         const now = readMutable(deps, meta, holder, '');
         ctx.parked.push({ e: spec.entity, i: holder, field, value: now?.d[field] ?? null, clock: now?.c[field] ?? null });
       } else {
+        // Written as a local edit: the write path queues it.
         whileLocal(deps.sqlite, apply);
-        appendOutbox(deps, { entity: spec.entity, entityId: holder, op: 'update', payload: { conflict: field } });
         ctx.pending.add(key);
         stmt(
           deps.sqlite,
@@ -455,7 +455,8 @@ export function settleParked(deps: ApplyDeps): number {
         p.i,
         JSON.stringify(rec.c),
       );
-      appendOutbox(deps, { entity: p.e, entityId: p.i, op: 'update', payload: { conflict: p.field } });
+      // Only its stamp changed (no row was written): queued by the write path's own hand.
+      captureRecords(deps, p.e, [p.i], 'update');
       stmt(
         deps.sqlite,
         'INSERT OR IGNORE INTO sync_rejections (id, mutation_id, entity, entity_id, code, message, at) VALUES (?, NULL, ?, ?, ?, ?, ?)',

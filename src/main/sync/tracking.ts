@@ -10,7 +10,8 @@
  * - DELETE of a deletable record: a tombstone stamp;
  * - a set child (a product's barcode) added or removed: the set field gets a fresh stamp.
  *
- * Domain code therefore only has to write its rows, set `hlc` and append to the outbox, as before.
+ * Domain code therefore only has to write its rows and set `hlc`; the outbox entry comes from the
+ * write path's capture triggers (src/main/db/write-path.ts).
  * The triggers exist only while this terminal is connected to the cloud, and do nothing while sync
  * itself applies pulled changes (`ct_track()`: it writes the stamps it received). Not installing
  * them on a terminal without a cloud matters: a row write that fires a trigger opens a statement
@@ -21,6 +22,7 @@ import type { Sqlite } from '../db/open';
 import { DELETED_FIELD, type SyncEntity } from '../../shared/sync/entities';
 import { mutableEntities, mutableFields, quoteIdent as q } from './tables';
 import { cloudLink } from './state';
+import { dropCapture, installCapture } from '../db/write-path';
 
 interface Flags {
   tracking: boolean;
@@ -58,6 +60,7 @@ export function whileApplying<T>(sqlite: Sqlite, fn: () => T, bulk = false): T {
   f.applying += 1;
   if (suspend) {
     setTriggers(sqlite, false);
+    dropCapture(sqlite);
     f.suspended = true;
   }
   try {
@@ -67,6 +70,7 @@ export function whileApplying<T>(sqlite: Sqlite, fn: () => T, bulk = false): T {
     if (suspend) {
       f.suspended = false;
       setTriggers(sqlite, true);
+      installCapture(sqlite);
     }
   }
 }
@@ -77,12 +81,18 @@ export function whileLocal<T>(sqlite: Sqlite, fn: () => T): T {
   const saved = f.applying;
   const resume = f.suspended;
   f.applying = 0;
-  if (resume) setTriggers(sqlite, true);
+  if (resume) {
+    setTriggers(sqlite, true);
+    installCapture(sqlite);
+  }
   try {
     return fn();
   } finally {
     f.applying = saved;
-    if (resume) setTriggers(sqlite, false);
+    if (resume) {
+      setTriggers(sqlite, false);
+      dropCapture(sqlite);
+    }
   }
 }
 
@@ -143,12 +153,17 @@ function setTriggers(sqlite: Sqlite, on: boolean): void {
 }
 
 /** Registers the SQL functions and (re)creates the stamping triggers on this connection when connected. */
-export function installTracking(deps: Pick<Deps, 'sqlite' | 'hlc'>): void {
+export function installTracking(deps: Pick<Deps, 'sqlite' | 'hlc' | 'ids' | 'clock'>): void {
   const { sqlite } = deps;
   const f = flagsOf(sqlite);
   // Read deps.hlc at each call: joining an organisation gives the terminal a new code (its HLC node).
   sqlite.function('ct_hlc', { deterministic: false }, () => deps.hlc.now());
   sqlite.function('ct_track', { deterministic: false }, () => (f.tracking && f.applying === 0 ? 1 : 0));
+  // The write path's capture (db/write-path.ts) queues local writes, connected or not, never pulled rows.
+  sqlite.function('ct_capture', { deterministic: false }, () => (f.applying === 0 ? 1 : 0));
+  sqlite.function('ct_id', { deterministic: false }, () => deps.ids());
+  sqlite.function('ct_now', { deterministic: false }, () => deps.clock());
+  installCapture(sqlite);
   f.tracking = cloudLink(sqlite) !== null;
   setTriggers(sqlite, f.tracking);
 }

@@ -114,8 +114,10 @@ export const SYNC_ENTITIES = [
     scope: 'store',
     table: 'settings',
     key: 'key',
-    // The terminal's own code, its printer and its set-up flag are not the store's business.
-    localKeys: ['terminalCode', 'printer', 'setupDone'],
+    // The terminal's own code, its printer and its set-up flag are not the store's business. The
+    // carrier API's settings hold its key, and a till taking them from another would send its
+    // shipments (and that key) wherever the other said: each terminal is set up on its own.
+    localKeys: ['terminalCode', 'printer', 'setupDone', 'carrierApi'],
     deletable: true,
     keyShape: shape.settingKeyShape,
     keyed: { field: 'value', shapes: shape.SETTING_VALUES },

@@ -1,0 +1,148 @@
+/**
+ * The write path: what turns a write of a synced row into an outbox entry, derived from the entity
+ * registry (src/shared/sync/entities.ts) rather than written by hand next to each INSERT.
+ *
+ * Facts (`append-only` and `ledger` entities: an order, a refund, a stock movement, a coupon code)
+ * are captured by TEMP triggers on their tables: inserting the record's row queues one entry
+ * (entity, key, 'insert') with a fresh clock stamp, in the writer's own statement, so the change is
+ * committed and queued, or neither. The entry only says "this record changed": the push reads the
+ * record (with its children: an order's lines and payments) from its tables when it sends it, so
+ * children written after their parent in the same transaction travel with it and the entry carries
+ * no payload of its own.
+ *
+ * Triggers rather than a repository layer: every INSERT into a fact table is captured whoever
+ * writes it (a handler, an import, a repair), the capture costs no call from JavaScript per row
+ * (it runs inside SQLite's statement), and a new fact entity is captured by being declared.
+ *
+ * Rows written by sync itself (pulled from the cloud) are not captured: the triggers ask
+ * `ct_capture()`, which is 0 while pulled rows are applied (sync/tracking.ts).
+ */
+import type { Deps } from '../deps';
+import type { Sqlite } from './open';
+import { cachedStatement } from './statements';
+import { allSyncEntities, type SyncEntity } from '../../shared/sync/entities';
+import { mutableFields } from '../sync/tables';
+
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+const OUTBOX_SQL = "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, ?, ?, ?, 'null', ?, ?)";
+
+/** The outbox entry of a captured write; `ct_id`, `ct_hlc` and `ct_now` are this connection's id source and clocks. */
+const entry = (entity: string, keyExpr: string, op: 'insert' | 'update' | 'delete') =>
+  `INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (ct_id(), ${lit(entity)}, ${keyExpr}, '${op}', 'null', ct_hlc(), ct_now());`;
+
+/** Entities whose rows are captured by the triggers (local ones stay on the terminal: nothing to capture). */
+export function capturedEntities(): SyncEntity[] {
+  return allSyncEntities().filter((e) => e.kind !== 'local');
+}
+
+function captureTriggers(spec: SyncEntity): string[] {
+  const t = q(spec.table);
+  const key = q(spec.key);
+  const name = (table: string, suffix: string) => q(`ct_cap_${table}_${suffix}`);
+  if (spec.kind !== 'mutable')
+    return [
+      `CREATE TEMP TRIGGER ${name(spec.table, 'ins')} AFTER INSERT ON main.${t} WHEN ct_capture() = 1 BEGIN
+        ${entry(spec.entity, `NEW.${key}`, 'insert')}
+      END`,
+    ];
+  const skip = (ref: 'NEW' | 'OLD') => (spec.localKeys?.length ? ` AND ${ref}.${key} NOT IN (${spec.localKeys.map(lit).join(', ')})` : '');
+  // An update is a change to sync when a column that travels changed, or the writer stamped the
+  // row: a write of the terminal's own columns only (a PIN lockout counter) is not.
+  const changed = ['hlc', ...mutableFields(spec)].map((c) => `OLD.${q(c)} IS NOT NEW.${q(c)}`).join(' OR ');
+  const out = [
+    `CREATE TEMP TRIGGER ${name(spec.table, 'ins')} AFTER INSERT ON main.${t} WHEN ct_capture() = 1${skip('NEW')} BEGIN
+      ${entry(spec.entity, `NEW.${key}`, 'insert')}
+    END`,
+    `CREATE TEMP TRIGGER ${name(spec.table, 'upd')} AFTER UPDATE ON main.${t} WHEN ct_capture() = 1${skip('NEW')} AND (${changed}) BEGIN
+      ${entry(spec.entity, `NEW.${key}`, 'update')}
+    END`,
+  ];
+  if (spec.deletable)
+    out.push(`CREATE TEMP TRIGGER ${name(spec.table, 'del')} AFTER DELETE ON main.${t} WHEN ct_capture() = 1${skip('OLD')} BEGIN
+      ${entry(spec.entity, `OLD.${key}`, 'delete')}
+    END`);
+  // A set child (a product's barcode) added or removed changes its parent record.
+  for (const set of spec.sets ?? []) {
+    const st = q(set.table);
+    const fk = q(set.fk);
+    out.push(
+      `CREATE TEMP TRIGGER ${name(set.table, 'ins')} AFTER INSERT ON main.${st} WHEN ct_capture() = 1 BEGIN
+        ${entry(spec.entity, `NEW.${fk}`, 'update')}
+      END`,
+      `CREATE TEMP TRIGGER ${name(set.table, 'del')} AFTER DELETE ON main.${st} WHEN ct_capture() = 1 BEGIN
+        ${entry(spec.entity, `OLD.${fk}`, 'update')}
+      END`,
+    );
+  }
+  return out;
+}
+
+function installedCaptureTriggers(sqlite: Sqlite): string[] {
+  return sqlite.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_cap_%'").pluck().all() as string[];
+}
+
+/**
+ * (Re)creates the capture triggers on this connection. They live with the connection, not in the
+ * file, so they follow the registry and the schema at every start. The SQL functions they call are
+ * registered by the caller (sync/tracking.ts, with the other per-connection sync functions).
+ */
+export function installCapture(sqlite: Sqlite): void {
+  dropCapture(sqlite);
+  for (const spec of capturedEntities()) for (const ddl of captureTriggers(spec)) sqlite.exec(ddl);
+}
+
+/** Drops the capture triggers: a bulk apply of pulled rows writes without them (even idle, a trigger costs every row a statement savepoint). */
+export function dropCapture(sqlite: Sqlite): void {
+  for (const name of installedCaptureTriggers(sqlite)) sqlite.exec(`DROP TRIGGER IF EXISTS temp.${q(name)}`);
+}
+
+function specOf(entity: string): SyncEntity {
+  const spec = capturedEntities().find((e) => e.entity === entity);
+  if (!spec) throw new Error(`write path: ${entity} is not a synced entity`);
+  return spec;
+}
+
+/** Queues records of `entity` written with their capture suspended (see writeInBulk), one entry each, in the order given. */
+export function captureRecords(
+  deps: Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'hlc'>,
+  entity: string,
+  ids: Iterable<string>,
+  op: 'insert' | 'update' = 'insert',
+): void {
+  const spec = specOf(entity);
+  const insert = cachedStatement(deps.sqlite, OUTBOX_SQL);
+  const at = deps.clock();
+  for (const id of ids) insert.run(deps.ids(), spec.entity, id, op, deps.hlc.now(), at);
+}
+
+/**
+ * For a bulk writer (an import of 100,000 products): `fn` writes with the capture triggers of
+ * `entity` dropped (a trigger costs every row a statement savepoint), and queues what it wrote
+ * with captureRecords, in the order a store expects them sent. The triggers come back after, in
+ * the caller's transaction (a rollback brings them back too).
+ */
+export function writeInBulk<T>(deps: Pick<Deps, 'sqlite'>, entity: string, fn: () => T): T {
+  const spec = specOf(entity);
+  const tables = [spec.table, ...(spec.sets ?? []).map((s) => s.table)];
+  const mine = installedCaptureTriggers(deps.sqlite).filter((n) => tables.some((t) => n.startsWith(`ct_cap_${t}_`)));
+  if (mine.length === 0) return fn();
+  for (const n of mine) deps.sqlite.exec(`DROP TRIGGER IF EXISTS temp.${q(n)}`);
+  try {
+    return fn();
+  } finally {
+    for (const ddl of captureTriggers(spec)) deps.sqlite.exec(ddl);
+  }
+}
+
+/** Rows that are not this terminal's edits (a seeded demo history, a benchmark's catalog): written without capture. */
+export function writeUncaptured<T>(sqlite: Sqlite, fn: () => T): T {
+  const installed = installedCaptureTriggers(sqlite).length > 0;
+  if (installed) dropCapture(sqlite);
+  try {
+    return fn();
+  } finally {
+    if (installed) installCapture(sqlite);
+  }
+}
