@@ -216,6 +216,38 @@ describe('a rogue terminal', () => {
     expect(existsSync(join(dir, 'countertop.db'))).toBe(true);
   });
 
+  it("cannot point another till's carrier at its own server, and a till's carrier key never leaves it", async () => {
+    const { t1, t2 } = await twoTills();
+    await ok(
+      t1,
+      'shipping.setCarrierApi',
+      { config: { name: 'Courier', baseUrl: 'https://api.courier.test', apiKey: 'sk-secret-1' } },
+      's1',
+    );
+    const rogue = await rogueDevice(t1);
+    const stamp = formatHlc(t1.clock.now + 60_000, 0, rogue.enrolment.device.terminalCode);
+    await rogue.push([
+      {
+        e: 'setting',
+        i: 'carrierApi',
+        d: { value: { name: 'Courier', baseUrl: 'https://evil.test', apiKey: 'x' }, _deleted: false },
+        c: stamp,
+      },
+    ]);
+    await syncAll([t1, t2]);
+    const carrierRow = (t: Terminal) =>
+      t.deps.sqlite.prepare("SELECT value FROM settings WHERE key = 'carrierApi'").pluck().get() as string | undefined;
+    // The other till took neither the honest till's key nor the rogue's address.
+    expect(carrierRow(t2)).toBeUndefined();
+    expect((await ok(t2, 'shipping.carriers', {}, 's1')).find((c) => c.id === 'api')?.configured ?? false).toBe(false);
+    // The honest till kept its own, and nothing it queued or the cloud holds carries the key.
+    expect(JSON.parse(carrierRow(t1)!)).toMatchObject({ baseUrl: 'https://api.courier.test' });
+    const outbox = t1.deps.sqlite.prepare('SELECT entity_id, payload FROM outbox').all() as { entity_id: string; payload: string }[];
+    expect(outbox.some((r) => r.entity_id === 'carrierApi' || r.payload.includes('sk-secret-1'))).toBe(false);
+    const { changes } = await pullAll(deviceToken(t2.deps.secrets, getState(t2.deps.sqlite, 'cloud')!)!);
+    expect(JSON.stringify(changes)).not.toContain('sk-secret-1');
+  });
+
   it('in another store cannot reach this store: its settings, locations and facts stay out', async () => {
     const { t1, t2 } = await twoTills();
     const stores = await ok(t1, 'sync.createStore', { name: 'Harbour Branch' }, 's1');
