@@ -3,7 +3,7 @@
  * spreadsheet-safe CSV from every writer, files.save checks the bytes match the name, hostile
  * characters in names are refused with a localized message, and amounts stay below 2^53.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -127,6 +127,22 @@ describe('files.save writes only what the name says', () => {
     const csv = (await ok(w.app, 'exports.csv', { kind: 'products' }, 'mgr')).csv;
     const saved = await ok(w.app, 'files.save', { fileName: 'products.csv', base64: b64(`\uFEFF${csv}`) }, 'mgr');
     expect(saved.path).toMatch(/products\.csv$/);
+  });
+
+  it('a clerk saves a packing slip and a ZPL label; a .zpl that is not a label is refused', async () => {
+    const dataDir = dataFolder();
+    const w = await stockWorld({ dataDir });
+    for (const base64 of [b64('#!/bin/sh\nrm -rf ~\n'), b64('^XA\u0000\u0001^XZ'), b64('<html>^XA</html>')]) {
+      const err = await fail(w.app, 'files.save', { fileName: 'label.zpl', base64 }, 'clerk');
+      expect(err.code).toBe('VALIDATION');
+      expect((err.details as { messageKey?: string }).messageKey).toBe('inv.err.notZpl');
+    }
+    expect(existsSync(join(dataDir, 'exports')) ? readdirSync(join(dataDir, 'exports')) : []).toEqual([]);
+    const label = await ok(w.app, 'files.save', { fileName: 'label.zpl', base64: b64('^XA\n^FO50,50^FDHello^FS\n^XZ\n') }, 'clerk');
+    expect(readFileSync(label.path, 'utf8')).toContain('^FDHello');
+    const slip = await ok(w.app, 'files.save', { fileName: 'slip.pdf', base64: b64('%PDF-1.7\n%…') }, 'clerk');
+    expect(slip.path).toMatch(/slip\.pdf$/);
+    expect((await fail(w.app, 'files.save', { fileName: 'run.sh', base64: b64('echo') }, 'clerk')).code).toBe('VALIDATION');
   });
 });
 

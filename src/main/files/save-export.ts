@@ -10,7 +10,8 @@ import { isSpreadsheetSafeCell } from '../../shared/csv';
  * script or a ".csv" that runs formulas would be trusted for what it claims to be.
  * - .pdf: starts with the PDF magic `%PDF-`;
  * - .csv: UTF-8 text without NUL, whose every cell is what the shared CSV writer would have
- *   written (nothing a spreadsheet runs as a formula).
+ *   written (nothing a spreadsheet runs as a formula);
+ * - .zpl: a thermal label, printable text starting with `^XA`.
  */
 export function checkExportContent(fileName: string, bytes: Buffer): void {
   const refuse = (why: string, key: string) => {
@@ -34,7 +35,17 @@ export function checkExportContent(fileName: string, bytes: Buffer): void {
       for (const cell of row) if (!isSpreadsheetSafeCell(cell)) refuse('a cell would run as a spreadsheet formula', 'inv.err.unsafeCsv');
     return;
   }
-  refuse('only PDF and CSV files are saved', 'inv.err.notCsv');
+  if (/\.zpl$/i.test(fileName)) {
+    // A label for a thermal printer: printable text that starts a ZPL format (^XA).
+    const text = bytes.toString('latin1');
+    const control = [...text].some((ch) => {
+      const code = ch.charCodeAt(0);
+      return (code < 0x20 && ch !== '\n' && ch !== '\r' && ch !== '\t') || code === 0x7f;
+    });
+    if (!/^\s*\^XA/.test(text) || control) refuse('it is not a ZPL label', 'inv.err.notZpl');
+    return;
+  }
+  refuse('only PDF, CSV and ZPL files are saved', 'inv.err.notCsv');
 }
 
 /** Saves a file the user asked for under exports/ (never overwriting one: "name (2).pdf"). */
