@@ -2,13 +2,14 @@ import type { Clock, IdSource } from '../shared/ids';
 import type { Hlc } from '../shared/hlc';
 import type { Db, Sqlite } from './db/open';
 import type { PaymentProvider } from './payments/provider';
-import type { Gateways } from './payments/config';
+import type { Gateways } from './payments/gateway';
 import type { TradeRuntime } from './payments/runtime';
 import type { PinParams } from './staff/pin';
-import type { DataSafety } from './backup/service';
+import type { DataSafety } from './backup/data-safety';
 import type { SecretStore } from './secrets/secrets';
 import type { PromotionsState } from './promotions/state';
 import type { PriceListsState } from './price-lists/state';
+import type { SyncSlot } from './sync/service';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -41,6 +42,8 @@ export interface Deps {
   promotions: PromotionsState;
   /** The active price lists compiled for the till, dropped on every change to them. */
   priceLists: PriceListsState;
+  /** Cloud sync of this store: its engine and managers' cloud sign-ins, set once the runtime is created at open. */
+  sync: SyncSlot;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */
   dataSafety?: DataSafety;
 }

@@ -31,7 +31,7 @@ import { couponsHandlers } from './coupons/handlers';
 import { storedValueHandlers } from './stored-value/handlers';
 import { priceListsHandlers } from './price-lists/handlers';
 import { syncRuntime } from './sync/runtime';
-import { staffPublisher } from './sync/staff';
+import { staffPublisher } from './sync/cloud';
 
 /** Staff changes on a connected terminal go to the cloud under the acting admin's cloud session first. */
 function publishStaffOf(ctx: Ctx) {

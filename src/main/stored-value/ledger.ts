@@ -13,7 +13,7 @@ import { appendOutbox } from '../outbox/outbox';
 import { readSettings, writeSettings } from '../settings/settings';
 import { cachedStatement } from '../db/statements';
 
-export type LedgerDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
+export type LedgerDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'sync'>;
 
 export const SV_SQL = {
   insertEntry: `INSERT INTO stored_value_entries (id, card_id, delta, kind, op_id, ref_id, terminal_code, staff_id, offline, at)

@@ -13,7 +13,7 @@ import { bonusFor, cnRefusal, spendRefusal, type CardKind, type CnRefusal, type 
 import type { Deps } from '../deps';
 import { recordAudit } from '../audit/audit';
 import { requireOpenShift } from '../shifts/shifts';
-import { engineFor } from '../sync/engine';
+import { engineFor } from '../sync/service';
 import { readSettings } from '../settings/settings';
 import {
   appendEntry,
@@ -311,7 +311,7 @@ export function spendForSale(
   for (const t of tenders)
     if (t.kind === 'stored_value' && t.reference) perCard.set(t.reference, (perCard.get(t.reference) ?? 0) + t.amount);
   if (perCard.size === 0) return;
-  const offline = engineFor(deps.sqlite)?.isOffline() ?? false;
+  const offline = engineFor(deps)?.isOffline() ?? false;
   const settings = readCardSettings(deps);
   const policy = { maxPerSpend: settings.offlineMaxPerSpend, maxTotal: settings.offlineMaxTotal };
   for (const [cardId, amount] of perCard) {

@@ -10,7 +10,7 @@
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { readSettings, writeSettings } from '../settings/settings';
-import { engineFor } from './engine';
+import { engineFor } from './service';
 import { stmt } from './tables';
 import type { OfflineCardPolicy, OfflineCardSummary } from '../../shared/api/sync';
 
@@ -64,8 +64,8 @@ function amounts(deps: Pick<Deps, 'db' | 'sqlite'>, money: Record<string, number
  * cloud at all: nothing to check, answers false. Offline: enforces the policy (throws a DECLINED
  * AppError the clerk can read) and answers true — the caller records the payment as offline.
  */
-export function checkOfflineCard(deps: Pick<Deps, 'db' | 'sqlite' | 'clock'>, amount: number): boolean {
-  const engine = engineFor(deps.sqlite);
+export function checkOfflineCard(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'sync'>, amount: number): boolean {
+  const engine = engineFor(deps);
   if (!engine?.isOffline()) return false;
   const policy = readOfflineCardPolicy(deps);
   if (policy.maxPerSale <= 0)
