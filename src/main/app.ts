@@ -48,6 +48,7 @@ import { finishFirstDownload } from './sync/after-download';
 import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
 import { createPromotionsState } from './promotions/state';
 import { createPriceListsState } from './price-lists/state';
+import { createSettingsCache } from './settings/cache';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -208,6 +209,7 @@ export function createApp(opts: AppOptions): App {
       promotions: createPromotionsState(),
       priceLists: createPriceListsState(),
       sync,
+      settingsCache: createSettingsCache(),
       resourcesDir: opts.resourcesDir,
       imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,

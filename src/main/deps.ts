@@ -10,6 +10,7 @@ import type { SecretStore } from './secrets/secrets';
 import type { PromotionsState } from './promotions/state';
 import type { PriceListsState } from './price-lists/state';
 import type { SyncSlot } from './sync/service';
+import type { SettingsCache } from './settings/cache';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -42,6 +43,8 @@ export interface Deps {
   promotions: PromotionsState;
   /** The active price lists compiled for the till, dropped on every change to them. */
   priceLists: PriceListsState;
+  /** The store's settings as last read (settings/settings.ts keeps it right across writes and rollbacks). */
+  settingsCache: SettingsCache;
   /** Cloud sync of this store: its engine and managers' cloud sign-ins, set once the runtime is created at open. */
   sync: SyncSlot;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */

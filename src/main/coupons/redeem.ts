@@ -31,7 +31,7 @@ function fail(code: 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'DECLINED', reason
   throw new AppError(code, message, { messageKey: `coupons.err.${reason}`, reason, ...extra });
 }
 
-export function readOfflineCap(deps: Pick<Deps, 'db' | 'sqlite'>): number {
+export function readOfflineCap(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): number {
   const v = (readSettings(deps) as unknown as Record<string, unknown>)[CAP_KEY];
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : DEFAULT_COUPON_OFFLINE_CAP;
 }
@@ -62,7 +62,7 @@ function offlineHeld(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): number {
     .get(deps.terminalCode) as number;
 }
 
-export function couponPolicy(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'terminalCode' | 'sync'>): CouponPolicy {
+export function couponPolicy(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'terminalCode' | 'sync' | 'settingsCache'>): CouponPolicy {
   return {
     offlineCap: readOfflineCap(deps),
     freshMinutes: COUPON_FRESH_MS / 60_000,

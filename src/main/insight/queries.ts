@@ -26,7 +26,7 @@ import { lineGramsSql, MASS_UNITS, wholeGrams, type Unit } from '../../shared/un
 const RAW_PIECES = `CASE WHEN l.unit IN (${MASS_UNITS.map((u) => `'${u}'`).join(', ')}) THEN 0 ELSE l.qty END`;
 const RAW_GRAMS = lineGramsSql('l.qty', 'l.unit');
 
-type Sql = Pick<Deps, 'sqlite' | 'db'>;
+type Sql = Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>;
 
 export interface DayRange {
   from: number;

@@ -266,7 +266,7 @@ function currentOwners(deps: Pick<Deps, 'sqlite'>, p: Parsed) {
   };
 }
 
-function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<ProductRowIn> {
+function checkProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, p: Parsed): Checked<ProductRowIn> {
   const digits = currencyDigits(readSettings(deps).currency);
   const rates = deps.sqlite.prepare('SELECT id, rate_bp AS bp FROM tax_rates WHERE archived = 0').all() as { id: string; bp: number }[];
   const { bySku, byCode, byPlu } = currentOwners(deps, p);
@@ -717,7 +717,7 @@ export function commitImport(deps: Deps, importId: string, onlyValid: boolean, s
 // ---------------------------------------------------------------------------------------------
 // Export
 
-export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db'>): { csv: string; rows: number } {
+export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>): { csv: string; rows: number } {
   const digits = currencyDigits(readSettings(deps).currency);
   const rows = deps.sqlite
     .prepare(
@@ -773,7 +773,7 @@ export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db'>): { csv: string
   return { csv: toCsv(PRODUCT_COLUMNS, data), rows: data.length };
 }
 
-export function exportStock(deps: Pick<Deps, 'sqlite' | 'db'>, locationId?: string): { csv: string; rows: number } {
+export function exportStock(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, locationId?: string): { csv: string; rows: number } {
   if (locationId) getLocation(deps, locationId);
   const digits = currencyDigits(readSettings(deps).currency);
   const rows = deps.sqlite

@@ -39,7 +39,10 @@ const WORDS = {
   },
 } as const;
 
-export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): Promise<{ base64: string; fileName: string }> {
+export async function orderPdf(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>,
+  id: string,
+): Promise<{ base64: string; fileName: string }> {
   const po = getOrder(deps, id);
   const supplier = getSupplier(deps, po.supplierId);
   const settings = readSettings(deps);
@@ -125,7 +128,7 @@ export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): P
   return { base64: Buffer.from(await doc.save()).toString('base64'), fileName: `${po.number}.pdf` };
 }
 
-export function orderCsv(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): { csv: string; fileName: string } {
+export function orderCsv(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, id: string): { csv: string; fileName: string } {
   const po = getOrder(deps, id);
   const digits = currencyDigits(readSettings(deps).currency);
   const data = po.items.map((l) => [

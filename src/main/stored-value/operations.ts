@@ -40,7 +40,7 @@ const CN_MESSAGES: Record<CnRefusal, string> = {
   anonymousCap: 'An anonymous card may hold at most 1,000',
 };
 
-function refuseCn(deps: Pick<Deps, 'db' | 'sqlite'>, why: CnRefusal): never {
+function refuseCn(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>, why: CnRefusal): never {
   const limits = readCardSettings(deps).cnLimits;
   const limit = why === 'realNameRequired' ? limits.realNameFrom : why === 'registeredCap' ? limits.registeredMax : limits.anonymousMax;
   throw cardError('VALIDATION', CN_MESSAGES[why], `cn.${why}`, { money: { limit }, currency: 'CNY' });
@@ -270,7 +270,7 @@ export function expireCards(deps: OpDeps, staffId: string): { cards: number; amo
   return { cards, amount };
 }
 
-function currencyOf(deps: Pick<Deps, 'db' | 'sqlite'>): string {
+function currencyOf(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): string {
   return readSettings(deps).currency;
 }
 
@@ -283,7 +283,7 @@ export interface CardTender {
 }
 
 /** The card a stored-value tender names, checked before the sale writes anything. */
-export function resolveCardTender(deps: Pick<Deps, 'sqlite' | 'db' | 'clock'>, number: string): CardTender {
+export function resolveCardTender(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'settingsCache'>, number: string): CardTender {
   const card = requireCard(deps, number);
   requireUsable(deps, card);
   if (isExpired(deps, card)) throw cardError('CONFLICT', 'That card has expired', 'expired');
