@@ -49,6 +49,8 @@ import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } f
 import { createPromotionsState } from './promotions/state';
 import { createPriceListsState } from './price-lists/state';
 import { createSettingsCache } from './settings/cache';
+import { createInventoryCaches } from './inventory/caches';
+import { createInsightCaches, stopInsightCaches } from './insight/caches';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -210,6 +212,8 @@ export function createApp(opts: AppOptions): App {
       priceLists: createPriceListsState(),
       sync,
       settingsCache: createSettingsCache(),
+      inventory: createInventoryCaches(),
+      insight: createInsightCaches(),
       resourcesDir: opts.resourcesDir,
       imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,
@@ -244,6 +248,7 @@ export function createApp(opts: AppOptions): App {
     core?.deps.trades.stop();
     core?.sync.engine.stop();
     core?.weightFix?.stop();
+    if (core) stopInsightCaches(core.deps.insight);
     // Before the main connection closes: its close then checkpoints the rest and removes the WAL.
     core?.checkpointer?.stop();
     const wasOpen = core?.store.sqlite.open === true;

@@ -11,6 +11,8 @@ import type { PromotionsState } from './promotions/state';
 import type { PriceListsState } from './price-lists/state';
 import type { SyncSlot } from './sync/service';
 import type { SettingsCache } from './settings/cache';
+import type { InventoryCaches } from './inventory/caches';
+import type { InsightCaches } from './insight/caches';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -45,6 +47,10 @@ export interface Deps {
   priceLists: PriceListsState;
   /** The store's settings as last read (settings/settings.ts keeps it right across writes and rollbacks). */
   settingsCache: SettingsCache;
+  /** Staged uploads and list caches of inventory, kept between calls. */
+  inventory: InventoryCaches;
+  /** The dashboard's caches and the timer that adds queued sales to the rollups. */
+  insight: InsightCaches;
   /** Cloud sync of this store: its engine and managers' cloud sign-ins, set once the runtime is created at open. */
   sync: SyncSlot;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */

@@ -85,7 +85,10 @@ function pick(cum: number[], r: number): number {
   return lo;
 }
 
-export function seedHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache'>, opts: HistoryOptions): HistoryReport {
+export function seedHistory(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
+  opts: HistoryOptions,
+): HistoryReport {
   const db = deps.sqlite;
   const log = opts.log ?? (() => {});
   const rand = prng(opts.seed);

@@ -82,7 +82,7 @@ export function runAfterApply(deps: HookDeps, touched: Map<string, Set<string>>,
   for (const [entity, ids] of touched) HOOKS[entity]?.(deps, ids, opts);
 }
 
-type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids' | 'settingsCache'>, id: string) => void;
+type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids' | 'settingsCache' | 'insight'>, id: string) => void;
 
 /** Derived data of a fact written by another terminal, kept as the writing code keeps it for its own. */
 const FACT_HOOKS: Record<string, FactHook> = {
@@ -110,7 +110,7 @@ const FACT_HOOKS: Record<string, FactHook> = {
 
 /** Runs after a pulled fact was inserted (not when it was already there). */
 export function runFactHook(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids' | 'settingsCache'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids' | 'settingsCache' | 'insight'>,
   entity: string,
   id: string,
 ): void {
