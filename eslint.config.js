@@ -40,8 +40,8 @@ export default tseslint.config(
           patterns: [
             { group: nodeBuiltins, message: 'src/shared is pure TypeScript: no Node built-ins.' },
             {
-              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
-              message: 'src/shared imports nothing from main, renderer or preload.',
+              group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cloud/**'],
+              message: 'src/shared imports nothing from main, renderer, preload or the cloud.',
             },
           ],
         },
@@ -61,6 +61,45 @@ export default tseslint.config(
           patterns: [
             { group: nodeBuiltins, message: 'The renderer is untrusted: no Node built-ins.' },
             { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through api.ts.' },
+            { group: ['**/cloud/**'], message: 'The renderer never imports the cloud.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The cloud is its own process: it shares the contract (src/shared) and the Node libraries that
+    // both ends need to agree on (PIN hashing, the providers' notice verification), nothing else of main.
+    files: ['src/cloud/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            {
+              regex: '(^|/)main/(?!(staff/pin|payments/(gateway|alipay|wechat|stripe))$)',
+              message: 'src/cloud imports src/shared, not main (only the PIN hash and the payment providers it shares with the till).',
+            },
+            { group: ['**/renderer/**', '**/preload/**'], message: 'src/cloud imports nothing from the renderer or preload.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/**'],
+    ignores: ['src/main/electron/**', 'src/main/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            {
+              group: ['**/src/cloud/**', '../cloud/**', '../../cloud/**', '../../../cloud/**'],
+              message: 'main never imports the cloud: they talk over HTTP.',
+            },
           ],
         },
       ],

@@ -23,7 +23,6 @@ import { DEFAULT_RECONCILE_EVERY_MS, startReconciler } from './payments/reconcil
 import type { ProviderId } from './payments/gateway';
 import { tillCloud } from './payments/cloud-notices';
 import { DEFAULT_NOTICE_POLL_MS, startNoticePoller } from './payments/notice-poller';
-import { engineFor } from './sync/engine';
 import { OWASP_SCRYPT, type PinParams } from './staff/pin';
 import { createDataSafety, type DataSafety } from './backup/service';
 import {
@@ -41,13 +40,17 @@ import { startIntegrityCheck, type CheckOutcome, type RunningCheck } from './bac
 import { recordAudit } from './audit/audit';
 import { BACKUP_DIR, dropTokenFromBackups, listBackups } from './backup/files';
 import { recoveryCall } from './backup/recovery';
-import { createSyncRuntime, type SyncOptions, type SyncRuntime } from './sync/runtime';
+import { createSyncRuntime, type SyncOptions } from './sync/runtime';
+import { engineFor, type SyncRuntime, type SyncSlot } from './sync/service';
 import { afterRestore } from './sync/restore';
 import { getState, moveTokenOut } from './sync/state';
 import { finishFirstDownload } from './sync/after-download';
 import { fileSecretStore, memorySecretStore, secretsFileIn, type SecretStore } from './secrets/secrets';
 import { createPromotionsState } from './promotions/state';
 import { createPriceListsState } from './price-lists/state';
+import { createSettingsCache } from './settings/cache';
+import { createInventoryCaches } from './inventory/caches';
+import { createInsightCaches, stopInsightCaches } from './insight/caches';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -186,11 +189,12 @@ export function createApp(opts: AppOptions): App {
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
+    const sync: SyncSlot = { runtime: null };
     const trades = createTradeRuntime({
       ...(opts.paymentNotifyUrl ? { notifyUrl: opts.paymentNotifyUrl } : {}),
       ...(training ? { prepareTraining: (p: ProviderId) => training.ensure(p) } : {}),
       // The sync engine of this store is created below; it is looked up when a trade needs the cloud.
-      cloud: () => tillCloud({ sqlite: store.sqlite, secrets }, engineFor(store.sqlite)),
+      cloud: () => tillCloud({ sqlite: store.sqlite, secrets }, engineFor({ sync })),
     });
     const deps: Deps = {
       ...store,
@@ -206,6 +210,10 @@ export function createApp(opts: AppOptions): App {
       secrets,
       promotions: createPromotionsState(),
       priceLists: createPriceListsState(),
+      sync,
+      settingsCache: createSettingsCache(),
+      inventory: createInventoryCaches(),
+      insight: createInsightCaches(),
       resourcesDir: opts.resourcesDir,
       imagesDir: opts.imagesDir !== undefined ? opts.imagesDir : opts.dataDir ? join(opts.dataDir, 'images') : null,
       exportsDir: opts.exportsDir !== undefined ? opts.exportsDir : opts.dataDir ? join(opts.dataDir, 'exports') : null,
@@ -240,6 +248,7 @@ export function createApp(opts: AppOptions): App {
     core?.deps.trades.stop();
     core?.sync.engine.stop();
     core?.weightFix?.stop();
+    if (core) stopInsightCaches(core.deps.insight);
     // Before the main connection closes: its close then checkpoints the rest and removes the WAL.
     core?.checkpointer?.stop();
     const wasOpen = core?.store.sqlite.open === true;

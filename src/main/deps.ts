@@ -2,13 +2,17 @@ import type { Clock, IdSource } from '../shared/ids';
 import type { Hlc } from '../shared/hlc';
 import type { Db, Sqlite } from './db/open';
 import type { PaymentProvider } from './payments/provider';
-import type { Gateways } from './payments/config';
+import type { Gateways } from './payments/gateway';
 import type { TradeRuntime } from './payments/runtime';
 import type { PinParams } from './staff/pin';
-import type { DataSafety } from './backup/service';
+import type { DataSafety } from './backup/data-safety';
 import type { SecretStore } from './secrets/secrets';
 import type { PromotionsState } from './promotions/state';
 import type { PriceListsState } from './price-lists/state';
+import type { SyncSlot } from './sync/service';
+import type { SettingsCache } from './settings/cache';
+import type { InventoryCaches } from './inventory/caches';
+import type { InsightCaches } from './insight/caches';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -41,6 +45,14 @@ export interface Deps {
   promotions: PromotionsState;
   /** The active price lists compiled for the till, dropped on every change to them. */
   priceLists: PriceListsState;
+  /** The store's settings as last read (settings/settings.ts keeps it right across writes and rollbacks). */
+  settingsCache: SettingsCache;
+  /** Staged uploads and list caches of inventory, kept between calls. */
+  inventory: InventoryCaches;
+  /** The dashboard's caches and the timer that adds queued sales to the rollups. */
+  insight: InsightCaches;
+  /** Cloud sync of this store: its engine and managers' cloud sign-ins, set once the runtime is created at open. */
+  sync: SyncSlot;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */
   dataSafety?: DataSafety;
 }

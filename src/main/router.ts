@@ -6,7 +6,7 @@ import { checkpointAfterAnswer } from './db/checkpointer';
 import type { Deps } from './deps';
 import { AppError, errorFromUnknown } from './errors';
 import { recordAudit } from './audit/audit';
-import { invalidateSettings, readSettings } from './settings/settings';
+import { readSettings } from './settings/settings';
 import type { Session, SessionStaff, SessionStore } from './sessions';
 
 export interface Ctx {
@@ -132,7 +132,6 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
       if (def.writes !== false) checkpointAfterAnswer(deps.sqlite);
       return { ok: true, value };
     } catch (err) {
-      if (def.writes !== false) invalidateSettings(deps);
       const error = errorFromUnknown(err);
       if (error.code === 'INTERNAL') console.error(`[router] ${name} failed`, err);
       return { ok: false, error };

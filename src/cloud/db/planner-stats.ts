@@ -9,7 +9,7 @@
  * needs the sizes' order, and a million-record upload refreshes them about seven times.
  */
 import { sql } from 'drizzle-orm';
-import type { CloudDb } from './open';
+import type { CloudDb } from './cloud-db';
 
 const MIN_WRITES = 10_000;
 const GROWTH = 1;

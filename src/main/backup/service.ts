@@ -1,8 +1,9 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BackupInfo, BackupOverview, BackupReason, ExportResult, RestoreResult } from '../../shared/api/admin';
+import type { BackupInfo, BackupOverview, BackupReason } from '../../shared/api/admin';
 import { inTransaction, type Sqlite } from '../db/open';
 import type { Deps } from '../deps';
+import type { DataSafety } from './data-safety';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { isSetupDone } from '../settings/settings';
@@ -11,6 +12,8 @@ import { exportAll } from './export';
 import { BACKUP_DIR, listBackups, parseBackupName, pruneBackups, writeBackup } from './files';
 import { checkBackupFile } from './integrity';
 import { checkBackupSchema } from './schema-check';
+
+export type { DataSafety };
 
 /** What the data-safety service needs from the app: the open store, and a way to swap it. */
 export interface StoreSlot {
@@ -27,23 +30,6 @@ export interface StoreSlot {
   open(): Deps;
   /** The app leaves recovery: a backup was restored or a new store started. */
   recovered(): void;
-}
-
-export interface DataSafety {
-  readonly dataDir: string;
-  readonly backupsDir: string;
-  overview(): BackupOverview;
-  backupNow(reason: BackupReason): Promise<BackupInfo>;
-  restore(name: string, actor: { staffId: string | null; fromRecovery: boolean }): Promise<RestoreResult>;
-  startEmpty(): Promise<RestoreResult>;
-  remove(name: string, staffId: string): BackupOverview;
-  exportAll(staffId: string): Promise<ExportResult>;
-  /** (Re)plans the next automatic backup from the newest one and the configured interval. */
-  schedule(): void;
-  /** Stops automatic backups. */
-  stop(): void;
-  /** The backup at shutdown (only for a store that was set up), then no more automatic ones. */
-  shutdown(): Promise<void>;
 }
 
 export interface DataSafetyOptions {

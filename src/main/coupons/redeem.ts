@@ -16,7 +16,7 @@ import { AppError } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { cachedStatement } from '../db/statements';
 import { readSettings, writeSettings } from '../settings/settings';
-import { engineFor } from '../sync/engine';
+import { engineFor } from '../sync/service';
 import type { SessionStaff } from '../sessions';
 import { assertNoCardInFlight, loadCart, openCartId } from '../sales/cart';
 import { COUPON_SQL, findCampaign } from './campaigns';
@@ -30,7 +30,7 @@ function fail(code: 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'DECLINED', reason
   throw new AppError(code, message, { messageKey: `coupons.err.${reason}`, reason, ...extra });
 }
 
-export function readOfflineCap(deps: Pick<Deps, 'db' | 'sqlite'>): number {
+export function readOfflineCap(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): number {
   const v = (readSettings(deps) as unknown as Record<string, unknown>)[CAP_KEY];
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : DEFAULT_COUPON_OFFLINE_CAP;
 }
@@ -39,8 +39,8 @@ export function readOfflineCap(deps: Pick<Deps, 'db' | 'sqlite'>): number {
  * Offline for coupons: connected to a cloud but the last attempt failed, or the last full sync is
  * older than `COUPON_FRESH_MS`. A till with no cloud is the only till: it knows every redemption.
  */
-export function couponsOffline(deps: Pick<Deps, 'sqlite' | 'clock'>): boolean {
-  const engine = engineFor(deps.sqlite);
+export function couponsOffline(deps: Pick<Deps, 'sqlite' | 'clock' | 'sync'>): boolean {
+  const engine = engineFor(deps);
   if (!engine) return false;
   const s = engine.status();
   if (!s.enrolled) return false;
@@ -61,7 +61,7 @@ function offlineHeld(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): number {
     .get(deps.terminalCode) as number;
 }
 
-export function couponPolicy(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'terminalCode'>): CouponPolicy {
+export function couponPolicy(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'terminalCode' | 'sync' | 'settingsCache'>): CouponPolicy {
   return {
     offlineCap: readOfflineCap(deps),
     freshMinutes: COUPON_FRESH_MS / 60_000,

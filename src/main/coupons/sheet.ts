@@ -13,7 +13,7 @@ import { barcodePng, MM, SHEET } from '../labels/labels';
 import { getCampaign } from './campaigns';
 
 export async function codesPdf(
-  deps: Pick<Deps, 'sqlite' | 'db'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>,
   input: { campaignId: string; offset?: number; limit?: number; status?: 'all' | 'unused' },
 ): Promise<{ base64: string; codes: number; fileName: string }> {
   const campaign = getCampaign(deps, input.campaignId);

@@ -200,7 +200,7 @@ export function setLoyaltyRules(deps: D, rules: LoyaltyRules, staffId: string): 
 }
 
 /** Points for a sale: per whole currency unit paid (1.00 USD, 1 JPY), rounded down. */
-export function pointsFor(deps: Pick<Deps, 'sqlite' | 'db'>, paidMinor: number): number {
+export function pointsFor(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, paidMinor: number): number {
   const rules = loyaltyRules(deps);
   if (!rules.enabled || rules.earnPerUnit <= 0 || paidMinor <= 0) return 0;
   const unit = 10 ** currencyDigits(readSettings(deps).currency);

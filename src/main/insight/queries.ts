@@ -26,7 +26,7 @@ import { lineGramsSql, MASS_UNITS, wholeGrams, type Unit } from '../../shared/un
 const RAW_PIECES = `CASE WHEN l.unit IN (${MASS_UNITS.map((u) => `'${u}'`).join(', ')}) THEN 0 ELSE l.qty END`;
 const RAW_GRAMS = lineGramsSql('l.qty', 'l.unit');
 
-type Sql = Pick<Deps, 'sqlite' | 'db'>;
+type Sql = Pick<Deps, 'sqlite' | 'db' | 'settingsCache' | 'insight'>;
 
 export interface DayRange {
   from: number;
@@ -214,11 +214,9 @@ export function keyedTotals(deps: Sql, dim: Dim, r: DayRange, only?: number[]): 
   );
 }
 
-/** insight_keys never change once written: k → ref is cached per connection. */
-const refCache = new WeakMap<object, Map<number, string>>();
+/** insight_keys never change once written: k → ref is cached on the open store. */
 function refsOf(deps: Sql, ks: number[]): Map<number, string> {
-  let cache = refCache.get(deps.sqlite);
-  if (!cache) refCache.set(deps.sqlite, (cache = new Map()));
+  const cache = deps.insight.refs;
   const missing = ks.filter((k) => !cache.has(k));
   if (missing.length) {
     const rows = deps.sqlite

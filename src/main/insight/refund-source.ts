@@ -29,7 +29,10 @@ export function refundEvent(deps: Sql, refundId: string): RollupEvent {
 }
 
 /** Called by the refunds feature in the refund's transaction. */
-export function recordRefundInsight(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, refundId: string): void {
+export function recordRefundInsight(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
+  refundId: string,
+): void {
   applyToRollups(deps, refundEvent(deps, refundId));
 }
 

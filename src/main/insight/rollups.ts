@@ -185,7 +185,7 @@ function lineMeasures(kind: RollupEvent['kind'], l: RollupLine, product: boolean
 
 /** Adds one sale or refund to every rollup. Call inside the transaction that stores the event. */
 export function applyToRollups(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
   event: RollupEvent,
   /** A rebuild replays history: it must not count old refunds against today's shift again. */
   opts: { shiftTallies?: boolean } = {},
@@ -271,7 +271,7 @@ export interface BucketDelta {
  * (insight/weight-fix.ts).
  */
 export function addToBuckets(
-  deps: Pick<Deps, 'sqlite' | 'db'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache' | 'insight'>,
   deltas: Iterable<BucketDelta>,
   settings: { timezone: string; cutoffHour: number } = businessDaySettings(deps),
 ): void {
@@ -315,7 +315,10 @@ const BATCH_SQL = {
  * some five million upserts; summed, a few per product and day. Each sale lands in the business
  * day of its own timestamp. Call inside the transaction that stores the sales.
  */
-export function applySalesToRollups(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, events: Iterable<RollupEvent>): number {
+export function applySalesToRollups(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
+  events: Iterable<RollupEvent>,
+): number {
   const { timezone, cutoffHour } = businessDaySettings(deps);
   // Measures as 14 numbers in M_COLS order, in maps under small-integer keys (a rollup row's
   // group, then its insight key): a history import adds some three million line measures here,
@@ -473,11 +476,10 @@ export function saleEvent(deps: Sql, orderId: string): RollupEvent | null {
   return { kind: 'sale', ...o, lines, payments };
 }
 
-type InsightDeps = Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>;
+type InsightDeps = Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>;
 
 /** How long after a sale its rollups are added: a burst of sales (or a sync pull) goes in one transaction. */
 export const APPLY_DELAY_MS = 200;
-const scheduled = new WeakMap<Deps['sqlite'], ReturnType<typeof setTimeout>>();
 
 /**
  * Called by checkout (and sync, for other terminals' sales) in the sale's transaction: queues the
@@ -485,9 +487,9 @@ const scheduled = new WeakMap<Deps['sqlite'], ReturnType<typeof setTimeout>>();
  */
 export function recordSaleInsight(deps: InsightDeps, orderId: string): void {
   prepared(deps, SQL.queue).run(orderId);
-  if (scheduled.has(deps.sqlite)) return;
+  if (deps.insight.applyTimer) return;
   const timer = setTimeout(() => {
-    scheduled.delete(deps.sqlite);
+    deps.insight.applyTimer = null;
     // A store closed meanwhile (quit, restore) keeps its queue for the next read.
     if (!deps.sqlite.open || deps.sqlite.inTransaction) return;
     try {
@@ -497,7 +499,7 @@ export function recordSaleInsight(deps: InsightDeps, orderId: string): void {
     }
   }, APPLY_DELAY_MS);
   timer.unref?.();
-  scheduled.set(deps.sqlite, timer);
+  deps.insight.applyTimer = timer;
 }
 
 /**
@@ -536,7 +538,7 @@ export const ROLLUP_TABLES = ['rollup_hourly', 'rollup_keyed', 'rollup_customers
  * Per-shift refund tallies are not touched (they belong to the shifts' own history).
  */
 export function rebuildRollups(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
   opts: { extra?: Iterable<RollupEvent>; log?: (msg: string) => void } = {},
 ): void {
   const db = deps.sqlite;

@@ -13,42 +13,17 @@
  * (several cold days) about 50 ms. A blob reads in well under a millisecond, survives restarts, and
  * is deleted in the same transaction as any write to its day (`forgetBuckets`) or by a rebuild.
  */
-import type { Statement } from 'better-sqlite3';
 import type { Deps } from '../deps';
+import type { BucketVector, VectorCache } from './caches';
+
+export type { BucketVector };
 import { cachedStatement } from '../db/statements';
 import { inTransaction } from '../db/open';
 
-export interface BucketVector {
-  k: Int32Array;
-  /** sales − refunds */
-  revenue: Float64Array;
-  units: Float64Array;
-  /** net − cost − (refunded net − refunded cost) */
-  margin: Float64Array;
-  /** orders + refunds: zero means no activity */
-  activity: Float64Array;
-}
-
 const MAX_BUCKETS = 600;
 
-interface Cache {
-  buckets: Map<string, BucketVector>;
-  dataVersion: number;
-  load: Statement;
-  packedGet: Statement;
-  packedPut: Statement;
-  upper: Statement;
-  /** The week-of-month, month, quarter and year buckets were loaded (see warmUp). */
-  warmed: boolean;
-  /** Day vectors built from rows by this read, to be packed in one transaction (`savePacked`). */
-  unsaved: { dim: number; day: number; v: BucketVector }[];
-  version: Statement;
-}
-
-const caches = new WeakMap<object, Cache>();
-
-function cacheOf(deps: Pick<Deps, 'sqlite'>): Cache {
-  let c = caches.get(deps.sqlite);
+function cacheOf(deps: Pick<Deps, 'sqlite' | 'insight'>): VectorCache {
+  let c = deps.insight.vectors;
   if (!c) {
     c = {
       buckets: new Map(),
@@ -68,7 +43,7 @@ function cacheOf(deps: Pick<Deps, 'sqlite'>): Cache {
       unsaved: [],
       version: deps.sqlite.prepare('PRAGMA data_version').pluck(),
     };
-    caches.set(deps.sqlite, c);
+    deps.insight.vectors = c;
   }
   return c;
 }
@@ -76,16 +51,16 @@ function cacheOf(deps: Pick<Deps, 'sqlite'>): Cache {
 const keyOf = (dim: number, level: number, bucket: number) => `${dim}:${level}:${bucket}`;
 
 /** Call inside the transaction that writes the buckets' rows: drops their packed and cached copies. */
-export function forgetBuckets(deps: Pick<Deps, 'sqlite'>, dim: number, levels: readonly number[]): void {
+export function forgetBuckets(deps: Pick<Deps, 'sqlite' | 'insight'>, dim: number, levels: readonly number[]): void {
   cachedStatement(deps.sqlite, 'DELETE FROM rollup_packed WHERE dim = ? AND day = ?').run(dim, levels[0]);
-  const c = caches.get(deps.sqlite);
+  const c = deps.insight.vectors;
   if (!c) return;
   levels.forEach((bucket, level) => c.buckets.delete(keyOf(dim, level, bucket)));
   c.unsaved = c.unsaved.filter((u) => u.dim !== dim || u.day !== levels[0]);
 }
 
-export function forgetAll(deps: Pick<Deps, 'sqlite'>): void {
-  const c = caches.get(deps.sqlite);
+export function forgetAll(deps: Pick<Deps, 'insight'>): void {
+  const c = deps.insight.vectors;
   if (!c) return;
   c.buckets.clear();
   c.unsaved = [];
@@ -97,7 +72,7 @@ export function forgetAll(deps: Pick<Deps, 'sqlite'>): void {
  * most): these are the big ones (a year holds every product sold), so a range then reads at most
  * a few day buckets cold. Costs well under a second once per process at a million orders.
  */
-export function warmUp(deps: Pick<Deps, 'sqlite'>, dim: number): void {
+export function warmUp(deps: Pick<Deps, 'sqlite' | 'insight'>, dim: number): void {
   const c = cacheOf(deps);
   checkVersion(deps, c);
   if (c.warmed || deps.sqlite.inTransaction) return;
@@ -106,7 +81,7 @@ export function warmUp(deps: Pick<Deps, 'sqlite'>, dim: number): void {
   c.warmed = true;
 }
 
-function checkVersion(deps: Pick<Deps, 'sqlite'>, c: Cache): void {
+function checkVersion(deps: Pick<Deps, 'sqlite'>, c: VectorCache): void {
   // Another connection wrote to the file: nothing cached can be trusted.
   const dv = c.version.get() as number;
   if (dv !== c.dataVersion) {
@@ -117,7 +92,7 @@ function checkVersion(deps: Pick<Deps, 'sqlite'>, c: Cache): void {
   }
 }
 
-export function bucketVector(deps: Pick<Deps, 'sqlite'>, dim: number, level: number, bucket: number): BucketVector {
+export function bucketVector(deps: Pick<Deps, 'sqlite' | 'insight'>, dim: number, level: number, bucket: number): BucketVector {
   const c = cacheOf(deps);
   checkVersion(deps, c);
   const key = keyOf(dim, level, bucket);
@@ -143,8 +118,8 @@ export function bucketVector(deps: Pick<Deps, 'sqlite'>, dim: number, level: num
  * Packs the day vectors the last reads built from rows, in one transaction (one flush, not one per
  * day). Call after the read, outside a transaction.
  */
-export function savePacked(deps: Pick<Deps, 'sqlite'>): void {
-  const c = caches.get(deps.sqlite);
+export function savePacked(deps: Pick<Deps, 'sqlite' | 'insight'>): void {
+  const c = deps.insight.vectors;
   if (!c || c.unsaved.length === 0 || deps.sqlite.inTransaction) return;
   const list = c.unsaved.splice(0);
   try {
@@ -160,14 +135,14 @@ export function savePacked(deps: Pick<Deps, 'sqlite'>): void {
  * Packs every day of a dimension from its rows: a rebuild ends with it, so the first rankings after
  * one (or on a freshly seeded store) read no day from rows. Runs inside the rebuild's transaction.
  */
-export function packAllDays(deps: Pick<Deps, 'sqlite'>, dim: number): number {
+export function packAllDays(deps: Pick<Deps, 'sqlite' | 'insight'>, dim: number): number {
   const c = cacheOf(deps);
   const days = deps.sqlite.prepare('SELECT DISTINCT bucket FROM rollup_keyed WHERE dim = ? AND level = 0').pluck().all(dim) as number[];
   for (const day of days) c.packedPut.run(dim, day, pack(loadRows(c, dim, 0, day)));
   return days.length;
 }
 
-function loadRows(c: Cache, dim: number, level: number, bucket: number): BucketVector {
+function loadRows(c: VectorCache, dim: number, level: number, bucket: number): BucketVector {
   const row = c.load.get(dim, level, bucket) as (string | null)[];
   const list = (i: number) => (row[i] ? row[i]!.split(',') : []);
   return {

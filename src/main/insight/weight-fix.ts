@@ -15,7 +15,7 @@ import { lineGrams, MASS_UNITS } from '../../shared/units';
 import { addToBuckets, DIM, type BucketDelta, type Measures } from './rollups';
 import { businessDaySettings } from './settings';
 
-type FixDeps = Pick<Deps, 'sqlite' | 'db'>;
+type FixDeps = Pick<Deps, 'sqlite' | 'db' | 'settingsCache' | 'insight'>;
 
 interface FixRow {
   source: 'order_lines' | 'refund_lines';

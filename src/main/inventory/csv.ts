@@ -4,6 +4,7 @@ import { currencyDigits } from '../../shared/money';
 import { fromCsvCell, toCsv } from '../../shared/csv';
 import { isSafeLine } from '../../shared/text';
 import type { Deps } from '../deps';
+import type { Staged, StagedKind } from './caches';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
@@ -91,27 +92,18 @@ function percentToBp(text: string): number | null {
 // ---------------------------------------------------------------------------------------------
 // Staged uploads: the file arrives in pieces, is previewed, then committed.
 
-/** Customers and sales history are staged here too; src/main/history reads and checks them. */
-export type StagedKind = 'products' | 'stock' | 'customers' | 'sales';
+// Kept on the open store: deps.inventory.staged (inventory/caches.ts).
+export type { StagedKind };
 
-interface Staged {
-  kind: StagedKind;
-  locationId: string | null;
-  chunks: string[];
-  bytes: number;
-  at: number;
-  /** What a preview worked out, for the commit to reuse while the store has not changed (history imports). */
-  memo?: unknown;
-}
-const staged = new WeakMap<object, Map<string, Staged>>();
-
-function stagingOf(deps: Pick<Deps, 'sqlite'>): Map<string, Staged> {
-  let m = staged.get(deps.sqlite);
-  if (!m) staged.set(deps.sqlite, (m = new Map()));
-  return m;
+function stagingOf(deps: Pick<Deps, 'inventory'>): Map<string, Staged> {
+  return deps.inventory.staged;
 }
 
-export function beginImport(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>, kind: StagedKind, locationId?: string): { importId: string } {
+export function beginImport(
+  deps: Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'inventory'>,
+  kind: StagedKind,
+  locationId?: string,
+): { importId: string } {
   if (locationId) getLocation(deps, locationId, { active: true });
   const m = stagingOf(deps);
   const now = deps.clock();
@@ -121,29 +113,37 @@ export function beginImport(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>, kind: 
   return { importId };
 }
 
-function stagedOf(deps: Pick<Deps, 'sqlite'>, importId: string, kinds: readonly StagedKind[] = ['products', 'stock']): Staged {
+function stagedOf(
+  deps: Pick<Deps, 'sqlite' | 'inventory'>,
+  importId: string,
+  kinds: readonly StagedKind[] = ['products', 'stock'],
+): Staged {
   const s = stagingOf(deps).get(importId);
   if (!s || !kinds.includes(s.kind)) throw notFound('Import', { importId });
   return s;
 }
 
 /** The whole text of a staged customers or sales file. */
-export function stagedText(deps: Pick<Deps, 'sqlite'>, importId: string, kinds: readonly StagedKind[]): { kind: StagedKind; text: string } {
+export function stagedText(
+  deps: Pick<Deps, 'sqlite' | 'inventory'>,
+  importId: string,
+  kinds: readonly StagedKind[],
+): { kind: StagedKind; text: string } {
   const s = stagedOf(deps, importId, kinds);
   return { kind: s.kind, text: s.chunks.join('') };
 }
 
 /** A slot on a staged file for what its preview worked out (see `Staged.memo`). */
-export function stagedMemo(deps: Pick<Deps, 'sqlite'>, importId: string): { readonly kind: StagedKind; memo?: unknown } {
+export function stagedMemo(deps: Pick<Deps, 'sqlite' | 'inventory'>, importId: string): { readonly kind: StagedKind; memo?: unknown } {
   return stagedOf(deps, importId, ['customers', 'sales']);
 }
 
 /** Forgets a staged file once it was committed. */
-export function dropStaged(deps: Pick<Deps, 'sqlite'>, importId: string): void {
+export function dropStaged(deps: Pick<Deps, 'sqlite' | 'inventory'>, importId: string): void {
   stagingOf(deps).delete(importId);
 }
 
-export function addChunk(deps: Pick<Deps, 'sqlite'>, importId: string, seq: number, text: string): { received: number } {
+export function addChunk(deps: Pick<Deps, 'sqlite' | 'inventory'>, importId: string, seq: number, text: string): { received: number } {
   const s = stagedOf(deps, importId, ['products', 'stock', 'customers', 'sales']);
   if (seq !== s.chunks.length)
     throw new AppError('CONFLICT', `Expected piece ${s.chunks.length}, got ${seq}`, { expected: s.chunks.length });
@@ -267,7 +267,7 @@ function currentOwners(deps: Pick<Deps, 'sqlite'>, p: Parsed) {
   };
 }
 
-function checkProducts(deps: Pick<Deps, 'sqlite' | 'db'>, p: Parsed): Checked<ProductRowIn> {
+function checkProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, p: Parsed): Checked<ProductRowIn> {
   const digits = currencyDigits(readSettings(deps).currency);
   const rates = deps.sqlite.prepare('SELECT id, rate_bp AS bp FROM tax_rates WHERE archived = 0').all() as { id: string; bp: number }[];
   const { bySku, byCode, byPlu } = currentOwners(deps, p);
@@ -719,7 +719,7 @@ export function commitImport(deps: Deps, importId: string, onlyValid: boolean, s
 // ---------------------------------------------------------------------------------------------
 // Export
 
-export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db'>): { csv: string; rows: number } {
+export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>): { csv: string; rows: number } {
   const digits = currencyDigits(readSettings(deps).currency);
   const rows = deps.sqlite
     .prepare(
@@ -775,7 +775,7 @@ export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db'>): { csv: string
   return { csv: toCsv(PRODUCT_COLUMNS, data), rows: data.length };
 }
 
-export function exportStock(deps: Pick<Deps, 'sqlite' | 'db'>, locationId?: string): { csv: string; rows: number } {
+export function exportStock(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, locationId?: string): { csv: string; rows: number } {
   if (locationId) getLocation(deps, locationId);
   const digits = currencyDigits(readSettings(deps).currency);
   const rows = deps.sqlite

@@ -78,7 +78,11 @@ export interface Shortage {
  * take a level below zero. Under "allow" (the default) the level may go negative and shows in the
  * flagged list. `items` may repeat a product: quantities are added up first.
  */
-export function assertAvailable(deps: Pick<Deps, 'sqlite' | 'db'>, locationId: string, items: { productId: string; qty: number }[]): void {
+export function assertAvailable(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>,
+  locationId: string,
+  items: { productId: string; qty: number }[],
+): void {
   if (readSettings(deps).negativeStock !== 'block') return;
   const wanted = new Map<string, number>();
   for (const it of items) if (it.qty > 0) wanted.set(it.productId, (wanted.get(it.productId) ?? 0) + it.qty);

@@ -1,5 +1,6 @@
 import type { LowStockRow } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
+import type { Figures, LongList } from './caches';
 import { getLocation } from './stock';
 import type { Unit } from '../../shared/units';
 
@@ -63,8 +64,6 @@ function windowSql(byLocation: boolean, paged: boolean): { sold: string; onOrder
   };
 }
 
-type Figures = Map<string, { sold: number; onOrder: number }>;
-
 function readFigures(sqlite: Deps['sqlite'], sql: { sold: string; onOrder: string }, args: Record<string, unknown>): Figures {
   const out: Figures = new Map();
   const at = (pid: string, lid: string) => {
@@ -85,25 +84,18 @@ function readFigures(sqlite: Deps['sqlite'], sql: { sold: string; onOrder: strin
  * version) or the window moves on by a minute, so each later page costs only its own rows.
  */
 export const WHOLE_FROM = 10_000;
-interface LongList {
-  key: string;
-  /** Level rowids in list order. */
-  order: number[];
-  figures: Figures;
-}
-const kept = new WeakMap<Deps['sqlite'], LongList>();
-
-function longList(sqlite: Deps['sqlite'], filter: string, byLocation: boolean, args: Record<string, unknown>): LongList {
+function longList(deps: Pick<Deps, 'sqlite' | 'inventory'>, filter: string, byLocation: boolean, args: Record<string, unknown>): LongList {
+  const sqlite = deps.sqlite;
   const stamp = `${sqlite.prepare('SELECT total_changes()').pluck().get() as number}:${sqlite.pragma('data_version', { simple: true }) as number}`;
   const key = `${stamp}:${String(args.loc ?? '')}:${String(args.ids ?? '')}:${Math.floor((args.since as number) / 60_000)}`;
-  const hit = kept.get(sqlite);
+  const hit = deps.inventory.longList;
   if (hit?.key === key) return hit;
   const order = sqlite
     .prepare(`SELECT s.rowid FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id WHERE ${filter} ORDER BY p.name, p.rowid`)
     .pluck()
     .all(args) as number[];
   const list = { key, order, figures: readFigures(sqlite, windowSql(byLocation, false), args) };
-  kept.set(sqlite, list);
+  deps.inventory.longList = list;
   return list;
 }
 
@@ -113,7 +105,7 @@ function longList(sqlite: Deps['sqlite'], filter: string, byLocation: boolean, a
  * its sales (sale and return movements over VELOCITY_DAYS) and open orders.
  */
 export function lowStock(
-  deps: Pick<Deps, 'sqlite' | 'clock'>,
+  deps: Pick<Deps, 'sqlite' | 'clock' | 'inventory'>,
   q: { locationId?: string; productIds?: string[]; offset: number; limit: number },
   opts: { wholeFrom?: number } = {},
 ): { items: LowStockRow[]; total: number } {
@@ -133,7 +125,7 @@ export function lowStock(
   let rows: Omit<LowRaw, 'sold' | 'onOrder'>[];
   let figures: Figures;
   if (total >= (opts.wholeFrom ?? WHOLE_FROM)) {
-    const list = longList(deps.sqlite, filter, Boolean(q.locationId), args);
+    const list = longList(deps, filter, Boolean(q.locationId), args);
     const page = list.order.slice(q.offset, q.offset + q.limit);
     const byRowid = new Map(
       (

@@ -114,12 +114,9 @@ const ROW_COLUMNS = `s.product_id AS productId, p.sku, p.name, p.alt_name AS alt
 /** A text filter lists at most this many matches (sorted among themselves); refine the words for more. */
 export const TEXT_MATCHES = 200;
 
-/** Rows per location and products in all, refreshed at most once a minute: only used to choose a query plan. */
-const density = new WeakMap<object, Map<string, { rows: number; products: number; count: number; at: number }>>();
-
-function locationDensity(deps: Pick<Deps, 'sqlite'>, locationId: string): { rows: number; products: number; count: number } {
-  let byLoc = density.get(deps.sqlite);
-  if (!byLoc) density.set(deps.sqlite, (byLoc = new Map()));
+/** Rows per location and products in all (deps.inventory.density), refreshed at most once a minute: only used to choose a query plan. */
+function locationDensity(deps: Pick<Deps, 'sqlite' | 'inventory'>, locationId: string): { rows: number; products: number; count: number } {
+  const byLoc = deps.inventory.density;
   const now = Date.now();
   let d = byLoc.get(locationId);
   if (!d || now - d.at > 60_000) {
@@ -132,7 +129,7 @@ function locationDensity(deps: Pick<Deps, 'sqlite'>, locationId: string): { rows
   return d;
 }
 
-function isDense(deps: Pick<Deps, 'sqlite'>, locationId: string): boolean {
+function isDense(deps: Pick<Deps, 'sqlite' | 'inventory'>, locationId: string): boolean {
   const d = locationDensity(deps, locationId);
   // Walking the name index and probing the location's levels pays off when most products are there.
   return d.rows > 5000 && d.rows * 4 > d.products;
@@ -143,7 +140,7 @@ function isDense(deps: Pick<Deps, 'sqlite'>, locationId: string): boolean {
  * default location always does: a product gets one when it is created), judged from the counts
  * `isDense` keeps. A product added since then without a row would show at 0, which is its level.
  */
-function everyProductStocked(deps: Pick<Deps, 'sqlite'>, q: StockFilter): boolean {
+function everyProductStocked(deps: Pick<Deps, 'sqlite' | 'inventory'>, q: StockFilter): boolean {
   if (q.q?.trim() || q.categoryId || (q.status ?? 'all') !== 'all') return false;
   const d = locationDensity(deps, q.locationId);
   return d.rows >= d.count;
@@ -161,7 +158,7 @@ interface Plan {
  * location's quantity index, the search index, or (for a sort by name/SKU over a dense location)
  * the products index that is already in that order.
  */
-function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' | 'qty' | null): Plan {
+function plan(deps: Pick<Deps, 'sqlite' | 'inventory'>, f: StockFilter, sort: 'name' | 'sku' | 'qty' | null): Plan {
   const where = ['s.location_id = @loc'];
   const args: Record<string, unknown> = { loc: f.locationId };
   if (!f.includeArchived) where.push('p.archived = 0');
@@ -239,7 +236,7 @@ function plan(deps: Pick<Deps, 'sqlite'>, f: StockFilter, sort: 'name' | 'sku' |
 const FEW_MATCHES = 20_000;
 
 /** The statement behind one page of the stock list (the bench runs it raw as its baseline). */
-export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { sql: string; args: Record<string, unknown> } {
+export function stockListSql(deps: Pick<Deps, 'sqlite' | 'inventory'>, q: StockListQuery): { sql: string; args: Record<string, unknown> } {
   const sort = q.sort ?? 'name';
   const dir = q.dir === 'desc' ? 'DESC' : 'ASC';
   // On a Chinese screen names sort by the pinyin key of the name shown (see catalog/sort-key.ts).
@@ -289,7 +286,7 @@ export function stockListSql(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { s
   };
 }
 
-export function listStock(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { items: StockRow[]; hasMore: boolean } {
+export function listStock(deps: Pick<Deps, 'sqlite' | 'inventory'>, q: StockListQuery): { items: StockRow[]; hasMore: boolean } {
   getLocation(deps, q.locationId);
   const { sql, args } = stockListSql(deps, q);
   const rows = deps.sqlite.prepare(sql).all(args) as (Omit<StockRow, 'archived'> & { archived: number })[];
@@ -297,7 +294,7 @@ export function listStock(deps: Pick<Deps, 'sqlite'>, q: StockListQuery): { item
   return { items: rows.slice(0, q.limit).map((r) => ({ ...r, archived: r.archived === 1 })), hasMore };
 }
 
-export function countStock(deps: Pick<Deps, 'sqlite'>, f: StockFilter): { total: number; capped: boolean } {
+export function countStock(deps: Pick<Deps, 'sqlite' | 'inventory'>, f: StockFilter): { total: number; capped: boolean } {
   getLocation(deps, f.locationId);
   if (!f.q?.trim() && !f.categoryId && (f.status ?? 'all') === 'all') {
     // The whole location: its level rows (one index range), less archived products there (a partial index).

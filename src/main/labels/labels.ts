@@ -103,7 +103,7 @@ function loadItems(deps: Pick<Deps, 'sqlite'>, ids: string[]): Map<string, Label
 }
 
 export async function labelsPdf(
-  deps: Pick<Deps, 'sqlite' | 'db'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>,
   input: { items: { productId: string; copies: number }[]; layout: 'sheet' | 'roll' },
 ): Promise<{ base64: string; labels: number; fileName: string }> {
   const items = loadItems(

@@ -14,19 +14,15 @@ import type { Sqlite } from '../db/open';
 import { inTransaction } from '../db/open';
 import { recordAudit } from '../audit/audit';
 import type { SessionStaff } from '../sessions';
-import { withStaff, type CloudSessions } from '../sync/cloud';
-import type { SyncEngine } from '../sync/engine';
-import { cloudLink, deviceToken, type CloudLink } from '../sync/state';
+import { withStaff } from '../sync/cloud';
+import type { CloudSignIns, SyncService } from '../sync/service';
+import { cloudLink, deviceToken } from '../sync/state';
 import { CloudCallError, type CloudClient, type SyncTransport } from '../sync/transport';
 import { readProvider, secretKey, setNoticeKeyState } from './config';
 import type { ProviderId, TradeAnswer } from './gateway';
-import type { TradeCloud, TradeRuntime } from './runtime';
+import { notifyUrl, type CloudAccess, type TradeCloud, type TradeRuntime } from './runtime';
 
-export interface CloudAccess {
-  transport: SyncTransport;
-  link: CloudLink;
-  token: string;
-}
+export { notifyUrl, type CloudAccess };
 
 /** The cloud this terminal speaks to, or null when it is not linked or this machine lacks its token. */
 export function cloudAccess(deps: { sqlite: Sqlite; secrets: SecretStore }, transport: SyncTransport): CloudAccess | null {
@@ -36,14 +32,9 @@ export function cloudAccess(deps: { sqlite: Sqlite; secrets: SecretStore }, tran
 }
 
 /** The cloud as the trade runtime sees it: this till's access, and whether the sync engine reached it last time. */
-export function tillCloud(deps: { sqlite: Sqlite; secrets: SecretStore }, engine: SyncEngine | undefined): TradeCloud | null {
+export function tillCloud(deps: { sqlite: Sqlite; secrets: SecretStore }, engine: SyncService | undefined): TradeCloud | null {
   const access = engine ? cloudAccess(deps, engine.transport) : null;
   return access && engine ? { access, online: !engine.isOffline() } : null;
-}
-
-/** The notify URL a provider is given for this store (Alipay notify_url, WeChat notify_url, a Stripe webhook endpoint). */
-export function notifyUrl(link: Pick<CloudLink, 'serverUrl' | 'storeId'>, provider: ProviderId): string {
-  return `${link.serverUrl.replace(/\/+$/, '')}/v1/payments/notify/${provider}/${link.storeId}`;
 }
 
 const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -219,8 +210,8 @@ export type NoticeKeySender = (key: NoticeKey) => Promise<void>;
 /** The sender for `staff` on router session `sessionKey`; null when this till has no cloud. */
 export function noticeKeySender(
   deps: Deps,
-  engine: SyncEngine,
-  sessions: CloudSessions,
+  engine: SyncService,
+  sessions: CloudSignIns,
   sessionKey: string,
   staff: SessionStaff,
 ): NoticeKeySender | null {

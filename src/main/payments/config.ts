@@ -13,7 +13,9 @@ import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { AppError } from '../errors';
 import { cloudLink } from '../sync/state';
-import type { PaymentGateway, ProviderId } from './gateway';
+import type { Gateways, PaymentGateway, ProviderId } from './gateway';
+
+export type { Gateways };
 
 export const PROVIDERS: readonly ProviderId[] = ['alipay', 'wechat', 'stripe'];
 export const DEFAULT_CASHIER_TIMEOUT_SEC = 60;
@@ -42,13 +44,6 @@ export type GatewayFactories = Partial<Record<ProviderId, (cfg: ProviderGatewayC
 export type TrainingUrl = (
   provider: ProviderId,
 ) => string | { baseUrl: string; fields?: Record<string, string>; secrets?: Record<string, string> } | null;
-
-/** The gateway of a provider as configured now, or null (disabled, not set up, no factory). */
-export interface Gateways {
-  (provider: ProviderId): PaymentGateway | null;
-  /** Forgets built gateways after the settings changed. */
-  invalidate(): void;
-}
 
 interface StoredProvider {
   enabled: boolean;

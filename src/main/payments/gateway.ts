@@ -139,3 +139,10 @@ export function maskAccount(value: string | null | undefined): string | null {
   if (at > 0) return `${v.slice(0, Math.min(3, at))}***${v.slice(at)}`.slice(0, 40);
   return `${v.slice(0, Math.min(3, v.length - 4))}****${v.slice(-4)}`;
 }
+
+/** The gateway of a provider as configured now, or null (disabled, not set up, no factory). */
+export interface Gateways {
+  (provider: ProviderId): PaymentGateway | null;
+  /** Forgets built gateways after the settings changed. */
+  invalidate(): void;
+}

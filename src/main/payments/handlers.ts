@@ -8,7 +8,8 @@ import { reconciliation } from './reconciler';
 import { noticeKeySender, publishNoticeKey } from './cloud-notices';
 import { syncRuntime } from '../sync/runtime';
 import { tradeRefunds as refundsOfTrade } from './trades';
-import { cancelTrade, getTrade, isUnreachable, listTrades, providerForCode, queryTradeNow, startTrade } from './trades';
+import { getTrade, isUnreachable, listTrades, providerForCode, queryTradeNow, startTrade } from './trades';
+import { cancelTrade } from './cancel-trade';
 import { cancelCardPayment, getIntent, startCardPayment } from './intents';
 
 const METHODS: Record<string, TradeMethod[]> = { alipay: ['code', 'qr'], wechat: ['code', 'qr'], stripe: ['terminal'] };

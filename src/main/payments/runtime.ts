@@ -1,5 +1,18 @@
+import type { CloudLink } from '../sync/state';
+import type { SyncTransport } from '../sync/transport';
 import type { ProviderId } from './gateway';
-import { notifyUrl as cloudNotifyUrl, type CloudAccess } from './cloud-notices';
+
+/** How this till reaches its cloud: kept here, with the runtime that uses it, so Deps' types stay a leaf. */
+export interface CloudAccess {
+  transport: SyncTransport;
+  link: CloudLink;
+  token: string;
+}
+
+/** The notify URL a provider is given for this store (Alipay notify_url, WeChat notify_url, a Stripe webhook endpoint). */
+export function notifyUrl(link: Pick<CloudLink, 'serverUrl' | 'storeId'>, provider: ProviderId): string {
+  return `${link.serverUrl.replace(/\/+$/, '')}/v1/payments/notify/${provider}/${link.storeId}`;
+}
 
 /** The cloud this till reports trades to, and whether the last exchange with it succeeded. */
 export interface TradeCloud {
@@ -54,7 +67,7 @@ export function createTradeRuntime(
       opts.notifyUrl ??
       ((provider) => {
         const c = rt.cloud();
-        return c ? cloudNotifyUrl(c.access.link, provider) : null;
+        return c ? notifyUrl(c.access.link, provider) : null;
       }),
     cloud: opts.cloud ?? (() => null),
     onKick: null,

@@ -48,7 +48,7 @@ interface Row {
   definition: string | null;
 }
 
-export function promotionReport(deps: Pick<Deps, 'sqlite' | 'db'>, input: { from: string; to: string }): PromotionReport {
+export function promotionReport(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, input: { from: string; to: string }): PromotionReport {
   const range = parseRange(input);
   const { timezone, cutoffHour } = businessDaySettings(deps);
   const start = zonedMidnight(dayToIso(range.from), timezone) + cutoffHour * HOUR_MS;

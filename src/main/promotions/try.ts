@@ -16,7 +16,7 @@ import { readSettings } from '../settings/settings';
 import { getState } from '../sync/state';
 import { cachedStatement } from '../db/statements';
 
-type TryDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids'>;
+type TryDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'settingsCache'>;
 
 export interface TryInput {
   lines: { productId: string; qty: number }[];

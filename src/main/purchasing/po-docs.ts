@@ -12,7 +12,10 @@ import { getSupplier } from './suppliers';
 import { purchaseOrderWords } from '../words/purchase-order';
 
 /** What the supplier receives: the order as a PDF (A4, as many pages as it needs) and as CSV. */
-export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): Promise<{ base64: string; fileName: string }> {
+export async function orderPdf(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>,
+  id: string,
+): Promise<{ base64: string; fileName: string }> {
   const po = getOrder(deps, id);
   const supplier = getSupplier(deps, po.supplierId);
   const settings = readSettings(deps);
@@ -98,7 +101,7 @@ export async function orderPdf(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): P
   return { base64: Buffer.from(await doc.save()).toString('base64'), fileName: `${po.number}.pdf` };
 }
 
-export function orderCsv(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): { csv: string; fileName: string } {
+export function orderCsv(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, id: string): { csv: string; fileName: string } {
   const po = getOrder(deps, id);
   const digits = currencyDigits(readSettings(deps).currency);
   const data = po.items.map((l) => [

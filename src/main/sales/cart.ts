@@ -80,7 +80,7 @@ export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string 
  * that, the price lists set each line's unit price (会员价), so promotions apply on the list price.
  */
 export function loadCart(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists' | 'settingsCache'>,
   cartId: string | null = openCartId(deps),
 ): Cart {
   const settings = readSettings(deps);

@@ -12,7 +12,7 @@ import type { SessionStaff } from '../sessions';
 import { assertNoCardInFlight, loadCart, openCartId } from './cart';
 
 function parkedSale(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists' | 'settingsCache'>,
   cartId: string,
 ): ParkedSale {
   const row = deps.sqlite
@@ -48,7 +48,9 @@ export function parkCurrent(deps: Deps, staff: SessionStaff, note: string | null
   return park(deps, staff, cartId, note);
 }
 
-export function listParked(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>): ParkedSale[] {
+export function listParked(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists' | 'settingsCache'>,
+): ParkedSale[] {
   const ids = deps.sqlite
     .prepare(
       `SELECT k.id FROM carts k JOIN parked_sales p ON p.cart_id = k.id WHERE k.terminal_code = ? AND k.status = 'parked' ORDER BY p.parked_at, k.id`,

@@ -28,7 +28,7 @@ function withAccounts(sqlite: Sqlite, order: Order): Order {
   return { ...order, payments: order.payments.map((p) => (p.account !== undefined ? p : { ...p, account: byId.get(p.id) ?? null })) };
 }
 
-export function receiptDoc(deps: Pick<Deps, 'sqlite' | 'db'>, orderId: string): ReceiptDoc {
+export function receiptDoc(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, orderId: string): ReceiptDoc {
   const s = readSettings(deps);
   return {
     storeName: s.storeName,

@@ -19,20 +19,24 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   negativeStock: 'allow',
 };
 
-const cache = new WeakMap<object, StoreSettings>();
+type SettingsDeps = Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>;
 
-/** One row per field, so sync can merge settings per field by HLC. Cached per store connection. */
-export function readSettings(deps: Pick<Deps, 'db' | 'sqlite'>): StoreSettings {
-  const hit = cache.get(deps.sqlite);
-  if (hit) return hit;
+/** One row per field, so sync can merge settings per field by HLC. Cached per open store (settings/cache.ts). */
+export function readSettings(deps: SettingsDeps): StoreSettings {
+  const cache = deps.settingsCache;
+  if (cache.value) return cache.value;
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const row of deps.db.select().from(settings).all()) out[row.key] = row.value;
   const value = out as unknown as StoreSettings;
-  cache.set(deps.sqlite, value);
+  // What a transaction that changed settings reads may still roll back: kept only once it has ended.
+  if (!cache.changed || !deps.sqlite.inTransaction) {
+    cache.value = value;
+    cache.changed = false;
+  }
   return value;
 }
 
-export function writeSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>, patch: Partial<StoreSettings>): StoreSettings {
+export function writeSettings(deps: SettingsDeps & Pick<Deps, 'clock' | 'ids' | 'hlc'>, patch: Partial<StoreSettings>): StoreSettings {
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const stamp = deps.hlc.now();
@@ -42,21 +46,21 @@ export function writeSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids'
     else if (existing) deps.db.update(settings).set({ value, hlc: stamp }).where(eq(settings.key, key)).run();
     else deps.db.insert(settings).values({ key, value, hlc: stamp }).run();
   }
-  cache.delete(deps.sqlite);
-  // A rolled-back transaction must not leave a stale cache behind.
+  invalidateSettings(deps);
   return readSettings(deps);
 }
 
-/** Forget cached settings (after a rollback, or when another process changed them). */
-export function invalidateSettings(deps: Pick<Deps, 'sqlite'>): void {
-  cache.delete(deps.sqlite);
+/** Settings rows were written (here, by a pull, or by a restore): the next read goes to the table. */
+export function invalidateSettings(deps: Pick<Deps, 'settingsCache'>): void {
+  deps.settingsCache.value = null;
+  deps.settingsCache.changed = true;
 }
 
 export function isSetupDone(deps: Pick<Deps, 'db' | 'sqlite'>): boolean {
   return deps.db.select().from(settings).where(eq(settings.key, 'setupDone')).get() !== undefined;
 }
 
-export function markSetupDone(deps: Pick<Deps, 'db' | 'sqlite' | 'hlc'>): void {
+export function markSetupDone(deps: Pick<Deps, 'db' | 'sqlite' | 'hlc' | 'settingsCache'>): void {
   deps.db.insert(settings).values({ key: 'setupDone', value: true, hlc: deps.hlc.now() }).run();
-  cache.delete(deps.sqlite);
+  invalidateSettings(deps);
 }

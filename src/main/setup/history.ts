@@ -87,11 +87,17 @@ function pick(cum: number[], r: number): number {
 }
 
 /** Seeded history is not this till's sales: it is not queued for sync. */
-export function seedHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, opts: HistoryOptions): HistoryReport {
+export function seedHistory(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
+  opts: HistoryOptions,
+): HistoryReport {
   return writeUncaptured(deps.sqlite, () => writeHistory(deps, opts));
 }
 
-function writeHistory(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode'>, opts: HistoryOptions): HistoryReport {
+function writeHistory(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
+  opts: HistoryOptions,
+): HistoryReport {
   const db = deps.sqlite;
   const log = opts.log ?? (() => {});
   const rand = prng(opts.seed);

@@ -238,7 +238,7 @@ export function closeShift(deps: Deps, staff: SessionStaff, shiftId: string, cou
 
 /** X report for an open shift, the stored Z report for a closed one. Default: this terminal's open shift. */
 export function shiftReport(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists' | 'settingsCache'>,
   shiftId?: string,
 ): ShiftReport {
   const id = shiftId ?? openShiftOf(deps)?.id;
@@ -250,7 +250,7 @@ export function shiftReport(
 }
 
 function buildReport(
-  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists'>,
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists' | 'settingsCache'>,
   row: ShiftRow,
   now: number,
   close: { closedAt: number; closedBy: string; counted: number; countedCounts: DenominationCounts } | null,

@@ -4,7 +4,7 @@ import { staffOf } from '../router';
 import { createStaff, listStaff, signIn, updateStaff } from './staff';
 import { readSettings } from '../settings/settings';
 import { syncRuntime } from '../sync/runtime';
-import { staffPublisher } from '../sync/staff';
+import { staffPublisher } from '../sync/cloud';
 
 /** Staff changes on a connected terminal go to the cloud under the acting admin's cloud session first. */
 function publishStaffOf(ctx: Ctx) {

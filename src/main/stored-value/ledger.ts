@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { readSettings, writeSettings } from '../settings/settings';
 import { cachedStatement } from '../db/statements';
 
-export type LedgerDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
+export type LedgerDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'sync' | 'settingsCache'>;
 
 export const SV_SQL = {
   insertEntry: `INSERT INTO stored_value_entries (id, card_id, delta, kind, op_id, ref_id, terminal_code, staff_id, offline, at)
@@ -67,7 +67,7 @@ export const DEFAULT_STORED_VALUE_SETTINGS: StoredValueSettings = {
 
 const SETTINGS_KEY = 'storedValue';
 
-export function readCardSettings(deps: Pick<Deps, 'db' | 'sqlite'>): StoredValueSettingsView {
+export function readCardSettings(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): StoredValueSettingsView {
   const all = readSettings(deps);
   const stored = (all as unknown as Record<string, unknown>)[SETTINGS_KEY] as Partial<StoredValueSettings> | undefined;
   const s = { ...DEFAULT_STORED_VALUE_SETTINGS, ...(stored ?? {}) };
@@ -77,7 +77,7 @@ export function readCardSettings(deps: Pick<Deps, 'db' | 'sqlite'>): StoredValue
 }
 
 export function writeCardSettings(
-  deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>,
+  deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc' | 'settingsCache'>,
   s: StoredValueSettings,
 ): StoredValueSettingsView {
   const rules = [...s.bonusRules].sort((a, b) => a.minTopUp - b.minTopUp);
@@ -107,7 +107,7 @@ export function balanceOfCard(deps: Pick<Deps, 'sqlite'>, cardId: string): numbe
   return (cachedStatement(deps.sqlite, SV_SQL.balance, 'pluck').get(cardId) as number | undefined) ?? 0;
 }
 
-export function cardExpiry(deps: Pick<Deps, 'sqlite' | 'db'>, card: CardRow): number | null {
+export function cardExpiry(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, card: CardRow): number | null {
   const s = readCardSettings(deps);
   const last = cachedStatement(deps.sqlite, SV_SQL.lastLoad, 'pluck').get(card.id) as number | null;
   return expiresAt({
@@ -118,7 +118,7 @@ export function cardExpiry(deps: Pick<Deps, 'sqlite' | 'db'>, card: CardRow): nu
   });
 }
 
-export function isExpired(deps: Pick<Deps, 'sqlite' | 'db' | 'clock'>, card: CardRow): boolean {
+export function isExpired(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'settingsCache'>, card: CardRow): boolean {
   const at = cardExpiry(deps, card);
   return at !== null && deps.clock() >= at;
 }
@@ -128,7 +128,7 @@ function maskMobile(m: string | null): string | null {
   return m.length <= 7 ? `${m.slice(0, 2)}****` : `${m.slice(0, 3)}****${m.slice(-4)}`;
 }
 
-export function cardView(deps: Pick<Deps, 'sqlite' | 'db' | 'clock'>, card: CardRow): CardView {
+export function cardView(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'settingsCache'>, card: CardRow): CardView {
   const exp = cardExpiry(deps, card);
   const entries = (cachedStatement(deps.sqlite, SV_SQL.entries).all(card.id) as (Omit<CardEntry, 'offline'> & { offline: number })[]).map(
     (e) => ({ ...e, offline: e.offline === 1 }),

@@ -13,7 +13,7 @@ import { bonusFor, cnRefusal, spendRefusal, type CardKind, type CnRefusal, type 
 import type { Deps } from '../deps';
 import { recordAudit } from '../audit/audit';
 import { requireOpenShift } from '../shifts/shifts';
-import { engineFor } from '../sync/engine';
+import { engineFor } from '../sync/service';
 import { readSettings } from '../settings/settings';
 import {
   appendEntry,
@@ -40,7 +40,7 @@ const CN_MESSAGES: Record<CnRefusal, string> = {
   anonymousCap: 'An anonymous card may hold at most 1,000',
 };
 
-function refuseCn(deps: Pick<Deps, 'db' | 'sqlite'>, why: CnRefusal): never {
+function refuseCn(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>, why: CnRefusal): never {
   const limits = readCardSettings(deps).cnLimits;
   const limit = why === 'realNameRequired' ? limits.realNameFrom : why === 'registeredCap' ? limits.registeredMax : limits.anonymousMax;
   throw cardError('VALIDATION', CN_MESSAGES[why], `cn.${why}`, { money: { limit }, currency: 'CNY' });
@@ -261,7 +261,7 @@ export function expireCards(deps: OpDeps, staffId: string): { cards: number; amo
   return { cards, amount };
 }
 
-function currencyOf(deps: Pick<Deps, 'db' | 'sqlite'>): string {
+function currencyOf(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): string {
   return readSettings(deps).currency;
 }
 
@@ -274,7 +274,7 @@ export interface CardTender {
 }
 
 /** The card a stored-value tender names, checked before the sale writes anything. */
-export function resolveCardTender(deps: Pick<Deps, 'sqlite' | 'db' | 'clock'>, number: string): CardTender {
+export function resolveCardTender(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'settingsCache'>, number: string): CardTender {
   const card = requireCard(deps, number);
   requireUsable(deps, card);
   if (isExpired(deps, card)) throw cardError('CONFLICT', 'That card has expired', 'expired');
@@ -302,7 +302,7 @@ export function spendForSale(
   for (const t of tenders)
     if (t.kind === 'stored_value' && t.reference) perCard.set(t.reference, (perCard.get(t.reference) ?? 0) + t.amount);
   if (perCard.size === 0) return;
-  const offline = engineFor(deps.sqlite)?.isOffline() ?? false;
+  const offline = engineFor(deps)?.isOffline() ?? false;
   const settings = readCardSettings(deps);
   const policy = { maxPerSpend: settings.offlineMaxPerSpend, maxTotal: settings.offlineMaxTotal };
   for (const [cardId, amount] of perCard) {

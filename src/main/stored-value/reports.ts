@@ -7,7 +7,7 @@ import type { Deps } from '../deps';
 import { readSettings } from '../settings/settings';
 import { cardExpiry, type CardRow } from './ledger';
 
-export function liabilityReport(deps: Pick<Deps, 'sqlite' | 'db' | 'clock'>): LiabilityReport {
+export function liabilityReport(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'settingsCache'>): LiabilityReport {
   const now = deps.clock();
   const rows = deps.sqlite
     .prepare(

@@ -9,9 +9,10 @@ import { AppError } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { isSetupDone, readSettings, writeSettings } from '../settings/settings';
 import { createHlc } from '../../shared/hlc';
-import type { Enrolment, StaffSession } from '../../shared/sync/protocol';
+import type { Enrolment, StaffChange, StaffSession } from '../../shared/sync/protocol';
 import type { SessionStaff } from '../sessions';
-import { SyncEngine, type SyncStatus } from './engine';
+import type { SyncStatus } from './engine';
+import type { CloudSignIns, SyncService } from './service';
 import { currentOutboxSeq, enqueueSnapshot, pendingCount } from './push';
 import { cloudLink, deviceToken, forgetDeviceToken, getState, saveDeviceToken, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError } from './transport';
@@ -74,7 +75,7 @@ function requireLink(deps: Pick<Deps, 'sqlite'>): CloudLink {
 }
 
 /** A client that speaks as this terminal; refused when this machine does not hold its token. */
-function requireClient(deps: Pick<Deps, 'sqlite'>, engine: SyncEngine): CloudClient {
+function requireClient(deps: Pick<Deps, 'sqlite'>, engine: SyncService): CloudClient {
   const client = engine.client(requireLink(deps));
   if (!client) throw new AppError('CONFLICT', 'This terminal must join its organisation again', { messageKey: 'sync.err.rejoin' });
   return client;
@@ -105,7 +106,7 @@ export function normaliseUrl(url: string): string {
 /** The first terminal: creates the organisation with this store, then sends everything it has. */
 export async function createOrganisation(
   deps: Deps,
-  engine: SyncEngine,
+  engine: SyncService,
   actor: SessionStaff,
   input: { serverUrl: string; orgName: string; terminalName?: string; signupSecret?: string },
 ): Promise<SyncStatus> {
@@ -150,7 +151,7 @@ export async function createOrganisation(
  */
 export async function joinOrganisation(
   deps: Deps,
-  engine: SyncEngine,
+  engine: SyncService,
   input: { serverUrl: string; code: string; terminalName?: string },
 ): Promise<SyncStatus> {
   if (cloudLink(deps.sqlite))
@@ -244,7 +245,7 @@ function rejoinRefused(messageKey: string, message: string, extra: Record<string
  */
 export async function rejoinOrganisation(
   deps: Deps,
-  engine: SyncEngine,
+  engine: SyncService,
   actor: SessionStaff,
   input: { code: string; serverUrl?: string | undefined },
 ): Promise<SyncStatus> {
@@ -344,7 +345,7 @@ export async function rejoinOrganisation(
  */
 export async function signOutOfCloud(
   deps: Deps,
-  engine: SyncEngine,
+  engine: SyncService,
   actor: SessionStaff,
   input: { discardPending: boolean; discardOfflineCards?: boolean | undefined },
 ): Promise<SyncStatus> {
@@ -391,7 +392,7 @@ export async function signOutOfCloud(
 }
 
 /** Managers' cloud sign-ins, per router session (memory only: a restart asks again). */
-export class CloudSessions {
+export class CloudSessions implements CloudSignIns {
   private readonly byKey = new Map<string, { staffId: string; session: StaffSession }>();
 
   get(sessionKey: string, staffId: string, now: number): StaffSession | null {
@@ -411,8 +412,8 @@ export class CloudSessions {
 
 export async function cloudSignIn(
   deps: Deps,
-  engine: SyncEngine,
-  sessions: CloudSessions,
+  engine: SyncService,
+  sessions: CloudSignIns,
   sessionKey: string,
   staff: SessionStaff,
   pin: string,
@@ -426,8 +427,8 @@ export async function cloudSignIn(
 /** Runs a cloud call that needs the signed-in manager's cloud session. */
 export async function withStaff<T>(
   deps: Deps,
-  engine: SyncEngine,
-  sessions: CloudSessions,
+  engine: SyncService,
+  sessions: CloudSignIns,
   sessionKey: string,
   staff: SessionStaff,
   fn: (client: CloudClient, staffToken: string) => Promise<T>,
@@ -442,4 +443,21 @@ export async function withStaff<T>(
     if ((e.details as { cloudSignIn?: boolean } | undefined)?.cloudSignIn) sessions.drop(sessionKey);
     throw e;
   }
+}
+
+/** Sends staff changes to the cloud under the deciding admin's identity; throws when it cannot. */
+export type StaffPublisher = (changes: StaffChange[]) => Promise<void>;
+
+/** The publisher for `staff` deciding on router session `sessionKey`; null when this terminal has no cloud. */
+export function staffPublisher(
+  deps: Deps,
+  engine: SyncService,
+  sessions: CloudSignIns,
+  sessionKey: string,
+  staff: SessionStaff,
+): StaffPublisher | null {
+  if (!cloudLink(deps.sqlite)) return null;
+  return async (changes) => {
+    await withStaff(deps, engine, sessions, sessionKey, staff, (client, token) => client.putStaff(token, changes));
+  };
 }

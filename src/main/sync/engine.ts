@@ -7,7 +7,6 @@
  * Timers, clock and randomness are injected, so tests and the simulator run it in virtual time.
  */
 import type { Deps } from '../deps';
-import type { Sqlite } from '../db/open';
 import { inTransaction } from '../db/open';
 import { markSetupDone, isSetupDone } from '../settings/settings';
 import type { PullResponse } from '../../shared/sync/protocol';
@@ -18,6 +17,7 @@ import { cloudLink, deviceToken, getState, setState, type CloudLink } from './st
 import { CloudCallError, CloudClient, NetworkError, type SyncTransport } from './transport';
 import { setTracking } from './tracking';
 import { offlineCardSummary } from './offline-cards';
+import type { SyncService } from './service';
 import type { SyncStatus } from '../../shared/api/sync';
 
 export type { SyncStatus };
@@ -58,8 +58,6 @@ export interface SyncEngineOptions {
   maxPagesPerCycle?: number;
 }
 
-const engines = new WeakMap<Sqlite, SyncEngine>();
-
 /** Page size of a first download (the cloud serves at most 20,000 per page). */
 const INITIAL_PULL_LIMIT = 20_000;
 /**
@@ -71,11 +69,7 @@ const INITIAL_PULL_LIMIT = 20_000;
 const INITIAL_FIRST_PAGE = 2_000;
 const INITIAL_GROWTH = 2.5;
 
-export function engineFor(sqlite: Sqlite): SyncEngine | undefined {
-  return engines.get(sqlite);
-}
-
-export class SyncEngine {
+export class SyncEngine implements SyncService {
   readonly transport: SyncTransport;
   private readonly timers: Timers;
   private readonly random: () => number;
@@ -118,7 +112,6 @@ export class SyncEngine {
       lastError: getState(s, 'lastError'),
       skew: getState(s, 'clockSkewMs') ?? 0,
     };
-    engines.set(deps.sqlite, this);
   }
 
   private link(): CloudLink | null {

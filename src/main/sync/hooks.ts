@@ -20,7 +20,7 @@ export interface AfterApplyOptions {
   deferDerived: boolean;
 }
 
-type HookDeps = Pick<Deps, 'sqlite' | 'promotions' | 'priceLists'>;
+type HookDeps = Pick<Deps, 'sqlite' | 'promotions' | 'priceLists' | 'settingsCache'>;
 type Hook = (deps: HookDeps, ids: Set<string>, opts: AfterApplyOptions) => void;
 
 /** Products (by id, a JSON array) with what their search entry is made of, in rowid order. */
@@ -74,7 +74,7 @@ export function runAfterApply(deps: HookDeps, touched: Map<string, Set<string>>,
   for (const [entity, ids] of touched) HOOKS[entity]?.(deps, ids, opts);
 }
 
-type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids'>, id: string) => void;
+type FactHook = (deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids' | 'settingsCache' | 'insight'>, id: string) => void;
 
 /** Derived data of a fact written by another terminal, kept as the writing code keeps it for its own. */
 const FACT_HOOKS: Record<string, FactHook> = {
@@ -93,6 +93,10 @@ const FACT_HOOKS: Record<string, FactHook> = {
 };
 
 /** Runs after a pulled fact was inserted (not when it was already there). */
-export function runFactHook(deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids'>, entity: string, id: string): void {
+export function runFactHook(
+  deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'ids' | 'settingsCache' | 'insight'>,
+  entity: string,
+  id: string,
+): void {
   FACT_HOOKS[entity]?.(deps, id);
 }

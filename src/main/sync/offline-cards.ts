@@ -10,7 +10,7 @@
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { readSettings, writeSettings } from '../settings/settings';
-import { engineFor } from './engine';
+import { engineFor } from './service';
 import { stmt } from './tables';
 import type { OfflineCardPolicy, OfflineCardSummary } from '../../shared/api/sync';
 
@@ -19,20 +19,20 @@ export type { OfflineCardPolicy, OfflineCardSummary };
 export const DEFAULT_OFFLINE_CARD_POLICY: OfflineCardPolicy = { maxPerSale: 0, maxTotal: 0, windowHours: 24 };
 const KEY = 'offlineCard';
 
-export function readOfflineCardPolicy(deps: Pick<Deps, 'db' | 'sqlite'>): OfflineCardPolicy {
+export function readOfflineCardPolicy(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): OfflineCardPolicy {
   const v = (readSettings(deps) as unknown as Record<string, unknown>)[KEY] as Partial<OfflineCardPolicy> | undefined;
   return { ...DEFAULT_OFFLINE_CARD_POLICY, ...(v ?? {}) };
 }
 
 export function writeOfflineCardPolicy(
-  deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc'>,
+  deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'ids' | 'hlc' | 'settingsCache'>,
   policy: OfflineCardPolicy,
 ): OfflineCardPolicy {
   writeSettings(deps, { [KEY]: policy } as never);
   return readOfflineCardPolicy(deps);
 }
 
-export function offlineCardSummary(deps: Pick<Deps, 'sqlite'>): OfflineCardSummary {
+export function offlineCardSummary(deps: Pick<Deps, 'sqlite' | 'settingsCache'>): OfflineCardSummary {
   const row = stmt(
     deps.sqlite,
     `SELECT COUNT(*) AS count, COALESCE(SUM(o.amount), 0) AS total, MIN(o.created_at) AS oldestAt
@@ -43,7 +43,7 @@ export function offlineCardSummary(deps: Pick<Deps, 'sqlite'>): OfflineCardSumma
 }
 
 /** An amount for main's own (English) message; people see the screen's wording (see `amounts`). */
-function money(deps: Pick<Deps, 'db' | 'sqlite'>, minor: number): string {
+function money(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>, minor: number): string {
   const s = readSettings(deps);
   try {
     const fmt = new Intl.NumberFormat('en', { style: 'currency', currency: s.currency });
@@ -55,7 +55,10 @@ function money(deps: Pick<Deps, 'db' | 'sqlite'>, minor: number): string {
 }
 
 /** Amounts for the message, in minor units with their currency: the screen formats them in its own language. */
-function amounts(deps: Pick<Deps, 'db' | 'sqlite'>, money: Record<string, number>): { money: Record<string, number>; currency: string } {
+function amounts(
+  deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>,
+  money: Record<string, number>,
+): { money: Record<string, number>; currency: string } {
   return { money, currency: readSettings(deps).currency };
 }
 
@@ -64,8 +67,8 @@ function amounts(deps: Pick<Deps, 'db' | 'sqlite'>, money: Record<string, number
  * cloud at all: nothing to check, answers false. Offline: enforces the policy (throws a DECLINED
  * AppError the clerk can read) and answers true — the caller records the payment as offline.
  */
-export function checkOfflineCard(deps: Pick<Deps, 'db' | 'sqlite' | 'clock'>, amount: number): boolean {
-  const engine = engineFor(deps.sqlite);
+export function checkOfflineCard(deps: Pick<Deps, 'db' | 'sqlite' | 'clock' | 'sync' | 'settingsCache'>, amount: number): boolean {
+  const engine = engineFor(deps);
   if (!engine?.isOffline()) return false;
   const policy = readOfflineCardPolicy(deps);
   if (policy.maxPerSale <= 0)

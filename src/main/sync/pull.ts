@@ -40,7 +40,10 @@ export interface ApplyStats {
 /** From this many changes a page is a bulk apply: the stamping triggers are dropped meanwhile. */
 const BULK_PAGE = 500;
 
-type ApplyDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'promotions' | 'priceLists'>;
+type ApplyDeps = Pick<
+  Deps,
+  'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'promotions' | 'priceLists' | 'settingsCache' | 'insight'
+>;
 
 function pendingKeys(deps: ApplyDeps): Set<string> {
   const rows = stmt(deps.sqlite, 'SELECT DISTINCT entity, entity_id AS id FROM outbox').all() as { entity: string; id: string }[];

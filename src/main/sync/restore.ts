@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import { inTransaction } from '../db/open';
 import { formatHlc } from '../../shared/hlc';
 import { cloudLink, setState } from './state';
-import { syncRuntime } from './runtime';
+import { syncRuntime } from './service';
 import { stmt } from './tables';
 
 export function afterRestore(deps: Deps): void {

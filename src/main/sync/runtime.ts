@@ -1,14 +1,16 @@
 /**
  * The sync runtime of one app: the engine and the managers' cloud sign-ins, created by createApp
- * next to the store and found again from the connection.
+ * next to the store and kept on its Deps (`deps.sync`).
  */
 import type { Deps } from '../deps';
-import type { Sqlite } from '../db/open';
 import { CloudSessions } from './cloud';
 import { SyncEngine, type Timers } from './engine';
 import { installTracking } from './tracking';
 import { getState } from './state';
 import { httpTransport, type SyncTransport } from './transport';
+import type { SyncRuntime } from './service';
+
+export { syncRuntime, type SyncRuntime } from './service';
 
 export interface SyncOptions {
   /** How to reach the cloud (default: HTTP). */
@@ -21,13 +23,6 @@ export interface SyncOptions {
   /** Start the background loop at once (default true; it idles until connected to a cloud). */
   autoStart?: boolean;
 }
-
-export interface SyncRuntime {
-  engine: SyncEngine;
-  sessions: CloudSessions;
-}
-
-const runtimes = new WeakMap<Sqlite, SyncRuntime>();
 
 export function createSyncRuntime(deps: Deps, opts: SyncOptions = {}): SyncRuntime {
   installTracking(deps);
@@ -49,13 +44,7 @@ export function createSyncRuntime(deps: Deps, opts: SyncOptions = {}): SyncRunti
     ...(opts.pullLimit !== undefined ? { pullLimit: opts.pullLimit } : {}),
   });
   const rt = { engine, sessions: new CloudSessions() };
-  runtimes.set(deps.sqlite, rt);
+  deps.sync.runtime = rt;
   if (opts.autoStart ?? true) engine.start();
-  return rt;
-}
-
-export function syncRuntime(deps: Pick<Deps, 'sqlite'>): SyncRuntime {
-  const rt = runtimes.get(deps.sqlite);
-  if (!rt) throw new Error('sync runtime not created for this store');
   return rt;
 }

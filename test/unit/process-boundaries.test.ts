@@ -1,0 +1,42 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The process boundaries are ESLint rules (eslint.config.js): each case lints one import as if it
+ * stood in the named file, so a rule that stops catching its import fails here, not in review.
+ */
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function refused(file: string, from: string): Promise<boolean> {
+  const [result] = await eslint.lintText(`import { x } from '${from}';\nexport const y = x;\n`, { filePath: file });
+  return result!.messages.some((m) => m.ruleId === 'no-restricted-imports');
+}
+
+describe('process boundaries', () => {
+  it.each([
+    ['src/cloud/probe.ts', '../main/deps'],
+    ['src/cloud/sync/probe.ts', '../../main/sync/engine'],
+    ['src/cloud/payments/probe.ts', '../../main/payments/trades'],
+    ['src/cloud/probe.ts', '../renderer/api'],
+    ['src/cloud/probe.ts', 'electron'],
+    ['src/main/probe.ts', '../cloud/server'],
+    ['src/main/sync/probe.ts', '../../cloud/db/open'],
+    ['src/renderer/probe.ts', '../cloud/server'],
+    ['src/renderer/probe.ts', '../main/deps'],
+    ['src/shared/probe.ts', '../cloud/server'],
+    ['src/shared/probe.ts', '../main/deps'],
+  ])('%s may not import %s', async (file, from) => {
+    expect(await refused(file, from)).toBe(true);
+  });
+
+  it.each([
+    ['src/cloud/probe.ts', '../shared/hlc'],
+    ['src/cloud/probe.ts', '../main/staff/pin'],
+    ['src/cloud/payments/probe.ts', '../../main/payments/gateway'],
+    ['src/cloud/payments/probe.ts', '../../main/payments/stripe'],
+    ['src/main/sync/probe.ts', './cloud'],
+    ['src/main/payments/probe.ts', './cloud-notices'],
+  ])('%s may import %s', async (file, from) => {
+    expect(await refused(file, from)).toBe(false);
+  });
+});
