@@ -2,19 +2,9 @@ import { z } from 'zod';
 import { safeLine, safeText } from '../text';
 import { channel } from './define';
 import * as c from './common';
-import type { OrderRow } from './orders';
+import type { CustomerSummary, OrderRow } from './types';
 
-export interface CustomerSummary {
-  id: string;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  marketingConsent: boolean;
-  creditBalance: number;
-  points: number;
-  /** The customer group (会员, 批发) the customer is in; null: none. Set by a manager (customers.setGroup). */
-  groupId: string | null;
-}
+export type { CustomerSummary } from './types';
 
 export interface Customer extends CustomerSummary {
   notes: string;

@@ -2,29 +2,16 @@ import { z } from 'zod';
 import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
-import type { Order, Unit } from './types';
-import type { CustomerSummary } from './customers';
+import type { CustomerSummary, Fulfilment, Order, OrderRow, Unit } from './types';
 import type { RefundDoc } from './returns';
-import type { Fulfilment } from './sales';
 import type { ShipmentSummary } from './shipping';
+
+export type { OrderRow } from './types';
 
 /** An order number as printed on the receipt (and its Code128 barcode): terminal code, dash, digits. */
 export const ORDER_NUMBER = /^[A-Z0-9]{1,8}-\d{6,}$/;
 
 export type OrderStatusFilter = 'all' | 'refunded' | 'partlyRefunded' | 'toShip' | 'shipped';
-
-export interface OrderRow {
-  id: string;
-  number: string;
-  createdAt: number;
-  total: number;
-  refunded: number;
-  currency: string;
-  staffName: string;
-  customerName: string | null;
-  lineCount: number;
-  fulfilment: Fulfilment;
-}
 
 export interface OrderLineState {
   orderLineId: string;

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
-import type { Cart, Order, OrderSummary } from './types';
-import type { CustomerSummary } from './customers';
+import type { Cart, CustomerSummary, Fulfilment, Order, OrderSummary } from './types';
+
+export type { Fulfilment } from './types';
 import { cardNumber } from './stored-value';
 
 const lineRef = { lineId: c.id };
@@ -97,8 +98,6 @@ export const salesContract = {
     writes: false,
   }),
 };
-
-export type Fulfilment = 'now' | 'ship';
 
 export interface CartExtras {
   cartId: string | null;

@@ -251,3 +251,33 @@ export interface ReceiptDoc {
   timezone: string;
   order: Order;
 }
+
+/** A customer as lists and the cart show them (customers, sales and orders slices share it). */
+export interface CustomerSummary {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  marketingConsent: boolean;
+  creditBalance: number;
+  points: number;
+  /** The customer group (会员, 批发) the customer is in; null: none. Set by a manager (customers.setGroup). */
+  groupId: string | null;
+}
+
+/** How a sale reaches its customer: taken now, or shipped later. */
+export type Fulfilment = 'now' | 'ship';
+
+/** One order in the orders list and a customer's history. */
+export interface OrderRow {
+  id: string;
+  number: string;
+  createdAt: number;
+  total: number;
+  refunded: number;
+  currency: string;
+  staffName: string;
+  customerName: string | null;
+  lineCount: number;
+  fulfilment: Fulfilment;
+}
