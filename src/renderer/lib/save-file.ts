@@ -23,8 +23,20 @@ export function saveFile(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
+/**
+ * The name main accepts for a saved file: letters, digits, `-`, `_`, `.` and spaces, at most 100
+ * before the extension. Anything else (a carrier's tracking number with a slash, a Chinese name)
+ * becomes `-`, so a file is never refused for its name alone.
+ */
+export function plainFileName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot) : '';
+  const stem = (dot > 0 ? name.slice(0, dot) : name).replace(/[^\w\-. ]+/g, '-').slice(0, 100 - ext.length);
+  return `${stem || 'file'}${ext}`;
+}
+
 async function saveInDataFolder(name: string, blob: Blob): Promise<void> {
-  const r = await invoke('files.save', { fileName: name, base64: await blobToBase64(blob) });
+  const r = await invoke('files.save', { fileName: plainFileName(name), base64: await blobToBase64(blob) });
   if (r.ok) useNotify.getState().message('info', 'inv.common.savedTo', { path: r.value.path });
   else useNotify.getState().error(r.error);
 }
