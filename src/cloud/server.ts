@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
+import { trimTrailingSlash } from 'hono/trailing-slash';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
 import {
@@ -25,6 +26,7 @@ import { parsePushRequest } from './push-request';
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
 import { listRejections, overview, resolveRejection, storeStock } from './reports';
 import { registerPaymentRoutes } from './payments/routes';
+import { buildShopApp, type ShopOptions } from './shop/routes';
 import type { NoticeVerifiers } from './payments/verifiers';
 import {
   authDevice,
@@ -50,6 +52,8 @@ export interface CloudAppOptions {
   maxBodyBytes?: number;
   /** Payment-notification verifiers (the built-in registry unless given: tests add their own). */
   noticeVerifiers?: NoticeVerifiers;
+  /** The online shops (`/shop/<store id>/`). */
+  shop?: ShopOptions;
 }
 
 async function json(c: Context): Promise<unknown> {
@@ -216,6 +220,9 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     rateLimit: opts.rateLimit === false ? false : undefined,
   });
   app.route(v, authed);
+  // `/shop/<store>/` and `/shop/<store>` are one page: a trailing slash that matches nothing redirects.
+  app.use('/shop/*', trimTrailingSlash());
+  app.route('/shop/:store', buildShopApp(deps, opts.shop));
   return app;
 }
 

@@ -377,6 +377,45 @@ export const SYNC_ENTITIES = [
     fields: shape.priceListEntryShape,
     devices: 'write',
   },
+  // The online shop. A listing is the manager's; reservations and online orders are the cloud's
+  // (a till reads them); the steps of an online order come from both.
+  {
+    entity: 'online_listing',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'online_listings',
+    key: 'product_id',
+    fields: shape.onlineListingShape,
+    devices: 'write',
+  },
+  {
+    entity: 'stock_reservation',
+    kind: 'mutable',
+    scope: 'store',
+    table: 'stock_reservations',
+    key: 'id',
+    fields: shape.stockReservationShape,
+    devices: 'none',
+  },
+  {
+    entity: 'online_order',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'online_orders',
+    key: 'id',
+    fields: shape.onlineOrderShape,
+    devices: 'none',
+  },
+  {
+    entity: 'online_order_event',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'online_order_events',
+    key: 'id',
+    terminalField: 'terminal_code',
+    fields: shape.onlineOrderEventShape,
+    devices: 'write',
+  },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

@@ -167,7 +167,7 @@ export const orderShape = z.object({
   terminal_code: terminalCode,
   staff_id: idShape,
   customer_id: optId,
-  fulfilment: z.enum(['now', 'ship']),
+  fulfilment: z.enum(['now', 'ship', 'pickup']),
   currency,
   price_mode: z.enum(['inclusive', 'exclusive']),
   subtotal: amount,
@@ -180,7 +180,7 @@ export const orderShape = z.object({
   created_at: time,
   shift_id: optId,
   /** The system an imported sale came from; null for a sale rung up on a till. */
-  source: z.enum(['countertop', 'square', 'shopify', 'loyverse']).nullable(),
+  source: z.enum(['countertop', 'square', 'shopify', 'loyverse', 'online']).nullable(),
 });
 
 export const orderLineShape = z.object({
@@ -507,4 +507,77 @@ export const priceListEntryShape = z.object({
   min_qty: z.number().int().min(0).max(MAX_QTY),
   price,
   updated_at: time,
+});
+
+/** A product as the online shop offers it: one per product, the organisation's. */
+export const onlineListingShape = z.object({
+  sold_online: z.boolean(),
+  description: text(4000),
+  /** Units (thousandths) kept back from the web; null = the store's own setting. */
+  safety_buffer: z.number().int().min(0).max(MAX_QTY).nullable(),
+  updated_at: time,
+});
+
+/** Units an unpaid online order holds until it is paid or expires (the cloud writes these). */
+export const stockReservationShape = z.object({
+  product_id: idShape,
+  /** The shop's order (the cloud's id, the sale's id once paid). */
+  order_id: idShape,
+  qty: z.number().int().min(0).max(MAX_QTY),
+  state: z.enum(['held', 'released', 'consumed']),
+  expires_at: time,
+  created_at: time,
+});
+
+/** What a paid online order carries beyond its sale (the `order` record with the same id). */
+export const onlineOrderShape = z.object({
+  id: idShape,
+  shop_number: docNumber,
+  buyer_id: optId,
+  contact_name: name,
+  contact_phone: optText(40),
+  contact_email: optText(254),
+  fulfilment: z.enum(['ship', 'pickup']),
+  address: boundedJson(4_000).nullable(),
+  shipping_method: optText(60),
+  shipping_amount: nonNegative,
+  /** sha256 hex of the pick-up code the buyer shows at the counter. */
+  pickup_code_hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+  buyer_note: text(500),
+  created_at: time,
+});
+
+export const ONLINE_EVENT_KINDS = [
+  'packed',
+  'shipped',
+  'picked_up',
+  'delivered',
+  'received',
+  'cancelled',
+  'return_requested',
+  'return_approved',
+  'refunded',
+  'shortage',
+] as const;
+/** Till-side steps a device may record; the rest are the cloud's (payment, buyer, carrier). */
+export const TILL_ONLINE_EVENT_KINDS = ['packed', 'shipped', 'picked_up', 'delivered', 'return_approved', 'shortage'] as const;
+
+/** One step in an online order's life, as the buyer's timeline shows it. */
+export const onlineOrderEventShape = z.object({
+  id: idShape,
+  order_id: idShape,
+  kind: z.enum(ONLINE_EVENT_KINDS),
+  carrier: optText(60),
+  tracking: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{1,64}$/)
+    .nullable(),
+  note: text(500),
+  /** null: written by the cloud. */
+  terminal_code: terminalCode.nullable(),
+  staff_id: optId,
+  at: time,
 });

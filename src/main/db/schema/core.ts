@@ -205,7 +205,7 @@ export const carts = sqliteTable(
     status: text('status', { enum: ['open', 'parked', 'completed', 'voided'] }).notNull(),
     // After the sale: the customer attached to the sale, and whether it ships later.
     customerId: text('customer_id'),
-    fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
+    fulfilment: text('fulfilment', { enum: ['now', 'ship', 'pickup'] })
       .notNull()
       .default('now'),
     cartDiscount: text('cart_discount', { mode: 'json' }),
@@ -280,7 +280,7 @@ export const orders = sqliteTable(
       .references(() => staff.id),
     // After the sale: customer, and 'ship' = stock leaves at fulfilment, not at sale.
     customerId: text('customer_id'),
-    fulfilment: text('fulfilment', { enum: ['now', 'ship'] })
+    fulfilment: text('fulfilment', { enum: ['now', 'ship', 'pickup'] })
       .notNull()
       .default('now'),
     currency: text('currency').notNull(),

@@ -14,3 +14,4 @@ export * from './promotions';
 export * from './coupons';
 export * from './stored-value';
 export * from './price-lists';
+export * from './online';

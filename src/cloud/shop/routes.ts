@@ -1,0 +1,47 @@
+/**
+ * The online shop: one per store, at `/shop/<store id>/`. Pages are rendered on the server in the
+ * buyer's language; forms post back with a CSRF token; nothing is kept in memory between requests.
+ */
+import { Hono } from 'hono';
+import { CloudHttpError, type CloudDeps } from '../deps';
+import { registerBuyerRoutes } from './buyers/routes';
+import { loadBuyer } from './buyers/session';
+import { registerCatalogRoutes } from './catalog/routes';
+import { registerCheckoutRoutes } from './checkout/routes';
+import { csrf } from './web/csrf';
+import type { ShopEnv } from './web/env';
+import { pickLang } from './web/lang';
+import { errorPage } from './web/page';
+import { resolveStore } from './web/store';
+import { frameWords } from './web/words';
+
+export interface ShopOptions {
+  /** Cookies marked Secure: the shop is served behind TLS (always, outside tests and loopback). */
+  secureCookies?: boolean;
+}
+
+export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<ShopEnv> {
+  const shop = new Hono<ShopEnv>();
+  shop.onError((err, c) => {
+    if (!c.get('lang')) c.set('lang', pickLang(c));
+    if (err instanceof CloudHttpError) {
+      if (!c.get('store')) return c.text(err.message, err.status);
+      return errorPage(c, err.status, err.status === 404 ? frameWords(c.get('lang'), 'notFound') : err.message);
+    }
+    console.error('[shop] request failed', err);
+    if (!c.get('store')) return c.text('Unexpected error', 500);
+    return errorPage(c, 500, frameWords(c.get('lang'), 'failed'));
+  });
+  shop.use('*', async (c, next) => {
+    c.set('lang', pickLang(c));
+    await next();
+  });
+  shop.use('*', resolveStore(deps));
+  shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
+  shop.use('*', loadBuyer(deps));
+  shop.notFound((c) => errorPage(c, 404, frameWords(c.get('lang'), 'notFound')));
+  registerCatalogRoutes(shop, deps);
+  registerBuyerRoutes(shop, deps);
+  registerCheckoutRoutes(shop, deps);
+  return shop;
+}

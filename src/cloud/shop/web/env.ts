@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import type { ShopLang } from './lang';
+
+/** The store a shop request is for (resolved from the URL by `web/store.ts`). */
+export interface ShopStore {
+  orgId: string;
+  storeId: string;
+  name: string;
+  /** `/shop/<store id>`: every link of the shop starts here. */
+  base: string;
+}
+
+/** A signed-in buyer (buyer accounts are the organisation's, apart from staff). */
+export interface ShopBuyer {
+  id: string;
+  orgId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  verified: boolean;
+}
+
+export interface ShopEnv {
+  Variables: {
+    store: ShopStore;
+    lang: ShopLang;
+    /** The CSRF token this request's forms must carry back (double-submit cookie). */
+    csrf: string;
+    buyer: ShopBuyer | null;
+  };
+}
+
+export type ShopContext = Context<ShopEnv>;

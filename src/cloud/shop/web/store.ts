@@ -1,0 +1,20 @@
+import { eq } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { stores } from '../../db/schema';
+import { CloudHttpError, type CloudDeps } from '../../deps';
+import type { ShopEnv } from './env';
+
+const storeId = z.uuid();
+
+/** Resolves `/shop/:store/…` to its store and organisation; an unknown store is a 404 page. */
+export function resolveStore(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
+  return async (c, next) => {
+    const id = storeId.safeParse(c.req.param('store'));
+    if (!id.success) throw new CloudHttpError(404, 'NOT_FOUND', 'No such shop');
+    const [row] = await deps.db.select({ orgId: stores.orgId, name: stores.name }).from(stores).where(eq(stores.id, id.data)).limit(1);
+    if (!row) throw new CloudHttpError(404, 'NOT_FOUND', 'No such shop');
+    c.set('store', { orgId: row.orgId, storeId: id.data, name: row.name, base: `/shop/${id.data}` });
+    await next();
+  };
+}

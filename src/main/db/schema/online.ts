@@ -1,0 +1,71 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { products } from './core';
+
+/**
+ * The online shop as a till sees it: which products are offered online (the manager's), the units
+ * unpaid web orders hold, and what a paid online order carries beyond its sale (its `orders` row
+ * has the same id), with the steps of its life. Reservations and online orders come from the
+ * cloud; steps come from both.
+ */
+
+export const onlineListings = sqliteTable('online_listings', {
+  productId: text('product_id')
+    .primaryKey()
+    .references(() => products.id),
+  soldOnline: integer('sold_online', { mode: 'boolean' }).notNull().default(false),
+  description: text('description').notNull().default(''),
+  safetyBuffer: integer('safety_buffer'),
+  updatedAt: integer('updated_at').notNull(),
+  hlc: text('hlc').notNull(),
+});
+
+export const stockReservations = sqliteTable(
+  'stock_reservations',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id').notNull(),
+    orderId: text('order_id').notNull(),
+    qty: integer('qty').notNull(),
+    state: text('state', { enum: ['held', 'released', 'consumed'] }).notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    hlc: text('hlc').notNull(),
+  },
+  (t) => [index('stock_reservations_product_idx').on(t.productId, t.state)],
+);
+
+export const onlineOrders = sqliteTable(
+  'online_orders',
+  {
+    id: text('id').primaryKey(),
+    shopNumber: text('shop_number').notNull(),
+    buyerId: text('buyer_id'),
+    contactName: text('contact_name').notNull(),
+    contactPhone: text('contact_phone'),
+    contactEmail: text('contact_email'),
+    fulfilment: text('fulfilment', { enum: ['ship', 'pickup'] }).notNull(),
+    address: text('address', { mode: 'json' }),
+    shippingMethod: text('shipping_method'),
+    shippingAmount: integer('shipping_amount').notNull(),
+    pickupCodeHash: text('pickup_code_hash'),
+    buyerNote: text('buyer_note').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('online_orders_created_idx').on(t.createdAt)],
+);
+
+export const onlineOrderEvents = sqliteTable(
+  'online_order_events',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    kind: text('kind').notNull(),
+    carrier: text('carrier'),
+    tracking: text('tracking'),
+    note: text('note').notNull().default(''),
+    terminalCode: text('terminal_code'),
+    staffId: text('staff_id'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('online_order_events_order_idx').on(t.orderId, t.at)],
+);
