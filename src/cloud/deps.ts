@@ -21,6 +21,8 @@ export interface CloudDeps {
   staffSessionTtlMs: number;
   /** The one scrypt cost a synced PIN hash may have: a hash with any other is refused unhashed. */
   pinParams: PinParams;
+  /** The scrypt cost of shop buyers' passwords (OWASP's; tests make it cheap). */
+  buyerPasswordParams: PinParams;
   /** Told how many rows a push wrote (the embedded database keeps its planner statistics from it). */
   noteWrites: (n: number) => void;
 }
@@ -37,6 +39,7 @@ export function cloudDeps(db: CloudDb, over: Partial<Omit<CloudDeps, 'db'>> = {}
     codeTtlMs: over.codeTtlMs ?? 24 * 3600_000,
     staffSessionTtlMs: over.staffSessionTtlMs ?? 8 * 3600_000,
     pinParams: over.pinParams ?? OWASP_SCRYPT,
+    buyerPasswordParams: over.buyerPasswordParams ?? OWASP_SCRYPT,
     noteWrites: over.noteWrites ?? (() => undefined),
   };
 }

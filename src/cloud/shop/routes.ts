@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { CloudHttpError, type CloudDeps } from '../deps';
-import { registerBuyerRoutes } from './buyers/routes';
+import { registerBuyerRoutes, type BuyerOptions } from './buyers/routes';
 import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
 import { registerCheckoutRoutes } from './checkout/routes';
@@ -15,7 +15,7 @@ import { errorPage } from './web/page';
 import { resolveStore } from './web/store';
 import { frameWords } from './web/words';
 
-export interface ShopOptions {
+export interface ShopOptions extends BuyerOptions {
   /** Cookies marked Secure: the shop is served behind TLS (always, outside tests and loopback). */
   secureCookies?: boolean;
 }
@@ -38,10 +38,10 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   });
   shop.use('*', resolveStore(deps));
   shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
-  shop.use('*', loadBuyer(deps));
+  shop.use('*', loadBuyer(deps, opts));
   shop.notFound((c) => errorPage(c, 404, frameWords(c.get('lang'), 'notFound')));
   registerCatalogRoutes(shop, deps);
-  registerBuyerRoutes(shop, deps);
+  registerBuyerRoutes(shop, deps, opts);
   registerCheckoutRoutes(shop, deps);
   return shop;
 }

@@ -27,6 +27,8 @@ export interface ShopEnv {
     /** The CSRF token this request's forms must carry back (double-submit cookie). */
     csrf: string;
     buyer: ShopBuyer | null;
+    /** Whether the shop's cookies are marked Secure (the shop's options, set by `loadBuyer`). */
+    secureCookies: boolean;
   };
 }
 
