@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { openCloudStore, type CloudStore } from '../../src/cloud/db/open';
 import { cloudDeps, type CloudDeps } from '../../src/cloud/deps';
 import { buildCloudApp } from '../../src/cloud/server';
+import type { ShopOptions } from '../../src/cloud/shop/routes';
 import type { SyncRequest, SyncResponse, SyncTransport } from '../../src/main/sync/transport';
 import { NetworkError } from '../../src/main/sync/transport';
 import { TEST_PIN_PARAMS, testClock } from './app';
@@ -58,7 +59,9 @@ export async function fetchVia(
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
-export async function startTestCloud(opts: { backend?: Backend; clock?: () => number; maxDriftMs?: number } = {}): Promise<TestCloud> {
+export async function startTestCloud(
+  opts: { backend?: Backend; clock?: () => number; maxDriftMs?: number; shop?: ShopOptions } = {},
+): Promise<TestCloud> {
   const backend = opts.backend ?? 'pglite';
   const store = await openCloudStore(backend === 'postgres' ? { databaseUrl: DATABASE_URL, poolSize: 4 } : { dataDir: null });
   // Unless a test brings its own, the cloud's clock starts where the tills' test clocks start and
@@ -69,11 +72,16 @@ export async function startTestCloud(opts: { backend?: Backend; clock?: () => nu
   const deps = cloudDeps(store.db, {
     noteWrites: store.noteWrites,
     pinParams: TEST_PIN_PARAMS,
+    buyerPasswordParams: TEST_PIN_PARAMS,
     clock: opts.clock ?? (() => epoch + (Date.now() - started)),
     ...(opts.maxDriftMs !== undefined ? { maxDriftMs: opts.maxDriftMs } : {}),
   });
   // In-process requests have no address, so they would all share one rate-limit bucket.
-  const app = buildCloudApp(deps, { signupSecret: TEST_SIGNUP_SECRET, rateLimit: false }) as unknown as Hono;
+  const app = buildCloudApp(deps, {
+    signupSecret: TEST_SIGNUP_SECRET,
+    rateLimit: false,
+    shop: { rateLimit: false, ...opts.shop },
+  }) as unknown as Hono;
   const url = 'http://cloud.test';
   const transport: TestCloud['transport'] = {
     down: false,

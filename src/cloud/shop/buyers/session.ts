@@ -7,6 +7,7 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { isSafeLine } from '../../../shared/text';
 import { sha256, type CloudDeps } from '../../deps';
 import type { ShopBuyer, ShopContext, ShopEnv } from '../web/env';
 import { shopBuyerSessions, shopBuyers } from './schema';
@@ -121,7 +122,7 @@ export async function endSession(c: ShopContext, deps: CloudDeps): Promise<void>
 export function safeNext(c: ShopContext, raw: string | null | undefined): string | null {
   if (typeof raw !== 'string' || raw === '' || raw.length > 2000) return null;
   const base = c.get('store').base;
-  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\s\u0000-\u001f\u007f]/.test(raw)) return null;
+  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\s]/.test(raw) || !isSafeLine(raw)) return null;
   let url: URL;
   try {
     url = new URL(raw, 'http://shop.invalid');

@@ -92,16 +92,18 @@ export function accountPage(c: ShopContext, buyer: ShopBuyer, o: { notice: strin
   const base = c.get('store').base;
   const emailLine = buyer.email
     ? html`<p>
-        ${w('email')}: <strong>${buyer.email}</strong>
-        ${buyer.verified ? html`<span class="ok">✓ ${w('verified')}</span>` : html`<span class="muted">${w('notVerified')}</span>`}
-      </p>
-      ${buyer.verified
-        ? ''
-        : o.mailAvailable
-          ? html`<form method="post" action="${base}/account/verify/resend">
-              ${csrfField(c)}<button class="btn secondary" type="submit">${w('resend')}</button>
-            </form>`
-          : html`<p class="muted">${w('mailUnavailable')}</p>`}`
+          ${w('email')}: <strong>${buyer.email}</strong>
+          ${buyer.verified ? html`<span class="ok">✓ ${w('verified')}</span>` : html`<span class="muted">${w('notVerified')}</span>`}
+        </p>
+        ${
+          buyer.verified
+            ? ''
+            : o.mailAvailable
+              ? html`<form method="post" action="${base}/account/verify/resend">
+                  ${csrfField(c)}<button class="btn secondary" type="submit">${w('resend')}</button>
+                </form>`
+              : html`<p class="muted">${w('mailUnavailable')}</p>`
+        }`
     : '';
   return page(
     c,
@@ -198,11 +200,13 @@ export function addressesPage(c: ShopContext, list: SavedAddress[], message: str
       html`<tr>
         <td>${addressLines(c, a)}</td>
         <td>
-          ${a.isDefault
-            ? html`<strong class="ok">${w('isDefault')}</strong>`
-            : html`<form method="post" action="${base}/account/addresses/${a.id}/default">
-                ${csrfField(c)}<button class="btn secondary" type="submit">${w('makeDefault')}</button>
-              </form>`}
+          ${
+            a.isDefault
+              ? html`<strong class="ok">${w('isDefault')}</strong>`
+              : html`<form method="post" action="${base}/account/addresses/${a.id}/default">
+                  ${csrfField(c)}<button class="btn secondary" type="submit">${w('makeDefault')}</button>
+                </form>`
+          }
         </td>
         <td><a href="${base}/account/addresses/${a.id}/edit">${w('edit')}</a></td>
         <td>
@@ -217,13 +221,15 @@ export function addressesPage(c: ShopContext, list: SavedAddress[], message: str
     w('addressesTitle'),
     html`<h1>${w('addressesTitle')}</h1>
       ${notice(message)} ${notice(error, 'err')}
-      ${list.length === 0
-        ? html`<p class="muted">${w('noAddresses')}</p>`
-        : html`<table>
-            <tbody>
-              ${rows}
-            </tbody>
-          </table>`}
+      ${
+        list.length === 0
+          ? html`<p class="muted">${w('noAddresses')}</p>`
+          : html`<table>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>`
+      }
       <p><a class="btn" href="${base}/account/addresses/new">${w('addAddress')}</a></p>
       <p><a href="${base}/account">${w('back')}</a></p>`,
     { status },
@@ -257,7 +263,11 @@ const FIELD_MAX: Record<AddressField, number> = {
 function problemText(c: ShopContext, field: AddressField, code: AddressProblems[AddressField], country: string): string | null {
   const w = words(c);
   const rule = COUNTRIES[country.trim().toUpperCase()];
-  const vars = { max: FIELD_MAX[field], country: rule ? countryName(c, country.trim().toUpperCase()) : '', example: rule?.postalExample ?? '' };
+  const vars = {
+    max: FIELD_MAX[field],
+    country: rule ? countryName(c, country.trim().toUpperCase()) : '',
+    example: rule?.postalExample ?? '',
+  };
   switch (code) {
     case undefined:
       return null;
@@ -306,10 +316,9 @@ export function addressFormPage(
           <option value=""></option>
           ${options.map((o) => html`<option value="${o.code}" ${o.code === chosen ? html`selected` : ''}>${o.name}</option>`)}
         </select>
-        ${countryErr ? html`<small class="err">${countryErr}</small>` : ''} ${text('name', 'name', true)}
-        ${text('company', 'organization')} ${text('line1', 'address-line1', true)} ${text('line2', 'address-line2')}
-        ${text('city', 'address-level2', true)} ${text('region', 'address-level1')} ${text('postalCode', 'postal-code')}
-        ${text('phone', 'tel')}
+        ${countryErr ? html`<small class="err">${countryErr}</small>` : ''} ${text('name', 'name', true)} ${text('company', 'organization')}
+        ${text('line1', 'address-line1', true)} ${text('line2', 'address-line2')} ${text('city', 'address-level2', true)}
+        ${text('region', 'address-level1')} ${text('postalCode', 'postal-code')} ${text('phone', 'tel')}
         <label><input type="checkbox" name="makeDefault" value="1" ${f.makeDefault ? html`checked` : ''} /> ${w('useAsDefault')}</label>
         <button class="btn" type="submit">${w('save')}</button>
       </form>

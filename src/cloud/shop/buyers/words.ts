@@ -137,7 +137,8 @@ export const buyerWords = defineShopWords(
     resetButton: '保存新密码',
     continueShopping: '继续购物',
     mailVerifySubject: '请确认您在 {shop} 的邮箱',
-    mailVerifyBody: '{name}，您好：\n\n请打开以下链接确认您的邮箱（48 小时内有效）：\n\n{link}\n\n如果您没有在 {shop} 注册账户，请忽略本邮件。\n',
+    mailVerifyBody:
+      '{name}，您好：\n\n请打开以下链接确认您的邮箱（48 小时内有效）：\n\n{link}\n\n如果您没有在 {shop} 注册账户，请忽略本邮件。\n',
     mailResetSubject: '重置您在 {shop} 的密码',
     mailResetBody:
       '{name}，您好：\n\n有人（希望是您）申请重置您在 {shop} 的账户密码。请打开以下链接设置新密码（一小时内有效）：\n\n{link}\n\n如果这不是您的操作，请忽略本邮件，您的密码不会改变。\n',
