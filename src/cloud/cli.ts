@@ -23,7 +23,17 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || null;
   const store = await openCloudStore({ databaseUrl, dataDir: databaseUrl ? null : resolve(values.data ?? 'countertop-cloud') });
   const signupSecret = process.env.CLOUD_SIGNUP_SECRET || null;
-  const app = buildCloudApp(cloudDeps(store.db, { noteWrites: store.noteWrites }), { signupSecret });
+  // The shop's mail: links in mails start with the public address, never with a request's Host.
+  const smtpUrl = process.env.CLOUD_SMTP_URL || null;
+  const mailFrom = process.env.CLOUD_MAIL_FROM || null;
+  const publicUrl = process.env.CLOUD_PUBLIC_URL || null;
+  if (smtpUrl && !mailFrom) throw new Error('CLOUD_SMTP_URL is set without CLOUD_MAIL_FROM (the address buyers’ mails come from)');
+  const shop = {
+    secureCookies: publicUrl?.startsWith('https:') ?? false,
+    mail: smtpUrl && mailFrom ? { url: smtpUrl, from: mailFrom } : null,
+    publicUrl,
+  };
+  const app = buildCloudApp(cloudDeps(store.db, { noteWrites: store.noteWrites }), { signupSecret, shop });
   const running = await serveCloud(app, { port, host: values.host });
   console.log(`Countertop cloud database: ${store.kind} (${store.where})`);
   console.log(
