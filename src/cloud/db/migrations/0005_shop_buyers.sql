@@ -49,6 +49,7 @@ CREATE TABLE "shop_sign_in_failures" (
 	"org_id" uuid NOT NULL,
 	"identifier" text NOT NULL,
 	"failed" integer DEFAULT 0 NOT NULL,
+	"first_failed_at" bigint NOT NULL,
 	"locked_until" bigint,
 	CONSTRAINT "shop_sign_in_failures_pk" PRIMARY KEY("org_id","identifier")
 );

@@ -2,7 +2,7 @@
  * Buyer accounts in the database: creating one, signing in with a lockout counted before the
  * password is checked, and the one-time tokens mailed for verification and password reset.
  */
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { rowsOf } from '../../db/open';
 import { sha256, type CloudDeps } from '../../deps';
 import { decoyHash, hashPassword, verifyPassword, type Login } from './credentials';
@@ -10,6 +10,8 @@ import { shopBuyerSessions, shopBuyerTokens, shopBuyers, shopSignInFailures } fr
 
 export const MAX_FAILURES = 10;
 export const LOCK_MS = 15 * 60_000;
+/** Failures further apart than this from the first one counted start the count again. */
+export const FAILURE_WINDOW_MS = 3600_000;
 export const TOKEN_TTL_MS = { verify: 48 * 3600_000, reset: 3600_000 } as const;
 export type TokenPurpose = keyof typeof TOKEN_TTL_MS;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -62,16 +64,19 @@ const failureKey = (login: Login) => `${login.kind}:${login.value}`;
 
 /**
  * Counts an attempt as a failure before the password is checked, in one statement (a row lock on
- * PostgreSQL), so sign-ins racing each other each take a slot. Null while the identifier is locked.
+ * PostgreSQL), so sign-ins racing each other each take a slot. The count starts again after a
+ * lock, or when the first failure counted is older than the window. Null while the identifier is locked.
  */
 async function reserveAttempt(deps: CloudDeps, orgId: string, key: string, now: number): Promise<{ failed: number } | null> {
+  const fresh = sql`(f.locked_until IS NOT NULL OR f.first_failed_at <= ${now - FAILURE_WINDOW_MS}::bigint)`;
   const [row] = await rowsOf<{ failed: number }>(
     deps.db,
-    sql`INSERT INTO shop_sign_in_failures AS f (org_id, identifier, failed, locked_until)
-        VALUES (${orgId}, ${key}, 1, NULL)
+    sql`INSERT INTO shop_sign_in_failures AS f (org_id, identifier, failed, first_failed_at, locked_until)
+        VALUES (${orgId}, ${key}, 1, ${now}, NULL)
         ON CONFLICT (org_id, identifier) DO UPDATE SET
-          failed = CASE WHEN f.locked_until IS NOT NULL THEN 1 ELSE f.failed + 1 END,
-          locked_until = CASE WHEN (CASE WHEN f.locked_until IS NOT NULL THEN 1 ELSE f.failed + 1 END) >= ${MAX_FAILURES}
+          failed = CASE WHEN ${fresh} THEN 1 ELSE f.failed + 1 END,
+          first_failed_at = CASE WHEN ${fresh} THEN ${now}::bigint ELSE f.first_failed_at END,
+          locked_until = CASE WHEN (CASE WHEN ${fresh} THEN 1 ELSE f.failed + 1 END) >= ${MAX_FAILURES}
                               THEN ${now + LOCK_MS}::bigint ELSE NULL END
         WHERE f.locked_until IS NULL OR f.locked_until <= ${now}
         RETURNING f.failed`,
@@ -98,8 +103,8 @@ export type SignInResult = { ok: true; buyer: BuyerRow } | { ok: false; reason: 
 
 /**
  * One answer for an unknown account and a wrong password (and the same time spent: an unknown
- * account is checked against a decoy hash). After 10 failures the identifier is locked for 15
- * minutes, whoever owns it; a right password during the lock is refused too.
+ * account is checked against a decoy hash). After 10 failures within an hour the identifier is
+ * locked for 15 minutes, whoever owns it; a right password during the lock is refused too.
  */
 export async function signIn(deps: CloudDeps, orgId: string, login: Login, password: string): Promise<SignInResult> {
   const now = deps.clock();
@@ -121,6 +126,7 @@ export async function issueToken(deps: CloudDeps, buyerId: string, email: string
   const now = deps.clock();
   const token = deps.randomBytes(32).toString('base64url');
   await deps.db.transaction(async (tx) => {
+    await tx.delete(shopBuyerTokens).where(and(eq(shopBuyerTokens.buyerId, buyerId), lt(shopBuyerTokens.expiresAt, now)));
     await tx
       .update(shopBuyerTokens)
       .set({ usedAt: now })

@@ -88,16 +88,17 @@ export function registerBuyerRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts: 
   };
   const to = (c: ShopContext, path: string, n?: Notice) => c.redirect(`${c.get('store').base}${path}${n ? `?notice=${n}` : ''}`, 303);
 
-  // Personal pages: never cached, and a token in the address never leaks through Referer.
-  shop.use('/account/*', async (c, next) => {
+  // Personal pages: never cached, never framed (a framed sign-in is a clickjacking aid), and a
+  // token in the address never leaks through Referer.
+  const personal = async (c: ShopContext, next: () => Promise<void>) => {
     await next();
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
-  });
-  shop.use('/account', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Content-Security-Policy', "frame-ancestors 'none'");
+  };
+  shop.use('/account', personal);
+  shop.use('/account/*', personal);
 
   shop.get('/account', (c) => {
     const buyer = requireBuyer(c);

@@ -83,6 +83,8 @@ export const shopSignInFailures = pgTable(
       .references(() => orgs.id),
     identifier: text('identifier').notNull(),
     failed: integer('failed').notNull().default(0),
+    /** Failures count within a window from the first: a typo a month never adds up to a lock. */
+    firstFailedAt: ms('first_failed_at').notNull(),
     lockedUntil: ms('locked_until'),
   },
   (t) => [primaryKey({ name: 'shop_sign_in_failures_pk', columns: [t.orgId, t.identifier] })],
