@@ -210,6 +210,29 @@ describe.each(backends())('buyer accounts on %s', (backend) => {
       expect((await signIn(browser(), storeA, 'typo@example.test', 'typo pass 123')).status).toBe(303);
     });
 
+    it('counts guesses made at the same moment: at most 10 are judged before the lock', async () => {
+      await signUp(browser(), storeA, 'burst@example.test', 'burst pass 123');
+      const attacker = browser();
+      await attacker.get(`/shop/${storeA}`);
+      const results = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => signIn(attacker, storeA, 'burst@example.test', `parallel ${i}`).then((r) => r.status)),
+      );
+      expect(results.filter((s) => s === 401).length).toBeLessThanOrEqual(9);
+      expect(results.filter((s) => s === 423).length).toBeGreaterThanOrEqual(7);
+      expect(results.every((s) => s === 401 || s === 423)).toBe(true);
+      expect((await signIn(browser(), storeA, 'burst@example.test', 'burst pass 123')).status).toBe(423);
+    });
+
+    it('two sign-ups racing for one address make one account', async () => {
+      const [a, b] = await Promise.all([
+        signUp(browser(), storeA, 'race@example.test', 'race pass one'),
+        signUp(browser(), storeA, 'race@example.test', 'race pass two'),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([303, 409]);
+      const winner = a.status === 303 ? 'race pass one' : 'race pass two';
+      expect((await signIn(browser(), storeA, 'race@example.test', winner)).status).toBe(303);
+    });
+
     it('the lock is per organisation', async () => {
       await signUp(browser(), storeB, 'victim@example.test', 'victim pass b');
       const attacker = browser();
@@ -314,6 +337,12 @@ describe.each(backends())('buyer accounts on %s', (backend) => {
       await sink.waitFor('known@example.test', (m) => m.text.includes('/account/reset?token='));
       await new Promise((r) => setTimeout(r, 200));
       expect(sink.messages.slice(count).some((m) => m.to.includes('unknown@example.test'))).toBe(false);
+    });
+
+    it('asks for an email on the reset form (accounts made with a mobile number reset at the store)', async () => {
+      const res = await browser().post(`/shop/${storeA}/account/forgot`, { email: '13800138000' });
+      expect(res.status).toBe(400);
+      expect(status(await res.text())).toBe('Enter the email address of your account.');
     });
 
     it('a reset link of organisation A does nothing on organisation B’s shop', async () => {

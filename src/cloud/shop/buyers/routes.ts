@@ -212,7 +212,7 @@ export function registerBuyerRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts: 
     const f = await form(c);
     const typed = (f.email ?? '').slice(0, 254);
     const login = parseLogin(typed);
-    if (!login || login.kind !== 'email') return forgotPage(c, { email: typed, error: w(c, 'badLogin') }, 400);
+    if (!login || login.kind !== 'email') return forgotPage(c, { email: typed, error: w(c, 'badEmail') }, 400);
     const buyer = await findBuyer(deps, c.get('store').orgId, login);
     if (buyer?.email) {
       // Not awaited: the answer takes as long whether or not an account exists.
