@@ -316,6 +316,26 @@ describe.each(backends())('buyer accounts on %s', (backend) => {
       expect((await signIn(browser(), storeA, 'forgetful@example.test', 'second pass 34')).status).toBe(303);
     });
 
+    it('a signed-in buyer changes the password with the current one; other sessions end', async () => {
+      const b = browser();
+      await signUp(b, storeA, 'changer@example.test', 'changer pass 1');
+      const other = browser();
+      await signIn(other, storeA, 'changer@example.test', 'changer pass 1');
+      expect((await b.visit(`/shop/${storeA}/account/password`)).res.status).toBe(200);
+      let res = await b.post(`/shop/${storeA}/account/password`, { current: 'wrong one 123', password: 'changer pass 2' });
+      expect(res.status).toBe(401);
+      expect(status(await res.text())).toBe('The current password is not right.');
+      res = await b.post(`/shop/${storeA}/account/password`, { current: 'changer pass 1', password: '12345678' });
+      expect(res.status).toBe(400);
+      res = await b.post(`/shop/${storeA}/account/password`, { current: 'changer pass 1', password: 'changer pass 2' });
+      expect(res.headers.get('location')).toBe(`/shop/${storeA}/account?notice=passwordChanged`);
+      expect((await b.get(`/shop/${storeA}/account`)).status).toBe(200);
+      expect((await other.get(`/shop/${storeA}/account`)).status).toBe(303);
+      expect((await signIn(browser(), storeA, 'changer@example.test', 'changer pass 1')).status).toBe(401);
+      expect((await signIn(browser(), storeA, 'changer@example.test', 'changer pass 2')).status).toBe(303);
+      expect((await browser().post(`/shop/${storeA}/account/password`, { current: 'x', password: 'y' })).status).toBe(303);
+    });
+
     it('a reset link expires after an hour', async () => {
       await signUp(browser(), storeA, 'slow@example.test', 'slow pass 123');
       await browser().post(`/shop/${storeA}/account/forgot`, { email: 'slow@example.test' });

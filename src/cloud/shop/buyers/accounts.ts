@@ -225,3 +225,16 @@ export async function resetPassword(deps: CloudDeps, orgId: string, token: strin
   await clearFailures(deps, orgId, logins);
   return buyer;
 }
+
+/** A signed-in buyer's new password: every session of the account ends (the caller starts a new one). */
+export async function changePassword(deps: CloudDeps, buyerId: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password, deps.buyerPasswordParams);
+  await deps.db.transaction(async (tx) => {
+    await tx.update(shopBuyers).set({ passwordHash }).where(eq(shopBuyers.id, buyerId));
+    await tx.delete(shopBuyerSessions).where(eq(shopBuyerSessions.buyerId, buyerId));
+    await tx
+      .update(shopBuyerTokens)
+      .set({ usedAt: deps.clock() })
+      .where(and(eq(shopBuyerTokens.buyerId, buyerId), eq(shopBuyerTokens.purpose, 'reset'), isNull(shopBuyerTokens.usedAt)));
+  });
+}

@@ -4,7 +4,7 @@ import { clientAddress, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from '
 import type { CloudDeps } from '../../deps';
 import type { Mailer, SmtpSettings } from '../../mail/mailer';
 import type { ShopContext, ShopEnv } from '../web/env';
-import { createBuyer, findBuyer, peekToken, resetPassword, signIn, verifyEmail } from './accounts';
+import { changePassword, createBuyer, findBuyer, peekToken, resetPassword, signIn, verifyEmail } from './accounts';
 import {
   addressForm,
   checkAddress,
@@ -16,7 +16,7 @@ import {
   saveAddress,
   type AddressForm,
 } from './addresses';
-import { parseLogin, parseName, passwordProblem, type PasswordProblem } from './credentials';
+import { parseLogin, parseName, passwordProblem, type Login, type PasswordProblem } from './credentials';
 import { accountMail, sendAccountMail } from './mail';
 import { endSession, requireBuyer, safeNext, startSession } from './session';
 import {
@@ -25,6 +25,7 @@ import {
   addressFormPage,
   forgotPage,
   messagePage,
+  passwordPage,
   resetPage,
   signInPage,
   signUpPage,
@@ -240,6 +241,36 @@ export function registerBuyerRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts: 
     if (pw) return resetPage(c, { token, error: w(c, PASSWORD_WORD[pw]) }, 400);
     const buyer = await resetPassword(deps, orgId, token, f.password!);
     if (!buyer) return messagePage(c, w(c, 'resetTitle'), w(c, 'linkInvalid'), { status: 400, error: true });
+    await startSession(c, deps, buyer.id);
+    return to(c, '/account', 'passwordChanged');
+  });
+
+  shop.get('/account/password', (c) => {
+    const buyer = requireBuyer(c);
+    if (buyer instanceof Response) return buyer;
+    return passwordPage(c, null);
+  });
+
+  shop.post('/account/password', async (c) => {
+    const buyer = requireBuyer(c);
+    if (buyer instanceof Response) return buyer;
+    const tooMany = limited(c, 'signin');
+    if (tooMany) return tooMany;
+    const f = await form(c);
+    const login: Login = buyer.email ? { kind: 'email', value: buyer.email } : { kind: 'phone', value: buyer.phone ?? '' };
+    const current = f.current ?? '';
+    // The current password is checked like a sign-in: counted, and locked after 10 failures.
+    const result = current === '' || current.length > 1000 ? null : await signIn(deps, c.get('store').orgId, login, current);
+    if (!result?.ok || result.buyer.id !== buyer.id) {
+      if (result && !result.ok && result.reason === 'locked') {
+        const minutes = Math.max(1, Math.ceil((result.until - deps.clock()) / 60_000));
+        return passwordPage(c, w(c, 'locked', { minutes }), 423);
+      }
+      return passwordPage(c, w(c, 'wrongCurrent'), 401);
+    }
+    const pw = passwordProblem(f.password ?? '', login.value);
+    if (pw) return passwordPage(c, w(c, PASSWORD_WORD[pw]), 400);
+    await changePassword(deps, buyer.id, f.password!);
     await startSession(c, deps, buyer.id);
     return to(c, '/account', 'passwordChanged');
   });

@@ -115,6 +115,7 @@ export function accountPage(c: ShopContext, buyer: ShopBuyer, o: { notice: strin
       <ul>
         <li><a href="${base}/account/orders">${w('ordersLink')}</a></li>
         <li><a href="${base}/account/addresses">${w('addressesLink')}</a></li>
+        <li><a href="${base}/account/password">${w('changePassword')}</a></li>
       </ul>
       <form method="post" action="${base}/account/signout">
         ${csrfField(c)}<button class="btn secondary" type="submit">${w('signOut')}</button>
@@ -172,6 +173,25 @@ export function resetPage(c: ShopContext, f: { token: string; error: string | nu
         })}
         <button class="btn" type="submit">${w('resetButton')}</button>
       </form>`,
+    { status },
+  );
+}
+
+export function passwordPage(c: ShopContext, error: string | null, status = 200) {
+  const w = words(c);
+  const base = c.get('store').base;
+  return page(
+    c,
+    w('changePassword'),
+    html`<h1>${w('changePassword')}</h1>
+      ${notice(error, 'err')}
+      <form class="stack" method="post" action="${base}/account/password" novalidate>
+        ${csrfField(c)}
+        ${input(w('currentPassword'), 'current', '', { type: 'password', autocomplete: 'current-password', required: true })}
+        ${input(w('newPassword'), 'password', '', { type: 'password', autocomplete: 'new-password', required: true, hint: w('passwordHint') })}
+        <button class="btn" type="submit">${w('save')}</button>
+      </form>
+      <p><a href="${base}/account">${w('back')}</a></p>`,
     { status },
   );
 }
