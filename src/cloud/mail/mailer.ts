@@ -27,10 +27,14 @@ const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
 export function smtpMailer(settings: SmtpSettings): Mailer {
   const url = new URL(settings.url);
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`The SMTP URL must start with smtp:// or smtps://`);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
   const transport = nodemailer.createTransport({
-    host: url.hostname,
+    host,
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
     secure: url.protocol === 'smtps:',
+    // A password never crosses the network in clear: STARTTLS is required unless the server is this machine.
+    requireTLS: url.protocol === 'smtp:' && url.username !== '' && !loopback,
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     ...TIMEOUTS,
   });
