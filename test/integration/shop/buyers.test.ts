@@ -4,6 +4,7 @@
  * cookie flags, tenancy, replayed and expired links, open redirects, escaping.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf, sql } from '../../../src/cloud/db/open';
 import { createOrg } from '../../../src/cloud/tenancy';
 import { backends, notePostgresSkip, startTestCloud, type TestCloud } from '../../support/cloud';
 import { ShopBrowser } from '../../support/shop-browser';
@@ -281,6 +282,19 @@ describe.each(backends())('buyer accounts on %s', (backend) => {
       expect((await b.get(`/shop/${storeA}/account`)).status).toBe(200);
       skew += 31 * 24 * 3600_000;
       expect((await b.get(`/shop/${storeA}/account`)).status).toBe(303);
+      // Expired sessions are swept as new ones start, and stale failure counts as buyers sign in.
+      await signIn(browser(), storeA, 'slide@example.test', 'slide pass 12');
+      const now = cloud.deps.clock();
+      const [stale] = await rowsOf<{ n: number }>(
+        cloud.deps.db,
+        sql`SELECT COUNT(*)::int AS n FROM shop_buyer_sessions WHERE expires_at < ${now}`,
+      );
+      expect(stale!.n).toBeLessThan(5);
+      const [fails] = await rowsOf<{ n: number }>(
+        cloud.deps.db,
+        sql`SELECT COUNT(*)::int AS n FROM shop_sign_in_failures sf JOIN stores s ON s.org_id = sf.org_id WHERE s.id = ${storeA}`,
+      );
+      expect(fails!.n).toBe(0);
     });
   });
 

@@ -99,6 +99,16 @@ export async function clearFailures(deps: CloudDeps, orgId: string, logins: Logi
     .where(and(eq(shopSignInFailures.orgId, orgId), or(...logins.map((l) => eq(shopSignInFailures.identifier, failureKey(l))))));
 }
 
+/** Forgets a batch of the organisation's failure counts that no longer count (their window and lock are over). */
+async function sweepFailures(deps: CloudDeps, orgId: string, now: number): Promise<void> {
+  await deps.db.execute(
+    sql`DELETE FROM shop_sign_in_failures WHERE org_id = ${orgId} AND identifier IN (
+          SELECT identifier FROM shop_sign_in_failures
+          WHERE org_id = ${orgId} AND COALESCE(locked_until, first_failed_at + ${FAILURE_WINDOW_MS}::bigint) < ${now}::bigint
+          LIMIT 100)`,
+  );
+}
+
 export type SignInResult = { ok: true; buyer: BuyerRow } | { ok: false; reason: 'wrong' } | { ok: false; reason: 'locked'; until: number };
 
 /**
@@ -118,6 +128,7 @@ export async function signIn(deps: CloudDeps, orgId: string, login: Login, passw
     return { ok: false, reason: 'wrong' };
   }
   await clearFailures(deps, orgId, [login]);
+  await sweepFailures(deps, orgId, now);
   return { ok: true, buyer };
 }
 

@@ -4,7 +4,7 @@
  * after the buyer was last seen. A session is good only on the shops of the organisation that owns
  * the account.
  */
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { isSafeLine } from '../../../shared/text';
@@ -17,6 +17,7 @@ export const SESSION_TTL_MS = 30 * 24 * 3600_000;
 /** How stale `last_seen` may get before a request slides the expiry (not one write per page). */
 const TOUCH_AFTER_MS = 3600_000;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+const SWEEP_BATCH = 100;
 
 function cookieOptions(c: ShopContext, maxAgeSeconds: number) {
   return {
@@ -94,7 +95,19 @@ export async function startSession(c: ShopContext, deps: CloudDeps, buyerId: str
   const now = deps.clock();
   const old = sessionToken(c);
   if (old) await deps.db.delete(shopBuyerSessions).where(eq(shopBuyerSessions.tokenHash, sha256(old)));
-  await deps.db.delete(shopBuyerSessions).where(and(eq(shopBuyerSessions.buyerId, buyerId), lt(shopBuyerSessions.expiresAt, now)));
+  // Abandoned sessions are swept a batch at a time as others start (the expiry index finds them).
+  await deps.db
+    .delete(shopBuyerSessions)
+    .where(
+      inArray(
+        shopBuyerSessions.tokenHash,
+        deps.db
+          .select({ h: shopBuyerSessions.tokenHash })
+          .from(shopBuyerSessions)
+          .where(lt(shopBuyerSessions.expiresAt, now))
+          .limit(SWEEP_BATCH),
+      ),
+    );
   const token = deps.randomBytes(32).toString('base64url');
   await deps.db.insert(shopBuyerSessions).values({
     tokenHash: sha256(token),
