@@ -3,12 +3,15 @@
  * mail server, a mail server that fails, and the per-address rate limits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hono } from 'hono';
+import { buildCloudApp } from '../../../src/cloud/server';
 import { createOrg } from '../../../src/cloud/tenancy';
 import { startTestCloud, type TestCloud } from '../../support/cloud';
 import { ShopBrowser } from '../../support/shop-browser';
 
 let tls: TestCloud;
-let broken: TestCloud;
+/** A second app on the same database, with a mail server that fails (one database starts faster than two). */
+let broken: { app: Hono; url: string };
 let tlsStore: string;
 let brokenStore: string;
 
@@ -18,20 +21,20 @@ async function store(cloud: TestCloud): Promise<string> {
 
 beforeAll(async () => {
   tls = await startTestCloud({ shop: { secureCookies: true, rateLimit: { burst: 3, perMinute: 1 } } });
-  broken = await startTestCloud({
+  const app = buildCloudApp(tls.deps, {
+    rateLimit: false,
     shop: {
+      rateLimit: false,
       publicUrl: 'https://shop.example.test/',
-      mail: {
-        send: () => Promise.reject(new Error('mail server down')),
-      },
+      mail: { send: () => Promise.reject(new Error('mail server down')) },
     },
-  });
+  }) as unknown as Hono;
+  broken = { app, url: tls.url };
   tlsStore = await store(tls);
-  brokenStore = await store(broken);
+  brokenStore = await store(tls);
 });
 afterAll(async () => {
   await tls.close();
-  await broken.close();
 });
 
 describe('behind TLS, without mail', () => {

@@ -105,7 +105,7 @@ async function sweepFailures(deps: CloudDeps, orgId: string, now: number): Promi
     sql`DELETE FROM shop_sign_in_failures WHERE org_id = ${orgId} AND identifier IN (
           SELECT identifier FROM shop_sign_in_failures
           WHERE org_id = ${orgId} AND COALESCE(locked_until, first_failed_at + ${FAILURE_WINDOW_MS}::bigint) < ${now}::bigint
-          LIMIT 100)`,
+          LIMIT 100 FOR UPDATE SKIP LOCKED)`,
   );
 }
 

@@ -95,7 +95,8 @@ export async function startSession(c: ShopContext, deps: CloudDeps, buyerId: str
   const now = deps.clock();
   const old = sessionToken(c);
   if (old) await deps.db.delete(shopBuyerSessions).where(eq(shopBuyerSessions.tokenHash, sha256(old)));
-  // Abandoned sessions are swept a batch at a time as others start (the expiry index finds them).
+  // Abandoned sessions are swept a batch at a time as others start (the expiry index finds them);
+  // rows another sign-in is sweeping are skipped, so two sweeps never wait on (or deadlock) each other.
   await deps.db
     .delete(shopBuyerSessions)
     .where(
@@ -105,7 +106,8 @@ export async function startSession(c: ShopContext, deps: CloudDeps, buyerId: str
           .select({ h: shopBuyerSessions.tokenHash })
           .from(shopBuyerSessions)
           .where(lt(shopBuyerSessions.expiresAt, now))
-          .limit(SWEEP_BATCH),
+          .limit(SWEEP_BATCH)
+          .for('update', { skipLocked: true }),
       ),
     );
   const token = deps.randomBytes(32).toString('base64url');
