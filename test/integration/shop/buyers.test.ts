@@ -135,6 +135,22 @@ describe.each(backends())('buyer accounts on %s', (backend) => {
       expect(await res.text()).toContain('already exists');
     });
 
+    it('a buyer changes their name; a blank or hidden-character name is refused, keeping what was typed', async () => {
+      const b = browser({ lang: 'zh-CN' });
+      await signUp(b, storeA, 'rename@example.test', 'rename pass 1', '旧名');
+      let res = await b.post(`/shop/${storeA}/account/name`, { name: 'Bad\u202Ename' });
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(text).toContain('请输入姓名');
+      expect(text).toContain('Bad\u202Ename');
+      res = await b.post(`/shop/${storeA}/account/name`, { name: '  新名  ' });
+      expect(res.headers.get('location')).toBe(`/shop/${storeA}/account?notice=nameSaved`);
+      const page = (await b.visit(res.headers.get('location')!)).text;
+      expect(page).toContain('value="新名"');
+      expect(page).toContain('姓名已保存');
+      expect((await browser().post(`/shop/${storeA}/account/name`, { name: 'Intruder' })).status).toBe(303);
+    });
+
     it('accounts are per organisation: the same email signs up again at another organisation’s shop', async () => {
       expect((await signUp(browser(), storeB, 'li.lei@example.test', 'other org pass')).status).toBe(303);
     });
@@ -401,6 +417,31 @@ describe.each(backends())('buyer accounts on %s', (backend) => {
         (await stranger.post(`/shop/${storeA}/account/signin`, { login: 'csrf@example.test', password: 'csrf pass 123' }, { csrf: false }))
           .status,
       ).toBe(403);
+    });
+  });
+
+  describe('every form a buyer sees', () => {
+    it('carries the CSRF token', async () => {
+      const b = browser();
+      await signUp(b, storeA, 'forms@example.test', 'forms pass 123');
+      await b.post(`/shop/${storeA}/account/addresses`, { country: 'DE', name: 'F', line1: 'L 1', city: 'Berlin', postalCode: '10115' });
+      const id = /addresses\/([0-9a-f-]{36})\/edit/.exec((await b.visit(`/shop/${storeA}/account/addresses`)).text)![1]!;
+      const token = b.cookies.get('shop_csrf')!.value;
+      const signedIn = ['', '/password', '/addresses', '/addresses/new', `/addresses/${id}/edit`];
+      const signedOut = ['/signin', '/signup', '/forgot'];
+      const check = (text: string, where: string) => {
+        const forms = text
+          .split('<form')
+          .slice(1)
+          .filter((f) => /^[^>]*method="post"/.test(f));
+        expect(forms.length, where).toBeGreaterThan(0);
+        for (const f of forms) expect(f.slice(0, f.indexOf('</form>')), where).toContain(`name="_csrf" value="${token}"`);
+      };
+      for (const p of signedIn) check((await b.visit(`/shop/${storeA}/account${p}`)).text, p);
+      const out = browser();
+      await out.get(`/shop/${storeA}`);
+      out.cookies.set('shop_csrf', { value: token, path: '/', attrs: '' });
+      for (const p of signedOut) check((await out.visit(`/shop/${storeA}/account${p}`)).text, p);
     });
   });
 

@@ -249,3 +249,7 @@ export async function changePassword(deps: CloudDeps, buyerId: string, password:
       .where(and(eq(shopBuyerTokens.buyerId, buyerId), eq(shopBuyerTokens.purpose, 'reset'), isNull(shopBuyerTokens.usedAt)));
   });
 }
+
+export async function renameBuyer(deps: CloudDeps, buyerId: string, name: string): Promise<void> {
+  await deps.db.update(shopBuyers).set({ name }).where(eq(shopBuyers.id, buyerId));
+}

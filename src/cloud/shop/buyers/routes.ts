@@ -4,7 +4,7 @@ import { clientAddress, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from '
 import type { CloudDeps } from '../../deps';
 import type { Mailer, SmtpSettings } from '../../mail/mailer';
 import type { ShopContext, ShopEnv } from '../web/env';
-import { changePassword, createBuyer, findBuyer, peekToken, resetPassword, signIn, verifyEmail } from './accounts';
+import { changePassword, createBuyer, findBuyer, renameBuyer, peekToken, resetPassword, signIn, verifyEmail } from './accounts';
 import {
   addressForm,
   checkAddress,
@@ -50,7 +50,16 @@ const PASSWORD_WORD: Record<PasswordProblem, BuyerWord> = {
 };
 
 /** Messages a redirect may ask the next page to show: a fixed list, so a link cannot put words on the page. */
-const NOTICES = ['welcome', 'verifySent', 'mailFailed', 'mailUnavailable', 'passwordChanged', 'addressSaved', 'addressRemoved'] as const;
+const NOTICES = [
+  'welcome',
+  'verifySent',
+  'mailFailed',
+  'mailUnavailable',
+  'passwordChanged',
+  'nameSaved',
+  'addressSaved',
+  'addressRemoved',
+] as const;
 type Notice = (typeof NOTICES)[number];
 
 const addressId = z.uuid();
@@ -105,6 +114,16 @@ export function registerBuyerRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts: 
     const buyer = requireBuyer(c);
     if (buyer instanceof Response) return buyer;
     return accountPage(c, buyer, { notice: noticeOf(c), mailAvailable: mail !== null });
+  });
+
+  shop.post('/account/name', async (c) => {
+    const buyer = requireBuyer(c);
+    if (buyer instanceof Response) return buyer;
+    const typed = ((await form(c)).name ?? '').slice(0, 200);
+    const name = parseName(typed);
+    if (!name) return accountPage(c, buyer, { notice: null, mailAvailable: mail !== null, name: { typed, error: w(c, 'badName') } }, 400);
+    await renameBuyer(deps, buyer.id, name);
+    return to(c, '/account', 'nameSaved');
   });
 
   shop.get('/account/signup', (c) => {

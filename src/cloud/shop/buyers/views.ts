@@ -87,7 +87,12 @@ export function signInPage(c: ShopContext, f: { login: string; error: string | n
   );
 }
 
-export function accountPage(c: ShopContext, buyer: ShopBuyer, o: { notice: string | null; mailAvailable: boolean }) {
+export function accountPage(
+  c: ShopContext,
+  buyer: ShopBuyer,
+  o: { notice: string | null; mailAvailable: boolean; name?: { typed: string; error: string } },
+  status = 200,
+) {
   const w = words(c);
   const base = c.get('store').base;
   const emailLine = buyer.email
@@ -110,7 +115,11 @@ export function accountPage(c: ShopContext, buyer: ShopBuyer, o: { notice: strin
     w('accountTitle'),
     html`<h1>${w('accountTitle')}</h1>
       ${notice(o.notice)}
-      <p><strong>${buyer.name}</strong></p>
+      <form class="stack" method="post" action="${base}/account/name" novalidate>
+        ${csrfField(c)}
+        ${input(w('name'), 'name', o.name?.typed ?? buyer.name, { autocomplete: 'name', required: true, error: o.name?.error })}
+        <button class="btn secondary" type="submit">${w('save')}</button>
+      </form>
       ${emailLine} ${buyer.phone ? html`<p>${w('phone')}: ${buyer.phone}</p>` : ''}
       <ul>
         <li><a href="${base}/account/orders">${w('ordersLink')}</a></li>
@@ -120,6 +129,7 @@ export function accountPage(c: ShopContext, buyer: ShopBuyer, o: { notice: strin
       <form method="post" action="${base}/account/signout">
         ${csrfField(c)}<button class="btn secondary" type="submit">${w('signOut')}</button>
       </form>`,
+    { status },
   );
 }
 
