@@ -13,6 +13,9 @@ export const frameWords = defineShopWords(
     failed: 'Something went wrong. Please try again.',
     back: 'Back to the shop',
     language: '中文',
+    csrf: 'This form has expired. Reload the page and try again.',
+    tooLarge: 'What you sent is too large.',
+    tooMany: 'Too many attempts. Please wait a moment and try again.',
   },
   {
     search: '搜索',
@@ -25,5 +28,8 @@ export const frameWords = defineShopWords(
     failed: '出错了，请重试。',
     back: '返回商店',
     language: 'English',
+    csrf: '表单已过期，请刷新页面后重试。',
+    tooLarge: '提交的内容过大。',
+    tooMany: '尝试次数过多，请稍后再试。',
   },
 );
