@@ -53,7 +53,7 @@ interface OrderHead {
   id: string;
   number: string;
   customerId: string | null;
-  fulfilment: 'now' | 'ship';
+  fulfilment: 'now' | 'ship' | 'pickup';
   total: number;
   currency: string;
 }
@@ -100,7 +100,7 @@ export function lineStates(deps: Pick<Deps, 'sqlite'>, orderId: string): LineSta
 }
 
 /** Still to ship on a ship order: a return takes the unshipped quantity first. */
-export const toShipOf = (l: LineState, fulfilment: 'now' | 'ship') =>
+export const toShipOf = (l: LineState, fulfilment: 'now' | 'ship' | 'pickup') =>
   fulfilment === 'ship' ? Math.max(0, l.qty - l.shippedQty - l.refundedQty) : 0;
 
 /** SQL for the quantity still to ship on order `o` (the same rule as toShipOf), for filters in SQL. */

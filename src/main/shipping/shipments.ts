@@ -16,6 +16,7 @@ import type { SessionStaff } from '../sessions';
 import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../returns/refunds';
 import { carrierById, type CarrierEvent } from './carriers';
 import type { LabelContext } from './label';
+import { onlineShipmentMoved, onlineShipped } from '../online-orders/steps';
 
 /** Which status may follow which. A carrier's late or repeated scan never moves a parcel backwards. */
 const NEXT: Record<ShipmentStatus, ShipmentStatus[]> = {
@@ -64,7 +65,8 @@ export function shipQueue(deps: Pick<Deps, 'sqlite'>, limit: number): ShipQueueO
   return deps.sqlite
     .prepare(
       `SELECT * FROM (
-         SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId, c.name AS customerName, o.total, o.currency,
+         SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId,
+                COALESCE(c.name, (SELECT oo.contact_name FROM online_orders oo WHERE oo.id = o.id)) AS customerName, o.total, o.currency,
                 ${TO_SHIP_SQL} AS toShipQty, o.rowid AS r
          FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship')
        WHERE toShipQty > 0 ORDER BY createdAt, r LIMIT ?`,
@@ -203,6 +205,7 @@ export async function createShipment(deps: Deps, staff: SessionStaff, input: Cre
           staffId: staff.id,
         });
       }
+      onlineShipped(deps, staff.id, order.id, carrier.name, label.trackingNumber);
       insertEvent(deps, id, {
         id: 'created',
         status: 'label_created',
@@ -256,6 +259,7 @@ export function applyEvents(deps: Deps, shipmentId: string, events: CarrierEvent
     if (e.status !== cur.status && canMove(cur.status, e.status)) {
       deps.sqlite.prepare('UPDATE shipments SET status = ?, updated_at = ? WHERE id = ?').run(e.status, deps.clock(), shipmentId);
       if (e.status === 'returned') restock(deps, shipmentId, staffId);
+      onlineShipmentMoved(deps, shipmentId, e.status, staffId);
     }
   }
   if (fresh > 0)
