@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '../support/app';
-import { count, sell, shop, stockOf, COLA } from '../support/shop';
+import { uuidv7 } from '../../src/shared/ids';
+import { ADDRESS, count, sell, shop, stockOf, COLA } from '../support/shop';
 import { cloudStamp, onlineOrder, onlineStep, pulledPage, reservation, shopStaffChange, type OnlineLine } from '../support/online-orders';
 
 type Shop = Awaited<ReturnType<typeof shop>>;
@@ -130,9 +131,32 @@ describe('shipping an online order', () => {
 
   it('writes no online step for a counter order shipped later', async () => {
     const s = await withOnlineOrders();
-    const before = count(s.app, 'online_order_events');
-    await ok(s.app, 'shipping.queue', { limit: 10 }, 'clerk');
-    expect(count(s.app, 'online_order_events')).toBe(before);
+    const jane = await ok(s.app, 'customers.create', { name: 'Jane Counter' }, 'clerk');
+    const cart = await ok(s.app, 'cart.scan', { code: COLA }, 'clerk');
+    await ok(s.app, 'cart.setCustomer', { customerId: jane.id }, 'clerk');
+    await ok(s.app, 'cart.setFulfilment', { fulfilment: 'ship' }, 'clerk');
+    const order = await ok(
+      s.app,
+      'sales.complete',
+      { cartId: cart.id!, checkoutId: uuidv7(), tenders: [{ kind: 'cash', amount: cart.priced.total }] },
+      'clerk',
+    );
+    const detail = await ok(s.app, 'orders.detail', { id: order.id }, 'clerk');
+    expect(detail.channel).toBe('counter');
+    await ok(
+      s.app,
+      'shipping.create',
+      {
+        orderId: order.id,
+        lines: detail.lines.map((l) => ({ orderLineId: l.orderLineId, qty: l.toShipQty })),
+        address: ADDRESS,
+        parcel: { weightG: 800, lengthMm: 200, widthMm: 150, heightMm: 100 },
+        carrier: 'own',
+        service: 'next_day',
+      },
+      'mgr',
+    );
+    expect(count(s.app, 'online_order_events')).toBe(0);
   });
 });
 
@@ -186,6 +210,30 @@ describe('picking up an online order', () => {
   });
 });
 
+describe('returning a pick-up order at the counter', () => {
+  it('restocks only what was handed over', async () => {
+    const s = await store();
+    const two = onlineOrder({ lines: [s.line(s.bread, 2)], fulfilment: 'pickup', shopNumber: 'W-000201', at: s.now, code: '1234' });
+    pulledPage(s.app, [shopStaffChange(cloudStamp(s.now)), ...two.changes]);
+    const lineId = (await ok(s.app, 'orders.detail', { id: two.id }, 'clerk')).lines[0]!.orderLineId;
+    const refund = (qty: number) =>
+      ok(
+        s.app,
+        'refunds.create',
+        { orderId: two.id, refundId: uuidv7(), lines: [{ orderLineId: lineId, qty, disposition: 'restock' }], method: 'cash' },
+        'clerk',
+      );
+    // One of two is returned before pick-up: it never left, so it is not restocked.
+    await refund(1000);
+    expect(stockOf(s.app, s.bread.id)).toBe(10_000);
+    await ok(s.app, 'onlineOrders.handOver', { id: two.id, code: '1234' }, 'clerk');
+    expect(stockOf(s.app, s.bread.id)).toBe(9000);
+    // The one handed over comes back.
+    await refund(1000);
+    expect(stockOf(s.app, s.bread.id)).toBe(10_000);
+  });
+});
+
 describe('shortages and reservations', () => {
   it('shows managers the online orders the store is short of; clerks cannot list them', async () => {
     const s = await withOnlineOrders();
@@ -201,6 +249,24 @@ describe('shortages and reservations', () => {
     pulledPage(s.app, [onlineStep(s.ship, 'cancelled', s.now)]);
     expect(await ok(s.app, 'onlineOrders.shortages', { limit: 10 }, 'mgr')).toEqual([]);
     expect((await fail(s.app, 'onlineOrders.markPacked', { id: s.ship }, 'clerk')).details).toMatchObject({ reason: 'onlineCancelled' });
+    // Nor is it shipped.
+    expect(await ok(s.app, 'shipping.queue', { limit: 10 }, 'clerk')).toEqual([]);
+    const detail = await ok(s.app, 'orders.detail', { id: s.ship }, 'clerk');
+    const refused = await fail(
+      s.app,
+      'shipping.create',
+      {
+        orderId: s.ship,
+        lines: detail.lines.map((l) => ({ orderLineId: l.orderLineId, qty: l.toShipQty })),
+        address: ADDRESS,
+        parcel: { weightG: 800, lengthMm: 200, widthMm: 150, heightMm: 100 },
+        carrier: 'own',
+        service: 'next_day',
+      },
+      'mgr',
+    );
+    expect(refused.details).toMatchObject({ reason: 'onlineCancelled' });
+    expect(stockOf(s.app, s.cola.id)).toBe(1000);
   });
 
   it('counts only held, unexpired reservations', async () => {

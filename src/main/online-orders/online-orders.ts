@@ -57,9 +57,11 @@ export function stepsOf(deps: Pick<Deps, 'sqlite'>, orderId: string): OnlineStep
     .all(orderId) as OnlineStep[];
 }
 
-function stateOf(row: Row, steps: OnlineStep[]): OnlineOrderState {
+function stateOf(row: Row, steps: OnlineStep[], me: string): OnlineOrderState {
   if (steps.some((s) => s.kind === 'cancelled')) return 'cancelled';
   if (row.fulfilment === 'pickup') return steps.some((s) => s.kind === 'picked_up') ? 'pickedUp' : 'toPickUp';
+  // Another till's shipments are not here, but its steps are: that till ships the order.
+  if (steps.some((s) => s.kind === 'shipped' && s.terminalCode !== me)) return 'shipped';
   return row.toShip > 0 ? 'toShip' : 'shipped';
 }
 
@@ -67,11 +69,11 @@ export function findOnlineOrder(deps: Pick<Deps, 'sqlite'>, id: string): Row | n
   return (deps.sqlite.prepare(`${SELECT} WHERE oo.id = ?`).get(id) as Row | undefined) ?? null;
 }
 
-export function onlineOrderInfo(deps: Pick<Deps, 'sqlite' | 'clock'>, id: string): OnlineOrderInfo {
+export function onlineOrderInfo(deps: Pick<Deps, 'sqlite' | 'clock' | 'terminalCode'>, id: string): OnlineOrderInfo {
   const row = findOnlineOrder(deps, id);
   if (!row) throw notFound('Online order', { id });
   const steps = stepsOf(deps, id);
-  const state = stateOf(row, steps);
+  const state = stateOf(row, steps, deps.terminalCode);
   const { orderFulfilment: _f, toShip: _t, address, ...rest } = row;
   return {
     ...rest,
@@ -83,17 +85,20 @@ export function onlineOrderInfo(deps: Pick<Deps, 'sqlite' | 'clock'>, id: string
   };
 }
 
-export function onlineState(deps: Pick<Deps, 'sqlite'>, id: string): { row: Row; state: OnlineOrderState } | null {
+export function onlineState(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, id: string): { row: Row; state: OnlineOrderState } | null {
   const row = findOnlineOrder(deps, id);
-  return row ? { row, state: stateOf(row, stepsOf(deps, id)) } : null;
+  return row ? { row, state: stateOf(row, stepsOf(deps, id), deps.terminalCode) } : null;
 }
 
 const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
 
 /** Pick-up orders waiting at the counter, oldest first; found by shop number, order number, name or phone. */
-export function pickupList(deps: Pick<Deps, 'sqlite' | 'clock'>, input: { q?: string | undefined; limit: number }): PickupRow[] {
+export function pickupList(
+  deps: Pick<Deps, 'sqlite' | 'clock' | 'terminalCode'>,
+  input: { q?: string | undefined; limit: number },
+): PickupRow[] {
   const text = input.q?.trim();
-  const params: Record<string, unknown> = { limit: input.limit, q: null, exact: null };
+  const params: Record<string, unknown> = { limit: input.limit, q: null, exact: null, me: deps.terminalCode };
   if (text) {
     params.q = escapeLike(text);
     params.exact = text.toUpperCase();

@@ -15,7 +15,7 @@ import { onlineOrderInfo, onlineState } from './online-orders';
 import { afterWrongCode, clearAttempts, countAttempt, lockedUntil, MAX_CODE_ATTEMPTS } from './pickup-lock';
 import { hasStep, writeStep } from './steps';
 
-function openOrder(deps: Pick<Deps, 'sqlite'>, id: string) {
+function openOrder(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, id: string) {
   const found = onlineState(deps, id);
   if (!found) throw notFound('Online order', { id });
   const { row, state } = found;

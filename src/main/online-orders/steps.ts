@@ -6,6 +6,7 @@
 import type { Deps } from '../deps';
 import type { OnlineStepKind } from '../../shared/api/online-orders';
 import { carrierById } from '../shipping/carriers';
+import { AppError } from '../errors';
 
 type StepDeps = Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'terminalCode'>;
 
@@ -73,4 +74,23 @@ export function onlineShipmentMoved(deps: Deps, shipmentId: string, status: stri
     // A carrier no longer set up on this till: its id names it well enough.
   }
   writeStep(deps, { orderId: s.orderId, kind: 'delivered', staffId, carrier, tracking });
+}
+
+/** Online orders this till must not ship (SQL over order `o`; `?` is this till's terminal code): cancelled, or shipped by another till. */
+export const UNSHIPPABLE_ONLINE = `EXISTS (SELECT 1 FROM online_order_events e WHERE e.order_id = o.id
+  AND (e.kind = 'cancelled' OR (e.kind = 'shipped' AND COALESCE(e.terminal_code, '') <> ?)))`;
+
+/** Refuses a label for an online order the shop cancelled, or one another till is shipping. */
+export function assertShippable(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, orderId: string): void {
+  const steps = deps.sqlite
+    .prepare("SELECT kind, terminal_code AS terminalCode FROM online_order_events WHERE order_id = ? AND kind IN ('cancelled', 'shipped')")
+    .all(orderId) as { kind: string; terminalCode: string | null }[];
+  if (steps.some((s) => s.kind === 'cancelled'))
+    throw new AppError('CONFLICT', 'The buyer’s online order was cancelled: do not ship it', { reason: 'onlineCancelled' });
+  const other = steps.find((s) => s.kind === 'shipped' && s.terminalCode !== deps.terminalCode);
+  if (other)
+    throw new AppError('CONFLICT', `Till ${other.terminalCode ?? '?'} is shipping this online order`, {
+      reason: 'shippedElsewhere',
+      terminalCode: other.terminalCode,
+    });
 }

@@ -7,8 +7,12 @@ import type { Deps } from '../deps';
 import type { OnlineShortage, ReservedUnits, ShortageRow } from '../../shared/api/online-orders';
 import { defaultLocationId } from '../inventory/ledger';
 
-/** Online orders still open: neither cancelled nor handed over (a ship order is done when all of it has shipped). */
-export const OPEN_ONLINE = `NOT EXISTS (SELECT 1 FROM online_order_events e WHERE e.order_id = o.id AND e.kind IN ('cancelled', 'picked_up'))`;
+/**
+ * Online orders still open at this till (`@me`: its terminal code): neither cancelled nor handed
+ * over, nor shipped by another till (shipments stay on the till that made them; its steps travel).
+ */
+export const OPEN_ONLINE = `NOT EXISTS (SELECT 1 FROM online_order_events e WHERE e.order_id = o.id
+  AND (e.kind IN ('cancelled', 'picked_up') OR (e.kind = 'shipped' AND COALESCE(e.terminal_code, '') <> @me)))`;
 
 /** What a line still needs: its units, less those refunded and (ship orders) those already shipped. */
 const LINE_NEEDS = `MAX(0, l.qty
@@ -17,7 +21,7 @@ const LINE_NEEDS = `MAX(0, l.qty
       WHERE sl.order_line_id = l.id AND s.status NOT IN ('cancelled', 'returned')), 0) ELSE 0 END)`;
 
 /** Every product the open online orders need more of than the store has, by product id. */
-export function shortProducts(deps: Pick<Deps, 'sqlite'>): Map<string, OnlineShortage> {
+export function shortProducts(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): Map<string, OnlineShortage> {
   const rows = deps.sqlite
     .prepare(
       `SELECT * FROM (
@@ -28,20 +32,20 @@ export function shortProducts(deps: Pick<Deps, 'sqlite'>): Map<string, OnlineSho
          GROUP BY l.product_id)
        WHERE needed > 0 AND inStock < needed`,
     )
-    .all({ location: defaultLocationId(deps) }) as OnlineShortage[];
+    .all({ location: defaultLocationId(deps), me: deps.terminalCode }) as OnlineShortage[];
   return new Map(rows.map((r) => [r.productId, r]));
 }
 
 /** The products of one open online order the store is short of. */
-export function shortagesOf(deps: Pick<Deps, 'sqlite'>, orderId: string, short = shortProducts(deps)): OnlineShortage[] {
+export function shortagesOf(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, orderId: string, short = shortProducts(deps)): OnlineShortage[] {
   if (short.size === 0) return [];
   const products = deps.sqlite
     .prepare(
       `SELECT DISTINCT l.product_id AS id FROM order_lines l JOIN orders o ON o.id = l.order_id
-       WHERE l.order_id = ? AND ${LINE_NEEDS} > 0 AND ${OPEN_ONLINE}`,
+       WHERE l.order_id = @id AND ${LINE_NEEDS} > 0 AND ${OPEN_ONLINE}`,
     )
     .pluck()
-    .all(orderId) as string[];
+    .all({ id: orderId, me: deps.terminalCode }) as string[];
   return products.flatMap((p) => {
     const s = short.get(p);
     return s ? [s] : [];
@@ -49,7 +53,7 @@ export function shortagesOf(deps: Pick<Deps, 'sqlite'>, orderId: string, short =
 }
 
 /** The manager's list: each open online order with each product it is short of, oldest order first. */
-export function shortageList(deps: Pick<Deps, 'sqlite'>, limit: number): ShortageRow[] {
+export function shortageList(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, limit: number): ShortageRow[] {
   const short = shortProducts(deps);
   if (short.size === 0) return [];
   const rows = deps.sqlite
@@ -57,10 +61,13 @@ export function shortageList(deps: Pick<Deps, 'sqlite'>, limit: number): Shortag
       `SELECT o.id AS orderId, o.number, oo.shop_number AS shopNumber, o.fulfilment, oo.created_at AS createdAt, l.product_id AS productId
        FROM online_orders oo JOIN orders o ON o.id = oo.id JOIN order_lines l ON l.order_id = o.id
        WHERE o.fulfilment IN ('ship', 'pickup') AND ${OPEN_ONLINE} AND ${LINE_NEEDS} > 0
-         AND l.product_id IN (SELECT value FROM json_each(?))
-       GROUP BY o.id, l.product_id ORDER BY oo.created_at, o.rowid LIMIT ?`,
+         AND l.product_id IN (SELECT value FROM json_each(@products))
+       GROUP BY o.id, l.product_id ORDER BY oo.created_at, o.rowid LIMIT @limit`,
     )
-    .all(JSON.stringify([...short.keys()]), limit) as Omit<ShortageRow, 'name' | 'needed' | 'inStock'>[];
+    .all({ products: JSON.stringify([...short.keys()]), limit, me: deps.terminalCode }) as Omit<
+    ShortageRow,
+    'name' | 'needed' | 'inStock'
+  >[];
   return rows.map((r) => ({ ...r, ...short.get(r.productId)! }));
 }
 

@@ -16,7 +16,7 @@ import type { SessionStaff } from '../sessions';
 import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../returns/refunds';
 import { carrierById, type CarrierEvent } from './carriers';
 import type { LabelContext } from './label';
-import { onlineShipmentMoved, onlineShipped } from '../online-orders/steps';
+import { assertShippable, onlineShipmentMoved, onlineShipped, UNSHIPPABLE_ONLINE } from '../online-orders/steps';
 
 /** Which status may follow which. A carrier's late or repeated scan never moves a parcel backwards. */
 const NEXT: Record<ShipmentStatus, ShipmentStatus[]> = {
@@ -60,7 +60,7 @@ export function getShipment(deps: Pick<Deps, 'sqlite'>, id: string): Shipment {
   return { ...row, address: JSON.parse(row.address) as Address, lines, events };
 }
 
-export function shipQueue(deps: Pick<Deps, 'sqlite'>, limit: number): ShipQueueOrder[] {
+export function shipQueue(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, limit: number): ShipQueueOrder[] {
   // Oldest first: the order waiting longest ships next.
   return deps.sqlite
     .prepare(
@@ -68,10 +68,10 @@ export function shipQueue(deps: Pick<Deps, 'sqlite'>, limit: number): ShipQueueO
          SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId,
                 COALESCE(c.name, (SELECT oo.contact_name FROM online_orders oo WHERE oo.id = o.id)) AS customerName, o.total, o.currency,
                 ${TO_SHIP_SQL} AS toShipQty, o.rowid AS r
-         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship')
+         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship' AND NOT ${UNSHIPPABLE_ONLINE})
        WHERE toShipQty > 0 ORDER BY createdAt, r LIMIT ?`,
     )
-    .all(limit)
+    .all(deps.terminalCode, limit)
     .map((row) => {
       const { r: _r, ...rest } = row as ShipQueueOrder & { r: number };
       return rest;
@@ -118,6 +118,7 @@ function checkShipment(deps: Deps, input: CreateShipmentInput) {
   const order = orderHead(deps, input.orderId);
   if (order.fulfilment !== 'ship')
     throw new AppError('CONFLICT', `Order ${order.number} was not taken for shipping`, { reason: 'notForShipping' });
+  assertShippable(deps, order.id);
   const issues = validateAddress(input.address);
   if (issues.length > 0) throw new AppError('VALIDATION', 'Check the address', issues);
   const carrier = carrierById(deps, input.carrier);
