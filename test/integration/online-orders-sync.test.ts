@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../support/app';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { enrolmentCode, firstTerminal, joinTerminal, signIn, stockOf, syncAll, terminal, type Terminal } from '../support/sync';
-import { cloudStamp, onlineOrder, reservation, shopStaffChange, writeToCloud } from '../support/online-orders';
+import { cloudStamp, onlineOrder, reservation, shopStaffChange } from '../support/online-orders';
+import { writeToCloud } from '../support/online-orders-cloud';
 import { testClock } from '../support/app';
 
 let cloud: TestCloud;

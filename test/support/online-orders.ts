@@ -2,18 +2,14 @@
  * Online orders as the cloud's shop writes them, for tests: an `order` record of source 'online'
  * (terminal WEB, the shop's own staff record, lines and an Alipay payment), its `online_order`
  * (same id), steps and reservations. `pulledPage` applies them on a till as a pull does;
- * `writeToCloud` stores them in a test cloud's records the way a push would, for real tills to pull.
+ * `writeToCloud` (online-orders-cloud.ts) stores them in a test cloud for real tills to pull.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { App } from '../../src/main/app';
 import { applyPage } from '../../src/main/sync/pull';
 import { formatHlc } from '../../src/shared/hlc';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Change, FactChange, MutableChange } from '../../src/shared/sync/protocol';
-import { insertFacts, mutableBody, reserveSeqs, upsertRecords, type RecordRow } from '../../src/cloud/records';
-import { rowsOf } from '../../src/cloud/db/open';
-import type { TestCloud } from './cloud';
 
 /** The shop's staff record: every online sale names it (the cloud creates it once per organisation). */
 export const SHOP_STAFF_ID = '01900000-0000-7000-8000-00000000aaaa';
@@ -194,35 +190,4 @@ export function pulledPage(app: App, changes: Change[]) {
     (app.deps.sqlite.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").pluck().get() as string | undefined) ?? '0'
   ).replace(/"/g, '');
   return applyPage(app.deps, { changes, cursor: Number(cursor) + changes.length });
-}
-
-/** Stores the changes in a test cloud as the shop will: facts once each, mutable records merged, in the change log of the store. */
-export async function writeToCloud(cloud: TestCloud, storeId: string, changes: Change[]): Promise<void> {
-  const now = cloud.deps.clock();
-  await cloud.deps.db.transaction(async (tx) => {
-    const [store] = await rowsOf<{ org_id: string }>(tx, sql`SELECT org_id FROM stores WHERE id = ${storeId}`);
-    const orgId = store!.org_id;
-    let seq = await reserveSeqs(tx, orgId, changes.length);
-    for (const ch of changes) {
-      const scopeStore = ch.e === 'staff' ? '' : storeId;
-      const row: RecordRow = {
-        entity: ch.e,
-        storeId: scopeStore,
-        entityId: ch.i,
-        kind: 'c' in ch ? 'mutable' : 'append-only',
-        body:
-          'c' in ch
-            ? mutableBody(ch.e, ch.i, { d: ch.d, c: Object.fromEntries(Object.keys(ch.d).map((k) => [k, ch.c as string])) })
-            : JSON.stringify(ch),
-        uniq: null,
-        refId: null,
-        qty: null,
-        amount: null,
-        at: null,
-        seq: seq++,
-      };
-      if ('c' in ch) await upsertRecords(tx, orgId, null, now, [row]);
-      else await insertFacts(tx, orgId, null, now, [row]);
-    }
-  });
 }

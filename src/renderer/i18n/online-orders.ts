@@ -44,6 +44,7 @@ const en = {
     title: 'Short of stock',
     line: '{{name}}: needs {{needed}}, {{inStock}} in stock',
     none: 'No online order is short of stock.',
+    pick: 'Choose a row to open its order.',
     intro: 'Paid online orders the store cannot fill from its stock: the counter sold the units meanwhile. Restock, or contact the buyer.',
   },
   pickup: {
@@ -128,6 +129,7 @@ const zhCN: Translation<typeof en> = {
     title: '缺货',
     line: '{{name}}：需要 {{needed}}，库存 {{inStock}}',
     none: '没有缺货的网店订单。',
+    pick: '点击一行打开该订单。',
     intro: '门店库存无法满足的已付款网店订单（这些商品已在柜台售出）。请补货或联系买家。',
   },
   pickup: {

@@ -23,6 +23,9 @@ export function OnlineOrdersScreen() {
   const role = useApp((s) => s.session?.staff?.role ?? null);
   const manager = role === 'manager' || role === 'admin';
   const [tab, setTab] = useState<Tab>('pickup');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const refresh = useCallback(() => setTick((n) => n + 1), []);
   return (
     <div className="settings-screen">
       <TopBar />
@@ -44,21 +47,34 @@ export function OnlineOrdersScreen() {
               </button>
             ))}
           </div>
-          {tab === 'pickup' ? <PickupCounter /> : <Shortages />}
+          {tab === 'pickup' ? <PickupList selected={selected} onSelect={setSelected} tick={tick} /> : <Shortages />}
+        </section>
+        <section className="orders-detail card">
+          {tab === 'pickup' && selected ? (
+            <HandOver
+              key={selected}
+              orderId={selected}
+              onDone={() => {
+                setSelected(null);
+                refresh();
+              }}
+              onChanged={refresh}
+            />
+          ) : (
+            <p className="muted">{tab === 'pickup' ? t('online.pickup.pick') : t('online.shortage.pick')}</p>
+          )}
         </section>
       </main>
     </div>
   );
 }
 
-function PickupCounter() {
+function PickupList({ selected, onSelect, tick }: { selected: string | null; onSelect(id: string): void; tick: number }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [q, setQ] = useState('');
   const [rows, setRows] = useState<PickupRow[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
 
   const load = useCallback(async () => {
     const r = await onlineOrdersData.pickups({ ...(q.trim() ? { q: q.trim() } : {}), limit: 100 });
@@ -73,83 +89,66 @@ function PickupCounter() {
   }, [load, tick]);
 
   return (
-    <div className="online-split">
-      <div>
-        <input
-          className="after-search"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          placeholder={t('online.pickup.search')}
-          aria-label={t('online.pickup.search')}
-          maxLength={100}
-          data-testid="pickup-search"
-        />
-        <InlineError text={error ? describeOnlineError(t, error, fmt.time) : null} />
-        <Table
-          className="table table-clickable"
-          rows={rows}
-          rowKey={(r) => r.orderId}
-          rowTestId="pickup-row"
-          rowClassName={(r) => (r.orderId === selected ? 'row-selected' : undefined)}
-          onRowClick={(r) => setSelected(r.orderId)}
-          empty={t('online.pickup.empty')}
-          emptyTestId="pickup-empty"
-          columns={[
-            {
-              key: 'order',
-              header: t('online.col.order'),
-              cell: (r) => (
-                <>
-                  <strong>{r.shopNumber}</strong>
-                  <div className="muted">{fmt.dateTime(r.createdAt)}</div>
-                </>
-              ),
-            },
-            {
-              key: 'buyer',
-              header: t('online.col.buyer'),
-              className: 'ellipsis',
-              cell: (r) => (
-                <>
-                  {r.contactName}
-                  {r.contactPhone && <div className="muted">{r.contactPhone}</div>}
-                </>
-              ),
-            },
-            { key: 'total', header: t('online.col.total'), num: true, cell: (r) => fmt.money(r.total, r.currency) },
-            {
-              key: 'status',
-              header: t('online.col.status'),
-              cell: (r) => (
-                <span className="online-badges">
-                  <span className={`badge ${r.ready ? 'badge-ok' : ''}`}>
-                    {r.ready ? t('online.pickup.ready') : t('online.pickup.notReady')}
-                  </span>
-                  {r.short && <span className="badge badge-warn">{t('online.pickup.short')}</span>}
-                  {r.lockedUntil !== null && (
-                    <span className="badge badge-warn">{t('online.pickup.locked', { time: fmt.time(r.lockedUntil) })}</span>
-                  )}
+    <div>
+      <input
+        className="after-search"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder={t('online.pickup.search')}
+        aria-label={t('online.pickup.search')}
+        maxLength={100}
+        data-testid="pickup-search"
+      />
+      <InlineError text={error ? describeOnlineError(t, error, fmt.time) : null} />
+      <Table
+        className="table table-clickable"
+        rows={rows}
+        rowKey={(r) => r.orderId}
+        rowTestId="pickup-row"
+        rowClassName={(r) => (r.orderId === selected ? 'row-selected' : undefined)}
+        onRowClick={(r) => onSelect(r.orderId)}
+        empty={t('online.pickup.empty')}
+        emptyTestId="pickup-empty"
+        columns={[
+          {
+            key: 'order',
+            header: t('online.col.order'),
+            cell: (r) => (
+              <>
+                <strong className="nowrap">{r.shopNumber}</strong>
+                <div className="muted">{fmt.dateTime(r.createdAt)}</div>
+              </>
+            ),
+          },
+          {
+            key: 'buyer',
+            header: t('online.col.buyer'),
+            className: 'ellipsis',
+            cell: (r) => (
+              <>
+                {r.contactName}
+                {r.contactPhone && <div className="muted">{r.contactPhone}</div>}
+              </>
+            ),
+          },
+          { key: 'total', header: t('online.col.total'), num: true, cell: (r) => fmt.money(r.total, r.currency) },
+          {
+            key: 'status',
+            header: t('online.col.status'),
+            cell: (r) => (
+              <span className="online-badges">
+                <span className={`badge ${r.ready ? 'badge-ok' : ''}`}>
+                  {r.ready ? t('online.pickup.ready') : t('online.pickup.notReady')}
                 </span>
-              ),
-            },
-          ]}
-        />
-      </div>
-      <div className="orders-detail">
-        {selected ? (
-          <HandOver
-            key={selected}
-            orderId={selected}
-            onDone={() => {
-              setSelected(null);
-              setTick((n) => n + 1);
-            }}
-            onChanged={() => setTick((n) => n + 1)}
-          />
-        ) : (
-          <p className="muted">{t('online.pickup.pick')}</p>
-        )}
-      </div>
+                {r.short && <span className="badge badge-warn">{t('online.pickup.short')}</span>}
+                {r.lockedUntil !== null && (
+                  <span className="badge badge-warn">{t('online.pickup.locked', { time: fmt.time(r.lockedUntil) })}</span>
+                )}
+              </span>
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }

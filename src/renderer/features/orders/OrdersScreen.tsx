@@ -232,7 +232,7 @@ export function OrdersScreen() {
                       <button type="button" className="link-button" onClick={() => setSelected(o.id)}>
                         {o.number}
                       </button>
-                      {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}
+                      {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
                       {o.fulfilment === 'ship' && <span className="badge">{t('after.order.shipsShort')}</span>}
                       {o.fulfilment === 'pickup' && <span className="badge">{t('online.fulfilment.pickup')}</span>}
                     </td>
