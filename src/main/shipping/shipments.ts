@@ -67,7 +67,7 @@ export function shipQueue(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, limit: nu
       `SELECT * FROM (
          SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId,
                 COALESCE(c.name, (SELECT oo.contact_name FROM online_orders oo WHERE oo.id = o.id)) AS customerName, o.total, o.currency,
-                ${TO_SHIP_SQL} AS toShipQty, o.rowid AS r
+                ${TO_SHIP_SQL} AS toShipQty, CASE WHEN COALESCE(o.source, '') = 'online' THEN 'online' ELSE 'counter' END AS channel, o.rowid AS r
          FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship' AND NOT ${UNSHIPPABLE_ONLINE})
        WHERE toShipQty > 0 ORDER BY createdAt, r LIMIT ?`,
     )
