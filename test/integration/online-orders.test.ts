@@ -93,7 +93,7 @@ describe('shipping an online order', () => {
   it('moves stock once, at the label, and writes packed, shipped and delivered steps for the buyer', async () => {
     const s = await withOnlineOrders();
     const queue = await ok(s.app, 'shipping.queue', { limit: 10 }, 'clerk');
-    expect(queue.map((q) => [q.orderId, q.customerName])).toEqual([[s.ship, 'Jane Buyer']]);
+    expect(queue.map((q) => [q.orderId, q.customerName, q.channel])).toEqual([[s.ship, 'Jane Buyer', 'online']]);
     // The clerk packs it first.
     expect((await ok(s.app, 'onlineOrders.markPacked', { id: s.ship }, 'clerk')).steps.map((x) => x.kind)).toEqual(['packed']);
     await ok(s.app, 'onlineOrders.markPacked', { id: s.ship }, 'clerk');
