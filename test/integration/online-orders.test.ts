@@ -202,6 +202,18 @@ describe('picking up an online order', () => {
     });
   });
 
+  it('reads the code as the shop printed it: full-width digits, spaces between groups, lower-case letters', async () => {
+    const s = await store();
+    const a = onlineOrder({ lines: [s.line(s.bread, 1)], fulfilment: 'pickup', shopNumber: 'W-000301', at: s.now, code: '482913' });
+    const b = onlineOrder({ lines: [s.line(s.cola, 1)], fulfilment: 'pickup', shopNumber: 'W-000302', at: s.now, code: 'K7Q-42X' });
+    pulledPage(s.app, [shopStaffChange(cloudStamp(s.now)), ...a.changes, ...b.changes]);
+    expect((await ok(s.app, 'onlineOrders.handOver', { id: a.id, code: '４８２ ９１３' }, 'clerk')).state).toBe('pickedUp');
+    expect((await fail(s.app, 'onlineOrders.handOver', { id: b.id, code: 'K7Q42X' }, 'clerk')).details).toMatchObject({
+      reason: 'wrongCode',
+    });
+    expect((await ok(s.app, 'onlineOrders.handOver', { id: b.id, code: 'k7q-42x' }, 'clerk')).state).toBe('pickedUp');
+  });
+
   it('refuses hostile codes with a validation error before any check', async () => {
     const s = await withOnlineOrders();
     for (const code of ['9'.repeat(10_240), '48\u000029', '48\u202e2913', ''])

@@ -34,10 +34,20 @@ export function markPacked(deps: Deps, staff: SessionStaff, id: string): OnlineO
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
+/**
+ * As the clerk typed it, read as the shop printed it: full-width digits from a Chinese keyboard
+ * are digits (NFKC), spaces between groups are dropped, and lower-case letters also count as
+ * upper-case. Every form is hashed and compared, in constant time.
+ */
 function codeMatches(code: string, hashHex: string): boolean {
   const want = Buffer.from(hashHex, 'hex');
-  const got = sha256(code.trim());
-  return want.length === got.length && timingSafeEqual(want, got);
+  const typed = code.normalize('NFKC').replace(/\s+/g, '');
+  let match = false;
+  for (const form of new Set([typed, typed.toUpperCase()])) {
+    const got = sha256(form);
+    if (want.length === got.length && timingSafeEqual(want, got)) match = true;
+  }
+  return match;
 }
 
 /**
