@@ -87,6 +87,14 @@ test('the store ships an online order with a tracking number and hands a pick-up
 
   await openOnlineOrder(page, 'W-000102');
   await expect(online.getByTestId('online-state')).toHaveText('Picked up');
+
+  // The product's stock shows the units an unpaid web order holds.
+  await go(page, 'stock');
+  await page.getByTestId('stock-search').fill('6954321000048');
+  await expect(page.getByTestId('stock-row')).toHaveCount(1);
+  await page.getByTestId('stock-row').click();
+  await expect(page.getByTestId('stock-editor').getByTestId('reserved-online')).toContainText('3');
+  await page.screenshot({ path: '/tmp/shoptill-reserved-en.png' });
 });
 
 test('in Chinese: the pick-up counter, a wrong code, and a shortage the manager sees', async ({ page }) => {

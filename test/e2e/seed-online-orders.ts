@@ -1,13 +1,14 @@
 /**
  * Prepares a data folder for the online orders end-to-end test, through the same router the host
  * uses: a demo store (admin "Admin" 1234, clerk "Carl" 3333), then a page pulled from the cloud as
- * the online shop writes it: a paid order to ship (2 waters) and one to pick up (1 cola, code 482913).
+ * the online shop writes it: a paid order to ship (2 waters), one to pick up (1 cola, code 482913),
+ * and 3 colas held by an unpaid web order.
  * With zh-CN the store is Chinese and has only 1 water left, so the ship order is short of stock.
  * Run: node --import tsx test/e2e/seed-online-orders.ts DIR [zh-CN]  → prints JSON with what it made.
  */
 import { createApp } from '../../src/main/app';
 import { MIGRATIONS_DIR, RESOURCES_DIR } from '../../src/main/host/paths';
-import { cloudStamp, onlineOrder, shopStaffChange, pulledPage } from '../support/online-orders';
+import { cloudStamp, onlineOrder, reservation, shopStaffChange, pulledPage } from '../support/online-orders';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: seed-online-orders.ts DIR [zh-CN]');
@@ -69,7 +70,9 @@ async function main() {
     code: '482913',
     currency: zh ? 'CNY' : 'USD',
   });
-  const stats = pulledPage(app, [shopStaffChange(cloudStamp(now - 300_000)), ...ship.changes, ...pickup.changes]);
+  // An unpaid web order holds 3 colas for half an hour.
+  const held = reservation(cola.productId, 3000, now + 1_800_000, cloudStamp(now - 300_000));
+  const stats = pulledPage(app, [shopStaffChange(cloudStamp(now - 300_000)), ...ship.changes, ...pickup.changes, held]);
   if (stats.refused > 0) throw new Error(`the pulled page was refused: ${stats.refused}`);
   process.stdout.write(JSON.stringify({ ship: ship.id, pickup: pickup.id, water, cola }) + '\n');
 }
