@@ -196,6 +196,9 @@ describe('picking up an online order', () => {
     expect(again.details).toMatchObject({ reason: 'alreadyPickedUp' });
     expect(stockOf(s.app, s.bread.id)).toBe(9000);
     expect(await ok(s.app, 'onlineOrders.pickups', { limit: 10 }, 'clerk')).toEqual([]);
+    // The till's journal still verifies: the shop's sale is not this till's to chain.
+    await ok(s.app, 'staff.signIn', { staffId: s.managerId, pin: '2222' }, 'mgr');
+    expect((await ok(s.app, 'journal.verify', {}, 'mgr')).ok).toBe(true);
     // A ship order is not handed over at the counter.
     expect((await fail(s.app, 'onlineOrders.handOver', { id: s.ship, code: '482913' }, 'clerk')).details).toMatchObject({
       reason: 'notPickup',
