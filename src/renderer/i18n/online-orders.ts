@@ -76,6 +76,7 @@ const en = {
   },
   reason: {
     wrongCode: 'That is not this order’s code. Tries left: {{left}}.',
+    badCode: 'Type the code the buyer shows: letters and digits, at most 32.',
     pickupLocked: 'Too many wrong codes: this order is locked until {{time}}.',
     alreadyPickedUp: 'This order was already picked up.',
     notPickup: 'This order ships to the buyer: it is not handed over at the counter.',
@@ -161,6 +162,7 @@ const zhCN: Translation<typeof en> = {
   },
   reason: {
     wrongCode: '自提码不正确。剩余尝试次数：{{left}}。',
+    badCode: '请输入买家出示的自提码：字母和数字，最多 32 位。',
     pickupLocked: '错误次数过多：此订单已锁定至 {{time}}。',
     alreadyPickedUp: '此订单已被自提。',
     notPickup: '此订单需快递给买家，不能在柜台交付。',

@@ -24,5 +24,12 @@ export function describeOnlineError(t: TFunction, error: ApiError, time: (ms: nu
         time: typeof lockedUntil === 'number' ? time(lockedUntil) : '',
       });
   }
+  // The code itself was refused (too long, control characters): say what a code looks like.
+  if (
+    error.code === 'VALIDATION' &&
+    Array.isArray(d) &&
+    d.some((i) => Array.isArray((i as { path?: unknown })?.path) && (i as { path: unknown[] }).path[0] === 'code')
+  )
+    return t('online.reason.badCode');
   return describeAfterError(t, error);
 }
