@@ -657,7 +657,7 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
     res.writeHead(302, { location: back.toString() }).end();
   }
 
-  async function payPage(outTradeNo: string, o: FakeAlipayNoticeOptions) {
+  async function payPage(outTradeNo: string, o: FakeAlipayNoticeOptions = {}) {
     const t = trades.get(outTradeNo);
     if (!t) throw new Error(`no trade ${outTradeNo}`);
     confirm(t);
