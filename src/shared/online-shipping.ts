@@ -23,7 +23,11 @@ export const shippingMethodSchema = z.object({
   /** Free when the goods cost at least this much; null = never free. */
   freeAbove: minor.nullable().default(null),
   /** ISO country codes this method ships to; null = every country the address rules know. */
-  countries: z.array(z.string().regex(/^[A-Z]{2}$/)).max(50).nullable().default(null),
+  countries: z
+    .array(z.string().regex(/^[A-Z]{2}$/))
+    .max(50)
+    .nullable()
+    .default(null),
 });
 export type ShippingMethod = z.infer<typeof shippingMethodSchema>;
 

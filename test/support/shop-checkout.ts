@@ -50,15 +50,18 @@ export function testStock(): TestStock {
         .filter((l) => (available.get(l.productId) ?? Infinity) < l.qty)
         .map((l) => ({ productId: l.productId, available: available.get(l.productId) ?? 0 }));
       if (short.length) return { ok: false, short };
-      for (const l of lines) if (available.has(l.productId)) available.set(l.productId, available.get(l.productId)! - l.qty);
-      held.set(at.orderId, lines);
+      // Only counted products are held (the others stand for plenty).
+      const counted = lines.filter((l) => available.has(l.productId));
+      for (const l of counted) available.set(l.productId, available.get(l.productId)! - l.qty);
+      held.set(at.orderId, counted);
       return { ok: true };
     },
     async consume(_tx, _deps, at) {
       held.delete(at.orderId);
     },
     async release(_tx, _deps, at) {
-      for (const l of held.get(at.orderId) ?? []) if (available.has(l.productId)) available.set(l.productId, available.get(l.productId)! + l.qty);
+      for (const l of held.get(at.orderId) ?? [])
+        if (available.has(l.productId)) available.set(l.productId, available.get(l.productId)! + l.qty);
       held.delete(at.orderId);
     },
   };
@@ -71,7 +74,11 @@ export async function startShopCloud(over: Partial<CheckoutOptions> = {}): Promi
   const started = Date.now();
   let offset = 0;
   const epoch = testClock().now;
-  const deps = cloudDeps(store.db, { noteWrites: store.noteWrites, pinParams: TEST_PIN_PARAMS, clock: () => epoch + offset + (Date.now() - started) });
+  const deps = cloudDeps(store.db, {
+    noteWrites: store.noteWrites,
+    pinParams: TEST_PIN_PARAMS,
+    clock: () => epoch + offset + (Date.now() - started),
+  });
   const alipay = await startFakeAlipay({ now: () => deps.clock() });
   const payments = new Map<string, ShopPaymentConfig>();
   const stock = testStock();
@@ -125,7 +132,9 @@ export async function tillWithShop(cloud: ShopCloud, priceMode: 'inclusive' | 'e
   const now = till.clock();
   for (const p of [ready.cola, ready.bread, ready.apple])
     till.deps.sqlite
-      .prepare('INSERT INTO online_listings (product_id, sold_online, description, safety_buffer, updated_at, hlc) VALUES (?, 1, ?, NULL, ?, ?)')
+      .prepare(
+        'INSERT INTO online_listings (product_id, sold_online, description, safety_buffer, updated_at, hlc) VALUES (?, 1, ?, NULL, ?, ?)',
+      )
       .run(p.id, '', now, till.deps.hlc.now());
   await till.sync.engine.syncNow();
   const storeId = status.storeId!;

@@ -33,7 +33,14 @@ async function checkout(b: Browser, items: { productId: string; qty: string }[],
   for (const i of items) expect((await b.post(`${base}/cart/add`, i)).status).toBe(303);
   const form = await (await b.get(`${base}/checkout`)).text();
   const idem = hidden(form, 'idem');
-  const res = await b.post(`${base}/checkout`, { idem, name: 'Li Lei', email: 'li@example.com', method: 'standard', ...address, ...fields });
+  const res = await b.post(`${base}/checkout`, {
+    idem,
+    name: 'Li Lei',
+    email: 'li@example.com',
+    method: 'standard',
+    ...address,
+    ...fields,
+  });
   return { res, idem };
 }
 
@@ -51,7 +58,14 @@ const tradeNoOf = (gatewayUrl: string) =>
 describe('a guest buys with Alipay', () => {
   it('pays on the verified notice, and the order reaches the till as an online sale', async () => {
     const b = new Browser(cloud);
-    const { res } = await checkout(b, [{ productId: shop.cola.id, qty: '2' }, { productId: shop.bread.id, qty: '1' }], {});
+    const { res } = await checkout(
+      b,
+      [
+        { productId: shop.cola.id, qty: '2' },
+        { productId: shop.bread.id, qty: '1' },
+      ],
+      {},
+    );
     expect(res.status).toBe(303);
     const gateway = res.headers.get('location')!;
     expect(gateway.startsWith(cloud.alipay.url)).toBe(true);
@@ -77,7 +91,9 @@ describe('a guest buys with Alipay', () => {
     expect(order).toMatchObject({ source: 'online', fulfilment: 'ship', terminal_code: 'WEB', total: 1425, number: tradeNo });
     const online = shop.till.deps.sqlite.prepare('SELECT * FROM online_orders WHERE id = ?').get(paid.id) as Record<string, unknown>;
     expect(online).toMatchObject({ shop_number: tradeNo, contact_name: 'Li Lei', shipping_amount: 800, fulfilment: 'ship' });
-    const lines = shop.till.deps.sqlite.prepare('SELECT product_id, qty FROM order_lines WHERE order_id = ? ORDER BY position').all(paid.id);
+    const lines = shop.till.deps.sqlite
+      .prepare('SELECT product_id, qty FROM order_lines WHERE order_id = ? ORDER BY position')
+      .all(paid.id);
     expect(lines).toEqual([
       { product_id: shop.cola.id, qty: 2000 },
       { product_id: shop.bread.id, qty: 1000 },
@@ -94,5 +110,338 @@ describe('a guest buys with Alipay', () => {
     expect(text).toContain('Paid');
     // The cart became the order.
     expect(await (await b.get(`${base}/cart`)).text()).toContain('Your cart is empty');
+  });
+});
+
+async function placed(b: Browser, fields: Record<string, string> = {}, items = [{ productId: shop.cola.id, qty: '1' }]) {
+  const { res, idem } = await checkout(b, items, fields);
+  expect(res.status).toBe(303);
+  const gateway = res.headers.get('location')!;
+  expect((await b.get(gateway)).status).toBe(200);
+  return { gateway, tradeNo: tradeNoOf(gateway), idem };
+}
+
+async function rejections(tradeNo: string) {
+  return rowsOf<{ reason: string }>(
+    cloud.deps.db,
+    sql`SELECT reason FROM payment_notice_rejections WHERE trade_no = ${tradeNo} OR body LIKE ${`%${tradeNo}%`} ORDER BY received_at`,
+  );
+}
+
+const tillOrders = (id: string) => shop.till.deps.sqlite.prepare('SELECT COUNT(*) FROM orders WHERE id = ?').pluck().get(id) as number;
+
+describe('notifications', () => {
+  it('a replayed notice makes one order', async () => {
+    const { tradeNo } = await placed(new Browser(cloud));
+    const replies = await cloud.alipay.customerPays(tradeNo, { times: 3 });
+    expect(replies.map((r) => r.body)).toEqual(['success', 'success', 'success']);
+    // And the same notice once more, later.
+    const again = cloud.alipay.noticeFor(tradeNo);
+    const res = await fetch(`${cloud.url}${base}/pay/alipay/notify`, { method: 'POST', headers: again.headers, body: again.body });
+    expect(await res.text()).toBe('success');
+    const row = await orderRow(tradeNo);
+    const [n] = await rowsOf<{ n: string | number }>(
+      cloud.deps.db,
+      sql`SELECT COUNT(*) AS n FROM records WHERE entity = 'order' AND entity_id = ${row.id}`,
+    );
+    expect(Number(n!.n)).toBe(1);
+    await syncAll([shop.till]);
+    expect(tillOrders(row.id)).toBe(1);
+  });
+
+  it('refuses and records a wrong amount, a bad signature and another merchant, and the order stays unpaid', async () => {
+    const { tradeNo } = await placed(new Browser(cloud));
+    const post = (n: { headers: Record<string, string>; body: string }) =>
+      fetch(`${cloud.url}${base}/pay/alipay/notify`, { method: 'POST', headers: n.headers, body: n.body }).then((r) => r.text());
+    // The trade is paid at the fake, but each notice about it is wrong in one way.
+    cloud.alipay.trades.get(tradeNo)!.status = 'TRADE_SUCCESS';
+    expect(await post(cloud.alipay.noticeFor(tradeNo, { amount: 1 }))).toBe('fail');
+    expect(await post(cloud.alipay.noticeFor(tradeNo, { badSignature: true }))).toBe('fail');
+    expect(await post(cloud.alipay.noticeFor(tradeNo, { appId: '2021000000009999' }))).toBe('fail');
+    // An altered body (the amount changed after signing) does not verify either.
+    const good = cloud.alipay.noticeFor(tradeNo);
+    expect(await post({ headers: good.headers, body: good.body.replace(/total_amount=[^&]+/, 'total_amount=0.01') })).toBe('fail');
+    expect((await orderRow(tradeNo)).state).toBe('pending');
+    expect((await rejections(tradeNo)).map((r) => r.reason)).toEqual([
+      'amount_mismatch',
+      'bad_signature',
+      'wrong_merchant',
+      'bad_signature',
+    ]);
+    // Then the true one pays it.
+    expect(await post(good)).toBe('success');
+    expect((await orderRow(tradeNo)).state).toBe('paid');
+  });
+
+  it('a notice for a trade number this store never made is refused', async () => {
+    const other = await placed(new Browser(cloud));
+    const n = cloud.alipay.noticeFor(other.tradeNo);
+    cloud.alipay.trades.get(other.tradeNo)!.status = 'TRADE_SUCCESS';
+    const body = cloud.alipay.noticeFor(other.tradeNo).body;
+    expect(n.body).not.toBe('');
+    // Posted to another store's endpoint: that store has no such order (and no Alipay account).
+    const res = await fetch(`${cloud.url}/shop/00000000-0000-4000-8000-000000000000/pay/alipay/notify`, {
+      method: 'POST',
+      headers: n.headers,
+      body,
+    });
+    expect(res.status).toBe(404);
+    expect((await orderRow(other.tradeNo)).state).toBe('pending');
+  });
+
+  it('the buyer back before the notice: the order page asks Alipay, and is paid on its answer', async () => {
+    const b = new Browser(cloud);
+    const { tradeNo } = await placed(b);
+    const trade = cloud.alipay.trades.get(tradeNo)!;
+    // Not paid yet: the return page says so after asking.
+    let page = await (await b.get(trade.returnUrl!.replace(cloud.url, '') + `&out_trade_no=${tradeNo}`)).text();
+    expect(page).toContain('Awaiting payment');
+    // Paid at Alipay, the notice lost on the way.
+    trade.status = 'TRADE_SUCCESS';
+    trade.paid = trade.amount;
+    trade.paidAt = cloud.deps.clock();
+    page = await (await b.get(trade.returnUrl!.replace(cloud.url, '') + `&out_trade_no=${tradeNo}`)).text();
+    expect(page).toContain('Paid');
+    expect((await orderRow(tradeNo)).state).toBe('paid');
+    // The notice arriving afterwards changes nothing.
+    const notice = cloud.alipay.noticeFor(tradeNo);
+    const res = await fetch(`${cloud.url}${base}/pay/alipay/notify`, { method: 'POST', headers: notice.headers, body: notice.body });
+    expect(await res.text()).toBe('success');
+    const [n] = await rowsOf<{ n: string | number }>(
+      cloud.deps.db,
+      sql`SELECT COUNT(*) AS n FROM records WHERE entity = 'order' AND entity_id = ${(await orderRow(tradeNo)).id}`,
+    );
+    expect(Number(n!.n)).toBe(1);
+  });
+});
+
+describe('checkout', () => {
+  it('a double-submitted or retried checkout makes one order', async () => {
+    const b = new Browser(cloud);
+    const { res, idem } = await checkout(b, [{ productId: shop.bread.id, qty: '1' }], {});
+    const first = res.headers.get('location')!;
+    const again = await b.post(`${base}/checkout`, { idem, name: 'Li Lei', email: 'li@example.com', method: 'standard', ...address });
+    expect(again.status).toBe(303);
+    expect(tradeNoOf(again.headers.get('location')!)).toBe(tradeNoOf(first));
+    const [n] = await rowsOf<{ n: string | number }>(
+      cloud.deps.db,
+      sql`SELECT COUNT(*) AS n FROM shop_orders WHERE idempotency_key = ${idem}`,
+    );
+    expect(Number(n!.n)).toBe(1);
+    // Two at once.
+    const c = new Browser(cloud);
+    for (const i of [{ productId: shop.bread.id, qty: '1' }]) await c.post(`${base}/cart/add`, i);
+    const key = hidden(await (await c.get(`${base}/checkout`)).text(), 'idem');
+    const fields = { idem: key, name: 'Han Meimei', phone: '13800000000', method: 'pickup' };
+    const both = await Promise.all([c.post(`${base}/checkout`, fields), c.post(`${base}/checkout`, fields)]);
+    expect(both.map((r) => r.status)).toEqual([303, 303]);
+    const [m] = await rowsOf<{ n: string | number }>(
+      cloud.deps.db,
+      sql`SELECT COUNT(*) AS n FROM shop_orders WHERE idempotency_key = ${key}`,
+    );
+    expect(Number(m!.n)).toBe(1);
+  });
+
+  it('shows each field’s problem and keeps what was typed, escaped', async () => {
+    const b = new Browser(cloud);
+    const { res } = await checkout(b, [{ productId: shop.cola.id, qty: '1' }], {
+      name: '<script>alert(1)</script>',
+      email: 'not-an-email',
+      a_postalCode: 'ABC',
+    });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(text).not.toContain('<script>alert(1)');
+    expect(text).toContain('This is not an email address.');
+    expect(text).toContain('Not a valid postal code');
+  });
+
+  it('escapes the buyer’s name and address on the order page', async () => {
+    const b = new Browser(cloud);
+    const { gateway } = await placed(b, { name: 'Eve"><img src=x onerror=alert(1)>', a_line1: '<b>1</b> Road' });
+    const tradeNo = tradeNoOf(gateway);
+    await cloud.alipay.customerPays(tradeNo);
+    const page = await (await b.get(cloud.alipay.trades.get(tradeNo)!.returnUrl!.replace(cloud.url, ''))).text();
+    expect(page).toContain('&lt;b&gt;1&lt;/b&gt; Road');
+    expect(page).not.toContain('<b>1</b>');
+    expect(page).not.toContain('<img src=x');
+  });
+
+  it('refuses short items with a page naming them, and holds nothing', async () => {
+    cloud.stock.available.set(shop.bread.id, 1000);
+    try {
+      const b = new Browser(cloud);
+      const { res } = await checkout(b, [{ productId: shop.bread.id, qty: '3' }], {});
+      expect(res.status).toBe(409);
+      const text = await res.text();
+      expect(text).toContain('Sourdough bread: only 1 left');
+      expect(cloud.stock.available.get(shop.bread.id)).toBe(1000);
+      // The cart is still there to fix.
+      expect(await (await b.get(`${base}/cart`)).text()).toContain('Sourdough bread');
+    } finally {
+      cloud.stock.available.delete(shop.bread.id);
+    }
+  });
+
+  it('a pick-up order shows its code once paid, and the till gets only its hash', async () => {
+    const b = new Browser(cloud);
+    const { tradeNo } = await placed(b, { method: 'pickup', a_line1: '', a_city: '' });
+    await cloud.alipay.customerPays(tradeNo);
+    const page = await (await b.get(cloud.alipay.trades.get(tradeNo)!.returnUrl!.replace(cloud.url, ''))).text();
+    const code = /class="code">([0-9A-Z]{4})-([0-9A-Z]{4})</.exec(page);
+    expect(code).not.toBeNull();
+    await syncAll([shop.till]);
+    const row = await orderRow(tradeNo);
+    const online = shop.till.deps.sqlite
+      .prepare('SELECT fulfilment, pickup_code_hash, address FROM online_orders WHERE id = ?')
+      .get(row.id) as {
+      fulfilment: string;
+      pickup_code_hash: string;
+      address: string | null;
+    };
+    const { createHash } = await import('node:crypto');
+    expect(online.fulfilment).toBe('pickup');
+    expect(online.address).toBeNull();
+    expect(online.pickup_code_hash).toBe(createHash('sha256').update(`${code![1]}${code![2]}`).digest('hex'));
+    const order = shop.till.deps.sqlite.prepare('SELECT fulfilment, total FROM orders WHERE id = ?').get(row.id);
+    expect(order).toEqual({ fulfilment: 'pickup', total: 150 });
+  });
+});
+
+describe('expiry', () => {
+  it('an unpaid order expires and frees its units; a late payment takes them again, or is marked for a refund', async () => {
+    cloud.stock.available.set(shop.cola.id, 2000);
+    try {
+      const b = new Browser(cloud);
+      const { tradeNo } = await placed(b, {}, [{ productId: shop.cola.id, qty: '2' }]);
+      expect(cloud.stock.available.get(shop.cola.id)).toBe(0);
+      cloud.advance(16 * 60_000);
+      // The next shop request expires it.
+      await b.get(`${base}/cart`);
+      expect((await orderRow(tradeNo)).state).toBe('expired');
+      expect(cloud.stock.available.get(shop.cola.id)).toBe(2000);
+      // Paid late while the units are still there: taken again, paid as usual.
+      await cloud.alipay.customerPays(tradeNo);
+      expect(await orderRow(tradeNo)).toMatchObject({ state: 'paid', refund_due: 0 });
+      expect(cloud.stock.available.get(shop.cola.id)).toBe(0);
+
+      // Another expires, its units sell, then its payment arrives: a shortage the store sees, and a refund due.
+      cloud.stock.available.set(shop.cola.id, 1000);
+      const second = await placed(new Browser(cloud), {}, [{ productId: shop.cola.id, qty: '1' }]);
+      cloud.advance(16 * 60_000);
+      await new Browser(cloud).get(`${base}/cart`);
+      expect((await orderRow(second.tradeNo)).state).toBe('expired');
+      cloud.stock.available.set(shop.cola.id, 0);
+      expect((await cloud.alipay.customerPays(second.tradeNo))[0]!.body).toBe('success');
+      const row = await orderRow(second.tradeNo);
+      expect(row).toMatchObject({ state: 'paid', refund_due: 1 });
+      await syncAll([shop.till]);
+      const events = shop.till.deps.sqlite.prepare('SELECT kind FROM online_order_events WHERE order_id = ?').all(row.id);
+      expect(events).toEqual([{ kind: 'shortage' }]);
+    } finally {
+      cloud.stock.available.delete(shop.cola.id);
+    }
+  });
+});
+
+describe('who sees an order', () => {
+  it('another buyer, a wrong key or a guessed id is a 404', async () => {
+    const b = new Browser(cloud);
+    const { tradeNo } = await placed(b);
+    const row = await orderRow(tradeNo);
+    const mine = cloud.alipay.trades.get(tradeNo)!.returnUrl!.replace(cloud.url, '');
+    expect((await b.get(mine)).status).toBe(200);
+    const stranger = new Browser(cloud);
+    expect((await stranger.get(mine)).status).toBe(200); // the key is the link: whoever the buyer gives it to
+    expect((await stranger.get(`${base}/orders/${row.id}`)).status).toBe(404);
+    expect((await stranger.get(`${base}/orders/${row.id}?key=${'A'.repeat(32)}`)).status).toBe(404);
+    const otherKey = new URL(mine, cloud.url).searchParams.get('key')!;
+    const { tradeNo: other } = await placed(new Browser(cloud));
+    const otherId = (await orderRow(other)).id;
+    // One order's key does not open another.
+    expect((await stranger.get(`${base}/orders/${otherId}?key=${otherKey}`)).status).toBe(404);
+    // Nor does another store's path.
+    expect((await stranger.get(`/shop/00000000-0000-4000-8000-000000000000/orders/${row.id}?key=${otherKey}`)).status).toBe(404);
+  });
+});
+
+describe('receipt', () => {
+  it('the buyer confirms receipt once delivered, once', async () => {
+    const b = new Browser(cloud);
+    const { tradeNo } = await placed(b);
+    await cloud.alipay.customerPays(tradeNo);
+    const row = await orderRow(tradeNo);
+    const link = cloud.alipay.trades.get(tradeNo)!.returnUrl!.replace(cloud.url, '');
+    const key = new URL(link, cloud.url).searchParams.get('key')!;
+    expect(await (await b.get(link)).text()).not.toContain('Confirm receipt');
+    // The till ships and marks it delivered.
+    await syncAll([shop.till]);
+    const at = shop.till.clock();
+    for (const [kind, tracking] of [
+      ['shipped', 'SF1234567890'],
+      ['delivered', null],
+    ] as const)
+      shop.till.deps.sqlite
+        .prepare(
+          'INSERT INTO online_order_events (id, order_id, kind, carrier, tracking, note, terminal_code, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)',
+        )
+        .run(cloud.deps.ids(), row.id, kind, tracking ? 'SF Express' : null, tracking, '', 'T1', at);
+    await syncAll([shop.till]);
+    const page = await (await b.get(link)).text();
+    expect(page).toContain('SF Express tracking number SF1234567890');
+    expect(page).toContain('Confirm receipt');
+    expect((await b.post(`${base}/orders/${row.id}/received`, { key })).status).toBe(303);
+    expect((await b.post(`${base}/orders/${row.id}/received`, { key })).status).toBe(303);
+    const after = await (await b.get(link)).text();
+    expect(after).toContain('Receipt confirmed');
+    expect(after).not.toContain('>Confirm receipt<');
+    await syncAll([shop.till]);
+    const received = shop.till.deps.sqlite
+      .prepare("SELECT COUNT(*) FROM online_order_events WHERE order_id = ? AND kind = 'received'")
+      .pluck()
+      .get(row.id);
+    expect(received).toBe(1);
+    // Without the key, nobody confirms it.
+    expect((await new Browser(cloud).post(`${base}/orders/${row.id}/received`, {})).status).toBe(404);
+  });
+});
+
+describe('the cart', () => {
+  it('takes only listed products, in sane quantities, and prices them with the till’s module', async () => {
+    const b = new Browser(cloud);
+    // Apples are sold by the kilogram: 1.5 kg at 2.99.
+    expect((await b.post(`${base}/cart/add`, { productId: shop.apple.id, qty: '1.5' })).status).toBe(303);
+    expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '1.5' })).status).toBe(400);
+    expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '1000' })).status).toBe(400);
+    expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '-1' })).status).toBe(400);
+    expect((await b.post(`${base}/cart/add`, { productId: '00000000-0000-4000-8000-000000000000' })).status).toBe(400);
+    expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '3' })).status).toBe(303);
+    expect((await b.post(`${base}/cart/update`, { productId: shop.cola.id, qty: '2' })).status).toBe(303);
+    const text = await (await b.get(`${base}/cart`)).text();
+    // The till prices the same basket.
+    const t = shop.till;
+    await ok(t, 'cart.addProduct', { productId: shop.apple.id, qty: 1500 }, 's1');
+    await ok(t, 'cart.addProduct', { productId: shop.cola.id, qty: 2000 }, 's1');
+    const till = await ok(t, 'cart.get', {}, 's1');
+    const yuan = (minor: number) => `¥${(minor / 100).toFixed(2)}`;
+    expect(text).toContain(yuan(till.priced.total));
+    expect(text).toContain(yuan(till.priced.taxTotal));
+    expect(till.priced.total).toBe(449 + 300);
+    await ok(t, 'cart.clear', {}, 's1').catch(() => undefined);
+    // Without the CSRF token, nothing changes.
+    expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id }, { csrf: false })).status).toBe(403);
+    expect((await b.post(`${base}/cart/remove`, { productId: shop.apple.id })).status).toBe(303);
+    expect(await (await b.get(`${base}/cart`)).text()).not.toContain('Apples');
+  });
+
+  it('is answered in Chinese', async () => {
+    const b = new Browser(cloud);
+    await b.get(`${base}?lang=zh-CN`);
+    await b.post(`${base}/cart/add`, { productId: shop.apple.id, qty: '1' });
+    const text = await (await b.get(`${base}/cart`)).text();
+    expect(text).toContain('购物车');
+    expect(text).toContain('苹果');
+    expect(text).toContain('去结算');
   });
 });

@@ -19,7 +19,8 @@ export interface CheckoutForm {
 
 export type FieldErrors = Partial<Record<string, CheckoutWord>>;
 
-const str = (form: Record<string, unknown>, k: string, max = 2000) => (typeof form[k] === 'string' ? (form[k] as string) : '').slice(0, max);
+const str = (form: Record<string, unknown>, k: string, max = 2000) =>
+  (typeof form[k] === 'string' ? (form[k] as string) : '').slice(0, max);
 
 export function readCheckoutForm(form: Record<string, unknown>): CheckoutForm {
   return {
@@ -56,7 +57,10 @@ export interface CheckedCheckout {
 }
 
 /** The checked input, or the errors per field (`_form` for the form as a whole). */
-export function checkCheckoutForm(f: CheckoutForm, methods: readonly ShippingMethod[]): { ok: true; value: CheckedCheckout } | { ok: false; errors: FieldErrors } {
+export function checkCheckoutForm(
+  f: CheckoutForm,
+  methods: readonly ShippingMethod[],
+): { ok: true; value: CheckedCheckout } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const line = (k: string, v: string, max: number, required: boolean) => {
     if (required && v.trim() === '') errors[k] = 'required';

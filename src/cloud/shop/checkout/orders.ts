@@ -220,8 +220,7 @@ export interface Payment {
 }
 
 export type PaidOutcome =
-  | { ok: true; outcome: 'paid' | 'duplicate' | 'refund_due' }
-  | { ok: false; reason: 'amount_mismatch' | 'not_found'; message: string };
+  { ok: true; outcome: 'paid' | 'duplicate' | 'refund_due' } | { ok: false; reason: 'amount_mismatch' | 'not_found'; message: string };
 
 /**
  * Marks an order paid on a verified payment, in one transaction: the payment is recorded once, the

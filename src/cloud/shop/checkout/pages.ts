@@ -75,51 +75,53 @@ export function cartPage(c: ShopContext, cart: PricedShopCart, message: Checkout
     <h1>${w('cartTitle')}</h1>
     ${message ? html`<p class="errbox" role="alert">${w(message, vars)}</p>` : ''}
     ${cart.unavailable.map((u) => html`<p class="err">${w('unavailable', { name: u.name || u.productId })}</p>`)}
-    ${cart.lines.length === 0
-      ? html`<p>${w('cartEmpty')}</p>
-          <p><a class="btn" href="${base}">${w('continueShopping')}</a></p>`
-      : html`<table>
-            <thead>
-              <tr>
-                <th>${w('product')}</th>
-                <th class="num">${w('price')}</th>
-                <th>${w('qty')}</th>
-                <th class="num">${w('lineTotal')}</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${cart.lines.map(
-                (l) =>
-                  html`<tr>
-                    <td>${productName(c, l.product)}</td>
-                    <td class="num">${money(c, l.product.price, cur)}</td>
-                    <td>
-                      <form method="post" action="${base}/cart/update">
-                        ${csrfField(c)}<input type="hidden" name="productId" value="${l.product.id}" />
-                        <input
-                          class="qty"
-                          name="qty"
-                          inputmode="decimal"
-                          value="${qtyInput(l.qty, l.product.unit)}"
-                          aria-label="${w('qty')}"
-                        />
-                        <button type="submit">${w('update')}</button>
-                      </form>
-                    </td>
-                    <td class="num">${money(c, l.priced.total, cur)}</td>
-                    <td>
-                      <form method="post" action="${base}/cart/remove">
-                        ${csrfField(c)}<input type="hidden" name="productId" value="${l.product.id}" />
-                        <button type="submit">${w('remove')}</button>
-                      </form>
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-          ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null)}
-          <p><a class="btn" href="${base}/checkout">${w('toCheckout')}</a> <a href="${base}">${w('continueShopping')}</a></p>`}`;
+    ${
+      cart.lines.length === 0
+        ? html`<p>${w('cartEmpty')}</p>
+            <p><a class="btn" href="${base}">${w('continueShopping')}</a></p>`
+        : html`<table>
+              <thead>
+                <tr>
+                  <th>${w('product')}</th>
+                  <th class="num">${w('price')}</th>
+                  <th>${w('qty')}</th>
+                  <th class="num">${w('lineTotal')}</th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${cart.lines.map(
+                  (l) =>
+                    html`<tr>
+                      <td>${productName(c, l.product)}</td>
+                      <td class="num">${money(c, l.product.price, cur)}</td>
+                      <td>
+                        <form method="post" action="${base}/cart/update">
+                          ${csrfField(c)}<input type="hidden" name="productId" value="${l.product.id}" />
+                          <input
+                            class="qty"
+                            name="qty"
+                            inputmode="decimal"
+                            value="${qtyInput(l.qty, l.product.unit)}"
+                            aria-label="${w('qty')}"
+                          />
+                          <button type="submit">${w('update')}</button>
+                        </form>
+                      </td>
+                      <td class="num">${money(c, l.priced.total, cur)}</td>
+                      <td>
+                        <form method="post" action="${base}/cart/remove">
+                          ${csrfField(c)}<input type="hidden" name="productId" value="${l.product.id}" />
+                          <button type="submit">${w('remove')}</button>
+                        </form>
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+            ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null)}
+            <p><a class="btn" href="${base}/checkout">${w('toCheckout')}</a> <a href="${base}">${w('continueShopping')}</a></p>`
+    }`;
   return page(c, w('cartTitle'), body, { status: message ? 400 : 200 });
 }
 
@@ -136,22 +138,26 @@ function totalsTable(
       <td>${w('subtotal')}</td>
       <td>${money(c, t.subtotal, cur)}</td>
     </tr>
-    ${t.discountTotal > 0
-      ? html`<tr>
-          <td>${w('discount')}</td>
-          <td>−${money(c, t.discountTotal, cur)}</td>
-        </tr>`
-      : ''}
+    ${
+      t.discountTotal > 0
+        ? html`<tr>
+            <td>${w('discount')}</td>
+            <td>−${money(c, t.discountTotal, cur)}</td>
+          </tr>`
+        : ''
+    }
     <tr>
       <td>${mode === 'inclusive' ? w('taxIncluded') : w('tax')}</td>
       <td>${money(c, t.taxTotal, cur)}</td>
     </tr>
-    ${shipping === null
-      ? ''
-      : html`<tr>
-          <td>${w('shipping')}</td>
-          <td>${shipping === 0 ? w('free') : money(c, shipping, cur)}</td>
-        </tr>`}
+    ${
+      shipping === null
+        ? ''
+        : html`<tr>
+            <td>${w('shipping')}</td>
+            <td>${shipping === 0 ? w('free') : money(c, shipping, cur)}</td>
+          </tr>`
+    }
     <tr>
       <th>${w('total')}</th>
       <th class="num">${money(c, t.total + (shipping ?? 0), cur)}</th>
@@ -190,16 +196,16 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
         ${cart.terms.shipping.methods.map((m) => {
           const charge = chargeFor(m, cart, null);
           return html`<label
-            ><input type="radio" name="method" value="${m.id}" ${form.method === m.id ? raw('checked') : ''} />
-            ${methodName(c, m)} — ${charge === 0 ? w('free') : charge === null ? '' : money(c, charge, cur)}</label
+            ><input type="radio" name="method" value="${m.id}" ${form.method === m.id ? raw('checked') : ''} /> ${methodName(c, m)} —
+            ${charge === 0 ? w('free') : charge === null ? '' : money(c, charge, cur)}</label
           >`;
         })}
         ${fieldErr(c, errors, 'method')}
       </fieldset>
       <fieldset>
         <legend>${w('address')}</legend>
-        ${input('a_name', w('recipient'), a.name, raw('autocomplete="shipping name"'))}
-        ${input('a_company', w('company'), a.company)} ${input('a_line1', w('line1'), a.line1, raw('autocomplete="shipping address-line1"'))}
+        ${input('a_name', w('recipient'), a.name, raw('autocomplete="shipping name"'))} ${input('a_company', w('company'), a.company)}
+        ${input('a_line1', w('line1'), a.line1, raw('autocomplete="shipping address-line1"'))}
         ${input('a_line2', w('line2'), a.line2, raw('autocomplete="shipping address-line2"'))}
         ${input('a_city', w('city'), a.city, raw('autocomplete="shipping address-level2"'))}
         ${input('a_region', w('region'), a.region, raw('autocomplete="shipping address-level1"'))}
@@ -268,33 +274,39 @@ export function orderPage(
     <h1>${w('orderTitle', { number: order.shopNumber })}</h1>
     <p><strong>${state}</strong></p>
     ${order.refundDue ? html`<p class="errbox">${w('refundDue')}</p>` : ''}
-    ${order.state === 'pending'
-      ? html`<form method="post" action="${base}/orders/${order.id}/pay">
-            ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('payNow')}</button>
-          </form>
-          <p>
-            <a href="${base}/orders/${order.id}?${new URLSearchParams({ ...(opts.key ? { key: opts.key } : {}), check: '1' }).toString()}"
-              >${w('checkAgain')}</a
-            >
-          </p>`
-      : ''}
+    ${
+      order.state === 'pending'
+        ? html`<form method="post" action="${base}/orders/${order.id}/pay">
+              ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('payNow')}</button>
+            </form>
+            <p>
+              <a href="${base}/orders/${order.id}?${new URLSearchParams({ ...(opts.key ? { key: opts.key } : {}), check: '1' }).toString()}"
+                >${w('checkAgain')}</a
+              >
+            </p>`
+        : ''
+    }
     ${opts.key ? html`<p class="muted">${w('keepLink')}</p>` : ''}
-    ${opts.pickupCode && order.state === 'paid' && !order.refundDue
-      ? html`<section>
-          <h2>${w('pickupCode')}</h2>
-          <p class="code">${formatPickupCode(opts.pickupCode)}</p>
-          <p>${w('pickupHint')} ${w('pickupAt', { store: c.get('store').name })}</p>
-        </section>`
-      : ''}
-    ${address
-      ? html`<section>
-          <h2>${w('shipTo')}</h2>
-          <p>
-            ${address.name}<br />${address.company ? html`${address.company}<br />` : ''}${address.line1}<br />
-            ${address.line2 ? html`${address.line2}<br />` : ''}${address.city} ${address.region ?? ''} ${address.postalCode}<br />${address.country}
-          </p>
-        </section>`
-      : ''}
+    ${
+      opts.pickupCode && order.state === 'paid' && !order.refundDue
+        ? html`<section>
+            <h2>${w('pickupCode')}</h2>
+            <p class="code">${formatPickupCode(opts.pickupCode)}</p>
+            <p>${w('pickupHint')} ${w('pickupAt', { store: c.get('store').name })}</p>
+          </section>`
+        : ''
+    }
+    ${
+      address
+        ? html`<section>
+            <h2>${w('shipTo')}</h2>
+            <p>
+              ${address.name}<br />${address.company ? html`${address.company}<br />` : ''}${address.line1}<br />
+              ${address.line2 ? html`${address.line2}<br />` : ''}${address.city} ${address.region ?? ''} ${address.postalCode}<br />${address.country}
+            </p>
+          </section>`
+        : ''
+    }
     <table>
       <thead>
         <tr>
@@ -327,11 +339,13 @@ export function orderPage(
           </li>`,
       )}
     </ul>
-    ${delivered && !received
-      ? html`<form method="post" action="${base}/orders/${order.id}/received">
-          ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('confirmReceipt')}</button>
-        </form>`
-      : ''}`;
+    ${
+      delivered && !received
+        ? html`<form method="post" action="${base}/orders/${order.id}/received">
+            ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('confirmReceipt')}</button>
+          </form>`
+        : ''
+    }`;
   return page(c, w('orderTitle', { number: order.shopNumber }), body);
 }
 
@@ -339,19 +353,27 @@ export function ordersListPage(c: ShopContext, orders: ShopOrder[]) {
   const w = wordsOf(c);
   const base = c.get('store').base;
   const label = (o: ShopOrder) =>
-    o.state === 'pending' ? w('statePending', { time: '' }) : o.state === 'paid' ? w('statePaid') : o.state === 'expired' ? w('stateExpired') : w('stateCancelled');
+    o.state === 'pending'
+      ? w('statePending', { time: '' })
+      : o.state === 'paid'
+        ? w('statePaid')
+        : o.state === 'expired'
+          ? w('stateExpired')
+          : w('stateCancelled');
   const body = html`<h1>${w('myOrders')}</h1>
-    ${orders.length === 0
-      ? html`<p>${w('noOrders')}</p>`
-      : html`<table>
-          ${orders.map(
-            (o) =>
-              html`<tr>
-                <td><a href="${base}/orders/${o.id}">${o.shopNumber}</a></td>
-                <td>${label(o)}</td>
-                <td class="num">${money(c, o.total, o.currency)}</td>
-              </tr>`,
-          )}
-        </table>`}`;
+    ${
+      orders.length === 0
+        ? html`<p>${w('noOrders')}</p>`
+        : html`<table>
+            ${orders.map(
+              (o) =>
+                html`<tr>
+                  <td><a href="${base}/orders/${o.id}">${o.shopNumber}</a></td>
+                  <td>${label(o)}</td>
+                  <td class="num">${money(c, o.total, o.currency)}</td>
+                </tr>`,
+            )}
+          </table>`
+    }`;
   return page(c, w('myOrders'), body);
 }

@@ -162,7 +162,9 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     const { productId, qty } = await cartInput(c, '1');
     const cart = await ensureCart(c, deps, secure);
     const result =
-      qty === null ? ({ ok: false, reason: 'badQty' } as const) : await changeCart(deps, c.get('store').orgId, cart.id, productId, qty, 'add');
+      qty === null
+        ? ({ ok: false, reason: 'badQty' } as const)
+        : await changeCart(deps, c.get('store').orgId, cart.id, productId, qty, 'add');
     return afterChange(c, cart.id, result);
   });
   shop.post('/cart/update', async (c) => {
@@ -170,7 +172,9 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     const cart = await findCart(c, deps);
     if (!cart) return c.redirect(`${c.get('store').base}/cart`, 303);
     const result =
-      qty === null ? ({ ok: false, reason: 'badQty' } as const) : await changeCart(deps, c.get('store').orgId, cart.id, productId, qty, 'set');
+      qty === null
+        ? ({ ok: false, reason: 'badQty' } as const)
+        : await changeCart(deps, c.get('store').orgId, cart.id, productId, qty, 'set');
     return afterChange(c, cart.id, result);
   });
   shop.post('/cart/remove', async (c) => {

@@ -13,7 +13,12 @@ export interface HoldLine {
 export type HoldOutcome = { ok: true } | { ok: false; short: { productId: string; available: number }[] };
 
 export interface OrderStock {
-  hold(tx: CloudDb, deps: CloudDeps, at: { orgId: string; storeId: string; orderId: string; expiresAt: number }, lines: HoldLine[]): Promise<HoldOutcome>;
+  hold(
+    tx: CloudDb,
+    deps: CloudDeps,
+    at: { orgId: string; storeId: string; orderId: string; expiresAt: number },
+    lines: HoldLine[],
+  ): Promise<HoldOutcome>;
   consume(tx: CloudDb, deps: CloudDeps, at: { orgId: string; storeId: string; orderId: string }): Promise<void>;
   release(tx: CloudDb, deps: CloudDeps, at: { orgId: string; storeId: string; orderId: string }): Promise<void>;
 }

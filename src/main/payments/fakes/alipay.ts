@@ -630,12 +630,14 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
       };
       trades.set(outTradeNo, t);
     }
-    res.writeHead(200, { 'content-type': 'text/html;charset=utf-8' }).end(
-      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>支付宝收银台 (training)</title></head><body>` +
-        `<h1>支付宝 · ${escape(t.subject)}</h1><p class="amount">¥${fenToYuan(t.amount)}</p>` +
-        `<form method="post" action="/cashier/pay"><input type="hidden" name="out_trade_no" value="${escape(outTradeNo)}">` +
-        `<button type="submit">确认付款 Pay</button></form></body></html>`,
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/html;charset=utf-8' })
+      .end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>支付宝收银台 (training)</title></head><body>` +
+          `<h1>支付宝 · ${escape(t.subject)}</h1><p class="amount">¥${fenToYuan(t.amount)}</p>` +
+          `<form method="post" action="/cashier/pay"><input type="hidden" name="out_trade_no" value="${escape(outTradeNo)}">` +
+          `<button type="submit">确认付款 Pay</button></form></body></html>`,
+      );
   }
 
   /** The buyer confirms on the cashier: paid, notified, and sent back to the shop. */
