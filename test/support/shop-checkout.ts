@@ -4,11 +4,11 @@
  * browser (cookies kept, forms posted with their CSRF token).
  */
 import type { Hono } from 'hono';
-import { openCloudStore } from '../../src/cloud/db/open';
+import { openCloudStore, rowsOf, sql } from '../../src/cloud/db/open';
 import { cloudDeps, type CloudDeps } from '../../src/cloud/deps';
 import { buildCloudApp, serveCloud, type RunningCloud } from '../../src/cloud/server';
 import type { CheckoutOptions } from '../../src/cloud/shop/checkout/routes';
-import type { OrderStock } from '../../src/cloud/shop/checkout/stock';
+import { catalogStock, type OrderStock } from '../../src/cloud/shop/checkout/stock';
 import type { ShopPaymentConfig } from '../../src/cloud/shop/checkout/payment';
 import { startFakeAlipay, type FakeAlipay } from '../../src/main/payments/fakes/alipay';
 import type { SyncTransport } from '../../src/main/sync/transport';
@@ -24,47 +24,10 @@ export interface ShopCloud {
   alipay: FakeAlipay;
   /** What each store's shop pays with (tests change it). */
   payments: Map<string, ShopPaymentConfig>;
-  stock: TestStock;
+  stock: OrderStock;
   /** Moves the cloud's clock (expiry). */
   advance(ms: number): void;
   close(): Promise<void>;
-}
-
-/**
- * The catalog room's reservations as checkout sees them (hold, consume, release), kept per
- * product: enough for checkout's own rules. The real ones live in shop/catalog.
- */
-export interface TestStock extends OrderStock {
-  available: Map<string, number>;
-  held: Map<string, { productId: string; qty: number }[]>;
-}
-
-export function testStock(): TestStock {
-  const available = new Map<string, number>();
-  const held = new Map<string, { productId: string; qty: number }[]>();
-  return {
-    available,
-    held,
-    async hold(_tx, _deps, at, lines) {
-      const short = lines
-        .filter((l) => (available.get(l.productId) ?? Infinity) < l.qty)
-        .map((l) => ({ productId: l.productId, available: available.get(l.productId) ?? 0 }));
-      if (short.length) return { ok: false, short };
-      // Only counted products are held (the others stand for plenty).
-      const counted = lines.filter((l) => available.has(l.productId));
-      for (const l of counted) available.set(l.productId, available.get(l.productId)! - l.qty);
-      held.set(at.orderId, counted);
-      return { ok: true };
-    },
-    async consume(_tx, _deps, at) {
-      held.delete(at.orderId);
-    },
-    async release(_tx, _deps, at) {
-      for (const l of held.get(at.orderId) ?? [])
-        if (available.has(l.productId)) available.set(l.productId, available.get(l.productId)! + l.qty);
-      held.delete(at.orderId);
-    },
-  };
 }
 
 export const SHOP_SECRET = 'test-shop-secret-0123456789abcdef';
@@ -81,7 +44,7 @@ export async function startShopCloud(over: Partial<CheckoutOptions> = {}): Promi
   });
   const alipay = await startFakeAlipay({ now: () => deps.clock() });
   const payments = new Map<string, ShopPaymentConfig>();
-  const stock = testStock();
+  const stock = over.stock ?? catalogStock;
   const checkout: CheckoutOptions = {
     payments: (storeId) => payments.get(storeId) ?? null,
     stock,
@@ -130,16 +93,42 @@ export async function tillWithShop(cloud: ShopCloud, priceMode: 'inclusive' | 'e
   const ready = await readyStore(till, 's1', { currency: 'CNY', priceMode });
   const status = await ok(till, 'sync.createOrg', { serverUrl: cloud.url, orgName: 'Acme', signupSecret: TEST_SIGNUP_SECRET }, 's1');
   const now = till.clock();
-  for (const p of [ready.cola, ready.bread, ready.apple])
+  const [location] = await ok(till, 'stock.locations', {}, 's1');
+  /** The till counts the product's stock (units), and the cloud hears of it. */
+  const setStock = async (productId: string, units: number) => {
+    await ok(
+      till,
+      'stock.adjust',
+      { productId, locationId: location!.id, mode: 'set', qty: units * 1000, reason: 'correction', note: '' },
+      's1',
+    );
+    await till.sync.engine.syncNow();
+  };
+  const listed = async (productId: string, units: number) => {
     till.deps.sqlite
       .prepare(
         'INSERT INTO online_listings (product_id, sold_online, description, safety_buffer, updated_at, hlc) VALUES (?, 1, ?, NULL, ?, ?)',
       )
-      .run(p.id, '', now, till.deps.hlc.now());
-  await till.sync.engine.syncNow();
+      .run(productId, '', now, till.deps.hlc.now());
+    await setStock(productId, units);
+  };
+  for (const p of [ready.cola, ready.bread, ready.apple]) await listed(p.id, 1000);
   const storeId = status.storeId!;
+  const [org] = await rowsOf<{ org_id: string }>(cloud.deps.db, sql`SELECT org_id FROM stores WHERE id = ${storeId}`);
+  const orgId = org!.org_id;
   cloud.payments.set(storeId, alipayFor(cloud.alipay));
-  return { till, storeId, ...ready };
+  /** A new product sold online with `units` in stock. */
+  const product = async (name: string, price: number, units: number) => {
+    const p = await ok(
+      till,
+      'catalog.create',
+      { sku: name.toUpperCase(), name, unit: 'each', price, cost: 10, barcodes: [], taxRateId: ready.std.id },
+      's1',
+    );
+    await listed(p.id, units);
+    return p.id;
+  };
+  return { till, storeId, orgId, setStock, product, ...ready };
 }
 
 /** A buyer's browser: keeps cookies, follows nothing on its own, posts forms with the page's CSRF token. */

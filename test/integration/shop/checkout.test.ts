@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../src/cloud/db/open';
+import { availableOnline } from '../../../src/cloud/shop/catalog/stock';
 import { ok } from '../../support/app';
 import { syncAll } from '../../support/sync';
 import { Browser, hidden, startShopCloud, tillWithShop, type ShopCloud } from '../../support/shop-checkout';
@@ -51,6 +52,9 @@ async function orderRow(shopNumber: string) {
   );
   return row!;
 }
+
+const available = async (productId: string) =>
+  (await availableOnline(cloud.deps.db, { orgId: shop.orgId, storeId: shop.storeId }, [productId], cloud.deps.clock())).get(productId);
 
 const tradeNoOf = (gatewayUrl: string) =>
   (JSON.parse(new URL(gatewayUrl).searchParams.get('biz_content')!) as { out_trade_no: string }).out_trade_no;
@@ -269,19 +273,14 @@ describe('checkout', () => {
   });
 
   it('refuses short items with a page naming them, and holds nothing', async () => {
-    cloud.stock.available.set(shop.bread.id, 1000);
-    try {
-      const b = new Browser(cloud);
-      const { res } = await checkout(b, [{ productId: shop.bread.id, qty: '3' }], {});
-      expect(res.status).toBe(409);
-      const text = await res.text();
-      expect(text).toContain('Sourdough bread: only 1 left');
-      expect(cloud.stock.available.get(shop.bread.id)).toBe(1000);
-      // The cart is still there to fix.
-      expect(await (await b.get(`${base}/cart`)).text()).toContain('Sourdough bread');
-    } finally {
-      cloud.stock.available.delete(shop.bread.id);
-    }
+    const tea = await shop.product('Tea', 500, 1);
+    const b = new Browser(cloud);
+    const { res } = await checkout(b, [{ productId: tea, qty: '3' }], {});
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('Tea: only 1 left');
+    expect(await available(tea)).toBe(1000);
+    // The cart is still there to fix.
+    expect(await (await b.get(`${base}/cart`)).text()).toContain('Tea');
   });
 
   it('a pick-up order shows its code once paid, and the till gets only its hash', async () => {
@@ -311,37 +310,43 @@ describe('checkout', () => {
 
 describe('expiry', () => {
   it('an unpaid order expires and frees its units; a late payment takes them again, or is marked for a refund', async () => {
-    cloud.stock.available.set(shop.cola.id, 2000);
-    try {
-      const b = new Browser(cloud);
-      const { tradeNo } = await placed(b, {}, [{ productId: shop.cola.id, qty: '2' }]);
-      expect(cloud.stock.available.get(shop.cola.id)).toBe(0);
-      cloud.advance(16 * 60_000);
-      // The next shop request expires it.
-      await b.get(`${base}/cart`);
-      expect((await orderRow(tradeNo)).state).toBe('expired');
-      expect(cloud.stock.available.get(shop.cola.id)).toBe(2000);
-      // Paid late while the units are still there: taken again, paid as usual.
-      await cloud.alipay.customerPays(tradeNo);
-      expect(await orderRow(tradeNo)).toMatchObject({ state: 'paid', refund_due: 0 });
-      expect(cloud.stock.available.get(shop.cola.id)).toBe(0);
+    const soap = await shop.product('Soap', 300, 2);
+    const b = new Browser(cloud);
+    const { tradeNo } = await placed(b, {}, [{ productId: soap, qty: '2' }]);
+    expect(await available(soap)).toBe(0);
+    cloud.advance(16 * 60_000);
+    // The next shop request expires it.
+    await b.get(`${base}/cart`);
+    expect((await orderRow(tradeNo)).state).toBe('expired');
+    expect(await available(soap)).toBe(2000);
+    // Paid late while the units are still there: taken again, paid as usual.
+    await cloud.alipay.customerPays(tradeNo);
+    expect(await orderRow(tradeNo)).toMatchObject({ state: 'paid', refund_due: 0 });
+    expect(await available(soap)).toBe(0);
 
-      // Another expires, its units sell, then its payment arrives: a shortage the store sees, and a refund due.
-      cloud.stock.available.set(shop.cola.id, 1000);
-      const second = await placed(new Browser(cloud), {}, [{ productId: shop.cola.id, qty: '1' }]);
-      cloud.advance(16 * 60_000);
-      await new Browser(cloud).get(`${base}/cart`);
-      expect((await orderRow(second.tradeNo)).state).toBe('expired');
-      cloud.stock.available.set(shop.cola.id, 0);
-      expect((await cloud.alipay.customerPays(second.tradeNo))[0]!.body).toBe('success');
-      const row = await orderRow(second.tradeNo);
-      expect(row).toMatchObject({ state: 'paid', refund_due: 1 });
-      await syncAll([shop.till]);
-      const events = shop.till.deps.sqlite.prepare('SELECT kind FROM online_order_events WHERE order_id = ?').all(row.id);
-      expect(events).toEqual([{ kind: 'shortage' }]);
-    } finally {
-      cloud.stock.available.delete(shop.cola.id);
-    }
+    // Another expires, its units sell at the counter, then its payment arrives: a shortage the store sees, and a refund due.
+    await shop.setStock(soap, 3);
+    const second = await placed(new Browser(cloud), {}, [{ productId: soap, qty: '1' }]);
+    cloud.advance(16 * 60_000);
+    await new Browser(cloud).get(`${base}/cart`);
+    expect((await orderRow(second.tradeNo)).state).toBe('expired');
+    await shop.setStock(soap, 2);
+    expect(await available(soap)).toBe(0);
+    expect((await cloud.alipay.customerPays(second.tradeNo))[0]!.body).toBe('success');
+    const row = await orderRow(second.tradeNo);
+    expect(row).toMatchObject({ state: 'paid', refund_due: 1 });
+    await syncAll([shop.till]);
+    const events = shop.till.deps.sqlite.prepare('SELECT kind FROM online_order_events WHERE order_id = ?').all(row.id);
+    expect(events).toEqual([{ kind: 'shortage' }]);
+    const page = await (
+      await b.get(`${base}/orders/${row.id}?key=${new URL(cloud.alipay.trades.get(second.tradeNo)!.returnUrl!).searchParams.get('key')}`)
+    ).text();
+    expect(page).toContain('The store will refund you in full');
+    // The till sees what the web holds: the first order's units, consumed until it ships.
+    const held = shop.till.deps.sqlite
+      .prepare('SELECT state, qty FROM stock_reservations WHERE order_id = ? ORDER BY created_at')
+      .all((await orderRow(tradeNo)).id);
+    expect(held).toContainEqual({ state: 'consumed', qty: 2000 });
   });
 });
 

@@ -1,12 +1,14 @@
 /**
- * What checkout reads of the organisation's catalog and the store's settings: the synced records
- * themselves, a few at a time (a cart's products, the store's price mode), never a whole catalog.
+ * What checkout reads of the organisation's catalog and the store's settings: the catalog room's
+ * projection of products, and a few records by key (a product's cost, the store's price mode and
+ * shipping methods), never a whole catalog.
  */
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { readOnlineShipping, type OnlineShipping } from '../../../shared/online-shipping';
 import { isUnit, type Unit } from '../../../shared/units';
 import { rowsOf, type CloudDb } from '../../db/open';
 import { parseMutableBody } from '../../records';
+import { shopProducts } from '../catalog/schema';
 
 export interface SaleProduct {
   id: string;
@@ -45,27 +47,31 @@ async function bodies(db: CloudDb, orgId: string, entity: string, storeId: strin
   return out;
 }
 
-/** The products by id (absent when unknown to the organisation). */
+/**
+ * The products by id (absent when unknown to the organisation), from the catalog room's
+ * projection; the cost (for the sale's margin) from the product's record, a key lookup each.
+ */
 export async function loadSaleProducts(db: CloudDb, orgId: string, ids: string[]): Promise<Map<string, SaleProduct>> {
   const unique = [...new Set(ids)];
-  const products = await bodies(db, orgId, 'product', '', unique);
-  const listings = await bodies(db, orgId, 'online_listing', '', unique);
-  const rateIds = [...new Set([...products.values()].map((p) => String(p.tax_rate_id)))];
-  const rates = await bodies(db, orgId, 'tax_rate', '', rateIds);
   const out = new Map<string, SaleProduct>();
-  for (const [id, p] of products) {
-    const rate = rates.get(String(p.tax_rate_id));
-    const unit = isUnit(p.unit) ? p.unit : 'each';
-    out.set(id, {
-      id,
-      sku: String(p.sku),
-      name: String(p.name),
-      altName: typeof p.alt_name === 'string' ? p.alt_name : null,
-      unit,
-      price: Number(p.price),
-      cost: Number(p.cost ?? 0),
-      taxRateBp: Number(rate?.rate_bp ?? 0),
-      sellable: p.archived !== true && listings.get(id)?.sold_online === true,
+  if (unique.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(shopProducts)
+    .where(and(eq(shopProducts.orgId, orgId), inArray(shopProducts.productId, unique)));
+  const records = await bodies(db, orgId, 'product', '', unique);
+  for (const p of rows) {
+    if (p.name === null) continue;
+    out.set(p.productId, {
+      id: p.productId,
+      sku: p.sku,
+      name: p.name,
+      altName: p.altName,
+      unit: isUnit(p.unit) ? p.unit : 'each',
+      price: p.price,
+      cost: Number(records.get(p.productId)?.cost ?? 0),
+      taxRateBp: p.taxRateBp,
+      sellable: p.listed,
     });
   }
   return out;

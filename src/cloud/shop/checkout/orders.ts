@@ -273,7 +273,8 @@ export async function markPaid(
       );
       shortage = !again.ok;
     }
-    if (!shortage) await stock.consume(tx, deps, at);
+    // A hold that lapsed before the sweep released it may have lost its units to another order.
+    if (!shortage) shortage = (await stock.consume(tx, deps, at)).short.length > 0;
     await tx
       .update(shopOrders)
       .set({ state: 'paid', paidAt: now, providerRef: pay.providerRef, payerAccount: pay.account, refundDue: shortage ? 1 : 0 })

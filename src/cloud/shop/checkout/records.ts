@@ -2,15 +2,13 @@
  * The records a paid online order becomes for the store's tills: an `order` fact (source 'online',
  * terminal 'WEB', rung up by the organisation's "Online shop" staff member), its `online_order`
  * and steps. Each is checked against the very shape a till checks when it pulls, then written to
- * the change log like a till's push.
+ * the change log like a till's push (shop/records.ts, which also keeps the catalog's projections).
  */
 import { createHash } from 'node:crypto';
-import { syncEntity, type SharedEntity } from '../../../shared/sync/entities';
-import { checkRecord } from '../../../shared/sync/validate';
 import { rowsOf, sql, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
-import { insertFacts, reserveSeqs, type RecordRow } from '../../records';
 import { writeStaffRecords } from '../../staff';
+import { writeShopRecords } from '../records';
 
 /** The terminal code online orders carry (a till's codes are T1, T2…: never this). */
 export const ONLINE_TERMINAL = 'WEB';
@@ -47,31 +45,7 @@ export interface Fact {
   ch?: Record<string, Record<string, unknown>[]>;
 }
 
-/** Appends the facts to the store's change log, in order; each must be exactly what a till accepts. */
+/** Appends the facts to the store's change log, in order, checked as a till checks a pull (the catalog room's writer). */
 export async function writeFacts(deps: CloudDeps, tx: CloudDb, orgId: string, storeId: string, facts: Fact[]): Promise<void> {
-  if (facts.length === 0) return;
-  const now = deps.clock();
-  for (const f of facts) {
-    const refusal = checkRecord(syncEntity(f.e) as SharedEntity, f, { now, maxDriftMs: deps.maxDriftMs, ahead: 'clamp' });
-    if (refusal) throw new Error(`the shop made a ${f.e} a till would refuse: ${refusal.message}`);
-  }
-  let seq = await reserveSeqs(tx, orgId, facts.length);
-  const rows: RecordRow[] = facts.map((f) => {
-    const isOrder = f.e === 'order';
-    return {
-      entity: f.e,
-      storeId,
-      entityId: f.i,
-      kind: 'append-only',
-      body: JSON.stringify(f.ch ? { e: f.e, i: f.i, d: f.d, ch: f.ch } : { e: f.e, i: f.i, d: f.d }),
-      uniq: null,
-      // The projections a till's push gives the same facts (reports read them).
-      refId: isOrder ? String(f.d.currency) : null,
-      qty: null,
-      amount: isOrder ? Number(f.d.total) : null,
-      at: Number(isOrder ? f.d.created_at : (f.d.at ?? f.d.created_at)),
-      seq: seq++,
-    };
-  });
-  await insertFacts(tx, orgId, null, now, rows);
+  await writeShopRecords(tx, deps, orgId, storeId, facts);
 }
