@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { openCloudStore } from './db/open';
 import { cloudDeps } from './deps';
 import { buildCloudApp, serveCloud } from './server';
+import { checkoutFromEnv, startExpirySweep } from './shop/checkout/config';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,7 +24,12 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || null;
   const store = await openCloudStore({ databaseUrl, dataDir: databaseUrl ? null : resolve(values.data ?? 'countertop-cloud') });
   const signupSecret = process.env.CLOUD_SIGNUP_SECRET || null;
-  const app = buildCloudApp(cloudDeps(store.db, { noteWrites: store.noteWrites }), { signupSecret });
+  const deps = cloudDeps(store.db, { noteWrites: store.noteWrites });
+  const secureCookies = (process.env.SHOP_PUBLIC_URL ?? '').startsWith('https:');
+  const checkout = checkoutFromEnv(process.env, secureCookies);
+  const app = buildCloudApp(deps, { signupSecret, shop: { secureCookies, ...(checkout.options ? { checkout: checkout.options } : {}) } });
+  const stopSweep = checkout.options ? startExpirySweep(deps, checkout.options.stock) : () => undefined;
+  console.log(checkout.note);
   const running = await serveCloud(app, { port, host: values.host });
   console.log(`Countertop cloud database: ${store.kind} (${store.where})`);
   console.log(
@@ -36,6 +42,7 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    stopSweep();
     void running
       .close()
       .then(() => store.close())

@@ -275,6 +275,10 @@ describe('checkout', () => {
   it('refuses short items with a page naming them, and holds nothing', async () => {
     const tea = await shop.product('Tea', 500, 1);
     const b = new Browser(cloud);
+    await b.post(`${base}/cart/add`, { productId: tea, qty: '3' });
+    // The cart warns before checkout.
+    expect(await (await b.get(`${base}/cart`)).text()).toContain('Only 1 left online');
+    await b.post(`${base}/cart/remove`, { productId: tea });
     const { res } = await checkout(b, [{ productId: tea, qty: '3' }], {});
     expect(res.status).toBe(409);
     expect(await res.text()).toContain('Tea: only 1 left');
@@ -448,5 +452,34 @@ describe('the cart', () => {
     expect(text).toContain('购物车');
     expect(text).toContain('苹果');
     expect(text).toContain('去结算');
+  });
+});
+
+describe('on a phone', () => {
+  it('goes to Alipay’s mobile-web cashier', async () => {
+    const b = new Browser(cloud, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148');
+    const { res } = await checkout(b, [{ productId: shop.cola.id, qty: '1' }], {});
+    const gateway = new URL(res.headers.get('location')!);
+    expect(gateway.searchParams.get('method')).toBe('alipay.trade.wap.pay');
+    expect(JSON.parse(gateway.searchParams.get('biz_content')!)).toMatchObject({ product_code: 'QUICK_WAP_WAY', total_amount: '9.50' });
+    expect((await b.get(gateway.toString())).status).toBe(200);
+  });
+
+  it('a store without Alipay says so before taking an order', async () => {
+    const saved = cloud.payments.get(shop.storeId)!;
+    cloud.payments.delete(shop.storeId);
+    try {
+      const b = new Browser(cloud);
+      const { res, idem } = await checkout(b, [{ productId: shop.cola.id, qty: '1' }], {});
+      expect(res.status).toBe(409);
+      expect(await res.text()).toContain('does not take online payments');
+      const [n] = await rowsOf<{ n: string | number }>(
+        cloud.deps.db,
+        sql`SELECT COUNT(*) AS n FROM shop_orders WHERE idempotency_key = ${idem}`,
+      );
+      expect(Number(n!.n)).toBe(0);
+    } finally {
+      cloud.payments.set(shop.storeId, saved);
+    }
   });
 });

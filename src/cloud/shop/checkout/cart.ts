@@ -11,6 +11,7 @@ import type { CloudDb } from '../../db/open';
 import { sha256, type CloudDeps } from '../../deps';
 import type { ShopContext } from '../web/env';
 import { loadSaleProducts, loadStoreTerms, type SaleProduct, type StoreTerms } from './catalog';
+import { availableOnline } from '../catalog/stock';
 import { shopCartLines, shopCarts } from './schema';
 
 export const CART_COOKIE = 'shop_cart';
@@ -28,6 +29,8 @@ export interface CartLine {
   product: SaleProduct;
   qty: number;
   priced: PricedLine;
+  /** Units (thousandths) the store can sell online now: less than `qty` is a warning before checkout. */
+  available: number;
 }
 
 export interface PricedShopCart {
@@ -151,7 +154,7 @@ export function priceGoods(mode: 'inclusive' | 'exclusive', lines: { id: string;
 }
 
 /** The cart's lines priced now (an empty cart when `cartId` is null). */
-export async function pricedCart(db: CloudDb, orgId: string, storeId: string, cartId: string | null): Promise<PricedShopCart> {
+export async function pricedCart(db: CloudDb, orgId: string, storeId: string, cartId: string | null, now: number): Promise<PricedShopCart> {
   const terms = await loadStoreTerms(db, orgId, storeId);
   const rows = cartId
     ? await db.select().from(shopCartLines).where(eq(shopCartLines.cartId, cartId)).orderBy(asc(shopCartLines.addedAt))
@@ -169,7 +172,19 @@ export async function pricedCart(db: CloudDb, orgId: string, storeId: string, ca
     else unavailable.push({ productId: r.productId, name: p?.name ?? '' });
   }
   const priced = priceGoods(terms.priceMode, kept);
-  return { cartId, terms, lines: kept.map((l, i) => ({ product: l.product, qty: l.qty, priced: priced.lines[i]! })), unavailable, priced };
+  const available = await availableOnline(
+    db,
+    { orgId, storeId },
+    kept.map((l) => l.id),
+    now,
+  );
+  return {
+    cartId,
+    terms,
+    lines: kept.map((l, i) => ({ product: l.product, qty: l.qty, priced: priced.lines[i]!, available: available.get(l.id) ?? 0 })),
+    unavailable,
+    priced,
+  };
 }
 
 /** A method's charge for this cart, or null when it does not serve the destination. */

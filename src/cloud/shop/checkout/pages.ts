@@ -93,7 +93,14 @@ export function cartPage(c: ShopContext, cart: PricedShopCart, message: Checkout
                 ${cart.lines.map(
                   (l) =>
                     html`<tr>
-                      <td>${productName(c, l.product)}</td>
+                      <td>
+                        ${productName(c, l.product)}
+                        ${
+                          l.available < l.qty
+                            ? html`<br /><span class="err">${w('onlyLeft', { n: qtyText(c, l.available, l.product.unit) })}</span>`
+                            : ''
+                        }
+                      </td>
                       <td class="num">${money(c, l.product.price, cur)}</td>
                       <td>
                         <form method="post" action="${base}/cart/update">

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { parseQty } from '../../../shared/money';
 import { rowsOf, sql } from '../../db/open';
 import { CloudHttpError, sha256, type CloudDeps } from '../../deps';
+import { RateLimiter, boundBodies, rateLimited, type RateLimit } from '../../guards';
+import { MAX_NOTICE_BYTES, NOTIFY_RATE_LIMIT } from '../../payments/routes';
 import type { ShopContext, ShopEnv } from '../web/env';
 import { errorPage } from '../web/page';
 import { changeCart, chargeFor, ensureCart, findCart, pricedCart } from './cart';
@@ -31,6 +33,8 @@ export interface CheckoutOptions {
   holdMs?: number;
   /** Cookies marked Secure. */
   secure?: boolean;
+  /** Per address on the provider's notify endpoint; `false` only for tests from one address. */
+  rateLimit?: RateLimit | false;
 }
 
 export const DEFAULT_HOLD_MS = 15 * 60_000;
@@ -113,6 +117,9 @@ const emptyForm = (idem: string, country: string): CheckoutForm => ({
  */
 export function registerPaymentNotices(shop: Hono<ShopEnv>, deps: CloudDeps, opts: CheckoutOptions | undefined): void {
   if (!opts) return;
+  // A notification is a few kilobytes; the endpoint needs no credentials, so each process limits it per address.
+  shop.use('/pay/alipay/notify', boundBodies(MAX_NOTICE_BYTES));
+  if (opts.rateLimit !== false) shop.use('/pay/alipay/notify', rateLimited(new RateLimiter(opts.rateLimit ?? NOTIFY_RATE_LIMIT)));
   shop.post('/pay/alipay/notify', async (c) => {
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((value, name) => {
@@ -135,7 +142,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     await expire(c);
     const cart = await findCart(c, deps);
     const store = c.get('store');
-    return cartPage(c, await pricedCart(deps.db, store.orgId, store.storeId, cart?.id ?? null), null);
+    return cartPage(c, await pricedCart(deps.db, store.orgId, store.storeId, cart?.id ?? null, deps.clock()), null);
   });
 
   /** Reads productId and qty (units as typed; thousandths once parsed for the product's unit). */
@@ -153,7 +160,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
   async function afterChange(c: ShopContext, cartId: string, result: Awaited<ReturnType<typeof changeCart>>) {
     const store = c.get('store');
     if (result.ok) return c.redirect(`${store.base}/cart`, 303);
-    const cart = await pricedCart(deps.db, store.orgId, store.storeId, cartId);
+    const cart = await pricedCart(deps.db, store.orgId, store.storeId, cartId, deps.clock());
     return cartPage(c, cart, result.reason, { n: 50 });
   }
 
@@ -188,7 +195,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     await expire(c);
     const store = c.get('store');
     const ref = await findCart(c, deps);
-    const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null);
+    const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null, deps.clock());
     if (cart.lines.length === 0) return c.redirect(`${store.base}/cart`, 303);
     const buyer = c.get('buyer');
     const f = emptyForm(deps.randomBytes(18).toString('base64url'), cart.terms.currency === 'CNY' ? 'CN' : 'US');
@@ -214,14 +221,16 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       if (done) return repeat(c, done);
     }
     const ref = await findCart(c, deps);
-    const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null);
+    const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null, deps.clock());
     if (cart.lines.length === 0) return c.redirect(`${store.base}/cart`, 303);
     const checked = checkCheckoutForm(f, cart.terms.shipping.methods);
     if (!checked.ok) return checkoutPage(c, cart, f, checked.errors);
     const v = checked.value;
     const shipping = chargeFor(v.method, cart, v.address?.country ?? null);
     if (shipping === null) return checkoutPage(c, cart, f, { _form: 'fixErrors', method: 'noShipTo' });
-    if (!opts.payments(store.storeId)?.alipay) return errorPage(c, 409, checkoutWords(c.get('lang'), 'noPayment'));
+    // Alipay takes yuan only: a store in another currency has no online payment to offer yet.
+    if (!opts.payments(store.storeId)?.alipay || cart.terms.currency !== 'CNY')
+      return errorPage(c, 409, checkoutWords(c.get('lang'), 'noPayment'));
     const placed = await placeOrder(
       deps,
       opts.stock,
