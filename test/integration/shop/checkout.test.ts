@@ -1,7 +1,10 @@
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../src/cloud/db/open';
 import { availableOnline } from '../../../src/cloud/shop/catalog/stock';
+import { changeCart, ensureCart, findCart, pricedCart } from '../../../src/cloud/shop/checkout/cart';
+import type { ShopEnv } from '../../../src/cloud/shop/web/env';
 import { ok } from '../../support/app';
 import { syncAll } from '../../support/sync';
 import { Browser, hidden, startShopCloud, tillWithShop, type ShopCloud } from '../../support/shop-checkout';
@@ -481,5 +484,61 @@ describe('on a phone', () => {
     } finally {
       cloud.payments.set(shop.storeId, saved);
     }
+  });
+});
+
+describe('a cart and its buyer', () => {
+  /** The cart functions behind a frame whose signed-in buyer a header names (the buyers room sets it from a session). */
+  function appAs() {
+    const app = new Hono<ShopEnv>();
+    app.use('*', async (c, next) => {
+      c.set('lang', 'en');
+      c.set('csrf', 'x');
+      c.set('store', { orgId: shop.orgId, storeId: shop.storeId, name: 'S', base });
+      const who = c.req.header('x-buyer');
+      c.set('buyer', who ? { id: who, orgId: shop.orgId, name: who, email: null, phone: null, verified: true } : null);
+      await next();
+    });
+    app.post('/add/:product/:qty', async (c) => {
+      const cart = await ensureCart(c, cloud.deps, false);
+      await changeCart(cloud.deps, shop.orgId, cart.id, c.req.param('product'), Number(c.req.param('qty')), 'add');
+      return c.json(cart);
+    });
+    app.get('/cart', async (c) => {
+      const cart = await findCart(c, cloud.deps);
+      const priced = await pricedCart(cloud.deps.db, shop.orgId, shop.storeId, cart?.id ?? null, cloud.deps.clock());
+      return c.json({ id: cart?.id ?? null, lines: priced.lines.map((l) => [l.product.id, l.qty]) });
+    });
+    return app;
+  }
+
+  it('survives sign-in: the guest cart becomes the buyer’s, merged with the one they left elsewhere', async () => {
+    const app = appAs();
+    const call = async (method: string, path: string, headers: Record<string, string>) => {
+      const res = await app.request(path, { method, headers });
+      const cookie = res.headers.getSetCookie().find((l) => l.startsWith('shop_cart='));
+      return { body: (await res.json()) as { id: string | null; lines?: [string, number][] }, cookie: cookie?.split(';')[0] };
+    };
+    const buyer = `buyer-${cloud.deps.ids()}`;
+    // On their phone, signed in: a bread.
+    const phone = await call('POST', `/add/${shop.bread.id}/1000`, { 'x-buyer': buyer });
+    // On a laptop, as a guest: two colas and a bread.
+    const laptop = await call('POST', `/add/${shop.cola.id}/2000`, {});
+    await call('POST', `/add/${shop.bread.id}/1000`, { cookie: laptop.cookie! });
+    // Signing in on the laptop: one cart with everything.
+    const merged = await call('GET', '/cart', { cookie: laptop.cookie!, 'x-buyer': buyer });
+    expect(merged.body.id).toBe(laptop.body.id);
+    expect(new Map(merged.body.lines)).toEqual(
+      new Map([
+        [shop.cola.id, 2000],
+        [shop.bread.id, 2000],
+      ]),
+    );
+    // The phone, still signed in, finds the same cart.
+    const again = await call('GET', '/cart', { cookie: phone.cookie!, 'x-buyer': buyer });
+    expect(again.body.id).toBe(laptop.body.id);
+    // Signed out, or as someone else, the laptop's cookie no longer opens the buyer's cart.
+    expect((await call('GET', '/cart', { cookie: laptop.cookie! })).body.id).toBeNull();
+    expect((await call('GET', '/cart', { cookie: laptop.cookie!, 'x-buyer': 'someone-else' })).body.id).toBeNull();
   });
 });
