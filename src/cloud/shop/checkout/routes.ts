@@ -276,6 +276,8 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       if (await confirmByQuery(deps, opts.stock, cfg, order)) order = (await orderInStore(deps.db, order.storeId, order.id))!;
     }
     const code = order.fulfilment === 'pickup' ? pickupCode(opts.secret, order.id) : null;
+    // The address holds the order's key: it goes to no other site, and is kept out of caches.
+    c.header('Referrer-Policy', 'no-referrer');
     return orderPage(c, order, await orderLines(deps.db, order.id), await orderEvents(deps, order), {
       key: sameKey(key, order.accessKeyHash) ? key : null,
       pickupCode: code,
