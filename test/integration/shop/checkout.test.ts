@@ -295,7 +295,7 @@ describe('checkout', () => {
     const { tradeNo } = await placed(b, { method: 'pickup', a_line1: '', a_city: '' });
     await cloud.alipay.customerPays(tradeNo);
     const page = await (await b.get(cloud.alipay.trades.get(tradeNo)!.returnUrl!.replace(cloud.url, ''))).text();
-    const code = /class="code">([0-9A-Z]{4})-([0-9A-Z]{4})</.exec(page);
+    const code = /class="code">([0-9A-Z]{4}) ([0-9A-Z]{4})</.exec(page);
     expect(code).not.toBeNull();
     await syncAll([shop.till]);
     const row = await orderRow(tradeNo);

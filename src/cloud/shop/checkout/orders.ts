@@ -32,7 +32,7 @@ export function orderAccessKey(secret: string, orderId: string): string {
 
 /**
  * The pick-up code (8 characters, 40 bits), derived from the order id with the server's secret, so
- * the buyer's page can show it again; tills get only sha256 of its 8 characters (no dash).
+ * the buyer's page can show it again; tills get only sha256 of its 8 characters (no space).
  */
 export function pickupCode(secret: string, orderId: string): string {
   const mac = createHmac('sha256', secret).update(`pickup:${orderId}`).digest();
@@ -40,7 +40,8 @@ export function pickupCode(secret: string, orderId: string): string {
   for (let i = 0; i < 8; i++) out += CODE_ALPHABET[mac[i]! % 32];
   return out;
 }
-export const formatPickupCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
+/** Shown in two groups of four; the till drops the space when the clerk types it (its hash is of the 8 characters). */
+export const formatPickupCode = (code: string) => `${code.slice(0, 4)} ${code.slice(4)}`;
 
 export interface PlaceInput {
   idempotencyKey: string;
