@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../src/cloud/db/open';
 import { availableOnline } from '../../../src/cloud/shop/catalog/stock';
 import { changeCart, ensureCart, findCart, pricedCart } from '../../../src/cloud/shop/checkout/cart';
+import { startExpirySweep } from '../../../src/cloud/shop/checkout/config';
 import type { ShopEnv } from '../../../src/cloud/shop/web/env';
 import { ok } from '../../support/app';
 import { syncAll } from '../../support/sync';
@@ -540,5 +541,39 @@ describe('a cart and its buyer', () => {
     // Signed out, or as someone else, the laptop's cookie no longer opens the buyer's cart.
     expect((await call('GET', '/cart', { cookie: laptop.cookie! })).body.id).toBeNull();
     expect((await call('GET', '/cart', { cookie: laptop.cookie!, 'x-buyer': 'someone-else' })).body.id).toBeNull();
+  });
+});
+
+describe('racing for the last units', () => {
+  it('twelve buyers check out at once for three units: three orders, the rest told what is short', async () => {
+    const lamp = await shop.product('Lamp', 2000, 3);
+    const buyers = Array.from({ length: 12 }, () => new Browser(cloud));
+    const keys = await Promise.all(
+      buyers.map(async (b) => {
+        await b.post(`${base}/cart/add`, { productId: lamp, qty: '1' });
+        return hidden(await (await b.get(`${base}/checkout`)).text(), 'idem');
+      }),
+    );
+    const answers = await Promise.all(
+      buyers.map((b, k) => b.post(`${base}/checkout`, { idem: keys[k]!, name: `Buyer ${k}`, phone: '13800000000', method: 'pickup' })),
+    );
+    expect(answers.filter((r) => r.status === 303)).toHaveLength(3);
+    expect(answers.filter((r) => r.status === 409)).toHaveLength(9);
+    expect(await available(lamp)).toBe(0);
+  });
+});
+
+describe('the background sweep', () => {
+  it('expires unpaid orders with no request to the shop', async () => {
+    const kettle = await shop.product('Kettle', 3000, 1);
+    const { tradeNo } = await placed(new Browser(cloud), {}, [{ productId: kettle, qty: '1' }]);
+    const stop = startExpirySweep(cloud.deps, cloud.stock, 20);
+    try {
+      cloud.advance(16 * 60_000);
+      await expect.poll(async () => (await orderRow(tradeNo)).state, { timeout: 5000 }).toBe('expired');
+      expect(await available(kettle)).toBe(1000);
+    } finally {
+      stop();
+    }
   });
 });
