@@ -114,9 +114,16 @@ async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Dat
   const tokenIds: string[] = [];
   const tokens: string[] = [];
   const searchText: string[] = [];
+  // Catalogs repeat runs of Chinese (brands, product words): each is read once per batch.
+  const seen = new Map<string, string[]>();
+  const syllables = (run: string) => {
+    let s = seen.get(run);
+    if (!s) seen.set(run, (s = syllablesOf(run)));
+    return s;
+  };
   for (const [k, d] of list) {
     const p = { name: str(d.name)!, altName: str(d.alt_name), sku: str(d.sku) };
-    for (const t of searchTokens(syllablesOf, p)) {
+    for (const t of searchTokens(syllables, p)) {
       tokenIds.push(keyId(k));
       tokens.push(t);
     }
