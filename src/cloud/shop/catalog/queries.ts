@@ -99,12 +99,12 @@ export async function listProducts(db: CloudDb, orgId: string, query: ProductQue
   const typed = spaceCjk(foldText(query.q ?? '').trim());
   const order: Record<Sort, SQL> = {
     // A name that starts with what was typed first, then what sells.
-    relevance: sql`(p.search_text LIKE ${`${likeEscape(typed)}%`}) DESC, p.sold_count DESC, p.product_id`,
+    relevance: sql`(p.search_text LIKE ${`${likeEscape(typed)}%`}) DESC, p.sold_count DESC NULLS LAST, p.product_id`,
     price_asc: sql`p.price ASC, p.product_id`,
-    price_desc: sql`p.price DESC, p.product_id`,
+    price_desc: sql`p.price DESC, p.product_id DESC`,
     newest: sql`p.created_at DESC, p.product_id DESC`,
-    best: sql`p.sold_count DESC, p.product_id`,
-    rating: sql`(CASE WHEN p.rating_count > 0 THEN p.rating_sum::float8 / p.rating_count ELSE 0 END) DESC, p.rating_count DESC, p.product_id`,
+    best: sql`p.sold_count DESC NULLS LAST, p.product_id`,
+    rating: sql`(CASE WHEN p.rating_count > 0 THEN p.rating_sum::float8 / p.rating_count ELSE 0 END) DESC, p.rating_count DESC NULLS LAST, p.product_id`,
   };
   const page = Math.min(Math.max(1, Math.floor(query.page)), MAX_PAGE);
   const rows = await rowsOf<CardRow>(
