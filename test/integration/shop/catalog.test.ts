@@ -5,31 +5,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, sql } from '../../../src/cloud/db/open';
 import { uuidv7 } from '../../../src/shared/ids';
-import { startTestCloud, type TestCloud } from '../../support/cloud';
+import { backends, startTestCloud, type Backend, type TestCloud } from '../../support/cloud';
 import { shopOrg, type ShopOrg } from '../../support/shop-cloud';
 
-let cloud: TestCloud;
-let shop: ShopOrg;
-let other: ShopOrg;
+describe.each(backends())('the catalog online on %s', (backend: Backend) => {
+  let cloud: TestCloud;
+  let shop: ShopOrg;
+  let other: ShopOrg;
 
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  shop = await shopOrg(cloud.deps, 'Corner Shop');
-  other = await shopOrg(cloud.deps, 'Elsewhere');
-  await shop.push([{ e: 'setting', i: 'currency', d: { value: 'CNY' } }]);
-});
-afterAll(() => cloud.close());
+  beforeAll(async () => {
+    cloud = await startTestCloud({ backend });
+    shop = await shopOrg(cloud.deps, 'Corner Shop');
+    other = await shopOrg(cloud.deps, 'Elsewhere');
+    await shop.push([{ e: 'setting', i: 'currency', d: { value: 'CNY' } }]);
+  });
+  afterAll(() => cloud.close());
 
-const get = async (path: string, lang = 'en') => {
-  const sep = path.includes('?') ? '&' : '?';
-  // The home page is `/shop/<store>` (a trailing slash redirects there).
-  const res = await cloud.app.fetch(new Request(`${cloud.url}/shop/${shop.storeId}${path === '/' ? '' : path}${sep}lang=${lang}`));
-  return { status: res.status, text: await res.text() };
-};
-/** Product ids in page order, from the cards' links. */
-const ids = (text: string) => [...text.matchAll(/href="\/shop\/[^/]+\/p\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+  const get = async (path: string, lang = 'en') => {
+    const sep = path.includes('?') ? '&' : '?';
+    // The home page is `/shop/<store>` (a trailing slash redirects there).
+    const res = await cloud.app.fetch(new Request(`${cloud.url}/shop/${shop.storeId}${path === '/' ? '' : path}${sep}lang=${lang}`));
+    return { status: res.status, text: await res.text() };
+  };
+  /** Product ids in page order, from the cards' links. */
+  const ids = (text: string) => [...text.matchAll(/href="\/shop\/[^/]+\/p\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
 
-describe('the catalog online', () => {
   it('shows a listed product with its price, tax note, availability and an add-to-cart form', async () => {
     const p = await shop.product({ name: 'Oolong Tea', alt_name: '乌龙茶', price: 2550 }, { sold_online: true, description: 'Roasted.' });
     await shop.stock(p, 20_000);
