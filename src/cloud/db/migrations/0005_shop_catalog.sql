@@ -54,8 +54,7 @@ CREATE TABLE "shop_reservations" (
 CREATE TABLE "shop_search_tokens" (
 	"org_id" uuid NOT NULL,
 	"token" text NOT NULL,
-	"product_id" text NOT NULL,
-	CONSTRAINT "shop_search_tokens_pk" PRIMARY KEY("org_id","token","product_id")
+	"product_id" text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "shop_stock" (
@@ -90,5 +89,5 @@ CREATE INDEX "shop_products_tax_idx" ON "shop_products" USING btree ("org_id","t
 CREATE INDEX "shop_reservations_order_idx" ON "shop_reservations" USING btree ("org_id","order_id");--> statement-breakpoint
 CREATE INDEX "shop_reservations_open_idx" ON "shop_reservations" USING btree ("org_id","store_id","product_id") WHERE NOT settled;--> statement-breakpoint
 CREATE INDEX "shop_reservations_expiry_idx" ON "shop_reservations" USING btree ("expires_at") WHERE state = 'held';--> statement-breakpoint
-CREATE INDEX "shop_search_tokens_prefix_idx" ON "shop_search_tokens" USING btree ("org_id","token" text_pattern_ops);--> statement-breakpoint
+CREATE UNIQUE INDEX "shop_search_tokens_uq" ON "shop_search_tokens" USING btree ("org_id","token" text_pattern_ops,"product_id");--> statement-breakpoint
 CREATE INDEX "shop_search_tokens_product_idx" ON "shop_search_tokens" USING btree ("org_id","product_id");

@@ -5,7 +5,7 @@
  * each one is mirrored by a `stock_reservation` record the store's tills pull.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
@@ -85,9 +85,8 @@ export const shopSearchTokens = pgTable(
     productId: text('product_id').notNull(),
   },
   (t) => [
-    primaryKey({ name: 'shop_search_tokens_pk', columns: [t.orgId, t.token, t.productId] }),
-    // LIKE 'prefix%' uses this whatever the database's collation.
-    index('shop_search_tokens_prefix_idx').on(t.orgId, t.token.op('text_pattern_ops')),
+    // One index for both: equality and LIKE 'prefix%' (text_pattern_ops, whatever the collation).
+    uniqueIndex('shop_search_tokens_uq').on(t.orgId, t.token.op('text_pattern_ops'), t.productId),
     index('shop_search_tokens_product_idx').on(t.orgId, t.productId),
   ],
 );
