@@ -269,9 +269,18 @@ async function projectFacts(tx: CloudDb, orgId: string, facts: Written[]) {
  * the shop), under the organisation's lock so no push lands half-way. Runs once per organisation:
  * `ensureShopProjections` calls it lazily on the first shop request.
  */
-export async function rebuildShopProjections(deps: Pick<CloudDeps, 'db' | 'clock'>, orgId: string): Promise<void> {
+export async function rebuildShopProjections(
+  deps: Pick<CloudDeps, 'db' | 'clock'>,
+  orgId: string,
+  opts: { onlyIfNeverBuilt?: boolean } = {},
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT id FROM orgs WHERE id = ${orgId} FOR NO KEY UPDATE`);
+    // Two first visits at once: the second finds the work done once it has the lock.
+    if (opts.onlyIfNeverBuilt) {
+      const [done] = await rowsOf<{ one: number }>(tx, sql`SELECT 1 AS one FROM shop_projected_orgs WHERE org_id = ${orgId}`);
+      if (done) return;
+    }
     for (const table of ['shop_products', 'shop_search_tokens', 'shop_categories', 'shop_tax_rates', 'shop_store_settings', 'shop_stock'])
       await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);
     // Entity by entity, tax rates before products, a page of records at a time.
@@ -305,5 +314,5 @@ export async function rebuildShopProjections(deps: Pick<CloudDeps, 'db' | 'clock
 export async function ensureShopProjections(deps: Pick<CloudDeps, 'db' | 'clock'>, orgId: string): Promise<void> {
   const [done] = await rowsOf<{ one: number }>(deps.db, sql`SELECT 1 AS one FROM shop_projected_orgs WHERE org_id = ${orgId}`);
   if (done) return;
-  await rebuildShopProjections(deps, orgId);
+  await rebuildShopProjections(deps, orgId, { onlyIfNeverBuilt: true });
 }
