@@ -59,6 +59,13 @@ describe.each(backends())('the catalog online on %s', (backend: Backend) => {
     await shop.push([{ e: 'tax_rate', i: shop.taxRateId, d: { rate_bp: 900 } }]);
     expect((await get(`/p/${p}`)).text).toContain('Price includes 9% tax');
     await shop.push([{ e: 'tax_rate', i: shop.taxRateId, d: { rate_bp: 1300 } }]);
+    // A new price keeps the search words; a new name replaces them.
+    expect(ids((await get('/search?q=watch')).text)).toEqual([p]);
+    await shop.push([{ e: 'product', i: p, d: { name: 'Wall Clock 钟', updated_at: cloud.deps.clock() } }]);
+    expect(ids((await get('/search?q=watch')).text)).toEqual([]);
+    expect(ids((await get('/search?q=clock')).text)).toEqual([p]);
+    expect(ids((await get(`/search?q=${encodeURIComponent('钟')}`)).text)).toEqual([p]);
+    expect(ids((await get('/search?q=zhong')).text)).toEqual([p]);
   });
 
   it('says only N left, and out of stock without a form', async () => {
