@@ -55,14 +55,17 @@ export function latinWords(text: string): string[] {
 
 /**
  * Every token a product is found by: its words, each Chinese character, its pinyin, and its SKU
- * whole. A query term matches a token it is a prefix of (a Chinese character matches itself).
+ * (whole and by its words). A query term matches a token it is a prefix of (a Chinese character matches itself).
  */
 export function searchTokens(syllablesOf: SyllablesOf, p: { name: string; altName?: string | null; sku?: string | null }): string[] {
   const names = `${p.name} ${p.altName ?? ''}`;
   const out = new Set<string>(latinWords(names));
   for (const ch of foldText(names).match(CJK_G) ?? []) out.add(ch);
   for (const t of pinyinTokenList(syllablesOf, p.name, p.altName)) out.add(t);
-  if (p.sku) out.add(foldText(p.sku));
+  if (p.sku) {
+    out.add(foldText(p.sku));
+    for (const w of latinWords(p.sku)) out.add(w);
+  }
   return [...out].filter((t) => t.length <= 200);
 }
 

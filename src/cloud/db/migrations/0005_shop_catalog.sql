@@ -54,8 +54,7 @@ CREATE TABLE "shop_reservations" (
 CREATE TABLE "shop_search_tokens" (
 	"org_id" uuid NOT NULL,
 	"token" text NOT NULL,
-	"product_id" text NOT NULL,
-	CONSTRAINT "shop_search_tokens_pk" PRIMARY KEY("org_id","token","product_id")
+	"product_id" text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "shop_stock" (
@@ -81,13 +80,14 @@ CREATE TABLE "shop_tax_rates" (
 	CONSTRAINT "shop_tax_rates_pk" PRIMARY KEY("org_id","tax_rate_id")
 );
 --> statement-breakpoint
-CREATE INDEX "shop_products_new_idx" ON "shop_products" USING btree ("org_id","created_at") WHERE listed;--> statement-breakpoint
-CREATE INDEX "shop_products_best_idx" ON "shop_products" USING btree ("org_id","sold_count") WHERE listed;--> statement-breakpoint
-CREATE INDEX "shop_products_price_idx" ON "shop_products" USING btree ("org_id","price") WHERE listed;--> statement-breakpoint
-CREATE INDEX "shop_products_cat_idx" ON "shop_products" USING btree ("org_id","category_id","created_at") WHERE listed;--> statement-breakpoint
+CREATE INDEX "shop_products_new_idx" ON "shop_products" USING btree ("org_id","created_at","product_id") WHERE listed;--> statement-breakpoint
+CREATE INDEX "shop_products_best_idx" ON "shop_products" USING btree ("org_id","sold_count" DESC NULLS LAST,"product_id") WHERE listed;--> statement-breakpoint
+CREATE INDEX "shop_products_price_idx" ON "shop_products" USING btree ("org_id","price","product_id") WHERE listed;--> statement-breakpoint
+CREATE INDEX "shop_products_rating_idx" ON "shop_products" USING btree ("org_id",(CASE WHEN rating_count > 0 THEN rating_sum::float8 / rating_count ELSE 0 END) DESC,"rating_count" DESC NULLS LAST,"product_id") WHERE listed;--> statement-breakpoint
+CREATE INDEX "shop_products_cat_idx" ON "shop_products" USING btree ("org_id","category_id","sold_count" DESC NULLS LAST,"product_id") WHERE listed;--> statement-breakpoint
 CREATE INDEX "shop_products_tax_idx" ON "shop_products" USING btree ("org_id","tax_rate_id");--> statement-breakpoint
 CREATE INDEX "shop_reservations_order_idx" ON "shop_reservations" USING btree ("org_id","order_id");--> statement-breakpoint
 CREATE INDEX "shop_reservations_open_idx" ON "shop_reservations" USING btree ("org_id","store_id","product_id") WHERE NOT settled;--> statement-breakpoint
 CREATE INDEX "shop_reservations_expiry_idx" ON "shop_reservations" USING btree ("expires_at") WHERE state = 'held';--> statement-breakpoint
-CREATE INDEX "shop_search_tokens_prefix_idx" ON "shop_search_tokens" USING btree ("org_id","token" text_pattern_ops);--> statement-breakpoint
+CREATE UNIQUE INDEX "shop_search_tokens_uq" ON "shop_search_tokens" USING btree ("org_id","token" text_pattern_ops,"product_id");--> statement-breakpoint
 CREATE INDEX "shop_search_tokens_product_idx" ON "shop_search_tokens" USING btree ("org_id","product_id");

@@ -64,7 +64,7 @@ export async function projectShopRecords(tx: CloudDb, orgId: string, rows: Writt
   // Tax rates and categories first: products read their rate.
   await projectTaxRates(tx, orgId, mutable.get('tax_rate'));
   await projectCategories(tx, orgId, mutable.get('category'));
-  await projectProducts(tx, orgId, mutable.get('product'));
+  await projectProducts(tx, orgId, mutable.get('product'), opts.fresh === true);
   await projectListings(tx, orgId, mutable.get('online_listing'));
   await projectSettings(tx, orgId, mutable.get('setting'));
   if (facts.length > 0) await projectFacts(tx, orgId, opts.fresh ? facts : await newFacts(tx, orgId, facts));
@@ -106,22 +106,39 @@ async function projectCategories(tx: CloudDb, orgId: string, recs: Map<string, D
     ON CONFLICT (org_id, category_id) DO UPDATE SET name = excluded.name, alt_name = excluded.alt_name, archived = excluded.archived`);
 }
 
-async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Data> | undefined) {
+async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Data> | undefined, fresh: boolean) {
   if (!recs) return;
   const list = [...recs].filter(([, d]) => str(d.name) !== null);
   if (list.length === 0) return;
   const ids = list.map(([k]) => keyId(k));
+  const searchText = list.map(([, d]) => spaceCjk(foldText(`${str(d.name)} ${str(d.alt_name) ?? ''} ${str(d.sku) ?? ''}`)));
+  // Most changes are prices and stock: a product whose names and SKU are as indexed keeps its tokens.
+  const indexed = new Map<string, string>();
+  if (!fresh)
+    for (const r of await rowsOf<{ product_id: string; search_text: string; name: string | null }>(
+      tx,
+      sql`SELECT product_id, search_text, name FROM shop_products WHERE org_id = ${orgId} AND product_id = ANY(${texts(ids)})`,
+    ))
+      if (r.name !== null) indexed.set(r.product_id, r.search_text);
+  // Catalogs repeat runs of Chinese (brands, product words): each is read once per batch.
+  const seen = new Map<string, string[]>();
+  const syllables = (run: string) => {
+    let s = seen.get(run);
+    if (!s) seen.set(run, (s = syllablesOf(run)));
+    return s;
+  };
+  const retokened: string[] = [];
   const tokenIds: string[] = [];
   const tokens: string[] = [];
-  const searchText: string[] = [];
-  for (const [k, d] of list) {
-    const p = { name: str(d.name)!, altName: str(d.alt_name), sku: str(d.sku) };
-    for (const t of searchTokens(syllablesOf, p)) {
-      tokenIds.push(keyId(k));
+  list.forEach(([k, d], n) => {
+    const id = keyId(k);
+    if (indexed.get(id) === searchText[n]) return;
+    retokened.push(id);
+    for (const t of searchTokens(syllables, { name: str(d.name)!, altName: str(d.alt_name), sku: str(d.sku) })) {
+      tokenIds.push(id);
       tokens.push(t);
     }
-    searchText.push(spaceCjk(foldText(`${p.name} ${p.altName ?? ''} ${p.sku ?? ''}`)));
-  }
+  });
   await tx.execute(sql`
     INSERT INTO shop_products (org_id, product_id, name, sku, alt_name, unit, price, tax_rate_id, tax_rate_bp, category_id, image,
       archived, created_at, updated_at, search_text)
@@ -139,12 +156,13 @@ async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Dat
       unit = excluded.unit, price = excluded.price, tax_rate_id = excluded.tax_rate_id, tax_rate_bp = excluded.tax_rate_bp,
       category_id = excluded.category_id, image = excluded.image, archived = excluded.archived, created_at = excluded.created_at,
       updated_at = excluded.updated_at, search_text = excluded.search_text`);
-  await tx.execute(sql`DELETE FROM shop_search_tokens WHERE org_id = ${orgId} AND product_id = ANY(${texts(ids)})`);
+  if (retokened.length > 0 && !fresh)
+    await tx.execute(sql`DELETE FROM shop_search_tokens WHERE org_id = ${orgId} AND product_id = ANY(${texts(retokened)})`);
+  // Each product's tokens are distinct and its old ones are gone: a plain insert, no conflict probe.
   if (tokens.length > 0)
     await tx.execute(sql`
       INSERT INTO shop_search_tokens (org_id, token, product_id)
-      SELECT ${orgId}::uuid, x.token, x.id FROM unnest(${texts(tokens)}, ${texts(tokenIds)}) AS x(token, id)
-      ON CONFLICT DO NOTHING`);
+      SELECT ${orgId}::uuid, x.token, x.id FROM unnest(${texts(tokens)}, ${texts(tokenIds)}) AS x(token, id)`);
 }
 
 async function projectListings(tx: CloudDb, orgId: string, recs: Map<string, Data> | undefined) {
@@ -262,9 +280,18 @@ async function projectFacts(tx: CloudDb, orgId: string, facts: Written[]) {
  * the shop), under the organisation's lock so no push lands half-way. Runs once per organisation:
  * `ensureShopProjections` calls it lazily on the first shop request.
  */
-export async function rebuildShopProjections(deps: Pick<CloudDeps, 'db' | 'clock'>, orgId: string): Promise<void> {
+export async function rebuildShopProjections(
+  deps: Pick<CloudDeps, 'db' | 'clock'>,
+  orgId: string,
+  opts: { onlyIfNeverBuilt?: boolean } = {},
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT id FROM orgs WHERE id = ${orgId} FOR NO KEY UPDATE`);
+    // Two first visits at once: the second finds the work done once it has the lock.
+    if (opts.onlyIfNeverBuilt) {
+      const [done] = await rowsOf<{ one: number }>(tx, sql`SELECT 1 AS one FROM shop_projected_orgs WHERE org_id = ${orgId}`);
+      if (done) return;
+    }
     for (const table of ['shop_products', 'shop_search_tokens', 'shop_categories', 'shop_tax_rates', 'shop_store_settings', 'shop_stock'])
       await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);
     // Entity by entity, tax rates before products, a page of records at a time.
@@ -298,5 +325,5 @@ export async function rebuildShopProjections(deps: Pick<CloudDeps, 'db' | 'clock
 export async function ensureShopProjections(deps: Pick<CloudDeps, 'db' | 'clock'>, orgId: string): Promise<void> {
   const [done] = await rowsOf<{ one: number }>(deps.db, sql`SELECT 1 AS one FROM shop_projected_orgs WHERE org_id = ${orgId}`);
   if (done) return;
-  await rebuildShopProjections(deps, orgId);
+  await rebuildShopProjections(deps, orgId, { onlyIfNeverBuilt: true });
 }

@@ -5,7 +5,7 @@
  * each one is mirrored by a `stock_reservation` record the store's tills pull.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
@@ -46,17 +46,27 @@ export const shopProducts = pgTable(
   },
   (t) => [
     primaryKey({ name: 'shop_products_pk', columns: [t.orgId, t.productId] }),
+    // One index per list order, columns and directions exactly as queries.ts sorts, so a page of
+    // 24 is read off an index rather than sorting every listed product.
     index('shop_products_new_idx')
-      .on(t.orgId, t.createdAt)
+      .on(t.orgId, t.createdAt, t.productId)
       .where(sql`listed`),
     index('shop_products_best_idx')
-      .on(t.orgId, t.soldCount)
+      .on(t.orgId, t.soldCount.desc(), t.productId)
       .where(sql`listed`),
     index('shop_products_price_idx')
-      .on(t.orgId, t.price)
+      .on(t.orgId, t.price, t.productId)
+      .where(sql`listed`),
+    index('shop_products_rating_idx')
+      .on(
+        t.orgId,
+        sql`(CASE WHEN rating_count > 0 THEN rating_sum::float8 / rating_count ELSE 0 END) DESC`,
+        t.ratingCount.desc(),
+        t.productId,
+      )
       .where(sql`listed`),
     index('shop_products_cat_idx')
-      .on(t.orgId, t.categoryId, t.createdAt)
+      .on(t.orgId, t.categoryId, t.soldCount.desc(), t.productId)
       .where(sql`listed`),
     index('shop_products_tax_idx').on(t.orgId, t.taxRateId),
   ],
@@ -75,9 +85,8 @@ export const shopSearchTokens = pgTable(
     productId: text('product_id').notNull(),
   },
   (t) => [
-    primaryKey({ name: 'shop_search_tokens_pk', columns: [t.orgId, t.token, t.productId] }),
-    // LIKE 'prefix%' uses this whatever the database's collation.
-    index('shop_search_tokens_prefix_idx').on(t.orgId, t.token.op('text_pattern_ops')),
+    // One index for both: equality and LIKE 'prefix%' (text_pattern_ops, whatever the collation).
+    uniqueIndex('shop_search_tokens_uq').on(t.orgId, t.token.op('text_pattern_ops'), t.productId),
     index('shop_search_tokens_product_idx').on(t.orgId, t.productId),
   ],
 );
