@@ -9,6 +9,7 @@ import { getLocation } from '../inventory/stock';
 import { lowStock } from '../inventory/reorder';
 import { getSupplier } from './suppliers';
 import { AMOUNT_TOO_LARGE_KEY, MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from '../../shared/money';
+import { UNSTAMPED } from '../db/write-path';
 
 /** Money of a line: quantity in thousandths × cost per unit. */
 export const lineTotal = (qty: number, unitCost: number) => Math.round((qty * unitCost) / 1000);
@@ -71,8 +72,8 @@ function nextNumber(deps: Deps): string {
 function touch(deps: Deps, id: string, set: Record<string, unknown> = {}): void {
   const cols = Object.keys(set);
   deps.sqlite
-    .prepare(`UPDATE purchase_orders SET ${cols.map((c) => `${c} = @${c}, `).join('')}updated_at = @now, hlc = @hlc WHERE id = @id`)
-    .run({ ...set, now: deps.clock(), hlc: deps.hlc.now(), id });
+    .prepare(`UPDATE purchase_orders SET ${cols.map((c) => `${c} = @${c}, `).join('')}updated_at = @now WHERE id = @id`)
+    .run({ ...set, now: deps.clock(), id });
 }
 
 export interface LineInput {
@@ -102,7 +103,7 @@ export function createOrder(
       `INSERT INTO purchase_orders (id, number, supplier_id, location_id, status, note, created_by, created_at, updated_at, hlc)
        VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
     )
-    .run(id, number, supplier.id, input.locationId, input.note ?? null, staffId, now, now, deps.hlc.now());
+    .run(id, number, supplier.id, input.locationId, input.note ?? null, staffId, now, now, UNSTAMPED);
   appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'insert', payload: { id, number, ...input, lines: undefined } });
   if (input.lines?.length) insertLines(deps, id, input.lines);
   return getOrder(deps, id);
@@ -223,9 +224,7 @@ function receiveLine(
   const oldCost = deps.sqlite.prepare('SELECT cost FROM products WHERE id = ?').pluck().get(line.productId) as number;
   const newCost = Math.round((onHand * oldCost + qty * cost) / (onHand + qty));
   if (newCost !== oldCost) {
-    deps.sqlite
-      .prepare('UPDATE products SET cost = ?, updated_at = ?, hlc = ? WHERE id = ?')
-      .run(newCost, now, deps.hlc.now(), line.productId);
+    deps.sqlite.prepare('UPDATE products SET cost = ?, updated_at = ? WHERE id = ?').run(newCost, now, line.productId);
     auditPriceChange(deps, staffId, line.productId, 'cost', oldCost, newCost, `received on ${po.number}`);
   }
   recordMovement(deps, {

@@ -3,6 +3,7 @@ import type { StaffSummary } from '../../shared/api/types';
 import type { StaffRole } from '../../shared/api/define';
 import { roleRank } from '../../shared/api/define';
 import { inTransaction } from '../db/open';
+import { UNSTAMPED } from '../db/write-path';
 import { staff } from '../db/schema';
 import type { Deps } from '../deps';
 import type { SessionStaff } from '../sessions';
@@ -40,7 +41,9 @@ export async function createStaff(
   publish: PublishStaff = null,
 ): Promise<StaffSummary> {
   const pinHash = await hashPin(input.pin, deps.pinParams);
-  const row = newStaffRow(deps, { ...input, pinHash });
+  // Published to the cloud before it is written here: the record carries its stamp there, and the
+  // row keeps the same one (otherwise the write path stamps it).
+  const row = newStaffRow(deps, { ...input, pinHash }, publish ? deps.hlc.now() : UNSTAMPED);
   if (publish) {
     assertNameFree(deps, input.name);
     const d = { name: row.name, role: row.role, pin_hash: row.pinHash, active: row.active, created_at: row.createdAt };
@@ -49,7 +52,7 @@ export async function createStaff(
   return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId, row));
 }
 
-function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }): StaffRow {
+function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }, hlc = UNSTAMPED): StaffRow {
   return {
     id: deps.ids(),
     name: input.name,
@@ -59,7 +62,7 @@ function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash
     lockedUntil: null,
     active: true,
     createdAt: deps.clock(),
-    hlc: deps.hlc.now(),
+    hlc,
   };
 }
 
@@ -107,7 +110,7 @@ export async function updateStaff(
   return inTransaction(deps.sqlite, () => {
     const row = deps.db.select().from(staff).where(eq(staff.id, input.staffId)).get();
     if (!row) throw notFound('Staff member');
-    const patch: Partial<StaffRow> = { hlc: deps.hlc.now() };
+    const patch: Partial<StaffRow> = {};
     if (input.role && input.role !== row.role) {
       if (row.role === 'admin' && input.role !== 'admin') assertAnotherAdmin(deps, row.id);
       patch.role = input.role;
@@ -133,7 +136,7 @@ export async function updateStaff(
       patch.lockedUntil = null;
       recordAudit(deps, { staffId: actorId, action: 'staff.unlock', target: row.id, success: true });
     }
-    deps.db.update(staff).set(patch).where(eq(staff.id, row.id)).run();
+    if (Object.keys(patch).length > 0) deps.db.update(staff).set(patch).where(eq(staff.id, row.id)).run();
     return toSummary({ ...row, ...patch });
   });
 }
