@@ -30,9 +30,9 @@ function publicStaff(row: StaffRow) {
 
 /**
  * Sends a staff change to the cloud under the deciding admin's session before it is written here
- * (src/main/sync/staff.ts); null when this terminal has no cloud.
+ * (src/main/sync/staff.ts), and answers the stamp it travelled with; null when this terminal has no cloud.
  */
-export type PublishStaff = ((changes: { i: string; d: Record<string, unknown>; c: string }[]) => Promise<void>) | null;
+export type PublishStaff = ((changes: { i: string; d: Record<string, unknown> }[]) => Promise<string>) | null;
 
 export async function createStaff(
   deps: Deps,
@@ -41,18 +41,18 @@ export async function createStaff(
   publish: PublishStaff = null,
 ): Promise<StaffSummary> {
   const pinHash = await hashPin(input.pin, deps.pinParams);
-  // Published to the cloud before it is written here: the record carries its stamp there, and the
-  // row keeps the same one (otherwise the write path stamps it).
-  const row = newStaffRow(deps, { ...input, pinHash }, publish ? deps.hlc.now() : UNSTAMPED);
+  const row = newStaffRow(deps, { ...input, pinHash });
   if (publish) {
     assertNameFree(deps, input.name);
     const d = { name: row.name, role: row.role, pin_hash: row.pinHash, active: row.active, created_at: row.createdAt };
-    await publish([{ i: row.id, d, c: row.hlc }]);
+    // Published to the cloud before it is written here: the row keeps the stamp it travelled with
+    // (otherwise the write path stamps it).
+    row.hlc = await publish([{ i: row.id, d }]);
   }
   return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId, row));
 }
 
-function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }, hlc = UNSTAMPED): StaffRow {
+function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash: string }): StaffRow {
   return {
     id: deps.ids(),
     name: input.name,
@@ -62,7 +62,7 @@ function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash
     lockedUntil: null,
     active: true,
     createdAt: deps.clock(),
-    hlc,
+    hlc: UNSTAMPED,
   };
 }
 
@@ -105,7 +105,7 @@ export async function updateStaff(
       if (!input.active && row.role === 'admin') assertAnotherAdmin(deps, row.id);
       d.active = input.active;
     }
-    if (Object.keys(d).length > 0) await publish([{ i: row.id, d, c: deps.hlc.now() }]);
+    if (Object.keys(d).length > 0) await publish([{ i: row.id, d }]);
   }
   return inTransaction(deps.sqlite, () => {
     const row = deps.db.select().from(staff).where(eq(staff.id, input.staffId)).get();
