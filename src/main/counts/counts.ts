@@ -1,7 +1,6 @@
 import type { CountDetail, CountLine, CountSession, VarianceReport, VarianceRow } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { productIdByCode } from '../catalog/products';
 import { levelAt, recordMovement } from '../inventory/ledger';
@@ -77,7 +76,6 @@ export function createCount(
        VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
     )
     .run(id, input.name, input.scope, input.locationId, input.categoryId ?? null, input.blind ? 1 : 0, staffId, deps.clock(), UNSTAMPED);
-  appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'insert', payload: { id, ...input } });
   return getCount(deps, id);
 }
 
@@ -107,12 +105,6 @@ function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev:
     deps.sqlite
       .prepare('UPDATE count_lines SET counted = ?, counted_by = ?, counted_at = ? WHERE session_id = ? AND product_id = ?')
       .run(value, staffId, now, s.id, productId);
-  appendOutbox(deps, {
-    entity: 'count_line',
-    entityId: `${s.id}:${productId}`,
-    op: prev === undefined ? 'insert' : 'update',
-    payload: { counted: value },
-  });
 }
 
 /** Scan to count: each scan adds one unit (or `qty`) to the item's count. */
@@ -136,7 +128,6 @@ export function submitCount(deps: Deps, id: string): CountDetail {
   const s = getSession(deps, id);
   requireOpen(s);
   deps.sqlite.prepare("UPDATE count_sessions SET status = 'submitted', submitted_at = ? WHERE id = ?").run(deps.clock(), id);
-  appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'update', payload: { status: 'submitted' } });
   return getCount(deps, id);
 }
 
@@ -146,7 +137,6 @@ export function cancelCount(deps: Deps, id: string, staffId: string | null): Cou
     throw new AppError('CONFLICT', `This count is ${s.status}`, { status: s.status, messageKey: `inv.err.count.${s.status}` });
   deps.sqlite.prepare("UPDATE count_sessions SET status = 'cancelled' WHERE id = ?").run(id);
   recordAudit(deps, { staffId, action: 'count.cancel', target: id, success: true });
-  appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'update', payload: { status: 'cancelled' } });
   return getCount(deps, id);
 }
 
@@ -226,6 +216,5 @@ export function approveCount(deps: Deps, input: { id: string; uncounted: 'zero' 
     details: { movements: moved, totalVariance: report.totalVariance, totalValue: report.totalValue, uncounted: input.uncounted },
     success: true,
   });
-  appendOutbox(deps, { entity: 'count_session', entityId: s.id, op: 'update', payload: { status: 'approved' } });
   return { ...varianceReport(deps, s.id), rows: report.rows };
 }

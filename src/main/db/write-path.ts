@@ -34,8 +34,8 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const OUTBOX_SQL = "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, ?, ?, ?, 'null', ?, ?)";
 
 /** The outbox entry of a captured write; `ct_id`, `ct_hlc` and `ct_now` are this connection's id source and clocks. */
-const entry = (entity: string, keyExpr: string, op: 'insert' | 'update' | 'delete') =>
-  `INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (ct_id(), ${lit(entity)}, ${keyExpr}, '${op}', 'null', ct_hlc(), ct_now());`;
+const entry = (entity: string, keyExpr: string, op: 'insert' | 'update' | 'delete', opExpr = `'${op}'`) =>
+  `INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (ct_id(), ${lit(entity)}, ${keyExpr}, ${opExpr}, 'null', ct_hlc(), ct_now());`;
 
 /**
  * What a writer puts in a synced row's `hlc` column when it inserts the row (the column is NOT
@@ -128,9 +128,49 @@ function captureTriggers(spec: SyncEntity): string[] {
   return out;
 }
 
+/**
+ * A local entity's entries (acknowledged, never sent), from its `capture` declaration: its
+ * triggers are named for the entity too, since a local entity may live in another's table (a
+ * customer attached after the sale, in `orders`).
+ */
+function localCaptureTriggers(spec: SyncEntity): string[] {
+  if (spec.kind !== 'local' || !spec.capture) return [];
+  const { capture } = spec;
+  const t = q(spec.table);
+  const name = (suffix: string) => q(`ct_cap_${spec.table}_${spec.entity}_${suffix}`);
+  const id = spec.idColumns ? spec.idColumns.map((c) => `NEW.${q(c)}`).join(` || ':' || `) : `NEW.${q(spec.key)}`;
+  const out: string[] = [];
+  if (capture.insert)
+    out.push(`CREATE TEMP TRIGGER ${name('ins')} AFTER INSERT ON main.${t} WHEN ct_capture() = 1 BEGIN
+      ${entry(spec.entity, id, 'insert')}
+    END`);
+  if (capture.update === 'stamped')
+    out.push(`CREATE TEMP TRIGGER ${name('upd')} AFTER UPDATE ON main.${t} WHEN ct_capture() = 1 AND OLD.hlc IS NOT NEW.hlc AND OLD.hlc <> '' BEGIN
+      ${entry(spec.entity, id, 'update')}
+    END`);
+  else if (capture.update?.length) {
+    const cols = capture.update;
+    const to = capture.to ? ` AND NEW.${q(cols[0]!)} IN (${capture.to.map(lit).join(', ')})` : '';
+    const op = capture.nullIsDelete
+      ? `CASE WHEN ${cols.map((c) => `NEW.${q(c)} IS NULL`).join(' AND ')} THEN 'delete' ELSE 'update' END`
+      : `'update'`;
+    out.push(`CREATE TEMP TRIGGER ${name('upd')} AFTER UPDATE OF ${cols.map(q).join(', ')} ON main.${t} WHEN ct_capture() = 1${to} BEGIN
+      ${entry(spec.entity, id, 'update', op)}
+    END`);
+  }
+  return out;
+}
+
 /** Every trigger the write path keeps for an entity: its stamps and its capture. */
 function triggersOf(spec: SyncEntity): string[] {
-  return spec.kind === 'local' ? stampTriggers(spec) : captureTriggers(spec);
+  return spec.kind === 'local' ? [...stampTriggers(spec), ...localCaptureTriggers(spec)] : captureTriggers(spec);
+}
+
+/** The write path's triggers by name, from the registry. */
+function allTriggers(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const spec of allSyncEntities()) for (const ddl of triggersOf(spec)) out.set(/^CREATE TEMP TRIGGER "([^"]+)"/.exec(ddl)![1]!, ddl);
+  return out;
 }
 
 function installedCaptureTriggers(sqlite: Sqlite): string[] {
@@ -144,7 +184,7 @@ function installedCaptureTriggers(sqlite: Sqlite): string[] {
  */
 export function installCapture(sqlite: Sqlite): void {
   dropCapture(sqlite);
-  for (const spec of allSyncEntities()) for (const ddl of triggersOf(spec)) sqlite.exec(ddl);
+  for (const ddl of allTriggers().values()) sqlite.exec(ddl);
 }
 
 /** Drops the capture triggers: a bulk apply of pulled rows writes without them (even idle, a trigger costs every row a statement savepoint). */
@@ -186,7 +226,8 @@ export function writeInBulk<T>(deps: Pick<Deps, 'sqlite'>, entity: string, fn: (
   try {
     return fn();
   } finally {
-    for (const ddl of captureTriggers(spec)) deps.sqlite.exec(ddl);
+    const all = allTriggers();
+    for (const n of mine) deps.sqlite.exec(all.get(n)!);
   }
 }
 

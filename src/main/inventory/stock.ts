@@ -3,7 +3,6 @@ import type { inventoryContract } from '../../shared/api/inventory';
 import type { FlaggedRow, Location, MovementRow, StockItem, StockRow, ValuationRow } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { codePrefixRange, ftsQuery, looksLikeCode } from '../catalog/search-text';
 import { productIdByCode, skuCases } from '../catalog/products';
@@ -494,12 +493,6 @@ export function setReorderRule(deps: Deps, input: In<'stock.setReorder'>, staffI
   deps.sqlite
     .prepare('UPDATE stock_levels SET reorder_point = ?, reorder_qty = ? WHERE product_id = ? AND location_id = ?')
     .run(input.rule?.reorderPoint ?? null, input.rule?.reorderQty ?? null, input.productId, input.locationId);
-  appendOutbox(deps, {
-    entity: 'reorder_rule',
-    entityId: `${input.productId}:${input.locationId}`,
-    op: input.rule ? 'update' : 'delete',
-    payload: { productId: input.productId, locationId: input.locationId, ...input.rule },
-  });
   recordAudit(deps, { staffId, action: 'stock.reorder', target: input.productId, details: input, success: true });
   return stockItem(deps, input.productId);
 }

@@ -1,7 +1,6 @@
 import type { PoLine, PoStatus, PoSummary, PurchaseOrder, ReceiveResult } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { auditPriceChange, productIdByCode } from '../catalog/products';
 import { recordMovement, stockOnHand } from '../inventory/ledger';
@@ -104,7 +103,6 @@ export function createOrder(
        VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
     )
     .run(id, number, supplier.id, input.locationId, input.note ?? null, staffId, now, now, UNSTAMPED);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'insert', payload: { id, number, ...input, lines: undefined } });
   if (input.lines?.length) insertLines(deps, id, input.lines);
   return getOrder(deps, id);
 }
@@ -131,7 +129,6 @@ function insertLines(deps: Deps, poId: string, lines: LineInput[]): void {
     else ins.run(deps.ids(), poId, ++position, l.productId, l.qty, l.unitCost ?? productCost);
   }
   assertWithinLimits(deps, poId);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: poId, op: 'update', payload: { addLines: lines } });
 }
 
 /**
@@ -176,7 +173,6 @@ export function updateLine(
       .run(input.qty ?? null, input.unitCost ?? null, input.lineId);
   assertWithinLimits(deps, input.id);
   touch(deps, input.id);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: input.id, op: 'update', payload: { line: input } });
   return getOrder(deps, input.id);
 }
 
@@ -187,7 +183,6 @@ export function sendOrder(deps: Deps, id: string, staffId: string | null): Purch
     throw new AppError('VALIDATION', 'Add at least one item before sending', { field: 'lines', messageKey: 'inv.err.poEmpty' });
   touch(deps, id, { status: 'sent', sent_at: deps.clock() });
   recordAudit(deps, { staffId, action: 'po.send', target: id, details: { number: po.number, total: po.total }, success: true });
-  appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'update', payload: { status: 'sent' } });
   return getOrder(deps, id);
 }
 
@@ -277,7 +272,6 @@ export function receiveScan(
   const qty = input.qty ?? 1000;
   const { over } = receiveLine(deps, po, line.id, qty, input.unitCost, staffId);
   settleStatus(deps, po.id);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: po.id, op: 'update', payload: { received: { lineId: line.id, qty, over } } });
   return { order: getOrder(deps, po.id), lineId: line.id, received: qty, over };
 }
 
@@ -290,7 +284,6 @@ export function receiveLines(
   requireStatus(po, RECEIVABLE, 'receive goods (send it first)');
   for (const l of input.lines) receiveLine(deps, po, l.lineId, l.qty, l.unitCost, staffId);
   settleStatus(deps, po.id);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: po.id, op: 'update', payload: { received: input.lines } });
   return getOrder(deps, po.id);
 }
 
@@ -312,12 +305,6 @@ export function closeOrder(deps: Deps, id: string, staffId: string | null): Purc
   }
   touch(deps, id, { status: short > 0 ? 'closed' : 'received', closed_at: now });
   recordAudit(deps, { staffId, action: 'po.close', target: id, details: { number: po.number, short }, success: true });
-  appendOutbox(deps, {
-    entity: 'purchase_order',
-    entityId: id,
-    op: 'update',
-    payload: { status: short > 0 ? 'closed' : 'received', short },
-  });
   return getOrder(deps, id);
 }
 
@@ -331,7 +318,6 @@ export function cancelOrder(deps: Deps, id: string, staffId: string | null): Pur
     });
   touch(deps, id, { status: 'cancelled', closed_at: deps.clock() });
   recordAudit(deps, { staffId, action: 'po.cancel', target: id, details: { number: po.number }, success: true });
-  appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'update', payload: { status: 'cancelled' } });
   return getOrder(deps, id);
 }
 
