@@ -150,7 +150,11 @@ function localCaptureTriggers(spec: SyncEntity): string[] {
     END`);
   else if (capture.update?.length) {
     const cols = capture.update;
-    const to = capture.to ? ` AND NEW.${q(cols[0]!)} IN (${capture.to.map(lit).join(', ')})` : '';
+    const first = q(cols[0]!);
+    const to =
+      capture.around !== undefined
+        ? ` AND OLD.${first} IS NOT NEW.${first} AND (OLD.${first} = ${lit(capture.around)} OR NEW.${first} = ${lit(capture.around)})`
+        : '';
     const op = capture.nullIsDelete
       ? `CASE WHEN ${cols.map((c) => `NEW.${q(c)} IS NULL`).join(' AND ')} THEN 'delete' ELSE 'update' END`
       : `'update'`;

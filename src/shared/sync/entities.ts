@@ -103,8 +103,8 @@ export interface LocalCapture {
    * record: a change to any of its columns); or a list of columns, an UPDATE that sets one of them.
    */
   update?: 'stamped' | readonly string[];
-  /** Only an update that sets the first `update` column to one of these (a cart parked or voided, not sold). */
-  to?: readonly string[];
+  /** Only an update that moves the first `update` column to or from this value (a cart parked, resumed or discarded; not one sold or cleared). */
+  around?: string;
   /** The record lives in columns of another record's row (a reorder rule in a level row): all of them null is its 'delete'. */
   nullIsDelete?: boolean;
 }
@@ -250,7 +250,7 @@ export const SYNC_ENTITIES = [
     scope: 'store',
     table: 'carts',
     key: 'id',
-    capture: { update: ['status'], to: ['parked', 'open', 'voided'] },
+    capture: { update: ['status'], around: 'parked' },
   },
   { entity: 'shipment', kind: 'local', scope: 'store', table: 'shipments', key: 'id', capture: { insert: true, update: ['status'] } },
   // Shifts: append-only documents of each till's drawer.
