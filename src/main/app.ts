@@ -214,6 +214,8 @@ export function createApp(opts: AppOptions): App {
       priceLists: createPriceListsState(),
       sync,
       background,
+      // Set below, as the core is returned: the worker starts once the store is ready.
+      checkpointer: null,
       settingsCache: createSettingsCache(),
       inventory: createInventoryCaches(),
       insight: createInsightCaches(),
@@ -235,7 +237,7 @@ export function createApp(opts: AppOptions): App {
       deps,
       router: createRouter(deps, handlers, new SessionStore(), listeners),
       sync: createSyncRuntime(deps, opts.sync),
-      checkpointer: opts.dataDir && opts.walCheckpointWorker !== false ? startCheckpointer(store.sqlite, file) : null,
+      checkpointer: (deps.checkpointer = opts.dataDir && opts.walCheckpointWorker !== false ? startCheckpointer(store.sqlite, file) : null),
       // Only a store upgraded from before has anything to correct; after the first screen is up.
       weightFix: opts.weightFix !== false && weightFixPending(deps) ? startWeightFix(deps, opts.weightFix || {}) : null,
     };
