@@ -6,6 +6,7 @@ import type { RecoveryInfo } from '../shared/api/admin';
 import type { Result } from '../shared/errors';
 import { openStore, type Store } from './db/open';
 import { startSortKeyFill } from './catalog/sort-key';
+import { createBackgroundWork } from './db/background';
 import { startCheckpointer, type Checkpointer } from './db/checkpointer';
 import { startWeightFix, weightFixPending, type WeightFix } from './insight/weight-fix';
 import { AppError } from './errors';
@@ -183,8 +184,9 @@ export function createApp(opts: AppOptions): App {
     if (opts.dataDir) rmSync(join(opts.dataDir, CLEAN_CLOSE_MARKER), { force: true });
     generation++;
     const store = openStore(file, opts.migrationsDir);
+    const background = createBackgroundWork(store.sqlite);
     // Products from before pinyin sort keys existed get theirs in the background (once).
-    startSortKeyFill(store.sqlite);
+    startSortKeyFill(store.sqlite, background);
     if (moveTokenOut(store.sqlite, secrets, !restored) && !restored && opts.dataDir) dropTokenFromBackups(join(opts.dataDir, BACKUP_DIR));
     // The terminal keeps the code it was set up with; order numbers are per terminal.
     const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
@@ -211,6 +213,9 @@ export function createApp(opts: AppOptions): App {
       promotions: createPromotionsState(),
       priceLists: createPriceListsState(),
       sync,
+      background,
+      // Set below, as the core is returned: the worker starts once the store is ready.
+      checkpointer: null,
       settingsCache: createSettingsCache(),
       inventory: createInventoryCaches(),
       insight: createInsightCaches(),
@@ -232,7 +237,7 @@ export function createApp(opts: AppOptions): App {
       deps,
       router: createRouter(deps, handlers, new SessionStore(), listeners),
       sync: createSyncRuntime(deps, opts.sync),
-      checkpointer: opts.dataDir && opts.walCheckpointWorker !== false ? startCheckpointer(store.sqlite, file) : null,
+      checkpointer: (deps.checkpointer = opts.dataDir && opts.walCheckpointWorker !== false ? startCheckpointer(store.sqlite, file) : null),
       // Only a store upgraded from before has anything to correct; after the first screen is up.
       weightFix: opts.weightFix !== false && weightFixPending(deps) ? startWeightFix(deps, opts.weightFix || {}) : null,
     };
@@ -248,6 +253,7 @@ export function createApp(opts: AppOptions): App {
     core?.deps.trades.stop();
     core?.sync.engine.stop();
     core?.weightFix?.stop();
+    core?.deps.background.stop();
     if (core) stopInsightCaches(core.deps.insight);
     // Before the main connection closes: its close then checkpoints the rest and removes the WAL.
     core?.checkpointer?.stop();

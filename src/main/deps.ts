@@ -13,6 +13,8 @@ import type { SyncSlot } from './sync/service';
 import type { SettingsCache } from './settings/cache';
 import type { InventoryCaches } from './inventory/caches';
 import type { InsightCaches } from './insight/caches';
+import type { BackgroundWork } from './db/background';
+import type { Checkpointer } from './db/checkpointer';
 
 export interface EventSink {
   /** Broadcast to every connected renderer session. */
@@ -51,6 +53,10 @@ export interface Deps {
   inventory: InventoryCaches;
   /** The dashboard's caches and the timer that adds queued sales to the rollups. */
   insight: InsightCaches;
+  /** Work done a step per turn of the event loop (search entries, level rows, sort keys): stopped with the store. */
+  background: BackgroundWork;
+  /** The WAL checkpoint worker of an on-disk store (null in memory, or when it could not start): stopped with the store. */
+  checkpointer: Checkpointer | null;
   /** Cloud sync of this store: its engine and managers' cloud sign-ins, set once the runtime is created at open. */
   sync: SyncSlot;
   /** Backups, restore and export of the store's file; absent for an in-memory store. */

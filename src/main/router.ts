@@ -129,7 +129,7 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
         def.writes === true
           ? inTransaction(deps.sqlite, () => handler(parsed.data, ctx), def.draft ? 'draft' : 'full')
           : await handler(parsed.data, ctx);
-      if (def.writes !== false) checkpointAfterAnswer(deps.sqlite);
+      if (def.writes !== false) checkpointAfterAnswer(deps.sqlite, deps.checkpointer);
       return { ok: true, value };
     } catch (err) {
       const error = errorFromUnknown(err);

@@ -58,7 +58,7 @@ describe('WAL checkpoints on a worker', () => {
       inTransaction(store.sqlite, () => {
         for (let i = 0; i < 1200; i++) insert.run(uuidv7(), i, 'x'.repeat(1000));
       });
-    withoutCommitCheckpoint(store.sqlite, bulk);
+    withoutCommitCheckpoint(store.sqlite, ckpt, bulk);
     const after = walFrames();
     expect(after.log).toBeGreaterThan(50 * LAST_RESORT);
     expect(after.checkpointed).toBe(0);
@@ -102,14 +102,14 @@ describe('WAL checkpoints on a worker', () => {
     while (walFrames().log < 60) inTransaction(store.sqlite, () => insert.run(uuidv7(), 1));
     expect(walFrames().checkpointed).toBe(0);
     // The router answered: the copy comes on the next turn of the event loop.
-    checkpointAfterAnswer(store.sqlite);
+    checkpointAfterAnswer(store.sqlite, ckpt);
     expect(walFrames().checkpointed).toBe(0);
     await new Promise((r) => setImmediate(r));
     expect(walFrames().checkpointed).toBeGreaterThanOrEqual(60);
     // Under the safety net, an answer copies nothing.
     inTransaction(store.sqlite, () => insert.run(uuidv7(), 2));
     const before = walFrames();
-    checkpointAfterAnswer(store.sqlite);
+    checkpointAfterAnswer(store.sqlite, ckpt);
     await new Promise((r) => setImmediate(r));
     expect(walFrames()).toEqual(before);
     ckpt!.stop();

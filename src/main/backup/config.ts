@@ -1,5 +1,6 @@
 import type { BackupConfig } from '../../shared/api/admin';
 import type { Deps } from '../deps';
+import { UNSTAMPED } from '../db/write-path';
 
 export const DEFAULT_BACKUP_CONFIG: BackupConfig = { retentionDays: 30, intervalMinutes: 60 };
 
@@ -26,11 +27,11 @@ export function readBackupConfig(deps: Pick<Deps, 'sqlite'>): BackupConfig {
 
 export function writeBackupConfig(deps: Pick<Deps, 'sqlite' | 'hlc'>, patch: Partial<BackupConfig>): BackupConfig {
   const put = deps.sqlite.prepare(
-    'INSERT INTO settings (key, value, hlc) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc',
+    'INSERT INTO settings (key, value, hlc) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
   for (const [field, key] of Object.entries(KEYS) as [keyof BackupConfig, string][]) {
     const v = patch[field];
-    if (v !== undefined) put.run(key, JSON.stringify(v), deps.hlc.now());
+    if (v !== undefined) put.run(key, JSON.stringify(v), UNSTAMPED);
   }
   return readBackupConfig(deps);
 }

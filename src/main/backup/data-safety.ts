@@ -4,6 +4,8 @@ import type { BackupInfo, BackupOverview, BackupReason, ExportResult, RestoreRes
 export interface DataSafety {
   readonly dataDir: string;
   readonly backupsDir: string;
+  /** Wrong PINs on the recovery screen, counted before each check, and the lock they set. */
+  readonly recoveryLockout: { count: number; lockedUntil: number };
   overview(): BackupOverview;
   backupNow(reason: BackupReason): Promise<BackupInfo>;
   restore(name: string, actor: { staffId: string | null; fromRecovery: boolean }): Promise<RestoreResult>;

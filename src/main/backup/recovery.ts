@@ -14,9 +14,6 @@ import { join } from 'node:path';
 const MAX_FAILURES = 5;
 const LOCK_MS = 5 * 60_000;
 
-/** Wrong recovery PINs, per data-safety service (one per store), counted before each check. */
-const failures = new WeakMap<DataSafety, { count: number; lockedUntil: number }>();
-
 /** The PIN hashes of the active admins in a backup file, read without writing to it. */
 function backupAdminHashes(file: string): string[] {
   let db: Database.Database | null = null;
@@ -37,8 +34,8 @@ function backupAdminHashes(file: string): string[] {
  * the check, so parallel guesses cannot outrun the lock.
  */
 async function confirmAdminOfBackup(safety: DataSafety, name: string, pin: string, now: number, params: PinParams): Promise<void> {
-  const f = failures.get(safety) ?? { count: 0, lockedUntil: 0 };
-  failures.set(safety, f);
+  // One count per store, kept by its data-safety service.
+  const f = safety.recoveryLockout;
   if (f.lockedUntil > now)
     throw new AppError('LOCKED', 'Too many wrong PINs: wait a few minutes', {
       lockedUntil: f.lockedUntil,

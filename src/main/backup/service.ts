@@ -198,6 +198,7 @@ export function createDataSafety(opts: DataSafetyOptions): DataSafety {
 
   return {
     dataDir,
+    recoveryLockout: { count: 0, lockedUntil: 0 },
     backupsDir,
     overview,
 

@@ -72,7 +72,7 @@ export function setProductImage(deps: Deps, id: string, image: string, thumb: st
     removeFiles(dir, name);
     throw new AppError('IO', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`);
   }
-  deps.sqlite.prepare('UPDATE products SET image = ?, updated_at = ?, hlc = ? WHERE id = ?').run(name, deps.clock(), deps.hlc.now(), id);
+  deps.sqlite.prepare('UPDATE products SET image = ?, updated_at = ? WHERE id = ?').run(name, deps.clock(), id);
   removeFiles(dir, before.image);
   return getProduct(deps, id);
 }
@@ -80,7 +80,7 @@ export function setProductImage(deps: Deps, id: string, image: string, thumb: st
 export function clearProductImage(deps: Deps, id: string): Product {
   const before = getProduct(deps, id);
   if (!before.image) return before;
-  deps.sqlite.prepare('UPDATE products SET image = NULL, updated_at = ?, hlc = ? WHERE id = ?').run(deps.clock(), deps.hlc.now(), id);
+  deps.sqlite.prepare('UPDATE products SET image = NULL, updated_at = ? WHERE id = ?').run(deps.clock(), id);
   if (deps.imagesDir) removeFiles(deps.imagesDir, before.image);
   return getProduct(deps, id);
 }

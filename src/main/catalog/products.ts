@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit';
 import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/ledger';
 import { writeSearchEntry } from './search-entry';
 import type { Unit } from '../../shared/units';
+import { UNSTAMPED } from '../db/write-path';
 
 export type ProductInput = z.output<typeof productInput>;
 export type ProductPatch = z.output<(typeof catalogContract)['catalog.update']['input']>;
@@ -96,7 +97,7 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
     supplier_id: input.supplierId ?? null,
     created_at: now,
     updated_at: now,
-    hlc: deps.hlc.now(),
+    hlc: UNSTAMPED,
   };
   const info = deps.sqlite
     .prepare(
@@ -184,8 +185,8 @@ export function updateProduct(deps: Deps, patch: ProductPatch, staffId: string |
   if (Object.keys(set).length > 0) {
     const cols = Object.keys(set);
     deps.sqlite
-      .prepare(`UPDATE products SET ${cols.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updated_at, hlc = @hlc WHERE id = @id`)
-      .run({ ...set, updated_at: now, hlc: deps.hlc.now(), id: before.id });
+      .prepare(`UPDATE products SET ${cols.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updated_at WHERE id = @id`)
+      .run({ ...set, updated_at: now, id: before.id });
   }
   if (codes && barcodesChanged) {
     deps.sqlite.prepare('DELETE FROM barcodes WHERE product_id = ?').run(before.id);
@@ -208,9 +209,7 @@ function rowidOf(deps: Pick<Deps, 'sqlite'>, id: string): number {
 export function archiveProduct(deps: Deps, id: string, archived: boolean, staffId: string | null): Product {
   const before = getProduct(deps, id);
   if (before.archived === archived) return before;
-  deps.sqlite
-    .prepare('UPDATE products SET archived = ?, updated_at = ?, hlc = ? WHERE id = ?')
-    .run(archived ? 1 : 0, deps.clock(), deps.hlc.now(), id);
+  deps.sqlite.prepare('UPDATE products SET archived = ?, updated_at = ? WHERE id = ?').run(archived ? 1 : 0, deps.clock(), id);
   writeSearchEntry(deps, rowidOf(deps, id), archived ? null : before);
   if (archived) clearReorderRules(deps, id);
   recordAudit(deps, { staffId, action: archived ? 'product.archive' : 'product.unarchive', target: id, success: true });
@@ -273,10 +272,9 @@ function checkCategoryName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: str
 export function createCategory(deps: Deps, input: { name: string; altName?: string | null }): Category {
   checkCategoryName(deps, input.name, null);
   const id = deps.ids();
-  const hlc = deps.hlc.now();
   deps.sqlite
     .prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, ?, ?)')
-    .run(id, input.name, input.altName ?? null, hlc);
+    .run(id, input.name, input.altName ?? null, UNSTAMPED);
   return { id, name: input.name, altName: input.altName ?? null };
 }
 
@@ -293,8 +291,8 @@ export function updateCategory(
   const altName = input.altName !== undefined ? input.altName : before.altName;
   const archived = input.archived ?? before.archived === 1;
   deps.sqlite
-    .prepare('UPDATE categories SET name = ?, alt_name = ?, archived = ?, hlc = ? WHERE id = ?')
-    .run(name, altName, archived ? 1 : 0, deps.hlc.now(), before.id);
+    .prepare('UPDATE categories SET name = ?, alt_name = ?, archived = ? WHERE id = ?')
+    .run(name, altName, archived ? 1 : 0, before.id);
   if (archived !== (before.archived === 1))
     recordAudit(deps, { staffId, action: archived ? 'category.archive' : 'category.unarchive', target: before.id, success: true });
   return { id: before.id, name, altName };
@@ -400,7 +398,7 @@ export function createGroup(deps: Deps, input: GroupInput, staffId: string | nul
     .prepare(
       'INSERT INTO product_groups (id, name, alt_name, category_id, attributes, archived, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)',
     )
-    .run(g.id, g.name, g.altName, g.categoryId, JSON.stringify(attributes), now, now, deps.hlc.now());
+    .run(g.id, g.name, g.altName, g.categoryId, JSON.stringify(attributes), now, now, UNSTAMPED);
   const taken = new Set<string>();
   for (const v of input.variants) addVariantTo(deps, g, input, v, taken, staffId);
   return getGroup(deps, g.id);

@@ -12,7 +12,6 @@ import type { Deps } from '../deps';
 import type { Sqlite } from '../db/open';
 import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
-import { runInTurns } from '../db/background';
 import { searchDoc } from './search-text';
 import { writeSortKey } from './sort-key';
 
@@ -84,8 +83,8 @@ export function fillSearchBacklog(deps: Pick<Deps, 'sqlite'>, chunk = FILL_CHUNK
  * Safe to call at any time. A failed chunk (disk full) is left for the next start: search keeps
  * scanning the waiting names.
  */
-export function startSearchFill(deps: Pick<Deps, 'sqlite'>): void {
-  if (searchBacklog(deps.sqlite)) runInTurns(deps.sqlite, 'search', () => fillSearchBacklog(deps));
+export function startSearchFill(deps: Pick<Deps, 'sqlite' | 'background'>): void {
+  if (searchBacklog(deps.sqlite)) deps.background.run('search', () => fillSearchBacklog(deps));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Sqlite } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { localizedName } from '../../shared/names';
 import { pinyinSyllables } from './search-text';
-import { runInTurns } from '../db/background';
+import type { BackgroundWork } from '../db/background';
 
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
 
@@ -99,6 +99,6 @@ export function fillSortKeys(sqlite: Sqlite, chunk = 5_000): number {
 }
 
 /** At open: a pending fill runs in the background, a step per turn of the event loop. */
-export function startSortKeyFill(sqlite: Sqlite): void {
-  if (planSortKeyFill(sqlite)) runInTurns(sqlite, 'sort-keys', () => fillSortKeysStep(sqlite));
+export function startSortKeyFill(sqlite: Sqlite, background: BackgroundWork): void {
+  if (planSortKeyFill(sqlite)) background.run('sort-keys', () => fillSortKeysStep(sqlite));
 }

@@ -2,6 +2,7 @@ import type { TaxRateInfo } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
+import { UNSTAMPED } from '../db/write-path';
 
 interface Row {
   id: string;
@@ -45,7 +46,7 @@ function checkName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | nu
 function makeDefault(deps: Deps, id: string): void {
   const others = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE is_default = 1 AND id <> ?').all(id) as { id: string }[];
   for (const o of others) {
-    deps.sqlite.prepare('UPDATE tax_rates SET is_default = 0, hlc = ? WHERE id = ?').run(deps.hlc.now(), o.id);
+    deps.sqlite.prepare('UPDATE tax_rates SET is_default = 0 WHERE id = ?').run(o.id);
   }
 }
 
@@ -56,7 +57,7 @@ export function createTaxRate(deps: Deps, input: { name: string; rateBp: number;
   if (isDefault) makeDefault(deps, id);
   deps.sqlite
     .prepare('INSERT INTO tax_rates (id, name, rate_bp, is_default, archived, hlc) VALUES (?, ?, ?, ?, 0, ?)')
-    .run(id, input.name, input.rateBp, isDefault ? 1 : 0, deps.hlc.now());
+    .run(id, input.name, input.rateBp, isDefault ? 1 : 0, UNSTAMPED);
   recordAudit(deps, {
     staffId,
     action: 'taxRate.create',
@@ -103,8 +104,8 @@ export function updateTaxRate(
     });
   if (isDefault && before.isDefault === 0) makeDefault(deps, before.id);
   deps.sqlite
-    .prepare('UPDATE tax_rates SET name = ?, rate_bp = ?, is_default = ?, archived = ?, hlc = ? WHERE id = ?')
-    .run(name, rateBp, isDefault ? 1 : 0, archived ? 1 : 0, deps.hlc.now(), before.id);
+    .prepare('UPDATE tax_rates SET name = ?, rate_bp = ?, is_default = ?, archived = ? WHERE id = ?')
+    .run(name, rateBp, isDefault ? 1 : 0, archived ? 1 : 0, before.id);
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (name !== before.name) changes.name = { from: before.name, to: name };
   if (rateBp !== before.rateBp) changes.rateBp = { from: before.rateBp, to: rateBp };

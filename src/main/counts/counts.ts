@@ -1,11 +1,11 @@
 import type { CountDetail, CountLine, CountSession, VarianceReport, VarianceRow } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { productIdByCode } from '../catalog/products';
 import { levelAt, recordMovement } from '../inventory/ledger';
 import { getLocation } from '../inventory/stock';
+import { UNSTAMPED } from '../db/write-path';
 
 /**
  * Stock counts. A line remembers the level at the moment the item was first counted, so sales
@@ -75,18 +75,7 @@ export function createCount(
       `INSERT INTO count_sessions (id, name, scope, location_id, category_id, blind, status, created_by, created_at, hlc)
        VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
     )
-    .run(
-      id,
-      input.name,
-      input.scope,
-      input.locationId,
-      input.categoryId ?? null,
-      input.blind ? 1 : 0,
-      staffId,
-      deps.clock(),
-      deps.hlc.now(),
-    );
-  appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'insert', payload: { id, ...input } });
+    .run(id, input.name, input.scope, input.locationId, input.categoryId ?? null, input.blind ? 1 : 0, staffId, deps.clock(), UNSTAMPED);
   return getCount(deps, id);
 }
 
@@ -116,12 +105,6 @@ function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev:
     deps.sqlite
       .prepare('UPDATE count_lines SET counted = ?, counted_by = ?, counted_at = ? WHERE session_id = ? AND product_id = ?')
       .run(value, staffId, now, s.id, productId);
-  appendOutbox(deps, {
-    entity: 'count_line',
-    entityId: `${s.id}:${productId}`,
-    op: prev === undefined ? 'insert' : 'update',
-    payload: { counted: value },
-  });
 }
 
 /** Scan to count: each scan adds one unit (or `qty`) to the item's count. */
@@ -144,10 +127,7 @@ export function setCountQty(deps: Deps, input: { id: string; productId: string; 
 export function submitCount(deps: Deps, id: string): CountDetail {
   const s = getSession(deps, id);
   requireOpen(s);
-  deps.sqlite
-    .prepare("UPDATE count_sessions SET status = 'submitted', submitted_at = ?, hlc = ? WHERE id = ?")
-    .run(deps.clock(), deps.hlc.now(), id);
-  appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'update', payload: { status: 'submitted' } });
+  deps.sqlite.prepare("UPDATE count_sessions SET status = 'submitted', submitted_at = ? WHERE id = ?").run(deps.clock(), id);
   return getCount(deps, id);
 }
 
@@ -155,9 +135,8 @@ export function cancelCount(deps: Deps, id: string, staffId: string | null): Cou
   const s = getSession(deps, id);
   if (s.status !== 'open' && s.status !== 'submitted')
     throw new AppError('CONFLICT', `This count is ${s.status}`, { status: s.status, messageKey: `inv.err.count.${s.status}` });
-  deps.sqlite.prepare("UPDATE count_sessions SET status = 'cancelled', hlc = ? WHERE id = ?").run(deps.hlc.now(), id);
+  deps.sqlite.prepare("UPDATE count_sessions SET status = 'cancelled' WHERE id = ?").run(id);
   recordAudit(deps, { staffId, action: 'count.cancel', target: id, success: true });
-  appendOutbox(deps, { entity: 'count_session', entityId: id, op: 'update', payload: { status: 'cancelled' } });
   return getCount(deps, id);
 }
 
@@ -226,9 +205,9 @@ export function approveCount(deps: Deps, input: { id: string; uncounted: 'zero' 
   // Guarded by status, so a racing second approval changes nothing.
   const done = deps.sqlite
     .prepare(
-      "UPDATE count_sessions SET status = 'approved', approved_by = ?, approved_at = ?, hlc = ? WHERE id = ? AND status IN ('open', 'submitted')",
+      "UPDATE count_sessions SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ? AND status IN ('open', 'submitted')",
     )
-    .run(staffId, deps.clock(), deps.hlc.now(), s.id);
+    .run(staffId, deps.clock(), s.id);
   if (done.changes !== 1) throw new AppError('CONFLICT', 'This count was already approved', { messageKey: 'inv.err.count.approved' });
   recordAudit(deps, {
     staffId,
@@ -237,6 +216,5 @@ export function approveCount(deps: Deps, input: { id: string; uncounted: 'zero' 
     details: { movements: moved, totalVariance: report.totalVariance, totalValue: report.totalValue, uncounted: input.uncounted },
     success: true,
   });
-  appendOutbox(deps, { entity: 'count_session', entityId: s.id, op: 'update', payload: { status: 'approved' } });
   return { ...varianceReport(deps, s.id), rows: report.rows };
 }

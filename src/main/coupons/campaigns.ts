@@ -18,6 +18,7 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { cachedStatement } from '../db/statements';
+import { UNSTAMPED } from '../db/write-path';
 
 type WriteDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
@@ -159,7 +160,7 @@ export function createCampaign(
       active ? 1 : 0,
       now,
       now,
-      deps.hlc.now(),
+      UNSTAMPED,
     );
 
   const symbols = draft.codes.mode === 'batch' ? BATCH_CODE_SYMBOLS : SHARED_CODE_SYMBOLS;
@@ -185,8 +186,8 @@ export function setCampaignActive(deps: WriteDeps, input: { id: string; active: 
   const before = getCampaign(deps, input.id);
   if (before.active === input.active) return before;
   deps.sqlite
-    .prepare('UPDATE coupon_campaigns SET active = ?, updated_at = ?, hlc = ? WHERE id = ?')
-    .run(input.active ? 1 : 0, deps.clock(), deps.hlc.now(), input.id);
+    .prepare('UPDATE coupon_campaigns SET active = ?, updated_at = ? WHERE id = ?')
+    .run(input.active ? 1 : 0, deps.clock(), input.id);
   recordAudit(deps, {
     staffId,
     action: input.active ? 'coupon.resume' : 'coupon.pause',

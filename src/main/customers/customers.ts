@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { currencyDigits } from '../../shared/money';
 import { readSettings } from '../settings/settings';
+import { UNSTAMPED } from '../db/write-path';
 
 type D = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
@@ -95,7 +96,7 @@ export function createCustomer(deps: D, input: CustomerInput & { name: string },
       consent ? now : null,
       now,
       now,
-      deps.hlc.now(),
+      UNSTAMPED,
     );
   const c = getCustomer(deps, id);
   return c;
@@ -120,8 +121,8 @@ export function updateCustomer(deps: D, input: CustomerInput & { id: string }, s
   const keys = Object.keys(patch);
   if (keys.length > 0) {
     deps.sqlite
-      .prepare(`UPDATE customers SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @now, hlc = @hlc WHERE id = @id`)
-      .run({ ...patch, now, hlc: deps.hlc.now(), id: input.id });
+      .prepare(`UPDATE customers SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @now WHERE id = @id`)
+      .run({ ...patch, now, id: input.id });
     // Consent changes are kept for the record (who, when, which way).
     if ('marketing_consent' in patch)
       recordAudit(deps, { staffId, action: 'customer.consent', target: input.id, details: { to: input.marketingConsent }, success: true });
@@ -191,10 +192,8 @@ export function loyaltyRules(deps: Pick<Deps, 'sqlite'>): LoyaltyRules {
 export function setLoyaltyRules(deps: D, rules: LoyaltyRules, staffId: string): LoyaltyRules {
   const before = loyaltyRules(deps);
   deps.sqlite
-    .prepare(
-      "INSERT INTO settings (key, value, hlc) VALUES ('loyalty', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
-    )
-    .run(JSON.stringify(rules), deps.hlc.now());
+    .prepare("INSERT INTO settings (key, value, hlc) VALUES ('loyalty', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .run(JSON.stringify(rules), UNSTAMPED);
   recordAudit(deps, { staffId, action: 'loyalty.rules', details: { from: before, to: rules }, success: true });
   return loyaltyRules(deps);
 }

@@ -24,8 +24,13 @@ import type { Sqlite } from './open';
  * runs under Electron, the headless host and the tests), and `stop()` waits for its connection
  * to close, so a restore can replace the file right after.
  */
+/** The store's checkpoint worker, made by createApp with the store (`deps.checkpointer`) and stopped with it. */
 export interface Checkpointer {
   stop(): void;
+  /** The safety net (frames) while the worker runs; null once it has stopped or failed. */
+  readonly safetyNet: number | null;
+  /** A copy of the log is planned for the next turn of the event loop (see checkpointAfterAnswer). */
+  scheduled: boolean;
 }
 
 export interface CheckpointerOptions {
@@ -98,22 +103,18 @@ export const SAFETY_NET_FRAMES = 10_000;
 /** SQLite's own checkpoint on commit, while the worker runs: a multiple of the safety net. */
 export const LAST_RESORT = 4;
 
-/** Connections whose worker runs, with their safety net (frames). */
-const running = new WeakMap<Sqlite, number>();
-const scheduled = new WeakSet<Sqlite>();
-
 /**
  * Called once a call that wrote has been answered: when the log has grown past the safety net
  * (the writer never paused long enough for the worker), copies it on the next turn of the event
  * loop, between the clerk's requests rather than inside one.
  */
-export function checkpointAfterAnswer(sqlite: Sqlite): void {
-  if (!running.has(sqlite) || scheduled.has(sqlite)) return;
-  scheduled.add(sqlite);
+export function checkpointAfterAnswer(sqlite: Sqlite, ckpt: Checkpointer | null): void {
+  if (!ckpt || ckpt.safetyNet === null || ckpt.scheduled) return;
+  ckpt.scheduled = true;
   setImmediate(() => {
-    scheduled.delete(sqlite);
-    const net = running.get(sqlite);
-    if (net === undefined || !sqlite.open || sqlite.inTransaction) return;
+    ckpt.scheduled = false;
+    const net = ckpt.safetyNet;
+    if (net === null || !sqlite.open || sqlite.inTransaction) return;
     try {
       const [r] = sqlite.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[];
       if (r && r.log - r.checkpointed >= net) sqlite.pragma('wal_checkpoint(PASSIVE)');
@@ -130,14 +131,14 @@ export function checkpointAfterAnswer(sqlite: Sqlite): void {
  * waits; the worker copies it instead as soon as the writer pauses. Without a worker, `fn` runs as
  * it is: then only a commit can copy the log.
  */
-export function withoutCommitCheckpoint<T>(sqlite: Sqlite, fn: () => T): T {
-  const net = running.get(sqlite);
-  if (net === undefined) return fn();
+export function withoutCommitCheckpoint<T>(sqlite: Sqlite, ckpt: Checkpointer | null, fn: () => T): T {
+  const net = ckpt?.safetyNet ?? null;
+  if (net === null) return fn();
   sqlite.pragma('wal_autocheckpoint = 0');
   try {
     return fn();
   } finally {
-    if (sqlite.open && running.has(sqlite)) sqlite.pragma(`wal_autocheckpoint = ${net * LAST_RESORT}`);
+    if (sqlite.open && ckpt!.safetyNet !== null) sqlite.pragma(`wal_autocheckpoint = ${net * LAST_RESORT}`);
   }
 }
 
@@ -181,8 +182,10 @@ export function startCheckpointer(sqlite: Sqlite, file: string, opts: Checkpoint
     return null;
   }
   let stopping = false;
+  const net = opts.safetyNetFrames ?? SAFETY_NET_FRAMES;
+  let safetyNet: number | null = net;
   const fallBack = () => {
-    running.delete(sqlite);
+    safetyNet = null;
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   };
   worker.on('error', (err) => {
@@ -194,10 +197,12 @@ export function startCheckpointer(sqlite: Sqlite, file: string, opts: Checkpoint
     if (!stopping) fallBack();
   });
   worker.unref();
-  const net = opts.safetyNetFrames ?? SAFETY_NET_FRAMES;
   sqlite.pragma(`wal_autocheckpoint = ${net * LAST_RESORT}`);
-  running.set(sqlite, net);
   return {
+    get safetyNet() {
+      return safetyNet;
+    },
+    scheduled: false,
     stop() {
       stopping = true;
       if (Atomics.load(flags, DONE) === 1) return fallBack();

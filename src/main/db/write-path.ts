@@ -14,14 +14,19 @@
  * writes it (a handler, an import, a repair), the capture costs no call from JavaScript per row
  * (it runs inside SQLite's statement), and a new fact entity is captured by being declared.
  *
- * Rows written by sync itself (pulled from the cloud) are not captured: the triggers ask
- * `ct_capture()`, which is 0 while pulled rows are applied (sync/tracking.ts).
+ * A mutable record's own `hlc` column is stamped here too, so a writer never calls the clock: a row
+ * inserted with `UNSTAMPED` (the empty stamp) gets a fresh stamp, and an update that changes a
+ * column that travels without stamping the row gets one (see stampTriggers).
+ *
+ * Rows written by sync itself (pulled from the cloud) are neither stamped nor captured: the
+ * triggers ask `ct_capture()`, which is 0 while pulled rows are applied (sync/tracking.ts); they
+ * keep the stamps they came with.
  */
 import type { Deps } from '../deps';
 import type { Sqlite } from './open';
 import { cachedStatement } from './statements';
 import { allSyncEntities, type SyncEntity } from '../../shared/sync/entities';
-import { mutableFields } from '../sync/tables';
+import { mutableFields, tableInfo } from '../sync/tables';
 
 const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -29,12 +34,51 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const OUTBOX_SQL = "INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (?, ?, ?, ?, 'null', ?, ?)";
 
 /** The outbox entry of a captured write; `ct_id`, `ct_hlc` and `ct_now` are this connection's id source and clocks. */
-const entry = (entity: string, keyExpr: string, op: 'insert' | 'update' | 'delete') =>
-  `INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (ct_id(), ${lit(entity)}, ${keyExpr}, '${op}', 'null', ct_hlc(), ct_now());`;
+const entry = (entity: string, keyExpr: string, op: 'insert' | 'update' | 'delete', opExpr = `'${op}'`) =>
+  `INSERT INTO outbox (id, entity, entity_id, op, payload, hlc, at) VALUES (ct_id(), ${lit(entity)}, ${keyExpr}, ${opExpr}, 'null', ct_hlc(), ct_now());`;
+
+/**
+ * What a writer puts in a synced row's `hlc` column when it inserts the row (the column is NOT
+ * NULL): the write path replaces it with a fresh stamp in the same statement. A real stamp is never
+ * empty, so a row inserted with its own stamp (a pulled row, a bulk writer's) keeps it.
+ */
+export const UNSTAMPED = '';
+
+/**
+ * The SQL of a fresh stamp, for a bulk writer whose rows are written with the triggers dropped
+ * (writeInBulk): it stamps each row in its own INSERT, with the function the triggers call.
+ */
+export const STAMP = 'ct_hlc()';
 
 /** Entities whose rows are captured by the triggers (local ones stay on the terminal: nothing to capture). */
 export function capturedEntities(): SyncEntity[] {
   return allSyncEntities().filter((e) => e.kind !== 'local');
+}
+
+const hasStamp = (spec: SyncEntity) => (spec.kind === 'mutable' || spec.kind === 'local') && tableInfo(spec.table).columns.has('hlc');
+
+/**
+ * The row stamp of a record edited in place (`mutable`, and the local documents that keep one: a
+ * purchase order, a count). An insert with `UNSTAMPED`, or an update that changes a column that
+ * travels while leaving `hlc` as it was, sets `hlc` to a fresh stamp with a second UPDATE of the
+ * row from inside the trigger. That UPDATE changes only `hlc`: it does not fire these triggers
+ * again (recursive triggers are off, and `UPDATE OF` names only other columns), and it is the
+ * change the capture trigger queues, once. A writer that stamps the row itself (sync's own
+ * plumbing) is left alone.
+ */
+function stampTriggers(spec: SyncEntity): string[] {
+  if (!hasStamp(spec)) return [];
+  const t = q(spec.table);
+  const key = q(spec.key);
+  const fields = mutableFields(spec);
+  const name = (suffix: string) => q(`ct_cap_${spec.table}_${suffix}`);
+  const stamp = `UPDATE ${t} SET hlc = ct_hlc() WHERE ${key} = NEW.${key};`;
+  const changed = fields.map((c) => `OLD.${q(c)} IS NOT NEW.${q(c)}`).join(' OR ');
+  return [
+    `CREATE TEMP TRIGGER ${name('stamp_ins')} AFTER INSERT ON main.${t} WHEN ct_capture() = 1 AND NEW.hlc = '' BEGIN ${stamp} END`,
+    `CREATE TEMP TRIGGER ${name('stamp_upd')} AFTER UPDATE OF ${fields.map(q).join(', ')} ON main.${t}
+      WHEN ct_capture() = 1 AND NEW.hlc IS OLD.hlc AND (${changed}) BEGIN ${stamp} END`,
+  ];
 }
 
 function captureTriggers(spec: SyncEntity): string[] {
@@ -48,10 +92,15 @@ function captureTriggers(spec: SyncEntity): string[] {
       END`,
     ];
   const skip = (ref: 'NEW' | 'OLD') => (spec.localKeys?.length ? ` AND ${ref}.${key} NOT IN (${spec.localKeys.map(lit).join(', ')})` : '');
-  // An update is a change to sync when a column that travels changed, or the writer stamped the
-  // row: a write of the terminal's own columns only (a PIN lockout counter) is not.
-  const changed = ['hlc', ...mutableFields(spec)].map((c) => `OLD.${q(c)} IS NOT NEW.${q(c)}`).join(' OR ');
+  // An update is a change to sync when it stamps the row: the writer's stamp, or the one
+  // stampTriggers gives a change to a column that travels (so one entry per change, queued by the
+  // stamping UPDATE). The stamp of a row just inserted unstamped is part of its insert. A write of
+  // the terminal's own columns only (a PIN lockout counter) is not stamped, so not queued.
+  const changed = hasStamp(spec)
+    ? `OLD.hlc IS NOT NEW.hlc AND OLD.hlc <> ''`
+    : ['hlc', ...mutableFields(spec)].map((c) => `OLD.${q(c)} IS NOT NEW.${q(c)}`).join(' OR ');
   const out = [
+    ...stampTriggers(spec),
     `CREATE TEMP TRIGGER ${name(spec.table, 'ins')} AFTER INSERT ON main.${t} WHEN ct_capture() = 1${skip('NEW')} BEGIN
       ${entry(spec.entity, `NEW.${key}`, 'insert')}
     END`,
@@ -79,6 +128,55 @@ function captureTriggers(spec: SyncEntity): string[] {
   return out;
 }
 
+/**
+ * A local entity's entries (acknowledged, never sent), from its `capture` declaration: its
+ * triggers are named for the entity too, since a local entity may live in another's table (a
+ * customer attached after the sale, in `orders`).
+ */
+function localCaptureTriggers(spec: SyncEntity): string[] {
+  if (spec.kind !== 'local' || !spec.capture) return [];
+  const { capture } = spec;
+  const t = q(spec.table);
+  const name = (suffix: string) => q(`ct_cap_${spec.table}_${spec.entity}_${suffix}`);
+  const id = spec.idColumns ? spec.idColumns.map((c) => `NEW.${q(c)}`).join(` || ':' || `) : `NEW.${q(spec.key)}`;
+  const out: string[] = [];
+  if (capture.insert)
+    out.push(`CREATE TEMP TRIGGER ${name('ins')} AFTER INSERT ON main.${t} WHEN ct_capture() = 1 BEGIN
+      ${entry(spec.entity, id, 'insert')}
+    END`);
+  if (capture.update === 'stamped')
+    out.push(`CREATE TEMP TRIGGER ${name('upd')} AFTER UPDATE ON main.${t} WHEN ct_capture() = 1 AND OLD.hlc IS NOT NEW.hlc AND OLD.hlc <> '' BEGIN
+      ${entry(spec.entity, id, 'update')}
+    END`);
+  else if (capture.update?.length) {
+    const cols = capture.update;
+    const first = q(cols[0]!);
+    const to =
+      capture.around !== undefined
+        ? ` AND OLD.${first} IS NOT NEW.${first} AND (OLD.${first} = ${lit(capture.around)} OR NEW.${first} = ${lit(capture.around)})`
+        : '';
+    const op = capture.nullIsDelete
+      ? `CASE WHEN ${cols.map((c) => `NEW.${q(c)} IS NULL`).join(' AND ')} THEN 'delete' ELSE 'update' END`
+      : `'update'`;
+    out.push(`CREATE TEMP TRIGGER ${name('upd')} AFTER UPDATE OF ${cols.map(q).join(', ')} ON main.${t} WHEN ct_capture() = 1${to} BEGIN
+      ${entry(spec.entity, id, 'update', op)}
+    END`);
+  }
+  return out;
+}
+
+/** Every trigger the write path keeps for an entity: its stamps and its capture. */
+function triggersOf(spec: SyncEntity): string[] {
+  return spec.kind === 'local' ? [...stampTriggers(spec), ...localCaptureTriggers(spec)] : captureTriggers(spec);
+}
+
+/** The write path's triggers by name, from the registry. */
+function allTriggers(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const spec of allSyncEntities()) for (const ddl of triggersOf(spec)) out.set(/^CREATE TEMP TRIGGER "([^"]+)"/.exec(ddl)![1]!, ddl);
+  return out;
+}
+
 function installedCaptureTriggers(sqlite: Sqlite): string[] {
   return sqlite.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'ct_cap_%'").pluck().all() as string[];
 }
@@ -90,7 +188,7 @@ function installedCaptureTriggers(sqlite: Sqlite): string[] {
  */
 export function installCapture(sqlite: Sqlite): void {
   dropCapture(sqlite);
-  for (const spec of capturedEntities()) for (const ddl of captureTriggers(spec)) sqlite.exec(ddl);
+  for (const ddl of allTriggers().values()) sqlite.exec(ddl);
 }
 
 /** Drops the capture triggers: a bulk apply of pulled rows writes without them (even idle, a trigger costs every row a statement savepoint). */
@@ -132,7 +230,8 @@ export function writeInBulk<T>(deps: Pick<Deps, 'sqlite'>, entity: string, fn: (
   try {
     return fn();
   } finally {
-    for (const ddl of captureTriggers(spec)) deps.sqlite.exec(ddl);
+    const all = allTriggers();
+    for (const n of mine) deps.sqlite.exec(all.get(n)!);
   }
 }
 

@@ -14,6 +14,7 @@ import { addCredit, addPoints, updateCustomer } from '../customers/customers';
 import { dropStaged, stagedMemo, stagedText } from '../inventory/csv';
 import { detectFormat, digitsOf, email, money, parseTable, phone, RowError, safeText, sourceOf, tender, when, type Table } from './formats';
 import { customerFields, SALE_ROWS, type CustomerIn, type HeadIn, type LineIn, type RowContext } from './rows';
+import { UNSTAMPED } from '../db/write-path';
 
 /**
  * A store's past brought along: customers, and sales history from the till a shop leaves.
@@ -249,7 +250,7 @@ function commitCustomers(
     } else {
       id = deps.ids();
       const at = r.createdAt ?? now;
-      ins.run(id, r.name, r.phone, r.phone ? digitsOf(r.phone) : null, r.email, r.notes, at, now, deps.hlc.now());
+      ins.run(id, r.name, r.phone, r.phone ? digitsOf(r.phone) : null, r.email, r.notes, at, now, UNSTAMPED);
       created++;
     }
     // Balances are brought to what the file says: a second import of the same file adds nothing.
@@ -666,7 +667,7 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
     const owner = skuOwner.get(p.sku, p.id) as string | undefined;
     const id = owner ?? p.id;
     if (!owner) {
-      insProduct.run(p.id, p.sku, p.name, p.unit, p.price, taxRateId, now, now, deps.hlc.now());
+      insProduct.run(p.id, p.sku, p.name, p.unit, p.price, taxRateId, now, now, UNSTAMPED);
     }
     const row = deps.sqlite
       .prepare(
@@ -683,7 +684,7 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
      VALUES (?, ?, ?, ?, ?, '', 0, NULL, ?, ?, ?)`,
   );
   for (const [key, n] of c.newCustomers) {
-    insCustomer.run(n.id, n.name, n.phone, n.phone ? digitsOf(n.phone) : null, n.email, n.at, now, deps.hlc.now());
+    insCustomer.run(n.id, n.name, n.phone, n.phone ? digitsOf(n.phone) : null, n.email, n.at, now, UNSTAMPED);
     customers.set(key, n.id);
   }
 

@@ -11,7 +11,7 @@ import { readSettings } from '../settings/settings';
 import { withoutNewProductTrigger } from './level-category';
 import { clearReorderRules, defaultTaxRateId, updateProduct } from '../catalog/products';
 import { writeSearchEntry } from '../catalog/search-entry';
-import { captureRecords, writeInBulk } from '../db/write-path';
+import { captureRecords, STAMP, UNSTAMPED, writeInBulk } from '../db/write-path';
 import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { getLocation } from './stock';
 import { cachedStatement } from '../db/statements';
@@ -467,11 +467,11 @@ function namedIds(deps: Deps, table: 'categories' | 'suppliers', names: Iterable
     if (!id) {
       id = deps.ids();
       if (table === 'categories')
-        deps.sqlite.prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, NULL, ?)').run(id, name, deps.hlc.now());
+        deps.sqlite.prepare('INSERT INTO categories (id, name, alt_name, hlc) VALUES (?, ?, NULL, ?)').run(id, name, UNSTAMPED);
       else
         deps.sqlite
           .prepare('INSERT INTO suppliers (id, name, archived, created_at, updated_at, hlc) VALUES (?, ?, 0, ?, ?, ?)')
-          .run(id, name, now, now, deps.hlc.now());
+          .run(id, name, now, now, UNSTAMPED);
     }
     out.set(key, id);
   }
@@ -492,15 +492,7 @@ function groupIds(deps: Deps, rows: ProductRowIn[], categories: Map<string, stri
         .prepare(
           'INSERT INTO product_groups (id, name, alt_name, category_id, attributes, archived, created_at, updated_at, hlc) VALUES (?, ?, NULL, ?, ?, 0, ?, ?, ?)',
         )
-        .run(
-          id,
-          r.group,
-          r.category ? categories.get(r.category.toLowerCase())! : null,
-          JSON.stringify(attributes),
-          now,
-          now,
-          deps.hlc.now(),
-        );
+        .run(id, r.group, r.category ? categories.get(r.category.toLowerCase())! : null, JSON.stringify(attributes), now, now, UNSTAMPED);
     }
     out.set(r.group, id);
   }
@@ -510,7 +502,6 @@ function groupIds(deps: Deps, rows: ProductRowIn[], categories: Map<string, stri
 /** A new product of an import, with the values its rows are written with. */
 interface NewProduct {
   id: string;
-  hlc: string;
   r: ProductRowIn;
   row: Record<string, unknown>;
 }
@@ -533,11 +524,11 @@ function insertNewProducts(
   const insProduct = cachedStatement(
     deps.sqlite,
     `INSERT INTO products (id, sku, name, alt_name, category_id, unit, price, cost, tax_rate_id, plu, archived, group_id, variant, supplier_id,
-       created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${STAMP})`,
   );
   const insBarcode = cachedStatement(deps.sqlite, 'INSERT INTO barcodes (code, product_id) VALUES (?, ?)');
   writeInBulk(deps, 'product', () => {
-    for (const { id, hlc, r, row } of batch) {
+    for (const { id, r, row } of batch) {
       // Positional parameters: binding by name costs more, and this runs 100,000 times in a big import.
       const info = insProduct.run(
         id,
@@ -556,7 +547,6 @@ function insertNewProducts(
         row.supplier_id,
         now,
         now,
-        hlc,
       );
       if (!r.archived) search.push({ rowid: info.lastInsertRowid, p: { name: r.name, altName: r.altName } });
     }
@@ -653,7 +643,7 @@ function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null
       variant: r.variant ? JSON.stringify(r.variant) : null,
       supplier_id: supplierId,
     };
-    batch.push({ id, hlc: deps.hlc.now(), r, row });
+    batch.push({ id, r, row });
     created++;
   }
   insertNewProducts(deps, batch, location, now, search);

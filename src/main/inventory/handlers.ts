@@ -36,7 +36,7 @@ export const inventoryHandlers: HandlersFor<typeof inventoryContract> = {
   'imports.chunk': (input, { deps }) => csv.addChunk(deps, input.importId, input.seq, input.text),
   'imports.preview': (input, { deps }) => csv.previewImport(deps, input.importId),
   'imports.commit': (input, ctx) =>
-    withoutCommitCheckpoint(ctx.deps.sqlite, () =>
+    withoutCommitCheckpoint(ctx.deps.sqlite, ctx.deps.checkpointer, () =>
       inTransaction(ctx.deps.sqlite, () => changes(ctx, csv.commitImport(ctx.deps, input.importId, input.onlyValid, staffOf(ctx).id))),
     ),
   'exports.csv': (input, { deps }) => {

@@ -10,7 +10,6 @@ import type { Sqlite } from '../db/open';
 import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { LEDGER_SQL } from './ledger';
-import { runInTurns } from '../db/background';
 
 /** Products per background transaction (a few ms each). */
 const FILL_CHUNK = 2_000;
@@ -35,12 +34,11 @@ export function ensureLevelRows(sqlite: Sqlite, productIds: Iterable<string>): v
  * level rows that are missing; `onDone` runs once it has walked them all. (Products added
  * meanwhile get theirs as they are written.)
  */
-export function startLevelFill(deps: Pick<Deps, 'sqlite'>, onDone: () => void, chunk = FILL_CHUNK): void {
+export function startLevelFill(deps: Pick<Deps, 'sqlite' | 'background'>, onDone: () => void, chunk = FILL_CHUNK): void {
   const { sqlite } = deps;
   const top = (cachedStatement(sqlite, 'SELECT MAX(rowid) FROM products', 'pluck').get() as number | null) ?? 0;
   let after = 0;
-  runInTurns(
-    sqlite,
+  deps.background.run(
     'stock levels',
     () => {
       if (after >= top) return false;

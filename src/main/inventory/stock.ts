@@ -3,7 +3,6 @@ import type { inventoryContract } from '../../shared/api/inventory';
 import type { FlaggedRow, Location, MovementRow, StockItem, StockRow, ValuationRow } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { codePrefixRange, ftsQuery, looksLikeCode } from '../catalog/search-text';
 import { productIdByCode, skuCases } from '../catalog/products';
@@ -11,6 +10,7 @@ import { backlogNameSource, searchBacklog } from '../catalog/search-backlog';
 import { sortKeysReady } from '../catalog/sort-key';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { piecesAndMass, type Unit } from '../../shared/units';
+import { UNSTAMPED } from '../db/write-path';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;
 
@@ -55,9 +55,7 @@ function checkLocationName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: str
 export function createLocation(deps: Deps, name: string, staffId: string | null): Location {
   checkLocationName(deps, name, null);
   const id = deps.ids();
-  deps.sqlite
-    .prepare('INSERT INTO stock_locations (id, name, is_default, archived, hlc) VALUES (?, ?, 0, 0, ?)')
-    .run(id, name, deps.hlc.now());
+  deps.sqlite.prepare('INSERT INTO stock_locations (id, name, is_default, archived, hlc) VALUES (?, ?, 0, 0, ?)').run(id, name, UNSTAMPED);
   recordAudit(deps, { staffId, action: 'location.create', target: id, details: { name }, success: true });
   return getLocation(deps, id);
 }
@@ -66,7 +64,7 @@ export function updateLocation(deps: Deps, input: In<'stock.locationUpdate'>, st
   const before = getLocation(deps, input.id);
   if (input.name !== undefined) {
     checkLocationName(deps, input.name, before.id);
-    deps.sqlite.prepare('UPDATE stock_locations SET name = ?, hlc = ? WHERE id = ?').run(input.name, deps.hlc.now(), before.id);
+    deps.sqlite.prepare('UPDATE stock_locations SET name = ? WHERE id = ?').run(input.name, before.id);
   }
   if (input.archived !== undefined && input.archived !== before.archived) {
     if (input.archived) {
@@ -86,15 +84,13 @@ export function updateLocation(deps: Deps, input: In<'stock.locationUpdate'>, st
           messageKey: 'inv.err.locationHoldsStock',
         });
     }
-    deps.sqlite
-      .prepare('UPDATE stock_locations SET archived = ?, hlc = ? WHERE id = ?')
-      .run(input.archived ? 1 : 0, deps.hlc.now(), before.id);
+    deps.sqlite.prepare('UPDATE stock_locations SET archived = ? WHERE id = ?').run(input.archived ? 1 : 0, before.id);
   }
   if (input.isDefault && !before.isDefault) {
     if (input.archived ?? before.archived)
       throw new AppError('CONFLICT', 'An archived location cannot be the default', { messageKey: 'inv.err.archivedDefault' });
     deps.sqlite.prepare('UPDATE stock_locations SET is_default = 0 WHERE is_default = 1').run();
-    deps.sqlite.prepare('UPDATE stock_locations SET is_default = 1, hlc = ? WHERE id = ?').run(deps.hlc.now(), before.id);
+    deps.sqlite.prepare('UPDATE stock_locations SET is_default = 1 WHERE id = ?').run(before.id);
   }
   const after = getLocation(deps, before.id);
   recordAudit(deps, { staffId, action: 'location.update', target: after.id, details: { before, after }, success: true });
@@ -497,12 +493,6 @@ export function setReorderRule(deps: Deps, input: In<'stock.setReorder'>, staffI
   deps.sqlite
     .prepare('UPDATE stock_levels SET reorder_point = ?, reorder_qty = ? WHERE product_id = ? AND location_id = ?')
     .run(input.rule?.reorderPoint ?? null, input.rule?.reorderQty ?? null, input.productId, input.locationId);
-  appendOutbox(deps, {
-    entity: 'reorder_rule',
-    entityId: `${input.productId}:${input.locationId}`,
-    op: input.rule ? 'update' : 'delete',
-    payload: { productId: input.productId, locationId: input.locationId, ...input.rule },
-  });
   recordAudit(deps, { staffId, action: 'stock.reorder', target: input.productId, details: input, success: true });
   return stockItem(deps, input.productId);
 }

@@ -7,6 +7,7 @@ import type { CustomerGroup } from '../../shared/api/price-lists';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
+import { UNSTAMPED } from '../db/write-path';
 
 type D = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
@@ -40,7 +41,7 @@ export function createGroup(deps: D, input: { name: string; nameZh?: string | nu
   const row = { id, name: input.name.trim(), nameZh: input.nameZh?.trim() || null };
   deps.sqlite
     .prepare('INSERT INTO customer_groups (id, name, name_zh, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(id, row.name, row.nameZh, now, now, deps.hlc.now());
+    .run(id, row.name, row.nameZh, now, now, UNSTAMPED);
   recordAudit(deps, { staffId, action: 'customerGroup.create', target: id, details: row, success: true });
   return getGroup(deps, id);
 }
@@ -55,8 +56,8 @@ export function updateGroup(
   const to = { name: input.name.trim(), nameZh: input.nameZh === undefined ? before.nameZh : input.nameZh?.trim() || null };
   if (to.name === before.name && to.nameZh === before.nameZh) return before;
   deps.sqlite
-    .prepare('UPDATE customer_groups SET name = ?, name_zh = ?, updated_at = ?, hlc = ? WHERE id = ?')
-    .run(to.name, to.nameZh, deps.clock(), deps.hlc.now(), input.id);
+    .prepare('UPDATE customer_groups SET name = ?, name_zh = ?, updated_at = ? WHERE id = ?')
+    .run(to.name, to.nameZh, deps.clock(), input.id);
   recordAudit(deps, {
     staffId,
     action: 'customerGroup.update',
@@ -100,9 +101,9 @@ export function setCustomerGroup(
   deps.sqlite
     .prepare(
       `INSERT INTO customer_memberships (customer_id, group_id, updated_at, hlc) VALUES (?, ?, ?, ?)
-       ON CONFLICT (customer_id) DO UPDATE SET group_id = excluded.group_id, updated_at = excluded.updated_at, hlc = excluded.hlc`,
+       ON CONFLICT (customer_id) DO UPDATE SET group_id = excluded.group_id, updated_at = excluded.updated_at`,
     )
-    .run(input.customerId, input.groupId, deps.clock(), deps.hlc.now());
+    .run(input.customerId, input.groupId, deps.clock(), UNSTAMPED);
   recordAudit(deps, {
     staffId,
     action: 'customer.group',

@@ -12,6 +12,7 @@ import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { groupExists } from './groups';
 import { invalidatePriceLists } from './state';
+import { UNSTAMPED } from '../db/write-path';
 
 type D = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'priceLists'>;
 
@@ -105,7 +106,7 @@ export function createPriceList(
     .prepare(
       'INSERT INTO price_lists (id, name, name_zh, target_kind, target_id, active, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
-    .run(id, row.name, row.name_zh, row.target_kind, row.target_id, row.active ? 1 : 0, now, now, deps.hlc.now());
+    .run(id, row.name, row.name_zh, row.target_kind, row.target_id, row.active ? 1 : 0, now, now, UNSTAMPED);
   recordAudit(deps, { staffId, action: 'priceList.create', target: id, details: row, success: true });
   invalidatePriceLists(deps);
   return getPriceList(deps, id);
@@ -126,10 +127,8 @@ export function updatePriceList(
     active: input.active,
   };
   deps.sqlite
-    .prepare(
-      'UPDATE price_lists SET name = ?, name_zh = ?, target_kind = ?, target_id = ?, active = ?, updated_at = ?, hlc = ? WHERE id = ?',
-    )
-    .run(row.name, row.name_zh, row.target_kind, row.target_id, row.active ? 1 : 0, deps.clock(), deps.hlc.now(), input.id);
+    .prepare('UPDATE price_lists SET name = ?, name_zh = ?, target_kind = ?, target_id = ?, active = ?, updated_at = ? WHERE id = ?')
+    .run(row.name, row.name_zh, row.target_kind, row.target_id, row.active ? 1 : 0, deps.clock(), input.id);
   recordAudit(deps, {
     staffId,
     action: 'priceList.update',
@@ -179,7 +178,7 @@ export function setEntries(
   const insert = deps.sqlite.prepare(
     'INSERT INTO price_list_entries (id, price_list_id, product_id, min_qty, price, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const update = deps.sqlite.prepare('UPDATE price_list_entries SET price = ?, updated_at = ?, hlc = ? WHERE id = ?');
+  const update = deps.sqlite.prepare('UPDATE price_list_entries SET price = ?, updated_at = ? WHERE id = ?');
   let added = 0;
   let changed = 0;
   for (const e of input.entries) {
@@ -187,11 +186,11 @@ export function setEntries(
     const was = existing.get(`${e.productId}/${minQty}`);
     if (was) {
       if (was.price === e.price) continue;
-      update.run(e.price, now, deps.hlc.now(), was.id);
+      update.run(e.price, now, was.id);
       changed += 1;
     } else {
       const id = deps.ids();
-      insert.run(id, input.listId, e.productId, minQty, e.price, now, deps.hlc.now());
+      insert.run(id, input.listId, e.productId, minQty, e.price, now, UNSTAMPED);
       added += 1;
     }
   }

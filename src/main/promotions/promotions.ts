@@ -10,6 +10,7 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { invalidatePromotions } from './state';
+import { UNSTAMPED } from '../db/write-path';
 
 type PromotionDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'promotions'>;
 
@@ -70,7 +71,7 @@ export function createPromotion(
   const active = input.active !== false;
   deps.sqlite
     .prepare('INSERT INTO promotions (id, definition, active, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(id, JSON.stringify(promotion), active ? 1 : 0, now, now, deps.hlc.now());
+    .run(id, JSON.stringify(promotion), active ? 1 : 0, now, now, UNSTAMPED);
   // Promotions sync across the organisation: the other tills apply it once they pull it.
   recordAudit(deps, { staffId, action: 'promotion.create', target: id, details: { promotion, active }, success: true });
   invalidatePromotions(deps);
@@ -82,8 +83,8 @@ export function updatePromotion(deps: PromotionDeps, input: { promotion: Promoti
   const promotion = checked(input.promotion);
   const before = getPromotion(deps, promotion.id);
   deps.sqlite
-    .prepare('UPDATE promotions SET definition = ?, updated_at = ?, hlc = ? WHERE id = ?')
-    .run(JSON.stringify(promotion), deps.clock(), deps.hlc.now(), promotion.id);
+    .prepare('UPDATE promotions SET definition = ?, updated_at = ? WHERE id = ?')
+    .run(JSON.stringify(promotion), deps.clock(), promotion.id);
   recordAudit(deps, {
     staffId,
     action: 'promotion.update',
@@ -99,9 +100,7 @@ export function updatePromotion(deps: PromotionDeps, input: { promotion: Promoti
 export function setPromotionActive(deps: PromotionDeps, input: { id: string; active: boolean }, staffId: string): PromotionRecord {
   const before = getPromotion(deps, input.id);
   if (before.active === input.active) return before;
-  deps.sqlite
-    .prepare('UPDATE promotions SET active = ?, updated_at = ?, hlc = ? WHERE id = ?')
-    .run(input.active ? 1 : 0, deps.clock(), deps.hlc.now(), input.id);
+  deps.sqlite.prepare('UPDATE promotions SET active = ?, updated_at = ? WHERE id = ?').run(input.active ? 1 : 0, deps.clock(), input.id);
   recordAudit(deps, {
     staffId,
     action: input.active ? 'promotion.resume' : 'promotion.pause',

@@ -1,7 +1,6 @@
 import type { PoLine, PoStatus, PoSummary, PurchaseOrder, ReceiveResult } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { auditPriceChange, productIdByCode } from '../catalog/products';
 import { recordMovement, stockOnHand } from '../inventory/ledger';
@@ -9,6 +8,7 @@ import { getLocation } from '../inventory/stock';
 import { lowStock } from '../inventory/reorder';
 import { getSupplier } from './suppliers';
 import { AMOUNT_TOO_LARGE_KEY, MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from '../../shared/money';
+import { UNSTAMPED } from '../db/write-path';
 
 /** Money of a line: quantity in thousandths × cost per unit. */
 export const lineTotal = (qty: number, unitCost: number) => Math.round((qty * unitCost) / 1000);
@@ -71,8 +71,8 @@ function nextNumber(deps: Deps): string {
 function touch(deps: Deps, id: string, set: Record<string, unknown> = {}): void {
   const cols = Object.keys(set);
   deps.sqlite
-    .prepare(`UPDATE purchase_orders SET ${cols.map((c) => `${c} = @${c}, `).join('')}updated_at = @now, hlc = @hlc WHERE id = @id`)
-    .run({ ...set, now: deps.clock(), hlc: deps.hlc.now(), id });
+    .prepare(`UPDATE purchase_orders SET ${cols.map((c) => `${c} = @${c}, `).join('')}updated_at = @now WHERE id = @id`)
+    .run({ ...set, now: deps.clock(), id });
 }
 
 export interface LineInput {
@@ -102,8 +102,7 @@ export function createOrder(
       `INSERT INTO purchase_orders (id, number, supplier_id, location_id, status, note, created_by, created_at, updated_at, hlc)
        VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
     )
-    .run(id, number, supplier.id, input.locationId, input.note ?? null, staffId, now, now, deps.hlc.now());
-  appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'insert', payload: { id, number, ...input, lines: undefined } });
+    .run(id, number, supplier.id, input.locationId, input.note ?? null, staffId, now, now, UNSTAMPED);
   if (input.lines?.length) insertLines(deps, id, input.lines);
   return getOrder(deps, id);
 }
@@ -130,7 +129,6 @@ function insertLines(deps: Deps, poId: string, lines: LineInput[]): void {
     else ins.run(deps.ids(), poId, ++position, l.productId, l.qty, l.unitCost ?? productCost);
   }
   assertWithinLimits(deps, poId);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: poId, op: 'update', payload: { addLines: lines } });
 }
 
 /**
@@ -175,7 +173,6 @@ export function updateLine(
       .run(input.qty ?? null, input.unitCost ?? null, input.lineId);
   assertWithinLimits(deps, input.id);
   touch(deps, input.id);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: input.id, op: 'update', payload: { line: input } });
   return getOrder(deps, input.id);
 }
 
@@ -186,7 +183,6 @@ export function sendOrder(deps: Deps, id: string, staffId: string | null): Purch
     throw new AppError('VALIDATION', 'Add at least one item before sending', { field: 'lines', messageKey: 'inv.err.poEmpty' });
   touch(deps, id, { status: 'sent', sent_at: deps.clock() });
   recordAudit(deps, { staffId, action: 'po.send', target: id, details: { number: po.number, total: po.total }, success: true });
-  appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'update', payload: { status: 'sent' } });
   return getOrder(deps, id);
 }
 
@@ -223,9 +219,7 @@ function receiveLine(
   const oldCost = deps.sqlite.prepare('SELECT cost FROM products WHERE id = ?').pluck().get(line.productId) as number;
   const newCost = Math.round((onHand * oldCost + qty * cost) / (onHand + qty));
   if (newCost !== oldCost) {
-    deps.sqlite
-      .prepare('UPDATE products SET cost = ?, updated_at = ?, hlc = ? WHERE id = ?')
-      .run(newCost, now, deps.hlc.now(), line.productId);
+    deps.sqlite.prepare('UPDATE products SET cost = ?, updated_at = ? WHERE id = ?').run(newCost, now, line.productId);
     auditPriceChange(deps, staffId, line.productId, 'cost', oldCost, newCost, `received on ${po.number}`);
   }
   recordMovement(deps, {
@@ -278,7 +272,6 @@ export function receiveScan(
   const qty = input.qty ?? 1000;
   const { over } = receiveLine(deps, po, line.id, qty, input.unitCost, staffId);
   settleStatus(deps, po.id);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: po.id, op: 'update', payload: { received: { lineId: line.id, qty, over } } });
   return { order: getOrder(deps, po.id), lineId: line.id, received: qty, over };
 }
 
@@ -291,7 +284,6 @@ export function receiveLines(
   requireStatus(po, RECEIVABLE, 'receive goods (send it first)');
   for (const l of input.lines) receiveLine(deps, po, l.lineId, l.qty, l.unitCost, staffId);
   settleStatus(deps, po.id);
-  appendOutbox(deps, { entity: 'purchase_order', entityId: po.id, op: 'update', payload: { received: input.lines } });
   return getOrder(deps, po.id);
 }
 
@@ -313,12 +305,6 @@ export function closeOrder(deps: Deps, id: string, staffId: string | null): Purc
   }
   touch(deps, id, { status: short > 0 ? 'closed' : 'received', closed_at: now });
   recordAudit(deps, { staffId, action: 'po.close', target: id, details: { number: po.number, short }, success: true });
-  appendOutbox(deps, {
-    entity: 'purchase_order',
-    entityId: id,
-    op: 'update',
-    payload: { status: short > 0 ? 'closed' : 'received', short },
-  });
   return getOrder(deps, id);
 }
 
@@ -332,7 +318,6 @@ export function cancelOrder(deps: Deps, id: string, staffId: string | null): Pur
     });
   touch(deps, id, { status: 'cancelled', closed_at: deps.clock() });
   recordAudit(deps, { staffId, action: 'po.cancel', target: id, details: { number: po.number }, success: true });
-  appendOutbox(deps, { entity: 'purchase_order', entityId: id, op: 'update', payload: { status: 'cancelled' } });
   return getOrder(deps, id);
 }
 

@@ -1,6 +1,7 @@
 import type { Supplier } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { UNSTAMPED } from '../db/write-path';
 
 interface SupplierRow extends Omit<Supplier, 'archived'> {
   archived: number;
@@ -51,7 +52,7 @@ export function createSupplier(deps: Deps, input: Fields & { name: string }): Su
       `INSERT INTO suppliers (id, name, contact, email, phone, notes, archived, created_at, updated_at, hlc)
        VALUES (@id, @name, @contact, @email, @phone, @notes, 0, @now, @now, @hlc)`,
     )
-    .run({ ...row, now, hlc: deps.hlc.now() });
+    .run({ ...row, now, hlc: UNSTAMPED });
   return getSupplier(deps, id);
 }
 
@@ -69,8 +70,8 @@ export function updateSupplier(deps: Deps, input: Fields & { id: string; archive
   deps.sqlite
     .prepare(
       `UPDATE suppliers SET name = @name, contact = @contact, email = @email, phone = @phone, notes = @notes, archived = @archived,
-         updated_at = @now, hlc = @hlc WHERE id = @id`,
+         updated_at = @now WHERE id = @id`,
     )
-    .run({ ...after, archived: after.archived ? 1 : 0, now: deps.clock(), hlc: deps.hlc.now(), id: before.id });
+    .run({ ...after, archived: after.archived ? 1 : 0, now: deps.clock(), id: before.id });
   return getSupplier(deps, before.id);
 }

@@ -7,7 +7,6 @@ import type { ParkedSale } from '../../shared/api/parked';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
-import { appendOutbox } from '../outbox/outbox';
 import type { SessionStaff } from '../sessions';
 import { assertNoCardInFlight, loadCart, openCartId } from './cart';
 
@@ -37,7 +36,6 @@ function park(deps: Deps, staff: SessionStaff, cartId: string, note: string | nu
        ON CONFLICT (cart_id) DO UPDATE SET parked_by = excluded.parked_by, parked_at = excluded.parked_at, note = excluded.note, resumed_at = NULL`,
     )
     .run(cartId, staff.id, now, note);
-  appendOutbox(deps, { entity: 'cart', entityId: cartId, op: 'update', payload: { status: 'parked', parkedBy: staff.id, at: now } });
   return parkedSale(deps, cartId);
 }
 
@@ -81,7 +79,6 @@ export function resumeParked(deps: Deps, staff: SessionStaff, cartId: string): {
   const now = deps.clock();
   deps.sqlite.prepare("UPDATE carts SET status = 'open', updated_at = ? WHERE id = ?").run(now, cartId);
   deps.sqlite.prepare('UPDATE parked_sales SET resumed_at = ? WHERE cart_id = ?').run(now, cartId);
-  appendOutbox(deps, { entity: 'cart', entityId: cartId, op: 'update', payload: { status: 'open', resumedBy: staff.id, at: now } });
   return { resumed: cartId, parked };
 }
 
@@ -90,7 +87,6 @@ export function discardParked(deps: Deps, staff: SessionStaff, cartId: string): 
   parkedCart(deps, cartId);
   const before = parkedSale(deps, cartId);
   deps.sqlite.prepare("UPDATE carts SET status = 'voided', updated_at = ? WHERE id = ?").run(deps.clock(), cartId);
-  appendOutbox(deps, { entity: 'cart', entityId: cartId, op: 'update', payload: { status: 'voided', by: staff.id } });
   recordAudit(deps, {
     staffId: staff.id,
     action: 'sale.void',

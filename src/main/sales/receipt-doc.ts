@@ -3,18 +3,14 @@ import type { Deps } from '../deps';
 import type { Sqlite } from '../db/open';
 import { readSettings } from '../settings/settings';
 import { getOrder } from './checkout';
+import { cachedStatement } from '../db/statements';
 
-const accountColumn = new WeakMap<Sqlite, boolean>();
-
-/** Databases from before provider payments have no `account` column (a migration adds it). */
+/**
+ * Databases from before provider payments have no `account` column (a migration adds it). Asked
+ * each time, through the store's statement cache: it costs less than reading the payments it guards.
+ */
 function hasAccountColumn(sqlite: Sqlite): boolean {
-  let known = accountColumn.get(sqlite);
-  if (known === undefined) {
-    const cols = sqlite.prepare('PRAGMA table_info(payments)').all() as { name: string }[];
-    known = cols.some((c) => c.name === 'account');
-    accountColumn.set(sqlite, known);
-  }
-  return known;
+  return cachedStatement(sqlite, "SELECT 1 FROM pragma_table_info('payments') WHERE name = 'account'", 'pluck').get() !== undefined;
 }
 
 /** The masked buyer account of each provider payment, for the receipt (when the order was loaded without it). */

@@ -8,7 +8,6 @@ import { AppError } from '../errors';
 import type { SessionStaff } from '../sessions';
 import { openCartId, assertNoCardInFlight } from './cart';
 import { addCredit, addPoints, customerSummary, pointsFor } from '../customers/customers';
-import { appendOutbox } from '../outbox/outbox';
 import { cachedStatement } from '../db/statements';
 
 const CART_EXTRAS_SQL = 'SELECT customer_id AS customerId, fulfilment FROM carts WHERE id = ?';
@@ -76,12 +75,6 @@ export function recordSaleExtras(
     throw new AppError('VALIDATION', 'Choose the customer this order ships to', { field: 'customer', reason: 'shipNeedsCustomer' });
   if (customerId || extras.fulfilment !== 'now') {
     deps.sqlite.prepare('UPDATE orders SET customer_id = ?, fulfilment = ? WHERE id = ?').run(customerId, extras.fulfilment, sale.orderId);
-    appendOutbox(deps, {
-      entity: 'order_customer',
-      entityId: sale.orderId,
-      op: 'insert',
-      payload: { orderId: sale.orderId, customerId, fulfilment: extras.fulfilment },
-    });
   }
 
   const credit = sale.tenders.filter((t) => t.kind === 'store_credit').reduce((s, t) => s + t.amount, 0);

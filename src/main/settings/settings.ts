@@ -3,6 +3,7 @@ import type { StoreSettings } from '../../shared/api/types';
 import { DEFAULT_SCALE_CONFIG } from '../../shared/scale-barcode';
 import { settings } from '../db/schema';
 import type { Deps } from '../deps';
+import { UNSTAMPED } from '../db/write-path';
 
 export const DEFAULT_SETTINGS: StoreSettings = {
   storeName: '',
@@ -39,12 +40,11 @@ export function readSettings(deps: SettingsDeps): StoreSettings {
 export function writeSettings(deps: SettingsDeps & Pick<Deps, 'clock' | 'ids' | 'hlc'>, patch: Partial<StoreSettings>): StoreSettings {
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    const stamp = deps.hlc.now();
     const existing = deps.db.select().from(settings).where(eq(settings.key, key)).get();
     // null means "back to the default" (e.g. no receipt printer): the row goes, the default shows.
     if (value === null) deps.db.delete(settings).where(eq(settings.key, key)).run();
-    else if (existing) deps.db.update(settings).set({ value, hlc: stamp }).where(eq(settings.key, key)).run();
-    else deps.db.insert(settings).values({ key, value, hlc: stamp }).run();
+    else if (existing) deps.db.update(settings).set({ value }).where(eq(settings.key, key)).run();
+    else deps.db.insert(settings).values({ key, value, hlc: UNSTAMPED }).run();
   }
   invalidateSettings(deps);
   return readSettings(deps);
@@ -61,6 +61,6 @@ export function isSetupDone(deps: Pick<Deps, 'db' | 'sqlite'>): boolean {
 }
 
 export function markSetupDone(deps: Pick<Deps, 'db' | 'sqlite' | 'hlc' | 'settingsCache'>): void {
-  deps.db.insert(settings).values({ key: 'setupDone', value: true, hlc: deps.hlc.now() }).run();
+  deps.db.insert(settings).values({ key: 'setupDone', value: true, hlc: UNSTAMPED }).run();
   invalidateSettings(deps);
 }

@@ -8,6 +8,7 @@ import { isSetupDone, markSetupDone, readSettings, writeSettings } from '../sett
 import { hashPin } from '../staff/pin';
 import { insertStaff } from '../staff/staff';
 import { loadDemoCatalog } from './demo';
+import { UNSTAMPED } from '../db/write-path';
 
 export type SetupInput = z.output<(typeof appContract)['setup.run']['input']>;
 
@@ -42,15 +43,14 @@ export async function runSetup(deps: Deps, input: SetupInput): Promise<AppStatus
     });
     for (const rate of input.taxRates) {
       const id = deps.ids();
-      const hlc = deps.hlc.now();
       deps.sqlite
         .prepare('INSERT INTO tax_rates (id, name, rate_bp, is_default, archived, hlc) VALUES (?, ?, ?, ?, 0, ?)')
-        .run(id, rate.name, rate.rateBp, rate.isDefault ? 1 : 0, hlc);
+        .run(id, rate.name, rate.rateBp, rate.isDefault ? 1 : 0, UNSTAMPED);
     }
     const locationId = deps.ids();
     deps.sqlite
       .prepare('INSERT INTO stock_locations (id, name, is_default, hlc) VALUES (?, ?, 1, ?)')
-      .run(locationId, input.language === 'zh-CN' ? '店面' : 'Shop floor', deps.hlc.now());
+      .run(locationId, input.language === 'zh-CN' ? '店面' : 'Shop floor', UNSTAMPED);
     const admin = insertStaff(deps, { name: input.admin.name, role: 'admin', pinHash }, null);
     if (input.demoData) loadDemoCatalog(deps, input.language, admin.id);
     markSetupDone(deps);

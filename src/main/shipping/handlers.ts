@@ -13,6 +13,7 @@ import {
   shipmentLabel,
   shipQueue,
 } from './shipments';
+import { UNSTAMPED } from '../db/write-path';
 
 /** Shipments of ship-later orders, and the carriers' settings. */
 export const shippingHandlers: HandlersFor<typeof shippingContract> = {
@@ -23,9 +24,9 @@ export const shippingHandlers: HandlersFor<typeof shippingContract> = {
     else
       deps.sqlite
         .prepare(
-          "INSERT INTO settings (key, value, hlc) VALUES ('carrierApi', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+          "INSERT INTO settings (key, value, hlc) VALUES ('carrierApi', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
-        .run(JSON.stringify(input.config), deps.hlc.now());
+        .run(JSON.stringify(input.config), UNSTAMPED);
     // The API key stays on this terminal: the setting is local (never synced) and the audit names the carrier only.
     recordAudit(deps, {
       staffId: staffOf(ctx).id,

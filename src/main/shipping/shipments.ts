@@ -8,7 +8,6 @@ import { normalizeAddress, validateAddress, type Address } from '../../shared/ad
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { inTransaction } from '../db/open';
-import { appendOutbox } from '../outbox/outbox';
 import { recordAudit } from '../audit/audit';
 import { defaultLocationId, recordMovement } from '../inventory/ledger';
 import { readSettings } from '../settings/settings';
@@ -215,7 +214,6 @@ export async function createShipment(deps: Deps, staff: SessionStaff, input: Cre
         location: null,
       });
       const s = getShipment(deps, id);
-      appendOutbox(deps, { entity: 'shipment', entityId: id, op: 'insert', payload: s });
       return s;
     });
   } catch (err) {
@@ -263,8 +261,6 @@ export function applyEvents(deps: Deps, shipmentId: string, events: CarrierEvent
       onlineShipmentMoved(deps, shipmentId, e.status, staffId);
     }
   }
-  if (fresh > 0)
-    appendOutbox(deps, { entity: 'shipment', entityId: shipmentId, op: 'update', payload: { events: events.map((e) => e.id) } });
   return fresh;
 }
 
@@ -333,7 +329,6 @@ export async function cancelShipment(deps: Deps, staff: SessionStaff, id: string
     insertEvent(deps, id, { id: 'cancelled', status: 'cancelled', at: deps.clock(), description: 'Label cancelled', location: null });
     restock(deps, id, staff.id);
     recordAudit(deps, { staffId: staff.id, action: 'shipment.cancel', target: id, success: true });
-    appendOutbox(deps, { entity: 'shipment', entityId: id, op: 'update', payload: { status: 'cancelled' } });
     return getShipment(deps, id);
   });
 }

@@ -3,6 +3,7 @@ import type { StaffSummary } from '../../shared/api/types';
 import type { StaffRole } from '../../shared/api/define';
 import { roleRank } from '../../shared/api/define';
 import { inTransaction } from '../db/open';
+import { UNSTAMPED } from '../db/write-path';
 import { staff } from '../db/schema';
 import type { Deps } from '../deps';
 import type { SessionStaff } from '../sessions';
@@ -29,9 +30,9 @@ function publicStaff(row: StaffRow) {
 
 /**
  * Sends a staff change to the cloud under the deciding admin's session before it is written here
- * (src/main/sync/staff.ts); null when this terminal has no cloud.
+ * (src/main/sync/staff.ts), and answers the stamp it travelled with; null when this terminal has no cloud.
  */
-export type PublishStaff = ((changes: { i: string; d: Record<string, unknown>; c: string }[]) => Promise<void>) | null;
+export type PublishStaff = ((changes: { i: string; d: Record<string, unknown> }[]) => Promise<string>) | null;
 
 export async function createStaff(
   deps: Deps,
@@ -44,7 +45,9 @@ export async function createStaff(
   if (publish) {
     assertNameFree(deps, input.name);
     const d = { name: row.name, role: row.role, pin_hash: row.pinHash, active: row.active, created_at: row.createdAt };
-    await publish([{ i: row.id, d, c: row.hlc }]);
+    // Published to the cloud before it is written here: the row keeps the stamp it travelled with
+    // (otherwise the write path stamps it).
+    row.hlc = await publish([{ i: row.id, d }]);
   }
   return inTransaction(deps.sqlite, () => insertStaff(deps, { ...input, pinHash }, actorId, row));
 }
@@ -59,7 +62,7 @@ function newStaffRow(deps: Deps, input: { name: string; role: StaffRole; pinHash
     lockedUntil: null,
     active: true,
     createdAt: deps.clock(),
-    hlc: deps.hlc.now(),
+    hlc: UNSTAMPED,
   };
 }
 
@@ -102,12 +105,12 @@ export async function updateStaff(
       if (!input.active && row.role === 'admin') assertAnotherAdmin(deps, row.id);
       d.active = input.active;
     }
-    if (Object.keys(d).length > 0) await publish([{ i: row.id, d, c: deps.hlc.now() }]);
+    if (Object.keys(d).length > 0) await publish([{ i: row.id, d }]);
   }
   return inTransaction(deps.sqlite, () => {
     const row = deps.db.select().from(staff).where(eq(staff.id, input.staffId)).get();
     if (!row) throw notFound('Staff member');
-    const patch: Partial<StaffRow> = { hlc: deps.hlc.now() };
+    const patch: Partial<StaffRow> = {};
     if (input.role && input.role !== row.role) {
       if (row.role === 'admin' && input.role !== 'admin') assertAnotherAdmin(deps, row.id);
       patch.role = input.role;
@@ -133,7 +136,7 @@ export async function updateStaff(
       patch.lockedUntil = null;
       recordAudit(deps, { staffId: actorId, action: 'staff.unlock', target: row.id, success: true });
     }
-    deps.db.update(staff).set(patch).where(eq(staff.id, row.id)).run();
+    if (Object.keys(patch).length > 0) deps.db.update(staff).set(patch).where(eq(staff.id, row.id)).run();
     return toSummary({ ...row, ...patch });
   });
 }

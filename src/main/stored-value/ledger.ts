@@ -11,6 +11,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { readSettings, writeSettings } from '../settings/settings';
 import { cachedStatement } from '../db/statements';
+import { UNSTAMPED } from '../db/write-path';
 
 export type LedgerDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'sync' | 'settingsCache'>;
 
@@ -161,16 +162,7 @@ export function createCard(deps: LedgerDeps, input: { kind: CardKind; holderName
     if (!cachedStatement(deps.sqlite, SV_SQL.numberTaken).get(number)) break;
   }
   const now = deps.clock();
-  cachedStatement(deps.sqlite, SV_SQL.insertCard).run(
-    id,
-    number,
-    input.kind,
-    input.holderName,
-    input.holderMobile,
-    now,
-    now,
-    deps.hlc.now(),
-  );
+  cachedStatement(deps.sqlite, SV_SQL.insertCard).run(id, number, input.kind, input.holderName, input.holderMobile, now, now, UNSTAMPED);
   return cardById(deps, id)!;
 }
 
@@ -198,9 +190,7 @@ export function updateCard(
     vals.push(patch.holderMobile);
   }
   if (cols.length === 0) return;
-  deps.sqlite
-    .prepare(`UPDATE stored_value_cards SET ${cols.join(', ')}, updated_at = ?, hlc = ? WHERE id = ?`)
-    .run(...vals, deps.clock(), deps.hlc.now(), id);
+  deps.sqlite.prepare(`UPDATE stored_value_cards SET ${cols.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, deps.clock(), id);
 }
 
 // ---------------------------------------------------------------------------------------------

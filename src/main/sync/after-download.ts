@@ -9,7 +9,7 @@ import { startSearchFill } from '../catalog/search-backlog';
 import { startLevelFill } from '../inventory/level-rows';
 import { getState, setState } from './state';
 
-export function finishFirstDownload(deps: Pick<Deps, 'sqlite'>): void {
+export function finishFirstDownload(deps: Pick<Deps, 'sqlite' | 'background'>): void {
   startSearchFill(deps);
   if (getState(deps.sqlite, 'levelsPending') === true) startLevelFill(deps, () => setState(deps.sqlite, 'levelsPending', null));
 }

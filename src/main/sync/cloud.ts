@@ -445,8 +445,11 @@ export async function withStaff<T>(
   }
 }
 
-/** Sends staff changes to the cloud under the deciding admin's identity; throws when it cannot. */
-export type StaffPublisher = (changes: StaffChange[]) => Promise<void>;
+/**
+ * Sends staff changes to the cloud under the deciding admin's identity, stamped now, and answers
+ * that stamp (the terminal's row keeps it); throws when it cannot.
+ */
+export type StaffPublisher = (changes: Omit<StaffChange, 'c'>[]) => Promise<string>;
 
 /** The publisher for `staff` deciding on router session `sessionKey`; null when this terminal has no cloud. */
 export function staffPublisher(
@@ -458,6 +461,13 @@ export function staffPublisher(
 ): StaffPublisher | null {
   if (!cloudLink(deps.sqlite)) return null;
   return async (changes) => {
-    await withStaff(deps, engine, sessions, sessionKey, staff, (client, token) => client.putStaff(token, changes));
+    const c = deps.hlc.now();
+    await withStaff(deps, engine, sessions, sessionKey, staff, (client, token) =>
+      client.putStaff(
+        token,
+        changes.map((ch) => ({ ...ch, c })),
+      ),
+    );
+    return c;
   };
 }

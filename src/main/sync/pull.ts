@@ -42,7 +42,7 @@ const BULK_PAGE = 500;
 
 type ApplyDeps = Pick<
   Deps,
-  'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'promotions' | 'priceLists' | 'settingsCache' | 'insight'
+  'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'promotions' | 'priceLists' | 'settingsCache' | 'insight' | 'checkpointer'
 >;
 
 function pendingKeys(deps: ApplyDeps): Set<string> {
@@ -487,7 +487,9 @@ export function applyPage(deps: ApplyDeps, page: Page): ApplyStats {
   // A bulk page (a first download) commits without the safety-net checkpoint, like an import.
   const run = (isolate: boolean) =>
     page.changes.length >= BULK_PAGE
-      ? withoutCommitCheckpoint(deps.sqlite, () => withoutCommitFlush(deps.sqlite, () => runPage(deps, page, stats, isolate)))
+      ? withoutCommitCheckpoint(deps.sqlite, deps.checkpointer, () =>
+          withoutCommitFlush(deps.sqlite, () => runPage(deps, page, stats, isolate)),
+        )
       : runPage(deps, page, stats, isolate);
   try {
     try {

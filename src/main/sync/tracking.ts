@@ -115,7 +115,8 @@ function triggersFor(spec: SyncEntity): string[] {
       (f) => `'$.${f}', CASE WHEN OLD.${q(f)} IS NOT NEW.${q(f)} THEN ct_hlc() ELSE COALESCE(json_extract(clocks, '$.${f}'), OLD.hlc) END`,
     )
     .join(', ');
-  out.push(`CREATE TEMP TRIGGER ${name('upd')} AFTER UPDATE ON main.${t} WHEN ct_track() = 1${skip} BEGIN
+  // The write path's stamp of a row just inserted unstamped (OLD.hlc empty) is part of the insert.
+  out.push(`CREATE TEMP TRIGGER ${name('upd')} AFTER UPDATE ON main.${t} WHEN ct_track() = 1${skip} AND OLD.hlc <> '' BEGIN
     INSERT OR IGNORE INTO sync_clocks (entity, entity_id, clocks) VALUES (${e}, NEW.${key}, ${baseline('OLD.hlc')});
     UPDATE sync_clocks SET clocks = json_set(clocks, ${sets}) WHERE entity = ${e} AND entity_id = NEW.${key};
   END`);

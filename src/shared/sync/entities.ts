@@ -14,6 +14,7 @@
  *
  * - `local`: known, but stays on the terminal (its outbox entries are acknowledged, never sent):
  *   parked carts belong to one till; shipments need an `hlc` column before they can merge per field.
+ *   Its `capture` says which of its writes leave such an entry.
  *
  * Adding an entity is one entry here (plus, when the terminal needs a side effect after applying
  * pulled rows, a hook in src/main/sync/hooks.ts). The entity name is the `entity` the writing code
@@ -90,11 +91,32 @@ interface EntityBase {
   terminalField?: string;
 }
 
+/**
+ * Which writes of a `local` entity leave an outbox entry (acknowledged, never sent), queued by the
+ * write path's triggers like a synced entity's.
+ */
+export interface LocalCapture {
+  /** A new row is an 'insert'. */
+  insert?: boolean;
+  /**
+   * Which updates are an 'update': `stamped`, one that stamps the row's `hlc` (as for a mutable
+   * record: a change to any of its columns); or a list of columns, an UPDATE that sets one of them.
+   */
+  update?: 'stamped' | readonly string[];
+  /** Only an update that moves the first `update` column to or from this value (a cart parked, resumed or discarded; not one sold or cleared). */
+  around?: string;
+  /** The record lives in columns of another record's row (a reorder rule in a level row): all of them null is its 'delete'. */
+  nullIsDelete?: boolean;
+}
+
 /** Stays on the terminal: nothing crosses, so nothing to check. */
 export interface LocalEntity extends EntityBase {
   kind: 'local';
   fields?: undefined;
   devices?: undefined;
+  capture?: LocalCapture;
+  /** Named by several columns (a count line: its count and its product): the entry's id is their values joined by ':'. */
+  idColumns?: readonly string[];
 }
 
 /** Travels: its fields' exact shape and the devices' rights are part of the declaration. */
@@ -222,8 +244,15 @@ export const SYNC_ENTITIES = [
     devices: 'write',
   },
   { entity: 'feedback', kind: 'append-only', scope: 'store', table: 'feedback', key: 'id', fields: shape.feedbackShape, devices: 'write' },
-  { entity: 'cart', kind: 'local', scope: 'store', table: 'carts', key: 'id' },
-  { entity: 'shipment', kind: 'local', scope: 'store', table: 'shipments', key: 'id' },
+  {
+    entity: 'cart',
+    kind: 'local',
+    scope: 'store',
+    table: 'carts',
+    key: 'id',
+    capture: { update: ['status'], around: 'parked' },
+  },
+  { entity: 'shipment', kind: 'local', scope: 'store', table: 'shipments', key: 'id', capture: { insert: true, update: ['status'] } },
   // Shifts: append-only documents of each till's drawer.
   {
     entity: 'shift',
@@ -255,7 +284,14 @@ export const SYNC_ENTITIES = [
   },
   // A customer attached after the sale: the order row travels whole when it is pushed; a later
   // change to an order already pushed stays on the till (orders are append-only facts).
-  { entity: 'order_customer', kind: 'local', scope: 'store', table: 'orders', key: 'id' },
+  {
+    entity: 'order_customer',
+    kind: 'local',
+    scope: 'store',
+    table: 'orders',
+    key: 'id',
+    capture: { update: ['customer_id', 'fulfilment'] },
+  },
   // Store manager: suppliers and variant groups are shared catalog data, merged per field.
   { entity: 'supplier', kind: 'mutable', scope: 'org', table: 'suppliers', key: 'id', fields: shape.supplierShape, devices: 'write' },
   {
@@ -269,10 +305,40 @@ export const SYNC_ENTITIES = [
   },
   // Purchasing, counts and reorder rules are the back office of one store's terminal: they stay on
   // it (the stock they move syncs as ledger movements).
-  { entity: 'purchase_order', kind: 'local', scope: 'store', table: 'purchase_orders', key: 'id' },
-  { entity: 'count_session', kind: 'local', scope: 'store', table: 'count_sessions', key: 'id' },
-  { entity: 'count_line', kind: 'local', scope: 'store', table: 'count_lines', key: 'session_id' },
-  { entity: 'reorder_rule', kind: 'local', scope: 'store', table: 'stock_levels', key: 'product_id' },
+  {
+    entity: 'purchase_order',
+    kind: 'local',
+    scope: 'store',
+    table: 'purchase_orders',
+    key: 'id',
+    capture: { insert: true, update: 'stamped' },
+  },
+  {
+    entity: 'count_session',
+    kind: 'local',
+    scope: 'store',
+    table: 'count_sessions',
+    key: 'id',
+    capture: { insert: true, update: ['status'] },
+  },
+  {
+    entity: 'count_line',
+    kind: 'local',
+    scope: 'store',
+    table: 'count_lines',
+    key: 'session_id',
+    idColumns: ['session_id', 'product_id'],
+    capture: { insert: true, update: ['counted'] },
+  },
+  {
+    entity: 'reorder_rule',
+    kind: 'local',
+    scope: 'store',
+    table: 'stock_levels',
+    key: 'product_id',
+    idColumns: ['product_id', 'location_id'],
+    capture: { update: ['reorder_point', 'reorder_qty'], nullIsDelete: true },
+  },
   // Coupons: a campaign is made by a manager on one till and redeemed on any; its codes are facts
   // (a batch of up to 100,000); redemptions are the ledger every till checks a single-use code against.
   {
