@@ -8,13 +8,14 @@ import type { Deps } from '../deps';
 import { recordAudit } from '../audit/audit';
 import { eq } from 'drizzle-orm';
 import { onlineListings, settings } from '../db/schema';
+import { UNSTAMPED } from '../db/write-path';
 import { notFound } from '../errors';
 import { invalidateSettings, readSettings } from '../settings/settings';
 
 /** The store setting: thousandths of every online product kept back unless its listing says otherwise. */
 export const STORE_BUFFER_KEY = 'onlineSafetyBuffer';
 
-type ListingDeps = Pick<Deps, 'db' | 'sqlite' | 'settingsCache' | 'clock' | 'hlc' | 'ids' | 'terminalCode'>;
+type ListingDeps = Pick<Deps, 'db' | 'sqlite' | 'settingsCache' | 'clock' | 'ids' | 'terminalCode'>;
 
 export function storeSafetyBuffer(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): number {
   const v = (readSettings(deps) as unknown as Record<string, unknown>)[STORE_BUFFER_KEY];
@@ -46,14 +47,13 @@ export function setOnlineListing(
 ): OnlineListing {
   requireProduct(deps, input.productId);
   const now = deps.clock();
-  const stamp = deps.hlc.now();
   // Insert or update, never an upsert: the sync tracking triggers take their own conflict policy.
+  // The write path stamps the row (an insert arrives UNSTAMPED).
   const row = {
     soldOnline: input.soldOnline,
     description: input.description,
     safetyBuffer: input.safetyBuffer,
     updatedAt: now,
-    hlc: stamp,
   };
   const had = deps.db
     .select({ id: onlineListings.productId })
@@ -64,7 +64,7 @@ export function setOnlineListing(
   else
     deps.db
       .insert(onlineListings)
-      .values({ productId: input.productId, ...row })
+      .values({ productId: input.productId, ...row, hlc: UNSTAMPED })
       .run();
   recordAudit(deps, {
     staffId,
@@ -78,10 +78,9 @@ export function setOnlineListing(
 
 /** The store's own safety buffer (thousandths), a synced store setting. */
 export function setStoreSafetyBuffer(deps: ListingDeps, qty: number, staffId: string): { storeSafetyBuffer: number } {
-  const stamp = deps.hlc.now();
   const had = deps.db.select({ key: settings.key }).from(settings).where(eq(settings.key, STORE_BUFFER_KEY)).get();
-  if (had) deps.db.update(settings).set({ value: qty, hlc: stamp }).where(eq(settings.key, STORE_BUFFER_KEY)).run();
-  else deps.db.insert(settings).values({ key: STORE_BUFFER_KEY, value: qty, hlc: stamp }).run();
+  if (had) deps.db.update(settings).set({ value: qty }).where(eq(settings.key, STORE_BUFFER_KEY)).run();
+  else deps.db.insert(settings).values({ key: STORE_BUFFER_KEY, value: qty, hlc: UNSTAMPED }).run();
   invalidateSettings(deps);
   recordAudit(deps, { staffId, action: 'catalog.onlineSafetyBuffer', target: STORE_BUFFER_KEY, details: { qty }, success: true });
   return { storeSafetyBuffer: storeSafetyBuffer(deps) };
