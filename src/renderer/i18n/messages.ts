@@ -16,6 +16,7 @@ import { promotionsMessages } from './promotions';
 import { couponsMessages } from './coupons';
 import { cardsMessages } from './cards';
 import { priceListsMessages } from './price-lists';
+import { onlineMessages } from './online';
 import { onlineOrdersMessages } from './online-orders';
 
 /** Every namespace of the renderer's words, each declared once with defineMessages. */
@@ -36,6 +37,7 @@ export const MESSAGES: readonly NamespaceMessages[] = [
   couponsMessages,
   cardsMessages,
   priceListsMessages,
+  onlineMessages,
   onlineOrdersMessages,
 ];
 
