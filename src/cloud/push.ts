@@ -238,6 +238,15 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         continue;
       }
       const storeId = scopeOf(spec);
+      // Some records a till may only amend, in the fields it owns (a manager hides a buyer's review).
+      if (spec.deviceFields) {
+        const allowed = spec.deviceFields;
+        const other = Object.keys(m.d).find((f) => !allowed.includes(f));
+        if (other !== undefined || !working.has(recordKey(m.e, storeId, m.i))) {
+          reject(m, 'FORBIDDEN', `A terminal may change only ${allowed.join(', ')} of an existing ${m.e}`);
+          continue;
+        }
+      }
       if (spec.kind === 'mutable') {
         const stamps = expandStamps(m.c, m.d);
         if (!stamps) {
