@@ -17,4 +17,5 @@ CREATE TABLE "shop_reviews" (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX "shop_reviews_line_uq" ON "shop_reviews" USING btree ("org_id","order_line_id");--> statement-breakpoint
-CREATE INDEX "shop_reviews_product_idx" ON "shop_reviews" USING btree ("org_id","product_id","hidden","created_at");
+CREATE INDEX "shop_reviews_product_idx" ON "shop_reviews" USING btree ("org_id","product_id","hidden","created_at");--> statement-breakpoint
+CREATE INDEX "shop_reviews_order_idx" ON "shop_reviews" USING btree ("org_id","order_id");

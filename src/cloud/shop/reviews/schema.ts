@@ -30,5 +30,6 @@ export const shopReviews = pgTable(
     // One review per order line, whoever races for it.
     uniqueIndex('shop_reviews_line_uq').on(t.orgId, t.orderLineId),
     index('shop_reviews_product_idx').on(t.orgId, t.productId, t.hidden, t.createdAt),
+    index('shop_reviews_order_idx').on(t.orgId, t.orderId),
   ],
 );
