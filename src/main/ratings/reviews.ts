@@ -58,6 +58,8 @@ export function setReviewHidden(
     success: true,
   });
   return toReview(
-    deps.sqlite.prepare(`SELECT ${COLS} FROM product_reviews r LEFT JOIN products p ON p.id = r.product_id WHERE r.id = ?`).get(input.id) as Row,
+    deps.sqlite
+      .prepare(`SELECT ${COLS} FROM product_reviews r LEFT JOIN products p ON p.id = r.product_id WHERE r.id = ?`)
+      .get(input.id) as Row,
   );
 }

@@ -294,10 +294,28 @@ export async function rebuildShopProjections(
       const [done] = await rowsOf<{ one: number }>(tx, sql`SELECT 1 AS one FROM shop_projected_orgs WHERE org_id = ${orgId}`);
       if (done) return;
     }
-    for (const table of ['shop_products', 'shop_search_tokens', 'shop_categories', 'shop_tax_rates', 'shop_store_settings', 'shop_stock', 'shop_reviews'])
+    for (const table of [
+      'shop_products',
+      'shop_search_tokens',
+      'shop_categories',
+      'shop_tax_rates',
+      'shop_store_settings',
+      'shop_stock',
+      'shop_reviews',
+    ])
       await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);
     // Entity by entity, tax rates before products, a page of records at a time.
-    for (const entity of ['tax_rate', 'category', 'product', 'online_listing', 'setting', 'stock_movement', 'order', 'feedback', 'product_review']) {
+    for (const entity of [
+      'tax_rate',
+      'category',
+      'product',
+      'online_listing',
+      'setting',
+      'stock_movement',
+      'order',
+      'feedback',
+      'product_review',
+    ]) {
       let after = { storeId: '', entityId: '' };
       for (;;) {
         const page = await rowsOf<{ store_id: string; entity_id: string; kind: RecordRow['kind']; body: string; seq: string | number }>(

@@ -281,7 +281,12 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     // The address holds the order's key: it goes to no other site, and is kept out of caches.
     c.header('Referrer-Policy', 'no-referrer');
     const events = await orderEvents(deps, order);
-    const reviews = await orderReviewLinks(deps.db, c.get('buyer'), order, events.map((e) => e.kind));
+    const reviews = await orderReviewLinks(
+      deps.db,
+      c.get('buyer'),
+      order,
+      events.map((e) => e.kind),
+    );
     return orderPage(c, order, await orderLines(deps.db, order.id), events, {
       key: sameKey(key, order.accessKeyHash) ? key : null,
       pickupCode: code,

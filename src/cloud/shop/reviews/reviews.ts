@@ -82,7 +82,10 @@ export async function inHand(db: CloudDb, orgId: string, storeId: string, orderI
 }
 
 export async function reviewOfLine(db: CloudDb, orgId: string, lineId: string): Promise<Review | null> {
-  const [row] = await rowsOf<Review>(db, sql`SELECT ${REVIEW_COLUMNS} FROM shop_reviews WHERE org_id = ${orgId} AND order_line_id = ${lineId}`);
+  const [row] = await rowsOf<Review>(
+    db,
+    sql`SELECT ${REVIEW_COLUMNS} FROM shop_reviews WHERE org_id = ${orgId} AND order_line_id = ${lineId}`,
+  );
   return row ? toReview(row) : null;
 }
 

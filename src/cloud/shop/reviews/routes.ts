@@ -45,12 +45,7 @@ export function registerReviewRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): void
   }
 
   function formPage(c: ShopContext, status: number, name: string, orderId: string, action: string, input: Input, review: Review | null) {
-    return page(
-      c,
-      name,
-      reviewForm(c, { action, name, orderHref: orderHref(c, orderId), ...input, review }),
-      { status },
-    );
+    return page(c, name, reviewForm(c, { action, name, orderHref: orderHref(c, orderId), ...input, review }), { status });
   }
 
   shop.get('/reviews/new', async (c) => {
@@ -97,7 +92,15 @@ export function registerReviewRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): void
     if (deps.clock() - review.createdAt > EDIT_MS) return errorPage(c, 409, w(c, 'tooLate'));
     const action = `${c.get('store').base}/reviews/${review.id}/edit`;
     const saved = c.req.query('saved') === '1';
-    return formPage(c, 200, await nameOf(review, c), review.orderId, action, { rating: review.rating, comment: review.comment, error: null, saved }, review);
+    return formPage(
+      c,
+      200,
+      await nameOf(review, c),
+      review.orderId,
+      action,
+      { rating: review.rating, comment: review.comment, error: null, saved },
+      review,
+    );
   });
 
   shop.post('/reviews/:id/edit', async (c) => {
@@ -109,7 +112,8 @@ export function registerReviewRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): void
     const action = `${c.get('store').base}/reviews/${review.id}/edit`;
     if (input.error || input.rating === null) return formPage(c, 400, await nameOf(review, c), review.orderId, action, input, review);
     const saved = await editReview(deps, c.get('store').orgId, buyer, review.id, { rating: input.rating, comment: input.comment });
-    if (!saved.ok) return errorPage(c, saved.reason === 'tooLate' ? 409 : 404, w(c, saved.reason === 'tooLate' ? 'tooLate' : 'noSuchReview'));
+    if (!saved.ok)
+      return errorPage(c, saved.reason === 'tooLate' ? 409 : 404, w(c, saved.reason === 'tooLate' ? 'tooLate' : 'noSuchReview'));
     return c.redirect(`${c.get('store').base}/reviews/${review.id}/edit?saved=1`, 303);
   });
 }

@@ -4,7 +4,10 @@ import { csrfField, html, type Html } from '../web/page';
 import { EDIT_MS, MAX_COMMENT, type Review } from './reviews';
 import { reviewWords, type ReviewWord } from './words';
 
-const wordsOf = (c: ShopContext) => (k: ReviewWord, v: Record<string, string | number> = {}) => reviewWords(c.get('lang'), k, v);
+const wordsOf =
+  (c: ShopContext) =>
+  (k: ReviewWord, v: Record<string, string | number> = {}) =>
+    reviewWords(c.get('lang'), k, v);
 
 const day = (c: ShopContext, ms: number) => new Intl.DateTimeFormat(c.get('lang'), { dateStyle: 'medium' }).format(new Date(ms));
 
@@ -42,10 +45,7 @@ export function reviewForm(
             >`,
         )}
       </fieldset>
-      <label
-        >${w('comment')}
-        <textarea name="comment" rows="6" maxlength="${MAX_COMMENT}">${opts.comment}</textarea></label
-      >
+      <label>${w('comment')} <textarea name="comment" rows="6" maxlength="${MAX_COMMENT}">${opts.comment}</textarea></label>
       <button class="btn" type="submit">${w('save')}</button>
     </form>
     <p><a href="${opts.orderHref}">${w('backToOrder')}</a></p>`;
@@ -83,6 +83,6 @@ export function reviewLink(c: ShopContext, orderId: string, lineId: string, revi
   return review
     ? html` <a class="review-link" href="${base}/reviews/${review.id}/edit">${w('editReview')}</a>`
     : html` <a class="review-link" href="${base}/reviews/new?${new URLSearchParams({ order: orderId, line: lineId }).toString()}"
-          >${w('review')}</a
-        >`;
+        >${w('review')}</a
+      >`;
 }

@@ -97,7 +97,12 @@ export function OnlineReviews() {
             header: '',
             cell: (r) =>
               r.hidden ? (
-                <button className="btn btn-secondary" disabled={busy} onClick={() => void setHidden(r, false, '')} data-testid="review-show">
+                <button
+                  className="btn btn-secondary"
+                  disabled={busy}
+                  onClick={() => void setHidden(r, false, '')}
+                  data-testid="review-show"
+                >
                   {t('reviews.show')}
                 </button>
               ) : (
