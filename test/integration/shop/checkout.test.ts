@@ -66,6 +66,9 @@ const tradeNoOf = (gatewayUrl: string) =>
 describe('a guest buys with Alipay', () => {
   it('pays on the verified notice, and the order reaches the till as an online sale', async () => {
     const b = new Browser(cloud);
+    // The product page's own form puts it in the cart.
+    const productPage = await (await b.get(`${base}/p/${shop.cola.id}`)).text();
+    expect(productPage).toContain(`action="${base}/cart/add"`);
     const { res } = await checkout(
       b,
       [
