@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAfterApply } from '../../src/main/sync/hooks';
-import { fail, makeApp, ok, readyStore, type App } from '../support/app';
+import type { App } from '../../src/main/app';
+import { fail, makeApp, ok, readyStore } from '../support/app';
 
 const apps: App[] = [];
 afterEach(() => {
