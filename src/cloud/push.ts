@@ -247,9 +247,25 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         for (const f of Object.keys(stamps)) stamps[f] = clamp(stamps[f]!);
         const key = recordKey(m.e, storeId, m.i);
         let w = working.get(key);
+        let data = m.d;
+        if (spec.deviceFields) {
+          // A till may only amend such a record, in the fields it owns (a manager hides a buyer's
+          // review). It sends the whole record back: another field passes only while it would
+          // not move it, and only the till's own fields are merged.
+          const allowed = spec.deviceFields;
+          const base = w?.rec;
+          const moves = (f: string) =>
+            !base || base.c[f] === undefined || (stamps[f]! > base.c[f]! && JSON.stringify(base.d[f]) !== JSON.stringify(data[f]));
+          if (!base || Object.keys(data).some((f) => !allowed.includes(f) && moves(f))) {
+            reject(m, 'FORBIDDEN', `A terminal may change only ${allowed.join(', ')} of an existing ${m.e}`);
+            continue;
+          }
+          data = Object.fromEntries(Object.entries(data).filter(([f]) => allowed.includes(f)));
+          for (const f of Object.keys(stamps)) if (!allowed.includes(f)) delete stamps[f];
+        }
         if (!w)
           working.set(key, (w = { entity: m.e, storeId, entityId: m.i, rec: null, uniq: null, prevUniq: null, changed: false, seq: 0 }));
-        const { merged, changed } = mergeRecord(w.rec, { d: m.d, c: stamps });
+        const { merged, changed } = mergeRecord(w.rec, { d: data, c: stamps });
         if (!changed) continue;
         const uniq = uniqueValues(spec, merged.d);
         if (uniq) {

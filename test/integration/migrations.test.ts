@@ -456,3 +456,15 @@ describe('sale units (no migration)', () => {
     expect(s.sqlite.prepare('SELECT unit FROM cart_lines').pluck().get()).toBe('jin');
   });
 });
+
+describe('0025_product_reviews', () => {
+  it('adds an empty reviews table to a store with ratings: its aggregates stay as they were', () => {
+    const s = migratedThrough('0025_product_reviews', (old) =>
+      old.sqlite.exec(`
+      PRAGMA foreign_keys = OFF;
+      INSERT INTO product_ratings (product_id, count, sum, avg100) VALUES ('p1', 2, 9, 450);`),
+    );
+    expect(s.sqlite.prepare('SELECT COUNT(*) FROM product_reviews').pluck().get()).toBe(0);
+    expect(s.sqlite.prepare('SELECT count, sum, avg100 FROM product_ratings').get()).toEqual({ count: 2, sum: 9, avg100: 450 });
+  });
+});

@@ -7,6 +7,7 @@ import { CloudHttpError, type CloudDeps } from '../deps';
 import { registerBuyerRoutes, type BuyerOptions } from './buyers/routes';
 import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
+import { registerReviewRoutes } from './reviews/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
@@ -50,5 +51,6 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   registerCatalogRoutes(shop, deps);
   registerBuyerRoutes(shop, deps, opts);
   registerCheckoutRoutes(shop, deps, opts.checkout);
+  registerReviewRoutes(shop, deps);
   return shop;
 }

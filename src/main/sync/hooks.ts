@@ -5,7 +5,7 @@
 import type { Deps } from '../deps';
 import { writeSearchEntry } from '../catalog/search-entry';
 import { deferSearchEntries, searchBacklog } from '../catalog/search-backlog';
-import { countRating } from '../ratings/product-ratings';
+import { countRating, countReviews } from '../ratings/product-ratings';
 import { invalidateSettings } from '../settings/settings';
 import { stmt } from './tables';
 import { setState } from './state';
@@ -67,6 +67,10 @@ const HOOKS: Record<string, Hook> = {
   },
   price_list_entry(deps) {
     invalidatePriceLists(deps);
+  },
+  // A buyer's review, or a manager's hide on another till: the rating aggregate follows.
+  product_review(deps, ids) {
+    countReviews(deps, ids);
   },
 };
 

@@ -142,6 +142,8 @@ const en = {
     'taxRate.archive': 'Archived a tax rate',
     'catalog.onlineListing': 'Changed a product’s online listing',
     'catalog.onlineSafetyBuffer': 'Changed the store’s online safety buffer',
+    'reviews.hide': 'Hid a buyer’s online review',
+    'reviews.show': 'Showed a hidden online review again',
   },
   keys: {
     number: 'Number',
@@ -343,6 +345,8 @@ const zhCN: Translation<typeof en> = {
     'taxRate.archive': '停用税率',
     'catalog.onlineListing': '修改商品的网店上架设置',
     'catalog.onlineSafetyBuffer': '修改门店的网店保留数量',
+    'reviews.hide': '隐藏买家的网店评价',
+    'reviews.show': '重新显示网店评价',
   },
   keys: {
     number: '单号',

@@ -18,6 +18,7 @@ import { cardsMessages } from './cards';
 import { priceListsMessages } from './price-lists';
 import { onlineMessages } from './online';
 import { onlineOrdersMessages } from './online-orders';
+import { reviewsMessages } from './reviews';
 
 /** Every namespace of the renderer's words, each declared once with defineMessages. */
 export const MESSAGES: readonly NamespaceMessages[] = [
@@ -39,6 +40,7 @@ export const MESSAGES: readonly NamespaceMessages[] = [
   priceListsMessages,
   onlineMessages,
   onlineOrdersMessages,
+  reviewsMessages,
 ];
 
 /** One language's whole translation, as i18next takes it: { [ns]: words }. */

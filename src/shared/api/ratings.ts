@@ -26,6 +26,20 @@ export interface ProductRating {
   count: number;
 }
 
+/** A buyer's review from the online shop, as a manager sees it at the till. */
+export interface OnlineReview {
+  id: string;
+  productId: string;
+  productName: string;
+  author: string;
+  rating: number;
+  comment: string;
+  createdAt: number;
+  hidden: boolean;
+  hiddenReason: string;
+  hiddenAt: number | null;
+}
+
 const paging = { offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(200) };
 const text = (max: number) => safeLine(max);
 
@@ -52,5 +66,17 @@ export const ratingsContract = {
       .strict(),
     role: 'clerk',
     writes: false,
+  }),
+  /** Buyers' online reviews, newest first (hidden ones too, marked). */
+  'reviews.list': channel<{ items: OnlineReview[]; total: number }>()({
+    input: z.object({ hidden: z.boolean().optional(), ...paging }).strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  /** Hides a review from the shop and the ratings, with the reason (or shows it again). */
+  'reviews.setHidden': channel<OnlineReview>()({
+    input: z.object({ id: c.id, hidden: z.boolean(), reason: safeLine(200) }).strict(),
+    role: 'manager',
+    writes: true,
   }),
 };

@@ -89,6 +89,11 @@ interface EntityBase {
   keyed?: { field: string; shapes: Readonly<Record<string, z.ZodType>> };
   /** A fact that names the terminal that made it in this column: a device writes only its own. */
   terminalField?: string;
+  /**
+   * Mutable only: the fields a device may write, when it may write only some (the rest come from
+   * the cloud); a device may then change an existing record, never create one.
+   */
+  deviceFields?: readonly string[];
 }
 
 /**
@@ -480,6 +485,18 @@ export const SYNC_ENTITIES = [
     key: 'id',
     terminalField: 'terminal_code',
     fields: shape.onlineOrderEventShape,
+    devices: 'write',
+  },
+  {
+    // A buyer's review: the cloud writes it for the buyer; a manager's till only hides or shows it.
+    entity: 'product_review',
+    kind: 'mutable',
+    scope: 'org',
+    table: 'product_reviews',
+    key: 'id',
+    local: ['counted_rating'],
+    deviceFields: shape.REVIEW_DEVICE_FIELDS,
+    fields: shape.productReviewShape,
     devices: 'write',
   },
 ] as const satisfies readonly SyncEntity[];

@@ -585,3 +585,29 @@ export const onlineOrderEventShape = z.object({
   staff_id: optId,
   at: time,
 });
+
+/**
+ * A buyer's rating and review of one line of an online order (the cloud writes it for the buyer;
+ * a manager's till changes only whether it shows: REVIEW_DEVICE_FIELDS).
+ */
+export const productReviewShape = z.object({
+  product_id: idShape,
+  /** The store the line was bought in. */
+  store_id: idShape,
+  order_id: idShape,
+  order_line_id: idShape,
+  buyer_id: idShape,
+  /** The name shown with the review (the buyer's first name, or a masked contact). */
+  author: text(60),
+  rating: z.number().int().min(1).max(5),
+  comment: text(2000),
+  created_at: time,
+  edited_at: time,
+  hidden: z.boolean(),
+  hidden_reason: text(200),
+  hidden_by: optId,
+  hidden_at: time.nullable(),
+});
+
+/** The fields of a review a till may write: hiding it (or showing it again), never the buyer's words. */
+export const REVIEW_DEVICE_FIELDS = ['hidden', 'hidden_reason', 'hidden_by', 'hidden_at'] as const;

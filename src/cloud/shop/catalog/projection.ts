@@ -13,6 +13,7 @@ import { DELETED_FIELD } from '../../../shared/sync/entities';
 import { rowsOf, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
 import { parseMutableBody, type RecordRow } from '../../records';
+import { projectReviews } from '../reviews/projection';
 
 type Written = Pick<RecordRow, 'entity' | 'storeId' | 'entityId' | 'kind' | 'body' | 'seq'>;
 
@@ -50,6 +51,7 @@ const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? 
  * records), so none is looked up.
  */
 export async function projectShopRecords(tx: CloudDb, orgId: string, rows: Written[], opts: { fresh?: boolean } = {}): Promise<void> {
+  await projectReviews(tx, orgId, rows);
   const mine = rows.filter((r) => PROJECTED.has(r.entity));
   if (mine.length === 0) return;
   const mutable = new Map<string, Map<string, Data>>();
@@ -292,10 +294,28 @@ export async function rebuildShopProjections(
       const [done] = await rowsOf<{ one: number }>(tx, sql`SELECT 1 AS one FROM shop_projected_orgs WHERE org_id = ${orgId}`);
       if (done) return;
     }
-    for (const table of ['shop_products', 'shop_search_tokens', 'shop_categories', 'shop_tax_rates', 'shop_store_settings', 'shop_stock'])
+    for (const table of [
+      'shop_products',
+      'shop_search_tokens',
+      'shop_categories',
+      'shop_tax_rates',
+      'shop_store_settings',
+      'shop_stock',
+      'shop_reviews',
+    ])
       await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);
     // Entity by entity, tax rates before products, a page of records at a time.
-    for (const entity of ['tax_rate', 'category', 'product', 'online_listing', 'setting', 'stock_movement', 'order', 'feedback']) {
+    for (const entity of [
+      'tax_rate',
+      'category',
+      'product',
+      'online_listing',
+      'setting',
+      'stock_movement',
+      'order',
+      'feedback',
+      'product_review',
+    ]) {
       let after = { storeId: '', entityId: '' };
       for (;;) {
         const page = await rowsOf<{ store_id: string; entity_id: string; kind: RecordRow['kind']; body: string; seq: string | number }>(

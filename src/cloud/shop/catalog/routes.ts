@@ -19,6 +19,8 @@ import {
   type Sort,
   type StoreFacts,
 } from './queries';
+import { productReviewPage } from '../reviews/reviews';
+import { reviewList } from '../reviews/views';
 import { availableOnline } from './stock';
 import { catalogWords } from './words';
 
@@ -255,9 +257,11 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const id = idShape.safeParse(c.req.param('product'));
     const p = id.success ? await productDetail(deps.db, store.orgId, id.data) : null;
     if (!p) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
-    const [facts, available] = await Promise.all([
+    const reviewsPage = Math.min(Math.max(Number.parseInt(c.req.query('reviews') ?? '1', 10) || 1, 1), MAX_PAGE);
+    const [facts, available, reviews] = await Promise.all([
       storeFacts(deps.db, store.orgId, store.storeId),
       availableOnline(deps.db, store, [p.id], deps.clock()),
+      productReviewPage(deps.db, store.orgId, p.id, reviewsPage),
     ]);
     const unit = unitOf(p.unit);
     const avail = available.get(p.id) ?? 0;
@@ -300,6 +304,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
         }
         ${p.description ? html`<div class="description" style="white-space:pre-wrap;margin-top:16px">${p.description}</div>` : ''}
         <p class="muted">${w('sku')}: ${p.sku}</p>
+        ${reviewList(c, `${store.base}/p/${p.id}`, reviewsPage, reviews)}
       </article>`,
     );
   });

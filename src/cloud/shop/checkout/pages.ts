@@ -6,6 +6,8 @@ import type { Unit } from '../../../shared/units';
 import { isUnit } from '../../../shared/units';
 import type { ShopContext } from '../web/env';
 import { csrfField, html, page, raw, type Html } from '../web/page';
+import type { Review } from '../reviews/reviews';
+import { reviewLink } from '../reviews/views';
 import { chargeFor, type PricedShopCart } from './cart';
 import type { CheckoutForm, FieldErrors } from './form';
 import { formatPickupCode, type ShopOrder, type ShopOrderLine } from './orders';
@@ -257,7 +259,7 @@ export function orderPage(
   order: ShopOrder,
   lines: ShopOrderLine[],
   events: OrderEvent[],
-  opts: { key: string | null; pickupCode: string | null },
+  opts: { key: string | null; pickupCode: string | null; reviews?: Map<string, Review> | null },
 ) {
   const w = wordsOf(c);
   const base = c.get('store').base;
@@ -326,7 +328,7 @@ export function orderPage(
         ${lines.map(
           (l) =>
             html`<tr>
-              <td>${productName(c, l)}</td>
+              <td>${productName(c, l)}${opts.reviews ? reviewLink(c, order.id, l.id, opts.reviews.get(l.id)) : ''}</td>
               <td>${qtyText(c, l.qty, l.unit)}</td>
               <td class="num">${money(c, l.total, cur)}</td>
             </tr>`,

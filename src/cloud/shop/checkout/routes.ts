@@ -16,6 +16,7 @@ import { expireDue, orderAccessKey, orderInStore, orderLines, pickupCode, placeO
 import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type OrderEvent } from './pages';
 import { confirmByQuery, isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
 import { writeFacts } from './records';
+import { orderReviewLinks } from '../reviews/reviews';
 import { shopOrders } from './schema';
 import type { OrderStock } from './stock';
 import { checkoutWords } from './words';
@@ -279,9 +280,17 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     const code = order.fulfilment === 'pickup' ? pickupCode(opts.secret, order.id) : null;
     // The address holds the order's key: it goes to no other site, and is kept out of caches.
     c.header('Referrer-Policy', 'no-referrer');
-    return orderPage(c, order, await orderLines(deps.db, order.id), await orderEvents(deps, order), {
+    const events = await orderEvents(deps, order);
+    const reviews = await orderReviewLinks(
+      deps.db,
+      c.get('buyer'),
+      order,
+      events.map((e) => e.kind),
+    );
+    return orderPage(c, order, await orderLines(deps.db, order.id), events, {
       key: sameKey(key, order.accessKeyHash) ? key : null,
       pickupCode: code,
+      reviews,
     });
   });
 

@@ -69,3 +69,32 @@ export const onlineOrderEvents = sqliteTable(
   },
   (t) => [index('online_order_events_order_idx').on(t.orderId, t.at)],
 );
+
+/**
+ * Buyers' reviews of what they bought online (the cloud writes them; a manager hides one with a
+ * reason). `counted_rating` is what this till has counted into product_ratings for it (0 when
+ * hidden): the keeper moves the aggregate by the difference when a review changes.
+ */
+export const productReviews = sqliteTable(
+  'product_reviews',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id').notNull(),
+    storeId: text('store_id').notNull(),
+    orderId: text('order_id').notNull(),
+    orderLineId: text('order_line_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    author: text('author').notNull().default(''),
+    rating: integer('rating').notNull(),
+    comment: text('comment').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    editedAt: integer('edited_at').notNull(),
+    hidden: integer('hidden', { mode: 'boolean' }).notNull().default(false),
+    hiddenReason: text('hidden_reason').notNull().default(''),
+    hiddenBy: text('hidden_by'),
+    hiddenAt: integer('hidden_at'),
+    countedRating: integer('counted_rating').notNull().default(0),
+    hlc: text('hlc').notNull(),
+  },
+  (t) => [index('product_reviews_created_idx').on(t.createdAt), index('product_reviews_product_idx').on(t.productId)],
+);

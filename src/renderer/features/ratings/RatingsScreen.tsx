@@ -12,6 +12,8 @@ import { Stars } from '../orders/OrderDetailPanel';
 import { localizedName } from '../../lib/names';
 import { feedbackData } from '../../data/customers';
 import { Table } from '../../components/Table';
+import { useApp } from '../../stores/app';
+import { OnlineReviews } from './OnlineReviews';
 
 type Sort = 'rating_desc' | 'rating_asc' | 'count_desc' | 'name';
 const PAGE = 50;
@@ -49,10 +51,41 @@ export function RatingsScreen() {
     void feedbackData.forProduct({ productId: selected.productId, offset: 0, limit: 50 }).then((r) => r.ok && setReviews(r.value.items));
   }, [selected]);
 
+  const role = useApp((s) => s.session?.staff?.role ?? null);
+  const manager = role === 'manager' || role === 'admin';
+  const [tab, setTab] = useState<'products' | 'online'>('products');
+
   const name = (p: { name: string; altName: string | null }) => localizedName(p.name, p.altName, i18n.language).primary;
+  const tabs = manager && (
+    <div className="filter-row" role="tablist">
+      {(['products', 'online'] as const).map((k) => (
+        <button
+          key={k}
+          role="tab"
+          aria-selected={tab === k}
+          className={tab === k ? 'btn btn-primary' : 'btn btn-secondary'}
+          onClick={() => setTab(k)}
+          data-testid={`ratings-tab-${k}`}
+        >
+          {t(k === 'products' ? 'reviews.tabProducts' : 'reviews.tabOnline')}
+        </button>
+      ))}
+    </div>
+  );
+  if (manager && tab === 'online')
+    return (
+      <div className="settings-screen">
+        <TopBar />
+        {tabs}
+        <main className="orders-main">
+          <OnlineReviews />
+        </main>
+      </div>
+    );
   return (
     <div className="settings-screen">
       <TopBar />
+      {tabs}
       <main className="orders-main">
         <section className="orders-list card">
           <h1>{t('after.nav.ratings')}</h1>
