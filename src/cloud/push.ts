@@ -35,6 +35,7 @@ import {
   type RecordRow,
 } from './records';
 import type { AuthDevice } from './tenancy';
+import { projectShopRecords } from './shop/catalog/projection';
 
 interface Working {
   entity: string;
@@ -299,6 +300,8 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     }
     await upsertRecords(tx, device.orgId, device.id, now, upserts, { unclaimed });
     await insertFacts(tx, device.orgId, device.id, now, [...facts.values()]);
+    // The online shop's catalog, stock and ratings follow in the same transaction.
+    await projectShopRecords(tx, device.orgId, [...upserts, ...facts.values()]);
     if (rejectionRows.length > 0) await tx.insert(rejections).values(rejectionRows);
     const lastId = fresh[fresh.length - 1]!.m;
     await tx.execute(sql`UPDATE devices SET last_mutation_id = ${lastId}, last_seen_at = ${now} WHERE id = ${device.id}`);

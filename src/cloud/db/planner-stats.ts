@@ -24,7 +24,8 @@ export async function keepPlannerStats(db: CloudDb, log = (msg: string) => conso
   let written = 0;
   let running: Promise<void> | null = null;
   const refresh = async () => {
-    await db.execute(sql`ANALYZE records, record_uniques`);
+    // The shop's projections grow with the records they are kept from.
+    await db.execute(sql`ANALYZE records, record_uniques, shop_products, shop_search_tokens, shop_stock, shop_reservations`);
     const res = (await db.execute(sql`SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'records'`)) as unknown as {
       rows: { n: string | number }[];
     };

@@ -5,6 +5,7 @@ import * as catalog from './products';
 import { createTaxRate, listTaxRates, updateTaxRate } from './tax-rates';
 import { clearProductImage, productImage, setProductImage, thumbnails } from './images';
 import { searchProducts } from './search';
+import { getOnlineListing, setOnlineListing, setStoreSafetyBuffer } from './online-listing';
 
 export const taxRatesHandlers: HandlersFor<typeof taxRatesContract> = {
   'taxRates.manage': (_i, { deps }) => listTaxRates(deps),
@@ -43,4 +44,7 @@ export const catalogHandlers: HandlersFor<typeof catalogContract> = {
   'catalog.clearImage': (input, { deps }) => clearProductImage(deps, input.id),
   'catalog.thumbs': (input, { deps }) => thumbnails(deps, input.images),
   'catalog.image': (input, { deps }) => productImage(deps, input.id),
+  'catalog.onlineListing': (input, { deps }) => getOnlineListing(deps, input.productId),
+  'catalog.setOnlineListing': (input, ctx) => setOnlineListing(ctx.deps, input, staffOf(ctx).id),
+  'catalog.setOnlineSafetyBuffer': (input, ctx) => setStoreSafetyBuffer(ctx.deps, input.qty, staffOf(ctx).id),
 };

@@ -12,9 +12,12 @@ export const catalogData = {
   get: call('catalog.get'),
   groupCreate: call('catalog.groupCreate'),
   image: call('catalog.image'),
+  onlineListing: call('catalog.onlineListing'),
   priceHistory: call('catalog.priceHistory'),
   search: call('catalog.search'),
   setImage: call('catalog.setImage'),
+  setOnlineListing: call('catalog.setOnlineListing'),
+  setOnlineSafetyBuffer: call('catalog.setOnlineSafetyBuffer'),
   update: call('catalog.update'),
 };
 

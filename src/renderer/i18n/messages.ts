@@ -16,6 +16,7 @@ import { promotionsMessages } from './promotions';
 import { couponsMessages } from './coupons';
 import { cardsMessages } from './cards';
 import { priceListsMessages } from './price-lists';
+import { onlineMessages } from './online';
 
 /** Every namespace of the renderer's words, each declared once with defineMessages. */
 export const MESSAGES: readonly NamespaceMessages[] = [
@@ -35,6 +36,7 @@ export const MESSAGES: readonly NamespaceMessages[] = [
   couponsMessages,
   cardsMessages,
   priceListsMessages,
+  onlineMessages,
 ];
 
 /** One language's whole translation, as i18next takes it: { [ns]: words }. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { safeLine } from '../text';
+import { safeLine, safeText } from '../text';
+import { MAX_QTY } from '../money';
 import { channel } from './define';
 import { UNITS } from '../units';
 import * as c from './common';
@@ -51,6 +52,21 @@ const imageData = z
   .string()
   .max(2_100_000)
   .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
+
+/** A product in the online shop: listed or not, its online description, the units kept back from the web. */
+export interface OnlineListing {
+  productId: string;
+  soldOnline: boolean;
+  description: string;
+  /** Thousandths kept back for this product; null: the store's own buffer applies. */
+  safetyBuffer: number | null;
+  /** The store's buffer (thousandths), for every listed product without its own. */
+  storeSafetyBuffer: number;
+}
+
+/** What an online description may hold (the synced record's limit). */
+export const ONLINE_DESCRIPTION_MAX = 4000;
+const bufferQty = z.number().int().min(0).max(MAX_QTY);
 
 export const catalogContract = {
   'catalog.search': channel<ProductHit[]>()({
@@ -146,4 +162,22 @@ export const catalogContract = {
     writes: false,
   }),
   'catalog.image': channel<{ dataUrl: string | null }>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
+  'catalog.onlineListing': channel<OnlineListing>()({ input: z.object({ productId: c.id }).strict(), role: 'manager', writes: false }),
+  'catalog.setOnlineListing': channel<OnlineListing>()({
+    input: z
+      .object({
+        productId: c.id,
+        soldOnline: z.boolean(),
+        description: safeText(ONLINE_DESCRIPTION_MAX),
+        safetyBuffer: bufferQty.nullable(),
+      })
+      .strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  'catalog.setOnlineSafetyBuffer': channel<{ storeSafetyBuffer: number }>()({
+    input: z.object({ qty: bufferQty }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
 };

@@ -94,6 +94,8 @@ export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
   businessDayCutoff: z.number().int().min(0).max(23),
   couponOfflineCap: z.number().int().min(0).max(10_000),
   storedValue: storedValueSettingsSchema,
+  /** Thousandths of each online product kept back from the web (a listing may set its own). */
+  onlineSafetyBuffer: z.number().int().min(0).max(MAX_QTY),
 };
 
 export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });

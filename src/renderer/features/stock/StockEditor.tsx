@@ -12,12 +12,13 @@ import { forgetThumb } from '../../lib/useThumbs';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { ProductForm } from './ProductForm';
+import { OnlineListingForm } from './OnlineListing';
 import { MovementList } from './Reports';
 import type { Unit } from '../../../shared/units';
 import { stockData } from '../../data/inventory';
 import { catalogData, labelsData } from '../../data/catalog';
 
-type Tab = 'details' | 'levels' | 'movements' | 'prices';
+type Tab = 'details' | 'levels' | 'online' | 'movements' | 'prices';
 type Reason = (typeof ADJUST_REASONS)[number];
 
 /** Parses a signed quantity ("-3", "+1.5") for a unit; null when it is not one. */
@@ -237,7 +238,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
   return (
     <Modal title={title} onClose={onClose} size="xl" testId="stock-editor">
       <div className="tabs">
-        {(['levels', 'details', 'movements', 'prices'] as const).map((k) => (
+        {(['levels', 'details', 'online', 'movements', 'prices'] as const).map((k) => (
           <button
             key={k}
             type="button"
@@ -245,7 +246,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
             onClick={() => setTab(k)}
             data-testid={`editor-tab-${k}`}
           >
-            {t(`inv.editor.${k}`)}
+            {k === 'online' ? t('online.tab') : t(`inv.editor.${k}`)}
           </button>
         ))}
       </div>
@@ -320,6 +321,8 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
             </button>
           </aside>
         </div>
+      ) : tab === 'online' ? (
+        <OnlineListingForm product={product} />
       ) : tab === 'movements' ? (
         <MovementList filter={{ productId }} />
       ) : (

@@ -1,0 +1,191 @@
+/**
+ * What the catalog pages read: listed products (sold online, not archived) of one organisation,
+ * from the projections, with indexed SQL only. Search matches every term: a word as a prefix of a
+ * token (words, pinyin, initials, the SKU), a run of Chinese characters as a phrase of the name.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { foldText, searchTerms, spaceCjk } from '../../../shared/search-text';
+import { rowsOf, type CloudDb } from '../../db/open';
+
+export const PAGE_SIZE = 24;
+/** Deeper pages are not served: nobody reads page 400, and an offset that far is a scan. */
+export const MAX_PAGE = 200;
+
+export const SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'best', 'rating'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface ProductCard {
+  id: string;
+  name: string;
+  altName: string | null;
+  price: number;
+  unit: string;
+  ratingSum: number;
+  ratingCount: number;
+}
+
+export interface ProductDetail extends ProductCard {
+  sku: string;
+  description: string;
+  taxRateBp: number;
+  categoryId: string | null;
+  categoryName: string | null;
+  categoryAltName: string | null;
+}
+
+export interface CategoryRow {
+  id: string;
+  name: string;
+  altName: string | null;
+}
+
+interface CardRow {
+  product_id: string;
+  name: string;
+  alt_name: string | null;
+  price: string | number;
+  unit: string;
+  rating_sum: string | number;
+  rating_count: string | number;
+}
+
+const CARD_COLUMNS = sql`p.product_id, p.name, p.alt_name, p.price, p.unit, p.rating_sum, p.rating_count`;
+
+function card(r: CardRow): ProductCard {
+  return {
+    id: r.product_id,
+    name: r.name,
+    altName: r.alt_name,
+    price: Number(r.price),
+    unit: r.unit,
+    ratingSum: Number(r.rating_sum),
+    ratingCount: Number(r.rating_count),
+  };
+}
+
+export interface ProductQuery {
+  q?: string;
+  categoryId?: string | null;
+  /** Minor units, inclusive. */
+  min?: number | null;
+  max?: number | null;
+  sort: Sort;
+  /** 1-based. */
+  page: number;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
+/** One page of listed products, and whether another follows. */
+export async function listProducts(db: CloudDb, orgId: string, query: ProductQuery): Promise<{ items: ProductCard[]; more: boolean }> {
+  const where: SQL[] = [sql`p.org_id = ${orgId}`, sql`p.listed`];
+  const terms = searchTerms(query.q ?? '');
+  const matching: SQL[] = [];
+  for (const prefix of terms.prefixes.slice(0, 8))
+    matching.push(
+      sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
+    );
+  for (const run of terms.cjkRuns.slice(0, 8)) {
+    // The run's first character narrows by the token index; the phrase is checked on the row.
+    matching.push(sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token = ${[...run][0]!}`);
+    where.push(sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}`);
+  }
+  // The first term's products are looked up first (an array of ids, then the primary key), rather
+  // than hashed against every listed product; the other terms filter them.
+  matching.forEach((m, k) => where.push(k === 0 ? sql`p.product_id = ANY(ARRAY(${m}))` : sql`p.product_id IN (${m})`));
+  if (query.categoryId) where.push(sql`p.category_id = ${query.categoryId}`);
+  if (query.min != null) where.push(sql`p.price >= ${query.min}`);
+  if (query.max != null) where.push(sql`p.price <= ${query.max}`);
+  const searching = terms.prefixes.length > 0 || terms.cjkRuns.length > 0;
+  const sort = query.sort === 'relevance' && !searching ? 'best' : query.sort;
+  const typed = spaceCjk(foldText(query.q ?? '').trim());
+  const order: Record<Sort, SQL> = {
+    // A name that starts with what was typed first, then what sells.
+    relevance: sql`(p.search_text LIKE ${`${likeEscape(typed)}%`}) DESC, p.sold_count DESC NULLS LAST, p.product_id`,
+    price_asc: sql`p.price ASC, p.product_id`,
+    price_desc: sql`p.price DESC, p.product_id DESC`,
+    newest: sql`p.created_at DESC, p.product_id DESC`,
+    best: sql`p.sold_count DESC NULLS LAST, p.product_id`,
+    rating: sql`(CASE WHEN p.rating_count > 0 THEN p.rating_sum::float8 / p.rating_count ELSE 0 END) DESC, p.rating_count DESC NULLS LAST, p.product_id`,
+  };
+  const page = Math.min(Math.max(1, Math.floor(query.page)), MAX_PAGE);
+  const rows = await rowsOf<CardRow>(
+    db,
+    sql`SELECT ${CARD_COLUMNS} FROM shop_products p WHERE ${sql.join(where, sql` AND `)}
+        ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${(page - 1) * PAGE_SIZE}`,
+  );
+  return { items: rows.slice(0, PAGE_SIZE).map(card), more: rows.length > PAGE_SIZE };
+}
+
+/** A listed product of the organisation, or null (unknown, not sold online, archived, another organisation's). */
+export async function productDetail(db: CloudDb, orgId: string, productId: string): Promise<ProductDetail | null> {
+  const [r] = await rowsOf<
+    CardRow & {
+      sku: string;
+      description: string;
+      tax_rate_bp: number;
+      category_id: string | null;
+      cat_name: string | null;
+      cat_alt: string | null;
+    }
+  >(
+    db,
+    sql`SELECT ${CARD_COLUMNS}, p.sku, p.description, p.tax_rate_bp, p.category_id, c.name AS cat_name, c.alt_name AS cat_alt
+        FROM shop_products p
+        LEFT JOIN shop_categories c ON c.org_id = p.org_id AND c.category_id = p.category_id AND NOT c.archived
+        WHERE p.org_id = ${orgId} AND p.product_id = ${productId} AND p.listed`,
+  );
+  if (!r) return null;
+  return {
+    ...card(r),
+    sku: r.sku,
+    description: r.description,
+    taxRateBp: Number(r.tax_rate_bp),
+    categoryId: r.cat_name === null ? null : r.category_id,
+    categoryName: r.cat_name,
+    categoryAltName: r.cat_alt,
+  };
+}
+
+/** Categories that have at least one listed product. */
+export async function shopCategories(db: CloudDb, orgId: string): Promise<CategoryRow[]> {
+  const rows = await rowsOf<{ category_id: string; name: string; alt_name: string | null }>(
+    db,
+    sql`SELECT c.category_id, c.name, c.alt_name FROM shop_categories c
+        WHERE c.org_id = ${orgId} AND NOT c.archived
+          AND EXISTS (SELECT 1 FROM shop_products p WHERE p.org_id = c.org_id AND p.category_id = c.category_id AND p.listed)
+        ORDER BY c.name, c.category_id LIMIT 100`,
+  );
+  return rows.map((r) => ({ id: r.category_id, name: r.name, altName: r.alt_name }));
+}
+
+export async function category(db: CloudDb, orgId: string, categoryId: string): Promise<CategoryRow | null> {
+  const [r] = await rowsOf<{ category_id: string; name: string; alt_name: string | null }>(
+    db,
+    sql`SELECT category_id, name, alt_name FROM shop_categories WHERE org_id = ${orgId} AND category_id = ${categoryId} AND NOT archived`,
+  );
+  return r ? { id: r.category_id, name: r.name, altName: r.alt_name } : null;
+}
+
+export interface StoreFacts {
+  currency: string;
+  priceMode: 'inclusive' | 'exclusive';
+}
+
+/** The store's currency and price mode, from its settings (CNY and tax-inclusive until a till says). */
+export async function storeFacts(db: CloudDb, orgId: string, storeId: string): Promise<StoreFacts> {
+  const rows = await rowsOf<{ key: string; value: string }>(
+    db,
+    sql`SELECT key, value FROM shop_store_settings WHERE org_id = ${orgId} AND store_id = ${storeId} AND key IN ('currency', 'priceMode')`,
+  );
+  const get = (k: string) => {
+    const r = rows.find((x) => x.key === k);
+    return r ? (JSON.parse(r.value) as unknown) : null;
+  };
+  const currency = get('currency');
+  const mode = get('priceMode');
+  return {
+    currency: typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : 'CNY',
+    priceMode: mode === 'exclusive' ? 'exclusive' : 'inclusive',
+  };
+}
