@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { openCloudStore } from './db/open';
 import { cloudDeps } from './deps';
 import { buildCloudApp, serveCloud } from './server';
+import { checkoutFromEnv, startExpirySweep } from './shop/checkout/config';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,14 +27,21 @@ async function main(): Promise<void> {
   // The shop's mail: links in mails start with the public address, never with a request's Host.
   const smtpUrl = process.env.CLOUD_SMTP_URL || null;
   const mailFrom = process.env.CLOUD_MAIL_FROM || null;
-  const publicUrl = process.env.CLOUD_PUBLIC_URL || null;
+  // One public address for mails, payment returns and Secure cookies (SHOP_PUBLIC_URL is its older name).
+  const publicUrl = process.env.CLOUD_PUBLIC_URL || process.env.SHOP_PUBLIC_URL || null;
   if (smtpUrl && !mailFrom) throw new Error('CLOUD_SMTP_URL is set without CLOUD_MAIL_FROM (the address buyers’ mails come from)');
+  const deps = cloudDeps(store.db, { noteWrites: store.noteWrites });
+  const secureCookies = publicUrl?.startsWith('https:') ?? false;
+  const checkout = checkoutFromEnv({ ...process.env, ...(publicUrl ? { SHOP_PUBLIC_URL: publicUrl } : {}) }, secureCookies);
   const shop = {
-    secureCookies: publicUrl?.startsWith('https:') ?? false,
+    secureCookies,
     mail: smtpUrl && mailFrom ? { url: smtpUrl, from: mailFrom } : null,
     publicUrl,
+    ...(checkout.options ? { checkout: checkout.options } : {}),
   };
-  const app = buildCloudApp(cloudDeps(store.db, { noteWrites: store.noteWrites }), { signupSecret, shop });
+  const app = buildCloudApp(deps, { signupSecret, shop });
+  const stopSweep = checkout.options ? startExpirySweep(deps, checkout.options.stock) : () => undefined;
+  console.log(checkout.note);
   const running = await serveCloud(app, { port, host: values.host });
   console.log(`Countertop cloud database: ${store.kind} (${store.where})`);
   console.log(
@@ -46,6 +54,7 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    stopSweep();
     void running
       .close()
       .then(() => store.close())

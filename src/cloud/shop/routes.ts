@@ -7,7 +7,7 @@ import { CloudHttpError, type CloudDeps } from '../deps';
 import { registerBuyerRoutes, type BuyerOptions } from './buyers/routes';
 import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
-import { registerCheckoutRoutes } from './checkout/routes';
+import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
 import { pickLang } from './web/lang';
@@ -18,6 +18,8 @@ import { frameWords } from './web/words';
 export interface ShopOptions extends BuyerOptions {
   /** Cookies marked Secure: the shop is served behind TLS (always, outside tests and loopback). */
   secureCookies?: boolean;
+  /** Cart, checkout and payment (absent: the shop shows its catalog only). */
+  checkout?: CheckoutOptions;
 }
 
 export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<ShopEnv> {
@@ -37,11 +39,12 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
     await next();
   });
   shop.use('*', resolveStore(deps));
+  registerPaymentNotices(shop, deps, opts.checkout);
   shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
   shop.use('*', loadBuyer(deps, opts));
   shop.notFound((c) => errorPage(c, 404, frameWords(c.get('lang'), 'notFound')));
   registerCatalogRoutes(shop, deps);
   registerBuyerRoutes(shop, deps, opts);
-  registerCheckoutRoutes(shop, deps);
+  registerCheckoutRoutes(shop, deps, opts.checkout);
   return shop;
 }

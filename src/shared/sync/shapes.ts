@@ -15,6 +15,7 @@ import { promotionSchema } from '../promotions/schema';
 import { BATCH_CODE_SYMBOLS, CODE_ALPHABET, SHARED_CODE_SYMBOLS } from '../coupons/code';
 import { couponConditionsSchema, couponRewardSchema, MAX_BATCH_CODES, MAX_SHARED_USES } from '../coupons/rules';
 import { storedValueSettingsSchema } from '../api/stored-value';
+import { onlineShippingSchema } from '../online-shipping';
 import { CARD_KINDS, CARD_STATUSES, ENTRY_KINDS, MAX_CARD_AMOUNT } from '../stored-value/rules';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
@@ -96,6 +97,7 @@ export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
   storedValue: storedValueSettingsSchema,
   /** Thousandths of each online product kept back from the web (a listing may set its own). */
   onlineSafetyBuffer: z.number().int().min(0).max(MAX_QTY),
+  onlineShipping: onlineShippingSchema,
 };
 
 export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });

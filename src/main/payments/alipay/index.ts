@@ -4,3 +4,5 @@ export { alipayNoticeReply, verifyAlipayNotice, noticeSignContent } from './noti
 export type { AlipayNoticeMaterial } from './notice';
 export { AlipayConfigError } from './keys';
 export { fenToYuan, yuanToFen } from './amount';
+export { alipayPagePayUrl } from './page-pay';
+export type { PagePayRequest } from './page-pay';

@@ -39,7 +39,7 @@ export interface FakeAlipayTrade {
   outTradeNo: string;
   /** Alipay's own trade number. */
   tradeNo: string;
-  kind: 'pay' | 'precreate' | 'cancelled_before_pay';
+  kind: 'pay' | 'precreate' | 'page' | 'cancelled_before_pay';
   /** Fen. */
   amount: number;
   subject: string;
@@ -49,6 +49,8 @@ export interface FakeAlipayTrade {
   buyerLogonId: string;
   buyerId: string;
   notifyUrl: string | null;
+  /** Page pay: where the cashier sends the buyer back. */
+  returnUrl?: string | null;
   qrCode: string | null;
   /** Fen taken from the customer. */
   paid: number;
@@ -84,6 +86,8 @@ export interface FakeAlipayNoticeOptions {
   badSignature?: boolean;
   /** Addressed to another app (properly signed). */
   appId?: string;
+  /** Names another amount (fen) than the trade's (properly signed). */
+  amount?: number;
 }
 
 export interface FakeAlipay {
@@ -115,6 +119,8 @@ export interface FakeAlipay {
 }
 
 const SIGNED_EMPTY_OK = new Set(['sign']);
+/** The methods a buyer's browser opens (the cashier), rather than a server calling. */
+const PAGE_METHODS = new Set(['alipay.trade.page.pay', 'alipay.trade.wap.pay']);
 
 function pem(key: KeyObject, type: 'spki' | 'pkcs8'): string {
   return key.export({ type, format: 'pem' }) as string;
@@ -471,6 +477,9 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
   async function onRequest(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = await readBody(req);
+    if (url.pathname === '/cashier/pay' && req.method === 'POST' && body !== null) return cashierPay(new URLSearchParams(body), res);
+    if (url.pathname === '/gateway.do' && req.method === 'GET' && PAGE_METHODS.has(url.searchParams.get('method') ?? ''))
+      return pagePay(url.searchParams, res);
     if (req.method !== 'POST' || url.pathname !== '/gateway.do' || body === null) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -552,6 +561,122 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
     send(signAnswer(method, answer, step?.kind === 'bad_signature' ? forger.privateKey : alipayKeys.privateKey));
   }
 
+  /** The signature, app and version checks of a gateway request, for the page methods (a GET from the buyer's browser). */
+  function pageRefusal(params: Map<string, string>): string | null {
+    if (params.get('app_id') !== appId) return 'isv.invalid-app-id';
+    if (params.get('sign_type') !== 'RSA2') return 'isv.invalid-signature-type';
+    if (params.get('version') !== '1.0') return 'isv.invalid-version';
+    if (keyMode === 'cert' && params.get('app_cert_sn') !== expectedAppCertSn) return 'isv.invalid-app-cert-sn';
+    try {
+      const ok = createVerify('RSA-SHA256')
+        .update(requestSignContent(params), 'utf8')
+        .verify(merchantPublic, params.get('sign') ?? '', 'base64');
+      return ok ? null : 'isv.invalid-signature';
+    } catch {
+      return 'isv.invalid-signature';
+    }
+  }
+
+  const escape = (v: string) => v.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+  /** alipay.trade.page.pay / wap.pay: the cashier page where the buyer pays (a form posting to /cashier/pay). */
+  function pagePay(query: URLSearchParams, res: ServerResponse) {
+    const params = new Map<string, string>();
+    for (const [k, v] of query) params.set(k, v);
+    const method = params.get('method') ?? '';
+    let biz: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(params.get('biz_content') ?? '{}');
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) biz = parsed as Record<string, unknown>;
+    } catch {
+      biz = {};
+    }
+    const outTradeNo = typeof biz.out_trade_no === 'string' ? biz.out_trade_no : '';
+    const refused = pageRefusal(params);
+    const amount = yuanToFen(biz.total_amount);
+    if (refused || !outTradeNo || amount === null || amount <= 0) {
+      requests.push({ method, outTradeNo: outTradeNo || null, refused: refused ?? 'ACQ.INVALID_PARAMETER' });
+      res.writeHead(400, { 'content-type': 'text/html;charset=utf-8' }).end(`<h1>错误 ${escape(refused ?? 'ACQ.INVALID_PARAMETER')}</h1>`);
+      return;
+    }
+    requests.push({ method, outTradeNo, refused: null });
+    let t = trades.get(outTradeNo);
+    if (t && t.amount !== amount) {
+      res.writeHead(400, { 'content-type': 'text/html;charset=utf-8' }).end('<h1>ACQ.CONTEXT_INCONSISTENT</h1>');
+      return;
+    }
+    if (!t) {
+      const who = buyer();
+      t = {
+        outTradeNo,
+        tradeNo: alipayTradeNo(),
+        kind: 'page',
+        amount,
+        subject: String(biz.subject ?? ''),
+        status: 'WAIT_BUYER_PAY',
+        scanned: true,
+        buyerLogonId: who.logon,
+        buyerId: who.id,
+        notifyUrl: params.get('notify_url') ?? null,
+        returnUrl: params.get('return_url') ?? null,
+        qrCode: null,
+        paid: 0,
+        refunded: 0,
+        refunds: new Map(),
+        // Paid only when the buyer confirms on the cashier page, never by a query.
+        waitingLeft: Infinity,
+        createdAt: now(),
+        paidAt: null,
+      };
+      trades.set(outTradeNo, t);
+    }
+    res
+      .writeHead(200, { 'content-type': 'text/html;charset=utf-8' })
+      .end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>支付宝收银台 (training)</title></head><body>` +
+          `<h1>支付宝 · ${escape(t.subject)}</h1><p class="amount">¥${fenToYuan(t.amount)}</p>` +
+          `<form method="post" action="/cashier/pay"><input type="hidden" name="out_trade_no" value="${escape(outTradeNo)}">` +
+          `<button type="submit">确认付款 Pay</button></form></body></html>`,
+      );
+  }
+
+  /** The buyer confirms on the cashier: paid, notified, and sent back to the shop. */
+  async function cashierPay(form: URLSearchParams, res: ServerResponse) {
+    const t = trades.get(form.get('out_trade_no') ?? '');
+    if (!t || t.kind !== 'page') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('no such trade');
+      return;
+    }
+    await payPage(t.outTradeNo, {});
+    const back = t.returnUrl ? new URL(t.returnUrl) : null;
+    if (!back) {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('paid');
+      return;
+    }
+    back.searchParams.set('out_trade_no', t.outTradeNo);
+    back.searchParams.set('trade_no', t.tradeNo);
+    back.searchParams.set('total_amount', fenToYuan(t.amount));
+    res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  async function payPage(outTradeNo: string, o: FakeAlipayNoticeOptions = {}) {
+    const t = trades.get(outTradeNo);
+    if (!t) throw new Error(`no trade ${outTradeNo}`);
+    confirm(t);
+    const replies: { status: number; body: string }[] = [];
+    if (!t.notifyUrl) return replies;
+    const notice = noticeFor(outTradeNo, o);
+    for (let i = 0; i < (o.times ?? 1); i++) {
+      try {
+        const r = await fetch(t.notifyUrl, { method: 'POST', headers: notice.headers, body: notice.body });
+        replies.push({ status: r.status, body: await r.text() });
+      } catch {
+        replies.push({ status: 0, body: '' });
+      }
+    }
+    return replies;
+  }
+
   const server = createServer((req, res) => {
     onRequest(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -583,9 +708,9 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
       buyer_id: t.buyerId,
       buyer_logon_id: t.buyerLogonId,
       trade_status: t.status,
-      total_amount: fenToYuan(t.amount),
-      receipt_amount: fenToYuan(t.amount),
-      buyer_pay_amount: fenToYuan(t.amount),
+      total_amount: fenToYuan(o.amount ?? t.amount),
+      receipt_amount: fenToYuan(o.amount ?? t.amount),
+      buyer_pay_amount: fenToYuan(o.amount ?? t.amount),
       subject: t.subject,
       gmt_create: beijing(t.createdAt),
       ...(t.paidAt ? { gmt_payment: beijing(t.paidAt) } : {}),
@@ -628,23 +753,7 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
       const t = trades.get(outTradeNo);
       if (t && t.status === 'WAIT_BUYER_PAY') t.scanned = true;
     },
-    async customerPays(outTradeNo: string, o: FakeAlipayNoticeOptions = {}) {
-      const t = trades.get(outTradeNo);
-      if (!t) throw new Error(`no trade ${outTradeNo}`);
-      confirm(t);
-      const replies: { status: number; body: string }[] = [];
-      if (!t.notifyUrl) return replies;
-      const notice = noticeFor(outTradeNo, o);
-      for (let i = 0; i < (o.times ?? 1); i++) {
-        try {
-          const r = await fetch(t.notifyUrl, { method: 'POST', headers: notice.headers, body: notice.body });
-          replies.push({ status: r.status, body: await r.text() });
-        } catch {
-          replies.push({ status: 0, body: '' });
-        }
-      }
-      return replies;
-    },
+    customerPays: payPage,
     noticeFor,
     async close() {
       for (const s of sockets) s.destroy();

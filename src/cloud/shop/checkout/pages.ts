@@ -1,0 +1,386 @@
+/** The cart, checkout and order pages, rendered on the server through the shop's frame (everything escaped). */
+import { COUNTRIES, COUNTRY_CODES, type Address } from '../../../shared/address';
+import { formatMoney, formatQtyUnit } from '../../../shared/money';
+import type { ShippingMethod } from '../../../shared/online-shipping';
+import type { Unit } from '../../../shared/units';
+import { isUnit } from '../../../shared/units';
+import type { ShopContext } from '../web/env';
+import { csrfField, html, page, raw, type Html } from '../web/page';
+import { chargeFor, type PricedShopCart } from './cart';
+import type { CheckoutForm, FieldErrors } from './form';
+import { formatPickupCode, type ShopOrder, type ShopOrderLine } from './orders';
+import { checkoutWords, type CheckoutWord } from './words';
+
+const STYLE = html`<style>
+  .totals td:last-child,
+  .num {
+    text-align: right;
+  }
+  .qty {
+    width: 5em;
+  }
+  .errbox {
+    border: 1px solid #b42318;
+    background: #fef3f2;
+    padding: 8px 12px;
+    border-radius: 6px;
+  }
+  .field-err {
+    color: #b42318;
+    font-size: 0.9rem;
+  }
+  .timeline li {
+    margin: 4px 0;
+  }
+  .code {
+    font-size: 2rem;
+    font-weight: 700;
+    letter-spacing: 0.15em;
+  }
+  fieldset {
+    border: 1px solid #e3e6ea;
+    border-radius: 8px;
+    padding: 12px;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+</style>`;
+
+function wordsOf(c: ShopContext) {
+  const lang = c.get('lang');
+  return (k: CheckoutWord, vars: Record<string, string | number> = {}) => checkoutWords(lang, k, vars);
+}
+
+export function money(c: ShopContext, minor: number, currency: string): string {
+  return formatMoney(minor, currency, c.get('lang'));
+}
+
+const qtyText = (c: ShopContext, qty: number, unit: string) => formatQtyUnit(qty, (isUnit(unit) ? unit : 'each') as Unit, c.get('lang'));
+
+function productName(c: ShopContext, p: { name: string; altName: string | null }): string {
+  return c.get('lang') === 'zh-CN' && p.altName ? p.altName : p.name;
+}
+
+const methodName = (c: ShopContext, m: ShippingMethod) => (c.get('lang') === 'zh-CN' && m.nameZh ? m.nameZh : m.name);
+
+/** A quantity as the buyer types it: whole units, or three decimals for weighed goods. */
+export const qtyInput = (qty: number, unit: string) => (unit === 'each' ? String(qty / 1000) : (qty / 1000).toFixed(3));
+
+export function cartPage(c: ShopContext, cart: PricedShopCart, message: CheckoutWord | null, vars: Record<string, string | number> = {}) {
+  const w = wordsOf(c);
+  const base = c.get('store').base;
+  const cur = cart.terms.currency;
+  const body = html`${STYLE}
+    <h1>${w('cartTitle')}</h1>
+    ${message ? html`<p class="errbox" role="alert">${w(message, vars)}</p>` : ''}
+    ${cart.unavailable.map((u) => html`<p class="err">${w('unavailable', { name: u.name || u.productId })}</p>`)}
+    ${
+      cart.lines.length === 0
+        ? html`<p>${w('cartEmpty')}</p>
+            <p><a class="btn" href="${base}">${w('continueShopping')}</a></p>`
+        : html`<table>
+              <thead>
+                <tr>
+                  <th>${w('product')}</th>
+                  <th class="num">${w('price')}</th>
+                  <th>${w('qty')}</th>
+                  <th class="num">${w('lineTotal')}</th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${cart.lines.map(
+                  (l) =>
+                    html`<tr>
+                      <td>
+                        ${productName(c, l.product)}
+                        ${
+                          l.available < l.qty
+                            ? html`<br /><span class="err">${w('onlyLeft', { n: qtyText(c, l.available, l.product.unit) })}</span>`
+                            : ''
+                        }
+                      </td>
+                      <td class="num">${money(c, l.product.price, cur)}</td>
+                      <td>
+                        <form method="post" action="${base}/cart/update">
+                          ${csrfField(c)}<input type="hidden" name="productId" value="${l.product.id}" />
+                          <input
+                            class="qty"
+                            name="qty"
+                            inputmode="decimal"
+                            value="${qtyInput(l.qty, l.product.unit)}"
+                            aria-label="${w('qty')}"
+                          />
+                          <button type="submit">${w('update')}</button>
+                        </form>
+                      </td>
+                      <td class="num">${money(c, l.priced.total, cur)}</td>
+                      <td>
+                        <form method="post" action="${base}/cart/remove">
+                          ${csrfField(c)}<input type="hidden" name="productId" value="${l.product.id}" />
+                          <button type="submit">${w('remove')}</button>
+                        </form>
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+            ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null)}
+            <p><a class="btn" href="${base}/checkout">${w('toCheckout')}</a> <a href="${base}">${w('continueShopping')}</a></p>`
+    }`;
+  return page(c, w('cartTitle'), body, { status: message ? 400 : 200 });
+}
+
+function totalsTable(
+  c: ShopContext,
+  mode: 'inclusive' | 'exclusive',
+  cur: string,
+  t: { subtotal: number; discountTotal: number; taxTotal: number; total: number },
+  shipping: number | null,
+) {
+  const w = wordsOf(c);
+  return html`<table class="totals">
+    <tr>
+      <td>${w('subtotal')}</td>
+      <td>${money(c, t.subtotal, cur)}</td>
+    </tr>
+    ${
+      t.discountTotal > 0
+        ? html`<tr>
+            <td>${w('discount')}</td>
+            <td>−${money(c, t.discountTotal, cur)}</td>
+          </tr>`
+        : ''
+    }
+    <tr>
+      <td>${mode === 'inclusive' ? w('taxIncluded') : w('tax')}</td>
+      <td>${money(c, t.taxTotal, cur)}</td>
+    </tr>
+    ${
+      shipping === null
+        ? ''
+        : html`<tr>
+            <td>${w('shipping')}</td>
+            <td>${shipping === 0 ? w('free') : money(c, shipping, cur)}</td>
+          </tr>`
+    }
+    <tr>
+      <th>${w('total')}</th>
+      <th class="num">${money(c, t.total + (shipping ?? 0), cur)}</th>
+    </tr>
+  </table>`;
+}
+
+const fieldErr = (c: ShopContext, errors: FieldErrors, k: string) => {
+  const e = errors[k];
+  return e ? html`<span class="field-err" role="alert">${wordsOf(c)(e)}</span>` : '';
+};
+
+export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: CheckoutForm, errors: FieldErrors) {
+  const w = wordsOf(c);
+  const base = c.get('store').base;
+  const cur = cart.terms.currency;
+  const input = (name: string, label: string, value: string, attrs: Html | string = '') =>
+    html`<label
+      >${label}<br /><input name="${name}" value="${value}" ${attrs} aria-invalid="${errors[name] ? 'true' : 'false'}" />
+      ${fieldErr(c, errors, name)}</label
+    >`;
+  const a = form.address;
+  const body = html`${STYLE}
+    <h1>${w('checkoutTitle')}</h1>
+    ${errors._form ? html`<p class="errbox" role="alert">${w(errors._form)}</p>` : ''}
+    <form class="stack" method="post" action="${base}/checkout">
+      ${csrfField(c)}<input type="hidden" name="idem" value="${form.idem}" />
+      <fieldset>
+        <legend>${w('contact')}</legend>
+        ${input('name', w('name'), form.name, raw('autocomplete="name" required maxlength="120"'))}
+        ${input('email', w('email'), form.email, raw('type="email" autocomplete="email" maxlength="254"'))}
+        ${input('phone', w('phone'), form.phone, raw('type="tel" autocomplete="tel" maxlength="24"'))}
+      </fieldset>
+      <fieldset>
+        <legend>${w('delivery')}</legend>
+        ${cart.terms.shipping.methods.map((m) => {
+          const charge = chargeFor(m, cart, null);
+          return html`<label
+            ><input type="radio" name="method" value="${m.id}" ${form.method === m.id ? raw('checked') : ''} /> ${methodName(c, m)} —
+            ${charge === 0 ? w('free') : charge === null ? '' : money(c, charge, cur)}</label
+          >`;
+        })}
+        ${fieldErr(c, errors, 'method')}
+      </fieldset>
+      <fieldset>
+        <legend>${w('address')}</legend>
+        ${input('a_name', w('recipient'), a.name, raw('autocomplete="shipping name"'))} ${input('a_company', w('company'), a.company)}
+        ${input('a_line1', w('line1'), a.line1, raw('autocomplete="shipping address-line1"'))}
+        ${input('a_line2', w('line2'), a.line2, raw('autocomplete="shipping address-line2"'))}
+        ${input('a_city', w('city'), a.city, raw('autocomplete="shipping address-level2"'))}
+        ${input('a_region', w('region'), a.region, raw('autocomplete="shipping address-level1"'))}
+        ${input('a_postalCode', w('postalCode'), a.postalCode, raw('autocomplete="shipping postal-code"'))}
+        <label
+          >${w('country')}<br /><select name="a_country">
+            ${COUNTRY_CODES.map(
+              (code) =>
+                html`<option value="${code}" ${a.country === code ? raw('selected') : ''}>${COUNTRIES[code]!.name} (${code})</option>`,
+            )}
+          </select>
+          ${fieldErr(c, errors, 'a_country')}</label
+        >
+      </fieldset>
+      <label>${w('note')}<br /><textarea name="note" maxlength="500">${form.note}</textarea> ${fieldErr(c, errors, 'note')}</label>
+      <p>${w('payWith')}: <strong>${w('alipay')}</strong></p>
+      ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null)}
+      <button class="btn" type="submit">${w('placeOrder')}</button>
+    </form>`;
+  return page(c, w('checkoutTitle'), body, { status: Object.keys(errors).length ? 400 : 200 });
+}
+
+export function shortPage(c: ShopContext, short: { name: string; available: number }[]) {
+  const w = wordsOf(c);
+  const body = html`<h1>${w('shortTitle')}</h1>
+    <ul>
+      ${short.map((s) => html`<li>${w('shortItem', { name: s.name, available: Math.max(0, s.available / 1000) })}</li>`)}
+    </ul>
+    <p><a class="btn" href="${c.get('store').base}/cart">${w('shortBack')}</a></p>`;
+  return page(c, w('shortTitle'), body, { status: 409 });
+}
+
+export interface OrderEvent {
+  kind: string;
+  carrier: string | null;
+  tracking: string | null;
+  at: number;
+}
+
+export function orderPage(
+  c: ShopContext,
+  order: ShopOrder,
+  lines: ShopOrderLine[],
+  events: OrderEvent[],
+  opts: { key: string | null; pickupCode: string | null },
+) {
+  const w = wordsOf(c);
+  const base = c.get('store').base;
+  const cur = order.currency;
+  const lang = c.get('lang');
+  const time = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+  const keyField = opts.key ? html`<input type="hidden" name="key" value="${opts.key}" />` : '';
+  const delivered = events.some((e) => e.kind === 'delivered');
+  const received = events.some((e) => e.kind === 'received');
+  const state =
+    order.state === 'pending'
+      ? w('statePending', { time: time(order.expiresAt) })
+      : order.state === 'paid'
+        ? w('statePaid')
+        : order.state === 'expired'
+          ? w('stateExpired')
+          : w('stateCancelled');
+  const address = order.address ? (JSON.parse(order.address) as Address) : null;
+  const goods = { subtotal: order.subtotal, discountTotal: lines.reduce((s, l) => s + l.discount, 0), taxTotal: order.taxTotal };
+  const body = html`${STYLE}
+    <h1>${w('orderTitle', { number: order.shopNumber })}</h1>
+    <p><strong>${state}</strong></p>
+    ${order.refundDue ? html`<p class="errbox">${w('refundDue')}</p>` : ''}
+    ${
+      order.state === 'pending'
+        ? html`<form method="post" action="${base}/orders/${order.id}/pay">
+              ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('payNow')}</button>
+            </form>
+            <p>
+              <a href="${base}/orders/${order.id}?${new URLSearchParams({ ...(opts.key ? { key: opts.key } : {}), check: '1' }).toString()}"
+                >${w('checkAgain')}</a
+              >
+            </p>`
+        : ''
+    }
+    ${opts.key ? html`<p class="muted">${w('keepLink')}</p>` : ''}
+    ${
+      opts.pickupCode && order.state === 'paid' && !order.refundDue
+        ? html`<section>
+            <h2>${w('pickupCode')}</h2>
+            <p class="code">${formatPickupCode(opts.pickupCode)}</p>
+            <p>${w('pickupHint')} ${w('pickupAt', { store: c.get('store').name })}</p>
+          </section>`
+        : ''
+    }
+    ${
+      address
+        ? html`<section>
+            <h2>${w('shipTo')}</h2>
+            <p>
+              ${address.name}<br />${address.company ? html`${address.company}<br />` : ''}${address.line1}<br />
+              ${address.line2 ? html`${address.line2}<br />` : ''}${address.city} ${address.region ?? ''} ${address.postalCode}<br />${address.country}
+            </p>
+          </section>`
+        : ''
+    }
+    <table>
+      <thead>
+        <tr>
+          <th>${w('product')}</th>
+          <th>${w('qty')}</th>
+          <th class="num">${w('lineTotal')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${lines.map(
+          (l) =>
+            html`<tr>
+              <td>${productName(c, l)}</td>
+              <td>${qtyText(c, l.qty, l.unit)}</td>
+              <td class="num">${money(c, l.total, cur)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${totalsTable(c, order.priceMode, cur, { ...goods, total: order.total - order.shippingAmount }, order.shippingAmount)}
+    <h2>${w('timeline')}</h2>
+    <ul class="timeline">
+      <li>${w('placed')}: ${time(order.createdAt)}</li>
+      ${order.paidAt ? html`<li>${w('paidAt')}: ${time(order.paidAt)}</li>` : ''}
+      ${events.map(
+        (e) =>
+          html`<li>
+            ${w(`ev_${e.kind}` as CheckoutWord)}: ${time(e.at)}
+            ${e.tracking ? html`— ${w('tracking', { carrier: e.carrier ?? '', tracking: e.tracking })}` : ''}
+          </li>`,
+      )}
+    </ul>
+    ${
+      delivered && !received
+        ? html`<form method="post" action="${base}/orders/${order.id}/received">
+            ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('confirmReceipt')}</button>
+          </form>`
+        : ''
+    }`;
+  return page(c, w('orderTitle', { number: order.shopNumber }), body);
+}
+
+export function ordersListPage(c: ShopContext, orders: ShopOrder[]) {
+  const w = wordsOf(c);
+  const base = c.get('store').base;
+  const label = (o: ShopOrder) =>
+    o.state === 'pending'
+      ? w('statePending', { time: '' })
+      : o.state === 'paid'
+        ? w('statePaid')
+        : o.state === 'expired'
+          ? w('stateExpired')
+          : w('stateCancelled');
+  const body = html`<h1>${w('myOrders')}</h1>
+    ${
+      orders.length === 0
+        ? html`<p>${w('noOrders')}</p>`
+        : html`<table>
+            ${orders.map(
+              (o) =>
+                html`<tr>
+                  <td><a href="${base}/orders/${o.id}">${o.shopNumber}</a></td>
+                  <td>${label(o)}</td>
+                  <td class="num">${money(c, o.total, o.currency)}</td>
+                </tr>`,
+            )}
+          </table>`
+    }`;
+  return page(c, w('myOrders'), body);
+}
