@@ -25,6 +25,7 @@ import { promotionsHandlers } from './promotions/handlers';
 import { couponsHandlers } from './coupons/handlers';
 import { storedValueHandlers } from './stored-value/handlers';
 import { priceListsHandlers } from './price-lists/handlers';
+import { onlineOrdersHandlers } from './online-orders/handlers';
 
 type KeysOf<T extends object[]> = T extends [infer H, ...infer R extends object[]] ? keyof H | KeysOf<R> : never;
 type Shared<T extends object[]> = T extends [infer H, ...infer R extends object[]] ? (keyof H & KeysOf<R>) | Shared<R> : never;
@@ -76,4 +77,5 @@ export const handlers: Handlers = combine(
   couponsHandlers,
   storedValueHandlers,
   priceListsHandlers,
+  onlineOrdersHandlers,
 );

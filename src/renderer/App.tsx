@@ -56,6 +56,7 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   orders: screen(() => import('./features/orders/OrdersScreen'), 'OrdersScreen'),
   customers: screen(() => import('./features/customers/CustomersScreen'), 'CustomersScreen'),
   shipping: screen(() => import('./features/shipping/ShippingScreen'), 'ShippingScreen'),
+  online: screen(() => import('./features/online-orders/OnlineOrdersScreen'), 'OnlineOrdersScreen'),
   ratings: screen(() => import('./features/ratings/RatingsScreen'), 'RatingsScreen'),
   audit: screen(() => import('./features/audit/AuditScreen'), 'AuditScreen'),
   promotions: screen(() => import('./features/promotions/PromotionsScreen'), 'PromotionsScreen'),

@@ -12,6 +12,7 @@ export const VIEWS = [
   { id: 'orders', labelKey: 'after.nav.orders', minRole: 'clerk' },
   { id: 'customers', labelKey: 'after.nav.customers', minRole: 'clerk' },
   { id: 'shipping', labelKey: 'after.nav.shipping', minRole: 'clerk' },
+  { id: 'online', labelKey: 'online.nav', minRole: 'clerk' },
   { id: 'ratings', labelKey: 'after.nav.ratings', minRole: 'clerk' },
   { id: 'stock', labelKey: 'inv.nav.stock', minRole: 'manager' },
   { id: 'purchasing', labelKey: 'inv.nav.purchasing', minRole: 'manager' },

@@ -53,7 +53,7 @@ interface OrderHead {
   id: string;
   number: string;
   customerId: string | null;
-  fulfilment: 'now' | 'ship';
+  fulfilment: 'now' | 'ship' | 'pickup';
   total: number;
   currency: string;
 }
@@ -93,15 +93,20 @@ export function lineStates(deps: Pick<Deps, 'sqlite'>, orderId: string): LineSta
               COALESCE((SELECT SUM(rl.amount) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0) AS refundedAmount,
               COALESCE((SELECT SUM(rl.tax) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0) AS refundedTax,
               COALESCE((SELECT SUM(sl.qty) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
-                        WHERE sl.order_line_id = l.id AND s.status NOT IN ('cancelled', 'returned')), 0) AS shippedQty
+                        WHERE sl.order_line_id = l.id AND s.status NOT IN ('cancelled', 'returned')), 0)
+              + CASE WHEN EXISTS (SELECT 1 FROM online_order_events e WHERE e.order_id = l.order_id AND e.kind = 'picked_up') THEN l.qty ELSE 0 END
+                AS shippedQty
        FROM order_lines l WHERE l.order_id = ? ORDER BY l.position`,
     )
     .all(orderId) as LineState[];
 }
 
-/** Still to ship on a ship order: a return takes the unshipped quantity first. */
-export const toShipOf = (l: LineState, fulfilment: 'now' | 'ship') =>
-  fulfilment === 'ship' ? Math.max(0, l.qty - l.shippedQty - l.refundedQty) : 0;
+/**
+ * Still to ship on a ship order (or to hand over, on a pick-up order: handed over counts as shipped):
+ * a return takes the unshipped quantity first, so goods that never left are not restocked.
+ */
+export const toShipOf = (l: LineState, fulfilment: 'now' | 'ship' | 'pickup') =>
+  fulfilment === 'now' ? 0 : Math.max(0, l.qty - l.shippedQty - l.refundedQty);
 
 /** SQL for the quantity still to ship on order `o` (the same rule as toShipOf), for filters in SQL. */
 export const TO_SHIP_SQL = `(SELECT COALESCE(SUM(MAX(0, l.qty

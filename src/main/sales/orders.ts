@@ -1,4 +1,5 @@
 import type { OrderDetail, OrderRow, OrderStatusFilter } from '../../shared/api/orders';
+import type { SalesChannel } from '../../shared/api/types';
 import { ORDER_NUMBER } from '../../shared/api/orders';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -16,11 +17,15 @@ export interface OrderQuery {
   maxTotal?: number | undefined;
   product?: string | undefined;
   status?: OrderStatusFilter | undefined;
+  channel?: 'all' | SalesChannel | undefined;
   offset: number;
   limit: number;
 }
 
 const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+
+/** A sale paid in the online shop (the counter's own sales and imported ones have another source). */
+const ONLINE = "COALESCE(o.source, '') = 'online'";
 
 const REFUNDED = '(SELECT COALESCE(SUM(r.total), 0) FROM refunds r WHERE r.order_id = o.id)';
 
@@ -35,6 +40,7 @@ export function searchOrders(deps: Pick<Deps, 'sqlite'>, q: OrderQuery): { items
     const digits = text.replace(/\D/g, '');
     params.qDigits = digits.length >= 3 ? `%${digits}%` : null;
     where.push(`(o.number = @qExact OR o.number LIKE @q ESCAPE '\\' OR c.name LIKE @q ESCAPE '\\' OR c.email LIKE @q ESCAPE '\\'
+      OR o.id IN (SELECT oo.id FROM online_orders oo WHERE UPPER(oo.shop_number) = @qExact OR oo.contact_name LIKE @q ESCAPE '\\')
       OR (@qDigits IS NOT NULL AND c.phone_digits LIKE @qDigits)
       OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND (l.name LIKE @q ESCAPE '\\' OR l.alt_name LIKE @q ESCAPE '\\' OR l.sku = @qExact)))`);
   }
@@ -80,12 +86,16 @@ export function searchOrders(deps: Pick<Deps, 'sqlite'>, q: OrderQuery): { items
     default:
       break;
   }
+  if (q.channel === 'online') where.push(ONLINE);
+  else if (q.channel === 'counter') where.push(`NOT ${ONLINE}`);
   const from = 'FROM orders o JOIN staff st ON st.id = o.staff_id LEFT JOIN customers c ON c.id = o.customer_id';
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (deps.sqlite.prepare(`SELECT COUNT(*) AS n ${from} ${cond}`).get(params) as { n: number }).n;
   const items = deps.sqlite
     .prepare(
-      `SELECT o.id, o.number, o.created_at AS createdAt, o.total, o.currency, st.name AS staffName, c.name AS customerName, o.fulfilment,
+      `SELECT o.id, o.number, o.created_at AS createdAt, o.total, o.currency, st.name AS staffName,
+              COALESCE(c.name, (SELECT oo.contact_name FROM online_orders oo WHERE oo.id = o.id)) AS customerName, o.fulfilment,
+              CASE WHEN ${ONLINE} THEN 'online' ELSE 'counter' END AS channel,
               (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS lineCount, ${REFUNDED} AS refunded
        ${from} ${cond} ORDER BY o.created_at DESC, o.rowid DESC LIMIT @limit OFFSET @offset`,
     )
@@ -149,5 +159,6 @@ export function orderDetail(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): Orde
     refunds,
     shipments: shipmentsOf(deps, id),
     refundable: order.total - refunds.reduce((s, r) => s + r.total, 0),
+    channel: deps.sqlite.prepare(`SELECT 1 FROM orders o WHERE o.id = ? AND ${ONLINE}`).get(id) ? 'online' : 'counter',
   };
 }

@@ -16,6 +16,7 @@ import type { SessionStaff } from '../sessions';
 import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../returns/refunds';
 import { carrierById, type CarrierEvent } from './carriers';
 import type { LabelContext } from './label';
+import { assertShippable, onlineShipmentMoved, onlineShipped, UNSHIPPABLE_ONLINE } from '../online-orders/steps';
 
 /** Which status may follow which. A carrier's late or repeated scan never moves a parcel backwards. */
 const NEXT: Record<ShipmentStatus, ShipmentStatus[]> = {
@@ -59,17 +60,18 @@ export function getShipment(deps: Pick<Deps, 'sqlite'>, id: string): Shipment {
   return { ...row, address: JSON.parse(row.address) as Address, lines, events };
 }
 
-export function shipQueue(deps: Pick<Deps, 'sqlite'>, limit: number): ShipQueueOrder[] {
+export function shipQueue(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, limit: number): ShipQueueOrder[] {
   // Oldest first: the order waiting longest ships next.
   return deps.sqlite
     .prepare(
       `SELECT * FROM (
-         SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId, c.name AS customerName, o.total, o.currency,
-                ${TO_SHIP_SQL} AS toShipQty, o.rowid AS r
-         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship')
+         SELECT o.id AS orderId, o.number, o.created_at AS createdAt, o.customer_id AS customerId,
+                COALESCE(c.name, (SELECT oo.contact_name FROM online_orders oo WHERE oo.id = o.id)) AS customerName, o.total, o.currency,
+                ${TO_SHIP_SQL} AS toShipQty, CASE WHEN COALESCE(o.source, '') = 'online' THEN 'online' ELSE 'counter' END AS channel, o.rowid AS r
+         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.fulfilment = 'ship' AND NOT ${UNSHIPPABLE_ONLINE})
        WHERE toShipQty > 0 ORDER BY createdAt, r LIMIT ?`,
     )
-    .all(limit)
+    .all(deps.terminalCode, limit)
     .map((row) => {
       const { r: _r, ...rest } = row as ShipQueueOrder & { r: number };
       return rest;
@@ -116,6 +118,7 @@ function checkShipment(deps: Deps, input: CreateShipmentInput) {
   const order = orderHead(deps, input.orderId);
   if (order.fulfilment !== 'ship')
     throw new AppError('CONFLICT', `Order ${order.number} was not taken for shipping`, { reason: 'notForShipping' });
+  assertShippable(deps, order.id);
   const issues = validateAddress(input.address);
   if (issues.length > 0) throw new AppError('VALIDATION', 'Check the address', issues);
   const carrier = carrierById(deps, input.carrier);
@@ -203,6 +206,7 @@ export async function createShipment(deps: Deps, staff: SessionStaff, input: Cre
           staffId: staff.id,
         });
       }
+      onlineShipped(deps, staff.id, order.id, carrier.name, label.trackingNumber);
       insertEvent(deps, id, {
         id: 'created',
         status: 'label_created',
@@ -256,6 +260,7 @@ export function applyEvents(deps: Deps, shipmentId: string, events: CarrierEvent
     if (e.status !== cur.status && canMove(cur.status, e.status)) {
       deps.sqlite.prepare('UPDATE shipments SET status = ?, updated_at = ? WHERE id = ?').run(e.status, deps.clock(), shipmentId);
       if (e.status === 'returned') restock(deps, shipmentId, staffId);
+      onlineShipmentMoved(deps, shipmentId, e.status, staffId);
     }
   }
   if (fresh > 0)

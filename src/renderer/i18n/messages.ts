@@ -17,6 +17,7 @@ import { couponsMessages } from './coupons';
 import { cardsMessages } from './cards';
 import { priceListsMessages } from './price-lists';
 import { onlineMessages } from './online';
+import { onlineOrdersMessages } from './online-orders';
 
 /** Every namespace of the renderer's words, each declared once with defineMessages. */
 export const MESSAGES: readonly NamespaceMessages[] = [
@@ -37,6 +38,7 @@ export const MESSAGES: readonly NamespaceMessages[] = [
   cardsMessages,
   priceListsMessages,
   onlineMessages,
+  onlineOrdersMessages,
 ];
 
 /** One language's whole translation, as i18next takes it: { [ns]: words }. */

@@ -27,6 +27,7 @@ import { promotionsContract } from './promotions';
 import { couponsContract } from './coupons';
 import { storedValueContract } from './stored-value';
 import { priceListsContract } from './price-lists';
+import { onlineOrdersContract } from './online-orders';
 import type { ChannelDef, Writes } from './define';
 
 /** The whole API: one table of channels. The router and the renderer's client are typed from it. */
@@ -63,6 +64,7 @@ export const contract = {
   ...couponsContract,
   ...storedValueContract,
   ...priceListsContract,
+  ...onlineOrdersContract,
 };
 
 export type Contract = typeof contract;
@@ -102,3 +104,4 @@ export * from './promotions';
 export * from './coupons';
 export * from './stored-value';
 export * from './price-lists';
+export type * from './online-orders';

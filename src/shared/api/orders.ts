@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
-import type { CustomerSummary, Fulfilment, Order, OrderRow, Unit } from './types';
+import type { CustomerSummary, Fulfilment, Order, OrderRow, SalesChannel, Unit } from './types';
 import type { RefundDoc } from './returns';
 import type { ShipmentSummary } from './shipping';
 
@@ -49,6 +49,8 @@ export interface OrderDetail {
   refunds: RefundDoc[];
   shipments: ShipmentSummary[];
   refundable: number;
+  /** An online order's shop number, buyer and steps are read with `onlineOrders.get`. */
+  channel: SalesChannel;
 }
 
 const paging = { offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(200) };
@@ -67,6 +69,7 @@ export const ordersContract = {
         maxTotal: c.minor.optional(),
         product: text(100).optional(),
         status: z.enum(['all', 'refunded', 'partlyRefunded', 'toShip', 'shipped']).optional(),
+        channel: z.enum(['all', 'counter', 'online']).optional(),
         ...paging,
       })
       .strict(),

@@ -50,6 +50,7 @@ export interface ShipQueueOrder {
   toShipQty: number;
   total: number;
   currency: string;
+  channel: 'counter' | 'online';
 }
 
 export interface CarrierInfo {

@@ -266,7 +266,7 @@ export interface CustomerSummary {
 }
 
 /** How a sale reaches its customer: taken now, or shipped later. */
-export type Fulfilment = 'now' | 'ship';
+export type Fulfilment = 'now' | 'ship' | 'pickup';
 
 /** One order in the orders list and a customer's history. */
 export interface OrderRow {
@@ -280,4 +280,9 @@ export interface OrderRow {
   customerName: string | null;
   lineCount: number;
   fulfilment: Fulfilment;
+  /** Where the sale was made (the orders list says it; a customer's history need not). */
+  channel?: SalesChannel;
 }
+
+/** Orders rung up at a till, or paid in the online shop. */
+export type SalesChannel = 'counter' | 'online';

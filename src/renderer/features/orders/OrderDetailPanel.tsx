@@ -21,6 +21,7 @@ import { cardBrandName } from '../../../shared/card-brands';
 import { isLanguage } from '../../i18n';
 import { ordersData, refundsData } from '../../data/sales';
 import { feedbackData } from '../../data/customers';
+import { OnlineOrderSection } from '../online-orders/OnlineOrderCard';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -146,6 +147,8 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
           )}
         </div>
       </header>
+
+      {detail.channel === 'online' && <OnlineOrderSection key={`${o.id}:${tick}`} orderId={o.id} />}
 
       {done && (
         <p className="notice notice-ok" role="status" data-testid="refund-done">

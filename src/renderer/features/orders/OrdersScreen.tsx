@@ -42,6 +42,7 @@ export function OrdersScreen() {
   const [min, setMin] = useState('');
   const [max, setMax] = useState('');
   const [status, setStatus] = useState<OrderStatusFilter>('all');
+  const [channel, setChannel] = useState<'all' | 'counter' | 'online'>('all');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<{ items: OrderRow[]; total: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -63,6 +64,7 @@ export function OrdersScreen() {
       ...(minTotal !== null && minTotal !== undefined ? { minTotal } : {}),
       ...(maxTotal !== null && maxTotal !== undefined ? { maxTotal } : {}),
       status,
+      channel,
       offset,
       limit: PAGE,
     });
@@ -70,7 +72,7 @@ export function OrdersScreen() {
       setPage(r.value);
       setError(null);
     } else setError(r.error);
-  }, [q, product, from, to, min, max, status, offset, fmt.currency, fmt.timezone]);
+  }, [q, product, from, to, min, max, status, channel, offset, fmt.currency, fmt.timezone]);
 
   useEffect(() => {
     const timer = setTimeout(() => void search(), 150);
@@ -187,6 +189,23 @@ export function OrdersScreen() {
                   ))}
                 </select>
               </label>
+              <label className="field">
+                <span className="field-label">{t('online.channel.label')}</span>
+                <select
+                  value={channel}
+                  onChange={(e) => {
+                    setChannel(e.target.value as typeof channel);
+                    setOffset(0);
+                  }}
+                  data-testid="orders-channel"
+                >
+                  {(['all', 'counter', 'online'] as const).map((c) => (
+                    <option key={c} value={c}>
+                      {t(`online.channel.${c}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
             </div>
           </div>
           <InlineError text={error ? describeAfterError(t, error) : null} />
@@ -213,7 +232,9 @@ export function OrdersScreen() {
                       <button type="button" className="link-button" onClick={() => setSelected(o.id)}>
                         {o.number}
                       </button>
+                      {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
                       {o.fulfilment === 'ship' && <span className="badge">{t('after.order.shipsShort')}</span>}
+                      {o.fulfilment === 'pickup' && <span className="badge">{t('online.fulfilment.pickup')}</span>}
                     </td>
                     <td>{fmt.dateTime(o.createdAt)}</td>
                     <td className="ellipsis">{o.customerName ?? ''}</td>

@@ -10,6 +10,7 @@ import { localizedName } from '../../lib/names';
 import { regionName } from './regions';
 import { ordersData } from '../../data/sales';
 import { shippingData } from '../../data/shipping';
+import { onlineOrdersData } from '../../data/online-orders';
 
 const FIELDS: (keyof Address)[] = ['name', 'company', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'];
 
@@ -42,6 +43,9 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
         phone: r.value.customer?.phone ?? null,
         country: defaultCountry(r.value.order.currency),
       }));
+      // An online order ships where the buyer asked.
+      if (r.value.channel === 'online')
+        void onlineOrdersData.get({ id: orderId }).then((o) => o.ok && o.value.address && setAddress(o.value.address));
     });
     void shippingData.carriers({}).then((r) => {
       if (!r.ok) return;

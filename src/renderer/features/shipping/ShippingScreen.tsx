@@ -13,6 +13,8 @@ import { describeAfterError } from '../aftersale/errors';
 import { ShipmentCreate } from './ShipmentCreate';
 import { ShipmentDetail } from './ShipmentDetail';
 import { shippingData } from '../../data/shipping';
+import { onlineOrdersData } from '../../data/online-orders';
+import '../online-orders/online-orders.css';
 
 type Pane = { kind: 'create'; orderId: string } | { kind: 'shipment'; id: string } | null;
 const FILTERS = ['active', 'all', 'delivered', 'exception', 'returned', 'cancelled'] as const;
@@ -31,6 +33,7 @@ export function ShippingScreen() {
   });
   const [error, setError] = useState<ApiError | null>(null);
   const manager = role === 'manager' || role === 'admin';
+  const [short, setShort] = useState<Set<string>>(new Set());
 
   const load = useCallback(async () => {
     const [a, b] = await Promise.all([
@@ -39,8 +42,10 @@ export function ShippingScreen() {
     ]);
     if (a.ok) setQueue(a.value);
     if (b.ok) setList(b.value);
+    // Managers see which online orders the store is short of.
+    if (manager) void onlineOrdersData.shortages({ limit: 500 }).then((r) => r.ok && setShort(new Set(r.value.map((x) => x.orderId))));
     setError(!a.ok ? a.error : !b.ok ? b.error : null);
-  }, [filter, q]);
+  }, [filter, q, manager]);
   useEffect(() => {
     const timer = setTimeout(() => void load(), 100);
     return () => clearTimeout(timer);
@@ -64,7 +69,10 @@ export function ShippingScreen() {
               <tbody>
                 {queue.map((o) => (
                   <tr key={o.orderId} data-testid="ship-queue-row">
-                    <td>{o.number}</td>
+                    <td>
+                      {o.number} {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
+                      {short.has(o.orderId) && <span className="badge badge-warn">{t('online.pickup.short')}</span>}
+                    </td>
                     <td className="ellipsis">{o.customerName ?? ''}</td>
                     <td>{fmt.dateTime(o.createdAt)}</td>
                     <td className="num">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ReservedOnlineRow } from '../online-orders/ReservedOnlineRow';
 import { ADJUST_REASONS } from '../../../shared/api/inventory-types';
 import type { PriceChange, Product, StockItem, StockLevel } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
@@ -275,6 +276,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
               </th>
               <th colSpan={2} />
             </tr>
+            <ReservedOnlineRow productId={productId} unit={item.unit} colSpan={2} />
           </tbody>
         </table>
       ) : tab === 'details' ? (

@@ -1,0 +1,20 @@
+import type { onlineOrdersContract } from '../../shared/api/online-orders';
+import { staffOf, type HandlersFor } from '../router';
+import { stockChanged } from '../inventory/ledger';
+import { onlineOrderInfo, pickupList } from './online-orders';
+import { handOver, markPacked } from './pickup';
+import { reservedUnits, shortageList } from './stock';
+
+/** Online orders at the till: pick-up, packing, shortages, units held online. */
+export const onlineOrdersHandlers: HandlersFor<typeof onlineOrdersContract> = {
+  'onlineOrders.get': (input, { deps }) => onlineOrderInfo(deps, input.id),
+  'onlineOrders.pickups': (input, { deps }) => pickupList(deps, input),
+  'onlineOrders.markPacked': (input, ctx) => markPacked(ctx.deps, staffOf(ctx), input.id),
+  'onlineOrders.handOver': (input, ctx) => {
+    const info = handOver(ctx.deps, staffOf(ctx), input);
+    stockChanged(ctx.deps);
+    return info;
+  },
+  'onlineOrders.shortages': (input, { deps }) => shortageList(deps, input.limit),
+  'onlineOrders.reserved': (input, { deps }) => reservedUnits(deps, input.productIds),
+};

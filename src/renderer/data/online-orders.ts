@@ -1,0 +1,11 @@
+import { call } from './call';
+
+/** Online orders at the till: pick-up, packing, shortages, units held online. */
+export const onlineOrdersData = {
+  get: call('onlineOrders.get'),
+  pickups: call('onlineOrders.pickups'),
+  markPacked: call('onlineOrders.markPacked'),
+  handOver: call('onlineOrders.handOver'),
+  shortages: call('onlineOrders.shortages'),
+  reserved: call('onlineOrders.reserved'),
+};

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { safeLine } from '../text';
+import { channel } from './define';
+import * as c from './common';
+import type { Address } from '../address';
+
+/** Steps of an online order's life, as the buyer's timeline and the till show them. */
+export type OnlineStepKind =
+  | 'packed'
+  | 'shipped'
+  | 'picked_up'
+  | 'delivered'
+  | 'received'
+  | 'cancelled'
+  | 'return_requested'
+  | 'return_approved'
+  | 'refunded'
+  | 'shortage';
+
+export interface OnlineStep {
+  id: string;
+  kind: OnlineStepKind;
+  carrier: string | null;
+  tracking: string | null;
+  note: string;
+  /** The till that recorded it; null: the online shop. */
+  terminalCode: string | null;
+  at: number;
+}
+
+/** A product the store has fewer of than its unfulfilled online orders need. */
+export interface OnlineShortage {
+  productId: string;
+  name: string;
+  /** Units (thousandths) the unfulfilled online orders still need. */
+  needed: number;
+  /** Units at the store's stock location now. */
+  inStock: number;
+}
+
+/** Where an online order stands at this store. */
+export type OnlineOrderState = 'toShip' | 'toPickUp' | 'shipped' | 'pickedUp' | 'cancelled';
+
+export interface OnlineOrderInfo {
+  orderId: string;
+  number: string;
+  shopNumber: string;
+  buyerId: string | null;
+  contactName: string;
+  contactPhone: string | null;
+  contactEmail: string | null;
+  fulfilment: 'ship' | 'pickup';
+  /** Null when the order is picked up, or when the address the shop sent is not a valid one. */
+  address: Address | null;
+  shippingMethod: string | null;
+  shippingAmount: number;
+  buyerNote: string;
+  createdAt: number;
+  total: number;
+  currency: string;
+  state: OnlineOrderState;
+  steps: OnlineStep[];
+  /** The order's products the store is short of (empty when it can be fulfilled). */
+  shortages: OnlineShortage[];
+  /** Too many wrong pick-up codes: no code is checked before this time. */
+  lockedUntil: number | null;
+}
+
+/** One pick-up order waiting at the counter. */
+export interface PickupRow {
+  orderId: string;
+  number: string;
+  shopNumber: string;
+  contactName: string;
+  contactPhone: string | null;
+  createdAt: number;
+  total: number;
+  currency: string;
+  lineCount: number;
+  /** A 'packed' step was recorded: the order is ready on the shelf. */
+  ready: boolean;
+  short: boolean;
+  lockedUntil: number | null;
+}
+
+/** An online order waiting for units the store does not have. */
+export interface ShortageRow extends OnlineShortage {
+  orderId: string;
+  number: string;
+  shopNumber: string;
+  fulfilment: 'ship' | 'pickup';
+  createdAt: number;
+}
+
+/** Units unpaid web orders hold, per product (held and not expired). */
+export type ReservedUnits = Record<string, number>;
+
+/** What the buyer shows at the counter: letters and digits, at most 32 (the shop's codes are shorter). */
+const pickupCode = safeLine(32, { min: 1 });
+
+/** Online orders at the till: the pick-up counter, packing, shortages and units held online. */
+export const onlineOrdersContract = {
+  'onlineOrders.get': channel<OnlineOrderInfo>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
+  'onlineOrders.pickups': channel<PickupRow[]>()({
+    input: z.object({ q: safeLine(100).optional(), limit: z.number().int().min(1).max(200) }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+  /** The order is picked and packed (on the shelf for pick-up, or boxed for the carrier). */
+  'onlineOrders.markPacked': channel<OnlineOrderInfo>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: true }),
+  /** The buyer shows their code: checked (wrong codes counted and locked out), then the goods leave the store. */
+  'onlineOrders.handOver': channel<OnlineOrderInfo>()({
+    input: z.object({ id: c.id, code: pickupCode }).strict(),
+    role: 'clerk',
+    writes: true,
+  }),
+  'onlineOrders.shortages': channel<ShortageRow[]>()({
+    input: z.object({ limit: z.number().int().min(1).max(500) }).strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  'onlineOrders.reserved': channel<ReservedUnits>()({
+    input: z.object({ productIds: z.array(c.id).max(500) }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+};
