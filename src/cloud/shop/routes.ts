@@ -28,7 +28,15 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
     if (!c.get('lang')) c.set('lang', pickLang(c));
     if (err instanceof CloudHttpError) {
       if (!c.get('store')) return c.text(err.message, err.status);
-      return errorPage(c, err.status, err.status === 404 ? frameWords(c.get('lang'), 'notFound') : err.message);
+      const lang = c.get('lang');
+      // The frame's own refusals in the buyer's language; the rooms' pages word their own errors.
+      const message =
+        err.status === 404
+          ? frameWords(lang, 'notFound')
+          : err.code === 'CSRF'
+            ? frameWords(lang, err.extra.reason === 'origin' ? 'crossSite' : 'formExpired')
+            : err.message;
+      return errorPage(c, err.status, message);
     }
     console.error('[shop] request failed', err);
     if (!c.get('store')) return c.text('Unexpected error', 500);

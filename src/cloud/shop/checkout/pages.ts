@@ -58,8 +58,13 @@ export function money(c: ShopContext, minor: number, currency: string): string {
 
 const qtyText = (c: ShopContext, qty: number, unit: string) => formatQtyUnit(qty, (isUnit(unit) ? unit : 'each') as Unit, c.get('lang'));
 
+const HAN = /\p{Script=Han}/u;
+
+/** The name in the page's language: a Chinese store's own name is Chinese and its second one English, and the other way round. */
 function productName(c: ShopContext, p: { name: string; altName: string | null }): string {
-  return c.get('lang') === 'zh-CN' && p.altName ? p.altName : p.name;
+  if (!p.altName) return p.name;
+  const wantHan = c.get('lang') === 'zh-CN';
+  return HAN.test(p.name) !== wantHan && HAN.test(p.altName) === wantHan ? p.altName : p.name;
 }
 
 const methodName = (c: ShopContext, m: ShippingMethod) => (c.get('lang') === 'zh-CN' && m.nameZh ? m.nameZh : m.name);

@@ -12,6 +12,8 @@ export const frameWords = defineShopWords(
     notFound: 'This page does not exist.',
     failed: 'Something went wrong. Please try again.',
     back: 'Back to the shop',
+    crossSite: 'This form was sent from another site, so it was refused.',
+    formExpired: 'This form has expired: reload the page and try again.',
     language: '中文',
   },
   {
@@ -24,6 +26,8 @@ export const frameWords = defineShopWords(
     notFound: '页面不存在。',
     failed: '出错了，请重试。',
     back: '返回商店',
+    crossSite: '此表单来自其他网站，已被拒绝。',
+    formExpired: '表单已过期，请刷新页面后重试。',
     language: 'English',
   },
 );
