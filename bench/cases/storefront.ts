@@ -15,11 +15,11 @@
  *   Chinese characters, pinyin initials, a SKU, words that match nothing. Budget: p99 ≤ 50 ms.
  * Baseline of both: the same number of requests, 50 at once, to /v1/health in the same run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openCloudStore } from '../../src/cloud/db/open';
+import { openCloudStore, rowsOf } from '../../src/cloud/db/open';
 import { cloudDeps } from '../../src/cloud/deps';
 import { createOrg } from '../../src/cloud/tenancy';
 import { insertFacts, mutableBody, reserveSeqs, upsertRecords, type RecordRow } from '../../src/cloud/records';
@@ -51,7 +51,7 @@ function catalogSize(ctx: BenchContext): number {
 }
 
 /** The store's catalog written into the cloud's records and shop projections, as pushes would leave them. */
-async function seedShop(dataDir: string, databaseUrl: string | null, n: number, log: (m: string) => void) {
+async function seedShop(dataDir: string, databaseUrl: string | null, n: number, log: (m: string) => void, opts: { stock?: number } = {}) {
   const store = await openCloudStore(databaseUrl ? { databaseUrl } : { dataDir });
   try {
     const deps = cloudDeps(store.db);
@@ -90,7 +90,11 @@ async function seedShop(dataDir: string, databaseUrl: string | null, n: number, 
     };
     const taxId = uuidv7();
     const tax = { name: 'Standard', rate_bp: 1300, is_default: true, archived: false };
-    await write([row('tax_rate', '', taxId, 'mutable', mutableBody('tax_rate', taxId, { d: tax, c: stamps(tax) }))], []);
+    // A store in yuan, prices tax-inclusive (Alipay takes yuan only).
+    const settings = Object.entries({ currency: 'CNY', priceMode: 'inclusive' }).map(([key, value]) =>
+      row('setting', storeId, key, 'mutable', mutableBody('setting', key, { d: { value }, c: stamps({ value }) })),
+    );
+    await write([row('tax_rate', '', taxId, 'mutable', mutableBody('tax_rate', taxId, { d: tax, c: stamps(tax) })), ...settings], []);
     const rand = rng(20261206);
     const ids: string[] = [];
     const t0 = process.hrtime.bigint();
@@ -123,13 +127,14 @@ async function seedShop(dataDir: string, databaseUrl: string | null, n: number, 
         const l = { sold_online: true, description: 'A product for the bench.', safety_buffer: null, updated_at: now };
         mutable.push(row('online_listing', '', id, 'mutable', mutableBody('online_listing', id, { d: l, c: stamps(l) })));
         const m = uuidv7();
-        const mv = { product_id: id, location_id: 'bench', qty_delta: 1000 * (1 + (j % 50)), reason: 'receive', at: now };
+        const mv = { product_id: id, location_id: 'bench', qty_delta: 1000 * (opts.stock ?? 1 + (j % 50)), reason: 'receive', at: now };
         facts.push({
           ...row('stock_movement', storeId, m, 'ledger', JSON.stringify({ e: 'stock_movement', i: m, d: mv })),
           qty: mv.qty_delta,
         });
       }
       await write(mutable, facts);
+      if (k > 0 && k % 20_000 === 0) log(`   storefront: ${k.toLocaleString('en')} products written…`);
       if (k % 20_000 === 0) await store.db.execute(sql`ANALYZE shop_products, shop_search_tokens, shop_stock`);
     }
     // The shop's projections are complete: its first visit has nothing to build.
@@ -274,6 +279,166 @@ async function searchCase(ctx: BenchContext, databaseUrl: string | null, id: str
   }
 }
 
+/** Cookies of one buyer (name → value): every answer's Set-Cookie kept, sent back on the next request. */
+class Jar {
+  private readonly kept = new Map<string, string>();
+  keep(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.split(';')[0]!;
+      const eq = pair.indexOf('=');
+      this.kept.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+  }
+  get(name: string): string {
+    return this.kept.get(name) ?? '';
+  }
+  header(): string {
+    return [...this.kept].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+const LAST_UNITS = 10;
+const RACERS = 1000;
+
+/**
+ * storefront_last_units: 1,000 buyers race through the shop for the last 10 units of a product:
+ * each opens the product page, adds one to the cart, checks out (pick-up) — and sends the same
+ * checkout again, as a retried request would — then pays on the fake Alipay's cashier, whose
+ * signed notice reaches the cloud. Passes when exactly 10 orders are paid, no more units are sold
+ * than there were, and no buyer got two orders. The figure is the whole race's time.
+ */
+async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: string): Promise<BenchResult> {
+  const { startFakeAlipay } = await import('../../src/main/payments/fakes/alipay');
+  const dir = mkdtempSync(join(tmpdir(), 'countertop-bench-race-'));
+  const alipay = await startFakeAlipay();
+  let cloud: Awaited<ReturnType<typeof startCloud>> | null = null;
+  try {
+    const { storeId, ids } = await seedShop(dir, databaseUrl, 1, ctx.log, { stock: LAST_UNITS });
+    const productId = ids[0]!;
+    const paymentsFile = join(dir, 'payments.json');
+    writeFileSync(
+      paymentsFile,
+      JSON.stringify({
+        [storeId]: {
+          alipay: {
+            mode: 'training',
+            baseUrl: alipay.url,
+            appId: alipay.appId,
+            keyMode: 'publicKey',
+            privateKey: alipay.merchantPrivateKey,
+            alipayPublicKey: alipay.alipayPublicKey,
+          },
+        },
+      }),
+      { mode: 0o600 },
+    );
+    cloud = await startCloud(dir, databaseUrl, {
+      SHOP_SECRET: 'bench-shop-secret-0123456789abcdef-0123',
+      SHOP_PAYMENTS_FILE: paymentsFile,
+    });
+    const shop = `${cloud.url}/shop/${storeId}`;
+    const outcome = { paid: 0, short: 0, other: 0, retriedDiffers: 0 };
+    const t0 = process.hrtime.bigint();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: BUYERS }, async () => {
+        for (let i = next++; i < RACERS; i = next++) {
+          const jar = new Jar();
+          const go = async (url: string, init: RequestInit = {}) => {
+            const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie: jar.header() } });
+            jar.keep(res);
+            return res;
+          };
+          const post = (url: string, fields: Record<string, string>) =>
+            go(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cloud!.url },
+              body: new URLSearchParams({ _csrf: jar.get('shop_csrf'), ...fields }).toString(),
+            });
+          await (await go(`${shop}/p/${productId}`)).arrayBuffer();
+          await (await post(`${shop}/cart/add`, { productId, qty: '1' })).arrayBuffer();
+          const form = {
+            name: `Buyer ${i}`,
+            phone: `138${String(i).padStart(8, '0')}`,
+            email: '',
+            method: 'pickup',
+            idem: `race-${i}-${'x'.repeat(12)}`,
+            note: '',
+          };
+          const first = await post(`${shop}/checkout`, form);
+          await first.arrayBuffer();
+          const cashier = first.headers.get('location');
+          if (first.status === 409) {
+            outcome.short++;
+            continue;
+          }
+          if (first.status !== 303 || !cashier?.startsWith(alipay.url)) {
+            outcome.other++;
+            continue;
+          }
+          // The same submit again (a retried request): the same order's cashier, never a second order.
+          const again = await post(`${shop}/checkout`, form);
+          await again.arrayBuffer();
+          if (
+            new URL(again.headers.get('location') ?? '', shop).searchParams.get('biz_content') !==
+            new URL(cashier).searchParams.get('biz_content')
+          )
+            outcome.retriedDiffers++;
+          const page = await (await fetch(cashier)).text();
+          const trade = /name="out_trade_no" value="([^"]+)"/.exec(page)?.[1];
+          if (!trade) {
+            outcome.other++;
+            continue;
+          }
+          const paid = await fetch(`${alipay.url}/cashier/pay`, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ out_trade_no: trade }).toString(),
+          });
+          await paid.arrayBuffer();
+          outcome.paid++;
+        }
+      }),
+    );
+    const ms = msSince(t0);
+    await cloud.stop();
+    cloud = null;
+    // What the database holds: paid orders and the units they took.
+    const store = await openCloudStore(databaseUrl ? { databaseUrl } : { dataDir: dir });
+    const [row] = await rowsOf<{ orders: string | number; units: string | number | null; buyers: string | number }>(
+      store.db,
+      sql`SELECT count(DISTINCT o.id) AS orders, sum(l.qty) AS units, count(DISTINCT o.contact_phone) AS buyers
+          FROM shop_orders o JOIN shop_order_lines l ON l.order_id = o.id
+          WHERE o.store_id = ${storeId} AND o.state = 'paid'`,
+    );
+    await store.close();
+    const orders = Number(row?.orders ?? 0);
+    const units = Number(row?.units ?? 0) / 1000;
+    const buyers = Number(row?.buyers ?? 0);
+    const pass = orders === LAST_UNITS && units === LAST_UNITS && buyers === orders && outcome.retriedDiffers === 0 && outcome.other === 0;
+    ctx.log(
+      `   ${id}: ${pass ? 'PASS' : 'FAIL'} in ${(ms / 1000).toFixed(1)} s: ${orders} paid orders for ${units} units (of ${LAST_UNITS}), ` +
+        `${outcome.paid} buyers reached the cashier, ${outcome.short} told the units were gone, ${outcome.other} other answers, ` +
+        `${outcome.retriedDiffers} retried submits answered differently`,
+    );
+    if (!pass) throw new Error(`${id}: the race oversold, undersold or doubled an order (see the log)`);
+    return {
+      id,
+      unit: 'ms',
+      n: RACERS,
+      p50: ms,
+      p99: ms,
+      budget: 120_000,
+      baseline: { name: 'none (pass/fail; the figure is the whole race)', p50: ms, p99: ms },
+    };
+  } finally {
+    await cloud?.stop();
+    await alipay.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const STOREFRONT_CASES: BenchCase[] = [
   {
     id: 'storefront_product_page',
@@ -286,6 +451,12 @@ export const STOREFRONT_CASES: BenchCase[] = [
     title: `Shop search, ${BUYERS} buyers at once, Latin / 中文 / pinyin initials, on PGlite (server time per search)`,
     budget: PAGE_BUDGET_MS,
     run: (ctx) => searchCase(ctx, null, 'storefront_search'),
+  },
+  {
+    id: 'storefront_last_units',
+    title: `${RACERS} buyers race through checkout and Alipay for the last ${LAST_UNITS} units, on PGlite (pass/fail; the whole race's time)`,
+    budget: 120_000,
+    run: (ctx) => lastUnitsCase(ctx, null, 'storefront_last_units'),
   },
   ...(DATABASE_URL
     ? [
@@ -300,6 +471,12 @@ export const STOREFRONT_CASES: BenchCase[] = [
           title: `Shop search, ${BUYERS} buyers at once, on PostgreSQL`,
           budget: PAGE_BUDGET_MS,
           run: (ctx: BenchContext) => searchCase(ctx, DATABASE_URL, 'storefront_search_pg'),
+        },
+        {
+          id: 'storefront_last_units_pg',
+          title: `${RACERS} buyers race for the last ${LAST_UNITS} units, on PostgreSQL`,
+          budget: 120_000,
+          run: (ctx: BenchContext) => lastUnitsCase(ctx, DATABASE_URL, 'storefront_last_units_pg'),
         },
       ]
     : []),

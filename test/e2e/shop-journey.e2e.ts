@@ -147,7 +147,9 @@ test('a buyer signs up in Chinese, pays with Alipay, follows the parcel the till
   await shot(buyer, 'order-shipped-zh');
 
   // Delivered (the carrier's last event), then the buyer confirms receipt.
-  const shipments = (await till('shipping.list', {})) as { items: { id: string; trackingNumber: string | null }[] };
+  const shipments = (await till('shipping.list', { status: 'all', offset: 0, limit: 50 })) as {
+    items: { id: string; trackingNumber: string | null }[];
+  };
   const shipment = shipments.items.find((s) => s.trackingNumber === tracking)!;
   await till('shipping.setStatus', { id: shipment.id, status: 'delivered' });
   await till('sync.now', {});

@@ -58,6 +58,15 @@ export function money(c: ShopContext, minor: number, currency: string): string {
 
 const qtyText = (c: ShopContext, qty: number, unit: string) => formatQtyUnit(qty, (isUnit(unit) ? unit : 'each') as Unit, c.get('lang'));
 
+/** A country's name in the page's language (Node's ICU knows them all), else its English name. */
+function countryName(c: ShopContext, code: string): string {
+  try {
+    return new Intl.DisplayNames([c.get('lang')], { type: 'region' }).of(code) ?? COUNTRIES[code]?.name ?? code;
+  } catch {
+    return COUNTRIES[code]?.name ?? code;
+  }
+}
+
 const HAN = /\p{Script=Han}/u;
 
 /** The name in the page's language: a Chinese store's own name is Chinese and its second one English, and the other way round. */
@@ -226,7 +235,7 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
           >${w('country')}<br /><select name="a_country">
             ${COUNTRY_CODES.map(
               (code) =>
-                html`<option value="${code}" ${a.country === code ? raw('selected') : ''}>${COUNTRIES[code]!.name} (${code})</option>`,
+                html`<option value="${code}" ${a.country === code ? raw('selected') : ''}>${countryName(c, code)} (${code})</option>`,
             )}
           </select>
           ${fieldErr(c, errors, 'a_country')}</label
@@ -314,7 +323,7 @@ export function orderPage(
             <h2>${w('shipTo')}</h2>
             <p>
               ${address.name}<br />${address.company ? html`${address.company}<br />` : ''}${address.line1}<br />
-              ${address.line2 ? html`${address.line2}<br />` : ''}${address.city} ${address.region ?? ''} ${address.postalCode}<br />${address.country}
+              ${address.line2 ? html`${address.line2}<br />` : ''}${address.city} ${address.region ?? ''} ${address.postalCode}<br />${countryName(c, address.country)}
             </p>
           </section>`
         : ''
