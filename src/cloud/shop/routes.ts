@@ -22,21 +22,17 @@ export interface ShopOptions extends BuyerOptions {
   checkout?: CheckoutOptions;
 }
 
+const FRAME_CODES: Record<string, 'csrf' | 'tooLarge' | 'tooMany'> = { CSRF: 'csrf', TOO_LARGE: 'tooLarge', RATE_LIMITED: 'tooMany' };
+
 export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<ShopEnv> {
   const shop = new Hono<ShopEnv>();
   shop.onError((err, c) => {
     if (!c.get('lang')) c.set('lang', pickLang(c));
     if (err instanceof CloudHttpError) {
       if (!c.get('store')) return c.text(err.message, err.status);
-      const lang = c.get('lang');
-      // The frame's own refusals in the buyer's language; the rooms' pages word their own errors.
-      const message =
-        err.status === 404
-          ? frameWords(lang, 'notFound')
-          : err.code === 'CSRF'
-            ? frameWords(lang, err.extra.reason === 'origin' ? 'crossSite' : 'formExpired')
-            : err.message;
-      return errorPage(c, err.status, message);
+      // The frame's own refusals speak the buyer's language; the rooms throw messages already localised.
+      const word = err.status === 404 ? 'notFound' : FRAME_CODES[err.code];
+      return errorPage(c, err.status, word ? frameWords(c.get('lang'), word) : err.message);
     }
     console.error('[shop] request failed', err);
     if (!c.get('store')) return c.text('Unexpected error', 500);

@@ -66,6 +66,9 @@ const tradeNoOf = (gatewayUrl: string) =>
 describe('a guest buys with Alipay', () => {
   it('pays on the verified notice, and the order reaches the till as an online sale', async () => {
     const b = new Browser(cloud);
+    // The product page's own form puts it in the cart.
+    const productPage = await (await b.get(`${base}/p/${shop.cola.id}`)).text();
+    expect(productPage).toContain(`action="${base}/cart/add"`);
     const { res } = await checkout(
       b,
       [
@@ -428,7 +431,18 @@ describe('the cart', () => {
     expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '1.5' })).status).toBe(400);
     expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '1000' })).status).toBe(400);
     expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '-1' })).status).toBe(400);
-    expect((await b.post(`${base}/cart/add`, { productId: '00000000-0000-4000-8000-000000000000' })).status).toBe(400);
+    const unknown = await b.post(`${base}/cart/add`, { productId: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('This product is not sold online.');
+    // Known to the store but not sold online: refused the same way.
+    const backroom = await ok(
+      shop.till,
+      'catalog.create',
+      { sku: 'BACKROOM', name: 'Back-room only', unit: 'each', price: 100, cost: 10, barcodes: [], taxRateId: shop.std.id },
+      's1',
+    );
+    await shop.till.sync.engine.syncNow();
+    expect((await b.post(`${base}/cart/add`, { productId: backroom.id })).status).toBe(400);
     expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '3' })).status).toBe(303);
     expect((await b.post(`${base}/cart/update`, { productId: shop.cola.id, qty: '2' })).status).toBe(303);
     const text = await (await b.get(`${base}/cart`)).text();

@@ -55,4 +55,16 @@ describe('the shop frame', () => {
     );
     expect(res.status).toBe(403);
   });
+
+  it('tells a Chinese buyer in Chinese that the form expired', async () => {
+    const res = await cloud.app.fetch(
+      new Request(`${cloud.url}/shop/${storeId}/cart/add?lang=zh-CN`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'x=1',
+      }),
+    );
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('表单已过期');
+  });
 });

@@ -108,7 +108,7 @@ export function cartPage(c: ShopContext, cart: PricedShopCart, message: Checkout
                   (l) =>
                     html`<tr>
                       <td>
-                        ${productName(c, l.product)}
+                        <a href="${base}/p/${l.product.id}">${productName(c, l.product)}</a>
                         ${
                           l.available < l.qty
                             ? html`<br /><span class="err">${w('onlyLeft', { n: qtyText(c, l.available, l.product.unit) })}</span>`

@@ -154,7 +154,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     const product = (await loadSaleProducts(deps.db, store.orgId, [productId.data])).get(productId.data);
     const text = typeof f.qty === 'string' && f.qty.trim() !== '' ? f.qty.trim() : dflt;
     const qty = product ? parseQty(text, product.unit) : null;
-    return { productId: productId.data, qty };
+    return { productId: productId.data, qty, sellable: product?.sellable === true };
   }
 
   async function afterChange(c: ShopContext, cartId: string, result: Awaited<ReturnType<typeof changeCart>>) {
@@ -166,10 +166,11 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
 
   shop.post('/cart/add', async (c) => {
     await expire(c);
-    const { productId, qty } = await cartInput(c, '1');
+    const { productId, qty, sellable } = await cartInput(c, '1');
     const cart = await ensureCart(c, deps, secure);
-    const result =
-      qty === null
+    const result = !sellable
+      ? ({ ok: false, reason: 'notSold' } as const)
+      : qty === null
         ? ({ ok: false, reason: 'badQty' } as const)
         : await changeCart(deps, c.get('store').orgId, cart.id, productId, qty, 'add');
     return afterChange(c, cart.id, result);

@@ -28,8 +28,7 @@ export function csrf(opts: { secure: boolean }): MiddlewareHandler<ShopEnv> {
     const m = c.req.method;
     if (m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS') {
       const origin = c.req.header('origin');
-      if (origin && origin !== new URL(c.req.url).origin)
-        throw new CloudHttpError(403, 'CSRF', 'Cross-site request refused', { reason: 'origin' });
+      if (origin && origin !== new URL(c.req.url).origin) throw new CloudHttpError(403, 'CSRF', 'Cross-site request refused');
       let sent = c.req.header('x-csrf-token') ?? '';
       if (!sent) {
         const type = c.req.header('content-type') ?? '';
@@ -38,8 +37,7 @@ export function csrf(opts: { secure: boolean }): MiddlewareHandler<ShopEnv> {
           sent = typeof form._csrf === 'string' ? form._csrf : '';
         }
       }
-      if (!sent || !same(sent, token))
-        throw new CloudHttpError(403, 'CSRF', 'This form has expired; reload the page and try again', { reason: 'token' });
+      if (!sent || !same(sent, token)) throw new CloudHttpError(403, 'CSRF', 'This form has expired; reload the page and try again');
     }
     await next();
   };
