@@ -140,6 +140,8 @@ const en = {
     'taxRate.create': 'Added a tax rate',
     'taxRate.update': 'Changed a tax rate',
     'taxRate.archive': 'Archived a tax rate',
+    'catalog.onlineListing': 'Changed a product’s online listing',
+    'catalog.onlineSafetyBuffer': 'Changed the store’s online safety buffer',
   },
   keys: {
     number: 'Number',
@@ -339,6 +341,8 @@ const zhCN: Translation<typeof en> = {
     'taxRate.create': '添加税率',
     'taxRate.update': '修改税率',
     'taxRate.archive': '停用税率',
+    'catalog.onlineListing': '修改商品的网店上架设置',
+    'catalog.onlineSafetyBuffer': '修改门店的网店保留数量',
   },
   keys: {
     number: '单号',

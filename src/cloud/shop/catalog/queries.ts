@@ -80,19 +80,26 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 export async function listProducts(db: CloudDb, orgId: string, query: ProductQuery): Promise<{ items: ProductCard[]; more: boolean }> {
   const where: SQL[] = [sql`p.org_id = ${orgId}`, sql`p.listed`];
   const terms = searchTerms(query.q ?? '');
-  const matching: SQL[] = [];
+  // Each term with how narrow it likely is: a longer prefix matches fewer tokens; a Chinese run is
+  // probed by its first character alone.
+  const matching: { width: number; q: SQL }[] = [];
   for (const prefix of terms.prefixes.slice(0, 8))
-    matching.push(
-      sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
-    );
+    matching.push({
+      width: prefix.length,
+      q: sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
+    });
   for (const run of terms.cjkRuns.slice(0, 8)) {
-    // The run's first character narrows by the token index; the phrase is checked on the row.
-    matching.push(sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token = ${[...run][0]!}`);
+    matching.push({
+      width: 1,
+      q: sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token = ${[...run][0]!}`,
+    });
+    // The phrase itself is checked on the row.
     where.push(sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}`);
   }
-  // The first term's products are looked up first (an array of ids, then the primary key), rather
-  // than hashed against every listed product; the other terms filter them.
-  matching.forEach((m, k) => where.push(k === 0 ? sql`p.product_id = ANY(ARRAY(${m}))` : sql`p.product_id IN (${m})`));
+  // The narrowest term's products are looked up first (an array of ids, then the primary key),
+  // rather than hashed against every listed product; the other terms filter them.
+  matching.sort((a, b) => b.width - a.width);
+  matching.forEach((m, k) => where.push(k === 0 ? sql`p.product_id = ANY(ARRAY(${m.q}))` : sql`p.product_id IN (${m.q})`));
   if (query.categoryId) where.push(sql`p.category_id = ${query.categoryId}`);
   if (query.min != null) where.push(sql`p.price >= ${query.min}`);
   if (query.max != null) where.push(sql`p.price <= ${query.max}`);
