@@ -15,6 +15,7 @@ import { historyImport } from './cases/history-import';
 import { lowStock } from './cases/low-stock';
 import { lowStockMany } from './cases/low-stock-many';
 import { SYNC_CASES } from './cases/sync';
+import { STOREFRONT_CASES } from './cases/storefront';
 import { paymentOverhead } from './cases/payment-overhead';
 import { priceCart50Lines, scanToCartPromotions } from './cases/price-lists';
 
@@ -31,6 +32,7 @@ export const CASES: BenchCase[] = [
   historyImport,
   ...DASHBOARD_CASES,
   ...SYNC_CASES,
+  ...STOREFRONT_CASES,
   paymentOverhead,
   scanToCartPromotions,
   priceCart50Lines,

@@ -58,8 +58,8 @@ interface CloudProcess {
 /** The bench cloud's sign-up secret (sign-up is closed on a cloud without one). */
 export const BENCH_SIGNUP_SECRET = 'bench-signup-secret';
 
-export function startCloud(dataDir: string, databaseUrl: string | null): Promise<CloudProcess> {
-  const env = { ...process.env };
+export function startCloud(dataDir: string, databaseUrl: string | null, extraEnv: Record<string, string> = {}): Promise<CloudProcess> {
+  const env = { ...process.env, ...extraEnv };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   env.CLOUD_SIGNUP_SECRET = BENCH_SIGNUP_SECRET;

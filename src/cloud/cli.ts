@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     publicUrl,
     ...(checkout.options ? { checkout: checkout.options } : {}),
   };
-  const app = buildCloudApp(deps, { signupSecret, shop });
+  const app = buildCloudApp(deps, { signupSecret, shop, serverTiming: process.env.CLOUD_SERVER_TIMING === '1' });
   const stopSweep = checkout.options ? startExpirySweep(deps, checkout.options.stock) : () => undefined;
   console.log(checkout.note);
   const running = await serveCloud(app, { port, host: values.host });

@@ -54,6 +54,8 @@ export interface CloudAppOptions {
   noticeVerifiers?: NoticeVerifiers;
   /** The online shops (`/shop/<store id>/`). */
   shop?: ShopOptions;
+  /** Each answer says how long the server worked on it (`Server-Timing: app;dur=…`), for the bench. */
+  serverTiming?: boolean;
 }
 
 async function json(c: Context): Promise<unknown> {
@@ -101,6 +103,12 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     c.header('X-Content-Type-Options', 'nosniff');
   });
 
+  if (opts.serverTiming)
+    app.use('*', async (c, next) => {
+      const t0 = performance.now();
+      await next();
+      c.header('Server-Timing', `app;dur=${(performance.now() - t0).toFixed(3)}`, { append: true });
+    });
   app.use('*', boundBodies(opts.maxBodyBytes ?? MAX_BODY_BYTES));
   const limit = opts.rateLimit === false ? null : rateLimited(new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT));
   if (limit) {

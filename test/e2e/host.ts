@@ -45,7 +45,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-function startCli(args: string[], ready: RegExp, dataDir: string, env: Record<string, string> = {}): Promise<RunningHost> {
+function startCli(
+  args: string[],
+  ready: RegExp,
+  dataDir: string,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<RunningHost> {
   // The cloud runs from its sources through tsx; the host is already JavaScript.
   const node = args[0]!.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child: ChildProcess = spawn(process.execPath, [...node, ...args], {
@@ -54,7 +60,7 @@ function startCli(args: string[], ready: RegExp, dataDir: string, env: Record<st
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${out}`)), timeoutMs);
     const onData = (buf: Buffer) => {
       out += buf.toString();
       const m = out.match(ready);
@@ -79,4 +85,10 @@ function startCli(args: string[], ready: RegExp, dataDir: string, env: Record<st
       reject(new Error(`${args[0]} exited with ${code}:\n${out}`));
     });
   });
+}
+
+/** The cloud taking shop orders, paid through a fake Alipay it starts (test/e2e/shop-cloud.ts). */
+export function startShopCloud(dataDir: string): Promise<RunningHost> {
+  // A cold tsx start plus the migrations: slow on a loaded machine.
+  return startCli(['test/e2e/shop-cloud.ts', dataDir], /listening on (http:\/\/127\.0\.0\.1:\d+)/, dataDir, {}, 120_000);
 }

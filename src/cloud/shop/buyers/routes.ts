@@ -103,7 +103,7 @@ export function registerBuyerRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts: 
   const personal = async (c: ShopContext, next: () => Promise<void>) => {
     await next();
     c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Referrer-Policy', 'same-origin');
     c.header('X-Frame-Options', 'DENY');
     c.header('Content-Security-Policy', "frame-ancestors 'none'");
   };

@@ -60,8 +60,22 @@ export function money(c: ShopContext, minor: number, currency: string): string {
 
 const qtyText = (c: ShopContext, qty: number, unit: string) => formatQtyUnit(qty, (isUnit(unit) ? unit : 'each') as Unit, c.get('lang'));
 
+/** A country's name in the page's language (Node's ICU knows them all), else its English name. */
+function countryName(c: ShopContext, code: string): string {
+  try {
+    return new Intl.DisplayNames([c.get('lang')], { type: 'region' }).of(code) ?? COUNTRIES[code]?.name ?? code;
+  } catch {
+    return COUNTRIES[code]?.name ?? code;
+  }
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** The name in the page's language: a Chinese store's own name is Chinese and its second one English, and the other way round. */
 function productName(c: ShopContext, p: { name: string; altName: string | null }): string {
-  return c.get('lang') === 'zh-CN' && p.altName ? p.altName : p.name;
+  if (!p.altName) return p.name;
+  const wantHan = c.get('lang') === 'zh-CN';
+  return HAN.test(p.name) !== wantHan && HAN.test(p.altName) === wantHan ? p.altName : p.name;
 }
 
 const methodName = (c: ShopContext, m: ShippingMethod) => (c.get('lang') === 'zh-CN' && m.nameZh ? m.nameZh : m.name);
@@ -223,7 +237,7 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
           >${w('country')}<br /><select name="a_country">
             ${COUNTRY_CODES.map(
               (code) =>
-                html`<option value="${code}" ${a.country === code ? raw('selected') : ''}>${COUNTRIES[code]!.name} (${code})</option>`,
+                html`<option value="${code}" ${a.country === code ? raw('selected') : ''}>${countryName(c, code)} (${code})</option>`,
             )}
           </select>
           ${fieldErr(c, errors, 'a_country')}</label
@@ -311,7 +325,7 @@ export function orderPage(
             <h2>${w('shipTo')}</h2>
             <p>
               ${address.name}<br />${address.company ? html`${address.company}<br />` : ''}${address.line1}<br />
-              ${address.line2 ? html`${address.line2}<br />` : ''}${address.city} ${address.region ?? ''} ${address.postalCode}<br />${address.country}
+              ${address.line2 ? html`${address.line2}<br />` : ''}${address.city} ${address.region ?? ''} ${address.postalCode}<br />${countryName(c, address.country)}
             </p>
           </section>`
         : ''

@@ -279,7 +279,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     }
     const code = order.fulfilment === 'pickup' ? pickupCode(opts.secret, order.id) : null;
     // The address holds the order's key: it goes to no other site, and is kept out of caches.
-    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Referrer-Policy', 'same-origin');
     const events = await orderEvents(deps, order);
     const reviews = await orderReviewLinks(
       deps.db,
