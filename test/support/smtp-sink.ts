@@ -81,7 +81,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    async waitFor(to, match = () => true, ms = 5000) {
+    async waitFor(to, match = () => true, ms = 20_000) {
       const deadline = Date.now() + ms;
       for (;;) {
         const found = find(to, match);
