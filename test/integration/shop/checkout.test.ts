@@ -227,6 +227,16 @@ describe('notifications', () => {
 });
 
 describe('checkout', () => {
+  it('the checkout page’s total includes the chosen delivery, as the order will charge', async () => {
+    const b = new Browser(cloud);
+    expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id, qty: '2' })).status).toBe(303);
+    expect((await b.post(`${base}/cart/add`, { productId: shop.bread.id, qty: '1' })).status).toBe(303);
+    const text = await (await b.get(`${base}/checkout`)).text();
+    // 6.25 goods + 8.00 standard delivery: the total the cashier will ask for.
+    expect(text).toMatch(/<th class="num">[^<]*14\.25<\/th>/);
+    expect(text).not.toMatch(/<th class="num">[^<]*6\.25<\/th>/);
+  });
+
   it('a double-submitted or retried checkout makes one order', async () => {
     const b = new Browser(cloud);
     const { res, idem } = await checkout(b, [{ productId: shop.bread.id, qty: '1' }], {});

@@ -203,6 +203,9 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
       ${fieldErr(c, errors, name)}</label
     >`;
   const a = form.address;
+  // The totals show the chosen method's charge (the first method until the buyer chooses).
+  const chosen = cart.terms.shipping.methods.find((m) => m.id === form.method) ?? cart.terms.shipping.methods[0];
+  const chosenCharge = chosen ? chargeFor(chosen, cart, null) : null;
   const body = html`${STYLE}
     <h1>${w('checkoutTitle')}</h1>
     ${errors._form ? html`<p class="errbox" role="alert">${w(errors._form)}</p>` : ''}
@@ -218,9 +221,12 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
         <legend>${w('delivery')}</legend>
         ${cart.terms.shipping.methods.map((m) => {
           const charge = chargeFor(m, cart, null);
+          // Each method says what the buyer will pay with it: the page needs no script to be right.
           return html`<label
             ><input type="radio" name="method" value="${m.id}" ${form.method === m.id ? raw('checked') : ''} /> ${methodName(c, m)} —
-            ${charge === 0 ? w('free') : charge === null ? '' : money(c, charge, cur)}</label
+            ${charge === 0 ? w('free') : charge === null ? '' : money(c, charge, cur)}${
+              charge === null ? '' : html` · ${w('total')} ${money(c, cart.priced.total + charge, cur)}`
+            }</label
           >`;
         })}
         ${fieldErr(c, errors, 'method')}
@@ -245,7 +251,7 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
       </fieldset>
       <label>${w('note')}<br /><textarea name="note" maxlength="500">${form.note}</textarea> ${fieldErr(c, errors, 'note')}</label>
       <p>${w('payWith')}: <strong>${w('alipay')}</strong></p>
-      ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null)}
+      ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, chosenCharge)}
       <button class="btn" type="submit">${w('placeOrder')}</button>
     </form>`;
   return page(c, w('checkoutTitle'), body, { status: Object.keys(errors).length ? 400 : 200 });
