@@ -177,13 +177,25 @@ export async function category(db: CloudDb, orgId: string, categoryId: string): 
 export interface StoreFacts {
   currency: string;
   priceMode: 'inclusive' | 'exclusive';
+  /** The store's IANA time zone: buyers read times as the store keeps them. */
+  timeZone: string;
+}
+
+function knownZone(zone: unknown): string {
+  if (typeof zone !== 'string') return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return 'UTC';
+  }
 }
 
 /** The store's currency and price mode, from its settings (CNY and tax-inclusive until a till says). */
 export async function storeFacts(db: CloudDb, orgId: string, storeId: string): Promise<StoreFacts> {
   const rows = await rowsOf<{ key: string; value: string }>(
     db,
-    sql`SELECT key, value FROM shop_store_settings WHERE org_id = ${orgId} AND store_id = ${storeId} AND key IN ('currency', 'priceMode')`,
+    sql`SELECT key, value FROM shop_store_settings WHERE org_id = ${orgId} AND store_id = ${storeId} AND key IN ('currency', 'priceMode', 'timezone')`,
   );
   const get = (k: string) => {
     const r = rows.find((x) => x.key === k);
@@ -194,5 +206,6 @@ export async function storeFacts(db: CloudDb, orgId: string, storeId: string): P
   return {
     currency: typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : 'CNY',
     priceMode: mode === 'exclusive' ? 'exclusive' : 'inclusive',
+    timeZone: knownZone(get('timezone')),
   };
 }

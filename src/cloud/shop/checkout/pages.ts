@@ -279,13 +279,14 @@ export function orderPage(
   order: ShopOrder,
   lines: ShopOrderLine[],
   events: OrderEvent[],
-  opts: { key: string | null; pickupCode: string | null; reviews?: Map<string, Review> | null },
+  opts: { key: string | null; pickupCode: string | null; reviews?: Map<string, Review> | null; timeZone?: string },
 ) {
   const w = wordsOf(c);
   const base = c.get('store').base;
   const cur = order.currency;
   const lang = c.get('lang');
-  const time = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+  const time = (ms: number) =>
+    new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: opts.timeZone ?? 'UTC' }).format(new Date(ms));
   const keyField = opts.key ? html`<input type="hidden" name="key" value="${opts.key}" />` : '';
   const delivered = events.some((e) => e.kind === 'delivered');
   const received = events.some((e) => e.kind === 'received');

@@ -17,6 +17,7 @@ import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type Orde
 import { confirmByQuery, isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
 import { writeFacts } from './records';
 import { orderReviewLinks } from '../reviews/reviews';
+import { storeFacts } from '../catalog/queries';
 import { shopOrders } from './schema';
 import type { OrderStock } from './stock';
 import { checkoutWords } from './words';
@@ -287,10 +288,12 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       order,
       events.map((e) => e.kind),
     );
+    const { timeZone } = await storeFacts(deps.db, c.get('store').orgId, order.storeId);
     return orderPage(c, order, await orderLines(deps.db, order.id), events, {
       key: sameKey(key, order.accessKeyHash) ? key : null,
       pickupCode: code,
       reviews,
+      timeZone,
     });
   });
 
