@@ -82,6 +82,8 @@ describe('pulled online orders', () => {
     const info = await ok(s.app, 'onlineOrders.get', { id: ship.id }, 'clerk');
     expect(info).toMatchObject({ shopNumber: 'W-000101', contactName: 'Jane Buyer', fulfilment: 'ship', state: 'toShip', shortages: [] });
     expect(info.address).toMatchObject({ line1: '1 Market St', country: 'US' });
+    // The till names the delivery method as the store's shop does, in both languages.
+    expect(info.shippingMethodNames).toEqual({ name: 'Standard delivery', nameZh: '标准快递' });
     expect((await ok(s.app, 'onlineOrders.get', { id: pickup.id }, 'clerk')).state).toBe('toPickUp');
     // A counter sale is not an online order.
     const counter = (await ok(s.app, 'orders.search', { ...page, channel: 'counter' }, 'clerk')).items[0]!;

@@ -147,7 +147,8 @@ export function onlineOrder(spec: OnlineOrderSpec): { id: string; changes: FactC
               phone: '+1 415 555 0100',
             })
           : null,
-      shipping_method: spec.fulfilment === 'ship' ? 'Flat rate' : null,
+      // The method's id, as the shop writes it.
+      shipping_method: spec.fulfilment === 'ship' ? 'standard' : null,
       shipping_amount: shipping,
       pickup_code_hash: spec.fulfilment === 'pickup' ? sha256Hex(spec.code ?? '482913') : null,
       buyer_note: '',

@@ -6,6 +6,7 @@
 import type { OnlineOrderInfo, OnlineOrderState, OnlineStep, PickupRow } from '../../shared/api/online-orders';
 import { addressInput } from '../../shared/api/shipping';
 import type { Address } from '../../shared/address';
+import { readOnlineShipping } from '../../shared/online-shipping';
 import type { Deps } from '../deps';
 import { notFound } from '../errors';
 import { TO_SHIP_SQL } from '../returns/refunds';
@@ -69,6 +70,20 @@ export function findOnlineOrder(deps: Pick<Deps, 'sqlite'>, id: string): Row | n
   return (deps.sqlite.prepare(`${SELECT} WHERE oo.id = ?`).get(id) as Row | undefined) ?? null;
 }
 
+/** The delivery method's names as the store's shop shows them (the record carries its id). */
+function methodNames(deps: Pick<Deps, 'sqlite'>, id: string | null): { name: string; nameZh: string | null } | null {
+  if (id === null) return null;
+  const raw = deps.sqlite.prepare("SELECT value FROM settings WHERE key = 'onlineShipping'").pluck().get() as string | undefined;
+  let value: unknown;
+  try {
+    value = raw === undefined ? null : (JSON.parse(raw) as unknown);
+  } catch {
+    value = null;
+  }
+  const m = readOnlineShipping(value).methods.find((x) => x.id === id);
+  return m ? { name: m.name, nameZh: m.nameZh } : null;
+}
+
 export function onlineOrderInfo(deps: Pick<Deps, 'sqlite' | 'clock' | 'terminalCode'>, id: string): OnlineOrderInfo {
   const row = findOnlineOrder(deps, id);
   if (!row) throw notFound('Online order', { id });
@@ -78,6 +93,7 @@ export function onlineOrderInfo(deps: Pick<Deps, 'sqlite' | 'clock' | 'terminalC
   return {
     ...rest,
     address: row.fulfilment === 'ship' ? parseAddress(address) : null,
+    shippingMethodNames: methodNames(deps, row.shippingMethod),
     state,
     steps,
     shortages: state === 'toShip' || state === 'toPickUp' ? shortagesOf(deps, id) : [],

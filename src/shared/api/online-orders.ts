@@ -53,6 +53,8 @@ export interface OnlineOrderInfo {
   /** Null when the order is picked up, or when the address the shop sent is not a valid one. */
   address: Address | null;
   shippingMethod: string | null;
+  /** The method's names from the store's delivery settings; null when the store no longer has it. */
+  shippingMethodNames: { name: string; nameZh: string | null } | null;
   shippingAmount: number;
   buyerNote: string;
   createdAt: number;

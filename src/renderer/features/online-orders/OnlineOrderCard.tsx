@@ -9,10 +9,22 @@ import { useNotify } from '../../stores/notify';
 import { onlineOrdersData } from '../../data/online-orders';
 import { describeOnlineError } from './errors';
 
+/** A country's name in the screen's language (its code when the browser does not know it). */
+function countryName(code: string, lang: string): string {
+  try {
+    return new Intl.DisplayNames([lang], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 /** What the shop sent with an online order (buyer, fulfilment, address), its shortages and the steps the buyer sees. */
 export function OnlineOrderCard({ info, onChanged }: { info: OnlineOrderInfo; onChanged(info: OnlineOrderInfo): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
+  const zh = i18n.language.startsWith('zh');
+  const names = info.shippingMethodNames;
+  const method = names ? ((zh ? names.nameZh : null) ?? names.name) : info.shippingMethod;
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const a = info.address;
@@ -66,16 +78,14 @@ export function OnlineOrderCard({ info, onChanged }: { info: OnlineOrderInfo; on
                   <div>{a.line1}</div>
                   {a.line2 && <div>{a.line2}</div>}
                   <div>{[a.postalCode, a.city, a.region].filter(Boolean).join(' ')}</div>
-                  <div>{a.country}</div>
+                  <div>{countryName(a.country, i18n.language)}</div>
                   {a.phone && <div>{a.phone}</div>}
                 </address>
               ) : (
                 <span className="muted">{t('online.noAddress')}</span>
               )}
               {info.shippingMethod && (
-                <div className="muted">
-                  {t('online.shipping', { method: info.shippingMethod, amount: fmt.money(info.shippingAmount, info.currency) })}
-                </div>
+                <div className="muted">{t('online.shipping', { method, amount: fmt.money(info.shippingAmount, info.currency) })}</div>
               )}
             </dd>
           </>

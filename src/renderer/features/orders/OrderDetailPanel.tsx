@@ -128,7 +128,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
         <div>
           <h2 data-testid="order-number">{o.number}</h2>
           <p className="muted">
-            {fmt.dateTime(o.createdAt)} · {o.staffName}
+            {fmt.dateTime(o.createdAt)} · {detail.channel === 'online' ? t('online.channel.online') : o.staffName}
             {detail.customer && (
               <>
                 {' '}
