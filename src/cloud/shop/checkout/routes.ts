@@ -73,8 +73,11 @@ async function orderEvents(deps: CloudDeps, order: ShopOrder): Promise<OrderEven
   return rows
     .map((r) => (JSON.parse(r.body) as { d: OrderEvent }).d)
     .map((d) => ({ kind: d.kind, carrier: d.carrier, tracking: d.tracking, at: d.at }))
-    .sort((a, b) => a.at - b.at);
+    .sort((a, b) => a.at - b.at || STEP_RANK.indexOf(a.kind) - STEP_RANK.indexOf(b.kind));
 }
+
+/** Steps written in one moment (a label bought packs and ships at once) read in the order they happen. */
+const STEP_RANK: readonly string[] = ['packed', 'shipped', 'picked_up', 'delivered', 'received'];
 
 function origin(c: Context, opts: CheckoutOptions): string {
   return (opts.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
