@@ -54,7 +54,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 /** 40004 answers that are not a business refusal: the money may have moved, so we query. */
 const UNKNOWN_SUB_CODES = new Set(['ACQ.SYSTEM_ERROR', 'ACQ.TRADE_HAS_SUCCESS', 'aop.ACQ.SYSTEM_ERROR']);
 
-function gatewayUrl(cfg: AlipayConfig): string {
+export function gatewayUrl(cfg: AlipayConfig): string {
   if (cfg.baseUrl) {
     const u = new URL(cfg.baseUrl);
     if (u.pathname === '/' || u.pathname === '') u.pathname = '/gateway.do';
@@ -65,7 +65,7 @@ function gatewayUrl(cfg: AlipayConfig): string {
 }
 
 /** Alipay refuses / = & in subject; the rest of a store name and order number is kept. */
-function cleanSubject(subject: string): string {
+export function cleanSubject(subject: string): string {
   const s = subject
     .replace(/[/=&\p{Cc}]/gu, ' ')
     .replace(/\s+/g, ' ')

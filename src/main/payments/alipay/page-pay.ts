@@ -1,7 +1,7 @@
 import type { AlipaySdkConfig } from 'alipay-sdk';
 import { alipaySdkModule } from '../sdks';
 import { fenToYuan } from './amount';
-import { ALIPAY_GATEWAYS, type AlipayConfig } from './client';
+import { cleanSubject, gatewayUrl, type AlipayConfig } from './client';
 import { AlipayConfigError, loadCertificates, loadPrivateKey, loadPublicKey } from './keys';
 
 /**
@@ -25,24 +25,6 @@ export interface PagePayRequest {
   timeoutMinutes: number;
 }
 
-function gateway(cfg: AlipayConfig): string {
-  if (cfg.baseUrl) {
-    const u = new URL(cfg.baseUrl);
-    if (u.pathname === '/' || u.pathname === '') u.pathname = '/gateway.do';
-    return u.toString();
-  }
-  if (cfg.mode === 'training') throw new AlipayConfigError('baseUrl', 'training mode needs the training gateway URL');
-  return ALIPAY_GATEWAYS[cfg.mode];
-}
-
-function cleanSubject(subject: string): string {
-  const s = subject
-    .replace(/[/=&\p{Cc}]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return (s || 'Countertop').slice(0, 256);
-}
-
 /** The signed gateway URL the buyer's browser is redirected to. Throws AlipayConfigError on bad keys. */
 export function alipayPagePayUrl(cfg: AlipayConfig, req: PagePayRequest): string {
   if (!/^\d{6,32}$/.test(cfg.appId ?? '')) throw new AlipayConfigError('appId', 'the app id is the digits Alipay assigned');
@@ -54,7 +36,7 @@ export function alipayPagePayUrl(cfg: AlipayConfig, req: PagePayRequest): string
     privateKey: privateKey.pem,
     keyType: 'PKCS8',
     signType: 'RSA2',
-    gateway: gateway(cfg),
+    gateway: gatewayUrl(cfg),
     camelcase: false,
   };
   if (cfg.keyMode === 'cert') {
