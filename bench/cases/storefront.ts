@@ -40,6 +40,7 @@ const PAGE_RATE_BUDGET = 300;
 interface ShopBench {
   base: string;
   url: string;
+  dir: string;
   productIds: string[];
   stop(): Promise<void>;
 }
@@ -157,6 +158,7 @@ async function startShop(ctx: BenchContext, databaseUrl: string | null): Promise
   const shop: ShopBench = {
     base: `${cloud.url}/shop/${storeId}`,
     url: cloud.url,
+    dir,
     productIds: ids,
     stop: async () => {
       await cloud.stop();
@@ -173,8 +175,12 @@ interface Load {
   failures: number;
 }
 
-/** `total` GETs, `BUYERS` at a time, each worker a buyer with its own connection; the server's time per answer. */
-async function load(paths: (i: number) => string, total: number, origin: string): Promise<Load> {
+/**
+ * `total` GETs, `BUYERS` at a time, each worker a buyer with its own connection; the server's time
+ * per answer. With several origins (cloud processes on one database) request i goes to origin i mod n.
+ */
+async function load(paths: (i: number) => string, total: number, origin: string | string[]): Promise<Load> {
+  const origins = Array.isArray(origin) ? origin : [origin];
   const server: number[] = [];
   let next = 0;
   let failures = 0;
@@ -182,7 +188,7 @@ async function load(paths: (i: number) => string, total: number, origin: string)
   await Promise.all(
     Array.from({ length: BUYERS }, async () => {
       for (let i = next++; i < total; i = next++) {
-        const res = await fetch(`${origin}${paths(i)}`, { headers: { 'accept-language': i % 2 ? 'zh-CN' : 'en' } });
+        const res = await fetch(`${origins[i % origins.length]}${paths(i)}`, { headers: { 'accept-language': i % 2 ? 'zh-CN' : 'en' } });
         await res.arrayBuffer();
         if (res.status !== 200) failures++;
         const dur = /app;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
@@ -279,6 +285,59 @@ async function searchCase(ctx: BenchContext, databaseUrl: string | null, id: str
   }
 }
 
+const PROCESSES = 3;
+
+/**
+ * storefront_three_processes_pg: three cloud processes on one PostgreSQL database serve the same
+ * store; 50 buyers at once fetch product pages and searches (alternately), each request to the next
+ * process. Shows the shop keeps nothing between requests in a process and scales out: the rate is
+ * all three together. Budget: p99 ≤ 50 ms of server time.
+ */
+async function threeProcessCase(ctx: BenchContext, databaseUrl: string, id: string): Promise<BenchResult> {
+  const shop = await startShop(ctx, databaseUrl);
+  const extra = [
+    await startCloud(shop.dir, databaseUrl, { CLOUD_SERVER_TIMING: '1' }),
+    await startCloud(shop.dir, databaseUrl, { CLOUD_SERVER_TIMING: '1' }),
+  ];
+  try {
+    const origins = [shop.url, ...extra.map((c) => c.url)];
+    const total = ctx.quick ? 3000 : 10_000;
+    const pick = rng(11);
+    const prefix = new URL(shop.base).pathname;
+    const queries = searchQueries();
+    const paths = Array.from({ length: total }, (_, i) =>
+      i % 2 === 0
+        ? `${prefix}/p/${shop.productIds[Math.floor(pick() * shop.productIds.length)]}`
+        : `${prefix}/search?q=${encodeURIComponent(queries[i % queries.length]!)}`,
+    );
+    await load((i) => paths[i % 300]!, 300, origins);
+    const run = await load((i) => paths[i]!, total, origins);
+    const base = await load(() => '/v1/health', total, origins);
+    if (run.failures > 0) throw new Error(`${id}: ${run.failures} pages failed`);
+    const s = summarize(run.server);
+    const b = summarize(base.server);
+    const rate = (total / run.wallMs) * 1000;
+    ctx.log(`   ${id}: ${Math.round(rate)} pages/s from ${PROCESSES} processes on one database`);
+    return {
+      id,
+      unit: 'ms',
+      n: s.n,
+      p50: s.p50,
+      p99: s.p99,
+      rate,
+      budget: PAGE_BUDGET_MS,
+      baseline: {
+        name: `/v1/health on the same ${PROCESSES} processes, same run`,
+        p50: b.p50,
+        p99: b.p99,
+        rate: (total / base.wallMs) * 1000,
+      },
+    };
+  } finally {
+    await Promise.all(extra.map((c) => c.stop()));
+  }
+}
+
 /** Cookies of one buyer (name → value): every answer's Set-Cookie kept, sent back on the next request. */
 class Jar {
   private readonly kept = new Map<string, string>();
@@ -307,11 +366,15 @@ const RACERS = 1000;
  * signed notice reaches the cloud. Passes when exactly 10 orders are paid, no more units are sold
  * than there were, and no buyer got two orders. The figure is the whole race's time.
  */
-async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: string): Promise<BenchResult> {
+async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: string, processes = 1): Promise<BenchResult> {
   const { startFakeAlipay } = await import('../../src/main/payments/fakes/alipay');
   const dir = mkdtempSync(join(tmpdir(), 'countertop-bench-race-'));
   const alipay = await startFakeAlipay();
-  let cloud: Awaited<ReturnType<typeof startCloud>> | null = null;
+  let clouds: Awaited<ReturnType<typeof startCloud>>[] = [];
+  const stopAll = async () => {
+    await Promise.all(clouds.map((c) => c.stop()));
+    clouds = [];
+  };
   try {
     const { storeId, ids } = await seedShop(dir, databaseUrl, 1, ctx.log, { stock: LAST_UNITS });
     const productId = ids[0]!;
@@ -332,11 +395,12 @@ async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: 
       }),
       { mode: 0o600 },
     );
-    cloud = await startCloud(dir, databaseUrl, {
-      SHOP_SECRET: 'bench-shop-secret-0123456789abcdef-0123',
-      SHOP_PAYMENTS_FILE: paymentsFile,
-    });
-    const shop = `${cloud.url}/shop/${storeId}`;
+    const env = { SHOP_SECRET: 'bench-shop-secret-0123456789abcdef-0123', SHOP_PAYMENTS_FILE: paymentsFile };
+    // Several processes on one database: each step of a buyer's journey goes to the next process,
+    // so nothing a buyer needs may live in one process's memory.
+    for (let k = 0; k < processes; k++) clouds.push(await startCloud(dir, databaseUrl, env));
+    let turn = 0;
+    const origin = () => clouds[turn++ % clouds.length]!.url;
     const outcome = { paid: 0, short: 0, other: 0, retriedDiffers: 0 };
     const t0 = process.hrtime.bigint();
     let next = 0;
@@ -349,14 +413,16 @@ async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: 
             jar.keep(res);
             return res;
           };
-          const post = (url: string, fields: Record<string, string>) =>
-            go(url, {
+          const post = (path: string, fields: Record<string, string>) => {
+            const at = origin();
+            return go(`${at}/shop/${storeId}${path}`, {
               method: 'POST',
-              headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cloud!.url },
+              headers: { 'content-type': 'application/x-www-form-urlencoded', origin: at },
               body: new URLSearchParams({ _csrf: jar.get('shop_csrf'), ...fields }).toString(),
             });
-          await (await go(`${shop}/p/${productId}`)).arrayBuffer();
-          await (await post(`${shop}/cart/add`, { productId, qty: '1' })).arrayBuffer();
+          };
+          await (await go(`${origin()}/shop/${storeId}/p/${productId}`)).arrayBuffer();
+          await (await post(`/cart/add`, { productId, qty: '1' })).arrayBuffer();
           const form = {
             name: `Buyer ${i}`,
             phone: `138${String(i).padStart(8, '0')}`,
@@ -365,7 +431,7 @@ async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: 
             idem: `race-${i}-${'x'.repeat(12)}`,
             note: '',
           };
-          const first = await post(`${shop}/checkout`, form);
+          const first = await post(`/checkout`, form);
           await first.arrayBuffer();
           const cashier = first.headers.get('location');
           if (first.status === 409) {
@@ -377,10 +443,10 @@ async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: 
             continue;
           }
           // The same submit again (a retried request): the same order's cashier, never a second order.
-          const again = await post(`${shop}/checkout`, form);
+          const again = await post(`/checkout`, form);
           await again.arrayBuffer();
           if (
-            new URL(again.headers.get('location') ?? '', shop).searchParams.get('biz_content') !==
+            new URL(again.headers.get('location') ?? '', alipay.url).searchParams.get('biz_content') !==
             new URL(cashier).searchParams.get('biz_content')
           )
             outcome.retriedDiffers++;
@@ -402,8 +468,7 @@ async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: 
       }),
     );
     const ms = msSince(t0);
-    await cloud.stop();
-    cloud = null;
+    await stopAll();
     // What the database holds: paid orders and the units they took.
     const store = await openCloudStore(databaseUrl ? { databaseUrl } : { dataDir: dir });
     const [row] = await rowsOf<{ orders: string | number; units: string | number | null; buyers: string | number }>(
@@ -418,7 +483,7 @@ async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: 
     const buyers = Number(row?.buyers ?? 0);
     const pass = orders === LAST_UNITS && units === LAST_UNITS && buyers === orders && outcome.retriedDiffers === 0 && outcome.other === 0;
     ctx.log(
-      `   ${id}: ${pass ? 'PASS' : 'FAIL'} in ${(ms / 1000).toFixed(1)} s: ${orders} paid orders for ${units} units (of ${LAST_UNITS}), ` +
+      `   ${id}: ${pass ? 'PASS' : 'FAIL'} in ${(ms / 1000).toFixed(1)} s on ${processes} cloud process(es): ${orders} paid orders for ${units} units (of ${LAST_UNITS}), ` +
         `${outcome.paid} buyers reached the cashier, ${outcome.short} told the units were gone, ${outcome.other} other answers, ` +
         `${outcome.retriedDiffers} retried submits answered differently`,
     );
@@ -433,7 +498,7 @@ async function lastUnitsCase(ctx: BenchContext, databaseUrl: string | null, id: 
       baseline: { name: 'none (pass/fail; the figure is the whole race)', p50: ms, p99: ms },
     };
   } finally {
-    await cloud?.stop();
+    await stopAll();
     await alipay.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -467,6 +532,12 @@ export const STOREFRONT_CASES: BenchCase[] = [
           run: (ctx: BenchContext) => pageCase(ctx, DATABASE_URL, 'storefront_product_page_pg'),
         },
         {
+          id: 'storefront_three_processes_pg',
+          title: `Shop pages and searches, ${BUYERS} buyers at once, ${PROCESSES} cloud processes on one PostgreSQL database`,
+          budget: PAGE_BUDGET_MS,
+          run: (ctx: BenchContext) => threeProcessCase(ctx, DATABASE_URL, 'storefront_three_processes_pg'),
+        },
+        {
           id: 'storefront_search_pg',
           title: `Shop search, ${BUYERS} buyers at once, on PostgreSQL`,
           budget: PAGE_BUDGET_MS,
@@ -477,6 +548,12 @@ export const STOREFRONT_CASES: BenchCase[] = [
           title: `${RACERS} buyers race for the last ${LAST_UNITS} units, on PostgreSQL`,
           budget: 120_000,
           run: (ctx: BenchContext) => lastUnitsCase(ctx, DATABASE_URL, 'storefront_last_units_pg'),
+        },
+        {
+          id: 'storefront_last_units_pg_x3',
+          title: `${RACERS} buyers race for the last ${LAST_UNITS} units through ${PROCESSES} cloud processes on one PostgreSQL database`,
+          budget: 120_000,
+          run: (ctx: BenchContext) => lastUnitsCase(ctx, DATABASE_URL, 'storefront_last_units_pg_x3', PROCESSES),
         },
       ]
     : []),

@@ -17,22 +17,35 @@ export const MAX_CART_AMOUNT = 10_000_000_000;
 /** The i18n key of the refusal when a line or a sale would pass its limit. */
 export const AMOUNT_TOO_LARGE_KEY = 'errors.amountTooLarge';
 
+/*
+ * Building an Intl.NumberFormat costs far more than formatting with one (a shop page prints dozens
+ * of prices), so each is made once per currency and locale. They hold no data, only rules.
+ */
+const digitsOf = new Map<string, number>();
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    if (digitsOf.size < 500) digitsOf.set(currency, digits);
   }
+  return digits;
 }
 
 export function formatMoney(minor: number, currency: string, locale: string): string {
   const digits = currencyDigits(currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(minor / 10 ** digits);
+  const key = `${locale}\u0000${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    if (moneyFormats.size < 500) moneyFormats.set(key, format);
+  }
+  return format.format(minor / 10 ** digits);
 }
 
 /** Parses a typed amount ("12.5", "12,50") into minor units; null when it is not a plain amount. */

@@ -158,7 +158,8 @@ function filters(
 export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): void {
   // An organisation whose records predate the shop gets its projections on its first visit.
   shop.use('*', async (c, next) => {
-    await ensureShopProjections(deps, c.get('store').orgId);
+    const store = c.get('store');
+    if (!store.projected) await ensureShopProjections(deps, store.orgId);
     await next();
   });
 

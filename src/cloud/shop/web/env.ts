@@ -6,6 +6,8 @@ export interface ShopStore {
   orgId: string;
   storeId: string;
   name: string;
+  /** The organisation's shop projections are built (read with the store; absent: not known yet). */
+  projected?: boolean;
   /** `/shop/<store id>`: every link of the shop starts here. */
   base: string;
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { stores } from '../../db/schema';
@@ -12,9 +12,18 @@ export function resolveStore(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
   return async (c, next) => {
     const id = storeId.safeParse(c.req.param('store'));
     if (!id.success) throw new CloudHttpError(404, 'NOT_FOUND', 'No such shop');
-    const [row] = await deps.db.select({ orgId: stores.orgId, name: stores.name }).from(stores).where(eq(stores.id, id.data)).limit(1);
+    // Whether its projections are built comes in the same round trip: every page asks.
+    const [row] = await deps.db
+      .select({
+        orgId: stores.orgId,
+        name: stores.name,
+        projected: sql<boolean>`EXISTS (SELECT 1 FROM shop_projected_orgs o WHERE o.org_id = ${stores.orgId})`,
+      })
+      .from(stores)
+      .where(eq(stores.id, id.data))
+      .limit(1);
     if (!row) throw new CloudHttpError(404, 'NOT_FOUND', 'No such shop');
-    c.set('store', { orgId: row.orgId, storeId: id.data, name: row.name, base: `/shop/${id.data}` });
+    c.set('store', { orgId: row.orgId, storeId: id.data, name: row.name, projected: row.projected === true, base: `/shop/${id.data}` });
     await next();
   };
 }
