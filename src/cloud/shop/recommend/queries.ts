@@ -23,38 +23,67 @@ export const CART_PRODUCTS = 10;
 
 const texts = (values: string[]) => sql`${sql.param(values)}::text[]`;
 
-export interface Scored {
-  id: string;
+/** A listed product as a card, with the score that placed it. */
+export interface Scored extends ProductCard {
   score: number;
 }
 
-const scored = (rows: { id: string; score: string | number }[]): Scored[] => rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+interface Row {
+  kind?: string;
+  product_id: string;
+  name: string;
+  alt_name: string | null;
+  price: string | number;
+  unit: string;
+  rating_sum: string | number;
+  rating_count: string | number;
+  score: string | number;
+  n: string | number;
+}
 
-/** Products most often in the same order as `productId`, normalised by their popularity. */
-export async function boughtTogether(db: CloudDb, orgId: string, productId: string, limit: number): Promise<Scored[]> {
-  return scored(
-    await rowsOf<{ id: string; score: string | number }>(
-      db,
-      sql`SELECT pr.product_b AS id, pr.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score
+/** The card's columns of `p` (shop_products), and the candidate's score and count. */
+const CARD = sql`p.product_id, p.name, p.alt_name, p.price, p.unit, p.rating_sum, p.rating_count`;
+
+const toCard = (r: Row): Scored => ({
+  id: r.product_id,
+  name: r.name,
+  altName: r.alt_name,
+  price: Number(r.price),
+  unit: r.unit,
+  ratingSum: Number(r.rating_sum),
+  ratingCount: Number(r.rating_count),
+  score: Number(r.score),
+});
+
+/** Best first: score, then count, then id (so equal scores always show in one order). */
+function ranked(rows: Row[]): Scored[] {
+  return [...rows]
+    .sort((a, b) => Number(b.score) - Number(a.score) || Number(b.n) - Number(a.n) || (a.product_id < b.product_id ? -1 : 1))
+    .map(toCard);
+}
+
+/**
+ * For one product, in one statement: the products most often in the same order ("bought
+ * together"), and those its customers bought in their other orders ("customers also bought": each
+ * customer counts once per product, read from the latest buyers and their latest purchases so a
+ * best-seller's page stays one bounded read). Both normalised by popularity; listed products only.
+ */
+export async function productNeighbours(
+  db: CloudDb,
+  orgId: string,
+  productId: string,
+  limit: number,
+): Promise<{ together: Scored[]; also: Scored[] }> {
+  const rows = await rowsOf<Row>(
+    db,
+    sql`(SELECT 'together' AS kind, ${CARD}, pr.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, pr.n
           FROM (SELECT product_b, n FROM shop_rec_pairs WHERE org_id = ${orgId} AND product_a = ${productId}
                 ORDER BY n DESC NULLS LAST, product_b LIMIT ${NEIGHBOURS}) pr
           JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = pr.product_b
           JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = pr.product_b AND p.listed
-          ORDER BY score DESC, pr.n DESC, pr.product_b LIMIT ${limit}`,
-    ),
-  );
-}
-
-/**
- * Products that the customers who bought `productId` bought in their other orders (a customer
- * counts once per product), normalised like boughtTogether. Read from the latest buyers and
- * their latest purchases, so a best-seller's page stays one bounded read.
- */
-export async function alsoBought(db: CloudDb, orgId: string, productId: string, limit: number): Promise<Scored[]> {
-  return scored(
-    await rowsOf<{ id: string; score: string | number }>(
-      db,
-      sql`WITH buyers AS (
+          ORDER BY score DESC, pr.n DESC, pr.product_b LIMIT ${limit})
+        UNION ALL
+        (WITH buyers AS (
             SELECT DISTINCT customer_key FROM (
               SELECT customer_key FROM shop_rec_customer_lines WHERE org_id = ${orgId} AND product_id = ${productId}
               ORDER BY at DESC NULLS LAST LIMIT ${BUYERS}) latest
@@ -69,69 +98,34 @@ export async function alsoBought(db: CloudDb, orgId: string, productId: string, 
                 WHERE x.org_id = ${orgId} AND x.customer_key = b.customer_key AND x.order_id = o.order_id AND x.product_id = ${productId})
             GROUP BY o.product_id
           )
-          SELECT c.product_id AS id, c.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score
+          SELECT 'also' AS kind, ${CARD}, c.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, c.n
           FROM counted c
           JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = c.product_id
           JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = c.product_id AND p.listed
-          ORDER BY score DESC, c.n DESC, c.product_id LIMIT ${limit}`,
-    ),
+          ORDER BY score DESC, c.n DESC, c.product_id LIMIT ${limit})`,
   );
+  return { together: ranked(rows.filter((r) => r.kind === 'together')), also: ranked(rows.filter((r) => r.kind === 'also')) };
 }
 
 /** The cart's top co-purchases: each neighbour's scores summed over the cart's products, the cart's own left out. */
 export async function cartNeighbours(db: CloudDb, orgId: string, productIds: string[], limit: number): Promise<Scored[]> {
   const ids = productIds.slice(0, CART_PRODUCTS);
   if (ids.length === 0) return [];
-  return scored(
-    await rowsOf<{ id: string; score: string | number }>(
+  return ranked(
+    await rowsOf<Row>(
       db,
-      sql`SELECT pr.product_b AS id, SUM(pr.n::float8 / sqrt(GREATEST(rp.orders, 1))) AS score
-          FROM unnest(${texts(ids)}) AS x(id)
-          CROSS JOIN LATERAL (SELECT product_b, n FROM shop_rec_pairs WHERE org_id = ${orgId} AND product_a = x.id
-                ORDER BY n DESC NULLS LAST, product_b LIMIT ${NEIGHBOURS}) pr
-          JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = pr.product_b
-          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = pr.product_b AND p.listed
-          WHERE pr.product_b <> ALL(${texts(productIds)})
-          GROUP BY pr.product_b
-          ORDER BY score DESC, pr.product_b LIMIT ${limit}`,
+      sql`SELECT ${CARD}, s.score, s.n FROM (
+            SELECT pr.product_b, SUM(pr.n::float8 / sqrt(GREATEST(rp.orders, 1))) AS score, SUM(pr.n) AS n
+            FROM unnest(${texts(ids)}) AS x(id)
+            CROSS JOIN LATERAL (SELECT product_b, n FROM shop_rec_pairs WHERE org_id = ${orgId} AND product_a = x.id
+                  ORDER BY n DESC NULLS LAST, product_b LIMIT ${NEIGHBOURS}) pr
+            JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = pr.product_b
+            WHERE pr.product_b <> ALL(${texts(productIds)})
+            GROUP BY pr.product_b) s
+          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = s.product_b AND p.listed
+          ORDER BY s.score DESC, s.product_b LIMIT ${limit}`,
     ),
   );
-}
-
-/** The listed products among `ids` as cards, in the order of `ids`. */
-export async function cardsOf(db: CloudDb, orgId: string, ids: string[]): Promise<ProductCard[]> {
-  if (ids.length === 0) return [];
-  const rows = await rowsOf<{
-    product_id: string;
-    name: string;
-    alt_name: string | null;
-    price: string | number;
-    unit: string;
-    rating_sum: string | number;
-    rating_count: string | number;
-  }>(
-    db,
-    sql`SELECT p.product_id, p.name, p.alt_name, p.price, p.unit, p.rating_sum, p.rating_count FROM shop_products p
-        WHERE p.org_id = ${orgId} AND p.product_id = ANY(${texts(ids)}) AND p.listed`,
-  );
-  const byId = new Map(
-    rows.map((r) => [
-      r.product_id,
-      {
-        id: r.product_id,
-        name: r.name,
-        altName: r.alt_name,
-        price: Number(r.price),
-        unit: r.unit,
-        ratingSum: Number(r.rating_sum),
-        ratingCount: Number(r.rating_count),
-      },
-    ]),
-  );
-  return ids.flatMap((id) => {
-    const card = byId.get(id);
-    return card ? [card] : [];
-  });
 }
 
 /** The categories of `ids` (listed products with one), in the order of `ids`. */

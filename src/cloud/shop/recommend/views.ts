@@ -11,7 +11,7 @@ import { availableOnline } from '../catalog/stock';
 import type { ShopContext } from '../web/env';
 import { html, type Html } from '../web/page';
 import { ensureRecommendations } from './projection';
-import { alsoBought, boughtTogether, cardsOf, cartNeighbours, categoriesOf } from './queries';
+import { cartNeighbours, categoriesOf, productNeighbours } from './queries';
 import { recommendWords } from './words';
 
 /** Cards per section on the product page, and in the cart. */
@@ -83,12 +83,9 @@ export async function productRecommendations(
 ): Promise<Html> {
   const store = c.get('store');
   await ensureRecommendations(deps, store.orgId);
-  const [together, also] = await Promise.all([
-    boughtTogether(deps.db, store.orgId, product.id, CANDIDATES),
-    alsoBought(deps.db, store.orgId, product.id, CANDIDATES),
-  ]);
-  const ids = [...new Set([...together, ...also].map((s) => s.id))];
-  const [found, available] = await Promise.all([cardsOf(deps.db, store.orgId, ids), availableOnline(deps.db, store, ids, deps.clock())]);
+  const { together, also } = await productNeighbours(deps.db, store.orgId, product.id, CANDIDATES);
+  const found = [...together, ...also];
+  const available = await availableOnline(deps.db, store, [...new Set(found.map((p) => p.id))], deps.clock());
   const taken = new Set([product.id]);
   const pick = picker(new Map(found.map((p) => [p.id, p])), available, taken);
   const t = pick(
@@ -117,7 +114,8 @@ export async function cartRecommendations(c: ShopContext, deps: CloudDeps, produ
     cartNeighbours(deps.db, store.orgId, productIds, CANDIDATES),
   ]);
   const ids = neighbours.map((s) => s.id);
-  const [found, available] = await Promise.all([cardsOf(deps.db, store.orgId, ids), availableOnline(deps.db, store, ids, deps.clock())]);
+  const available = await availableOnline(deps.db, store, ids, deps.clock());
+  const found = neighbours;
   const taken = new Set(productIds);
   const picked = picker(new Map(found.map((p) => [p.id, p])), available, taken)(ids, CART_SHOWN);
   const more =
