@@ -11,6 +11,8 @@
  *   the server's own time per page (its Server-Timing header: from the request reaching the app
  *   until the page is complete, waits for the database included); `rate` is pages per second over
  *   the run. Budget: p99 ≤ 50 ms, and at least 300 pages/s (logged, and failed when short).
+ * - storefront_recommend: the same, for products with sales (n/5 baskets seeded), whose pages read
+ *   "bought together" and "customers also bought" from history rather than the best sellers.
  * - storefront_search: 50 buyers at once search with mixed queries: Latin words and prefixes,
  *   Chinese characters, pinyin initials, a SKU, words that match nothing. Budget: p99 ≤ 50 ms.
  * Baseline of both: the same number of requests, 50 at once, to /v1/health in the same run.
@@ -42,6 +44,8 @@ interface ShopBench {
   url: string;
   dir: string;
   productIds: string[];
+  /** Products with sales: their pages show recommendations from history. */
+  soldIds: string[];
   stop(): Promise<void>;
 }
 
@@ -138,11 +142,32 @@ async function seedShop(dataDir: string, databaseUrl: string | null, n: number, 
       if (k > 0 && k % 20_000 === 0) log(`   storefront: ${k.toLocaleString('en')} products written…`);
       if (k % 20_000 === 0) await store.db.execute(sql`ANALYZE shop_products, shop_search_tokens, shop_stock`);
     }
+    // A sales history for recommendations: baskets of 2–6, skewed towards a head of best-sellers,
+    // one in three with one of n/20 customers; counted by the push's keepers as they are written.
+    const sold = new Set<string>();
+    const orders = opts.stock === undefined ? Math.floor(n / 5) : 0;
+    for (let k = 0; k < orders; k += 500) {
+      const facts: Omit<RecordRow, 'seq'>[] = [];
+      for (let j = k; j < Math.min(orders, k + 500); j++) {
+        const oid = uuidv7();
+        const basket = new Set<string>();
+        const size = 2 + Math.floor(rand() * 5);
+        while (basket.size < size) basket.add(ids[Math.floor(rand() * rand() * ids.length)]!);
+        for (const p of basket) sold.add(p);
+        const customer = `00000000-0000-7000-8000-${String(j % Math.max(1, Math.floor(n / 20))).padStart(12, '0')}`;
+        const d = { id: oid, customer_id: j % 3 === 0 ? customer : null, created_at: now - (orders - j) * 1000, source: null };
+        const lines = [...basket].map((p, q) => ({ id: uuidv7(), order_id: oid, position: q, product_id: p, qty: 1000, total: 100 + q }));
+        facts.push(row('order', storeId, oid, 'append-only', JSON.stringify({ e: 'order', i: oid, d, ch: { order_lines: lines } })));
+      }
+      await write([], facts);
+    }
+    if (orders > 0) log(`   storefront: ${orders.toLocaleString('en')} sales written for recommendations`);
     // The shop's projections are complete: its first visit has nothing to build.
     await store.db.execute(sql`INSERT INTO shop_projected_orgs (org_id, built_at) VALUES (${orgId}, ${now}) ON CONFLICT DO NOTHING`);
+    await store.db.execute(sql`INSERT INTO shop_rec_built_orgs (org_id, built_at) VALUES (${orgId}, ${now}) ON CONFLICT DO NOTHING`);
     await store.db.execute(sql`ANALYZE`);
     log(`   storefront: ${n.toLocaleString('en')} listed products written in ${(msSince(t0) / 1000).toFixed(1)} s`);
-    return { storeId, ids };
+    return { storeId, ids, sold: [...sold] };
   } finally {
     await store.close();
   }
@@ -153,13 +178,14 @@ async function startShop(ctx: BenchContext, databaseUrl: string | null): Promise
   const kept = ctx.memo.get(key) as ShopBench | undefined;
   if (kept) return kept;
   const dir = mkdtempSync(join(tmpdir(), 'countertop-bench-shop-'));
-  const { storeId, ids } = await seedShop(dir, databaseUrl, catalogSize(ctx), ctx.log);
+  const { storeId, ids, sold } = await seedShop(dir, databaseUrl, catalogSize(ctx), ctx.log);
   const cloud = await startCloud(dir, databaseUrl, { CLOUD_SERVER_TIMING: '1' });
   const shop: ShopBench = {
     base: `${cloud.url}/shop/${storeId}`,
     url: cloud.url,
     dir,
     productIds: ids,
+    soldIds: sold,
     stop: async () => {
       await cloud.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -226,14 +252,12 @@ function initialsOf(zh: string): string {
     .join('');
 }
 
-async function pageCase(ctx: BenchContext, databaseUrl: string | null, id: string): Promise<BenchResult> {
+async function pageCase(ctx: BenchContext, databaseUrl: string | null, id: string, sold = false): Promise<BenchResult> {
   const shop = await startShop(ctx, databaseUrl);
   const total = ctx.quick ? 3000 : 10_000;
   const pick = rng(7);
-  const paths = Array.from(
-    { length: total },
-    () => `${new URL(shop.base).pathname}/p/${shop.productIds[Math.floor(pick() * shop.productIds.length)]}`,
-  );
+  const pool = sold ? shop.soldIds : shop.productIds;
+  const paths = Array.from({ length: total }, () => `${new URL(shop.base).pathname}/p/${pool[Math.floor(pick() * pool.length)]}`);
   await load((i) => paths[i % 200]!, 200, shop.url); // warm-up
   const run = await load((i) => paths[i]!, total, shop.url);
   const base = await load(() => '/v1/health', total, shop.url);
@@ -512,6 +536,12 @@ export const STOREFRONT_CASES: BenchCase[] = [
     run: (ctx) => pageCase(ctx, null, 'storefront_product_page'),
   },
   {
+    id: 'storefront_recommend',
+    title: `Shop product pages of products with sales (bought together, customers also bought), ${BUYERS} buyers at once, on PGlite`,
+    budget: PAGE_BUDGET_MS,
+    run: (ctx) => pageCase(ctx, null, 'storefront_recommend', true),
+  },
+  {
     id: 'storefront_search',
     title: `Shop search, ${BUYERS} buyers at once, Latin / 中文 / pinyin initials, on PGlite (server time per search)`,
     budget: PAGE_BUDGET_MS,
@@ -536,6 +566,12 @@ export const STOREFRONT_CASES: BenchCase[] = [
           title: `Shop pages and searches, ${BUYERS} buyers at once, ${PROCESSES} cloud processes on one PostgreSQL database`,
           budget: PAGE_BUDGET_MS,
           run: (ctx: BenchContext) => threeProcessCase(ctx, DATABASE_URL, 'storefront_three_processes_pg'),
+        },
+        {
+          id: 'storefront_recommend_pg',
+          title: `Shop product pages of products with sales, ${BUYERS} buyers at once, on PostgreSQL`,
+          budget: PAGE_BUDGET_MS,
+          run: (ctx: BenchContext) => pageCase(ctx, DATABASE_URL, 'storefront_recommend_pg', true),
         },
         {
           id: 'storefront_search_pg',

@@ -469,7 +469,8 @@ describe('the cart', () => {
     // Without the CSRF token, nothing changes.
     expect((await b.post(`${base}/cart/add`, { productId: shop.cola.id }, { csrf: false })).status).toBe(403);
     expect((await b.post(`${base}/cart/remove`, { productId: shop.apple.id })).status).toBe(303);
-    expect(await (await b.get(`${base}/cart`)).text()).not.toContain('Apples');
+    // Suggestions below the cart may offer apples again; the cart itself holds none.
+    expect((await (await b.get(`${base}/cart`)).text()).split('<section class="recs"')[0]).not.toContain('Apples');
   });
 
   it('is answered in Chinese', async () => {

@@ -23,6 +23,7 @@ import { productReviewPage } from '../reviews/reviews';
 import { reviewList } from '../reviews/views';
 import { availableOnline } from './stock';
 import { catalogWords } from './words';
+import { productRecommendations } from '../recommend/views';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -53,7 +54,7 @@ function stars(lang: ShopLang, p: { ratingSum: number; ratingCount: number }): H
   return html`<span>★ ${catalogWords(lang, 'rating', { avg, n: p.ratingCount })}</span>`;
 }
 
-function cards(c: ShopContext, facts: StoreFacts, items: ProductCard[], available?: Map<string, number>): Html {
+export function cards(c: ShopContext, facts: StoreFacts, items: ProductCard[], available?: Map<string, number>): Html {
   const { base } = c.get('store');
   const lang = c.get('lang');
   if (items.length === 0) return html`<p class="muted">${catalogWords(lang, 'noProducts')}</p>`;
@@ -272,41 +273,43 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       p.taxRateBp === 0 ? w('noTax') : facts.priceMode === 'inclusive' ? w('taxIncluded', { rate }) : w('taxExcluded', { rate });
     const canBuy = unit === 'each' ? avail >= 1000 : avail > 0;
     const maxQty = unit === 'each' ? Math.min(Math.floor(avail / 1000), 999) : avail / 1000;
+    const recommended = await productRecommendations(c, deps, p, facts);
     return page(
       c,
       p.name,
       html`<article>
-        ${p.categoryId ? html`<p><a href="${store.base}/c/${p.categoryId}">${p.categoryName}</a></p>` : ''}
-        <h1>${p.name}</h1>
-        ${p.altName ? html`<p class="muted" lang="${lang === 'en' ? 'zh-CN' : 'en'}">${p.altName}</p>` : ''}
-        <p class="price" style="font-size:1.4rem">${priceText(lang, facts, p)}</p>
-        <p class="muted">${taxNote}</p>
-        <p class="${a.cls}" data-available="${avail}">${a.text}</p>
-        <p>${stars(lang, p)}</p>
-        ${
-          canBuy
-            ? html`<form class="stack" method="post" action="${store.base}/cart/add">
-                ${csrfField(c)}
-                <input type="hidden" name="productId" value="${p.id}" />
-                <label
-                  >${w('quantity')}
-                  <input
-                    type="number"
-                    name="qty"
-                    value="1"
-                    min="${unit === 'each' ? 1 : 0.001}"
-                    max="${maxQty}"
-                    step="${unit === 'each' ? 1 : 0.001}"
-                    required
-                /></label>
-                <button class="btn" type="submit">${w('addToCart')}</button>
-              </form>`
-            : ''
-        }
-        ${p.description ? html`<div class="description" style="white-space:pre-wrap;margin-top:16px">${p.description}</div>` : ''}
-        <p class="muted">${w('sku')}: ${p.sku}</p>
-        ${reviewList(c, `${store.base}/p/${p.id}`, reviewsPage, reviews)}
-      </article>`,
+          ${p.categoryId ? html`<p><a href="${store.base}/c/${p.categoryId}">${p.categoryName}</a></p>` : ''}
+          <h1>${p.name}</h1>
+          ${p.altName ? html`<p class="muted" lang="${lang === 'en' ? 'zh-CN' : 'en'}">${p.altName}</p>` : ''}
+          <p class="price" style="font-size:1.4rem">${priceText(lang, facts, p)}</p>
+          <p class="muted">${taxNote}</p>
+          <p class="${a.cls}" data-available="${avail}">${a.text}</p>
+          <p>${stars(lang, p)}</p>
+          ${
+            canBuy
+              ? html`<form class="stack" method="post" action="${store.base}/cart/add">
+                  ${csrfField(c)}
+                  <input type="hidden" name="productId" value="${p.id}" />
+                  <label
+                    >${w('quantity')}
+                    <input
+                      type="number"
+                      name="qty"
+                      value="1"
+                      min="${unit === 'each' ? 1 : 0.001}"
+                      max="${maxQty}"
+                      step="${unit === 'each' ? 1 : 0.001}"
+                      required
+                  /></label>
+                  <button class="btn" type="submit">${w('addToCart')}</button>
+                </form>`
+              : ''
+          }
+          ${p.description ? html`<div class="description" style="white-space:pre-wrap;margin-top:16px">${p.description}</div>` : ''}
+          <p class="muted">${w('sku')}: ${p.sku}</p>
+          ${reviewList(c, `${store.base}/p/${p.id}`, reviewsPage, reviews)}
+        </article>
+        ${recommended}`,
     );
   });
 }

@@ -83,7 +83,13 @@ const methodName = (c: ShopContext, m: ShippingMethod) => (c.get('lang') === 'zh
 /** A quantity as the buyer types it: whole units, or three decimals for weighed goods. */
 export const qtyInput = (qty: number, unit: string) => (unit === 'each' ? String(qty / 1000) : (qty / 1000).toFixed(3));
 
-export function cartPage(c: ShopContext, cart: PricedShopCart, message: CheckoutWord | null, vars: Record<string, string | number> = {}) {
+export function cartPage(
+  c: ShopContext,
+  cart: PricedShopCart,
+  message: CheckoutWord | null,
+  vars: Record<string, string | number> = {},
+  suggestions: Html | '' = '',
+) {
   const w = wordsOf(c);
   const base = c.get('store').base;
   const cur = cart.terms.currency;
@@ -144,7 +150,8 @@ export function cartPage(c: ShopContext, cart: PricedShopCart, message: Checkout
             </table>
             ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null)}
             <p><a class="btn" href="${base}/checkout">${w('toCheckout')}</a> <a href="${base}">${w('continueShopping')}</a></p>`
-    }`;
+    }
+    ${suggestions}`;
   return page(c, w('cartTitle'), body, { status: message ? 400 : 200 });
 }
 

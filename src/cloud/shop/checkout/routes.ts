@@ -13,6 +13,7 @@ import { changeCart, chargeFor, ensureCart, findCart, pricedCart } from './cart'
 import { loadSaleProducts } from './catalog';
 import { checkCheckoutForm, IDEM_KEY, readCheckoutForm, type CheckoutForm } from './form';
 import { expireDue, orderAccessKey, orderInStore, orderLines, pickupCode, placeOrder, type ShopOrder } from './orders';
+import { cartRecommendations } from '../recommend/views';
 import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type OrderEvent } from './pages';
 import { confirmByQuery, isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
 import { writeFacts } from './records';
@@ -147,7 +148,13 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     await expire(c);
     const cart = await findCart(c, deps);
     const store = c.get('store');
-    return cartPage(c, await pricedCart(deps.db, store.orgId, store.storeId, cart?.id ?? null, deps.clock()), null);
+    const priced = await pricedCart(deps.db, store.orgId, store.storeId, cart?.id ?? null, deps.clock());
+    const suggestions = await cartRecommendations(
+      c,
+      deps,
+      priced.lines.map((l) => l.product.id),
+    );
+    return cartPage(c, priced, null, {}, suggestions);
   });
 
   /** Reads productId and qty (units as typed; thousandths once parsed for the product's unit). */
