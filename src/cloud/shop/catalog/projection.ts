@@ -19,7 +19,14 @@ import { projectOrderProgress } from '../delivery/progress';
 type Written = Pick<RecordRow, 'entity' | 'storeId' | 'entityId' | 'kind' | 'body' | 'seq'>;
 
 /** The store settings the shop reads. */
-export const SHOP_SETTING_KEYS = ['currency', 'priceMode', 'onlineSafetyBuffer', 'storeName', 'timezone', 'onlineAutoCompleteDays'] as const;
+export const SHOP_SETTING_KEYS = [
+  'currency',
+  'priceMode',
+  'onlineSafetyBuffer',
+  'storeName',
+  'timezone',
+  'onlineAutoCompleteDays',
+] as const;
 
 const PROJECTED = new Set([
   'product',

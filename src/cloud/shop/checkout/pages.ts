@@ -355,7 +355,9 @@ export function orderPage(
   const eta = estimate(order, events, timeZone);
   const firstDelivery = events.find((e) => e.kind === 'delivered');
   const completesAt =
-    firstDelivery && !received && order.state === 'paid' && opts.autoCompleteDays ? firstDelivery.at + opts.autoCompleteDays * 86_400_000 : null;
+    firstDelivery && !received && order.state === 'paid' && opts.autoCompleteDays
+      ? firstDelivery.at + opts.autoCompleteDays * 86_400_000
+      : null;
   const day = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone }).format(new Date(ms));
   const state =
     order.state === 'pending'

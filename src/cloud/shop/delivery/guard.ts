@@ -10,7 +10,11 @@ import { rowsOf, type CloudDb } from '../../db/open';
 const TILL_KINDS: readonly string[] = TILL_ONLINE_EVENT_KINDS;
 
 /** Why a till's `online_order_event` is refused, or null when it may write it. */
-export async function refuseTillStep(tx: CloudDb, device: { orgId: string; storeId: string }, d: Record<string, unknown>): Promise<string | null> {
+export async function refuseTillStep(
+  tx: CloudDb,
+  device: { orgId: string; storeId: string },
+  d: Record<string, unknown>,
+): Promise<string | null> {
   const kind = String(d.kind);
   if (!TILL_KINDS.includes(kind)) return `A terminal cannot record the ${kind} step of an online order: the buyer or the shop does`;
   if (d.status != null && kind !== 'tracking' && kind !== 'delivered') return 'Only a carrier’s event names where the parcel is';

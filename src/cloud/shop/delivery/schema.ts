@@ -20,5 +20,9 @@ export const shopOrderProgress = pgTable(
     receivedAt: ms('received_at'),
     receivedAutomatically: boolean('received_automatically').notNull().default(false),
   },
-  (t) => [index('shop_order_progress_due_idx').on(t.deliveredAt).where(sql`received_at IS NULL AND delivered_at IS NOT NULL`)],
+  (t) => [
+    index('shop_order_progress_due_idx')
+      .on(t.deliveredAt)
+      .where(sql`received_at IS NULL AND delivered_at IS NOT NULL`),
+  ],
 );
