@@ -135,7 +135,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'payments.json'), JSON.stringify({ [storeId]: payments }));
   await stop();
   await start('none');
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await stop();
@@ -201,7 +201,7 @@ describe('a cloud killed in the middle of a checkout', () => {
     paid.push(tradeNo);
     // Paid after the restart, on the first notice.
     expect(await alipay.customerPays(tradeNo)).toEqual([{ status: 200, body: 'success' }]);
-  }, 120_000);
+  }, 300_000);
 
   it('after the order committed, before the buyer heard: the same request finds it', async () => {
     const x = await buyer();
@@ -225,7 +225,7 @@ describe('a cloud killed in the middle of a checkout', () => {
     const first = await again();
     expect(await again()).toBe(first);
     // The buyer walks away: it is never paid.
-  }, 120_000);
+  }, 300_000);
 
   it('inside the payment, and after it committed: Alipay’s next notice settles it, once', async () => {
     for (const point of ['consume', 'paid']) {
@@ -240,11 +240,11 @@ describe('a cloud killed in the middle of a checkout', () => {
       const page = await (await x.b.get(alipay.trades.get(tradeNo)!.returnUrl!)).text();
       expect(page).toContain('Paid');
     }
-  }, 240_000);
+  }, 400_000);
 
   it('the order placed just before a kill and never paid expires after the restart, with no request to the shop', async () => {
     await new Promise((r) => setTimeout(r, Math.max(0, abandonedAt + HOLD_MS + 3000 - Date.now())));
-  }, 120_000);
+  }, 300_000);
 
   it('leaves one order per key, each paid notice settled once, and no units held without an order', async () => {
     await stop();
@@ -292,5 +292,5 @@ describe('a cloud killed in the middle of a checkout', () => {
     } finally {
       await store.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
