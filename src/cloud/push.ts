@@ -35,6 +35,7 @@ import {
   type RecordRow,
 } from './records';
 import type { AuthDevice } from './tenancy';
+import { refuseTillStep } from './shop/delivery/guard';
 import { projectShopRecords } from './shop/catalog/projection';
 
 interface Working {
@@ -236,6 +237,13 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
       if (spec.terminalField && m.d[spec.terminalField] !== device.terminalCode) {
         reject(m, 'NOT_YOURS', `${device.terminalCode} cannot write a ${m.e} made by another terminal`);
         continue;
+      }
+      if (m.e === 'online_order_event') {
+        const refused = await refuseTillStep(tx, device, m.d);
+        if (refused) {
+          reject(m, 'FORBIDDEN', refused);
+          continue;
+        }
       }
       const storeId = scopeOf(spec);
       if (spec.kind === 'mutable') {

@@ -28,6 +28,9 @@ export const shippingMethodSchema = z.object({
     .max(50)
     .nullable()
     .default(null),
+  /** Days in transit, counted from payment in the store's calendar (null: the shop promises no date). */
+  minDays: z.number().int().min(0).max(60).nullable().default(null),
+  maxDays: z.number().int().min(0).max(60).nullable().default(null),
 });
 export type ShippingMethod = z.infer<typeof shippingMethodSchema>;
 
@@ -35,7 +38,8 @@ export const onlineShippingSchema = z.object({
   methods: z
     .array(shippingMethodSchema)
     .max(20)
-    .refine((m) => new Set(m.map((x) => x.id)).size === m.length, 'method ids are unique'),
+    .refine((m) => new Set(m.map((x) => x.id)).size === m.length, 'method ids are unique')
+    .refine((m) => m.every((x) => x.minDays === null || x.maxDays === null || x.minDays <= x.maxDays), 'minDays is at most maxDays'),
 });
 export type OnlineShipping = z.infer<typeof onlineShippingSchema>;
 
@@ -52,6 +56,8 @@ export const DEFAULT_ONLINE_SHIPPING: OnlineShipping = {
       itemGrams: 500,
       freeAbove: 9900,
       countries: null,
+      minDays: 2,
+      maxDays: 4,
     },
     {
       id: 'pickup',
@@ -63,6 +69,8 @@ export const DEFAULT_ONLINE_SHIPPING: OnlineShipping = {
       itemGrams: 0,
       freeAbove: null,
       countries: null,
+      minDays: null,
+      maxDays: null,
     },
   ],
 };

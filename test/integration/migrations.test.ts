@@ -468,3 +468,16 @@ describe('0025_product_reviews', () => {
     expect(s.sqlite.prepare('SELECT count, sum, avg100 FROM product_ratings').get()).toEqual({ count: 2, sum: 9, avg100: 450 });
   });
 });
+
+describe('0026_delivery', () => {
+  it('adds the carrier’s status, place and estimated day to online steps: the steps a store had read as before, with none', () => {
+    const s = migratedThrough('0026_delivery', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO online_order_events (id, order_id, kind, carrier, tracking, note, terminal_code, staff_id, at)
+      VALUES ('e1', 'o1', 'shipped', 'SF Express', 'SF1', '', 'T1', NULL, 1);`),
+    );
+    expect(s.sqlite.prepare('SELECT kind, tracking, status, location, eta FROM online_order_events').all()).toEqual([
+      { kind: 'shipped', tracking: 'SF1', status: null, location: null, eta: null },
+    ]);
+  });
+});

@@ -123,10 +123,17 @@ describe('shipping an online order', () => {
     expect((await ok(s.app, 'onlineOrders.get', { id: s.ship }, 'clerk')).state).toBe('shipped');
     await ok(s.app, 'shipping.setStatus', { id: shipment.id, status: 'handed_over' }, 'mgr');
     await ok(s.app, 'shipping.setStatus', { id: shipment.id, status: 'delivered' }, 'mgr');
-    expect(steps(s.app, s.ship).map((x) => x.kind)).toEqual(['packed', 'shipped', 'delivered']);
+    // The courier's hand-over, entered by hand, is a tracking step the buyer sees.
+    expect(steps(s.app, s.ship).map((x) => x.kind)).toEqual(['packed', 'shipped', 'tracking', 'delivered']);
+    expect(
+      s.app.deps.sqlite
+        .prepare("SELECT status FROM online_order_events WHERE order_id = ? AND kind IN ('tracking', 'delivered') ORDER BY at, rowid")
+        .pluck()
+        .all(s.ship),
+    ).toEqual(['handed_over', 'delivered']);
     expect(stockOf(s.app, s.cola.id)).toBe(8000);
     // Every step is queued for the cloud.
-    expect(count(s.app, 'outbox', "entity = 'online_order_event'")).toBe(3);
+    expect(count(s.app, 'outbox', "entity = 'online_order_event'")).toBe(4);
     // A shipped order is not packed again.
     expect((await fail(s.app, 'onlineOrders.markPacked', { id: s.ship }, 'clerk')).details).toMatchObject({ reason: 'onlineDone' });
   });

@@ -5,8 +5,10 @@
  */
 import type { Deps } from '../deps';
 import type { OnlineStepKind } from '../../shared/api/online-orders';
-import { carrierById } from '../shipping/carriers';
+import { carrierById, type CarrierEvent } from '../shipping/carriers';
 import { AppError } from '../errors';
+import { etaDay } from '../../shared/delivery-estimate';
+import type { TRACKING_STATUSES } from '../../shared/sync/shapes';
 
 type StepDeps = Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'terminalCode'>;
 
@@ -27,16 +29,36 @@ export function hasStep(deps: Pick<Deps, 'sqlite'>, orderId: string, kind: Onlin
   );
 }
 
+type TrackingStatus = (typeof TRACKING_STATUSES)[number];
+
+const clean = (text: string | null | undefined, max: number) => (text ? text.replace(UNSAFE, '').trim().slice(0, max) : '');
+
 export function writeStep(
   deps: StepDeps,
-  step: { orderId: string; kind: OnlineStepKind; staffId: string | null; carrier?: string | null; tracking?: string | null; note?: string },
+  step: {
+    orderId: string;
+    kind: OnlineStepKind;
+    staffId: string | null;
+    carrier?: string | null;
+    tracking?: string | null;
+    note?: string;
+    /** A carrier's event: when it happened (else now), where the parcel is, where it was scanned. */
+    at?: number;
+    status?: TrackingStatus | null;
+    location?: string | null;
+    /** The carrier's estimated delivery day, YYYY-MM-DD. */
+    eta?: string | null;
+  },
 ): void {
-  const carrier = step.carrier ? step.carrier.replace(UNSAFE, '').trim().slice(0, 60) || null : null;
+  const carrier = clean(step.carrier, 60) || null;
   const tracking = step.tracking && TRACKING.test(step.tracking) ? step.tracking : null;
+  // A carrier's clock may run ahead of ours: a step is never later than it is written.
+  const now = deps.clock();
+  const at = step.at !== undefined && Number.isSafeInteger(step.at) && step.at > 0 ? Math.min(step.at, now) : now;
   deps.sqlite
     .prepare(
-      `INSERT INTO online_order_events (id, order_id, kind, carrier, tracking, note, terminal_code, staff_id, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO online_order_events (id, order_id, kind, carrier, tracking, note, terminal_code, staff_id, at, status, location, eta)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       deps.ids(),
@@ -44,36 +66,67 @@ export function writeStep(
       step.kind,
       carrier,
       tracking,
-      (step.note ?? '').slice(0, 500),
+      clean(step.note, 500),
       deps.terminalCode,
       step.staffId,
-      deps.clock(),
+      at,
+      step.status ?? null,
+      clean(step.location, 100) || null,
+      step.eta ?? null,
     );
 }
 
-/** A label was bought for (part of) an online order: packed (if not said before), then shipped with carrier and tracking. */
-export function onlineShipped(deps: StepDeps, staffId: string, orderId: string, carrierName: string, trackingNumber: string): void {
+/**
+ * A label was bought for (part of) an online order: packed (if not said before), then shipped with
+ * carrier, tracking and the carrier's estimated delivery day in the store's calendar.
+ */
+export function onlineShipped(
+  deps: StepDeps,
+  staffId: string,
+  orderId: string,
+  carrierName: string,
+  trackingNumber: string,
+  eta: { at: number | null; timeZone: string } = { at: null, timeZone: 'UTC' },
+): void {
   if (!isOnlineOrder(deps, orderId)) return;
   if (!hasStep(deps, orderId, 'packed')) writeStep(deps, { orderId, kind: 'packed', staffId });
-  writeStep(deps, { orderId, kind: 'shipped', staffId, carrier: carrierName, tracking: trackingNumber });
+  const day = eta.at !== null && Number.isSafeInteger(eta.at) && eta.at > 0 ? etaDay(eta.at, eta.timeZone) : null;
+  writeStep(deps, { orderId, kind: 'shipped', staffId, carrier: carrierName, tracking: trackingNumber, eta: day });
 }
 
-/** A shipment moved on: a parcel of an online order delivered is a step on the buyer's timeline (once per parcel). */
-export function onlineShipmentMoved(deps: Deps, shipmentId: string, status: string, staffId: string | null): void {
-  if (status !== 'delivered') return;
+function onlineShipment(deps: Deps, shipmentId: string) {
   const s = deps.sqlite
     .prepare('SELECT order_id AS orderId, carrier, tracking_number AS tracking FROM shipments WHERE id = ?')
     .get(shipmentId) as { orderId: string; carrier: string; tracking: string } | undefined;
-  if (!s || !isOnlineOrder(deps, s.orderId)) return;
-  const tracking = TRACKING.test(s.tracking) ? s.tracking : null;
-  if (tracking !== null && hasStep(deps, s.orderId, 'delivered', tracking)) return;
+  if (!s || !isOnlineOrder(deps, s.orderId)) return null;
   let carrier: string = s.carrier;
   try {
     carrier = carrierById(deps, s.carrier).name;
   } catch {
     // A carrier no longer set up on this till: its id names it well enough.
   }
-  writeStep(deps, { orderId: s.orderId, kind: 'delivered', staffId, carrier, tracking });
+  return { orderId: s.orderId, carrier, tracking: TRACKING.test(s.tracking) ? s.tracking : null };
+}
+
+/**
+ * A tracking event of an online order's parcel, applied for the first time (the shipment applies
+ * each carrier event once, by its key): the buyer's timeline gets it as a step. A delivered parcel
+ * is the `delivered` step (once per parcel), which starts the buyer's time to confirm receipt; the
+ * label's own creation is the `shipped` step already.
+ */
+export function onlineTrackingEvent(deps: Deps, shipmentId: string, e: CarrierEvent, moved: boolean, staffId: string | null): void {
+  if (e.status === 'label_created' || e.status === 'cancelled') return;
+  if (e.status === 'delivered' && !moved) return;
+  const s = onlineShipment(deps, shipmentId);
+  if (!s) return;
+  const where = { at: e.at, location: e.location, note: e.description, carrier: s.carrier, tracking: s.tracking };
+  if (e.status === 'delivered') {
+    if (s.tracking !== null && hasStep(deps, s.orderId, 'delivered', s.tracking)) return;
+    writeStep(deps, { orderId: s.orderId, kind: 'delivered', staffId, ...where, status: 'delivered' });
+    return;
+  }
+  const status: TrackingStatus = e.outForDelivery ? 'out_for_delivery' : e.status;
+  writeStep(deps, { orderId: s.orderId, kind: 'tracking', staffId, ...where, status });
 }
 
 /** Online orders this till must not ship (SQL over order `o`; `?` is this till's terminal code): cancelled, or shipped by another till. */

@@ -52,6 +52,8 @@ export interface CarrierEvent {
   at: number;
   description: string;
   location: string | null;
+  /** In transit, on the last leg (the carrier's `out_for_delivery`): the buyer's timeline says so. */
+  outForDelivery?: boolean;
 }
 
 export interface Carrier {
@@ -220,6 +222,7 @@ export function httpCarrier(config: CarrierApiConfig | null, opts: { timeoutMs?:
           at,
           description: typeof raw.description === 'string' ? raw.description.slice(0, 200) : '',
           location: typeof raw.location === 'string' ? raw.location.slice(0, 100) : null,
+          ...(raw.status === 'out_for_delivery' ? { outForDelivery: true } : {}),
         });
       }
       return out;

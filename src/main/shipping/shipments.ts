@@ -15,7 +15,7 @@ import type { SessionStaff } from '../sessions';
 import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../returns/refunds';
 import { carrierById, type CarrierEvent } from './carriers';
 import type { LabelContext } from './label';
-import { assertShippable, onlineShipmentMoved, onlineShipped, UNSHIPPABLE_ONLINE } from '../online-orders/steps';
+import { assertShippable, onlineShipped, onlineTrackingEvent, UNSHIPPABLE_ONLINE } from '../online-orders/steps';
 
 /** Which status may follow which. A carrier's late or repeated scan never moves a parcel backwards. */
 const NEXT: Record<ShipmentStatus, ShipmentStatus[]> = {
@@ -205,7 +205,7 @@ export async function createShipment(deps: Deps, staff: SessionStaff, input: Cre
           staffId: staff.id,
         });
       }
-      onlineShipped(deps, staff.id, order.id, carrier.name, label.trackingNumber);
+      onlineShipped(deps, staff.id, order.id, carrier.name, label.trackingNumber, { at: label.eta, timeZone: readSettings(deps).timezone });
       insertEvent(deps, id, {
         id: 'created',
         status: 'label_created',
@@ -255,11 +255,12 @@ export function applyEvents(deps: Deps, shipmentId: string, events: CarrierEvent
     const cur = getShipment(deps, shipmentId);
     if (!insertEvent(deps, shipmentId, e)) continue;
     fresh += 1;
-    if (e.status !== cur.status && canMove(cur.status, e.status)) {
+    const moved = e.status !== cur.status && canMove(cur.status, e.status);
+    if (moved) {
       deps.sqlite.prepare('UPDATE shipments SET status = ?, updated_at = ? WHERE id = ?').run(e.status, deps.clock(), shipmentId);
       if (e.status === 'returned') restock(deps, shipmentId, staffId);
-      onlineShipmentMoved(deps, shipmentId, e.status, staffId);
     }
+    onlineTrackingEvent(deps, shipmentId, e, moved, staffId);
   }
   return fresh;
 }

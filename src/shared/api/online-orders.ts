@@ -15,7 +15,8 @@ export type OnlineStepKind =
   | 'return_requested'
   | 'return_approved'
   | 'refunded'
-  | 'shortage';
+  | 'shortage'
+  | 'tracking';
 
 export interface OnlineStep {
   id: string;

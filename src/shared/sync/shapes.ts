@@ -98,6 +98,8 @@ export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
   /** Thousandths of each online product kept back from the web (a listing may set its own). */
   onlineSafetyBuffer: z.number().int().min(0).max(MAX_QTY),
   onlineShipping: onlineShippingSchema,
+  /** Days after delivery when an online order the buyer did not confirm completes by itself. */
+  onlineAutoCompleteDays: z.number().int().min(1).max(90),
 };
 
 export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });
@@ -565,9 +567,15 @@ export const ONLINE_EVENT_KINDS = [
   'return_approved',
   'refunded',
   'shortage',
+  'tracking',
 ] as const;
 /** Till-side steps a device may record; the rest are the cloud's (payment, buyer, carrier). */
-export const TILL_ONLINE_EVENT_KINDS = ['packed', 'shipped', 'picked_up', 'delivered', 'return_approved', 'shortage'] as const;
+export const TILL_ONLINE_EVENT_KINDS = ['packed', 'shipped', 'picked_up', 'delivered', 'return_approved', 'shortage', 'tracking'] as const;
+
+/** Where a carrier says a parcel is (a `tracking` step's status, as the till's shipments name them). */
+export const TRACKING_STATUSES = ['handed_over', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned'] as const;
+/** A `received` step the cloud wrote because the buyer did not confirm within the store's days. */
+export const AUTOMATIC_RECEIPT = 'automatic';
 
 /** One step in an online order's life, as the buyer's timeline shows it. */
 export const onlineOrderEventShape = z.object({
@@ -584,6 +592,15 @@ export const onlineOrderEventShape = z.object({
   terminal_code: terminalCode.nullable(),
   staff_id: optId,
   at: time,
+  /** tracking: where the carrier says the parcel is; received: `automatic` when the store's days ran out. */
+  status: z.enum([...TRACKING_STATUSES, AUTOMATIC_RECEIPT]).nullable(),
+  /** tracking: the carrier's place of the scan. */
+  location: optText(100),
+  /** shipped: the carrier's estimated delivery day (the store's calendar), YYYY-MM-DD. */
+  eta: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
 });
 
 /**

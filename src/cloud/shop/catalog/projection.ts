@@ -15,11 +15,19 @@ import type { CloudDeps } from '../../deps';
 import { parseMutableBody, type RecordRow } from '../../records';
 import { projectReviews } from '../reviews/projection';
 import { projectRecommendations } from '../recommend/projection';
+import { projectOrderProgress } from '../delivery/progress';
 
 type Written = Pick<RecordRow, 'entity' | 'storeId' | 'entityId' | 'kind' | 'body' | 'seq'>;
 
 /** The store settings the shop reads. */
-export const SHOP_SETTING_KEYS = ['currency', 'priceMode', 'onlineSafetyBuffer', 'storeName', 'timezone'] as const;
+export const SHOP_SETTING_KEYS = [
+  'currency',
+  'priceMode',
+  'onlineSafetyBuffer',
+  'storeName',
+  'timezone',
+  'onlineAutoCompleteDays',
+] as const;
 
 const PROJECTED = new Set([
   'product',
@@ -54,6 +62,7 @@ const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? 
 export async function projectShopRecords(tx: CloudDb, orgId: string, rows: Written[], opts: { fresh?: boolean } = {}): Promise<void> {
   await projectReviews(tx, orgId, rows);
   await projectRecommendations(tx, orgId, rows);
+  await projectOrderProgress(tx, orgId, rows);
   const mine = rows.filter((r) => PROJECTED.has(r.entity));
   if (mine.length === 0) return;
   const mutable = new Map<string, Map<string, Data>>();

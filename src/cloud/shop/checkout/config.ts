@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { CloudDeps } from '../../deps';
+import { completeDue } from '../delivery/completion';
 import { expireDue } from './orders';
 import type { ShopPaymentConfig, ShopPayments } from './payment';
 import type { CheckoutOptions } from './routes';
@@ -55,9 +56,10 @@ export function checkoutFromEnv(env: NodeJS.ProcessEnv, secure: boolean): { opti
 }
 
 /**
- * Expires unpaid orders in the background (the shop's own requests expire them too). Only the
- * timer lives in memory; each run is a query any process may make, and rows another process is
- * expiring are skipped.
+ * Expires unpaid orders in the background (the shop's own requests expire them too), and
+ * completes delivered orders whose buyer did not confirm within the store's days. Only the timer
+ * lives in memory; each run is a query any process may make, and rows another process is working
+ * on are skipped.
  */
 export function startExpirySweep(deps: CloudDeps, stock: OrderStock = catalogStock, everyMs = 60_000): () => void {
   let running = false;
@@ -66,6 +68,8 @@ export function startExpirySweep(deps: CloudDeps, stock: OrderStock = catalogSto
     running = true;
     expireDue(deps, stock, null)
       .catch((err: unknown) => console.error('[shop] expiring unpaid orders failed', err instanceof Error ? err.message : err))
+      .then(() => completeDue(deps))
+      .catch((err: unknown) => console.error('[shop] completing delivered orders failed', err instanceof Error ? err.message : err))
       .finally(() => {
         running = false;
       });

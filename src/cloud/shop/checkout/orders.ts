@@ -55,6 +55,9 @@ export interface PlaceInput {
   shipping: number;
   note: string;
   provider: 'alipay';
+  /** The method's days in transit (null: no promise, as for a pick-up). */
+  minDays: number | null;
+  maxDays: number | null;
 }
 
 export type PlaceOutcome =
@@ -134,6 +137,8 @@ export async function placeOrder(
         pickupCodeHash: input.fulfilment === 'pickup' ? sha256(pickupCode(secret, orderId)) : null,
         idempotencyKey: input.idempotencyKey,
         createdAt: now,
+        transitMinDays: input.minDays,
+        transitMaxDays: input.maxDays,
       };
       const [order] = await tx.insert(shopOrders).values(values).returning();
       await tx.insert(shopOrderLines).values(

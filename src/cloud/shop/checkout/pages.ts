@@ -1,5 +1,7 @@
 /** The cart, checkout and order pages, rendered on the server through the shop's frame (everything escaped). */
 import { COUNTRIES, COUNTRY_CODES, type Address } from '../../../shared/address';
+import { transitWindow, type DeliveryWindow } from '../../../shared/delivery-estimate';
+import { AUTOMATIC_RECEIPT } from '../../../shared/sync/shapes';
 import { formatMoney, formatQtyUnit } from '../../../shared/money';
 import type { ShippingMethod } from '../../../shared/online-shipping';
 import type { Unit } from '../../../shared/units';
@@ -79,6 +81,14 @@ function productName(c: ShopContext, p: { name: string; altName: string | null }
 }
 
 const methodName = (c: ShopContext, m: ShippingMethod) => (c.get('lang') === 'zh-CN' && m.nameZh ? m.nameZh : m.name);
+
+/** Days of the store's calendar as the buyer reads them: "Dec 10", "Dec 10 – 12", "12月10日至12日". */
+export function dayRange(c: ShopContext, w: DeliveryWindow): string {
+  const fmt = new Intl.DateTimeFormat(c.get('lang'), { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const from = Date.parse(`${w.from}T00:00:00Z`);
+  const to = Date.parse(`${w.to}T00:00:00Z`);
+  return w.from === w.to ? fmt.format(from) : fmt.formatRange(from, to);
+}
 
 /** A quantity as the buyer types it: whole units, or three decimals for weighed goods. */
 export const qtyInput = (qty: number, unit: string) => (unit === 'each' ? String(qty / 1000) : (qty / 1000).toFixed(3));
@@ -200,7 +210,13 @@ const fieldErr = (c: ShopContext, errors: FieldErrors, k: string) => {
   return e ? html`<span class="field-err" role="alert">${wordsOf(c)(e)}</span>` : '';
 };
 
-export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: CheckoutForm, errors: FieldErrors) {
+export function checkoutPage(
+  c: ShopContext,
+  cart: PricedShopCart,
+  form: CheckoutForm,
+  errors: FieldErrors,
+  when: { now: number; timeZone: string } | null = null,
+) {
   const w = wordsOf(c);
   const base = c.get('store').base;
   const cur = cart.terms.currency;
@@ -228,12 +244,14 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
         <legend>${w('delivery')}</legend>
         ${cart.terms.shipping.methods.map((m) => {
           const charge = chargeFor(m, cart, null);
+          // When it would arrive if paid now, counted in the store's calendar as the order page will.
+          const days = when && m.kind !== 'pickup' ? transitWindow(when.now, when.timeZone, m.minDays, m.maxDays) : null;
           // Each method says what the buyer will pay with it: the page needs no script to be right.
           return html`<label
             ><input type="radio" name="method" value="${m.id}" ${form.method === m.id ? raw('checked') : ''} /> ${methodName(c, m)} —
             ${charge === 0 ? w('free') : charge === null ? '' : money(c, charge, cur)}${
               charge === null ? '' : html` · ${w('total')} ${money(c, cart.priced.total + charge, cur)}`
-            }</label
+            }${days ? html` · <span class="eta">${w('arrives', { dates: dayRange(c, days) })}</span>` : ''}</label
           >`;
         })}
         ${fieldErr(c, errors, 'method')}
@@ -279,6 +297,42 @@ export interface OrderEvent {
   carrier: string | null;
   tracking: string | null;
   at: number;
+  /** The carrier's words for a tracking step or a delivery. */
+  note: string;
+  /** tracking: where the parcel is; received: `automatic` when the store's days ran out. */
+  status: string | null;
+  location: string | null;
+  /** shipped: the carrier's estimated delivery day. */
+  eta: string | null;
+}
+
+const TRACKING_WORDS: Record<string, CheckoutWord> = {
+  handed_over: 'trk_handed_over',
+  in_transit: 'trk_in_transit',
+  out_for_delivery: 'trk_out_for_delivery',
+  delivered: 'trk_delivered',
+  exception: 'trk_exception',
+  returned: 'trk_returned',
+};
+
+/** What a step is called on the timeline. */
+function stepName(w: ReturnType<typeof wordsOf>, e: OrderEvent): string {
+  if (e.kind === 'tracking') return w(TRACKING_WORDS[e.status ?? ''] ?? 'ev_tracking');
+  if (e.kind === 'received' && e.status === AUTOMATIC_RECEIPT) return w('ev_received_auto');
+  return w(`ev_${e.kind}` as CheckoutWord);
+}
+
+/**
+ * When the parcel should arrive, while it is on its way: the carrier's day once a label is
+ * bought, else the days the method promised at checkout, counted from payment.
+ */
+function estimate(order: ShopOrder, events: OrderEvent[], timeZone: string): { days: DeliveryWindow; carrier: string | null } | null {
+  if (order.state !== 'paid' || order.fulfilment !== 'ship' || order.refundDue) return null;
+  if (events.some((e) => e.kind === 'delivered' || e.kind === 'received' || e.kind === 'cancelled' || e.kind === 'refunded')) return null;
+  const shipped = events.filter((e) => e.kind === 'shipped' && e.eta).pop();
+  if (shipped?.eta) return { days: { from: shipped.eta, to: shipped.eta }, carrier: shipped.carrier };
+  const days = order.paidAt ? transitWindow(order.paidAt, timeZone, order.transitMinDays, order.transitMaxDays) : null;
+  return days ? { days, carrier: null } : null;
 }
 
 export function orderPage(
@@ -286,7 +340,14 @@ export function orderPage(
   order: ShopOrder,
   lines: ShopOrderLine[],
   events: OrderEvent[],
-  opts: { key: string | null; pickupCode: string | null; reviews?: Map<string, Review> | null; timeZone?: string },
+  opts: {
+    key: string | null;
+    pickupCode: string | null;
+    reviews?: Map<string, Review> | null;
+    timeZone?: string;
+    /** The store's days after delivery until the order completes by itself. */
+    autoCompleteDays?: number;
+  },
 ) {
   const w = wordsOf(c);
   const base = c.get('store').base;
@@ -297,6 +358,14 @@ export function orderPage(
   const keyField = opts.key ? html`<input type="hidden" name="key" value="${opts.key}" />` : '';
   const delivered = events.some((e) => e.kind === 'delivered');
   const received = events.some((e) => e.kind === 'received');
+  const timeZone = opts.timeZone ?? 'UTC';
+  const eta = estimate(order, events, timeZone);
+  const firstDelivery = events.find((e) => e.kind === 'delivered');
+  const completesAt =
+    firstDelivery && !received && order.state === 'paid' && opts.autoCompleteDays
+      ? firstDelivery.at + opts.autoCompleteDays * 86_400_000
+      : null;
+  const day = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone }).format(new Date(ms));
   const state =
     order.state === 'pending'
       ? w('statePending', { time: time(order.expiresAt) })
@@ -310,6 +379,15 @@ export function orderPage(
   const body = html`${STYLE}
     <h1>${w('orderTitle', { number: order.shopNumber })}</h1>
     <p><strong>${state}</strong></p>
+    ${
+      eta
+        ? html`<p class="eta">
+            <strong>${w('estimatedDelivery', { dates: dayRange(c, eta.days) })}</strong>${
+              eta.carrier ? html` ${w('etaByCarrier', { carrier: eta.carrier })}` : ''
+            }
+          </p>`
+        : ''
+    }
     ${order.refundDue ? html`<p class="errbox">${w('refundDue')}</p>` : ''}
     ${
       order.state === 'pending'
@@ -371,16 +449,18 @@ export function orderPage(
       ${events.map(
         (e) =>
           html`<li>
-            ${w(`ev_${e.kind}` as CheckoutWord)}: ${time(e.at)}
-            ${e.tracking ? html`— ${w('tracking', { carrier: e.carrier ?? '', tracking: e.tracking })}` : ''}
+            ${stepName(w, e)}: ${time(e.at)}
+            ${e.kind !== 'tracking' && e.tracking ? html`— ${w('tracking', { carrier: e.carrier ?? '', tracking: e.tracking })}` : ''}
+            ${(e.kind === 'tracking' || e.kind === 'delivered') && (e.note || e.location) ? html`— ${[e.note, e.location].filter(Boolean).join(' · ')}` : ''}
           </li>`,
       )}
     </ul>
     ${
       delivered && !received
         ? html`<form method="post" action="${base}/orders/${order.id}/received">
-            ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('confirmReceipt')}</button>
-          </form>`
+              ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('confirmReceipt')}</button>
+            </form>
+            ${completesAt ? html`<p class="muted">${w('autoCompleteOn', { date: day(completesAt) })}</p>` : ''}`
         : ''
     }`;
   return page(c, w('orderTitle', { number: order.shopNumber }), body);

@@ -11,7 +11,7 @@ import type { ShopContext, ShopEnv } from '../web/env';
 import { errorPage } from '../web/page';
 import { changeCart, chargeFor, ensureCart, findCart, pricedCart } from './cart';
 import { loadSaleProducts } from './catalog';
-import { checkCheckoutForm, IDEM_KEY, readCheckoutForm, type CheckoutForm } from './form';
+import { checkCheckoutForm, IDEM_KEY, readCheckoutForm, type CheckoutForm, type FieldErrors } from './form';
 import { expireDue, orderAccessKey, orderInStore, orderLines, pickupCode, placeOrder, type ShopOrder } from './orders';
 import { cartRecommendations } from '../recommend/views';
 import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type OrderEvent } from './pages';
@@ -19,6 +19,7 @@ import { confirmByQuery, isMobile, receiveAlipayNotice, startAlipay, type ShopPa
 import { writeFacts } from './records';
 import { orderReviewLinks } from '../reviews/reviews';
 import { storeFacts } from '../catalog/queries';
+import { storeAutoCompleteDays } from '../delivery/completion';
 import { shopOrders } from './schema';
 import type { OrderStock } from './stock';
 import { checkoutWords } from './words';
@@ -72,13 +73,22 @@ async function orderEvents(deps: CloudDeps, order: ShopOrder): Promise<OrderEven
         AND (body::jsonb -> 'd' ->> 'order_id') = ${order.id}`,
   );
   return rows
-    .map((r) => (JSON.parse(r.body) as { d: OrderEvent }).d)
-    .map((d) => ({ kind: d.kind, carrier: d.carrier, tracking: d.tracking, at: d.at }))
+    .map((r) => (JSON.parse(r.body) as { d: Partial<OrderEvent> & Pick<OrderEvent, 'kind' | 'at'> }).d)
+    .map((d) => ({
+      kind: d.kind,
+      carrier: d.carrier ?? null,
+      tracking: d.tracking ?? null,
+      at: d.at,
+      note: d.note ?? '',
+      status: d.status ?? null,
+      location: d.location ?? null,
+      eta: d.eta ?? null,
+    }))
     .sort((a, b) => a.at - b.at || STEP_RANK.indexOf(a.kind) - STEP_RANK.indexOf(b.kind));
 }
 
 /** Steps written in one moment (a label bought packs and ships at once) read in the order they happen. */
-const STEP_RANK: readonly string[] = ['packed', 'shipped', 'picked_up', 'delivered', 'received'];
+const STEP_RANK: readonly string[] = ['packed', 'shipped', 'tracking', 'picked_up', 'delivered', 'received'];
 
 function origin(c: Context, opts: CheckoutOptions): string {
   return (opts.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
@@ -218,7 +228,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       f.phone = buyer.phone ?? '';
     }
     f.method = cart.terms.shipping.methods[0]!.id;
-    return checkoutPage(c, cart, f, {});
+    return checkoutView(c, cart, f, {});
   });
 
   shop.post('/checkout', async (c) => {
@@ -237,10 +247,10 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null, deps.clock());
     if (cart.lines.length === 0) return c.redirect(`${store.base}/cart`, 303);
     const checked = checkCheckoutForm(f, cart.terms.shipping.methods);
-    if (!checked.ok) return checkoutPage(c, cart, f, checked.errors);
+    if (!checked.ok) return checkoutView(c, cart, f, checked.errors);
     const v = checked.value;
     const shipping = chargeFor(v.method, cart, v.address?.country ?? null);
-    if (shipping === null) return checkoutPage(c, cart, f, { _form: 'fixErrors', method: 'noShipTo' });
+    if (shipping === null) return checkoutView(c, cart, f, { _form: 'fixErrors', method: 'noShipTo' });
     // Alipay takes yuan only: a store in another currency has no online payment to offer yet.
     if (!opts.payments(store.storeId)?.alipay || cart.terms.currency !== 'CNY')
       return errorPage(c, 409, checkoutWords(c.get('lang'), 'noPayment'));
@@ -263,6 +273,8 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
         shipping,
         note: v.note,
         provider: 'alipay',
+        minDays: v.method.kind === 'pickup' ? null : v.method.minDays,
+        maxDays: v.method.kind === 'pickup' ? null : v.method.maxDays,
       },
       holdMs,
     );
@@ -272,6 +284,12 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     }
     return repeat(c, placed.order);
   });
+
+  /** The checkout form, each delivery method with the days it would arrive if paid now (the store's calendar). */
+  async function checkoutView(c: ShopContext, cart: Awaited<ReturnType<typeof pricedCart>>, f: CheckoutForm, errors: FieldErrors) {
+    const { timeZone } = await storeFacts(deps.db, c.get('store').orgId, c.get('store').storeId);
+    return checkoutPage(c, cart, f, errors, { now: deps.clock(), timeZone });
+  }
 
   /** A placed order: to the cashier while it is pending, else to its page. */
   function repeat(c: ShopContext, order: ShopOrder) {
@@ -304,6 +322,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       pickupCode: code,
       reviews,
       timeZone,
+      autoCompleteDays: await storeAutoCompleteDays(deps.db, c.get('store').orgId, order.storeId),
     });
   });
 

@@ -94,6 +94,9 @@ export const shopOrders = pgTable(
     refundDue: integer('refund_due').notNull().default(0),
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: ms('created_at').notNull(),
+    /** The chosen method's days in transit when the order was placed (the promise stays as it was made). */
+    transitMinDays: integer('transit_min_days'),
+    transitMaxDays: integer('transit_max_days'),
   },
   (t) => [
     uniqueIndex('shop_orders_number_uq').on(t.storeId, t.shopNumber),

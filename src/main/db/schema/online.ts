@@ -66,6 +66,9 @@ export const onlineOrderEvents = sqliteTable(
     terminalCode: text('terminal_code'),
     staffId: text('staff_id'),
     at: integer('at').notNull(),
+    status: text('status'),
+    location: text('location'),
+    eta: text('eta'),
   },
   (t) => [index('online_order_events_order_idx').on(t.orderId, t.at)],
 );
