@@ -23,6 +23,7 @@ import { productReviewPage } from '../reviews/reviews';
 import { reviewList } from '../reviews/views';
 import { availableOnline } from './stock';
 import { catalogWords } from './words';
+import { noteShopEvent } from '../insight/events';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -239,6 +240,9 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const typed = q.q.trim();
     const title = typed ? catalogWords(lang, 'resultsFor', { q: typed }) : catalogWords(lang, 'allProducts');
     const empty = list.items.length === 0 && q.page === 1 && typed;
+    // A search typed, not the next page, a new sort or the other language of one already counted.
+    if (typed && q.page === 1 && !['page', 'sort', 'lang'].some((k) => c.req.query(k) !== undefined))
+      noteShopEvent(c, { kind: 'search', query: typed, results: list.items.length + (list.more ? 1 : 0) });
     return page(
       c,
       title,
@@ -271,6 +275,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       p.taxRateBp === 0 ? w('noTax') : facts.priceMode === 'inclusive' ? w('taxIncluded', { rate }) : w('taxExcluded', { rate });
     const canBuy = unit === 'each' ? avail >= 1000 : avail > 0;
     const maxQty = unit === 'each' ? Math.min(Math.floor(avail / 1000), 999) : avail / 1000;
+    noteShopEvent(c, { kind: 'product_view', productId: p.id });
     return page(
       c,
       p.name,
