@@ -3,9 +3,9 @@ import { rowsOf, sql } from '../../../src/cloud/db/open';
 import { normaliseQuery, sweepShopEvents, VISITOR_COOKIE } from '../../../src/cloud/shop/insight/events';
 import { createOrg, createStore } from '../../../src/cloud/tenancy';
 import { dayToIso } from '../../../src/shared/business-day';
-import { CloudCallError } from '../../../src/main/sync/transport';
-import { ok } from '../../support/app';
-import { COLA, sell } from '../../support/shop';
+import { CloudCallError, NetworkError, type SyncTransport } from '../../../src/main/sync/transport';
+import { fail, ok } from '../../support/app';
+import { COLA, sell, shop as counterOnly } from '../../support/shop';
 import { shopOrg } from '../../support/shop-cloud';
 import { syncAll } from '../../support/sync';
 import { Browser, hidden, startShopCloud, tillWithShop, type ShopCloud } from '../../support/shop-checkout';
@@ -273,5 +273,32 @@ describe('the dashboard’s channels', () => {
       sales: counterBefore.sales + sale.total,
     });
     expect(after.find((c) => c.channel === 'online')).toEqual(synced.find((c) => c.channel === 'online'));
+  });
+});
+
+describe('when the shop cannot be asked', () => {
+  it('says the store has no cloud, or that the cloud cannot be reached', async () => {
+    const alone = await counterOnly();
+    try {
+      const e = await fail(alone.app, 'insight.online', around(), 's1');
+      expect(e.code).toBe('CONFLICT');
+      expect(e.details).toMatchObject({ reason: 'noCloud', messageKey: 'dashboard:online.noCloud' });
+    } finally {
+      alone.app.close();
+    }
+    const engine = shop.till.sync.engine as unknown as { transport: SyncTransport };
+    const kept = engine.transport;
+    engine.transport = {
+      request: () => Promise.reject(new NetworkError('The cloud cannot be reached')),
+    };
+    try {
+      const e = await fail(shop.till, 'insight.online', around(), 's1');
+      expect(e.code).toBe('IO');
+      expect(e.details).toMatchObject({ reason: 'offline', messageKey: 'dashboard:online.offline' });
+    } finally {
+      engine.transport = kept;
+    }
+    // Reachable again, it answers.
+    expect((await ok(shop.till, 'insight.online', around(), 's1')).from).toBe(around().from);
   });
 });
