@@ -36,7 +36,7 @@ export async function onlineFunnel(deps: Deps, input: { from: string; to: string
   const link = cloudLink(deps.sqlite);
   if (!link)
     throw new AppError('CONFLICT', 'This store has no cloud, so it has no online shop', {
-      messageKey: 'dashboard:online.noCloud',
+      messageKey: 'dashboard.online.noCloud',
       reason: 'noCloud',
     });
   const client = syncRuntime(deps).engine.client(link);
@@ -46,7 +46,7 @@ export async function onlineFunnel(deps: Deps, input: { from: string; to: string
     answer = await client.shopInsight({ storeId: link.storeId, from: input.from, to: input.to });
   } catch (err) {
     const e = cloudError(err);
-    if (e.code === 'IO') throw new AppError('IO', e.message, { messageKey: 'dashboard:online.offline', reason: 'offline' });
+    if (e.code === 'IO') throw new AppError('IO', e.message, { messageKey: 'dashboard.online.offline', reason: 'offline' });
     throw e;
   }
   const parsed = funnelShape.safeParse(answer);

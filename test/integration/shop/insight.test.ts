@@ -282,7 +282,7 @@ describe('when the shop cannot be asked', () => {
     try {
       const e = await fail(alone.app, 'insight.online', around(), 's1');
       expect(e.code).toBe('CONFLICT');
-      expect(e.details).toMatchObject({ reason: 'noCloud', messageKey: 'dashboard:online.noCloud' });
+      expect(e.details).toMatchObject({ reason: 'noCloud', messageKey: 'dashboard.online.noCloud' });
     } finally {
       alone.app.close();
     }
@@ -294,7 +294,7 @@ describe('when the shop cannot be asked', () => {
     try {
       const e = await fail(shop.till, 'insight.online', around(), 's1');
       expect(e.code).toBe('IO');
-      expect(e.details).toMatchObject({ reason: 'offline', messageKey: 'dashboard:online.offline' });
+      expect(e.details).toMatchObject({ reason: 'offline', messageKey: 'dashboard.online.offline' });
     } finally {
       engine.transport = kept;
     }
