@@ -71,13 +71,14 @@ function Funnel({ f }: { f: OnlineFunnel }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const pct = (bp: number | null) => (bp === null ? '–' : fmt.percent(bp));
-  // Each step counts the visits that reached it (a visit viewing five products is one visit that viewed).
+  // Each step counts the visits that reached it (a visit viewing five products is one visit that
+  // viewed); the last step counts paid orders, against visits too.
   const steps = [
-    { key: 'visits', events: f.visits, visits: f.visits },
-    { key: 'productViews', ...f.productViews },
-    { key: 'carts', ...f.carts },
-    { key: 'checkouts', ...f.checkouts },
-    { key: 'paid', events: f.paid, visits: f.paid },
+    { key: 'visits', events: f.visits, reached: f.visits, visits: null },
+    { key: 'productViews', events: f.productViews.events, reached: f.productViews.visits, visits: f.productViews.visits },
+    { key: 'carts', events: f.carts.events, reached: f.carts.visits, visits: f.carts.visits },
+    { key: 'checkouts', events: f.checkouts.events, reached: f.checkouts.visits, visits: f.checkouts.visits },
+    { key: 'paid', events: f.paid, reached: f.paid, visits: null },
   ] as const;
   return (
     <table className="report-table" data-testid="online-funnel">
@@ -95,9 +96,9 @@ function Funnel({ f }: { f: OnlineFunnel }) {
           <tr key={s.key} data-testid={`funnel-${s.key}`}>
             <td>{t(`dashboard.online.${s.key}`)}</td>
             <td className="num">{s.events}</td>
-            <td className="num">{s.visits}</td>
-            <td className="num">{i === 0 ? '' : pct(shareBp(s.visits, f.visits))}</td>
-            <td className="num">{i === 0 ? '' : pct(shareBp(s.visits, steps[i - 1]!.visits))}</td>
+            <td className="num">{s.visits ?? ''}</td>
+            <td className="num">{i === 0 ? '' : pct(shareBp(s.reached, f.visits))}</td>
+            <td className="num">{i === 0 ? '' : pct(shareBp(s.reached, steps[i - 1]!.reached))}</td>
           </tr>
         ))}
       </tbody>
