@@ -9,6 +9,7 @@ import { openCloudStore } from './db/open';
 import { cloudDeps } from './deps';
 import { buildCloudApp, serveCloud } from './server';
 import { checkoutFromEnv, startExpirySweep } from './shop/checkout/config';
+import { DEFAULT_RETENTION_DAYS, startShopEventsSweep } from './shop/insight/events';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
   };
   const app = buildCloudApp(deps, { signupSecret, shop, serverTiming: process.env.CLOUD_SERVER_TIMING === '1' });
   const stopSweep = checkout.options ? startExpirySweep(deps, checkout.options.stock) : () => undefined;
+  // Storefront events are kept this many days, then deleted.
+  const eventDays = Number(process.env.SHOP_EVENTS_DAYS || DEFAULT_RETENTION_DAYS);
+  if (!Number.isInteger(eventDays) || eventDays < 1)
+    throw new Error(`SHOP_EVENTS_DAYS must be a whole number of days, got ${process.env.SHOP_EVENTS_DAYS}`);
+  const stopEventsSweep = startShopEventsSweep(deps, eventDays);
   console.log(checkout.note);
   const running = await serveCloud(app, { port, host: values.host });
   console.log(`Countertop cloud database: ${store.kind} (${store.where})`);
@@ -55,6 +61,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     stopSweep();
+    stopEventsSweep();
     void running
       .close()
       .then(() => store.close())

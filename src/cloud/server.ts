@@ -27,6 +27,7 @@ import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
 import { listRejections, overview, resolveRejection, storeStock } from './reports';
 import { registerPaymentRoutes } from './payments/routes';
 import { buildShopApp, type ShopOptions } from './shop/routes';
+import { registerShopInsightApi } from './shop/insight/report';
 import type { NoticeVerifiers } from './payments/verifiers';
 import {
   authDevice,
@@ -227,6 +228,7 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     verifiers: opts.noticeVerifiers,
     rateLimit: opts.rateLimit === false ? false : undefined,
   });
+  registerShopInsightApi(authed, deps);
   app.route(v, authed);
   // `/shop/<store>/` and `/shop/<store>` are one page: a trailing slash that matches nothing redirects.
   app.use('/shop/*', trimTrailingSlash());

@@ -481,3 +481,21 @@ describe('0026_delivery', () => {
     ]);
   });
 });
+
+describe('0026_online_orders_index', () => {
+  it('indexes the online orders of a store that has some: the dashboard reads them through it', () => {
+    const s = migratedThrough('0026_online_orders_index', (old) =>
+      old.sqlite.exec(`
+      PRAGMA foreign_keys = OFF;
+      INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
+                          tax_total, total, paid, change, taxes, created_at, source)
+      VALUES ('o1', 'W1', 'c1', 'k1', 'WEB', 'st', 'CNY', 'inclusive', 100, 0, 0, 100, 100, 0, '[]', 5, 'online'),
+             ('o2', 'S1', 'c2', 'k2', 'T1', 'st', 'CNY', 'inclusive', 200, 0, 0, 200, 200, 0, '[]', 6, NULL);`),
+    );
+    const plan = s.sqlite
+      .prepare("EXPLAIN QUERY PLAN SELECT id FROM orders WHERE source = 'online' AND created_at >= 0 AND created_at < 10")
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('orders_online_idx');
+    expect(s.sqlite.prepare("SELECT id FROM orders WHERE source = 'online' AND created_at >= 0").pluck().all()).toEqual(['o1']);
+  });
+});

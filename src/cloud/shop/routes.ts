@@ -7,6 +7,7 @@ import { CloudHttpError, type CloudDeps } from '../deps';
 import { registerBuyerRoutes, type BuyerOptions } from './buyers/routes';
 import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
+import { recordShopEvents } from './insight/events';
 import { registerReviewRoutes } from './reviews/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { csrf } from './web/csrf';
@@ -47,6 +48,8 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   registerPaymentNotices(shop, deps, opts.checkout);
   shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
   shop.use('*', loadBuyer(deps, opts));
+  // What buyers do, for the manager: first-party events written after each page (insight/).
+  shop.use('*', recordShopEvents(deps));
   shop.notFound((c) => errorPage(c, 404, frameWords(c.get('lang'), 'notFound')));
   registerCatalogRoutes(shop, deps);
   registerBuyerRoutes(shop, deps, opts);

@@ -7,6 +7,7 @@ import { categoryPerf, heatmap, parseRange, paymentMix, productList, series, sta
 import { applyPendingInsight, rebuildRollups } from './rollups';
 import { businessDaySettings, writeCutoff } from './settings';
 import { suggestionsFor } from './suggestions';
+import { channelSales, onlineFunnel } from './online';
 // Registers refunds as a rollup source for rebuilds.
 import './refund-source';
 import { recordAudit } from '../audit/audit';
@@ -53,5 +54,7 @@ export const insightHandlers: HandlersFor<typeof insightContract> = {
   }),
   'insight.customers': fresh((_i, deps) => customerInsight(deps, deps.clock())),
   'insight.segment': fresh((input, deps) => segmentMembers(deps, deps.clock(), input)),
+  'insight.online': (input, { deps }) => onlineFunnel(deps, input),
+  'insight.channels': fresh((input, deps) => channelSales(deps, input)),
   'insight.suggestions': fresh((input, deps) => suggestionsFor(deps, input.productIds, input.limit ?? 4)),
 };

@@ -25,7 +25,10 @@ import { isUnit, isWeighed, lineGrams, lineGramsSql, MASS_UNITS } from '../../sh
 /** SQL: the line `l` is weighed (its quantity is a mass, not pieces). */
 const WEIGHED_SQL = `l.unit IN (${MASS_UNITS.map((u) => `'${u}'`).join(', ')})`;
 
-export const DIM = { product: 1, category: 2, staff: 3, tender: 4 } as const;
+/** `channel`: the online shop's sales only (ref 'online'); the counter's are the total minus them. */
+export const DIM = { product: 1, category: 2, staff: 3, tender: 4, channel: 5 } as const;
+/** The one key of DIM.channel. */
+export const ONLINE = 'online';
 export type Dim = (typeof DIM)[keyof typeof DIM];
 
 export interface RollupLine {
@@ -56,6 +59,8 @@ export interface RollupEvent {
   lines: RollupLine[];
   /** Tenders: for a sale what was paid, for a refund what was paid back. */
   payments: { kind: string; amount: number }[];
+  /** Where a sale was made: 'online' for the shop's orders (null or absent: a till, or an import). */
+  source?: string | null;
 }
 
 type Sql = Pick<Deps, 'sqlite'>;
@@ -142,7 +147,8 @@ const SQL = {
   pair: 'INSERT INTO basket_pairs (a, b, n) VALUES (?, ?, 1) ON CONFLICT (a, b) DO UPDATE SET n = n + 1',
   tally: `INSERT INTO shift_tallies (shift_id, kind, key, count, amount) VALUES (?, ?, ?, 1, ?)
           ON CONFLICT (shift_id, kind, key) DO UPDATE SET count = count + 1, amount = amount + excluded.amount`,
-  saleOrder: 'SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId, shift_id AS shiftId FROM orders WHERE id = ?',
+  saleOrder:
+    'SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId, shift_id AS shiftId, source FROM orders WHERE id = ?',
   saleLines: `SELECT l.product_id AS productId, p.category_id AS categoryId, l.qty, l.total AS amount, l.tax, l.discount,
                      (l.cost * l.qty + 500) / 1000 AS cost, l.unit
               FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.position`,
@@ -220,6 +226,7 @@ export function applyToRollups(
   }
   if (event.staffId) keyed(DIM.staff, event.staffId, { ...whole, orders: 0, rCount: 0 });
   for (const p of event.payments) keyed(DIM.tender, p.kind, sale ? { sales: p.amount } : { rAmount: p.amount });
+  if (sale && event.source === ONLINE) keyed(DIM.channel, ONLINE, { ...whole, orders: 0 });
 
   const productKeys: number[] = [];
   for (const [id, m] of perKey) {
@@ -382,6 +389,10 @@ export function applySalesToRollups(
       for (let i = 1; i < M_COUNT; i++) m[i]! += whole[i]!;
     }
     for (const p of event.payments) keyedRow(DIM.tender, p.kind)[2]! += p.amount;
+    if (event.source === ONLINE) {
+      const m = keyedRow(DIM.channel, ONLINE);
+      for (let i = 1; i < M_COUNT; i++) m[i]! += whole[i]!;
+    }
 
     if (event.customerId) {
       const c = customers.get(event.customerId);
@@ -466,7 +477,7 @@ function addInto(into: Float64Array, m: Float64Array): void {
 /** The sale event of a stored order (lines, tenders, staff, customer, shift). */
 export function saleEvent(deps: Sql, orderId: string): RollupEvent | null {
   const o = prepared(deps, SQL.saleOrder).get(orderId) as
-    { id: string; at: number; staffId: string; customerId: string | null; shiftId: string | null } | undefined;
+    { id: string; at: number; staffId: string; customerId: string | null; shiftId: string | null; source: string | null } | undefined;
   if (!o) return null;
   const lines = prepared(deps, SQL.saleLines).all(orderId) as RollupLine[];
   const payments = prepared(deps, SQL.salePayments).all(orderId) as {
@@ -509,6 +520,7 @@ export function recordSaleInsight(deps: InsightDeps, orderId: string): void {
 export function applyPendingInsight(deps: InsightDeps): number {
   if (!cachedStatement(deps.sqlite, SQL.anyPending, 'pluck').get()) return 0;
   return inTransaction(deps.sqlite, () => {
+    ensureChannelRollups(deps);
     let n = 0;
     for (;;) {
       const batch = prepared(deps, SQL.pending).all() as { seq: number; orderId: string }[];
@@ -577,7 +589,8 @@ export function rebuildRollups(
     INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.category}, COALESCE(p.category_id, '')
       FROM (SELECT DISTINCT product_id FROM order_lines) l LEFT JOIN products p ON p.id = l.product_id;
     INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.staff}, staff_id FROM orders;
-    INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.tender}, kind FROM payments;`);
+    INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT DISTINCT ${DIM.tender}, kind FROM payments;
+    INSERT OR IGNORE INTO insight_keys (dim, ref) SELECT ${DIM.channel}, '${ONLINE}' WHERE EXISTS (SELECT 1 FROM orders WHERE source = '${ONLINE}');`);
 
   // 3. Per order and per (order, product/category): the line sums.
   db.exec(`DROP TABLE IF EXISTS temp.ol;
@@ -591,8 +604,9 @@ export function rebuildRollups(
       JOIN insight_keys kc ON kc.dim = ${DIM.category} AND kc.ref = COALESCE(p.category_id, '')
       GROUP BY l.order_id, l.product_id;
     DROP TABLE IF EXISTS temp.oo;
+    -- An order's sales are its lines' totals, as each sale adds them (an online order's total also holds its shipping).
     CREATE TEMP TABLE oo AS
-      SELECT o.id AS order_id, o.staff_id, o.customer_id, o.created_at, o.total, COALESCE(SUM(ol.pieces), 0) AS units,
+      SELECT o.id AS order_id, o.staff_id, o.customer_id, o.created_at, COALESCE(SUM(ol.sales), 0) AS total, COALESCE(SUM(ol.pieces), 0) AS units,
              COALESCE(SUM(ol.grams), 0.0) AS grams,
              COALESCE(SUM(ol.net), 0) AS net, COALESCE(SUM(ol.tax), 0) AS tax, COALESCE(SUM(ol.discount), 0) AS discount,
              COALESCE(SUM(ol.cost), 0) AS cost
@@ -624,6 +638,11 @@ export function rebuildRollups(
     SELECT ${DIM.tender}, 0, ob.day, k.k, COUNT(DISTINCT p.order_id), SUM(p.amount)
     FROM payments p JOIN temp.ob ob ON ob.order_id = p.order_id
     JOIN insight_keys k ON k.dim = ${DIM.tender} AND k.ref = p.kind GROUP BY ob.day, k.k`);
+  db.exec(`INSERT INTO rollup_keyed (dim, level, bucket, k, ${cols})
+    SELECT ${DIM.channel}, 0, ob.day, k.k, COUNT(*), SUM(oo.units), SUM(oo.total), SUM(oo.net), SUM(oo.tax), SUM(oo.discount), SUM(oo.cost),
+      SUM(oo.grams)
+    FROM orders o JOIN temp.oo oo ON oo.order_id = o.id JOIN temp.ob ob ON ob.order_id = o.id
+    JOIN insight_keys k ON k.dim = ${DIM.channel} AND k.ref = '${ONLINE}' WHERE o.source = '${ONLINE}' GROUP BY ob.day, k.k`);
   log('rollups: days done');
   // day → part, part → month, month → quarter, quarter → year (see bucketsOf).
   db.exec(`DROP TABLE IF EXISTS temp.dm;
@@ -690,6 +709,42 @@ export function rebuildRollups(
   for (const e of opts.extra ?? []) applyToRollups(deps, e, { shiftTallies: false });
   log(`rollups: ${packAllDays(deps, DIM.product)} product days packed`);
   markRollupSettings(deps, timezone, cutoffHour);
+  markChannelRollups(deps);
+}
+
+const CHANNELS_META = 'channels';
+
+function markChannelRollups(deps: Sql): void {
+  deps.sqlite.prepare("INSERT INTO insight_meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO NOTHING").run(CHANNELS_META);
+}
+
+/**
+ * Rollups written before they kept the online channel lack its rows: the online orders already
+ * rolled up (not those still queued, which `applyToRollups` will count) are added once, before any
+ * sale is added the new way. Online orders are few, and read through their own index.
+ */
+export function ensureChannelRollups(deps: InsightDeps): void {
+  if (cachedStatement(deps.sqlite, 'SELECT 1 FROM insight_meta WHERE key = ?', 'pluck').get(CHANNELS_META)) return;
+  inTransaction(deps.sqlite, () => {
+    const ids = deps.sqlite
+      .prepare(
+        `SELECT o.id FROM orders o WHERE o.source = '${ONLINE}' AND o.created_at >= 0
+         AND NOT EXISTS (SELECT 1 FROM insight_pending q WHERE q.order_id = o.id)`,
+      )
+      .pluck()
+      .all() as string[];
+    const deltas: BucketDelta[] = [];
+    for (const id of ids) {
+      const e = saleEvent(deps, id);
+      if (!e) continue;
+      const whole: Partial<Measures> = { orders: 1 };
+      for (const l of e.lines)
+        for (const [k, v] of Object.entries(lineMeasures('sale', l, false)) as [keyof Measures, number][]) whole[k] = (whole[k] ?? 0) + v;
+      deltas.push({ at: e.at, hourly: null, keyed: [{ dim: DIM.channel, ref: ONLINE, m: whole }] });
+    }
+    if (deltas.length > 0) addToBuckets(deps, deltas);
+    markChannelRollups(deps);
+  });
 }
 
 export function markRollupSettings(deps: Sql, timezone: string, cutoffHour: number): void {

@@ -158,6 +158,11 @@ export class CloudClient {
       staffToken,
     );
   }
+  /** The online shop's funnel and searches of this terminal's store (a device request). */
+  shopInsight(q: { storeId: string; from: string; to: string }) {
+    const qs = `store=${encodeURIComponent(q.storeId)}&from=${encodeURIComponent(q.from)}&to=${encodeURIComponent(q.to)}`;
+    return this.call<unknown>('GET', `/v1/shop-insight?${qs}`);
+  }
   rejections(staffToken: string) {
     return this.call<CloudRejection[]>('GET', '/v1/rejections', undefined, staffToken);
   }

@@ -5,4 +5,6 @@ export const insightData = {
   products: call('insight.products'),
   segment: call('insight.segment'),
   suggestions: call('insight.suggestions'),
+  online: call('insight.online'),
+  channels: call('insight.channels'),
 };

@@ -160,6 +160,37 @@ export interface BusinessDayInfo {
   today: string;
 }
 
+/** One step of the shop's funnel: how many times it happened, and in how many visits. */
+export interface FunnelStep {
+  events: number;
+  visits: number;
+}
+
+/** What buyers did in the store's online shop over a range of the store's calendar days. */
+export interface OnlineFunnel {
+  from: string;
+  to: string;
+  /** Visitors counted once a day each. */
+  visits: number;
+  productViews: FunnelStep;
+  carts: FunnelStep;
+  checkouts: FunnelStep;
+  /** Orders paid. */
+  paid: number;
+  /** The most searched texts, with how many of those searches found nothing. */
+  topSearches: { query: string; searches: number; empty: number }[];
+  /** Texts searched that found nothing, most often first. */
+  noResults: { query: string; searches: number; lastAt: number }[];
+}
+
+/** Sales of one channel: the counter (every till sale, imports included) or the online shop. */
+export interface ChannelSales {
+  channel: 'counter' | 'online';
+  orders: number;
+  /** What was sold, tax included, before refunds (as the dashboard's sales). */
+  sales: number;
+}
+
 export const insightContract = {
   'insight.businessDay': channel<BusinessDayInfo>()({ input: c.empty, role: 'clerk', writes: false }),
   'insight.setBusinessDay': channel<BusinessDayInfo>()({
@@ -206,6 +237,10 @@ export const insightContract = {
     role: 'manager',
     writes: false,
   }),
+  /** The online shop's funnel and searches, asked of the cloud. */
+  'insight.online': channel<OnlineFunnel>()({ input: z.object(range).strict(), role: 'manager', writes: false }),
+  /** Sales at the counter against sales in the online shop. */
+  'insight.channels': channel<ChannelSales[]>()({ input: z.object(range).strict(), role: 'manager', writes: false }),
   /** "Frequently bought together" for the open cart (or the given products). */
   'insight.suggestions': channel<Suggestion[]>()({
     input: z.object({ productIds: z.array(c.id).max(100).optional(), limit: z.number().int().min(1).max(20).optional() }).strict(),

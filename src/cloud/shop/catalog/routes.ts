@@ -24,6 +24,7 @@ import { reviewList } from '../reviews/views';
 import { availableOnline } from './stock';
 import { catalogWords } from './words';
 import { productRecommendations } from '../recommend/views';
+import { noteShopEvent } from '../insight/events';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -241,6 +242,9 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const typed = q.q.trim();
     const title = typed ? catalogWords(lang, 'resultsFor', { q: typed }) : catalogWords(lang, 'allProducts');
     const empty = list.items.length === 0 && q.page === 1 && typed;
+    // A search typed, not the next page, a new sort or the other language of one already counted.
+    if (typed && q.page === 1 && !['page', 'sort', 'lang'].some((k) => c.req.query(k) !== undefined))
+      noteShopEvent(c, { kind: 'search', query: typed, results: list.items.length + (list.more ? 1 : 0) });
     return page(
       c,
       title,
@@ -274,6 +278,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const canBuy = unit === 'each' ? avail >= 1000 : avail > 0;
     const maxQty = unit === 'each' ? Math.min(Math.floor(avail / 1000), 999) : avail / 1000;
     const recommended = await productRecommendations(c, deps, p, facts);
+    noteShopEvent(c, { kind: 'product_view', productId: p.id });
     return page(
       c,
       p.name,

@@ -15,6 +15,7 @@ import type { PricedShopCart } from './cart';
 import { ensureOnlineStaff, ONLINE_TERMINAL, writeFacts, type Fact } from './records';
 import { shopCartLines, shopOrderLines, shopOrders, shopPaymentNotices } from './schema';
 import type { HoldLine, OrderStock } from './stock';
+import { recordPaid } from '../insight/events';
 
 export type ShopOrder = typeof shopOrders.$inferSelect;
 export type ShopOrderLine = typeof shopOrderLines.$inferSelect;
@@ -292,6 +293,7 @@ export async function markPaid(
         .where(and(eq(shopPaymentNotices.provider, pay.provider), eq(shopPaymentNotices.eventId, pay.eventId)));
     const staffId = await ensureOnlineStaff(deps, tx, order.orgId);
     await writeFacts(deps, tx, order.orgId, storeId, orderFacts(deps, { ...order, paidAt: now }, lines, staffId, pay, shortage));
+    await recordPaid(deps, tx, { orgId: order.orgId, storeId, orderId: order.id, at: now });
     return { ok: true, outcome: shortage ? 'refund_due' : 'paid' } as const;
   });
 }

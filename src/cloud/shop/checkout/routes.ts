@@ -23,6 +23,7 @@ import { storeAutoCompleteDays } from '../delivery/completion';
 import { shopOrders } from './schema';
 import type { OrderStock } from './stock';
 import { checkoutWords } from './words';
+import { noteShopEvent } from '../insight/events';
 
 export interface CheckoutOptions {
   /** Each store's payment credentials (the server's configuration). */
@@ -195,6 +196,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       : qty === null
         ? ({ ok: false, reason: 'badQty' } as const)
         : await changeCart(deps, c.get('store').orgId, cart.id, productId, qty, 'add');
+    if (result.ok) noteShopEvent(c, { kind: 'cart_add', productId });
     return afterChange(c, cart.id, result);
   });
   shop.post('/cart/update', async (c) => {
@@ -228,6 +230,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       f.phone = buyer.phone ?? '';
     }
     f.method = cart.terms.shipping.methods[0]!.id;
+    noteShopEvent(c, { kind: 'checkout_start' });
     return checkoutView(c, cart, f, {});
   });
 

@@ -32,6 +32,7 @@ import { ChartCard } from './ChartCard';
 import { itemsText } from './items-text';
 import { CustomersPanel } from './CustomersPanel';
 import { ProductPerformance } from './ProductPerformance';
+import { ChannelSplit, OnlineShop } from './OnlinePanel';
 import './dashboard.css';
 
 const COLORS = ['#2563eb', '#059669', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
@@ -577,7 +578,9 @@ export function DashboardScreen() {
           <CategoriesChart which="bottom" />
           <PaymentMix />
           <StaffChart />
+          <ChannelSplit />
         </div>
+        <OnlineShop />
         <ProductPerformance />
         <CustomersPanel />
         <BusinessDay />

@@ -1,0 +1,1 @@
+CREATE INDEX `orders_online_idx` ON `orders` (`created_at`) WHERE source = 'online';
