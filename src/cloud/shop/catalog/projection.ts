@@ -14,6 +14,7 @@ import { rowsOf, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
 import { parseMutableBody, type RecordRow } from '../../records';
 import { projectReviews } from '../reviews/projection';
+import { projectReceipts } from '../receipts/projection';
 
 type Written = Pick<RecordRow, 'entity' | 'storeId' | 'entityId' | 'kind' | 'body' | 'seq'>;
 
@@ -52,6 +53,7 @@ const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? 
  */
 export async function projectShopRecords(tx: CloudDb, orgId: string, rows: Written[], opts: { fresh?: boolean } = {}): Promise<void> {
   await projectReviews(tx, orgId, rows);
+  await projectReceipts(tx, orgId, rows);
   const mine = rows.filter((r) => PROJECTED.has(r.entity));
   if (mine.length === 0) return;
   const mutable = new Map<string, Map<string, Data>>();
