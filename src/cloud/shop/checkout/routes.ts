@@ -356,6 +356,10 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       .limit(100);
     // Counter sales the buyer claimed from their receipts.
     const claimed = await claimedSales(deps.db, store, buyer);
-    return ordersListPage(c, orders, claimed.length ? purchasesList(c, claimed, (await storeFacts(deps.db, store.orgId, store.storeId)).timeZone) : null);
+    return ordersListPage(
+      c,
+      orders,
+      claimed.length ? purchasesList(c, claimed, (await storeFacts(deps.db, store.orgId, store.storeId)).timeZone) : null,
+    );
   });
 }

@@ -171,7 +171,8 @@ export function registerReceiptRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts
       const form = readInvoiceForm((await c.req.parseBody()) as Record<string, unknown>, ctx.china === true);
       if (!form.input) return invoicePage(c, s, ctx.here, ctx.china === true, form, 400);
       const done = await requestInvoice(deps, ctx.row, s, buyer, form.input);
-      if (!done.ok) return errorPage(c, done.reason === 'already' ? 409 : 403, w(c, done.reason === 'already' ? 'already' : 'invoiceClaimFirst'));
+      if (!done.ok)
+        return errorPage(c, done.reason === 'already' ? 409 : 403, w(c, done.reason === 'already' ? 'already' : 'invoiceClaimFirst'));
       return c.redirect(`${ctx.here}?notice=requested`, 303);
     });
   }

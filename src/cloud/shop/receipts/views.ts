@@ -93,12 +93,14 @@ function saleTable(c: ShopContext, sale: Sale, reviews: Map<string, Review> | nu
         <td>${w('subtotal')}</td>
         <td class="num">${money(sale.subtotal)}</td>
       </tr>
-      ${sale.discountTotal > 0
-        ? html`<tr>
-            <td>${w('discount')}</td>
-            <td class="num">−${money(sale.discountTotal)}</td>
-          </tr>`
-        : ''}
+      ${
+        sale.discountTotal > 0
+          ? html`<tr>
+              <td>${w('discount')}</td>
+              <td class="num">−${money(sale.discountTotal)}</td>
+            </tr>`
+          : ''
+      }
       <tr>
         <td>${sale.priceMode === 'inclusive' ? w('taxIncl') : w('tax')}</td>
         <td class="num">${money(sale.taxTotal)}</td>
@@ -119,7 +121,9 @@ function invoiceStatus(c: ShopContext, inv: InvoiceRequest, timeZone: string) {
         ? w('stRefused', { reason: inv.refusalReason })
         : w('stOpen', { date: dateTime(c, inv.createdAt, timeZone), email: inv.email });
   return html`<p class="invoice-status ${inv.status === 'refused' ? 'err' : inv.status === 'issued' ? 'ok' : ''}">${line}</p>
-    <p class="muted">${w('askedFor', { title: inv.title })}${inv.taxNumber ? html`<br />${w('askedTax', { tax: inv.taxNumber })}` : ''}</p>`;
+    <p class="muted">
+      ${w('askedFor', { title: inv.title })}${inv.taxNumber ? html`<br />${w('askedTax', { tax: inv.taxNumber })}` : ''}
+    </p>`;
 }
 
 export function receiptPage(c: ShopContext, v: ReceiptView) {
@@ -132,9 +136,7 @@ export function receiptPage(c: ShopContext, v: ReceiptView) {
         ? html`<p class="muted">${w('taken')}</p>`
         : buyer
           ? html`<p>${w('claimHint')}</p>
-              <form method="post" action="${v.here}/claim">
-                ${csrfField(c)}<button class="btn" type="submit">${w('claim')}</button>
-              </form>`
+              <form method="post" action="${v.here}/claim">${csrfField(c)}<button class="btn" type="submit">${w('claim')}</button></form>`
           : html`<p>${w('claimHint')}</p>
               <p><a class="btn" href="${signInPath(c, v.here)}">${w('signInToClaim')}</a></p>`;
   const invoiceBlock =
@@ -142,17 +144,19 @@ export function receiptPage(c: ShopContext, v: ReceiptView) {
       ? ''
       : html`<section class="box">
           <h2>${w('invoiceHead')}</h2>
-          ${v.invoice
-            ? invoiceStatus(c, v.invoice, v.timeZone)
-            : v.claim === 'mine'
-              ? html`<p><a class="btn secondary" href="${v.here}/invoice">${w('requestInvoice')}</a></p>`
-              : html`<p class="muted">${w('invoiceClaimFirst')}</p>`}
+          ${
+            v.invoice
+              ? invoiceStatus(c, v.invoice, v.timeZone)
+              : v.claim === 'mine'
+                ? html`<p><a class="btn secondary" href="${v.here}/invoice">${w('requestInvoice')}</a></p>`
+                : html`<p class="muted">${w('invoiceClaimFirst')}</p>`
+          }
         </section>`;
   const body = html`${STYLE}
     <h1>${w('title', { number: v.sale.number })}</h1>
     <p class="muted">${w('boughtAt', { date: dateTime(c, v.sale.createdAt, v.timeZone) })} · ${c.get('store').name}</p>
-    ${v.notice ? html`<p class="ok notice">${w(v.notice, v.noticeVars)}</p>` : ''}
-    ${v.reviews ? html`<h2>${w('reviewHead')}</h2>` : ''} ${saleTable(c, v.sale, v.reviews)}
+    ${v.notice ? html`<p class="ok notice">${w(v.notice, v.noticeVars)}</p>` : ''} ${v.reviews ? html`<h2>${w('reviewHead')}</h2>` : ''}
+    ${saleTable(c, v.sale, v.reviews)}
     <section class="box">${claimBlock}</section>
     ${invoiceBlock}`;
   return page(c, w('title', { number: v.sale.number }), body);
@@ -182,7 +186,9 @@ export function invoicePage(c: ShopContext, sale: Sale, here: string, china: boo
           autocapitalize="characters"
       /></label>
       ${err('taxNumber')}
-      <label>${w('fEmail')}<br /><input name="email" type="email" value="${f.email}" maxlength="254" required autocomplete="email" /></label>
+      <label
+        >${w('fEmail')}<br /><input name="email" type="email" value="${f.email}" maxlength="254" required autocomplete="email"
+      /></label>
       ${err('email')}
       <button class="btn" type="submit">${w('send')}</button>
     </form>
