@@ -90,32 +90,37 @@ export function InvoiceQueue() {
         className="table"
         rowTestId="invoice-row"
         columns={[
-          { key: 'order', header: t('invoices.order'), cell: (r) => r.orderNumber },
           {
-            key: 'total',
-            header: t('invoices.total'),
-            className: 'num',
-            cell: (r) => (r.total !== null && r.currency ? fmt.money(r.total, r.currency) : ''),
+            key: 'order',
+            header: t('invoices.order'),
+            cell: (r) => (
+              <>
+                <div>{r.orderNumber}</div>
+                <div className="muted">{r.total !== null && r.currency ? fmt.money(r.total, r.currency) : ''}</div>
+              </>
+            ),
           },
-          { key: 'title', header: t('invoices.invoiceTitle'), className: 'ellipsis', cell: (r) => r.title },
-          { key: 'tax', header: t('invoices.taxNumber'), cell: (r) => r.taxNumber || t('invoices.noTaxNumber') },
-          { key: 'email', header: t('invoices.email'), className: 'ellipsis', cell: (r) => r.email },
-          { key: 'asked', header: t('invoices.asked'), cell: (r) => fmt.dateTime(r.createdAt) },
+          {
+            key: 'title',
+            header: t('invoices.invoiceTitle'),
+            cell: (r) => (
+              <>
+                <div>{r.title}</div>
+                <div className="muted">
+                  {t('invoices.taxNumber')}: {r.taxNumber || t('invoices.noTaxNumber')} · {r.email} · {fmt.dateTime(r.createdAt)}
+                </div>
+              </>
+            ),
+          },
           {
             key: 'status',
             header: t('invoices.status'),
             cell: (r) =>
-              r.status === 'issued'
-                ? t('invoices.issued', { number: r.invoiceNumber })
-                : r.status === 'refused'
-                  ? t('invoices.refused', { reason: r.refusalReason })
-                  : t('invoices.open'),
-          },
-          {
-            key: 'action',
-            header: '',
-            cell: (r) =>
-              r.status === 'open' ? (
+              r.status === 'issued' ? (
+                t('invoices.issued', { number: r.invoiceNumber })
+              ) : r.status === 'refused' ? (
+                t('invoices.refused', { reason: r.refusalReason })
+              ) : (
                 <span className="row-actions">
                   <button className="btn btn-primary" onClick={() => open(r, 'issue')} data-testid="invoice-issue">
                     {t('invoices.issue')}
@@ -124,7 +129,7 @@ export function InvoiceQueue() {
                     {t('invoices.refuse')}
                   </button>
                 </span>
-              ) : null,
+              ),
           },
         ]}
       />
