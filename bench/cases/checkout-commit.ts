@@ -102,6 +102,7 @@ export const checkoutCommit: BenchCase = {
               0,
               '[]',
               now,
+              null,
             );
             products.forEach((p, k) => {
               const lineTax = Math.round((p.price * p.rateBp) / (10000 + p.rateBp));

@@ -26,6 +26,7 @@ import { couponsHandlers } from './coupons/handlers';
 import { storedValueHandlers } from './stored-value/handlers';
 import { priceListsHandlers } from './price-lists/handlers';
 import { onlineOrdersHandlers } from './online-orders/handlers';
+import { invoicesHandlers } from './invoices/handlers';
 
 type KeysOf<T extends object[]> = T extends [infer H, ...infer R extends object[]] ? keyof H | KeysOf<R> : never;
 type Shared<T extends object[]> = T extends [infer H, ...infer R extends object[]] ? (keyof H & KeysOf<R>) | Shared<R> : never;
@@ -78,4 +79,5 @@ export const handlers: Handlers = combine(
   storedValueHandlers,
   priceListsHandlers,
   onlineOrdersHandlers,
+  invoicesHandlers,
 );

@@ -499,3 +499,17 @@ describe('0026_online_orders_index', () => {
     expect(s.sqlite.prepare("SELECT id FROM orders WHERE source = 'online' AND created_at >= 0").pluck().all()).toEqual(['o1']);
   });
 });
+
+describe('0026_receipt_links', () => {
+  it('sales rung up before receipts had links keep their rows, without a key; the invoice queue starts empty', () => {
+    const s = migratedThrough('0026_receipt_links', (old) =>
+      old.sqlite.exec(`
+      INSERT INTO staff (id, name, role, pin_hash, created_at, hlc) VALUES ('s1', 'Alice', 'admin', 'x', 0, 'h');
+      INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
+        tax_total, total, paid, change, taxes, created_at) VALUES ('o1', 'T1-000001', 'c1', 'k1', 'T1', 's1', 'CNY', 'inclusive',
+        150, 0, 25, 150, 200, 50, '[]', 1000);`),
+    );
+    expect(s.sqlite.prepare('SELECT id, receipt_key AS key, total FROM orders').all()).toEqual([{ id: 'o1', key: null, total: 150 }]);
+    expect(s.sqlite.prepare('SELECT COUNT(*) FROM invoice_requests').pluck().get()).toBe(0);
+  });
+});

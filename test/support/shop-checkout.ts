@@ -8,6 +8,7 @@ import { openCloudStore, rowsOf, sql } from '../../src/cloud/db/open';
 import { cloudDeps, type CloudDeps } from '../../src/cloud/deps';
 import { buildCloudApp, serveCloud, type RunningCloud } from '../../src/cloud/server';
 import type { CheckoutOptions } from '../../src/cloud/shop/checkout/routes';
+import type { ShopOptions } from '../../src/cloud/shop/routes';
 import { catalogStock, type OrderStock } from '../../src/cloud/shop/checkout/stock';
 import type { ShopPaymentConfig } from '../../src/cloud/shop/checkout/payment';
 import { startFakeAlipay, type FakeAlipay } from '../../src/main/payments/fakes/alipay';
@@ -32,7 +33,10 @@ export interface ShopCloud {
 
 export const SHOP_SECRET = 'test-shop-secret-0123456789abcdef';
 
-export async function startShopCloud(over: Partial<CheckoutOptions> = {}): Promise<ShopCloud> {
+export async function startShopCloud(
+  over: Partial<CheckoutOptions> = {},
+  shopOpts: Omit<ShopOptions, 'checkout'> = {},
+): Promise<ShopCloud> {
   const store = await openCloudStore({ dataDir: null });
   const started = Date.now();
   let offset = 0;
@@ -51,7 +55,11 @@ export async function startShopCloud(over: Partial<CheckoutOptions> = {}): Promi
     secret: SHOP_SECRET,
     ...over,
   };
-  const app = buildCloudApp(deps, { signupSecret: TEST_SIGNUP_SECRET, rateLimit: false, shop: { checkout } }) as unknown as Hono;
+  const app = buildCloudApp(deps, {
+    signupSecret: TEST_SIGNUP_SECRET,
+    rateLimit: false,
+    shop: { checkout, ...shopOpts },
+  }) as unknown as Hono;
   const running: RunningCloud = await serveCloud(app as never, { port: 0 });
   const transport: SyncTransport = { request: (_base, req) => fetchVia(app, running.url, req) };
   return {

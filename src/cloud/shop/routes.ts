@@ -9,6 +9,8 @@ import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
 import { recordShopEvents } from './insight/events';
 import { registerReviewRoutes } from './reviews/routes';
+import { registerReceiptRoutes } from './receipts/routes';
+import type { RateLimit } from '../guards';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
@@ -22,6 +24,8 @@ export interface ShopOptions extends BuyerOptions {
   secureCookies?: boolean;
   /** Cart, checkout and payment (absent: the shop shows its catalog only). */
   checkout?: CheckoutOptions;
+  /** Per client address over the receipt pages (`/r/<key>`); `false` only for in-process tests. */
+  receiptRateLimit?: RateLimit | false;
 }
 
 const FRAME_CODES: Record<string, 'csrf' | 'tooLarge' | 'tooMany'> = { CSRF: 'csrf', TOO_LARGE: 'tooLarge', RATE_LIMITED: 'tooMany' };
@@ -55,5 +59,6 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   registerBuyerRoutes(shop, deps, opts);
   registerCheckoutRoutes(shop, deps, opts.checkout);
   registerReviewRoutes(shop, deps);
+  registerReceiptRoutes(shop, deps, { rateLimit: opts.receiptRateLimit });
   return shop;
 }

@@ -15,7 +15,7 @@
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import type { ReceiptDoc } from '../../shared/api/types';
 import { gbkBytes } from './gbk';
-import { RECEIPT_COLUMNS, receiptLines } from './receipt-text';
+import { onlineLines, RECEIPT_COLUMNS, receiptLines } from './receipt-text';
 import { charWidth } from './text-width';
 
 export interface EscPosOptions {
@@ -88,6 +88,18 @@ export function encodeReceipt(doc: ReceiptDoc, opts: EscPosOptions): Uint8Array 
     if (line.strong) encoder.bold(true);
     writeLine(encoder, line.text);
     if (line.strong) encoder.bold(false);
+  }
+
+  // "This receipt online": a QR code of the link, and the link in print for those who type it.
+  const online = onlineLines(doc, columns);
+  if (online && /^[\x21-\x7e]{1,500}$/.test(doc.onlineUrl ?? '')) {
+    encoder.newline();
+    for (const l of online.caption) writeLine(encoder, l);
+    encoder
+      .align('center')
+      .qrcode(doc.onlineUrl!, { model: 2, size: opts.width === 58 ? 4 : 6, errorlevel: 'm' })
+      .align('left');
+    for (const l of online.url) writeLine(encoder, l);
   }
 
   const data = code128Data(doc.order.number);

@@ -192,3 +192,15 @@ export function receiptLines(doc: ReceiptDoc, width: number): ReceiptLine[] {
 export function receiptText(doc: ReceiptDoc, width: number): string[] {
   return receiptLines(doc, width).map((l) => l.text);
 }
+
+/**
+ * The words under the receipt that go with its QR code: what scanning it does, then the link
+ * itself, cut to the paper's width (a URL has no spaces to wrap at), for a customer who types it.
+ */
+export function onlineLines(doc: ReceiptDoc, width: number): { caption: string[]; url: string[] } | null {
+  if (!doc.onlineUrl) return null;
+  const caption = wrapWidth(receiptLabels(doc.language).online, width).map((l) => centerWidth(l, width));
+  const url: string[] = [];
+  for (let i = 0; i < doc.onlineUrl.length; i += width) url.push(doc.onlineUrl.slice(i, i + width));
+  return { caption, url };
+}

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { TenderRequest } from '../../shared/api/sales';
 import type { Order, OrderLinePriceList, OrderLinePromotion, OrderSummary } from '../../shared/api/types';
 import { settle } from '../../shared/pricing';
+import { receiptKeyOf } from '../../shared/receipt-link';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { appendJournal } from '../journal/journal';
@@ -27,7 +29,7 @@ export const CHECKOUT_SQL = {
   counter: 'SELECT value FROM counters WHERE name = ?',
   intent: 'SELECT cart_id AS cartId, amount, status, brand, last4, reference, order_id AS orderId FROM payment_intents WHERE id = ?',
   insertOrder: `INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
-                  tax_total, total, paid, change, taxes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                  tax_total, total, paid, change, taxes, created_at, receipt_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertLine: `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, alt_name, unit, qty, unit_price, original_price, gross,
                  discount, net, tax, tax_rate_bp, total, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT cost FROM products WHERE id = ?))`,
   insertLinePromotion:
@@ -220,6 +222,8 @@ export function completeSale(
     settlement.change,
     JSON.stringify(cart.priced.taxes),
     now,
+    // The receipt's link online: random, so that holding a receipt is what opens its page.
+    receiptKeyOf(randomBytes(16)),
   );
   attachShift(deps, orderId, shiftId);
 

@@ -4,6 +4,8 @@ import type { Sqlite } from '../db/open';
 import { readSettings } from '../settings/settings';
 import { getOrder } from './checkout';
 import { cachedStatement } from '../db/statements';
+import { getState } from '../sync/state';
+import { RECEIPT_KEY, receiptUrl } from '../../shared/receipt-link';
 
 /**
  * Databases from before provider payments have no `account` column (a migration adds it). Asked
@@ -24,6 +26,19 @@ function withAccounts(sqlite: Sqlite, order: Order): Order {
   return { ...order, payments: order.payments.map((p) => (p.account !== undefined ? p : { ...p, account: byId.get(p.id) ?? null })) };
 }
 
+/**
+ * The sale's page in the store's online shop, when the store syncs with a cloud: at the shop's
+ * public address (a setting), else at the address this till syncs with. Null without a cloud or
+ * a key (sales made before receipts had links, imports, web orders).
+ */
+export function receiptOnlineUrl(sqlite: Sqlite, shopAddress: string | null, orderId: string): string | null {
+  const key = cachedStatement(sqlite, 'SELECT receipt_key FROM orders WHERE id = ?', 'pluck').get(orderId) as string | null | undefined;
+  if (!key || !RECEIPT_KEY.test(key)) return null;
+  const cloud = getState(sqlite, 'cloud');
+  if (!cloud) return null;
+  return receiptUrl(shopAddress ?? cloud.serverUrl, cloud.storeId, key);
+}
+
 export function receiptDoc(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, orderId: string): ReceiptDoc {
   const s = readSettings(deps);
   return {
@@ -32,5 +47,6 @@ export function receiptDoc(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, 
     language: s.language,
     timezone: s.timezone,
     order: withAccounts(deps.sqlite, getOrder(deps, orderId)),
+    onlineUrl: receiptOnlineUrl(deps.sqlite, s.shopAddress, orderId),
   };
 }

@@ -18,6 +18,7 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   scale: DEFAULT_SCALE_CONFIG,
   terminalCode: 'T1',
   negativeStock: 'allow',
+  shopAddress: null,
 };
 
 type SettingsDeps = Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>;

@@ -23,6 +23,8 @@ export interface ReceiptLabels {
   /** The buyer's masked account. */
   account: string;
   change: string;
+  /** Above the QR code to the receipt's page online. */
+  online: string;
 }
 
 const LABELS: Record<Language, ReceiptLabels> = {
@@ -45,6 +47,7 @@ const LABELS: Record<Language, ReceiptLabels> = {
     tradeNo: 'Trade no.',
     account: 'Account',
     change: 'Change',
+    online: 'Scan for this receipt online: keep it in your account, review, ask for an invoice',
   },
   'zh-CN': {
     order: '订单号',
@@ -65,6 +68,7 @@ const LABELS: Record<Language, ReceiptLabels> = {
     tradeNo: '交易号',
     account: '付款账户',
     change: '找零',
+    online: '扫码查看电子小票：存入账户、评价商品、申请发票',
   },
 };
 

@@ -299,6 +299,8 @@ export const counterMessages = [
       taxBase: 'on',
       total: 'TOTAL',
       change: 'Change',
+      online: 'Scan for this receipt online: keep it in your account, review, ask for an invoice',
+      onlineQr: 'QR code of this receipt online',
     },
     {
       title: '小票 {{number}}',
@@ -321,6 +323,8 @@ export const counterMessages = [
       taxBase: '税基',
       total: '合计',
       change: '找零',
+      online: '扫码查看电子小票：存入账户、评价商品、申请发票',
+      onlineQr: '电子小票二维码',
     },
   ),
   defineMessages(

@@ -19,6 +19,7 @@ import { priceListsMessages } from './price-lists';
 import { onlineMessages } from './online';
 import { onlineOrdersMessages } from './online-orders';
 import { reviewsMessages } from './reviews';
+import { invoicesMessages } from './invoices';
 
 /** Every namespace of the renderer's words, each declared once with defineMessages. */
 export const MESSAGES: readonly NamespaceMessages[] = [
@@ -41,6 +42,7 @@ export const MESSAGES: readonly NamespaceMessages[] = [
   onlineMessages,
   onlineOrdersMessages,
   reviewsMessages,
+  invoicesMessages,
 ];
 
 /** One language's whole translation, as i18next takes it: { [ns]: words }. */

@@ -3,7 +3,7 @@ import { defineMessages, type Translation } from './define';
 /** Strings of the online orders at the till (pick-up counter, shortages, an online order's steps): t('online.…'). */
 const en = {
   nav: 'Online orders',
-  tabs: { pickup: 'To pick up', shortages: 'Shortages' },
+  tabs: { pickup: 'To pick up', shortages: 'Shortages', invoices: 'Invoices' },
   channel: { label: 'Channel', all: 'All channels', counter: 'Counter', online: 'Online' },
   badge: 'Online',
   webOrder: 'Web order {{number}}',
@@ -90,7 +90,7 @@ const en = {
 
 const zhCN: Translation<typeof en> = {
   nav: '网店订单',
-  tabs: { pickup: '待自提', shortages: '缺货' },
+  tabs: { pickup: '待自提', shortages: '缺货', invoices: '发票' },
   channel: { label: '渠道', all: '全部渠道', counter: '门店', online: '网店' },
   badge: '网店',
   webOrder: '网店订单 {{number}}',

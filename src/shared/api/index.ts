@@ -11,6 +11,7 @@ import { returnsContract } from './returns';
 import { parkedContract } from './parked';
 import { customersContract } from './customers';
 import { ratingsContract } from './ratings';
+import { invoicesContract } from './invoices';
 import { shippingContract } from './shipping';
 import { stockContract, importExportContract } from './inventory';
 import { countsContract } from './counts';
@@ -65,6 +66,7 @@ export const contract = {
   ...storedValueContract,
   ...priceListsContract,
   ...onlineOrdersContract,
+  ...invoicesContract,
 };
 
 export type Contract = typeof contract;

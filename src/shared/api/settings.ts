@@ -3,6 +3,7 @@ import { safeLine, safeText } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { StoreSettings } from './types';
+import { PUBLIC_ADDRESS } from '../receipt-link';
 
 /** The store's settings. */
 export const settingsContract = {
@@ -17,6 +18,7 @@ export const settingsContract = {
         idleLockMinutes: z.number().int().min(1).max(240).optional(),
         receiptFooter: safeText(200, { trim: false }).optional(),
         negativeStock: z.enum(['allow', 'block']).optional(),
+        shopAddress: z.string().trim().max(300).regex(PUBLIC_ADDRESS).nullable().optional(),
         printer: z
           .object({
             host: safeLine(253, { min: 1 }),

@@ -50,6 +50,8 @@ export interface StoreSettings {
   terminalCode: string;
   /** Stock may go below zero (the level is flagged) or a sale of missing stock is refused. */
   negativeStock: 'allow' | 'block';
+  /** The shops' public address (`https://shop.example.com`) for receipts' links; null: the address the till syncs with. */
+  shopAddress: string | null;
 }
 
 export interface TaxRate {
@@ -250,6 +252,8 @@ export interface ReceiptDoc {
   language: Language;
   timezone: string;
   order: Order;
+  /** "This receipt online" (its QR code and printed link), when the store syncs with a cloud and the sale has a key. */
+  onlineUrl?: string | null;
 }
 
 /** A customer as lists and the cart show them (customers, sales and orders slices share it). */

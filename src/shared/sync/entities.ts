@@ -499,6 +499,17 @@ export const SYNC_ENTITIES = [
     fields: shape.productReviewShape,
     devices: 'write',
   },
+  {
+    // A buyer's request for an invoice for a sale: the cloud writes it; a manager's till decides it.
+    entity: 'invoice_request',
+    kind: 'mutable',
+    scope: 'store',
+    table: 'invoice_requests',
+    key: 'id',
+    deviceFields: shape.INVOICE_DEVICE_FIELDS,
+    fields: shape.invoiceRequestShape,
+    devices: 'write',
+  },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

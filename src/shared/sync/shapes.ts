@@ -16,6 +16,8 @@ import { BATCH_CODE_SYMBOLS, CODE_ALPHABET, SHARED_CODE_SYMBOLS } from '../coupo
 import { couponConditionsSchema, couponRewardSchema, MAX_BATCH_CODES, MAX_SHARED_USES } from '../coupons/rules';
 import { storedValueSettingsSchema } from '../api/stored-value';
 import { onlineShippingSchema } from '../online-shipping';
+import { PUBLIC_ADDRESS, RECEIPT_KEY } from '../receipt-link';
+import { INVOICE_NUMBER_MAX, INVOICE_REASON_MAX, INVOICE_STATUSES, INVOICE_TAX_NUMBER_MAX, INVOICE_TITLE_MAX } from '../invoices';
 import { CARD_KINDS, CARD_STATUSES, ENTRY_KINDS, MAX_CARD_AMOUNT } from '../stored-value/rules';
 
 /** Ids are UUIDs made on the terminal (any version: older records may carry v4). */
@@ -83,6 +85,8 @@ export const settingShape = z.object({ value: boundedJson(20_000) });
  * acts on it. A key not listed keeps the bounded-JSON rule above.
  */
 export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
+  /** Where buyers reach the cloud's shops (printed in each receipt's link); absent: the address the till syncs with. */
+  shopAddress: z.string().max(300).regex(PUBLIC_ADDRESS),
   storeName: z.string().min(1).max(120),
   currency,
   priceMode: z.enum(['inclusive', 'exclusive']),
@@ -187,6 +191,8 @@ export const orderShape = z.object({
   shift_id: optId,
   /** The system an imported sale came from; null for a sale rung up on a till. */
   source: z.enum(['countertop', 'square', 'shopify', 'loyverse', 'online']).nullable(),
+  /** The printed receipt's link to its page online (shared/receipt-link.ts); null for sales made before it, imports and web orders. */
+  receipt_key: z.string().regex(RECEIPT_KEY).nullable().optional(),
 });
 
 export const orderLineShape = z.object({
@@ -628,3 +634,28 @@ export const productReviewShape = z.object({
 
 /** The fields of a review a till may write: hiding it (or showing it again), never the buyer's words. */
 export const REVIEW_DEVICE_FIELDS = ['hidden', 'hidden_reason', 'hidden_by', 'hidden_at'] as const;
+
+/**
+ * A buyer's request for an invoice (发票) for one sale: the cloud writes it for the buyer who holds
+ * the receipt; a manager's till only decides it (INVOICE_DEVICE_FIELDS).
+ */
+const line = (max: number) => text(max).refine(isSafeLine, 'not a plain line of text');
+
+export const invoiceRequestShape = z.object({
+  order_id: idShape,
+  /** The order's number as the receipt printed it. */
+  order_number: z.string().min(1).max(80).refine(isSafeLine, 'not a plain line of text'),
+  buyer_id: idShape,
+  title: line(INVOICE_TITLE_MAX),
+  tax_number: line(INVOICE_TAX_NUMBER_MAX),
+  email: line(254),
+  created_at: time,
+  status: z.enum(INVOICE_STATUSES),
+  invoice_number: line(INVOICE_NUMBER_MAX),
+  refusal_reason: line(INVOICE_REASON_MAX),
+  decided_by: optId,
+  decided_at: time.nullable(),
+});
+
+/** The fields of an invoice request a till may write: the decision, never what the buyer asked. */
+export const INVOICE_DEVICE_FIELDS = ['status', 'invoice_number', 'refusal_reason', 'decided_by', 'decided_at'] as const;

@@ -16,6 +16,7 @@ import { parseMutableBody, type RecordRow } from '../../records';
 import { projectReviews } from '../reviews/projection';
 import { projectRecommendations } from '../recommend/projection';
 import { projectOrderProgress } from '../delivery/progress';
+import { projectReceipts } from '../receipts/projection';
 
 type Written = Pick<RecordRow, 'entity' | 'storeId' | 'entityId' | 'kind' | 'body' | 'seq'>;
 
@@ -63,6 +64,7 @@ export async function projectShopRecords(tx: CloudDb, orgId: string, rows: Writt
   await projectReviews(tx, orgId, rows);
   await projectRecommendations(tx, orgId, rows);
   await projectOrderProgress(tx, orgId, rows);
+  await projectReceipts(tx, orgId, rows);
   const mine = rows.filter((r) => PROJECTED.has(r.entity));
   if (mine.length === 0) return;
   const mutable = new Map<string, Map<string, Data>>();

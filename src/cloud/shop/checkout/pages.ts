@@ -466,7 +466,7 @@ export function orderPage(
   return page(c, w('orderTitle', { number: order.shopNumber }), body);
 }
 
-export function ordersListPage(c: ShopContext, orders: ShopOrder[]) {
+export function ordersListPage(c: ShopContext, orders: ShopOrder[], more: Html | null = null) {
   const w = wordsOf(c);
   const base = c.get('store').base;
   const label = (o: ShopOrder) =>
@@ -491,6 +491,7 @@ export function ordersListPage(c: ShopContext, orders: ShopOrder[]) {
                 </tr>`,
             )}
           </table>`
-    }`;
+    }
+    ${more ?? ''}`;
   return page(c, w('myOrders'), body);
 }

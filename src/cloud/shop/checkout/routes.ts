@@ -18,6 +18,8 @@ import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type Orde
 import { confirmByQuery, isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
 import { writeFacts } from './records';
 import { orderReviewLinks } from '../reviews/reviews';
+import { claimedSales } from '../receipts/receipts';
+import { purchasesList } from '../receipts/views';
 import { storeFacts } from '../catalog/queries';
 import { storeAutoCompleteDays } from '../delivery/completion';
 import { shopOrders } from './schema';
@@ -381,6 +383,12 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       .where(and(eq(shopOrders.storeId, store.storeId), eq(shopOrders.buyerId, buyer.id)))
       .orderBy(desc(shopOrders.createdAt))
       .limit(100);
-    return ordersListPage(c, orders);
+    // Counter sales the buyer claimed from their receipts.
+    const claimed = await claimedSales(deps.db, store, buyer);
+    return ordersListPage(
+      c,
+      orders,
+      claimed.length ? purchasesList(c, claimed, (await storeFacts(deps.db, store.orgId, store.storeId)).timeZone) : null,
+    );
   });
 }

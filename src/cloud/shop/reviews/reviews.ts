@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
 import { writeShopRecords } from '../records';
+import { claimedLine, claimedSale } from '../receipts/receipts';
 import type { ShopBuyer } from '../web/env';
 
 export const EDIT_DAYS = 30;
@@ -63,12 +64,16 @@ export async function buyersLine(
         WHERE l.order_id = ${orderId} AND l.id = ${lineId} AND o.org_id = ${store.orgId} AND o.store_id = ${store.storeId}
           AND o.buyer_id = ${buyer.id} AND o.state = 'paid'`,
   );
-  if (!row) return null;
-  return { orgId: store.orgId, storeId: store.storeId, orderId, lineId, productId: row.product_id, name: row.name };
+  // A counter sale the buyer claimed from its receipt is a verified purchase too.
+  const line = row ? { productId: row.product_id, name: row.name } : await claimedLine(db, store, buyer, orderId, lineId);
+  if (!line) return null;
+  return { orgId: store.orgId, storeId: store.storeId, orderId, lineId, productId: line.productId, name: line.name };
 }
 
 /** Whether the order reached the buyer: delivered, receipt confirmed or picked up (a step of either side). */
 export async function inHand(db: CloudDb, orgId: string, storeId: string, orderId: string): Promise<boolean> {
+  // Bought at the counter: in hand from the moment it was paid.
+  if (await claimedSale(db, orgId, storeId, orderId)) return true;
   const [row] = await rowsOf<{ one: number }>(
     db,
     sql`SELECT 1 AS one FROM records WHERE org_id = ${orgId} AND entity = 'online_order_event' AND store_id = ${storeId}

@@ -301,6 +301,8 @@ export const orders = sqliteTable(
      * the journal and every shift, and moved no stock.
      */
     source: text('source'),
+    /** The printed receipt's link key (shared/receipt-link.ts): random, never derived from the id. */
+    receiptKey: text('receipt_key'),
   },
   (t) => [
     uniqueIndex('orders_checkout_uq').on(t.checkoutId),

@@ -101,3 +101,30 @@ export const productReviews = sqliteTable(
   },
   (t) => [index('product_reviews_created_idx').on(t.createdAt), index('product_reviews_product_idx').on(t.productId)],
 );
+
+/**
+ * Buyers' requests for an invoice (发票) for a sale, pulled from the cloud; a manager issues one
+ * (its number) or refuses it (a reason), and that decision syncs back to the buyer's receipt page.
+ */
+export const invoiceRequests = sqliteTable(
+  'invoice_requests',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    orderNumber: text('order_number').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    title: text('title').notNull(),
+    taxNumber: text('tax_number').notNull().default(''),
+    email: text('email').notNull(),
+    createdAt: integer('created_at').notNull(),
+    status: text('status', { enum: ['open', 'issued', 'refused'] })
+      .notNull()
+      .default('open'),
+    invoiceNumber: text('invoice_number').notNull().default(''),
+    refusalReason: text('refusal_reason').notNull().default(''),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    hlc: text('hlc').notNull(),
+  },
+  (t) => [index('invoice_requests_status_idx').on(t.status, t.createdAt), index('invoice_requests_order_idx').on(t.orderId)],
+);

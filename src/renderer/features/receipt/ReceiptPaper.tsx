@@ -3,6 +3,7 @@ import { cardBrandName } from '../../../shared/card-brands';
 import type { ReceiptDoc } from '../../../shared/api';
 import { receiptLineAmount } from '../../../shared/pricing';
 import { Barcode } from '../../components/Barcode';
+import { QrCode } from '../../components/QrCode';
 import { bpToPercentText, makeFormatters } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { isWeighed } from '../../../shared/units';
@@ -133,6 +134,13 @@ export function ReceiptPaper({ doc, testId }: { doc: ReceiptDoc; testId?: string
       <div className="rc-barcode">
         <Barcode text={order.number} label={`${t('receipt.order')} ${order.number}`} testId={testId ? 'receipt-barcode' : undefined} />
       </div>
+      {doc.onlineUrl && (
+        <div className="rc-online" data-testid={testId ? 'receipt-online' : undefined}>
+          <p className="rc-sub">{t('receipt.online')}</p>
+          <QrCode text={doc.onlineUrl} label={t('receipt.onlineQr')} testId={testId ? 'receipt-online-qr' : undefined} />
+          <p className="rc-url">{doc.onlineUrl}</p>
+        </div>
+      )}
       {doc.footer && <p className="rc-footer">{doc.footer}</p>}
     </article>
   );

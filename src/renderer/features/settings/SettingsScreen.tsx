@@ -15,6 +15,7 @@ import { DataSafetyPanel } from '../data/DataSafetyPanel';
 import { TaxRatesAdmin } from './TaxRates';
 import { PaymentsSettings } from './PaymentsSettings';
 import { settingsData, staffData } from '../../data/admin';
+import { PUBLIC_ADDRESS } from '../../../shared/receipt-link';
 
 const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
 
@@ -27,6 +28,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
   const [discountLimit, setDiscountLimit] = useState(bpToPercentText(settings.discountLimitBp));
   const [idleMinutes, setIdleMinutes] = useState(String(settings.idleLockMinutes));
   const [footer, setFooter] = useState(settings.receiptFooter);
+  const [shopAddress, setShopAddress] = useState(settings.shopAddress ?? '');
   const [printerOn, setPrinterOn] = useState(settings.printer !== null);
   const [host, setHost] = useState(settings.printer?.host ?? '');
   const [port, setPort] = useState(String(settings.printer?.port ?? 9100));
@@ -45,6 +47,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
     if (!storeName.trim()) errs.storeName = 'setup.err.required';
     if (limitBp === null) errs.discountLimitBp = 'setup.err.percent';
     if (!Number.isInteger(idle) || idle < 1 || idle > 240) errs.idleLockMinutes = 'settings.err.idle';
+    if (shopAddress.trim() && !PUBLIC_ADDRESS.test(shopAddress.trim())) errs.shopAddress = 'settings.shopAddressBad';
     if (printerOn && !host.trim()) errs['printer.host'] = 'setup.err.required';
     if (printerOn && (!Number.isInteger(portNum) || portNum < 1 || portNum > 65535)) errs['printer.port'] = 'settings.err.port';
     setErrors(errs);
@@ -57,6 +60,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
     if (limitBp !== settings.discountLimitBp) input.discountLimitBp = limitBp;
     if (idle !== settings.idleLockMinutes) input.idleLockMinutes = idle;
     if (footer !== settings.receiptFooter) input.receiptFooter = footer;
+    if ((shopAddress.trim() || null) !== settings.shopAddress) input.shopAddress = shopAddress.trim() || null;
     if (negativeStock !== settings.negativeStock) input.negativeStock = negativeStock;
     const printer = printerOn ? { host: host.trim(), port: portNum, width } : null;
     const p0 = settings.printer;
@@ -143,6 +147,17 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
         <span className="field-label">{t('settings.footer')}</span>
         <textarea value={footer} maxLength={200} rows={2} onChange={(e) => setFooter(e.target.value)} data-testid="settings-footer" />
         {err('receiptFooter') && <span className="field-error">{err('receiptFooter')}</span>}
+      </label>
+      <label className={`field${err('shopAddress') ? ' field-invalid' : ''}`}>
+        <span className="field-label">{t('settings.shopAddress')}</span>
+        <input
+          value={shopAddress}
+          maxLength={300}
+          placeholder="https://shop.example.com"
+          onChange={(e) => setShopAddress(e.target.value)}
+          data-testid="settings-shop-address"
+        />
+        {err('shopAddress') && <span className="field-error">{err('shopAddress')}</span>}
       </label>
 
       <label className="field">
