@@ -27,6 +27,7 @@ import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
 import { listRejections, overview, resolveRejection, storeStock } from './reports';
 import { registerPaymentRoutes } from './payments/routes';
 import { buildShopApp, type ShopOptions } from './shop/routes';
+import { registerPictureUploads } from './shop/pictures/routes';
 import type { NoticeVerifiers } from './payments/verifiers';
 import {
   authDevice,
@@ -99,7 +100,8 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
 
   app.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
+    // An answer that says how it may be cached (a versioned product picture) keeps that.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');
   });
 
@@ -227,6 +229,7 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     verifiers: opts.noticeVerifiers,
     rateLimit: opts.rateLimit === false ? false : undefined,
   });
+  registerPictureUploads(authed, deps);
   app.route(v, authed);
   // `/shop/<store>/` and `/shop/<store>` are one page: a trailing slash that matches nothing redirects.
   app.use('/shop/*', trimTrailingSlash());

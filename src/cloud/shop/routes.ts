@@ -8,6 +8,7 @@ import { registerBuyerRoutes, type BuyerOptions } from './buyers/routes';
 import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
 import { registerReviewRoutes } from './reviews/routes';
+import { registerPictureRoutes } from './pictures/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
@@ -44,6 +45,7 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
     await next();
   });
   shop.use('*', resolveStore(deps));
+  registerPictureRoutes(shop, deps);
   registerPaymentNotices(shop, deps, opts.checkout);
   shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
   shop.use('*', loadBuyer(deps, opts));
