@@ -56,6 +56,16 @@ function removeFiles(dir: string, name: string | null): void {
   rmSync(`${file}.thumb`, { force: true });
 }
 
+/** Queues a product's picture for the online shop (sync/pictures.ts sends it), in the transaction that set it. */
+export function queuePictureUpload(sqlite: Deps['sqlite'], productId: string, name: string): void {
+  sqlite
+    .prepare(
+      `INSERT INTO picture_uploads (product_id, name, attempts, next_at, last_error) VALUES (?, ?, 0, 0, NULL)
+     ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, attempts = 0, next_at = 0, last_error = NULL`,
+    )
+    .run(productId, name);
+}
+
 export function setProductImage(deps: Deps, id: string, image: string, thumb: string): Product {
   const before = getProduct(deps, id);
   const full = decode(image, MAX_IMAGE, 'image');
@@ -71,6 +81,7 @@ export function setProductImage(deps: Deps, id: string, image: string, thumb: st
     throw new AppError('IO', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`);
   }
   deps.sqlite.prepare('UPDATE products SET image = ?, updated_at = ? WHERE id = ?').run(name, deps.clock(), id);
+  queuePictureUpload(deps.sqlite, id, name);
   removeFiles(dir, before.image);
   return getProduct(deps, id);
 }
