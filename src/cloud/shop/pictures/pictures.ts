@@ -16,26 +16,22 @@ import { ensureShopProjections } from '../catalog/projection';
 export const PICTURE_SIZES = ['thumb', 'full'] as const;
 export type PictureSizeName = (typeof PICTURE_SIZES)[number];
 
-/** Base64 of at most `bytes` bytes, and nothing but base64. */
-const base64Of = (bytes: number) =>
-  z
-    .string()
-    .max(Math.ceil(bytes / 3) * 4 + 4)
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
-
-/**
- * An upload's body. Strings a little longer than the byte caps allow pass this check and are then
- * refused by size, so the answer says "too large" rather than "malformed".
- */
-export const pictureUploadSchema = z.strictObject({
-  name: z.string().regex(PICTURE_NAME, 'a picture name'),
-  full: base64Of(MAX_PICTURE_BYTES + 3),
-  thumb: base64Of(MAX_THUMB_BYTES + 3),
-});
-export type PictureUpload = z.infer<typeof pictureUploadSchema>;
-
 /** The most an upload's body may be: both files in base64 and the JSON around them. */
 export const MAX_UPLOAD_BODY = Math.ceil(((MAX_PICTURE_BYTES + MAX_THUMB_BYTES) * 4) / 3) + 4096;
+
+/** Base64 and nothing else; its length is bounded by the body's, the bytes' size is checked decoded. */
+const base64 = z
+  .string()
+  .max(MAX_UPLOAD_BODY)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+
+/** An upload's body: the picture's name (the product record's `image`) and both files. */
+export const pictureUploadSchema = z.strictObject({
+  name: z.string().regex(PICTURE_NAME, 'a picture name'),
+  full: base64,
+  thumb: base64,
+});
+export type PictureUpload = z.infer<typeof pictureUploadSchema>;
 
 const etagOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url').slice(0, 32);
 
@@ -100,13 +96,13 @@ type Checked = { bytes: Buffer; check: PictureCheck & { ok: true } };
 
 async function writePicture(tx: CloudDb, device: AuthDevice, productId: string, name: string, full: Checked, thumb: Checked, at: number) {
   await tx.execute(sql`
-    INSERT INTO shop_pictures (org_id, product_id, name, full, full_type, full_width, full_height, full_etag,
-      thumb, thumb_type, thumb_width, thumb_height, thumb_etag, device_id, uploaded_at)
+    INSERT INTO shop_pictures (org_id, product_id, name, full_data, full_type, full_width, full_height, full_etag,
+      thumb_data, thumb_type, thumb_width, thumb_height, thumb_etag, device_id, uploaded_at)
     VALUES (${device.orgId}, ${productId}, ${name}, ${full.bytes}, ${full.check.kind.mime}, ${full.check.size.width},
       ${full.check.size.height}, ${etagOf(full.bytes)}, ${thumb.bytes}, ${thumb.check.kind.mime}, ${thumb.check.size.width},
       ${thumb.check.size.height}, ${etagOf(thumb.bytes)}, ${device.id}, ${at})
-    ON CONFLICT (org_id, product_id) DO UPDATE SET name = excluded.name, full = excluded.full, full_type = excluded.full_type,
-      full_width = excluded.full_width, full_height = excluded.full_height, full_etag = excluded.full_etag, thumb = excluded.thumb,
+    ON CONFLICT (org_id, product_id) DO UPDATE SET name = excluded.name, full_data = excluded.full_data, full_type = excluded.full_type,
+      full_width = excluded.full_width, full_height = excluded.full_height, full_etag = excluded.full_etag, thumb_data = excluded.thumb_data,
       thumb_type = excluded.thumb_type, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height,
       thumb_etag = excluded.thumb_etag, device_id = excluded.device_id, uploaded_at = excluded.uploaded_at`);
 }
@@ -161,7 +157,7 @@ export async function readPicture(
   q: { productId: string; name: string; size: PictureSizeName; ifNoneMatch: string | null },
 ): Promise<{ type: string; etag: string; bytes: Uint8Array | null } | null> {
   const full = q.size === 'full';
-  const bytes = full ? sql`pic.full` : sql`pic.thumb`;
+  const bytes = full ? sql`pic.full_data` : sql`pic.thumb_data`;
   const type = full ? sql`pic.full_type` : sql`pic.thumb_type`;
   const etag = full ? sql`pic.full_etag` : sql`pic.thumb_etag`;
   // The bytes are not read at all when the browser already has them.

@@ -20,13 +20,13 @@ export const shopPictures = pgTable(
     productId: text('product_id').notNull(),
     /** The till's file name (`<product id>-<random>.<ext>`): also the version in the picture's URL. */
     name: text('name').notNull(),
-    full: bytea('full').notNull(),
+    fullData: bytea('full_data').notNull(),
     fullType: text('full_type').notNull(),
     fullWidth: integer('full_width').notNull(),
     fullHeight: integer('full_height').notNull(),
     /** A strong validator of the bytes (sha-256, base64url), for If-None-Match. */
     fullEtag: text('full_etag').notNull(),
-    thumb: bytea('thumb').notNull(),
+    thumbData: bytea('thumb_data').notNull(),
     thumbType: text('thumb_type').notNull(),
     thumbWidth: integer('thumb_width').notNull(),
     thumbHeight: integer('thumb_height').notNull(),
