@@ -101,6 +101,13 @@ describe('product pictures from the till to the shop', () => {
     expect(again.status).toBe(304);
     expect(again.bytes.length).toBe(0);
     expect((await get(urlOf(storeId, cola.id, name, 'full'), { 'if-none-match': etag })).status).toBe(200);
+    const head = await cloud.app.fetch(new Request(`${cloud.url}${urlOf(storeId, cola.id, name, 'thumb')}`, { method: 'HEAD' }));
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('image/png');
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+    // Anything but the two sizes, or a name that is not a picture's, is no picture.
+    expect((await get(`/shop/${storeId}/pictures/${cola.id}/${name}/medium`)).status).toBe(404);
+    expect((await get(`/shop/${storeId}/pictures/${cola.id}/..%2F..%2Fetc/thumb`)).status).toBe(404);
 
     // Product page: the full picture with its size, the thumbnail in srcset.
     const product = await page(storeId, `/p/${cola.id}`);
