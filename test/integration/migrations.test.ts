@@ -470,7 +470,7 @@ describe('0025_product_reviews', () => {
 });
 
 describe('0026_picture_uploads', () => {
-  it('adds an empty upload queue with its defaults, and leaves sync's state as it was', () => {
+  it('adds an empty upload queue with its defaults, and leaves the sync state as it was', () => {
     const s = migratedThrough('0026_picture_uploads', (old) =>
       old.sqlite.exec(`
       PRAGMA foreign_keys = OFF;
