@@ -28,6 +28,7 @@ import { listRejections, overview, resolveRejection, storeStock } from './report
 import { registerPaymentRoutes } from './payments/routes';
 import { buildShopApp, type ShopOptions } from './shop/routes';
 import { registerShopInsightApi } from './shop/insight/report';
+import { registerPictureUploads } from './shop/pictures/routes';
 import type { NoticeVerifiers } from './payments/verifiers';
 import {
   authDevice,
@@ -100,7 +101,8 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
 
   app.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
+    // An answer that says how it may be cached (a versioned product picture) keeps that.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');
   });
 
@@ -229,6 +231,7 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     rateLimit: opts.rateLimit === false ? false : undefined,
   });
   registerShopInsightApi(authed, deps);
+  registerPictureUploads(authed, deps);
   app.route(v, authed);
   // `/shop/<store>/` and `/shop/<store>` are one page: a trailing slash that matches nothing redirects.
   app.use('/shop/*', trimTrailingSlash());

@@ -513,3 +513,21 @@ describe('0026_receipt_links', () => {
     expect(s.sqlite.prepare('SELECT COUNT(*) FROM invoice_requests').pluck().get()).toBe(0);
   });
 });
+
+describe('0026_picture_uploads', () => {
+  it('adds an empty upload queue with its defaults, and leaves the sync state as it was', () => {
+    const s = migratedThrough('0026_picture_uploads', (old) =>
+      old.sqlite.exec(`
+      PRAGMA foreign_keys = OFF;
+      INSERT INTO sync_state (key, value) VALUES ('cursor', '5');`),
+    );
+    expect(s.sqlite.prepare('SELECT COUNT(*) FROM picture_uploads').pluck().get()).toBe(0);
+    s.sqlite.prepare("INSERT INTO picture_uploads (product_id, name) VALUES ('p1', 'x.png')").run();
+    expect(s.sqlite.prepare('SELECT attempts, next_at, last_error FROM picture_uploads').get()).toEqual({
+      attempts: 0,
+      next_at: 0,
+      last_error: null,
+    });
+    expect(s.sqlite.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").pluck().get()).toBe('5');
+  });
+});

@@ -11,6 +11,7 @@ import { recordShopEvents } from './insight/events';
 import { registerReviewRoutes } from './reviews/routes';
 import { registerReceiptRoutes } from './receipts/routes';
 import type { RateLimit } from '../guards';
+import { registerPictureRoutes } from './pictures/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
@@ -49,6 +50,7 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
     await next();
   });
   shop.use('*', resolveStore(deps));
+  registerPictureRoutes(shop, deps);
   registerPaymentNotices(shop, deps, opts.checkout);
   shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
   shop.use('*', loadBuyer(deps, opts));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PICTURE_NAME } from '../../shared/sync/shapes';
+import { checkPicture, MAX_PICTURE_BYTES, MAX_PICTURE_EDGE, MAX_THUMB_BYTES, sniffImage, type PictureKind } from '../../shared/pictures';
 import type { Product } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -12,26 +13,23 @@ import { getProduct } from './products';
  * and its thumbnail beside it as `….thumb`. The renderer scales both with a canvas before upload, so
  * main needs no native image library; here the bytes are only checked to be a JPEG, PNG or WebP.
  */
-const MAX_IMAGE = 1_500_000;
-const MAX_THUMB = 140_000;
+const MAX_IMAGE = MAX_PICTURE_BYTES;
+const MAX_THUMB = MAX_THUMB_BYTES;
 
-type Kind = { ext: 'jpg' | 'png' | 'webp'; mime: string };
+type Kind = PictureKind;
 
-export function sniffImage(bytes: Buffer): Kind | null {
-  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { ext: 'jpg', mime: 'image/jpeg' };
-  if (bytes.length > 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return { ext: 'png', mime: 'image/png' };
-  if (bytes.length > 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP')
-    return { ext: 'webp', mime: 'image/webp' };
-  return null;
-}
+export { sniffImage };
 
 function decode(base64: string, max: number, field: string): { bytes: Buffer; kind: Kind } {
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length > max) throw new AppError('VALIDATION', `The ${field} is too large (at most ${Math.round(max / 1000)} kB)`, { field });
-  const kind = sniffImage(bytes);
-  if (!kind) throw new AppError('VALIDATION', `The ${field} is not a JPEG, PNG or WebP picture`, { field });
-  return { bytes, kind };
+  // The cloud checks an uploaded picture the same way, so a picture set here is never refused there.
+  const check = checkPicture(bytes, max);
+  if (!check.ok && check.problem === 'tooLarge')
+    throw new AppError('VALIDATION', `The ${field} is too large (at most ${Math.round(max / 1000)} kB)`, { field });
+  if (!check.ok && check.problem === 'tooWide')
+    throw new AppError('VALIDATION', `The ${field} is too large (at most ${MAX_PICTURE_EDGE} pixels a side)`, { field });
+  if (!check.ok) throw new AppError('VALIDATION', `The ${field} is not a JPEG, PNG or WebP picture`, { field });
+  return { bytes, kind: check.kind };
 }
 
 function folder(deps: Pick<Deps, 'imagesDir'>): string {
@@ -58,6 +56,16 @@ function removeFiles(dir: string, name: string | null): void {
   rmSync(`${file}.thumb`, { force: true });
 }
 
+/** Queues a product's picture for the online shop (sync/pictures.ts sends it), in the transaction that set it. */
+export function queuePictureUpload(sqlite: Deps['sqlite'], productId: string, name: string): void {
+  sqlite
+    .prepare(
+      `INSERT INTO picture_uploads (product_id, name, attempts, next_at, last_error) VALUES (?, ?, 0, 0, NULL)
+     ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, attempts = 0, next_at = 0, last_error = NULL`,
+    )
+    .run(productId, name);
+}
+
 export function setProductImage(deps: Deps, id: string, image: string, thumb: string): Product {
   const before = getProduct(deps, id);
   const full = decode(image, MAX_IMAGE, 'image');
@@ -73,6 +81,7 @@ export function setProductImage(deps: Deps, id: string, image: string, thumb: st
     throw new AppError('IO', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`);
   }
   deps.sqlite.prepare('UPDATE products SET image = ?, updated_at = ? WHERE id = ?').run(name, deps.clock(), id);
+  queuePictureUpload(deps.sqlite, id, name);
   removeFiles(dir, before.image);
   return getProduct(deps, id);
 }

@@ -12,6 +12,7 @@ import { markSetupDone, isSetupDone } from '../settings/settings';
 import type { PullResponse } from '../../shared/sync/protocol';
 import { pendingCount } from './push';
 import { pushOutbox } from './push-loop';
+import { uploadPictures } from './pictures';
 import { applyPage, settleParked } from './pull';
 import { cloudLink, deviceToken, getState, setState, type CloudLink } from './state';
 import { CloudCallError, CloudClient, NetworkError, type SyncTransport } from './transport';
@@ -225,6 +226,8 @@ export class SyncEngine implements SyncService {
     try {
       await this.pushAll(client, link);
       await this.pullAll(client);
+      // After the push: the cloud takes a picture only once it has the record that names it.
+      await uploadPictures(this.deps, client, link.deviceId);
       this.failures = 0;
       this.note({ online: true, lastSyncAt: this.deps.clock(), lastAttemptAt: started, lastError: null });
     } catch (err) {

@@ -43,6 +43,8 @@ export interface SyncStateValues {
   parked: ParkedValue[];
   /** A first download brought products whose level rows are still to be added (after-download.ts). */
   levelsPending: boolean;
+  /** The device for which every picture this terminal holds was queued for upload (pictures.ts). */
+  picturesQueuedFor: string;
 }
 
 export interface ParkedValue {

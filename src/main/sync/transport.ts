@@ -92,7 +92,7 @@ export class CloudClient {
     readonly token: string | null = null,
   ) {}
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, staffToken?: string | null): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, staffToken?: string | null): Promise<T> {
     const res = await this.transport.request(this.baseUrl, { method, path, body, token: this.token, staffToken });
     if (res.status >= 200 && res.status < 300) return res.body as T;
     const b = (res.body ?? {}) as { error?: { code?: string; message?: string } } & Record<string, unknown>;
@@ -123,6 +123,10 @@ export class CloudClient {
   }
   pull(cursor: number, limit: number, own = false) {
     return this.call<PullResponse>('GET', `/v1/pull?cursor=${cursor}&limit=${limit}${own ? '&own=1' : ''}`);
+  }
+  /** A product's picture for the online shop (base64 of the full picture and its thumbnail). */
+  putPicture(productId: string, body: { name: string; full: string; thumb: string }) {
+    return this.call<{ stored: boolean }>('PUT', `/v1/pictures/${encodeURIComponent(productId)}`, body);
   }
   leave() {
     return this.call<{ ok: true }>('POST', '/v1/leave', {});

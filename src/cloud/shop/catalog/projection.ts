@@ -17,6 +17,7 @@ import { projectReviews } from '../reviews/projection';
 import { projectRecommendations } from '../recommend/projection';
 import { projectOrderProgress } from '../delivery/progress';
 import { projectReceipts } from '../receipts/projection';
+import { dropReplacedPictures } from '../pictures/projection';
 
 type Written = Pick<RecordRow, 'entity' | 'storeId' | 'entityId' | 'kind' | 'body' | 'seq'>;
 
@@ -171,6 +172,8 @@ async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Dat
       unit = excluded.unit, price = excluded.price, tax_rate_id = excluded.tax_rate_id, tax_rate_bp = excluded.tax_rate_bp,
       category_id = excluded.category_id, image = excluded.image, archived = excluded.archived, created_at = excluded.created_at,
       updated_at = excluded.updated_at, search_text = excluded.search_text`);
+  // A picture the record no longer names (changed or removed at a till) leaves the shop with it.
+  await dropReplacedPictures(tx, orgId, ids);
   if (retokened.length > 0 && !fresh)
     await tx.execute(sql`DELETE FROM shop_search_tokens WHERE org_id = ${orgId} AND product_id = ANY(${texts(retokened)})`);
   // Each product's tokens are distinct and its old ones are gone: a plain insert, no conflict probe.

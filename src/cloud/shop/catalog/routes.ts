@@ -25,6 +25,8 @@ import { availableOnline } from './stock';
 import { catalogWords } from './words';
 import { productRecommendations } from '../recommend/views';
 import { noteShopEvent } from '../insight/events';
+import { picturesOf, type PictureInfo } from '../pictures/pictures';
+import { cardPicture, productPicture } from '../pictures/views';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -55,7 +57,13 @@ function stars(lang: ShopLang, p: { ratingSum: number; ratingCount: number }): H
   return html`<span>★ ${catalogWords(lang, 'rating', { avg, n: p.ratingCount })}</span>`;
 }
 
-export function cards(c: ShopContext, facts: StoreFacts, items: ProductCard[], available?: Map<string, number>): Html {
+export function cards(
+  c: ShopContext,
+  facts: StoreFacts,
+  items: ProductCard[],
+  available?: Map<string, number>,
+  pictures?: Map<string, PictureInfo>,
+): Html {
   const { base } = c.get('store');
   const lang = c.get('lang');
   if (items.length === 0) return html`<p class="muted">${catalogWords(lang, 'noProducts')}</p>`;
@@ -63,6 +71,7 @@ export function cards(c: ShopContext, facts: StoreFacts, items: ProductCard[], a
     ${items.map((p) => {
       const a = available ? availabilityText(lang, available.get(p.id) ?? 0, unitOf(p.unit)) : null;
       return html`<a class="card" href="${base}/p/${p.id}">
+        ${cardPicture(c, p.id, pictures)}
         <strong>${p.name}</strong>
         ${p.altName ? html`<span class="muted">${p.altName}</span>` : ''}
         <span class="price">${priceText(lang, facts, p)}</span>
@@ -175,6 +184,12 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       listProducts(deps.db, store.orgId, { sort: 'newest', page: 1 }),
       listProducts(deps.db, store.orgId, { sort: 'best', page: 1 }),
     ]);
+    const shown = [...newest.items.slice(0, 12), ...best.items.slice(0, 12)];
+    const pictures = await picturesOf(
+      deps.db,
+      store.orgId,
+      shown.map((p) => p.id),
+    );
     return page(
       c,
       store.name,
@@ -188,9 +203,9 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
             : ''
         }
         <h2>${w('newest')}</h2>
-        ${cards(c, facts, newest.items.slice(0, 12))}
+        ${cards(c, facts, newest.items.slice(0, 12), undefined, pictures)}
         <h2>${w('bestSelling')}</h2>
-        ${cards(c, facts, best.items.slice(0, 12))}
+        ${cards(c, facts, best.items.slice(0, 12), undefined, pictures)}
         <p><a href="${store.base}/search">${w('allProducts')}</a></p>`,
     );
   });
@@ -204,12 +219,19 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const q = readListQuery(c, facts);
     const sort = q.sort === 'relevance' ? 'best' : q.sort;
     const list = await listProducts(deps.db, store.orgId, { categoryId: cat.id, sort, page: q.page, min: q.min, max: q.max });
-    const available = await availableOnline(
-      deps.db,
-      store,
-      list.items.map((p) => p.id),
-      deps.clock(),
-    );
+    const [available, pictures] = await Promise.all([
+      availableOnline(
+        deps.db,
+        store,
+        list.items.map((p) => p.id),
+        deps.clock(),
+      ),
+      picturesOf(
+        deps.db,
+        store.orgId,
+        list.items.map((p) => p.id),
+      ),
+    ]);
     const lang = c.get('lang');
     return page(
       c,
@@ -217,7 +239,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       html`<h1>${cat.name}</h1>
         ${cat.altName ? html`<p class="muted">${cat.altName}</p>` : ''}
         ${filters(c, facts, { action: `${store.base}/c/${cat.id}`, q: null, sort, cat: null, categories: null })}
-        ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''} ${cards(c, facts, list.items, available)}
+        ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''} ${cards(c, facts, list.items, available, pictures)}
         ${pager(c, q.page, list.more)}`,
     );
   });
@@ -233,12 +255,19 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       shopCategories(deps.db, store.orgId),
       listProducts(deps.db, store.orgId, { q: q.q, categoryId: cat, sort: q.sort, page: q.page, min: q.min, max: q.max }),
     ]);
-    const available = await availableOnline(
-      deps.db,
-      store,
-      list.items.map((p) => p.id),
-      deps.clock(),
-    );
+    const [available, pictures] = await Promise.all([
+      availableOnline(
+        deps.db,
+        store,
+        list.items.map((p) => p.id),
+        deps.clock(),
+      ),
+      picturesOf(
+        deps.db,
+        store.orgId,
+        list.items.map((p) => p.id),
+      ),
+    ]);
     const typed = q.q.trim();
     const title = typed ? catalogWords(lang, 'resultsFor', { q: typed }) : catalogWords(lang, 'allProducts');
     const empty = list.items.length === 0 && q.page === 1 && typed;
@@ -251,7 +280,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       html`<h1>${title}</h1>
         ${filters(c, facts, { action: `${store.base}/search`, q: q.q, sort: q.sort, cat, categories: cats })}
         ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''}
-        ${empty ? html`<p>${catalogWords(lang, 'noResults', { q: typed })}</p>` : cards(c, facts, list.items, available)}
+        ${empty ? html`<p>${catalogWords(lang, 'noResults', { q: typed })}</p>` : cards(c, facts, list.items, available, pictures)}
         ${pager(c, q.page, list.more)}`,
     );
   });
@@ -264,10 +293,11 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const p = id.success ? await productDetail(deps.db, store.orgId, id.data) : null;
     if (!p) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
     const reviewsPage = Math.min(Math.max(Number.parseInt(c.req.query('reviews') ?? '1', 10) || 1, 1), MAX_PAGE);
-    const [facts, available, reviews] = await Promise.all([
+    const [facts, available, reviews, pictures] = await Promise.all([
       storeFacts(deps.db, store.orgId, store.storeId),
       availableOnline(deps.db, store, [p.id], deps.clock()),
       productReviewPage(deps.db, store.orgId, p.id, reviewsPage),
+      picturesOf(deps.db, store.orgId, [p.id]),
     ]);
     const unit = unitOf(p.unit);
     const avail = available.get(p.id) ?? 0;
@@ -284,6 +314,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       p.name,
       html`<article>
           ${p.categoryId ? html`<p><a href="${store.base}/c/${p.categoryId}">${p.categoryName}</a></p>` : ''}
+          ${productPicture(c, p.id, p.name, pictures.get(p.id))}
           <h1>${p.name}</h1>
           ${p.altName ? html`<p class="muted" lang="${lang === 'en' ? 'zh-CN' : 'en'}">${p.altName}</p>` : ''}
           <p class="price" style="font-size:1.4rem">${priceText(lang, facts, p)}</p>

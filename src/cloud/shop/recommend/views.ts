@@ -4,6 +4,7 @@
  * With little history (a new product, a new shop) the store's best sellers fill in: first of the
  * product's (or the cart's) categories, then of the whole shop.
  */
+import { picturesOf, type PictureInfo } from '../pictures/pictures';
 import type { CloudDeps } from '../../deps';
 import { cards } from '../catalog/routes';
 import { listProducts, storeFacts, type ProductCard, type StoreFacts } from '../catalog/queries';
@@ -66,11 +67,19 @@ async function bestSellers(
   return { items: picker(byId, available, taken)(ids, n), available };
 }
 
-function section(c: ShopContext, facts: StoreFacts, kind: string, title: Word, items: ProductCard[], available: Map<string, number>): Html {
+function section(
+  c: ShopContext,
+  facts: StoreFacts,
+  kind: string,
+  title: Word,
+  items: ProductCard[],
+  available: Map<string, number>,
+  pictures: Map<string, PictureInfo>,
+): Html {
   if (items.length === 0) return html``;
   return html`<section class="recs" data-recs="${kind}">
     <h2>${recommendWords(c.get('lang'), title)}</h2>
-    ${cards(c, facts, items, available)}
+    ${cards(c, facts, items, available, pictures)}
   </section>`;
 }
 
@@ -100,8 +109,14 @@ export async function productRecommendations(
     t.length + a.length < ENOUGH
       ? await bestSellers(deps, c, product.categoryId ? [product.categoryId] : [], taken, SHOWN - t.length - a.length)
       : { items: [], available: new Map<string, number>() };
-  return html`${section(c, facts, 'together', 'boughtTogether', t, available)} ${section(c, facts, 'also', 'alsoBought', a, available)}
-  ${section(c, facts, 'fallback', 'youMayLike', more.items, more.available)}`;
+  const pictures = await picturesOf(
+    deps.db,
+    store.orgId,
+    [...t, ...a, ...more.items].map((p) => p.id),
+  );
+  return html`${section(c, facts, 'together', 'boughtTogether', t, available, pictures)}
+  ${section(c, facts, 'also', 'alsoBought', a, available, pictures)}
+  ${section(c, facts, 'fallback', 'youMayLike', more.items, more.available, pictures)}`;
 }
 
 /** Suggestions for a cart: its products' top co-purchases not already in it, then best sellers. */
@@ -122,6 +137,11 @@ export async function cartRecommendations(c: ShopContext, deps: CloudDeps, produ
     picked.length < CART_SHOWN
       ? await bestSellers(deps, c, await categoriesOf(deps.db, store.orgId, productIds), taken, CART_SHOWN - picked.length)
       : { items: [], available: new Map<string, number>() };
-  return html`${section(c, facts, 'cart', 'withYourCart', picked, available)}
-  ${section(c, facts, 'fallback', 'youMayLike', more.items, more.available)}`;
+  const pictures = await picturesOf(
+    deps.db,
+    store.orgId,
+    [...picked, ...more.items].map((p) => p.id),
+  );
+  return html`${section(c, facts, 'cart', 'withYourCart', picked, available, pictures)}
+  ${section(c, facts, 'fallback', 'youMayLike', more.items, more.available, pictures)}`;
 }

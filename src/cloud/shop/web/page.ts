@@ -23,6 +23,9 @@ header.top nav{display:flex;gap:14px;align-items:center}
 main{max-width:1100px;margin:0 auto;padding:16px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:14px}
 .card{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:10px;display:flex;flex-direction:column;gap:6px}
+.pic{display:block;width:100%;height:auto;aspect-ratio:1/1;object-fit:contain;background:#f0f2f5;border-radius:6px}
+.hero{display:block;max-width:min(100%,480px);height:auto;object-fit:contain;background:#fff;border-radius:8px;margin:8px 0}
+.ph{display:flex;align-items:center;justify-content:center;color:#9aa3af;background:#f0f2f5}.hero.ph{width:min(100%,480px);aspect-ratio:4/3}
 .price{font-weight:700}.muted{color:#6b7280}.err{color:#b42318}.ok{color:#067647}
 .btn{display:inline-block;padding:9px 16px;border-radius:6px;border:1px solid #0b63ce;background:#0b63ce;color:#fff;font-size:1rem;cursor:pointer}
 .btn.secondary{background:#fff;color:#0b63ce}

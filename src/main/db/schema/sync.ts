@@ -53,3 +53,23 @@ export const offlineCardPayments = sqliteTable(
   },
   (t) => [index('offline_card_payments_sent_idx').on(t.sentAt, t.createdAt)],
 );
+
+/**
+ * Product pictures waiting to go to the cloud (their bytes travel apart from the product record,
+ * which only names the file). One row per product; kept across restarts, so an upload interrupted
+ * by an outage or a shutdown is made later. A row whose product names another picture by then is
+ * simply dropped: only the current picture is sent.
+ */
+export const pictureUploads = sqliteTable(
+  'picture_uploads',
+  {
+    productId: text('product_id').primaryKey(),
+    /** The file the product named when it was queued. */
+    name: text('name').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Not before this time (epoch ms): failed attempts back off. */
+    nextAt: integer('next_at').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('picture_uploads_next_idx').on(t.nextAt)],
+);

@@ -4,6 +4,7 @@ import { ReservedOnlineRow } from '../online-orders/ReservedOnlineRow';
 import { ADJUST_REASONS } from '../../../shared/api/inventory-types';
 import type { PriceChange, Product, StockItem, StockLevel } from '../../../shared/api';
 import { parseQty } from '../../../shared/money';
+import { FULL_EDGE, THUMB_EDGE } from '../../../shared/pictures';
 import { localizedName } from '../../lib/names';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
@@ -204,7 +205,7 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
 
   const upload = async (file: File) => {
     try {
-      const [full, thumb] = await Promise.all([scaledJpeg(file, 1024, 0.85), scaledJpeg(file, 96, 0.8)]);
+      const [full, thumb] = await Promise.all([scaledJpeg(file, FULL_EDGE, 0.85), scaledJpeg(file, THUMB_EDGE, 0.8)]);
       forgetThumb(product?.image);
       const r = await catalogData.setImage({ id: productId, image: full, thumb });
       if (!r.ok) return notify.error(r.error);
