@@ -8,4 +8,6 @@ export const onlineOrdersData = {
   handOver: call('onlineOrders.handOver'),
   shortages: call('onlineOrders.shortages'),
   reserved: call('onlineOrders.reserved'),
+  returns: call('onlineOrders.returns'),
+  decideReturn: call('onlineOrders.decideReturn'),
 };

@@ -69,6 +69,17 @@ describe('a buyer cancels before the store packs', () => {
     const info = await ok(shop.till, 'onlineOrders.get', { id: o.id }, 's1');
     expect(info.state).toBe('cancelled');
     await expect(ok(shop.till, 'onlineOrders.markPacked', { id: o.id }, 's1')).rejects.toThrow(/cancelled/);
+    // The till's books undo the sale: one void of every line, given back to the Alipay payment.
+    const voids = shop.till.deps.sqlite
+      .prepare('SELECT r.kind, r.total, t.method FROM refunds r JOIN refund_tenders t ON t.refund_id = r.id WHERE r.order_id = ?')
+      .all(o.id);
+    expect(voids).toEqual([{ kind: 'void', total: o.total, method: 'alipay' }]);
+    expect(
+      shop.till.deps.sqlite
+        .prepare('SELECT SUM(qty) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id WHERE r.order_id = ?')
+        .pluck()
+        .get(o.id),
+    ).toBe(2000);
 
     // Chinese.
     const zh = await (await b.get(`${o.link}&lang=zh-CN`)).text();

@@ -12,6 +12,7 @@ import type { CloudDeps } from '../../deps';
 import { writeShopRecords, type ShopRecord } from '../records';
 import type { ShopPayments } from '../checkout/payment';
 import type { ShopOrder } from '../checkout/orders';
+import { ONLINE_TERMINAL } from '../checkout/records';
 import { refundShopPayment, type ShopRefundResult } from './refunds';
 import { shopRefunds } from './schema';
 
@@ -177,10 +178,81 @@ async function recordAnswer(deps: CloudDeps, claimed: ShopRefund, result: ShopRe
         },
       },
     ];
+    if (r!.cause === 'cancel') {
+      const voided = await voidOfCancelled(tx, deps, r!, now);
+      if (voided) records.push(voided);
+    }
     await writeShopRecords(tx, deps, r!.orgId, r!.storeId, records);
     await onRefundSettled(tx, deps, r!);
     return r!;
   });
+}
+
+interface OrderBody {
+  d: { number: string; staff_id: string; tax_total: number };
+  ch?: {
+    order_lines?: { id: string; product_id: string; name: string; qty: number; total: number; tax: number }[];
+    payments?: { id: string; kind: string }[];
+  };
+}
+
+/**
+ * The cancelled order's sale undone for the tills' books: a `void` refund document of every line,
+ * given back to the order's online payment (its goods never left, so nothing moves in stock).
+ */
+async function voidOfCancelled(tx: CloudDb, deps: CloudDeps, r: ShopRefund, now: number): Promise<ShopRecord | null> {
+  const [rec] = await rowsOf<{ body: string }>(
+    tx,
+    sql`SELECT body FROM records WHERE org_id = ${r.orgId} AND entity = 'order' AND store_id = ${r.storeId} AND entity_id = ${r.orderId}`,
+  );
+  if (!rec) return null;
+  const o = JSON.parse(rec.body) as OrderBody;
+  const payment = o.ch?.payments?.find((p) => p.kind === r.provider) ?? o.ch?.payments?.[0];
+  const id = deps.ids();
+  return {
+    e: 'refund',
+    i: id,
+    d: {
+      id,
+      number: `${o.d.number}-C`.slice(0, 40),
+      order_id: r.orderId,
+      customer_id: null,
+      kind: 'void',
+      reason: 'Cancelled by the buyer online',
+      terminal_code: ONLINE_TERMINAL,
+      staff_id: o.d.staff_id,
+      approved_by: null,
+      currency: r.currency,
+      total: r.amount,
+      tax_total: o.d.tax_total,
+      exchange_order_id: null,
+      created_at: now,
+    },
+    ch: {
+      refund_lines: (o.ch?.order_lines ?? []).map((l) => ({
+        id: deps.ids(),
+        refund_id: id,
+        order_line_id: l.id,
+        product_id: l.product_id,
+        name: l.name,
+        qty: l.qty,
+        amount: l.total,
+        tax: l.tax,
+        disposition: 'restock',
+      })),
+      refund_tenders: [
+        {
+          id: deps.ids(),
+          refund_id: id,
+          payment_id: payment?.id ?? null,
+          method: payment?.kind ?? r.provider,
+          amount: r.amount,
+          brand: null,
+          last4: null,
+        },
+      ],
+    },
+  };
 }
 
 /** A return's record follows its refund, so the till shows how the money went back. */
