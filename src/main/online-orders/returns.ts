@@ -5,8 +5,12 @@
  * paying anything from the drawer or through this till's provider: the shop refunds the buyer's
  * online payment once it hears of the approval.
  */
+import { eq } from 'drizzle-orm';
 import type { OnlineReturnRow } from '../../shared/api/online-orders';
+import { settings } from '../db/schema';
+import { UNSTAMPED } from '../db/write-path';
 import type { Deps } from '../deps';
+import { invalidateSettings, readSettings } from '../settings/settings';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { createRefund } from '../returns/refunds';
@@ -123,4 +127,27 @@ export function decideReturn(
     success: true,
   });
   return returnRequest(deps, req.id);
+}
+
+/** The store setting: days after delivery or pick-up in which a buyer may ask for a return (the shop reads it). */
+export const RETURN_DAYS_KEY = 'onlineReturnDays';
+export const DEFAULT_RETURN_DAYS = 7;
+
+export function returnDays(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache'>): { days: number } {
+  const v = (readSettings(deps) as unknown as Record<string, unknown>)[RETURN_DAYS_KEY];
+  return { days: typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : DEFAULT_RETURN_DAYS };
+}
+
+/** Sets the return window, a synced store setting. */
+export function setReturnDays(
+  deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCache' | 'clock' | 'ids' | 'terminalCode'>,
+  days: number,
+  staffId: string,
+): { days: number } {
+  const had = deps.db.select({ key: settings.key }).from(settings).where(eq(settings.key, RETURN_DAYS_KEY)).get();
+  if (had) deps.db.update(settings).set({ value: days }).where(eq(settings.key, RETURN_DAYS_KEY)).run();
+  else deps.db.insert(settings).values({ key: RETURN_DAYS_KEY, value: days, hlc: UNSTAMPED }).run();
+  invalidateSettings(deps);
+  recordAudit(deps, { staffId, action: 'online.returnDays', target: RETURN_DAYS_KEY, details: { days }, success: true });
+  return returnDays(deps);
 }

@@ -10,4 +10,6 @@ export const onlineOrdersData = {
   reserved: call('onlineOrders.reserved'),
   returns: call('onlineOrders.returns'),
   decideReturn: call('onlineOrders.decideReturn'),
+  returnDays: call('onlineOrders.returnDays'),
+  setReturnDays: call('onlineOrders.setReturnDays'),
 };

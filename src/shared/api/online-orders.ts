@@ -166,6 +166,13 @@ export const onlineOrdersContract = {
     role: 'manager',
     writes: true,
   }),
+  /** Days after delivery or pick-up in which buyers may ask for a return (a store setting the shop reads; default 7). */
+  'onlineOrders.returnDays': channel<{ days: number }>()({ input: z.object({}).strict(), role: 'manager', writes: false }),
+  'onlineOrders.setReturnDays': channel<{ days: number }>()({
+    input: z.object({ days: z.number().int().min(0).max(365) }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
   'onlineOrders.reserved': channel<ReservedUnits>()({
     input: z.object({ productIds: z.array(c.id).max(500) }).strict(),
     role: 'clerk',

@@ -157,6 +157,12 @@ describe('a buyer returns what they picked up', () => {
     const late = await ask(b, o, { [o.cola]: '1' }, 'late');
     expect(late.res.status).toBe(409);
     expect(await late.res.text()).toContain('return period for this order has ended');
+    // The manager gives buyers 30 days at the till: the shop offers the return again.
+    expect(await ok(shop.till, 'onlineOrders.setReturnDays', { days: 30 }, 's1')).toEqual({ days: 30 });
+    await syncAll([shop.till]);
+    expect(await (await b.get(o.link)).text()).toContain('Request a return');
+    await ok(shop.till, 'onlineOrders.setReturnDays', { days: 7 }, 's1');
+    await syncAll([shop.till]);
     cloud.advance(-8 * 86_400_000);
   });
 

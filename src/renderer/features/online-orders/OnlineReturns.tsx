@@ -34,6 +34,7 @@ export function OnlineReturns() {
   return (
     <div data-testid="online-returns">
       <p className="muted">{t('online.returns.intro')}</p>
+      <ReturnWindow />
       <label>
         <input type="checkbox" checked={which === 'all'} onChange={(e) => setWhich(e.target.checked ? 'all' : 'pending')} />{' '}
         {t('online.returns.showAll')}
@@ -181,5 +182,40 @@ function ReturnDecision({ row, onDone }: { row: OnlineReturnRow; onDone(next: On
         </>
       )}
     </section>
+  );
+}
+
+/** The store's return window, kept as a synced store setting that the shop reads. */
+function ReturnWindow() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [days, setDays] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    void onlineOrdersData.returnDays({}).then((r) => (r.ok ? setDays(String(r.value.days)) : setError(r.error)));
+  }, []);
+  const n = Number(days);
+  const valid = /^\d{1,3}$/.test(days) && n <= 365;
+  return (
+    <form
+      className="handover-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!valid) return;
+        void onlineOrdersData.setReturnDays({ days: n }).then((r) => {
+          if (!r.ok) return setError(r.error);
+          setError(null);
+          useNotify.getState().message('info', 'online.returns.daysSaved', { days: r.value.days });
+        });
+      }}
+    >
+      <Field label={t('online.returns.days')}>
+        <input value={days} onChange={(e) => setDays(e.target.value)} inputMode="numeric" maxLength={3} data-testid="return-days" />
+      </Field>
+      <button type="submit" className="btn" disabled={!valid} data-testid="return-days-save">
+        {t('online.returns.daysSave')}
+      </button>
+      <InlineError text={error ? describeOnlineError(t, error, fmt.time) : null} />
+    </form>
   );
 }
