@@ -14,7 +14,7 @@ beforeAll(async () => {
   cloud = await startShopCloud();
   shop = await tillWithShop(cloud);
   base = `/shop/${shop.storeId}`;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   shop.till.close();
   await cloud.close();
@@ -160,6 +160,25 @@ describe('a buyer cancels before the store packs', () => {
     expect(row!.state).toBe('refunded');
     expect(cloud.alipay.trades.get(o.tradeNo)!.refunded).toBe(o.total);
     expect(cloud.alipay.trades.get(o.tradeNo)!.refunds.size).toBe(1);
+  });
+
+  it('a signed-in buyer cancels their own order from their account, and another signed-in buyer cannot', async () => {
+    const signedIn = async (login: string) => {
+      const b = new Browser(cloud);
+      await b.get(`${base}/account/signup`);
+      expect((await b.post(`${base}/account/signup`, { login, name: 'Li Lei', password: 'a long pass 1234' })).status).toBe(303);
+      return b;
+    };
+    const owner = await signedIn('owner@example.test');
+    const other = await signedIn('other@example.test');
+    const o = await paidOrder(cloud, base, owner, [{ productId: shop.cola.id, qty: '1' }]);
+    expect((await other.get(`${base}/orders/${o.id}`)).status).toBe(404);
+    expect((await other.post(`${base}/orders/${o.id}/cancel`, {})).status).toBe(404);
+    expect(await refundRows(cloud, o.id)).toHaveLength(0);
+    // The owner needs no key: the account is theirs.
+    expect(await (await owner.get(`${base}/orders/${o.id}`)).text()).toContain(`/orders/${o.id}/cancel`);
+    expect((await owner.post(`${base}/orders/${o.id}/cancel`, {})).status).toBe(303);
+    expect((await refundRows(cloud, o.id)).map((r) => r.state)).toEqual(['refunded']);
   });
 
   it('another buyer’s order, a missing key or a missing CSRF token are refused', async () => {

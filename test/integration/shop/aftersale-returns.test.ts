@@ -16,7 +16,7 @@ beforeAll(async () => {
   cloud = await startShopCloud();
   shop = await tillWithShop(cloud);
   base = `/shop/${shop.storeId}`;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   shop.till.close();
   await cloud.close();
