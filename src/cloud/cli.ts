@@ -41,7 +41,9 @@ async function main(): Promise<void> {
     ...(checkout.options ? { checkout: checkout.options } : {}),
   };
   const app = buildCloudApp(deps, { signupSecret, shop, serverTiming: process.env.CLOUD_SERVER_TIMING === '1' });
-  const stopSweep = checkout.options ? startExpirySweep(deps, checkout.options.stock) : () => undefined;
+  const stopSweep = checkout.options
+    ? startExpirySweep(deps, checkout.options.stock, undefined, checkout.options.payments)
+    : () => undefined;
   // Storefront events are kept this many days, then deleted.
   const eventDays = Number(process.env.SHOP_EVENTS_DAYS || DEFAULT_RETENTION_DAYS);
   if (!Number.isInteger(eventDays) || eventDays < 1)

@@ -12,6 +12,7 @@ import { registerReviewRoutes } from './reviews/routes';
 import { registerReceiptRoutes } from './receipts/routes';
 import type { RateLimit } from '../guards';
 import { registerPictureRoutes } from './pictures/routes';
+import { registerAftersaleRoutes } from './aftersale/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
@@ -62,5 +63,6 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   registerCheckoutRoutes(shop, deps, opts.checkout);
   registerReviewRoutes(shop, deps);
   registerReceiptRoutes(shop, deps, { rateLimit: opts.receiptRateLimit });
+  registerAftersaleRoutes(shop, deps, opts.checkout);
   return shop;
 }

@@ -29,6 +29,7 @@ export const SHOP_SETTING_KEYS = [
   'storeName',
   'timezone',
   'onlineAutoCompleteDays',
+  'onlineReturnDays',
 ] as const;
 
 const PROJECTED = new Set([

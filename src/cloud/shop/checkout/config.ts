@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { CloudDeps } from '../../deps';
 import { completeDue } from '../delivery/completion';
 import { expireDue } from './orders';
+import { settleDueRefunds } from '../aftersale/ledger';
 import type { ShopPaymentConfig, ShopPayments } from './payment';
 import type { CheckoutOptions } from './routes';
 import { catalogStock, type OrderStock } from './stock';
@@ -56,17 +57,24 @@ export function checkoutFromEnv(env: NodeJS.ProcessEnv, secure: boolean): { opti
 }
 
 /**
- * Expires unpaid orders in the background (the shop's own requests expire them too), and
- * completes delivered orders whose buyer did not confirm within the store's days. Only the timer
- * lives in memory; each run is a query any process may make, and rows another process is working
- * on are skipped.
+ * Expires unpaid orders in the background (the shop's own requests expire them too), completes
+ * delivered orders whose buyer did not confirm within the store's days, and asks the providers
+ * again about refunds whose answer was unclear. Only the timer lives in memory; each run is a
+ * query any process may make, and rows another process is working on are skipped.
  */
-export function startExpirySweep(deps: CloudDeps, stock: OrderStock = catalogStock, everyMs = 60_000): () => void {
+export function startExpirySweep(
+  deps: CloudDeps,
+  stock: OrderStock = catalogStock,
+  everyMs = 60_000,
+  payments: ShopPayments | null = null,
+): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     expireDue(deps, stock, null)
+      // Refunds whose answer was unclear are asked about again (the aftersale room).
+      .then(() => (payments ? settleDueRefunds(deps, payments) : 0))
       .catch((err: unknown) => console.error('[shop] expiring unpaid orders failed', err instanceof Error ? err.message : err))
       .then(() => completeDue(deps))
       .catch((err: unknown) => console.error('[shop] completing delivered orders failed', err instanceof Error ? err.message : err))

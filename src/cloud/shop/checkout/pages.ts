@@ -347,6 +347,8 @@ export function orderPage(
     timeZone?: string;
     /** The store's days after delivery until the order completes by itself. */
     autoCompleteDays?: number;
+    /** The aftersale room's block: cancel, return, refunds. */
+    aftersale?: Html | string;
   },
 ) {
   const w = wordsOf(c);
@@ -462,7 +464,8 @@ export function orderPage(
             </form>
             ${completesAt ? html`<p class="muted">${w('autoCompleteOn', { date: day(completesAt) })}</p>` : ''}`
         : ''
-    }`;
+    }
+    ${opts.aftersale ?? ''}`;
   return page(c, w('orderTitle', { number: order.shopNumber }), body);
 }
 

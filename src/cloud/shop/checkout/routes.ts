@@ -20,6 +20,7 @@ import { writeFacts } from './records';
 import { orderReviewLinks } from '../reviews/reviews';
 import { claimedSales } from '../receipts/receipts';
 import { purchasesList } from '../receipts/views';
+import { loadAftersale } from '../aftersale/routes';
 import { storeFacts } from '../catalog/queries';
 import { storeAutoCompleteDays } from '../delivery/completion';
 import { shopOrders } from './schema';
@@ -52,7 +53,7 @@ async function form(c: ShopContext): Promise<Record<string, unknown>> {
   return (await c.req.parseBody()) as Record<string, unknown>;
 }
 
-function sameKey(key: string | null, hash: string): boolean {
+export function sameKey(key: string | null, hash: string): boolean {
   if (!key || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) return false;
   const a = Buffer.from(sha256(key));
   const b = Buffer.from(hash);
@@ -60,7 +61,7 @@ function sameKey(key: string | null, hash: string): boolean {
 }
 
 /** The order the request may see: its guest key, or the signed-in buyer's own. Anything else is a 404. */
-async function visibleOrder(c: ShopContext, deps: CloudDeps, id: string | undefined, key: string | null): Promise<ShopOrder> {
+export async function visibleOrder(c: ShopContext, deps: CloudDeps, id: string | undefined, key: string | null): Promise<ShopOrder> {
   const parsed = uuid.safeParse(id);
   const order = parsed.success ? await orderInStore(deps.db, c.get('store').storeId, parsed.data) : null;
   const buyer = c.get('buyer');
@@ -311,6 +312,8 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     if (order.state === 'pending' && cfg && (c.req.query('out_trade_no') !== undefined || c.req.query('check') === '1')) {
       if (await confirmByQuery(deps, opts.stock, cfg, order)) order = (await orderInStore(deps.db, order.storeId, order.id))!;
     }
+    // Cancel, return and the refunds' progress (the aftersale room), before the timeline is read.
+    const aftersale = await loadAftersale(c, deps, opts, order, key);
     const code = order.fulfilment === 'pickup' ? pickupCode(opts.secret, order.id) : null;
     // The address holds the order's key: it goes to no other site, and is kept out of caches.
     c.header('Referrer-Policy', 'same-origin');
@@ -328,6 +331,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       reviews,
       timeZone,
       autoCompleteDays: await storeAutoCompleteDays(deps.db, c.get('store').orgId, order.storeId),
+      aftersale,
     });
   });
 

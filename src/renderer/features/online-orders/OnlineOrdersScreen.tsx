@@ -15,8 +15,9 @@ import { onlineOrdersData } from '../../data/online-orders';
 import { describeOnlineError } from './errors';
 import { OnlineOrderCard } from './OnlineOrderCard';
 import { InvoiceQueue } from '../invoices/InvoiceQueue';
+import { OnlineReturns } from './OnlineReturns';
 
-type Tab = 'pickup' | 'shortages' | 'invoices';
+type Tab = 'pickup' | 'shortages' | 'returns' | 'invoices';
 
 /** Online orders at the counter: pick-up orders handed over on the buyer's code, and (managers) the orders short of stock. */
 export function OnlineOrdersScreen() {
@@ -34,7 +35,7 @@ export function OnlineOrdersScreen() {
         <section className="orders-list card">
           <h1>{t('online.nav')}</h1>
           <div className="tabs" role="tablist">
-            {(manager ? (['pickup', 'shortages', 'invoices'] as const) : (['pickup'] as const)).map((k) => (
+            {(manager ? (['pickup', 'shortages', 'returns', 'invoices'] as const) : (['pickup'] as const)).map((k) => (
               <button
                 key={k}
                 type="button"
@@ -52,6 +53,8 @@ export function OnlineOrdersScreen() {
             <PickupList selected={selected} onSelect={setSelected} tick={tick} />
           ) : tab === 'invoices' ? (
             <InvoiceQueue />
+          ) : tab === 'returns' ? (
+            <OnlineReturns />
           ) : (
             <Shortages />
           )}
@@ -69,7 +72,13 @@ export function OnlineOrdersScreen() {
             />
           ) : (
             <p className="muted">
-              {tab === 'pickup' ? t('online.pickup.pick') : tab === 'invoices' ? t('invoices.hint') : t('online.shortage.pick')}
+              {tab === 'pickup'
+                ? t('online.pickup.pick')
+                : tab === 'invoices'
+                  ? t('invoices.hint')
+                  : tab === 'returns'
+                    ? t('online.returns.pick')
+                    : t('online.shortage.pick')}
             </p>
           )}
         </section>
