@@ -9,6 +9,7 @@ import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
 import { registerReviewRoutes } from './reviews/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
+import { registerPayRoutes, registerProviderNotices } from './payments/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
 import { pickLang } from './web/lang';
@@ -45,12 +46,14 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   });
   shop.use('*', resolveStore(deps));
   registerPaymentNotices(shop, deps, opts.checkout);
+  registerProviderNotices(shop, deps, opts.checkout);
   shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
   shop.use('*', loadBuyer(deps, opts));
   shop.notFound((c) => errorPage(c, 404, frameWords(c.get('lang'), 'notFound')));
   registerCatalogRoutes(shop, deps);
   registerBuyerRoutes(shop, deps, opts);
   registerCheckoutRoutes(shop, deps, opts.checkout);
+  registerPayRoutes(shop, deps, opts.checkout);
   registerReviewRoutes(shop, deps);
   return shop;
 }

@@ -10,7 +10,8 @@ import type { Review } from '../reviews/reviews';
 import { reviewLink } from '../reviews/views';
 import { chargeFor, type PricedShopCart } from './cart';
 import type { CheckoutForm, FieldErrors } from './form';
-import { formatPickupCode, type ShopOrder, type ShopOrderLine } from './orders';
+import { formatPickupCode, type ShopOrder, type ShopOrderLine, type ShopProvider } from './orders';
+import { providerChoice } from '../payments/pages';
 import { checkoutWords, type CheckoutWord } from './words';
 
 const STYLE = html`<style>
@@ -193,7 +194,7 @@ const fieldErr = (c: ShopContext, errors: FieldErrors, k: string) => {
   return e ? html`<span class="field-err" role="alert">${wordsOf(c)(e)}</span>` : '';
 };
 
-export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: CheckoutForm, errors: FieldErrors) {
+export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: CheckoutForm, errors: FieldErrors, providers: ShopProvider[]) {
   const w = wordsOf(c);
   const base = c.get('store').base;
   const cur = cart.terms.currency;
@@ -250,9 +251,9 @@ export function checkoutPage(c: ShopContext, cart: PricedShopCart, form: Checkou
         >
       </fieldset>
       <label>${w('note')}<br /><textarea name="note" maxlength="500">${form.note}</textarea> ${fieldErr(c, errors, 'note')}</label>
-      <p>${w('payWith')}: <strong>${w('alipay')}</strong></p>
+      ${providerChoice(c, providers, form.provider, errors.provider !== undefined)}
       ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, chosenCharge)}
-      <button class="btn" type="submit">${w('placeOrder')}</button>
+      ${providers.length > 0 ? html`<button class="btn" type="submit">${w('placeOrder')}</button>` : ''}
     </form>`;
   return page(c, w('checkoutTitle'), body, { status: Object.keys(errors).length ? 400 : 200 });
 }
