@@ -11,8 +11,10 @@
  */
 import {
   createWechatGateway,
+  parseXml,
   peekWechatNoticeMerchant,
   verifyWechatNotice,
+  verifyWechatSign,
   wechatNoticeReply,
   type WechatConfig,
 } from '../../../main/payments/wechat';
@@ -22,6 +24,14 @@ import { markPaid, type ShopOrder } from '../checkout/orders';
 import { refuseNotice, type ShopPayments } from '../checkout/payment';
 import type { OrderStock } from '../checkout/stock';
 import { keepStart, startOf } from './starts';
+
+function signedByStore(rawBody: string, apiKey: string): boolean {
+  try {
+    return verifyWechatSign(parseXml(rawBody), apiKey);
+  } catch {
+    return false;
+  }
+}
 
 export type Started = { ok: true; ref: string; url: string | null } | { ok: false; message: string };
 
@@ -78,6 +88,8 @@ export async function receiveWechatNotice(
     const named = peekWechatNoticeMerchant(rawBody);
     const other = named && (named.appId !== cfg.appId || named.mchId !== cfg.mchId || (named.subMchId ?? '') !== (cfg.subMchId ?? ''));
     if (other) await refuse('wrong_merchant', `the notification names merchant ${named.mchId.slice(0, 32)}, not this store’s`);
+    else if (signedByStore(rawBody, cfg.apiKey))
+      await refuse('bad_notice', 'the notification is signed but is not a payment in CNY of a trade of ours');
     else await refuse('bad_signature', 'the notification does not verify with the store’s WeChat Pay API key');
     return wechatNoticeReply(false);
   }
