@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     ...(checkout.options ? { checkout: checkout.options } : {}),
   };
   const app = buildCloudApp(deps, { signupSecret, shop, serverTiming: process.env.CLOUD_SERVER_TIMING === '1' });
-  const stopSweep = checkout.options ? startExpirySweep(deps, checkout.options.stock) : () => undefined;
+  const stopSweep = checkout.options
+    ? startExpirySweep(deps, checkout.options.stock, undefined, checkout.options.payments)
+    : () => undefined;
   console.log(checkout.note);
   const running = await serveCloud(app, { port, host: values.host });
   console.log(`Countertop cloud database: ${store.kind} (${store.where})`);

@@ -36,6 +36,8 @@ import {
 } from './records';
 import type { AuthDevice } from './tenancy';
 import { projectShopRecords } from './shop/catalog/projection';
+import { refundApprovedReturns } from './shop/aftersale/aftersale';
+import { TILL_ONLINE_EVENT_KINDS } from '../shared/sync/shapes';
 
 interface Working {
   entity: string;
@@ -233,6 +235,11 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
         continue;
       }
       if (!m.d) continue;
+      // A till records the steps it takes; cancellations, requests and refunds are the shop's word.
+      if (m.e === 'online_order_event' && !(TILL_ONLINE_EVENT_KINDS as readonly unknown[]).includes(m.d.kind)) {
+        reject(m, 'FORBIDDEN', `A terminal cannot record a ${String(m.d.kind).slice(0, 40)} step of an online order`);
+        continue;
+      }
       if (spec.terminalField && m.d[spec.terminalField] !== device.terminalCode) {
         reject(m, 'NOT_YOURS', `${device.terminalCode} cannot write a ${m.e} made by another terminal`);
         continue;
@@ -318,6 +325,8 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     await insertFacts(tx, device.orgId, device.id, now, [...facts.values()]);
     // The online shop's catalog, stock and ratings follow in the same transaction.
     await projectShopRecords(tx, device.orgId, [...upserts, ...facts.values()]);
+    // A return a manager approved gets its refund recorded with the approval, sent after the commit.
+    await refundApprovedReturns(tx, deps, device.orgId, upserts);
     if (rejectionRows.length > 0) await tx.insert(rejections).values(rejectionRows);
     const lastId = fresh[fresh.length - 1]!.m;
     await tx.execute(sql`UPDATE devices SET last_mutation_id = ${lastId}, last_seen_at = ${now} WHERE id = ${device.id}`);

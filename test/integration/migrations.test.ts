@@ -468,3 +468,16 @@ describe('0025_product_reviews', () => {
     expect(s.sqlite.prepare('SELECT count, sum, avg100 FROM product_ratings').get()).toEqual({ count: 2, sum: 9, avg100: 450 });
   });
 });
+
+describe('0026_aftersale', () => {
+  it('adds an empty table of online return requests to a store with online orders: their steps stay as they were', () => {
+    const s = migratedThrough('0026_aftersale', (old) =>
+      old.sqlite.exec(`
+      PRAGMA foreign_keys = OFF;
+      INSERT INTO online_order_events (id, order_id, kind, carrier, tracking, note, terminal_code, staff_id, at)
+        VALUES ('e1', 'o1', 'picked_up', NULL, NULL, '', 'T1', NULL, 5);`),
+    );
+    expect(s.sqlite.prepare('SELECT COUNT(*) FROM online_returns').pluck().get()).toBe(0);
+    expect(s.sqlite.prepare('SELECT kind FROM online_order_events').pluck().all()).toEqual(['picked_up']);
+  });
+});

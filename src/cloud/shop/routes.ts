@@ -8,6 +8,7 @@ import { registerBuyerRoutes, type BuyerOptions } from './buyers/routes';
 import { loadBuyer } from './buyers/session';
 import { registerCatalogRoutes } from './catalog/routes';
 import { registerReviewRoutes } from './reviews/routes';
+import { registerAftersaleRoutes } from './aftersale/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
 import { registerPayRoutes, registerProviderNotices } from './payments/routes';
 import { csrf } from './web/csrf';
@@ -55,5 +56,6 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   registerCheckoutRoutes(shop, deps, opts.checkout);
   registerPayRoutes(shop, deps, opts.checkout);
   registerReviewRoutes(shop, deps);
+  registerAftersaleRoutes(shop, deps, opts.checkout);
   return shop;
 }

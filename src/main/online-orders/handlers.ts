@@ -4,6 +4,7 @@ import { stockChanged } from '../inventory/ledger';
 import { onlineOrderInfo, pickupList } from './online-orders';
 import { handOver, markPacked } from './pickup';
 import { reservedUnits, shortageList } from './stock';
+import { decideReturn, returnDays, returnRequests, setReturnDays } from './returns';
 
 /** Online orders at the till: pick-up, packing, shortages, units held online. */
 export const onlineOrdersHandlers: HandlersFor<typeof onlineOrdersContract> = {
@@ -17,4 +18,12 @@ export const onlineOrdersHandlers: HandlersFor<typeof onlineOrdersContract> = {
   },
   'onlineOrders.shortages': (input, { deps }) => shortageList(deps, input.limit),
   'onlineOrders.reserved': (input, { deps }) => reservedUnits(deps, input.productIds),
+  'onlineOrders.returns': (input, { deps }) => returnRequests(deps, input),
+  'onlineOrders.returnDays': (_input, { deps }) => returnDays(deps),
+  'onlineOrders.setReturnDays': (input, ctx) => setReturnDays(ctx.deps, input.days, staffOf(ctx).id),
+  'onlineOrders.decideReturn': (input, ctx) => {
+    const row = decideReturn(ctx.deps, staffOf(ctx), input);
+    stockChanged(ctx.deps);
+    return row;
+  },
 };

@@ -242,6 +242,8 @@ interface WriteRefund {
   lines: PlannedLine[];
   tenders: PlannedTender[];
   exchangeOrderId?: string | null;
+  /** The provider's refund is the cloud's (an online order's payment): no trade refund is sent from this till. */
+  refundedByCloud?: boolean;
 }
 
 function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc {
@@ -311,7 +313,7 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
   refundToCards(deps, staff.id, r.refundId, r.tenders);
   // Money that came in through a provider goes back through it: recorded here with a fixed refund
   // number, sent once this document has committed (and again with the same number until answered).
-  requestDocumentRefunds(deps, r.refundId, r.tenders);
+  if (!r.refundedByCloud) requestDocumentRefunds(deps, r.refundId, r.tenders);
   const credit = r.tenders.filter((t) => t.method === 'store_credit').reduce((s, t) => s + t.amount, 0);
   if (credit > 0 && r.customerId)
     addCredit(deps, { customerId: r.customerId, delta: credit, kind: 'refund', refId: r.refundId, staffId: staff.id });
@@ -373,6 +375,8 @@ export interface ReturnInput {
   method: RefundMethod;
   reason?: string | null | undefined;
   approval?: { staffId: string; pin: string };
+  /** An online order's return: the cloud refunds its payment through the provider. */
+  refundedByCloud?: boolean;
 }
 
 /** A return with the receipt: some or all lines of one sale. Idempotent by refund id. */
@@ -392,6 +396,7 @@ export function createRefund(deps: Deps, staff: SessionStaff, input: ReturnInput
     approvedBy: null,
     lines,
     tenders,
+    refundedByCloud: input.refundedByCloud === true,
   });
 }
 

@@ -8,4 +8,8 @@ export const onlineOrdersData = {
   handOver: call('onlineOrders.handOver'),
   shortages: call('onlineOrders.shortages'),
   reserved: call('onlineOrders.reserved'),
+  returns: call('onlineOrders.returns'),
+  decideReturn: call('onlineOrders.decideReturn'),
+  returnDays: call('onlineOrders.returnDays'),
+  setReturnDays: call('onlineOrders.setReturnDays'),
 };

@@ -97,6 +97,29 @@ export interface ShortageRow extends OnlineShortage {
 /** Units unpaid web orders hold, per product (held and not expired). */
 export type ReservedUnits = Record<string, number>;
 
+/** A buyer's request to return items of an online order, as the manager decides it. */
+export interface OnlineReturnRow {
+  id: string;
+  orderId: string;
+  number: string;
+  shopNumber: string;
+  contactName: string;
+  createdAt: number;
+  reason: string;
+  /** What the shop will refund through the provider once approved. */
+  amount: number;
+  currency: string;
+  decision: 'pending' | 'approved' | 'refused';
+  decisionNote: string;
+  decidedAt: number | null;
+  /** The refund document that took the goods back (approved). */
+  refundId: string | null;
+  /** The provider's refund, as the shop reports it. */
+  refundState: 'none' | 'requested' | 'refunded' | 'failed';
+  refundMessage: string;
+  lines: { orderLineId: string; productId: string; name: string; unit: string; qty: number }[];
+}
+
 /** What the buyer shows at the counter: letters and digits, at most 32 (the shop's codes are shorter). */
 const pickupCode = safeLine(32, { min: 1 });
 
@@ -120,6 +143,35 @@ export const onlineOrdersContract = {
     input: z.object({ limit: z.number().int().min(1).max(500) }).strict(),
     role: 'manager',
     writes: false,
+  }),
+  /** Buyers' return requests: the undecided ones (oldest first), or all (newest first). */
+  'onlineOrders.returns': channel<OnlineReturnRow[]>()({
+    input: z.object({ which: z.enum(['pending', 'all']), limit: z.number().int().min(1).max(200) }).strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  /**
+   * The manager approves a return (the goods come back through a refund document, restocked or
+   * written off per line; the shop refunds the buyer through the provider) or refuses it with a reason.
+   */
+  'onlineOrders.decideReturn': channel<OnlineReturnRow>()({
+    input: z
+      .object({
+        id: c.id,
+        approve: z.boolean(),
+        note: safeLine(200),
+        writeOff: z.array(c.id).max(100).optional(),
+      })
+      .strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  /** Days after delivery or pick-up in which buyers may ask for a return (a store setting the shop reads; default 7). */
+  'onlineOrders.returnDays': channel<{ days: number }>()({ input: z.object({}).strict(), role: 'manager', writes: false }),
+  'onlineOrders.setReturnDays': channel<{ days: number }>()({
+    input: z.object({ days: z.number().int().min(0).max(365) }).strict(),
+    role: 'manager',
+    writes: true,
   }),
   'onlineOrders.reserved': channel<ReservedUnits>()({
     input: z.object({ productIds: z.array(c.id).max(500) }).strict(),

@@ -499,6 +499,17 @@ export const SYNC_ENTITIES = [
     fields: shape.productReviewShape,
     devices: 'write',
   },
+  {
+    // A buyer's return request: the cloud writes it for the buyer; a manager's till only decides it.
+    entity: 'online_return',
+    kind: 'mutable',
+    scope: 'store',
+    table: 'online_returns',
+    key: 'id',
+    deviceFields: shape.RETURN_DEVICE_FIELDS,
+    fields: shape.onlineReturnShape,
+    devices: 'write',
+  },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

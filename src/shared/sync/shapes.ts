@@ -98,6 +98,8 @@ export const SETTING_VALUES: Readonly<Record<string, z.ZodType>> = {
   /** Thousandths of each online product kept back from the web (a listing may set its own). */
   onlineSafetyBuffer: z.number().int().min(0).max(MAX_QTY),
   onlineShipping: onlineShippingSchema,
+  /** Days after delivery or pick-up in which a buyer may ask to return what they bought online. */
+  onlineReturnDays: z.number().int().min(0).max(365),
 };
 
 export const taxRateShape = z.object({ name, rate_bp: bp, is_default: z.boolean(), archived: z.boolean() });
@@ -611,3 +613,31 @@ export const productReviewShape = z.object({
 
 /** The fields of a review a till may write: hiding it (or showing it again), never the buyer's words. */
 export const REVIEW_DEVICE_FIELDS = ['hidden', 'hidden_reason', 'hidden_by', 'hidden_at'] as const;
+
+/**
+ * A buyer's request to return what they received (the cloud writes it, with the amount it will
+ * refund); the store's manager decides at a till (RETURN_DEVICE_FIELDS), and the cloud then
+ * refunds through the provider and says how that went (`refund_state`).
+ */
+export const onlineReturnShape = z.object({
+  order_id: idShape,
+  buyer_id: optId,
+  lines: z
+    .array(z.object({ order_line_id: idShape, qty: z.number().int().min(1).max(MAX_QTY) }).strict())
+    .min(1)
+    .max(100),
+  reason: text(500),
+  amount: nonNegative,
+  created_at: time,
+  decision: z.enum(['pending', 'approved', 'refused']),
+  decision_note: text(200),
+  decided_by: optId,
+  decided_at: time.nullable(),
+  /** The till's refund document that took the goods back. */
+  refund_id: optId,
+  refund_state: z.enum(['none', 'requested', 'refunded', 'failed']),
+  refund_message: text(300),
+});
+
+/** The fields of a return a till may write: the manager's decision, never the buyer's request or the money's state. */
+export const RETURN_DEVICE_FIELDS = ['decision', 'decision_note', 'decided_by', 'decided_at', 'refund_id'] as const;

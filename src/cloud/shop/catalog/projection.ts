@@ -18,7 +18,7 @@ import { projectReviews } from '../reviews/projection';
 type Written = Pick<RecordRow, 'entity' | 'storeId' | 'entityId' | 'kind' | 'body' | 'seq'>;
 
 /** The store settings the shop reads. */
-export const SHOP_SETTING_KEYS = ['currency', 'priceMode', 'onlineSafetyBuffer', 'storeName', 'timezone'] as const;
+export const SHOP_SETTING_KEYS = ['currency', 'priceMode', 'onlineSafetyBuffer', 'storeName', 'timezone', 'onlineReturnDays'] as const;
 
 const PROJECTED = new Set([
   'product',

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { CloudDeps } from '../../deps';
 import { stripeSettings, wechatSettings } from '../payments/settings';
 import { expireDue } from './orders';
+import { settleDueRefunds } from '../aftersale/ledger';
 import type { ShopPaymentConfig, ShopPayments } from './payment';
 import type { CheckoutOptions } from './routes';
 import { catalogStock, type OrderStock } from './stock';
@@ -60,16 +61,24 @@ export function checkoutFromEnv(env: NodeJS.ProcessEnv, secure: boolean): { opti
 }
 
 /**
- * Expires unpaid orders in the background (the shop's own requests expire them too). Only the
+ * Expires unpaid orders in the background (the shop's own requests expire them too) and asks the
+ * providers again about refunds whose answer was unclear. Only the
  * timer lives in memory; each run is a query any process may make, and rows another process is
  * expiring are skipped.
  */
-export function startExpirySweep(deps: CloudDeps, stock: OrderStock = catalogStock, everyMs = 60_000): () => void {
+export function startExpirySweep(
+  deps: CloudDeps,
+  stock: OrderStock = catalogStock,
+  everyMs = 60_000,
+  payments: ShopPayments | null = null,
+): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     expireDue(deps, stock, null)
+      // Refunds whose answer was unclear are asked about again (the aftersale room).
+      .then(() => (payments ? settleDueRefunds(deps, payments) : 0))
       .catch((err: unknown) => console.error('[shop] expiring unpaid orders failed', err instanceof Error ? err.message : err))
       .finally(() => {
         running = false;

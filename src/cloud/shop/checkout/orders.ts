@@ -270,13 +270,14 @@ export async function markPaid(
         orgId: order.orgId,
         storeId,
         orderId: order.id,
-        outcome: order.state === 'paid' ? 'duplicate' : 'paid',
+        // A cancelled order was paid before it was cancelled (and refunded): never paid again.
+        outcome: order.state === 'paid' || order.state === 'cancelled' ? 'duplicate' : 'paid',
         amount: pay.amount,
         receivedAt: now,
       })
       .onConflictDoNothing()
       .returning({ eventId: shopPaymentNotices.eventId });
-    if (recorded.length === 0 || order.state === 'paid') return { ok: true, outcome: 'duplicate' } as const;
+    if (recorded.length === 0 || order.state === 'paid' || order.state === 'cancelled') return { ok: true, outcome: 'duplicate' } as const;
 
     const at = { orgId: order.orgId, storeId, orderId: order.id };
     const lines = await orderLines(tx, order.id);

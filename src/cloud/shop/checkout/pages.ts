@@ -280,7 +280,14 @@ export function orderPage(
   order: ShopOrder,
   lines: ShopOrderLine[],
   events: OrderEvent[],
-  opts: { key: string | null; pickupCode: string | null; reviews?: Map<string, Review> | null; timeZone?: string },
+  opts: {
+    key: string | null;
+    pickupCode: string | null;
+    reviews?: Map<string, Review> | null;
+    timeZone?: string;
+    /** The aftersale room's block: cancel, return, refunds. */
+    aftersale?: Html | string;
+  },
 ) {
   const w = wordsOf(c);
   const base = c.get('store').base;
@@ -376,7 +383,8 @@ export function orderPage(
             ${csrfField(c)}${keyField}<button class="btn" type="submit">${w('confirmReceipt')}</button>
           </form>`
         : ''
-    }`;
+    }
+    ${opts.aftersale ?? ''}`;
   return page(c, w('orderTitle', { number: order.shopNumber }), body);
 }
 

@@ -19,6 +19,7 @@ import { chosenProvider, confirmOrder, offeredProviders } from '../payments/prov
 import { startPayment } from '../payments/routes';
 import { writeFacts } from './records';
 import { orderReviewLinks } from '../reviews/reviews';
+import { loadAftersale } from '../aftersale/routes';
 import { storeFacts } from '../catalog/queries';
 import { shopOrders } from './schema';
 import type { OrderStock } from './stock';
@@ -49,7 +50,7 @@ async function form(c: ShopContext): Promise<Record<string, unknown>> {
   return (await c.req.parseBody()) as Record<string, unknown>;
 }
 
-function sameKey(key: string | null, hash: string): boolean {
+export function sameKey(key: string | null, hash: string): boolean {
   if (!key || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) return false;
   const a = Buffer.from(sha256(key));
   const b = Buffer.from(hash);
@@ -293,6 +294,8 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       if (await confirmOrder(deps, opts.stock, opts.payments(order.storeId), order))
         order = (await orderInStore(deps.db, order.storeId, order.id))!;
     }
+    // Cancel, return and the refunds' progress (the aftersale room), before the timeline is read.
+    const aftersale = await loadAftersale(c, deps, opts, order, key);
     const code = order.fulfilment === 'pickup' ? pickupCode(opts.secret, order.id) : null;
     // The address holds the order's key: it goes to no other site, and is kept out of caches.
     c.header('Referrer-Policy', 'same-origin');
@@ -309,6 +312,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       pickupCode: code,
       reviews,
       timeZone,
+      aftersale,
     });
   });
 

@@ -98,3 +98,30 @@ export const productReviews = sqliteTable(
   },
   (t) => [index('product_reviews_created_idx').on(t.createdAt), index('product_reviews_product_idx').on(t.productId)],
 );
+
+/**
+ * Buyers' requests to return what they received online (the cloud writes them); a manager approves
+ * (the goods come back through a refund document, the money through the cloud) or refuses with a
+ * reason. `refund_state` is the cloud's word on the provider's refund.
+ */
+export const onlineReturns = sqliteTable(
+  'online_returns',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    buyerId: text('buyer_id'),
+    lines: text('lines', { mode: 'json' }).notNull(),
+    reason: text('reason').notNull().default(''),
+    amount: integer('amount').notNull(),
+    createdAt: integer('created_at').notNull(),
+    decision: text('decision', { enum: ['pending', 'approved', 'refused'] }).notNull(),
+    decisionNote: text('decision_note').notNull().default(''),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    refundId: text('refund_id'),
+    refundState: text('refund_state', { enum: ['none', 'requested', 'refunded', 'failed'] }).notNull(),
+    refundMessage: text('refund_message').notNull().default(''),
+    hlc: text('hlc').notNull(),
+  },
+  (t) => [index('online_returns_order_idx').on(t.orderId), index('online_returns_decision_idx').on(t.decision, t.createdAt)],
+);

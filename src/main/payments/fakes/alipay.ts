@@ -65,7 +65,13 @@ export interface FakeAlipayTrade {
 }
 
 export type FakeAlipayDecline =
-  'ACQ.PAYMENT_AUTH_CODE_INVALID' | 'ACQ.BUYER_BALANCE_NOT_ENOUGH' | 'ACQ.TRADE_HAS_CLOSE' | 'ACQ.PAYMENT_FAIL';
+  | 'ACQ.PAYMENT_AUTH_CODE_INVALID'
+  | 'ACQ.BUYER_BALANCE_NOT_ENOUGH'
+  | 'ACQ.TRADE_HAS_CLOSE'
+  | 'ACQ.PAYMENT_FAIL'
+  /** Refunds: the merchant's balance cannot cover it, or the refund period is over. */
+  | 'ACQ.SELLER_BALANCE_NOT_ENOUGH'
+  | 'ACQ.REFUND_FEE_ERROR';
 
 /** One misbehaviour for the next request (of `method`, when given). */
 export type FakeAlipayStep = { method?: string } & (
@@ -436,6 +442,8 @@ export async function startFakeAlipay(opts: FakeAlipayOptions = {}): Promise<Fak
           return answer('N');
         }
         if (existing.status !== 'TRADE_SUCCESS') return business('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+        // A scripted refusal: nothing is refunded, and the same request number may be sent again.
+        if (step?.kind === 'decline') return business(step.subCode, '退款失败');
         if (existing.refunded + amount > existing.paid) return business('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
         existing.refunds.set(requestNo, { amount, at: now() });
         existing.refunded += amount;

@@ -14,8 +14,9 @@ import { useNotify } from '../../stores/notify';
 import { onlineOrdersData } from '../../data/online-orders';
 import { describeOnlineError } from './errors';
 import { OnlineOrderCard } from './OnlineOrderCard';
+import { OnlineReturns } from './OnlineReturns';
 
-type Tab = 'pickup' | 'shortages';
+type Tab = 'pickup' | 'shortages' | 'returns';
 
 /** Online orders at the counter: pick-up orders handed over on the buyer's code, and (managers) the orders short of stock. */
 export function OnlineOrdersScreen() {
@@ -33,7 +34,7 @@ export function OnlineOrdersScreen() {
         <section className="orders-list card">
           <h1>{t('online.nav')}</h1>
           <div className="tabs" role="tablist">
-            {(manager ? (['pickup', 'shortages'] as const) : (['pickup'] as const)).map((k) => (
+            {(manager ? (['pickup', 'shortages', 'returns'] as const) : (['pickup'] as const)).map((k) => (
               <button
                 key={k}
                 type="button"
@@ -47,7 +48,13 @@ export function OnlineOrdersScreen() {
               </button>
             ))}
           </div>
-          {tab === 'pickup' ? <PickupList selected={selected} onSelect={setSelected} tick={tick} /> : <Shortages />}
+          {tab === 'pickup' ? (
+            <PickupList selected={selected} onSelect={setSelected} tick={tick} />
+          ) : tab === 'returns' ? (
+            <OnlineReturns />
+          ) : (
+            <Shortages />
+          )}
         </section>
         <section className="orders-detail card">
           {tab === 'pickup' && selected ? (
@@ -61,7 +68,9 @@ export function OnlineOrdersScreen() {
               onChanged={refresh}
             />
           ) : (
-            <p className="muted">{tab === 'pickup' ? t('online.pickup.pick') : t('online.shortage.pick')}</p>
+            <p className="muted">
+              {tab === 'pickup' ? t('online.pickup.pick') : tab === 'returns' ? t('online.returns.pick') : t('online.shortage.pick')}
+            </p>
           )}
         </section>
       </main>

@@ -11,6 +11,10 @@ const REASONS = new Set([
   'onlineCancelled',
   'onlineDone',
   'shippedElsewhere',
+  'returnDecided',
+  'refuseNeedsReason',
+  'returnNoLines',
+  'returnAmountChanged',
 ]);
 
 /** A localized sentence for an online order's errors (main explains them with a `reason`); the rest as the after-sale screens do. */
