@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, sql } from '../../../src/cloud/db/open';
+import { settleDueRefunds } from '../../../src/cloud/shop/aftersale/ledger';
 import { buildXml, wechatSign } from '../../../src/main/payments/wechat';
 import { syncAll } from '../../support/sync';
 import { Browser, hidden, startShopCloud, tillWithShop, type ShopCloud } from '../../support/shop-checkout';
@@ -391,5 +392,60 @@ describe('the checkout’s payment choice', () => {
     } finally {
       cloud.payments.set(shop.storeId, saved);
     }
+  });
+});
+
+describe('refunds through WeChat Pay and Stripe', () => {
+  const refundRows = (orderId: string) =>
+    rowsOf<{ id: string; state: string; amount: string | number; message: string | null }>(
+      cloud.deps.db,
+      sql`SELECT id, state, amount, message FROM shop_refunds WHERE order_id = ${orderId} ORDER BY created_at`,
+    );
+
+  it('a buyer cancels a WeChat Pay order: refunded once by out_refund_no, however often the cancel is sent', async () => {
+    const { b, orderId, key, tradeNo } = await wechatOrder();
+    await fakes.wechat.customerPays(tradeNo);
+    expect((await orderOf(orderId)).state).toBe('paid');
+    // The refund is accepted but still processing at WeChat: in progress, then settled by the query, once.
+    fakes.wechat.script({ kind: 'refundStatus', status: 'PROCESSING' });
+    for (let i = 0; i < 2; i++) expect((await b.post(`${base}/orders/${orderId}/cancel`, { key })).status).toBe(303);
+    let rows = await refundRows(orderId);
+    expect(rows.map((r) => r.state)).toEqual(['requested']);
+    const trade = fakes.wechat.trades.get(tradeNo)!;
+    const [refundNo] = [...trade.refunds.keys()];
+    fakes.wechat.settleRefund(refundNo!);
+    cloud.advance(10 * 60_000);
+    await settleDueRefunds(cloud.deps, (id) => cloud.payments.get(id) ?? null);
+    rows = await refundRows(orderId);
+    expect(rows.map((r) => [r.state, Number(r.amount)])).toEqual([['refunded', 950]]);
+    expect(trade.refunds.size).toBe(1);
+    expect(fakes.wechat.kept(tradeNo)).toBe(0);
+    const page = await (await b.get(`${base}/orders/${orderId}?key=${key}&lang=zh-CN`)).text();
+    expect(page).toContain('微信支付');
+  });
+
+  it('a buyer cancels a Stripe order: one refund on its PaymentIntent, even when Stripe’s answer is lost', async () => {
+    const { b, orderId, sessionId } = await stripeOrder();
+    await fakes.stripe.completeSession(sessionId);
+    await fakes.stripe.settled();
+    const order = await orderOf(orderId);
+    expect(order.state).toBe('paid');
+    const intent = order.provider_ref!;
+    // Stripe makes the refund, but the connection drops before its answer.
+    const calls = fakes.stripe.calls.create_refund ?? 0;
+    fakes.stripe.script({ op: 'create_refund', do: 'drop_after' });
+    const link = new URL(fakes.stripe.sessions.get(sessionId)!.success_url);
+    const key = link.searchParams.get('key')!;
+    expect((await b.post(`${base}/orders/${orderId}/cancel`, { key })).status).toBe(303);
+    cloud.advance(10 * 60_000);
+    await settleDueRefunds(cloud.deps, (id) => cloud.payments.get(id) ?? null);
+    const rows = await refundRows(orderId);
+    expect(rows.map((r) => [r.state, Number(r.amount)])).toEqual([['refunded', 950]]);
+    // Asked again after the lost answer, with the same Idempotency-Key: Stripe answers the first refund.
+    expect(fakes.stripe.calls.create_refund).toBe(calls + 2);
+    const made = [...fakes.stripe.refunds.values()].filter((r) => r.payment_intent === intent);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ amount: 950, metadata: { refund_no: expect.any(String) } });
+    expect(await (await b.get(`${base}/orders/${orderId}?key=${key}`)).text()).toContain('to your Stripe account');
   });
 });

@@ -68,7 +68,7 @@ export function stripeClient(cfg: Pick<StripeConfig, 'secretKey' | 'baseUrl' | '
   });
 }
 
-interface Failure {
+export interface Failure {
   /** Stripe said no before anything happened (a 4xx): nothing moved. */
   refused: boolean;
   code: string;
@@ -77,7 +77,7 @@ interface Failure {
 }
 
 /** What an SDK error tells us: a 4xx is a definite refusal; a transport error, 5xx or 429 is unknown. */
-function failure(err: unknown): Failure {
+export function failure(err: unknown): Failure {
   const { errors } = stripeSdk();
   if (err instanceof errors.StripeError) {
     const status = err.statusCode ?? null;
@@ -116,7 +116,7 @@ export function answerOfIntent(pi: Stripe.PaymentIntent): TradeAnswer {
   }
 }
 
-function refundAnswer(r: Stripe.Refund): RefundAnswer {
+export function refundAnswer(r: Stripe.Refund): RefundAnswer {
   switch (r.status) {
     case 'succeeded':
       return { state: 'refunded', providerRef: r.id, amount: r.amount };
