@@ -370,7 +370,9 @@ describe('the checkout’s payment choice', () => {
       ...address,
     });
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain('请选择支付方式');
+    const refused = await res.text();
+    expect(refused).toContain('<legend>支付方式</legend>');
+    expect(refused).toMatch(/class="field-err" role="alert">请选择支付方式/);
   });
 
   it('a store without configured providers says so on the checkout page, and takes no order', async () => {

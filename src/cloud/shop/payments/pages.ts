@@ -19,7 +19,7 @@ export function providerChoice(c: ShopContext, offered: ShopProvider[], chosen: 
   if (offered.length === 0) return html`<p class="errbox" role="alert">${w('noProviders')}</p>`;
   const pick = offered.includes(chosen as ShopProvider) ? chosen : offered[0];
   return html`<fieldset>
-    <legend>${payWords(c.get('lang'), 'chooseProvider')}</legend>
+    <legend>${w('payWith')}</legend>
     ${offered.map(
       (p) =>
         html`<label
