@@ -14,6 +14,7 @@ import type { RateLimit } from '../guards';
 import { registerPictureRoutes } from './pictures/routes';
 import { registerAftersaleRoutes } from './aftersale/routes';
 import { registerCheckoutRoutes, registerPaymentNotices, type CheckoutOptions } from './checkout/routes';
+import { registerPayRoutes, registerProviderNotices } from './payments/routes';
 import { csrf } from './web/csrf';
 import type { ShopEnv } from './web/env';
 import { pickLang } from './web/lang';
@@ -53,6 +54,7 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   shop.use('*', resolveStore(deps));
   registerPictureRoutes(shop, deps);
   registerPaymentNotices(shop, deps, opts.checkout);
+  registerProviderNotices(shop, deps, opts.checkout);
   shop.use('*', csrf({ secure: opts.secureCookies ?? false }));
   shop.use('*', loadBuyer(deps, opts));
   // What buyers do, for the manager: first-party events written after each page (insight/).
@@ -61,6 +63,7 @@ export function buildShopApp(deps: CloudDeps, opts: ShopOptions = {}): Hono<Shop
   registerCatalogRoutes(shop, deps);
   registerBuyerRoutes(shop, deps, opts);
   registerCheckoutRoutes(shop, deps, opts.checkout);
+  registerPayRoutes(shop, deps, opts.checkout);
   registerReviewRoutes(shop, deps);
   registerReceiptRoutes(shop, deps, { rateLimit: opts.receiptRateLimit });
   registerAftersaleRoutes(shop, deps, opts.checkout);

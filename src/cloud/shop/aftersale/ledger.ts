@@ -103,9 +103,9 @@ export async function settleRefund(deps: CloudDeps, payments: ShopPayments, id: 
     const [row] = await deps.db.select().from(shopRefunds).where(eq(shopRefunds.id, id));
     return row ?? null;
   }
-  const [order] = await rowsOf<{ shop_number: string; total: string | number }>(
+  const [order] = await rowsOf<{ shop_number: string; total: string | number; provider_ref: string | null }>(
     deps.db,
-    sql`SELECT shop_number, total FROM shop_orders WHERE id = ${claimed.orderId}`,
+    sql`SELECT shop_number, total, provider_ref FROM shop_orders WHERE id = ${claimed.orderId}`,
   );
   let result: ShopRefundResult;
   try {
@@ -119,6 +119,7 @@ export async function settleRefund(deps: CloudDeps, payments: ShopPayments, id: 
         total: Number(order!.total),
         currency: claimed.currency,
         reason: reasonText(claimed),
+        providerRef: order!.provider_ref,
       },
       // A refund asked before may have gone through with its answer lost: ask first.
       claimed.attempts > 1 ? 'check' : 'send',

@@ -4,7 +4,10 @@
  * the refund (with its fixed request number) before calling, and records the answer after.
  */
 import { createAlipayGateway, type AlipayConfig } from '../../../main/payments/alipay';
-import type { RefundAnswer, RefundRequest } from '../../../main/payments/gateway';
+import type { PaymentGateway, RefundAnswer, RefundRequest } from '../../../main/payments/gateway';
+import { failure, refundAnswer, stripeClient } from '../../../main/payments/stripe';
+import { createWechatGateway, type WechatConfig } from '../../../main/payments/wechat';
+import type { ShopStripeConfig } from '../payments/settings';
 import type { ShopPaymentConfig } from '../checkout/payment';
 
 export interface ShopRefundRequest {
@@ -21,6 +24,8 @@ export interface ShopRefundRequest {
   currency: string;
   /** Shown to the buyer by the provider. */
   reason: string;
+  /** The provider's own reference of the payment (shop_orders.provider_ref): Stripe refunds name its PaymentIntent. */
+  providerRef?: string | null;
 }
 
 /**
@@ -47,6 +52,10 @@ export async function refundShopPayment(
   switch (req.provider) {
     case 'alipay':
       return refundByAlipay(cfg?.alipay, req, step);
+    case 'wechat':
+      return refundByWechat(cfg?.wechat, req, step);
+    case 'stripe':
+      return refundByStripe(cfg?.stripe, req, step);
     default:
       return { state: 'failed', message: `The shop cannot refund ${req.provider.slice(0, 40)} payments` };
   }
@@ -63,6 +72,30 @@ async function refundByAlipay(cfg: AlipayConfig | undefined, req: ShopRefundRequ
   } catch (err) {
     return { state: 'failed', message: `The store's Alipay settings are not usable: ${err instanceof Error ? err.message : String(err)}` };
   }
+  return refundThrough(gateway, 'Alipay', 'REFUND_NOT_FOUND', req, step);
+}
+
+/**
+ * WeChat Pay's refund (v2 /secapi/pay/refund, the till's client) with out_refund_no = our request
+ * number, so a retry is the same refund; /pay/refundquery whenever the answer is unclear.
+ */
+async function refundByWechat(cfg: WechatConfig | undefined, req: ShopRefundRequest, step: RefundStep): Promise<ShopRefundResult> {
+  if (!cfg) return { state: 'failed', message: 'This store has no WeChat Pay account set up for its shop' };
+  return refundThrough(createWechatGateway(cfg), 'WeChat Pay', 'REFUNDNOTEXIST', req, step);
+}
+
+/**
+ * A refund through a provider's gateway: with `check`, its refund query first; then the refund
+ * (the same request number every time); an unclear answer is queried before anything is decided.
+ * `notFound` is the query's code for "no refund of this number" (it never arrived: safe to send).
+ */
+async function refundThrough(
+  gateway: PaymentGateway,
+  name: string,
+  notFound: string,
+  req: ShopRefundRequest,
+  step: RefundStep,
+): Promise<ShopRefundResult> {
   const r: RefundRequest = {
     tradeNo: req.tradeNo,
     refundNo: req.requestNo,
@@ -73,13 +106,12 @@ async function refundByAlipay(cfg: AlipayConfig | undefined, req: ShopRefundRequ
   };
   const fromQuery = (q: RefundAnswer, unclear: string): ShopRefundResult | null => {
     if (q.state === 'refunded') return { state: 'refunded', providerRef: q.providerRef, amount: q.amount };
-    // Alipay has no refund of this number: it never arrived, and sending it again is safe.
-    if (q.state === 'failed' && q.code === 'REFUND_NOT_FOUND') return null;
+    if (q.state === 'failed' && q.code === notFound) return null;
     if (q.state === 'failed') return { state: 'failed', message: why(q) };
     return { state: 'pending', message: q.state === 'unknown' ? why(q) : unclear };
   };
   if (step === 'check') {
-    const known = fromQuery(await gateway.queryRefund(r), 'Alipay is still processing the refund');
+    const known = fromQuery(await gateway.queryRefund(r), `${name} is still processing the refund`);
     if (known) return known;
   }
   const a = await gateway.refund(r);
@@ -87,7 +119,7 @@ async function refundByAlipay(cfg: AlipayConfig | undefined, req: ShopRefundRequ
     case 'refunded':
       return { state: 'refunded', providerRef: a.providerRef, amount: a.amount };
     case 'pending':
-      return { state: 'pending', message: 'Alipay is processing the refund' };
+      return { state: 'pending', message: `${name} is processing the refund` };
     case 'failed':
       return { state: 'failed', message: why(a) };
     case 'unknown': {
@@ -95,5 +127,47 @@ async function refundByAlipay(cfg: AlipayConfig | undefined, req: ShopRefundRequ
       const q = fromQuery(await gateway.queryRefund(r), why(a));
       return q ?? { state: 'pending', message: why(a) };
     }
+  }
+}
+
+/**
+ * Stripe's refunds.create on the order's PaymentIntent, with an Idempotency-Key from our request
+ * number (a retry within Stripe's 24 hours returns the first refund) and the number in its metadata
+ * (a later check finds it in the intent's refunds, so it is never sent twice).
+ */
+async function refundByStripe(cfg: ShopStripeConfig | undefined, req: ShopRefundRequest, step: RefundStep): Promise<ShopRefundResult> {
+  if (!cfg) return { state: 'failed', message: 'This store has no Stripe account set up for its shop' };
+  const intent = req.providerRef ?? '';
+  if (!/^pi_[A-Za-z0-9_]{1,200}$/.test(intent)) return { state: 'failed', message: 'The order has no Stripe payment to refund' };
+  const stripe = stripeClient(cfg);
+  const answered = (a: RefundAnswer): ShopRefundResult => {
+    if (a.state === 'refunded') return { state: 'refunded', providerRef: a.providerRef, amount: a.amount };
+    if (a.state === 'failed') return { state: 'failed', message: why(a) };
+    return { state: 'pending', message: a.state === 'unknown' ? why(a) : 'Stripe is processing the refund' };
+  };
+  if (step === 'check') {
+    try {
+      const list = await stripe.refunds.list({ payment_intent: intent, limit: 100 });
+      const mine = list.data.find((x) => x.metadata?.refund_no === req.requestNo);
+      if (mine) return answered(refundAnswer(mine));
+    } catch (err) {
+      return { state: 'pending', message: why(failure(err)) };
+    }
+  }
+  try {
+    const r = await stripe.refunds.create(
+      {
+        payment_intent: intent,
+        amount: req.amount,
+        reason: 'requested_by_customer',
+        metadata: { trade_no: req.tradeNo, refund_no: req.requestNo },
+      },
+      { idempotencyKey: `countertop-shop-re-${req.requestNo}` },
+    );
+    return answered(refundAnswer(r));
+  } catch (err) {
+    const f = failure(err);
+    // A 4xx is Stripe saying no before anything moved; anything else may have moved money.
+    return f.refused ? { state: 'failed', message: why(f) } : { state: 'pending', message: why(f) };
   }
 }

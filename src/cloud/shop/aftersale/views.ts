@@ -1,4 +1,5 @@
 /** The order page's cancel / return / refund block, and the return form (everything escaped by `html`). */
+import { payWords } from '../payments/words';
 import { formatMoney, formatQtyUnit } from '../../../shared/money';
 import { isUnit, type Unit } from '../../../shared/units';
 import type { ShopContext } from '../web/env';
@@ -23,6 +24,7 @@ function lineName(c: ShopContext, l: Pick<ShopOrderLine, 'name' | 'altName'>): s
 const qtyText = (c: ShopContext, qty: number, unit: string) => formatQtyUnit(qty, (isUnit(unit) ? unit : 'each') as Unit, c.get('lang'));
 
 function providerName(c: ShopContext, provider: string): string {
+  if (provider === 'wechat' || provider === 'stripe') return payWords(c.get('lang'), provider === 'wechat' ? 'wechat' : 'stripeName');
   return provider === 'alipay' ? wordsOf(c)('provider_alipay') : provider;
 }
 

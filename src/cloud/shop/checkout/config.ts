@@ -3,13 +3,15 @@
  * (SHOP_SECRET), the public origin buyers and providers reach (SHOP_PUBLIC_URL), and each store's
  * payment credentials from a JSON file only the server's user reads (SHOP_PAYMENTS_FILE:
  * `{ "<store id>": { "alipay": { "mode": "production", "appId": "…", "keyMode": "publicKey",
- * "privateKey": "…", "alipayPublicKey": "…" } } }`). Read once at start: the file holds private
+ * "privateKey": "…", "alipayPublicKey": "…" }, "wechat": {…}, "stripe": {…} } }`, the README's shop section
+ * has every field). Read once at start: the file holds private
  * keys, which never go into the database.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { CloudDeps } from '../../deps';
 import { completeDue } from '../delivery/completion';
+import { stripeSettings, wechatSettings } from '../payments/settings';
 import { expireDue } from './orders';
 import { settleDueRefunds } from '../aftersale/ledger';
 import type { ShopPaymentConfig, ShopPayments } from './payment';
@@ -29,7 +31,10 @@ const alipaySchema = z
     alipayRootCert: z.string().max(40_000).optional(),
   })
   .strict();
-const fileSchema = z.record(z.uuid(), z.object({ alipay: alipaySchema.optional() }).strict());
+const fileSchema = z.record(
+  z.uuid(),
+  z.object({ alipay: alipaySchema.optional(), wechat: wechatSettings.optional(), stripe: stripeSettings.optional() }).strict(),
+);
 
 /** The payments file, checked; throws with the file's problem (never its contents). */
 export function readShopPayments(path: string): ShopPayments {

@@ -13,6 +13,8 @@ export interface CheckoutForm {
   email: string;
   phone: string;
   method: string;
+  /** The payment provider chosen (checked against the store's by the route). */
+  provider: string;
   note: string;
   address: Record<'name' | 'company' | 'line1' | 'line2' | 'city' | 'region' | 'postalCode' | 'country', string>;
 }
@@ -29,6 +31,7 @@ export function readCheckoutForm(form: Record<string, unknown>): CheckoutForm {
     email: str(form, 'email').trim(),
     phone: str(form, 'phone').trim(),
     method: str(form, 'method', 100),
+    provider: str(form, 'provider', 20),
     note: str(form, 'note', 4000).trim(),
     address: {
       name: str(form, 'a_name'),

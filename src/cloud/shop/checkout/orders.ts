@@ -18,6 +18,11 @@ import type { HoldLine, OrderStock } from './stock';
 import { recordPaid } from '../insight/events';
 
 export type ShopOrder = typeof shopOrders.$inferSelect;
+
+/** The providers a shop order can be paid with. */
+export type ShopProvider = 'alipay' | 'wechat' | 'stripe';
+/** The tender each provider's payment is at the till (a Stripe Checkout payment is a card taken by the provider). */
+const TENDER: Record<ShopProvider, string> = { alipay: 'alipay', wechat: 'wechat_pay', stripe: 'card_integrated' };
 export type ShopOrderLine = typeof shopOrderLines.$inferSelect;
 
 /** Crockford base32 without look-alikes: what a clerk types from a phone's screen. */
@@ -55,7 +60,7 @@ export interface PlaceInput {
   methodName: string;
   shipping: number;
   note: string;
-  provider: 'alipay';
+  provider: ShopProvider;
   /** The method's days in transit (null: no promise, as for a pick-up). */
   minDays: number | null;
   maxDays: number | null;
@@ -218,11 +223,13 @@ export async function orderByNumber(db: CloudDb, storeId: string, shopNumber: st
 }
 
 export interface Payment {
-  provider: 'alipay';
+  provider: ShopProvider;
   /** The provider's notification id, or `query:<trade no>` for a paid query answer: recorded once. */
   eventId: string;
   providerRef: string;
   amount: number;
+  /** ISO 4217 as the provider named it, when it names one: it must be the order's. */
+  currency?: string;
   account: string | null;
 }
 
@@ -249,6 +256,15 @@ export async function markPaid(
     );
     if (!locked) return { ok: false, reason: 'not_found', message: 'No shop order has this trade number' } as const;
     const order = (await orderInStore(tx, storeId, locked.id))!;
+    // Each order is paid where it was sent; another provider's trade with its number is someone else's.
+    if (pay.provider !== order.provider)
+      return { ok: false, reason: 'not_found', message: `This order is paid with ${order.provider}, not ${pay.provider}` } as const;
+    if (pay.currency !== undefined && pay.currency.toUpperCase() !== order.currency)
+      return {
+        ok: false,
+        reason: 'amount_mismatch',
+        message: `Paid in ${pay.currency.slice(0, 8)}, but the order is in ${order.currency}`,
+      } as const;
     if (pay.amount !== order.total)
       return { ok: false, reason: 'amount_mismatch', message: `Paid ${pay.amount}, but the order is for ${order.total}` } as const;
     const now = deps.clock();
@@ -354,7 +370,7 @@ function orderFacts(deps: CloudDeps, order: ShopOrder, lines: ShopOrderLine[], s
           {
             id: deps.ids(),
             order_id: order.id,
-            kind: 'alipay',
+            kind: TENDER[pay.provider],
             amount: order.total,
             tendered: null,
             brand: null,

@@ -12,7 +12,8 @@ import type { Review } from '../reviews/reviews';
 import { reviewLink } from '../reviews/views';
 import { chargeFor, type PricedShopCart } from './cart';
 import type { CheckoutForm, FieldErrors } from './form';
-import { formatPickupCode, type ShopOrder, type ShopOrderLine } from './orders';
+import { formatPickupCode, type ShopOrder, type ShopOrderLine, type ShopProvider } from './orders';
+import { providerChoice } from '../payments/pages';
 import { checkoutWords, type CheckoutWord } from './words';
 
 const STYLE = html`<style>
@@ -215,6 +216,7 @@ export function checkoutPage(
   cart: PricedShopCart,
   form: CheckoutForm,
   errors: FieldErrors,
+  providers: ShopProvider[],
   when: { now: number; timeZone: string } | null = null,
 ) {
   const w = wordsOf(c);
@@ -275,9 +277,9 @@ export function checkoutPage(
         >
       </fieldset>
       <label>${w('note')}<br /><textarea name="note" maxlength="500">${form.note}</textarea> ${fieldErr(c, errors, 'note')}</label>
-      <p>${w('payWith')}: <strong>${w('alipay')}</strong></p>
+      ${providerChoice(c, providers, form.provider, errors.provider !== undefined)}
       ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, chosenCharge)}
-      <button class="btn" type="submit">${w('placeOrder')}</button>
+      ${providers.length > 0 ? html`<button class="btn" type="submit">${w('placeOrder')}</button>` : ''}
     </form>`;
   return page(c, w('checkoutTitle'), body, { status: Object.keys(errors).length ? 400 : 200 });
 }

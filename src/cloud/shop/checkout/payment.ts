@@ -13,10 +13,12 @@ import {
   type AlipayConfig,
 } from '../../../main/payments/alipay';
 import type { NoticeReply } from '../../../main/payments/gateway';
+import type { WechatConfig } from '../../../main/payments/wechat';
 import { paymentNoticeRejections } from '../../db/schema';
 import type { CloudDeps } from '../../deps';
 import { markPaid, type ShopOrder } from './orders';
 import type { OrderStock } from './stock';
+import type { ShopStripeConfig } from '../payments/settings';
 
 /**
  * A store's payment credentials for its shop. They include the app's private key (the shop signs
@@ -25,6 +27,10 @@ import type { OrderStock } from './stock';
  */
 export interface ShopPaymentConfig {
   alipay?: AlipayConfig;
+  /** WeChat Pay Native (the buyer scans a QR code); see shop/payments. */
+  wechat?: WechatConfig;
+  /** Stripe Checkout (Stripe's hosted payment page); see shop/payments. */
+  stripe?: ShopStripeConfig;
 }
 export type ShopPayments = (storeId: string) => ShopPaymentConfig | null;
 
@@ -50,9 +56,20 @@ export function startAlipay(
 
 export const isMobile = (userAgent: string | undefined) => /Mobile|Android|iPhone|iPad|HarmonyOS/i.test(userAgent ?? '');
 
-async function refuse(
+const refuse = (
   deps: CloudDeps,
   at: { orgId: string; storeId: string },
+  reason: string,
+  message: string,
+  rawBody: string,
+  n: { eventId?: string; tradeNo?: string } = {},
+) => refuseNotice(deps, at, 'alipay', reason, message, rawBody, n);
+
+/** Records a refused notification for a shop order (beside the tills'), with why; it changes nothing else. */
+export async function refuseNotice(
+  deps: CloudDeps,
+  at: { orgId: string; storeId: string },
+  provider: 'alipay' | 'wechat' | 'stripe',
   reason: string,
   message: string,
   rawBody: string,
@@ -62,7 +79,7 @@ async function refuse(
     id: deps.ids(),
     orgId: at.orgId,
     storeId: at.storeId,
-    provider: 'alipay',
+    provider,
     reason,
     message: `Shop: ${message}`,
     eventId: n.eventId?.slice(0, 200) ?? null,

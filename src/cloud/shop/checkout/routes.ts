@@ -15,7 +15,9 @@ import { checkCheckoutForm, IDEM_KEY, readCheckoutForm, type CheckoutForm, type 
 import { expireDue, orderAccessKey, orderInStore, orderLines, pickupCode, placeOrder, type ShopOrder } from './orders';
 import { cartRecommendations } from '../recommend/views';
 import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type OrderEvent } from './pages';
-import { confirmByQuery, isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
+import { isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
+import { chosenProvider, confirmOrder, offeredProviders } from '../payments/providers';
+import { startPayment } from '../payments/routes';
 import { writeFacts } from './records';
 import { orderReviewLinks } from '../reviews/reviews';
 import { claimedSales } from '../receipts/receipts';
@@ -94,12 +96,13 @@ async function orderEvents(deps: CloudDeps, order: ShopOrder): Promise<OrderEven
 /** Steps written in one moment (a label bought packs and ships at once) read in the order they happen. */
 const STEP_RANK: readonly string[] = ['packed', 'shipped', 'tracking', 'picked_up', 'delivered', 'received'];
 
-function origin(c: Context, opts: CheckoutOptions): string {
+export function origin(c: Context, opts: CheckoutOptions): string {
   return (opts.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
 }
 
 /** The provider's cashier for a pending order (a redirect), or a page saying why not. */
 function payRedirect(c: ShopContext, opts: CheckoutOptions, deps: CloudDeps, order: ShopOrder) {
+  if (order.provider !== 'alipay') return startPayment(c, deps, opts, order);
   const lang = c.get('lang');
   const cfg = opts.payments(order.storeId)?.alipay;
   if (!cfg) return errorPage(c, 409, checkoutWords(lang, 'noPayment'));
@@ -127,6 +130,7 @@ const emptyForm = (idem: string, country: string): CheckoutForm => ({
   email: '',
   phone: '',
   method: '',
+  provider: '',
   note: '',
   address: { name: '', company: '', line1: '', line2: '', city: '', region: '', postalCode: '', country },
 });
@@ -234,7 +238,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     }
     f.method = cart.terms.shipping.methods[0]!.id;
     noteShopEvent(c, { kind: 'checkout_start' });
-    return checkoutView(c, cart, f, {});
+    return checkoutView(c, cart, f, {}, offeredProviders(opts.payments(store.storeId), cart.terms.currency));
   });
 
   shop.post('/checkout', async (c) => {
@@ -252,14 +256,22 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     const ref = await findCart(c, deps);
     const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null, deps.clock());
     if (cart.lines.length === 0) return c.redirect(`${store.base}/cart`, 303);
+    // Alipay and WeChat Pay take yuan only; Stripe takes the store's currency.
+    const offered = offeredProviders(opts.payments(store.storeId), cart.terms.currency);
+    if (offered.length === 0) return errorPage(c, 409, checkoutWords(c.get('lang'), 'noPayment'));
     const checked = checkCheckoutForm(f, cart.terms.shipping.methods);
-    if (!checked.ok) return checkoutView(c, cart, f, checked.errors);
+    const provider = chosenProvider(offered, f.provider);
+    if (!checked.ok || !provider)
+      return checkoutView(
+        c,
+        cart,
+        f,
+        { _form: 'fixErrors', ...(checked.ok ? {} : checked.errors), ...(provider ? {} : { provider: 'fixErrors' }) },
+        offered,
+      );
     const v = checked.value;
     const shipping = chargeFor(v.method, cart, v.address?.country ?? null);
-    if (shipping === null) return checkoutView(c, cart, f, { _form: 'fixErrors', method: 'noShipTo' });
-    // Alipay takes yuan only: a store in another currency has no online payment to offer yet.
-    if (!opts.payments(store.storeId)?.alipay || cart.terms.currency !== 'CNY')
-      return errorPage(c, 409, checkoutWords(c.get('lang'), 'noPayment'));
+    if (shipping === null) return checkoutView(c, cart, f, { _form: 'fixErrors', method: 'noShipTo' }, offered);
     const placed = await placeOrder(
       deps,
       opts.stock,
@@ -278,7 +290,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
         methodName: v.method.name,
         shipping,
         note: v.note,
-        provider: 'alipay',
+        provider,
         minDays: v.method.kind === 'pickup' ? null : v.method.minDays,
         maxDays: v.method.kind === 'pickup' ? null : v.method.maxDays,
       },
@@ -292,9 +304,15 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
   });
 
   /** The checkout form, each delivery method with the days it would arrive if paid now (the store's calendar). */
-  async function checkoutView(c: ShopContext, cart: Awaited<ReturnType<typeof pricedCart>>, f: CheckoutForm, errors: FieldErrors) {
+  async function checkoutView(
+    c: ShopContext,
+    cart: Awaited<ReturnType<typeof pricedCart>>,
+    f: CheckoutForm,
+    errors: FieldErrors,
+    providers: ShopProvider[],
+  ) {
     const { timeZone } = await storeFacts(deps.db, c.get('store').orgId, c.get('store').storeId);
-    return checkoutPage(c, cart, f, errors, { now: deps.clock(), timeZone });
+    return checkoutPage(c, cart, f, errors, providers, { now: deps.clock(), timeZone });
   }
 
   /** A placed order: to the cashier while it is pending, else to its page. */
@@ -308,9 +326,9 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     const key = c.req.query('key') ?? null;
     let order = await visibleOrder(c, deps, c.req.param('id'), key);
     // Back from the cashier (or asked to check) before the notification: ask the provider.
-    const cfg = opts.payments(order.storeId)?.alipay;
-    if (order.state === 'pending' && cfg && (c.req.query('out_trade_no') !== undefined || c.req.query('check') === '1')) {
-      if (await confirmByQuery(deps, opts.stock, cfg, order)) order = (await orderInStore(deps.db, order.storeId, order.id))!;
+    if (order.state === 'pending' && (c.req.query('out_trade_no') !== undefined || c.req.query('check') === '1')) {
+      if (await confirmOrder(deps, opts.stock, opts.payments(order.storeId), order))
+        order = (await orderInStore(deps.db, order.storeId, order.id))!;
     }
     // Cancel, return and the refunds' progress (the aftersale room), before the timeline is read.
     const aftersale = await loadAftersale(c, deps, opts, order, key);

@@ -1,6 +1,7 @@
 /**
  * A local stand-in for the Stripe API, speaking the subset the `stripe` SDK calls for server-driven
- * Terminal payments: form-encoded requests with a Bearer secret key, Idempotency-Key honoured as
+ * Terminal payments and for Checkout Sessions (with a hosted page where the buyer enters a test card
+ * and is sent back to the success URL): form-encoded requests with a Bearer secret key, Idempotency-Key honoured as
  * Stripe does, errors in Stripe's JSON shape, and webhooks signed as Stripe signs them
  * (`Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.payload")`).
  *
@@ -26,7 +27,10 @@ export type FakeStripeOp =
   | 'present'
   | 'create_refund'
   | 'retrieve_refund'
-  | 'list_refunds';
+  | 'list_refunds'
+  | 'create_session'
+  | 'retrieve_session'
+  | 'expire_session';
 
 /** How the next matching request misbehaves. */
 export type FakeStripeStep =
@@ -41,7 +45,9 @@ export type FakeStripeStep =
   /** The next webhook is delivered twice. */
   | { do: 'webhook_twice' }
   /** The next webhook carries a signature made with another secret. */
-  | { do: 'webhook_bad_signature' };
+  | { do: 'webhook_bad_signature' }
+  /** The next webhook is never delivered (lost on the way). */
+  | { do: 'webhook_lost' };
 
 export interface FakeStripeOptions {
   port?: number;
@@ -95,6 +101,27 @@ export interface FakeRefund {
   created: number;
 }
 
+export interface FakeSession {
+  id: string;
+  amount_total: number;
+  currency: string;
+  status: 'open' | 'complete' | 'expired';
+  payment_status: 'unpaid' | 'paid';
+  payment_intent: string | null;
+  metadata: Record<string, string>;
+  client_reference_id: string | null;
+  success_url: string;
+  cancel_url: string | null;
+  expires_at: number;
+  created: number;
+  customer_email: string | null;
+  locale: string | null;
+  /** What the line items said, for the hosted page. */
+  name: string;
+  /** payment_intent_data.metadata: the intent's metadata once paid. */
+  intentMetadata: Record<string, string>;
+}
+
 export interface FakeWebhookDelivery {
   eventId: string;
   type: string;
@@ -111,6 +138,12 @@ export interface FakeStripe {
   intents: Map<string, FakeIntent>;
   charges: Map<string, FakeCharge>;
   refunds: Map<string, FakeRefund>;
+  /** Checkout Sessions by id. */
+  sessions: Map<string, FakeSession>;
+  /** A session as the API answers it (for tests that sign events about it). */
+  sessionJson(id: string): Record<string, unknown>;
+  /** The buyer pays the session on the hosted page with a test card: the session completes and its webhook is sent. */
+  completeSession(id: string, number?: string): Promise<FakeSession | null>;
   /** Every webhook sent, with the answer's status. */
   deliveries: FakeWebhookDelivery[];
   /** Requests per operation (what reached the fake). */
@@ -189,7 +222,10 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
     const i = steps.findIndex((s) => kinds.includes(s.do) && (!('op' in s) || s.op === undefined || s.op === op));
     return i < 0 ? null : steps.splice(i, 1)[0]!;
   };
-  const takeWebhookStep = (kind: 'webhook_twice' | 'webhook_bad_signature') => {
+  const sessions = new Map<string, FakeSession>();
+  let base = '';
+  const baseUrl = () => base;
+  const takeWebhookStep = (kind: 'webhook_twice' | 'webhook_bad_signature' | 'webhook_lost') => {
     const i = steps.findIndex((s) => s.do === kind);
     return i >= 0 && steps.splice(i, 1).length > 0;
   };
@@ -266,6 +302,7 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
       ...(opts.account ? { account: opts.account } : {}),
     };
     const payload = JSON.stringify(event);
+    if (takeWebhookStep('webhook_lost')) return;
     const bad = takeWebhookStep('webhook_bad_signature');
     const times = takeWebhookStep('webhook_twice') ? 2 : 1;
     const header = sign(payload, undefined, bad ? `whsec_forged${randomBytes(8).toString('hex')}` : webhookSecret);
@@ -291,6 +328,82 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   };
+
+  const sessionJson = (cs: FakeSession) => ({
+    id: cs.id,
+    object: 'checkout.session',
+    mode: 'payment',
+    amount_subtotal: cs.amount_total,
+    amount_total: cs.amount_total,
+    currency: cs.currency,
+    status: cs.status,
+    payment_status: cs.payment_status,
+    payment_intent: cs.payment_intent,
+    metadata: cs.metadata,
+    client_reference_id: cs.client_reference_id,
+    customer_email: cs.customer_email,
+    locale: cs.locale,
+    success_url: cs.success_url,
+    cancel_url: cs.cancel_url,
+    expires_at: cs.expires_at,
+    created: cs.created,
+    livemode: false,
+    url: cs.status === 'open' ? `${baseUrl()}/checkout/pay/${cs.id}` : null,
+  });
+  const findSession = (id: string) => {
+    const cs = sessions.get(id);
+    if (!cs)
+      throw new StripeFail(404, 'invalid_request_error', 'resource_missing', `No such checkout.session: '${id}'`, { param: 'session' });
+    return cs;
+  };
+  /** The buyer pays on the hosted page: a charge on a new intent, the session complete, its webhook sent. */
+  const paySession = (cs: FakeSession, number: string): 'paid' | 'declined' | 'closed' => {
+    if (cs.status !== 'open' || cs.expires_at * 1000 <= clock()) return 'closed';
+    if (number === FAKE_STRIPE_DECLINE_CARD || takeStep('present', ['decline'])) return 'declined';
+    const pi: FakeIntent = {
+      id: rid('pi'),
+      amount: cs.amount_total,
+      amount_received: cs.amount_total,
+      currency: cs.currency,
+      status: 'succeeded',
+      metadata: { ...cs.metadata, ...cs.intentMetadata },
+      latest_charge: null,
+      last_payment_error: null,
+      created: Math.floor(clock() / 1000),
+    };
+    const charge: FakeCharge = {
+      id: rid('ch'),
+      payment_intent: pi.id,
+      amount: pi.amount,
+      amount_refunded: 0,
+      refunded: false,
+      currency: pi.currency,
+      metadata: { ...pi.metadata },
+      brand: number.startsWith('5') ? 'mastercard' : 'visa',
+      last4: number.slice(-4),
+    };
+    charges.set(charge.id, charge);
+    pi.latest_charge = charge.id;
+    intents.set(pi.id, pi);
+    if (pi.metadata.trade_no) trades.set(pi.metadata.trade_no, pi);
+    cs.status = 'complete';
+    cs.payment_status = 'paid';
+    cs.payment_intent = pi.id;
+    sendEvent('checkout.session.completed', sessionJson(cs));
+    return 'paid';
+  };
+  const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  /** The hosted page: the amount, a card field, Pay (a form: no script needed to pay in a browser test). */
+  const hostedPage = (cs: FakeSession, error: string | null) =>
+    `<!doctype html><html><head><meta charset="utf-8"><title>Fake Stripe Checkout</title></head><body>` +
+    `<h1>Fake Stripe Checkout</h1><p>${escapeHtml(cs.name)}</p>` +
+    `<p>Amount: <strong id="amount">${(cs.amount_total / 100).toFixed(2)} ${escapeHtml(cs.currency.toUpperCase())}</strong></p>` +
+    (error ? `<p role="alert">${escapeHtml(error)}</p>` : '') +
+    (cs.status === 'open'
+      ? `<form method="post" action="/checkout/pay/${cs.id}"><label>Card number <input name="card" value="${FAKE_STRIPE_OK_CARD}"></label>` +
+        `<button type="submit">Pay</button></form>`
+      : `<p>This checkout session is ${cs.status}.</p>`) +
+    `</body></html>`;
 
   const findIntent = (id: string) => {
     const pi = intents.get(id);
@@ -488,6 +601,87 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
     },
     {
       method: 'POST',
+      path: /^\/v1\/checkout\/sessions$/,
+      handler: (p) => ({
+        op: 'create_session',
+        run: () => {
+          if (str(p.mode) !== 'payment')
+            throw new StripeFail(400, 'invalid_request_error', 'parameter_invalid', 'This fake makes payment sessions only', {
+              param: 'mode',
+            });
+          const items = Object.values((p.line_items ?? {}) as Record<string, Record<string, unknown>>);
+          if (items.length === 0) throw new StripeFail(400, 'invalid_request_error', 'parameter_missing', 'line_items is required');
+          let total = 0;
+          let currency = '';
+          const names: string[] = [];
+          for (const item of items) {
+            const pd = (item.price_data ?? {}) as Record<string, unknown>;
+            const unit = Number(pd.unit_amount);
+            const qty = Number(item.quantity ?? 1);
+            const cur = str(pd.currency) ?? '';
+            if (!Number.isInteger(unit) || unit < 1 || !Number.isInteger(qty) || qty < 1)
+              throw new StripeFail(400, 'invalid_request_error', 'parameter_invalid_integer', 'Invalid unit_amount or quantity');
+            if (!/^[a-z]{3}$/.test(cur) || (currency && cur !== currency))
+              throw new StripeFail(400, 'invalid_request_error', 'parameter_invalid', 'Invalid currency', { param: 'currency' });
+            currency = cur;
+            total += unit * qty;
+            names.push(str((pd.product_data as Record<string, unknown> | undefined)?.name) ?? '');
+          }
+          const success = str(p.success_url);
+          if (!success || !/^https?:\/\//.test(success))
+            throw new StripeFail(400, 'invalid_request_error', 'url_invalid', 'Not a valid URL', { param: 'success_url' });
+          const now = Math.floor(clock() / 1000);
+          const expires = p.expires_at === undefined ? now + 86_400 : Number(p.expires_at);
+          // Stripe's own rule: between 30 minutes and 24 hours from creation.
+          if (!Number.isInteger(expires) || expires < now + 1800 || expires > now + 86_400)
+            throw new StripeFail(400, 'invalid_request_error', 'parameter_invalid', 'expires_at must be 30 minutes to 24 hours away', {
+              param: 'expires_at',
+            });
+          const cs: FakeSession = {
+            id: rid('cs_test'),
+            amount_total: total,
+            currency,
+            status: 'open',
+            payment_status: 'unpaid',
+            payment_intent: null,
+            metadata: strMap(p.metadata),
+            client_reference_id: str(p.client_reference_id) ?? null,
+            success_url: success,
+            cancel_url: str(p.cancel_url) ?? null,
+            expires_at: expires,
+            created: now,
+            customer_email: str(p.customer_email) ?? null,
+            locale: str(p.locale) ?? null,
+            name: names.join(', '),
+            intentMetadata: strMap((p.payment_intent_data as Record<string, unknown> | undefined)?.metadata),
+          };
+          sessions.set(cs.id, cs);
+          return sessionJson(cs);
+        },
+      }),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/checkout\/sessions\/([A-Za-z0-9_]+)$/,
+      handler: (_p, m) => ({ op: 'retrieve_session', run: () => sessionJson(findSession(m[1]!)) }),
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/checkout\/sessions\/([A-Za-z0-9_]+)\/expire$/,
+      handler: (_p, m) => ({
+        op: 'expire_session',
+        run: () => {
+          const cs = findSession(m[1]!);
+          if (cs.status !== 'open')
+            throw new StripeFail(400, 'invalid_request_error', 'checkout_session_unexpected_state', `The session is ${cs.status}`);
+          cs.status = 'expired';
+          sendEvent('checkout.session.expired', sessionJson(cs));
+          return sessionJson(cs);
+        },
+      }),
+    },
+    {
+      method: 'POST',
       path: /^\/v1\/refunds$/,
       handler: (p) => ({
         op: 'create_refund',
@@ -557,6 +751,28 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
   const handle = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     const url = new URL(req.url ?? '/', 'http://fake');
+    // The hosted Checkout page is opened by the buyer's browser, with no API key.
+    const hosted = /^\/checkout\/pay\/([A-Za-z0-9_]+)$/.exec(url.pathname);
+    if (hosted) {
+      const cs = sessions.get(hosted[1]!);
+      if (!cs) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('No such checkout session');
+        return;
+      }
+      if (req.method === 'POST') {
+        const outcome = paySession(cs, new URLSearchParams(raw).get('card')?.replace(/\s/g, '') || FAKE_STRIPE_OK_CARD);
+        if (outcome === 'paid') {
+          res.writeHead(303, { location: cs.success_url.replace('{CHECKOUT_SESSION_ID}', cs.id) }).end();
+          return;
+        }
+        res.writeHead(402, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(hostedPage(cs, outcome === 'declined' ? 'Your card was declined.' : 'This session has expired.'));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(hostedPage(cs, null));
+      return;
+    }
     const auth = req.headers.authorization ?? '';
     if (auth !== `Bearer ${secretKey}`)
       return answer(
@@ -652,6 +868,7 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -662,6 +879,12 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
     intents,
     charges,
     refunds,
+    sessions,
+    sessionJson: (id) => sessionJson(findSession(id)),
+    completeSession: async (id, number = FAKE_STRIPE_OK_CARD) => {
+      const cs = sessions.get(id);
+      return cs && paySession(cs, number) === 'paid' ? cs : null;
+    },
     deliveries,
     calls,
     script: (...s) => void steps.push(...s),

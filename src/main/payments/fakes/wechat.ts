@@ -1,7 +1,8 @@
 /**
  * A local WeChat Pay v2 server for tests and training mode: it speaks the same XML endpoints as
  * api.mch.weixin.qq.com (micropay, orderquery, reverse, closeorder, refund, refundquery,
- * unifiedorder NATIVE), verifies every request's HMAC-SHA256 sign with the merchant's API key and
+ * unifiedorder NATIVE), and a "phone" page standing in for WeChat's scanner (open a Native code_url,
+ * confirm, and the trade is paid and notified), verifies every request's HMAC-SHA256 sign with the merchant's API key and
  * the merchant ids, keeps its trades in memory, signs every answer and notification, and can be
  * scripted to misbehave the way the real one does. It listens on plain HTTP on loopback: the real
  * /secapi endpoints also demand the merchant's client certificate (mutual TLS), which this fake
@@ -452,7 +453,50 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
     } else send();
   }
 
+  const escapeHtml = (v: string): string => v.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const nativeByCode = (code: string): FakeWechatTrade | undefined =>
+    [...trades.values()].find((t) => t.tradeType === 'NATIVE' && t.codeUrl === code);
+
+  /**
+   * The buyer's phone: GET /phone/scan?code=<code_url> shows what scanning the QR shows in WeChat
+   * (the merchant's trade and amount, a Pay button); POST /phone/pay pays it (the notification is
+   * sent as customerPays sends it).
+   */
+  function phone(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    const page = (status: number, body: string): void => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>微信支付</title></head><body>${body}</body></html>`);
+    };
+    if (req.method === 'GET' && url.pathname === '/phone/scan') {
+      const t = nativeByCode(url.searchParams.get('code') ?? '');
+      if (!t) return page(404, '<p role="alert">二维码无效</p>');
+      if (t.state !== 'NOTPAY') return page(409, `<p role="alert">订单${escapeHtml(t.state === 'SUCCESS' ? '已支付' : '已关闭')}</p>`);
+      return page(
+        200,
+        `<h1>微信支付</h1><p>${escapeHtml(t.tradeNo)}</p><p>¥<strong id="amount">${(t.amount / 100).toFixed(2)}</strong></p>` +
+          `<form method="post" action="/phone/pay"><input type="hidden" name="code" value="${escapeHtml(t.codeUrl ?? '')}">` +
+          `<button type="submit">确认支付</button></form>`,
+      );
+    }
+    if (req.method === 'POST' && url.pathname === '/phone/pay') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const t = nativeByCode(new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('code') ?? '');
+        if (!t || t.state !== 'NOTPAY') return page(409, '<p role="alert">无法支付</p>');
+        void fake.customerPays(t.tradeNo).then(
+          () => page(200, '<p role="status">支付成功</p>'),
+          () => page(500, '<p role="alert">支付失败</p>'),
+        );
+      });
+      return;
+    }
+    page(404, '<p>Not found</p>');
+  }
+
   function onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path.startsWith('/phone/')) return phone(req, res, new URL(req.url ?? '/', 'http://fake'));
     const endpoint = PATHS[(req.url ?? '').split('?')[0] ?? ''];
     if (req.method !== 'POST' || !endpoint) {
       res.writeHead(req.method !== 'POST' ? 405 : 404).end();
@@ -544,7 +588,7 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
     }
   }
 
-  return {
+  const fake: FakeWechat = {
     url: `http://127.0.0.1:${port}`,
     appId,
     mchId,
@@ -599,4 +643,5 @@ export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<Fak
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
 }

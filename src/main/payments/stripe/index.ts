@@ -50,7 +50,8 @@ const intentKey = (tradeNo: string) => `countertop-pi-${tradeNo}`;
 const refundKey = (refundNo: string) => `countertop-re-${refundNo}`;
 const cancelRefundKey = (tradeNo: string) => `countertop-cancel-${tradeNo}`;
 
-function clientFor(cfg: StripeConfig): Stripe {
+/** A Stripe client for these settings (the shop's Checkout uses it too): no SDK retries, no telemetry. */
+export function stripeClient(cfg: Pick<StripeConfig, 'secretKey' | 'baseUrl' | 'timeoutMs'>): Stripe {
   const base = cfg.baseUrl ? new URL(cfg.baseUrl) : null;
   const StripeClient = stripeSdk();
   return new StripeClient(cfg.secretKey, {
@@ -67,7 +68,7 @@ function clientFor(cfg: StripeConfig): Stripe {
   });
 }
 
-interface Failure {
+export interface Failure {
   /** Stripe said no before anything happened (a 4xx): nothing moved. */
   refused: boolean;
   code: string;
@@ -76,7 +77,7 @@ interface Failure {
 }
 
 /** What an SDK error tells us: a 4xx is a definite refusal; a transport error, 5xx or 429 is unknown. */
-function failure(err: unknown): Failure {
+export function failure(err: unknown): Failure {
   const { errors } = stripeSdk();
   if (err instanceof errors.StripeError) {
     const status = err.statusCode ?? null;
@@ -115,7 +116,7 @@ export function answerOfIntent(pi: Stripe.PaymentIntent): TradeAnswer {
   }
 }
 
-function refundAnswer(r: Stripe.Refund): RefundAnswer {
+export function refundAnswer(r: Stripe.Refund): RefundAnswer {
   switch (r.status) {
     case 'succeeded':
       return { state: 'refunded', providerRef: r.id, amount: r.amount };
@@ -134,6 +135,21 @@ function lowerHeaders(headers: Record<string, string>): Record<string, string> {
 }
 
 /**
+ * A webhook's event when its Stripe-Signature verifies over the raw body with the endpoint's secret
+ * and its timestamp is within Stripe's tolerance of `nowMs` (the SDK's constructEvent); else null.
+ */
+export function verifyStripeEvent(secret: string, headers: Record<string, string>, rawBody: string, nowMs?: number): Stripe.Event | null {
+  if (!secret) return null;
+  const signature = lowerHeaders(headers)['stripe-signature'];
+  if (!signature) return null;
+  try {
+    return stripeSdk().webhooks.constructEvent(rawBody, signature, secret, STRIPE_WEBHOOK_TOLERANCE_SEC, undefined, nowMs ?? Date.now());
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Checks a Stripe webhook (Stripe-Signature over the raw body with the endpoint's secret, within
  * the tolerance) and maps it: payment_intent.succeeded → paid, payment_intent.payment_failed →
  * failed, payment_intent.canceled → closed, charge.refunded (in full) → closed, partly → still
@@ -146,15 +162,8 @@ export function verifyStripeNotice(
   rawBody: string,
   nowMs?: number,
 ): VerifiedNotice | null {
-  if (!material) return null;
-  const signature = lowerHeaders(headers)['stripe-signature'];
-  if (!signature) return null;
-  let event: Stripe.Event;
-  try {
-    event = stripeSdk().webhooks.constructEvent(rawBody, signature, material, STRIPE_WEBHOOK_TOLERANCE_SEC, undefined, nowMs ?? Date.now());
-  } catch {
-    return null;
-  }
+  const event = verifyStripeEvent(material, headers, rawBody, nowMs);
+  if (!event) return null;
   // A direct account's events name no account: the endpoint's own secret already proves whose they are.
   const merchant = event.account ?? '';
   switch (event.type) {
@@ -202,7 +211,7 @@ export function stripeNoticeReply(ok: boolean): NoticeReply {
 }
 
 export function createStripeGateway(cfg: StripeConfig): PaymentGateway {
-  const stripe = clientFor(cfg);
+  const stripe = stripeClient(cfg);
   /** Intent ids by our trade number, as created; after a restart the search finds them again. */
   const known = new Map<string, string>();
   const remember = (tradeNo: string, id: string) => {
