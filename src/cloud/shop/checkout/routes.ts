@@ -12,7 +12,7 @@ import { errorPage } from '../web/page';
 import { changeCart, chargeFor, ensureCart, findCart, pricedCart } from './cart';
 import { loadSaleProducts } from './catalog';
 import { checkCheckoutForm, IDEM_KEY, readCheckoutForm, type CheckoutForm, type FieldErrors } from './form';
-import { expireDue, orderAccessKey, orderInStore, orderLines, pickupCode, placeOrder, type ShopOrder } from './orders';
+import { expireDue, orderAccessKey, orderInStore, orderLines, pickupCode, placeOrder, type ShopOrder, type ShopProvider } from './orders';
 import { cartRecommendations } from '../recommend/views';
 import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type OrderEvent } from './pages';
 import { isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
