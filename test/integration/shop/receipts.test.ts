@@ -20,7 +20,7 @@ beforeAll(async () => {
   cloud = await startShopCloud({}, { receiptRateLimit: { burst: 60, perMinute: 6 } });
   shop = await tillWithShop(cloud);
   base = `/shop/${shop.storeId}`;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   shop.till.close();
   await cloud.close();
