@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { openCloudStore, rowsOf, sql } from '../../src/cloud/db/open';
 import { cloudDeps, type CloudDeps } from '../../src/cloud/deps';
 import { buildCloudApp, serveCloud, type RunningCloud } from '../../src/cloud/server';
-import type { CheckoutOptions } from '../../src/cloud/shop/checkout/routes';
+import type { CheckoutOptions } from '../../src/cloud/shop/checkout/access';
 import type { ShopOptions } from '../../src/cloud/shop/routes';
 import { catalogStock, type OrderStock } from '../../src/cloud/shop/checkout/stock';
 import type { ShopPaymentConfig } from '../../src/cloud/shop/checkout/payment';

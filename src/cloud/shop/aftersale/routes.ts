@@ -11,8 +11,7 @@ import { idShape } from '../../../shared/sync/shapes';
 import type { CloudDeps } from '../../deps';
 import { storeFacts } from '../catalog/queries';
 import { orderLines, type ShopOrder } from '../checkout/orders';
-import type { CheckoutOptions } from '../checkout/routes';
-import { sameKey, visibleOrder } from '../checkout/routes';
+import { sameKey, visibleOrder, type CheckoutOptions } from '../checkout/access';
 import type { ShopContext, ShopEnv } from '../web/env';
 import { errorPage } from '../web/page';
 import {

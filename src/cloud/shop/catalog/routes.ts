@@ -1,85 +1,22 @@
 import type { Hono } from 'hono';
-import { currencyDigits, formatMoney, formatQtyUnit, parseMoney } from '../../../shared/money';
+import { currencyDigits, parseMoney } from '../../../shared/money';
 import { idShape } from '../../../shared/sync/shapes';
-import { UNITS, unitSymbol, type Unit } from '../../../shared/units';
 import { CloudHttpError, type CloudDeps } from '../../deps';
 import { csrfField, html, page, type Html } from '../web/page';
 import type { ShopContext, ShopEnv } from '../web/env';
-import type { ShopLang } from '../web/lang';
 import { ensureShopProjections } from './projection';
-import {
-  category,
-  listProducts,
-  MAX_PAGE,
-  productDetail,
-  shopCategories,
-  SORTS,
-  storeFacts,
-  type ProductCard,
-  type Sort,
-  type StoreFacts,
-} from './queries';
+import { category, listProducts, MAX_PAGE, productDetail, shopCategories, SORTS, storeFacts, type Sort, type StoreFacts } from './queries';
 import { productReviewPage } from '../reviews/reviews';
 import { reviewList } from '../reviews/views';
 import { availableOnline } from './stock';
 import { catalogWords } from './words';
 import { productRecommendations } from '../recommend/views';
 import { noteShopEvent } from '../insight/events';
-import { picturesOf, type PictureInfo } from '../pictures/pictures';
-import { cardPicture, productPicture } from '../pictures/views';
+import { picturesOf } from '../pictures/pictures';
+import { productPicture } from '../pictures/views';
+import { availabilityText, cards, priceText, stars, unitOf } from './cards';
 
 type Word = Parameters<typeof catalogWords>[1];
-
-const unitOf = (u: string): Unit => ((UNITS as readonly string[]).includes(u) ? (u as Unit) : 'each');
-
-/** "Only N left" from this many units down (for weighed goods, this many of the unit). */
-const FEW_LEFT = 5;
-
-function availabilityText(lang: ShopLang, available: number, unit: Unit): { text: string; cls: string } {
-  const w = (k: Word, v: Record<string, string | number> = {}) => catalogWords(lang, k, v);
-  if (unit === 'each' ? available < 1000 : available <= 0) return { text: w('outOfStock'), cls: 'err' };
-  if (available <= FEW_LEFT * 1000) {
-    const n = unit === 'each' ? String(Math.floor(available / 1000)) : formatQtyUnit(available, unit, lang);
-    return { text: w('onlyLeft', { n }), cls: 'err' };
-  }
-  return { text: w('inStock'), cls: 'ok' };
-}
-
-function priceText(lang: ShopLang, facts: StoreFacts, p: { price: number; unit: string }): string {
-  const unit = unitOf(p.unit);
-  const money = formatMoney(p.price, facts.currency, lang);
-  return unit === 'each' ? money : `${money} ${catalogWords(lang, 'perUnit', { unit: unitSymbol(unit, lang) })}`;
-}
-
-function stars(lang: ShopLang, p: { ratingSum: number; ratingCount: number }): Html {
-  if (p.ratingCount === 0) return html`<span class="muted">${catalogWords(lang, 'noRatings')}</span>`;
-  const avg = (p.ratingSum / p.ratingCount).toFixed(1);
-  return html`<span>★ ${catalogWords(lang, 'rating', { avg, n: p.ratingCount })}</span>`;
-}
-
-export function cards(
-  c: ShopContext,
-  facts: StoreFacts,
-  items: ProductCard[],
-  available?: Map<string, number>,
-  pictures?: Map<string, PictureInfo>,
-): Html {
-  const { base } = c.get('store');
-  const lang = c.get('lang');
-  if (items.length === 0) return html`<p class="muted">${catalogWords(lang, 'noProducts')}</p>`;
-  return html`<div class="grid">
-    ${items.map((p) => {
-      const a = available ? availabilityText(lang, available.get(p.id) ?? 0, unitOf(p.unit)) : null;
-      return html`<a class="card" href="${base}/p/${p.id}">
-        ${cardPicture(c, p.id, pictures)}
-        <strong>${p.name}</strong>
-        ${p.altName ? html`<span class="muted">${p.altName}</span>` : ''}
-        <span class="price">${priceText(lang, facts, p)}</span>
-        ${a ? html`<span class="${a.cls}">${a.text}</span>` : ''} ${p.ratingCount > 0 ? stars(lang, p) : ''}
-      </a>`;
-    })}
-  </div>`;
-}
 
 /** Query parameters of a list, read leniently: a bad sort or page falls back, a bad price is said. */
 function readListQuery(c: ShopContext, facts: StoreFacts) {

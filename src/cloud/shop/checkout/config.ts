@@ -15,7 +15,7 @@ import { stripeSettings, wechatSettings } from '../payments/settings';
 import { expireDue } from './orders';
 import { settleDueRefunds } from '../aftersale/ledger';
 import type { ShopPaymentConfig, ShopPayments } from './payment';
-import type { CheckoutOptions } from './routes';
+import type { CheckoutOptions } from './access';
 import { catalogStock, type OrderStock } from './stock';
 
 const alipaySchema = z

@@ -1,11 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { z } from 'zod';
 import { parseQty } from '../../../shared/money';
 import { rowsOf, sql } from '../../db/open';
-import { CloudHttpError, sha256, type CloudDeps } from '../../deps';
-import { RateLimiter, boundBodies, rateLimited, type RateLimit } from '../../guards';
+import { CloudHttpError, type CloudDeps } from '../../deps';
+import { RateLimiter, boundBodies, rateLimited } from '../../guards';
 import { MAX_NOTICE_BYTES, NOTIFY_RATE_LIMIT } from '../../payments/routes';
 import type { ShopContext, ShopEnv } from '../web/env';
 import { errorPage } from '../web/page';
@@ -15,10 +14,11 @@ import { checkCheckoutForm, IDEM_KEY, readCheckoutForm, type CheckoutForm, type 
 import { expireDue, orderAccessKey, orderInStore, orderLines, pickupCode, placeOrder, type ShopOrder, type ShopProvider } from './orders';
 import { cartRecommendations } from '../recommend/views';
 import { cartPage, checkoutPage, orderPage, ordersListPage, shortPage, type OrderEvent } from './pages';
-import { isMobile, receiveAlipayNotice, startAlipay, type ShopPayments } from './payment';
+import { isMobile, receiveAlipayNotice, startAlipay } from './payment';
 import { chosenProvider, confirmOrder, offeredProviders } from '../payments/providers';
 import { startPayment } from '../payments/routes';
 import { writeFacts } from './records';
+import { origin, sameKey, visibleOrder, type CheckoutOptions } from './access';
 import { orderReviewLinks } from '../reviews/reviews';
 import { claimedSales } from '../receipts/receipts';
 import { purchasesList } from '../receipts/views';
@@ -26,26 +26,8 @@ import { loadAftersale } from '../aftersale/routes';
 import { storeFacts } from '../catalog/queries';
 import { storeAutoCompleteDays } from '../delivery/completion';
 import { shopOrders } from './schema';
-import type { OrderStock } from './stock';
 import { checkoutWords } from './words';
 import { noteShopEvent } from '../insight/events';
-
-export interface CheckoutOptions {
-  /** Each store's payment credentials (the server's configuration). */
-  payments: ShopPayments;
-  /** Holds, consumes and releases an order's units. */
-  stock: OrderStock;
-  /** Derives guests' order keys and pick-up codes: the same on every cloud process, kept out of the database. */
-  secret: string;
-  /** The shop's public origin (https://shop.example.com) for the provider's notify and return URLs; default: the request's. */
-  publicUrl?: string;
-  /** How long an unpaid order holds its units. */
-  holdMs?: number;
-  /** Cookies marked Secure. */
-  secure?: boolean;
-  /** Per address on the provider's notify endpoint; `false` only for tests from one address. */
-  rateLimit?: RateLimit | false;
-}
 
 export const DEFAULT_HOLD_MS = 15 * 60_000;
 
@@ -53,23 +35,6 @@ const uuid = z.uuid();
 
 async function form(c: ShopContext): Promise<Record<string, unknown>> {
   return (await c.req.parseBody()) as Record<string, unknown>;
-}
-
-export function sameKey(key: string | null, hash: string): boolean {
-  if (!key || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) return false;
-  const a = Buffer.from(sha256(key));
-  const b = Buffer.from(hash);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The order the request may see: its guest key, or the signed-in buyer's own. Anything else is a 404. */
-export async function visibleOrder(c: ShopContext, deps: CloudDeps, id: string | undefined, key: string | null): Promise<ShopOrder> {
-  const parsed = uuid.safeParse(id);
-  const order = parsed.success ? await orderInStore(deps.db, c.get('store').storeId, parsed.data) : null;
-  const buyer = c.get('buyer');
-  if (!order || !(sameKey(key, order.accessKeyHash) || (buyer && order.buyerId === buyer.id)))
-    throw new CloudHttpError(404, 'NOT_FOUND', 'No such order');
-  return order;
 }
 
 async function orderEvents(deps: CloudDeps, order: ShopOrder): Promise<OrderEvent[]> {
@@ -95,10 +60,6 @@ async function orderEvents(deps: CloudDeps, order: ShopOrder): Promise<OrderEven
 
 /** Steps written in one moment (a label bought packs and ships at once) read in the order they happen. */
 const STEP_RANK: readonly string[] = ['packed', 'shipped', 'tracking', 'picked_up', 'delivered', 'received'];
-
-export function origin(c: Context, opts: CheckoutOptions): string {
-  return (opts.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
-}
 
 /** The provider's cashier for a pending order (a redirect), or a page saying why not. */
 function payRedirect(c: ShopContext, opts: CheckoutOptions, deps: CloudDeps, order: ShopOrder) {

@@ -9,7 +9,7 @@ import { MAX_NOTICE_BYTES, NOTIFY_RATE_LIMIT } from '../../payments/routes';
 import type { ShopContext, ShopEnv } from '../web/env';
 import { errorPage } from '../web/page';
 import { expireDue, orderAccessKey, orderInStore, type ShopOrder } from '../checkout/orders';
-import { origin, visibleOrder, type CheckoutOptions } from '../checkout/routes';
+import { origin, visibleOrder, type CheckoutOptions } from '../checkout/access';
 import { checkoutWords } from '../checkout/words';
 import { wechatPayPage } from './pages';
 import { confirmOrder } from './providers';

@@ -6,7 +6,7 @@
  */
 import { picturesOf, type PictureInfo } from '../pictures/pictures';
 import type { CloudDeps } from '../../deps';
-import { cards } from '../catalog/routes';
+import { cards } from '../catalog/cards';
 import { listProducts, storeFacts, type ProductCard, type StoreFacts } from '../catalog/queries';
 import { availableOnline } from '../catalog/stock';
 import type { ShopContext } from '../web/env';
