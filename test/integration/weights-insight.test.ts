@@ -164,6 +164,11 @@ const LATER_COLUMNS = LATER_FILES.flatMap((f) =>
   [...readFileSync(join(MIGRATIONS_DIR, f), 'utf8').matchAll(/ALTER TABLE `([^`]+)` ADD `([^`]+)`/g)].map((m) => [m[1]!, m[2]!] as const),
 ).reverse();
 
+/** Indexes the later migrations add to older tables, dropped likewise. */
+const LATER_INDEXES = LATER_FILES.flatMap((f) =>
+  [...readFileSync(join(MIGRATIONS_DIR, f), 'utf8').matchAll(/CREATE (?:UNIQUE )?INDEX `([^`]+)`/g)].map((m) => m[1]!),
+);
+
 /** The data part of the migration that added grams, as it runs on an upgraded store. */
 function migrationData(): string {
   return readFileSync(MIGRATION_FILE, 'utf8')
@@ -299,6 +304,7 @@ describe('stores upgraded with mixed rollups', () => {
         at: number;
       };
       // Nor any later one: the migrator applies only what is newer than the newest it has applied.
+      for (const index of LATER_INDEXES) app.deps.sqlite.exec(`DROP INDEX IF EXISTS ${index}`);
       for (const later of LATER_TABLES) app.deps.sqlite.exec(`DROP TABLE ${later}`);
       for (const [table, column] of LATER_COLUMNS)
         if (!LATER_TABLES.includes(table)) app.deps.sqlite.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
