@@ -469,9 +469,9 @@ describe('0025_product_reviews', () => {
   });
 });
 
-describe('0026_delivery', () => {
+describe('0026_shop_round_two (delivery)', () => {
   it('adds the carrier’s status, place and estimated day to online steps: the steps a store had read as before, with none', () => {
-    const s = migratedThrough('0026_delivery', (old) =>
+    const s = migratedThrough('0026_shop_round_two', (old) =>
       old.sqlite.exec(`
       INSERT INTO online_order_events (id, order_id, kind, carrier, tracking, note, terminal_code, staff_id, at)
       VALUES ('e1', 'o1', 'shipped', 'SF Express', 'SF1', '', 'T1', NULL, 1);`),
@@ -482,9 +482,9 @@ describe('0026_delivery', () => {
   });
 });
 
-describe('0026_online_orders_index', () => {
+describe('0026_shop_round_two (online_orders_index)', () => {
   it('indexes the online orders of a store that has some: the dashboard reads them through it', () => {
-    const s = migratedThrough('0026_online_orders_index', (old) =>
+    const s = migratedThrough('0026_shop_round_two', (old) =>
       old.sqlite.exec(`
       PRAGMA foreign_keys = OFF;
       INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
@@ -500,9 +500,9 @@ describe('0026_online_orders_index', () => {
   });
 });
 
-describe('0026_receipt_links', () => {
+describe('0026_shop_round_two (receipt_links)', () => {
   it('sales rung up before receipts had links keep their rows, without a key; the invoice queue starts empty', () => {
-    const s = migratedThrough('0026_receipt_links', (old) =>
+    const s = migratedThrough('0026_shop_round_two', (old) =>
       old.sqlite.exec(`
       INSERT INTO staff (id, name, role, pin_hash, created_at, hlc) VALUES ('s1', 'Alice', 'admin', 'x', 0, 'h');
       INSERT INTO orders (id, number, checkout_id, cart_id, terminal_code, staff_id, currency, price_mode, subtotal, discount_total,
@@ -514,9 +514,9 @@ describe('0026_receipt_links', () => {
   });
 });
 
-describe('0026_picture_uploads', () => {
+describe('0026_shop_round_two (picture_uploads)', () => {
   it('adds an empty upload queue with its defaults, and leaves the sync state as it was', () => {
-    const s = migratedThrough('0026_picture_uploads', (old) =>
+    const s = migratedThrough('0026_shop_round_two', (old) =>
       old.sqlite.exec(`
       PRAGMA foreign_keys = OFF;
       INSERT INTO sync_state (key, value) VALUES ('cursor', '5');`),
@@ -532,9 +532,9 @@ describe('0026_picture_uploads', () => {
   });
 });
 
-describe('0026_aftersale', () => {
+describe('0026_shop_round_two (aftersale)', () => {
   it('adds an empty table of online return requests to a store with online orders: their steps stay as they were', () => {
-    const s = migratedThrough('0026_aftersale', (old) =>
+    const s = migratedThrough('0026_shop_round_two', (old) =>
       old.sqlite.exec(`
       PRAGMA foreign_keys = OFF;
       INSERT INTO online_order_events (id, order_id, kind, carrier, tracking, note, terminal_code, staff_id, at)

@@ -1,1 +1,0 @@
-CREATE INDEX `orders_online_idx` ON `orders` (`created_at`) WHERE source = 'online';
