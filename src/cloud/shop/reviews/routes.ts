@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import { isSafeText } from '../../../shared/text';
 import { idShape } from '../../../shared/sync/shapes';
 import type { CloudDeps } from '../../deps';
+import { claimedSale } from '../receipts/receipts';
 import { requireBuyer } from '../buyers/session';
 import type { ShopContext, ShopEnv } from '../web/env';
 import { errorPage, page } from '../web/page';
@@ -34,7 +35,13 @@ export function readReviewForm(f: Record<string, unknown>): Input {
 const w = (c: ShopContext, k: ReviewWord) => reviewWords(c.get('lang'), k);
 
 export function registerReviewRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): void {
-  const orderHref = (c: ShopContext, orderId: string) => `${c.get('store').base}/orders/${orderId}`;
+  // A sale claimed from its receipt has its page under the account; a web order has its own.
+  const orderHref = async (c: ShopContext, orderId: string) => {
+    const store = c.get('store');
+    return (await claimedSale(deps.db, store.orgId, store.storeId, orderId))
+      ? `${store.base}/account/purchases/${orderId}`
+      : `${store.base}/orders/${orderId}`;
+  };
 
   async function lineOf(c: ShopContext, orderId: unknown, lineId: unknown) {
     const buyer = c.get('buyer')!;
@@ -44,8 +51,16 @@ export function registerReviewRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): void
     return buyersLine(deps.db, c.get('store'), buyer, o.data, l.data);
   }
 
-  function formPage(c: ShopContext, status: number, name: string, orderId: string, action: string, input: Input, review: Review | null) {
-    return page(c, name, reviewForm(c, { action, name, orderHref: orderHref(c, orderId), ...input, review }), { status });
+  async function formPage(
+    c: ShopContext,
+    status: number,
+    name: string,
+    orderId: string,
+    action: string,
+    input: Input,
+    review: Review | null,
+  ) {
+    return page(c, name, reviewForm(c, { action, name, orderHref: await orderHref(c, orderId), ...input, review }), { status });
   }
 
   shop.get('/reviews/new', async (c) => {
