@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, sql } from '../../../src/cloud/db/open';
 import { availableOnline, consumeHold, expireHolds, holdUnits, releaseHold } from '../../../src/cloud/shop/catalog/stock';
 import { readPull } from '../../../src/cloud/pull';
+import { reserveSeqs } from '../../../src/cloud/records';
 import { uuidv7 } from '../../../src/shared/ids';
 import { backends, notePostgresSkip, startTestCloud, type Backend, type TestCloud } from '../../support/cloud';
 import { shopOrg, type ShopOrg } from '../../support/shop-cloud';
@@ -124,6 +125,14 @@ describe.each(backends())('stock online on %s', (backend: Backend) => {
     expect(await avail(p, cloud.deps.clock() + 3600_000)).toBe(1000);
     // The till ships it: its movement takes the units and the reservation stops holding them.
     await shop.stock(p, -2000);
+    // The paid order's record, as the cloud writes it: a till reports steps of its store's online orders only.
+    await cloud.deps.db.transaction(async (tx) => {
+      const seq = await reserveSeqs(tx, shop.orgId, 1);
+      await tx.execute(
+        sql`INSERT INTO records (org_id, entity, store_id, entity_id, kind, body, seq, updated_at)
+            VALUES (${shop.orgId}, 'online_order', ${shop.storeId}, ${paid}, 'append-only', '{}', ${seq}, ${cloud.deps.clock()})`,
+      );
+    });
     const eventId = uuidv7();
     await shop.push([
       {
