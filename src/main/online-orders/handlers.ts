@@ -4,6 +4,7 @@ import { stockChanged } from '../inventory/ledger';
 import { onlineOrderInfo, pickupList } from './online-orders';
 import { handOver, markPacked } from './pickup';
 import { reservedUnits, shortageList } from './stock';
+import { setShopSettings, shopSettings } from './shop-settings';
 import { decideReturn, returnDays, returnRequests, setReturnDays } from './returns';
 
 /** Online orders at the till: pick-up, packing, shortages, units held online. */
@@ -21,6 +22,8 @@ export const onlineOrdersHandlers: HandlersFor<typeof onlineOrdersContract> = {
   'onlineOrders.returns': (input, { deps }) => returnRequests(deps, input),
   'onlineOrders.returnDays': (_input, { deps }) => returnDays(deps),
   'onlineOrders.setReturnDays': (input, ctx) => setReturnDays(ctx.deps, input.days, staffOf(ctx).id),
+  'onlineOrders.shopSettings': (_input, { deps }) => shopSettings(deps),
+  'onlineOrders.setShopSettings': (input, ctx) => setShopSettings(ctx.deps, input, staffOf(ctx).id),
   'onlineOrders.decideReturn': (input, ctx) => {
     const row = decideReturn(ctx.deps, staffOf(ctx), input);
     stockChanged(ctx.deps);

@@ -12,4 +12,6 @@ export const onlineOrdersData = {
   decideReturn: call('onlineOrders.decideReturn'),
   returnDays: call('onlineOrders.returnDays'),
   setReturnDays: call('onlineOrders.setReturnDays'),
+  shopSettings: call('onlineOrders.shopSettings'),
+  setShopSettings: call('onlineOrders.setShopSettings'),
 };

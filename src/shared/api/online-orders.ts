@@ -3,6 +3,7 @@ import { safeLine } from '../text';
 import { channel } from './define';
 import * as c from './common';
 import type { Address } from '../address';
+import type { OnlineShipping } from '../online-shipping';
 
 /** Steps of an online order's life, as the buyer's timeline and the till show them. */
 export type OnlineStepKind =
@@ -124,6 +125,35 @@ export interface OnlineReturnRow {
 /** What the buyer shows at the counter: letters and digits, at most 32 (the shop's codes are shorter). */
 const pickupCode = safeLine(32, { min: 1 });
 
+const money = z.number().int().min(0).max(1_000_000_000);
+const transitDays = z.number().int().min(0).max(60).nullable();
+
+/** One delivery method as the manager edits it; the store keeps it as the shop reads it (shared/online-shipping.ts). */
+const shippingMethodInput = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_-]{1,30}$/),
+    name: safeLine(60, { min: 1 }),
+    nameZh: safeLine(60).nullable(),
+    kind: z.enum(['flat', 'weight', 'pickup']),
+    amount: money,
+    perKg: money,
+    itemGrams: z.number().int().min(0).max(1_000_000),
+    freeAbove: money.nullable(),
+    countries: z
+      .array(z.string().regex(/^[A-Z]{2}$/))
+      .max(50)
+      .nullable(),
+    minDays: transitDays,
+    maxDays: transitDays,
+  })
+  .strict();
+
+/** The online shop's delivery methods and the days after delivery when an unconfirmed order completes. */
+export interface ShopSettings {
+  shipping: OnlineShipping;
+  autoCompleteDays: number;
+}
+
 /** Online orders at the till: the pick-up counter, packing, shortages and units held online. */
 export const onlineOrdersContract = {
   'onlineOrders.get': channel<OnlineOrderInfo>()({ input: z.object({ id: c.id }).strict(), role: 'clerk', writes: false }),
@@ -171,6 +201,18 @@ export const onlineOrdersContract = {
   'onlineOrders.returnDays': channel<{ days: number }>()({ input: z.object({}).strict(), role: 'manager', writes: false }),
   'onlineOrders.setReturnDays': channel<{ days: number }>()({
     input: z.object({ days: z.number().int().min(0).max(365) }).strict(),
+    role: 'manager',
+    writes: true,
+  }),
+  /** The shop's delivery methods and auto-completion days (store settings the shop reads). */
+  'onlineOrders.shopSettings': channel<ShopSettings>()({ input: z.object({}).strict(), role: 'manager', writes: false }),
+  'onlineOrders.setShopSettings': channel<ShopSettings>()({
+    input: z
+      .object({
+        methods: z.array(shippingMethodInput).max(20),
+        autoCompleteDays: z.number().int().min(1).max(90),
+      })
+      .strict(),
     role: 'manager',
     writes: true,
   }),

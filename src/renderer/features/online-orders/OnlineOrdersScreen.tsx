@@ -16,8 +16,9 @@ import { describeOnlineError } from './errors';
 import { OnlineOrderCard } from './OnlineOrderCard';
 import { InvoiceQueue } from '../invoices/InvoiceQueue';
 import { OnlineReturns } from './OnlineReturns';
+import { ShopSettings } from './ShopSettings';
 
-type Tab = 'pickup' | 'shortages' | 'returns' | 'invoices';
+type Tab = 'pickup' | 'shortages' | 'returns' | 'invoices' | 'settings';
 
 /** Online orders at the counter: pick-up orders handed over on the buyer's code, and (managers) the orders short of stock. */
 export function OnlineOrdersScreen() {
@@ -35,7 +36,7 @@ export function OnlineOrdersScreen() {
         <section className="orders-list card">
           <h1>{t('online.nav')}</h1>
           <div className="tabs" role="tablist">
-            {(manager ? (['pickup', 'shortages', 'returns', 'invoices'] as const) : (['pickup'] as const)).map((k) => (
+            {(manager ? (['pickup', 'shortages', 'returns', 'invoices', 'settings'] as const) : (['pickup'] as const)).map((k) => (
               <button
                 key={k}
                 type="button"
@@ -55,6 +56,8 @@ export function OnlineOrdersScreen() {
             <InvoiceQueue />
           ) : tab === 'returns' ? (
             <OnlineReturns />
+          ) : tab === 'settings' ? (
+            <ShopSettings />
           ) : (
             <Shortages />
           )}
@@ -78,7 +81,9 @@ export function OnlineOrdersScreen() {
                   ? t('invoices.hint')
                   : tab === 'returns'
                     ? t('online.returns.pick')
-                    : t('online.shortage.pick')}
+                    : tab === 'settings'
+                      ? t('online.settings.pick')
+                      : t('online.shortage.pick')}
             </p>
           )}
         </section>

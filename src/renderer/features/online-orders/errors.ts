@@ -15,17 +15,27 @@ const REASONS = new Set([
   'refuseNeedsReason',
   'returnNoLines',
   'returnAmountChanged',
+  'shippingNone',
+  'shippingDuplicate',
+  'shippingDays',
+  'shippingInvalid',
 ]);
 
 /** A localized sentence for an online order's errors (main explains them with a `reason`); the rest as the after-sale screens do. */
 export function describeOnlineError(t: TFunction, error: ApiError, time: (ms: number) => string): string {
   const d = error.details;
   if (typeof d === 'object' && d !== null && !Array.isArray(d)) {
-    const { reason, attemptsLeft, lockedUntil } = d as { reason?: unknown; attemptsLeft?: unknown; lockedUntil?: unknown };
+    const { reason, attemptsLeft, lockedUntil, method } = d as {
+      reason?: unknown;
+      attemptsLeft?: unknown;
+      lockedUntil?: unknown;
+      method?: unknown;
+    };
     if (typeof reason === 'string' && REASONS.has(reason))
       return t(`online.reason.${reason}`, {
         left: typeof attemptsLeft === 'number' ? attemptsLeft : 0,
         time: typeof lockedUntil === 'number' ? time(lockedUntil) : '',
+        method: typeof method === 'string' ? method : '',
       });
   }
   // The code itself was refused (too long, control characters): say what a code looks like.
