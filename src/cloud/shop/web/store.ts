@@ -17,7 +17,8 @@ export function resolveStore(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       .select({
         orgId: stores.orgId,
         name: stores.name,
-        projected: sql<boolean>`EXISTS (SELECT 1 FROM shop_projected_orgs o WHERE o.org_id = ${stores.orgId})`,
+        // Named in full: drizzle writes a bare column name here, which the subquery would read as its own.
+        projected: sql<boolean>`EXISTS (SELECT 1 FROM shop_projected_orgs o WHERE o.org_id = "stores"."org_id")`,
       })
       .from(stores)
       .where(eq(stores.id, id.data))
