@@ -39,6 +39,8 @@ export interface BenchResult {
   budget: number;
   /** Which figure the budget bounds: at most, for p99 (the default) and p50; at least, for `rate`. */
   budgetOn?: 'p50' | 'p99' | 'rate';
+  /** A second budget some cases have beside their latency: at least this `rate` as well. */
+  minRate?: number;
   baseline: { name: string; p50: number; p99: number; rate?: number };
 }
 

@@ -301,6 +301,7 @@ function ratio(r: BenchResult): string {
 }
 
 function withinBudget(r: BenchResult): boolean {
+  if (r.minRate !== undefined && (r.rate ?? 0) < r.minRate) return false;
   if (r.budgetOn === 'rate') return (r.rate ?? 0) >= r.budget;
   return (r.budgetOn === 'p50' ? r.p50 : r.p99) <= r.budget;
 }

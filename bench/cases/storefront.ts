@@ -56,12 +56,18 @@ function catalogSize(ctx: BenchContext): number {
 }
 
 /** The store's catalog written into the cloud's records and shop projections, as pushes would leave them. */
-async function seedShop(dataDir: string, databaseUrl: string | null, n: number, log: (m: string) => void, opts: { stock?: number } = {}) {
+async function seedShop(
+  dataDir: string,
+  databaseUrl: string | null,
+  n: number,
+  log: (m: string) => void,
+  opts: { stock?: number; orgName?: string } = {},
+) {
   const store = await openCloudStore(databaseUrl ? { databaseUrl } : { dataDir });
   try {
     const deps = cloudDeps(store.db);
     const org = await createOrg(deps, {
-      orgName: `Shop bench ${Date.now()}`,
+      orgName: opts.orgName ?? `Shop bench ${Date.now()}`,
       storeName: 'Shop Bench',
       terminalName: 'Till 1',
       terminalCode: 'T1',
@@ -173,12 +179,38 @@ async function seedShop(dataDir: string, databaseUrl: string | null, n: number, 
   }
 }
 
+/** A catalog an earlier run kept (complete: its recommendations were built last), or null. */
+async function keptShop(databaseUrl: string, orgName: string, log: (m: string) => void) {
+  const store = await openCloudStore({ databaseUrl });
+  try {
+    const [org] = await rowsOf<{ org_id: string; store_id: string }>(
+      store.db,
+      sql`SELECT o.id AS org_id, s.id AS store_id FROM orgs o JOIN stores s ON s.org_id = o.id
+          WHERE o.name = ${orgName} AND EXISTS (SELECT 1 FROM shop_rec_built_orgs r WHERE r.org_id = o.id)
+          ORDER BY o.id DESC LIMIT 1`,
+    );
+    if (!org) return null;
+    const ids = await rowsOf<{ product_id: string }>(store.db, sql`SELECT product_id FROM shop_products WHERE org_id = ${org.org_id}`);
+    const sold = await rowsOf<{ product_id: string }>(store.db, sql`SELECT product_id FROM shop_rec_products WHERE org_id = ${org.org_id}`);
+    log(`   storefront: reusing the kept catalog of ${ids.length.toLocaleString('en')} products`);
+    return { storeId: org.store_id, ids: ids.map((r) => r.product_id), sold: sold.map((r) => r.product_id) };
+  } finally {
+    await store.close();
+  }
+}
+
 async function startShop(ctx: BenchContext, databaseUrl: string | null): Promise<ShopBench> {
   const key = `storefront:${databaseUrl ? 'pg' : 'pglite'}`;
   const kept = ctx.memo.get(key) as ShopBench | undefined;
   if (kept) return kept;
   const dir = mkdtempSync(join(tmpdir(), 'countertop-bench-shop-'));
-  const { storeId, ids, sold } = await seedShop(dir, databaseUrl, catalogSize(ctx), ctx.log);
+  const n = catalogSize(ctx);
+  // STOREFRONT_KEEP=1 (PostgreSQL only): the catalog stays in the database and the next run with
+  // the same size reuses it (a 1,000,000-product catalog takes many minutes to write).
+  const keep = databaseUrl && process.env.STOREFRONT_KEEP === '1' ? `Shop bench kept ${n}` : null;
+  const { storeId, ids, sold } =
+    (keep ? await keptShop(databaseUrl!, keep, ctx.log) : null) ??
+    (await seedShop(dir, databaseUrl, n, ctx.log, { orgName: keep ?? undefined }));
   const cloud = await startCloud(dir, databaseUrl, { CLOUD_SERVER_TIMING: '1' });
   const shop: ShopBench = {
     base: `${cloud.url}/shop/${storeId}`,
@@ -205,15 +237,26 @@ interface Load {
  * `total` GETs, `BUYERS` at a time, each worker a buyer with its own connection; the server's time
  * per answer. With several origins (cloud processes on one database) request i goes to origin i mod n.
  */
-async function load(paths: (i: number) => string, total: number, origin: string | string[]): Promise<Load> {
+async function load(
+  paths: (i: number) => string,
+  total: number,
+  origin: string | string[],
+  opts: { perSecond?: number } = {},
+): Promise<Load> {
   const origins = Array.isArray(origin) ? origin : [origin];
   const server: number[] = [];
   let next = 0;
   let failures = 0;
   const t0 = process.hrtime.bigint();
+  const start = performance.now();
   await Promise.all(
     Array.from({ length: BUYERS }, async () => {
       for (let i = next++; i < total; i = next++) {
+        // Paced: request i is due at i / perSecond; a buyer whose answer came late sends at once.
+        if (opts.perSecond) {
+          const wait = start + (i * 1000) / opts.perSecond - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
         const res = await fetch(`${origins[i % origins.length]}${paths(i)}`, { headers: { 'accept-language': i % 2 ? 'zh-CN' : 'en' } });
         await res.arrayBuffer();
         if (res.status !== 200) failures++;
@@ -259,13 +302,20 @@ async function pageCase(ctx: BenchContext, databaseUrl: string | null, id: strin
   const pool = sold ? shop.soldIds : shop.productIds;
   const paths = Array.from({ length: total }, () => `${new URL(shop.base).pathname}/p/${pool[Math.floor(pick() * pool.length)]}`);
   await load((i) => paths[i % 200]!, 200, shop.url); // warm-up
-  const run = await load((i) => paths[i]!, total, shop.url);
-  const base = await load(() => '/v1/health', total, shop.url);
-  if (run.failures > 0) throw new Error(`${id}: ${run.failures} product pages failed`);
+  // The rate: 50 buyers, each asking again as soon as answered (as fast as the process serves).
+  const flat = await load((i) => paths[(i * 7) % total]!, total, shop.url);
+  const rate = (total / flat.wallMs) * 1000;
+  // The latency: 50 buyers at once sending 300 pages a second between them, the rate the shop must hold.
+  const run = await load((i) => paths[i]!, total, shop.url, { perSecond: PAGE_RATE_BUDGET });
+  const base = await load(() => '/v1/health', total, shop.url, { perSecond: PAGE_RATE_BUDGET });
+  if (run.failures + flat.failures > 0) throw new Error(`${id}: ${run.failures + flat.failures} product pages failed`);
   const s = summarize(run.server);
   const b = summarize(base.server);
-  const rate = (total / run.wallMs) * 1000;
-  ctx.log(`   ${id}: ${Math.round(rate)} pages/s (budget ≥ ${PAGE_RATE_BUDGET}); /v1/health ${Math.round((total / base.wallMs) * 1000)}/s`);
+  const f = summarize(flat.server);
+  ctx.log(
+    `   ${id}: ${Math.round(rate)} pages/s at most (budget ≥ ${PAGE_RATE_BUDGET}; server p50 ${f.p50.toFixed(1)} / p99 ${f.p99.toFixed(1)} ms then); ` +
+      `at ${PAGE_RATE_BUDGET}/s p50 ${s.p50.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms`,
+  );
   if (rate < PAGE_RATE_BUDGET) ctx.log(`   ${id}: FAILED the rate budget (${Math.round(rate)} < ${PAGE_RATE_BUDGET} pages/s)`);
   return {
     id,
@@ -275,7 +325,13 @@ async function pageCase(ctx: BenchContext, databaseUrl: string | null, id: strin
     p99: s.p99,
     rate,
     budget: PAGE_BUDGET_MS,
-    baseline: { name: `/v1/health, ${BUYERS} at once, same run`, p50: b.p50, p99: b.p99, rate: (total / base.wallMs) * 1000 },
+    minRate: PAGE_RATE_BUDGET,
+    baseline: {
+      name: `/v1/health, ${BUYERS} buyers at ${PAGE_RATE_BUDGET}/s, same run`,
+      p50: b.p50,
+      p99: b.p99,
+      rate: (total / base.wallMs) * 1000,
+    },
   };
 }
 
@@ -286,11 +342,17 @@ async function searchCase(ctx: BenchContext, databaseUrl: string | null, id: str
   const prefix = new URL(shop.base).pathname;
   const path = (i: number) => `${prefix}/search?q=${encodeURIComponent(queries[i % queries.length]!)}`;
   await load(path, 200, shop.url);
-  const run = await load(path, total, shop.url);
-  const base = await load(() => '/v1/health', total, shop.url);
-  if (run.failures > 0) throw new Error(`${id}: ${run.failures} searches failed`);
+  const flat = await load(path, total, shop.url);
+  const run = await load(path, total, shop.url, { perSecond: PAGE_RATE_BUDGET });
+  const base = await load(() => '/v1/health', total, shop.url, { perSecond: PAGE_RATE_BUDGET });
+  if (run.failures + flat.failures > 0) throw new Error(`${id}: ${run.failures + flat.failures} searches failed`);
   const s = summarize(run.server);
   const b = summarize(base.server);
+  const f = summarize(flat.server);
+  ctx.log(
+    `   ${id}: ${Math.round((total / flat.wallMs) * 1000)} searches/s at most (server p50 ${f.p50.toFixed(1)} / p99 ${f.p99.toFixed(1)} ms then); ` +
+      `at ${PAGE_RATE_BUDGET}/s p50 ${s.p50.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms`,
+  );
   try {
     return {
       id,

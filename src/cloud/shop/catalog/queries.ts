@@ -39,7 +39,7 @@ export interface CategoryRow {
   altName: string | null;
 }
 
-interface CardRow {
+export interface CardRow {
   product_id: string;
   name: string;
   alt_name: string | null;
@@ -49,9 +49,9 @@ interface CardRow {
   rating_count: string | number;
 }
 
-const CARD_COLUMNS = sql`p.product_id, p.name, p.alt_name, p.price, p.unit, p.rating_sum, p.rating_count`;
+export const CARD_COLUMNS = sql`p.product_id, p.name, p.alt_name, p.price, p.unit, p.rating_sum, p.rating_count`;
 
-function card(r: CardRow): ProductCard {
+export function card(r: CardRow): ProductCard {
   return {
     id: r.product_id,
     name: r.name,
@@ -76,8 +76,26 @@ export interface ProductQuery {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
-/** One page of listed products, and whether another follows. */
-export async function listProducts(db: CloudDb, orgId: string, query: ProductQuery): Promise<{ items: ProductCard[]; more: boolean }> {
+/** Further columns a list reads of each listed product `p` in the same statement, and the joins they need. */
+export interface ListExtra {
+  columns: SQL;
+  joins: SQL;
+}
+
+/** One page of listed products, and whether another follows (with `extra`: each card's row too). */
+export async function listProducts(db: CloudDb, orgId: string, query: ProductQuery): Promise<{ items: ProductCard[]; more: boolean }>;
+export async function listProducts<X>(
+  db: CloudDb,
+  orgId: string,
+  query: ProductQuery,
+  extra: ListExtra,
+): Promise<{ items: ProductCard[]; more: boolean; rows: (CardRow & X)[] }>;
+export async function listProducts<X>(
+  db: CloudDb,
+  orgId: string,
+  query: ProductQuery,
+  extra?: ListExtra,
+): Promise<{ items: ProductCard[]; more: boolean; rows?: (CardRow & X)[] }> {
   const where: SQL[] = [sql`p.org_id = ${orgId}`, sql`p.listed`];
   const terms = searchTerms(query.q ?? '');
   // Each term with how narrow it likely is: a longer prefix matches fewer tokens; a Chinese run is
@@ -116,33 +134,34 @@ export async function listProducts(db: CloudDb, orgId: string, query: ProductQue
     rating: sql`(CASE WHEN p.rating_count > 0 THEN p.rating_sum::float8 / p.rating_count ELSE 0 END) DESC, p.rating_count DESC NULLS LAST, p.product_id`,
   };
   const page = Math.min(Math.max(1, Math.floor(query.page)), MAX_PAGE);
-  const rows = await rowsOf<CardRow>(
+  const rows = await rowsOf<CardRow & X>(
     db,
-    sql`SELECT ${CARD_COLUMNS} FROM shop_products p WHERE ${sql.join(where, sql` AND `)}
+    sql`SELECT ${CARD_COLUMNS}${extra ? sql`, ${extra.columns}` : sql``} FROM shop_products p ${extra ? extra.joins : sql``}
+        WHERE ${sql.join(where, sql` AND `)}
         ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${(page - 1) * PAGE_SIZE}`,
   );
-  return { items: rows.slice(0, PAGE_SIZE).map(card), more: rows.length > PAGE_SIZE };
+  const shown = rows.slice(0, PAGE_SIZE);
+  return { items: shown.map(card), more: rows.length > PAGE_SIZE, ...(extra ? { rows: shown } : {}) };
 }
 
-/** A listed product of the organisation, or null (unknown, not sold online, archived, another organisation's). */
-export async function productDetail(db: CloudDb, orgId: string, productId: string): Promise<ProductDetail | null> {
-  const [r] = await rowsOf<
-    CardRow & {
-      sku: string;
-      description: string;
-      tax_rate_bp: number;
-      category_id: string | null;
-      cat_name: string | null;
-      cat_alt: string | null;
-    }
-  >(
-    db,
-    sql`SELECT ${CARD_COLUMNS}, p.sku, p.description, p.tax_rate_bp, p.category_id, c.name AS cat_name, c.alt_name AS cat_alt
-        FROM shop_products p
-        LEFT JOIN shop_categories c ON c.org_id = p.org_id AND c.category_id = p.category_id AND NOT c.archived
-        WHERE p.org_id = ${orgId} AND p.product_id = ${productId} AND p.listed`,
-  );
-  if (!r) return null;
+/** A product page's row: the card's columns, the detail's, and the category's names. */
+export type DetailRow = CardRow & {
+  sku: string;
+  description: string;
+  tax_rate_bp: number;
+  category_id: string | null;
+  cat_name: string | null;
+  cat_alt: string | null;
+};
+
+/** The detail's columns of the listing `p`, with its category `c` (see `detailFrom`). */
+export const DETAIL_COLUMNS = sql`${CARD_COLUMNS}, p.sku, p.description, p.tax_rate_bp, p.category_id, c.name AS cat_name, c.alt_name AS cat_alt`;
+
+/** `DETAIL_COLUMNS`' tables: the listing `p` and its category `c`, when that category is not archived. */
+export const detailFrom = sql`shop_products p
+  LEFT JOIN shop_categories c ON c.org_id = p.org_id AND c.category_id = p.category_id AND NOT c.archived`;
+
+export function detailOf(r: DetailRow): ProductDetail {
   return {
     ...card(r),
     sku: r.sku,
@@ -152,6 +171,15 @@ export async function productDetail(db: CloudDb, orgId: string, productId: strin
     categoryName: r.cat_name,
     categoryAltName: r.cat_alt,
   };
+}
+
+/** A listed product of the organisation, or null (unknown, not sold online, archived, another organisation's). */
+export async function productDetail(db: CloudDb, orgId: string, productId: string): Promise<ProductDetail | null> {
+  const [r] = await rowsOf<DetailRow>(
+    db,
+    sql`SELECT ${DETAIL_COLUMNS} FROM ${detailFrom} WHERE p.org_id = ${orgId} AND p.product_id = ${productId} AND p.listed`,
+  );
+  return r ? detailOf(r) : null;
 }
 
 /** Categories that have at least one listed product. */
@@ -191,15 +219,19 @@ function knownZone(zone: unknown): string {
   }
 }
 
-/** The store's currency and price mode, from its settings (CNY and tax-inclusive until a till says). */
-export async function storeFacts(db: CloudDb, orgId: string, storeId: string): Promise<StoreFacts> {
-  const rows = await rowsOf<{ key: string; value: string }>(
-    db,
-    sql`SELECT key, value FROM shop_store_settings WHERE org_id = ${orgId} AND store_id = ${storeId} AND key IN ('currency', 'priceMode', 'timezone')`,
-  );
-  const get = (k: string) => {
-    const r = rows.find((x) => x.key === k);
-    return r ? (JSON.parse(r.value) as unknown) : null;
+/** The settings keys the store's facts and its online safety buffer are read from. */
+export const FACT_KEYS = ['currency', 'priceMode', 'timezone', 'onlineSafetyBuffer'] as const;
+
+/** The store's facts from its settings rows (each value JSON text): CNY and tax-inclusive until a till says. */
+export function factsOf(settings: Partial<Record<string, string>>): StoreFacts {
+  const get = (k: string): unknown => {
+    const raw = settings[k];
+    if (raw === undefined) return null;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return null;
+    }
   };
   const currency = get('currency');
   const mode = get('priceMode');
@@ -208,4 +240,18 @@ export async function storeFacts(db: CloudDb, orgId: string, storeId: string): P
     priceMode: mode === 'exclusive' ? 'exclusive' : 'inclusive',
     timeZone: knownZone(get('timezone')),
   };
+}
+
+/** The store's currency and price mode, from its settings (CNY and tax-inclusive until a till says). */
+export async function storeFacts(db: CloudDb, orgId: string, storeId: string): Promise<StoreFacts> {
+  const rows = await rowsOf<{ key: string; value: string }>(
+    db,
+    sql`SELECT key, value FROM shop_store_settings WHERE org_id = ${orgId} AND store_id = ${storeId} AND key IN ('currency', 'priceMode', 'timezone')`,
+  );
+  return factsOf(Object.fromEntries(rows.map((r) => [r.key, r.value])));
+}
+
+/** The facts read with the store when the request has them, else from the database. */
+export function factsOfStore(db: CloudDb, store: { orgId: string; storeId: string; facts?: StoreFacts }): Promise<StoreFacts> | StoreFacts {
+  return store.facts ?? storeFacts(db, store.orgId, store.storeId);
 }

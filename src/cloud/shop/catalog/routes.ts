@@ -5,14 +5,12 @@ import { CloudHttpError, type CloudDeps } from '../../deps';
 import { csrfField, html, page, type Html } from '../web/page';
 import type { ShopContext, ShopEnv } from '../web/env';
 import { ensureShopProjections } from './projection';
-import { category, listProducts, MAX_PAGE, productDetail, shopCategories, SORTS, storeFacts, type Sort, type StoreFacts } from './queries';
-import { productReviewPage } from '../reviews/reviews';
+import { category, factsOfStore, MAX_PAGE, shopCategories, SORTS, type Sort, type StoreFacts } from './queries';
+import { listShown, productPage } from './product-page';
 import { reviewList } from '../reviews/views';
-import { availableOnline } from './stock';
 import { catalogWords } from './words';
 import { productRecommendations } from '../recommend/views';
 import { noteShopEvent } from '../insight/events';
-import { picturesOf } from '../pictures/pictures';
 import { productPicture } from '../pictures/views';
 import { availabilityText, cards, priceText, stars, unitOf } from './cards';
 
@@ -115,18 +113,14 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const store = c.get('store');
     const lang = c.get('lang');
     const w = (k: Word) => catalogWords(lang, k);
+    const now = deps.clock();
     const [facts, cats, newest, best] = await Promise.all([
-      storeFacts(deps.db, store.orgId, store.storeId),
+      factsOfStore(deps.db, store),
       shopCategories(deps.db, store.orgId),
-      listProducts(deps.db, store.orgId, { sort: 'newest', page: 1 }),
-      listProducts(deps.db, store.orgId, { sort: 'best', page: 1 }),
+      listShown(deps.db, store, { sort: 'newest', page: 1 }, now, { stock: false }),
+      listShown(deps.db, store, { sort: 'best', page: 1 }, now, { stock: false }),
     ]);
-    const shown = [...newest.items.slice(0, 12), ...best.items.slice(0, 12)];
-    const pictures = await picturesOf(
-      deps.db,
-      store.orgId,
-      shown.map((p) => p.id),
-    );
+    const pictures = new Map([...newest.pictures, ...best.pictures]);
     return page(
       c,
       store.name,
@@ -152,23 +146,15 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const id = idShape.safeParse(c.req.param('category'));
     const cat = id.success ? await category(deps.db, store.orgId, id.data) : null;
     if (!cat) throw new CloudHttpError(404, 'NOT_FOUND', 'No such category');
-    const facts = await storeFacts(deps.db, store.orgId, store.storeId);
+    const facts = await factsOfStore(deps.db, store);
     const q = readListQuery(c, facts);
     const sort = q.sort === 'relevance' ? 'best' : q.sort;
-    const list = await listProducts(deps.db, store.orgId, { categoryId: cat.id, sort, page: q.page, min: q.min, max: q.max });
-    const [available, pictures] = await Promise.all([
-      availableOnline(
-        deps.db,
-        store,
-        list.items.map((p) => p.id),
-        deps.clock(),
-      ),
-      picturesOf(
-        deps.db,
-        store.orgId,
-        list.items.map((p) => p.id),
-      ),
-    ]);
+    const { available, pictures, ...list } = await listShown(
+      deps.db,
+      store,
+      { categoryId: cat.id, sort, page: q.page, min: q.min, max: q.max },
+      deps.clock(),
+    );
     const lang = c.get('lang');
     return page(
       c,
@@ -184,26 +170,13 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
   shop.get('/search', async (c) => {
     const store = c.get('store');
     const lang = c.get('lang');
-    const facts = await storeFacts(deps.db, store.orgId, store.storeId);
+    const facts = await factsOfStore(deps.db, store);
     const q = readListQuery(c, facts);
     const catParam = c.req.query('cat') ?? '';
     const cat = idShape.safeParse(catParam).success ? catParam : null;
-    const [cats, list] = await Promise.all([
+    const [cats, { available, pictures, ...list }] = await Promise.all([
       shopCategories(deps.db, store.orgId),
-      listProducts(deps.db, store.orgId, { q: q.q, categoryId: cat, sort: q.sort, page: q.page, min: q.min, max: q.max }),
-    ]);
-    const [available, pictures] = await Promise.all([
-      availableOnline(
-        deps.db,
-        store,
-        list.items.map((p) => p.id),
-        deps.clock(),
-      ),
-      picturesOf(
-        deps.db,
-        store.orgId,
-        list.items.map((p) => p.id),
-      ),
+      listShown(deps.db, store, { q: q.q, categoryId: cat, sort: q.sort, page: q.page, min: q.min, max: q.max }, deps.clock()),
     ]);
     const typed = q.q.trim();
     const title = typed ? catalogWords(lang, 'resultsFor', { q: typed }) : catalogWords(lang, 'allProducts');
@@ -227,31 +200,31 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const lang = c.get('lang');
     const w = (k: Word, v: Record<string, string | number> = {}) => catalogWords(lang, k, v);
     const id = idShape.safeParse(c.req.param('product'));
-    const p = id.success ? await productDetail(deps.db, store.orgId, id.data) : null;
-    if (!p) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
     const reviewsPage = Math.min(Math.max(Number.parseInt(c.req.query('reviews') ?? '1', 10) || 1, 1), MAX_PAGE);
-    const [facts, available, reviews, pictures] = await Promise.all([
-      storeFacts(deps.db, store.orgId, store.storeId),
-      availableOnline(deps.db, store, [p.id], deps.clock()),
-      productReviewPage(deps.db, store.orgId, p.id, reviewsPage),
-      picturesOf(deps.db, store.orgId, [p.id]),
+    if (!id.success) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
+    const facts = await factsOfStore(deps.db, store);
+    // The page and its recommendations are read at once, each in one statement.
+    const [shown, recommended] = await Promise.all([
+      productPage(deps.db, store, id.data, reviewsPage, deps.clock()),
+      productRecommendations(c, deps, { id: id.data }, facts),
     ]);
+    if (!shown) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
+    const { product: p, reviews } = shown;
     const unit = unitOf(p.unit);
-    const avail = available.get(p.id) ?? 0;
+    const avail = shown.available;
     const a = availabilityText(lang, avail, unit);
     const rate = (p.taxRateBp / 100).toFixed(p.taxRateBp % 100 === 0 ? 0 : 2);
     const taxNote =
       p.taxRateBp === 0 ? w('noTax') : facts.priceMode === 'inclusive' ? w('taxIncluded', { rate }) : w('taxExcluded', { rate });
     const canBuy = unit === 'each' ? avail >= 1000 : avail > 0;
     const maxQty = unit === 'each' ? Math.min(Math.floor(avail / 1000), 999) : avail / 1000;
-    const recommended = await productRecommendations(c, deps, p, facts);
     noteShopEvent(c, { kind: 'product_view', productId: p.id });
     return page(
       c,
       p.name,
       html`<article>
           ${p.categoryId ? html`<p><a href="${store.base}/c/${p.categoryId}">${p.categoryName}</a></p>` : ''}
-          ${productPicture(c, p.id, p.name, pictures.get(p.id))}
+          ${productPicture(c, p.id, p.name, shown.picture)}
           <h1>${p.name}</h1>
           ${p.altName ? html`<p class="muted" lang="${lang === 'en' ? 'zh-CN' : 'en'}">${p.altName}</p>` : ''}
           <p class="price" style="font-size:1.4rem">${priceText(lang, facts, p)}</p>

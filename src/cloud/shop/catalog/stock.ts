@@ -12,7 +12,7 @@
  * the stock rows in product order: one lock order for everyone, so holds never deadlock with a push
  * and two buyers racing for the last units are served one after the other.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { MAX_QTY } from '../../../shared/money';
 import { rowsOf, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
@@ -35,56 +35,82 @@ export type HoldResult = { ok: true } | { ok: false; short: { productId: string;
 
 const texts = (values: string[]) => sql`${sql.param(values)}::text[]`;
 
+/** A safety buffer setting's value (JSON text), or 0 when unset or not a whole non-negative number. */
+export function safetyBufferOf(raw: string | undefined): number {
+  let v: unknown;
+  try {
+    v = raw === undefined ? null : (JSON.parse(raw) as unknown);
+  } catch {
+    v = null;
+  }
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0;
+}
+
 /** The store's own safety buffer (thousandths): its `onlineSafetyBuffer` setting, else 0. */
 export async function storeSafetyBuffer(db: CloudDb, ref: StoreRef): Promise<number> {
   const [row] = await rowsOf<{ value: string }>(
     db,
     sql`SELECT value FROM shop_store_settings WHERE org_id = ${ref.orgId} AND store_id = ${ref.storeId} AND key = 'onlineSafetyBuffer'`,
   );
-  const v = row ? (JSON.parse(row.value) as unknown) : null;
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0;
+  return safetyBufferOf(row?.value);
+}
+
+/** What availability is computed from, per product (see `availabilityColumns`). */
+export interface AvailabilityRow {
+  on_hand: string | number | null;
+  buffer: string | number | null;
+  listed: boolean | null;
+  held: string | number | null;
+}
+
+/**
+ * The columns availability is computed from, for a query where `p` is the product's listing
+ * (shop_products, possibly absent) and `id` the product's id: its stock in the store, its own
+ * buffer, whether it is listed, and what open reservations hold. Any page can read them beside its
+ * other columns, in the same statement; `availableFrom` makes the figure.
+ */
+export function availabilityColumns(ref: StoreRef, id: SQL, now: number, exceptOrder = ''): SQL {
+  return sql`(SELECT s.on_hand FROM shop_stock s WHERE s.org_id = ${ref.orgId} AND s.store_id = ${ref.storeId} AND s.product_id = ${id}) AS on_hand,
+    p.safety_buffer AS buffer, p.listed AS listed,
+    (SELECT SUM(r.qty) FROM shop_reservations r
+      WHERE r.org_id = ${ref.orgId} AND r.store_id = ${ref.storeId} AND r.product_id = ${id} AND NOT r.settled
+        AND (r.state = 'consumed' OR r.expires_at > ${now})
+        AND r.order_id <> ${exceptOrder}) AS held`;
+}
+
+/** Units available online (thousandths) from `availabilityColumns`, given the store's own buffer. */
+export function availableFrom(r: AvailabilityRow, storeBuffer: number): number {
+  if (r.listed !== true) return 0;
+  const buffer = r.buffer === null ? storeBuffer : Number(r.buffer);
+  return Math.max(0, Number(r.on_hand ?? 0) - buffer - Number(r.held ?? 0));
 }
 
 /**
  * Units available online per product (thousandths). A product the shop does not list online has
  * none. `exceptOrder`: leave that order's own reservations out (it is changing its hold).
+ * `storeBuffer`: the store's buffer when the caller read it already (a page that only shows
+ * availability); a hold reads it itself.
  */
 export async function availableOnline(
   db: CloudDb,
   ref: StoreRef,
   productIds: readonly string[],
   now: number,
-  opts: { exceptOrder?: string } = {},
+  opts: { exceptOrder?: string; storeBuffer?: number } = {},
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return out;
-  const storeBuffer = await storeSafetyBuffer(db, ref);
-  const rows = await rowsOf<{
-    id: string;
-    on_hand: string | number | null;
-    buffer: string | number | null;
-    listed: boolean | null;
-    held: string | number | null;
-  }>(
-    db,
-    sql`SELECT x.id, s.on_hand, p.safety_buffer AS buffer, p.listed,
-          (SELECT SUM(r.qty) FROM shop_reservations r
-            WHERE r.org_id = ${ref.orgId} AND r.store_id = ${ref.storeId} AND r.product_id = x.id AND NOT r.settled
-              AND (r.state = 'consumed' OR r.expires_at > ${now})
-              AND r.order_id <> ${opts.exceptOrder ?? ''}) AS held
+  const [storeBuffer, rows] = await Promise.all([
+    opts.storeBuffer ?? storeSafetyBuffer(db, ref),
+    rowsOf<AvailabilityRow & { id: string }>(
+      db,
+      sql`SELECT x.id, ${availabilityColumns(ref, sql`x.id`, now, opts.exceptOrder)}
         FROM unnest(${texts(ids)}) AS x(id)
-        LEFT JOIN shop_stock s ON s.org_id = ${ref.orgId} AND s.store_id = ${ref.storeId} AND s.product_id = x.id
         LEFT JOIN shop_products p ON p.org_id = ${ref.orgId} AND p.product_id = x.id`,
-  );
-  for (const r of rows) {
-    if (r.listed !== true) {
-      out.set(r.id, 0);
-      continue;
-    }
-    const buffer = r.buffer === null ? storeBuffer : Number(r.buffer);
-    out.set(r.id, Math.max(0, Number(r.on_hand ?? 0) - buffer - Number(r.held ?? 0)));
-  }
+    ),
+  ]);
+  for (const r of rows) out.set(r.id, availableFrom(r, storeBuffer));
   return out;
 }
 

@@ -116,6 +116,36 @@ export interface PictureInfo {
   thumbHeight: number;
 }
 
+/** A picture's columns as `pictureColumns` names them. */
+export interface PictureColumns {
+  pic_name: string | null;
+  pic_full_width: string | number | null;
+  pic_full_height: string | number | null;
+  pic_thumb_width: string | number | null;
+  pic_thumb_height: string | number | null;
+}
+
+/**
+ * The current picture's columns of the listing `p` (shop_products), for a page that reads its
+ * products' pictures in the same statement: all null while the picture has not arrived.
+ */
+export const pictureColumns = sql`pic.name AS pic_name, pic.full_width AS pic_full_width, pic.full_height AS pic_full_height,
+  pic.thumb_width AS pic_thumb_width, pic.thumb_height AS pic_thumb_height`;
+
+/** The join `pictureColumns` reads from. */
+export const pictureJoin = sql`LEFT JOIN shop_pictures pic ON pic.org_id = p.org_id AND pic.product_id = p.product_id AND pic.name = p.image`;
+
+export function pictureOf(r: PictureColumns): PictureInfo | undefined {
+  if (r.pic_name === null) return undefined;
+  return {
+    name: r.pic_name,
+    fullWidth: Number(r.pic_full_width),
+    fullHeight: Number(r.pic_full_height),
+    thumbWidth: Number(r.pic_thumb_width),
+    thumbHeight: Number(r.pic_thumb_height),
+  };
+}
+
 /**
  * The pictures of these listed products, in one query (a list page's 24 cards). A product whose
  * current picture has not arrived yet has none: the page shows a placeholder, never a broken image.

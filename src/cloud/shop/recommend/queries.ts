@@ -9,9 +9,9 @@
  * of an index (its NEIGHBOURS strongest by count) and only those are rescored, so a page costs the
  * same whether the product has ten neighbours or a hundred thousand.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type CloudDb } from '../../db/open';
-import type { ProductCard } from '../catalog/queries';
+import type { ListExtra, ProductCard } from '../catalog/queries';
 
 /** Neighbours read per product before rescoring. */
 const NEIGHBOURS = 200;
@@ -28,7 +28,7 @@ export interface Scored extends ProductCard {
   score: number;
 }
 
-interface Row {
+export interface Row {
   kind?: string;
   product_id: string;
   name: string;
@@ -68,19 +68,40 @@ function ranked(rows: Row[]): Scored[] {
  * customer counts once per product, read from the latest buyers and their latest purchases so a
  * best-seller's page stays one bounded read). Both normalised by popularity; listed products only.
  */
-export async function productNeighbours(
+export async function productNeighbours<X = object>(
   db: CloudDb,
   orgId: string,
   productId: string,
   limit: number,
-): Promise<{ together: Scored[]; also: Scored[] }> {
-  const rows = await rowsOf<Row>(
+  extra?: ListExtra,
+  fallback = 0,
+): Promise<{ together: Scored[]; also: Scored[]; category: Scored[]; best: Scored[]; rows: (Row & X)[] }> {
+  const more = extra ? sql`, ${extra.columns}` : sql``;
+  const joins = extra ? extra.joins : sql``;
+  // The best sellers a page falls back on when history is thin, of the product's category and of
+  // the shop, read in the same statement: asking afterwards would cost a round trip per page.
+  const best = (kind: string, where: SQL) =>
+    sql`(SELECT ${kind} AS kind, ${CARD}, 0::float8 AS score, 0 AS n${more}
+          FROM shop_products p ${joins}
+          WHERE p.org_id = ${orgId} AND p.listed AND ${where}
+          ORDER BY p.sold_count DESC NULLS LAST, p.product_id LIMIT ${fallback})`;
+  const fallbacks =
+    fallback > 0
+      ? sql`UNION ALL ${best(
+          'category',
+          sql`p.category_id = (SELECT x.category_id FROM shop_products x
+            JOIN shop_categories c ON c.org_id = x.org_id AND c.category_id = x.category_id AND NOT c.archived
+            WHERE x.org_id = ${orgId} AND x.product_id = ${productId})`,
+        )}
+        UNION ALL ${best('best', sql`TRUE`)}`
+      : sql``;
+  const rows = await rowsOf<Row & X>(
     db,
-    sql`(SELECT 'together' AS kind, ${CARD}, pr.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, pr.n
+    sql`(SELECT 'together' AS kind, ${CARD}, pr.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, pr.n${more}
           FROM (SELECT product_b, n FROM shop_rec_pairs WHERE org_id = ${orgId} AND product_a = ${productId}
                 ORDER BY n DESC NULLS LAST, product_b LIMIT ${NEIGHBOURS}) pr
           JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = pr.product_b
-          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = pr.product_b AND p.listed
+          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = pr.product_b AND p.listed ${joins}
           ORDER BY score DESC, pr.n DESC, pr.product_b LIMIT ${limit})
         UNION ALL
         (WITH buyers AS (
@@ -98,23 +119,37 @@ export async function productNeighbours(
                 WHERE x.org_id = ${orgId} AND x.customer_key = b.customer_key AND x.order_id = o.order_id AND x.product_id = ${productId})
             GROUP BY o.product_id
           )
-          SELECT 'also' AS kind, ${CARD}, c.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, c.n
+          SELECT 'also' AS kind, ${CARD}, c.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, c.n${more}
           FROM counted c
           JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = c.product_id
-          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = c.product_id AND p.listed
-          ORDER BY score DESC, c.n DESC, c.product_id LIMIT ${limit})`,
+          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = c.product_id AND p.listed ${joins}
+          ORDER BY score DESC, c.n DESC, c.product_id LIMIT ${limit})
+        ${fallbacks}`,
   );
-  return { together: ranked(rows.filter((r) => r.kind === 'together')), also: ranked(rows.filter((r) => r.kind === 'also')) };
+  const kind = (k: string) => rows.filter((r) => r.kind === k);
+  return {
+    together: ranked(kind('together')),
+    also: ranked(kind('also')),
+    // In the order read: best sellers first.
+    category: kind('category').map(toCard),
+    best: kind('best').map(toCard),
+    rows,
+  };
 }
 
 /** The cart's top co-purchases: each neighbour's scores summed over the cart's products, the cart's own left out. */
-export async function cartNeighbours(db: CloudDb, orgId: string, productIds: string[], limit: number): Promise<Scored[]> {
+export async function cartNeighbours<X = object>(
+  db: CloudDb,
+  orgId: string,
+  productIds: string[],
+  limit: number,
+  extra?: ListExtra,
+): Promise<{ scored: Scored[]; rows: (Row & X)[] }> {
   const ids = productIds.slice(0, CART_PRODUCTS);
-  if (ids.length === 0) return [];
-  return ranked(
-    await rowsOf<Row>(
-      db,
-      sql`SELECT ${CARD}, s.score, s.n FROM (
+  if (ids.length === 0) return { scored: [], rows: [] };
+  const rows = await rowsOf<Row & X>(
+    db,
+    sql`SELECT ${CARD}, s.score, s.n${extra ? sql`, ${extra.columns}` : sql``} FROM (
             SELECT pr.product_b, SUM(pr.n::float8 / sqrt(GREATEST(rp.orders, 1))) AS score, SUM(pr.n) AS n
             FROM unnest(${texts(ids)}) AS x(id)
             CROSS JOIN LATERAL (SELECT product_b, n FROM shop_rec_pairs WHERE org_id = ${orgId} AND product_a = x.id
@@ -122,10 +157,10 @@ export async function cartNeighbours(db: CloudDb, orgId: string, productIds: str
             JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = pr.product_b
             WHERE pr.product_b <> ALL(${texts(productIds)})
             GROUP BY pr.product_b) s
-          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = s.product_b AND p.listed
+          JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = s.product_b AND p.listed ${extra ? extra.joins : sql``}
           ORDER BY s.score DESC, s.product_b LIMIT ${limit}`,
-    ),
   );
+  return { scored: ranked(rows), rows };
 }
 
 /** The categories of `ids` (listed products with one), in the order of `ids`. */

@@ -4,11 +4,11 @@
  * With little history (a new product, a new shop) the store's best sellers fill in: first of the
  * product's (or the cart's) categories, then of the whole shop.
  */
-import { picturesOf, type PictureInfo } from '../pictures/pictures';
+import type { PictureInfo } from '../pictures/pictures';
 import type { CloudDeps } from '../../deps';
 import { cards } from '../catalog/cards';
-import { listProducts, storeFacts, type ProductCard, type StoreFacts } from '../catalog/queries';
-import { availableOnline } from '../catalog/stock';
+import { bufferOf, listShown, shownExtra, shownOf, type ShownRow } from '../catalog/product-page';
+import { factsOfStore, PAGE_SIZE, type ProductCard, type StoreFacts } from '../catalog/queries';
 import type { ShopContext } from '../web/env';
 import { html, type Html } from '../web/page';
 import { ensureRecommendations } from './projection';
@@ -51,20 +51,19 @@ async function bestSellers(
   categoryIds: string[],
   taken: Set<string>,
   n: number,
-): Promise<{ items: ProductCard[]; available: Map<string, number> }> {
+): Promise<{ items: ProductCard[]; available: Map<string, number>; pictures: Map<string, PictureInfo> }> {
   const store = c.get('store');
-  if (n <= 0) return { items: [], available: new Map() };
+  if (n <= 0) return { items: [], available: new Map(), pictures: new Map() };
+  const now = deps.clock();
   const lists = await Promise.all([
-    ...categoryIds
-      .slice(0, FALLBACK_CATEGORIES)
-      .map((categoryId) => listProducts(deps.db, store.orgId, { categoryId, sort: 'best', page: 1 })),
-    listProducts(deps.db, store.orgId, { sort: 'best', page: 1 }),
+    ...categoryIds.slice(0, FALLBACK_CATEGORIES).map((categoryId) => listShown(deps.db, store, { categoryId, sort: 'best', page: 1 }, now)),
+    listShown(deps.db, store, { sort: 'best', page: 1 }, now),
   ]);
-  const all = lists.flatMap((l) => l.items);
-  const byId = new Map(all.map((p) => [p.id, p]));
+  const byId = new Map(lists.flatMap((l) => l.items).map((p) => [p.id, p]));
+  const available = new Map(lists.flatMap((l) => [...l.available]));
+  const pictures = new Map(lists.flatMap((l) => [...l.pictures]));
   const ids = [...byId.keys()].filter((id) => !taken.has(id));
-  const available = await availableOnline(deps.db, store, ids, deps.clock());
-  return { items: picker(byId, available, taken)(ids, n), available };
+  return { items: picker(byId, available, taken)(ids, n), available, pictures };
 }
 
 function section(
@@ -84,19 +83,17 @@ function section(
 }
 
 /** "Frequently bought together", "customers also bought", and best sellers when history is thin. */
-export async function productRecommendations(
-  c: ShopContext,
-  deps: CloudDeps,
-  product: { id: string; categoryId: string | null },
-  facts: StoreFacts,
-): Promise<Html> {
+export async function productRecommendations(c: ShopContext, deps: CloudDeps, product: { id: string }, facts: StoreFacts): Promise<Html> {
   const store = c.get('store');
-  await ensureRecommendations(deps, store.orgId);
-  const { together, also } = await productNeighbours(deps.db, store.orgId, product.id, CANDIDATES);
+  if (!store.recsBuilt) await ensureRecommendations(deps, store.orgId);
+  const [{ together, also, category, best, rows }, storeBuffer] = await Promise.all([
+    productNeighbours<ShownRow>(deps.db, store.orgId, product.id, CANDIDATES, shownExtra(store, deps.clock()), PAGE_SIZE),
+    bufferOf(deps.db, store),
+  ]);
+  const shown = shownOf(rows, storeBuffer);
   const found = [...together, ...also];
-  const available = await availableOnline(deps.db, store, [...new Set(found.map((p) => p.id))], deps.clock());
   const taken = new Set([product.id]);
-  const pick = picker(new Map(found.map((p) => [p.id, p])), available, taken);
+  const pick = picker(new Map(found.map((p) => [p.id, p])), shown.available, taken);
   const t = pick(
     together.map((s) => s.id),
     SHOWN,
@@ -105,43 +102,38 @@ export async function productRecommendations(
     also.map((s) => s.id),
     SHOWN,
   );
+  const fallback = [...category, ...best];
   const more =
     t.length + a.length < ENOUGH
-      ? await bestSellers(deps, c, product.categoryId ? [product.categoryId] : [], taken, SHOWN - t.length - a.length)
-      : { items: [], available: new Map<string, number>() };
-  const pictures = await picturesOf(
-    deps.db,
-    store.orgId,
-    [...t, ...a, ...more.items].map((p) => p.id),
-  );
-  return html`${section(c, facts, 'together', 'boughtTogether', t, available, pictures)}
-  ${section(c, facts, 'also', 'alsoBought', a, available, pictures)}
-  ${section(c, facts, 'fallback', 'youMayLike', more.items, more.available, pictures)}`;
+      ? picker(
+          new Map(fallback.map((p) => [p.id, p])),
+          shown.available,
+          taken,
+        )([...new Set(fallback.map((p) => p.id))], SHOWN - t.length - a.length)
+      : [];
+  return html`${section(c, facts, 'together', 'boughtTogether', t, shown.available, shown.pictures)}
+  ${section(c, facts, 'also', 'alsoBought', a, shown.available, shown.pictures)}
+  ${section(c, facts, 'fallback', 'youMayLike', more, shown.available, shown.pictures)}`;
 }
 
 /** Suggestions for a cart: its products' top co-purchases not already in it, then best sellers. */
 export async function cartRecommendations(c: ShopContext, deps: CloudDeps, productIds: string[]): Promise<Html> {
   if (productIds.length === 0) return html``;
   const store = c.get('store');
-  await ensureRecommendations(deps, store.orgId);
-  const [facts, neighbours] = await Promise.all([
-    storeFacts(deps.db, store.orgId, store.storeId),
-    cartNeighbours(deps.db, store.orgId, productIds, CANDIDATES),
+  if (!store.recsBuilt) await ensureRecommendations(deps, store.orgId);
+  const [facts, neighbours, storeBuffer] = await Promise.all([
+    factsOfStore(deps.db, store),
+    cartNeighbours<ShownRow>(deps.db, store.orgId, productIds, CANDIDATES, shownExtra(store, deps.clock())),
+    bufferOf(deps.db, store),
   ]);
-  const ids = neighbours.map((s) => s.id);
-  const available = await availableOnline(deps.db, store, ids, deps.clock());
-  const found = neighbours;
+  const shown = shownOf(neighbours.rows, storeBuffer);
+  const ids = neighbours.scored.map((s) => s.id);
   const taken = new Set(productIds);
-  const picked = picker(new Map(found.map((p) => [p.id, p])), available, taken)(ids, CART_SHOWN);
+  const picked = picker(new Map(neighbours.scored.map((p) => [p.id, p])), shown.available, taken)(ids, CART_SHOWN);
   const more =
     picked.length < CART_SHOWN
       ? await bestSellers(deps, c, await categoriesOf(deps.db, store.orgId, productIds), taken, CART_SHOWN - picked.length)
-      : { items: [], available: new Map<string, number>() };
-  const pictures = await picturesOf(
-    deps.db,
-    store.orgId,
-    [...picked, ...more.items].map((p) => p.id),
-  );
-  return html`${section(c, facts, 'cart', 'withYourCart', picked, available, pictures)}
-  ${section(c, facts, 'fallback', 'youMayLike', more.items, more.available, pictures)}`;
+      : { items: [], available: new Map<string, number>(), pictures: new Map<string, PictureInfo>() };
+  return html`${section(c, facts, 'cart', 'withYourCart', picked, shown.available, shown.pictures)}
+  ${section(c, facts, 'fallback', 'youMayLike', more.items, more.available, more.pictures)}`;
 }

@@ -4,7 +4,7 @@
  * `product_review` record written through the shop's record path, so tills pull it and a manager
  * can hide it there.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
 import { writeShopRecords } from '../records';
@@ -109,14 +109,20 @@ export async function buyersReview(db: CloudDb, orgId: string, buyer: ShopBuyer,
   return row ? toReview(row) : null;
 }
 
+/** A product's visible reviews, newest first: the page asked and one more (to tell whether more follow). */
+export function reviewPageSql(orgId: string, productId: SQL, pageNo: number): SQL {
+  return sql`SELECT ${REVIEW_COLUMNS} FROM shop_reviews WHERE org_id = ${orgId} AND product_id = ${productId} AND NOT hidden
+        ORDER BY created_at DESC, id DESC LIMIT ${REVIEWS_PAGE + 1} OFFSET ${(pageNo - 1) * REVIEWS_PAGE}`;
+}
+
+/** A page of reviews from `reviewPageSql`'s rows (as rows, or as JSON objects with the same keys). */
+export function reviewPageOf(rows: Review[]): { items: Review[]; more: boolean } {
+  return { items: rows.slice(0, REVIEWS_PAGE).map(toReview), more: rows.length > REVIEWS_PAGE };
+}
+
 /** A product's visible reviews, newest first: a page and whether there are more. */
 export async function productReviewPage(db: CloudDb, orgId: string, productId: string, pageNo: number) {
-  const rows = await rowsOf<Review>(
-    db,
-    sql`SELECT ${REVIEW_COLUMNS} FROM shop_reviews WHERE org_id = ${orgId} AND product_id = ${productId} AND NOT hidden
-        ORDER BY created_at DESC, id DESC LIMIT ${REVIEWS_PAGE + 1} OFFSET ${(pageNo - 1) * REVIEWS_PAGE}`,
-  );
-  return { items: rows.slice(0, REVIEWS_PAGE).map(toReview), more: rows.length > REVIEWS_PAGE };
+  return reviewPageOf(await rowsOf<Review>(db, reviewPageSql(orgId, sql`${productId}`, pageNo)));
 }
 
 /** The name shown with a review: the buyer's first word of name, else a masked contact. */

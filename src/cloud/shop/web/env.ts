@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { StoreFacts } from '../catalog/queries';
 import type { ShopLang } from './lang';
 
 /** The store a shop request is for (resolved from the URL by `web/store.ts`). */
@@ -10,6 +11,12 @@ export interface ShopStore {
   projected?: boolean;
   /** `/shop/<store id>`: every link of the shop starts here. */
   base: string;
+  /** The store's currency, price mode and time zone, read with the store (absent: ask `storeFacts`). */
+  facts?: StoreFacts;
+  /** The store's own online safety buffer (thousandths), read with the store, for pages that only show availability. */
+  safetyBuffer?: number;
+  /** The organisation's recommendation counts are built (absent: not known yet). */
+  recsBuilt?: boolean;
 }
 
 /** A signed-in buyer (buyer accounts are the organisation's, apart from staff). */
