@@ -5,7 +5,7 @@
  * than the reading it carries.
  */
 import { sql } from 'drizzle-orm';
-import { rowsOf, type CloudDb } from '../../db/open';
+import { preparedRowsOf, type CloudDb } from '../../db/open';
 import { pictureColumns, pictureJoin, pictureOf, type PictureColumns, type PictureInfo } from '../pictures/pictures';
 import { reviewPageOf, reviewPageSql, type Review } from '../reviews/reviews';
 import {
@@ -38,7 +38,7 @@ export async function productPage(
   now: number,
 ): Promise<ProductPage | null> {
   const [[r], storeBuffer] = await Promise.all([
-    rowsOf<DetailRow & AvailabilityRow & PictureColumns & { reviews: Review[] | null }>(
+    preparedRowsOf<DetailRow & AvailabilityRow & PictureColumns & { reviews: Review[] | null }>(
       db,
       sql`SELECT ${DETAIL_COLUMNS}, ${availabilityColumns(store, sql`p.product_id`, now)}, ${pictureColumns},
           (SELECT json_agg(rv ORDER BY rv."createdAt" DESC, rv.id DESC)

@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { foldText, searchTerms, spaceCjk } from '../../../shared/search-text';
-import { rowsOf, type CloudDb } from '../../db/open';
+import { preparedRowsOf, rowsOf, type CloudDb } from '../../db/open';
 
 export const PAGE_SIZE = 24;
 /** Deeper pages are not served: nobody reads page 400, and an offset that far is a scan. */
@@ -134,7 +134,9 @@ export async function listProducts<X>(
     rating: sql`(CASE WHEN p.rating_count > 0 THEN p.rating_sum::float8 / p.rating_count ELSE 0 END) DESC, p.rating_count DESC NULLS LAST, p.product_id`,
   };
   const page = Math.min(Math.max(1, Math.floor(query.page)), MAX_PAGE);
-  const rows = await rowsOf<CardRow & X>(
+  // A search's plan depends on its patterns; a list's does not, and is kept planned.
+  const read = searching ? rowsOf : preparedRowsOf;
+  const rows = await read<CardRow & X>(
     db,
     sql`SELECT ${CARD_COLUMNS}${extra ? sql`, ${extra.columns}` : sql``} FROM shop_products p ${extra ? extra.joins : sql``}
         WHERE ${sql.join(where, sql` AND `)}

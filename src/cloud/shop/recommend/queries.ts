@@ -10,7 +10,7 @@
  * same whether the product has ten neighbours or a hundred thousand.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type CloudDb } from '../../db/open';
+import { preparedRowsOf, rowsOf, type CloudDb } from '../../db/open';
 import type { ListExtra, ProductCard } from '../catalog/queries';
 
 /** Neighbours read per product before rescoring. */
@@ -95,7 +95,7 @@ export async function productNeighbours<X = object>(
         )}
         UNION ALL ${best('best', sql`TRUE`)}`
       : sql``;
-  const rows = await rowsOf<Row & X>(
+  const rows = await preparedRowsOf<Row & X>(
     db,
     sql`(SELECT 'together' AS kind, ${CARD}, pr.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, pr.n${more}
           FROM (SELECT product_b, n FROM shop_rec_pairs WHERE org_id = ${orgId} AND product_a = ${productId}

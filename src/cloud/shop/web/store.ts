@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { stores } from '../../db/schema';
+import { preparedRowsOf } from '../../db/open';
 import { CloudHttpError, type CloudDeps } from '../../deps';
 import { FACT_KEYS, factsOf } from '../catalog/queries';
 import { safetyBufferOf } from '../catalog/stock';
@@ -14,32 +14,34 @@ export function resolveStore(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
   return async (c, next) => {
     const id = storeId.safeParse(c.req.param('store'));
     if (!id.success) throw new CloudHttpError(404, 'NOT_FOUND', 'No such shop');
-    // Whether its projections are built comes in the same round trip: every page asks.
-    const [row] = await deps.db
-      .select({
-        orgId: stores.orgId,
-        name: stores.name,
-        // Named in full: drizzle writes a bare column name here, which the subquery would read as its own.
-        projected: sql<boolean>`EXISTS (SELECT 1 FROM shop_projected_orgs o WHERE o.org_id = "stores"."org_id")`,
-        recsBuilt: sql<boolean>`EXISTS (SELECT 1 FROM shop_rec_built_orgs r WHERE r.org_id = "stores"."org_id")`,
-        // The settings every catalog page needs, so that no page asks for them again.
-        settings: sql<Record<string, string> | null>`(SELECT json_object_agg(ss.key, ss.value) FROM shop_store_settings ss
-          WHERE ss.org_id = "stores"."org_id" AND ss.store_id = "stores"."id"::text AND ss.key IN (${sql.join(
-            FACT_KEYS.map((k) => sql`${k}`),
-            sql`, `,
-          )}))`,
-      })
-      .from(stores)
-      .where(eq(stores.id, id.data))
-      .limit(1);
+    // Whether its projections are built, and the settings every catalog page needs, come in the
+    // same round trip: every page asks.
+    const [row] = await preparedRowsOf<{
+      org_id: string;
+      name: string;
+      projected: boolean;
+      recs_built: boolean;
+      settings: Record<string, string> | null;
+    }>(
+      deps.db,
+      sql`SELECT s.org_id, s.name,
+            EXISTS (SELECT 1 FROM shop_projected_orgs o WHERE o.org_id = s.org_id) AS projected,
+            EXISTS (SELECT 1 FROM shop_rec_built_orgs r WHERE r.org_id = s.org_id) AS recs_built,
+            (SELECT json_object_agg(ss.key, ss.value) FROM shop_store_settings ss
+              WHERE ss.org_id = s.org_id AND ss.store_id = s.id::text AND ss.key IN (${sql.join(
+                FACT_KEYS.map((k) => sql`${k}`),
+                sql`, `,
+              )})) AS settings
+          FROM stores s WHERE s.id = ${id.data}`,
+    );
     if (!row) throw new CloudHttpError(404, 'NOT_FOUND', 'No such shop');
     const settings = row.settings ?? {};
     c.set('store', {
-      orgId: row.orgId,
+      orgId: row.org_id,
       storeId: id.data,
       name: row.name,
       projected: row.projected === true,
-      recsBuilt: row.recsBuilt === true,
+      recsBuilt: row.recs_built === true,
       base: `/shop/${id.data}`,
       facts: factsOf(settings),
       safetyBuffer: safetyBufferOf(settings.onlineSafetyBuffer),
