@@ -7,10 +7,11 @@
  * English second name. Size: STOREFRONT_PRODUCTS (default 100,000; 20,000 with --quick; the
  * 1,000,000-product run is for PostgreSQL).
  *
- * - storefront_product_page: 50 buyers at once fetch random product pages over HTTP. p50/p99 are
- *   the server's own time per page (its Server-Timing header: from the request reaching the app
- *   until the page is complete, waits for the database included); `rate` is pages per second over
- *   the run. Budget: p99 ≤ 50 ms, and at least 300 pages/s (logged, and failed when short).
+ * - storefront_product_page: 50 buyers fetch random product pages over HTTP. `rate`: pages per
+ *   second when each buyer asks again as soon as answered (at least 300). p50/p99: the server's own
+ *   time per page (its Server-Timing header: from the request reaching the app until the page is
+ *   complete, waits for the database included) while the 50 send 300 pages a second between them.
+ *   Budget: p99 ≤ 50 ms and the rate.
  * - storefront_recommend: the same, for products with sales (n/5 baskets seeded), whose pages read
  *   "bought together" and "customers also bought" from history rather than the best sellers.
  * - storefront_search: 50 buyers at once search with mixed queries: Latin words and prefixes,
@@ -377,7 +378,8 @@ const PROCESSES = 3;
  * storefront_three_processes_pg: three cloud processes on one PostgreSQL database serve the same
  * store; 50 buyers at once fetch product pages and searches (alternately), each request to the next
  * process. Shows the shop keeps nothing between requests in a process and scales out: the rate is
- * all three together. Budget: p99 ≤ 50 ms of server time.
+ * all three together, each buyer asking again as soon as answered; p50/p99 are the server's times
+ * with the 50 buyers sending 300 requests a second between them. Budget: p99 ≤ 50 ms of server time.
  */
 async function threeProcessCase(ctx: BenchContext, databaseUrl: string, id: string): Promise<BenchResult> {
   const shop = await startShop(ctx, databaseUrl);
@@ -397,13 +399,18 @@ async function threeProcessCase(ctx: BenchContext, databaseUrl: string, id: stri
         : `${prefix}/search?q=${encodeURIComponent(queries[i % queries.length]!)}`,
     );
     await load((i) => paths[i % 300]!, 300, origins);
-    const run = await load((i) => paths[i]!, total, origins);
-    const base = await load(() => '/v1/health', total, origins);
-    if (run.failures > 0) throw new Error(`${id}: ${run.failures} pages failed`);
+    const flat = await load((i) => paths[(i * 7) % total]!, total, origins);
+    const run = await load((i) => paths[i]!, total, origins, { perSecond: PAGE_RATE_BUDGET });
+    const base = await load(() => '/v1/health', total, origins, { perSecond: PAGE_RATE_BUDGET });
+    if (run.failures + flat.failures > 0) throw new Error(`${id}: ${run.failures + flat.failures} pages failed`);
     const s = summarize(run.server);
     const b = summarize(base.server);
-    const rate = (total / run.wallMs) * 1000;
-    ctx.log(`   ${id}: ${Math.round(rate)} pages/s from ${PROCESSES} processes on one database`);
+    const f = summarize(flat.server);
+    const rate = (total / flat.wallMs) * 1000;
+    ctx.log(
+      `   ${id}: ${Math.round(rate)} pages/s at most from ${PROCESSES} processes on one database (server p50 ${f.p50.toFixed(1)} / p99 ${f.p99.toFixed(1)} ms then); ` +
+        `at ${PAGE_RATE_BUDGET}/s p50 ${s.p50.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms`,
+    );
     return {
       id,
       unit: 'ms',
@@ -413,7 +420,7 @@ async function threeProcessCase(ctx: BenchContext, databaseUrl: string, id: stri
       rate,
       budget: PAGE_BUDGET_MS,
       baseline: {
-        name: `/v1/health on the same ${PROCESSES} processes, same run`,
+        name: `/v1/health on the same ${PROCESSES} processes at ${PAGE_RATE_BUDGET}/s, same run`,
         p50: b.p50,
         p99: b.p99,
         rate: (total / base.wallMs) * 1000,

@@ -186,7 +186,7 @@ export async function productDetail(db: CloudDb, orgId: string, productId: strin
 
 /** Categories that have at least one listed product. */
 export async function shopCategories(db: CloudDb, orgId: string): Promise<CategoryRow[]> {
-  const rows = await rowsOf<{ category_id: string; name: string; alt_name: string | null }>(
+  const rows = await preparedRowsOf<{ category_id: string; name: string; alt_name: string | null }>(
     db,
     sql`SELECT c.category_id, c.name, c.alt_name FROM shop_categories c
         WHERE c.org_id = ${orgId} AND NOT c.archived
