@@ -22,7 +22,7 @@ beforeAll(async () => {
   base = `/shop/${shop.storeId}`;
   wx = await startFakeWechatV3({ clock: () => cloud.deps.clock() });
   cloud.payments.set(shop.storeId, { wechat: wechatV3For(wx, { timeoutMs: 1500 }) });
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   shop.till.close();
   await wx.close();
