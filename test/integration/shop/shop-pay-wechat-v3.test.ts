@@ -132,8 +132,12 @@ describe('WeChat Pay API v3', () => {
       { headers: { 'content-type': 'application/json' }, body: genuine.body },
       // Signed six minutes ago: a replay of an old notice.
       wx.notice(tradeNo, { at: cloud.deps.clock() - 6 * 60_000 }),
-      // Signed by the platform, but the resource was encrypted with another APIv3 key (or altered).
+      // Signed by the platform, but the resource was encrypted with another APIv3 key.
       wx.notice(tradeNo, { apiV3Key: 'k'.repeat(32) }),
+      // A byte of the ciphertext altered, then signed by the platform key: the AES-GCM tag does not hold.
+      ((body) => ({ headers: wx.sign(body), body }))(
+        genuine.body.replace(/"ciphertext":"(.)/, (_m, c: string) => `"ciphertext":"${c === 'A' ? 'B' : 'A'}`),
+      ),
       // Another merchant's payment.
       wx.notice(tradeNo, { mchId: '1900000999' }),
       // Another amount than the order's (paid 0.01 for a 9.50 order).
@@ -153,6 +157,7 @@ describe('WeChat Pay API v3', () => {
       'bad_signature',
       'bad_signature',
       'stale',
+      'bad_notice',
       'bad_notice',
       'wrong_merchant',
       'amount_mismatch',

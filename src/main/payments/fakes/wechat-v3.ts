@@ -102,6 +102,8 @@ export interface FakeWechatV3 {
       id?: string;
     },
   ): SignedMessage;
+  /** Wechatpay-* headers the platform key makes over any body (a notification altered and then signed). */
+  sign(body: string, at?: number): Record<string, string>;
   /** POSTs a notification to a URL; its answer. */
   deliver(url: string, m: SignedMessage): Promise<{ status: number; body: string }>;
   /** A PROCESSING refund ends. */
@@ -466,13 +468,18 @@ export async function startFakeWechatV3(opts: FakeWechatV3Options = {}): Promise
     };
   }
 
+  /** One delivery; a connection that fails before any answer is tried once more at once, as WeChat re-sends. */
   async function deliver(url: string, m: SignedMessage): Promise<{ status: number; body: string }> {
-    try {
-      const r = await fetch(url, { method: 'POST', headers: m.headers, body: m.body, signal: AbortSignal.timeout(10_000) });
-      return { status: r.status, body: await r.text() };
-    } catch (e) {
-      return { status: 0, body: (e as Error).message };
+    let last = '';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const r = await fetch(url, { method: 'POST', headers: m.headers, body: m.body, signal: AbortSignal.timeout(10_000) });
+        return { status: r.status, body: await r.text() };
+      } catch (e) {
+        last = (e as Error).message;
+      }
     }
+    return { status: 0, body: last };
   }
 
   const fake: FakeWechatV3 = {
@@ -507,6 +514,7 @@ export async function startFakeWechatV3(opts: FakeWechatV3Options = {}): Promise
       return { notice: m, deliveries };
     },
     notice,
+    sign: (body, at) => ({ 'content-type': 'application/json', ...signed(body, at === undefined ? {} : { at }) }),
     deliver,
     settleRefund(refundNo, status = 'SUCCESS') {
       for (const t of trades.values()) {
