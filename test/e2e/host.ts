@@ -88,7 +88,7 @@ function startCli(
 }
 
 /** The cloud taking shop orders, paid through a fake Alipay it starts (test/e2e/shop-cloud.ts). */
-export function startShopCloud(dataDir: string): Promise<RunningHost> {
+export function startShopCloud(dataDir: string, extra: string[] = []): Promise<RunningHost> {
   // A cold tsx start plus the migrations: slow on a loaded machine.
-  return startCli(['test/e2e/shop-cloud.ts', dataDir], /listening on (http:\/\/127\.0\.0\.1:\d+)/, dataDir, {}, 120_000);
+  return startCli(['test/e2e/shop-cloud.ts', dataDir, ...extra], /listening on (http:\/\/127\.0\.0\.1:\d+)/, dataDir, {}, 120_000);
 }

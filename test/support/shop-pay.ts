@@ -1,6 +1,8 @@
 /** The fake WeChat Pay and Stripe set up as a store's shop payments, beside the fake Alipay of shop-checkout.ts. */
 import { startFakeStripe, type FakeStripe } from '../../src/main/payments/fakes/stripe';
 import { startFakeWechat, type FakeWechat } from '../../src/main/payments/fakes/wechat';
+import type { FakeWechatV3 } from '../../src/main/payments/fakes/wechat-v3';
+import type { WechatV3Config } from '../../src/cloud/shop/payments/wechat-v3';
 import { alipayFor, type ShopCloud } from './shop-checkout';
 
 export interface ShopPayFakes {
@@ -41,5 +43,22 @@ export function allProviders(cloud: ShopCloud, fakes: ShopPayFakes) {
       secretKey: fakes.stripe.secretKey,
       webhookSecret: fakes.stripe.webhookSecret,
     },
+  };
+}
+
+/** The fake WeChat Pay v3 merchant as a store's entry of the payments file (`api: "v3"`). */
+export function wechatV3For(fake: FakeWechatV3, over: Partial<WechatV3Config> = {}): WechatV3Config {
+  return {
+    api: 'v3',
+    mode: 'training',
+    baseUrl: fake.url,
+    appId: fake.appId,
+    mchId: fake.mchId,
+    serialNo: fake.merchantSerial,
+    privateKey: fake.merchantPrivateKey,
+    apiV3Key: fake.apiV3Key,
+    platformPublicKey: fake.platformPublicKey,
+    platformSerial: fake.platformSerial,
+    ...over,
   };
 }

@@ -17,7 +17,7 @@ beforeAll(async () => {
   base = `/shop/${shop.storeId}`;
   fakes = await startPayFakes(cloud, shop.storeId);
   cloud.payments.set(shop.storeId, allProviders(cloud, fakes));
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   shop.till.close();
   await fakes.close();

@@ -123,6 +123,7 @@ export async function settleRefund(deps: CloudDeps, payments: ShopPayments, id: 
       },
       // A refund asked before may have gone through with its answer lost: ask first.
       claimed.attempts > 1 ? 'check' : 'send',
+      deps.clock,
     );
   } catch (err) {
     result = { state: 'pending', message: err instanceof Error ? err.message.slice(0, 300) : 'the provider could not be asked' };

@@ -6,8 +6,9 @@
 import { createAlipayGateway, type AlipayConfig } from '../../../main/payments/alipay';
 import type { PaymentGateway, RefundAnswer, RefundRequest } from '../../../main/payments/gateway';
 import { failure, refundAnswer, stripeClient } from '../../../main/payments/stripe';
-import { createWechatGateway, type WechatConfig } from '../../../main/payments/wechat';
-import type { ShopStripeConfig } from '../payments/settings';
+import { createWechatGateway } from '../../../main/payments/wechat';
+import { isWechatV3, type ShopStripeConfig, type ShopWechatConfig } from '../payments/settings';
+import { createWechatV3 } from '../payments/wechat-v3';
 import type { ShopPaymentConfig } from '../checkout/payment';
 
 export interface ShopRefundRequest {
@@ -48,12 +49,13 @@ export async function refundShopPayment(
   cfg: ShopPaymentConfig | null,
   req: ShopRefundRequest,
   step: RefundStep = 'send',
+  clock: () => number = Date.now,
 ): Promise<ShopRefundResult> {
   switch (req.provider) {
     case 'alipay':
       return refundByAlipay(cfg?.alipay, req, step);
     case 'wechat':
-      return refundByWechat(cfg?.wechat, req, step);
+      return refundByWechat(cfg?.wechat, req, step, clock);
     case 'stripe':
       return refundByStripe(cfg?.stripe, req, step);
     default:
@@ -76,11 +78,18 @@ async function refundByAlipay(cfg: AlipayConfig | undefined, req: ShopRefundRequ
 }
 
 /**
- * WeChat Pay's refund (v2 /secapi/pay/refund, the till's client) with out_refund_no = our request
- * number, so a retry is the same refund; /pay/refundquery whenever the answer is unclear.
+ * WeChat Pay's refund with out_refund_no = our request number, so a retry is the same refund, and
+ * its query whenever the answer is unclear: v3 /v3/refund/domestic/refunds (signed with the
+ * merchant's key, the answer verified with the platform's), or v2 /secapi/pay/refund (the till's client).
  */
-async function refundByWechat(cfg: WechatConfig | undefined, req: ShopRefundRequest, step: RefundStep): Promise<ShopRefundResult> {
+async function refundByWechat(
+  cfg: ShopWechatConfig | undefined,
+  req: ShopRefundRequest,
+  step: RefundStep,
+  clock: () => number,
+): Promise<ShopRefundResult> {
   if (!cfg) return { state: 'failed', message: 'This store has no WeChat Pay account set up for its shop' };
+  if (isWechatV3(cfg)) return refundThrough(createWechatV3(cfg, clock), 'WeChat Pay', 'RESOURCE_NOT_EXISTS', req, step);
   return refundThrough(createWechatGateway(cfg), 'WeChat Pay', 'REFUNDNOTEXIST', req, step);
 }
 
@@ -90,7 +99,7 @@ async function refundByWechat(cfg: WechatConfig | undefined, req: ShopRefundRequ
  * `notFound` is the query's code for "no refund of this number" (it never arrived: safe to send).
  */
 async function refundThrough(
-  gateway: PaymentGateway,
+  gateway: Pick<PaymentGateway, 'refund' | 'queryRefund'>,
   name: string,
   notFound: string,
   req: ShopRefundRequest,

@@ -11,7 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { CloudDeps } from '../../deps';
 import { completeDue } from '../delivery/completion';
-import { stripeSettings, wechatSettings } from '../payments/settings';
+import { shopWechatSettings, stripeSettings } from '../payments/settings';
 import { expireDue } from './orders';
 import { settleDueRefunds } from '../aftersale/ledger';
 import type { ShopPaymentConfig, ShopPayments } from './payment';
@@ -33,7 +33,7 @@ const alipaySchema = z
   .strict();
 const fileSchema = z.record(
   z.uuid(),
-  z.object({ alipay: alipaySchema.optional(), wechat: wechatSettings.optional(), stripe: stripeSettings.optional() }).strict(),
+  z.object({ alipay: alipaySchema.optional(), wechat: shopWechatSettings.optional(), stripe: stripeSettings.optional() }).strict(),
 );
 
 /** The payments file, checked; throws with the file's problem (never its contents). */

@@ -13,12 +13,11 @@ import {
   type AlipayConfig,
 } from '../../../main/payments/alipay';
 import type { NoticeReply } from '../../../main/payments/gateway';
-import type { WechatConfig } from '../../../main/payments/wechat';
 import { paymentNoticeRejections } from '../../db/schema';
 import type { CloudDeps } from '../../deps';
 import { markPaid, type ShopOrder } from './orders';
 import type { OrderStock } from './stock';
-import type { ShopStripeConfig } from '../payments/settings';
+import type { ShopStripeConfig, ShopWechatConfig } from '../payments/settings';
 
 /**
  * A store's payment credentials for its shop. They include the app's private key (the shop signs
@@ -27,8 +26,8 @@ import type { ShopStripeConfig } from '../payments/settings';
  */
 export interface ShopPaymentConfig {
   alipay?: AlipayConfig;
-  /** WeChat Pay Native (the buyer scans a QR code); see shop/payments. */
-  wechat?: WechatConfig;
+  /** WeChat Pay Native (the buyer scans a QR code), API v3 or v2; see shop/payments. */
+  wechat?: ShopWechatConfig;
   /** Stripe Checkout (Stripe's hosted payment page); see shop/payments. */
   stripe?: ShopStripeConfig;
 }

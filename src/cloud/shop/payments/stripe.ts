@@ -13,10 +13,11 @@ import type Stripe from 'stripe';
 import { stripeClient, stripeNoticeReply, verifyStripeEvent, STRIPE_WEBHOOK_TOLERANCE_SEC } from '../../../main/payments/stripe';
 import type { NoticeReply } from '../../../main/payments/gateway';
 import type { CloudDeps } from '../../deps';
-import { markPaid, orderInStore, type ShopOrder } from '../checkout/orders';
+import { orderInStore, type ShopOrder } from '../checkout/orders';
 import { refuseNotice, type ShopPayments } from '../checkout/payment';
 import type { OrderStock } from '../checkout/stock';
 import type { ShopStripeConfig } from './settings';
+import { settleConfirmed } from './settle';
 import { keepStart, startOf } from './starts';
 import type { Started } from './wechat';
 
@@ -146,12 +147,7 @@ export async function receiveStripeWebhook(
     await refuse(checked.reason, checked.message, ids);
     return stripeNoticeReply(false);
   }
-  const paid = await markPaid(deps, stock, at.storeId, checked.order.shopNumber, paymentOf(event.id, s));
-  if (!paid.ok) {
-    await refuse(paid.reason === 'not_found' ? 'unknown_trade' : paid.reason, paid.message, ids);
-    return stripeNoticeReply(false);
-  }
-  return stripeNoticeReply(true);
+  return stripeNoticeReply(await settleConfirmed(deps, stock, at.storeId, checked.order.shopNumber, paymentOf(event.id, s), refuse));
 }
 
 /** Retrieves the order's session (the webhook may be lost or late): paid when Stripe says it is, for the order. */
@@ -167,6 +163,5 @@ export async function confirmStripe(deps: CloudDeps, stock: OrderStock, cfg: Sho
   if (s.status !== 'complete' || s.payment_status !== 'paid') return false;
   const checked = await checkSession(deps, order.storeId, s);
   if (!checked.ok) return false;
-  const paid = await markPaid(deps, stock, order.storeId, order.shopNumber, paymentOf(`query:${s.id}`, s));
-  return paid.ok;
+  return settleConfirmed(deps, stock, order.storeId, order.shopNumber, paymentOf(`query:${s.id}`, s));
 }

@@ -55,8 +55,11 @@ export interface FakeStripeOptions {
   secretKey?: string;
   /** Signs the webhooks; generated unless given. */
   webhookSecret?: string;
-  /** Where webhooks are posted (the cloud's notify URL); none are sent without it. */
-  webhookUrl?: string | null;
+  /**
+   * Where webhooks are posted (the cloud's notify URL); none are sent without it. A function picks
+   * it per event from the event's object (one fake standing in for several stores' accounts).
+   */
+  webhookUrl?: string | null | ((object: unknown) => string | null);
   /** The registered readers; one `tmr_fake…` reader unless given. */
   readers?: string[];
   /** A Connect account named in each event (`account`); direct accounts' events name none. */
@@ -288,7 +291,7 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
   };
 
   const sendEvent = (type: string, object: unknown) => {
-    const url = opts.webhookUrl;
+    const url = typeof opts.webhookUrl === 'function' ? opts.webhookUrl(object) : opts.webhookUrl;
     if (!url) return;
     const event = {
       id: rid('evt'),
