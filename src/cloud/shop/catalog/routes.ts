@@ -14,7 +14,8 @@ import { productRecommendations } from '../recommend/views';
 import { noteShopEvent } from '../insight/events';
 import { picturesOf } from '../pictures/pictures';
 import { productPicture } from '../pictures/views';
-import { availabilityText, cards, priceText, stars, unitOf } from './cards';
+import { availabilityText, cards, priceHtml, stars, unitOf } from './cards';
+import { unitDeals } from '../pricing/deals';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -127,6 +128,12 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       store.orgId,
       shown.map((p) => p.id),
     );
+    const deals = await unitDeals(
+      deps.db,
+      { ...store, timeZone: facts.timeZone },
+      shown.map((p) => p.id),
+      deps.clock(),
+    );
     return page(
       c,
       store.name,
@@ -140,9 +147,9 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
             : ''
         }
         <h2>${w('newest')}</h2>
-        ${cards(c, facts, newest.items.slice(0, 12), undefined, pictures)}
+        ${cards(c, facts, newest.items.slice(0, 12), undefined, pictures, deals)}
         <h2>${w('bestSelling')}</h2>
-        ${cards(c, facts, best.items.slice(0, 12), undefined, pictures)}
+        ${cards(c, facts, best.items.slice(0, 12), undefined, pictures, deals)}
         <p><a href="${store.base}/search">${w('allProducts')}</a></p>`,
     );
   });
@@ -156,7 +163,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const q = readListQuery(c, facts);
     const sort = q.sort === 'relevance' ? 'best' : q.sort;
     const list = await listProducts(deps.db, store.orgId, { categoryId: cat.id, sort, page: q.page, min: q.min, max: q.max });
-    const [available, pictures] = await Promise.all([
+    const [available, pictures, deals] = await Promise.all([
       availableOnline(
         deps.db,
         store,
@@ -168,6 +175,12 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
         store.orgId,
         list.items.map((p) => p.id),
       ),
+      unitDeals(
+        deps.db,
+        { ...store, timeZone: facts.timeZone },
+        list.items.map((p) => p.id),
+        deps.clock(),
+      ),
     ]);
     const lang = c.get('lang');
     return page(
@@ -176,8 +189,8 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       html`<h1>${cat.name}</h1>
         ${cat.altName ? html`<p class="muted">${cat.altName}</p>` : ''}
         ${filters(c, facts, { action: `${store.base}/c/${cat.id}`, q: null, sort, cat: null, categories: null })}
-        ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''} ${cards(c, facts, list.items, available, pictures)}
-        ${pager(c, q.page, list.more)}`,
+        ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''}
+        ${cards(c, facts, list.items, available, pictures, deals)} ${pager(c, q.page, list.more)}`,
     );
   });
 
@@ -192,7 +205,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       shopCategories(deps.db, store.orgId),
       listProducts(deps.db, store.orgId, { q: q.q, categoryId: cat, sort: q.sort, page: q.page, min: q.min, max: q.max }),
     ]);
-    const [available, pictures] = await Promise.all([
+    const [available, pictures, deals] = await Promise.all([
       availableOnline(
         deps.db,
         store,
@@ -203,6 +216,12 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
         deps.db,
         store.orgId,
         list.items.map((p) => p.id),
+      ),
+      unitDeals(
+        deps.db,
+        { ...store, timeZone: facts.timeZone },
+        list.items.map((p) => p.id),
+        deps.clock(),
       ),
     ]);
     const typed = q.q.trim();
@@ -217,7 +236,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       html`<h1>${title}</h1>
         ${filters(c, facts, { action: `${store.base}/search`, q: q.q, sort: q.sort, cat, categories: cats })}
         ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''}
-        ${empty ? html`<p>${catalogWords(lang, 'noResults', { q: typed })}</p>` : cards(c, facts, list.items, available, pictures)}
+        ${empty ? html`<p>${catalogWords(lang, 'noResults', { q: typed })}</p>` : cards(c, facts, list.items, available, pictures, deals)}
         ${pager(c, q.page, list.more)}`,
     );
   });
@@ -236,6 +255,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       productReviewPage(deps.db, store.orgId, p.id, reviewsPage),
       picturesOf(deps.db, store.orgId, [p.id]),
     ]);
+    const deals = await unitDeals(deps.db, { ...store, timeZone: facts.timeZone }, [p.id], deps.clock());
     const unit = unitOf(p.unit);
     const avail = available.get(p.id) ?? 0;
     const a = availabilityText(lang, avail, unit);
@@ -254,7 +274,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
           ${productPicture(c, p.id, p.name, pictures.get(p.id))}
           <h1>${p.name}</h1>
           ${p.altName ? html`<p class="muted" lang="${lang === 'en' ? 'zh-CN' : 'en'}">${p.altName}</p>` : ''}
-          <p class="price" style="font-size:1.4rem">${priceText(lang, facts, p)}</p>
+          <p class="price" style="font-size:1.4rem">${priceHtml(lang, facts, p, deals.get(p.id))}</p>
           <p class="muted">${taxNote}</p>
           <p class="${a.cls}" data-available="${avail}">${a.text}</p>
           <p>${stars(lang, p)}</p>
