@@ -316,6 +316,38 @@ describe('the same basket at the till and online, tax inclusive', () => {
       await shop.till.sync.engine.syncNow();
     }
   }, 60_000);
+  it('a record the engine would misread (a malformed promotion, a negative list price) prices nothing rather than stopping the shop', async () => {
+    const now = cloud.deps.clock();
+    const put = (entity: string, id: string, d: Record<string, unknown>) => sql`
+      INSERT INTO records (org_id, entity, store_id, entity_id, kind, body, seq, updated_at)
+      VALUES (${shop.orgId}, ${entity}, '', ${id}, 'mutable', ${JSON.stringify({ d, c: '0' })}, 0, ${now})`;
+    await cloud.deps.db.execute(
+      put('promotion', '00000000-0000-4000-8000-0000000000b1', {
+        definition: {
+          id: '00000000-0000-4000-8000-0000000000b1',
+          name: 'Everything free',
+          rule: { kind: 'percent_off', scope: { kind: 'all' }, bp: 10_000_000 },
+        },
+        active: true,
+        created_at: now,
+        updated_at: now,
+      }),
+    );
+    await cloud.deps.db.execute(
+      put('price_list_entry', '00000000-0000-4000-8000-0000000000b2', {
+        price_list_id: storeList,
+        product_id: shop.cola.id,
+        min_qty: 0,
+        price: -500,
+        updated_at: now,
+      }),
+    );
+    const b = new Browser(cloud);
+    await fill(b, shop, [{ productId: shop.cola.id, qty: '1' }]);
+    const form = await (await b.get(`${base}/checkout?lang=en`)).text();
+    expect(hidden(form, 'seen')).toBe('150');
+    expect(form).not.toContain('Everything free');
+  }, 60_000);
 });
 
 describe('the same basket at the till and online, tax exclusive', () => {
