@@ -11,6 +11,8 @@ import type { PictureInfo } from '../pictures/pictures';
 import { cardPicture } from '../pictures/views';
 import type { ProductCard, StoreFacts } from './queries';
 import { catalogWords } from './words';
+import type { UnitDeal } from '../pricing/price';
+import { dealName, pricingWords } from '../pricing/words';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -35,6 +37,25 @@ export function priceText(lang: ShopLang, facts: StoreFacts, p: { price: number;
   return unit === 'each' ? money : `${money} ${catalogWords(lang, 'perUnit', { unit: unitSymbol(unit, lang) })}`;
 }
 
+/**
+ * The price as a card or page shows it: when a price list or a promotion lowers one unit's price,
+ * the regular price struck through and the price paid, with the list's or promotion's name.
+ */
+export function priceHtml(
+  lang: ShopLang,
+  facts: StoreFacts,
+  p: { price: number; unit: string },
+  deal: UnitDeal | undefined,
+): Html | string {
+  const regular = priceText(lang, facts, p);
+  if (!deal) return regular;
+  const now = priceText(lang, facts, { ...p, price: deal.price });
+  return html`<s class="regular" title="${pricingWords(lang, 'regularPrice')}">${regular}</s>
+    <span class="deal" data-deal-price="${deal.price}"
+      >${pricingWords(lang, 'dealPrice', { price: now, name: dealName(lang, deal) })}</span
+    >`;
+}
+
 export function stars(lang: ShopLang, p: { ratingSum: number; ratingCount: number }): Html {
   if (p.ratingCount === 0) return html`<span class="muted">${catalogWords(lang, 'noRatings')}</span>`;
   const avg = (p.ratingSum / p.ratingCount).toFixed(1);
@@ -47,6 +68,7 @@ export function cards(
   items: ProductCard[],
   available?: Map<string, number>,
   pictures?: Map<string, PictureInfo>,
+  deals?: Map<string, UnitDeal>,
 ): Html {
   const { base } = c.get('store');
   const lang = c.get('lang');
@@ -58,7 +80,7 @@ export function cards(
         ${cardPicture(c, p.id, pictures)}
         <strong>${p.name}</strong>
         ${p.altName ? html`<span class="muted">${p.altName}</span>` : ''}
-        <span class="price">${priceText(lang, facts, p)}</span>
+        <span class="price">${priceHtml(lang, facts, p, deals?.get(p.id))}</span>
         ${a ? html`<span class="${a.cls}">${a.text}</span>` : ''} ${p.ratingCount > 0 ? stars(lang, p) : ''}
       </a>`;
     })}

@@ -12,7 +12,8 @@ import { catalogWords } from './words';
 import { productRecommendations } from '../recommend/views';
 import { noteShopEvent } from '../insight/events';
 import { productPicture } from '../pictures/views';
-import { availabilityText, cards, priceText, stars, unitOf } from './cards';
+import { availabilityText, cards, priceHtml, stars, unitOf } from './cards';
+import { unitDeals } from '../pricing/deals';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -121,6 +122,12 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       listShown(deps.db, store, { sort: 'best', page: 1 }, now, { stock: false }),
     ]);
     const pictures = new Map([...newest.pictures, ...best.pictures]);
+    const deals = await unitDeals(
+      deps.db,
+      { ...store, timeZone: facts.timeZone },
+      [...newest.items.slice(0, 12), ...best.items.slice(0, 12)].map((p) => p.id),
+      now,
+    );
     return page(
       c,
       store.name,
@@ -134,9 +141,9 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
             : ''
         }
         <h2>${w('newest')}</h2>
-        ${cards(c, facts, newest.items.slice(0, 12), undefined, pictures)}
+        ${cards(c, facts, newest.items.slice(0, 12), undefined, pictures, deals)}
         <h2>${w('bestSelling')}</h2>
-        ${cards(c, facts, best.items.slice(0, 12), undefined, pictures)}
+        ${cards(c, facts, best.items.slice(0, 12), undefined, pictures, deals)}
         <p><a href="${store.base}/search">${w('allProducts')}</a></p>`,
     );
   });
@@ -149,11 +156,18 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const facts = await factsOfStore(deps.db, store);
     const q = readListQuery(c, facts);
     const sort = q.sort === 'relevance' ? 'best' : q.sort;
+    const now = deps.clock();
     const { available, pictures, ...list } = await listShown(
       deps.db,
       store,
       { categoryId: cat.id, sort, page: q.page, min: q.min, max: q.max },
-      deps.clock(),
+      now,
+    );
+    const deals = await unitDeals(
+      deps.db,
+      { ...store, timeZone: facts.timeZone },
+      list.items.map((p) => p.id),
+      now,
     );
     const lang = c.get('lang');
     return page(
@@ -162,8 +176,8 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       html`<h1>${cat.name}</h1>
         ${cat.altName ? html`<p class="muted">${cat.altName}</p>` : ''}
         ${filters(c, facts, { action: `${store.base}/c/${cat.id}`, q: null, sort, cat: null, categories: null })}
-        ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''} ${cards(c, facts, list.items, available, pictures)}
-        ${pager(c, q.page, list.more)}`,
+        ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''}
+        ${cards(c, facts, list.items, available, pictures, deals)} ${pager(c, q.page, list.more)}`,
     );
   });
 
@@ -178,6 +192,12 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       shopCategories(deps.db, store.orgId),
       listShown(deps.db, store, { q: q.q, categoryId: cat, sort: q.sort, page: q.page, min: q.min, max: q.max }, deps.clock()),
     ]);
+    const deals = await unitDeals(
+      deps.db,
+      { ...store, timeZone: facts.timeZone },
+      list.items.map((p) => p.id),
+      deps.clock(),
+    );
     const typed = q.q.trim();
     const title = typed ? catalogWords(lang, 'resultsFor', { q: typed }) : catalogWords(lang, 'allProducts');
     const empty = list.items.length === 0 && q.page === 1 && typed;
@@ -190,7 +210,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
       html`<h1>${title}</h1>
         ${filters(c, facts, { action: `${store.base}/search`, q: q.q, sort: q.sort, cat, categories: cats })}
         ${q.badPrice ? html`<p class="err">${catalogWords(lang, 'badPrice')}</p>` : ''}
-        ${empty ? html`<p>${catalogWords(lang, 'noResults', { q: typed })}</p>` : cards(c, facts, list.items, available, pictures)}
+        ${empty ? html`<p>${catalogWords(lang, 'noResults', { q: typed })}</p>` : cards(c, facts, list.items, available, pictures, deals)}
         ${pager(c, q.page, list.more)}`,
     );
   });
@@ -204,9 +224,10 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     if (!id.success) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
     const facts = await factsOfStore(deps.db, store);
     // The page and its recommendations are read at once, each in one statement.
-    const [shown, recommended] = await Promise.all([
+    const [shown, recommended, deals] = await Promise.all([
       productPage(deps.db, store, id.data, reviewsPage, deps.clock()),
       productRecommendations(c, deps, { id: id.data }, facts),
+      unitDeals(deps.db, { ...store, timeZone: facts.timeZone }, [id.data], deps.clock()),
     ]);
     if (!shown) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
     const { product: p, reviews } = shown;
@@ -227,7 +248,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
           ${productPicture(c, p.id, p.name, shown.picture)}
           <h1>${p.name}</h1>
           ${p.altName ? html`<p class="muted" lang="${lang === 'en' ? 'zh-CN' : 'en'}">${p.altName}</p>` : ''}
-          <p class="price" style="font-size:1.4rem">${priceText(lang, facts, p)}</p>
+          <p class="price" style="font-size:1.4rem">${priceHtml(lang, facts, p, deals.get(p.id))}</p>
           <p class="muted">${taxNote}</p>
           <p class="${a.cls}" data-available="${avail}">${a.text}</p>
           <p>${stars(lang, p)}</p>

@@ -1,11 +1,12 @@
 /**
  * The buyer's cart: a row named by a random cookie (`shop_cart`, HttpOnly, SameSite=Lax; only its
  * sha256 is stored) and its lines. Prices are never stored in it: every page prices it again from
- * the catalog with the till's pricing module, so a cart costs what the counter would charge.
+ * the catalog, the store's price lists and the active promotions, with the till's engine and
+ * pricing module, so a cart costs what the counter would charge at that moment.
  */
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { getCookie, setCookie } from 'hono/cookie';
-import { priceCart, type PricedCart, type PricedLine } from '../../../shared/pricing';
+import type { PricedCart, PricedLine } from '../../../shared/pricing';
 import { shippingCharge, type ShippingMethod } from '../../../shared/online-shipping';
 import type { CloudDb } from '../../db/open';
 import { sha256, type CloudDeps } from '../../deps';
@@ -13,6 +14,8 @@ import type { ShopContext } from '../web/env';
 import { loadSaleProducts, loadStoreTerms, type SaleProduct, type StoreTerms } from './catalog';
 import { availableOnline } from '../catalog/stock';
 import { shopCartLines, shopCarts } from './schema';
+import { loadPricingRules } from '../pricing/rules';
+import { priceGoodsLikeTill, type GoodsPricing, type LinePromotion } from '../pricing/price';
 
 export const CART_COOKIE = 'shop_cart';
 /** At most this many different products in a cart, and this many units (thousandths) of each. */
@@ -29,6 +32,11 @@ export interface CartLine {
   product: SaleProduct;
   qty: number;
   priced: PricedLine;
+  /** The unit price before promotions: a price list's (named in `priceList`), else the shelf price. */
+  unitPrice: number;
+  priceList: GoodsPricing['lists'][number];
+  /** What each promotion took off this line. */
+  promotions: LinePromotion[];
   /** Units (thousandths) the store can sell online now: less than `qty` is a warning before checkout. */
   available: number;
 }
@@ -40,6 +48,8 @@ export interface PricedShopCart {
   /** Products in the cart no longer sold online (kept out of the totals, shown apart). */
   unavailable: { productId: string; name: string }[];
   priced: PricedCart;
+  /** The promotions that applied, each with its discount on the whole cart. */
+  applied: LinePromotion[];
 }
 
 const validToken = (t: string | undefined): t is string => !!t && /^[A-Za-z0-9_-]{32,64}$/.test(t);
@@ -145,15 +155,7 @@ export async function changeCart(
   });
 }
 
-/** Prices goods with the till's pricing module, in the store's price mode. */
-export function priceGoods(mode: 'inclusive' | 'exclusive', lines: { id: string; product: SaleProduct; qty: number }[]): PricedCart {
-  return priceCart({
-    mode,
-    lines: lines.map((l) => ({ id: l.id, unitPrice: l.product.price, qty: l.qty, taxRateBp: l.product.taxRateBp })),
-  });
-}
-
-/** The cart's lines priced now (an empty cart when `cartId` is null). */
+/** The cart's lines priced now, as the till would price them now (an empty cart when `cartId` is null). */
 export async function pricedCart(db: CloudDb, orgId: string, storeId: string, cartId: string | null, now: number): Promise<PricedShopCart> {
   const terms = await loadStoreTerms(db, orgId, storeId);
   const rows = cartId
@@ -171,7 +173,25 @@ export async function pricedCart(db: CloudDb, orgId: string, storeId: string, ca
     if (p?.sellable) kept.push({ id: r.productId, product: p, qty: r.qty });
     else unavailable.push({ productId: r.productId, name: p?.name ?? '' });
   }
-  const priced = priceGoods(terms.priceMode, kept);
+  const rules = await loadPricingRules(
+    db,
+    { orgId, storeId, timeZone: terms.timeZone },
+    kept.map((l) => l.id),
+  );
+  const goods = priceGoodsLikeTill(
+    terms.priceMode,
+    kept.map((l) => ({
+      id: l.id,
+      productId: l.id,
+      categoryId: l.product.categoryId,
+      unit: l.product.unit,
+      price: l.product.price,
+      taxRateBp: l.product.taxRateBp,
+      qty: l.qty,
+    })),
+    rules,
+    now,
+  );
   const available = await availableOnline(
     db,
     { orgId, storeId },
@@ -181,9 +201,18 @@ export async function pricedCart(db: CloudDb, orgId: string, storeId: string, ca
   return {
     cartId,
     terms,
-    lines: kept.map((l, i) => ({ product: l.product, qty: l.qty, priced: priced.lines[i]!, available: available.get(l.id) ?? 0 })),
+    lines: kept.map((l, i) => ({
+      product: l.product,
+      qty: l.qty,
+      priced: goods.priced.lines[i]!,
+      unitPrice: goods.unitPrices[i]!,
+      priceList: goods.lists[i]!,
+      promotions: goods.shares[i]!,
+      available: available.get(l.id) ?? 0,
+    })),
     unavailable,
-    priced,
+    priced: goods.priced,
+    applied: goods.applied,
   };
 }
 

@@ -19,6 +19,8 @@ export interface SaleProduct {
   price: number;
   cost: number;
   taxRateBp: number;
+  /** For promotions filed by category. */
+  categoryId: string | null;
   /** Listed online by a manager and not archived. */
   sellable: boolean;
 }
@@ -27,6 +29,18 @@ export interface StoreTerms {
   currency: string;
   priceMode: 'inclusive' | 'exclusive';
   shipping: OnlineShipping;
+  /** The store's IANA time zone (UTC until a till says), as the till reads promotions' days and hours. */
+  timeZone: string;
+}
+
+function knownZone(zone: unknown): string {
+  if (typeof zone !== 'string' || zone === '') return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return 'UTC';
+  }
 }
 
 async function bodies(db: CloudDb, orgId: string, entity: string, storeId: string, ids: string[]) {
@@ -71,20 +85,22 @@ export async function loadSaleProducts(db: CloudDb, orgId: string, ids: string[]
       price: p.price,
       cost: Number(records.get(p.productId)?.cost ?? 0),
       taxRateBp: p.taxRateBp,
+      categoryId: p.categoryId,
       sellable: p.listed,
     });
   }
   return out;
 }
 
-/** The store's currency, price mode and shipping methods (each setting's default when absent). */
+/** The store's currency, price mode, shipping methods and time zone (each setting's default when absent). */
 export async function loadStoreTerms(db: CloudDb, orgId: string, storeId: string): Promise<StoreTerms> {
-  const s = await bodies(db, orgId, 'setting', storeId, ['currency', 'priceMode', 'onlineShipping']);
+  const s = await bodies(db, orgId, 'setting', storeId, ['currency', 'priceMode', 'onlineShipping', 'timezone']);
   const currency = s.get('currency')?.value;
   const mode = s.get('priceMode')?.value;
   return {
     currency: typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : 'USD',
     priceMode: mode === 'exclusive' ? 'exclusive' : 'inclusive',
     shipping: readOnlineShipping(s.get('onlineShipping')?.value),
+    timeZone: knownZone(s.get('timezone')?.value),
   };
 }

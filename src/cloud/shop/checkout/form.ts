@@ -16,6 +16,8 @@ export interface CheckoutForm {
   /** The payment provider chosen (checked against the store's by the route). */
   provider: string;
   note: string;
+  /** The goods' total the page showed (minor units as text); '' from a client that did not show one. */
+  seen: string;
   address: Record<'name' | 'company' | 'line1' | 'line2' | 'city' | 'region' | 'postalCode' | 'country', string>;
 }
 
@@ -33,6 +35,7 @@ export function readCheckoutForm(form: Record<string, unknown>): CheckoutForm {
     method: str(form, 'method', 100),
     provider: str(form, 'provider', 20),
     note: str(form, 'note', 4000).trim(),
+    seen: str(form, 'seen', 20),
     address: {
       name: str(form, 'a_name'),
       company: str(form, 'a_company'),

@@ -12,6 +12,7 @@ import { rowsOf } from '../../db/open';
 import { sha256, type CloudDeps } from '../../deps';
 import type { ShopStore } from '../web/env';
 import type { PricedShopCart } from './cart';
+import type { LinePromotion } from '../pricing/price';
 import { ensureOnlineStaff, ONLINE_TERMINAL, writeFacts, type Fact } from './records';
 import { shopCartLines, shopOrderLines, shopOrders, shopPaymentNotices } from './schema';
 import type { HoldLine, OrderStock } from './stock';
@@ -158,7 +159,7 @@ export async function placeOrder(
           altName: l.product.altName,
           unit: l.product.unit,
           qty: l.qty,
-          unitPrice: l.product.price,
+          unitPrice: l.unitPrice,
           gross: l.priced.gross,
           discount: l.priced.lineDiscount + l.priced.promotionDiscount + l.priced.cartDiscount,
           net: l.priced.net,
@@ -166,6 +167,9 @@ export async function placeOrder(
           taxRateBp: l.priced.taxRateBp,
           total: l.priced.total,
           cost: Math.round((l.product.cost * l.qty) / 1000),
+          shelfPrice: l.priceList ? l.product.price : null,
+          priceList: l.priceList ? JSON.stringify(l.priceList) : null,
+          promotions: l.promotions.length > 0 ? JSON.stringify(l.promotions) : null,
         })),
       );
       const held = await stock.hold(
@@ -200,6 +204,18 @@ async function findByIdempotency(db: CloudDb, storeId: string, key: string): Pro
     .from(shopOrders)
     .where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.idempotencyKey, key)));
   return row ?? null;
+}
+
+/** A sold line's promotion shares as the order keeps them (none when the column is empty). */
+export function linePromotions(l: Pick<ShopOrderLine, 'promotions'>): LinePromotion[] {
+  if (!l.promotions) return [];
+  const list = JSON.parse(l.promotions) as LinePromotion[];
+  return Array.isArray(list) ? list : [];
+}
+
+/** The price list that set a sold line's price, or null. */
+export function linePriceList(l: Pick<ShopOrderLine, 'priceList'>): { id: string; name: string; nameZh: string | null } | null {
+  return l.priceList ? (JSON.parse(l.priceList) as { id: string; name: string; nameZh: string | null }) : null;
 }
 
 export async function orderLines(db: CloudDb, orderId: string): Promise<ShopOrderLine[]> {
@@ -357,7 +373,7 @@ function orderFacts(deps: CloudDeps, order: ShopOrder, lines: ShopOrderLine[], s
           unit: l.unit,
           qty: l.qty,
           unit_price: l.unitPrice,
-          original_price: l.unitPrice,
+          original_price: l.shelfPrice ?? l.unitPrice,
           gross: l.gross,
           discount: l.discount,
           net: l.net,
@@ -366,6 +382,34 @@ function orderFacts(deps: CloudDeps, order: ShopOrder, lines: ShopOrderLine[], s
           total: l.total,
           cost: l.cost,
         })),
+        // Each promotion's share and the list that set a price, as a counter sale keeps them: the
+        // tills' report per promotion counts online sales, and a reprint names the list.
+        order_line_promotions: lines.flatMap((l) =>
+          linePromotions(l).map((p) => ({
+            id: deps.ids(),
+            order_id: order.id,
+            order_line_id: l.id,
+            promotion_id: p.promotionId,
+            name: p.name,
+            name_zh: p.nameZh,
+            amount: p.amount,
+          })),
+        ),
+        order_line_price_lists: lines.flatMap((l) => {
+          const list = linePriceList(l);
+          return list && l.shelfPrice !== null
+            ? [
+                {
+                  order_line_id: l.id,
+                  order_id: order.id,
+                  price_list_id: list.id,
+                  name: list.name,
+                  name_zh: list.nameZh,
+                  shelf_price: l.shelfPrice,
+                },
+              ]
+            : [];
+        }),
         payments: [
           {
             id: deps.ids(),

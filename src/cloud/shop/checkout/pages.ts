@@ -12,7 +12,9 @@ import type { Review } from '../reviews/reviews';
 import { reviewLink } from '../reviews/views';
 import { chargeFor, type PricedShopCart } from './cart';
 import type { CheckoutForm, FieldErrors } from './form';
-import { formatPickupCode, type ShopOrder, type ShopOrderLine, type ShopProvider } from './orders';
+import { formatPickupCode, linePriceList, linePromotions, type ShopOrder, type ShopOrderLine, type ShopProvider } from './orders';
+import type { LinePromotion } from '../pricing/price';
+import { dealName } from '../pricing/words';
 import { providerChoice } from '../payments/pages';
 import { checkoutWords, type CheckoutWord } from './words';
 
@@ -36,6 +38,11 @@ const STYLE = html`<style>
   }
   .timeline li {
     margin: 4px 0;
+  }
+  .promo {
+    display: block;
+    color: #b42318;
+    font-size: 0.9rem;
   }
   .code {
     font-size: 2rem;
@@ -83,6 +90,37 @@ function productName(c: ShopContext, p: { name: string; altName: string | null }
 
 const methodName = (c: ShopContext, m: ShippingMethod) => (c.get('lang') === 'zh-CN' && m.nameZh ? m.nameZh : m.name);
 
+/** A line's unit price, the shelf price struck through when a price list lowered it (named as the till names the list). */
+function unitPriceCell(
+  c: ShopContext,
+  cur: string,
+  unitPrice: number,
+  shelf: number | null,
+  list: { name: string; nameZh: string | null } | null,
+) {
+  const w = wordsOf(c);
+  if (shelf === null || !list || shelf <= unitPrice) return html`${money(c, unitPrice, cur)}`;
+  return html`<s title="${w('regularPrice')}">${money(c, shelf, cur)}</s> ${money(c, unitPrice, cur)}
+    <span class="muted" style="display:block;font-size:0.9rem">${w('priceList', { name: dealName(c.get('lang'), list) })}</span>`;
+}
+
+/** Under a line: each promotion that took part of it, by the name the till shows, with its share. */
+const lineShares = (c: ShopContext, cur: string, shares: LinePromotion[]) =>
+  shares.map(
+    (p) => html`<span class="promo" data-promotion="${p.promotionId}">${dealName(c.get('lang'), p)} −${money(c, p.amount, cur)}</span>`,
+  );
+
+/** The promotions of a whole order or cart, each with its total, in the order they applied. */
+function appliedOf(lines: LinePromotion[][]): LinePromotion[] {
+  const out = new Map<string, LinePromotion>();
+  for (const shares of lines)
+    for (const p of shares) {
+      const had = out.get(p.promotionId);
+      out.set(p.promotionId, had ? { ...had, amount: had.amount + p.amount } : { ...p });
+    }
+  return [...out.values()];
+}
+
 /** Days of the store's calendar as the buyer reads them: "Dec 10", "Dec 10 – 12", "12月10日至12日". */
 export function dayRange(c: ShopContext, w: DeliveryWindow): string {
   const fmt = new Intl.DateTimeFormat(c.get('lang'), { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -127,14 +165,14 @@ export function cartPage(
                   (l) =>
                     html`<tr>
                       <td>
-                        <a href="${base}/p/${l.product.id}">${productName(c, l.product)}</a>
+                        <a href="${base}/p/${l.product.id}">${productName(c, l.product)}</a> ${lineShares(c, cur, l.promotions)}
                         ${
                           l.available < l.qty
                             ? html`<br /><span class="err">${w('onlyLeft', { n: qtyText(c, l.available, l.product.unit) })}</span>`
                             : ''
                         }
                       </td>
-                      <td class="num">${money(c, l.product.price, cur)}</td>
+                      <td class="num">${unitPriceCell(c, cur, l.unitPrice, l.product.price, l.priceList)}</td>
                       <td>
                         <form method="post" action="${base}/cart/update">
                           ${csrfField(c)}<input type="hidden" name="productId" value="${l.product.id}" />
@@ -159,7 +197,7 @@ export function cartPage(
                 )}
               </tbody>
             </table>
-            ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null)}
+            ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, null, cart.applied)}
             <p><a class="btn" href="${base}/checkout">${w('toCheckout')}</a> <a href="${base}">${w('continueShopping')}</a></p>`
     }
     ${suggestions}`;
@@ -172,18 +210,28 @@ function totalsTable(
   cur: string,
   t: { subtotal: number; discountTotal: number; taxTotal: number; total: number },
   shipping: number | null,
+  promotions: LinePromotion[] = [],
 ) {
   const w = wordsOf(c);
+  // Each promotion by name, as the till's cart lists them; what no promotion explains stays one discount row.
+  const other = t.discountTotal - promotions.reduce((s, p) => s + p.amount, 0);
   return html`<table class="totals">
     <tr>
       <td>${w('subtotal')}</td>
       <td>${money(c, t.subtotal, cur)}</td>
     </tr>
+    ${promotions.map(
+      (p) =>
+        html`<tr class="promo-row" data-promotion="${p.promotionId}">
+          <td>${w('promotion')}: ${dealName(c.get('lang'), p)}</td>
+          <td>−${money(c, p.amount, cur)}</td>
+        </tr>`,
+    )}
     ${
-      t.discountTotal > 0
+      other > 0
         ? html`<tr>
             <td>${w('discount')}</td>
-            <td>−${money(c, t.discountTotal, cur)}</td>
+            <td>−${money(c, other, cur)}</td>
           </tr>`
         : ''
     }
@@ -236,6 +284,7 @@ export function checkoutPage(
     ${errors._form ? html`<p class="errbox" role="alert">${w(errors._form)}</p>` : ''}
     <form class="stack" method="post" action="${base}/checkout">
       ${csrfField(c)}<input type="hidden" name="idem" value="${form.idem}" />
+      <input type="hidden" name="seen" value="${String(cart.priced.total)}" />
       <fieldset>
         <legend>${w('contact')}</legend>
         ${input('name', w('name'), form.name, raw('autocomplete="name" required maxlength="120"'))}
@@ -278,7 +327,7 @@ export function checkoutPage(
       </fieldset>
       <label>${w('note')}<br /><textarea name="note" maxlength="500">${form.note}</textarea> ${fieldErr(c, errors, 'note')}</label>
       ${providerChoice(c, providers, form.provider, errors.provider !== undefined)}
-      ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, chosenCharge)}
+      ${totalsTable(c, cart.terms.priceMode, cur, cart.priced, chosenCharge, cart.applied)}
       ${providers.length > 0 ? html`<button class="btn" type="submit">${w('placeOrder')}</button>` : ''}
     </form>`;
   return page(c, w('checkoutTitle'), body, { status: Object.keys(errors).length ? 400 : 200 });
@@ -438,14 +487,25 @@ export function orderPage(
         ${lines.map(
           (l) =>
             html`<tr>
-              <td>${productName(c, l)}${opts.reviews ? reviewLink(c, order.id, l.id, opts.reviews.get(l.id)) : ''}</td>
+              <td>
+                ${productName(c, l)}
+                ${l.shelfPrice !== null ? html`<span class="muted">${unitPriceCell(c, cur, l.unitPrice, l.shelfPrice, linePriceList(l))}</span>` : ''}
+                ${lineShares(c, cur, linePromotions(l))}${opts.reviews ? reviewLink(c, order.id, l.id, opts.reviews.get(l.id)) : ''}
+              </td>
               <td>${qtyText(c, l.qty, l.unit)}</td>
               <td class="num">${money(c, l.total, cur)}</td>
             </tr>`,
         )}
       </tbody>
     </table>
-    ${totalsTable(c, order.priceMode, cur, { ...goods, total: order.total - order.shippingAmount }, order.shippingAmount)}
+    ${totalsTable(
+      c,
+      order.priceMode,
+      cur,
+      { ...goods, total: order.total - order.shippingAmount },
+      order.shippingAmount,
+      appliedOf(lines.map(linePromotions)),
+    )}
     <h2>${w('timeline')}</h2>
     <ul class="timeline">
       <li>${w('placed')}: ${time(order.createdAt)}</li>

@@ -93,6 +93,7 @@ const emptyForm = (idem: string, country: string): CheckoutForm => ({
   method: '',
   provider: '',
   note: '',
+  seen: '',
   address: { name: '', company: '', line1: '', line2: '', city: '', region: '', postalCode: '', country },
 });
 
@@ -220,6 +221,9 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     // Alipay and WeChat Pay take yuan only; Stripe takes the store's currency.
     const offered = offeredProviders(opts.payments(store.storeId), cart.terms.currency);
     if (offered.length === 0) return errorPage(c, 409, checkoutWords(c.get('lang'), 'noPayment'));
+    // Prices and promotions are read again now: when they changed since the page was shown, the
+    // buyer sees the new total (the page shown again carries it) before anything is placed.
+    if (f.seen !== '' && f.seen !== String(cart.priced.total)) return checkoutView(c, cart, f, { _form: 'priceChanged' }, offered);
     const checked = checkCheckoutForm(f, cart.terms.shipping.methods);
     const provider = chosenProvider(offered, f.provider);
     if (!checked.ok || !provider)

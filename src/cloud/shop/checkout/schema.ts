@@ -129,6 +129,12 @@ export const shopOrderLines = pgTable(
     taxRateBp: integer('tax_rate_bp').notNull(),
     total: ms('total').notNull(),
     cost: ms('cost').notNull(),
+    /** The shelf price a price list replaced (`unit_price` is then the list's); null: no list. */
+    shelfPrice: ms('shelf_price'),
+    /** The list that set the price, `{id, name, nameZh}` as JSON, named as the cart showed it. */
+    priceList: text('price_list'),
+    /** Each promotion's share of the line, `[{promotionId, name, nameZh, amount}]` as JSON; null: none. */
+    promotions: text('promotions'),
   },
   (t) => [primaryKey({ name: 'shop_order_lines_pk', columns: [t.orderId, t.position] })],
 );

@@ -108,6 +108,10 @@ export const checkoutWords = defineShopWords(
     myOrders: 'My orders',
     noOrders: 'No orders yet.',
     signInFirst: 'Sign in to see your orders.',
+    regularPrice: 'Regular price',
+    priceList: 'Price: {name}',
+    promotion: 'Promotion',
+    priceChanged: 'A price or a promotion changed since this page was shown. Please check the new total below and place your order again.',
   },
   {
     cartTitle: '购物车',
@@ -215,6 +219,10 @@ export const checkoutWords = defineShopWords(
     myOrders: '我的订单',
     noOrders: '还没有订单。',
     signInFirst: '请先登录查看订单。',
+    regularPrice: '原价',
+    priceList: '价格：{name}',
+    promotion: '促销',
+    priceChanged: '自本页显示以来，价格或促销活动有变动。请核对下方的新总额后再次提交订单。',
   },
 );
 export type CheckoutWord = Parameters<typeof checkoutWords>[1];

@@ -17,6 +17,8 @@ export interface ShopStore {
   safetyBuffer?: number;
   /** The organisation's recommendation counts are built (absent: not known yet). */
   recsBuilt?: boolean;
+  /** The organisation has promotions or price lists, active or not (false: shelf prices hold; absent: not known). */
+  pricing?: boolean;
 }
 
 /** A signed-in buyer (buyer accounts are the organisation's, apart from staff). */

@@ -21,12 +21,14 @@ export function resolveStore(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       name: string;
       projected: boolean;
       recs_built: boolean;
+      pricing: boolean;
       settings: Record<string, string> | null;
     }>(
       deps.db,
       sql`SELECT s.org_id, s.name,
             EXISTS (SELECT 1 FROM shop_projected_orgs o WHERE o.org_id = s.org_id) AS projected,
             EXISTS (SELECT 1 FROM shop_rec_built_orgs r WHERE r.org_id = s.org_id) AS recs_built,
+            EXISTS (SELECT 1 FROM records pr WHERE pr.org_id = s.org_id AND pr.entity IN ('promotion', 'price_list') AND pr.store_id = '') AS pricing,
             (SELECT json_object_agg(ss.key, ss.value) FROM shop_store_settings ss
               WHERE ss.org_id = s.org_id AND ss.store_id = s.id::text AND ss.key IN (${sql.join(
                 FACT_KEYS.map((k) => sql`${k}`),
@@ -42,6 +44,7 @@ export function resolveStore(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       name: row.name,
       projected: row.projected === true,
       recsBuilt: row.recs_built === true,
+      pricing: row.pricing === true,
       base: `/shop/${id.data}`,
       facts: factsOf(settings),
       safetyBuffer: safetyBufferOf(settings.onlineSafetyBuffer),
