@@ -26,3 +26,14 @@ export type SqlRow<T extends Table> = {
 
 /** Some columns of a table's row, by their names in the database. */
 export type Cols<T extends Table, K extends keyof SqlRow<T>> = Pick<SqlRow<T>, K>;
+
+/**
+ * Some columns under their drizzle property names, for statements that alias each column to it
+ * (`closed_at AS closedAt`): `PropCols<typeof shiftCloses, 'closedAt'>`.
+ */
+export type PropCols<T extends Table, K extends keyof T['_']['columns']> = {
+  [P in K]: Nullable<T['_']['columns'][P], RawValue<T['_']['columns'][P]>>;
+};
+
+/** Columns of an outer-joined table: each is null when no row matched. */
+export type Outer<R> = { [K in keyof R]: R[K] | null };
