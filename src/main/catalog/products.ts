@@ -10,7 +10,7 @@ import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/
 import { writeSearchEntry } from './search-entry';
 import type { Unit } from '../../shared/units';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, PropCols, SqlRow } from '../db/rows';
+import type { Cols, CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 export type ProductInput = z.output<typeof productInput>;
@@ -26,7 +26,7 @@ export const HIT_COLUMNS = `p.id, p.sku, p.name, p.alt_name AS altName, p.unit, 
   COALESCE((SELECT count FROM product_ratings r WHERE r.product_id = p.id), 0) AS ratingCount`;
 
 /** A row of `HIT_COLUMNS`. */
-export type HitRow = PropCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'price'> & {
+export type HitRow = CamelCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'price'> & {
   barcode: SqlRow<typeof schema.barcodes>['code'] | null;
   stock: number;
   ratingAvg100: SqlRow<typeof schema.productRatings>['avg100'] | null;
@@ -130,7 +130,7 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
 }
 
 type ProductRow = HitRow &
-  PropCols<
+  CamelCols<
     typeof schema.products,
     'categoryId' | 'cost' | 'taxRateId' | 'plu' | 'archived' | 'groupId' | 'variant' | 'image' | 'supplierId'
   > & {
@@ -266,7 +266,7 @@ export function priceHistory(deps: Pick<Deps, 'sqlite'>, productId: string): Pri
 // ---------------------------------------------------------------------------------------------
 // Categories
 
-type CategoryRow = PropCols<typeof schema.categories, 'id' | 'name' | 'altName'>;
+type CategoryRow = CamelCols<typeof schema.categories, 'id' | 'name' | 'altName'>;
 
 export function listCategories(deps: Pick<Deps, 'sqlite'>): Category[] {
   return deps.sqlite
@@ -327,7 +327,7 @@ export function updateCategory(
 export function getGroup(deps: Pick<Deps, 'sqlite'>, id: string): ProductGroup {
   const g = deps.sqlite
     .prepare('SELECT id, name, alt_name AS altName, category_id AS categoryId, attributes, archived FROM product_groups WHERE id = ?')
-    .get(id) as PropCols<typeof schema.productGroups, 'id' | 'name' | 'altName' | 'categoryId' | 'attributes' | 'archived'> | undefined;
+    .get(id) as CamelCols<typeof schema.productGroups, 'id' | 'name' | 'altName' | 'categoryId' | 'attributes' | 'archived'> | undefined;
   if (!g) throw notFound('Product group');
   const variants = (
     deps.sqlite
@@ -430,7 +430,7 @@ export function addVariant(deps: Deps, input: VariantInput & { groupId: string }
   const g = getGroup(deps, input.groupId);
   const first = deps.sqlite
     .prepare('SELECT unit, tax_rate_id AS taxRateId, supplier_id AS supplierId FROM products WHERE group_id = ? ORDER BY rowid LIMIT 1')
-    .get(g.id) as PropCols<typeof schema.products, 'unit' | 'taxRateId' | 'supplierId'> | undefined;
+    .get(g.id) as CamelCols<typeof schema.products, 'unit' | 'taxRateId' | 'supplierId'> | undefined;
   const taken = new Set(g.variants.map((v) => variantKey(g.attributes, v.variant)));
   addVariantTo(deps, g, first ?? { unit: 'each' }, input, taken, staffId);
   return getGroup(deps, g.id);

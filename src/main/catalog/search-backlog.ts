@@ -14,7 +14,7 @@ import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { searchDoc } from './search-text';
 import { writeSortKey } from './sort-key';
-import type { Cols, PropCols } from '../db/rows';
+import type { Cols, CamelCols } from '../db/rows';
 import type { products, searchBacklog as searchBacklogTable } from '../db/schema';
 
 /** Products up to `through` (a rowid) have their entries; `upto` is the last rowid still waiting. */
@@ -55,7 +55,7 @@ export function fillSearchBacklog(deps: Pick<Deps, 'sqlite'>, chunk = FILL_CHUNK
     const rows = cachedStatement(
       sqlite,
       'SELECT rowid AS r, name, alt_name AS altName, archived FROM products WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?',
-    ).all(b.through, b.upto, chunk) as ({ r: number } & PropCols<typeof products, 'name' | 'altName' | 'archived'>)[];
+    ).all(b.through, b.upto, chunk) as ({ r: number } & CamelCols<typeof products, 'name' | 'altName' | 'archived'>)[];
     // A product may have an entry from before it joined the backlog: OR REPLACE rewrites it
     // (never doubles it), and an archived product loses it, as catalog/products.ts keeps them.
     const ins = cachedStatement(sqlite, 'INSERT OR REPLACE INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');

@@ -3,10 +3,10 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, PropCols } from '../db/rows';
+import type { Cols, CamelCols } from '../db/rows';
 import type { taxRates } from '../db/schema';
 
-type Row = PropCols<typeof taxRates, 'id' | 'name' | 'rateBp' | 'isDefault' | 'archived'> & { products: number };
+type Row = CamelCols<typeof taxRates, 'id' | 'name' | 'rateBp' | 'isDefault' | 'archived'> & { products: number };
 type IdRow = Cols<typeof taxRates, 'id'>;
 
 const SELECT = `SELECT t.id, t.name, t.rate_bp AS rateBp, t.is_default AS isDefault, t.archived,

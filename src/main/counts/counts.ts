@@ -6,7 +6,7 @@ import { productIdByCode } from '../catalog/products';
 import { levelAt, recordMovement } from '../inventory/ledger';
 import { getLocation } from '../inventory/stock';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, PropCols, SqlRow } from '../db/rows';
+import type { Cols, CamelCols, SqlRow } from '../db/rows';
 import type { countLines, countSessions, products, stockLevels, stockLocations } from '../db/schema';
 
 /**
@@ -21,12 +21,12 @@ type Status = CountSession['status'];
 const SESSION = `c.id, c.name, c.scope, c.location_id AS locationId, l.name AS locationName, c.category_id AS categoryId, c.blind, c.status,
   c.created_at AS createdAt, c.approved_at AS approvedAt, (SELECT COUNT(*) FROM count_lines x WHERE x.session_id = c.id) AS counted`;
 
-type SessionRow = PropCols<
+type SessionRow = CamelCols<
   typeof countSessions,
   'id' | 'name' | 'scope' | 'locationId' | 'categoryId' | 'blind' | 'status' | 'createdAt' | 'approvedAt'
 > & { locationName: SqlRow<typeof stockLocations>['name']; counted: number };
 
-type ProductCols = PropCols<typeof products, 'sku' | 'name' | 'altName' | 'unit'>;
+type ProductCols = CamelCols<typeof products, 'sku' | 'name' | 'altName' | 'unit'>;
 
 function getSession(deps: Pick<Deps, 'sqlite'>, id: string): CountSession {
   const row = deps.sqlite
@@ -55,7 +55,7 @@ export function getCount(deps: Pick<Deps, 'sqlite'>, id: string): CountDetail {
         `SELECT x.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, x.counted, x.expected, x.counted_at AS countedAt
          FROM count_lines x JOIN products p ON p.id = x.product_id WHERE x.session_id = ? ORDER BY x.counted_at DESC, x.rowid DESC`,
       )
-      .all(id) as (PropCols<typeof countLines, 'productId' | 'counted' | 'expected' | 'countedAt'> & ProductCols)[]
+      .all(id) as (CamelCols<typeof countLines, 'productId' | 'counted' | 'expected' | 'countedAt'> & ProductCols)[]
   ).map((l) => (hide ? { ...l, expected: null } : l));
   return { ...session, lines };
 }
@@ -90,7 +90,7 @@ export function createCount(
 
 function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev: number) => number, staffId: string | null): void {
   const p = deps.sqlite.prepare('SELECT category_id AS categoryId, name FROM products WHERE id = ?').get(productId) as
-    PropCols<typeof products, 'categoryId' | 'name'> | undefined;
+    CamelCols<typeof products, 'categoryId' | 'name'> | undefined;
   if (!p) throw notFound('Product', { productId });
   if (s.categoryId && p.categoryId !== s.categoryId)
     throw new AppError('VALIDATION', `${p.name} is not in the category of this count`, {
@@ -161,7 +161,7 @@ function uncountedInScope(deps: Pick<Deps, 'sqlite'>, s: CountSession): Variance
            AND NOT EXISTS (SELECT 1 FROM count_lines x WHERE x.session_id = @id AND x.product_id = s.product_id)
          ORDER BY p.name`,
       )
-      .all({ loc: s.locationId, cat: s.categoryId, id: s.id }) as (PropCols<typeof stockLevels, 'productId'> &
+      .all({ loc: s.locationId, cat: s.categoryId, id: s.id }) as (CamelCols<typeof stockLevels, 'productId'> &
       ProductCols &
       Cols<typeof products, 'cost'> & { expected: SqlRow<typeof stockLevels>['qty'] })[]
   ).map((r) => ({ ...r, counted: null, variance: -r.expected, value: Math.round((-r.expected * r.cost) / 1000) }));
@@ -175,7 +175,7 @@ export function varianceReport(deps: Pick<Deps, 'sqlite'>, id: string): Variance
         `SELECT x.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, x.expected, x.counted, p.cost
          FROM count_lines x JOIN products p ON p.id = x.product_id WHERE x.session_id = ? ORDER BY p.name`,
       )
-      .all(id) as (PropCols<typeof countLines, 'productId' | 'expected' | 'counted'> & ProductCols & Cols<typeof products, 'cost'>)[]
+      .all(id) as (CamelCols<typeof countLines, 'productId' | 'expected' | 'counted'> & ProductCols & Cols<typeof products, 'cost'>)[]
   ).map((r) => {
     const variance = r.counted! - r.expected;
     return { ...r, variance, value: Math.round((variance * r.cost) / 1000) };

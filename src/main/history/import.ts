@@ -15,7 +15,7 @@ import { dropStaged, stagedMemo, stagedText } from '../inventory/csv';
 import { detectFormat, digitsOf, email, money, parseTable, phone, RowError, safeText, sourceOf, tender, when, type Table } from './formats';
 import { customerFields, SALE_ROWS, type CustomerIn, type HeadIn, type LineIn, type RowContext } from './rows';
 import { UNSTAMPED } from '../db/write-path';
-import type { PropCols, SqlRow } from '../db/rows';
+import type { CamelCols, SqlRow } from '../db/rows';
 import type { Unit } from '../../shared/units';
 import type * as schema from '../db/schema';
 
@@ -304,7 +304,7 @@ interface Product {
 }
 
 /** A product as the statements below read it; it must fit `Product`. */
-type ProductRow = PropCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'cost' | 'categoryId'> & {
+type ProductRow = CamelCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'cost' | 'categoryId'> & {
   taxBp: SqlRow<typeof schema.taxRates>['rate_bp'];
 };
 

@@ -5,7 +5,7 @@
  */
 import { RFM_SEGMENTS, type CustomerInsight, type CustomerRow, type RfmSegment } from '../../shared/api/insight';
 import type { Deps } from '../deps';
-import type { PropCols, SqlRow } from '../db/rows';
+import type { CamelCols, SqlRow } from '../db/rows';
 import type { customers, rollupCustomers } from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;
@@ -56,7 +56,7 @@ function nameLookup(deps: Sql): (id: string) => string | null {
 export function scoreCustomers(deps: Sql, now: number): Scored[] {
   const rows = deps.sqlite
     .prepare('SELECT customer_id AS customerId, orders, sales - refunds AS sales, last_at AS lastAt FROM rollup_customers WHERE orders > 0')
-    .all() as PropCols<typeof rollupCustomers, 'customerId' | 'orders' | 'sales' | 'lastAt'>[];
+    .all() as CamelCols<typeof rollupCustomers, 'customerId' | 'orders' | 'sales' | 'lastAt'>[];
   // Recency: more recent = higher score, so score the negated age.
   const r = quintiles(rows.map((c) => c.lastAt));
   const f = quintiles(rows.map((c) => c.orders));

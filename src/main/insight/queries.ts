@@ -21,7 +21,7 @@ import { DIM, M_COLS, type Dim, type Measures } from './rollups';
 import { bucketVector, savePacked, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
 import { lineGramsSql, MASS_UNITS, wholeGrams } from '../../shared/units';
-import type { Cols, PropCols, SqlRow } from '../db/rows';
+import type { Cols, CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 /** Raw SQL over lines `l`: pieces only, and the mass of weighed lines (as the rollups keep them). */
@@ -62,7 +62,7 @@ export function previousRange(r: DayRange): DayRange {
 export type M = Measures;
 
 /** The measures summed over rollup rows (`M_SUM`), each under its column's property name. */
-type Sums = PropCols<typeof schema.rollupHourly, keyof M>;
+type Sums = CamelCols<typeof schema.rollupHourly, keyof M>;
 type KeyRef = Cols<typeof schema.insightKeys, 'ref' | 'k'>;
 
 const M_SUM = (sign = '') =>
@@ -320,7 +320,7 @@ export function productList(
   }
   const info = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, price, unit FROM products WHERE id = ?');
   const items = page.map((x): ProductPerf => {
-    const p = (info.get(x.id) as PropCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'price' | 'unit'> | undefined) ?? {
+    const p = (info.get(x.id) as CamelCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'price' | 'unit'> | undefined) ?? {
       sku: '?',
       name: x.id,
       altName: null,
@@ -353,7 +353,7 @@ export function categoryPerf(deps: Sql, input: { from: string; to: string }): Ca
   return keyedTotals(deps, DIM.category, r)
     .map((m): CategoryPerf => {
       const k = kpisOf(m);
-      const c = m.ref ? (info.get(m.ref) as PropCols<typeof schema.categories, 'name' | 'altName'> | undefined) : undefined;
+      const c = m.ref ? (info.get(m.ref) as CamelCols<typeof schema.categories, 'name' | 'altName'> | undefined) : undefined;
       return {
         categoryId: m.ref || null,
         name: c?.name ?? null,
@@ -505,7 +505,7 @@ export function rawTopProducts(
        FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.created_at >= ? AND o.created_at < ?
        GROUP BY l.product_id ORDER BY revenue DESC, l.product_id LIMIT ?`,
     )
-    .all(start, end, input.limit) as (PropCols<typeof schema.orderLines, 'productId'> & { revenue: number; units: number })[];
+    .all(start, end, input.limit) as (CamelCols<typeof schema.orderLines, 'productId'> & { revenue: number; units: number })[];
 }
 
 export function rawPaymentMix(deps: Sql, input: { from: string; to: string }): TenderMix[] {
@@ -529,7 +529,12 @@ export function rawCategoryTotals(deps: Sql, r: DayRange): Map<string, { units: 
        FROM order_lines l JOIN orders o ON o.id = l.order_id LEFT JOIN products p ON p.id = l.product_id
        WHERE o.created_at >= ? AND o.created_at < ? GROUP BY 1`,
     )
-    .all(start, end) as { id: string; units: number; grams: number; sales: number; orders: number }[];
+    .all(start, end) as ({ id: NonNullable<SqlRow<typeof schema.products>['category_id']> } & {
+    units: number;
+    grams: number;
+    sales: number;
+    orders: number;
+  })[];
   return new Map(rows.map((x) => [x.id, x]));
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Deps } from '../deps';
 import { applyToRollups, ROLLUP_SOURCES, type RollupEvent } from './rollups';
-import type { Cols, Outer, PropCols, SqlRow } from '../db/rows';
+import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
 import type { orderLines, products, refundLines, refunds, refundTenders } from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;
@@ -14,7 +14,7 @@ type Sql = Pick<Deps, 'sqlite'>;
 export function refundEvent(deps: Sql, refundId: string): RollupEvent {
   const r = deps.sqlite
     .prepare('SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId FROM refunds WHERE id = ?')
-    .get(refundId) as PropCols<typeof refunds, 'id' | 'staffId' | 'customerId'> & { at: SqlRow<typeof refunds>['created_at'] };
+    .get(refundId) as CamelCols<typeof refunds, 'id' | 'staffId' | 'customerId'> & { at: SqlRow<typeof refunds>['created_at'] };
   const lines = deps.sqlite
     .prepare(
       `SELECT rl.product_id AS productId, p.category_id AS categoryId, rl.qty, rl.amount, rl.tax, 0 AS discount,
@@ -23,8 +23,8 @@ export function refundEvent(deps: Sql, refundId: string): RollupEvent {
        FROM refund_lines rl LEFT JOIN order_lines ol ON ol.id = rl.order_line_id LEFT JOIN products p ON p.id = rl.product_id
        WHERE rl.refund_id = ? ORDER BY rl.rowid`,
     )
-    .all(refundId) as (PropCols<typeof refundLines, 'productId' | 'qty' | 'amount' | 'tax'> &
-    Outer<PropCols<typeof products, 'categoryId'>> & { discount: 0; cost: number; unit: SqlRow<typeof orderLines>['unit'] })[];
+    .all(refundId) as (CamelCols<typeof refundLines, 'productId' | 'qty' | 'amount' | 'tax'> &
+    Outer<CamelCols<typeof products, 'categoryId'>> & { discount: 0; cost: number; unit: SqlRow<typeof orderLines>['unit'] })[];
   const payments = deps.sqlite
     .prepare('SELECT method AS kind, amount FROM refund_tenders WHERE refund_id = ? ORDER BY rowid')
     .all(refundId) as ({ kind: SqlRow<typeof refundTenders>['method'] } & Cols<typeof refundTenders, 'amount'>)[];

@@ -21,7 +21,7 @@ import { cachedStatement } from '../db/statements';
 import { OPEN_SHIFT_SQL } from '../shifts/shifts';
 import { inTransaction } from '../db/open';
 import { isUnit, isWeighed, lineGrams, lineGramsSql, MASS_UNITS } from '../../shared/units';
-import type { Cols, PropCols, SqlRow } from '../db/rows';
+import type { Cols, CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 /** SQL: the line `l` is weighed (its quantity is a mass, not pieces). */
@@ -484,16 +484,16 @@ function addInto(into: Float64Array, m: Float64Array): void {
 /** The sale event of a stored order (lines, tenders, staff, customer, shift). */
 export function saleEvent(deps: Sql, orderId: string): RollupEvent | null {
   const o = prepared(deps, SQL.saleOrder).get(orderId) as
-    | (PropCols<typeof schema.orders, 'id' | 'staffId' | 'customerId' | 'shiftId' | 'source'> & {
+    | (CamelCols<typeof schema.orders, 'id' | 'staffId' | 'customerId' | 'shiftId' | 'source'> & {
         at: SqlRow<typeof schema.orders>['created_at'];
       })
     | undefined;
   if (!o) return null;
-  const lines = prepared(deps, SQL.saleLines).all(orderId) as (PropCols<
+  const lines = prepared(deps, SQL.saleLines).all(orderId) as (CamelCols<
     typeof schema.orderLines,
     'productId' | 'qty' | 'tax' | 'discount' | 'unit'
   > &
-    PropCols<typeof schema.products, 'categoryId'> & { amount: SqlRow<typeof schema.orderLines>['total']; cost: number })[];
+    CamelCols<typeof schema.products, 'categoryId'> & { amount: SqlRow<typeof schema.orderLines>['total']; cost: number })[];
   const payments = prepared(deps, SQL.salePayments).all(orderId) as Cols<typeof schema.payments, 'kind' | 'amount'>[];
   return { kind: 'sale', ...o, lines, payments };
 }
@@ -534,7 +534,7 @@ export function applyPendingInsight(deps: InsightDeps): number {
     ensureChannelRollups(deps);
     let n = 0;
     for (;;) {
-      const batch = prepared(deps, SQL.pending).all() as PropCols<typeof schema.insightPending, 'seq' | 'orderId'>[];
+      const batch = prepared(deps, SQL.pending).all() as CamelCols<typeof schema.insightPending, 'seq' | 'orderId'>[];
       if (batch.length === 0) return n;
       for (const { orderId } of batch) {
         const event = saleEvent(deps, orderId);

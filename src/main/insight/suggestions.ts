@@ -8,7 +8,7 @@ import type { Suggestion } from '../../shared/api/insight';
 import type { Deps } from '../deps';
 import { openCartId } from '../sales/cart';
 import { DIM } from './rollups';
-import type { Cols, PropCols, SqlRow } from '../db/rows';
+import type { Cols, CamelCols, SqlRow } from '../db/rows';
 import type { basketItems, basketPairs, cartLines, insightKeys, products } from '../db/schema';
 
 export const MIN_PAIR = 2;
@@ -66,7 +66,7 @@ export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, prod
     const ref = refOf.get(k) as SqlRow<typeof insightKeys>['ref'] | undefined;
     if (!ref || inCart.has(ref)) continue;
     const p = product.get(ref) as
-      | (PropCols<typeof products, 'id' | 'sku' | 'name' | 'altName' | 'price'> & {
+      | (CamelCols<typeof products, 'id' | 'sku' | 'name' | 'altName' | 'price'> & {
           unit: Extract<SqlRow<typeof products>['unit'], 'each'>;
         })
       | undefined;

@@ -14,7 +14,7 @@ import { inTransaction } from '../db/open';
 import { lineGrams, MASS_UNITS } from '../../shared/units';
 import { addToBuckets, DIM, type BucketDelta, type Measures } from './rollups';
 import { businessDaySettings } from './settings';
-import type { Cols, Outer, PropCols, SqlRow } from '../db/rows';
+import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
 import type { orderLines, orders, products, rollupWeightFix } from '../db/schema';
 
 type FixDeps = Pick<Deps, 'sqlite' | 'db' | 'settingsCache' | 'insight'>;
@@ -24,9 +24,9 @@ type FixRow = Cols<typeof rollupWeightFix, 'done' | 'upto' | 'skip'> & {
   source: SqlRow<typeof rollupWeightFix>['source'] & ('order_lines' | 'refund_lines');
 };
 
-type WeighedLine = { at: SqlRow<typeof orders>['created_at'] } & PropCols<typeof orders, 'staffId'> &
-  PropCols<typeof orderLines, 'productId' | 'qty' | 'unit'> &
-  Outer<PropCols<typeof products, 'categoryId'>> & { rid: number };
+type WeighedLine = { at: SqlRow<typeof orders>['created_at'] } & CamelCols<typeof orders, 'staffId'> &
+  CamelCols<typeof orderLines, 'productId' | 'qty' | 'unit'> &
+  Outer<CamelCols<typeof products, 'categoryId'>> & { rid: number };
 
 /** Weighed units, as the rollups tell them from pieces (anything else counts as pieces). */
 const MASS_LIST = MASS_UNITS.map((u) => `'${u}'`).join(', ');

@@ -16,7 +16,7 @@ import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './le
 import { getLocation } from './stock';
 import { cachedStatement } from '../db/statements';
 import { isUnit, UNITS, type Unit } from '../../shared/units';
-import type { Cols, Outer, PropCols, SqlRow } from '../db/rows';
+import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 /**
@@ -470,7 +470,7 @@ function namedIds(deps: Deps, table: 'categories' | 'suppliers', names: Iterable
   for (const name of names) {
     const key = name.toLowerCase();
     if (out.has(key)) continue;
-    let id = find.get(name) as string | undefined;
+    let id = find.get(name) as SqlRow<typeof schema.categories>['id'] | SqlRow<typeof schema.suppliers>['id'] | undefined;
     if (!id) {
       id = deps.ids();
       if (table === 'categories')
@@ -730,7 +730,10 @@ export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache
        LEFT JOIN suppliers su ON su.id = p.supplier_id LEFT JOIN product_groups g ON g.id = p.group_id
        ORDER BY p.rowid`,
     )
-    .all() as (PropCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'unit' | 'price' | 'cost' | 'plu' | 'variant' | 'archived'> & {
+    .all() as (CamelCols<
+    typeof schema.products,
+    'sku' | 'name' | 'altName' | 'unit' | 'price' | 'cost' | 'plu' | 'variant' | 'archived'
+  > & {
     category: SqlRow<typeof schema.categories>['name'] | null;
     bp: SqlRow<typeof schema.taxRates>['rate_bp'];
     barcodes: string | null;

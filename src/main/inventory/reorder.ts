@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import type { Figures, LongList } from './caches';
 import { getLocation } from './stock';
 import type { Unit } from '../../shared/units';
-import type { PropCols, SqlRow } from '../db/rows';
+import type { CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 /** Sales velocity is measured over the last four weeks… */
@@ -13,8 +13,8 @@ export const COVER_DAYS = 14;
 const DAY = 86_400_000;
 
 /** A row of `LOW_COLUMNS`. Only levels with a rule are low, and a rule sets its point and quantity together. */
-type LowRow = PropCols<typeof schema.stockLevels, 'productId' | 'locationId' | 'qty'> &
-  PropCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'unit' | 'cost' | 'supplierId'> & {
+type LowRow = CamelCols<typeof schema.stockLevels, 'productId' | 'locationId' | 'qty'> &
+  CamelCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'unit' | 'cost' | 'supplierId'> & {
     locationName: SqlRow<typeof schema.stockLocations>['name'];
     reorderPoint: NonNullable<SqlRow<typeof schema.stockLevels>['reorder_point']>;
     reorderQty: NonNullable<SqlRow<typeof schema.stockLevels>['reorder_qty']>;

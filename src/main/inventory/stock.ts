@@ -11,7 +11,7 @@ import { sortKeysReady } from '../catalog/sort-key';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { piecesAndMass } from '../../shared/units';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, Outer, PropCols, SqlRow } from '../db/rows';
+import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;
@@ -19,9 +19,9 @@ type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryCo
 // ---------------------------------------------------------------------------------------------
 // Locations
 
-type LocationRow = PropCols<typeof schema.stockLocations, 'id' | 'name' | 'isDefault' | 'archived'>;
+type LocationRow = CamelCols<typeof schema.stockLocations, 'id' | 'name' | 'isDefault' | 'archived'>;
 type LocationName = SqlRow<typeof schema.stockLocations>['name'];
-type ProductCols = PropCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'unit'>;
+type ProductCols = CamelCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'unit'>;
 const toLocation = (r: LocationRow): Location => ({ id: r.id, name: r.name, isDefault: r.isDefault === 1, archived: r.archived === 1 });
 
 export function listLocations(deps: Pick<Deps, 'sqlite'>): Location[] {
@@ -285,12 +285,12 @@ export function stockListSql(deps: Pick<Deps, 'sqlite' | 'inventory'>, q: StockL
 export function listStock(deps: Pick<Deps, 'sqlite' | 'inventory'>, q: StockListQuery): { items: StockRow[]; hasMore: boolean } {
   getLocation(deps, q.locationId);
   const { sql, args } = stockListSql(deps, q);
-  const rows = deps.sqlite.prepare(sql).all(args) as (PropCols<
+  const rows = deps.sqlite.prepare(sql).all(args) as (CamelCols<
     typeof schema.stockLevels,
     'productId' | 'qty' | 'reorderPoint' | 'reorderQty'
   > &
     ProductCols &
-    PropCols<typeof schema.products, 'categoryId' | 'price' | 'cost' | 'image' | 'archived'> & { total: number })[];
+    CamelCols<typeof schema.products, 'categoryId' | 'price' | 'cost' | 'image' | 'archived'> & { total: number })[];
   const hasMore = rows.length > q.limit;
   return { items: rows.slice(0, q.limit).map((r) => ({ ...r, archived: r.archived === 1 })), hasMore };
 }
@@ -324,7 +324,7 @@ export function countStock(deps: Pick<Deps, 'sqlite' | 'inventory'>, f: StockFil
 
 export function stockItem(deps: Pick<Deps, 'sqlite'>, productId: string): StockItem {
   const p = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, unit, cost FROM products WHERE id = ?').get(productId) as
-    (ProductCols & PropCols<typeof schema.products, 'id' | 'cost'>) | undefined;
+    (ProductCols & CamelCols<typeof schema.products, 'id' | 'cost'>) | undefined;
   if (!p) throw notFound('Product', { productId });
   const levels = deps.sqlite
     .prepare(
@@ -333,7 +333,7 @@ export function stockItem(deps: Pick<Deps, 'sqlite'>, productId: string): StockI
        WHERE l.archived = 0 OR s.qty <> 0 ORDER BY l.is_default DESC, l.name`,
     )
     .all(productId) as ({ locationId: SqlRow<typeof schema.stockLocations>['id']; locationName: LocationName; qty: number } & Outer<
-    PropCols<typeof schema.stockLevels, 'reorderPoint' | 'reorderQty'>
+    CamelCols<typeof schema.stockLevels, 'reorderPoint' | 'reorderQty'>
   >)[];
   return {
     productId: p.id,
@@ -392,7 +392,7 @@ export function listMovements(deps: Pick<Deps, 'sqlite'>, q: In<'stock.movements
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY m.at DESC, m.rowid DESC LIMIT @limit OFFSET @offset`,
     )
-    .all(args) as (PropCols<
+    .all(args) as (CamelCols<
     typeof schema.stockMovements,
     'id' | 'at' | 'productId' | 'locationId' | 'kind' | 'qtyDelta' | 'reason' | 'refId' | 'unitCost'
   > &
@@ -520,7 +520,7 @@ export function flaggedLevels(deps: Pick<Deps, 'sqlite'>, q: { offset: number; l
        CROSS JOIN products p ON p.id = s.product_id CROSS JOIN stock_locations l ON l.id = s.location_id
        WHERE s.qty < 0 ORDER BY s.qty, s.rowid LIMIT ? OFFSET ?`,
     )
-    .all(q.limit, q.offset) as (PropCols<typeof schema.stockLevels, 'productId' | 'locationId' | 'qty'> &
+    .all(q.limit, q.offset) as (CamelCols<typeof schema.stockLevels, 'productId' | 'locationId' | 'qty'> &
     ProductCols & { locationName: LocationName; lastMovementAt: SqlRow<typeof schema.stockMovements>['at'] | null })[];
   const total = deps.sqlite.prepare('SELECT COUNT(*) FROM stock_levels WHERE qty < 0').pluck().get() as number;
   return { items, total };
@@ -541,7 +541,7 @@ export function valuation(
        FROM stock_levels s CROSS JOIN products p ON p.id = s.product_id LEFT JOIN categories c ON c.id = p.category_id
        ${where} GROUP BY p.category_id ORDER BY value DESC`,
     )
-    .all(...args) as (PropCols<typeof schema.products, 'categoryId'> & {
+    .all(...args) as (CamelCols<typeof schema.products, 'categoryId'> & {
     categoryName: SqlRow<typeof schema.categories>['name'] | null;
     categoryAltName: SqlRow<typeof schema.categories>['alt_name'];
     items: number;
@@ -553,7 +553,7 @@ export function valuation(
       `SELECT p.category_id AS categoryId, p.unit, SUM(MAX(s.qty, 0)) AS qty
        FROM stock_levels s CROSS JOIN products p ON p.id = s.product_id ${where} GROUP BY p.category_id, p.unit`,
     )
-    .all(...args) as (PropCols<typeof schema.products, 'categoryId' | 'unit'> & { qty: number })[];
+    .all(...args) as (CamelCols<typeof schema.products, 'categoryId' | 'unit'> & { qty: number })[];
   const rows = base.map((r): ValuationRow => {
     const q = piecesAndMass(perUnit.filter((u) => u.categoryId === r.categoryId));
     return { ...r, qty: q.pieces, weighed: q.grams };

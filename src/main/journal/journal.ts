@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
 import type { SecretStore } from '../secrets/secrets';
 import type { JournalProblem } from '../../shared/api/admin';
-import type { Cols, PropCols } from '../db/rows';
+import type { Cols, CamelCols } from '../db/rows';
 import type { journal } from '../db/schema';
 
 export type { JournalProblem };
@@ -181,7 +181,7 @@ export function verifyJournal(deps: Pick<Deps, 'sqlite' | 'secrets'>, opts: Veri
   let sawKeyed = false;
   const rows = deps.sqlite
     .prepare('SELECT seq, ref_id AS refId, kind, payload, prev_hash AS prevHash, hash, key_id AS keyId FROM journal ORDER BY seq')
-    .iterate() as IterableIterator<PropCols<typeof journal, 'seq' | 'refId' | 'kind' | 'payload' | 'prevHash' | 'hash' | 'keyId'>>;
+    .iterate() as IterableIterator<CamelCols<typeof journal, 'seq' | 'refId' | 'kind' | 'payload' | 'prevHash' | 'hash' | 'keyId'>>;
   const broken = (row: { seq: number; refId: string; kind: string }, problem: JournalProblem): JournalCheck => ({
     ...out,
     ok: false,

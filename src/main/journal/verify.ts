@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import type { Cols, PropCols } from '../db/rows';
+import type { Cols, CamelCols } from '../db/rows';
 import type { shiftCloses, shifts } from '../db/schema';
 import { getOrder } from '../sales/checkout';
 import { canonicalJson, verifyJournal, type JournalCheck } from './journal';
@@ -8,8 +8,8 @@ import { expectedCash } from '../shifts/shifts';
 import type { ShiftReport } from '../../shared/api/shifts';
 
 type CloseRow = Cols<typeof shiftCloses, 'report'> &
-  PropCols<typeof shiftCloses, 'closedAt' | 'countedCash' | 'countedCounts' | 'expectedCash' | 'overShort'> &
-  PropCols<typeof shifts, 'number' | 'openedAt' | 'openingFloat'>;
+  CamelCols<typeof shiftCloses, 'closedAt' | 'countedCash' | 'countedCounts' | 'expectedCash' | 'overShort'> &
+  CamelCols<typeof shifts, 'number' | 'openedAt' | 'openingFloat'>;
 
 /**
  * A Z report as the rows hold it now: the stored report (null, a mismatch, when a column or the

@@ -7,7 +7,7 @@ import { notFound } from '../errors';
 import { readSettings } from '../settings/settings';
 import { PdfText } from '../pdf/text';
 import { isWeighed, unitSymbol, type Unit } from '../../shared/units';
-import type { PropCols } from '../db/rows';
+import type { CamelCols } from '../db/rows';
 import type { products } from '../db/schema';
 
 /**
@@ -98,7 +98,7 @@ function loadItems(deps: Pick<Deps, 'sqlite'>, ids: string[]): Map<string, Label
   const out = new Map<string, LabelItem>();
   for (const id of new Set(ids)) {
     const r = stmt.get(id) as
-      (PropCols<typeof products, 'name' | 'altName' | 'price' | 'unit' | 'sku'> & { codes: string | null }) | undefined;
+      (CamelCols<typeof products, 'name' | 'altName' | 'price' | 'unit' | 'sku'> & { codes: string | null }) | undefined;
     if (!r) throw notFound('Product', { productId: id });
     out.set(id, { ...r, barcodes: r.codes ? r.codes.split(' ') : [] });
   }

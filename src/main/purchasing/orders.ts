@@ -9,7 +9,7 @@ import { lowStock } from '../inventory/reorder';
 import { getSupplier } from './suppliers';
 import { AMOUNT_TOO_LARGE_KEY, MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from '../../shared/money';
 import { UNSTAMPED } from '../db/write-path';
-import type { PropCols, SqlRow } from '../db/rows';
+import type { CamelCols, SqlRow } from '../db/rows';
 import type { barcodes, counters, products, purchaseOrderLines, purchaseOrders, stockLocations, suppliers } from '../db/schema';
 
 /** Money of a line: quantity in thousandths × cost per unit. */
@@ -21,7 +21,7 @@ const SUMMARY = `po.id, po.number, po.supplier_id AS supplierId, su.name AS supp
   COALESCE((SELECT SUM(qty_ordered) FROM purchase_order_lines x WHERE x.po_id = po.id), 0) AS qtyOrdered,
   COALESCE((SELECT SUM(qty_received) FROM purchase_order_lines x WHERE x.po_id = po.id), 0) AS qtyReceived,
   COALESCE((SELECT SUM((qty_ordered * unit_cost + 500) / 1000) FROM purchase_order_lines x WHERE x.po_id = po.id), 0) AS total`;
-type SummaryRow = PropCols<typeof purchaseOrders, 'id' | 'number' | 'supplierId' | 'locationId' | 'status' | 'createdAt' | 'sentAt'> & {
+type SummaryRow = CamelCols<typeof purchaseOrders, 'id' | 'number' | 'supplierId' | 'locationId' | 'status' | 'createdAt' | 'sentAt'> & {
   supplierName: SqlRow<typeof suppliers>['name'];
   locationName: SqlRow<typeof stockLocations>['name'];
   lines: number;
@@ -29,8 +29,8 @@ type SummaryRow = PropCols<typeof purchaseOrders, 'id' | 'number' | 'supplierId'
   qtyReceived: number;
   total: number;
 };
-type LineRow = PropCols<typeof purchaseOrderLines, 'id' | 'position' | 'productId' | 'qtyOrdered' | 'qtyReceived' | 'unitCost'> &
-  PropCols<typeof products, 'sku' | 'name' | 'altName' | 'unit'> & {
+type LineRow = CamelCols<typeof purchaseOrderLines, 'id' | 'position' | 'productId' | 'qtyOrdered' | 'qtyReceived' | 'unitCost'> &
+  CamelCols<typeof products, 'sku' | 'name' | 'altName' | 'unit'> & {
     barcode: SqlRow<typeof barcodes>['code'] | null;
     over: number;
     short: number;
@@ -54,7 +54,7 @@ export function listOrders(
 
 export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): PurchaseOrder {
   const po = deps.sqlite.prepare(`SELECT ${SUMMARY}, po.note, po.closed_at AS closedAt FROM ${FROM} WHERE po.id = ?`).get(id) as
-    (SummaryRow & PropCols<typeof purchaseOrders, 'note' | 'closedAt'>) | undefined;
+    (SummaryRow & CamelCols<typeof purchaseOrders, 'note' | 'closedAt'>) | undefined;
   if (!po) throw notFound('Purchase order', { id });
   const items = deps.sqlite
     .prepare(
@@ -221,7 +221,7 @@ function receiveLine(
       'SELECT product_id AS productId, qty_ordered AS ordered, qty_received AS received, unit_cost AS unitCost FROM purchase_order_lines WHERE id = ? AND po_id = ?',
     )
     .get(lineId, po.id) as
-    | (PropCols<typeof purchaseOrderLines, 'productId' | 'unitCost'> & {
+    | (CamelCols<typeof purchaseOrderLines, 'productId' | 'unitCost'> & {
         ordered: SqlRow<typeof purchaseOrderLines>['qty_ordered'];
         received: SqlRow<typeof purchaseOrderLines>['qty_received'];
       })
@@ -278,10 +278,9 @@ export function receiveScan(
   if (!productId) throw new AppError('NOT_FOUND', `Unknown barcode ${input.code}`, { code: input.code });
   let line = po.items.find((l) => l.productId === productId);
   if (!line) {
-    const { name, altName } = deps.sqlite.prepare('SELECT name, alt_name AS altName FROM products WHERE id = ?').get(productId) as PropCols<
-      typeof products,
-      'name' | 'altName'
-    >;
+    const { name, altName } = deps.sqlite
+      .prepare('SELECT name, alt_name AS altName FROM products WHERE id = ?')
+      .get(productId) as CamelCols<typeof products, 'name' | 'altName'>;
     if (!input.extra)
       throw new AppError('NOT_FOUND', `${name} is not on ${po.number}`, { notOnOrder: true, productId, name, altName, code: input.code });
     // Not ordered but delivered: a line with nothing ordered, so all of it is an over-delivery.

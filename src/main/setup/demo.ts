@@ -4,7 +4,7 @@ import type { Language } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { createCategory, createProduct } from '../catalog/products';
 import type { Unit } from '../../shared/units';
-import type { PropCols } from '../db/rows';
+import type { CamelCols } from '../db/rows';
 import type { taxRates } from '../db/schema';
 
 interface DemoCatalog {
@@ -38,7 +38,7 @@ export function loadDemoCatalog(deps: Deps, language: Language, staffId: string 
   const alt = (x: { en: string; zh: string }) => (language === 'zh-CN' ? x.en : x.zh);
   const rates = deps.sqlite
     .prepare('SELECT id, rate_bp AS rateBp, is_default AS isDefault FROM tax_rates WHERE archived = 0')
-    .all() as PropCols<typeof taxRates, 'id' | 'rateBp' | 'isDefault'>[];
+    .all() as CamelCols<typeof taxRates, 'id' | 'rateBp' | 'isDefault'>[];
   const standard = rates.find((r) => r.isDefault) ?? rates[0]!;
   const reduced = rates.filter((r) => r.id !== standard.id).sort((a, b) => a.rateBp - b.rateBp)[0] ?? standard;
   const categoryIds = new Map<string, string>();

@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import { divRound } from '../../shared/pricing';
 import { rebuildRollups } from '../insight/rollups';
 import { writeUncaptured } from '../db/write-path';
-import type { PropCols, SqlRow } from '../db/rows';
+import type { CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 export interface HistoryOptions {
@@ -116,8 +116,8 @@ function writeHistory(
       `SELECT p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.price, p.cost, t.rate_bp AS rateBp FROM products p
        JOIN tax_rates t ON t.id = p.tax_rate_id WHERE p.archived = 0 AND p.price > 0 ORDER BY p.rowid LIMIT ?`,
     )
-    .all(opts.productPool ?? 5000) as (PropCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'price' | 'cost'> &
-    PropCols<typeof schema.taxRates, 'rateBp'>)[];
+    .all(opts.productPool ?? 5000) as (CamelCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'price' | 'cost'> &
+    CamelCols<typeof schema.taxRates, 'rateBp'>)[];
   if (products.length === 0) throw new Error('No products to sell: load a catalog first');
   const staff = db.prepare('SELECT id FROM staff ORDER BY rowid').pluck().all() as SqlRow<typeof schema.staff>['id'][];
   const customers = Array.from(

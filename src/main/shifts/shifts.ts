@@ -17,18 +17,18 @@ import { loadCart } from '../sales/cart';
 import type { SessionStaff } from '../sessions';
 import { cachedStatement } from '../db/statements';
 import { piecesAndMass } from '../../shared/units';
-import type { Cols, Outer, PropCols, SqlRow } from '../db/rows';
+import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;
 
-type ShiftRow = PropCols<
+type ShiftRow = CamelCols<
   typeof schema.shifts,
   'id' | 'number' | 'terminalCode' | 'currency' | 'openedAt' | 'openingFloat' | 'openingCounts'
 > & {
   openedBy: SqlRow<typeof schema.staff>['name'];
 } & Outer<
-    PropCols<typeof schema.shiftCloses, 'closedAt' | 'expectedCash' | 'countedCash' | 'overShort' | 'countedCounts' | 'report'> & {
+    CamelCols<typeof schema.shiftCloses, 'closedAt' | 'expectedCash' | 'countedCash' | 'overShort' | 'countedCounts' | 'report'> & {
       closedBy: SqlRow<typeof schema.staff>['name'];
     }
   >;
@@ -295,8 +295,8 @@ function buildReport(
        FROM order_lines l JOIN orders o ON o.id = l.order_id LEFT JOIN products p ON p.id = l.product_id
        LEFT JOIN categories c ON c.id = p.category_id WHERE o.shift_id = ? GROUP BY p.category_id, l.unit`,
     )
-    .all(id) as (PropCols<typeof schema.products, 'categoryId'> &
-    Outer<PropCols<typeof schema.categories, 'name' | 'altName'>> &
+    .all(id) as (CamelCols<typeof schema.products, 'categoryId'> &
+    Outer<CamelCols<typeof schema.categories, 'name' | 'altName'>> &
     Cols<typeof schema.orderLines, 'unit'> & { qty: number; amount: number })[];
   // A category's pieces apart from its weight, each unit summed first (as for the whole shift).
   const byCategory = new Map<string | null, { head: (typeof categoryRows)[number]; amount: number; rows: typeof categoryRows }>();
