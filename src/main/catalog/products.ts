@@ -10,7 +10,7 @@ import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/
 import { writeSearchEntry } from './search-entry';
 import type { Unit } from '../../shared/units';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 export type ProductInput = z.output<typeof productInput>;

@@ -14,7 +14,7 @@ import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { searchDoc } from './search-text';
 import { writeSortKey } from './sort-key';
-import type { Cols, CamelCols } from '../db/rows';
+import type { CamelCols, Cols } from '../db/rows';
 import type { products, searchBacklog as searchBacklogTable } from '../db/schema';
 
 /** Products up to `through` (a rowid) have their entries; `upto` is the last rowid still waiting. */

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, CamelCols } from '../db/rows';
+import type { CamelCols, Cols } from '../db/rows';
 import type { taxRates } from '../db/schema';
 
 type Row = CamelCols<typeof taxRates, 'id' | 'name' | 'rateBp' | 'isDefault' | 'archived'> & { products: number };

@@ -6,7 +6,7 @@ import { productIdByCode } from '../catalog/products';
 import { levelAt, recordMovement } from '../inventory/ledger';
 import { getLocation } from '../inventory/stock';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
 import type { countLines, countSessions, products, stockLevels, stockLocations } from '../db/schema';
 
 /**

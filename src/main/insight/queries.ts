@@ -21,7 +21,7 @@ import { DIM, M_COLS, type Dim, type Measures } from './rollups';
 import { bucketVector, savePacked, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
 import { lineGramsSql, MASS_UNITS, wholeGrams } from '../../shared/units';
-import type { Cols, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 /** Raw SQL over lines `l`: pieces only, and the mass of weighed lines (as the rollups keep them). */

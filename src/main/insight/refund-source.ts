@@ -6,7 +6,7 @@
  */
 import type { Deps } from '../deps';
 import { applyToRollups, ROLLUP_SOURCES, type RollupEvent } from './rollups';
-import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
 import type { orderLines, products, refundLines, refunds, refundTenders } from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;

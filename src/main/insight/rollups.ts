@@ -21,7 +21,7 @@ import { cachedStatement } from '../db/statements';
 import { OPEN_SHIFT_SQL } from '../shifts/shifts';
 import { inTransaction } from '../db/open';
 import { isUnit, isWeighed, lineGrams, lineGramsSql, MASS_UNITS } from '../../shared/units';
-import type { Cols, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 /** SQL: the line `l` is weighed (its quantity is a mass, not pieces). */

@@ -8,7 +8,7 @@ import type { Suggestion } from '../../shared/api/insight';
 import type { Deps } from '../deps';
 import { openCartId } from '../sales/cart';
 import { DIM } from './rollups';
-import type { Cols, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
 import type { basketItems, basketPairs, cartLines, insightKeys, products } from '../db/schema';
 
 export const MIN_PAIR = 2;

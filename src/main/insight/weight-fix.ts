@@ -14,7 +14,7 @@ import { inTransaction } from '../db/open';
 import { lineGrams, MASS_UNITS } from '../../shared/units';
 import { addToBuckets, DIM, type BucketDelta, type Measures } from './rollups';
 import { businessDaySettings } from './settings';
-import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
 import type { orderLines, orders, products, rollupWeightFix } from '../db/schema';
 
 type FixDeps = Pick<Deps, 'sqlite' | 'db' | 'settingsCache' | 'insight'>;

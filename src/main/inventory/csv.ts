@@ -16,7 +16,7 @@ import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './le
 import { getLocation } from './stock';
 import { cachedStatement } from '../db/statements';
 import { isUnit, UNITS, type Unit } from '../../shared/units';
-import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 /**

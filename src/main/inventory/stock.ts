@@ -11,7 +11,7 @@ import { sortKeysReady } from '../catalog/sort-key';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { piecesAndMass } from '../../shared/units';
 import { UNSTAMPED } from '../db/write-path';
-import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;

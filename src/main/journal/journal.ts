@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
 import type { SecretStore } from '../secrets/secrets';
 import type { JournalProblem } from '../../shared/api/admin';
-import type { Cols, CamelCols } from '../db/rows';
+import type { CamelCols, Cols } from '../db/rows';
 import type { journal } from '../db/schema';
 
 export type { JournalProblem };

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import type { Cols, CamelCols } from '../db/rows';
+import type { CamelCols, Cols } from '../db/rows';
 import type { shiftCloses, shifts } from '../db/schema';
 import { getOrder } from '../sales/checkout';
 import { canonicalJson, verifyJournal, type JournalCheck } from './journal';

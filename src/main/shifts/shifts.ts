@@ -17,7 +17,7 @@ import { loadCart } from '../sales/cart';
 import type { SessionStaff } from '../sessions';
 import { cachedStatement } from '../db/statements';
 import { piecesAndMass } from '../../shared/units';
-import type { Cols, Outer, CamelCols, SqlRow } from '../db/rows';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
 import type * as schema from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;
