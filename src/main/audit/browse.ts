@@ -1,10 +1,20 @@
 import type { z } from 'zod';
 import type { AuditFacets, AuditName, AuditPage, AuditRow, auditFilter } from '../../shared/api/admin';
 import type { Deps } from '../deps';
+import type { Cols, SqlRow } from '../db/rows';
+import type { audit, staff } from '../db/schema';
 
 export type AuditFilter = z.output<typeof auditFilter>;
 
 const DEFAULT_LIMIT = 50;
+
+type AuditLogRow = Cols<typeof audit, 'id' | 'at' | 'action' | 'target' | 'details' | 'success'> & {
+  staffId: SqlRow<typeof audit>['staff_id'];
+  staffName: SqlRow<typeof staff>['name'] | null;
+  terminalCode: SqlRow<typeof audit>['terminal_code'];
+  approvedBy: SqlRow<typeof audit>['approved_by'];
+  approverName: SqlRow<typeof staff>['name'] | null;
+};
 
 /**
  * The audit log, newest first, filtered and paged in SQL (keyset on `at, id`, so a page never
@@ -56,7 +66,7 @@ export function listAudit(deps: Pick<Deps, 'sqlite'>, f: AuditFilter): AuditPage
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY a.at DESC, a.id DESC LIMIT ?`,
     )
-    .all(...args, limit + 1) as (Omit<AuditRow, 'details' | 'success'> & { details: string | null; success: number })[];
+    .all(...args, limit + 1) as AuditLogRow[];
   const page = rows.slice(0, limit).map((r): AuditRow => ({
     ...r,
     details: parseDetails(r.details),
@@ -126,10 +136,11 @@ function parseDetails(text: string | null): unknown {
 
 /** What the filters can choose from: actions and terminals that occur, and every staff member. */
 export function auditFacets(deps: Pick<Deps, 'sqlite'>): AuditFacets {
-  const col = (sql: string) => (deps.sqlite.prepare(sql).all() as { v: string }[]).map((r) => r.v);
+  const col = (sql: string) =>
+    (deps.sqlite.prepare(sql).all() as { v: SqlRow<typeof audit>['action' | 'terminal_code'] }[]).map((r) => r.v);
   return {
     actions: col('SELECT DISTINCT action AS v FROM audit ORDER BY action'),
     terminals: col('SELECT DISTINCT terminal_code AS v FROM audit ORDER BY terminal_code'),
-    staff: deps.sqlite.prepare('SELECT id, name FROM staff ORDER BY name COLLATE NOCASE').all() as { id: string; name: string }[],
+    staff: deps.sqlite.prepare('SELECT id, name FROM staff ORDER BY name COLLATE NOCASE').all() as Cols<typeof staff, 'id' | 'name'>[],
   };
 }

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { IntegrityStatus } from '../../shared/api/admin';
 import type { Sqlite } from '../db/open';
+import type { Cols } from '../db/rows';
+import type { audit } from '../db/schema';
 
 /**
  * The full integrity check, on a worker thread while the store sells, so that a start after a
@@ -120,7 +122,7 @@ export function startIntegrityCheck(file: string, opts: { pauseMs?: number } = {
 /** What the audit log says about the last background check (Settings shows it). */
 export function lastIntegrityCheck(sqlite: Sqlite): IntegrityStatus | null {
   const row = sqlite.prepare("SELECT at, success, details FROM audit WHERE action = 'integrity.check' ORDER BY at DESC LIMIT 1").get() as
-    { at: number; success: number; details: string | null } | undefined;
+    Cols<typeof audit, 'at' | 'success' | 'details'> | undefined;
   if (!row) return null;
   let problem: string | null = null;
   try {

@@ -1,6 +1,8 @@
 import type { BackupConfig } from '../../shared/api/admin';
 import type { Deps } from '../deps';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols } from '../db/rows';
+import type { settings } from '../db/schema';
 
 export const DEFAULT_BACKUP_CONFIG: BackupConfig = { retentionDays: 30, intervalMinutes: 60 };
 
@@ -17,7 +19,7 @@ export function readBackupConfig(deps: Pick<Deps, 'sqlite'>): BackupConfig {
   const out = { ...DEFAULT_BACKUP_CONFIG };
   const get = deps.sqlite.prepare('SELECT value FROM settings WHERE key = ?');
   for (const [field, key] of Object.entries(KEYS) as [keyof BackupConfig, string][]) {
-    const row = get.get(key) as { value: string } | undefined;
+    const row = get.get(key) as Cols<typeof settings, 'value'> | undefined;
     if (!row) continue;
     const v = JSON.parse(row.value) as unknown;
     if (typeof v === 'number' && Number.isInteger(v) && v > 0) out[field] = v;

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Cols } from '../db/rows';
+import type { settings } from '../db/schema';
 
 export type FileCheck = { ok: true } | { ok: false; problem: string };
 
@@ -152,10 +154,10 @@ export function backupStoreFacts(file: string): { storeName: string | null; lang
   let db: Database.Database | null = null;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const rows = db.prepare("SELECT key, value FROM settings WHERE key IN ('storeName', 'language', 'currency')").all() as {
-      key: string;
-      value: string;
-    }[];
+    const rows = db.prepare("SELECT key, value FROM settings WHERE key IN ('storeName', 'language', 'currency')").all() as Cols<
+      typeof settings,
+      'key' | 'value'
+    >[];
     const v = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
     return {
       storeName: typeof v.storeName === 'string' && v.storeName ? v.storeName : null,

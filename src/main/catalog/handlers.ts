@@ -6,6 +6,8 @@ import { createTaxRate, listTaxRates, updateTaxRate } from './tax-rates';
 import { clearProductImage, productImage, setProductImage, thumbnails } from './images';
 import { searchProducts } from './search';
 import { getOnlineListing, setOnlineListing, setStoreSafetyBuffer } from './online-listing';
+import type { CamelCols } from '../db/rows';
+import type { taxRates } from '../db/schema';
 
 export const taxRatesHandlers: HandlersFor<typeof taxRatesContract> = {
   'taxRates.manage': (_i, { deps }) => listTaxRates(deps),
@@ -15,12 +17,7 @@ export const taxRatesHandlers: HandlersFor<typeof taxRatesContract> = {
     (
       deps.sqlite
         .prepare('SELECT id, name, rate_bp AS rateBp, is_default AS isDefault FROM tax_rates WHERE archived = 0 ORDER BY rate_bp')
-        .all() as {
-        id: string;
-        name: string;
-        rateBp: number;
-        isDefault: number;
-      }[]
+        .all() as CamelCols<typeof taxRates, 'id' | 'name' | 'rateBp' | 'isDefault'>[]
     ).map((r) => ({ ...r, isDefault: r.isDefault === 1 })),
 };
 

@@ -11,6 +11,7 @@ import { onlineListings, settings } from '../db/schema';
 import { UNSTAMPED } from '../db/write-path';
 import { notFound } from '../errors';
 import { invalidateSettings, readSettings } from '../settings/settings';
+import type { CamelCols } from '../db/rows';
 
 /** The store setting: thousandths of every online product kept back unless its listing says otherwise. */
 export const STORE_BUFFER_KEY = 'onlineSafetyBuffer';
@@ -30,7 +31,7 @@ export function getOnlineListing(deps: Pick<Deps, 'db' | 'sqlite' | 'settingsCac
   requireProduct(deps, productId);
   const row = deps.sqlite
     .prepare('SELECT sold_online AS soldOnline, description, safety_buffer AS safetyBuffer FROM online_listings WHERE product_id = ?')
-    .get(productId) as { soldOnline: number; description: string; safetyBuffer: number | null } | undefined;
+    .get(productId) as CamelCols<typeof onlineListings, 'soldOnline' | 'description' | 'safetyBuffer'> | undefined;
   return {
     productId,
     soldOnline: row?.soldOnline === 1,

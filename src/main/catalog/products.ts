@@ -10,6 +10,8 @@ import { defaultLocationId, ensureLevelRow, recordMovement } from '../inventory/
 import { writeSearchEntry } from './search-entry';
 import type { Unit } from '../../shared/units';
 import { UNSTAMPED } from '../db/write-path';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 export type ProductInput = z.output<typeof productInput>;
 export type ProductPatch = z.output<(typeof catalogContract)['catalog.update']['input']>;
@@ -23,9 +25,18 @@ export const HIT_COLUMNS = `p.id, p.sku, p.name, p.alt_name AS altName, p.unit, 
   (SELECT avg100 FROM product_ratings r WHERE r.product_id = p.id) AS ratingAvg100,
   COALESCE((SELECT count FROM product_ratings r WHERE r.product_id = p.id), 0) AS ratingCount`;
 
+/** A row of `HIT_COLUMNS`. */
+export type HitRow = CamelCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'price'> & {
+  barcode: SqlRow<typeof schema.barcodes>['code'] | null;
+  stock: number;
+  ratingAvg100: SqlRow<typeof schema.productRatings>['avg100'] | null;
+  ratingCount: SqlRow<typeof schema.productRatings>['count'];
+};
+type IdRow = { id: SqlRow<typeof schema.products>['id'] };
+
 export function defaultTaxRateId(deps: Pick<Deps, 'sqlite'>): string {
   const row = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE archived = 0 ORDER BY is_default DESC, rate_bp DESC LIMIT 1').get() as
-    { id: string } | undefined;
+    Cols<typeof schema.taxRates, 'id'> | undefined;
   if (!row) throw new AppError('SETUP_REQUIRED', 'No tax rate is set up');
   return row.id;
 }
@@ -40,12 +51,13 @@ function checkUnique(
   selfId: string | null,
 ): void {
   if (p.sku !== undefined) {
-    const other = deps.sqlite.prepare('SELECT id FROM products WHERE sku = ?').get(p.sku) as { id: string } | undefined;
+    const other = deps.sqlite.prepare('SELECT id FROM products WHERE sku = ?').get(p.sku) as IdRow | undefined;
     if (other && other.id !== selfId)
       throw new AppError('CONFLICT', `SKU ${p.sku} is already used`, { field: 'sku', value: p.sku, messageKey: 'inv.err.skuTaken' });
   }
   for (const code of p.barcodes ?? []) {
-    const other = deps.sqlite.prepare('SELECT product_id AS id FROM barcodes WHERE code = ?').get(code) as { id: string } | undefined;
+    const other = deps.sqlite.prepare('SELECT product_id AS id FROM barcodes WHERE code = ?').get(code) as
+      { id: SqlRow<typeof schema.barcodes>['product_id'] } | undefined;
     if (other && other.id !== selfId)
       throw new AppError('CONFLICT', `Barcode ${code} is already used`, {
         field: 'barcodes',
@@ -54,7 +66,7 @@ function checkUnique(
       });
   }
   if (p.plu) {
-    const other = deps.sqlite.prepare('SELECT id FROM products WHERE plu = ?').get(p.plu) as { id: string } | undefined;
+    const other = deps.sqlite.prepare('SELECT id FROM products WHERE plu = ?').get(p.plu) as IdRow | undefined;
     if (other && other.id !== selfId)
       throw new AppError('CONFLICT', `PLU ${p.plu} is already used`, { field: 'plu', value: p.plu, messageKey: 'inv.err.pluTaken' });
   }
@@ -117,10 +129,13 @@ export function createProduct(deps: Deps, input: ProductInput & CreateExtras, st
   return getProduct(deps, id);
 }
 
-interface ProductRow extends Omit<Product, 'barcodes' | 'archived' | 'variant'> {
-  archived: number;
-  variant: string | null;
-}
+type ProductRow = HitRow &
+  CamelCols<
+    typeof schema.products,
+    'categoryId' | 'cost' | 'taxRateId' | 'plu' | 'archived' | 'groupId' | 'variant' | 'image' | 'supplierId'
+  > & {
+    taxRateBp: SqlRow<typeof schema.taxRates>['rate_bp'];
+  };
 
 export function getProduct(deps: Pick<Deps, 'sqlite'>, id: string): Product {
   const row = deps.sqlite
@@ -131,9 +146,9 @@ export function getProduct(deps: Pick<Deps, 'sqlite'>, id: string): Product {
     )
     .get(id) as ProductRow | undefined;
   if (!row) throw notFound('Product');
-  const barcodes = (deps.sqlite.prepare('SELECT code FROM barcodes WHERE product_id = ? ORDER BY code').all(id) as { code: string }[]).map(
-    (b) => b.code,
-  );
+  const barcodes = (
+    deps.sqlite.prepare('SELECT code FROM barcodes WHERE product_id = ? ORDER BY code').all(id) as Cols<typeof schema.barcodes, 'code'>[]
+  ).map((b) => b.code);
   return {
     ...row,
     archived: row.archived === 1,
@@ -230,7 +245,11 @@ export function priceHistory(deps: Pick<Deps, 'sqlite'>, productId: string): Pri
       `SELECT a.at, s.name AS staffName, a.action, a.details FROM audit a LEFT JOIN staff s ON s.id = a.staff_id
        WHERE a.target = ? AND a.action IN ('product.price', 'product.cost') ORDER BY a.at DESC, a.rowid DESC LIMIT 500`,
     )
-    .all(productId) as { at: number; staffName: string | null; action: string; details: string }[];
+    .all(productId) as (Cols<typeof schema.audit, 'at' | 'action'> & {
+    staffName: SqlRow<typeof schema.staff>['name'] | null;
+    // Price and cost changes always carry their old and new value.
+    details: NonNullable<SqlRow<typeof schema.audit>['details']>;
+  })[];
   return rows.map((r) => {
     const d = JSON.parse(r.details) as { from: number; to: number; reason?: string | null };
     return {
@@ -247,8 +266,12 @@ export function priceHistory(deps: Pick<Deps, 'sqlite'>, productId: string): Pri
 // ---------------------------------------------------------------------------------------------
 // Categories
 
+type CategoryRow = CamelCols<typeof schema.categories, 'id' | 'name' | 'altName'>;
+
 export function listCategories(deps: Pick<Deps, 'sqlite'>): Category[] {
-  return deps.sqlite.prepare('SELECT id, name, alt_name AS altName FROM categories WHERE archived = 0 ORDER BY name').all() as Category[];
+  return deps.sqlite
+    .prepare('SELECT id, name, alt_name AS altName FROM categories WHERE archived = 0 ORDER BY name')
+    .all() as CategoryRow[];
 }
 
 export function categoryInfo(deps: Pick<Deps, 'sqlite'>): CategoryInfo[] {
@@ -258,13 +281,13 @@ export function categoryInfo(deps: Pick<Deps, 'sqlite'>): CategoryInfo[] {
               (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.archived = 0) AS products
        FROM categories c ORDER BY c.archived, c.name`,
     )
-    .all() as (Omit<CategoryInfo, 'archived'> & { archived: number })[];
+    .all() as (CategoryRow & Cols<typeof schema.categories, 'archived'> & { products: number })[];
   return rows.map((r) => ({ ...r, archived: r.archived === 1 }));
 }
 
 function checkCategoryName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM categories WHERE name = ? COLLATE NOCASE AND archived = 0').get(name) as
-    { id: string } | undefined;
+    Cols<typeof schema.categories, 'id'> | undefined;
   if (other && other.id !== selfId)
     throw new AppError('CONFLICT', `Category ${name} already exists`, { field: 'name', value: name, messageKey: 'inv.err.categoryTaken' });
 }
@@ -284,7 +307,7 @@ export function updateCategory(
   staffId: string | null,
 ): Category {
   const before = deps.sqlite.prepare('SELECT id, name, alt_name AS altName, archived FROM categories WHERE id = ?').get(input.id) as
-    (Category & { archived: number }) | undefined;
+    (CategoryRow & Cols<typeof schema.categories, 'archived'>) | undefined;
   if (!before) throw notFound('Category');
   const name = input.name ?? before.name;
   if (input.name !== undefined || input.archived === false) checkCategoryName(deps, name, before.id);
@@ -304,8 +327,7 @@ export function updateCategory(
 export function getGroup(deps: Pick<Deps, 'sqlite'>, id: string): ProductGroup {
   const g = deps.sqlite
     .prepare('SELECT id, name, alt_name AS altName, category_id AS categoryId, attributes, archived FROM product_groups WHERE id = ?')
-    .get(id) as
-    { id: string; name: string; altName: string | null; categoryId: string | null; attributes: string; archived: number } | undefined;
+    .get(id) as CamelCols<typeof schema.productGroups, 'id' | 'name' | 'altName' | 'categoryId' | 'attributes' | 'archived'> | undefined;
   if (!g) throw notFound('Product group');
   const variants = (
     deps.sqlite
@@ -314,7 +336,7 @@ export function getGroup(deps: Pick<Deps, 'sqlite'>, id: string): ProductGroup {
                 (SELECT group_concat(code, ' ') FROM barcodes b WHERE b.product_id = p.id) AS codes
          FROM products p WHERE p.group_id = ? ORDER BY p.rowid`,
       )
-      .all(id) as { id: string; sku: string; name: string; price: number; variant: string | null; archived: number; codes: string | null }[]
+      .all(id) as (Cols<typeof schema.products, 'id' | 'sku' | 'name' | 'price' | 'variant' | 'archived'> & { codes: string | null })[]
   ).map((v) => ({
     id: v.id,
     sku: v.sku,
@@ -408,7 +430,7 @@ export function addVariant(deps: Deps, input: VariantInput & { groupId: string }
   const g = getGroup(deps, input.groupId);
   const first = deps.sqlite
     .prepare('SELECT unit, tax_rate_id AS taxRateId, supplier_id AS supplierId FROM products WHERE group_id = ? ORDER BY rowid LIMIT 1')
-    .get(g.id) as { unit: Unit; taxRateId: string; supplierId: string | null } | undefined;
+    .get(g.id) as CamelCols<typeof schema.products, 'unit' | 'taxRateId' | 'supplierId'> | undefined;
   const taken = new Set(g.variants.map((v) => variantKey(g.attributes, v.variant)));
   addVariantTo(deps, g, first ?? { unit: 'each' }, input, taken, staffId);
   return getGroup(deps, g.id);
@@ -423,13 +445,14 @@ export const skuCases = (code: string): [string, string, string] => [code, code.
 
 /** A scanned or typed barcode or SKU (archived products included: stock of them still moves). */
 export function productIdByCode(deps: Pick<Deps, 'sqlite'>, code: string): string | null {
-  const byCode = deps.sqlite.prepare('SELECT product_id FROM barcodes WHERE code = ?').pluck().get(code) as string | undefined;
+  const byCode = deps.sqlite.prepare('SELECT product_id FROM barcodes WHERE code = ?').pluck().get(code) as
+    SqlRow<typeof schema.barcodes>['product_id'] | undefined;
   if (byCode) return byCode;
   return (
     (deps.sqlite
       .prepare(`SELECT id FROM products p WHERE ${SKU_ANY_CASE}`)
       .pluck()
-      .get(...skuCases(code)) as string | undefined) ?? null
+      .get(...skuCases(code)) as IdRow['id'] | undefined) ?? null
   );
 }
 
@@ -448,7 +471,7 @@ export function browseProducts(
       ? `SELECT ${HIT_COLUMNS} FROM product_sort_keys k ${q.categoryId ? '' : 'INDEXED BY product_sort_keys_zh_idx'}
            CROSS JOIN products p ON p.rowid = k.rowid WHERE ${where} ORDER BY k.zh, k.rowid LIMIT ? OFFSET ?`
       : `SELECT ${HIT_COLUMNS} FROM products p WHERE ${where} ORDER BY p.name LIMIT ? OFFSET ?`;
-  const items = deps.sqlite.prepare(sql).all(...args, q.limit, q.offset) as ProductHit[];
+  const items = deps.sqlite.prepare(sql).all(...args, q.limit, q.offset) as HitRow[];
   const total = (deps.sqlite.prepare(`SELECT COUNT(*) AS n FROM products p WHERE ${where}`).get(...args) as { n: number }).n;
   return { items, total };
 }

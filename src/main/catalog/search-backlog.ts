@@ -14,13 +14,11 @@ import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { searchDoc } from './search-text';
 import { writeSortKey } from './sort-key';
+import type { CamelCols, Cols } from '../db/rows';
+import type { products, searchBacklog as searchBacklogTable } from '../db/schema';
 
-export interface Backlog {
-  /** Products up to this rowid have their entries. */
-  through: number;
-  /** The last rowid still waiting. */
-  upto: number;
-}
+/** Products up to `through` (a rowid) have their entries; `upto` is the last rowid still waiting. */
+export type Backlog = Cols<typeof searchBacklogTable, 'through' | 'upto'>;
 
 /** Products indexed per transaction: about 25 ms of work, so a scan or a sale waits at most that. */
 const FILL_CHUNK = 1_000;
@@ -57,7 +55,7 @@ export function fillSearchBacklog(deps: Pick<Deps, 'sqlite'>, chunk = FILL_CHUNK
     const rows = cachedStatement(
       sqlite,
       'SELECT rowid AS r, name, alt_name AS altName, archived FROM products WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?',
-    ).all(b.through, b.upto, chunk) as { r: number; name: string; altName: string | null; archived: number }[];
+    ).all(b.through, b.upto, chunk) as ({ r: number } & CamelCols<typeof products, 'name' | 'altName' | 'archived'>)[];
     // A product may have an entry from before it joined the backlog: OR REPLACE rewrites it
     // (never doubles it), and an archived product loses it, as catalog/products.ts keeps them.
     const ins = cachedStatement(sqlite, 'INSERT OR REPLACE INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');

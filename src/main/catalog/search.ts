@@ -1,10 +1,12 @@
 import type { ProductHit } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import type { Sqlite } from '../db/open';
-import { HIT_COLUMNS, SKU_ANY_CASE, skuCases } from './products';
+import { HIT_COLUMNS, SKU_ANY_CASE, skuCases, type HitRow } from './products';
 import { codeFirst, codePrefixRange, ftsQuery, looksLikeCode } from './search-text';
 import { cachedStatement } from '../db/statements';
 import { backlogNameSource, searchBacklog } from './search-backlog';
+import type { SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 /** How many FTS matches are ranked in JS: enough for good ordering, bounded for speed at 1M items. */
 const CANDIDATES = 200;
@@ -45,8 +47,8 @@ function codePrefixHits(sqlite: Sqlite, q: string): ProductHit[] {
   for (const c of new Set(skuCases(q))) {
     const [from, to] = codePrefixRange(c);
     hits.push(
-      ...(cachedStatement(sqlite, SEARCH_SQL.skuPrefix).all(from, to) as (ProductHit & { matched: string })[]),
-      ...(cachedStatement(sqlite, SEARCH_SQL.codePrefix).all(from, to) as (ProductHit & { matched: string })[]),
+      ...(cachedStatement(sqlite, SEARCH_SQL.skuPrefix).all(from, to) as (HitRow & { matched: SqlRow<typeof schema.products>['sku'] })[]),
+      ...(cachedStatement(sqlite, SEARCH_SQL.codePrefix).all(from, to) as (HitRow & { matched: SqlRow<typeof schema.barcodes>['code'] })[]),
     );
   }
   hits.sort((a, b) => a.matched.length - b.matched.length || (a.matched < b.matched ? -1 : a.matched > b.matched ? 1 : 0));
@@ -75,20 +77,20 @@ export function searchProducts(deps: Pick<Deps, 'sqlite'>, typed: string, limit 
     }
   };
 
-  take(cachedStatement(sqlite, SEARCH_SQL.byCode).all(q) as ProductHit[]);
-  take(cachedStatement(sqlite, SEARCH_SQL.bySku).all(...skuCases(q)) as ProductHit[]);
+  take(cachedStatement(sqlite, SEARCH_SQL.byCode).all(q) as HitRow[]);
+  take(cachedStatement(sqlite, SEARCH_SQL.bySku).all(...skuCases(q)) as HitRow[]);
   const codesFirst = codeFirst(q);
   if (codesFirst) take(codePrefixHits(sqlite, q));
   const fts = ftsQuery(q);
   const backlog = searchBacklog(sqlite);
   if ((fts || backlog) && out.length < limit) {
-    const matches = fts ? (cachedStatement(sqlite, SEARCH_SQL.fts).all(fts) as ProductHit[]) : [];
+    const matches: ProductHit[] = fts ? (cachedStatement(sqlite, SEARCH_SQL.fts).all(fts) as HitRow[]) : [];
     const waiting = backlog && backlogNameSource(sqlite, backlog, q, CANDIDATES);
     if (waiting)
       matches.push(
         ...(cachedStatement(sqlite, `SELECT ${HIT_COLUMNS} FROM products p WHERE p.rowid IN (${waiting.sql}) AND p.archived = 0`).all(
           waiting.args,
-        ) as ProductHit[]),
+        ) as HitRow[]),
       );
     const lower = q.toLowerCase();
     matches.sort((a, b) => score(a, lower) - score(b, lower) || a.name.length - b.name.length || a.name.localeCompare(b.name));

@@ -10,6 +10,8 @@ import { cachedStatement } from '../db/statements';
 import { localizedName } from '../../shared/names';
 import { pinyinSyllables } from './search-text';
 import type { BackgroundWork } from '../db/background';
+import type { CamelCols, SqlRow } from '../db/rows';
+import type { products, syncState } from '../db/schema';
 
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
 
@@ -44,7 +46,8 @@ export interface SortKeyFill {
 
 const FILL_KEY = 'sortKeysFill';
 const readFill = (sqlite: Sqlite) => {
-  const raw = cachedStatement(sqlite, 'SELECT value FROM sync_state WHERE key = ?', 'pluck').get(FILL_KEY) as string | undefined;
+  const raw = cachedStatement(sqlite, 'SELECT value FROM sync_state WHERE key = ?', 'pluck').get(FILL_KEY) as
+    SqlRow<typeof syncState>['value'] | undefined;
   return raw === undefined ? null : (JSON.parse(raw) as SortKeyFill);
 };
 const writeFill = (sqlite: Sqlite, fill: SortKeyFill | null) => {
@@ -83,7 +86,7 @@ export function fillSortKeysStep(sqlite: Sqlite, chunk = 500): boolean {
     'SELECT rowid AS r, name, alt_name AS altName FROM products WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?',
   );
   sqlite.transaction(() => {
-    const rows = page.all(fill.upto, fill.target, chunk) as { r: number; name: string; altName: string | null }[];
+    const rows = page.all(fill.upto, fill.target, chunk) as ({ r: number } & CamelCols<typeof products, 'name' | 'altName'>)[];
     for (const p of rows) writeSortKey(sqlite, p.r, p);
     writeFill(sqlite, rows.length < chunk ? null : { upto: rows[rows.length - 1]!.r, target: fill.target });
   })();

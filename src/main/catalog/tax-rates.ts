@@ -3,15 +3,11 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { UNSTAMPED } from '../db/write-path';
+import type { CamelCols, Cols } from '../db/rows';
+import type { taxRates } from '../db/schema';
 
-interface Row {
-  id: string;
-  name: string;
-  rateBp: number;
-  isDefault: number;
-  archived: number;
-  products: number;
-}
+type Row = CamelCols<typeof taxRates, 'id' | 'name' | 'rateBp' | 'isDefault' | 'archived'> & { products: number };
+type IdRow = Cols<typeof taxRates, 'id'>;
 
 const SELECT = `SELECT t.id, t.name, t.rate_bp AS rateBp, t.is_default AS isDefault, t.archived,
                        (SELECT COUNT(*) FROM products p WHERE p.tax_rate_id = t.id AND p.archived = 0) AS products
@@ -33,7 +29,7 @@ export function listTaxRates(deps: Pick<Deps, 'sqlite'>): TaxRateInfo[] {
 
 function checkName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
   const other = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE name = ? COLLATE NOCASE AND archived = 0').get(name) as
-    { id: string } | undefined;
+    IdRow | undefined;
   if (other && other.id !== selfId)
     throw new AppError('CONFLICT', `A tax rate named ${name} already exists`, {
       field: 'name',
@@ -44,7 +40,7 @@ function checkName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | nu
 
 /** The one default: new items get it. Setting one clears the others. */
 function makeDefault(deps: Deps, id: string): void {
-  const others = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE is_default = 1 AND id <> ?').all(id) as { id: string }[];
+  const others = deps.sqlite.prepare('SELECT id FROM tax_rates WHERE is_default = 1 AND id <> ?').all(id) as IdRow[];
   for (const o of others) {
     deps.sqlite.prepare('UPDATE tax_rates SET is_default = 0 WHERE id = ?').run(o.id);
   }

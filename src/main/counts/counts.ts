@@ -1,4 +1,4 @@
-import type { CountDetail, CountLine, CountSession, VarianceReport, VarianceRow } from '../../shared/api/inventory-types';
+import type { CountDetail, CountSession, VarianceReport, VarianceRow } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
@@ -6,6 +6,8 @@ import { productIdByCode } from '../catalog/products';
 import { levelAt, recordMovement } from '../inventory/ledger';
 import { getLocation } from '../inventory/stock';
 import { UNSTAMPED } from '../db/write-path';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
+import type { countLines, countSessions, products, stockLevels, stockLocations } from '../db/schema';
 
 /**
  * Stock counts. A line remembers the level at the moment the item was first counted, so sales
@@ -19,10 +21,17 @@ type Status = CountSession['status'];
 const SESSION = `c.id, c.name, c.scope, c.location_id AS locationId, l.name AS locationName, c.category_id AS categoryId, c.blind, c.status,
   c.created_at AS createdAt, c.approved_at AS approvedAt, (SELECT COUNT(*) FROM count_lines x WHERE x.session_id = c.id) AS counted`;
 
+type SessionRow = CamelCols<
+  typeof countSessions,
+  'id' | 'name' | 'scope' | 'locationId' | 'categoryId' | 'blind' | 'status' | 'createdAt' | 'approvedAt'
+> & { locationName: SqlRow<typeof stockLocations>['name']; counted: number };
+
+type ProductCols = CamelCols<typeof products, 'sku' | 'name' | 'altName' | 'unit'>;
+
 function getSession(deps: Pick<Deps, 'sqlite'>, id: string): CountSession {
   const row = deps.sqlite
     .prepare(`SELECT ${SESSION} FROM count_sessions c JOIN stock_locations l ON l.id = c.location_id WHERE c.id = ?`)
-    .get(id) as (Omit<CountSession, 'blind'> & { blind: number }) | undefined;
+    .get(id) as SessionRow | undefined;
   if (!row) throw notFound('Count', { id });
   return { ...row, blind: row.blind === 1 };
 }
@@ -33,7 +42,7 @@ export function listCounts(deps: Pick<Deps, 'sqlite'>, status?: Status): CountSe
       `SELECT ${SESSION} FROM count_sessions c JOIN stock_locations l ON l.id = c.location_id
        ${status ? 'WHERE c.status = ?' : ''} ORDER BY c.created_at DESC LIMIT 200`,
     )
-    .all(...(status ? [status] : [])) as (Omit<CountSession, 'blind'> & { blind: number })[];
+    .all(...(status ? [status] : [])) as SessionRow[];
   return rows.map((r) => ({ ...r, blind: r.blind === 1 }));
 }
 
@@ -46,7 +55,7 @@ export function getCount(deps: Pick<Deps, 'sqlite'>, id: string): CountDetail {
         `SELECT x.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, x.counted, x.expected, x.counted_at AS countedAt
          FROM count_lines x JOIN products p ON p.id = x.product_id WHERE x.session_id = ? ORDER BY x.counted_at DESC, x.rowid DESC`,
       )
-      .all(id) as CountLine[]
+      .all(id) as (CamelCols<typeof countLines, 'productId' | 'counted' | 'expected' | 'countedAt'> & ProductCols)[]
   ).map((l) => (hide ? { ...l, expected: null } : l));
   return { ...session, lines };
 }
@@ -81,7 +90,7 @@ export function createCount(
 
 function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev: number) => number, staffId: string | null): void {
   const p = deps.sqlite.prepare('SELECT category_id AS categoryId, name FROM products WHERE id = ?').get(productId) as
-    { categoryId: string | null; name: string } | undefined;
+    CamelCols<typeof products, 'categoryId' | 'name'> | undefined;
   if (!p) throw notFound('Product', { productId });
   if (s.categoryId && p.categoryId !== s.categoryId)
     throw new AppError('VALIDATION', `${p.name} is not in the category of this count`, {
@@ -93,7 +102,7 @@ function setLine(deps: Deps, s: CountSession, productId: string, counted: (prev:
   const prev = deps.sqlite
     .prepare('SELECT counted FROM count_lines WHERE session_id = ? AND product_id = ?')
     .pluck()
-    .get(s.id, productId) as number | undefined;
+    .get(s.id, productId) as SqlRow<typeof countLines>['counted'] | undefined;
   const now = deps.clock();
   const value = counted(prev ?? 0);
   if (value < 0 || value > 100_000_000) throw new AppError('VALIDATION', 'Counted quantity out of range', { field: 'qty' });
@@ -152,7 +161,9 @@ function uncountedInScope(deps: Pick<Deps, 'sqlite'>, s: CountSession): Variance
            AND NOT EXISTS (SELECT 1 FROM count_lines x WHERE x.session_id = @id AND x.product_id = s.product_id)
          ORDER BY p.name`,
       )
-      .all({ loc: s.locationId, cat: s.categoryId, id: s.id }) as Omit<VarianceRow, 'counted' | 'variance' | 'value'>[]
+      .all({ loc: s.locationId, cat: s.categoryId, id: s.id }) as (CamelCols<typeof stockLevels, 'productId'> &
+      ProductCols &
+      Cols<typeof products, 'cost'> & { expected: SqlRow<typeof stockLevels>['qty'] })[]
   ).map((r) => ({ ...r, counted: null, variance: -r.expected, value: Math.round((-r.expected * r.cost) / 1000) }));
 }
 
@@ -164,7 +175,7 @@ export function varianceReport(deps: Pick<Deps, 'sqlite'>, id: string): Variance
         `SELECT x.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, x.expected, x.counted, p.cost
          FROM count_lines x JOIN products p ON p.id = x.product_id WHERE x.session_id = ? ORDER BY p.name`,
       )
-      .all(id) as Omit<VarianceRow, 'variance' | 'value'>[]
+      .all(id) as (CamelCols<typeof countLines, 'productId' | 'expected' | 'counted'> & ProductCols & Cols<typeof products, 'cost'>)[]
   ).map((r) => {
     const variance = r.counted! - r.expected;
     return { ...r, variance, value: Math.round((variance * r.cost) / 1000) };

@@ -26,3 +26,23 @@ export type SqlRow<T extends Table> = {
 
 /** Some columns of a table's row, by their names in the database. */
 export type Cols<T extends Table, K extends keyof SqlRow<T>> = Pick<SqlRow<T>, K>;
+
+/** `closed_at` → `closedAt`. */
+type Camel<S extends string> = S extends `${infer H}_${infer R}` ? `${H}${Capitalize<Camel<R>>}` : S;
+
+/**
+ * A table's row under the camelCase of its columns' database names, as statements alias them
+ * (`closed_at AS closedAt`): renaming the column in the database still fails the typecheck.
+ */
+export type CamelRow<T extends Table> = {
+  [K in keyof T['_']['columns'] as Camel<T['_']['columns'][K]['_']['name']>]: Nullable<
+    T['_']['columns'][K],
+    RawValue<T['_']['columns'][K]>
+  >;
+};
+
+/** Some columns under those aliases: `CamelCols<typeof shiftCloses, 'closedAt' | 'report'>`. */
+export type CamelCols<T extends Table, K extends keyof CamelRow<T>> = Pick<CamelRow<T>, K>;
+
+/** Columns of an outer-joined table: each is null when no row matched. */
+export type Outer<R> = { [K in keyof R]: R[K] | null };

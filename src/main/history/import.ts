@@ -15,6 +15,9 @@ import { dropStaged, stagedMemo, stagedText } from '../inventory/csv';
 import { detectFormat, digitsOf, email, money, parseTable, phone, RowError, safeText, sourceOf, tender, when, type Table } from './formats';
 import { customerFields, SALE_ROWS, type CustomerIn, type HeadIn, type LineIn, type RowContext } from './rows';
 import { UNSTAMPED } from '../db/write-path';
+import type { CamelCols, SqlRow } from '../db/rows';
+import type { Unit } from '../../shared/units';
+import type * as schema from '../db/schema';
 
 /**
  * A store's past brought along: customers, and sales history from the till a shop leaves.
@@ -99,26 +102,28 @@ interface CustomersChecked {
   errors: ImportError[];
 }
 
+type CustomerId = SqlRow<typeof schema.customers>['id'];
+
 /** Existing customers by lower-cased email and by phone digits, looked up set-wise. */
 function customerIndex(deps: D, emails: Set<string>, phones: Set<string>, names: Set<string>) {
   const byEmail = new Map(
     deps.sqlite
       .prepare('SELECT lower(email), id FROM customers WHERE email IS NOT NULL AND lower(email) IN (SELECT value FROM json_each(?))')
       .raw()
-      .all(JSON.stringify([...emails])) as [string, string][],
+      .all(JSON.stringify([...emails])) as [SqlRow<typeof schema.customers>['email'] & string, CustomerId][],
   );
   const byPhone = new Map(
     deps.sqlite
       .prepare('SELECT phone_digits, id FROM customers WHERE phone_digits IN (SELECT value FROM json_each(?))')
       .raw()
-      .all(JSON.stringify([...phones])) as [string, string][],
+      .all(JSON.stringify([...phones])) as [SqlRow<typeof schema.customers>['phone_digits'] & string, CustomerId][],
   );
   // A name matches only when one customer has it.
   const byName = new Map<string, string | null>();
   for (const [name, id] of deps.sqlite
     .prepare('SELECT name, id FROM customers WHERE name IN (SELECT value FROM json_each(?))')
     .raw()
-    .all(JSON.stringify([...names])) as [string, string][])
+    .all(JSON.stringify([...names])) as [SqlRow<typeof schema.customers>['name'], CustomerId][])
     byName.set(name, byName.has(name) ? null : id);
   return { byEmail, byPhone, byName };
 }
@@ -254,7 +259,10 @@ function commitCustomers(
       created++;
     }
     // Balances are brought to what the file says: a second import of the same file adds nothing.
-    const cur = balances.get(id, id) as { credit: number; points: number };
+    const cur = balances.get(id, id) as {
+      credit: SqlRow<typeof schema.storeCredit>['delta'];
+      points: SqlRow<typeof schema.loyaltyPoints>['delta'];
+    };
     if (r.credit !== null && r.credit !== cur.credit)
       addCredit(deps, { customerId: id, delta: r.credit - cur.credit, kind: 'adjust', refId: null, staffId, note: 'import' });
     if (r.points !== null && r.points !== cur.points)
@@ -288,11 +296,17 @@ interface Product {
   sku: string;
   name: string;
   altName: string | null;
-  unit: 'each' | 'kg';
+  /** A catalog product may be sold in any unit; one the import makes is `each` or `kg`. */
+  unit: Unit;
   cost: number;
   categoryId: string | null;
   taxBp: number;
 }
+
+/** A product as the statements below read it; it must fit `Product`. */
+type ProductRow = CamelCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'cost' | 'categoryId'> & {
+  taxBp: SqlRow<typeof schema.taxRates>['rate_bp'];
+};
 
 interface NewProduct {
   id: string;
@@ -398,13 +412,15 @@ function checkSales(deps: D, text: string): SalesChecked {
     deps.sqlite
       .prepare('SELECT checkout_id FROM orders WHERE checkout_id IN (SELECT value FROM json_each(?))')
       .pluck()
-      .all(JSON.stringify(checkoutIds)) as string[],
+      .all(JSON.stringify(checkoutIds)) as SqlRow<typeof schema.orders>['checkout_id'][],
   );
   const numbers = new Set(
     deps.sqlite
       .prepare('SELECT number FROM orders WHERE number IN (SELECT value FROM json_each(?))')
       .pluck()
-      .all(JSON.stringify([...groups.values()].flatMap((g) => (g.head ? [g.head.number] : [])))) as string[],
+      .all(JSON.stringify([...groups.values()].flatMap((g) => (g.head ? [g.head.number] : [])))) as SqlRow<
+      typeof schema.orders
+    >['number'][],
   );
 
   // 3. Each order whole: lines, tax, tenders, customer keys.
@@ -578,7 +594,7 @@ function matchProducts(deps: D, orders: OrderIn[]): Map<string, Product> {
       ? []
       : (deps.sqlite
           .prepare(`SELECT ${cols}, k.value AS k FROM json_each(?) k ${join} JOIN tax_rates t ON t.id = p.tax_rate_id`)
-          .all(JSON.stringify([...keys])) as (Product & { k: string })[]);
+          .all(JSON.stringify([...keys])) as (ProductRow & { k: string })[]);
   const bySku = new Map(q('CROSS JOIN products p ON p.sku = k.value', skus).map((p) => [p.k.toLowerCase(), p]));
   const byCode = new Map(
     q('CROSS JOIN barcodes b ON b.code = k.value CROSS JOIN products p ON p.id = b.product_id', codes).map((p) => [p.k, p]),
@@ -652,7 +668,9 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
   const source = sourceOf(c.format!);
   const now = deps.clock();
   const taxRateId = defaultTaxRateId(deps);
-  const taxBp = deps.sqlite.prepare('SELECT rate_bp FROM tax_rates WHERE id = ?').pluck().get(taxRateId) as number;
+  const taxBp = deps.sqlite.prepare('SELECT rate_bp FROM tax_rates WHERE id = ?').pluck().get(taxRateId) as SqlRow<
+    typeof schema.taxRates
+  >['rate_bp'];
 
   // Products the catalog lacked: archived, so they are never offered for sale, but the past sales keep their names.
   const insProduct = cachedStatement(
@@ -664,7 +682,7 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
   const skuOwner = deps.sqlite.prepare('SELECT id FROM products WHERE sku = ? OR id = ?').pluck();
   for (const [key, p] of c.newProducts) {
     // A product made by an earlier import (or on another terminal) is taken as it is.
-    const owner = skuOwner.get(p.sku, p.id) as string | undefined;
+    const owner = skuOwner.get(p.sku, p.id) as SqlRow<typeof schema.products>['id'] | undefined;
     const id = owner ?? p.id;
     if (!owner) {
       insProduct.run(p.id, p.sku, p.name, p.unit, p.price, taxRateId, now, now, UNSTAMPED);
@@ -673,7 +691,7 @@ function commitSales(deps: D, c: Omit<SalesChecked, 'table'>, staffId: string): 
       .prepare(
         'SELECT p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.cost, p.category_id AS categoryId, ? AS taxBp FROM products p WHERE p.id = ?',
       )
-      .get(taxBp, id) as Product;
+      .get(taxBp, id) as ProductRow;
     products.set(key, row);
   }
 

@@ -5,6 +5,8 @@
  */
 import { RFM_SEGMENTS, type CustomerInsight, type CustomerRow, type RfmSegment } from '../../shared/api/insight';
 import type { Deps } from '../deps';
+import type { CamelCols, SqlRow } from '../db/rows';
+import type { customers, rollupCustomers } from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;
 
@@ -45,7 +47,7 @@ function nameLookup(deps: Sql): (id: string) => string | null {
   if (!has) return () => null;
   try {
     const stmt = deps.sqlite.prepare('SELECT name FROM customers WHERE id = ?').pluck();
-    return (id) => (stmt.get(id) as string | undefined) ?? null;
+    return (id) => (stmt.get(id) as SqlRow<typeof customers>['name'] | undefined) ?? null;
   } catch {
     return () => null;
   }
@@ -54,7 +56,7 @@ function nameLookup(deps: Sql): (id: string) => string | null {
 export function scoreCustomers(deps: Sql, now: number): Scored[] {
   const rows = deps.sqlite
     .prepare('SELECT customer_id AS customerId, orders, sales - refunds AS sales, last_at AS lastAt FROM rollup_customers WHERE orders > 0')
-    .all() as { customerId: string; orders: number; sales: number; lastAt: number }[];
+    .all() as CamelCols<typeof rollupCustomers, 'customerId' | 'orders' | 'sales' | 'lastAt'>[];
   // Recency: more recent = higher score, so score the negated age.
   const r = quintiles(rows.map((c) => c.lastAt));
   const f = quintiles(rows.map((c) => c.orders));

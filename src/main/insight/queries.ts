@@ -20,7 +20,9 @@ import { AppError } from '../errors';
 import { DIM, M_COLS, type Dim, type Measures } from './rollups';
 import { bucketVector, savePacked, warmUp } from './vectors';
 import { businessDaySettings } from './settings';
-import { lineGramsSql, MASS_UNITS, wholeGrams, type Unit } from '../../shared/units';
+import { lineGramsSql, MASS_UNITS, wholeGrams } from '../../shared/units';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 /** Raw SQL over lines `l`: pieces only, and the mass of weighed lines (as the rollups keep them). */
 const RAW_PIECES = `CASE WHEN l.unit IN (${MASS_UNITS.map((u) => `'${u}'`).join(', ')}) THEN 0 ELSE l.qty END`;
@@ -59,6 +61,10 @@ export function previousRange(r: DayRange): DayRange {
 
 export type M = Measures;
 
+/** The measures summed over rollup rows (`M_SUM`), each under its column's property name. */
+type Sums = CamelCols<typeof schema.rollupHourly, keyof M>;
+type KeyRef = Cols<typeof schema.insightKeys, 'ref' | 'k'>;
+
 const M_SUM = (sign = '') =>
   M_COLS.split(', ')
     .map((c) => `COALESCE(SUM(${sign}${c}), 0) AS ${c.replace(/_(\w)/, (_, x: string) => x.toUpperCase())}`)
@@ -88,7 +94,7 @@ export function kpisOf(m: M): Kpis {
 // Rollup queries
 
 export function totalsOf(deps: Sql, r: DayRange): M {
-  return deps.sqlite.prepare(`SELECT ${M_SUM()} FROM rollup_hourly WHERE day BETWEEN ? AND ?`).get(r.from, r.to) as M;
+  return deps.sqlite.prepare(`SELECT ${M_SUM()} FROM rollup_hourly WHERE day BETWEEN ? AND ?`).get(r.from, r.to) as Sums;
 }
 
 export function summary(deps: Sql, input: { from: string; to: string; compare?: boolean }): SummaryResult {
@@ -161,9 +167,7 @@ function pointsFrom(days: Map<number, M>, r: DayRange, g: SeriesResult['granular
 function dailyFromRollups(deps: Sql, r: DayRange): Map<number, M> {
   const rows = deps.sqlite
     .prepare(`SELECT day, ${M_SUM()} FROM rollup_hourly WHERE day BETWEEN ? AND ? GROUP BY day`)
-    .all(r.from, r.to) as (M & {
-    day: number;
-  })[];
+    .all(r.from, r.to) as (Sums & Cols<typeof schema.rollupHourly, 'day'>)[];
   return new Map(rows.map((row) => [row.day, row]));
 }
 
@@ -187,7 +191,7 @@ export function heatmap(deps: Sql, input: { from: string; to: string }): HeatCel
     .prepare(
       'SELECT (day + 3) % 7 AS weekday, hour, SUM(orders) AS orders, SUM(sales) AS sales FROM rollup_hourly WHERE day BETWEEN ? AND ? GROUP BY 1, 2',
     )
-    .all(r.from, r.to) as HeatCell[];
+    .all(r.from, r.to) as ({ weekday: number; orders: number; sales: number } & Cols<typeof schema.rollupHourly, 'hour'>)[];
   return rows.filter((c) => c.orders !== 0 || c.sales !== 0).sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
 }
 
@@ -209,7 +213,7 @@ export function keyedTotals(deps: Sql, dim: Dim, r: DayRange, only?: number[]): 
   );
   const args: unknown[] = [planJson(r), dim];
   if (only) args.push(JSON.stringify(only));
-  return (stmt.all(...args) as (M & { ref: string; k: number })[]).filter(
+  return (stmt.all(...args) as (Sums & KeyRef)[]).filter(
     (m) => m.orders !== 0 || m.sales !== 0 || m.rCount !== 0 || m.rAmount !== 0 || m.units !== 0,
   );
 }
@@ -222,7 +226,7 @@ function refsOf(deps: Sql, ks: number[]): Map<number, string> {
     const rows = deps.sqlite
       .prepare('SELECT k, ref FROM insight_keys WHERE k IN (SELECT value FROM json_each(?))')
       .raw()
-      .all(JSON.stringify(missing)) as [number, string][];
+      .all(JSON.stringify(missing)) as [KeyRef['k'], KeyRef['ref']][];
     for (const [k, ref] of rows) cache.set(k, ref);
   }
   return cache;
@@ -261,7 +265,7 @@ function rankedProducts(
   let value: (k: number) => number = (k) => metric[k]!;
   if (sort === 'price') {
     const price = deps.sqlite.prepare('SELECT price FROM products WHERE id = ?').pluck();
-    const prices = new Map(active.map((k) => [k, (price.get(refs.get(k)) as number | undefined) ?? 0]));
+    const prices = new Map(active.map((k) => [k, (price.get(refs.get(k)) as SqlRow<typeof schema.products>['price'] | undefined) ?? 0]));
     value = (k) => prices.get(k)!;
   }
   const sign = dir === 'asc' ? 1 : -1;
@@ -316,7 +320,7 @@ export function productList(
   }
   const info = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, price, unit FROM products WHERE id = ?');
   const items = page.map((x): ProductPerf => {
-    const p = (info.get(x.id) as { sku: string; name: string; altName: string | null; price: number; unit: Unit } | undefined) ?? {
+    const p = (info.get(x.id) as CamelCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'price' | 'unit'> | undefined) ?? {
       sku: '?',
       name: x.id,
       altName: null,
@@ -349,7 +353,7 @@ export function categoryPerf(deps: Sql, input: { from: string; to: string }): Ca
   return keyedTotals(deps, DIM.category, r)
     .map((m): CategoryPerf => {
       const k = kpisOf(m);
-      const c = m.ref ? (info.get(m.ref) as { name: string; altName: string | null } | undefined) : undefined;
+      const c = m.ref ? (info.get(m.ref) as CamelCols<typeof schema.categories, 'name' | 'altName'> | undefined) : undefined;
       return {
         categoryId: m.ref || null,
         name: c?.name ?? null,
@@ -379,7 +383,7 @@ export function staffPerf(deps: Sql, input: { from: string; to: string }): Staff
   return keyedTotals(deps, DIM.staff, r)
     .map((m) => ({
       staffId: m.ref,
-      name: (name.get(m.ref) as string | undefined) ?? '?',
+      name: (name.get(m.ref) as SqlRow<typeof schema.staff>['name'] | undefined) ?? '?',
       orders: m.orders,
       sales: m.sales,
       avgBasket: m.orders > 0 ? Math.round(m.sales / m.orders) : 0,
@@ -479,7 +483,13 @@ export function rawProductTotals(
               SUM((l.cost * l.qty + 500) / 1000) AS cost, SUM(l.total - l.tax) AS net
        FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.created_at >= ? AND o.created_at < ? GROUP BY l.product_id`,
     )
-    .all(start, end) as { id: string; units: number; sales: number; orders: number; cost: number; net: number }[];
+    .all(start, end) as ({ id: SqlRow<typeof schema.orderLines>['product_id'] } & {
+    units: number;
+    sales: number;
+    orders: number;
+    cost: number;
+    net: number;
+  })[];
   return new Map(rows.map((x) => [x.id, x]));
 }
 
@@ -495,7 +505,7 @@ export function rawTopProducts(
        FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.created_at >= ? AND o.created_at < ?
        GROUP BY l.product_id ORDER BY revenue DESC, l.product_id LIMIT ?`,
     )
-    .all(start, end, input.limit) as { productId: string; revenue: number; units: number }[];
+    .all(start, end, input.limit) as (CamelCols<typeof schema.orderLines, 'productId'> & { revenue: number; units: number })[];
 }
 
 export function rawPaymentMix(deps: Sql, input: { from: string; to: string }): TenderMix[] {
@@ -507,7 +517,7 @@ export function rawPaymentMix(deps: Sql, input: { from: string; to: string }): T
        FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.created_at >= ? AND o.created_at < ? GROUP BY p.kind
        ORDER BY amount DESC, p.kind`,
     )
-    .all(start, end) as TenderMix[];
+    .all(start, end) as (Cols<typeof schema.payments, 'kind'> & { orders: number; amount: number; refunds: number })[];
 }
 
 export function rawCategoryTotals(deps: Sql, r: DayRange): Map<string, { units: number; grams: number; sales: number; orders: number }> {
@@ -519,7 +529,12 @@ export function rawCategoryTotals(deps: Sql, r: DayRange): Map<string, { units: 
        FROM order_lines l JOIN orders o ON o.id = l.order_id LEFT JOIN products p ON p.id = l.product_id
        WHERE o.created_at >= ? AND o.created_at < ? GROUP BY 1`,
     )
-    .all(start, end) as { id: string; units: number; grams: number; sales: number; orders: number }[];
+    .all(start, end) as ({ id: NonNullable<SqlRow<typeof schema.products>['category_id']> } & {
+    units: number;
+    grams: number;
+    sales: number;
+    orders: number;
+  })[];
   return new Map(rows.map((x) => [x.id, x]));
 }
 
@@ -529,6 +544,6 @@ export function rawStaffTotals(deps: Sql, r: DayRange): Map<string, { orders: nu
     .prepare(
       'SELECT staff_id AS id, COUNT(*) AS orders, SUM(total) AS sales FROM orders WHERE created_at >= ? AND created_at < ? GROUP BY staff_id',
     )
-    .all(start, end) as { id: string; orders: number; sales: number }[];
+    .all(start, end) as ({ id: SqlRow<typeof schema.orders>['staff_id'] } & { orders: number; sales: number })[];
   return new Map(rows.map((x) => [x.id, x]));
 }

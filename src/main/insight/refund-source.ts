@@ -5,14 +5,16 @@
  * open shift (the Z report's cash refunds).
  */
 import type { Deps } from '../deps';
-import { applyToRollups, ROLLUP_SOURCES, type RollupEvent, type RollupLine } from './rollups';
+import { applyToRollups, ROLLUP_SOURCES, type RollupEvent } from './rollups';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
+import type { orderLines, products, refundLines, refunds, refundTenders } from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;
 
 export function refundEvent(deps: Sql, refundId: string): RollupEvent {
   const r = deps.sqlite
     .prepare('SELECT id, created_at AS at, staff_id AS staffId, customer_id AS customerId FROM refunds WHERE id = ?')
-    .get(refundId) as { id: string; at: number; staffId: string | null; customerId: string | null };
+    .get(refundId) as CamelCols<typeof refunds, 'id' | 'staffId' | 'customerId'> & { at: SqlRow<typeof refunds>['created_at'] };
   const lines = deps.sqlite
     .prepare(
       `SELECT rl.product_id AS productId, p.category_id AS categoryId, rl.qty, rl.amount, rl.tax, 0 AS discount,
@@ -21,10 +23,11 @@ export function refundEvent(deps: Sql, refundId: string): RollupEvent {
        FROM refund_lines rl LEFT JOIN order_lines ol ON ol.id = rl.order_line_id LEFT JOIN products p ON p.id = rl.product_id
        WHERE rl.refund_id = ? ORDER BY rl.rowid`,
     )
-    .all(refundId) as RollupLine[];
+    .all(refundId) as (CamelCols<typeof refundLines, 'productId' | 'qty' | 'amount' | 'tax'> &
+    Outer<CamelCols<typeof products, 'categoryId'>> & { discount: 0; cost: number; unit: SqlRow<typeof orderLines>['unit'] })[];
   const payments = deps.sqlite
     .prepare('SELECT method AS kind, amount FROM refund_tenders WHERE refund_id = ? ORDER BY rowid')
-    .all(refundId) as { kind: string; amount: number }[];
+    .all(refundId) as ({ kind: SqlRow<typeof refundTenders>['method'] } & Cols<typeof refundTenders, 'amount'>)[];
   return { kind: 'refund', ...r, shiftId: null, lines, payments };
 }
 
@@ -39,7 +42,7 @@ export function recordRefundInsight(
 function* allRefunds(deps: Sql): Iterable<RollupEvent> {
   const has = deps.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'refunds'").get();
   if (!has) return;
-  const ids = deps.sqlite.prepare('SELECT id FROM refunds ORDER BY rowid').pluck().all() as string[];
+  const ids = deps.sqlite.prepare('SELECT id FROM refunds ORDER BY rowid').pluck().all() as SqlRow<typeof refunds>['id'][];
   for (const id of ids) yield refundEvent(deps, id);
 }
 

@@ -21,6 +21,8 @@ import { cachedStatement } from '../db/statements';
 import { OPEN_SHIFT_SQL } from '../shifts/shifts';
 import { inTransaction } from '../db/open';
 import { isUnit, isWeighed, lineGrams, lineGramsSql, MASS_UNITS } from '../../shared/units';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 /** SQL: the line `l` is weighed (its quantity is a mass, not pieces). */
 const WEIGHED_SQL = `l.unit IN (${MASS_UNITS.map((u) => `'${u}'`).join(', ')})`;
@@ -161,9 +163,12 @@ const SQL = {
 
 const prepared = (deps: Sql, sql: string) => cachedStatement(deps.sqlite, sql);
 
+type KeyRow = SqlRow<typeof schema.insightKeys>;
+type LineRow = SqlRow<typeof schema.orderLines>;
+
 /** The compact key of a product, category, staff member or tender (created on first use). */
 export function keyOf(deps: Sql, dim: Dim, ref: string): number {
-  const k = cachedStatement(deps.sqlite, SQL.keyGet, 'pluck').get(dim, ref) as number | undefined;
+  const k = cachedStatement(deps.sqlite, SQL.keyGet, 'pluck').get(dim, ref) as SqlRow<typeof schema.insightKeys>['k'] | undefined;
   if (k !== undefined) return k;
   return Number(prepared(deps, SQL.keyIns).run(dim, ref).lastInsertRowid);
 }
@@ -253,7 +258,9 @@ export function applyToRollups(
     for (let i = 0; i < basket.length; i++) for (let j = i + 1; j < basket.length; j++) pair.run(basket[i], basket[j]);
   } else if (opts.shiftTallies !== false) {
     const shiftId =
-      event.shiftId ?? (cachedStatement(deps.sqlite, OPEN_SHIFT_SQL, 'pluck').get(deps.terminalCode) as string | undefined) ?? null;
+      event.shiftId ??
+      (cachedStatement(deps.sqlite, OPEN_SHIFT_SQL, 'pluck').get(deps.terminalCode) as SqlRow<typeof schema.shifts>['id'] | undefined) ??
+      null;
     if (shiftId) {
       const tally = prepared(deps, SQL.tally);
       tally.run(shiftId, 'refund', '', whole.rAmount);
@@ -477,13 +484,17 @@ function addInto(into: Float64Array, m: Float64Array): void {
 /** The sale event of a stored order (lines, tenders, staff, customer, shift). */
 export function saleEvent(deps: Sql, orderId: string): RollupEvent | null {
   const o = prepared(deps, SQL.saleOrder).get(orderId) as
-    { id: string; at: number; staffId: string; customerId: string | null; shiftId: string | null; source: string | null } | undefined;
+    | (CamelCols<typeof schema.orders, 'id' | 'staffId' | 'customerId' | 'shiftId' | 'source'> & {
+        at: SqlRow<typeof schema.orders>['created_at'];
+      })
+    | undefined;
   if (!o) return null;
-  const lines = prepared(deps, SQL.saleLines).all(orderId) as RollupLine[];
-  const payments = prepared(deps, SQL.salePayments).all(orderId) as {
-    kind: string;
-    amount: number;
-  }[];
+  const lines = prepared(deps, SQL.saleLines).all(orderId) as (CamelCols<
+    typeof schema.orderLines,
+    'productId' | 'qty' | 'tax' | 'discount' | 'unit'
+  > &
+    CamelCols<typeof schema.products, 'categoryId'> & { amount: SqlRow<typeof schema.orderLines>['total']; cost: number })[];
+  const payments = prepared(deps, SQL.salePayments).all(orderId) as Cols<typeof schema.payments, 'kind' | 'amount'>[];
   return { kind: 'sale', ...o, lines, payments };
 }
 
@@ -523,7 +534,7 @@ export function applyPendingInsight(deps: InsightDeps): number {
     ensureChannelRollups(deps);
     let n = 0;
     for (;;) {
-      const batch = prepared(deps, SQL.pending).all() as { seq: number; orderId: string }[];
+      const batch = prepared(deps, SQL.pending).all() as CamelCols<typeof schema.insightPending, 'seq' | 'orderId'>[];
       if (batch.length === 0) return n;
       for (const { orderId } of batch) {
         const event = saleEvent(deps, orderId);
@@ -572,7 +583,7 @@ export function rebuildRollups(
   // In pages: a connection cannot write while it iterates a query.
   const page = db.prepare('SELECT rowid, id, created_at FROM orders WHERE rowid > ? ORDER BY rowid LIMIT 50000').raw();
   for (let last = 0; ;) {
-    const rows = page.all(last) as [number, string, number][];
+    const rows = page.all(last) as [number, SqlRow<typeof schema.orders>['id'], SqlRow<typeof schema.orders>['created_at']][];
     if (rows.length === 0) break;
     for (const row of rows) {
       const { day, hour } = businessBucket(row[2], timezone, cutoffHour);
@@ -669,7 +680,9 @@ export function rebuildRollups(
 
   // Baskets: the first BASKET_CAP distinct products of each order, by line position (the lines'
   // index gives them in that order, so nothing is sorted).
-  const keyOfProduct = new Map(db.prepare(`SELECT ref, k FROM insight_keys WHERE dim = ${DIM.product}`).raw().all() as [string, number][]);
+  const keyOfProduct = new Map(
+    db.prepare(`SELECT ref, k FROM insight_keys WHERE dim = ${DIM.product}`).raw().all() as [KeyRow['ref'], KeyRow['k']][],
+  );
   // Pairs counted in memory (one pass over the baskets in order), then written once: far cheaper
   // than a self-join sorting tens of millions of pair rows.
   const items = new Map<number, number>();
@@ -690,7 +703,7 @@ export function rebuildRollups(
     basket = [];
   };
   const lines = db.prepare('SELECT order_id, product_id FROM order_lines ORDER BY order_id, position').raw();
-  for (const [orderId, productId] of lines.iterate() as IterableIterator<[string, string]>) {
+  for (const [orderId, productId] of lines.iterate() as IterableIterator<[LineRow['order_id'], LineRow['product_id']]>) {
     if (orderId !== current) {
       flush();
       current = orderId;
@@ -732,7 +745,7 @@ export function ensureChannelRollups(deps: InsightDeps): void {
          AND NOT EXISTS (SELECT 1 FROM insight_pending q WHERE q.order_id = o.id)`,
       )
       .pluck()
-      .all() as string[];
+      .all() as SqlRow<typeof schema.orders>['id'][];
     const deltas: BucketDelta[] = [];
     for (const id of ids) {
       const e = saleEvent(deps, id);
@@ -756,8 +769,8 @@ export function markRollupSettings(deps: Sql, timezone: string, cutoffHour: numb
 /** For tests and diagnostics: the year span of the stored rollups. */
 export function rollupYears(deps: Sql): number[] {
   const r = deps.sqlite.prepare('SELECT MIN(day) AS lo, MAX(day) AS hi FROM rollup_hourly').get() as {
-    lo: number | null;
-    hi: number | null;
+    lo: SqlRow<typeof schema.rollupHourly>['day'] | null;
+    hi: SqlRow<typeof schema.rollupHourly>['day'] | null;
   };
   if (r.lo === null || r.hi === null) return [];
   const out: number[] = [];

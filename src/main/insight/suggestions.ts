@@ -8,8 +8,12 @@ import type { Suggestion } from '../../shared/api/insight';
 import type { Deps } from '../deps';
 import { openCartId } from '../sales/cart';
 import { DIM } from './rollups';
+import type { CamelCols, Cols, SqlRow } from '../db/rows';
+import type { basketItems, basketPairs, cartLines, insightKeys, products } from '../db/schema';
 
 export const MIN_PAIR = 2;
+
+type BasketN = SqlRow<typeof basketItems>['n'];
 
 export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, productIds: string[] | undefined, limit = 4): Suggestion[] {
   const db = deps.sqlite;
@@ -17,7 +21,9 @@ export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, prod
   if (!ids) {
     const cartId = openCartId(deps);
     ids = cartId
-      ? (db.prepare('SELECT DISTINCT product_id FROM cart_lines WHERE cart_id = ? ORDER BY position').pluck().all(cartId) as string[])
+      ? (db.prepare('SELECT DISTINCT product_id FROM cart_lines WHERE cart_id = ? ORDER BY position').pluck().all(cartId) as SqlRow<
+          typeof cartLines
+        >['product_id'][])
       : [];
   }
   if (ids.length === 0) return [];
@@ -32,16 +38,16 @@ export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, prod
 
   const best = new Map<number, { n: number; conf: number; lift: number; because: string }>();
   for (const id of ids.slice(0, 30)) {
-    const ka = keyOf.get(id) as number | undefined;
+    const ka = keyOf.get(id) as SqlRow<typeof insightKeys>['k'] | undefined;
     if (ka === undefined) continue;
-    const na = (baskets.get(ka) as number | undefined) ?? 0;
+    const na = (baskets.get(ka) as BasketN | undefined) ?? 0;
     if (na === 0) continue;
     const pairs = [
-      ...(asA.all(ka, MIN_PAIR) as { other: number; n: number }[]),
-      ...(asB.all(ka, MIN_PAIR) as { other: number; n: number }[]),
+      ...(asA.all(ka, MIN_PAIR) as ({ other: SqlRow<typeof basketPairs>['b'] } & Cols<typeof basketPairs, 'n'>)[]),
+      ...(asB.all(ka, MIN_PAIR) as ({ other: SqlRow<typeof basketPairs>['a'] } & Cols<typeof basketPairs, 'n'>)[]),
     ];
     for (const p of pairs) {
-      const nb = (baskets.get(p.other) as number | undefined) ?? 0;
+      const nb = (baskets.get(p.other) as BasketN | undefined) ?? 0;
       if (nb === 0) continue;
       const conf = p.n / na;
       const lift = conf / (nb / total);
@@ -57,10 +63,13 @@ export function suggestionsFor(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, prod
   const ranked = [...best.entries()].sort((a, b) => b[1].conf - a[1].conf || b[1].lift - a[1].lift || a[0] - b[0]);
   for (const [k, s] of ranked) {
     if (out.length >= limit) break;
-    const ref = refOf.get(k) as string | undefined;
+    const ref = refOf.get(k) as SqlRow<typeof insightKeys>['ref'] | undefined;
     if (!ref || inCart.has(ref)) continue;
     const p = product.get(ref) as
-      { id: string; sku: string; name: string; altName: string | null; price: number; unit: 'each' } | undefined;
+      | (CamelCols<typeof products, 'id' | 'sku' | 'name' | 'altName' | 'price'> & {
+          unit: Extract<SqlRow<typeof products>['unit'], 'each'>;
+        })
+      | undefined;
     if (!p) continue;
     out.push({
       productId: p.id,

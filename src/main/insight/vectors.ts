@@ -19,6 +19,10 @@ import type { BucketVector, VectorCache } from './caches';
 export type { BucketVector };
 import { cachedStatement } from '../db/statements';
 import { inTransaction } from '../db/open';
+import type { SqlRow } from '../db/rows';
+import type { rollupKeyed, rollupPacked } from '../db/schema';
+
+type Keyed = SqlRow<typeof rollupKeyed>;
 
 const MAX_BUCKETS = 600;
 
@@ -76,7 +80,7 @@ export function warmUp(deps: Pick<Deps, 'sqlite' | 'insight'>, dim: number): voi
   const c = cacheOf(deps);
   checkVersion(deps, c);
   if (c.warmed || deps.sqlite.inTransaction) return;
-  const upper = c.upper.all(dim) as [number, number][];
+  const upper = c.upper.all(dim) as [Keyed['level'], Keyed['bucket']][];
   if (upper.length <= MAX_BUCKETS / 2) for (const [level, bucket] of upper) bucketVector(deps, dim, level, bucket);
   c.warmed = true;
 }
@@ -103,7 +107,7 @@ export function bucketVector(deps: Pick<Deps, 'sqlite' | 'insight'>, dim: number
     c.buckets.set(key, hit);
     return hit;
   }
-  const packed = level === 0 ? (c.packedGet.get(dim, bucket) as Buffer | undefined) : undefined;
+  const packed = level === 0 ? (c.packedGet.get(dim, bucket) as SqlRow<typeof rollupPacked>['data'] | undefined) : undefined;
   const v = packed ? unpack(packed) : loadRows(c, dim, level, bucket);
   // Loading inside a write transaction could cache uncommitted rows: only cache outside one.
   if (!deps.sqlite.inTransaction) {
@@ -137,7 +141,10 @@ export function savePacked(deps: Pick<Deps, 'sqlite' | 'insight'>): void {
  */
 export function packAllDays(deps: Pick<Deps, 'sqlite' | 'insight'>, dim: number): number {
   const c = cacheOf(deps);
-  const days = deps.sqlite.prepare('SELECT DISTINCT bucket FROM rollup_keyed WHERE dim = ? AND level = 0').pluck().all(dim) as number[];
+  const days = deps.sqlite
+    .prepare('SELECT DISTINCT bucket FROM rollup_keyed WHERE dim = ? AND level = 0')
+    .pluck()
+    .all(dim) as Keyed['bucket'][];
   for (const day of days) c.packedPut.run(dim, day, pack(loadRows(c, dim, 0, day)));
   return days.length;
 }

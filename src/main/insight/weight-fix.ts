@@ -14,25 +14,19 @@ import { inTransaction } from '../db/open';
 import { lineGrams, MASS_UNITS } from '../../shared/units';
 import { addToBuckets, DIM, type BucketDelta, type Measures } from './rollups';
 import { businessDaySettings } from './settings';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
+import type { orderLines, orders, products, rollupWeightFix } from '../db/schema';
 
 type FixDeps = Pick<Deps, 'sqlite' | 'db' | 'settingsCache' | 'insight'>;
 
-interface FixRow {
-  source: 'order_lines' | 'refund_lines';
-  done: number;
-  upto: number;
-  skip: string;
-}
+/** `source` names the lines' table. */
+type FixRow = Cols<typeof rollupWeightFix, 'done' | 'upto' | 'skip'> & {
+  source: SqlRow<typeof rollupWeightFix>['source'] & ('order_lines' | 'refund_lines');
+};
 
-interface WeighedLine {
-  at: number;
-  staffId: string | null;
-  productId: string;
-  categoryId: string | null;
-  qty: number;
-  unit: string;
-  rid: number;
-}
+type WeighedLine = { at: SqlRow<typeof orders>['created_at'] } & CamelCols<typeof orders, 'staffId'> &
+  CamelCols<typeof orderLines, 'productId' | 'qty' | 'unit'> &
+  Outer<CamelCols<typeof products, 'categoryId'>> & { rid: number };
 
 /** Weighed units, as the rollups tell them from pieces (anything else counts as pieces). */
 const MASS_LIST = MASS_UNITS.map((u) => `'${u}'`).join(', ');

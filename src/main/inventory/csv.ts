@@ -16,6 +16,8 @@ import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './le
 import { getLocation } from './stock';
 import { cachedStatement } from '../db/statements';
 import { isUnit, UNITS, type Unit } from '../../shared/units';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 /**
  * Products and stock as CSV. Money is written in the store currency's decimals ("1.50"),
@@ -269,7 +271,10 @@ function currentOwners(deps: Pick<Deps, 'sqlite'>, p: Parsed) {
 
 function checkProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, p: Parsed): Checked<ProductRowIn> {
   const digits = currencyDigits(readSettings(deps).currency);
-  const rates = deps.sqlite.prepare('SELECT id, rate_bp AS bp FROM tax_rates WHERE archived = 0').all() as { id: string; bp: number }[];
+  const rates = deps.sqlite.prepare('SELECT id, rate_bp AS bp FROM tax_rates WHERE archived = 0').all() as (Cols<
+    typeof schema.taxRates,
+    'id'
+  > & { bp: SqlRow<typeof schema.taxRates>['rate_bp'] })[];
   const { bySku, byCode, byPlu } = currentOwners(deps, p);
   const errors = [...p.errors];
   const valid: ProductRowIn[] = [];
@@ -383,10 +388,12 @@ function checkProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, p: P
 function checkStock(deps: Pick<Deps, 'sqlite'>, p: Parsed, fallbackLocation: string): Checked<StockRowIn> {
   const bySku = deps.sqlite.prepare('SELECT id, unit FROM products WHERE sku = ?');
   const locations = new Map(
-    (deps.sqlite.prepare('SELECT id, name FROM stock_locations WHERE archived = 0').all() as { id: string; name: string }[]).map((l) => [
-      l.name.toLowerCase(),
-      l.id,
-    ]),
+    (
+      deps.sqlite.prepare('SELECT id, name FROM stock_locations WHERE archived = 0').all() as Cols<
+        typeof schema.stockLocations,
+        'id' | 'name'
+      >[]
+    ).map((l) => [l.name.toLowerCase(), l.id]),
   );
   const errors = [...p.errors];
   const valid: StockRowIn[] = [];
@@ -396,7 +403,7 @@ function checkStock(deps: Pick<Deps, 'sqlite'>, p: Parsed, fallbackLocation: str
       errors.push({ row: r.row, column, reason, key, ...(params ? { params } : {}) });
     const before = errors.length;
     const sku = r.get('sku');
-    const product = sku ? (bySku.get(sku) as { id: string; unit: string } | undefined) : undefined;
+    const product = sku ? (bySku.get(sku) as Cols<typeof schema.products, 'id' | 'unit'> | undefined) : undefined;
     const productId = product?.id;
     if (!sku) err('sku', 'the SKU is empty', 'skuEmpty');
     else if (!productId) err('sku', `no product has SKU ${sku}`, 'unknownSku', { value: sku });
@@ -463,7 +470,7 @@ function namedIds(deps: Deps, table: 'categories' | 'suppliers', names: Iterable
   for (const name of names) {
     const key = name.toLowerCase();
     if (out.has(key)) continue;
-    let id = find.get(name) as string | undefined;
+    let id = find.get(name) as SqlRow<typeof schema.categories>['id'] | SqlRow<typeof schema.suppliers>['id'] | undefined;
     if (!id) {
       id = deps.ids();
       if (table === 'categories')
@@ -484,7 +491,7 @@ function groupIds(deps: Deps, rows: ProductRowIn[], categories: Map<string, stri
   const now = deps.clock();
   for (const r of rows) {
     if (!r.group || out.has(r.group)) continue;
-    let id = find.get(r.group) as string | undefined;
+    let id = find.get(r.group) as SqlRow<typeof schema.productGroups>['id'] | undefined;
     if (!id) {
       id = deps.ids();
       const attributes = Object.keys(r.variant ?? {});
@@ -607,9 +614,9 @@ function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null
       const before = deps.sqlite
         .prepare('SELECT group_id AS g, variant AS v, archived AS a FROM products WHERE id = ?')
         .get(r.existingId) as {
-        g: string | null;
-        v: string | null;
-        a: number;
+        g: SqlRow<typeof schema.products>['group_id'];
+        v: SqlRow<typeof schema.products>['variant'];
+        a: SqlRow<typeof schema.products>['archived'];
       };
       const after = updateProduct(deps, { id: r.existingId, ...fields, ...(r.cost !== null ? { cost: r.cost } : {}) }, staffId);
       const variant = r.variant ? JSON.stringify(r.variant) : null;
@@ -671,7 +678,10 @@ function commitStock(deps: Deps, rows: StockRowIn[], staffId: string | null): { 
     if (r.reorderPoint !== undefined || r.reorderQty !== undefined) {
       const cur = deps.sqlite
         .prepare('SELECT reorder_point AS p, reorder_qty AS q FROM stock_levels WHERE product_id = ? AND location_id = ?')
-        .get(r.productId, r.locationId) as { p: number | null; q: number | null };
+        .get(r.productId, r.locationId) as {
+        p: SqlRow<typeof schema.stockLevels>['reorder_point'];
+        q: SqlRow<typeof schema.stockLevels>['reorder_qty'];
+      };
       const point = r.reorderPoint === undefined ? cur.p : r.reorderPoint;
       const qty = r.reorderQty === undefined ? cur.q : r.reorderQty;
       setRule.run(point, point === null ? null : (qty ?? 0), r.productId, r.locationId);
@@ -720,23 +730,16 @@ export function exportProducts(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache
        LEFT JOIN suppliers su ON su.id = p.supplier_id LEFT JOIN product_groups g ON g.id = p.group_id
        ORDER BY p.rowid`,
     )
-    .all() as {
-    sku: string;
-    name: string;
-    altName: string | null;
-    category: string | null;
-    unit: string;
-    price: number;
-    cost: number;
-    bp: number;
+    .all() as (CamelCols<
+    typeof schema.products,
+    'sku' | 'name' | 'altName' | 'unit' | 'price' | 'cost' | 'plu' | 'variant' | 'archived'
+  > & {
+    category: SqlRow<typeof schema.categories>['name'] | null;
+    bp: SqlRow<typeof schema.taxRates>['rate_bp'];
     barcodes: string | null;
-    plu: string | null;
-    supplier: string | null;
-    grp: string | null;
-    attributes: string | null;
-    variant: string | null;
-    archived: number;
-  }[];
+    supplier: SqlRow<typeof schema.suppliers>['name'] | null;
+    grp: SqlRow<typeof schema.productGroups>['name'] | null;
+  } & Outer<Cols<typeof schema.productGroups, 'attributes'>>)[];
   const data = rows.map((r) => {
     const variant = r.variant ? (JSON.parse(r.variant) as Record<string, string>) : null;
     const order = r.attributes ? (JSON.parse(r.attributes) as string[]) : Object.keys(variant ?? {});
@@ -774,16 +777,12 @@ export function exportStock(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>,
        FROM stock_levels s JOIN products p ON p.id = s.product_id JOIN stock_locations l ON l.id = s.location_id
        ${locationId ? 'WHERE s.location_id = ?' : ''} ORDER BY l.name, p.sku`,
     )
-    .all(...(locationId ? [locationId] : [])) as {
-    sku: string;
-    name: string;
-    unit: string;
-    location: string;
-    qty: number;
-    rp: number | null;
-    rq: number | null;
-    cost: number;
-  }[];
+    .all(...(locationId ? [locationId] : [])) as (Cols<typeof schema.products, 'sku' | 'name' | 'unit' | 'cost'> &
+    Cols<typeof schema.stockLevels, 'qty'> & {
+      location: SqlRow<typeof schema.stockLocations>['name'];
+      rp: SqlRow<typeof schema.stockLevels>['reorder_point'];
+      rq: SqlRow<typeof schema.stockLevels>['reorder_qty'];
+    })[];
   const data = rows.map((r) => [
     r.sku,
     r.name,

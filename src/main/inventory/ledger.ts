@@ -3,6 +3,8 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { readSettings } from '../settings/settings';
 import { cachedStatement } from '../db/statements';
+import type { Cols, SqlRow } from '../db/rows';
+import type { products, stockLevels, stockLocations } from '../db/schema';
 
 export type { MovementKind };
 
@@ -62,7 +64,10 @@ export function ensureLevelRow(deps: Pick<Deps, 'sqlite'>, productId: string, lo
 }
 
 export function levelAt(deps: Pick<Deps, 'sqlite'>, productId: string, locationId: string): number {
-  return (cachedStatement(deps.sqlite, LEDGER_SQL.level, 'pluck').get(productId, locationId) as number | undefined) ?? 0;
+  return (
+    (cachedStatement(deps.sqlite, LEDGER_SQL.level, 'pluck').get(productId, locationId) as SqlRow<typeof stockLevels>['qty'] | undefined) ??
+    0
+  );
 }
 
 export interface Shortage {
@@ -91,7 +96,7 @@ export function assertAvailable(
     const available = levelAt(deps, productId, locationId);
     if (available - requested < 0) {
       const p = deps.sqlite.prepare('SELECT sku, name FROM products WHERE id = ?').get(productId) as
-        { sku: string; name: string } | undefined;
+        Cols<typeof products, 'sku' | 'name'> | undefined;
       short.push({ productId, sku: p?.sku ?? '', name: p?.name ?? '', available, requested });
     }
   }
@@ -100,7 +105,7 @@ export function assertAvailable(
 }
 
 export function defaultLocationId(deps: Pick<Deps, 'sqlite'>): string {
-  const row = cachedStatement(deps.sqlite, LEDGER_SQL.defaultLocation).get() as { id: string } | undefined;
+  const row = cachedStatement(deps.sqlite, LEDGER_SQL.defaultLocation).get() as Cols<typeof stockLocations, 'id'> | undefined;
   if (!row) throw new Error('No default stock location: run setup first');
   return row.id;
 }

@@ -3,6 +3,8 @@ import type { Deps } from '../deps';
 import type { Figures, LongList } from './caches';
 import { getLocation } from './stock';
 import type { Unit } from '../../shared/units';
+import type { CamelCols, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 /** Sales velocity is measured over the last four weeks… */
 export const VELOCITY_DAYS = 28;
@@ -10,9 +12,16 @@ export const VELOCITY_DAYS = 28;
 export const COVER_DAYS = 14;
 const DAY = 86_400_000;
 
-interface LowRaw extends Omit<LowStockRow, 'dailySales' | 'suggestedQty'> {
-  sold: number;
-}
+/** A row of `LOW_COLUMNS`. Only levels with a rule are low, and a rule sets its point and quantity together. */
+type LowRow = CamelCols<typeof schema.stockLevels, 'productId' | 'locationId' | 'qty'> &
+  CamelCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'unit' | 'cost' | 'supplierId'> & {
+    locationName: SqlRow<typeof schema.stockLocations>['name'];
+    reorderPoint: NonNullable<SqlRow<typeof schema.stockLevels>['reorder_point']>;
+    reorderQty: NonNullable<SqlRow<typeof schema.stockLevels>['reorder_qty']>;
+    supplierName: SqlRow<typeof schema.suppliers>['name'] | null;
+  };
+type Pid = SqlRow<typeof schema.stockMovements>['product_id'];
+type Lid = SqlRow<typeof schema.stockMovements>['location_id'];
 
 /**
  * Suggested order quantity: enough to get back to the reorder point plus two weeks of the item's
@@ -72,8 +81,12 @@ function readFigures(sqlite: Deps['sqlite'], sql: { sold: string; onOrder: strin
     if (!f) out.set(k, (f = { sold: 0, onOrder: 0 }));
     return f;
   };
-  for (const r of sqlite.prepare(sql.sold).all(args) as { pid: string; lid: string; sold: number }[]) at(r.pid, r.lid).sold = r.sold;
-  for (const r of sqlite.prepare(sql.onOrder).all(args) as { pid: string; lid: string; onOrder: number }[])
+  for (const r of sqlite.prepare(sql.sold).all(args) as { pid: Pid; lid: Lid; sold: number }[]) at(r.pid, r.lid).sold = r.sold;
+  for (const r of sqlite.prepare(sql.onOrder).all(args) as {
+    pid: SqlRow<typeof schema.purchaseOrderLines>['product_id'];
+    lid: SqlRow<typeof schema.purchaseOrders>['location_id'];
+    onOrder: number;
+  }[])
     at(r.pid, r.lid).onOrder = r.onOrder;
   return out;
 }
@@ -122,7 +135,7 @@ export function lowStock(
   };
   const total = deps.sqlite.prepare(`SELECT COUNT(*) FROM ${LOW} WHERE ${filter}`).pluck().get(args) as number;
   if (total === 0 || q.offset >= total) return { items: [], total };
-  let rows: Omit<LowRaw, 'sold' | 'onOrder'>[];
+  let rows: LowRow[];
   let figures: Figures;
   if (total >= (opts.wholeFrom ?? WHOLE_FROM)) {
     const list = longList(deps, filter, Boolean(q.locationId), args);
@@ -134,7 +147,7 @@ export function lowStock(
             `SELECT s.rowid AS rid, ${LOW_COLUMNS} FROM json_each(@page) j CROSS JOIN stock_levels s ON s.rowid = j.value
              CROSS JOIN products p ON p.id = s.product_id ${LOW_JOINS}`,
           )
-          .all({ page: JSON.stringify(page) }) as ({ rid: number } & Omit<LowRaw, 'sold' | 'onOrder'>)[]
+          .all({ page: JSON.stringify(page) }) as ({ rid: number } & LowRow)[]
       ).map(({ rid, ...r }) => [rid, r]),
     );
     rows = page.map((rid) => byRowid.get(rid)!).filter(Boolean);
@@ -147,14 +160,14 @@ export function lowStock(
          SELECT ${LOW_COLUMNS} FROM pg CROSS JOIN stock_levels s ON s.rowid = pg.rid CROSS JOIN products p ON p.rowid = pg.prid ${LOW_JOINS}
          ORDER BY p.name, p.rowid`,
       )
-      .all(args) as Omit<LowRaw, 'sold' | 'onOrder'>[];
+      .all(args) as LowRow[];
     // A short list (the usual alert list): the figures of its own items only.
     figures = readFigures(deps.sqlite, windowSql(Boolean(q.locationId), true), {
       ...args,
       page: JSON.stringify([...new Set(rows.map((r) => r.productId))]),
     });
   }
-  const items = rows.map((r) => {
+  const items = rows.map((r): LowStockRow => {
     const f = figures.get(`${r.productId}@${r.locationId}`) ?? { sold: 0, onOrder: 0 };
     return { ...r, onOrder: f.onOrder, ...suggest({ ...r, onOrder: f.onOrder, sold: f.sold }) };
   });

@@ -9,20 +9,19 @@ import { productIdByCode, skuCases } from '../catalog/products';
 import { backlogNameSource, searchBacklog } from '../catalog/search-backlog';
 import { sortKeysReady } from '../catalog/sort-key';
 import { assertAvailable, ensureLevelRow, levelAt, recordMovement } from './ledger';
-import { piecesAndMass, type Unit } from '../../shared/units';
+import { piecesAndMass } from '../../shared/units';
 import { UNSTAMPED } from '../db/write-path';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 type In<K extends keyof typeof inventoryContract> = z.output<(typeof inventoryContract)[K]['input']>;
 
 // ---------------------------------------------------------------------------------------------
 // Locations
 
-interface LocationRow {
-  id: string;
-  name: string;
-  isDefault: number;
-  archived: number;
-}
+type LocationRow = CamelCols<typeof schema.stockLocations, 'id' | 'name' | 'isDefault' | 'archived'>;
+type LocationName = SqlRow<typeof schema.stockLocations>['name'];
+type ProductCols = CamelCols<typeof schema.products, 'sku' | 'name' | 'altName' | 'unit'>;
 const toLocation = (r: LocationRow): Location => ({ id: r.id, name: r.name, isDefault: r.isDefault === 1, archived: r.archived === 1 });
 
 export function listLocations(deps: Pick<Deps, 'sqlite'>): Location[] {
@@ -43,7 +42,8 @@ export function getLocation(deps: Pick<Deps, 'sqlite'>, id: string, opts: { acti
 }
 
 function checkLocationName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
-  const other = deps.sqlite.prepare('SELECT id FROM stock_locations WHERE name = ? COLLATE NOCASE').get(name) as { id: string } | undefined;
+  const other = deps.sqlite.prepare('SELECT id FROM stock_locations WHERE name = ? COLLATE NOCASE').get(name) as
+    Cols<typeof schema.stockLocations, 'id'> | undefined;
   if (other && other.id !== selfId)
     throw new AppError('CONFLICT', `A location named ${name} already exists`, {
       field: 'name',
@@ -285,7 +285,12 @@ export function stockListSql(deps: Pick<Deps, 'sqlite' | 'inventory'>, q: StockL
 export function listStock(deps: Pick<Deps, 'sqlite' | 'inventory'>, q: StockListQuery): { items: StockRow[]; hasMore: boolean } {
   getLocation(deps, q.locationId);
   const { sql, args } = stockListSql(deps, q);
-  const rows = deps.sqlite.prepare(sql).all(args) as (Omit<StockRow, 'archived'> & { archived: number })[];
+  const rows = deps.sqlite.prepare(sql).all(args) as (CamelCols<
+    typeof schema.stockLevels,
+    'productId' | 'qty' | 'reorderPoint' | 'reorderQty'
+  > &
+    ProductCols &
+    CamelCols<typeof schema.products, 'categoryId' | 'price' | 'cost' | 'image' | 'archived'> & { total: number })[];
   const hasMore = rows.length > q.limit;
   return { items: rows.slice(0, q.limit).map((r) => ({ ...r, archived: r.archived === 1 })), hasMore };
 }
@@ -319,7 +324,7 @@ export function countStock(deps: Pick<Deps, 'sqlite' | 'inventory'>, f: StockFil
 
 export function stockItem(deps: Pick<Deps, 'sqlite'>, productId: string): StockItem {
   const p = deps.sqlite.prepare('SELECT id, sku, name, alt_name AS altName, unit, cost FROM products WHERE id = ?').get(productId) as
-    { id: string; sku: string; name: string; altName: string | null; unit: Unit; cost: number } | undefined;
+    (ProductCols & CamelCols<typeof schema.products, 'id' | 'cost'>) | undefined;
   if (!p) throw notFound('Product', { productId });
   const levels = deps.sqlite
     .prepare(
@@ -327,7 +332,9 @@ export function stockItem(deps: Pick<Deps, 'sqlite'>, productId: string): StockI
        FROM stock_locations l LEFT JOIN stock_levels s ON s.location_id = l.id AND s.product_id = ?
        WHERE l.archived = 0 OR s.qty <> 0 ORDER BY l.is_default DESC, l.name`,
     )
-    .all(productId) as StockItem['levels'];
+    .all(productId) as ({ locationId: SqlRow<typeof schema.stockLocations>['id']; locationName: LocationName; qty: number } & Outer<
+    CamelCols<typeof schema.stockLevels, 'reorderPoint' | 'reorderQty'>
+  >)[];
   return {
     productId: p.id,
     sku: p.sku,
@@ -385,7 +392,11 @@ export function listMovements(deps: Pick<Deps, 'sqlite'>, q: In<'stock.movements
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY m.at DESC, m.rowid DESC LIMIT @limit OFFSET @offset`,
     )
-    .all(args) as MovementRow[];
+    .all(args) as (CamelCols<
+    typeof schema.stockMovements,
+    'id' | 'at' | 'productId' | 'locationId' | 'kind' | 'qtyDelta' | 'reason' | 'refId' | 'unitCost'
+  > &
+    ProductCols & { locationName: LocationName; staffName: SqlRow<typeof schema.staff>['name'] | null })[];
   return { items: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
 }
 
@@ -509,7 +520,8 @@ export function flaggedLevels(deps: Pick<Deps, 'sqlite'>, q: { offset: number; l
        CROSS JOIN products p ON p.id = s.product_id CROSS JOIN stock_locations l ON l.id = s.location_id
        WHERE s.qty < 0 ORDER BY s.qty, s.rowid LIMIT ? OFFSET ?`,
     )
-    .all(q.limit, q.offset) as FlaggedRow[];
+    .all(q.limit, q.offset) as (CamelCols<typeof schema.stockLevels, 'productId' | 'locationId' | 'qty'> &
+    ProductCols & { locationName: LocationName; lastMovementAt: SqlRow<typeof schema.stockMovements>['at'] | null })[];
   const total = deps.sqlite.prepare('SELECT COUNT(*) FROM stock_levels WHERE qty < 0').pluck().get() as number;
   return { items, total };
 }
@@ -529,14 +541,19 @@ export function valuation(
        FROM stock_levels s CROSS JOIN products p ON p.id = s.product_id LEFT JOIN categories c ON c.id = p.category_id
        ${where} GROUP BY p.category_id ORDER BY value DESC`,
     )
-    .all(...args) as Omit<ValuationRow, 'qty' | 'weighed'>[];
+    .all(...args) as (CamelCols<typeof schema.products, 'categoryId'> & {
+    categoryName: SqlRow<typeof schema.categories>['name'] | null;
+    categoryAltName: SqlRow<typeof schema.categories>['alt_name'];
+    items: number;
+    value: number;
+  })[];
   // Quantities per category and unit: pieces apart from weight, each weight unit summed then brought to grams.
   const perUnit = deps.sqlite
     .prepare(
       `SELECT p.category_id AS categoryId, p.unit, SUM(MAX(s.qty, 0)) AS qty
        FROM stock_levels s CROSS JOIN products p ON p.id = s.product_id ${where} GROUP BY p.category_id, p.unit`,
     )
-    .all(...args) as { categoryId: string | null; unit: string; qty: number }[];
+    .all(...args) as (CamelCols<typeof schema.products, 'categoryId' | 'unit'> & { qty: number })[];
   const rows = base.map((r): ValuationRow => {
     const q = piecesAndMass(perUnit.filter((u) => u.categoryId === r.categoryId));
     return { ...r, qty: q.pieces, weighed: q.grams };

@@ -3,6 +3,8 @@ import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
 import type { SecretStore } from '../secrets/secrets';
 import type { JournalProblem } from '../../shared/api/admin';
+import type { CamelCols, Cols } from '../db/rows';
+import type { journal } from '../db/schema';
 
 export type { JournalProblem };
 
@@ -76,13 +78,15 @@ export const JOURNAL_SQL = {
   insert: 'INSERT INTO journal (seq, id, kind, ref_id, payload, prev_hash, hash, at, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
 } as const;
 
+type JournalHeadRow = Cols<typeof journal, 'seq' | 'hash'>;
+
 export function appendJournal(
   deps: Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'secrets'>,
   kind: JournalKind,
   refId: string,
   document: unknown,
 ): { seq: number; hash: string } {
-  const last = cachedStatement(deps.sqlite, JOURNAL_SQL.last).get() as { seq: number; hash: string } | undefined;
+  const last = cachedStatement(deps.sqlite, JOURNAL_SQL.last).get() as JournalHeadRow | undefined;
   const prevHash = last?.hash ?? GENESIS_HASH;
   const seq = (last?.seq ?? 0) + 1;
   const payload = canonicalJson({ kind, refId, document });
@@ -94,7 +98,7 @@ export function appendJournal(
 
 /** This till's newest entry, as it goes to the cloud with each push. */
 export function journalHead(sqlite: Deps['sqlite']): { seq: number; hash: string } | null {
-  return (cachedStatement(sqlite, JOURNAL_SQL.last).get() as { seq: number; hash: string } | undefined) ?? null;
+  return (cachedStatement(sqlite, JOURNAL_SQL.last).get() as JournalHeadRow | undefined) ?? null;
 }
 
 export interface CloudHead {
@@ -177,15 +181,7 @@ export function verifyJournal(deps: Pick<Deps, 'sqlite' | 'secrets'>, opts: Veri
   let sawKeyed = false;
   const rows = deps.sqlite
     .prepare('SELECT seq, ref_id AS refId, kind, payload, prev_hash AS prevHash, hash, key_id AS keyId FROM journal ORDER BY seq')
-    .iterate() as IterableIterator<{
-    seq: number;
-    refId: string;
-    kind: string;
-    payload: string;
-    prevHash: string;
-    hash: string;
-    keyId: string | null;
-  }>;
+    .iterate() as IterableIterator<CamelCols<typeof journal, 'seq' | 'refId' | 'kind' | 'payload' | 'prevHash' | 'hash' | 'keyId'>>;
   const broken = (row: { seq: number; refId: string; kind: string }, problem: JournalProblem): JournalCheck => ({
     ...out,
     ok: false,

@@ -1,6 +1,8 @@
 import type { JournalReport } from '../../shared/api/admin';
 import type { Deps } from '../deps';
 import { verifyStoreJournal } from './verify';
+import type { Cols } from '../db/rows';
+import type { journal, orders, refunds, shifts } from '../db/schema';
 
 export interface JournalSummary extends JournalReport {
   /** Entries per kind (sale, refund, void, shift_close, …). */
@@ -17,17 +19,19 @@ export interface JournalSummary extends JournalReport {
 export function journalReport(deps: Pick<Deps, 'sqlite' | 'clock' | 'secrets'>): JournalSummary {
   const check = verifyStoreJournal(deps);
   const kinds: Record<string, number> = {};
-  for (const r of deps.sqlite.prepare('SELECT kind, COUNT(*) AS n FROM journal GROUP BY kind ORDER BY kind').all() as {
-    kind: string;
+  for (const r of deps.sqlite.prepare('SELECT kind, COUNT(*) AS n FROM journal GROUP BY kind ORDER BY kind').all() as (Cols<
+    typeof journal,
+    'kind'
+  > & {
     n: number;
-  }[])
+  })[])
     kinds[r.kind] = r.n;
   let firstBrokenNumber: string | null = null;
   if (check.firstBroken) {
     // The number people know the record by: a sale's, a refund's, or a shift's (its Z report).
     const table = { sale: 'orders', refund: 'refunds', shift_close: 'shifts' }[check.firstBroken.kind] ?? 'orders';
     const row = deps.sqlite.prepare(`SELECT number FROM ${table} WHERE id = ?`).get(check.firstBroken.refId) as
-      { number: string } | undefined;
+      Cols<typeof orders, 'number'> | Cols<typeof refunds, 'number'> | Cols<typeof shifts, 'number'> | undefined;
     firstBrokenNumber = row?.number ?? null;
   }
   return { ...check, checkedAt: deps.clock(), kinds, firstBrokenNumber };

@@ -1,21 +1,15 @@
 import type { Deps } from '../deps';
+import type { CamelCols, Cols } from '../db/rows';
+import type { shiftCloses, shifts } from '../db/schema';
 import { getOrder } from '../sales/checkout';
 import { canonicalJson, verifyJournal, type JournalCheck } from './journal';
 import { getRefund } from '../returns/refunds';
 import { expectedCash } from '../shifts/shifts';
 import type { ShiftReport } from '../../shared/api/shifts';
 
-interface CloseRow {
-  report: string;
-  closedAt: number;
-  countedCash: number;
-  countedCounts: string;
-  expectedCash: number;
-  overShort: number;
-  number: string;
-  openedAt: number;
-  openingFloat: number;
-}
+type CloseRow = Cols<typeof shiftCloses, 'report'> &
+  CamelCols<typeof shiftCloses, 'closedAt' | 'countedCash' | 'countedCounts' | 'expectedCash' | 'overShort'> &
+  CamelCols<typeof shifts, 'number' | 'openedAt' | 'openingFloat'>;
 
 /**
  * A Z report as the rows hold it now: the stored report (null, a mismatch, when a column or the

@@ -7,6 +7,8 @@ import { notFound } from '../errors';
 import { readSettings } from '../settings/settings';
 import { PdfText } from '../pdf/text';
 import { isWeighed, unitSymbol, type Unit } from '../../shared/units';
+import type { CamelCols } from '../db/rows';
+import type { products } from '../db/schema';
 
 /**
  * Shelf and product labels as PDF: a sheet of 24 (A4, 3 × 8 labels of 63.5 × 33.9 mm, the common
@@ -95,7 +97,8 @@ function loadItems(deps: Pick<Deps, 'sqlite'>, ids: string[]): Map<string, Label
   );
   const out = new Map<string, LabelItem>();
   for (const id of new Set(ids)) {
-    const r = stmt.get(id) as (Omit<LabelItem, 'barcodes'> & { codes: string | null }) | undefined;
+    const r = stmt.get(id) as
+      (CamelCols<typeof products, 'name' | 'altName' | 'price' | 'unit' | 'sku'> & { codes: string | null }) | undefined;
     if (!r) throw notFound('Product', { productId: id });
     out.set(id, { ...r, barcodes: r.codes ? r.codes.split(' ') : [] });
   }

@@ -1,4 +1,4 @@
-import type { PoLine, PoStatus, PoSummary, PurchaseOrder, ReceiveResult } from '../../shared/api/inventory-types';
+import type { PoStatus, PoSummary, PurchaseOrder, ReceiveResult } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
@@ -9,6 +9,8 @@ import { lowStock } from '../inventory/reorder';
 import { getSupplier } from './suppliers';
 import { AMOUNT_TOO_LARGE_KEY, MAX_CART_AMOUNT, MAX_LINE_AMOUNT, MAX_QTY } from '../../shared/money';
 import { UNSTAMPED } from '../db/write-path';
+import type { CamelCols, SqlRow } from '../db/rows';
+import type { barcodes, counters, products, purchaseOrderLines, purchaseOrders, stockLocations, suppliers } from '../db/schema';
 
 /** Money of a line: quantity in thousandths × cost per unit. */
 export const lineTotal = (qty: number, unitCost: number) => Math.round((qty * unitCost) / 1000);
@@ -19,6 +21,22 @@ const SUMMARY = `po.id, po.number, po.supplier_id AS supplierId, su.name AS supp
   COALESCE((SELECT SUM(qty_ordered) FROM purchase_order_lines x WHERE x.po_id = po.id), 0) AS qtyOrdered,
   COALESCE((SELECT SUM(qty_received) FROM purchase_order_lines x WHERE x.po_id = po.id), 0) AS qtyReceived,
   COALESCE((SELECT SUM((qty_ordered * unit_cost + 500) / 1000) FROM purchase_order_lines x WHERE x.po_id = po.id), 0) AS total`;
+type SummaryRow = CamelCols<typeof purchaseOrders, 'id' | 'number' | 'supplierId' | 'locationId' | 'status' | 'createdAt' | 'sentAt'> & {
+  supplierName: SqlRow<typeof suppliers>['name'];
+  locationName: SqlRow<typeof stockLocations>['name'];
+  lines: number;
+  qtyOrdered: number;
+  qtyReceived: number;
+  total: number;
+};
+type LineRow = CamelCols<typeof purchaseOrderLines, 'id' | 'position' | 'productId' | 'qtyOrdered' | 'qtyReceived' | 'unitCost'> &
+  CamelCols<typeof products, 'sku' | 'name' | 'altName' | 'unit'> & {
+    barcode: SqlRow<typeof barcodes>['code'] | null;
+    over: number;
+    short: number;
+  };
+type Cost = SqlRow<typeof products>['cost'];
+
 const FROM = 'purchase_orders po JOIN suppliers su ON su.id = po.supplier_id JOIN stock_locations l ON l.id = po.location_id';
 
 export function listOrders(
@@ -29,14 +47,14 @@ export function listOrders(
   const args = { status: q.status, limit: q.limit, offset: q.offset };
   const items = deps.sqlite
     .prepare(`SELECT ${SUMMARY} FROM ${FROM} ${where} ORDER BY po.created_at DESC, po.rowid DESC LIMIT @limit OFFSET @offset`)
-    .all(args) as PoSummary[];
+    .all(args) as SummaryRow[];
   const total = deps.sqlite.prepare(`SELECT COUNT(*) FROM purchase_orders po ${where}`).pluck().get(args) as number;
   return { items, total };
 }
 
 export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): PurchaseOrder {
   const po = deps.sqlite.prepare(`SELECT ${SUMMARY}, po.note, po.closed_at AS closedAt FROM ${FROM} WHERE po.id = ?`).get(id) as
-    Omit<PurchaseOrder, 'items'> | undefined;
+    (SummaryRow & CamelCols<typeof purchaseOrders, 'note' | 'closedAt'>) | undefined;
   if (!po) throw notFound('Purchase order', { id });
   const items = deps.sqlite
     .prepare(
@@ -47,7 +65,7 @@ export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): PurchaseOrder 
               COALESCE((SELECT SUM(qty) FROM po_receipts r WHERE r.line_id = x.id AND r.kind = 'short'), 0) AS short
        FROM purchase_order_lines x JOIN products p ON p.id = x.product_id WHERE x.po_id = ? ORDER BY x.position`,
     )
-    .all(id) as PoLine[];
+    .all(id) as LineRow[];
   return { ...po, items };
 }
 
@@ -64,7 +82,7 @@ function requireStatus(po: { number: string; status: PoStatus }, allowed: PoStat
 function nextNumber(deps: Deps): string {
   const key = `po:${deps.terminalCode}`;
   deps.sqlite.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(key);
-  const value = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').pluck().get(key) as number;
+  const value = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').pluck().get(key) as SqlRow<typeof counters>['value'];
   return `PO-${deps.terminalCode}-${String(value).padStart(6, '0')}`;
 }
 
@@ -122,9 +140,9 @@ function insertLines(deps: Deps, poId: string, lines: LineInput[]): void {
     .pluck()
     .get(poId) as number;
   for (const l of lines) {
-    const productCost = cost.get(l.productId) as number | undefined;
+    const productCost = cost.get(l.productId) as Cost | undefined;
     if (productCost === undefined) throw notFound('Product', { productId: l.productId });
-    const existing = find.get(poId, l.productId) as string | undefined;
+    const existing = find.get(poId, l.productId) as SqlRow<typeof purchaseOrderLines>['id'] | undefined;
     if (existing) bump.run(l.qty, l.unitCost ?? null, existing);
     else ins.run(deps.ids(), poId, ++position, l.productId, l.qty, l.unitCost ?? productCost);
   }
@@ -202,7 +220,12 @@ function receiveLine(
     .prepare(
       'SELECT product_id AS productId, qty_ordered AS ordered, qty_received AS received, unit_cost AS unitCost FROM purchase_order_lines WHERE id = ? AND po_id = ?',
     )
-    .get(lineId, po.id) as { productId: string; ordered: number; received: number; unitCost: number } | undefined;
+    .get(lineId, po.id) as
+    | (CamelCols<typeof purchaseOrderLines, 'productId' | 'unitCost'> & {
+        ordered: SqlRow<typeof purchaseOrderLines>['qty_ordered'];
+        received: SqlRow<typeof purchaseOrderLines>['qty_received'];
+      })
+    | undefined;
   if (!line) throw notFound('Order line', { lineId });
   const cost = unitCost ?? line.unitCost;
   const over = Math.max(0, qty - Math.max(0, line.ordered - line.received));
@@ -216,7 +239,7 @@ function receiveLine(
 
   // Weighted average cost over everything on hand (stock below zero counts as none).
   const onHand = Math.max(0, stockOnHand(deps, line.productId));
-  const oldCost = deps.sqlite.prepare('SELECT cost FROM products WHERE id = ?').pluck().get(line.productId) as number;
+  const oldCost = deps.sqlite.prepare('SELECT cost FROM products WHERE id = ?').pluck().get(line.productId) as Cost;
   const newCost = Math.round((onHand * oldCost + qty * cost) / (onHand + qty));
   if (newCost !== oldCost) {
     deps.sqlite.prepare('UPDATE products SET cost = ?, updated_at = ? WHERE id = ?').run(newCost, now, line.productId);
@@ -255,10 +278,9 @@ export function receiveScan(
   if (!productId) throw new AppError('NOT_FOUND', `Unknown barcode ${input.code}`, { code: input.code });
   let line = po.items.find((l) => l.productId === productId);
   if (!line) {
-    const { name, altName } = deps.sqlite.prepare('SELECT name, alt_name AS altName FROM products WHERE id = ?').get(productId) as {
-      name: string;
-      altName: string | null;
-    };
+    const { name, altName } = deps.sqlite
+      .prepare('SELECT name, alt_name AS altName FROM products WHERE id = ?')
+      .get(productId) as CamelCols<typeof products, 'name' | 'altName'>;
     if (!input.extra)
       throw new AppError('NOT_FOUND', `${name} is not on ${po.number}`, { notOnOrder: true, productId, name, altName, code: input.code });
     // Not ordered but delivered: a line with nothing ordered, so all of it is an over-delivery.

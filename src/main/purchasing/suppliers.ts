@@ -2,10 +2,10 @@ import type { Supplier } from '../../shared/api/inventory-types';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols } from '../db/rows';
+import type { suppliers } from '../db/schema';
 
-interface SupplierRow extends Omit<Supplier, 'archived'> {
-  archived: number;
-}
+type SupplierRow = Cols<typeof suppliers, 'id' | 'name' | 'contact' | 'email' | 'phone' | 'notes' | 'archived'>;
 const COLUMNS = 'id, name, contact, email, phone, notes, archived';
 const toSupplier = (r: SupplierRow): Supplier => ({ ...r, archived: r.archived === 1 });
 
@@ -24,7 +24,8 @@ export function getSupplier(deps: Pick<Deps, 'sqlite'>, id: string): Supplier {
 }
 
 function checkName(deps: Pick<Deps, 'sqlite'>, name: string, selfId: string | null): void {
-  const other = deps.sqlite.prepare('SELECT id FROM suppliers WHERE name = ? COLLATE NOCASE').get(name) as { id: string } | undefined;
+  const other = deps.sqlite.prepare('SELECT id FROM suppliers WHERE name = ? COLLATE NOCASE').get(name) as
+    Cols<typeof suppliers, 'id'> | undefined;
   if (other && other.id !== selfId)
     throw new AppError('CONFLICT', `A supplier named ${name} already exists`, {
       field: 'name',

@@ -4,6 +4,8 @@ import type { Language } from '../../shared/api/types';
 import type { Deps } from '../deps';
 import { createCategory, createProduct } from '../catalog/products';
 import type { Unit } from '../../shared/units';
+import type { CamelCols } from '../db/rows';
+import type { taxRates } from '../db/schema';
 
 interface DemoCatalog {
   categories: { key: string; en: string; zh: string }[];
@@ -34,11 +36,9 @@ export function loadDemoCatalog(deps: Deps, language: Language, staffId: string 
   const demo = readDemoCatalog(deps.resourcesDir);
   const primary = (x: { en: string; zh: string }) => (language === 'zh-CN' ? x.zh : x.en);
   const alt = (x: { en: string; zh: string }) => (language === 'zh-CN' ? x.en : x.zh);
-  const rates = deps.sqlite.prepare('SELECT id, rate_bp AS rateBp, is_default AS isDefault FROM tax_rates WHERE archived = 0').all() as {
-    id: string;
-    rateBp: number;
-    isDefault: number;
-  }[];
+  const rates = deps.sqlite
+    .prepare('SELECT id, rate_bp AS rateBp, is_default AS isDefault FROM tax_rates WHERE archived = 0')
+    .all() as CamelCols<typeof taxRates, 'id' | 'rateBp' | 'isDefault'>[];
   const standard = rates.find((r) => r.isDefault) ?? rates[0]!;
   const reduced = rates.filter((r) => r.id !== standard.id).sort((a, b) => a.rateBp - b.rateBp)[0] ?? standard;
   const categoryIds = new Map<string, string>();

@@ -9,7 +9,8 @@ import type { Deps } from '../deps';
 import { divRound } from '../../shared/pricing';
 import { rebuildRollups } from '../insight/rollups';
 import { writeUncaptured } from '../db/write-path';
-import type { Unit } from '../../shared/units';
+import type { CamelCols, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 export interface HistoryOptions {
   orders: number;
@@ -94,6 +95,8 @@ export function seedHistory(
   return writeUncaptured(deps.sqlite, () => writeHistory(deps, opts));
 }
 
+type SettingValue = SqlRow<typeof schema.settings>['value'];
+
 function writeHistory(
   deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'settingsCache' | 'insight'>,
   opts: HistoryOptions,
@@ -103,28 +106,20 @@ function writeHistory(
   const rand = prng(opts.seed);
   const newId = idMaker(rand);
   const priceMode = JSON.parse(
-    (db.prepare("SELECT value FROM settings WHERE key = 'priceMode'").pluck().get() as string | undefined) ?? '"inclusive"',
+    (db.prepare("SELECT value FROM settings WHERE key = 'priceMode'").pluck().get() as SettingValue | undefined) ?? '"inclusive"',
   ) as string as 'inclusive' | 'exclusive';
   const currency = JSON.parse(
-    (db.prepare("SELECT value FROM settings WHERE key = 'currency'").pluck().get() as string | undefined) ?? '"USD"',
+    (db.prepare("SELECT value FROM settings WHERE key = 'currency'").pluck().get() as SettingValue | undefined) ?? '"USD"',
   ) as string;
   const products = db
     .prepare(
       `SELECT p.id, p.sku, p.name, p.alt_name AS altName, p.unit, p.price, p.cost, t.rate_bp AS rateBp FROM products p
        JOIN tax_rates t ON t.id = p.tax_rate_id WHERE p.archived = 0 AND p.price > 0 ORDER BY p.rowid LIMIT ?`,
     )
-    .all(opts.productPool ?? 5000) as {
-    id: string;
-    sku: string;
-    name: string;
-    altName: string | null;
-    unit: Unit;
-    price: number;
-    cost: number;
-    rateBp: number;
-  }[];
+    .all(opts.productPool ?? 5000) as (CamelCols<typeof schema.products, 'id' | 'sku' | 'name' | 'altName' | 'unit' | 'price' | 'cost'> &
+    CamelCols<typeof schema.taxRates, 'rateBp'>)[];
   if (products.length === 0) throw new Error('No products to sell: load a catalog first');
-  const staff = db.prepare('SELECT id FROM staff ORDER BY rowid').pluck().all() as string[];
+  const staff = db.prepare('SELECT id FROM staff ORDER BY rowid').pluck().all() as SqlRow<typeof schema.staff>['id'][];
   const customers = Array.from(
     { length: opts.customers ?? Math.max(10, Math.round(opts.orders / 40)) },
     (_, i) => `cust-${String(i + 1).padStart(6, '0')}`,

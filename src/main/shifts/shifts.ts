@@ -6,7 +6,7 @@
  * Expected cash = float + cash sales − cash refunds + cash in − cash out.
  */
 import { shiftCardCash, shiftCardLines } from '../stored-value/reports';
-import type { CashMovementRow, ShiftReport, ShiftSummary } from '../../shared/api/shifts';
+import type { ShiftReport, ShiftSummary } from '../../shared/api/shifts';
 import { countTotal, unknownDenominations, type DenominationCounts } from '../../shared/denominations';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -17,26 +17,21 @@ import { loadCart } from '../sales/cart';
 import type { SessionStaff } from '../sessions';
 import { cachedStatement } from '../db/statements';
 import { piecesAndMass } from '../../shared/units';
+import type { CamelCols, Cols, Outer, SqlRow } from '../db/rows';
+import type * as schema from '../db/schema';
 
 type Sql = Pick<Deps, 'sqlite'>;
 
-interface ShiftRow {
-  id: string;
-  number: string;
-  terminalCode: string;
-  currency: string;
-  openedAt: number;
-  openedBy: string;
-  openingFloat: number;
-  openingCounts: string;
-  closedAt: number | null;
-  closedBy: string | null;
-  expectedCash: number | null;
-  countedCash: number | null;
-  overShort: number | null;
-  countedCounts: string | null;
-  report: string | null;
-}
+type ShiftRow = CamelCols<
+  typeof schema.shifts,
+  'id' | 'number' | 'terminalCode' | 'currency' | 'openedAt' | 'openingFloat' | 'openingCounts'
+> & {
+  openedBy: SqlRow<typeof schema.staff>['name'];
+} & Outer<
+    CamelCols<typeof schema.shiftCloses, 'closedAt' | 'expectedCash' | 'countedCash' | 'overShort' | 'countedCounts' | 'report'> & {
+      closedBy: SqlRow<typeof schema.staff>['name'];
+    }
+  >;
 
 const SHIFT_SELECT = `SELECT s.id, s.number, s.terminal_code AS terminalCode, s.currency, s.opened_at AS openedAt,
     so.name AS openedBy, s.opening_float AS openingFloat, s.opening_counts AS openingCounts,
@@ -82,7 +77,7 @@ export const OPEN_SHIFT_SQL = `SELECT s.id FROM shifts s WHERE s.terminal_code =
   ORDER BY s.opened_at DESC LIMIT 1`;
 
 export function requireOpenShift(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string {
-  const id = cachedStatement(deps.sqlite, OPEN_SHIFT_SQL, 'pluck').get(deps.terminalCode) as string | undefined;
+  const id = cachedStatement(deps.sqlite, OPEN_SHIFT_SQL, 'pluck').get(deps.terminalCode) as SqlRow<typeof schema.shifts>['id'] | undefined;
   if (!id) throw new AppError('SHIFT_REQUIRED', 'No shift is open on this terminal: open a shift (count the float) before selling');
   return id;
 }
@@ -114,7 +109,9 @@ const cleanCounts = (counts: DenominationCounts): DenominationCounts =>
 function nextShiftNumber(deps: Deps): string {
   const key = `shift:${deps.terminalCode}`;
   deps.sqlite.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(key);
-  const value = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').pluck().get(key) as number;
+  const value = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').pluck().get(key) as SqlRow<
+    typeof schema.counters
+  >['value'];
   return `${deps.terminalCode}-S${String(value).padStart(4, '0')}`;
 }
 
@@ -147,7 +144,9 @@ export function expectedCash(deps: Sql, shiftId: string): number {
 
 function cashFigures(deps: Sql, shiftId: string) {
   const db = deps.sqlite;
-  const float = db.prepare('SELECT opening_float FROM shifts WHERE id = ?').pluck().get(shiftId) as number;
+  const float = db.prepare('SELECT opening_float FROM shifts WHERE id = ?').pluck().get(shiftId) as SqlRow<
+    typeof schema.shifts
+  >['opening_float'];
   const sales = db
     .prepare(
       "SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.shift_id = ? AND p.kind = 'cash'",
@@ -272,17 +271,17 @@ function buildReport(
       .prepare(
         `SELECT l.unit, SUM(l.qty) AS qty FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.shift_id = ? GROUP BY l.unit`,
       )
-      .all(id) as { unit: string; qty: number }[],
+      .all(id) as (Cols<typeof schema.orderLines, 'unit'> & { qty: number })[],
   );
   const paid = db
     .prepare(
       `SELECT p.kind, COUNT(DISTINCT p.order_id) AS count, SUM(p.amount) AS amount FROM payments p JOIN orders o ON o.id = p.order_id
        WHERE o.shift_id = ? GROUP BY p.kind ORDER BY p.kind`,
     )
-    .all(id) as { kind: string; count: number; amount: number }[];
+    .all(id) as (Cols<typeof schema.payments, 'kind'> & { count: number; amount: number })[];
   const refundTenders = db
     .prepare("SELECT key AS kind, count, amount FROM shift_tallies WHERE shift_id = ? AND kind = 'refund_tender'")
-    .all(id) as { kind: string; count: number; amount: number }[];
+    .all(id) as ({ kind: SqlRow<typeof schema.shiftTallies>['key'] } & Cols<typeof schema.shiftTallies, 'count' | 'amount'>)[];
   const tenders = new Map<string, ShiftReport['tenders'][number]>();
   for (const p of paid) tenders.set(p.kind, { kind: p.kind, count: p.count, amount: p.amount, refunds: 0 });
   for (const r of refundTenders) {
@@ -296,7 +295,9 @@ function buildReport(
        FROM order_lines l JOIN orders o ON o.id = l.order_id LEFT JOIN products p ON p.id = l.product_id
        LEFT JOIN categories c ON c.id = p.category_id WHERE o.shift_id = ? GROUP BY p.category_id, l.unit`,
     )
-    .all(id) as (Omit<ShiftReport['categories'][number], 'weighed'> & { unit: string })[];
+    .all(id) as (CamelCols<typeof schema.products, 'categoryId'> &
+    Outer<CamelCols<typeof schema.categories, 'name' | 'altName'>> &
+    Cols<typeof schema.orderLines, 'unit'> & { qty: number; amount: number })[];
   // A category's pieces apart from its weight, each unit summed first (as for the whole shift).
   const byCategory = new Map<string | null, { head: (typeof categoryRows)[number]; amount: number; rows: typeof categoryRows }>();
   for (const r of categoryRows) {
@@ -329,14 +330,16 @@ function buildReport(
        AND EXISTS (SELECT 1 FROM cart_lines l WHERE l.cart_id = c.id)`,
     )
     .pluck()
-    .all(row.terminalCode, row.openedAt, until) as string[];
+    .all(row.terminalCode, row.openedAt, until) as SqlRow<typeof schema.carts>['id'][];
   const voids = { count: voidedCarts.length, amount: voidedCarts.reduce((s, cid) => s + loadCart(deps, cid).priced.total, 0) };
   const movements = db
     .prepare(
       `SELECT m.id, m.kind, m.amount, m.reason, m.at, s.name AS staffName FROM cash_movements m JOIN staff s ON s.id = m.staff_id
        WHERE m.shift_id = ? ORDER BY m.at, m.rowid`,
     )
-    .all(id) as CashMovementRow[];
+    .all(id) as (Cols<typeof schema.cashMovements, 'id' | 'kind' | 'amount' | 'reason' | 'at'> & {
+    staffName: SqlRow<typeof schema.staff>['name'];
+  })[];
   const shift = summary(row);
   if (close) {
     shift.closedAt = close.closedAt;
