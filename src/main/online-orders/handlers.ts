@@ -6,6 +6,7 @@ import { handOver, markPacked } from './pickup';
 import { reservedUnits, shortageList } from './stock';
 import { setShopSettings, shopSettings } from './shop-settings';
 import { decideReturn, returnDays, returnRequests, setReturnDays } from './returns';
+import { onlineRefunds, receiptClaim } from './refunds';
 
 /** Online orders at the till: pick-up, packing, shortages, units held online. */
 export const onlineOrdersHandlers: HandlersFor<typeof onlineOrdersContract> = {
@@ -24,6 +25,8 @@ export const onlineOrdersHandlers: HandlersFor<typeof onlineOrdersContract> = {
   'onlineOrders.setReturnDays': (input, ctx) => setReturnDays(ctx.deps, input.days, staffOf(ctx).id),
   'onlineOrders.shopSettings': (_input, { deps }) => shopSettings(deps),
   'onlineOrders.setShopSettings': (input, ctx) => setShopSettings(ctx.deps, input, staffOf(ctx).id),
+  'onlineOrders.refunds': (input, { deps }) => onlineRefunds(deps, input),
+  'onlineOrders.receiptClaim': (input, { deps }) => receiptClaim(deps, input.orderId),
   'onlineOrders.decideReturn': (input, ctx) => {
     const row = decideReturn(ctx.deps, staffOf(ctx), input);
     stockChanged(ctx.deps);

@@ -7,6 +7,7 @@ import { getOrder } from './checkout';
 import { customerSummary } from '../customers/customers';
 import { lineStates, orderHead, paymentStates, refundsOf, TO_SHIP_SQL as TO_SHIP, toShipOf } from '../returns/refunds';
 import { shipmentsOf } from '../shipping/shipments';
+import { receiptClaim } from '../online-orders/refunds';
 
 export interface OrderQuery {
   q?: string | undefined;
@@ -160,5 +161,6 @@ export function orderDetail(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): Orde
     shipments: shipmentsOf(deps, id),
     refundable: order.total - refunds.reduce((s, r) => s + r.total, 0),
     channel: deps.sqlite.prepare(`SELECT 1 FROM orders o WHERE o.id = ? AND ${ONLINE}`).get(id) ? 'online' : 'counter',
+    claim: receiptClaim(deps, id),
   };
 }

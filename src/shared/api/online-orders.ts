@@ -122,6 +122,32 @@ export interface OnlineReturnRow {
   lines: { orderLineId: string; productId: string; name: string; unit: string; qty: number }[];
 }
 
+/** A shop refund (a cancellation or an approved return) as the cloud reports it to the tills. */
+export interface OnlineRefundRow {
+  id: string;
+  orderId: string;
+  shopNumber: string;
+  contactName: string;
+  cause: 'cancel' | 'return';
+  returnId: string | null;
+  requestNo: string;
+  amount: number;
+  currency: string;
+  state: 'requested' | 'refunded' | 'failed';
+  /** The provider's last word when it was not a clear success: why it is failing. */
+  message: string;
+  attempts: number;
+  /** When the cloud asks the provider again by itself; null when it no longer will. */
+  nextRetryAt: number | null;
+  updatedAt: number;
+}
+
+/** A counter sale claimed online from its receipt: which buyer keeps it, masked. */
+export interface ReceiptClaimInfo {
+  contact: string;
+  claimedAt: number;
+}
+
 /** What the buyer shows at the counter: letters and digits, at most 32 (the shop's codes are shorter). */
 const pickupCode = safeLine(32, { min: 1 });
 
@@ -218,6 +244,18 @@ export const onlineOrdersContract = {
   }),
   'onlineOrders.reserved': channel<ReservedUnits>()({
     input: z.object({ productIds: z.array(c.id).max(500) }).strict(),
+    role: 'clerk',
+    writes: false,
+  }),
+  /** The shop's refunds not yet through (`open`: requested or failing) or all of them, newest change first. */
+  'onlineOrders.refunds': channel<OnlineRefundRow[]>()({
+    input: z.object({ which: z.enum(['open', 'all']), limit: z.number().int().min(1).max(200) }).strict(),
+    role: 'manager',
+    writes: false,
+  }),
+  /** Whether a counter sale was claimed online from its receipt, and by whom (masked). */
+  'onlineOrders.receiptClaim': channel<ReceiptClaimInfo | null>()({
+    input: z.object({ orderId: c.id }).strict(),
     role: 'clerk',
     writes: false,
   }),

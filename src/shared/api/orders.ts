@@ -51,6 +51,8 @@ export interface OrderDetail {
   refundable: number;
   /** An online order's shop number, buyer and steps are read with `onlineOrders.get`. */
   channel: SalesChannel;
+  /** A counter sale claimed online from its receipt: which buyer keeps it (masked), and when. */
+  claim?: { contact: string; claimedAt: number } | null;
 }
 
 const paging = { offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(200) };

@@ -521,6 +521,26 @@ export const SYNC_ENTITIES = [
     fields: shape.onlineReturnShape,
     devices: 'write',
   },
+  {
+    // A shop refund's state (the cloud's): a manager reads which are failing and why.
+    entity: 'online_refund',
+    kind: 'mutable',
+    scope: 'store',
+    table: 'online_refunds',
+    key: 'id',
+    fields: shape.onlineRefundShape,
+    devices: 'none',
+  },
+  {
+    // A counter sale claimed online from its receipt (the cloud's, once per sale).
+    entity: 'receipt_claim',
+    kind: 'append-only',
+    scope: 'store',
+    table: 'receipt_claims',
+    key: 'id',
+    fields: shape.receiptClaimShape,
+    devices: 'none',
+  },
 ] as const satisfies readonly SyncEntity[];
 
 export type SyncEntityName = (typeof SYNC_ENTITIES)[number]['entity'];

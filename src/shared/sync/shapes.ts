@@ -689,3 +689,41 @@ export const onlineReturnShape = z.object({
 
 /** The fields of a return a till may write: the manager's decision, never the buyer's request or the money's state. */
 export const RETURN_DEVICE_FIELDS = ['decision', 'decision_note', 'decided_by', 'decided_at', 'refund_id'] as const;
+
+/**
+ * A shop refund as the cloud's state machine has it (the cloud writes it; a till only reads it):
+ * the manager sees at the till which refunds are still failing, why, and when the cloud asks the
+ * provider again. The cloud retries a failed one by itself with the same request number.
+ */
+export const onlineRefundShape = z.object({
+  order_id: idShape,
+  cause: z.enum(['cancel', 'return']),
+  /** The return it pays for (`online_return`); null for a cancellation. */
+  return_id: optId,
+  /** Our fixed request number at the provider. */
+  request_no: z.string().regex(/^[A-Za-z0-9-]{1,60}$/),
+  amount: nonNegative,
+  currency,
+  state: z.enum(['requested', 'refunded', 'failed']),
+  /** The provider's last word when it was not a clear success. */
+  message: text(300),
+  /** Calls the cloud made to the provider. */
+  attempts: z.number().int().min(0).max(1_000_000),
+  /** When the cloud asks again (null: it will not by itself). */
+  next_retry_at: time.nullable(),
+  created_at: time,
+  updated_at: time,
+});
+
+/**
+ * A counter sale claimed online by a buyer from its receipt (the cloud writes it, once per sale:
+ * its id is the order's): the till shows who keeps it, by a masked email or mobile number.
+ */
+export const receiptClaimShape = z.object({
+  id: idShape,
+  order_id: idShape,
+  buyer_id: idShape,
+  /** The buyer's email or mobile number, masked (`l***@example.com`, `138****5678`). */
+  contact: line(80),
+  claimed_at: time,
+});

@@ -18,7 +18,13 @@ describe('the entity registry declares every field that travels', () => {
       expect(Object.keys(child.fields.shape).sort()).toEqual([...tableInfo(child.table).columns.keys()].sort());
   });
 
-  it('staff, stock reservations and online orders are never written by a device; everything else that travels is', () => {
-    expect(shared.filter((e) => e.devices === 'none').map((e) => e.entity)).toEqual(['staff', 'stock_reservation', 'online_order']);
+  it('staff, stock reservations, online orders, shop refunds and receipt claims are never written by a device; everything else that travels is', () => {
+    expect(shared.filter((e) => e.devices === 'none').map((e) => e.entity)).toEqual([
+      'staff',
+      'stock_reservation',
+      'online_order',
+      'online_refund',
+      'receipt_claim',
+    ]);
   });
 });

@@ -5,7 +5,7 @@
  * processes asking at once refund the buyer once. An unclear answer leaves the row requested: the
  * background sweep asks the provider about it later.
  */
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
 import type { CloudDb } from '../../db/open';
 import { rowsOf } from '../../db/open';
 import type { CloudDeps } from '../../deps';
@@ -22,6 +22,44 @@ export type ShopRefund = typeof shopRefunds.$inferSelect;
 const LEASE_MS = 60_000;
 /** An unclear answer is asked about again after a while, longer each time (at most an hour). */
 const backoff = (attempts: number) => Math.min(3600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
+/**
+ * A refusal is asked again by the sweep itself (a merchant account short of funds, a provider's
+ * passing fault), with the same request number and a query first, so it is never paid twice:
+ * 5 minutes after the first call, doubling, at most 6 hours apart, until the refund has had
+ * MAX_AUTO_ATTEMPTS calls; after that only the buyer asking again (or a manager settling it with
+ * the buyer) moves it.
+ */
+const failedBackoff = (attempts: number) => Math.min(6 * 3600_000, 300_000 * 2 ** Math.max(0, Math.min(20, attempts - 1)));
+export const MAX_AUTO_ATTEMPTS = 12;
+
+/** When the sweep asks the provider about this refund again (null: it will not by itself). */
+export function nextRetryAt(r: Pick<ShopRefund, 'state' | 'attempts' | 'nextAt'>): number | null {
+  if (r.state === 'refunded') return null;
+  if (r.state === 'failed' && r.attempts >= MAX_AUTO_ATTEMPTS) return null;
+  return r.nextAt;
+}
+
+/** The refund as the tills read it (`online_refund`): state, the provider's word, the next try. */
+export function refundRecord(r: ShopRefund): ShopRecord {
+  return {
+    e: 'online_refund',
+    i: r.id,
+    d: {
+      order_id: r.orderId,
+      cause: r.cause,
+      return_id: r.cause === 'return' ? r.causeId : null,
+      request_no: r.requestNo,
+      amount: r.amount,
+      currency: r.currency,
+      state: r.state,
+      message: (r.message ?? '').slice(0, 300),
+      attempts: r.attempts,
+      next_retry_at: nextRetryAt(r),
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+    },
+  };
+}
 
 export type RecordOutcome = { ok: true; refund: ShopRefund; fresh: boolean } | { ok: false; reason: 'over_paid'; left: number };
 
@@ -32,7 +70,7 @@ export type RecordOutcome = { ok: true; refund: ShopRefund; fresh: boolean } | {
  */
 export async function recordRefund(
   tx: CloudDb,
-  deps: Pick<CloudDeps, 'clock' | 'ids'>,
+  deps: Pick<CloudDeps, 'clock' | 'ids' | 'hlc' | 'maxDriftMs'>,
   order: ShopOrder,
   cause: { kind: 'cancel' } | { kind: 'return'; returnId: string },
   amount: number,
@@ -67,6 +105,7 @@ export async function recordRefund(
       updatedAt: now,
     })
     .returning();
+  await writeShopRecords(tx, deps, order.orgId, order.storeId, [refundRecord(row!)]);
   return { ok: true, refund: row!, fresh: true };
 }
 
@@ -85,6 +124,10 @@ export async function retryRefund(db: CloudDb, deps: Pick<CloudDeps, 'clock'>, i
   return rows.length > 0;
 }
 
+/** Refused refunds the sweep asks again by itself: their time has come and they have calls left. */
+const retriable = (now: number) =>
+  and(eq(shopRefunds.state, 'failed'), lte(shopRefunds.nextAt, now), lt(shopRefunds.attempts, MAX_AUTO_ATTEMPTS));
+
 const reasonText = (r: ShopRefund) => (r.cause === 'cancel' ? 'Order cancelled by the buyer' : 'Return approved by the store');
 
 /**
@@ -92,12 +135,19 @@ const reasonText = (r: ShopRefund) => (r.cause === 'cancel' ? 'Order cancelled b
  * sends it again only if the provider never got it) and records the answer. Another process
  * already asking, or a refund already settled, is left alone. Returns the row as it now stands.
  */
-export async function settleRefund(deps: CloudDeps, payments: ShopPayments, id: string): Promise<ShopRefund | null> {
+export async function settleRefund(
+  deps: CloudDeps,
+  payments: ShopPayments,
+  id: string,
+  opts: { retryFailed?: boolean } = {},
+): Promise<ShopRefund | null> {
   const now = deps.clock();
+  const due = and(eq(shopRefunds.state, 'requested'), lte(shopRefunds.nextAt, now));
+  // A refused refund the sweep retries is requested again while it is asked (the lease holds others off).
   const [claimed] = await deps.db
     .update(shopRefunds)
-    .set({ attempts: sql`${shopRefunds.attempts} + 1`, nextAt: now + LEASE_MS, updatedAt: now })
-    .where(and(eq(shopRefunds.id, id), eq(shopRefunds.state, 'requested'), lte(shopRefunds.nextAt, now)))
+    .set({ state: 'requested', attempts: sql`${shopRefunds.attempts} + 1`, nextAt: now + LEASE_MS, updatedAt: now })
+    .where(and(eq(shopRefunds.id, id), opts.retryFailed ? or(due, retriable(now)) : due))
     .returning();
   if (!claimed) {
     const [row] = await deps.db.select().from(shopRefunds).where(eq(shopRefunds.id, id));
@@ -146,14 +196,16 @@ async function recordAnswer(deps: CloudDeps, claimed: ShopRefund, result: ShopRe
         .set({ message: result.message, nextAt: now + backoff(claimed.attempts), updatedAt: now })
         .where(eq(shopRefunds.id, claimed.id))
         .returning();
+      await writeShopRecords(tx, deps, r!.orgId, r!.storeId, [refundRecord(r!)]);
       return r!;
     }
     if (result.state === 'failed') {
       const [r] = await tx
         .update(shopRefunds)
-        .set({ state: 'failed', message: result.message, updatedAt: now })
+        .set({ state: 'failed', message: result.message, nextAt: now + failedBackoff(claimed.attempts), updatedAt: now })
         .where(eq(shopRefunds.id, claimed.id))
         .returning();
+      await writeShopRecords(tx, deps, r!.orgId, r!.storeId, [refundRecord(r!)]);
       await onRefundSettled(tx, deps, r!);
       return r!;
     }
@@ -184,6 +236,7 @@ async function recordAnswer(deps: CloudDeps, claimed: ShopRefund, result: ShopRe
       const voided = await voidOfCancelled(tx, deps, r!, now);
       if (voided) records.push(voided);
     }
+    records.push(refundRecord(r!));
     await writeShopRecords(tx, deps, r!.orgId, r!.storeId, records);
     await onRefundSettled(tx, deps, r!);
     return r!;
@@ -265,14 +318,18 @@ async function onRefundSettled(tx: CloudDb, deps: CloudDeps, r: ShopRefund): Pro
   ]);
 }
 
-/** The sweep's part: every requested refund whose time has come, a few at a time. */
+/**
+ * The sweep's part: every requested refund whose time has come, and every refused one due to be
+ * asked again, a few at a time.
+ */
 export async function settleDueRefunds(deps: CloudDeps, payments: ShopPayments, limit = 50): Promise<number> {
+  const now = deps.clock();
   const due = await deps.db
     .select({ id: shopRefunds.id })
     .from(shopRefunds)
-    .where(and(eq(shopRefunds.state, 'requested'), lte(shopRefunds.nextAt, deps.clock())))
+    .where(or(and(eq(shopRefunds.state, 'requested'), lte(shopRefunds.nextAt, now)), retriable(now)))
     .orderBy(asc(shopRefunds.nextAt))
     .limit(limit);
-  for (const d of due) await settleRefund(deps, payments, d.id);
+  for (const d of due) await settleRefund(deps, payments, d.id, { retryFailed: true });
   return due.length;
 }

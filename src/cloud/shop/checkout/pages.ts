@@ -17,6 +17,7 @@ import type { LinePromotion } from '../pricing/price';
 import { dealName } from '../pricing/words';
 import { providerChoice } from '../payments/pages';
 import { checkoutWords, type CheckoutWord } from './words';
+import { carrierName } from '../delivery/carriers';
 
 const STYLE = html`<style>
   .totals td:last-child,
@@ -390,7 +391,7 @@ export function orderPage(
   c: ShopContext,
   order: ShopOrder,
   lines: ShopOrderLine[],
-  events: OrderEvent[],
+  stepsAsWritten: OrderEvent[],
   opts: {
     key: string | null;
     pickupCode: string | null;
@@ -406,6 +407,8 @@ export function orderPage(
   const base = c.get('store').base;
   const cur = order.currency;
   const lang = c.get('lang');
+  // Carriers the tills name are shown by their name in the buyer's language (delivery/carriers.ts).
+  const events = stepsAsWritten.map((e) => (e.carrier ? { ...e, carrier: carrierName(e.carrier, lang) } : e));
   const time = (ms: number) =>
     new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: opts.timeZone ?? 'UTC' }).format(new Date(ms));
   const keyField = opts.key ? html`<input type="hidden" name="key" value="${opts.key}" />` : '';

@@ -5,17 +5,21 @@
  *
  * Visitors: a random id in a first-party cookie (HttpOnly, SameSite=Lax, the shop's path). A
  * request counts only when it brings the cookie back, so a client that keeps no cookies (most
- * bots) counts nothing, however often it calls; the first page of a visitor sets the cookie and
- * is not counted. A visit counts once per visitor per store day: the cookie carries the day it was
- * counted and when that day ends (so other requests need no lookup), and a unique index refuses a
- * second visit of a visitor on a day whatever the cookie says.
+ * bots) counts nothing, however often it calls. The first page of a visitor sets the cookie and
+ * keeps what it would have counted in a second, short-lived cookie (`shop_first`); the page asks
+ * for a 1-pixel picture of the shop (`<shop>/seen`), and that request, or the visitor's next page,
+ * brings the cookies back: the visit and the first page's events are counted then, once. A visit
+ * counts once per visitor per store day: the cookie carries the day it was counted and when that
+ * day ends (so other requests need no lookup, and a refresh counts no new visit), and a unique
+ * index refuses a second visit of a visitor on a day whatever the cookie says.
  */
 import type { MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { businessBucket, dayToIso, zonedMidnight } from '../../../shared/business-day';
 import { rowsOf, sql, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
 import { storeFacts } from '../catalog/queries';
+import { pruneRecommendationPairs } from '../recommend/projection';
 import type { ShopContext, ShopEnv } from '../web/env';
 import { shopEvents, type ShopEventKind } from './schema';
 
@@ -40,10 +44,24 @@ interface Visitor {
   day: number;
 }
 
+/** The cookie that keeps a first page's events until the visitor's cookie comes back. */
+export const FIRST_PAGE_COOKIE = 'shop_first';
+/** The picture a visitor's first page asks for, so that a one-page visit counts too. */
+export const SEEN_PATH = '/seen';
+const FIRST_PAGE_MAX_AGE_S = 1800;
+/** A first page notes a view or a search: a few events at most, whatever a forged cookie claims. */
+const FIRST_PAGE_MAX_EVENTS = 4;
+const FIRST_PAGE_KINDS: ReadonlySet<string> = new Set(['product_view', 'search']);
+const PRODUCT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** A transparent 1×1 GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
 declare module 'hono' {
   interface ContextVariableMap {
     /** The counted visitor of this request (null: no cookie came back, nothing is recorded). */
     shopVisitor: Visitor | null;
+    /** A visitor's first page: its events are noted for later, in FIRST_PAGE_COOKIE. */
+    shopFirstPage: boolean;
     /** Events this request noted, written when its page is built. */
     shopEvents: NotedEvent[];
   }
@@ -85,7 +103,7 @@ export function normaliseQuery(text: string): string {
 /** Notes an event of this request (nothing when the request has no counted visitor). */
 export function noteShopEvent(c: ShopContext, e: NotedEvent): void {
   const noted = c.get('shopEvents') as NotedEvent[] | undefined;
-  if (!noted || !c.get('shopVisitor')) return;
+  if (!noted || (!c.get('shopVisitor') && !c.get('shopFirstPage'))) return;
   if (e.kind === 'search') {
     const query = normaliseQuery(e.query ?? '');
     if (!query) return;
@@ -108,10 +126,13 @@ export function recordShopEvents(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       maxAge: VISITOR_MAX_AGE_S,
     };
     const kept = readCookie(getCookie(c, VISITOR_COOKIE), now);
+    const seen = c.req.method === 'GET' && c.req.path === `${store.base}${SEEN_PATH}`;
     let visitor: Visitor | null = null;
     let newVisit = false;
+    let firstPage = false;
     if (!kept) {
       setCookie(c, VISITOR_COOKIE, deps.randomBytes(16).toString('base64url'), cookieOpts);
+      firstPage = !seen;
     } else if (kept.day !== null) {
       visitor = { id: kept.id, day: kept.day };
     } else {
@@ -125,8 +146,17 @@ export function recordShopEvents(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       }
     }
     c.set('shopVisitor', visitor);
+    c.set('shopFirstPage', firstPage);
     c.set('shopEvents', []);
-    await next();
+    if (seen) {
+      // The first page's picture: nothing to show, never cached, so it is asked for on each first page.
+      c.header('Cache-Control', 'no-store');
+      c.res = c.body(PIXEL, 200, { 'Content-Type': 'image/gif' });
+    } else await next();
+    if (firstPage) {
+      await keepFirstPage(c, now, cookieOpts.secure);
+      return;
+    }
     if (!visitor) return;
     const base = { orgId: store.orgId, storeId: store.storeId, day: visitor.day, at: now, visitor: visitor.id };
     const rows: (typeof shopEvents.$inferInsert)[] = c.get('shopEvents').map((e) => ({
@@ -136,7 +166,22 @@ export function recordShopEvents(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       query: e.query ?? null,
       results: e.results ?? null,
     }));
-    if (newVisit) rows.unshift({ ...base, kind: 'visit' });
+    if (newVisit) {
+      // The first page is counted with the visit, before what this request did.
+      const first = readFirstPage(getCookie(c, FIRST_PAGE_COOKIE), now);
+      if (getCookie(c, FIRST_PAGE_COOKIE) !== undefined) deleteCookie(c, FIRST_PAGE_COOKIE, { path: store.base });
+      rows.unshift(
+        { ...base, kind: 'visit', at: first?.at ?? now },
+        ...(first?.events ?? []).map((e) => ({
+          ...base,
+          at: first!.at,
+          kind: e.kind,
+          productId: e.productId ?? null,
+          query: e.query ?? null,
+          results: e.results ?? null,
+        })),
+      );
+    }
     if (rows.length === 0) return;
     try {
       await deps.db.insert(shopEvents).values(rows).onConflictDoNothing();
@@ -144,6 +189,69 @@ export function recordShopEvents(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       console.error('[shop] events not recorded', err instanceof Error ? err.message : err);
     }
   };
+}
+
+/**
+ * On a visitor's first page: its events go into FIRST_PAGE_COOKIE, and an HTML page asks for the
+ * shop's pixel, whose request brings the new cookies back and so counts the visit.
+ */
+async function keepFirstPage(c: ShopContext, now: number, secure: boolean): Promise<void> {
+  const store = c.get('store');
+  const events = c
+    .get('shopEvents')
+    .filter((e) => FIRST_PAGE_KINDS.has(e.kind))
+    .slice(0, FIRST_PAGE_MAX_EVENTS)
+    .map((e) => [e.kind, e.productId ?? null, e.query ?? null, e.results ?? null]);
+  setCookie(c, FIRST_PAGE_COOKIE, Buffer.from(JSON.stringify({ at: now, e: events })).toString('base64url'), {
+    path: store.base,
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure,
+    maxAge: FIRST_PAGE_MAX_AGE_S,
+  });
+  const type = c.res.headers.get('content-type') ?? '';
+  if (c.res.status !== 200 || !type.startsWith('text/html')) return;
+  const res = c.res;
+  const pixel = `<img src="${store.base}${SEEN_PATH}" alt="" width="1" height="1" style="position:absolute;left:-9999px" />`;
+  const text = await res.text();
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  c.res = undefined;
+  c.res = new Response(text.includes('</body>') ? text.replace('</body>', `${pixel}</body>`) : text + pixel, {
+    status: res.status,
+    headers,
+  });
+}
+
+/**
+ * A first page's events from its cookie, or null. The cookie is the client's: anything but a
+ * view of a product or a search, more than a few events, or a time not within the cookie's life
+ * is dropped, and a search's text is normalised again.
+ */
+export function readFirstPage(value: string | undefined, now: number): { at: number; events: NotedEvent[] } | null {
+  if (!value || value.length > 2048) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { at, e } = parsed as { at?: unknown; e?: unknown };
+  const when = typeof at === 'number' && Number.isSafeInteger(at) && at <= now && at >= now - FIRST_PAGE_MAX_AGE_S * 1000 ? at : now;
+  const events: NotedEvent[] = [];
+  for (const raw of Array.isArray(e) ? e.slice(0, FIRST_PAGE_MAX_EVENTS) : []) {
+    if (!Array.isArray(raw)) continue;
+    const [kind, productId, query, results] = raw as unknown[];
+    if (kind === 'product_view' && typeof productId === 'string' && PRODUCT_ID.test(productId))
+      events.push({ kind: 'product_view', productId });
+    else if (kind === 'search' && typeof query === 'string') {
+      const q = normaliseQuery(query);
+      const n = typeof results === 'number' && Number.isSafeInteger(results) ? Math.min(Math.max(0, results), RESULTS_CAP) : 0;
+      if (q) events.push({ kind: 'search', query: q, results: n });
+    }
+  }
+  return { at: when, events };
 }
 
 /**
@@ -195,7 +303,10 @@ export async function sweepShopEvents(deps: CloudDeps, days: number = DEFAULT_RE
   }
 }
 
-/** The retention sweep every `everyMs` (only the timer lives in memory). */
+/**
+ * The hourly housekeeping every `everyMs` (only the timer lives in memory): old events are
+ * deleted, and the recommendations' pairs are pruned (recommend/projection.ts).
+ */
 export function startShopEventsSweep(deps: CloudDeps, days: number = DEFAULT_RETENTION_DAYS, everyMs = 3600_000): () => void {
   let running = false;
   const timer = setInterval(() => {
@@ -203,6 +314,8 @@ export function startShopEventsSweep(deps: CloudDeps, days: number = DEFAULT_RET
     running = true;
     sweepShopEvents(deps, days)
       .catch((err: unknown) => console.error('[shop] deleting old storefront events failed', err instanceof Error ? err.message : err))
+      .then(() => pruneRecommendationPairs(deps))
+      .catch((err: unknown) => console.error('[shop] pruning recommendation pairs failed', err instanceof Error ? err.message : err))
       .finally(() => {
         running = false;
       });

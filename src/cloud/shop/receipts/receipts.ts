@@ -143,14 +143,47 @@ export async function saleOfReceipt(db: CloudDb, r: Pick<ReceiptRow, 'orgId' | '
 
 export type ClaimOutcome = 'claimed' | 'already' | 'taken';
 
-/** Claims the sale for `buyer`: the first buyer keeps it; the same buyer again changes nothing. */
-export async function claimReceipt(deps: Pick<CloudDeps, 'db' | 'clock'>, r: ReceiptRow, buyer: ShopBuyer): Promise<ClaimOutcome> {
-  const won = await rowsOf<{ one: number }>(
-    deps.db,
-    sql`UPDATE shop_receipts SET buyer_id = ${buyer.id}, claimed_at = ${deps.clock()}
-        WHERE org_id = ${r.orgId} AND order_id = ${r.orderId} AND buyer_id IS NULL RETURNING 1 AS one`,
-  );
-  if (won.length > 0) return 'claimed';
+/**
+ * The buyer's email or mobile number as a till shows it: enough for the clerk to recognise the
+ * customer in front of them, not enough to write to them (`l***@example.com`, `138****5678`).
+ */
+export function maskedContact(buyer: Pick<ShopBuyer, 'email' | 'phone'>): string {
+  const email = buyer.email?.trim() ?? '';
+  const at = email.lastIndexOf('@');
+  if (at > 0) return `${Array.from(email)[0]}***${email.slice(at)}`.slice(0, 80);
+  const digits = (buyer.phone ?? '').replace(/[^\d+]/g, '');
+  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  return digits ? `${digits.slice(0, 1)}***` : '***';
+}
+
+/**
+ * Claims the sale for `buyer`: the first buyer keeps it; the same buyer again changes nothing. The
+ * claim reaches the store's tills as a `receipt_claim` record (its id is the order's), written in
+ * the same transaction, so a till's order shows that it was claimed and by whom.
+ */
+export async function claimReceipt(
+  deps: Pick<CloudDeps, 'db' | 'clock' | 'hlc' | 'maxDriftMs'>,
+  r: ReceiptRow,
+  buyer: ShopBuyer,
+): Promise<ClaimOutcome> {
+  const won = await deps.db.transaction(async (tx) => {
+    const now = deps.clock();
+    const rows = await rowsOf<{ one: number }>(
+      tx,
+      sql`UPDATE shop_receipts SET buyer_id = ${buyer.id}, claimed_at = ${now}
+          WHERE org_id = ${r.orgId} AND order_id = ${r.orderId} AND buyer_id IS NULL RETURNING 1 AS one`,
+    );
+    if (rows.length === 0) return false;
+    await writeShopRecords(tx, deps, r.orgId, r.storeId, [
+      {
+        e: 'receipt_claim',
+        i: r.orderId,
+        d: { id: r.orderId, order_id: r.orderId, buyer_id: buyer.id, contact: maskedContact(buyer), claimed_at: now },
+      },
+    ]);
+    return true;
+  });
+  if (won) return 'claimed';
   const [now] = await rowsOf<{ buyer_id: string | null }>(
     deps.db,
     sql`SELECT buyer_id FROM shop_receipts WHERE org_id = ${r.orgId} AND order_id = ${r.orderId}`,

@@ -253,3 +253,43 @@ export async function ensureRecommendations(deps: Pick<CloudDeps, 'db' | 'clock'
   const [done] = await rowsOf<{ one: number }>(deps.db, sql`SELECT 1 AS one FROM shop_rec_built_orgs WHERE org_id = ${orgId}`);
   if (!done) await backfillRecommendations(deps, orgId);
 }
+
+/** A product keeps at least its strongest this many partners (the page reads its top 200). */
+export const KEEP_PAIRS = 500;
+/** A pair beyond a product's strongest KEEP_PAIRS is kept while it was bought together this recently. */
+export const PAIR_GRACE_MS = 30 * 86_400_000;
+
+/**
+ * Keeps `shop_rec_pairs` from growing without bound: for each product with more than `keep`
+ * partners, the pairs beyond its `keep` strongest (by count, then the latest purchase) that were
+ * last bought together before the grace period are deleted. A pair bought again later starts
+ * again from one. Only the product's own side goes (the row `a → b`): the partner's list is
+ * pruned by the partner's own rank, so a pair that matters to one of them stays there.
+ * Answers how many pairs were deleted; at most `products` products a run.
+ */
+export async function pruneRecommendationPairs(
+  deps: Pick<CloudDeps, 'db' | 'clock'>,
+  opts: { keep?: number; graceMs?: number; products?: number } = {},
+): Promise<number> {
+  const keep = opts.keep ?? KEEP_PAIRS;
+  const before = deps.clock() - (opts.graceMs ?? PAIR_GRACE_MS);
+  const crowded = await rowsOf<{ org_id: string; product_a: string }>(
+    deps.db,
+    sql`SELECT org_id, product_a FROM shop_rec_pairs GROUP BY org_id, product_a HAVING COUNT(*) > ${keep}
+        LIMIT ${opts.products ?? 200}`,
+  );
+  let gone = 0;
+  for (const c of crowded) {
+    const deleted = await rowsOf<{ product_b: string }>(
+      deps.db,
+      sql`DELETE FROM shop_rec_pairs p
+          WHERE p.org_id = ${c.org_id} AND p.product_a = ${c.product_a} AND p.last_at < ${before}
+            AND p.product_b NOT IN (
+              SELECT t.product_b FROM shop_rec_pairs t WHERE t.org_id = ${c.org_id} AND t.product_a = ${c.product_a}
+              ORDER BY t.n DESC, t.last_at DESC, t.product_b LIMIT ${keep})
+          RETURNING p.product_b`,
+    );
+    gone += deleted.length;
+  }
+  return gone;
+}

@@ -155,3 +155,41 @@ export const onlineReturns = sqliteTable(
   },
   (t) => [index('online_returns_order_idx').on(t.orderId), index('online_returns_decision_idx').on(t.decision, t.createdAt)],
 );
+
+/**
+ * The cloud's refunds of shop orders (a cancellation, an approved return) and how each stands at
+ * the provider: a manager sees which are still failing, why, and when the cloud tries again.
+ */
+export const onlineRefunds = sqliteTable(
+  'online_refunds',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    cause: text('cause', { enum: ['cancel', 'return'] }).notNull(),
+    returnId: text('return_id'),
+    requestNo: text('request_no').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    state: text('state', { enum: ['requested', 'refunded', 'failed'] }).notNull(),
+    message: text('message').notNull().default(''),
+    attempts: integer('attempts').notNull().default(0),
+    nextRetryAt: integer('next_retry_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    hlc: text('hlc').notNull(),
+  },
+  (t) => [index('online_refunds_state_idx').on(t.state, t.updatedAt), index('online_refunds_order_idx').on(t.orderId)],
+);
+
+/** Counter sales a buyer claimed online from the receipt (one per sale; the cloud writes them). */
+export const receiptClaims = sqliteTable(
+  'receipt_claims',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    contact: text('contact').notNull(),
+    claimedAt: integer('claimed_at').notNull(),
+  },
+  (t) => [index('receipt_claims_order_idx').on(t.orderId)],
+);
