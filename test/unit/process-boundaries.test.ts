@@ -25,6 +25,17 @@ describe('process boundaries', () => {
     ['src/renderer/probe.ts', '../main/deps'],
     ['src/shared/probe.ts', '../cloud/server'],
     ['src/shared/probe.ts', '../main/deps'],
+    // A folder's own index, and files deeper than any today.
+    ['src/cloud/probe.ts', '../main'],
+    ['src/cloud/shop/checkout/probe.ts', '../../../main/payments/alipay/page-pay'],
+    ['src/cloud/probe.ts', '../preload'],
+    ['src/main/probe.ts', '../cloud'],
+    ['src/main/payments/wechat/deep/probe.ts', '../../../../cloud/server'],
+    ['src/main/sync/probe.ts', '../../../src/cloud/server'],
+    ['src/renderer/probe.ts', '../cloud'],
+    ['src/renderer/features/deep/probe.ts', '../../../main'],
+    ['src/shared/sync/probe.ts', '../../cloud'],
+    ['src/preload/probe.ts', '../cloud/server'],
   ])('%s may not import %s', async (file, from) => {
     expect(await refused(file, from)).toBe(true);
   });
@@ -36,6 +47,11 @@ describe('process boundaries', () => {
     ['src/cloud/payments/probe.ts', '../../main/payments/stripe'],
     ['src/main/sync/probe.ts', './cloud'],
     ['src/main/payments/probe.ts', './cloud-notices'],
+    ['src/main/payments/probe.ts', '../sync/cloud'],
+    ['src/cloud/shop/checkout/probe.ts', '../../../main/payments/alipay'],
+    ['src/renderer/features/deep/probe.ts', '../../../shared/money'],
+    ['src/preload/probe.ts', '../main/electron/ipc-protocol'],
+    ['src/preload/probe.ts', 'electron'],
   ])('%s may import %s', async (file, from) => {
     expect(await refused(file, from)).toBe(false);
   });
