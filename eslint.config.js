@@ -12,6 +12,21 @@ const csvWriterOnly = {
   selector: "MemberExpression[property.name='unparse']",
   message: 'Write CSV with src/shared/csv.ts (toCsv/csvRow): it makes every cell spreadsheet-safe.',
 };
+/**
+ * Per-store state belongs to what opens the store (`createApp`'s `Deps`, the connection's own
+ * `sqlite.state`, the cloud's deps), never to a module: a map or set at the top of a module keyed
+ * by a connection, a database or deps outlives a restore and mixes two stores in one process.
+ */
+const handleKeyed = '/^(Sqlite|Database|Db|Deps|CloudDeps|CloudDb|Store)$/';
+const moduleMap = '/^(Weak)?(Map|Set)$/';
+const stateByHandle = [
+  `Program > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=${moduleMap}] > TSTypeParameterInstantiation > TSTypeReference:first-child[typeName.name=${handleKeyed}]`,
+  `Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=${moduleMap}] > TSTypeParameterInstantiation > TSTypeReference:first-child[typeName.name=${handleKeyed}]`,
+  `Program > VariableDeclaration > VariableDeclarator > Identifier > TSTypeAnnotation > TSTypeReference[typeName.name=${moduleMap}] > TSTypeParameterInstantiation > TSTypeReference:first-child[typeName.name=${handleKeyed}]`,
+].map((selector) => ({
+  selector,
+  message: 'No module-level state keyed by a connection, database or deps: keep it on the connection (connectionSlot) or on Deps.',
+}));
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'net', 'child_process', 'url', 'util', 'stream', 'buffer'];
 /**
  * An import of another process's folder, however deep the importing file: a path that climbs and
@@ -46,6 +61,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: into('cloud'), message: 'preload never imports the cloud.' }] }],
     },
+  },
+  {
+    files: ['src/main/**', 'src/cloud/**'],
+    rules: { 'no-restricted-syntax': ['error', csvWriterOnly, ...stateByHandle] },
   },
   {
     files: ['src/shared/**'],

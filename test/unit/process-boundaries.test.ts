@@ -56,3 +56,40 @@ describe('process boundaries', () => {
     expect(await refused(file, from)).toBe(false);
   });
 });
+
+/** The house rule that per-store state lives on what opens the store, checked the same way. */
+async function keyedByHandle(file: string, text: string): Promise<boolean> {
+  const [result] = await eslint.lintText(text, { filePath: file });
+  return result!.messages.some((m) => m.ruleId === 'no-restricted-syntax' && /module-level state/.test(m.message));
+}
+
+describe('no module-level state keyed by a connection, database or deps', () => {
+  it.each([
+    [
+      'src/main/probe.ts',
+      "import type { Sqlite } from './db/open';\nconst c = new WeakMap<Sqlite, number>();\nexport const f = (s: Sqlite) => c.get(s);\n",
+    ],
+    ['src/main/sync/probe.ts', "import type { Sqlite } from '../db/open';\nexport const c = new WeakSet<Sqlite>();\n"],
+    [
+      'src/main/probe.ts',
+      "import type { Deps } from './deps';\nconst c: Map<Deps, number> = new Map();\nexport const f = (d: Deps) => c.get(d);\n",
+    ],
+    [
+      'src/cloud/probe.ts',
+      "import type { CloudDeps } from './deps';\nconst c = new Map<CloudDeps, number>();\nexport const f = (d: CloudDeps) => c.get(d);\n",
+    ],
+  ])('%s may not keep %s', async (file, text) => {
+    expect(await keyedByHandle(file, text)).toBe(true);
+  });
+
+  it.each([
+    // Inside a function (made per call or per store), or keyed by something else: not the rule's business.
+    [
+      'src/main/probe.ts',
+      "import type { Sqlite } from './db/open';\nexport function f(s: Sqlite) {\n  const c = new Map<Sqlite, number>();\n  return c.get(s);\n}\n",
+    ],
+    ['src/main/probe.ts', 'const c = new Map<string, number>();\nexport const f = (s: string) => c.get(s);\n'],
+  ])('%s may keep %s', async (file, text) => {
+    expect(await keyedByHandle(file, text)).toBe(false);
+  });
+});

@@ -6,8 +6,8 @@ import * as schema from './schema';
 export type Db = BetterSQLite3Database<typeof schema>;
 
 /**
- * What one open connection keeps between calls: made by `openStore` with the connection and
- * reached through it, so it is dropped with it. A restore closes the connection and opens another,
+ * What one open connection keeps between calls: made with the connection (`openConnection`, which
+ * `openStore` calls) and reached through it, so it is dropped with it. A restore closes the connection and opens another,
  * which starts empty: nothing prepared on, or read from, the replaced file can be used on the new one.
  */
 export interface ConnectionState {
@@ -26,6 +26,7 @@ export type Sqlite = Database.Database & { readonly state: ConnectionState };
  * by `create`, and kept in that connection's `state.slots`. The slot itself holds nothing.
  */
 export interface ConnectionSlot<T extends object> {
+  /** What it holds, for whoever inspects a connection's state. */
   readonly name: string;
   readonly create: (sqlite: Sqlite) => T;
 }
