@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { DB_FILE } from '../src/main/app';
+import { openConnection } from '../src/main/db/open';
 import { defaultDataDir } from '../src/main/host/paths';
 import { describeReport, journalReport } from '../src/main/journal/report';
 import { fileSecretStore, secretsFileIn } from '../src/main/secrets/secrets';
@@ -23,7 +23,7 @@ function main(): number {
     console.error(`No Countertop database at ${file}`);
     return 2;
   }
-  const sqlite = new Database(file, { fileMustExist: true });
+  const sqlite = openConnection(file, { fileMustExist: true });
   try {
     sqlite.pragma('query_only = ON');
     sqlite.pragma('busy_timeout = 5000');

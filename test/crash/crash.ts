@@ -18,6 +18,7 @@ import { verifyStoreJournal } from '../../src/main/journal/verify';
 import { fileSecretStore, secretsFileIn } from '../../src/main/secrets/secrets';
 import { parseBackupName } from '../../src/main/backup/files';
 import { RESOURCES_DIR } from '../../src/main/host/paths';
+import { openConnection, type Sqlite } from '../../src/main/db/open';
 import { killAllHosts, startHostProcess, type HostProcess, type HostSession } from './host-process';
 
 export interface CrashOptions {
@@ -343,8 +344,8 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
     await complete(s, p);
   }
 
-  function withDb<T>(fn: (db: Database.Database) => T): T {
-    const db = new Database(join(dataDir, 'countertop.db'), { fileMustExist: true });
+  function withDb<T>(fn: (db: Sqlite) => T): T {
+    const db = openConnection(join(dataDir, 'countertop.db'), { fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
       return fn(db);

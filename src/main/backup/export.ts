@@ -1,8 +1,7 @@
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportResult } from '../../shared/api/admin';
-import type { Sqlite } from '../db/open';
-import Database from 'better-sqlite3';
+import { openConnection, type Sqlite } from '../db/open';
 import { backupTo } from './files';
 import { csvRow, type CsvValue } from '../../shared/csv';
 import { moveTokenOut } from '../sync/state';
@@ -106,7 +105,7 @@ function writeCsv(sqlite: Sqlite, file: string, spec: CsvSpec): number {
  * nobody needs to sign in with it. VACUUM rewrites the file, leaving no old bytes in free pages.
  */
 function withoutCredentials(path: string): void {
-  const copy = new Database(path);
+  const copy = openConnection(path);
   try {
     copy.pragma('secure_delete = ON');
     copy.prepare("UPDATE staff SET pin_hash = ''").run();

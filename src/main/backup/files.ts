@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { join } from 'node:path';
 import type { BackupInfo, BackupReason } from '../../shared/api/admin';
 import Database from 'better-sqlite3';
-import type { Sqlite } from '../db/open';
+import { openConnection, type Sqlite } from '../db/open';
 import { memorySecretStore } from '../secrets/secrets';
 import { moveTokenOut } from '../sync/state';
 
@@ -137,7 +137,7 @@ export function pruneBackups(dir: string, now: number, retentionDays: number): s
 export function dropTokenFromBackups(dir: string): void {
   for (const { name } of listBackups(dir)) {
     try {
-      const db = new Database(join(dir, name), { fileMustExist: true });
+      const db = openConnection(join(dir, name), { fileMustExist: true });
       try {
         if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'").get())
           moveTokenOut(db, memorySecretStore(), false);

@@ -9,8 +9,7 @@
  * only, which reads the product as it is when it gets there (so edits made meanwhile count).
  */
 import type { Deps } from '../deps';
-import type { Sqlite } from '../db/open';
-import { inTransaction } from '../db/open';
+import { connectionSlot, inTransaction, slotOf, type Sqlite } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { searchDoc } from './search-text';
 import { writeSortKey } from './sort-key';
@@ -149,13 +148,18 @@ export function backlogMatcher(): (name: string, altName: string | null, words: 
   };
 }
 
-const withMatch = new WeakSet<Sqlite>();
-
-function registerBacklogMatch(sqlite: Sqlite): void {
-  if (withMatch.has(sqlite)) return;
+/**
+ * `ct_backlog_match` on this connection, with its matcher (and the matcher's pinyin memory):
+ * registered by the first scan that needs it, gone with the connection.
+ */
+const MATCH = connectionSlot('ct_backlog_match', (sqlite) => {
   const match = backlogMatcher();
   sqlite.function('ct_backlog_match', { deterministic: true }, (name, altName, words) =>
     match(String(name ?? ''), altName == null ? null : String(altName), String(words)) ? 1 : 0,
   );
-  withMatch.add(sqlite);
+  return { match };
+});
+
+function registerBacklogMatch(sqlite: Sqlite): void {
+  slotOf(sqlite, MATCH);
 }

@@ -1,10 +1,66 @@
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
-export type Sqlite = Database.Database;
+
+/**
+ * What one open connection keeps between calls: made with the connection (`openConnection`, which
+ * `openStore` calls) and reached through it, so it is dropped with it. A restore closes the connection and opens another,
+ * which starts empty: nothing prepared on, or read from, the replaced file can be used on the new one.
+ */
+export interface ConnectionState {
+  /** Prepared statements by row mode and SQL text (`cachedStatement`, db/statements.ts). */
+  readonly statements: Map<string, Statement>;
+  /** What other rooms keep per connection, one slot each (`connectionSlot`). */
+  readonly slots: Map<ConnectionSlot<object>, object>;
+}
+
+/** The store's connection: better-sqlite3's, carrying its own state (made by `openStore` or `openConnection`). */
+export type Sqlite = Database.Database & { readonly state: ConnectionState };
+
+/**
+ * A room's piece of per-connection state (sync's table metadata and tracking flags, the SQL
+ * functions a room registers): declared once by its module, made on first use on each connection
+ * by `create`, and kept in that connection's `state.slots`. The slot itself holds nothing.
+ */
+export interface ConnectionSlot<T extends object> {
+  /** What it holds, for whoever inspects a connection's state. */
+  readonly name: string;
+  readonly create: (sqlite: Sqlite) => T;
+}
+
+export function connectionSlot<T extends object>(name: string, create: (sqlite: Sqlite) => T): ConnectionSlot<T> {
+  return { name, create };
+}
+
+/** This connection's value of the slot, made now if it has none yet. */
+export function slotOf<T extends object>(sqlite: Sqlite, slot: ConnectionSlot<T>): T {
+  const slots = sqlite.state.slots;
+  // Only this function writes a slot's entry, always with what that slot's `create` made.
+  const hit = slots.get(slot) as T | undefined;
+  if (hit) return hit;
+  const value = slot.create(sqlite);
+  slots.set(slot, value);
+  return value;
+}
+
+/** Gives a fresh connection its (empty) state, once: the property cannot be replaced. */
+function withState(db: Database.Database): Sqlite {
+  const state: ConnectionState = { statements: new Map(), slots: new Map() };
+  const sqlite = Object.assign(db, { state });
+  Object.defineProperty(sqlite, 'state', { writable: false, configurable: false });
+  return sqlite;
+}
+
+/**
+ * A connection that is not the open store's (a backup or an export's copy, a read-only check of
+ * the file), for code written against the store's: its own empty state, nothing set, nothing migrated.
+ */
+export function openConnection(file: string, options?: Database.Options): Sqlite {
+  return withState(new Database(file, options));
+}
 
 export interface Store {
   sqlite: Sqlite;
@@ -16,7 +72,7 @@ export interface Store {
  * power cut. One writer connection per process; the busy timeout covers a backup reader.
  */
 export function openStore(file: string, migrationsDir: string): Store {
-  const sqlite = new Database(file);
+  const sqlite = openConnection(file);
   try {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');

@@ -7,18 +7,16 @@ export type RowMode = 'rows' | 'pluck';
 /**
  * Prepared statements keyed by SQL text, per connection. Compiling a statement costs more than
  * running most of ours, and the hot paths (a scan, a sale, a search keystroke) run a dozen or
- * more, so they are compiled once per connection. Keyed by the connection object: a reopened
- * store (restore) gets fresh ones, a closed one is dropped with its map.
+ * more, so they are compiled once per connection. The map is the connection's own
+ * (`sqlite.state.statements`, made by `openStore`): a reopened store (restore) starts with none,
+ * and a closed one's go with it.
  *
  * The row mode is part of the key, so two callers of the same SQL cannot change each other's
  * results; never call `.pluck()` / `.raw()` on a cached statement, and never `.iterate()` one
  * (a statement being iterated cannot run again until the iteration ends).
  */
-const cache = new WeakMap<Sqlite, Map<string, Statement>>();
-
 export function cachedStatement(sqlite: Sqlite, sql: string, mode: RowMode = 'rows'): Statement {
-  let m = cache.get(sqlite);
-  if (!m) cache.set(sqlite, (m = new Map()));
+  const m = sqlite.state.statements;
   const key = mode === 'rows' ? sql : `pluck:${sql}`;
   let s = m.get(key);
   if (!s) {

@@ -7,7 +7,7 @@
 import type { Statement } from 'better-sqlite3';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../db/schema';
-import type { Sqlite } from '../db/open';
+import { connectionSlot, slotOf, type Sqlite } from '../db/open';
 import { allSyncEntities, DELETED_FIELD, syncEntity, type SyncEntity } from '../../shared/sync/entities';
 
 export type ColumnKind = 'json' | 'bool' | 'plain';
@@ -79,7 +79,8 @@ export interface FactMeta {
   children: { table: TableInfo; fk: string; columns: string[]; select: Statement }[];
 }
 
-const metaCache = new WeakMap<Sqlite, Map<string, MutableMeta | FactMeta>>();
+/** Each synced entity's metadata and prepared statements, built on first use on this connection. */
+const META = connectionSlot('sync table metadata', () => new Map<string, MutableMeta | FactMeta>());
 
 export function mutableFields(spec: SyncEntity): string[] {
   const t = tableInfo(spec.table);
@@ -126,8 +127,7 @@ function build(sqlite: Sqlite, spec: SyncEntity): MutableMeta | FactMeta {
 }
 
 export function metaOf(sqlite: Sqlite, entity: string): MutableMeta | FactMeta | null {
-  let cache = metaCache.get(sqlite);
-  if (!cache) metaCache.set(sqlite, (cache = new Map()));
+  const cache = slotOf(sqlite, META);
   const hit = cache.get(entity);
   if (hit) return hit;
   const spec = syncEntity(entity);

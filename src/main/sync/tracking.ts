@@ -18,7 +18,7 @@
  * savepoint, which costs every INSERT and makes FTS5 write out its pending terms.
  */
 import type { Deps } from '../deps';
-import type { Sqlite } from '../db/open';
+import { connectionSlot, slotOf, type Sqlite } from '../db/open';
 import { DELETED_FIELD, type SyncEntity } from '../../shared/sync/entities';
 import { mutableEntities, mutableFields, quoteIdent as q } from './tables';
 import { cloudLink } from './state';
@@ -30,12 +30,11 @@ interface Flags {
   /** The triggers are dropped for a bulk apply (see whileApplying). */
   suspended: boolean;
 }
-const flags = new WeakMap<Sqlite, Flags>();
+/** The connection's flags, read by the SQL functions its triggers call (`installTracking`). */
+const FLAGS = connectionSlot('sync tracking flags', (): Flags => ({ tracking: false, applying: 0, suspended: false }));
 
 function flagsOf(sqlite: Sqlite): Flags {
-  let f = flags.get(sqlite);
-  if (!f) flags.set(sqlite, (f = { tracking: false, applying: 0, suspended: false }));
-  return f;
+  return slotOf(sqlite, FLAGS);
 }
 
 /** Tracking on (connected to a cloud) or off; the triggers are created or dropped to match. */
