@@ -78,7 +78,7 @@ function parseDiscount(json: string | null): Discount | null {
 }
 
 export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string | null {
-  const row = cachedStatement(deps.sqlite, CART_SQL.openCart).get(deps.terminalCode) as { id: string } | undefined;
+  const row = cachedStatement(deps.sqlite, CART_SQL.openCart).get(deps.terminalCode) as Cols<typeof carts, 'id'> | undefined;
   return row?.id ?? null;
 }
 
