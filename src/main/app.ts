@@ -52,6 +52,8 @@ import { createPriceListsState } from './price-lists/state';
 import { createSettingsCache } from './settings/cache';
 import { createInventoryCaches } from './inventory/caches';
 import { createInsightCaches, stopInsightCaches } from './insight/caches';
+import type { Cols } from './db/rows';
+import type { settings } from './db/schema';
 
 export interface AppOptions {
   /** Folder for countertop.db; null keeps everything in memory (tests). */
@@ -189,7 +191,8 @@ export function createApp(opts: AppOptions): App {
     startSortKeyFill(store.sqlite, background);
     if (moveTokenOut(store.sqlite, secrets, !restored) && !restored && opts.dataDir) dropTokenFromBackups(join(opts.dataDir, BACKUP_DIR));
     // The terminal keeps the code it was set up with; order numbers are per terminal.
-    const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as { value: string } | undefined;
+    const stored = store.sqlite.prepare("SELECT value FROM settings WHERE key = 'terminalCode'").get() as
+      Cols<typeof settings, 'value'> | undefined;
     const terminalCode = stored ? (JSON.parse(stored.value) as string) : (opts.terminalCode ?? 'T1');
     const sync: SyncSlot = { runtime: null };
     const trades = createTradeRuntime({

@@ -8,6 +8,8 @@ import { AppError, errorFromUnknown } from './errors';
 import { recordAudit } from './audit/audit';
 import { readSettings } from './settings/settings';
 import type { Session, SessionStaff, SessionStore } from './sessions';
+import type { Cols } from './db/rows';
+import type { staff } from './db/schema';
 
 export interface Ctx {
   deps: Deps;
@@ -93,7 +95,7 @@ export function createRouter(deps: Deps, handlers: Handlers, sessions: SessionSt
           return { ok: false, error: { code: 'SESSION_LOCKED', message: 'Locked after inactivity: sign in again' } };
       } else {
         // Role changes and deactivation take effect at once, not at the next sign-in.
-        const row = staffRow.get(session.staff.id) as { role: SessionStaff['role']; active: number } | undefined;
+        const row = staffRow.get(session.staff.id) as Cols<typeof staff, 'role' | 'active'> | undefined;
         if (!row || row.active !== 1) {
           session.staff = null;
           send(sessionKey, 'session.expired', { reason: 'signedOut' });

@@ -19,22 +19,22 @@ import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { cachedStatement } from '../db/statements';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols, SqlRow } from '../db/rows';
+import type { couponCampaigns, couponCodes, couponRedemptions, orders } from '../db/schema';
+
+type CampaignCol = SqlRow<typeof couponCampaigns>;
+type RedemptionCol = SqlRow<typeof couponRedemptions>;
 
 type WriteDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
-interface CampaignRow {
-  id: string;
-  name: string;
-  nameZh: string | null;
-  reward: string;
-  conditions: string;
-  mode: 'shared' | 'batch';
-  maxUses: number | null;
-  codeCount: number;
-  active: number;
-  createdAt: number;
-  updatedAt: number;
-}
+/** CAMPAIGN_COLS */
+type CampaignRow = Cols<typeof couponCampaigns, 'id' | 'name' | 'reward' | 'conditions' | 'mode' | 'active'> & {
+  nameZh: CampaignCol['name_zh'];
+  maxUses: CampaignCol['max_uses'];
+  codeCount: CampaignCol['code_count'];
+  createdAt: CampaignCol['created_at'];
+  updatedAt: CampaignCol['updated_at'];
+};
 
 const CAMPAIGN_COLS = `id, name, name_zh AS nameZh, reward, conditions, mode, max_uses AS maxUses, code_count AS codeCount, active,
   created_at AS createdAt, updated_at AS updatedAt`;
@@ -79,7 +79,7 @@ function toRecord(deps: Pick<Deps, 'sqlite'>, r: CampaignRow): CouponCampaignRec
   const shared =
     c.mode === 'shared'
       ? (deps.sqlite.prepare('SELECT code FROM coupon_codes WHERE campaign_id = ? ORDER BY seq LIMIT 1').pluck().get(c.id) as
-          string | undefined)
+          SqlRow<typeof couponCodes>['code'] | undefined)
       : undefined;
   return {
     id: c.id,
@@ -198,15 +198,14 @@ export function setCampaignActive(deps: WriteDeps, input: { id: string; active: 
   return getCampaign(deps, input.id);
 }
 
-interface CodeRowRaw {
-  code: string;
-  seq: number;
+/** CODES_SQL: a code, and its first live use (the columns are null when it has none). */
+type CodeRowRaw = Cols<typeof couponCodes, 'code' | 'seq'> & {
   uses: number;
-  orderId: string | null;
-  orderNumber: string | null;
-  terminalCode: string | null;
-  usedAt: number | null;
-}
+  orderId: RedemptionCol['order_id'] | null;
+  orderNumber: SqlRow<typeof orders>['number'] | null;
+  terminalCode: RedemptionCol['terminal_code'] | null;
+  usedAt: RedemptionCol['created_at'] | null;
+};
 
 /** Each code with its live uses and the first sale that used it (the order number when this till has that sale). */
 const CODES_SQL = `

@@ -8,6 +8,19 @@ import { formatCode } from '../../shared/coupons/code';
 import type { Deps } from '../deps';
 import { recordAudit } from '../audit/audit';
 import { cachedStatement } from '../db/statements';
+import type { Cols, SqlRow } from '../db/rows';
+import type { couponCampaigns, couponConflicts, couponRedemptions, orders, staff } from '../db/schema';
+
+type RedemptionCol = SqlRow<typeof couponRedemptions>;
+type ConflictCol = SqlRow<typeof couponConflicts>;
+
+/** A live use of a code, as the detection reads it. */
+type LiveUse = Cols<typeof couponRedemptions, 'id' | 'amount' | 'offline'> & {
+  orderId: RedemptionCol['order_id'];
+  terminalCode: RedemptionCol['terminal_code'];
+  staffId: RedemptionCol['staff_id'];
+  at: RedemptionCol['created_at'];
+};
 
 /**
  * After a redemption from another till lands: when its code is single-use and now has more than
@@ -18,7 +31,7 @@ export function detectCouponConflicts(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids
   const r = cachedStatement(
     deps.sqlite,
     `SELECT r.code, c.mode FROM coupon_redemptions r JOIN coupon_campaigns c ON c.id = r.campaign_id WHERE r.id = ?`,
-  ).get(redemptionId) as { code: string; mode: string } | undefined;
+  ).get(redemptionId) as (Cols<typeof couponRedemptions, 'code'> & Cols<typeof couponCampaigns, 'mode'>) | undefined;
   if (!r || r.mode !== 'batch') return;
   const uses = cachedStatement(
     deps.sqlite,
@@ -26,15 +39,7 @@ export function detectCouponConflicts(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids
      FROM coupon_redemptions r WHERE r.code = ? AND r.kind = 'redeem'
        AND NOT EXISTS (SELECT 1 FROM coupon_redemptions x WHERE x.reverses_id = r.id)
      ORDER BY created_at, id`,
-  ).all(r.code) as {
-    id: string;
-    orderId: string;
-    terminalCode: string;
-    staffId: string | null;
-    amount: number;
-    offline: number;
-    at: number;
-  }[];
+  ).all(r.code) as LiveUse[];
   if (uses.length < 2) return;
   const kept = uses[0]!;
   const known = cachedStatement(deps.sqlite, 'SELECT kept_id FROM coupon_conflicts WHERE redemption_id = ?').pluck();
@@ -45,7 +50,7 @@ export function detectCouponConflicts(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids
   // Uses arrive in any order: an earlier use pulled later becomes the one that stands everywhere.
   const rekeep = cachedStatement(deps.sqlite, 'UPDATE coupon_conflicts SET kept_id = ? WHERE redemption_id = ?');
   for (const extra of uses.slice(1)) {
-    const was = known.get(extra.id) as string | undefined;
+    const was = known.get(extra.id) as ConflictCol['kept_id'] | undefined;
     if (was !== undefined) {
       if (was !== kept.id) rekeep.run(kept.id, extra.id);
       continue;
@@ -66,17 +71,8 @@ export function detectCouponConflicts(deps: Pick<Deps, 'sqlite' | 'clock' | 'ids
   }
 }
 
-interface UseRow {
-  id: string;
-  orderId: string;
-  orderNumber: string | null;
-  terminalCode: string;
-  staffId: string | null;
-  staffName: string | null;
-  at: number;
-  amount: number;
-  offline: number;
-}
+/** USE_SQL */
+type UseRow = LiveUse & { orderNumber: SqlRow<typeof orders>['number'] | null; staffName: SqlRow<typeof staff>['name'] | null };
 
 const USE_SQL = `SELECT r.id, r.order_id AS orderId, o.number AS orderNumber, r.terminal_code AS terminalCode, r.staff_id AS staffId,
                         s.name AS staffName, r.created_at AS at, r.amount, r.offline
@@ -106,7 +102,13 @@ export function listConflicts(deps: Pick<Deps, 'sqlite'>): CouponConflict[] {
        FROM coupon_conflicts k JOIN coupon_redemptions r ON r.id = k.redemption_id LEFT JOIN coupon_campaigns c ON c.id = r.campaign_id
        ORDER BY k.detected_at DESC, k.redemption_id LIMIT 1000`,
     )
-    .all() as { extraId: string; keptId: string; code: string; detectedAt: number; campaignId: string; campaignName: string }[];
+    .all() as (Cols<typeof couponConflicts, 'code'> & {
+    extraId: ConflictCol['redemption_id'];
+    keptId: ConflictCol['kept_id'];
+    detectedAt: ConflictCol['detected_at'];
+    campaignId: RedemptionCol['campaign_id'];
+    campaignName: SqlRow<typeof couponCampaigns>['name'];
+  })[];
   const use = deps.sqlite.prepare(USE_SQL);
   return rows.map((k) => {
     const extra = toUse(use.get(k.extraId) as UseRow);

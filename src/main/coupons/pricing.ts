@@ -12,6 +12,8 @@ import { discountAmount, lineGross } from '../../shared/pricing';
 import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
 import { findCampaign } from './campaigns';
+import type { Cols, SqlRow } from '../db/rows';
+import type { cartCoupons, cartLines, products } from '../db/schema';
 
 const CART_COUPON_SQL = 'SELECT campaign_id AS campaignId, code FROM cart_coupons WHERE cart_id = ?';
 const LINE_CATEGORIES_SQL =
@@ -33,7 +35,8 @@ export function priceCartCoupon(
   applied: AppliedPromotion[],
   timeZone: string,
 ): CartCoupon | null {
-  const row = cachedStatement(deps.sqlite, CART_COUPON_SQL).get(cartId) as { campaignId: string; code: string } | undefined;
+  const row = cachedStatement(deps.sqlite, CART_COUPON_SQL).get(cartId) as
+    (Cols<typeof cartCoupons, 'code'> & { campaignId: SqlRow<typeof cartCoupons>['campaign_id'] }) | undefined;
   if (!row) return null;
   const campaign = findCampaign(deps, row.campaignId);
   const base = { code: formatCode(row.code), campaignId: row.campaignId, amount: 0, minSpend: null };
@@ -41,10 +44,11 @@ export function priceCartCoupon(
   const categories =
     campaign.reward.scope.kind === 'categories'
       ? new Map(
-          (cachedStatement(deps.sqlite, LINE_CATEGORIES_SQL).all(cartId) as { id: string; categoryId: string | null }[]).map((r) => [
-            r.id,
-            r.categoryId,
-          ]),
+          (
+            cachedStatement(deps.sqlite, LINE_CATEGORIES_SQL).all(cartId) as (Cols<typeof cartLines, 'id'> & {
+              categoryId: SqlRow<typeof products>['category_id'];
+            })[]
+          ).map((r) => [r.id, r.categoryId]),
         )
       : null;
   const couponLines: CouponLine[] = lines.map((l) => {

@@ -20,6 +20,12 @@ import { engineFor } from '../sync/service';
 import type { SessionStaff } from '../sessions';
 import { assertNoCardInFlight, loadCart, openCartId } from '../sales/cart';
 import { COUPON_SQL, findCampaign } from './campaigns';
+import type { Cols, SqlRow } from '../db/rows';
+import type { cartCoupons, carts, couponCodes, couponRedemptions } from '../db/schema';
+
+type RedemptionCol = SqlRow<typeof couponRedemptions>;
+/** CART_HEAD_SQL */
+type CartHead = { customerId: SqlRow<typeof carts>['customer_id'] };
 
 /** A till that has not synced for this long cannot know the other tills' redemptions. */
 export const COUPON_FRESH_MS = 5 * 60_000;
@@ -138,10 +144,11 @@ export function applyCoupon(deps: Deps, _staff: SessionStaff, input: { code: str
     if (before.coupon.code === formatCode(code)) return before;
     fail('CONFLICT', 'oneOnly', 'This sale already has a coupon: remove it first');
   }
-  const known = cachedStatement(deps.sqlite, COUPON_SQL.code).get(code) as { code: string; campaignId: string } | undefined;
+  const known = cachedStatement(deps.sqlite, COUPON_SQL.code).get(code) as
+    (Cols<typeof couponCodes, 'code'> & { campaignId: SqlRow<typeof couponCodes>['campaign_id'] }) | undefined;
   const campaign = known ? findCampaign(deps, known.campaignId) : null;
   if (!known || !campaign) fail('NOT_FOUND', 'unknown', 'There is no coupon with this code');
-  const customerId = (cachedStatement(deps.sqlite, CART_HEAD_SQL).get(cartId) as { customerId: string | null }).customerId;
+  const customerId = (cachedStatement(deps.sqlite, CART_HEAD_SQL).get(cartId) as CartHead).customerId;
   assertUsable(deps, campaign, code, customerId);
   deps.sqlite
     .prepare('INSERT INTO cart_coupons (cart_id, campaign_id, code, staff_id, added_at) VALUES (?, ?, ?, ?, ?)')
@@ -169,14 +176,14 @@ export function removeCoupon(deps: Deps): Cart {
 export function redeemCartCoupon(deps: Deps, staff: SessionStaff, sale: { orderId: string; cartId: string; cart: Cart }): void {
   const row = cachedStatement(deps.sqlite, 'SELECT campaign_id AS campaignId, code FROM cart_coupons WHERE cart_id = ?').get(
     sale.cartId,
-  ) as { campaignId: string; code: string } | undefined;
+  ) as (Cols<typeof cartCoupons, 'code'> & { campaignId: SqlRow<typeof cartCoupons>['campaign_id'] }) | undefined;
   if (!row) return;
   const coupon = sale.cart.coupon;
   if (!coupon) return;
   if (coupon.refusal) refuse(coupon, sale.cart.currency);
   const campaign = findCampaign(deps, row.campaignId);
   if (!campaign) fail('NOT_FOUND', 'unknown', 'There is no coupon with this code');
-  const customerId = (cachedStatement(deps.sqlite, CART_HEAD_SQL).get(sale.cartId) as { customerId: string | null }).customerId;
+  const customerId = (cachedStatement(deps.sqlite, CART_HEAD_SQL).get(sale.cartId) as CartHead).customerId;
   const offline = assertUsable(deps, campaign, row.code, customerId);
   const id = deps.ids();
   cachedStatement(
@@ -209,7 +216,10 @@ export function releaseCouponsOnReturn(deps: Deps, staff: SessionStaff, orderId:
       `SELECT id, campaign_id AS campaignId, code, customer_id AS customerId, amount FROM coupon_redemptions r
        WHERE r.order_id = ? AND r.kind = 'redeem' AND NOT EXISTS (SELECT 1 FROM coupon_redemptions x WHERE x.reverses_id = r.id)`,
     )
-    .all(orderId) as { id: string; campaignId: string; code: string; customerId: string | null; amount: number }[];
+    .all(orderId) as (Cols<typeof couponRedemptions, 'id' | 'code' | 'amount'> & {
+    campaignId: RedemptionCol['campaign_id'];
+    customerId: RedemptionCol['customer_id'];
+  })[];
   const offline = live.length > 0 && couponsOffline(deps);
   for (const r of live) {
     const id = deps.ids();

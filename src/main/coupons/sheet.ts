@@ -11,6 +11,8 @@ import { readSettings } from '../settings/settings';
 import { PdfText } from '../pdf/text';
 import { barcodePng, MM, SHEET } from '../labels/labels';
 import { getCampaign } from './campaigns';
+import type { SqlRow } from '../db/rows';
+import type { couponCodes } from '../db/schema';
 
 export async function codesPdf(
   deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>,
@@ -27,7 +29,7 @@ export async function codesPdf(
        ORDER BY c.seq LIMIT ? OFFSET ?`,
     )
     .pluck()
-    .all(campaign.id, unusedOnly ? 1 : 0, input.limit ?? 240, input.offset ?? 0) as string[];
+    .all(campaign.id, unusedOnly ? 1 : 0, input.limit ?? 240, input.offset ?? 0) as SqlRow<typeof couponCodes>['code'][];
   const zh = settings.language === 'zh-CN';
   const name = zh && campaign.nameZh ? campaign.nameZh : campaign.name;
   const off =

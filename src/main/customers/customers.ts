@@ -6,6 +6,10 @@ import { recordAudit } from '../audit/audit';
 import { currencyDigits } from '../../shared/money';
 import { readSettings } from '../settings/settings';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols, SqlRow } from '../db/rows';
+import type { customerMemberships, customers, loyaltyPoints, orders, settings, staff, storeCredit } from '../db/schema';
+
+type CustomerCol = SqlRow<typeof customers>;
 
 type D = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
@@ -16,7 +20,13 @@ const SUMMARY_COLS = `c.id, c.name, c.phone, c.email, c.marketing_consent AS mar
   (SELECT COALESCE(SUM(delta), 0) FROM loyalty_points p WHERE p.customer_id = c.id) AS points,
   (SELECT m.group_id FROM customer_memberships m WHERE m.customer_id = c.id) AS groupId`;
 
-type SummaryRow = Omit<CustomerSummary, 'marketingConsent'> & { marketingConsent: number };
+/** SUMMARY_COLS */
+type SummaryRow = Cols<typeof customers, 'id' | 'name' | 'phone' | 'email'> & {
+  marketingConsent: CustomerCol['marketing_consent'];
+  creditBalance: number;
+  points: number;
+  groupId: SqlRow<typeof customerMemberships>['group_id'];
+};
 const toSummary = (r: SummaryRow): CustomerSummary => ({ ...r, marketingConsent: r.marketingConsent === 1 });
 
 export function customerSummary(deps: Pick<Deps, 'sqlite'>, id: string): CustomerSummary {
@@ -30,9 +40,16 @@ export function getCustomer(deps: Pick<Deps, 'sqlite'>, id: string): Customer {
     .prepare(
       `SELECT ${SUMMARY_COLS}, c.notes, c.consent_at AS consentAt, c.created_at AS createdAt, c.updated_at AS updatedAt FROM customers c WHERE c.id = ?`,
     )
-    .get(id) as (SummaryRow & Omit<Customer, keyof CustomerSummary>) | undefined;
+    .get(id) as
+    | (SummaryRow &
+        Cols<typeof customers, 'notes'> & {
+          consentAt: CustomerCol['consent_at'];
+          createdAt: CustomerCol['created_at'];
+          updatedAt: CustomerCol['updated_at'];
+        })
+    | undefined;
   if (!row) throw notFound('Customer', { customerId: id });
-  return { ...row, marketingConsent: row.marketingConsent === 1 };
+  return { ...row, marketingConsent: row.marketingConsent === 1 } satisfies Customer;
 }
 
 /** Search by name (any part), phone (digits, any part) or email; paged in SQL. */
@@ -185,7 +202,7 @@ export function addPoints(
 export const DEFAULT_LOYALTY: LoyaltyRules = { enabled: false, earnPerUnit: 1, redeemPoints: 100, redeemValue: 100 };
 
 export function loyaltyRules(deps: Pick<Deps, 'sqlite'>): LoyaltyRules {
-  const row = deps.sqlite.prepare("SELECT value FROM settings WHERE key = 'loyalty'").get() as { value: string } | undefined;
+  const row = deps.sqlite.prepare("SELECT value FROM settings WHERE key = 'loyalty'").get() as Cols<typeof settings, 'value'> | undefined;
   return row ? { ...DEFAULT_LOYALTY, ...(JSON.parse(row.value) as Partial<LoyaltyRules>) } : DEFAULT_LOYALTY;
 }
 
@@ -235,7 +252,13 @@ export function customerOrders(deps: Pick<Deps, 'sqlite'>, customerId: string, l
        FROM orders o JOIN staff s ON s.id = o.staff_id LEFT JOIN customers c ON c.id = o.customer_id
        WHERE o.customer_id = ? ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?`,
     )
-    .all(customerId, limit) as OrderRow[];
+    .all(customerId, limit) as (Cols<typeof orders, 'id' | 'number' | 'total' | 'currency' | 'fulfilment'> & {
+    createdAt: SqlRow<typeof orders>['created_at'];
+    staffName: SqlRow<typeof staff>['name'];
+    customerName: CustomerCol['name'] | null;
+    lineCount: number;
+    refunded: number;
+  })[] satisfies OrderRow[];
 }
 
 export function customerDetail(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): CustomerDetail {
@@ -244,12 +267,17 @@ export function customerDetail(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): C
     .prepare(
       'SELECT id, delta, kind, ref_id AS refId, note, at FROM store_credit WHERE customer_id = ? ORDER BY at DESC, rowid DESC LIMIT 100',
     )
-    .all(id) as LedgerEntry[];
+    .all(id) as (Cols<typeof storeCredit, 'id' | 'delta' | 'kind' | 'note' | 'at'> & {
+    refId: SqlRow<typeof storeCredit>['ref_id'];
+  })[] satisfies LedgerEntry[];
   const pointsLedger = deps.sqlite
     .prepare(
       'SELECT id, delta, kind, ref_id AS refId, NULL AS note, at FROM loyalty_points WHERE customer_id = ? ORDER BY at DESC, rowid DESC LIMIT 100',
     )
-    .all(id) as LedgerEntry[];
+    .all(id) as (Cols<typeof loyaltyPoints, 'id' | 'delta' | 'kind' | 'at'> & {
+    refId: SqlRow<typeof loyaltyPoints>['ref_id'];
+    note: null;
+  })[] satisfies LedgerEntry[];
   const rules = loyaltyRules(deps);
   const redeemableValue = rules.enabled ? Math.floor(customer.points / rules.redeemPoints) * rules.redeemValue : 0;
   return { customer, credit, pointsLedger, orders: customerOrders(deps, id), redeemableValue };

@@ -11,6 +11,8 @@ import type { SessionStaff } from '../sessions';
 import { recordAudit } from '../audit/audit';
 import { inTransaction } from '../db/open';
 import { cachedStatement } from '../db/statements';
+import type { Cols } from '../db/rows';
+import type { paymentConfig } from '../db/schema';
 import { AppError } from '../errors';
 import { cloudLink } from '../sync/state';
 import type { Gateways, PaymentGateway, ProviderId } from './gateway';
@@ -58,7 +60,8 @@ const EMPTY: StoredProvider = { enabled: false, mode: 'sandbox', fields: {}, sec
 export const secretKey = (provider: ProviderId, name: string) => `payments:${provider}:${name}`;
 
 export function readKey<T>(sqlite: Sqlite, key: string): T | null {
-  const row = cachedStatement(sqlite, 'SELECT value FROM payment_config WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = cachedStatement(sqlite, 'SELECT value FROM payment_config WHERE key = ?').get(key) as
+    Cols<typeof paymentConfig, 'value'> | undefined;
   return row ? (JSON.parse(row.value) as T) : null;
 }
 

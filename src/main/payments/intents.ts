@@ -7,13 +7,19 @@ import { recordAudit } from '../audit/audit';
 import type { SessionStaff } from '../sessions';
 import { readSettings } from '../settings/settings';
 import { checkOfflineCard, recordOfflineCard } from '../sync/offline-cards';
+import type { Cols, SqlRow } from '../db/rows';
+import type { paymentIntents } from '../db/schema';
 
 const COLS = 'id, cart_id AS cartId, amount, status, brand, last4, message';
 
 export function getIntent(deps: Pick<Deps, 'sqlite'>, id: string): CardIntent {
-  const row = deps.sqlite.prepare(`SELECT ${COLS} FROM payment_intents WHERE id = ?`).get(id) as CardIntent | undefined;
+  const row = deps.sqlite.prepare(`SELECT ${COLS} FROM payment_intents WHERE id = ?`).get(id) as
+    | (Cols<typeof paymentIntents, 'id' | 'amount' | 'status' | 'brand' | 'last4' | 'message'> & {
+        cartId: SqlRow<typeof paymentIntents>['cart_id'];
+      })
+    | undefined;
   if (!row) throw notFound('Card payment');
-  return row;
+  return row satisfies CardIntent;
 }
 
 /**
@@ -94,7 +100,7 @@ export function safeBrand(value: string | null | undefined): string | null {
 /** Cancels a pending charge, or voids an approved one not yet used by a completed sale. */
 export function cancelCardPayment(deps: Deps, staff: SessionStaff, id: string): CardIntent {
   const cur = deps.sqlite.prepare('SELECT status, order_id AS orderId FROM payment_intents WHERE id = ?').get(id) as
-    { status: string; orderId: string | null } | undefined;
+    (Cols<typeof paymentIntents, 'status'> & { orderId: SqlRow<typeof paymentIntents>['order_id'] }) | undefined;
   if (!cur) throw notFound('Card payment');
   if (cur.orderId) throw new AppError('CONFLICT', 'That card payment belongs to a completed sale: refund it instead');
   if (cur.status === 'pending' || cur.status === 'approved') {

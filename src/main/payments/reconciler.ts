@@ -7,6 +7,8 @@ import type { TradeProblem } from '../../shared/api/payments';
 import type { Deps } from '../deps';
 import { driveTrade, getTrade } from './trades';
 import { processRefunds, requestAutoRefund } from './refunds';
+import type { Cols } from '../db/rows';
+import type { carts, trades } from '../db/schema';
 
 /** A paid trade of a parked or abandoned sale is kept this long for the sale to be finished, then refunded. */
 export const PARKED_GRACE_MS = 24 * 3_600_000;
@@ -21,7 +23,7 @@ export async function reconcileOnce(deps: Deps): Promise<void> {
   if (deps.trades.closed) return;
   const open = deps.sqlite
     .prepare("SELECT id FROM trades WHERE state IN ('created', 'sent', 'waiting', 'unknown', 'cancelling') ORDER BY created_at")
-    .all() as { id: string }[];
+    .all() as Cols<typeof trades, 'id'>[];
   const drivers = open.map((t) => driveTrade(deps, t.id));
   // Paid, unused, and its sale is gone: voided, completed without it, or parked past the grace.
   const orphans = deps.sqlite
@@ -32,7 +34,9 @@ export async function reconcileOnce(deps: Deps): Promise<void> {
          AND (c.status IS NULL OR c.status IN ('voided', 'completed') OR (c.status = 'parked' AND c.updated_at < ?)
               OR (c.status = 'open' AND t.updated_at < ?))`,
     )
-    .all(deps.clock() - PARKED_GRACE_MS, deps.clock() - PARKED_GRACE_MS) as { id: string; cartStatus: string | null }[];
+    .all(deps.clock() - PARKED_GRACE_MS, deps.clock() - PARKED_GRACE_MS) as (Cols<typeof trades, 'id'> & {
+    cartStatus: Cols<typeof carts, 'status'>['status'] | null;
+  })[];
   for (const o of orphans) {
     if (deps.trades.closed) return;
     requestAutoRefund(deps, o.id, o.cartStatus ? `sale ${o.cartStatus}` : 'sale missing');
@@ -63,7 +67,9 @@ export function startReconciler(deps: Deps, everyMs: number = DEFAULT_RECONCILE_
 export function reconciliation(deps: Deps): TradeProblem[] {
   const out: TradeProblem[] = [];
   const now = deps.clock();
-  const rows = (sql: string, ...args: unknown[]) => deps.sqlite.prepare(sql).all(...args) as { id: string; detail: string | null }[];
+  // A trade's id (or a refund's or event's trade id) and what is wrong: a cart's or trade's status, or a text or count made in SQL.
+  const rows = (sql: string, ...args: unknown[]) =>
+    deps.sqlite.prepare(sql).all(...args) as (Cols<typeof trades, 'id'> & { detail: string | number | null })[];
   for (const r of rows(
     `SELECT t.id, c.status AS detail FROM trades t LEFT JOIN carts c ON c.id = t.cart_id WHERE t.state = 'paid' AND t.order_id IS NULL`,
   ))

@@ -9,17 +9,17 @@ import { AppError } from '../errors';
 import { recordAudit } from '../audit/audit';
 import type { RefundAnswer, RefundRequest } from './gateway';
 import { getTrade, newTradeNo, tradeEvent, tradeRow, transition } from './trades';
+import type { Cols, SqlRow } from '../db/rows';
+import type { payments, tradeRefunds, trades } from '../db/schema';
 
-interface RefundRow {
-  id: string;
-  refundNo: string;
-  tradeId: string;
-  refundId: string | null;
-  source: 'auto' | 'document';
-  amount: number;
-  state: 'requested' | 'sent' | 'refunded' | 'failed' | 'unknown';
-  message: string | null;
-}
+type RefundCol = SqlRow<typeof tradeRefunds>;
+
+/** REFUND_COLS */
+type RefundRow = Cols<typeof tradeRefunds, 'id' | 'source' | 'amount' | 'state' | 'message'> & {
+  refundNo: RefundCol['refund_no'];
+  tradeId: RefundCol['trade_id'];
+  refundId: RefundCol['refund_id'];
+};
 
 const REFUND_COLS =
   'id, refund_no AS refundNo, trade_id AS tradeId, refund_id AS refundId, source, amount, state, message FROM trade_refunds';
@@ -88,11 +88,11 @@ export function requestDocumentRefunds(
   for (const t of tenders) {
     if (!t.paymentId || t.amount <= 0 || !PROVIDER_KINDS.has(t.method)) continue;
     const pay = deps.sqlite.prepare('SELECT kind, reference FROM payments WHERE id = ?').get(t.paymentId) as
-      { kind: string; reference: string | null } | undefined;
+      Cols<typeof payments, 'kind' | 'reference'> | undefined;
     if (!pay || pay.kind !== t.method) continue;
     const trade = deps.sqlite
       .prepare("SELECT id, state FROM trades WHERE payment_id = ? AND state IN ('paid', 'refunded')")
-      .get(t.paymentId) as { id: string; state: string } | undefined;
+      .get(t.paymentId) as Cols<typeof trades, 'id' | 'state'> | undefined;
     if (!trade) {
       // A simulated-terminal card payment has no trade and nothing to send; a provider payment
       // taken on another till does, but its merchant trade number is on that till.
@@ -193,8 +193,6 @@ async function sendOnce(deps: Deps, id: string): Promise<void> {
 export async function processRefunds(deps: Deps): Promise<void> {
   const ids = deps.sqlite
     .prepare("SELECT id FROM trade_refunds WHERE state IN ('requested', 'sent', 'unknown') ORDER BY created_at")
-    .all() as {
-    id: string;
-  }[];
+    .all() as Cols<typeof tradeRefunds, 'id'>[];
   await Promise.all(ids.map((r) => sendRefund(deps, r.id)));
 }

@@ -24,6 +24,27 @@ import { cashierTimeoutSec, requireGateway } from './config';
 import { maskAccount, providerOfCode, type PaymentGateway, type ProviderId, type TradeAnswer, type VerifiedNotice } from './gateway';
 import { UNREACHABLE_MS } from './runtime';
 import { announceTrade } from './cloud-notices';
+import type { Cols, SqlRow } from '../db/rows';
+import type { orders, tradeRefunds as tradeRefundsTable, trades } from '../db/schema';
+
+type TradeCol = SqlRow<typeof trades>;
+type TradeRefundCol = SqlRow<typeof tradeRefundsTable>;
+
+/** A row of TRADE_SQL. */
+type TradeSqlRow = Cols<
+  typeof trades,
+  'id' | 'provider' | 'method' | 'mode' | 'amount' | 'currency' | 'state' | 'qr' | 'buyer' | 'brand' | 'message' | 'deadline'
+> & {
+  tradeNo: TradeCol['trade_no'];
+  cartId: TradeCol['cart_id'];
+  orderId: TradeCol['order_id'];
+  orderNumber: SqlRow<typeof orders>['number'] | null;
+  providerRef: TradeCol['provider_ref'];
+  errorCode: TradeCol['error_code'];
+  refunded: number;
+  createdAt: TradeCol['created_at'];
+  updatedAt: TradeCol['updated_at'];
+};
 
 export const FINAL_STATES: readonly TradeState[] = ['paid', 'failed', 'cancelled', 'refunded'];
 const OPEN_SQL = `('created', 'sent', 'waiting', 'unknown', 'cancelling')`;
@@ -48,7 +69,9 @@ export const TRADE_SQL = `SELECT t.id, t.trade_no AS tradeNo, t.cart_id AS cartI
   FROM trades t LEFT JOIN orders o ON o.id = t.order_id`;
 
 export function findTrade(deps: Pick<Deps, 'sqlite'>, id: string): Trade | null {
-  return (cachedStatement(deps.sqlite, `${TRADE_SQL} WHERE t.id = ?`).get(id) as Trade | undefined) ?? null;
+  return (
+    (cachedStatement(deps.sqlite, `${TRADE_SQL} WHERE t.id = ?`).get(id) as TradeSqlRow | undefined satisfies Trade | undefined) ?? null
+  );
 }
 
 export function getTrade(deps: Pick<Deps, 'sqlite'>, id: string): Trade {
@@ -74,7 +97,7 @@ export function listTrades(
   if (q.open === true) where.push(`t.state IN ${OPEN_SQL}`);
   if (q.open === false) where.push(`t.state NOT IN ${OPEN_SQL}`);
   const sql = `${TRADE_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at DESC, t.rowid DESC LIMIT ?`;
-  return cachedStatement(deps.sqlite, sql).all(...args, q.limit ?? 50) as Trade[];
+  return cachedStatement(deps.sqlite, sql).all(...args, q.limit ?? 50) as TradeSqlRow[] satisfies Trade[];
 }
 
 export function tradeRefunds(deps: Pick<Deps, 'sqlite'>, tradeId: string): TradeRefund[] {
@@ -82,22 +105,21 @@ export function tradeRefunds(deps: Pick<Deps, 'sqlite'>, tradeId: string): Trade
     deps.sqlite,
     `SELECT id, refund_no AS refundNo, trade_id AS tradeId, refund_id AS refundId, amount, state, message, created_at AS createdAt,
               updated_at AS updatedAt FROM trade_refunds WHERE trade_id = ? ORDER BY created_at, rowid`,
-  ).all(tradeId) as TradeRefund[];
+  ).all(tradeId) as (Cols<typeof tradeRefundsTable, 'id' | 'amount' | 'state' | 'message'> & {
+    refundNo: TradeRefundCol['refund_no'];
+    tradeId: TradeRefundCol['trade_id'];
+    refundId: TradeRefundCol['refund_id'];
+    createdAt: TradeRefundCol['created_at'];
+    updatedAt: TradeRefundCol['updated_at'];
+  })[] satisfies TradeRefund[];
 }
 
-interface TradeRow {
-  id: string;
-  tradeNo: string;
-  cartId: string;
-  orderId: string | null;
-  provider: ProviderId;
-  method: TradeMethod;
-  amount: number;
-  currency: string;
-  state: TradeState;
-  deadline: number;
-  providerRef: string | null;
-}
+type TradeRow = Cols<typeof trades, 'id' | 'provider' | 'method' | 'amount' | 'currency' | 'state' | 'deadline'> & {
+  tradeNo: TradeCol['trade_no'];
+  cartId: TradeCol['cart_id'];
+  orderId: TradeCol['order_id'];
+  providerRef: TradeCol['provider_ref'];
+};
 
 export function tradeRow(deps: Pick<Deps, 'sqlite'>, id: string): TradeRow | null {
   return (
@@ -226,7 +248,7 @@ function createTrade(deps: Deps, staff: SessionStaff, gw: PaymentGateway, input:
   return inTransaction(deps.sqlite, () => {
     if (openCartId(deps) !== input.cartId) throw new AppError('CONFLICT', 'That sale is no longer open', { cartId: input.cartId });
     const open = cachedStatement(deps.sqlite, `SELECT id FROM trades WHERE cart_id = ? AND state IN ${OPEN_SQL}`).get(input.cartId) as
-      { id: string } | undefined;
+      Cols<typeof trades, 'id'> | undefined;
     if (open)
       throw new AppError('CONFLICT', 'A payment for this sale is still waiting for an answer', { reason: 'tradeOpen', tradeId: open.id });
     const pendingCard = cachedStatement(deps.sqlite, "SELECT 1 FROM payment_intents WHERE cart_id = ? AND status = 'pending'").get(
@@ -541,7 +563,8 @@ export async function queryTradeNow(deps: Deps, id: string): Promise<Trade> {
  * nothing and are audited. Returns the trade after, or null when refused.
  */
 export function applyNotice(deps: Deps, notice: VerifiedNotice): Trade | null {
-  const row = cachedStatement(deps.sqlite, 'SELECT id FROM trades WHERE trade_no = ?').get(notice.tradeNo) as { id: string } | undefined;
+  const row = cachedStatement(deps.sqlite, 'SELECT id FROM trades WHERE trade_no = ?').get(notice.tradeNo) as
+    Cols<typeof trades, 'id'> | undefined;
   const refuse = (reason: string) => {
     inTransaction(deps.sqlite, () => {
       recordAudit(deps, {

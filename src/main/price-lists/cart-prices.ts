@@ -4,13 +4,16 @@ import { resolvePrice, type PriceContext } from '../../shared/price-lists/resolv
 import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
 import { activePriceLists } from './state';
+import type { SqlRow } from '../db/rows';
+import type { customerMemberships } from '../db/schema';
 
 const GROUP_SQL = 'SELECT group_id AS groupId FROM customer_memberships WHERE customer_id = ?';
 
 /** The sale's customer as pricing sees it: any customer is a member; its group, if any. */
 export function cartCustomer(deps: Pick<Deps, 'sqlite'>, customerId: string | null): PromotionCustomer | null {
   if (!customerId) return null;
-  const row = cachedStatement(deps.sqlite, GROUP_SQL).get(customerId) as { groupId: string | null } | undefined;
+  const row = cachedStatement(deps.sqlite, GROUP_SQL).get(customerId) as
+    { groupId: SqlRow<typeof customerMemberships>['group_id'] } | undefined;
   return { member: true, groupId: row?.groupId ?? null };
 }
 

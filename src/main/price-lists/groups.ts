@@ -8,6 +8,17 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols, SqlRow } from '../db/rows';
+import type { customerGroups, customerMemberships } from '../db/schema';
+
+type GroupCol = SqlRow<typeof customerGroups>;
+/** SELECT */
+type GroupRow = Cols<typeof customerGroups, 'id' | 'name'> & {
+  nameZh: GroupCol['name_zh'];
+  createdAt: GroupCol['created_at'];
+  updatedAt: GroupCol['updated_at'];
+  customers: number;
+};
 
 type D = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode'>;
 
@@ -16,11 +27,11 @@ const SELECT = `SELECT g.id, g.name, g.name_zh AS nameZh, g.created_at AS create
   FROM customer_groups g`;
 
 export function listGroups(deps: Pick<Deps, 'sqlite'>): CustomerGroup[] {
-  return deps.sqlite.prepare(`${SELECT} ORDER BY g.name COLLATE NOCASE, g.id`).all() as CustomerGroup[];
+  return deps.sqlite.prepare(`${SELECT} ORDER BY g.name COLLATE NOCASE, g.id`).all() as GroupRow[] satisfies CustomerGroup[];
 }
 
 export function getGroup(deps: Pick<Deps, 'sqlite'>, id: string): CustomerGroup {
-  const row = deps.sqlite.prepare(`${SELECT} WHERE g.id = ?`).get(id) as CustomerGroup | undefined;
+  const row = deps.sqlite.prepare(`${SELECT} WHERE g.id = ?`).get(id) as GroupRow | undefined;
   if (!row) throw notFound('Customer group', { field: 'id', messageKey: 'priceLists.err.unknownGroup' });
   return row;
 }
@@ -96,7 +107,7 @@ export function setCustomerGroup(
   if (input.groupId !== null && !groupExists(deps, input.groupId))
     throw new AppError('VALIDATION', 'There is no such customer group', { field: 'groupId', messageKey: 'priceLists.err.unknownGroup' });
   const before = deps.sqlite.prepare('SELECT group_id FROM customer_memberships WHERE customer_id = ?').pluck().get(input.customerId) as
-    string | null | undefined;
+    SqlRow<typeof customerMemberships>['group_id'] | undefined;
   if ((before ?? null) === input.groupId) return input;
   deps.sqlite
     .prepare(

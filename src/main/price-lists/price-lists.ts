@@ -13,20 +13,26 @@ import { recordAudit } from '../audit/audit';
 import { groupExists } from './groups';
 import { invalidatePriceLists } from './state';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols, SqlRow } from '../db/rows';
+import type { priceListEntries, priceLists, products } from '../db/schema';
+
+type ListCol = SqlRow<typeof priceLists>;
+type EntryCol = SqlRow<typeof priceListEntries>;
+
+/** An entry as the writes below read it back. */
+type EntryRow = Cols<typeof priceListEntries, 'id' | 'price'> & { productId: EntryCol['product_id']; minQty: EntryCol['min_qty'] };
 
 type D = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'priceLists'>;
 
-interface ListRow {
-  id: string;
-  name: string;
-  nameZh: string | null;
-  kind: 'members' | 'group' | 'store';
-  targetId: string | null;
-  active: number;
+/** SELECT */
+type ListRow = Cols<typeof priceLists, 'id' | 'name' | 'active'> & {
+  nameZh: ListCol['name_zh'];
+  kind: ListCol['target_kind'];
+  targetId: ListCol['target_id'];
   entries: number;
-  createdAt: number;
-  updatedAt: number;
-}
+  createdAt: ListCol['created_at'];
+  updatedAt: ListCol['updated_at'];
+};
 
 const SELECT = `SELECT l.id, l.name, l.name_zh AS nameZh, l.target_kind AS kind, l.target_id AS targetId, l.active,
   l.created_at AS createdAt, l.updated_at AS updatedAt,
@@ -72,7 +78,11 @@ export function listEntries(deps: Pick<Deps, 'sqlite'>, input: { listId: string;
        FROM price_list_entries e LEFT JOIN products p ON p.id = e.product_id
        WHERE e.price_list_id = ? ORDER BY p.name COLLATE NOCASE, e.product_id, e.min_qty LIMIT ? OFFSET ?`,
     )
-    .all(input.listId, input.limit, input.offset) as PriceListEntryRow[];
+    .all(input.listId, input.limit, input.offset) as (EntryRow & {
+    sku: SqlRow<typeof products>['sku'] | null;
+    name: SqlRow<typeof products>['name'] | null;
+    basePrice: SqlRow<typeof products>['price'] | null;
+  })[] satisfies PriceListEntryRow[];
   return { items, total };
 }
 
@@ -154,7 +164,9 @@ export function setEntries(
   getPriceList(deps, input.listId);
   const productIds = [...new Set(input.entries.map((e) => e.productId))];
   const known = new Set(
-    deps.sqlite.prepare('SELECT id FROM products WHERE id IN (SELECT value FROM json_each(?))').pluck().all(ids(productIds)) as string[],
+    deps.sqlite.prepare('SELECT id FROM products WHERE id IN (SELECT value FROM json_each(?))').pluck().all(ids(productIds)) as SqlRow<
+      typeof products
+    >['id'][],
   );
   const unknown = productIds.filter((p) => !known.has(p));
   if (unknown.length > 0)
@@ -171,7 +183,7 @@ export function setEntries(
           `SELECT id, product_id AS productId, min_qty AS minQty, price FROM price_list_entries
            WHERE price_list_id = ? AND product_id IN (SELECT value FROM json_each(?))`,
         )
-        .all(input.listId, ids(productIds)) as { id: string; productId: string; minQty: number; price: number }[]
+        .all(input.listId, ids(productIds)) as EntryRow[]
     ).map((r) => [`${r.productId}/${r.minQty}`, r]),
   );
   const now = deps.clock();
@@ -215,7 +227,7 @@ export function removeEntries(deps: D, input: { listId: string; entryIds: string
       `SELECT id, product_id AS productId, min_qty AS minQty, price FROM price_list_entries
        WHERE price_list_id = ? AND id IN (SELECT value FROM json_each(?))`,
     )
-    .all(input.listId, ids(input.entryIds)) as { id: string; productId: string; minQty: number; price: number }[];
+    .all(input.listId, ids(input.entryIds)) as EntryRow[];
   if (rows.length !== new Set(input.entryIds).size)
     throw new AppError('NOT_FOUND', 'Some entries are not in this price list', {
       field: 'entryIds',

@@ -2,6 +2,8 @@ import type { PriceEntry, PriceListInfo, PriceListTarget } from '../../shared/pr
 import type { Sqlite } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { getState } from '../sync/state';
+import type { Cols, SqlRow } from '../db/rows';
+import type { priceListEntries, priceLists } from '../db/schema';
 
 /**
  * The active price lists compiled for the till, per open store (createApp makes one): each
@@ -22,16 +24,14 @@ const ACTIVE_ENTRIES_SQL = `SELECT l.id, l.name, l.name_zh AS nameZh, l.target_k
     e.product_id AS productId, e.min_qty AS minQty, e.price
   FROM price_list_entries e JOIN price_lists l ON l.id = e.price_list_id WHERE l.active = 1`;
 
-interface Row {
-  id: string;
-  name: string;
-  nameZh: string | null;
-  kind: string;
-  targetId: string | null;
-  productId: string;
-  minQty: number;
-  price: number;
-}
+type Row = Cols<typeof priceLists, 'id' | 'name'> &
+  Cols<typeof priceListEntries, 'price'> & {
+    nameZh: SqlRow<typeof priceLists>['name_zh'];
+    kind: SqlRow<typeof priceLists>['target_kind'];
+    targetId: SqlRow<typeof priceLists>['target_id'];
+    productId: SqlRow<typeof priceListEntries>['product_id'];
+    minQty: SqlRow<typeof priceListEntries>['min_qty'];
+  };
 
 function targetOf(kind: string, targetId: string | null): PriceListTarget | null {
   if (kind === 'members') return { kind: 'members' };

@@ -11,15 +11,16 @@ import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import { invalidatePromotions } from './state';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols, SqlRow } from '../db/rows';
+import type { promotions } from '../db/schema';
 
 type PromotionDeps = Pick<Deps, 'sqlite' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'promotions'>;
 
-interface Row {
-  definition: string;
-  active: number;
-  createdAt: number;
-  updatedAt: number;
-}
+/** SELECT */
+type Row = Cols<typeof promotions, 'definition' | 'active'> & {
+  createdAt: SqlRow<typeof promotions>['created_at'];
+  updatedAt: SqlRow<typeof promotions>['updated_at'];
+};
 
 const SELECT = 'SELECT definition, active, created_at AS createdAt, updated_at AS updatedAt FROM promotions';
 

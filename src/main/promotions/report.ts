@@ -10,6 +10,10 @@ import type { Deps } from '../deps';
 import { parseRange } from '../insight/queries';
 import { businessDaySettings } from '../insight/settings';
 import { readSettings } from '../settings/settings';
+import type { SqlRow } from '../db/rows';
+import type { orderLinePromotions, promotions } from '../db/schema';
+
+type ShareCol = SqlRow<typeof orderLinePromotions>;
 
 const HOUR_MS = 3_600_000;
 
@@ -36,16 +40,17 @@ const REPORT_SQL = `
   GROUP BY sh.promotion_id
   ORDER BY discount DESC, promotionId`;
 
+/** REPORT_SQL: the sums are counted in SQL; the names are the sold lines' (MAX of one name). */
 interface Row {
-  promotionId: string;
-  soldName: string;
-  soldNameZh: string | null;
+  promotionId: ShareCol['promotion_id'];
+  soldName: ShareCol['name'];
+  soldNameZh: ShareCol['name_zh'];
   sales: number;
   units: number;
   discount: number;
   customers: number;
   revenue: number;
-  definition: string | null;
+  definition: SqlRow<typeof promotions>['definition'] | null;
 }
 
 export function promotionReport(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, input: { from: string; to: string }): PromotionReport {

@@ -3,6 +3,8 @@ import { promotionSchema, type Promotion } from '../../shared/promotions/schema'
 import type { Sqlite } from '../db/open';
 import { cachedStatement } from '../db/statements';
 import { getState } from '../sync/state';
+import type { Cols } from '../db/rows';
+import type { promotions } from '../db/schema';
 
 /**
  * The active promotions compiled for the till, owned by the open store (createApp makes one per
@@ -25,7 +27,7 @@ const ACTIVE_SQL = 'SELECT id, definition FROM promotions WHERE active = 1';
 export function activePromotions(deps: { sqlite: Sqlite; promotions: PromotionsState }): { index: PromotionIndex; storeId: string } {
   const state = deps.promotions;
   if (!state.index) {
-    const rows = cachedStatement(deps.sqlite, ACTIVE_SQL).all() as { id: string; definition: string }[];
+    const rows = cachedStatement(deps.sqlite, ACTIVE_SQL).all() as Cols<typeof promotions, 'id' | 'definition'>[];
     const list: Promotion[] = [];
     for (const r of rows) {
       // Written through the schema, but a row that no longer parses (edited by hand, an older

@@ -9,12 +9,13 @@ import { applyPromotions, buildPromotionIndex } from '../../shared/promotions/en
 import { promotionSchema, type Promotion } from '../../shared/promotions/schema';
 import { amountLimitBreach, priceCart } from '../../shared/pricing';
 import { AMOUNT_TOO_LARGE_KEY, MAX_CART_AMOUNT, MAX_LINE_AMOUNT } from '../../shared/money';
-import type { Unit } from '../../shared/units';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { readSettings } from '../settings/settings';
 import { getState } from '../sync/state';
 import { cachedStatement } from '../db/statements';
+import type { Cols, SqlRow } from '../db/rows';
+import type { products, promotions, taxRates } from '../db/schema';
 
 type TryDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'settingsCache'>;
 
@@ -28,20 +29,16 @@ const PRODUCT_SQL = `SELECT p.id, p.unit, p.price, p.sku, p.name, p.alt_name AS 
                      FROM products p JOIN tax_rates t ON t.id = p.tax_rate_id WHERE p.id = ? AND p.archived = 0`;
 const ACTIVE_SQL = 'SELECT id, definition FROM promotions WHERE active = 1';
 
-interface ProductRow {
-  id: string;
-  unit: Unit;
-  price: number;
-  sku: string;
-  name: string;
-  altName: string | null;
-  categoryId: string | null;
-  taxRateBp: number;
-}
+/** PRODUCT_SQL */
+type ProductRow = Cols<typeof products, 'id' | 'unit' | 'price' | 'sku' | 'name'> & {
+  altName: SqlRow<typeof products>['alt_name'];
+  categoryId: SqlRow<typeof products>['category_id'];
+  taxRateBp: SqlRow<typeof taxRates>['rate_bp'];
+};
 
 /** The running promotions, with the draft in place of its stored version (or added as a new one). */
 function promotionsWith(deps: TryDeps, draft: TryInput['draft']): Promotion[] {
-  const rows = cachedStatement(deps.sqlite, ACTIVE_SQL).all() as { id: string; definition: string }[];
+  const rows = cachedStatement(deps.sqlite, ACTIVE_SQL).all() as Cols<typeof promotions, 'id' | 'definition'>[];
   const list: Promotion[] = [];
   for (const r of rows) {
     if (draft?.id === r.id) continue;

@@ -2,6 +2,22 @@ import type { FeedbackEntry, ProductRating } from '../../shared/api/ratings';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { countRating } from '../ratings/product-ratings';
+import type { Cols, SqlRow } from '../db/rows';
+import type { customers, feedback, orderLines, orders, productRatings, products } from '../db/schema';
+
+type FeedbackCol = SqlRow<typeof feedback>;
+type ProductCol = SqlRow<typeof products>;
+
+/** ENTRY_COLS */
+type EntryRow = Cols<typeof feedback, 'id' | 'rating' | 'comment'> & {
+  orderId: FeedbackCol['order_id'];
+  orderNumber: SqlRow<typeof orders>['number'];
+  orderLineId: FeedbackCol['order_line_id'];
+  productId: FeedbackCol['product_id'];
+  productName: SqlRow<typeof orderLines>['name'];
+  customerName: SqlRow<typeof customers>['name'] | null;
+  createdAt: FeedbackCol['created_at'];
+};
 
 const ENTRY_COLS = `f.id, f.order_id AS orderId, o.number AS orderNumber, f.order_line_id AS orderLineId, f.product_id AS productId,
   l.name AS productName, c.name AS customerName, f.rating, f.comment, f.created_at AS createdAt`;
@@ -18,7 +34,13 @@ export function addFeedback(
     .prepare(
       'SELECT l.order_id AS orderId, l.product_id AS productId, o.customer_id AS customerId FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.id = ?',
     )
-    .get(input.orderLineId) as { orderId: string; productId: string; customerId: string | null } | undefined;
+    .get(input.orderLineId) as
+    | {
+        orderId: SqlRow<typeof orderLines>['order_id'];
+        productId: SqlRow<typeof orderLines>['product_id'];
+        customerId: SqlRow<typeof orders>['customer_id'];
+      }
+    | undefined;
   if (!line) throw new AppError('NOT_FOUND', 'That purchase was not found', { orderLineId: input.orderLineId });
   if (deps.sqlite.prepare('SELECT 1 FROM feedback WHERE order_line_id = ?').get(input.orderLineId))
     throw new AppError('CONFLICT', 'This purchase already has a rating', { reason: 'alreadyRated' });
@@ -29,16 +51,16 @@ export function addFeedback(
     )
     .run(id, line.orderId, input.orderLineId, line.productId, line.customerId, input.rating, input.comment, staffId, deps.clock());
   countRating(deps, id);
-  const entry = deps.sqlite.prepare(`SELECT ${ENTRY_COLS} ${ENTRY_FROM} WHERE f.id = ?`).get(id) as FeedbackEntry;
-  return entry;
+  const entry = deps.sqlite.prepare(`SELECT ${ENTRY_COLS} ${ENTRY_FROM} WHERE f.id = ?`).get(id) as EntryRow;
+  return entry satisfies FeedbackEntry;
 }
 
 export function productFeedback(deps: Pick<Deps, 'sqlite'>, productId: string, offset: number, limit: number) {
   const agg = deps.sqlite.prepare('SELECT count, sum FROM product_ratings WHERE product_id = ?').get(productId) as
-    { count: number; sum: number } | undefined;
+    Cols<typeof productRatings, 'count' | 'sum'> | undefined;
   const items = deps.sqlite
     .prepare(`SELECT ${ENTRY_COLS} ${ENTRY_FROM} WHERE f.product_id = ? ORDER BY f.created_at DESC, f.rowid DESC LIMIT ? OFFSET ?`)
-    .all(productId, limit, offset) as FeedbackEntry[];
+    .all(productId, limit, offset) as EntryRow[] satisfies FeedbackEntry[];
   return { average: agg && agg.count > 0 ? Math.round((agg.sum * 100) / agg.count) / 100 : null, count: agg?.count ?? 0, items };
 }
 
@@ -67,7 +89,12 @@ export function ratedProducts(
     .prepare(
       `SELECT p.id AS productId, p.sku, p.name, p.alt_name AS altName, p.price, r.count, r.sum ${from} ORDER BY ${SORTS[input.sort]} LIMIT @limit OFFSET @offset`,
     )
-    .all(params) as (Omit<ProductRating, 'average' | 'count'> & { count: number | null; sum: number | null })[];
+    .all(params) as (Cols<typeof products, 'sku' | 'name' | 'price'> & {
+    productId: ProductCol['id'];
+    altName: ProductCol['alt_name'];
+    count: SqlRow<typeof productRatings>['count'] | null;
+    sum: SqlRow<typeof productRatings>['sum'] | null;
+  })[];
   return {
     items: rows.map(({ sum, count, ...r }) => ({
       ...r,

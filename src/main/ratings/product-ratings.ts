@@ -4,11 +4,15 @@
  */
 import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
+import type { SqlRow } from '../db/rows';
+import type { feedback, productReviews } from '../db/schema';
+
+type ReviewCol = SqlRow<typeof productReviews>;
 
 /** Counts a feedback entry (by id) into its product's aggregate; nothing when the entry is unknown. */
 export function countRating(deps: Pick<Deps, 'sqlite'>, feedbackId: string): void {
   const f = cachedStatement(deps.sqlite, 'SELECT product_id AS p, rating AS r FROM feedback WHERE id = ?').get(feedbackId) as
-    { p: string; r: number } | undefined;
+    { p: SqlRow<typeof feedback>['product_id']; r: SqlRow<typeof feedback>['rating'] } | undefined;
   if (!f) return;
   cachedStatement(
     deps.sqlite,
@@ -29,7 +33,8 @@ export function countReviews(deps: Pick<Deps, 'sqlite'>, reviewIds: Iterable<str
     'SELECT product_id AS p, rating AS r, hidden AS h, counted_rating AS counted FROM product_reviews WHERE id = ?',
   );
   for (const id of reviewIds) {
-    const row = read.get(id) as { p: string; r: number; h: number; counted: number } | undefined;
+    const row = read.get(id) as
+      { p: ReviewCol['product_id']; r: ReviewCol['rating']; h: ReviewCol['hidden']; counted: ReviewCol['counted_rating'] } | undefined;
     if (!row) continue;
     const target = row.h ? 0 : row.r;
     if (target === row.counted) continue;

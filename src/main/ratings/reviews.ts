@@ -8,11 +8,22 @@ import type { Deps } from '../deps';
 import { recordAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
 import { countReviews } from './product-ratings';
+import type { Cols, SqlRow } from '../db/rows';
+import type { productReviews, products } from '../db/schema';
+
+type ReviewCol = SqlRow<typeof productReviews>;
 
 const COLS = `r.id, r.product_id AS productId, COALESCE(p.name, '') AS productName, r.author, r.rating, r.comment,
   r.created_at AS createdAt, r.hidden, r.hidden_reason AS hiddenReason, r.hidden_at AS hiddenAt`;
 
-type Row = Omit<OnlineReview, 'hidden'> & { hidden: number };
+/** COLS */
+type Row = Cols<typeof productReviews, 'id' | 'author' | 'rating' | 'comment' | 'hidden'> & {
+  productId: ReviewCol['product_id'];
+  productName: SqlRow<typeof products>['name'];
+  createdAt: ReviewCol['created_at'];
+  hiddenReason: ReviewCol['hidden_reason'];
+  hiddenAt: ReviewCol['hidden_at'];
+};
 const toReview = (r: Row): OnlineReview => ({ ...r, hidden: r.hidden === 1 });
 
 export function listReviews(
@@ -35,7 +46,8 @@ export function setReviewHidden(
   input: { id: string; hidden: boolean; reason: string },
   staffId: string,
 ): OnlineReview {
-  const had = deps.sqlite.prepare('SELECT hidden FROM product_reviews WHERE id = ?').get(input.id) as { hidden: number } | undefined;
+  const had = deps.sqlite.prepare('SELECT hidden FROM product_reviews WHERE id = ?').get(input.id) as
+    Cols<typeof productReviews, 'hidden'> | undefined;
   if (!had) throw notFound('Review');
   if (input.hidden && input.reason.trim() === '')
     throw new AppError('VALIDATION', 'Say why the review is hidden', { messageKey: 'reviews.reasonRequired' });

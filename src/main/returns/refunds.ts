@@ -31,7 +31,20 @@ import { loadCart } from '../sales/cart';
 import { addCredit, addPoints, pointsBalance } from '../customers/customers';
 import { openShiftOf } from '../shifts/shifts';
 import { requestDocumentRefunds } from '../payments/refunds';
-import type { Unit } from '../../shared/units';
+import type { Cols, SqlRow } from '../db/rows';
+import type {
+  counters,
+  orderLines,
+  orders,
+  payments,
+  products,
+  refundLines,
+  refunds,
+  refundTenders,
+  staff as staffTable,
+} from '../db/schema';
+
+type RefundCol = SqlRow<typeof refunds>;
 
 /** Checked before the transaction opens (staff.ts verifyApproval): the PIN hash must not hold it. */
 type Approval = VerifiedApproval | undefined;
@@ -45,18 +58,13 @@ export function approve(staff: SessionStaff, approval: Approval, action: string)
 
 function nextNumber(deps: Deps, key: string, prefix: string): string {
   deps.sqlite.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(key);
-  const { value } = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as { value: number };
+  const { value } = deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as Cols<typeof counters, 'value'>;
   return `${prefix}${String(value).padStart(6, '0')}`;
 }
 
-interface OrderHead {
-  id: string;
-  number: string;
-  customerId: string | null;
-  fulfilment: 'now' | 'ship' | 'pickup';
-  total: number;
-  currency: string;
-}
+type OrderHead = Cols<typeof orders, 'id' | 'number' | 'fulfilment' | 'total' | 'currency'> & {
+  customerId: SqlRow<typeof orders>['customer_id'];
+};
 
 export function orderHead(deps: Pick<Deps, 'sqlite'>, orderId: string): OrderHead {
   const o = deps.sqlite
@@ -66,19 +74,13 @@ export function orderHead(deps: Pick<Deps, 'sqlite'>, orderId: string): OrderHea
   return o;
 }
 
-export interface LineState {
-  id: string;
-  productId: string;
-  name: string;
-  unit: Unit;
-  qty: number;
-  total: number;
-  tax: number;
+export type LineState = Cols<typeof orderLines, 'id' | 'name' | 'unit' | 'qty' | 'total' | 'tax'> & {
+  productId: SqlRow<typeof orderLines>['product_id'];
   refundedQty: number;
   refundedAmount: number;
   refundedTax: number;
   shippedQty: number;
-}
+};
 
 /**
  * Every line of an order with what was already refunded and shipped. Cancelled shipments and parcels
@@ -114,14 +116,7 @@ export const TO_SHIP_SQL = `(SELECT COALESCE(SUM(MAX(0, l.qty
     - COALESCE((SELECT SUM(rl.qty) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0))), 0)
   FROM order_lines l WHERE l.order_id = o.id)`;
 
-export interface PaymentLeft {
-  id: string;
-  kind: string;
-  amount: number;
-  refunded: number;
-  brand: string | null;
-  last4: string | null;
-}
+export type PaymentLeft = Cols<typeof payments, 'id' | 'kind' | 'amount' | 'brand' | 'last4'> & { refunded: number };
 
 export function paymentStates(deps: Pick<Deps, 'sqlite'>, orderId: string): PaymentLeft[] {
   return deps.sqlite
@@ -362,7 +357,7 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
 
 function existing(deps: Deps, refundId: string, orderId: string | null): RefundDoc | null {
   const row = deps.sqlite.prepare('SELECT order_id AS orderId FROM refunds WHERE id = ?').get(refundId) as
-    { orderId: string | null } | undefined;
+    { orderId: RefundCol['order_id'] } | undefined;
   if (!row) return null;
   if (row.orderId !== orderId) throw new AppError('CONFLICT', 'That refund id belongs to another return', { refundId });
   return getRefund(deps, refundId);
@@ -449,7 +444,7 @@ export function receiptlessRefund(
   if (done) return done;
   const planned: PlannedLine[] = input.lines.map((l, i) => {
     const p = deps.sqlite.prepare('SELECT name, unit, price FROM products WHERE id = ?').get(l.productId) as
-      { name: string; unit: Unit; price: number } | undefined;
+      Cols<typeof products, 'name' | 'unit' | 'price'> | undefined;
     if (!p) throw new AppError('NOT_FOUND', 'Product not found', { productId: l.productId, path: ['lines', i, 'productId'] });
     if (p.unit === 'each' && l.qty % 1000 !== 0)
       throw new AppError('VALIDATION', `${p.name} is sold in whole units`, { reason: 'wholeUnits' });
@@ -535,21 +530,37 @@ export function getRefund(deps: Pick<Deps, 'sqlite'>, id: string): RefundDoc {
        FROM refunds r JOIN staff s ON s.id = r.staff_id LEFT JOIN staff a ON a.id = r.approved_by LEFT JOIN orders o ON o.id = r.order_id
        WHERE r.id = ?`,
     )
-    .get(id) as Omit<RefundDoc, 'lines' | 'tenders'> | undefined;
+    .get(id) as
+    | (Cols<typeof refunds, 'id' | 'number' | 'kind' | 'reason' | 'currency' | 'total'> & {
+        orderId: RefundCol['order_id'];
+        orderNumber: SqlRow<typeof orders>['number'] | null;
+        staffName: SqlRow<typeof staffTable>['name'];
+        approvedByName: SqlRow<typeof staffTable>['name'] | null;
+        customerId: RefundCol['customer_id'];
+        taxTotal: RefundCol['tax_total'];
+        exchangeOrderId: RefundCol['exchange_order_id'];
+        createdAt: RefundCol['created_at'];
+      })
+    | undefined;
   if (!r) throw notFound('Refund');
-  const lines = deps.sqlite
+  const lines: RefundDoc['lines'] = deps.sqlite
     .prepare(
       'SELECT id, order_line_id AS orderLineId, product_id AS productId, name, qty, amount, tax, disposition FROM refund_lines WHERE refund_id = ? ORDER BY rowid',
     )
-    .all(id) as RefundDoc['lines'];
-  const tenders = deps.sqlite
+    .all(id) as (Cols<typeof refundLines, 'id' | 'name' | 'qty' | 'amount' | 'tax' | 'disposition'> & {
+    orderLineId: SqlRow<typeof refundLines>['order_line_id'];
+    productId: SqlRow<typeof refundLines>['product_id'];
+  })[];
+  const tenders: RefundDoc['tenders'] = deps.sqlite
     .prepare('SELECT id, payment_id AS paymentId, method, amount, brand, last4 FROM refund_tenders WHERE refund_id = ? ORDER BY rowid')
-    .all(id) as RefundDoc['tenders'];
+    .all(id) as (Cols<typeof refundTenders, 'id' | 'method' | 'amount' | 'brand' | 'last4'> & {
+    paymentId: SqlRow<typeof refundTenders>['payment_id'];
+  })[];
   return { ...r, lines, tenders };
 }
 
 export function refundsOf(deps: Pick<Deps, 'sqlite'>, orderId: string): RefundDoc[] {
-  return (deps.sqlite.prepare('SELECT id FROM refunds WHERE order_id = ? ORDER BY created_at, rowid').all(orderId) as { id: string }[]).map(
-    (r) => getRefund(deps, r.id),
-  );
+  return (
+    deps.sqlite.prepare('SELECT id FROM refunds WHERE order_id = ? ORDER BY created_at, rowid').all(orderId) as Cols<typeof refunds, 'id'>[]
+  ).map((r) => getRefund(deps, r.id));
 }

@@ -12,15 +12,28 @@ import type { VerifiedApproval } from '../staff/staff';
 import { SKU_ANY_CASE, skuCases } from '../catalog/products';
 import { roleRank } from '../../shared/api/define';
 import { cachedStatement } from '../db/statements';
-import { gramsToQty, isWeighed, type Unit } from '../../shared/units';
+import { gramsToQty, isWeighed } from '../../shared/units';
 import { applyPromotions, type AppliedPromotion, type PromotionCustomer } from '../../shared/promotions/engine';
 import { activePromotions } from '../promotions/state';
 import { priceCartCoupon } from '../coupons/pricing';
 import { applyPriceLists, cartCustomer } from '../price-lists/cart-prices';
+import type { Cols, SqlRow } from '../db/rows';
+import type { carts, cartLines, paymentIntents, products, taxRates, trades as tradesTable } from '../db/schema';
 
-interface LineRow extends Omit<CartLine, 'discount'> {
-  discount: string | null;
-}
+type CartLineCol = SqlRow<typeof cartLines>;
+type ProductCol = SqlRow<typeof products>;
+
+type LineRow = Cols<typeof cartLines, 'id' | 'sku' | 'name' | 'unit' | 'qty' | 'discount'> & {
+  productId: CartLineCol['product_id'];
+  altName: CartLineCol['alt_name'];
+  unitPrice: CartLineCol['unit_price'];
+  originalPrice: CartLineCol['original_price'];
+  taxRateBp: SqlRow<typeof taxRates>['rate_bp'];
+  fixedAmount: CartLineCol['fixed_amount'];
+};
+
+/** Every field of a cart line the lines statement must read (the rest are set by pricing). */
+type StoredLineFields = { [K in Exclude<keyof CartLine, 'promotionDiscount' | 'promotions' | 'priceList'>]: unknown };
 
 const PRODUCT_COLS = 'p.id, p.unit, p.price, p.sku, p.name, p.alt_name AS altName, p.tax_rate_id AS taxRateId, p.category_id AS categoryId';
 
@@ -65,7 +78,7 @@ function parseDiscount(json: string | null): Discount | null {
 }
 
 export function openCartId(deps: Pick<Deps, 'sqlite' | 'terminalCode'>): string | null {
-  const row = cachedStatement(deps.sqlite, CART_SQL.openCart).get(deps.terminalCode) as { id: string } | undefined;
+  const row = cachedStatement(deps.sqlite, CART_SQL.openCart).get(deps.terminalCode) as Cols<typeof carts, 'id'> | undefined;
   return row?.id ?? null;
 }
 
@@ -86,12 +99,18 @@ export function loadCart(
   const settings = readSettings(deps);
   const cart = cartId
     ? (cachedStatement(deps.sqlite, CART_SQL.cartHead).get(cartId) as
-        { id: string; cartDiscount: string | null; customerId: string | null; updatedAt: number } | undefined)
+        | (Cols<typeof carts, 'id'> & {
+            cartDiscount: SqlRow<typeof carts>['cart_discount'];
+            customerId: SqlRow<typeof carts>['customer_id'];
+            updatedAt: SqlRow<typeof carts>['updated_at'];
+          })
+        | undefined)
     : undefined;
   const rows = cart ? (cachedStatement(deps.sqlite, CART_SQL.lines).all(cart.id) as LineRow[]) : [];
   // The rows become the lines in place: a scan reads the whole cart, and copies of every line made
-  // work for the garbage collector that showed in the scan's p99.
-  const lines = rows as unknown as CartLine[];
+  // work for the garbage collector that showed in the scan's p99. The line's product fields are
+  // nullable in the schema only for carts older than them: every line written since has them.
+  const lines = rows satisfies StoredLineFields[] as unknown as CartLine[];
   for (const r of rows) if (r.discount !== null) (r as unknown as CartLine).discount = parseDiscount(r.discount);
   const cartDiscount = parseDiscount(cart?.cartDiscount ?? null);
   const customer = cart && lines.length > 0 ? cartCustomer(deps, cart.customerId) : null;
@@ -126,10 +145,11 @@ function promote(
   const categories =
     index.byCategory.size > 0
       ? new Map(
-          (cachedStatement(deps.sqlite, CART_SQL.lineCategories).all(cartId) as { id: string; categoryId: string | null }[]).map((r) => [
-            r.id,
-            r.categoryId,
-          ]),
+          (
+            cachedStatement(deps.sqlite, CART_SQL.lineCategories).all(cartId) as (Cols<typeof cartLines, 'id'> & {
+              categoryId: CartLineCol['category_id'];
+            })[]
+          ).map((r) => [r.id, r.categoryId]),
         )
       : null;
   const result = applyPromotions(
@@ -196,7 +216,7 @@ function ensureCart(deps: Deps, staff: SessionStaff): string {
  */
 export function assertNoCardInFlight(deps: Pick<Deps, 'sqlite'>, cartId: string | null, change: 'add' | 'reduce' | 'void'): void {
   if (!cartId) return;
-  const rows = cachedStatement(deps.sqlite, CART_SQL.cardsInFlight).all(cartId) as { status: string }[];
+  const rows = cachedStatement(deps.sqlite, CART_SQL.cardsInFlight).all(cartId) as Cols<typeof paymentIntents, 'status'>[];
   if (rows.some((r) => r.status === 'pending'))
     throw new AppError('CONFLICT', 'The card terminal is still processing a payment for this sale', { reason: 'cardPending' });
   if (change !== 'add' && rows.length > 0)
@@ -204,7 +224,7 @@ export function assertNoCardInFlight(deps: Pick<Deps, 'sqlite'>, cartId: string 
       reason: 'cardApproved',
     });
   // A provider payment (Alipay, WeChat Pay, the card reader) likewise: the sale it pays must not change under it.
-  const trades = cachedStatement(deps.sqlite, CART_SQL.tradesInFlight).all(cartId) as { state: string }[];
+  const trades = cachedStatement(deps.sqlite, CART_SQL.tradesInFlight).all(cartId) as Cols<typeof tradesTable, 'state'>[];
   if (trades.some((t) => t.state !== 'paid'))
     throw new AppError('CONFLICT', 'A payment for this sale is still waiting for an answer', { reason: 'tradePending' });
   if (change === 'reduce' && trades.length > 0)
@@ -217,16 +237,12 @@ function touch(deps: Deps, cartId: string): void {
   cachedStatement(deps.sqlite, CART_SQL.touch).run(deps.clock(), cartId);
 }
 
-interface ProductForSale {
-  id: string;
-  unit: Unit;
-  price: number;
-  sku: string;
-  name: string;
-  altName: string | null;
-  taxRateId: string;
-  categoryId: string | null;
-}
+/** The columns of PRODUCT_COLS. */
+type ProductForSale = Cols<typeof products, 'id' | 'unit' | 'price' | 'sku' | 'name'> & {
+  altName: ProductCol['alt_name'];
+  taxRateId: ProductCol['tax_rate_id'];
+  categoryId: ProductCol['category_id'];
+};
 
 /** A scan resolves a barcode, a scale label (weight or price embedded) or a SKU. */
 function resolveCode(deps: Deps, code: string): { product: ProductForSale; qty: number; fixedAmount: number | null } | null {
@@ -265,7 +281,7 @@ function addLine(
   // Scanning the same counted item again raises the quantity instead of adding a line.
   if (product.unit === 'each' && fixedAmount === null) {
     const same = cachedStatement(deps.sqlite, CART_SQL.sameLine).get(cartId, product.id, product.price) as
-      { id: string; qty: number } | undefined;
+      Cols<typeof cartLines, 'id' | 'qty'> | undefined;
     if (same) {
       if (same.qty + qty > 100_000_000) throw new AppError('VALIDATION', 'Quantity too large');
       cachedStatement(deps.sqlite, CART_SQL.setQty).run(same.qty + qty, same.id);
@@ -305,14 +321,11 @@ export function addProduct(deps: Deps, staff: SessionStaff, productId: string, q
 
 interface LineCtx {
   cartId: string;
-  line: {
-    id: string;
-    qty: number;
-    unitPrice: number;
-    fixedAmount: number | null;
-    unit: Unit;
-    originalPrice: number;
-    productId: string;
+  line: Cols<typeof cartLines, 'id' | 'qty' | 'unit'> & {
+    unitPrice: CartLineCol['unit_price'];
+    fixedAmount: CartLineCol['fixed_amount'];
+    originalPrice: CartLineCol['original_price'];
+    productId: CartLineCol['product_id'];
   };
 }
 

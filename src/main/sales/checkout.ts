@@ -17,6 +17,48 @@ import { cachedStatement } from '../db/statements';
 import { findTrade } from '../payments/trades';
 import { redeemCartCoupon } from '../coupons/redeem';
 import { resolveCardTender, spendForSale } from '../stored-value/operations';
+import type { Cols, SqlRow } from '../db/rows';
+import type {
+  carts,
+  counters,
+  orderLinePriceLists,
+  orderLinePromotions,
+  orderLines,
+  orders,
+  paymentIntents,
+  payments,
+  staff as staffTable,
+  trades,
+} from '../db/schema';
+
+type OrderCol = SqlRow<typeof orders>;
+type LineCol = SqlRow<typeof orderLines>;
+type TradeCol = SqlRow<typeof trades>;
+type IntentCol = SqlRow<typeof paymentIntents>;
+type StaffName = { staffName: SqlRow<typeof staffTable>['name'] };
+type LinePromotionCol = SqlRow<typeof orderLinePromotions>;
+type LinePriceListCol = SqlRow<typeof orderLinePriceLists>;
+
+/** CHECKOUT_SQL.order */
+type OrderRow = Cols<typeof orders, 'id' | 'number' | 'currency' | 'subtotal' | 'total' | 'paid' | 'change' | 'taxes'> &
+  StaffName & {
+    checkoutId: OrderCol['checkout_id'];
+    createdAt: OrderCol['created_at'];
+    terminalCode: OrderCol['terminal_code'];
+    priceMode: OrderCol['price_mode'];
+    discountTotal: OrderCol['discount_total'];
+    taxTotal: OrderCol['tax_total'];
+  };
+
+/** CHECKOUT_SQL.orderLines */
+type OrderLineRow = Cols<typeof orderLines, 'id' | 'sku' | 'name' | 'unit' | 'qty' | 'discount' | 'tax' | 'total'> & {
+  productId: LineCol['product_id'];
+  altName: LineCol['alt_name'];
+  unitPrice: LineCol['unit_price'];
+  taxRateBp: LineCol['tax_rate_bp'];
+};
+
+type PaymentRow = Cols<typeof payments, 'id' | 'kind' | 'amount' | 'tendered' | 'brand' | 'last4' | 'reference' | 'account'>;
 
 /**
  * The statements of a sale (compiled once per connection: a sale runs a couple of dozen).
@@ -64,7 +106,7 @@ export const CHECKOUT_SQL = {
 function nextOrderNumber(deps: Deps): string {
   const key = `order:${deps.terminalCode}`;
   cachedStatement(deps.sqlite, CHECKOUT_SQL.bumpCounter).run(key);
-  const { value } = cachedStatement(deps.sqlite, CHECKOUT_SQL.counter).get(key) as { value: number };
+  const { value } = cachedStatement(deps.sqlite, CHECKOUT_SQL.counter).get(key) as Cols<typeof counters, 'value'>;
   return `${deps.terminalCode}-${String(value).padStart(6, '0')}`;
 }
 
@@ -86,18 +128,14 @@ const TRADE_KIND = { alipay: 'alipay', wechat: 'wechat_pay', stripe: 'card_integ
 /** A paid trade of this sale that no sale used yet, for its whole amount. */
 function resolveTrade(deps: Deps, cartId: string, tradeId: string): ResolvedTender {
   const t = cachedStatement(deps.sqlite, CHECKOUT_SQL.trade).get(tradeId) as
-    | {
-        cartId: string;
-        provider: keyof typeof TRADE_KIND;
-        amount: number;
-        state: string;
-        providerRef: string | null;
-        buyer: string | null;
-        brand: string | null;
-        orderId: string | null;
-        errorCode: string | null;
+    | (Cols<typeof trades, 'amount' | 'state' | 'buyer' | 'brand'> & {
+        cartId: TradeCol['cart_id'];
+        provider: TradeCol['provider'] & keyof typeof TRADE_KIND;
+        providerRef: TradeCol['provider_ref'];
+        orderId: TradeCol['order_id'];
+        errorCode: TradeCol['error_code'];
         refunding: number;
-      }
+      })
     | undefined;
   if (!t || t.cartId !== cartId) throw new AppError('NOT_FOUND', 'Payment not found for this sale', { tradeId });
   if (t.orderId) throw new AppError('CONFLICT', 'That payment already paid for another sale', { tradeId, reason: 'tradeUsed' });
@@ -140,15 +178,10 @@ function resolveTenders(deps: Deps, cartId: string, tenders: (TenderRequest | In
     if (seen.has(t.intentId)) throw new AppError('VALIDATION', 'The same card payment is listed twice');
     seen.add(t.intentId);
     const intent = cachedStatement(deps.sqlite, CHECKOUT_SQL.intent).get(t.intentId) as
-      | {
-          cartId: string;
-          amount: number;
-          status: string;
-          brand: string | null;
-          last4: string | null;
-          reference: string | null;
-          orderId: string | null;
-        }
+      | (Cols<typeof paymentIntents, 'amount' | 'status' | 'brand' | 'last4' | 'reference'> & {
+          cartId: IntentCol['cart_id'];
+          orderId: IntentCol['order_id'];
+        })
       | undefined;
     if (!intent || intent.cartId !== cartId)
       throw new AppError('NOT_FOUND', 'Card payment not found for this sale', { intentId: t.intentId });
@@ -174,13 +207,13 @@ export function completeSale(
   staff: SessionStaff,
   input: { cartId: string; checkoutId: string; tenders: (TenderRequest | InternalTender)[] },
 ): Order {
-  const done = cachedStatement(deps.sqlite, CHECKOUT_SQL.byCheckoutId).get(input.checkoutId) as { id: string } | undefined;
+  const done = cachedStatement(deps.sqlite, CHECKOUT_SQL.byCheckoutId).get(input.checkoutId) as Cols<typeof orders, 'id'> | undefined;
   if (done) return getOrder(deps, done.id);
   // Selling needs an open cash-drawer shift on this terminal.
   const shiftId = requireOpenShift(deps);
 
   const status = cachedStatement(deps.sqlite, CHECKOUT_SQL.cartStatus).get(input.cartId) as
-    { status: string; terminal: string } | undefined;
+    (Cols<typeof carts, 'status'> & { terminal: SqlRow<typeof carts>['terminal_code'] }) | undefined;
   if (!status || status.terminal !== deps.terminalCode) throw notFound('Sale', { cartId: input.cartId });
   if (status.status !== 'open') throw new AppError('CONFLICT', 'That sale is no longer open', { status: status.status });
   const cart = loadCart(deps, input.cartId);
@@ -336,11 +369,10 @@ export function completeSale(
 }
 
 export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): Order {
-  const o = cachedStatement(deps.sqlite, CHECKOUT_SQL.order).get(id) as
-    (Omit<Order, 'taxes' | 'lines' | 'payments'> & { taxes: string }) | undefined;
+  const o = cachedStatement(deps.sqlite, CHECKOUT_SQL.order).get(id) as OrderRow | undefined;
   if (!o) throw notFound('Order');
-  const lines = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLines).all(id) as Order['lines'];
-  const payments = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderPayments).all(id) as Order['payments'];
+  const lines: Order['lines'] = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLines).all(id) as OrderLineRow[];
+  const payments: Order['payments'] = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderPayments).all(id) as PaymentRow[];
   attachPromotions(deps, id, lines);
   attachPriceLists(deps, id, lines);
   return { ...o, taxes: JSON.parse(o.taxes) as Order['taxes'], lines, payments };
@@ -348,23 +380,35 @@ export function getOrder(deps: Pick<Deps, 'sqlite'>, id: string): Order {
 
 /** Lines that took a promotion carry it (named as at the sale); the others stay as they always were. */
 function attachPromotions(deps: Pick<Deps, 'sqlite'>, orderId: string, lines: Order['lines']): void {
-  const rows = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLinePromotions).all(orderId) as (OrderLinePromotion & { lineId: string })[];
+  const rows = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLinePromotions).all(orderId) as (Cols<
+    typeof orderLinePromotions,
+    'name' | 'amount'
+  > & {
+    lineId: LinePromotionCol['order_line_id'];
+    promotionId: LinePromotionCol['promotion_id'];
+    nameZh: LinePromotionCol['name_zh'];
+  })[];
   if (rows.length === 0) return;
   const byLine = new Map(lines.map((l) => [l.id, l]));
   for (const { lineId, ...promotion } of rows) {
     const line = byLine.get(lineId);
-    if (line) (line.promotions ??= []).push(promotion);
+    if (line) (line.promotions ??= []).push(promotion satisfies OrderLinePromotion);
   }
 }
 
 /** Lines priced by a list carry its name and the shelf price it replaced. */
 function attachPriceLists(deps: Pick<Deps, 'sqlite'>, orderId: string, lines: Order['lines']): void {
-  const rows = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLinePriceLists).all(orderId) as (OrderLinePriceList & { lineId: string })[];
+  const rows = cachedStatement(deps.sqlite, CHECKOUT_SQL.orderLinePriceLists).all(orderId) as (Cols<typeof orderLinePriceLists, 'name'> & {
+    lineId: LinePriceListCol['order_line_id'];
+    id: LinePriceListCol['price_list_id'];
+    nameZh: LinePriceListCol['name_zh'];
+    shelfPrice: LinePriceListCol['shelf_price'];
+  })[];
   if (rows.length === 0) return;
   const byLine = new Map(lines.map((l) => [l.id, l]));
   for (const { lineId, ...priceList } of rows) {
     const line = byLine.get(lineId);
-    if (line) line.priceList = priceList;
+    if (line) line.priceList = priceList satisfies OrderLinePriceList;
   }
 }
 
@@ -375,5 +419,6 @@ export function recentOrders(deps: Pick<Deps, 'sqlite'>, limit: number): OrderSu
               (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS lineCount
        FROM orders o JOIN staff s ON s.id = o.staff_id ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?`,
     )
-    .all(limit) as OrderSummary[];
+    .all(limit) as (Cols<typeof orders, 'id' | 'number' | 'total' | 'currency'> &
+    StaffName & { createdAt: OrderCol['created_at']; lineCount: number })[] satisfies OrderSummary[];
 }

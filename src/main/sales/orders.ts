@@ -8,6 +8,18 @@ import { customerSummary } from '../customers/customers';
 import { lineStates, orderHead, paymentStates, refundsOf, TO_SHIP_SQL as TO_SHIP, toShipOf } from '../returns/refunds';
 import { shipmentsOf } from '../shipping/shipments';
 import { receiptClaim } from '../online-orders/refunds';
+import type { Cols, SqlRow } from '../db/rows';
+import type { customers, feedback, onlineOrders, orders, staff } from '../db/schema';
+
+/** A row of the orders list: the order's own columns, its clerk's and customer's names, and sums. */
+type ListRow = Cols<typeof orders, 'id' | 'number' | 'total' | 'currency' | 'fulfilment'> & {
+  createdAt: SqlRow<typeof orders>['created_at'];
+  staffName: SqlRow<typeof staff>['name'];
+  customerName: SqlRow<typeof customers>['name'] | SqlRow<typeof onlineOrders>['contact_name'] | null;
+  channel: SalesChannel;
+  lineCount: number;
+  refunded: number;
+};
 
 export interface OrderQuery {
   q?: string | undefined;
@@ -100,13 +112,14 @@ export function searchOrders(deps: Pick<Deps, 'sqlite'>, q: OrderQuery): { items
               (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS lineCount, ${REFUNDED} AS refunded
        ${from} ${cond} ORDER BY o.created_at DESC, o.rowid DESC LIMIT @limit OFFSET @offset`,
     )
-    .all({ ...params, limit: q.limit, offset: q.offset }) as OrderRow[];
+    .all({ ...params, limit: q.limit, offset: q.offset }) as ListRow[] satisfies OrderRow[];
   return { items, total };
 }
 
 export function lookupOrder(deps: Pick<Deps, 'sqlite'>, number: string): { id: string; number: string } {
   const n = number.trim().toUpperCase();
-  const row = deps.sqlite.prepare('SELECT id, number FROM orders WHERE number = ?').get(n) as { id: string; number: string } | undefined;
+  const row = deps.sqlite.prepare('SELECT id, number FROM orders WHERE number = ?').get(n) as
+    Cols<typeof orders, 'id' | 'number'> | undefined;
   if (!row)
     throw new AppError('NOT_FOUND', ORDER_NUMBER.test(n) ? `No order ${n} on this till` : `Unknown receipt ${n}`, {
       number: n,
@@ -120,10 +133,12 @@ export function orderDetail(deps: Pick<Deps, 'sqlite' | 'db'>, id: string): Orde
   const head = orderHead(deps, id);
   const ratings = new Map(
     (
-      deps.sqlite.prepare('SELECT order_line_id AS lineId, rating FROM feedback WHERE order_id = ?').all(id) as {
-        lineId: string;
-        rating: number;
-      }[]
+      deps.sqlite.prepare('SELECT order_line_id AS lineId, rating FROM feedback WHERE order_id = ?').all(id) as (Cols<
+        typeof feedback,
+        'rating'
+      > & {
+        lineId: SqlRow<typeof feedback>['order_line_id'];
+      })[]
     ).map((r) => [r.lineId, r.rating]),
   );
   const altNames = new Map(order.lines.map((l) => [l.id, l.altName]));

@@ -9,6 +9,17 @@ import { AppError, notFound } from '../errors';
 import { recordAudit } from '../audit/audit';
 import type { SessionStaff } from '../sessions';
 import { assertNoCardInFlight, loadCart, openCartId } from './cart';
+import type { Cols, SqlRow } from '../db/rows';
+import type { carts, customers, parkedSales, staff as staffTable } from '../db/schema';
+
+type ParkedCol = SqlRow<typeof parkedSales>;
+type ParkedRow = Cols<typeof parkedSales, 'note'> & {
+  cartId: ParkedCol['cart_id'];
+  parkedBy: ParkedCol['parked_by'];
+  parkedByName: SqlRow<typeof staffTable>['name'];
+  parkedAt: ParkedCol['parked_at'];
+  customerName: SqlRow<typeof customers>['name'] | null;
+};
 
 function parkedSale(
   deps: Pick<Deps, 'sqlite' | 'db' | 'terminalCode' | 'clock' | 'promotions' | 'priceLists' | 'settingsCache'>,
@@ -20,10 +31,10 @@ function parkedSale(
        FROM parked_sales p JOIN staff s ON s.id = p.parked_by JOIN carts k ON k.id = p.cart_id LEFT JOIN customers c ON c.id = k.customer_id
        WHERE p.cart_id = ?`,
     )
-    .get(cartId) as Omit<ParkedSale, 'lineCount' | 'total'> | undefined;
+    .get(cartId) as ParkedRow | undefined;
   if (!row) throw notFound('Parked sale', { cartId });
   const cart = loadCart(deps, cartId);
-  return { ...row, lineCount: cart.lines.length, total: cart.priced.total };
+  return { ...(row satisfies Omit<ParkedSale, 'lineCount' | 'total'>), lineCount: cart.lines.length, total: cart.priced.total };
 }
 
 function park(deps: Deps, staff: SessionStaff, cartId: string, note: string | null): ParkedSale {
@@ -53,13 +64,13 @@ export function listParked(
     .prepare(
       `SELECT k.id FROM carts k JOIN parked_sales p ON p.cart_id = k.id WHERE k.terminal_code = ? AND k.status = 'parked' ORDER BY p.parked_at, k.id`,
     )
-    .all(deps.terminalCode) as { id: string }[];
+    .all(deps.terminalCode) as Cols<typeof carts, 'id'>[];
   return ids.map((r) => parkedSale(deps, r.id));
 }
 
 function parkedCart(deps: Deps, cartId: string): void {
   const row = deps.sqlite.prepare('SELECT status, terminal_code AS terminal FROM carts WHERE id = ?').get(cartId) as
-    { status: string; terminal: string } | undefined;
+    (Cols<typeof carts, 'status'> & { terminal: SqlRow<typeof carts>['terminal_code'] }) | undefined;
   if (!row || row.terminal !== deps.terminalCode) throw notFound('Parked sale', { cartId });
   if (row.status !== 'parked') throw new AppError('CONFLICT', 'That sale is no longer parked', { status: row.status });
 }

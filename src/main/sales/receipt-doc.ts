@@ -6,6 +6,8 @@ import { getOrder } from './checkout';
 import { cachedStatement } from '../db/statements';
 import { getState } from '../sync/state';
 import { RECEIPT_KEY, receiptUrl } from '../../shared/receipt-link';
+import type { Cols, SqlRow } from '../db/rows';
+import type { orders, payments } from '../db/schema';
 
 /**
  * Databases from before provider payments have no `account` column (a migration adds it). Asked
@@ -18,10 +20,10 @@ function hasAccountColumn(sqlite: Sqlite): boolean {
 /** The masked buyer account of each provider payment, for the receipt (when the order was loaded without it). */
 function withAccounts(sqlite: Sqlite, order: Order): Order {
   if (order.payments.every((p) => p.account !== undefined) || !hasAccountColumn(sqlite)) return order;
-  const rows = sqlite.prepare('SELECT id, account FROM payments WHERE order_id = ?').all(order.id) as {
-    id: string;
-    account: string | null;
-  }[];
+  const rows = sqlite.prepare('SELECT id, account FROM payments WHERE order_id = ?').all(order.id) as Cols<
+    typeof payments,
+    'id' | 'account'
+  >[];
   const byId = new Map(rows.map((r) => [r.id, r.account]));
   return { ...order, payments: order.payments.map((p) => (p.account !== undefined ? p : { ...p, account: byId.get(p.id) ?? null })) };
 }
@@ -32,7 +34,8 @@ function withAccounts(sqlite: Sqlite, order: Order): Order {
  * a key (sales made before receipts had links, imports, web orders).
  */
 export function receiptOnlineUrl(sqlite: Sqlite, shopAddress: string | null, orderId: string): string | null {
-  const key = cachedStatement(sqlite, 'SELECT receipt_key FROM orders WHERE id = ?', 'pluck').get(orderId) as string | null | undefined;
+  const key = cachedStatement(sqlite, 'SELECT receipt_key FROM orders WHERE id = ?', 'pluck').get(orderId) as
+    SqlRow<typeof orders>['receipt_key'] | undefined;
   if (!key || !RECEIPT_KEY.test(key)) return null;
   const cloud = getState(sqlite, 'cloud');
   if (!cloud) return null;

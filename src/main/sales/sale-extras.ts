@@ -9,6 +9,8 @@ import type { SessionStaff } from '../sessions';
 import { openCartId, assertNoCardInFlight } from './cart';
 import { addCredit, addPoints, customerSummary, pointsFor } from '../customers/customers';
 import { cachedStatement } from '../db/statements';
+import type { Cols, SqlRow } from '../db/rows';
+import type { carts } from '../db/schema';
 
 const CART_EXTRAS_SQL = 'SELECT customer_id AS customerId, fulfilment FROM carts WHERE id = ?';
 
@@ -16,13 +18,14 @@ const CART_EXTRAS_SQL = 'SELECT customer_id AS customerId, fulfilment FROM carts
 export type InternalTender = { kind: 'exchange'; amount: number };
 
 export function cartShipsLater(deps: Pick<Deps, 'sqlite'>, cartId: string): boolean {
-  const row = cachedStatement(deps.sqlite, CART_EXTRAS_SQL).get(cartId) as { fulfilment: Fulfilment } | undefined;
+  const row = cachedStatement(deps.sqlite, CART_EXTRAS_SQL).get(cartId) as Cols<typeof carts, 'fulfilment'> | undefined;
   return row?.fulfilment === 'ship';
 }
 
 export function cartExtras(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, cartId: string | null = openCartId(deps)): CartExtras {
   const row = cartId
-    ? (cachedStatement(deps.sqlite, CART_EXTRAS_SQL).get(cartId) as { customerId: string | null; fulfilment: Fulfilment } | undefined)
+    ? (cachedStatement(deps.sqlite, CART_EXTRAS_SQL).get(cartId) as
+        (Cols<typeof carts, 'fulfilment'> & { customerId: SqlRow<typeof carts>['customer_id'] }) | undefined)
     : undefined;
   return {
     cartId,

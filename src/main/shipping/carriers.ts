@@ -36,6 +36,8 @@ import type { Address } from '../../shared/address';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { inTransaction } from '../db/open';
+import type { Cols } from '../db/rows';
+import type { counters, settings } from '../db/schema';
 
 export interface CarrierShipmentRequest {
   shipmentId: string;
@@ -102,7 +104,7 @@ export function ownCourier(deps: Pick<Deps, 'sqlite' | 'clock' | 'terminalCode'>
       const seq = inTransaction(deps.sqlite, () => {
         const key = `tracking:${deps.terminalCode}`;
         deps.sqlite.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(key);
-        return (deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as { value: number }).value;
+        return (deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as Cols<typeof counters, 'value'>).value;
       });
       const digits = String(seq).padStart(9, '0');
       const trackingNumber = `CT${deps.terminalCode.replace(/[^A-Z0-9]/gi, '').toUpperCase()}${digits}${checkDigit(digits)}`;
@@ -234,7 +236,8 @@ export function httpCarrier(config: CarrierApiConfig | null, opts: { timeoutMs?:
 }
 
 export function carrierApiConfig(deps: Pick<Deps, 'sqlite'>): CarrierApiConfig | null {
-  const row = deps.sqlite.prepare("SELECT value FROM settings WHERE key = 'carrierApi'").get() as { value: string } | undefined;
+  const row = deps.sqlite.prepare("SELECT value FROM settings WHERE key = 'carrierApi'").get() as
+    Cols<typeof settings, 'value'> | undefined;
   return row ? (JSON.parse(row.value) as CarrierApiConfig) : null;
 }
 

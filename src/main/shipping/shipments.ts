@@ -16,6 +16,26 @@ import { lineStates, orderHead, TO_SHIP_SQL, toShipOf } from '../returns/refunds
 import { carrierById, type CarrierEvent } from './carriers';
 import type { LabelContext } from './label';
 import { assertShippable, onlineShipped, onlineTrackingEvent, UNSHIPPABLE_ONLINE } from '../online-orders/steps';
+import type { Cols, SqlRow } from '../db/rows';
+import type { counters, customers, onlineOrders, orderLines, orders, shipmentEvents, shipmentLines, shipments } from '../db/schema';
+
+type ShipmentCol = SqlRow<typeof shipments>;
+type OrderCol = SqlRow<typeof orders>;
+
+/**
+ * SUMMARY. The status column is plain text in the schema; only the statuses of `NEXT` are ever
+ * written to it (insert as 'label_created', then moves that `canMove` allows).
+ */
+type SummaryRow = Cols<typeof shipments, 'id' | 'number' | 'carrier' | 'service' | 'eta'> & {
+  orderId: ShipmentCol['order_id'];
+  orderNumber: OrderCol['number'];
+  trackingNumber: ShipmentCol['tracking_number'];
+  status: ShipmentCol['status'] & ShipmentStatus;
+  customerName: SqlRow<typeof customers>['name'] | null;
+  shipToName: string;
+  createdAt: ShipmentCol['created_at'];
+  updatedAt: ShipmentCol['updated_at'];
+};
 
 /** Which status may follow which. A carrier's late or repeated scan never moves a parcel backwards. */
 const NEXT: Record<ShipmentStatus, ShipmentStatus[]> = {
@@ -37,7 +57,7 @@ const FROM = 'FROM shipments s JOIN orders o ON o.id = s.order_id LEFT JOIN cust
 export function shipmentsOf(deps: Pick<Deps, 'sqlite'>, orderId: string): ShipmentSummary[] {
   return deps.sqlite
     .prepare(`SELECT ${SUMMARY} ${FROM} WHERE s.order_id = ? ORDER BY s.created_at, s.rowid`)
-    .all(orderId) as ShipmentSummary[];
+    .all(orderId) as SummaryRow[] satisfies ShipmentSummary[];
 }
 
 export function getShipment(deps: Pick<Deps, 'sqlite'>, id: string): Shipment {
@@ -45,17 +65,28 @@ export function getShipment(deps: Pick<Deps, 'sqlite'>, id: string): Shipment {
     .prepare(
       `SELECT ${SUMMARY}, s.address, s.weight_g AS weightG, s.length_mm AS lengthMm, s.width_mm AS widthMm, s.height_mm AS heightMm ${FROM} WHERE s.id = ?`,
     )
-    .get(id) as (Omit<Shipment, 'address' | 'lines' | 'events'> & { address: string }) | undefined;
+    .get(id) as
+    | (SummaryRow &
+        Cols<typeof shipments, 'address'> & {
+          weightG: ShipmentCol['weight_g'];
+          lengthMm: ShipmentCol['length_mm'];
+          widthMm: ShipmentCol['width_mm'];
+          heightMm: ShipmentCol['height_mm'];
+        })
+    | undefined;
   if (!row) throw notFound('Shipment', { id });
-  const lines = deps.sqlite
+  const lines: Shipment['lines'] = deps.sqlite
     .prepare(
       `SELECT sl.order_line_id AS orderLineId, l.name, l.sku, sl.qty, l.unit FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
        WHERE sl.shipment_id = ? ORDER BY l.position`,
     )
-    .all(id) as Shipment['lines'];
-  const events = deps.sqlite
+    .all(id) as (Cols<typeof orderLines, 'name' | 'sku' | 'unit'> &
+    Cols<typeof shipmentLines, 'qty'> & { orderLineId: SqlRow<typeof shipmentLines>['order_line_id'] })[];
+  const events: ShipmentEvent[] = deps.sqlite
     .prepare('SELECT id, status, description, location, at FROM shipment_events WHERE shipment_id = ? ORDER BY at, rowid')
-    .all(id) as ShipmentEvent[];
+    .all(id) as (Cols<typeof shipmentEvents, 'id' | 'description' | 'location' | 'at'> & {
+    status: SqlRow<typeof shipmentEvents>['status'] & ShipmentStatus;
+  })[];
   return { ...row, address: JSON.parse(row.address) as Address, lines, events };
 }
 
@@ -72,8 +103,16 @@ export function shipQueue(deps: Pick<Deps, 'sqlite' | 'terminalCode'>, limit: nu
     )
     .all(deps.terminalCode, limit)
     .map((row) => {
-      const { r: _r, ...rest } = row as ShipQueueOrder & { r: number };
-      return rest;
+      const { r: _r, ...rest } = row as Cols<typeof orders, 'number' | 'total' | 'currency'> & {
+        orderId: OrderCol['id'];
+        createdAt: OrderCol['created_at'];
+        customerId: OrderCol['customer_id'];
+        customerName: SqlRow<typeof customers>['name'] | SqlRow<typeof onlineOrders>['contact_name'] | null;
+        toShipQty: number;
+        channel: ShipQueueOrder['channel'];
+        r: number;
+      };
+      return rest satisfies ShipQueueOrder;
     });
 }
 
@@ -99,7 +138,7 @@ export function listShipments(
   const total = (deps.sqlite.prepare(`SELECT COUNT(*) AS n ${FROM} ${cond}`).get(params) as { n: number }).n;
   const items = deps.sqlite
     .prepare(`SELECT ${SUMMARY} ${FROM} ${cond} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT @limit OFFSET @offset`)
-    .all(params) as ShipmentSummary[];
+    .all(params) as SummaryRow[] satisfies ShipmentSummary[];
   return { items, total };
 }
 
@@ -166,7 +205,7 @@ export async function createShipment(deps: Deps, staff: SessionStaff, input: Cre
       const now = deps.clock();
       const key = `shipment:${deps.terminalCode}`;
       deps.sqlite.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(key);
-      const seq = (deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as { value: number }).value;
+      const seq = (deps.sqlite.prepare('SELECT value FROM counters WHERE name = ?').get(key) as Cols<typeof counters, 'value'>).value;
       const number = `${deps.terminalCode}-S${String(seq).padStart(6, '0')}`;
       deps.sqlite
         .prepare(
@@ -239,7 +278,7 @@ function restock(deps: Deps, shipmentId: string, staffId: string | null): void {
     .prepare(
       'SELECT l.product_id AS productId, sl.qty FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id WHERE sl.shipment_id = ?',
     )
-    .all(shipmentId) as { productId: string; qty: number }[];
+    .all(shipmentId) as (Cols<typeof shipmentLines, 'qty'> & { productId: SqlRow<typeof orderLines>['product_id'] })[];
   for (const l of lines)
     recordMovement(deps, { productId: l.productId, locationId: location, qtyDelta: l.qty, kind: 'return', refId: shipmentId, staffId });
 }

@@ -12,6 +12,11 @@ import { AppError } from '../errors';
 import { readSettings, writeSettings } from '../settings/settings';
 import { cachedStatement } from '../db/statements';
 import { UNSTAMPED } from '../db/write-path';
+import type { Cols, SqlRow } from '../db/rows';
+import type { storedValueBalances, storedValueCards, storedValueEntries } from '../db/schema';
+
+type CardCol = SqlRow<typeof storedValueCards>;
+type EntryCol = SqlRow<typeof storedValueEntries>;
 
 export type LedgerDeps = Pick<Deps, 'sqlite' | 'db' | 'clock' | 'ids' | 'hlc' | 'terminalCode' | 'sync' | 'settingsCache'>;
 
@@ -34,16 +39,13 @@ export const SV_SQL = {
                     AND EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'stored_value_entry' AND o.entity_id = e.id)`,
 } as const;
 
-export interface CardRow {
-  id: string;
-  number: string;
-  kind: CardKind;
-  holderName: string | null;
-  holderMobile: string | null;
-  status: CardStatus;
-  replacedBy: string | null;
-  createdAt: number;
-}
+/** SV_SQL.cardBy */
+export type CardRow = Cols<typeof storedValueCards, 'id' | 'number' | 'kind' | 'status'> & {
+  holderName: CardCol['holder_name'];
+  holderMobile: CardCol['holder_mobile'];
+  replacedBy: CardCol['replaced_by'];
+  createdAt: CardCol['created_at'];
+};
 
 /** Refusals carry a message key the screen words in its language (src/renderer/i18n/cards.ts). */
 export function cardError(
@@ -105,12 +107,14 @@ export function requireCard(deps: Pick<Deps, 'sqlite'>, number: string): CardRow
 }
 
 export function balanceOfCard(deps: Pick<Deps, 'sqlite'>, cardId: string): number {
-  return (cachedStatement(deps.sqlite, SV_SQL.balance, 'pluck').get(cardId) as number | undefined) ?? 0;
+  return (
+    (cachedStatement(deps.sqlite, SV_SQL.balance, 'pluck').get(cardId) as SqlRow<typeof storedValueBalances>['balance'] | undefined) ?? 0
+  );
 }
 
 export function cardExpiry(deps: Pick<Deps, 'sqlite' | 'db' | 'settingsCache'>, card: CardRow): number | null {
   const s = readCardSettings(deps);
-  const last = cachedStatement(deps.sqlite, SV_SQL.lastLoad, 'pluck').get(card.id) as number | null;
+  const last = cachedStatement(deps.sqlite, SV_SQL.lastLoad, 'pluck').get(card.id) as EntryCol['at'] | null;
   return expiresAt({
     lastLoadAt: last ?? card.createdAt,
     expiryMonths: s.expiryMonths,
@@ -131,9 +135,15 @@ function maskMobile(m: string | null): string | null {
 
 export function cardView(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'settingsCache'>, card: CardRow): CardView {
   const exp = cardExpiry(deps, card);
-  const entries = (cachedStatement(deps.sqlite, SV_SQL.entries).all(card.id) as (Omit<CardEntry, 'offline'> & { offline: number })[]).map(
-    (e) => ({ ...e, offline: e.offline === 1 }),
-  );
+  const entries = (
+    cachedStatement(deps.sqlite, SV_SQL.entries).all(card.id) as (Cols<
+      typeof storedValueEntries,
+      'id' | 'kind' | 'delta' | 'at' | 'offline'
+    > & {
+      terminalCode: EntryCol['terminal_code'];
+      refId: EntryCol['ref_id'];
+    })[]
+  ).map((e): CardEntry => ({ ...e, offline: e.offline === 1 }));
   return {
     id: card.id,
     number: card.number,
@@ -235,5 +245,5 @@ export function unsentOfflineSpends(deps: Pick<Deps, 'sqlite' | 'terminalCode'>)
 export function entriesOfOp(deps: Pick<Deps, 'sqlite'>, opId: string): { cardId: string; kind: EntryKind; delta: number }[] {
   return deps.sqlite
     .prepare('SELECT card_id AS cardId, kind, delta FROM stored_value_entries WHERE op_id = ? ORDER BY rowid')
-    .all(opId) as { cardId: string; kind: EntryKind; delta: number }[];
+    .all(opId) as (Cols<typeof storedValueEntries, 'kind' | 'delta'> & { cardId: EntryCol['card_id'] })[];
 }

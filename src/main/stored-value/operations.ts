@@ -11,6 +11,8 @@
 import type { CardView, TransferResult } from '../../shared/api/stored-value';
 import { bonusFor, cnRefusal, spendRefusal, type CardKind, type CnRefusal, type SpendRefusal } from '../../shared/stored-value/rules';
 import type { Deps } from '../deps';
+import type { SqlRow } from '../db/rows';
+import type { payments, storedValueCards, storedValueSales } from '../db/schema';
 import { recordAudit } from '../audit/audit';
 import { requireOpenShift } from '../shifts/shifts';
 import { engineFor } from '../sync/service';
@@ -61,7 +63,8 @@ function requireUsable(deps: Pick<Deps, 'sqlite' | 'db' | 'clock'>, card: CardRo
 /** A replayed operation id: the same operation answers what it did; any other use of the id is refused. */
 function replayOf(deps: Pick<Deps, 'sqlite'>, opId: string, kind: string): { cardId: string }[] | null {
   const done = entriesOfOp(deps, opId);
-  const sale = deps.sqlite.prepare('SELECT kind FROM stored_value_sales WHERE op_id = ?').pluck().get(opId) as string | undefined;
+  const sale = deps.sqlite.prepare('SELECT kind FROM stored_value_sales WHERE op_id = ?').pluck().get(opId) as
+    SqlRow<typeof storedValueSales>['kind'] | undefined;
   if (done.length === 0 && !sale) return null;
   const ok = sale ? sale === kind : done.some((e) => e.kind === kind);
   if (!ok) throw cardError('CONFLICT', 'That operation id was already used for something else', 'opReused');
@@ -245,7 +248,7 @@ export function expireCards(deps: OpDeps, staffId: string): { cards: number; amo
       "SELECT c.id FROM stored_value_cards c JOIN stored_value_balances b ON b.card_id = c.id WHERE b.balance > 0 AND c.status = 'active'",
     )
     .pluck()
-    .all() as string[];
+    .all() as SqlRow<typeof storedValueCards>['id'][];
   const opId = deps.ids();
   let cards = 0;
   let amount = 0;
@@ -338,7 +341,7 @@ export function refundToCards(
   for (const t of tenders) {
     if (t.method !== 'stored_value' || !t.paymentId || t.amount <= 0) continue;
     const cardId = deps.sqlite.prepare("SELECT reference FROM payments WHERE id = ? AND kind = 'stored_value'").pluck().get(t.paymentId) as
-      string | undefined;
+      SqlRow<typeof payments>['reference'] | undefined;
     if (!cardId) continue;
     appendEntry(deps, { cardId: liveCard(deps, cardId), delta: t.amount, kind: 'refund', opId: refundId, refId: refundId, staffId });
   }

@@ -6,6 +6,8 @@ import type { LiabilityReport, StoredValueShiftLines } from '../../shared/api/st
 import type { Deps } from '../deps';
 import { readSettings } from '../settings/settings';
 import { cardExpiry, type CardRow } from './ledger';
+import type { Cols, SqlRow } from '../db/rows';
+import type { storedValueBalances, storedValueEntries } from '../db/schema';
 
 export function liabilityReport(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'settingsCache'>): LiabilityReport {
   const now = deps.clock();
@@ -16,7 +18,7 @@ export function liabilityReport(deps: Pick<Deps, 'sqlite' | 'db' | 'clock' | 'se
        FROM stored_value_cards c LEFT JOIN stored_value_balances b ON b.card_id = c.id
        ORDER BY balance DESC, c.number`,
     )
-    .all() as (CardRow & { balance: number })[];
+    .all() as (CardRow & Cols<typeof storedValueBalances, 'balance'>)[];
   let outstanding = 0;
   const expiredUnspent = { count: 0, amount: 0 };
   const cards = rows.map((r) => {
@@ -54,7 +56,9 @@ export function shiftCardLines(
         .prepare(
           `SELECT kind, SUM(delta) AS amount FROM stored_value_entries WHERE terminal_code = ? AND at >= ? AND at <= ? GROUP BY kind`,
         )
-        .all(shift.terminalCode, shift.openedAt, until) as { kind: string; amount: number }[]
+        .all(shift.terminalCode, shift.openedAt, until) as (Cols<typeof storedValueEntries, 'kind'> & {
+        amount: SqlRow<typeof storedValueEntries>['delta'];
+      })[]
     ).map((r) => [r.kind, r.amount]),
   );
   const cash = deps.sqlite

@@ -20,6 +20,8 @@ import { offlineCardSummary } from './offline-cards';
 import { localStaffChanges } from './staff';
 import { allSyncEntities } from '../../shared/sync/entities';
 import { stmt } from './tables';
+import type { SqlRow } from '../db/rows';
+import type { outbox } from '../db/schema';
 
 /** A cloud failure as an error the clerk can read (the renderer localizes `messageKey`). */
 export function cloudError(err: unknown): AppError {
@@ -296,7 +298,8 @@ export async function rejoinOrganisation(
     const now = cloudLink(deps.sqlite);
     if (!now || now.deviceId !== link.deviceId) throw new AppError('CONFLICT', 'This terminal changed while joining again');
     const oldBase = getState(deps.sqlite, 'mutationBase') ?? 0;
-    const firstUnsent = stmt(deps.sqlite, 'SELECT MIN(seq) FROM outbox WHERE seq > ?', 'pluck').get(oldBase) as number | null;
+    const firstUnsent = stmt(deps.sqlite, 'SELECT MIN(seq) FROM outbox WHERE seq > ?', 'pluck').get(oldBase) as
+      SqlRow<typeof outbox>['seq'] | null;
     setState(deps.sqlite, 'cloud', {
       ...link,
       serverUrl,

@@ -9,6 +9,10 @@ import { cloudSignIn, createOrganisation, joinOrganisation, rejoinOrganisation, 
 import { readOfflineCardPolicy, writeOfflineCardPolicy } from './offline-cards';
 import { syncRuntime } from './runtime';
 import { getState } from './state';
+import type { Cols, SqlRow } from '../db/rows';
+import type { syncRejections } from '../db/schema';
+
+type RejectionCol = SqlRow<typeof syncRejections>;
 
 function localRejections(deps: Pick<Deps, 'sqlite'>): LocalRejection[] {
   return deps.sqlite
@@ -16,7 +20,11 @@ function localRejections(deps: Pick<Deps, 'sqlite'>): LocalRejection[] {
       `SELECT id, mutation_id AS mutationId, entity, entity_id AS entityId, code, message, at, resolved_at AS resolvedAt
        FROM sync_rejections ORDER BY resolved_at IS NOT NULL, at DESC LIMIT 200`,
     )
-    .all() as LocalRejection[];
+    .all() as (Cols<typeof syncRejections, 'id' | 'entity' | 'code' | 'message' | 'at'> & {
+    mutationId: RejectionCol['mutation_id'];
+    entityId: RejectionCol['entity_id'];
+    resolvedAt: RejectionCol['resolved_at'];
+  })[] satisfies LocalRejection[];
 }
 
 export const syncHandlers: HandlersFor<typeof syncContract> = {

@@ -14,6 +14,8 @@ import { recordSaleInsight } from '../insight/rollups';
 import { detectCouponConflicts } from '../coupons/conflicts';
 import { invalidatePromotions } from '../promotions/state';
 import { invalidatePriceLists } from '../price-lists/state';
+import type { Cols, SqlRow } from '../db/rows';
+import type { products } from '../db/schema';
 
 export interface AfterApplyOptions {
   /** A joining terminal's big page: its products' search entries and level rows are left for after the download. */
@@ -46,11 +48,10 @@ const HOOKS: Record<string, Hook> = {
       return;
     }
     ensureLevelRows(deps.sqlite, ids);
-    const rows = stmt(deps.sqlite, PRODUCT_SEARCH_ROWS_SQL).all(JSON.stringify([...ids])) as {
+    const rows = stmt(deps.sqlite, PRODUCT_SEARCH_ROWS_SQL).all(JSON.stringify([...ids])) as (Cols<typeof products, 'name'> & {
       r: number;
-      name: string;
-      altName: string | null;
-    }[];
+      altName: SqlRow<typeof products>['alt_name'];
+    })[];
     const backlog = searchBacklog(deps.sqlite);
     for (const p of rows) writeSearchEntry(deps, p.r, p, false, backlog);
   },

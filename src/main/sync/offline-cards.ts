@@ -12,6 +12,8 @@ import { AppError } from '../errors';
 import { readSettings, writeSettings } from '../settings/settings';
 import { engineFor } from './service';
 import { stmt } from './tables';
+import type { SqlRow } from '../db/rows';
+import type { offlineCardPayments } from '../db/schema';
 import type { OfflineCardPolicy, OfflineCardSummary } from '../../shared/api/sync';
 
 export type { OfflineCardPolicy, OfflineCardSummary };
@@ -38,7 +40,11 @@ export function offlineCardSummary(deps: Pick<Deps, 'sqlite' | 'settingsCache'>)
     `SELECT COUNT(*) AS count, COALESCE(SUM(o.amount), 0) AS total, MIN(o.created_at) AS oldestAt
      FROM offline_card_payments o JOIN payment_intents p ON p.id = o.intent_id
      WHERE o.sent_at IS NULL AND p.status IN ('pending', 'approved')`,
-  ).get() as OfflineCardSummary;
+  ).get() as {
+    count: number;
+    total: number;
+    oldestAt: SqlRow<typeof offlineCardPayments>['created_at'] | null;
+  } satisfies OfflineCardSummary;
   return row;
 }
 

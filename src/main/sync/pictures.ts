@@ -15,6 +15,8 @@ import { inTransaction } from '../db/open';
 import { picturePath, queuePictureUpload } from '../catalog/images';
 import { getState, setState } from './state';
 import { stmt } from './tables';
+import type { Cols, SqlRow } from '../db/rows';
+import type { pictureUploads, products } from '../db/schema';
 import { CloudCallError, NetworkError, type CloudClient } from './transport';
 
 type PictureDeps = Pick<Deps, 'sqlite' | 'clock' | 'imagesDir'>;
@@ -35,7 +37,9 @@ const REFUSED = new Set(['VALIDATION', 'NOT_A_PICTURE', 'PICTURE_TOO_WIDE', 'TOO
 function queueHeldPictures(deps: PictureDeps, deviceId: string): void {
   if (getState(deps.sqlite, 'picturesQueuedFor') === deviceId) return;
   const dir = deps.imagesDir;
-  const named = stmt(deps.sqlite, 'SELECT id, image FROM products WHERE image IS NOT NULL').all() as { id: string; image: string }[];
+  const named = stmt(deps.sqlite, 'SELECT id, image FROM products WHERE image IS NOT NULL').all() as (Cols<typeof products, 'id'> & {
+    image: NonNullable<SqlRow<typeof products>['image']>;
+  })[];
   inTransaction(deps.sqlite, () => {
     for (const p of named) {
       const file = dir ? picturePath(dir, p.image) : null;
@@ -45,12 +49,7 @@ function queueHeldPictures(deps: PictureDeps, deviceId: string): void {
   });
 }
 
-interface Entry {
-  product_id: string;
-  name: string;
-  attempts: number;
-  current: string | null;
-}
+type Entry = Cols<typeof pictureUploads, 'product_id' | 'name' | 'attempts'> & { current: SqlRow<typeof products>['image'] };
 
 function backoff(deps: PictureDeps, e: Entry, error: string): void {
   const wait = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.min(20, e.attempts));

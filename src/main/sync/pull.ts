@@ -27,6 +27,8 @@ import { getState, setState, type ParkedValue } from './state';
 import { runAfterApply, runFactHook } from './hooks';
 import { captureRecords } from '../db/write-path';
 import { withoutNewProductTrigger } from '../inventory/level-category';
+import type { Cols, SqlRow } from '../db/rows';
+import type { outbox, syncClocks, syncRejections } from '../db/schema';
 
 export interface ApplyStats {
   changes: number;
@@ -46,7 +48,9 @@ type ApplyDeps = Pick<
 >;
 
 function pendingKeys(deps: ApplyDeps): Set<string> {
-  const rows = stmt(deps.sqlite, 'SELECT DISTINCT entity, entity_id AS id FROM outbox').all() as { entity: string; id: string }[];
+  const rows = stmt(deps.sqlite, 'SELECT DISTINCT entity, entity_id AS id FROM outbox').all() as (Cols<typeof outbox, 'entity'> & {
+    id: SqlRow<typeof outbox>['entity_id'];
+  })[];
   return new Set(rows.map((r) => `${r.entity}\u0000${r.id}`));
 }
 
@@ -195,7 +199,7 @@ function localRecord(deps: ApplyDeps, meta: MutableMeta, id: string): LocalRecor
     return { rec: r, exists };
   }
   if (!meta.spec.deletable) return null;
-  const raw = meta.selectClocks.get(meta.spec.entity, id) as string | undefined;
+  const raw = meta.selectClocks.get(meta.spec.entity, id) as SqlRow<typeof syncClocks>['clocks'] | undefined;
   if (!raw) return null;
   const c = JSON.parse(raw) as Record<string, string>;
   return { rec: { d: { [DELETED_FIELD]: true }, c: { [DELETED_FIELD]: c[DELETED_FIELD] ?? '' } }, exists: false };
@@ -384,10 +388,7 @@ function runPage(deps: ApplyDeps, page: Page, stats: ApplyStats, isolate: boolea
             stmt(
               deps.sqlite,
               "SELECT entity, entity_id AS id FROM sync_rejections WHERE code = 'DUPLICATE' AND resolved_at IS NULL",
-            ).all() as {
-              entity: string;
-              id: string;
-            }[]
+            ).all() as (Cols<typeof syncRejections, 'entity'> & { id: SqlRow<typeof syncRejections>['entity_id'] })[]
           ).map((r) => `${r.entity}\u0000${r.id}`),
         );
         const bulk = page.changes.length >= BULK_PAGE;

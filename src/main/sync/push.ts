@@ -12,6 +12,8 @@ import type { Mutation, PushResponse } from '../../shared/sync/protocol';
 import type { Sqlite } from '../db/open';
 import { isMutable, metaOf, quoteIdent as q, stmt, toWire, type FactMeta, type MutableMeta } from './tables';
 import { getState, setState } from './state';
+import type { Cols, SqlRow } from '../db/rows';
+import type { outbox, syncClocks } from '../db/schema';
 
 export interface Batch {
   mutations: Mutation[];
@@ -21,13 +23,7 @@ export interface Batch {
   maxHlc: string;
 }
 
-interface OutboxRow {
-  seq: number;
-  entity: string;
-  entityId: string;
-  payload: string;
-  hlc: string;
-}
+type OutboxRow = Cols<typeof outbox, 'seq' | 'entity' | 'payload' | 'hlc'> & { entityId: SqlRow<typeof outbox>['entity_id'] };
 
 type Row = Record<string, unknown>;
 
@@ -50,7 +46,7 @@ function mutableRecord(meta: MutableMeta, row: Row | undefined, rawClocks: strin
 
 export function readMutable(deps: Pick<Deps, 'sqlite'>, meta: MutableMeta, id: string, fallbackStamp: string) {
   const row = meta.select.get(id) as Row | undefined;
-  const rawClocks = meta.selectClocks.get(meta.spec.entity, id) as string | undefined;
+  const rawClocks = meta.selectClocks.get(meta.spec.entity, id) as SqlRow<typeof syncClocks>['clocks'] | undefined;
   return mutableRecord(
     meta,
     row,
@@ -116,7 +112,7 @@ function readMutables(sqlite: Sqlite, meta: MutableMeta, wanted: Map<string, str
     spec.entity,
     ids,
   );
-  for (const r of clockRows as { entity_id: string; clocks: string }[]) clocks.set(r.entity_id, r.clocks);
+  for (const r of clockRows as Cols<typeof syncClocks, 'entity_id' | 'clocks'>[]) clocks.set(r.entity_id, r.clocks);
   // Per record, ordered by value as readMutable's statement orders them.
   const sets = meta.sets.map((s) =>
     groupedBy(
@@ -282,7 +278,7 @@ export function enqueueSnapshot(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock' | 'h
 /** The outbox's next seq minus one: mutations made from now on start at id 1. */
 export function currentOutboxSeq(deps: Pick<Deps, 'sqlite'>): number {
   const row = deps.sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").pluck().get() as number | undefined;
-  const max = deps.sqlite.prepare('SELECT MAX(seq) FROM outbox').pluck().get() as number | null;
+  const max = deps.sqlite.prepare('SELECT MAX(seq) FROM outbox').pluck().get() as SqlRow<typeof outbox>['seq'] | null;
   return Math.max(row ?? 0, max ?? 0);
 }
 

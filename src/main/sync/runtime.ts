@@ -9,6 +9,8 @@ import { installTracking } from './tracking';
 import { getState } from './state';
 import { httpTransport, type SyncTransport } from './transport';
 import type { SyncRuntime } from './service';
+import type { SqlRow } from '../db/rows';
+import type { outbox } from '../db/schema';
 
 export { syncRuntime, type SyncRuntime } from './service';
 
@@ -33,7 +35,8 @@ export function createSyncRuntime(deps: Deps, opts: SyncOptions = {}): SyncRunti
   // The newest entry holds the highest stamp: every entry is stamped by this clock, which only
   // moves forward and restarts above the newest one. (MAX(hlc) would read the whole outbox, a second
   // at start on a store that has queued a few hundred thousand changes.)
-  const queued = deps.sqlite.prepare('SELECT hlc FROM outbox ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
+  const queued = deps.sqlite.prepare('SELECT hlc FROM outbox ORDER BY seq DESC LIMIT 1').pluck().get() as
+    SqlRow<typeof outbox>['hlc'] | undefined;
   if (queued) deps.hlc.observe(queued);
   const engine = new SyncEngine(deps, {
     transport: opts.transport ?? httpTransport(),

@@ -13,13 +13,15 @@ import { compactStamps } from '../../shared/sync/merge';
 import type { StaffChange } from '../../shared/sync/protocol';
 import { isMutable, metaOf } from './tables';
 import { readMutable } from './push';
+import type { SqlRow } from '../db/rows';
+import type { staff } from '../db/schema';
 
 /** Every staff record of this terminal as it travels: the organisation starts with them. */
 export function localStaffChanges(deps: Pick<Deps, 'sqlite'>): StaffChange[] {
   const spec = syncEntity('staff');
   const meta = spec ? metaOf(deps.sqlite, spec.entity) : null;
   if (!meta || !isMutable(meta)) return [];
-  const ids = deps.sqlite.prepare('SELECT id FROM staff ORDER BY rowid').pluck().all() as string[];
+  const ids = deps.sqlite.prepare('SELECT id FROM staff ORDER BY rowid').pluck().all() as SqlRow<typeof staff>['id'][];
   const out: StaffChange[] = [];
   for (const id of ids) {
     const rec = readMutable(deps, meta, id, '');

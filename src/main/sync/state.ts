@@ -2,6 +2,10 @@
 import type { Sqlite } from '../db/open';
 import type { SecretStore } from '../secrets/secrets';
 import { stmt } from './tables';
+import type { SqlRow } from '../db/rows';
+import type { syncState } from '../db/schema';
+
+type StateValue = SqlRow<typeof syncState>['value'];
 
 /**
  * Which cloud, organisation and store this terminal belongs to. The device token that proves it
@@ -56,7 +60,7 @@ export interface ParkedValue {
 }
 
 export function getState<K extends keyof SyncStateValues>(sqlite: Sqlite, key: K): SyncStateValues[K] | null {
-  const raw = stmt(sqlite, 'SELECT value FROM sync_state WHERE key = ?', 'pluck').get(key) as string | undefined;
+  const raw = stmt(sqlite, 'SELECT value FROM sync_state WHERE key = ?', 'pluck').get(key) as StateValue | undefined;
   return raw === undefined ? null : (JSON.parse(raw) as SyncStateValues[K]);
 }
 
@@ -96,7 +100,7 @@ export function forgetDeviceToken(secrets: SecretStore, deviceId: string): void 
  * when there was one.
  */
 export function moveTokenOut(sqlite: Sqlite, secrets: SecretStore, keep: boolean): boolean {
-  const raw = stmt(sqlite, "SELECT value FROM sync_state WHERE key = 'cloud'", 'pluck').get() as string | undefined;
+  const raw = stmt(sqlite, "SELECT value FROM sync_state WHERE key = 'cloud'", 'pluck').get() as StateValue | undefined;
   if (raw === undefined) return false;
   const { token, ...link } = JSON.parse(raw) as CloudLink & { token?: unknown };
   if (token === undefined) return false;
