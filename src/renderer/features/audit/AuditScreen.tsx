@@ -7,6 +7,7 @@ import { TopBar } from '../../components/TopBar';
 import { actionLabel, describeRow, type DescribeContext } from './describe';
 import './audit.css';
 import { auditData } from '../../data/admin';
+import { Field } from '../../components/Field';
 
 type Filter = Omit<InputOf<'audit.list'>, 'before' | 'limit'>;
 
@@ -115,8 +116,7 @@ export function AuditScreen() {
         <h1>{t('audit.title')}</h1>
         <p className="muted audit-hint">{t('audit.hint')}</p>
         <section className="card audit-filters" aria-label={t('audit.title')}>
-          <label className="field">
-            <span className="field-label">{t('audit.who')}</span>
+          <Field label={t('audit.who')}>
             <select value={staffId} onChange={(e) => setStaffId(e.target.value)} data-testid="audit-who">
               <option value="">{t('audit.anyone')}</option>
               {facets?.staff.map((s) => (
@@ -125,9 +125,8 @@ export function AuditScreen() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.what')}</span>
+          </Field>
+          <Field label={t('audit.what')}>
             <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-what">
               <option value="">{t('audit.anyAction')}</option>
               {families.map((f) => (
@@ -141,9 +140,8 @@ export function AuditScreen() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.terminal')}</span>
+          </Field>
+          <Field label={t('audit.terminal')}>
             <select value={terminal} onChange={(e) => setTerminal(e.target.value)} data-testid="audit-terminal">
               <option value="">{t('audit.anyTerminal')}</option>
               {facets?.terminals.map((x) => (
@@ -152,23 +150,20 @@ export function AuditScreen() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.outcome')}</span>
+          </Field>
+          <Field label={t('audit.outcome')}>
             <select value={outcome} onChange={(e) => setOutcome(e.target.value as typeof outcome)} data-testid="audit-outcome">
               <option value="">{t('audit.anyOutcome')}</option>
               <option value="success">{t('audit.success')}</option>
               <option value="failure">{t('audit.failure')}</option>
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.from')}</span>
+          </Field>
+          <Field label={t('audit.from')}>
             <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="audit-from" />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.to')}</span>
+          </Field>
+          <Field label={t('audit.to')}>
             <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="audit-to" />
-          </label>
+          </Field>
           <div className="audit-reset">
             <button type="button" className="btn btn-ghost" onClick={reset} data-testid="audit-reset">
               {t('audit.reset')}

@@ -13,6 +13,7 @@ import { useNotify } from '../../stores/notify';
 import { TopBar } from '../../components/TopBar';
 import type { Unit } from '../../../shared/units';
 import { countsData } from '../../data/counts';
+import { Field } from '../../components/Field';
 
 function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
   const { t } = useTranslation();
@@ -251,12 +252,10 @@ export function CountsScreen() {
       {creating && (
         <Modal title={t('inv.counts.newCount')} onClose={() => setCreating(false)} size="sm">
           <div className="stack">
-            <label className="field">
-              <span className="field-label">{t('inv.common.name')}</span>
+            <Field label={t('inv.common.name')}>
               <input value={form.name} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} data-testid="count-name" />
-            </label>
-            <label className="field">
-              <span className="field-label">{t('inv.common.location')}</span>
+            </Field>
+            <Field label={t('inv.common.location')}>
               <select value={form.locationId} onChange={(e) => setForm((f) => ({ ...f, locationId: e.target.value }))}>
                 {locations
                   .filter((l) => !l.archived)
@@ -266,9 +265,8 @@ export function CountsScreen() {
                     </option>
                   ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field-label">{t('inv.counts.scope')}</span>
+            </Field>
+            <Field label={t('inv.counts.scope')}>
               <select
                 value={form.scope}
                 onChange={(e) => setForm((f) => ({ ...f, scope: e.target.value === 'full' ? 'full' : 'partial' }))}
@@ -276,10 +274,9 @@ export function CountsScreen() {
                 <option value="partial">{t('inv.counts.partial')}</option>
                 <option value="full">{t('inv.counts.full')}</option>
               </select>
-            </label>
+            </Field>
             {form.scope === 'partial' && (
-              <label className="field">
-                <span className="field-label">{t('inv.common.category')}</span>
+              <Field label={t('inv.common.category')}>
                 <select value={form.categoryId} onChange={(e) => setForm((f) => ({ ...f, categoryId: e.target.value }))}>
                   <option value="">—</option>
                   {categories.map((c) => (
@@ -288,7 +285,7 @@ export function CountsScreen() {
                     </option>
                   ))}
                 </select>
-              </label>
+              </Field>
             )}
             <label className="check">
               <input type="checkbox" checked={form.blind} onChange={(e) => setForm((f) => ({ ...f, blind: e.target.checked }))} />

@@ -8,6 +8,7 @@ import { fieldErrors } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { describeAfterError } from '../aftersale/errors';
 import { customersData } from '../../data/customers';
+import { Field } from '../../components/Field';
 
 /** Search as you type (name, phone, email); results are paged by main. */
 export function useCustomerSearch(q: string, limit = 20) {
@@ -68,21 +69,15 @@ export function NewCustomerForm({ onCreated, initialName = '' }: { onCreated(c: 
       data-testid="customer-form"
     >
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('after.customer.name')}</span>
+        <Field label={t('after.customer.name')} error={fe.name}>
           <input value={name} onChange={(e) => setName(e.target.value)} data-testid="customer-name" autoFocus />
-          {fe.name && <span className="field-error">{fe.name}</span>}
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.customer.phone')}</span>
+        </Field>
+        <Field label={t('after.customer.phone')} error={fe.phone ? t('after.customer.badPhone') : undefined}>
           <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" data-testid="customer-phone" />
-          {fe.phone && <span className="field-error">{t('after.customer.badPhone')}</span>}
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.customer.email')}</span>
+        </Field>
+        <Field label={t('after.customer.email')} error={fe.email ? t('after.customer.badEmail') : undefined}>
           <input value={email} onChange={(e) => setEmail(e.target.value)} inputMode="email" data-testid="customer-email" />
-          {fe.email && <span className="field-error">{t('after.customer.badEmail')}</span>}
-        </label>
+        </Field>
       </div>
       <label className="check">
         <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="customer-consent" />

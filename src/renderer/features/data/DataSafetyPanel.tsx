@@ -10,6 +10,7 @@ import { useNotify } from '../../stores/notify';
 import { formatBytes, reloadWithNotice } from './notice';
 import './data.css';
 import { backupData, dataData, integrityData, journalData } from '../../data/admin';
+import { Field } from '../../components/Field';
 
 /** A backup table with Restore (and Delete) per row; the recovery screen uses it too. */
 export function BackupTable({
@@ -252,8 +253,7 @@ function Backups() {
 
       <form className="backup-config" onSubmit={(e) => void saveConfig(e)} noValidate>
         <div className="field-grid">
-          <label className={`field${errors.days ? ' field-invalid' : ''}`}>
-            <span className="field-label">{t('data.keepDays')}</span>
+          <Field label={t('data.keepDays')} error={errors.days}>
             <div className="input-suffix">
               <input
                 inputMode="numeric"
@@ -263,10 +263,8 @@ function Backups() {
               />
               <span>{t('data.days')}</span>
             </div>
-            {errors.days && <span className="field-error">{errors.days}</span>}
-          </label>
-          <label className={`field${errors.minutes ? ' field-invalid' : ''}`}>
-            <span className="field-label">{t('data.every')}</span>
+          </Field>
+          <Field label={t('data.every')} error={errors.minutes}>
             <div className="input-suffix">
               <input
                 inputMode="numeric"
@@ -276,8 +274,7 @@ function Backups() {
               />
               <span>{t('data.minutes')}</span>
             </div>
-            {errors.minutes && <span className="field-error">{errors.minutes}</span>}
-          </label>
+          </Field>
         </div>
         <p className="field-hint">{t('data.keepHint')}</p>
         <div className="form-actions">

@@ -22,6 +22,7 @@ import { isLanguage } from '../../i18n';
 import { ordersData, refundsData } from '../../data/sales';
 import { feedbackData } from '../../data/customers';
 import { OnlineOrderSection } from '../online-orders/OnlineOrderCard';
+import { Field } from '../../components/Field';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -345,8 +346,7 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
         <p className="muted">{t('after.feedback.allRated')}</p>
       ) : (
         <>
-          <label className="field">
-            <span className="field-label">{t('after.item')}</span>
+          <Field label={t('after.item')}>
             <select value={lineId} onChange={(e) => setLineId(e.target.value)} data-testid="feedback-line">
               {open.map((l) => (
                 <option key={l.orderLineId} value={l.orderLineId}>
@@ -354,9 +354,8 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
                 </option>
               ))}
             </select>
-          </label>
-          <div className="field">
-            <span className="field-label">{t('after.rating')}</span>
+          </Field>
+          <Field as="div" label={t('after.rating')}>
             <div className="star-picker" role="radiogroup" aria-label={t('after.rating')}>
               {[1, 2, 3, 4, 5].map((n) => (
                 <button
@@ -373,9 +372,8 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
                 </button>
               ))}
             </div>
-          </div>
-          <label className="field">
-            <span className="field-label">{t('after.feedback.comment')}</span>
+          </Field>
+          <Field label={t('after.feedback.comment')}>
             <textarea
               value={comment}
               maxLength={1000}
@@ -383,7 +381,7 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
               onChange={(e) => setComment(e.target.value)}
               data-testid="feedback-comment"
             />
-          </label>
+          </Field>
           <InlineError text={error ? describeAfterError(t, error) : null} />
         </>
       )}

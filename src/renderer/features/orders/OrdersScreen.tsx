@@ -24,6 +24,7 @@ import { DateField } from '../../components/DateField';
 import { localizedName } from '../../lib/names';
 import { ordersData, refundsData } from '../../data/sales';
 import { catalogData } from '../../data/catalog';
+import { Field } from '../../components/Field';
 
 const PAGE = 25;
 
@@ -115,8 +116,7 @@ export function OrdersScreen() {
               data-testid="orders-search"
             />
             <div className="filter-row">
-              <label className="field">
-                <span className="field-label">{t('after.orders.product')}</span>
+              <Field label={t('after.orders.product')}>
                 <input
                   value={product}
                   onChange={(e) => {
@@ -125,9 +125,8 @@ export function OrdersScreen() {
                   }}
                   data-testid="orders-product"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.from')}</span>
+              </Field>
+              <Field label={t('after.orders.from')}>
                 <DateField
                   value={from}
                   onChange={(iso) => {
@@ -136,9 +135,8 @@ export function OrdersScreen() {
                   }}
                   testId="orders-from"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.to')}</span>
+              </Field>
+              <Field label={t('after.orders.to')}>
                 <DateField
                   value={to}
                   onChange={(iso) => {
@@ -147,9 +145,8 @@ export function OrdersScreen() {
                   }}
                   testId="orders-to"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.min')}</span>
+              </Field>
+              <Field label={t('after.orders.min')}>
                 <input
                   inputMode="decimal"
                   value={min}
@@ -159,9 +156,8 @@ export function OrdersScreen() {
                   }}
                   data-testid="orders-min"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.max')}</span>
+              </Field>
+              <Field label={t('after.orders.max')}>
                 <input
                   inputMode="decimal"
                   value={max}
@@ -171,9 +167,8 @@ export function OrdersScreen() {
                   }}
                   data-testid="orders-max"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.status')}</span>
+              </Field>
+              <Field label={t('after.orders.status')}>
                 <select
                   value={status}
                   onChange={(e) => {
@@ -188,9 +183,8 @@ export function OrdersScreen() {
                     </option>
                   ))}
                 </select>
-              </label>
-              <label className="field">
-                <span className="field-label">{t('online.channel.label')}</span>
+              </Field>
+              <Field label={t('online.channel.label')}>
                 <select
                   value={channel}
                   onChange={(e) => {
@@ -205,7 +199,7 @@ export function OrdersScreen() {
                     </option>
                   ))}
                 </select>
-              </label>
+              </Field>
             </div>
           </div>
           <InlineError text={error ? describeAfterError(t, error) : null} />
@@ -429,10 +423,9 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
         ))}
       </div>
       {method === 'store_credit' && !customer && <span className="field-hint">{t('after.receiptless.creditHint')}</span>}
-      <label className="field">
-        <span className="field-label">{t('after.return.reason')}</span>
+      <Field label={t('after.return.reason')}>
         <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
-      </label>
+      </Field>
       <InlineError text={error ? describeAfterError(t, error) : null} />
     </Modal>
   );

@@ -12,6 +12,7 @@ import { currencyDigits } from '../../../shared/money';
 import { describeAfterError } from '../aftersale/errors';
 import { localizedName } from '../../lib/names';
 import { exchangesData, refundsData } from '../../data/sales';
+import { Field } from '../../components/Field';
 
 interface Row {
   qtyText: string;
@@ -214,10 +215,9 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
             </span>
           )}
         </fieldset>
-        <label className="field">
-          <span className="field-label">{t('after.return.reason')}</span>
+        <Field label={t('after.return.reason')}>
           <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="return-reason" />
-        </label>
+        </Field>
       </div>
 
       <label className="check">
@@ -238,8 +238,7 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
         </span>
       </label>
       {exchange && owed > 0 && (
-        <label className="field">
-          <span className="field-label">{t('after.return.customerPays', { amount: fmt.money(owed, currency) })}</span>
+        <Field label={t('after.return.customerPays', { amount: fmt.money(owed, currency) })}>
           <div className="input-suffix">
             <input
               inputMode="decimal"
@@ -250,7 +249,7 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
             />
             <span>{currency}</span>
           </div>
-        </label>
+        </Field>
       )}
 
       <div className="totals">

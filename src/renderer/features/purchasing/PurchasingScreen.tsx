@@ -18,6 +18,7 @@ import { TopBar } from '../../components/TopBar';
 import { catalogData } from '../../data/catalog';
 import { purchaseOrdersData, suppliersData } from '../../data/purchasing';
 import { stockData } from '../../data/inventory';
+import { Field } from '../../components/Field';
 
 type Tab = 'orders' | 'low' | 'suppliers';
 
@@ -476,8 +477,7 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
       {creating && (
         <Modal title={t('inv.purchasing.newOrder')} onClose={() => setCreating(false)} size="sm">
           <div className="stack">
-            <label className="field">
-              <span className="field-label">{t('inv.common.supplier')}</span>
+            <Field label={t('inv.common.supplier')}>
               <select value={supplierId} onChange={(e) => setSupplierId(e.target.value)} data-testid="po-new-supplier">
                 {active.map((s) => (
                   <option key={s.id} value={s.id}>
@@ -485,9 +485,8 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field-label">{t('inv.common.location')}</span>
+            </Field>
+            <Field label={t('inv.common.location')}>
               <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
                 {locations
                   .filter((l) => !l.archived)
@@ -497,7 +496,7 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
                     </option>
                   ))}
               </select>
-            </label>
+            </Field>
             {active.length === 0 && (
               <p className="notice" data-testid="po-no-suppliers">
                 {t('inv.err.noSuppliers')}

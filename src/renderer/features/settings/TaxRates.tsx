@@ -8,6 +8,7 @@ import { bpToPercentText, parsePercentBp } from '../../lib/format';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { taxRatesData } from '../../data/catalog';
+import { Field } from '../../components/Field';
 
 /** One rate's row: name and percent edited in place, saved together; default and archive beside. */
 function RateRow({
@@ -186,12 +187,10 @@ export function TaxRatesAdmin() {
         </table>
       )}
       <form className="field-row tax-rate-new" onSubmit={(e) => void add(e)} noValidate>
-        <label className="field">
-          <span className="field-label">{t('taxes.name')}</span>
+        <Field label={t('taxes.name')}>
           <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="tax-new-name" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('taxes.rate')}</span>
+        </Field>
+        <Field label={t('taxes.rate')}>
           <div className="input-suffix">
             <input
               value={percent}
@@ -202,7 +201,7 @@ export function TaxRatesAdmin() {
             />
             <span>%</span>
           </div>
-        </label>
+        </Field>
         <label className="check">
           <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} data-testid="tax-new-default" />
           <span>{t('taxes.makeDefault')}</span>

@@ -16,6 +16,7 @@ import { OpenShiftDialog } from './OpenShiftDialog';
 import { ReportView } from './ReportView';
 import './shifts.css';
 import { shiftsData } from '../../data/shifts';
+import { Field } from '../../components/Field';
 
 /** A refusal in words the clerk can act on (the drawer holds only …, already closed …). */
 function useShiftError() {
@@ -67,12 +68,10 @@ function CashMoveDialog({ kind, onClose, onDone }: { kind: 'in' | 'out'; onClose
       }
     >
       <div className="stack">
-        <label className="field">
-          <span className="field-label">{t('shifts.amount')}</span>
+        <Field label={t('shifts.amount')}>
           <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="cash-move-amount" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('shifts.reason')}</span>
+        </Field>
+        <Field label={t('shifts.reason')}>
           <input
             value={reason}
             maxLength={200}
@@ -80,7 +79,7 @@ function CashMoveDialog({ kind, onClose, onDone }: { kind: 'in' | 'out'; onClose
             onChange={(e) => setReason(e.target.value)}
             data-testid="cash-move-reason"
           />
-        </label>
+        </Field>
         {error && (
           <p className="inline-error" role="alert" data-testid="cash-move-error">
             {error}
@@ -129,10 +128,9 @@ function NoSaleDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) 
     >
       <div className="stack">
         <p className="muted">{t('shifts.noSaleHint')}</p>
-        <label className="field">
-          <span className="field-label">{t('shifts.reason')}</span>
+        <Field label={t('shifts.reason')}>
           <input value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} data-testid="no-sale-reason" />
-        </label>
+        </Field>
         <label className="check">
           <input type="checkbox" checked={kick} disabled={!hasPrinter} onChange={(e) => setKick(e.target.checked)} />
           <span>{t('shifts.noSaleKick')}</span>

@@ -14,6 +14,7 @@ import { ShipmentCreate } from './ShipmentCreate';
 import { ShipmentDetail } from './ShipmentDetail';
 import { shippingData } from '../../data/shipping';
 import { onlineOrdersData } from '../../data/online-orders';
+import { Field } from '../../components/Field';
 import '../online-orders/online-orders.css';
 
 type Pane = { kind: 'create'; orderId: string } | { kind: 'shipment'; id: string } | null;
@@ -187,18 +188,15 @@ function CarrierApiCard() {
       <h3 className="section-title">{t('after.carrier.title')}</h3>
       <p className="muted">{api?.configured ? t('after.carrier.configured', { name: api.name }) : t('after.carrier.none')}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('after.carrier.name')}</span>
+        <Field label={t('after.carrier.name')}>
           <input value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.carrier.url')}</span>
+        </Field>
+        <Field label={t('after.carrier.url')}>
           <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://api.carrier.example" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.carrier.key')}</span>
+        </Field>
+        <Field label={t('after.carrier.key')}>
           <input type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
-        </label>
+        </Field>
       </div>
       <InlineError text={error ? describeAfterError(t, error) : null} />
       <button type="submit" className="btn btn-secondary" disabled={!name.trim() || !baseUrl.trim() || !apiKey}>

@@ -6,6 +6,7 @@ import { Modal } from '../../components/Modal';
 import { useNotify } from '../../stores/notify';
 import { importsData } from '../../data/inventory';
 import { historyData } from '../../data/admin';
+import { Field } from '../../components/Field';
 
 /** The host takes at most 1 MiB per call: the file goes up in pieces well under that. */
 const PIECE = 256 * 1024;
@@ -105,8 +106,7 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
         <p className="muted small">
           {t(kind === 'customers' ? 'history.helpCustomers' : kind === 'sales' ? 'history.helpSales' : 'inv.import.help')}
         </p>
-        <label className="field">
-          <span className="field-label">{t('inv.import.file')}</span>
+        <Field label={t('inv.import.file')}>
           <input
             type="file"
             accept=".csv,text/csv"
@@ -119,7 +119,7 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
             onClick={(e) => (e.currentTarget.value = '')}
             data-testid="import-file"
           />
-        </label>
+        </Field>
         {busy && <div className="spinner" aria-label={t('inv.import.uploading')} />}
         {preview && (
           <>

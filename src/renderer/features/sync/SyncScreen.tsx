@@ -15,6 +15,7 @@ import { roleRank } from '../../../shared/api/define';
 import { TopBar } from '../../components/TopBar';
 import { connectionState, syncProblemKey } from './problem';
 import { syncData } from '../../data/sync';
+import { Field } from '../../components/Field';
 
 function useRole() {
   const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
@@ -144,21 +145,18 @@ function ConnectCard() {
       <h2>{t('sync.connect.title')}</h2>
       <p className="muted">{t('sync.connect.hint')}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('sync.connect.server')}</span>
+        <Field label={t('sync.connect.server')}>
           <input
             value={server}
             onChange={(e) => setServer(e.target.value)}
             placeholder="https://cloud.example.com"
             data-testid="sync-server"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.connect.org')}</span>
+        </Field>
+        <Field label={t('sync.connect.org')}>
           <input value={org} maxLength={120} onChange={(e) => setOrg(e.target.value)} data-testid="sync-org" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.connect.secret')}</span>
+        </Field>
+        <Field label={t('sync.connect.secret')}>
           <input
             type="password"
             autoComplete="off"
@@ -168,7 +166,7 @@ function ConnectCard() {
             title={t('sync.connect.secretHint')}
             data-testid="sync-signup-secret"
           />
-        </label>
+        </Field>
       </div>
       <InlineError text={error} />
       <div className="form-actions">
@@ -201,8 +199,7 @@ function CloudSignIn({ onSignedIn }: { onSignedIn(s: CloudSessionInfo): void }) 
       <h2>{t('sync.cloudSignIn.title')}</h2>
       <p className="muted">{t('sync.cloudSignIn.hint')}</p>
       <div className="sync-inline-form">
-        <label className="field">
-          <span className="field-label">{t('sync.cloudSignIn.pin')}</span>
+        <Field label={t('sync.cloudSignIn.pin')}>
           <input
             type="password"
             inputMode="numeric"
@@ -212,7 +209,7 @@ function CloudSignIn({ onSignedIn }: { onSignedIn(s: CloudSessionInfo): void }) 
             onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
             data-testid="sync-cloud-pin"
           />
-        </label>
+        </Field>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-cloud-signin">
           {busy ? t('common.working') : t('sync.cloudSignIn.submit')}
         </button>
@@ -510,10 +507,9 @@ function StoresAdmin() {
           });
         }}
       >
-        <label className="field">
-          <span className="field-label">{t('sync.stores.newStore')}</span>
+        <Field label={t('sync.stores.newStore')}>
           <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="sync-new-store" />
-        </label>
+        </Field>
         <button type="submit" className="btn btn-secondary" data-testid="sync-create-store">
           {t('sync.stores.create')}
         </button>
@@ -563,23 +559,20 @@ function OfflinePolicy() {
       <h2>{t('sync.offlinePolicy.title')}</h2>
       <p className="muted">{t('sync.offlinePolicy.hint')}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('sync.offlinePolicy.maxPerSale')}</span>
+        <Field label={t('sync.offlinePolicy.maxPerSale')}>
           <input inputMode="decimal" value={perSale} onChange={(e) => setPerSale(e.target.value)} data-testid="sync-offline-per-sale" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.offlinePolicy.maxTotal')}</span>
+        </Field>
+        <Field label={t('sync.offlinePolicy.maxTotal')}>
           <input inputMode="decimal" value={total} onChange={(e) => setTotal(e.target.value)} data-testid="sync-offline-total" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.offlinePolicy.windowHours')}</span>
+        </Field>
+        <Field label={t('sync.offlinePolicy.windowHours')}>
           <input
             inputMode="numeric"
             value={hours}
             onChange={(e) => setHours(e.target.value.replace(/\D/g, ''))}
             data-testid="sync-offline-hours"
           />
-        </label>
+        </Field>
       </div>
       <InlineError text={error} />
       <div className="form-actions">
@@ -619,8 +612,7 @@ function RejoinCard({ terminal }: { terminal: string }) {
       <p className="muted">{t('sync.err.rejoin')}</p>
       <p className="muted">{t('sync.rejoin.hint', { terminal })}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('sync.rejoin.code')}</span>
+        <Field label={t('sync.rejoin.code')}>
           <input
             value={code}
             maxLength={40}
@@ -629,16 +621,15 @@ function RejoinCard({ terminal }: { terminal: string }) {
             placeholder="ABCD-EFGH-JKMN"
             data-testid="sync-rejoin-code"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.rejoin.server')}</span>
+        </Field>
+        <Field label={t('sync.rejoin.server')}>
           <input
             value={server}
             onChange={(e) => setServer(e.target.value)}
             placeholder="https://cloud.example.com"
             data-testid="sync-rejoin-server"
           />
-        </label>
+        </Field>
       </div>
       <InlineError text={error} testId="sync-rejoin-error" />
       <div className="form-actions">

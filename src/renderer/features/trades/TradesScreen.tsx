@@ -11,6 +11,7 @@ import { isOpenTrade, providerName } from '../payment/trade-text';
 import { cardBrandName } from '../../../shared/card-brands';
 import { isLanguage } from '../../i18n';
 import { paymentsData } from '../../data/payments';
+import { Field } from '../../components/Field';
 
 /**
  * Provider payments for a manager: find a trade by order or trade number, ask the provider now,
@@ -83,12 +84,10 @@ export function TradesScreen() {
         <section className="card settings-card">
           <h2>{t('pay.trades.lookup')}</h2>
           <form className="trade-search" onSubmit={submit} data-testid="trade-search">
-            <label className="field">
-              <span className="field-label">{t('pay.trades.orderNumber')}</span>
+            <Field label={t('pay.trades.orderNumber')}>
               <input value={orderNumber} maxLength={40} onChange={(e) => setOrderNumber(e.target.value)} data-testid="trade-search-order" />
-            </label>
-            <label className="field">
-              <span className="field-label">{t('pay.trades.tradeNo')}</span>
+            </Field>
+            <Field label={t('pay.trades.tradeNo')}>
               <input
                 value={tradeNo}
                 maxLength={64}
@@ -96,7 +95,7 @@ export function TradesScreen() {
                 onChange={(e) => setTradeNo(e.target.value)}
                 data-testid="trade-search-no"
               />
-            </label>
+            </Field>
             <label className="check">
               <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} />
               <span>{t('pay.trades.openOnly')}</span>
