@@ -23,6 +23,7 @@ import { ordersData, refundsData } from '../../data/sales';
 import { feedbackData } from '../../data/customers';
 import { OnlineOrderSection } from '../online-orders/OnlineOrderCard';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -50,7 +51,7 @@ function LineAmount({
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   return (
-    <td className="num" data-testid="order-line-total">
+    <>
       {fmt.money(line ? receiptLineAmount(line, priceMode) : fallback, currency)}
       {line && line.discount > 0 && (
         <small className="muted order-line-discount">
@@ -63,7 +64,7 @@ function LineAmount({
           {i18n.language === 'zh-CN' && p.nameZh ? p.nameZh : p.name} −{fmt.money(p.amount, currency)}
         </small>
       ))}
-    </td>
+    </>
   );
 }
 
@@ -203,34 +204,39 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
         </button>
       </div>
 
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('after.item')}</th>
-            <th className="num">{t('after.qty')}</th>
-            <th className="num">{t('after.order.returned')}</th>
-            {detail.fulfilment === 'ship' && <th className="num">{t('after.order.shipped')}</th>}
-            <th className="num">{t('after.total')}</th>
-            <th>{t('after.rating')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {detail.lines.map((l) => (
-            <tr key={l.orderLineId} data-testid="order-line">
-              <td className="ellipsis">{name(l)}</td>
-              <td className="num" data-testid="order-line-qty">
-                {qty(l.qty, l.unit)}
-              </td>
-              <td className="num">{l.refundedQty > 0 ? qty(l.refundedQty, l.unit) : ''}</td>
-              {detail.fulfilment === 'ship' && <td className="num">{qty(l.shippedQty, l.unit)}</td>}
-              <LineAmount line={sold.get(l.orderLineId)} fallback={l.total} priceMode={o.priceMode} currency={cur} />
-              <td>
-                <Stars value={l.rating} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        rows={detail.lines}
+        rowKey={(l) => l.orderLineId}
+        rowTestId="order-line"
+        columns={[
+          { key: 'item', header: t('after.item'), className: 'ellipsis', cell: (l) => name(l) },
+          { key: 'qty', header: t('after.qty'), num: true, testId: 'order-line-qty', cell: (l) => qty(l.qty, l.unit) },
+          {
+            key: 'returned',
+            header: t('after.order.returned'),
+            num: true,
+            cell: (l) => (l.refundedQty > 0 ? qty(l.refundedQty, l.unit) : ''),
+          },
+          ...(detail.fulfilment === 'ship'
+            ? [
+                {
+                  key: 'shipped',
+                  header: t('after.order.shipped'),
+                  num: true,
+                  cell: (l: OrderDetail['lines'][number]) => qty(l.shippedQty, l.unit),
+                },
+              ]
+            : []),
+          {
+            key: 'total',
+            header: t('after.total'),
+            num: true,
+            testId: 'order-line-total',
+            cell: (l) => <LineAmount line={sold.get(l.orderLineId)} fallback={l.total} priceMode={o.priceMode} currency={cur} />,
+          },
+          { key: 'rating', header: t('after.rating'), cell: (l) => <Stars value={l.rating} /> },
+        ]}
+      />
 
       {o.priceMode === 'exclusive' && (
         // Line amounts are before tax here, as on the receipt: the tax is added once, at the foot.

@@ -25,6 +25,7 @@ import { localizedName } from '../../lib/names';
 import { ordersData, refundsData } from '../../data/sales';
 import { catalogData } from '../../data/catalog';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 const PAGE = 25;
 
@@ -203,48 +204,48 @@ export function OrdersScreen() {
             </div>
           </div>
           <InlineError text={error ? describeAfterError(t, error) : null} />
-          {page && page.items.length === 0 && <p className="muted">{t('after.orders.none')}</p>}
-          {page && page.items.length > 0 && (
-            <table className="table table-clickable">
-              <thead>
-                <tr>
-                  <th>{t('after.orders.number')}</th>
-                  <th>{t('after.orders.time')}</th>
-                  <th>{t('after.customer.title')}</th>
-                  <th className="num">{t('after.total')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((o) => (
-                  <tr
-                    key={o.id}
-                    className={selected === o.id ? 'row-selected' : ''}
-                    onClick={() => setSelected(o.id)}
-                    data-testid="order-row"
-                  >
-                    <td>
-                      <button type="button" className="link-button" onClick={() => setSelected(o.id)}>
-                        {o.number}
-                      </button>
-                      {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
-                      {o.fulfilment === 'ship' && <span className="badge">{t('after.order.shipsShort')}</span>}
-                      {o.fulfilment === 'pickup' && <span className="badge">{t('online.fulfilment.pickup')}</span>}
-                    </td>
-                    <td>{fmt.dateTime(o.createdAt)}</td>
-                    <td className="ellipsis">{o.customerName ?? ''}</td>
-                    <td className="num">
-                      <strong>{fmt.money(o.total, o.currency)}</strong>
-                      {o.refunded > 0 && (
-                        <small className="muted refunded-note">
-                          <br />−{fmt.money(o.refunded, o.currency)}
-                        </small>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <Table
+            className="table table-clickable"
+            rows={page?.items ?? null}
+            rowKey={(o) => o.id}
+            rowTestId="order-row"
+            rowClassName={(o) => (selected === o.id ? 'row-selected' : '')}
+            onRowClick={(o) => setSelected(o.id)}
+            empty={t('after.orders.none')}
+            columns={[
+              {
+                key: 'number',
+                header: t('after.orders.number'),
+                cell: (o) => (
+                  <>
+                    <button type="button" className="link-button" onClick={() => setSelected(o.id)}>
+                      {o.number}
+                    </button>
+                    {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
+                    {o.fulfilment === 'ship' && <span className="badge">{t('after.order.shipsShort')}</span>}
+                    {o.fulfilment === 'pickup' && <span className="badge">{t('online.fulfilment.pickup')}</span>}
+                  </>
+                ),
+              },
+              { key: 'time', header: t('after.orders.time'), cell: (o) => fmt.dateTime(o.createdAt) },
+              { key: 'customer', header: t('after.customer.title'), className: 'ellipsis', cell: (o) => o.customerName ?? '' },
+              {
+                key: 'total',
+                header: t('after.total'),
+                num: true,
+                cell: (o) => (
+                  <>
+                    <strong>{fmt.money(o.total, o.currency)}</strong>
+                    {o.refunded > 0 && (
+                      <small className="muted refunded-note">
+                        <br />−{fmt.money(o.refunded, o.currency)}
+                      </small>
+                    )}
+                  </>
+                ),
+              },
+            ]}
+          />
           {page && page.total > PAGE && (
             <Pager
               offset={offset}

@@ -17,6 +17,7 @@ import { PaymentsSettings } from './PaymentsSettings';
 import { settingsData, staffData } from '../../data/admin';
 import { PUBLIC_ADDRESS } from '../../../shared/receipt-link';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
 
@@ -316,77 +317,82 @@ function StaffAdmin() {
   return (
     <section className="card settings-card">
       <h2>{t('settings.staff')}</h2>
-      {staff === null ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : (
-        <table className="table staff-table">
-          <thead>
-            <tr>
-              <th>{t('settings.name')}</th>
-              <th>{t('settings.role')}</th>
-              <th>{t('settings.status')}</th>
-              <th className="num">{t('settings.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {staff.map((s) => {
-              const locked = s.lockedUntil !== null && s.lockedUntil > now;
-              return (
-                <tr key={s.id} className={s.active ? '' : 'row-muted'} data-testid="staff-row">
-                  <td className="ellipsis" title={s.name}>
-                    {s.name}
-                    {s.id === me && <small className="muted"> ({t('settings.you')})</small>}
-                  </td>
-                  <td>
-                    <select
-                      value={s.role}
-                      disabled={s.id === me}
-                      onChange={(e) => void update({ staffId: s.id, role: e.target.value as StaffRole })}
-                      aria-label={t('settings.role')}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {t(`roles.${r}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    {!s.active ? (
-                      <span className="badge">{t('settings.inactive')}</span>
-                    ) : locked && s.lockedUntil ? (
-                      <span className="badge badge-warn" title={fmt.dateTime(s.lockedUntil)}>
-                        {t('signin.lockedShort', { minutes: minutesUntil(s.lockedUntil, now) })}
-                      </span>
-                    ) : (
-                      <span className="badge badge-ok">{t('settings.active')}</span>
-                    )}
-                  </td>
-                  <td className="num actions-cell">
-                    {locked && (
-                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => void update({ staffId: s.id, unlock: true })}>
-                        {t('settings.unlock')}
-                      </button>
-                    )}
-                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => setResetFor(s)}>
-                      {t('settings.resetPin')}
-                    </button>
-                    {s.id !== me && (
-                      <button
-                        type="button"
-                        className="btn btn-ghost btn-sm"
-                        onClick={() => void update({ staffId: s.id, active: !s.active })}
-                      >
-                        {s.active ? t('settings.deactivate') : t('settings.activate')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="table staff-table"
+        rows={staff}
+        rowKey={(s) => s.id}
+        loading={t('common.loading')}
+        rowTestId="staff-row"
+        rowClassName={(s) => (s.active ? '' : 'row-muted')}
+        columns={[
+          {
+            key: 'name',
+            header: t('settings.name'),
+            className: 'ellipsis',
+            cell: (s) => (
+              <span title={s.name}>
+                {s.name}
+                {s.id === me && <small className="muted"> ({t('settings.you')})</small>}
+              </span>
+            ),
+          },
+          {
+            key: 'role',
+            header: t('settings.role'),
+            cell: (s) => (
+              <select
+                value={s.role}
+                disabled={s.id === me}
+                onChange={(e) => void update({ staffId: s.id, role: e.target.value as StaffRole })}
+                aria-label={t('settings.role')}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`roles.${r}`)}
+                  </option>
+                ))}
+              </select>
+            ),
+          },
+          {
+            key: 'status',
+            header: t('settings.status'),
+            cell: (s) =>
+              !s.active ? (
+                <span className="badge">{t('settings.inactive')}</span>
+              ) : s.lockedUntil !== null && s.lockedUntil > now ? (
+                <span className="badge badge-warn" title={fmt.dateTime(s.lockedUntil)}>
+                  {t('signin.lockedShort', { minutes: minutesUntil(s.lockedUntil, now) })}
+                </span>
+              ) : (
+                <span className="badge badge-ok">{t('settings.active')}</span>
+              ),
+          },
+          {
+            key: 'actions',
+            header: t('settings.actions'),
+            num: true,
+            className: 'actions-cell',
+            cell: (s) => (
+              <>
+                {s.lockedUntil !== null && s.lockedUntil > now && (
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void update({ staffId: s.id, unlock: true })}>
+                    {t('settings.unlock')}
+                  </button>
+                )}
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => setResetFor(s)}>
+                  {t('settings.resetPin')}
+                </button>
+                {s.id !== me && (
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void update({ staffId: s.id, active: !s.active })}>
+                    {s.active ? t('settings.deactivate') : t('settings.activate')}
+                  </button>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
 
       <form className="staff-create" onSubmit={(e) => void create(e)} noValidate>
         <h3>{t('settings.addStaff')}</h3>

@@ -17,6 +17,7 @@ import { ReportView } from './ReportView';
 import './shifts.css';
 import { shiftsData } from '../../data/shifts';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 /** A refusal in words the clerk can act on (the drawer holds only …, already closed …). */
 function useShiftError() {
@@ -228,44 +229,50 @@ function History({ onView, version }: { onView(id: string): void; version: numbe
   return (
     <section className="card shifts-history">
       <h2>{t('shifts.history')}</h2>
-      {rows.length === 0 ? (
-        <p className="muted">{t('shifts.historyEmpty')}</p>
-      ) : (
-        <table className="report-table">
-          <thead>
-            <tr>
-              <th>{t('shifts.number')}</th>
-              <th>{t('shifts.opened')}</th>
-              <th>{t('shifts.closed')}</th>
-              <th className="num">{t('shifts.expected')}</th>
-              <th className="num">{t('shifts.counted')}</th>
-              <th className="num">{t('shifts.overShort')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s) => (
-              <tr key={s.id} data-testid="shift-row">
-                <td>{s.number}</td>
-                <td>
-                  {fmt.dateTime(s.openedAt)} · {s.openedBy}
-                </td>
-                <td>{s.closedAt !== null ? `${fmt.dateTime(s.closedAt)} · ${s.closedBy ?? ''}` : '—'}</td>
-                <td className="num">{s.expectedCash !== null ? fmt.money(s.expectedCash, s.currency) : ''}</td>
-                <td className="num">{s.countedCash !== null ? fmt.money(s.countedCash, s.currency) : ''}</td>
-                <td className={`num ${s.overShort !== null && s.overShort < 0 ? 'report-short' : ''}`}>
-                  {s.overShort !== null ? fmt.money(s.overShort, s.currency) : ''}
-                </td>
-                <td>
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => onView(s.id)}>
-                    {t('shifts.view')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="report-table"
+        rows={rows}
+        rowKey={(s) => s.id}
+        rowTestId="shift-row"
+        empty={t('shifts.historyEmpty')}
+        columns={[
+          { key: 'number', header: t('shifts.number'), cell: (s) => s.number },
+          { key: 'opened', header: t('shifts.opened'), cell: (s) => `${fmt.dateTime(s.openedAt)} · ${s.openedBy}` },
+          {
+            key: 'closed',
+            header: t('shifts.closed'),
+            cell: (s) => (s.closedAt !== null ? `${fmt.dateTime(s.closedAt)} · ${s.closedBy ?? ''}` : '—'),
+          },
+          {
+            key: 'expected',
+            header: t('shifts.expected'),
+            num: true,
+            cell: (s) => (s.expectedCash !== null ? fmt.money(s.expectedCash, s.currency) : ''),
+          },
+          {
+            key: 'counted',
+            header: t('shifts.counted'),
+            num: true,
+            cell: (s) => (s.countedCash !== null ? fmt.money(s.countedCash, s.currency) : ''),
+          },
+          {
+            key: 'overShort',
+            header: t('shifts.overShort'),
+            num: true,
+            cellClassName: (s) => (s.overShort !== null && s.overShort < 0 ? 'report-short' : undefined),
+            cell: (s) => (s.overShort !== null ? fmt.money(s.overShort, s.currency) : ''),
+          },
+          {
+            key: 'view',
+            header: '',
+            cell: (s) => (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => onView(s.id)}>
+                {t('shifts.view')}
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
