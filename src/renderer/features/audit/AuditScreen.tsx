@@ -8,6 +8,7 @@ import { actionLabel, describeRow, type DescribeContext } from './describe';
 import './audit.css';
 import { auditData } from '../../data/admin';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 type Filter = Omit<InputOf<'audit.list'>, 'before' | 'limit'>;
 
@@ -184,43 +185,46 @@ export function AuditScreen() {
                 {t('audit.shown', { count: rows.length })}
               </p>
               <div className="audit-table-wrap">
-                <table className="table audit-table">
-                  <thead>
-                    <tr>
-                      <th>{t('audit.when')}</th>
-                      <th>{t('audit.who')}</th>
-                      <th>{t('audit.what')}</th>
-                      <th>{t('audit.details')}</th>
-                      <th>{t('audit.terminal')}</th>
-                      <th>{t('audit.approver')}</th>
-                      <th>{t('audit.outcome')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((r) => {
-                      const details = describeRow(describe, r);
-                      return (
-                        <tr key={r.id} data-testid="audit-row" data-action={r.action}>
-                          <td className="nowrap">{fmt.dateTime(r.at)}</td>
-                          <td className="ellipsis" title={r.staffName ?? ''}>
-                            {r.staffName ?? <span className="muted">{t('audit.system')}</span>}
-                          </td>
-                          <td title={r.action}>{label(r.action)}</td>
-                          <td className="audit-details" title={details} data-testid="audit-details">
-                            {details}
-                          </td>
-                          <td>{r.terminalCode}</td>
-                          <td className="ellipsis">{r.approverName ?? ''}</td>
-                          <td>
-                            <span className={`badge ${r.success ? 'badge-ok' : 'badge-warn'}`}>
-                              {r.success ? t('audit.success') : t('audit.failure')}
-                            </span>
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
+                <Table
+                  className="table audit-table"
+                  rows={rows}
+                  rowKey={(r) => r.id}
+                  rowTestId="audit-row"
+                  rowAttributes={(r) => ({ 'data-action': r.action })}
+                  columns={[
+                    { key: 'when', header: t('audit.when'), className: 'nowrap', cell: (r) => fmt.dateTime(r.at) },
+                    {
+                      key: 'who',
+                      header: t('audit.who'),
+                      className: 'ellipsis',
+                      cell: (r) => (
+                        <span title={r.staffName ?? ''}>{r.staffName ?? <span className="muted">{t('audit.system')}</span>}</span>
+                      ),
+                    },
+                    { key: 'what', header: t('audit.what'), cell: (r) => <span title={r.action}>{label(r.action)}</span> },
+                    {
+                      key: 'details',
+                      header: t('audit.details'),
+                      className: 'audit-details',
+                      testId: 'audit-details',
+                      cell: (r) => {
+                        const details = describeRow(describe, r);
+                        return <span title={details}>{details}</span>;
+                      },
+                    },
+                    { key: 'terminal', header: t('audit.terminal'), cell: (r) => r.terminalCode },
+                    { key: 'approver', header: t('audit.approver'), className: 'ellipsis', cell: (r) => r.approverName ?? '' },
+                    {
+                      key: 'outcome',
+                      header: t('audit.outcome'),
+                      cell: (r) => (
+                        <span className={`badge ${r.success ? 'badge-ok' : 'badge-warn'}`}>
+                          {r.success ? t('audit.success') : t('audit.failure')}
+                        </span>
+                      ),
+                    },
+                  ]}
+                />
               </div>
               <div className="audit-more">
                 {next ? (

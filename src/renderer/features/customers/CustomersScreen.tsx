@@ -16,6 +16,7 @@ import { CustomerGroupField } from '../price-lists/CustomerGroupField';
 import { customersData, loyaltyData } from '../../data/customers';
 import { cartData } from '../../data/sales';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 export function CustomersScreen() {
   const { t } = useTranslation();
@@ -216,27 +217,21 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
       )}
       <InlineError text={error ? describeAfterError(t, error) : null} />
       <h3 className="section-title">{t('after.customer.history')}</h3>
-      {d.orders.length === 0 ? (
-        <p className="muted">{t('after.orders.none')}</p>
-      ) : (
-        <table className="table table-clickable">
-          <tbody>
-            {d.orders.map((o) => (
-              <tr
-                key={o.id}
-                onClick={() => {
-                  useAfter.getState().openOrder(o.id);
-                  useApp.getState().go('orders');
-                }}
-              >
-                <td>{o.number}</td>
-                <td>{fmt.dateTime(o.createdAt)}</td>
-                <td className="num">{fmt.money(o.total, o.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="table table-clickable"
+        rows={d.orders}
+        rowKey={(o) => o.id}
+        empty={t('after.orders.none')}
+        onRowClick={(o) => {
+          useAfter.getState().openOrder(o.id);
+          useApp.getState().go('orders');
+        }}
+        columns={[
+          { key: 'number', cell: (o) => o.number },
+          { key: 'time', cell: (o) => fmt.dateTime(o.createdAt) },
+          { key: 'total', num: true, cell: (o) => fmt.money(o.total, o.currency) },
+        ]}
+      />
       <h3 className="section-title">{t('after.customer.ledger')}</h3>
       <ul className="plain-list" data-testid="credit-ledger">
         {d.credit.map((e) => (

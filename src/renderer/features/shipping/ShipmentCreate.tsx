@@ -12,6 +12,7 @@ import { ordersData } from '../../data/sales';
 import { shippingData } from '../../data/shipping';
 import { onlineOrdersData } from '../../data/online-orders';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 const FIELDS: (keyof Address)[] = ['name', 'company', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'];
 
@@ -122,32 +123,33 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
       data-testid="shipment-create"
     >
       <h2>{t('after.ship.newFor', { number: detail.order.number })}</h2>
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('after.item')}</th>
-            <th className="num">{t('after.ship.left')}</th>
-            <th className="num">{t('after.ship.now')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => (
-            <tr key={l.orderLineId}>
-              <td className="ellipsis">{localizedName(l.name, l.altName, i18n.language).primary}</td>
-              <td className="num">{formatQty(l.toShipQty, l.unit, i18n.language)}</td>
-              <td className="num">
-                <input
-                  className="qty-input"
-                  inputMode="decimal"
-                  value={qty[l.orderLineId] ?? ''}
-                  onChange={(e) => setQty({ ...qty, [l.orderLineId]: e.target.value })}
-                  data-testid="ship-qty"
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        rows={lines}
+        rowKey={(l) => l.orderLineId}
+        columns={[
+          {
+            key: 'item',
+            header: t('after.item'),
+            className: 'ellipsis',
+            cell: (l) => localizedName(l.name, l.altName, i18n.language).primary,
+          },
+          { key: 'left', header: t('after.ship.left'), num: true, cell: (l) => formatQty(l.toShipQty, l.unit, i18n.language) },
+          {
+            key: 'now',
+            header: t('after.ship.now'),
+            num: true,
+            cell: (l) => (
+              <input
+                className="qty-input"
+                inputMode="decimal"
+                value={qty[l.orderLineId] ?? ''}
+                onChange={(e) => setQty({ ...qty, [l.orderLineId]: e.target.value })}
+                data-testid="ship-qty"
+              />
+            ),
+          },
+        ]}
+      />
       <h3 className="section-title">{t('after.ship.to')}</h3>
       <div className="field-grid">{FIELDS.map((f) => input(f, f === 'phone' ? { inputMode: 'tel' } : {}))}</div>
       <h3 className="section-title">{t('after.ship.parcel')}</h3>
