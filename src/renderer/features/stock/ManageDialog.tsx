@@ -6,6 +6,7 @@ import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { catalogData } from '../../data/catalog';
 import { stockData } from '../../data/inventory';
+import { Table } from '../../components/Table';
 
 /** Categories (create, rename, archive) and stock locations (create, rename, archive, default). */
 export function ManageDialog({ onClose }: { onClose(): void }) {
@@ -56,13 +57,17 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
               {t('inv.common.create')}
             </button>
           </form>
-          <table className="table">
-            <tbody>
-              {categories.map((c) => (
-                <tr key={c.id} className={c.archived ? 'row-muted' : ''}>
-                  <td>{c.name}</td>
-                  <td className="num muted">{c.products}</td>
-                  <td>
+          <Table
+            rows={categories}
+            rowKey={(c) => c.id}
+            rowClassName={(c) => (c.archived ? 'row-muted' : '')}
+            columns={[
+              { key: 'name', cell: (c) => c.name },
+              { key: 'products', num: true, className: 'muted', cell: (c) => c.products },
+              {
+                key: 'actions',
+                cell: (c) => (
+                  <>
                     <button
                       type="button"
                       className="btn btn-ghost btn-sm"
@@ -80,11 +85,11 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                     >
                       {c.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
                     </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
         <section>
           <h3>{t('inv.manage.locations')}</h3>
@@ -105,14 +110,23 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
               {t('inv.common.create')}
             </button>
           </form>
-          <table className="table">
-            <tbody>
-              {locations.map((l) => (
-                <tr key={l.id} className={l.archived ? 'row-muted' : ''}>
-                  <td>
+          <Table
+            rows={locations}
+            rowKey={(l) => l.id}
+            rowClassName={(l) => (l.archived ? 'row-muted' : '')}
+            columns={[
+              {
+                key: 'name',
+                cell: (l) => (
+                  <>
                     {l.name} {l.isDefault && <span className="badge">{t('inv.manage.default')}</span>}
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                key: 'actions',
+                cell: (l) => (
+                  <>
                     <button
                       type="button"
                       className="btn btn-ghost btn-sm"
@@ -141,11 +155,11 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                         {l.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
                       </button>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
       </div>
     </Modal>

@@ -15,6 +15,7 @@ import { useNotify } from '../../stores/notify';
 import { isUnit, unitsForStore, type Unit } from '../../../shared/units';
 import { catalogData } from '../../data/catalog';
 import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 interface Draft {
   sku: string;
@@ -327,33 +328,24 @@ export function GroupDialog({ onClose }: { onClose(): void }) {
             </select>
           </Field>
         </div>
-        <table className="table">
-          <thead>
-            <tr>
-              <th>
-                {t('inv.group.values')} ({attrs.join(' / ')})
-              </th>
-              <th>{t('inv.common.sku')}</th>
-              <th>{t('inv.common.price')}</th>
-              <th>{t('inv.common.barcodes')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={i}>
-                {(['values', 'sku', 'price', 'barcodes'] as const).map((k) => (
-                  <td key={k}>
-                    <input
-                      value={r[k]}
-                      onChange={(e) => setRows((all) => all.map((x, j) => (j === i ? { ...x, [k]: e.target.value } : x)))}
-                      placeholder={k === 'values' ? attrs.map(() => '…').join(' / ') : ''}
-                    />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          rows={rows.map((r, i) => ({ r, i }))}
+          rowKey={(x) => String(x.i)}
+          columns={(['values', 'sku', 'price', 'barcodes'] as const).map((k) => ({
+            key: k,
+            header:
+              k === 'values'
+                ? `${t('inv.group.values')} (${attrs.join(' / ')})`
+                : t(k === 'sku' ? 'inv.common.sku' : k === 'price' ? 'inv.common.price' : 'inv.common.barcodes'),
+            cell: ({ r, i }: { r: (typeof rows)[number]; i: number }) => (
+              <input
+                value={r[k]}
+                onChange={(e) => setRows((all) => all.map((x, j) => (j === i ? { ...x, [k]: e.target.value } : x)))}
+                placeholder={k === 'values' ? attrs.map(() => '…').join(' / ') : ''}
+              />
+            ),
+          }))}
+        />
         <button
           type="button"
           className="btn btn-ghost btn-sm"
