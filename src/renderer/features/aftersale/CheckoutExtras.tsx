@@ -13,6 +13,7 @@ import { CustomerPicker } from '../customers/CustomerPicker';
 import { describeAfterError } from './errors';
 import { cartData, parkedData } from '../../data/sales';
 import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 /** The checkout's after-sale controls: the sale's customer, ship-to-customer, park and resume. */
 export function CheckoutExtras() {
@@ -112,6 +113,7 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [list, setList] = useState<ParkedSale[] | null>(null);
+  const ask = useConfirm();
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     void parkedData.list({}).then((r) => (r.ok ? setList(r.value) : setError(r.error)));
@@ -128,7 +130,7 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
     onClose();
   };
   const discard = async (cartId: string) => {
-    if (!window.confirm(t('after.parked.discardConfirm'))) return;
+    if (!(await ask.confirm(t('after.parked.discardConfirm')))) return;
     const r = await parkedData.discard({ cartId });
     if (r.ok) {
       setList(r.value);
@@ -176,6 +178,7 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
           },
         ]}
       />
+      {ask.dialog}
     </Modal>
   );
 }

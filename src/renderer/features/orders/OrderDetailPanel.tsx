@@ -24,6 +24,7 @@ import { feedbackData } from '../../data/customers';
 import { OnlineOrderSection } from '../online-orders/OnlineOrderCard';
 import { Field } from '../../components/Field';
 import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -78,6 +79,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   const [returning, setReturning] = useState(false);
   const [rating, setRating] = useState(false);
   const [done, setDone] = useState<RefundDoc | null>(null);
+  const ask = useConfirm();
 
   const [tick, setTick] = useState(0);
   const load = useCallback(() => setTick((n) => n + 1), []);
@@ -97,7 +99,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   }, [orderId, tick]);
 
   const undo = async () => {
-    if (!detail || !window.confirm(t('after.order.undoConfirm', { number: detail.order.number }))) return;
+    if (!detail || !(await ask.confirm(t('after.order.undoConfirm', { number: detail.order.number })))) return;
     const refundId = uuidv7();
     const r = await withApproval(
       'refund',
@@ -310,6 +312,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
           }}
         />
       )}
+      {ask.dialog}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useNotify } from '../../stores/notify';
 import { catalogData } from '../../data/catalog';
 import { stockData } from '../../data/inventory';
 import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 /** Categories (create, rename, archive) and stock locations (create, rename, archive, default). */
 export function ManageDialog({ onClose }: { onClose(): void }) {
@@ -30,9 +31,10 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
     if (!r.ok && r.error) notify.error(r.error);
     reload();
   };
-  const rename = (current: string) => {
-    const name = window.prompt(t('inv.manage.rename'), current);
-    return name && name.trim() && name.trim() !== current ? name.trim() : null;
+  const ask = useConfirm();
+  const rename = async (current: string) => {
+    const name = await ask.prompt(t('inv.manage.rename'), current);
+    return name && name !== current ? name : null;
   };
 
   return (
@@ -71,10 +73,11 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                     <button
                       type="button"
                       className="btn btn-ghost btn-sm"
-                      onClick={() => {
-                        const name = rename(c.name);
-                        if (name) void run(catalogData.categoryUpdate({ id: c.id, name }));
-                      }}
+                      onClick={() =>
+                        void rename(c.name).then((name) => {
+                          if (name) void run(catalogData.categoryUpdate({ id: c.id, name }));
+                        })
+                      }
                     >
                       {t('inv.manage.rename')}
                     </button>
@@ -130,10 +133,11 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                     <button
                       type="button"
                       className="btn btn-ghost btn-sm"
-                      onClick={() => {
-                        const name = rename(l.name);
-                        if (name) void run(stockData.locationUpdate({ id: l.id, name }));
-                      }}
+                      onClick={() =>
+                        void rename(l.name).then((name) => {
+                          if (name) void run(stockData.locationUpdate({ id: l.id, name }));
+                        })
+                      }
                     >
                       {t('inv.manage.rename')}
                     </button>
@@ -162,6 +166,7 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
           />
         </section>
       </div>
+      {ask.dialog}
     </Modal>
   );
 }

@@ -17,6 +17,7 @@ import { connectionState, syncProblemKey } from './problem';
 import { syncData } from '../../data/sync';
 import { Field } from '../../components/Field';
 import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 function useRole() {
   const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
@@ -420,6 +421,7 @@ function StoresAdmin() {
   const [code, setCode] = useState<EnrolmentCode | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const me = useSync((s) => s.status?.deviceId);
+  const ask = useConfirm();
   useEffect(() => {
     void syncData.stores({}).then((r) => (r.ok ? setStores(r.value) : setError(r.error)));
   }, []);
@@ -491,10 +493,11 @@ function StoresAdmin() {
                         <button
                           type="button"
                           className="btn btn-ghost btn-sm"
-                          onClick={() => {
-                            if (window.confirm(t('sync.stores.confirmRevoke', { code: d.terminalCode })))
-                              void run(syncData.revokeDevice({ deviceId: d.id }), setStores);
-                          }}
+                          onClick={() =>
+                            void ask.confirm(t('sync.stores.confirmRevoke', { code: d.terminalCode })).then((yes) => {
+                              if (yes) void run(syncData.revokeDevice({ deviceId: d.id }), setStores);
+                            })
+                          }
                         >
                           {t('sync.stores.revoke')}
                         </button>
@@ -524,6 +527,7 @@ function StoresAdmin() {
           {t('sync.stores.create')}
         </button>
       </form>
+      {ask.dialog}
     </section>
   );
 }
@@ -656,6 +660,7 @@ function SignOutCard() {
   const setStatus = useSync((s) => s.set);
   const notify = useNotify((s) => s.message);
   const [error, setError] = useState<string | null>(null);
+  const ask = useConfirm();
   const signOut = async (discardPending: boolean, discardOfflineCards = false) => {
     const r = await syncData.signOut({ discardPending, ...(discardOfflineCards ? { discardOfflineCards } : {}) });
     if (r.ok) {
@@ -666,12 +671,12 @@ function SignOutCard() {
     }
     const d = r.error.details as { messageKey?: string; count?: number } | undefined;
     if (!discardPending && d?.messageKey === 'sync.err.pendingChanges') {
-      if (window.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true, discardOfflineCards);
+      if (await ask.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true, discardOfflineCards);
       return;
     }
     // Only a terminal that must join again asks this: its offline card payments cannot be sent as it is.
     if (!discardOfflineCards && d?.messageKey === 'sync.err.unsentOfflineCardsRejoin') {
-      if (window.confirm(t('sync.signOut.confirmOfflineCards', { count: d.count ?? 0 }))) void signOut(discardPending, true);
+      if (await ask.confirm(t('sync.signOut.confirmOfflineCards', { count: d.count ?? 0 }))) void signOut(discardPending, true);
       return;
     }
     setError(describeError(t, r.error));
@@ -686,6 +691,7 @@ function SignOutCard() {
           {t('sync.signOut.button')}
         </button>
       </div>
+      {ask.dialog}
     </section>
   );
 }
