@@ -9,6 +9,8 @@ export interface Column<R> {
   /** Right-aligned figures (class `num`). */
   num?: boolean;
   className?: string;
+  /** A class of one row's cell (a short drawer's figure), added to the column's. */
+  cellClassName?: (row: R) => string | undefined;
   /** data-testid of each cell of the column. */
   testId?: string;
   cell: (row: R, index: number) => ReactNode;
@@ -87,9 +89,10 @@ function TableRow<R>(props: TableProps<R> & { row: R; index: number }) {
       className={props.rowClassName?.(row)}
       data-testid={typeof rowTestId === 'function' ? rowTestId(row) : rowTestId}
       onClick={onRowClick ? () => onRowClick(row) : undefined}
+      style={onRowClick ? { cursor: 'pointer' } : undefined}
     >
       {props.columns.map((c) => (
-        <td key={c.key} className={cellClass(c)} data-testid={c.testId}>
+        <td key={c.key} className={cellClass(c, c.cellClassName?.(row))} data-testid={c.testId}>
           {c.cell(row, props.index)}
         </td>
       ))}
@@ -127,7 +130,7 @@ function VirtualTable<R>(props: TableProps<R> & { rows: readonly R[]; virtual: N
   );
 }
 
-function cellClass(c: { num?: boolean; className?: string }): string | undefined {
-  const names = [c.num ? 'num' : '', c.className ?? ''].filter(Boolean).join(' ');
+function cellClass(c: { num?: boolean; className?: string }, extra?: string): string | undefined {
+  const names = [c.num ? 'num' : '', c.className ?? '', extra ?? ''].filter(Boolean).join(' ');
   return names || undefined;
 }

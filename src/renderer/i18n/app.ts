@@ -4,8 +4,28 @@ import { defineMessages } from './define';
 export const appMessages = [
   defineMessages(
     'common',
-    { loading: 'Loading…', working: 'Working…', cancel: 'Cancel', close: 'Close', save: 'Save', remove: 'Remove', language: 'Language' },
-    { loading: '正在加载…', working: '处理中…', cancel: '取消', close: '关闭', save: '保存', remove: '删除', language: '语言' },
+    {
+      loading: 'Loading…',
+      working: 'Working…',
+      cancel: 'Cancel',
+      close: 'Close',
+      save: 'Save',
+      remove: 'Remove',
+      language: 'Language',
+      confirm: 'Please confirm',
+      ok: 'OK',
+    },
+    {
+      loading: '正在加载…',
+      working: '处理中…',
+      cancel: '取消',
+      close: '关闭',
+      save: '保存',
+      remove: '删除',
+      language: '语言',
+      confirm: '请确认',
+      ok: '确定',
+    },
   ),
   defineMessages(
     'boot',

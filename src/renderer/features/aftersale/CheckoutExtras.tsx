@@ -12,6 +12,8 @@ import { useNotify } from '../../stores/notify';
 import { CustomerPicker } from '../customers/CustomerPicker';
 import { describeAfterError } from './errors';
 import { cartData, parkedData } from '../../data/sales';
+import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 /** The checkout's after-sale controls: the sale's customer, ship-to-customer, park and resume. */
 export function CheckoutExtras() {
@@ -111,6 +113,7 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [list, setList] = useState<ParkedSale[] | null>(null);
+  const ask = useConfirm();
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     void parkedData.list({}).then((r) => (r.ok ? setList(r.value) : setError(r.error)));
@@ -127,7 +130,7 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
     onClose();
   };
   const discard = async (cartId: string) => {
-    if (!window.confirm(t('after.parked.discardConfirm'))) return;
+    if (!(await ask.confirm(t('after.parked.discardConfirm')))) return;
     const r = await parkedData.discard({ cartId });
     if (r.ok) {
       setList(r.value);
@@ -137,50 +140,45 @@ function ParkedDialog({ onClose }: { onClose(): void }) {
   return (
     <Modal title={t('after.parked.title')} onClose={onClose} size="lg" testId="parked-dialog">
       <InlineError text={error ? describeAfterError(t, error) : null} />
-      {list?.length === 0 && <p className="muted">{t('after.parked.none')}</p>}
-      {list && list.length > 0 && (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('after.parked.when')}</th>
-              <th>{t('after.parked.by')}</th>
-              <th>{t('after.customer.title')}</th>
-              <th className="num">{t('after.parked.items')}</th>
-              <th className="num">{t('after.total')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((p) => (
-              <tr key={p.cartId} data-testid="parked-row">
-                <td>
-                  {fmt.dateTime(p.parkedAt)}
-                  {p.note && <small className="muted"> · {p.note}</small>}
-                </td>
-                <td data-testid="parked-by">{p.parkedByName}</td>
-                <td className="ellipsis">{p.customerName ?? '—'}</td>
-                <td className="num">{p.lineCount}</td>
-                <td className="num">
-                  <strong>{fmt.money(p.total)}</strong>
-                </td>
-                <td className="num actions-cell">
-                  <button
-                    type="button"
-                    className="btn btn-primary btn-sm"
-                    onClick={() => void resume(p.cartId)}
-                    data-testid="parked-resume"
-                  >
-                    {t('after.parked.resume')}
-                  </button>{' '}
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void discard(p.cartId)}>
-                    {t('after.parked.discard')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={list}
+        rowKey={(p) => p.cartId}
+        rowTestId="parked-row"
+        empty={t('after.parked.none')}
+        columns={[
+          {
+            key: 'when',
+            header: t('after.parked.when'),
+            cell: (p) => (
+              <>
+                {fmt.dateTime(p.parkedAt)}
+                {p.note && <small className="muted"> · {p.note}</small>}
+              </>
+            ),
+          },
+          { key: 'by', header: t('after.parked.by'), testId: 'parked-by', cell: (p) => p.parkedByName },
+          { key: 'customer', header: t('after.customer.title'), className: 'ellipsis', cell: (p) => p.customerName ?? '—' },
+          { key: 'items', header: t('after.parked.items'), num: true, cell: (p) => p.lineCount },
+          { key: 'total', header: t('after.total'), num: true, cell: (p) => <strong>{fmt.money(p.total)}</strong> },
+          {
+            key: 'actions',
+            header: '',
+            num: true,
+            className: 'actions-cell',
+            cell: (p) => (
+              <>
+                <button type="button" className="btn btn-primary btn-sm" onClick={() => void resume(p.cartId)} data-testid="parked-resume">
+                  {t('after.parked.resume')}
+                </button>{' '}
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => void discard(p.cartId)}>
+                  {t('after.parked.discard')}
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
+      {ask.dialog}
     </Modal>
   );
 }

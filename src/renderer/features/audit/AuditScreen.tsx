@@ -7,6 +7,8 @@ import { TopBar } from '../../components/TopBar';
 import { actionLabel, describeRow, type DescribeContext } from './describe';
 import './audit.css';
 import { auditData } from '../../data/admin';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 type Filter = Omit<InputOf<'audit.list'>, 'before' | 'limit'>;
 
@@ -115,8 +117,7 @@ export function AuditScreen() {
         <h1>{t('audit.title')}</h1>
         <p className="muted audit-hint">{t('audit.hint')}</p>
         <section className="card audit-filters" aria-label={t('audit.title')}>
-          <label className="field">
-            <span className="field-label">{t('audit.who')}</span>
+          <Field label={t('audit.who')}>
             <select value={staffId} onChange={(e) => setStaffId(e.target.value)} data-testid="audit-who">
               <option value="">{t('audit.anyone')}</option>
               {facets?.staff.map((s) => (
@@ -125,9 +126,8 @@ export function AuditScreen() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.what')}</span>
+          </Field>
+          <Field label={t('audit.what')}>
             <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-what">
               <option value="">{t('audit.anyAction')}</option>
               {families.map((f) => (
@@ -141,9 +141,8 @@ export function AuditScreen() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.terminal')}</span>
+          </Field>
+          <Field label={t('audit.terminal')}>
             <select value={terminal} onChange={(e) => setTerminal(e.target.value)} data-testid="audit-terminal">
               <option value="">{t('audit.anyTerminal')}</option>
               {facets?.terminals.map((x) => (
@@ -152,23 +151,20 @@ export function AuditScreen() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.outcome')}</span>
+          </Field>
+          <Field label={t('audit.outcome')}>
             <select value={outcome} onChange={(e) => setOutcome(e.target.value as typeof outcome)} data-testid="audit-outcome">
               <option value="">{t('audit.anyOutcome')}</option>
               <option value="success">{t('audit.success')}</option>
               <option value="failure">{t('audit.failure')}</option>
             </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.from')}</span>
+          </Field>
+          <Field label={t('audit.from')}>
             <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="audit-from" />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('audit.to')}</span>
+          </Field>
+          <Field label={t('audit.to')}>
             <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="audit-to" />
-          </label>
+          </Field>
           <div className="audit-reset">
             <button type="button" className="btn btn-ghost" onClick={reset} data-testid="audit-reset">
               {t('audit.reset')}
@@ -189,43 +185,46 @@ export function AuditScreen() {
                 {t('audit.shown', { count: rows.length })}
               </p>
               <div className="audit-table-wrap">
-                <table className="table audit-table">
-                  <thead>
-                    <tr>
-                      <th>{t('audit.when')}</th>
-                      <th>{t('audit.who')}</th>
-                      <th>{t('audit.what')}</th>
-                      <th>{t('audit.details')}</th>
-                      <th>{t('audit.terminal')}</th>
-                      <th>{t('audit.approver')}</th>
-                      <th>{t('audit.outcome')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((r) => {
-                      const details = describeRow(describe, r);
-                      return (
-                        <tr key={r.id} data-testid="audit-row" data-action={r.action}>
-                          <td className="nowrap">{fmt.dateTime(r.at)}</td>
-                          <td className="ellipsis" title={r.staffName ?? ''}>
-                            {r.staffName ?? <span className="muted">{t('audit.system')}</span>}
-                          </td>
-                          <td title={r.action}>{label(r.action)}</td>
-                          <td className="audit-details" title={details} data-testid="audit-details">
-                            {details}
-                          </td>
-                          <td>{r.terminalCode}</td>
-                          <td className="ellipsis">{r.approverName ?? ''}</td>
-                          <td>
-                            <span className={`badge ${r.success ? 'badge-ok' : 'badge-warn'}`}>
-                              {r.success ? t('audit.success') : t('audit.failure')}
-                            </span>
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
+                <Table
+                  className="table audit-table"
+                  rows={rows}
+                  rowKey={(r) => r.id}
+                  rowTestId="audit-row"
+                  rowAttributes={(r) => ({ 'data-action': r.action })}
+                  columns={[
+                    { key: 'when', header: t('audit.when'), className: 'nowrap', cell: (r) => fmt.dateTime(r.at) },
+                    {
+                      key: 'who',
+                      header: t('audit.who'),
+                      className: 'ellipsis',
+                      cell: (r) => (
+                        <span title={r.staffName ?? ''}>{r.staffName ?? <span className="muted">{t('audit.system')}</span>}</span>
+                      ),
+                    },
+                    { key: 'what', header: t('audit.what'), cell: (r) => <span title={r.action}>{label(r.action)}</span> },
+                    {
+                      key: 'details',
+                      header: t('audit.details'),
+                      className: 'audit-details',
+                      testId: 'audit-details',
+                      cell: (r) => {
+                        const details = describeRow(describe, r);
+                        return <span title={details}>{details}</span>;
+                      },
+                    },
+                    { key: 'terminal', header: t('audit.terminal'), cell: (r) => r.terminalCode },
+                    { key: 'approver', header: t('audit.approver'), className: 'ellipsis', cell: (r) => r.approverName ?? '' },
+                    {
+                      key: 'outcome',
+                      header: t('audit.outcome'),
+                      cell: (r) => (
+                        <span className={`badge ${r.success ? 'badge-ok' : 'badge-warn'}`}>
+                          {r.success ? t('audit.success') : t('audit.failure')}
+                        </span>
+                      ),
+                    },
+                  ]}
+                />
               </div>
               <div className="audit-more">
                 {next ? (

@@ -13,6 +13,7 @@ import { useApp } from '../../stores/app';
 import { TopBar } from '../../components/TopBar';
 import { cardsData } from '../../data/cards';
 import { Table } from '../../components/Table';
+import { Field } from '../../components/Field';
 
 /**
  * Gift and stored-value cards: a clerk looks a card up, sells one and tops one up; a manager also
@@ -93,8 +94,7 @@ function Lookup({ onCard, onError }: { onCard(c: CardView): void; onError: OnErr
   return (
     <form className="card settings-card" onSubmit={(e) => void submit(e)}>
       <h2>{t('cards.lookup')}</h2>
-      <label className="field">
-        <span className="field-label">{t('cards.number')}</span>
+      <Field label={t('cards.number')}>
         <input
           value={number}
           inputMode="numeric"
@@ -104,7 +104,7 @@ function Lookup({ onCard, onError }: { onCard(c: CardView): void; onError: OnErr
           data-testid="card-number"
           autoFocus
         />
-      </label>
+      </Field>
       <button type="submit" className="btn btn-primary" disabled={number.trim() === ''} data-testid="card-lookup">
         {t('cards.lookup')}
       </button>
@@ -185,14 +185,13 @@ function CardPanel({
       </p>
       {card.status === 'active' && (
         <div className="card-actions">
-          <label className="field">
-            <span className="field-label">{t('cards.topUp.amount')}</span>
+          <Field label={t('cards.topUp.amount')}>
             <div className="input-suffix">
               <input value={amount} inputMode="decimal" onChange={(e) => setAmount(e.target.value)} data-testid="topup-amount" />
               <span>{currency}</span>
             </div>
             {bonus > 0 && <small data-testid="topup-bonus">{t('cards.topUp.bonusPreview', { amount: fmt.money(bonus, currency) })}</small>}
-          </label>
+          </Field>
           <label className="check">
             <input type="checkbox" checked={paidByCard} onChange={(e) => setPaidByCard(e.target.checked)} /> {t('cards.issue.paidCard')}
           </label>
@@ -311,25 +310,21 @@ function IssueForm({ currency, onDone, onError }: { currency: string; onDone: Do
           </button>
         ))}
       </div>
-      <label className="field">
-        <span className="field-label">{t('cards.issue.amount')}</span>
+      <Field label={t('cards.issue.amount')}>
         <div className="input-suffix">
           <input value={amount} inputMode="decimal" onChange={(e) => setAmount(e.target.value)} data-testid="issue-amount" />
           <span>{currency}</span>
         </div>
-      </label>
-      <label className="field">
-        <span className="field-label">{t('cards.issue.quantity')}</span>
+      </Field>
+      <Field label={t('cards.issue.quantity')}>
         <input value={quantity} inputMode="numeric" onChange={(e) => setQuantity(e.target.value)} data-testid="issue-quantity" />
-      </label>
-      <label className="field">
-        <span className="field-label">{t('cards.issue.holderName')}</span>
+      </Field>
+      <Field label={t('cards.issue.holderName')}>
         <input value={name} onChange={(e) => setName(e.target.value)} data-testid="issue-holder-name" />
-      </label>
-      <label className="field">
-        <span className="field-label">{t('cards.issue.holderMobile')}</span>
+      </Field>
+      <Field label={t('cards.issue.holderMobile')}>
         <input value={mobile} inputMode="tel" onChange={(e) => setMobile(e.target.value)} data-testid="issue-holder-mobile" />
-      </label>
+      </Field>
       <label className="check">
         <input type="checkbox" checked={paidByCard} onChange={(e) => setPaidByCard(e.target.checked)} /> {t('cards.issue.paidCard')}
       </label>
@@ -404,18 +399,16 @@ function RulesForm({
       <button type="button" className="btn btn-ghost" onClick={() => setRules([...rules, { min: '', bonus: '' }])} data-testid="rule-add">
         + {t('cards.settings.addRule')}
       </button>
-      <label className="field">
-        <span className="field-label">{t('cards.settings.expiry')}</span>
+      <Field label={t('cards.settings.expiry')}>
         <input value={expiry} inputMode="numeric" onChange={(e) => setExpiry(e.target.value)} />
-      </label>
-      <label className="field">
-        <span className="field-label">{t('cards.settings.cn')}</span>
+      </Field>
+      <Field label={t('cards.settings.cn')}>
         <select value={cn} onChange={(e) => setCn(e.target.value as typeof cn)} data-testid="cn-rules">
           <option value="auto">{t('cards.settings.cnAuto')}</option>
           <option value="on">{t('cards.settings.cnOn')}</option>
           <option value="off">{t('cards.settings.cnOff')}</option>
         </select>
-      </label>
+      </Field>
       {settings.cnRulesActive && (
         <p className="muted" data-testid="cn-active">
           {t('cards.settings.cnActive', {
@@ -425,14 +418,12 @@ function RulesForm({
           })}
         </p>
       )}
-      <label className="field">
-        <span className="field-label">{t('cards.settings.offlinePerSpend')}</span>
+      <Field label={t('cards.settings.offlinePerSpend')}>
         <input value={perSpend} inputMode="decimal" onChange={(e) => setPerSpend(e.target.value)} />
-      </label>
-      <label className="field">
-        <span className="field-label">{t('cards.settings.offlineTotal')}</span>
+      </Field>
+      <Field label={t('cards.settings.offlineTotal')}>
         <input value={total} inputMode="decimal" onChange={(e) => setTotal(e.target.value)} />
-      </label>
+      </Field>
       <button type="submit" className="btn btn-primary" data-testid="rules-save">
         {t('cards.settings.save')}
       </button>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { OrderSummary } from '../../../shared/api';
 import type { ApiError } from '../../../shared/errors';
 import { InlineError } from '../../components/ErrorBanner';
+import { Table } from '../../components/Table';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
@@ -30,38 +31,28 @@ export function RecentSales({ onClose, onOpen }: { onClose(): void; onOpen(order
   return (
     <Modal title={t('recent.title')} onClose={onClose} size="lg" testId="recent-sales">
       <InlineError text={error ? describeError(t, error) : null} />
-      {orders === null && !error && <p className="muted">{t('common.loading')}</p>}
-      {orders?.length === 0 && <p className="muted">{t('recent.none')}</p>}
-      {orders && orders.length > 0 && (
-        <table className="table table-clickable">
-          <thead>
-            <tr>
-              <th>{t('recent.number')}</th>
-              <th>{t('recent.time')}</th>
-              <th>{t('recent.staff')}</th>
-              <th className="num">{t('recent.lines')}</th>
-              <th className="num">{t('recent.total')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {orders.map((o) => (
-              <tr key={o.id}>
-                <td>
-                  <button type="button" className="link-button" onClick={() => onOpen(o.id)} data-testid="recent-sale">
-                    {o.number}
-                  </button>
-                </td>
-                <td>{fmt.dateTime(o.createdAt)}</td>
-                <td className="ellipsis">{o.staffName}</td>
-                <td className="num">{o.lineCount}</td>
-                <td className="num">
-                  <strong>{fmt.money(o.total, o.currency)}</strong>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="table table-clickable"
+        rows={orders}
+        rowKey={(o) => o.id}
+        loading={error ? undefined : t('common.loading')}
+        empty={t('recent.none')}
+        columns={[
+          {
+            key: 'number',
+            header: t('recent.number'),
+            cell: (o) => (
+              <button type="button" className="link-button" onClick={() => onOpen(o.id)} data-testid="recent-sale">
+                {o.number}
+              </button>
+            ),
+          },
+          { key: 'time', header: t('recent.time'), cell: (o) => fmt.dateTime(o.createdAt) },
+          { key: 'staff', header: t('recent.staff'), className: 'ellipsis', cell: (o) => o.staffName },
+          { key: 'lines', header: t('recent.lines'), num: true, cell: (o) => o.lineCount },
+          { key: 'total', header: t('recent.total'), num: true, cell: (o) => <strong>{fmt.money(o.total, o.currency)}</strong> },
+        ]}
+      />
     </Modal>
   );
 }

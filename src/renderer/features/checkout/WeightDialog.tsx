@@ -6,6 +6,7 @@ import { useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useCart } from '../../stores/cart';
 import { useWeigh, type WeighTarget } from '../../stores/weigh';
+import { Field } from '../../components/Field';
 
 /** Asks for a weighed item's weight, keyboard first: type it in the item's unit, Enter adds, Escape cancels. */
 export function WeightDialog({ onDone }: { onDone(): void }) {
@@ -52,8 +53,7 @@ function WeightForm({ target, onDone }: { target: WeighTarget; onDone(): void })
       initialFocus={inputRef}
     >
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
-        <label className="field">
-          <span className="field-label">{t('weigh.label')}</span>
+        <Field label={t('weigh.label')} error={text.trim() !== '' && !valid ? t('weigh.invalid') : undefined}>
           <div className="input-suffix input-xl">
             <input
               ref={inputRef}
@@ -67,8 +67,7 @@ function WeightForm({ target, onDone }: { target: WeighTarget; onDone(): void })
             />
             <span>{t(`units.${target.unit}`)}</span>
           </div>
-          {text.trim() !== '' && !valid && <span className="field-error">{t('weigh.invalid')}</span>}
-        </label>
+        </Field>
         <p className="muted" data-testid="weight-preview">
           {t('weigh.price', { price: fmt.money(target.price), unit: t(`units.${target.unit}`) })}
           {valid && ` · ${t('weigh.total', { total: fmt.money(Math.round((target.price * grams) / 1000)) })}`}

@@ -13,6 +13,8 @@ import { useNotify } from '../../stores/notify';
 import { TopBar } from '../../components/TopBar';
 import type { Unit } from '../../../shared/units';
 import { countsData } from '../../data/counts';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
   const { t } = useTranslation();
@@ -104,32 +106,30 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
           <h3>{t('inv.counts.report')}</h3>
           {report.uncounted > 0 && <p className="notice">{t('inv.counts.uncounted', { count: report.uncounted })}</p>}
           <div className="scroll-box">
-            <table className="table" data-testid="variance-report">
-              <thead>
-                <tr>
-                  <th>{t('inv.common.sku')}</th>
-                  <th>{t('inv.common.name')}</th>
-                  <th className="num">{t('inv.counts.expected')}</th>
-                  <th className="num">{t('inv.counts.counted')}</th>
-                  <th className="num">{t('inv.counts.variance')}</th>
-                  <th className="num">{t('inv.common.value')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((r) => (
-                  <tr key={r.productId}>
-                    <td>{r.sku}</td>
-                    <td>
-                      <LocalName name={r.name} altName={r.altName} />
-                    </td>
-                    <td className="num">{fmt.qtyUnit(r.expected, r.unit)}</td>
-                    <td className="num">{r.counted === null ? t('inv.counts.notCounted') : fmt.qty(r.counted, r.unit)}</td>
-                    <td className={`num${r.variance < 0 ? ' stock-out' : ''}`}>{fmt.qtyUnit(r.variance, r.unit)}</td>
-                    <td className="num">{fmt.money(r.value)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              testId="variance-report"
+              rows={report.rows}
+              rowKey={(r) => r.productId}
+              columns={[
+                { key: 'sku', header: t('inv.common.sku'), cell: (r) => r.sku },
+                { key: 'name', header: t('inv.common.name'), cell: (r) => <LocalName name={r.name} altName={r.altName} /> },
+                { key: 'expected', header: t('inv.counts.expected'), num: true, cell: (r) => fmt.qtyUnit(r.expected, r.unit) },
+                {
+                  key: 'counted',
+                  header: t('inv.counts.counted'),
+                  num: true,
+                  cell: (r) => (r.counted === null ? t('inv.counts.notCounted') : fmt.qty(r.counted, r.unit)),
+                },
+                {
+                  key: 'variance',
+                  header: t('inv.counts.variance'),
+                  num: true,
+                  cellClassName: (r) => (r.variance < 0 ? 'stock-out' : undefined),
+                  cell: (r) => fmt.qtyUnit(r.variance, r.unit),
+                },
+                { key: 'value', header: t('inv.common.value'), num: true, cell: (r) => fmt.money(r.value) },
+              ]}
+            />
           </div>
           <p>
             <strong>
@@ -150,40 +150,40 @@ function CountDialog({ id, onClose }: { id: string; onClose(): void }) {
         </>
       ) : (
         <div className="scroll-box">
-          <table className="table" data-testid="count-lines">
-            <thead>
-              <tr>
-                <th>{t('inv.common.sku')}</th>
-                <th>{t('inv.common.name')}</th>
-                <th className="num">{t('inv.counts.counted')}</th>
-                <th className="num">{t('inv.counts.expected')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {count.lines.map((l) => (
-                <tr key={l.productId} data-testid="count-line">
-                  <td>{l.sku}</td>
-                  <td>
-                    <LocalName name={l.name} altName={l.altName} />
-                  </td>
-                  <td className="num">
-                    {count.status === 'open' ? (
-                      <input
-                        key={l.counted}
-                        className="qty-field"
-                        defaultValue={fmt.qty(l.counted, l.unit)}
-                        onBlur={(e) => void setQty(l.productId, l.unit, e.target.value)}
-                        data-testid="count-qty"
-                      />
-                    ) : (
-                      fmt.qty(l.counted, l.unit)
-                    )}
-                  </td>
-                  <td className="num muted">{l.expected === null ? t('inv.counts.hidden') : fmt.qtyUnit(l.expected, l.unit)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            testId="count-lines"
+            rows={count.lines}
+            rowKey={(l) => l.productId}
+            rowTestId="count-line"
+            columns={[
+              { key: 'sku', header: t('inv.common.sku'), cell: (l) => l.sku },
+              { key: 'name', header: t('inv.common.name'), cell: (l) => <LocalName name={l.name} altName={l.altName} /> },
+              {
+                key: 'counted',
+                header: t('inv.counts.counted'),
+                num: true,
+                cell: (l) =>
+                  count.status === 'open' ? (
+                    <input
+                      key={l.counted}
+                      className="qty-field"
+                      defaultValue={fmt.qty(l.counted, l.unit)}
+                      onBlur={(e) => void setQty(l.productId, l.unit, e.target.value)}
+                      data-testid="count-qty"
+                    />
+                  ) : (
+                    fmt.qty(l.counted, l.unit)
+                  ),
+              },
+              {
+                key: 'expected',
+                header: t('inv.counts.expected'),
+                num: true,
+                className: 'muted',
+                cell: (l) => (l.expected === null ? t('inv.counts.hidden') : fmt.qtyUnit(l.expected, l.unit)),
+              },
+            ]}
+          />
         </div>
       )}
     </Modal>
@@ -233,30 +233,29 @@ export function CountsScreen() {
             </button>
           )}
         </div>
-        <table className="table table-clickable">
-          <tbody>
-            {rows.map((c) => (
-              <tr key={c.id} onClick={() => setOpen(c.id)} data-testid="count-row">
-                <td>{c.name}</td>
-                <td>{c.locationName}</td>
-                <td>{t(`inv.counts.statuses.${c.status}`)}</td>
-                <td className="num">{c.counted}</td>
-                <td className="muted">{fmt.dateTime(c.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && <p className="muted">{t('inv.common.none')}</p>}
+        <Table
+          className="table table-clickable"
+          rows={rows}
+          rowKey={(c) => c.id}
+          rowTestId="count-row"
+          onRowClick={(c) => setOpen(c.id)}
+          empty={t('inv.common.none')}
+          columns={[
+            { key: 'name', cell: (c) => c.name },
+            { key: 'location', cell: (c) => c.locationName },
+            { key: 'status', cell: (c) => t(`inv.counts.statuses.${c.status}`) },
+            { key: 'counted', num: true, cell: (c) => c.counted },
+            { key: 'created', className: 'muted', cell: (c) => fmt.dateTime(c.createdAt) },
+          ]}
+        />
       </main>
       {creating && (
         <Modal title={t('inv.counts.newCount')} onClose={() => setCreating(false)} size="sm">
           <div className="stack">
-            <label className="field">
-              <span className="field-label">{t('inv.common.name')}</span>
+            <Field label={t('inv.common.name')}>
               <input value={form.name} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} data-testid="count-name" />
-            </label>
-            <label className="field">
-              <span className="field-label">{t('inv.common.location')}</span>
+            </Field>
+            <Field label={t('inv.common.location')}>
               <select value={form.locationId} onChange={(e) => setForm((f) => ({ ...f, locationId: e.target.value }))}>
                 {locations
                   .filter((l) => !l.archived)
@@ -266,9 +265,8 @@ export function CountsScreen() {
                     </option>
                   ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field-label">{t('inv.counts.scope')}</span>
+            </Field>
+            <Field label={t('inv.counts.scope')}>
               <select
                 value={form.scope}
                 onChange={(e) => setForm((f) => ({ ...f, scope: e.target.value === 'full' ? 'full' : 'partial' }))}
@@ -276,10 +274,9 @@ export function CountsScreen() {
                 <option value="partial">{t('inv.counts.partial')}</option>
                 <option value="full">{t('inv.counts.full')}</option>
               </select>
-            </label>
+            </Field>
             {form.scope === 'partial' && (
-              <label className="field">
-                <span className="field-label">{t('inv.common.category')}</span>
+              <Field label={t('inv.common.category')}>
                 <select value={form.categoryId} onChange={(e) => setForm((f) => ({ ...f, categoryId: e.target.value }))}>
                   <option value="">—</option>
                   {categories.map((c) => (
@@ -288,7 +285,7 @@ export function CountsScreen() {
                     </option>
                   ))}
                 </select>
-              </label>
+              </Field>
             )}
             <label className="check">
               <input type="checkbox" checked={form.blind} onChange={(e) => setForm((f) => ({ ...f, blind: e.target.checked }))} />

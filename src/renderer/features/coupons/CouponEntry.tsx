@@ -4,6 +4,7 @@ import type { Cart } from '../../../shared/api';
 import { Modal } from '../../components/Modal';
 import { useFormat } from '../../lib/format';
 import { useCart } from '../../stores/cart';
+import { Field } from '../../components/Field';
 
 /** The till's "Coupon" button and its dialog: type or scan a code; main checks it and prices it. */
 export function CouponButton({ disabled }: { disabled: boolean }) {
@@ -34,8 +35,7 @@ export function CouponButton({ disabled }: { disabled: boolean }) {
       {open && (
         <Modal title={t('coupons.till.title')} onClose={() => setOpen(false)} size="sm" testId="coupon-dialog">
           <form onSubmit={submit} className="coupon-form">
-            <label className="field">
-              <span className="field-label">{t('coupons.till.title')}</span>
+            <Field label={t('coupons.till.title')}>
               <input
                 autoFocus
                 value={code}
@@ -46,7 +46,7 @@ export function CouponButton({ disabled }: { disabled: boolean }) {
                 onChange={(e) => setCode(e.target.value.toUpperCase())}
                 data-testid="coupon-code"
               />
-            </label>
+            </Field>
             <button type="submit" className="btn btn-primary" disabled={busy || !code.trim()} data-testid="coupon-apply">
               {t('coupons.till.apply')}
             </button>

@@ -12,6 +12,7 @@ import { TopBar } from '../../components/TopBar';
 import { Table } from '../../components/Table';
 import { couponsData } from '../../data/coupons';
 import { catalogData } from '../../data/catalog';
+import { Field } from '../../components/Field';
 
 type Draft = InputOf<'coupons.create'>['campaign'];
 const PAGE = 50;
@@ -238,23 +239,19 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
     <section className="card settings-card">
       <h2>{t('coupons.form.new')}</h2>
       <form className="settings-form" onSubmit={(e) => void submit(e)} data-testid="coupon-form">
-        <label className="field">
-          <span className="field-label">{t('coupons.form.name')}</span>
+        <Field label={t('coupons.form.name')}>
           <input value={name} maxLength={120} required onChange={(e) => setName(e.target.value)} data-testid="coupon-form-name" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('coupons.form.nameZh')}</span>
+        </Field>
+        <Field label={t('coupons.form.nameZh')}>
           <input value={nameZh} maxLength={120} onChange={(e) => setNameZh(e.target.value)} data-testid="coupon-form-name-zh" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('coupons.form.kind')}</span>
+        </Field>
+        <Field label={t('coupons.form.kind')}>
           <select value={kind} onChange={(e) => setKind(e.target.value as 'percent' | 'amount')} data-testid="coupon-form-kind">
             <option value="percent">{t('coupons.form.percent')}</option>
             <option value="amount">{t('coupons.form.amount')}</option>
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('coupons.form.value')}</span>
+        </Field>
+        <Field label={t('coupons.form.value')}>
           <input
             value={value}
             inputMode="decimal"
@@ -263,24 +260,21 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
             onChange={(e) => setValue(e.target.value)}
             data-testid="coupon-form-value"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('coupons.form.scope')}</span>
+        </Field>
+        <Field label={t('coupons.form.scope')}>
           <select value={scope} onChange={(e) => setScope(e.target.value as typeof scope)} data-testid="coupon-form-scope">
             <option value="all">{t('coupons.form.scopeAll')}</option>
             <option value="products">{t('coupons.form.scopeProducts')}</option>
             <option value="categories">{t('coupons.form.scopeCategories')}</option>
           </select>
-        </label>
+        </Field>
         {scope === 'products' && (
-          <label className="field">
-            <span className="field-label">{t('coupons.form.skus')}</span>
+          <Field label={t('coupons.form.skus')}>
             <input value={skus} maxLength={2000} onChange={(e) => setSkus(e.target.value)} data-testid="coupon-form-skus" />
-          </label>
+          </Field>
         )}
         {scope === 'categories' && (
-          <label className="field">
-            <span className="field-label">{t('coupons.form.scopeCategories')}</span>
+          <Field label={t('coupons.form.scopeCategories')}>
             <select
               multiple
               value={categoryIds}
@@ -293,24 +287,20 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
-        <label className="field">
-          <span className="field-label">{t('coupons.form.minSpend')}</span>
+        <Field label={t('coupons.form.minSpend')}>
           <input value={minSpend} inputMode="decimal" onChange={(e) => setMinSpend(e.target.value)} data-testid="coupon-form-min" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('coupons.form.startDate')}</span>
+        </Field>
+        <Field label={t('coupons.form.startDate')}>
           <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('coupons.form.endDate')}</span>
+        </Field>
+        <Field label={t('coupons.form.endDate')}>
           <input type="date" value={endDate} onChange={(e) => setEndDate(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('coupons.form.perCustomer')}</span>
+        </Field>
+        <Field label={t('coupons.form.perCustomer')}>
           <input value={perCustomer} inputMode="numeric" onChange={(e) => setPerCustomer(e.target.value)} />
-        </label>
+        </Field>
         <fieldset className="field">
           <legend className="field-label">{t('coupons.form.codes')}</legend>
           <label className="check">
@@ -323,15 +313,13 @@ function NewCampaign({ onCreated }: { onCreated(): Promise<void> }) {
           </label>
         </fieldset>
         {mode === 'batch' ? (
-          <label className="field">
-            <span className="field-label">{t('coupons.form.count')}</span>
+          <Field label={t('coupons.form.count')}>
             <input value={count} inputMode="numeric" onChange={(e) => setCount(e.target.value)} data-testid="coupon-form-count" />
-          </label>
+          </Field>
         ) : (
-          <label className="field">
-            <span className="field-label">{t('coupons.form.maxUses')}</span>
+          <Field label={t('coupons.form.maxUses')}>
             <input value={maxUses} inputMode="numeric" onChange={(e) => setMaxUses(e.target.value)} />
-          </label>
+          </Field>
         )}
         <InlineError text={error} testId="coupon-form-error" />
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="coupon-form-submit">
@@ -380,8 +368,7 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
           ← {t('coupons.codes.back')}
         </button>
         <h2>{t('coupons.codes.title', { name: i18n.language === 'zh-CN' && campaign.nameZh ? campaign.nameZh : campaign.name })}</h2>
-        <label className="field">
-          <span className="field-label">{t('coupons.codes.filter')}</span>
+        <Field label={t('coupons.codes.filter')}>
           <select
             value={status}
             onChange={(e) => {
@@ -394,7 +381,7 @@ function Codes({ campaign, onBack }: { campaign: CouponCampaignRecord; onBack():
             <option value="unused">{t('coupons.codes.unused')}</option>
             <option value="used">{t('coupons.codes.used')}</option>
           </select>
-        </label>
+        </Field>
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => void csv()} data-testid="coupon-codes-csv">
           {t('coupons.codes.csv')}
         </button>
@@ -517,10 +504,9 @@ function Policy() {
     <section className="card settings-card" data-testid="coupon-policy">
       <h2>{t('coupons.policy.title')}</h2>
       <form className="settings-form" onSubmit={(e) => void save(e)}>
-        <label className="field">
-          <span className="field-label">{t('coupons.policy.cap')}</span>
+        <Field label={t('coupons.policy.cap')}>
           <input value={cap} inputMode="numeric" onChange={(e) => setCap(e.target.value)} data-testid="coupon-policy-cap" />
-        </label>
+        </Field>
         <button type="submit" className="btn btn-primary">
           {t('coupons.policy.save')}
         </button>

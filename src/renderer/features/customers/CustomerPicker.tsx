@@ -8,6 +8,8 @@ import { fieldErrors } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { describeAfterError } from '../aftersale/errors';
 import { customersData } from '../../data/customers';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 /** Search as you type (name, phone, email); results are paged by main. */
 export function useCustomerSearch(q: string, limit = 20) {
@@ -68,21 +70,15 @@ export function NewCustomerForm({ onCreated, initialName = '' }: { onCreated(c: 
       data-testid="customer-form"
     >
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('after.customer.name')}</span>
+        <Field label={t('after.customer.name')} error={fe.name}>
           <input value={name} onChange={(e) => setName(e.target.value)} data-testid="customer-name" autoFocus />
-          {fe.name && <span className="field-error">{fe.name}</span>}
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.customer.phone')}</span>
+        </Field>
+        <Field label={t('after.customer.phone')} error={fe.phone ? t('after.customer.badPhone') : undefined}>
           <input value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" data-testid="customer-phone" />
-          {fe.phone && <span className="field-error">{t('after.customer.badPhone')}</span>}
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.customer.email')}</span>
+        </Field>
+        <Field label={t('after.customer.email')} error={fe.email ? t('after.customer.badEmail') : undefined}>
           <input value={email} onChange={(e) => setEmail(e.target.value)} inputMode="email" data-testid="customer-email" />
-          {fe.email && <span className="field-error">{t('after.customer.badEmail')}</span>}
-        </label>
+        </Field>
       </div>
       <label className="check">
         <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="customer-consent" />
@@ -102,32 +98,29 @@ export function CustomerList({ items, onPick }: { items: CustomerSummary[]; onPi
   const { t } = useTranslation();
   const fmt = useFormat();
   return (
-    <table className="table table-clickable">
-      <thead>
-        <tr>
-          <th>{t('after.customer.name')}</th>
-          <th>{t('after.customer.phone')}</th>
-          <th>{t('after.customer.email')}</th>
-          <th className="num">{t('after.customer.credit')}</th>
-          <th className="num">{t('after.customer.points')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((c) => (
-          <tr key={c.id} onClick={() => onPick(c)} data-testid="customer-row">
-            <td className="ellipsis">
-              <button type="button" className="link-button" onClick={() => onPick(c)}>
-                {c.name}
-              </button>
-            </td>
-            <td>{c.phone ?? ''}</td>
-            <td className="ellipsis">{c.email ?? ''}</td>
-            <td className="num">{fmt.money(c.creditBalance)}</td>
-            <td className="num">{c.points}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      className="table table-clickable"
+      rows={items}
+      rowKey={(c) => c.id}
+      rowTestId="customer-row"
+      onRowClick={onPick}
+      columns={[
+        {
+          key: 'name',
+          header: t('after.customer.name'),
+          className: 'ellipsis',
+          cell: (c) => (
+            <button type="button" className="link-button" onClick={() => onPick(c)}>
+              {c.name}
+            </button>
+          ),
+        },
+        { key: 'phone', header: t('after.customer.phone'), cell: (c) => c.phone ?? '' },
+        { key: 'email', header: t('after.customer.email'), className: 'ellipsis', cell: (c) => c.email ?? '' },
+        { key: 'credit', header: t('after.customer.credit'), num: true, cell: (c) => fmt.money(c.creditBalance) },
+        { key: 'points', header: t('after.customer.points'), num: true, cell: (c) => c.points },
+      ]}
+    />
   );
 }
 

@@ -15,6 +15,8 @@ import { CustomerList, NewCustomerForm, useCustomerSearch } from './CustomerPick
 import { CustomerGroupField } from '../price-lists/CustomerGroupField';
 import { customersData, loyaltyData } from '../../data/customers';
 import { cartData } from '../../data/sales';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 export function CustomersScreen() {
   const { t } = useTranslation();
@@ -167,10 +169,9 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
           {c.consentAt && <small className="muted"> · {fmt.dateTime(c.consentAt)}</small>}
         </span>
       </label>
-      <label className="field">
-        <span className="field-label">{t('after.customer.notes')}</span>
+      <Field label={t('after.customer.notes')}>
         <textarea rows={3} value={notes} maxLength={2000} onChange={(e) => setNotes(e.target.value)} data-testid="customer-notes" />
-      </label>
+      </Field>
       <button
         type="button"
         className="btn btn-ghost"
@@ -182,8 +183,7 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
       </button>
       {(role === 'manager' || role === 'admin') && (
         <div className="field-row adjust-row">
-          <label className="field">
-            <span className="field-label">{t('after.customer.adjust')}</span>
+          <Field label={t('after.customer.adjust')}>
             <input
               inputMode="decimal"
               value={adjust}
@@ -191,11 +191,10 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
               onChange={(e) => setAdjust(e.target.value)}
               data-testid="credit-adjust"
             />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('after.customer.adjustNote')}</span>
+          </Field>
+          <Field label={t('after.customer.adjustNote')}>
             <input value={adjustNote} onChange={(e) => setAdjustNote(e.target.value)} maxLength={200} />
-          </label>
+          </Field>
           <button
             type="button"
             className="btn btn-secondary"
@@ -218,27 +217,21 @@ function CustomerPanel({ id, onChanged }: { id: string; onChanged(): void }) {
       )}
       <InlineError text={error ? describeAfterError(t, error) : null} />
       <h3 className="section-title">{t('after.customer.history')}</h3>
-      {d.orders.length === 0 ? (
-        <p className="muted">{t('after.orders.none')}</p>
-      ) : (
-        <table className="table table-clickable">
-          <tbody>
-            {d.orders.map((o) => (
-              <tr
-                key={o.id}
-                onClick={() => {
-                  useAfter.getState().openOrder(o.id);
-                  useApp.getState().go('orders');
-                }}
-              >
-                <td>{o.number}</td>
-                <td>{fmt.dateTime(o.createdAt)}</td>
-                <td className="num">{fmt.money(o.total, o.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="table table-clickable"
+        rows={d.orders}
+        rowKey={(o) => o.id}
+        empty={t('after.orders.none')}
+        onRowClick={(o) => {
+          useAfter.getState().openOrder(o.id);
+          useApp.getState().go('orders');
+        }}
+        columns={[
+          { key: 'number', cell: (o) => o.number },
+          { key: 'time', cell: (o) => fmt.dateTime(o.createdAt) },
+          { key: 'total', num: true, cell: (o) => fmt.money(o.total, o.currency) },
+        ]}
+      />
       <h3 className="section-title">{t('after.customer.ledger')}</h3>
       <ul className="plain-list" data-testid="credit-ledger">
         {d.credit.map((e) => (
@@ -298,26 +291,23 @@ function LoyaltyRulesCard() {
         <span>{t('after.loyalty.enabled')}</span>
       </label>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('after.loyalty.earn')}</span>
+        <Field label={t('after.loyalty.earn')}>
           <input
             inputMode="numeric"
             value={rules.earnPerUnit}
             onChange={(e) => setRules({ ...rules, earnPerUnit: Number(e.target.value.replace(/\D/g, '')) || 0 })}
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.loyalty.redeemPoints')}</span>
+        </Field>
+        <Field label={t('after.loyalty.redeemPoints')}>
           <input
             inputMode="numeric"
             value={rules.redeemPoints}
             onChange={(e) => setRules({ ...rules, redeemPoints: Math.max(1, Number(e.target.value.replace(/\D/g, '')) || 1) })}
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.loyalty.redeemValue')}</span>
+        </Field>
+        <Field label={t('after.loyalty.redeemValue')}>
           <input inputMode="decimal" value={valueText} aria-invalid={!value} onChange={(e) => setValueText(e.target.value)} />
-        </label>
+        </Field>
       </div>
       <InlineError text={error ? describeAfterError(t, error) : null} />
       <button type="submit" className="btn btn-primary" disabled={!value}>

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { saveCsv } from '../../lib/save-file';
+import { Table } from '../../components/Table';
 
 export interface TableSpec {
   columns: string[];
@@ -73,28 +74,18 @@ export function ChartCard({
         <p className="muted chart-empty">{t('dashboard.noData')}</p>
       ) : asTable ? (
         <div className="chart-table-wrap">
-          <table className="report-table" data-testid={`${testId}-rows`}>
-            <thead>
-              <tr>
-                {table.columns.map((c, i) => (
-                  <th key={i} className={numeric.has(i) ? 'num' : undefined}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {table.rows.map((r, i) => (
-                <tr key={i}>
-                  {r.map((c, j) => (
-                    <td key={j} className={numeric.has(j) ? 'num' : undefined}>
-                      {c}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            className="report-table"
+            testId={`${testId}-rows`}
+            rows={table.rows.map((cells, i) => ({ cells, i }))}
+            rowKey={(r) => String(r.i)}
+            columns={table.columns.map((c, j) => ({
+              key: String(j),
+              header: c,
+              num: numeric.has(j),
+              cell: (r: { cells: (string | number)[] }) => r.cells[j],
+            }))}
+          />
         </div>
       ) : (
         <div className="chart-body">{children}</div>

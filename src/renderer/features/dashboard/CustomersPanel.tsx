@@ -8,6 +8,7 @@ import { bpToPercentText, useFormat } from '../../lib/format';
 import { useDashboard } from '../../stores/dashboard';
 import { ChartCard } from './ChartCard';
 import { insightData } from '../../data/insight';
+import { Table } from '../../components/Table';
 
 function SegmentList({ segment, onClose }: { segment: RfmSegment; onClose(): void }) {
   const { t } = useTranslation();
@@ -35,28 +36,20 @@ function SegmentList({ segment, onClose }: { segment: RfmSegment; onClose(): voi
           {t('dashboard.csv')}
         </button>
       </div>
-      <table className="report-table">
-        <thead>
-          <tr>
-            <th>{t('dashboard.col.customer')}</th>
-            <th className="num">{t('dashboard.col.orders')}</th>
-            <th className="num">{t('dashboard.col.sales')}</th>
-            <th>{t('dashboard.col.lastVisit')}</th>
-            <th className="num">{t('dashboard.col.rfm')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(rows?.items ?? []).map((c) => (
-            <tr key={c.customerId} data-testid="segment-customer">
-              <td>{c.name ?? c.customerId}</td>
-              <td className="num">{c.orders}</td>
-              <td className="num">{fmt.money(c.sales)}</td>
-              <td>{fmt.dateTime(c.lastAt)}</td>
-              <td className="num">{`${c.r} / ${c.f} / ${c.m}`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        className="report-table"
+        rows={rows?.items ?? null}
+        rowKey={(c) => c.customerId}
+        rowTestId="segment-customer"
+        loading={t('common.loading')}
+        columns={[
+          { key: 'customer', header: t('dashboard.col.customer'), cell: (c) => c.name ?? c.customerId },
+          { key: 'orders', header: t('dashboard.col.orders'), num: true, cell: (c) => c.orders },
+          { key: 'sales', header: t('dashboard.col.sales'), num: true, cell: (c) => fmt.money(c.sales) },
+          { key: 'last', header: t('dashboard.col.lastVisit'), cell: (c) => fmt.dateTime(c.lastAt) },
+          { key: 'rfm', header: t('dashboard.col.rfm'), num: true, cell: (c) => `${c.r} / ${c.f} / ${c.m}` },
+        ]}
+      />
     </Modal>
   );
 }

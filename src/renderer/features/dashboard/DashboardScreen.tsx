@@ -33,6 +33,7 @@ import { itemsText } from './items-text';
 import { CustomersPanel } from './CustomersPanel';
 import { ProductPerformance } from './ProductPerformance';
 import { ChannelSplit, OnlineShop } from './OnlinePanel';
+import { Field } from '../../components/Field';
 import './dashboard.css';
 
 const COLORS = ['#2563eb', '#059669', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
@@ -84,14 +85,12 @@ function Controls() {
   return (
     <section className="card dash-controls">
       <div className="dash-range">
-        <label className="field">
-          <span className="field-label">{t('dashboard.from')}</span>
+        <Field label={t('dashboard.from')}>
           <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="range-from" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('dashboard.to')}</span>
+        </Field>
+        <Field label={t('dashboard.to')}>
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="range-to" />
-        </label>
+        </Field>
         <button type="button" className="btn btn-primary" disabled={invalid} onClick={apply} data-testid="range-apply">
           {t('dashboard.apply')}
         </button>
@@ -543,14 +542,13 @@ function BusinessDay() {
     <section className="card dash-business-day">
       <h2>{t('dashboard.businessDay.title')}</h2>
       <p className="muted">{t('dashboard.businessDay.hint', { tz })}</p>
-      <label className="field field-inline">
-        <span className="field-label">{t('dashboard.businessDay.cutoff')}</span>
+      <Field label={t('dashboard.businessDay.cutoff')} className="field-inline">
         <select value={cutoff} disabled={!isAdmin} onChange={(e) => void setCutoff(Number(e.target.value))} data-testid="cutoff-hour">
           {Array.from({ length: 13 }, (_, h) => (
             <option key={h} value={h}>{`${String(h).padStart(2, '0')}:00`}</option>
           ))}
         </select>
-      </label>
+      </Field>
     </section>
   );
 }

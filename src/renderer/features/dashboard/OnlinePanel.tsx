@@ -8,6 +8,7 @@ import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { useDashboard } from '../../stores/dashboard';
 import { ChartCard } from './ChartCard';
+import { Table } from '../../components/Table';
 
 /** `part` as a share of `whole`, in basis points (null when there is no whole). */
 const shareBp = (part: number, whole: number) => (whole > 0 ? Math.round((part * 10000) / whole) : null);
@@ -81,28 +82,30 @@ function Funnel({ f }: { f: OnlineFunnel }) {
     { key: 'paid', events: f.paid, reached: f.paid, visits: null },
   ] as const;
   return (
-    <table className="report-table" data-testid="online-funnel">
-      <thead>
-        <tr>
-          <th>{t('dashboard.online.step')}</th>
-          <th className="num">{t('dashboard.online.count')}</th>
-          <th className="num">{t('dashboard.online.visitsWith')}</th>
-          <th className="num">{t('dashboard.online.ofVisits')}</th>
-          <th className="num">{t('dashboard.online.fromPrevious')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {steps.map((s, i) => (
-          <tr key={s.key} data-testid={`funnel-${s.key}`}>
-            <td>{t(`dashboard.online.${s.key}`)}</td>
-            <td className="num">{s.events}</td>
-            <td className="num">{s.visits ?? ''}</td>
-            <td className="num">{i === 0 ? '' : pct(shareBp(s.reached, f.visits))}</td>
-            <td className="num">{i === 0 ? '' : pct(shareBp(s.reached, steps[i - 1]!.reached))}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      className="report-table"
+      testId="online-funnel"
+      rows={steps}
+      rowKey={(s) => s.key}
+      rowTestId={(s) => `funnel-${s.key}`}
+      columns={[
+        { key: 'step', header: t('dashboard.online.step'), cell: (s) => t(`dashboard.online.${s.key}`) },
+        { key: 'count', header: t('dashboard.online.count'), num: true, cell: (s) => s.events },
+        { key: 'visits', header: t('dashboard.online.visitsWith'), num: true, cell: (s) => s.visits ?? '' },
+        {
+          key: 'ofVisits',
+          header: t('dashboard.online.ofVisits'),
+          num: true,
+          cell: (s, i) => (i === 0 ? '' : pct(shareBp(s.reached, f.visits))),
+        },
+        {
+          key: 'fromPrevious',
+          header: t('dashboard.online.fromPrevious'),
+          num: true,
+          cell: (s, i) => (i === 0 ? '' : pct(shareBp(s.reached, steps[i - 1]!.reached))),
+        },
+      ]}
+    />
   );
 }
 
@@ -143,24 +146,17 @@ export function OnlineShop() {
               {data.topSearches.length === 0 ? (
                 <p className="muted">{t('dashboard.online.none')}</p>
               ) : (
-                <table className="report-table" data-testid="online-top-searches">
-                  <thead>
-                    <tr>
-                      <th>{t('dashboard.online.query')}</th>
-                      <th className="num">{t('dashboard.online.searches')}</th>
-                      <th className="num">{t('dashboard.online.empty')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.topSearches.map((s) => (
-                      <tr key={s.query}>
-                        <td>{s.query}</td>
-                        <td className="num">{s.searches}</td>
-                        <td className="num">{s.empty}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  className="report-table"
+                  testId="online-top-searches"
+                  rows={data.topSearches}
+                  rowKey={(s) => s.query}
+                  columns={[
+                    { key: 'query', header: t('dashboard.online.query'), cell: (s) => s.query },
+                    { key: 'searches', header: t('dashboard.online.searches'), num: true, cell: (s) => s.searches },
+                    { key: 'empty', header: t('dashboard.online.empty'), num: true, cell: (s) => s.empty },
+                  ]}
+                />
               )}
             </div>
             <div>
@@ -168,24 +164,17 @@ export function OnlineShop() {
               {data.noResults.length === 0 ? (
                 <p className="muted">{t('dashboard.online.noneEmpty')}</p>
               ) : (
-                <table className="report-table" data-testid="online-no-results">
-                  <thead>
-                    <tr>
-                      <th>{t('dashboard.online.query')}</th>
-                      <th className="num">{t('dashboard.online.searches')}</th>
-                      <th>{t('dashboard.online.lastAt')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.noResults.map((s) => (
-                      <tr key={s.query}>
-                        <td>{s.query}</td>
-                        <td className="num">{s.searches}</td>
-                        <td>{fmt.dateTime(s.lastAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  className="report-table"
+                  testId="online-no-results"
+                  rows={data.noResults}
+                  rowKey={(s) => s.query}
+                  columns={[
+                    { key: 'query', header: t('dashboard.online.query'), cell: (s) => s.query },
+                    { key: 'searches', header: t('dashboard.online.searches'), num: true, cell: (s) => s.searches },
+                    { key: 'lastAt', header: t('dashboard.online.lastAt'), cell: (s) => fmt.dateTime(s.lastAt) },
+                  ]}
+                />
               )}
             </div>
           </div>

@@ -7,6 +7,7 @@ import { bpToPercentText, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
 import { useDashboard } from '../../stores/dashboard';
 import { insightData } from '../../data/insight';
+import { Table } from '../../components/Table';
 
 type Sort = 'units' | 'revenue' | 'margin' | 'price' | 'rating';
 const PAGE = 25;
@@ -72,34 +73,28 @@ export function ProductPerformance() {
         <p className="muted chart-empty">{t('dashboard.noData')}</p>
       ) : (
         <>
-          <table className="report-table" data-testid="products-rows">
-            <thead>
-              <tr>
-                <th>{t('dashboard.col.product')}</th>
-                <th>{t('dashboard.col.sku')}</th>
-                <th className="num">{t('dashboard.col.units')}</th>
-                <th className="num">{t('dashboard.col.revenue')}</th>
-                <th className="num">{t('dashboard.col.margin')}</th>
-                <th className="num">{t('dashboard.col.marginPct')}</th>
-                <th className="num">{t('dashboard.col.price')}</th>
-                <th className="num">{t('dashboard.col.rating')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((p) => (
-                <tr key={p.productId} data-testid="product-row">
-                  <td>{name(p)}</td>
-                  <td className="muted">{p.sku}</td>
-                  <td className="num">{fmt.qtyUnit(p.units, p.unit)}</td>
-                  <td className="num">{fmt.money(p.revenue)}</td>
-                  <td className="num">{fmt.money(p.margin)}</td>
-                  <td className="num">{bpToPercentText(Math.max(0, p.marginBp))}%</td>
-                  <td className="num">{fmt.money(p.price)}</td>
-                  <td className="num">{p.rating ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            className="report-table"
+            testId="products-rows"
+            rows={data.items}
+            rowKey={(p) => p.productId}
+            rowTestId="product-row"
+            columns={[
+              { key: 'product', header: t('dashboard.col.product'), cell: (p) => name(p) },
+              { key: 'sku', header: t('dashboard.col.sku'), className: 'muted', cell: (p) => p.sku },
+              { key: 'units', header: t('dashboard.col.units'), num: true, cell: (p) => fmt.qtyUnit(p.units, p.unit) },
+              { key: 'revenue', header: t('dashboard.col.revenue'), num: true, cell: (p) => fmt.money(p.revenue) },
+              { key: 'margin', header: t('dashboard.col.margin'), num: true, cell: (p) => fmt.money(p.margin) },
+              {
+                key: 'marginPct',
+                header: t('dashboard.col.marginPct'),
+                num: true,
+                cell: (p) => `${bpToPercentText(Math.max(0, p.marginBp))}%`,
+              },
+              { key: 'price', header: t('dashboard.col.price'), num: true, cell: (p) => fmt.money(p.price) },
+              { key: 'rating', header: t('dashboard.col.rating'), num: true, cell: (p) => p.rating ?? '—' },
+            ]}
+          />
           <Pager
             offset={offset}
             pageSize={PAGE}

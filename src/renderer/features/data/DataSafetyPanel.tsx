@@ -10,6 +10,8 @@ import { useNotify } from '../../stores/notify';
 import { formatBytes, reloadWithNotice } from './notice';
 import './data.css';
 import { backupData, dataData, integrityData, journalData } from '../../data/admin';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 /** A backup table with Restore (and Delete) per row; the recovery screen uses it too. */
 export function BackupTable({
@@ -33,25 +35,32 @@ export function BackupTable({
     );
   return (
     <div className="backup-table-wrap">
-      <table className="table backup-table">
-        <thead>
-          <tr>
-            <th>{t('data.made')}</th>
-            <th>{t('data.kind')}</th>
-            <th className="num">{t('data.size')}</th>
-            <th className="num" />
-          </tr>
-        </thead>
-        <tbody>
-          {backups.map((b, i) => (
-            <tr key={b.name} data-testid="backup-row" data-name={b.name}>
-              <td title={b.name}>
+      <Table
+        className="table backup-table"
+        rows={backups}
+        rowKey={(b) => b.name}
+        rowTestId="backup-row"
+        rowAttributes={(b) => ({ 'data-name': b.name })}
+        columns={[
+          {
+            key: 'made',
+            header: t('data.made'),
+            cell: (b, i) => (
+              <span title={b.name}>
                 {fmt.dateTime(b.createdAt)}
                 {i === 0 && <span className="badge badge-ok backup-latest">{t('data.latest')}</span>}
-              </td>
-              <td>{t(`data.reason.${b.reason}`)}</td>
-              <td className="num">{formatBytes(b.size, i18n.language)}</td>
-              <td className="num actions-cell">
+              </span>
+            ),
+          },
+          { key: 'kind', header: t('data.kind'), cell: (b) => t(`data.reason.${b.reason}`) },
+          { key: 'size', header: t('data.size'), num: true, cell: (b) => formatBytes(b.size, i18n.language) },
+          {
+            key: 'actions',
+            header: '',
+            num: true,
+            className: 'actions-cell',
+            cell: (b, i) => (
+              <>
                 <button
                   type="button"
                   className={`btn btn-sm ${i === 0 ? 'btn-primary' : 'btn-secondary'}`}
@@ -72,11 +81,11 @@ export function BackupTable({
                     {t('data.delete')}
                   </button>
                 )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }
@@ -252,8 +261,7 @@ function Backups() {
 
       <form className="backup-config" onSubmit={(e) => void saveConfig(e)} noValidate>
         <div className="field-grid">
-          <label className={`field${errors.days ? ' field-invalid' : ''}`}>
-            <span className="field-label">{t('data.keepDays')}</span>
+          <Field label={t('data.keepDays')} error={errors.days}>
             <div className="input-suffix">
               <input
                 inputMode="numeric"
@@ -263,10 +271,8 @@ function Backups() {
               />
               <span>{t('data.days')}</span>
             </div>
-            {errors.days && <span className="field-error">{errors.days}</span>}
-          </label>
-          <label className={`field${errors.minutes ? ' field-invalid' : ''}`}>
-            <span className="field-label">{t('data.every')}</span>
+          </Field>
+          <Field label={t('data.every')} error={errors.minutes}>
             <div className="input-suffix">
               <input
                 inputMode="numeric"
@@ -276,8 +282,7 @@ function Backups() {
               />
               <span>{t('data.minutes')}</span>
             </div>
-            {errors.minutes && <span className="field-error">{errors.minutes}</span>}
-          </label>
+          </Field>
         </div>
         <p className="field-hint">{t('data.keepHint')}</p>
         <div className="form-actions">

@@ -12,6 +12,7 @@ import { BackupTable, ConfirmDialog } from './DataSafetyPanel';
 import { reloadWithNotice } from './notice';
 import './data.css';
 import { recoveryData } from '../../data/admin';
+import { Field } from '../../components/Field';
 
 /**
  * Shown when the database failed its start-up check: what happened, where the damaged file was
@@ -98,8 +99,7 @@ export function RecoveryScreen() {
             }}
           >
             <p>{t('data.recovery.restoreConfirm', { when: fmt.dateTime(confirm.createdAt) })}</p>
-            <label className="field">
-              <span className="field-label">{t('data.recovery.pin')}</span>
+            <Field label={t('data.recovery.pin')}>
               <input
                 type="password"
                 inputMode="numeric"
@@ -110,7 +110,7 @@ export function RecoveryScreen() {
                 data-testid="recovery-pin"
                 autoFocus
               />
-            </label>
+            </Field>
             <InlineError text={error ? describeError(t, error) : null} />
             <div className="dialog-actions">
               <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => setConfirm(null)}>

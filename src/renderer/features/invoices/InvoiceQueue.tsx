@@ -10,6 +10,7 @@ import { invoicesData } from '../../data/invoices';
 import { useFormat } from '../../lib/format';
 import { describeError } from '../../lib/errors';
 import { useNotify } from '../../stores/notify';
+import { Field } from '../../components/Field';
 
 type Filter = 'open' | 'all';
 type Deciding = { row: InvoiceRequestRow; kind: 'issue' | 'refuse' };
@@ -167,8 +168,7 @@ export function InvoiceQueue() {
             {deciding.row.title}
             {deciding.row.taxNumber ? ` · ${deciding.row.taxNumber}` : ''} · {deciding.row.email}
           </p>
-          <label className="field">
-            <span>{t(deciding.kind === 'issue' ? 'invoices.invoiceNumber' : 'invoices.reason')}</span>
+          <Field label={t(deciding.kind === 'issue' ? 'invoices.invoiceNumber' : 'invoices.reason')}>
             <input
               value={value}
               maxLength={deciding.kind === 'issue' ? 40 : 200}
@@ -176,7 +176,7 @@ export function InvoiceQueue() {
               data-testid="invoice-decide-value"
               autoFocus
             />
-          </label>
+          </Field>
           <InlineError text={decideError ? describeError(t, decideError) : null} />
         </Modal>
       )}

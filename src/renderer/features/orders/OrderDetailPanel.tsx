@@ -22,6 +22,9 @@ import { isLanguage } from '../../i18n';
 import { ordersData, refundsData } from '../../data/sales';
 import { feedbackData } from '../../data/customers';
 import { OnlineOrderSection } from '../online-orders/OnlineOrderCard';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 export function Stars({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -49,7 +52,7 @@ function LineAmount({
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   return (
-    <td className="num" data-testid="order-line-total">
+    <>
       {fmt.money(line ? receiptLineAmount(line, priceMode) : fallback, currency)}
       {line && line.discount > 0 && (
         <small className="muted order-line-discount">
@@ -62,7 +65,7 @@ function LineAmount({
           {i18n.language === 'zh-CN' && p.nameZh ? p.nameZh : p.name} −{fmt.money(p.amount, currency)}
         </small>
       ))}
-    </td>
+    </>
   );
 }
 
@@ -76,6 +79,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   const [returning, setReturning] = useState(false);
   const [rating, setRating] = useState(false);
   const [done, setDone] = useState<RefundDoc | null>(null);
+  const ask = useConfirm();
 
   const [tick, setTick] = useState(0);
   const load = useCallback(() => setTick((n) => n + 1), []);
@@ -95,7 +99,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
   }, [orderId, tick]);
 
   const undo = async () => {
-    if (!detail || !window.confirm(t('after.order.undoConfirm', { number: detail.order.number }))) return;
+    if (!detail || !(await ask.confirm(t('after.order.undoConfirm', { number: detail.order.number })))) return;
     const refundId = uuidv7();
     const r = await withApproval(
       'refund',
@@ -202,34 +206,39 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
         </button>
       </div>
 
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('after.item')}</th>
-            <th className="num">{t('after.qty')}</th>
-            <th className="num">{t('after.order.returned')}</th>
-            {detail.fulfilment === 'ship' && <th className="num">{t('after.order.shipped')}</th>}
-            <th className="num">{t('after.total')}</th>
-            <th>{t('after.rating')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {detail.lines.map((l) => (
-            <tr key={l.orderLineId} data-testid="order-line">
-              <td className="ellipsis">{name(l)}</td>
-              <td className="num" data-testid="order-line-qty">
-                {qty(l.qty, l.unit)}
-              </td>
-              <td className="num">{l.refundedQty > 0 ? qty(l.refundedQty, l.unit) : ''}</td>
-              {detail.fulfilment === 'ship' && <td className="num">{qty(l.shippedQty, l.unit)}</td>}
-              <LineAmount line={sold.get(l.orderLineId)} fallback={l.total} priceMode={o.priceMode} currency={cur} />
-              <td>
-                <Stars value={l.rating} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        rows={detail.lines}
+        rowKey={(l) => l.orderLineId}
+        rowTestId="order-line"
+        columns={[
+          { key: 'item', header: t('after.item'), className: 'ellipsis', cell: (l) => name(l) },
+          { key: 'qty', header: t('after.qty'), num: true, testId: 'order-line-qty', cell: (l) => qty(l.qty, l.unit) },
+          {
+            key: 'returned',
+            header: t('after.order.returned'),
+            num: true,
+            cell: (l) => (l.refundedQty > 0 ? qty(l.refundedQty, l.unit) : ''),
+          },
+          ...(detail.fulfilment === 'ship'
+            ? [
+                {
+                  key: 'shipped',
+                  header: t('after.order.shipped'),
+                  num: true,
+                  cell: (l: OrderDetail['lines'][number]) => qty(l.shippedQty, l.unit),
+                },
+              ]
+            : []),
+          {
+            key: 'total',
+            header: t('after.total'),
+            num: true,
+            testId: 'order-line-total',
+            cell: (l) => <LineAmount line={sold.get(l.orderLineId)} fallback={l.total} priceMode={o.priceMode} currency={cur} />,
+          },
+          { key: 'rating', header: t('after.rating'), cell: (l) => <Stars value={l.rating} /> },
+        ]}
+      />
 
       {o.priceMode === 'exclusive' && (
         // Line amounts are before tax here, as on the receipt: the tax is added once, at the foot.
@@ -303,6 +312,7 @@ export function OrderDetailPanel({ orderId, onChanged }: { orderId: string; onCh
           }}
         />
       )}
+      {ask.dialog}
     </div>
   );
 }
@@ -345,8 +355,7 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
         <p className="muted">{t('after.feedback.allRated')}</p>
       ) : (
         <>
-          <label className="field">
-            <span className="field-label">{t('after.item')}</span>
+          <Field label={t('after.item')}>
             <select value={lineId} onChange={(e) => setLineId(e.target.value)} data-testid="feedback-line">
               {open.map((l) => (
                 <option key={l.orderLineId} value={l.orderLineId}>
@@ -354,9 +363,8 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
                 </option>
               ))}
             </select>
-          </label>
-          <div className="field">
-            <span className="field-label">{t('after.rating')}</span>
+          </Field>
+          <Field as="div" label={t('after.rating')}>
             <div className="star-picker" role="radiogroup" aria-label={t('after.rating')}>
               {[1, 2, 3, 4, 5].map((n) => (
                 <button
@@ -373,9 +381,8 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
                 </button>
               ))}
             </div>
-          </div>
-          <label className="field">
-            <span className="field-label">{t('after.feedback.comment')}</span>
+          </Field>
+          <Field label={t('after.feedback.comment')}>
             <textarea
               value={comment}
               maxLength={1000}
@@ -383,7 +390,7 @@ function FeedbackDialog({ detail, onClose }: { detail: OrderDetail; onClose(): v
               onChange={(e) => setComment(e.target.value)}
               data-testid="feedback-comment"
             />
-          </label>
+          </Field>
           <InlineError text={error ? describeAfterError(t, error) : null} />
         </>
       )}

@@ -24,6 +24,8 @@ import { DateField } from '../../components/DateField';
 import { localizedName } from '../../lib/names';
 import { ordersData, refundsData } from '../../data/sales';
 import { catalogData } from '../../data/catalog';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 const PAGE = 25;
 
@@ -115,8 +117,7 @@ export function OrdersScreen() {
               data-testid="orders-search"
             />
             <div className="filter-row">
-              <label className="field">
-                <span className="field-label">{t('after.orders.product')}</span>
+              <Field label={t('after.orders.product')}>
                 <input
                   value={product}
                   onChange={(e) => {
@@ -125,9 +126,8 @@ export function OrdersScreen() {
                   }}
                   data-testid="orders-product"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.from')}</span>
+              </Field>
+              <Field label={t('after.orders.from')}>
                 <DateField
                   value={from}
                   onChange={(iso) => {
@@ -136,9 +136,8 @@ export function OrdersScreen() {
                   }}
                   testId="orders-from"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.to')}</span>
+              </Field>
+              <Field label={t('after.orders.to')}>
                 <DateField
                   value={to}
                   onChange={(iso) => {
@@ -147,9 +146,8 @@ export function OrdersScreen() {
                   }}
                   testId="orders-to"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.min')}</span>
+              </Field>
+              <Field label={t('after.orders.min')}>
                 <input
                   inputMode="decimal"
                   value={min}
@@ -159,9 +157,8 @@ export function OrdersScreen() {
                   }}
                   data-testid="orders-min"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.max')}</span>
+              </Field>
+              <Field label={t('after.orders.max')}>
                 <input
                   inputMode="decimal"
                   value={max}
@@ -171,9 +168,8 @@ export function OrdersScreen() {
                   }}
                   data-testid="orders-max"
                 />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('after.orders.status')}</span>
+              </Field>
+              <Field label={t('after.orders.status')}>
                 <select
                   value={status}
                   onChange={(e) => {
@@ -188,9 +184,8 @@ export function OrdersScreen() {
                     </option>
                   ))}
                 </select>
-              </label>
-              <label className="field">
-                <span className="field-label">{t('online.channel.label')}</span>
+              </Field>
+              <Field label={t('online.channel.label')}>
                 <select
                   value={channel}
                   onChange={(e) => {
@@ -205,52 +200,52 @@ export function OrdersScreen() {
                     </option>
                   ))}
                 </select>
-              </label>
+              </Field>
             </div>
           </div>
           <InlineError text={error ? describeAfterError(t, error) : null} />
-          {page && page.items.length === 0 && <p className="muted">{t('after.orders.none')}</p>}
-          {page && page.items.length > 0 && (
-            <table className="table table-clickable">
-              <thead>
-                <tr>
-                  <th>{t('after.orders.number')}</th>
-                  <th>{t('after.orders.time')}</th>
-                  <th>{t('after.customer.title')}</th>
-                  <th className="num">{t('after.total')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((o) => (
-                  <tr
-                    key={o.id}
-                    className={selected === o.id ? 'row-selected' : ''}
-                    onClick={() => setSelected(o.id)}
-                    data-testid="order-row"
-                  >
-                    <td>
-                      <button type="button" className="link-button" onClick={() => setSelected(o.id)}>
-                        {o.number}
-                      </button>
-                      {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
-                      {o.fulfilment === 'ship' && <span className="badge">{t('after.order.shipsShort')}</span>}
-                      {o.fulfilment === 'pickup' && <span className="badge">{t('online.fulfilment.pickup')}</span>}
-                    </td>
-                    <td>{fmt.dateTime(o.createdAt)}</td>
-                    <td className="ellipsis">{o.customerName ?? ''}</td>
-                    <td className="num">
-                      <strong>{fmt.money(o.total, o.currency)}</strong>
-                      {o.refunded > 0 && (
-                        <small className="muted refunded-note">
-                          <br />−{fmt.money(o.refunded, o.currency)}
-                        </small>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <Table
+            className="table table-clickable"
+            rows={page?.items ?? null}
+            rowKey={(o) => o.id}
+            rowTestId="order-row"
+            rowClassName={(o) => (selected === o.id ? 'row-selected' : '')}
+            onRowClick={(o) => setSelected(o.id)}
+            empty={t('after.orders.none')}
+            columns={[
+              {
+                key: 'number',
+                header: t('after.orders.number'),
+                cell: (o) => (
+                  <>
+                    <button type="button" className="link-button" onClick={() => setSelected(o.id)}>
+                      {o.number}
+                    </button>
+                    {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
+                    {o.fulfilment === 'ship' && <span className="badge">{t('after.order.shipsShort')}</span>}
+                    {o.fulfilment === 'pickup' && <span className="badge">{t('online.fulfilment.pickup')}</span>}
+                  </>
+                ),
+              },
+              { key: 'time', header: t('after.orders.time'), cell: (o) => fmt.dateTime(o.createdAt) },
+              { key: 'customer', header: t('after.customer.title'), className: 'ellipsis', cell: (o) => o.customerName ?? '' },
+              {
+                key: 'total',
+                header: t('after.total'),
+                num: true,
+                cell: (o) => (
+                  <>
+                    <strong>{fmt.money(o.total, o.currency)}</strong>
+                    {o.refunded > 0 && (
+                      <small className="muted refunded-note">
+                        <br />−{fmt.money(o.refunded, o.currency)}
+                      </small>
+                    )}
+                  </>
+                ),
+              },
+            ]}
+          />
           {page && page.total > PAGE && (
             <Pager
               offset={offset}
@@ -429,10 +424,9 @@ function ReceiptlessDialog({ onClose }: { onClose(): void }) {
         ))}
       </div>
       {method === 'store_credit' && !customer && <span className="field-hint">{t('after.receiptless.creditHint')}</span>}
-      <label className="field">
-        <span className="field-label">{t('after.return.reason')}</span>
+      <Field label={t('after.return.reason')}>
         <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
-      </label>
+      </Field>
       <InlineError text={error ? describeAfterError(t, error) : null} />
     </Modal>
   );

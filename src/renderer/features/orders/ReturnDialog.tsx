@@ -12,6 +12,8 @@ import { currencyDigits } from '../../../shared/money';
 import { describeAfterError } from '../aftersale/errors';
 import { localizedName } from '../../lib/names';
 import { exchangesData, refundsData } from '../../data/sales';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 interface Row {
   qtyText: string;
@@ -115,31 +117,40 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
         </>
       }
     >
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('after.item')}</th>
-            <th className="num">{t('after.return.bought')}</th>
-            <th className="num">{t('after.return.returnable')}</th>
-            <th className="num">{t('after.return.qty')}</th>
-            <th>{t('after.return.condition')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => {
-            const row = rows[l.orderLineId]!;
-            const q = parseQty(row.qtyText, l.unit);
-            const bad = q === null || q > l.returnableQty;
-            const each = l.unit === 'each';
-            return (
-              <tr key={l.orderLineId} data-testid="return-line">
-                <td className="ellipsis">
-                  {localizedName(l.name, l.altName, i18n.language).primary}
-                  <small className="muted"> · {fmt.money(l.total, currency)}</small>
-                </td>
-                <td className="num">{formatQtyUnit(l.qty, l.unit, i18n.language)}</td>
-                <td className="num">{formatQty(l.returnableQty, l.unit, i18n.language)}</td>
-                <td className="num">
+      <Table
+        rows={lines}
+        rowKey={(l) => l.orderLineId}
+        rowTestId="return-line"
+        columns={[
+          {
+            key: 'item',
+            header: t('after.item'),
+            className: 'ellipsis',
+            cell: (l) => (
+              <>
+                {localizedName(l.name, l.altName, i18n.language).primary}
+                <small className="muted"> · {fmt.money(l.total, currency)}</small>
+              </>
+            ),
+          },
+          { key: 'bought', header: t('after.return.bought'), num: true, cell: (l) => formatQtyUnit(l.qty, l.unit, i18n.language) },
+          {
+            key: 'returnable',
+            header: t('after.return.returnable'),
+            num: true,
+            cell: (l) => formatQty(l.returnableQty, l.unit, i18n.language),
+          },
+          {
+            key: 'qty',
+            header: t('after.return.qty'),
+            num: true,
+            cell: (l) => {
+              const row = rows[l.orderLineId]!;
+              const q = parseQty(row.qtyText, l.unit);
+              const bad = q === null || q > l.returnableQty;
+              const each = l.unit === 'each';
+              return (
+                <>
                   <div className="qty">
                     {each && (
                       <button
@@ -172,22 +183,29 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
                     )}
                   </div>
                   {bad && <span className="field-error">{t('after.return.tooMany')}</span>}
-                </td>
-                <td>
-                  <select
-                    value={row.writeoff ? 'writeoff' : 'restock'}
-                    onChange={(e) => setRow(l.orderLineId, { writeoff: e.target.value === 'writeoff' })}
-                    data-testid="return-disposition"
-                  >
-                    <option value="restock">{t('after.return.restock')}</option>
-                    <option value="writeoff">{t('after.return.writeoff')}</option>
-                  </select>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                </>
+              );
+            },
+          },
+          {
+            key: 'condition',
+            header: t('after.return.condition'),
+            cell: (l) => {
+              const row = rows[l.orderLineId]!;
+              return (
+                <select
+                  value={row.writeoff ? 'writeoff' : 'restock'}
+                  onChange={(e) => setRow(l.orderLineId, { writeoff: e.target.value === 'writeoff' })}
+                  data-testid="return-disposition"
+                >
+                  <option value="restock">{t('after.return.restock')}</option>
+                  <option value="writeoff">{t('after.return.writeoff')}</option>
+                </select>
+              );
+            },
+          },
+        ]}
+      />
 
       <div className="field-grid">
         <fieldset className="field">
@@ -214,10 +232,9 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
             </span>
           )}
         </fieldset>
-        <label className="field">
-          <span className="field-label">{t('after.return.reason')}</span>
+        <Field label={t('after.return.reason')}>
           <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="return-reason" />
-        </label>
+        </Field>
       </div>
 
       <label className="check">
@@ -238,8 +255,7 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
         </span>
       </label>
       {exchange && owed > 0 && (
-        <label className="field">
-          <span className="field-label">{t('after.return.customerPays', { amount: fmt.money(owed, currency) })}</span>
+        <Field label={t('after.return.customerPays', { amount: fmt.money(owed, currency) })}>
           <div className="input-suffix">
             <input
               inputMode="decimal"
@@ -250,7 +266,7 @@ export function ReturnDialog({ detail, onClose, onDone }: { detail: OrderDetail;
             />
             <span>{currency}</span>
           </div>
-        </label>
+        </Field>
       )}
 
       <div className="totals">

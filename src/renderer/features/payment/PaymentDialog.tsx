@@ -16,6 +16,7 @@ import { CardTender } from '../cards/CardTender';
 import { OfflineNote, QrPanel, ScanPanel, TerminalPanel } from './ProviderTenders';
 import { availableMethods, isOpenTrade } from './trade-text';
 import { AmountField } from './AmountField';
+import { Field } from '../../components/Field';
 
 type Tab = 'cash' | 'card' | 'integrated' | 'scan' | 'qr' | 'terminal' | 'storedValue';
 
@@ -212,8 +213,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
 
           {tab === 'cash' && (
             <div className="tender-panel">
-              <label className="field">
-                <span className="field-label">{t('payment.tendered')}</span>
+              <Field label={t('payment.tendered')}>
                 <div className="input-suffix input-xl">
                   <input
                     ref={cashRef}
@@ -236,7 +236,7 @@ export function PaymentDialog({ onCompleted }: { onCompleted(order: Order): void
                   />
                   <span>{currency}</span>
                 </div>
-              </label>
+              </Field>
               <div className="quick-cash">
                 {quickCashAmounts(before.due, currency).map((amount) => (
                   <button
@@ -324,8 +324,7 @@ function ExternalCard({ due }: { due: number }) {
         autoFocus
       />
       <div className="field-row">
-        <label className="field">
-          <span className="field-label">{t('payment.brand')}</span>
+        <Field label={t('payment.brand')}>
           <select value={brand} onChange={(e) => setBrand(e.target.value)} data-testid="card-brand">
             <option value="">{t('payment.brandNone')}</option>
             {CARD_BRANDS.map((b) => (
@@ -334,9 +333,8 @@ function ExternalCard({ due }: { due: number }) {
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('payment.last4')}</span>
+        </Field>
+        <Field label={t('payment.last4')} error={badLast4 ? t('payment.last4Hint') : undefined}>
           <input
             inputMode="numeric"
             maxLength={4}
@@ -345,8 +343,7 @@ function ExternalCard({ due }: { due: number }) {
             placeholder="1234"
             data-testid="card-last4"
           />
-          {badLast4 && <span className="field-error">{t('payment.last4Hint')}</span>}
-        </label>
+        </Field>
       </div>
       <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={!ok || due === 0} data-testid="card-approved">
         ✓ {t('payment.terminalApproved')}

@@ -7,6 +7,7 @@ import { minorToInput, useFormat } from '../../lib/format';
 import { usePayment } from '../../stores/payment';
 import { isOpenTrade, providerName, tradeFailureReason } from './trade-text';
 import { AmountField } from './AmountField';
+import { Field } from '../../components/Field';
 
 /** A payment code is 16–24 digits; the wedge scanner types them and Enter. */
 const CODE = /^\d{16,24}$/;
@@ -134,8 +135,7 @@ export function ScanPanel({ due, providers }: { due: number; providers: Provider
     <div className="tender-panel" data-testid="scan-panel">
       <p className="muted">{t('pay.scanHint')}</p>
       <ProviderAmount a={a} testId="pay-code-amount" disabled={busy} />
-      <label className="field">
-        <span className="field-label">{t('pay.code')}</span>
+      <Field label={t('pay.code')} error={bad ? t('pay.badCode') : undefined}>
         <input
           ref={codeRef}
           className="input-xl"
@@ -158,8 +158,7 @@ export function ScanPanel({ due, providers }: { due: number; providers: Provider
           aria-invalid={bad}
           data-testid="pay-code-input"
         />
-        {bad && <span className="field-error">{t('pay.badCode')}</span>}
-      </label>
+      </Field>
       <TradeStatus />
     </div>
   );

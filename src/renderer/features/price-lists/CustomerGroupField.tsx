@@ -9,6 +9,7 @@ import { describeError } from '../../lib/errors';
 import { useApp } from '../../stores/app';
 import { customerGroupsData } from '../../data/price-lists';
 import { customersData } from '../../data/customers';
+import { Field } from '../../components/Field';
 
 /** The customer's group on the customer's page: a manager chooses it, a clerk sees it. */
 export function CustomerGroupField({
@@ -48,8 +49,7 @@ export function CustomerGroupField({
     );
   }
   return (
-    <label className="field">
-      <span className="field-label">{t('priceLists.customerGroup')}</span>
+    <Field label={t('priceLists.customerGroup')}>
       <select value={groupId ?? ''} onChange={(e) => void set(e.target.value)} data-testid="customer-group">
         <option value="">{t('priceLists.noGroup')}</option>
         {groups.map((g) => (
@@ -59,6 +59,6 @@ export function CustomerGroupField({
         ))}
       </select>
       <InlineError text={error ? describeError(t, error) : null} />
-    </label>
+    </Field>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PromotionRecord } from '../../../shared/api/promotions';
 import type { CustomerGroup } from '../../../shared/api/price-lists';
 import { DateField } from '../../components/DateField';
+import { Field as SharedField } from '../../components/Field';
 import { InlineError } from '../../components/ErrorBanner';
 import { describeError, validationIssues } from '../../lib/errors';
 import { CategoryPicker, ProductPicker, ProductSearch, productLabel, type PickedProduct } from './Pickers';
@@ -40,18 +41,9 @@ function fieldOf(path: string): string | null {
   return FIELD_PATHS.filter((f) => p === f || p.startsWith(`${f}.`)).sort((a, b) => b.length - a.length)[0] ?? null;
 }
 
-function Field({ label, error, children, testId }: { label: string; error?: string; children: ReactNode; testId?: string }) {
-  return (
-    <div className={`field${error ? ' field-invalid' : ''}`} data-testid={testId}>
-      <span className="field-label">{label}</span>
-      {children}
-      {error && (
-        <span className="field-error" role="alert" data-testid="promo-field-error">
-          {error}
-        </span>
-      )}
-    </div>
-  );
+/** The promotion form's fields hold groups (tiers, a bundle's items), so they are not one label. */
+function Field(props: { label: string; error?: string; children: ReactNode; testId?: string }) {
+  return <SharedField as="div" errorTestId="promo-field-error" {...props} />;
 }
 
 /**

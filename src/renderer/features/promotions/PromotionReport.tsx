@@ -8,6 +8,7 @@ import { describeError } from '../../lib/errors';
 import { useFormat } from '../../lib/format';
 import { promotionName, storeDay } from './summary';
 import { promotionsData } from '../../data/promotions';
+import { Table } from '../../components/Table';
 
 /** What each promotion gave over a period of business days, in the store's currency. */
 export function PromotionReport() {
@@ -61,34 +62,33 @@ export function PromotionReport() {
         </button>
       </form>
       <InlineError text={error ? describeError(t, error) : null} testId="promo-report-error" />
-      {report && report.rows.length === 0 && <p className="muted">{t('promotions.report.none')}</p>}
-      {report && report.rows.length > 0 && (
-        <table className="table" data-testid="promo-report-table">
-          <thead>
-            <tr>
-              <th>{t('promotions.report.promotion')}</th>
-              <th className="num">{t('promotions.report.sales')}</th>
-              <th className="num">{t('promotions.report.units')}</th>
-              <th className="num">{t('promotions.report.discount')}</th>
-              <th className="num">{t('promotions.report.customers')}</th>
-              <th className="num">{t('promotions.report.revenue')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.rows.map((r) => (
-              <tr key={r.promotionId} data-testid="promo-report-row">
-                <td>{promotionName(r, i18n.language)}</td>
-                <td className="num">{r.sales}</td>
-                <td className="num">{new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 3 }).format(r.units / 1000)}</td>
-                <td className="num" data-testid="promo-report-discount">
-                  {fmt.money(r.discount, report.currency)}
-                </td>
-                <td className="num">{r.customers}</td>
-                <td className="num">{fmt.money(r.revenue, report.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {report && (
+        <Table
+          testId="promo-report-table"
+          rows={report.rows}
+          rowKey={(r) => r.promotionId}
+          rowTestId="promo-report-row"
+          empty={t('promotions.report.none')}
+          columns={[
+            { key: 'promotion', header: t('promotions.report.promotion'), cell: (r) => promotionName(r, i18n.language) },
+            { key: 'sales', header: t('promotions.report.sales'), num: true, cell: (r) => r.sales },
+            {
+              key: 'units',
+              header: t('promotions.report.units'),
+              num: true,
+              cell: (r) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 3 }).format(r.units / 1000),
+            },
+            {
+              key: 'discount',
+              header: t('promotions.report.discount'),
+              num: true,
+              testId: 'promo-report-discount',
+              cell: (r) => fmt.money(r.discount, report.currency),
+            },
+            { key: 'customers', header: t('promotions.report.customers'), num: true, cell: (r) => r.customers },
+            { key: 'revenue', header: t('promotions.report.revenue'), num: true, cell: (r) => fmt.money(r.revenue, report.currency) },
+          ]}
+        />
       )}
     </section>
   );

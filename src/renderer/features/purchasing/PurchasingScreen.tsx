@@ -18,6 +18,8 @@ import { TopBar } from '../../components/TopBar';
 import { catalogData } from '../../data/catalog';
 import { purchaseOrdersData, suppliersData } from '../../data/purchasing';
 import { stockData } from '../../data/inventory';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 type Tab = 'orders' | 'low' | 'suppliers';
 
@@ -170,107 +172,61 @@ function ReceivePanel({ order, onChanged }: { order: PurchaseOrder; onChanged(o:
 }
 
 /** A draft's line: quantity and unit cost edited in place (saved on Enter or leaving the box), or removed. */
-function DraftLineCells({
+/** A draft line's ordered quantity or unit cost, saved when the box is left or Enter is pressed. */
+function DraftLineInput({
   order,
   line,
+  field,
   onChanged,
 }: {
   order: PurchaseOrder;
   line: PurchaseOrder['items'][number];
+  field: 'qty' | 'unitCost';
   onChanged(o: PurchaseOrder): void;
 }) {
   const { t, i18n } = useTranslation();
-  const fmt = useFormat();
   const notify = useNotify();
   const currency = useApp((s) => s.settings?.currency ?? 'USD');
-  const qtyText = formatQty(line.qtyOrdered, line.unit, 'en');
-  const costText = minorToInput(line.unitCost, currencyDigits(currency));
-  const [qty, setQty] = useState(qtyText);
-  const [cost, setCost] = useState(costText);
+  const saved = field === 'qty' ? formatQty(line.qtyOrdered, line.unit, 'en') : minorToInput(line.unitCost, currencyDigits(currency));
+  const [text, setText] = useState(saved);
   const name = localizedName(line.name, line.altName, i18n.language).primary;
 
-  const save = async (change: { qty?: number; unitCost?: number; remove?: boolean }) => {
-    const r = await purchaseOrdersData.updateLine({ id: order.id, lineId: line.id, ...change });
-    if (r.ok) onChanged(r.value);
-    else {
-      setQty(qtyText);
-      setCost(costText);
-      notify.error(r.error);
+  const commit = () => {
+    if (text.trim() === saved) return;
+    const value = field === 'qty' ? parseQty(text, line.unit) || null : parseMoney(text, currency);
+    if (value === null) {
+      setText(saved);
+      return notify.message('error', field === 'qty' ? 'inv.common.qty' : 'inv.purchasing.unitCost');
     }
-  };
-  const saveQty = () => {
-    if (qty.trim() === qtyText) return;
-    const n = parseQty(qty, line.unit);
-    if (!n) {
-      setQty(qtyText);
-      return notify.message('error', 'inv.common.qty');
-    }
-    void save({ qty: n });
-  };
-  const saveCost = () => {
-    if (cost.trim() === costText) return;
-    const minor = parseMoney(cost, currency);
-    if (minor === null) {
-      setCost(costText);
-      return notify.message('error', 'inv.purchasing.unitCost');
-    }
-    void save({ unitCost: minor });
-  };
-  const onEnter = (commit: () => void) => (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      commit();
-    }
+    void purchaseOrdersData.updateLine({ id: order.id, lineId: line.id, [field]: value }).then((r) => {
+      if (r.ok) onChanged(r.value);
+      else {
+        setText(saved);
+        notify.error(r.error);
+      }
+    });
   };
   return (
-    <>
-      <td className="num">
-        <input
-          className="qty-field"
-          inputMode="decimal"
-          value={qty}
-          onChange={(e) => setQty(e.target.value)}
-          onBlur={saveQty}
-          onKeyDown={onEnter(saveQty)}
-          aria-label={t('inv.purchasing.qtyOf', { name })}
-          data-testid="po-line-qty"
-        />
-      </td>
-      <td className="num" />
-      <td className="num" />
-      <td className="num" />
-      <td className="num">
-        <input
-          className="qty-field"
-          inputMode="decimal"
-          value={cost}
-          onChange={(e) => setCost(e.target.value)}
-          onBlur={saveCost}
-          onKeyDown={onEnter(saveCost)}
-          aria-label={t('inv.purchasing.costOf', { name })}
-          data-testid="po-line-cost"
-        />
-      </td>
-      <td className="num" data-testid="po-line-total">
-        {fmt.money(Math.round((line.qtyOrdered * line.unitCost) / 1000))}
-      </td>
-      <td>
-        <button
-          type="button"
-          className="btn btn-ghost btn-sm btn-danger"
-          onClick={() => void save({ remove: true })}
-          aria-label={t('inv.purchasing.removeLineOf', { name })}
-          data-testid="po-line-remove"
-        >
-          {t('inv.purchasing.removeLine')}
-        </button>
-      </td>
-    </>
+    <input
+      className="qty-field"
+      inputMode="decimal"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e: KeyboardEvent<HTMLInputElement>) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          commit();
+        }
+      }}
+      aria-label={t(field === 'qty' ? 'inv.purchasing.qtyOf' : 'inv.purchasing.costOf', { name })}
+      data-testid={field === 'qty' ? 'po-line-qty' : 'po-line-cost'}
+    />
   );
 }
 
 function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const notify = useNotify();
   const [order, setShown] = useState<PurchaseOrder | null>(null);
@@ -354,46 +310,76 @@ function OrderDialog({ id, onClose, onChanged }: { id: string; onClose(): void; 
       {order.status === 'draft' && <AddLine order={order} onChanged={setOrder} />}
       {receiving && <ReceivePanel order={order} onChanged={setOrder} />}
       <div className="scroll-box">
-        <table className="table" data-testid="po-lines">
-          <thead>
-            <tr>
-              <th>{t('inv.common.sku')}</th>
-              <th>{t('inv.common.name')}</th>
-              <th className="num">{t('inv.purchasing.ordered')}</th>
-              <th className="num">{t('inv.purchasing.received')}</th>
-              <th className="num">{t('inv.purchasing.over')}</th>
-              <th className="num">{t('inv.purchasing.short')}</th>
-              <th className="num">{t('inv.purchasing.unitCost')}</th>
-              <th className="num">{t('inv.purchasing.lineTotal')}</th>
-              {draft && <th aria-label={t('inv.purchasing.removeLine')} />}
-            </tr>
-          </thead>
-          <tbody>
-            {order.items.map((l) => (
-              <tr key={l.id} data-testid="po-line">
-                <td>{l.sku}</td>
-                <td>
-                  <LocalName name={l.name} altName={l.altName} />
-                </td>
-                {draft ? (
-                  // Keyed by the saved values, so the boxes start afresh from what the server kept.
-                  <DraftLineCells key={`${l.qtyOrdered}:${l.unitCost}`} order={order} line={l} onChanged={setOrder} />
-                ) : (
-                  <>
-                    <td className="num">{fmt.qtyUnit(l.qtyOrdered, l.unit)}</td>
-                    <td className="num" data-testid="po-line-received">
-                      {fmt.qty(l.qtyReceived, l.unit)}
-                    </td>
-                    <td className="num">{l.over ? fmt.qty(l.over, l.unit) : ''}</td>
-                    <td className="num">{l.short ? fmt.qty(l.short, l.unit) : ''}</td>
-                    <td className="num">{fmt.money(l.unitCost)}</td>
-                    <td className="num">{fmt.money(Math.round((l.qtyOrdered * l.unitCost) / 1000))}</td>
-                  </>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          testId="po-lines"
+          rows={order.items}
+          // Keyed by the saved values too, so a draft's boxes start afresh from what the server kept.
+          rowKey={(l) => `${l.id}:${l.qtyOrdered}:${l.unitCost}`}
+          rowTestId="po-line"
+          columns={[
+            { key: 'sku', header: t('inv.common.sku'), cell: (l) => l.sku },
+            { key: 'name', header: t('inv.common.name'), cell: (l) => <LocalName name={l.name} altName={l.altName} /> },
+            {
+              key: 'ordered',
+              header: t('inv.purchasing.ordered'),
+              num: true,
+              cell: (l) =>
+                draft ? <DraftLineInput order={order} line={l} field="qty" onChanged={setOrder} /> : fmt.qtyUnit(l.qtyOrdered, l.unit),
+            },
+            {
+              key: 'received',
+              header: t('inv.purchasing.received'),
+              num: true,
+              testId: draft ? undefined : 'po-line-received',
+              cell: (l) => (draft ? null : fmt.qty(l.qtyReceived, l.unit)),
+            },
+            { key: 'over', header: t('inv.purchasing.over'), num: true, cell: (l) => (!draft && l.over ? fmt.qty(l.over, l.unit) : '') },
+            {
+              key: 'short',
+              header: t('inv.purchasing.short'),
+              num: true,
+              cell: (l) => (!draft && l.short ? fmt.qty(l.short, l.unit) : ''),
+            },
+            {
+              key: 'unitCost',
+              header: t('inv.purchasing.unitCost'),
+              num: true,
+              cell: (l) =>
+                draft ? <DraftLineInput order={order} line={l} field="unitCost" onChanged={setOrder} /> : fmt.money(l.unitCost),
+            },
+            {
+              key: 'total',
+              header: t('inv.purchasing.lineTotal'),
+              num: true,
+              testId: draft ? 'po-line-total' : undefined,
+              cell: (l) => fmt.money(Math.round((l.qtyOrdered * l.unitCost) / 1000)),
+            },
+            ...(draft
+              ? [
+                  {
+                    key: 'remove',
+                    header: <span className="sr-only">{t('inv.purchasing.removeLine')}</span>,
+                    cell: (l: PurchaseOrder['items'][number]) => (
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm btn-danger"
+                        onClick={() =>
+                          void purchaseOrdersData.updateLine({ id: order.id, lineId: l.id, remove: true }).then((r) => {
+                            if (r.ok) setOrder(r.value);
+                            else notify.error(r.error);
+                          })
+                        }
+                        aria-label={t('inv.purchasing.removeLineOf', { name: localizedName(l.name, l.altName, i18n.language).primary })}
+                        data-testid="po-line-remove"
+                      >
+                        {t('inv.purchasing.removeLine')}
+                      </button>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
       </div>
       <p className="right">
         <strong data-testid="po-total">
@@ -444,40 +430,28 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
           {t('inv.purchasing.newOrder')}
         </button>
       </div>
-      <table className="table table-clickable" data-testid="po-list">
-        <thead>
-          <tr>
-            <th>{t('inv.purchasing.number')}</th>
-            <th>{t('inv.common.supplier')}</th>
-            <th>{t('inv.common.location')}</th>
-            <th>{t('inv.common.status')}</th>
-            <th className="num">{t('inv.purchasing.lines')}</th>
-            <th className="num">{t('inv.common.total')}</th>
-            <th>{t('inv.common.date')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id} onClick={() => onOpen(r.id)} data-testid="po-row">
-              <td>{r.number}</td>
-              <td>{r.supplierName}</td>
-              <td>{r.locationName}</td>
-              <td>
-                <StatusBadge status={r.status} />
-              </td>
-              <td className="num">{r.lines}</td>
-              <td className="num">{fmt.money(r.total)}</td>
-              <td className="muted">{fmt.dateTime(r.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows.length === 0 && <p className="muted">{t('inv.common.none')}</p>}
+      <Table
+        className="table table-clickable"
+        testId="po-list"
+        rows={rows}
+        rowKey={(r) => r.id}
+        rowTestId="po-row"
+        onRowClick={(r) => onOpen(r.id)}
+        empty={t('inv.common.none')}
+        columns={[
+          { key: 'number', header: t('inv.purchasing.number'), cell: (r) => r.number },
+          { key: 'supplier', header: t('inv.common.supplier'), cell: (r) => r.supplierName },
+          { key: 'location', header: t('inv.common.location'), cell: (r) => r.locationName },
+          { key: 'status', header: t('inv.common.status'), cell: (r) => <StatusBadge status={r.status} /> },
+          { key: 'lines', header: t('inv.purchasing.lines'), num: true, cell: (r) => r.lines },
+          { key: 'total', header: t('inv.common.total'), num: true, cell: (r) => fmt.money(r.total) },
+          { key: 'date', header: t('inv.common.date'), className: 'muted', cell: (r) => fmt.dateTime(r.createdAt) },
+        ]}
+      />
       {creating && (
         <Modal title={t('inv.purchasing.newOrder')} onClose={() => setCreating(false)} size="sm">
           <div className="stack">
-            <label className="field">
-              <span className="field-label">{t('inv.common.supplier')}</span>
+            <Field label={t('inv.common.supplier')}>
               <select value={supplierId} onChange={(e) => setSupplierId(e.target.value)} data-testid="po-new-supplier">
                 {active.map((s) => (
                   <option key={s.id} value={s.id}>
@@ -485,9 +459,8 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field-label">{t('inv.common.location')}</span>
+            </Field>
+            <Field label={t('inv.common.location')}>
               <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
                 {locations
                   .filter((l) => !l.archived)
@@ -497,7 +470,7 @@ function Orders({ onOpen, refresh }: { onOpen(id: string): void; refresh: number
                     </option>
                   ))}
               </select>
-            </label>
+            </Field>
             {active.length === 0 && (
               <p className="notice" data-testid="po-no-suppliers">
                 {t('inv.err.noSuppliers')}
@@ -596,38 +569,29 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
         </button>
         <span className="muted">{t('inv.stock.count', { count: total })}</span>
       </div>
-      <table className="table" data-testid="low-list">
-        <thead>
-          <tr>
-            <th>{t('inv.common.sku')}</th>
-            <th>{t('inv.common.name')}</th>
-            <th className="num">{t('inv.common.qty')}</th>
-            <th className="num">{t('inv.common.reorderPoint')}</th>
-            <th className="num">{t('inv.purchasing.onOrder')}</th>
-            <th className="num">{t('inv.purchasing.dailySales')}</th>
-            <th className="num">{t('inv.purchasing.suggested')}</th>
-            <th>{t('inv.common.supplier')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.productId}@${r.locationId}`} data-testid="low-row">
-              <td>{r.sku}</td>
-              <td>
-                <LocalName name={r.name} altName={r.altName} />
-              </td>
-              <td className="num stock-low">{fmt.qtyUnit(r.qty, r.unit)}</td>
-              <td className="num">{fmt.qty(r.reorderPoint, r.unit)}</td>
-              <td className="num">{r.onOrder ? fmt.qty(r.onOrder, r.unit) : ''}</td>
-              <td className="num">{fmt.qty(r.dailySales, 'kg')}</td>
-              <td className="num">
-                <strong>{r.suggestedQty ? fmt.qtyUnit(r.suggestedQty, r.unit) : '—'}</strong>
-              </td>
-              <td>{r.supplierName ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        testId="low-list"
+        rows={loaded ? rows : null}
+        rowKey={(r) => `${r.productId}@${r.locationId}`}
+        rowTestId="low-row"
+        empty={t('inv.purchasing.lowEmpty')}
+        emptyTestId="low-empty"
+        columns={[
+          { key: 'sku', header: t('inv.common.sku'), cell: (r) => r.sku },
+          { key: 'name', header: t('inv.common.name'), cell: (r) => <LocalName name={r.name} altName={r.altName} /> },
+          { key: 'qty', header: t('inv.common.qty'), num: true, className: 'stock-low', cell: (r) => fmt.qtyUnit(r.qty, r.unit) },
+          { key: 'reorderPoint', header: t('inv.common.reorderPoint'), num: true, cell: (r) => fmt.qty(r.reorderPoint, r.unit) },
+          { key: 'onOrder', header: t('inv.purchasing.onOrder'), num: true, cell: (r) => (r.onOrder ? fmt.qty(r.onOrder, r.unit) : '') },
+          { key: 'dailySales', header: t('inv.purchasing.dailySales'), num: true, cell: (r) => fmt.qty(r.dailySales, 'kg') },
+          {
+            key: 'suggested',
+            header: t('inv.purchasing.suggested'),
+            num: true,
+            cell: (r) => <strong>{r.suggestedQty ? fmt.qtyUnit(r.suggestedQty, r.unit) : '—'}</strong>,
+          },
+          { key: 'supplier', header: t('inv.common.supplier'), cell: (r) => r.supplierName ?? '' },
+        ]}
+      />
       {total > LOW_PAGE && (
         <Pager
           offset={offset}
@@ -636,11 +600,6 @@ function LowStock({ onOpen }: { onOpen(id: string): void }) {
           onOffset={setOffset}
           label={(from, to, all) => t('after.pager', { from, to, total: all })}
         />
-      )}
-      {loaded && rows.length === 0 && (
-        <p className="muted" data-testid="low-empty">
-          {t('inv.purchasing.lowEmpty')}
-        </p>
       )}
     </>
   );
@@ -690,28 +649,27 @@ function Suppliers() {
         </button>
       </form>
       <InlineError text={error ? describeError(t, error) : null} />
-      <table className="table">
-        <tbody>
-          {(rows ?? []).map((s) => (
-            <tr key={s.id} className={s.archived ? 'row-muted' : ''}>
-              <td>{s.name}</td>
-              <td>{s.contact ?? ''}</td>
-              <td>{s.email ?? ''}</td>
-              <td>{s.phone ?? ''}</td>
-              <td>
-                <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(s)}>
-                  {s.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows?.length === 0 && (
-        <p className="muted" data-testid="suppliers-empty">
-          {t('inv.purchasing.suppliersEmpty')}
-        </p>
-      )}
+      <Table
+        rows={rows}
+        rowKey={(s) => s.id}
+        rowClassName={(s) => (s.archived ? 'row-muted' : '')}
+        empty={t('inv.purchasing.suppliersEmpty')}
+        emptyTestId="suppliers-empty"
+        columns={[
+          { key: 'name', cell: (s) => s.name },
+          { key: 'contact', cell: (s) => s.contact ?? '' },
+          { key: 'email', cell: (s) => s.email ?? '' },
+          { key: 'phone', cell: (s) => s.phone ?? '' },
+          {
+            key: 'archive',
+            cell: (s) => (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggle(s)}>
+                {s.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
+              </button>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { useFormat } from '../../lib/format';
 import { useNotify } from '../../stores/notify';
 import { describeAfterError } from '../aftersale/errors';
 import { Stars } from '../orders/OrderDetailPanel';
+import { Field } from '../../components/Field';
 
 type Filter = 'all' | 'visible' | 'hidden';
 const PAGE = 50;
@@ -155,10 +156,9 @@ export function OnlineReviews() {
           <p>
             <Stars value={hiding.rating} /> {hiding.comment}
           </p>
-          <label className="field">
-            <span>{t('reviews.reason')}</span>
+          <Field label={t('reviews.reason')}>
             <input value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} data-testid="review-hide-reason" />
-          </label>
+          </Field>
           <InlineError text={hideError ? describeAfterError(t, hideError) : null} />
         </Modal>
       )}

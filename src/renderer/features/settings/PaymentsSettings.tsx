@@ -7,6 +7,7 @@ import { describeError } from '../../lib/errors';
 import { useNotify } from '../../stores/notify';
 import { useApp } from '../../stores/app';
 import { paymentsData } from '../../data/payments';
+import { Field } from '../../components/Field';
 
 const PROVIDERS: PaymentProviderId[] = ['alipay', 'wechat', 'stripe'];
 const MODES: PaymentMode[] = ['training', 'sandbox', 'production'];
@@ -158,8 +159,7 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
         </p>
       )}
       <div className="pay-settings-grid">
-        <label className="field">
-          <span className="field-label">{t('pay.settings.mode')}</span>
+        <Field label={t('pay.settings.mode')}>
           <select value={mode} onChange={(e) => setMode(e.target.value as PaymentMode)} data-testid={`pay-mode-${p}`}>
             {MODES.map((m) => (
               <option key={m} value={m}>
@@ -167,10 +167,9 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         {FIELDS[p].map((f) => (
-          <label className="field" key={f}>
-            <span className="field-label">{t(`pay.settings.field.${f}`)}</span>
+          <Field label={t(`pay.settings.field.${f}`)} key={f} error={missing.includes(f) ? t('pay.settings.required') : undefined}>
             {f === 'keyMode' ? (
               <select
                 value={fields[f] ?? 'publicKey'}
@@ -191,8 +190,7 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
                 data-testid={`pay-field-${p}-${f}`}
               />
             )}
-            {missing.includes(f) && <span className="field-error">{t('pay.settings.required')}</span>}
-          </label>
+          </Field>
         ))}
       </div>
       <div className="pay-settings-secrets">
@@ -201,8 +199,7 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
           const edit = secrets[s];
           const editing = edit?.kind === 'replace' || (!stored && edit?.kind !== 'remove');
           return (
-            <div className="field" key={s} data-testid={`pay-secret-${p}-${s}`}>
-              <span className="field-label">{t(`pay.settings.secret.${s}`)}</span>
+            <Field as="div" key={s} label={t(`pay.settings.secret.${s}`)} testId={`pay-secret-${p}-${s}`}>
               <div className="secret-row">
                 {stored && !edit && (
                   <>
@@ -263,7 +260,7 @@ function ProviderForm({ view, onSaved }: { view: ProviderConfigView; onSaved(con
                   </button>
                 )}
               </div>
-            </div>
+            </Field>
           );
         })}
       </div>
@@ -335,16 +332,16 @@ function CashierTimeout({ config, onSaved }: { config: PaymentsConfigView; onSav
   };
   return (
     <div className="pay-timeout-row">
-      <label className="field">
-        <span className="field-label">{t('pay.settings.cashierTimeout')}</span>
+      <Field
+        label={t('pay.settings.cashierTimeout')}
+        hint={bad ? undefined : t('pay.settings.cashierTimeoutHint')}
+        error={bad ? t('pay.settings.timeoutRange') : undefined}
+      >
         <div className="input-suffix">
           <input inputMode="numeric" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={bad} data-testid="pay-timeout" />
           <span>{t('pay.settings.seconds')}</span>
         </div>
-        <span className={bad ? 'field-error' : 'field-hint'}>
-          {bad ? t('pay.settings.timeoutRange') : t('pay.settings.cashierTimeoutHint')}
-        </span>
-      </label>
+      </Field>
       <button
         type="button"
         className="btn btn-secondary"

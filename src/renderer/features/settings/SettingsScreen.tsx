@@ -16,6 +16,8 @@ import { TaxRatesAdmin } from './TaxRates';
 import { PaymentsSettings } from './PaymentsSettings';
 import { settingsData, staffData } from '../../data/admin';
 import { PUBLIC_ADDRESS } from '../../../shared/receipt-link';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 const ROLES: StaffRole[] = ['clerk', 'manager', 'admin'];
 
@@ -96,13 +98,10 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
     <form className="card settings-card" onSubmit={(e) => void save(e)} noValidate>
       <h2>{t('settings.store')}</h2>
       <div className="field-grid">
-        <label className={`field${err('storeName') ? ' field-invalid' : ''}`}>
-          <span className="field-label">{t('setup.storeName')}</span>
+        <Field label={t('setup.storeName')} error={err('storeName')}>
           <input value={storeName} maxLength={120} onChange={(e) => setStoreName(e.target.value)} data-testid="settings-store-name" />
-          {err('storeName') && <span className="field-error">{err('storeName')}</span>}
-        </label>
-        <label className="field">
-          <span className="field-label">{t('common.language')}</span>
+        </Field>
+        <Field label={t('common.language')}>
           <select
             value={language}
             onChange={(e) => isLanguage(e.target.value) && setLanguage(e.target.value)}
@@ -114,9 +113,8 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
               </option>
             ))}
           </select>
-        </label>
-        <label className={`field${err('discountLimitBp') ? ' field-invalid' : ''}`}>
-          <span className="field-label">{t('settings.discountLimit')}</span>
+        </Field>
+        <Field label={t('settings.discountLimit')} hint={t('settings.discountLimitHint')} error={err('discountLimitBp')}>
           <div className="input-suffix">
             <input
               inputMode="decimal"
@@ -126,11 +124,8 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
             />
             <span>%</span>
           </div>
-          <span className="field-hint">{t('settings.discountLimitHint')}</span>
-          {err('discountLimitBp') && <span className="field-error">{err('discountLimitBp')}</span>}
-        </label>
-        <label className={`field${err('idleLockMinutes') ? ' field-invalid' : ''}`}>
-          <span className="field-label">{t('settings.idleLock')}</span>
+        </Field>
+        <Field label={t('settings.idleLock')} error={err('idleLockMinutes')}>
           <div className="input-suffix">
             <input
               inputMode="numeric"
@@ -140,16 +135,12 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
             />
             <span>{t('settings.minutes')}</span>
           </div>
-          {err('idleLockMinutes') && <span className="field-error">{err('idleLockMinutes')}</span>}
-        </label>
+        </Field>
       </div>
-      <label className={`field${err('receiptFooter') ? ' field-invalid' : ''}`}>
-        <span className="field-label">{t('settings.footer')}</span>
+      <Field label={t('settings.footer')} error={err('receiptFooter')}>
         <textarea value={footer} maxLength={200} rows={2} onChange={(e) => setFooter(e.target.value)} data-testid="settings-footer" />
-        {err('receiptFooter') && <span className="field-error">{err('receiptFooter')}</span>}
-      </label>
-      <label className={`field${err('shopAddress') ? ' field-invalid' : ''}`}>
-        <span className="field-label">{t('settings.shopAddress')}</span>
+      </Field>
+      <Field label={t('settings.shopAddress')} error={err('shopAddress')}>
         <input
           value={shopAddress}
           maxLength={300}
@@ -157,11 +148,9 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
           onChange={(e) => setShopAddress(e.target.value)}
           data-testid="settings-shop-address"
         />
-        {err('shopAddress') && <span className="field-error">{err('shopAddress')}</span>}
-      </label>
+      </Field>
 
-      <label className="field">
-        <span className="field-label">{t('inv.settings.negativeStock')}</span>
+      <Field label={t('inv.settings.negativeStock')}>
         <select
           value={negativeStock}
           onChange={(e) => setNegativeStock(e.target.value === 'block' ? 'block' : 'allow')}
@@ -170,7 +159,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
           <option value="allow">{t('inv.settings.allow')}</option>
           <option value="block">{t('inv.settings.block')}</option>
         </select>
-      </label>
+      </Field>
 
       <fieldset className="field printer-fieldset">
         <legend className="field-label">{t('settings.printer')}</legend>
@@ -180,28 +169,23 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
         </label>
         {printerOn && (
           <div className="field-grid">
-            <label className={`field${err('printer.host') ? ' field-invalid' : ''}`}>
-              <span className="field-label">{t('settings.printerHost')}</span>
+            <Field label={t('settings.printerHost')} error={err('printer.host')}>
               <input
                 value={host}
                 onChange={(e) => setHost(e.target.value)}
                 placeholder="192.168.1.50"
                 data-testid="settings-printer-host"
               />
-              {err('printer.host') && <span className="field-error">{err('printer.host')}</span>}
-            </label>
-            <label className={`field${err('printer.port') ? ' field-invalid' : ''}`}>
-              <span className="field-label">{t('settings.printerPort')}</span>
+            </Field>
+            <Field label={t('settings.printerPort')} error={err('printer.port')}>
               <input
                 inputMode="numeric"
                 value={port}
                 onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))}
                 data-testid="settings-printer-port"
               />
-              {err('printer.port') && <span className="field-error">{err('printer.port')}</span>}
-            </label>
-            <div className="field">
-              <span className="field-label">{t('settings.paperWidth')}</span>
+            </Field>
+            <Field as="div" label={t('settings.paperWidth')}>
               <div className="segmented">
                 {([58, 80] as const).map((w) => (
                   <button
@@ -215,7 +199,7 @@ function StoreForm({ settings }: { settings: StoreSettings }) {
                   </button>
                 ))}
               </div>
-            </div>
+            </Field>
           </div>
         )}
       </fieldset>
@@ -333,88 +317,90 @@ function StaffAdmin() {
   return (
     <section className="card settings-card">
       <h2>{t('settings.staff')}</h2>
-      {staff === null ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : (
-        <table className="table staff-table">
-          <thead>
-            <tr>
-              <th>{t('settings.name')}</th>
-              <th>{t('settings.role')}</th>
-              <th>{t('settings.status')}</th>
-              <th className="num">{t('settings.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {staff.map((s) => {
-              const locked = s.lockedUntil !== null && s.lockedUntil > now;
-              return (
-                <tr key={s.id} className={s.active ? '' : 'row-muted'} data-testid="staff-row">
-                  <td className="ellipsis" title={s.name}>
-                    {s.name}
-                    {s.id === me && <small className="muted"> ({t('settings.you')})</small>}
-                  </td>
-                  <td>
-                    <select
-                      value={s.role}
-                      disabled={s.id === me}
-                      onChange={(e) => void update({ staffId: s.id, role: e.target.value as StaffRole })}
-                      aria-label={t('settings.role')}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {t(`roles.${r}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    {!s.active ? (
-                      <span className="badge">{t('settings.inactive')}</span>
-                    ) : locked && s.lockedUntil ? (
-                      <span className="badge badge-warn" title={fmt.dateTime(s.lockedUntil)}>
-                        {t('signin.lockedShort', { minutes: minutesUntil(s.lockedUntil, now) })}
-                      </span>
-                    ) : (
-                      <span className="badge badge-ok">{t('settings.active')}</span>
-                    )}
-                  </td>
-                  <td className="num actions-cell">
-                    {locked && (
-                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => void update({ staffId: s.id, unlock: true })}>
-                        {t('settings.unlock')}
-                      </button>
-                    )}
-                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => setResetFor(s)}>
-                      {t('settings.resetPin')}
-                    </button>
-                    {s.id !== me && (
-                      <button
-                        type="button"
-                        className="btn btn-ghost btn-sm"
-                        onClick={() => void update({ staffId: s.id, active: !s.active })}
-                      >
-                        {s.active ? t('settings.deactivate') : t('settings.activate')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="table staff-table"
+        rows={staff}
+        rowKey={(s) => s.id}
+        loading={t('common.loading')}
+        rowTestId="staff-row"
+        rowClassName={(s) => (s.active ? '' : 'row-muted')}
+        columns={[
+          {
+            key: 'name',
+            header: t('settings.name'),
+            className: 'ellipsis',
+            cell: (s) => (
+              <span title={s.name}>
+                {s.name}
+                {s.id === me && <small className="muted"> ({t('settings.you')})</small>}
+              </span>
+            ),
+          },
+          {
+            key: 'role',
+            header: t('settings.role'),
+            cell: (s) => (
+              <select
+                value={s.role}
+                disabled={s.id === me}
+                onChange={(e) => void update({ staffId: s.id, role: e.target.value as StaffRole })}
+                aria-label={t('settings.role')}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`roles.${r}`)}
+                  </option>
+                ))}
+              </select>
+            ),
+          },
+          {
+            key: 'status',
+            header: t('settings.status'),
+            cell: (s) =>
+              !s.active ? (
+                <span className="badge">{t('settings.inactive')}</span>
+              ) : s.lockedUntil !== null && s.lockedUntil > now ? (
+                <span className="badge badge-warn" title={fmt.dateTime(s.lockedUntil)}>
+                  {t('signin.lockedShort', { minutes: minutesUntil(s.lockedUntil, now) })}
+                </span>
+              ) : (
+                <span className="badge badge-ok">{t('settings.active')}</span>
+              ),
+          },
+          {
+            key: 'actions',
+            header: t('settings.actions'),
+            num: true,
+            className: 'actions-cell',
+            cell: (s) => (
+              <>
+                {s.lockedUntil !== null && s.lockedUntil > now && (
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void update({ staffId: s.id, unlock: true })}>
+                    {t('settings.unlock')}
+                  </button>
+                )}
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => setResetFor(s)}>
+                  {t('settings.resetPin')}
+                </button>
+                {s.id !== me && (
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void update({ staffId: s.id, active: !s.active })}>
+                    {s.active ? t('settings.deactivate') : t('settings.activate')}
+                  </button>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
 
       <form className="staff-create" onSubmit={(e) => void create(e)} noValidate>
         <h3>{t('settings.addStaff')}</h3>
         <div className="field-grid field-grid-4">
-          <label className={`field${err('name') ? ' field-invalid' : ''}`}>
-            <span className="field-label">{t('settings.name')}</span>
+          <Field label={t('settings.name')} error={err('name')}>
             <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="staff-new-name" />
-            {err('name') && <span className="field-error">{err('name')}</span>}
-          </label>
-          <label className="field">
-            <span className="field-label">{t('settings.role')}</span>
+          </Field>
+          <Field label={t('settings.role')}>
             <select value={role} onChange={(e) => setRole(e.target.value as StaffRole)} data-testid="staff-new-role">
               {ROLES.map((r) => (
                 <option key={r} value={r}>
@@ -422,9 +408,8 @@ function StaffAdmin() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className={`field${err('pin') ? ' field-invalid' : ''}`}>
-            <span className="field-label">{t('setup.pin')}</span>
+          </Field>
+          <Field label={t('setup.pin')} error={err('pin')}>
             <input
               type="password"
               inputMode="numeric"
@@ -434,10 +419,8 @@ function StaffAdmin() {
               onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
               data-testid="staff-new-pin"
             />
-            {err('pin') && <span className="field-error">{err('pin')}</span>}
-          </label>
-          <label className={`field${err('pinConfirm') ? ' field-invalid' : ''}`}>
-            <span className="field-label">{t('setup.pinConfirm')}</span>
+          </Field>
+          <Field label={t('setup.pinConfirm')} error={err('pinConfirm')}>
             <input
               type="password"
               inputMode="numeric"
@@ -447,8 +430,7 @@ function StaffAdmin() {
               onChange={(e) => setPin2(e.target.value.replace(/\D/g, ''))}
               data-testid="staff-new-pin-confirm"
             />
-            {err('pinConfirm') && <span className="field-error">{err('pinConfirm')}</span>}
-          </label>
+          </Field>
         </div>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="staff-create">
@@ -478,8 +460,7 @@ function ResetPin({ staff, onClose, onSave }: { staff: StaffSummary; onClose(): 
           void onSave(pin).then((ok) => ok && onClose());
         }}
       >
-        <label className="field">
-          <span className="field-label">{t('settings.newPin')}</span>
+        <Field label={t('settings.newPin')}>
           <input
             type="password"
             inputMode="numeric"
@@ -488,9 +469,8 @@ function ResetPin({ staff, onClose, onSave }: { staff: StaffSummary; onClose(): 
             value={pin}
             onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('setup.pinConfirm')}</span>
+        </Field>
+        <Field label={t('setup.pinConfirm')}>
           <input
             type="password"
             inputMode="numeric"
@@ -498,7 +478,7 @@ function ResetPin({ staff, onClose, onSave }: { staff: StaffSummary; onClose(): 
             value={pin2}
             onChange={(e) => setPin2(e.target.value.replace(/\D/g, ''))}
           />
-        </label>
+        </Field>
         <InlineError text={error} />
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={onClose}>

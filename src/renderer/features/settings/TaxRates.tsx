@@ -8,113 +8,11 @@ import { bpToPercentText, parsePercentBp } from '../../lib/format';
 import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { taxRatesData } from '../../data/catalog';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
-/** One rate's row: name and percent edited in place, saved together; default and archive beside. */
-function RateRow({
-  rate,
-  onSaved,
-  onError,
-}: {
-  rate: TaxRateInfo;
-  onSaved(list: TaxRateInfo[]): void;
-  onError(e: ApiError | string): void;
-}) {
-  const { t } = useTranslation();
-  const [name, setName] = useState(rate.name);
-  const [percent, setPercent] = useState(bpToPercentText(rate.rateBp));
-  const bp = parsePercentBp(percent);
-  const dirty = name.trim() !== rate.name || bp !== rate.rateBp;
-
-  const save = async (input: { name?: string; rateBp?: number; isDefault?: true; archived?: boolean }) => {
-    const r = await taxRatesData.update({ id: rate.id, ...input });
-    if (r.ok) onSaved(r.value);
-    else onError(r.error);
-  };
-
-  const saveEdits = () => {
-    if (!name.trim()) return onError(t('taxes.nameRequired'));
-    if (bp === null) return onError(t('taxes.badRate'));
-    void save({ ...(name.trim() !== rate.name ? { name: name.trim() } : {}), ...(bp !== rate.rateBp ? { rateBp: bp } : {}) });
-  };
-
-  return (
-    <tr data-testid="tax-rate-row" data-name={rate.name} className={rate.archived ? 'muted' : undefined}>
-      <td>
-        <input
-          value={name}
-          maxLength={120}
-          disabled={rate.archived}
-          onChange={(e) => setName(e.target.value)}
-          aria-label={t('taxes.name')}
-          data-testid="tax-rate-name"
-        />
-      </td>
-      <td>
-        <div className="input-suffix">
-          <input
-            value={percent}
-            inputMode="decimal"
-            disabled={rate.archived}
-            onChange={(e) => setPercent(e.target.value)}
-            aria-label={t('taxes.rate')}
-            aria-invalid={bp === null}
-            data-testid="tax-rate-percent"
-          />
-          <span>%</span>
-        </div>
-      </td>
-      <td className="num" data-testid="tax-rate-products">
-        {rate.products}
-      </td>
-      <td>
-        {rate.archived ? (
-          <span className="badge">{t('taxes.archived')}</span>
-        ) : rate.isDefault ? (
-          <span className="badge badge-ok" data-testid="tax-rate-default">
-            {t('taxes.default')}
-          </span>
-        ) : (
-          <button
-            type="button"
-            className="btn btn-ghost btn-sm"
-            onClick={() => void save({ isDefault: true })}
-            data-testid="tax-rate-make-default"
-          >
-            {t('taxes.makeDefault')}
-          </button>
-        )}
-      </td>
-      <td className="num nowrap">
-        {dirty && !rate.archived && (
-          <button type="button" className="btn btn-primary btn-sm" onClick={saveEdits} data-testid="tax-rate-save">
-            {t('taxes.save')}
-          </button>
-        )}{' '}
-        {rate.archived ? (
-          <button
-            type="button"
-            className="btn btn-ghost btn-sm"
-            onClick={() => void save({ archived: false })}
-            data-testid="tax-rate-restore"
-          >
-            {t('taxes.restore')}
-          </button>
-        ) : (
-          !rate.isDefault && (
-            <button
-              type="button"
-              className="btn btn-ghost btn-sm"
-              onClick={() => void save({ archived: true })}
-              data-testid="tax-rate-archive"
-            >
-              {t('taxes.archive')}
-            </button>
-          )
-        )}
-      </td>
-    </tr>
-  );
-}
+/** A rate as last saved: a draft made of an older version no longer applies once it changed. */
+const savedKey = (r: TaxRateInfo) => `${r.id}:${r.name}:${r.rateBp}:${r.archived}`;
 
 /** Settings' tax rates: a changed rate applies to sales from now on; completed orders keep theirs. */
 export function TaxRatesAdmin() {
@@ -147,6 +45,24 @@ export function TaxRatesAdmin() {
   };
   const failed = (e: ApiError | string) => setError(typeof e === 'string' ? e : describeError(t, e));
 
+  // Each rate's name and percent are edited in place and saved together.
+  const [drafts, setDrafts] = useState<Record<string, { name: string; percent: string }>>({});
+  const draftOf = (r: TaxRateInfo) => drafts[savedKey(r)] ?? { name: r.name, percent: bpToPercentText(r.rateBp) };
+  const edit = (r: TaxRateInfo, change: Partial<{ name: string; percent: string }>) =>
+    setDrafts((d) => ({ ...d, [savedKey(r)]: { ...draftOf(r), ...change } }));
+  const save = async (rate: TaxRateInfo, input: { name?: string; rateBp?: number; isDefault?: true; archived?: boolean }) => {
+    const r = await taxRatesData.update({ id: rate.id, ...input });
+    if (r.ok) saved(r.value);
+    else failed(r.error);
+  };
+  const saveEdits = (rate: TaxRateInfo) => {
+    const d = draftOf(rate);
+    const bp = parsePercentBp(d.percent);
+    if (!d.name.trim()) return failed(t('taxes.nameRequired'));
+    if (bp === null) return failed(t('taxes.badRate'));
+    void save(rate, { ...(d.name.trim() !== rate.name ? { name: d.name.trim() } : {}), ...(bp !== rate.rateBp ? { rateBp: bp } : {}) });
+  };
+
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const bp = parsePercentBp(percent);
@@ -165,33 +81,115 @@ export function TaxRatesAdmin() {
       <h2>{t('taxes.title')}</h2>
       <p className="muted">{t('taxes.hint')}</p>
       <InlineError text={error} testId="tax-rate-error" />
-      {rates === null ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('taxes.name')}</th>
-              <th>{t('taxes.rate')}</th>
-              <th className="num">{t('taxes.products')}</th>
-              <th>{t('taxes.defaultCol')}</th>
-              <th className="num">{t('settings.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rates.map((r) => (
-              <RateRow key={`${r.id}:${r.name}:${r.rateBp}:${r.archived}`} rate={r} onSaved={saved} onError={failed} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={rates}
+        rowKey={savedKey}
+        loading={t('common.loading')}
+        rowTestId="tax-rate-row"
+        rowAttributes={(r) => ({ 'data-name': r.name })}
+        rowClassName={(r) => (r.archived ? 'muted' : undefined)}
+        columns={[
+          {
+            key: 'name',
+            header: t('taxes.name'),
+            cell: (r) => (
+              <input
+                value={draftOf(r).name}
+                maxLength={120}
+                disabled={r.archived}
+                onChange={(e) => edit(r, { name: e.target.value })}
+                aria-label={t('taxes.name')}
+                data-testid="tax-rate-name"
+              />
+            ),
+          },
+          {
+            key: 'rate',
+            header: t('taxes.rate'),
+            cell: (r) => (
+              <div className="input-suffix">
+                <input
+                  value={draftOf(r).percent}
+                  inputMode="decimal"
+                  disabled={r.archived}
+                  onChange={(e) => edit(r, { percent: e.target.value })}
+                  aria-label={t('taxes.rate')}
+                  aria-invalid={parsePercentBp(draftOf(r).percent) === null}
+                  data-testid="tax-rate-percent"
+                />
+                <span>%</span>
+              </div>
+            ),
+          },
+          { key: 'products', header: t('taxes.products'), num: true, testId: 'tax-rate-products', cell: (r) => r.products },
+          {
+            key: 'default',
+            header: t('taxes.defaultCol'),
+            cell: (r) =>
+              r.archived ? (
+                <span className="badge">{t('taxes.archived')}</span>
+              ) : r.isDefault ? (
+                <span className="badge badge-ok" data-testid="tax-rate-default">
+                  {t('taxes.default')}
+                </span>
+              ) : (
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm"
+                  onClick={() => void save(r, { isDefault: true })}
+                  data-testid="tax-rate-make-default"
+                >
+                  {t('taxes.makeDefault')}
+                </button>
+              ),
+          },
+          {
+            key: 'actions',
+            header: t('settings.actions'),
+            num: true,
+            className: 'nowrap',
+            cell: (r) => {
+              const d = draftOf(r);
+              const dirty = d.name.trim() !== r.name || parsePercentBp(d.percent) !== r.rateBp;
+              return (
+                <>
+                  {dirty && !r.archived && (
+                    <button type="button" className="btn btn-primary btn-sm" onClick={() => saveEdits(r)} data-testid="tax-rate-save">
+                      {t('taxes.save')}
+                    </button>
+                  )}{' '}
+                  {r.archived ? (
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      onClick={() => void save(r, { archived: false })}
+                      data-testid="tax-rate-restore"
+                    >
+                      {t('taxes.restore')}
+                    </button>
+                  ) : (
+                    !r.isDefault && (
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        onClick={() => void save(r, { archived: true })}
+                        data-testid="tax-rate-archive"
+                      >
+                        {t('taxes.archive')}
+                      </button>
+                    )
+                  )}
+                </>
+              );
+            },
+          },
+        ]}
+      />
       <form className="field-row tax-rate-new" onSubmit={(e) => void add(e)} noValidate>
-        <label className="field">
-          <span className="field-label">{t('taxes.name')}</span>
+        <Field label={t('taxes.name')}>
           <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="tax-new-name" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('taxes.rate')}</span>
+        </Field>
+        <Field label={t('taxes.rate')}>
           <div className="input-suffix">
             <input
               value={percent}
@@ -202,7 +200,7 @@ export function TaxRatesAdmin() {
             />
             <span>%</span>
           </div>
-        </label>
+        </Field>
         <label className="check">
           <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} data-testid="tax-new-default" />
           <span>{t('taxes.makeDefault')}</span>

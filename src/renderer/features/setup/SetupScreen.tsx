@@ -9,6 +9,7 @@ import { localTimezone, parsePercentBp } from '../../lib/format';
 import { useApp } from '../../stores/app';
 import { JoinScreen, useJoinInProgress } from '../sync/JoinScreen';
 import { setupData } from '../../data/admin';
+import { Field as SharedField } from '../../components/Field';
 
 export const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP', 'CNY', 'JPY', 'HKD', 'TWD', 'SGD', 'AUD', 'CAD'];
 const OTHER = '__other__';
@@ -29,19 +30,9 @@ function timezones(): string[] {
   }
 }
 
-function Field({ label, error, children, hint }: { label: string; error?: string | undefined; children: ReactNode; hint?: string }) {
-  return (
-    <label className={`field${error ? ' field-invalid' : ''}`}>
-      <span className="field-label">{label}</span>
-      {children}
-      {hint && !error && <span className="field-hint">{hint}</span>}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-    </label>
-  );
+/** The first run's fields show their hint until there is an error to show instead. */
+function Field({ hint, ...props }: { label: string; error?: string | undefined; children: ReactNode; hint?: string }) {
+  return <SharedField {...props} hint={props.error ? undefined : hint} />;
 }
 
 export function SetupScreen() {
@@ -150,8 +141,7 @@ export function SetupScreen() {
             <h1>{t('setup.title')}</h1>
             <p className="muted">{t('setup.subtitle')}</p>
           </div>
-          <label className="field field-inline setup-lang">
-            <span className="field-label">{t('common.language')}</span>
+          <SharedField label={t('common.language')} className="field-inline setup-lang">
             <select
               value={language}
               data-testid="setup-language"
@@ -171,7 +161,7 @@ export function SetupScreen() {
                 </option>
               ))}
             </select>
-          </label>
+          </SharedField>
         </header>
 
         <div className="setup-grid">

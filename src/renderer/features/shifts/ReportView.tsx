@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { ShiftReport } from '../../../shared/api/shifts';
 import { bpToPercentText, useFormat } from '../../lib/format';
 import { localizedName } from '../../lib/names';
+import { Table } from '../../components/Table';
 
 function Row({ label, value, strong, testId }: { label: string; value: string; strong?: boolean; testId?: string }) {
   return (
@@ -70,73 +71,58 @@ export function ReportView({ report }: { report: ShiftReport }) {
         </section>
         <section className="report-section">
           <h3>{t('shifts.r.tenders')}</h3>
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>{t('shifts.r.tender')}</th>
-                <th className="num">{t('shifts.r.count')}</th>
-                <th className="num">{t('shifts.r.sales')}</th>
-                <th className="num">{t('shifts.r.refunds')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.tenders.map((x) => (
-                <tr key={x.kind} data-testid="report-tender">
-                  <td>{t(`shifts.tenders.${x.kind}`, { defaultValue: x.kind })}</td>
-                  <td className="num">{x.count}</td>
-                  <td className="num">{m(x.amount)}</td>
-                  <td className="num">{m(x.refunds)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            className="report-table"
+            rows={report.tenders}
+            rowKey={(x) => x.kind}
+            rowTestId="report-tender"
+            columns={[
+              { key: 'tender', header: t('shifts.r.tender'), cell: (x) => t(`shifts.tenders.${x.kind}`, { defaultValue: x.kind }) },
+              { key: 'count', header: t('shifts.r.count'), num: true, cell: (x) => x.count },
+              { key: 'sales', header: t('shifts.r.sales'), num: true, cell: (x) => m(x.amount) },
+              { key: 'refunds', header: t('shifts.r.refunds'), num: true, cell: (x) => m(x.refunds) },
+            ]}
+          />
           <h3>{t('shifts.r.taxRates')}</h3>
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>{t('shifts.r.rate')}</th>
-                <th className="num">{t('shifts.r.base')}</th>
-                <th className="num">{t('shifts.r.tax')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.taxRates.map((x) => (
-                <tr key={x.rateBp}>
-                  <td>{bpToPercentText(x.rateBp)}%</td>
-                  <td className="num">{m(x.base)}</td>
-                  <td className="num">{m(x.tax)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            className="report-table"
+            rows={report.taxRates}
+            rowKey={(x) => String(x.rateBp)}
+            columns={[
+              { key: 'rate', header: t('shifts.r.rate'), cell: (x) => `${bpToPercentText(x.rateBp)}%` },
+              { key: 'base', header: t('shifts.r.base'), num: true, cell: (x) => m(x.base) },
+              { key: 'tax', header: t('shifts.r.tax'), num: true, cell: (x) => m(x.tax) },
+            ]}
+          />
         </section>
         <section className="report-section">
           <h3>{t('shifts.r.categories')}</h3>
-          <table className="report-table">
-            <tbody>
-              {report.categories.map((c) => (
-                <tr key={c.categoryId ?? '-'}>
-                  <td>{c.name ? localizedName(c.name, c.altName, i18n.language).primary : t('shifts.r.uncategorized')}</td>
-                  <td className="num">{m(c.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            className="report-table"
+            rows={report.categories}
+            rowKey={(c) => c.categoryId ?? '-'}
+            columns={[
+              {
+                key: 'name',
+                cell: (c) => (c.name ? localizedName(c.name, c.altName, i18n.language).primary : t('shifts.r.uncategorized')),
+              },
+              { key: 'amount', num: true, cell: (c) => m(c.amount) },
+            ]}
+          />
           {report.movements.length > 0 && (
             <>
               <h3>{t('shifts.r.movements')}</h3>
-              <table className="report-table">
-                <tbody>
-                  {report.movements.map((x) => (
-                    <tr key={x.id}>
-                      <td>{fmt.time(x.at)}</td>
-                      <td>{t(`shifts.r.${x.kind}`)}</td>
-                      <td>{x.reason}</td>
-                      <td className="num">{x.kind === 'no_sale' ? '' : m(x.kind === 'out' ? -x.amount : x.amount)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                className="report-table"
+                rows={report.movements}
+                rowKey={(x) => x.id}
+                columns={[
+                  { key: 'at', cell: (x) => fmt.time(x.at) },
+                  { key: 'kind', cell: (x) => t(`shifts.r.${x.kind}`) },
+                  { key: 'reason', cell: (x) => x.reason },
+                  { key: 'amount', num: true, cell: (x) => (x.kind === 'no_sale' ? '' : m(x.kind === 'out' ? -x.amount : x.amount)) },
+                ]}
+              />
             </>
           )}
         </section>

@@ -16,6 +16,8 @@ import { OpenShiftDialog } from './OpenShiftDialog';
 import { ReportView } from './ReportView';
 import './shifts.css';
 import { shiftsData } from '../../data/shifts';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 /** A refusal in words the clerk can act on (the drawer holds only …, already closed …). */
 function useShiftError() {
@@ -67,12 +69,10 @@ function CashMoveDialog({ kind, onClose, onDone }: { kind: 'in' | 'out'; onClose
       }
     >
       <div className="stack">
-        <label className="field">
-          <span className="field-label">{t('shifts.amount')}</span>
+        <Field label={t('shifts.amount')}>
           <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="cash-move-amount" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('shifts.reason')}</span>
+        </Field>
+        <Field label={t('shifts.reason')}>
           <input
             value={reason}
             maxLength={200}
@@ -80,7 +80,7 @@ function CashMoveDialog({ kind, onClose, onDone }: { kind: 'in' | 'out'; onClose
             onChange={(e) => setReason(e.target.value)}
             data-testid="cash-move-reason"
           />
-        </label>
+        </Field>
         {error && (
           <p className="inline-error" role="alert" data-testid="cash-move-error">
             {error}
@@ -129,10 +129,9 @@ function NoSaleDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) 
     >
       <div className="stack">
         <p className="muted">{t('shifts.noSaleHint')}</p>
-        <label className="field">
-          <span className="field-label">{t('shifts.reason')}</span>
+        <Field label={t('shifts.reason')}>
           <input value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} data-testid="no-sale-reason" />
-        </label>
+        </Field>
         <label className="check">
           <input type="checkbox" checked={kick} disabled={!hasPrinter} onChange={(e) => setKick(e.target.checked)} />
           <span>{t('shifts.noSaleKick')}</span>
@@ -230,44 +229,50 @@ function History({ onView, version }: { onView(id: string): void; version: numbe
   return (
     <section className="card shifts-history">
       <h2>{t('shifts.history')}</h2>
-      {rows.length === 0 ? (
-        <p className="muted">{t('shifts.historyEmpty')}</p>
-      ) : (
-        <table className="report-table">
-          <thead>
-            <tr>
-              <th>{t('shifts.number')}</th>
-              <th>{t('shifts.opened')}</th>
-              <th>{t('shifts.closed')}</th>
-              <th className="num">{t('shifts.expected')}</th>
-              <th className="num">{t('shifts.counted')}</th>
-              <th className="num">{t('shifts.overShort')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s) => (
-              <tr key={s.id} data-testid="shift-row">
-                <td>{s.number}</td>
-                <td>
-                  {fmt.dateTime(s.openedAt)} · {s.openedBy}
-                </td>
-                <td>{s.closedAt !== null ? `${fmt.dateTime(s.closedAt)} · ${s.closedBy ?? ''}` : '—'}</td>
-                <td className="num">{s.expectedCash !== null ? fmt.money(s.expectedCash, s.currency) : ''}</td>
-                <td className="num">{s.countedCash !== null ? fmt.money(s.countedCash, s.currency) : ''}</td>
-                <td className={`num ${s.overShort !== null && s.overShort < 0 ? 'report-short' : ''}`}>
-                  {s.overShort !== null ? fmt.money(s.overShort, s.currency) : ''}
-                </td>
-                <td>
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => onView(s.id)}>
-                    {t('shifts.view')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="report-table"
+        rows={rows}
+        rowKey={(s) => s.id}
+        rowTestId="shift-row"
+        empty={t('shifts.historyEmpty')}
+        columns={[
+          { key: 'number', header: t('shifts.number'), cell: (s) => s.number },
+          { key: 'opened', header: t('shifts.opened'), cell: (s) => `${fmt.dateTime(s.openedAt)} · ${s.openedBy}` },
+          {
+            key: 'closed',
+            header: t('shifts.closed'),
+            cell: (s) => (s.closedAt !== null ? `${fmt.dateTime(s.closedAt)} · ${s.closedBy ?? ''}` : '—'),
+          },
+          {
+            key: 'expected',
+            header: t('shifts.expected'),
+            num: true,
+            cell: (s) => (s.expectedCash !== null ? fmt.money(s.expectedCash, s.currency) : ''),
+          },
+          {
+            key: 'counted',
+            header: t('shifts.counted'),
+            num: true,
+            cell: (s) => (s.countedCash !== null ? fmt.money(s.countedCash, s.currency) : ''),
+          },
+          {
+            key: 'overShort',
+            header: t('shifts.overShort'),
+            num: true,
+            cellClassName: (s) => (s.overShort !== null && s.overShort < 0 ? 'report-short' : undefined),
+            cell: (s) => (s.overShort !== null ? fmt.money(s.overShort, s.currency) : ''),
+          },
+          {
+            key: 'view',
+            header: '',
+            cell: (s) => (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => onView(s.id)}>
+                {t('shifts.view')}
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -11,6 +11,8 @@ import { regionName } from './regions';
 import { ordersData } from '../../data/sales';
 import { shippingData } from '../../data/shipping';
 import { onlineOrdersData } from '../../data/online-orders';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 const FIELDS: (keyof Address)[] = ['name', 'company', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'];
 
@@ -89,8 +91,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
 
   if (!detail) return error ? <InlineError text={describeAfterError(t, error)} /> : <p className="muted">{t('common.loading')}</p>;
   const input = (f: keyof Address, extra: { inputMode?: 'tel' | 'text' } = {}) => (
-    <label className={`field${errs[f] ? ' field-invalid' : ''}`} key={f}>
-      <span className="field-label">{t(`after.addr.f.${f}`)}</span>
+    <Field key={f} label={t(`after.addr.f.${f}`)} error={errs[f]} errorTestId={`addr-error-${f}`}>
       {f === 'country' ? (
         <select value={address.country} onChange={(e) => setAddress({ ...address, country: e.target.value })} data-testid="addr-country">
           {COUNTRY_CODES.map((c) => (
@@ -108,12 +109,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
           {...extra}
         />
       )}
-      {errs[f] && (
-        <span className="field-error" data-testid={`addr-error-${f}`}>
-          {errs[f]}
-        </span>
-      )}
-    </label>
+    </Field>
   );
 
   return (
@@ -127,32 +123,33 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
       data-testid="shipment-create"
     >
       <h2>{t('after.ship.newFor', { number: detail.order.number })}</h2>
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('after.item')}</th>
-            <th className="num">{t('after.ship.left')}</th>
-            <th className="num">{t('after.ship.now')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => (
-            <tr key={l.orderLineId}>
-              <td className="ellipsis">{localizedName(l.name, l.altName, i18n.language).primary}</td>
-              <td className="num">{formatQty(l.toShipQty, l.unit, i18n.language)}</td>
-              <td className="num">
-                <input
-                  className="qty-input"
-                  inputMode="decimal"
-                  value={qty[l.orderLineId] ?? ''}
-                  onChange={(e) => setQty({ ...qty, [l.orderLineId]: e.target.value })}
-                  data-testid="ship-qty"
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        rows={lines}
+        rowKey={(l) => l.orderLineId}
+        columns={[
+          {
+            key: 'item',
+            header: t('after.item'),
+            className: 'ellipsis',
+            cell: (l) => localizedName(l.name, l.altName, i18n.language).primary,
+          },
+          { key: 'left', header: t('after.ship.left'), num: true, cell: (l) => formatQty(l.toShipQty, l.unit, i18n.language) },
+          {
+            key: 'now',
+            header: t('after.ship.now'),
+            num: true,
+            cell: (l) => (
+              <input
+                className="qty-input"
+                inputMode="decimal"
+                value={qty[l.orderLineId] ?? ''}
+                onChange={(e) => setQty({ ...qty, [l.orderLineId]: e.target.value })}
+                data-testid="ship-qty"
+              />
+            ),
+          },
+        ]}
+      />
       <h3 className="section-title">{t('after.ship.to')}</h3>
       <div className="field-grid">{FIELDS.map((f) => input(f, f === 'phone' ? { inputMode: 'tel' } : {}))}</div>
       <h3 className="section-title">{t('after.ship.parcel')}</h3>
@@ -165,20 +162,18 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
             ['h', 'after.ship.height'],
           ] as const
         ).map(([k, label]) => (
-          <label className="field" key={k}>
-            <span className="field-label">{t(label)}</span>
+          <Field label={t(label)} key={k}>
             <input
               inputMode="decimal"
               value={parcel[k]}
               onChange={(e) => setParcel({ ...parcel, [k]: e.target.value })}
               data-testid={`parcel-${k}`}
             />
-          </label>
+          </Field>
         ))}
       </div>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('after.ship.carrier')}</span>
+        <Field label={t('after.ship.carrier')}>
           <select
             value={carrier}
             onChange={(e) => {
@@ -193,9 +188,8 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.ship.service')}</span>
+        </Field>
+        <Field label={t('after.ship.service')}>
           <select value={service} onChange={(e) => setService(e.target.value)} data-testid="ship-service">
             {chosen?.services.map((s) => (
               <option key={s.id} value={s.id}>
@@ -203,7 +197,7 @@ export function ShipmentCreate({ orderId, onCreated }: { orderId: string; onCrea
               </option>
             ))}
           </select>
-        </label>
+        </Field>
       </div>
       <InlineError text={error && Object.keys(server).length === 0 ? describeAfterError(t, error) : null} testId="ship-error" />
       <div className="form-actions">

@@ -13,6 +13,7 @@ import { useNotify } from '../../stores/notify';
 import { describeAfterError } from '../aftersale/errors';
 import { saveBase64 } from '../../lib/save-file';
 import { shippingData } from '../../data/shipping';
+import { useConfirm } from '../../components/Confirm';
 
 const NEXT: Record<ShipmentStatus, Exclude<ShipmentStatus, 'cancelled' | 'label_created'>[]> = {
   label_created: ['handed_over', 'in_transit', 'delivered', 'exception'],
@@ -33,6 +34,7 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
   const [error, setError] = useState<ApiError | null>(null);
   const [label, setLabel] = useState(false);
   const [busy, setBusy] = useState(false);
+  const ask = useConfirm();
 
   const load = useCallback(async () => {
     const r = await shippingData.get({ id });
@@ -142,7 +144,11 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
             type="button"
             className="btn btn-ghost btn-danger"
             disabled={busy}
-            onClick={() => window.confirm(t('after.ship.cancelConfirm')) && void act(shippingData.cancel({ id }))}
+            onClick={() =>
+              void ask.confirm(t('after.ship.cancelConfirm')).then((yes) => {
+                if (yes) void act(shippingData.cancel({ id }));
+              })
+            }
             data-testid="shipment-cancel"
           >
             {t('after.ship.cancel')}
@@ -185,6 +191,7 @@ export function ShipmentDetail({ id, onChanged }: { id: string; onChanged(): voi
         ))}
       </ol>
       {label && <LabelDialog shipment={s} onClose={() => setLabel(false)} />}
+      {ask.dialog}
     </div>
   );
 }

@@ -14,7 +14,9 @@ import { ShipmentCreate } from './ShipmentCreate';
 import { ShipmentDetail } from './ShipmentDetail';
 import { shippingData } from '../../data/shipping';
 import { onlineOrdersData } from '../../data/online-orders';
+import { Field } from '../../components/Field';
 import '../online-orders/online-orders.css';
+import { Table } from '../../components/Table';
 
 type Pane = { kind: 'create'; orderId: string } | { kind: 'shipment'; id: string } | null;
 const FILTERS = ['active', 'all', 'delivered', 'exception', 'returned', 'cancelled'] as const;
@@ -62,36 +64,41 @@ export function ShippingScreen() {
           <h1>{t('after.nav.shipping')}</h1>
           <InlineError text={error ? describeAfterError(t, error) : null} />
           <h3 className="section-title">{t('after.ship.queue')}</h3>
-          {queue.length === 0 ? (
-            <p className="muted">{t('after.ship.queueEmpty')}</p>
-          ) : (
-            <table className="table table-clickable">
-              <tbody>
-                {queue.map((o) => (
-                  <tr key={o.orderId} data-testid="ship-queue-row">
-                    <td>
-                      {o.number} {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
-                      {short.has(o.orderId) && <span className="badge badge-warn">{t('online.pickup.short')}</span>}
-                    </td>
-                    <td className="ellipsis">{o.customerName ?? ''}</td>
-                    <td>{fmt.dateTime(o.createdAt)}</td>
-                    <td className="num">
-                      {manager && (
-                        <button
-                          type="button"
-                          className="btn btn-primary btn-sm"
-                          onClick={() => setPane({ kind: 'create', orderId: o.orderId })}
-                          data-testid="ship-order"
-                        >
-                          {t('after.ship.ship')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <Table
+            className="table table-clickable"
+            rows={queue}
+            rowKey={(o) => o.orderId}
+            rowTestId="ship-queue-row"
+            empty={t('after.ship.queueEmpty')}
+            columns={[
+              {
+                key: 'number',
+                cell: (o) => (
+                  <>
+                    {o.number} {o.channel === 'online' && <span className="badge badge-online">{t('online.badge')}</span>}{' '}
+                    {short.has(o.orderId) && <span className="badge badge-warn">{t('online.pickup.short')}</span>}
+                  </>
+                ),
+              },
+              { key: 'customer', className: 'ellipsis', cell: (o) => o.customerName ?? '' },
+              { key: 'time', cell: (o) => fmt.dateTime(o.createdAt) },
+              {
+                key: 'ship',
+                num: true,
+                cell: (o) =>
+                  manager && (
+                    <button
+                      type="button"
+                      className="btn btn-primary btn-sm"
+                      onClick={() => setPane({ kind: 'create', orderId: o.orderId })}
+                      data-testid="ship-order"
+                    >
+                      {t('after.ship.ship')}
+                    </button>
+                  ),
+              },
+            ]}
+          />
           <h3 className="section-title">{t('after.ship.shipments')}</h3>
           <div className="filter-row">
             <select value={filter} onChange={(e) => setFilter(e.target.value as (typeof FILTERS)[number])} data-testid="ship-filter">
@@ -109,34 +116,34 @@ export function ShippingScreen() {
               data-testid="ship-search"
             />
           </div>
-          {list && list.items.length === 0 && <p className="muted">{t('after.ship.none')}</p>}
-          {list && list.items.length > 0 && (
-            <table className="table table-clickable">
-              <thead>
-                <tr>
-                  <th>{t('after.ship.tracking')}</th>
-                  <th>{t('after.ship.to')}</th>
-                  <th>{t('after.orders.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((s) => (
-                  <tr key={s.id} onClick={() => setPane({ kind: 'shipment', id: s.id })} data-testid="shipment-row">
-                    <td>
-                      <button type="button" className="link-button" onClick={() => setPane({ kind: 'shipment', id: s.id })}>
-                        {s.trackingNumber}
-                      </button>
-                      <small className="muted"> {s.orderNumber}</small>
-                    </td>
-                    <td className="ellipsis">{s.shipToName}</td>
-                    <td>
-                      <span className={`badge status-${s.status}`}>{t(`after.status.${s.status}`)}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <Table
+            className="table table-clickable"
+            rows={list?.items ?? null}
+            rowKey={(s) => s.id}
+            rowTestId="shipment-row"
+            onRowClick={(s) => setPane({ kind: 'shipment', id: s.id })}
+            empty={t('after.ship.none')}
+            columns={[
+              {
+                key: 'tracking',
+                header: t('after.ship.tracking'),
+                cell: (s) => (
+                  <>
+                    <button type="button" className="link-button" onClick={() => setPane({ kind: 'shipment', id: s.id })}>
+                      {s.trackingNumber}
+                    </button>
+                    <small className="muted"> {s.orderNumber}</small>
+                  </>
+                ),
+              },
+              { key: 'to', header: t('after.ship.to'), className: 'ellipsis', cell: (s) => s.shipToName },
+              {
+                key: 'status',
+                header: t('after.orders.status'),
+                cell: (s) => <span className={`badge status-${s.status}`}>{t(`after.status.${s.status}`)}</span>,
+              },
+            ]}
+          />
           {role === 'admin' && <CarrierApiCard />}
         </section>
         <section className="orders-detail card">
@@ -187,18 +194,15 @@ function CarrierApiCard() {
       <h3 className="section-title">{t('after.carrier.title')}</h3>
       <p className="muted">{api?.configured ? t('after.carrier.configured', { name: api.name }) : t('after.carrier.none')}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('after.carrier.name')}</span>
+        <Field label={t('after.carrier.name')}>
           <input value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.carrier.url')}</span>
+        </Field>
+        <Field label={t('after.carrier.url')}>
           <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://api.carrier.example" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('after.carrier.key')}</span>
+        </Field>
+        <Field label={t('after.carrier.key')}>
           <input type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
-        </label>
+        </Field>
       </div>
       <InlineError text={error ? describeAfterError(t, error) : null} />
       <button type="submit" className="btn btn-secondary" disabled={!name.trim() || !baseUrl.trim() || !apiKey}>

@@ -6,6 +6,8 @@ import { Modal } from '../../components/Modal';
 import { useNotify } from '../../stores/notify';
 import { importsData } from '../../data/inventory';
 import { historyData } from '../../data/admin';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 /** The host takes at most 1 MiB per call: the file goes up in pieces well under that. */
 const PIECE = 256 * 1024;
@@ -105,8 +107,7 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
         <p className="muted small">
           {t(kind === 'customers' ? 'history.helpCustomers' : kind === 'sales' ? 'history.helpSales' : 'inv.import.help')}
         </p>
-        <label className="field">
-          <span className="field-label">{t('inv.import.file')}</span>
+        <Field label={t('inv.import.file')}>
           <input
             type="file"
             accept=".csv,text/csv"
@@ -119,7 +120,7 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
             onClick={(e) => (e.currentTarget.value = '')}
             data-testid="import-file"
           />
-        </label>
+        </Field>
         {busy && <div className="spinner" aria-label={t('inv.import.uploading')} />}
         {preview && (
           <>
@@ -160,24 +161,16 @@ export function ImportDialog({ locationId, onClose }: { locationId: string | nul
             )}
             {errors.length > 0 && (
               <div className="scroll-box">
-                <table className="table" data-testid="import-errors">
-                  <thead>
-                    <tr>
-                      <th>{t('inv.import.row')}</th>
-                      <th>{t('inv.import.column')}</th>
-                      <th>{t('inv.import.problem')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {errors.map((e, i) => (
-                      <tr key={i}>
-                        <td>{e.row}</td>
-                        <td>{e.column ?? ''}</td>
-                        <td>{reason(e)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  testId="import-errors"
+                  rows={errors.map((e, i) => ({ e, i }))}
+                  rowKey={(x) => String(x.i)}
+                  columns={[
+                    { key: 'row', header: t('inv.import.row'), cell: ({ e }) => e.row },
+                    { key: 'column', header: t('inv.import.column'), cell: ({ e }) => e.column ?? '' },
+                    { key: 'problem', header: t('inv.import.problem'), cell: ({ e }) => reason(e) },
+                  ]}
+                />
                 {preview.moreErrors > 0 && <p className="muted">{t('inv.import.more', { count: preview.moreErrors })}</p>}
               </div>
             )}

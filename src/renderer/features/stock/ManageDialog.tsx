@@ -6,6 +6,8 @@ import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { catalogData } from '../../data/catalog';
 import { stockData } from '../../data/inventory';
+import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 /** Categories (create, rename, archive) and stock locations (create, rename, archive, default). */
 export function ManageDialog({ onClose }: { onClose(): void }) {
@@ -29,9 +31,10 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
     if (!r.ok && r.error) notify.error(r.error);
     reload();
   };
-  const rename = (current: string) => {
-    const name = window.prompt(t('inv.manage.rename'), current);
-    return name && name.trim() && name.trim() !== current ? name.trim() : null;
+  const ask = useConfirm();
+  const rename = async (current: string) => {
+    const name = await ask.prompt(t('inv.manage.rename'), current);
+    return name && name !== current ? name : null;
   };
 
   return (
@@ -56,20 +59,25 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
               {t('inv.common.create')}
             </button>
           </form>
-          <table className="table">
-            <tbody>
-              {categories.map((c) => (
-                <tr key={c.id} className={c.archived ? 'row-muted' : ''}>
-                  <td>{c.name}</td>
-                  <td className="num muted">{c.products}</td>
-                  <td>
+          <Table
+            rows={categories}
+            rowKey={(c) => c.id}
+            rowClassName={(c) => (c.archived ? 'row-muted' : '')}
+            columns={[
+              { key: 'name', cell: (c) => c.name },
+              { key: 'products', num: true, className: 'muted', cell: (c) => c.products },
+              {
+                key: 'actions',
+                cell: (c) => (
+                  <>
                     <button
                       type="button"
                       className="btn btn-ghost btn-sm"
-                      onClick={() => {
-                        const name = rename(c.name);
-                        if (name) void run(catalogData.categoryUpdate({ id: c.id, name }));
-                      }}
+                      onClick={() =>
+                        void rename(c.name).then((name) => {
+                          if (name) void run(catalogData.categoryUpdate({ id: c.id, name }));
+                        })
+                      }
                     >
                       {t('inv.manage.rename')}
                     </button>
@@ -80,11 +88,11 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                     >
                       {c.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
                     </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
         <section>
           <h3>{t('inv.manage.locations')}</h3>
@@ -105,21 +113,31 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
               {t('inv.common.create')}
             </button>
           </form>
-          <table className="table">
-            <tbody>
-              {locations.map((l) => (
-                <tr key={l.id} className={l.archived ? 'row-muted' : ''}>
-                  <td>
+          <Table
+            rows={locations}
+            rowKey={(l) => l.id}
+            rowClassName={(l) => (l.archived ? 'row-muted' : '')}
+            columns={[
+              {
+                key: 'name',
+                cell: (l) => (
+                  <>
                     {l.name} {l.isDefault && <span className="badge">{t('inv.manage.default')}</span>}
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                key: 'actions',
+                cell: (l) => (
+                  <>
                     <button
                       type="button"
                       className="btn btn-ghost btn-sm"
-                      onClick={() => {
-                        const name = rename(l.name);
-                        if (name) void run(stockData.locationUpdate({ id: l.id, name }));
-                      }}
+                      onClick={() =>
+                        void rename(l.name).then((name) => {
+                          if (name) void run(stockData.locationUpdate({ id: l.id, name }));
+                        })
+                      }
                     >
                       {t('inv.manage.rename')}
                     </button>
@@ -141,13 +159,14 @@ export function ManageDialog({ onClose }: { onClose(): void }) {
                         {l.archived ? t('inv.editor.unarchive') : t('inv.editor.archive')}
                       </button>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
       </div>
+      {ask.dialog}
     </Modal>
   );
 }

@@ -14,6 +14,8 @@ import { useInventory } from '../../stores/inventory';
 import { useNotify } from '../../stores/notify';
 import { isUnit, unitsForStore, type Unit } from '../../../shared/units';
 import { catalogData } from '../../data/catalog';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 interface Draft {
   sku: string;
@@ -163,20 +165,16 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
   return (
     <form onSubmit={(e) => void submit(e)} className="stack" data-testid="product-form" noValidate>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('inv.common.sku')}</span>
+        <Field label={t('inv.common.sku')}>
           <input value={d.sku} onChange={set('sku')} maxLength={64} data-testid="product-sku" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.name')}</span>
+        </Field>
+        <Field label={t('inv.common.name')}>
           <input value={d.name} onChange={set('name')} maxLength={120} data-testid="product-name" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.altName')}</span>
+        </Field>
+        <Field label={t('inv.common.altName')}>
           <input value={d.altName} onChange={set('altName')} maxLength={120} />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.category')}</span>
+        </Field>
+        <Field label={t('inv.common.category')}>
           <select value={d.categoryId} onChange={set('categoryId')}>
             <option value="">{t('inv.common.noCategory')}</option>
             {categories.map((c) => (
@@ -185,17 +183,14 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.price')}</span>
+        </Field>
+        <Field label={t('inv.common.price')}>
           <input value={d.price} onChange={set('price')} inputMode="decimal" data-testid="product-price" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.cost')}</span>
+        </Field>
+        <Field label={t('inv.common.cost')}>
           <input value={d.cost} onChange={set('cost')} inputMode="decimal" data-testid="product-cost" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.unit')}</span>
+        </Field>
+        <Field label={t('inv.common.unit')} hint={t('inv.common.unitHint')} hintId="product-unit-hint">
           <select
             value={d.unit}
             onChange={(e) => setD((x) => ({ ...x, unit: isUnit(e.target.value) ? e.target.value : 'each' }))}
@@ -208,12 +203,8 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
               </option>
             ))}
           </select>
-          <span className="field-hint" id="product-unit-hint">
-            {t('inv.common.unitHint')}
-          </span>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.taxRate')}</span>
+        </Field>
+        <Field label={t('inv.common.taxRate')}>
           <select value={d.taxRateId} onChange={set('taxRateId')}>
             {taxRates.map((r) => (
               <option key={r.id} value={r.id}>
@@ -221,14 +212,11 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.barcodes')}</span>
+        </Field>
+        <Field label={t('inv.common.barcodes')} hint={t('inv.common.barcodesHint')}>
           <input value={d.barcodes} onChange={set('barcodes')} data-testid="product-barcodes" />
-          <span className="field-hint">{t('inv.common.barcodesHint')}</span>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.supplier')}</span>
+        </Field>
+        <Field label={t('inv.common.supplier')}>
           <select value={d.supplierId} onChange={set('supplierId')} data-testid="product-supplier">
             <option value="">{t('inv.common.noSupplier')}</option>
             {suppliers.map((s) => (
@@ -237,9 +225,8 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('inv.common.plu')}</span>
+        </Field>
+        <Field label={t('inv.common.plu')} hint={t('inv.common.pluHint')} hintId="product-plu-hint">
           <input
             value={d.plu}
             onChange={set('plu')}
@@ -249,10 +236,7 @@ export function ProductForm({ product, onSaved }: { product: Product | null; onS
             aria-describedby="product-plu-hint"
             data-testid="product-plu"
           />
-          <span className="field-hint" id="product-plu-hint">
-            {t('inv.common.pluHint')}
-          </span>
-        </label>
+        </Field>
       </div>
       <InlineError text={error ? formError(t, error) : null} testId="product-error" />
       <div className="form-actions">
@@ -327,16 +311,13 @@ export function GroupDialog({ onClose }: { onClose(): void }) {
     <Modal title={t('inv.group.title')} onClose={onClose} size="lg" testId="group-dialog">
       <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
         <div className="field-grid">
-          <label className="field">
-            <span className="field-label">{t('inv.common.name')}</span>
+          <Field label={t('inv.common.name')}>
             <input value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('inv.group.attributes')}</span>
+          </Field>
+          <Field label={t('inv.group.attributes')}>
             <input value={attributes} onChange={(e) => setAttributes(e.target.value)} placeholder={t('inv.group.attributesHint')} />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('inv.common.category')}</span>
+          </Field>
+          <Field label={t('inv.common.category')}>
             <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
               <option value="">{t('inv.common.noCategory')}</option>
               {categories.map((c) => (
@@ -345,35 +326,26 @@ export function GroupDialog({ onClose }: { onClose(): void }) {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         </div>
-        <table className="table">
-          <thead>
-            <tr>
-              <th>
-                {t('inv.group.values')} ({attrs.join(' / ')})
-              </th>
-              <th>{t('inv.common.sku')}</th>
-              <th>{t('inv.common.price')}</th>
-              <th>{t('inv.common.barcodes')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={i}>
-                {(['values', 'sku', 'price', 'barcodes'] as const).map((k) => (
-                  <td key={k}>
-                    <input
-                      value={r[k]}
-                      onChange={(e) => setRows((all) => all.map((x, j) => (j === i ? { ...x, [k]: e.target.value } : x)))}
-                      placeholder={k === 'values' ? attrs.map(() => '…').join(' / ') : ''}
-                    />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          rows={rows.map((r, i) => ({ r, i }))}
+          rowKey={(x) => String(x.i)}
+          columns={(['values', 'sku', 'price', 'barcodes'] as const).map((k) => ({
+            key: k,
+            header:
+              k === 'values'
+                ? `${t('inv.group.values')} (${attrs.join(' / ')})`
+                : t(k === 'sku' ? 'inv.common.sku' : k === 'price' ? 'inv.common.price' : 'inv.common.barcodes'),
+            cell: ({ r, i }: { r: (typeof rows)[number]; i: number }) => (
+              <input
+                value={r[k]}
+                onChange={(e) => setRows((all) => all.map((x, j) => (j === i ? { ...x, [k]: e.target.value } : x)))}
+                placeholder={k === 'values' ? attrs.map(() => '…').join(' / ') : ''}
+              />
+            ),
+          }))}
+        />
         <button
           type="button"
           className="btn btn-ghost btn-sm"

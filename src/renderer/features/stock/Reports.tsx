@@ -8,6 +8,7 @@ import { useFormat } from '../../lib/format';
 import { usePaged } from '../../lib/usePaged';
 import { useNotify } from '../../stores/notify';
 import { stockData } from '../../data/inventory';
+import { Table } from '../../components/Table';
 
 const ROW = 40;
 
@@ -104,24 +105,20 @@ export function ValuationDialog({ locationId, onClose }: { locationId: string | 
       {!data ? (
         <div className="spinner" />
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('inv.common.category')}</th>
-              <th className="num">{t('inv.valuation.items')}</th>
-              <th className="num">{t('inv.valuation.onHand')}</th>
-              <th className="num">{t('inv.common.value')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.map((r) => (
-              <tr key={r.categoryId ?? '-'}>
-                <td>{r.categoryName ? <LocalName name={r.categoryName} altName={r.categoryAltName} /> : t('inv.common.noCategory')}</td>
-                <td className="num">{r.items}</td>
-                <td className="num">{onHand(r.qty, r.weighed)}</td>
-                <td className="num">{fmt.money(r.value)}</td>
-              </tr>
-            ))}
+        <Table
+          rows={data.rows}
+          rowKey={(r) => r.categoryId ?? '-'}
+          columns={[
+            {
+              key: 'category',
+              header: t('inv.common.category'),
+              cell: (r) => (r.categoryName ? <LocalName name={r.categoryName} altName={r.categoryAltName} /> : t('inv.common.noCategory')),
+            },
+            { key: 'items', header: t('inv.valuation.items'), num: true, cell: (r) => r.items },
+            { key: 'onHand', header: t('inv.valuation.onHand'), num: true, cell: (r) => onHand(r.qty, r.weighed) },
+            { key: 'value', header: t('inv.common.value'), num: true, cell: (r) => fmt.money(r.value) },
+          ]}
+          foot={
             <tr>
               <th>{t('inv.valuation.total')}</th>
               <th />
@@ -132,8 +129,8 @@ export function ValuationDialog({ locationId, onClose }: { locationId: string | 
                 {fmt.money(data.totalValue)}
               </th>
             </tr>
-          </tbody>
-        </table>
+          }
+        />
       )}
     </Modal>
   );
@@ -150,33 +147,24 @@ export function FlaggedDialog({ onClose }: { onClose(): void }) {
     <Modal title={t('inv.stock.flagged')} onClose={onClose} size="lg" testId="flagged-dialog">
       {!rows ? (
         <div className="spinner" />
-      ) : rows.length === 0 ? (
-        <p className="muted">{t('inv.common.none')}</p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('inv.common.sku')}</th>
-              <th>{t('inv.common.name')}</th>
-              <th>{t('inv.common.location')}</th>
-              <th className="num">{t('inv.common.qty')}</th>
-              <th>{t('inv.common.date')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.productId}@${r.locationId}`}>
-                <td>{r.sku}</td>
-                <td>
-                  <LocalName name={r.name} altName={r.altName} />
-                </td>
-                <td>{r.locationName}</td>
-                <td className="num stock-out">{fmt.qtyUnit(r.qty, r.unit)}</td>
-                <td className="muted">{r.lastMovementAt ? fmt.dateTime(r.lastMovementAt) : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          rows={rows}
+          rowKey={(r) => `${r.productId}@${r.locationId}`}
+          empty={t('inv.common.none')}
+          columns={[
+            { key: 'sku', header: t('inv.common.sku'), cell: (r) => r.sku },
+            { key: 'name', header: t('inv.common.name'), cell: (r) => <LocalName name={r.name} altName={r.altName} /> },
+            { key: 'location', header: t('inv.common.location'), cell: (r) => r.locationName },
+            { key: 'qty', header: t('inv.common.qty'), num: true, className: 'stock-out', cell: (r) => fmt.qtyUnit(r.qty, r.unit) },
+            {
+              key: 'date',
+              header: t('inv.common.date'),
+              className: 'muted',
+              cell: (r) => (r.lastMovementAt ? fmt.dateTime(r.lastMovementAt) : ''),
+            },
+          ]}
+        />
       )}
     </Modal>
   );

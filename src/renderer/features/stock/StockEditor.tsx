@@ -19,6 +19,7 @@ import { MovementList } from './Reports';
 import type { Unit } from '../../../shared/units';
 import { stockData } from '../../data/inventory';
 import { catalogData, labelsData } from '../../data/catalog';
+import { Table } from '../../components/Table';
 
 type Tab = 'details' | 'levels' | 'online' | 'movements' | 'prices';
 type Reason = (typeof ADJUST_REASONS)[number];
@@ -31,17 +32,15 @@ function parseSigned(text: string, unit: Unit): number | null {
   return v === null ? null : neg ? -v : v;
 }
 
-function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLevel; onChanged(i: StockItem): void }) {
+/** A level's adjustment: set, add or remove, write off, or move to another location. */
+function LevelAdjust({ item, level, onChanged }: { item: StockItem; level: StockLevel; onChanged(i: StockItem): void }) {
   const { t } = useTranslation();
-  const fmt = useFormat();
   const notify = useNotify();
   const locations = useInventory((s) => s.locations);
   const [mode, setMode] = useState<'set' | 'delta' | 'writeoff' | 'transfer'>('set');
   const [qty, setQty] = useState('');
   const [reason, setReason] = useState<Reason>('correction');
   const [to, setTo] = useState('');
-  const [rp, setRp] = useState(level.reorderPoint === null ? '' : String(level.reorderPoint / 1000));
-  const [rq, setRq] = useState(level.reorderQty === null ? '' : String(level.reorderQty / 1000));
   const others = locations.filter((l) => !l.archived && l.id !== level.locationId);
 
   const apply = async () => {
@@ -63,6 +62,46 @@ function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLev
     if (fresh.ok) onChanged(fresh.value);
   };
 
+  return (
+    <div className="inline-form">
+      <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="adjust-mode">
+        <option value="set">{t('inv.editor.setLevel')}</option>
+        <option value="delta">{t('inv.editor.addRemove')}</option>
+        <option value="writeoff">{t('inv.editor.writeOff')}</option>
+        {others.length > 0 && <option value="transfer">{t('inv.editor.transfer')}</option>}
+      </select>
+      <input className="qty-field" value={qty} onChange={(e) => setQty(e.target.value)} inputMode="decimal" data-testid="adjust-qty" />
+      {mode === 'transfer' ? (
+        <select value={to} onChange={(e) => setTo(e.target.value)} aria-label={t('inv.editor.transferTo')}>
+          {others.map((l) => (
+            <option key={l.id} value={l.id}>
+              → {l.name}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <select value={reason} onChange={(e) => setReason(e.target.value as Reason)} aria-label={t('inv.common.reason')}>
+          {ADJUST_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {t(`inv.editor.reasons.${r}`)}
+            </option>
+          ))}
+        </select>
+      )}
+      <button type="button" className="btn btn-secondary btn-sm" onClick={() => void apply()} data-testid="adjust-apply">
+        {t('inv.editor.apply')}
+      </button>
+    </div>
+  );
+}
+
+/** A level's reorder rule: below the point, the reorder list suggests the quantity. */
+function LevelReorder({ item, level, onChanged }: { item: StockItem; level: StockLevel; onChanged(i: StockItem): void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [rp, setRp] = useState(level.reorderPoint === null ? '' : String(level.reorderPoint / 1000));
+  const [rq, setRq] = useState(level.reorderQty === null ? '' : String(level.reorderQty / 1000));
+
   const saveRule = async (clear: boolean) => {
     const point = parseQty(rp || '0', item.unit);
     const amount = parseQty(rq || '0', item.unit);
@@ -78,69 +117,30 @@ function LevelRow({ item, level, onChanged }: { item: StockItem; level: StockLev
   };
 
   return (
-    <tr data-testid="level-row">
-      <td>{level.locationName}</td>
-      <td className="num" data-testid="level-qty">
-        {fmt.qtyUnit(level.qty, item.unit)}
-      </td>
-      <td>
-        <div className="inline-form">
-          <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="adjust-mode">
-            <option value="set">{t('inv.editor.setLevel')}</option>
-            <option value="delta">{t('inv.editor.addRemove')}</option>
-            <option value="writeoff">{t('inv.editor.writeOff')}</option>
-            {others.length > 0 && <option value="transfer">{t('inv.editor.transfer')}</option>}
-          </select>
-          <input className="qty-field" value={qty} onChange={(e) => setQty(e.target.value)} inputMode="decimal" data-testid="adjust-qty" />
-          {mode === 'transfer' ? (
-            <select value={to} onChange={(e) => setTo(e.target.value)} aria-label={t('inv.editor.transferTo')}>
-              {others.map((l) => (
-                <option key={l.id} value={l.id}>
-                  → {l.name}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <select value={reason} onChange={(e) => setReason(e.target.value as Reason)} aria-label={t('inv.common.reason')}>
-              {ADJUST_REASONS.map((r) => (
-                <option key={r} value={r}>
-                  {t(`inv.editor.reasons.${r}`)}
-                </option>
-              ))}
-            </select>
-          )}
-          <button type="button" className="btn btn-secondary btn-sm" onClick={() => void apply()} data-testid="adjust-apply">
-            {t('inv.editor.apply')}
-          </button>
-        </div>
-      </td>
-      <td>
-        <div className="inline-form">
-          <input
-            className="qty-field"
-            value={rp}
-            onChange={(e) => setRp(e.target.value)}
-            placeholder={t('inv.common.reorderPoint')}
-            data-testid="reorder-point"
-          />
-          <input
-            className="qty-field"
-            value={rq}
-            onChange={(e) => setRq(e.target.value)}
-            placeholder={t('inv.common.reorderQty')}
-            data-testid="reorder-qty"
-          />
-          <button type="button" className="btn btn-ghost btn-sm" onClick={() => void saveRule(false)} data-testid="reorder-save">
-            {t('inv.editor.reorderSave')}
-          </button>
-          {level.reorderPoint !== null && (
-            <button type="button" className="btn btn-ghost btn-sm" onClick={() => void saveRule(true)}>
-              {t('inv.editor.reorderClear')}
-            </button>
-          )}
-        </div>
-      </td>
-    </tr>
+    <div className="inline-form">
+      <input
+        className="qty-field"
+        value={rp}
+        onChange={(e) => setRp(e.target.value)}
+        placeholder={t('inv.common.reorderPoint')}
+        data-testid="reorder-point"
+      />
+      <input
+        className="qty-field"
+        value={rq}
+        onChange={(e) => setRq(e.target.value)}
+        placeholder={t('inv.common.reorderQty')}
+        data-testid="reorder-qty"
+      />
+      <button type="button" className="btn btn-ghost btn-sm" onClick={() => void saveRule(false)} data-testid="reorder-save">
+        {t('inv.editor.reorderSave')}
+      </button>
+      {level.reorderPoint !== null && (
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void saveRule(true)}>
+          {t('inv.editor.reorderClear')}
+        </button>
+      )}
+    </div>
   );
 }
 
@@ -152,32 +152,21 @@ function Prices({ productId, unitFmt }: { productId: string; unitFmt(n: number):
     void catalogData.priceHistory({ id: productId }).then((r) => r.ok && setRows(r.value));
   }, [productId]);
   if (!rows) return <div className="spinner" />;
-  if (rows.length === 0) return <p className="muted">{t('inv.editor.noPriceChanges')}</p>;
   return (
-    <table className="table" data-testid="price-history">
-      <thead>
-        <tr>
-          <th>{t('inv.common.date')}</th>
-          <th />
-          <th className="num">{t('inv.editor.from')}</th>
-          <th className="num">{t('inv.editor.to')}</th>
-          <th>{t('inv.editor.by')}</th>
-          <th>{t('inv.common.note')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r, i) => (
-          <tr key={i}>
-            <td className="muted">{fmt.dateTime(r.at)}</td>
-            <td>{r.field === 'price' ? t('inv.common.price') : t('inv.common.cost')}</td>
-            <td className="num">{unitFmt(r.from)}</td>
-            <td className="num">{unitFmt(r.to)}</td>
-            <td>{r.staffName ?? ''}</td>
-            <td className="muted">{r.reason ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      testId="price-history"
+      rows={rows.map((r, i) => ({ ...r, i }))}
+      rowKey={(r) => String(r.i)}
+      empty={t('inv.editor.noPriceChanges')}
+      columns={[
+        { key: 'at', header: t('inv.common.date'), className: 'muted', cell: (r) => fmt.dateTime(r.at) },
+        { key: 'field', header: '', cell: (r) => (r.field === 'price' ? t('inv.common.price') : t('inv.common.cost')) },
+        { key: 'from', header: t('inv.editor.from'), num: true, cell: (r) => unitFmt(r.from) },
+        { key: 'to', header: t('inv.editor.to'), num: true, cell: (r) => unitFmt(r.to) },
+        { key: 'by', header: t('inv.editor.by'), cell: (r) => r.staffName ?? '' },
+        { key: 'note', header: t('inv.common.note'), className: 'muted', cell: (r) => r.reason ?? '' },
+      ]}
+    />
   );
 }
 
@@ -255,31 +244,33 @@ export function StockEditor({ productId, onClose }: { productId: string; onClose
       {!product || !item ? (
         <div className="spinner" />
       ) : tab === 'levels' ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('inv.common.location')}</th>
-              <th className="num">{t('inv.common.qty')}</th>
-              <th>{t('inv.editor.adjust')}</th>
-              <th>
-                {t('inv.common.reorderPoint')} / {t('inv.common.reorderQty')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {item.levels.map((l) => (
-              <LevelRow key={`${l.locationId}:${l.qty}:${l.reorderPoint}`} item={item} level={l} onChanged={setItem} />
-            ))}
-            <tr>
-              <th>{t('inv.common.total')}</th>
-              <th className="num" data-testid="level-total">
-                {fmt.qtyUnit(item.total, item.unit)}
-              </th>
-              <th colSpan={2} />
-            </tr>
-            <ReservedOnlineRow productId={productId} unit={item.unit} colSpan={2} />
-          </tbody>
-        </table>
+        <Table
+          rows={item.levels}
+          rowKey={(l) => `${l.locationId}:${l.qty}:${l.reorderPoint}`}
+          rowTestId="level-row"
+          columns={[
+            { key: 'location', header: t('inv.common.location'), cell: (l) => l.locationName },
+            { key: 'qty', header: t('inv.common.qty'), num: true, testId: 'level-qty', cell: (l) => fmt.qtyUnit(l.qty, item.unit) },
+            { key: 'adjust', header: t('inv.editor.adjust'), cell: (l) => <LevelAdjust item={item} level={l} onChanged={setItem} /> },
+            {
+              key: 'reorder',
+              header: `${t('inv.common.reorderPoint')} / ${t('inv.common.reorderQty')}`,
+              cell: (l) => <LevelReorder item={item} level={l} onChanged={setItem} />,
+            },
+          ]}
+          foot={
+            <>
+              <tr>
+                <th>{t('inv.common.total')}</th>
+                <th className="num" data-testid="level-total">
+                  {fmt.qtyUnit(item.total, item.unit)}
+                </th>
+                <th colSpan={2} />
+              </tr>
+              <ReservedOnlineRow productId={productId} unit={item.unit} colSpan={2} />
+            </>
+          }
+        />
       ) : tab === 'details' ? (
         <div className="editor-details">
           <ProductForm product={product} onSaved={(p) => setProduct(p)} />

@@ -7,6 +7,7 @@ import { isLanguage, setLocalLanguage } from '../../i18n';
 import { useApp } from '../../stores/app';
 import { syncProblemKey } from './problem';
 import { syncData } from '../../data/sync';
+import { Field } from '../../components/Field';
 
 /** True when this (not yet set up) terminal is in the middle of joining a store: show its progress. */
 export function useJoinInProgress(): boolean {
@@ -99,17 +100,15 @@ export function JoinScreen({ onBack }: { onBack(): void }) {
           </div>
         ) : (
           <section className="stack">
-            <label className="field">
-              <span className="field-label">{t('sync.join.server')}</span>
+            <Field label={t('sync.join.server')}>
               <input
                 value={server}
                 onChange={(e) => setServer(e.target.value)}
                 placeholder="https://cloud.example.com"
                 data-testid="join-server"
               />
-            </label>
-            <label className="field">
-              <span className="field-label">{t('sync.join.code')}</span>
+            </Field>
+            <Field label={t('sync.join.code')}>
               <input
                 value={code}
                 onChange={(e) => setCode(e.target.value.toUpperCase())}
@@ -118,11 +117,10 @@ export function JoinScreen({ onBack }: { onBack(): void }) {
                 className="join-code"
                 data-testid="join-code"
               />
-            </label>
-            <label className="field">
-              <span className="field-label">{t('sync.join.name')}</span>
+            </Field>
+            <Field label={t('sync.join.name')}>
               <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="join-name" />
-            </label>
+            </Field>
             <InlineError text={error} testId="error-banner" />
             <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy} data-testid="join-submit">
               {busy ? t('sync.join.downloading') : t('sync.join.submit')}

@@ -15,6 +15,9 @@ import { roleRank } from '../../../shared/api/define';
 import { TopBar } from '../../components/TopBar';
 import { connectionState, syncProblemKey } from './problem';
 import { syncData } from '../../data/sync';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
+import { useConfirm } from '../../components/Confirm';
 
 function useRole() {
   const role = useApp((s) => s.session?.staff?.role ?? 'clerk');
@@ -144,21 +147,18 @@ function ConnectCard() {
       <h2>{t('sync.connect.title')}</h2>
       <p className="muted">{t('sync.connect.hint')}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('sync.connect.server')}</span>
+        <Field label={t('sync.connect.server')}>
           <input
             value={server}
             onChange={(e) => setServer(e.target.value)}
             placeholder="https://cloud.example.com"
             data-testid="sync-server"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.connect.org')}</span>
+        </Field>
+        <Field label={t('sync.connect.org')}>
           <input value={org} maxLength={120} onChange={(e) => setOrg(e.target.value)} data-testid="sync-org" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.connect.secret')}</span>
+        </Field>
+        <Field label={t('sync.connect.secret')}>
           <input
             type="password"
             autoComplete="off"
@@ -168,7 +168,7 @@ function ConnectCard() {
             title={t('sync.connect.secretHint')}
             data-testid="sync-signup-secret"
           />
-        </label>
+        </Field>
       </div>
       <InlineError text={error} />
       <div className="form-actions">
@@ -201,8 +201,7 @@ function CloudSignIn({ onSignedIn }: { onSignedIn(s: CloudSessionInfo): void }) 
       <h2>{t('sync.cloudSignIn.title')}</h2>
       <p className="muted">{t('sync.cloudSignIn.hint')}</p>
       <div className="sync-inline-form">
-        <label className="field">
-          <span className="field-label">{t('sync.cloudSignIn.pin')}</span>
+        <Field label={t('sync.cloudSignIn.pin')}>
           <input
             type="password"
             inputMode="numeric"
@@ -212,7 +211,7 @@ function CloudSignIn({ onSignedIn }: { onSignedIn(s: CloudSessionInfo): void }) 
             onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
             data-testid="sync-cloud-pin"
           />
-        </label>
+        </Field>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-cloud-signin">
           {busy ? t('common.working') : t('sync.cloudSignIn.submit')}
         </button>
@@ -254,28 +253,28 @@ function StockTable({ store }: { store: StoreOverview }) {
         data-testid="sync-stock-search"
       />
       <InlineError text={error ? describeError(t, error) : null} />
-      {rows.length === 0 ? (
-        <p className="muted">{t('sync.overview.none')}</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('sync.overview.sku')}</th>
-              <th>{t('sync.overview.product')}</th>
-              <th className="num">{t('sync.overview.qty')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.productId} data-testid="sync-stock-row">
-                <td>{r.sku ?? '—'}</td>
-                <td className="ellipsis">{r.name ? <LocalName name={r.name} altName={r.altName} oneLine /> : r.productId}</td>
-                <td className={`num${r.qty < 0 ? ' negative' : ''}`}>{fmt.qty(r.qty, r.qty % 1000 === 0 ? 'each' : 'kg')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        rows={rows}
+        rowKey={(r) => r.productId}
+        rowTestId="sync-stock-row"
+        empty={t('sync.overview.none')}
+        columns={[
+          { key: 'sku', header: t('sync.overview.sku'), cell: (r) => r.sku ?? '—' },
+          {
+            key: 'product',
+            header: t('sync.overview.product'),
+            className: 'ellipsis',
+            cell: (r) => (r.name ? <LocalName name={r.name} altName={r.altName} oneLine /> : r.productId),
+          },
+          {
+            key: 'qty',
+            header: t('sync.overview.qty'),
+            num: true,
+            cellClassName: (r) => (r.qty < 0 ? 'negative' : undefined),
+            cell: (r) => fmt.qty(r.qty, r.qty % 1000 === 0 ? 'each' : 'kg'),
+          },
+        ]}
+      />
       {rows.length < total && (
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => void load(rows.length)}>
           {t('sync.overview.more')}
@@ -309,36 +308,29 @@ function Overview() {
     <section className="card settings-card" data-testid="sync-overview">
       <h2>{t('sync.overview.title')}</h2>
       <InlineError text={error ? describeError(t, error) : null} />
-      {stores === null ? (
-        !error && <p className="muted">{t('common.loading')}</p>
-      ) : (
-        <table className="table table-clickable">
-          <thead>
-            <tr>
-              <th>{t('sync.overview.store')}</th>
-              <th className="num">{t('sync.overview.orders')}</th>
-              <th className="num">{t('sync.overview.sales')}</th>
-              <th className="num">{t('sync.overview.lastDay')}</th>
-              <th className="num">{t('sync.overview.stockLines')}</th>
-              <th className="num">{t('sync.overview.terminals')}</th>
-              <th>{t('sync.overview.lastSeen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {stores.map((s) => (
-              <tr key={s.id} className={s.id === picked ? 'row-selected' : ''} onClick={() => setPicked(s.id)} data-testid="sync-store-row">
-                <td className="ellipsis">{s.name}</td>
-                <td className="num">{s.orders}</td>
-                <td className="num">{fmt.money(s.salesTotal, s.currency ?? undefined)}</td>
-                <td className="num">{fmt.money(s.salesLastDay, s.currency ?? undefined)}</td>
-                <td className="num">{s.stockLines}</td>
-                <td className="num">{s.terminals}</td>
-                <td>{s.lastSeenAt ? fmt.dateTime(s.lastSeenAt) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        className="table table-clickable"
+        rows={stores}
+        rowKey={(s) => s.id}
+        loading={error ? undefined : t('common.loading')}
+        rowTestId="sync-store-row"
+        rowClassName={(s) => (s.id === picked ? 'row-selected' : '')}
+        onRowClick={(s) => setPicked(s.id)}
+        columns={[
+          { key: 'store', header: t('sync.overview.store'), className: 'ellipsis', cell: (s) => s.name },
+          { key: 'orders', header: t('sync.overview.orders'), num: true, cell: (s) => s.orders },
+          { key: 'sales', header: t('sync.overview.sales'), num: true, cell: (s) => fmt.money(s.salesTotal, s.currency ?? undefined) },
+          {
+            key: 'lastDay',
+            header: t('sync.overview.lastDay'),
+            num: true,
+            cell: (s) => fmt.money(s.salesLastDay, s.currency ?? undefined),
+          },
+          { key: 'stockLines', header: t('sync.overview.stockLines'), num: true, cell: (s) => s.stockLines },
+          { key: 'terminals', header: t('sync.overview.terminals'), num: true, cell: (s) => s.terminals },
+          { key: 'lastSeen', header: t('sync.overview.lastSeen'), cell: (s) => (s.lastSeenAt ? fmt.dateTime(s.lastSeenAt) : '—') },
+        ]}
+      />
       {store && <StockTable key={store.id} store={store} />}
     </section>
   );
@@ -367,40 +359,48 @@ function Rejections() {
     !items || items.length === 0 ? (
       <p className="muted">{t('sync.rejections.none')}</p>
     ) : (
-      <table className="table" data-testid={testId}>
-        <thead>
-          <tr>
-            <th>{t('sync.rejections.when')}</th>
-            <th>{t('sync.rejections.terminal')}</th>
-            <th>{t('sync.rejections.what')}</th>
-            <th>{t('sync.rejections.why')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((r) => (
-            <tr key={r.id} className={r.resolvedAt ? 'row-muted' : ''} data-testid="sync-rejection-row">
-              <td>{fmt.dateTime('createdAt' in r ? r.createdAt : r.at)}</td>
-              <td>{'terminalCode' in r ? (r.terminalCode ?? '—') : '—'}</td>
-              <td>
+      <Table<CloudRejection | LocalRejection>
+        testId={testId}
+        rows={items}
+        rowKey={(r) => r.id}
+        rowTestId="sync-rejection-row"
+        rowClassName={(r) => (r.resolvedAt ? 'row-muted' : '')}
+        columns={[
+          { key: 'when', header: t('sync.rejections.when'), cell: (r) => fmt.dateTime('createdAt' in r ? r.createdAt : r.at) },
+          { key: 'terminal', header: t('sync.rejections.terminal'), cell: (r) => ('terminalCode' in r ? (r.terminalCode ?? '—') : '—') },
+          {
+            key: 'what',
+            header: t('sync.rejections.what'),
+            cell: (r) => (
+              <>
                 {r.entity} <small className="muted">{r.entityId.slice(-8)}</small>
-              </td>
-              <td>
+              </>
+            ),
+          },
+          {
+            key: 'why',
+            header: t('sync.rejections.why'),
+            cell: (r) => (
+              <>
                 <span className="badge badge-warn">{r.code}</span> {r.message}
-              </td>
-              <td className="num">
-                {r.resolvedAt ? (
-                  <span className="muted">{t('sync.rejections.resolved')}</span>
-                ) : (
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => onResolve(r.id)}>
-                    {t('sync.rejections.resolve')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          {
+            key: 'resolve',
+            header: '',
+            num: true,
+            cell: (r) =>
+              r.resolvedAt ? (
+                <span className="muted">{t('sync.rejections.resolved')}</span>
+              ) : (
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => onResolve(r.id)}>
+                  {t('sync.rejections.resolve')}
+                </button>
+              ),
+          },
+        ]}
+      />
     );
   return (
     <section className="card settings-card">
@@ -421,6 +421,7 @@ function StoresAdmin() {
   const [code, setCode] = useState<EnrolmentCode | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const me = useSync((s) => s.status?.deviceId);
+  const ask = useConfirm();
   useEffect(() => {
     void syncData.stores({}).then((r) => (r.ok ? setStores(r.value) : setError(r.error)));
   }, []);
@@ -458,45 +459,54 @@ function StoresAdmin() {
               + {t('sync.stores.addTerminal')}
             </button>
           </div>
-          <table className="table">
-            <tbody>
-              {s.devices.map((d) => (
-                <tr key={d.id} className={d.revoked ? 'row-muted' : ''}>
-                  <td>
+          <Table
+            rows={s.devices}
+            rowKey={(d) => d.id}
+            rowClassName={(d) => (d.revoked ? 'row-muted' : '')}
+            columns={[
+              {
+                key: 'terminal',
+                cell: (d) => (
+                  <>
                     <strong>{d.terminalCode}</strong> {d.name}
-                  </td>
-                  <td>{d.lastSeenAt ? fmt.dateTime(d.lastSeenAt) : '—'}</td>
-                  <td className="num actions-cell">
-                    {d.revoked ? (
-                      <span className="muted">{t('sync.stores.revoked')}</span>
-                    ) : (
-                      d.id !== me && (
-                        <>
-                          <button
-                            type="button"
-                            className="btn btn-ghost btn-sm"
-                            onClick={() => void run(syncData.createCode({ storeId: s.id, replacesDeviceId: d.id }), setCode)}
-                          >
-                            {t('sync.stores.replace')}
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-ghost btn-sm"
-                            onClick={() => {
-                              if (window.confirm(t('sync.stores.confirmRevoke', { code: d.terminalCode })))
-                                void run(syncData.revokeDevice({ deviceId: d.id }), setStores);
-                            }}
-                          >
-                            {t('sync.stores.revoke')}
-                          </button>
-                        </>
-                      )
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { key: 'lastSeen', cell: (d) => (d.lastSeenAt ? fmt.dateTime(d.lastSeenAt) : '—') },
+              {
+                key: 'actions',
+                num: true,
+                className: 'actions-cell',
+                cell: (d) =>
+                  d.revoked ? (
+                    <span className="muted">{t('sync.stores.revoked')}</span>
+                  ) : (
+                    d.id !== me && (
+                      <>
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-sm"
+                          onClick={() => void run(syncData.createCode({ storeId: s.id, replacesDeviceId: d.id }), setCode)}
+                        >
+                          {t('sync.stores.replace')}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-sm"
+                          onClick={() =>
+                            void ask.confirm(t('sync.stores.confirmRevoke', { code: d.terminalCode })).then((yes) => {
+                              if (yes) void run(syncData.revokeDevice({ deviceId: d.id }), setStores);
+                            })
+                          }
+                        >
+                          {t('sync.stores.revoke')}
+                        </button>
+                      </>
+                    )
+                  ),
+              },
+            ]}
+          />
         </div>
       ))}
       <form
@@ -510,14 +520,14 @@ function StoresAdmin() {
           });
         }}
       >
-        <label className="field">
-          <span className="field-label">{t('sync.stores.newStore')}</span>
+        <Field label={t('sync.stores.newStore')}>
           <input value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="sync-new-store" />
-        </label>
+        </Field>
         <button type="submit" className="btn btn-secondary" data-testid="sync-create-store">
           {t('sync.stores.create')}
         </button>
       </form>
+      {ask.dialog}
     </section>
   );
 }
@@ -563,23 +573,20 @@ function OfflinePolicy() {
       <h2>{t('sync.offlinePolicy.title')}</h2>
       <p className="muted">{t('sync.offlinePolicy.hint')}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('sync.offlinePolicy.maxPerSale')}</span>
+        <Field label={t('sync.offlinePolicy.maxPerSale')}>
           <input inputMode="decimal" value={perSale} onChange={(e) => setPerSale(e.target.value)} data-testid="sync-offline-per-sale" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.offlinePolicy.maxTotal')}</span>
+        </Field>
+        <Field label={t('sync.offlinePolicy.maxTotal')}>
           <input inputMode="decimal" value={total} onChange={(e) => setTotal(e.target.value)} data-testid="sync-offline-total" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.offlinePolicy.windowHours')}</span>
+        </Field>
+        <Field label={t('sync.offlinePolicy.windowHours')}>
           <input
             inputMode="numeric"
             value={hours}
             onChange={(e) => setHours(e.target.value.replace(/\D/g, ''))}
             data-testid="sync-offline-hours"
           />
-        </label>
+        </Field>
       </div>
       <InlineError text={error} />
       <div className="form-actions">
@@ -619,8 +626,7 @@ function RejoinCard({ terminal }: { terminal: string }) {
       <p className="muted">{t('sync.err.rejoin')}</p>
       <p className="muted">{t('sync.rejoin.hint', { terminal })}</p>
       <div className="field-grid">
-        <label className="field">
-          <span className="field-label">{t('sync.rejoin.code')}</span>
+        <Field label={t('sync.rejoin.code')}>
           <input
             value={code}
             maxLength={40}
@@ -629,16 +635,15 @@ function RejoinCard({ terminal }: { terminal: string }) {
             placeholder="ABCD-EFGH-JKMN"
             data-testid="sync-rejoin-code"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('sync.rejoin.server')}</span>
+        </Field>
+        <Field label={t('sync.rejoin.server')}>
           <input
             value={server}
             onChange={(e) => setServer(e.target.value)}
             placeholder="https://cloud.example.com"
             data-testid="sync-rejoin-server"
           />
-        </label>
+        </Field>
       </div>
       <InlineError text={error} testId="sync-rejoin-error" />
       <div className="form-actions">
@@ -655,6 +660,7 @@ function SignOutCard() {
   const setStatus = useSync((s) => s.set);
   const notify = useNotify((s) => s.message);
   const [error, setError] = useState<string | null>(null);
+  const ask = useConfirm();
   const signOut = async (discardPending: boolean, discardOfflineCards = false) => {
     const r = await syncData.signOut({ discardPending, ...(discardOfflineCards ? { discardOfflineCards } : {}) });
     if (r.ok) {
@@ -665,12 +671,12 @@ function SignOutCard() {
     }
     const d = r.error.details as { messageKey?: string; count?: number } | undefined;
     if (!discardPending && d?.messageKey === 'sync.err.pendingChanges') {
-      if (window.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true, discardOfflineCards);
+      if (await ask.confirm(t('sync.signOut.confirmPending', { count: d.count ?? 0 }))) void signOut(true, discardOfflineCards);
       return;
     }
     // Only a terminal that must join again asks this: its offline card payments cannot be sent as it is.
     if (!discardOfflineCards && d?.messageKey === 'sync.err.unsentOfflineCardsRejoin') {
-      if (window.confirm(t('sync.signOut.confirmOfflineCards', { count: d.count ?? 0 }))) void signOut(discardPending, true);
+      if (await ask.confirm(t('sync.signOut.confirmOfflineCards', { count: d.count ?? 0 }))) void signOut(discardPending, true);
       return;
     }
     setError(describeError(t, r.error));
@@ -685,6 +691,7 @@ function SignOutCard() {
           {t('sync.signOut.button')}
         </button>
       </div>
+      {ask.dialog}
     </section>
   );
 }

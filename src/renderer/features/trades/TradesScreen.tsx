@@ -11,6 +11,8 @@ import { isOpenTrade, providerName } from '../payment/trade-text';
 import { cardBrandName } from '../../../shared/card-brands';
 import { isLanguage } from '../../i18n';
 import { paymentsData } from '../../data/payments';
+import { Field } from '../../components/Field';
+import { Table } from '../../components/Table';
 
 /**
  * Provider payments for a manager: find a trade by order or trade number, ask the provider now,
@@ -83,12 +85,10 @@ export function TradesScreen() {
         <section className="card settings-card">
           <h2>{t('pay.trades.lookup')}</h2>
           <form className="trade-search" onSubmit={submit} data-testid="trade-search">
-            <label className="field">
-              <span className="field-label">{t('pay.trades.orderNumber')}</span>
+            <Field label={t('pay.trades.orderNumber')}>
               <input value={orderNumber} maxLength={40} onChange={(e) => setOrderNumber(e.target.value)} data-testid="trade-search-order" />
-            </label>
-            <label className="field">
-              <span className="field-label">{t('pay.trades.tradeNo')}</span>
+            </Field>
+            <Field label={t('pay.trades.tradeNo')}>
               <input
                 value={tradeNo}
                 maxLength={64}
@@ -96,7 +96,7 @@ export function TradesScreen() {
                 onChange={(e) => setTradeNo(e.target.value)}
                 data-testid="trade-search-no"
               />
-            </label>
+            </Field>
             <label className="check">
               <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} />
               <span>{t('pay.trades.openOnly')}</span>
@@ -134,48 +134,34 @@ export function TradesScreen() {
 function TradeTable({ trades, selected, onSelect }: { trades: Trade[]; selected: Trade | null; onSelect(t: Trade): void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  if (trades.length === 0)
-    return (
-      <p className="muted" data-testid="trades-none">
-        {t('pay.trades.none')}
-      </p>
-    );
   return (
-    <table className="table" data-testid="trades-table">
-      <thead>
-        <tr>
-          <th>{t('pay.trades.when')}</th>
-          <th>{t('pay.trades.provider')}</th>
-          <th>{t('pay.trades.order')}</th>
-          <th>{t('pay.trades.tradeNo')}</th>
-          <th className="num">{t('pay.trades.amount')}</th>
-          <th>{t('pay.trades.state')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {trades.map((tr) => (
-          <tr
-            key={tr.id}
-            className={selected?.id === tr.id ? 'row-selected' : undefined}
-            onClick={() => onSelect(tr)}
-            style={{ cursor: 'pointer' }}
-            data-testid="trade-row"
-          >
-            <td>{fmt.dateTime(tr.createdAt)}</td>
-            <td>
+    <Table
+      testId="trades-table"
+      rows={trades}
+      rowKey={(tr) => tr.id}
+      rowTestId="trade-row"
+      rowClassName={(tr) => (selected?.id === tr.id ? 'row-selected' : undefined)}
+      onRowClick={onSelect}
+      empty={t('pay.trades.none')}
+      emptyTestId="trades-none"
+      columns={[
+        { key: 'when', header: t('pay.trades.when'), cell: (tr) => fmt.dateTime(tr.createdAt) },
+        {
+          key: 'provider',
+          header: t('pay.trades.provider'),
+          cell: (tr) => (
+            <>
               {providerName(t, tr.provider)}
               {tr.mode !== 'production' && <small className="muted"> ({t(`pay.trades.modes.${tr.mode}`)})</small>}
-            </td>
-            <td>{tr.orderNumber ?? '—'}</td>
-            <td className="mono">{tr.tradeNo}</td>
-            <td className="num">{fmt.money(tr.amount, tr.currency)}</td>
-            <td>
-              <StateBadge trade={tr} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { key: 'order', header: t('pay.trades.order'), cell: (tr) => tr.orderNumber ?? '—' },
+        { key: 'tradeNo', header: t('pay.trades.tradeNo'), className: 'mono', cell: (tr) => tr.tradeNo },
+        { key: 'amount', header: t('pay.trades.amount'), num: true, cell: (tr) => fmt.money(tr.amount, tr.currency) },
+        { key: 'state', header: t('pay.trades.state'), cell: (tr) => <StateBadge trade={tr} /> },
+      ]}
+    />
   );
 }
 
@@ -255,33 +241,27 @@ function TradeDetail({ trade, onUpdated }: { trade: Trade; onUpdated(t: Trade): 
       </button>
       <InlineError text={error ? describeError(t, error) : null} testId="trade-detail-error" />
       <h3>{t('pay.trades.refunds')}</h3>
-      {refunds === null ? null : refunds.length === 0 ? (
-        <p className="muted">{t('pay.trades.noRefunds')}</p>
-      ) : (
-        <table className="table" data-testid="trade-refunds">
-          <thead>
-            <tr>
-              <th>{t('pay.trades.when')}</th>
-              <th>{t('pay.trades.refundNo')}</th>
-              <th className="num">{t('pay.trades.amount')}</th>
-              <th>{t('pay.trades.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {refunds.map((r) => (
-              <tr key={r.id}>
-                <td>{fmt.dateTime(r.createdAt)}</td>
-                <td className="mono">{r.refundNo}</td>
-                <td className="num">{fmt.money(r.amount, trade.currency)}</td>
-                <td>
-                  {t(`pay.trades.refundStates.${r.state}`)}
-                  {r.message && <small className="muted"> · {r.message}</small>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        testId="trade-refunds"
+        rows={refunds}
+        rowKey={(r) => r.id}
+        empty={t('pay.trades.noRefunds')}
+        columns={[
+          { key: 'when', header: t('pay.trades.when'), cell: (r) => fmt.dateTime(r.createdAt) },
+          { key: 'refundNo', header: t('pay.trades.refundNo'), className: 'mono', cell: (r) => r.refundNo },
+          { key: 'amount', header: t('pay.trades.amount'), num: true, cell: (r) => fmt.money(r.amount, trade.currency) },
+          {
+            key: 'state',
+            header: t('pay.trades.state'),
+            cell: (r) => (
+              <>
+                {t(`pay.trades.refundStates.${r.state}`)}
+                {r.message && <small className="muted"> · {r.message}</small>}
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
