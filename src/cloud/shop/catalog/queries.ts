@@ -82,6 +82,63 @@ export interface ListExtra {
   joins: SQL;
 }
 
+/**
+ * How a search finds its products. A term matching fewer than `narrow` tokens is narrow: its
+ * products are looked up by id and sorted (at most that many rows). When every term is broad (a
+ * letter, a common word at a million products), sorting every match would read hundreds of
+ * thousands of rows, so the listed products are walked in the page's order instead, `walk` at most,
+ * each checked against the terms through its own tokens, until the page is full. A page the walk
+ * cannot fill (a rare combination of common words, a deep page) falls back to the lookup.
+ */
+export interface SearchLimits {
+  /** Tokens under which a term is narrow. */
+  narrow: number;
+  /** Listed products walked at most. */
+  walk: number;
+  /** Told which way each search page was found (for tests and diagnostics). */
+  trace?: (how: 'lookup' | 'walk') => void;
+}
+
+export const SEARCH_LIMITS: SearchLimits = { narrow: 1500, walk: 6000 };
+
+/** One term of a search: the token condition on `t`, and for a Chinese run the phrase checked on the row. */
+interface Term {
+  token: SQL;
+  phrase: SQL | null;
+}
+
+function termsOf(q: string): Term[] {
+  const terms = searchTerms(q);
+  const out: Term[] = terms.prefixes.slice(0, 8).map((prefix) => ({ token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`, phrase: null }));
+  // A run of Chinese characters is probed by its first character's token; the phrase is checked on the row.
+  for (const run of terms.cjkRuns.slice(0, 8))
+    out.push({ token: sql`t.token = ${[...run][0]!}`, phrase: sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}` });
+  return out;
+}
+
+/**
+ * How many tokens each term matches and, for relevance, how many listed names start with what was
+ * typed, each counted up to `narrow`, in one statement.
+ */
+async function breadths(
+  db: CloudDb,
+  orgId: string,
+  terms: Term[],
+  starts: SQL | null,
+  narrow: number,
+): Promise<{ terms: number[]; starts: number }> {
+  const counts = terms.map(
+    (term, k) =>
+      sql`(SELECT count(*) FROM (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token} LIMIT ${narrow}) x) AS ${sql.raw(`n${k}`)}`,
+  );
+  if (starts)
+    counts.push(
+      sql`(SELECT count(*) FROM (SELECT 1 FROM shop_products p WHERE p.org_id = ${orgId} AND p.listed AND ${starts} LIMIT ${narrow}) x) AS starts`,
+    );
+  const [row] = await rowsOf<Record<string, string | number>>(db, sql`SELECT ${sql.join(counts, sql`, `)}`);
+  return { terms: terms.map((_, k) => Number(row?.[`n${k}`] ?? 0)), starts: Number(row?.starts ?? narrow) };
+}
+
 /** One page of listed products, and whether another follows (with `extra`: each card's row too). */
 export async function listProducts(db: CloudDb, orgId: string, query: ProductQuery): Promise<{ items: ProductCard[]; more: boolean }>;
 export async function listProducts<X>(
@@ -90,43 +147,32 @@ export async function listProducts<X>(
   query: ProductQuery,
   extra: ListExtra,
 ): Promise<{ items: ProductCard[]; more: boolean; rows: (CardRow & X)[] }>;
+export async function listProducts(
+  db: CloudDb,
+  orgId: string,
+  query: ProductQuery,
+  extra: undefined,
+  limits: SearchLimits,
+): Promise<{ items: ProductCard[]; more: boolean }>;
 export async function listProducts<X>(
   db: CloudDb,
   orgId: string,
   query: ProductQuery,
   extra?: ListExtra,
+  limits: SearchLimits = SEARCH_LIMITS,
 ): Promise<{ items: ProductCard[]; more: boolean; rows?: (CardRow & X)[] }> {
-  const where: SQL[] = [sql`p.org_id = ${orgId}`, sql`p.listed`];
-  const terms = searchTerms(query.q ?? '');
-  // Each term with how narrow it likely is: a longer prefix matches fewer tokens; a Chinese run is
-  // probed by its first character alone.
-  const matching: { width: number; q: SQL }[] = [];
-  for (const prefix of terms.prefixes.slice(0, 8))
-    matching.push({
-      width: prefix.length,
-      q: sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
-    });
-  for (const run of terms.cjkRuns.slice(0, 8)) {
-    matching.push({
-      width: 1,
-      q: sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND t.token = ${[...run][0]!}`,
-    });
-    // The phrase itself is checked on the row.
-    where.push(sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}`);
-  }
-  // The narrowest term's products are looked up first (an array of ids, then the primary key),
-  // rather than hashed against every listed product; the other terms filter them.
-  matching.sort((a, b) => b.width - a.width);
-  matching.forEach((m, k) => where.push(k === 0 ? sql`p.product_id = ANY(ARRAY(${m.q}))` : sql`p.product_id IN (${m.q})`));
-  if (query.categoryId) where.push(sql`p.category_id = ${query.categoryId}`);
-  if (query.min != null) where.push(sql`p.price >= ${query.min}`);
-  if (query.max != null) where.push(sql`p.price <= ${query.max}`);
-  const searching = terms.prefixes.length > 0 || terms.cjkRuns.length > 0;
+  const filters: SQL[] = [sql`p.org_id = ${orgId}`, sql`p.listed`];
+  if (query.categoryId) filters.push(sql`p.category_id = ${query.categoryId}`);
+  if (query.min != null) filters.push(sql`p.price >= ${query.min}`);
+  if (query.max != null) filters.push(sql`p.price <= ${query.max}`);
+  const terms = termsOf(query.q ?? '');
+  const searching = terms.length > 0;
   const sort = query.sort === 'relevance' && !searching ? 'best' : query.sort;
   const typed = spaceCjk(foldText(query.q ?? '').trim());
+  const starts = sql`(p.search_text LIKE ${`${likeEscape(typed)}%`})`;
   const order: Record<Sort, SQL> = {
     // A name that starts with what was typed first, then what sells.
-    relevance: sql`(p.search_text LIKE ${`${likeEscape(typed)}%`}) DESC, p.sold_count DESC NULLS LAST, p.product_id`,
+    relevance: sql`${starts} DESC, p.sold_count DESC NULLS LAST, p.product_id`,
     price_asc: sql`p.price ASC, p.product_id`,
     price_desc: sql`p.price DESC, p.product_id DESC`,
     newest: sql`p.created_at DESC, p.product_id DESC`,
@@ -134,16 +180,118 @@ export async function listProducts<X>(
     rating: sql`(CASE WHEN p.rating_count > 0 THEN p.rating_sum::float8 / p.rating_count ELSE 0 END) DESC, p.rating_count DESC NULLS LAST, p.product_id`,
   };
   const page = Math.min(Math.max(1, Math.floor(query.page)), MAX_PAGE);
-  // A search's plan depends on its patterns; a list's does not, and is kept planned.
-  const read = searching ? rowsOf : preparedRowsOf;
-  const rows = await read<CardRow & X>(
-    db,
-    sql`SELECT ${CARD_COLUMNS}${extra ? sql`, ${extra.columns}` : sql``} FROM shop_products p ${extra ? extra.joins : sql``}
-        WHERE ${sql.join(where, sql` AND `)}
-        ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${(page - 1) * PAGE_SIZE}`,
+  const offset = (page - 1) * PAGE_SIZE;
+  const columns = sql`${CARD_COLUMNS}${extra ? sql`, ${extra.columns}` : sql``}`;
+  const joins = extra ? extra.joins : sql``;
+  const done = (rows: (CardRow & X)[]) => {
+    const shown = rows.slice(0, PAGE_SIZE);
+    return { items: shown.map(card), more: rows.length > PAGE_SIZE, ...(extra ? { rows: shown } : {}) };
+  };
+  if (!searching) {
+    // A list's plan does not depend on its values, and is kept planned.
+    return done(
+      await preparedRowsOf<CardRow & X>(
+        db,
+        sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(filters, sql` AND `)}
+            ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
+      ),
+    );
+  }
+  const { narrow } = limits;
+  const widths = await breadths(db, orgId, terms, sort === 'relevance' ? starts : null, narrow);
+  const phrases = terms.flatMap((term) => (term.phrase ? [term.phrase] : []));
+  if (widths.terms.every((n) => n >= narrow)) {
+    const startsWide = widths.starts >= narrow;
+    const walked = await walk<X>(db, { orgId, terms, phrases, filters, sort, order, starts, startsWide, offset, columns, joins, limits });
+    if (walked) {
+      limits.trace?.('walk');
+      return done(walked);
+    }
+  }
+  limits.trace?.('lookup');
+  // The narrowest term's products are looked up first (an array of ids, then the primary key),
+  // rather than hashed against every listed product; the other terms filter them.
+  const byWidth = terms.map((term, k) => ({ term, n: widths.terms[k]! })).sort((a, b) => a.n - b.n);
+  const where = [...filters, ...phrases];
+  byWidth.forEach(({ term }, k) => {
+    const ids = sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token}`;
+    where.push(k === 0 ? sql`p.product_id = ANY(ARRAY(${ids}))` : sql`p.product_id IN (${ids})`);
+  });
+  // A search's plan depends on its patterns, so it is planned for them each time.
+  return done(
+    await rowsOf<CardRow & X>(
+      db,
+      sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(where, sql` AND `)}
+          ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
+    ),
   );
-  const shown = rows.slice(0, PAGE_SIZE);
-  return { items: shown.map(card), more: rows.length > PAGE_SIZE, ...(extra ? { rows: shown } : {}) };
+}
+
+interface WalkPlan {
+  orgId: string;
+  terms: Term[];
+  phrases: SQL[];
+  filters: SQL[];
+  sort: Sort;
+  order: Record<Sort, SQL>;
+  starts: SQL;
+  /** Whether many names start with what was typed (else they are few, and read whole). */
+  startsWide: boolean;
+  offset: number;
+  columns: SQL;
+  joins: SQL;
+  limits: SearchLimits;
+}
+
+/**
+ * A search page found by walking the listed products in the page's order (see `SearchLimits`), or null
+ * when the walk did not fill the page. Relevance walks the best sellers twice over, once for names
+ * that start with what was typed and once for the others, so that the first come first.
+ */
+async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | null> {
+  const { orgId, terms, phrases, filters, sort, order, starts, offset, columns, joins } = plan;
+  const want = offset + PAGE_SIZE + 1;
+  // OFFSET 0 keeps each check a per-row probe of the product's own tokens, not a join the
+  // planner may turn into a hash of every match.
+  const matches = sql.join(
+    [
+      ...terms.map(
+        (term) =>
+          sql`EXISTS (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = p.org_id AND t.product_id = p.product_id AND ${term.token} OFFSET 0)`,
+      ),
+      ...phrases,
+    ],
+    sql` AND `,
+  );
+  const walkOrder = sort === 'relevance' ? order.best : order[sort];
+  const walked = sql`(SELECT p.* FROM shop_products p WHERE ${sql.join(filters, sql` AND `)} ORDER BY ${walkOrder} LIMIT ${plan.limits.walk}) p`;
+  if (sort !== 'relevance') {
+    const rows = await rowsOf<CardRow & X>(
+      db,
+      sql`SELECT ${columns} FROM ${walked} ${joins} WHERE ${matches} ORDER BY ${walkOrder} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
+    );
+    // Fewer rows than a page and one more: the walk may have stopped short of them.
+    return rows.length > PAGE_SIZE ? rows : null;
+  }
+  // Names that start with what was typed: when few, all of them (through the name index); when
+  // many, walked with the others.
+  const first = plan.startsWide
+    ? sql`SELECT p.*, 0 AS walk_group FROM ${walked} WHERE ${starts} AND ${matches}`
+    : sql`SELECT p.*, 0 AS walk_group FROM shop_products p
+          WHERE p.product_id = ANY(ARRAY(SELECT p.product_id FROM shop_products p WHERE p.org_id = ${orgId} AND p.listed AND ${starts} LIMIT ${plan.limits.narrow}))
+            AND ${sql.join(filters, sql` AND `)} AND ${matches}`;
+  const rows = await rowsOf<CardRow & X & { walk_group: number }>(
+    db,
+    sql`SELECT ${columns}, p.walk_group FROM (
+          (${first} ORDER BY ${order.best} LIMIT ${want})
+          UNION ALL
+          (SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${want})
+        ) p ${joins}
+        ORDER BY p.walk_group, ${order.best} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
+  );
+  if (rows.length <= PAGE_SIZE) return null;
+  // Walked, the names that start with what was typed are whole only where the walk filled the page with them.
+  return !plan.startsWide || rows.every((r) => r.walk_group === 0) ? rows : null;
 }
 
 /** A product page's row: the card's columns, the detail's, and the category's names. */

@@ -69,6 +69,10 @@ export const shopProducts = pgTable(
       .on(t.orgId, t.categoryId, t.soldCount.desc(), t.productId)
       .where(sql`listed`),
     index('shop_products_tax_idx').on(t.orgId, t.taxRateId),
+    // Names that start with what a buyer typed, ranked first by relevance.
+    index('shop_products_text_idx')
+      .on(t.orgId, t.searchText.op('text_pattern_ops'))
+      .where(sql`listed`),
   ],
 );
 
@@ -87,7 +91,9 @@ export const shopSearchTokens = pgTable(
   (t) => [
     // One index for both: equality and LIKE 'prefix%' (text_pattern_ops, whatever the collation).
     uniqueIndex('shop_search_tokens_uq').on(t.orgId, t.token.op('text_pattern_ops'), t.productId),
-    index('shop_search_tokens_product_idx').on(t.orgId, t.productId),
+    // A product's own tokens, with the token so a broad search checks a walked product from the
+    // index alone.
+    index('shop_search_tokens_product_idx').on(t.orgId, t.productId, t.token.op('text_pattern_ops')),
   ],
 );
 
