@@ -18,8 +18,10 @@ export function defaultLocation(ctx: BenchContext): string {
 }
 
 /**
- * Every 5th product gets a rule (20 % of the catalog) with a reorder point of 20 units: with the
- * seeded stock of 10–509 units about 2 % of them are at or below it. Those get three sales over
+ * Every 5th product in stock gets a rule (20 % of the seeded catalog) with a reorder point of 20
+ * units: with the seeded stock of 10–509 units about 2 % of them are at or below it. The products
+ * the growth imported have no stock yet and get none: with a rule each they would all be low, and
+ * the many-low list has its own case (low_stock_many). Those get three sales over
  * the last four weeks (movements + levels, so the ledger stays balanced).
  */
 export function ensureReorderFixtures(ctx: BenchContext): { rules: number; low: number } {
@@ -32,7 +34,7 @@ export function ensureReorderFixtures(ctx: BenchContext): { rules: number; low: 
       sqlite
         .prepare(
           `UPDATE stock_levels SET reorder_point = 20000, reorder_qty = 48000
-           WHERE location_id = ? AND product_id IN (SELECT id FROM products WHERE rowid % 5 = 0)`,
+           WHERE location_id = ? AND qty > 0 AND product_id IN (SELECT id FROM products WHERE rowid % 5 = 0)`,
         )
         .run(location);
       const low = sqlite

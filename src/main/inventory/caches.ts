@@ -22,8 +22,8 @@ export type Figures = Map<string, { sold: number; onOrder: number }>;
 
 export interface LongList {
   key: string;
-  /** Level rowids in list order. */
-  order: number[];
+  /** [level rowid, product rowid] in list order. */
+  order: [number, number][];
   figures: Figures;
 }
 

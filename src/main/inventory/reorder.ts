@@ -52,26 +52,32 @@ const LOW_WHERE = 's.reorder_point IS NOT NULL AND s.qty <= s.reorder_point';
 const LOW_COLUMNS = `s.product_id AS productId, p.sku, p.name, p.alt_name AS altName, p.unit, s.location_id AS locationId, l.name AS locationName, s.qty,
   s.reorder_point AS reorderPoint, s.reorder_qty AS reorderQty, p.cost, p.supplier_id AS supplierId, sup.name AS supplierName`;
 const LOW_JOINS = 'JOIN stock_locations l ON l.id = s.location_id LEFT JOIN suppliers sup ON sup.id = p.supplier_id';
+/** Products through (id, archived, name, category_id): a list is put in order by name from the index alone. */
+const PRODUCT_KEYS = 'products p INDEXED BY products_id_cover_idx';
 
 /**
  * Sales velocity and what is on order, per item and location, each one grouped pass (over the
  * sales window, over the open orders) rather than two lookups per low item, which took minutes on
- * a store with a hundred thousand low items. `paged`: only for the products in the JSON array `@page`.
+ * a store with a hundred thousand low items.
  */
-function windowSql(byLocation: boolean, paged: boolean): { sold: string; onOrder: string } {
+function windowSql(byLocation: boolean): { sold: string; onOrder: string } {
   return {
     sold: `SELECT m.product_id AS pid, m.location_id AS lid, -SUM(m.qty_delta) AS sold
-      FROM ${paged ? 'stock_movements m INDEXED BY stock_movements_product_at_idx' : 'stock_movements m'}
+      FROM stock_movements m
       WHERE m.kind IN ('sale', 'return') AND m.at >= @since${byLocation ? ' AND m.location_id = @loc' : ''}
-        ${paged ? 'AND m.product_id IN (SELECT value FROM json_each(@page))' : ''}
       GROUP BY m.product_id, m.location_id`,
     onOrder: `SELECT pl.product_id AS pid, po.location_id AS lid, SUM(MAX(pl.qty_ordered - pl.qty_received, 0)) AS onOrder
       FROM purchase_orders po JOIN purchase_order_lines pl ON pl.po_id = po.id
       WHERE po.status IN ('draft', 'sent', 'partial')${byLocation ? ' AND po.location_id = @loc' : ''}
-        ${paged ? 'AND pl.product_id IN (SELECT value FROM json_each(@page))' : ''}
       GROUP BY pl.product_id, po.location_id`,
   };
 }
+
+/** The same two figures of one low item `s`, for a short list. */
+const ITEM_FIGURES = `COALESCE((SELECT -SUM(m.qty_delta) FROM stock_movements m INDEXED BY stock_movements_product_at_idx
+    WHERE m.product_id = s.product_id AND m.at >= @since AND m.location_id = s.location_id AND m.kind IN ('sale', 'return')), 0) AS sold,
+  COALESCE((SELECT SUM(MAX(pl.qty_ordered - pl.qty_received, 0)) FROM purchase_order_lines pl JOIN purchase_orders po ON po.id = pl.po_id
+    WHERE pl.product_id = s.product_id AND po.location_id = s.location_id AND po.status IN ('draft', 'sent', 'partial')), 0) AS onOrder`;
 
 function readFigures(sqlite: Deps['sqlite'], sql: { sold: string; onOrder: string }, args: Record<string, unknown>): Figures {
   const out: Figures = new Map();
@@ -103,11 +109,14 @@ function longList(deps: Pick<Deps, 'sqlite' | 'inventory'>, filter: string, byLo
   const key = `${stamp}:${String(args.loc ?? '')}:${String(args.ids ?? '')}:${Math.floor((args.since as number) / 60_000)}`;
   const hit = deps.inventory.longList;
   if (hit?.key === key) return hit;
+  // The product's name and rowid come from its covering index, so ordering reads no product row.
   const order = sqlite
-    .prepare(`SELECT s.rowid FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id WHERE ${filter} ORDER BY p.name, p.rowid`)
-    .pluck()
-    .all(args) as number[];
-  const list = { key, order, figures: readFigures(sqlite, windowSql(byLocation, false), args) };
+    .prepare(
+      `SELECT s.rowid, p.rowid FROM ${LOW} CROSS JOIN ${PRODUCT_KEYS} ON p.id = s.product_id WHERE ${filter} ORDER BY p.name, p.rowid`,
+    )
+    .raw(true)
+    .all(args) as [number, number][];
+  const list = { key, order, figures: readFigures(sqlite, windowSql(byLocation), args) };
   deps.inventory.longList = list;
   return list;
 }
@@ -135,42 +144,29 @@ export function lowStock(
   };
   const total = deps.sqlite.prepare(`SELECT COUNT(*) FROM ${LOW} WHERE ${filter}`).pluck().get(args) as number;
   if (total === 0 || q.offset >= total) return { items: [], total };
-  let rows: LowRow[];
-  let figures: Figures;
+  let rows: (LowRow & { sold: number; onOrder: number })[];
   if (total >= (opts.wholeFrom ?? WHOLE_FROM)) {
     const list = longList(deps, filter, Boolean(q.locationId), args);
-    const page = list.order.slice(q.offset, q.offset + q.limit);
-    const byRowid = new Map(
-      (
-        deps.sqlite
-          .prepare(
-            `SELECT s.rowid AS rid, ${LOW_COLUMNS} FROM json_each(@page) j CROSS JOIN stock_levels s ON s.rowid = j.value
-             CROSS JOIN products p ON p.id = s.product_id ${LOW_JOINS}`,
-          )
-          .all({ page: JSON.stringify(page) }) as ({ rid: number } & LowRow)[]
-      ).map(({ rid, ...r }) => [rid, r]),
-    );
-    rows = page.map((rid) => byRowid.get(rid)!).filter(Boolean);
-    figures = list.figures;
+    // The page's rows by their rowids, in the list's order.
+    const page = deps.sqlite
+      .prepare(
+        `SELECT ${LOW_COLUMNS} FROM json_each(@page) j CROSS JOIN stock_levels s ON s.rowid = j.value ->> 0
+         CROSS JOIN products p ON p.rowid = j.value ->> 1 ${LOW_JOINS} ORDER BY j.key`,
+      )
+      .all({ page: JSON.stringify(list.order.slice(q.offset, q.offset + q.limit)) }) as LowRow[];
+    rows = page.map((r) => ({ ...r, ...(list.figures.get(`${r.productId}@${r.locationId}`) ?? { sold: 0, onOrder: 0 }) }));
   } else {
+    // A short list (the usual alert list) in one statement, read in the index's order (each
+    // item's sales beside its neighbours'), then sorted by name; only the page's items are given
+    // their figures.
     rows = deps.sqlite
       .prepare(
-        `WITH pg AS MATERIALIZED (SELECT s.rowid AS rid, p.rowid AS prid FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id
-                     WHERE ${filter} ORDER BY p.name, p.rowid LIMIT @limit OFFSET @offset)
-         SELECT ${LOW_COLUMNS} FROM pg CROSS JOIN stock_levels s ON s.rowid = pg.rid CROSS JOIN products p ON p.rowid = pg.prid ${LOW_JOINS}
-         ORDER BY p.name, p.rowid`,
+        `SELECT ${LOW_COLUMNS}, ${ITEM_FIGURES} FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id ${LOW_JOINS}
+         WHERE ${filter} ORDER BY p.name, p.rowid LIMIT @limit OFFSET @offset`,
       )
-      .all(args) as LowRow[];
-    // A short list (the usual alert list): the figures of its own items only.
-    figures = readFigures(deps.sqlite, windowSql(Boolean(q.locationId), true), {
-      ...args,
-      page: JSON.stringify([...new Set(rows.map((r) => r.productId))]),
-    });
+      .all(args) as (LowRow & { sold: number; onOrder: number })[];
   }
-  const items = rows.map((r): LowStockRow => {
-    const f = figures.get(`${r.productId}@${r.locationId}`) ?? { sold: 0, onOrder: 0 };
-    return { ...r, onOrder: f.onOrder, ...suggest({ ...r, onOrder: f.onOrder, sold: f.sold }) };
-  });
+  const items = rows.map(({ sold, ...r }): LowStockRow => ({ ...r, ...suggest({ ...r, sold }) }));
   return { items, total };
 }
 

@@ -266,9 +266,11 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
   const walkOrder = sort === 'relevance' ? order.best : order[sort];
   const walked = sql`(SELECT p.* FROM shop_products p WHERE ${sql.join(filters, sql` AND `)} ORDER BY ${walkOrder} LIMIT ${plan.limits.walk}) p`;
   if (sort !== 'relevance') {
+    // The page is picked first, then given its joins, so they cannot reorder the walk.
     const rows = await rowsOf<CardRow & X>(
       db,
-      sql`SELECT ${columns} FROM ${walked} ${joins} WHERE ${matches} ORDER BY ${walkOrder} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
+      sql`SELECT ${columns} FROM (SELECT p.* FROM ${walked} WHERE ${matches} ORDER BY ${walkOrder} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}) p ${joins}
+          ORDER BY ${walkOrder}`,
     );
     // Fewer rows than a page and one more: the walk may have stopped short of them.
     return rows.length > PAGE_SIZE ? rows : null;
@@ -283,11 +285,13 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
   const rows = await rowsOf<CardRow & X & { walk_group: number }>(
     db,
     sql`SELECT ${columns}, p.walk_group FROM (
-          (${first} ORDER BY ${order.best} LIMIT ${want})
-          UNION ALL
-          (SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${want})
+          SELECT p.* FROM (
+            (${first} ORDER BY ${order.best} LIMIT ${want})
+            UNION ALL
+            (SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${want})
+          ) p ORDER BY p.walk_group, ${order.best} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
         ) p ${joins}
-        ORDER BY p.walk_group, ${order.best} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
+        ORDER BY p.walk_group, ${order.best}`,
   );
   if (rows.length <= PAGE_SIZE) return null;
   // Walked, the names that start with what was typed are whole only where the walk filled the page with them.
