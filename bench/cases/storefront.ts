@@ -270,7 +270,7 @@ async function load(
 }
 
 /** Queries as buyers type them: Latin words and prefixes, Chinese, pinyin initials, a SKU, nothing. */
-function searchQueries(): string[] {
+export function searchQueries(): string[] {
   const q: string[] = [];
   for (let k = 0; k < 40; k++) {
     const latin = LATIN_PRODUCTS[(k * 7) % LATIN_PRODUCTS.length]!.toLowerCase();

@@ -202,7 +202,21 @@ export async function listProducts<X>(
   const phrases = terms.flatMap((term) => (term.phrase ? [term.phrase] : []));
   if (widths.terms.every((n) => n >= narrow)) {
     const startsWide = widths.starts >= narrow;
-    const walked = await walk<X>(db, { orgId, terms, phrases, filters, sort, order, starts, startsWide, offset, columns, joins, limits });
+    const walked = await walk<X>(db, {
+      orgId,
+      terms,
+      phrases,
+      filters,
+      sort,
+      order,
+      starts,
+      startsWide,
+      startsCount: widths.starts,
+      offset,
+      columns,
+      joins,
+      limits,
+    });
     if (walked) {
       limits.trace?.('walk');
       return done(walked);
@@ -235,8 +249,10 @@ interface WalkPlan {
   sort: Sort;
   order: Record<Sort, SQL>;
   starts: SQL;
-  /** Whether many names start with what was typed (else they are few, and read whole). */
+  /** Whether many names start with what was typed (else they are few, and read whole)… */
   startsWide: boolean;
+  /** …and how many, counted up to `limits.narrow`. */
+  startsCount: number;
   offset: number;
   columns: SQL;
   joins: SQL;
@@ -245,8 +261,8 @@ interface WalkPlan {
 
 /**
  * A search page found by walking the listed products in the page's order (see `SearchLimits`), or null
- * when the walk did not fill the page. Relevance walks the best sellers twice over, once for names
- * that start with what was typed and once for the others, so that the first come first.
+ * when the walk did not fill the page. Relevance walks the best sellers, names that start with what
+ * was typed first.
  */
 async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | null> {
   const { orgId, terms, phrases, filters, sort, order, starts, offset, columns, joins } = plan;
@@ -275,27 +291,29 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
     // Fewer rows than a page and one more: the walk may have stopped short of them.
     return rows.length > PAGE_SIZE ? rows : null;
   }
-  // Names that start with what was typed: when few, all of them (through the name index); when
-  // many, walked with the others.
-  const first = plan.startsWide
-    ? sql`SELECT p.*, 0 AS walk_group FROM ${walked} WHERE ${starts} AND ${matches}`
-    : sql`SELECT p.*, 0 AS walk_group FROM shop_products p
-          WHERE p.product_id = ANY(ARRAY(SELECT p.product_id FROM shop_products p WHERE p.org_id = ${orgId} AND p.listed AND ${starts} LIMIT ${plan.limits.narrow}))
-            AND ${sql.join(filters, sql` AND `)} AND ${matches}`;
-  const rows = await rowsOf<CardRow & X & { walk_group: number }>(
-    db,
-    sql`SELECT ${columns}, p.walk_group FROM (
-          SELECT p.* FROM (
-            (${first} ORDER BY ${order.best} LIMIT ${want})
-            UNION ALL
-            (SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${want})
-          ) p ORDER BY p.walk_group, ${order.best} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
-        ) p ${joins}
-        ORDER BY p.walk_group, ${order.best}`,
-  );
-  if (rows.length <= PAGE_SIZE) return null;
-  // Walked, the names that start with what was typed are whole only where the walk filled the page with them.
-  return !plan.startsWide || rows.every((r) => r.walk_group === 0) ? rows : null;
+  const page = (group: SQL) => sql`SELECT ${columns}, p.walk_group FROM (
+      SELECT p.* FROM (${group}) p ORDER BY p.walk_group, ${order.best} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
+    ) p ${joins}
+    ORDER BY p.walk_group, ${order.best}`;
+  type Row = CardRow & X & { walk_group: number };
+  if (plan.startsWide) {
+    // Names that start with what was typed, walked: the page is whole only if they fill it.
+    const rows = await rowsOf<Row>(db, page(sql`SELECT p.*, 0 AS walk_group FROM ${walked} WHERE ${starts} AND ${matches}`));
+    return rows.length > PAGE_SIZE ? rows : null;
+  }
+  // Few names start with what was typed: all of them are read (through the name index), and
+  // when they fill the page the others are not walked at all.
+  const first = sql`(SELECT p.*, 0 AS walk_group FROM shop_products p
+      WHERE p.product_id = ANY(ARRAY(SELECT p.product_id FROM shop_products p WHERE p.org_id = ${orgId} AND p.listed AND ${starts} LIMIT ${plan.limits.narrow}))
+        AND ${sql.join(filters, sql` AND `)} AND ${matches}
+      ORDER BY ${order.best} LIMIT ${want})`;
+  if (plan.startsCount >= want) {
+    const rows = await rowsOf<Row>(db, page(first));
+    if (rows.length > PAGE_SIZE) return rows;
+  }
+  const others = sql`(SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${want})`;
+  const rows = await rowsOf<Row>(db, page(sql`${first} UNION ALL ${others}`));
+  return rows.length > PAGE_SIZE ? rows : null;
 }
 
 /** A product page's row: the card's columns, the detail's, and the category's names. */
