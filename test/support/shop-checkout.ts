@@ -3,6 +3,7 @@
  * notifications to it), a till that made the organisation with a CNY catalog, and a buyer's
  * browser (cookies kept, forms posted with their CSRF token).
  */
+import { ensureShopProjections } from '../../src/cloud/shop/catalog/projection';
 import type { Hono } from 'hono';
 import { openCloudStore, rowsOf, sql } from '../../src/cloud/db/open';
 import { cloudDeps, type CloudDeps } from '../../src/cloud/deps';
@@ -124,6 +125,8 @@ export async function tillWithShop(cloud: ShopCloud, priceMode: 'inclusive' | 'e
   const storeId = status.storeId!;
   const [org] = await rowsOf<{ org_id: string }>(cloud.deps.db, sql`SELECT org_id FROM stores WHERE id = ${storeId}`);
   const orgId = org!.org_id;
+  // The shop's first visit: from now on its catalog is kept as the till's records arrive.
+  await ensureShopProjections(cloud.deps, orgId);
   cloud.payments.set(storeId, alipayFor(cloud.alipay));
   /** A new product sold online with `units` in stock. */
   const product = async (name: string, price: number, units: number) => {

@@ -3,6 +3,7 @@
  * till feeds it: products, listings, tax rates, stock movements, sales and ratings.
  */
 import { applyPush } from '../../src/cloud/push';
+import { ensureShopProjections } from '../../src/cloud/shop/catalog/projection';
 import type { CloudDeps } from '../../src/cloud/deps';
 import { createOrg, type AuthDevice } from '../../src/cloud/tenancy';
 import { formatHlc } from '../../src/shared/hlc';
@@ -40,8 +41,13 @@ export interface ListingFields {
 
 let counter = 0;
 
-export async function shopOrg(deps: CloudDeps, name = 'Shop'): Promise<ShopOrg> {
+/**
+ * `opened` (the default): the shop has had its first visit, so its catalog is kept as records
+ * arrive; without it, the organisation sells only at the counter until a buyer comes.
+ */
+export async function shopOrg(deps: CloudDeps, name = 'Shop', opts: { opened?: boolean } = {}): Promise<ShopOrg> {
   const org = await createOrg(deps, { orgName: `Org ${uuidv7()}`, storeName: name, terminalName: 'Till', terminalCode: 'T1' });
+  if (opts.opened ?? true) await ensureShopProjections(deps, org.org.id);
   const device: AuthDevice = { id: org.device.id, orgId: org.org.id, storeId: org.store.id, terminalCode: 'T1', name: 'Till' };
   let m = 0;
   const push: ShopOrg['push'] = async (records) => {

@@ -224,6 +224,28 @@ describe.each(backends())('the catalog online on %s', (backend: Backend) => {
     expect(Number(row!.on_hand)).toBe(7000);
   });
 
+  it('keeps no catalog for an organisation whose shop nobody has visited, and builds it on the first visit', async () => {
+    const counter = await shopOrg(cloud.deps, 'Counter only', { opened: false });
+    const p = await counter.product({ name: 'Quiet Goods', price: 1500 });
+    await counter.stock(p, 4000);
+    const kept = async (table: string) =>
+      (
+        await rowsOf<{ n: string | number }>(
+          cloud.deps.db,
+          sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE org_id = ${counter.orgId}`,
+        )
+      )[0]!.n;
+    expect(Number(await kept('shop_products'))).toBe(0);
+    expect(Number(await kept('shop_stock'))).toBe(0);
+    const res = await cloud.app.fetch(new Request(`${cloud.url}/shop/${counter.storeId}/p/${p}?lang=en`));
+    const text = await res.text();
+    expect(text).toMatch(/¥15\.00/);
+    expect(text).toContain('Only 4 left');
+    // From then on, every push keeps it.
+    await counter.push([{ e: 'product', i: p, d: { price: 1750, updated_at: cloud.deps.clock() } }]);
+    expect(await (await cloud.app.fetch(new Request(`${cloud.url}/shop/${counter.storeId}/p/${p}?lang=en`))).text()).toMatch(/¥17\.50/);
+  });
+
   it('an organisation whose records predate the shop gets the same projections on its first visit', async () => {
     const p = await shop.product({ name: 'Old timer', price: 4200 });
     await shop.stock(p, 2000);

@@ -69,6 +69,13 @@ export async function projectShopRecords(tx: CloudDb, orgId: string, rows: Writt
   await projectReceipts(tx, orgId, rows);
   const mine = rows.filter((r) => PROJECTED.has(r.entity));
   if (mine.length === 0) return;
+  // The catalog is kept from the shop's first visit on, which builds it whole from the records
+  // (rebuildShopProjections, under the same lock as this push): before that, keeping it would be
+  // work thrown away, on every push of an organisation that sells only at the counter.
+  if (!opts.fresh) {
+    const [kept] = await rowsOf<{ one: number }>(tx, sql`SELECT 1 AS one FROM shop_projected_orgs WHERE org_id = ${orgId}`);
+    if (!kept) return;
+  }
   const mutable = new Map<string, Map<string, Data>>();
   const facts: Written[] = [];
   for (const r of mine) {
