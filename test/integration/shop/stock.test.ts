@@ -158,10 +158,22 @@ describe.each(backends())('stock online on %s', (backend: Backend) => {
     const p = await shop.product({ name: 'Last one' });
     await shop.stock(p, 1000);
     const slow = uuidv7();
-    expect(await hold(slow, [{ productId: p, qty: 1000 }], 1)).toEqual({ ok: true });
-    await new Promise((r) => setTimeout(r, 5));
-    expect(await hold(uuidv7(), [{ productId: p, qty: 1000 }])).toEqual({ ok: true });
-    const res = await cloud.deps.db.transaction((tx) => consumeHold(tx, cloud.deps, { orgId: shop.orgId, orderId: slow }));
+    expect(await hold(slow, [{ productId: p, qty: 1000 }], 60_000)).toEqual({ ok: true });
+    // Two minutes later, by a clock the test owns: a wall-clock wait of a millisecond raced the
+    // transaction's own start on a loaded machine.
+    const later = { ...cloud.deps, clock: () => Date.now() + 120_000 };
+    const second = uuidv7();
+    const held = await cloud.deps.db.transaction((tx) =>
+      holdUnits(tx, later, {
+        orgId: shop.orgId,
+        storeId: shop.storeId,
+        orderId: second,
+        lines: [{ productId: p, qty: 1000 }],
+        expiresAt: later.clock() + 15 * 60_000,
+      }),
+    );
+    expect(held).toEqual({ ok: true });
+    const res = await cloud.deps.db.transaction((tx) => consumeHold(tx, later, { orgId: shop.orgId, orderId: slow }));
     expect(res.short).toEqual([{ productId: p, available: 0 }]);
   });
 
