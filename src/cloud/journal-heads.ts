@@ -22,17 +22,24 @@ export async function recordJournalHead(
   head: JournalHead | undefined,
 ): Promise<RecordedHead | null> {
   const now = deps.clock();
-  if (head) {
-    await deps.db.execute(
-      sql`INSERT INTO journal_heads (device_id, seq, hash, at) VALUES (${device.id}, ${head.seq}, ${head.hash}, ${now})
-          ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at
-          WHERE journal_heads.seq < excluded.seq`,
-    );
-  }
-  const [row] = await rowsOf<{ seq: string | number; hash: string; at: string | number }>(
-    deps.db,
-    sql`SELECT seq, hash, at FROM journal_heads WHERE device_id = ${device.id}`,
-  );
+  // One statement: the head as it is after the write (the statement's own snapshot still shows the
+  // row as it was, so the written row comes from RETURNING and the unwritten one from the table).
+  const [row] = head
+    ? await rowsOf<{ seq: string | number; hash: string; at: string | number }>(
+        deps.db,
+        sql`WITH up AS (
+              INSERT INTO journal_heads (device_id, seq, hash, at) VALUES (${device.id}, ${head.seq}, ${head.hash}, ${now})
+              ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at
+              WHERE journal_heads.seq < excluded.seq
+              RETURNING seq, hash, at)
+            SELECT seq, hash, at FROM up
+            UNION ALL
+            SELECT seq, hash, at FROM journal_heads WHERE device_id = ${device.id} AND NOT EXISTS (SELECT 1 FROM up)`,
+      )
+    : await rowsOf<{ seq: string | number; hash: string; at: string | number }>(
+        deps.db,
+        sql`SELECT seq, hash, at FROM journal_heads WHERE device_id = ${device.id}`,
+      );
   const recorded = row ? { seq: Number(row.seq), hash: row.hash, at: Number(row.at) } : null;
   if (head && recorded && head.seq < recorded.seq) {
     const message = `${device.terminalCode}'s journal now ends at entry ${head.seq}, but the cloud saw entry ${recorded.seq}: entries were deleted, or an older backup was restored`;

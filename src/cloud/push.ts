@@ -20,7 +20,8 @@ import { DELETED_FIELD, syncEntity, type SyncEntity } from '../shared/sync/entit
 import { expandStamps, mergeRecord, type FieldRecord } from '../shared/sync/merge';
 import { checkRecord } from '../shared/sync/validate';
 import type { Mutation, PushRequest, PushResponse, Rejection } from '../shared/sync/protocol';
-import { rowsOf } from './db/open';
+import { rowsOf, type CloudDb } from './db/open';
+import { recordJournalHead } from './journal-heads';
 import { rejections } from './db/schema';
 import { CloudHttpError, type CloudDeps } from './deps';
 import {
@@ -83,6 +84,13 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     if (muts[k]!.m !== muts[k - 1]!.m + 1) throw new CloudHttpError(400, 'VALIDATION', 'Mutation ids in a batch must be consecutive');
 
   return deps.db.transaction(async (tx) => {
+    const res = await applyInTransaction(tx);
+    // With the batch, in its commit: the terminal learns the journal head the cloud holds for it.
+    const journalHead = await recordJournalHead({ ...deps, db: tx }, device, req.journalHead);
+    return { ...res, journalHead };
+  });
+
+  async function applyInTransaction(tx: CloudDb): Promise<PushResponse> {
     const now = deps.clock();
     const [dev] = await rowsOf<{ last: string | number; revoked: string | number | null; epoch: string | null }>(
       tx,
@@ -339,5 +347,5 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
     const lastId = fresh[fresh.length - 1]!.m;
     await tx.execute(sql`UPDATE devices SET last_mutation_id = ${lastId}, last_seen_at = ${now} WHERE id = ${device.id}`);
     return { lastMutationId: lastId, rejected, serverTime: now };
-  });
+  }
 }

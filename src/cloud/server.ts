@@ -21,7 +21,6 @@ import { checkStaffChanges, writeStaffRecords } from './staff';
 import { CloudHttpError, type CloudDeps } from './deps';
 import { DEFAULT_RATE_LIMIT, MAX_BODY_BYTES, RateLimiter, boundBodies, rateLimited, sameSecret, type RateLimit } from './guards';
 import { applyPush } from './push';
-import { recordJournalHead } from './journal-heads';
 import { parsePushRequest } from './push-request';
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
 import { listRejections, overview, resolveRejection, storeStock } from './reports';
@@ -152,9 +151,7 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
     const req = valid(parsePushRequest(await json(c)));
     const res = await applyPush(deps, c.get('device'), req);
     deps.noteWrites(req.mutations.length);
-    // After the batch committed: the terminal learns the journal head the cloud holds for it.
-    const journalHead = await recordJournalHead(deps, c.get('device'), req.journalHead);
-    return c.json({ ...res, journalHead });
+    return c.json(res);
   });
   authed.get('/pull', async (c) => {
     const cursor = intParam(c.req.query('cursor'), 0, 0, Number.MAX_SAFE_INTEGER);
