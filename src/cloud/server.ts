@@ -19,7 +19,16 @@ import {
 } from '../shared/sync/protocol';
 import { checkStaffChanges, writeStaffRecords } from './staff';
 import { CloudHttpError, type CloudDeps } from './deps';
-import { DEFAULT_RATE_LIMIT, MAX_BODY_BYTES, RateLimiter, boundBodies, rateLimited, sameSecret, type RateLimit } from './guards';
+import {
+  answerHeader,
+  DEFAULT_RATE_LIMIT,
+  MAX_BODY_BYTES,
+  RateLimiter,
+  boundBodies,
+  rateLimited,
+  sameSecret,
+  type RateLimit,
+} from './guards';
 import { applyPush } from './push';
 import { parsePushRequest } from './push-request';
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, readPull } from './pull';
@@ -101,15 +110,15 @@ export function buildCloudApp(deps: CloudDeps, opts: CloudAppOptions = {}): Hono
   app.use('*', async (c, next) => {
     await next();
     // An answer that says how it may be cached (a versioned product picture) keeps that.
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
-    c.header('X-Content-Type-Options', 'nosniff');
+    if (!c.res.headers.has('Cache-Control')) answerHeader(c, 'Cache-Control', 'no-store');
+    answerHeader(c, 'X-Content-Type-Options', 'nosniff');
   });
 
   if (opts.serverTiming)
     app.use('*', async (c, next) => {
       const t0 = performance.now();
       await next();
-      c.header('Server-Timing', `app;dur=${(performance.now() - t0).toFixed(3)}`, { append: true });
+      answerHeader(c, 'Server-Timing', `app;dur=${(performance.now() - t0).toFixed(3)}`, { append: true });
     });
   app.use('*', boundBodies(opts.maxBodyBytes ?? MAX_BODY_BYTES));
   const limit = opts.rateLimit === false ? null : rateLimited(new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT));

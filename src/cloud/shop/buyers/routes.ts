@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { clientAddress, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from '../../guards';
+import { answerHeader, clientAddress, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from '../../guards';
 import type { CloudDeps } from '../../deps';
 import type { Mailer, SmtpSettings } from '../../mail/mailer';
 import type { ShopContext, ShopEnv } from '../web/env';
@@ -102,10 +102,10 @@ export function registerBuyerRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts: 
   // token in the address never leaks through Referer.
   const personal = async (c: ShopContext, next: () => Promise<void>) => {
     await next();
-    c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'same-origin');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Content-Security-Policy', "frame-ancestors 'none'");
+    answerHeader(c, 'Cache-Control', 'no-store');
+    answerHeader(c, 'Referrer-Policy', 'same-origin');
+    answerHeader(c, 'X-Frame-Options', 'DENY');
+    answerHeader(c, 'Content-Security-Policy', "frame-ancestors 'none'");
   };
   shop.use('/account', personal);
   shop.use('/account/*', personal);

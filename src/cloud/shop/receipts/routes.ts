@@ -8,7 +8,7 @@ import { isSafeLine } from '../../../shared/text';
 import { INVOICE_TITLE_MAX, isOtherTaxNumber, isUscc } from '../../../shared/invoices';
 import { normaliseReceiptKey } from '../../../shared/receipt-link';
 import { idShape } from '../../../shared/sync/shapes';
-import { clientAddress, RateLimiter, type RateLimit } from '../../guards';
+import { answerHeader, clientAddress, RateLimiter, type RateLimit } from '../../guards';
 import { CloudHttpError, type CloudDeps } from '../../deps';
 import { parseLogin } from '../buyers/credentials';
 import { requireBuyer } from '../buyers/session';
@@ -69,9 +69,9 @@ export function registerReceiptRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opts
     }
     await next();
     // The key is in the address: it never leaves for another site, and the page is nobody's to keep.
-    c.header('Referrer-Policy', 'same-origin');
-    c.header('X-Robots-Tag', 'noindex');
-    c.header('X-Frame-Options', 'DENY');
+    answerHeader(c, 'Referrer-Policy', 'same-origin');
+    answerHeader(c, 'X-Robots-Tag', 'noindex');
+    answerHeader(c, 'X-Frame-Options', 'DENY');
   };
   shop.use('/r/*', guard);
   shop.use('/account/purchases/*', guard);
