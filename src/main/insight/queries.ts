@@ -269,8 +269,32 @@ function rankedProducts(
     value = (k) => prices.get(k)!;
   }
   const sign = dir === 'asc' ? 1 : -1;
-  active.sort((a, b) => sign * (value(a) - value(b)) || (refs.get(a)! < refs.get(b)! ? -1 : 1));
-  return { keys: active.slice(offset, offset + limit), total: active.length };
+  const order = (a: number, b: number) => sign * (value(a) - value(b)) || (refs.get(a)! < refs.get(b)! ? -1 : 1);
+  return { keys: firstInOrder(active, offset + limit, order).slice(offset), total: active.length };
+}
+
+/**
+ * The first `n` of `items` in `order`, in order. A dashboard asks for the top ten of tens of
+ * thousands of products: keeping the best n as they come costs a comparison or two per item,
+ * where sorting them all costs a dozen and a half.
+ */
+export function firstInOrder<T>(items: readonly T[], n: number, order: (a: T, b: T) => number): T[] {
+  if (n <= 0) return [];
+  if (n * 8 >= items.length) return [...items].sort(order).slice(0, n);
+  const best: T[] = [];
+  for (const x of items) {
+    if (best.length === n && order(x, best[n - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order(best[mid]!, x) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, x);
+    if (best.length > n) best.pop();
+  }
+  return best;
 }
 
 /** Average product ratings when customer feedback exists (the feedback feature's `product_feedback` table). */
