@@ -103,10 +103,13 @@ function readFigures(sqlite: Deps['sqlite'], sql: { sold: string; onOrder: strin
  * version) or the window moves on by a minute, so each later page costs only its own rows.
  */
 export const WHOLE_FROM = 10_000;
+function longListKey(sqlite: Deps['sqlite'], args: Record<string, unknown>): string {
+  const stamp = `${sqlite.prepare('SELECT total_changes()').pluck().get() as number}:${sqlite.pragma('data_version', { simple: true }) as number}`;
+  return `${stamp}:${String(args.loc ?? '')}:${String(args.ids ?? '')}:${Math.floor((args.since as number) / 60_000)}`;
+}
 function longList(deps: Pick<Deps, 'sqlite' | 'inventory'>, filter: string, byLocation: boolean, args: Record<string, unknown>): LongList {
   const sqlite = deps.sqlite;
-  const stamp = `${sqlite.prepare('SELECT total_changes()').pluck().get() as number}:${sqlite.pragma('data_version', { simple: true }) as number}`;
-  const key = `${stamp}:${String(args.loc ?? '')}:${String(args.ids ?? '')}:${Math.floor((args.since as number) / 60_000)}`;
+  const key = longListKey(sqlite, args);
   const hit = deps.inventory.longList;
   if (hit?.key === key) return hit;
   // The product's name and rowid come from its covering index, so ordering reads no product row.
@@ -142,9 +145,14 @@ export function lowStock(
     ...(q.locationId ? { loc: q.locationId } : {}),
     ...(q.productIds ? { ids: JSON.stringify(q.productIds) } : {}),
   };
-  const total = deps.sqlite.prepare(`SELECT COUNT(*) FROM ${LOW} WHERE ${filter}`).pluck().get(args) as number;
+  // A later page of a long list already read: its length is the count.
+  const kept = deps.inventory.longList;
+  const total =
+    kept && kept.key === longListKey(deps.sqlite, args)
+      ? kept.order.length
+      : (deps.sqlite.prepare(`SELECT COUNT(*) FROM ${LOW} WHERE ${filter}`).pluck().get(args) as number);
   if (total === 0 || q.offset >= total) return { items: [], total };
-  let rows: (LowRow & { sold: number; onOrder: number })[];
+  let items: LowStockRow[];
   if (total >= (opts.wholeFrom ?? WHOLE_FROM)) {
     const list = longList(deps, filter, Boolean(q.locationId), args);
     // The page's rows by their rowids, in the list's order.
@@ -154,20 +162,53 @@ export function lowStock(
          CROSS JOIN products p ON p.rowid = j.value ->> 1 ${LOW_JOINS} ORDER BY j.key`,
       )
       .all({ page: JSON.stringify(list.order.slice(q.offset, q.offset + q.limit)) }) as LowRow[];
-    rows = page.map((r) => ({ ...r, ...(list.figures.get(`${r.productId}@${r.locationId}`) ?? { sold: 0, onOrder: 0 }) }));
+    items = page.map((r) => {
+      const f = list.figures.get(`${r.productId}@${r.locationId}`);
+      return lowItem(r, f?.sold ?? 0, f?.onOrder ?? 0);
+    });
   } else {
     // A short list (the usual alert list) in one statement, read in the index's order (each
     // item's sales beside its neighbours'), then sorted by name; only the page's items are given
     // their figures.
-    rows = deps.sqlite
+    const rows = deps.sqlite
       .prepare(
         `SELECT ${LOW_COLUMNS}, ${ITEM_FIGURES} FROM ${LOW} CROSS JOIN products p ON p.id = s.product_id ${LOW_JOINS}
          WHERE ${filter} ORDER BY p.name, p.rowid LIMIT @limit OFFSET @offset`,
       )
       .all(args) as (LowRow & { sold: number; onOrder: number })[];
+    items = rows.map((r) => lowItem(r, r.sold, r.onOrder));
   }
-  const items = rows.map(({ sold, ...r }): LowStockRow => ({ ...r, ...suggest({ ...r, sold }) }));
   return { items, total };
+}
+
+/** The item as the screen gets it, built field by field: spreading and rest-picking rows of a whole list filled most of its time with garbage collection. */
+function lowItem(r: LowRow, sold: number, onOrder: number): LowStockRow {
+  const { dailySales, suggestedQty } = suggest({
+    qty: r.qty,
+    reorderPoint: r.reorderPoint,
+    reorderQty: r.reorderQty,
+    onOrder,
+    sold,
+    unit: r.unit,
+  });
+  return {
+    productId: r.productId,
+    sku: r.sku,
+    name: r.name,
+    altName: r.altName,
+    unit: r.unit,
+    locationId: r.locationId,
+    locationName: r.locationName,
+    qty: r.qty,
+    reorderPoint: r.reorderPoint,
+    reorderQty: r.reorderQty,
+    onOrder,
+    dailySales,
+    suggestedQty,
+    supplierId: r.supplierId,
+    supplierName: r.supplierName,
+    cost: r.cost,
+  };
 }
 
 /** The badge: items at or below their reorder point, and levels below zero. */

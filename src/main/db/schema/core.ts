@@ -144,8 +144,11 @@ export const stockMovements = sqliteTable(
   },
   (t) => [
     index('stock_movements_product_at_idx').on(t.productId, t.at),
-    // Movement history: filtered by location and/or kind, newest first, paged in SQL.
-    index('stock_movements_location_at_idx').on(t.locationId, t.at),
+    // Movement history: filtered by location and/or kind, newest first, paged in SQL. It also
+    // carries kind, product and quantity, so a location's sales over the reorder window (the
+    // low-stock list's velocity) are summed from the index alone: one entry per movement as
+    // before, only wider.
+    index('stock_movements_location_at_idx').on(t.locationId, t.at, t.kind, t.productId, t.qtyDelta),
     index('stock_movements_kind_at_idx').on(t.kind, t.at),
     index('stock_movements_at_idx').on(t.at),
   ],
