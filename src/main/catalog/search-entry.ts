@@ -4,7 +4,7 @@
  */
 import type { Deps } from '../deps';
 import { cachedStatement } from '../db/statements';
-import { writeSortKey } from './sort-key';
+import { writeSortKey, writeSortKeys } from './sort-key';
 import { searchDoc } from './search-text';
 import { inBacklog, searchBacklog, type Backlog } from './search-backlog';
 
@@ -26,4 +26,19 @@ export function writeSearchEntry(
   if (!p) return;
   const doc = searchDoc(p);
   cachedStatement(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)').run(rowid, doc.text, doc.py);
+}
+
+/** The entries of many products inserted just now (an import): their sort keys in key order, then their search entries. */
+export function writeNewSearchEntries(
+  deps: Pick<Deps, 'sqlite'>,
+  entries: readonly { rowid: number | bigint; p: { name: string; altName?: string | null } }[],
+): void {
+  writeSortKeys(deps.sqlite, entries);
+  const backlog = searchBacklog(deps.sqlite);
+  const put = cachedStatement(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
+  for (const e of entries) {
+    if (inBacklog(backlog, e.rowid)) continue;
+    const doc = searchDoc(e.p);
+    put.run(e.rowid, doc.text, doc.py);
+  }
 }

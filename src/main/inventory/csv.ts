@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/audit';
 import { readSettings } from '../settings/settings';
 import { withoutNewProductTrigger } from './level-category';
 import { clearReorderRules, defaultTaxRateId, updateProduct } from '../catalog/products';
-import { writeSearchEntry } from '../catalog/search-entry';
+import { writeNewSearchEntries, writeSearchEntry } from '../catalog/search-entry';
 import { captureRecords, STAMP, UNSTAMPED, writeInBulk } from '../db/write-path';
 import { defaultLocationId, ensureLevelRow, levelAt, recordMovement } from './ledger';
 import { getLocation } from './stock';
@@ -654,7 +654,7 @@ function commitProducts(deps: Deps, rows: ProductRowIn[], staffId: string | null
     created++;
   }
   insertNewProducts(deps, batch, location, now, search);
-  for (const e of search) writeSearchEntry(deps, e.rowid, e.p, true);
+  writeNewSearchEntries(deps, search);
   return { created, updated };
 }
 
