@@ -1,1 +1,1 @@
-ALTER TABLE "records" DROP CONSTRAINT "records_org_id_orgs_id_fk";
+ALTER TABLE "records" DROP CONSTRAINT IF EXISTS "records_org_id_orgs_id_fk";

@@ -1,2 +1,2 @@
-DROP INDEX `stock_movements_location_at_idx`;--> statement-breakpoint
+DROP INDEX IF EXISTS `stock_movements_location_at_idx`;--> statement-breakpoint
 CREATE INDEX `stock_movements_location_at_idx` ON `stock_movements` (`location_id`,`at`,`kind`,`product_id`,`qty_delta`);
