@@ -181,7 +181,10 @@ export function lowStock(
   return { items, total };
 }
 
-/** The item as the screen gets it, built field by field: spreading and rest-picking rows of a whole list filled most of its time with garbage collection. */
+/**
+ * The item as the screen gets it, built field by field: spreading and rest-picking the rows of a
+ * long list took half of each page's time, much of it collecting the garbage.
+ */
 function lowItem(r: LowRow, sold: number, onOrder: number): LowStockRow {
   const { dailySales, suggestedQty } = suggest({
     qty: r.qty,
