@@ -236,6 +236,11 @@ async function main(): Promise<number> {
       results.push(...(Array.isArray(out) ? out : [out]));
       log(`   ${c.id} done in ${(msSince(t0) / 1000).toFixed(1)} s`);
     }
+    // What cases kept for later ones (a shop's cloud process) stops with the run, whichever cases ran.
+    for (const kept of ctx.memo.values()) {
+      const stop = (kept as { stop?: unknown } | null)?.stop;
+      if (typeof stop === 'function') await (stop as () => Promise<void>).call(kept);
+    }
 
     const rows = results.map((r) => [
       r.id,

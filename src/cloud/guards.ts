@@ -26,7 +26,10 @@ export function boundBodies(maxBytes: number): MiddlewareHandler {
     const chunked = c.req.header('transfer-encoding') !== undefined;
     if (declared !== undefined && !chunked && !(Number(declared) <= maxBytes)) tooLarge();
     // A GET or HEAD has no body to hand on, so Node would read a chunked one to its end after the answer.
-    if (chunked && (c.req.method === 'GET' || c.req.method === 'HEAD')) tooLarge();
+    const bodiless = c.req.method === 'GET' || c.req.method === 'HEAD';
+    if (chunked && bodiless) tooLarge();
+    // Nothing reads a GET's body, and asking the request for it builds a whole web Request.
+    if (bodiless) return next();
     return streaming(c, next);
   };
 }

@@ -119,4 +119,21 @@ export async function preparedRowsOf<T>(db: CloudDb, query: SQL): Promise<T[]> {
   return res.rows;
 }
 
+/**
+ * A whole number of the code's own (a LIMIT, a cap) written into a statement's text instead of
+ * sent as a parameter, so that a prepared statement's one plan for any values knows it. As a
+ * parameter, PostgreSQL's generic plan guesses a tenth of the table for a LIMIT, prices the plan
+ * high enough to JIT-compile it on every run, and so keeps planning the statement afresh each time.
+ */
+export function constant(n: number): SQL {
+  if (!Number.isSafeInteger(n)) throw new Error(`Not a whole number: ${n}`);
+  return sql.raw(String(n));
+}
+
+/** A word of the code's own (a row's kind) written into a statement's text, for the same reason. */
+export function constantWord(word: string): SQL {
+  if (!/^[a-z_]+$/.test(word)) throw new Error(`Not a plain word: ${word}`);
+  return sql.raw(`'${word}'`);
+}
+
 export { sql };

@@ -14,13 +14,16 @@
  * index refuses a second visit of a visitor on a day whatever the cookie says.
  */
 import type { MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
+import { serialize } from 'hono/utils/cookie';
+import { answerHeader } from '../../guards';
 import { businessBucket, dayToIso, zonedMidnight } from '../../../shared/business-day';
 import { rowsOf, sql, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
 import { storeFacts } from '../catalog/queries';
 import { pruneRecommendationPairs } from '../recommend/projection';
 import type { ShopContext, ShopEnv } from '../web/env';
+import { SEEN_PATH } from '../web/page';
 import { shopEvents, type ShopEventKind } from './schema';
 
 export const VISITOR_COOKIE = 'shop_visitor';
@@ -46,8 +49,6 @@ interface Visitor {
 
 /** The cookie that keeps a first page's events until the visitor's cookie comes back. */
 export const FIRST_PAGE_COOKIE = 'shop_first';
-/** The picture a visitor's first page asks for, so that a one-page visit counts too. */
-export const SEEN_PATH = '/seen';
 const FIRST_PAGE_MAX_AGE_S = 1800;
 /** A first page notes a view or a search: a few events at most, whatever a forged cookie claims. */
 const FIRST_PAGE_MAX_EVENTS = 4;
@@ -154,7 +155,7 @@ export function recordShopEvents(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
       c.res = c.body(PIXEL, 200, { 'Content-Type': 'image/gif' });
     } else await next();
     if (firstPage) {
-      await keepFirstPage(c, now, cookieOpts.secure);
+      keepFirstPage(c, now, cookieOpts.secure);
       return;
     }
     if (!visitor) return;
@@ -169,7 +170,8 @@ export function recordShopEvents(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
     if (newVisit) {
       // The first page is counted with the visit, before what this request did.
       const first = readFirstPage(getCookie(c, FIRST_PAGE_COOKIE), now);
-      if (getCookie(c, FIRST_PAGE_COOKIE) !== undefined) deleteCookie(c, FIRST_PAGE_COOKIE, { path: store.base });
+      if (getCookie(c, FIRST_PAGE_COOKIE) !== undefined)
+        answerHeader(c, 'Set-Cookie', serialize(FIRST_PAGE_COOKIE, '', { path: store.base, maxAge: 0 }), { append: true });
       rows.unshift(
         { ...base, kind: 'visit', at: first?.at ?? now },
         ...(first?.events ?? []).map((e) => ({
@@ -192,35 +194,26 @@ export function recordShopEvents(deps: CloudDeps): MiddlewareHandler<ShopEnv> {
 }
 
 /**
- * On a visitor's first page: its events go into FIRST_PAGE_COOKIE, and an HTML page asks for the
- * shop's pixel, whose request brings the new cookies back and so counts the visit.
+ * On a visitor's first page: its events go into FIRST_PAGE_COOKIE, and the page (drawn by
+ * `web/page.ts`) asks for the shop's pixel, whose request brings the new cookies back and so
+ * counts the visit. The cookie goes on the made answer as it is (`answerHeader`).
  */
-async function keepFirstPage(c: ShopContext, now: number, secure: boolean): Promise<void> {
+function keepFirstPage(c: ShopContext, now: number, secure: boolean): void {
   const store = c.get('store');
   const events = c
     .get('shopEvents')
     .filter((e) => FIRST_PAGE_KINDS.has(e.kind))
     .slice(0, FIRST_PAGE_MAX_EVENTS)
     .map((e) => [e.kind, e.productId ?? null, e.query ?? null, e.results ?? null]);
-  setCookie(c, FIRST_PAGE_COOKIE, Buffer.from(JSON.stringify({ at: now, e: events })).toString('base64url'), {
+  const value = Buffer.from(JSON.stringify({ at: now, e: events })).toString('base64url');
+  const cookie = serialize(FIRST_PAGE_COOKIE, value, {
     path: store.base,
     httpOnly: true,
     sameSite: 'Lax',
     secure,
     maxAge: FIRST_PAGE_MAX_AGE_S,
   });
-  const type = c.res.headers.get('content-type') ?? '';
-  if (c.res.status !== 200 || !type.startsWith('text/html')) return;
-  const res = c.res;
-  const pixel = `<img src="${store.base}${SEEN_PATH}" alt="" width="1" height="1" style="position:absolute;left:-9999px" />`;
-  const text = await res.text();
-  const headers = new Headers(res.headers);
-  headers.delete('content-length');
-  c.res = undefined;
-  c.res = new Response(text.includes('</body>') ? text.replace('</body>', `${pixel}</body>`) : text + pixel, {
-    status: res.status,
-    headers,
-  });
+  answerHeader(c, 'Set-Cookie', cookie, { append: true });
 }
 
 /**

@@ -10,7 +10,7 @@
  * same whether the product has ten neighbours or a hundred thousand.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { preparedRowsOf, rowsOf, type CloudDb } from '../../db/open';
+import { constant, constantWord, preparedRowsOf, rowsOf, type CloudDb } from '../../db/open';
 import type { ListExtra, ProductCard } from '../catalog/queries';
 
 /** Neighbours read per product before rescoring. */
@@ -81,10 +81,10 @@ export async function productNeighbours<X = object>(
   // The best sellers a page falls back on when history is thin, of the product's category and of
   // the shop, read in the same statement: asking afterwards would cost a round trip per page.
   const best = (kind: string, where: SQL) =>
-    sql`(SELECT ${kind} AS kind, ${CARD}, 0::float8 AS score, 0 AS n${more}
+    sql`(SELECT ${constantWord(kind)} AS kind, ${CARD}, 0::float8 AS score, 0 AS n${more}
           FROM shop_products p ${joins}
           WHERE p.org_id = ${orgId} AND p.listed AND ${where}
-          ORDER BY p.sold_count DESC NULLS LAST, p.product_id LIMIT ${fallback})`;
+          ORDER BY p.sold_count DESC NULLS LAST, p.product_id LIMIT ${constant(fallback)})`;
   const fallbacks =
     fallback > 0
       ? sql`UNION ALL ${best(
@@ -99,21 +99,21 @@ export async function productNeighbours<X = object>(
     db,
     sql`(SELECT 'together' AS kind, ${CARD}, pr.n::float8 / sqrt(GREATEST(rp.orders, 1)) AS score, pr.n${more}
           FROM (SELECT product_b, n FROM shop_rec_pairs WHERE org_id = ${orgId} AND product_a = ${productId}
-                ORDER BY n DESC NULLS LAST, product_b LIMIT ${NEIGHBOURS}) pr
+                ORDER BY n DESC NULLS LAST, product_b LIMIT ${constant(NEIGHBOURS)}) pr
           JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = pr.product_b
           JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = pr.product_b AND p.listed ${joins}
-          ORDER BY score DESC, pr.n DESC, pr.product_b LIMIT ${limit})
+          ORDER BY score DESC, pr.n DESC, pr.product_b LIMIT ${constant(limit)})
         UNION ALL
         (WITH buyers AS (
             SELECT DISTINCT customer_key FROM (
               SELECT customer_key FROM shop_rec_customer_lines WHERE org_id = ${orgId} AND product_id = ${productId}
-              ORDER BY at DESC NULLS LAST LIMIT ${BUYERS}) latest
+              ORDER BY at DESC NULLS LAST LIMIT ${constant(BUYERS)}) latest
           ), counted AS (
             SELECT o.product_id, COUNT(DISTINCT b.customer_key) AS n
             FROM buyers b
             CROSS JOIN LATERAL (
               SELECT l.product_id, l.order_id FROM shop_rec_customer_lines l
-              WHERE l.org_id = ${orgId} AND l.customer_key = b.customer_key ORDER BY l.at DESC NULLS LAST LIMIT ${PER_BUYER}) o
+              WHERE l.org_id = ${orgId} AND l.customer_key = b.customer_key ORDER BY l.at DESC NULLS LAST LIMIT ${constant(PER_BUYER)}) o
             WHERE o.product_id <> ${productId}
               AND NOT EXISTS (SELECT 1 FROM shop_rec_customer_lines x
                 WHERE x.org_id = ${orgId} AND x.customer_key = b.customer_key AND x.order_id = o.order_id AND x.product_id = ${productId})
@@ -123,7 +123,7 @@ export async function productNeighbours<X = object>(
           FROM counted c
           JOIN shop_rec_products rp ON rp.org_id = ${orgId} AND rp.product_id = c.product_id
           JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = c.product_id AND p.listed ${joins}
-          ORDER BY score DESC, c.n DESC, c.product_id LIMIT ${limit})
+          ORDER BY score DESC, c.n DESC, c.product_id LIMIT ${constant(limit)})
         ${fallbacks}`,
   );
   const kind = (k: string) => rows.filter((r) => r.kind === k);

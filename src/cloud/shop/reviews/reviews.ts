@@ -5,7 +5,7 @@
  * can hide it there.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type CloudDb } from '../../db/open';
+import { constant, rowsOf, type CloudDb } from '../../db/open';
 import type { CloudDeps } from '../../deps';
 import { writeShopRecords } from '../records';
 import { claimedLine, claimedSale } from '../receipts/receipts';
@@ -112,7 +112,7 @@ export async function buyersReview(db: CloudDb, orgId: string, buyer: ShopBuyer,
 /** A product's visible reviews, newest first: the page asked and one more (to tell whether more follow). */
 export function reviewPageSql(orgId: string, productId: SQL, pageNo: number): SQL {
   return sql`SELECT ${REVIEW_COLUMNS} FROM shop_reviews WHERE org_id = ${orgId} AND product_id = ${productId} AND NOT hidden
-        ORDER BY created_at DESC, id DESC LIMIT ${REVIEWS_PAGE + 1} OFFSET ${(pageNo - 1) * REVIEWS_PAGE}`;
+        ORDER BY created_at DESC, id DESC LIMIT ${constant(REVIEWS_PAGE + 1)} OFFSET ${(pageNo - 1) * REVIEWS_PAGE}`;
 }
 
 /** A page of reviews from `reviewPageSql`'s rows (as rows, or as JSON objects with the same keys). */

@@ -11,6 +11,9 @@ import { frameWords } from './words';
 export { html, raw };
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
+/** The picture a visitor's first page asks for, so that a one-page visit counts too (see insight/events.ts). */
+export const SEEN_PATH = '/seen';
+
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;color:#1d2433;background:#f6f7f9;line-height:1.45}
 a{color:#0b63ce;text-decoration:none}a:hover{text-decoration:underline}
@@ -76,6 +79,12 @@ export function page(c: ShopContext, title: string, body: Html, opts: { status?:
         </header>
         <main>${body}</main>
         <footer>${store.name}</footer>
+        ${
+          // Drawn with the page rather than spliced in afterwards: that would read the made answer back.
+          c.get('shopFirstPage') && (opts.status ?? 200) === 200
+            ? html`<img src="${store.base}${SEEN_PATH}" alt="" width="1" height="1" style="position:absolute;left:-9999px" />`
+            : ''
+        }
       </body>
     </html>`;
   return c.html(doc, (opts.status ?? 200) as 200);
