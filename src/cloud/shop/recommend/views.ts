@@ -8,7 +8,7 @@ import type { PictureInfo } from '../pictures/pictures';
 import type { CloudDeps } from '../../deps';
 import { cards } from '../catalog/cards';
 import { bufferOf, listShown, shownExtra, shownOf, type ShownRow } from '../catalog/product-page';
-import { factsOfStore, PAGE_SIZE, type ProductCard, type StoreFacts } from '../catalog/queries';
+import { factsOfStore, type ProductCard, type StoreFacts } from '../catalog/queries';
 import type { ShopContext } from '../web/env';
 import { html, type Html } from '../web/page';
 import { ensureRecommendations } from './projection';
@@ -22,6 +22,8 @@ export const CART_SHOWN = 4;
 export const ENOUGH = 4;
 /** Candidates read per list: enough that some being out of stock still leaves a full section. */
 const CANDIDATES = 30;
+/** Best sellers read per fallback list of a product page: twice what it shows, for those out of stock. */
+const FALLBACK_CANDIDATES = 2 * SHOWN;
 /** Categories whose best sellers are read for a fallback. */
 const FALLBACK_CATEGORIES = 3;
 
@@ -87,7 +89,7 @@ export async function productRecommendations(c: ShopContext, deps: CloudDeps, pr
   const store = c.get('store');
   if (!store.recsBuilt) await ensureRecommendations(deps, store.orgId);
   const [{ together, also, category, best, rows }, storeBuffer] = await Promise.all([
-    productNeighbours<ShownRow>(deps.db, store.orgId, product.id, CANDIDATES, shownExtra(store, deps.clock()), PAGE_SIZE),
+    productNeighbours<ShownRow>(deps.db, store.orgId, product.id, CANDIDATES, shownExtra(store, deps.clock()), FALLBACK_CANDIDATES),
     bufferOf(deps.db, store),
   ]);
   const shown = shownOf(rows, storeBuffer);
