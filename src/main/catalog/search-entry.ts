@@ -8,6 +8,14 @@ import { writeSortKey, writeSortKeys } from './sort-key';
 import { searchDoc } from './search-text';
 import { inBacklog, searchBacklog, type Backlog } from './search-backlog';
 
+const PUT_ENTRY = 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)';
+
+/** A product's entry, for a rowid that has none. */
+function putEntry(sqlite: Deps['sqlite'], rowid: number | bigint, p: { name: string; altName?: string | null }): void {
+  const doc = searchDoc(p);
+  cachedStatement(sqlite, PUT_ENTRY).run(rowid, doc.text, doc.py);
+}
+
 /** The search index row of a product, rewritten whenever a searchable field changes (`null`: the product leaves the index). */
 export function writeSearchEntry(
   deps: Pick<Deps, 'sqlite'>,
@@ -23,9 +31,7 @@ export function writeSearchEntry(
   // A product still in the backlog is indexed by the filler, as it is when it gets there.
   if (inBacklog(backlog, rowid)) return;
   if (!fresh) cachedStatement(deps.sqlite, 'DELETE FROM products_fts WHERE rowid = ?').run(rowid);
-  if (!p) return;
-  const doc = searchDoc(p);
-  cachedStatement(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)').run(rowid, doc.text, doc.py);
+  if (p) putEntry(deps.sqlite, rowid, p);
 }
 
 /** The entries of many products inserted just now (an import): their sort keys in key order, then their search entries. */
@@ -35,10 +41,5 @@ export function writeNewSearchEntries(
 ): void {
   writeSortKeys(deps.sqlite, entries);
   const backlog = searchBacklog(deps.sqlite);
-  const put = cachedStatement(deps.sqlite, 'INSERT INTO products_fts (rowid, text, py) VALUES (?, ?, ?)');
-  for (const e of entries) {
-    if (inBacklog(backlog, e.rowid)) continue;
-    const doc = searchDoc(e.p);
-    put.run(e.rowid, doc.text, doc.py);
-  }
+  for (const e of entries) if (!inBacklog(backlog, e.rowid)) putEntry(deps.sqlite, e.rowid, e.p);
 }
