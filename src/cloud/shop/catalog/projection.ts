@@ -183,7 +183,7 @@ async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Dat
   // A picture the record no longer names (changed or removed at a till) leaves the shop with it.
   await dropReplacedPictures(tx, orgId, ids);
   if (retokened.length > 0 && !fresh)
-    await tx.execute(sql`DELETE FROM shop_search_tokens WHERE org_id = ${orgId} AND product_id = ANY(${texts(retokened)})`);
+    await tx.execute(sql`DELETE FROM shop_search_tokens WHERE org_id = ${orgId} AND product_id COLLATE "C" = ANY(${texts(retokened)})`);
   // Each product's tokens are distinct and its old ones are gone: a plain insert, no conflict probe.
   if (tokens.length > 0)
     await tx.execute(sql`

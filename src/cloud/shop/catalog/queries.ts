@@ -228,8 +228,11 @@ export async function listProducts<X>(
   const byWidth = terms.map((term, k) => ({ term, n: widths.terms[k]! })).sort((a, b) => a.n - b.n);
   const where = [...filters, ...phrases];
   byWidth.forEach(({ term }, k) => {
-    const ids = sql`SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token}`;
-    where.push(k === 0 ? sql`p.product_id = ANY(ARRAY(${ids}))` : sql`p.product_id IN (${ids})`);
+    where.push(
+      k === 0
+        ? sql`p.product_id = ANY(ARRAY(SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token}))`
+        : hasToken(term),
+    );
   });
   // A search's plan depends on its patterns, so it is planned for them each time.
   return done(
@@ -260,6 +263,14 @@ interface WalkPlan {
 }
 
 /**
+ * Whether the listing `p` has a token the term matches: a probe of its own tokens (the product
+ * index, reached through its byte-wise id). OFFSET 0 keeps it a per-row probe, not a join the
+ * planner may turn into a hash of every match.
+ */
+const hasToken = (term: Term) =>
+  sql`EXISTS (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = p.org_id AND t.product_id COLLATE "C" = p.product_id AND ${term.token} OFFSET 0)`;
+
+/**
  * A search page found by walking the listed products in the page's order (see `SearchLimits`), or null
  * when the walk did not fill the page. Relevance walks the best sellers, names that start with what
  * was typed first.
@@ -267,18 +278,7 @@ interface WalkPlan {
 async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | null> {
   const { orgId, terms, phrases, filters, sort, order, starts, offset, columns, joins } = plan;
   const want = offset + PAGE_SIZE + 1;
-  // OFFSET 0 keeps each check a per-row probe of the product's own tokens, not a join the
-  // planner may turn into a hash of every match.
-  const matches = sql.join(
-    [
-      ...terms.map(
-        (term) =>
-          sql`EXISTS (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = p.org_id AND t.product_id = p.product_id AND ${term.token} OFFSET 0)`,
-      ),
-      ...phrases,
-    ],
-    sql` AND `,
-  );
+  const matches = sql.join([...terms.map(hasToken), ...phrases], sql` AND `);
   const walkOrder = sort === 'relevance' ? order.best : order[sort];
   const walked = sql`(SELECT p.* FROM shop_products p WHERE ${sql.join(filters, sql` AND `)} ORDER BY ${walkOrder} LIMIT ${plan.limits.walk}) p`;
   if (sort !== 'relevance') {

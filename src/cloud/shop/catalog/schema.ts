@@ -92,8 +92,10 @@ export const shopSearchTokens = pgTable(
     // One index for both: equality and LIKE 'prefix%' (text_pattern_ops, whatever the collation).
     uniqueIndex('shop_search_tokens_uq').on(t.orgId, t.token.op('text_pattern_ops'), t.productId),
     // A product's own tokens, with the token so a broad search checks a walked product from the
-    // index alone.
-    index('shop_search_tokens_product_idx').on(t.orgId, t.productId, t.token.op('text_pattern_ops')),
+    // index alone. Its id compares byte by byte ("C"): under the database's own collation each of
+    // the probe's comparisons is a locale comparison, and a walk of 6,000 products took 4× longer.
+    // A statement names the collation to reach it (`product_id COLLATE "C" = …`).
+    index('shop_search_tokens_product_idx').on(t.orgId, sql`(product_id COLLATE "C")`, t.token.op('text_pattern_ops')),
   ],
 );
 

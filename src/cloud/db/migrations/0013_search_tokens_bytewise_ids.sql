@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS "shop_search_tokens_product_idx";--> statement-breakpoint
+CREATE INDEX "shop_search_tokens_product_idx" ON "shop_search_tokens" USING btree ("org_id",(product_id COLLATE "C"),"token" text_pattern_ops);
