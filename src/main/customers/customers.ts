@@ -188,12 +188,19 @@ export function addCredit(
 
 export function addPoints(
   deps: D,
-  e: { customerId: string; delta: number; kind: 'earn' | 'refund' | 'redeem' | 'adjust'; refId: string | null; staffId: string },
+  e: {
+    id?: string;
+    customerId: string;
+    delta: number;
+    kind: 'earn' | 'refund' | 'redeem' | 'adjust';
+    refId: string | null;
+    staffId: string;
+  },
 ): void {
   if (e.delta === 0) return;
   if (e.delta < 0 && pointsBalance(deps, e.customerId) + e.delta < 0)
     throw new AppError('CONFLICT', 'Not enough points', { reason: 'points' });
-  const id = deps.ids();
+  const id = e.id ?? deps.ids();
   deps.sqlite
     .prepare('INSERT INTO loyalty_points (id, customer_id, delta, kind, ref_id, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(id, e.customerId, e.delta, e.kind, e.refId, e.staffId, deps.clock());

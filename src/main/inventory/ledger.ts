@@ -9,6 +9,8 @@ import type { products, stockLevels, stockLocations } from '../db/schema';
 export type { MovementKind };
 
 export interface Movement {
+  /** Drawn when absent; given when the movement's id is derived from what it records (see db/stable-ids.ts). */
+  id?: string;
   productId: string;
   locationId: string;
   qtyDelta: number;
@@ -38,7 +40,7 @@ export const LEDGER_SQL = {
  * movements, so every movement syncs as a fact of its own.
  */
 export function recordMovement(deps: Pick<Deps, 'sqlite' | 'ids' | 'clock'>, m: Movement): void {
-  const id = deps.ids();
+  const id = m.id ?? deps.ids();
   const at = deps.clock();
   cachedStatement(deps.sqlite, LEDGER_SQL.insertMovement).run(
     id,

@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import type { OnlineReturnRow } from '../../shared/api/online-orders';
 import { settings } from '../db/schema';
 import { UNSTAMPED } from '../db/write-path';
+import { stableId } from '../db/stable-ids';
 import type { Deps } from '../deps';
 import { invalidateSettings, readSettings } from '../settings/settings';
 import { AppError, notFound } from '../errors';
@@ -93,10 +94,14 @@ export function decideReturn(
   }
   if (req.lines.length === 0) throw new AppError('CONFLICT', 'The request names no item of this order', { reason: 'returnNoLines' });
   const writeOff = new Set(input.writeOff ?? []);
-  const refundId = deps.ids();
+  // Every fact the approval writes has an id derived from the request: a second till approving the
+  // same request while apart from the first writes the same facts, which sync once.
+  const idOf = (part: string) => stableId(req.createdAt, `online-return:${req.id}:${part}`);
+  const refundId = idOf('refund');
   const doc = createRefund(deps, staff, {
     orderId: req.orderId,
     refundId,
+    idOf,
     lines: req.lines.map((l) => ({
       orderLineId: l.orderLineId,
       qty: l.qty,
@@ -118,7 +123,7 @@ export function decideReturn(
       `UPDATE online_returns SET decision = 'approved', decision_note = ?, decided_by = ?, decided_at = ?, refund_id = ? WHERE id = ?`,
     )
     .run(note, staff.id, now, refundId, req.id);
-  writeStep(deps, { orderId: req.orderId, kind: 'return_approved', staffId: staff.id, note });
+  writeStep(deps, { id: idOf('step'), orderId: req.orderId, kind: 'return_approved', staffId: staff.id, note });
   recordAudit(deps, {
     staffId: staff.id,
     action: 'online.returnApproved',

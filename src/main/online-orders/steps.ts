@@ -36,6 +36,8 @@ const clean = (text: string | null | undefined, max: number) => (text ? text.rep
 export function writeStep(
   deps: StepDeps,
   step: {
+    /** Drawn when absent; derived when two tills may write the same step apart. */
+    id?: string;
     orderId: string;
     kind: OnlineStepKind;
     staffId: string | null;
@@ -61,7 +63,7 @@ export function writeStep(
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      deps.ids(),
+      step.id ?? deps.ids(),
       step.orderId,
       step.kind,
       carrier,

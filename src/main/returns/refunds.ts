@@ -239,6 +239,8 @@ interface WriteRefund {
   exchangeOrderId?: string | null;
   /** The provider's refund is the cloud's (an online order's payment): no trade refund is sent from this till. */
   refundedByCloud?: boolean;
+  /** Ids derived from the document's parts (`line:…`, `return:…`, `tender:…`) instead of drawn: see ReturnInput. */
+  idOf?: ((part: string) => string) | undefined;
 }
 
 function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc {
@@ -278,10 +280,12 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
     `INSERT INTO refund_lines (id, refund_id, order_line_id, product_id, name, qty, amount, tax, disposition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const location = defaultLocationId(deps);
+  const idOf = (part: string) => (r.idOf ? r.idOf(part) : deps.ids());
   for (const l of r.lines) {
-    insLine.run(deps.ids(), r.refundId, l.orderLineId, l.productId, l.name, l.qty, l.amount, l.tax, l.disposition);
+    insLine.run(idOf(`line:${l.orderLineId}`), r.refundId, l.orderLineId, l.productId, l.name, l.qty, l.amount, l.tax, l.disposition);
     if (l.backToStock > 0) {
       recordMovement(deps, {
+        id: idOf(`return:${l.orderLineId}`),
         productId: l.productId,
         locationId: location,
         qtyDelta: l.backToStock,
@@ -292,6 +296,7 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
       // Damaged goods come back and go straight out again, so the ledger shows both.
       if (l.disposition === 'writeoff')
         recordMovement(deps, {
+          id: idOf(`writeoff:${l.orderLineId}`),
           productId: l.productId,
           locationId: location,
           qtyDelta: -l.backToStock,
@@ -304,7 +309,9 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
   const insTender = deps.sqlite.prepare(
     'INSERT INTO refund_tenders (id, refund_id, payment_id, method, amount, brand, last4) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  for (const t of r.tenders) insTender.run(deps.ids(), r.refundId, t.paymentId, t.method, t.amount, t.brand, t.last4);
+  r.tenders.forEach((t, i) =>
+    insTender.run(idOf(`tender:${t.paymentId ?? i}`), r.refundId, t.paymentId, t.method, t.amount, t.brand, t.last4),
+  );
   refundToCards(deps, staff.id, r.refundId, r.tenders);
   // Money that came in through a provider goes back through it: recorded here with a fixed refund
   // number, sent once this document has committed (and again with the same number until answered).
@@ -334,7 +341,8 @@ function writeRefund(deps: Deps, staff: SessionStaff, r: WriteRefund): RefundDoc
       ).n;
       const target = Math.floor((earned * Math.min(refundedSoFar, r.order.total)) / r.order.total);
       const take = Math.min(Math.max(0, target - takenSoFar), pointsBalance(deps, cid));
-      if (take > 0) addPoints(deps, { customerId: cid, delta: -take, kind: 'refund', refId: r.refundId, staffId: staff.id });
+      if (take > 0)
+        addPoints(deps, { id: idOf('points'), customerId: cid, delta: -take, kind: 'refund', refId: r.refundId, staffId: staff.id });
     }
   }
 
@@ -372,6 +380,12 @@ export interface ReturnInput {
   approval?: { staffId: string; pin: string };
   /** An online order's return: the cloud refunds its payment through the provider. */
   refundedByCloud?: boolean;
+  /**
+   * Ids for the document's lines, tenders and movements derived from what they are, not drawn: two
+   * tills that write the same return apart (the same online request approved on both while
+   * offline) then write the same facts, which sync once, so the goods come back once.
+   */
+  idOf?: (part: string) => string;
 }
 
 /** A return with the receipt: some or all lines of one sale. Idempotent by refund id. */
@@ -392,6 +406,7 @@ export function createRefund(deps: Deps, staff: SessionStaff, input: ReturnInput
     lines,
     tenders,
     refundedByCloud: input.refundedByCloud === true,
+    idOf: input.idOf,
   });
 }
 

@@ -3,8 +3,8 @@ import { rowsOf, sql } from '../../../src/cloud/db/open';
 import { recordRefund, settleDueRefunds } from '../../../src/cloud/shop/aftersale/ledger';
 import { refundShopPayment } from '../../../src/cloud/shop/aftersale/refunds';
 import { orderInStore, pickupCode } from '../../../src/cloud/shop/checkout/orders';
-import { ok } from '../../support/app';
-import { stockOf, syncAll } from '../../support/sync';
+import { ok, testClock } from '../../support/app';
+import { enrolmentCode, joinTerminal, ledgerOf, signIn, stockOf, syncAll, terminal } from '../../support/sync';
 import { paidOrder, refundRows, type PaidOrder } from '../../support/shop-aftersale';
 import { Browser, hidden, SHOP_SECRET, startShopCloud, tillWithShop, type ShopCloud } from '../../support/shop-checkout';
 
@@ -228,5 +228,55 @@ describe('a buyer returns what they picked up', () => {
     expect(kinds.map((k) => k.kind)).not.toContain('refunded');
     expect(kinds.map((k) => k.kind)).not.toContain('cancelled');
     expect(await refundRows(cloud, o.id)).toHaveLength(0);
+  });
+
+  it('two tills that approve the same request while apart take the goods back once, and the buyer is refunded once', async () => {
+    const code = await enrolmentCode(shop.till);
+    const other = terminal(cloud.transport, { clock: testClock(shop.till.clock() + 5) });
+    try {
+      await joinTerminal(other, cloud.url, code.code);
+      await signIn(other, shop.adminId);
+      const b = new Browser(cloud);
+      const o = await pickedUp(b);
+      expect((await ask(b, o, { [o.cola]: '1' }, 'Dented')).res.status).toBe(303);
+      await syncAll([shop.till, other]);
+      const tills = [shop.till, other];
+      const before = tills.map((t) => stockOf(t, shop.cola.id));
+      const rejections = (t: typeof other) => t.deps.sqlite.prepare('SELECT COUNT(*) FROM sync_rejections').pluck().get() as number;
+      const refusedBefore = tills.map(rejections);
+      const requests = await Promise.all(tills.map((t) => ok(t, 'onlineOrders.returns', { which: 'pending', limit: 50 }, 's1')));
+      const id = requests[0]!.find((r) => r.orderId === o.id)!.id;
+      expect(requests[1]!.find((r) => r.orderId === o.id)?.id).toBe(id);
+
+      // Both managers approve before either till has synced: each takes the cola back at its own till.
+      for (const t of tills) await ok(t, 'onlineOrders.decideReturn', { id, approve: true, note: '' }, 's1');
+      expect(tills.map((t) => stockOf(t, shop.cola.id))).toEqual(before.map((n) => n + 1000));
+
+      await syncAll(tills);
+      await syncAll(tills);
+      for (const [i, t] of tills.entries()) {
+        // Once between them: one refund document, one movement back, one approval on the timeline.
+        expect(stockOf(t, shop.cola.id)).toBe(before[i]! + 1000);
+        expect(ledgerOf(t, shop.cola.id)).toBe(stockOf(t, shop.cola.id));
+        expect(t.deps.sqlite.prepare('SELECT COUNT(*) FROM refunds WHERE order_id = ?').pluck().get(o.id)).toBe(1);
+        const steps = (await ok(t, 'onlineOrders.get', { id: o.id }, 's1')).steps.map((s) => s.kind);
+        expect(steps.filter((k) => k === 'return_approved')).toHaveLength(1);
+        expect(rejections(t)).toBe(refusedBefore[i]);
+      }
+      const [moves] = await rowsOf<{ n: number }>(
+        cloud.deps.db,
+        sql`SELECT COUNT(*)::int AS n FROM records WHERE entity = 'stock_movement' AND (body::jsonb -> 'd' ->> 'kind') = 'return'
+            AND (body::jsonb -> 'd' ->> 'product_id') = ${shop.cola.id}
+            AND (body::jsonb -> 'd' ->> 'ref_id') = ${tills[0]!.deps.sqlite.prepare('SELECT id FROM refunds WHERE order_id = ?').pluck().get(o.id) as string}`,
+      );
+      expect(moves!.n).toBe(1);
+      await settleDueRefunds(cloud.deps, pay);
+      const refunds = await refundRows(cloud, o.id);
+      expect(refunds).toHaveLength(1);
+      expect(refunds[0]!.state).toBe('refunded');
+      expect(cloud.alipay.requests.filter((r) => r.method === 'alipay.trade.refund' && r.outTradeNo === o.tradeNo)).toHaveLength(1);
+    } finally {
+      other.close();
+    }
   });
 });
