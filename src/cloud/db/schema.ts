@@ -150,6 +150,11 @@ export const records = pgTable(
     // No index on ref_id: the reports read a store's movements or orders as a range of the primary
     // key (org, entity, store) and group them in memory; a third index cost every push a sixth of
     // its insert time.
+    // A customer by email, for the shop to know a signed-in buyer as that customer (shop/pricing/member.ts).
+    // Partial: only customer records carry it, so a push of sales and movements pays nothing for it.
+    index('records_customer_email_idx')
+      .on(t.orgId, sql`lower((${t.body}::jsonb -> 'd') ->> 'email')`)
+      .where(sql`${t.entity} = 'customer'`),
   ],
 );
 

@@ -532,7 +532,7 @@ describe('a cart and its buyer', () => {
     });
     app.get('/cart', async (c) => {
       const cart = await findCart(c, cloud.deps);
-      const priced = await pricedCart(cloud.deps.db, shop.orgId, shop.storeId, cart?.id ?? null, cloud.deps.clock());
+      const priced = await pricedCart(cloud.deps.db, shop.orgId, shop.storeId, cart?.id ?? null, cloud.deps.clock(), null);
       return c.json({ id: cart?.id ?? null, lines: priced.lines.map((l) => [l.product.id, l.qty]) });
     });
     return app;

@@ -14,6 +14,7 @@ import { noteShopEvent } from '../insight/events';
 import { productPicture } from '../pictures/views';
 import { availabilityText, cards, priceHtml, stars, unitOf } from './cards';
 import { unitDeals } from '../pricing/deals';
+import { shopMember } from '../pricing/member';
 
 type Word = Parameters<typeof catalogWords>[1];
 
@@ -124,7 +125,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const pictures = new Map([...newest.pictures, ...best.pictures]);
     const deals = await unitDeals(
       deps.db,
-      { ...store, timeZone: facts.timeZone },
+      { ...store, timeZone: facts.timeZone, member: await shopMember(deps.db, store.orgId, c.get('buyer')) },
       [...newest.items.slice(0, 12), ...best.items.slice(0, 12)].map((p) => p.id),
       now,
     );
@@ -165,7 +166,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     );
     const deals = await unitDeals(
       deps.db,
-      { ...store, timeZone: facts.timeZone },
+      { ...store, timeZone: facts.timeZone, member: await shopMember(deps.db, store.orgId, c.get('buyer')) },
       list.items.map((p) => p.id),
       now,
     );
@@ -194,7 +195,7 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     ]);
     const deals = await unitDeals(
       deps.db,
-      { ...store, timeZone: facts.timeZone },
+      { ...store, timeZone: facts.timeZone, member: await shopMember(deps.db, store.orgId, c.get('buyer')) },
       list.items.map((p) => p.id),
       deps.clock(),
     );
@@ -227,7 +228,9 @@ export function registerCatalogRoutes(shop: Hono<ShopEnv>, deps: CloudDeps): voi
     const [shown, recommended, deals] = await Promise.all([
       productPage(deps.db, store, id.data, reviewsPage, deps.clock()),
       productRecommendations(c, deps, { id: id.data }, facts),
-      unitDeals(deps.db, { ...store, timeZone: facts.timeZone }, [id.data], deps.clock()),
+      shopMember(deps.db, store.orgId, c.get('buyer')).then((member) =>
+        unitDeals(deps.db, { ...store, timeZone: facts.timeZone, member }, [id.data], deps.clock()),
+      ),
     ]);
     if (!shown) throw new CloudHttpError(404, 'NOT_FOUND', 'No such product');
     const { product: p, reviews } = shown;

@@ -15,6 +15,7 @@ import { loadSaleProducts, loadStoreTerms, type SaleProduct, type StoreTerms } f
 import { availableOnline } from '../catalog/stock';
 import { shopCartLines, shopCarts } from './schema';
 import { loadPricingRules } from '../pricing/rules';
+import type { ShopMember } from '../pricing/member';
 import { priceGoodsLikeTill, type GoodsPricing, type LinePromotion } from '../pricing/price';
 
 export const CART_COOKIE = 'shop_cart';
@@ -50,6 +51,8 @@ export interface PricedShopCart {
   priced: PricedCart;
   /** The promotions that applied, each with its discount on the whole cart. */
   applied: LinePromotion[];
+  /** The till customer the buyer is, whose terms priced the cart (the paid order names them), or null. */
+  member: ShopMember | null;
 }
 
 const validToken = (t: string | undefined): t is string => !!t && /^[A-Za-z0-9_-]{32,64}$/.test(t);
@@ -155,8 +158,18 @@ export async function changeCart(
   });
 }
 
-/** The cart's lines priced now, as the till would price them now (an empty cart when `cartId` is null). */
-export async function pricedCart(db: CloudDb, orgId: string, storeId: string, cartId: string | null, now: number): Promise<PricedShopCart> {
+/**
+ * The cart's lines priced now, as the till would price them now for the same customer (`member`,
+ * see pricing/member.ts; null for a guest); an empty cart when `cartId` is null.
+ */
+export async function pricedCart(
+  db: CloudDb,
+  orgId: string,
+  storeId: string,
+  cartId: string | null,
+  now: number,
+  member: ShopMember | null,
+): Promise<PricedShopCart> {
   const terms = await loadStoreTerms(db, orgId, storeId);
   const rows = cartId
     ? await db.select().from(shopCartLines).where(eq(shopCartLines.cartId, cartId)).orderBy(asc(shopCartLines.addedAt))
@@ -175,7 +188,7 @@ export async function pricedCart(db: CloudDb, orgId: string, storeId: string, ca
   }
   const rules = await loadPricingRules(
     db,
-    { orgId, storeId, timeZone: terms.timeZone },
+    { orgId, storeId, timeZone: terms.timeZone, member },
     kept.map((l) => l.id),
   );
   const goods = priceGoodsLikeTill(
@@ -213,6 +226,7 @@ export async function pricedCart(db: CloudDb, orgId: string, storeId: string, ca
     unavailable,
     priced: goods.priced,
     applied: goods.applied,
+    member,
   };
 }
 

@@ -123,6 +123,7 @@ export async function placeOrder(
         storeId: store.storeId,
         shopNumber,
         buyerId,
+        customerId: cart.member?.customerId ?? null,
         accessKeyHash: sha256(orderAccessKey(secret, orderId)),
         contactName: input.contactName,
         contactEmail: input.email,
@@ -345,7 +346,8 @@ function orderFacts(deps: CloudDeps, order: ShopOrder, lines: ShopOrderLine[], s
         cart_id: order.id,
         terminal_code: ONLINE_TERMINAL,
         staff_id: staffId,
-        customer_id: null,
+        // The till customer whose terms priced it: the order shows in their history at the counter.
+        customer_id: order.customerId,
         fulfilment: order.fulfilment,
         currency: order.currency,
         price_mode: order.priceMode,

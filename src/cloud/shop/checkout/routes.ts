@@ -28,6 +28,7 @@ import { storeAutoCompleteDays } from '../delivery/completion';
 import { shopOrders } from './schema';
 import { checkoutWords } from './words';
 import { noteShopEvent } from '../insight/events';
+import { shopMember } from '../pricing/member';
 
 export const DEFAULT_HOLD_MS = 15 * 60_000;
 
@@ -123,12 +124,17 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
   const secure = opts.secure ?? false;
   const holdMs = opts.holdMs ?? DEFAULT_HOLD_MS;
   const expire = (c: ShopContext) => expireDue(deps, opts.stock, c.get('store').storeId);
+  /** The cart priced as the till would price it for this buyer (a till customer's terms: pricing/member.ts). */
+  const buyersCart = async (c: ShopContext, cartId: string | null) => {
+    const store = c.get('store');
+    const member = await shopMember(deps.db, store.orgId, c.get('buyer'));
+    return pricedCart(deps.db, store.orgId, store.storeId, cartId, deps.clock(), member);
+  };
 
   shop.get('/cart', async (c) => {
     await expire(c);
     const cart = await findCart(c, deps);
-    const store = c.get('store');
-    const priced = await pricedCart(deps.db, store.orgId, store.storeId, cart?.id ?? null, deps.clock());
+    const priced = await buyersCart(c, cart?.id ?? null);
     const suggestions = await cartRecommendations(
       c,
       deps,
@@ -152,7 +158,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
   async function afterChange(c: ShopContext, cartId: string, result: Awaited<ReturnType<typeof changeCart>>) {
     const store = c.get('store');
     if (result.ok) return c.redirect(`${store.base}/cart`, 303);
-    const cart = await pricedCart(deps.db, store.orgId, store.storeId, cartId, deps.clock());
+    const cart = await buyersCart(c, cartId);
     return cartPage(c, cart, result.reason, { n: 50 });
   }
 
@@ -189,7 +195,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
     await expire(c);
     const store = c.get('store');
     const ref = await findCart(c, deps);
-    const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null, deps.clock());
+    const cart = await buyersCart(c, ref?.id ?? null);
     if (cart.lines.length === 0) return c.redirect(`${store.base}/cart`, 303);
     const buyer = c.get('buyer');
     const f = emptyForm(deps.randomBytes(18).toString('base64url'), cart.terms.currency === 'CNY' ? 'CN' : 'US');
@@ -216,7 +222,7 @@ export function registerCheckoutRoutes(shop: Hono<ShopEnv>, deps: CloudDeps, opt
       if (done) return repeat(c, done);
     }
     const ref = await findCart(c, deps);
-    const cart = await pricedCart(deps.db, store.orgId, store.storeId, ref?.id ?? null, deps.clock());
+    const cart = await buyersCart(c, ref?.id ?? null);
     if (cart.lines.length === 0) return c.redirect(`${store.base}/cart`, 303);
     // Alipay and WeChat Pay take yuan only; Stripe takes the store's currency.
     const offered = offeredProviders(opts.payments(store.storeId), cart.terms.currency);

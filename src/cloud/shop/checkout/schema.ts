@@ -61,6 +61,8 @@ export const shopOrders = pgTable(
     /** W + date + sequence: also the merchant trade number sent to the provider. */
     shopNumber: text('shop_number').notNull(),
     buyerId: text('buyer_id'),
+    /** The till customer the buyer is (pricing/member.ts), whose terms priced the order; null for everyone else. */
+    customerId: text('customer_id'),
     accessKeyHash: text('access_key_hash').notNull(),
     contactName: text('contact_name').notNull(),
     contactEmail: text('contact_email'),

@@ -1,6 +1,7 @@
 /**
  * The price one unit of each product pays online now, for the product cards and pages: the store's
- * lists and the active promotions applied to a cart of just that unit, the way the cart prices it.
+ * lists and the active promotions applied to a cart of just that unit, the way the cart prices it
+ * (for a buyer who is a till customer, with that customer's terms: member.ts).
  * A promotion that needs more than one unit (buy one get one, any 3 for ¥10) does not show here;
  * the cart shows it once it applies.
  */
@@ -9,11 +10,12 @@ import { isUnit } from '../../../shared/units';
 import type { CloudDb } from '../../db/open';
 import { shopProducts } from '../catalog/schema';
 import { loadPricingRules } from './rules';
+import type { ShopMember } from './member';
 import { unitDeal, type UnitDeal } from './price';
 
 export async function unitDeals(
   db: CloudDb,
-  at: { orgId: string; storeId: string; timeZone: string; pricing?: boolean },
+  at: { orgId: string; storeId: string; timeZone: string; pricing?: boolean; member?: ShopMember | null },
   productIds: string[],
   now: number,
 ): Promise<Map<string, UnitDeal>> {

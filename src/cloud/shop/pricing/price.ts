@@ -2,7 +2,7 @@
  * Pricing goods online exactly as the till prices a cart: the price lists set each line's unit
  * price, the promotion engine takes its discounts off what that leaves, and the pricing module
  * computes tax and totals on the result. There is no clerk online, so no line or cart discount; a
- * buyer is not a till customer, so no member or group terms (see rules.ts).
+ * buyer who is a till customer gets that customer's member and group terms (member.ts).
  */
 import { applyPromotions, type AppliedPromotion } from '../../../shared/promotions/engine';
 import { resolvePrice, type PriceListInfo } from '../../../shared/price-lists/resolve';
@@ -42,7 +42,8 @@ export interface GoodsPricing {
 }
 
 export function priceGoodsLikeTill(mode: PriceMode, lines: readonly GoodsLine[], rules: ShopPricingRules, now: number): GoodsPricing {
-  const ctx = { customer: null, storeId: rules.storeId };
+  const customer = rules.member && { groupId: rules.member.groupId };
+  const ctx = { customer, storeId: rules.storeId };
   const lists: GoodsPricing['lists'] = [];
   const unitPrices = lines.map((l) => {
     const entries = rules.listEntries.get(l.productId);
@@ -65,7 +66,7 @@ export function priceGoodsLikeTill(mode: PriceMode, lines: readonly GoodsLine[],
             fixedAmount: null,
           })),
           rules.promotions,
-          { now, timeZone: rules.timeZone, storeId: rules.storeId, customer: null },
+          { now, timeZone: rules.timeZone, storeId: rules.storeId, customer: customer && { member: true, groupId: customer.groupId } },
         );
   const named = new Map<string, AppliedPromotion>((result?.applied ?? []).map((a) => [a.promotionId, a]));
   const shares = lines.map((_, i) =>

@@ -6,16 +6,25 @@
 import { sql } from 'drizzle-orm';
 import { buildPromotionIndex, type PromotionIndex } from '../../../shared/promotions/engine';
 import { promotionSchema, type Promotion } from '../../../shared/promotions/schema';
-import type { PriceEntry, PriceListInfo, PriceListTarget } from '../../../shared/price-lists/resolve';
+import {
+  listApplies,
+  type PriceContext,
+  type PriceEntry,
+  type PriceListInfo,
+  type PriceListTarget,
+} from '../../../shared/price-lists/resolve';
 import { DELETED_FIELD } from '../../../shared/sync/entities';
 import { rowsOf, type CloudDb } from '../../db/open';
 import { parseMutableBody } from '../../records';
+import type { ShopMember } from './member';
 
 export interface ShopPricingRules {
   promotions: PromotionIndex;
   /** The entries of the active lists that can apply online, by product. */
   listEntries: Map<string, PriceEntry[]>;
   storeId: string;
+  /** The till customer the buyer is (member and group terms apply), or null for everyone else. */
+  member: ShopMember | null;
   /** The store's IANA zone: promotions' days and hours are read on its wall clock, as at the till. */
   timeZone: string;
 }
@@ -62,11 +71,11 @@ function targetOf(kind: unknown, targetId: unknown): PriceListTarget | null {
 }
 
 /**
- * The entries of the active lists for this store that a buyer gets, for these products. A buyer is
- * not a till customer, so only lists for everyone in the store apply; member and group lists need
- * a customer the shop cannot name.
+ * The entries of the active lists that apply to this buyer in this store, for these products: the
+ * store's lists for everyone, and, for a buyer who is a till customer (member.ts), the members'
+ * lists and their group's.
  */
-async function storeListEntries(db: CloudDb, orgId: string, storeId: string, productIds: string[]): Promise<Map<string, PriceEntry[]>> {
+async function storeListEntries(db: CloudDb, orgId: string, ctx: PriceContext, productIds: string[]): Promise<Map<string, PriceEntry[]>> {
   const out = new Map<string, PriceEntry[]>();
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return out;
@@ -74,7 +83,7 @@ async function storeListEntries(db: CloudDb, orgId: string, storeId: string, pro
   for (const { id, d } of await orgRecords(db, orgId, 'price_list')) {
     if (d.active !== true && d.active !== 1) continue;
     const target = targetOf(d.target_kind, d.target_id);
-    if (target?.kind !== 'store' || target.storeId !== storeId || typeof d.name !== 'string') continue;
+    if (!target || !listApplies(target, ctx) || typeof d.name !== 'string') continue;
     lists.set(id, { id, name: d.name, nameZh: typeof d.name_zh === 'string' ? d.name_zh : null, target });
   }
   if (lists.size === 0) return out;
@@ -101,15 +110,16 @@ async function storeListEntries(db: CloudDb, orgId: string, storeId: string, pro
   return out;
 }
 
-/** What prices these products online now: the store's lists for them and the organisation's active promotions. */
+/** What prices these products online now for this buyer: the lists that apply to them and the organisation's active promotions. */
 export async function loadPricingRules(
   db: CloudDb,
-  at: { orgId: string; storeId: string; timeZone: string },
+  at: { orgId: string; storeId: string; timeZone: string; member?: ShopMember | null },
   productIds: string[],
 ): Promise<ShopPricingRules> {
+  const member = at.member ?? null;
   const [promotions, listEntries] = await Promise.all([
     activeShopPromotions(db, at.orgId),
-    storeListEntries(db, at.orgId, at.storeId, productIds),
+    storeListEntries(db, at.orgId, { storeId: at.storeId, customer: member && { groupId: member.groupId } }, productIds),
   ]);
-  return { promotions: buildPromotionIndex(promotions), listEntries, storeId: at.storeId, timeZone: at.timeZone };
+  return { promotions: buildPromotionIndex(promotions), listEntries, storeId: at.storeId, member, timeZone: at.timeZone };
 }

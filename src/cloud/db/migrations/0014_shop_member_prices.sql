@@ -1,0 +1,2 @@
+ALTER TABLE "shop_orders" ADD COLUMN "customer_id" text;--> statement-breakpoint
+CREATE INDEX "records_customer_email_idx" ON "records" USING btree ("org_id",lower(("body"::jsonb -> 'd') ->> 'email')) WHERE "records"."entity" = 'customer';
