@@ -137,7 +137,9 @@ describe('estimated delivery', () => {
     const o = await paidOrder();
     await ship(o.id);
     const page = await pageOf(o);
-    expect(page).toContain('Shipped');
+    // The page is headed by where the order has got to, not by its payment.
+    expect(page).toContain('<p><strong>Shipped</strong></p>');
+    expect(await (await o.b.get(`${o.link}&lang=zh-CN`)).text()).toContain('<p><strong>已发货</strong></p>');
     expect(page).toContain(`Estimated delivery: ${range('en', dayAfter(o.paidAt, 2, zone()), dayAfter(o.paidAt, 4, zone()))}`);
     carrier.estimatedDelivery = '2026-11-25';
   });

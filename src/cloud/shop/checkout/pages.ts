@@ -367,6 +367,9 @@ const TRACKING_WORDS: Record<string, CheckoutWord> = {
   returned: 'trk_returned',
 };
 
+/** The steps that say where a paid order has got to, for the order page's headline. */
+const HEADLINE_STEPS = new Set(['packed', 'shipped', 'picked_up', 'delivered', 'received', 'return_approved', 'refunded', 'shortage']);
+
 /** What a step is called on the timeline. */
 function stepName(w: ReturnType<typeof wordsOf>, e: OrderEvent): string {
   if (e.kind === 'tracking') return w(TRACKING_WORDS[e.status ?? ''] ?? 'ev_tracking');
@@ -422,11 +425,15 @@ export function orderPage(
       ? firstDelivery.at + opts.autoCompleteDays * 86_400_000
       : null;
   const day = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone }).format(new Date(ms));
+  // A paid order is headed by where it has got to since (shipped, delivered, refunded…), as the timeline says it.
+  const latest = events.filter((e) => HEADLINE_STEPS.has(e.kind)).reduce<OrderEvent | null>((m, e) => (m && m.at > e.at ? m : e), null);
   const state =
     order.state === 'pending'
       ? w('statePending', { time: time(order.expiresAt) })
       : order.state === 'paid'
-        ? w('statePaid')
+        ? latest
+          ? stepName(w, latest)
+          : w('statePaid')
         : order.state === 'expired'
           ? w('stateExpired')
           : w('stateCancelled');

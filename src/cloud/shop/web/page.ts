@@ -34,7 +34,7 @@ main{max-width:1100px;margin:0 auto;padding:16px}
 .btn.secondary{background:#fff;color:#0b63ce}
 form.stack{display:flex;flex-direction:column;gap:10px;max-width:420px}
 form.stack input,form.stack select,form.stack textarea{padding:8px 10px;border:1px solid #c8cdd4;border-radius:6px;font-size:1rem}
-table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:8px;border-bottom:1px solid #e3e6ea;text-align:left}
+table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:8px;border-bottom:1px solid #e3e6ea;text-align:left}td button{white-space:nowrap}
 footer{color:#6b7280;text-align:center;padding:24px;font-size:.85rem}
 `;
 
