@@ -38,7 +38,7 @@ import {
 import type { AuthDevice } from './tenancy';
 import { refuseTillStep } from './shop/delivery/guard';
 import { projectShopRecords } from './shop/catalog/projection';
-import { refundApprovedReturns } from './shop/aftersale/aftersale';
+import { refundApprovedReturns, settleReturnDecision } from './shop/aftersale/aftersale';
 import { TILL_ONLINE_EVENT_KINDS } from '../shared/sync/shapes';
 
 interface Working {
@@ -262,11 +262,12 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
       }
       const storeId = scopeOf(spec);
       if (spec.kind === 'mutable') {
-        const stamps = expandStamps(m.c, m.d);
-        if (!stamps) {
+        const sent = expandStamps(m.c, m.d);
+        if (!sent) {
           reject(m, 'MALFORMED', 'A field of the change has no clock stamp');
           continue;
         }
+        let stamps = sent;
         for (const f of Object.keys(stamps)) stamps[f] = clamp(stamps[f]!);
         const key = recordKey(m.e, storeId, m.i);
         let w = working.get(key);
@@ -285,6 +286,7 @@ export async function applyPush(deps: CloudDeps, device: AuthDevice, req: PushRe
           }
           data = Object.fromEntries(Object.entries(data).filter(([f]) => allowed.includes(f)));
           for (const f of Object.keys(stamps)) if (!allowed.includes(f)) delete stamps[f];
+          if (m.e === 'online_return') ({ d: data, c: stamps } = settleReturnDecision(base, { d: data, c: stamps }, deps.hlc, allowed));
         }
         if (!w)
           working.set(key, (w = { entity: m.e, storeId, entityId: m.i, rec: null, uniq: null, prevUniq: null, changed: false, seq: 0 }));

@@ -279,4 +279,40 @@ describe('a buyer returns what they picked up', () => {
       other.close();
     }
   });
+
+  it('an approval at one till stands over a refusal at another made while apart, whichever reaches the cloud first', async () => {
+    const code = await enrolmentCode(shop.till);
+    const otherClock = testClock(shop.till.clock() + 5);
+    const other = terminal(cloud.transport, { clock: otherClock });
+    try {
+      await joinTerminal(other, cloud.url, code.code);
+      await signIn(other, shop.adminId);
+      for (const refusalFirst of [true, false]) {
+        const b = new Browser(cloud);
+        const o = await pickedUp(b);
+        expect((await ask(b, o, { [o.cola]: '1' }, 'Dented')).res.status).toBe(303);
+        await syncAll([shop.till, other]);
+        const before = [shop.till, other].map((t) => stockOf(t, shop.cola.id));
+        const id = (await ok(other, 'onlineOrders.returns', { which: 'pending', limit: 50 }, 's1')).find((r) => r.orderId === o.id)!.id;
+        // The refusal is made after the approval by the clocks, so a plain last-writer-wins would keep it.
+        await ok(shop.till, 'onlineOrders.decideReturn', { id, approve: true, note: '' }, 's1');
+        otherClock.now = Math.max(otherClock.now, shop.till.clock()) + 60_000;
+        await ok(other, 'onlineOrders.decideReturn', { id, approve: false, note: 'Opened' }, 's1');
+        if (refusalFirst) await other.sync.engine.syncNow();
+        await syncAll([shop.till, other]);
+        await syncAll([shop.till, other]);
+        for (const [i, t] of [shop.till, other].entries()) {
+          const seen = (await ok(t, 'onlineOrders.returns', { which: 'all', limit: 50 }, 's1')).find((r) => r.id === id)!;
+          expect(seen.decision, `till ${i}, refusal first: ${refusalFirst}`).toBe('approved');
+          expect(stockOf(t, shop.cola.id)).toBe(before[i]! + 1000);
+        }
+        expect(await (await b.get(o.link)).text()).toContain('Approved by the store.');
+        const refunds = await refundRows(cloud, o.id);
+        expect(refunds).toHaveLength(1);
+        expect(refunds[0]!.cause).toBe('return');
+      }
+    } finally {
+      other.close();
+    }
+  });
 });

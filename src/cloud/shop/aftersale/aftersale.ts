@@ -5,6 +5,8 @@
  * holds the order's row, so repeated or concurrent requests act once.
  */
 import { sql } from 'drizzle-orm';
+import type { Hlc } from '../../../shared/hlc';
+import type { FieldRecord } from '../../../shared/sync/merge';
 import { divRound } from '../../../shared/pricing';
 import { onlineReturnShape } from '../../../shared/sync/shapes';
 import type { CloudDb } from '../../db/open';
@@ -232,6 +234,32 @@ export async function requestReturn(
     ]);
     return { ok: true, id: input.id } as const;
   });
+}
+
+/**
+ * Two tills that decide the same request apart (both offline) may disagree. An approval has
+ * already taken the goods back at its till (a refund document, stock movements), so it stands: a
+ * refusal never overrides it, and it overrides a refusal, whatever their clocks say. The winning
+ * decision's fields are stamped afresh, so the till that lost adopts it when it pulls. Returns the
+ * decision to merge (`incoming` as it came when the rule has nothing to settle).
+ */
+export function settleReturnDecision(base: FieldRecord, incoming: FieldRecord, hlc: Hlc, fields: readonly string[]): FieldRecord {
+  const had = base.d.decision === 'approved';
+  const wants = incoming.d.decision === 'approved';
+  if (had === wants) return incoming;
+  for (const f of fields) {
+    if (base.c[f]) hlc.observe(base.c[f]);
+    if (incoming.c[f]) hlc.observe(incoming.c[f]);
+  }
+  const winner = had ? base : incoming;
+  const d: Record<string, unknown> = {};
+  const c: Record<string, string> = {};
+  for (const f of fields)
+    if (f in winner.d) {
+      d[f] = winner.d[f];
+      c[f] = hlc.now();
+    }
+  return { d, c };
 }
 
 /**
