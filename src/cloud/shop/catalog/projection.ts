@@ -154,32 +154,40 @@ async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Dat
   const retokened: string[] = [];
   const tokenIds: string[] = [];
   const tokens: string[] = [];
+  // Per product: its tokens as one text (schema.ts, `searchWords`), or null when they are kept as they are.
+  const words: (string | null)[] = [];
   list.forEach(([k, d], n) => {
     const id = keyId(k);
-    if (indexed.get(id) === searchText[n]) return;
+    if (indexed.get(id) === searchText[n]) {
+      words.push(null);
+      return;
+    }
     retokened.push(id);
-    for (const t of searchTokens(syllables, { name: str(d.name)!, altName: str(d.alt_name), sku: str(d.sku) })) {
+    const own = searchTokens(syllables, { name: str(d.name)!, altName: str(d.alt_name), sku: str(d.sku) });
+    for (const t of own) {
       tokenIds.push(id);
       tokens.push(t);
     }
+    words.push(` ${own.join(' ')} `);
   });
   await tx.execute(sql`
     INSERT INTO shop_products (org_id, product_id, name, sku, alt_name, unit, price, tax_rate_id, tax_rate_bp, category_id, image,
-      archived, created_at, updated_at, search_text)
+      archived, created_at, updated_at, search_text, search_words)
     SELECT ${orgId}::uuid, x.id, x.name, x.sku, x.alt, x.unit, x.price, x.tax, COALESCE(t.rate_bp, 0), x.cat, x.image,
-      x.archived, x.created, x.updated, x.st
+      x.archived, x.created, x.updated, x.st, x.sw
     FROM unnest(${texts(ids)}, ${texts(list.map(([, d]) => str(d.name)))}, ${texts(list.map(([, d]) => str(d.sku) ?? ''))},
       ${texts(list.map(([, d]) => str(d.alt_name)))}, ${texts(list.map(([, d]) => str(d.unit) ?? 'each'))},
       ${bigints(list.map(([, d]) => int(d.price) ?? 0))}, ${texts(list.map(([, d]) => str(d.tax_rate_id)))},
       ${texts(list.map(([, d]) => str(d.category_id)))}, ${texts(list.map(([, d]) => str(d.image)))},
       ${bools(list.map(([, d]) => d.archived === true || d[DELETED_FIELD] === true))},
       ${bigints(list.map(([, d]) => int(d.created_at) ?? 0))}, ${bigints(list.map(([, d]) => int(d.updated_at) ?? 0))},
-      ${texts(searchText)}) AS x(id, name, sku, alt, unit, price, tax, cat, image, archived, created, updated, st)
+      ${texts(searchText)}, ${texts(words)}) AS x(id, name, sku, alt, unit, price, tax, cat, image, archived, created, updated, st, sw)
     LEFT JOIN shop_tax_rates t ON t.org_id = ${orgId} AND t.tax_rate_id = x.tax
     ON CONFLICT (org_id, product_id) DO UPDATE SET name = excluded.name, sku = excluded.sku, alt_name = excluded.alt_name,
       unit = excluded.unit, price = excluded.price, tax_rate_id = excluded.tax_rate_id, tax_rate_bp = excluded.tax_rate_bp,
       category_id = excluded.category_id, image = excluded.image, archived = excluded.archived, created_at = excluded.created_at,
-      updated_at = excluded.updated_at, search_text = excluded.search_text`);
+      updated_at = excluded.updated_at, search_text = excluded.search_text,
+      search_words = COALESCE(excluded.search_words, shop_products.search_words)`);
   // A picture the record no longer names (changed or removed at a till) leaves the shop with it.
   await dropReplacedPictures(tx, orgId, ids);
   if (retokened.length > 0 && !fresh)

@@ -87,7 +87,7 @@ export interface ListExtra {
  * products are looked up by id and sorted (at most that many rows). When every term is broad (a
  * letter, a common word at a million products), sorting every match would read hundreds of
  * thousands of rows, so the listed products are walked in the page's order instead, `walk` at most,
- * each checked against the terms through its own tokens, until the page is full. A page the walk
+ * each checked against the terms on its own row (`search_words`), until the page is full. A page the walk
  * cannot fill (a rare combination of common words, a deep page) falls back to the lookup.
  */
 export interface SearchLimits {
@@ -99,20 +99,35 @@ export interface SearchLimits {
   trace?: (how: 'lookup' | 'walk') => void;
 }
 
-export const SEARCH_LIMITS: SearchLimits = { narrow: 1500, walk: 6000 };
+export const SEARCH_LIMITS: SearchLimits = { narrow: 1500, walk: 20_000 };
 
-/** One term of a search: the token condition on `t`, and for a Chinese run the phrase checked on the row. */
+/**
+ * One term of a search: the token condition on `t` (for the token index), the same condition on
+ * the listing `p`'s own tokens (`search_words`, each with a space either side), and for a Chinese
+ * run the phrase checked on the row.
+ */
 interface Term {
   token: SQL;
+  word: SQL;
   phrase: SQL | null;
 }
 
 function termsOf(q: string): Term[] {
   const terms = searchTerms(q);
-  const out: Term[] = terms.prefixes.slice(0, 8).map((prefix) => ({ token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`, phrase: null }));
+  const out: Term[] = terms.prefixes.slice(0, 8).map((prefix) => ({
+    token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`,
+    word: sql`p.search_words LIKE ${`% ${likeEscape(prefix)}%`}`,
+    phrase: null,
+  }));
   // A run of Chinese characters is probed by its first character's token; the phrase is checked on the row.
-  for (const run of terms.cjkRuns.slice(0, 8))
-    out.push({ token: sql`t.token = ${[...run][0]!}`, phrase: sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}` });
+  for (const run of terms.cjkRuns.slice(0, 8)) {
+    const first = [...run][0]!;
+    out.push({
+      token: sql`t.token = ${first}`,
+      word: sql`p.search_words LIKE ${`% ${likeEscape(first)} %`}`,
+      phrase: sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}`,
+    });
+  }
   return out;
 }
 
@@ -231,7 +246,7 @@ export async function listProducts<X>(
     where.push(
       k === 0
         ? sql`p.product_id = ANY(ARRAY(SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token}))`
-        : hasToken(term),
+        : term.word,
     );
   });
   // A search's plan depends on its patterns, so it is planned for them each time.
@@ -263,14 +278,6 @@ interface WalkPlan {
 }
 
 /**
- * Whether the listing `p` has a token the term matches: a probe of its own tokens (the product
- * index, reached through its byte-wise id). OFFSET 0 keeps it a per-row probe, not a join the
- * planner may turn into a hash of every match.
- */
-const hasToken = (term: Term) =>
-  sql`EXISTS (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = p.org_id AND t.product_id COLLATE "C" = p.product_id AND ${term.token} OFFSET 0)`;
-
-/**
  * A search page found by walking the listed products in the page's order (see `SearchLimits`), or null
  * when the walk did not fill the page. Relevance walks the best sellers, names that start with what
  * was typed first.
@@ -278,7 +285,8 @@ const hasToken = (term: Term) =>
 async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | null> {
   const { orgId, terms, phrases, filters, sort, order, starts, offset, columns, joins } = plan;
   const want = offset + PAGE_SIZE + 1;
-  const matches = sql.join([...terms.map(hasToken), ...phrases], sql` AND `);
+  // Each walked row is checked on its own tokens: no index probe per product.
+  const matches = sql.join([...terms.map((t) => t.word), ...phrases], sql` AND `);
   const walkOrder = sort === 'relevance' ? order.best : order[sort];
   const walked = sql`(SELECT p.* FROM shop_products p WHERE ${sql.join(filters, sql` AND `)} ORDER BY ${walkOrder} LIMIT ${plan.limits.walk}) p`;
   if (sort !== 'relevance') {

@@ -39,6 +39,12 @@ export const shopProducts = pgTable(
     updatedAt: ms('updated_at').notNull().default(0),
     /** Lower-cased names and SKU, Chinese characters spaced: the relevance check of search. */
     searchText: text('search_text').notNull().default(''),
+    /**
+     * The product's search tokens (shop_search_tokens) in one text, each with a space either side: a
+     * walk through the best sellers checks a term on the row it already holds (`LIKE '% mil%'`)
+     * instead of probing the token index per product. Null until the product's record is projected.
+     */
+    searchWords: text('search_words'),
     /** Thousandths sold, at the counter and online, in every store of the organisation. */
     soldCount: ms('sold_count').notNull().default(0),
     ratingSum: ms('rating_sum').notNull().default(0),
@@ -91,10 +97,10 @@ export const shopSearchTokens = pgTable(
   (t) => [
     // One index for both: equality and LIKE 'prefix%' (text_pattern_ops, whatever the collation).
     uniqueIndex('shop_search_tokens_uq').on(t.orgId, t.token.op('text_pattern_ops'), t.productId),
-    // A product's own tokens, with the token so a broad search checks a walked product from the
-    // index alone. Its id compares byte by byte ("C"): under the database's own collation each of
-    // the probe's comparisons is a locale comparison, and a walk of 6,000 products took 4× longer.
-    // A statement names the collation to reach it (`product_id COLLATE "C" = …`).
+    // A product's own tokens, which the projection replaces when its names change (a search walk
+    // checks a product on its row's `search_words` instead). Its id compares byte by byte ("C"), as
+    // locale comparisons cost 4× more; a statement names the collation to reach it
+    // (`product_id COLLATE "C" = …`).
     index('shop_search_tokens_product_idx').on(t.orgId, sql`(product_id COLLATE "C")`, t.token.op('text_pattern_ops')),
   ],
 );
