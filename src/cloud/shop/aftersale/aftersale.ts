@@ -239,27 +239,30 @@ export async function requestReturn(
 /**
  * Two tills that decide the same request apart (both offline) may disagree. An approval has
  * already taken the goods back at its till (a refund document, stock movements), so it stands: a
- * refusal never overrides it, and it overrides a refusal, whatever their clocks say. The winning
- * decision's fields are stamped afresh, so the till that lost adopts it when it pulls. Returns the
- * decision to merge (`incoming` as it came when the rule has nothing to settle).
+ * refusal never overrides it, and it overrides a refusal, whatever their clocks say. When the
+ * approval wins against a decision its clocks would have lost to, its fields are stamped afresh,
+ * so the till that refused adopts it when it pulls. Returns what to merge: `incoming` itself when
+ * the rule has nothing to settle, nothing when a late refusal only meets the approval.
  */
 export function settleReturnDecision(base: FieldRecord, incoming: FieldRecord, hlc: Hlc, fields: readonly string[]): FieldRecord {
-  const had = base.d.decision === 'approved';
-  const wants = incoming.d.decision === 'approved';
-  if (had === wants) return incoming;
-  for (const f of fields) {
-    if (base.c[f]) hlc.observe(base.c[f]);
-    if (incoming.c[f]) hlc.observe(incoming.c[f]);
-  }
-  const winner = had ? base : incoming;
-  const d: Record<string, unknown> = {};
-  const c: Record<string, string> = {};
-  for (const f of fields)
-    if (f in winner.d) {
-      d[f] = winner.d[f];
-      c[f] = hlc.now();
+  const restamped = (winner: FieldRecord): FieldRecord => {
+    for (const f of fields) {
+      if (base.c[f]) hlc.observe(base.c[f]);
+      if (incoming.c[f]) hlc.observe(incoming.c[f]);
     }
-  return { d, c };
+    const d: Record<string, unknown> = {};
+    const c: Record<string, string> = {};
+    for (const f of fields)
+      if (f in winner.d) {
+        d[f] = winner.d[f];
+        c[f] = hlc.now();
+      }
+    return { d, c };
+  };
+  if (base.d.decision === 'approved' && incoming.d.decision !== 'approved')
+    return (incoming.c.decision ?? '') > (base.c.decision ?? '') ? restamped(base) : { d: {}, c: {} };
+  if (incoming.d.decision === 'approved' && base.d.decision === 'refused') return restamped(incoming);
+  return incoming;
 }
 
 /**
