@@ -118,6 +118,9 @@ describe('a till customer’s prices online', () => {
     await syncAll([shop.till]);
     const atTill = shop.till.deps.sqlite.prepare('SELECT customer_id AS customerId, total FROM orders WHERE id = ?').get(order!.id);
     expect(atTill).toEqual({ customerId: mei.id, total: member.priced.total });
+    // The clerk sees it in the customer's history.
+    const history = await ok(shop.till, 'customers.get', { id: mei.id }, 's1');
+    expect(history.orders.map((o) => o.id)).toContain(order!.id);
     expect(shop.till.deps.sqlite.prepare('SELECT COUNT(*) FROM sync_rejections').pluck().get()).toBe(0);
   }, 120_000);
 
