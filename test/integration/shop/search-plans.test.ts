@@ -5,7 +5,7 @@
  * the same page found by the lookup, for every sort, page, filter and kind of term.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '../../../src/cloud/db/open';
+import { rowsOf, sql } from '../../../src/cloud/db/open';
 import { listProducts, SORTS, type ProductQuery, type SearchLimits } from '../../../src/cloud/shop/catalog/queries';
 import { uuidv7 } from '../../../src/shared/ids';
 import { backends, startTestCloud, type Backend, type TestCloud } from '../../support/cloud';
@@ -40,6 +40,19 @@ describe.each(backends())('search plans on %s', (backend: Backend) => {
             k % 17 === 0 ? { sold_online: false } : { sold_online: true },
           );
         }
+    // Names so long that their tokens are not kept on the row (search_words = ''): found through the token index.
+    for (let j = 0; j < 3; j++) {
+      const long = Array.from({ length: 470 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7 + j * 131) % 20000))).join('');
+      await shop.product(
+        { name: `${BRANDS[j]} 牛奶 ${long}`, price: 150 + j * 200, created_at: 1_100 + j, category_id: categoryId },
+        { sold_online: true },
+      );
+    }
+    const [unkept] = await rowsOf<{ n: number }>(
+      cloud.deps.db,
+      sql`SELECT count(*)::int AS n FROM shop_products WHERE org_id = ${shop.orgId} AND search_words = ''`,
+    );
+    expect(unkept!.n).toBe(3);
     // Sales and ratings as the till's facts would leave them, with ties, so the orders are tested whole.
     await cloud.deps.db.execute(sql`UPDATE shop_products SET
       sold_count = (abs(hashtext(product_id)) % 40) * 1000,

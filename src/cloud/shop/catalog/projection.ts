@@ -48,6 +48,12 @@ const PROJECTED = new Set([
 export const SETTLING_EVENTS: readonly string[] = ['shipped', 'picked_up', 'cancelled', 'refunded'];
 
 const texts = (values: (string | null)[]) => sql`${sql.param(values)}::text[]`;
+
+/**
+ * The longest `search_words` kept on a listing's row, in bytes: the best sellers' index carries it,
+ * and an index entry may not pass 2,704 bytes.
+ */
+export const SEARCH_WORDS_MAX = 2000;
 const bigints = (values: (number | null)[]) => sql`${sql.param(values.map((v) => (v === null ? null : String(v))))}::bigint[]`;
 const bools = (values: boolean[]) => sql`${sql.param(values)}::boolean[]`;
 
@@ -168,7 +174,9 @@ async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Dat
       tokenIds.push(id);
       tokens.push(t);
     }
-    words.push(` ${own.join(' ')} `);
+    // Tokens too long to keep on the row (a very long Chinese name) are '': searches probe the token index for it.
+    const joined = ` ${own.join(' ')} `;
+    words.push(Buffer.byteLength(joined) <= SEARCH_WORDS_MAX ? joined : '');
   });
   await tx.execute(sql`
     INSERT INTO shop_products (org_id, product_id, name, sku, alt_name, unit, price, tax_rate_id, tax_rate_bp, category_id, image,

@@ -102,34 +102,43 @@ export interface SearchLimits {
 export const SEARCH_LIMITS: SearchLimits = { narrow: 1500, walk: 20_000 };
 
 /**
- * One term of a search: the token condition on `t` (for the token index), the same condition on
- * the listing `p`'s own tokens (`search_words`, each with a space either side), and for a Chinese
- * run the phrase checked on the row.
+ * One term of a search: the token condition on `t` (for the token index), the pattern of the same
+ * condition on a listing's own tokens (`search_words`, each with a space either side), and for a
+ * Chinese run the phrase checked on the row.
  */
 interface Term {
   token: SQL;
-  word: SQL;
+  pattern: string;
   phrase: SQL | null;
 }
 
 function termsOf(q: string): Term[] {
   const terms = searchTerms(q);
-  const out: Term[] = terms.prefixes.slice(0, 8).map((prefix) => ({
-    token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`,
-    word: sql`p.search_words LIKE ${`% ${likeEscape(prefix)}%`}`,
-    phrase: null,
-  }));
+  const out: Term[] = terms.prefixes
+    .slice(0, 8)
+    .map((prefix) => ({ token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`, pattern: `% ${likeEscape(prefix)}%`, phrase: null }));
   // A run of Chinese characters is probed by its first character's token; the phrase is checked on the row.
   for (const run of terms.cjkRuns.slice(0, 8)) {
     const first = [...run][0]!;
     out.push({
       token: sql`t.token = ${first}`,
-      word: sql`p.search_words LIKE ${`% ${likeEscape(first)} %`}`,
+      pattern: `% ${likeEscape(first)} %`,
       phrase: sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}`,
     });
   }
   return out;
 }
+
+/**
+ * Whether the listing `p` has a token the term matches: on its row's tokens, or, for a listing
+ * whose tokens are too long to keep there (`search_words` = '', see SEARCH_WORDS_MAX), a probe of
+ * its own tokens (OFFSET 0 keeps that a per-row probe, not a join of every match).
+ */
+const hasTerm = (term: Term) =>
+  sql`(p.search_words LIKE ${term.pattern} OR (p.search_words = '' AND EXISTS (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = p.org_id AND t.product_id COLLATE "C" = p.product_id AND ${term.token} OFFSET 0)))`;
+
+/** The same, loosely, on a walked index entry `w` alone: a listing without its tokens on the row passes, to be checked by `hasTerm`. */
+const mayHaveTerm = (term: Term) => sql`(w.search_words = '' OR w.search_words LIKE ${term.pattern})`;
 
 /**
  * How many tokens each term matches and, for relevance, how many listed names start with what was
@@ -246,7 +255,7 @@ export async function listProducts<X>(
     where.push(
       k === 0
         ? sql`p.product_id = ANY(ARRAY(SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token}))`
-        : term.word,
+        : hasTerm(term),
     );
   });
   // A search's plan depends on its patterns, so it is planned for them each time.
@@ -286,15 +295,15 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
   const { orgId, terms, phrases, filters, sort, order, starts, offset, columns, joins } = plan;
   const want = offset + PAGE_SIZE + 1;
   // Each walked row is checked on its own tokens: no index probe per product.
-  const matches = sql.join([...terms.map((t) => t.word), ...phrases], sql` AND `);
-  const walkOrder = sort === 'relevance' ? order.best : order[sort];
-  const walked = sql`(SELECT p.* FROM shop_products p WHERE ${sql.join(filters, sql` AND `)} ORDER BY ${walkOrder} LIMIT ${plan.limits.walk}) p`;
+  const matches = sql.join([...terms.map(hasTerm), ...phrases], sql` AND `);
+  const where = sql.join(filters, sql` AND `);
   if (sort !== 'relevance') {
+    const walked = sql`(SELECT p.* FROM shop_products p WHERE ${where} ORDER BY ${order[sort]} LIMIT ${plan.limits.walk}) p`;
     // The page is picked first, then given its joins, so they cannot reorder the walk.
     const rows = await rowsOf<CardRow & X>(
       db,
-      sql`SELECT ${columns} FROM (SELECT p.* FROM ${walked} WHERE ${matches} ORDER BY ${walkOrder} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}) p ${joins}
-          ORDER BY ${walkOrder}`,
+      sql`SELECT ${columns} FROM (SELECT p.* FROM ${walked} WHERE ${matches} ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}) p ${joins}
+          ORDER BY ${order[sort]}`,
     );
     // Fewer rows than a page and one more: the walk may have stopped short of them.
     return rows.length > PAGE_SIZE ? rows : null;
@@ -304,6 +313,15 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
     ) p ${joins}
     ORDER BY p.walk_group, ${order.best}`;
   type Row = CardRow & X & { walk_group: number };
+  // The best sellers are walked through their index alone (it carries each listing's tokens, cloud
+  // migration 0016): only the entries whose tokens may match are read from the table, and checked.
+  // Joined on the walk's own order (the same row's sold_count), the walk stays in order and stops
+  // once the page is full.
+  const walked = sql`(SELECT p.* FROM (
+      SELECT w.product_id, w.sold_count FROM (SELECT p.product_id, p.sold_count, p.search_words FROM shop_products p WHERE ${where}
+        ORDER BY ${order.best} LIMIT ${plan.limits.walk}) w
+      WHERE ${sql.join(terms.map(mayHaveTerm), sql` AND `)}) w
+    JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = w.product_id AND p.sold_count = w.sold_count) p`;
   if (plan.startsWide) {
     // Names that start with what was typed, walked: the page is whole only if they fill it.
     const rows = await rowsOf<Row>(db, page(sql`SELECT p.*, 0 AS walk_group FROM ${walked} WHERE ${starts} AND ${matches}`));

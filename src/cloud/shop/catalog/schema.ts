@@ -57,6 +57,8 @@ export const shopProducts = pgTable(
     index('shop_products_new_idx')
       .on(t.orgId, t.createdAt, t.productId)
       .where(sql`listed`),
+    // Also carries `search_words` (INCLUDE, written by cloud migration 0016: the builder has no
+    // INCLUDE), so a search walks the best sellers through the index alone.
     index('shop_products_best_idx')
       .on(t.orgId, t.soldCount.desc(), t.productId)
       .where(sql`listed`),
