@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { foldText, searchTerms, spaceCjk } from '../../../shared/search-text';
-import { preparedRowsOf, rowsOf, type CloudDb } from '../../db/open';
+import { constant, preparedRowsOf, rowsOf, type CloudDb } from '../../db/open';
 
 export const PAGE_SIZE = 24;
 /** Deeper pages are not served: nobody reads page 400, and an offset that far is a scan. */
@@ -234,6 +234,7 @@ export async function listProducts<X>(
       sort,
       order,
       starts,
+      startsRange: sql`p.search_text ~>=~ ${typed} AND p.search_text ~<~ ${`${typed}\u{10FFFF}`}`,
       startsWide,
       startsCount: widths.starts,
       offset,
@@ -276,6 +277,8 @@ interface WalkPlan {
   sort: Sort;
   order: Record<Sort, SQL>;
   starts: SQL;
+  /** The same as an index range of the names (`~>=~` / `~<~` with values), which a prepared plan can use. */
+  startsRange: SQL;
   /** Whether many names start with what was typed (else they are few, and read whole)… */
   startsWide: boolean;
   /** …and how many, counted up to `limits.narrow`. */
@@ -309,36 +312,41 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
     return rows.length > PAGE_SIZE ? rows : null;
   }
   const page = (group: SQL) => sql`SELECT ${columns}, p.walk_group FROM (
-      SELECT p.* FROM (${group}) p ORDER BY p.walk_group, ${order.best} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
+      SELECT p.* FROM (${group}) p ORDER BY p.walk_group, ${order.best} LIMIT ${constant(PAGE_SIZE + 1)} OFFSET ${constant(offset)}
     ) p ${joins}
     ORDER BY p.walk_group, ${order.best}`;
   type Row = CardRow & X & { walk_group: number };
+  // A first page (most searches) is a prepared statement, planned once per connection: its limits
+  // are in its text and the names that start with what was typed are reached through an index range
+  // given as values, so one plan serves every search of its shape. Deeper pages are planned each time.
+  const run = (q: SQL) => (offset === 0 ? preparedRowsOf<Row>(db, q) : rowsOf<Row>(db, q));
   // The best sellers are walked through their index alone (it carries each listing's tokens, cloud
   // migration 0016): only the entries whose tokens may match are read from the table, and checked.
   // Joined on the walk's own order (the same row's sold_count), the walk stays in order and stops
   // once the page is full.
   const walked = sql`(SELECT p.* FROM (
       SELECT w.product_id, w.sold_count FROM (SELECT p.product_id, p.sold_count, p.search_words FROM shop_products p WHERE ${where}
-        ORDER BY ${order.best} LIMIT ${plan.limits.walk}) w
+        ORDER BY ${order.best} LIMIT ${constant(plan.limits.walk)}) w
       WHERE ${sql.join(terms.map(mayHaveTerm), sql` AND `)}) w
     JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = w.product_id AND p.sold_count = w.sold_count) p`;
   if (plan.startsWide) {
     // Names that start with what was typed, walked: the page is whole only if they fill it.
-    const rows = await rowsOf<Row>(db, page(sql`SELECT p.*, 0 AS walk_group FROM ${walked} WHERE ${starts} AND ${matches}`));
+    const rows = await run(page(sql`SELECT p.*, 0 AS walk_group FROM ${walked} WHERE ${starts} AND ${matches}`));
     return rows.length > PAGE_SIZE ? rows : null;
   }
   // Few names start with what was typed: all of them are read (through the name index), and
   // when they fill the page the others are not walked at all.
   const first = sql`(SELECT p.*, 0 AS walk_group FROM shop_products p
-      WHERE p.product_id = ANY(ARRAY(SELECT p.product_id FROM shop_products p WHERE p.org_id = ${orgId} AND p.listed AND ${starts} LIMIT ${plan.limits.narrow}))
+      WHERE p.product_id = ANY(ARRAY(SELECT p.product_id FROM shop_products p
+          WHERE p.org_id = ${orgId} AND p.listed AND ${plan.startsRange} AND ${starts} LIMIT ${constant(plan.limits.narrow)}))
         AND ${sql.join(filters, sql` AND `)} AND ${matches}
-      ORDER BY ${order.best} LIMIT ${want})`;
+      ORDER BY ${order.best} LIMIT ${constant(want)})`;
   if (plan.startsCount >= want) {
-    const rows = await rowsOf<Row>(db, page(first));
+    const rows = await run(page(first));
     if (rows.length > PAGE_SIZE) return rows;
   }
-  const others = sql`(SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${want})`;
-  const rows = await rowsOf<Row>(db, page(sql`${first} UNION ALL ${others}`));
+  const others = sql`(SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${constant(want)})`;
+  const rows = await run(page(sql`${first} UNION ALL ${others}`));
   return rows.length > PAGE_SIZE ? rows : null;
 }
 
