@@ -108,6 +108,8 @@ export const SEARCH_LIMITS: SearchLimits = { narrow: 1500, walk: 20_000 };
  */
 interface Term {
   token: SQL;
+  /** The same token condition as an index range, for a statement planned once for any values. */
+  range: SQL;
   pattern: string;
   phrase: SQL | null;
 }
@@ -116,12 +118,18 @@ function termsOf(q: string): Term[] {
   const terms = searchTerms(q);
   const out: Term[] = terms.prefixes
     .slice(0, 8)
-    .map((prefix) => ({ token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`, pattern: `% ${likeEscape(prefix)}%`, phrase: null }));
+    .map((prefix) => ({
+      token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`,
+      range: sql`t.token ~>=~ ${prefix} AND t.token ~<~ ${`${prefix}\u{10FFFF}`} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
+      pattern: `% ${likeEscape(prefix)}%`,
+      phrase: null,
+    }));
   // A run of Chinese characters is probed by its first character's token; the phrase is checked on the row.
   for (const run of terms.cjkRuns.slice(0, 8)) {
     const first = [...run][0]!;
     out.push({
       token: sql`t.token = ${first}`,
+      range: sql`t.token = ${first}`,
       pattern: `% ${likeEscape(first)} %`,
       phrase: sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}`,
     });
@@ -142,24 +150,24 @@ const mayHaveTerm = (term: Term) => sql`(w.search_words = '' OR w.search_words L
 
 /**
  * How many tokens each term matches and, for relevance, how many listed names start with what was
- * typed, each counted up to `narrow`, in one statement.
+ * typed, each counted up to `narrow`, in one statement, prepared: every probe is an index range.
  */
 async function breadths(
   db: CloudDb,
   orgId: string,
   terms: Term[],
-  starts: SQL | null,
+  starts: { like: SQL; range: SQL } | null,
   narrow: number,
 ): Promise<{ terms: number[]; starts: number }> {
   const counts = terms.map(
     (term, k) =>
-      sql`(SELECT count(*) FROM (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token} LIMIT ${narrow}) x) AS ${sql.raw(`n${k}`)}`,
+      sql`(SELECT count(*) FROM (SELECT 1 FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.range} LIMIT ${constant(narrow)}) x) AS ${sql.raw(`n${k}`)}`,
   );
   if (starts)
     counts.push(
-      sql`(SELECT count(*) FROM (SELECT 1 FROM shop_products p WHERE p.org_id = ${orgId} AND p.listed AND ${starts} LIMIT ${narrow}) x) AS starts`,
+      sql`(SELECT count(*) FROM (SELECT 1 FROM shop_products p WHERE p.org_id = ${orgId} AND p.listed AND ${starts.range} AND ${starts.like} LIMIT ${constant(narrow)}) x) AS starts`,
     );
-  const [row] = await rowsOf<Record<string, string | number>>(db, sql`SELECT ${sql.join(counts, sql`, `)}`);
+  const [row] = await preparedRowsOf<Record<string, string | number>>(db, sql`SELECT ${sql.join(counts, sql`, `)}`);
   return { terms: terms.map((_, k) => Number(row?.[`n${k}`] ?? 0)), starts: Number(row?.starts ?? narrow) };
 }
 
@@ -194,6 +202,7 @@ export async function listProducts<X>(
   const sort = query.sort === 'relevance' && !searching ? 'best' : query.sort;
   const typed = spaceCjk(foldText(query.q ?? '').trim());
   const starts = sql`(p.search_text LIKE ${`${likeEscape(typed)}%`})`;
+  const startsRange = sql`p.search_text ~>=~ ${typed} AND p.search_text ~<~ ${`${typed}\u{10FFFF}`}`;
   const order: Record<Sort, SQL> = {
     // A name that starts with what was typed first, then what sells.
     relevance: sql`${starts} DESC, p.sold_count DESC NULLS LAST, p.product_id`,
@@ -212,17 +221,14 @@ export async function listProducts<X>(
     return { items: shown.map(card), more: rows.length > PAGE_SIZE, ...(extra ? { rows: shown } : {}) };
   };
   if (!searching) {
-    // A list's plan does not depend on its values, and is kept planned.
-    return done(
-      await preparedRowsOf<CardRow & X>(
-        db,
-        sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(filters, sql` AND `)}
-            ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
-      ),
-    );
+    // A list's plan does not depend on its values: a first page's is kept planned (its limit in
+    // its text); a deeper page is planned for its offset.
+    const list = sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(filters, sql` AND `)}
+            ORDER BY ${order[sort]} LIMIT ${constant(PAGE_SIZE + 1)}`;
+    return done(offset === 0 ? await preparedRowsOf<CardRow & X>(db, list) : await rowsOf<CardRow & X>(db, sql`${list} OFFSET ${offset}`));
   }
   const { narrow } = limits;
-  const widths = await breadths(db, orgId, terms, sort === 'relevance' ? starts : null, narrow);
+  const widths = await breadths(db, orgId, terms, sort === 'relevance' ? { like: starts, range: startsRange } : null, narrow);
   const phrases = terms.flatMap((term) => (term.phrase ? [term.phrase] : []));
   if (widths.terms.every((n) => n >= narrow)) {
     const startsWide = widths.starts >= narrow;
@@ -234,7 +240,7 @@ export async function listProducts<X>(
       sort,
       order,
       starts,
-      startsRange: sql`p.search_text ~>=~ ${typed} AND p.search_text ~<~ ${`${typed}\u{10FFFF}`}`,
+      startsRange,
       startsWide,
       startsCount: widths.starts,
       offset,
@@ -255,18 +261,14 @@ export async function listProducts<X>(
   byWidth.forEach(({ term }, k) => {
     where.push(
       k === 0
-        ? sql`p.product_id = ANY(ARRAY(SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.token}))`
+        ? sql`p.product_id = ANY(ARRAY(SELECT t.product_id FROM shop_search_tokens t WHERE t.org_id = ${orgId} AND ${term.range}))`
         : hasTerm(term),
     );
   });
-  // A search's plan depends on its patterns, so it is planned for them each time.
-  return done(
-    await rowsOf<CardRow & X>(
-      db,
-      sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(where, sql` AND `)}
-          ORDER BY ${order[sort]} LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`,
-    ),
-  );
+  // The token probe is an index range, so a first page keeps one plan; a deeper page is planned for its offset.
+  const found = sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(where, sql` AND `)}
+          ORDER BY ${order[sort]} LIMIT ${constant(PAGE_SIZE + 1)}`;
+  return done(offset === 0 ? await preparedRowsOf<CardRow & X>(db, found) : await rowsOf<CardRow & X>(db, sql`${found} OFFSET ${offset}`));
 }
 
 interface WalkPlan {
