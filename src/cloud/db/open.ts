@@ -65,7 +65,11 @@ export async function openCloudStore(opts: CloudStoreOptions): Promise<CloudStor
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
       lock.release();
     }
-    const planned = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, options: '-c plan_cache_mode=force_generic_plan' });
+    const planned = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      options: '-c plan_cache_mode=force_generic_plan',
+    });
     planned.on('error', (err) => console.error('[cloud] idle database connection failed', err.message));
     Object.defineProperty(db, PLANNED, { value: drizzlePg(planned, { schema }) });
     const url = new URL(opts.databaseUrl);

@@ -116,14 +116,12 @@ interface Term {
 
 function termsOf(q: string): Term[] {
   const terms = searchTerms(q);
-  const out: Term[] = terms.prefixes
-    .slice(0, 8)
-    .map((prefix) => ({
-      token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`,
-      range: sql`t.token ~>=~ ${prefix} AND t.token ~<~ ${`${prefix}\u{10FFFF}`} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
-      pattern: `% ${likeEscape(prefix)}%`,
-      phrase: null,
-    }));
+  const out: Term[] = terms.prefixes.slice(0, 8).map((prefix) => ({
+    token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`,
+    range: sql`t.token ~>=~ ${prefix} AND t.token ~<~ ${`${prefix}\u{10FFFF}`} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
+    pattern: `% ${likeEscape(prefix)}%`,
+    phrase: null,
+  }));
   // A run of Chinese characters is probed by its first character's token; the phrase is checked on the row.
   for (const run of terms.cjkRuns.slice(0, 8)) {
     const first = [...run][0]!;
