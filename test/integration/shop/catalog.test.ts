@@ -133,6 +133,25 @@ describe.each(backends())('the catalog online on %s', (backend: Backend) => {
     expect((await get(`/search?q=zzz`, 'zh-CN')).text).toContain('没有找到');
   });
 
+  it('a hostile search (wildcards, a backslash, NUL, the last code point, a huge query) is an ordinary answer', async () => {
+    const plum = await shop.product({ name: 'Plum Jam', alt_name: '李子酱' });
+    const search = async (q: string) => {
+      const res = await get(`/search?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      return ids(res.text);
+    };
+    expect(await search('plum')).toEqual([plum]);
+    // LIKE's wildcards and escape are the buyer's characters, never patterns.
+    expect(await search('pl%m')).not.toContain(plum);
+    expect(await search('p_um')).not.toContain(plum);
+    expect(await search('plum\\')).toEqual([plum]);
+    expect(await search('plum\u0000')).toEqual([plum]);
+    expect(await search('plum\u{10FFFF}')).toEqual([plum]);
+    expect(await search('\u{10FFFF}plum')).toEqual([plum]);
+    expect(await search(`plum ${'x'.repeat(4000)}`)).toEqual([]);
+    expect(await search('李子\u0000')).toEqual([plum]);
+  });
+
   it('sorts by price, newest, best selling and rating, filters by price and category, in pages of 24', async () => {
     const catId = uuidv7();
     await shop.push([{ e: 'category', i: catId, d: { name: 'Widgets', alt_name: '小部件', archived: false } }]);

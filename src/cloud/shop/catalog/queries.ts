@@ -114,11 +114,24 @@ interface Term {
   phrase: SQL | null;
 }
 
+/**
+ * The texts of `column` that start with `prefix`, as a byte-wise index range (text_pattern_ops):
+ * a plan made for any values can use it, where `LIKE 'prefix%'` needs the pattern at planning.
+ * U+10FFFF is the highest code point: only a continuation that starts with it (a noncharacter) falls
+ * outside, and the LIKE kept beside a range makes a match exact.
+ */
+const prefixRange = (column: SQL, prefix: string) => sql`${column} ~>=~ ${prefix} AND ${column} ~<~ ${`${prefix}\u{10FFFF}`}`;
+
+/** A first page keeps one plan (`preparedRowsOf`, its LIMIT in its text); a deeper page is planned for its offset. */
+function pageRows<T>(db: CloudDb, query: SQL, offset: number): Promise<T[]> {
+  return offset === 0 ? preparedRowsOf<T>(db, query) : rowsOf<T>(db, sql`${query} OFFSET ${offset}`);
+}
+
 function termsOf(q: string): Term[] {
   const terms = searchTerms(q);
   const out: Term[] = terms.prefixes.slice(0, 8).map((prefix) => ({
     token: sql`t.token LIKE ${`${likeEscape(prefix)}%`}`,
-    range: sql`t.token ~>=~ ${prefix} AND t.token ~<~ ${`${prefix}\u{10FFFF}`} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
+    range: sql`${prefixRange(sql`t.token`, prefix)} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
     pattern: `% ${likeEscape(prefix)}%`,
     phrase: null,
   }));
@@ -200,7 +213,7 @@ export async function listProducts<X>(
   const sort = query.sort === 'relevance' && !searching ? 'best' : query.sort;
   const typed = spaceCjk(foldText(query.q ?? '').trim());
   const starts = sql`(p.search_text LIKE ${`${likeEscape(typed)}%`})`;
-  const startsRange = sql`p.search_text ~>=~ ${typed} AND p.search_text ~<~ ${`${typed}\u{10FFFF}`}`;
+  const startsRange = prefixRange(sql`p.search_text`, typed);
   const order: Record<Sort, SQL> = {
     // A name that starts with what was typed first, then what sells.
     relevance: sql`${starts} DESC, p.sold_count DESC NULLS LAST, p.product_id`,
@@ -219,11 +232,10 @@ export async function listProducts<X>(
     return { items: shown.map(card), more: rows.length > PAGE_SIZE, ...(extra ? { rows: shown } : {}) };
   };
   if (!searching) {
-    // A list's plan does not depend on its values: a first page's is kept planned (its limit in
-    // its text); a deeper page is planned for its offset.
+    // A list's plan does not depend on its values.
     const list = sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(filters, sql` AND `)}
             ORDER BY ${order[sort]} LIMIT ${constant(PAGE_SIZE + 1)}`;
-    return done(offset === 0 ? await preparedRowsOf<CardRow & X>(db, list) : await rowsOf<CardRow & X>(db, sql`${list} OFFSET ${offset}`));
+    return done(await pageRows<CardRow & X>(db, list, offset));
   }
   const { narrow } = limits;
   const widths = await breadths(db, orgId, terms, sort === 'relevance' ? { like: starts, range: startsRange } : null, narrow);
@@ -263,10 +275,10 @@ export async function listProducts<X>(
         : hasTerm(term),
     );
   });
-  // The token probe is an index range, so a first page keeps one plan; a deeper page is planned for its offset.
+  // The token probe is an index range, so one plan serves any terms.
   const found = sql`SELECT ${columns} FROM shop_products p ${joins} WHERE ${sql.join(where, sql` AND `)}
           ORDER BY ${order[sort]} LIMIT ${constant(PAGE_SIZE + 1)}`;
-  return done(offset === 0 ? await preparedRowsOf<CardRow & X>(db, found) : await rowsOf<CardRow & X>(db, sql`${found} OFFSET ${offset}`));
+  return done(await pageRows<CardRow & X>(db, found, offset));
 }
 
 interface WalkPlan {

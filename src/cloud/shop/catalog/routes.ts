@@ -33,7 +33,10 @@ function readListQuery(c: ShopContext, facts: StoreFacts) {
   };
   const min = money('min');
   const max = money('max');
-  const q = (c.req.query('q') ?? '').slice(0, 200);
+  // Control characters are in no name, and PostgreSQL refuses a NUL in text: they go before the
+  // query reaches the search or the shop's event log.
+  // eslint-disable-next-line no-control-regex
+  const q = (c.req.query('q') ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200);
   return { sort, page: pageNo, min, max, q, badPrice };
 }
 
