@@ -63,10 +63,13 @@ describe.each(backends())('search plans on %s', (backend: Backend) => {
 
   it('finds the same page walking as looking up, for every sort, page and filter', async () => {
     const ways: string[] = [];
-    const trace = (how: 'lookup' | 'walk') => ways.push(how);
+    const trace = (how: 'lookup' | 'walk' | 'rank') => ways.push(how);
     const walkings: SearchLimits[] = [
       { narrow: 4, walk: 40, trace },
       { narrow: 4, walk: 120, trace },
+      // Read by rank: ranks read whole, and ranks with more tokens than that left to the walk.
+      { narrow: 4, walk: 120, perRank: 500, trace },
+      { narrow: 4, walk: 120, perRank: 3, trace },
     ];
     const lookingUp: SearchLimits = { narrow: Number.MAX_SAFE_INTEGER, walk: 0 };
     const queries = [
@@ -111,6 +114,52 @@ describe.each(backends())('search plans on %s', (backend: Backend) => {
     // Both ways were taken: pages the walk filled, and pages it could not (deep, rare, none).
     expect(ways.filter((w) => w === 'walk').length).toBeGreaterThan(100);
     expect(ways.filter((w) => w === 'lookup').length).toBeGreaterThan(100);
+    expect(ways.filter((w) => w === 'rank').length).toBeGreaterThan(10);
+  });
+
+  it("keeps each search token's rank with its product's sales and listing", async () => {
+    const wrong = () =>
+      rowsOf<{ n: number }>(
+        cloud.deps.db,
+        sql`SELECT count(*)::int AS n FROM shop_search_tokens t JOIN shop_products p ON p.org_id = t.org_id AND p.product_id = t.product_id
+            WHERE t.org_id = ${shop.orgId} AND t.rank <> shop_search_rank(p.listed, p.sold_count)`,
+      );
+    const [ranked] = await rowsOf<{ n: number }>(
+      cloud.deps.db,
+      sql`SELECT count(DISTINCT rank)::int AS n FROM shop_search_tokens WHERE org_id = ${shop.orgId}`,
+    );
+    // Unlisted, unsold and several ranks of sales: the fixture's sales moved the tokens.
+    expect(ranked!.n).toBeGreaterThan(4);
+    expect((await wrong())[0]!.n).toBe(0);
+    // A sale that doubles a product's sales, a return, a listing taken off the shop and a new product.
+    await cloud.deps.db
+      .execute(sql`UPDATE shop_products SET sold_count = sold_count * 2 + 1000 WHERE org_id = ${shop.orgId} AND product_id IN (
+      SELECT product_id FROM shop_products WHERE org_id = ${shop.orgId} ORDER BY product_id LIMIT 20)`);
+    await cloud.deps.db.execute(sql`UPDATE shop_products SET sold_count = 0 WHERE org_id = ${shop.orgId} AND product_id IN (
+      SELECT product_id FROM shop_products WHERE org_id = ${shop.orgId} ORDER BY product_id DESC LIMIT 5)`);
+    const [first] = await rowsOf<{ product_id: string }>(
+      cloud.deps.db,
+      sql`SELECT product_id FROM shop_products WHERE org_id = ${shop.orgId} AND listed ORDER BY product_id LIMIT 1`,
+    );
+    await shop.listing(first!.product_id, { sold_online: false });
+    const fresh = await shop.product(
+      { name: 'Mild Milk Tea 500ml', price: 300, created_at: 2_000, category_id: null },
+      { sold_online: true },
+    );
+    // A sale at a till, through the push: its product climbs ranks.
+    await shop.sale([{ productId: fresh, qty: 64_000 }]);
+    const [climbed] = await rowsOf<{ rank: number }>(
+      cloud.deps.db,
+      sql`SELECT min(rank)::int AS rank FROM shop_search_tokens WHERE org_id = ${shop.orgId} AND product_id = ${fresh}`,
+    );
+    // 64,000 thousandths: 16 bits long, then 111, so rank 16 × 8 + 7.
+    expect(climbed!.rank).toBe(135);
+    expect((await wrong())[0]!.n).toBe(0);
+    const [gone] = await rowsOf<{ n: number }>(
+      cloud.deps.db,
+      sql`SELECT count(*)::int AS n FROM shop_search_tokens WHERE org_id = ${shop.orgId} AND product_id = ${first!.product_id} AND rank = -1`,
+    );
+    expect(gone!.n).toBeGreaterThan(0);
   });
 
   it('ranks names that start with what was typed first, walking the others', async () => {

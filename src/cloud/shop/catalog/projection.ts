@@ -201,10 +201,13 @@ async function projectProducts(tx: CloudDb, orgId: string, recs: Map<string, Dat
   if (retokened.length > 0 && !fresh)
     await tx.execute(sql`DELETE FROM shop_search_tokens WHERE org_id = ${orgId} AND product_id COLLATE "C" = ANY(${texts(retokened)})`);
   // Each product's tokens are distinct and its old ones are gone: a plain insert, no conflict probe.
+  // They take their product's rank as it is now; the trigger on shop_products keeps it from then on.
   if (tokens.length > 0)
     await tx.execute(sql`
-      INSERT INTO shop_search_tokens (org_id, token, product_id)
-      SELECT ${orgId}::uuid, x.token, x.id FROM unnest(${texts(tokens)}, ${texts(tokenIds)}) AS x(token, id)`);
+      INSERT INTO shop_search_tokens (org_id, token, product_id, rank)
+      SELECT ${orgId}::uuid, x.token, x.id, COALESCE(r.rank, 0) FROM unnest(${texts(tokens)}, ${texts(tokenIds)}) AS x(token, id)
+      LEFT JOIN (SELECT p.product_id, shop_search_rank(p.listed, p.sold_count) AS rank FROM shop_products p
+        WHERE p.org_id = ${orgId} AND p.product_id = ANY(${texts(retokened)})) r ON r.product_id = x.id`);
 }
 
 async function projectListings(tx: CloudDb, orgId: string, recs: Map<string, Data> | undefined) {

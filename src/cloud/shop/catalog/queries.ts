@@ -95,11 +95,13 @@ export interface SearchLimits {
   narrow: number;
   /** Listed products walked at most. */
   walk: number;
+  /** A term's tokens read at most per rank when its products are read by rank (more: that rank is left to the walk). */
+  perRank?: number;
   /** Told which way each search page was found (for tests and diagnostics). */
-  trace?: (how: 'lookup' | 'walk') => void;
+  trace?: (how: 'lookup' | 'walk' | 'rank') => void;
 }
 
-export const SEARCH_LIMITS: SearchLimits = { narrow: 1500, walk: 20_000 };
+export const SEARCH_LIMITS: SearchLimits = { narrow: 1500, walk: 20_000, perRank: 500 };
 
 /**
  * One term of a search: the token condition on `t` (for the token index), the pattern of the same
@@ -112,6 +114,8 @@ interface Term {
   range: SQL;
   pattern: string;
   phrase: SQL | null;
+  /** Characters its token probe names: the longer, the fewer products it usually reads. */
+  length: number;
 }
 
 /**
@@ -134,6 +138,7 @@ function termsOf(q: string): Term[] {
     range: sql`${prefixRange(sql`t.token`, prefix)} AND t.token LIKE ${`${likeEscape(prefix)}%`}`,
     pattern: `% ${likeEscape(prefix)}%`,
     phrase: null,
+    length: prefix.length,
   }));
   // A run of Chinese characters is probed by its first character's token; the phrase is checked on the row.
   for (const run of terms.cjkRuns.slice(0, 8)) {
@@ -143,6 +148,7 @@ function termsOf(q: string): Term[] {
       range: sql`t.token = ${first}`,
       pattern: `% ${likeEscape(first)} %`,
       phrase: sql`p.search_text LIKE ${`%${likeEscape(spaceCjk(run))}%`}`,
+      length: 1,
     });
   }
   return out;
@@ -312,6 +318,22 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
   // Each walked row is checked on its own tokens: no index probe per product.
   const matches = sql.join([...terms.map(hasTerm), ...phrases], sql` AND `);
   const where = sql.join(filters, sql` AND `);
+  const perRank = offset === 0 ? plan.limits.perRank : undefined;
+  /** A page read by rank, unless a rank it reached was too wide to read (see byRank). */
+  const exact = <R extends { product_id: string | null }>(rows: R[]) => {
+    if (rows.some((r) => r.product_id === null)) return null;
+    plan.limits.trace?.('rank');
+    return rows;
+  };
+  if (sort === 'best' && perRank) {
+    const rows = exact(
+      await preparedRowsOf<CardRow & X>(
+        db,
+        sql`SELECT ${columns} FROM ${byRank(plan, sql`true`, perRank, 0)} p ${joins} ORDER BY (p.product_id IS NULL) DESC, ${order.best}`,
+      ),
+    );
+    if (rows) return rows;
+  }
   if (sort !== 'relevance') {
     const walked = sql`(SELECT p.* FROM shop_products p WHERE ${where} ORDER BY ${order[sort]} LIMIT ${plan.limits.walk}) p`;
     // The page is picked first, then given its joins, so they cannot reorder the walk.
@@ -323,10 +345,14 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
     // Fewer rows than a page and one more: the walk may have stopped short of them.
     return rows.length > PAGE_SIZE ? rows : null;
   }
-  const page = (group: SQL) => sql`SELECT ${columns}, p.walk_group FROM (
-      SELECT p.* FROM (${group}) p ORDER BY p.walk_group, ${order.best} LIMIT ${constant(PAGE_SIZE + 1)} OFFSET ${constant(offset)}
+  // With `marked`, a row without a product (byRank) comes first in its group, so it is seen.
+  const page = (group: SQL, marked = false) => {
+    const key = marked ? sql`p.walk_group, (p.product_id IS NULL) DESC, ${order.best}` : sql`p.walk_group, ${order.best}`;
+    return sql`SELECT ${columns}, p.walk_group FROM (
+      SELECT p.* FROM (${group}) p ORDER BY ${key} LIMIT ${constant(PAGE_SIZE + 1)} OFFSET ${constant(offset)}
     ) p ${joins}
-    ORDER BY p.walk_group, ${order.best}`;
+    ORDER BY ${key}`;
+  };
   type Row = CardRow & X & { walk_group: number };
   // A first page (most searches) is a prepared statement, planned once per connection: its limits
   // are in its text and the names that start with what was typed are reached through an index range
@@ -342,6 +368,11 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
       WHERE ${sql.join(terms.map(mayHaveTerm), sql` AND `)}) w
     JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = w.product_id AND p.sold_count = w.sold_count) p`;
   if (plan.startsWide) {
+    if (perRank) {
+      const rows = exact(await run(page(byRank(plan, starts, perRank, 0), true)));
+      // Fewer than a page: the others would follow them, which only the lookup orders.
+      if (rows && rows.length > PAGE_SIZE) return rows;
+    }
     // Names that start with what was typed, walked: the page is whole only if they fill it.
     const rows = await run(page(sql`SELECT p.*, 0 AS walk_group FROM ${walked} WHERE ${starts} AND ${matches}`));
     return rows.length > PAGE_SIZE ? rows : null;
@@ -357,9 +388,41 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
     const rows = await run(page(first));
     if (rows.length > PAGE_SIZE) return rows;
   }
+  if (perRank) {
+    // A rank with more of the term's tokens than were read is marked by a row without a product:
+    // the page may miss some of that rank's products, and is found by the walk instead.
+    const rows = exact(await run(page(sql`${first} UNION ALL ${byRank(plan, sql`NOT ${starts}`, perRank, 1)}`, true)));
+    if (rows) return rows;
+  }
   const others = sql`(SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${constant(want)})`;
   const rows = await run(page(sql`${first} UNION ALL ${others}`));
   return rows.length > PAGE_SIZE ? rows : null;
+}
+
+/**
+ * The listed products that match the terms (and `cond`), best sellers first, read through the
+ * tokens of one term rank by rank (shop_search_ranks, best first): each rank's matches are read
+ * whole and sorted, and the reading stops once `want` are found, so a term's best sellers cost a
+ * few dozen index entries wherever they stand among all the best sellers. A rank with more than
+ * `perRank` of the term's tokens is not read: it gives one row without a product instead.
+ */
+function byRank(plan: WalkPlan, cond: SQL, perRank: number, group: 0 | 1): SQL {
+  const { orgId, terms, phrases, filters, order } = plan;
+  const want = plan.offset + PAGE_SIZE + 1;
+  const matches = sql.join([...terms.map(hasTerm), ...phrases], sql` AND `);
+  // The terms are all broad here (counted up to the same limit): the longest probe usually reads fewest.
+  const driver = terms.reduce((a, b) => (b.length > a.length ? b : a));
+  // Ranks above the organisation's best are skipped by a filter (`+ 0`), not an index range: a plan
+  // made for any values guesses a range of ranks to hold three rows, and would then sort every
+  // rank's matches rather than stop once the page is full.
+  return sql`(SELECT p.*, ${sql.raw(String(group))} AS walk_group FROM shop_search_ranks b
+      CROSS JOIN LATERAL (SELECT DISTINCT CASE WHEN x.n > ${constant(perRank)} THEN NULL ELSE x.product_id END AS product_id
+        FROM (SELECT t.product_id, count(*) OVER () AS n FROM (SELECT t.product_id FROM shop_search_tokens t
+          WHERE t.org_id = ${orgId} AND t.rank = b.rank AND ${driver.range} LIMIT ${constant(perRank + 1)}) t) x) k
+      LEFT JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = k.product_id
+      WHERE b.rank >= 0 AND b.rank + 0 <= (SELECT max(m.rank) FROM shop_search_tokens m WHERE m.org_id = ${orgId})
+        AND (k.product_id IS NULL OR (${sql.join(filters, sql` AND `)} AND ${cond} AND ${matches}))
+      ORDER BY b.rank DESC, (k.product_id IS NULL) DESC, ${order.best} LIMIT ${constant(want)})`;
 }
 
 /** A product page's row: the card's columns, the detail's, and the category's names. */

@@ -95,10 +95,20 @@ export const shopSearchTokens = pgTable(
     orgId: uuid('org_id').notNull(),
     token: text('token').notNull(),
     productId: text('product_id').notNull(),
+    /**
+     * The product's place among the best sellers, coarsely: `shop_search_rank(listed, sold_count)`,
+     * eight ranks to each doubling of its thousandths sold (0 unsold, -1 not listed), kept by a
+     * trigger on shop_products (cloud migration 0017) whenever it changes, which is when sales grow
+     * by about an eighth. A search reads a term's products rank by rank, best first, instead of
+     * walking every best seller.
+     */
+    rank: integer('rank').notNull().default(0),
   },
   (t) => [
     // One index for both: equality and LIKE 'prefix%' (text_pattern_ops, whatever the collation).
     uniqueIndex('shop_search_tokens_uq').on(t.orgId, t.token.op('text_pattern_ops'), t.productId),
+    // A term's products of one rank (migration 0017 adds INCLUDE product_id: the builder has no INCLUDE).
+    index('shop_search_tokens_rank_idx').on(t.orgId, t.rank, t.token.op('text_pattern_ops')),
     // A product's own tokens, which the projection replaces when its names change (a search walk
     // checks a product on its row's `search_words` instead). Its id compares byte by byte ("C"), as
     // locale comparisons cost 4× more; a statement names the collation to reach it
@@ -106,6 +116,14 @@ export const shopSearchTokens = pgTable(
     index('shop_search_tokens_product_idx').on(t.orgId, sql`(product_id COLLATE "C")`, t.token.op('text_pattern_ops')),
   ],
 );
+
+/**
+ * The ranks a search reads, one row each, best first through its key: the planner knows the order
+ * of an index, not of a generated series, and so stops once a page is full.
+ */
+export const shopSearchRanks = pgTable('shop_search_ranks', {
+  rank: integer('rank').primaryKey(),
+});
 
 export const shopCategories = pgTable(
   'shop_categories',
