@@ -329,7 +329,7 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
     const rows = exact(
       await preparedRowsOf<CardRow & X>(
         db,
-        sql`SELECT ${columns} FROM ${byRank(plan, sql`true`, perRank, 0)} p ${joins} ORDER BY (p.product_id IS NULL) DESC, ${order.best}`,
+        sql`SELECT ${columns} FROM ${byRank(plan, { where, matches }, sql`true`, perRank, 0)} p ${joins} ORDER BY (p.product_id IS NULL) DESC, ${order.best}`,
       ),
     );
     if (rows) return rows;
@@ -369,7 +369,7 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
     JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = w.product_id AND p.sold_count = w.sold_count) p`;
   if (plan.startsWide) {
     if (perRank) {
-      const rows = exact(await run(page(byRank(plan, starts, perRank, 0), true)));
+      const rows = exact(await run(page(byRank(plan, { where, matches }, starts, perRank, 0), true)));
       // Fewer than a page: the others would follow them, which only the lookup orders.
       if (rows && rows.length > PAGE_SIZE) return rows;
     }
@@ -391,7 +391,7 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
   if (perRank) {
     // A rank with more of the term's tokens than were read is marked by a row without a product:
     // the page may miss some of that rank's products, and is found by the walk instead.
-    const rows = exact(await run(page(sql`${first} UNION ALL ${byRank(plan, sql`NOT ${starts}`, perRank, 1)}`, true)));
+    const rows = exact(await run(page(sql`${first} UNION ALL ${byRank(plan, { where, matches }, sql`NOT ${starts}`, perRank, 1)}`, true)));
     if (rows) return rows;
   }
   const others = sql`(SELECT p.*, 1 AS walk_group FROM ${walked} WHERE NOT ${starts} AND ${matches} ORDER BY ${order.best} LIMIT ${constant(want)})`;
@@ -400,16 +400,16 @@ async function walk<X>(db: CloudDb, plan: WalkPlan): Promise<(CardRow & X)[] | n
 }
 
 /**
- * The listed products that match the terms (and `cond`), best sellers first, read through the
+ * The listed products that pass the walk's filters and match its terms (and `cond`), best sellers first, read through the
  * tokens of one term rank by rank (shop_search_ranks, best first): each rank's matches are read
  * whole and sorted, and the reading stops once `want` are found, so a term's best sellers cost a
  * few dozen index entries wherever they stand among all the best sellers. A rank with more than
  * `perRank` of the term's tokens is not read: it gives one row without a product instead.
  */
-function byRank(plan: WalkPlan, cond: SQL, perRank: number, group: 0 | 1): SQL {
-  const { orgId, terms, phrases, filters, order } = plan;
+function byRank(plan: WalkPlan, checks: { where: SQL; matches: SQL }, cond: SQL, perRank: number, group: 0 | 1): SQL {
+  const { orgId, terms, order } = plan;
+  const { where, matches } = checks;
   const want = plan.offset + PAGE_SIZE + 1;
-  const matches = sql.join([...terms.map(hasTerm), ...phrases], sql` AND `);
   // The terms are all broad here (counted up to the same limit): the longest probe usually reads fewest.
   const driver = terms.reduce((a, b) => (b.length > a.length ? b : a));
   // Ranks above the organisation's best are skipped by a filter (`+ 0`), not an index range: a plan
@@ -421,7 +421,7 @@ function byRank(plan: WalkPlan, cond: SQL, perRank: number, group: 0 | 1): SQL {
           WHERE t.org_id = ${orgId} AND t.rank = b.rank AND ${driver.range} LIMIT ${constant(perRank + 1)}) t) x) k
       LEFT JOIN shop_products p ON p.org_id = ${orgId} AND p.product_id = k.product_id
       WHERE b.rank >= 0 AND b.rank + 0 <= (SELECT max(m.rank) FROM shop_search_tokens m WHERE m.org_id = ${orgId})
-        AND (k.product_id IS NULL OR (${sql.join(filters, sql` AND `)} AND ${cond} AND ${matches}))
+        AND (k.product_id IS NULL OR (${where} AND ${cond} AND ${matches}))
       ORDER BY b.rank DESC, (k.product_id IS NULL) DESC, ${order.best} LIMIT ${constant(want)})`;
 }
 
